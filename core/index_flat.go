@@ -1,0 +1,143 @@
+package core
+
+import "github.com/metalfaiss/metalfaiss/core/kernels"
+
+// IndexFlat stores vectors as they are and searches exhaustively (faiss's
+// IndexFlat). It keeps the squared norms of its rows so that L2 search by
+// tiles needs no per-search norm pass over the database.
+type IndexFlat struct {
+	d      int
+	metric Metric
+	arg    float32
+	xb     []float32
+	norms  []float32
+}
+
+var (
+	_ Index           = (*IndexFlat)(nil)
+	_ Reconstructor   = (*IndexFlat)(nil)
+	_ RangeSearcher   = (*IndexFlat)(nil)
+	_ IDRemover       = (*IndexFlat)(nil)
+	_ Assigner        = (*IndexFlat)(nil)
+	_ MetricArgSetter = (*IndexFlat)(nil)
+)
+
+// NewIndexFlat makes an empty flat index of dimension d.
+func NewIndexFlat(d int, metric Metric) (*IndexFlat, error) {
+	const op = "IndexFlat"
+	if d <= 0 {
+		return nil, errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
+	}
+	if err := checkMetric(op, metric); err != nil {
+		return nil, err
+	}
+	return &IndexFlat{d: d, metric: metric}, nil
+}
+
+func (ix *IndexFlat) D() int                   { return ix.d }
+func (ix *IndexFlat) Ntotal() int64            { return int64(len(ix.xb) / ix.d) }
+func (ix *IndexFlat) Metric() Metric           { return ix.metric }
+func (ix *IndexFlat) MetricArg() float32       { return ix.arg }
+func (ix *IndexFlat) SetMetricArg(arg float32) { ix.arg = arg }
+func (ix *IndexFlat) IsTrained() bool          { return true }
+
+// Train only checks the input: a flat index needs no training.
+func (ix *IndexFlat) Train(x []float32) error {
+	_, err := checkBatch("IndexFlat.train", x, ix.d)
+	return err
+}
+
+// Add appends the rows of x; their ids continue from Ntotal().
+func (ix *IndexFlat) Add(x []float32) error {
+	n, err := checkBatch("IndexFlat.add", x, ix.d)
+	if err != nil || n == 0 {
+		return err
+	}
+	start := len(ix.norms)
+	ix.xb = append(ix.xb, x...)
+	ix.norms = append(ix.norms, make([]float32, n)...)
+	kernels.Norms(x, ix.d, ix.norms[start:])
+	return nil
+}
+
+// Reset removes every vector.
+func (ix *IndexFlat) Reset() { ix.xb, ix.norms = nil, nil }
+
+func (ix *IndexFlat) job(x []float32) *scanJob {
+	j := &scanJob{metric: ix.metric, arg: ix.arg, d: ix.d, xq: x, nq: len(x) / ix.d, xb: ix.xb, nb: len(ix.norms)}
+	if ix.metric == MetricL2 && j.nq >= directThreshold {
+		j.bNorms = ix.norms
+	}
+	return j
+}
+
+// Search implements Index.
+func (ix *IndexFlat) Search(x []float32, k int, dist []float32, labels []int64) error {
+	return ix.search("IndexFlat.search", x, k, dist, labels)
+}
+
+// Assign writes the labels of the k nearest vectors of each row of x.
+func (ix *IndexFlat) Assign(x []float32, k int, labels []int64) error {
+	return ix.search("IndexFlat.assign", x, k, make([]float32, len(labels)), labels)
+}
+
+func (ix *IndexFlat) search(op string, x []float32, k int, dist []float32, labels []int64) error {
+	nq, err := checkBatch(op, x, ix.d)
+	if err != nil {
+		return err
+	}
+	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
+		return err
+	}
+	ix.job(x).knn(k, dist, labels)
+	return nil
+}
+
+// RangeSearch implements RangeSearcher.
+func (ix *IndexFlat) RangeSearch(x []float32, radius float32) (*RangeResult, error) {
+	if _, err := checkBatch("IndexFlat.range_search", x, ix.d); err != nil {
+		return nil, err
+	}
+	return ix.job(x).rangeSearch(radius), nil
+}
+
+// Reconstruct copies vector key into out (length d).
+func (ix *IndexFlat) Reconstruct(key int64, out []float32) error {
+	return ix.reconstructRange("IndexFlat.reconstruct", key, 1, out)
+}
+
+// ReconstructN copies vectors i0..i0+n-1 into out (length n*d).
+func (ix *IndexFlat) ReconstructN(i0, n int64, out []float32) error {
+	return ix.reconstructRange("IndexFlat.reconstruct_n", i0, n, out)
+}
+
+func (ix *IndexFlat) reconstructRange(op string, i0, n int64, out []float32) error {
+	nt := ix.Ntotal()
+	if i0 < 0 || n < 0 || i0 > nt || n > nt-i0 {
+		return errorf(KindInvalidArgument, op, "ids %d..%d out of range, index has ntotal=%d", i0, i0+n-1, nt)
+	}
+	if int64(len(out)) != n*int64(ix.d) {
+		return errorf(KindDimensionMismatch, op, "output holds %d floats, need %d", len(out), n*int64(ix.d))
+	}
+	copy(out, ix.xb[i0*int64(ix.d):(i0+n)*int64(ix.d)])
+	return nil
+}
+
+// RemoveIDs deletes the selected vectors; the ids of the vectors after each
+// removed one shift down, as in faiss. It returns how many were removed.
+func (ix *IndexFlat) RemoveIDs(sel IDSelector) (int64, error) {
+	d, kept := ix.d, 0
+	n := len(ix.norms)
+	for i := 0; i < n; i++ {
+		if sel.IsMember(int64(i)) {
+			continue
+		}
+		if kept != i {
+			copy(ix.xb[kept*d:(kept+1)*d], ix.xb[i*d:(i+1)*d])
+			ix.norms[kept] = ix.norms[i]
+		}
+		kept++
+	}
+	ix.xb, ix.norms = ix.xb[:kept*d], ix.norms[:kept]
+	return int64(n - kept), nil
+}

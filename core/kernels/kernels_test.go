@@ -1,0 +1,118 @@
+package kernels
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// awkwardDims hit every tail of the 4-wide loops (DESIGN.md §8).
+var awkwardDims = []int{1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 257, 777}
+
+func randVec(rng *rand.Rand, n int, positive bool) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = rng.Float32()*2 - 1
+		if positive {
+			v[i] = rng.Float32() + 0.01
+		}
+	}
+	return v
+}
+
+func near(t *testing.T, want, got float64, msg ...any) {
+	t.Helper()
+	tol := 1e-5 * math.Max(1, math.Abs(want))
+	require.InDelta(t, want, got, tol, msg...)
+}
+
+func TestVectorKernelsMatchReferenceLoops(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for _, d := range awkwardDims {
+		x, y := randVec(rng, d, true), randVec(rng, d, true)
+		var l2, ip, l1, linf, lp, can, bcn, bcd, js float64
+		for i := 0; i < d; i++ {
+			a, b := float64(x[i]), float64(y[i])
+			l2 += (a - b) * (a - b)
+			ip += a * b
+			l1 += math.Abs(a - b)
+			linf = math.Max(linf, math.Abs(a-b))
+			lp += math.Pow(math.Abs(a-b), 3)
+			can += math.Abs(a-b) / (math.Abs(a) + math.Abs(b))
+			bcn += math.Abs(a - b)
+			bcd += math.Abs(a + b)
+			m := (a + b) / 2
+			js += -a*math.Log(m/a) - b*math.Log(m/b)
+		}
+		near(t, l2, float64(L2Sqr(x, y)), "L2 d=%d", d)
+		near(t, ip, float64(Inner(x, y)), "IP d=%d", d)
+		near(t, l1, float64(L1(x, y)), "L1 d=%d", d)
+		near(t, linf, float64(Linf(x, y)), "Linf d=%d", d)
+		near(t, lp, float64(Lp(x, y, 3)), "Lp d=%d", d)
+		near(t, can, float64(Canberra(x, y)), "Canberra d=%d", d)
+		near(t, bcn/bcd, float64(BrayCurtis(x, y)), "BrayCurtis d=%d", d)
+		near(t, js/2, float64(JensenShannon(x, y)), "JensenShannon d=%d", d)
+	}
+}
+
+func TestNormsWritesOnlyItsRows(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for _, d := range awkwardDims {
+		const n = 7
+		x := randVec(rng, n*d, false)
+		out := make([]float32, n+2) // guard band on both sides
+		out[0], out[n+1] = 42, 42
+		Norms(x, d, out[1:n+1])
+		require.Equal(t, float32(42), out[0])
+		require.Equal(t, float32(42), out[n+1])
+		for r := 0; r < n; r++ {
+			row := x[r*d : (r+1)*d]
+			near(t, float64(Inner(row, row)), float64(out[r+1]))
+		}
+	}
+}
+
+func TestDotTileMatchesInnerWithGuardBands(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	const guard = float32(-7.5)
+	for _, d := range awkwardDims {
+		for _, shape := range [][2]int{{1, 1}, {3, 5}, {4, 4}, {5, 9}, {9, 13}, {8, 3}} {
+			nx, ny := shape[0], shape[1]
+			ldo := ny + 3 // padding columns must stay untouched
+			x, y := randVec(rng, nx*d, false), randVec(rng, ny*d, false)
+			out := make([]float32, nx*ldo+ldo)
+			for i := range out {
+				out[i] = guard
+			}
+			DotTile(x, nx, y, ny, d, out, ldo)
+			for i := 0; i < nx; i++ {
+				for j := 0; j < ldo; j++ {
+					got := out[i*ldo+j]
+					if j >= ny {
+						require.Equal(t, guard, got, "padding touched d=%d i=%d j=%d", d, i, j)
+						continue
+					}
+					want := Inner(x[i*d:(i+1)*d], y[j*d:(j+1)*d])
+					near(t, float64(want), float64(got), "d=%d nx=%d ny=%d i=%d j=%d", d, nx, ny, i, j)
+				}
+			}
+			for j := nx * ldo; j < len(out); j++ {
+				require.Equal(t, guard, out[j], "trailing guard touched d=%d", d)
+			}
+		}
+	}
+}
+
+func BenchmarkDotTile(b *testing.B) {
+	rng := rand.New(rand.NewSource(4))
+	const d, nx, ny = 128, 32, 256
+	x, y := randVec(rng, nx*d, false), randVec(rng, ny*d, false)
+	out := make([]float32, nx*ny)
+	b.SetBytes(int64((nx + ny) * d * 4))
+	for i := 0; i < b.N; i++ {
+		DotTile(x, nx, y, ny, d, out, ny)
+	}
+	b.ReportMetric(float64(2*nx*ny*d)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}

@@ -1,0 +1,70 @@
+package core
+
+// keySign turns metric values into keys where smaller is better.
+func keySign(m Metric) float32 {
+	if m.IsSimilarity() {
+		return -1
+	}
+	return 1
+}
+
+// knn fills dist and labels (nq*k each) with the k best database vectors
+// of every query, best first; missing results are (±FLT_MAX, -1).
+//
+// With many queries, workers take disjoint query ranges. With few, they take
+// disjoint database ranges with private heaps that are merged afterwards;
+// heaps order ties by id, so both give the same result.
+func (j *scanJob) knn(k int, dist []float32, labels []int64) {
+	sign := keySign(j.metric)
+	if j.nq >= 4*workers() {
+		parallelChunks(j.nq, 1, func(_, lo, hi int) {
+			heaps := makeHeaps(hi-lo, k)
+			j.scan(lo, hi, 0, j.nb, j.newScratch(), heapVisitor(heaps, lo, sign))
+			emitAll(heaps, lo, k, sign, dist, labels)
+		})
+		return
+	}
+	parts := make([][]topK, workers())
+	used := parallelChunks(j.nb, j.dbBlock(), func(c, lo, hi int) {
+		parts[c] = makeHeaps(j.nq, k)
+		j.scan(0, j.nq, lo, hi, j.newScratch(), heapVisitor(parts[c], 0, sign))
+	})
+	if used == 0 { // empty database: all padding
+		parts[0], used = makeHeaps(j.nq, k), 1
+	}
+	for c := 1; c < used; c++ {
+		for q := range parts[0] {
+			parts[0][q].merge(&parts[c][q])
+		}
+	}
+	emitAll(parts[0], 0, k, sign, dist, labels)
+}
+
+func makeHeaps(n, k int) []topK {
+	hs := make([]topK, n)
+	for i := range hs {
+		hs[i] = newTopK(k)
+	}
+	return hs
+}
+
+// heapVisitor pushes a row of metric values into the heap of query q-first.
+func heapVisitor(heaps []topK, first int, sign float32) func(q, base int, row []float32) {
+	return func(q, base int, row []float32) {
+		h := &heaps[q-first]
+		for c, v := range row {
+			key := sign * v
+			// Inline fast reject: most candidates lose to the root.
+			if key < h.dist[0] || (key == h.dist[0] && int64(base+c) < h.ids[0]) {
+				h.replaceRoot(key, int64(base+c))
+			}
+		}
+	}
+}
+
+func emitAll(heaps []topK, first, k int, sign float32, dist []float32, labels []int64) {
+	for i := range heaps {
+		q := first + i
+		heaps[i].emit(sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+	}
+}

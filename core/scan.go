@@ -1,0 +1,123 @@
+package core
+
+import "github.com/metalfaiss/metalfaiss/core/kernels"
+
+// Tile sizes. A database block of dbBlockBytes stays in L2 cache while a
+// block of queryBlock queries is compared with it; the query block is a
+// multiple of the 4x4 register tile of kernels.DotTile.
+const (
+	queryBlock   = 32
+	dbBlockBytes = 128 << 10
+	// directThreshold follows faiss's distance_compute_blas_threshold: below
+	// 20 queries, L2 is computed directly (exact, no norm cancellation).
+	directThreshold = 20
+)
+
+// scanJob describes one exhaustive comparison of queries with a database.
+type scanJob struct {
+	metric Metric
+	arg    float32
+	d      int
+	xq     []float32
+	nq     int
+	xb     []float32
+	nb     int
+	// bNorms are the squared norms of the database rows; when set (L2 with
+	// many queries) distances use |x|^2 + |y|^2 - 2 x.y from a DotTile.
+	bNorms []float32
+}
+
+func (j *scanJob) dbBlock() int {
+	b := dbBlockBytes / (4 * j.d)
+	b = max(16, min(b, 4096))
+	return b &^ 3
+}
+
+// scratch is one worker's tile buffers.
+type scratch struct {
+	tile   []float32
+	qNorms []float32
+}
+
+func (j *scanJob) newScratch() *scratch {
+	return &scratch{tile: make([]float32, queryBlock*j.dbBlock()), qNorms: make([]float32, queryBlock)}
+}
+
+// scan computes the raw metric value of every pair (q, b) with q in
+// [q0, q1) and b in [b0, b1), one database block at a time, and hands each
+// query's row of the block to visit(q, first id of the block, row).
+func (j *scanJob) scan(q0, q1, b0, b1 int, s *scratch, visit func(q, base int, row []float32)) {
+	d, bb := j.d, j.dbBlock()
+	for qs := q0; qs < q1; qs += queryBlock {
+		qe := min(qs+queryBlock, q1)
+		nqb := qe - qs
+		xq := j.xq[qs*d : qe*d]
+		if j.bNorms != nil {
+			kernels.Norms(xq, d, s.qNorms[:nqb])
+		}
+		for bs := b0; bs < b1; bs += bb {
+			be := min(bs+bb, b1)
+			nbb := be - bs
+			xb := j.xb[bs*d : be*d]
+			j.fillTile(xq, nqb, xb, nbb, bs, s)
+			for qi := 0; qi < nqb; qi++ {
+				visit(qs+qi, bs, s.tile[qi*nbb:(qi+1)*nbb])
+			}
+		}
+	}
+}
+
+// fillTile writes the nq x nb block of metric values into s.tile (ld = nb).
+func (j *scanJob) fillTile(xq []float32, nq int, xb []float32, nb, base int, s *scratch) {
+	d, tile := j.d, s.tile[:nq*nb]
+	switch {
+	case j.metric == MetricInnerProduct:
+		kernels.DotTile(xq, nq, xb, nb, d, tile, nb)
+	case j.metric == MetricL2 && j.bNorms != nil:
+		kernels.DotTile(xq, nq, xb, nb, d, tile, nb)
+		bn := j.bNorms[base : base+nb]
+		for qi := 0; qi < nq; qi++ {
+			qn, row := s.qNorms[qi], tile[qi*nb:(qi+1)*nb]
+			for c, ip := range row {
+				v := qn + bn[c] - 2*ip
+				// Rounding can make the expansion slightly negative; faiss
+				// clamps to 0 as well.
+				if v < 0 {
+					v = 0
+				}
+				row[c] = v
+			}
+		}
+	default:
+		dist := pairDistance(j.metric, j.arg)
+		for qi := 0; qi < nq; qi++ {
+			x, row := xq[qi*d:(qi+1)*d], tile[qi*nb:(qi+1)*nb]
+			for c := range row {
+				row[c] = dist(x, xb[c*d:(c+1)*d])
+			}
+		}
+	}
+}
+
+// pairDistance returns the kernel computing metric m for one pair.
+func pairDistance(m Metric, arg float32) func(x, y []float32) float32 {
+	switch m {
+	case MetricL2:
+		return kernels.L2Sqr
+	case MetricInnerProduct:
+		return kernels.Inner
+	case MetricL1:
+		return kernels.L1
+	case MetricLinf:
+		return kernels.Linf
+	case MetricLp:
+		return func(x, y []float32) float32 { return kernels.Lp(x, y, arg) }
+	case MetricCanberra:
+		return kernels.Canberra
+	case MetricBrayCurtis:
+		return kernels.BrayCurtis
+	case MetricJensenShannon:
+		return kernels.JensenShannon
+	}
+	panic("pairDistance: unchecked metric " + m.String())
+}
