@@ -4,7 +4,7 @@ package core
 // whole number of d-dimensional rows.
 func checkBatch(op string, x []float32, d int) (int, error) {
 	if len(x)%d != 0 {
-		return 0, errorf(KindDimensionMismatch, op, "input of %d floats is not a multiple of d=%d", len(x), d)
+		return 0, Errorf(KindDimensionMismatch, op, "input of %d floats is not a multiple of d=%d", len(x), d)
 	}
 	return len(x) / d, nil
 }
@@ -12,10 +12,10 @@ func checkBatch(op string, x []float32, d int) (int, error) {
 // checkResults validates k and the sizes of the output buffers.
 func checkResults(op string, nq, k, nDist, nLabels int) error {
 	if k <= 0 {
-		return errorf(KindInvalidArgument, op, "k must be positive, got %d", k)
+		return Errorf(KindInvalidArgument, op, "k must be positive, got %d", k)
 	}
 	if nDist != nq*k || nLabels != nq*k {
-		return errorf(KindDimensionMismatch, op, "outputs hold %d distances and %d labels, need %d (nq=%d, k=%d)", nDist, nLabels, nq*k, nq, k)
+		return Errorf(KindDimensionMismatch, op, "outputs hold %d distances and %d labels, need %d (nq=%d, k=%d)", nDist, nLabels, nq*k, nq, k)
 	}
 	return nil
 }

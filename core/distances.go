@@ -34,7 +34,7 @@ func PairwiseDistances(xq, xb []float32, d int, metric Metric, arg float32, out 
 	}
 	nq, nb := len(xq)/d, len(xb)/d
 	if len(out) != nq*nb {
-		return errorf(KindDimensionMismatch, op, "output holds %d floats, need %d", len(out), nq*nb)
+		return Errorf(KindDimensionMismatch, op, "output holds %d floats, need %d", len(out), nq*nb)
 	}
 	dist := pairDistance(metric, arg)
 	parallelChunks(nq, 1, func(_, lo, hi int) {
@@ -74,7 +74,7 @@ func NormalizeL2(x []float32, d int) error {
 
 func checkPair(op string, xq, xb []float32, d int, metric Metric) error {
 	if d <= 0 {
-		return errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
+		return Errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
 	}
 	if err := checkMetric(op, metric); err != nil {
 		return err

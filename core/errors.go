@@ -41,6 +41,7 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Op + ": " + e.Msg }
 
-func errorf(kind ErrorKind, op, format string, args ...any) *Error {
+// Errorf builds an *Error for operation op.
+func Errorf(kind ErrorKind, op, format string, args ...any) *Error {
 	return &Error{Kind: kind, Op: op, Msg: fmt.Sprintf(format, args...)}
 }

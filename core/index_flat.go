@@ -26,7 +26,7 @@ var (
 func NewIndexFlat(d int, metric Metric) (*IndexFlat, error) {
 	const op = "IndexFlat"
 	if d <= 0 {
-		return nil, errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
+		return nil, Errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
 	}
 	if err := checkMetric(op, metric); err != nil {
 		return nil, err
@@ -114,10 +114,10 @@ func (ix *IndexFlat) ReconstructN(i0, n int64, out []float32) error {
 func (ix *IndexFlat) reconstructRange(op string, i0, n int64, out []float32) error {
 	nt := ix.Ntotal()
 	if i0 < 0 || n < 0 || i0 > nt || n > nt-i0 {
-		return errorf(KindInvalidArgument, op, "ids %d..%d out of range, index has ntotal=%d", i0, i0+n-1, nt)
+		return Errorf(KindInvalidArgument, op, "ids %d..%d out of range, index has ntotal=%d", i0, i0+n-1, nt)
 	}
 	if int64(len(out)) != n*int64(ix.d) {
-		return errorf(KindDimensionMismatch, op, "output holds %d floats, need %d", len(out), n*int64(ix.d))
+		return Errorf(KindDimensionMismatch, op, "output holds %d floats, need %d", len(out), n*int64(ix.d))
 	}
 	copy(out, ix.xb[i0*int64(ix.d):(i0+n)*int64(ix.d)])
 	return nil

@@ -54,13 +54,13 @@ func ParseMetric(s string) (Metric, error) {
 			return m, nil
 		}
 	}
-	return 0, errorf(KindInvalidArgument, "ParseMetric", "unknown metric %q", s)
+	return 0, Errorf(KindInvalidArgument, "ParseMetric", "unknown metric %q", s)
 }
 
 // checkMetric validates a metric for operation op.
 func checkMetric(op string, m Metric) error {
 	if !m.Valid() {
-		return errorf(KindInvalidArgument, op, "unknown metric %d", int(m))
+		return Errorf(KindInvalidArgument, op, "unknown metric %d", int(m))
 	}
 	return nil
 }

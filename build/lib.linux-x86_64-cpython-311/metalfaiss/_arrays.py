@@ -1,0 +1,91 @@
+"""Turning what users pass into the buffers the Go core reads.
+
+Inputs of any float or integer dtype, any layout, lists of lists and objects
+numpy can convert (mlx arrays, torch CPU tensors) become one C-contiguous
+float32 array; a float32 C-contiguous array is used as it is, without a copy.
+"""
+
+import operator
+
+import numpy as np
+
+from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
+
+
+def as_matrix(x, op, d=None, name="x"):
+    """Return x as a C-contiguous float32 (n, d) array.
+
+    A 1-D input of length d is taken as one row. ``d=None`` accepts any
+    positive number of columns.
+    """
+    arr = x if isinstance(x, np.ndarray) else _to_numpy(x, op, name)
+    if arr.dtype.kind not in "fiu":
+        raise InputTypeError(f"{op}: {name} must be numeric, got dtype {arr.dtype}")
+    if arr.ndim == 1 and d is not None and arr.shape[0] == d:
+        arr = arr.reshape(1, d)
+    if arr.ndim != 2:
+        want = "(n, d)" if d is None else f"(n, {d})"
+        raise DimensionMismatchError(f"{op}: {name} must be a 2-D array of shape {want}, got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise InvalidArgumentError(f"{op}: {name} has no columns (shape {arr.shape})")
+    if d is not None and arr.shape[1] != d:
+        raise DimensionMismatchError(f"{op}: {name} has {arr.shape[1]} columns, index has d={d}")
+    return np.ascontiguousarray(arr, dtype=np.float32)
+
+
+def _to_numpy(x, op, name):
+    try:
+        return np.asarray(x)
+    except (ValueError, TypeError) as e:
+        raise InputTypeError(f"{op}: {name} cannot be read as a numeric array: {e}") from None
+
+
+def as_ids(ids, op):
+    """Return ids as a C-contiguous int64 1-D array."""
+    arr = ids if isinstance(ids, np.ndarray) else _to_numpy(ids, op, "ids")
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.dtype.kind not in "iu" and arr.size:
+        raise InputTypeError(f"{op}: ids must be integers, got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise DimensionMismatchError(f"{op}: ids must be 1-D, got shape {arr.shape}")
+    return np.ascontiguousarray(arr, dtype=np.int64)
+
+
+def as_count(k, op, name="k"):
+    """Return k as a positive int (numpy integer scalars accepted)."""
+    if isinstance(k, (bool, np.bool_)):
+        raise InputTypeError(f"{op}: {name} must be an integer, got bool")
+    try:
+        k = operator.index(k)
+    except TypeError:
+        raise InputTypeError(f"{op}: {name} must be an integer, got {type(k).__name__}") from None
+    if k <= 0:
+        raise InvalidArgumentError(f"{op}: {name} must be positive, got {k}")
+    return k
+
+
+def as_int(v, op, name):
+    """Return v as an int (numpy integer scalars accepted), any sign."""
+    if isinstance(v, (bool, np.bool_)):
+        raise InputTypeError(f"{op}: {name} must be an integer, got bool")
+    try:
+        return operator.index(v)
+    except TypeError:
+        raise InputTypeError(f"{op}: {name} must be an integer, got {type(v).__name__}") from None
+
+
+def out_array(arr, shape, dtype, op, name):
+    """Validate a caller-supplied output array, or allocate one."""
+    if arr is None:
+        return np.empty(shape, dtype=dtype)
+    if not isinstance(arr, np.ndarray) or arr.dtype != dtype or arr.shape != shape or not arr.flags.c_contiguous:
+        raise InvalidArgumentError(f"{op}: {name} must be a C-contiguous {np.dtype(dtype).name} array of shape {shape}")
+    if not arr.flags.writeable:
+        raise InvalidArgumentError(f"{op}: {name} is read-only")
+    return arr
+
+
+def addr(arr):
+    """The address of a numpy array's first element (0 when empty is fine)."""
+    return arr.ctypes.data

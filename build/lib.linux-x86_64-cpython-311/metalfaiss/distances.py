@@ -1,0 +1,50 @@
+"""Free functions: knn, pairwise_distances, normalize_L2."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_count, as_matrix
+from .errors import DimensionMismatchError, InputTypeError
+from .metric import METRIC_L2, MetricType
+
+
+def _pair(xq, xb, op):
+    xq = as_matrix(xq, op, name="xq")
+    xb = as_matrix(xb, op, name="xb")
+    if xq.shape[1] != xb.shape[1]:
+        raise DimensionMismatchError(f"{op}: xq has {xq.shape[1]} columns, xb has {xb.shape[1]}")
+    return xq, xb
+
+
+def knn(xq, xb, k, metric=METRIC_L2, metric_arg=0.0):
+    """Return (D, I), the k nearest rows of xb for every row of xq."""
+    xq, xb = _pair(xq, xb, "knn")
+    k = as_count(k, "knn")
+    metric = MetricType.parse(metric)
+    nq = xq.shape[0]
+    D = np.empty((nq, k), dtype=np.float32)
+    I = np.empty((nq, k), dtype=np.int64)
+    _bridge.call("KNN", nq, addr(xq), xb.shape[0], addr(xb), xq.shape[1], int(metric), float(metric_arg), k, addr(D), addr(I))
+    return D, I
+
+
+def pairwise_distances(xq, xb, metric=METRIC_L2, metric_arg=0.0):
+    """Return the (nq, nb) float32 matrix of metric values."""
+    xq, xb = _pair(xq, xb, "pairwise_distances")
+    metric = MetricType.parse(metric)
+    out = np.empty((xq.shape[0], xb.shape[0]), dtype=np.float32)
+    _bridge.call("PairwiseDistances", xq.shape[0], addr(xq), xb.shape[0], addr(xb), xq.shape[1], int(metric), float(metric_arg), addr(out))
+    return out
+
+
+def normalize_L2(x):
+    """Scale each row of x to unit L2 norm, in place, like faiss.
+
+    x must be a C-contiguous float32 (n, d) numpy array, since the change
+    has to happen in the caller's own memory.
+    """
+    if not isinstance(x, np.ndarray) or x.dtype != np.float32 or not x.flags.c_contiguous or not x.flags.writeable:
+        raise InputTypeError("normalize_L2: x must be a writeable C-contiguous float32 numpy array (it is changed in place)")
+    if x.ndim != 2:
+        raise DimensionMismatchError(f"normalize_L2: x must be 2-D, got shape {x.shape}")
+    _bridge.call("NormalizeL2", x.shape[0], x.shape[1], addr(x))

@@ -1,0 +1,55 @@
+"""Exceptions raised by metalfaiss.
+
+Every failure is a ``MetalFaissError`` (a ``RuntimeError``, as faiss raises),
+and also the built-in class a Python caller would expect: bad values are
+``ValueError``, wrong types ``TypeError``, unsupported operations
+``NotImplementedError``.
+"""
+
+
+class MetalFaissError(RuntimeError):
+    """Base class of every metalfaiss error."""
+
+
+class InvalidArgumentError(MetalFaissError, ValueError):
+    """An argument has a value the operation cannot take."""
+
+
+class DimensionMismatchError(InvalidArgumentError):
+    """Vector sizes disagree with the index or with each other."""
+
+
+class InputTypeError(MetalFaissError, TypeError):
+    """An argument has a type the operation cannot take."""
+
+
+class NotTrainedError(MetalFaissError):
+    """The index must be trained before this operation."""
+
+
+class UnsupportedOperationError(MetalFaissError, NotImplementedError):
+    """This index cannot do this operation."""
+
+
+class ClosedIndexError(InvalidArgumentError):
+    """The index was closed (or freed) and cannot be used any more."""
+
+
+class ForkedProcessError(MetalFaissError):
+    """The Go runtime does not survive fork(); the child cannot use it."""
+
+
+# Kinds sent by the Go side (core.ErrorKind.String) mapped to classes.
+_BY_KIND = {
+    "invalid": InvalidArgumentError,
+    "dimension": DimensionMismatchError,
+    "not_trained": NotTrainedError,
+    "unsupported": UnsupportedOperationError,
+    "internal": MetalFaissError,
+}
+
+
+def error_from_status(status):
+    """Turn a non-empty ``"<kind>|<message>"`` status into an exception."""
+    kind, _, message = status.partition("|")
+    return _BY_KIND.get(kind, MetalFaissError)(message or status)

@@ -1,0 +1,217 @@
+"""The Index base class: faiss's Index methods over a Go index handle."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_count, as_ids, as_int, as_matrix, out_array
+from .errors import ClosedIndexError, InvalidArgumentError, UnsupportedOperationError
+from .selectors import IDSelectorBatch, IDSelectorRange
+
+
+class Index:
+    """An index living in the Go core, with faiss's Python methods.
+
+    Subclasses create the Go object and pass its handle to ``__init__``.
+    Every method validates its arguments before touching the index, so a
+    failed call leaves the index as it was. ``close()`` frees the Go memory
+    at once (also done when the object is garbage-collected); the index is
+    unusable afterwards. It is also a context manager that closes on exit.
+    """
+
+    def __init__(self, handle):
+        self._handle = handle
+        self.verbose = False
+
+    # -- lifetime -----------------------------------------------------------
+
+    def close(self):
+        """Free the index now; later calls raise ClosedIndexError."""
+        h, self._handle = getattr(self, "_handle", None), None
+        if h is not None:
+            _bridge.call("Free", h)
+
+    def __del__(self):
+        try:
+            if getattr(self, "_handle", None) is not None and not _bridge._forked:
+                self.close()
+        except Exception:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _h(self, op):
+        if self._handle is None:
+            raise ClosedIndexError(f"{type(self).__name__}.{op}: the index is closed")
+        return self._handle
+
+    def _op(self, name):
+        return f"{type(self).__name__}.{name}"
+
+    # -- attributes ---------------------------------------------------------
+
+    def _info(self):
+        out = np.zeros(4, dtype=np.int64)
+        _bridge.call("IndexInfo", self._h("info"), addr(out))
+        return out
+
+    @property
+    def d(self):
+        """Dimension of the vectors."""
+        return int(self._info()[0])
+
+    @property
+    def ntotal(self):
+        """Number of vectors in the index."""
+        return int(self._info()[1])
+
+    @property
+    def is_trained(self):
+        return bool(self._info()[3])
+
+    @property
+    def metric_type(self):
+        """The faiss metric number (compare with METRIC_L2, ...)."""
+        return int(self._info()[2])
+
+    @property
+    def metric_arg(self):
+        """Argument of the metric (p of METRIC_Lp); 0 by default, as faiss."""
+        out = np.zeros(1, dtype=np.float32)
+        _bridge.call("IndexMetricArg", self._h("metric_arg"), addr(out))
+        return float(out[0])
+
+    @metric_arg.setter
+    def metric_arg(self, value):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"{self._op('metric_arg')}: expected a number, got {value!r}") from None
+        _bridge.call("IndexSetMetricArg", self._h("metric_arg"), value)
+
+    def __len__(self):
+        return self.ntotal
+
+    def __repr__(self):
+        if self._handle is None:
+            return f"<{type(self).__name__} (closed)>"
+        return f"<{type(self).__name__} d={self.d} ntotal={self.ntotal} metric={self.metric_type}>"
+
+    # -- methods ------------------------------------------------------------
+
+    def train(self, x):
+        """Train on x (n, d). Flat indexes need no training; x is checked."""
+        h = self._h("train")
+        x = as_matrix(x, self._op("train"), self.d)
+        _bridge.call("IndexTrain", h, x.shape[0], addr(x))
+
+    def add(self, x):
+        """Add the rows of x (n, d); they get ids ntotal .. ntotal+n-1.
+
+        NaN values are accepted and stored, as in faiss; a NaN distance never
+        ranks among the results.
+        """
+        h = self._h("add")
+        x = as_matrix(x, self._op("add"), self.d)
+        _bridge.call("IndexAdd", h, x.shape[0], addr(x))
+
+    def add_with_ids(self, x, ids):
+        raise UnsupportedOperationError(
+            f"{self._op('add_with_ids')}: this index numbers vectors sequentially; wrap it in an IndexIDMap"
+        )
+
+    def search(self, x, k, *, params=None, D=None, I=None):
+        """Return (D, I): for each row of x the k best distances (float32)
+        and ids (int64), best first. When fewer than k vectors exist, the rest
+        is padded with distance FLT_MAX (-FLT_MAX for inner product) and id
+        -1, as faiss does."""
+        op = self._op("search")
+        h = self._h("search")
+        self._no_params(params, op)
+        x = as_matrix(x, op, self.d)
+        k = as_count(k, op)
+        n = x.shape[0]
+        D = out_array(D, (n, k), np.float32, op, "D")
+        I = out_array(I, (n, k), np.int64, op, "I")
+        _bridge.call("IndexSearch", h, n, addr(x), k, addr(D), addr(I))
+        return D, I
+
+    def assign(self, x, k=1, labels=None):
+        """Return the (n, k) ids of the k nearest vectors of each row of x."""
+        op = self._op("assign")
+        h = self._h("assign")
+        x = as_matrix(x, op, self.d)
+        k = as_count(k, op)
+        labels = out_array(labels, (x.shape[0], k), np.int64, op, "labels")
+        _bridge.call("IndexAssign", h, x.shape[0], addr(x), k, addr(labels))
+        return labels
+
+    def range_search(self, x, thresh, *, params=None):
+        """Return (lims, D, I): the matches of query i are D[lims[i]:lims[i+1]]
+        and I[lims[i]:lims[i+1]], in id order. A match has distance < thresh
+        (inner product: similarity > thresh), as in faiss."""
+        op = self._op("range_search")
+        h = self._h("range_search")
+        self._no_params(params, op)
+        x = as_matrix(x, op, self.d)
+        try:
+            thresh = float(thresh)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"{op}: thresh must be a number, got {thresh!r}") from None
+        nq = x.shape[0]
+        out = np.zeros(2, dtype=np.int64)
+        _bridge.call("IndexRangeSearch", h, nq, addr(x), thresh, addr(out))
+        result, total = int(out[0]), int(out[1])
+        lims = np.empty(nq + 1, dtype=np.int64)
+        D = np.empty(total, dtype=np.float32)
+        I = np.empty(total, dtype=np.int64)
+        _bridge.call("RangeResultFetch", result, nq, addr(lims), addr(D), addr(I))
+        return lims.view(np.uint64), D, I  # faiss returns lims as uint64
+
+    def reconstruct(self, key, x=None):
+        """Return stored vector ``key`` as a float32 array of shape (d,)."""
+        op = self._op("reconstruct")
+        h = self._h("reconstruct")
+        key = as_int(key, op, "key")
+        x = out_array(x, (self.d,), np.float32, op, "x")
+        _bridge.call("IndexReconstruct", h, key, addr(x))
+        return x
+
+    def reconstruct_n(self, n0=0, ni=-1, x=None):
+        """Return vectors n0 .. n0+ni-1 as (ni, d); ni=-1 means up to ntotal."""
+        op = self._op("reconstruct_n")
+        h = self._h("reconstruct_n")
+        n0, ni = as_int(n0, op, "n0"), as_int(ni, op, "ni")
+        if ni == -1:
+            ni = self.ntotal - n0
+        if ni < 0:
+            raise InvalidArgumentError(f"{op}: ni must be >= 0 or -1, got {ni}")
+        x = out_array(x, (ni, self.d), np.float32, op, "x")
+        _bridge.call("IndexReconstructN", h, n0, ni, addr(x))
+        return x
+
+    def remove_ids(self, x):
+        """Remove the given ids (an array of ids, IDSelectorBatch or
+        IDSelectorRange) and return how many were removed. Ids that are not
+        in the index are skipped, as in faiss. The ids of later vectors shift
+        down to stay contiguous."""
+        op = self._op("remove_ids")
+        h = self._h("remove_ids")
+        out = np.zeros(1, dtype=np.int64)
+        if isinstance(x, IDSelectorRange):
+            _bridge.call("IndexRemoveRange", h, x.imin, x.imax, addr(out))
+        else:
+            ids = x.ids if isinstance(x, IDSelectorBatch) else as_ids(x, op)
+            _bridge.call("IndexRemoveIDs", h, ids.shape[0], addr(ids), addr(out))
+        return int(out[0])
+
+    def reset(self):
+        """Remove every vector."""
+        _bridge.call("IndexReset", self._h("reset"))
+
+    def _no_params(self, params, op):
+        if params is not None:
+            raise UnsupportedOperationError(f"{op}: search parameters are not supported by {type(self).__name__}")

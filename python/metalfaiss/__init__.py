@@ -1,0 +1,45 @@
+"""metalfaiss: vector search and clustering with faiss's API, on a Go core.
+
+Use it as faiss::
+
+    import metalfaiss as faiss
+    index = faiss.IndexFlatL2(d)
+    index.add(xb)
+    D, I = index.search(xq, 10)
+"""
+
+from .distances import knn, normalize_L2, pairwise_distances
+from .errors import (
+    ClosedIndexError,
+    DimensionMismatchError,
+    ForkedProcessError,
+    InputTypeError,
+    InvalidArgumentError,
+    MetalFaissError,
+    NotTrainedError,
+    UnsupportedOperationError,
+)
+from .index import Index
+from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
+from .metric import (
+    METRIC_INNER_PRODUCT,
+    METRIC_L1,
+    METRIC_L2,
+    METRIC_BrayCurtis,
+    METRIC_Canberra,
+    METRIC_JensenShannon,
+    METRIC_Linf,
+    METRIC_Lp,
+    MetricType,
+)
+from .selectors import IDSelectorBatch, IDSelectorRange
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
+    "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InvalidArgumentError",
+    "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",
+    "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError",
+    "UnsupportedOperationError", "knn", "normalize_L2", "pairwise_distances",
+]

@@ -1,0 +1,37 @@
+"""Exact search: IndexFlat, IndexFlatL2, IndexFlatIP."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .index import Index
+from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
+
+
+class IndexFlat(Index):
+    """Stores vectors as they are and compares every query with all of them.
+
+    ``metric`` is a faiss metric number, a MetricType or a name ("L2", "IP",
+    ...). For METRIC_Lp set ``metric_arg`` (p) after construction, as in faiss.
+    """
+
+    def __init__(self, d, metric=METRIC_L2):
+        metric = MetricType.parse(metric)
+        d = as_int(d, type(self).__name__, "d")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexFlatNew", d, int(metric), addr(out))
+        super().__init__(int(out[0]))
+
+
+class IndexFlatL2(IndexFlat):
+    """IndexFlat with squared Euclidean distance."""
+
+    def __init__(self, d):
+        super().__init__(d, METRIC_L2)
+
+
+class IndexFlatIP(IndexFlat):
+    """IndexFlat with inner-product similarity (larger is better)."""
+
+    def __init__(self, d):
+        super().__init__(d, METRIC_INNER_PRODUCT)

@@ -1,0 +1,73 @@
+"""Metric types with faiss's numbers, names and METRIC_* constants."""
+
+import enum
+
+from .errors import InputTypeError, InvalidArgumentError
+
+
+class MetricType(enum.IntEnum):
+    """faiss's MetricType: ``int(MetricType.L2) == METRIC_L2 == 1``.
+
+    Convert with ``MetricType.parse(value)`` from a member, a faiss integer or
+    a name such as ``"L2"``, ``"inner_product"``, ``"METRIC_Linf"`` or ``"ip"``;
+    ``str(m)`` gives the name back.
+    """
+
+    INNER_PRODUCT = 0
+    L2 = 1
+    L1 = 2
+    LINF = 3
+    LP = 4
+    CANBERRA = 20
+    BRAY_CURTIS = 21
+    JENSEN_SHANNON = 22
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def faiss_name(self):
+        """The faiss constant name, e.g. ``"METRIC_Linf"``."""
+        return _FAISS_NAMES[self]
+
+    @classmethod
+    def parse(cls, value):
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            key = value.strip().upper().replace("-", "_")
+            key = key[len("METRIC_"):] if key.startswith("METRIC_") else key
+            key = _ALIASES.get(key, key)
+            try:
+                return cls[key]
+            except KeyError:
+                raise InvalidArgumentError(f"MetricType: unknown metric name {value!r}") from None
+        if isinstance(value, bool) or not hasattr(value, "__index__"):
+            raise InputTypeError(f"MetricType: expected a MetricType, int or str, got {type(value).__name__}")
+        try:
+            return cls(int(value))
+        except ValueError:
+            raise InvalidArgumentError(f"MetricType: unknown metric number {int(value)}") from None
+
+
+_ALIASES = {"IP": "INNER_PRODUCT", "BRAYCURTIS": "BRAY_CURTIS", "JENSENSHANNON": "JENSEN_SHANNON", "L_INF": "LINF"}
+_FAISS_NAMES = {
+    MetricType.INNER_PRODUCT: "METRIC_INNER_PRODUCT",
+    MetricType.L2: "METRIC_L2",
+    MetricType.L1: "METRIC_L1",
+    MetricType.LINF: "METRIC_Linf",
+    MetricType.LP: "METRIC_Lp",
+    MetricType.CANBERRA: "METRIC_Canberra",
+    MetricType.BRAY_CURTIS: "METRIC_BrayCurtis",
+    MetricType.JENSEN_SHANNON: "METRIC_JensenShannon",
+}
+
+# faiss exposes plain ints; so do we.
+METRIC_INNER_PRODUCT = int(MetricType.INNER_PRODUCT)
+METRIC_L2 = int(MetricType.L2)
+METRIC_L1 = int(MetricType.L1)
+METRIC_Linf = int(MetricType.LINF)
+METRIC_Lp = int(MetricType.LP)
+METRIC_Canberra = int(MetricType.CANBERRA)
+METRIC_BrayCurtis = int(MetricType.BRAY_CURTIS)
+METRIC_JensenShannon = int(MetricType.JENSEN_SHANNON)
