@@ -1,0 +1,46 @@
+# Developer workflow. `make demo` and `make test` work on a fresh machine with
+# Go (>= 1.24) and Python (3.9 - 3.13): they create .venv, install the pinned
+# Python packages and Go tools, build the extension and install the package.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+# faiss-cpu is the test oracle and the benchmark baseline; pybindgen is what
+# gopy generates the CPython glue with.
+PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 setuptools wheel
+DEPS_STAMP := $(VENV)/.deps-installed
+
+.PHONY: demo test test-go test-py vet lint install bench clean
+
+$(DEPS_STAMP): Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check $(PIP_PACKAGES)
+	touch $@
+
+# Builds the Go extension for .venv's interpreter (setup.py runs gopy) and
+# installs the package into .venv.
+install: $(DEPS_STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps --force-reinstall .
+
+demo: install
+	$(PY) -m metalfaiss.demo
+
+vet:
+	go vet ./...
+	@unformatted=$$(gofmt -l core pyapi); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+
+lint: vet
+
+test-go:
+	go test -count=1 ./...
+
+test-py: install
+	$(PY) -m pytest -q tests
+
+test: vet test-go test-py
+
+bench: install
+	$(PY) benchmarks/bench_flat.py
+
+clean:
+	rm -rf _build build dist python/*.egg-info
