@@ -20,6 +20,7 @@ class Index:
 
     def __init__(self, handle):
         self._handle = handle
+        self._d = int(self._info("d")[0])  # fixed for the index's life
         self.verbose = False
 
     # -- lifetime -----------------------------------------------------------
@@ -61,7 +62,8 @@ class Index:
     @property
     def d(self):
         """Dimension of the vectors."""
-        return int(self._info("d")[0])
+        self._h("d")
+        return self._d
 
     @property
     def ntotal(self):

@@ -20,6 +20,7 @@ class Index:
 
     def __init__(self, handle):
         self._handle = handle
+        self._d = int(self._info("d")[0])  # fixed for the index's life
         self.verbose = False
 
     # -- lifetime -----------------------------------------------------------
@@ -53,29 +54,30 @@ class Index:
 
     # -- attributes ---------------------------------------------------------
 
-    def _info(self):
+    def _info(self, attr):
         out = np.zeros(4, dtype=np.int64)
-        _bridge.call("IndexInfo", self._h("info"), addr(out))
+        _bridge.call("IndexInfo", self._h(attr), addr(out))
         return out
 
     @property
     def d(self):
         """Dimension of the vectors."""
-        return int(self._info()[0])
+        self._h("d")
+        return self._d
 
     @property
     def ntotal(self):
         """Number of vectors in the index."""
-        return int(self._info()[1])
+        return int(self._info("ntotal")[1])
 
     @property
     def is_trained(self):
-        return bool(self._info()[3])
+        return bool(self._info("is_trained")[3])
 
     @property
     def metric_type(self):
         """The faiss metric number (compare with METRIC_L2, ...)."""
-        return int(self._info()[2])
+        return int(self._info("metric_type")[2])
 
     @property
     def metric_arg(self):
