@@ -82,6 +82,10 @@ def test_reconstruct_out_of_range(index):
         index.reconstruct_n(8, 5)
     with pytest.raises(TypeError, match="key must be an integer"):
         index.reconstruct(1.0)
+    with pytest.raises(mf.InvalidArgumentError, match="does not fit in 64 bits"):
+        index.reconstruct(2**70)
+    with pytest.raises(mf.InvalidArgumentError, match="does not fit in 64 bits"):
+        index.search(np.zeros((1, 4)), 2**64)
 
 
 def test_removing_ids_that_do_not_exist_removes_nothing(index):

@@ -54,12 +54,7 @@ def as_ids(ids, op):
 
 def as_count(k, op, name="k"):
     """Return k as a positive int (numpy integer scalars accepted)."""
-    if isinstance(k, (bool, np.bool_)):
-        raise InputTypeError(f"{op}: {name} must be an integer, got bool")
-    try:
-        k = operator.index(k)
-    except TypeError:
-        raise InputTypeError(f"{op}: {name} must be an integer, got {type(k).__name__}") from None
+    k = as_int(k, op, name)
     if k <= 0:
         raise InvalidArgumentError(f"{op}: {name} must be positive, got {k}")
     return k
@@ -70,9 +65,15 @@ def as_int(v, op, name):
     if isinstance(v, (bool, np.bool_)):
         raise InputTypeError(f"{op}: {name} must be an integer, got bool")
     try:
-        return operator.index(v)
+        v = operator.index(v)
     except TypeError:
         raise InputTypeError(f"{op}: {name} must be an integer, got {type(v).__name__}") from None
+    if not _INT64_MIN <= v <= _INT64_MAX:  # the Go side takes int64
+        raise InvalidArgumentError(f"{op}: {name}={v} does not fit in 64 bits")
+    return v
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def out_array(arr, shape, dtype, op, name):

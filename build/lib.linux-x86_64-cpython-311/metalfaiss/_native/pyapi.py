@@ -98,112 +98,12 @@ except Exception:
 
 
 # ---- Functions ---
-def IndexAdd(h, n, x):
-	"""IndexAdd(long h, long n, long x) str
-	
-	IndexAdd adds n vectors at x.
-	"""
-	return _pyapi.pyapi_IndexAdd(h, n, x)
-def IndexInfo(h, out):
-	"""IndexInfo(long h, long out) str
-	
-	IndexInfo writes d, ntotal, metric and is_trained (0/1) to out (int64[4]).
-	"""
-	return _pyapi.pyapi_IndexInfo(h, out)
-def KNN(nq, xq, nb, xb, d, metric, arg, k, dist, labels):
-	"""KNN(long nq, long xq, long nb, long xb, long d, long metric, float arg, long k, long dist, long labels) str
-	
-	KNN searches nq queries at xq among nb vectors at xb (dimension d) for
-	the k best under metric, into dist and labels (nq*k each).
-	"""
-	return _pyapi.pyapi_KNN(nq, xq, nb, xb, d, metric, arg, k, dist, labels)
-def NormalizeL2(n, d, x):
-	"""NormalizeL2(long n, long d, long x) str
-	
-	NormalizeL2 scales the n rows of dimension d at x to unit norm in place.
-	"""
-	return _pyapi.pyapi_NormalizeL2(n, d, x)
-def PairwiseDistances(nq, xq, nb, xb, d, metric, arg, out):
-	"""PairwiseDistances(long nq, long xq, long nb, long xb, long d, long metric, float arg, long out) str
-	
-	PairwiseDistances writes the nq x nb metric values into out.
-	"""
-	return _pyapi.pyapi_PairwiseDistances(nq, xq, nb, xb, d, metric, arg, out)
-def IndexSearch(h, n, x, k, dist, labels):
-	"""IndexSearch(long h, long n, long x, long k, long dist, long labels) str
-	
-	IndexSearch searches n queries at x for k results each into dist
-	(float32[n*k]) and labels (int64[n*k]).
-	"""
-	return _pyapi.pyapi_IndexSearch(h, n, x, k, dist, labels)
-def IndexSetMetricArg(h, arg):
-	"""IndexSetMetricArg(long h, float arg) str
-	
-	IndexSetMetricArg changes the metric argument (p of METRIC_Lp).
-	"""
-	return _pyapi.pyapi_IndexSetMetricArg(h, arg)
-def IndexAssign(h, n, x, k, labels):
-	"""IndexAssign(long h, long n, long x, long k, long labels) str
-	
-	IndexAssign writes the labels of the k nearest vectors of n queries.
-	"""
-	return _pyapi.pyapi_IndexAssign(h, n, x, k, labels)
-def IndexFlatNew(d, metric, out):
-	"""IndexFlatNew(long d, long metric, long out) str
-	
-	IndexFlatNew makes an IndexFlat and writes its handle to out (int64[1]).
-	"""
-	return _pyapi.pyapi_IndexFlatNew(d, metric, out)
 def IndexMetricArg(h, out):
 	"""IndexMetricArg(long h, long out) str
 	
 	IndexMetricArg writes the metric argument to out (float32[1]).
 	"""
 	return _pyapi.pyapi_IndexMetricArg(h, out)
-def IndexReconstructN(h, i0, n, out):
-	"""IndexReconstructN(long h, long i0, long n, long out) str
-	
-	IndexReconstructN copies vectors i0..i0+n-1 into out (float32[n*d]).
-	"""
-	return _pyapi.pyapi_IndexReconstructN(h, i0, n, out)
-def IndexRemoveIDs(h, n, ids, removed):
-	"""IndexRemoveIDs(long h, long n, long ids, long removed) str
-	
-	IndexRemoveIDs removes the n ids at ids and writes the count removed to
-	removed (int64[1]).
-	"""
-	return _pyapi.pyapi_IndexRemoveIDs(h, n, ids, removed)
-def IndexTrain(h, n, x):
-	"""IndexTrain(long h, long n, long x) str
-	
-	IndexTrain trains on n vectors at x.
-	"""
-	return _pyapi.pyapi_IndexTrain(h, n, x)
-def IndexRemoveRange(h, imin, imax, removed):
-	"""IndexRemoveRange(long h, long imin, long imax, long removed) str
-	
-	IndexRemoveRange removes the ids in [imin, imax) and writes the count.
-	"""
-	return _pyapi.pyapi_IndexRemoveRange(h, imin, imax, removed)
-def IndexReset(h):
-	"""IndexReset(long h) str
-	
-	IndexReset removes every vector.
-	"""
-	return _pyapi.pyapi_IndexReset(h)
-def RangeResultFetch(h, nq, lims, dist, labels):
-	"""RangeResultFetch(long h, long nq, long lims, long dist, long labels) str
-	
-	RangeResultFetch copies a range-search result into lims (int64[nq+1]),
-	dist (float32[total]) and labels (int64[total]) and frees its handle.
-	"""
-	return _pyapi.pyapi_RangeResultFetch(h, nq, lims, dist, labels)
-def Free(h):
-	"""Free(long h) str
-	
-	Free releases any handle (index or pending range result).
-	"""
-	return _pyapi.pyapi_Free(h)
 def IndexRangeSearch(h, n, x, radius, out):
 	"""IndexRangeSearch(long h, long n, long x, float radius, long out) str
 	
@@ -217,5 +117,105 @@ def IndexReconstruct(h, key, out):
 	IndexReconstruct copies vector key into out (float32[d]).
 	"""
 	return _pyapi.pyapi_IndexReconstruct(h, key, out)
+def IndexRemoveIDs(h, n, ids, removed):
+	"""IndexRemoveIDs(long h, long n, long ids, long removed) str
+	
+	IndexRemoveIDs removes the n ids at ids and writes the count removed to
+	removed (int64[1]).
+	"""
+	return _pyapi.pyapi_IndexRemoveIDs(h, n, ids, removed)
+def IndexSearch(h, n, x, k, dist, labels):
+	"""IndexSearch(long h, long n, long x, long k, long dist, long labels) str
+	
+	IndexSearch searches n queries at x for k results each into dist
+	(float32[n*k]) and labels (int64[n*k]).
+	"""
+	return _pyapi.pyapi_IndexSearch(h, n, x, k, dist, labels)
+def Free(h):
+	"""Free(long h) str
+	
+	Free releases any handle (index or pending range result).
+	"""
+	return _pyapi.pyapi_Free(h)
+def IndexAssign(h, n, x, k, labels):
+	"""IndexAssign(long h, long n, long x, long k, long labels) str
+	
+	IndexAssign writes the labels of the k nearest vectors of n queries.
+	"""
+	return _pyapi.pyapi_IndexAssign(h, n, x, k, labels)
+def IndexInfo(h, out):
+	"""IndexInfo(long h, long out) str
+	
+	IndexInfo writes d, ntotal, metric and is_trained (0/1) to out (int64[4]).
+	"""
+	return _pyapi.pyapi_IndexInfo(h, out)
+def IndexRemoveRange(h, imin, imax, removed):
+	"""IndexRemoveRange(long h, long imin, long imax, long removed) str
+	
+	IndexRemoveRange removes the ids in [imin, imax) and writes the count.
+	"""
+	return _pyapi.pyapi_IndexRemoveRange(h, imin, imax, removed)
+def IndexReset(h):
+	"""IndexReset(long h) str
+	
+	IndexReset removes every vector.
+	"""
+	return _pyapi.pyapi_IndexReset(h)
+def IndexTrain(h, n, x):
+	"""IndexTrain(long h, long n, long x) str
+	
+	IndexTrain trains on n vectors at x.
+	"""
+	return _pyapi.pyapi_IndexTrain(h, n, x)
+def KNN(nq, xq, nb, xb, d, metric, arg, k, dist, labels):
+	"""KNN(long nq, long xq, long nb, long xb, long d, long metric, float arg, long k, long dist, long labels) str
+	
+	KNN searches nq queries at xq among nb vectors at xb (dimension d) for
+	the k best under metric, into dist and labels (nq*k each).
+	"""
+	return _pyapi.pyapi_KNN(nq, xq, nb, xb, d, metric, arg, k, dist, labels)
+def IndexAdd(h, n, x):
+	"""IndexAdd(long h, long n, long x) str
+	
+	IndexAdd adds n vectors at x.
+	"""
+	return _pyapi.pyapi_IndexAdd(h, n, x)
+def IndexReconstructN(h, i0, n, out):
+	"""IndexReconstructN(long h, long i0, long n, long out) str
+	
+	IndexReconstructN copies vectors i0..i0+n-1 into out (float32[n*d]).
+	"""
+	return _pyapi.pyapi_IndexReconstructN(h, i0, n, out)
+def IndexSetMetricArg(h, arg):
+	"""IndexSetMetricArg(long h, float arg) str
+	
+	IndexSetMetricArg changes the metric argument (p of METRIC_Lp).
+	"""
+	return _pyapi.pyapi_IndexSetMetricArg(h, arg)
+def NormalizeL2(n, d, x):
+	"""NormalizeL2(long n, long d, long x) str
+	
+	NormalizeL2 scales the n rows of dimension d at x to unit norm in place.
+	"""
+	return _pyapi.pyapi_NormalizeL2(n, d, x)
+def PairwiseDistances(nq, xq, nb, xb, d, metric, arg, out):
+	"""PairwiseDistances(long nq, long xq, long nb, long xb, long d, long metric, float arg, long out) str
+	
+	PairwiseDistances writes the nq x nb metric values into out.
+	"""
+	return _pyapi.pyapi_PairwiseDistances(nq, xq, nb, xb, d, metric, arg, out)
+def RangeResultFetch(h, nq, lims, dist, labels):
+	"""RangeResultFetch(long h, long nq, long lims, long dist, long labels) str
+	
+	RangeResultFetch copies a range-search result into lims (int64[nq+1]),
+	dist (float32[total]) and labels (int64[total]) and frees its handle.
+	"""
+	return _pyapi.pyapi_RangeResultFetch(h, nq, lims, dist, labels)
+def IndexFlatNew(d, metric, out):
+	"""IndexFlatNew(long d, long metric, long out) str
+	
+	IndexFlatNew makes an IndexFlat and writes its handle to out (int64[1]).
+	"""
+	return _pyapi.pyapi_IndexFlatNew(d, metric, out)
 
 
