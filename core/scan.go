@@ -4,7 +4,7 @@ import "github.com/metalfaiss/metalfaiss/core/kernels"
 
 // Tile sizes. A database block of dbBlockBytes stays in L2 cache while a
 // block of queryBlock queries is compared with it; the query block is a
-// multiple of the 4x4 register tile of kernels.DotTile.
+// multiple of the register tile height of kernels.DotTile (2).
 const (
 	queryBlock   = 32
 	dbBlockBytes = 128 << 10
