@@ -154,6 +154,7 @@ def test_closed_index_raises(index, method, args):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")  # Python >= 3.12; the point of the test
 def test_forked_child_gets_a_clear_error(index):
     r, w = os.pipe()
     pid = os.fork()

@@ -69,7 +69,10 @@ def test_range_search_matches_faiss(rng, metric, radius, nq):
     xb, xq = data(rng, metric, 3000, d), data(rng, metric, nq, d)
     ours, theirs = both(metric, d, xb)
     lims, D, I = ours.range_search(xq, radius)
-    limsf, Df, If = theirs.range_search(xq, radius)
+    try:
+        limsf, Df, If = theirs.range_search(xq, radius)
+    except RuntimeError as e:  # faiss < 1.14 has range search for L2 and IP only
+        pytest.skip(f"this faiss cannot range-search metric {metric}: {e}")
     assert lims.dtype == limsf.dtype and D.dtype == np.float32 and I.dtype == np.int64
     exact = exact_distances(metric, xq, xb)
     for q in range(nq):
