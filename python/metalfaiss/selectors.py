@@ -18,8 +18,9 @@ class IDSelectorBatch:
     """Selects the ids of a list. Accepts faiss's ``(n, ids)`` form too."""
 
     def __init__(self, *args):
-        ids = args[-1]
-        self.ids = as_ids(ids, "IDSelectorBatch")
+        if len(args) not in (1, 2):
+            raise TypeError(f"IDSelectorBatch: expected (ids) or (n, ids), got {len(args)} arguments")
+        self.ids = as_ids(args[-1], "IDSelectorBatch")
         self._set = None
 
     def is_member(self, i):
