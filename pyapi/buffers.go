@@ -37,3 +37,14 @@ func int64s(addr uintptr, n int64) ([]int64, error) {
 	}
 	return unsafe.Slice((*int64)(pointer(addr)), n), nil
 }
+
+// results views the k-NN outputs of n queries: dist (float32[n*k]) and
+// labels (int64[n*k]).
+func results(n, k int64, dist, labels uintptr) ([]float32, []int64, error) {
+	ds, err := floats(dist, n*k)
+	if err != nil {
+		return nil, nil, err
+	}
+	ls, err := int64s(labels, n*k)
+	return ds, ls, err
+}

@@ -10,11 +10,7 @@ func KNN(nq int64, xq uintptr, nb int64, xb uintptr, d, metric int64, arg float6
 		if err != nil {
 			return err
 		}
-		ds, err := floats(dist, nq*k)
-		if err != nil {
-			return err
-		}
-		ls, err := int64s(labels, nq*k)
+		ds, ls, err := results(nq, k, dist, labels)
 		if err != nil {
 			return err
 		}

@@ -119,11 +119,7 @@ func IndexSearch(h, n int64, x uintptr, k int64, dist, labels uintptr) string {
 		if err != nil {
 			return err
 		}
-		ds, err := floats(dist, n*k)
-		if err != nil {
-			return err
-		}
-		ls, err := int64s(labels, n*k)
+		ds, ls, err := results(n, k, dist, labels)
 		if err != nil {
 			return err
 		}
