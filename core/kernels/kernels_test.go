@@ -105,6 +105,29 @@ func TestDotTileMatchesInnerWithGuardBands(t *testing.T) {
 	}
 }
 
+// A value must not depend on where its rows sit in the tile, or results
+// would change with the way work is split over threads.
+func TestDotTileValuesDoNotDependOnPosition(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for _, d := range awkwardDims {
+		const nx, ny = 5, 7
+		x, y := randVec(rng, nx*d, false), randVec(rng, ny*d, false)
+		full := make([]float32, nx*ny)
+		DotTile(x, nx, y, ny, d, full, ny)
+		for i0 := 0; i0 < nx; i0++ {
+			for j0 := 0; j0 < ny; j0++ {
+				sub := make([]float32, (nx-i0)*(ny-j0))
+				DotTile(x[i0*d:], nx-i0, y[j0*d:], ny-j0, d, sub, ny-j0)
+				for i := i0; i < nx; i++ {
+					for j := j0; j < ny; j++ {
+						require.Equal(t, full[i*ny+j], sub[(i-i0)*(ny-j0)+j-j0], "d=%d at (%d,%d) from (%d,%d)", d, i, j, i0, j0)
+					}
+				}
+			}
+		}
+	}
+}
+
 func BenchmarkDotTile(b *testing.B) {
 	rng := rand.New(rand.NewSource(4))
 	const d, nx, ny = 128, 32, 256

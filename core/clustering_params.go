@@ -1,0 +1,64 @@
+package core
+
+// ClusteringParameters are faiss's k-means settings, with faiss's defaults
+// (DefaultClusteringParameters). Field meanings follow faiss's
+// ClusteringParameters.
+type ClusteringParameters struct {
+	Niter   int  // iterations per run (25)
+	Nredo   int  // runs from different seeds; the best objective wins (1)
+	Verbose bool // log progress lines (see Clustering.Log)
+	// Spherical renormalises centroids to unit L2 norm after each update.
+	Spherical bool
+	// IntCentroids rounds centroid coordinates to integers.
+	IntCentroids bool
+	// UpdateIndex retrains the assignment index on the centroids each iteration.
+	UpdateIndex bool
+	// FrozenCentroids keeps the given initial centroids fixed.
+	FrozenCentroids bool
+	// MinPointsPerCentroid: fewer training points per centroid gives a warning (39).
+	MinPointsPerCentroid int
+	// MaxPointsPerCentroid: more training points are subsampled to k*this (256).
+	MaxPointsPerCentroid int
+	// Seed drives the initial pick, the subsample and the runs (1234).
+	// A negative seed takes one from the clock, as faiss does.
+	Seed int64
+	// DecodeBlockSize is how many encoded vectors faiss decodes at once; it
+	// is kept for compatibility (no codec path exists yet) (32768).
+	DecodeBlockSize int
+	// CheckInputDataForNaNs rejects NaN or Inf in the training data (true).
+	CheckInputDataForNaNs bool
+	// EarlyStopThreshold ends a run when the objective changes by less than
+	// this fraction between two iterations; 0 never stops early.
+	EarlyStopThreshold float64
+}
+
+// DefaultClusteringParameters returns faiss's defaults.
+func DefaultClusteringParameters() ClusteringParameters {
+	return ClusteringParameters{
+		Niter:                 25,
+		Nredo:                 1,
+		MinPointsPerCentroid:  39, // faiss: 10000 / 256, quiet on its 10k-point tests
+		MaxPointsPerCentroid:  256,
+		Seed:                  1234,
+		DecodeBlockSize:       32768,
+		CheckInputDataForNaNs: true,
+	}
+}
+
+func (p *ClusteringParameters) validate(op string) error {
+	switch {
+	case p.Niter < 0:
+		return Errorf(KindInvalidArgument, op, "niter must be >= 0, got %d", p.Niter)
+	case p.Nredo < 1:
+		return Errorf(KindInvalidArgument, op, "nredo must be >= 1, got %d", p.Nredo)
+	case p.MinPointsPerCentroid < 0:
+		return Errorf(KindInvalidArgument, op, "min_points_per_centroid must be >= 0, got %d", p.MinPointsPerCentroid)
+	case p.MaxPointsPerCentroid < 1:
+		return Errorf(KindInvalidArgument, op, "max_points_per_centroid must be >= 1, got %d", p.MaxPointsPerCentroid)
+	case p.DecodeBlockSize < 1:
+		return Errorf(KindInvalidArgument, op, "decode_block_size must be >= 1, got %d", p.DecodeBlockSize)
+	case !(p.EarlyStopThreshold >= 0):
+		return Errorf(KindInvalidArgument, op, "early stop threshold must be >= 0, got %v", p.EarlyStopThreshold)
+	}
+	return nil
+}
