@@ -56,7 +56,14 @@ func NormalizeL2(x []float32, d int) error {
 	if err != nil {
 		return err
 	}
-	parallelChunks(n, 1024, func(_, lo, hi int) {
+	renormRows(x[:n*d], d)
+	return nil
+}
+
+// renormRows scales each row of x to unit L2 norm in place, zero rows left
+// alone.
+func renormRows(x []float32, d int) {
+	parallelChunks(len(x)/d, 1024, func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			row := x[r*d : (r+1)*d]
 			nrm := kernels.Inner(row, row)
@@ -69,7 +76,6 @@ func NormalizeL2(x []float32, d int) error {
 			}
 		}
 	})
-	return nil
 }
 
 func checkPair(op string, xq, xb []float32, d int, metric Metric) error {
