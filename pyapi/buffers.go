@@ -6,7 +6,8 @@ import (
 )
 
 // Buffers come from numpy arrays that the Python layer keeps alive and
-// contiguous for the duration of the call. They live outside the Go heap.
+// contiguous for the duration of the call (for a k-means run, until the run
+// ends: see clustering.go). They live outside the Go heap.
 
 // pointer reinterprets an address as a pointer without the uintptr to
 // unsafe.Pointer conversion that go vet flags: the memory is not Go's.
@@ -47,4 +48,11 @@ func results(n, k int64, dist, labels uintptr) ([]float32, []int64, error) {
 	}
 	ls, err := int64s(labels, n*k)
 	return ds, ls, err
+}
+
+func float64s(addr uintptr, n int64) ([]float64, error) {
+	if err := checkBuffer(addr, n); err != nil || n == 0 {
+		return nil, err
+	}
+	return unsafe.Slice((*float64)(pointer(addr)), n), nil
 }

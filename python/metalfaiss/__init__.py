@@ -8,6 +8,7 @@ Use it as faiss::
     D, I = index.search(xq, 10)
 """
 
+from .clustering_parameters import ClusteringParameters
 from .distances import knn, normalize_L2, pairwise_distances
 from .errors import (
     ClosedIndexError,
@@ -16,11 +17,13 @@ from .errors import (
     InputTypeError,
     InvalidArgumentError,
     MetalFaissError,
+    MetalFaissWarning,
     NotTrainedError,
     UnsupportedOperationError,
 )
 from .index import Index
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
+from .kmeans import Clustering, ClusteringIterationStats, Kmeans, vector_float_to_array, vector_to_array
 from .metric import (
     METRIC_INNER_PRODUCT,
     METRIC_L1,
@@ -33,10 +36,13 @@ from .metric import (
     MetricType,
 )
 from .selectors import IDSelectorBatch, IDSelectorRange
+from . import clustering, index_pointer  # noqa: E402  (public submodules)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
+    "vector_float_to_array", "vector_to_array",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",

@@ -27,13 +27,23 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_mark_forked)
 
 
-def call(name, *args):
-    """Call pyapi function ``name``; raise the matching error on failure."""
+def _check_fork(name):
     if _forked:
         raise ForkedProcessError(
             f"{name}: metalfaiss was loaded in process {_parent_pid} and cannot be used "
             f"in forked child {os.getpid()}; use the 'spawn' start method or import it in the child"
         )
+
+
+def call(name, *args):
+    """Call pyapi function ``name``; raise the matching error on failure."""
+    _check_fork(name)
     status = getattr(_api, name)(*args)
     if status:
         raise error_from_status(status)
+
+
+def call_text(name, *args):
+    """Call pyapi function ``name`` that returns text rather than a status."""
+    _check_fork(name)
+    return getattr(_api, name)(*args)

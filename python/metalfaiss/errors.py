@@ -53,3 +53,7 @@ def error_from_status(status):
     """Turn a non-empty ``"<kind>|<message>"`` status into an exception."""
     kind, _, message = status.partition("|")
     return _BY_KIND.get(kind, MetalFaissError)(message or status)
+
+
+class MetalFaissWarning(UserWarning):
+    """A warning from metalfaiss (faiss prints these to stderr)."""

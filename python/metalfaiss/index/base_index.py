@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from . import _bridge
-from ._arrays import addr, as_count, as_ids, as_int, as_matrix, out_array
-from .errors import ClosedIndexError, InvalidArgumentError, UnsupportedOperationError
-from .selectors import IDSelectorBatch, IDSelectorRange
+from .. import _bridge
+from .._arrays import addr, as_count, as_ids, as_int, as_matrix, out_array
+from ..errors import ClosedIndexError, InvalidArgumentError, UnsupportedOperationError
+from ..selectors import IDSelectorBatch, IDSelectorRange
 
 
 class Index:

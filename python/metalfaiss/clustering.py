@@ -1,0 +1,163 @@
+"""k-means for ClassKit and MetalFaiss / SwiftFaiss code.
+
+::
+
+    from metalfaiss.clustering import AnyClustering, ClusteringParameters
+    params = ClusteringParameters(max_iterations=20)
+    kmeans = AnyClustering.new(d=768, k=500, parameters=params)
+    kmeans.train(embeddings.tolist())      # list of lists, numpy or mlx array
+    centroids = kmeans.centroids()         # (k, d) float32
+
+``centroids()`` returns an ``mlx.core.array`` when mlx can be imported and
+a numpy array otherwise. To always get numpy, pass ``as_numpy=True``, call
+``set_return_numpy(True)`` or set the environment variable
+``METALFAISS_RETURN_NUMPY=1`` before import.
+
+The algorithm is faiss's k-means, run by the same engine as
+``metalfaiss.Kmeans``; with the same parameters it gives the same centroids.
+"""
+
+import os
+
+import numpy as np
+
+from ._arrays import as_matrix
+from ._kmeans import check_dk, train_kmeans
+from .clustering_parameters import ClusteringParameters
+from .errors import InputTypeError, NotTrainedError
+from .index import Index
+from .kmeans import Clustering, ClusteringIterationStats, Kmeans, _flat_index
+
+_return_numpy = os.environ.get("METALFAISS_RETURN_NUMPY", "") not in ("", "0")
+
+
+def set_return_numpy(flag=True):
+    """Make ``centroids()`` return numpy arrays even when mlx is installed."""
+    global _return_numpy
+    _return_numpy = bool(flag)
+
+
+def _to_output(arr, as_numpy):
+    if as_numpy or _return_numpy:
+        return arr
+    try:
+        import mlx.core as mx
+    except ImportError:
+        return arr
+    return mx.array(arr)
+
+
+class AnyClustering:
+    """k-means clustering of d-dimensional vectors into k centroids.
+
+    ``AnyClustering(d, k, parameters=None)`` or ``AnyClustering.new(d=, k=,
+    parameters=)``. Parameters are read from ``parameters`` (a
+    ``ClusteringParameters``) when ``train`` runs. A ``progress`` attribute
+    (callable ``(iteration, niter, objective)``) is called after each
+    iteration, for progress bars.
+    """
+
+    def __init__(self, d, k, parameters=None):
+        self._d, self._k = check_dk("AnyClustering", d, k)
+        if parameters is None:
+            parameters = ClusteringParameters()
+        if not isinstance(parameters, ClusteringParameters):
+            raise InputTypeError(f"AnyClustering: parameters must be a ClusteringParameters, got {type(parameters).__name__}")
+        self.parameters = parameters
+        self.progress = None
+        self._result = None
+        self._index = None
+
+    @classmethod
+    def new(cls, d, k, parameters=None):
+        return cls(d, k, parameters)
+
+    # -- what it is ---------------------------------------------------------
+
+    d = property(lambda self: self._d, doc="Dimension of the vectors.")
+    k = property(lambda self: self._k, doc="Number of clusters.")
+    niter = property(lambda self: self.parameters.niter)
+    max_iterations = niter
+    nredo = property(lambda self: self.parameters.nredo)
+    seed = property(lambda self: self.parameters.seed)
+    tolerance = property(lambda self: self.parameters.early_stop_threshold)
+    spherical = property(lambda self: self.parameters.spherical)
+    is_spherical = spherical
+    is_verbose = property(lambda self: self.parameters.verbose)
+    should_round_centroids_to_int = property(lambda self: self.parameters.int_centroids)
+    should_update_index = property(lambda self: self.parameters.update_index)
+    should_froze_centroids = property(lambda self: self.parameters.frozen_centroids)
+    min_points_per_centroid = property(lambda self: self.parameters.min_points_per_centroid)
+    max_points_per_centroid = property(lambda self: self.parameters.max_points_per_centroid)
+    decode_block_size = property(lambda self: self.parameters.decode_block_size)
+
+    @property
+    def is_trained(self):
+        return self._result is not None
+
+    @property
+    def iteration_stats(self):
+        """Per-iteration dicts: obj, time, time_search, imbalance_factor, nsplit."""
+        return list(self._trained("iteration_stats").iteration_stats)
+
+    @property
+    def obj(self):
+        """The objective of every iteration, as a numpy array."""
+        return self._trained("obj").obj
+
+    # -- what it does -------------------------------------------------------
+
+    def train(self, xs, index=None, weights=None):
+        """Cluster xs (n, d): a list of lists, a numpy or an mlx array.
+
+        ``index`` (optional) is the metalfaiss index that assigns points to
+        centroids (a flat L2 index, or inner product when spherical, by
+        default); ``weights`` (n,) weighs the points. A failed call leaves
+        the object as it was.
+        """
+        op = "AnyClustering.train"
+        if index is not None and not isinstance(index, Index):
+            raise InputTypeError(f"{op}: index must be a metalfaiss index, got {type(index).__name__}")
+        x = as_matrix(xs, op, self._d)
+        assign_index = index if index is not None else _flat_index(self._d, self.parameters.spherical)
+        self._result = train_kmeans(op, self._d, self._k, self.parameters, x, assign_index, weights,
+                                    progress=self.progress)
+        self._index = assign_index
+
+    def centroids(self, as_numpy=False):
+        """The (k, d) float32 centroids: mlx array if mlx is importable, else numpy."""
+        return _to_output(self._trained("centroids").centroids.copy(), as_numpy)
+
+    def assign(self, xs):
+        """The index (int64) of the nearest centroid of each row of xs."""
+        c = self._trained("assign").centroids
+        x = as_matrix(xs, "AnyClustering.assign", self._d)
+        with _flat_index(self._d, self.parameters.spherical) as index:
+            index.add(c)
+            _, labels = index.search(x, 1)
+        return labels.ravel()
+
+    def _trained(self, what):
+        if self._result is None:
+            raise NotTrainedError(f"AnyClustering.{what}: train the clustering first")
+        return self._result
+
+    def __repr__(self):
+        state = "trained" if self.is_trained else "untrained"
+        return f"<AnyClustering d={self._d} k={self._k} {state}>"
+
+
+def kmeans_clustering(xs, d, k, params=None):
+    """Cluster xs into k centroids of dimension d; return the centroids.
+
+    The result follows ``centroids()``: mlx when available, else numpy.
+    """
+    clustering = AnyClustering(d, k, params)
+    clustering.train(xs)
+    return clustering.centroids()
+
+
+__all__ = [
+    "AnyClustering", "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans",
+    "kmeans_clustering", "set_return_numpy",
+]

@@ -1,0 +1,174 @@
+"""``ClusteringParameters``: k-means settings under every name callers use.
+
+One object, three vocabularies:
+
+- faiss's field names: ``niter``, ``nredo``, ``verbose``, ``spherical``,
+  ``int_centroids``, ``update_index``, ``frozen_centroids``,
+  ``min_points_per_centroid``, ``max_points_per_centroid``, ``seed``,
+  ``decode_block_size``, ``check_input_data_for_NaNs``,
+  ``early_stop_threshold``;
+- SwiftFaiss's names, in snake_case or camelCase: ``is_verbose``,
+  ``is_spherical``, ``should_round_centroids_to_int``,
+  ``should_update_index``, ``should_froze_centroids`` (sic, also
+  ``should_freeze_centroids``), ``min_points_per_centroid``, ...;
+- the names ClassKit passes: ``max_iterations`` (= ``niter``),
+  ``tolerance`` (= ``early_stop_threshold``: stop a run once the objective
+  changes by less than this fraction between iterations; 0, the default,
+  never stops early), ``spherical``, ``seed``.
+
+Defaults are faiss's. ``seed=None`` means the default seed (1234); a
+negative seed draws one from the clock, as in faiss. Unknown names raise
+``TypeError`` in the constructor and ``AttributeError`` on assignment.
+"""
+
+import operator
+
+import numpy as np
+
+from .errors import InputTypeError, InvalidArgumentError
+
+# faiss name -> (kind, default, smallest allowed value)
+_FIELDS = {
+    "niter": ("int", 25, 0),
+    "nredo": ("int", 1, 1),
+    "verbose": ("bool", False, None),
+    "spherical": ("bool", False, None),
+    "int_centroids": ("bool", False, None),
+    "update_index": ("bool", False, None),
+    "frozen_centroids": ("bool", False, None),
+    "min_points_per_centroid": ("int", 39, 0),
+    "max_points_per_centroid": ("int", 256, 1),
+    "seed": ("seed", 1234, None),
+    "decode_block_size": ("int", 32768, 1),
+    "check_input_data_for_NaNs": ("bool", True, None),
+    "early_stop_threshold": ("float", 0.0, 0.0),
+}
+
+_SWIFT = {
+    "is_verbose": "verbose",
+    "is_spherical": "spherical",
+    "should_round_centroids_to_int": "int_centroids",
+    "should_update_index": "update_index",
+    "should_froze_centroids": "frozen_centroids",
+    "should_freeze_centroids": "frozen_centroids",
+}
+_CAMEL = {
+    "isVerbose": "verbose",
+    "isSpherical": "spherical",
+    "shouldRoundCentroidsToInt": "int_centroids",
+    "shouldUpdateIndex": "update_index",
+    "shouldFrozeCentroids": "frozen_centroids",
+    "minPointsPerCentroid": "min_points_per_centroid",
+    "maxPointsPerCentroid": "max_points_per_centroid",
+    "decodeBlockSize": "decode_block_size",
+}
+_CLASSKIT = {"max_iterations": "niter", "tolerance": "early_stop_threshold"}
+
+ALIASES = {**_SWIFT, **_CAMEL, **_CLASSKIT}
+
+_INT32_MAX = 2**31 - 1
+
+
+def canonical_name(name):
+    """The faiss field a parameter name stands for, or None."""
+    if name in _FIELDS:
+        return name
+    return ALIASES.get(name)
+
+
+class ClusteringParameters:
+    """k-means settings (faiss's ``ClusteringParameters``); see the module doc."""
+
+    __slots__ = tuple(_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        if args:
+            raise TypeError(
+                "ClusteringParameters takes keyword arguments only, e.g. "
+                "ClusteringParameters(niter=20) or ClusteringParameters(max_iterations=20)"
+            )
+        for name, (_, default, _) in _FIELDS.items():
+            object.__setattr__(self, name, default)
+        seen = {}
+        for name, value in kwargs.items():
+            field = canonical_name(name)
+            if field is None:
+                raise TypeError(f"ClusteringParameters: unknown parameter {name!r}; known: {', '.join(known_names())}")
+            if field in seen:
+                raise TypeError(f"ClusteringParameters: {name!r} and {seen[field]!r} both set {field}")
+            seen[field] = name
+            setattr(self, name, value)
+
+    def __setattr__(self, name, value):
+        field = canonical_name(name)
+        if field is None:
+            raise AttributeError(f"ClusteringParameters has no parameter {name!r}")
+        object.__setattr__(self, field, _check(field, name, value))
+
+    def __getattr__(self, name):  # only reached for aliases
+        field = ALIASES.get(name)
+        if field is None:
+            raise AttributeError(f"ClusteringParameters has no parameter {name!r}")
+        return getattr(self, field)
+
+    def as_dict(self):
+        """The faiss fields and their values."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+    def copy(self):
+        return ClusteringParameters(**self.as_dict())
+
+    def __eq__(self, other):
+        return isinstance(other, ClusteringParameters) and self.as_dict() == other.as_dict()
+
+    def __repr__(self):
+        changed = [f"{k}={v!r}" for k, v in self.as_dict().items() if v != _FIELDS[k][1]]
+        return f"ClusteringParameters({', '.join(changed)})"
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(ALIASES))
+
+
+def known_names():
+    return list(_FIELDS) + list(ALIASES)
+
+
+def _check(field, name, value):
+    kind, default, least = _FIELDS[field]
+    op = f"ClusteringParameters.{name}"
+    if kind == "bool":
+        if isinstance(value, (bool, np.bool_)) or (_is_int(value) and operator.index(value) in (0, 1)):
+            return bool(value)
+        raise InputTypeError(f"{op}: expected True or False, got {value!r}")
+    if kind == "float":
+        if isinstance(value, (bool, np.bool_, str, bytes)):
+            raise InputTypeError(f"{op}: expected a number, got {value!r}")
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise InputTypeError(f"{op}: expected a number, got {value!r}") from None
+        if not value >= least or value == float("inf"):
+            raise InvalidArgumentError(f"{op}: must be a finite number >= {least}, got {value}")
+        return value
+    if kind == "seed" and value is None:
+        return default
+    if not _is_int(value):
+        raise InputTypeError(f"{op}: expected an integer, got {value!r}")
+    value = operator.index(value)
+    if kind == "seed":  # a C int in faiss
+        if not -(2**31) <= value <= _INT32_MAX:
+            raise InvalidArgumentError(f"{op}: {value} does not fit in 32 bits")
+        return value
+    if not least <= value <= _INT32_MAX:
+        raise InvalidArgumentError(f"{op}: must be between {least} and {_INT32_MAX}, got {value}")
+    return value
+
+
+def _is_int(value):
+    if isinstance(value, bool):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True

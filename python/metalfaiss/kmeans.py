@@ -1,0 +1,172 @@
+"""faiss's k-means classes: ``Kmeans`` (the Python wrapper) and ``Clustering``."""
+
+import numpy as np
+
+from ._arrays import as_matrix
+from ._kmeans import STAT_FIELDS, check_dk, train_kmeans
+from .clustering_parameters import ClusteringParameters, canonical_name, known_names
+from .errors import NotTrainedError
+from .index_flat import IndexFlatIP, IndexFlatL2
+
+
+def _flat_index(d, spherical):
+    """The assignment index faiss's Kmeans uses: IP for spherical k-means."""
+    return IndexFlatIP(d) if spherical else IndexFlatL2(d)
+
+
+class Kmeans:
+    """k-means with faiss's ``Kmeans`` interface.
+
+    ``Kmeans(d, k, niter=25, nredo=1, verbose=False, spherical=False,
+    int_centroids=False, update_index=False, min_points_per_centroid=39,
+    max_points_per_centroid=256, seed=1234, gpu=False,
+    decode_block_size=32768, frozen_centroids=False, progress=None)``.
+    Any ``ClusteringParameters`` name is accepted. ``progress``, if given,
+    is called after every iteration as ``progress(iteration, niter,
+    objective)``, iteration counting from 1 over all ``nredo`` runs and niter
+    being the planned total, so it can drive a progress bar. ``gpu`` is
+    accepted; until the GPU backend exists the CPU one runs (verbose mode
+    says so).
+
+    After ``train``: ``centroids`` (k, d) float32, ``obj`` (objective per
+    iteration), ``iteration_stats`` (list of dicts), and ``index``, a flat
+    index over the centroids.
+    """
+
+    def __init__(self, d, k, **kwargs):
+        self.d, k = check_dk("Kmeans", d, k)
+        self.reset(k)
+        self.gpu = False
+        self.progress = None
+        self.cp = ClusteringParameters()
+        for key, value in kwargs.items():
+            if key == "gpu":
+                self.gpu = value
+            elif key == "progress":
+                self.progress = value
+            elif canonical_name(key) is None:
+                raise TypeError(f"Kmeans: unknown parameter {key!r}; known: gpu, progress, {', '.join(known_names())}")
+            else:
+                setattr(self.cp, key, value)
+        self._gpu_noted = False
+        self.set_index()
+
+    def set_index(self):
+        self.index = _flat_index(self.d, self.cp.spherical)
+
+    def reset(self, k=None):
+        """Forget the result, possibly to cluster into another number of centroids."""
+        if k is not None:
+            _, self.k = check_dk("Kmeans.reset", self.d, k)
+        self.centroids = None
+        self.obj = None
+        self.iteration_stats = None
+
+    def train(self, x, weights=None, init_centroids=None):
+        """Cluster x (n, d); return the final objective.
+
+        ``weights`` (n,) weighs the points; ``init_centroids`` (m, d), m <= k,
+        gives the first m starting centroids (the rest are drawn from x).
+        """
+        if self.gpu and self.cp.verbose and not self._gpu_noted:
+            print("metalfaiss: gpu=True: no GPU backend yet, k-means runs on the CPU", flush=True)
+            self._gpu_noted = True
+        result = train_kmeans("Kmeans.train", self.d, self.k, self.cp, x, self.index, weights, init_centroids, self.progress)
+        self.centroids = result.centroids
+        self.obj = result.obj
+        self.iteration_stats = result.iteration_stats
+        return float(self.obj[-1]) if self.obj.size else 0.0
+
+    def assign(self, x):
+        """(D, I): the distance to and index of the nearest centroid of each row."""
+        if self.centroids is None:
+            raise NotTrainedError("Kmeans.assign: train before assigning")
+        x = as_matrix(x, "Kmeans.assign", self.d)
+        self.index.reset()
+        self.index.add(self.centroids)
+        D, I = self.index.search(x, 1)
+        return D.ravel(), I.ravel()
+
+
+class ClusteringIterationStats:
+    """One iteration's record: obj, time, time_search, imbalance_factor, nsplit."""
+
+    __slots__ = STAT_FIELDS
+
+    def __init__(self, **fields):
+        for name in STAT_FIELDS:
+            setattr(self, name, fields[name])
+
+    def __repr__(self):
+        return "ClusteringIterationStats(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in STAT_FIELDS) + ")"
+
+
+class _StatsVector(list):
+    """A list with the ``size()`` / ``at(i)`` of faiss's SWIG vectors."""
+
+    def size(self):
+        return len(self)
+
+    def at(self, i):
+        return self[i]
+
+
+class Clustering(ClusteringParameters):
+    """faiss's ``Clustering``: ``Clustering(d, k)`` or ``Clustering(d, k, cp)``.
+
+    The parameters are attributes (``clus.niter = 10``). ``centroids`` is a
+    flat float32 array of k*d values like faiss's vector (set it before
+    ``train`` to give initial centroids; ``vector_to_array`` accepts it), and
+    ``iteration_stats`` a list of ``ClusteringIterationStats`` with
+    ``size()`` and ``at(i)``. ``train(x, index, weights=None)`` assigns
+    through ``index``, which holds the centroids afterwards.
+    """
+
+    __slots__ = ("d", "k", "centroids", "iteration_stats")
+
+    def __init__(self, d, k, cp=None):
+        super().__init__(**(cp.as_dict() if cp is not None else {}))
+        d, k = check_dk("Clustering", d, k)
+        object.__setattr__(self, "d", d)
+        object.__setattr__(self, "k", k)
+        object.__setattr__(self, "centroids", np.zeros(0, dtype=np.float32))
+        object.__setattr__(self, "iteration_stats", _StatsVector())
+
+    def __setattr__(self, name, value):
+        if name == "centroids":
+            value = np.ascontiguousarray(value, dtype=np.float32).ravel()
+            object.__setattr__(self, name, value)
+        elif name in ("d", "k", "iteration_stats"):
+            raise AttributeError(f"Clustering.{name} is read-only")
+        else:
+            super().__setattr__(name, value)
+
+    def train(self, x, index, weights=None):
+        """Cluster x (n, d), assigning through ``index``."""
+        cp = ClusteringParameters(**self.as_dict())
+        init = None
+        if self.centroids.size:
+            if self.centroids.size % self.d:
+                raise ValueError(f"Clustering.train: {self.centroids.size} initial centroid values, not a multiple of d={self.d}")
+            init = self.centroids.reshape(-1, self.d)
+        result = train_kmeans("Clustering.train", self.d, self.k, cp, x, index, weights, init)
+        object.__setattr__(self, "centroids", result.centroids.ravel())
+        stats = _StatsVector(ClusteringIterationStats(**st) for st in result.iteration_stats)
+        object.__setattr__(self, "iteration_stats", stats)
+
+    def post_process_centroids(self):
+        """Apply ``spherical`` and ``int_centroids`` to ``centroids`` in place."""
+        c = self.centroids.reshape(-1, self.d)
+        if self.spherical:
+            norms = np.sqrt((c * c).sum(axis=1, keepdims=True))
+            np.divide(c, norms, out=c, where=norms > 0)
+        if self.int_centroids:
+            np.copyto(c, np.where(c >= 0, np.floor(c + 0.5), np.ceil(c - 0.5)))
+
+
+def vector_to_array(v):
+    """A copy of a faiss vector as a numpy array (here vectors are arrays already)."""
+    return np.array(v)
+
+
+vector_float_to_array = vector_to_array
