@@ -7,7 +7,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 # faiss-cpu is the test oracle and the benchmark baseline; pybindgen is what
 # gopy generates the CPython glue with.
-PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 setuptools wheel
+# mlx: AnyClustering.centroids() returns mlx arrays when it is importable;
+# the tests cover both cases (Linux has CPU-only wheels).
+MLX := $(if $(filter Darwin,$(shell uname -s)),mlx==0.32.4,mlx[cpu]==0.32.4)
+PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$(MLX)" setuptools wheel
+# Baselines that only the benchmarks compare against.
+BENCH_PACKAGES := scikit-learn==1.9.1
 DEPS_STAMP := $(VENV)/.deps-installed
 
 .PHONY: demo test test-go test-py vet lint install bench clean
@@ -40,7 +45,9 @@ test-py: install
 test: vet test-go test-py
 
 bench: install
+	$(PY) -m pip install --quiet --disable-pip-version-check $(BENCH_PACKAGES)
 	$(PY) benchmarks/bench_flat.py
+	$(PY) benchmarks/bench_kmeans.py
 
 clean:
 	rm -rf _build build dist python/*.egg-info

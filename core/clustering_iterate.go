@@ -83,12 +83,9 @@ func (r *ClusteringRun) iterate() (ClusteringIterationStats, error) {
 	if err := r.index.Add(r.centroids); err != nil {
 		return st, err
 	}
-	if r.iter > 0 && c.EarlyStopThreshold > 0 {
+	if r.iter > 0 && c.EarlyStopThreshold >= 0 {
 		change := math.Abs(float64(r.prevObj) - float64(obj))
 		r.stopEarly = change <= c.EarlyStopThreshold*math.Abs(float64(r.prevObj))
-		if r.stopEarly {
-			c.logf("  Objective changed by less than %g: stopping early", c.EarlyStopThreshold)
-		}
 	}
 	r.prevObj = obj
 	return st, nil

@@ -1,5 +1,7 @@
 package core
 
+import "math"
+
 // ClusteringParameters are faiss's k-means settings, with faiss's defaults
 // (DefaultClusteringParameters). Field meanings follow faiss's
 // ClusteringParameters.
@@ -27,8 +29,11 @@ type ClusteringParameters struct {
 	DecodeBlockSize int
 	// CheckInputDataForNaNs rejects NaN or Inf in the training data (true).
 	CheckInputDataForNaNs bool
-	// EarlyStopThreshold ends a run when the objective changes by less than
-	// this fraction between two iterations; 0 never stops early.
+	// EarlyStopThreshold ends a run once the objective changes by at most
+	// this fraction between two iterations. At 0 (the default) a run stops
+	// when the objective no longer changes at all, as in faiss 1.15: the
+	// assignment is then stable and more iterations would repeat it. A
+	// negative value never stops early.
 	EarlyStopThreshold float64
 }
 
@@ -57,8 +62,8 @@ func (p *ClusteringParameters) validate(op string) error {
 		return Errorf(KindInvalidArgument, op, "max_points_per_centroid must be >= 1, got %d", p.MaxPointsPerCentroid)
 	case p.DecodeBlockSize < 1:
 		return Errorf(KindInvalidArgument, op, "decode_block_size must be >= 1, got %d", p.DecodeBlockSize)
-	case !(p.EarlyStopThreshold >= 0):
-		return Errorf(KindInvalidArgument, op, "early stop threshold must be >= 0, got %v", p.EarlyStopThreshold)
+	case math.IsNaN(p.EarlyStopThreshold) || math.IsInf(p.EarlyStopThreshold, 0):
+		return Errorf(KindInvalidArgument, op, "early stop threshold must be finite, got %v", p.EarlyStopThreshold)
 	}
 	return nil
 }

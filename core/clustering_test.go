@@ -102,7 +102,11 @@ func TestClusteringMatchesPlainLloydFromGivenCentroids(t *testing.T) {
 	for i, v := range c.Centroids {
 		require.InDelta(t, want[i], float64(v), 1e-4*math.Max(1, math.Abs(want[i])), "coordinate %d", i)
 	}
-	require.Len(t, c.IterationStats, niter)
+	// The blobs converge before niter: the run stops once the objective is
+	// unchanged (faiss 1.15's default), with the final centroids unchanged.
+	require.Less(t, len(c.IterationStats), niter)
+	last := len(c.IterationStats) - 1
+	require.Equal(t, c.IterationStats[last-1].Obj, c.IterationStats[last].Obj)
 	for i, st := range c.IterationStats {
 		require.InDelta(t, objs[i], float64(st.Obj), 1e-5*objs[i], "iteration %d", i)
 		require.Zero(t, st.Nsplit)
@@ -256,17 +260,22 @@ func TestClusteringKeepsTheBestOfSeveralRuns(t *testing.T) {
 	trainFlat(t, c, x, nil)
 	stats := c.IterationStats
 	require.Equal(t, best, stats[len(stats)-1].Obj)
-	require.Zero(t, len(stats)%niter)
 }
 
 func TestClusteringStopsEarly(t *testing.T) {
 	rng := rand.New(rand.NewSource(41))
 	const n, d, k = 1200, 5, 4
 	x := blobs(rng, n, d, k)
-	c := newClustering(t, d, k, func(p *ClusteringParameters) { p.Niter = 50; p.EarlyStopThreshold = 1e-3 })
-	c.Centroids = append([]float32(nil), x[:k*d]...)
+	init := x[:k*d]
+	c := newClustering(t, d, k, func(p *ClusteringParameters) { p.Niter = 50; p.EarlyStopThreshold = 0.6 })
+	c.Centroids = append([]float32(nil), init...)
 	trainFlat(t, c, x, nil)
-	require.Less(t, len(c.IterationStats), 10, "separated blobs converge in a few iterations")
+	require.Len(t, c.IterationStats, 2, "the second iteration changes the objective by 54%")
+
+	c = newClustering(t, d, k, func(p *ClusteringParameters) { p.Niter = 50; p.EarlyStopThreshold = -1 })
+	c.Centroids = append([]float32(nil), init...)
+	trainFlat(t, c, x, nil)
+	require.Len(t, c.IterationStats, 50, "a negative threshold never stops")
 }
 
 func TestClusteringRejectsBadInput(t *testing.T) {

@@ -109,12 +109,13 @@ func ClusteringSetCentroids(h, n int64, x uintptr) string {
 
 // ClusteringStart begins training on n points at x (float32[n*d]) with
 // optional weights (float32[n], address 0 for none), assigning through the
-// index behind handle ix, and writes the number of points used to out
-// (int64[1]). The Python layer keeps x and weights alive until the run ends.
+// index behind handle ix, and writes the number of points used and whether
+// training is already over (1 when there are exactly k points) to out
+// (int64[2]). The Python layer keeps x and weights alive until the run ends.
 func ClusteringStart(h, ix, n int64, x, weights uintptr, out uintptr) string {
 	const op = "Clustering.train"
 	return withKMeans(op, h, func(km *kmeans) error {
-		dst, err := int64s(out, 1)
+		dst, err := int64s(out, 2)
 		if err != nil {
 			return err
 		}
@@ -143,8 +144,12 @@ func ClusteringStart(h, ix, n int64, x, weights uintptr, out uintptr) string {
 		if err != nil {
 			return err
 		}
+		dst[0], dst[1] = int64(run.Points()), 0
+		if run.Done() {
+			dst[1] = 1
+			return nil
+		}
 		km.run, km.index = run, o
-		dst[0] = int64(run.Points())
 		return nil
 	})
 }

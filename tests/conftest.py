@@ -49,3 +49,11 @@ def assert_knn_equal(D, I, Dref, Iref, exact, rtol=1e-5):
     for row in I:
         kept = row[row >= 0]
         assert len(set(kept.tolist())) == len(kept), "duplicate ids in a row"
+
+
+def gaussian_mixture(rng, n, d, n_components, spread=4.0, return_labels=False):
+    """float32 points around n_components random centres (unit noise)."""
+    centres = rng.standard_normal((n_components, d)) * spread
+    labels = rng.integers(0, n_components, n)
+    x = (centres[labels] + rng.standard_normal((n, d))).astype(np.float32)
+    return (x, labels) if return_labels else x

@@ -55,7 +55,8 @@ def train_kmeans(op, d, k, params, x, index, weights=None, init_centroids=None, 
         # x and w stay referenced here until the run ends: Go reads them in place.
         _bridge.call("ClusteringStart", h, ih, x.shape[0], addr(x), 0 if w is None else addr(w), addr(out))
         _relay_messages(h, params.verbose)
-        _iterate(h, params, progress)
+        if not out[1]:  # out[1]: done already (as many points as clusters)
+            _iterate(h, params, progress)
         return _fetch_result(h, d)
     finally:
         _bridge.call("Free", h)

@@ -12,9 +12,14 @@ One object, three vocabularies:
   ``should_update_index``, ``should_froze_centroids`` (sic, also
   ``should_freeze_centroids``), ``min_points_per_centroid``, ...;
 - the names ClassKit passes: ``max_iterations`` (= ``niter``),
-  ``tolerance`` (= ``early_stop_threshold``: stop a run once the objective
-  changes by less than this fraction between iterations; 0, the default,
-  never stops early), ``spherical``, ``seed``.
+  ``tolerance`` (= ``early_stop_threshold``), ``spherical``, ``seed``.
+
+``early_stop_threshold`` / ``tolerance``: a run stops once the objective
+changes by at most this fraction between two iterations. At 0, the default,
+it stops only when the objective no longer changes at all, as faiss 1.15
+does; the assignment is then stable and further iterations would repeat it,
+so the centroids are those of a run that never stops. A negative value runs
+every iteration.
 
 Defaults are faiss's. ``seed=None`` means the default seed (1234); a
 negative seed draws one from the clock, as in faiss. Unknown names raise
@@ -41,7 +46,7 @@ _FIELDS = {
     "seed": ("seed", 1234, None),
     "decode_block_size": ("int", 32768, 1),
     "check_input_data_for_NaNs": ("bool", True, None),
-    "early_stop_threshold": ("float", 0.0, 0.0),
+    "early_stop_threshold": ("float", 0.0, None),
 }
 
 _SWIFT = {
@@ -147,8 +152,8 @@ def _check(field, name, value):
             value = float(value)
         except (TypeError, ValueError):
             raise InputTypeError(f"{op}: expected a number, got {value!r}") from None
-        if not value >= least or value == float("inf"):
-            raise InvalidArgumentError(f"{op}: must be a finite number >= {least}, got {value}")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InvalidArgumentError(f"{op}: must be a finite number, got {value}")
         return value
     if kind == "seed" and value is None:
         return default
