@@ -133,12 +133,14 @@ func ClusteringStart(h, ix, n int64, x, weights uintptr, out uintptr) string {
 		if err != nil {
 			return fmt.Errorf("%s: assignment index: %w", op, err)
 		}
-		o.mu.Lock()
-		defer o.mu.Unlock()
+		// Check the type before locking: the handle may be this very
+		// clustering, whose lock we hold.
 		index, ok := o.val.(core.Index)
 		if !ok {
 			return fmt.Errorf("%s: handle %d is not an index", op, ix)
 		}
+		o.mu.Lock()
+		defer o.mu.Unlock()
 		km.run, km.index = nil, nil
 		run, err := km.c.Start(xs, index, ws)
 		if err != nil {
