@@ -328,3 +328,30 @@ func TestClusteringReportsAnIndexThatGivesNoLabel(t *testing.T) {
 	require.ErrorContains(t, c.Train(x, ix, nil), "gave point 10 the label -1")
 	require.Nil(t, c.Centroids)
 }
+
+// trainCounter is a flat index that counts Train calls.
+type trainCounter struct {
+	*IndexFlat
+	trains int
+}
+
+func (c *trainCounter) Train(x []float32) error { c.trains++; return c.IndexFlat.Train(x) }
+
+func TestClusteringUpdateIndexRetrainsEachIteration(t *testing.T) {
+	rng := rand.New(rand.NewSource(44))
+	const d, k, niter = 4, 3, 5
+	x := randData(rng, 300, d, false)
+	for _, update := range []bool{false, true} {
+		flat, _ := NewIndexFlat(d, MetricL2)
+		ix := &trainCounter{IndexFlat: flat}
+		c := newClustering(t, d, k, func(p *ClusteringParameters) {
+			p.Niter, p.UpdateIndex, p.EarlyStopThreshold = niter, update, -1
+		})
+		require.NoError(t, c.Train(x, ix, nil))
+		want := 0 // a flat index is trained already: faiss only trains untrained ones
+		if update {
+			want = niter
+		}
+		require.Equal(t, want, ix.trains, "update_index=%v", update)
+	}
+}
