@@ -7,9 +7,11 @@ tool (
 	golang.org/x/tools/cmd/goimports
 )
 
+require github.com/stretchr/testify v1.10.0
+
 require (
-	github.com/go-python/gopy v0.5.0
-	github.com/stretchr/testify v1.10.0
+	github.com/go-python/gopy v0.5.0 // indirect
+	golang.org/x/sys v0.29.0
 )
 
 require (

@@ -17,7 +17,29 @@ package kernels
 // Every element is summed in the same order (one accumulator, k = 0..d-1)
 // wherever its rows sit in the tile, so a value never depends on how callers
 // split the work: k-means gives the same result on any number of threads.
+//
+// The SIMD versions (chosen at start-up, see KernelSet) keep the same
+// promise with their own fixed order.
 func DotTile(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int) {
+	if nx <= 0 || ny <= 0 {
+		return
+	}
+	// The assembly trusts these sizes: check them once here.
+	_, _, _ = x[nx*d-1], y[ny*d-1], out[(nx-1)*ldo+ny-1]
+	dotTile(x, nx, y, ny, d, out, ldo)
+}
+
+// dotTile is the implementation DotTile uses: dotTileGo unless a SIMD
+// version replaced it at start-up.
+var dotTile = dotTileGo
+
+// kernelSet names the kernels in use, for benchmarks and bug reports.
+var kernelSet = "go"
+
+// KernelSet says which kernels this process runs ("go", "avx2+fma", ...).
+func KernelSet() string { return kernelSet }
+
+func dotTileGo(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int) {
 	i := 0
 	for ; i+2 <= nx; i += 2 {
 		x0 := x[i*d : i*d+d]

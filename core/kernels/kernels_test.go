@@ -139,3 +139,8 @@ func BenchmarkDotTile(b *testing.B) {
 	}
 	b.ReportMetric(float64(2*nx*ny*d)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+func TestKernelSetIsNamed(t *testing.T) {
+	t.Logf("kernels in use: %s", KernelSet())
+	require.NotEmpty(t, KernelSet())
+}

@@ -1,0 +1,218 @@
+//go:build amd64 && !noasm
+
+#include "textflag.h"
+
+// tailMask<>+4*(8-r) holds 8 int32 lanes whose first r are all ones: the
+// VMASKMOVPS mask that loads the last r = d%8 floats of a row.
+DATA tailMask<>+0(SB)/4, $0xffffffff
+DATA tailMask<>+4(SB)/4, $0xffffffff
+DATA tailMask<>+8(SB)/4, $0xffffffff
+DATA tailMask<>+12(SB)/4, $0xffffffff
+DATA tailMask<>+16(SB)/4, $0xffffffff
+DATA tailMask<>+20(SB)/4, $0xffffffff
+DATA tailMask<>+24(SB)/4, $0xffffffff
+DATA tailMask<>+28(SB)/4, $0xffffffff
+DATA tailMask<>+32(SB)/4, $0
+DATA tailMask<>+36(SB)/4, $0
+DATA tailMask<>+40(SB)/4, $0
+DATA tailMask<>+44(SB)/4, $0
+DATA tailMask<>+48(SB)/4, $0
+DATA tailMask<>+52(SB)/4, $0
+DATA tailMask<>+56(SB)/4, $0
+DATA tailMask<>+60(SB)/4, $0
+GLOBL tailMask<>(SB), RODATA|NOPTR, $64
+
+// Every product is accumulated in 8 lanes (lane l takes k = l mod 8), and
+// the lanes are summed in one fixed tree,
+// ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)), by all three kernels, so a value
+// does not depend on which kernel computed it.
+
+// LOADMASK sets Y15 to the tail mask of d (in CX) and CX to the bytes of
+// the whole 8-float chunks of a row; BX gets the row length in bytes.
+#define LOADMASK \
+	MOVQ CX, BX \
+	SHLQ $2, BX \
+	MOVQ CX, AX \
+	ANDQ $7, AX \
+	NEGQ AX \
+	ADDQ $8, AX \
+	LEAQ tailMask<>(SB), R12 \
+	VMOVDQU (R12)(AX*4), Y15 \
+	ANDQ $-8, CX \
+	SHLQ $2, CX
+
+// REDUCE4 sums the lanes of A, B, C, D and stores the four sums at dst.
+#define REDUCE4(A, B, C, D, dst) \
+	VHADDPS B, A, Y12 \
+	VHADDPS D, C, Y13 \
+	VHADDPS Y13, Y12, Y12 \
+	VEXTRACTF128 $1, Y12, X13 \
+	VADDPS X13, X12, X12 \
+	VMOVUPS X12, dst
+
+// func dotRows2AVX2(x0, x1, y *float32, n4, d int, out0, out1 *float32)
+TEXT ·dotRows2AVX2(SB), NOSPLIT, $0-56
+	MOVQ x0+0(FP), SI
+	MOVQ x1+8(FP), DX
+	MOVQ y+16(FP), R8
+	MOVQ n4+24(FP), R13
+	MOVQ d+32(FP), CX
+	MOVQ out0+40(FP), DI
+	MOVQ out1+48(FP), R14
+	LOADMASK
+
+rows2Next:
+	TESTQ R13, R13
+	JE    rows2Done
+	LEAQ  (R8)(BX*1), R9
+	LEAQ  (R9)(BX*1), R10
+	LEAQ  (R10)(BX*1), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ  AX, AX
+
+rows2Loop:
+	CMPQ AX, CX
+	JGE  rows2Tail
+	VMOVUPS (R8)(AX*1), Y8
+	VMOVUPS (R9)(AX*1), Y9
+	VMOVUPS (R10)(AX*1), Y10
+	VMOVUPS (R11)(AX*1), Y11
+	VMOVUPS (SI)(AX*1), Y12
+	VMOVUPS (DX)(AX*1), Y13
+	VFMADD231PS Y8, Y12, Y0
+	VFMADD231PS Y9, Y12, Y1
+	VFMADD231PS Y10, Y12, Y2
+	VFMADD231PS Y11, Y12, Y3
+	VFMADD231PS Y8, Y13, Y4
+	VFMADD231PS Y9, Y13, Y5
+	VFMADD231PS Y10, Y13, Y6
+	VFMADD231PS Y11, Y13, Y7
+	ADDQ $32, AX
+	JMP  rows2Loop
+
+rows2Tail:
+	CMPQ AX, BX
+	JE   rows2Reduce
+	VMASKMOVPS (R8)(AX*1), Y15, Y8
+	VMASKMOVPS (R9)(AX*1), Y15, Y9
+	VMASKMOVPS (R10)(AX*1), Y15, Y10
+	VMASKMOVPS (R11)(AX*1), Y15, Y11
+	VMASKMOVPS (SI)(AX*1), Y15, Y12
+	VMASKMOVPS (DX)(AX*1), Y15, Y13
+	VFMADD231PS Y8, Y12, Y0
+	VFMADD231PS Y9, Y12, Y1
+	VFMADD231PS Y10, Y12, Y2
+	VFMADD231PS Y11, Y12, Y3
+	VFMADD231PS Y8, Y13, Y4
+	VFMADD231PS Y9, Y13, Y5
+	VFMADD231PS Y10, Y13, Y6
+	VFMADD231PS Y11, Y13, Y7
+
+rows2Reduce:
+	REDUCE4(Y0, Y1, Y2, Y3, (DI))
+	REDUCE4(Y4, Y5, Y6, Y7, (R14))
+	ADDQ $16, DI
+	ADDQ $16, R14
+	LEAQ (R11)(BX*1), R8
+	DECQ R13
+	JMP  rows2Next
+
+rows2Done:
+	VZEROUPPER
+	RET
+
+// func dotRows1AVX2(x, y *float32, n4, d int, out *float32)
+TEXT ·dotRows1AVX2(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), R8
+	MOVQ n4+16(FP), R13
+	MOVQ d+24(FP), CX
+	MOVQ out+32(FP), DI
+	LOADMASK
+
+rows1Next:
+	TESTQ R13, R13
+	JE    rows1Done
+	LEAQ  (R8)(BX*1), R9
+	LEAQ  (R9)(BX*1), R10
+	LEAQ  (R10)(BX*1), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ  AX, AX
+
+rows1Loop:
+	CMPQ AX, CX
+	JGE  rows1Tail
+	VMOVUPS (SI)(AX*1), Y12
+	VFMADD231PS (R8)(AX*1), Y12, Y0
+	VFMADD231PS (R9)(AX*1), Y12, Y1
+	VFMADD231PS (R10)(AX*1), Y12, Y2
+	VFMADD231PS (R11)(AX*1), Y12, Y3
+	ADDQ $32, AX
+	JMP  rows1Loop
+
+rows1Tail:
+	CMPQ AX, BX
+	JE   rows1Reduce
+	VMASKMOVPS (R8)(AX*1), Y15, Y8
+	VMASKMOVPS (R9)(AX*1), Y15, Y9
+	VMASKMOVPS (R10)(AX*1), Y15, Y10
+	VMASKMOVPS (R11)(AX*1), Y15, Y11
+	VMASKMOVPS (SI)(AX*1), Y15, Y12
+	VFMADD231PS Y8, Y12, Y0
+	VFMADD231PS Y9, Y12, Y1
+	VFMADD231PS Y10, Y12, Y2
+	VFMADD231PS Y11, Y12, Y3
+
+rows1Reduce:
+	REDUCE4(Y0, Y1, Y2, Y3, (DI))
+	ADDQ $16, DI
+	LEAQ (R11)(BX*1), R8
+	DECQ R13
+	JMP  rows1Next
+
+rows1Done:
+	VZEROUPPER
+	RET
+
+// func dot1AVX2(x, y *float32, d int) float32
+TEXT ·dot1AVX2(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), R8
+	MOVQ d+16(FP), CX
+	LOADMASK
+	VXORPS Y0, Y0, Y0
+	XORQ AX, AX
+
+dot1Loop:
+	CMPQ AX, CX
+	JGE  dot1Tail
+	VMOVUPS (SI)(AX*1), Y12
+	VFMADD231PS (R8)(AX*1), Y12, Y0
+	ADDQ $32, AX
+	JMP  dot1Loop
+
+dot1Tail:
+	CMPQ AX, BX
+	JE   dot1Reduce
+	VMASKMOVPS (R8)(AX*1), Y15, Y8
+	VMASKMOVPS (SI)(AX*1), Y15, Y12
+	VFMADD231PS Y8, Y12, Y0
+
+dot1Reduce:
+	VHADDPS Y0, Y0, Y12
+	VHADDPS Y12, Y12, Y12
+	VEXTRACTF128 $1, Y12, X13
+	VADDPS X13, X12, X12
+	VMOVSS X12, ret+24(FP)
+	VZEROUPPER
+	RET
