@@ -1,5 +1,7 @@
 package core
 
+import "github.com/metalfaiss/metalfaiss/core/kernels"
+
 // keySign turns metric values into keys where smaller is better.
 func keySign(m Metric) float32 {
 	if m.IsSimilarity() {
@@ -49,12 +51,21 @@ func makeHeaps(n, k int) []topK {
 }
 
 // heapVisitor pushes a row of metric values into the heap of query q-first.
+// Most candidates lose to the heap's root: a SIMD scan skips to the next
+// one that can win (key <= root, ties decided by id below).
 func heapVisitor(heaps []topK, first int, sign float32) func(q, base int, row []float32) {
 	return func(q, base int, row []float32) {
 		h := &heaps[q-first]
-		for c, v := range row {
-			key := sign * v
-			// Inline fast reject: most candidates lose to the root.
+		for c := 0; ; c++ {
+			if sign > 0 {
+				c = kernels.NextAtMost(row, c, h.dist[0])
+			} else {
+				c = kernels.NextAtLeast(row, c, -h.dist[0])
+			}
+			if c >= len(row) {
+				return
+			}
+			key := sign * row[c]
 			if key < h.dist[0] || (key == h.dist[0] && int64(base+c) < h.ids[0]) {
 				h.replaceRoot(key, int64(base+c))
 			}

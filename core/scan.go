@@ -77,16 +77,7 @@ func (j *scanJob) fillTile(xq []float32, nq int, xb []float32, nb, base int, s *
 		kernels.DotTile(xq, nq, xb, nb, d, tile, nb)
 		bn := j.bNorms[base : base+nb]
 		for qi := 0; qi < nq; qi++ {
-			qn, row := s.qNorms[qi], tile[qi*nb:(qi+1)*nb]
-			for c, ip := range row {
-				v := qn + bn[c] - 2*ip
-				// Rounding can make the expansion slightly negative; faiss
-				// clamps to 0 as well.
-				if v < 0 {
-					v = 0
-				}
-				row[c] = v
-			}
+			kernels.L2FromDot(tile[qi*nb:(qi+1)*nb], s.qNorms[qi], bn)
 		}
 	default:
 		dist := pairDistance(j.metric, j.arg)

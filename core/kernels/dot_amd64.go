@@ -23,7 +23,18 @@ func init() {
 	}
 }
 
+// yPanel is how many y rows one pass keeps in L1 while every x row pair
+// streams past them: 16 rows of d=128 are 8 KiB, next to the x block.
+const yPanel = 16
+
 func dotTileAVX2(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int) {
+	for j0 := 0; j0 < ny; j0 += yPanel {
+		dotPanelAVX2(x, nx, y[j0*d:], min(yPanel, ny-j0), d, out[j0:], ldo)
+	}
+}
+
+// dotPanelAVX2 is DotTile for ny <= yPanel rows of y.
+func dotPanelAVX2(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int) {
 	n4 := ny / 4
 	i := 0
 	for ; i+2 <= nx; i += 2 {

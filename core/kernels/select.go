@@ -1,0 +1,45 @@
+package kernels
+
+// NextAtMost returns the first index i >= from with row[i] <= t, or
+// len(row) if there is none (NaN never qualifies). Top-k scans use it to
+// skip, eight or more values per instruction, the candidates that cannot
+// enter the heap.
+//
+//	for i := from; i < len(row); i++ { if row[i] <= t { return i } }
+//	return len(row)
+func NextAtMost(row []float32, from int, t float32) int {
+	if from >= len(row) {
+		return len(row)
+	}
+	r := row[from:]
+	i := scanAtMost(r, t)
+	for ; i < len(r); i++ {
+		if r[i] <= t {
+			break
+		}
+	}
+	return from + i
+}
+
+// NextAtLeast is NextAtMost with row[i] >= t (for similarities).
+func NextAtLeast(row []float32, from int, t float32) int {
+	if from >= len(row) {
+		return len(row)
+	}
+	r := row[from:]
+	i := scanAtLeast(r, t)
+	for ; i < len(r); i++ {
+		if r[i] >= t {
+			break
+		}
+	}
+	return from + i
+}
+
+// scanAtMost and scanAtLeast return the index of the first hit among the
+// whole SIMD-width chunks of r, or where those chunks end; the callers
+// finish the tail. Without SIMD they check nothing.
+var (
+	scanAtMost  = func(r []float32, t float32) int { return 0 }
+	scanAtLeast = func(r []float32, t float32) int { return 0 }
+)

@@ -1,0 +1,29 @@
+//go:build amd64 && !noasm
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+//go:noescape
+func nextAtMostAVX2(r *float32, n8 int, t float32) int
+
+//go:noescape
+func nextAtLeastAVX2(r *float32, n8 int, t float32) int
+
+func init() {
+	if !cpu.X86.HasAVX2 {
+		return
+	}
+	scanAtMost = func(r []float32, t float32) int {
+		if n8 := len(r) / 8; n8 > 0 {
+			return nextAtMostAVX2(&r[0], n8, t)
+		}
+		return 0
+	}
+	scanAtLeast = func(r []float32, t float32) int {
+		if n8 := len(r) / 8; n8 > 0 {
+			return nextAtLeastAVX2(&r[0], n8, t)
+		}
+		return 0
+	}
+}

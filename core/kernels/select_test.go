@@ -1,0 +1,66 @@
+package kernels
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestNextAtMostAndAtLeastMatchTheirLoops(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	nan := float32(math.NaN())
+	for _, n := range []int{0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 64, 100} {
+		row := make([]float32, n)
+		for i := range row {
+			row[i] = rng.Float32()
+			if rng.Intn(10) == 0 {
+				row[i] = nan
+			}
+		}
+		for _, th := range []float32{-1, 0.05, 0.5, 0.95, 2, nan} {
+			for from := 0; from <= n+1; from++ {
+				wantMost, wantLeast := n, n
+				for i := from; i < n; i++ {
+					if row[i] <= th {
+						wantMost = i
+						break
+					}
+				}
+				for i := from; i < n; i++ {
+					if row[i] >= th {
+						wantLeast = i
+						break
+					}
+				}
+				require.Equal(t, wantMost, NextAtMost(row, from, th), "n=%d from=%d t=%v", n, from, th)
+				require.Equal(t, wantLeast, NextAtLeast(row, from, th), "n=%d from=%d t=%v", n, from, th)
+			}
+		}
+	}
+}
+
+func TestL2FromDotMatchesItsLoopExactly(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	for _, n := range []int{1, 7, 8, 9, 16, 17, 33} {
+		row, norms := randVec(rng, n, false), randVec(rng, n, true)
+		row[0] = float32(math.NaN())
+		if n > 3 {
+			row[3] = 1e6 // strongly negative expansion: clamped
+		}
+		want := make([]float32, n)
+		const qn = 0.75
+		for c, ip := range row {
+			v := (qn + norms[c]) - 2*ip
+			if v < 0 {
+				v = 0
+			}
+			want[c] = v
+		}
+		got := append([]float32(nil), row...)
+		L2FromDot(got, qn, norms)
+		require.True(t, math.IsNaN(float64(got[0])))
+		require.Equal(t, want[1:], got[1:], "n=%d", n)
+	}
+}
