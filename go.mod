@@ -10,7 +10,7 @@ tool (
 require github.com/stretchr/testify v1.10.0
 
 require (
-	github.com/go-python/gopy v0.5.0 // indirect
+	github.com/go-python/gopy v0.5.0
 	golang.org/x/sys v0.29.0
 )
 

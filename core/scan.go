@@ -33,33 +33,41 @@ func (j *scanJob) dbBlock() int {
 	return b &^ 3
 }
 
-// scratch is one worker's tile buffers.
+// scratch is one worker's tile buffer, and the squared norms of the
+// queries of the current tile (L2 by expansion only).
 type scratch struct {
 	tile   []float32
 	qNorms []float32
 }
 
 func (j *scanJob) newScratch() *scratch {
-	return &scratch{tile: make([]float32, queryBlock*j.dbBlock()), qNorms: make([]float32, queryBlock)}
+	return &scratch{tile: make([]float32, queryBlock*j.dbBlock())}
 }
 
 // scan computes the raw metric value of every pair (q, b) with q in
-// [q0, q1) and b in [b0, b1), one database block at a time, and hands each
-// query's row of the block to visit(q, first id of the block, row).
+// [q0, q1) and b in [b0, b1), and hands each query's row of a database
+// block to visit(q, first id of the block, row). Each database block is
+// loaded once and stays in cache while all the queries pass it, so a large
+// database is read from memory once per scan, not once per query block.
+// For a given query, blocks come in increasing id order.
 func (j *scanJob) scan(q0, q1, b0, b1 int, s *scratch, visit func(q, base int, row []float32)) {
 	d, bb := j.d, j.dbBlock()
-	for qs := q0; qs < q1; qs += queryBlock {
-		qe := min(qs+queryBlock, q1)
-		nqb := qe - qs
-		xq := j.xq[qs*d : qe*d]
-		if j.bNorms != nil {
-			kernels.Norms(xq, d, s.qNorms[:nqb])
-		}
-		for bs := b0; bs < b1; bs += bb {
-			be := min(bs+bb, b1)
-			nbb := be - bs
-			xb := j.xb[bs*d : be*d]
-			j.fillTile(xq, nqb, xb, nbb, bs, s)
+	var qNorms []float32
+	if j.bNorms != nil {
+		qNorms = make([]float32, q1-q0)
+		kernels.Norms(j.xq[q0*d:q1*d], d, qNorms)
+	}
+	for bs := b0; bs < b1; bs += bb {
+		be := min(bs+bb, b1)
+		nbb := be - bs
+		xb := j.xb[bs*d : be*d]
+		for qs := q0; qs < q1; qs += queryBlock {
+			qe := min(qs+queryBlock, q1)
+			nqb := qe - qs
+			if qNorms != nil {
+				s.qNorms = qNorms[qs-q0 : qe-q0]
+			}
+			j.fillTile(j.xq[qs*d:qe*d], nqb, xb, nbb, bs, s)
 			for qi := 0; qi < nqb; qi++ {
 				visit(qs+qi, bs, s.tile[qi*nbb:(qi+1)*nbb])
 			}
