@@ -87,6 +87,10 @@ func (j *scanJob) fillTile(xq []float32, nq int, xb []float32, nb, base int, s *
 		for qi := 0; qi < nq; qi++ {
 			kernels.L2FromDot(tile[qi*nb:(qi+1)*nb], s.qNorms[qi], bn)
 		}
+	case j.metric == MetricL2:
+		for qi := 0; qi < nq; qi++ {
+			kernels.L2SqrRows(xq[qi*d:(qi+1)*d], xb, tile[qi*nb:(qi+1)*nb])
+		}
 	default:
 		dist := pairDistance(j.metric, j.arg)
 		for qi := 0; qi < nq; qi++ {

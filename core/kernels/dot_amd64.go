@@ -16,10 +16,29 @@ func dotRows1AVX2(x, y *float32, n4, d int, out *float32)
 //go:noescape
 func dot1AVX2(x, y *float32, d int) float32
 
+//go:noescape
+func l2RowsAVX2(x, y *float32, n4, d int, out *float32)
+
+//go:noescape
+func l2OneAVX2(x, y *float32, d int) float32
+
 func init() {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		dotTile = dotTileAVX2
+		inner = func(x, y []float32) float32 { return dot1AVX2(&x[0], &y[0], len(x)) }
+		l2Sqr = func(x, y []float32) float32 { return l2OneAVX2(&x[0], &y[0], len(x)) }
+		l2SqrRows = l2SqrRowsAVX2
 		kernelSet = "avx2+fma"
+	}
+}
+
+func l2SqrRowsAVX2(x, y []float32, d int, out []float32) {
+	n4 := len(out) / 4
+	if n4 > 0 {
+		l2RowsAVX2(&x[0], &y[0], n4, d, &out[0])
+	}
+	for j := 4 * n4; j < len(out); j++ {
+		out[j] = l2OneAVX2(&x[0], &y[j*d], d)
 	}
 }
 

@@ -64,3 +64,33 @@ func TestL2FromDotMatchesItsLoopExactly(t *testing.T) {
 		require.Equal(t, want[1:], got[1:], "n=%d", n)
 	}
 }
+
+func TestL2SqrRowsEqualsL2SqrExactlyWithGuardBands(t *testing.T) {
+	rng := rand.New(rand.NewSource(10))
+	const guard = float32(-3.25)
+	for _, d := range awkwardDims {
+		for _, n := range []int{1, 3, 4, 5, 9} {
+			x, y := randVec(rng, d, false), randVec(rng, n*d, false)
+			out := make([]float32, n+2)
+			for i := range out {
+				out[i] = guard
+			}
+			L2SqrRows(x, y, out[1:n+1])
+			require.Equal(t, guard, out[0], "d=%d", d)
+			require.Equal(t, guard, out[n+1], "d=%d", d)
+			for j := 0; j < n; j++ {
+				require.Equal(t, L2Sqr(x, y[j*d:(j+1)*d]), out[1+j], "d=%d n=%d j=%d", d, n, j)
+				near(t, refL2(x, y[j*d:(j+1)*d]), float64(out[1+j]), "d=%d", d)
+			}
+		}
+	}
+}
+
+func refL2(x, y []float32) float64 {
+	s := 0.0
+	for i := range x {
+		diff := float64(x[i]) - float64(y[i])
+		s += diff * diff
+	}
+	return s
+}

@@ -6,6 +6,41 @@ import "math"
 //
 //	for i := range x { s += (x[i]-y[i])*(x[i]-y[i]) }
 func L2Sqr(x, y []float32) float32 {
+	if len(x) == 0 {
+		return 0
+	}
+	_ = y[len(x)-1]
+	return l2Sqr(x, y)
+}
+
+// L2SqrRows writes the squared distances of x to the len(out) consecutive
+// rows of y (dimension d = len(x)): the one-query scan of exact L2 search.
+//
+//	for j := range out { out[j] = L2Sqr(x, y[j*d:(j+1)*d]) }
+func L2SqrRows(x, y []float32, out []float32) {
+	d := len(x)
+	if len(out) == 0 || d == 0 {
+		clear(out)
+		return
+	}
+	_ = y[len(out)*d-1]
+	l2SqrRows(x, y, d, out)
+}
+
+// The implementations behind L2Sqr, L2SqrRows and Inner: pure Go unless a
+// SIMD version replaced them at start-up. The SIMD row kernels sum each
+// value in the same order as the single-pair ones.
+var (
+	l2Sqr     = l2SqrGo
+	inner     = innerGo
+	l2SqrRows = func(x, y []float32, d int, out []float32) {
+		for j := range out {
+			out[j] = l2Sqr(x, y[j*d:(j+1)*d])
+		}
+	}
+)
+
+func l2SqrGo(x, y []float32) float32 {
 	y = y[:len(x)]
 	var s0, s1, s2, s3 float32
 	i := 0
@@ -27,6 +62,14 @@ func L2Sqr(x, y []float32) float32 {
 //
 //	for i := range x { s += x[i]*y[i] }
 func Inner(x, y []float32) float32 {
+	if len(x) == 0 {
+		return 0
+	}
+	_ = y[len(x)-1]
+	return inner(x, y)
+}
+
+func innerGo(x, y []float32) float32 {
 	y = y[:len(x)]
 	var s0, s1, s2, s3 float32
 	i := 0
