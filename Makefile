@@ -15,7 +15,7 @@ PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$
 BENCH_PACKAGES := scikit-learn==1.9.1
 DEPS_STAMP := $(VENV)/.deps-installed
 
-.PHONY: demo test test-go test-py vet lint install bench clean
+.PHONY: demo test test-go test-go-noasm test-go-arm64 test-py vet lint install bench bench-go clean
 
 $(DEPS_STAMP): Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -32,17 +32,38 @@ demo: install
 
 vet:
 	go vet ./...
+	GOARCH=arm64 go vet ./core/...
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 go vet ./core/...
 	@unformatted=$$(gofmt -l core pyapi); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
 lint: vet
 
-test-go:
+test-go: test-go-noasm test-go-arm64
 	go test -count=1 ./...
+
+# The pure-Go kernels, as on a CPU without the SIMD features.
+test-go-noasm:
+	go test -count=1 -tags noasm ./...
+
+# The arm64 (NEON) kernels, for real: cross-compiled test binaries run under
+# qemu-aarch64, installed from Debian's qemu-user when missing.
+ARM64_TESTS := _build/arm64
+test-go-arm64:
+	@command -v qemu-aarch64 >/dev/null || { apt-get update -qq && apt-get install -y -qq qemu-user >/dev/null; }
+	mkdir -p $(ARM64_TESTS)
+	GOARCH=arm64 go test -c -o $(ARM64_TESTS)/kernels.test ./core/kernels
+	GOARCH=arm64 go test -c -o $(ARM64_TESTS)/core.test ./core
+	qemu-aarch64 $(ARM64_TESTS)/kernels.test
+	qemu-aarch64 $(ARM64_TESTS)/core.test
 
 test-py: install
 	$(PY) -m pytest -q tests
 
 test: vet test-go test-py
+
+# Go micro-benchmarks of the kernels and of search and k-means.
+bench-go:
+	go test -run XXX -bench . -benchmem ./core/...
 
 bench: install
 	$(PY) -m pip install --quiet --disable-pip-version-check $(BENCH_PACKAGES)

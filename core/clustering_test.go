@@ -355,3 +355,18 @@ func TestClusteringUpdateIndexRetrainsEachIteration(t *testing.T) {
 		require.Equal(t, want, ix.trains, "update_index=%v", update)
 	}
 }
+
+// BenchmarkKMeans is the ClassKit case: 10,000 x 128 into 500 clusters.
+func BenchmarkKMeans(b *testing.B) {
+	rng := rand.New(rand.NewSource(45))
+	const n, d, k = 10000, 128, 500
+	x := blobs(rng, n, d, 1000)
+	for i := 0; i < b.N; i++ {
+		p := DefaultClusteringParameters()
+		p.Niter, p.EarlyStopThreshold = 20, -1
+		c, _ := NewClustering(d, k, p)
+		c.Warn = func(string) {}
+		ix, _ := NewIndexFlat(d, MetricL2)
+		_ = c.Train(x, ix, nil)
+	}
+}

@@ -1,0 +1,56 @@
+package kernels
+
+// yPanel is how many y rows one pass of a SIMD tile keeps in L1 while all
+// the x rows stream past them: 16 rows of d=128 are 8 KiB.
+const yPanel = 16
+
+// Signatures of the SIMD tile kernels: x rows against n4 groups of four
+// consecutive y rows (stride d), and one pair.
+type (
+	rows2Kernel func(x0, x1, y *float32, n4, d int, out0, out1 *float32)
+	rows1Kernel func(x, y *float32, n4, d int, out *float32)
+	pairKernel  func(x, y *float32, d int) float32
+)
+
+// simdTile is DotTile on SIMD kernels: panels of yPanel y rows, x rows two
+// at a time, then the odd x row and the y rows left over from groups of four.
+func simdTile(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int,
+	rows2 rows2Kernel, rows1 rows1Kernel, one pairKernel) {
+	for j0 := 0; j0 < ny; j0 += yPanel {
+		p := min(yPanel, ny-j0)
+		yp, op := y[j0*d:], out[j0:]
+		n4 := p / 4
+		i := 0
+		for ; i+2 <= nx; i += 2 {
+			o0, o1 := op[i*ldo:i*ldo+p], op[(i+1)*ldo:(i+1)*ldo+p]
+			x0, x1 := x[i*d:(i+1)*d], x[(i+1)*d:(i+2)*d]
+			if n4 > 0 {
+				rows2(&x0[0], &x1[0], &yp[0], n4, d, &o0[0], &o1[0])
+			}
+			for j := 4 * n4; j < p; j++ {
+				o0[j] = one(&x0[0], &yp[j*d], d)
+				o1[j] = one(&x1[0], &yp[j*d], d)
+			}
+		}
+		if i < nx {
+			o, xi := op[i*ldo:i*ldo+p], x[i*d:(i+1)*d]
+			if n4 > 0 {
+				rows1(&xi[0], &yp[0], n4, d, &o[0])
+			}
+			for j := 4 * n4; j < p; j++ {
+				o[j] = one(&xi[0], &yp[j*d], d)
+			}
+		}
+	}
+}
+
+// simdRows is L2SqrRows on SIMD kernels.
+func simdRows(x, y []float32, d int, out []float32, rows1 rows1Kernel, one pairKernel) {
+	n4 := len(out) / 4
+	if n4 > 0 {
+		rows1(&x[0], &y[0], n4, d, &out[0])
+	}
+	for j := 4 * n4; j < len(out); j++ {
+		out[j] = one(&x[0], &y[j*d], d)
+	}
+}
