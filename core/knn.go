@@ -21,7 +21,7 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 	if j.nq >= 4*workers() {
 		parallelChunks(j.nq, 1, func(_, lo, hi int) {
 			heaps := makeHeaps(hi-lo, k)
-			j.scan(lo, hi, 0, j.nb, j.newScratch(), heapVisitor(heaps, lo, sign))
+			j.scan(lo, hi, 0, j.nb, heapVisitor(heaps, lo, sign))
 			emitAll(heaps, lo, k, sign, dist, labels)
 		})
 		return
@@ -29,7 +29,7 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 	parts := make([][]topK, workers())
 	used := parallelChunks(j.nb, j.dbBlock(), func(c, lo, hi int) {
 		parts[c] = makeHeaps(j.nq, k)
-		j.scan(0, j.nq, lo, hi, j.newScratch(), heapVisitor(parts[c], 0, sign))
+		j.scan(0, j.nq, lo, hi, heapVisitor(parts[c], 0, sign))
 	})
 	if used == 0 { // empty database: all padding
 		parts[0], used = makeHeaps(j.nq, k), 1

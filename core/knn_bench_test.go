@@ -24,3 +24,17 @@ func BenchmarkSearchBatch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchTiny is the Go side of one query against 10 vectors: what
+// the Python call overhead is measured above.
+func BenchmarkSearchTiny(b *testing.B) {
+	rng := rand.New(rand.NewSource(2))
+	ix, _ := NewIndexFlat(8, MetricL2)
+	_ = ix.Add(randData(rng, 10, 8, true))
+	xq := randData(rng, 1, 8, true)
+	dist, labels := make([]float32, 1), make([]int64, 1)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		_ = ix.Search(xq, 1, dist, labels)
+	}
+}

@@ -41,14 +41,14 @@ func (j *scanJob) rangeSearch(radius float32) *RangeResult {
 		parts, firsts = make([]*rangeHits, workers()), make([]int, workers())
 		used := parallelChunks(j.nq, 1, func(c, lo, hi int) {
 			parts[c], firsts[c] = newHits(hi-lo), lo
-			j.scan(lo, hi, 0, j.nb, j.newScratch(), visitor(parts[c], lo))
+			j.scan(lo, hi, 0, j.nb, visitor(parts[c], lo))
 		})
 		return collectByQuery(parts[:used], firsts[:used], j.nq)
 	}
 	parts = make([]*rangeHits, workers())
 	used := parallelChunks(j.nb, j.dbBlock(), func(c, lo, hi int) {
 		parts[c] = newHits(j.nq)
-		j.scan(0, j.nq, lo, hi, j.newScratch(), visitor(parts[c], 0))
+		j.scan(0, j.nq, lo, hi, visitor(parts[c], 0))
 	})
 	return collectByDatabase(parts[:used], j.nq)
 }

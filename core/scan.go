@@ -40,8 +40,10 @@ type scratch struct {
 	qNorms []float32
 }
 
-func (j *scanJob) newScratch() *scratch {
-	return &scratch{tile: make([]float32, queryBlock*j.dbBlock())}
+// newScratch sizes the tile for the block shape of a scan of nq queries
+// against nb vectors (a small scan must not pay for a full-size tile).
+func (j *scanJob) newScratch(nq, nb int) *scratch {
+	return &scratch{tile: make([]float32, min(queryBlock, nq)*min(j.dbBlock(), nb))}
 }
 
 // scan computes the raw metric value of every pair (q, b) with q in
@@ -50,8 +52,9 @@ func (j *scanJob) newScratch() *scratch {
 // loaded once and stays in cache while all the queries pass it, so a large
 // database is read from memory once per scan, not once per query block.
 // For a given query, blocks come in increasing id order.
-func (j *scanJob) scan(q0, q1, b0, b1 int, s *scratch, visit func(q, base int, row []float32)) {
+func (j *scanJob) scan(q0, q1, b0, b1 int, visit func(q, base int, row []float32)) {
 	d, bb := j.d, j.dbBlock()
+	s := j.newScratch(q1-q0, b1-b0)
 	var qNorms []float32
 	if j.bNorms != nil {
 		qNorms = make([]float32, q1-q0)
