@@ -1,7 +1,11 @@
 """Exact search, metalfaiss vs faiss-cpu, same data, same run.
 
 Prints QPS of both and the ratio (metalfaiss / faiss; > 1 means faster),
-median of repeats, for the cases of issue #2. Usage:
+median of repeats, and how close each gets to the machine's ceilings
+measured in the same run: sgemm GFLOP/s (numpy's BLAS) for batched rows,
+memory read bandwidth (numpy's multi-threaded sgemv over a 512 MiB matrix)
+for single-query rows. Also the Python call time of a one-vector search on
+a tiny index. Usage:
 
     .venv/bin/python benchmarks/bench_flat.py [--quick] [--cases 100k,1M,32k]
 """
@@ -39,6 +43,41 @@ def single_query_loop(index, xq, k):
         index.search(xq[i:i + 1], k)
 
 
+def sgemm_gflops():
+    """The machine's float32 matrix-multiply speed, through numpy's BLAS."""
+    rng = np.random.default_rng(0)
+    a = rng.random((2048, 2048), dtype=np.float32)
+    b = rng.random((2048, 2048), dtype=np.float32)
+    a @ b
+    return 2 * 2048**3 / median_time(lambda: a @ b, 5) / 1e9
+
+
+def read_bandwidth_gbs():
+    """Memory read bandwidth: a multi-threaded sgemv streams 512 MiB once."""
+    m = np.ones((1 << 20, 128), dtype=np.float32)
+    v = np.ones(128, dtype=np.float32)
+    m @ v
+    return m.nbytes / median_time(lambda: m @ v, 5) / 1e9
+
+
+def call_overhead_us():
+    """Microseconds per search call: one query, 10 vectors of d=8."""
+    x = np.random.default_rng(1).random((10, 8), dtype=np.float32)
+    out = []
+    for lib in (metalfaiss, faiss):
+        ix = lib.IndexFlatL2(8)
+        ix.add(x)
+        q = x[:1].copy()
+        for _ in range(1000):
+            ix.search(q, 1)
+        n = 20000
+        t0 = time.perf_counter()
+        for _ in range(n):
+            ix.search(q, 1)
+        out.append((time.perf_counter() - t0) / n * 1e6)
+    return out
+
+
 def bench_case(name, nb, d, k, nq_batch, nq_single, repeats):
     rng = np.random.default_rng(42)
     xb = rng.random((nb, d), dtype=np.float32)
@@ -55,17 +94,26 @@ def bench_case(name, nb, d, k, nq_batch, nq_single, repeats):
         ):
             t_ours = median_time(lambda: fn(ours), repeats)
             t_theirs = median_time(lambda: fn(theirs), repeats)
-            rows.append((name, label, nb, d, k, mode, nq / t_ours, nq / t_theirs, t_theirs / t_ours))
+            if nq == 1 or mode.startswith("nq=1 "):
+                work, unit = nb * d * 4 / 1e9, "GB/s"  # bytes of the database read per query
+            else:
+                work, unit = 2 * nb * d / 1e9, "GFLOP/s"  # per query
+            rows.append((name, label, nb, d, k, mode, nq / t_ours, nq / t_theirs, t_theirs / t_ours,
+                         work * nq / t_ours, work * nq / t_theirs, unit))
             print_row(rows[-1])
         ours.close()
     return rows
 
 
-HEADER = f"| case | metric | nb | d | k | queries | metalfaiss QPS | faiss-cpu QPS | ratio |\n|---|---|---|---|---|---|---|---|---|"
+HEADER = ("| case | metric | nb | d | k | queries | metalfaiss QPS | faiss-cpu QPS | ratio | metalfaiss rate (% of ceiling) | faiss rate (% of ceiling) |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|")
+CEILING = {}
 
 
 def print_row(r):
-    print(f"| {r[0]} | {r[1]} | {r[2]:,} | {r[3]} | {r[4]} | {r[5]} | {r[6]:,.0f} | {r[7]:,.0f} | {r[8]:.2f} |", flush=True)
+    ceil = CEILING[r[11]]
+    print(f"| {r[0]} | {r[1]} | {r[2]:,} | {r[3]} | {r[4]} | {r[5]} | {r[6]:,.0f} | {r[7]:,.0f} | {r[8]:.2f} "
+          f"| {r[9]:.1f} {r[11]} ({100 * r[9] / ceil:.0f}%) | {r[10]:.1f} {r[11]} ({100 * r[10] / ceil:.0f}%) |", flush=True)
 
 
 def main():
@@ -76,6 +124,11 @@ def main():
     nq_batch, nq_single, repeats = (1_000, 50, 1) if args.quick else (10_000, 200, 3)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}; "
           f"faiss-cpu {faiss.__version__}, metalfaiss {metalfaiss.__version__}, faiss threads {faiss.omp_get_max_threads()}")
+    CEILING["GFLOP/s"], CEILING["GB/s"] = sgemm_gflops(), read_bandwidth_gbs()
+    ours_us, faiss_us = call_overhead_us()
+    print(f"ceilings: sgemm {CEILING['GFLOP/s']:.0f} GFLOP/s (numpy BLAS), memory read {CEILING['GB/s']:.1f} GB/s; "
+          f"kernels: {metalfaiss.kernel_set()}")
+    print(f"one-vector search on a tiny index: metalfaiss {ours_us:.1f} us/call, faiss-cpu {faiss_us:.1f} us/call")
     print(HEADER)
     for name in args.cases.split(","):
         nb, d, k = CASES[name]

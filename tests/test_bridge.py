@@ -20,3 +20,9 @@ def test_many_indexes_can_be_created_and_freed():
     index = mf.IndexFlatIP(4)
     del index  # freed by __del__
     gc.collect()
+
+
+def test_kernel_set_is_named():
+    import metalfaiss
+
+    assert metalfaiss.kernel_set() in ("avx2+fma", "neon", "go")

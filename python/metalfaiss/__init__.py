@@ -36,13 +36,14 @@ from .metric import (
     MetricType,
 )
 from .selectors import IDSelectorBatch, IDSelectorRange
+from .system import kernel_set
 from . import clustering, index_pointer  # noqa: E402  (public submodules)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
-    "vector_float_to_array", "vector_to_array",
+    "kernel_set", "vector_float_to_array", "vector_to_array",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",
