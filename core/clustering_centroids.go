@@ -1,5 +1,7 @@
 package core
 
+import "github.com/metalfaiss/metalfaiss/core/kernels"
+
 // computeCentroids sets each centroid after the first kFrozen to the
 // (weighted) mean of the points assigned to it and adds their count (or
 // weight) to hassign; centroids with no points keep zeros for
@@ -21,15 +23,11 @@ func computeCentroids(d int, x, weights []float32, assign []int64, kFrozen int, 
 			if weights != nil {
 				w := weights[i]
 				hassign[ci] += w
-				for j, v := range xi {
-					c[j] += v * w
-				}
+				kernels.AxpyTo(c, w, xi)
 				continue
 			}
 			hassign[ci]++
-			for j, v := range xi {
-				c[j] += v
-			}
+			kernels.AddTo(c, xi)
 		}
 		for ci := c0; ci < c1; ci++ {
 			if hassign[ci] == 0 {

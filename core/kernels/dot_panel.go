@@ -1,8 +1,12 @@
 package kernels
 
-// yPanel is how many y rows one pass of a SIMD tile keeps in L1 while all
-// the x rows stream past them: 16 rows of d=128 are 8 KiB.
-const yPanel = 16
+// panelRows is how many y rows one pass of a SIMD tile keeps in L1 while
+// all the x rows stream past them: about 16 KiB (32 rows at d=128; measured
+// 32 > 16 rows at d=128 for batched search and k-means), at least 8 rows so
+// that long rows still amortise the kernel calls.
+func panelRows(d int) int {
+	return max(8, min(64, (16<<10)/(4*d))) &^ 3
+}
 
 // Signatures of the SIMD tile kernels: x rows against n4 groups of four
 // consecutive y rows (stride d), and one pair.
@@ -12,12 +16,13 @@ type (
 	pairKernel  func(x, y *float32, d int) float32
 )
 
-// simdTile is DotTile on SIMD kernels: panels of yPanel y rows, x rows two
+// simdTile is DotTile on SIMD kernels: panels of panelRows(d) y rows, x rows two
 // at a time, then the odd x row and the y rows left over from groups of four.
 func simdTile(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int,
 	rows2 rows2Kernel, rows1 rows1Kernel, one pairKernel) {
-	for j0 := 0; j0 < ny; j0 += yPanel {
-		p := min(yPanel, ny-j0)
+	panel := panelRows(d)
+	for j0 := 0; j0 < ny; j0 += panel {
+		p := min(panel, ny-j0)
 		yp, op := y[j0*d:], out[j0:]
 		n4 := p / 4
 		i := 0

@@ -94,3 +94,21 @@ func refL2(x, y []float32) float64 {
 	}
 	return s
 }
+
+func TestAddToAndAxpyToMatchTheirLoopsExactly(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	for _, n := range []int{1, 7, 8, 9, 17, 64, 777} {
+		x, base := randVec(rng, n, false), randVec(rng, n+1, false)
+		const a = float32(0.37)
+		wantAdd, wantAxpy := append([]float32(nil), base...), append([]float32(nil), base...)
+		for i := range x {
+			wantAdd[i] += x[i]
+			wantAxpy[i] += float32(x[i] * a) // rounded product, never fused
+		}
+		gotAdd, gotAxpy := append([]float32(nil), base...), append([]float32(nil), base...)
+		AddTo(gotAdd[:n], x)
+		AxpyTo(gotAxpy[:n], a, x)
+		require.Equal(t, wantAdd, gotAdd, "n=%d (the guard element must not change)", n)
+		require.Equal(t, wantAxpy, gotAxpy, "n=%d", n)
+	}
+}
