@@ -370,3 +370,18 @@ func BenchmarkKMeans(b *testing.B) {
 		_ = c.Train(x, ix, nil)
 	}
 }
+
+// BenchmarkKMeans768 is the wide-vector case: 10,000 x 768 into 500.
+func BenchmarkKMeans768(b *testing.B) {
+	rng := rand.New(rand.NewSource(46))
+	const n, d, k = 10000, 768, 500
+	x := blobs(rng, n, d, 1000)
+	for i := 0; i < b.N; i++ {
+		p := DefaultClusteringParameters()
+		p.Niter, p.EarlyStopThreshold = 10, -1
+		c, _ := NewClustering(d, k, p)
+		c.Warn = func(string) {}
+		ix, _ := NewIndexFlat(d, MetricL2)
+		_ = c.Train(x, ix, nil)
+	}
+}
