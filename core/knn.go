@@ -42,10 +42,14 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 	emitAll(parts[0], 0, k, sign, dist, labels)
 }
 
+// makeHeaps returns n empty heaps of size k over two shared arrays (two
+// allocations, not 2n: k-means searches every point each iteration).
 func makeHeaps(n, k int) []topK {
 	hs := make([]topK, n)
+	dist, ids := make([]float32, n*k), make([]int64, n*k)
 	for i := range hs {
-		hs[i] = newTopK(k)
+		hs[i] = topK{dist: dist[i*k : (i+1)*k : (i+1)*k], ids: ids[i*k : (i+1)*k : (i+1)*k]}
+		hs[i].reset()
 	}
 	return hs
 }
