@@ -34,10 +34,11 @@ func TestIndexFlatSearchMatchesReferenceForEveryMetric(t *testing.T) {
 				xb, xq := randData(rng, nb, d, positive), randData(rng, nq, d, positive)
 				arg := float32(3)
 				ix := newFlat(t, d, m, arg, xb)
-				k := 7
-				dist, labels := make([]float32, nq*k), make([]int64, nq*k)
-				require.NoError(t, ix.Search(xq, k, dist, labels))
-				requireKNNMatches(t, m, float64(arg), xq, xb, d, k, dist, labels)
+				for _, k := range []int{1, 7} { // k = 1 has its own path
+					dist, labels := make([]float32, nq*k), make([]int64, nq*k)
+					require.NoError(t, ix.Search(xq, k, dist, labels))
+					requireKNNMatches(t, m, float64(arg), xq, xb, d, k, dist, labels)
+				}
 			}
 		}
 	}
@@ -95,15 +96,16 @@ func TestTiesGoToTheLowerID(t *testing.T) {
 				xq[i] = 1
 			}
 			ix := newFlat(t, d, m, 0, xb)
-			k := 5
-			dist, labels := make([]float32, nq*k), make([]int64, nq*k)
-			require.NoError(t, ix.Search(xq, k, dist, labels))
-			want := []int64{0, 2, 4, 6, 8}
-			if m == MetricInnerProduct { // the other rows are more similar
-				want = []int64{1, 3, 5, 7, 9}
-			}
-			for q := 0; q < nq; q++ {
-				require.Equal(t, want, labels[q*k:(q+1)*k], "metric %v nq %d", m, nq)
+			for _, k := range []int{1, 5} {
+				dist, labels := make([]float32, nq*k), make([]int64, nq*k)
+				require.NoError(t, ix.Search(xq, k, dist, labels))
+				want := []int64{0, 2, 4, 6, 8}[:k]
+				if m == MetricInnerProduct { // the other rows are more similar
+					want = []int64{1, 3, 5, 7, 9}[:k]
+				}
+				for q := 0; q < nq; q++ {
+					require.Equal(t, want, labels[q*k:(q+1)*k], "metric %v nq %d k %d", m, nq, k)
+				}
 			}
 		}
 	}
@@ -199,4 +201,32 @@ func TestSameInputSameResult(t *testing.T) {
 	require.NoError(t, ix.Search(xq, k, d2, l2))
 	require.Equal(t, d1, d2)
 	require.Equal(t, l1, l2)
+}
+
+func TestNaNRowsNeverRankForAnyK(t *testing.T) {
+	const d = 16
+	xb := make([]float32, 40*d)
+	for i := range xb {
+		xb[i] = float32(i%7) * 0.5
+	}
+	for c := 0; c < d; c++ {
+		xb[3*d+c] = float32(math.NaN()) // row 3
+	}
+	for _, m := range []Metric{MetricL2, MetricInnerProduct} {
+		for _, nq := range []int{1, 30} {
+			xq := make([]float32, nq*d)
+			for i := range xq {
+				xq[i] = 1
+			}
+			ix := newFlat(t, d, m, 0, xb)
+			for _, k := range []int{1, 3, 40} {
+				dist, labels := make([]float32, nq*k), make([]int64, nq*k)
+				require.NoError(t, ix.Search(xq, k, dist, labels))
+				for i, l := range labels {
+					require.NotEqual(t, int64(3), l, "metric %v nq %d k %d", m, nq, k)
+					require.False(t, math.IsNaN(float64(dist[i])))
+				}
+			}
+		}
+	}
 }

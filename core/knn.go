@@ -21,7 +21,7 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 	if j.nq >= 4*workers() {
 		parallelChunks(j.nq, 1, func(_, lo, hi int) {
 			heaps := makeHeaps(hi-lo, k)
-			j.scan(lo, hi, 0, j.nb, heapVisitor(heaps, lo, sign))
+			j.scan(lo, hi, 0, j.nb, visitorFor(k, heaps, lo, sign))
 			emitAll(heaps, lo, k, sign, dist, labels)
 		})
 		return
@@ -29,7 +29,7 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 	parts := make([][]topK, workers())
 	used := parallelChunks(j.nb, j.dbBlock(), func(c, lo, hi int) {
 		parts[c] = makeHeaps(j.nq, k)
-		j.scan(0, j.nq, lo, hi, heapVisitor(parts[c], 0, sign))
+		j.scan(0, j.nq, lo, hi, visitorFor(k, parts[c], 0, sign))
 	})
 	if used == 0 { // empty database: all padding
 		parts[0], used = makeHeaps(j.nq, k), 1
@@ -52,6 +52,41 @@ func makeHeaps(n, k int) []topK {
 		hs[i].reset()
 	}
 	return hs
+}
+
+// visitorFor picks how rows reach the heaps: one pass for the best
+// candidate when k = 1 (k-means assignment), the heap walk otherwise.
+func visitorFor(k int, heaps []topK, first int, sign float32) func(q, base int, row []float32) {
+	if k == 1 {
+		return top1Visitor(heaps, first, sign)
+	}
+	return heapVisitor(heaps, first, sign)
+}
+
+// top1Visitor finds the row's best value with one SIMD reduction, then its
+// first (lowest id) position, and offers that single candidate.
+func top1Visitor(heaps []topK, first int, sign float32) func(q, base int, row []float32) {
+	return func(q, base int, row []float32) {
+		h := &heaps[q-first]
+		var c int
+		if sign > 0 {
+			m := kernels.MinOf(row)
+			if !(m <= h.dist[0]) {
+				return
+			}
+			c = kernels.NextAtMost(row, 0, m)
+		} else {
+			m := kernels.MaxOf(row)
+			if !(-m <= h.dist[0]) {
+				return
+			}
+			c = kernels.NextAtLeast(row, 0, m)
+		}
+		key := sign * row[c]
+		if key < h.dist[0] || (key == h.dist[0] && int64(base+c) < h.ids[0]) {
+			h.replaceRoot(key, int64(base+c))
+		}
+	}
 }
 
 // heapVisitor pushes a row of metric values into the heap of query q-first.

@@ -1,5 +1,7 @@
 package kernels
 
+import "math"
+
 // NextAtMost returns the first index i >= from with row[i] <= t, or
 // len(row) if there is none (NaN never qualifies). Top-k scans use it to
 // skip, eight or more values per instruction, the candidates that cannot
@@ -43,3 +45,39 @@ var (
 	scanAtMost  = func(r []float32, t float32) int { return 0 }
 	scanAtLeast = func(r []float32, t float32) int { return 0 }
 )
+
+// MinOf returns the smallest value of row, ignoring NaN; +Inf when row is
+// empty or all NaN. MaxOf is the same for the largest (-Inf).
+//
+//	m := +Inf; for _, v := range row { if v < m { m = v } }
+func MinOf(row []float32) float32 {
+	m := float32(math.Inf(1))
+	i := 0
+	if n8 := len(row) / 8; n8 > 0 && minOfSIMD != nil {
+		m, i = minOfSIMD(&row[0], n8), 8*n8
+	}
+	for _, v := range row[i:] {
+		if v < m {
+			m = v
+		}
+	}
+	return m
+}
+
+// MaxOf: see MinOf.
+func MaxOf(row []float32) float32 {
+	m := float32(math.Inf(-1))
+	i := 0
+	if n8 := len(row) / 8; n8 > 0 && maxOfSIMD != nil {
+		m, i = maxOfSIMD(&row[0], n8), 8*n8
+	}
+	for _, v := range row[i:] {
+		if v > m {
+			m = v
+		}
+	}
+	return m
+}
+
+// minOfSIMD and maxOfSIMD reduce n8 whole chunks of 8 (nil without SIMD).
+var minOfSIMD, maxOfSIMD func(r *float32, n8 int) float32

@@ -27,3 +27,15 @@ func init() {
 		return 0
 	}
 }
+
+//go:noescape
+func minOfAVX2(r *float32, n8 int) float32
+
+//go:noescape
+func maxOfAVX2(r *float32, n8 int) float32
+
+func init() {
+	if cpu.X86.HasAVX2 {
+		minOfSIMD, maxOfSIMD = minOfAVX2, maxOfAVX2
+	}
+}

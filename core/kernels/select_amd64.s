@@ -29,6 +29,33 @@ none: \
 	VZEROUPPER \
 	RET
 
+// REDUCE reduces n8 chunks of 8 floats at r with OP (VMINPS or VMAXPS),
+// starting from INIT (+Inf or -Inf). The chunk is the first source so a
+// NaN in it leaves the accumulator alone (the instruction returns its
+// second source when either is NaN).
+#define REDUCE(OP, INIT) \
+	MOVQ r+0(FP), SI \
+	MOVQ n8+8(FP), CX \
+	MOVL $INIT, AX \
+	MOVL AX, X1 \
+	VBROADCASTSS X1, Y1 \
+	XORQ DX, DX \
+rloop: \
+	VMOVUPS (SI)(DX*4), Y0 \
+	OP Y1, Y0, Y1 \
+	ADDQ $8, DX \
+	DECQ CX \
+	JNE  rloop \
+	VEXTRACTF128 $1, Y1, X2 \
+	OP X2, X1, X1 \
+	VPERMILPS $0x4E, X1, X2 \
+	OP X2, X1, X1 \
+	VPERMILPS $0xB1, X1, X2 \
+	OP X2, X1, X1 \
+	VMOVSS X1, ret+16(FP) \
+	VZEROUPPER \
+	RET
+
 // func nextAtMostAVX2(r *float32, n8 int, t float32) int
 TEXT ·nextAtMostAVX2(SB), NOSPLIT, $0-32
 	NEXTHIT(2) // LE_OS
@@ -36,3 +63,11 @@ TEXT ·nextAtMostAVX2(SB), NOSPLIT, $0-32
 // func nextAtLeastAVX2(r *float32, n8 int, t float32) int
 TEXT ·nextAtLeastAVX2(SB), NOSPLIT, $0-32
 	NEXTHIT(13) // GE_OS
+
+// func minOfAVX2(r *float32, n8 int) float32
+TEXT ·minOfAVX2(SB), NOSPLIT, $0-20
+	REDUCE(VMINPS, 0x7f800000)
+
+// func maxOfAVX2(r *float32, n8 int) float32
+TEXT ·maxOfAVX2(SB), NOSPLIT, $0-20
+	REDUCE(VMAXPS, 0xff800000)

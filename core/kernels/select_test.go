@@ -112,3 +112,29 @@ func TestAddToAndAxpyToMatchTheirLoopsExactly(t *testing.T) {
 		require.Equal(t, wantAxpy, gotAxpy, "n=%d", n)
 	}
 }
+
+func TestMinOfAndMaxOfSkipNaN(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	nan := float32(math.NaN())
+	require.Equal(t, float32(math.Inf(1)), MinOf(nil))
+	require.Equal(t, float32(math.Inf(-1)), MaxOf([]float32{nan, nan}))
+	for _, n := range []int{1, 7, 8, 9, 16, 23, 64, 100} {
+		row := randVec(rng, n, false)
+		for i := range row {
+			if rng.Intn(5) == 0 {
+				row[i] = nan
+			}
+		}
+		lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
+		for _, v := range row {
+			if v < lo {
+				lo = v
+			}
+			if v > hi {
+				hi = v
+			}
+		}
+		require.Equal(t, lo, MinOf(row), "n=%d", n)
+		require.Equal(t, hi, MaxOf(row), "n=%d", n)
+	}
+}
