@@ -162,3 +162,15 @@ func TestKernelsDoNotDependOnAlignment(t *testing.T) {
 		}
 	}
 }
+
+func TestLinfIgnoresNaNAndL1KeepsIt(t *testing.T) {
+	for _, d := range []int{3, 8, 19} {
+		x, y := make([]float32, d), make([]float32, d)
+		for i := range x {
+			x[i], y[i] = float32(i), float32(2*i)
+		}
+		x[1] = float32(math.NaN())
+		require.Equal(t, float32(d-1), Linf(x, y), "d=%d", d)
+		require.True(t, math.IsNaN(float64(L1(x, y))), "d=%d", d)
+	}
+}

@@ -101,7 +101,11 @@ func Norms(x []float32, d int, out []float32) {
 func L1(x, y []float32) float32 {
 	y = y[:len(x)]
 	var s float32
-	for i := range x {
+	i := 0
+	if n8 := len(x) / 8; n8 > 0 && l1SIMD != nil {
+		s, i = l1SIMD(&x[0], &y[0], n8), 8*n8
+	}
+	for ; i < len(x); i++ {
 		s += abs32(x[i] - y[i])
 	}
 	return s
@@ -113,13 +117,20 @@ func L1(x, y []float32) float32 {
 func Linf(x, y []float32) float32 {
 	y = y[:len(x)]
 	var s float32
-	for i := range x {
+	i := 0
+	if n8 := len(x) / 8; n8 > 0 && linfSIMD != nil {
+		s, i = linfSIMD(&x[0], &y[0], n8), 8*n8
+	}
+	for ; i < len(x); i++ {
 		if d := abs32(x[i] - y[i]); d > s {
 			s = d
 		}
 	}
 	return s
 }
+
+// l1SIMD and linfSIMD handle n8 whole chunks of 8 (nil without SIMD).
+var l1SIMD, linfSIMD func(x, y *float32, n8 int) float32
 
 // Lp returns sum |x[i]-y[i]|^p, without the final root (as faiss).
 func Lp(x, y []float32, p float32) float32 {
