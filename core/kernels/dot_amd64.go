@@ -2,8 +2,6 @@
 
 package kernels
 
-import "golang.org/x/sys/cpu"
-
 // AVX2 + FMA kernels (dot_amd64.s). Each x row is multiplied with n4 groups
 // of four consecutive y rows of length d (contiguous, stride d).
 
@@ -22,15 +20,6 @@ func l2RowsAVX2(x, y *float32, n4, d int, out *float32)
 //go:noescape
 func l2OneAVX2(x, y *float32, d int) float32
 
-func init() {
-	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		dotTile = dotTileAVX2
-		inner = func(x, y []float32) float32 { return dot1AVX2(&x[0], &y[0], len(x)) }
-		l2Sqr = func(x, y []float32) float32 { return l2OneAVX2(&x[0], &y[0], len(x)) }
-		l2SqrRows = l2SqrRowsAVX2
-		kernelSet = "avx2+fma"
-	}
-}
 
 func l2SqrRowsAVX2(x, y []float32, d int, out []float32) {
 	simdRows(x, y, d, out, l2RowsAVX2, l2OneAVX2)

@@ -20,29 +20,12 @@ func l2RowsNEON(x, y *float32, n4, d int, out *float32)
 //go:noescape
 func l2OneNEON(x, y *float32, d int) float32
 
-func init() {
-	dotTile = dotTileNEON
-	inner = func(x, y []float32) float32 {
-		if len(x)%8 != 0 {
-			return innerGo(x, y)
-		}
-		return dot1NEON(&x[0], &y[0], len(x))
+func l2SqrRowsNEON(x, y []float32, d int, out []float32) {
+	if d%8 != 0 {
+		l2SqrRowsGo(x, y, d, out)
+		return
 	}
-	l2Sqr = func(x, y []float32) float32 {
-		if len(x)%8 != 0 {
-			return l2SqrGo(x, y)
-		}
-		return l2OneNEON(&x[0], &y[0], len(x))
-	}
-	goRows := l2SqrRows
-	l2SqrRows = func(x, y []float32, d int, out []float32) {
-		if d%8 != 0 {
-			goRows(x, y, d, out)
-			return
-		}
-		simdRows(x, y, d, out, l2RowsNEON, l2OneNEON)
-	}
-	kernelSet = "neon"
+	simdRows(x, y, d, out, l2RowsNEON, l2OneNEON)
 }
 
 func dotTileNEON(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int) {

@@ -74,7 +74,14 @@ func TestNormsWritesOnlyItsRows(t *testing.T) {
 	}
 }
 
+// tileFunc is the shape of DotTile and of each implementation behind it.
+type tileFunc func(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int)
+
 func TestDotTileMatchesInnerWithGuardBands(t *testing.T) {
+	checkTileGuardBands(t, DotTile)
+}
+
+func checkTileGuardBands(t *testing.T, tile tileFunc) {
 	rng := rand.New(rand.NewSource(3))
 	const guard = float32(-7.5)
 	for _, d := range awkwardDims {
@@ -86,7 +93,7 @@ func TestDotTileMatchesInnerWithGuardBands(t *testing.T) {
 			for i := range out {
 				out[i] = guard
 			}
-			DotTile(x, nx, y, ny, d, out, ldo)
+			tile(x, nx, y, ny, d, out, ldo)
 			for i := 0; i < nx; i++ {
 				for j := 0; j < ldo; j++ {
 					got := out[i*ldo+j]
@@ -108,16 +115,20 @@ func TestDotTileMatchesInnerWithGuardBands(t *testing.T) {
 // A value must not depend on where its rows sit in the tile, or results
 // would change with the way work is split over threads.
 func TestDotTileValuesDoNotDependOnPosition(t *testing.T) {
+	checkTilePositionInvariance(t, DotTile)
+}
+
+func checkTilePositionInvariance(t *testing.T, tile tileFunc) {
 	rng := rand.New(rand.NewSource(5))
 	for _, d := range awkwardDims {
 		const nx, ny = 5, 7
 		x, y := randVec(rng, nx*d, false), randVec(rng, ny*d, false)
 		full := make([]float32, nx*ny)
-		DotTile(x, nx, y, ny, d, full, ny)
+		tile(x, nx, y, ny, d, full, ny)
 		for i0 := 0; i0 < nx; i0++ {
 			for j0 := 0; j0 < ny; j0++ {
 				sub := make([]float32, (nx-i0)*(ny-j0))
-				DotTile(x[i0*d:], nx-i0, y[j0*d:], ny-j0, d, sub, ny-j0)
+				tile(x[i0*d:], nx-i0, y[j0*d:], ny-j0, d, sub, ny-j0)
 				for i := i0; i < nx; i++ {
 					for j := j0; j < ny; j++ {
 						require.Equal(t, full[i*ny+j], sub[(i-i0)*(ny-j0)+j-j0], "d=%d at (%d,%d) from (%d,%d)", d, i, j, i0, j0)

@@ -2,20 +2,13 @@
 
 package kernels
 
-import "golang.org/x/sys/cpu"
-
 //go:noescape
 func l2FromDotAVX2(row, norms *float32, n8 int, qn float32)
 
-func init() {
-	if !cpu.X86.HasAVX2 {
-		return
+func l2FromDotAVX2Chunks(row []float32, qn float32, norms []float32) int {
+	n8 := len(row) / 8
+	if n8 > 0 {
+		l2FromDotAVX2(&row[0], &norms[0], n8, qn)
 	}
-	l2FromDotSIMD = func(row []float32, qn float32, norms []float32) int {
-		n8 := len(row) / 8
-		if n8 > 0 {
-			l2FromDotAVX2(&row[0], &norms[0], n8, qn)
-		}
-		return 8 * n8
-	}
+	return 8 * n8
 }

@@ -2,30 +2,24 @@
 
 package kernels
 
-import "golang.org/x/sys/cpu"
-
 //go:noescape
 func nextAtMostAVX2(r *float32, n8 int, t float32) int
 
 //go:noescape
 func nextAtLeastAVX2(r *float32, n8 int, t float32) int
 
-func init() {
-	if !cpu.X86.HasAVX2 {
-		return
+func scanAtMostAVX2(r []float32, t float32) int {
+	if n8 := len(r) / 8; n8 > 0 {
+		return nextAtMostAVX2(&r[0], n8, t)
 	}
-	scanAtMost = func(r []float32, t float32) int {
-		if n8 := len(r) / 8; n8 > 0 {
-			return nextAtMostAVX2(&r[0], n8, t)
-		}
-		return 0
+	return 0
+}
+
+func scanAtLeastAVX2(r []float32, t float32) int {
+	if n8 := len(r) / 8; n8 > 0 {
+		return nextAtLeastAVX2(&r[0], n8, t)
 	}
-	scanAtLeast = func(r []float32, t float32) int {
-		if n8 := len(r) / 8; n8 > 0 {
-			return nextAtLeastAVX2(&r[0], n8, t)
-		}
-		return 0
-	}
+	return 0
 }
 
 //go:noescape
@@ -34,8 +28,3 @@ func minOfAVX2(r *float32, n8 int) float32
 //go:noescape
 func maxOfAVX2(r *float32, n8 int) float32
 
-func init() {
-	if cpu.X86.HasAVX2 {
-		minOfSIMD, maxOfSIMD = minOfAVX2, maxOfAVX2
-	}
-}

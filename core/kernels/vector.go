@@ -33,12 +33,14 @@ func L2SqrRows(x, y []float32, out []float32) {
 var (
 	l2Sqr     = l2SqrGo
 	inner     = innerGo
-	l2SqrRows = func(x, y []float32, d int, out []float32) {
-		for j := range out {
-			out[j] = l2Sqr(x, y[j*d:(j+1)*d])
-		}
-	}
+	l2SqrRows = l2SqrRowsGo
 )
+
+func l2SqrRowsGo(x, y []float32, d int, out []float32) {
+	for j := range out {
+		out[j] = l2Sqr(x, y[j*d:(j+1)*d])
+	}
+}
 
 func l2SqrGo(x, y []float32) float32 {
 	y = y[:len(x)]
