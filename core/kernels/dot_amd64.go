@@ -20,7 +20,6 @@ func l2RowsAVX2(x, y *float32, n4, d int, out *float32)
 //go:noescape
 func l2OneAVX2(x, y *float32, d int) float32
 
-
 func l2SqrRowsAVX2(x, y []float32, d int, out []float32) {
 	simdRows(x, y, d, out, l2RowsAVX2, l2OneAVX2)
 }

@@ -27,4 +27,3 @@ func minOfAVX2(r *float32, n8 int) float32
 
 //go:noescape
 func maxOfAVX2(r *float32, n8 int) float32
-

@@ -7,4 +7,3 @@ func l1AVX2(x, y *float32, n8 int) float32
 
 //go:noescape
 func linfAVX2(x, y *float32, n8 int) float32
-
