@@ -40,6 +40,7 @@ lint: vet
 
 test-go: test-go-noasm test-go-arm64
 	go test -count=1 ./...
+	METALFAISS_KERNELS=avx2 go test -count=1 ./core/...
 
 # The pure-Go kernels, as on a CPU without the SIMD features.
 test-go-noasm:
