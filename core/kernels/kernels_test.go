@@ -8,8 +8,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// awkwardDims hit every tail of the 4-wide loops (DESIGN.md §8).
-var awkwardDims = []int{1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 257, 777}
+// awkwardDims hit every tail of the 4-, 8- and 16-wide loops (DESIGN.md
+// §8 and the SIMD issue): 1..17 and the sizes around powers of two.
+var awkwardDims = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 257, 777}
 
 func randVec(rng *rand.Rand, n int, positive bool) []float32 {
 	v := make([]float32, n)
