@@ -22,5 +22,6 @@ func init() {
 		return l2OneNEON(&x[0], &y[0], len(x))
 	}
 	l2SqrRows = l2SqrRowsNEON
+	useNEONVectorKernels()
 	kernelSet = "neon"
 }

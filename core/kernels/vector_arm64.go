@@ -1,0 +1,61 @@
+//go:build arm64 && !noasm
+
+package kernels
+
+//go:noescape
+func nextAtMostNEON(r *float32, n8 int, t float32) int
+
+//go:noescape
+func nextAtLeastNEON(r *float32, n8 int, t float32) int
+
+//go:noescape
+func minOfNEON(r *float32, n8 int) float32
+
+//go:noescape
+func maxOfNEON(r *float32, n8 int) float32
+
+//go:noescape
+func l2FromDotNEON(row, norms *float32, n8 int, qn float32)
+
+//go:noescape
+func addToNEON(dst, x *float32, n8 int)
+
+//go:noescape
+func axpyToNEON(dst, x *float32, n8 int, a float32)
+
+func useNEONVectorKernels() {
+	scanAtMost = func(r []float32, t float32) int {
+		if n8 := len(r) / 8; n8 > 0 {
+			return nextAtMostNEON(&r[0], n8, t)
+		}
+		return 0
+	}
+	scanAtLeast = func(r []float32, t float32) int {
+		if n8 := len(r) / 8; n8 > 0 {
+			return nextAtLeastNEON(&r[0], n8, t)
+		}
+		return 0
+	}
+	minOfSIMD, maxOfSIMD = minOfNEON, maxOfNEON
+	l2FromDotSIMD = func(row []float32, qn float32, norms []float32) int {
+		n8 := len(row) / 8
+		if n8 > 0 {
+			l2FromDotNEON(&row[0], &norms[0], n8, qn)
+		}
+		return 8 * n8
+	}
+	addToSIMD = func(dst, x []float32) int {
+		n8 := len(x) / 8
+		if n8 > 0 {
+			addToNEON(&dst[0], &x[0], n8)
+		}
+		return 8 * n8
+	}
+	axpyToSIMD = func(dst []float32, a float32, x []float32) int {
+		n8 := len(x) / 8
+		if n8 > 0 {
+			axpyToNEON(&dst[0], &x[0], n8, a)
+		}
+		return 8 * n8
+	}
+}

@@ -1,0 +1,149 @@
+//go:build arm64 && !noasm
+
+#include "textflag.h"
+
+// NEON versions of the small vector kernels, on whole chunks of 8 floats
+// (two registers); the Go wrappers finish the tails. Vector instructions
+// that Go's assembler does not name are written as words: Vd = Vn op Vm.
+#define FADD4(m, n, d) WORD $(0x4E20D400 | ((m)<<16) | ((n)<<5) | (d))
+#define FSUB4(m, n, d) WORD $(0x4EA0D400 | ((m)<<16) | ((n)<<5) | (d))
+#define FMUL4(m, n, d) WORD $(0x6E20DC00 | ((m)<<16) | ((n)<<5) | (d))
+#define FMAX4(m, n, d) WORD $(0x4E20F400 | ((m)<<16) | ((n)<<5) | (d))
+#define FMINNM4(m, n, d) WORD $(0x4EA0C400 | ((m)<<16) | ((n)<<5) | (d))
+#define FMAXNM4(m, n, d) WORD $(0x4E20C400 | ((m)<<16) | ((n)<<5) | (d))
+#define FCMGE4(m, n, d) WORD $(0x6E20E400 | ((m)<<16) | ((n)<<5) | (d))
+// Across-lane reductions into lane 0 of Vd (NaN lanes ignored).
+#define FMINNMV4(n, d) WORD $(0x6EB0C800 | ((n)<<5) | (d))
+#define FMAXNMV4(n, d) WORD $(0x6E30C800 | ((n)<<5) | (d))
+
+// ANYSET jumps to label when any bit of V18 | V19 is set.
+#define ANYSET(label) \
+	VORR V18.B16, V19.B16, V20.B16 \
+	VMOV V20.D[0], R5 \
+	VMOV V20.D[1], R6 \
+	ORR  R5, R6, R5 \
+	CBNZ R5, label
+
+// NEXTHIT returns the start (in floats) of the first chunk of 8 at r with
+// a lane where CMP (a FCMGE between V16/V17 and t in V1 into V18/V19)
+// holds, or 8*n8.
+#define NEXTHIT(CMP) \
+	MOVD r+0(FP), R0 \
+	MOVD n8+8(FP), R2 \
+	FMOVS t+16(FP), F1 \
+	VDUP V1.S[0], V1.S4 \
+	MOVD $0, R3 \
+hloop: \
+	CBZ  R2, hdone \
+	VLD1.P 32(R0), [V16.S4, V17.S4] \
+	CMP \
+	ANYSET(hdone) \
+	ADD  $8, R3, R3 \
+	SUB  $1, R2, R2 \
+	B    hloop \
+hdone: \
+	MOVD R3, ret+24(FP) \
+	RET
+
+#define ATMOST FCMGE4(16, 1, 18) \
+	FCMGE4(17, 1, 19)
+#define ATLEAST FCMGE4(1, 16, 18) \
+	FCMGE4(1, 17, 19)
+
+// REDUCENM reduces n8 chunks at r with the NaN-ignoring OP from INIT.
+#define REDUCENM(OP, OPV, INIT) \
+	MOVD r+0(FP), R0 \
+	MOVD n8+8(FP), R2 \
+	MOVW $INIT, R4 \
+	VDUP R4, V0.S4 \
+	VDUP R4, V1.S4 \
+rloop: \
+	VLD1.P 32(R0), [V16.S4, V17.S4] \
+	OP(16, 0, 0) \
+	OP(17, 1, 1) \
+	SUB  $1, R2, R2 \
+	CBNZ R2, rloop \
+	OP(1, 0, 0) \
+	OPV(0, 2) \
+	FMOVS F2, ret+16(FP) \
+	RET
+
+// func nextAtMostNEON(r *float32, n8 int, t float32) int
+TEXT ·nextAtMostNEON(SB), NOSPLIT, $0-32
+	NEXTHIT(ATMOST)
+
+// func nextAtLeastNEON(r *float32, n8 int, t float32) int
+TEXT ·nextAtLeastNEON(SB), NOSPLIT, $0-32
+	NEXTHIT(ATLEAST)
+
+// func minOfNEON(r *float32, n8 int) float32
+TEXT ·minOfNEON(SB), NOSPLIT, $0-20
+	REDUCENM(FMINNM4, FMINNMV4, 0x7f800000)
+
+// func maxOfNEON(r *float32, n8 int) float32
+TEXT ·maxOfNEON(SB), NOSPLIT, $0-20
+	REDUCENM(FMAXNM4, FMAXNMV4, 0xff800000)
+
+// func l2FromDotNEON(row, norms *float32, n8 int, qn float32)
+// (qn + norm) - (ip + ip), then max(v, 0), as the Go loop; FMAX keeps NaN.
+TEXT ·l2FromDotNEON(SB), NOSPLIT, $0-28
+	MOVD row+0(FP), R0
+	MOVD norms+8(FP), R1
+	MOVD n8+16(FP), R2
+	FMOVS qn+24(FP), F1
+	VDUP V1.S[0], V1.S4
+	VEOR V5.B16, V5.B16, V5.B16
+	MOVD R0, R3
+
+l2dLoop:
+	VLD1.P 32(R0), [V16.S4, V17.S4]
+	VLD1.P 32(R1), [V18.S4, V19.S4]
+	FADD4(18, 1, 18)
+	FADD4(19, 1, 19)
+	FADD4(16, 16, 16)
+	FADD4(17, 17, 17)
+	FSUB4(16, 18, 18)
+	FSUB4(17, 19, 19)
+	FMAX4(5, 18, 18)
+	FMAX4(5, 19, 19)
+	VST1.P [V18.S4, V19.S4], 32(R3)
+	SUB  $1, R2, R2
+	CBNZ R2, l2dLoop
+	RET
+
+// func addToNEON(dst, x *float32, n8 int)
+TEXT ·addToNEON(SB), NOSPLIT, $0-24
+	MOVD dst+0(FP), R0
+	MOVD x+8(FP), R1
+	MOVD n8+16(FP), R2
+
+addLoop:
+	VLD1 (R0), [V16.S4, V17.S4]
+	VLD1.P 32(R1), [V18.S4, V19.S4]
+	FADD4(18, 16, 16)
+	FADD4(19, 17, 17)
+	VST1.P [V16.S4, V17.S4], 32(R0)
+	SUB  $1, R2, R2
+	CBNZ R2, addLoop
+	RET
+
+// func axpyToNEON(dst, x *float32, n8 int, a float32)
+// dst += x*a with the product rounded first (FMUL then FADD, no FMLA).
+TEXT ·axpyToNEON(SB), NOSPLIT, $0-28
+	MOVD dst+0(FP), R0
+	MOVD x+8(FP), R1
+	MOVD n8+16(FP), R2
+	FMOVS a+24(FP), F1
+	VDUP V1.S[0], V1.S4
+
+axpyLoop:
+	VLD1 (R0), [V16.S4, V17.S4]
+	VLD1.P 32(R1), [V18.S4, V19.S4]
+	FMUL4(1, 18, 18)
+	FMUL4(1, 19, 19)
+	FADD4(18, 16, 16)
+	FADD4(19, 17, 17)
+	VST1.P [V16.S4, V17.S4], 32(R0)
+	SUB  $1, R2, R2
+	CBNZ R2, axpyLoop
+	RET
