@@ -230,3 +230,17 @@ func TestNaNRowsNeverRankForAnyK(t *testing.T) {
 		}
 	}
 }
+
+// Long vectors with many queries take the chunked tiles (PackChunks).
+func TestLongVectorsWithManyQueriesMatchReference(t *testing.T) {
+	rng := rand.New(rand.NewSource(47))
+	const d, nb, nq, k = 777, 301, 150, 5
+	for _, m := range []Metric{MetricL2, MetricInnerProduct} {
+		xb, xq := randData(rng, nb, d, false), randData(rng, nq, d, false)
+		ix := newFlat(t, d, m, 0, xb)
+		require.True(t, ix.job(xq).chunked())
+		dist, labels := make([]float32, nq*k), make([]int64, nq*k)
+		require.NoError(t, ix.Search(xq, k, dist, labels))
+		requireKNNMatches(t, m, 0, xq, xb, d, k, dist, labels)
+	}
+}

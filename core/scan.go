@@ -40,12 +40,27 @@ func (j *scanJob) dbBlock() int {
 type scratch struct {
 	tile   []float32
 	qNorms []float32
+	// With chunked tiles (long vectors): the database block and the query
+	// block packed chunk-major, and the partial tile of one chunk.
+	dbPack, qPack, partial []float32
 }
 
 // newScratch sizes the tile for the block shape of a scan of nq queries
 // against nb vectors (a small scan must not pay for a full-size tile).
 func (j *scanJob) newScratch(nq, nb int) *scratch {
-	return &scratch{tile: make([]float32, min(queryBlock, nq)*min(j.dbBlock(), nb))}
+	tq, tb := min(queryBlock, nq), min(j.dbBlock(), nb)
+	s := &scratch{tile: make([]float32, tq*tb)}
+	if j.chunked() && nq >= queryBlock { // packing the database pays off over many queries
+		s.dbPack, s.qPack, s.partial = make([]float32, tb*j.d), make([]float32, tq*j.d), make([]float32, tq*tb)
+	}
+	return s
+}
+
+// chunked reports whether inner-product tiles are computed chunk by chunk
+// of the dimension (kernels.DotTileChunked): for long vectors, where a
+// panel of whole rows no longer fits in L1 next to the query rows.
+func (j *scanJob) chunked() bool {
+	return j.d > 2*kernels.ChunkWidth && (j.metric == MetricInnerProduct || j.bNorms != nil)
 }
 
 // scan computes the raw metric value of every pair (q, b) with q in
@@ -66,6 +81,9 @@ func (j *scanJob) scan(q0, q1, b0, b1 int, visit func(q, base int, row []float32
 		be := min(bs+bb, b1)
 		nbb := be - bs
 		xb := j.xb[bs*d : be*d]
+		if s.dbPack != nil {
+			kernels.PackChunks(xb, nbb, d, s.dbPack)
+		}
 		for qs := q0; qs < q1; qs += queryBlock {
 			qe := min(qs+queryBlock, q1)
 			nqb := qe - qs
@@ -80,14 +98,26 @@ func (j *scanJob) scan(q0, q1, b0, b1 int, visit func(q, base int, row []float32
 	}
 }
 
+// dotTile writes the nq x nb inner products into s.tile, chunk by chunk
+// for long vectors (the database block is packed already).
+func (j *scanJob) dotTile(xq []float32, nq int, xb []float32, nb int, s *scratch) {
+	d, tile := j.d, s.tile[:nq*nb]
+	if s.dbPack == nil {
+		kernels.DotTile(xq, nq, xb, nb, d, tile, nb)
+		return
+	}
+	kernels.PackChunks(xq, nq, d, s.qPack[:nq*d])
+	kernels.DotTileChunked(s.qPack[:nq*d], nq, s.dbPack[:nb*d], nb, d, tile, nb, s.partial)
+}
+
 // fillTile writes the nq x nb block of metric values into s.tile (ld = nb).
 func (j *scanJob) fillTile(xq []float32, nq int, xb []float32, nb, base int, s *scratch) {
 	d, tile := j.d, s.tile[:nq*nb]
 	switch {
 	case j.metric == MetricInnerProduct:
-		kernels.DotTile(xq, nq, xb, nb, d, tile, nb)
+		j.dotTile(xq, nq, xb, nb, s)
 	case j.metric == MetricL2 && j.bNorms != nil:
-		kernels.DotTile(xq, nq, xb, nb, d, tile, nb)
+		j.dotTile(xq, nq, xb, nb, s)
 		bn := j.bNorms[base : base+nb]
 		for qi := 0; qi < nq; qi++ {
 			kernels.L2FromDot(tile[qi*nb:(qi+1)*nb], s.qNorms[qi], bn)

@@ -174,3 +174,32 @@ func TestLinfIgnoresNaNAndL1KeepsIt(t *testing.T) {
 		require.True(t, math.IsNaN(float64(L1(x, y))), "d=%d", d)
 	}
 }
+
+func TestDotTileChunkedMatchesInnerAndIsPositionInvariant(t *testing.T) {
+	rng := rand.New(rand.NewSource(14))
+	for _, d := range []int{255, 256, 257, 513, 777} {
+		const nx, ny = 5, 7
+		x, y := randVec(rng, nx*d, false), randVec(rng, ny*d, false)
+		xp, yp := make([]float32, nx*d), make([]float32, ny*d)
+		PackChunks(x, nx, d, xp)
+		PackChunks(y, ny, d, yp)
+		full := make([]float32, nx*ny)
+		DotTileChunked(xp, nx, yp, ny, d, full, ny, make([]float32, nx*ny))
+		for i := 0; i < nx; i++ {
+			for j := 0; j < ny; j++ {
+				near(t, float64(Inner(x[i*d:(i+1)*d], y[j*d:(j+1)*d])), float64(full[i*ny+j]), "d=%d", d)
+			}
+		}
+		// rows 1.. of x and 2.. of y packed on their own give the same bits
+		xs, ys := make([]float32, (nx-1)*d), make([]float32, (ny-2)*d)
+		PackChunks(x[d:], nx-1, d, xs)
+		PackChunks(y[2*d:], ny-2, d, ys)
+		sub := make([]float32, (nx-1)*(ny-2))
+		DotTileChunked(xs, nx-1, ys, ny-2, d, sub, ny-2, make([]float32, len(sub)))
+		for i := 1; i < nx; i++ {
+			for j := 2; j < ny; j++ {
+				require.Equal(t, full[i*ny+j], sub[(i-1)*(ny-2)+j-2], "d=%d (%d,%d)", d, i, j)
+			}
+		}
+	}
+}
