@@ -1,6 +1,6 @@
 """k-means, metalfaiss vs faiss-cpu vs scikit-learn, same data, same run.
 
-For each case: wall time (median of repeats), final objective (inertia:
+For each case: wall time (median of interleaved repeats), final objective (inertia:
 sum of squared distances of all points to their nearest centroid, computed
 the same way for every library) and metalfaiss's speed-up over each
 library (its time / metalfaiss's time: > 1 means metalfaiss is faster).
@@ -74,13 +74,18 @@ def sklearn_runners():
     return {"sklearn KMeans": km, "sklearn MiniBatch": mbk}
 
 
-def measure(fn, x, k, repeats):
-    times, result = [], None
+def measure_all(runners, x, k, repeats):
+    """Median time and final inertia per library. Repeats are interleaved
+    (a, b, c, a, b, c, ...) so that a change in the shared machine's load
+    hits every library alike."""
+    times = {lib: [] for lib in runners}
+    result = {}
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn(x, k)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), inertia(x, result)
+        for lib, fn in runners.items():
+            t0 = time.perf_counter()
+            result[lib] = fn(x, k)
+            times[lib].append(time.perf_counter() - t0)
+    return {lib: (statistics.median(times[lib]), inertia(x, result[lib])) for lib in runners}
 
 
 def main():
@@ -88,7 +93,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="1 repeat, sklearn skipped on the largest case")
     ap.add_argument("--cases", default=",".join(CASES))
     args = ap.parse_args()
-    repeats = 1 if args.quick else 3
+    repeats = 1 if args.quick else 5
     warnings.simplefilter("ignore")  # "please provide at least ... points" on the 10k cases
     runners = {"metalfaiss": run_metalfaiss, "faiss-cpu": run_faiss, **sklearn_runners()}
 
@@ -99,12 +104,11 @@ def main():
     for name in args.cases.split(","):
         n, d, k = CASES[name]
         x = clustered(n, d, k)
-        base = None
-        for lib, fn in runners.items():
-            if args.quick and lib.startswith("sklearn") and n >= 100_000:
-                continue
-            t, obj = measure(fn, x, k, repeats)
-            base = base or t
+        chosen = {lib: fn for lib, fn in runners.items()
+                  if not (args.quick and lib.startswith("sklearn") and n >= 100_000)}
+        results = measure_all(chosen, x, k, repeats)
+        base = results["metalfaiss"][0]
+        for lib, (t, obj) in results.items():
             print(f"{name:>10} {lib:>18} {t:9.2f} {obj:14.6g} {t / base:12.2f}", flush=True)
 
 
