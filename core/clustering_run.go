@@ -3,6 +3,8 @@ package core
 import (
 	"math"
 	"time"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
 
 // ClusteringRun is a k-means training in progress, advanced one iteration
@@ -71,10 +73,8 @@ func (c *Clustering) Start(x []float32, index Index, weights []float32) (*Cluste
 		return nil, Errorf(KindInvalidArgument, op, "%d initial centroids given for k=%d clusters", nInput, k)
 	}
 	if c.CheckInputDataForNaNs {
-		for i, v := range x {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, Errorf(KindInvalidArgument, op, "input contains NaN's or Inf's (first at row %d, column %d)", i/d, i%d)
-			}
+		if i := kernels.FirstNonFinite(x); i < len(x) {
+			return nil, Errorf(KindInvalidArgument, op, "input contains NaN's or Inf's (first at row %d, column %d)", i/d, i%d)
 		}
 	}
 

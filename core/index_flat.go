@@ -60,8 +60,9 @@ func (ix *IndexFlat) Add(x []float32) error {
 	return nil
 }
 
-// Reset removes every vector.
-func (ix *IndexFlat) Reset() { ix.xb, ix.norms = nil, nil }
+// Reset removes every vector. Like faiss (std::vector::clear) it keeps the
+// storage for the next Add: k-means refills its index every iteration.
+func (ix *IndexFlat) Reset() { ix.xb, ix.norms = ix.xb[:0], ix.norms[:0] }
 
 func (ix *IndexFlat) job(x []float32) *scanJob {
 	j := &scanJob{metric: ix.metric, arg: ix.arg, d: ix.d, xq: x, nq: len(x) / ix.d, xb: ix.xb, nb: len(ix.norms)}

@@ -81,3 +81,24 @@ func MaxOf(row []float32) float32 {
 
 // minOfSIMD and maxOfSIMD reduce n8 whole chunks of 8 (nil without SIMD).
 var minOfSIMD, maxOfSIMD func(r *float32, n8 int) float32
+
+// FirstNonFinite returns the index of the first NaN or ±Inf in x, or
+// len(x) if every value is finite.
+//
+//	for i, v := range x { if v-v != 0 { return i } }  // NaN and Inf give NaN
+func FirstNonFinite(x []float32) int {
+	i := 0
+	if n8 := len(x) / 8; n8 > 0 && nonFiniteSIMD != nil {
+		i = nonFiniteSIMD(&x[0], n8)
+	}
+	for ; i < len(x); i++ {
+		if v := x[i]; v-v != 0 {
+			return i
+		}
+	}
+	return len(x)
+}
+
+// nonFiniteSIMD returns the start of the first chunk of 8 holding a
+// non-finite value, or 8*n8 (nil without SIMD).
+var nonFiniteSIMD func(x *float32, n8 int) int

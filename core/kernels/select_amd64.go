@@ -27,3 +27,6 @@ func minOfAVX2(r *float32, n8 int) float32
 
 //go:noescape
 func maxOfAVX2(r *float32, n8 int) float32
+
+//go:noescape
+func nonFiniteAVX2(x *float32, n8 int) int

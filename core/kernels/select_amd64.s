@@ -71,3 +71,30 @@ TEXT ·minOfAVX2(SB), NOSPLIT, $0-20
 // func maxOfAVX2(r *float32, n8 int) float32
 TEXT ·maxOfAVX2(SB), NOSPLIT, $0-20
 	REDUCE(VMAXPS, 0xff800000)
+
+// func nonFiniteAVX2(x *float32, n8 int) int
+// v - v is 0 for finite v and NaN for NaN or Inf; compare with 0 (ordered,
+// so NaN fails) and stop at the first chunk that is not all true.
+TEXT ·nonFiniteAVX2(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ n8+8(FP), CX
+	VXORPS Y1, Y1, Y1
+	XORQ DX, DX
+
+nfLoop:
+	CMPQ CX, $0
+	JE   nfDone
+	VMOVUPS (SI)(DX*4), Y0
+	VSUBPS  Y0, Y0, Y0
+	VCMPPS  $0, Y1, Y0, Y2
+	VMOVMSKPS Y2, AX
+	CMPL AX, $0xff
+	JNE  nfDone
+	ADDQ $8, DX
+	DECQ CX
+	JMP  nfLoop
+
+nfDone:
+	MOVQ DX, ret+16(FP)
+	VZEROUPPER
+	RET

@@ -203,3 +203,23 @@ func TestDotTileChunkedMatchesInnerAndIsPositionInvariant(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstNonFiniteFindsNaNAndInf(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 33} {
+		x := make([]float32, n)
+		require.Equal(t, n, FirstNonFinite(x), "n=%d all finite", n)
+		for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+			for at := 0; at < n; at++ {
+				y := make([]float32, n)
+				for i := range y {
+					y[i] = float32(i) - 3.5
+				}
+				y[at] = float32(bad)
+				if at+1 < n {
+					y[n-1] = float32(bad) // a later one must not win
+				}
+				require.Equal(t, at, FirstNonFinite(y), "n=%d at=%d %v", n, at, bad)
+			}
+		}
+	}
+}

@@ -33,6 +33,7 @@ func useAVX2() {
 	l2FromDotSIMD = l2FromDotAVX2Chunks
 	scanAtMost, scanAtLeast = scanAtMostAVX2, scanAtLeastAVX2
 	minOfSIMD, maxOfSIMD = minOfAVX2, maxOfAVX2
+	nonFiniteSIMD = nonFiniteAVX2
 	addToSIMD, axpyToSIMD = addToAVX2Chunks, axpyToAVX2Chunks
 	l1SIMD, linfSIMD = l1AVX2, linfAVX2
 	kernelSet = "avx2+fma"
