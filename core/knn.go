@@ -18,10 +18,16 @@ func keySign(m Metric) float32 {
 // heaps order ties by id, so both give the same result.
 func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 	sign := keySign(j.metric)
+	if k == 1 && j.bNorms != nil {
+		// One fused pass per row: expansion and first minimum (L2ArgMin).
+		j.qNorms = make([]float32, j.nq)
+		kernels.Norms(j.xq, j.d, j.qNorms)
+		j.dotOnly = true
+	}
 	if j.nq >= 4*workers() {
 		parallelChunks(j.nq, 1, func(_, lo, hi int) {
 			heaps := makeHeaps(hi-lo, k)
-			j.scan(lo, hi, 0, j.nb, visitorFor(k, heaps, lo, sign))
+			j.scan(lo, hi, 0, j.nb, j.visitorFor(k, heaps, lo, sign))
 			emitAll(heaps, lo, k, sign, dist, labels)
 		})
 		return
@@ -29,7 +35,7 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 	parts := make([][]topK, workers())
 	used := parallelChunks(j.nb, j.dbBlock(), func(c, lo, hi int) {
 		parts[c] = makeHeaps(j.nq, k)
-		j.scan(0, j.nq, lo, hi, visitorFor(k, parts[c], 0, sign))
+		j.scan(0, j.nq, lo, hi, j.visitorFor(k, parts[c], 0, sign))
 	})
 	if used == 0 { // empty database: all padding
 		parts[0], used = makeHeaps(j.nq, k), 1
@@ -56,11 +62,26 @@ func makeHeaps(n, k int) []topK {
 
 // visitorFor picks how rows reach the heaps: one pass for the best
 // candidate when k = 1 (k-means assignment), the heap walk otherwise.
-func visitorFor(k int, heaps []topK, first int, sign float32) func(q, base int, row []float32) {
-	if k == 1 {
+func (j *scanJob) visitorFor(k int, heaps []topK, first int, sign float32) func(q, base int, row []float32) {
+	switch {
+	case j.dotOnly:
+		return j.top1L2Visitor(heaps, first)
+	case k == 1:
 		return top1Visitor(heaps, first, sign)
 	}
 	return heapVisitor(heaps, first, sign)
+}
+
+// top1L2Visitor receives inner products (dotOnly) and offers the row's
+// nearest vector, expanded to a squared distance exactly as L2FromDot does.
+func (j *scanJob) top1L2Visitor(heaps []topK, first int) func(q, base int, row []float32) {
+	return func(q, base int, row []float32) {
+		h := &heaps[q-first]
+		v, c := kernels.L2ArgMin(row, j.qNorms[q], j.bNorms[base:base+len(row)])
+		if c >= 0 && (v < h.dist[0] || (v == h.dist[0] && int64(base+c) < h.ids[0])) {
+			h.replaceRoot(v, int64(base+c))
+		}
+	}
 }
 
 // top1Visitor finds the row's best value with one SIMD reduction, then its

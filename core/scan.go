@@ -27,6 +27,12 @@ type scanJob struct {
 	// bNorms are the squared norms of the database rows; when set (L2 with
 	// many queries) distances use |x|^2 + |y|^2 - 2 x.y from a DotTile.
 	bNorms []float32
+	// qNorms, when set, are the squared norms of all the queries (else
+	// scan computes those of its range).
+	qNorms []float32
+	// dotOnly leaves inner products in the tiles of an L2-by-norms scan:
+	// the visitor expands them itself (k = 1, kernels.L2ArgMin).
+	dotOnly bool
 }
 
 func (j *scanJob) dbBlock() int {
@@ -73,7 +79,10 @@ func (j *scanJob) scan(q0, q1, b0, b1 int, visit func(q, base int, row []float32
 	d, bb := j.d, j.dbBlock()
 	s := j.newScratch(q1-q0, b1-b0)
 	var qNorms []float32
-	if j.bNorms != nil {
+	switch {
+	case j.qNorms != nil:
+		qNorms = j.qNorms[q0:q1]
+	case j.bNorms != nil:
 		qNorms = make([]float32, q1-q0)
 		kernels.Norms(j.xq[q0*d:q1*d], d, qNorms)
 	}
@@ -118,6 +127,9 @@ func (j *scanJob) fillTile(xq []float32, nq int, xb []float32, nb, base int, s *
 		j.dotTile(xq, nq, xb, nb, s)
 	case j.metric == MetricL2 && j.bNorms != nil:
 		j.dotTile(xq, nq, xb, nb, s)
+		if j.dotOnly {
+			return
+		}
 		bn := j.bNorms[base : base+nb]
 		for qi := 0; qi < nq; qi++ {
 			kernels.L2FromDot(tile[qi*nb:(qi+1)*nb], s.qNorms[qi], bn)

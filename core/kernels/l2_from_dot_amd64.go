@@ -12,3 +12,6 @@ func l2FromDotAVX2Chunks(row []float32, qn float32, norms []float32) int {
 	}
 	return 8 * n8
 }
+
+//go:noescape
+func l2ArgMinAVX2(row, norms *float32, n8 int, qn float32, lanes *float32, idx *int32)

@@ -223,3 +223,37 @@ func TestFirstNonFiniteFindsNaNAndInf(t *testing.T) {
 		}
 	}
 }
+
+func TestL2ArgMinMatchesL2FromDotThenFirstMinimum(t *testing.T) {
+	rng := rand.New(rand.NewSource(15))
+	nan := float32(math.NaN())
+	require.Equal(t, -1, func() int { _, i := L2ArgMin(nil, 1, nil); return i }())
+	for _, n := range []int{1, 7, 8, 9, 16, 17, 40, 100} {
+		for trial := 0; trial < 20; trial++ {
+			row, norms := randVec(rng, n, false), randVec(rng, n, true)
+			for i := range row {
+				switch rng.Intn(8) {
+				case 0:
+					row[i] = nan
+				case 1:
+					row[i] = row[rng.Intn(n)] // ties
+					norms[i] = norms[0]
+				}
+			}
+			qn := rng.Float32()
+			dist := append([]float32(nil), row...)
+			L2FromDot(dist, qn, norms)
+			want, wantAt := float32(math.Inf(1)), -1
+			for c, v := range dist {
+				if v < want {
+					want, wantAt = v, c
+				}
+			}
+			got, at := L2ArgMin(row, qn, norms)
+			require.Equal(t, wantAt, at, "n=%d", n)
+			if at >= 0 {
+				require.Equal(t, want, got, "n=%d", n)
+			}
+		}
+	}
+}
