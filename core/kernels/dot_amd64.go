@@ -25,5 +25,5 @@ func l2SqrRowsAVX2(x, y []float32, d int, out []float32) {
 }
 
 func dotTileAVX2(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int) {
-	simdTile(x, nx, y, ny, d, out, ldo, dotRows2AVX2, dotRows1AVX2, dot1AVX2)
+	simdTile(x, nx, y, ny, d, out, ldo, dotRows2AVX2, dotRows1AVX2, dot1AVX2, nil)
 }

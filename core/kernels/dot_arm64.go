@@ -33,5 +33,5 @@ func dotTileNEON(x []float32, nx int, y []float32, ny int, d int, out []float32,
 		dotTileGo(x, nx, y, ny, d, out, ldo)
 		return
 	}
-	simdTile(x, nx, y, ny, d, out, ldo, dotRows2NEON, dotRows1NEON, dot1NEON)
+	simdTile(x, nx, y, ny, d, out, ldo, dotRows2NEON, dotRows1NEON, dot1NEON, nil)
 }

@@ -14,18 +14,35 @@ type (
 	rows2Kernel func(x0, x1, y *float32, n4, d int, out0, out1 *float32)
 	rows1Kernel func(x, y *float32, n4, d int, out *float32)
 	pairKernel  func(x, y *float32, d int) float32
+	// pairsKernel runs rows2Kernel for npairs consecutive pairs of x rows.
+	pairsKernel func(x *float32, npairs int, y *float32, n4, d int, out *float32, ldo int)
 )
 
 // simdTile is DotTile on SIMD kernels: panels of panelRows(d) y rows, x rows two
 // at a time, then the odd x row and the y rows left over from groups of four.
 func simdTile(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int,
-	rows2 rows2Kernel, rows1 rows1Kernel, one pairKernel) {
+	rows2 rows2Kernel, rows1 rows1Kernel, one pairKernel, pairs pairsKernel) {
 	panel := panelRows(d)
 	for j0 := 0; j0 < ny; j0 += panel {
 		p := min(panel, ny-j0)
 		yp, op := y[j0*d:], out[j0:]
 		n4 := p / 4
 		i := 0
+		if pairs != nil && n4 > 0 && nx >= 2 {
+			// The whole panel for every pair in one call; the columns left
+			// over from groups of four below.
+			np := nx / 2
+			_ = op[(2*np-1)*ldo+4*n4-1]
+			pairs(&x[0], np, &yp[0], n4, d, &op[0], ldo)
+			for ; i+2 <= nx; i += 2 {
+				o0, o1 := op[i*ldo:i*ldo+p], op[(i+1)*ldo:(i+1)*ldo+p]
+				x0, x1 := x[i*d:(i+1)*d], x[(i+1)*d:(i+2)*d]
+				for j := 4 * n4; j < p; j++ {
+					o0[j] = one(&x0[0], &yp[j*d], d)
+					o1[j] = one(&x1[0], &yp[j*d], d)
+				}
+			}
+		}
 		for ; i+2 <= nx; i += 2 {
 			o0, o1 := op[i*ldo:i*ldo+p], op[(i+1)*ldo:(i+1)*ldo+p]
 			x0, x1 := x[i*d:(i+1)*d], x[(i+1)*d:(i+2)*d]
