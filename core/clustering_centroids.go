@@ -12,7 +12,9 @@ func computeCentroids(d int, x, weights []float32, assign []int64, kFrozen int, 
 	hassign = hassign[kFrozen:]
 	centroids = centroids[kFrozen*d:]
 	clear(centroids)
-	parallelChunks(k, 1, func(_, c0, c1 int) {
+	// Each worker reads every assignment and sums the points of its own
+	// centroids: about len(x)/k element updates per centroid.
+	parallelChunks(k, chunkFor(len(x)/max(1, k)), func(_, c0, c1 int) {
 		for i, a := range assign {
 			ci := int(a) - kFrozen
 			if ci < c0 || ci >= c1 {

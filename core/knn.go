@@ -25,7 +25,7 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 		j.dotOnly = true
 	}
 	if j.nq >= 4*workers() {
-		parallelChunks(j.nq, 1, func(_, lo, hi int) {
+		parallelChunks(j.nq, chunkFor(j.nb*j.d), func(_, lo, hi int) {
 			heaps := makeHeaps(hi-lo, k)
 			j.scan(lo, hi, 0, j.nb, j.visitorFor(k, heaps, lo, sign))
 			emitAll(heaps, lo, k, sign, dist, labels)
@@ -33,7 +33,7 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 		return
 	}
 	parts := make([][]topK, workers())
-	used := parallelChunks(j.nb, j.dbBlock(), func(c, lo, hi int) {
+	used := parallelChunks(j.nb, max(j.dbBlock(), chunkFor(j.nq*j.d)), func(c, lo, hi int) {
 		parts[c] = makeHeaps(j.nq, k)
 		j.scan(0, j.nq, lo, hi, j.visitorFor(k, parts[c], 0, sign))
 	})

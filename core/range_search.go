@@ -39,14 +39,14 @@ func (j *scanJob) rangeSearch(radius float32) *RangeResult {
 	var firsts []int
 	if j.nq >= 4*workers() {
 		parts, firsts = make([]*rangeHits, workers()), make([]int, workers())
-		used := parallelChunks(j.nq, 1, func(c, lo, hi int) {
+		used := parallelChunks(j.nq, chunkFor(j.nb*j.d), func(c, lo, hi int) {
 			parts[c], firsts[c] = newHits(hi-lo), lo
 			j.scan(lo, hi, 0, j.nb, visitor(parts[c], lo))
 		})
 		return collectByQuery(parts[:used], firsts[:used], j.nq)
 	}
 	parts = make([]*rangeHits, workers())
-	used := parallelChunks(j.nb, j.dbBlock(), func(c, lo, hi int) {
+	used := parallelChunks(j.nb, max(j.dbBlock(), chunkFor(j.nq*j.d)), func(c, lo, hi int) {
 		parts[c] = newHits(j.nq)
 		j.scan(0, j.nq, lo, hi, visitor(parts[c], 0))
 	})
