@@ -18,8 +18,10 @@ type (
 	pairsKernel func(x *float32, npairs int, y *float32, n4, d int, out *float32, ldo int)
 )
 
-// simdTile is DotTile on SIMD kernels: panels of panelRows(d) y rows, x rows two
-// at a time, then the odd x row and the y rows left over from groups of four.
+// simdTile is DotTile on SIMD kernels: panels of panelRows(d) y rows, x
+// rows two at a time (all pairs in one call when there is a pairs kernel),
+// then the odd x row and the y rows left over from groups of four. DotTile
+// has checked the slice lengths the kernels rely on.
 func simdTile(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int,
 	rows2 rows2Kernel, rows1 rows1Kernel, one pairKernel, pairs pairsKernel) {
 	panel := panelRows(d)
@@ -27,26 +29,17 @@ func simdTile(x []float32, nx int, y []float32, ny int, d int, out []float32, ld
 		p := min(panel, ny-j0)
 		yp, op := y[j0*d:], out[j0:]
 		n4 := p / 4
-		i := 0
-		if pairs != nil && n4 > 0 && nx >= 2 {
-			// The whole panel for every pair in one call; the columns left
-			// over from groups of four below.
-			np := nx / 2
-			_ = op[(2*np-1)*ldo+4*n4-1]
-			pairs(&x[0], np, &yp[0], n4, d, &op[0], ldo)
-			for ; i+2 <= nx; i += 2 {
-				o0, o1 := op[i*ldo:i*ldo+p], op[(i+1)*ldo:(i+1)*ldo+p]
-				x0, x1 := x[i*d:(i+1)*d], x[(i+1)*d:(i+2)*d]
-				for j := 4 * n4; j < p; j++ {
-					o0[j] = one(&x0[0], &yp[j*d], d)
-					o1[j] = one(&x1[0], &yp[j*d], d)
-				}
-			}
+		// With a pairs kernel, one call covers the groups of four for every
+		// pair of x rows; the loop below then only fills the leftover columns.
+		allPairs := pairs != nil && n4 > 0 && nx >= 2
+		if allPairs {
+			pairs(&x[0], nx/2, &yp[0], n4, d, &op[0], ldo)
 		}
+		i := 0
 		for ; i+2 <= nx; i += 2 {
 			o0, o1 := op[i*ldo:i*ldo+p], op[(i+1)*ldo:(i+1)*ldo+p]
 			x0, x1 := x[i*d:(i+1)*d], x[(i+1)*d:(i+2)*d]
-			if n4 > 0 {
+			if n4 > 0 && !allPairs {
 				rows2(&x0[0], &x1[0], &yp[0], n4, d, &o0[0], &o1[0])
 			}
 			for j := 4 * n4; j < p; j++ {
