@@ -23,7 +23,11 @@ func addToNEON(dst, x *float32, n8 int)
 //go:noescape
 func axpyToNEON(dst, x *float32, n8 int, a float32)
 
+//go:noescape
+func l2ArgMinNEON(row, norms *float32, n8 int, qn float32, lanes *float32, idx *int32)
+
 func useNEONVectorKernels() {
+	l2ArgMinSIMD = l2ArgMinNEON
 	scanAtMost = func(r []float32, t float32) int {
 		if n8 := len(r) / 8; n8 > 0 {
 			return nextAtMostNEON(&r[0], n8, t)

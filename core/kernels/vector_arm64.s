@@ -12,6 +12,10 @@
 #define FMINNM4(m, n, d) WORD $(0x4EA0C400 | ((m)<<16) | ((n)<<5) | (d))
 #define FMAXNM4(m, n, d) WORD $(0x4E20C400 | ((m)<<16) | ((n)<<5) | (d))
 #define FCMGE4(m, n, d) WORD $(0x6E20E400 | ((m)<<16) | ((n)<<5) | (d))
+#define FCMGT4(m, n, d) WORD $(0x6EA0E400 | ((m)<<16) | ((n)<<5) | (d))
+// BIT: Vd takes the bits of Vn where Vm is set; ADD: integer lanes.
+#define BIT16(m, n, d) WORD $(0x6EA01C00 | ((m)<<16) | ((n)<<5) | (d))
+#define ADD4(m, n, d) WORD $(0x4EA08400 | ((m)<<16) | ((n)<<5) | (d))
 // Across-lane reductions into lane 0 of Vd (NaN lanes ignored).
 #define FMINNMV4(n, d) WORD $(0x6EB0C800 | ((n)<<5) | (d))
 #define FMAXNMV4(n, d) WORD $(0x6E30C800 | ((n)<<5) | (d))
@@ -146,4 +150,62 @@ axpyLoop:
 	VST1.P [V16.S4, V17.S4], 32(R0)
 	SUB  $1, R2, R2
 	CBNZ R2, axpyLoop
+	RET
+
+DATA laneIndex<>+0(SB)/4, $0
+DATA laneIndex<>+4(SB)/4, $1
+DATA laneIndex<>+8(SB)/4, $2
+DATA laneIndex<>+12(SB)/4, $3
+DATA laneIndex<>+16(SB)/4, $4
+DATA laneIndex<>+20(SB)/4, $5
+DATA laneIndex<>+24(SB)/4, $6
+DATA laneIndex<>+28(SB)/4, $7
+GLOBL laneIndex<>(SB), RODATA|NOPTR, $32
+
+// func l2ArgMinNEON(row, norms *float32, n8 int, qn float32, lanes *float32, idx *int32)
+// Per lane: v as in l2FromDotNEON; keep v and its index where v < the
+// lane's best (FCMGT best > v: strict, NaN never wins).
+TEXT ·l2ArgMinNEON(SB), NOSPLIT, $0-48
+	MOVD row+0(FP), R0
+	MOVD norms+8(FP), R1
+	MOVD n8+16(FP), R2
+	FMOVS qn+24(FP), F1
+	VDUP V1.S[0], V1.S4
+	VEOR V5.B16, V5.B16, V5.B16
+	MOVW $0x7f800000, R4
+	VDUP R4, V8.S4
+	VDUP R4, V9.S4
+	VEOR V10.B16, V10.B16, V10.B16
+	VEOR V11.B16, V11.B16, V11.B16
+	MOVD $laneIndex<>(SB), R6
+	VLD1 (R6), [V12.S4, V13.S4]
+	MOVW $8, R4
+	VDUP R4, V14.S4
+
+amLoop:
+	VLD1.P 32(R0), [V16.S4, V17.S4]
+	VLD1.P 32(R1), [V18.S4, V19.S4]
+	FADD4(18, 1, 18)
+	FADD4(19, 1, 19)
+	FADD4(16, 16, 16)
+	FADD4(17, 17, 17)
+	FSUB4(16, 18, 18)
+	FSUB4(17, 19, 19)
+	FMAX4(5, 18, 18)
+	FMAX4(5, 19, 19)
+	FCMGT4(18, 8, 20)
+	FCMGT4(19, 9, 21)
+	BIT16(20, 18, 8)
+	BIT16(21, 19, 9)
+	BIT16(20, 12, 10)
+	BIT16(21, 13, 11)
+	ADD4(14, 12, 12)
+	ADD4(14, 13, 13)
+	SUB  $1, R2, R2
+	CBNZ R2, amLoop
+
+	MOVD lanes+32(FP), R3
+	VST1 [V8.S4, V9.S4], (R3)
+	MOVD idx+40(FP), R3
+	VST1 [V10.S4, V11.S4], (R3)
 	RET
