@@ -26,7 +26,14 @@ func axpyToNEON(dst, x *float32, n8 int, a float32)
 //go:noescape
 func l2ArgMinNEON(row, norms *float32, n8 int, qn float32, lanes *float32, idx *int32)
 
+//go:noescape
+func l1NEON(x, y *float32, n8 int) float32
+
+//go:noescape
+func linfNEON(x, y *float32, n8 int) float32
+
 func useNEONVectorKernels() {
+	l1SIMD, linfSIMD = l1NEON, linfNEON
 	l2ArgMinSIMD = l2ArgMinNEON
 	scanAtMost = func(r []float32, t float32) int {
 		if n8 := len(r) / 8; n8 > 0 {

@@ -16,6 +16,8 @@
 // BIT: Vd takes the bits of Vn where Vm is set; ADD: integer lanes.
 #define BIT16(m, n, d) WORD $(0x6EA01C00 | ((m)<<16) | ((n)<<5) | (d))
 #define ADD4(m, n, d) WORD $(0x4EA08400 | ((m)<<16) | ((n)<<5) | (d))
+#define FABS4(n, d) WORD $(0x4EA0F800 | ((n)<<5) | (d))
+#define FADDP4(m, n, d) WORD $(0x6E20D400 | ((m)<<16) | ((n)<<5) | (d))
 // Across-lane reductions into lane 0 of Vd (NaN lanes ignored).
 #define FMINNMV4(n, d) WORD $(0x6EB0C800 | ((n)<<5) | (d))
 #define FMAXNMV4(n, d) WORD $(0x6E30C800 | ((n)<<5) | (d))
@@ -208,4 +210,53 @@ amLoop:
 	VST1 [V8.S4, V9.S4], (R3)
 	MOVD idx+40(FP), R3
 	VST1 [V10.S4, V11.S4], (R3)
+	RET
+
+// ABSDIFF8 leaves |x - y| of the next 8 floats in V16, V17.
+#define ABSDIFF8 \
+	VLD1.P 32(R0), [V16.S4, V17.S4] \
+	VLD1.P 32(R1), [V18.S4, V19.S4] \
+	FSUB4(18, 16, 16) \
+	FSUB4(19, 17, 17) \
+	FABS4(16, 16) \
+	FABS4(17, 17)
+
+// func l1NEON(x, y *float32, n8 int) float32
+TEXT ·l1NEON(SB), NOSPLIT, $0-28
+	MOVD x+0(FP), R0
+	MOVD y+8(FP), R1
+	MOVD n8+16(FP), R2
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+
+l1Loop:
+	ABSDIFF8
+	FADD4(16, 0, 0)
+	FADD4(17, 1, 1)
+	SUB  $1, R2, R2
+	CBNZ R2, l1Loop
+	FADDP4(1, 0, 2)
+	FADDP4(2, 2, 3)
+	FADDP4(3, 3, 4)
+	FMOVS F4, ret+24(FP)
+	RET
+
+// func linfNEON(x, y *float32, n8 int) float32
+// FMAXNM ignores NaN, as the Go loop (and faiss) do.
+TEXT ·linfNEON(SB), NOSPLIT, $0-28
+	MOVD x+0(FP), R0
+	MOVD y+8(FP), R1
+	MOVD n8+16(FP), R2
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+
+linfLoop:
+	ABSDIFF8
+	FMAXNM4(16, 0, 0)
+	FMAXNM4(17, 1, 1)
+	SUB  $1, R2, R2
+	CBNZ R2, linfLoop
+	FMAXNM4(1, 0, 0)
+	FMAXNMV4(0, 2)
+	FMOVS F2, ret+24(FP)
 	RET
