@@ -34,7 +34,7 @@ func TestIndexFlatSearchMatchesReferenceForEveryMetric(t *testing.T) {
 				xb, xq := randData(rng, nb, d, positive), randData(rng, nq, d, positive)
 				arg := float32(3)
 				ix := newFlat(t, d, m, arg, xb)
-				for _, k := range []int{1, 7, 33} { // k = 1 has its own path; 33 > smallK
+				for _, k := range []int{1, 7, 33} { // k = 1 has its own path; 33 fills a deeper heap
 					dist, labels := make([]float32, nq*k), make([]int64, nq*k)
 					require.NoError(t, ix.Search(xq, k, dist, labels))
 					requireKNNMatches(t, m, float64(arg), xq, xb, d, k, dist, labels)
