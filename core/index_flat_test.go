@@ -3,6 +3,7 @@ package core
 import (
 	"math"
 	"math/rand"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -243,4 +244,24 @@ func TestLongVectorsWithManyQueriesMatchReference(t *testing.T) {
 		require.NoError(t, ix.Search(xq, k, dist, labels))
 		requireKNNMatches(t, m, 0, xq, xb, d, k, dist, labels)
 	}
+}
+
+// Search allocates for its queries and tiles, never in proportion to the
+// database: four times the vectors must not mean more allocated bytes.
+func TestSearchAllocationDoesNotGrowWithTheDatabase(t *testing.T) {
+	rng := rand.New(rand.NewSource(48))
+	const d, k = 64, 10
+	xq := randData(rng, 100, d, false)
+	allocated := func(nb int) uint64 {
+		ix := newFlat(t, d, MetricL2, 0, randData(rng, nb, d, false))
+		dist, labels := make([]float32, 100*k), make([]int64, 100*k)
+		require.NoError(t, ix.Search(xq, k, dist, labels)) // warm up
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		require.NoError(t, ix.Search(xq, k, dist, labels))
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	small, large := allocated(50_000), allocated(200_000)
+	require.LessOrEqual(t, large, small+64<<10, "50k: %d bytes, 200k: %d bytes", small, large)
 }
