@@ -3,16 +3,13 @@
 package kernels
 
 //go:noescape
-func dotRows2AVX512(x0, x1, y *float32, n4, d int, out0, out1 *float32)
-
-//go:noescape
 func dotRows1AVX512(x, y *float32, n4, d int, out *float32)
 
 //go:noescape
 func dot1AVX512(x, y *float32, d int) float32
 
 func dotTileAVX512(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int) {
-	simdTile(x, nx, y, ny, d, out, ldo, dotRows2AVX512, dotRows1AVX512, dot1AVX512, dotPairsAVX512)
+	simdTile(x, nx, y, ny, d, out, ldo, nil, dotRows1AVX512, dot1AVX512, dotPairsAVX512)
 }
 
 //go:noescape

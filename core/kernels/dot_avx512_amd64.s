@@ -38,84 +38,6 @@
 	VADDPS X13, X12, X12 \
 	VMOVUPS X12, dst
 
-// func dotRows2AVX512(x0, x1, y *float32, n4, d int, out0, out1 *float32)
-TEXT ·dotRows2AVX512(SB), NOSPLIT, $0-56
-	MOVQ x0+0(FP), SI
-	MOVQ x1+8(FP), DX
-	MOVQ y+16(FP), R8
-	MOVQ n4+24(FP), R13
-	MOVQ d+32(FP), CX
-	MOVQ out0+40(FP), DI
-	MOVQ out1+48(FP), R14
-	MASK512
-
-z2Next:
-	TESTQ R13, R13
-	JE    z2Done
-	LEAQ  (R8)(BX*1), R9
-	LEAQ  (R9)(BX*1), R10
-	LEAQ  (R10)(BX*1), R11
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	XORQ  AX, AX
-
-z2Loop:
-	CMPQ AX, CX
-	JGE  z2Tail
-	VMOVUPS (R8)(AX*1), Z8
-	VMOVUPS (R9)(AX*1), Z9
-	VMOVUPS (R10)(AX*1), Z10
-	VMOVUPS (R11)(AX*1), Z11
-	VMOVUPS (SI)(AX*1), Z12
-	VMOVUPS (DX)(AX*1), Z13
-	VFMADD231PS Z8, Z12, Z0
-	VFMADD231PS Z9, Z12, Z1
-	VFMADD231PS Z10, Z12, Z2
-	VFMADD231PS Z11, Z12, Z3
-	VFMADD231PS Z8, Z13, Z4
-	VFMADD231PS Z9, Z13, Z5
-	VFMADD231PS Z10, Z13, Z6
-	VFMADD231PS Z11, Z13, Z7
-	ADDQ $64, AX
-	JMP  z2Loop
-
-z2Tail:
-	CMPQ AX, BX
-	JE   z2Reduce
-	VMOVUPS.Z (R8)(AX*1), K1, Z8
-	VMOVUPS.Z (R9)(AX*1), K1, Z9
-	VMOVUPS.Z (R10)(AX*1), K1, Z10
-	VMOVUPS.Z (R11)(AX*1), K1, Z11
-	VMOVUPS.Z (SI)(AX*1), K1, Z12
-	VMOVUPS.Z (DX)(AX*1), K1, Z13
-	VFMADD231PS Z8, Z12, Z0
-	VFMADD231PS Z9, Z12, Z1
-	VFMADD231PS Z10, Z12, Z2
-	VFMADD231PS Z11, Z12, Z3
-	VFMADD231PS Z8, Z13, Z4
-	VFMADD231PS Z9, Z13, Z5
-	VFMADD231PS Z10, Z13, Z6
-	VFMADD231PS Z11, Z13, Z7
-
-z2Reduce:
-	REDUCE4Z(Y0, Y1, Y2, Y3, Z0, Z1, Z2, Z3, (DI))
-	REDUCE4Z(Y4, Y5, Y6, Y7, Z4, Z5, Z6, Z7, (R14))
-	ADDQ $16, DI
-	ADDQ $16, R14
-	LEAQ (R11)(BX*1), R8
-	DECQ R13
-	JMP  z2Next
-
-z2Done:
-	VZEROUPPER
-	RET
-
 // func dotRows1AVX512(x, y *float32, n4, d int, out *float32)
 TEXT ·dotRows1AVX512(SB), NOSPLIT, $0-40
 	MOVQ x+0(FP), SI
@@ -207,8 +129,8 @@ zd1Reduce:
 	RET
 
 // func dotPairsAVX512(x *float32, npairs int, y *float32, n4, d int, out *float32, ldo int)
-// dotRows2AVX512 for npairs consecutive pairs of x rows (stride d) against
-// the same n4 groups of y rows: one call per panel instead of one per pair.
+// 2x4 blocks for npairs consecutive pairs of x rows (stride d) against the
+// same n4 groups of y rows: one call per panel, not one per pair.
 TEXT ·dotPairsAVX512(SB), NOSPLIT, $0-56
 	MOVQ d+32(FP), CX
 	MASK512

@@ -20,8 +20,9 @@ type (
 
 // simdTile is DotTile on SIMD kernels: panels of panelRows(d) y rows, x
 // rows two at a time (all pairs in one call when there is a pairs kernel),
-// then the odd x row and the y rows left over from groups of four. DotTile
-// has checked the slice lengths the kernels rely on.
+// then the odd x row and the y rows left over from groups of four. rows2
+// may be nil when there is a pairs kernel. DotTile has checked the slice
+// lengths the kernels rely on.
 func simdTile(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int,
 	rows2 rows2Kernel, rows1 rows1Kernel, one pairKernel, pairs pairsKernel) {
 	panel := panelRows(d)
