@@ -50,6 +50,92 @@ GLOBL tailMask<>(SB), RODATA|NOPTR, $64
 	VADDPS X13, X12, X12 \
 	VMOVUPS X12, dst
 
+// ROWS1 is the body of the one-row kernels: x against n4 groups of four y
+// rows (R8-R11), accumulating into Y0-Y3. LOOP handles a whole chunk at
+// offset AX, TAIL the masked last one (Y15); both leave the four products
+// (or squared differences) added into Y0-Y3.
+#define ROWS1(LOOP, TAIL) \
+	MOVQ x+0(FP), SI \
+	MOVQ y+8(FP), R8 \
+	MOVQ n4+16(FP), R13 \
+	MOVQ d+24(FP), CX \
+	MOVQ out+32(FP), DI \
+	LOADMASK \
+next: \
+	TESTQ R13, R13 \
+	JE    done \
+	LEAQ  (R8)(BX*1), R9 \
+	LEAQ  (R9)(BX*1), R10 \
+	LEAQ  (R10)(BX*1), R11 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3 \
+	XORQ  AX, AX \
+loop: \
+	CMPQ AX, CX \
+	JGE  tail \
+	LOOP \
+	ADDQ $32, AX \
+	JMP  loop \
+tail: \
+	CMPQ AX, BX \
+	JE   reduce \
+	TAIL \
+reduce: \
+	REDUCE4(Y0, Y1, Y2, Y3, (DI)) \
+	ADDQ $16, DI \
+	LEAQ (R11)(BX*1), R8 \
+	DECQ R13 \
+	JMP  next \
+done: \
+	VZEROUPPER \
+	RET
+
+#define DOT_LOOP \
+	VMOVUPS (SI)(AX*1), Y12 \
+	VFMADD231PS (R8)(AX*1), Y12, Y0 \
+	VFMADD231PS (R9)(AX*1), Y12, Y1 \
+	VFMADD231PS (R10)(AX*1), Y12, Y2 \
+	VFMADD231PS (R11)(AX*1), Y12, Y3
+
+// MASKED loads the masked tail of x (Y12) and of the four y rows (Y8-Y11).
+#define MASKED \
+	VMASKMOVPS (SI)(AX*1), Y15, Y12 \
+	VMASKMOVPS (R8)(AX*1), Y15, Y8 \
+	VMASKMOVPS (R9)(AX*1), Y15, Y9 \
+	VMASKMOVPS (R10)(AX*1), Y15, Y10 \
+	VMASKMOVPS (R11)(AX*1), Y15, Y11
+
+#define DOT_TAIL \
+	MASKED \
+	VFMADD231PS Y8, Y12, Y0 \
+	VFMADD231PS Y9, Y12, Y1 \
+	VFMADD231PS Y10, Y12, Y2 \
+	VFMADD231PS Y11, Y12, Y3
+
+#define SQUARES \
+	VFMADD231PS Y8, Y8, Y0 \
+	VFMADD231PS Y9, Y9, Y1 \
+	VFMADD231PS Y10, Y10, Y2 \
+	VFMADD231PS Y11, Y11, Y3
+
+#define L2_LOOP \
+	VMOVUPS (SI)(AX*1), Y12 \
+	VSUBPS (R8)(AX*1), Y12, Y8 \
+	VSUBPS (R9)(AX*1), Y12, Y9 \
+	VSUBPS (R10)(AX*1), Y12, Y10 \
+	VSUBPS (R11)(AX*1), Y12, Y11 \
+	SQUARES
+
+#define L2_TAIL \
+	MASKED \
+	VSUBPS Y8, Y12, Y8 \
+	VSUBPS Y9, Y12, Y9 \
+	VSUBPS Y10, Y12, Y10 \
+	VSUBPS Y11, Y12, Y11 \
+	SQUARES
+
 // func dotRows2AVX2(x0, x1, y *float32, n4, d int, out0, out1 *float32)
 TEXT ·dotRows2AVX2(SB), NOSPLIT, $0-56
 	MOVQ x0+0(FP), SI
@@ -128,62 +214,6 @@ rows2Done:
 	VZEROUPPER
 	RET
 
-// func dotRows1AVX2(x, y *float32, n4, d int, out *float32)
-TEXT ·dotRows1AVX2(SB), NOSPLIT, $0-40
-	MOVQ x+0(FP), SI
-	MOVQ y+8(FP), R8
-	MOVQ n4+16(FP), R13
-	MOVQ d+24(FP), CX
-	MOVQ out+32(FP), DI
-	LOADMASK
-
-rows1Next:
-	TESTQ R13, R13
-	JE    rows1Done
-	LEAQ  (R8)(BX*1), R9
-	LEAQ  (R9)(BX*1), R10
-	LEAQ  (R10)(BX*1), R11
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	XORQ  AX, AX
-
-rows1Loop:
-	CMPQ AX, CX
-	JGE  rows1Tail
-	VMOVUPS (SI)(AX*1), Y12
-	VFMADD231PS (R8)(AX*1), Y12, Y0
-	VFMADD231PS (R9)(AX*1), Y12, Y1
-	VFMADD231PS (R10)(AX*1), Y12, Y2
-	VFMADD231PS (R11)(AX*1), Y12, Y3
-	ADDQ $32, AX
-	JMP  rows1Loop
-
-rows1Tail:
-	CMPQ AX, BX
-	JE   rows1Reduce
-	VMASKMOVPS (R8)(AX*1), Y15, Y8
-	VMASKMOVPS (R9)(AX*1), Y15, Y9
-	VMASKMOVPS (R10)(AX*1), Y15, Y10
-	VMASKMOVPS (R11)(AX*1), Y15, Y11
-	VMASKMOVPS (SI)(AX*1), Y15, Y12
-	VFMADD231PS Y8, Y12, Y0
-	VFMADD231PS Y9, Y12, Y1
-	VFMADD231PS Y10, Y12, Y2
-	VFMADD231PS Y11, Y12, Y3
-
-rows1Reduce:
-	REDUCE4(Y0, Y1, Y2, Y3, (DI))
-	ADDQ $16, DI
-	LEAQ (R11)(BX*1), R8
-	DECQ R13
-	JMP  rows1Next
-
-rows1Done:
-	VZEROUPPER
-	RET
-
 // func dot1AVX2(x, y *float32, d int) float32
 TEXT ·dot1AVX2(SB), NOSPLIT, $0-28
 	MOVQ x+0(FP), SI
@@ -214,72 +244,6 @@ dot1Reduce:
 	VEXTRACTF128 $1, Y12, X13
 	VADDPS X13, X12, X12
 	VMOVSS X12, ret+24(FP)
-	VZEROUPPER
-	RET
-
-// func l2RowsAVX2(x, y *float32, n4, d int, out *float32)
-// Squared L2 distances of x to n4 groups of four consecutive y rows, in the
-// lane order and reduction tree of the dot kernels.
-TEXT ·l2RowsAVX2(SB), NOSPLIT, $0-40
-	MOVQ x+0(FP), SI
-	MOVQ y+8(FP), R8
-	MOVQ n4+16(FP), R13
-	MOVQ d+24(FP), CX
-	MOVQ out+32(FP), DI
-	LOADMASK
-
-l2rNext:
-	TESTQ R13, R13
-	JE    l2rDone
-	LEAQ  (R8)(BX*1), R9
-	LEAQ  (R9)(BX*1), R10
-	LEAQ  (R10)(BX*1), R11
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	XORQ  AX, AX
-
-l2rLoop:
-	CMPQ AX, CX
-	JGE  l2rTail
-	VMOVUPS (SI)(AX*1), Y12
-	VSUBPS (R8)(AX*1), Y12, Y8
-	VSUBPS (R9)(AX*1), Y12, Y9
-	VSUBPS (R10)(AX*1), Y12, Y10
-	VSUBPS (R11)(AX*1), Y12, Y11
-	VFMADD231PS Y8, Y8, Y0
-	VFMADD231PS Y9, Y9, Y1
-	VFMADD231PS Y10, Y10, Y2
-	VFMADD231PS Y11, Y11, Y3
-	ADDQ $32, AX
-	JMP  l2rLoop
-
-l2rTail:
-	CMPQ AX, BX
-	JE   l2rReduce
-	VMASKMOVPS (SI)(AX*1), Y15, Y12
-	VMASKMOVPS (R8)(AX*1), Y15, Y8
-	VMASKMOVPS (R9)(AX*1), Y15, Y9
-	VMASKMOVPS (R10)(AX*1), Y15, Y10
-	VMASKMOVPS (R11)(AX*1), Y15, Y11
-	VSUBPS Y8, Y12, Y8
-	VSUBPS Y9, Y12, Y9
-	VSUBPS Y10, Y12, Y10
-	VSUBPS Y11, Y12, Y11
-	VFMADD231PS Y8, Y8, Y0
-	VFMADD231PS Y9, Y9, Y1
-	VFMADD231PS Y10, Y10, Y2
-	VFMADD231PS Y11, Y11, Y3
-
-l2rReduce:
-	REDUCE4(Y0, Y1, Y2, Y3, (DI))
-	ADDQ $16, DI
-	LEAQ (R11)(BX*1), R8
-	DECQ R13
-	JMP  l2rNext
-
-l2rDone:
 	VZEROUPPER
 	RET
 
@@ -317,3 +281,13 @@ l21Reduce:
 	VMOVSS X12, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func dotRows1AVX2(x, y *float32, n4, d int, out *float32)
+TEXT ·dotRows1AVX2(SB), NOSPLIT, $0-40
+	ROWS1(DOT_LOOP, DOT_TAIL)
+
+// func l2RowsAVX2(x, y *float32, n4, d int, out *float32)
+// Squared L2 distances of x to n4 groups of four consecutive y rows, in the
+// lane order and reduction tree of the dot kernels.
+TEXT ·l2RowsAVX2(SB), NOSPLIT, $0-40
+	ROWS1(L2_LOOP, L2_TAIL)
