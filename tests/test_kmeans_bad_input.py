@@ -159,3 +159,10 @@ def test_kmeans_unknown_keyword():
 def test_parameters_must_be_the_right_type():
     with pytest.raises(TypeError, match="ClusteringParameters"):
         AnyClustering(4, 2, parameters={"niter": 3})
+
+
+def test_clustering_repr_names_its_shape():
+    c = mf.Clustering(6, 4)
+    c.niter = 5
+    assert repr(c) == "Clustering(d=6, k=4, niter=5)"
+    assert repr(mf.Clustering(3, 2)) == "Clustering(d=3, k=2)"

@@ -154,6 +154,10 @@ class Clustering(ClusteringParameters):
         stats = _StatsVector(ClusteringIterationStats(**st) for st in result.iteration_stats)
         object.__setattr__(self, "iteration_stats", stats)
 
+    def __repr__(self):
+        params = super().__repr__()[len("ClusteringParameters("):-1]
+        return f"Clustering(d={self.d}, k={self.k}{', ' + params if params else ''})"
+
     def post_process_centroids(self):
         """Apply ``spherical`` and ``int_centroids`` to ``centroids`` in place."""
         c = self.centroids.reshape(-1, self.d)
