@@ -6,7 +6,7 @@ package kernels
 // of four consecutive y rows of length d (contiguous, stride d).
 
 //go:noescape
-func dotRows2AVX2(x0, x1, y *float32, n4, d int, out0, out1 *float32)
+func dotPairsAVX2(x *float32, npairs int, y *float32, n4, d int, out *float32, ldo int)
 
 //go:noescape
 func dotRows1AVX2(x, y *float32, n4, d int, out *float32)
@@ -25,5 +25,5 @@ func l2SqrRowsAVX2(x, y []float32, d int, out []float32) {
 }
 
 func dotTileAVX2(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int) {
-	simdTile(x, nx, y, ny, d, out, ldo, dotRows2AVX2, dotRows1AVX2, dot1AVX2, nil)
+	simdTile(x, nx, y, ny, d, out, ldo, nil, dotRows1AVX2, dot1AVX2, dotPairsAVX2)
 }

@@ -136,20 +136,28 @@ done: \
 	VSUBPS Y11, Y12, Y11 \
 	SQUARES
 
-// func dotRows2AVX2(x0, x1, y *float32, n4, d int, out0, out1 *float32)
-TEXT ·dotRows2AVX2(SB), NOSPLIT, $0-56
-	MOVQ x0+0(FP), SI
-	MOVQ x1+8(FP), DX
+// func dotPairsAVX2(x *float32, npairs int, y *float32, n4, d int, out *float32, ldo int)
+// 2x4 blocks for npairs consecutive pairs of x rows (stride d) against the
+// same n4 groups of y rows: one call per panel, not one per pair.
+TEXT ·dotPairsAVX2(SB), NOSPLIT, $0-56
+	MOVQ d+32(FP), CX
+	LOADMASK
+	MOVQ npairs+8(FP), R12
+
+pPair:
+	TESTQ R12, R12
+	JE    pAllDone
+	MOVQ x+0(FP), SI
+	LEAQ (SI)(BX*1), DX
 	MOVQ y+16(FP), R8
 	MOVQ n4+24(FP), R13
-	MOVQ d+32(FP), CX
-	MOVQ out0+40(FP), DI
-	MOVQ out1+48(FP), R14
-	LOADMASK
+	MOVQ out+40(FP), DI
+	MOVQ ldo+48(FP), R14
+	LEAQ (DI)(R14*4), R14
 
-rows2Next:
+pNext:
 	TESTQ R13, R13
-	JE    rows2Done
+	JE    pPairDone
 	LEAQ  (R8)(BX*1), R9
 	LEAQ  (R9)(BX*1), R10
 	LEAQ  (R10)(BX*1), R11
@@ -163,9 +171,9 @@ rows2Next:
 	VXORPS Y7, Y7, Y7
 	XORQ  AX, AX
 
-rows2Loop:
+pLoop:
 	CMPQ AX, CX
-	JGE  rows2Tail
+	JGE  pTail
 	VMOVUPS (R8)(AX*1), Y8
 	VMOVUPS (R9)(AX*1), Y9
 	VMOVUPS (R10)(AX*1), Y10
@@ -181,11 +189,11 @@ rows2Loop:
 	VFMADD231PS Y10, Y13, Y6
 	VFMADD231PS Y11, Y13, Y7
 	ADDQ $32, AX
-	JMP  rows2Loop
+	JMP  pLoop
 
-rows2Tail:
+pTail:
 	CMPQ AX, BX
-	JE   rows2Reduce
+	JE   pReduce
 	VMASKMOVPS (R8)(AX*1), Y15, Y8
 	VMASKMOVPS (R9)(AX*1), Y15, Y9
 	VMASKMOVPS (R10)(AX*1), Y15, Y10
@@ -201,16 +209,27 @@ rows2Tail:
 	VFMADD231PS Y10, Y13, Y6
 	VFMADD231PS Y11, Y13, Y7
 
-rows2Reduce:
+pReduce:
 	REDUCE4(Y0, Y1, Y2, Y3, (DI))
 	REDUCE4(Y4, Y5, Y6, Y7, (R14))
 	ADDQ $16, DI
 	ADDQ $16, R14
 	LEAQ (R11)(BX*1), R8
 	DECQ R13
-	JMP  rows2Next
+	JMP  pNext
 
-rows2Done:
+pPairDone:
+	MOVQ x+0(FP), SI
+	LEAQ (SI)(BX*2), SI
+	MOVQ SI, x+0(FP)
+	MOVQ out+40(FP), DI
+	MOVQ ldo+48(FP), AX
+	LEAQ (DI)(AX*8), DI
+	MOVQ DI, out+40(FP)
+	DECQ R12
+	JMP  pPair
+
+pAllDone:
 	VZEROUPPER
 	RET
 
