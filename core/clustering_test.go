@@ -357,28 +357,20 @@ func TestClusteringUpdateIndexRetrainsEachIteration(t *testing.T) {
 }
 
 // BenchmarkKMeans is the ClassKit case: 10,000 x 128 into 500 clusters.
-func BenchmarkKMeans(b *testing.B) {
-	rng := rand.New(rand.NewSource(45))
-	const n, d, k = 10000, 128, 500
-	x := blobs(rng, n, d, 1000)
-	for i := 0; i < b.N; i++ {
-		p := DefaultClusteringParameters()
-		p.Niter, p.EarlyStopThreshold = 20, -1
-		c, _ := NewClustering(d, k, p)
-		c.Warn = func(string) {}
-		ix, _ := NewIndexFlat(d, MetricL2)
-		_ = c.Train(x, ix, nil)
-	}
-}
+func BenchmarkKMeans(b *testing.B) { benchKMeans(b, 45, 128, 20) }
 
 // BenchmarkKMeans768 is the wide-vector case: 10,000 x 768 into 500.
-func BenchmarkKMeans768(b *testing.B) {
-	rng := rand.New(rand.NewSource(46))
-	const n, d, k = 10000, 768, 500
+func BenchmarkKMeans768(b *testing.B) { benchKMeans(b, 46, 768, 10) }
+
+// benchKMeans clusters 10,000 blob points of dimension d into 500 for
+// niter iterations (no early stop).
+func benchKMeans(b *testing.B, seed int64, d, niter int) {
+	rng := rand.New(rand.NewSource(seed))
+	const n, k = 10000, 500
 	x := blobs(rng, n, d, 1000)
 	for i := 0; i < b.N; i++ {
 		p := DefaultClusteringParameters()
-		p.Niter, p.EarlyStopThreshold = 10, -1
+		p.Niter, p.EarlyStopThreshold = niter, -1
 		c, _ := NewClustering(d, k, p)
 		c.Warn = func(string) {}
 		ix, _ := NewIndexFlat(d, MetricL2)

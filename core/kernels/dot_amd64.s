@@ -136,6 +136,61 @@ done: \
 	VSUBPS Y11, Y12, Y11 \
 	SQUARES
 
+// ONE is the body of the single-pair kernels: one accumulator Y0, reduced
+// by the tree of REDUCE4 (lane 0 of hadd(hadd(a, a), ...) + upper half).
+// LOOP1 and TAIL1 add one chunk at offset AX (whole, or masked by Y15).
+#define ONE(LOOP1, TAIL1) \
+	MOVQ x+0(FP), SI \
+	MOVQ y+8(FP), R8 \
+	MOVQ d+16(FP), CX \
+	LOADMASK \
+	VXORPS Y0, Y0, Y0 \
+	XORQ AX, AX \
+loop: \
+	CMPQ AX, CX \
+	JGE  tail \
+	LOOP1 \
+	ADDQ $32, AX \
+	JMP  loop \
+tail: \
+	CMPQ AX, BX \
+	JE   reduce \
+	VMASKMOVPS (SI)(AX*1), Y15, Y12 \
+	VMASKMOVPS (R8)(AX*1), Y15, Y8 \
+	TAIL1 \
+reduce: \
+	VHADDPS Y0, Y0, Y12 \
+	VHADDPS Y12, Y12, Y12 \
+	VEXTRACTF128 $1, Y12, X13 \
+	VADDPS X13, X12, X12 \
+	VMOVSS X12, ret+24(FP) \
+	VZEROUPPER \
+	RET
+
+#define DOT1_LOOP \
+	VMOVUPS (SI)(AX*1), Y12 \
+	VFMADD231PS (R8)(AX*1), Y12, Y0
+#define DOT1_TAIL VFMADD231PS Y8, Y12, Y0
+#define L21_LOOP \
+	VMOVUPS (SI)(AX*1), Y12 \
+	VSUBPS (R8)(AX*1), Y12, Y8 \
+	VFMADD231PS Y8, Y8, Y0
+#define L21_TAIL \
+	VSUBPS Y8, Y12, Y8 \
+	VFMADD231PS Y8, Y8, Y0
+
+// FMA2x4 accumulates x0 (Y12) and x1 (Y13) times four y chunks (Y8-Y11)
+// into Y0-Y7.
+#define FMA2x4 \
+	VFMADD231PS Y8, Y12, Y0 \
+	VFMADD231PS Y9, Y12, Y1 \
+	VFMADD231PS Y10, Y12, Y2 \
+	VFMADD231PS Y11, Y12, Y3 \
+	VFMADD231PS Y8, Y13, Y4 \
+	VFMADD231PS Y9, Y13, Y5 \
+	VFMADD231PS Y10, Y13, Y6 \
+	VFMADD231PS Y11, Y13, Y7
+
 // func dotPairsAVX2(x *float32, npairs int, y *float32, n4, d int, out *float32, ldo int)
 // 2x4 blocks for npairs consecutive pairs of x rows (stride d) against the
 // same n4 groups of y rows: one call per panel, not one per pair.
@@ -180,14 +235,7 @@ pLoop:
 	VMOVUPS (R11)(AX*1), Y11
 	VMOVUPS (SI)(AX*1), Y12
 	VMOVUPS (DX)(AX*1), Y13
-	VFMADD231PS Y8, Y12, Y0
-	VFMADD231PS Y9, Y12, Y1
-	VFMADD231PS Y10, Y12, Y2
-	VFMADD231PS Y11, Y12, Y3
-	VFMADD231PS Y8, Y13, Y4
-	VFMADD231PS Y9, Y13, Y5
-	VFMADD231PS Y10, Y13, Y6
-	VFMADD231PS Y11, Y13, Y7
+	FMA2x4
 	ADDQ $32, AX
 	JMP  pLoop
 
@@ -200,14 +248,7 @@ pTail:
 	VMASKMOVPS (R11)(AX*1), Y15, Y11
 	VMASKMOVPS (SI)(AX*1), Y15, Y12
 	VMASKMOVPS (DX)(AX*1), Y15, Y13
-	VFMADD231PS Y8, Y12, Y0
-	VFMADD231PS Y9, Y12, Y1
-	VFMADD231PS Y10, Y12, Y2
-	VFMADD231PS Y11, Y12, Y3
-	VFMADD231PS Y8, Y13, Y4
-	VFMADD231PS Y9, Y13, Y5
-	VFMADD231PS Y10, Y13, Y6
-	VFMADD231PS Y11, Y13, Y7
+	FMA2x4
 
 pReduce:
 	REDUCE4(Y0, Y1, Y2, Y3, (DI))
@@ -233,74 +274,6 @@ pAllDone:
 	VZEROUPPER
 	RET
 
-// func dot1AVX2(x, y *float32, d int) float32
-TEXT ·dot1AVX2(SB), NOSPLIT, $0-28
-	MOVQ x+0(FP), SI
-	MOVQ y+8(FP), R8
-	MOVQ d+16(FP), CX
-	LOADMASK
-	VXORPS Y0, Y0, Y0
-	XORQ AX, AX
-
-dot1Loop:
-	CMPQ AX, CX
-	JGE  dot1Tail
-	VMOVUPS (SI)(AX*1), Y12
-	VFMADD231PS (R8)(AX*1), Y12, Y0
-	ADDQ $32, AX
-	JMP  dot1Loop
-
-dot1Tail:
-	CMPQ AX, BX
-	JE   dot1Reduce
-	VMASKMOVPS (R8)(AX*1), Y15, Y8
-	VMASKMOVPS (SI)(AX*1), Y15, Y12
-	VFMADD231PS Y8, Y12, Y0
-
-dot1Reduce:
-	VHADDPS Y0, Y0, Y12
-	VHADDPS Y12, Y12, Y12
-	VEXTRACTF128 $1, Y12, X13
-	VADDPS X13, X12, X12
-	VMOVSS X12, ret+24(FP)
-	VZEROUPPER
-	RET
-
-// func l2OneAVX2(x, y *float32, d int) float32
-TEXT ·l2OneAVX2(SB), NOSPLIT, $0-28
-	MOVQ x+0(FP), SI
-	MOVQ y+8(FP), R8
-	MOVQ d+16(FP), CX
-	LOADMASK
-	VXORPS Y0, Y0, Y0
-	XORQ AX, AX
-
-l21Loop:
-	CMPQ AX, CX
-	JGE  l21Tail
-	VMOVUPS (SI)(AX*1), Y12
-	VSUBPS (R8)(AX*1), Y12, Y8
-	VFMADD231PS Y8, Y8, Y0
-	ADDQ $32, AX
-	JMP  l21Loop
-
-l21Tail:
-	CMPQ AX, BX
-	JE   l21Reduce
-	VMASKMOVPS (SI)(AX*1), Y15, Y12
-	VMASKMOVPS (R8)(AX*1), Y15, Y8
-	VSUBPS Y8, Y12, Y8
-	VFMADD231PS Y8, Y8, Y0
-
-l21Reduce:
-	VHADDPS Y0, Y0, Y12
-	VHADDPS Y12, Y12, Y12
-	VEXTRACTF128 $1, Y12, X13
-	VADDPS X13, X12, X12
-	VMOVSS X12, ret+24(FP)
-	VZEROUPPER
-	RET
-
 // func dotRows1AVX2(x, y *float32, n4, d int, out *float32)
 TEXT ·dotRows1AVX2(SB), NOSPLIT, $0-40
 	ROWS1(DOT_LOOP, DOT_TAIL)
@@ -310,3 +283,11 @@ TEXT ·dotRows1AVX2(SB), NOSPLIT, $0-40
 // lane order and reduction tree of the dot kernels.
 TEXT ·l2RowsAVX2(SB), NOSPLIT, $0-40
 	ROWS1(L2_LOOP, L2_TAIL)
+
+// func dot1AVX2(x, y *float32, d int) float32
+TEXT ·dot1AVX2(SB), NOSPLIT, $0-28
+	ONE(DOT1_LOOP, DOT1_TAIL)
+
+// func l2OneAVX2(x, y *float32, d int) float32
+TEXT ·l2OneAVX2(SB), NOSPLIT, $0-28
+	ONE(L21_LOOP, L21_TAIL)
