@@ -1,0 +1,274 @@
+#pragma clang diagnostic ignored "-Wmissing-prototypes"
+#pragma clang diagnostic ignored "-Wmissing-braces"
+
+#include <metal_stdlib>
+#include <simd/simd.h>
+
+using namespace metal;
+
+template<typename T, size_t Num>
+struct spvUnsafeArray
+{
+    T elements[Num ? Num : 1];
+    
+    thread T& operator [] (size_t pos) thread
+    {
+        return elements[pos];
+    }
+    constexpr const thread T& operator [] (size_t pos) const thread
+    {
+        return elements[pos];
+    }
+    
+    device T& operator [] (size_t pos) device
+    {
+        return elements[pos];
+    }
+    constexpr const device T& operator [] (size_t pos) const device
+    {
+        return elements[pos];
+    }
+    
+    constexpr const constant T& operator [] (size_t pos) const constant
+    {
+        return elements[pos];
+    }
+    
+    threadgroup T& operator [] (size_t pos) threadgroup
+    {
+        return elements[pos];
+    }
+    constexpr const threadgroup T& operator [] (size_t pos) const threadgroup
+    {
+        return elements[pos];
+    }
+};
+
+struct Params
+{
+    uint nq;
+    uint nb;
+    uint d;
+    uint k;
+    uint metric;
+    uint span;
+    int idBase;
+    uint ldOut;
+};
+
+struct Queries
+{
+    float q[1];
+};
+
+struct Database
+{
+    float x[1];
+};
+
+struct DatabaseNorms
+{
+    float xn[1];
+};
+
+struct OutKeys
+{
+    uint outKeys[1];
+};
+
+struct OutIds
+{
+    int outIds[1];
+};
+
+constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
+
+constant spvUnsafeArray<float4, 4> _128 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+
+static inline __attribute__((always_inline))
+uint toKey(thread const float& v)
+{
+    if (isnan(v))
+    {
+        return 4294967295u;
+    }
+    uint u = as_type<uint>(v);
+    uint _29;
+    if ((u & 2147483648u) != 0u)
+    {
+        _29 = ~u;
+    }
+    else
+    {
+        _29 = u | 2147483648u;
+    }
+    return _29;
+}
+
+kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Queries& _181 [[buffer(1)]], const device Database& _248 [[buffer(2)]], const device DatabaseNorms& _384 [[buffer(3)]], device OutKeys& _538 [[buffer(4)]], device OutIds& _550 [[buffer(5)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+{
+    threadgroup float4 qs[16][16];
+    threadgroup float4 xs[16][16];
+    threadgroup uint block[64][65];
+    uint q0 = gl_WorkGroupID.x * 64u;
+    uint split = gl_WorkGroupID.y;
+    uint tr = gl_LocalInvocationIndex / 16u;
+    uint tc = gl_LocalInvocationIndex % 16u;
+    uint jStart = split * p.span;
+    uint jEnd = min(p.nb, (jStart + p.span));
+    uint myRow = gl_LocalInvocationIndex / 4u;
+    uint sub = gl_LocalInvocationIndex % 4u;
+    spvUnsafeArray<uint, 32> bestKey;
+    spvUnsafeArray<int, 32> bestId;
+    for (uint i = 0u; i < 32u; i++)
+    {
+        bestKey[i] = 4294967295u;
+        bestId[i] = -1;
+    }
+    uint worst = 4294967295u;
+    uint _378;
+    for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
+    {
+        spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+        for (uint k0 = 0u; k0 < p.d; k0 += 16u)
+        {
+            uint row = gl_LocalInvocationIndex / 4u;
+            uint kk0 = (gl_LocalInvocationIndex % 4u) * 4u;
+            for (uint e = 0u; e < 4u; e++)
+            {
+                uint kk = kk0 + e;
+                float v = 0.0;
+                bool _166 = (q0 + row) < p.nq;
+                bool _175;
+                if (_166)
+                {
+                    _175 = (k0 + kk) < p.d;
+                }
+                else
+                {
+                    _175 = _166;
+                }
+                if (_175)
+                {
+                    v = _181.q[(((q0 + row) * p.d) + k0) + kk];
+                }
+                ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
+            }
+            uint row_1 = gl_LocalInvocationIndex / 4u;
+            uint kk0_1 = (gl_LocalInvocationIndex % 4u) * 4u;
+            for (uint e_1 = 0u; e_1 < 4u; e_1++)
+            {
+                uint kk_1 = kk0_1 + e_1;
+                float v_1 = 0.0;
+                bool _233 = (j0 + row_1) < jEnd;
+                bool _242;
+                if (_233)
+                {
+                    _242 = (k0 + kk_1) < p.d;
+                }
+                else
+                {
+                    _242 = _233;
+                }
+                if (_242)
+                {
+                    v_1 = _248.x[(((j0 + row_1) * p.d) + k0) + kk_1];
+                }
+                ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+            for (uint kk_2 = 0u; kk_2 < 16u; kk_2++)
+            {
+                float4 a = qs[kk_2][tr];
+                float4 b = xs[kk_2][tc];
+                acc[0] += (b * a.x);
+                acc[1] += (b * a.y);
+                acc[2] += (b * a.z);
+                acc[3] += (b * a.w);
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+        }
+        for (uint i_1 = 0u; i_1 < 4u; i_1++)
+        {
+            uint r = (tr * 4u) + i_1;
+            for (uint c = 0u; c < 4u; c++)
+            {
+                uint j = (j0 + (tc * 4u)) + c;
+                uint key = 4294967295u;
+                bool _362 = j < jEnd;
+                bool _371;
+                if (_362)
+                {
+                    _371 = (q0 + r) < p.nq;
+                }
+                else
+                {
+                    _371 = _362;
+                }
+                if (_371)
+                {
+                    if (p.metric == 1u)
+                    {
+                        float param = _384.xn[j] - (2.0 * acc[i_1][c]);
+                        _378 = toKey(param);
+                    }
+                    else
+                    {
+                        float param_1 = -acc[i_1][c];
+                        _378 = toKey(param_1);
+                    }
+                    key = _378;
+                }
+                block[r][(tc * 4u) + c] = key;
+            }
+        }
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+        for (uint c_1 = sub; c_1 < 64u; c_1 += 4u)
+        {
+            uint key_1 = block[myRow][c_1];
+            if (key_1 < worst)
+            {
+                int id = p.idBase + int(j0 + c_1);
+                uint pos = p.k - 1u;
+                for (;;)
+                {
+                    bool _462 = pos > 0u;
+                    bool _471;
+                    if (_462)
+                    {
+                        _471 = bestKey[pos - 1u] > key_1;
+                    }
+                    else
+                    {
+                        _471 = _462;
+                    }
+                    if (_471)
+                    {
+                        bestKey[pos] = bestKey[pos - 1u];
+                        bestId[pos] = bestId[pos - 1u];
+                        pos--;
+                        continue;
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+                bestKey[pos] = key_1;
+                bestId[pos] = id;
+                worst = bestKey[p.k - 1u];
+            }
+        }
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+    }
+    if ((q0 + myRow) < p.nq)
+    {
+        uint base = (((((q0 + myRow) * gl_NumWorkGroups.y) + split) * 4u) + sub) * p.k;
+        for (uint i_2 = 0u; i_2 < p.k; i_2++)
+        {
+            _538.outKeys[base + i_2] = bestKey[i_2];
+            _550.outIds[base + i_2] = bestId[i_2];
+        }
+    }
+}
+

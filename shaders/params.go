@@ -1,0 +1,54 @@
+package shaders
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// The Go mirrors of the kernels' push-constant structs: same fields, same
+// order, all 32-bit (a test checks them against the GLSL).
+
+// KnnTiledParams drives knn_topk_tiled, kmeans_assign_tiled and
+// knn_distances_tiled (src/knn_tiled.comp).
+type KnnTiledParams struct {
+	NQ, NB, D, K uint32
+	Metric       uint32 // MetricIP or MetricL2
+	Span         uint32
+	IDBase       int32
+	LdOut        uint32
+}
+
+// The metric codes of KnnTiledParams.Metric.
+const (
+	MetricIP = 0
+	MetricL2 = 1
+)
+
+// TopkSelectParams drives topk_select_rows.
+type TopkSelectParams struct {
+	NCols, K, LdIn, LdOut, OutOffset uint32
+	IDMode                           uint32 // 0: id = IDBase + column; 1: ids from the ids buffer
+	IDBase                           int32
+}
+
+// NormsParams drives norms_rows.
+type NormsParams struct{ N, D uint32 }
+
+// KmeansPartialParams drives kmeans_partial_sums.
+type KmeansPartialParams struct {
+	N, D, K, RowsPerGroup uint32
+	Weighted              uint32
+}
+
+// KmeansReduceParams drives kmeans_reduce_sums.
+type KmeansReduceParams struct{ K, D, Groups uint32 }
+
+// Bytes encodes a params struct as the kernel reads it (little-endian,
+// packed 32-bit fields).
+func Bytes(params any) []byte {
+	var b bytes.Buffer
+	if err := binary.Write(&b, binary.LittleEndian, params); err != nil {
+		panic(err) // only fixed-size structs above reach here
+	}
+	return b.Bytes()
+}
