@@ -41,6 +41,10 @@ func (ix *IndexFlat) MetricArg() float32       { return ix.arg }
 func (ix *IndexFlat) SetMetricArg(arg float32) { ix.arg = arg }
 func (ix *IndexFlat) IsTrained() bool          { return true }
 
+// Vectors returns the stored rows (ntotal*d floats) without copying, for
+// accelerators that mirror the index; callers must not modify them.
+func (ix *IndexFlat) Vectors() []float32 { return ix.xb }
+
 // Train only checks the input: a flat index needs no training.
 func (ix *IndexFlat) Train(x []float32) error {
 	_, err := checkBatch("IndexFlat.train", x, ix.d)

@@ -77,12 +77,12 @@ func TestBadDispatchesAreErrors(t *testing.T) {
 	defer b.Release()
 	params := shaders.Bytes(shaders.NormsParams{N: 1, D: 1})
 	cases := map[string]Dispatch{
-		"no GPU kernel":   {Kernel: "nope", Params: params, Bindings: []Binding{{Buffer: b}, {Buffer: b}}, Groups: [3]int{1, 1, 1}},
-		"buffers bound":   {Kernel: "norms_rows", Params: params, Bindings: []Binding{{Buffer: b}}, Groups: [3]int{1, 1, 1}},
-		"parameters":      {Kernel: "norms_rows", Params: params[:4], Bindings: []Binding{{Buffer: b}, {Buffer: b}}, Groups: [3]int{1, 1, 1}},
-		"not a multiple":  {Kernel: "norms_rows", Params: params, Bindings: []Binding{{Buffer: b, Offset: 4}, {Buffer: b}}, Groups: [3]int{1, 1, 1}},
-		"outside":         {Kernel: "norms_rows", Params: params, Bindings: []Binding{{Buffer: b, Size: 2048}, {Buffer: b}}, Groups: [3]int{1, 1, 1}},
-		"workgroups":      {Kernel: "norms_rows", Params: params, Bindings: []Binding{{Buffer: b}, {Buffer: b}}, Groups: [3]int{0, 1, 1}},
+		"no GPU kernel":  {Kernel: "nope", Params: params, Bindings: []Binding{{Buffer: b}, {Buffer: b}}, Groups: [3]int{1, 1, 1}},
+		"buffers bound":  {Kernel: "norms_rows", Params: params, Bindings: []Binding{{Buffer: b}}, Groups: [3]int{1, 1, 1}},
+		"parameters":     {Kernel: "norms_rows", Params: params[:4], Bindings: []Binding{{Buffer: b}, {Buffer: b}}, Groups: [3]int{1, 1, 1}},
+		"not a multiple": {Kernel: "norms_rows", Params: params, Bindings: []Binding{{Buffer: b, Offset: 4}, {Buffer: b}}, Groups: [3]int{1, 1, 1}},
+		"outside":        {Kernel: "norms_rows", Params: params, Bindings: []Binding{{Buffer: b, Size: 2048}, {Buffer: b}}, Groups: [3]int{1, 1, 1}},
+		"workgroups":     {Kernel: "norms_rows", Params: params, Bindings: []Binding{{Buffer: b}, {Buffer: b}}, Groups: [3]int{0, 1, 1}},
 	}
 	for want, ds := range cases {
 		assert.ErrorContains(t, d.Run([]Dispatch{ds}), want)

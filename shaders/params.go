@@ -52,3 +52,4 @@ func Bytes(params any) []byte {
 	}
 	return b.Bytes()
 }
+

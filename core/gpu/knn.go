@@ -1,0 +1,288 @@
+package gpu
+
+import (
+	"math"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+	"github.com/metalfaiss/metalfaiss/metalbridge"
+	"github.com/metalfaiss/metalfaiss/shaders"
+)
+
+// Metric is the GPU's metric: inner product or L2 (the two faiss's GPU flat
+// indexes offer).
+type Metric int
+
+// The metrics, with the kernels' codes.
+const (
+	InnerProduct Metric = shaders.MetricIP
+	L2           Metric = shaders.MetricL2
+)
+
+// targetGroups is how many workgroups a knn dispatch aims for: enough to
+// fill a large GPU several times over (an H100 has 132 multiprocessors).
+const targetGroups = 4096
+
+// Queries are the rows to search with: always on the host (for the L2 query
+// norms) and, when Resident is set, already on the device as well.
+type Queries struct {
+	X        []float32
+	Resident *Matrix
+}
+
+// plan is how one search is cut: query batches of qb rows, database chunks
+// of chunk rows, and whether candidate lists are kept in the tile kernel.
+type plan struct {
+	nq, nb, d, k int
+	qb, chunk    int
+	fused        bool
+	kernel       string
+	budget       int64 // bytes of one scratch binding
+}
+
+func (e *Engine) plan(nq, nb, d, k int) plan {
+	lim := e.lim
+	p := plan{nq: nq, nb: nb, d: d, k: k, fused: k <= fusedMaxK}
+	p.budget = min(lim.MaxBinding, scratchBudget)
+	switch {
+	case k == 1:
+		p.kernel = "kmeans_assign_tiled"
+	case p.fused:
+		p.kernel = "knn_topk_tiled"
+	default:
+		p.kernel = "knn_distances_tiled"
+	}
+	rowsPerBinding := int(lim.MaxBinding / int64(4*d))
+	p.chunk = min(rowsPerBinding/tileRows*tileRows, roundUp(nb, tileRows))
+	// A batch is one merge workgroup per query and one tile workgroup per 64.
+	p.qb = min(nq, lim.MaxGroups[0], rowsPerBinding)
+	if p.fused {
+		// At least one split's candidate lists must fit a binding.
+		p.qb = min(p.qb, int(p.budget/int64(16*k)))
+	} else {
+		// Rows of keys: a batch of queries times a chunk must fit a binding.
+		p.qb = min(p.qb, 1024)
+		p.chunk = min(p.chunk, int(p.budget/int64(4*p.qb))/tileRows*tileRows)
+	}
+	// Whole tiles keep resident query bindings aligned.
+	if p.qb > tileRows {
+		p.qb = p.qb / tileRows * tileRows
+	}
+	p.qb = max(p.qb, 1)
+	p.chunk = max(p.chunk, tileRows)
+	return p
+}
+
+// splits cuts a chunk of cn rows among workgroups along y: enough for
+// targetGroups in all, each span a whole number of tiles, and (when fused)
+// the candidate lists within the scratch budget.
+func (p plan) splits(qbn, cn int, maxGroups int) (span, nsplit int) {
+	want := max(1, targetGroups/groups(qbn, tileRows))
+	if p.fused {
+		want = min(want, int(p.budget/int64(16*p.k*qbn)))
+	}
+	want = max(1, min(want, groups(cn, 4*tileRows), maxGroups))
+	span = roundUp(groups(cn, want), tileRows)
+	return span, groups(cn, span)
+}
+
+// Search writes the k nearest rows of db for each query into dist and
+// labels (nq*k each), best first, padded with (±FLT_MAX, -1) like the CPU.
+func (e *Engine) Search(db *Matrix, metric Metric, q Queries, k int, dist []float32, labels []int64) error {
+	const op = "gpu.Search"
+	d := db.d
+	nq := len(q.X) / d
+	if k < 1 || k > MaxK {
+		return errorf(op, "k=%d is outside 1..%d", k, MaxK)
+	}
+	if len(dist) != nq*k || len(labels) != nq*k {
+		return errorf(op, "outputs hold %d and %d values, need %d", len(dist), len(labels), nq*k)
+	}
+	if q.Resident != nil && (q.Resident.d != d || q.Resident.n != nq) {
+		return errorf(op, "the resident queries are %dx%d, the host ones %dx%d", q.Resident.n, q.Resident.d, nq, d)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if db.n == 0 || nq == 0 {
+		fillEmpty(metric, dist, labels)
+		return nil
+	}
+	p := e.plan(nq, db.n, d, k)
+	keys := make([]uint32, p.qb*k)
+	ids := make([]int32, p.qb*k)
+	for q0 := 0; q0 < nq; q0 += p.qb {
+		qbn := min(p.qb, nq-q0)
+		if err := e.searchBatch(p, db, metric, q, q0, qbn, keys[:qbn*k], ids[:qbn*k]); err != nil {
+			return errorf(op, "%v", err)
+		}
+		decode(metric, q.X[q0*d:(q0+qbn)*d], d, k, keys[:qbn*k], ids[:qbn*k], dist[q0*k:(q0+qbn)*k], labels[q0*k:(q0+qbn)*k])
+	}
+	return nil
+}
+
+// searchBatch runs queries [q0, q0+qbn) against every chunk in one command
+// buffer and reads back their k best (key, id) pairs.
+func (e *Engine) searchBatch(p plan, db *Matrix, metric Metric, q Queries, q0, qbn int, keys []uint32, ids []int32) error {
+	d, k := p.d, p.k
+	qBind, err := e.queryBinding(q, q0, qbn, d)
+	if err != nil {
+		return err
+	}
+	nchunks := groups(p.nb, p.chunk)
+	outKeys, err := e.buffer("outKeys", int64(qbn*k*4))
+	if err != nil {
+		return err
+	}
+	outIds, err := e.buffer("outIds", int64(qbn*k*4))
+	if err != nil {
+		return err
+	}
+	// With several chunks, each chunk's best k go to columns c*k.. of a
+	// staging matrix, merged at the end.
+	mergeKeys, mergeIds, ld := outKeys, outIds, k
+	if nchunks > 1 {
+		ld = nchunks * k
+		if mergeKeys, err = e.buffer("chunkKeys", int64(qbn*ld*4)); err != nil {
+			return err
+		}
+		if mergeIds, err = e.buffer("chunkIds", int64(qbn*ld*4)); err != nil {
+			return err
+		}
+	}
+	var ds []metalbridge.Dispatch
+	for c := 0; c < nchunks; c++ {
+		c0 := c * p.chunk
+		cn := min(p.chunk, p.nb-c0)
+		out := selection{keys: bind(mergeKeys, qbn*ld), ids: bind(mergeIds, qbn*ld), ld: uint32(ld), offset: uint32(c * k)}
+		cds, err := e.chunkDispatches(p, db, metric, qBind, qbn, c0, cn, out)
+		if err != nil {
+			return err
+		}
+		ds = append(ds, cds...)
+	}
+	if nchunks > 1 {
+		ds = append(ds, selectRows(qbn, shaders.TopkSelectParams{NCols: uint32(ld), K: uint32(k), LdIn: uint32(ld), LdOut: uint32(k), IDMode: 1},
+			bind(mergeKeys, qbn*ld), bind(mergeIds, qbn*ld), bind(outKeys, qbn*k), bind(outIds, qbn*k)))
+	}
+	if err := e.dev.Run(ds); err != nil {
+		return err
+	}
+	if err := outKeys.Read(0, metalbridge.Bytes(keys)); err != nil {
+		return err
+	}
+	return outIds.Read(0, metalbridge.Bytes(ids))
+}
+
+// selection is where a chunk's k best go: columns offset.. of rows of ld.
+type selection struct {
+	keys, ids  metalbridge.Binding
+	ld, offset uint32
+}
+
+// chunkDispatches computes the k best of rows [c0, c0+cn) for every query
+// of the batch into out.
+func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind metalbridge.Binding, qbn, c0, cn int, out selection) ([]metalbridge.Dispatch, error) {
+	d, k := p.d, p.k
+	span, nsplit := p.splits(qbn, cn, e.lim.MaxGroups[1])
+	rows := metalbridge.Binding{Buffer: db.rows, Offset: int64(c0) * int64(d) * 4, Size: int64(cn) * int64(d) * 4}
+	norms := metalbridge.Binding{Buffer: db.norms, Offset: int64(c0) * 4, Size: int64(cn) * 4}
+	params := shaders.KnnTiledParams{NQ: uint32(qbn), NB: uint32(cn), D: uint32(d), K: uint32(k),
+		Metric: uint32(metric), Span: uint32(span), IDBase: int32(c0), LdOut: uint32(cn)}
+	tile := metalbridge.Dispatch{Kernel: p.kernel, Groups: [3]int{groups(qbn, tileRows), nsplit, 1}}
+	var sel shaders.TopkSelectParams
+	var inKeys, inIds metalbridge.Binding
+	if p.fused {
+		ncols := nsplit * 4 * k
+		ck, err := e.buffer("candKeys", int64(qbn*ncols*4))
+		if err != nil {
+			return nil, err
+		}
+		ci, err := e.buffer("candIds", int64(qbn*ncols*4))
+		if err != nil {
+			return nil, err
+		}
+		inKeys, inIds = bind(ck, qbn*ncols), bind(ci, qbn*ncols)
+		sel = shaders.TopkSelectParams{NCols: uint32(ncols), K: uint32(k), LdIn: uint32(ncols), IDMode: 1}
+	} else {
+		rk, err := e.buffer("rowKeys", int64(qbn*cn*4))
+		if err != nil {
+			return nil, err
+		}
+		inKeys, inIds = bind(rk, qbn*cn), bind(rk, qbn*cn)
+		sel = shaders.TopkSelectParams{NCols: uint32(cn), K: uint32(k), LdIn: uint32(cn), IDMode: 0, IDBase: int32(c0)}
+	}
+	tile.Params = shaders.Bytes(params)
+	tile.Bindings = []metalbridge.Binding{qBind, rows, norms, inKeys, inIds}
+	sel.LdOut, sel.OutOffset = out.ld, out.offset
+	return []metalbridge.Dispatch{tile, selectRows(qbn, sel, inKeys, inIds, out.keys, out.ids)}, nil
+}
+
+// queryBinding binds queries [q0, q0+n): rows of the resident matrix, or
+// uploaded to scratch.
+func (e *Engine) queryBinding(q Queries, q0, n, d int) (metalbridge.Binding, error) {
+	size := int64(n) * int64(d) * 4
+	if q.Resident != nil && (q0*d*4)%metalbridge.BindingAlign == 0 {
+		return metalbridge.Binding{Buffer: q.Resident.rows, Offset: int64(q0) * int64(d) * 4, Size: size}, nil
+	}
+	b, err := e.buffer("queries", size)
+	if err != nil {
+		return metalbridge.Binding{}, err
+	}
+	if err := b.Write(0, metalbridge.Bytes(q.X[q0*d:(q0+n)*d])); err != nil {
+		return metalbridge.Binding{}, err
+	}
+	return metalbridge.Binding{Buffer: b, Size: size}, nil
+}
+
+func selectRows(rows int, p shaders.TopkSelectParams, inKeys, inIds, outKeys, outIds metalbridge.Binding) metalbridge.Dispatch {
+	if p.LdOut == 0 {
+		p.LdOut = p.K
+	}
+	return metalbridge.Dispatch{
+		Kernel:   "topk_select_rows",
+		Params:   shaders.Bytes(p),
+		Bindings: []metalbridge.Binding{inKeys, inIds, outKeys, outIds},
+		Groups:   [3]int{rows, 1, 1},
+	}
+}
+
+func bind(b metalbridge.Buffer, n int) metalbridge.Binding {
+	return metalbridge.Binding{Buffer: b, Size: int64(n) * 4}
+}
+
+// decode turns (key, id) pairs into distances and labels. L2 keys lack the
+// query's norm (it does not change the order); it is added here.
+func decode(metric Metric, x []float32, d, k int, keys []uint32, ids []int32, dist []float32, labels []int64) {
+	for q := range len(x) / d {
+		var qn float32
+		if metric == L2 {
+			row := x[q*d : (q+1)*d]
+			qn = kernels.Inner(row, row)
+		}
+		for j := q * k; j < (q+1)*k; j++ {
+			if keys[j] == keyNone || ids[j] < 0 {
+				labels[j], dist[j] = -1, emptyDistance(metric)
+				continue
+			}
+			v := fromKey(keys[j])
+			if metric == L2 {
+				dist[j] = max(qn+v, 0)
+			} else {
+				dist[j] = -v
+			}
+			labels[j] = int64(ids[j])
+		}
+	}
+}
+
+func emptyDistance(metric Metric) float32 {
+	if metric == L2 {
+		return math.MaxFloat32
+	}
+	return -math.MaxFloat32
+}
+
+func fillEmpty(metric Metric, dist []float32, labels []int64) {
+	for i := range labels {
+		labels[i], dist[i] = -1, emptyDistance(metric)
+	}
+}
