@@ -40,6 +40,9 @@ func (r *ClusteringRun) beginRedo() error {
 func (r *ClusteringRun) iterate() (ClusteringIterationStats, error) {
 	c, k := r.c, r.c.K
 	t := time.Now()
+	if err := r.accelerate(); err != nil {
+		return ClusteringIterationStats{}, err
+	}
 	if err := r.index.Search(r.x, 1, r.dis, r.assign); err != nil {
 		return ClusteringIterationStats{}, err
 	}
@@ -60,7 +63,15 @@ func (r *ClusteringRun) iterate() (ClusteringIterationStats, error) {
 		kFrozen = r.nInput
 	}
 	hassign := make([]float32, k)
-	computeCentroids(c.D, r.x, r.weights, r.assign, kFrozen, hassign, r.centroids)
+	if r.accel != nil {
+		sums, counts := make([]float32, k*c.D), make([]float32, k)
+		if err := r.accel.SumByLabel(r.assign, r.weights, k, sums, counts); err != nil {
+			return ClusteringIterationStats{}, err
+		}
+		centroidsFromSums(c.D, kFrozen, sums, counts, hassign, r.centroids)
+	} else {
+		computeCentroids(c.D, r.x, r.weights, r.assign, kFrozen, hassign, r.centroids)
+	}
 	nsplit := splitClusters(c.D, r.nx, kFrozen, hassign, r.centroids)
 	st := ClusteringIterationStats{
 		Obj:             obj,

@@ -16,6 +16,7 @@ import (
 type ClusteringRun struct {
 	c          *Clustering
 	index      Index
+	accel      TrainingAccelerator // the index, while it holds the points
 	x, weights []float32
 	nx         int
 	nInput     int // centroids given by the caller
@@ -168,6 +169,9 @@ func (r *ClusteringRun) Step() (st ClusteringIterationStats, ok bool, err error)
 	defer func() {
 		if err != nil {
 			r.done = true
+		}
+		if r.done {
+			r.Close()
 		}
 	}()
 	c := r.c

@@ -188,6 +188,11 @@ func ClusteringStep(h int64, out uintptr) string {
 // ClusteringAbort drops the run in progress, if any.
 func ClusteringAbort(h int64) string {
 	return withKMeans("Clustering.train", h, func(km *kmeans) error {
+		if km.run != nil {
+			km.index.mu.Lock()
+			km.run.Close()
+			km.index.mu.Unlock()
+		}
 		km.run, km.index = nil, nil
 		return nil
 	})

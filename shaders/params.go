@@ -52,4 +52,3 @@ func Bytes(params any) []byte {
 	}
 	return b.Bytes()
 }
-

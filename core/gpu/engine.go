@@ -104,6 +104,9 @@ func groups(n, per int) int { return (n + per - 1) / per }
 
 func roundUp(n, m int) int { return groups(n, m) * m }
 
+// wrap keeps err's chain, so callers still see metalbridge's error kinds.
+func wrap(op string, err error) error { return fmt.Errorf("%s: %w", op, err) }
+
 func errorf(op, format string, args ...any) error {
 	return fmt.Errorf("%s: %s", op, fmt.Sprintf(format, args...))
 }

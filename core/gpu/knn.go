@@ -112,7 +112,7 @@ func (e *Engine) Search(db *Matrix, metric Metric, q Queries, k int, dist []floa
 	for q0 := 0; q0 < nq; q0 += p.qb {
 		qbn := min(p.qb, nq-q0)
 		if err := e.searchBatch(p, db, metric, q, q0, qbn, keys[:qbn*k], ids[:qbn*k]); err != nil {
-			return errorf(op, "%v", err)
+			return wrap(op, err)
 		}
 		decode(metric, q.X[q0*d:(q0+qbn)*d], d, k, keys[:qbn*k], ids[:qbn*k], dist[q0*k:(q0+qbn)*k], labels[q0*k:(q0+qbn)*k])
 	}

@@ -32,12 +32,12 @@ func (m *Matrix) Sync(x []float32, same int) error {
 		capRows := roundUp(max(n, 2*m.capRows, tileRows), tileRows)
 		rows, err := m.e.dev.NewBuffer(int64(capRows) * int64(m.d) * 4)
 		if err != nil {
-			return errorf(op, "%v", err)
+			return wrap(op, err)
 		}
 		norms, err := m.e.dev.NewBuffer(int64(capRows) * 4)
 		if err != nil {
 			rows.Release()
-			return errorf(op, "%v", err)
+			return wrap(op, err)
 		}
 		m.Release()
 		m.rows, m.norms, m.capRows, same = rows, norms, capRows, 0
@@ -49,7 +49,7 @@ func (m *Matrix) Sync(x []float32, same int) error {
 	// Norms restart at a tile boundary so that bindings stay aligned.
 	start := same / tileRows * tileRows
 	if err := m.rows.Write(int64(same)*int64(m.d)*4, metalbridge.Bytes(x[same*m.d:])); err != nil {
-		return errorf(op, "%v", err)
+		return wrap(op, err)
 	}
 	return m.computeNorms(start, n)
 }

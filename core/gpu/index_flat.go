@@ -1,0 +1,156 @@
+package gpu
+
+import (
+	"unsafe"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// IndexFlat is faiss's GpuIndexFlat: a core.IndexFlat (the host copy, which
+// serves reconstruct, range search and removal) mirrored on the device,
+// where k-NN search runs. k above MaxK and metrics other than L2 and inner
+// product search on the CPU.
+type IndexFlat struct {
+	*core.IndexFlat
+	e      *Engine
+	db     *Matrix
+	synced int // leading rows of the host copy known to be on the device
+
+	points  *Matrix   // k-means training points, while bound
+	pointsX []float32 // the host slice they came from
+}
+
+var (
+	_ core.Index               = (*IndexFlat)(nil)
+	_ core.TrainingAccelerator = (*IndexFlat)(nil)
+)
+
+// NewIndexFlat makes an empty GPU flat index on engine e.
+func NewIndexFlat(e *Engine, d int, metric core.Metric) (*IndexFlat, error) {
+	host, err := core.NewIndexFlat(d, metric)
+	if err != nil {
+		return nil, err
+	}
+	return &IndexFlat{IndexFlat: host, e: e, db: e.NewMatrix(d)}, nil
+}
+
+// FromCPU copies a CPU flat index to the device (faiss's index_cpu_to_gpu).
+func FromCPU(e *Engine, src *core.IndexFlat) (*IndexFlat, error) {
+	ix, err := NewIndexFlat(e, src.D(), src.Metric())
+	if err != nil {
+		return nil, err
+	}
+	ix.SetMetricArg(src.MetricArg())
+	if err := ix.IndexFlat.Add(src.Vectors()); err != nil {
+		return nil, err
+	}
+	return ix, ix.sync()
+}
+
+// Host returns the host copy (faiss's index_gpu_to_cpu copies it).
+func (ix *IndexFlat) Host() *core.IndexFlat { return ix.IndexFlat }
+
+// Engine returns the engine the index runs on.
+func (ix *IndexFlat) Engine() *Engine { return ix.e }
+
+func (ix *IndexFlat) metric() (Metric, bool) {
+	switch ix.Metric() {
+	case core.MetricL2:
+		return L2, true
+	case core.MetricInnerProduct:
+		return InnerProduct, true
+	}
+	return 0, false
+}
+
+// Reset implements core.Index; the device memory is kept for the next Add.
+func (ix *IndexFlat) Reset() {
+	ix.IndexFlat.Reset()
+	ix.synced = 0
+}
+
+// RemoveIDs implements core.IDRemover; the device copy is rebuilt on the
+// next search.
+func (ix *IndexFlat) RemoveIDs(sel core.IDSelector) (int64, error) {
+	n, err := ix.IndexFlat.RemoveIDs(sel)
+	if n > 0 {
+		ix.synced = 0
+	}
+	return n, err
+}
+
+func (ix *IndexFlat) sync() error {
+	if err := ix.db.Sync(ix.Vectors(), ix.synced); err != nil {
+		return err
+	}
+	ix.synced = ix.db.Rows()
+	return nil
+}
+
+// Search implements core.Index on the device.
+func (ix *IndexFlat) Search(x []float32, k int, dist []float32, labels []int64) error {
+	m, ok := ix.metric()
+	if !ok || k <= 0 || k > MaxK {
+		return ix.IndexFlat.Search(x, k, dist, labels) // the CPU validates and answers
+	}
+	const op = "GpuIndexFlat.search"
+	d := ix.D()
+	if len(x)%d != 0 {
+		return core.Errorf(core.KindDimensionMismatch, op, "input of %d floats is not a multiple of d=%d", len(x), d)
+	}
+	if nq := len(x) / d; len(dist) != nq*k || len(labels) != nq*k {
+		return core.Errorf(core.KindDimensionMismatch, op, "outputs hold %d distances and %d labels, need %d (nq=%d, k=%d)",
+			len(dist), len(labels), nq*k, nq, k)
+	}
+	if err := ix.sync(); err != nil {
+		return err
+	}
+	q := Queries{X: x}
+	if ix.points != nil && sameSlice(x, ix.pointsX) {
+		q.Resident = ix.points
+	}
+	return ix.e.Search(ix.db, m, q, k, dist, labels)
+}
+
+// Assign implements core.Assigner.
+func (ix *IndexFlat) Assign(x []float32, k int, labels []int64) error {
+	return ix.Search(x, k, make([]float32, len(labels)), labels)
+}
+
+// BindTrainingPoints implements core.TrainingAccelerator.
+func (ix *IndexFlat) BindTrainingPoints(x []float32) error {
+	ix.ReleaseTrainingPoints()
+	m := ix.e.NewMatrix(ix.D())
+	if err := m.Sync(x, 0); err != nil {
+		return err
+	}
+	ix.points, ix.pointsX = m, x
+	return nil
+}
+
+// ReleaseTrainingPoints implements core.TrainingAccelerator.
+func (ix *IndexFlat) ReleaseTrainingPoints() {
+	if ix.points != nil {
+		ix.points.Release()
+	}
+	ix.points, ix.pointsX = nil, nil
+}
+
+// SumByLabel implements core.TrainingAccelerator.
+func (ix *IndexFlat) SumByLabel(assign []int64, weights []float32, k int, sums, counts []float32) error {
+	if ix.points == nil {
+		return core.Errorf(core.KindInvalidArgument, "GpuIndexFlat.sum_by_label", "no training points are bound")
+	}
+	return ix.e.SumByLabel(ix.points, assign, weights, k, sums, counts)
+}
+
+// Close frees the device memory; the host copy stays usable.
+func (ix *IndexFlat) Close() {
+	ix.ReleaseTrainingPoints()
+	ix.db.Release()
+	ix.synced = 0
+}
+
+func sameSlice(a, b []float32) bool {
+	return len(a) == len(b) && len(a) > 0 && unsafe.SliceData(a) == unsafe.SliceData(b)
+}

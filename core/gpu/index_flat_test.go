@@ -1,0 +1,49 @@
+package gpu
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/metalfaiss/metalfaiss/core"
+	"github.com/stretchr/testify/require"
+)
+
+// The device copy follows every change of the host copy: adds, removals,
+// reset; metrics the GPU lacks and k beyond MaxK answer on the CPU.
+func TestIndexFlatFollowsItsHostCopy(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(7))
+	d := 6
+	ix, err := NewIndexFlat(e, d, core.MetricL2)
+	require.NoError(t, err)
+	defer ix.Close()
+	xq := randomRows(rng, 4, d, false)
+	check := func(msg string) {
+		dist, labels := make([]float32, 4*3), make([]int64, 4*3)
+		require.NoError(t, ix.Search(xq, 3, dist, labels))
+		requireSameResults(t, L2, xq, ix.Vectors(), d, 3, dist, labels, msg)
+	}
+	require.NoError(t, ix.Add(randomRows(rng, 50, d, false)))
+	check("after add")
+	require.NoError(t, ix.Add(randomRows(rng, 30, d, false)))
+	check("after a second add")
+	n, err := ix.RemoveIDs(core.IDSelectorRange{Min: 0, Max: 10})
+	require.NoError(t, err)
+	require.Equal(t, int64(10), n)
+	check("after remove_ids")
+	ix.Reset()
+	require.NoError(t, ix.Add(randomRows(rng, 5, d, false)))
+	check("after reset")
+
+	require.ErrorContains(t, ix.Search(xq[:5], 3, make([]float32, 3), make([]int64, 3)), "multiple of d=6")
+	require.ErrorContains(t, ix.Search(xq, 0, nil, nil), "k must be positive")
+
+	l1, err := NewIndexFlat(e, d, core.MetricL1)
+	require.NoError(t, err)
+	require.NoError(t, l1.Add(randomRows(rng, 20, d, false)))
+	dist, labels := make([]float32, 4*2), make([]int64, 4*2)
+	require.NoError(t, l1.Search(xq, 2, dist, labels))
+	wantD, wantL := make([]float32, 4*2), make([]int64, 4*2)
+	require.NoError(t, l1.Host().Search(xq, 2, wantD, wantL))
+	require.Equal(t, wantL, labels)
+}
