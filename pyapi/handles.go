@@ -37,14 +37,25 @@ func lookup(h int64) (*object, error) {
 	return o, nil
 }
 
-// release forgets handle h; the object is freed once no call uses it.
+// closer is an object holding more than Go memory (a GPU index's device
+// buffers), freed when its handle is.
+type closer interface{ Close() }
+
+// release forgets handle h; the object is freed once no call uses it, and
+// device memory at once (after the calls in progress, which hold its lock).
 func release(h int64) error {
 	registry.Lock()
-	defer registry.Unlock()
-	if _, ok := registry.objs[h]; !ok {
+	o, ok := registry.objs[h]
+	delete(registry.objs, h)
+	registry.Unlock()
+	if !ok {
 		return fmt.Errorf("handle %d is closed or was never opened", h)
 	}
-	delete(registry.objs, h)
+	if c, ok := o.val.(closer); ok {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		c.Close()
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/metalfaiss/metalfaiss/core"
+	"github.com/metalfaiss/metalfaiss/metalbridge"
 )
 
 // status turns an error into the status string Python decodes.
@@ -15,6 +16,13 @@ func status(err error) string {
 	var ce *core.Error
 	if errors.As(err, &ce) {
 		return ce.Kind.String() + "|" + ce.Error()
+	}
+	if metalbridge.IsUnavailable(err) {
+		return "gpu_unavailable|" + err.Error()
+	}
+	var ge *metalbridge.Error
+	if errors.As(err, &ge) {
+		return "gpu|" + err.Error()
 	}
 	return "invalid|" + err.Error()
 }

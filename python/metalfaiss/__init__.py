@@ -14,12 +14,28 @@ from .errors import (
     ClosedIndexError,
     DimensionMismatchError,
     ForkedProcessError,
+    GpuError,
+    GpuUnavailableError,
     InputTypeError,
     InvalidArgumentError,
     MetalFaissError,
     MetalFaissWarning,
     NotTrainedError,
     UnsupportedOperationError,
+)
+from .gpu import (
+    GpuClonerOptions,
+    GpuIndexFlat,
+    GpuIndexFlatConfig,
+    GpuIndexFlatIP,
+    GpuIndexFlatL2,
+    StandardGpuResources,
+    get_num_gpus,
+    gpu_info,
+    index_cpu_to_all_gpus,
+    index_cpu_to_gpu,
+    index_cpu_to_gpus_list,
+    index_gpu_to_cpu,
 )
 from .index import Index
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
@@ -44,6 +60,9 @@ __version__ = "0.1.0"
 __all__ = [
     "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
     "kernel_set", "vector_float_to_array", "vector_to_array",
+    "GpuClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
+    "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",
+    "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",

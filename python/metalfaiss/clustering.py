@@ -25,6 +25,7 @@ from ._arrays import as_matrix
 from ._kmeans import check_dk, train_kmeans
 from .clustering_parameters import ClusteringParameters
 from .errors import InputTypeError, NotTrainedError
+from . import _backend
 from .index import Index
 from .kmeans import Clustering, ClusteringIterationStats, Kmeans, _flat_index
 
@@ -67,10 +68,18 @@ class AnyClustering:
         self.progress = None
         self._result = None
         self._index = None
+        if use_gpu not in (None, True, False):
+            raise InputTypeError(f"AnyClustering: use_gpu must be None, True or False, got {use_gpu!r}")
+        self.use_gpu = use_gpu
 
     @classmethod
-    def new(cls, d, k, parameters=None):
-        return cls(d, k, parameters)
+    def new(cls, d, k, parameters=None, use_gpu=None):
+        return cls(d, k, parameters, use_gpu)
+
+    @property
+    def uses_gpu(self):
+        """Whether train runs on the GPU (see ``use_gpu``)."""
+        return _backend.resolve(self.use_gpu, "AnyClustering")
 
     # -- what it is ---------------------------------------------------------
 
@@ -119,7 +128,10 @@ class AnyClustering:
         if index is not None and not isinstance(index, Index):
             raise InputTypeError(f"{op}: index must be a metalfaiss index, got {type(index).__name__}")
         x = as_matrix(xs, op, self._d)
-        assign_index = index if index is not None else _flat_index(self._d, self.parameters.spherical)
+        if index is None:
+            assign_index = _flat_index(self._d, self.parameters.spherical, self.uses_gpu)
+        else:
+            assign_index = index
         self._result = train_kmeans(op, self._d, self._k, self.parameters, x, assign_index, weights,
                                     progress=self.progress)
         self._index = assign_index

@@ -39,6 +39,14 @@ class ForkedProcessError(MetalFaissError):
     """The Go runtime does not survive fork(); the child cannot use it."""
 
 
+class GpuUnavailableError(MetalFaissError):
+    """No usable GPU: no driver or device, or METALFAISS_BACKEND=cpu."""
+
+
+class GpuError(MetalFaissError):
+    """The GPU failed: a kernel did not compile, memory ran out, ..."""
+
+
 # Kinds sent by the Go side (core.ErrorKind.String) mapped to classes.
 _BY_KIND = {
     "invalid": InvalidArgumentError,
@@ -46,6 +54,8 @@ _BY_KIND = {
     "not_trained": NotTrainedError,
     "unsupported": UnsupportedOperationError,
     "internal": MetalFaissError,
+    "gpu_unavailable": GpuUnavailableError,
+    "gpu": GpuError,
 }
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import _bridge
+from . import _backend, _bridge
 from ._arrays import addr, as_int
 from .index import Index
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
@@ -13,13 +13,18 @@ class IndexFlat(Index):
 
     ``metric`` is a faiss metric number, a MetricType or a name ("L2", "IP",
     ...). For METRIC_Lp set ``metric_arg`` (p) after construction, as in faiss.
+    With METALFAISS_BACKEND=gpu, L2 and inner-product indexes search on the
+    GPU.
     """
 
     def __init__(self, d, metric=METRIC_L2):
         metric = MetricType.parse(metric)
         d = as_int(d, type(self).__name__, "d")
         out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexFlatNew", d, int(metric), addr(out))
+        on_gpu = metric in (METRIC_L2, METRIC_INNER_PRODUCT) and _backend.default_gpu()
+        if on_gpu:
+            _backend.resolve(True, type(self).__name__)
+        _bridge.call("GpuIndexFlatNew" if on_gpu else "IndexFlatNew", d, int(metric), addr(out))
         super().__init__(int(out[0]))
 
 

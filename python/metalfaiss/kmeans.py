@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from . import _backend
 from ._arrays import as_matrix
 from ._kmeans import STAT_FIELDS, check_dk, train_kmeans
 from .clustering_parameters import ClusteringParameters, canonical_name, known_names
@@ -9,8 +10,14 @@ from .errors import NotTrainedError
 from .index_flat import IndexFlatIP, IndexFlatL2
 
 
-def _flat_index(d, spherical):
-    """The assignment index faiss's Kmeans uses: IP for spherical k-means."""
+def _flat_index(d, spherical, gpu=False):
+    """The assignment index faiss's Kmeans uses: IP for spherical k-means,
+    on the GPU when asked (there the points stay on the device for the run
+    and the centroid sums are computed there too)."""
+    if gpu:
+        from .gpu import GpuIndexFlatIP, GpuIndexFlatL2
+
+        return GpuIndexFlatIP(None, d) if spherical else GpuIndexFlatL2(None, d)
     return IndexFlatIP(d) if spherical else IndexFlatL2(d)
 
 
@@ -24,9 +31,10 @@ class Kmeans:
     Any ``ClusteringParameters`` name is accepted. ``progress``, if given,
     is called after every iteration as ``progress(iteration, niter,
     objective)``, iteration counting from 1 over all ``nredo`` runs and niter
-    being the planned total, so it can drive a progress bar. ``gpu`` is
-    accepted; until the GPU backend exists the CPU one runs (verbose mode
-    says so).
+    being the planned total, so it can drive a progress bar. ``gpu=True``
+    (or a number of GPUs, as in faiss) runs the assignment and the centroid
+    sums on the GPU and raises GpuUnavailableError without one; with
+    METALFAISS_BACKEND=gpu the GPU is the default.
 
     After ``train``: ``centroids`` (k, d) float32, ``obj`` (objective per
     iteration), ``iteration_stats`` (list of dicts), and ``index``, a flat
@@ -48,11 +56,11 @@ class Kmeans:
                 raise TypeError(f"Kmeans: unknown parameter {key!r}; known: gpu, progress, {', '.join(known_names())}")
             else:
                 setattr(self.cp, key, value)
-        self._gpu_noted = False
         self.set_index()
 
     def set_index(self):
-        self.index = _flat_index(self.d, self.cp.spherical)
+        gpu = _backend.resolve(True if self.gpu else None if _backend.default_gpu() else False, "Kmeans")
+        self.index = _flat_index(self.d, self.cp.spherical, gpu)
 
     def reset(self, k=None):
         """Forget the result, possibly to cluster into another number of centroids."""
@@ -68,9 +76,6 @@ class Kmeans:
         ``weights`` (n,) weighs the points; ``init_centroids`` (m, d), m <= k,
         gives the first m starting centroids (the rest are drawn from x).
         """
-        if self.gpu and self.cp.verbose and not self._gpu_noted:
-            print("metalfaiss: gpu=True: no GPU backend yet, k-means runs on the CPU", flush=True)
-            self._gpu_noted = True
         result = train_kmeans("Kmeans.train", self.d, self.k, self.cp, x, self.index, weights, init_centroids, self.progress)
         self.centroids = result.centroids
         self.obj = result.obj

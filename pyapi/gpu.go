@@ -1,0 +1,161 @@
+package pyapi
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/metalfaiss/metalfaiss/core"
+	"github.com/metalfaiss/metalfaiss/core/gpu"
+	"github.com/metalfaiss/metalfaiss/shaders"
+)
+
+// GpuStatus returns "" when a GPU is usable, else the status of why not
+// (kind gpu_unavailable). It opens the device on first call.
+func GpuStatus() string {
+	return guard("gpu", func() error {
+		_, err := gpu.Default()
+		return err
+	})
+}
+
+// GpuInfo describes the device as "key=value" lines (driver, name, kind
+// and the limits read from it); it fails like GpuStatus without a GPU.
+func GpuInfo() string {
+	var b strings.Builder
+	st := guard("gpu_info", func() error {
+		e, err := gpu.Default()
+		if err != nil {
+			return err
+		}
+		info := e.Device().Info()
+		l := info.Limits
+		fmt.Fprintf(&b, "driver=%s\nname=%s\nkind=%s\nmax_binding_bytes=%d\nmax_buffer_bytes=%d\n"+
+			"max_shared_memory_bytes=%d\nmax_threads_per_group=%d\nmax_k=%d\n",
+			info.Driver, info.Name, info.Kind, l.MaxBinding, l.MaxBuffer, l.MaxSharedMemory, l.MaxThreads, gpu.MaxK)
+		return nil
+	})
+	if st != "" {
+		return "E|" + st
+	}
+	return b.String()
+}
+
+// GpuIndexFlatNew makes a GPU flat index and writes its handle to out
+// (int64[1]).
+func GpuIndexFlatNew(d int64, metric int64, out uintptr) string {
+	return guard("GpuIndexFlat", func() error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		e, err := gpu.Default()
+		if err != nil {
+			return err
+		}
+		ix, err := gpu.NewIndexFlat(e, int(d), core.Metric(metric))
+		if err != nil {
+			return err
+		}
+		dst[0] = register(ix)
+		return nil
+	})
+}
+
+// GpuIndexFromCPU copies the flat index behind h to the GPU and writes the
+// new handle to out (faiss's index_cpu_to_gpu).
+func GpuIndexFromCPU(h int64, out uintptr) string {
+	const op = "index_cpu_to_gpu"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		src, ok := ix.(*core.IndexFlat)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "only flat indexes have a GPU version so far, not %T", ix)
+		}
+		e, err := gpu.Default()
+		if err != nil {
+			return err
+		}
+		g, err := gpu.FromCPU(e, src)
+		if err != nil {
+			return err
+		}
+		dst[0] = register(g)
+		return nil
+	})
+}
+
+// GpuIndexToCPU copies a GPU index's host side into a new CPU index and
+// writes its handle to out (faiss's index_gpu_to_cpu).
+func GpuIndexToCPU(h int64, out uintptr) string {
+	const op = "index_gpu_to_cpu"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		g, ok := ix.(*gpu.IndexFlat)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "%T is not a GPU index", ix)
+		}
+		c, err := core.NewIndexFlat(g.D(), g.Metric())
+		if err != nil {
+			return err
+		}
+		c.SetMetricArg(g.MetricArg())
+		if err := c.Add(g.Vectors()); err != nil {
+			return err
+		}
+		dst[0] = register(c)
+		return nil
+	})
+}
+
+// IndexOnGpu reports whether handle h is a GPU index ("1") or not ("0").
+func IndexOnGpu(h int64) string {
+	on := "0"
+	st := withIndex("Index.on_gpu", h, false, func(ix core.Index) error {
+		if _, ok := ix.(*gpu.IndexFlat); ok {
+			on = "1"
+		}
+		return nil
+	})
+	if st != "" {
+		return "E|" + st
+	}
+	return on
+}
+
+// GpuPlantBrokenKernel replaces a kernel's code with a damaged copy, so
+// tests can check that a kernel that does not compile raises a Python
+// exception; GpuRestoreKernels undoes it.
+func GpuPlantBrokenKernel(name string) string {
+	return guard("gpu_plant_broken_kernel", func() error {
+		e, err := gpu.Default()
+		if err != nil {
+			return err
+		}
+		code, err := shaders.SPIRV(name)
+		if err != nil {
+			return err
+		}
+		broken := append([]byte{}, code...)
+		broken[0] ^= 0xff
+		shaders.Override(name, broken, "#error planted by a test\n")
+		e.Device().ResetPipelines()
+		return nil
+	})
+}
+
+// GpuRestoreKernels drops every planted kernel.
+func GpuRestoreKernels() string {
+	return guard("gpu_restore_kernels", func() error {
+		shaders.ClearOverrides()
+		if e, err := gpu.Default(); err == nil {
+			e.Device().ResetPipelines()
+		}
+		return nil
+	})
+}

@@ -1,0 +1,228 @@
+"""faiss's GPU names, on metalfaiss's GPU backend (Metal on macOS, Vulkan
+elsewhere), so that faiss GPU code runs unchanged.
+
+There is one device (``get_num_gpus()`` is 1 with a GPU, else 0). Memory is
+managed by the driver, so ``StandardGpuResources``' settings are accepted
+and have no effect. Searches with k up to 2048 (faiss's GPU limit) run on
+the GPU; larger k, and metrics other than L2 and inner product, run on the
+CPU copy that every GPU index keeps.
+"""
+
+import numpy as np
+
+from . import _backend, _bridge
+from ._arrays import addr, as_int
+from .errors import InputTypeError, InvalidArgumentError
+from .index import Index
+from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
+from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
+
+
+def gpu_info():
+    """Which device and driver run GPU work, and the limits read from it:
+    a dict with ``driver`` ("metal" or "vulkan"), ``name``, ``kind``
+    ("discrete", "integrated", "cpu" for software drivers such as lavapipe)
+    and ``max_*`` limits; ``{"driver": None, "reason": ...}`` without a GPU."""
+    try:
+        return _backend.info()
+    except Exception as e:  # GpuUnavailableError, or a bad METALFAISS_BACKEND
+        return {"driver": None, "reason": str(e)}
+
+
+def get_num_gpus():
+    """1 when a GPU can be used, else 0."""
+    return 1 if _backend.available() else 0
+
+
+class StandardGpuResources:
+    """faiss's per-GPU resources. The driver manages memory and streams, so
+    the settings are accepted for compatibility and change nothing."""
+
+    def noTempMemory(self):
+        pass
+
+    def setTempMemory(self, size):
+        pass
+
+    def setPinnedMemory(self, size):
+        pass
+
+    def setDefaultNullStreamAllDevices(self):
+        pass
+
+    def setLogMemoryAllocations(self, enable):
+        pass
+
+
+class GpuIndexFlatConfig:
+    """faiss's config: ``device`` (must be 0), ``useFloat16`` (must be
+    False: the kernels compute in float32)."""
+
+    def __init__(self):
+        self.device = 0
+        self.useFloat16 = False
+
+
+class GpuClonerOptions:
+    """faiss's options of index_cpu_to_gpu; accepted, with nothing to set."""
+
+    def __init__(self):
+        self.useFloat16 = False
+
+
+def _check_device(device, op):
+    device = as_int(device, op, "device")
+    n = get_num_gpus()
+    if not 0 <= device < max(n, 1):
+        raise InvalidArgumentError(f"{op}: device {device} does not exist (there are {n} GPUs)")
+    return device
+
+
+def _check_resources(res, op):
+    if res is not None and not isinstance(res, StandardGpuResources):
+        raise InputTypeError(f"{op}: resources must be a StandardGpuResources, got {type(res).__name__}")
+
+
+def _check_config(config, op):
+    if config is None:
+        return
+    _check_device(getattr(config, "device", 0), op)
+    if getattr(config, "useFloat16", False):
+        raise InvalidArgumentError(f"{op}: useFloat16 is not supported; the GPU kernels compute in float32")
+
+
+def _wrap(cls, handle):
+    obj = cls.__new__(cls)
+    Index.__init__(obj, handle)
+    return obj
+
+
+def _new_gpu_flat(d, metric):
+    out = np.zeros(1, dtype=np.int64)
+    _bridge.call("GpuIndexFlatNew", d, int(metric), addr(out))
+    return int(out[0])
+
+
+class GpuIndexFlat(Index):
+    """Exact search on the GPU: ``GpuIndexFlat(res, d, metric=METRIC_L2,
+    config=None)`` or ``GpuIndexFlat(res, cpu_flat_index, config=None)``
+    (a copy of the CPU index). Same methods as IndexFlat."""
+
+    _metric = None  # fixed by the L2 / IP subclasses
+
+    def __init__(self, res, d_or_index, *args):
+        op = type(self).__name__
+        _check_resources(res, op)
+        args = list(args)
+        if isinstance(d_or_index, IndexFlat) or (isinstance(d_or_index, Index) and _on_gpu(d_or_index)):
+            config = args.pop(0) if args else None
+            _check_config(config, op)
+            src = d_or_index
+            if self._metric is not None and src.metric_type != self._metric:
+                raise InvalidArgumentError(f"{op}: the index has metric {src.metric_type}, not {int(self._metric)}")
+            handle = _copy_to_gpu(src, op)
+        else:
+            metric = self._metric if self._metric is not None else (args.pop(0) if args else METRIC_L2)
+            config = args.pop(0) if args else None
+            if args:
+                raise TypeError(f"{op}: too many arguments")
+            _check_config(config, op)
+            _backend.resolve(True, op)
+            handle = _new_gpu_flat(as_int(d_or_index, op, "d"), MetricType.parse(metric))
+        super().__init__(handle)
+
+    def copyFrom(self, index):
+        """Replace the contents with those of a CPU flat index."""
+        if index.d != self.d or index.metric_type != self.metric_type:
+            raise InvalidArgumentError(f"{self._op('copyFrom')}: the index has d={index.d}, metric "
+                                       f"{index.metric_type}; this one d={self.d}, metric {self.metric_type}")
+        x = index.reconstruct_n(0, index.ntotal) if index.ntotal else None
+        self.reset()
+        if x is not None:
+            self.add(x)
+
+    def copyTo(self, index):
+        """Replace the contents of a CPU flat index with this one's."""
+        if index.d != self.d or index.metric_type != self.metric_type:
+            raise InvalidArgumentError(f"{self._op('copyTo')}: the index has d={index.d}, metric "
+                                       f"{index.metric_type}; this one d={self.d}, metric {self.metric_type}")
+        index.reset()
+        if self.ntotal:
+            index.add(self.reconstruct_n(0, self.ntotal))
+
+
+class GpuIndexFlatL2(GpuIndexFlat):
+    """GpuIndexFlat with squared Euclidean distance."""
+
+    _metric = METRIC_L2
+
+
+class GpuIndexFlatIP(GpuIndexFlat):
+    """GpuIndexFlat with inner-product similarity."""
+
+    _metric = METRIC_INNER_PRODUCT
+
+
+def _on_gpu(index):
+    return _bridge.call_text("IndexOnGpu", index._h("on_gpu")) == "1"
+
+
+def _copy_to_gpu(index, op):
+    _backend.resolve(True, op)
+    out = np.zeros(1, dtype=np.int64)
+    if _on_gpu(index):  # a copy of a GPU index: through its host copy
+        _bridge.call("GpuIndexToCPU", index._h(op), addr(out))
+        with _wrap(IndexFlat, int(out[0])) as cpu:
+            _bridge.call("GpuIndexFromCPU", cpu._h(op), addr(out))
+    else:
+        _bridge.call("GpuIndexFromCPU", index._h(op), addr(out))
+    return int(out[0])
+
+
+_GPU_CLASS = {int(METRIC_L2): GpuIndexFlatL2, int(METRIC_INNER_PRODUCT): GpuIndexFlatIP}
+_CPU_CLASS = {int(METRIC_L2): IndexFlatL2, int(METRIC_INNER_PRODUCT): IndexFlatIP}
+
+
+def index_cpu_to_gpu(res, device, index, options=None):
+    """A GPU copy of a CPU index (flat indexes so far)."""
+    op = "index_cpu_to_gpu"
+    _check_resources(res, op)
+    _check_device(device, op)
+    if not isinstance(index, Index):
+        raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(index).__name__}")
+    return _wrap(_GPU_CLASS.get(index.metric_type, GpuIndexFlat), _copy_to_gpu(index, op))
+
+
+def index_cpu_to_all_gpus(index, co=None, ngpu=-1):
+    """index_cpu_to_gpu on the one device."""
+    return index_cpu_to_gpu(None, 0, index, co)
+
+
+def index_cpu_to_gpus_list(index, co=None, gpus=None, ngpu=-1):
+    """index_cpu_to_gpu on the first listed device (there is one)."""
+    device = (gpus or [0])[0]
+    return index_cpu_to_gpu(None, device, index, co)
+
+
+def index_gpu_to_cpu(index):
+    """A CPU copy of a GPU index (a CPU index is copied as it is)."""
+    op = "index_gpu_to_cpu"
+    if not isinstance(index, Index):
+        raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(index).__name__}")
+    out = np.zeros(1, dtype=np.int64)
+    if _on_gpu(index):
+        _bridge.call("GpuIndexToCPU", index._h(op), addr(out))
+        return _wrap(_CPU_CLASS.get(index.metric_type, IndexFlat), int(out[0]))
+    cpu = IndexFlat(index.d, index.metric_type)
+    if index.ntotal:
+        cpu.add(index.reconstruct_n(0, index.ntotal))
+    return cpu
+
+
+def _plant_broken_kernel(name):
+    """Tests only: replace a kernel with a damaged copy until _restore_kernels()."""
+    _bridge.call("GpuPlantBrokenKernel", name)
+
+
+def _restore_kernels():
+    _bridge.call("GpuRestoreKernels")
