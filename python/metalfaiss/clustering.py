@@ -51,14 +51,19 @@ def _to_output(arr, as_numpy):
 class AnyClustering:
     """k-means clustering of d-dimensional vectors into k centroids.
 
-    ``AnyClustering(d, k, parameters=None)`` or ``AnyClustering.new(d=, k=,
-    parameters=)``. Parameters are read from ``parameters`` (a
-    ``ClusteringParameters``) when ``train`` runs. A ``progress`` attribute
-    (callable ``(iteration, niter, objective)``) is called after each
-    iteration, for progress bars.
+    ``AnyClustering(d, k, parameters=None, use_gpu=None)`` or
+    ``AnyClustering.new(d=, k=, parameters=)``. Parameters are read from
+    ``parameters`` (a ``ClusteringParameters``) when ``train`` runs. A
+    ``progress`` attribute (callable ``(iteration, niter, objective)``) is
+    called after each iteration, for progress bars.
+
+    ``use_gpu``: None (default) runs on a hardware GPU when there is one
+    (Metal on Apple Silicon, Vulkan elsewhere) and on the CPU otherwise;
+    False forces the CPU; True requires the GPU. METALFAISS_BACKEND=cpu|gpu
+    overrides the default.
     """
 
-    def __init__(self, d, k, parameters=None):
+    def __init__(self, d, k, parameters=None, use_gpu=None):
         self._d, self._k = check_dk("AnyClustering", d, k)
         if parameters is None:
             parameters = ClusteringParameters()
