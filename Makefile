@@ -15,7 +15,7 @@ PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$
 BENCH_PACKAGES := scikit-learn==1.9.1
 DEPS_STAMP := $(VENV)/.deps-installed
 
-.PHONY: demo test test-go test-go-noasm test-go-arm64 test-py vet lint install bench bench-go clean
+.PHONY: demo test test-go test-go-noasm test-go-arm64 test-py test-py-gpu vet lint install bench bench-go bench-gpu clean shaders gpu-deps
 
 $(DEPS_STAMP): Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -32,14 +32,38 @@ demo: install
 
 vet:
 	go vet ./...
-	GOARCH=arm64 go vet ./core/...
-	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 go vet ./core/...
-	@unformatted=$$(gofmt -l core pyapi); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	GOARCH=arm64 go vet ./...
+	# The Metal driver, compile-checked from any OS (it needs no cgo).
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 go vet ./metalbridge/... ./core/... ./shaders/...
+	@unformatted=$$(gofmt -l core pyapi metalbridge shaders benchmarks); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+
+# GPU kernels: GLSL in shaders/src -> committed SPIR-V and Metal files.
+SHADER_TOOLS := glslangValidator spirv-cross
+shaders: gpu-deps
+	go run ./shaders/cmd/shadergen
+
+# On Linux the GPU tests run on Mesa's lavapipe (a Vulkan driver on the CPU)
+# and the staleness test regenerates the shaders, so `make test` installs
+# the Vulkan loader, lavapipe and the shader tools (Debian packages) when
+# missing. macOS has Metal and needs none of them.
+ifeq ($(shell uname -s),Linux)
+gpu-deps:
+	@if ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 || ! ldconfig -p | grep -q libvulkan.so.1 \
+	    || ! command -v glslangValidator >/dev/null || ! command -v spirv-cross >/dev/null; then \
+	  echo "installing the Vulkan loader, lavapipe and the shader tools (apt)"; \
+	  apt-get update -qq && apt-get install -y -qq libvulkan1 mesa-vulkan-drivers glslang-tools spirv-cross >/dev/null; \
+	fi
+GPU_TEST_ENV := METALFAISS_REQUIRE_GPU=1 METALFAISS_REQUIRE_SHADER_TOOLS=1
+else
+gpu-deps:
+	@true
+GPU_TEST_ENV := METALFAISS_REQUIRE_GPU=1
+endif
 
 lint: vet
 
-test-go: test-go-noasm test-go-arm64
-	go test -count=1 ./...
+test-go: gpu-deps test-go-noasm test-go-arm64
+	$(GPU_TEST_ENV) go test -count=1 ./...
 	METALFAISS_KERNELS=avx2 go test -count=1 ./core/...
 
 # The pure-Go kernels, as on a CPU without the SIMD features.
@@ -57,10 +81,14 @@ test-go-arm64:
 	qemu-aarch64 $(ARM64_TESTS)/kernels.test
 	qemu-aarch64 $(ARM64_TESTS)/core.test
 
-test-py: install
-	$(PY) -m pytest -q tests
+test-py: install gpu-deps
+	$(GPU_TEST_ENV) $(PY) -m pytest -q tests
 
-test: vet test-go test-py
+# The whole Python suite again with flat indexes and k-means on the GPU.
+test-py-gpu: install gpu-deps
+	$(GPU_TEST_ENV) METALFAISS_BACKEND=gpu $(PY) -m pytest -q tests
+
+test: vet test-go test-py test-py-gpu
 
 # Go micro-benchmarks of the kernels and of search and k-means.
 bench-go:
@@ -70,6 +98,10 @@ bench: install
 	$(PY) -m pip install --quiet --disable-pip-version-check $(BENCH_PACKAGES)
 	$(PY) benchmarks/bench_flat.py
 	$(PY) benchmarks/bench_kmeans.py
+
+# GPU search and k-means vs the CPU backend and PyTorch (run it where the GPU is).
+bench-gpu: install
+	$(PY) benchmarks/bench_gpu.py
 
 clean:
 	rm -rf _build build dist python/*.egg-info
