@@ -43,7 +43,7 @@ var (
 		hasUnifiedMemory, newBufferWithLength, contents, length                      objc.SEL
 		commandBuffer, computeCommandEncoder, setComputePipelineState, setBytes      objc.SEL
 		setBuffer, dispatch, endEncoding, commit, waitUntilCompleted, status, error_ objc.SEL
-		maxTotalThreadsPerThreadgroup                                                objc.SEL
+		maxTotalThreadsPerThreadgroup, setFastMathEnabled                            objc.SEL
 	}{}
 )
 
@@ -85,6 +85,7 @@ func loadMetal() error {
 		sel.endEncoding, sel.commit, sel.waitUntilCompleted = r("endEncoding"), r("commit"), r("waitUntilCompleted")
 		sel.status, sel.error_ = r("status"), r("error")
 		sel.maxTotalThreadsPerThreadgroup = r("maxTotalThreadsPerThreadgroup")
+		sel.setFastMathEnabled = r("setFastMathEnabled:")
 	})
 	return metalErr
 }
@@ -206,8 +207,13 @@ func (d *metalDevice) pipeline(name string) (objc.ID, shaders.Kernel, error) {
 	if err != nil {
 		return 0, k, errorf("metal.Run", "kernel %s: %v", name, err)
 	}
+	// Fast math would let the compiler assume no NaN, and the kernels rank
+	// NaN distances last by testing for it.
+	opts := objc.ID(objc.GetClass("MTLCompileOptions")).Send(sel.alloc).Send(sel.init)
+	defer opts.Send(sel.release)
+	opts.Send(sel.setFastMathEnabled, false)
 	var nsErr objc.ID
-	lib := d.dev.Send(sel.newLibraryWithSource, nsString(src), objc.ID(0), unsafe.Pointer(&nsErr))
+	lib := d.dev.Send(sel.newLibraryWithSource, nsString(src), opts, unsafe.Pointer(&nsErr))
 	if lib == 0 {
 		return 0, k, errorf("metal.Run", "kernel %s does not compile: %s", name, errorText(nsErr))
 	}

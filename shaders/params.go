@@ -24,11 +24,11 @@ const (
 	MetricL2 = 1
 )
 
-// TopkSelectParams drives topk_select_rows.
+// TopkSelectParams drives topk_select_rows and topk_merge_small.
 type TopkSelectParams struct {
-	NCols, K, LdIn, LdOut, OutOffset uint32
-	IDMode                           uint32 // 0: id = IDBase + column; 1: ids from the ids buffer
-	IDBase                           int32
+	NRows, NCols, K, LdIn, LdOut, OutOffset uint32
+	IDMode                                  uint32 // 0: id = IDBase + column; 1: ids from the ids buffer
+	IDBase                                  int32
 }
 
 // NormsParams drives norms_rows.

@@ -27,6 +27,7 @@ var (
 	repeats = flag.Int("repeats", 3, "timed GPU searches (the best counts)")
 	cpuQ    = flag.Int("cpu-nq", 1000, "queries for the CPU timing (QPS is per query)")
 	skipCPU = flag.Bool("skip-cpu", false, "GPU only")
+	profile = flag.Bool("profile", false, "time the steps of a k-means iteration on the GPU, then stop")
 )
 
 func emit(v map[string]any) {
@@ -60,6 +61,10 @@ func main() {
 	info := e.Device().Info()
 	emit(map[string]any{"what": "device", "name": info.Name, "driver": info.Driver, "kind": info.Kind})
 	rng := rand.New(rand.NewSource(1))
+	if *profile {
+		profileKMeans(e, mixture(rng, *kmN, *d))
+		return
+	}
 	xb := mixture(rng, *nb, *d)
 	xq := mixture(rng, *nq, *d)
 	search(e, xb, xq)
@@ -138,4 +143,29 @@ func check(err error) {
 		fmt.Fprintln(os.Stderr, "gpubench:", err)
 		os.Exit(1)
 	}
+}
+
+// profileKMeans times the GPU steps of one k-means iteration separately.
+func profileKMeans(e *gpu.Engine, x []float32) {
+	n := len(x) / *d
+	ix, err := gpu.NewIndexFlat(e, *d, core.MetricL2)
+	check(err)
+	check(ix.Add(x[:*kmK**d]))
+	dist, labels := make([]float32, n), make([]int64, n)
+	timeIt := func(what string, f func()) {
+		f() // warm-up: pipelines, scratch buffers
+		t := time.Now()
+		f()
+		emit(map[string]any{"what": "profile", "step": what, "seconds": time.Since(t).Seconds()})
+	}
+	timeIt("assign, points uploaded", func() { check(ix.Search(x, 1, dist, labels)) })
+	t := time.Now()
+	check(ix.BindTrainingPoints(x))
+	emit(map[string]any{"what": "profile", "step": "bind points", "seconds": time.Since(t).Seconds()})
+	timeIt("assign, points resident", func() { check(ix.Search(x, 1, dist, labels)) })
+	sums, counts := make([]float32, *kmK**d), make([]float32, *kmK)
+	timeIt("centroid sums", func() { check(ix.SumByLabel(labels, nil, *kmK, sums, counts)) })
+	q := x[:*nq**d]
+	dd, ll := make([]float32, *nq**k), make([]int64, *nq**k)
+	timeIt(fmt.Sprintf("search nq=%d nb=%d k=%d", *nq, *kmK, *k), func() { check(ix.Search(q, *k, dd, ll)) })
 }

@@ -3,7 +3,6 @@ package gpu
 import (
 	"math"
 
-	"github.com/metalfaiss/metalfaiss/core/kernels"
 	"github.com/metalfaiss/metalfaiss/metalbridge"
 	"github.com/metalfaiss/metalfaiss/shaders"
 )
@@ -114,7 +113,7 @@ func (e *Engine) Search(db *Matrix, metric Metric, q Queries, k int, dist []floa
 		if err := e.searchBatch(p, db, metric, q, q0, qbn, keys[:qbn*k], ids[:qbn*k]); err != nil {
 			return wrap(op, err)
 		}
-		decode(metric, q.X[q0*d:(q0+qbn)*d], d, k, keys[:qbn*k], ids[:qbn*k], dist[q0*k:(q0+qbn)*k], labels[q0*k:(q0+qbn)*k])
+		decode(metric, keys[:qbn*k], ids[:qbn*k], dist[q0*k:(q0+qbn)*k], labels[q0*k:(q0+qbn)*k])
 	}
 	return nil
 }
@@ -123,7 +122,7 @@ func (e *Engine) Search(db *Matrix, metric Metric, q Queries, k int, dist []floa
 // buffer and reads back their k best (key, id) pairs.
 func (e *Engine) searchBatch(p plan, db *Matrix, metric Metric, q Queries, q0, qbn int, keys []uint32, ids []int32) error {
 	d, k := p.d, p.k
-	qBind, err := e.queryBinding(q, q0, qbn, d)
+	qBind, qNorms, ds, err := e.queryBinding(q, q0, qbn, d)
 	if err != nil {
 		return err
 	}
@@ -148,12 +147,11 @@ func (e *Engine) searchBatch(p plan, db *Matrix, metric Metric, q Queries, q0, q
 			return err
 		}
 	}
-	var ds []metalbridge.Dispatch
 	for c := 0; c < nchunks; c++ {
 		c0 := c * p.chunk
 		cn := min(p.chunk, p.nb-c0)
 		out := selection{keys: bind(mergeKeys, qbn*ld), ids: bind(mergeIds, qbn*ld), ld: uint32(ld), offset: uint32(c * k)}
-		cds, err := e.chunkDispatches(p, db, metric, qBind, qbn, c0, cn, out)
+		cds, err := e.chunkDispatches(p, db, metric, qBind, qNorms, qbn, c0, cn, out)
 		if err != nil {
 			return err
 		}
@@ -180,7 +178,7 @@ type selection struct {
 
 // chunkDispatches computes the k best of rows [c0, c0+cn) for every query
 // of the batch into out.
-func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind metalbridge.Binding, qbn, c0, cn int, out selection) ([]metalbridge.Dispatch, error) {
+func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind, qNorms metalbridge.Binding, qbn, c0, cn int, out selection) ([]metalbridge.Dispatch, error) {
 	d, k := p.d, p.k
 	span, nsplit := p.splits(qbn, cn, e.lim.MaxGroups[1])
 	rows := metalbridge.Binding{Buffer: db.rows, Offset: int64(c0) * int64(d) * 4, Size: int64(cn) * int64(d) * 4}
@@ -190,8 +188,18 @@ func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind metalb
 	tile := metalbridge.Dispatch{Kernel: p.kernel, Groups: [3]int{groups(qbn, tileRows), nsplit, 1}}
 	var sel shaders.TopkSelectParams
 	var inKeys, inIds metalbridge.Binding
+	tile.Params = shaders.Bytes(params)
 	if p.fused {
+		// kmeans_assign_tiled merges its 4 lists itself: one candidate per
+		// split, and with one split and one chunk that is the result.
 		ncols := nsplit * 4 * k
+		if k == 1 {
+			ncols = nsplit
+			if nsplit == 1 && out.ld == 1 {
+				tile.Bindings = []metalbridge.Binding{qBind, rows, norms, qNorms, out.keys, out.ids}
+				return []metalbridge.Dispatch{tile}, nil
+			}
+		}
 		ck, err := e.buffer("candKeys", int64(qbn*ncols*4))
 		if err != nil {
 			return nil, err
@@ -210,66 +218,79 @@ func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind metalb
 		inKeys, inIds = bind(rk, qbn*cn), bind(rk, qbn*cn)
 		sel = shaders.TopkSelectParams{NCols: uint32(cn), K: uint32(k), LdIn: uint32(cn), IDMode: 0, IDBase: int32(c0)}
 	}
-	tile.Params = shaders.Bytes(params)
-	tile.Bindings = []metalbridge.Binding{qBind, rows, norms, inKeys, inIds}
+	tile.Bindings = []metalbridge.Binding{qBind, rows, norms, qNorms, inKeys, inIds}
 	sel.LdOut, sel.OutOffset = out.ld, out.offset
 	return []metalbridge.Dispatch{tile, selectRows(qbn, sel, inKeys, inIds, out.keys, out.ids)}, nil
 }
 
-// queryBinding binds queries [q0, q0+n): rows of the resident matrix, or
-// uploaded to scratch.
-func (e *Engine) queryBinding(q Queries, q0, n, d int) (metalbridge.Binding, error) {
+// queryBinding binds queries [q0, q0+n) and their norms: rows of the
+// resident matrix, or uploaded to scratch with a dispatch of norms_rows
+// (returned, to run first).
+func (e *Engine) queryBinding(q Queries, q0, n, d int) (rows, norms metalbridge.Binding, ds []metalbridge.Dispatch, err error) {
 	size := int64(n) * int64(d) * 4
-	if q.Resident != nil && (q0*d*4)%metalbridge.BindingAlign == 0 {
-		return metalbridge.Binding{Buffer: q.Resident.rows, Offset: int64(q0) * int64(d) * 4, Size: size}, nil
+	if r := q.Resident; r != nil && (q0*4)%metalbridge.BindingAlign == 0 {
+		rows = metalbridge.Binding{Buffer: r.rows, Offset: int64(q0) * int64(d) * 4, Size: size}
+		norms = metalbridge.Binding{Buffer: r.norms, Offset: int64(q0) * 4, Size: int64(n) * 4}
+		return rows, norms, nil, nil
 	}
 	b, err := e.buffer("queries", size)
 	if err != nil {
-		return metalbridge.Binding{}, err
+		return rows, norms, nil, err
+	}
+	nb, err := e.buffer("queryNorms", int64(n)*4)
+	if err != nil {
+		return rows, norms, nil, err
 	}
 	if err := b.Write(0, metalbridge.Bytes(q.X[q0*d:(q0+n)*d])); err != nil {
-		return metalbridge.Binding{}, err
+		return rows, norms, nil, err
 	}
-	return metalbridge.Binding{Buffer: b, Size: size}, nil
+	rows, norms = metalbridge.Binding{Buffer: b, Size: size}, bind(nb, n)
+	ds = []metalbridge.Dispatch{{
+		Kernel:   "norms_rows",
+		Params:   shaders.Bytes(shaders.NormsParams{N: uint32(n), D: uint32(d)}),
+		Bindings: []metalbridge.Binding{rows, norms},
+		Groups:   [3]int{groups(n, shaders.WorkgroupSize), 1, 1},
+	}}
+	return rows, norms, ds, nil
 }
 
+// smallMergeCols is the longest row topk_merge_small takes: one thread
+// reads it all, so longer rows go to topk_select_rows' 256 threads.
+const smallMergeCols = 2048
+
+// selectRows picks the k best of each row: a thread per row for short rows
+// and small k, a workgroup per row otherwise.
 func selectRows(rows int, p shaders.TopkSelectParams, inKeys, inIds, outKeys, outIds metalbridge.Binding) metalbridge.Dispatch {
+	p.NRows = uint32(rows)
 	if p.LdOut == 0 {
 		p.LdOut = p.K
 	}
-	return metalbridge.Dispatch{
+	d := metalbridge.Dispatch{
 		Kernel:   "topk_select_rows",
 		Params:   shaders.Bytes(p),
 		Bindings: []metalbridge.Binding{inKeys, inIds, outKeys, outIds},
 		Groups:   [3]int{rows, 1, 1},
 	}
+	if p.K <= fusedMaxK && p.NCols <= smallMergeCols {
+		d.Kernel, d.Groups[0] = "topk_merge_small", groups(rows, shaders.WorkgroupSize)
+	}
+	return d
 }
 
 func bind(b metalbridge.Buffer, n int) metalbridge.Binding {
 	return metalbridge.Binding{Buffer: b, Size: int64(n) * 4}
 }
 
-// decode turns (key, id) pairs into distances and labels. L2 keys lack the
-// query's norm (it does not change the order); it is added here.
-func decode(metric Metric, x []float32, d, k int, keys []uint32, ids []int32, dist []float32, labels []int64) {
-	for q := range len(x) / d {
-		var qn float32
-		if metric == L2 {
-			row := x[q*d : (q+1)*d]
-			qn = kernels.Inner(row, row)
-		}
-		for j := q * k; j < (q+1)*k; j++ {
-			if keys[j] == keyNone || ids[j] < 0 {
-				labels[j], dist[j] = -1, emptyDistance(metric)
-				continue
-			}
-			v := fromKey(keys[j])
-			if metric == L2 {
-				dist[j] = max(qn+v, 0)
-			} else {
-				dist[j] = -v
-			}
-			labels[j] = int64(ids[j])
+// decode turns (key, id) pairs into distances and labels.
+func decode(metric Metric, keys []uint32, ids []int32, dist []float32, labels []int64) {
+	for j, key := range keys {
+		switch {
+		case key == keyNone || ids[j] < 0:
+			labels[j], dist[j] = -1, emptyDistance(metric)
+		case metric == L2:
+			labels[j], dist[j] = int64(ids[j]), fromKey(key)
+		default:
+			labels[j], dist[j] = int64(ids[j]), -fromKey(key)
 		}
 	}
 }

@@ -26,6 +26,7 @@ func TestSearchMatchesCPUAtAwkwardSizes(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	for _, c := range []struct{ nq, nb, d int }{
 		{1, 1, 1}, {3, 5, 3}, {7, 63, 17}, {65, 64, 16}, {130, 65, 33}, {20, 1000, 64}, {5, 3001, 130},
+		{2, 20000, 4}, // long candidate rows: k=32 merges with topk_select_rows
 	} {
 		for _, k := range []int{1, 5, 32, 33, 100} {
 			for _, m := range []Metric{L2, InnerProduct} {

@@ -66,6 +66,11 @@ struct Database
     float x[1];
 };
 
+struct QueryNorms
+{
+    float qn[1];
+};
+
 struct DatabaseNorms
 {
     float xn[1];
@@ -83,33 +88,44 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _127 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _153 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
 {
-    if (isnan(v))
+    uint u = as_type<uint>(v);
+    if ((u & 2147483647u) > 2139095040u)
     {
         return 4294967295u;
     }
-    uint u = as_type<uint>(v);
-    uint _29;
+    uint _41;
     if ((u & 2147483648u) != 0u)
     {
-        _29 = ~u;
+        _41 = ~u;
     }
     else
     {
-        _29 = u | 2147483648u;
+        _41 = u | 2147483648u;
     }
-    return _29;
+    return _41;
 }
 
-kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Queries& _180 [[buffer(1)]], const device Database& _247 [[buffer(2)]], const device DatabaseNorms& _383 [[buffer(3)]], device OutKeys& _537 [[buffer(4)]], device OutIds& _549 [[buffer(5)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+static inline __attribute__((always_inline))
+bool keyBefore(thread const uint& ka, thread const int& ia, thread const uint& kb, thread const int& ib)
+{
+    if (ka != kb)
+    {
+        return ka < kb;
+    }
+    return uint(ia) < uint(ib);
+}
+
+kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Queries& _206 [[buffer(1)]], const device Database& _273 [[buffer(2)]], const device DatabaseNorms& _437 [[buffer(3)]], const device QueryNorms& _389 [[buffer(4)]], device OutKeys& _630 [[buffer(5)]], device OutIds& _646 [[buffer(6)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
     threadgroup uint block[64][65];
+    threadgroup int blockIds[64][4];
     uint q0 = gl_WorkGroupID.x * 64u;
     uint split = gl_WorkGroupID.y;
     uint tr = gl_LocalInvocationIndex / 16u;
@@ -126,7 +142,8 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
         bestId[i] = -1;
     }
     uint worst = 4294967295u;
-    uint _377;
+    float _383;
+    uint _430;
     for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
     {
         spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -138,19 +155,19 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint kk = kk0 + e;
                 float v = 0.0;
-                bool _165 = (q0 + row) < p.nq;
-                bool _174;
-                if (_165)
+                bool _191 = (q0 + row) < p.nq;
+                bool _200;
+                if (_191)
                 {
-                    _174 = (k0 + kk) < p.d;
+                    _200 = (k0 + kk) < p.d;
                 }
                 else
                 {
-                    _174 = _165;
+                    _200 = _191;
                 }
-                if (_174)
+                if (_200)
                 {
-                    v = _180.q[(((q0 + row) * p.d) + k0) + kk];
+                    v = _206.q[(((q0 + row) * p.d) + k0) + kk];
                 }
                 ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
             }
@@ -160,19 +177,19 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint kk_1 = kk0_1 + e_1;
                 float v_1 = 0.0;
-                bool _232 = (j0 + row_1) < jEnd;
-                bool _241;
-                if (_232)
+                bool _258 = (j0 + row_1) < jEnd;
+                bool _267;
+                if (_258)
                 {
-                    _241 = (k0 + kk_1) < p.d;
+                    _267 = (k0 + kk_1) < p.d;
                 }
                 else
                 {
-                    _241 = _232;
+                    _267 = _258;
                 }
-                if (_241)
+                if (_267)
                 {
-                    v_1 = _247.x[(((j0 + row_1) * p.d) + k0) + kk_1];
+                    v_1 = _273.x[(((j0 + row_1) * p.d) + k0) + kk_1];
                 }
                 ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
             }
@@ -191,33 +208,52 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
         for (uint i_1 = 0u; i_1 < 4u; i_1++)
         {
             uint r = (tr * 4u) + i_1;
+            bool _373 = p.metric == 1u;
+            bool _382;
+            if (_373)
+            {
+                _382 = (q0 + r) < p.nq;
+            }
+            else
+            {
+                _382 = _373;
+            }
+            if (_382)
+            {
+                _383 = _389.qn[q0 + r];
+            }
+            else
+            {
+                _383 = 0.0;
+            }
+            float qni = _383;
             for (uint c = 0u; c < 4u; c++)
             {
                 uint j = (j0 + (tc * 4u)) + c;
                 uint key = 4294967295u;
-                bool _361 = j < jEnd;
-                bool _370;
-                if (_361)
+                bool _415 = j < jEnd;
+                bool _424;
+                if (_415)
                 {
-                    _370 = (q0 + r) < p.nq;
+                    _424 = (q0 + r) < p.nq;
                 }
                 else
                 {
-                    _370 = _361;
+                    _424 = _415;
                 }
-                if (_370)
+                if (_424)
                 {
                     if (p.metric == 1u)
                     {
-                        float param = _383.xn[j] - (2.0 * acc[i_1][c]);
-                        _377 = toKey(param);
+                        float param = (qni + _437.xn[j]) - (2.0 * acc[i_1][c]);
+                        _430 = max(toKey(param), 2147483648u);
                     }
                     else
                     {
                         float param_1 = -acc[i_1][c];
-                        _377 = toKey(param_1);
+                        _430 = toKey(param_1);
                     }
-                    key = _377;
+                    key = _430;
                 }
                 block[r][(tc * 4u) + c] = key;
             }
@@ -232,17 +268,17 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
                 uint pos = p.k - 1u;
                 for (;;)
                 {
-                    bool _461 = pos > 0u;
-                    bool _470;
-                    if (_461)
+                    bool _517 = pos > 0u;
+                    bool _526;
+                    if (_517)
                     {
-                        _470 = bestKey[pos - 1u] > key_1;
+                        _526 = bestKey[pos - 1u] > key_1;
                     }
                     else
                     {
-                        _470 = _461;
+                        _526 = _517;
                     }
-                    if (_470)
+                    if (_526)
                     {
                         bestKey[pos] = bestKey[pos - 1u];
                         bestId[pos] = bestId[pos - 1u];
@@ -261,14 +297,37 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
         }
         threadgroup_barrier(mem_flags::mem_threadgroup);
     }
-    if ((q0 + myRow) < p.nq)
+    block[myRow][sub] = bestKey[0];
+    blockIds[myRow][sub] = bestId[0];
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    bool _572 = sub == 0u;
+    bool _581;
+    if (_572)
     {
-        uint base = (((((q0 + myRow) * gl_NumWorkGroups.y) + split) * 4u) + sub) * p.k;
-        for (uint i_2 = 0u; i_2 < p.k; i_2++)
+        _581 = (q0 + myRow) < p.nq;
+    }
+    else
+    {
+        _581 = _572;
+    }
+    if (_581)
+    {
+        uint key_2 = block[myRow][0];
+        int id_1 = blockIds[myRow][0];
+        for (uint s = 1u; s < 4u; s++)
         {
-            _537.outKeys[base + i_2] = bestKey[i_2];
-            _549.outIds[base + i_2] = bestId[i_2];
+            uint param_2 = block[myRow][s];
+            int param_3 = blockIds[myRow][s];
+            uint param_4 = key_2;
+            int param_5 = id_1;
+            if (keyBefore(param_2, param_3, param_4, param_5))
+            {
+                key_2 = block[myRow][s];
+                id_1 = blockIds[myRow][s];
+            }
         }
+        _630.outKeys[((q0 + myRow) * gl_NumWorkGroups.y) + split] = key_2;
+        _646.outIds[((q0 + myRow) * gl_NumWorkGroups.y) + split] = id_1;
     }
 }
 

@@ -66,6 +66,11 @@ struct Database
     float x[1];
 };
 
+struct QueryNorms
+{
+    float qn[1];
+};
+
 struct DatabaseNorms
 {
     float xn[1];
@@ -83,29 +88,29 @@ struct OutIds
     int outIds[1];
 };
 
-constant spvUnsafeArray<float4, 4> _98 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _101 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
 {
-    if (isnan(v))
+    uint u = as_type<uint>(v);
+    if ((u & 2147483647u) > 2139095040u)
     {
         return 4294967295u;
     }
-    uint u = as_type<uint>(v);
-    uint _29;
+    uint _32;
     if ((u & 2147483648u) != 0u)
     {
-        _29 = ~u;
+        _32 = ~u;
     }
     else
     {
-        _29 = u | 2147483648u;
+        _32 = u | 2147483648u;
     }
-    return _29;
+    return _32;
 }
 
-kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Queries& _151 [[buffer(1)]], const device Database& _218 [[buffer(2)]], const device DatabaseNorms& _354 [[buffer(3)]], device OutKeys& _393 [[buffer(4)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]])
+kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Queries& _154 [[buffer(1)]], const device Database& _221 [[buffer(2)]], const device DatabaseNorms& _385 [[buffer(3)]], const device QueryNorms& _337 [[buffer(4)]], device OutKeys& _426 [[buffer(5)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -115,7 +120,8 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
     uint tc = gl_LocalInvocationIndex % 16u;
     uint jStart = split * p.span;
     uint jEnd = min(p.nb, (jStart + p.span));
-    uint _348;
+    float _331;
+    uint _378;
     for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
     {
         spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -127,19 +133,19 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint kk = kk0 + e;
                 float v = 0.0;
-                bool _136 = (q0 + row) < p.nq;
-                bool _145;
-                if (_136)
+                bool _139 = (q0 + row) < p.nq;
+                bool _148;
+                if (_139)
                 {
-                    _145 = (k0 + kk) < p.d;
+                    _148 = (k0 + kk) < p.d;
                 }
                 else
                 {
-                    _145 = _136;
+                    _148 = _139;
                 }
-                if (_145)
+                if (_148)
                 {
-                    v = _151.q[(((q0 + row) * p.d) + k0) + kk];
+                    v = _154.q[(((q0 + row) * p.d) + k0) + kk];
                 }
                 ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
             }
@@ -149,19 +155,19 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint kk_1 = kk0_1 + e_1;
                 float v_1 = 0.0;
-                bool _203 = (j0 + row_1) < jEnd;
-                bool _212;
-                if (_203)
+                bool _206 = (j0 + row_1) < jEnd;
+                bool _215;
+                if (_206)
                 {
-                    _212 = (k0 + kk_1) < p.d;
+                    _215 = (k0 + kk_1) < p.d;
                 }
                 else
                 {
-                    _212 = _203;
+                    _215 = _206;
                 }
-                if (_212)
+                if (_215)
                 {
-                    v_1 = _218.x[(((j0 + row_1) * p.d) + k0) + kk_1];
+                    v_1 = _221.x[(((j0 + row_1) * p.d) + k0) + kk_1];
                 }
                 ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
             }
@@ -180,47 +186,66 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
         for (uint i = 0u; i < 4u; i++)
         {
             uint r = (tr * 4u) + i;
+            bool _321 = p.metric == 1u;
+            bool _330;
+            if (_321)
+            {
+                _330 = (q0 + r) < p.nq;
+            }
+            else
+            {
+                _330 = _321;
+            }
+            if (_330)
+            {
+                _331 = _337.qn[q0 + r];
+            }
+            else
+            {
+                _331 = 0.0;
+            }
+            float qni = _331;
             for (uint c = 0u; c < 4u; c++)
             {
                 uint j = (j0 + (tc * 4u)) + c;
                 uint key = 4294967295u;
-                bool _332 = j < jEnd;
-                bool _341;
-                if (_332)
+                bool _363 = j < jEnd;
+                bool _372;
+                if (_363)
                 {
-                    _341 = (q0 + r) < p.nq;
+                    _372 = (q0 + r) < p.nq;
                 }
                 else
                 {
-                    _341 = _332;
+                    _372 = _363;
                 }
-                if (_341)
+                if (_372)
                 {
                     if (p.metric == 1u)
                     {
-                        float param = _354.xn[j] - (2.0 * acc[i][c]);
-                        _348 = toKey(param);
+                        float param = (qni + _385.xn[j]) - (2.0 * acc[i][c]);
+                        _378 = max(toKey(param), 2147483648u);
                     }
                     else
                     {
                         float param_1 = -acc[i][c];
-                        _348 = toKey(param_1);
+                        _378 = toKey(param_1);
                     }
-                    key = _348;
+                    key = _378;
                 }
-                bool _378 = j < jEnd;
-                bool _387;
-                if (_378)
+                bool _411 = j < jEnd;
+                bool _420;
+                if (_411)
                 {
-                    _387 = (q0 + r) < p.nq;
+                    _420 = (q0 + r) < p.nq;
                 }
                 else
                 {
-                    _387 = _378;
+                    _420 = _411;
                 }
-                if (_387)
+                if (_420)
                 {
-                    _393.outKeys[((q0 + r) * p.ldOut) + j] = key;
+                    _426.outKeys[((q0 + r) * p.ldOut) + j] = key;
                 }
             }
         }

@@ -66,6 +66,11 @@ struct Database
     float x[1];
 };
 
+struct QueryNorms
+{
+    float qn[1];
+};
+
 struct DatabaseNorms
 {
     float xn[1];
@@ -83,29 +88,29 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _128 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _131 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
 {
-    if (isnan(v))
+    uint u = as_type<uint>(v);
+    if ((u & 2147483647u) > 2139095040u)
     {
         return 4294967295u;
     }
-    uint u = as_type<uint>(v);
-    uint _29;
+    uint _32;
     if ((u & 2147483648u) != 0u)
     {
-        _29 = ~u;
+        _32 = ~u;
     }
     else
     {
-        _29 = u | 2147483648u;
+        _32 = u | 2147483648u;
     }
-    return _29;
+    return _32;
 }
 
-kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Queries& _181 [[buffer(1)]], const device Database& _248 [[buffer(2)]], const device DatabaseNorms& _384 [[buffer(3)]], device OutKeys& _538 [[buffer(4)]], device OutIds& _550 [[buffer(5)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Queries& _184 [[buffer(1)]], const device Database& _251 [[buffer(2)]], const device DatabaseNorms& _415 [[buffer(3)]], const device QueryNorms& _367 [[buffer(4)]], device OutKeys& _571 [[buffer(5)]], device OutIds& _583 [[buffer(6)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -126,7 +131,8 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
         bestId[i] = -1;
     }
     uint worst = 4294967295u;
-    uint _378;
+    float _361;
+    uint _408;
     for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
     {
         spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -138,19 +144,19 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             {
                 uint kk = kk0 + e;
                 float v = 0.0;
-                bool _166 = (q0 + row) < p.nq;
-                bool _175;
-                if (_166)
+                bool _169 = (q0 + row) < p.nq;
+                bool _178;
+                if (_169)
                 {
-                    _175 = (k0 + kk) < p.d;
+                    _178 = (k0 + kk) < p.d;
                 }
                 else
                 {
-                    _175 = _166;
+                    _178 = _169;
                 }
-                if (_175)
+                if (_178)
                 {
-                    v = _181.q[(((q0 + row) * p.d) + k0) + kk];
+                    v = _184.q[(((q0 + row) * p.d) + k0) + kk];
                 }
                 ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
             }
@@ -160,19 +166,19 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             {
                 uint kk_1 = kk0_1 + e_1;
                 float v_1 = 0.0;
-                bool _233 = (j0 + row_1) < jEnd;
-                bool _242;
-                if (_233)
+                bool _236 = (j0 + row_1) < jEnd;
+                bool _245;
+                if (_236)
                 {
-                    _242 = (k0 + kk_1) < p.d;
+                    _245 = (k0 + kk_1) < p.d;
                 }
                 else
                 {
-                    _242 = _233;
+                    _245 = _236;
                 }
-                if (_242)
+                if (_245)
                 {
-                    v_1 = _248.x[(((j0 + row_1) * p.d) + k0) + kk_1];
+                    v_1 = _251.x[(((j0 + row_1) * p.d) + k0) + kk_1];
                 }
                 ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
             }
@@ -191,33 +197,52 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
         for (uint i_1 = 0u; i_1 < 4u; i_1++)
         {
             uint r = (tr * 4u) + i_1;
+            bool _351 = p.metric == 1u;
+            bool _360;
+            if (_351)
+            {
+                _360 = (q0 + r) < p.nq;
+            }
+            else
+            {
+                _360 = _351;
+            }
+            if (_360)
+            {
+                _361 = _367.qn[q0 + r];
+            }
+            else
+            {
+                _361 = 0.0;
+            }
+            float qni = _361;
             for (uint c = 0u; c < 4u; c++)
             {
                 uint j = (j0 + (tc * 4u)) + c;
                 uint key = 4294967295u;
-                bool _362 = j < jEnd;
-                bool _371;
-                if (_362)
+                bool _393 = j < jEnd;
+                bool _402;
+                if (_393)
                 {
-                    _371 = (q0 + r) < p.nq;
+                    _402 = (q0 + r) < p.nq;
                 }
                 else
                 {
-                    _371 = _362;
+                    _402 = _393;
                 }
-                if (_371)
+                if (_402)
                 {
                     if (p.metric == 1u)
                     {
-                        float param = _384.xn[j] - (2.0 * acc[i_1][c]);
-                        _378 = toKey(param);
+                        float param = (qni + _415.xn[j]) - (2.0 * acc[i_1][c]);
+                        _408 = max(toKey(param), 2147483648u);
                     }
                     else
                     {
                         float param_1 = -acc[i_1][c];
-                        _378 = toKey(param_1);
+                        _408 = toKey(param_1);
                     }
-                    key = _378;
+                    key = _408;
                 }
                 block[r][(tc * 4u) + c] = key;
             }
@@ -232,17 +257,17 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
                 uint pos = p.k - 1u;
                 for (;;)
                 {
-                    bool _462 = pos > 0u;
-                    bool _471;
-                    if (_462)
+                    bool _495 = pos > 0u;
+                    bool _504;
+                    if (_495)
                     {
-                        _471 = bestKey[pos - 1u] > key_1;
+                        _504 = bestKey[pos - 1u] > key_1;
                     }
                     else
                     {
-                        _471 = _462;
+                        _504 = _495;
                     }
-                    if (_471)
+                    if (_504)
                     {
                         bestKey[pos] = bestKey[pos - 1u];
                         bestId[pos] = bestId[pos - 1u];
@@ -266,8 +291,8 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
         uint base = (((((q0 + myRow) * gl_NumWorkGroups.y) + split) * 4u) + sub) * p.k;
         for (uint i_2 = 0u; i_2 < p.k; i_2++)
         {
-            _538.outKeys[base + i_2] = bestKey[i_2];
-            _550.outIds[base + i_2] = bestId[i_2];
+            _571.outKeys[base + i_2] = bestKey[i_2];
+            _583.outIds[base + i_2] = bestId[i_2];
         }
     }
 }

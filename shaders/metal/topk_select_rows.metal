@@ -9,6 +9,7 @@ using namespace metal;
 
 struct Params
 {
+    uint nrows;
     uint ncols;
     uint k;
     uint ldIn;
@@ -65,7 +66,7 @@ bool keyBefore(thread const uint& ka, thread const int& ia, thread const uint& k
     return uint(ia) < uint(ib);
 }
 
-kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKeys& _137 [[buffer(1)]], const device InIds& v_54 [[buffer(2)]], device OutKeys& _449 [[buffer(3)]], device OutIds& _466 [[buffer(4)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]])
+kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKeys& _138 [[buffer(1)]], const device InIds& v_54 [[buffer(2)]], device OutKeys& _450 [[buffer(3)]], device OutIds& _467 [[buffer(4)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]])
 {
     threadgroup uint hist[256];
     threadgroup uint prefixShared;
@@ -87,10 +88,10 @@ kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKe
         threadgroup_barrier(mem_flags::mem_threadgroup);
         for (uint c = t; c < p.ncols; c += 256u)
         {
-            uint key = _137.inKeys[inBase + c];
+            uint key = _138.inKeys[inBase + c];
             if ((key & mask) == prefix)
             {
-                uint _158 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&hist[(key >> uint(shift)) & 255u], 1u, memory_order_relaxed);
+                uint _159 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&hist[(key >> uint(shift)) & 255u], 1u, memory_order_relaxed);
             }
         }
         threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -129,11 +130,11 @@ kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKe
     threadgroup_barrier(mem_flags::mem_threadgroup);
     for (uint c_1 = t; c_1 < p.ncols; c_1 += 256u)
     {
-        uint key_1 = _137.inKeys[inBase + c_1];
+        uint key_1 = _138.inKeys[inBase + c_1];
         if (key_1 < prefix)
         {
-            uint _270 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&nLess, 1u, memory_order_relaxed);
-            uint slot = _270;
+            uint _271 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&nLess, 1u, memory_order_relaxed);
+            uint slot = _271;
             sKeys[slot] = key_1;
             uint param = row;
             uint param_1 = c_1;
@@ -143,8 +144,8 @@ kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKe
         {
             if ((key_1 == prefix) && (want > 0u))
             {
-                uint _292 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&nEqual, 1u, memory_order_relaxed);
-                uint slot_1 = less + _292;
+                uint _293 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&nEqual, 1u, memory_order_relaxed);
+                uint slot_1 = less + _293;
                 if (slot_1 < 2048u)
                 {
                     sKeys[slot_1] = key_1;
@@ -164,8 +165,8 @@ kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKe
     }
     for (uint size = 2u; size <= n; size = size << 1u)
     {
-        uint _337 = size >> 1u;
-        for (uint stride = _337; stride > 0u; stride = stride >> 1u)
+        uint _338 = size >> 1u;
+        for (uint stride = _338; stride > 0u; stride = stride >> 1u)
         {
             for (uint i_1 = t; i_1 < (n / 2u); i_1 += 256u)
             {
@@ -192,29 +193,29 @@ kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKe
         }
     }
     uint outBase = (row * p.ldOut) + p.outOffset;
-    uint _454;
-    int _471;
+    uint _455;
+    int _472;
     for (uint i_2 = t; i_2 < p.k; i_2 += 256u)
     {
         bool have = i_2 < want;
         if (have)
         {
-            _454 = sKeys[i_2];
+            _455 = sKeys[i_2];
         }
         else
         {
-            _454 = 4294967295u;
+            _455 = 4294967295u;
         }
-        _449.outKeys[outBase + i_2] = _454;
+        _450.outKeys[outBase + i_2] = _455;
         if (have)
         {
-            _471 = sIds[i_2];
+            _472 = sIds[i_2];
         }
         else
         {
-            _471 = -1;
+            _472 = -1;
         }
-        _466.outIds[outBase + i_2] = _471;
+        _467.outIds[outBase + i_2] = _472;
     }
 }
 

@@ -4,13 +4,16 @@
 // largest key so that it never ranks (as on the CPU).
 
 const uint KEY_NONE = 0xFFFFFFFFu;
+const uint KEY_ZERO = 0x80000000u;  // the key of +0.0
 const int ID_NONE = -1;
 
+// NaN is found from the bits: compilers may assume that floats are never
+// NaN and drop isnan() (NVIDIA's Vulkan driver does).
 uint toKey(float v) {
-    if (isnan(v)) {
+    uint u = floatBitsToUint(v);
+    if ((u & 0x7FFFFFFFu) > 0x7F800000u) {
         return KEY_NONE;
     }
-    uint u = floatBitsToUint(v);
     return (u & 0x80000000u) != 0u ? ~u : (u | 0x80000000u);
 }
 

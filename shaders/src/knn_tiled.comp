@@ -2,14 +2,16 @@
 #extension GL_GOOGLE_include_directive : require
 // One workgroup computes a 64 x 64 block of query x database dot products at
 // a time (each thread a 4 x 4 patch, operands staged through shared memory
-// 16 dimensions at a time) and turns it into keys: xn - 2 q.x for L2 (the
-// query norm is added on the host; it does not change the order) or -q.x
-// for inner product.
+// 16 dimensions at a time) and turns it into keys: max(qn + xn - 2 q.x, 0)
+// for L2 (as faiss clamps rounding below zero) or -q.x for inner product.
 //
-// KSEL > 0 (knn_topk_tiled, kmeans_assign_tiled): the workgroup walks `span`
-// database vectors and keeps, per query, 4 sorted lists of the best k keys
-// (4 threads per query, each over every 4th column), written as candidates
-// for topk_select_rows to merge: nq x nsplit x 4 x k.
+// KSEL > 1 (knn_topk_tiled): the workgroup walks `span` database vectors
+// and keeps, per query, 4 sorted lists of the best k keys (4 threads per
+// query, each over every 4th column), written as candidates for a merge
+// kernel: nq x nsplit x 4 x k.
+// KSEL == 1 (kmeans_assign_tiled): the same with k = 1, the 4 lists merged
+// in the workgroup: nq x nsplit candidates, the result itself when nsplit
+// is 1.
 // KSEL == 0 (knn_distances_tiled): every key is written, row-major with row
 // stride ldOut, for topk_select_rows to select from.
 #include "keys.glsl"
@@ -32,8 +34,9 @@ layout(push_constant) uniform Params {
 layout(std430, binding = 1) readonly buffer Queries { float q[]; };
 layout(std430, binding = 2) readonly buffer Database { float x[]; };
 layout(std430, binding = 3) readonly buffer DatabaseNorms { float xn[]; };
-layout(std430, binding = 4) writeonly buffer OutKeys { uint outKeys[]; };
-layout(std430, binding = 5) writeonly buffer OutIds { int outIds[]; };
+layout(std430, binding = 4) readonly buffer QueryNorms { float qn[]; };
+layout(std430, binding = 5) writeonly buffer OutKeys { uint outKeys[]; };
+layout(std430, binding = 6) writeonly buffer OutIds { int outIds[]; };
 
 const uint TILE = 64u;  // queries and database vectors per block
 const uint TK = 16u;    // dimensions staged per step
@@ -42,6 +45,9 @@ shared vec4 qs[TK][TILE / 4u];
 shared vec4 xs[TK][TILE / 4u];
 #if KSEL > 0
 shared uint block[TILE][TILE + 1u];  // +1: rows fall in different banks
+#endif
+#if KSEL == 1
+shared int blockIds[TILE][4];
 #endif
 
 // stage loads rows [r0, r0+64) of src (n rows of d floats), dimensions
@@ -98,11 +104,13 @@ void main() {
         }
         for (uint i = 0u; i < 4u; i++) {
             uint r = tr * 4u + i;
+            float qni = p.metric == 1u && q0 + r < p.nq ? qn[q0 + r] : 0.0;
             for (uint c = 0u; c < 4u; c++) {
                 uint j = j0 + tc * 4u + c;
                 uint key = KEY_NONE;
                 if (j < jEnd && q0 + r < p.nq) {
-                    key = p.metric == 1u ? toKey(xn[j] - 2.0 * acc[i][c]) : toKey(-acc[i][c]);
+                    // L2 clamps at zero in key space: NaN keeps KEY_NONE.
+                    key = p.metric == 1u ? max(toKey(qni + xn[j] - 2.0 * acc[i][c]), KEY_ZERO) : toKey(-acc[i][c]);
                 }
 #if KSEL > 0
                 block[r][tc * 4u + c] = key;
@@ -135,7 +143,23 @@ void main() {
 #endif
     }
 
-#if KSEL > 0
+#if KSEL == 1
+    block[myRow][sub] = bestKey[0];
+    blockIds[myRow][sub] = bestId[0];
+    barrier();
+    if (sub == 0u && q0 + myRow < p.nq) {
+        uint key = block[myRow][0];
+        int id = blockIds[myRow][0];
+        for (uint s = 1u; s < 4u; s++) {
+            if (keyBefore(block[myRow][s], blockIds[myRow][s], key, id)) {
+                key = block[myRow][s];
+                id = blockIds[myRow][s];
+            }
+        }
+        outKeys[(q0 + myRow) * gl_NumWorkGroups.y + split] = key;
+        outIds[(q0 + myRow) * gl_NumWorkGroups.y + split] = id;
+    }
+#elif KSEL > 1
     if (q0 + myRow < p.nq) {
         uint base = (((q0 + myRow) * gl_NumWorkGroups.y + split) * 4u + sub) * p.k;
         for (uint i = 0u; i < p.k; i++) {

@@ -12,6 +12,7 @@
 layout(local_size_x = 256) in;
 
 layout(push_constant) uniform Params {
+    uint nrows;      // rows (one workgroup each)
     uint ncols;      // keys per row
     uint k;          // results per row, at most KMAX
     uint ldIn;       // row stride of the input
