@@ -11,12 +11,12 @@ require github.com/stretchr/testify v1.10.0
 
 require (
 	github.com/ebitengine/purego v0.9.1
+	github.com/go-python/gopy v0.5.0
 	golang.org/x/sys v0.29.0
 )
 
 require (
 	github.com/davecgh/go-spew v1.1.1 // indirect
-	github.com/go-python/gopy v0.5.0 // indirect
 	github.com/gonuts/commander v0.1.0 // indirect
 	github.com/gonuts/flag v0.1.0 // indirect
 	github.com/pkg/errors v0.9.1 // indirect

@@ -142,9 +142,9 @@ def test_kernel_that_does_not_compile_raises(gpu, rng):
     g.add(_data(rng, 50, 4, False))
     xq = _data(rng, 3, 4, False)
     before = g.search(xq, 2)
-    mf.gpu._plant_broken_kernel("topk_select_rows")
+    mf.gpu._plant_broken_kernel("knn_topk_tiled")
     try:
-        with pytest.raises(mf.GpuError, match="topk_select_rows"):
+        with pytest.raises(mf.GpuError, match="knn_topk_tiled"):
             g.search(xq, 2)
         assert g.ntotal == 50
     finally:

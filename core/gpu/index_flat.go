@@ -1,6 +1,7 @@
 package gpu
 
 import (
+	"sync"
 	"unsafe"
 
 	"github.com/metalfaiss/metalfaiss/core"
@@ -12,7 +13,10 @@ import (
 // product search on the CPU.
 type IndexFlat struct {
 	*core.IndexFlat
-	e      *Engine
+	e *Engine
+	// mu guards the device side: concurrent searches (which callers may run
+	// under a read lock) all sync the device copy first.
+	mu     sync.Mutex
 	db     *Matrix
 	synced int // leading rows of the host copy known to be on the device
 
@@ -65,6 +69,8 @@ func (ix *IndexFlat) metric() (Metric, bool) {
 
 // Reset implements core.Index; the device memory is kept for the next Add.
 func (ix *IndexFlat) Reset() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	ix.IndexFlat.Reset()
 	ix.synced = 0
 }
@@ -72,6 +78,8 @@ func (ix *IndexFlat) Reset() {
 // RemoveIDs implements core.IDRemover; the device copy is rebuilt on the
 // next search.
 func (ix *IndexFlat) RemoveIDs(sel core.IDSelector) (int64, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	n, err := ix.IndexFlat.RemoveIDs(sel)
 	if n > 0 {
 		ix.synced = 0
@@ -102,6 +110,8 @@ func (ix *IndexFlat) Search(x []float32, k int, dist []float32, labels []int64) 
 		return core.Errorf(core.KindDimensionMismatch, op, "outputs hold %d distances and %d labels, need %d (nq=%d, k=%d)",
 			len(dist), len(labels), nq*k, nq, k)
 	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	if err := ix.sync(); err != nil {
 		return err
 	}
@@ -120,6 +130,8 @@ func (ix *IndexFlat) Assign(x []float32, k int, labels []int64) error {
 // BindTrainingPoints implements core.TrainingAccelerator.
 func (ix *IndexFlat) BindTrainingPoints(x []float32) error {
 	ix.ReleaseTrainingPoints()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	m := ix.e.NewMatrix(ix.D())
 	if err := m.Sync(x, 0); err != nil {
 		return err
@@ -130,6 +142,8 @@ func (ix *IndexFlat) BindTrainingPoints(x []float32) error {
 
 // ReleaseTrainingPoints implements core.TrainingAccelerator.
 func (ix *IndexFlat) ReleaseTrainingPoints() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	if ix.points != nil {
 		ix.points.Release()
 	}
@@ -138,6 +152,8 @@ func (ix *IndexFlat) ReleaseTrainingPoints() {
 
 // SumByLabel implements core.TrainingAccelerator.
 func (ix *IndexFlat) SumByLabel(assign []int64, weights []float32, k int, sums, counts []float32) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	if ix.points == nil {
 		return core.Errorf(core.KindInvalidArgument, "GpuIndexFlat.sum_by_label", "no training points are bound")
 	}
@@ -147,6 +163,8 @@ func (ix *IndexFlat) SumByLabel(assign []int64, weights []float32, k int, sums, 
 // Close frees the device memory; the host copy stays usable.
 func (ix *IndexFlat) Close() {
 	ix.ReleaseTrainingPoints()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
 	ix.db.Release()
 	ix.synced = 0
 }

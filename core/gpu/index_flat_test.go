@@ -1,10 +1,12 @@
 package gpu
 
 import (
+	"fmt"
 	"math/rand"
 	"testing"
 
 	"github.com/metalfaiss/metalfaiss/core"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -46,4 +48,33 @@ func TestIndexFlatFollowsItsHostCopy(t *testing.T) {
 	wantD, wantL := make([]float32, 4*2), make([]int64, 4*2)
 	require.NoError(t, l1.Host().Search(xq, 2, wantD, wantL))
 	require.Equal(t, wantL, labels)
+}
+
+// Callers may search one index from several goroutines at once (pyapi
+// holds only a read lock for search); every search sees the same rows.
+func TestConcurrentSearches(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(8))
+	d := 8
+	ix, err := NewIndexFlat(e, d, core.MetricL2)
+	require.NoError(t, err)
+	defer ix.Close()
+	require.NoError(t, ix.Add(randomRows(rng, 500, d, false)))
+	xq := randomRows(rng, 20, d, false)
+	want, wantL := make([]float32, 20*5), make([]int64, 20*5)
+	require.NoError(t, ix.Search(xq, 5, want, wantL))
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			dist, labels := make([]float32, 20*5), make([]int64, 20*5)
+			err := ix.Search(xq, 5, dist, labels)
+			if err == nil && !assert.ObjectsAreEqual(wantL, labels) {
+				err = fmt.Errorf("labels differ: %v", labels)
+			}
+			errs <- err
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		require.NoError(t, <-errs)
+	}
 }
