@@ -139,9 +139,9 @@ func ClusteringStart(h, ix, n int64, x, weights uintptr, out uintptr) string {
 		if !ok {
 			return fmt.Errorf("%s: handle %d is not an index", op, ix)
 		}
+		closeRun(km)
 		o.mu.Lock()
 		defer o.mu.Unlock()
-		km.run, km.index = nil, nil
 		run, err := km.c.Start(xs, index, ws)
 		if err != nil {
 			return err
@@ -185,15 +185,21 @@ func ClusteringStep(h int64, out uintptr) string {
 	})
 }
 
+// closeRun drops the run in progress, if any, freeing what it holds on a
+// device (under its index's lock, like every use of that index).
+func closeRun(km *kmeans) {
+	if km.run != nil {
+		km.index.mu.Lock()
+		km.run.Close()
+		km.index.mu.Unlock()
+	}
+	km.run, km.index = nil, nil
+}
+
 // ClusteringAbort drops the run in progress, if any.
 func ClusteringAbort(h int64) string {
 	return withKMeans("Clustering.train", h, func(km *kmeans) error {
-		if km.run != nil {
-			km.index.mu.Lock()
-			km.run.Close()
-			km.index.mu.Unlock()
-		}
-		km.run, km.index = nil, nil
+		closeRun(km)
 		return nil
 	})
 }
