@@ -20,6 +20,7 @@ var (
 	_ IDRemover       = (*IndexFlat)(nil)
 	_ Assigner        = (*IndexFlat)(nil)
 	_ MetricArgSetter = (*IndexFlat)(nil)
+	_ ParamSearcher   = (*IndexFlat)(nil)
 )
 
 // NewIndexFlat makes an empty flat index of dimension d.
@@ -79,6 +80,37 @@ func (ix *IndexFlat) job(x []float32) *scanJob {
 // Search implements Index.
 func (ix *IndexFlat) Search(x []float32, k int, dist []float32, labels []int64) error {
 	return ix.search("IndexFlat.search", x, k, dist, labels)
+}
+
+// SearchWithParams implements ParamSearcher: p.Sel filters the ids (an
+// IVF-only nprobe is ignored, as faiss ignores it for a flat index).
+func (ix *IndexFlat) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
+	const op = "IndexFlat.search"
+	nq, err := checkBatch(op, x, ix.d)
+	if err != nil {
+		return err
+	}
+	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
+		return err
+	}
+	j := ix.job(x)
+	if p != nil {
+		j.sel = p.Sel
+	}
+	j.knn(k, dist, labels)
+	return nil
+}
+
+// RangeSearchWithParams is RangeSearch with p.Sel filtering the ids.
+func (ix *IndexFlat) RangeSearchWithParams(x []float32, radius float32, p *SearchParams) (*RangeResult, error) {
+	if _, err := checkBatch("IndexFlat.range_search", x, ix.d); err != nil {
+		return nil, err
+	}
+	j := ix.job(x)
+	if p != nil {
+		j.sel = p.Sel
+	}
+	return j.rangeSearch(radius), nil
 }
 
 // Assign writes the labels of the k nearest vectors of each row of x.

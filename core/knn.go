@@ -18,7 +18,7 @@ func keySign(m Metric) float32 {
 // heaps order ties by id, so both give the same result.
 func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 	sign := keySign(j.metric)
-	if k == 1 && j.bNorms != nil {
+	if k == 1 && j.bNorms != nil && j.sel == nil {
 		// One fused pass per row: expansion and first minimum (L2ArgMin).
 		j.qNorms = make([]float32, j.nq)
 		kernels.Norms(j.xq, j.d, j.qNorms)
@@ -64,6 +64,8 @@ func makeHeaps(n, k int) []topK {
 // candidate when k = 1 (k-means assignment), the heap walk otherwise.
 func (j *scanJob) visitorFor(k int, heaps []topK, first int, sign float32) func(q, base int, row []float32) {
 	switch {
+	case j.sel != nil:
+		return filteredHeapVisitor(heaps, first, sign, j.sel)
 	case j.dotOnly:
 		return j.top1L2Visitor(heaps, first)
 	case k == 1:
@@ -128,6 +130,31 @@ func heapVisitor(heaps []topK, first int, sign float32) func(q, base int, row []
 			key := sign * row[c]
 			if key < h.dist[0] || (key == h.dist[0] && int64(base+c) < h.ids[0]) {
 				h.replaceRoot(key, int64(base+c))
+			}
+		}
+	}
+}
+
+// filteredHeapVisitor is heapVisitor for a search with an IDSelector: the
+// filter is asked only about the candidates that could enter the heap.
+func filteredHeapVisitor(heaps []topK, first int, sign float32, sel IDSelector) func(q, base int, row []float32) {
+	return func(q, base int, row []float32) {
+		h := &heaps[q-first]
+		for c := 0; ; c++ {
+			if sign > 0 {
+				c = kernels.NextAtMost(row, c, h.dist[0])
+			} else {
+				c = kernels.NextAtLeast(row, c, -h.dist[0])
+			}
+			if c >= len(row) {
+				return
+			}
+			key, id := sign*row[c], int64(base+c)
+			if !sel.IsMember(id) {
+				continue
+			}
+			if key < h.dist[0] || (key == h.dist[0] && id < h.ids[0]) {
+				h.replaceRoot(key, id)
 			}
 		}
 	}

@@ -24,6 +24,9 @@ func (j *scanJob) rangeSearch(radius float32) *RangeResult {
 			i := q - first
 			for c, v := range row {
 				if (sim && v > radius) || (!sim && v < radius) {
+					if j.sel != nil && !j.sel.IsMember(int64(base+c)) {
+						continue
+					}
 					h.dist[i] = append(h.dist[i], v)
 					h.ids[i] = append(h.ids[i], int64(base+c))
 				}

@@ -33,6 +33,8 @@ type scanJob struct {
 	// dotOnly leaves inner products in the tiles of an L2-by-norms scan:
 	// the visitor expands them itself (k = 1, kernels.L2ArgMin).
 	dotOnly bool
+	// sel, when set, filters the ids a search may return.
+	sel IDSelector
 }
 
 func (j *scanJob) dbBlock() int {

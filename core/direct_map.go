@@ -1,0 +1,101 @@
+package core
+
+// directMap finds a stored vector from its id (faiss's DirectMap), so that
+// an IVF index can reconstruct. faiss's two kinds: an array, for the ids
+// 0..ntotal-1 given by add, and a hashtable for any ids (which also allows
+// removal).
+type directMap struct {
+	kind directMapKind
+	pos  map[int64]listPos
+}
+
+type directMapKind int
+
+// The kinds, with faiss's numbers (DirectMap::Type).
+const (
+	directMapNone  directMapKind = 0
+	directMapArray directMapKind = 1
+	directMapHash  directMapKind = 2
+)
+
+type listPos struct{ list, offset int }
+
+func (m *directMap) record(id int64, list, offset int) {
+	if m.kind != directMapNone {
+		m.pos[id] = listPos{list, offset}
+	}
+}
+
+func (m *directMap) clear() {
+	if m.kind != directMapNone {
+		m.pos = map[int64]listPos{}
+	}
+}
+
+func (m *directMap) rebuild(il *invertedLists) {
+	m.pos = map[int64]listPos{}
+	for li := range il.lists {
+		for off, id := range il.lists[li].ids {
+			m.pos[id] = listPos{li, off}
+		}
+	}
+}
+
+// SetDirectMapType builds (or drops) the id -> vector map: 0 none, 1 array
+// (ids must be 0..ntotal-1, as add gives them), 2 hashtable.
+func (ix *IndexIVFFlat) SetDirectMapType(kind int) error {
+	const op = "IndexIVFFlat.set_direct_map_type"
+	k := directMapKind(kind)
+	switch k {
+	case directMapNone:
+		ix.directMap = directMap{}
+		return nil
+	case directMapArray, directMapHash:
+	default:
+		return Errorf(KindInvalidArgument, op, "unknown direct map type %d (0 none, 1 array, 2 hashtable)", kind)
+	}
+	m := directMap{kind: k}
+	m.rebuild(&ix.lists)
+	if k == directMapArray {
+		for id := range m.pos {
+			if id < 0 || id >= ix.ntotal {
+				return Errorf(KindInvalidArgument, op, "an array direct map needs the ids 0..ntotal-1 that add gives; id %d is not one (use the hashtable type)", id)
+			}
+		}
+	}
+	ix.directMap = m
+	return nil
+}
+
+// DirectMapType is the current kind (0 none, 1 array, 2 hashtable).
+func (ix *IndexIVFFlat) DirectMapType() int { return int(ix.directMap.kind) }
+
+// Reconstruct copies the vector with id key into out (needs a direct map).
+func (ix *IndexIVFFlat) Reconstruct(key int64, out []float32) error {
+	const op = "IndexIVFFlat.reconstruct"
+	if ix.directMap.kind == directMapNone {
+		return Errorf(KindInvalidArgument, op, "direct map not initialized: call make_direct_map() first")
+	}
+	if len(out) != ix.d {
+		return Errorf(KindDimensionMismatch, op, "output holds %d floats, need d=%d", len(out), ix.d)
+	}
+	p, ok := ix.directMap.pos[key]
+	if !ok {
+		return Errorf(KindInvalidArgument, op, "id %d is not in the index", key)
+	}
+	copy(out, ix.lists.lists[p.list].vecs[p.offset*ix.d:(p.offset+1)*ix.d])
+	return nil
+}
+
+// ReconstructN copies the vectors with ids i0..i0+n-1 into out.
+func (ix *IndexIVFFlat) ReconstructN(i0, n int64, out []float32) error {
+	if int64(len(out)) != n*int64(ix.d) || n < 0 {
+		return Errorf(KindDimensionMismatch, "IndexIVFFlat.reconstruct_n", "output holds %d floats, need %d", len(out), n*int64(ix.d))
+	}
+	for i := int64(0); i < n; i++ {
+		if err := ix.Reconstruct(i0+i, out[i*int64(ix.d):(i+1)*int64(ix.d)]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
