@@ -30,3 +30,8 @@ type SearchParams struct {
 type ParamSearcher interface {
 	SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error
 }
+
+// ParamRangeSearcher is an index whose range search takes SearchParams.
+type ParamRangeSearcher interface {
+	RangeSearchWithParams(x []float32, radius float32, p *SearchParams) (*RangeResult, error)
+}

@@ -59,39 +59,44 @@ func ClusteringNew(d, k int64, out uintptr) string {
 func ClusteringSet(h int64, name string, value float64) string {
 	op := "ClusteringParameters." + name
 	return withKMeans(op, h, func(km *kmeans) error {
-		p := &km.c.ClusteringParameters
-		if name == "early_stop_threshold" {
-			p.EarlyStopThreshold = value
-			return nil
-		}
-		if value != math.Trunc(value) || math.Abs(value) > 1<<53 {
-			return core.Errorf(core.KindInvalidArgument, op, "expected an integer, got %v", value)
-		}
-		iv := int64(value)
-		ints := map[string]*int{
-			"niter": &p.Niter, "nredo": &p.Nredo, "decode_block_size": &p.DecodeBlockSize,
-			"min_points_per_centroid": &p.MinPointsPerCentroid, "max_points_per_centroid": &p.MaxPointsPerCentroid,
-		}
-		bools := map[string]*bool{
-			"verbose": &p.Verbose, "spherical": &p.Spherical, "int_centroids": &p.IntCentroids,
-			"update_index": &p.UpdateIndex, "frozen_centroids": &p.FrozenCentroids,
-			"check_input_data_for_NaNs": &p.CheckInputDataForNaNs,
-		}
-		switch {
-		case name == "seed":
-			p.Seed = iv
-		case ints[name] != nil:
-			if iv < math.MinInt32 || iv > math.MaxInt32 {
-				return core.Errorf(core.KindInvalidArgument, op, "%d does not fit in 32 bits", iv)
-			}
-			*ints[name] = int(iv)
-		case bools[name] != nil:
-			*bools[name] = iv != 0
-		default:
-			return core.Errorf(core.KindInvalidArgument, "ClusteringParameters", "unknown parameter %q", name)
-		}
-		return nil
+		return setClusteringParameter(&km.c.ClusteringParameters, op, name, value)
 	})
+}
+
+// setClusteringParameter sets the field of p that faiss calls name (IVF
+// indexes reuse it for their cp).
+func setClusteringParameter(p *core.ClusteringParameters, op, name string, value float64) error {
+	if name == "early_stop_threshold" {
+		p.EarlyStopThreshold = value
+		return nil
+	}
+	if value != math.Trunc(value) || math.Abs(value) > 1<<53 {
+		return core.Errorf(core.KindInvalidArgument, op, "expected an integer, got %v", value)
+	}
+	iv := int64(value)
+	ints := map[string]*int{
+		"niter": &p.Niter, "nredo": &p.Nredo, "decode_block_size": &p.DecodeBlockSize,
+		"min_points_per_centroid": &p.MinPointsPerCentroid, "max_points_per_centroid": &p.MaxPointsPerCentroid,
+	}
+	bools := map[string]*bool{
+		"verbose": &p.Verbose, "spherical": &p.Spherical, "int_centroids": &p.IntCentroids,
+		"update_index": &p.UpdateIndex, "frozen_centroids": &p.FrozenCentroids,
+		"check_input_data_for_NaNs": &p.CheckInputDataForNaNs,
+	}
+	switch {
+	case name == "seed":
+		p.Seed = iv
+	case ints[name] != nil:
+		if iv < math.MinInt32 || iv > math.MaxInt32 {
+			return core.Errorf(core.KindInvalidArgument, op, "%d does not fit in 32 bits", iv)
+		}
+		*ints[name] = int(iv)
+	case bools[name] != nil:
+		*bools[name] = iv != 0
+	default:
+		return core.Errorf(core.KindInvalidArgument, "ClusteringParameters", "unknown parameter %q", name)
+	}
+	return nil
 }
 
 // ClusteringSetCentroids gives n initial centroids (float32[n*d]); n = 0

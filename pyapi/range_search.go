@@ -37,6 +37,36 @@ func IndexRangeSearch(h, n int64, x uintptr, radius float64, out uintptr) string
 	})
 }
 
+// IndexRangeSearchWith is IndexRangeSearch with SearchParameters: nprobe
+// (0: the index's own) and a selector program (addr 0: none).
+func IndexRangeSearchWith(h, n int64, x uintptr, radius float64, nprobe int64, sel uintptr, nsel int64, out uintptr) string {
+	const op = "Index.range_search"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		rs, ok := ix.(core.ParamRangeSearcher)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T takes no search parameters for range search", ix)
+		}
+		dst, err := int64s(out, 2)
+		if err != nil {
+			return err
+		}
+		xs, err := floats(x, n*int64(ix.D()))
+		if err != nil {
+			return err
+		}
+		s, err := decodeSelector(op, sel, nsel)
+		if err != nil {
+			return err
+		}
+		res, err := rs.RangeSearchWithParams(xs, float32(radius), &core.SearchParams{Sel: s, Nprobe: int(nprobe)})
+		if err != nil {
+			return err
+		}
+		dst[0], dst[1] = register(res), int64(len(res.Labels))
+		return nil
+	})
+}
+
 // RangeResultFetch copies a range-search result into lims (int64[nq+1]),
 // dist (float32[total]) and labels (int64[total]) and frees its handle.
 func RangeResultFetch(h, nq int64, lims, dist, labels uintptr) string {

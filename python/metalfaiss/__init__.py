@@ -38,6 +38,9 @@ from .gpu import (
     index_gpu_to_cpu,
 )
 from .index import Index
+from .index_idmap import IndexIDMap, IndexIDMap2
+from .index_ivf import DirectMap, IndexIVF, IndexIVFFlat, InvertedLists, extract_index_ivf
+from .search_params import SearchParameters, SearchParametersIVF
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
 from .kmeans import Clustering, ClusteringIterationStats, Kmeans, vector_float_to_array, vector_to_array
 from .metric import (
@@ -51,7 +54,7 @@ from .metric import (
     METRIC_Lp,
     MetricType,
 )
-from .selectors import IDSelectorBatch, IDSelectorRange
+from .selectors import IDSelector, IDSelectorAll, IDSelectorArray, IDSelectorBatch, IDSelectorNot, IDSelectorRange
 from .system import kernel_set
 from . import clustering, index_pointer  # noqa: E402  (public submodules)
 
@@ -63,6 +66,8 @@ __all__ = [
     "GpuClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
     "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",
+    "DirectMap", "IDSelector", "IDSelectorAll", "IDSelectorArray", "IDSelectorNot", "IndexIDMap", "IndexIDMap2",
+    "IndexIVF", "IndexIVFFlat", "InvertedLists", "SearchParameters", "SearchParametersIVF", "extract_index_ivf",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",

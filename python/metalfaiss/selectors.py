@@ -1,29 +1,108 @@
-"""ID selectors (faiss's IDSelectorRange and IDSelectorBatch)."""
+"""ID selectors: faiss's IDSelectorRange, IDSelectorBatch, IDSelectorArray,
+IDSelectorNot and IDSelectorAll, for ``remove_ids`` and as search filters
+(``SearchParameters(sel=...)``)."""
+
+import numpy as np
 
 from ._arrays import as_ids, as_int
+from .errors import InputTypeError
+
+# Opcodes of the selector program sent to Go (pyapi/selectors.go).
+_RANGE, _BATCH, _ARRAY, _NOT, _ALL = range(5)
 
 
-class IDSelectorRange:
+class IDSelector:
+    """Base class: ``is_member(id)`` and the program Go evaluates."""
+
+    def is_member(self, i):
+        raise NotImplementedError
+
+    def _program(self):
+        raise NotImplementedError
+
+
+class IDSelectorRange(IDSelector):
     """Selects the ids imin <= id < imax."""
 
-    def __init__(self, imin, imax):
+    def __init__(self, imin, imax, assume_sorted=False):
         self.imin = as_int(imin, "IDSelectorRange", "imin")
         self.imax = as_int(imax, "IDSelectorRange", "imax")
+        self.assume_sorted = bool(assume_sorted)
 
     def is_member(self, i):
         return self.imin <= i < self.imax
 
+    def _program(self):
+        return [_RANGE, self.imin, self.imax]
 
-class IDSelectorBatch:
-    """Selects the ids of a list. Accepts faiss's ``(n, ids)`` form too."""
+
+class _IDList(IDSelector):
+    _code = None
 
     def __init__(self, *args):
+        name = type(self).__name__
         if len(args) not in (1, 2):
-            raise TypeError(f"IDSelectorBatch: expected (ids) or (n, ids), got {len(args)} arguments")
-        self.ids = as_ids(args[-1], "IDSelectorBatch")
+            raise TypeError(f"{name}: expected (ids) or (n, ids), got {len(args)} arguments")
+        ids = as_ids(args[-1], name)
+        if len(args) == 2:
+            n = as_int(args[0], name, "n")
+            if not 0 <= n <= ids.shape[0]:
+                raise InputTypeError(f"{name}: n={n} but {ids.shape[0]} ids were given")
+            ids = ids[:n]
+        self.ids = ids
         self._set = None
 
     def is_member(self, i):
         if self._set is None:
             self._set = set(self.ids.tolist())
         return i in self._set
+
+    def _program(self):
+        return [self._code, self.ids.shape[0], *self.ids.tolist()]
+
+
+class IDSelectorBatch(_IDList):
+    """Selects the ids of a list. Accepts faiss's ``(n, ids)`` form too."""
+
+    _code = _BATCH
+
+
+class IDSelectorArray(_IDList):
+    """Selects the ids of a list (faiss scans it; the result is the same as
+    IDSelectorBatch). Accepts faiss's ``(n, ids)`` form too."""
+
+    _code = _ARRAY
+
+
+class IDSelectorNot(IDSelector):
+    """Selects the ids that ``sel`` does not."""
+
+    def __init__(self, sel):
+        if not isinstance(sel, IDSelector):
+            raise InputTypeError(f"IDSelectorNot: expected an IDSelector, got {type(sel).__name__}")
+        self.sel = sel
+
+    def is_member(self, i):
+        return not self.sel.is_member(i)
+
+    def _program(self):
+        return [_NOT, *self.sel._program()]
+
+
+class IDSelectorAll(IDSelector):
+    """Selects every id."""
+
+    def is_member(self, i):
+        return True
+
+    def _program(self):
+        return [_ALL]
+
+
+def selector_program(sel, op):
+    """The int64 program of a selector (None: no selector)."""
+    if sel is None:
+        return None
+    if not isinstance(sel, IDSelector):
+        raise InputTypeError(f"{op}: sel must be an IDSelector, got {type(sel).__name__}")
+    return np.ascontiguousarray(sel._program(), dtype=np.int64)

@@ -4,8 +4,9 @@ import numpy as np
 
 from .. import _bridge
 from .._arrays import addr, as_count, as_ids, as_int, as_matrix, out_array
-from ..errors import ClosedIndexError, InvalidArgumentError, UnsupportedOperationError
-from ..selectors import IDSelectorBatch, IDSelectorRange
+from ..errors import ClosedIndexError, DimensionMismatchError, InputTypeError, InvalidArgumentError
+from ..search_params import SearchParameters
+from ..selectors import IDSelector, IDSelectorRange, selector_program
 
 
 class Index:
@@ -121,9 +122,15 @@ class Index:
         _bridge.call("IndexAdd", h, x.shape[0], addr(x))
 
     def add_with_ids(self, x, ids):
-        raise UnsupportedOperationError(
-            f"{self._op('add_with_ids')}: this index numbers vectors sequentially; wrap it in an IndexIDMap"
-        )
+        """Add the rows of x (n, d) under the given int64 ids (IVF indexes
+        and IndexIDMap; a flat index numbers its vectors itself)."""
+        op = self._op("add_with_ids")
+        h = self._h("add_with_ids")
+        x = as_matrix(x, op, self.d)
+        ids = as_ids(ids, op)
+        if ids.shape[0] != x.shape[0]:
+            raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} vectors")
+        _bridge.call("IndexAddWithIDs", h, x.shape[0], addr(x), addr(ids))
 
     def search(self, x, k, *, params=None, D=None, I=None):
         """Return (D, I): for each row of x the k best distances (float32)
@@ -132,13 +139,17 @@ class Index:
         -1, as faiss does."""
         op = self._op("search")
         h = self._h("search")
-        self._no_params(params, op)
+        nprobe, sel = _params(params, op)
         x = as_matrix(x, op, self.d)
         k = as_count(k, op)
         n = x.shape[0]
         D = out_array(D, (n, k), np.float32, op, "D")
         I = out_array(I, (n, k), np.int64, op, "I")
-        _bridge.call("IndexSearch", h, n, addr(x), k, addr(D), addr(I))
+        if params is None:
+            _bridge.call("IndexSearch", h, n, addr(x), k, addr(D), addr(I))
+        else:
+            _bridge.call("IndexSearchWith", h, n, addr(x), k, addr(D), addr(I), nprobe,
+                         0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0])
         return D, I
 
     def assign(self, x, k=1, labels=None):
@@ -157,7 +168,7 @@ class Index:
         (inner product: similarity > thresh), as in faiss."""
         op = self._op("range_search")
         h = self._h("range_search")
-        self._no_params(params, op)
+        nprobe, sel = _params(params, op)
         x = as_matrix(x, op, self.d)
         try:
             thresh = float(thresh)
@@ -165,7 +176,11 @@ class Index:
             raise InvalidArgumentError(f"{op}: thresh must be a number, got {thresh!r}") from None
         nq = x.shape[0]
         out = np.zeros(2, dtype=np.int64)
-        _bridge.call("IndexRangeSearch", h, nq, addr(x), thresh, addr(out))
+        if params is None:
+            _bridge.call("IndexRangeSearch", h, nq, addr(x), thresh, addr(out))
+        else:
+            _bridge.call("IndexRangeSearchWith", h, nq, addr(x), thresh, nprobe,
+                         0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0], addr(out))
         result, total = int(out[0]), int(out[1])
         lims = np.empty(nq + 1, dtype=np.int64)
         D = np.empty(total, dtype=np.float32)
@@ -196,17 +211,20 @@ class Index:
         return x
 
     def remove_ids(self, x):
-        """Remove the given ids (an array of ids, IDSelectorBatch or
-        IDSelectorRange) and return how many were removed. Ids that are not
-        in the index are skipped, as in faiss. The ids of later vectors shift
-        down to stay contiguous."""
+        """Remove the given ids (an array of ids or any IDSelector) and
+        return how many were removed. Ids that are not in the index are
+        skipped, as in faiss. In a flat index the ids of later vectors shift
+        down to stay contiguous; IVF indexes and IndexIDMap keep ids."""
         op = self._op("remove_ids")
         h = self._h("remove_ids")
         out = np.zeros(1, dtype=np.int64)
         if isinstance(x, IDSelectorRange):
             _bridge.call("IndexRemoveRange", h, x.imin, x.imax, addr(out))
+        elif isinstance(x, IDSelector):
+            prog = selector_program(x, op)
+            _bridge.call("IndexRemoveSelected", h, addr(prog), prog.shape[0], addr(out))
         else:
-            ids = x.ids if isinstance(x, IDSelectorBatch) else as_ids(x, op)
+            ids = as_ids(x, op)
             _bridge.call("IndexRemoveIDs", h, ids.shape[0], addr(ids), addr(out))
         return int(out[0])
 
@@ -214,6 +232,12 @@ class Index:
         """Remove every vector."""
         _bridge.call("IndexReset", self._h("reset"))
 
-    def _no_params(self, params, op):
-        if params is not None:
-            raise UnsupportedOperationError(f"{op}: search parameters are not supported by {type(self).__name__}")
+
+
+def _params(params, op):
+    """(nprobe, selector program) of faiss's SearchParameters (or None)."""
+    if params is None:
+        return 0, None
+    if not isinstance(params, SearchParameters):
+        raise InputTypeError(f"{op}: params must be a SearchParameters, got {type(params).__name__}")
+    return params._nprobe(), selector_program(params.sel, op)

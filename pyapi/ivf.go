@@ -1,0 +1,88 @@
+package pyapi
+
+import (
+	"fmt"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// indexOf returns the index behind handle h (without locking it: the new
+// index only keeps a reference, as faiss keeps a pointer).
+func indexOf(op string, h int64) (core.Index, error) {
+	o, err := lookup(h)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	ix, ok := o.val.(core.Index)
+	if !ok {
+		return nil, fmt.Errorf("%s: handle %d is not an index", op, h)
+	}
+	return ix, nil
+}
+
+// IndexIVFFlatNew makes an IndexIVFFlat over the quantizer behind handle q
+// and writes its handle to out (int64[1]).
+func IndexIVFFlatNew(q, d, nlist, metric int64, out uintptr) string {
+	const op = "IndexIVFFlat"
+	return guard(op, func() error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return err
+		}
+		ix, err := core.NewIndexIVFFlat(quantizer, int(d), int(nlist), core.Metric(metric))
+		if err != nil {
+			return err
+		}
+		dst[0] = register(ix)
+		return nil
+	})
+}
+
+// IndexIDMapNew wraps the index behind handle sub in an IndexIDMap (two:
+// IndexIDMap2) and writes its handle to out (int64[1]).
+func IndexIDMapNew(sub int64, two bool, out uintptr) string {
+	op := "IndexIDMap"
+	if two {
+		op = "IndexIDMap2"
+	}
+	return guard(op, func() error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		inner, err := indexOf(op, sub)
+		if err != nil {
+			return err
+		}
+		m, err := core.NewIndexIDMap(inner, two)
+		if err != nil {
+			return err
+		}
+		dst[0] = register(m)
+		return nil
+	})
+}
+
+// IndexIDMapIDs copies the id map (int64[n], n = ntotal) of an IndexIDMap.
+func IndexIDMapIDs(h, n int64, out uintptr) string {
+	const op = "IndexIDMap.id_map"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		m, ok := ix.(*core.IndexIDMap)
+		if !ok {
+			return unsupported(op, ix)
+		}
+		dst, err := int64s(out, n)
+		if err != nil {
+			return err
+		}
+		if int64(len(m.IDMap)) != n {
+			return core.Errorf(core.KindDimensionMismatch, op, "the map holds %d ids, not %d", len(m.IDMap), n)
+		}
+		copy(dst, m.IDMap)
+		return nil
+	})
+}

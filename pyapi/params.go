@@ -1,0 +1,136 @@
+package pyapi
+
+import (
+	"strings"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// IndexSearchWith is IndexSearch with faiss's SearchParameters: nprobe (0:
+// the index's own) and a selector program (see selectors.go; addr 0: none).
+func IndexSearchWith(h, n int64, x uintptr, k int64, dist, labels uintptr, nprobe int64, sel uintptr, nsel int64) string {
+	const op = "Index.search"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		ps, ok := ix.(core.ParamSearcher)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T takes no search parameters", ix)
+		}
+		xs, err := floats(x, n*int64(ix.D()))
+		if err != nil {
+			return err
+		}
+		ds, ls, err := results(n, k, dist, labels)
+		if err != nil {
+			return err
+		}
+		s, err := decodeSelector(op, sel, nsel)
+		if err != nil {
+			return err
+		}
+		return ps.SearchWithParams(xs, int(k), ds, ls, &core.SearchParams{Sel: s, Nprobe: int(nprobe)})
+	})
+}
+
+// IndexRemoveSelected removes the ids a selector program picks and writes
+// the count removed to removed (int64[1]).
+func IndexRemoveSelected(h int64, sel uintptr, nsel int64, removed uintptr) string {
+	const op = "Index.remove_ids"
+	return removeSelected(op, h, removed, func() (core.IDSelector, error) {
+		return decodeSelector(op, sel, nsel)
+	})
+}
+
+// IndexAddWithIDs adds n vectors at x with the n ids at ids.
+func IndexAddWithIDs(h, n int64, x, ids uintptr) string {
+	const op = "Index.add_with_ids"
+	return withIndex(op, h, true, func(ix core.Index) error {
+		a, ok := ix.(interface {
+			AddWithIDs(x []float32, ids []int64) error
+		})
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T numbers vectors sequentially; wrap it in an IndexIDMap", ix)
+		}
+		xs, err := floats(x, n*int64(ix.D()))
+		if err != nil {
+			return err
+		}
+		is, err := int64s(ids, n)
+		if err != nil {
+			return err
+		}
+		return a.AddWithIDs(xs, is)
+	})
+}
+
+// IndexGetParam writes the index's parameter name to out (float64[1]):
+// nprobe, nlist, imbalance_factor, direct_map_type for IVF indexes.
+func IndexGetParam(h int64, name string, out uintptr) string {
+	op := "Index." + name
+	return withIndex(op, h, false, func(ix core.Index) error {
+		dst, err := float64s(out, 1)
+		if err != nil {
+			return err
+		}
+		ivf, ok := ix.(*core.IndexIVFFlat)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T has no parameter %q", ix, name)
+		}
+		switch name {
+		case "nprobe":
+			dst[0] = float64(ivf.Nprobe)
+		case "nlist":
+			dst[0] = float64(ivf.Nlist())
+		case "imbalance_factor":
+			dst[0] = ivf.ImbalanceFactor()
+		case "direct_map_type":
+			dst[0] = float64(ivf.DirectMapType())
+		default:
+			return core.Errorf(core.KindInvalidArgument, op, "%T has no parameter %q", ix, name)
+		}
+		return nil
+	})
+}
+
+// IndexSetParam sets the index's parameter name: nprobe, direct_map_type,
+// or cp.<field> (the clustering parameters an IVF index trains with).
+func IndexSetParam(h int64, name string, value float64) string {
+	op := "Index." + name
+	return withIndex(op, h, true, func(ix core.Index) error {
+		ivf, ok := ix.(*core.IndexIVFFlat)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T has no parameter %q", ix, name)
+		}
+		switch {
+		case name == "nprobe":
+			if value != float64(int(value)) || value < 1 {
+				return core.Errorf(core.KindInvalidArgument, op, "nprobe must be a positive integer, got %v", value)
+			}
+			ivf.Nprobe = int(value)
+		case name == "direct_map_type":
+			return ivf.SetDirectMapType(int(value))
+		case strings.HasPrefix(name, "cp."):
+			return setClusteringParameter(&ivf.CP, op, strings.TrimPrefix(name, "cp."), value)
+		default:
+			return core.Errorf(core.KindInvalidArgument, op, "%T has no parameter %q", ix, name)
+		}
+		return nil
+	})
+}
+
+// IndexListSize writes the size of list i of an IVF index to out (int64[1]).
+func IndexListSize(h, i int64, out uintptr) string {
+	const op = "Index.get_list_size"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		ivf, ok := ix.(*core.IndexIVFFlat)
+		if !ok {
+			return unsupported(op, ix)
+		}
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		n, err := ivf.ListSize(int(i))
+		dst[0] = int64(n)
+		return err
+	})
+}

@@ -1,0 +1,41 @@
+"""IndexIDMap and IndexIDMap2: caller-chosen ids over any index."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr
+from .errors import InputTypeError
+from .index import Index
+
+
+class IndexIDMap(Index):
+    """``IndexIDMap(index)`` stores vectors in ``index`` (which must be
+    empty) under ids of the caller's choosing: ``add_with_ids(x, ids)``;
+    plain ``add`` raises, as in faiss. ``id_map`` is the int64 array of
+    those ids in storage order; ``index`` is the wrapped index."""
+
+    _two = False
+
+    def __init__(self, index):
+        op = type(self).__name__
+        if not isinstance(index, Index):
+            raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(index).__name__}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIDMapNew", index._h(op), self._two, addr(out))
+        super().__init__(int(out[0]))
+        self.index = index  # the sub-index lives as long as the map
+
+    @property
+    def id_map(self):
+        """The ids, in storage order (faiss: vector_to_array(index.id_map))."""
+        n = self.ntotal
+        out = np.empty(n, dtype=np.int64)
+        _bridge.call("IndexIDMapIDs", self._h("id_map"), n, addr(out))
+        return out
+
+
+class IndexIDMap2(IndexIDMap):
+    """IndexIDMap that also maps ids back to storage: ``reconstruct(id)``
+    works with the caller's ids."""
+
+    _two = True

@@ -1,0 +1,138 @@
+"""Inverted-file indexes: IndexIVFFlat."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .clustering_parameters import ClusteringParameters
+from .errors import InputTypeError, InvalidArgumentError
+from .index import Index
+from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
+
+
+class DirectMap:
+    """faiss's DirectMap types, for ``set_direct_map_type``."""
+
+    NoMap = 0
+    Array = 1
+    Hashtable = 2
+
+
+class InvertedLists:
+    """A view of an IVF index's lists (faiss's ``index.invlists``)."""
+
+    def __init__(self, index):
+        self._index = index
+
+    @property
+    def nlist(self):
+        return self._index.nlist
+
+    def list_size(self, list_no):
+        return self._index.get_list_size(list_no)
+
+    def imbalance_factor(self):
+        return self._index.imbalance_factor()
+
+
+class IndexIVF(Index):
+    """What the IVF indexes share: a coarse ``quantizer`` (any index, a flat
+    one normally) holding ``nlist`` centroids, ``nprobe`` lists visited per
+    query, and ``cp``, the ClusteringParameters that ``train`` uses (faiss's
+    defaults for IVF: 10 iterations, spherical for inner product)."""
+
+    by_residual = False
+
+    def _init_ivf(self, handle, quantizer, metric):
+        super().__init__(handle)
+        self.quantizer = quantizer  # kept alive with the index, as faiss's own_fields=False
+        self.cp = ClusteringParameters(niter=10, spherical=int(metric) == METRIC_INNER_PRODUCT)
+        self.invlists = InvertedLists(self)
+
+    def _param(self, name):
+        out = np.zeros(1, dtype=np.float64)
+        _bridge.call("IndexGetParam", self._h(name), name, addr(out))
+        return out[0]
+
+    @property
+    def nprobe(self):
+        """Lists visited per query (faiss's default 1; clamped to nlist)."""
+        return int(self._param("nprobe"))
+
+    @nprobe.setter
+    def nprobe(self, value):
+        value = as_int(value, self._op("nprobe"), "nprobe")
+        if value <= 0:
+            raise InvalidArgumentError(f"{self._op('nprobe')}: nprobe must be positive, got {value}")
+        _bridge.call("IndexSetParam", self._h("nprobe"), "nprobe", float(value))
+
+    @property
+    def nlist(self):
+        return int(self._param("nlist"))
+
+    def train(self, x):
+        """Place the nlist centroids with k-means on x (n, d), unless the
+        quantizer already holds them."""
+        h = self._h("train")
+        for name, value in self.cp.as_dict().items():
+            _bridge.call("IndexSetParam", h, "cp." + name, float(value))
+        super().train(x)
+
+    def get_list_size(self, list_no):
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexListSize", self._h("get_list_size"), as_int(list_no, self._op("get_list_size"), "list_no"), addr(out))
+        return int(out[0])
+
+    def imbalance_factor(self):
+        """nlist * sum(size^2) / ntotal^2: 1 when the lists are equally full."""
+        return float(self._param("imbalance_factor"))
+
+    def make_direct_map(self, new_maintain=True):
+        """Keep an id -> vector map (an array: ids must be 0..ntotal-1), which
+        ``reconstruct`` needs; ``make_direct_map(False)`` drops it."""
+        self.set_direct_map_type(DirectMap.Array if new_maintain else DirectMap.NoMap)
+
+    def set_direct_map_type(self, type):
+        """DirectMap.NoMap, .Array (sequential ids) or .Hashtable (any ids,
+        and remove_ids stays possible)."""
+        t = as_int(type, self._op("set_direct_map_type"), "type")
+        _bridge.call("IndexSetParam", self._h("set_direct_map_type"), "direct_map_type", float(t))
+
+    @property
+    def direct_map_type(self):
+        return int(self._param("direct_map_type"))
+
+
+class IndexIVFFlat(IndexIVF):
+    """``IndexIVFFlat(quantizer, d, nlist, metric=METRIC_L2)``: vectors kept
+    as they are in nlist inverted lists; a search visits the nprobe lists
+    nearest to the query. The quantizer must have dimension d and the same
+    metric; it is trained by ``train`` unless it already holds nlist
+    vectors."""
+
+    def __init__(self, quantizer, d, nlist=None, metric=METRIC_L2):
+        op = type(self).__name__
+        if not isinstance(quantizer, Index):
+            raise InputTypeError(f"{op}: quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
+        d = as_int(d, op, "d")
+        if nlist is None:
+            raise TypeError(f"{op}: nlist is required")
+        nlist = as_int(nlist, op, "nlist")
+        metric = MetricType.parse(metric)
+        if quantizer.metric_type != int(metric):
+            raise InvalidArgumentError(f"{op}: the quantizer has metric {quantizer.metric_type}, the index {int(metric)}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFFlatNew", quantizer._h(op), d, nlist, int(metric), addr(out))
+        self._init_ivf(int(out[0]), quantizer, metric)
+
+
+def extract_index_ivf(index):
+    """The IVF index inside ``index`` (itself, or the sub-index of an
+    IndexIDMap / IndexRefineFlat), as faiss's extract_index_ivf."""
+    seen = index
+    while not isinstance(seen, IndexIVF):
+        inner = getattr(seen, "index", None) or getattr(seen, "base_index", None)
+        if inner is None or inner is seen:
+            raise InvalidArgumentError(f"extract_index_ivf: {type(index).__name__} holds no IVF index")
+        seen = inner
+    return seen
