@@ -106,7 +106,7 @@ def test_bad_ids_raise(index, ids):
 def test_add_with_ids_is_unsupported_on_a_flat_index(index):
     with pytest.raises(NotImplementedError, match="IndexIDMap"):
         index.add_with_ids(np.zeros((1, 4), np.float32), np.array([5]))
-    with pytest.raises(mf.UnsupportedOperationError):
+    with pytest.raises(mf.InputTypeError, match="SearchParameters"):
         index.search(np.zeros((1, 4), np.float32), 1, params=object())
 
 
