@@ -41,6 +41,8 @@ from .index import Index
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_ivf import DirectMap, IndexIVF, IndexIVFFlat, InvertedLists, extract_index_ivf
 from .search_params import SearchParameters, SearchParametersIVF
+from .factory import index_factory, reverse_index_factory
+from .parameter_space import ParameterRange, ParameterSpace
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
 from .kmeans import Clustering, ClusteringIterationStats, Kmeans, vector_float_to_array, vector_to_array
 from .metric import (
@@ -68,6 +70,7 @@ __all__ = [
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",
     "DirectMap", "IDSelector", "IDSelectorAll", "IDSelectorArray", "IDSelectorNot", "IndexIDMap", "IndexIDMap2",
     "IndexIVF", "IndexIVFFlat", "InvertedLists", "SearchParameters", "SearchParametersIVF", "extract_index_ivf",
+    "ParameterRange", "ParameterSpace", "index_factory", "reverse_index_factory",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",

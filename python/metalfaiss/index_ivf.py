@@ -131,7 +131,10 @@ def extract_index_ivf(index):
     IndexIDMap / IndexRefineFlat), as faiss's extract_index_ivf."""
     seen = index
     while not isinstance(seen, IndexIVF):
-        inner = getattr(seen, "index", None) or getattr(seen, "base_index", None)
+        # Not `a or b`: an empty index is falsy (len() is ntotal).
+        inner = getattr(seen, "index", None)
+        if inner is None:
+            inner = getattr(seen, "base_index", None)
         if inner is None or inner is seen:
             raise InvalidArgumentError(f"extract_index_ivf: {type(index).__name__} holds no IVF index")
         seen = inner

@@ -1,0 +1,95 @@
+"""faiss's autotune API for setting search-time parameters by name."""
+
+from .errors import InvalidArgumentError
+from .index_ivf import IndexIVF
+
+
+def _inner(index):
+    """The index a wrapper forwards parameters to (None: not a wrapper)."""
+    for attr in ("index", "base_index"):
+        inner = getattr(index, attr, None)
+        if inner is not None and inner is not index:
+            return inner
+    return None
+
+
+class ParameterSpace:
+    """``ParameterSpace().set_index_parameter(index, "nprobe", 16)`` or
+    ``set_index_parameters(index, "nprobe=16")``, through wrappers such as
+    IndexIDMap, as faiss does. ``initialize(index)`` lists the values to
+    explore (nprobe: the powers of two below nlist, up to 2048, as faiss)."""
+
+    def __init__(self):
+        self.parameter_ranges = []
+        self.verbose = 0
+
+    def set_index_parameter(self, index, name, value):
+        if not isinstance(name, str):
+            raise InvalidArgumentError(f"ParameterSpace.set_index_parameter: the name must be a string, got {name!r}")
+        target = index
+        while target is not None:
+            if name == "nprobe" and isinstance(target, IndexIVF):
+                target.nprobe = _as_int_value(name, value)
+                return
+            target = _inner(target)
+        raise InvalidArgumentError(
+            f"ParameterSpace.set_index_parameter: could not set parameter {name!r} on {type(index).__name__}")
+
+    def set_index_parameters(self, index, description):
+        """Set ``"name=value,name=value"`` (a faiss parameter string)."""
+        if not isinstance(description, str):
+            raise InvalidArgumentError(f"ParameterSpace.set_index_parameters: expected a string, got {description!r}")
+        for item in filter(None, (s.strip() for s in description.split(","))):
+            name, eq, value = item.partition("=")
+            if not eq:
+                raise InvalidArgumentError(f"ParameterSpace.set_index_parameters: {item!r} is not name=value")
+            try:
+                number = float(value)
+            except ValueError:
+                raise InvalidArgumentError(f"ParameterSpace.set_index_parameters: {value!r} is not a number") from None
+            self.set_index_parameter(index, name.strip(), number)
+
+    def initialize(self, index):
+        """Fill parameter_ranges with the values worth exploring. Like faiss,
+        this looks through refinement wrappers but not through IndexIDMap."""
+        self.parameter_ranges = []
+        target = index
+        while target is not None:
+            if isinstance(target, IndexIVF):
+                values, v = [], 1
+                while v < target.nlist and v <= 2048:
+                    values.append(float(v))
+                    v *= 2
+                self.parameter_ranges.append(ParameterRange("nprobe", values))
+            target = getattr(target, "base_index", None)
+
+    def n_combinations(self):
+        n = 1
+        for r in self.parameter_ranges:
+            n *= len(r.values)
+        return n
+
+    def combination_name(self, cno):
+        parts = []
+        for r in self.parameter_ranges:
+            cno, i = divmod(cno, len(r.values))
+            parts.append(f"{r.name}={r.values[i]:g}")
+        return ",".join(parts)
+
+
+class ParameterRange:
+    """A parameter and the values ParameterSpace explores."""
+
+    def __init__(self, name, values):
+        self.name = name
+        self.values = list(values)
+
+
+def _as_int_value(name, value):
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"ParameterSpace: {name} must be a number, got {value!r}") from None
+    if f != int(f):
+        raise InvalidArgumentError(f"ParameterSpace: {name} must be an integer, got {value!r}")
+    return int(f)
