@@ -125,31 +125,13 @@ func (pr *ivfProbe) distances(q int, list int64, scratch *[]float32) ([]float32,
 	return out, l
 }
 
-// scanList offers list's vectors to the heap of query q. A SIMD scan skips
-// to the next value that can enter (as in the flat index); the filter is
-// checked only for those.
+// scanList offers list's vectors to the heap of query q.
 func (pr *ivfProbe) scanList(h *topK, q int, list int64, scratch *[]float32) {
 	if list < 0 || pr.ix.lists.size(int(list)) == 0 {
 		return
 	}
 	row, l := pr.distances(q, list, scratch)
-	for c := 0; ; c++ {
-		if pr.sign > 0 {
-			c = kernels.NextAtMost(row, c, h.dist[0])
-		} else {
-			c = kernels.NextAtLeast(row, c, -h.dist[0])
-		}
-		if c >= len(row) {
-			return
-		}
-		key, id := pr.sign*row[c], l.ids[c]
-		if pr.sel != nil && !pr.sel.IsMember(id) {
-			continue
-		}
-		if key < h.dist[0] || (key == h.dist[0] && id < h.ids[0]) {
-			h.replaceRoot(key, id)
-		}
-	}
+	pushRow(h, row, l.ids, 0, pr.sign, pr.sel)
 }
 
 // RangeSearch implements RangeSearcher over the Nprobe nearest lists.

@@ -65,13 +65,13 @@ func makeHeaps(n, k int) []topK {
 func (j *scanJob) visitorFor(k int, heaps []topK, first int, sign float32) func(q, base int, row []float32) {
 	switch {
 	case j.sel != nil:
-		return filteredHeapVisitor(heaps, first, sign, j.sel)
+		return heapVisitor(heaps, first, sign, j.sel)
 	case j.dotOnly:
 		return j.top1L2Visitor(heaps, first)
 	case k == 1:
 		return top1Visitor(heaps, first, sign)
 	}
-	return heapVisitor(heaps, first, sign)
+	return heapVisitor(heaps, first, sign, nil)
 }
 
 // top1L2Visitor receives inner products (dotOnly) and offers the row's
@@ -112,50 +112,38 @@ func top1Visitor(heaps []topK, first int, sign float32) func(q, base int, row []
 	}
 }
 
-// heapVisitor pushes a row of metric values into the heap of query q-first.
-// Most candidates lose to the heap's root: a SIMD scan skips to the next
-// one that can win (key <= root, ties decided by id below).
-func heapVisitor(heaps []topK, first int, sign float32) func(q, base int, row []float32) {
+// heapVisitor pushes a row of metric values into the heap of query q-first;
+// sel, when set, filters the ids.
+func heapVisitor(heaps []topK, first int, sign float32, sel IDSelector) func(q, base int, row []float32) {
 	return func(q, base int, row []float32) {
-		h := &heaps[q-first]
-		for c := 0; ; c++ {
-			if sign > 0 {
-				c = kernels.NextAtMost(row, c, h.dist[0])
-			} else {
-				c = kernels.NextAtLeast(row, c, -h.dist[0])
-			}
-			if c >= len(row) {
-				return
-			}
-			key := sign * row[c]
-			if key < h.dist[0] || (key == h.dist[0] && int64(base+c) < h.ids[0]) {
-				h.replaceRoot(key, int64(base+c))
-			}
-		}
+		pushRow(&heaps[q-first], row, nil, int64(base), sign, sel)
 	}
 }
 
-// filteredHeapVisitor is heapVisitor for a search with an IDSelector: the
-// filter is asked only about the candidates that could enter the heap.
-func filteredHeapVisitor(heaps []topK, first int, sign float32, sel IDSelector) func(q, base int, row []float32) {
-	return func(q, base int, row []float32) {
-		h := &heaps[q-first]
-		for c := 0; ; c++ {
-			if sign > 0 {
-				c = kernels.NextAtMost(row, c, h.dist[0])
-			} else {
-				c = kernels.NextAtLeast(row, c, -h.dist[0])
-			}
-			if c >= len(row) {
-				return
-			}
-			key, id := sign*row[c], int64(base+c)
-			if !sel.IsMember(id) {
-				continue
-			}
-			if key < h.dist[0] || (key == h.dist[0] && id < h.ids[0]) {
-				h.replaceRoot(key, id)
-			}
+// pushRow offers a row of metric values to h: id base+c, or ids[c] when
+// ids is given. Most values lose to the heap's root: a SIMD scan skips to
+// the next one that can win (key <= root, ties decided by id), and the
+// filter sel (if any) is asked only about those.
+func pushRow(h *topK, row []float32, ids []int64, base int64, sign float32, sel IDSelector) {
+	for c := 0; ; c++ {
+		if sign > 0 {
+			c = kernels.NextAtMost(row, c, h.dist[0])
+		} else {
+			c = kernels.NextAtLeast(row, c, -h.dist[0])
+		}
+		if c >= len(row) {
+			return
+		}
+		id := base + int64(c)
+		if ids != nil {
+			id = ids[c]
+		}
+		if sel != nil && !sel.IsMember(id) {
+			continue
+		}
+		key := sign * row[c]
+		if key < h.dist[0] || (key == h.dist[0] && id < h.ids[0]) {
+			h.replaceRoot(key, id)
 		}
 	}
 }

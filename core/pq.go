@@ -1,0 +1,204 @@
+package core
+
+import (
+	"fmt"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
+
+// ProductQuantizer splits vectors into M sub-vectors of Dsub = D/M
+// dimensions and codes each by its nearest of Ksub = 2^Nbits centroids,
+// learnt by k-means per sub-space (faiss's ProductQuantizer). A code takes
+// CodeSize = ceil(M*Nbits/8) bytes.
+type ProductQuantizer struct {
+	D, M, Nbits, Dsub, Ksub, CodeSize int
+	// Centroids[(m*Ksub+j)*Dsub : ...] is centroid j of sub-space m.
+	Centroids []float32
+	// CP is how each sub-space is clustered (faiss's defaults: 25
+	// iterations, seed 1234, at most 256 points per centroid).
+	CP        ClusteringParameters
+	Log, Warn func(string)
+	trained   bool
+}
+
+// maxPQBits bounds Nbits: tables of 2^Nbits entries per sub-space stay
+// small (faiss allows 24, impractical for its own tables too).
+const maxPQBits = 16
+
+// NewProductQuantizer checks that M divides d and nbits is 1..16.
+func NewProductQuantizer(d, m, nbits int) (*ProductQuantizer, error) {
+	const op = "ProductQuantizer"
+	switch {
+	case d <= 0 || m <= 0:
+		return nil, Errorf(KindInvalidArgument, op, "d=%d and M=%d must be positive", d, m)
+	case d%m != 0:
+		return nil, Errorf(KindInvalidArgument, op, "M=%d does not divide d=%d: the dimension must be a multiple of the number of sub-quantizers", m, d)
+	case nbits < 1 || nbits > maxPQBits:
+		return nil, Errorf(KindInvalidArgument, op, "nbits=%d is outside 1..%d", nbits, maxPQBits)
+	}
+	return &ProductQuantizer{
+		D: d, M: m, Nbits: nbits, Dsub: d / m, Ksub: 1 << nbits, CodeSize: (m*nbits + 7) / 8,
+		Centroids: make([]float32, d<<nbits), CP: DefaultClusteringParameters(),
+	}, nil
+}
+
+// IsTrained reports whether Train has run (or centroids were set).
+func (pq *ProductQuantizer) IsTrained() bool { return pq.trained }
+
+// SetCentroids installs centroids learnt elsewhere (M*Ksub*Dsub floats).
+func (pq *ProductQuantizer) SetCentroids(c []float32) error {
+	if len(c) != len(pq.Centroids) {
+		return Errorf(KindDimensionMismatch, "ProductQuantizer.centroids", "%d floats, need %d", len(c), len(pq.Centroids))
+	}
+	copy(pq.Centroids, c)
+	pq.trained = true
+	return nil
+}
+
+// sub returns the centroids of sub-space m (Ksub x Dsub).
+func (pq *ProductQuantizer) sub(m int) []float32 {
+	return pq.Centroids[m*pq.Ksub*pq.Dsub : (m+1)*pq.Ksub*pq.Dsub]
+}
+
+// Train clusters each sub-space of x, as faiss does (same parameters and
+// seed, so the same centroids).
+func (pq *ProductQuantizer) Train(x []float32) error {
+	const op = "ProductQuantizer.train"
+	n, err := checkBatch(op, x, pq.D)
+	if err != nil {
+		return err
+	}
+	if n < pq.Ksub {
+		return Errorf(KindInvalidArgument, op, "%d training points for %d centroids per sub-quantizer (2^nbits): need at least as many points", n, pq.Ksub)
+	}
+	centroids := make([]float32, len(pq.Centroids))
+	slice := make([]float32, n*pq.Dsub)
+	for m := 0; m < pq.M; m++ {
+		for i := 0; i < n; i++ {
+			copy(slice[i*pq.Dsub:(i+1)*pq.Dsub], x[i*pq.D+m*pq.Dsub:])
+		}
+		c, err := NewClustering(pq.Dsub, pq.Ksub, pq.CP)
+		if err != nil {
+			return err
+		}
+		c.Log, c.Warn = pq.Log, pq.Warn
+		index, _ := NewIndexFlat(pq.Dsub, MetricL2)
+		if err := c.Train(slice, index, nil); err != nil {
+			return fmt.Errorf("%s: sub-quantizer %d: %w", op, m, err)
+		}
+		copy(centroids[m*pq.Ksub*pq.Dsub:], c.Centroids)
+	}
+	pq.Centroids, pq.trained = centroids, true
+	return nil
+}
+
+// ComputeCodes writes the codes of the rows of x into codes (n*CodeSize):
+// per sub-space, the nearest centroid (the first among equals).
+func (pq *ProductQuantizer) ComputeCodes(x []float32, codes []byte) error {
+	const op = "ProductQuantizer.compute_codes"
+	n, err := checkBatch(op, x, pq.D)
+	if err != nil {
+		return err
+	}
+	if len(codes) != n*pq.CodeSize {
+		return Errorf(KindDimensionMismatch, op, "codes hold %d bytes, need %d", len(codes), n*pq.CodeSize)
+	}
+	if !pq.trained {
+		return Errorf(KindNotTrained, op, "train the product quantizer first")
+	}
+	parallelChunks(n, chunkFor(pq.Ksub*pq.D), func(_, lo, hi int) {
+		dis := make([]float32, pq.Ksub)
+		for i := lo; i < hi; i++ {
+			pq.encodeOne(x[i*pq.D:(i+1)*pq.D], codes[i*pq.CodeSize:(i+1)*pq.CodeSize], dis)
+		}
+	})
+	return nil
+}
+
+// encodeOne codes one vector; dis is scratch of Ksub floats.
+func (pq *ProductQuantizer) encodeOne(v []float32, code []byte, dis []float32) {
+	clear(code)
+	for m := 0; m < pq.M; m++ {
+		kernels.L2SqrRows(v[m*pq.Dsub:(m+1)*pq.Dsub], pq.sub(m), dis)
+		best := 0
+		for j, dv := range dis {
+			if dv < dis[best] {
+				best = j
+			}
+		}
+		pq.putCode(code, m, best)
+	}
+}
+
+func (pq *ProductQuantizer) putCode(code []byte, m, j int) {
+	if pq.Nbits == 8 {
+		code[m] = byte(j)
+		return
+	}
+	putBits(code, m*pq.Nbits, pq.Nbits, uint64(j))
+}
+
+func (pq *ProductQuantizer) getCode(code []byte, m int) int {
+	if pq.Nbits == 8 {
+		return int(code[m])
+	}
+	return int(getBits(code, m*pq.Nbits, pq.Nbits))
+}
+
+// Decode writes the vectors the codes stand for into x (n*D).
+func (pq *ProductQuantizer) Decode(codes []byte, x []float32) error {
+	const op = "ProductQuantizer.decode"
+	if len(codes)%pq.CodeSize != 0 || len(x) != len(codes)/pq.CodeSize*pq.D {
+		return Errorf(KindDimensionMismatch, op, "%d code bytes and %d floats do not fit code_size=%d, d=%d", len(codes), len(x), pq.CodeSize, pq.D)
+	}
+	for i := 0; i < len(codes)/pq.CodeSize; i++ {
+		pq.decodeOne(codes[i*pq.CodeSize:(i+1)*pq.CodeSize], x[i*pq.D:(i+1)*pq.D])
+	}
+	return nil
+}
+
+func (pq *ProductQuantizer) decodeOne(code []byte, out []float32) {
+	for m := 0; m < pq.M; m++ {
+		j := pq.getCode(code, m)
+		copy(out[m*pq.Dsub:(m+1)*pq.Dsub], pq.sub(m)[j*pq.Dsub:(j+1)*pq.Dsub])
+	}
+}
+
+// distanceTable fills table (M*Ksub) with the metric values between each
+// sub-vector of v and each centroid of its sub-space: squared L2, or inner
+// product.
+func (pq *ProductQuantizer) distanceTable(v []float32, metric Metric, table []float32) {
+	for m := 0; m < pq.M; m++ {
+		t := table[m*pq.Ksub : (m+1)*pq.Ksub]
+		if metric == MetricInnerProduct {
+			kernels.DotTile(v[m*pq.Dsub:(m+1)*pq.Dsub], 1, pq.sub(m), pq.Ksub, pq.Dsub, t, pq.Ksub)
+		} else {
+			kernels.L2SqrRows(v[m*pq.Dsub:(m+1)*pq.Dsub], pq.sub(m), t)
+		}
+	}
+}
+
+// scanCodes writes into out the table sums of n codes (asymmetric distance
+// computation): out[i] = sum over m of table[m][code_i[m]] + bias.
+func (pq *ProductQuantizer) scanCodes(codes []byte, table []float32, bias float32, out []float32) {
+	ks, cs := pq.Ksub, pq.CodeSize
+	if pq.Nbits == 8 {
+		for i := range out {
+			code := codes[i*cs : (i+1)*cs]
+			s := bias
+			for m, c := range code {
+				s += table[m*ks+int(c)]
+			}
+			out[i] = s
+		}
+		return
+	}
+	for i := range out {
+		code := codes[i*cs : (i+1)*cs]
+		s := bias
+		for m := 0; m < pq.M; m++ {
+			s += table[m*ks+pq.getCode(code, m)]
+		}
+		out[i] = s
+	}
+}
