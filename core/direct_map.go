@@ -43,8 +43,8 @@ func (m *directMap) rebuild(il *invertedLists) {
 
 // SetDirectMapType builds (or drops) the id -> vector map: 0 none, 1 array
 // (ids must be 0..ntotal-1, as add gives them), 2 hashtable.
-func (ix *IndexIVFFlat) SetDirectMapType(kind int) error {
-	const op = "IndexIVFFlat.set_direct_map_type"
+func (ix *IndexIVF) SetDirectMapType(kind int) error {
+	op := ix.name + ".set_direct_map_type"
 	k := directMapKind(kind)
 	switch k {
 	case directMapNone:
@@ -68,11 +68,11 @@ func (ix *IndexIVFFlat) SetDirectMapType(kind int) error {
 }
 
 // DirectMapType is the current kind (0 none, 1 array, 2 hashtable).
-func (ix *IndexIVFFlat) DirectMapType() int { return int(ix.directMap.kind) }
+func (ix *IndexIVF) DirectMapType() int { return int(ix.directMap.kind) }
 
 // Reconstruct copies the vector with id key into out (needs a direct map).
-func (ix *IndexIVFFlat) Reconstruct(key int64, out []float32) error {
-	const op = "IndexIVFFlat.reconstruct"
+func (ix *IndexIVF) Reconstruct(key int64, out []float32) error {
+	op := ix.name + ".reconstruct"
 	if ix.directMap.kind == directMapNone {
 		return Errorf(KindInvalidArgument, op, "direct map not initialized: call make_direct_map() first")
 	}
@@ -83,14 +83,13 @@ func (ix *IndexIVFFlat) Reconstruct(key int64, out []float32) error {
 	if !ok {
 		return Errorf(KindInvalidArgument, op, "id %d is not in the index", key)
 	}
-	copy(out, ix.lists.lists[p.list].vecs[p.offset*ix.d:(p.offset+1)*ix.d])
-	return nil
+	return ix.decodeEntry(p.list, p.offset, out)
 }
 
 // ReconstructN copies the vectors with ids i0..i0+n-1 into out.
-func (ix *IndexIVFFlat) ReconstructN(i0, n int64, out []float32) error {
+func (ix *IndexIVF) ReconstructN(i0, n int64, out []float32) error {
 	if int64(len(out)) != n*int64(ix.d) || n < 0 {
-		return Errorf(KindDimensionMismatch, "IndexIVFFlat.reconstruct_n", "output holds %d floats, need %d", len(out), n*int64(ix.d))
+		return Errorf(KindDimensionMismatch, ix.name+".reconstruct_n", "output holds %d floats, need %d", len(out), n*int64(ix.d))
 	}
 	for i := int64(0); i < n; i++ {
 		if err := ix.Reconstruct(i0+i, out[i*int64(ix.d):(i+1)*int64(ix.d)]); err != nil {

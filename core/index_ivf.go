@@ -2,11 +2,14 @@ package core
 
 import "fmt"
 
-// IndexIVFFlat partitions the vectors into nlist inverted lists by their
+// IndexIVF partitions the vectors into nlist inverted lists by their
 // nearest centroid (held by a coarse quantizer, normally a flat index) and
-// searches only the Nprobe lists closest to each query (faiss's
-// IndexIVFFlat: vectors stored as they are, no residuals).
-type IndexIVFFlat struct {
+// searches only the Nprobe lists closest to each query. The lists hold the
+// vectors as they are (IndexIVFFlat) or codes of a product or scalar
+// quantizer (IndexIVFPQ, IndexIVFScalarQuantizer), which by default code
+// the residual x - centroid, as faiss does.
+type IndexIVF struct {
+	name      string // faiss's class name, for messages
 	d         int
 	metric    Metric
 	arg       float32
@@ -19,18 +22,22 @@ type IndexIVFFlat struct {
 	CP ClusteringParameters
 	// Log and Warn receive the clustering's progress and warnings.
 	Log, Warn func(string)
+	// ByResidual codes x - centroid instead of x (not for flat lists).
+	ByResidual bool
+	codec      codec // nil: flat lists of float32 vectors
 
 	lists     invertedLists
 	ntotal    int64
 	directMap directMap
+	centCache []float32 // the quantizer's centroids, read once after training
 }
 
 var (
-	_ Index         = (*IndexIVFFlat)(nil)
-	_ ParamSearcher = (*IndexIVFFlat)(nil)
-	_ RangeSearcher = (*IndexIVFFlat)(nil)
-	_ IDRemover     = (*IndexIVFFlat)(nil)
-	_ Reconstructor = (*IndexIVFFlat)(nil)
+	_ Index              = (*IndexIVF)(nil)
+	_ ParamSearcher      = (*IndexIVF)(nil)
+	_ ParamRangeSearcher = (*IndexIVF)(nil)
+	_ IDRemover          = (*IndexIVF)(nil)
+	_ Reconstructor      = (*IndexIVF)(nil)
 )
 
 // ivfClusteringParameters are the parameters faiss's IVF indexes train
@@ -42,59 +49,111 @@ func ivfClusteringParameters(metric Metric) ClusteringParameters {
 	return p
 }
 
-// NewIndexIVFFlat makes an IVF index over quantizer, which must have
-// dimension d and the index's metric. If the quantizer already holds nlist
-// centroids, the index is trained.
-func NewIndexIVFFlat(quantizer Index, d, nlist int, metric Metric) (*IndexIVFFlat, error) {
-	const op = "IndexIVFFlat"
+func newIndexIVF(name string, quantizer Index, d, nlist int, metric Metric, c codec) (*IndexIVF, error) {
 	switch {
 	case quantizer == nil:
-		return nil, Errorf(KindInvalidArgument, op, "a quantizer index is required")
+		return nil, Errorf(KindInvalidArgument, name, "a quantizer index is required")
 	case d <= 0:
-		return nil, Errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
+		return nil, Errorf(KindInvalidArgument, name, "d must be positive, got %d", d)
 	case nlist <= 0:
-		return nil, Errorf(KindInvalidArgument, op, "nlist must be positive, got %d", nlist)
+		return nil, Errorf(KindInvalidArgument, name, "nlist must be positive, got %d", nlist)
 	case quantizer.D() != d:
-		return nil, Errorf(KindDimensionMismatch, op, "the quantizer has d=%d, the index d=%d", quantizer.D(), d)
+		return nil, Errorf(KindDimensionMismatch, name, "the quantizer has d=%d, the index d=%d", quantizer.D(), d)
 	}
-	if err := checkMetric(op, metric); err != nil {
+	if err := checkMetric(name, metric); err != nil {
 		return nil, err
 	}
-	return &IndexIVFFlat{
-		d: d, metric: metric, nlist: nlist, quantizer: quantizer, Nprobe: 1,
-		CP: ivfClusteringParameters(metric), lists: newInvertedLists(nlist, d),
+	if c != nil && metric != MetricL2 && metric != MetricInnerProduct {
+		return nil, Errorf(KindInvalidArgument, name, "metric %s is not supported: L2 or inner product", metric)
+	}
+	return &IndexIVF{
+		name: name, d: d, metric: metric, nlist: nlist, quantizer: quantizer, Nprobe: 1,
+		CP: ivfClusteringParameters(metric), lists: newInvertedLists(nlist, d), codec: c, ByResidual: c != nil,
 	}, nil
 }
 
-func (ix *IndexIVFFlat) D() int                   { return ix.d }
-func (ix *IndexIVFFlat) Ntotal() int64            { return ix.ntotal }
-func (ix *IndexIVFFlat) Metric() Metric           { return ix.metric }
-func (ix *IndexIVFFlat) MetricArg() float32       { return ix.arg }
-func (ix *IndexIVFFlat) SetMetricArg(arg float32) { ix.arg = arg }
-func (ix *IndexIVFFlat) Nlist() int               { return ix.nlist }
-func (ix *IndexIVFFlat) Quantizer() Index         { return ix.quantizer }
+// NewIndexIVFFlat makes an IVF index of vectors stored as they are.
+func NewIndexIVFFlat(quantizer Index, d, nlist int, metric Metric) (*IndexIVF, error) {
+	return newIndexIVF("IndexIVFFlat", quantizer, d, nlist, metric, nil)
+}
 
-// IsTrained is faiss's rule: the quantizer is trained and holds nlist
-// centroids.
-func (ix *IndexIVFFlat) IsTrained() bool {
-	return ix.quantizer.IsTrained() && ix.quantizer.Ntotal() == int64(ix.nlist)
+// NewIndexIVFPQ makes an IVF index of product-quantizer codes (M
+// sub-quantizers of nbits bits) of the residuals.
+func NewIndexIVFPQ(quantizer Index, d, nlist, m, nbits int, metric Metric) (*IndexIVF, error) {
+	pq, err := NewProductQuantizer(d, m, nbits)
+	if err != nil {
+		return nil, err
+	}
+	return newIndexIVF("IndexIVFPQ", quantizer, d, nlist, metric, pq)
+}
+
+// NewIndexIVFScalarQuantizer makes an IVF index of scalar-quantizer codes,
+// of the residuals when encodeResidual is set (faiss's default).
+func NewIndexIVFScalarQuantizer(quantizer Index, d, nlist int, t QuantizerType, metric Metric, encodeResidual bool) (*IndexIVF, error) {
+	sq, err := NewScalarQuantizer(d, t)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := newIndexIVF("IndexIVFScalarQuantizer", quantizer, d, nlist, metric, sq)
+	if err == nil {
+		ix.ByResidual = encodeResidual
+	}
+	return ix, err
+}
+
+func (ix *IndexIVF) D() int                   { return ix.d }
+func (ix *IndexIVF) Ntotal() int64            { return ix.ntotal }
+func (ix *IndexIVF) Metric() Metric           { return ix.metric }
+func (ix *IndexIVF) MetricArg() float32       { return ix.arg }
+func (ix *IndexIVF) SetMetricArg(arg float32) { ix.arg = arg }
+func (ix *IndexIVF) Nlist() int               { return ix.nlist }
+func (ix *IndexIVF) Quantizer() Index         { return ix.quantizer }
+func (ix *IndexIVF) Name() string             { return ix.name }
+
+// PQ is the product quantizer of an IndexIVFPQ (nil otherwise).
+func (ix *IndexIVF) PQ() *ProductQuantizer { pq, _ := ix.codec.(*ProductQuantizer); return pq }
+
+// SQ is the scalar quantizer of an IndexIVFScalarQuantizer (nil otherwise).
+func (ix *IndexIVF) SQ() *ScalarQuantizer { sq, _ := ix.codec.(*ScalarQuantizer); return sq }
+
+// CodeSize is the bytes per stored vector (4*d for flat lists).
+func (ix *IndexIVF) CodeSize() int {
+	if ix.codec == nil {
+		return 4 * ix.d
+	}
+	return ix.codec.codeSize()
+}
+
+// IsTrained: the quantizer holds nlist centroids and the codec is trained.
+func (ix *IndexIVF) IsTrained() bool {
+	return ix.quantizer.IsTrained() && ix.quantizer.Ntotal() == int64(ix.nlist) &&
+		(ix.codec == nil || ix.codec.IsTrained())
 }
 
 // ListSize is the number of vectors in list i.
-func (ix *IndexIVFFlat) ListSize(i int) (int, error) {
+func (ix *IndexIVF) ListSize(i int) (int, error) {
 	if i < 0 || i >= ix.nlist {
-		return 0, Errorf(KindInvalidArgument, "IndexIVFFlat.get_list_size", "list %d is outside 0..%d", i, ix.nlist-1)
+		return 0, Errorf(KindInvalidArgument, ix.name+".get_list_size", "list %d is outside 0..%d", i, ix.nlist-1)
 	}
 	return ix.lists.size(i), nil
 }
 
 // ImbalanceFactor is 1 when the lists are equally full, larger otherwise.
-func (ix *IndexIVFFlat) ImbalanceFactor() float64 { return ix.lists.imbalanceFactor() }
+func (ix *IndexIVF) ImbalanceFactor() float64 { return ix.lists.imbalanceFactor() }
 
-// Train runs k-means on x to place the nlist centroids in the quantizer,
-// unless it already holds them (faiss then skips training, and so do we).
-func (ix *IndexIVFFlat) Train(x []float32) error {
-	const op = "IndexIVFFlat.train"
+// maxCodecTrainingPoints is how many vectors a codec is trained on at
+// most: what its own k-means would keep (faiss subsamples the same way).
+func (ix *IndexIVF) maxCodecTrainingPoints() int {
+	if pq := ix.PQ(); pq != nil {
+		return pq.CP.MaxPointsPerCentroid * pq.Ksub
+	}
+	return 1 << 30
+}
+
+// Train places the nlist centroids with k-means on x, unless the quantizer
+// already holds them, then trains the codec on (the residuals of) x.
+func (ix *IndexIVF) Train(x []float32) error {
+	op := ix.name + ".train"
 	n, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return err
@@ -102,27 +161,103 @@ func (ix *IndexIVFFlat) Train(x []float32) error {
 	if ix.IsTrained() {
 		return nil
 	}
-	if n < ix.nlist {
-		return Errorf(KindInvalidArgument, op, "%d training points for nlist=%d lists: need at least one per list", n, ix.nlist)
+	if !(ix.quantizer.IsTrained() && ix.quantizer.Ntotal() == int64(ix.nlist)) {
+		if n < ix.nlist {
+			return Errorf(KindInvalidArgument, op, "%d training points for nlist=%d lists: need at least one per list", n, ix.nlist)
+		}
+		c, err := NewClustering(ix.d, ix.nlist, ix.CP)
+		if err != nil {
+			return err
+		}
+		c.Log, c.Warn = ix.Log, ix.Warn
+		ix.quantizer.Reset()
+		ix.centCache = nil
+		if err := c.Train(x, ix.quantizer, nil); err != nil {
+			return err
+		}
 	}
-	c, err := NewClustering(ix.d, ix.nlist, ix.CP)
+	if ix.codec == nil || ix.codec.IsTrained() {
+		return nil
+	}
+	// faiss's fvecs_maybe_subsample: the first points of a seeded
+	// permutation.
+	if limit := ix.maxCodecTrainingPoints(); n > limit {
+		perm := randPerm(n, 1234)
+		sub := make([]float32, limit*ix.d)
+		for i := 0; i < limit; i++ {
+			copy(sub[i*ix.d:(i+1)*ix.d], x[perm[i]*ix.d:(perm[i]+1)*ix.d])
+		}
+		x, n = sub, limit
+	}
+	if ix.ByResidual {
+		assign := make([]int64, n)
+		if err := assignOne(ix.quantizer, x, assign); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		res := make([]float32, len(x))
+		if err := ix.residuals(x, assign, res); err != nil {
+			return err
+		}
+		x = res
+	}
+	if pq := ix.PQ(); pq != nil {
+		pq.Log, pq.Warn = ix.Log, ix.Warn
+	}
+	return ix.codec.Train(x)
+}
+
+// centroids returns the quantizer's centroids (for residuals). Calls that
+// may change the index (train, add) keep them until the next training;
+// searches, which may run concurrently, only read what is kept.
+func (ix *IndexIVF) centroids() ([]float32, error) { return ix.readCentroids(true) }
+
+func (ix *IndexIVF) readCentroids(keep bool) ([]float32, error) {
+	if len(ix.centCache) == ix.nlist*ix.d {
+		return ix.centCache, nil
+	}
+	r, ok := ix.quantizer.(Reconstructor)
+	if !ok {
+		return nil, Errorf(KindUnsupported, ix.name, "coding residuals needs a quantizer that can reconstruct its centroids, not %T", ix.quantizer)
+	}
+	c := make([]float32, ix.nlist*ix.d)
+	if err := r.ReconstructN(0, int64(ix.nlist), c); err != nil {
+		return nil, err
+	}
+	if keep {
+		ix.centCache = c
+	}
+	return c, nil
+}
+
+// residuals writes x - centroid(assign) into out (rows without a list are
+// copied as they are).
+func (ix *IndexIVF) residuals(x []float32, assign []int64, out []float32) error {
+	c, err := ix.centroids()
 	if err != nil {
 		return err
 	}
-	c.Log, c.Warn = ix.Log, ix.Warn
-	ix.quantizer.Reset()
-	return c.Train(x, ix.quantizer, nil)
+	d := ix.d
+	for i, l := range assign {
+		for j := 0; j < d; j++ {
+			v := x[i*d+j]
+			if l >= 0 {
+				v -= c[int(l)*d+j]
+			}
+			out[i*d+j] = v
+		}
+	}
+	return nil
 }
 
 // Add appends the rows of x with ids ntotal, ntotal+1, ...
-func (ix *IndexIVFFlat) Add(x []float32) error { return ix.add("IndexIVFFlat.add", x, nil) }
+func (ix *IndexIVF) Add(x []float32) error { return ix.add(ix.name+".add", x, nil) }
 
 // AddWithIDs appends the rows of x with the given ids.
-func (ix *IndexIVFFlat) AddWithIDs(x []float32, ids []int64) error {
-	return ix.add("IndexIVFFlat.add_with_ids", x, ids)
+func (ix *IndexIVF) AddWithIDs(x []float32, ids []int64) error {
+	return ix.add(ix.name+".add_with_ids", x, ids)
 }
 
-func (ix *IndexIVFFlat) add(op string, x []float32, ids []int64) error {
+func (ix *IndexIVF) add(op string, x []float32, ids []int64) error {
 	n, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return err
@@ -143,6 +278,21 @@ func (ix *IndexIVFFlat) add(op string, x []float32, ids []int64) error {
 	if err := assignOne(ix.quantizer, x, assign); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
+	var codes []byte
+	if ix.codec != nil {
+		src := x
+		if ix.ByResidual {
+			src = make([]float32, len(x))
+			if err := ix.residuals(x, assign, src); err != nil {
+				return err
+			}
+		}
+		codes = make([]byte, n*ix.codec.codeSize())
+		if err := ix.codec.ComputeCodes(src, codes); err != nil {
+			return err
+		}
+	}
+	cs := ix.CodeSize()
 	for i, list := range assign {
 		id := ix.ntotal + int64(i)
 		if ids != nil {
@@ -151,7 +301,12 @@ func (ix *IndexIVFFlat) add(op string, x []float32, ids []int64) error {
 		if list < 0 { // no centroid (NaN row): counted, not stored, as faiss does
 			continue
 		}
-		off := ix.lists.add(int(list), id, x[i*ix.d:(i+1)*ix.d])
+		var off int
+		if codes == nil {
+			off = ix.lists.add(int(list), id, x[i*ix.d:(i+1)*ix.d])
+		} else {
+			off = ix.lists.addCode(int(list), id, codes[i*cs:(i+1)*cs])
+		}
 		ix.directMap.record(id, int(list), off)
 	}
 	ix.ntotal += int64(n)
@@ -166,8 +321,8 @@ func assignOne(q Index, x []float32, labels []int64) error {
 	return q.Search(x, 1, make([]float32, len(labels)), labels)
 }
 
-// Reset removes every vector; the quantizer keeps its centroids.
-func (ix *IndexIVFFlat) Reset() {
+// Reset removes every vector; the quantizer and codec stay trained.
+func (ix *IndexIVF) Reset() {
 	ix.lists.reset()
 	ix.ntotal = 0
 	ix.directMap.clear()
@@ -175,15 +330,38 @@ func (ix *IndexIVFFlat) Reset() {
 
 // RemoveIDs deletes the selected vectors (ids are kept by the others) and
 // returns how many went. Like faiss, not with an array direct map.
-func (ix *IndexIVFFlat) RemoveIDs(sel IDSelector) (int64, error) {
+func (ix *IndexIVF) RemoveIDs(sel IDSelector) (int64, error) {
 	if ix.directMap.kind == directMapArray {
-		return 0, Errorf(KindUnsupported, "IndexIVFFlat.remove_ids",
+		return 0, Errorf(KindUnsupported, ix.name+".remove_ids",
 			"not supported with an array direct map; use set_direct_map_type(DirectMap.Hashtable)")
 	}
-	n := ix.lists.removeIf(sel)
+	n := ix.lists.removeIf(sel, ix.CodeSize())
 	ix.ntotal -= n
 	if ix.directMap.kind == directMapHash {
 		ix.directMap.rebuild(&ix.lists)
 	}
 	return n, nil
+}
+
+// decodeEntry writes the vector at offset off of list into out.
+func (ix *IndexIVF) decodeEntry(list, off int, out []float32) error {
+	l := &ix.lists.lists[list]
+	if ix.codec == nil {
+		copy(out, l.vecs[off*ix.d:(off+1)*ix.d])
+		return nil
+	}
+	cs := ix.codec.codeSize()
+	if err := ix.codec.Decode(l.codes[off*cs:(off+1)*cs], out); err != nil {
+		return err
+	}
+	if ix.ByResidual {
+		c, err := ix.readCentroids(false)
+		if err != nil {
+			return err
+		}
+		for j := range out {
+			out[j] += c[list*ix.d+j]
+		}
+	}
+	return nil
 }

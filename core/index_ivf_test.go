@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func newIVF(t *testing.T, d, nlist int, m Metric, train []float32) *IndexIVFFlat {
+func newIVF(t *testing.T, d, nlist int, m Metric, train []float32) *IndexIVF {
 	t.Helper()
 	q, err := NewIndexFlat(d, m)
 	require.NoError(t, err)

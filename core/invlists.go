@@ -1,10 +1,12 @@
 package core
 
-// invertedList is one list of an IVF index: ids and their vectors, in the
-// order they were added (faiss's ArrayInvertedLists for flat codes).
+// invertedList is one list of an IVF index: ids and their vectors (flat
+// lists) or codes, in the order they were added (faiss's
+// ArrayInvertedLists).
 type invertedList struct {
-	ids  []int64
-	vecs []float32
+	ids   []int64
+	vecs  []float32
+	codes []byte
 }
 
 // invertedLists are the nlist lists of an IVF index.
@@ -24,6 +26,13 @@ func (il *invertedLists) add(list int, id int64, v []float32) (offset int) {
 	return len(l.ids) - 1
 }
 
+func (il *invertedLists) addCode(list int, id int64, code []byte) (offset int) {
+	l := &il.lists[list]
+	l.ids = append(l.ids, id)
+	l.codes = append(l.codes, code...)
+	return len(l.ids) - 1
+}
+
 func (il *invertedLists) size(list int) int { return len(il.lists[list].ids) }
 
 func (il *invertedLists) total() int64 {
@@ -36,13 +45,14 @@ func (il *invertedLists) total() int64 {
 
 func (il *invertedLists) reset() {
 	for i := range il.lists {
-		il.lists[i].ids, il.lists[i].vecs = il.lists[i].ids[:0], il.lists[i].vecs[:0]
+		l := &il.lists[i]
+		l.ids, l.vecs, l.codes = l.ids[:0], l.vecs[:0], l.codes[:0]
 	}
 }
 
 // removeIf deletes the entries whose id sel picks, keeping the others in
-// order, and returns how many went.
-func (il *invertedLists) removeIf(sel IDSelector) int64 {
+// order, and returns how many went. cs is the code size (coded lists).
+func (il *invertedLists) removeIf(sel IDSelector, cs int) int64 {
 	d := il.d
 	var removed int64
 	for li := range il.lists {
@@ -54,12 +64,21 @@ func (il *invertedLists) removeIf(sel IDSelector) int64 {
 			}
 			if kept != i {
 				l.ids[kept] = id
-				copy(l.vecs[kept*d:(kept+1)*d], l.vecs[i*d:(i+1)*d])
+				if len(l.codes) > 0 {
+					copy(l.codes[kept*cs:(kept+1)*cs], l.codes[i*cs:(i+1)*cs])
+				} else {
+					copy(l.vecs[kept*d:(kept+1)*d], l.vecs[i*d:(i+1)*d])
+				}
 			}
 			kept++
 		}
 		removed += int64(len(l.ids) - kept)
-		l.ids, l.vecs = l.ids[:kept], l.vecs[:kept*d]
+		l.ids = l.ids[:kept]
+		if len(l.codes) > 0 {
+			l.codes = l.codes[:kept*cs]
+		} else {
+			l.vecs = l.vecs[:kept*d]
+		}
 	}
 	return removed
 }

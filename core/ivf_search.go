@@ -7,22 +7,41 @@ import (
 )
 
 // Search implements Index: the k best of the Nprobe nearest lists.
-func (ix *IndexIVFFlat) Search(x []float32, k int, dist []float32, labels []int64) error {
+func (ix *IndexIVF) Search(x []float32, k int, dist []float32, labels []int64) error {
 	return ix.SearchWithParams(x, k, dist, labels, nil)
 }
 
 // ivfProbe is what a search of an IVF index needs once its lists are known.
 type ivfProbe struct {
-	ix     *IndexIVFFlat
-	x      []float32
-	nprobe int
-	coarse []int64 // nq x nprobe list numbers, nearest first (-1: none)
-	sel    IDSelector
-	sign   float32
+	ix        *IndexIVF
+	x         []float32
+	nprobe    int
+	coarse    []int64 // nq x nprobe list numbers, nearest first (-1: none)
+	sel       IDSelector
+	sign      float32
+	centroids []float32 // for residual codes
+}
+
+// ivfWorker is one goroutine's scratch: the distance row, and for coded
+// lists a scanner with the query (or its residual) loaded.
+type ivfWorker struct {
+	row     []float32
+	scanner codeScanner
+	res     []float32
+	loaded  int // the query whose vector the scanner holds (-1: none)
+}
+
+func (pr *ivfProbe) newWorker() *ivfWorker {
+	w := &ivfWorker{loaded: -1}
+	if c := pr.ix.codec; c != nil {
+		w.scanner = c.newScanner(pr.ix.metric)
+		w.res = make([]float32, pr.ix.d)
+	}
+	return w
 }
 
 // probe validates the call and runs the coarse quantizer.
-func (ix *IndexIVFFlat) probe(op string, x []float32, p *SearchParams) (*ivfProbe, error) {
+func (ix *IndexIVF) probe(op string, x []float32, p *SearchParams) (*ivfProbe, error) {
 	nq, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return nil, err
@@ -41,6 +60,11 @@ func (ix *IndexIVFFlat) probe(op string, x []float32, p *SearchParams) (*ivfProb
 		return nil, Errorf(KindInvalidArgument, op, "nprobe must be positive, got %d", pr.nprobe)
 	}
 	pr.nprobe = min(pr.nprobe, ix.nlist) // as faiss clamps it
+	if ix.codec != nil && ix.ByResidual {
+		if pr.centroids, err = ix.readCentroids(false); err != nil {
+			return nil, err
+		}
+	}
 	pr.coarse = make([]int64, nq*pr.nprobe)
 	if nq > 0 {
 		if err := ix.quantizer.Search(x, pr.nprobe, make([]float32, len(pr.coarse)), pr.coarse); err != nil {
@@ -51,8 +75,8 @@ func (ix *IndexIVFFlat) probe(op string, x []float32, p *SearchParams) (*ivfProb
 }
 
 // SearchWithParams implements ParamSearcher: p may set nprobe and a filter.
-func (ix *IndexIVFFlat) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
-	const op = "IndexIVFFlat.search"
+func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
+	op := ix.name + ".search"
 	nq, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return err
@@ -67,12 +91,12 @@ func (ix *IndexIVFFlat) SearchWithParams(x []float32, k int, dist []float32, lab
 	perQuery := pr.nprobe * max(1, int(ix.ntotal)/ix.nlist) * ix.d
 	if nq >= 2*workers() || nq == 0 {
 		parallelChunks(nq, chunkFor(perQuery), func(_, lo, hi int) {
-			var scratch []float32
+			w := pr.newWorker()
 			h := newTopK(k)
 			for q := lo; q < hi; q++ {
 				h.reset()
 				for _, list := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
-					pr.scanList(&h, q, list, &scratch)
+					pr.scanList(&h, w, q, list)
 				}
 				h.emit(pr.sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 			}
@@ -86,10 +110,10 @@ func (ix *IndexIVFFlat) SearchWithParams(x []float32, k int, dist []float32, lab
 		lists := pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe]
 		parts := make([]topK, workers())
 		used := parallelChunks(len(lists), chunkFor(perQuery/pr.nprobe), func(c, lo, hi int) {
-			var scratch []float32
+			w := pr.newWorker()
 			parts[c] = newTopK(k)
 			for _, list := range lists[lo:hi] {
-				pr.scanList(&parts[c], q, list, &scratch)
+				pr.scanList(&parts[c], w, q, list)
 			}
 		})
 		for c := 1; c < used; c++ {
@@ -100,17 +124,21 @@ func (ix *IndexIVFFlat) SearchWithParams(x []float32, k int, dist []float32, lab
 	return nil
 }
 
-// distances writes the metric values of query q to every vector of list
-// into a scratch row and returns it.
-func (pr *ivfProbe) distances(q int, list int64, scratch *[]float32) ([]float32, *invertedList) {
+// distances writes the metric values of query q to every entry of list
+// into the worker's row and returns it.
+func (pr *ivfProbe) distances(w *ivfWorker, q int, list int64) ([]float32, *invertedList) {
 	ix := pr.ix
 	l := &ix.lists.lists[list]
 	n := len(l.ids)
-	if cap(*scratch) < n {
-		*scratch = make([]float32, n)
+	if cap(w.row) < n {
+		w.row = make([]float32, n)
 	}
-	out := (*scratch)[:n]
+	out := w.row[:n]
 	xq := pr.x[q*ix.d : (q+1)*ix.d]
+	if ix.codec != nil {
+		pr.scanCodes(w, q, xq, int(list), l, out)
+		return out, l
+	}
 	switch ix.metric {
 	case MetricL2:
 		kernels.L2SqrRows(xq, l.vecs, out)
@@ -125,25 +153,51 @@ func (pr *ivfProbe) distances(q int, list int64, scratch *[]float32) ([]float32,
 	return out, l
 }
 
+// scanCodes measures query q against the codes of a list. With residual
+// codes, L2 compares the query's residual x - c with the codes, and inner
+// product adds <x, c> to <x, code> (faiss's decomposition).
+func (pr *ivfProbe) scanCodes(w *ivfWorker, q int, xq []float32, list int, l *invertedList, out []float32) {
+	ix := pr.ix
+	var bias float32
+	switch {
+	case !ix.ByResidual || ix.metric == MetricInnerProduct:
+		if w.loaded != q {
+			w.scanner.setQuery(xq)
+			w.loaded = q
+		}
+		if ix.ByResidual {
+			bias = kernels.Inner(xq, pr.centroids[list*ix.d:(list+1)*ix.d])
+		}
+	default:
+		c := pr.centroids[list*ix.d : (list+1)*ix.d]
+		for j := range w.res {
+			w.res[j] = xq[j] - c[j]
+		}
+		w.scanner.setQuery(w.res)
+		w.loaded = -1
+	}
+	w.scanner.scan(l.codes, bias, out)
+}
+
 // scanList offers list's vectors to the heap of query q.
-func (pr *ivfProbe) scanList(h *topK, q int, list int64, scratch *[]float32) {
+func (pr *ivfProbe) scanList(h *topK, w *ivfWorker, q int, list int64) {
 	if list < 0 || pr.ix.lists.size(int(list)) == 0 {
 		return
 	}
-	row, l := pr.distances(q, list, scratch)
+	row, l := pr.distances(w, q, list)
 	pushRow(h, row, l.ids, 0, pr.sign, pr.sel)
 }
 
 // RangeSearch implements RangeSearcher over the Nprobe nearest lists.
-func (ix *IndexIVFFlat) RangeSearch(x []float32, radius float32) (*RangeResult, error) {
+func (ix *IndexIVF) RangeSearch(x []float32, radius float32) (*RangeResult, error) {
 	return ix.RangeSearchWithParams(x, radius, nil)
 }
 
 // RangeSearchWithParams returns, per query, every vector of its probed
 // lists within radius (inner product: above it), in the order the lists
 // are visited (nearest list first) and stored, as faiss does.
-func (ix *IndexIVFFlat) RangeSearchWithParams(x []float32, radius float32, p *SearchParams) (*RangeResult, error) {
-	pr, err := ix.probe("IndexIVFFlat.range_search", x, p)
+func (ix *IndexIVF) RangeSearchWithParams(x []float32, radius float32, p *SearchParams) (*RangeResult, error) {
+	pr, err := ix.probe(ix.name+".range_search", x, p)
 	if err != nil {
 		return nil, err
 	}
@@ -152,13 +206,13 @@ func (ix *IndexIVFFlat) RangeSearchWithParams(x []float32, radius float32, p *Se
 	hits := &rangeHits{dist: make([][]float32, nq), ids: make([][]int64, nq)}
 	perQuery := pr.nprobe * max(1, int(ix.ntotal)/ix.nlist) * ix.d
 	parallelChunks(nq, chunkFor(perQuery), func(_, lo, hi int) {
-		var scratch []float32
+		w := pr.newWorker()
 		for q := lo; q < hi; q++ {
 			for _, list := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
 				if list < 0 || ix.lists.size(int(list)) == 0 {
 					continue
 				}
-				row, l := pr.distances(q, list, &scratch)
+				row, l := pr.distances(w, q, list)
 				for c, v := range row {
 					if (sim && v > radius) || (!sim && v < radius) {
 						if pr.sel == nil || pr.sel.IsMember(l.ids[c]) {

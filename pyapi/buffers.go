@@ -56,3 +56,10 @@ func float64s(addr uintptr, n int64) ([]float64, error) {
 	}
 	return unsafe.Slice((*float64)(pointer(addr)), n), nil
 }
+
+func bytesAt(addr uintptr, n int64) ([]byte, error) {
+	if err := checkBuffer(addr, n); err != nil || n == 0 {
+		return nil, err
+	}
+	return unsafe.Slice((*byte)(pointer(addr)), n), nil
+}

@@ -71,7 +71,7 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 		if err != nil {
 			return err
 		}
-		ivf, ok := ix.(*core.IndexIVFFlat)
+		ivf, ok := ix.(*core.IndexIVF)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T has no parameter %q", ix, name)
 		}
@@ -84,6 +84,10 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 			dst[0] = ivf.ImbalanceFactor()
 		case "direct_map_type":
 			dst[0] = float64(ivf.DirectMapType())
+		case "code_size":
+			dst[0] = float64(ivf.CodeSize())
+		case "by_residual":
+			dst[0] = float64(b2i(ivf.ByResidual))
 		default:
 			return core.Errorf(core.KindInvalidArgument, op, "%T has no parameter %q", ix, name)
 		}
@@ -96,7 +100,7 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 func IndexSetParam(h int64, name string, value float64) string {
 	op := "Index." + name
 	return withIndex(op, h, true, func(ix core.Index) error {
-		ivf, ok := ix.(*core.IndexIVFFlat)
+		ivf, ok := ix.(*core.IndexIVF)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T has no parameter %q", ix, name)
 		}
@@ -108,6 +112,11 @@ func IndexSetParam(h int64, name string, value float64) string {
 			ivf.Nprobe = int(value)
 		case name == "direct_map_type":
 			return ivf.SetDirectMapType(int(value))
+		case name == "by_residual":
+			if ivf.Ntotal() != 0 {
+				return core.Errorf(core.KindInvalidArgument, op, "cannot change by_residual once vectors are added")
+			}
+			ivf.ByResidual = value != 0
 		case strings.HasPrefix(name, "cp."):
 			return setClusteringParameter(&ivf.CP, op, strings.TrimPrefix(name, "cp."), value)
 		default:
@@ -121,7 +130,7 @@ func IndexSetParam(h int64, name string, value float64) string {
 func IndexListSize(h, i int64, out uintptr) string {
 	const op = "Index.get_list_size"
 	return withIndex(op, h, false, func(ix core.Index) error {
-		ivf, ok := ix.(*core.IndexIVFFlat)
+		ivf, ok := ix.(*core.IndexIVF)
 		if !ok {
 			return unsupported(op, ix)
 		}

@@ -39,7 +39,17 @@ from .gpu import (
 )
 from .index import Index
 from .index_idmap import IndexIDMap, IndexIDMap2
-from .index_ivf import DirectMap, IndexIVF, IndexIVFFlat, InvertedLists, extract_index_ivf
+from .index_ivf import (
+    DirectMap,
+    IndexIVF,
+    IndexIVFFlat,
+    IndexIVFPQ,
+    IndexIVFScalarQuantizer,
+    InvertedLists,
+    extract_index_ivf,
+)
+from .index_pq import IndexPQ, IndexScalarQuantizer
+from .quantizers import ProductQuantizer, ScalarQuantizer
 from .search_params import SearchParameters, SearchParametersIVF
 from .factory import index_factory, reverse_index_factory
 from .parameter_space import ParameterRange, ParameterSpace
@@ -71,6 +81,7 @@ __all__ = [
     "DirectMap", "IDSelector", "IDSelectorAll", "IDSelectorArray", "IDSelectorNot", "IndexIDMap", "IndexIDMap2",
     "IndexIVF", "IndexIVFFlat", "InvertedLists", "SearchParameters", "SearchParametersIVF", "extract_index_ivf",
     "ParameterRange", "ParameterSpace", "index_factory", "reverse_index_factory",
+    "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",

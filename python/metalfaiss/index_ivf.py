@@ -8,6 +8,7 @@ from .clustering_parameters import ClusteringParameters
 from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
+from .quantizers import ProductQuantizer, ScalarQuantizer
 
 
 class DirectMap:
@@ -41,8 +42,6 @@ class IndexIVF(Index):
     query, and ``cp``, the ClusteringParameters that ``train`` uses (faiss's
     defaults for IVF: 10 iterations, spherical for inner product)."""
 
-    by_residual = False
-
     def _init_ivf(self, handle, quantizer, metric):
         super().__init__(handle)
         self.quantizer = quantizer  # kept alive with the index, as faiss's own_fields=False
@@ -70,12 +69,29 @@ class IndexIVF(Index):
     def nlist(self):
         return int(self._param("nlist"))
 
+    @property
+    def code_size(self):
+        """Bytes stored per vector."""
+        return int(self._param("code_size"))
+
+    @property
+    def by_residual(self):
+        """Whether codes stand for x - centroid (IVFPQ and IVFSQ default)."""
+        return bool(self._param("by_residual"))
+
+    @by_residual.setter
+    def by_residual(self, value):
+        _bridge.call("IndexSetParam", self._h("by_residual"), "by_residual", float(bool(value)))
+
     def train(self, x):
         """Place the nlist centroids with k-means on x (n, d), unless the
-        quantizer already holds them."""
+        quantizer already holds them, then train the codes (PQ, SQ) on the
+        residuals."""
         h = self._h("train")
         for name, value in self.cp.as_dict().items():
             _bridge.call("IndexSetParam", h, "cp." + name, float(value))
+        if getattr(self, "_pq", None) is not None:
+            self._pq._send_cp()
         super().train(x)
 
     def get_list_size(self, list_no):
@@ -119,11 +135,60 @@ class IndexIVFFlat(IndexIVF):
             raise TypeError(f"{op}: nlist is required")
         nlist = as_int(nlist, op, "nlist")
         metric = MetricType.parse(metric)
-        if quantizer.metric_type != int(metric):
-            raise InvalidArgumentError(f"{op}: the quantizer has metric {quantizer.metric_type}, the index {int(metric)}")
+        _check_quantizer(op, quantizer, metric)
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexIVFFlatNew", quantizer._h(op), d, nlist, int(metric), addr(out))
         self._init_ivf(int(out[0]), quantizer, metric)
+
+
+def _check_quantizer(op, quantizer, metric):
+    if not isinstance(quantizer, Index):
+        raise InputTypeError(f"{op}: quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
+    if quantizer.metric_type != int(metric):
+        raise InvalidArgumentError(f"{op}: the quantizer has metric {quantizer.metric_type}, the index {int(metric)}")
+
+
+class IndexIVFPQ(IndexIVF):
+    """``IndexIVFPQ(quantizer, d, nlist, M, nbits=8, metric=METRIC_L2)``:
+    product-quantizer codes of the residuals x - centroid in nlist lists.
+    ``pq`` is the product quantizer."""
+
+    use_precomputed_table = 0  # accepted for faiss compatibility; tables are built per list
+
+    def __init__(self, quantizer, d, nlist, M, nbits=8, metric=METRIC_L2):
+        op = "IndexIVFPQ"
+        metric = MetricType.parse(metric)
+        _check_quantizer(op, quantizer, metric)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFPQNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"),
+                     as_int(M, op, "M"), as_int(nbits, op, "nbits"), int(metric), addr(out))
+        self._init_ivf(int(out[0]), quantizer, metric)
+
+    @property
+    def pq(self):
+        """The product quantizer (changes to ``pq.cp`` apply at train)."""
+        if getattr(self, "_pq", None) is None:
+            self._pq = ProductQuantizer._of(self._h("pq"), self)
+        return self._pq
+
+
+class IndexIVFScalarQuantizer(IndexIVF):
+    """``IndexIVFScalarQuantizer(quantizer, d, nlist, qtype,
+    metric=METRIC_L2, encode_residual=True)``: scalar-quantizer codes (of
+    the residuals by default) in nlist lists. ``sq`` is the quantizer."""
+
+    def __init__(self, quantizer, d, nlist, qtype=ScalarQuantizer.QT_8bit, metric=METRIC_L2, encode_residual=True):
+        op = "IndexIVFScalarQuantizer"
+        metric = MetricType.parse(metric)
+        _check_quantizer(op, quantizer, metric)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFScalarQuantizerNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"),
+                     as_int(qtype, op, "qtype"), int(metric), bool(encode_residual), addr(out))
+        self._init_ivf(int(out[0]), quantizer, metric)
+
+    @property
+    def sq(self):
+        return ScalarQuantizer._of(self._h("sq"), self)
 
 
 def extract_index_ivf(index):

@@ -1,0 +1,369 @@
+package core
+
+import (
+	"math"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
+
+// QuantizerType is a scalar quantizer's coding, with faiss's numbers.
+type QuantizerType int
+
+// The types faiss's ScalarQuantizer offers that metalfaiss implements.
+const (
+	QT8bit        QuantizerType = 0 // 8 bits per dimension, range per dimension
+	QT4bit        QuantizerType = 1 // 4 bits, range per dimension
+	QT8bitUniform QuantizerType = 2 // 8 bits, one range for all dimensions
+	QT4bitUniform QuantizerType = 3 // 4 bits, one range
+	QTfp16        QuantizerType = 4 // IEEE half precision, no training
+	QT8bitDirect  QuantizerType = 5 // the value itself, as an integer 0..255
+	QT6bit        QuantizerType = 6 // 6 bits, range per dimension
+)
+
+// sqBits is the bits per dimension of each type; uniform types share one
+// range, and levels is the largest code (2^bits - 1).
+func (t QuantizerType) bits() int {
+	switch t {
+	case QT4bit, QT4bitUniform:
+		return 4
+	case QT6bit:
+		return 6
+	case QTfp16:
+		return 16
+	}
+	return 8
+}
+
+func (t QuantizerType) uniform() bool { return t == QT8bitUniform || t == QT4bitUniform }
+
+// trainsRange is false for the types that need no training.
+func (t QuantizerType) trainsRange() bool { return t != QTfp16 && t != QT8bitDirect }
+
+// ScalarQuantizer codes each dimension on its own (faiss's ScalarQuantizer
+// with its default range statistic, min-max): component x becomes
+// (int)(levels * (x - vmin) / vdiff), clamped, and decodes to the middle of
+// its step, vmin + (code + 0.5) / levels * vdiff.
+type ScalarQuantizer struct {
+	D    int
+	Type QuantizerType
+	// Vmin and Vdiff are per dimension, or one value for uniform types.
+	Vmin, Vdiff []float32
+	trained     bool
+}
+
+// NewScalarQuantizer checks the type.
+func NewScalarQuantizer(d int, t QuantizerType) (*ScalarQuantizer, error) {
+	const op = "ScalarQuantizer"
+	if d <= 0 {
+		return nil, Errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
+	}
+	if t < QT8bit || t > QT6bit {
+		return nil, Errorf(KindInvalidArgument, op, "unknown quantizer type %d", t)
+	}
+	return &ScalarQuantizer{D: d, Type: t, trained: !t.trainsRange()}, nil
+}
+
+func (sq *ScalarQuantizer) codeSize() int { return (sq.D*sq.Type.bits() + 7) / 8 }
+
+// CodeSize is the bytes per vector.
+func (sq *ScalarQuantizer) CodeSize() int { return sq.codeSize() }
+
+// IsTrained reports whether the ranges are known (always, for the types
+// that have none).
+func (sq *ScalarQuantizer) IsTrained() bool { return sq.trained }
+
+func (sq *ScalarQuantizer) levels() float32 { return float32(int(1)<<sq.Type.bits() - 1) }
+
+// Train records the min and max of each dimension (or of all values).
+func (sq *ScalarQuantizer) Train(x []float32) error {
+	const op = "ScalarQuantizer.train"
+	n, err := checkBatch(op, x, sq.D)
+	if err != nil {
+		return err
+	}
+	if !sq.Type.trainsRange() {
+		return nil
+	}
+	if n == 0 {
+		return Errorf(KindInvalidArgument, op, "no training vectors")
+	}
+	ranges := sq.D
+	if sq.Type.uniform() {
+		ranges = 1
+	}
+	lo := make([]float32, ranges)
+	hi := make([]float32, ranges)
+	for j := range lo {
+		lo[j], hi[j] = float32(math.Inf(1)), float32(math.Inf(-1))
+	}
+	for i, v := range x {
+		j := i % sq.D
+		if ranges == 1 {
+			j = 0
+		}
+		lo[j] = min(lo[j], v)
+		hi[j] = max(hi[j], v)
+	}
+	for j := range lo {
+		hi[j] -= lo[j]
+	}
+	sq.Vmin, sq.Vdiff, sq.trained = lo, hi, true
+	return nil
+}
+
+// rangeOf returns vmin and vdiff of dimension j.
+func (sq *ScalarQuantizer) rangeOf(j int) (float32, float32) {
+	if sq.Type.uniform() {
+		return sq.Vmin[0], sq.Vdiff[0]
+	}
+	return sq.Vmin[j], sq.Vdiff[j]
+}
+
+// ComputeCodes codes the rows of x into codes (n*CodeSize bytes).
+func (sq *ScalarQuantizer) ComputeCodes(x []float32, codes []byte) error {
+	const op = "ScalarQuantizer.compute_codes"
+	n, err := checkBatch(op, x, sq.D)
+	if err != nil {
+		return err
+	}
+	cs := sq.codeSize()
+	if len(codes) != n*cs {
+		return Errorf(KindDimensionMismatch, op, "codes hold %d bytes, need %d", len(codes), n*cs)
+	}
+	if !sq.trained {
+		return Errorf(KindNotTrained, op, "train the scalar quantizer first")
+	}
+	parallelChunks(n, chunkFor(sq.D*8), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			sq.encodeOne(x[i*sq.D:(i+1)*sq.D], codes[i*cs:(i+1)*cs])
+		}
+	})
+	return nil
+}
+
+func (sq *ScalarQuantizer) encodeOne(v []float32, code []byte) {
+	clear(code)
+	bits := sq.Type.bits()
+	switch sq.Type {
+	case QTfp16:
+		for j, x := range v {
+			h := float32ToHalf(x)
+			code[2*j], code[2*j+1] = byte(h), byte(h>>8)
+		}
+		return
+	case QT8bitDirect:
+		for j, x := range v {
+			// faiss's (uint8_t) cast: truncate toward zero, keep the low
+			// byte (so -3.7 codes as 253, as faiss codes it on x86).
+			if x == x && x > -(1<<31) && x < 1<<31 {
+				code[j] = byte(int32(x))
+			}
+		}
+		return
+	}
+	levels := sq.levels()
+	for j, x := range v {
+		vmin, vdiff := sq.rangeOf(j)
+		var xi float32
+		if vdiff != 0 {
+			xi = (x - vmin) / vdiff
+		}
+		xi = max(0, min(1, xi)) // NaN becomes 0 too
+		c := int(levels * xi)
+		if bits == 8 {
+			code[j] = byte(c)
+		} else {
+			putBits(code, j*bits, bits, uint64(c))
+		}
+	}
+}
+
+// component decodes dimension j of code.
+func (sq *ScalarQuantizer) component(code []byte, j int) float32 {
+	switch sq.Type {
+	case QTfp16:
+		return halfToFloat32(uint16(code[2*j]) | uint16(code[2*j+1])<<8)
+	case QT8bitDirect:
+		return float32(code[j])
+	}
+	var c int
+	if bits := sq.Type.bits(); bits == 8 {
+		c = int(code[j])
+	} else {
+		c = int(getBits(code, j*bits, bits))
+	}
+	vmin, vdiff := sq.rangeOf(j)
+	return vmin + (float32(c)+0.5)/sq.levels()*vdiff
+}
+
+// Decode writes the vectors the codes stand for into x.
+func (sq *ScalarQuantizer) Decode(codes []byte, x []float32) error {
+	cs := sq.codeSize()
+	if len(codes)%cs != 0 || len(x) != len(codes)/cs*sq.D {
+		return Errorf(KindDimensionMismatch, "ScalarQuantizer.decode", "%d code bytes and %d floats do not fit code_size=%d, d=%d", len(codes), len(x), cs, sq.D)
+	}
+	for i := 0; i < len(codes)/cs; i++ {
+		code := codes[i*cs : (i+1)*cs]
+		for j := 0; j < sq.D; j++ {
+			x[i*sq.D+j] = sq.component(code, j)
+		}
+	}
+	return nil
+}
+
+// sqScanner measures a query against codes. The types with at most 8 bits
+// use a table of every (dimension, code) term, so that a code costs one
+// lookup and add per dimension; fp16 decodes.
+type sqScanner struct {
+	sq     *ScalarQuantizer
+	metric Metric
+	q      []float32
+	table  []float32 // D x 2^bits, or nil
+}
+
+func (sq *ScalarQuantizer) newScanner(metric Metric) codeScanner {
+	s := &sqScanner{sq: sq, metric: metric}
+	if sq.Type != QTfp16 {
+		s.table = make([]float32, sq.D<<sq.Type.bits())
+	}
+	return s
+}
+
+func (s *sqScanner) setQuery(q []float32) {
+	s.q = q
+	if s.table == nil {
+		return
+	}
+	sq := s.sq
+	nc := 1 << sq.Type.bits()
+	for j, x := range q {
+		row := s.table[j*nc : (j+1)*nc]
+		for c := range row {
+			var r float32
+			if sq.Type == QT8bitDirect {
+				r = float32(c)
+			} else {
+				vmin, vdiff := sq.rangeOf(j)
+				r = vmin + (float32(c)+0.5)/sq.levels()*vdiff
+			}
+			if s.metric == MetricInnerProduct {
+				row[c] = x * r
+			} else {
+				row[c] = (x - r) * (x - r)
+			}
+		}
+	}
+}
+
+func (s *sqScanner) scan(codes []byte, bias float32, out []float32) {
+	sq := s.sq
+	d, cs := sq.D, sq.codeSize()
+	bits := sq.Type.bits()
+	switch {
+	case s.table == nil: // fp16
+		recon := make([]float32, d)
+		for i := range out {
+			code := codes[i*cs : (i+1)*cs]
+			for j := range recon {
+				recon[j] = sq.component(code, j)
+			}
+			if s.metric == MetricInnerProduct {
+				out[i] = bias + kernels.Inner(s.q, recon)
+			} else {
+				out[i] = bias + kernels.L2Sqr(s.q, recon)
+			}
+		}
+	case bits == 8:
+		for i := range out {
+			acc := bias
+			for j, c := range codes[i*cs : (i+1)*cs] {
+				acc += s.table[j<<8+int(c)]
+			}
+			out[i] = acc
+		}
+	default:
+		for i := range out {
+			code := codes[i*cs : (i+1)*cs]
+			acc := bias
+			for j := 0; j < d; j++ {
+				acc += s.table[j<<bits+int(getBits(code, j*bits, bits))]
+			}
+			out[i] = acc
+		}
+	}
+}
+
+// float32ToHalf rounds to the nearest IEEE 754 binary16 (ties to even).
+func float32ToHalf(f float32) uint16 {
+	b := math.Float32bits(f)
+	sign := uint16(b>>16) & 0x8000
+	exp := int(b>>23&0xff) - 127 + 15
+	mant := b & 0x7fffff
+	switch {
+	case b&0x7fffffff > 0x7f800000: // NaN
+		return sign | 0x7e00
+	case exp >= 31: // overflow or infinity
+		return sign | 0x7c00
+	case exp <= 0: // subnormal or zero
+		if exp < -10 {
+			return sign
+		}
+		mant |= 0x800000
+		shift := uint(14 - exp)
+		h := mant >> shift
+		rem := mant & (1<<shift - 1)
+		half := uint32(1) << (shift - 1)
+		if rem > half || (rem == half && h&1 == 1) {
+			h++
+		}
+		return sign | uint16(h)
+	}
+	h := uint32(exp)<<10 | mant>>13
+	rem := mant & 0x1fff
+	if rem > 0x1000 || (rem == 0x1000 && h&1 == 1) {
+		h++ // may carry into the exponent, which is right
+	}
+	return sign | uint16(h)
+}
+
+// halfToFloat32 widens an IEEE 754 binary16.
+func halfToFloat32(h uint16) float32 {
+	sign := uint32(h&0x8000) << 16
+	exp := uint32(h>>10) & 0x1f
+	mant := uint32(h & 0x3ff)
+	switch {
+	case exp == 0x1f:
+		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
+	case exp == 0:
+		if mant == 0 {
+			return math.Float32frombits(sign)
+		}
+		f := float32(mant) / (1 << 24) // subnormal: mant * 2^-24
+		if sign != 0 {
+			return -f
+		}
+		return f
+	}
+	return math.Float32frombits(sign | (exp+112)<<23 | mant<<13)
+}
+
+// IndexScalarQuantizer stores scalar-quantizer codes and searches them all
+// (faiss's IndexScalarQuantizer).
+type IndexScalarQuantizer struct {
+	indexFlatCodes
+	SQ *ScalarQuantizer
+}
+
+// NewIndexScalarQuantizer makes an index of the given type; metric is L2
+// or inner product.
+func NewIndexScalarQuantizer(d int, t QuantizerType, metric Metric) (*IndexScalarQuantizer, error) {
+	const op = "IndexScalarQuantizer"
+	if metric != MetricL2 && metric != MetricInnerProduct {
+		return nil, Errorf(KindInvalidArgument, op, "metric %s is not supported: L2 or inner product", metric)
+	}
+	sq, err := NewScalarQuantizer(d, t)
+	if err != nil {
+		return nil, err
+	}
+	return &IndexScalarQuantizer{indexFlatCodes: indexFlatCodes{name: op, d: d, metric: metric, codec: sq}, SQ: sq}, nil
+}

@@ -1,0 +1,282 @@
+package pyapi
+
+import (
+	"fmt"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// IndexPQNew makes an IndexPQ and writes its handle to out (int64[1]).
+func IndexPQNew(d, m, nbits, metric int64, out uintptr) string {
+	return newIndex("IndexPQ", out, func() (core.Index, error) {
+		return core.NewIndexPQ(int(d), int(m), int(nbits), core.Metric(metric))
+	})
+}
+
+// IndexScalarQuantizerNew makes an IndexScalarQuantizer of type qtype.
+func IndexScalarQuantizerNew(d, qtype, metric int64, out uintptr) string {
+	return newIndex("IndexScalarQuantizer", out, func() (core.Index, error) {
+		return core.NewIndexScalarQuantizer(int(d), core.QuantizerType(qtype), core.Metric(metric))
+	})
+}
+
+// IndexIVFPQNew makes an IndexIVFPQ over the quantizer behind handle q.
+func IndexIVFPQNew(q, d, nlist, m, nbits, metric int64, out uintptr) string {
+	const op = "IndexIVFPQ"
+	return newIndex(op, out, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFPQ(quantizer, int(d), int(nlist), int(m), int(nbits), core.Metric(metric))
+	})
+}
+
+// IndexIVFScalarQuantizerNew makes an IndexIVFScalarQuantizer over the
+// quantizer behind handle q.
+func IndexIVFScalarQuantizerNew(q, d, nlist, qtype, metric int64, encodeResidual bool, out uintptr) string {
+	const op = "IndexIVFScalarQuantizer"
+	return newIndex(op, out, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFScalarQuantizer(quantizer, int(d), int(nlist), core.QuantizerType(qtype), core.Metric(metric), encodeResidual)
+	})
+}
+
+func newIndex(op string, out uintptr, make func() (core.Index, error)) string {
+	return guard(op, func() error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		ix, err := make()
+		if err != nil {
+			return err
+		}
+		dst[0] = register(ix)
+		return nil
+	})
+}
+
+// withObject runs fn on the object behind handle h under its lock.
+func withObject(op string, h int64, write bool, fn func(v any) error) string {
+	return guard(op, func() error {
+		o, err := lookup(h)
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		if write {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+		} else {
+			o.mu.RLock()
+			defer o.mu.RUnlock()
+		}
+		return fn(o.val)
+	})
+}
+
+// withPQ runs fn on a ProductQuantizer handle, or on the product quantizer
+// of an IndexPQ / IndexIVFPQ handle (faiss's index.pq).
+func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) error) string {
+	return withObject(op, h, write, func(v any) error {
+		switch v := v.(type) {
+		case *core.ProductQuantizer:
+			return fn(v)
+		case *core.IndexPQ:
+			return fn(v.PQ)
+		case *core.IndexIVF:
+			if pq := v.PQ(); pq != nil {
+				return fn(pq)
+			}
+		}
+		return core.Errorf(core.KindUnsupported, op, "%T has no product quantizer", v)
+	})
+}
+
+// withSQ is withPQ for scalar quantizers (faiss's index.sq).
+func withSQ(op string, h int64, write bool, fn func(sq *core.ScalarQuantizer) error) string {
+	return withObject(op, h, write, func(v any) error {
+		switch v := v.(type) {
+		case *core.ScalarQuantizer:
+			return fn(v)
+		case *core.IndexScalarQuantizer:
+			return fn(v.SQ)
+		case *core.IndexIVF:
+			if sq := v.SQ(); sq != nil {
+				return fn(sq)
+			}
+		}
+		return core.Errorf(core.KindUnsupported, op, "%T has no scalar quantizer", v)
+	})
+}
+
+// ProductQuantizerNew makes a standalone ProductQuantizer (out: int64[1]).
+func ProductQuantizerNew(d, m, nbits int64, out uintptr) string {
+	return guard("ProductQuantizer", func() error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		pq, err := core.NewProductQuantizer(int(d), int(m), int(nbits))
+		if err != nil {
+			return err
+		}
+		dst[0] = register(pq)
+		return nil
+	})
+}
+
+// ScalarQuantizerNew makes a standalone ScalarQuantizer (out: int64[1]).
+func ScalarQuantizerNew(d, qtype int64, out uintptr) string {
+	return guard("ScalarQuantizer", func() error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		sq, err := core.NewScalarQuantizer(int(d), core.QuantizerType(qtype))
+		if err != nil {
+			return err
+		}
+		dst[0] = register(sq)
+		return nil
+	})
+}
+
+// PQInfo writes d, M, nbits, dsub, ksub, code_size and trained (0/1) to
+// out (int64[7]).
+func PQInfo(h int64, out uintptr) string {
+	return withPQ("ProductQuantizer", h, false, func(pq *core.ProductQuantizer) error {
+		dst, err := int64s(out, 7)
+		if err != nil {
+			return err
+		}
+		copy(dst, []int64{int64(pq.D), int64(pq.M), int64(pq.Nbits), int64(pq.Dsub), int64(pq.Ksub), int64(pq.CodeSize), b2i(pq.IsTrained())})
+		return nil
+	})
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// PQCentroids copies (write=false) or replaces (write=true) the centroids
+// (float32[M*ksub*dsub]).
+func PQCentroids(h int64, write bool, addr uintptr) string {
+	return withPQ("ProductQuantizer.centroids", h, write, func(pq *core.ProductQuantizer) error {
+		buf, err := floats(addr, int64(len(pq.Centroids)))
+		if err != nil {
+			return err
+		}
+		if write {
+			return pq.SetCentroids(buf)
+		}
+		copy(buf, pq.Centroids)
+		return nil
+	})
+}
+
+// PQSet sets a clustering parameter of the product quantizer (cp.<name>).
+func PQSet(h int64, name string, value float64) string {
+	op := "ProductQuantizer.cp." + name
+	return withPQ(op, h, true, func(pq *core.ProductQuantizer) error {
+		return setClusteringParameter(&pq.CP, op, name, value)
+	})
+}
+
+// PQTrain trains on n vectors at x.
+func PQTrain(h, n int64, x uintptr) string {
+	return withPQ("ProductQuantizer.train", h, true, func(pq *core.ProductQuantizer) error {
+		xs, err := floats(x, n*int64(pq.D))
+		if err != nil {
+			return err
+		}
+		return pq.Train(xs)
+	})
+}
+
+// PQComputeCodes codes n vectors at x into codes (uint8[n*code_size]).
+func PQComputeCodes(h, n int64, x, codes uintptr) string {
+	return withPQ("ProductQuantizer.compute_codes", h, false, func(pq *core.ProductQuantizer) error {
+		return codeVectors(n, pq.D, pq.CodeSize, x, codes, pq.ComputeCodes)
+	})
+}
+
+// PQDecode decodes n codes at codes into x (float32[n*d]).
+func PQDecode(h, n int64, codes, x uintptr) string {
+	return withPQ("ProductQuantizer.decode", h, false, func(pq *core.ProductQuantizer) error {
+		return codeVectors(n, pq.D, pq.CodeSize, x, codes, func(xs []float32, cs []byte) error { return pq.Decode(cs, xs) })
+	})
+}
+
+func codeVectors(n int64, d, cs int, x, codes uintptr, fn func([]float32, []byte) error) error {
+	xs, err := floats(x, n*int64(d))
+	if err != nil {
+		return err
+	}
+	bs, err := bytesAt(codes, n*int64(cs))
+	if err != nil {
+		return err
+	}
+	return fn(xs, bs)
+}
+
+// SQInfo writes d, qtype, code_size and trained (0/1) to out (int64[4]).
+func SQInfo(h int64, out uintptr) string {
+	return withSQ("ScalarQuantizer", h, false, func(sq *core.ScalarQuantizer) error {
+		dst, err := int64s(out, 4)
+		if err != nil {
+			return err
+		}
+		copy(dst, []int64{int64(sq.D), int64(sq.Type), int64(sq.CodeSize()), b2i(sq.IsTrained())})
+		return nil
+	})
+}
+
+// SQTrained copies vmin then vdiff (float32[2*n], n = d, or 1 for uniform
+// types) into out.
+func SQTrained(h, n int64, out uintptr) string {
+	const op = "ScalarQuantizer.trained"
+	return withSQ(op, h, false, func(sq *core.ScalarQuantizer) error {
+		dst, err := floats(out, 2*n)
+		if err != nil {
+			return err
+		}
+		if int64(len(sq.Vmin)) != n {
+			return core.Errorf(core.KindInvalidArgument, op, "the quantizer holds %d ranges, not %d", len(sq.Vmin), n)
+		}
+		copy(dst, sq.Vmin)
+		copy(dst[n:], sq.Vdiff)
+		return nil
+	})
+}
+
+// SQTrain trains on n vectors at x.
+func SQTrain(h, n int64, x uintptr) string {
+	return withSQ("ScalarQuantizer.train", h, true, func(sq *core.ScalarQuantizer) error {
+		xs, err := floats(x, n*int64(sq.D))
+		if err != nil {
+			return err
+		}
+		return sq.Train(xs)
+	})
+}
+
+// SQComputeCodes codes n vectors at x into codes (uint8[n*code_size]).
+func SQComputeCodes(h, n int64, x, codes uintptr) string {
+	return withSQ("ScalarQuantizer.compute_codes", h, false, func(sq *core.ScalarQuantizer) error {
+		return codeVectors(n, sq.D, sq.CodeSize(), x, codes, sq.ComputeCodes)
+	})
+}
+
+// SQDecode decodes n codes into x (float32[n*d]).
+func SQDecode(h, n int64, codes, x uintptr) string {
+	return withSQ("ScalarQuantizer.decode", h, false, func(sq *core.ScalarQuantizer) error {
+		return codeVectors(n, sq.D, sq.CodeSize(), x, codes, func(xs []float32, cs []byte) error { return sq.Decode(cs, xs) })
+	})
+}

@@ -1,0 +1,170 @@
+"""faiss's vector codecs: ProductQuantizer and ScalarQuantizer, standalone
+or as the ``pq`` / ``sq`` of an index."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int, as_matrix
+from .clustering_parameters import ClusteringParameters
+from .errors import DimensionMismatchError, InputTypeError
+
+
+class _Codec:
+    """A codec behind a Go handle: its own, or the index's that holds it."""
+
+    def _bind(self, handle, owner):
+        self._handle = handle
+        self._owner = owner  # the index whose codec this is (kept alive), or None
+
+    def __del__(self):
+        try:
+            if getattr(self, "_owner", 1) is None and self._handle is not None and not _bridge._forked:
+                _bridge.call("Free", self._handle)
+        except Exception:
+            pass
+
+    def _op(self, name):
+        return f"{type(self).__name__}.{name}"
+
+    def _codes_in(self, codes, op):
+        codes = np.ascontiguousarray(codes)
+        if codes.dtype != np.uint8:
+            raise InputTypeError(f"{op}: codes must be uint8, got {codes.dtype}")
+        if codes.ndim != 2 or codes.shape[1] != self.code_size:
+            raise DimensionMismatchError(f"{op}: codes must have shape (n, {self.code_size}), got {codes.shape}")
+        return codes
+
+    def compute_codes(self, x):
+        """The (n, code_size) uint8 codes of x (n, d)."""
+        op = self._op("compute_codes")
+        x = as_matrix(x, op, self.d)
+        codes = np.zeros((x.shape[0], self.code_size), dtype=np.uint8)
+        _bridge.call(self._fn + "ComputeCodes", self._handle, x.shape[0], addr(x), addr(codes))
+        return codes
+
+    def decode(self, codes):
+        """The (n, d) float32 vectors that codes (n, code_size) stand for."""
+        codes = self._codes_in(codes, self._op("decode"))
+        x = np.zeros((codes.shape[0], self.d), dtype=np.float32)
+        _bridge.call(self._fn + "Decode", self._handle, codes.shape[0], addr(codes), addr(x))
+        return x
+
+
+class ProductQuantizer(_Codec):
+    """``ProductQuantizer(d, M, nbits)``: vectors cut into M sub-vectors,
+    each coded by the nearest of 2^nbits centroids learnt per sub-space.
+    ``cp`` is the k-means of each sub-space (faiss's defaults)."""
+
+    _fn = "PQ"
+
+    def __init__(self, d, M, nbits=8):
+        op = "ProductQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("ProductQuantizerNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"), addr(out))
+        self._bind(int(out[0]), None)
+        self.cp = ClusteringParameters()
+
+    @classmethod
+    def _of(cls, handle, owner):
+        pq = cls.__new__(cls)
+        pq._bind(handle, owner)
+        pq.cp = ClusteringParameters()
+        return pq
+
+    def _info(self):
+        out = np.zeros(7, dtype=np.int64)
+        _bridge.call("PQInfo", self._handle, addr(out))
+        return out
+
+    d = property(lambda self: int(self._info()[0]))
+    M = property(lambda self: int(self._info()[1]))
+    nbits = property(lambda self: int(self._info()[2]))
+    dsub = property(lambda self: int(self._info()[3]))
+    ksub = property(lambda self: int(self._info()[4]))
+    code_size = property(lambda self: int(self._info()[5]))
+    is_trained = property(lambda self: bool(self._info()[6]))
+
+    @property
+    def centroids(self):
+        """All centroids, flat (M * ksub * dsub float32), as faiss's
+        vector_to_array(pq.centroids) gives them."""
+        info = self._info()
+        out = np.zeros(int(info[1] * info[4] * info[3]), dtype=np.float32)
+        _bridge.call("PQCentroids", self._handle, False, addr(out))
+        return out
+
+    def set_centroids(self, centroids):
+        """Install centroids (M * ksub * dsub values, any shape)."""
+        c = np.ascontiguousarray(centroids, dtype=np.float32).ravel()
+        n = self.M * self.ksub * self.dsub
+        if c.shape[0] != n:
+            raise DimensionMismatchError(f"{self._op('set_centroids')}: {c.shape[0]} values, need {n}")
+        _bridge.call("PQCentroids", self._handle, True, addr(c))
+
+    def get_centroids(self, m, i):
+        """Centroid i of sub-space m (dsub float32)."""
+        c = self.centroids.reshape(self.M, self.ksub, self.dsub)
+        return c[as_int(m, self._op("get_centroids"), "m"), as_int(i, self._op("get_centroids"), "i")].copy()
+
+    def _send_cp(self):
+        for name, value in self.cp.as_dict().items():
+            _bridge.call("PQSet", self._handle, name, float(value))
+
+    def train(self, x):
+        x = as_matrix(x, self._op("train"), self.d)
+        self._send_cp()
+        _bridge.call("PQTrain", self._handle, x.shape[0], addr(x))
+
+
+class ScalarQuantizer(_Codec):
+    """``ScalarQuantizer(d, qtype)``: each dimension coded on its own; the
+    ranges are learnt by ``train`` (min-max) except for QT_fp16 and
+    QT_8bit_direct."""
+
+    QT_8bit = 0
+    QT_4bit = 1
+    QT_8bit_uniform = 2
+    QT_4bit_uniform = 3
+    QT_fp16 = 4
+    QT_8bit_direct = 5
+    QT_6bit = 6
+
+    _fn = "SQ"
+
+    def __init__(self, d, qtype=QT_8bit):
+        op = "ScalarQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("ScalarQuantizerNew", as_int(d, op, "d"), as_int(qtype, op, "qtype"), addr(out))
+        self._bind(int(out[0]), None)
+
+    @classmethod
+    def _of(cls, handle, owner):
+        sq = cls.__new__(cls)
+        sq._bind(handle, owner)
+        return sq
+
+    def _info(self):
+        out = np.zeros(4, dtype=np.int64)
+        _bridge.call("SQInfo", self._handle, addr(out))
+        return out
+
+    d = property(lambda self: int(self._info()[0]))
+    qtype = property(lambda self: int(self._info()[1]))
+    code_size = property(lambda self: int(self._info()[2]))
+    is_trained = property(lambda self: bool(self._info()[3]))
+
+    @property
+    def trained(self):
+        """faiss's layout: vmin then vdiff, per dimension (one each for the
+        uniform types, none for fp16 and 8bit_direct)."""
+        info = self._info()
+        if info[1] in (self.QT_fp16, self.QT_8bit_direct) or not info[3]:
+            return np.zeros(0, dtype=np.float32)
+        n = 1 if info[1] in (self.QT_8bit_uniform, self.QT_4bit_uniform) else int(info[0])
+        out = np.zeros(2 * n, dtype=np.float32)
+        _bridge.call("SQTrained", self._handle, n, addr(out))
+        return out
+
+    def train(self, x):
+        x = as_matrix(x, self._op("train"), self.d)
+        _bridge.call("SQTrain", self._handle, x.shape[0], addr(x))
