@@ -210,3 +210,55 @@ func TestIDMapTranslatesIds(t *testing.T) {
 		assert.ErrorContains(t, err, "must be empty")
 	}
 }
+
+func TestRefineRanksByExactDistance(t *testing.T) {
+	rng := rand.New(rand.NewSource(47))
+	d := 16
+	xb := blobs(rng, 3000, d, 10)
+	base, err := NewIndexPQ(d, 4, 4, MetricL2)
+	require.NoError(t, err)
+	r, err := NewIndexRefineFlat(base)
+	require.NoError(t, err)
+	require.NoError(t, r.Train(xb))
+	require.NoError(t, r.Add(xb))
+	r.KFactor = 1000 // every vector is a candidate: exact search
+	xq := randData(rng, 7, d, false)
+	dist, labels := make([]float32, 7*5), make([]int64, 7*5)
+	require.NoError(t, r.Search(xq, 5, dist, labels))
+	requireKNNMatches(t, MetricL2, 0, xq, xb, d, 5, dist, labels)
+	r.KFactor = 0.5
+	assert.ErrorContains(t, r.Search(xq, 5, dist, labels), "k_factor")
+	_, err = NewIndexRefineFlat(base)
+	assert.ErrorContains(t, err, "must be empty")
+}
+
+func TestBitPackingAndHalfFloats(t *testing.T) {
+	rng := rand.New(rand.NewSource(48))
+	for _, nbits := range []int{1, 3, 4, 6, 7, 9, 12, 16} {
+		n := 37
+		vals := make([]uint64, n)
+		code := make([]byte, (n*nbits+7)/8)
+		for i := range vals {
+			vals[i] = uint64(rng.Intn(1 << nbits))
+			putBits(code, i*nbits, nbits, vals[i])
+		}
+		for i, v := range vals {
+			require.Equal(t, v, getBits(code, i*nbits, nbits), "nbits=%d value %d", nbits, i)
+		}
+	}
+	for _, f := range []float32{0, 1, -2.5, 65504, 1e-5, 6.1e-5, 3.14159, -0.0001234, 70000} {
+		h := halfToFloat32(float32ToHalf(f))
+		if f > 65504 {
+			assert.True(t, h > 65504, "overflow gives +inf")
+			continue
+		}
+		assert.InDelta(t, f, h, float64(max(1e-3*abs32(f), 6e-8)), "%g", f)
+	}
+}
+
+func abs32(f float32) float32 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}

@@ -86,3 +86,16 @@ func IndexIDMapIDs(h, n int64, out uintptr) string {
 		return nil
 	})
 }
+
+// IndexRefineFlatNew wraps the index behind handle base in an
+// IndexRefineFlat and writes its handle to out (int64[1]).
+func IndexRefineFlatNew(base int64, out uintptr) string {
+	const op = "IndexRefineFlat"
+	return newIndex(op, out, func() (core.Index, error) {
+		inner, err := indexOf(op, base)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexRefineFlat(inner)
+	})
+}

@@ -71,6 +71,10 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 		if err != nil {
 			return err
 		}
+		if r, ok := ix.(*core.IndexRefine); ok && name == "k_factor" {
+			dst[0] = float64(r.KFactor)
+			return nil
+		}
 		ivf, ok := ix.(*core.IndexIVF)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T has no parameter %q", ix, name)
@@ -100,6 +104,13 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 func IndexSetParam(h int64, name string, value float64) string {
 	op := "Index." + name
 	return withIndex(op, h, true, func(ix core.Index) error {
+		if r, ok := ix.(*core.IndexRefine); ok && name == "k_factor" {
+			if !(value >= 1) {
+				return core.Errorf(core.KindInvalidArgument, op, "k_factor must be at least 1, got %v", value)
+			}
+			r.KFactor = float32(value)
+			return nil
+		}
 		ivf, ok := ix.(*core.IndexIVF)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T has no parameter %q", ix, name)

@@ -7,7 +7,15 @@ import pytest
 import metalfaiss as mf
 from conftest import gaussian_mixture
 
-STRINGS = ["Flat", "IVF16,Flat", "IDMap,Flat", "IDMap2,Flat", "IDMap,IVF8,Flat", "IDMap2,IVF32,Flat", " IVF4 , Flat "]
+STRINGS = ["Flat", "IVF16,Flat", "IDMap,Flat", "IDMap2,Flat", "IDMap,IVF8,Flat", "IDMap2,IVF32,Flat", " IVF4 , Flat ",
+           "PQ4", "PQ4x6np", "SQ8", "SQ4", "SQ6", "SQfp16", "SQ8_direct", "IVF16,PQ4np", "IVF16,PQ2x4np", "IVF16,SQ8",
+           "IVF16,SQfp16", "IVF16,Flat,RFlat", "PQ4np,RFlat", "IVF16,PQ4np,Refine(Flat)", "IDMap,IVF16,PQ4np,RFlat"]
+# faiss.contrib.factory_tools.reverse_index_factory's spelling of each.
+# ("np": no polysemous training, which faiss runs for a plain "PQ4" and
+# metalfaiss never needs: it only renumbers the centroids.)
+REVERSED = {"PQ4": "PQ4x8", "PQ4x6np": "PQ4x6", "IVF16,PQ4np": "IVF16,PQ4x8", "IVF16,PQ2x4np": "IVF16,PQ2x4",
+            "IVF16,Flat,RFlat": "IVF16,Flat,Refine(Flat)", "PQ4np,RFlat": "PQ4x8,Refine(Flat)",
+            "IVF16,PQ4np,Refine(Flat)": "IVF16,PQ4x8,Refine(Flat)", "IDMap,IVF16,PQ4np,RFlat": "IDMap,IVF16,PQ4x8,Refine(Flat)"}
 
 
 @pytest.mark.parametrize("description", STRINGS)
@@ -21,25 +29,44 @@ def test_factory_builds_faiss_structure(rng, description, metric):
     assert ours.is_trained == theirs.is_trained
     if "IVF" in description:
         assert mf.extract_index_ivf(ours).nlist == faiss.extract_index_ivf(theirs).nlist
-    assert mf.reverse_index_factory(ours) == description.replace(" ", "")
-    # The same data gives the same results.
-    x = gaussian_mixture(rng, 1000, d, 8)
-    ids = np.arange(1000, dtype=np.int64) * 2
+    plain = description.replace(" ", "")
+    assert mf.reverse_index_factory(ours) == REVERSED.get(plain, plain)
+    # The same data gives the same results (or the same recall). Not a
+    # mixture of few blobs: 256 PQ centroids on it make faiss re-seed empty
+    # clusters for seconds.
+    x = rng.standard_normal((2000, d)).astype(np.float32)
+    ids = np.arange(2000, dtype=np.int64) * 2
     for ix in (ours, theirs):
         ix.train(x)
         if "IDMap" in description:
             ix.add_with_ids(x, ids)
         else:
             ix.add(x)
-    D, I = ours.search(x[:10], 4)
-    Df, If = theirs.search(x[:10], 4)
-    np.testing.assert_array_equal(I, If)
-    np.testing.assert_allclose(D, Df, rtol=1e-4, atol=1e-4)
+    D, I = ours.search(x[:50], 4)
+    Df, If = theirs.search(x[:50], 4)
+    if "PQ" in description:
+        # Trained codebooks may differ by a k-means near-tie, and coarse
+        # codes tie often: compare how well each finds the true neighbours.
+        flat = faiss.IndexFlat(d, metric)
+        flat.add(x)
+        _, Ie = flat.search(x[:50], 4)
+        if "IDMap" in description:
+            Ie = ids[Ie]
+
+        def rec(J):
+            return np.mean([len(set(a) & set(b)) / 4 for a, b in zip(J, Ie)])
+
+        assert abs(rec(I) - rec(If)) <= 0.1, (rec(I), rec(If))
+    else:
+        np.testing.assert_allclose(D, Df, rtol=1e-3, atol=1e-3)
+        if "direct" not in description:  # SQ8_direct codes tie a lot: ids may differ among equals
+            assert (I == If).mean() >= 0.98
 
 
 @pytest.mark.parametrize("bad,part", [
     ("Flatt", "Flatt"), ("IVF,Flat", "IVF"), ("IVF16,Flat,Foo", "Foo"), ("IVFx,Flat", "IVFx"), ("", "''"),
-    ("IVF16", "IVF16"), ("IVF0,Flat", "IVF0"), ("Flat,Flat", "Flat"),
+    ("IVF16", "IVF16"), ("IVF0,Flat", "IVF0"), ("Flat,Flat", "Flat"), ("PQ4,Foo", "Foo"), ("SQ4_uniform", "SQ4_uniform"),
+    ("IVF16,PQ0", "PQ0"),
 ])
 def test_unparsable_strings_say_which_part(bad, part):
     with pytest.raises(ValueError, match=part.replace("(", r"\(")):
@@ -47,7 +74,7 @@ def test_unparsable_strings_say_which_part(bad, part):
 
 
 def test_types_not_there_yet_say_so():
-    for s in ("PQ4", "IVF16,SQ8", "IVF16,Flat,RFlat"):
+    for s in ("HNSW32", "IVF16_HNSW4,Flat", "LSH", "PCA4,Flat", "IVF16,PQ4fs"):
         with pytest.raises(ValueError, match="does not have this index type yet"):
             mf.index_factory(8, s)
     with pytest.raises(ValueError, match="names no index"):

@@ -185,3 +185,35 @@ def test_bad_input():
     assert not ivf.is_trained
     with pytest.raises(mf.NotTrainedError):
         ivf.add(x)
+
+
+def test_refine_flat_reranks_like_faiss(rng):
+    d = 32
+    xb = gaussian_mixture(rng, 8000, d, 50)
+    xq = gaussian_mixture(rng, 200, d, 50)
+    Iexact = exact_top(xq, xb, 10, mf.METRIC_L2)
+    base, fbase = mf.IndexPQ(d, 8, 4), faiss.IndexPQ(d, 8, 4)
+    ours, theirs = mf.IndexRefineFlat(base), faiss.IndexRefineFlat(fbase)
+    for ix in (ours, theirs):
+        ix.train(xb)
+        ix.add(xb)
+    assert ours.ntotal == base.ntotal == 8000
+    r_base = recall(base.search(xq, 10)[1], Iexact)
+    for kf in (1, 4, 16):
+        ours.k_factor = theirs.k_factor = kf
+        D, I = ours.search(xq, 10)
+        r_ours, r_theirs = recall(I, Iexact), recall(theirs.search(xq, 10)[1], Iexact)
+        # Observed: base 0.48; refined 0.50 / 0.86 / 0.99 for both libraries.
+        assert abs(r_ours - r_theirs) <= 0.02, (kf, r_ours, r_theirs)
+        # Refined distances are exact.
+        exact = ((xq[:, None, :].astype(np.float64) - xb[I].astype(np.float64)) ** 2).sum(-1)
+        np.testing.assert_allclose(D, exact, rtol=1e-4, atol=1e-3)
+    assert r_ours > r_base + 0.3
+    np.testing.assert_array_equal(ours.reconstruct(5), xb[5])
+    with pytest.raises(mf.InvalidArgumentError):
+        ours.k_factor = 0.5
+    ps = mf.ParameterSpace()
+    ps.set_index_parameter(ours, "k_factor", 8)
+    assert ours.k_factor == 8
+    with pytest.raises(mf.InvalidArgumentError, match="must be empty"):
+        mf.IndexRefineFlat(base)

@@ -49,6 +49,7 @@ from .index_ivf import (
     extract_index_ivf,
 )
 from .index_pq import IndexPQ, IndexScalarQuantizer
+from .index_refine import IndexRefine, IndexRefineFlat
 from .quantizers import ProductQuantizer, ScalarQuantizer
 from .search_params import SearchParameters, SearchParametersIVF
 from .factory import index_factory, reverse_index_factory
@@ -82,6 +83,7 @@ __all__ = [
     "IndexIVF", "IndexIVFFlat", "InvertedLists", "SearchParameters", "SearchParametersIVF", "extract_index_ivf",
     "ParameterRange", "ParameterSpace", "index_factory", "reverse_index_factory",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
+    "IndexRefine", "IndexRefineFlat",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",

@@ -1,5 +1,5 @@
 """faiss's index_factory for the index types metalfaiss has, and its
-inverse, reverse_index_factory."""
+inverse, reverse_index_factory (faiss.contrib.factory_tools' strings)."""
 
 import re
 
@@ -8,24 +8,47 @@ from .errors import InvalidArgumentError
 from .index import Index
 from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
-from .index_ivf import IndexIVFFlat
+from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
+from .index_pq import IndexPQ, IndexScalarQuantizer
+from .index_refine import IndexRefine, IndexRefineFlat
 from .metric import METRIC_L2, MetricType
+from .quantizers import ScalarQuantizer
 
 _IVF = re.compile(r"IVF(\d+)")
+# "np": no polysemous training. faiss runs it for a plain "PQ8" to renumber
+# the centroids for Hamming filtering, which metalfaiss does not use: the
+# search results are the same with or without it.
+_PQ = re.compile(r"PQ(\d+)(?:x(\d+))?(?:np)?")
+# faiss's factory names of scalar quantizer types.
+_SQ = {
+    "SQ8": ScalarQuantizer.QT_8bit, "SQ4": ScalarQuantizer.QT_4bit, "SQ6": ScalarQuantizer.QT_6bit,
+    "SQfp16": ScalarQuantizer.QT_fp16, "SQ8_direct": ScalarQuantizer.QT_8bit_direct,
+}
+_SQ_NAME = {v: k for k, v in _SQ.items()}
+_REFINE = ("RFlat", "Refine(Flat)")
 
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
-_NOT_YET = re.compile(r"(PQ\d+.*|SQ.*|RFlat|Refine\(.*\)|HNSW.*|IVF\d+_HNSW\d+|IMI.*|LSH.*|PCA.*|OPQ.*|RR\d+|L2norm|Pad\d+)")
+_NOT_YET = re.compile(r"(SQbf16|SQ8_direct_signed|HNSW.*|IVF\d+_HNSW\d+|IMI.*|LSH.*|PCA.*|OPQ.*|RR\d+|L2norm|Pad\d+|"
+                      r"Refine\(.+\)|PQ\d+(x\d+)?(fs|fsr).*|RQ.*|LSQ.*|PRQ.*|PLSQ.*|ITQ.*|NSG.*|BIVF.*)")
 
 
 def _fail(part, description, why="could not parse"):
     raise InvalidArgumentError(f"index_factory: {why} {part!r} in {description!r}")
 
 
+def _unknown(part, description):
+    if _NOT_YET.fullmatch(part):
+        _fail(part, description, "metalfaiss does not have this index type yet:")
+    _fail(part, description)
+
+
 def index_factory(d, description, metric=METRIC_L2):
-    """Build an index from faiss's description string: ``Flat``,
-    ``IVF{nlist},Flat``, and ``IDMap,<...>`` / ``IDMap2,<...>`` around either.
-    A string that does not parse raises ValueError naming the part."""
+    """Build an index from faiss's description string. Understood:
+    ``Flat``, ``PQ{M}[x{nbits}]``, ``SQ8|SQ4|SQ6|SQfp16|SQ8_direct``,
+    ``IVF{nlist},<Flat|PQ..|SQ..>``, an ``IDMap,`` or ``IDMap2,`` prefix
+    and a ``,RFlat`` or ``,Refine(Flat)`` suffix. A string that does not
+    parse raises ValueError naming the part."""
     d = as_int(d, "index_factory", "d")
     if not isinstance(description, str):
         raise InvalidArgumentError(f"index_factory: the description must be a string, got {type(description).__name__}")
@@ -37,33 +60,70 @@ def index_factory(d, description, metric=METRIC_L2):
         parts = parts[1:]
         if not parts:
             raise InvalidArgumentError(f"index_factory: {description!r} names no index for the IDMap to wrap")
+    refine = None
+    if len(parts) > 1 and parts[-1] in _REFINE:
+        refine = parts.pop()
     index = _build(d, parts, metric, description)
+    if refine == "RFlat":
+        index = IndexRefineFlat(index)
+    elif refine:
+        index = IndexRefine(index, IndexFlat(d, metric))
     return wrap(index) if wrap else index
+
+
+def _codes(d, part, description):
+    """(kind, args) of a codes description: Flat, PQ or SQ."""
+    if part == "Flat":
+        return "Flat", ()
+    m = _PQ.fullmatch(part)
+    if m:
+        M, nbits = int(m.group(1)), int(m.group(2) or 8)
+        if M <= 0:
+            _fail(part, description, "M must be positive in")
+        return "PQ", (M, nbits)
+    if part in _SQ:
+        return "SQ", (_SQ[part],)
+    _unknown(part, description)
 
 
 def _build(d, parts, metric, description):
     first = parts[0]
-    if first == "Flat" and len(parts) == 1:
-        return IndexFlat(d, metric)
     m = _IVF.fullmatch(first)
     if m:
         if len(parts) < 2:
             _fail(first, description, "an IVF needs its codes (e.g. ',Flat') after")
-        if parts[1] != "Flat":
-            _unknown(parts[1], description)
         if len(parts) > 2:
             _unknown(parts[2], description)
         nlist = int(m.group(1))
         if nlist <= 0:
             _fail(first, description, "nlist must be positive in")
-        return IndexIVFFlat(IndexFlat(d, metric), d, nlist, metric)
-    _unknown(first if first != "Flat" else parts[1], description)
+        kind, args = _codes(d, parts[1], description)
+        quantizer = IndexFlat(d, metric)
+        if kind == "Flat":
+            return IndexIVFFlat(quantizer, d, nlist, metric)
+        if kind == "PQ":
+            return IndexIVFPQ(quantizer, d, nlist, *args, metric)
+        return IndexIVFScalarQuantizer(quantizer, d, nlist, args[0], metric)
+    if len(parts) > 1:
+        _unknown(parts[1] if first in ("Flat",) or _PQ.fullmatch(first) or first in _SQ else first, description)
+    kind, args = _codes(d, first, description)
+    if kind == "Flat":
+        return IndexFlat(d, metric)
+    if kind == "PQ":
+        return IndexPQ(d, *args, metric)
+    return IndexScalarQuantizer(d, args[0], metric)
 
 
-def _unknown(part, description):
-    if _NOT_YET.fullmatch(part):
-        _fail(part, description, "metalfaiss does not have this index type yet:")
-    _fail(part, description)
+def _codes_name(index, what):
+    if hasattr(type(index), "pq"):
+        pq = index.pq
+        return f"PQ{pq.M}x{pq.nbits}"
+    if hasattr(type(index), "sq"):
+        qtype = index.sq.qtype
+        if qtype not in _SQ_NAME:
+            raise InvalidArgumentError(f"reverse_index_factory: scalar quantizer type {qtype} has no factory string")
+        return _SQ_NAME[qtype]
+    return "Flat"
 
 
 def reverse_index_factory(index):
@@ -73,8 +133,12 @@ def reverse_index_factory(index):
     if isinstance(index, IndexIDMap):
         prefix = "IDMap2," if isinstance(index, IndexIDMap2) else "IDMap,"
         return prefix + reverse_index_factory(index.index)
-    if isinstance(index, IndexIVFFlat):
-        return f"IVF{index.nlist},Flat"
+    if isinstance(index, IndexRefineFlat):
+        return reverse_index_factory(index.base_index) + ",Refine(Flat)"
+    if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer)):
+        return f"IVF{index.nlist}," + _codes_name(index, "IVF")
+    if isinstance(index, (IndexPQ, IndexScalarQuantizer)):
+        return _codes_name(index, "flat")
     if isinstance(index, IndexFlat) or type(index).__name__.startswith("GpuIndexFlat"):
         return "Flat"
     raise InvalidArgumentError(f"reverse_index_factory: no factory string for {type(index).__name__}")

@@ -31,6 +31,9 @@ class ParameterSpace:
             if name == "nprobe" and isinstance(target, IndexIVF):
                 target.nprobe = _as_int_value(name, value)
                 return
+            if name == "k_factor" and hasattr(type(target), "k_factor"):
+                target.k_factor = value
+                return
             target = _inner(target)
         raise InvalidArgumentError(
             f"ParameterSpace.set_index_parameter: could not set parameter {name!r} on {type(index).__name__}")
