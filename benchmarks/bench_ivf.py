@@ -1,0 +1,93 @@
+"""IVF indexes, metalfaiss vs faiss-cpu, same data, same run.
+
+1M x 128 points of a Gaussian mixture (so that recall means something),
+indexes built from the same factory string by both libraries:
+IVF1024,Flat (nprobe 1/8/32/128), IVF1024,PQ16 and IVF1024,SQ8. For each:
+train and add time, then per nprobe the QPS of a batch of queries and the
+recall@10 against exact search. Ratios are metalfaiss / faiss for QPS (> 1:
+metalfaiss faster) and faiss / metalfaiss for times (> 1: metalfaiss faster).
+Searches are interleaved between the libraries and the median of the
+repeats is kept (the machines here are shared and noisy).
+
+    .venv/bin/python benchmarks/bench_ivf.py [--quick] [--nq 1000] [--repeats 3]
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+import faiss
+import metalfaiss
+
+INDEXES = [("IVF1024,Flat", (1, 8, 32, 128)), ("IVF1024,PQ16", (1, 8, 32)), ("IVF1024,SQ8", (1, 8, 32))]
+
+
+def mixture(n, d, components, seed):
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((components, d)).astype(np.float32) * 2
+    return centres[rng.integers(0, components, n)] + rng.standard_normal((n, d), dtype=np.float32)
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def recall(I, Iexact, k=10):
+    return float(np.mean([len(set(a[:k]) & set(b[:k])) / k for a, b in zip(I, Iexact)]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="100k points instead of 1M")
+    ap.add_argument("--nq", type=int, default=1000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", help="comma-separated factory strings to run")
+    a = ap.parse_args()
+    n, d = (100_000 if a.quick else 1_000_000), 128
+    xb = mixture(n, d, 2000, 1)
+    xq = mixture(a.nq, d, 2000, 2)
+    print(f"metalfaiss {metalfaiss.__version__} ({metalfaiss.kernel_set()}) vs faiss {faiss.__version__}, "
+          f"{platform.machine()} x {os.cpu_count()} cores; nb={n:,} d={d} nq={a.nq} k=10")
+    flat = metalfaiss.IndexFlatL2(d)
+    flat.add(xb)
+    _, Iexact = flat.search(xq, 10)
+    flat.close()
+    print("| index | nprobe | metalfaiss QPS | faiss QPS | QPS ratio | recall@10 metalfaiss | faiss |")
+    print("|---|---|---|---|---|---|---|")
+    builds = []
+    for desc, nprobes in INDEXES:
+        if a.only and desc not in a.only.split(","):
+            continue
+        ours, theirs = metalfaiss.index_factory(d, desc), faiss.index_factory(d, desc.replace("PQ16", "PQ16np"))
+        _, t_train_o = timed(lambda: ours.train(xb))
+        _, t_train_t = timed(lambda: theirs.train(xb))
+        _, t_add_o = timed(lambda: ours.add(xb))
+        _, t_add_t = timed(lambda: theirs.add(xb))
+        builds.append((desc, t_train_o, t_train_t, t_add_o, t_add_t))
+        for nprobe in nprobes:
+            ours.nprobe = theirs.nprobe = nprobe
+            times = {"o": [], "t": []}
+            for _ in range(a.repeats):
+                (_, Io), t = timed(lambda: ours.search(xq, 10))
+                times["o"].append(t)
+                (_, It), t = timed(lambda: theirs.search(xq, 10))
+                times["t"].append(t)
+            qo, qt = a.nq / statistics.median(times["o"]), a.nq / statistics.median(times["t"])
+            print(f"| {desc} | {nprobe} | {qo:,.0f} | {qt:,.0f} | {qo / qt:.2f} | "
+                  f"{recall(Io, Iexact):.3f} | {recall(It, Iexact):.3f} |", flush=True)
+        ours.close()
+        del theirs
+    print("\n| index | train s metalfaiss | faiss | ratio | add s metalfaiss | faiss | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for desc, to, tt, ao, at in builds:
+        print(f"| {desc} | {to:.2f} | {tt:.2f} | {tt / to:.2f} | {ao:.2f} | {at:.2f} | {at / ao:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
