@@ -88,6 +88,12 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 	if err != nil {
 		return err
 	}
+	if ix.metric == MetricL2 || ix.metric == MetricInnerProduct {
+		if pr.useByList(nq) {
+			pr.searchByList(k, dist, labels)
+			return nil
+		}
+	}
 	perQuery := pr.nprobe * max(1, int(ix.ntotal)/ix.nlist) * ix.d
 	if nq >= 2*workers() || nq == 0 {
 		parallelChunks(nq, chunkFor(perQuery), func(_, lo, hi int) {
