@@ -47,7 +47,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="100k points instead of 1M")
     ap.add_argument("--nq", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--only", help="comma-separated factory strings to run")
+    ap.add_argument("--only", help="factory strings to run, separated by ;")
     a = ap.parse_args()
     n, d = (100_000 if a.quick else 1_000_000), 128
     xb = mixture(n, d, 2000, 1)
@@ -62,7 +62,7 @@ def main():
     print("|---|---|---|---|---|---|---|")
     builds = []
     for desc, nprobes in INDEXES:
-        if a.only and desc not in a.only.split(","):
+        if a.only and desc not in a.only.split(";"):
             continue
         ours, theirs = metalfaiss.index_factory(d, desc), faiss.index_factory(d, desc.replace("PQ16", "PQ16np"))
         _, t_train_o = timed(lambda: ours.train(xb))

@@ -211,84 +211,54 @@ func (sq *ScalarQuantizer) Decode(codes []byte, x []float32) error {
 	return nil
 }
 
-// sqScanner measures a query against codes. The types with at most 8 bits
-// use a table of every (dimension, code) term, so that a code costs one
-// lookup and add per dimension; fp16 decodes.
+// sqScanner measures a query against codes by decoding each component on
+// the fly: recon_j = a_j + code_j * s_j (a_j holds the half-step offset),
+// then the squared difference or the product with the query. A table of
+// every (dimension, code) term would cost more to build per probed list
+// than the few codes of a list cost to decode.
 type sqScanner struct {
 	sq     *ScalarQuantizer
 	metric Metric
 	q      []float32
-	table  []float32 // D x 2^bits, or nil
+	a, s   []float32 // per dimension, for the 4-, 6- and 8-bit types
+	recon  []float32
 }
 
 func (sq *ScalarQuantizer) newScanner(metric Metric) codeScanner {
-	s := &sqScanner{sq: sq, metric: metric}
-	if sq.Type != QTfp16 {
-		s.table = make([]float32, sq.D<<sq.Type.bits())
+	s := &sqScanner{sq: sq, metric: metric, recon: make([]float32, sq.D)}
+	switch sq.Type {
+	case QTfp16, QT8bitDirect:
+	default:
+		s.a, s.s = make([]float32, sq.D), make([]float32, sq.D)
+		for j := range s.a {
+			vmin, vdiff := sq.rangeOf(j)
+			step := vdiff / sq.levels()
+			s.a[j], s.s[j] = vmin+0.5*step, step
+		}
 	}
 	return s
 }
 
-func (s *sqScanner) setQuery(q []float32) {
-	s.q = q
-	if s.table == nil {
-		return
-	}
-	sq := s.sq
-	nc := 1 << sq.Type.bits()
-	for j, x := range q {
-		row := s.table[j*nc : (j+1)*nc]
-		for c := range row {
-			var r float32
-			if sq.Type == QT8bitDirect {
-				r = float32(c)
-			} else {
-				vmin, vdiff := sq.rangeOf(j)
-				r = vmin + (float32(c)+0.5)/sq.levels()*vdiff
-			}
-			if s.metric == MetricInnerProduct {
-				row[c] = x * r
-			} else {
-				row[c] = (x - r) * (x - r)
-			}
-		}
-	}
-}
+func (s *sqScanner) setQuery(q []float32) { s.q = q }
 
 func (s *sqScanner) scan(codes []byte, bias float32, out []float32) {
 	sq := s.sq
-	d, cs := sq.D, sq.codeSize()
-	bits := sq.Type.bits()
-	switch {
-	case s.table == nil: // fp16
-		recon := make([]float32, d)
-		for i := range out {
-			code := codes[i*cs : (i+1)*cs]
-			for j := range recon {
-				recon[j] = sq.component(code, j)
+	cs := sq.codeSize()
+	for i := range out {
+		code := codes[i*cs : (i+1)*cs]
+		if sq.Type == QT8bit || sq.Type == QT8bitUniform {
+			for j, c := range code {
+				s.recon[j] = s.a[j] + float32(c)*s.s[j]
 			}
-			if s.metric == MetricInnerProduct {
-				out[i] = bias + kernels.Inner(s.q, recon)
-			} else {
-				out[i] = bias + kernels.L2Sqr(s.q, recon)
+		} else {
+			for j := range s.recon {
+				s.recon[j] = sq.component(code, j)
 			}
 		}
-	case bits == 8:
-		for i := range out {
-			acc := bias
-			for j, c := range codes[i*cs : (i+1)*cs] {
-				acc += s.table[j<<8+int(c)]
-			}
-			out[i] = acc
-		}
-	default:
-		for i := range out {
-			code := codes[i*cs : (i+1)*cs]
-			acc := bias
-			for j := 0; j < d; j++ {
-				acc += s.table[j<<bits+int(getBits(code, j*bits, bits))]
-			}
-			out[i] = acc
+		if s.metric == MetricInnerProduct {
+			out[i] = bias + kernels.Inner(s.q, s.recon)
+		} else {
+			out[i] = bias + kernels.L2Sqr(s.q, s.recon)
 		}
 	}
 }
