@@ -142,12 +142,13 @@ func (ix *IndexIVF) ListSize(i int) (int, error) {
 func (ix *IndexIVF) ImbalanceFactor() float64 { return ix.lists.imbalanceFactor() }
 
 // maxCodecTrainingPoints is how many vectors a codec is trained on at
-// most: what its own k-means would keep (faiss subsamples the same way).
+// most, as in faiss (train_encoder_num_vectors): what a product
+// quantizer's k-means would keep, and 100,000 for a scalar quantizer.
 func (ix *IndexIVF) maxCodecTrainingPoints() int {
 	if pq := ix.PQ(); pq != nil {
 		return pq.CP.MaxPointsPerCentroid * pq.Ksub
 	}
-	return 1 << 30
+	return 100000
 }
 
 // Train places the nlist centroids with k-means on x, unless the quantizer
