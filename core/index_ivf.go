@@ -1,6 +1,10 @@
 package core
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
 
 // IndexIVF partitions the vectors into nlist inverted lists by their
 // nearest centroid (held by a coarse quantizer, normally a flat index) and
@@ -30,6 +34,9 @@ type IndexIVF struct {
 	ntotal    int64
 	directMap directMap
 	centCache []float32 // the quantizer's centroids, read once after training
+	// pqTerms are faiss's precomputed tables for IVFPQ with L2 residuals:
+	// |r_mj|^2 + 2 <c_l,m, r_mj> per list l, sub-space m, centroid j.
+	pqTerms []float32
 }
 
 var (
@@ -204,7 +211,54 @@ func (ix *IndexIVF) Train(x []float32) error {
 	if pq := ix.PQ(); pq != nil {
 		pq.Log, pq.Warn = ix.Log, ix.Warn
 	}
-	return ix.codec.Train(x)
+	if err := ix.codec.Train(x); err != nil {
+		return err
+	}
+	return ix.precomputeTables()
+}
+
+// maxPrecomputedBytes caps the IVFPQ tables (faiss allows 2 GiB).
+const maxPrecomputedBytes = 256 << 20
+
+// RefreshTables rebuilds what depends on the quantizer and the codec
+// (after their parameters were set from outside).
+func (ix *IndexIVF) RefreshTables() error {
+	ix.centCache = nil
+	return ix.precomputeTables()
+}
+
+// precomputeTables builds pqTerms for IVFPQ with L2 residuals, so that a
+// query's table for a list is its own -2 <x_m, r_mj> (computed once per
+// query) plus the list's terms, instead of a table of the residual query
+// per list: faiss's use_precomputed_table.
+func (ix *IndexIVF) precomputeTables() error {
+	pq := ix.PQ()
+	ix.pqTerms = nil
+	if pq == nil || !ix.ByResidual || ix.metric != MetricL2 || !pq.IsTrained() ||
+		ix.nlist*pq.M*pq.Ksub*4 > maxPrecomputedBytes {
+		return nil
+	}
+	c, err := ix.centroids()
+	if err != nil {
+		return nil // no centroids to read: searches build tables per list
+	}
+	ks, ds := pq.Ksub, pq.Dsub
+	rnorms := make([]float32, pq.M*ks)
+	kernels.Norms(pq.Centroids, ds, rnorms)
+	terms := make([]float32, ix.nlist*pq.M*ks)
+	parallelChunks(ix.nlist, chunkFor(pq.D*ks), func(_, lo, hi int) {
+		for l := lo; l < hi; l++ {
+			for m := 0; m < pq.M; m++ {
+				t := terms[(l*pq.M+m)*ks : (l*pq.M+m+1)*ks]
+				kernels.DotTile(c[l*ix.d+m*ds:l*ix.d+(m+1)*ds], 1, pq.sub(m), ks, ds, t, ks)
+				for j := range t {
+					t[j] = rnorms[m*ks+j] + 2*t[j]
+				}
+			}
+		}
+	})
+	ix.pqTerms = terms
+	return nil
 }
 
 // centroids returns the quantizer's centroids (for residuals). Calls that
@@ -271,6 +325,9 @@ func (ix *IndexIVF) add(op string, x []float32, ids []int64) error {
 	}
 	if n == 0 {
 		return nil
+	}
+	if ix.pqTerms == nil {
+		_ = ix.precomputeTables() // codecs trained outside Train: build them now
 	}
 	if ids == nil && ix.directMap.kind == directMapHash {
 		return Errorf(KindInvalidArgument, op, "a hashtable direct map needs explicit ids: use add_with_ids")

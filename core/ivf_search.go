@@ -16,7 +16,8 @@ type ivfProbe struct {
 	ix        *IndexIVF
 	x         []float32
 	nprobe    int
-	coarse    []int64 // nq x nprobe list numbers, nearest first (-1: none)
+	coarse    []int64   // nq x nprobe list numbers, nearest first (-1: none)
+	coarseDis []float32 // their distances to the query (the quantizer's metric)
 	sel       IDSelector
 	sign      float32
 	centroids []float32 // for residual codes
@@ -25,14 +26,17 @@ type ivfProbe struct {
 // ivfWorker is one goroutine's scratch: the distance row, and for coded
 // lists a scanner with the query (or its residual) loaded.
 type ivfWorker struct {
-	row     []float32
-	scanner codeScanner
-	res     []float32
-	loaded  int // the query whose vector the scanner holds (-1: none)
+	row       []float32
+	scanner   codeScanner
+	res       []float32
+	loaded    int       // the query whose vector the scanner holds (-1: none)
+	qTerms    []float32 // -2 <x_m, r_mj> of query qLoaded (precomputed tables)
+	qLoaded   int
+	listTable []float32
 }
 
 func (pr *ivfProbe) newWorker() *ivfWorker {
-	w := &ivfWorker{loaded: -1}
+	w := &ivfWorker{loaded: -1, qLoaded: -1}
 	if c := pr.ix.codec; c != nil {
 		w.scanner = c.newScanner(pr.ix.metric)
 		w.res = make([]float32, pr.ix.d)
@@ -66,8 +70,9 @@ func (ix *IndexIVF) probe(op string, x []float32, p *SearchParams) (*ivfProbe, e
 		}
 	}
 	pr.coarse = make([]int64, nq*pr.nprobe)
+	pr.coarseDis = make([]float32, nq*pr.nprobe)
 	if nq > 0 {
-		if err := ix.quantizer.Search(x, pr.nprobe, make([]float32, len(pr.coarse)), pr.coarse); err != nil {
+		if err := ix.quantizer.Search(x, pr.nprobe, pr.coarseDis, pr.coarse); err != nil {
 			return nil, fmt.Errorf("%s: quantizer: %w", op, err)
 		}
 	}
@@ -101,8 +106,8 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 			h := newTopK(k)
 			for q := lo; q < hi; q++ {
 				h.reset()
-				for _, list := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
-					pr.scanList(&h, w, q, list)
+				for r := 0; r < pr.nprobe; r++ {
+					pr.scanList(&h, w, q, r)
 				}
 				h.emit(pr.sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 			}
@@ -113,13 +118,12 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 	// each with its own heap; heaps order ties by id, so the merge gives the
 	// same result however the lists were split.
 	for q := 0; q < nq; q++ {
-		lists := pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe]
 		parts := make([]topK, workers())
-		used := parallelChunks(len(lists), chunkFor(perQuery/pr.nprobe), func(c, lo, hi int) {
+		used := parallelChunks(pr.nprobe, chunkFor(perQuery/pr.nprobe), func(c, lo, hi int) {
 			w := pr.newWorker()
 			parts[c] = newTopK(k)
-			for _, list := range lists[lo:hi] {
-				pr.scanList(&parts[c], w, q, list)
+			for r := lo; r < hi; r++ {
+				pr.scanList(&parts[c], w, q, r)
 			}
 		})
 		for c := 1; c < used; c++ {
@@ -130,10 +134,11 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 	return nil
 }
 
-// distances writes the metric values of query q to every entry of list
-// into the worker's row and returns it.
-func (pr *ivfProbe) distances(w *ivfWorker, q int, list int64) ([]float32, *invertedList) {
+// distances writes the metric values of query q to every entry of its
+// r-th probed list into the worker's row and returns it.
+func (pr *ivfProbe) distances(w *ivfWorker, q, r int) ([]float32, *invertedList) {
 	ix := pr.ix
+	list := pr.coarse[q*pr.nprobe+r]
 	l := &ix.lists.lists[list]
 	n := len(l.ids)
 	if cap(w.row) < n {
@@ -142,7 +147,7 @@ func (pr *ivfProbe) distances(w *ivfWorker, q int, list int64) ([]float32, *inve
 	out := w.row[:n]
 	xq := pr.x[q*ix.d : (q+1)*ix.d]
 	if ix.codec != nil {
-		pr.scanCodes(w, q, xq, int(list), l, out)
+		pr.scanCodes(w, q, r, xq, l, out)
 		return out, l
 	}
 	switch ix.metric {
@@ -162,8 +167,13 @@ func (pr *ivfProbe) distances(w *ivfWorker, q int, list int64) ([]float32, *inve
 // scanCodes measures query q against the codes of a list. With residual
 // codes, L2 compares the query's residual x - c with the codes, and inner
 // product adds <x, c> to <x, code> (faiss's decomposition).
-func (pr *ivfProbe) scanCodes(w *ivfWorker, q int, xq []float32, list int, l *invertedList, out []float32) {
+func (pr *ivfProbe) scanCodes(w *ivfWorker, q, r int, xq []float32, l *invertedList, out []float32) {
 	ix := pr.ix
+	list := int(pr.coarse[q*pr.nprobe+r])
+	if ix.pqTerms != nil {
+		pr.scanWithTables(w, q, xq, list, pr.coarseDis[q*pr.nprobe+r], l, out)
+		return
+	}
 	var bias float32
 	switch {
 	case !ix.ByResidual || ix.metric == MetricInnerProduct:
@@ -185,12 +195,36 @@ func (pr *ivfProbe) scanCodes(w *ivfWorker, q int, xq []float32, list int, l *in
 	w.scanner.scan(l.codes, bias, out)
 }
 
+// scanWithTables is scanCodes for IVFPQ with precomputed tables: the
+// list's table is the query's terms plus the list's, and the sum over a
+// code is added to |x - c|^2, the coarse distance.
+func (pr *ivfProbe) scanWithTables(w *ivfWorker, q int, xq []float32, list int, coarse float32, l *invertedList, out []float32) {
+	ix := pr.ix
+	pq := ix.PQ()
+	n := pq.M * pq.Ksub
+	if w.qLoaded != q {
+		w.qTerms = grow(w.qTerms, n)
+		pq.distanceTable(xq, MetricInnerProduct, w.qTerms)
+		for i := range w.qTerms {
+			w.qTerms[i] *= -2
+		}
+		w.qLoaded = q
+	}
+	w.listTable = grow(w.listTable, n)
+	terms := ix.pqTerms[list*n : (list+1)*n]
+	for i := range w.listTable {
+		w.listTable[i] = terms[i] + w.qTerms[i]
+	}
+	pq.scanCodes(l.codes, w.listTable, coarse, out)
+}
+
 // scanList offers list's vectors to the heap of query q.
-func (pr *ivfProbe) scanList(h *topK, w *ivfWorker, q int, list int64) {
+func (pr *ivfProbe) scanList(h *topK, w *ivfWorker, q, r int) {
+	list := pr.coarse[q*pr.nprobe+r]
 	if list < 0 || pr.ix.lists.size(int(list)) == 0 {
 		return
 	}
-	row, l := pr.distances(w, q, list)
+	row, l := pr.distances(w, q, r)
 	pushRow(h, row, l.ids, 0, pr.sign, pr.sel)
 }
 
@@ -214,11 +248,11 @@ func (ix *IndexIVF) RangeSearchWithParams(x []float32, radius float32, p *Search
 	parallelChunks(nq, chunkFor(perQuery), func(_, lo, hi int) {
 		w := pr.newWorker()
 		for q := lo; q < hi; q++ {
-			for _, list := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
+			for r, list := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
 				if list < 0 || ix.lists.size(int(list)) == 0 {
 					continue
 				}
-				row, l := pr.distances(w, q, list)
+				row, l := pr.distances(w, q, r)
 				for c, v := range row {
 					if (sim && v > radius) || (!sim && v < radius) {
 						if pr.sel == nil || pr.sel.IsMember(l.ids[c]) {

@@ -79,8 +79,9 @@ func withObject(op string, h int64, write bool, fn func(v any) error) string {
 }
 
 // withPQ runs fn on a ProductQuantizer handle, or on the product quantizer
-// of an IndexPQ / IndexIVFPQ handle (faiss's index.pq).
-func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) error) string {
+// of an IndexPQ / IndexIVFPQ handle (faiss's index.pq). refresh rebuilds
+// an IVF index's precomputed tables after fn (fn changed the quantizer).
+func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) error, refresh ...bool) string {
 	return withObject(op, h, write, func(v any) error {
 		switch v := v.(type) {
 		case *core.ProductQuantizer:
@@ -89,7 +90,10 @@ func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) e
 			return fn(v.PQ)
 		case *core.IndexIVF:
 			if pq := v.PQ(); pq != nil {
-				return fn(pq)
+				if err := fn(pq); err != nil || len(refresh) == 0 || !write {
+					return err
+				}
+				return v.RefreshTables()
 			}
 		}
 		return core.Errorf(core.KindUnsupported, op, "%T has no product quantizer", v)
@@ -178,7 +182,7 @@ func PQCentroids(h int64, write bool, addr uintptr) string {
 		}
 		copy(buf, pq.Centroids)
 		return nil
-	})
+	}, true)
 }
 
 // PQSet sets a clustering parameter of the product quantizer (cp.<name>).
@@ -197,7 +201,7 @@ func PQTrain(h, n int64, x uintptr) string {
 			return err
 		}
 		return pq.Train(xs)
-	})
+	}, true)
 }
 
 // PQComputeCodes codes n vectors at x into codes (uint8[n*code_size]).
