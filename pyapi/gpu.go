@@ -43,21 +43,12 @@ func GpuInfo() string {
 // GpuIndexFlatNew makes a GPU flat index and writes its handle to out
 // (int64[1]).
 func GpuIndexFlatNew(d int64, metric int64, out uintptr) string {
-	return guard("GpuIndexFlat", func() error {
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
-		}
+	return newIndex("GpuIndexFlat", out, func() (core.Index, error) {
 		e, err := gpu.Default()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		ix, err := gpu.NewIndexFlat(e, int(d), core.Metric(metric))
-		if err != nil {
-			return err
-		}
-		dst[0] = register(ix)
-		return nil
+		return gpu.NewIndexFlat(e, int(d), core.Metric(metric))
 	})
 }
 

@@ -35,17 +35,8 @@ func unsupported(op string, ix core.Index) error {
 
 // IndexFlatNew makes an IndexFlat and writes its handle to out (int64[1]).
 func IndexFlatNew(d int64, metric int64, out uintptr) string {
-	return guard("IndexFlat", func() error {
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
-		}
-		ix, err := core.NewIndexFlat(int(d), core.Metric(metric))
-		if err != nil {
-			return err
-		}
-		dst[0] = register(ix)
-		return nil
+	return newIndex("IndexFlat", out, func() (core.Index, error) {
+		return core.NewIndexFlat(int(d), core.Metric(metric))
 	})
 }
 

@@ -24,21 +24,12 @@ func indexOf(op string, h int64) (core.Index, error) {
 // and writes its handle to out (int64[1]).
 func IndexIVFFlatNew(q, d, nlist, metric int64, out uintptr) string {
 	const op = "IndexIVFFlat"
-	return guard(op, func() error {
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
-		}
+	return newIndex(op, out, func() (core.Index, error) {
 		quantizer, err := indexOf(op, q)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		ix, err := core.NewIndexIVFFlat(quantizer, int(d), int(nlist), core.Metric(metric))
-		if err != nil {
-			return err
-		}
-		dst[0] = register(ix)
-		return nil
+		return core.NewIndexIVFFlat(quantizer, int(d), int(nlist), core.Metric(metric))
 	})
 }
 
@@ -49,21 +40,12 @@ func IndexIDMapNew(sub int64, two bool, out uintptr) string {
 	if two {
 		op = "IndexIDMap2"
 	}
-	return guard(op, func() error {
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
-		}
+	return newIndex(op, out, func() (core.Index, error) {
 		inner, err := indexOf(op, sub)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		m, err := core.NewIndexIDMap(inner, two)
-		if err != nil {
-			return err
-		}
-		dst[0] = register(m)
-		return nil
+		return core.NewIndexIDMap(inner, two)
 	})
 }
 

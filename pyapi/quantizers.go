@@ -45,17 +45,24 @@ func IndexIVFScalarQuantizerNew(q, d, nlist, qtype, metric int64, encodeResidual
 	})
 }
 
+// newIndex registers the index make builds and writes its handle to out
+// (int64[1]).
 func newIndex(op string, out uintptr, make func() (core.Index, error)) string {
+	return newObject(op, out, func() (any, error) { return make() })
+}
+
+// newObject registers the object make builds and writes its handle to out.
+func newObject(op string, out uintptr, make func() (any, error)) string {
 	return guard(op, func() error {
 		dst, err := int64s(out, 1)
 		if err != nil {
 			return err
 		}
-		ix, err := make()
+		v, err := make()
 		if err != nil {
 			return err
 		}
-		dst[0] = register(ix)
+		dst[0] = register(v)
 		return nil
 	})
 }
@@ -119,33 +126,15 @@ func withSQ(op string, h int64, write bool, fn func(sq *core.ScalarQuantizer) er
 
 // ProductQuantizerNew makes a standalone ProductQuantizer (out: int64[1]).
 func ProductQuantizerNew(d, m, nbits int64, out uintptr) string {
-	return guard("ProductQuantizer", func() error {
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
-		}
-		pq, err := core.NewProductQuantizer(int(d), int(m), int(nbits))
-		if err != nil {
-			return err
-		}
-		dst[0] = register(pq)
-		return nil
+	return newObject("ProductQuantizer", out, func() (any, error) {
+		return core.NewProductQuantizer(int(d), int(m), int(nbits))
 	})
 }
 
 // ScalarQuantizerNew makes a standalone ScalarQuantizer (out: int64[1]).
 func ScalarQuantizerNew(d, qtype int64, out uintptr) string {
-	return guard("ScalarQuantizer", func() error {
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
-		}
-		sq, err := core.NewScalarQuantizer(int(d), core.QuantizerType(qtype))
-		if err != nil {
-			return err
-		}
-		dst[0] = register(sq)
-		return nil
+	return newObject("ScalarQuantizer", out, func() (any, error) {
+		return core.NewScalarQuantizer(int(d), core.QuantizerType(qtype))
 	})
 }
 
