@@ -17,6 +17,10 @@ func keySign(m Metric) float32 {
 // disjoint database ranges with private heaps that are merged afterwards;
 // heaps order ties by id, so both give the same result.
 func (j *scanJob) knn(k int, dist []float32, labels []int64) {
+	if k == 1 && j.bNorms != nil && j.sel == nil && j.d <= transposedMaxDim && j.nb <= transposedMaxRows {
+		j.knnTop1Transposed(dist, labels)
+		return
+	}
 	sign := keySign(j.metric)
 	if k == 1 && j.bNorms != nil && j.sel == nil {
 		// One fused pass per row: expansion and first minimum (L2ArgMin).
@@ -46,6 +50,43 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 		}
 	}
 	emitAll(parts[0], 0, k, sign, dist, labels)
+}
+
+// Short vectors (PQ sub-spaces, low-dimensional k-means) go through a
+// dimension-major copy of the database: with d <= 16 a row-major tile spends
+// more on its per-row reductions than on arithmetic (k-means of 65,536
+// points in 8-d into 256 took 4x faiss's time). The copy costs nb*d floats,
+// so the database is bounded.
+const (
+	transposedMaxDim  = 16
+	transposedMaxRows = 1 << 16
+)
+
+// knnTop1Transposed is the k = 1 L2 search (nearest row, as L2ArgMin
+// expands and picks it) over the dimension-major copy.
+func (j *scanJob) knnTop1Transposed(dist []float32, labels []int64) {
+	d, nb := j.d, j.nb
+	yt := make([]float32, d*nb)
+	for c := 0; c < nb; c++ {
+		for k := 0; k < d; k++ {
+			yt[k*nb+c] = j.xb[c*d+k]
+		}
+	}
+	qn := make([]float32, j.nq)
+	kernels.Norms(j.xq, d, qn)
+	parallelChunks(j.nq, chunkFor(nb*d), func(_, lo, hi int) {
+		row := make([]float32, nb)
+		for q := lo; q < hi; q++ {
+			dist[q], labels[q] = maxFloat, -1
+			if nb == 0 {
+				continue
+			}
+			kernels.DotsTransposed(j.xq[q*d:(q+1)*d], yt, nb, nb, row)
+			if v, c := kernels.L2ArgMin(row, qn[q], j.bNorms[:nb]); c >= 0 && v < maxFloat {
+				dist[q], labels[q] = v, int64(c)
+			}
+		}
+	})
 }
 
 // makeHeaps returns n empty heaps of size k over two shared arrays (two

@@ -156,3 +156,31 @@ func TestKernelSetIsNamed(t *testing.T) {
 	t.Logf("kernels in use: %s", KernelSet())
 	require.NotEmpty(t, KernelSet())
 }
+
+func TestDotsTransposedMatchesTheLoop(t *testing.T) {
+	rng := rand.New(rand.NewSource(71))
+	for _, d := range []int{1, 2, 3, 8, 16, 33} {
+		for _, n := range []int{1, 31, 32, 33, 64, 100, 257} {
+			ldy := n + 3 // a stride wider than the columns
+			x := make([]float32, d)
+			yt := make([]float32, d*ldy)
+			for i := range x {
+				x[i] = rng.Float32()*2 - 1
+			}
+			for i := range yt {
+				yt[i] = rng.Float32()*2 - 1
+			}
+			out := make([]float32, n+1)
+			out[n] = 42 // guard
+			DotsTransposed(x, yt, n, ldy, out)
+			for c := 0; c < n; c++ {
+				var want float64
+				for k := range x {
+					want += float64(x[k]) * float64(yt[k*ldy+c])
+				}
+				require.InDelta(t, want, out[c], 1e-5*float64(d), "d=%d n=%d column %d", d, n, c)
+			}
+			require.Equal(t, float32(42), out[n], "wrote past n")
+		}
+	}
+}
