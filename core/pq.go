@@ -19,6 +19,32 @@ type ProductQuantizer struct {
 	CP        ClusteringParameters
 	Log, Warn func(string)
 	trained   bool
+	// transposed holds each sub-space's centroids dimension-major (Dsub x
+	// Ksub), for coding short sub-vectors (see kernels.L2Transposed).
+	transposed []float32
+}
+
+// transposedMaxDsub is the longest sub-vector coded over the transposed
+// centroids; longer ones use row kernels.
+const transposedMaxDsub = 16
+
+// setTrained records new centroids and what derives from them.
+func (pq *ProductQuantizer) setTrained(c []float32) {
+	pq.Centroids, pq.trained = c, true
+	pq.transposed = nil
+	if pq.Dsub > transposedMaxDsub {
+		return
+	}
+	ks, ds := pq.Ksub, pq.Dsub
+	t := make([]float32, len(c))
+	for m := 0; m < pq.M; m++ {
+		for j := 0; j < ks; j++ {
+			for k := 0; k < ds; k++ {
+				t[m*ks*ds+k*ks+j] = c[(m*ks+j)*ds+k]
+			}
+		}
+	}
+	pq.transposed = t
 }
 
 // maxPQBits bounds Nbits: tables of 2^Nbits entries per sub-space stay
@@ -50,8 +76,7 @@ func (pq *ProductQuantizer) SetCentroids(c []float32) error {
 	if len(c) != len(pq.Centroids) {
 		return Errorf(KindDimensionMismatch, "ProductQuantizer.centroids", "%d floats, need %d", len(c), len(pq.Centroids))
 	}
-	copy(pq.Centroids, c)
-	pq.trained = true
+	pq.setTrained(append([]float32(nil), c...))
 	return nil
 }
 
@@ -88,7 +113,7 @@ func (pq *ProductQuantizer) Train(x []float32) error {
 		}
 		copy(centroids[m*pq.Ksub*pq.Dsub:], c.Centroids)
 	}
-	pq.Centroids, pq.trained = centroids, true
+	pq.setTrained(centroids)
 	return nil
 }
 
@@ -119,12 +144,17 @@ func (pq *ProductQuantizer) ComputeCodes(x []float32, codes []byte) error {
 func (pq *ProductQuantizer) encodeOne(v []float32, code []byte, dis []float32) {
 	clear(code)
 	for m := 0; m < pq.M; m++ {
-		kernels.L2SqrRows(v[m*pq.Dsub:(m+1)*pq.Dsub], pq.sub(m), dis)
-		best := 0
-		for j, dv := range dis {
-			if dv < dis[best] {
-				best = j
-			}
+		if pq.transposed != nil {
+			ks := pq.Ksub
+			kernels.L2Transposed(v[m*pq.Dsub:(m+1)*pq.Dsub], pq.transposed[m*ks*pq.Dsub:(m+1)*ks*pq.Dsub], ks, ks, dis)
+		} else {
+			kernels.L2SqrRows(v[m*pq.Dsub:(m+1)*pq.Dsub], pq.sub(m), dis)
+		}
+		// The first nearest centroid, by two SIMD passes (a loop of
+		// compares cost more than the distances themselves).
+		best := kernels.NextAtMost(dis, 0, kernels.MinOf(dis))
+		if best >= len(dis) { // NaN distances: code 0, as the loop gave
+			best = 0
 		}
 		pq.putCode(code, m, best)
 	}

@@ -30,3 +30,31 @@ func DotsTransposed(x, yt []float32, n, ldy int, out []float32) {
 // dotsTransposedSIMD handles whole groups of columns and returns where it
 // stopped (0: no SIMD version).
 var dotsTransposedSIMD = func(x, yt []float32, n, ldy int, out []float32) int { return 0 }
+
+// L2Transposed writes the squared L2 distances of x to the n columns of
+// yt (dimension-major, row stride ldy, as in DotsTransposed), summed over
+// k in order:
+//
+//	for c := range out[:n] { s := 0; for k := range x { t := x[k] - yt[k*ldy+c]; s += t * t }; out[c] = s }
+func L2Transposed(x, yt []float32, n, ldy int, out []float32) {
+	d := len(x)
+	if n <= 0 {
+		return
+	}
+	if d == 0 {
+		clear(out[:n])
+		return
+	}
+	_, _ = yt[(d-1)*ldy+n-1], out[n-1]
+	c := l2TransposedSIMD(x, yt, n, ldy, out)
+	for ; c < n; c++ {
+		var s float32
+		for k, v := range x {
+			t := v - yt[k*ldy+c]
+			s += t * t
+		}
+		out[c] = s
+	}
+}
+
+var l2TransposedSIMD = func(x, yt []float32, n, ldy int, out []float32) int { return 0 }

@@ -157,7 +157,7 @@ func TestKernelSetIsNamed(t *testing.T) {
 	require.NotEmpty(t, KernelSet())
 }
 
-func TestDotsTransposedMatchesTheLoop(t *testing.T) {
+func TestTransposedKernelsMatchTheLoops(t *testing.T) {
 	rng := rand.New(rand.NewSource(71))
 	for _, d := range []int{1, 2, 3, 8, 16, 33} {
 		for _, n := range []int{1, 31, 32, 33, 64, 100, 257} {
@@ -171,16 +171,22 @@ func TestDotsTransposedMatchesTheLoop(t *testing.T) {
 				yt[i] = rng.Float32()*2 - 1
 			}
 			out := make([]float32, n+1)
-			out[n] = 42 // guard
+			l2 := make([]float32, n+1)
+			out[n], l2[n] = 42, 42 // guards
 			DotsTransposed(x, yt, n, ldy, out)
+			L2Transposed(x, yt, n, ldy, l2)
 			for c := 0; c < n; c++ {
-				var want float64
+				var want, wantL2 float64
 				for k := range x {
 					want += float64(x[k]) * float64(yt[k*ldy+c])
+					t := float64(x[k]) - float64(yt[k*ldy+c])
+					wantL2 += t * t
 				}
 				require.InDelta(t, want, out[c], 1e-5*float64(d), "d=%d n=%d column %d", d, n, c)
+				require.InDelta(t, wantL2, l2[c], 1e-5*float64(d), "L2 d=%d n=%d column %d", d, n, c)
 			}
 			require.Equal(t, float32(42), out[n], "wrote past n")
+			require.Equal(t, float32(42), l2[n], "wrote past n")
 		}
 	}
 }

@@ -36,7 +36,7 @@ func useAVX2() {
 	minOfSIMD, maxOfSIMD = minOfAVX2, maxOfAVX2
 	nonFiniteSIMD = nonFiniteAVX2
 	addToSIMD, axpyToSIMD = addToAVX2Chunks, axpyToAVX2Chunks
-	dotsTransposedSIMD = dotsTransposedAVX2Chunks
+	dotsTransposedSIMD, l2TransposedSIMD = dotsTransposedAVX2Chunks, l2TransposedAVX2Chunks
 	l1SIMD, linfSIMD = l1AVX2, linfAVX2
 	kernelSet = "avx2+fma"
 }
