@@ -265,3 +265,19 @@ func TestSearchAllocationDoesNotGrowWithTheDatabase(t *testing.T) {
 	small, large := allocated(50_000), allocated(200_000)
 	require.LessOrEqual(t, large, small+64<<10, "50k: %d bytes, 200k: %d bytes", small, large)
 }
+
+// k = 1 L2 search of short vectors with many queries goes through the
+// dimension-major copy (where the CPU has the SIMD kernels): same answers.
+func TestTop1OfShortVectorsMatchesTheReference(t *testing.T) {
+	rng := rand.New(rand.NewSource(61))
+	for _, d := range []int{1, 3, 8, 16} {
+		for _, nb := range []int{1, 31, 300} {
+			xb := randData(rng, nb, d, false)
+			xq := randData(rng, 50, d, false)
+			ix := newFlat(t, d, MetricL2, 0, xb)
+			dist, labels := make([]float32, 50), make([]int64, 50)
+			require.NoError(t, ix.Search(xq, 1, dist, labels))
+			requireKNNMatches(t, MetricL2, 0, xq, xb, d, 1, dist, labels)
+		}
+	}
+}

@@ -17,7 +17,8 @@ func keySign(m Metric) float32 {
 // disjoint database ranges with private heaps that are merged afterwards;
 // heaps order ties by id, so both give the same result.
 func (j *scanJob) knn(k int, dist []float32, labels []int64) {
-	if k == 1 && j.bNorms != nil && j.sel == nil && j.d <= transposedMaxDim && j.nb <= transposedMaxRows {
+	if k == 1 && j.bNorms != nil && j.sel == nil && j.d <= transposedMaxDim && j.nb <= transposedMaxRows &&
+		kernels.TransposedIsFast() {
 		j.knnTop1Transposed(dist, labels)
 		return
 	}

@@ -32,7 +32,7 @@ const transposedMaxDsub = 16
 func (pq *ProductQuantizer) setTrained(c []float32) {
 	pq.Centroids, pq.trained = c, true
 	pq.transposed = nil
-	if pq.Dsub > transposedMaxDsub {
+	if pq.Dsub > transposedMaxDsub || !kernels.TransposedIsFast() {
 		return
 	}
 	ks, ds := pq.Ksub, pq.Dsub

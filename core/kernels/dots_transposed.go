@@ -17,7 +17,10 @@ func DotsTransposed(x, yt []float32, n, ldy int, out []float32) {
 		return
 	}
 	_, _ = yt[(d-1)*ldy+n-1], out[n-1]
-	c := dotsTransposedSIMD(x, yt, n, ldy, out)
+	c := 0
+	if dotsTransposedSIMD != nil {
+		c = dotsTransposedSIMD(x, yt, n, ldy, out)
+	}
 	for ; c < n; c++ {
 		var s float32
 		for k, v := range x {
@@ -28,8 +31,12 @@ func DotsTransposed(x, yt []float32, n, ldy int, out []float32) {
 }
 
 // dotsTransposedSIMD handles whole groups of columns and returns where it
-// stopped (0: no SIMD version).
-var dotsTransposedSIMD = func(x, yt []float32, n, ldy int, out []float32) int { return 0 }
+// stopped (nil: no SIMD version).
+var dotsTransposedSIMD func(x, yt []float32, n, ldy int, out []float32) int
+
+// TransposedIsFast reports whether the transposed kernels have a SIMD
+// version here (AVX2 so far); without one, callers keep the row kernels.
+func TransposedIsFast() bool { return dotsTransposedSIMD != nil && l2TransposedSIMD != nil }
 
 // L2Transposed writes the squared L2 distances of x to the n columns of
 // yt (dimension-major, row stride ldy, as in DotsTransposed), summed over
@@ -46,7 +53,10 @@ func L2Transposed(x, yt []float32, n, ldy int, out []float32) {
 		return
 	}
 	_, _ = yt[(d-1)*ldy+n-1], out[n-1]
-	c := l2TransposedSIMD(x, yt, n, ldy, out)
+	c := 0
+	if l2TransposedSIMD != nil {
+		c = l2TransposedSIMD(x, yt, n, ldy, out)
+	}
 	for ; c < n; c++ {
 		var s float32
 		for k, v := range x {
@@ -57,4 +67,4 @@ func L2Transposed(x, yt []float32, n, ldy int, out []float32) {
 	}
 }
 
-var l2TransposedSIMD = func(x, yt []float32, n, ldy int, out []float32) int { return 0 }
+var l2TransposedSIMD func(x, yt []float32, n, ldy int, out []float32) int
