@@ -31,7 +31,7 @@ func useAVX2() {
 	l2Sqr = func(x, y []float32) float32 { return l2OneAVX2(&x[0], &y[0], len(x)) }
 	l2SqrRows = l2SqrRowsAVX2
 	l2FromDotSIMD = l2FromDotAVX2Chunks
-	l2ArgMinSIMD = l2ArgMinAVX2
+	l2ArgMinSIMD = l2ArgMinAVX2Lanes
 	scanAtMost, scanAtLeast = scanAtMostAVX2, scanAtLeastAVX2
 	minOfSIMD, maxOfSIMD = minOfAVX2, maxOfAVX2
 	nonFiniteSIMD = nonFiniteAVX2

@@ -34,7 +34,7 @@ func linfNEON(x, y *float32, n8 int) float32
 
 func useNEONVectorKernels() {
 	l1SIMD, linfSIMD = l1NEON, linfNEON
-	l2ArgMinSIMD = l2ArgMinNEON
+	l2ArgMinSIMD = l2ArgMinNEONLanes
 	scanAtMost = func(r []float32, t float32) int {
 		if n8 := len(r) / 8; n8 > 0 {
 			return nextAtMostNEON(&r[0], n8, t)
@@ -69,4 +69,11 @@ func useNEONVectorKernels() {
 		}
 		return 8 * n8
 	}
+}
+
+// l2ArgMinNEONLanes calls the kernel directly, so its lanes stay on the
+// stack (see l2ArgMinSIMD).
+func l2ArgMinNEONLanes(row, norms *float32, n8 int, qn float32) (lanes [8]float32, idx [8]int32) {
+	l2ArgMinNEON(row, norms, n8, qn, &lanes[0], &idx[0])
+	return
 }
