@@ -76,14 +76,13 @@ func (j *scanJob) knnTop1Transposed(dist []float32, labels []int64) {
 	qn := make([]float32, j.nq)
 	kernels.Norms(j.xq, d, qn)
 	parallelChunks(j.nq, chunkFor(nb*d), func(_, lo, hi int) {
-		row := make([]float32, nb)
 		for q := lo; q < hi; q++ {
 			dist[q], labels[q] = maxFloat, -1
 			if nb == 0 {
 				continue
 			}
-			kernels.DotsTransposed(j.xq[q*d:(q+1)*d], yt, nb, nb, row)
-			if v, c := kernels.L2ArgMin(row, qn[q], j.bNorms[:nb]); c >= 0 && v < maxFloat {
+			v, c := kernels.L2ArgMinTransposed(j.xq[q*d:(q+1)*d], yt, nb, nb, j.bNorms[:nb], qn[q])
+			if c >= 0 && v < maxFloat {
 				dist[q], labels[q] = v, int64(c)
 			}
 		}

@@ -1,5 +1,7 @@
 package kernels
 
+import "math"
+
 // DotsTransposed writes the inner products of x (length d) with the n
 // columns of yt, a d x n matrix stored dimension-major with row stride ldy
 // (column c is yt[c], yt[ldy+c], ...): the layout that suits short vectors,
@@ -68,3 +70,43 @@ func L2Transposed(x, yt []float32, n, ldy int, out []float32) {
 }
 
 var l2TransposedSIMD func(x, yt []float32, n, ldy int, out []float32) int
+
+// L2ArgMinTransposed is L2ArgMin over the dimension-major yt: the value
+// and first column c of the smallest max(0, (qn + norms[c]) - 2 x.y_c),
+// with the dot products as DotsTransposed sums them; (+Inf, -1) when no
+// value is below +Inf. It keeps no row of dots in memory.
+func L2ArgMinTransposed(x, yt []float32, n, ldy int, norms []float32, qn float32) (float32, int) {
+	best, at := float32(math.Inf(1)), -1
+	if n <= 0 || len(x) == 0 {
+		return L2ArgMin(make([]float32, max(n, 0)), qn, norms[:max(n, 0)])
+	}
+	_, _ = yt[(len(x)-1)*ldy+n-1], norms[n-1]
+	c := 0
+	if n32 := n / 32; n32 > 0 && l2ArgMinTransposedSIMD != nil {
+		lanes, idx := l2ArgMinTransposedSIMD(x, yt, n32, ldy, norms, qn)
+		for l := range lanes {
+			if lanes[l] < best || (lanes[l] == best && at >= 0 && int(idx[l]) < at) {
+				best, at = lanes[l], int(idx[l])
+			}
+		}
+		c = 32 * n32
+	}
+	for ; c < n; c++ {
+		var s float32
+		for k, v := range x {
+			s += v * yt[k*ldy+c]
+		}
+		v := (qn + norms[c]) - 2*s
+		if v < 0 {
+			v = 0
+		}
+		if v < best {
+			best, at = v, c
+		}
+	}
+	return best, at
+}
+
+// l2ArgMinTransposedSIMD returns lane minima over whole groups of 32
+// columns (nil without SIMD).
+var l2ArgMinTransposedSIMD func(x, yt []float32, n32, ldy int, norms []float32, qn float32) ([8]float32, [8]int32)

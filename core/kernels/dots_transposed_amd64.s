@@ -88,3 +88,84 @@ l2dims:
 	JNE     l2group
 	VZEROUPPER
 	RET
+
+DATA tLaneIndex<>+0(SB)/4, $0
+DATA tLaneIndex<>+4(SB)/4, $1
+DATA tLaneIndex<>+8(SB)/4, $2
+DATA tLaneIndex<>+12(SB)/4, $3
+DATA tLaneIndex<>+16(SB)/4, $4
+DATA tLaneIndex<>+20(SB)/4, $5
+DATA tLaneIndex<>+24(SB)/4, $6
+DATA tLaneIndex<>+28(SB)/4, $7
+GLOBL tLaneIndex<>(SB), RODATA|NOPTR, $32
+
+// LANEMIN folds one YMM of dot products (acc) for the columns at norms
+// offset off into the lane minima, as l2ArgMinAVX2 does: v = (qn + norm) -
+// (dot + dot), max(0, v) keeping NaN, kept when v < best (strict).
+#define LANEMIN(acc, off) \
+	VMOVUPS   off(R11), Y13     \
+	VADDPS    Y13, Y5, Y13      \
+	VADDPS    acc, acc, acc     \
+	VSUBPS    acc, Y13, Y13     \
+	VMAXPS    Y13, Y7, Y13      \
+	VCMPPS    $1, Y8, Y13, Y12  \
+	VBLENDVPS Y12, Y13, Y8, Y8  \
+	VBLENDVPS Y12, Y10, Y9, Y9  \
+	VPADDD    Y11, Y10, Y10
+
+// func l2ArgMinTransposedAVX2(x *float32, d int, yt *float32, ldy int, n32 int, norms *float32, qn float32, lanes *float32, idx *int32)
+// The dots of dotsTransposedAVX2, folded into lane minima without a row
+// in memory: per lane the smallest expanded distance and its first column.
+TEXT ·l2ArgMinTransposedAVX2(SB), NOSPLIT, $0-72
+	MOVQ x+0(FP), SI
+	MOVQ d+8(FP), DX
+	MOVQ yt+16(FP), DI
+	MOVQ ldy+24(FP), R8
+	SHLQ $2, R8
+	MOVQ n32+32(FP), CX
+	MOVQ norms+40(FP), R11
+	VBROADCASTSS qn+48(FP), Y5
+	VXORPS Y7, Y7, Y7            // zero, for max(0, v)
+	MOVL $0x7f800000, AX
+	MOVL AX, X8
+	VBROADCASTSS X8, Y8          // lane best: +Inf
+	VPXOR Y9, Y9, Y9             // lane best column
+	VMOVDQU tLaneIndex<>(SB), Y10 // current columns
+	MOVL $8, AX
+	MOVL AX, X11
+	VPBROADCASTD X11, Y11        // column step
+
+tgroup:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   DI, R10
+	XORQ   AX, AX
+
+tdims:
+	VBROADCASTSS (SI)(AX*4), Y4
+	VFMADD231PS  (R10), Y4, Y0
+	VFMADD231PS  32(R10), Y4, Y1
+	VFMADD231PS  64(R10), Y4, Y2
+	VFMADD231PS  96(R10), Y4, Y3
+	ADDQ         R8, R10
+	INCQ         AX
+	CMPQ         AX, DX
+	JLT          tdims
+
+	LANEMIN(Y0, 0)
+	LANEMIN(Y1, 32)
+	LANEMIN(Y2, 64)
+	LANEMIN(Y3, 96)
+	ADDQ $128, DI
+	ADDQ $128, R11
+	DECQ CX
+	JNE  tgroup
+
+	MOVQ lanes+56(FP), DI
+	VMOVUPS Y8, (DI)
+	MOVQ idx+64(FP), DI
+	VMOVDQU Y9, (DI)
+	VZEROUPPER
+	RET

@@ -190,3 +190,36 @@ func TestTransposedKernelsMatchTheLoops(t *testing.T) {
 		}
 	}
 }
+
+func TestL2ArgMinTransposedMatchesTheTwoSteps(t *testing.T) {
+	rng := rand.New(rand.NewSource(72))
+	for _, d := range []int{1, 3, 8, 16} {
+		for _, n := range []int{1, 31, 32, 33, 64, 100, 257} {
+			ldy := n + 5
+			x := make([]float32, d)
+			yt := make([]float32, d*ldy)
+			norms := make([]float32, n)
+			for i := range x {
+				x[i] = float32(rng.Intn(5)) // small integers: exact ties
+			}
+			for i := range yt {
+				yt[i] = float32(rng.Intn(5))
+			}
+			for c := range norms {
+				for k := 0; k < d; k++ {
+					norms[c] += yt[k*ldy+c] * yt[k*ldy+c]
+				}
+			}
+			qn := float32(0)
+			for _, v := range x {
+				qn += v * v
+			}
+			row := make([]float32, n)
+			DotsTransposed(x, yt, n, ldy, row)
+			wantV, wantC := L2ArgMin(row, qn, norms)
+			v, c := L2ArgMinTransposed(x, yt, n, ldy, norms, qn)
+			require.Equal(t, wantC, c, "d=%d n=%d: first nearest column", d, n)
+			require.Equal(t, wantV, v, "d=%d n=%d", d, n)
+		}
+	}
+}
