@@ -83,11 +83,9 @@ func L2ArgMinTransposed(x, yt []float32, n, ldy int, norms []float32, qn float32
 	_, _ = yt[(len(x)-1)*ldy+n-1], norms[n-1]
 	c := 0
 	if n32 := n / 32; n32 > 0 && l2ArgMinTransposedSIMD != nil {
-		lanes, idx := l2ArgMinTransposedSIMD(x, yt, n32, ldy, norms, qn)
-		for l := range lanes {
-			if lanes[l] < best || (lanes[l] == best && at >= 0 && int(idx[l]) < at) {
-				best, at = lanes[l], int(idx[l])
-			}
+		best, at = l2ArgMinTransposedSIMD(x, yt, n32, ldy, norms, qn)
+		if at < 0 {
+			best = float32(math.Inf(1))
 		}
 		c = 32 * n32
 	}
@@ -107,6 +105,7 @@ func L2ArgMinTransposed(x, yt []float32, n, ldy int, norms []float32, qn float32
 	return best, at
 }
 
-// l2ArgMinTransposedSIMD returns lane minima over whole groups of 32
-// columns (nil without SIMD).
-var l2ArgMinTransposedSIMD func(x, yt []float32, n32, ldy int, norms []float32, qn float32) ([8]float32, [8]int32)
+// l2ArgMinTransposedSIMD returns the minimum and its first column over
+// whole groups of 32 columns, column -1 when none is below +Inf (nil
+// without SIMD).
+var l2ArgMinTransposedSIMD func(x, yt []float32, n32, ldy int, norms []float32, qn float32) (float32, int)

@@ -25,11 +25,8 @@ func l2TransposedAVX2Chunks(x, yt []float32, n, ldy int, out []float32) int {
 }
 
 //go:noescape
-func l2ArgMinTransposedAVX2(x *float32, d int, yt *float32, ldy int, n32 int, norms *float32, qn float32, lanes *float32, idx *int32)
+func l2ArgMinTransposedAVX2(x *float32, d int, yt *float32, ldy int, n32 int, norms *float32, qn float32) (best float32, at int)
 
-// l2ArgMinTransposedAVX2Lanes runs the kernel over whole groups of 32
-// columns (a direct call: the lanes stay on the stack).
-func l2ArgMinTransposedAVX2Lanes(x, yt []float32, n32, ldy int, norms []float32, qn float32) (lanes [8]float32, idx [8]int32) {
-	l2ArgMinTransposedAVX2(&x[0], len(x), &yt[0], ldy, n32, &norms[0], qn, &lanes[0], &idx[0])
-	return
+func l2ArgMinTransposedAVX2Groups(x, yt []float32, n32, ldy int, norms []float32, qn float32) (float32, int) {
+	return l2ArgMinTransposedAVX2(&x[0], len(x), &yt[0], ldy, n32, &norms[0], qn)
 }

@@ -113,9 +113,11 @@ GLOBL tLaneIndex<>(SB), RODATA|NOPTR, $32
 	VBLENDVPS Y12, Y10, Y9, Y9  \
 	VPADDD    Y11, Y10, Y10
 
-// func l2ArgMinTransposedAVX2(x *float32, d int, yt *float32, ldy int, n32 int, norms *float32, qn float32, lanes *float32, idx *int32)
+// func l2ArgMinTransposedAVX2(x *float32, d int, yt *float32, ldy int, n32 int, norms *float32, qn float32) (best float32, at int)
 // The dots of dotsTransposedAVX2, folded into lane minima without a row
-// in memory: per lane the smallest expanded distance and its first column.
+// in memory, then across lanes: the smallest value and, among the lanes
+// holding it, the smallest column (each lane keeps its first occurrence).
+// at is -1 when every value is +Inf or NaN.
 TEXT ·l2ArgMinTransposedAVX2(SB), NOSPLIT, $0-72
 	MOVQ x+0(FP), SI
 	MOVQ d+8(FP), DX
@@ -129,7 +131,7 @@ TEXT ·l2ArgMinTransposedAVX2(SB), NOSPLIT, $0-72
 	MOVL $0x7f800000, AX
 	MOVL AX, X8
 	VBROADCASTSS X8, Y8          // lane best: +Inf
-	VPXOR Y9, Y9, Y9             // lane best column
+	VPCMPEQD Y9, Y9, Y9          // lane best column: -1
 	VMOVDQU tLaneIndex<>(SB), Y10 // current columns
 	MOVL $8, AX
 	MOVL AX, X11
@@ -163,9 +165,27 @@ tdims:
 	DECQ CX
 	JNE  tgroup
 
-	MOVQ lanes+56(FP), DI
-	VMOVUPS Y8, (DI)
-	MOVQ idx+64(FP), DI
-	VMOVDQU Y9, (DI)
+	// Smallest value across lanes (they hold numbers or +Inf, never NaN).
+	VPERM2F128 $1, Y8, Y8, Y0
+	VMINPS     Y0, Y8, Y0
+	VPERMILPS  $0x4e, Y0, Y1
+	VMINPS     Y1, Y0, Y0
+	VPERMILPS  $0xb1, Y0, Y1
+	VMINPS     Y1, Y0, Y0        // every lane: the minimum
+	// Columns of the lanes holding it (others: the largest int32), then
+	// their minimum; unsigned compare makes -1 (no candidate) the largest.
+	VCMPPS     $0, Y0, Y8, Y12   // lane == minimum
+	VPCMPEQD   Y13, Y13, Y13     // all ones = 0xFFFFFFFF
+	VBLENDVPS  Y12, Y9, Y13, Y9
+	VPERM2I128 $1, Y9, Y9, Y1
+	VPMINUD    Y1, Y9, Y9
+	VPSHUFD    $0x4e, Y9, Y1
+	VPMINUD    Y1, Y9, Y9
+	VPSHUFD    $0xb1, Y9, Y1
+	VPMINUD    Y1, Y9, Y9
+	VMOVSS     X0, best+56(FP)
+	VMOVD      X9, AX
+	MOVLQSX    AX, AX
+	MOVQ       AX, at+64(FP)
 	VZEROUPPER
 	RET

@@ -37,7 +37,7 @@ func useAVX2() {
 	nonFiniteSIMD = nonFiniteAVX2
 	addToSIMD, axpyToSIMD = addToAVX2Chunks, axpyToAVX2Chunks
 	dotsTransposedSIMD, l2TransposedSIMD = dotsTransposedAVX2Chunks, l2TransposedAVX2Chunks
-	l2ArgMinTransposedSIMD = l2ArgMinTransposedAVX2Lanes
+	l2ArgMinTransposedSIMD = l2ArgMinTransposedAVX2Groups
 	l1SIMD, linfSIMD = l1AVX2, linfAVX2
 	kernelSet = "avx2+fma"
 }
