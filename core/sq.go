@@ -262,7 +262,7 @@ func (s *sqScanner) scan(codes []byte, bias float32, out []float32) {
 	cs := sq.codeSize()
 	if (sq.Type == QT8bit || sq.Type == QT8bitUniform) && s.metric == MetricL2 {
 		for i := range out {
-			out[i] = bias + sq8L2(s.q, s.a, s.s, codes[i*cs:(i+1)*cs])
+			out[i] = bias + kernels.SQ8L2(s.q, s.a, s.s, codes[i*cs:(i+1)*cs])
 		}
 		return
 	}
@@ -283,31 +283,6 @@ func (s *sqScanner) scan(codes []byte, bias float32, out []float32) {
 			out[i] = bias + kernels.L2Sqr(s.q, s.recon)
 		}
 	}
-}
-
-// sq8L2 is the squared distance between q and an 8-bit code, decoded as
-// a_j + code_j * s_j, in one pass with four accumulators (independent
-// chains the CPU can overlap).
-func sq8L2(q, a, s []float32, code []byte) float32 {
-	n := len(code)
-	q, a, s = q[:n], a[:n], s[:n]
-	var s0, s1, s2, s3 float32
-	j := 0
-	for ; j+4 <= n; j += 4 {
-		d0 := q[j] - (a[j] + float32(code[j])*s[j])
-		d1 := q[j+1] - (a[j+1] + float32(code[j+1])*s[j+1])
-		d2 := q[j+2] - (a[j+2] + float32(code[j+2])*s[j+2])
-		d3 := q[j+3] - (a[j+3] + float32(code[j+3])*s[j+3])
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
-	}
-	for ; j < n; j++ {
-		d := q[j] - (a[j] + float32(code[j])*s[j])
-		s0 += d * d
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 // float32ToHalf rounds to the nearest IEEE 754 binary16 (ties to even).

@@ -223,3 +223,21 @@ func TestL2ArgMinTransposedMatchesTheTwoSteps(t *testing.T) {
 		}
 	}
 }
+
+func TestSQ8L2MatchesTheLoop(t *testing.T) {
+	rng := rand.New(rand.NewSource(73))
+	for _, d := range []int{1, 7, 8, 9, 16, 33, 128} {
+		q, a, s := make([]float32, d), make([]float32, d), make([]float32, d)
+		code := make([]byte, d+3)[1 : d+1] // an unaligned code
+		for j := range q {
+			q[j], a[j], s[j] = rng.Float32()*100, rng.Float32()*10, rng.Float32()/10
+			code[j] = byte(rng.Intn(256))
+		}
+		var want float64
+		for j := range q {
+			t := float64(q[j]) - (float64(a[j]) + float64(code[j])*float64(s[j]))
+			want += t * t
+		}
+		require.InDelta(t, want, SQ8L2(q, a, s, code), 1e-5*want+1e-6, "d=%d", d)
+	}
+}

@@ -1,0 +1,6 @@
+//go:build amd64 && !noasm
+
+package kernels
+
+//go:noescape
+func sq8L2AVX2(q, a, s *float32, code *byte, n8 int) float32

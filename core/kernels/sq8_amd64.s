@@ -1,0 +1,39 @@
+//go:build amd64 && !noasm
+
+#include "textflag.h"
+
+// func sq8L2AVX2(q, a, s *float32, code *byte, n8 int) float32
+// 8 dimensions a step: the bytes widened to floats, r = a + c*s, then
+// (q - r)^2 accumulated; one horizontal sum at the end.
+TEXT ·sq8L2AVX2(SB), NOSPLIT, $0-44
+	MOVQ q+0(FP), SI
+	MOVQ a+8(FP), R8
+	MOVQ s+16(FP), R9
+	MOVQ code+24(FP), DI
+	MOVQ n8+32(FP), CX
+	VXORPS Y0, Y0, Y0
+	XORQ   AX, AX        // dimension
+	XORQ   DX, DX        // byte offset
+
+sq8Loop:
+	VPMOVZXBD   (DI)(DX*1), Y1
+	VCVTDQ2PS   Y1, Y1
+	VMOVUPS     (R8)(AX*4), Y2
+	VFMADD231PS (R9)(AX*4), Y1, Y2   // r = a + c*s
+	VMOVUPS     (SI)(AX*4), Y3
+	VSUBPS      Y2, Y3, Y3           // q - r
+	VFMADD231PS Y3, Y3, Y0
+	ADDQ $8, AX
+	ADDQ $8, DX
+	DECQ CX
+	JNE  sq8Loop
+
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X1, X1
+	VADDPS       X1, X0, X0
+	VPSHUFD      $0x55, X0, X1
+	VADDSS       X1, X0, X0
+	VMOVSS       X0, ret+40(FP)
+	VZEROUPPER
+	RET
