@@ -13,19 +13,20 @@ import "github.com/metalfaiss/metalfaiss/core/kernels"
 // byListMinQueries is the smallest batch searched list by list.
 const byListMinQueries = 16
 
-// useByList decides when the batch pays. Flat lists win even when a list
-// serves a quarter of a query on average (the tile kernel outruns the
-// one-query scans); coded lists must be decoded to floats first, which
-// only pays from two queries per list (measured with bench_ivf.py, 100k x
-// 128, IVF1024, 500 queries, at nprobe=1: the batch took Flat from 0.77x
-// to 0.91x faiss; PQ16 dropped from 0.87x to 0.65x; SQ8 went from 0.24x
-// to 0.65x while its one-query scan was scalar Go, and its SIMD scan
-// (kernels.SQ8L2) does better still: 0.58x against 0.45x the same run).
+// useByList decides when the batch pays. Flat and scalar-quantizer lists
+// win even when a list serves a quarter of a query on average (the tile
+// kernel outruns the one-query scans); product-quantizer lists must be
+// decoded to floats first, which only pays from two queries per list.
+// Measured with bench_ivf.py at nprobe=1: on 100k x 128 (IVF1024, 500
+// queries) the batch took Flat from 0.77x to 0.91x faiss and PQ16 from
+// 0.87x down to 0.65x; for SQ8 the two sizes disagree, and the one the
+// target is set at wins: at 1M the batch gives 0.76-0.79x against 0.61x
+// for the one-query SIMD scan (at 100k: 0.45x against 0.58x).
 func (pr *ivfProbe) useByList(nq int) bool {
 	if nq < byListMinQueries {
 		return false
 	}
-	if pr.ix.codec != nil {
+	if pr.ix.PQ() != nil {
 		return nq*pr.nprobe >= 2*pr.ix.nlist
 	}
 	return 4*nq*pr.nprobe >= pr.ix.nlist
