@@ -213,13 +213,24 @@ func (pq *ProductQuantizer) distanceTable(v []float32, metric Metric, table []fl
 func (pq *ProductQuantizer) scanCodes(codes []byte, table []float32, bias float32, out []float32) {
 	ks, cs := pq.Ksub, pq.CodeSize
 	if pq.Nbits == 8 {
+		// One 256-entry array per sub-space: a byte indexes it without a
+		// bounds check; two sums in flight.
+		tabs := make([]*[256]float32, pq.M)
+		for m := range tabs {
+			tabs[m] = (*[256]float32)(table[m*256 : (m+1)*256])
+		}
 		for i := range out {
 			code := codes[i*cs : (i+1)*cs]
-			s := bias
-			for m, c := range code {
-				s += table[m*ks+int(c)]
+			s0, s1 := bias, float32(0)
+			m := 0
+			for ; m+2 <= len(code); m += 2 {
+				s0 += tabs[m][code[m]]
+				s1 += tabs[m+1][code[m+1]]
 			}
-			out[i] = s
+			if m < len(code) {
+				s0 += tabs[m][code[m]]
+			}
+			out[i] = s0 + s1
 		}
 		return
 	}
