@@ -9,6 +9,17 @@ import (
 // withIndex runs fn on the index behind handle h under its read lock, or
 // its write lock when write is set.
 func withIndex(op string, h int64, write bool, fn func(core.Index) error) string {
+	return withObject(op, h, write, func(v any) error {
+		ix, ok := v.(core.Index)
+		if !ok {
+			return fmt.Errorf("%s: handle %d is not an index", op, h)
+		}
+		return fn(ix)
+	})
+}
+
+// withObject runs fn on the object behind handle h under its lock.
+func withObject(op string, h int64, write bool, fn func(v any) error) string {
 	return guard(op, func() error {
 		o, err := lookup(h)
 		if err != nil {
@@ -21,11 +32,7 @@ func withIndex(op string, h int64, write bool, fn func(core.Index) error) string
 			o.mu.RLock()
 			defer o.mu.RUnlock()
 		}
-		ix, ok := o.val.(core.Index)
-		if !ok {
-			return fmt.Errorf("%s: handle %d is not an index", op, h)
-		}
-		return fn(ix)
+		return fn(o.val)
 	})
 }
 

@@ -1,8 +1,6 @@
 package pyapi
 
 import (
-	"fmt"
-
 	"github.com/metalfaiss/metalfaiss/core"
 )
 
@@ -64,24 +62,6 @@ func newObject(op string, out uintptr, make func() (any, error)) string {
 		}
 		dst[0] = register(v)
 		return nil
-	})
-}
-
-// withObject runs fn on the object behind handle h under its lock.
-func withObject(op string, h int64, write bool, fn func(v any) error) string {
-	return guard(op, func() error {
-		o, err := lookup(h)
-		if err != nil {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-		if write {
-			o.mu.Lock()
-			defer o.mu.Unlock()
-		} else {
-			o.mu.RLock()
-			defer o.mu.RUnlock()
-		}
-		return fn(o.val)
 	})
 }
 

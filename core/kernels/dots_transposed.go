@@ -10,6 +10,13 @@ import "math"
 //
 //	for c := range out[:n] { s := 0; for k := range x { s += x[k] * yt[k*ldy+c] }; out[c] = s }
 func DotsTransposed(x, yt []float32, n, ldy int, out []float32) {
+	transposed(x, yt, n, ldy, out, dotsTransposedSIMD, func(v, y float32) float32 { return v * y })
+}
+
+// transposed runs a transposed kernel: simd (if any) over whole groups of
+// columns, then term summed over k for the columns left.
+func transposed(x, yt []float32, n, ldy int, out []float32,
+	simd func(x, yt []float32, n, ldy int, out []float32) int, term func(v, y float32) float32) {
 	d := len(x)
 	if n <= 0 {
 		return
@@ -20,13 +27,13 @@ func DotsTransposed(x, yt []float32, n, ldy int, out []float32) {
 	}
 	_, _ = yt[(d-1)*ldy+n-1], out[n-1]
 	c := 0
-	if dotsTransposedSIMD != nil {
-		c = dotsTransposedSIMD(x, yt, n, ldy, out)
+	if simd != nil {
+		c = simd(x, yt, n, ldy, out)
 	}
 	for ; c < n; c++ {
 		var s float32
 		for k, v := range x {
-			s += v * yt[k*ldy+c]
+			s += term(v, yt[k*ldy+c])
 		}
 		out[c] = s
 	}
@@ -46,27 +53,7 @@ func TransposedIsFast() bool { return dotsTransposedSIMD != nil && l2TransposedS
 //
 //	for c := range out[:n] { s := 0; for k := range x { t := x[k] - yt[k*ldy+c]; s += t * t }; out[c] = s }
 func L2Transposed(x, yt []float32, n, ldy int, out []float32) {
-	d := len(x)
-	if n <= 0 {
-		return
-	}
-	if d == 0 {
-		clear(out[:n])
-		return
-	}
-	_, _ = yt[(d-1)*ldy+n-1], out[n-1]
-	c := 0
-	if l2TransposedSIMD != nil {
-		c = l2TransposedSIMD(x, yt, n, ldy, out)
-	}
-	for ; c < n; c++ {
-		var s float32
-		for k, v := range x {
-			t := v - yt[k*ldy+c]
-			s += t * t
-		}
-		out[c] = s
-	}
+	transposed(x, yt, n, ldy, out, l2TransposedSIMD, func(v, y float32) float32 { t := v - y; return t * t })
 }
 
 var l2TransposedSIMD func(x, yt []float32, n, ldy int, out []float32) int

@@ -2,6 +2,28 @@
 
 #include "textflag.h"
 
+// TDOTS computes one group of 32 columns: Y0..Y3 = sum over k of
+// x[k] * yt[k][column], one multiply-add per dimension in order (SI: x,
+// DX: d, DI: the group's first column in row 0, R8: row stride in bytes).
+#define TDOTS(loop) \
+	VXORPS Y0, Y0, Y0            \
+	VXORPS Y1, Y1, Y1            \
+	VXORPS Y2, Y2, Y2            \
+	VXORPS Y3, Y3, Y3            \
+	MOVQ   DI, R10               \
+	XORQ   AX, AX                \
+loop:                                \
+	VBROADCASTSS (SI)(AX*4), Y4  \
+	VFMADD231PS  (R10), Y4, Y0   \
+	VFMADD231PS  32(R10), Y4, Y1 \
+	VFMADD231PS  64(R10), Y4, Y2 \
+	VFMADD231PS  96(R10), Y4, Y3 \
+	ADDQ         R8, R10         \
+	INCQ         AX              \
+	CMPQ         AX, DX          \
+	JLT          loop
+
+
 // func dotsTransposedAVX2(x *float32, d int, yt *float32, ldy int, n32 int, out *float32)
 // Groups of 32 columns: four accumulators, one multiply-add per dimension
 // (k in order), the x value broadcast.
@@ -15,23 +37,7 @@ TEXT ·dotsTransposedAVX2(SB), NOSPLIT, $0-48
 	MOVQ out+40(FP), R9
 
 group:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVQ   DI, R10       // column group start in row 0
-	XORQ   AX, AX        // k
-
-dims:
-	VBROADCASTSS (SI)(AX*4), Y4
-	VFMADD231PS  (R10), Y4, Y0
-	VFMADD231PS  32(R10), Y4, Y1
-	VFMADD231PS  64(R10), Y4, Y2
-	VFMADD231PS  96(R10), Y4, Y3
-	ADDQ         R8, R10
-	INCQ         AX
-	CMPQ         AX, DX
-	JLT          dims
+	TDOTS(dims)
 
 	VMOVUPS Y0, (R9)
 	VMOVUPS Y1, 32(R9)
@@ -138,23 +144,7 @@ TEXT ·l2ArgMinTransposedAVX2(SB), NOSPLIT, $0-72
 	VPBROADCASTD X11, Y11        // column step
 
 tgroup:
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	MOVQ   DI, R10
-	XORQ   AX, AX
-
-tdims:
-	VBROADCASTSS (SI)(AX*4), Y4
-	VFMADD231PS  (R10), Y4, Y0
-	VFMADD231PS  32(R10), Y4, Y1
-	VFMADD231PS  64(R10), Y4, Y2
-	VFMADD231PS  96(R10), Y4, Y3
-	ADDQ         R8, R10
-	INCQ         AX
-	CMPQ         AX, DX
-	JLT          tdims
+	TDOTS(tdims)
 
 	LANEMIN(Y0, 0)
 	LANEMIN(Y1, 32)
