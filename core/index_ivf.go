@@ -285,23 +285,55 @@ func (ix *IndexIVF) readCentroids(keep bool) ([]float32, error) {
 }
 
 // residuals writes x - centroid(assign) into out (rows without a list are
-// copied as they are).
+// copied as they are), rows in parallel.
 func (ix *IndexIVF) residuals(x []float32, assign []int64, out []float32) error {
 	c, err := ix.centroids()
 	if err != nil {
 		return err
 	}
 	d := ix.d
-	for i, l := range assign {
-		for j := 0; j < d; j++ {
-			v := x[i*d+j]
-			if l >= 0 {
-				v -= c[int(l)*d+j]
+	parallelChunks(len(assign), chunkFor(d), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			xr, or := x[i*d:(i+1)*d], out[i*d:(i+1)*d]
+			l := int(assign[i])
+			if l < 0 {
+				copy(or, xr)
+				continue
 			}
-			out[i*d+j] = v
+			cr := c[l*d : (l+1)*d]
+			for j, v := range xr {
+				or[j] = v - cr[j]
+			}
+		}
+	})
+	return nil
+}
+
+// encode writes the codes of the rows of x (of their residuals when
+// ByResidual), a block of rows at a time so that the residuals need no
+// copy of the whole batch.
+func (ix *IndexIVF) encode(x []float32, assign []int64) ([]byte, error) {
+	const block = 8192
+	d, cs := ix.d, ix.codec.codeSize()
+	codes := make([]byte, len(assign)*cs)
+	var res []float32
+	if ix.ByResidual {
+		res = make([]float32, min(block, len(assign))*d)
+	}
+	for lo := 0; lo < len(assign); lo += block {
+		hi := min(lo+block, len(assign))
+		src := x[lo*d : hi*d]
+		if ix.ByResidual {
+			if err := ix.residuals(src, assign[lo:hi], res[:len(src)]); err != nil {
+				return nil, err
+			}
+			src = res[:len(src)]
+		}
+		if err := ix.codec.ComputeCodes(src, codes[lo*cs:hi*cs]); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return codes, nil
 }
 
 // Add appends the rows of x with ids ntotal, ntotal+1, ...
@@ -338,19 +370,16 @@ func (ix *IndexIVF) add(op string, x []float32, ids []int64) error {
 	}
 	var codes []byte
 	if ix.codec != nil {
-		src := x
-		if ix.ByResidual {
-			src = make([]float32, len(x))
-			if err := ix.residuals(x, assign, src); err != nil {
-				return err
-			}
-		}
-		codes = make([]byte, n*ix.codec.codeSize())
-		if err := ix.codec.ComputeCodes(src, codes); err != nil {
+		if codes, err = ix.encode(x, assign); err != nil {
 			return err
 		}
 	}
 	cs := ix.CodeSize()
+	if codes == nil {
+		ix.lists.reserve(assign, 0)
+	} else {
+		ix.lists.reserve(assign, cs)
+	}
 	for i, list := range assign {
 		id := ix.ntotal + int64(i)
 		if ids != nil {

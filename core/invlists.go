@@ -1,5 +1,7 @@
 package core
 
+import "slices"
+
 // invertedList is one list of an IVF index: ids and their vectors (flat
 // lists) or codes, in the order they were added (faiss's
 // ArrayInvertedLists).
@@ -17,6 +19,30 @@ type invertedLists struct {
 
 func newInvertedLists(nlist, d int) invertedLists {
 	return invertedLists{d: d, lists: make([]invertedList, nlist)}
+}
+
+// reserve grows each list once for the entries a batch brings to it
+// (assign holds the batch's lists, -1 for none), instead of by doubling
+// as the entries arrive; codeSize is 0 for flat lists.
+func (il *invertedLists) reserve(assign []int64, codeSize int) {
+	counts := make([]int, len(il.lists))
+	for _, l := range assign {
+		if l >= 0 {
+			counts[l]++
+		}
+	}
+	for i, n := range counts {
+		if n == 0 {
+			continue
+		}
+		l := &il.lists[i]
+		l.ids = slices.Grow(l.ids, n)
+		if codeSize == 0 {
+			l.vecs = slices.Grow(l.vecs, n*il.d)
+		} else {
+			l.codes = slices.Grow(l.codes, n*codeSize)
+		}
+	}
 }
 
 func (il *invertedLists) add(list int, id int64, v []float32) (offset int) {

@@ -133,6 +133,15 @@ func (sq *ScalarQuantizer) ComputeCodes(x []float32, codes []byte) error {
 	if !sq.trained {
 		return Errorf(KindNotTrained, op, "train the scalar quantizer first")
 	}
+	if sq.Type == QT8bit || sq.Type == QT8bitUniform {
+		vmin, vdiv := sq.encodeRanges()
+		parallelChunks(n, chunkFor(sq.D*2), func(_, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				kernels.SQ8Encode(x[i*sq.D:(i+1)*sq.D], vmin, vdiv, codes[i*cs:(i+1)*cs])
+			}
+		})
+		return nil
+	}
 	parallelChunks(n, chunkFor(sq.D*8), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			sq.encodeOne(x[i*sq.D:(i+1)*sq.D], codes[i*cs:(i+1)*cs])
@@ -141,13 +150,28 @@ func (sq *ScalarQuantizer) ComputeCodes(x []float32, codes []byte) error {
 	return nil
 }
 
+// encodeRanges returns vmin and the divisor of every dimension for
+// kernels.SQ8Encode: vdiff, or +Inf where vdiff is 0 (faiss codes such a
+// dimension as 0).
+func (sq *ScalarQuantizer) encodeRanges() (vmin, vdiv []float32) {
+	vmin, vdiv = make([]float32, sq.D), make([]float32, sq.D)
+	for j := range vmin {
+		vmin[j], vdiv[j] = sq.rangeOf(j)
+		if vdiv[j] == 0 {
+			vdiv[j] = float32(math.Inf(1))
+		}
+	}
+	return vmin, vdiv
+}
+
+// encodeOne codes one vector of the types that SQ8Encode does not.
 func (sq *ScalarQuantizer) encodeOne(v []float32, code []byte) {
 	clear(code)
 	bits := sq.Type.bits()
 	switch sq.Type {
 	case QTfp16:
 		for j, x := range v {
-			h := float32ToHalf(x)
+			h := float32ToHalfFaiss(x)
 			code[2*j], code[2*j+1] = byte(h), byte(h>>8)
 		}
 		return
@@ -169,12 +193,7 @@ func (sq *ScalarQuantizer) encodeOne(v []float32, code []byte) {
 			xi = (x - vmin) / vdiff
 		}
 		xi = max(0, min(1, xi)) // NaN becomes 0 too
-		c := int(levels * xi)
-		if bits == 8 {
-			code[j] = byte(c)
-		} else {
-			putBits(code, j*bits, bits, uint64(c))
-		}
+		putBits(code, j*bits, bits, uint64(int(levels*xi)))
 	}
 }
 
@@ -283,60 +302,6 @@ func (s *sqScanner) scan(codes []byte, bias float32, out []float32) {
 			out[i] = bias + kernels.L2Sqr(s.q, s.recon)
 		}
 	}
-}
-
-// float32ToHalf rounds to the nearest IEEE 754 binary16 (ties to even).
-func float32ToHalf(f float32) uint16 {
-	b := math.Float32bits(f)
-	sign := uint16(b>>16) & 0x8000
-	exp := int(b>>23&0xff) - 127 + 15
-	mant := b & 0x7fffff
-	switch {
-	case b&0x7fffffff > 0x7f800000: // NaN
-		return sign | 0x7e00
-	case exp >= 31: // overflow or infinity
-		return sign | 0x7c00
-	case exp <= 0: // subnormal or zero
-		if exp < -10 {
-			return sign
-		}
-		mant |= 0x800000
-		shift := uint(14 - exp)
-		h := mant >> shift
-		rem := mant & (1<<shift - 1)
-		half := uint32(1) << (shift - 1)
-		if rem > half || (rem == half && h&1 == 1) {
-			h++
-		}
-		return sign | uint16(h)
-	}
-	h := uint32(exp)<<10 | mant>>13
-	rem := mant & 0x1fff
-	if rem > 0x1000 || (rem == 0x1000 && h&1 == 1) {
-		h++ // may carry into the exponent, which is right
-	}
-	return sign | uint16(h)
-}
-
-// halfToFloat32 widens an IEEE 754 binary16.
-func halfToFloat32(h uint16) float32 {
-	sign := uint32(h&0x8000) << 16
-	exp := uint32(h>>10) & 0x1f
-	mant := uint32(h & 0x3ff)
-	switch {
-	case exp == 0x1f:
-		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
-	case exp == 0:
-		if mant == 0 {
-			return math.Float32frombits(sign)
-		}
-		f := float32(mant) / (1 << 24) // subnormal: mant * 2^-24
-		if sign != 0 {
-			return -f
-		}
-		return f
-	}
-	return math.Float32frombits(sign | (exp+112)<<23 | mant<<13)
 }
 
 // IndexScalarQuantizer stores scalar-quantizer codes and searches them all

@@ -80,6 +80,23 @@ def test_sq_codes_equal_faiss_and_round_trip_within_a_step(rng, qtype):
         assert (err <= step / ((1 << bits) - 1) + 1e-4).all()
 
 
+@pytest.mark.parametrize("qtype", QTYPES)
+def test_sq_codes_equal_faiss_outside_the_range_and_on_constant_dimensions(rng, qtype):
+    # d = 131 runs the 8-wide SIMD coder and its tail; dimension 3 is
+    # constant in training (faiss's vdiff == 0), and the coded rows go
+    # well outside the trained range on both sides.
+    d = 131
+    x = rng.standard_normal((1000, d)).astype(np.float32)
+    x[:, 3] = 2.5
+    qt = getattr(mf.ScalarQuantizer, qtype)
+    ours, theirs = mf.ScalarQuantizer(d, qt), faiss.ScalarQuantizer(d, qt)
+    ours.train(x)
+    theirs.train(x)
+    y = (rng.standard_normal((200, d)) * 3).astype(np.float32)
+    y[:5] = x[:5]
+    np.testing.assert_array_equal(ours.compute_codes(y), theirs.compute_codes(y))
+
+
 @pytest.mark.parametrize("metric", [mf.METRIC_L2, mf.METRIC_INNER_PRODUCT])
 @pytest.mark.parametrize("kind", ["PQ8x8", "PQ16x4", "SQ8", "SQ4", "SQfp16", "SQ6"])
 def test_flat_code_indexes_recall_like_faiss(rng, kind, metric):

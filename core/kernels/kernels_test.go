@@ -241,3 +241,40 @@ func TestSQ8L2MatchesTheLoop(t *testing.T) {
 		require.InDelta(t, want, SQ8L2(q, a, s, code), 1e-5*want+1e-6, "d=%d", d)
 	}
 }
+
+func TestSQ8EncodeMatchesTheScalarRuleExactly(t *testing.T) {
+	rng := rand.New(rand.NewSource(74))
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	specials := []float32{nan, inf, -inf, 0, float32(math.Copysign(0, -1)), 1e30, -1e30, 1, 2}
+	for _, d := range []int{1, 7, 8, 9, 16, 33, 128} {
+		x, vmin, vdiv := make([]float32, d), make([]float32, d), make([]float32, d)
+		for j := range x {
+			vmin[j], vdiv[j] = rng.Float32()-0.5, rng.Float32()*2
+			// Most values land inside [vmin, vmin+vdiv], some outside.
+			x[j] = vmin[j] + vdiv[j]*(rng.Float32()*1.4-0.2)
+			switch rng.Intn(6) {
+			case 0:
+				x[j] = specials[rng.Intn(len(specials))]
+			case 1:
+				vdiv[j] = inf // faiss's vdiff == 0
+			case 2:
+				x[j] = vmin[j] + vdiv[j]*float32(rng.Intn(256))/255 // on a level
+			}
+		}
+		buf := make([]byte, d+2)
+		code := buf[1 : d+1] // unaligned, with guard bytes around it
+		buf[0], buf[d+1] = 0xAA, 0x55
+		SQ8Encode(x, vmin, vdiv, code)
+		for j := range x {
+			require.Equal(t, sq8Component(x[j], vmin[j], vdiv[j]), code[j], "d=%d j=%d x=%v vmin=%v vdiv=%v", d, j, x[j], vmin[j], vdiv[j])
+		}
+		require.Equal(t, byte(0xAA), buf[0])
+		require.Equal(t, byte(0x55), buf[d+1])
+	}
+	// The rule itself, on values whose codes are known.
+	require.Equal(t, byte(0), sq8Component(nan, 0, 1))
+	require.Equal(t, byte(0), sq8Component(5, 0, inf))
+	require.Equal(t, byte(0), sq8Component(-inf, 0, inf))
+	require.Equal(t, byte(255), sq8Component(7, 0, 1))
+	require.Equal(t, byte(127), sq8Component(0.5, 0, 1)) // 127.5 truncates
+}

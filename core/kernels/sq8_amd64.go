@@ -4,3 +4,6 @@ package kernels
 
 //go:noescape
 func sq8L2AVX2(q, a, s *float32, code *byte, n8 int) float32
+
+//go:noescape
+func sq8EncodeAVX2(x, vmin, vdiv *float32, code *byte, n8 int)

@@ -37,3 +37,44 @@ sq8Loop:
 	VMOVSS       X0, ret+40(FP)
 	VZEROUPPER
 	RET
+
+DATA sq8One<>+0(SB)/4, $0x3f800000   // 1.0
+DATA sq8Max<>+0(SB)/4, $0x437f0000   // 255.0
+GLOBL sq8One<>(SB), RODATA|NOPTR, $4
+GLOBL sq8Max<>(SB), RODATA|NOPTR, $4
+
+// func sq8EncodeAVX2(x, vmin, vdiv *float32, code *byte, n8 int)
+// 8 dimensions a step: t = (x - vmin) / vdiv with a true division (as
+// faiss), clamped with max(t, 0) first so that NaN becomes 0 (MAXPS
+// returns its second source when either is NaN), then min(t, 1), times
+// 255, truncated, and packed to bytes.
+TEXT ·sq8EncodeAVX2(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ vmin+8(FP), R8
+	MOVQ vdiv+16(FP), R9
+	MOVQ code+24(FP), DI
+	MOVQ n8+32(FP), CX
+	VXORPS       Y5, Y5, Y5
+	VBROADCASTSS sq8One<>(SB), Y6
+	VBROADCASTSS sq8Max<>(SB), Y7
+	XORQ AX, AX // dimension
+	XORQ DX, DX // byte offset
+
+sq8EncLoop:
+	VMOVUPS    (SI)(AX*4), Y0
+	VSUBPS     (R8)(AX*4), Y0, Y0
+	VDIVPS     (R9)(AX*4), Y0, Y0
+	VMAXPS     Y5, Y0, Y0 // max(t, 0); NaN -> 0
+	VMINPS     Y6, Y0, Y0 // min(t, 1)
+	VMULPS     Y7, Y0, Y0
+	VCVTTPS2DQ Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKUSDW  X1, X0, X0
+	VPACKUSWB  X0, X0, X0
+	VMOVQ      X0, (DI)(DX*1)
+	ADDQ $8, AX
+	ADDQ $8, DX
+	DECQ CX
+	JNE  sq8EncLoop
+	VZEROUPPER
+	RET

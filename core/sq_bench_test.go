@@ -1,0 +1,52 @@
+package core
+
+import (
+	"math/rand"
+	"testing"
+)
+
+// BenchmarkSQ8Encode is the coding half of IndexIVFScalarQuantizer.add.
+func BenchmarkSQ8Encode(b *testing.B) {
+	const n, d = 20000, 128
+	x := randData(rand.New(rand.NewSource(5)), n, d, false)
+	sq, err := NewScalarQuantizer(d, QT8bit)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sq.Train(x); err != nil {
+		b.Fatal(err)
+	}
+	codes := make([]byte, n*sq.CodeSize())
+	b.SetBytes(int64(len(x) * 4))
+	for b.Loop() {
+		if err := sq.ComputeCodes(x, codes); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIVFSQ8Add is IndexIVFScalarQuantizer.add of 200k points into
+// 1024 lists: the coarse assignment, the residuals, their codes and the
+// list appends.
+func BenchmarkIVFSQ8Add(b *testing.B) {
+	const n, d, nlist = 200000, 128, 1024
+	x := randData(rand.New(rand.NewSource(6)), n, d, false)
+	q, err := NewIndexFlat(d, MetricL2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := NewIndexIVFScalarQuantizer(q, d, nlist, QT8bit, MetricL2, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix.CP.Niter = 2
+	if err := ix.Train(x[:50000*d]); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		ix.Reset()
+		if err := ix.Add(x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
