@@ -40,6 +40,7 @@ type byListWorker struct {
 	rows, norms []float32 // the list's vectors (decoded if coded) and norms
 	q, qn, bias []float32 // the tile's query rows, norms and added terms
 	dots        []float32
+	decode      func(codes []byte, x []float32) // coded lists to rows
 }
 
 func grow(s []float32, n int) []float32 {
@@ -63,11 +64,15 @@ func (pr *ivfProbe) searchByList(k int, dist []float32, labels []int64) {
 			}
 		}
 	}
+	decode := func(codes []byte, x []float32) { _ = ix.codec.Decode(codes, x) } // sizes are the index's own
+	if sq := ix.SQ(); sq != nil {
+		decode = sq.scanDecoder()
+	}
 	parts := make([][]topK, workers())
 	perList := max(1, int(ix.ntotal)/ix.nlist) * ix.d * max(1, nq*pr.nprobe/ix.nlist)
 	used := parallelChunks(ix.nlist, chunkFor(perList), func(c, lo, hi int) {
 		parts[c] = makeHeaps(nq, k)
-		w := &byListWorker{}
+		w := &byListWorker{decode: decode}
 		for l := lo; l < hi; l++ {
 			if len(probing[l]) > 0 && ix.lists.size(l) > 0 {
 				pr.scanListBatch(w, l, probing[l], parts[c])
@@ -94,7 +99,7 @@ func (pr *ivfProbe) scanListBatch(w *byListWorker, l int, qs []int32, heaps []to
 	rows := lst.vecs
 	if ix.codec != nil {
 		w.rows = grow(w.rows, n*d)
-		_ = ix.codec.Decode(lst.codes, w.rows) // sizes are the index's own
+		w.decode(lst.codes, w.rows)
 		rows = w.rows
 	}
 	l2 := ix.metric == MetricL2

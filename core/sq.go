@@ -264,14 +264,37 @@ func (sq *ScalarQuantizer) newScanner(metric Metric) codeScanner {
 	switch sq.Type {
 	case QTfp16, QT8bitDirect:
 	default:
-		s.a, s.s = make([]float32, sq.D), make([]float32, sq.D)
-		for j := range s.a {
-			vmin, vdiff := sq.rangeOf(j)
-			step := vdiff / sq.levels()
-			s.a[j], s.s[j] = vmin+0.5*step, step
-		}
+		s.a, s.s = sq.affine()
 	}
 	return s
+}
+
+// affine returns a and s with a_j + code_j*s_j the value code_j stands for
+// in dimension j (the middle of its step).
+func (sq *ScalarQuantizer) affine() (a, s []float32) {
+	a, s = make([]float32, sq.D), make([]float32, sq.D)
+	for j := range a {
+		vmin, vdiff := sq.rangeOf(j)
+		step := vdiff / sq.levels()
+		a[j], s[j] = vmin+0.5*step, step
+	}
+	return a, s
+}
+
+// scanDecoder returns the decoder the batched list scans use: for the
+// 8-bit types the SIMD kernel (within an ulp of Decode, which keeps
+// faiss's exact formula), else Decode.
+func (sq *ScalarQuantizer) scanDecoder() func(codes []byte, x []float32) {
+	if sq.Type != QT8bit && sq.Type != QT8bitUniform {
+		return func(codes []byte, x []float32) { _ = sq.Decode(codes, x) }
+	}
+	a, s := sq.affine()
+	d := sq.D
+	return func(codes []byte, x []float32) {
+		for i := 0; i < len(codes)/d; i++ {
+			kernels.SQ8Decode(codes[i*d:(i+1)*d], a, s, x[i*d:(i+1)*d])
+		}
+	}
 }
 
 func (s *sqScanner) setQuery(q []float32) { s.q = q }

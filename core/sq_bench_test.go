@@ -50,3 +50,34 @@ func BenchmarkIVFSQ8Add(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIVFSQ8SearchNprobe1 searches 1000 queries in one of 256 lists
+// of 200k points (about 800 codes a list, as 1M points in 1024 lists).
+func BenchmarkIVFSQ8SearchNprobe1(b *testing.B) {
+	const n, d, nlist, nq, k = 200000, 128, 256, 1000, 10
+	rng := rand.New(rand.NewSource(7))
+	x := randData(rng, n, d, false)
+	q, err := NewIndexFlat(d, MetricL2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := NewIndexIVFScalarQuantizer(q, d, nlist, QT8bit, MetricL2, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix.CP.Niter = 4
+	if err := ix.Train(x[:50000*d]); err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.Add(x); err != nil {
+		b.Fatal(err)
+	}
+	xq := randData(rng, nq, d, false)
+	dist, labels := make([]float32, nq*k), make([]int64, nq*k)
+	b.ResetTimer()
+	for b.Loop() {
+		if err := ix.Search(xq, k, dist, labels); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -278,3 +278,24 @@ func TestSQ8EncodeMatchesTheScalarRuleExactly(t *testing.T) {
 	require.Equal(t, byte(255), sq8Component(7, 0, 1))
 	require.Equal(t, byte(127), sq8Component(0.5, 0, 1)) // 127.5 truncates
 }
+
+func TestSQ8DecodeMatchesTheLoop(t *testing.T) {
+	rng := rand.New(rand.NewSource(75))
+	for _, d := range []int{1, 7, 8, 9, 16, 33, 128} {
+		a, s := make([]float32, d), make([]float32, d)
+		code := make([]byte, d+3)[1 : d+1] // an unaligned code
+		for j := range a {
+			a[j], s[j] = rng.Float32()*10-5, rng.Float32()/10
+			code[j] = byte(rng.Intn(256))
+		}
+		buf := make([]float32, d+2)
+		out := buf[1 : d+1]
+		buf[0], buf[d+1] = -7, -9
+		SQ8Decode(code, a, s, out)
+		for j := range out {
+			want := float64(a[j]) + float64(code[j])*float64(s[j])
+			require.InDelta(t, want, out[j], 1e-6*(math.Abs(want)+1), "d=%d j=%d", d, j)
+		}
+		require.Equal(t, []float32{-7, -9}, []float32{buf[0], buf[d+1]}, "guards")
+	}
+}

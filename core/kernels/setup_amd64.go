@@ -38,7 +38,7 @@ func useAVX2() {
 	addToSIMD, axpyToSIMD = addToAVX2Chunks, axpyToAVX2Chunks
 	dotsTransposedSIMD, l2TransposedSIMD = dotsTransposedAVX2Chunks, l2TransposedAVX2Chunks
 	l2ArgMinTransposedSIMD = l2ArgMinTransposedAVX2Groups
-	sq8L2SIMD, sq8EncodeSIMD = sq8L2AVX2, sq8EncodeAVX2
+	sq8L2SIMD, sq8EncodeSIMD, sq8DecodeSIMD = sq8L2AVX2, sq8EncodeAVX2, sq8DecodeAVX2
 	l1SIMD, linfSIMD = l1AVX2, linfAVX2
 	kernelSet = "avx2+fma"
 }

@@ -33,3 +33,23 @@ func SQ8L2(q, a, s []float32, code []byte) float32 {
 
 // sq8L2SIMD sums whole groups of 8 dimensions (nil without SIMD).
 var sq8L2SIMD func(q, a, s *float32, code *byte, n8 int) float32
+
+// SQ8Decode reconstructs an 8-bit scalar-quantizer code as
+// out[j] = a[j] + float32(code[j])*s[j] (len(code) = len(a) = len(s) =
+// len(out)); the SIMD version fuses the multiply and add, so results may
+// differ from the loop by an ulp.
+func SQ8Decode(code []byte, a, s, out []float32) {
+	n := len(code)
+	a, s, out = a[:n], s[:n], out[:n]
+	j := 0
+	if n8 := n / 8; n8 > 0 && sq8DecodeSIMD != nil {
+		sq8DecodeSIMD(&code[0], &a[0], &s[0], &out[0], n8)
+		j = 8 * n8
+	}
+	for ; j < n; j++ {
+		out[j] = a[j] + float32(code[j])*s[j]
+	}
+}
+
+// sq8DecodeSIMD decodes whole groups of 8 dimensions (nil without SIMD).
+var sq8DecodeSIMD func(code *byte, a, s, out *float32, n8 int)

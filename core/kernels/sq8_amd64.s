@@ -78,3 +78,27 @@ sq8EncLoop:
 	JNE  sq8EncLoop
 	VZEROUPPER
 	RET
+
+// func sq8DecodeAVX2(code *byte, a, s, out *float32, n8 int)
+// 8 dimensions a step: the bytes widened to floats, out = a + c*s.
+TEXT ·sq8DecodeAVX2(SB), NOSPLIT, $0-40
+	MOVQ code+0(FP), DI
+	MOVQ a+8(FP), R8
+	MOVQ s+16(FP), R9
+	MOVQ out+24(FP), SI
+	MOVQ n8+32(FP), CX
+	XORQ AX, AX // dimension
+	XORQ DX, DX // byte offset
+
+sq8DecLoop:
+	VPMOVZXBD   (DI)(DX*1), Y1
+	VCVTDQ2PS   Y1, Y1
+	VMOVUPS     (R8)(AX*4), Y2
+	VFMADD231PS (R9)(AX*4), Y1, Y2
+	VMOVUPS     Y2, (SI)(AX*4)
+	ADDQ $8, AX
+	ADDQ $8, DX
+	DECQ CX
+	JNE  sq8DecLoop
+	VZEROUPPER
+	RET
