@@ -203,18 +203,17 @@ func (pr *ivfProbe) scanWithTables(w *ivfWorker, q int, xq []float32, list int, 
 	pq := ix.PQ()
 	n := pq.M * pq.Ksub
 	if w.qLoaded != q {
-		w.qTerms = grow(w.qTerms, n)
-		pq.distanceTable(xq, MetricInnerProduct, w.qTerms)
-		for i := range w.qTerms {
-			w.qTerms[i] *= -2
+		// The products with -2x are exactly -2 times those with x.
+		for j, v := range xq {
+			w.res[j] = -2 * v
 		}
+		w.qTerms = grow(w.qTerms, n)
+		pq.distanceTable(w.res, MetricInnerProduct, w.qTerms)
 		w.qLoaded = q
 	}
 	w.listTable = grow(w.listTable, n)
-	terms := ix.pqTerms[list*n : (list+1)*n]
-	for i := range w.listTable {
-		w.listTable[i] = terms[i] + w.qTerms[i]
-	}
+	copy(w.listTable, ix.pqTerms[list*n:(list+1)*n])
+	kernels.AddTo(w.listTable, w.qTerms)
 	pq.scanCodes(l.codes, w.listTable, coarse, out)
 }
 

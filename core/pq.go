@@ -198,11 +198,15 @@ func (pq *ProductQuantizer) decodeOne(code []byte, out []float32) {
 // sub-vector of v and each centroid of its sub-space: squared L2, or inner
 // product.
 func (pq *ProductQuantizer) distanceTable(v []float32, metric Metric, table []float32) {
+	ks, ds := pq.Ksub, pq.Dsub
 	for m := 0; m < pq.M; m++ {
-		t := table[m*pq.Ksub : (m+1)*pq.Ksub]
-		if metric == MetricInnerProduct {
-			kernels.DotTile(v[m*pq.Dsub:(m+1)*pq.Dsub], 1, pq.sub(m), pq.Ksub, pq.Dsub, t, pq.Ksub)
-		} else {
+		t := table[m*ks : (m+1)*ks]
+		switch {
+		case metric == MetricInnerProduct && pq.transposed != nil:
+			kernels.DotsTransposed(v[m*ds:(m+1)*ds], pq.transposed[m*ks*ds:(m+1)*ks*ds], ks, ks, t)
+		case metric == MetricInnerProduct:
+			kernels.DotTile(v[m*ds:(m+1)*ds], 1, pq.sub(m), ks, ds, t, ks)
+		default:
 			kernels.L2SqrRows(v[m*pq.Dsub:(m+1)*pq.Dsub], pq.sub(m), t)
 		}
 	}
@@ -213,25 +217,7 @@ func (pq *ProductQuantizer) distanceTable(v []float32, metric Metric, table []fl
 func (pq *ProductQuantizer) scanCodes(codes []byte, table []float32, bias float32, out []float32) {
 	ks, cs := pq.Ksub, pq.CodeSize
 	if pq.Nbits == 8 {
-		// One 256-entry array per sub-space: a byte indexes it without a
-		// bounds check; two sums in flight.
-		tabs := make([]*[256]float32, pq.M)
-		for m := range tabs {
-			tabs[m] = (*[256]float32)(table[m*256 : (m+1)*256])
-		}
-		for i := range out {
-			code := codes[i*cs : (i+1)*cs]
-			s0, s1 := bias, float32(0)
-			m := 0
-			for ; m+2 <= len(code); m += 2 {
-				s0 += tabs[m][code[m]]
-				s1 += tabs[m+1][code[m+1]]
-			}
-			if m < len(code) {
-				s0 += tabs[m][code[m]]
-			}
-			out[i] = s0 + s1
-		}
+		kernels.PQScan8(codes, pq.M, table, bias, out)
 		return
 	}
 	for i := range out {

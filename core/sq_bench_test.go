@@ -81,3 +81,35 @@ func BenchmarkIVFSQ8SearchNprobe1(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIVFPQ16SearchNprobe1 is BenchmarkIVFSQ8SearchNprobe1 with 16-byte
+// product-quantizer codes, and a query per list as 1000 queries in 1024
+// lists: precomputed tables, one query at a time.
+func BenchmarkIVFPQ16SearchNprobe1(b *testing.B) {
+	const n, d, nlist, nq, k = 200000, 128, 256, 250, 10
+	rng := rand.New(rand.NewSource(8))
+	x := randData(rng, n, d, false)
+	q, err := NewIndexFlat(d, MetricL2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix, err := NewIndexIVFPQ(q, d, nlist, 16, 8, MetricL2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix.CP.Niter = 4
+	if err := ix.Train(x[:70000*d]); err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.Add(x); err != nil {
+		b.Fatal(err)
+	}
+	xq := randData(rng, nq, d, false)
+	dist, labels := make([]float32, nq*k), make([]int64, nq*k)
+	b.ResetTimer()
+	for b.Loop() {
+		if err := ix.Search(xq, k, dist, labels); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

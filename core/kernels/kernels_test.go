@@ -299,3 +299,35 @@ func TestSQ8DecodeMatchesTheLoop(t *testing.T) {
 		require.Equal(t, []float32{-7, -9}, []float32{buf[0], buf[d+1]}, "guards")
 	}
 }
+
+func TestPQScan8MatchesTheFourSums(t *testing.T) {
+	rng := rand.New(rand.NewSource(76))
+	for _, m := range []int{0, 1, 3, 4, 5, 7, 8, 16, 17, 64} {
+		table := make([]float32, m*256)
+		for i := range table {
+			table[i] = rng.Float32()*4 - 1
+		}
+		const n = 37
+		codes := make([]byte, n*m)
+		for i := range codes {
+			codes[i] = byte(rng.Intn(256))
+		}
+		buf := make([]float32, n+2)
+		out := buf[1 : n+1]
+		buf[0], buf[n+1] = -7, -9
+		PQScan8(codes, m, table, 0.25, out)
+		for i := range out {
+			var s [4]float32
+			s[0] = 0.25
+			for j := 0; j < m; j++ {
+				sum := j & 3
+				if j >= m/4*4 {
+					sum = 0
+				}
+				s[sum] += table[j*256+int(codes[i*m+j])]
+			}
+			require.Equal(t, (s[0]+s[1])+(s[2]+s[3]), out[i], "m=%d code %d", m, i)
+		}
+		require.Equal(t, []float32{-7, -9}, []float32{buf[0], buf[n+1]}, "guards")
+	}
+}
