@@ -51,54 +51,39 @@ func BenchmarkIVFSQ8Add(b *testing.B) {
 	}
 }
 
-// BenchmarkIVFSQ8SearchNprobe1 searches 1000 queries in one of 256 lists
-// of 200k points (about 800 codes a list, as 1M points in 1024 lists).
+// Coded IVF searches at nprobe 1 over 200k points in 256 lists (about 800
+// codes a list, as 1M points in 1024 lists).
+
+// BenchmarkIVFSQ8SearchNprobe1: 1000 queries, about four a list (batched
+// list scans).
 func BenchmarkIVFSQ8SearchNprobe1(b *testing.B) {
-	const n, d, nlist, nq, k = 200000, 128, 256, 1000, 10
+	benchIVFSearchNprobe1(b, 1000, 50000, func(q Index, d, nlist int) (*IndexIVF, error) {
+		return NewIndexIVFScalarQuantizer(q, d, nlist, QT8bit, MetricL2, true)
+	})
+}
+
+// BenchmarkIVFPQ16SearchNprobe1: 250 queries, about one a list as 1000
+// queries in 1024 lists (precomputed tables, one query at a time).
+func BenchmarkIVFPQ16SearchNprobe1(b *testing.B) {
+	benchIVFSearchNprobe1(b, 250, 70000, func(q Index, d, nlist int) (*IndexIVF, error) {
+		return NewIndexIVFPQ(q, d, nlist, 16, 8, MetricL2)
+	})
+}
+
+func benchIVFSearchNprobe1(b *testing.B, nq, ntrain int, build func(q Index, d, nlist int) (*IndexIVF, error)) {
+	const n, d, nlist, k = 200000, 128, 256, 10
 	rng := rand.New(rand.NewSource(7))
 	x := randData(rng, n, d, false)
 	q, err := NewIndexFlat(d, MetricL2)
 	if err != nil {
 		b.Fatal(err)
 	}
-	ix, err := NewIndexIVFScalarQuantizer(q, d, nlist, QT8bit, MetricL2, true)
+	ix, err := build(q, d, nlist)
 	if err != nil {
 		b.Fatal(err)
 	}
 	ix.CP.Niter = 4
-	if err := ix.Train(x[:50000*d]); err != nil {
-		b.Fatal(err)
-	}
-	if err := ix.Add(x); err != nil {
-		b.Fatal(err)
-	}
-	xq := randData(rng, nq, d, false)
-	dist, labels := make([]float32, nq*k), make([]int64, nq*k)
-	b.ResetTimer()
-	for b.Loop() {
-		if err := ix.Search(xq, k, dist, labels); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkIVFPQ16SearchNprobe1 is BenchmarkIVFSQ8SearchNprobe1 with 16-byte
-// product-quantizer codes, and a query per list as 1000 queries in 1024
-// lists: precomputed tables, one query at a time.
-func BenchmarkIVFPQ16SearchNprobe1(b *testing.B) {
-	const n, d, nlist, nq, k = 200000, 128, 256, 250, 10
-	rng := rand.New(rand.NewSource(8))
-	x := randData(rng, n, d, false)
-	q, err := NewIndexFlat(d, MetricL2)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ix, err := NewIndexIVFPQ(q, d, nlist, 16, 8, MetricL2)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ix.CP.Niter = 4
-	if err := ix.Train(x[:70000*d]); err != nil {
+	if err := ix.Train(x[:ntrain*d]); err != nil {
 		b.Fatal(err)
 	}
 	if err := ix.Add(x); err != nil {
