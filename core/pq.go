@@ -22,6 +22,9 @@ type ProductQuantizer struct {
 	// transposed holds each sub-space's centroids dimension-major (Dsub x
 	// Ksub), for coding short sub-vectors (see kernels.L2Transposed).
 	transposed []float32
+	// sdc is the symmetric distance table (M x Ksub x Ksub), built on
+	// demand by HNSW over PQ codes.
+	sdc []float32
 }
 
 // transposedMaxDsub is the longest sub-vector coded over the transposed
@@ -31,7 +34,7 @@ const transposedMaxDsub = 16
 // setTrained records new centroids and what derives from them.
 func (pq *ProductQuantizer) setTrained(c []float32) {
 	pq.Centroids, pq.trained = c, true
-	pq.transposed = nil
+	pq.transposed, pq.sdc = nil, nil
 	if pq.Dsub > transposedMaxDsub || !kernels.TransposedIsFast() {
 		return
 	}

@@ -24,6 +24,16 @@ func (IDSelectorAll) IsMember(int64) bool { return true }
 type SearchParams struct {
 	Sel    IDSelector
 	Nprobe int
+	// HNSW, when set, replaces the graph's efSearch and search flags
+	// (faiss's SearchParametersHNSW).
+	HNSW *HNSWSearchParams
+}
+
+// HNSWSearchParams are faiss's SearchParametersHNSW fields.
+type HNSWSearchParams struct {
+	EfSearch              int
+	CheckRelativeDistance bool
+	BoundedQueue          bool
 }
 
 // ParamSearcher is an index whose search takes SearchParams.

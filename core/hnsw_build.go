@@ -1,0 +1,266 @@
+package core
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Building the graph as faiss's hnsw_add_vertices does: new nodes are
+// bucketed by level, each bucket shuffled (seed 789) and inserted from the
+// top level down; a bucket of more than 100 nodes is shared among the
+// workers, each node's lists guarded by its own lock. With one worker the
+// graph is faiss's, edge for edge.
+
+// hnswDistances measures one query (or one stored node) against stored
+// nodes; each worker has its own. Similarity metrics are negated, so the
+// graph always minimises.
+type hnswDistances interface {
+	setQuery(q []float32)
+	dist(i int32) float32
+	symmetric(i, j int32) float32
+}
+
+// hnswBuilder is the shared state of one add.
+type hnswBuilder struct {
+	h     *HNSW
+	locks []sync.Mutex
+	top   sync.Mutex // guards EntryPoint and MaxLevel
+	keep0 bool       // keep_max_size_level0: level-0 nodes keep full lists
+}
+
+// link reads a neighbour slot; the atomic access keeps concurrent
+// inserts well defined (a plain load on amd64 and arm64).
+func (b *hnswBuilder) link(i int) int32 { return atomic.LoadInt32(&b.h.Neighbors[i]) }
+
+func (b *hnswBuilder) setLink(i int, v int32) { atomic.StoreInt32(&b.h.Neighbors[i], v) }
+
+// addVertices links nodes n0..n0+n-1, whose levels are prepared; x holds
+// their vectors and newDist makes a worker's distance computer.
+func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDistances, keep0 bool) {
+	if n == 0 {
+		return
+	}
+	b := &hnswBuilder{h: h, locks: make([]sync.Mutex, n0+n), keep0: keep0}
+	var hist []int
+	for i := n0; i < n0+n; i++ {
+		level := int(h.Levels[i]) - 1
+		for level >= len(hist) {
+			hist = append(hist, 0)
+		}
+		hist[level]++
+	}
+	starts := make([]int, len(hist)+1)
+	for l := 0; l < len(hist)-1; l++ {
+		starts[l+1] = starts[l] + hist[l]
+	}
+	order := make([]int32, n)
+	for i := n0; i < n0+n; i++ {
+		level := int(h.Levels[i]) - 1
+		order[starts[level]] = int32(i)
+		starts[level]++
+	}
+	rng := newMT19937(789)
+	i1 := n
+	for level := len(hist) - 1; level >= 0; level-- {
+		i0 := i1 - hist[level]
+		for j := i0; j < i1; j++ { // remove any bias of the data's order
+			r := j + rng.below(i1-j)
+			order[j], order[r] = order[r], order[j]
+		}
+		bucket := order[i0:i1]
+		insert := func(_, lo, hi int) {
+			dc, vt := newDist(), newVisited(n0+n)
+			for _, pt := range bucket[lo:hi] {
+				dc.setQuery(x[(int(pt)-n0)*d : (int(pt)-n0+1)*d])
+				b.addWithLocks(dc, level, pt, vt)
+			}
+		}
+		if len(bucket) > 100 {
+			parallelChunks(len(bucket), 1, insert)
+		} else {
+			insert(0, 0, len(bucket))
+		}
+		i1 = i0
+	}
+}
+
+// addWithLocks inserts node pt of level ptLevel (faiss's add_with_locks).
+func (b *hnswBuilder) addWithLocks(dc hnswDistances, ptLevel int, pt int32, vt *visited) {
+	h := b.h
+	b.top.Lock()
+	nearest, level := h.EntryPoint, h.MaxLevel
+	if nearest == -1 {
+		h.MaxLevel, h.EntryPoint = ptLevel, pt
+	}
+	b.top.Unlock()
+	if nearest < 0 {
+		return
+	}
+	b.locks[pt].Lock()
+	dNearest := dc.dist(nearest)
+	for ; level > ptLevel; level-- {
+		nearest, dNearest = b.greedy(dc, level, nearest, dNearest)
+	}
+	for ; level >= 0; level-- {
+		b.addLinksFrom(dc, pt, nearest, dNearest, level, vt, b.keep0 && ptLevel == 0)
+	}
+	b.locks[pt].Unlock()
+	b.top.Lock()
+	if ptLevel > h.MaxLevel {
+		h.MaxLevel, h.EntryPoint = ptLevel, pt
+	}
+	b.top.Unlock()
+}
+
+// greedy walks level to the nearest node it can reach from nearest
+// (faiss's greedy_update_nearest).
+func (b *hnswBuilder) greedy(dc hnswDistances, level int, nearest int32, dNearest float32) (int32, float32) {
+	for {
+		prev := nearest
+		begin, end := b.h.neighborRange(nearest, level)
+		for j := begin; j < end; j++ {
+			v := b.link(j)
+			if v < 0 {
+				break
+			}
+			if dis := dc.dist(v); dNearest > dis {
+				nearest, dNearest = v, dis
+			}
+		}
+		if nearest == prev {
+			return nearest, dNearest
+		}
+	}
+}
+
+// addLinksFrom links pt on level to the best of the efConstruction nodes
+// found from nearest, and those nodes back to pt.
+func (b *hnswBuilder) addLinksFrom(dc hnswDistances, pt, nearest int32, dNearest float32, level int, vt *visited, keep bool) {
+	targets := &stdHeap{farthest: true}
+	b.searchToAdd(dc, targets, nearest, dNearest, level, vt)
+	b.shrinkInner(dc, targets, b.h.NbNeighbors(level), keep)
+	others := make([]int32, 0, targets.len())
+	for targets.len() > 0 {
+		other := targets.top().id
+		b.addLink(dc, pt, other, level, keep)
+		others = append(others, other)
+		targets.pop()
+	}
+	b.locks[pt].Unlock()
+	for _, other := range others {
+		b.locks[other].Lock()
+		b.addLink(dc, other, pt, level, keep)
+		b.locks[other].Unlock()
+	}
+	b.locks[pt].Lock()
+}
+
+// searchToAdd collects into results (farthest on top) the efConstruction
+// nearest nodes of level reachable from entry.
+func (b *hnswBuilder) searchToAdd(dc hnswDistances, results *stdHeap, entry int32, dEntry float32, level int, vt *visited) {
+	ef := b.h.EfConstruction
+	candidates := &stdHeap{}
+	candidates.push(nodeDist{dEntry, entry})
+	results.push(nodeDist{dEntry, entry})
+	vt.set(entry)
+	for candidates.len() > 0 {
+		curr := candidates.top()
+		if curr.d > results.top().d {
+			break
+		}
+		candidates.pop()
+		begin, end := b.h.neighborRange(curr.id, level)
+		for j := begin; j < end; j++ {
+			v := b.link(j)
+			if v < 0 {
+				break
+			}
+			if !vt.set(v) {
+				continue
+			}
+			dis := dc.dist(v)
+			if results.len() < ef || results.top().d > dis {
+				results.push(nodeDist{dis, v})
+				candidates.push(nodeDist{dis, v})
+				if results.len() > ef {
+					results.pop()
+				}
+			}
+		}
+	}
+	vt.advance()
+}
+
+// shrinkInner keeps at most maxSize of the nodes in set (farthest on
+// top) by faiss's heuristic; a set already smaller stays as it is. keep
+// tops the list up with rejected nodes (keep_max_size_level0).
+func (b *hnswBuilder) shrinkInner(dc hnswDistances, set *stdHeap, maxSize int, keep bool) {
+	if set.len() < maxSize {
+		return
+	}
+	nearestFirst := &stdHeap{}
+	for set.len() > 0 {
+		nearestFirst.push(set.pop())
+	}
+	for _, v := range shrink(dc, nearestFirst, maxSize, keep) {
+		set.push(v)
+	}
+}
+
+// shrink takes the nodes of input nearest first and keeps a node only if
+// no node kept before it is nearer to it than the query (faiss's
+// shrink_neighbor_list): the kept neighbours point in diverse directions.
+func shrink(dc hnswDistances, input *stdHeap, maxSize int, keep bool) []nodeDist {
+	var out, outsiders []nodeDist
+	for input.len() > 0 {
+		v1 := input.pop()
+		good := true
+		for _, v2 := range out {
+			if v1.d > dc.symmetric(v2.id, v1.id) {
+				good = false
+				break
+			}
+		}
+		if good {
+			out = append(out, v1)
+			if len(out) >= maxSize {
+				return out
+			}
+		} else if keep {
+			outsiders = append(outsiders, v1)
+		}
+	}
+	for i := 0; keep && len(out) < maxSize && i < len(outsiders); i++ {
+		out = append(out, outsiders[i])
+	}
+	return out
+}
+
+// addLink adds dest to src's list on level, re-selecting the list by the
+// heuristic when it is full (faiss's add_link).
+func (b *hnswBuilder) addLink(dc hnswDistances, src, dest int32, level int, keep bool) {
+	begin, end := b.h.neighborRange(src, level)
+	if b.link(end-1) == -1 {
+		i := end
+		for i > begin && b.link(i-1) == -1 {
+			i--
+		}
+		b.setLink(i, dest)
+		return
+	}
+	set := &stdHeap{farthest: true}
+	set.push(nodeDist{dc.symmetric(src, dest), dest})
+	for i := begin; i < end; i++ {
+		n := b.link(i)
+		set.push(nodeDist{dc.symmetric(src, n), n})
+	}
+	b.shrinkInner(dc, set, end-begin, keep)
+	i := begin
+	for set.len() > 0 {
+		b.setLink(i, set.pop().id)
+		i++
+	}
+	for ; i < end; i++ {
+		b.setLink(i, -1)
+	}
+}

@@ -1,0 +1,154 @@
+package core
+
+// Searching the graph as faiss's HNSW::search does: a greedy walk down the
+// upper levels, then a best-first search of level 0 from the node found.
+
+// hnswSearchFlags are the settings of one search.
+type hnswSearchFlags struct {
+	efSearch     int
+	disCheck     bool // check_relative_distance
+	boundedQueue bool
+	sel          IDSelector
+}
+
+// hnswResults is faiss's heap result handler for one query: a pair enters
+// only below the worst kept distance (ties do not displace).
+type hnswResults struct{ topK }
+
+func (r *hnswResults) threshold() float32 { return r.dist[0] }
+
+func (r *hnswResults) add(d float32, id int32) bool {
+	if r.dist[0] > d {
+		r.replaceRoot(d, int64(id))
+		return true
+	}
+	return false
+}
+
+// hnswSearcher is one worker's scratch.
+type hnswSearcher struct {
+	dc         hnswDistances
+	vt         *visited
+	candidates *minimaxHeap
+	res        hnswResults
+}
+
+// greedy is greedy_update_nearest on a finished graph.
+func (h *HNSW) greedy(dc hnswDistances, level int, nearest int32, dNearest float32) (int32, float32) {
+	for {
+		prev := nearest
+		begin, end := h.neighborRange(nearest, level)
+		for _, v := range h.Neighbors[begin:end] {
+			if v < 0 {
+				break
+			}
+			if dis := dc.dist(v); dNearest > dis {
+				nearest, dNearest = v, dis
+			}
+		}
+		if nearest == prev {
+			return nearest, dNearest
+		}
+	}
+}
+
+// search fills s.res (k pairs, reset by the caller) for the query loaded
+// in s.dc.
+func (h *HNSW) search(s *hnswSearcher, k int, f hnswSearchFlags) {
+	if h.EntryPoint == -1 {
+		return
+	}
+	nearest := h.EntryPoint
+	dNearest := s.dc.dist(nearest)
+	for level := h.MaxLevel; level >= 1; level-- {
+		nearest, dNearest = h.greedy(s.dc, level, nearest, dNearest)
+	}
+	ef := max(f.efSearch, k)
+	if f.boundedQueue {
+		s.candidates.reset(ef)
+		s.candidates.push(nearest, dNearest)
+		h.searchFromCandidates(s, f)
+	} else {
+		h.searchUnbounded(s, nodeDist{dNearest, nearest}, ef, k)
+	}
+	s.vt.advance()
+}
+
+// searchFromCandidates is faiss's search_from_candidates on level 0.
+func (h *HNSW) searchFromCandidates(s *hnswSearcher, f hnswSearchFlags) {
+	c, res := s.candidates, &s.res
+	threshold := res.threshold()
+	for i := 0; i < c.nvalid; i++ {
+		v, d := c.ids[i], c.dis[i]
+		if (f.sel == nil || f.sel.IsMember(int64(v))) && threshold > d && res.add(d, v) {
+			threshold = res.threshold()
+		}
+		s.vt.set(v)
+	}
+	for nstep := 1; c.nvalid > 0; nstep++ {
+		v0, d0 := c.popMin()
+		if f.disCheck && c.countBelow(d0) >= f.efSearch {
+			break
+		}
+		begin, end := h.neighborRange(v0, 0)
+		threshold = res.threshold()
+		for _, v := range h.Neighbors[begin:end] {
+			if v < 0 {
+				break
+			}
+			if !s.vt.set(v) {
+				continue
+			}
+			dis := s.dc.dist(v)
+			if (f.sel == nil || f.sel.IsMember(int64(v))) && threshold > dis && res.add(dis, v) {
+				threshold = res.threshold()
+			}
+			c.push(v, dis)
+		}
+		if !f.disCheck && nstep > f.efSearch {
+			break
+		}
+	}
+}
+
+// searchUnbounded is faiss's search_from_candidate_unbounded: both queues
+// grow freely, ordered by (distance, id); the k nearest of the ef kept
+// go to the results. Like faiss, it ignores the selector.
+func (h *HNSW) searchUnbounded(s *hnswSearcher, start nodeDist, ef, k int) {
+	top := &stdHeap{farthest: true, pair: true}
+	candidates := &stdHeap{pair: true}
+	top.push(start)
+	candidates.push(start)
+	s.vt.set(start.id)
+	for candidates.len() > 0 {
+		c := candidates.top()
+		if c.d > top.top().d {
+			break
+		}
+		candidates.pop()
+		begin, end := h.neighborRange(c.id, 0)
+		for _, v := range h.Neighbors[begin:end] {
+			if v < 0 {
+				break
+			}
+			if !s.vt.set(v) {
+				continue
+			}
+			dis := s.dc.dist(v)
+			if top.top().d > dis || top.len() < ef {
+				candidates.push(nodeDist{dis, v})
+				top.push(nodeDist{dis, v})
+				if top.len() > ef {
+					top.pop()
+				}
+			}
+		}
+	}
+	for top.len() > k {
+		top.pop()
+	}
+	for top.len() > 0 {
+		v := top.pop()
+		s.res.add(v.d, v.id)
+	}
+}

@@ -1,0 +1,187 @@
+package core
+
+import (
+	"math/rand"
+	"runtime"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestStdHeapPopsInOrderLikeAPriorityQueue(t *testing.T) {
+	rng := rand.New(rand.NewSource(90))
+	for _, farthest := range []bool{true, false} {
+		h := &stdHeap{farthest: farthest}
+		var all []float32
+		for i := range 500 {
+			d := float32(rng.Intn(40)) // many ties
+			h.push(nodeDist{d, int32(i)})
+			all = append(all, d)
+			if rng.Intn(3) == 0 {
+				top := h.pop()
+				i := slices.Index(all, top.d)
+				require.GreaterOrEqual(t, i, 0)
+				all = slices.Delete(all, i, i+1)
+				for _, v := range all {
+					if farthest {
+						require.LessOrEqual(t, v, top.d)
+					} else {
+						require.GreaterOrEqual(t, v, top.d)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestMinimaxHeapKeepsTheNearestAndPopsTheMinimum(t *testing.T) {
+	rng := rand.New(rand.NewSource(91))
+	h := newMinimaxHeap(0)
+	h.reset(8)
+	var pushed []float32
+	for i := range 30 {
+		d := float32(rng.Intn(100))
+		h.push(int32(i), d)
+		pushed = append(pushed, d)
+	}
+	sort.Slice(pushed, func(a, b int) bool { return pushed[a] < pushed[b] })
+	require.Equal(t, 8, h.nvalid)
+	assert.Equal(t, 8, h.countBelow(pushed[7]+0.5), "the 8 nearest are kept")
+	assert.Equal(t, 0, h.countBelow(pushed[0]))
+	for i := 0; i < 8; i++ {
+		_, d := h.popMin()
+		require.Equal(t, pushed[i], d, "pop %d", i)
+	}
+	id, _ := h.popMin()
+	assert.Equal(t, int32(-1), id)
+	assert.Equal(t, 8, h.countBelow(1000), "popped entries still count, as in faiss")
+}
+
+// hnswRecall is the share of the true 10 nearest that the index returns.
+func hnswRecall(t *testing.T, ix Index, xq, xb []float32, d int) float64 {
+	const k = 10
+	nq := len(xq) / d
+	dist, labels := make([]float32, nq*k), make([]int64, nq*k)
+	require.NoError(t, ix.Search(xq, k, dist, labels))
+	exact, err := NewIndexFlat(d, ix.Metric())
+	require.NoError(t, err)
+	require.NoError(t, exact.Add(xb))
+	edist, elabels := make([]float32, nq*k), make([]int64, nq*k)
+	require.NoError(t, exact.Search(xq, k, edist, elabels))
+	hits := 0
+	for q := 0; q < nq; q++ {
+		for _, l := range labels[q*k : (q+1)*k] {
+			if slices.Contains(elabels[q*k:(q+1)*k], l) {
+				hits++
+			}
+		}
+	}
+	return float64(hits) / float64(nq*k)
+}
+
+func TestHNSWFlatRecallAndGraphInvariants(t *testing.T) {
+	// Uniform data: recall on clustered data is compared with faiss's in
+	// the Python tests.
+	rng := rand.New(rand.NewSource(92))
+	const n, d, m = 4000, 16, 12
+	xb := randData(rng, n, d, false)
+	xq := randData(rng, 200, d, false)
+	for _, metric := range []Metric{MetricL2, MetricInnerProduct} {
+		ix, err := NewIndexHNSWFlat(d, m, metric)
+		require.NoError(t, err)
+		require.NoError(t, ix.Add(xb[:n/2*d]))
+		require.NoError(t, ix.Add(xb[n/2*d:])) // incremental
+		h := ix.HNSW
+		require.Len(t, h.Levels, n)
+		require.Equal(t, int32(h.MaxLevel+1), h.Levels[h.EntryPoint], "the entry point lives on the top level")
+		for node := int32(0); node < n; node++ {
+			for level := 0; level < int(h.Levels[node]); level++ {
+				begin, end := h.neighborRange(node, level)
+				require.Equal(t, h.NbNeighbors(level), end-begin)
+				list := h.Neighbors[begin:end]
+				filled := slices.Index(list, -1)
+				if filled < 0 {
+					filled = len(list)
+				}
+				require.Positive(t, filled, "node %d level %d has neighbours", node, level)
+				for i, v := range list {
+					if i >= filled {
+						require.Equal(t, int32(-1), v, "padding only at the end")
+						continue
+					}
+					require.NotEqual(t, node, v, "no self link")
+					require.Greater(t, h.Levels[v], int32(level), "a neighbour lives on the level")
+				}
+			}
+		}
+		h.EfSearch = 64
+		r := hnswRecall(t, ix, xq, xb, d)
+		assert.Greater(t, r, 0.95, "metric %s recall@10 at efSearch 64: %.3f", metric, r)
+	}
+}
+
+func TestHNSWBuildIsDeterministicWithOneWorker(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	rng := rand.New(rand.NewSource(93))
+	const n, d = 3000, 16
+	xb := blobs(rng, n, d, 20)
+	var graphs [][]int32
+	for range 2 {
+		ix, err := NewIndexHNSWFlat(d, 8, MetricL2)
+		require.NoError(t, err)
+		require.NoError(t, ix.Add(xb))
+		graphs = append(graphs, ix.HNSW.Neighbors)
+	}
+	require.Equal(t, graphs[0], graphs[1])
+}
+
+func TestHNSWParallelBuildKeepsRecall(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	rng := rand.New(rand.NewSource(94))
+	const n, d = 5000, 16
+	xb := randData(rng, n, d, false)
+	xq := randData(rng, 200, d, false)
+	ix, err := NewIndexHNSWFlat(d, 16, MetricL2)
+	require.NoError(t, err)
+	require.NoError(t, ix.Add(xb))
+	ix.HNSW.EfSearch = 64
+	assert.Greater(t, hnswRecall(t, ix, xq, xb, d), 0.95)
+}
+
+func TestHNSWCodedStoragesAndBadInput(t *testing.T) {
+	rng := rand.New(rand.NewSource(95))
+	const n, d = 3000, 16
+	xb := randData(rng, n, d, false)
+	xq := randData(rng, 100, d, false)
+	sq, err := NewIndexHNSWSQ(d, QT8bit, 16, MetricL2)
+	require.NoError(t, err)
+	pq, err := NewIndexHNSWPQ(d, 8, 16, 8, MetricL2)
+	require.NoError(t, err)
+	for _, ix := range []*IndexHNSW{sq, pq} {
+		assert.ErrorContains(t, ix.Add(xb), "train")
+		require.NoError(t, ix.Train(xb))
+		require.NoError(t, ix.Add(xb))
+		ix.HNSW.EfSearch = 64
+		r := hnswRecall(t, ix, xq, xb, d)
+		assert.Greater(t, r, 0.6, "%s recall@10 %.3f", ix.name, r)
+	}
+	_, err = NewIndexHNSWFlat(d, 1, MetricL2)
+	assert.ErrorContains(t, err, "M must be at least 2")
+	_, err = NewIndexHNSWFlat(d, 16, MetricL1)
+	assert.ErrorContains(t, err, "not supported")
+	flat, err := NewIndexHNSWFlat(d, 16, MetricL2)
+	require.NoError(t, err)
+	assert.Error(t, flat.Add(xb[:d+1]))
+	_, err = flat.RemoveIDs(IDSelectorRange{0, 1})
+	assert.ErrorContains(t, err, "IndexIDMap2")
+	// An empty index returns padding; k above efSearch still gives k.
+	dist, labels := make([]float32, 40), make([]int64, 40)
+	require.NoError(t, flat.Search(xq[:d], 40, dist, labels))
+	assert.Equal(t, int64(-1), labels[0])
+	require.NoError(t, flat.Add(xb))
+	require.NoError(t, flat.Search(xq[:d], 40, dist, labels))
+	assert.NotContains(t, labels, int64(-1), "efSearch 16 < k = 40 is raised to k")
+}

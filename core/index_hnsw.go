@@ -1,0 +1,199 @@
+package core
+
+import "fmt"
+
+// IndexHNSW searches an HNSW graph over the vectors of a storage index
+// (faiss's IndexHNSW): IndexHNSWFlat, IndexHNSWSQ and IndexHNSWPQ are this
+// type over an IndexFlat, IndexScalarQuantizer or IndexPQ.
+type IndexHNSW struct {
+	name    string
+	storage Index
+	HNSW    *HNSW
+	// KeepMaxSizeLevel0 tops level-0 lists up to 2*M with nodes the
+	// heuristic rejected (faiss's keep_max_size_level0, default false).
+	KeepMaxSizeLevel0 bool
+}
+
+// NewIndexHNSWFlat makes an HNSW index of M links per node over flat
+// vectors; metric is L2 or inner product.
+func NewIndexHNSWFlat(d, m int, metric Metric) (*IndexHNSW, error) {
+	if err := checkHNSW("IndexHNSWFlat", d, m, metric); err != nil {
+		return nil, err
+	}
+	flat, err := NewIndexFlat(d, metric)
+	if err != nil {
+		return nil, err
+	}
+	return newIndexHNSW("IndexHNSWFlat", flat, m), nil
+}
+
+// NewIndexHNSWSQ makes an HNSW index over scalar-quantizer codes.
+func NewIndexHNSWSQ(d int, t QuantizerType, m int, metric Metric) (*IndexHNSW, error) {
+	if err := checkHNSW("IndexHNSWSQ", d, m, metric); err != nil {
+		return nil, err
+	}
+	sq, err := NewIndexScalarQuantizer(d, t, metric)
+	if err != nil {
+		return nil, err
+	}
+	return newIndexHNSW("IndexHNSWSQ", sq, m), nil
+}
+
+// NewIndexHNSWPQ makes an HNSW index over product-quantizer codes of pqM
+// sub-quantizers of pqBits bits.
+func NewIndexHNSWPQ(d, pqM, m, pqBits int, metric Metric) (*IndexHNSW, error) {
+	if err := checkHNSW("IndexHNSWPQ", d, m, metric); err != nil {
+		return nil, err
+	}
+	pq, err := NewIndexPQ(d, pqM, pqBits, metric)
+	if err != nil {
+		return nil, err
+	}
+	return newIndexHNSW("IndexHNSWPQ", pq, m), nil
+}
+
+func checkHNSW(op string, d, m int, metric Metric) error {
+	switch {
+	case d <= 0:
+		return Errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
+	case m < 2:
+		// M = 1 makes the level multiplier 1/ln(1) infinite.
+		return Errorf(KindInvalidArgument, op, "M must be at least 2, got %d", m)
+	case metric != MetricL2 && metric != MetricInnerProduct:
+		return Errorf(KindInvalidArgument, op, "metric %s is not supported: L2 or inner product", metric)
+	}
+	return nil
+}
+
+func newIndexHNSW(name string, storage Index, m int) *IndexHNSW {
+	return &IndexHNSW{name: name, storage: storage, HNSW: newHNSW(m)}
+}
+
+// Storage returns the index holding the vectors or codes.
+func (ix *IndexHNSW) Storage() Index { return ix.storage }
+
+func (ix *IndexHNSW) D() int             { return ix.storage.D() }
+func (ix *IndexHNSW) Ntotal() int64      { return ix.storage.Ntotal() }
+func (ix *IndexHNSW) Metric() Metric     { return ix.storage.Metric() }
+func (ix *IndexHNSW) MetricArg() float32 { return 0 }
+func (ix *IndexHNSW) IsTrained() bool    { return ix.storage.IsTrained() }
+
+// Train trains the storage's codec (nothing for flat vectors).
+func (ix *IndexHNSW) Train(x []float32) error {
+	if err := ix.storage.Train(x); err != nil {
+		return err
+	}
+	if pq, ok := ix.storage.(*IndexPQ); ok && pq.IsTrained() {
+		pq.PQ.computeSDC()
+	}
+	return nil
+}
+
+// Add stores the rows of x and links them into the graph.
+func (ix *IndexHNSW) Add(x []float32) error {
+	op := ix.name + ".add"
+	n, err := checkBatch(op, x, ix.D())
+	if err != nil {
+		return err
+	}
+	if !ix.IsTrained() {
+		return Errorf(KindNotTrained, op, "train the index before adding")
+	}
+	if n == 0 {
+		return nil
+	}
+	if int(ix.Ntotal())+n > 1<<31-1 {
+		return Errorf(KindInvalidArgument, op, "an HNSW graph holds at most 2^31-1 vectors")
+	}
+	if pq, ok := ix.storage.(*IndexPQ); ok && pq.PQ.sdc == nil {
+		pq.PQ.computeSDC()
+	}
+	n0 := int(ix.Ntotal())
+	if err := ix.storage.Add(x); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	newDist, err := hnswDistancesFor(ix.storage)
+	if err != nil {
+		return err
+	}
+	ix.HNSW.prepareLevels(n)
+	ix.HNSW.addVertices(n0, n, x, ix.D(), newDist, ix.KeepMaxSizeLevel0)
+	return nil
+}
+
+// Search implements Index.
+func (ix *IndexHNSW) Search(x []float32, k int, dist []float32, labels []int64) error {
+	return ix.SearchWithParams(x, k, dist, labels, nil)
+}
+
+// SearchWithParams implements ParamSearcher: p may carry a filter and
+// HNSW settings (efSearch below k is raised to k, as faiss does).
+func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
+	op := ix.name + ".search"
+	nq, err := checkBatch(op, x, ix.D())
+	if err != nil {
+		return err
+	}
+	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
+		return err
+	}
+	if !ix.IsTrained() {
+		return Errorf(KindNotTrained, op, "train the index before searching")
+	}
+	h := ix.HNSW
+	f := hnswSearchFlags{efSearch: h.EfSearch, disCheck: h.CheckRelativeDistance, boundedQueue: h.SearchBoundedQueue}
+	if p != nil {
+		f.sel = p.Sel
+		if p.HNSW != nil {
+			f.efSearch, f.disCheck, f.boundedQueue = p.HNSW.EfSearch, p.HNSW.CheckRelativeDistance, p.HNSW.BoundedQueue
+		}
+	}
+	newDist, err := hnswDistancesFor(ix.storage)
+	if err != nil {
+		return err
+	}
+	sign := keySign(ix.Metric())
+	d := ix.D()
+	parallelChunks(nq, chunkFor(200*d*max(f.efSearch, k)), func(_, lo, hi int) {
+		s := &hnswSearcher{dc: newDist(), vt: newVisited(int(ix.Ntotal())), candidates: newMinimaxHeap(0),
+			res: hnswResults{newTopK(k)}}
+		for q := lo; q < hi; q++ {
+			s.res.reset()
+			s.dc.setQuery(x[q*d : (q+1)*d])
+			h.search(s, k, f)
+			s.res.emit(sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+		}
+	})
+	return nil
+}
+
+// Reset removes every vector and the graph.
+func (ix *IndexHNSW) Reset() {
+	ix.storage.Reset()
+	ix.HNSW.reset()
+}
+
+// Reconstruct implements Reconstructor through the storage.
+func (ix *IndexHNSW) Reconstruct(key int64, out []float32) error {
+	r, ok := ix.storage.(Reconstructor)
+	if !ok {
+		return Errorf(KindUnsupported, ix.name+".reconstruct", "the storage %T cannot reconstruct", ix.storage)
+	}
+	return r.Reconstruct(key, out)
+}
+
+// ReconstructN implements Reconstructor through the storage.
+func (ix *IndexHNSW) ReconstructN(i0, n int64, out []float32) error {
+	r, ok := ix.storage.(Reconstructor)
+	if !ok {
+		return Errorf(KindUnsupported, ix.name+".reconstruct_n", "the storage %T cannot reconstruct", ix.storage)
+	}
+	return r.ReconstructN(i0, n, out)
+}
+
+// RemoveIDs is not supported, as in faiss: removing a node would leave
+// holes in its neighbours' lists.
+func (ix *IndexHNSW) RemoveIDs(IDSelector) (int64, error) {
+	return 0, Errorf(KindUnsupported, ix.name+".remove_ids",
+		"HNSW indexes cannot remove vectors (neither can faiss's); wrap the index in IndexIDMap2 and rebuild it without them")
+}
