@@ -17,6 +17,10 @@ type HNSW struct {
 	// SearchBoundedQueue searches level 0 with a bounded candidate heap
 	// (faiss's default, true); false uses unbounded queues.
 	SearchBoundedQueue bool
+	// PruneHeadroom is the share of a full list that a re-selection frees
+	// (faiss 1.15's prune_headroom, default 0.2, clamped to [0, 0.5]): a
+	// pruned list keeps room for the next links without another pruning.
+	PruneHeadroom float32
 	Levels             []int32 // per node, its number of levels (level + 1)
 	Offsets            []int64 // len(Levels)+1 starts into Neighbors
 	Neighbors          []int32
@@ -32,7 +36,7 @@ type HNSW struct {
 // generator seeded with 12345.
 func newHNSW(m int) *HNSW {
 	h := &HNSW{M: m, EfConstruction: 40, EfSearch: 16, CheckRelativeDistance: true,
-		SearchBoundedQueue: true, Offsets: []int64{0}, EntryPoint: -1, MaxLevel: -1, rng: newMT19937(12345)}
+		SearchBoundedQueue: true, PruneHeadroom: 0.2, Offsets: []int64{0}, EntryPoint: -1, MaxLevel: -1, rng: newMT19937(12345)}
 	// faiss passes the multiplier as a float, divides in float and takes
 	// the exponentials in double.
 	mult := float32(1 / math.Log(float64(m)))

@@ -254,13 +254,19 @@ func (b *hnswBuilder) addLink(dc hnswDistances, src, dest int32, level int, keep
 		n := b.link(i)
 		set.push(nodeDist{dc.symmetric(src, n), n})
 	}
-	b.shrinkInner(dc, set, end-begin, keep)
-	i := begin
-	for set.len() > 0 {
-		b.setLink(i, set.pop().id)
-		i++
+	b.shrinkInner(dc, set, prunedSize(end-begin, b.h.PruneHeadroom), keep)
+	// Written nearest first, as faiss 1.15 leaves a pruned list.
+	kept := set.len()
+	for j := kept - 1; j >= 0; j-- {
+		b.setLink(begin+j, set.pop().id)
 	}
-	for ; i < end; i++ {
+	for i := begin + kept; i < end; i++ {
 		b.setLink(i, -1)
 	}
+}
+
+// prunedSize is how many links a re-selected list of maxSize slots keeps:
+// faiss subtracts maxSize*headroom in float and truncates.
+func prunedSize(maxSize int, headroom float32) int {
+	return int(float32(maxSize) - float32(maxSize)*min(max(headroom, 0), 0.5))
 }

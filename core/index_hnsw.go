@@ -69,6 +69,29 @@ func newIndexHNSW(name string, storage Index, m int) *IndexHNSW {
 	return &IndexHNSW{name: name, storage: storage, HNSW: newHNSW(m)}
 }
 
+// NewIndexHNSW builds an HNSW graph over an empty storage index of M links
+// per node (faiss's IndexHNSW(storage, M)).
+func NewIndexHNSW(storage Index, m int) (*IndexHNSW, error) {
+	const op = "IndexHNSW"
+	if err := checkHNSW(op, storage.D(), m, storage.Metric()); err != nil {
+		return nil, err
+	}
+	if _, err := hnswDistancesFor(storage); err != nil {
+		return nil, err
+	}
+	if storage.Ntotal() != 0 {
+		return nil, Errorf(KindInvalidArgument, op, "the storage must be empty, it holds %d vectors", storage.Ntotal())
+	}
+	name := "IndexHNSWFlat"
+	switch storage.(type) {
+	case *IndexScalarQuantizer:
+		name = "IndexHNSWSQ"
+	case *IndexPQ:
+		name = "IndexHNSWPQ"
+	}
+	return newIndexHNSW(name, storage, m), nil
+}
+
 // Storage returns the index holding the vectors or codes.
 func (ix *IndexHNSW) Storage() Index { return ix.storage }
 

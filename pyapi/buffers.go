@@ -25,19 +25,19 @@ func checkBuffer(addr uintptr, n int64) error {
 	return nil
 }
 
-func floats(addr uintptr, n int64) ([]float32, error) {
+// view is the n values of type T at addr.
+func view[T any](addr uintptr, n int64) ([]T, error) {
 	if err := checkBuffer(addr, n); err != nil || n == 0 {
 		return nil, err
 	}
-	return unsafe.Slice((*float32)(pointer(addr)), n), nil
+	return unsafe.Slice((*T)(pointer(addr)), n), nil
 }
 
-func int64s(addr uintptr, n int64) ([]int64, error) {
-	if err := checkBuffer(addr, n); err != nil || n == 0 {
-		return nil, err
-	}
-	return unsafe.Slice((*int64)(pointer(addr)), n), nil
-}
+func floats(addr uintptr, n int64) ([]float32, error)   { return view[float32](addr, n) }
+func int64s(addr uintptr, n int64) ([]int64, error)     { return view[int64](addr, n) }
+func int32s(addr uintptr, n int64) ([]int32, error)     { return view[int32](addr, n) }
+func float64s(addr uintptr, n int64) ([]float64, error) { return view[float64](addr, n) }
+func bytesAt(addr uintptr, n int64) ([]byte, error)     { return view[byte](addr, n) }
 
 // results views the k-NN outputs of n queries: dist (float32[n*k]) and
 // labels (int64[n*k]).
@@ -48,18 +48,4 @@ func results(n, k int64, dist, labels uintptr) ([]float32, []int64, error) {
 	}
 	ls, err := int64s(labels, n*k)
 	return ds, ls, err
-}
-
-func float64s(addr uintptr, n int64) ([]float64, error) {
-	if err := checkBuffer(addr, n); err != nil || n == 0 {
-		return nil, err
-	}
-	return unsafe.Slice((*float64)(pointer(addr)), n), nil
-}
-
-func bytesAt(addr uintptr, n int64) ([]byte, error) {
-	if err := checkBuffer(addr, n); err != nil || n == 0 {
-		return nil, err
-	}
-	return unsafe.Slice((*byte)(pointer(addr)), n), nil
 }

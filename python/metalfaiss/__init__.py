@@ -48,10 +48,11 @@ from .index_ivf import (
     InvertedLists,
     extract_index_ivf,
 )
+from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefine, IndexRefineFlat
 from .quantizers import ProductQuantizer, ScalarQuantizer
-from .search_params import SearchParameters, SearchParametersIVF
+from .search_params import SearchParameters, SearchParametersHNSW, SearchParametersIVF
 from .factory import index_factory, reverse_index_factory
 from .parameter_space import ParameterRange, ParameterSpace
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
@@ -68,20 +69,21 @@ from .metric import (
     MetricType,
 )
 from .selectors import IDSelector, IDSelectorAll, IDSelectorArray, IDSelectorBatch, IDSelectorNot, IDSelectorRange
-from .system import kernel_set
+from .system import kernel_set, omp_get_max_threads, omp_set_num_threads
 from . import clustering, index_pointer  # noqa: E402  (public submodules)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
-    "kernel_set", "vector_float_to_array", "vector_to_array",
+    "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
     "GpuClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
     "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",
     "DirectMap", "IDSelector", "IDSelectorAll", "IDSelectorArray", "IDSelectorNot", "IndexIDMap", "IndexIDMap2",
     "IndexIVF", "IndexIVFFlat", "InvertedLists", "SearchParameters", "SearchParametersIVF", "extract_index_ivf",
     "ParameterRange", "ParameterSpace", "index_factory", "reverse_index_factory",
+    "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",

@@ -8,13 +8,15 @@ from .errors import InvalidArgumentError
 from .index import Index
 from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
+from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefine, IndexRefineFlat
 from .metric import METRIC_L2, MetricType
 from .quantizers import ScalarQuantizer
 
-_IVF = re.compile(r"IVF(\d+)")
+_IVF = re.compile(r"IVF(\d+)(?:_HNSW(\d+))?")
+_HNSW = re.compile(r"HNSW(\d+)(?:_(.+))?")
 # "np": no polysemous training. faiss runs it for a plain "PQ8" to renumber
 # the centroids for Hamming filtering, which metalfaiss does not use: the
 # search results are the same with or without it.
@@ -29,7 +31,7 @@ _REFINE = ("RFlat", "Refine(Flat)")
 
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
-_NOT_YET = re.compile(r"(SQbf16|SQ8_direct_signed|HNSW.*|IVF\d+_HNSW\d+|IMI.*|LSH.*|PCA.*|OPQ.*|RR\d+|L2norm|Pad\d+|"
+_NOT_YET = re.compile(r"(SQbf16|SQ8_direct_signed|IMI.*|LSH.*|PCA.*|OPQ.*|RR\d+|L2norm|Pad\d+|"
                       r"Refine\(.+\)|PQ\d+(x\d+)?(fs|fsr).*|RQ.*|LSQ.*|PRQ.*|PLSQ.*|ITQ.*|NSG.*|BIVF.*)")
 
 
@@ -46,7 +48,8 @@ def _unknown(part, description):
 def index_factory(d, description, metric=METRIC_L2):
     """Build an index from faiss's description string. Understood:
     ``Flat``, ``PQ{M}[x{nbits}]``, ``SQ8|SQ4|SQ6|SQfp16|SQ8_direct``,
-    ``IVF{nlist},<Flat|PQ..|SQ..>``, an ``IDMap,`` or ``IDMap2,`` prefix
+    ``IVF{nlist},<Flat|PQ..|SQ..>``, ``HNSW{M}[,Flat]``, ``HNSW{M}_<PQ..|SQ..>``,
+    ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap,`` or ``IDMap2,`` prefix
     and a ``,RFlat`` or ``,Refine(Flat)`` suffix. A string that does not
     parse raises ValueError naming the part."""
     d = as_int(d, "index_factory", "d")
@@ -98,12 +101,28 @@ def _build(d, parts, metric, description):
         if nlist <= 0:
             _fail(first, description, "nlist must be positive in")
         kind, args = _codes(d, parts[1], description)
-        quantizer = IndexFlat(d, metric)
+        if m.group(2) is not None:
+            quantizer = IndexHNSWFlat(d, _hnsw_m(m.group(2), first, description), metric)
+        else:
+            quantizer = IndexFlat(d, metric)
         if kind == "Flat":
             return IndexIVFFlat(quantizer, d, nlist, metric)
         if kind == "PQ":
             return IndexIVFPQ(quantizer, d, nlist, *args, metric)
         return IndexIVFScalarQuantizer(quantizer, d, nlist, args[0], metric)
+    m = _HNSW.fullmatch(first)
+    if m:
+        M = _hnsw_m(m.group(1), first, description)
+        if len(parts) > 2 or (len(parts) == 2 and (m.group(2) or parts[1] != "Flat")):
+            _unknown(parts[1], description)
+        if m.group(2) is None:
+            return IndexHNSWFlat(d, M, metric)
+        kind, args = _codes(d, m.group(2), description)
+        if kind == "Flat":
+            return IndexHNSWFlat(d, M, metric)
+        if kind == "PQ":
+            return IndexHNSWPQ(d, args[0], M, args[1], metric)
+        return IndexHNSWSQ(d, args[0], M, metric)
     if len(parts) > 1:
         _unknown(parts[1] if first in ("Flat",) or _PQ.fullmatch(first) or first in _SQ else first, description)
     kind, args = _codes(d, first, description)
@@ -112,6 +131,13 @@ def _build(d, parts, metric, description):
     if kind == "PQ":
         return IndexPQ(d, *args, metric)
     return IndexScalarQuantizer(d, args[0], metric)
+
+
+def _hnsw_m(text, part, description):
+    M = int(text)
+    if M < 2:
+        _fail(part, description, "HNSW needs M >= 2 in")
+    return M
 
 
 def _codes_name(index, what):
@@ -136,7 +162,12 @@ def reverse_index_factory(index):
     if isinstance(index, IndexRefineFlat):
         return reverse_index_factory(index.base_index) + ",Refine(Flat)"
     if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer)):
-        return f"IVF{index.nlist}," + _codes_name(index, "IVF")
+        q = index.quantizer
+        coarse = f"_HNSW{q.hnsw.M}" if isinstance(q, IndexHNSWFlat) else ""
+        return f"IVF{index.nlist}{coarse}," + _codes_name(index, "IVF")
+    if isinstance(index, IndexHNSW):
+        codes = _codes_name(index.storage, "HNSW")
+        return f"HNSW{index.hnsw.M}" + ("" if codes == "Flat" else "_" + codes)
     if isinstance(index, (IndexPQ, IndexScalarQuantizer)):
         return _codes_name(index, "flat")
     if isinstance(index, IndexFlat) or type(index).__name__.startswith("GpuIndexFlat"):

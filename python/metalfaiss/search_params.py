@@ -33,3 +33,17 @@ class SearchParametersIVF(SearchParameters):
 
     def _nprobe(self):
         return self.nprobe
+
+
+class SearchParametersHNSW(SearchParameters):
+    """``SearchParametersHNSW(sel=None, efSearch=16,
+    check_relative_distance=True, bounded_queue=True)`` for HNSW indexes,
+    for this call only (efSearch below k is raised to k)."""
+
+    def __init__(self, sel=None, efSearch=16, check_relative_distance=True, bounded_queue=True):
+        super().__init__(sel)
+        self.efSearch = as_int(efSearch, "SearchParametersHNSW", "efSearch")
+        if self.efSearch <= 0:
+            raise InvalidArgumentError(f"SearchParametersHNSW: efSearch must be positive, got {self.efSearch}")
+        self.check_relative_distance = bool(check_relative_distance)
+        self.bounded_queue = bool(bounded_queue)

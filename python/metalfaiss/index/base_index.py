@@ -5,7 +5,7 @@ import numpy as np
 from .. import _bridge
 from .._arrays import addr, as_count, as_ids, as_int, as_matrix, out_array
 from ..errors import ClosedIndexError, DimensionMismatchError, InputTypeError, InvalidArgumentError
-from ..search_params import SearchParameters
+from ..search_params import SearchParameters, SearchParametersHNSW
 from ..selectors import IDSelector, IDSelectorRange, selector_program
 
 
@@ -147,6 +147,10 @@ class Index:
         I = out_array(I, (n, k), np.int64, op, "I")
         if params is None:
             _bridge.call("IndexSearch", h, n, addr(x), k, addr(D), addr(I))
+        elif isinstance(params, SearchParametersHNSW):
+            _bridge.call("IndexSearchHNSW", h, n, addr(x), k, addr(D), addr(I), params.efSearch,
+                         params.check_relative_distance, params.bounded_queue,
+                         0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0])
         else:
             _bridge.call("IndexSearchWith", h, n, addr(x), k, addr(D), addr(I), nprobe,
                          0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0])

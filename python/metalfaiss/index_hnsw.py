@@ -1,0 +1,162 @@
+"""Graph indexes: IndexHNSW over flat vectors, scalar-quantizer or PQ codes."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .errors import InputTypeError, InvalidArgumentError
+from .index import Index
+from .index_flat import IndexFlat
+from .index_pq import IndexPQ, IndexScalarQuantizer
+from .metric import METRIC_L2, MetricType
+
+
+class HNSW:
+    """The graph of an HNSW index (faiss's ``index.hnsw``): its settings,
+    and its arrays ``levels`` (int32, levels per node), ``offsets`` (int64,
+    where each node's lists start in ``neighbors``) and ``neighbors``
+    (int32, -1 padded), as numpy copies."""
+
+    def __init__(self, index):
+        self._index = index
+
+    def _get(self, name):
+        out = np.zeros(1, dtype=np.float64)
+        _bridge.call("HNSWGet", self._index._h(name), name, addr(out))
+        return out[0]
+
+    def _set(self, name, value):
+        _bridge.call("HNSWSet", self._index._h(name), name, float(value))
+
+    def _positive(self, name, value):
+        value = as_int(value, f"HNSW.{name}", name)
+        if value <= 0:
+            raise InvalidArgumentError(f"HNSW.{name}: {name} must be positive, got {value}")
+        self._set(name, value)
+
+    @property
+    def efConstruction(self):
+        """Candidates kept while linking a new node (default 40)."""
+        return int(self._get("efConstruction"))
+
+    @efConstruction.setter
+    def efConstruction(self, value):
+        self._positive("efConstruction", value)
+
+    @property
+    def efSearch(self):
+        """Candidates kept while searching (default 16; raised to k)."""
+        return int(self._get("efSearch"))
+
+    @efSearch.setter
+    def efSearch(self, value):
+        self._positive("efSearch", value)
+
+    @property
+    def search_bounded_queue(self):
+        return bool(self._get("search_bounded_queue"))
+
+    @search_bounded_queue.setter
+    def search_bounded_queue(self, value):
+        self._set("search_bounded_queue", bool(value))
+
+    @property
+    def check_relative_distance(self):
+        return bool(self._get("check_relative_distance"))
+
+    @check_relative_distance.setter
+    def check_relative_distance(self, value):
+        self._set("check_relative_distance", bool(value))
+
+    @property
+    def max_level(self):
+        """The top level (-1 while empty)."""
+        return int(self._get("max_level"))
+
+    @property
+    def entry_point(self):
+        """The node searches start from (-1 while empty)."""
+        return int(self._get("entry_point"))
+
+    @property
+    def M(self):
+        return int(self._get("M"))
+
+    def nb_neighbors(self, level):
+        """Neighbours a node holds on ``level``: 2*M on level 0, M above."""
+        level = as_int(level, "HNSW.nb_neighbors", "level")
+        if level < 0:
+            raise InvalidArgumentError(f"HNSW.nb_neighbors: level must be >= 0, got {level}")
+        return 2 * self.M if level == 0 else self.M
+
+    def _array(self, name, dtype):
+        n = int(self._get(name))
+        out = np.empty(n, dtype=dtype)
+        _bridge.call("HNSWGraph", self._index._h(name), name, n, addr(out))
+        return out
+
+    @property
+    def levels(self):
+        return self._array("levels", np.int32)
+
+    @property
+    def offsets(self):
+        return self._array("offsets", np.int64).view(np.uint64)  # faiss: size_t
+
+    @property
+    def neighbors(self):
+        return self._array("neighbors", np.int32)
+
+
+class IndexHNSW(Index):
+    """``IndexHNSW(storage, M=32)``: an HNSW graph of ``M`` links per node
+    over the vectors of ``storage`` (an empty IndexFlat, IndexScalarQuantizer
+    or IndexPQ). Vectors cannot be removed (nor can they in faiss): wrap the
+    index in IndexIDMap2 and rebuild it without them."""
+
+    def __init__(self, storage, M=32):
+        op = type(self).__name__
+        if not isinstance(storage, (IndexFlat, IndexScalarQuantizer, IndexPQ)):
+            raise InputTypeError(
+                f"{op}: storage must be an IndexFlat, IndexScalarQuantizer or IndexPQ, got {type(storage).__name__}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexHNSWNew", storage._h(op), as_int(M, op, "M"), addr(out))
+        super().__init__(int(out[0]))
+        self.storage = storage  # kept alive with the index
+        self.hnsw = HNSW(self)
+
+    @property
+    def keep_max_size_level0(self):
+        return bool(self.hnsw._get("keep_max_size_level0"))
+
+    @keep_max_size_level0.setter
+    def keep_max_size_level0(self, value):
+        self.hnsw._set("keep_max_size_level0", bool(value))
+
+    def train(self, x):
+        if isinstance(self.storage, IndexPQ):
+            self.storage.pq._send_cp()
+        super().train(x)
+
+
+class IndexHNSWFlat(IndexHNSW):
+    """``IndexHNSWFlat(d, M=32, metric=METRIC_L2)``: HNSW over full vectors."""
+
+    def __init__(self, d, M=32, metric=METRIC_L2):
+        super().__init__(IndexFlat(d, MetricType.parse(metric)), M)
+
+
+class IndexHNSWSQ(IndexHNSW):
+    """``IndexHNSWSQ(d, qtype, M=32, metric=METRIC_L2)``: HNSW over
+    scalar-quantizer codes (train first)."""
+
+    def __init__(self, d, qtype, M=32, metric=METRIC_L2):
+        super().__init__(IndexScalarQuantizer(d, qtype, MetricType.parse(metric)), M)
+
+
+class IndexHNSWPQ(IndexHNSW):
+    """``IndexHNSWPQ(d, pq_m, M=32, pq_nbits=8, metric=METRIC_L2)``: HNSW
+    over product-quantizer codes (train first)."""
+
+    def __init__(self, d, pq_m, M=32, pq_nbits=8, metric=METRIC_L2):
+        super().__init__(IndexPQ(d, pq_m, pq_nbits, MetricType.parse(metric)), M)
