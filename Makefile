@@ -12,7 +12,7 @@ PY     := $(VENV)/bin/python
 MLX := $(if $(filter Darwin,$(shell uname -s)),mlx==0.32.4,mlx[cpu]==0.32.4)
 PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$(MLX)" setuptools wheel
 # Baselines that only the benchmarks compare against.
-BENCH_PACKAGES := scikit-learn==1.9.1
+BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0
 DEPS_STAMP := $(VENV)/.deps-installed
 
 .PHONY: demo test test-go test-go-noasm test-go-arm64 test-py test-py-gpu vet lint install bench bench-go bench-gpu clean shaders gpu-deps
@@ -98,6 +98,8 @@ bench: install
 	$(PY) -m pip install --quiet --disable-pip-version-check $(BENCH_PACKAGES)
 	$(PY) benchmarks/bench_flat.py
 	$(PY) benchmarks/bench_kmeans.py
+	$(PY) benchmarks/bench_ivf.py
+	$(PY) benchmarks/bench_hnsw.py
 
 # GPU search and k-means vs the CPU backend and PyTorch (run it where the GPU is).
 bench-gpu: install

@@ -21,14 +21,14 @@ type HNSW struct {
 	// (faiss 1.15's prune_headroom, default 0.2, clamped to [0, 0.5]): a
 	// pruned list keeps room for the next links without another pruning.
 	PruneHeadroom float32
-	Levels             []int32 // per node, its number of levels (level + 1)
-	Offsets            []int64 // len(Levels)+1 starts into Neighbors
-	Neighbors          []int32
-	EntryPoint         int32 // -1 while empty
-	MaxLevel           int   // -1 while empty
-	assignProbas       []float64
-	cum                []int // cumulative neighbour counts per level
-	rng                *mt19937
+	Levels        []int32 // per node, its number of levels (level + 1)
+	Offsets       []int64 // len(Levels)+1 starts into Neighbors
+	Neighbors     []int32
+	EntryPoint    int32 // -1 while empty
+	MaxLevel      int   // -1 while empty
+	assignProbas  []float64
+	cum           []int // cumulative neighbour counts per level
+	rng           *mt19937
 }
 
 // newHNSW sets faiss's defaults: efConstruction 40, efSearch 16, level

@@ -14,31 +14,34 @@ type nodeDist struct {
 // with libstdc++'s push_heap and pop_heap (the hole sinks to a leaf along
 // the larger children, then the last element rises from there). farthest
 // puts the largest distance on top (faiss's NodeDistCloser), otherwise the
-// smallest (NodeDistFarther).
+// smallest (NodeDistFarther). The heap keeps keys oriented so that one
+// comparison serves both: the distance, or its negation (exact) when the
+// smallest is on top.
 type stdHeap struct {
 	a        []nodeDist
 	farthest bool
 	pair     bool // compare (distance, id) as std::pair, not distance only
 }
 
-// less is the queue's comparison: a ranks below b.
+// less is the queue's comparison on oriented keys: a ranks below b.
 func (h *stdHeap) less(a, b nodeDist) bool {
-	if h.pair && a.d == b.d {
-		if h.farthest {
-			return a.id < b.id
-		}
-		return a.id > b.id
-	}
-	if h.farthest {
+	if a.d != b.d {
 		return a.d < b.d
 	}
-	return a.d > b.d
+	return h.pair && (a.id < b.id) == h.farthest && a.id != b.id
+}
+
+func (h *stdHeap) orient(v nodeDist) nodeDist {
+	if !h.farthest {
+		v.d = -v.d
+	}
+	return v
 }
 
 func (h *stdHeap) len() int        { return len(h.a) }
-func (h *stdHeap) top() nodeDist   { return h.a[0] }
+func (h *stdHeap) top() nodeDist   { return h.orient(h.a[0]) }
 func (h *stdHeap) clear()          { h.a = h.a[:0] }
-func (h *stdHeap) push(v nodeDist) { h.a = append(h.a, v); h.up(len(h.a)-1, 0, v) }
+func (h *stdHeap) push(v nodeDist) { v = h.orient(v); h.a = append(h.a, v); h.up(len(h.a)-1, 0, v) }
 
 // up moves v from hole up to at most top (libstdc++'s __push_heap).
 func (h *stdHeap) up(hole, top int, v nodeDist) {
@@ -58,7 +61,7 @@ func (h *stdHeap) pop() nodeDist {
 	out, v := a[0], a[n]
 	h.a = a[:n]
 	if n == 0 {
-		return out
+		return h.orient(out)
 	}
 	hole, child := 0, 0
 	for child < (n-1)/2 {
@@ -75,7 +78,7 @@ func (h *stdHeap) pop() nodeDist {
 		hole = child - 1
 	}
 	h.up(hole, 0, v)
-	return out
+	return h.orient(out)
 }
 
 // minimaxHeap is faiss's HNSW::MinimaxHeap: a max-heap of at most n

@@ -185,3 +185,18 @@ func TestHNSWCodedStoragesAndBadInput(t *testing.T) {
 	require.NoError(t, flat.Search(xq[:d], 40, dist, labels))
 	assert.NotContains(t, labels, int64(-1), "efSearch 16 < k = 40 is raised to k")
 }
+
+func BenchmarkHNSWFlatBuild(b *testing.B) {
+	rng := rand.New(rand.NewSource(96))
+	const n, d = 20000, 32
+	xb := randData(rng, n, d, false)
+	for b.Loop() {
+		ix, err := NewIndexHNSWFlat(d, 16, MetricL2)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := ix.Add(xb); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

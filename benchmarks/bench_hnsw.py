@@ -1,0 +1,126 @@
+"""HNSW, metalfaiss vs faiss-cpu vs hnswlib, same data, same run.
+
+Points of a Gaussian mixture (1M x 128 by default; --n to change), M=32,
+efConstruction 40 (faiss's default) and 200. For each library: build time,
+memory (resident-set growth over the build), then for efSearch from 16 to
+512 the QPS and recall@10 of a batch of queries; per target recall (0.9,
+0.95, 0.99) the best QPS reaching it. Ratios: build time faiss / ours (> 1:
+metalfaiss faster), QPS ours / best of faiss and hnswlib.
+
+    .venv/bin/python benchmarks/bench_hnsw.py [--n 1000000] [--nq 1000]
+"""
+
+import argparse
+import os
+import platform
+import time
+
+import numpy as np
+
+import faiss
+import metalfaiss
+
+try:
+    import hnswlib
+except ImportError:  # the Makefile's bench target installs it
+    hnswlib = None
+
+from bench_ivf import mixture, recall
+
+EF_SEARCH = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+TARGETS = (0.9, 0.95, 0.99)
+
+
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+class Lib:
+    def __init__(self, name, build, search, set_ef):
+        self.name, self.build, self.search, self.set_ef = name, build, search, set_ef
+
+
+def libraries(d, M, efc):
+    def faiss_like(mod):
+        box = {}
+
+        def build(x):
+            box["i"] = mod.IndexHNSWFlat(d, M)
+            box["i"].hnsw.efConstruction = efc
+            box["i"].add(x)
+
+        def set_ef(ef):
+            box["i"].hnsw.efSearch = ef
+
+        return build, lambda q: box["i"].search(q, 10)[1], set_ef
+
+    libs = [Lib("metalfaiss", *faiss_like(metalfaiss)), Lib("faiss", *faiss_like(faiss))]
+    if hnswlib is not None:
+        box = {}
+
+        def build(x):
+            box["i"] = hnswlib.Index(space="l2", dim=d)
+            box["i"].init_index(max_elements=x.shape[0], M=M, ef_construction=efc, random_seed=100)
+            box["i"].add_items(x, num_threads=os.cpu_count())
+
+        def set_ef(ef):
+            box["i"].set_ef(max(ef, 10))
+
+        libs.append(Lib("hnswlib", build, lambda q: box["i"].knn_query(q, k=10, num_threads=os.cpu_count())[0],
+                        set_ef))
+    return libs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--nq", type=int, default=1000)
+    ap.add_argument("--efc", default="40,200", help="efConstruction values, separated by commas")
+    a = ap.parse_args()
+    d, M = 128, 32
+    xb = mixture(a.n, d, 2000, 1)
+    xq = mixture(a.nq, d, 2000, 2)
+    print(f"metalfaiss {metalfaiss.__version__} vs faiss {faiss.__version__} vs hnswlib "
+          f"{getattr(hnswlib, '__version__', 'absent')}, {platform.machine()} x {os.cpu_count()} cores; "
+          f"nb={a.n:,} d={d} nq={a.nq} M={M} k=10")
+    exact = faiss.IndexFlatL2(d)
+    exact.add(xb)
+    gt = exact.search(xq, 10)[1]
+    del exact
+    for efc in (int(v) for v in a.efc.split(",")):
+        builds, curves = {}, {}
+        for lib in libraries(d, M, efc):
+            before = rss()
+            t = time.perf_counter()
+            lib.build(xb)
+            builds[lib.name] = (time.perf_counter() - t, (rss() - before) / 2**20)
+            curve = []
+            for ef in EF_SEARCH:
+                lib.set_ef(ef)
+                lib.search(xq[:50])  # warm up
+                t = time.perf_counter()
+                I = lib.search(xq)
+                curve.append((ef, recall(np.asarray(I, dtype=np.int64), gt), a.nq / (time.perf_counter() - t)))
+            curves[lib.name] = curve
+            lib.build = lib.search = None  # free the index before the next
+        print(f"\nefConstruction={efc}")
+        print("| library | build s | build ratio (faiss/x) | memory MiB |")
+        print("|---|---|---|---|")
+        for name, (secs, mib) in builds.items():
+            print(f"| {name} | {secs:.1f} | {builds['faiss'][0] / secs:.2f} | {mib:.0f} |")
+        print("| target recall@10 | " + " | ".join(f"{n} QPS (ef)" for n in curves) + " | ratio to best other |")
+        print("|---|" + "---|" * (len(curves) + 1))
+        for target in TARGETS:
+            best = {}
+            for name, curve in curves.items():
+                ok = [(qps, ef) for ef, r, qps in curve if r >= target]
+                best[name] = max(ok) if ok else (0.0, None)
+            others = max(v[0] for n, v in best.items() if n != "metalfaiss")
+            ratio = best["metalfaiss"][0] / others if others else float("nan")
+            cells = " | ".join(f"{q:,.0f} ({ef})" if ef else "not reached" for q, ef in best.values())
+            print(f"| {target} | {cells} | {ratio:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
