@@ -17,6 +17,9 @@ import (
 type hnswDistances interface {
 	setQuery(q []float32)
 	dist(i int32) float32
+	// dists writes dist of each of ids into out (faiss's distances_batch_4,
+	// for all the new neighbours of a node at once).
+	dists(ids []int32, out []float32)
 	symmetric(i, j int32) float32
 }
 

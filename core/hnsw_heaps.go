@@ -1,5 +1,7 @@
 package core
 
+import "github.com/metalfaiss/metalfaiss/core/kernels"
+
 // The heaps of faiss's HNSW, reproduced operation for operation: which of
 // two equal distances comes out first decides graph edges and results, so
 // "a heap" is not enough to build and search the same graph as faiss.
@@ -160,32 +162,15 @@ func (h *minimaxHeap) popMax() {
 // popMin takes the valid entry of least distance (the last one scanned
 // from the end among equals), or -1 when none is left.
 func (h *minimaxHeap) popMin() (int32, float32) {
-	i := h.k - 1
-	for i >= 0 && h.ids[i] == -1 {
-		i--
-	}
+	i := kernels.ArgMinValidLast(h.dis[:h.k], h.ids[:h.k])
 	if i < 0 {
 		return -1, 0
 	}
-	imin, vmin := i, h.dis[i]
-	for i--; i >= 0; i-- {
-		if h.ids[i] != -1 && h.dis[i] < vmin {
-			imin, vmin = i, h.dis[i]
-		}
-	}
-	id := h.ids[imin]
-	h.ids[imin] = -1
+	id := h.ids[i]
+	h.ids[i] = -1
 	h.nvalid--
-	return id, vmin
+	return id, h.dis[i]
 }
 
 // countBelow counts the entries (popped ones too) closer than t.
-func (h *minimaxHeap) countBelow(t float32) int {
-	n := 0
-	for _, d := range h.dis[:h.k] {
-		if d < t {
-			n++
-		}
-	}
-	return n
-}
+func (h *minimaxHeap) countBelow(t float32) int { return kernels.CountBelow(h.dis[:h.k], t) }

@@ -31,6 +31,29 @@ type hnswSearcher struct {
 	vt         *visited
 	candidates *minimaxHeap
 	res        hnswResults
+	ids        []int32   // the new neighbours of the node being expanded
+	dis        []float32 // and their distances
+}
+
+// fresh collects the neighbours of node on level not visited yet (marking
+// them) and measures them in one call.
+func (s *hnswSearcher) fresh(h *HNSW, node int32, level int) ([]int32, []float32) {
+	begin, end := h.neighborRange(node, level)
+	s.ids = s.ids[:0]
+	for _, v := range h.Neighbors[begin:end] {
+		if v < 0 {
+			break
+		}
+		if s.vt.set(v) {
+			s.ids = append(s.ids, v)
+		}
+	}
+	if cap(s.dis) < len(s.ids) {
+		s.dis = make([]float32, end-begin)
+	}
+	s.dis = s.dis[:len(s.ids)]
+	s.dc.dists(s.ids, s.dis)
+	return s.ids, s.dis
 }
 
 // greedy is greedy_update_nearest on a finished graph.
@@ -90,16 +113,10 @@ func (h *HNSW) searchFromCandidates(s *hnswSearcher, f hnswSearchFlags) {
 		if f.disCheck && c.countBelow(d0) >= f.efSearch {
 			break
 		}
-		begin, end := h.neighborRange(v0, 0)
 		threshold = res.threshold()
-		for _, v := range h.Neighbors[begin:end] {
-			if v < 0 {
-				break
-			}
-			if !s.vt.set(v) {
-				continue
-			}
-			dis := s.dc.dist(v)
+		ids, dists := s.fresh(h, v0, 0)
+		for i, v := range ids {
+			dis := dists[i]
 			if (f.sel == nil || f.sel.IsMember(int64(v))) && threshold > dis && res.add(dis, v) {
 				threshold = res.threshold()
 			}
@@ -126,15 +143,9 @@ func (h *HNSW) searchUnbounded(s *hnswSearcher, start nodeDist, ef, k int) {
 			break
 		}
 		candidates.pop()
-		begin, end := h.neighborRange(c.id, 0)
-		for _, v := range h.Neighbors[begin:end] {
-			if v < 0 {
-				break
-			}
-			if !s.vt.set(v) {
-				continue
-			}
-			dis := s.dc.dist(v)
+		ids, dists := s.fresh(h, c.id, 0)
+		for i, v := range ids {
+			dis := dists[i]
 			if top.top().d > dis || top.len() < ef {
 				candidates.push(nodeDist{dis, v})
 				top.push(nodeDist{dis, v})

@@ -22,6 +22,16 @@ func (f *flatDistances) row(i int32) []float32 { return f.xb[int(i)*f.d : (int(i
 
 func (f *flatDistances) dist(i int32) float32 { return f.between(f.q, f.row(i)) }
 
+func (f *flatDistances) dists(ids []int32, out []float32) {
+	if !f.ip {
+		kernels.L2SqrGather(f.q, f.xb, ids, out)
+		return
+	}
+	for i, id := range ids {
+		out[i] = -kernels.Inner(f.q, f.row(id))
+	}
+}
+
 func (f *flatDistances) symmetric(i, j int32) float32 { return f.between(f.row(i), f.row(j)) }
 
 func (f *flatDistances) between(a, b []float32) float32 {
@@ -54,6 +64,12 @@ func (c *codeDistances) dist(i int32) float32 {
 		return -c.out[0]
 	}
 	return c.out[0]
+}
+
+func (c *codeDistances) dists(ids []int32, out []float32) {
+	for i, id := range ids {
+		out[i] = c.dist(id)
+	}
 }
 
 func (c *codeDistances) symmetric(i, j int32) float32 {

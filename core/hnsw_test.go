@@ -160,6 +160,7 @@ func TestHNSWCodedStoragesAndBadInput(t *testing.T) {
 	require.NoError(t, err)
 	pq, err := NewIndexHNSWPQ(d, 8, 16, 8, MetricL2)
 	require.NoError(t, err)
+	pq.Storage().(*IndexPQ).PQ.Warn = func(string) {} // 3,000 points for 256 centroids is enough here
 	for _, ix := range []*IndexHNSW{sq, pq} {
 		assert.ErrorContains(t, ix.Add(xb), "train")
 		require.NoError(t, ix.Train(xb))
@@ -196,6 +197,29 @@ func BenchmarkHNSWFlatBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 		if err := ix.Add(xb); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHNSWFlatSearch: 500 queries at efSearch 128 over 20k x 128.
+func BenchmarkHNSWFlatSearch(b *testing.B) {
+	rng := rand.New(rand.NewSource(97))
+	const n, d, nq, k = 20000, 128, 500, 10
+	xb := blobs(rng, n, d, 200)
+	xq := blobs(rng, nq, d, 200)
+	ix, err := NewIndexHNSWFlat(d, 32, MetricL2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.Add(xb); err != nil {
+		b.Fatal(err)
+	}
+	ix.HNSW.EfSearch = 128
+	dist, labels := make([]float32, nq*k), make([]int64, nq*k)
+	b.ResetTimer()
+	for b.Loop() {
+		if err := ix.Search(xq, k, dist, labels); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -18,7 +18,9 @@ def data():
     rng = np.random.default_rng(20)
     centres = rng.standard_normal((50, 32)) * 4
     xb = (centres[rng.integers(0, 50, 20000)] + rng.standard_normal((20000, 32))).astype(np.float32)
-    xq = (centres[rng.integers(0, 50, 300)] + rng.standard_normal((300, 32))).astype(np.float32)
+    # 3,000 queries: with fewer, the recall of one graph at efSearch 16
+    # wanders by more than the 0.01 asked for from one build to the next.
+    xq = (centres[rng.integers(0, 50, 3000)] + rng.standard_normal((3000, 32))).astype(np.float32)
     return xb, xq
 
 
@@ -38,7 +40,13 @@ def exact(xb, xq, k, metric=faiss.METRIC_L2):
 
 
 @pytest.mark.parametrize("metric", [mf.METRIC_L2, mf.METRIC_INNER_PRODUCT])
-def test_flat_recall_matches_faiss_at_each_ef(data, metric):
+def test_flat_recall_matches_faiss_at_each_ef(data, metric, one_thread):
+    # One thread: a parallel build's graph varies from run to run (L2
+    # recall at ef 16 over three two-thread builds: 0.938-0.948, faiss
+    # 0.942), so the comparison is made on the deterministic graphs. The
+    # graphs are not faiss's edge for edge: faiss sums distances in other
+    # orders (one at a time and four at a time differ), and a near-tie
+    # decided the other way changes the links from there on.
     xb, xq = data
     if metric == mf.METRIC_INNER_PRODUCT:
         xb, xq = xb / np.linalg.norm(xb, axis=1, keepdims=True), xq / np.linalg.norm(xq, axis=1, keepdims=True)
@@ -46,8 +54,9 @@ def test_flat_recall_matches_faiss_at_each_ef(data, metric):
     ours, theirs = mf.IndexHNSWFlat(32, 16, metric), faiss.IndexHNSWFlat(32, 16, metric)
     ours.add(xb)
     theirs.add(xb)
-    # Observed (L2): ef 16: 0.944 vs faiss 0.943; ef 64: 0.999 vs 0.998;
-    # ef 256: 0.999 vs 1.000.
+    # Observed, one thread: L2 ef 16/64/256: 0.936/0.996/0.999 vs faiss
+    # 0.942/0.995/0.999; inner product 0.948/0.998/0.999 vs faiss
+    # 0.949/0.998/1.000.
     for ef in (16, 64, 256):
         ours.hnsw.efSearch = ef
         theirs.hnsw.efSearch = ef
@@ -127,7 +136,8 @@ def test_coded_storages_recall_like_faiss(data, kind):
         index.train(xb[:10000])
         index.add(xb)
         index.hnsw.efSearch = 64
-    # Observed: SQ8 0.986 vs faiss 0.987; PQ16 0.52-0.53 for both.
+    # Observed (two-thread builds): SQ8 0.959 vs faiss 0.955; PQ16 0.662 vs
+    # 0.663.
     r_ours, r_theirs = recall(ours.search(xq, 10)[1], gt), recall(theirs.search(xq, 10)[1], gt)
     assert abs(r_ours - r_theirs) <= 0.02, (kind, r_ours, r_theirs)
 

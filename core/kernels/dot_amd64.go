@@ -27,3 +27,14 @@ func l2SqrRowsAVX2(x, y []float32, d int, out []float32) {
 func dotTileAVX2(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo int) {
 	simdTile(x, nx, y, ny, d, out, ldo, nil, dotRows1AVX2, dot1AVX2, dotPairsAVX2)
 }
+
+//go:noescape
+func l2Gather4AVX2(x, base *float32, ids *int32, n4, d int, out *float32)
+
+func l2GatherAVX2(x, base []float32, ids []int32, out []float32) int {
+	n4 := len(ids) / 4
+	if n4 > 0 {
+		l2Gather4AVX2(&x[0], &base[0], &ids[0], n4, len(x), &out[0])
+	}
+	return 4 * n4
+}

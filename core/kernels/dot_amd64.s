@@ -291,3 +291,65 @@ TEXT ·dot1AVX2(SB), NOSPLIT, $0-28
 // func l2OneAVX2(x, y *float32, d int) float32
 TEXT ·l2OneAVX2(SB), NOSPLIT, $0-28
 	ONE(L21_LOOP, L21_TAIL)
+
+// GATHER4 points R8-R11 at the rows of the four ids at (R14) (int32) in the
+// matrix at DX (rows of BX bytes).
+#define GATHER4 \
+	MOVLQSX 0(R14), R8 \
+	IMULQ   BX, R8 \
+	ADDQ    DX, R8 \
+	MOVLQSX 4(R14), R9 \
+	IMULQ   BX, R9 \
+	ADDQ    DX, R9 \
+	MOVLQSX 8(R14), R10 \
+	IMULQ   BX, R10 \
+	ADDQ    DX, R10 \
+	MOVLQSX 12(R14), R11 \
+	IMULQ   BX, R11 \
+	ADDQ    DX, R11
+
+// func l2Gather4AVX2(x, base *float32, ids *int32, n4, d int, out *float32)
+// Squared L2 distances of x to the rows ids[0..4*n4) of the matrix at base,
+// four rows at a time (x loaded once for the four), with the lane order
+// and reduction tree of l2OneAVX2: the same values.
+TEXT ·l2Gather4AVX2(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), SI
+	MOVQ base+8(FP), DX
+	MOVQ ids+16(FP), R14
+	MOVQ n4+24(FP), R13
+	MOVQ d+32(FP), CX
+	MOVQ out+40(FP), DI
+	LOADMASK
+
+gNext:
+	TESTQ R13, R13
+	JE    gDone
+	GATHER4
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ   AX, AX
+
+gLoop:
+	CMPQ AX, CX
+	JGE  gTail
+	L2_LOOP
+	ADDQ $32, AX
+	JMP  gLoop
+
+gTail:
+	CMPQ AX, BX
+	JE   gReduce
+	L2_TAIL
+
+gReduce:
+	REDUCE4(Y0, Y1, Y2, Y3, (DI))
+	ADDQ $16, DI
+	ADDQ $16, R14
+	DECQ R13
+	JMP  gNext
+
+gDone:
+	VZEROUPPER
+	RET

@@ -331,3 +331,58 @@ func TestPQScan8MatchesTheFourSums(t *testing.T) {
 		require.Equal(t, []float32{-7, -9}, []float32{buf[0], buf[n+1]}, "guards")
 	}
 }
+
+func TestL2SqrGatherEqualsL2SqrExactly(t *testing.T) {
+	rng := rand.New(rand.NewSource(77))
+	for _, d := range []int{1, 5, 8, 13, 32, 128, 131} {
+		const rows = 50
+		base := randVec(rng, rows*d, false)
+		x := randVec(rng, d, false)
+		for _, n := range []int{0, 1, 3, 4, 7, 16, 23} {
+			ids := make([]int32, n)
+			for i := range ids {
+				ids[i] = int32(rng.Intn(rows))
+			}
+			out := make([]float32, n+1)
+			out[n] = -7
+			L2SqrGather(x, base, ids, out[:n])
+			for i, id := range ids {
+				require.Equal(t, L2Sqr(x, base[int(id)*d:(int(id)+1)*d]), out[i], "d=%d n=%d i=%d", d, n, i)
+			}
+			require.Equal(t, float32(-7), out[n], "guard")
+		}
+	}
+}
+
+func TestMinimaxScansMatchTheLoops(t *testing.T) {
+	rng := rand.New(rand.NewSource(78))
+	for _, n := range []int{0, 1, 7, 8, 9, 16, 33, 128, 517} {
+		for trial := 0; trial < 20; trial++ {
+			dis, ids := make([]float32, n), make([]int32, n)
+			for i := range dis {
+				dis[i] = float32(rng.Intn(12)) // many ties
+				ids[i] = int32(i)
+				if rng.Intn(3) == 0 {
+					ids[i] = -1
+				}
+				if rng.Intn(40) == 0 {
+					dis[i] = float32(math.Inf(1))
+				}
+			}
+			if trial == 0 {
+				for i := range ids {
+					ids[i] = -1 // none valid
+				}
+			}
+			require.Equal(t, argMinValidLastGo(dis, ids), ArgMinValidLast(dis, ids), "n=%d trial %d", n, trial)
+			th := float32(rng.Intn(14))
+			want := 0
+			for _, v := range dis {
+				if v < th {
+					want++
+				}
+			}
+			require.Equal(t, want, CountBelow(dis, th), "n=%d", n)
+		}
+	}
+}
