@@ -72,7 +72,7 @@ func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDis
 		}
 		bucket := order[i0:i1]
 		insert := func(_, lo, hi int) {
-			dc, vt := newDist(), newVisited(n0+n)
+			dc, vt := newDist(), &hnswScratch{visited: newVisited(n0 + n)}
 			for _, pt := range bucket[lo:hi] {
 				dc.setQuery(x[(int(pt)-n0)*d : (int(pt)-n0+1)*d])
 				b.addWithLocks(dc, level, pt, vt)
@@ -88,7 +88,7 @@ func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDis
 }
 
 // addWithLocks inserts node pt of level ptLevel (faiss's add_with_locks).
-func (b *hnswBuilder) addWithLocks(dc hnswDistances, ptLevel int, pt int32, vt *visited) {
+func (b *hnswBuilder) addWithLocks(dc hnswDistances, ptLevel int, pt int32, vt *hnswScratch) {
 	h := b.h
 	b.top.Lock()
 	nearest, level := h.EntryPoint, h.MaxLevel
@@ -102,7 +102,7 @@ func (b *hnswBuilder) addWithLocks(dc hnswDistances, ptLevel int, pt int32, vt *
 	b.locks[pt].Lock()
 	dNearest := dc.dist(nearest)
 	for ; level > ptLevel; level-- {
-		nearest, dNearest = b.greedy(dc, level, nearest, dNearest)
+		nearest, dNearest = b.greedy(dc, level, nearest, dNearest, vt)
 	}
 	for ; level >= 0; level-- {
 		b.addLinksFrom(dc, pt, nearest, dNearest, level, vt, b.keep0 && ptLevel == 0)
@@ -117,17 +117,22 @@ func (b *hnswBuilder) addWithLocks(dc hnswDistances, ptLevel int, pt int32, vt *
 
 // greedy walks level to the nearest node it can reach from nearest
 // (faiss's greedy_update_nearest).
-func (b *hnswBuilder) greedy(dc hnswDistances, level int, nearest int32, dNearest float32) (int32, float32) {
+func (b *hnswBuilder) greedy(dc hnswDistances, level int, nearest int32, dNearest float32, w *hnswScratch) (int32, float32) {
 	for {
 		prev := nearest
 		begin, end := b.h.neighborRange(nearest, level)
+		w.ids = w.ids[:0]
 		for j := begin; j < end; j++ {
 			v := b.link(j)
 			if v < 0 {
 				break
 			}
-			if dis := dc.dist(v); dNearest > dis {
-				nearest, dNearest = v, dis
+			w.ids = append(w.ids, v)
+		}
+		dis := w.measure(dc)
+		for i, v := range w.ids {
+			if dNearest > dis[i] {
+				nearest, dNearest = v, dis[i]
 			}
 		}
 		if nearest == prev {
@@ -138,7 +143,7 @@ func (b *hnswBuilder) greedy(dc hnswDistances, level int, nearest int32, dNeares
 
 // addLinksFrom links pt on level to the best of the efConstruction nodes
 // found from nearest, and those nodes back to pt.
-func (b *hnswBuilder) addLinksFrom(dc hnswDistances, pt, nearest int32, dNearest float32, level int, vt *visited, keep bool) {
+func (b *hnswBuilder) addLinksFrom(dc hnswDistances, pt, nearest int32, dNearest float32, level int, vt *hnswScratch, keep bool) {
 	targets := &stdHeap{farthest: true}
 	b.searchToAdd(dc, targets, nearest, dNearest, level, vt)
 	b.shrinkInner(dc, targets, b.h.NbNeighbors(level), keep)
@@ -160,7 +165,7 @@ func (b *hnswBuilder) addLinksFrom(dc hnswDistances, pt, nearest int32, dNearest
 
 // searchToAdd collects into results (farthest on top) the efConstruction
 // nearest nodes of level reachable from entry.
-func (b *hnswBuilder) searchToAdd(dc hnswDistances, results *stdHeap, entry int32, dEntry float32, level int, vt *visited) {
+func (b *hnswBuilder) searchToAdd(dc hnswDistances, results *stdHeap, entry int32, dEntry float32, level int, vt *hnswScratch) {
 	ef := b.h.EfConstruction
 	candidates := &stdHeap{}
 	candidates.push(nodeDist{dEntry, entry})
@@ -173,15 +178,19 @@ func (b *hnswBuilder) searchToAdd(dc hnswDistances, results *stdHeap, entry int3
 		}
 		candidates.pop()
 		begin, end := b.h.neighborRange(curr.id, level)
+		vt.ids = vt.ids[:0]
 		for j := begin; j < end; j++ {
 			v := b.link(j)
 			if v < 0 {
 				break
 			}
-			if !vt.set(v) {
-				continue
+			if vt.set(v) {
+				vt.ids = append(vt.ids, v)
 			}
-			dis := dc.dist(v)
+		}
+		dists := vt.measure(dc)
+		for i, v := range vt.ids {
+			dis := dists[i]
 			if results.len() < ef || results.top().d > dis {
 				results.push(nodeDist{dis, v})
 				candidates.push(nodeDist{dis, v})
@@ -272,4 +281,22 @@ func (b *hnswBuilder) addLink(dc hnswDistances, src, dest int32, level int, keep
 // faiss subtracts maxSize*headroom in float and truncates.
 func prunedSize(maxSize int, headroom float32) int {
 	return int(float32(maxSize) - float32(maxSize)*min(max(headroom, 0), 0.5))
+}
+
+// hnswScratch is one worker's visited table and the ids of the neighbours
+// being measured, with their distances.
+type hnswScratch struct {
+	*visited
+	ids []int32
+	dis []float32
+}
+
+// measure returns the distances of the query to ids.
+func (w *hnswScratch) measure(dc hnswDistances) []float32 {
+	if cap(w.dis) < len(w.ids) {
+		w.dis = make([]float32, len(w.ids), 2*len(w.ids))
+	}
+	w.dis = w.dis[:len(w.ids)]
+	dc.dists(w.ids, w.dis)
+	return w.dis
 }

@@ -28,32 +28,26 @@ func (r *hnswResults) add(d float32, id int32) bool {
 // hnswSearcher is one worker's scratch.
 type hnswSearcher struct {
 	dc         hnswDistances
-	vt         *visited
+	vt         *hnswScratch
 	candidates *minimaxHeap
 	res        hnswResults
-	ids        []int32   // the new neighbours of the node being expanded
-	dis        []float32 // and their distances
 }
 
 // fresh collects the neighbours of node on level not visited yet (marking
 // them) and measures them in one call.
 func (s *hnswSearcher) fresh(h *HNSW, node int32, level int) ([]int32, []float32) {
 	begin, end := h.neighborRange(node, level)
-	s.ids = s.ids[:0]
+	w := s.vt
+	w.ids = w.ids[:0]
 	for _, v := range h.Neighbors[begin:end] {
 		if v < 0 {
 			break
 		}
-		if s.vt.set(v) {
-			s.ids = append(s.ids, v)
+		if w.set(v) {
+			w.ids = append(w.ids, v)
 		}
 	}
-	if cap(s.dis) < len(s.ids) {
-		s.dis = make([]float32, end-begin)
-	}
-	s.dis = s.dis[:len(s.ids)]
-	s.dc.dists(s.ids, s.dis)
-	return s.ids, s.dis
+	return w.ids, w.measure(s.dc)
 }
 
 // greedy is greedy_update_nearest on a finished graph.

@@ -189,8 +189,8 @@ func TestHNSWCodedStoragesAndBadInput(t *testing.T) {
 
 func BenchmarkHNSWFlatBuild(b *testing.B) {
 	rng := rand.New(rand.NewSource(96))
-	const n, d = 20000, 32
-	xb := randData(rng, n, d, false)
+	const n, d = 20000, 128
+	xb := blobs(rng, n, d, 200)
 	for b.Loop() {
 		ix, err := NewIndexHNSWFlat(d, 16, MetricL2)
 		if err != nil {

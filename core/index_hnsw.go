@@ -178,7 +178,7 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 	sign := keySign(ix.Metric())
 	d := ix.D()
 	parallelChunks(nq, chunkFor(200*d*max(f.efSearch, k)), func(_, lo, hi int) {
-		s := &hnswSearcher{dc: newDist(), vt: newVisited(int(ix.Ntotal())), candidates: newMinimaxHeap(0),
+		s := &hnswSearcher{dc: newDist(), vt: &hnswScratch{visited: newVisited(int(ix.Ntotal()))}, candidates: newMinimaxHeap(0),
 			res: hnswResults{newTopK(k)}}
 		for q := lo; q < hi; q++ {
 			s.res.reset()

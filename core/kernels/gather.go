@@ -18,5 +18,5 @@ func L2SqrGather(x, base []float32, ids []int32, out []float32) {
 	}
 }
 
-// l2GatherSIMD handles whole groups of four ids and returns how many it did.
+// l2GatherSIMD handles the ids it can and returns how many it did.
 var l2GatherSIMD func(x, base []float32, ids []int32, out []float32) int
