@@ -144,20 +144,21 @@ func (b *hnswBuilder) greedy(dc hnswDistances, level int, nearest int32, dNeares
 // addLinksFrom links pt on level to the best of the efConstruction nodes
 // found from nearest, and those nodes back to pt.
 func (b *hnswBuilder) addLinksFrom(dc hnswDistances, pt, nearest int32, dNearest float32, level int, vt *hnswScratch, keep bool) {
-	targets := &stdHeap{farthest: true}
+	targets := vt.heap(&vt.targets, true)
 	b.searchToAdd(dc, targets, nearest, dNearest, level, vt)
-	b.shrinkInner(dc, targets, b.h.NbNeighbors(level), keep)
-	others := make([]int32, 0, targets.len())
+	b.shrinkInner(dc, targets, b.h.NbNeighbors(level), keep, vt)
+	others := vt.others[:0]
 	for targets.len() > 0 {
 		other := targets.top().id
-		b.addLink(dc, pt, other, level, keep)
+		b.addLink(dc, pt, other, level, keep, vt)
 		others = append(others, other)
 		targets.pop()
 	}
+	vt.others = others
 	b.locks[pt].Unlock()
 	for _, other := range others {
 		b.locks[other].Lock()
-		b.addLink(dc, other, pt, level, keep)
+		b.addLink(dc, other, pt, level, keep, vt)
 		b.locks[other].Unlock()
 	}
 	b.locks[pt].Lock()
@@ -167,7 +168,7 @@ func (b *hnswBuilder) addLinksFrom(dc hnswDistances, pt, nearest int32, dNearest
 // nearest nodes of level reachable from entry.
 func (b *hnswBuilder) searchToAdd(dc hnswDistances, results *stdHeap, entry int32, dEntry float32, level int, vt *hnswScratch) {
 	ef := b.h.EfConstruction
-	candidates := &stdHeap{}
+	candidates := vt.heap(&vt.cand, false)
 	candidates.push(nodeDist{dEntry, entry})
 	results.push(nodeDist{dEntry, entry})
 	vt.set(entry)
@@ -206,15 +207,16 @@ func (b *hnswBuilder) searchToAdd(dc hnswDistances, results *stdHeap, entry int3
 // shrinkInner keeps at most maxSize of the nodes in set (farthest on
 // top) by faiss's heuristic; a set already smaller stays as it is. keep
 // tops the list up with rejected nodes (keep_max_size_level0).
-func (b *hnswBuilder) shrinkInner(dc hnswDistances, set *stdHeap, maxSize int, keep bool) {
+func (b *hnswBuilder) shrinkInner(dc hnswDistances, set *stdHeap, maxSize int, keep bool, w *hnswScratch) {
 	if set.len() < maxSize {
 		return
 	}
-	nearestFirst := &stdHeap{}
+	nearestFirst := w.heap(&w.tmp, false)
 	for set.len() > 0 {
 		nearestFirst.push(set.pop())
 	}
-	for _, v := range shrink(dc, nearestFirst, maxSize, keep) {
+	w.out, w.outsiders = shrink(dc, nearestFirst, maxSize, keep, w.out[:0], w.outsiders[:0])
+	for _, v := range w.out {
 		set.push(v)
 	}
 }
@@ -222,8 +224,7 @@ func (b *hnswBuilder) shrinkInner(dc hnswDistances, set *stdHeap, maxSize int, k
 // shrink takes the nodes of input nearest first and keeps a node only if
 // no node kept before it is nearer to it than the query (faiss's
 // shrink_neighbor_list): the kept neighbours point in diverse directions.
-func shrink(dc hnswDistances, input *stdHeap, maxSize int, keep bool) []nodeDist {
-	var out, outsiders []nodeDist
+func shrink(dc hnswDistances, input *stdHeap, maxSize int, keep bool, out, outsiders []nodeDist) ([]nodeDist, []nodeDist) {
 	for input.len() > 0 {
 		v1 := input.pop()
 		good := true
@@ -236,7 +237,7 @@ func shrink(dc hnswDistances, input *stdHeap, maxSize int, keep bool) []nodeDist
 		if good {
 			out = append(out, v1)
 			if len(out) >= maxSize {
-				return out
+				return out, outsiders
 			}
 		} else if keep {
 			outsiders = append(outsiders, v1)
@@ -245,12 +246,12 @@ func shrink(dc hnswDistances, input *stdHeap, maxSize int, keep bool) []nodeDist
 	for i := 0; keep && len(out) < maxSize && i < len(outsiders); i++ {
 		out = append(out, outsiders[i])
 	}
-	return out
+	return out, outsiders
 }
 
 // addLink adds dest to src's list on level, re-selecting the list by the
 // heuristic when it is full (faiss's add_link).
-func (b *hnswBuilder) addLink(dc hnswDistances, src, dest int32, level int, keep bool) {
+func (b *hnswBuilder) addLink(dc hnswDistances, src, dest int32, level int, keep bool, w *hnswScratch) {
 	begin, end := b.h.neighborRange(src, level)
 	if b.link(end-1) == -1 {
 		i := end
@@ -260,13 +261,13 @@ func (b *hnswBuilder) addLink(dc hnswDistances, src, dest int32, level int, keep
 		b.setLink(i, dest)
 		return
 	}
-	set := &stdHeap{farthest: true}
+	set := w.heap(&w.links, true)
 	set.push(nodeDist{dc.symmetric(src, dest), dest})
 	for i := begin; i < end; i++ {
 		n := b.link(i)
 		set.push(nodeDist{dc.symmetric(src, n), n})
 	}
-	b.shrinkInner(dc, set, prunedSize(end-begin, b.h.PruneHeadroom), keep)
+	b.shrinkInner(dc, set, prunedSize(end-begin, b.h.PruneHeadroom), keep, w)
 	// Written nearest first, as faiss 1.15 leaves a pruned list.
 	kept := set.len()
 	for j := kept - 1; j >= 0; j-- {
@@ -283,12 +284,23 @@ func prunedSize(maxSize int, headroom float32) int {
 	return int(float32(maxSize) - float32(maxSize)*min(max(headroom, 0), 0.5))
 }
 
-// hnswScratch is one worker's visited table and the ids of the neighbours
-// being measured, with their distances.
+// hnswScratch is one worker's visited table, the ids of the neighbours
+// being measured with their distances, and the heaps and lists of an
+// insertion, kept from one insertion to the next.
 type hnswScratch struct {
 	*visited
-	ids []int32
-	dis []float32
+	ids                       []int32
+	dis                       []float32
+	targets, cand, links, tmp stdHeap
+	out, outsiders            []nodeDist
+	others                    []int32
+}
+
+// heap empties h and sets which end it keeps on top.
+func (w *hnswScratch) heap(h *stdHeap, farthest bool) *stdHeap {
+	h.clear()
+	h.farthest, h.pair = farthest, false
+	return h
 }
 
 // measure returns the distances of the query to ids.
