@@ -3,7 +3,8 @@
 Points of a Gaussian mixture (1M x 128 by default; --n to change), M=32,
 efConstruction 40 (faiss's default) and 200. For each library: build time,
 memory (resident-set growth over the build), then for efSearch from 16 to
-512 the QPS and recall@10 of a batch of queries; per target recall (0.9,
+512 the QPS (median of 3 turns taken in rotation) and recall@10 of a batch
+of queries; per target recall (0.9,
 0.95, 0.99) the best QPS reaching it. Ratios: build time faiss / ours (> 1:
 metalfaiss faster), QPS ours / best of faiss and hnswlib.
 
@@ -13,6 +14,7 @@ metalfaiss faster), QPS ours / best of faiss and hnswlib.
 import argparse
 import os
 import platform
+import statistics
 import time
 
 import numpy as np
@@ -27,7 +29,7 @@ except ImportError:  # the Makefile's bench target installs it
 
 from bench_ivf import mixture, recall
 
-EF_SEARCH = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+EF_SEARCH = (16, 20, 24, 32, 40, 48, 64, 80, 96, 128, 160, 192, 256, 320, 384, 512)
 TARGETS = (0.9, 0.95, 0.99)
 
 
@@ -77,6 +79,8 @@ def main():
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--nq", type=int, default=1000)
     ap.add_argument("--efc", default="40,200", help="efConstruction values, separated by commas")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--curves", action="store_true", help="also print recall/QPS at every efSearch")
     a = ap.parse_args()
     d, M = 128, 32
     xb = mixture(a.n, d, 2000, 1)
@@ -90,20 +94,31 @@ def main():
     del exact
     for efc in (int(v) for v in a.efc.split(",")):
         builds, curves = {}, {}
-        for lib in libraries(d, M, efc):
+        libs = libraries(d, M, efc)
+        for lib in libs:
             before = rss()
             t = time.perf_counter()
             lib.build(xb)
             builds[lib.name] = (time.perf_counter() - t, (rss() - before) / 2**20)
-            curve = []
-            for ef in EF_SEARCH:
+            curves[lib.name] = []
+        for ef in EF_SEARCH:
+            # The libraries take turns, three times; the median QPS is kept
+            # (the machines here are shared and noisy).
+            runs = {lib.name: [] for lib in libs}
+            for lib in libs:
                 lib.set_ef(ef)
                 lib.search(xq[:50])  # warm up
-                t = time.perf_counter()
-                I = lib.search(xq)
-                curve.append((ef, recall(np.asarray(I, dtype=np.int64), gt), a.nq / (time.perf_counter() - t)))
-            curves[lib.name] = curve
-            lib.build = lib.search = None  # free the index before the next
+            for _ in range(a.repeats):
+                for lib in libs:
+                    lib.set_ef(ef)
+                    t = time.perf_counter()
+                    I = lib.search(xq)
+                    runs[lib.name].append((a.nq / (time.perf_counter() - t), I))
+            for lib in libs:
+                qps = statistics.median(q for q, _ in runs[lib.name])
+                I = runs[lib.name][0][1]
+                curves[lib.name].append((ef, recall(np.asarray(I, dtype=np.int64), gt), qps))
+        del libs  # free the indexes before the next efConstruction
         print(f"\nefConstruction={efc}")
         print("| library | build s | build ratio (faiss/x) | memory MiB |")
         print("|---|---|---|---|")
@@ -120,6 +135,9 @@ def main():
             ratio = best["metalfaiss"][0] / others if others else float("nan")
             cells = " | ".join(f"{q:,.0f} ({ef})" if ef else "not reached" for q, ef in best.values())
             print(f"| {target} | {cells} | {ratio:.2f} |")
+        if a.curves:
+            for name, curve in curves.items():
+                print(name, " ".join(f"ef{ef}:{r:.3f}/{q:,.0f}" for ef, r, q in curve))
 
 
 if __name__ == "__main__":
