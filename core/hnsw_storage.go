@@ -100,6 +100,9 @@ func hnswDistancesFor(storage Index) (func() hnswDistances, error) {
 	if !ip && storage.Metric() != MetricL2 {
 		return nil, Errorf(KindInvalidArgument, "IndexHNSW", "metric %s is not supported: L2 or inner product", storage.Metric())
 	}
+	if h, ok := storage.(interface{ Host() *IndexFlat }); ok {
+		storage = h.Host() // a GPU flat index: the graph reads its host copy
+	}
 	switch s := storage.(type) {
 	case *IndexFlat:
 		return func() hnswDistances { return &flatDistances{xb: s.xb, d: s.d, ip: ip} }, nil
