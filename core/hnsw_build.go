@@ -39,7 +39,7 @@ func (b *hnswBuilder) setLink(i int, v int32) { atomic.StoreInt32(&b.h.Neighbors
 
 // addVertices links nodes n0..n0+n-1, whose levels are prepared; x holds
 // their vectors and newDist makes a worker's distance computer.
-func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDistances, keep0 bool) {
+func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDistances, keep0 bool, scratch *scratchPool) {
 	if n == 0 {
 		return
 	}
@@ -72,7 +72,8 @@ func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDis
 		}
 		bucket := order[i0:i1]
 		insert := func(_, lo, hi int) {
-			dc, vt := newDist(), &hnswScratch{visited: newVisited(n0 + n)}
+			dc, vt := newDist(), scratch.get(n0+n)
+			defer scratch.put(vt)
 			for _, pt := range bucket[lo:hi] {
 				dc.setQuery(x[(int(pt)-n0)*d : (int(pt)-n0+1)*d])
 				b.addWithLocks(dc, level, pt, vt)
@@ -312,3 +313,22 @@ func (w *hnswScratch) measure(dc hnswDistances) []float32 {
 	dc.dists(w.ids, w.dis)
 	return w.dis
 }
+
+// scratchPool keeps workers' scratch (a visited table of one byte per
+// node, the heaps) between calls, so that a search or an add does not
+// allocate them again.
+type scratchPool struct{ p sync.Pool }
+
+// get returns scratch whose visited table covers n nodes.
+func (sp *scratchPool) get(n int) *hnswScratch {
+	w, _ := sp.p.Get().(*hnswScratch)
+	if w == nil {
+		w = &hnswScratch{}
+	}
+	if w.visited == nil || len(w.gen) < n {
+		w.visited = newVisited(n + n/4) // room for later adds
+	}
+	return w
+}
+
+func (sp *scratchPool) put(w *hnswScratch) { sp.p.Put(w) }

@@ -12,6 +12,7 @@ type IndexHNSW struct {
 	// KeepMaxSizeLevel0 tops level-0 lists up to 2*M with nodes the
 	// heuristic rejected (faiss's keep_max_size_level0, default false).
 	KeepMaxSizeLevel0 bool
+	scratch           scratchPool
 }
 
 // NewIndexHNSWFlat makes an HNSW index of M links per node over flat
@@ -140,7 +141,7 @@ func (ix *IndexHNSW) Add(x []float32) error {
 		return err
 	}
 	ix.HNSW.prepareLevels(n)
-	ix.HNSW.addVertices(n0, n, x, ix.D(), newDist, ix.KeepMaxSizeLevel0)
+	ix.HNSW.addVertices(n0, n, x, ix.D(), newDist, ix.KeepMaxSizeLevel0, &ix.scratch)
 	return nil
 }
 
@@ -178,8 +179,9 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 	sign := keySign(ix.Metric())
 	d := ix.D()
 	parallelChunks(nq, chunkFor(200*d*max(f.efSearch, k)), func(_, lo, hi int) {
-		s := &hnswSearcher{dc: newDist(), vt: &hnswScratch{visited: newVisited(int(ix.Ntotal()))}, candidates: newMinimaxHeap(0),
-			res: hnswResults{newTopK(k)}}
+		vt := ix.scratch.get(int(ix.Ntotal()))
+		defer ix.scratch.put(vt)
+		s := &hnswSearcher{dc: newDist(), vt: vt, candidates: newMinimaxHeap(0), res: hnswResults{newTopK(k)}}
 		for q := lo; q < hi; q++ {
 			s.res.reset()
 			s.dc.setQuery(x[q*d : (q+1)*d])
