@@ -12,6 +12,7 @@ metalfaiss faster), QPS ours / best of faiss and hnswlib.
 """
 
 import argparse
+import importlib.metadata
 import os
 import platform
 import statistics
@@ -85,8 +86,9 @@ def main():
     d, M = 128, 32
     xb = mixture(a.n, d, 2000, 1)
     xq = mixture(a.nq, d, 2000, 2)
+    hnswlib_version = importlib.metadata.version("hnswlib") if hnswlib else "absent"
     print(f"metalfaiss {metalfaiss.__version__} vs faiss {faiss.__version__} vs hnswlib "
-          f"{getattr(hnswlib, '__version__', 'absent')}, {platform.machine()} x {os.cpu_count()} cores; "
+          f"{hnswlib_version}, {platform.machine()} x {os.cpu_count()} cores; "
           f"nb={a.n:,} d={d} nq={a.nq} M={M} k=10")
     exact = faiss.IndexFlatL2(d)
     exact.add(xb)

@@ -299,8 +299,7 @@ type hnswScratch struct {
 
 // heap empties h and sets which end it keeps on top.
 func (w *hnswScratch) heap(h *stdHeap, farthest bool) *stdHeap {
-	h.clear()
-	h.farthest, h.pair = farthest, false
+	h.reset(farthest, false)
 	return h
 }
 

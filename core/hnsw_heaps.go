@@ -20,30 +20,39 @@ type nodeDist struct {
 // comparison serves both: the distance, or its negation (exact) when the
 // smallest is on top.
 type stdHeap struct {
-	a        []nodeDist
-	farthest bool
-	pair     bool // compare (distance, id) as std::pair, not distance only
+	a    []nodeDist
+	sign float32 // 1: the largest distance on top; -1: the smallest
+	pair bool    // compare (distance, id) as std::pair, not distance only
 }
 
 // less is the queue's comparison on oriented keys: a ranks below b.
 func (h *stdHeap) less(a, b nodeDist) bool {
-	if a.d != b.d {
-		return a.d < b.d
-	}
-	return h.pair && (a.id < b.id) == h.farthest && a.id != b.id
+	return a.d < b.d || (h.pair && a.d == b.d && (a.id < b.id) == (h.sign > 0) && a.id != b.id)
 }
 
-func (h *stdHeap) orient(v nodeDist) nodeDist {
-	if !h.farthest {
-		v.d = -v.d
-	}
-	return v
-}
+// orient maps a distance to its key and back (a sign flip is exact).
+func (h *stdHeap) orient(v nodeDist) nodeDist { v.d *= h.sign; return v }
 
 func (h *stdHeap) len() int        { return len(h.a) }
 func (h *stdHeap) top() nodeDist   { return h.orient(h.a[0]) }
 func (h *stdHeap) clear()          { h.a = h.a[:0] }
 func (h *stdHeap) push(v nodeDist) { v = h.orient(v); h.a = append(h.a, v); h.up(len(h.a)-1, 0, v) }
+
+// newStdHeap returns an empty queue with the largest (farthest) or the
+// smallest distance on top.
+func newStdHeap(farthest, pair bool) *stdHeap {
+	h := &stdHeap{}
+	h.reset(farthest, pair)
+	return h
+}
+
+// reset empties h and sets which end it keeps on top.
+func (h *stdHeap) reset(farthest, pair bool) {
+	h.a, h.sign, h.pair = h.a[:0], -1, pair
+	if farthest {
+		h.sign = 1
+	}
+}
 
 // up moves v from hole up to at most top (libstdc++'s __push_heap).
 func (h *stdHeap) up(hole, top int, v nodeDist) {

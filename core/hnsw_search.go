@@ -126,8 +126,8 @@ func (h *HNSW) searchFromCandidates(s *hnswSearcher, f hnswSearchFlags) {
 // grow freely, ordered by (distance, id); the k nearest of the ef kept
 // go to the results. Like faiss, it ignores the selector.
 func (h *HNSW) searchUnbounded(s *hnswSearcher, start nodeDist, ef, k int) {
-	top := &stdHeap{farthest: true, pair: true}
-	candidates := &stdHeap{pair: true}
+	top := newStdHeap(true, true)
+	candidates := newStdHeap(false, true)
 	top.push(start)
 	candidates.push(start)
 	s.vt.set(start.id)

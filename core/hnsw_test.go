@@ -14,7 +14,7 @@ import (
 func TestStdHeapPopsInOrderLikeAPriorityQueue(t *testing.T) {
 	rng := rand.New(rand.NewSource(90))
 	for _, farthest := range []bool{true, false} {
-		h := &stdHeap{farthest: farthest}
+		h := newStdHeap(farthest, false)
 		var all []float32
 		for i := range 500 {
 			d := float32(rng.Intn(40)) // many ties
