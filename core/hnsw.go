@@ -1,6 +1,9 @@
 package core
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // HNSW is faiss's hierarchical navigable small-world graph over the
 // vectors of a storage index, with faiss's layout: node i has levels[i]
@@ -82,17 +85,24 @@ func (h *HNSW) randomLevel() int {
 // and reserves their neighbour lists; it returns the highest new level.
 func (h *HNSW) prepareLevels(n int) int {
 	n0 := len(h.Offsets) - 1
+	// Each array grows once, to its size (growing by appends would leave
+	// up to twice the memory behind).
+	h.Levels = slices.Grow(h.Levels, n0+n-len(h.Levels))
 	for len(h.Levels) < n0+n {
 		h.Levels = append(h.Levels, int32(h.randomLevel()+1))
 	}
 	top := 0
+	h.Offsets = slices.Grow(h.Offsets, n)
 	for i := n0; i < n0+n; i++ {
 		level := int(h.Levels[i]) - 1
 		top = max(top, level)
 		h.Offsets = append(h.Offsets, h.Offsets[len(h.Offsets)-1]+int64(h.cum[level+1]))
 	}
-	for len(h.Neighbors) < int(h.Offsets[len(h.Offsets)-1]) {
-		h.Neighbors = append(h.Neighbors, -1)
+	total := int(h.Offsets[len(h.Offsets)-1])
+	old := len(h.Neighbors)
+	h.Neighbors = slices.Grow(h.Neighbors, total-old)[:total]
+	for i := old; i < total; i++ {
+		h.Neighbors[i] = -1
 	}
 	return top
 }
