@@ -65,6 +65,9 @@ lint: vet
 test-go: gpu-deps test-go-noasm test-go-arm64
 	$(GPU_TEST_ENV) go test -count=1 ./...
 	METALFAISS_KERNELS=avx2 go test -count=1 ./core/...
+	# A short fuzzing run of the index-file reader (its corpus is committed
+	# under core/indexio/testdata/fuzz and replayed by every go test).
+	go test -run XXX -fuzz FuzzRead -fuzztime 15s ./core/indexio
 
 # The pure-Go kernels, as on a CPU without the SIMD features.
 test-go-noasm:

@@ -217,3 +217,20 @@ func (m *IndexIDMap) ReconstructN(i0, n int64, out []float32) error {
 	}
 	return nil
 }
+
+// RestoreIndexIDMap wraps sub, which already holds its vectors, with their
+// ids (an index file being read): one id per vector of sub.
+func RestoreIndexIDMap(sub Index, ids []int64, two bool) (*IndexIDMap, error) {
+	op := idMapName(two)
+	if int64(len(ids)) != sub.Ntotal() {
+		return nil, Errorf(KindDimensionMismatch, op, "%d ids for the %d vectors of the sub-index", len(ids), sub.Ntotal())
+	}
+	m := &IndexIDMap{sub: sub, two: two, IDMap: ids}
+	if two {
+		m.rev = make(map[int64]int64, len(ids))
+		for i, id := range ids {
+			m.rev[id] = int64(i)
+		}
+	}
+	return m, nil
+}

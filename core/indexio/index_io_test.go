@@ -1,0 +1,127 @@
+package indexio
+
+import (
+	"encoding/hex"
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+func flatOf(t testing.TB, d int, m core.Metric, rows [][]float32) *core.IndexFlat {
+	ix, err := core.NewIndexFlat(d, m)
+	require.NoError(t, err)
+	for _, r := range rows {
+		require.NoError(t, ix.Add(r))
+	}
+	return ix
+}
+
+// faiss 1.15.1's serialize_index of IndexFlatL2(4) holding the rows
+// 0..3, 4..7, 8..11 (taken from faiss itself).
+const faissFlatL2 = "497846320400000003000000000000000000100000000000000010000000000001010000000c" +
+	"00000000000000000000000000803f0000004000004040000080400000a0400000c0400000e0" +
+	"4000000041000010410000204100003041"
+
+func twelve() [][]float32 {
+	rows := make([][]float32, 3)
+	for i := range rows {
+		rows[i] = []float32{float32(4 * i), float32(4*i + 1), float32(4*i + 2), float32(4*i + 3)}
+	}
+	return rows
+}
+
+func TestFlatIsWrittenByteForByteAsFaissWritesIt(t *testing.T) {
+	b, err := Write(flatOf(t, 4, core.MetricL2, twelve()))
+	require.NoError(t, err)
+	want, err := hex.DecodeString(faissFlatL2)
+	require.NoError(t, err)
+	assert.Equal(t, want, b)
+}
+
+func TestRoundTripsAndEveryTruncationFailsCleanly(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	rows := [][]float32{make([]float32, 5*7)}
+	for i := range rows[0] {
+		rows[0][i] = rng.Float32()
+	}
+	lp := flatOf(t, 7, core.MetricLp, rows)
+	lp.SetMetricArg(3)
+	inner := flatOf(t, 7, core.MetricL2, nil)
+	m, err := core.NewIndexIDMap(inner, true)
+	require.NoError(t, err)
+	require.NoError(t, m.AddWithIDs(rows[0], []int64{10, 20, 30, 40, 50}))
+	for _, ix := range []core.Index{flatOf(t, 7, core.MetricInnerProduct, rows), lp, m} {
+		b, err := Write(ix)
+		require.NoError(t, err)
+		back, err := Read(b)
+		require.NoError(t, err)
+		again, err := Write(back)
+		require.NoError(t, err)
+		assert.Equal(t, b, again, "%T", ix)
+		assert.Equal(t, ix.Metric(), back.Metric())
+		assert.Equal(t, ix.MetricArg(), back.MetricArg())
+		for cut := 0; cut < len(b); cut++ {
+			_, err := Read(b[:cut])
+			require.Error(t, err, "%T cut at %d", ix, cut)
+			assert.Contains(t, err.Error(), "offset")
+		}
+		_, err = Read(append(append([]byte{}, b...), 0))
+		assert.ErrorContains(t, err, "1 more bytes")
+	}
+	back, err := Read(mustWrite(t, m))
+	require.NoError(t, err)
+	assert.Equal(t, []int64{10, 20, 30, 40, 50}, back.(*core.IndexIDMap).IDMap)
+}
+
+func mustWrite(t testing.TB, ix core.Index) []byte {
+	b, err := Write(ix)
+	require.NoError(t, err)
+	return b
+}
+
+func TestLyingSizesAreRefusedBeforeAllocating(t *testing.T) {
+	b := mustWrite(t, flatOf(t, 4, core.MetricL2, twelve()))
+	huge := append([]byte{}, b...)
+	copy(huge[37:45], []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f}) // the vector count
+	_, err := Read(huge)
+	assert.ErrorContains(t, err, "offset 37")
+	assert.ErrorContains(t, err, "claims")
+	bad := append([]byte{}, b...)
+	copy(bad[0:4], "IxZZ")
+	_, err = Read(bad)
+	assert.ErrorContains(t, err, `"IxZZ"`)
+	neg := append([]byte{}, b...)
+	copy(neg[4:8], []byte{0, 0, 0, 0x80})
+	_, err = Read(neg)
+	assert.ErrorContains(t, err, "dimension")
+	wrongN := append([]byte{}, b...)
+	wrongN[8] = 2 // ntotal 2, but 12 floats
+	_, err = Read(wrongN)
+	assert.ErrorContains(t, err, "do not make")
+}
+
+// FuzzRead feeds mutated index files to Read: it must return an index or
+// an error, never panic, and never hold more vector data than the file.
+func FuzzRead(f *testing.F) {
+	f.Add(mustWrite(f, flatOf(f, 4, core.MetricL2, twelve())))
+	lp := flatOf(f, 4, core.MetricLp, twelve())
+	lp.SetMetricArg(1.5)
+	f.Add(mustWrite(f, lp))
+	m, err := core.NewIndexIDMap(flatOf(f, 4, core.MetricInnerProduct, nil), false)
+	require.NoError(f, err)
+	require.NoError(f, m.AddWithIDs(twelve()[0], []int64{5}))
+	f.Add(mustWrite(f, m))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ix, err := Read(b)
+		if err != nil {
+			return
+		}
+		if uint64(ix.Ntotal())*uint64(ix.D())*4 > uint64(len(b)) {
+			t.Fatalf("an index of %d x %d from %d bytes", ix.Ntotal(), ix.D(), len(b))
+		}
+	})
+}

@@ -1,0 +1,101 @@
+package indexio
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// reader walks a byte slice, failing with the offset of what is missing.
+type reader struct {
+	b   []byte
+	off int
+	err error
+}
+
+func (r *reader) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = core.Errorf(core.KindInvalidArgument, "read_index", "offset %d: "+format, append([]any{r.off}, args...)...)
+	}
+}
+
+// take returns the next n bytes, or nil (and the error) if there are fewer.
+func (r *reader) take(n uint64, what string) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if left := uint64(len(r.b) - r.off); n > left {
+		r.fail("%s needs %d bytes, the file has %d left", what, n, left)
+		return nil
+	}
+	s := r.b[r.off : r.off+int(n)]
+	r.off += int(n)
+	return s
+}
+
+func (r *reader) u8(what string) uint8 {
+	if s := r.take(1, what); s != nil {
+		return s[0]
+	}
+	return 0
+}
+
+func (r *reader) i32(what string) int32 {
+	if s := r.take(4, what); s != nil {
+		return int32(binary.LittleEndian.Uint32(s))
+	}
+	return 0
+}
+
+func (r *reader) u64(what string) uint64 {
+	if s := r.take(8, what); s != nil {
+		return binary.LittleEndian.Uint64(s)
+	}
+	return 0
+}
+
+func (r *reader) f32(what string) float32 { return math.Float32frombits(uint32(r.i32(what))) }
+
+func (r *reader) fourcc() string {
+	if s := r.take(4, "a type code"); s != nil {
+		return string(s)
+	}
+	return ""
+}
+
+// count reads a faiss vector length (size_t) of items of size bytes and
+// checks the items fit in what is left before anyone allocates them.
+func (r *reader) count(size uint64, what string) uint64 {
+	at := r.off
+	n := r.u64(what + " length")
+	if r.err == nil && (n > math.MaxInt64/size || n*size > uint64(len(r.b)-r.off)) {
+		r.off = at
+		r.fail("%s claims %d items of %d bytes, the file has %d bytes left", what, n, size, len(r.b)-r.off-8)
+	}
+	return n
+}
+
+func (r *reader) floats(n uint64, what string) []float32 {
+	s := r.take(n*4, what)
+	if s == nil {
+		return nil
+	}
+	out := make([]float32, n)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(s[4*i:]))
+	}
+	return out
+}
+
+func (r *reader) int64s(n uint64, what string) []int64 {
+	s := r.take(n*8, what)
+	if s == nil {
+		return nil
+	}
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = int64(binary.LittleEndian.Uint64(s[8*i:]))
+	}
+	return out
+}

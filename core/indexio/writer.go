@@ -1,0 +1,28 @@
+package indexio
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// writer appends little-endian fields, as faiss's WRITE1 does on the
+// machines it runs on.
+type writer struct{ b []byte }
+
+func (w *writer) fourcc(c string) { w.b = append(w.b, c...) }
+func (w *writer) u8(v uint8)      { w.b = append(w.b, v) }
+func (w *writer) i32(v int32)     { w.b = binary.LittleEndian.AppendUint32(w.b, uint32(v)) }
+func (w *writer) u64(v uint64)    { w.b = binary.LittleEndian.AppendUint64(w.b, v) }
+func (w *writer) f32(v float32)   { w.i32(int32(math.Float32bits(v))) }
+
+func (w *writer) floats(v []float32) {
+	for _, f := range v {
+		w.f32(f)
+	}
+}
+
+func (w *writer) int64s(v []int64) {
+	for _, x := range v {
+		w.u64(uint64(x))
+	}
+}
