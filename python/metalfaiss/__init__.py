@@ -39,6 +39,15 @@ from .gpu import (
 )
 from .index import Index
 from .index_idmap import IndexIDMap, IndexIDMap2
+from .index_io import (
+    IO_FLAG_MMAP,
+    IO_FLAG_READ_ONLY,
+    clone_index,
+    deserialize_index,
+    read_index,
+    serialize_index,
+    write_index,
+)
 from .index_ivf import (
     DirectMap,
     IndexIVF,
@@ -83,6 +92,8 @@ __all__ = [
     "DirectMap", "IDSelector", "IDSelectorAll", "IDSelectorArray", "IDSelectorNot", "IndexIDMap", "IndexIDMap2",
     "IndexIVF", "IndexIVFFlat", "InvertedLists", "SearchParameters", "SearchParametersIVF", "extract_index_ivf",
     "ParameterRange", "ParameterSpace", "index_factory", "reverse_index_factory",
+    "IO_FLAG_MMAP", "IO_FLAG_READ_ONLY", "clone_index", "deserialize_index", "read_index", "serialize_index",
+    "write_index",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat",

@@ -45,6 +45,13 @@ class Index:
     def __exit__(self, *exc):
         self.close()
 
+    def __reduce__(self):
+        # Pickles as the index file (faiss's format): works with
+        # multiprocessing and joblib.
+        from ..index_io import deserialize_index, serialize_index
+
+        return deserialize_index, (serialize_index(self),)
+
     def _h(self, op):
         if self._handle is None:
             raise ClosedIndexError(f"{type(self).__name__}.{op}: the index is closed")

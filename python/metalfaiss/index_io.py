@@ -1,0 +1,123 @@
+"""Index files in faiss's format: write_index / read_index, serialize_index
+/ deserialize_index, clone_index, and pickling of indexes."""
+
+import os
+import tempfile
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .errors import InputTypeError, InvalidArgumentError, UnsupportedOperationError
+from .index import Index
+from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
+from .index_idmap import IndexIDMap, IndexIDMap2
+from .metric import METRIC_INNER_PRODUCT, METRIC_L2
+
+# faiss's io_flags. Reading always loads the whole index into memory:
+# READ_ONLY holds trivially, and MMAP (which faiss applies to inverted lists
+# and flat codes only) gives the same index, read instead of mapped.
+IO_FLAG_SKIP_STORAGE = 1
+IO_FLAG_READ_ONLY = 2
+IO_FLAG_ONDISK_SAME_DIR = 4
+IO_FLAG_SKIP_IVF_DATA = 8
+IO_FLAG_SKIP_PRECOMPUTE_TABLE = 16
+IO_FLAG_PQ_SKIP_SDC_TABLE = 32
+IO_FLAG_MMAP = IO_FLAG_SKIP_IVF_DATA | 0x646F0000
+_ACCEPTED_FLAGS = IO_FLAG_READ_ONLY | IO_FLAG_MMAP | IO_FLAG_SKIP_PRECOMPUTE_TABLE | IO_FLAG_PQ_SKIP_SDC_TABLE
+
+
+def serialize_index(index):
+    """The index in faiss's binary format, as a uint8 numpy array."""
+    if not isinstance(index, Index):
+        raise InputTypeError(f"serialize_index: expected a metalfaiss index, got {type(index).__name__}")
+    out = np.zeros(2, dtype=np.int64)
+    _bridge.call("IndexSerialize", index._h("serialize_index"), addr(out))
+    data = np.empty(int(out[1]), dtype=np.uint8)
+    _bridge.call("BytesFetch", int(out[0]), data.shape[0], addr(data))
+    return data
+
+
+def deserialize_index(data):
+    """The index that ``data`` (bytes or a uint8 array, faiss's format)
+    holds. A damaged or unknown file raises a MetalFaissError naming the
+    offset and what was expected there."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        data = np.frombuffer(bytes(data), dtype=np.uint8)
+    if not isinstance(data, np.ndarray) or data.dtype != np.uint8 or data.ndim != 1:
+        raise InputTypeError("deserialize_index: expected bytes or a 1-d uint8 array")
+    data = np.ascontiguousarray(data)
+    out = np.zeros(1, dtype=np.int64)
+    _bridge.call("IndexDeserialize", data.shape[0], addr(data) if data.shape[0] else 0, addr(out))
+    return _wrap(int(out[0]))
+
+
+def _wrap(handle):
+    """The Python class for the Go index behind handle (which it takes)."""
+    name = _bridge.call_text("IndexTypeName", handle)
+    if name == "IndexFlat":
+        obj = IndexFlat.__new__(IndexFlat)
+        Index.__init__(obj, handle)
+        metric = int(obj.metric_type)
+        cls = {METRIC_L2: IndexFlatL2, METRIC_INNER_PRODUCT: IndexFlatIP}.get(metric)
+        if cls is not None:
+            obj.__class__ = cls
+        return obj
+    if name in ("IndexIDMap", "IndexIDMap2"):
+        cls = IndexIDMap2 if name == "IndexIDMap2" else IndexIDMap
+        obj = cls.__new__(cls)
+        Index.__init__(obj, handle)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIDMapSub", handle, addr(out))
+        obj.index = _wrap(int(out[0]))
+        return obj
+    _bridge.call("Free", handle)
+    raise UnsupportedOperationError(f"read_index: {name} has no Python class yet")
+
+
+def write_index(index, f):
+    """Write the index to ``f``: a path (written to a temporary file in the
+    same folder, then renamed over the target, so that a crash never
+    leaves half a file) or a writable binary file object."""
+    data = serialize_index(index)
+    if isinstance(f, (str, bytes, os.PathLike)):
+        path = os.fspath(f)
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(prefix=".metalfaiss-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data.tobytes())
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return
+    if not hasattr(f, "write"):
+        raise InputTypeError(f"write_index: expected a path or a binary file, got {type(f).__name__}")
+    f.write(data.tobytes())
+
+
+def read_index(f, io_flags=0):
+    """Read an index written by write_index or by faiss: ``f`` is a path or
+    a readable binary file object."""
+    io_flags = as_int(io_flags, "read_index", "io_flags")
+    if io_flags & ~_ACCEPTED_FLAGS:
+        raise InvalidArgumentError(f"read_index: io_flags {io_flags:#x} are not supported "
+                                   f"(IO_FLAG_READ_ONLY and IO_FLAG_MMAP are)")
+    if isinstance(f, (str, bytes, os.PathLike)):
+        with open(os.fspath(f), "rb") as src:
+            data = src.read()
+    elif hasattr(f, "read"):
+        data = f.read()
+    else:
+        raise InputTypeError(f"read_index: expected a path or a binary file, got {type(f).__name__}")
+    return deserialize_index(data)
+
+
+def clone_index(index):
+    """A deep copy of the index (through its serialized form, as faiss's
+    clone_index does for CPU indexes)."""
+    return deserialize_index(serialize_index(index))

@@ -1,0 +1,130 @@
+"""Index files: faiss's format both ways, byte for byte, and a reader that
+refuses damaged files with a clear error."""
+
+import io
+import os
+import pickle
+
+import faiss
+import numpy as np
+import pytest
+
+import metalfaiss as mf
+
+METRICS = [("L2", None), ("INNER_PRODUCT", None), ("L1", None), ("Linf", None), ("Lp", 3.0), ("Canberra", None)]
+
+
+def flat_pair(rng, metric, arg, n=200, d=12):
+    x = rng.random((n, d), dtype=np.float32)
+    m = getattr(faiss, "METRIC_" + metric)
+    ours, theirs = mf.IndexFlat(d, m), faiss.IndexFlat(d, m)
+    if arg is not None:
+        ours.metric_arg = theirs.metric_arg = arg
+    ours.add(x)
+    theirs.add(x)
+    return ours, theirs, x
+
+
+@pytest.mark.parametrize("metric,arg", METRICS)
+def test_flat_files_are_faiss_files_both_ways(rng, metric, arg):
+    ours, theirs, x = flat_pair(rng, metric, arg)
+    ours_bytes, theirs_bytes = mf.serialize_index(ours), faiss.serialize_index(theirs)
+    assert ours_bytes.dtype == np.uint8
+    np.testing.assert_array_equal(ours_bytes, theirs_bytes)  # faiss's writer is deterministic
+    from_faiss = mf.deserialize_index(theirs_bytes)
+    to_faiss = faiss.deserialize_index(ours_bytes)
+    D, I = theirs.search(x[:20], 5)
+    for index in (from_faiss, to_faiss):
+        D2, I2 = index.search(x[:20], 5)
+        np.testing.assert_array_equal(I2, I)
+        np.testing.assert_allclose(D2, D, rtol=1e-5, atol=1e-5)  # L2 of a vector with itself: 0 or 1e-6
+    assert from_faiss.metric_type == theirs.metric_type
+    assert from_faiss.metric_arg == pytest.approx(theirs.metric_arg)
+    if metric == "L2":
+        assert type(from_faiss) is mf.IndexFlatL2
+    elif metric == "INNER_PRODUCT":
+        assert type(from_faiss) is mf.IndexFlatIP
+
+
+@pytest.mark.parametrize("two", [False, True])
+def test_id_maps_round_trip_with_faiss(rng, two):
+    x = rng.random((50, 8), dtype=np.float32)
+    ids = rng.permutation(1000)[:50].astype(np.int64)
+    ours = (mf.IndexIDMap2 if two else mf.IndexIDMap)(mf.IndexFlatL2(8))
+    theirs = (faiss.IndexIDMap2 if two else faiss.IndexIDMap)(faiss.IndexFlatL2(8))
+    ours.add_with_ids(x, ids)
+    theirs.add_with_ids(x, ids)
+    np.testing.assert_array_equal(mf.serialize_index(ours), faiss.serialize_index(theirs))
+    back = mf.deserialize_index(faiss.serialize_index(theirs))
+    assert type(back) is type(ours) and type(back.index) is mf.IndexFlatL2
+    np.testing.assert_array_equal(back.id_map, ids)
+    np.testing.assert_array_equal(back.search(x[:5], 3)[1], theirs.search(x[:5], 3)[1])
+    if two:
+        np.testing.assert_array_equal(back.reconstruct(int(ids[7])), x[7])
+
+
+def test_write_and_read_paths_and_files_atomically(rng, tmp_path):
+    ours, theirs, x = flat_pair(rng, "L2", None)
+    path = tmp_path / "index.faiss"
+    mf.write_index(ours, str(path))
+    assert faiss.read_index(str(path)).ntotal == 200
+    faiss.write_index(theirs, str(tmp_path / "theirs.faiss"))
+    for flags in (0, mf.IO_FLAG_READ_ONLY, mf.IO_FLAG_MMAP):
+        back = mf.read_index(tmp_path / "theirs.faiss", flags)
+        np.testing.assert_array_equal(back.reconstruct_n(0, 200), x)
+    buf = io.BytesIO()
+    mf.write_index(ours, buf)
+    buf.seek(0)
+    assert mf.read_index(buf).ntotal == 200
+    # A write that fails leaves the old file whole and no temporary behind.
+    before = path.read_bytes()
+    bigger = mf.IndexFlatL2(12)
+    bigger.add(x[:10])
+    real_replace = os.replace
+
+    def crash(*args):
+        raise OSError("disk full")
+
+    os.replace = crash
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            mf.write_index(bigger, path)
+    finally:
+        os.replace = real_replace
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.faiss", "theirs.faiss"]
+    with pytest.raises(mf.InvalidArgumentError, match="io_flags"):
+        mf.read_index(path, 1)  # IO_FLAG_SKIP_STORAGE
+
+
+def test_pickle_and_clone_make_independent_copies(rng):
+    ours, _, x = flat_pair(rng, "INNER_PRODUCT", None)
+    for copy in (pickle.loads(pickle.dumps(ours)), mf.clone_index(ours)):
+        assert type(copy) is mf.IndexFlatIP
+        np.testing.assert_array_equal(copy.search(x[:3], 4)[1], ours.search(x[:3], 4)[1])
+        copy.add(x[:5])
+        assert copy.ntotal == 205 and ours.ntotal == 200
+    m = mf.IndexIDMap2(mf.IndexFlatL2(12))
+    m.add_with_ids(x[:4], np.array([9, 8, 7, 6]))
+    again = pickle.loads(pickle.dumps(m))
+    np.testing.assert_array_equal(again.id_map, [9, 8, 7, 6])
+
+
+def test_damaged_files_raise_clear_errors(rng):
+    ours, _, _ = flat_pair(rng, "L2", None, n=3, d=4)
+    good = bytes(mf.serialize_index(ours))
+    for cut in (0, 3, 10, 40, len(good) - 1):
+        with pytest.raises(mf.MetalFaissError, match="offset"):
+            mf.deserialize_index(good[:cut])
+    with pytest.raises(mf.MetalFaissError, match="IxZZ"):
+        mf.deserialize_index(b"IxZZ" + good[4:])
+    lying = bytearray(good)
+    lying[37:45] = (2**60).to_bytes(8, "little")  # the vector count
+    with pytest.raises(mf.MetalFaissError, match="offset 37"):
+        mf.deserialize_index(bytes(lying))
+    with pytest.raises(mf.MetalFaissError, match="more bytes"):
+        mf.deserialize_index(good + b"\0")
+    with pytest.raises(TypeError):
+        mf.deserialize_index("not bytes")
+    with pytest.raises(TypeError):
+        mf.serialize_index(faiss.IndexFlatL2(4))
