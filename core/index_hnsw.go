@@ -83,15 +83,22 @@ func NewIndexHNSW(storage Index, m int) (*IndexHNSW, error) {
 	if storage.Ntotal() != 0 {
 		return nil, Errorf(KindInvalidArgument, op, "the storage must be empty, it holds %d vectors", storage.Ntotal())
 	}
-	name := "IndexHNSWFlat"
+	return newIndexHNSW(hnswName(storage), storage, m), nil
+}
+
+// hnswName is faiss's class name of an HNSW index over storage.
+func hnswName(storage Index) string {
 	switch storage.(type) {
 	case *IndexScalarQuantizer:
-		name = "IndexHNSWSQ"
+		return "IndexHNSWSQ"
 	case *IndexPQ:
-		name = "IndexHNSWPQ"
+		return "IndexHNSWPQ"
 	}
-	return newIndexHNSW(name, storage, m), nil
+	return "IndexHNSWFlat"
 }
+
+// Name is faiss's class name of the index.
+func (ix *IndexHNSW) Name() string { return ix.name }
 
 // Storage returns the index holding the vectors or codes.
 func (ix *IndexHNSW) Storage() Index { return ix.storage }

@@ -67,7 +67,8 @@ func IndexDeserialize(n int64, addr uintptr, out uintptr) string {
 }
 
 // IndexTypeName names the type behind h the way the Python layer wraps
-// it: IndexFlat, IndexIDMap, IndexIDMap2 ("" for a bad handle).
+// it: IndexFlat, IndexIDMap(2), IndexPQ, IndexScalarQuantizer,
+// IndexHNSWFlat/SQ/PQ ("" for a bad handle).
 func IndexTypeName(h int64) string {
 	o, err := lookup(h)
 	if err != nil {
@@ -81,6 +82,12 @@ func IndexTypeName(h int64) string {
 			return "IndexIDMap2"
 		}
 		return "IndexIDMap"
+	case *core.IndexPQ:
+		return "IndexPQ"
+	case *core.IndexScalarQuantizer:
+		return "IndexScalarQuantizer"
+	case *core.IndexHNSW:
+		return x.Name()
 	}
 	return fmt.Sprintf("%T", o.val)
 }
@@ -99,6 +106,20 @@ func IndexIDMapSub(h int64, out uintptr) string {
 			return err
 		}
 		dst[0] = register(m.Sub())
+		return nil
+	})
+}
+
+// IndexHNSWStorage writes a new handle to the storage of the IndexHNSW
+// behind h to out (int64[1]).
+func IndexHNSWStorage(h int64, out uintptr) string {
+	const op = "IndexHNSW.storage"
+	return withHNSW(op, h, false, func(ix *core.IndexHNSW) error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		dst[0] = register(ix.Storage())
 		return nil
 	})
 }

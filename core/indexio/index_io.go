@@ -62,6 +62,12 @@ func write(w *writer, ix core.Index) error {
 		}
 		w.u64(uint64(len(x.IDMap)))
 		w.int64s(x.IDMap)
+	case *core.IndexPQ:
+		writePQ(w, x)
+	case *core.IndexScalarQuantizer:
+		writeSQ(w, x)
+	case *core.IndexHNSW:
+		return writeHNSW(w, x)
 	default:
 		return core.Errorf(core.KindUnsupported, "write_index", "%T cannot be written yet", ix)
 	}
@@ -153,6 +159,12 @@ func read(r *reader, depth int) core.Index {
 	switch code {
 	case codeFlatL2, codeFlatIP, codeFlatOther:
 		return readFlat(r, code)
+	case codePQ:
+		return readPQ(r)
+	case codeSQ:
+		return readSQ(r)
+	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
+		return readHNSW(r, code, depth)
 	case codeIDMap, codeIDMap2:
 		h := readHeader(r)
 		sub := read(r, depth+1)
@@ -219,3 +231,5 @@ func printable(code string) string {
 	}
 	return code
 }
+
+func typeName(ix core.Index) string { return fmt.Sprintf("%T", ix) }

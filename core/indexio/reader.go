@@ -76,26 +76,51 @@ func (r *reader) count(size uint64, what string) uint64 {
 	return n
 }
 
-func (r *reader) floats(n uint64, what string) []float32 {
-	s := r.take(n*4, what)
+func (r *reader) bytes(n uint64, what string) []byte {
+	s := r.take(n, what)
 	if s == nil {
 		return nil
 	}
-	out := make([]float32, n)
+	return append([]byte(nil), s...)
+}
+
+// size reads a size_t field that must lie in [lo, hi].
+func (r *reader) size(what string, lo, hi uint64) int {
+	at := r.off
+	v := r.u64(what)
+	if r.err == nil && (v < lo || v > hi) {
+		r.off = at
+		r.fail("%s must be %d..%d, the file says %d", what, lo, hi, v)
+	}
+	return int(v)
+}
+
+// vec reads n items of size bytes each, decoded by dec; the caller checked
+// the count with r.count.
+func vec[T any](r *reader, n, size uint64, what string, dec func([]byte) T) []T {
+	s := r.take(n*size, what)
+	if s == nil {
+		return nil
+	}
+	out := make([]T, n)
 	for i := range out {
-		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(s[4*i:]))
+		out[i] = dec(s[uint64(i)*size:])
 	}
 	return out
 }
 
+func (r *reader) floats(n uint64, what string) []float32 {
+	return vec(r, n, 4, what, func(b []byte) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b)) })
+}
+
+func (r *reader) int32s(n uint64, what string) []int32 {
+	return vec(r, n, 4, what, func(b []byte) int32 { return int32(binary.LittleEndian.Uint32(b)) })
+}
+
 func (r *reader) int64s(n uint64, what string) []int64 {
-	s := r.take(n*8, what)
-	if s == nil {
-		return nil
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = int64(binary.LittleEndian.Uint64(s[8*i:]))
-	}
-	return out
+	return vec(r, n, 8, what, func(b []byte) int64 { return int64(binary.LittleEndian.Uint64(b)) })
+}
+
+func (r *reader) float64s(n uint64, what string) []float64 {
+	return vec(r, n, 8, what, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) })
 }

@@ -26,3 +26,23 @@ func (w *writer) int64s(v []int64) {
 		w.u64(uint64(x))
 	}
 }
+
+func (w *writer) bytes(v []byte) { w.u64(uint64(len(v))); w.b = append(w.b, v...) }
+
+func (w *writer) floatVec(v []float32) { w.u64(uint64(len(v))); w.floats(v) }
+
+func (w *writer) int32Vec(v []int32) {
+	w.u64(uint64(len(v)))
+	for _, x := range v {
+		w.i32(x)
+	}
+}
+
+func (w *writer) int64Vec(v []int64) { w.u64(uint64(len(v))); w.int64s(v) }
+
+func (w *writer) float64Vec(v []float64) {
+	w.u64(uint64(len(v)))
+	for _, x := range v {
+		w.u64(math.Float64bits(x))
+	}
+}

@@ -11,7 +11,9 @@ from ._arrays import addr, as_int
 from .errors import InputTypeError, InvalidArgumentError, UnsupportedOperationError
 from .index import Index
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
+from .index_hnsw import HNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_idmap import IndexIDMap, IndexIDMap2
+from .index_pq import IndexPQ, IndexScalarQuantizer
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2
 
 # faiss's io_flags. Reading always loads the whole index into memory:
@@ -70,6 +72,20 @@ def _wrap(handle):
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexIDMapSub", handle, addr(out))
         obj.index = _wrap(int(out[0]))
+        return obj
+    if name in ("IndexPQ", "IndexScalarQuantizer"):
+        cls = IndexPQ if name == "IndexPQ" else IndexScalarQuantizer
+        obj = cls.__new__(cls)
+        Index.__init__(obj, handle)
+        return obj
+    if name in ("IndexHNSWFlat", "IndexHNSWSQ", "IndexHNSWPQ"):
+        cls = {"IndexHNSWFlat": IndexHNSWFlat, "IndexHNSWSQ": IndexHNSWSQ, "IndexHNSWPQ": IndexHNSWPQ}[name]
+        obj = cls.__new__(cls)
+        Index.__init__(obj, handle)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexHNSWStorage", handle, addr(out))
+        obj.storage = _wrap(int(out[0]))
+        obj.hnsw = HNSW(obj)
         return obj
     _bridge.call("Free", handle)
     raise UnsupportedOperationError(f"read_index: {name} has no Python class yet")

@@ -1,0 +1,158 @@
+package indexio
+
+import "github.com/metalfaiss/metalfaiss/core"
+
+// Product- and scalar-quantizer indexes, and HNSW graphs over flat or
+// coded storage.
+
+const (
+	codePQ       = "IxPq"
+	codeSQ       = "IxSQ"
+	codeHNSWFlat = "IHNf"
+	codeHNSWSQ   = "IHNs"
+	codeHNSWPQ   = "IHNp"
+)
+
+func writePQ(w *writer, ix *core.IndexPQ) {
+	w.fourcc(codePQ)
+	writeHeader(w, ix)
+	pq := ix.PQ
+	w.u64(uint64(pq.D))
+	w.u64(uint64(pq.M))
+	w.u64(uint64(pq.Nbits))
+	c := pq.Centroids
+	if len(c) == 0 { // untrained: faiss stores its zero-filled centroids
+		c = make([]float32, pq.M*pq.Ksub*pq.Dsub)
+	}
+	w.floatVec(c)
+	w.bytes(ix.Codes())
+	w.i32(0)                        // search_type: ST_PQ
+	w.u8(0)                         // encode_signs
+	w.i32(int32(pq.M*pq.Nbits + 1)) // polysemous_ht: faiss's default
+}
+
+func readPQ(r *reader) core.Index {
+	h := readHeader(r)
+	d := r.size("the quantizer's d", 1, maxD)
+	m := r.size("M", 1, maxD)
+	nbits := r.size("nbits", 1, 16)
+	centroids := r.floats(r.count(4, "the centroids"), "the centroids")
+	codes := r.bytes(r.count(1, "the codes"), "the codes")
+	r.i32("search_type")
+	r.u8("encode_signs")
+	r.i32("polysemous_ht")
+	if r.err != nil {
+		return nil
+	}
+	if d != h.d {
+		r.fail("the quantizer's d=%d differs from the index's %d", d, h.d)
+		return nil
+	}
+	ix, err := core.RestoreIndexPQ(d, m, nbits, h.metric, h.trained, centroids, codes)
+	if err == nil && ix.Ntotal() != h.ntotal {
+		r.fail("%d codes for ntotal=%d", ix.Ntotal(), h.ntotal)
+		return nil
+	}
+	return restored(r, ix, err)
+}
+
+func writeSQ(w *writer, ix *core.IndexScalarQuantizer) {
+	w.fourcc(codeSQ)
+	writeHeader(w, ix)
+	sq := ix.SQ
+	w.i32(int32(sq.Type))
+	w.i32(0) // rangestat: RS_minmax
+	w.f32(0) // rangestat_arg
+	w.u64(uint64(sq.D))
+	w.u64(uint64(sq.CodeSize()))
+	if sq.IsTrained() {
+		w.floatVec(sq.Trained())
+	} else {
+		w.floatVec(nil)
+	}
+	w.bytes(ix.Codes())
+}
+
+func readSQ(r *reader) core.Index {
+	h := readHeader(r)
+	qtype := core.QuantizerType(r.i32("qtype"))
+	r.i32("rangestat")
+	r.f32("rangestat_arg")
+	d := r.size("the quantizer's d", 1, maxD)
+	r.size("code_size", 0, 2*maxD)
+	trained := r.floats(r.count(4, "the trained ranges"), "the trained ranges")
+	codes := r.bytes(r.count(1, "the codes"), "the codes")
+	if r.err != nil {
+		return nil
+	}
+	if d != h.d {
+		r.fail("the quantizer's d=%d differs from the index's %d", d, h.d)
+		return nil
+	}
+	ix, err := core.RestoreIndexScalarQuantizer(d, qtype, h.metric, h.trained, trained, codes)
+	if err == nil && ix.Ntotal() != h.ntotal {
+		r.fail("%d codes for ntotal=%d", ix.Ntotal(), h.ntotal)
+		return nil
+	}
+	return restored(r, ix, err)
+}
+
+// restored returns ix, or records err at the reader.
+func restored[T core.Index](r *reader, ix T, err error) core.Index {
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	return ix
+}
+
+func writeHNSW(w *writer, ix *core.IndexHNSW) error {
+	switch ix.Name() {
+	case "IndexHNSWSQ":
+		w.fourcc(codeHNSWSQ)
+	case "IndexHNSWPQ":
+		w.fourcc(codeHNSWPQ)
+	default:
+		w.fourcc(codeHNSWFlat)
+	}
+	writeHeader(w, ix)
+	g := ix.HNSW.Graph()
+	w.float64Vec(g.AssignProbas)
+	w.int32Vec(g.CumNeighbors)
+	w.int32Vec(g.Levels)
+	w.int64Vec(g.Offsets)
+	w.int32Vec(g.Neighbors)
+	w.i32(g.EntryPoint)
+	w.i32(g.MaxLevel)
+	w.i32(g.EfConstruction)
+	w.i32(g.EfSearch)
+	w.i32(1) // upper_beam, deprecated
+	return write(w, ix.Storage())
+}
+
+func readHNSW(r *reader, code string, depth int) core.Index {
+	h := readHeader(r)
+	var g core.HNSWGraph
+	g.AssignProbas = r.float64s(r.count(8, "the level probabilities"), "the level probabilities")
+	g.CumNeighbors = r.int32s(r.count(4, "the neighbour counts"), "the neighbour counts")
+	g.Levels = r.int32s(r.count(4, "the levels"), "the levels")
+	g.Offsets = r.int64s(r.count(8, "the offsets"), "the offsets")
+	g.Neighbors = r.int32s(r.count(4, "the neighbours"), "the neighbours")
+	g.EntryPoint = r.i32("the entry point")
+	g.MaxLevel = r.i32("max_level")
+	g.EfConstruction = r.i32("efConstruction")
+	g.EfSearch = r.i32("efSearch")
+	r.i32("upper_beam")
+	storage := read(r, depth+1)
+	if r.err != nil {
+		return nil
+	}
+	want := map[string]string{codeHNSWFlat: "*core.IndexFlat", codeHNSWSQ: "*core.IndexScalarQuantizer", codeHNSWPQ: "*core.IndexPQ"}[code]
+	if got := typeName(storage); got != want || storage.D() != h.d || storage.Ntotal() != h.ntotal {
+		r.fail("the HNSW header (d=%d, ntotal=%d, %s) does not match its storage (%s, d=%d, ntotal=%d)",
+			h.d, h.ntotal, code, got, storage.D(), storage.Ntotal())
+		return nil
+	}
+	ix, err := core.RestoreIndexHNSW(storage, g)
+	return restored(r, ix, err)
+}

@@ -1,0 +1,164 @@
+package core
+
+// Rebuilding indexes from their stored parts (an index file being read).
+// Every part is checked against the others: a file may lie.
+
+// RestoreIndexPQ makes an IndexPQ with centroids (M * 2^nbits * d/M
+// floats; ignored unless trained) holding codes (whole codes of the
+// quantizer's size).
+func RestoreIndexPQ(d, m, nbits int, metric Metric, trained bool, centroids []float32, codes []byte) (*IndexPQ, error) {
+	ix, err := NewIndexPQ(d, m, nbits, metric)
+	if err != nil {
+		return nil, err
+	}
+	pq := ix.PQ
+	if len(centroids) != pq.M*pq.Ksub*pq.Dsub {
+		return nil, Errorf(KindDimensionMismatch, "IndexPQ", "%d centroid floats for M=%d, nbits=%d, d=%d", len(centroids), m, nbits, d)
+	}
+	if len(codes)%pq.CodeSize != 0 {
+		return nil, Errorf(KindDimensionMismatch, "IndexPQ", "%d code bytes are not whole codes of %d bytes", len(codes), pq.CodeSize)
+	}
+	if !trained && len(codes) > 0 {
+		return nil, Errorf(KindInvalidArgument, "IndexPQ", "an untrained quantizer cannot hold codes")
+	}
+	if trained {
+		pq.setTrained(centroids)
+	}
+	ix.codes = codes
+	return ix, nil
+}
+
+// RestoreIndexScalarQuantizer makes an IndexScalarQuantizer whose
+// quantizer holds faiss's trained vector (vmin then vdiff: d values each,
+// one each for the uniform types, none for fp16 and 8bit_direct) and the
+// given codes.
+func RestoreIndexScalarQuantizer(d int, t QuantizerType, metric Metric, isTrained bool, trained []float32, codes []byte) (*IndexScalarQuantizer, error) {
+	ix, err := NewIndexScalarQuantizer(d, t, metric)
+	if err != nil {
+		return nil, err
+	}
+	sq := ix.SQ
+	want := 0
+	switch {
+	case !isTrained && t.trainsRange():
+		if len(codes) > 0 {
+			return nil, Errorf(KindInvalidArgument, "IndexScalarQuantizer", "an untrained quantizer cannot hold codes")
+		}
+	case !t.trainsRange():
+	case t.uniform():
+		want = 2
+	default:
+		want = 2 * d
+	}
+	if len(trained) != want {
+		return nil, Errorf(KindDimensionMismatch, "IndexScalarQuantizer", "%d trained values for type %d and d=%d, expected %d", len(trained), t, d, want)
+	}
+	if len(codes)%sq.codeSize() != 0 {
+		return nil, Errorf(KindDimensionMismatch, "IndexScalarQuantizer", "%d code bytes are not whole codes of %d bytes", len(codes), sq.codeSize())
+	}
+	if want > 0 {
+		sq.Vmin, sq.Vdiff = trained[:want/2], trained[want/2:]
+	}
+	sq.trained = isTrained || !t.trainsRange()
+	ix.codes = codes
+	return ix, nil
+}
+
+// Trained returns faiss's trained vector of the quantizer: vmin then vdiff.
+func (sq *ScalarQuantizer) Trained() []float32 {
+	return append(append([]float32{}, sq.Vmin...), sq.Vdiff...)
+}
+
+// HNSWGraph is what an index file stores of an HNSW graph.
+type HNSWGraph struct {
+	AssignProbas   []float64
+	CumNeighbors   []int32
+	Levels         []int32
+	Offsets        []int64
+	Neighbors      []int32
+	EntryPoint     int32
+	MaxLevel       int32
+	EfConstruction int32
+	EfSearch       int32
+}
+
+// Graph returns the stored form of h.
+func (h *HNSW) Graph() HNSWGraph {
+	cum := make([]int32, len(h.cum))
+	for i, c := range h.cum {
+		cum[i] = int32(c)
+	}
+	return HNSWGraph{AssignProbas: h.assignProbas, CumNeighbors: cum, Levels: h.Levels, Offsets: h.Offsets,
+		Neighbors: h.Neighbors, EntryPoint: h.EntryPoint, MaxLevel: int32(h.MaxLevel),
+		EfConstruction: int32(h.EfConstruction), EfSearch: int32(h.EfSearch)}
+}
+
+// RestoreIndexHNSW makes an HNSW index over storage (holding its vectors)
+// with a stored graph, after checking that the graph is whole: a node per
+// vector, lists where the offsets say, links to existing nodes on levels
+// they live on, and an entry point on the top level.
+func RestoreIndexHNSW(storage Index, g HNSWGraph) (*IndexHNSW, error) {
+	const op = "IndexHNSW"
+	bad := func(format string, args ...any) (*IndexHNSW, error) {
+		return nil, Errorf(KindInvalidArgument, op, "the stored graph is inconsistent: "+format, args...)
+	}
+	if len(g.CumNeighbors) < 2 || g.CumNeighbors[0] != 0 || len(g.AssignProbas) != len(g.CumNeighbors)-1 {
+		return bad("%d level probabilities for %d cumulative neighbour counts", len(g.AssignProbas), len(g.CumNeighbors))
+	}
+	m := int(g.CumNeighbors[1]) / 2
+	if err := checkHNSW(op, storage.D(), m, storage.Metric()); err != nil {
+		return nil, err
+	}
+	if _, err := hnswDistancesFor(storage); err != nil {
+		return nil, err
+	}
+	ix := newIndexHNSW(hnswName(storage), storage, m)
+	h := ix.HNSW
+	cum := make([]int, len(g.CumNeighbors))
+	for i, c := range g.CumNeighbors {
+		if i > 0 && (c <= g.CumNeighbors[i-1] || c > 1<<20) {
+			return bad("cumulative neighbour counts must grow, got %v", g.CumNeighbors)
+		}
+		cum[i] = int(c)
+	}
+	n := len(g.Levels)
+	if int64(n) != storage.Ntotal() || len(g.Offsets) != n+1 || g.Offsets[0] != 0 {
+		return bad("%d levels and %d offsets for %d vectors", n, len(g.Offsets), storage.Ntotal())
+	}
+	top := int32(-1)
+	for i, l := range g.Levels {
+		if l < 1 || int(l) >= len(cum) {
+			return bad("node %d has %d levels (1..%d allowed)", i, l, len(cum)-1)
+		}
+		if g.Offsets[i+1] != g.Offsets[i]+int64(cum[l]) {
+			return bad("node %d's lists do not span its %d levels", i, l)
+		}
+		top = max(top, l-1)
+	}
+	if int64(len(g.Neighbors)) != g.Offsets[n] {
+		return bad("%d neighbour slots where the offsets need %d", len(g.Neighbors), g.Offsets[n])
+	}
+	for node := 0; node < n; node++ {
+		for level := 0; level < int(g.Levels[node]); level++ {
+			o := int(g.Offsets[node])
+			for _, v := range g.Neighbors[o+cum[level] : o+cum[level+1]] {
+				if v < -1 || int(v) >= n || (v >= 0 && int(g.Levels[v]) <= level) {
+					return bad("node %d links to %d on level %d", node, v, level)
+				}
+			}
+		}
+	}
+	switch {
+	case n == 0 && (g.EntryPoint != -1 || g.MaxLevel != -1):
+		return bad("an empty graph with entry point %d", g.EntryPoint)
+	case n > 0 && (g.EntryPoint < 0 || int(g.EntryPoint) >= n || g.Levels[g.EntryPoint]-1 != g.MaxLevel || g.MaxLevel != top):
+		return bad("entry point %d at level %d is not on the top level %d", g.EntryPoint, g.MaxLevel, top)
+	case g.EfConstruction < 1 || g.EfSearch < 1:
+		return bad("efConstruction %d and efSearch %d must be positive", g.EfConstruction, g.EfSearch)
+	}
+	h.assignProbas, h.cum = g.AssignProbas, cum
+	h.Levels, h.Offsets, h.Neighbors = g.Levels, g.Offsets, g.Neighbors
+	h.EntryPoint, h.MaxLevel = g.EntryPoint, int(g.MaxLevel)
+	h.EfConstruction, h.EfSearch = int(g.EfConstruction), int(g.EfSearch)
+	return ix, nil
+}
