@@ -12,9 +12,6 @@ func RestoreIndexPQ(d, m, nbits int, metric Metric, trained bool, centroids []fl
 		return nil, err
 	}
 	pq := ix.PQ
-	if len(centroids) != pq.M*pq.Ksub*pq.Dsub {
-		return nil, Errorf(KindDimensionMismatch, "IndexPQ", "%d centroid floats for M=%d, nbits=%d, d=%d", len(centroids), m, nbits, d)
-	}
 	if len(codes)%pq.CodeSize != 0 {
 		return nil, Errorf(KindDimensionMismatch, "IndexPQ", "%d code bytes are not whole codes of %d bytes", len(codes), pq.CodeSize)
 	}
@@ -22,7 +19,9 @@ func RestoreIndexPQ(d, m, nbits int, metric Metric, trained bool, centroids []fl
 		return nil, Errorf(KindInvalidArgument, "IndexPQ", "an untrained quantizer cannot hold codes")
 	}
 	if trained {
-		pq.setTrained(centroids)
+		if err := pq.RestorePQ(centroids); err != nil {
+			return nil, err
+		}
 	}
 	ix.codes = codes
 	return ix, nil
@@ -37,29 +36,15 @@ func RestoreIndexScalarQuantizer(d int, t QuantizerType, metric Metric, isTraine
 	if err != nil {
 		return nil, err
 	}
-	sq := ix.SQ
-	want := 0
-	switch {
-	case !isTrained && t.trainsRange():
-		if len(codes) > 0 {
-			return nil, Errorf(KindInvalidArgument, "IndexScalarQuantizer", "an untrained quantizer cannot hold codes")
-		}
-	case !t.trainsRange():
-	case t.uniform():
-		want = 2
-	default:
-		want = 2 * d
+	if err := ix.SQ.RestoreSQ(isTrained, trained); err != nil {
+		return nil, err
 	}
-	if len(trained) != want {
-		return nil, Errorf(KindDimensionMismatch, "IndexScalarQuantizer", "%d trained values for type %d and d=%d, expected %d", len(trained), t, d, want)
+	if len(codes)%ix.SQ.codeSize() != 0 {
+		return nil, Errorf(KindDimensionMismatch, "IndexScalarQuantizer", "%d code bytes are not whole codes of %d bytes", len(codes), ix.SQ.codeSize())
 	}
-	if len(codes)%sq.codeSize() != 0 {
-		return nil, Errorf(KindDimensionMismatch, "IndexScalarQuantizer", "%d code bytes are not whole codes of %d bytes", len(codes), sq.codeSize())
+	if !ix.SQ.trained && len(codes) > 0 {
+		return nil, Errorf(KindInvalidArgument, "IndexScalarQuantizer", "an untrained quantizer cannot hold codes")
 	}
-	if want > 0 {
-		sq.Vmin, sq.Vdiff = trained[:want/2], trained[want/2:]
-	}
-	sq.trained = isTrained || !t.trainsRange()
 	ix.codes = codes
 	return ix, nil
 }
@@ -161,4 +146,104 @@ func RestoreIndexHNSW(storage Index, g HNSWGraph) (*IndexHNSW, error) {
 	h.EntryPoint, h.MaxLevel = g.EntryPoint, int(g.MaxLevel)
 	h.EfConstruction, h.EfSearch = int(g.EfConstruction), int(g.EfSearch)
 	return ix, nil
+}
+
+// IVFList returns list l of an IVF index: its ids, and its vectors (flat
+// lists) or codes.
+func (ix *IndexIVF) IVFList(l int) (ids []int64, vecs []float32, codes []byte) {
+	lst := &ix.lists.lists[l]
+	return lst.ids, lst.vecs, lst.codes
+}
+
+// DirectMapEntry returns where the vector of id lies, if the index keeps
+// a direct map that knows it.
+func (ix *IndexIVF) DirectMapEntry(id int64) (list, offset int, ok bool) {
+	p, ok := ix.directMap.pos[id]
+	return p.list, p.offset, ok
+}
+
+// RestoreIVF fills a new, empty IVF index (whose quantizer holds its
+// centroids) with stored lists: for each list its ids and its vectors
+// (flat) or codes, then rebuilds the direct map of the given type. The
+// codec is restored first with RestorePQ / RestoreSQ.
+func (ix *IndexIVF) RestoreIVF(nprobe int, byResidual bool, ids [][]int64, vecs [][]float32, codes [][]byte, directMapType int) error {
+	const op = "IndexIVF"
+	if len(ids) != ix.nlist {
+		return Errorf(KindDimensionMismatch, op, "%d lists for nlist=%d", len(ids), ix.nlist)
+	}
+	if nprobe < 1 {
+		return Errorf(KindInvalidArgument, op, "nprobe must be positive, got %d", nprobe)
+	}
+	if ix.codec == nil && byResidual {
+		return Errorf(KindInvalidArgument, op, "flat lists are never coded by residual")
+	}
+	var total int64
+	for l := range ids {
+		n := len(ids[l])
+		switch {
+		case ix.codec == nil && len(vecs[l]) != n*ix.d:
+			return Errorf(KindDimensionMismatch, op, "list %d: %d floats for %d vectors of d=%d", l, len(vecs[l]), n, ix.d)
+		case ix.codec != nil && len(codes[l]) != n*ix.codec.codeSize():
+			return Errorf(KindDimensionMismatch, op, "list %d: %d code bytes for %d codes of %d bytes", l, len(codes[l]), n, ix.codec.codeSize())
+		}
+		total += int64(n)
+	}
+	ix.Nprobe, ix.ByResidual = nprobe, byResidual
+	for l := range ids {
+		lst := &ix.lists.lists[l]
+		lst.ids = ids[l]
+		if ix.codec == nil {
+			lst.vecs = vecs[l]
+		} else {
+			lst.codes = codes[l]
+		}
+	}
+	ix.ntotal = total
+	ix.centCache = nil
+	ix.pqTerms = nil
+	if ix.IsTrained() {
+		_ = ix.precomputeTables()
+	}
+	if err := ix.SetDirectMapType(directMapType); err != nil {
+		ix.Reset()
+		return err
+	}
+	return nil
+}
+
+// RestorePQ sets the trained centroids of a product quantizer.
+func (pq *ProductQuantizer) RestorePQ(centroids []float32) error {
+	if len(centroids) != pq.M*pq.Ksub*pq.Dsub {
+		return Errorf(KindDimensionMismatch, "ProductQuantizer", "%d centroid floats for M=%d, nbits=%d, d=%d", len(centroids), pq.M, pq.Nbits, pq.D)
+	}
+	pq.setTrained(centroids)
+	return nil
+}
+
+// RestoreSQ sets a scalar quantizer from faiss's trained vector (vmin then
+// vdiff: d values each, one each for the uniform types, none for fp16
+// and 8bit_direct).
+func (sq *ScalarQuantizer) RestoreSQ(isTrained bool, trained []float32) error {
+	t, d := sq.Type, sq.D
+	want := 0
+	switch {
+	case !isTrained && t.trainsRange():
+		if len(trained) != 0 && len(trained) != 2*d && len(trained) != 2 {
+			return Errorf(KindDimensionMismatch, "ScalarQuantizer", "%d trained values for an untrained quantizer", len(trained))
+		}
+		return nil
+	case !t.trainsRange():
+	case t.uniform():
+		want = 2
+	default:
+		want = 2 * d
+	}
+	if len(trained) != want {
+		return Errorf(KindDimensionMismatch, "ScalarQuantizer", "%d trained values for type %d and d=%d, expected %d", len(trained), t, d, want)
+	}
+	if want > 0 {
+		sq.Vmin, sq.Vdiff = trained[:want/2], trained[want/2:]
+	}
+	sq.trained = true
+	return nil
 }

@@ -88,6 +88,8 @@ func IndexTypeName(h int64) string {
 		return "IndexScalarQuantizer"
 	case *core.IndexHNSW:
 		return x.Name()
+	case *core.IndexIVF:
+		return x.Name()
 	}
 	return fmt.Sprintf("%T", o.val)
 }
@@ -120,6 +122,24 @@ func IndexHNSWStorage(h int64, out uintptr) string {
 			return err
 		}
 		dst[0] = register(ix.Storage())
+		return nil
+	})
+}
+
+// IndexIVFQuantizer writes a new handle to the quantizer of the IVF index
+// behind h to out (int64[1]).
+func IndexIVFQuantizer(h int64, out uintptr) string {
+	const op = "IndexIVF.quantizer"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		ivf, ok := ix.(*core.IndexIVF)
+		if !ok {
+			return unsupported(op, ix)
+		}
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		dst[0] = register(ivf.Quantizer())
 		return nil
 	})
 }

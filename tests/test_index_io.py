@@ -181,3 +181,52 @@ def test_damaged_graph_files_are_refused(rng):
     data[at:at + 4] = (10**6).to_bytes(4, "little")
     with pytest.raises(mf.MetalFaissError, match="links to 1000000"):
         mf.deserialize_index(bytes(data))
+
+
+@pytest.mark.parametrize("desc", ["IVF16,Flat", "IVF16,PQ4", "IVF16,SQ8", "IVF256,Flat", "IVF16_HNSW8,Flat",
+                                  "IDMap2,IVF16,SQ4", "IVF16,SQfp16"])
+def test_ivf_files_round_trip_with_faiss(desc):
+    rng = np.random.default_rng(6)
+    x = rng.random((3000, 16), dtype=np.float32)
+    theirs, ours = faiss.index_factory(16, desc), mf.index_factory(16, desc)
+    for index in (theirs, ours):
+        index.train(x)
+        if desc.startswith("IDMap"):
+            index.add_with_ids(x[:300], np.arange(300, dtype=np.int64) * 3)
+        else:
+            index.add(x[:300])  # IVF256: most lists empty, written sparse
+    faiss.extract_index_ivf(theirs).nprobe = 4
+    data = faiss.serialize_index(theirs)
+    back = mf.deserialize_index(data)
+    np.testing.assert_array_equal(mf.serialize_index(back), data)
+    assert type(back).__name__ == type(theirs).__name__
+    ivf = back.index if desc.startswith("IDMap") else back
+    assert ivf.nprobe == 4 and ivf.nlist == faiss.extract_index_ivf(theirs).nlist
+    D, I = theirs.search(x[:40], 5)
+    D2, I2 = back.search(x[:40], 5)
+    np.testing.assert_array_equal(I2, I)
+    np.testing.assert_allclose(D2, D, rtol=1e-4, atol=1e-4)
+    # Ours, read by faiss, answers as ours does.
+    I3 = faiss.deserialize_index(mf.serialize_index(ours)).search(x[:40], 5)[1]
+    assert (I3 == ours.search(x[:40], 5)[1]).mean() > 0.99
+
+
+@pytest.mark.parametrize("kind", [mf.DirectMap.Array, mf.DirectMap.Hashtable])
+def test_ivf_direct_maps_are_kept(kind):
+    rng = np.random.default_rng(7)
+    x = rng.random((500, 8), dtype=np.float32)
+    theirs = faiss.IndexIVFFlat(faiss.IndexFlatL2(8), 8, 8)
+    theirs.train(x)
+    if kind == mf.DirectMap.Hashtable:
+        theirs.set_direct_map_type(faiss.DirectMap.Hashtable)
+        theirs.add_with_ids(x, np.arange(500, dtype=np.int64) * 7)
+    else:
+        theirs.add(x)
+        theirs.make_direct_map()
+    back = mf.deserialize_index(faiss.serialize_index(theirs))
+    key = 21 if kind == mf.DirectMap.Hashtable else 3
+    np.testing.assert_array_equal(back.reconstruct(key), x[3])
+    again = faiss.deserialize_index(mf.serialize_index(back))
+    np.testing.assert_array_equal(again.reconstruct(key), x[3])
+    if kind == mf.DirectMap.Array:
+        np.testing.assert_array_equal(mf.serialize_index(back), faiss.serialize_index(theirs))

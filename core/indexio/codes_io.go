@@ -17,14 +17,7 @@ func writePQ(w *writer, ix *core.IndexPQ) {
 	w.fourcc(codePQ)
 	writeHeader(w, ix)
 	pq := ix.PQ
-	w.u64(uint64(pq.D))
-	w.u64(uint64(pq.M))
-	w.u64(uint64(pq.Nbits))
-	c := pq.Centroids
-	if len(c) == 0 { // untrained: faiss stores its zero-filled centroids
-		c = make([]float32, pq.M*pq.Ksub*pq.Dsub)
-	}
-	w.floatVec(c)
+	writePQFields(w, pq)
 	w.bytes(ix.Codes())
 	w.i32(0)                        // search_type: ST_PQ
 	w.u8(0)                         // encode_signs
@@ -33,10 +26,8 @@ func writePQ(w *writer, ix *core.IndexPQ) {
 
 func readPQ(r *reader) core.Index {
 	h := readHeader(r)
-	d := r.size("the quantizer's d", 1, maxD)
-	m := r.size("M", 1, maxD)
-	nbits := r.size("nbits", 1, 16)
-	centroids := r.floats(r.count(4, "the centroids"), "the centroids")
+	f := readPQFields(r)
+	d, m, nbits, centroids := f.d, f.m, f.nbits, f.centroids
 	codes := r.bytes(r.count(1, "the codes"), "the codes")
 	r.i32("search_type")
 	r.u8("encode_signs")
@@ -59,7 +50,12 @@ func readPQ(r *reader) core.Index {
 func writeSQ(w *writer, ix *core.IndexScalarQuantizer) {
 	w.fourcc(codeSQ)
 	writeHeader(w, ix)
-	sq := ix.SQ
+	writeSQFields(w, ix.SQ)
+	w.bytes(ix.Codes())
+}
+
+// writeSQFields is faiss's write_ScalarQuantizer.
+func writeSQFields(w *writer, sq *core.ScalarQuantizer) {
 	w.i32(int32(sq.Type))
 	w.i32(0) // rangestat: RS_minmax
 	w.f32(0) // rangestat_arg
@@ -70,17 +66,58 @@ func writeSQ(w *writer, ix *core.IndexScalarQuantizer) {
 	} else {
 		w.floatVec(nil)
 	}
-	w.bytes(ix.Codes())
+}
+
+// sqFields is what writeSQFields writes.
+type sqFields struct {
+	qtype   core.QuantizerType
+	d       int
+	trained []float32
+}
+
+func readSQFields(r *reader) sqFields {
+	var f sqFields
+	f.qtype = core.QuantizerType(r.i32("qtype"))
+	r.i32("rangestat")
+	r.f32("rangestat_arg")
+	f.d = r.size("the quantizer's d", 1, maxD)
+	r.size("code_size", 0, 2*maxD)
+	f.trained = r.floats(r.count(4, "the trained ranges"), "the trained ranges")
+	return f
+}
+
+// writePQFields is faiss's write_ProductQuantizer (untrained: the zero
+// centroids faiss allocates).
+func writePQFields(w *writer, pq *core.ProductQuantizer) {
+	w.u64(uint64(pq.D))
+	w.u64(uint64(pq.M))
+	w.u64(uint64(pq.Nbits))
+	c := pq.Centroids
+	if len(c) == 0 {
+		c = make([]float32, pq.M*pq.Ksub*pq.Dsub)
+	}
+	w.floatVec(c)
+}
+
+// pqFields is what writePQFields writes.
+type pqFields struct {
+	d, m, nbits int
+	centroids   []float32
+}
+
+func readPQFields(r *reader) pqFields {
+	var f pqFields
+	f.d = r.size("the quantizer's d", 1, maxD)
+	f.m = r.size("M", 1, maxD)
+	f.nbits = r.size("nbits", 1, 16)
+	f.centroids = r.floats(r.count(4, "the centroids"), "the centroids")
+	return f
 }
 
 func readSQ(r *reader) core.Index {
 	h := readHeader(r)
-	qtype := core.QuantizerType(r.i32("qtype"))
-	r.i32("rangestat")
-	r.f32("rangestat_arg")
-	d := r.size("the quantizer's d", 1, maxD)
-	r.size("code_size", 0, 2*maxD)
-	trained := r.floats(r.count(4, "the trained ranges"), "the trained ranges")
+	f := readSQFields(r)
+	qtype, d, trained := f.qtype, f.d, f.trained
 	codes := r.bytes(r.count(1, "the codes"), "the codes")
 	if r.err != nil {
 		return nil

@@ -68,6 +68,8 @@ func write(w *writer, ix core.Index) error {
 		writeSQ(w, x)
 	case *core.IndexHNSW:
 		return writeHNSW(w, x)
+	case *core.IndexIVF:
+		return writeIVF(w, x)
 	default:
 		return core.Errorf(core.KindUnsupported, "write_index", "%T cannot be written yet", ix)
 	}
@@ -165,6 +167,8 @@ func read(r *reader, depth int) core.Index {
 		return readSQ(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
 		return readHNSW(r, code, depth)
+	case codeIVFFlat, codeIVFPQ, codeIVFSQ:
+		return readIVF(r, code, depth)
 	case codeIDMap, codeIDMap2:
 		h := readHeader(r)
 		sub := read(r, depth+1)

@@ -153,10 +153,23 @@ func codedIndexes(t testing.TB) []core.Index {
 	for _, ix := range []core.Index{pq, sq, hs} {
 		require.NoError(t, ix.Train(x))
 	}
-	for _, ix := range []core.Index{pq, sq, hf, hs} {
+	q1, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	ivf, err := core.NewIndexIVFFlat(q1, 8, 4, core.MetricL2)
+	require.NoError(t, err)
+	q2, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	ivfpq, err := core.NewIndexIVFPQ(q2, 8, 16, 2, 4, core.MetricL2)
+	require.NoError(t, err)
+	ivfpq.PQ().Warn, ivfpq.Warn, ivf.Warn = func(string) {}, func(string) {}, func(string) {}
+	for _, ix := range []core.Index{pq, sq, hs, ivf, ivfpq} {
+		require.NoError(t, ix.Train(x))
+	}
+	require.NoError(t, ivfpq.SetDirectMapType(1))
+	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq} {
 		require.NoError(t, ix.Add(x[:40*8]))
 	}
-	return []core.Index{pq, sq, hf, hs}
+	return []core.Index{pq, sq, hf, hs, ivf, ivfpq}
 }
 
 func TestCodedIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

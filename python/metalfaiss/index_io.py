@@ -13,6 +13,7 @@ from .index import Index
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
 from .index_hnsw import HNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_idmap import IndexIDMap, IndexIDMap2
+from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2
 
@@ -86,6 +87,15 @@ def _wrap(handle):
         _bridge.call("IndexHNSWStorage", handle, addr(out))
         obj.storage = _wrap(int(out[0]))
         obj.hnsw = HNSW(obj)
+        return obj
+    if name in ("IndexIVFFlat", "IndexIVFPQ", "IndexIVFScalarQuantizer"):
+        cls = {"IndexIVFFlat": IndexIVFFlat, "IndexIVFPQ": IndexIVFPQ,
+               "IndexIVFScalarQuantizer": IndexIVFScalarQuantizer}[name]
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFQuantizer", handle, addr(out))
+        quantizer = _wrap(int(out[0]))
+        obj = cls.__new__(cls)
+        obj._init_ivf(handle, quantizer, quantizer.metric_type)
         return obj
     _bridge.call("Free", handle)
     raise UnsupportedOperationError(f"read_index: {name} has no Python class yet")

@@ -1,0 +1,271 @@
+package indexio
+
+import (
+	"math"
+	"slices"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// IVF indexes: faiss's write_ivf_header (the index header, nlist, nprobe,
+// the quantizer, the direct map), the codec's fields, then the inverted
+// lists as one "ilar" block: sizes (all of them, or (list, size) pairs when
+// at most half the lists hold anything), then each list's codes and ids.
+
+const (
+	codeIVFFlat    = "IwFl"
+	codeIVFPQ      = "IwPQ"
+	codeIVFSQ      = "IwSq"
+	codeArrayLists = "ilar"
+)
+
+// maxNlist bounds the lists a file may claim.
+const maxNlist = 1 << 28
+
+func writeIVF(w *writer, ix *core.IndexIVF) error {
+	pq, sq := ix.PQ(), ix.SQ()
+	switch {
+	case pq != nil:
+		w.fourcc(codeIVFPQ)
+	case sq != nil:
+		w.fourcc(codeIVFSQ)
+	default:
+		w.fourcc(codeIVFFlat)
+	}
+	writeHeader(w, ix)
+	w.u64(uint64(ix.Nlist()))
+	w.u64(uint64(ix.Nprobe))
+	if err := write(w, ix.Quantizer()); err != nil {
+		return err
+	}
+	writeDirectMap(w, ix)
+	byResidual := uint8(0)
+	if ix.ByResidual {
+		byResidual = 1
+	}
+	switch {
+	case pq != nil:
+		w.u8(byResidual)
+		w.u64(uint64(pq.CodeSize))
+		writePQFields(w, pq)
+	case sq != nil:
+		writeSQFields(w, sq)
+		w.u64(uint64(sq.CodeSize()))
+		w.u8(byResidual)
+	}
+	writeLists(w, ix)
+	return nil
+}
+
+// writeDirectMap writes the map's type, the array (id -> list << 32 |
+// offset, for ids 0..ntotal-1) and, for a hashtable, its pairs in id order.
+func writeDirectMap(w *writer, ix *core.IndexIVF) {
+	kind := ix.DirectMapType()
+	w.u8(uint8(kind))
+	if kind != 1 {
+		w.u64(0)
+	} else {
+		w.u64(uint64(ix.Ntotal()))
+		for id := int64(0); id < ix.Ntotal(); id++ {
+			l, off, _ := ix.DirectMapEntry(id)
+			w.u64(uint64(l)<<32 | uint64(off))
+		}
+	}
+	if kind == 2 {
+		var pairs [][2]int64
+		for l := 0; l < ix.Nlist(); l++ {
+			ids, _, _ := ix.IVFList(l)
+			for off, id := range ids {
+				pairs = append(pairs, [2]int64{id, int64(l)<<32 | int64(off)})
+			}
+		}
+		slices.SortFunc(pairs, func(a, b [2]int64) int { return int(min(max(a[0]-b[0], -1), 1)) })
+		w.u64(uint64(len(pairs)))
+		for _, p := range pairs {
+			w.u64(uint64(p[0]))
+			w.u64(uint64(p[1]))
+		}
+	}
+}
+
+func listCodeSize(ix *core.IndexIVF) int {
+	if pq := ix.PQ(); pq != nil {
+		return pq.CodeSize
+	}
+	if sq := ix.SQ(); sq != nil {
+		return sq.CodeSize()
+	}
+	return 4 * ix.D()
+}
+
+func writeLists(w *writer, ix *core.IndexIVF) {
+	nlist := ix.Nlist()
+	w.fourcc(codeArrayLists)
+	w.u64(uint64(nlist))
+	w.u64(uint64(listCodeSize(ix)))
+	nonEmpty := 0
+	for l := 0; l < nlist; l++ {
+		if ids, _, _ := ix.IVFList(l); len(ids) > 0 {
+			nonEmpty++
+		}
+	}
+	if nonEmpty > nlist/2 {
+		w.fourcc("full")
+		w.u64(uint64(nlist))
+		for l := 0; l < nlist; l++ {
+			ids, _, _ := ix.IVFList(l)
+			w.u64(uint64(len(ids)))
+		}
+	} else {
+		w.fourcc("sprs")
+		w.u64(uint64(2 * nonEmpty))
+		for l := 0; l < nlist; l++ {
+			if ids, _, _ := ix.IVFList(l); len(ids) > 0 {
+				w.u64(uint64(l))
+				w.u64(uint64(len(ids)))
+			}
+		}
+	}
+	for l := 0; l < nlist; l++ {
+		ids, vecs, codes := ix.IVFList(l)
+		if len(ids) == 0 {
+			continue
+		}
+		if codes != nil {
+			w.b = append(w.b, codes...)
+		} else {
+			w.floats(vecs)
+		}
+		w.int64s(ids)
+	}
+}
+
+func readIVF(r *reader, code string, depth int) core.Index {
+	h := readHeader(r)
+	nlist := r.size("nlist", 1, maxNlist)
+	nprobe := r.size("nprobe", 1, math.MaxInt32)
+	quantizer := read(r, depth+1)
+	dmType := int(r.u8("the direct map type"))
+	r.int64s(r.count(8, "the direct map"), "the direct map") // rebuilt from the lists
+	if dmType == 2 {
+		r.int64s(r.count(16, "the direct map's pairs")*2, "the direct map's pairs")
+	}
+	if r.err != nil {
+		return nil
+	}
+	if quantizer.D() != h.d {
+		r.fail("the quantizer has d=%d, the index d=%d", quantizer.D(), h.d)
+		return nil
+	}
+	var ix *core.IndexIVF
+	var err error
+	var byResidual bool
+	switch code {
+	case codeIVFPQ:
+		byResidual = r.u8("by_residual") != 0
+		r.size("code_size", 1, maxD)
+		f := readPQFields(r)
+		if r.err != nil {
+			return nil
+		}
+		if ix, err = core.NewIndexIVFPQ(quantizer, h.d, nlist, f.m, f.nbits, h.metric); err == nil && h.trained {
+			err = ix.PQ().RestorePQ(f.centroids)
+		}
+	case codeIVFSQ:
+		f := readSQFields(r)
+		r.size("code_size", 0, 2*maxD)
+		byResidual = r.u8("by_residual") != 0
+		if r.err != nil {
+			return nil
+		}
+		if ix, err = core.NewIndexIVFScalarQuantizer(quantizer, h.d, nlist, f.qtype, h.metric, byResidual); err == nil {
+			err = ix.SQ().RestoreSQ(h.trained, f.trained)
+		}
+	default:
+		ix, err = core.NewIndexIVFFlat(quantizer, h.d, nlist, h.metric)
+	}
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	ids, vecs, codes := readLists(r, nlist, listCodeSize(ix), ix.PQ() == nil && ix.SQ() == nil)
+	if r.err != nil {
+		return nil
+	}
+	var total int64
+	for _, l := range ids {
+		total += int64(len(l))
+	}
+	if total != h.ntotal {
+		r.fail("the lists hold %d vectors, the header says %d", total, h.ntotal)
+		return nil
+	}
+	if err := ix.RestoreIVF(nprobe, byResidual, ids, vecs, codes, dmType); err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	return ix
+}
+
+// readLists reads an "ilar" block of nlist lists of codes of cs bytes
+// (flat: float vectors).
+func readLists(r *reader, nlist, cs int, flat bool) ([][]int64, [][]float32, [][]byte) {
+	at := r.off
+	if c := r.fourcc(); r.err == nil && c != codeArrayLists {
+		r.off = at
+		r.fail("inverted lists of type %q are not supported (only %q)", printable(c), codeArrayLists)
+		return nil, nil, nil
+	}
+	if n := r.size("the lists' nlist", uint64(nlist), uint64(nlist)); r.err == nil && n != nlist {
+		return nil, nil, nil
+	}
+	r.size("the lists' code size", uint64(cs), uint64(cs))
+	kind := r.fourcc()
+	sizes := make([]uint64, nlist)
+	switch {
+	case r.err != nil:
+		return nil, nil, nil
+	case kind == "full":
+		vals := r.int64s(r.count(8, "the list sizes"), "the list sizes")
+		if r.err == nil && len(vals) != nlist {
+			r.fail("%d list sizes for nlist=%d", len(vals), nlist)
+		}
+		for i, v := range vals {
+			sizes[min(i, nlist-1)] = uint64(v)
+		}
+	case kind == "sprs":
+		vals := r.int64s(r.count(8, "the list sizes"), "the list sizes")
+		if r.err == nil && len(vals)%2 != 0 {
+			r.fail("an odd number (%d) of (list, size) values", len(vals))
+		}
+		for i := 0; r.err == nil && i+1 < len(vals); i += 2 {
+			if vals[i] < 0 || vals[i] >= int64(nlist) {
+				r.fail("list %d of %d", vals[i], nlist)
+				break
+			}
+			sizes[vals[i]] = uint64(vals[i+1])
+		}
+	default:
+		r.fail("list layout %q is neither %q nor %q", printable(kind), "full", "sprs")
+	}
+	ids := make([][]int64, nlist)
+	vecs := make([][]float32, nlist)
+	codes := make([][]byte, nlist)
+	for l := 0; l < nlist && r.err == nil; l++ {
+		n := sizes[l]
+		if n == 0 {
+			continue
+		}
+		if n > uint64(len(r.b)-r.off)/(uint64(cs)+8) {
+			r.fail("list %d claims %d entries of %d bytes, the file has %d bytes left", l, n, cs+8, len(r.b)-r.off)
+			break
+		}
+		if flat {
+			vecs[l] = r.floats(n*uint64(cs)/4, "a list's vectors")
+		} else {
+			codes[l] = r.bytes(n*uint64(cs), "a list's codes")
+		}
+		ids[l] = r.int64s(n, "a list's ids")
+	}
+	return ids, vecs, codes
+}
