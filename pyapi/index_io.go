@@ -90,6 +90,8 @@ func IndexTypeName(h int64) string {
 		return x.Name()
 	case *core.IndexIVF:
 		return x.Name()
+	case *core.IndexRefine:
+		return "IndexRefineFlat"
 	}
 	return fmt.Sprintf("%T", o.val)
 }
@@ -103,43 +105,56 @@ func IndexIDMapSub(h int64, out uintptr) string {
 		if !ok {
 			return unsupported(op, ix)
 		}
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
-		}
-		dst[0] = register(m.Sub())
-		return nil
+		return writeHandle(out, m.Sub())
 	})
 }
 
 // IndexHNSWStorage writes a new handle to the storage of the IndexHNSW
 // behind h to out (int64[1]).
 func IndexHNSWStorage(h int64, out uintptr) string {
-	const op = "IndexHNSW.storage"
-	return withHNSW(op, h, false, func(ix *core.IndexHNSW) error {
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
-		}
-		dst[0] = register(ix.Storage())
-		return nil
+	return withHNSW("IndexHNSW.storage", h, false, func(ix *core.IndexHNSW) error {
+		return writeHandle(out, ix.Storage())
 	})
 }
 
 // IndexIVFQuantizer writes a new handle to the quantizer of the IVF index
 // behind h to out (int64[1]).
 func IndexIVFQuantizer(h int64, out uintptr) string {
-	const op = "IndexIVF.quantizer"
+	return withIVF("IndexIVF.quantizer", h, func(ivf *core.IndexIVF) error {
+		return writeHandle(out, ivf.Quantizer())
+	})
+}
+
+// withIVF runs fn (reading) on the IVF index behind h.
+func withIVF(op string, h int64, fn func(*core.IndexIVF) error) string {
 	return withIndex(op, h, false, func(ix core.Index) error {
 		ivf, ok := ix.(*core.IndexIVF)
 		if !ok {
 			return unsupported(op, ix)
 		}
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
+		return fn(ivf)
+	})
+}
+
+// writeHandle registers v and writes its handle to out (int64[1]).
+func writeHandle(out uintptr, v any) error {
+	dst, err := int64s(out, 1)
+	if err != nil {
+		return err
+	}
+	dst[0] = register(v)
+	return nil
+}
+
+// IndexRefineBase writes a new handle to the base index of the
+// IndexRefine behind h to out (int64[1]).
+func IndexRefineBase(h int64, out uintptr) string {
+	const op = "IndexRefine.base_index"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		r, ok := ix.(*core.IndexRefine)
+		if !ok {
+			return unsupported(op, ix)
 		}
-		dst[0] = register(ivf.Quantizer())
-		return nil
+		return writeHandle(out, r.Base())
 	})
 }

@@ -230,3 +230,18 @@ def test_ivf_direct_maps_are_kept(kind):
     np.testing.assert_array_equal(again.reconstruct(key), x[3])
     if kind == mf.DirectMap.Array:
         np.testing.assert_array_equal(mf.serialize_index(back), faiss.serialize_index(theirs))
+
+
+def test_refine_flat_round_trips_with_faiss(rng):
+    x = rng.random((2000, 16), dtype=np.float32)
+    theirs = faiss.IndexRefineFlat(faiss.index_factory(16, "PQ4"))
+    theirs.train(x)
+    theirs.add(x[:500])
+    theirs.k_factor = 4
+    data = faiss.serialize_index(theirs)
+    back = mf.deserialize_index(data)
+    assert type(back) is mf.IndexRefineFlat and type(back.base_index) is mf.IndexPQ
+    assert back.k_factor == 4
+    np.testing.assert_array_equal(mf.serialize_index(back), data)
+    np.testing.assert_array_equal(back.search(x[:30], 5)[1], theirs.search(x[:30], 5)[1])
+    assert type(faiss.deserialize_index(mf.serialize_index(back))).__name__ == "IndexRefineFlat"

@@ -14,6 +14,7 @@ const (
 	codeFlatOther = "IxFl" // any other metric, with its argument
 	codeIDMap     = "IxMp"
 	codeIDMap2    = "IxM2"
+	codeRefine    = "IxRF"
 )
 
 // maxD bounds the dimension a file may claim (faiss has no bound; a
@@ -70,6 +71,16 @@ func write(w *writer, ix core.Index) error {
 		return writeHNSW(w, x)
 	case *core.IndexIVF:
 		return writeIVF(w, x)
+	case *core.IndexRefine:
+		w.fourcc(codeRefine)
+		writeHeader(w, x)
+		if err := write(w, x.Base()); err != nil {
+			return err
+		}
+		if err := write(w, x.Refine()); err != nil {
+			return err
+		}
+		w.f32(x.KFactor)
 	default:
 		return core.Errorf(core.KindUnsupported, "write_index", "%T cannot be written yet", ix)
 	}
@@ -169,6 +180,21 @@ func read(r *reader, depth int) core.Index {
 		return readHNSW(r, code, depth)
 	case codeIVFFlat, codeIVFPQ, codeIVFSQ:
 		return readIVF(r, code, depth)
+	case codeRefine:
+		h := readHeader(r)
+		base := read(r, depth+1)
+		refine := read(r, depth+1)
+		k := r.f32("k_factor")
+		if r.err != nil {
+			return nil
+		}
+		flat, ok := refine.(*core.IndexFlat)
+		if !ok || base.D() != h.d {
+			r.fail("a refine index must be flat with the header's d=%d, got %s", h.d, typeName(refine))
+			return nil
+		}
+		ix, err := core.RestoreIndexRefine(base, flat, k)
+		return restored(r, ix, err)
 	case codeIDMap, codeIDMap2:
 		h := readHeader(r)
 		sub := read(r, depth+1)

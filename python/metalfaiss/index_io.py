@@ -15,6 +15,7 @@ from .index_hnsw import HNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_pq import IndexPQ, IndexScalarQuantizer
+from .index_refine import IndexRefineFlat
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2
 
 # faiss's io_flags. Reading always loads the whole index into memory:
@@ -96,6 +97,13 @@ def _wrap(handle):
         quantizer = _wrap(int(out[0]))
         obj = cls.__new__(cls)
         obj._init_ivf(handle, quantizer, quantizer.metric_type)
+        return obj
+    if name == "IndexRefineFlat":
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexRefineBase", handle, addr(out))
+        obj = IndexRefineFlat.__new__(IndexRefineFlat)
+        Index.__init__(obj, handle)
+        obj.base_index = _wrap(int(out[0]))
         return obj
     _bridge.call("Free", handle)
     raise UnsupportedOperationError(f"read_index: {name} has no Python class yet")
