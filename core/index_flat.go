@@ -11,6 +11,8 @@ type IndexFlat struct {
 	arg    float32
 	xb     []float32
 	norms  []float32
+	// backing keeps alive what xb may point into (a mapped index file).
+	backing any
 }
 
 var (

@@ -30,7 +30,12 @@ type indexFlatCodes struct {
 	metric Metric
 	codec  codec
 	codes  []byte
+	// backing keeps alive what codes may point into (a mapped index file).
+	backing any
 }
+
+// KeepAlive ties b's life to the index (a mapped file its codes use).
+func (ix *indexFlatCodes) KeepAlive(b any) { ix.backing = b }
 
 func (ix *indexFlatCodes) D() int             { return ix.d }
 func (ix *indexFlatCodes) Ntotal() int64      { return int64(len(ix.codes) / ix.codec.codeSize()) }

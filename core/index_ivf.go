@@ -37,6 +37,8 @@ type IndexIVF struct {
 	// pqTerms are faiss's precomputed tables for IVFPQ with L2 residuals:
 	// |r_mj|^2 + 2 <c_l,m, r_mj> per list l, sub-space m, centroid j.
 	pqTerms []float32
+	// backing keeps alive what the lists may point into (a mapped file).
+	backing any
 }
 
 var (

@@ -1,5 +1,7 @@
 package core
 
+import "github.com/metalfaiss/metalfaiss/core/kernels"
+
 // Rebuilding indexes from their stored parts (an index file being read).
 // Every part is checked against the others: a file may lie.
 
@@ -265,4 +267,25 @@ func RestoreIndexRefine(base Index, refine *IndexFlat, kFactor float32) (*IndexR
 		return nil, Errorf(KindInvalidArgument, op, "k_factor must be at least 1, got %v", kFactor)
 	}
 	return &IndexRefine{base: base, refine: refine, KFactor: kFactor}, nil
+}
+
+// KeepAlive ties b's life to the index (a mapped file its lists use).
+func (ix *IndexIVF) KeepAlive(b any) { ix.backing = b }
+
+// RestoreIndexFlat makes a flat index that adopts xb (n*d floats, which
+// may lie in a mapped file that backing keeps alive): later adds copy
+// them elsewhere rather than write past them.
+func RestoreIndexFlat(d int, metric Metric, arg float32, xb []float32, backing any) (*IndexFlat, error) {
+	ix, err := NewIndexFlat(d, metric)
+	if err != nil {
+		return nil, err
+	}
+	if len(xb)%d != 0 {
+		return nil, Errorf(KindDimensionMismatch, "IndexFlat", "%d floats are not whole vectors of d=%d", len(xb), d)
+	}
+	ix.arg, ix.backing = arg, backing
+	ix.xb = xb[:len(xb):len(xb)]
+	ix.norms = make([]float32, len(xb)/d)
+	kernels.Norms(ix.xb, d, ix.norms)
+	return ix, nil
 }

@@ -158,3 +158,9 @@ func IndexRefineBase(h int64, out uintptr) string {
 		return writeHandle(out, r.Base())
 	})
 }
+
+// IndexReadFile reads the index in the file at path (mapped: faiss's
+// IO_FLAG_MMAP) and writes its handle to out (int64[1]).
+func IndexReadFile(path string, mapped bool, out uintptr) string {
+	return newIndex("read_index", out, func() (core.Index, error) { return indexio.ReadFile(path, mapped) })
+}

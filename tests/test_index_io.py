@@ -245,3 +245,22 @@ def test_refine_flat_round_trips_with_faiss(rng):
     np.testing.assert_array_equal(mf.serialize_index(back), data)
     np.testing.assert_array_equal(back.search(x[:30], 5)[1], theirs.search(x[:30], 5)[1])
     assert type(faiss.deserialize_index(mf.serialize_index(back))).__name__ == "IndexRefineFlat"
+
+
+def test_mmap_reads_leave_the_file_alone(rng, tmp_path):
+    x = rng.random((1000, 16), dtype=np.float32)
+    theirs = faiss.index_factory(16, "IVF8,SQ8")
+    theirs.train(x)
+    theirs.add(x)
+    path = tmp_path / "ivf.faiss"
+    faiss.write_index(theirs, str(path))
+    before = path.read_bytes()
+    mapped = mf.read_index(path, mf.IO_FLAG_MMAP | mf.IO_FLAG_READ_ONLY)
+    mapped.nprobe = theirs.nprobe = 3
+    np.testing.assert_array_equal(mapped.search(x[:20], 4)[1], theirs.search(x[:20], 4)[1])
+    mapped.add(x[:10])
+    mapped.remove_ids(mf.IDSelectorRange(0, 5))
+    assert mapped.ntotal == 1005
+    assert path.read_bytes() == before
+    with pytest.raises(FileNotFoundError):
+        mf.read_index(tmp_path / "missing.faiss")

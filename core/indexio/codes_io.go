@@ -40,6 +40,9 @@ func readPQ(r *reader) core.Index {
 		return nil
 	}
 	ix, err := core.RestoreIndexPQ(d, m, nbits, h.metric, h.trained, centroids, codes)
+	if err == nil {
+		ix.KeepAlive(r.keep)
+	}
 	if err == nil && ix.Ntotal() != h.ntotal {
 		r.fail("%d codes for ntotal=%d", ix.Ntotal(), h.ntotal)
 		return nil
@@ -127,6 +130,9 @@ func readSQ(r *reader) core.Index {
 		return nil
 	}
 	ix, err := core.RestoreIndexScalarQuantizer(d, qtype, h.metric, h.trained, trained, codes)
+	if err == nil {
+		ix.KeepAlive(r.keep)
+	}
 	if err == nil && ix.Ntotal() != h.ntotal {
 		r.fail("%d codes for ntotal=%d", ix.Ntotal(), h.ntotal)
 		return nil

@@ -144,9 +144,13 @@ func readHeader(r *reader) header {
 // Read returns the index that b holds, which must be all of it.
 func Read(b []byte) (core.Index, error) {
 	r := &reader{b: b}
-	ix := read(r, 0)
-	if r.err == nil && r.off != len(b) {
-		r.fail("the index ends here but the file has %d more bytes", len(b)-r.off)
+	return finish(r, read(r, 0))
+}
+
+// finish checks that the index read took all of the file.
+func finish(r *reader, ix core.Index) (core.Index, error) {
+	if r.err == nil && r.off != len(r.b) {
+		r.fail("the index ends here but the file has %d more bytes", len(r.b)-r.off)
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -239,17 +243,8 @@ func readFlat(r *reader, code string) core.Index {
 	if r.err != nil {
 		return nil
 	}
-	ix, err := core.NewIndexFlat(h.d, h.metric)
-	if err != nil {
-		r.fail("%v", err)
-		return nil
-	}
-	ix.SetMetricArg(h.metricArg)
-	if err := ix.Add(x); err != nil {
-		r.fail("%v", err)
-		return nil
-	}
-	return ix
+	ix, err := core.RestoreIndexFlat(h.d, h.metric, h.metricArg, x, r.keep)
+	return restored(r, ix, err)
 }
 
 // printable shows a type code, escaping bytes that are not letters.

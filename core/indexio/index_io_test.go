@@ -3,6 +3,7 @@ package indexio
 import (
 	"encoding/hex"
 	"math/rand"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -183,4 +184,29 @@ func TestCodedIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {
 			require.Error(t, err, "%T cut at %d", ix, cut)
 		}
 	}
+}
+
+func TestMappedFilesReadInPlaceAndStayUnchanged(t *testing.T) {
+	for _, ix := range append(codedIndexes(t), flatOf(t, 4, core.MetricL2, twelve())) {
+		b := mustWrite(t, ix)
+		path := t.TempDir() + "/index.faiss"
+		require.NoError(t, os.WriteFile(path, b, 0o644))
+		back, err := ReadFile(path, true)
+		require.NoError(t, err, "%T", ix)
+		assert.Equal(t, b, mustWrite(t, back), "%T", ix)
+		// Changing the index copies; the file keeps its bytes.
+		x := make([]float32, 3*ix.D())
+		require.NoError(t, back.Add(x))
+		assert.Equal(t, ix.Ntotal()+3, back.Ntotal())
+		now, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, b, now, "%T", ix)
+		back.Reset()
+		require.NoError(t, back.Add(x[:ix.D()]))
+		now, err = os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, b, now, "%T: a reset and add write to private pages", ix)
+	}
+	_, err := ReadFile(t.TempDir()+"/missing", true)
+	assert.Error(t, err)
 }

@@ -204,6 +204,7 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		r.fail("%v", err)
 		return nil
 	}
+	ix.KeepAlive(r.keep)
 	return ix
 }
 

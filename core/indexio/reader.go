@@ -3,6 +3,7 @@ package indexio
 import (
 	"encoding/binary"
 	"math"
+	"unsafe"
 
 	"github.com/metalfaiss/metalfaiss/core"
 )
@@ -12,6 +13,10 @@ type reader struct {
 	b   []byte
 	off int
 	err error
+	// mapped: b is a private mapping of a file, which the vectors and
+	// codes read may point into (kept alive by keep) instead of copying.
+	mapped bool
+	keep   any
 }
 
 func (r *reader) fail(format string, args ...any) {
@@ -78,8 +83,8 @@ func (r *reader) count(size uint64, what string) uint64 {
 
 func (r *reader) bytes(n uint64, what string) []byte {
 	s := r.take(n, what)
-	if s == nil {
-		return nil
+	if s == nil || r.mapped {
+		return s[:len(s):len(s)]
 	}
 	return append([]byte(nil), s...)
 }
@@ -110,6 +115,15 @@ func vec[T any](r *reader, n, size uint64, what string, dec func([]byte) T) []T 
 }
 
 func (r *reader) floats(n uint64, what string) []float32 {
+	if r.mapped && n > 0 && r.err == nil && uintptr(unsafe.Pointer(unsafe.SliceData(r.b)))%4 == 0 && r.off%4 == 0 {
+		// Aligned floats in a mapping are used in place (the machines we
+		// build for are little-endian, as the format).
+		s := r.take(n*4, what)
+		if s == nil {
+			return nil
+		}
+		return unsafe.Slice((*float32)(unsafe.Pointer(&s[0])), n)
+	}
 	return vec(r, n, 4, what, func(b []byte) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b)) })
 }
 

@@ -18,9 +18,10 @@ from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefineFlat
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2
 
-# faiss's io_flags. Reading always loads the whole index into memory:
-# READ_ONLY holds trivially, and MMAP (which faiss applies to inverted lists
-# and flat codes only) gives the same index, read instead of mapped.
+# faiss's io_flags. With IO_FLAG_MMAP a file is mapped privately instead of
+# read: vectors (where aligned in the file) and codes stay in the mapping,
+# and changes to the index copy what they touch, never writing the file.
+# READ_ONLY holds either way.
 IO_FLAG_SKIP_STORAGE = 1
 IO_FLAG_READ_ONLY = 2
 IO_FLAG_ONDISK_SAME_DIR = 4
@@ -136,15 +137,20 @@ def write_index(index, f):
 
 def read_index(f, io_flags=0):
     """Read an index written by write_index or by faiss: ``f`` is a path or
-    a readable binary file object."""
+    a readable binary file object. ``io_flags`` may hold IO_FLAG_MMAP
+    (paths only: map the file rather than read it) and IO_FLAG_READ_ONLY."""
     io_flags = as_int(io_flags, "read_index", "io_flags")
     if io_flags & ~_ACCEPTED_FLAGS:
         raise InvalidArgumentError(f"read_index: io_flags {io_flags:#x} are not supported "
                                    f"(IO_FLAG_READ_ONLY and IO_FLAG_MMAP are)")
     if isinstance(f, (str, bytes, os.PathLike)):
-        with open(os.fspath(f), "rb") as src:
-            data = src.read()
-    elif hasattr(f, "read"):
+        path = os.fsdecode(f)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"read_index: no file {path!r}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexReadFile", path, bool(io_flags & IO_FLAG_MMAP == IO_FLAG_MMAP), addr(out))
+        return _wrap(int(out[0]))
+    if hasattr(f, "read"):
         data = f.read()
     else:
         raise InputTypeError(f"read_index: expected a path or a binary file, got {type(f).__name__}")
