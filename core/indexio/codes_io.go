@@ -113,7 +113,16 @@ func readPQFields(r *reader) pqFields {
 	f.d = r.size("the quantizer's d", 1, maxD)
 	f.m = r.size("M", 1, maxD)
 	f.nbits = r.size("nbits", 1, 16)
-	f.centroids = r.floats(r.count(4, "the centroids"), "the centroids")
+	at := r.off
+	n := r.count(4, "the centroids")
+	// faiss always stores all d * 2^nbits centroid floats (zeros while
+	// untrained); checking the count first keeps a lying d or nbits from
+	// sizing the quantizer's tables.
+	if r.err == nil && (f.d%f.m != 0 || n != uint64(f.d)<<f.nbits) {
+		r.off = at
+		r.fail("%d centroid floats for d=%d, M=%d, nbits=%d (expected d * 2^nbits, M dividing d)", n, f.d, f.m, f.nbits)
+	}
+	f.centroids = r.floats(n, "the centroids")
 	return f
 }
 

@@ -210,3 +210,20 @@ func TestMappedFilesReadInPlaceAndStayUnchanged(t *testing.T) {
 	_, err := ReadFile(t.TempDir()+"/missing", true)
 	assert.Error(t, err)
 }
+
+func TestLyingQuantizerShapesAreRefusedBeforeAllocating(t *testing.T) {
+	pq := codedIndexes(t)[0]
+	b := mustWrite(t, pq)
+	// IxPq: header (37 bytes), then the quantizer's d, M, nbits (size_t).
+	lying := append([]byte{}, b...)
+	lying[37], lying[38], lying[39] = 0, 0, 1 // d = 2^24
+	lying[53] = 16                            // nbits = 16
+	_, err := Read(lying)
+	assert.ErrorContains(t, err, "centroid floats")
+	ivf := codedIndexes(t)[4]
+	b = mustWrite(t, ivf)
+	lying = append([]byte{}, b...)
+	copy(lying[37:45], []byte{0, 0, 0, 0x0f, 0, 0, 0, 0}) // nlist = 2^28
+	_, err = Read(lying)
+	assert.ErrorContains(t, err, "nlist")
+}

@@ -142,7 +142,9 @@ func writeLists(w *writer, ix *core.IndexIVF) {
 
 func readIVF(r *reader, code string, depth int) core.Index {
 	h := readHeader(r)
-	nlist := r.size("nlist", 1, maxNlist)
+	// Lists cost memory before any is read: more than a million of them
+	// only from a file large enough to hold their centroids.
+	nlist := r.size("nlist", 1, uint64(min(maxNlist, max(1<<20, len(r.b)))))
 	nprobe := r.size("nprobe", 1, math.MaxInt32)
 	quantizer := read(r, depth+1)
 	dmType := int(r.u8("the direct map type"))
