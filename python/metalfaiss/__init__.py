@@ -57,6 +57,7 @@ from .index_ivf import (
     InvertedLists,
     extract_index_ivf,
 )
+from .index_binary import IndexBinaryFlat
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefine, IndexRefineFlat
@@ -94,6 +95,7 @@ __all__ = [
     "ParameterRange", "ParameterSpace", "index_factory", "reverse_index_factory",
     "IO_FLAG_MMAP", "IO_FLAG_READ_ONLY", "clone_index", "deserialize_index", "read_index", "serialize_index",
     "write_index",
+    "IndexBinaryFlat",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat",
