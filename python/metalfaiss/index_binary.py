@@ -4,7 +4,8 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import _to_numpy, addr, as_count, as_int, out_array
-from .errors import ClosedIndexError, DimensionMismatchError, InputTypeError
+from ._handle import GoHandle
+from .errors import DimensionMismatchError, InputTypeError
 
 
 def _as_codes(x, op, code_size, name="x"):
@@ -19,7 +20,7 @@ def _as_codes(x, op, code_size, name="x"):
     return np.ascontiguousarray(arr)
 
 
-class IndexBinaryFlat:
+class IndexBinaryFlat(GoHandle):
     """``IndexBinaryFlat(d)``: codes of ``d`` bits (``d/8`` uint8 each),
     searched exhaustively by Hamming distance; distances are int32, as in
     faiss."""
@@ -31,23 +32,6 @@ class IndexBinaryFlat:
         _bridge.call("IndexBinaryFlatNew", d, addr(out))
         self._handle = int(out[0])
         self.verbose = False
-
-    def _h(self, op):
-        if self._handle is None:
-            raise ClosedIndexError(f"IndexBinaryFlat.{op}: the index is closed")
-        return self._handle
-
-    def close(self):
-        h, self._handle = getattr(self, "_handle", None), None
-        if h is not None:
-            _bridge.call("Free", h)
-
-    def __del__(self):
-        try:
-            if getattr(self, "_handle", None) is not None and not _bridge._forked:
-                self.close()
-        except Exception:
-            pass
 
     def _info(self):
         out = np.zeros(2, dtype=np.int64)

@@ -3,13 +3,14 @@
 import numpy as np
 
 from .. import _bridge
+from .._handle import GoHandle
 from .._arrays import addr, as_count, as_ids, as_int, as_matrix, out_array
-from ..errors import ClosedIndexError, DimensionMismatchError, InputTypeError, InvalidArgumentError
+from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import SearchParameters, SearchParametersHNSW
 from ..selectors import IDSelector, IDSelectorRange, selector_program
 
 
-class Index:
+class Index(GoHandle):
     """An index living in the Go core, with faiss's Python methods.
 
     Subclasses create the Go object and pass its handle to ``__init__``.
@@ -24,38 +25,12 @@ class Index:
         self._d = int(self._info("d")[0])  # fixed for the index's life
         self.verbose = False
 
-    # -- lifetime -----------------------------------------------------------
-
-    def close(self):
-        """Free the index now; later calls raise ClosedIndexError."""
-        h, self._handle = getattr(self, "_handle", None), None
-        if h is not None:
-            _bridge.call("Free", h)
-
-    def __del__(self):
-        try:
-            if getattr(self, "_handle", None) is not None and not _bridge._forked:
-                self.close()
-        except Exception:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     def __reduce__(self):
         # Pickles as the index file (faiss's format): works with
         # multiprocessing and joblib.
         from ..index_io import deserialize_index, serialize_index
 
         return deserialize_index, (serialize_index(self),)
-
-    def _h(self, op):
-        if self._handle is None:
-            raise ClosedIndexError(f"{type(self).__name__}.{op}: the index is closed")
-        return self._handle
 
     def _op(self, name):
         return f"{type(self).__name__}.{name}"
