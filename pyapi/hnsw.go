@@ -148,19 +148,7 @@ func IndexSearchHNSW(h, n int64, x uintptr, k int64, dist, labels uintptr, efSea
 		if efSearch < 1 || efSearch > 1<<30 {
 			return core.Errorf(core.KindInvalidArgument, op, "efSearch must be positive, got %d", efSearch)
 		}
-		xs, err := floats(x, n*int64(ix.D()))
-		if err != nil {
-			return err
-		}
-		ds, ls, err := results(n, k, dist, labels)
-		if err != nil {
-			return err
-		}
-		s, err := decodeSelector(op, sel, nsel)
-		if err != nil {
-			return err
-		}
-		p := &core.SearchParams{Sel: s, HNSW: &core.HNSWSearchParams{EfSearch: int(efSearch), CheckRelativeDistance: checkRelative, BoundedQueue: bounded}}
-		return ix.SearchWithParams(xs, int(k), ds, ls, p)
+		p := &core.SearchParams{HNSW: &core.HNSWSearchParams{EfSearch: int(efSearch), CheckRelativeDistance: checkRelative, BoundedQueue: bounded}}
+		return searchWith(op, ix, ix.D(), n, x, k, dist, labels, sel, nsel, p)
 	})
 }

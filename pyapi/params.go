@@ -15,20 +15,25 @@ func IndexSearchWith(h, n int64, x uintptr, k int64, dist, labels uintptr, nprob
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T takes no search parameters", ix)
 		}
-		xs, err := floats(x, n*int64(ix.D()))
-		if err != nil {
-			return err
-		}
-		ds, ls, err := results(n, k, dist, labels)
-		if err != nil {
-			return err
-		}
-		s, err := decodeSelector(op, sel, nsel)
-		if err != nil {
-			return err
-		}
-		return ps.SearchWithParams(xs, int(k), ds, ls, &core.SearchParams{Sel: s, Nprobe: int(nprobe)})
+		return searchWith(op, ps, ix.D(), n, x, k, dist, labels, sel, nsel, &core.SearchParams{Nprobe: int(nprobe)})
 	})
+}
+
+// searchWith views a search's buffers, decodes its selector into p and
+// runs it.
+func searchWith(op string, ps core.ParamSearcher, d int, n int64, x uintptr, k int64, dist, labels uintptr, sel uintptr, nsel int64, p *core.SearchParams) error {
+	xs, err := floats(x, n*int64(d))
+	if err != nil {
+		return err
+	}
+	ds, ls, err := results(n, k, dist, labels)
+	if err != nil {
+		return err
+	}
+	if p.Sel, err = decodeSelector(op, sel, nsel); err != nil {
+		return err
+	}
+	return ps.SearchWithParams(xs, int(k), ds, ls, p)
 }
 
 // IndexRemoveSelected removes the ids a selector program picks and writes

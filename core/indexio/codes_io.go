@@ -40,14 +40,7 @@ func readPQ(r *reader) core.Index {
 		return nil
 	}
 	ix, err := core.RestoreIndexPQ(d, m, nbits, h.metric, h.trained, centroids, codes)
-	if err == nil {
-		ix.KeepAlive(r.keep)
-	}
-	if err == nil && ix.Ntotal() != h.ntotal {
-		r.fail("%d codes for ntotal=%d", ix.Ntotal(), h.ntotal)
-		return nil
-	}
-	return restored(r, ix, err)
+	return restoredCodes(r, ix, err, h.ntotal)
 }
 
 func writeSQ(w *writer, ix *core.IndexScalarQuantizer) {
@@ -139,14 +132,7 @@ func readSQ(r *reader) core.Index {
 		return nil
 	}
 	ix, err := core.RestoreIndexScalarQuantizer(d, qtype, h.metric, h.trained, trained, codes)
-	if err == nil {
-		ix.KeepAlive(r.keep)
-	}
-	if err == nil && ix.Ntotal() != h.ntotal {
-		r.fail("%d codes for ntotal=%d", ix.Ntotal(), h.ntotal)
-		return nil
-	}
-	return restored(r, ix, err)
+	return restoredCodes(r, ix, err, h.ntotal)
 }
 
 // restored returns ix, or records err at the reader.
@@ -207,4 +193,22 @@ func readHNSW(r *reader, code string, depth int) core.Index {
 	}
 	ix, err := core.RestoreIndexHNSW(storage, g)
 	return restored(r, ix, err)
+}
+
+// restoredCodes finishes a flat-codes index: it keeps the mapping its
+// codes may lie in and must hold the header's ntotal.
+func restoredCodes[T interface {
+	core.Index
+	KeepAlive(any)
+}](r *reader, ix T, err error, ntotal int64) core.Index {
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	ix.KeepAlive(r.keep)
+	if ix.Ntotal() != ntotal {
+		r.fail("%d codes for ntotal=%d", ix.Ntotal(), ntotal)
+		return nil
+	}
+	return ix
 }
