@@ -132,8 +132,6 @@ func (v *visited) set(node int32) bool {
 	return true
 }
 
-func (v *visited) get(node int32) bool { return v.gen[node] == v.cur }
-
 // advance starts a new query.
 func (v *visited) advance() {
 	if v.cur++; v.cur == 250 {

@@ -35,7 +35,6 @@ func (h *stdHeap) orient(v nodeDist) nodeDist { v.d *= h.sign; return v }
 
 func (h *stdHeap) len() int        { return len(h.a) }
 func (h *stdHeap) top() nodeDist   { return h.orient(h.a[0]) }
-func (h *stdHeap) clear()          { h.a = h.a[:0] }
 func (h *stdHeap) push(v nodeDist) { v = h.orient(v); h.a = append(h.a, v); h.up(len(h.a)-1, 0, v) }
 
 // newStdHeap returns an empty queue with the largest (farthest) or the
@@ -101,10 +100,7 @@ type minimaxHeap struct {
 	dis          []float32
 }
 
-func newMinimaxHeap(n int) *minimaxHeap {
-	return &minimaxHeap{n: n, ids: make([]int32, n), dis: make([]float32, n)}
-}
-
+// reset empties the heap and sets its capacity to n, reusing storage.
 func (h *minimaxHeap) reset(n int) {
 	if cap(h.ids) < n {
 		h.ids, h.dis = make([]int32, n), make([]float32, n)

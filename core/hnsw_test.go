@@ -39,7 +39,7 @@ func TestStdHeapPopsInOrderLikeAPriorityQueue(t *testing.T) {
 
 func TestMinimaxHeapKeepsTheNearestAndPopsTheMinimum(t *testing.T) {
 	rng := rand.New(rand.NewSource(91))
-	h := newMinimaxHeap(0)
+	h := &minimaxHeap{}
 	h.reset(8)
 	var pushed []float32
 	for i := range 30 {
