@@ -13,6 +13,7 @@ require (
 	github.com/ebitengine/purego v0.9.1
 	github.com/go-python/gopy v0.5.0
 	golang.org/x/sys v0.29.0
+	gonum.org/v1/gonum v0.16.0
 )
 
 require (

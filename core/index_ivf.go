@@ -191,14 +191,7 @@ func (ix *IndexIVF) Train(x []float32) error {
 	}
 	// faiss's fvecs_maybe_subsample: the first points of a seeded
 	// permutation.
-	if limit := ix.maxCodecTrainingPoints(); n > limit {
-		perm := randPerm(n, 1234)
-		sub := make([]float32, limit*ix.d)
-		for i := 0; i < limit; i++ {
-			copy(sub[i*ix.d:(i+1)*ix.d], x[perm[i]*ix.d:(perm[i]+1)*ix.d])
-		}
-		x, n = sub, limit
-	}
+	x, n = maybeSubsample(x, ix.d, ix.maxCodecTrainingPoints())
 	if ix.ByResidual {
 		assign := make([]int64, n)
 		if err := assignOne(ix.quantizer, x, assign); err != nil {

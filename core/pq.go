@@ -18,7 +18,10 @@ type ProductQuantizer struct {
 	// iterations, seed 1234, at most 256 points per centroid).
 	CP        ClusteringParameters
 	Log, Warn func(string)
-	trained   bool
+	// HotStart starts each sub-space's k-means from the current centroids
+	// (faiss's Train_hot_start), as OPQ's later rounds do.
+	HotStart bool
+	trained  bool
 	// transposed holds each sub-space's centroids dimension-major (Dsub x
 	// Ksub), for coding short sub-vectors (see kernels.L2Transposed).
 	transposed []float32
@@ -110,6 +113,9 @@ func (pq *ProductQuantizer) Train(x []float32) error {
 			return err
 		}
 		c.Log, c.Warn = pq.Log, pq.Warn
+		if pq.HotStart && pq.trained {
+			c.Centroids = append([]float32(nil), pq.sub(m)...)
+		}
 		index, _ := NewIndexFlat(pq.Dsub, MetricL2)
 		if err := c.Train(slice, index, nil); err != nil {
 			return fmt.Errorf("%s: sub-quantizer %d: %w", op, m, err)

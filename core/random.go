@@ -1,5 +1,7 @@
 package core
 
+import "math"
+
 // mt19937 is the 32-bit Mersenne Twister (the generator behind C++'s
 // std::mt19937). faiss draws every random choice of k-means from it, so
 // using the same generator with the same seed gives the same initial
@@ -68,4 +70,47 @@ func randPerm(n int, seed int64) []int {
 		perm[i], perm[j] = perm[j], perm[i]
 	}
 	return perm
+}
+
+// rand31 is faiss's RandomGenerator::rand_int(): 31 random bits.
+func (m *mt19937) rand31() int32 { return int32(m.next() & 0x7fffffff) }
+
+// float64 is faiss's rand_double: output / (2^32-1) in double arithmetic.
+func (m *mt19937) float64() float64 { return float64(m.next()) / 4294967295.0 }
+
+// floatRandn fills x with standard normal values drawn as faiss's
+// float_randn: blocks of the array (1024 of them from 1024 values on), each
+// from its own generator seeded from the first, by Marsaglia's polar
+// method. The blocks make the values independent of the thread count.
+func floatRandn(x []float32, seed int64) {
+	n := len(x)
+	nblock := 1
+	if n >= 1024 {
+		nblock = 1024
+	}
+	rng0 := newMT19937(uint32(seed))
+	a0, b0 := int64(rng0.rand31()), int64(rng0.rand31())
+	parallelChunks(nblock, 16, func(_, jlo, jhi int) {
+		for j := jlo; j < jhi; j++ {
+			rng := newMT19937(uint32(a0 + int64(j)*b0))
+			var a, b, s float64
+			second := false
+			for i := j * n / nblock; i < (j+1)*n/nblock; i++ {
+				if !second {
+					for {
+						a = 2*rng.float64() - 1
+						b = 2*rng.float64() - 1
+						s = a*a + b*b
+						if s < 1 {
+							break
+						}
+					}
+					x[i] = float32(a * math.Sqrt(-2*math.Log(s)/s))
+				} else {
+					x[i] = float32(b * math.Sqrt(-2*math.Log(s)/s))
+				}
+				second = !second
+			}
+		}
+	})
 }

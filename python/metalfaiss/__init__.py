@@ -61,6 +61,19 @@ from .index_binary import IndexBinaryFlat
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefine, IndexRefineFlat
+from .index_pretransform import IndexPreTransform
+from .transforms import (
+    CenteringTransform,
+    ITQMatrix,
+    ITQTransform,
+    LinearTransform,
+    NormalizationTransform,
+    OPQMatrix,
+    PCAMatrix,
+    RandomRotationMatrix,
+    RemapDimensionsTransform,
+    VectorTransform,
+)
 from .quantizers import ProductQuantizer, ScalarQuantizer
 from .search_params import SearchParameters, SearchParametersHNSW, SearchParametersIVF
 from .factory import index_factory, reverse_index_factory
@@ -98,7 +111,9 @@ __all__ = [
     "IndexBinaryFlat",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
-    "IndexRefine", "IndexRefineFlat",
+    "IndexRefine", "IndexRefineFlat", "IndexPreTransform",
+    "CenteringTransform", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform", "OPQMatrix",
+    "PCAMatrix", "RandomRotationMatrix", "RemapDimensionsTransform", "VectorTransform",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",

@@ -4,16 +4,25 @@ inverse, reverse_index_factory (faiss.contrib.factory_tools' strings)."""
 import re
 
 from ._arrays import as_int
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, MetalFaissError
 from .index import Index
 from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_pq import IndexPQ, IndexScalarQuantizer
+from .index_pretransform import IndexPreTransform
 from .index_refine import IndexRefine, IndexRefineFlat
 from .metric import METRIC_L2, MetricType
 from .quantizers import ScalarQuantizer
+from .transforms import (
+    ITQTransform,
+    NormalizationTransform,
+    OPQMatrix,
+    PCAMatrix,
+    RandomRotationMatrix,
+    RemapDimensionsTransform,
+)
 
 _IVF = re.compile(r"IVF(\d+)(?:_HNSW(\d+))?")
 _HNSW = re.compile(r"HNSW(\d+)(?:_(.+))?")
@@ -31,8 +40,21 @@ _REFINE = ("RFlat", "Refine(Flat)")
 
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
-_NOT_YET = re.compile(r"(SQbf16|SQ8_direct_signed|IMI.*|LSH.*|PCA.*|OPQ.*|RR\d+|L2norm|Pad\d+|"
-                      r"Refine\(.+\)|PQ\d+(x\d+)?(fs|fsr).*|RQ.*|LSQ.*|PRQ.*|PLSQ.*|ITQ.*|NSG.*|BIVF.*)")
+_NOT_YET = re.compile(r"(SQbf16|SQ8_direct_signed|IMI.*|LSH.*|"
+                      r"Refine\(.+\)|PQ\d+(x\d+)?(fs|fsr).*|RQ.*|LSQ.*|PRQ.*|PLSQ.*|NSG.*|BIVF.*)")
+# Vector transforms that may precede the index, as faiss's factory reads
+# them: each maps (d, match) to (transform, d_out).
+_TRANSFORMS = [
+    (re.compile(r"PCA(W?)(R?)(\d+)"), lambda d, m: (
+        PCAMatrix(d, int(m[3]), -0.5 if m[1] else 0.0, bool(m[2])), int(m[3]))),
+    (re.compile(r"OPQ(\d+)(?:_(\d+))?"), lambda d, m: (
+        OPQMatrix(d, int(m[1]), int(m[2]) if m[2] else d), int(m[2]) if m[2] else d)),
+    (re.compile(r"RR(\d+)"), lambda d, m: (RandomRotationMatrix(d, int(m[1])), int(m[1]))),
+    (re.compile(r"ITQ(\d+)?"), lambda d, m: (
+        ITQTransform(d, int(m[1]) if m[1] else d, m[1] is not None), int(m[1]) if m[1] else d)),
+    (re.compile(r"Pad(\d+)"), lambda d, m: (RemapDimensionsTransform(d, int(m[1]), False), int(m[1]))),
+    (re.compile(r"L2norm"), lambda d, m: (NormalizationTransform(d, 2.0), d)),
+]
 
 
 def _fail(part, description, why="could not parse"):
@@ -49,7 +71,9 @@ def index_factory(d, description, metric=METRIC_L2):
     """Build an index from faiss's description string. Understood:
     ``Flat``, ``PQ{M}[x{nbits}]``, ``SQ8|SQ4|SQ6|SQfp16|SQ8_direct``,
     ``IVF{nlist},<Flat|PQ..|SQ..>``, ``HNSW{M}[,Flat]``, ``HNSW{M}_<PQ..|SQ..>``,
-    ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap,`` or ``IDMap2,`` prefix
+    ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap,`` or ``IDMap2,`` prefix,
+    vector transforms before the index (``PCA{d}``, ``PCAR{d}``, ``PCAW{d}``, ``PCAWR{d}``,
+    ``OPQ{M}[_{d}]``, ``RR{d}``, ``ITQ[{d}]``, ``Pad{d}``, ``L2norm``: an IndexPreTransform)
     and a ``,RFlat`` or ``,Refine(Flat)`` suffix. A string that does not
     parse raises ValueError naming the part."""
     d = as_int(d, "index_factory", "d")
@@ -66,12 +90,44 @@ def index_factory(d, description, metric=METRIC_L2):
     refine = None
     if len(parts) > 1 and parts[-1] in _REFINE:
         refine = parts.pop()
-    index = _build(d, parts, metric, description)
+    # Transforms come first; a refinement ranks by the untransformed
+    # vectors, so it wraps the whole pre-transformed index, as in faiss.
+    transforms, dt = [], d
+    while len(parts) > 1:
+        t = _transform(dt, parts[0], description)
+        if t is None:
+            break
+        transforms.append(t[0])
+        dt = t[1]
+        parts = parts[1:]
+    index = _build(dt, parts, metric, description)
+    if transforms:
+        index = _pretransformed(transforms, index)
     if refine == "RFlat":
         index = IndexRefineFlat(index)
     elif refine:
         index = IndexRefine(index, IndexFlat(d, metric))
     return wrap(index) if wrap else index
+
+
+def _transform(d, part, description):
+    """(transform, d_out) for a transform part of the description, or None."""
+    for pattern, make in _TRANSFORMS:
+        m = pattern.fullmatch(part)
+        if m:
+            try:
+                return make(d, m)
+            except MetalFaissError as e:
+                _fail(part, description, f"{e}: in")
+    return None
+
+
+def _pretransformed(transforms, index):
+    """An IndexPreTransform applying transforms in order before index."""
+    pre = IndexPreTransform(transforms[-1], index)
+    for t in reversed(transforms[:-1]):
+        pre.prepend_transform(t)
+    return pre
 
 
 def _codes(d, part, description):
@@ -156,6 +212,8 @@ def reverse_index_factory(index):
     """The index_factory string that builds an index of this structure."""
     if not isinstance(index, Index):
         raise InvalidArgumentError(f"reverse_index_factory: expected a metalfaiss index, got {type(index).__name__}")
+    if isinstance(index, IndexPreTransform):
+        return ",".join(_transform_name(t) for t in index.chain) + "," + reverse_index_factory(index.index)
     if isinstance(index, IndexIDMap):
         prefix = "IDMap2," if isinstance(index, IndexIDMap2) else "IDMap,"
         return prefix + reverse_index_factory(index.index)
@@ -173,3 +231,19 @@ def reverse_index_factory(index):
     if isinstance(index, IndexFlat) or type(index).__name__.startswith("GpuIndexFlat"):
         return "Flat"
     raise InvalidArgumentError(f"reverse_index_factory: no factory string for {type(index).__name__}")
+
+
+def _transform_name(t):
+    if isinstance(t, PCAMatrix):
+        return f"PCA{'W' if t.eigen_power == -0.5 else ''}{'R' if t.random_rotation else ''}{t.d_out}"
+    if isinstance(t, OPQMatrix):
+        return f"OPQ{t.M}" + (f"_{t.d_out}" if t.d_out != t.d_in else "")
+    if isinstance(t, RandomRotationMatrix):
+        return f"RR{t.d_out}"
+    if isinstance(t, ITQTransform):
+        return f"ITQ{t.d_out}" if t.do_pca else "ITQ"
+    if isinstance(t, NormalizationTransform):
+        return "L2norm"
+    if isinstance(t, RemapDimensionsTransform):
+        return f"Pad{t.d_out}"
+    raise InvalidArgumentError(f"reverse_index_factory: no factory string for {type(t).__name__}")

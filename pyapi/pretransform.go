@@ -1,0 +1,115 @@
+package pyapi
+
+import (
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+func transformOf(op string, h int64) (core.VectorTransform, error) {
+	o, err := lookup(h)
+	if err != nil {
+		return nil, core.Errorf(core.KindInvalidArgument, op, "%v", err)
+	}
+	t, ok := o.val.(core.VectorTransform)
+	if !ok {
+		return nil, core.Errorf(core.KindInvalidArgument, op, "handle %d is not a vector transform", h)
+	}
+	return t, nil
+}
+
+// IndexPreTransformNew puts the transform behind t (0: none) in front of
+// the index behind sub.
+func IndexPreTransformNew(t, sub int64, out uintptr) string {
+	const op = "IndexPreTransform"
+	return newIndex(op, out, func() (core.Index, error) {
+		var vt core.VectorTransform
+		if t != 0 {
+			var err error
+			if vt, err = transformOf(op, t); err != nil {
+				return nil, err
+			}
+		}
+		ix, err := indexOf(op, sub)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexPreTransform(vt, ix)
+	})
+}
+
+func withPreTransform(op string, h int64, write bool, fn func(*core.IndexPreTransform) error) string {
+	return withIndex(op, h, write, func(ix core.Index) error {
+		p, ok := ix.(*core.IndexPreTransform)
+		if !ok {
+			return unsupported(op, ix)
+		}
+		return fn(p)
+	})
+}
+
+// IndexPreTransformPrepend puts the transform behind t first in the chain.
+func IndexPreTransformPrepend(h, t int64) string {
+	const op = "IndexPreTransform.prepend_transform"
+	return withPreTransform(op, h, true, func(p *core.IndexPreTransform) error {
+		vt, err := transformOf(op, t)
+		if err != nil {
+			return err
+		}
+		return p.Prepend(vt)
+	})
+}
+
+// IndexPreTransformParts writes the chain length, then a new handle to the
+// sub-index and one per transform, to out (int64[1+1+len(chain)]; call
+// with n = 1 first to learn the length).
+func IndexPreTransformParts(h, n int64, out uintptr) string {
+	const op = "IndexPreTransform.chain"
+	return withPreTransform(op, h, false, func(p *core.IndexPreTransform) error {
+		chain := p.Chain()
+		dst, err := int64s(out, n)
+		if err != nil || n == 0 {
+			return err
+		}
+		dst[0] = int64(len(chain))
+		if n == 1 {
+			return nil
+		}
+		if n != int64(2+len(chain)) {
+			return core.Errorf(core.KindInvalidArgument, op, "need room for %d handles, got %d", 2+len(chain), n)
+		}
+		dst[1] = register(p.Sub())
+		for i, t := range chain {
+			dst[2+i] = register(t)
+		}
+		return nil
+	})
+}
+
+// IndexPreTransformApplyChain writes x (n vectors) through the chain to out
+// (float32[n*d_sub]); reverse maps back instead (out: float32[n*d]).
+func IndexPreTransformApplyChain(h, n int64, x, out uintptr, reverse bool) string {
+	const op = "IndexPreTransform.apply_chain"
+	return withPreTransform(op, h, false, func(p *core.IndexPreTransform) error {
+		din, dout := int64(p.D()), int64(p.Sub().D())
+		if reverse {
+			din, dout = dout, din
+		}
+		xs, err := floats(x, n*din)
+		if err != nil {
+			return err
+		}
+		ys, err := floats(out, n*dout)
+		if err != nil {
+			return err
+		}
+		var res []float32
+		if reverse {
+			res, err = p.ReverseChain(xs)
+		} else {
+			res, err = p.ApplyChain(xs)
+		}
+		if err == nil {
+			copy(ys, res)
+		}
+		return err
+	})
+}

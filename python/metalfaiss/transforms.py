@@ -1,0 +1,273 @@
+"""faiss's vector transforms: PCA, OPQ and random rotations, ITQ,
+normalisation, centring and dimension remapping, computed in the Go core."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int, as_matrix
+from ._handle import GoHandle
+from .errors import InvalidArgumentError
+
+
+def _setting(name, kind, doc=None):
+    """A property reading and writing the transform's Go setting ``name``."""
+
+    def get(self):
+        out = np.zeros(1, dtype=np.float64)
+        _bridge.call("TransformGetParam", self._h(name), name, addr(out))
+        return kind(out[0])
+
+    def set_(self, value):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"{type(self).__name__}.{name}: expected a number, got {value!r}") from None
+        _bridge.call("TransformSetParam", self._h(name), name, value)
+
+    return property(get, set_, doc=doc)
+
+
+def _array(name, doc=None):
+    """A read-only property: a copy of the transform's learnt array."""
+
+    def get(self):
+        n = np.zeros(1, dtype=np.int64)
+        _bridge.call("TransformArrayLen", self._h(name), name, addr(n))
+        out = np.empty(int(n[0]), dtype=np.float32)
+        _bridge.call("TransformArrayFetch", self._h(name), name, out.shape[0], addr(out))
+        return out
+
+    return property(get, doc=doc)
+
+
+class VectorTransform(GoHandle):
+    """A map from ``d_in`` to ``d_out`` dimensions; ``train`` it (when it
+    learns from data), then ``apply`` it to (n, d_in) arrays."""
+
+    def _bind(self, handle):
+        self._handle = handle
+        self.verbose = False
+
+    @classmethod
+    def _of(cls, handle):
+        """Wrap a Go transform handle (which the object takes)."""
+        name = _bridge.call_text("TransformTypeName", handle)
+        klass = _CLASSES.get(name)
+        if klass is None:
+            _bridge.call("Free", handle)
+            raise InvalidArgumentError(f"handle {handle} is not a vector transform")
+        obj = klass.__new__(klass)
+        obj._bind(handle)
+        return obj
+
+    def _new(self, fn, *args):
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call(fn, *args, addr(out))
+        self._bind(int(out[0]))
+
+    def _info(self, op):
+        out = np.zeros(4, dtype=np.int64)
+        _bridge.call("TransformInfo", self._h(op), addr(out))
+        return out
+
+    @property
+    def d_in(self):
+        return int(self._info("d_in")[0])
+
+    @property
+    def d_out(self):
+        return int(self._info("d_out")[1])
+
+    @property
+    def is_trained(self):
+        return bool(self._info("is_trained")[2])
+
+    def train(self, x):
+        """Learn the transform from the rows of x (n, d_in)."""
+        x = as_matrix(x, f"{type(self).__name__}.train", self.d_in)
+        _bridge.call("TransformTrain", self._h("train"), x.shape[0], addr(x))
+
+    def _map(self, fn, name, x, reverse):
+        op = f"{type(self).__name__}.{name}"
+        info = self._info(name)
+        din, dout = (int(info[1]), int(info[0])) if reverse else (int(info[0]), int(info[1]))
+        x = as_matrix(x, op, din)
+        out = np.empty((x.shape[0], dout), dtype=np.float32)
+        _bridge.call(fn, self._h(name), x.shape[0], addr(x), addr(out))
+        return out
+
+    def apply(self, x):
+        """The (n, d_out) float32 transform of x (n, d_in)."""
+        return self._map("TransformApply", "apply", x, False)
+
+    apply_py = apply
+
+    def reverse_transform(self, xt):
+        """The (n, d_in) vectors that xt (n, d_out) came from (where faiss
+        defines the reverse: orthonormal linear maps, normalisation,
+        centring, remapping)."""
+        return self._map("TransformReverse", "reverse_transform", xt, True)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(d_in={self.d_in}, d_out={self.d_out}, is_trained={self.is_trained})"
+
+
+class LinearTransform(VectorTransform):
+    """``y = A x + b``: ``A`` is (d_out, d_in) row-major (flat, as faiss
+    exposes it), ``b`` has d_out entries. A bare LinearTransform is set
+    with ``set_params(A, b)``; its subclasses learn A and b by training."""
+
+    def __init__(self, d_in=0, d_out=0, have_bias=False):
+        op = "LinearTransform"
+        self._new("LinearTransformNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), bool(have_bias))
+
+    A = _array("A", "The matrix, d_out*d_in floats, row-major.")
+    b = _array("b", "The bias, d_out floats.")
+    have_bias = _setting("have_bias", bool)
+    is_orthonormal = _setting("is_orthonormal", bool)
+
+    def set_params(self, A, b=None):
+        """Install A (d_out x d_in) and b (d_out), making the map trained."""
+        op = "LinearTransform.set_params"
+        A = np.ascontiguousarray(np.asarray(A, dtype=np.float32).ravel())
+        b = np.zeros(0, np.float32) if b is None else np.ascontiguousarray(np.asarray(b, dtype=np.float32).ravel())
+        _bridge.call("LinearTransformSet", self._h(op), addr(A), A.shape[0], addr(b), b.shape[0])
+
+
+class RandomRotationMatrix(LinearTransform):
+    """``RandomRotationMatrix(d_in, d_out)``: a random orthonormal map,
+    drawn by ``train`` (seed 12345) or ``init(seed)`` with faiss's
+    generator, so that it is faiss's own matrix."""
+
+    def __init__(self, d_in=0, d_out=0):
+        op = "RandomRotationMatrix"
+        self._new("RandomRotationMatrixNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"))
+
+    def init(self, seed):
+        _bridge.call("RandomRotationInit", self._h("init"), as_int(seed, "RandomRotationMatrix.init", "seed"))
+
+
+class PCAMatrix(LinearTransform):
+    """``PCAMatrix(d_in, d_out, eigen_power=0, random_rotation=False)``:
+    projection on the d_out principal components of the training data.
+    ``eigen_power=-0.5`` whitens; ``random_rotation`` rotates the output."""
+
+    def __init__(self, d_in=0, d_out=0, eigen_power=0.0, random_rotation=False):
+        op = "PCAMatrix"
+        self._new("PCAMatrixNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), float(eigen_power),
+                  bool(random_rotation))
+
+    eigen_power = _setting("eigen_power", float)
+    epsilon = _setting("epsilon", float)
+    random_rotation = _setting("random_rotation", bool)
+    max_points_per_d = _setting("max_points_per_d", int)
+    balanced_bins = _setting("balanced_bins", int)
+    mean = _array("mean")
+    eigenvalues = _array("eigenvalues")
+    PCAMat = _array("PCAMat", "The eigenvectors, one per row (d_in floats each), largest first.")
+
+
+class OPQMatrix(LinearTransform):
+    """``OPQMatrix(d, M, d2=-1)``: the rotation that makes a product
+    quantizer of M sub-spaces most accurate (Optimized PQ)."""
+
+    def __init__(self, d=0, M=1, d2=-1):
+        op = "OPQMatrix"
+        self._new("OPQMatrixNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(d2, op, "d2"))
+
+    M = _setting("M", int)
+    niter = _setting("niter", int)
+    niter_pq = _setting("niter_pq", int)
+    niter_pq_0 = _setting("niter_pq_0", int)
+    max_train_points = _setting("max_train_points", int)
+
+
+class ITQMatrix(LinearTransform):
+    """``ITQMatrix(d)``: the rotation of Iterative Quantization."""
+
+    def __init__(self, d=0):
+        self._new("ITQMatrixNew", as_int(d, "ITQMatrix", "d"))
+
+    max_iter = _setting("max_iter", int)
+    seed = _setting("seed", int)
+
+
+class ITQTransform(VectorTransform):
+    """``ITQTransform(d_in, d_out, do_pca)``: centre, normalise, reduce by
+    PCA (when do_pca) and rotate by ITQ; the signs of the output are the
+    binary codes."""
+
+    def __init__(self, d_in=0, d_out=0, do_pca=False):
+        op = "ITQTransform"
+        self._new("ITQTransformNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), bool(do_pca))
+
+    do_pca = _setting("do_pca", bool)
+    max_train_per_dim = _setting("max_train_per_dim", int)
+    mean = _array("mean")
+
+    def _parts(self):
+        out = np.zeros(2, dtype=np.int64)
+        _bridge.call("ITQTransformParts", self._h("itq"), addr(out))
+        return [VectorTransform._of(int(h)) for h in out]
+
+    @property
+    def itq(self):
+        """The ITQ rotation (an ITQMatrix)."""
+        itq, other = self._parts()
+        other.close()
+        return itq
+
+    @property
+    def pca_then_itq(self):
+        """The composed linear map (a LinearTransform)."""
+        other, composed = self._parts()
+        other.close()
+        return composed
+
+
+class NormalizationTransform(VectorTransform):
+    """``NormalizationTransform(d, norm=2.0)``: scales each vector to unit
+    L2 norm (faiss implements norm 2 only, and so do we)."""
+
+    def __init__(self, d=0, norm=2.0):
+        self._new("NormalizationTransformNew", as_int(d, "NormalizationTransform", "d"), float(norm))
+
+    norm = _setting("norm", float)
+
+
+class CenteringTransform(VectorTransform):
+    """``CenteringTransform(d)``: subtracts the mean of the training data."""
+
+    def __init__(self, d=0):
+        self._new("CenteringTransformNew", as_int(d, "CenteringTransform", "d"))
+
+    mean = _array("mean")
+
+
+class RemapDimensionsTransform(VectorTransform):
+    """``RemapDimensionsTransform(d_in, d_out, uniform=True)`` or
+    ``RemapDimensionsTransform(d_in, d_out, map)``: output j is input
+    ``map[j]`` (0 where it is -1). Uniform spreads the inputs evenly;
+    otherwise the first min(d_in, d_out) dimensions are kept."""
+
+    def __init__(self, d_in=0, d_out=0, uniform=True):
+        op = "RemapDimensionsTransform"
+        d_in, d_out = as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out")
+        if isinstance(uniform, (bool, np.bool_, int)) and np.ndim(uniform) == 0:
+            self._new("RemapDimensionsTransformNew", d_in, d_out, bool(uniform), 0, 0)
+            return
+        m = np.ascontiguousarray(np.asarray(uniform, dtype=np.int64).ravel())
+        if m.shape[0] != d_out:
+            raise InvalidArgumentError(f"{op}: the map has {m.shape[0]} entries, d_out={d_out}")
+        self._new("RemapDimensionsTransformNew", d_in, d_out, False, addr(m), m.shape[0])
+
+    @property
+    def map(self):
+        out = np.empty(self.d_out, dtype=np.int64)
+        _bridge.call("RemapDimensionsMap", self._h("map"), addr(out))
+        return out.astype(np.int32)
+
+
+_CLASSES = {c.__name__: c for c in (
+    LinearTransform, RandomRotationMatrix, PCAMatrix, OPQMatrix, ITQMatrix, ITQTransform,
+    NormalizationTransform, CenteringTransform, RemapDimensionsTransform)}
