@@ -289,3 +289,55 @@ func RestoreIndexFlat(d int, metric Metric, arg float32, xb []float32, backing a
 	kernels.Norms(ix.xb, d, ix.norms)
 	return ix, nil
 }
+
+// RestoreLinear installs a linear map read from a file into lt (which may
+// be the one inside a PCA, rotation or ITQ matrix). A trained map needs
+// d_out*d_in floats of A and d_out of b (or none); orthonormality is
+// measured again, as faiss does when it reads one.
+func RestoreLinear(lt *LinearTransform, a, b []float32, trained bool) error {
+	const op = "read_VectorTransform"
+	if trained && len(a) != lt.din*lt.dout {
+		return Errorf(KindInvalidArgument, op, "A holds %d floats, a %d -> %d map needs %d", len(a), lt.din, lt.dout, lt.din*lt.dout)
+	}
+	if len(b) != 0 && len(b) != lt.dout {
+		return Errorf(KindInvalidArgument, op, "b holds %d floats, need %d", len(b), lt.dout)
+	}
+	if lt.HaveBias && trained && len(b) != lt.dout {
+		return Errorf(KindInvalidArgument, op, "the map has a bias but b holds %d floats, need %d", len(b), lt.dout)
+	}
+	lt.A, lt.B, lt.trained = a, b, trained
+	if trained {
+		lt.setIsOrthonormal()
+	}
+	return nil
+}
+
+// LinearOf returns the linear map of t, if t is one, and faiss's type code
+// family: "rrot", "Pcam", "Viqm" or "LTra" (any other, OPQ included).
+func LinearOf(t VectorTransform) (*LinearTransform, string) {
+	switch t := t.(type) {
+	case *RandomRotationMatrix:
+		return &t.LinearTransform, "rrot"
+	case *PCAMatrix:
+		return &t.LinearTransform, "Pcam"
+	case *ITQMatrix:
+		return &t.LinearTransform, "Viqm"
+	case *OPQMatrix:
+		return &t.LinearTransform, "LTra"
+	case *LinearTransform:
+		return t, "LTra"
+	}
+	return nil, ""
+}
+
+// RestoreITQTransform rebuilds an ITQTransform read from a file.
+func RestoreITQTransform(din, dout int, doPCA bool, mean []float32, itq *ITQMatrix, composed *LinearTransform, trained bool) (*ITQTransform, error) {
+	const op = "read_VectorTransform"
+	if itq.din != dout || composed.din != din || composed.dout != dout {
+		return nil, Errorf(KindInvalidArgument, op, "ITQ parts of %d -> %d and %d -> %d do not make a %d -> %d transform", itq.din, itq.dout, composed.din, composed.dout, din, dout)
+	}
+	if trained && (len(mean) != din || !composed.trained) {
+		return nil, Errorf(KindInvalidArgument, op, "a trained ITQTransform needs a mean of %d floats (got %d) and a trained map", din, len(mean))
+	}
+	return &ITQTransform{din: din, dout: dout, DoPCA: doPCA, MaxTrainPerDim: 10, Mean: mean, ITQ: itq, PCAThenITQ: composed, trained: trained}, nil
+}

@@ -92,6 +92,8 @@ func IndexTypeName(h int64) string {
 		return x.Name()
 	case *core.IndexRefine:
 		return "IndexRefineFlat"
+	case *core.IndexPreTransform:
+		return "IndexPreTransform"
 	}
 	return fmt.Sprintf("%T", o.val)
 }

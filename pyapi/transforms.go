@@ -2,6 +2,7 @@ package pyapi
 
 import (
 	"github.com/metalfaiss/metalfaiss/core"
+	"github.com/metalfaiss/metalfaiss/core/indexio"
 )
 
 // Vector transforms behind handles: constructors, train / apply / reverse,
@@ -209,5 +210,35 @@ func RandomRotationInit(h, seed int64) string {
 		}
 		r.Init(seed)
 		return nil
+	})
+}
+
+// TransformSerialize writes the transform behind h in faiss's format and
+// writes the buffer's handle and length to out (int64[2]); fetch it with
+// BytesFetch.
+func TransformSerialize(h int64, out uintptr) string {
+	return withTransform("write_VectorTransform", h, false, func(t core.VectorTransform) error {
+		dst, err := int64s(out, 2)
+		if err != nil {
+			return err
+		}
+		b, err := indexio.WriteTransform(t)
+		if err != nil {
+			return err
+		}
+		dst[0], dst[1] = register(&serialized{b}), int64(len(b))
+		return nil
+	})
+}
+
+// TransformDeserialize reads a transform from the n bytes at addr and
+// writes its handle to out (int64[1]).
+func TransformDeserialize(n int64, addr uintptr, out uintptr) string {
+	return newTransform("read_VectorTransform", out, func() (core.VectorTransform, error) {
+		b, err := bytesAt(addr, n)
+		if err != nil {
+			return nil, err
+		}
+		return indexio.ReadTransform(b)
 	})
 }

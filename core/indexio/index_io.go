@@ -71,6 +71,8 @@ func write(w *writer, ix core.Index) error {
 		return writeHNSW(w, x)
 	case *core.IndexIVF:
 		return writeIVF(w, x)
+	case *core.IndexPreTransform:
+		return writePreTransform(w, x)
 	case *core.IndexRefine:
 		w.fourcc(codeRefine)
 		writeHeader(w, x)
@@ -184,6 +186,8 @@ func read(r *reader, depth int) core.Index {
 		return readHNSW(r, code, depth)
 	case codeIVFFlat, codeIVFPQ, codeIVFSQ:
 		return readIVF(r, code, depth)
+	case codePreTransform:
+		return readPreTransform(r, depth)
 	case codeRefine:
 		h := readHeader(r)
 		base := read(r, depth+1)

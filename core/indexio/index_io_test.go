@@ -167,10 +167,35 @@ func codedIndexes(t testing.TB) []core.Index {
 		require.NoError(t, ix.Train(x))
 	}
 	require.NoError(t, ivfpq.SetDirectMapType(1))
-	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq} {
+	pt := preTransformed(t, x)
+	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt} {
 		require.NoError(t, ix.Add(x[:40*8]))
 	}
-	return []core.Index{pq, sq, hf, hs, ivf, ivfpq}
+	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt}
+}
+
+// preTransformed is a flat index behind one transform of every kind,
+// trained on x (8 dimensions).
+func preTransformed(t testing.TB, x []float32) core.Index {
+	flat, err := core.NewIndexFlat(6, core.MetricL2)
+	require.NoError(t, err)
+	remap, err := core.NewRemapDimensionsTransform(4, 6, true)
+	require.NoError(t, err)
+	ix, err := core.NewIndexPreTransform(remap, flat)
+	require.NoError(t, err)
+	rr, _ := core.NewRandomRotationMatrix(4, 4)
+	pca, _ := core.NewPCAMatrix(8, 4, -0.5, true)
+	opq, _ := core.NewOPQMatrix(8, 2, -1)
+	opq.Niter = 1
+	itq, _ := core.NewITQTransform(8, 8, false)
+	itq.ITQ.MaxIter = 3
+	centre, _ := core.NewCenteringTransform(8)
+	norm, _ := core.NewNormalizationTransform(8, 2)
+	for _, vt := range []core.VectorTransform{rr, pca, opq, itq, centre, norm} {
+		require.NoError(t, ix.Prepend(vt))
+	}
+	require.NoError(t, ix.Train(x))
+	return ix
 }
 
 func TestCodedIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

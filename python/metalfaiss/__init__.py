@@ -44,8 +44,10 @@ from .index_io import (
     IO_FLAG_READ_ONLY,
     clone_index,
     deserialize_index,
+    read_VectorTransform,
     read_index,
     serialize_index,
+    write_VectorTransform,
     write_index,
 )
 from .index_ivf import (
@@ -107,7 +109,7 @@ __all__ = [
     "IndexIVF", "IndexIVFFlat", "InvertedLists", "SearchParameters", "SearchParametersIVF", "extract_index_ivf",
     "ParameterRange", "ParameterSpace", "index_factory", "reverse_index_factory",
     "IO_FLAG_MMAP", "IO_FLAG_READ_ONLY", "clone_index", "deserialize_index", "read_index", "serialize_index",
-    "write_index",
+    "write_index", "read_VectorTransform", "write_VectorTransform",
     "IndexBinaryFlat",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",

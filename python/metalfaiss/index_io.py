@@ -15,7 +15,9 @@ from .index_hnsw import HNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_pq import IndexPQ, IndexScalarQuantizer
+from .index_pretransform import IndexPreTransform
 from .index_refine import IndexRefineFlat
+from .transforms import VectorTransform
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2
 
 # faiss's io_flags. With IO_FLAG_MMAP a file is mapped privately instead of
@@ -36,11 +38,7 @@ def serialize_index(index):
     """The index in faiss's binary format, as a uint8 numpy array."""
     if not isinstance(index, Index):
         raise InputTypeError(f"serialize_index: expected a metalfaiss index, got {type(index).__name__}")
-    out = np.zeros(2, dtype=np.int64)
-    _bridge.call("IndexSerialize", index._h("serialize_index"), addr(out))
-    data = np.empty(int(out[1]), dtype=np.uint8)
-    _bridge.call("BytesFetch", int(out[0]), data.shape[0], addr(data))
-    return data
+    return _fetch("IndexSerialize", index._h("serialize_index"))
 
 
 def deserialize_index(data):
@@ -99,6 +97,10 @@ def _wrap(handle):
         obj = cls.__new__(cls)
         obj._init_ivf(handle, quantizer, quantizer.metric_type)
         return obj
+    if name == "IndexPreTransform":
+        obj = IndexPreTransform.__new__(IndexPreTransform)
+        Index.__init__(obj, handle)
+        return IndexPreTransform._wrap_parts(obj, _wrap)
     if name == "IndexRefineFlat":
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexRefineBase", handle, addr(out))
@@ -114,7 +116,11 @@ def write_index(index, f):
     """Write the index to ``f``: a path (written to a temporary file in the
     same folder, then renamed over the target, so that a crash never
     leaves half a file) or a writable binary file object."""
-    data = serialize_index(index)
+    _write_bytes(serialize_index(index), f, "write_index")
+
+
+def _write_bytes(data, f, op):
+    """Write a serialized object to a path (atomically) or a file object."""
     if isinstance(f, (str, bytes, os.PathLike)):
         path = os.fspath(f)
         folder = os.path.dirname(os.path.abspath(path))
@@ -131,8 +137,48 @@ def write_index(index, f):
             raise
         return
     if not hasattr(f, "write"):
-        raise InputTypeError(f"write_index: expected a path or a binary file, got {type(f).__name__}")
+        raise InputTypeError(f"{op}: expected a path or a binary file, got {type(f).__name__}")
     f.write(data.tobytes())
+
+
+def _read_bytes(f, op):
+    """The bytes of a path or a readable binary file object, as uint8."""
+    if isinstance(f, (str, bytes, os.PathLike)):
+        path = os.fsdecode(f)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"{op}: no file {path!r}")
+        with open(path, "rb") as src:
+            data = src.read()
+    elif hasattr(f, "read"):
+        data = f.read()
+    else:
+        raise InputTypeError(f"{op}: expected a path or a binary file, got {type(f).__name__}")
+    return np.frombuffer(bytes(data), dtype=np.uint8)
+
+
+def _fetch(fn, handle):
+    """Serialize the Go object behind handle with pyapi function fn."""
+    out = np.zeros(2, dtype=np.int64)
+    _bridge.call(fn, handle, addr(out))
+    data = np.empty(int(out[1]), dtype=np.uint8)
+    _bridge.call("BytesFetch", int(out[0]), data.shape[0], addr(data))
+    return data
+
+
+def write_VectorTransform(vt, f):
+    """Write a vector transform in faiss's format (a path or a file)."""
+    if not isinstance(vt, VectorTransform):
+        raise InputTypeError(f"write_VectorTransform: expected a VectorTransform, got {type(vt).__name__}")
+    _write_bytes(_fetch("TransformSerialize", vt._h("write_VectorTransform")), f, "write_VectorTransform")
+
+
+def read_VectorTransform(f):
+    """Read a vector transform written by write_VectorTransform or faiss. As
+    in faiss, an OPQ matrix comes back as a LinearTransform."""
+    data = np.ascontiguousarray(_read_bytes(f, "read_VectorTransform"))
+    out = np.zeros(1, dtype=np.int64)
+    _bridge.call("TransformDeserialize", data.shape[0], addr(data) if data.shape[0] else 0, addr(out))
+    return VectorTransform._of(int(out[0]))
 
 
 def read_index(f, io_flags=0):
@@ -150,11 +196,7 @@ def read_index(f, io_flags=0):
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexReadFile", path, bool(io_flags & IO_FLAG_MMAP == IO_FLAG_MMAP), addr(out))
         return _wrap(int(out[0]))
-    if hasattr(f, "read"):
-        data = f.read()
-    else:
-        raise InputTypeError(f"read_index: expected a path or a binary file, got {type(f).__name__}")
-    return deserialize_index(data)
+    return deserialize_index(_read_bytes(f, "read_index"))
 
 
 def clone_index(index):
