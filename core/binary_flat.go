@@ -10,21 +10,30 @@ import (
 // every query with all of them by Hamming distance (faiss's
 // IndexBinaryFlat). Distances are int32, as in faiss.
 type IndexBinaryFlat struct {
-	D     int // bits
+	d     int // bits
 	codes []byte
 }
+
+var (
+	_ BinaryIndex         = (*IndexBinaryFlat)(nil)
+	_ BinaryRangeSearcher = (*IndexBinaryFlat)(nil)
+	_ BinaryReconstructor = (*IndexBinaryFlat)(nil)
+)
+
+// D is the number of bits per code.
+func (ix *IndexBinaryFlat) D() int { return ix.d }
 
 // NewIndexBinaryFlat makes an empty index of d-bit codes (d a multiple of
 // 8, as faiss requires).
 func NewIndexBinaryFlat(d int) (*IndexBinaryFlat, error) {
-	if d <= 0 || d%8 != 0 {
-		return nil, Errorf(KindInvalidArgument, "IndexBinaryFlat", "d must be a positive multiple of 8 bits, got %d", d)
+	if err := checkBinaryD("IndexBinaryFlat", d); err != nil {
+		return nil, err
 	}
-	return &IndexBinaryFlat{D: d}, nil
+	return &IndexBinaryFlat{d: d}, nil
 }
 
 // CodeSize is the bytes of one code.
-func (ix *IndexBinaryFlat) CodeSize() int { return ix.D / 8 }
+func (ix *IndexBinaryFlat) CodeSize() int { return ix.d / 8 }
 
 // Ntotal is the number of codes stored.
 func (ix *IndexBinaryFlat) Ntotal() int64 { return int64(len(ix.codes) / ix.CodeSize()) }
@@ -33,10 +42,7 @@ func (ix *IndexBinaryFlat) Ntotal() int64 { return int64(len(ix.codes) / ix.Code
 func (ix *IndexBinaryFlat) Codes() []byte { return ix.codes }
 
 func (ix *IndexBinaryFlat) checkCodes(op string, x []byte) (int, error) {
-	if len(x)%ix.CodeSize() != 0 {
-		return 0, Errorf(KindDimensionMismatch, op, "%d bytes are not whole codes of %d bytes (d=%d bits)", len(x), ix.CodeSize(), ix.D)
-	}
-	return len(x) / ix.CodeSize(), nil
+	return checkBinaryCodes(op, x, ix.CodeSize(), ix.d)
 }
 
 // Add appends codes (n * D/8 bytes).
@@ -50,6 +56,15 @@ func (ix *IndexBinaryFlat) Add(x []byte) error {
 
 // Reset removes every code.
 func (ix *IndexBinaryFlat) Reset() { ix.codes = ix.codes[:0] }
+
+// IsTrained is always true: a flat index learns nothing.
+func (ix *IndexBinaryFlat) IsTrained() bool { return true }
+
+// Train only checks the codes.
+func (ix *IndexBinaryFlat) Train(x []byte) error {
+	_, err := ix.checkCodes("IndexBinaryFlat.train", x)
+	return err
+}
 
 // hamming is the number of differing bits of two codes of equal length.
 func hamming(a, b []byte) int {
@@ -106,25 +121,14 @@ func (ix *IndexBinaryFlat) RangeSearch(x []byte, radius int) (lims []int64, dist
 		return nil, nil, nil, err
 	}
 	cs, nb := ix.CodeSize(), int(ix.Ntotal())
-	perDist, perIDs := make([][]int32, nq), make([][]int64, nq)
-	parallelChunks(nq, chunkFor(nb*cs), func(_, lo, hi int) {
-		for q := lo; q < hi; q++ {
-			xq := x[q*cs : (q+1)*cs]
-			for i := 0; i < nb; i++ {
-				if d := hamming(xq, ix.codes[i*cs:(i+1)*cs]); d < radius {
-					perDist[q] = append(perDist[q], int32(d))
-					perIDs[q] = append(perIDs[q], int64(i))
-				}
+	return collectRanges(nq, func(q int, emit func(int32, int64)) {
+		xq := x[q*cs : (q+1)*cs]
+		for i := 0; i < nb; i++ {
+			if d := hamming(xq, ix.codes[i*cs:(i+1)*cs]); d < radius {
+				emit(int32(d), int64(i))
 			}
 		}
-	})
-	lims = make([]int64, nq+1)
-	for q := range perDist {
-		lims[q+1] = lims[q] + int64(len(perDist[q]))
-		dist = append(dist, perDist[q]...)
-		labels = append(labels, perIDs[q]...)
-	}
-	return lims, dist, labels, nil
+	}, nb*cs)
 }
 
 // Reconstruct copies code key into out (D/8 bytes).

@@ -86,13 +86,10 @@ func (h *HNSW) Graph() HNSWGraph {
 // they live on, and an entry point on the top level.
 func RestoreIndexHNSW(storage Index, g HNSWGraph) (*IndexHNSW, error) {
 	const op = "IndexHNSW"
-	bad := func(format string, args ...any) (*IndexHNSW, error) {
-		return nil, Errorf(KindInvalidArgument, op, "the stored graph is inconsistent: "+format, args...)
+	m, err := graphM(op, g)
+	if err != nil {
+		return nil, err
 	}
-	if len(g.CumNeighbors) < 2 || g.CumNeighbors[0] != 0 || len(g.AssignProbas) != len(g.CumNeighbors)-1 {
-		return bad("%d level probabilities for %d cumulative neighbour counts", len(g.AssignProbas), len(g.CumNeighbors))
-	}
-	m := int(g.CumNeighbors[1]) / 2
 	if err := checkHNSW(op, storage.D(), m, storage.Metric()); err != nil {
 		return nil, err
 	}
@@ -100,54 +97,124 @@ func RestoreIndexHNSW(storage Index, g HNSWGraph) (*IndexHNSW, error) {
 		return nil, err
 	}
 	ix := newIndexHNSW(hnswName(storage), storage, m)
-	h := ix.HNSW
+	if err := ix.HNSW.restore(op, g, storage.Ntotal()); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// RestoreIndexBinaryHNSW rebuilds an IndexBinaryHNSW over the stored codes
+// with a stored graph, checked as RestoreIndexHNSW checks it.
+func RestoreIndexBinaryHNSW(storage *IndexBinaryFlat, g HNSWGraph) (*IndexBinaryHNSW, error) {
+	const op = "IndexBinaryHNSW"
+	m, err := graphM(op, g)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := NewIndexBinaryHNSW(storage.D(), m)
+	if err != nil {
+		return nil, err
+	}
+	ix.storage = storage
+	if err := ix.HNSW.restore(op, g, storage.Ntotal()); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+func badGraph(op, format string, args ...any) error {
+	return Errorf(KindInvalidArgument, op, "the stored graph is inconsistent: "+format, args...)
+}
+
+// graphM is the M of a stored graph (half its level-0 list length).
+func graphM(op string, g HNSWGraph) (int, error) {
+	if len(g.CumNeighbors) < 2 || g.CumNeighbors[0] != 0 || len(g.AssignProbas) != len(g.CumNeighbors)-1 {
+		return 0, badGraph(op, "%d level probabilities for %d cumulative neighbour counts", len(g.AssignProbas), len(g.CumNeighbors))
+	}
+	return int(g.CumNeighbors[1]) / 2, nil
+}
+
+// restore installs a stored graph of ntotal nodes after checking that it
+// is whole: a node per vector, lists where the offsets say, links to
+// existing nodes on levels they live on, and an entry point on the top
+// level.
+func (h *HNSW) restore(op string, g HNSWGraph, ntotal int64) error {
 	cum := make([]int, len(g.CumNeighbors))
 	for i, c := range g.CumNeighbors {
 		if i > 0 && (c <= g.CumNeighbors[i-1] || c > 1<<20) {
-			return bad("cumulative neighbour counts must grow, got %v", g.CumNeighbors)
+			return badGraph(op, "cumulative neighbour counts must grow, got %v", g.CumNeighbors)
 		}
 		cum[i] = int(c)
 	}
 	n := len(g.Levels)
-	if int64(n) != storage.Ntotal() || len(g.Offsets) != n+1 || g.Offsets[0] != 0 {
-		return bad("%d levels and %d offsets for %d vectors", n, len(g.Offsets), storage.Ntotal())
+	if int64(n) != ntotal || len(g.Offsets) != n+1 || g.Offsets[0] != 0 {
+		return badGraph(op, "%d levels and %d offsets for %d vectors", n, len(g.Offsets), ntotal)
 	}
 	top := int32(-1)
 	for i, l := range g.Levels {
 		if l < 1 || int(l) >= len(cum) {
-			return bad("node %d has %d levels (1..%d allowed)", i, l, len(cum)-1)
+			return badGraph(op, "node %d has %d levels (1..%d allowed)", i, l, len(cum)-1)
 		}
 		if g.Offsets[i+1] != g.Offsets[i]+int64(cum[l]) {
-			return bad("node %d's lists do not span its %d levels", i, l)
+			return badGraph(op, "node %d's lists do not span its %d levels", i, l)
 		}
 		top = max(top, l-1)
 	}
 	if int64(len(g.Neighbors)) != g.Offsets[n] {
-		return bad("%d neighbour slots where the offsets need %d", len(g.Neighbors), g.Offsets[n])
+		return badGraph(op, "%d neighbour slots where the offsets need %d", len(g.Neighbors), g.Offsets[n])
 	}
 	for node := 0; node < n; node++ {
 		for level := 0; level < int(g.Levels[node]); level++ {
 			o := int(g.Offsets[node])
 			for _, v := range g.Neighbors[o+cum[level] : o+cum[level+1]] {
 				if v < -1 || int(v) >= n || (v >= 0 && int(g.Levels[v]) <= level) {
-					return bad("node %d links to %d on level %d", node, v, level)
+					return badGraph(op, "node %d links to %d on level %d", node, v, level)
 				}
 			}
 		}
 	}
 	switch {
 	case n == 0 && (g.EntryPoint != -1 || g.MaxLevel != -1):
-		return bad("an empty graph with entry point %d", g.EntryPoint)
+		return badGraph(op, "an empty graph with entry point %d", g.EntryPoint)
 	case n > 0 && (g.EntryPoint < 0 || int(g.EntryPoint) >= n || g.Levels[g.EntryPoint]-1 != g.MaxLevel || g.MaxLevel != top):
-		return bad("entry point %d at level %d is not on the top level %d", g.EntryPoint, g.MaxLevel, top)
+		return badGraph(op, "entry point %d at level %d is not on the top level %d", g.EntryPoint, g.MaxLevel, top)
 	case g.EfConstruction < 1 || g.EfSearch < 1:
-		return bad("efConstruction %d and efSearch %d must be positive", g.EfConstruction, g.EfSearch)
+		return badGraph(op, "efConstruction %d and efSearch %d must be positive", g.EfConstruction, g.EfSearch)
 	}
 	h.assignProbas, h.cum = g.AssignProbas, cum
 	h.Levels, h.Offsets, h.Neighbors = g.Levels, g.Offsets, g.Neighbors
 	h.EntryPoint, h.MaxLevel = g.EntryPoint, int(g.MaxLevel)
 	h.EfConstruction, h.EfSearch = int(g.EfConstruction), int(g.EfSearch)
+	return nil
+}
+
+// RestoreIndexBinaryFlat rebuilds a binary flat index over codes.
+func RestoreIndexBinaryFlat(d int, codes []byte) (*IndexBinaryFlat, error) {
+	ix, err := NewIndexBinaryFlat(d)
+	if err != nil {
+		return nil, err
+	}
+	if len(codes)%ix.CodeSize() != 0 {
+		return nil, Errorf(KindInvalidArgument, "IndexBinaryFlat", "%d bytes are not whole codes of %d bytes", len(codes), ix.CodeSize())
+	}
+	ix.codes = codes
 	return ix, nil
+}
+
+// RestoreBinaryIVF fills an empty binary IVF with stored lists.
+func (ix *IndexBinaryIVF) RestoreBinaryIVF(nprobe int, trained bool, ids [][]int64, codes [][]byte) error {
+	if len(ids) != ix.nlist || len(codes) != ix.nlist {
+		return Errorf(KindInvalidArgument, "IndexBinaryIVF", "%d lists for nlist=%d", len(ids), ix.nlist)
+	}
+	var total int64
+	for l := range ids {
+		if len(codes[l]) != len(ids[l])*ix.cs {
+			return Errorf(KindInvalidArgument, "IndexBinaryIVF", "list %d holds %d bytes for %d ids", l, len(codes[l]), len(ids[l]))
+		}
+		total += int64(len(ids[l]))
+	}
+	ix.ids, ix.codes, ix.ntotal, ix.Nprobe, ix.trained = ids, codes, total, nprobe, trained
+	return nil
 }
 
 // IVFList returns list l of an IVF index: its ids, and its vectors (flat

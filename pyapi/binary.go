@@ -2,10 +2,11 @@ package pyapi
 
 import (
 	"github.com/metalfaiss/metalfaiss/core"
+	"github.com/metalfaiss/metalfaiss/core/indexio"
 )
 
 // Binary indexes hold uint8 codes of d bits; they are not float indexes,
-// so they have their own calls.
+// so they have their own calls, shared by every binary index type.
 
 // IndexBinaryFlatNew makes an IndexBinaryFlat of d bits and writes its
 // handle to out (int64[1]).
@@ -13,9 +14,31 @@ func IndexBinaryFlatNew(d int64, out uintptr) string {
 	return newObject("IndexBinaryFlat", out, func() (any, error) { return core.NewIndexBinaryFlat(int(d)) })
 }
 
-func withBinary(op string, h int64, write bool, fn func(ix *core.IndexBinaryFlat) error) string {
+// IndexBinaryIVFNew makes an IndexBinaryIVF of nlist lists over the binary
+// quantizer behind q.
+func IndexBinaryIVFNew(q, d, nlist int64, out uintptr) string {
+	const op = "IndexBinaryIVF"
+	return newObject(op, out, func() (any, error) {
+		o, err := lookup(q)
+		if err != nil {
+			return nil, core.Errorf(core.KindInvalidArgument, op, "quantizer: %v", err)
+		}
+		quantizer, ok := o.val.(core.BinaryIndex)
+		if !ok {
+			return nil, core.Errorf(core.KindInvalidArgument, op, "the quantizer must be a binary index, got %T", o.val)
+		}
+		return core.NewIndexBinaryIVF(quantizer, int(d), int(nlist))
+	})
+}
+
+// IndexBinaryHNSWNew makes an IndexBinaryHNSW of d bits and M links.
+func IndexBinaryHNSWNew(d, m int64, out uintptr) string {
+	return newObject("IndexBinaryHNSW", out, func() (any, error) { return core.NewIndexBinaryHNSW(int(d), int(m)) })
+}
+
+func withBinary(op string, h int64, write bool, fn func(ix core.BinaryIndex) error) string {
 	return withObject(op, h, write, func(v any) error {
-		ix, ok := v.(*core.IndexBinaryFlat)
+		ix, ok := v.(core.BinaryIndex)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "handle %d is not a binary index", h)
 		}
@@ -23,37 +46,69 @@ func withBinary(op string, h int64, write bool, fn func(ix *core.IndexBinaryFlat
 	})
 }
 
-// BinaryInfo writes d (bits) and ntotal to out (int64[2]).
+// BinaryInfo writes d (bits), ntotal, is_trained and the type (0 flat, 1
+// IVF, 2 HNSW) to out (int64[4]).
 func BinaryInfo(h int64, out uintptr) string {
-	return withBinary("IndexBinary.info", h, false, func(ix *core.IndexBinaryFlat) error {
-		dst, err := int64s(out, 2)
+	return withBinary("IndexBinary.info", h, false, func(ix core.BinaryIndex) error {
+		dst, err := int64s(out, 4)
 		if err != nil {
 			return err
 		}
-		dst[0], dst[1] = int64(ix.D), ix.Ntotal()
+		kind := int64(0)
+		switch ix.(type) {
+		case *core.IndexBinaryIVF:
+			kind = 1
+		case *core.IndexBinaryHNSW:
+			kind = 2
+		}
+		dst[0], dst[1], dst[2], dst[3] = int64(ix.D()), ix.Ntotal(), b2i(ix.IsTrained()), kind
 		return nil
 	})
 }
 
-// BinaryAdd adds n codes at x.
-func BinaryAdd(h, n int64, x uintptr) string {
-	return withBinary("IndexBinaryFlat.add", h, true, func(ix *core.IndexBinaryFlat) error {
+func withCodes(op string, h, n int64, x uintptr, write bool, fn func(ix core.BinaryIndex, xs []byte) error) string {
+	return withBinary(op, h, write, func(ix core.BinaryIndex) error {
 		xs, err := bytesAt(x, n*int64(ix.CodeSize()))
 		if err != nil {
 			return err
 		}
-		return ix.Add(xs)
+		return fn(ix, xs)
+	})
+}
+
+// BinaryTrain trains on n codes at x.
+func BinaryTrain(h, n int64, x uintptr) string {
+	return withCodes("IndexBinary.train", h, n, x, true, func(ix core.BinaryIndex, xs []byte) error { return ix.Train(xs) })
+}
+
+// BinaryAdd adds n codes at x.
+func BinaryAdd(h, n int64, x uintptr) string {
+	return withCodes("IndexBinary.add", h, n, x, true, func(ix core.BinaryIndex, xs []byte) error { return ix.Add(xs) })
+}
+
+// BinaryAddWithIDs adds n codes at x under the n ids at ids.
+func BinaryAddWithIDs(h, n int64, x, ids uintptr) string {
+	const op = "IndexBinary.add_with_ids"
+	return withCodes(op, h, n, x, true, func(ix core.BinaryIndex, xs []byte) error {
+		a, ok := ix.(interface {
+			AddWithIDs(x []byte, ids []int64) error
+		})
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T numbers codes sequentially", ix)
+		}
+		is, err := int64s(ids, n)
+		if err != nil {
+			return err
+		}
+		return a.AddWithIDs(xs, is)
 	})
 }
 
 // BinarySearch writes the k nearest codes of n queries into dist
-// (int32[n*k]) and labels (int64[n*k]).
-func BinarySearch(h, n int64, x uintptr, k int64, dist, labels uintptr) string {
-	return withBinary("IndexBinaryFlat.search", h, false, func(ix *core.IndexBinaryFlat) error {
-		xs, err := bytesAt(x, n*int64(ix.CodeSize()))
-		if err != nil {
-			return err
-		}
+// (int32[n*k]) and labels (int64[n*k]); nprobe > 0 overrides an IVF's.
+func BinarySearch(h, n int64, x uintptr, k int64, dist, labels uintptr, nprobe int64) string {
+	const op = "IndexBinary.search"
+	return withCodes(op, h, n, x, false, func(ix core.BinaryIndex, xs []byte) error {
 		ds, err := int32s(dist, n*k)
 		if err != nil {
 			return err
@@ -61,6 +116,12 @@ func BinarySearch(h, n int64, x uintptr, k int64, dist, labels uintptr) string {
 		ls, err := int64s(labels, n*k)
 		if err != nil {
 			return err
+		}
+		if ivf, ok := ix.(*core.IndexBinaryIVF); ok {
+			return ivf.SearchNprobe(xs, int(k), ds, ls, int(nprobe))
+		}
+		if nprobe > 0 {
+			return core.Errorf(core.KindUnsupported, op, "%T takes no nprobe", ix)
 		}
 		return ix.Search(xs, int(k), ds, ls)
 	})
@@ -75,16 +136,17 @@ type binaryRange struct {
 // BinaryRangeSearch searches n queries within radius and writes the
 // result's handle and total matches to out (int64[2]).
 func BinaryRangeSearch(h, n int64, x uintptr, radius int64, out uintptr) string {
-	return withBinary("IndexBinaryFlat.range_search", h, false, func(ix *core.IndexBinaryFlat) error {
-		xs, err := bytesAt(x, n*int64(ix.CodeSize()))
-		if err != nil {
-			return err
+	const op = "IndexBinary.range_search"
+	return withCodes(op, h, n, x, false, func(ix core.BinaryIndex, xs []byte) error {
+		rs, ok := ix.(core.BinaryRangeSearcher)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "not supported by %T", ix)
 		}
 		dst, err := int64s(out, 2)
 		if err != nil {
 			return err
 		}
-		lims, dist, labels, err := ix.RangeSearch(xs, int(radius))
+		lims, dist, labels, err := rs.RangeSearch(xs, int(radius))
 		if err != nil {
 			return err
 		}
@@ -96,7 +158,7 @@ func BinaryRangeSearch(h, n int64, x uintptr, radius int64, out uintptr) string 
 // BinaryRangeFetch copies a binary range result into lims (int64[nq+1]),
 // dist (int32[total]) and labels (int64[total]) and frees it.
 func BinaryRangeFetch(h, nq int64, lims, dist, labels uintptr) string {
-	const op = "IndexBinaryFlat.range_search"
+	const op = "IndexBinary.range_search"
 	return guard(op, func() error {
 		o, err := lookup(h)
 		if err != nil {
@@ -127,16 +189,95 @@ func BinaryRangeFetch(h, nq int64, lims, dist, labels uintptr) string {
 
 // BinaryReset removes every code.
 func BinaryReset(h int64) string {
-	return withBinary("IndexBinaryFlat.reset", h, true, func(ix *core.IndexBinaryFlat) error { ix.Reset(); return nil })
+	return withBinary("IndexBinary.reset", h, true, func(ix core.BinaryIndex) error { ix.Reset(); return nil })
 }
 
 // BinaryReconstruct copies code key into out (uint8[d/8]).
 func BinaryReconstruct(h, key int64, out uintptr) string {
-	return withBinary("IndexBinaryFlat.reconstruct", h, false, func(ix *core.IndexBinaryFlat) error {
+	const op = "IndexBinary.reconstruct"
+	return withBinary(op, h, false, func(ix core.BinaryIndex) error {
+		r, ok := ix.(core.BinaryReconstructor)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T keeps no direct map from ids to codes", ix)
+		}
 		dst, err := bytesAt(out, int64(ix.CodeSize()))
 		if err != nil {
 			return err
 		}
-		return ix.Reconstruct(key, dst)
+		return r.Reconstruct(key, dst)
+	})
+}
+
+// BinaryIVFParam reads (value < 0) or sets nprobe of a binary IVF, and
+// writes nprobe and nlist to out (int64[2]).
+func BinaryIVFParam(h, nprobe int64, out uintptr) string {
+	const op = "IndexBinaryIVF.nprobe"
+	return withBinary(op, h, nprobe >= 0, func(ix core.BinaryIndex) error {
+		ivf, ok := ix.(*core.IndexBinaryIVF)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T is not a binary IVF", ix)
+		}
+		if nprobe == 0 || nprobe > 1<<30 {
+			return core.Errorf(core.KindInvalidArgument, op, "nprobe must be positive, got %d", nprobe)
+		}
+		if nprobe > 0 {
+			ivf.Nprobe = int(nprobe)
+		}
+		dst, err := int64s(out, 2)
+		if err == nil {
+			dst[0], dst[1] = int64(ivf.Nprobe), int64(ivf.Nlist())
+		}
+		return err
+	})
+}
+
+// BinarySub writes a new handle to the quantizer of a binary IVF or the
+// storage of a binary HNSW to out (int64[1]).
+func BinarySub(h int64, out uintptr) string {
+	const op = "IndexBinary.sub"
+	return withBinary(op, h, false, func(ix core.BinaryIndex) error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		switch x := ix.(type) {
+		case *core.IndexBinaryIVF:
+			dst[0] = register(x.Quantizer())
+		case *core.IndexBinaryHNSW:
+			dst[0] = register(x.Storage())
+		default:
+			return core.Errorf(core.KindUnsupported, op, "%T has no sub-index", ix)
+		}
+		return nil
+	})
+}
+
+// BinarySerialize writes the binary index behind h in faiss's format and
+// writes the buffer's handle and length to out (int64[2]); fetch it with
+// BytesFetch.
+func BinarySerialize(h int64, out uintptr) string {
+	return withBinary("serialize_index_binary", h, false, func(ix core.BinaryIndex) error {
+		dst, err := int64s(out, 2)
+		if err != nil {
+			return err
+		}
+		b, err := indexio.WriteBinary(ix)
+		if err != nil {
+			return err
+		}
+		dst[0], dst[1] = register(&serialized{b}), int64(len(b))
+		return nil
+	})
+}
+
+// BinaryDeserialize reads a binary index from the n bytes at addr and
+// writes its handle to out (int64[1]).
+func BinaryDeserialize(n int64, addr uintptr, out uintptr) string {
+	return newObject("deserialize_index_binary", out, func() (any, error) {
+		b, err := bytesAt(addr, n)
+		if err != nil {
+			return nil, err
+		}
+		return indexio.ReadBinary(b)
 	})
 }

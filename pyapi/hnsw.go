@@ -27,18 +27,32 @@ func withHNSW(op string, h int64, write bool, fn func(ix *core.IndexHNSW) error)
 	})
 }
 
+// withGraph runs fn on the graph of a float or binary HNSW index; keep is
+// its keep_max_size_level0 setting (nil for binary indexes, which have
+// none).
+func withGraph(op string, h int64, write bool, fn func(g *core.HNSW, keep *bool) error) string {
+	return withObject(op, h, write, func(v any) error {
+		switch ix := v.(type) {
+		case *core.IndexHNSW:
+			return fn(ix.HNSW, &ix.KeepMaxSizeLevel0)
+		case *core.IndexBinaryHNSW:
+			return fn(ix.HNSW, nil)
+		}
+		return core.Errorf(core.KindUnsupported, op, "not supported by %T", v)
+	})
+}
+
 // HNSWGet writes an HNSW field to out (float64[1]): M, efConstruction,
 // efSearch, max_level, entry_point, search_bounded_queue,
 // check_relative_distance, keep_max_size_level0, or the lengths of the
 // graph's arrays (levels, offsets, neighbors).
 func HNSWGet(h int64, name string, out uintptr) string {
 	op := "HNSW." + name
-	return withHNSW(op, h, false, func(ix *core.IndexHNSW) error {
+	return withGraph(op, h, false, func(g *core.HNSW, keep *bool) error {
 		dst, err := float64s(out, 1)
 		if err != nil {
 			return err
 		}
-		g := ix.HNSW
 		switch name {
 		case "M":
 			dst[0] = float64(g.M)
@@ -55,7 +69,10 @@ func HNSWGet(h int64, name string, out uintptr) string {
 		case "check_relative_distance":
 			dst[0] = float64(b2i(g.CheckRelativeDistance))
 		case "keep_max_size_level0":
-			dst[0] = float64(b2i(ix.KeepMaxSizeLevel0))
+			if keep == nil {
+				return core.Errorf(core.KindInvalidArgument, op, "binary HNSW indexes have no %s", name)
+			}
+			dst[0] = float64(b2i(*keep))
 		case "levels":
 			dst[0] = float64(len(g.Levels))
 		case "offsets":
@@ -73,8 +90,7 @@ func HNSWGet(h int64, name string, out uintptr) string {
 // search_bounded_queue, check_relative_distance, keep_max_size_level0.
 func HNSWSet(h int64, name string, value float64) string {
 	op := "HNSW." + name
-	return withHNSW(op, h, true, func(ix *core.IndexHNSW) error {
-		g := ix.HNSW
+	return withGraph(op, h, true, func(g *core.HNSW, keep *bool) error {
 		positive := func() (int, error) {
 			if value != float64(int(value)) || value < 1 || value > 1<<30 {
 				return 0, core.Errorf(core.KindInvalidArgument, op, "%s must be a positive integer, got %v", name, value)
@@ -92,7 +108,10 @@ func HNSWSet(h int64, name string, value float64) string {
 		case "check_relative_distance":
 			g.CheckRelativeDistance = value != 0
 		case "keep_max_size_level0":
-			ix.KeepMaxSizeLevel0 = value != 0
+			if keep == nil {
+				return core.Errorf(core.KindInvalidArgument, op, "binary HNSW indexes have no %s", name)
+			}
+			*keep = value != 0
 		default:
 			err = core.Errorf(core.KindInvalidArgument, op, "HNSW has no settable field %q", name)
 		}
@@ -104,8 +123,7 @@ func HNSWSet(h int64, name string, value float64) string {
 // offsets (int64[n+1]) or neighbors (int32[len]); n is its length.
 func HNSWGraph(h int64, name string, n int64, out uintptr) string {
 	op := "HNSW." + name
-	return withHNSW(op, h, false, func(ix *core.IndexHNSW) error {
-		g := ix.HNSW
+	return withGraph(op, h, false, func(g *core.HNSW, _ *bool) error {
 		var have int
 		switch name {
 		case "levels":

@@ -44,3 +44,141 @@ def test_binary_flat_bad_input():
     with pytest.raises(ValueError):
         index.reconstruct(0)
     assert index.ntotal == 0
+
+
+def _clustered_codes(n, d, seed, nclusters=40, flip=0.1):
+    """Codes near nclusters random centres, the same for every seed (each
+    bit flipped with p=flip)."""
+    centres = np.random.default_rng(d).integers(0, 256, (nclusters, d // 8), dtype=np.uint8)
+    rng = np.random.default_rng(seed)
+    bits = np.unpackbits(centres[rng.integers(0, nclusters, n)], axis=1, bitorder="little")
+    bits ^= (rng.random(bits.shape) < flip).astype(np.uint8)
+    return np.packbits(bits, axis=1, bitorder="little")
+
+
+@pytest.mark.parametrize("d", [64, 128, 200])
+def test_binary_ivf_equals_faiss(d):
+    xb, xq = _clustered_codes(8000, d, d), _clustered_codes(60, d, d + 1)
+    ours, theirs = mf.index_binary_factory(d, "BIVF32"), faiss.index_binary_factory(d, "BIVF32")
+    assert not ours.is_trained
+    ours.train(xb)
+    theirs.train(xb)
+    # the same k-means on the +-1 vectors gives the same binary centroids
+    tq = faiss.downcast_IndexBinary(theirs.quantizer)
+    for c in (0, 7, 31):
+        np.testing.assert_array_equal(ours.quantizer.reconstruct(c), tq.reconstruct(c))
+    ours.add(xb)
+    theirs.add(xb)
+    for nprobe in (1, 4, 32):
+        ours.nprobe = theirs.nprobe = nprobe
+        for k in (1, 10, 200):
+            D, I = ours.search(xq, k)
+            Dt, It = theirs.search(xq, k)
+            assert D.dtype == np.int32
+            np.testing.assert_array_equal(D, Dt)
+            np.testing.assert_array_equal(I, It)
+    ours.nprobe = theirs.nprobe = 4
+    radius = int(np.median(theirs.search(xq, 20)[0]))
+    for a, b in zip(ours.range_search(xq, radius), theirs.range_search(xq, radius)):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    ours.reset()
+    assert ours.ntotal == 0 and ours.is_trained
+
+
+def test_binary_ivf_with_ids_and_hnsw_quantizer():
+    d = 64
+    xb, xq = _clustered_codes(4000, d, 5), _clustered_codes(30, d, 6)
+    ours = mf.index_binary_factory(d, "BIVF16_HNSW8")
+    assert isinstance(ours.quantizer, mf.IndexBinaryHNSW)
+    ours.train(xb)
+    ids = np.arange(len(xb), dtype=np.int64) * 3 + 7
+    ours.add_with_ids(xb, ids)
+    ours.nprobe = 16  # every list: exact
+    D, I = ours.search(xq, 5)
+    flat = mf.IndexBinaryFlat(d)
+    flat.add(xb)
+    np.testing.assert_array_equal(D, flat.search(xq, 5)[0])
+    assert set(I.ravel().tolist()) <= set(ids.tolist())
+    with pytest.raises(mf.UnsupportedOperationError):
+        mf.IndexBinaryFlat(d).add_with_ids(xb[:2], [1, 2])
+
+
+def _recall(I, gt):
+    return np.mean([len(set(a) & set(b)) / len(b) for a, b in zip(I, gt)])
+
+
+def test_binary_hnsw_recall_like_faiss():
+    d = 128
+    xb, xq = _clustered_codes(20000, d, 11, nclusters=200, flip=0.2), _clustered_codes(500, d, 12, nclusters=200, flip=0.2)
+    flat = faiss.IndexBinaryFlat(d)
+    flat.add(xb)
+    kth = flat.search(xq, 10)[0][:, -1:]
+    ours, theirs = mf.IndexBinaryHNSW(d, 16), faiss.IndexBinaryHNSW(d, 16)
+    ours.add(xb)
+    theirs.add(xb)
+    assert ours.hnsw.M == 16 and ours.storage.ntotal == len(xb)
+    np.testing.assert_array_equal(ours.hnsw.levels, faiss.vector_to_array(theirs.hnsw.levels))
+    for ef in (16, 64):
+        ours.hnsw.efSearch = theirs.hnsw.efSearch = ef
+        D, I = ours.search(xq, 10)
+        Dt, It = theirs.search(xq, 10)
+        # Hamming distances tie often, so ids are not a fair recall: a
+        # result counts when it is within the true 10th distance.
+        ours_recall, their_recall = np.mean(D <= kth), np.mean(Dt <= kth)
+        assert ours_recall >= their_recall - 0.02, (ef, ours_recall, their_recall)
+        exact = np.unpackbits(xq[:, None, :] ^ xb[I], axis=2).sum(2)
+        np.testing.assert_array_equal(D, exact)
+    lims, Dr, Ir = ours.range_search(xq[:5], 30)
+    fl = flat.range_search(xq[:5], 30)
+    np.testing.assert_array_equal(lims, fl[0])
+    np.testing.assert_array_equal(Ir, fl[2])
+    np.testing.assert_array_equal(ours.reconstruct(3), xb[3])
+
+
+def test_binary_factory_and_bad_input():
+    assert isinstance(mf.index_binary_factory(64, "BFlat"), mf.IndexBinaryFlat)
+    assert isinstance(mf.index_binary_factory(64, "BHNSW8"), mf.IndexBinaryHNSW)
+    with pytest.raises(ValueError, match="could not parse"):
+        mf.index_binary_factory(64, "BIVF")
+    with pytest.raises(ValueError, match="multiple of 8"):
+        mf.index_binary_factory(60, "BFlat")
+    q = mf.IndexBinaryFlat(64)
+    with pytest.raises(mf.DimensionMismatchError):
+        mf.IndexBinaryIVF(q, 128, 4)
+    ivf = mf.IndexBinaryIVF(q, 64, 4)
+    with pytest.raises(mf.NotTrainedError):
+        ivf.add(np.zeros((2, 8), np.uint8))
+    with pytest.raises(ValueError, match="at least as many"):
+        ivf.train(np.zeros((2, 8), np.uint8))
+    assert ivf.ntotal == 0 and not ivf.is_trained
+    with pytest.raises(ValueError, match="nprobe"):
+        ivf.nprobe = 0
+    with pytest.raises(mf.UnsupportedOperationError):
+        ivf.reconstruct(0)
+
+
+@pytest.mark.parametrize("desc", ["BFlat", "BIVF16", "BHNSW8"])
+def test_binary_files_both_ways(desc, tmp_path):
+    d = 64
+    xb, xq = _clustered_codes(3000, d, 21), _clustered_codes(20, d, 22)
+    theirs = faiss.index_binary_factory(d, desc)
+    theirs.train(xb)
+    theirs.add(xb)
+    data = faiss.serialize_index_binary(theirs)
+    ours = mf.deserialize_index_binary(data)
+    assert type(ours).__name__ == type(theirs).__name__ and ours.ntotal == theirs.ntotal
+    np.testing.assert_array_equal(mf.serialize_index_binary(ours), data)
+    D, I = ours.search(xq, 5)
+    Dt, It = theirs.search(xq, 5)
+    np.testing.assert_array_equal(D, Dt)
+    np.testing.assert_array_equal(I, It)
+    path = str(tmp_path / "b.index")
+    mf.write_index_binary(ours, path)
+    back = faiss.read_index_binary(path)
+    np.testing.assert_array_equal(back.search(xq, 5)[1], It)
+    again = mf.read_index_binary(path)
+    np.testing.assert_array_equal(again.search(xq, 5)[1], It)
+    for cut in (0, 4, 20, len(data) // 2, len(data) - 1):
+        with pytest.raises(mf.MetalFaissError, match="offset"):
+            mf.deserialize_index_binary(data[:cut])

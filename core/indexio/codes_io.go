@@ -154,7 +154,12 @@ func writeHNSW(w *writer, ix *core.IndexHNSW) error {
 		w.fourcc(codeHNSWFlat)
 	}
 	writeHeader(w, ix)
-	g := ix.HNSW.Graph()
+	writeGraph(w, ix.HNSW.Graph())
+	return write(w, ix.Storage())
+}
+
+// writeGraph is faiss's write_HNSW.
+func writeGraph(w *writer, g core.HNSWGraph) {
 	w.float64Vec(g.AssignProbas)
 	w.int32Vec(g.CumNeighbors)
 	w.int32Vec(g.Levels)
@@ -165,11 +170,10 @@ func writeHNSW(w *writer, ix *core.IndexHNSW) error {
 	w.i32(g.EfConstruction)
 	w.i32(g.EfSearch)
 	w.i32(1) // upper_beam, deprecated
-	return write(w, ix.Storage())
 }
 
-func readHNSW(r *reader, code string, depth int) core.Index {
-	h := readHeader(r)
+// readGraph reads what writeGraph writes; core checks it when restoring.
+func readGraph(r *reader) core.HNSWGraph {
 	var g core.HNSWGraph
 	g.AssignProbas = r.float64s(r.count(8, "the level probabilities"), "the level probabilities")
 	g.CumNeighbors = r.int32s(r.count(4, "the neighbour counts"), "the neighbour counts")
@@ -181,6 +185,12 @@ func readHNSW(r *reader, code string, depth int) core.Index {
 	g.EfConstruction = r.i32("efConstruction")
 	g.EfSearch = r.i32("efSearch")
 	r.i32("upper_beam")
+	return g
+}
+
+func readHNSW(r *reader, code string, depth int) core.Index {
+	h := readHeader(r)
+	g := readGraph(r)
 	storage := read(r, depth+1)
 	if r.err != nil {
 		return nil

@@ -99,13 +99,30 @@ func listCodeSize(ix *core.IndexIVF) int {
 }
 
 func writeLists(w *writer, ix *core.IndexIVF) {
-	nlist := ix.Nlist()
+	writeArrayLists(w, ix.Nlist(), listCodeSize(ix), func(l int) int {
+		ids, _, _ := ix.IVFList(l)
+		return len(ids)
+	}, func(l int) {
+		ids, vecs, codes := ix.IVFList(l)
+		if codes != nil {
+			w.b = append(w.b, codes...)
+		} else {
+			w.floats(vecs)
+		}
+		w.int64s(ids)
+	})
+}
+
+// writeArrayLists writes faiss's "ilar" block of nlist lists of codes of
+// cs bytes: size(l) is the length of list l and body(l) writes its codes
+// then its ids.
+func writeArrayLists(w *writer, nlist, cs int, size func(l int) int, body func(l int)) {
 	w.fourcc(codeArrayLists)
 	w.u64(uint64(nlist))
-	w.u64(uint64(listCodeSize(ix)))
+	w.u64(uint64(cs))
 	nonEmpty := 0
 	for l := 0; l < nlist; l++ {
-		if ids, _, _ := ix.IVFList(l); len(ids) > 0 {
+		if size(l) > 0 {
 			nonEmpty++
 		}
 	}
@@ -113,30 +130,22 @@ func writeLists(w *writer, ix *core.IndexIVF) {
 		w.fourcc("full")
 		w.u64(uint64(nlist))
 		for l := 0; l < nlist; l++ {
-			ids, _, _ := ix.IVFList(l)
-			w.u64(uint64(len(ids)))
+			w.u64(uint64(size(l)))
 		}
 	} else {
 		w.fourcc("sprs")
 		w.u64(uint64(2 * nonEmpty))
 		for l := 0; l < nlist; l++ {
-			if ids, _, _ := ix.IVFList(l); len(ids) > 0 {
+			if n := size(l); n > 0 {
 				w.u64(uint64(l))
-				w.u64(uint64(len(ids)))
+				w.u64(uint64(n))
 			}
 		}
 	}
 	for l := 0; l < nlist; l++ {
-		ids, vecs, codes := ix.IVFList(l)
-		if len(ids) == 0 {
-			continue
+		if size(l) > 0 {
+			body(l)
 		}
-		if codes != nil {
-			w.b = append(w.b, codes...)
-		} else {
-			w.floats(vecs)
-		}
-		w.int64s(ids)
 	}
 }
 
@@ -191,15 +200,7 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		return nil
 	}
 	ids, vecs, codes := readLists(r, nlist, listCodeSize(ix), ix.PQ() == nil && ix.SQ() == nil)
-	if r.err != nil {
-		return nil
-	}
-	var total int64
-	for _, l := range ids {
-		total += int64(len(l))
-	}
-	if total != h.ntotal {
-		r.fail("the lists hold %d vectors, the header says %d", total, h.ntotal)
+	if !listsHold(r, ids, h.ntotal) {
 		return nil
 	}
 	if err := ix.RestoreIVF(nprobe, byResidual, ids, vecs, codes, dmType); err != nil {
@@ -271,4 +272,20 @@ func readLists(r *reader, nlist, cs int, flat bool) ([][]int64, [][]float32, [][
 		ids[l] = r.int64s(n, "a list's ids")
 	}
 	return ids, vecs, codes
+}
+
+// listsHold checks that the lists read hold the header's ntotal entries.
+func listsHold(r *reader, ids [][]int64, ntotal int64) bool {
+	if r.err != nil {
+		return false
+	}
+	var total int64
+	for _, l := range ids {
+		total += int64(len(l))
+	}
+	if total != ntotal {
+		r.fail("the lists hold %d entries, the header says %d", total, ntotal)
+		return false
+	}
+	return true
 }

@@ -44,10 +44,14 @@ from .index_io import (
     IO_FLAG_READ_ONLY,
     clone_index,
     deserialize_index,
+    deserialize_index_binary,
     read_VectorTransform,
+    read_index_binary,
     read_index,
     serialize_index,
+    serialize_index_binary,
     write_VectorTransform,
+    write_index_binary,
     write_index,
 )
 from .index_ivf import (
@@ -59,7 +63,7 @@ from .index_ivf import (
     InvertedLists,
     extract_index_ivf,
 )
-from .index_binary import IndexBinaryFlat
+from .index_binary import IndexBinary, IndexBinaryFlat, IndexBinaryHNSW, IndexBinaryIVF, index_binary_factory
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefine, IndexRefineFlat
@@ -109,8 +113,9 @@ __all__ = [
     "IndexIVF", "IndexIVFFlat", "InvertedLists", "SearchParameters", "SearchParametersIVF", "extract_index_ivf",
     "ParameterRange", "ParameterSpace", "index_factory", "reverse_index_factory",
     "IO_FLAG_MMAP", "IO_FLAG_READ_ONLY", "clone_index", "deserialize_index", "read_index", "serialize_index",
-    "write_index", "read_VectorTransform", "write_VectorTransform",
-    "IndexBinaryFlat",
+    "write_index", "read_VectorTransform", "write_VectorTransform", "deserialize_index_binary", "read_index_binary",
+    "serialize_index_binary", "write_index_binary",
+    "IndexBinary", "IndexBinaryFlat", "IndexBinaryHNSW", "IndexBinaryIVF", "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform",

@@ -1,11 +1,14 @@
 """Binary indexes: uint8 codes of d bits compared by Hamming distance."""
 
+import re
+
 import numpy as np
 
 from . import _bridge
-from ._arrays import _to_numpy, addr, as_count, as_int, out_array
+from ._arrays import _to_numpy, addr, as_count, as_ids, as_int, out_array
 from ._handle import GoHandle
-from .errors import DimensionMismatchError, InputTypeError
+from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
+from .index_hnsw import HNSW
 
 
 def _as_codes(x, op, code_size, name="x"):
@@ -20,32 +23,31 @@ def _as_codes(x, op, code_size, name="x"):
     return np.ascontiguousarray(arr)
 
 
-class IndexBinaryFlat(GoHandle):
-    """``IndexBinaryFlat(d)``: codes of ``d`` bits (``d/8`` uint8 each),
-    searched exhaustively by Hamming distance; distances are int32, as in
-    faiss."""
+class IndexBinary(GoHandle):
+    """A binary index in the Go core: codes of ``d`` bits (``d/8`` uint8
+    each); distances are int32 Hamming distances, as in faiss."""
 
-    def __init__(self, d):
-        op = "IndexBinaryFlat"
-        d = as_int(d, op, "d")
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexBinaryFlatNew", d, addr(out))
-        self._handle = int(out[0])
+    def _bind(self, handle):
+        self._handle = handle
         self.verbose = False
+        self._d = int(self._info()[0])
+
+    def _op(self, name):
+        return f"{type(self).__name__}.{name}"
 
     def _info(self):
-        out = np.zeros(2, dtype=np.int64)
+        out = np.zeros(4, dtype=np.int64)
         _bridge.call("BinaryInfo", self._h("info"), addr(out))
         return out
 
     @property
     def d(self):
         """Bits per code."""
-        return int(self._info()[0])
+        return self._d
 
     @property
     def code_size(self):
-        return self.d // 8
+        return self._d // 8
 
     @property
     def ntotal(self):
@@ -53,34 +55,52 @@ class IndexBinaryFlat(GoHandle):
 
     @property
     def is_trained(self):
-        return True
+        return bool(self._info()[2])
+
+    @property
+    def metric_type(self):
+        from .metric import METRIC_L2
+
+        return METRIC_L2  # faiss's binary indexes report L2; distances are Hamming
 
     def __len__(self):
         return self.ntotal
 
     def train(self, x):
-        _as_codes(x, "IndexBinaryFlat.train", self.code_size)
+        x = _as_codes(x, self._op("train"), self.code_size)
+        _bridge.call("BinaryTrain", self._h("train"), x.shape[0], addr(x))
 
     def add(self, x):
-        x = _as_codes(x, "IndexBinaryFlat.add", self.code_size)
+        x = _as_codes(x, self._op("add"), self.code_size)
         _bridge.call("BinaryAdd", self._h("add"), x.shape[0], addr(x))
 
-    def search(self, x, k, *, D=None, I=None):
+    def add_with_ids(self, x, ids):
+        op = self._op("add_with_ids")
+        x = _as_codes(x, op, self.code_size)
+        ids = as_ids(ids, op)
+        if ids.shape[0] != x.shape[0]:
+            raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} codes")
+        _bridge.call("BinaryAddWithIDs", self._h("add_with_ids"), x.shape[0], addr(x), addr(ids))
+
+    def search(self, x, k, *, params=None, D=None, I=None):
         """(D, I): the k nearest codes of each row of x, Hamming distance
         (int32) then id; missing results are (INT32_MAX, -1)."""
-        op = "IndexBinaryFlat.search"
+        op = self._op("search")
         x = _as_codes(x, op, self.code_size)
         k = as_count(k, op)
+        nprobe = 0
+        if params is not None:
+            nprobe = as_int(getattr(params, "nprobe", 0) or 0, op, "params.nprobe")
         n = x.shape[0]
         D = out_array(D, (n, k), np.int32, op, "D")
         I = out_array(I, (n, k), np.int64, op, "I")
-        _bridge.call("BinarySearch", self._h("search"), n, addr(x), k, addr(D), addr(I))
+        _bridge.call("BinarySearch", self._h("search"), n, addr(x), k, addr(D), addr(I), nprobe)
         return D, I
 
     def range_search(self, x, radius):
         """(lims, D, I): the codes within Hamming distance < radius of each
-        query, in id order."""
-        op = "IndexBinaryFlat.range_search"
+        query (flat: in id order; IVF: in the order the lists are scanned)."""
+        op = self._op("range_search")
         x = _as_codes(x, op, self.code_size)
         radius = as_int(radius, op, "radius")
         nq = x.shape[0]
@@ -91,16 +111,121 @@ class IndexBinaryFlat(GoHandle):
         D = np.empty(total, dtype=np.int32)
         I = np.empty(total, dtype=np.int64)
         _bridge.call("BinaryRangeFetch", int(out[0]), nq, addr(lims), addr(D), addr(I))
-        return lims.view(np.uint64), D, I
+        return lims.view(np.uint64), D.astype(np.float32), I  # faiss's range results hold float distances
 
     def reconstruct(self, key):
         out = np.empty(self.code_size, dtype=np.uint8)
-        _bridge.call("BinaryReconstruct", self._h("reconstruct"), as_int(key, "IndexBinaryFlat.reconstruct", "key"),
+        _bridge.call("BinaryReconstruct", self._h("reconstruct"), as_int(key, self._op("reconstruct"), "key"),
                      addr(out))
         return out
 
     def reset(self):
         _bridge.call("BinaryReset", self._h("reset"))
 
+    def _sub(self):
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("BinarySub", self._h("sub"), addr(out))
+        return _wrap_binary(int(out[0]))
+
     def __repr__(self):
-        return f"IndexBinaryFlat(d={self.d}, ntotal={self.ntotal})"
+        return f"{type(self).__name__}(d={self.d}, ntotal={self.ntotal})"
+
+
+class IndexBinaryFlat(IndexBinary):
+    """``IndexBinaryFlat(d)``: codes of ``d`` bits searched exhaustively."""
+
+    def __init__(self, d):
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexBinaryFlatNew", as_int(d, "IndexBinaryFlat", "d"), addr(out))
+        self._bind(int(out[0]))
+
+
+class IndexBinaryIVF(IndexBinary):
+    """``IndexBinaryIVF(quantizer, d, nlist)``: codes split into ``nlist``
+    lists by their nearest centroid in ``quantizer`` (a binary index);
+    searches scan the ``nprobe`` nearest lists. Training runs k-means on the
+    codes as -1/+1 vectors, with faiss's k-means defaults."""
+
+    def __init__(self, quantizer, d, nlist):
+        op = "IndexBinaryIVF"
+        if not isinstance(quantizer, IndexBinary):
+            raise InputTypeError(f"{op}: quantizer must be a binary index, got {type(quantizer).__name__}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexBinaryIVFNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"), addr(out))
+        self._bind(int(out[0]))
+        self.quantizer = quantizer
+
+    def _ivf(self, nprobe=-1):
+        out = np.zeros(2, dtype=np.int64)
+        _bridge.call("BinaryIVFParam", self._h("nprobe"), nprobe, addr(out))
+        return out
+
+    @property
+    def nprobe(self):
+        return int(self._ivf()[0])
+
+    @nprobe.setter
+    def nprobe(self, value):
+        value = as_int(value, "IndexBinaryIVF.nprobe", "nprobe")
+        if value <= 0:
+            raise InvalidArgumentError(f"IndexBinaryIVF.nprobe: nprobe must be positive, got {value}")
+        self._ivf(value)
+
+    @property
+    def nlist(self):
+        return int(self._ivf()[1])
+
+
+class IndexBinaryHNSW(IndexBinary):
+    """``IndexBinaryHNSW(d, M=32)``: an HNSW graph over binary codes kept in
+    ``storage`` (an IndexBinaryFlat); ``hnsw`` holds its settings (efSearch,
+    efConstruction) and arrays. range_search is exact over the storage
+    (faiss's binary HNSW has none)."""
+
+    def __init__(self, d, M=32):
+        op = "IndexBinaryHNSW"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexBinaryHNSWNew", as_int(d, op, "d"), as_int(M, op, "M"), addr(out))
+        self._bind(int(out[0]))
+        self.storage = self._sub()
+        self.hnsw = HNSW(self)
+
+
+def _wrap_binary(handle):
+    """The Python class for the Go binary index behind handle (it takes it)."""
+    out = np.zeros(4, dtype=np.int64)
+    _bridge.call("BinaryInfo", handle, addr(out))
+    cls = (IndexBinaryFlat, IndexBinaryIVF, IndexBinaryHNSW)[int(out[3])]
+    obj = cls.__new__(cls)
+    obj._bind(handle)
+    if cls is IndexBinaryIVF:
+        obj.quantizer = obj._sub()
+    elif cls is IndexBinaryHNSW:
+        obj.storage = obj._sub()
+        obj.hnsw = HNSW(obj)
+    return obj
+
+
+_BIVF = re.compile(r"BIVF(\d+)(?:_HNSW(\d+))?")
+_BHNSW = re.compile(r"BHNSW(\d+)")
+
+
+def index_binary_factory(d, description):
+    """Build a binary index from faiss's description: ``BFlat``,
+    ``BIVF{nlist}`` (a flat quantizer), ``BIVF{nlist}_HNSW{M}`` (an HNSW
+    quantizer) or ``BHNSW{M}``."""
+    op = "index_binary_factory"
+    d = as_int(d, op, "d")
+    if not isinstance(description, str):
+        raise InvalidArgumentError(f"{op}: the description must be a string, got {type(description).__name__}")
+    desc = description.strip()
+    if desc == "BFlat":
+        return IndexBinaryFlat(d)
+    m = _BIVF.fullmatch(desc)
+    if m:
+        quantizer = IndexBinaryHNSW(d, int(m[2])) if m[2] else IndexBinaryFlat(d)
+        return IndexBinaryIVF(quantizer, d, int(m[1]))
+    m = _BHNSW.fullmatch(desc)
+    if m:
+        return IndexBinaryHNSW(d, int(m[1]))
+    raise InvalidArgumentError(f"{op}: could not parse {description!r} (BFlat, BIVF{{n}}, BIVF{{n}}_HNSW{{M}}, BHNSW{{M}})")

@@ -10,6 +10,7 @@ from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InputTypeError, InvalidArgumentError, UnsupportedOperationError
 from .index import Index
+from .index_binary import IndexBinary, _wrap_binary
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
 from .index_hnsw import HNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_idmap import IndexIDMap, IndexIDMap2
@@ -45,14 +46,19 @@ def deserialize_index(data):
     """The index that ``data`` (bytes or a uint8 array, faiss's format)
     holds. A damaged or unknown file raises a MetalFaissError naming the
     offset and what was expected there."""
+    return _wrap(_deserialize("IndexDeserialize", data, "deserialize_index"))
+
+
+def _deserialize(fn, data, op):
+    """The handle of the Go object pyapi function fn reads from data."""
     if isinstance(data, (bytes, bytearray, memoryview)):
         data = np.frombuffer(bytes(data), dtype=np.uint8)
     if not isinstance(data, np.ndarray) or data.dtype != np.uint8 or data.ndim != 1:
-        raise InputTypeError("deserialize_index: expected bytes or a 1-d uint8 array")
+        raise InputTypeError(f"{op}: expected bytes or a 1-d uint8 array")
     data = np.ascontiguousarray(data)
     out = np.zeros(1, dtype=np.int64)
-    _bridge.call("IndexDeserialize", data.shape[0], addr(data) if data.shape[0] else 0, addr(out))
-    return _wrap(int(out[0]))
+    _bridge.call(fn, data.shape[0], addr(data) if data.shape[0] else 0, addr(out))
+    return int(out[0])
 
 
 def _wrap(handle):
@@ -165,6 +171,30 @@ def _fetch(fn, handle):
     return data
 
 
+def serialize_index_binary(index):
+    """The binary index in faiss's format, as a uint8 numpy array."""
+    if not isinstance(index, IndexBinary):
+        raise InputTypeError(f"serialize_index_binary: expected a binary index, got {type(index).__name__}")
+    return _fetch("BinarySerialize", index._h("serialize_index_binary"))
+
+
+def deserialize_index_binary(data):
+    """The binary index that ``data`` (bytes or a uint8 array) holds."""
+    return _wrap_binary(_deserialize("BinaryDeserialize", data, "deserialize_index_binary"))
+
+
+def write_index_binary(index, f):
+    """Write a binary index in faiss's format to a path (atomically) or a
+    binary file object."""
+    _write_bytes(serialize_index_binary(index), f, "write_index_binary")
+
+
+def read_index_binary(f, io_flags=0):
+    """Read a binary index written by write_index_binary or by faiss."""
+    as_int(io_flags, "read_index_binary", "io_flags")
+    return deserialize_index_binary(_read_bytes(f, "read_index_binary"))
+
+
 def write_VectorTransform(vt, f):
     """Write a vector transform in faiss's format (a path or a file)."""
     if not isinstance(vt, VectorTransform):
@@ -175,10 +205,8 @@ def write_VectorTransform(vt, f):
 def read_VectorTransform(f):
     """Read a vector transform written by write_VectorTransform or faiss. As
     in faiss, an OPQ matrix comes back as a LinearTransform."""
-    data = np.ascontiguousarray(_read_bytes(f, "read_VectorTransform"))
-    out = np.zeros(1, dtype=np.int64)
-    _bridge.call("TransformDeserialize", data.shape[0], addr(data) if data.shape[0] else 0, addr(out))
-    return VectorTransform._of(int(out[0]))
+    data = _read_bytes(f, "read_VectorTransform")
+    return VectorTransform._of(_deserialize("TransformDeserialize", data, "read_VectorTransform"))
 
 
 def read_index(f, io_flags=0):

@@ -1,0 +1,249 @@
+package core
+
+import "fmt"
+
+// IndexBinaryIVF splits binary codes into nlist inverted lists by their
+// nearest centroid in a binary quantizer, and searches the nprobe nearest
+// lists (faiss's IndexBinaryIVF). Training runs k-means on the codes seen
+// as -1/+1 vectors, then binarises the centroids, as faiss does.
+type IndexBinaryIVF struct {
+	d, cs     int
+	quantizer BinaryIndex
+	nlist     int
+	Nprobe    int
+	// CP is the k-means of the quantizer's training (faiss's defaults).
+	CP      ClusteringParameters
+	codes   [][]byte
+	ids     [][]int64
+	ntotal  int64
+	trained bool
+	Log     func(string)
+	Warn    func(string)
+}
+
+var (
+	_ BinaryIndex         = (*IndexBinaryIVF)(nil)
+	_ BinaryRangeSearcher = (*IndexBinaryIVF)(nil)
+)
+
+// NewIndexBinaryIVF makes an IVF of nlist lists over quantizer (a binary
+// index of the same d; it is trained with the IVF unless it already holds
+// nlist centroids).
+func NewIndexBinaryIVF(quantizer BinaryIndex, d, nlist int) (*IndexBinaryIVF, error) {
+	const op = "IndexBinaryIVF"
+	if err := checkBinaryD(op, d); err != nil {
+		return nil, err
+	}
+	if quantizer == nil || quantizer.D() != d {
+		return nil, Errorf(KindDimensionMismatch, op, "the quantizer must be a binary index of d=%d bits", d)
+	}
+	if nlist <= 0 {
+		return nil, Errorf(KindInvalidArgument, op, "nlist must be positive, got %d", nlist)
+	}
+	ix := &IndexBinaryIVF{d: d, cs: d / 8, quantizer: quantizer, nlist: nlist, Nprobe: 1, CP: DefaultClusteringParameters(),
+		codes: make([][]byte, nlist), ids: make([][]int64, nlist)}
+	ix.trained = quantizer.IsTrained() && quantizer.Ntotal() == int64(nlist)
+	return ix, nil
+}
+
+func (ix *IndexBinaryIVF) D() int                 { return ix.d }
+func (ix *IndexBinaryIVF) CodeSize() int          { return ix.cs }
+func (ix *IndexBinaryIVF) Ntotal() int64          { return ix.ntotal }
+func (ix *IndexBinaryIVF) IsTrained() bool        { return ix.trained }
+func (ix *IndexBinaryIVF) Nlist() int             { return ix.nlist }
+func (ix *IndexBinaryIVF) Quantizer() BinaryIndex { return ix.quantizer }
+
+// List returns the codes and ids of list l.
+func (ix *IndexBinaryIVF) List(l int) ([]byte, []int64) { return ix.codes[l], ix.ids[l] }
+
+// Train learns the nlist centroids (unless the quantizer holds them).
+func (ix *IndexBinaryIVF) Train(x []byte) error {
+	const op = "IndexBinaryIVF.train"
+	n, err := checkBinaryCodes(op, x, ix.cs, ix.d)
+	if err != nil {
+		return err
+	}
+	if ix.quantizer.IsTrained() && ix.quantizer.Ntotal() == int64(ix.nlist) {
+		ix.trained = true
+		return nil
+	}
+	if n < ix.nlist {
+		return Errorf(KindInvalidArgument, op, "%d training codes for nlist=%d lists: need at least as many codes", n, ix.nlist)
+	}
+	c, err := NewClustering(ix.d, ix.nlist, ix.CP)
+	if err != nil {
+		return err
+	}
+	c.Log, c.Warn = ix.Log, ix.Warn
+	flat, _ := NewIndexFlat(ix.d, MetricL2)
+	if err := c.Train(binaryToReal(x, ix.d), flat, nil); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	ix.quantizer.Reset()
+	if err := ix.quantizer.Add(realToBinary(c.Centroids)); err != nil {
+		return err
+	}
+	ix.trained = true
+	return nil
+}
+
+// Add appends codes numbered from ntotal.
+func (ix *IndexBinaryIVF) Add(x []byte) error {
+	ids := make([]int64, len(x)/ix.cs)
+	for i := range ids {
+		ids[i] = ix.ntotal + int64(i)
+	}
+	return ix.AddWithIDs(x, ids)
+}
+
+// AddWithIDs stores each code under its id in the list of its nearest
+// centroid.
+func (ix *IndexBinaryIVF) AddWithIDs(x []byte, ids []int64) error {
+	const op = "IndexBinaryIVF.add"
+	n, err := checkBinaryCodes(op, x, ix.cs, ix.d)
+	if err != nil {
+		return err
+	}
+	if len(ids) != n {
+		return Errorf(KindDimensionMismatch, op, "%d ids for %d codes", len(ids), n)
+	}
+	if !ix.trained {
+		return Errorf(KindNotTrained, op, "train the index before adding")
+	}
+	if n == 0 {
+		return nil
+	}
+	assign := make([]int64, n)
+	if err := ix.quantizer.Search(x, 1, make([]int32, n), assign); err != nil {
+		return err
+	}
+	for i, l := range assign {
+		if l < 0 || l >= int64(ix.nlist) {
+			return Errorf(KindInvalidArgument, op, "the quantizer assigned code %d to list %d of %d", i, l, ix.nlist)
+		}
+	}
+	for i, l := range assign {
+		ix.codes[l] = append(ix.codes[l], x[i*ix.cs:(i+1)*ix.cs]...)
+		ix.ids[l] = append(ix.ids[l], ids[i])
+	}
+	ix.ntotal += int64(n)
+	return nil
+}
+
+// Reset empties the lists; the quantizer stays trained.
+func (ix *IndexBinaryIVF) Reset() {
+	for l := range ix.codes {
+		ix.codes[l], ix.ids[l] = nil, nil
+	}
+	ix.ntotal = 0
+}
+
+// probes returns the nprobe nearest lists of each query (-1 padded).
+func (ix *IndexBinaryIVF) probes(op string, x []byte, nprobe int) (int, int, []int64, error) {
+	nq, err := checkBinaryCodes(op, x, ix.cs, ix.d)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	if !ix.trained {
+		return 0, 0, nil, Errorf(KindNotTrained, op, "train the index before searching")
+	}
+	if nprobe <= 0 {
+		nprobe = ix.Nprobe
+	}
+	nprobe = max(1, min(nprobe, ix.nlist))
+	keys := make([]int64, nq*nprobe)
+	if nq > 0 {
+		if err := ix.quantizer.Search(x, nprobe, make([]int32, nq*nprobe), keys); err != nil {
+			return 0, 0, nil, err
+		}
+	}
+	return nq, nprobe, keys, nil
+}
+
+// Search implements BinaryIndex with the index's nprobe.
+func (ix *IndexBinaryIVF) Search(x []byte, k int, dist []int32, labels []int64) error {
+	return ix.SearchNprobe(x, k, dist, labels, 0)
+}
+
+// SearchNprobe searches nprobe lists (0: the index's own), scanning them
+// nearest first as faiss does, so that ties keep the codes met first.
+func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []int64, nprobe int) error {
+	const op = "IndexBinaryIVF.search"
+	nq, np, keys, err := ix.probes(op, x, nprobe)
+	if err != nil {
+		return err
+	}
+	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
+		return err
+	}
+	parallelChunks(nq, chunkFor(ix.scanWork(np)), func(_, lo, hi int) {
+		h := newHammingHeap(k)
+		for q := lo; q < hi; q++ {
+			h.reset()
+			ix.scan(x, q, keys[q*np:(q+1)*np], func(d int, id int64) { h.push(int32(d), id) })
+			h.emit(dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+		}
+	})
+	return nil
+}
+
+// scan measures query q against every code of its probed lists, nearest
+// list first and in list order, as faiss scans them.
+func (ix *IndexBinaryIVF) scan(x []byte, q int, probes []int64, visit func(d int, id int64)) {
+	cs := ix.cs
+	xq := x[q*cs : (q+1)*cs]
+	for _, l := range probes {
+		if l < 0 {
+			continue
+		}
+		codes, ids := ix.codes[l], ix.ids[l]
+		for j, id := range ids {
+			visit(hamming(xq, codes[j*cs:(j+1)*cs]), id)
+		}
+	}
+}
+
+// scanWork estimates one query's bytes scanned, to size parallel chunks.
+func (ix *IndexBinaryIVF) scanWork(nprobe int) int {
+	return int(ix.ntotal)/ix.nlist*nprobe*ix.cs + 1
+}
+
+// RangeSearch returns, per query, the codes of the probed lists at Hamming
+// distance below radius, in the order they were scanned (as faiss).
+func (ix *IndexBinaryIVF) RangeSearch(x []byte, radius int) ([]int64, []int32, []int64, error) {
+	const op = "IndexBinaryIVF.range_search"
+	nq, np, keys, err := ix.probes(op, x, 0)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return collectRanges(nq, func(q int, emit func(int32, int64)) {
+		ix.scan(x, q, keys[q*np:(q+1)*np], func(d int, id int64) {
+			if d < radius {
+				emit(int32(d), id)
+			}
+		})
+	}, ix.scanWork(np))
+}
+
+// collectRanges runs scan for each query in parallel and concatenates what
+// each emits into faiss's (lims, dist, labels).
+func collectRanges(nq int, scan func(q int, emit func(int32, int64)), work int) ([]int64, []int32, []int64, error) {
+	perDist, perIDs := make([][]int32, nq), make([][]int64, nq)
+	parallelChunks(nq, chunkFor(work), func(_, lo, hi int) {
+		for q := lo; q < hi; q++ {
+			scan(q, func(d int32, id int64) {
+				perDist[q] = append(perDist[q], d)
+				perIDs[q] = append(perIDs[q], id)
+			})
+		}
+	})
+	lims := make([]int64, nq+1)
+	var dist []int32
+	var labels []int64
+	for q := range perDist {
+		lims[q+1] = lims[q] + int64(len(perDist[q]))
+		dist = append(dist, perDist[q]...)
+		labels = append(labels, perIDs[q]...)
+	}
+	return lims, dist, labels, nil
+}
