@@ -104,6 +104,30 @@ func (h *hammingHeap) push(d int32, id int64) {
 	}
 }
 
+// pushBlock offers the distances of a block of codes numbered from id0.
+func (h *hammingHeap) pushBlock(d []int32, id0 int64) {
+	n := len(h.dis)
+	top := h.dis[0]
+	for j, v := range d {
+		if v < top {
+			h.siftDown(n, v, id0+int64(j))
+			top = h.dis[0]
+		}
+	}
+}
+
+// pushIDs offers distances with their ids.
+func (h *hammingHeap) pushIDs(d []int32, ids []int64) {
+	n := len(h.dis)
+	top := h.dis[0]
+	for j, v := range d {
+		if v < top {
+			h.siftDown(n, v, ids[j])
+			top = h.dis[0]
+		}
+	}
+}
+
 // siftDown puts (d, id) at the root of the first n slots and moves it down
 // to its place.
 func (h *hammingHeap) siftDown(n int, d int32, id int64) {

@@ -1,10 +1,6 @@
 package core
 
-import (
-	"encoding/binary"
-	"math"
-	"math/bits"
-)
+import "github.com/metalfaiss/metalfaiss/core/kernels"
 
 // IndexBinaryFlat stores binary codes of D bits (D/8 bytes) and compares
 // every query with all of them by Hamming distance (faiss's
@@ -66,19 +62,6 @@ func (ix *IndexBinaryFlat) Train(x []byte) error {
 	return err
 }
 
-// hamming is the number of differing bits of two codes of equal length.
-func hamming(a, b []byte) int {
-	n := 0
-	i := 0
-	for ; i+8 <= len(a); i += 8 {
-		n += bits.OnesCount64(binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:]))
-	}
-	for ; i < len(a); i++ {
-		n += bits.OnesCount8(a[i] ^ b[i])
-	}
-	return n
-}
-
 // Search writes the k nearest codes of each query (Hamming distance, then
 // id, as faiss orders them) into dist and labels; missing results are
 // (INT32_MAX, -1), as in faiss.
@@ -91,27 +74,52 @@ func (ix *IndexBinaryFlat) Search(x []byte, k int, dist []int32, labels []int64)
 	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
 		return err
 	}
-	cs, nb := ix.CodeSize(), int(ix.Ntotal())
-	parallelChunks(nq, chunkFor(nb*cs), func(_, lo, hi int) {
-		h := newTopK(k)
-		out := make([]float32, k)
-		for q := lo; q < hi; q++ {
-			h.reset()
-			xq := x[q*cs : (q+1)*cs]
-			for i := 0; i < nb; i++ {
-				h.push(float32(hamming(xq, ix.codes[i*cs:(i+1)*cs])), int64(i))
-			}
-			h.emit(1, out, labels[q*k:(q+1)*k])
-			for j, l := range labels[q*k : (q+1)*k] {
-				dist[q*k+j] = math.MaxInt32
-				if l >= 0 {
-					dist[q*k+j] = int32(out[j])
-				}
-			}
-		}
+	parallelChunks(nq, chunkFor(int(ix.Ntotal())*ix.CodeSize()), func(_, lo, hi int) {
+		ix.searchQueries(x, lo, hi, k, dist, labels)
 	})
 	return nil
 }
+
+// searchQueries is Search for queries lo..hi-1 on the calling goroutine.
+// Queries go in groups, the codes in blocks that stay in cache while a
+// group's queries are measured against them; each heap sees the codes in
+// id order, so ties keep the lowest ids, as faiss's do.
+func (ix *IndexBinaryFlat) searchQueries(x []byte, lo, hi, k int, dist []int32, labels []int64) {
+	cs, nb := ix.CodeSize(), int(ix.Ntotal())
+	block := max(1, hammingBlockBytes/cs)
+	buf := make([]int32, block)
+	heaps := make([]*hammingHeap, min(hammingGroup, hi-lo))
+	for i := range heaps {
+		heaps[i] = newHammingHeap(k)
+	}
+	for g0 := lo; g0 < hi; g0 += hammingGroup {
+		g1 := min(hi, g0+hammingGroup)
+		for _, h := range heaps {
+			h.reset()
+		}
+		for b0 := 0; b0 < nb; b0 += block {
+			b1 := min(nb, b0+block)
+			codes := ix.codes[b0*cs : b1*cs]
+			for q := g0; q < g1; q++ {
+				d := buf[:b1-b0]
+				h := heaps[q-g0]
+				if kernels.HammingRowsMin(x[q*cs:(q+1)*cs], codes, cs, d) < h.dis[0] {
+					h.pushBlock(d, int64(b0))
+				}
+			}
+		}
+		for q := g0; q < g1; q++ {
+			heaps[q-g0].emit(dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+		}
+	}
+}
+
+// The cache blocking of binary scans: codes are measured a block of
+// hammingBlockBytes at a time against groups of hammingGroup queries.
+const (
+	hammingBlockBytes = 64 << 10
+	hammingGroup      = 64
+)
 
 // RangeSearch returns, per query, every code at Hamming distance below
 // radius, in id order (faiss's hamming_range_search).
@@ -124,7 +132,7 @@ func (ix *IndexBinaryFlat) RangeSearch(x []byte, radius int) (lims []int64, dist
 	return collectRanges(nq, func(q int, emit func(int32, int64)) {
 		xq := x[q*cs : (q+1)*cs]
 		for i := 0; i < nb; i++ {
-			if d := hamming(xq, ix.codes[i*cs:(i+1)*cs]); d < radius {
+			if d := kernels.Hamming(xq, ix.codes[i*cs:(i+1)*cs]); d < radius {
 				emit(int32(d), int64(i))
 			}
 		}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"github.com/metalfaiss/metalfaiss/core/kernels"
 	"math"
 	"math/rand"
 	"sort"
@@ -54,7 +55,7 @@ func TestBinaryFlatSearchMatchesASortByDistanceThenID(t *testing.T) {
 		for q := 0; q < nq; q++ {
 			for i := lims[q]; i < lims[q+1]; i++ {
 				assert.Less(t, rd[i], int32(3))
-				assert.Equal(t, int(rd[i]), hamming(xq[q*cs:(q+1)*cs], xb[int(rl[i])*cs:int(rl[i]+1)*cs]))
+				assert.Equal(t, int(rd[i]), kernels.Hamming(xq[q*cs:(q+1)*cs], xb[int(rl[i])*cs:int(rl[i]+1)*cs]))
 			}
 		}
 	}

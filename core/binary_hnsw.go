@@ -2,6 +2,8 @@ package core
 
 import (
 	"math"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
 
 // IndexBinaryHNSW is an HNSW graph over binary codes kept in an
@@ -55,7 +57,7 @@ func (h *hammingDistances) code(i int32) []byte { return h.codes[int(i)*h.cs : (
 
 func (h *hammingDistances) setQuery(q []float32) { h.q = bytesOf(q)[:h.cs] }
 
-func (h *hammingDistances) dist(i int32) float32 { return float32(hamming(h.q, h.code(i))) }
+func (h *hammingDistances) dist(i int32) float32 { return float32(kernels.Hamming(h.q, h.code(i))) }
 
 func (h *hammingDistances) dists(ids []int32, out []float32) {
 	for i, id := range ids {
@@ -64,7 +66,7 @@ func (h *hammingDistances) dists(ids []int32, out []float32) {
 }
 
 func (h *hammingDistances) symmetric(i, j int32) float32 {
-	return float32(hamming(h.code(i), h.code(j)))
+	return float32(kernels.Hamming(h.code(i), h.code(j)))
 }
 
 func (ix *IndexBinaryHNSW) distances() func() hnswDistances {

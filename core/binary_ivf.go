@@ -1,5 +1,11 @@
 package core
 
+import (
+	"math"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
+
 import "fmt"
 
 // IndexBinaryIVF splits binary codes into nlist inverted lists by their
@@ -138,26 +144,31 @@ func (ix *IndexBinaryIVF) Reset() {
 	ix.ntotal = 0
 }
 
-// probes returns the nprobe nearest lists of each query (-1 padded).
-func (ix *IndexBinaryIVF) probes(op string, x []byte, nprobe int) (int, int, []int64, error) {
+// checkSearch validates a search and returns the query count and the
+// number of lists to probe.
+func (ix *IndexBinaryIVF) checkSearch(op string, x []byte, nprobe int) (int, int, error) {
 	nq, err := checkBinaryCodes(op, x, ix.cs, ix.d)
 	if err != nil {
-		return 0, 0, nil, err
+		return 0, 0, err
 	}
 	if !ix.trained {
-		return 0, 0, nil, Errorf(KindNotTrained, op, "train the index before searching")
+		return 0, 0, Errorf(KindNotTrained, op, "train the index before searching")
 	}
 	if nprobe <= 0 {
 		nprobe = ix.Nprobe
 	}
-	nprobe = max(1, min(nprobe, ix.nlist))
+	return nq, max(1, min(nprobe, ix.nlist)), nil
+}
+
+// assign returns the nprobe nearest lists of each query (-1 padded).
+func (ix *IndexBinaryIVF) assign(x []byte, nq, nprobe int) ([]int64, error) {
 	keys := make([]int64, nq*nprobe)
 	if nq > 0 {
 		if err := ix.quantizer.Search(x, nprobe, make([]int32, nq*nprobe), keys); err != nil {
-			return 0, 0, nil, err
+			return nil, err
 		}
 	}
-	return nq, nprobe, keys, nil
+	return keys, nil
 }
 
 // Search implements BinaryIndex with the index's nprobe.
@@ -166,21 +177,35 @@ func (ix *IndexBinaryIVF) Search(x []byte, k int, dist []int32, labels []int64) 
 }
 
 // SearchNprobe searches nprobe lists (0: the index's own), scanning them
-// nearest first as faiss does, so that ties keep the codes met first.
+// nearest first as faiss does, so that ties keep the codes met first. Each
+// worker assigns its own queries, so that one call wakes the workers once.
 func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []int64, nprobe int) error {
 	const op = "IndexBinaryIVF.search"
-	nq, np, keys, err := ix.probes(op, x, nprobe)
+	nq, np, err := ix.checkSearch(op, x, nprobe)
 	if err != nil {
 		return err
 	}
 	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
 		return err
 	}
+	flat, serial := ix.quantizer.(*IndexBinaryFlat)
+	var keys []int64
+	if !serial {
+		if keys, err = ix.assign(x, nq, np); err != nil {
+			return err
+		}
+	}
 	parallelChunks(nq, chunkFor(ix.scanWork(np)), func(_, lo, hi int) {
+		probes := keys
+		if serial {
+			probes = make([]int64, nq*np)
+			flat.searchQueries(x, lo, hi, np, make([]int32, nq*np), probes)
+		}
 		h := newHammingHeap(k)
+		var buf []int32
 		for q := lo; q < hi; q++ {
 			h.reset()
-			ix.scan(x, q, keys[q*np:(q+1)*np], func(d int, id int64) { h.push(int32(d), id) })
+			ix.scan(x, q, probes[q*np:(q+1)*np], &buf, &h.dis[0], h.pushIDs)
 			h.emit(dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 		}
 	})
@@ -188,17 +213,27 @@ func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []i
 }
 
 // scan measures query q against every code of its probed lists, nearest
-// list first and in list order, as faiss scans them.
-func (ix *IndexBinaryIVF) scan(x []byte, q int, probes []int64, visit func(d int, id int64)) {
+// list first and in list order, as faiss scans them, and hands each list's
+// distances (in buf, grown as needed) and ids to visit, skipping a list
+// whose codes are all at least *below away (nil: none is skipped).
+func (ix *IndexBinaryIVF) scan(x []byte, q int, probes []int64, buf *[]int32, bound *int32, visit func(d []int32, ids []int64)) {
 	cs := ix.cs
 	xq := x[q*cs : (q+1)*cs]
 	for _, l := range probes {
 		if l < 0 {
 			continue
 		}
-		codes, ids := ix.codes[l], ix.ids[l]
-		for j, id := range ids {
-			visit(hamming(xq, codes[j*cs:(j+1)*cs]), id)
+		ids := ix.ids[l]
+		below := int32(math.MaxInt32)
+		if bound != nil {
+			below = *bound
+		}
+		if cap(*buf) < len(ids) {
+			*buf = make([]int32, len(ids))
+		}
+		d := (*buf)[:len(ids)]
+		if kernels.HammingRowsMin(xq, ix.codes[l], cs, d) < below {
+			visit(d, ids)
 		}
 	}
 }
@@ -212,14 +247,21 @@ func (ix *IndexBinaryIVF) scanWork(nprobe int) int {
 // distance below radius, in the order they were scanned (as faiss).
 func (ix *IndexBinaryIVF) RangeSearch(x []byte, radius int) ([]int64, []int32, []int64, error) {
 	const op = "IndexBinaryIVF.range_search"
-	nq, np, keys, err := ix.probes(op, x, 0)
+	nq, np, err := ix.checkSearch(op, x, 0)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	keys, err := ix.assign(x, nq, np)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	return collectRanges(nq, func(q int, emit func(int32, int64)) {
-		ix.scan(x, q, keys[q*np:(q+1)*np], func(d int, id int64) {
-			if d < radius {
-				emit(int32(d), id)
+		var buf []int32
+		ix.scan(x, q, keys[q*np:(q+1)*np], &buf, nil, func(d []int32, ids []int64) {
+			for j, v := range d {
+				if int(v) < radius {
+					emit(v, ids[j])
+				}
 			}
 		})
 	}, ix.scanWork(np))
