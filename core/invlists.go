@@ -1,6 +1,10 @@
 package core
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
 
 // invertedList is one list of an IVF index: ids and their vectors (flat
 // lists) or codes, in the order they were added (faiss's
@@ -9,6 +13,9 @@ type invertedList struct {
 	ids   []int64
 	vecs  []float32
 	codes []byte
+	// norms holds the squared norm of each flat vector, kept with the
+	// vectors so that batched L2 scans do not recompute them per search.
+	norms []float32
 }
 
 // invertedLists are the nlist lists of an IVF index.
@@ -39,6 +46,7 @@ func (il *invertedLists) reserve(assign []int64, codeSize int) {
 		l.ids = slices.Grow(l.ids, n)
 		if codeSize == 0 {
 			l.vecs = slices.Grow(l.vecs, n*il.d)
+			l.norms = slices.Grow(l.norms, n)
 		} else {
 			l.codes = slices.Grow(l.codes, n*codeSize)
 		}
@@ -49,6 +57,9 @@ func (il *invertedLists) add(list int, id int64, v []float32) (offset int) {
 	l := &il.lists[list]
 	l.ids = append(l.ids, id)
 	l.vecs = append(l.vecs, v...)
+	var norm [1]float32
+	kernels.Norms(v, il.d, norm[:])
+	l.norms = append(l.norms, norm[0])
 	return len(l.ids) - 1
 }
 
@@ -72,7 +83,7 @@ func (il *invertedLists) total() int64 {
 func (il *invertedLists) reset() {
 	for i := range il.lists {
 		l := &il.lists[i]
-		l.ids, l.vecs, l.codes = l.ids[:0], l.vecs[:0], l.codes[:0]
+		l.ids, l.vecs, l.codes, l.norms = l.ids[:0], l.vecs[:0], l.codes[:0], l.norms[:0]
 	}
 }
 
@@ -94,6 +105,7 @@ func (il *invertedLists) removeIf(sel IDSelector, cs int) int64 {
 					copy(l.codes[kept*cs:(kept+1)*cs], l.codes[i*cs:(i+1)*cs])
 				} else {
 					copy(l.vecs[kept*d:(kept+1)*d], l.vecs[i*d:(i+1)*d])
+					l.norms[kept] = l.norms[i]
 				}
 			}
 			kept++
@@ -103,7 +115,7 @@ func (il *invertedLists) removeIf(sel IDSelector, cs int) int64 {
 		if len(l.codes) > 0 {
 			l.codes = l.codes[:kept*cs]
 		} else {
-			l.vecs = l.vecs[:kept*d]
+			l.vecs, l.norms = l.vecs[:kept*d], l.norms[:kept]
 		}
 	}
 	return removed
@@ -122,4 +134,13 @@ func (il *invertedLists) imbalanceFactor() float64 {
 		return 0
 	}
 	return sq * float64(len(il.lists)) / (tot * tot)
+}
+
+// setFlat installs the vectors of a flat list (read from a file) with
+// their norms.
+func (il *invertedLists) setFlat(list int, ids []int64, vecs []float32) {
+	l := &il.lists[list]
+	l.ids, l.vecs = ids, vecs
+	l.norms = make([]float32, len(ids))
+	kernels.Norms(vecs, il.d, l.norms)
 }

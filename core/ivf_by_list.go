@@ -103,9 +103,11 @@ func (pr *ivfProbe) scanListBatch(w *byListWorker, l int, qs []int32, heaps []to
 		rows = w.rows
 	}
 	l2 := ix.metric == MetricL2
-	if l2 {
+	norms := lst.norms
+	if l2 && (ix.codec != nil || len(norms) != n) {
 		w.norms = grow(w.norms, n)
 		kernels.Norms(rows, d, w.norms)
+		norms = w.norms
 	}
 	var c []float32
 	if ix.codec != nil && ix.ByResidual {
@@ -139,7 +141,7 @@ func (pr *ivfProbe) scanListBatch(w *byListWorker, l int, qs []int32, heaps []to
 		for i, q := range tile {
 			row := w.dots[i*n : (i+1)*n]
 			if l2 {
-				kernels.L2FromDot(row, w.qn[i], w.norms)
+				kernels.L2FromDot(row, w.qn[i], norms)
 			} else if w.bias[i] != 0 {
 				for j := range row {
 					row[j] += w.bias[i]

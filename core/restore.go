@@ -259,12 +259,11 @@ func (ix *IndexIVF) RestoreIVF(nprobe int, byResidual bool, ids [][]int64, vecs 
 	}
 	ix.Nprobe, ix.ByResidual = nprobe, byResidual
 	for l := range ids {
-		lst := &ix.lists.lists[l]
-		lst.ids = ids[l]
 		if ix.codec == nil {
-			lst.vecs = vecs[l]
+			ix.lists.setFlat(l, ids[l], vecs[l])
 		} else {
-			lst.codes = codes[l]
+			lst := &ix.lists.lists[l]
+			lst.ids, lst.codes = ids[l], codes[l]
 		}
 	}
 	ix.ntotal = total
