@@ -203,3 +203,18 @@ def test_linear_transform_set_params():
     x = rng.standard_normal((4, 5)).astype(np.float32)
     np.testing.assert_allclose(lt.apply(x), x @ A.T + b, rtol=1e-5, atol=1e-5)
     assert not lt.is_orthonormal
+
+
+def test_pca_eigen_decomposition_matches_numpy():
+    x = _data(3000, 24, seed=9).astype(np.float64)
+    p = mf.PCAMatrix(24, 24)
+    p.train(x.astype(np.float32))
+    xc = x - x.mean(0)
+    cov = xc.T @ xc  # faiss's eigenvalues are those of the unnormalised covariance
+    w, v = np.linalg.eigh(cov)
+    w, v = w[::-1], v[:, ::-1]
+    np.testing.assert_allclose(p.eigenvalues, w, rtol=1e-4, atol=1e-5 * w[0])
+    P = p.PCAMat.reshape(24, 24)
+    # each eigenvector up to its sign (the well separated ones)
+    for i in range(10):
+        assert abs(abs(P[i] @ v[:, i]) - 1) < 1e-3, i
