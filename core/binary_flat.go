@@ -148,3 +148,11 @@ func (ix *IndexBinaryFlat) Reconstruct(key int64, out []byte) error {
 	copy(out, ix.codes[int(key)*cs:int(key+1)*cs])
 	return nil
 }
+
+// RemoveIDs removes the codes whose ids sel picks; later codes move down
+// and take the freed ids, as in faiss's flat indexes.
+func (ix *IndexBinaryFlat) RemoveIDs(sel IDSelector) int64 {
+	var removed int64
+	ix.codes, removed = removeRows(ix.codes, ix.CodeSize(), sel)
+	return removed
+}

@@ -197,19 +197,26 @@ func (ix *indexFlatCodes) ReconstructN(i0, n int64, out []float32) error {
 // RemoveIDs deletes the selected codes; later ids shift down (faiss's
 // IndexFlatCodes::remove_ids).
 func (ix *indexFlatCodes) RemoveIDs(sel IDSelector) (int64, error) {
-	cs, n := ix.codec.codeSize(), int(ix.Ntotal())
-	kept := 0
+	var removed int64
+	ix.codes, removed = removeRows(ix.codes, ix.codec.codeSize(), sel)
+	return removed, nil
+}
+
+// removeRows drops the rows of cs bytes whose positions sel picks, moving
+// the later rows down in place, and returns the shortened slice and the
+// count removed.
+func removeRows(rows []byte, cs int, sel IDSelector) ([]byte, int64) {
+	n, kept := len(rows)/cs, 0
 	for i := 0; i < n; i++ {
 		if sel.IsMember(int64(i)) {
 			continue
 		}
 		if kept != i {
-			copy(ix.codes[kept*cs:(kept+1)*cs], ix.codes[i*cs:(i+1)*cs])
+			copy(rows[kept*cs:(kept+1)*cs], rows[i*cs:(i+1)*cs])
 		}
 		kept++
 	}
-	ix.codes = ix.codes[:kept*cs]
-	return int64(n - kept), nil
+	return rows[:kept*cs], int64(n - kept)
 }
 
 // IndexPQ stores product-quantizer codes and searches them with

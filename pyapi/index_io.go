@@ -94,6 +94,8 @@ func IndexTypeName(h int64) string {
 		return "IndexRefineFlat"
 	case *core.IndexPreTransform:
 		return "IndexPreTransform"
+	case *core.IndexLSH:
+		return "IndexLSH"
 	}
 	return fmt.Sprintf("%T", o.val)
 }

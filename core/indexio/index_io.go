@@ -73,6 +73,8 @@ func write(w *writer, ix core.Index) error {
 		return writeIVF(w, x)
 	case *core.IndexPreTransform:
 		return writePreTransform(w, x)
+	case *core.IndexLSH:
+		return writeLSH(w, x)
 	case *core.IndexRefine:
 		w.fourcc(codeRefine)
 		writeHeader(w, x)
@@ -188,6 +190,8 @@ func read(r *reader, depth int) core.Index {
 		return readIVF(r, code, depth)
 	case codePreTransform:
 		return readPreTransform(r, depth)
+	case codeLSH:
+		return readLSH(r)
 	case codeRefine:
 		h := readHeader(r)
 		base := read(r, depth+1)

@@ -168,10 +168,13 @@ func codedIndexes(t testing.TB) []core.Index {
 	}
 	require.NoError(t, ivfpq.SetDirectMapType(1))
 	pt := preTransformed(t, x)
-	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt} {
+	lsh, err := core.NewIndexLSH(8, 12, true, true)
+	require.NoError(t, err)
+	require.NoError(t, lsh.Train(x))
+	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh} {
 		require.NoError(t, ix.Add(x[:40*8]))
 	}
-	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt}
+	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh}
 }
 
 // preTransformed is a flat index behind one transform of every kind,

@@ -68,6 +68,8 @@ from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefine, IndexRefineFlat
 from .index_pretransform import IndexPreTransform
+from .index_lsh import IndexLSH
+from .index_shards import IndexReplicas, IndexShards
 from .transforms import (
     CenteringTransform,
     ITQMatrix,
@@ -118,7 +120,7 @@ __all__ = [
     "IndexBinary", "IndexBinaryFlat", "IndexBinaryHNSW", "IndexBinaryIVF", "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
-    "IndexRefine", "IndexRefineFlat", "IndexPreTransform",
+    "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards",
     "CenteringTransform", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform", "OPQMatrix",
     "PCAMatrix", "RandomRotationMatrix", "RemapDimensionsTransform", "VectorTransform",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",

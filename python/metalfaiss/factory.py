@@ -11,6 +11,7 @@ from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_pq import IndexPQ, IndexScalarQuantizer
+from .index_lsh import IndexLSH
 from .index_pretransform import IndexPreTransform
 from .index_refine import IndexRefine, IndexRefineFlat
 from .metric import METRIC_L2, MetricType
@@ -40,7 +41,8 @@ _REFINE = ("RFlat", "Refine(Flat)")
 
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
-_NOT_YET = re.compile(r"(SQbf16|SQ8_direct_signed|IMI.*|LSH.*|"
+_LSH = re.compile(r"LSH(\d*)(r?)(t?)")
+_NOT_YET = re.compile(r"(SQbf16|SQ8_direct_signed|IMI.*|"
                       r"Refine\(.+\)|PQ\d+(x\d+)?(fs|fsr).*|RQ.*|LSQ.*|PRQ.*|PLSQ.*|NSG.*|BIVF.*)")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
@@ -147,6 +149,11 @@ def _codes(d, part, description):
 
 def _build(d, parts, metric, description):
     first = parts[0]
+    m = _LSH.fullmatch(first)
+    if m and len(parts) == 1:
+        if MetricType.parse(metric) != METRIC_L2:
+            _fail(first, description, "LSH takes the L2 metric only, in")
+        return IndexLSH(d, int(m[1]) if m[1] else d, bool(m[2]), bool(m[3]))
     m = _IVF.fullmatch(first)
     if m:
         if len(parts) < 2:
@@ -228,6 +235,9 @@ def reverse_index_factory(index):
         return f"HNSW{index.hnsw.M}" + ("" if codes == "Flat" else "_" + codes)
     if isinstance(index, (IndexPQ, IndexScalarQuantizer)):
         return _codes_name(index, "flat")
+    if isinstance(index, IndexLSH):
+        nbits = "" if index.nbits == index.d else str(index.nbits)
+        return f"LSH{nbits}{'r' if index.rotate_data else ''}{'t' if index.train_thresholds else ''}"
     if isinstance(index, IndexFlat) or type(index).__name__.startswith("GpuIndexFlat"):
         return "Flat"
     raise InvalidArgumentError(f"reverse_index_factory: no factory string for {type(index).__name__}")

@@ -16,6 +16,7 @@ from .index_hnsw import HNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_pq import IndexPQ, IndexScalarQuantizer
+from .index_lsh import IndexLSH
 from .index_pretransform import IndexPreTransform
 from .index_refine import IndexRefineFlat
 from .transforms import VectorTransform
@@ -102,6 +103,10 @@ def _wrap(handle):
         quantizer = _wrap(int(out[0]))
         obj = cls.__new__(cls)
         obj._init_ivf(handle, quantizer, quantizer.metric_type)
+        return obj
+    if name == "IndexLSH":
+        obj = IndexLSH.__new__(IndexLSH)
+        Index.__init__(obj, handle)
         return obj
     if name == "IndexPreTransform":
         obj = IndexPreTransform.__new__(IndexPreTransform)

@@ -1,0 +1,72 @@
+package pyapi
+
+import (
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// IndexLSHNew makes an IndexLSH of nbits bits per vector.
+func IndexLSHNew(d, nbits int64, rotate, trainThresholds bool, out uintptr) string {
+	return newIndex("IndexLSH", out, func() (core.Index, error) {
+		return core.NewIndexLSH(int(d), int(nbits), rotate, trainThresholds)
+	})
+}
+
+// IndexLSHInfo writes nbits, rotate_data, train_thresholds and code_size
+// to out (int64[4]) and, when thresholds is not 0, the nbits thresholds
+// (float32[nbits], zeros while untrained) there.
+func IndexLSHInfo(h int64, out, thresholds uintptr) string {
+	const op = "IndexLSH.info"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		l, ok := ix.(*core.IndexLSH)
+		if !ok {
+			return unsupported(op, ix)
+		}
+		dst, err := int64s(out, 4)
+		if err != nil {
+			return err
+		}
+		dst[0], dst[1], dst[2], dst[3] = int64(l.Nbits()), b2i(l.RotateData), b2i(l.TrainThresholds), int64(l.CodeSize())
+		if thresholds != 0 {
+			th, err := floats(thresholds, int64(l.Nbits()))
+			if err != nil {
+				return err
+			}
+			clear(th)
+			copy(th, l.Thresholds)
+		}
+		return nil
+	})
+}
+
+// IndexShardsNew makes an empty IndexShards of dimension d.
+func IndexShardsNew(d int64, threaded, successiveIDs bool, out uintptr) string {
+	return newIndex("IndexShards", out, func() (core.Index, error) {
+		return core.NewIndexShards(int(d), core.MetricL2, threaded, successiveIDs)
+	})
+}
+
+// IndexReplicasNew makes an empty IndexReplicas of dimension d.
+func IndexReplicasNew(d int64, threaded bool, out uintptr) string {
+	return newIndex("IndexReplicas", out, func() (core.Index, error) {
+		return core.NewIndexReplicas(int(d), core.MetricL2, threaded)
+	})
+}
+
+// IndexAddMember adds the index behind sub as a shard or a replica of the
+// IndexShards / IndexReplicas behind h.
+func IndexAddMember(h, sub int64) string {
+	const op = "add_shard"
+	return withIndex(op, h, true, func(ix core.Index) error {
+		member, err := indexOf(op, sub)
+		if err != nil {
+			return err
+		}
+		switch set := ix.(type) {
+		case *core.IndexShards:
+			return set.AddShard(member)
+		case *core.IndexReplicas:
+			return set.AddReplica(member)
+		}
+		return unsupported(op, ix)
+	})
+}

@@ -1,0 +1,54 @@
+"""IndexLSH: vectors coded as the signs of random projections, searched by
+Hamming distance."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .index import Index
+
+
+class IndexLSH(Index):
+    """``IndexLSH(d, nbits, rotate_data=True, train_thresholds=False)``:
+    each vector becomes ``nbits`` bits, the signs of its projections on
+    faiss's random rotation (``rotate_data``) or of its first ``nbits``
+    components; with ``train_thresholds`` each bit compares with the median
+    of its projection over the training set. Distances are Hamming
+    distances (floats), as in faiss."""
+
+    def __init__(self, d, nbits, rotate_data=True, train_thresholds=False):
+        op = "IndexLSH"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexLSHNew", as_int(d, op, "d"), as_int(nbits, op, "nbits"), bool(rotate_data),
+                     bool(train_thresholds), addr(out))
+        super().__init__(int(out[0]))
+
+    def _lsh(self, thresholds=None):
+        out = np.zeros(4, dtype=np.int64)
+        _bridge.call("IndexLSHInfo", self._h("info"), addr(out), 0 if thresholds is None else addr(thresholds))
+        return out
+
+    @property
+    def nbits(self):
+        return int(self._lsh()[0])
+
+    @property
+    def rotate_data(self):
+        return bool(self._lsh()[1])
+
+    @property
+    def train_thresholds(self):
+        return bool(self._lsh()[2])
+
+    @property
+    def code_size(self):
+        return int(self._lsh()[3])
+
+    @property
+    def thresholds(self):
+        """The trained thresholds (float32, nbits; empty without training)."""
+        if not self.train_thresholds or not self.is_trained:
+            return np.zeros(0, dtype=np.float32)
+        out = np.zeros(self.nbits, dtype=np.float32)
+        self._lsh(out)
+        return out
