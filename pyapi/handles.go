@@ -10,6 +10,9 @@ import (
 type object struct {
 	mu  sync.RWMutex
 	val any
+	// refs counts the handles naming this object (views share it, and its
+	// lock); registry's lock guards it.
+	refs int
 }
 
 var registry = struct {
@@ -23,7 +26,7 @@ func register(v any) int64 {
 	registry.Lock()
 	defer registry.Unlock()
 	registry.next++
-	registry.objs[registry.next] = &object{val: v}
+	registry.objs[registry.next] = &object{val: v, refs: 1}
 	return registry.next
 }
 
@@ -47,11 +50,16 @@ func release(h int64) error {
 	registry.Lock()
 	o, ok := registry.objs[h]
 	delete(registry.objs, h)
+	last := false
+	if ok {
+		o.refs--
+		last = o.refs == 0
+	}
 	registry.Unlock()
 	if !ok {
 		return fmt.Errorf("handle %d is closed or was never opened", h)
 	}
-	if c, ok := o.val.(closer); ok {
+	if c, ok := o.val.(closer); ok && last {
 		o.mu.Lock()
 		defer o.mu.Unlock()
 		c.Close()
@@ -62,4 +70,28 @@ func release(h int64) error {
 // Free releases any handle (index or pending range result).
 func Free(h int64) string {
 	return guard("free", func() error { return release(h) })
+}
+
+// NewHandle writes a second handle to the object behind h to out
+// (int64[1]): each Python view of one index owns its own handle, so that
+// freeing one view leaves the others working; they share the object's
+// lock, and device memory goes with the last handle.
+func NewHandle(h int64, out uintptr) string {
+	return guard("new_handle", func() error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		registry.Lock()
+		defer registry.Unlock()
+		o, ok := registry.objs[h]
+		if !ok {
+			return fmt.Errorf("handle %d is closed or was never opened", h)
+		}
+		o.refs++
+		registry.next++
+		registry.objs[registry.next] = o
+		dst[0] = registry.next
+		return nil
+	})
 }

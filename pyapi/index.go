@@ -129,10 +129,6 @@ func IndexSearch(h, n int64, x uintptr, k int64, dist, labels uintptr) string {
 func IndexAssign(h, n int64, x uintptr, k int64, labels uintptr) string {
 	const op = "Index.assign"
 	return withIndex(op, h, false, func(ix core.Index) error {
-		a, ok := ix.(core.Assigner)
-		if !ok {
-			return unsupported(op, ix)
-		}
 		xs, err := floats(x, n*int64(ix.D()))
 		if err != nil {
 			return err
@@ -141,7 +137,11 @@ func IndexAssign(h, n int64, x uintptr, k int64, labels uintptr) string {
 		if err != nil {
 			return err
 		}
-		return a.Assign(xs, int(k), ls)
+		if a, ok := ix.(core.Assigner); ok {
+			return a.Assign(xs, int(k), ls)
+		}
+		// faiss's Index::assign: a search whose distances are dropped.
+		return ix.Search(xs, int(k), make([]float32, n*k), ls)
 	})
 }
 

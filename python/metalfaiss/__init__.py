@@ -101,11 +101,38 @@ from .metric import (
 )
 from .selectors import IDSelector, IDSelectorAll, IDSelectorArray, IDSelectorBatch, IDSelectorNot, IDSelectorRange
 from .system import kernel_set, omp_get_max_threads, omp_set_num_threads
+from .face import (
+    AnyIndex,
+    FlatIndex,
+    HNSWIndex,
+    IDMap,
+    IDMap2,
+    IOFlag,
+    ITQMatrixTransform,
+    IVFFlatIndex,
+    IVFPQIndex,
+    IVFScalarQuantizerIndex,
+    LSHIndex,
+    OPQMatrixTransform,
+    PCAMatrixTransform,
+    PreTransformIndex,
+    ProductQuantizerIndex,
+    QuantizerType,
+    RandomRotationMatrixTransform,
+    RefineFlatIndex,
+    ScalarQuantizerIndex,
+    SearchRangeResult,
+    SearchResult,
+)
 from . import clustering, index_pointer  # noqa: E402  (public submodules)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnyIndex", "FlatIndex", "HNSWIndex", "IDMap", "IDMap2", "IOFlag", "ITQMatrixTransform", "IVFFlatIndex",
+    "IVFPQIndex", "IVFScalarQuantizerIndex", "LSHIndex", "OPQMatrixTransform", "PCAMatrixTransform",
+    "PreTransformIndex", "ProductQuantizerIndex", "QuantizerType", "RandomRotationMatrixTransform", "RefineFlatIndex",
+    "ScalarQuantizerIndex", "SearchRangeResult", "SearchResult",
     "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
     "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
     "GpuClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",

@@ -1,0 +1,372 @@
+"""The MetalFaiss / SwiftFaiss index face: the class names and members that
+code written against MetalFaiss (or learnt from SwiftFaiss) uses, as thin
+subclasses of the faiss-named classes. Nothing here computes: every call
+goes to the same Go index as its faiss twin's."""
+
+import enum
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_count, as_ids
+from .errors import InvalidArgumentError
+from .factory import index_factory
+from .index import Index
+from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
+from .index_hnsw import IndexHNSW, IndexHNSWFlat
+from .index_idmap import IndexIDMap, IndexIDMap2
+from .index_io import IO_FLAG_MMAP, IO_FLAG_READ_ONLY, clone_index, read_index, write_index
+from .index_ivf import IndexIVF, IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
+from .index_lsh import IndexLSH
+from .index_pq import IndexPQ, IndexScalarQuantizer
+from .index_pretransform import IndexPreTransform
+from .index_refine import IndexRefineFlat
+from .metric import MetricType
+from .selectors import IDSelector, IDSelectorRange
+from .transforms import ITQMatrix, OPQMatrix, PCAMatrix, RandomRotationMatrix
+
+
+class QuantizerType(enum.IntEnum):
+    """Scalar quantizer types, faiss's ScalarQuantizer.QT_* values; ``str``
+    gives the name, ``QuantizerType.parse`` reads a member, an int or a
+    name (``"QT_8bit"``, ``"8bit"``, ``"fp16"``)."""
+
+    QT_8bit = 0
+    QT_4bit = 1
+    QT_8bit_uniform = 2
+    QT_4bit_uniform = 3
+    QT_fp16 = 4
+    QT_8bit_direct = 5
+    QT_6bit = 6
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def parse(cls, value):
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            key = value.strip()
+            key = key if key.startswith("QT_") else "QT_" + key
+            for m in cls:
+                if m.name.lower() == key.lower():
+                    return m
+            raise InvalidArgumentError(f"QuantizerType: unknown name {value!r}")
+        try:
+            return cls(int(value))
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"QuantizerType: expected a quantizer type, got {value!r}") from None
+
+
+class IOFlag(enum.IntFlag):
+    """Flags of load_from_file (faiss's IO_FLAG_*)."""
+
+    NONE = 0
+    READ_ONLY = IO_FLAG_READ_ONLY
+    MMAP = IO_FLAG_MMAP
+
+
+class SearchResult(NamedTuple):
+    """The k nearest of each query: ``distances`` (n, k) float32 and
+    ``labels`` (n, k) int64; unpacks as ``D, I = result``, like faiss."""
+
+    distances: np.ndarray
+    labels: np.ndarray
+
+
+class SearchRangeResult(NamedTuple):
+    """A range search: ``lims`` (n + 1) and, per query, its ``distances``
+    and ``labels`` (lists of arrays: query i's matches are
+    ``distances[i]``, ``labels[i]``)."""
+
+    lims: np.ndarray
+    distances: list
+    labels: list
+
+
+def _view(cls, index):
+    """A ``cls`` object over the same Go index as ``index``, with a handle
+    of its own (so either can be closed or collected first) and the same
+    Python-side parts (quantizer, storage, chain, ...)."""
+    out = np.zeros(1, dtype=np.int64)
+    _bridge.call("NewHandle", index._h("view"), addr(out))
+    obj = cls.__new__(cls)
+    obj.__dict__.update(index.__dict__)
+    obj._handle = int(out[0])
+    return obj
+
+
+class _FaceMeta(type):
+    """Lets ``AnyIndex(d, metric_type, description)`` return the built
+    index under its MetalFaiss class (every one of them an AnyIndex)."""
+
+    def __call__(cls, *args, **kwargs):
+        if cls is AnyIndex:
+            return AnyIndex._build(*args, **kwargs)
+        return super().__call__(*args, **kwargs)
+
+
+class AnyIndex(Index, metaclass=_FaceMeta):
+    """``AnyIndex(d, metric_type, description)``: an index built by the
+    factory (``description`` is faiss's index_factory string), with the
+    MetalFaiss members. Every index class of this face is an AnyIndex.
+
+    ``to_flat()``, ``to_ivf()``, ``to_ivf_flat()``, ``to_ivf_pq()``,
+    ``to_ivf_sq()``, ``to_sq()``, ``to_pq()``, ``to_hnsw()``, ``to_lsh()``,
+    ``to_pre_transform()``, ``to_refine_flat()``, ``to_id_map()`` and
+    ``to_id_map2()`` return the same index under that class, or None when
+    it is of another type."""
+
+    @staticmethod
+    def _build(d, metric_type=MetricType.L2, description="Flat"):
+        return _as_face(index_factory(d, description, MetricType.parse(metric_type)), AnyIndex, "AnyIndex")
+
+    # -- MetalFaiss members ----------------------------------------------
+
+    @property
+    def count(self):
+        """The number of vectors (faiss's ntotal)."""
+        return self.ntotal
+
+    def add(self, xs, ids=None):
+        """Add vectors; with ``ids``, under those ids (add_with_ids)."""
+        if ids is None:
+            return super().add(xs)
+        return self.add_with_ids(xs, ids)
+
+    def search(self, xs, k, *, params=None):
+        """SearchResult of the k nearest of each query; k is clamped to the
+        number of vectors (as SwiftFaiss does) when the index holds any."""
+        k = as_count(k, f"{type(self).__name__}.search")
+        n = self.ntotal
+        if 0 < n < k:
+            k = n
+        D, I = super().search(xs, k, params=params)
+        return SearchResult(D, I)
+
+    def search_range(self, xs, radius):
+        """SearchRangeResult of the vectors within ``radius`` of each query."""
+        lims, D, I = self.range_search(xs, radius)
+        b = lims.astype(np.int64)
+        return SearchRangeResult(lims, [D[i:j] for i, j in zip(b[:-1], b[1:])], [I[i:j] for i, j in zip(b[:-1], b[1:])])
+
+    def remove_ids(self, ids):
+        """Remove a ``range`` of ids, an IDSelector, or the given ids;
+        returns how many were removed."""
+        if isinstance(ids, range):
+            if ids.step == 1:
+                ids = IDSelectorRange(ids.start, max(ids.start, ids.stop))
+            else:
+                ids = np.arange(ids.start, ids.stop, ids.step, dtype=np.int64)
+        if not isinstance(ids, IDSelector):
+            ids = as_ids(ids, f"{type(self).__name__}.remove_ids")
+        return super().remove_ids(ids)
+
+    def save_to_file(self, path):
+        """Write the index in faiss's format (atomically)."""
+        write_index(self, path)
+
+    @classmethod
+    def load_from_file(cls, path, io_flag=IOFlag.READ_ONLY):
+        """Read an index file; ``cls`` must fit its type (AnyIndex takes
+        any)."""
+        return _as_face(read_index(path, int(io_flag)), cls, f"{cls.__name__}.load_from_file")
+
+    def clone(self):
+        """A deep copy of the index, of the same class."""
+        return _as_face(clone_index(self), type(self), f"{type(self).__name__}.clone")
+
+    # -- conversions -----------------------------------------------------
+
+    def _to(self, face):
+        if not isinstance(self, _TWIN[face]):
+            return None
+        return self if isinstance(self, face) else _view(face, self)
+
+    def to_flat(self):
+        return self._to(FlatIndex)
+
+    def to_ivf(self):
+        for face in (IVFFlatIndex, IVFPQIndex, IVFScalarQuantizerIndex):
+            if isinstance(self, _TWIN[face]):
+                return self._to(face)
+        return None
+
+    def to_ivf_flat(self):
+        return self._to(IVFFlatIndex)
+
+    def to_ivf_pq(self):
+        return self._to(IVFPQIndex)
+
+    def to_ivf_sq(self):
+        return self._to(IVFScalarQuantizerIndex)
+
+    def to_sq(self):
+        return self._to(ScalarQuantizerIndex)
+
+    def to_pq(self):
+        return self._to(ProductQuantizerIndex)
+
+    def to_hnsw(self):
+        return self._to(HNSWIndex)
+
+    def to_lsh(self):
+        return self._to(LSHIndex)
+
+    def to_pre_transform(self):
+        return self._to(PreTransformIndex)
+
+    def to_refine_flat(self):
+        return self._to(RefineFlatIndex)
+
+    def to_id_map(self):
+        return self._to(IDMap)
+
+    def to_id_map2(self):
+        return self._to(IDMap2)
+
+
+class FlatIndex(AnyIndex, IndexFlat):
+    """``FlatIndex(d, metric_type=MetricType.L2)``: exact search."""
+
+    def __init__(self, d, metric_type=MetricType.L2):
+        IndexFlat.__init__(self, d, MetricType.parse(metric_type))
+
+
+class IVFFlatIndex(AnyIndex, IndexIVFFlat):
+    """``IVFFlatIndex(quantizer, d, nlist, metric_type=MetricType.L2)``."""
+
+    def __init__(self, quantizer, d, nlist, metric_type=MetricType.L2):
+        IndexIVFFlat.__init__(self, quantizer, d, nlist, MetricType.parse(metric_type))
+
+
+class IVFPQIndex(AnyIndex, IndexIVFPQ):
+    """``IVFPQIndex(quantizer, d, nlist, m, nbits=8, metric_type=MetricType.L2)``."""
+
+    def __init__(self, quantizer, d, nlist, m, nbits=8, metric_type=MetricType.L2):
+        IndexIVFPQ.__init__(self, quantizer, d, nlist, m, nbits, MetricType.parse(metric_type))
+
+
+class IVFScalarQuantizerIndex(AnyIndex, IndexIVFScalarQuantizer):
+    """``IVFScalarQuantizerIndex(quantizer, quantizer_type, d, nlist,
+    metric_type=MetricType.L2, encode_residual=True)`` (MetalFaiss's
+    argument order)."""
+
+    def __init__(self, quantizer, quantizer_type, d, nlist, metric_type=MetricType.L2, encode_residual=True):
+        IndexIVFScalarQuantizer.__init__(self, quantizer, d, nlist, int(QuantizerType.parse(quantizer_type)),
+                                         MetricType.parse(metric_type), encode_residual)
+
+
+class ScalarQuantizerIndex(AnyIndex, IndexScalarQuantizer):
+    """``ScalarQuantizerIndex(d, quantizer_type, metric_type=MetricType.L2)``."""
+
+    def __init__(self, d, quantizer_type, metric_type=MetricType.L2):
+        IndexScalarQuantizer.__init__(self, d, int(QuantizerType.parse(quantizer_type)), MetricType.parse(metric_type))
+
+
+class ProductQuantizerIndex(AnyIndex, IndexPQ):
+    """``ProductQuantizerIndex(d, m, nbits=8, metric_type=MetricType.L2)``."""
+
+    def __init__(self, d, m, nbits=8, metric_type=MetricType.L2):
+        IndexPQ.__init__(self, d, m, nbits, MetricType.parse(metric_type))
+
+
+class HNSWIndex(AnyIndex, IndexHNSWFlat):
+    """``HNSWIndex(d, m=32, metric_type=MetricType.L2)``: HNSW over flat
+    vectors (``to_hnsw()`` also views HNSW indexes over codes)."""
+
+    def __init__(self, d, m=32, metric_type=MetricType.L2):
+        IndexHNSWFlat.__init__(self, d, m, MetricType.parse(metric_type))
+
+
+class LSHIndex(AnyIndex, IndexLSH):
+    """``LSHIndex(d, nbits, rotate_data=True, train_thresholds=False)``."""
+
+
+class PreTransformIndex(AnyIndex, IndexPreTransform):
+    """``PreTransformIndex(vector_transform, sub_index)``."""
+
+    def __init__(self, vector_transform, sub_index):
+        IndexPreTransform.__init__(self, vector_transform, sub_index)
+
+
+class RefineFlatIndex(AnyIndex, IndexRefineFlat):
+    """``RefineFlatIndex(base_index)``; ``k_factor`` as in faiss."""
+
+    def __init__(self, base_index):
+        IndexRefineFlat.__init__(self, base_index)
+
+
+class IDMap(AnyIndex, IndexIDMap):
+    """``IDMap(sub_index)``: vectors under ids of the caller's choosing
+    (``add(xs, ids=...)``); ``id_map()`` returns them in storage order."""
+
+    def __init__(self, sub_index):
+        IndexIDMap.__init__(self, sub_index)
+
+    def id_map(self):
+        return IndexIDMap.id_map.fget(self)
+
+
+class IDMap2(AnyIndex, IndexIDMap2):
+    """``IDMap2(sub_index)``: IDMap that also reconstructs by id."""
+
+    def __init__(self, sub_index):
+        IndexIDMap2.__init__(self, sub_index)
+
+    def id_map(self):
+        return IndexIDMap.id_map.fget(self)
+
+
+# The faiss-named class each face class stands for.
+_TWIN = {
+    FlatIndex: IndexFlat, IVFFlatIndex: IndexIVFFlat, IVFPQIndex: IndexIVFPQ,
+    IVFScalarQuantizerIndex: IndexIVFScalarQuantizer, ScalarQuantizerIndex: IndexScalarQuantizer,
+    ProductQuantizerIndex: IndexPQ, HNSWIndex: IndexHNSW, LSHIndex: IndexLSH, PreTransformIndex: IndexPreTransform,
+    RefineFlatIndex: IndexRefineFlat, IDMap: IndexIDMap, IDMap2: IndexIDMap2, AnyIndex: Index,
+}
+# faiss classes that a face stands for besides its twin.
+_ALSO = {FlatIndex: (IndexFlatL2, IndexFlatIP), HNSWIndex: (IndexHNSWFlat,)}
+_GENERIC = {}
+
+
+def _face_class(index):
+    """The MetalFaiss class for an index: the face of its faiss class, or an
+    AnyIndex made for its type (HNSW over codes, GPU indexes, ...)."""
+    cls = type(index)
+    for face, twin in _TWIN.items():
+        if cls is twin or cls in _ALSO.get(face, ()):
+            return face
+    if cls not in _GENERIC:
+        _GENERIC[cls] = _FaceMeta(f"AnyIndex_{cls.__name__}", (AnyIndex, cls), {"__doc__": cls.__doc__})
+    return _GENERIC[cls]
+
+
+def _as_face(index, cls, op):
+    """``index`` (just built or read) turned into MetalFaiss class ``cls``
+    (AnyIndex: the class its type calls for)."""
+    if isinstance(index, AnyIndex) and isinstance(index, cls):
+        return index
+    face = _face_class(index) if cls is AnyIndex else cls
+    if not isinstance(index, _TWIN.get(face, Index)):
+        raise InvalidArgumentError(f"{op}: the index is a {type(index).__name__}, not a {cls.__name__}")
+    index.__class__ = face
+    return index
+
+
+class PCAMatrixTransform(PCAMatrix):
+    """MetalFaiss's name for PCAMatrix."""
+
+
+class OPQMatrixTransform(OPQMatrix):
+    """MetalFaiss's name for OPQMatrix."""
+
+
+class ITQMatrixTransform(ITQMatrix):
+    """MetalFaiss's name for ITQMatrix."""
+
+
+class RandomRotationMatrixTransform(RandomRotationMatrix):
+    """MetalFaiss's name for RandomRotationMatrix."""
