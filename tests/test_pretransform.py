@@ -83,7 +83,7 @@ def test_pretransform_index_api():
     D, I = index.search(xq, 5)
     Ds, Is = sub.search(pca.apply(xq), 5)
     np.testing.assert_array_equal(I, Is)
-    np.testing.assert_allclose(D, Ds, rtol=1e-5, atol=1e-4)  # GPU backend: sums round per tile
+    np.testing.assert_allclose(D, Ds, rtol=1e-4, atol=1e-3)  # GPU backend: L2 from norms, rounded per tile
     np.testing.assert_allclose(index.apply_chain(xq), pca.apply(xq), rtol=1e-6)
     # reconstruct maps back through the orthonormal PCA: the projection of x
     rec = index.reconstruct(7)
