@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import metalfaiss as mf
+from gpu_support import gpu  # noqa: F401  (fixture)
 
 
 def _data(n, d, seed):
@@ -131,3 +132,24 @@ def test_replicas_equal_one_index():
     assert ours.ntotal == len(xb) and ours.count() == 3
     with pytest.raises(ValueError, match="holds"):
         ours.add_replica(mf.IndexFlatL2(d))
+
+
+def test_shards_across_cpu_and_gpu(gpu):
+    d = 16
+    xb, xq = _data(3000, d, 9), _data(20, d, 10)
+    res = mf.StandardGpuResources()
+    shards = mf.IndexShards(d)
+    shards.add_shard(mf.IndexFlatL2(d))
+    shards.add_shard(mf.GpuIndexFlatL2(res, d))
+    shards.add(xb)
+    one = faiss.IndexFlatL2(d)
+    one.add(xb)
+    D, I = shards.search(xq, 10)
+    Dt, It = one.search(xq, 10)
+    np.testing.assert_array_equal(I, It)
+    np.testing.assert_allclose(D, Dt, rtol=1e-4, atol=1e-4)
+    replicas = mf.IndexReplicas(d)
+    replicas.add_replica(mf.IndexFlatL2(d))
+    replicas.add_replica(mf.GpuIndexFlatL2(res, d))
+    replicas.add(xb)
+    np.testing.assert_array_equal(replicas.search(xq, 10)[1], It)
