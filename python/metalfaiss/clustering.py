@@ -19,8 +19,6 @@ The algorithm is faiss's k-means, run by the same engine as
 
 import os
 
-import numpy as np
-
 from ._arrays import as_matrix
 from ._kmeans import check_dk, train_kmeans
 from .clustering_parameters import ClusteringParameters

@@ -17,7 +17,7 @@ from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
 from .index_hnsw import IndexHNSW, IndexHNSWFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_io import IO_FLAG_MMAP, IO_FLAG_READ_ONLY, clone_index, read_index, write_index
-from .index_ivf import IndexIVF, IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
+from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_lsh import IndexLSH
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_pretransform import IndexPreTransform
