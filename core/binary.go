@@ -52,15 +52,24 @@ func checkBinaryD(op string, d int) error {
 // (faiss's binary_to_real: bit j of byte j/8, low bit first).
 func binaryToReal(codes []byte, d int) []float32 {
 	out := make([]float32, len(codes)*8)
-	for i := range out {
-		if codes[i>>3]>>(i&7)&1 != 0 {
-			out[i] = 1
-		} else {
-			out[i] = -1
-		}
+	for i, b := range codes {
+		copy(out[i*8:i*8+8], bitSigns[b][:])
 	}
 	return out[:len(codes)/(d/8)*d]
 }
+
+// bitSigns[b] is byte b widened to eight -1/+1 values, low bit first.
+var bitSigns = func() (t [256][8]float32) {
+	for b := range t {
+		for j := range t[b] {
+			t[b][j] = -1
+			if b>>j&1 != 0 {
+				t[b][j] = 1
+			}
+		}
+	}
+	return t
+}()
 
 // realToBinary packs each value as a bit: 1 where it is positive (faiss's
 // real_to_binary).

@@ -81,6 +81,17 @@ func (ix *IndexBinaryIVF) Train(x []byte) error {
 		return err
 	}
 	c.Log, c.Warn = ix.Log, ix.Warn
+	if maxN := ix.nlist * c.MaxPointsPerCentroid; n > maxN {
+		// k-means keeps maxN points of a seeded permutation: pick those
+		// codes before widening each bit to a float (faiss widens all n
+		// first; the training points are the same).
+		perm := randPerm(n, c.actualSeed())
+		sub := make([]byte, maxN*ix.cs)
+		for i := 0; i < maxN; i++ {
+			copy(sub[i*ix.cs:(i+1)*ix.cs], x[perm[i]*ix.cs:(perm[i]+1)*ix.cs])
+		}
+		x = sub
+	}
 	flat, _ := NewIndexFlat(ix.d, MetricL2)
 	if err := c.Train(binaryToReal(x, ix.d), flat, nil); err != nil {
 		return fmt.Errorf("%s: %w", op, err)

@@ -182,3 +182,16 @@ def test_binary_files_both_ways(desc, tmp_path):
     for cut in (0, 4, 20, len(data) // 2, len(data) - 1):
         with pytest.raises(mf.MetalFaissError, match="offset"):
             mf.deserialize_index_binary(data[:cut])
+
+
+def test_binary_ivf_subsampled_training_equals_faiss():
+    # 8000 codes for 8 lists: k-means keeps 8 * 256 of them, picked before
+    # the codes are widened to floats; the centroids stay faiss's.
+    d = 128
+    xb = _clustered_codes(8000, d, 3)
+    ours, theirs = mf.index_binary_factory(d, "BIVF8"), faiss.index_binary_factory(d, "BIVF8")
+    ours.train(xb)
+    theirs.train(xb)
+    tq = faiss.downcast_IndexBinary(theirs.quantizer)
+    for c in range(8):
+        np.testing.assert_array_equal(ours.quantizer.reconstruct(c), tq.reconstruct(c))
