@@ -17,7 +17,7 @@ type IndexBinaryIVF struct {
 	quantizer BinaryIndex
 	nlist     int
 	Nprobe    int
-	// CP is the k-means of the quantizer's training (faiss's defaults).
+	// CP is the k-means of the quantizer's training (faiss's: 10 iterations).
 	CP      ClusteringParameters
 	codes   [][]byte
 	ids     [][]int64
@@ -46,7 +46,9 @@ func NewIndexBinaryIVF(quantizer BinaryIndex, d, nlist int) (*IndexBinaryIVF, er
 	if nlist <= 0 {
 		return nil, Errorf(KindInvalidArgument, op, "nlist must be positive, got %d", nlist)
 	}
-	ix := &IndexBinaryIVF{d: d, cs: d / 8, quantizer: quantizer, nlist: nlist, Nprobe: 1, CP: DefaultClusteringParameters(),
+	cp := DefaultClusteringParameters()
+	cp.Niter = 10 // faiss's IndexBinaryIVF runs 10 k-means iterations
+	ix := &IndexBinaryIVF{d: d, cs: d / 8, quantizer: quantizer, nlist: nlist, Nprobe: 1, CP: cp,
 		codes: make([][]byte, nlist), ids: make([][]int64, nlist)}
 	ix.trained = quantizer.IsTrained() && quantizer.Ntotal() == int64(nlist)
 	return ix, nil
