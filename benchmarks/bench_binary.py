@@ -5,22 +5,22 @@ flipped with probability 0.25, so that neighbours are near but distances
 tie as binary codes do), 1000 queries from the same centres. IndexBinaryFlat
 search for k = 1 and k = 10; then IndexBinaryIVF (BIVF1024) train, add and
 search at nprobe 8 and 32. Ratios are metalfaiss / faiss for QPS and
-faiss / metalfaiss for times (> 1: metalfaiss faster). Searches alternate
-between the libraries and the median of the repeats is kept.
+faiss / metalfaiss for times (> 1: metalfaiss faster). Searches are timed
+in alternating blocks per library (see timing.py) and the median is kept.
 
-    .venv/bin/python benchmarks/bench_binary.py [--n 1000000] [--nq 1000] [--repeats 3] [--no-ivf]
+    .venv/bin/python benchmarks/bench_binary.py [--n 1000000] [--nq 1000] [--rounds 3] [--no-ivf] [--no-flat]
 """
 
 import argparse
 import os
 import platform
-import statistics
 import time
 
 import numpy as np
 
 import faiss
 import metalfaiss
+from timing import median_times
 
 
 def codes(n, d, centres, seed, flip=0.25):
@@ -34,15 +34,6 @@ def codes(n, d, centres, seed, flip=0.25):
     return out
 
 
-def best_of(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return out, statistics.median(times)
-
-
 def timed(fn):
     t = time.perf_counter()
     out = fn()
@@ -53,8 +44,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--nq", type=int, default=1000)
-    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=3, help="alternating blocks of 3 timed calls per library")
     ap.add_argument("--no-ivf", action="store_true")
+    ap.add_argument("--no-flat", action="store_true")
     a = ap.parse_args()
     d = 256
     centres = np.random.default_rng(0).integers(0, 256, (1000, d // 8), dtype=np.uint8)
@@ -62,28 +54,29 @@ def main():
     print(f"metalfaiss {metalfaiss.__version__} ({metalfaiss.kernel_set()}) vs faiss {faiss.__version__}, "
           f"{platform.machine()} x {os.cpu_count()} cores; nb={a.n:,} d={d} bits nq={a.nq}")
 
+    if not a.no_flat:
+        search_flat(a, d, xb, xq)
+    if not a.no_ivf:
+        search_ivf(a, d, xb, xq)
+
+
+def search_flat(a, d, xb, xq):
     ours, theirs = metalfaiss.IndexBinaryFlat(d), faiss.IndexBinaryFlat(d)
     ours.add(xb)
     theirs.add(xb)
     print("\n| index | k | metalfaiss QPS | faiss QPS | ratio | same results |")
     print("|---|---|---|---|---|---|")
     for k in (1, 10):
-        ours.search(xq, k)  # warm-up, both libraries alike
-        theirs.search(xq, k)
-        times = {"m": [], "f": []}
-        for _ in range(a.repeats):
-            (Dm, Im), tm = timed(lambda: ours.search(xq, k))
-            (Df, If), tf = timed(lambda: theirs.search(xq, k))
-            times["m"].append(tm)
-            times["f"].append(tf)
-        qm, qf = a.nq / statistics.median(times["m"]), a.nq / statistics.median(times["f"])
+        Dm, Im = ours.search(xq, k)
+        Df, If = theirs.search(xq, k)
+        tm, tf = median_times([lambda: ours.search(xq, k), lambda: theirs.search(xq, k)], a.rounds)
+        qm, qf = a.nq / tm, a.nq / tf
         same = np.array_equal(Dm, Df) and np.array_equal(Im, If)
         print(f"| BFlat | {k} | {qm:,.0f} | {qf:,.0f} | {qm / qf:.2f} | {same} |", flush=True)
     ours.close()
-    del theirs
-    if a.no_ivf:
-        return
 
+
+def search_ivf(a, d, xb, xq):
     ours, theirs = metalfaiss.index_binary_factory(d, "BIVF1024"), faiss.index_binary_factory(d, "BIVF1024")
     _, tm = timed(lambda: ours.train(xb))
     _, tf = timed(lambda: theirs.train(xb))
@@ -95,15 +88,10 @@ def main():
     print("|---|---|---|---|---|---|")
     for nprobe in (8, 32):
         ours.nprobe = theirs.nprobe = nprobe
-        ours.search(xq, 10)
-        theirs.search(xq, 10)
-        times = {"m": [], "f": []}
-        for _ in range(a.repeats):
-            (Dm, Im), tm = timed(lambda: ours.search(xq, 10))
-            (Df, If), tf = timed(lambda: theirs.search(xq, 10))
-            times["m"].append(tm)
-            times["f"].append(tf)
-        qm, qf = a.nq / statistics.median(times["m"]), a.nq / statistics.median(times["f"])
+        Dm, Im = ours.search(xq, 10)
+        Df, If = theirs.search(xq, 10)
+        tm, tf = median_times([lambda: ours.search(xq, 10), lambda: theirs.search(xq, 10)], a.rounds)
+        qm, qf = a.nq / tm, a.nq / tf
         same = np.array_equal(Dm, Df) and np.array_equal(Im, If)
         print(f"| BIVF1024 | {nprobe} | {qm:,.0f} | {qf:,.0f} | {qm / qf:.2f} | {same} |", flush=True)
 

@@ -6,22 +6,22 @@ the same factory string in both libraries: train time (the transform, then
 the coarse quantizer and codec), add time, and per nprobe the QPS and
 recall@10 against exact search on the original vectors. Ratios are
 metalfaiss / faiss for QPS and faiss / metalfaiss for times (> 1:
-metalfaiss faster). Searches alternate between the libraries and the
-median of the repeats is kept.
+metalfaiss faster). Searches are timed in alternating blocks per library
+(see timing.py) and the median is kept.
 
-    .venv/bin/python benchmarks/bench_transforms.py [--n 500000] [--nq 1000] [--repeats 3] [--only PCA]
+    .venv/bin/python benchmarks/bench_transforms.py [--n 500000] [--nq 1000] [--rounds 3] [--only PCA]
 """
 
 import argparse
 import os
 import platform
-import statistics
 import time
 
 import numpy as np
 
 import faiss
 import metalfaiss
+from timing import median_times
 
 INDEXES = [("PCA64,IVF1024,Flat", (1, 8, 32)), ("OPQ16_64,IVF1024,PQ16", (8, 32))]
 
@@ -46,7 +46,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=500_000)
     ap.add_argument("--nq", type=int, default=1000)
-    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=3, help="alternating blocks of 3 timed calls per library")
     ap.add_argument("--only", help="run the factory strings containing this text")
     a = ap.parse_args()
     d = 256
@@ -75,15 +75,10 @@ def main():
         ivf_m, ivf_f = metalfaiss.extract_index_ivf(ours), faiss.extract_index_ivf(theirs)
         for nprobe in nprobes:
             ivf_m.nprobe = ivf_f.nprobe = nprobe
-            ours.search(xq, 10)  # warm-up, both libraries alike
-            theirs.search(xq, 10)
-            tm, tf = [], []
-            for _ in range(a.repeats):
-                (_, Im), t = timed(lambda: ours.search(xq, 10))
-                tm.append(t)
-                (_, If), t = timed(lambda: theirs.search(xq, 10))
-                tf.append(t)
-            qm, qf = a.nq / statistics.median(tm), a.nq / statistics.median(tf)
+            _, Im = ours.search(xq, 10)
+            _, If = theirs.search(xq, 10)
+            tm, tf = median_times([lambda: ours.search(xq, 10), lambda: theirs.search(xq, 10)], a.rounds)
+            qm, qf = a.nq / tm, a.nq / tf
             print(f"| {desc} | {nprobe} | {qm:,.0f} | {qf:,.0f} | {qm / qf:.2f} | {recall(Im, Iexact):.3f} | "
                   f"{recall(If, Iexact):.3f} |", flush=True)
         ours.close()
