@@ -14,13 +14,12 @@ in alternating blocks per library (see timing.py) and the median is kept.
 import argparse
 import os
 import platform
-import time
 
 import numpy as np
 
 import faiss
 import metalfaiss
-from timing import median_times
+from timing import median_times, timed
 
 
 def codes(n, d, centres, seed, flip=0.25):
@@ -32,12 +31,6 @@ def codes(n, d, centres, seed, flip=0.25):
         bits ^= (rng.random(bits.shape) < flip).astype(np.uint8)
         out[lo:hi] = np.packbits(bits, axis=1, bitorder="little")
     return out
-
-
-def timed(fn):
-    t = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t
 
 
 def main():

@@ -16,12 +16,12 @@ import argparse
 import os
 import platform
 import statistics
-import time
 
 import numpy as np
 
 import faiss
 import metalfaiss
+from timing import recall, timed
 
 INDEXES = [("IVF1024,Flat", (1, 8, 32, 128)), ("IVF1024,PQ16", (1, 8, 32)), ("IVF1024,SQ8", (1, 8, 32))]
 
@@ -30,16 +30,6 @@ def mixture(n, d, components, seed):
     rng = np.random.default_rng(seed)
     centres = rng.standard_normal((components, d)).astype(np.float32) * 2
     return centres[rng.integers(0, components, n)] + rng.standard_normal((n, d), dtype=np.float32)
-
-
-def timed(fn):
-    t = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t
-
-
-def recall(I, Iexact, k=10):
-    return float(np.mean([len(set(a[:k]) & set(b[:k])) / k for a, b in zip(I, Iexact)]))
 
 
 def main():
@@ -82,7 +72,7 @@ def main():
             print(f"| {desc} | {nprobe} | {qo:,.0f} | {qt:,.0f} | {qo / qt:.2f} | "
                   f"{recall(Io, Iexact):.3f} | {recall(It, Iexact):.3f} |", flush=True)
         ours.close()
-        del theirs
+        theirs = None  # frees faiss's index before the next one
     print("\n| index | train s metalfaiss | faiss | ratio | add s metalfaiss | faiss | ratio |")
     print("|---|---|---|---|---|---|---|")
     for desc, to, tt, ao, at in builds:

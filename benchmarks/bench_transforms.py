@@ -15,13 +15,12 @@ metalfaiss faster). Searches are timed in alternating blocks per library
 import argparse
 import os
 import platform
-import time
 
 import numpy as np
 
 import faiss
 import metalfaiss
-from timing import median_times
+from timing import median_times, recall, timed
 
 INDEXES = [("PCA64,IVF1024,Flat", (1, 8, 32)), ("OPQ16_64,IVF1024,PQ16", (8, 32))]
 
@@ -30,16 +29,6 @@ def data(n, d, seed, basis, centres):
     rng = np.random.default_rng(seed)
     z = centres[rng.integers(0, len(centres), n)] + rng.standard_normal((n, basis.shape[0]), dtype=np.float32)
     return (z @ basis + 0.3 * rng.standard_normal((n, basis.shape[1]), dtype=np.float32)).astype(np.float32)
-
-
-def timed(fn):
-    t = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t
-
-
-def recall(I, Iexact, k=10):
-    return float(np.mean([len(set(a[:k]) & set(b[:k])) / k for a, b in zip(I, Iexact)]))
 
 
 def main():

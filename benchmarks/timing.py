@@ -12,6 +12,8 @@ so that drift in the machine's load reaches both.
 import statistics
 import time
 
+import numpy as np
+
 
 def median_times(fns, rounds=3, block=3):
     """Median seconds per call of each function in fns: rounds of blocks
@@ -25,3 +27,15 @@ def median_times(fns, rounds=3, block=3):
                 fn()
                 times[i].append(time.perf_counter() - t)
     return [statistics.median(t) for t in times]
+
+
+def timed(fn):
+    """fn's result and the seconds one call took."""
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def recall(I, Iexact, k=10):
+    """Mean share of the exact k nearest found among the first k results."""
+    return float(np.mean([len(set(a[:k]) & set(b[:k])) / k for a, b in zip(I, Iexact)]))

@@ -202,17 +202,16 @@ func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []i
 		return err
 	}
 	flat, serial := ix.quantizer.(*IndexBinaryFlat)
-	var keys []int64
-	if !serial {
-		if keys, err = ix.assign(x, nq, np); err != nil {
-			return err
-		}
+	var probes []int64
+	var coarse []int32
+	if serial {
+		probes, coarse = make([]int64, nq*np), make([]int32, nq*np)
+	} else if probes, err = ix.assign(x, nq, np); err != nil {
+		return err
 	}
 	parallelChunks(nq, chunkFor(ix.scanWork(np)), func(_, lo, hi int) {
-		probes := keys
-		if serial {
-			probes = make([]int64, nq*np)
-			flat.searchQueries(x, lo, hi, np, make([]int32, nq*np), probes)
+		if serial { // each worker assigns its own queries (rows lo..hi)
+			flat.searchQueries(x, lo, hi, np, coarse, probes)
 		}
 		h := newHammingHeap(k)
 		var buf []int32

@@ -99,27 +99,16 @@ func withTransform(op string, h int64, write bool, fn func(core.VectorTransform)
 	})
 }
 
-// TransformInfo writes d_in, d_out, is_trained and reversible (0/1) to out
-// (int64[4]).
+// TransformInfo writes d_in, d_out and is_trained (0/1) to out (int64[3]).
 func TransformInfo(h int64, out uintptr) string {
 	return withTransform("VectorTransform.info", h, false, func(t core.VectorTransform) error {
-		dst, err := int64s(out, 4)
+		dst, err := int64s(out, 3)
 		if err != nil {
 			return err
 		}
-		dst[0], dst[1], dst[2], dst[3] = int64(t.DIn()), int64(t.DOut()), b2i(t.IsTrained()), b2i(reversible(t))
+		dst[0], dst[1], dst[2] = int64(t.DIn()), int64(t.DOut()), b2i(t.IsTrained())
 		return nil
 	})
-}
-
-// reversible: faiss defines reverse_transform for this transform as it
-// stands (linear ones only when orthonormal).
-func reversible(t core.VectorTransform) bool {
-	if lt := linearOf(t); lt != nil {
-		return lt.IsOrthonormal
-	}
-	_, ok := t.(core.Reverser)
-	return ok
 }
 
 // TransformTrain trains on n vectors at x.

@@ -18,8 +18,8 @@ func HammingRows(q []byte, codes []byte, cs int, out []int32) {
 		return
 	}
 	_, _ = codes[n*cs-1], q[cs-1] // the assembly trusts these sizes
-	if hammingRows32 != nil && cs == 32 {
-		hammingRows32(q, codes, out)
+	if hammingRows32Min != nil && cs == 32 {
+		hammingRows32Min(q, codes, out)
 		return
 	}
 	if hammingRowsWords != nil && cs%8 == 0 {
@@ -60,10 +60,6 @@ func HammingRows(q []byte, codes []byte, cs int, out []int32) {
 // words, set at start-up where the CPU has one.
 var hammingRowsWords func(q, codes []byte, words int, out []int32)
 
-// hammingRows32 is a SIMD HammingRows for 32-byte codes (256 bits, the
-// common size of binary descriptors), set where the CPU has one.
-var hammingRows32 func(q, codes []byte, out []int32)
-
 // HammingRowsMin is HammingRows that also returns a lower bound of the
 // distances written: their minimum where the kernel finds it for free
 // (the AVX-512 one), else math.MinInt32. Scans use it to skip a block
@@ -77,7 +73,9 @@ func HammingRowsMin(q []byte, codes []byte, cs int, out []int32) int32 {
 	return math.MinInt32
 }
 
-// hammingRows32Min is hammingRows32 returning the smallest distance.
+// hammingRows32Min is a SIMD HammingRows for 32-byte codes (256 bits, the
+// common size of binary descriptors) that returns the smallest distance;
+// set where the CPU has one.
 var hammingRows32Min func(q, codes []byte, out []int32) int32
 
 // Hamming is the number of differing bits of two codes of equal length.

@@ -46,5 +46,4 @@ func init() {
 		}
 		return m
 	}
-	hammingRows32 = func(q, codes []byte, out []int32) { hammingRows32Min(q, codes, out) }
 }

@@ -2,6 +2,27 @@
 
 #include "textflag.h"
 
+// HAM32 writes at off(DX) the distance of the 32-byte code at base(DI)
+// to the query held in R8..R11 (clobbers AX, BX, R13, R14).
+#define HAM32(base, off) \
+	MOVQ base+0(DI), AX \
+	XORQ R8, AX \
+	POPCNTQ AX, AX \
+	MOVQ base+8(DI), BX \
+	XORQ R9, BX \
+	POPCNTQ BX, BX \
+	MOVQ base+16(DI), R13 \
+	XORQ R10, R13 \
+	POPCNTQ R13, R13 \
+	MOVQ base+24(DI), R14 \
+	XORQ R11, R14 \
+	POPCNTQ R14, R14 \
+	ADDQ BX, AX \
+	ADDQ R14, R13 \
+	ADDQ R13, AX \
+	MOVL AX, off(DX)
+
+
 // func hammingRowsPOPCNT(q, codes *byte, words, n int, out *int32)
 TEXT ·hammingRowsPOPCNT(SB), NOSPLIT, $0-40
 	MOVQ q+0(FP), SI
@@ -22,38 +43,8 @@ TEXT ·hammingRowsPOPCNT(SB), NOSPLIT, $0-40
 pairs:
 	CMPQ CX, $2
 	JL last32
-	MOVQ 0(DI), AX
-	XORQ R8, AX
-	POPCNTQ AX, AX
-	MOVQ 8(DI), BX
-	XORQ R9, BX
-	POPCNTQ BX, BX
-	MOVQ 16(DI), R13
-	XORQ R10, R13
-	POPCNTQ R13, R13
-	MOVQ 24(DI), R14
-	XORQ R11, R14
-	POPCNTQ R14, R14
-	ADDQ BX, AX
-	ADDQ R14, R13
-	ADDQ R13, AX
-	MOVL AX, 0(DX)
-	MOVQ 32(DI), AX
-	XORQ R8, AX
-	POPCNTQ AX, AX
-	MOVQ 40(DI), BX
-	XORQ R9, BX
-	POPCNTQ BX, BX
-	MOVQ 48(DI), R13
-	XORQ R10, R13
-	POPCNTQ R13, R13
-	MOVQ 56(DI), R14
-	XORQ R11, R14
-	POPCNTQ R14, R14
-	ADDQ BX, AX
-	ADDQ R14, R13
-	ADDQ R13, AX
-	MOVL AX, 4(DX)
+	HAM32(0, 0)
+	HAM32(32, 4)
 	ADDQ $64, DI
 	ADDQ $8, DX
 	SUBQ $2, CX
@@ -61,22 +52,7 @@ pairs:
 last32:
 	TESTQ CX, CX
 	JZ done
-	MOVQ 0(DI), AX
-	XORQ R8, AX
-	POPCNTQ AX, AX
-	MOVQ 8(DI), BX
-	XORQ R9, BX
-	POPCNTQ BX, BX
-	MOVQ 16(DI), R13
-	XORQ R10, R13
-	POPCNTQ R13, R13
-	MOVQ 24(DI), R14
-	XORQ R11, R14
-	POPCNTQ R14, R14
-	ADDQ BX, AX
-	ADDQ R14, R13
-	ADDQ R13, AX
-	MOVL AX, 0(DX)
+	HAM32(0, 0)
 	JMP done
 
 	// Any number of words: a word at a time.

@@ -66,7 +66,7 @@ class VectorTransform(GoHandle):
         self._bind(int(out[0]))
 
     def _info(self, op):
-        out = np.zeros(4, dtype=np.int64)
+        out = np.zeros(3, dtype=np.int64)
         _bridge.call("TransformInfo", self._h(op), addr(out))
         return out
 
