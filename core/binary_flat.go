@@ -156,3 +156,6 @@ func (ix *IndexBinaryFlat) RemoveIDs(sel IDSelector) int64 {
 	ix.codes, removed = removeRows(ix.codes, ix.CodeSize(), sel)
 	return removed
 }
+
+// Name is the faiss class this type is read and written as.
+func (ix *IndexBinaryFlat) Name() string { return "IndexBinaryFlat" }

@@ -145,3 +145,6 @@ func (ix *IndexBinaryHNSW) Reset() {
 	ix.storage.Reset()
 	ix.HNSW.reset()
 }
+
+// Name is the faiss class this type is read and written as.
+func (ix *IndexBinaryHNSW) Name() string { return "IndexBinaryHNSW" }

@@ -301,3 +301,6 @@ func collectRanges(nq int, scan func(q int, emit func(int32, int64)), work int) 
 	}
 	return lims, dist, labels, nil
 }
+
+// Name is the faiss class this type is read and written as.
+func (ix *IndexBinaryIVF) Name() string { return "IndexBinaryIVF" }

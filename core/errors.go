@@ -16,6 +16,10 @@ const (
 	KindNotTrained
 	// KindUnsupported: the index cannot do this operation.
 	KindUnsupported
+	// KindClosed: the handle was freed (or never existed).
+	KindClosed
+	// KindInternal: a bug: a panic, recovered, or a broken invariant.
+	KindInternal
 )
 
 // String names the kind; pyapi sends it to Python as the status prefix.
@@ -27,6 +31,10 @@ func (k ErrorKind) String() string {
 		return "not_trained"
 	case KindUnsupported:
 		return "unsupported"
+	case KindClosed:
+		return "closed"
+	case KindInternal:
+		return "internal"
 	default:
 		return "invalid"
 	}

@@ -16,6 +16,32 @@ type Index interface {
 	Reset()
 }
 
+// Named is every index, binary index and transform: Name is the faiss
+// class it is read and written as (IndexFlat, IndexIVFPQ, PCAMatrix, ...),
+// the key by which the Python layer picks its wrapper class.
+type Named interface{ Name() string }
+
+// Composite is an index built over other indexes (a quantizer, a
+// sub-index, a storage, shards or replicas).
+type Composite interface{ Members() []Index }
+
+// Contains reports whether target is root or one of its members, at any
+// depth: an index that contains a set must not join it (the set would
+// then search itself until the stack overflows).
+func Contains(root, target Index) bool {
+	if root == target {
+		return true
+	}
+	if c, ok := root.(Composite); ok {
+		for _, m := range c.Members() {
+			if m != nil && Contains(m, target) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Reconstructor can return stored vectors.
 type Reconstructor interface {
 	Reconstruct(key int64, out []float32) error

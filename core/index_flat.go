@@ -180,3 +180,6 @@ func (ix *IndexFlat) RemoveIDs(sel IDSelector) (int64, error) {
 	ix.xb, ix.norms = ix.xb[:kept*d], ix.norms[:kept]
 	return int64(n - kept), nil
 }
+
+// Name is the faiss class this type is read and written as.
+func (ix *IndexFlat) Name() string { return "IndexFlat" }

@@ -266,3 +266,6 @@ func (s *pqScanner) setQuery(q []float32) { s.pq.distanceTable(q, s.metric, s.ta
 func (s *pqScanner) scan(codes []byte, bias float32, out []float32) {
 	s.pq.scanCodes(codes, s.table, bias, out)
 }
+
+// Name is the faiss class this type is read and written as.
+func (ix *IndexPQ) Name() string { return "IndexPQ" }

@@ -229,3 +229,6 @@ func (ix *IndexHNSW) RemoveIDs(IDSelector) (int64, error) {
 	return 0, Errorf(KindUnsupported, ix.name+".remove_ids",
 		"HNSW indexes cannot remove vectors (neither can faiss's); wrap the index in IndexIDMap2 and rebuild it without them")
 }
+
+// Members implements Composite.
+func (ix *IndexHNSW) Members() []Index { return []Index{ix.storage} }

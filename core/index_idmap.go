@@ -234,3 +234,15 @@ func RestoreIndexIDMap(sub Index, ids []int64, two bool) (*IndexIDMap, error) {
 	}
 	return m, nil
 }
+
+// Name is the faiss class: IndexIDMap, or IndexIDMap2 when the map is
+// kept for reconstruction.
+func (m *IndexIDMap) Name() string {
+	if m.IsIDMap2() {
+		return "IndexIDMap2"
+	}
+	return "IndexIDMap"
+}
+
+// Members implements Composite.
+func (m *IndexIDMap) Members() []Index { return []Index{m.sub} }

@@ -447,3 +447,6 @@ func (ix *IndexIVF) decodeEntry(list, off int, out []float32) error {
 	}
 	return nil
 }
+
+// Members implements Composite.
+func (ix *IndexIVF) Members() []Index { return []Index{ix.quantizer} }

@@ -198,3 +198,6 @@ func RestoreIndexLSH(d, nbits int, rotate, trainThresholds, trained bool, thresh
 	ix.codes.codes = codes
 	return ix, nil
 }
+
+// Name is the faiss class this type is read and written as.
+func (ix *IndexLSH) Name() string { return "IndexLSH" }

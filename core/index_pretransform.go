@@ -268,3 +268,9 @@ func (ix *IndexPreTransform) RemoveIDs(sel IDSelector) (int64, error) {
 
 // Reset empties the sub-index; the transforms stay trained.
 func (ix *IndexPreTransform) Reset() { ix.sub.Reset() }
+
+// Name is the faiss class this type is read and written as.
+func (ix *IndexPreTransform) Name() string { return "IndexPreTransform" }
+
+// Members implements Composite.
+func (ix *IndexPreTransform) Members() []Index { return []Index{ix.sub} }

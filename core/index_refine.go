@@ -122,3 +122,9 @@ func (r *IndexRefine) SearchWithParams(x []float32, k int, dist []float32, label
 	})
 	return nil
 }
+
+// Name is the faiss class this type is read and written as.
+func (r *IndexRefine) Name() string { return "IndexRefineFlat" }
+
+// Members implements Composite.
+func (r *IndexRefine) Members() []Index { return []Index{r.base, r.refine} }

@@ -34,7 +34,7 @@ func NewIndexShards(d int, metric Metric, threaded, successiveIDs bool) (*IndexS
 
 // AddShard appends a sub-index of the same dimension and metric.
 func (s *IndexShards) AddShard(ix Index) error {
-	if err := checkMember("IndexShards.add_shard", s.d, s.metric, s.shards, ix); err != nil {
+	if err := checkMember("IndexShards.add_shard", s, s.d, s.metric, s.shards, ix); err != nil {
 		return err
 	}
 	if len(s.shards) == 0 {
@@ -45,9 +45,12 @@ func (s *IndexShards) AddShard(ix Index) error {
 }
 
 // checkMember validates a shard or replica joining members.
-func checkMember(op string, d int, metric Metric, members []Index, ix Index) error {
+func checkMember(op string, set Index, d int, metric Metric, members []Index, ix Index) error {
 	if ix == nil {
 		return Errorf(KindInvalidArgument, op, "an index is required")
+	}
+	if Contains(ix, set) {
+		return Errorf(KindInvalidArgument, op, "the index is this set or contains it: a set cannot hold itself")
 	}
 	if ix.D() != d || len(members) > 0 && ix.Metric() != metric {
 		return Errorf(KindDimensionMismatch, op, "the index has d=%d and metric %s, the set d=%d and metric %s", ix.D(), ix.Metric(), d, metric)
@@ -100,7 +103,7 @@ func each(members []Index, threaded bool, fn func(i int, ix Index) error) error 
 				defer wg.Done()
 				defer func() {
 					if r := recover(); r != nil {
-						errs[i] = Errorf(KindInvalidArgument, "IndexShards", "member %d failed: %v", i, r)
+						errs[i] = Errorf(KindInternal, "IndexShards", "member %d failed: internal error: %v", i, r)
 					}
 				}()
 				errs[i] = fn(i, ix)
@@ -302,7 +305,7 @@ func NewIndexReplicas(d int, metric Metric, threaded bool) (*IndexReplicas, erro
 // AddReplica appends a replica, which must hold what the others hold.
 func (r *IndexReplicas) AddReplica(ix Index) error {
 	const op = "IndexReplicas.add_replica"
-	if err := checkMember(op, r.d, r.metric, r.replicas, ix); err != nil {
+	if err := checkMember(op, r, r.d, r.metric, r.replicas, ix); err != nil {
 		return err
 	}
 	if len(r.replicas) > 0 && ix.Ntotal() != r.replicas[0].Ntotal() {
@@ -398,3 +401,15 @@ func (r *IndexReplicas) Reset() {
 		ix.Reset()
 	}
 }
+
+// Name is the faiss class this type is read and written as.
+func (s *IndexShards) Name() string { return "IndexShards" }
+
+// Name is the faiss class this type is read and written as.
+func (r *IndexReplicas) Name() string { return "IndexReplicas" }
+
+// Members implements Composite.
+func (s *IndexShards) Members() []Index { return s.shards }
+
+// Members implements Composite.
+func (r *IndexReplicas) Members() []Index { return r.replicas }

@@ -347,3 +347,6 @@ func NewIndexScalarQuantizer(d int, t QuantizerType, metric Metric) (*IndexScala
 	}
 	return &IndexScalarQuantizer{indexFlatCodes: indexFlatCodes{name: op, d: d, metric: metric, codec: sq}, SQ: sq}, nil
 }
+
+// Name is the faiss class this type is read and written as.
+func (ix *IndexScalarQuantizer) Name() string { return "IndexScalarQuantizer" }

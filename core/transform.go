@@ -217,3 +217,6 @@ func transposeRows(x []float32, n, d int, out []float32) {
 		}
 	}
 }
+
+// Name is the faiss class this type is read and written as.
+func (t *LinearTransform) Name() string { return "LinearTransform" }

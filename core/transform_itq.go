@@ -237,3 +237,9 @@ func dot64(a, b []float64) float64 {
 	}
 	return s
 }
+
+// Name is the faiss class this type is read and written as.
+func (t *ITQMatrix) Name() string { return "ITQMatrix" }
+
+// Name is the faiss class this type is read and written as.
+func (t *ITQTransform) Name() string { return "ITQTransform" }

@@ -146,3 +146,6 @@ func procrustes(y, x []float32, n, d2, d int) ([]float32, error) {
 	}
 	return r, nil
 }
+
+// Name is the faiss class this type is read and written as.
+func (t *OPQMatrix) Name() string { return "OPQMatrix" }

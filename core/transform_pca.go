@@ -221,3 +221,6 @@ func balanceBins(ain, eig []float32, din, dout, bins int) ([]float32, error) {
 	}
 	return a, nil
 }
+
+// Name is the faiss class this type is read and written as.
+func (t *PCAMatrix) Name() string { return "PCAMatrix" }

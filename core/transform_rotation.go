@@ -49,3 +49,6 @@ func (r *RandomRotationMatrix) Train(x []float32) error {
 	r.Init(12345)
 	return nil
 }
+
+// Name is the faiss class this type is read and written as.
+func (t *RandomRotationMatrix) Name() string { return "RandomRotationMatrix" }

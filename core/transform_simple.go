@@ -203,3 +203,12 @@ func (t *RemapDimensionsTransform) Reverse(xt, out []float32) error {
 	}
 	return nil
 }
+
+// Name is the faiss class this type is read and written as.
+func (t *NormalizationTransform) Name() string { return "NormalizationTransform" }
+
+// Name is the faiss class this type is read and written as.
+func (t *CenteringTransform) Name() string { return "CenteringTransform" }
+
+// Name is the faiss class this type is read and written as.
+func (t *RemapDimensionsTransform) Name() string { return "RemapDimensionsTransform" }

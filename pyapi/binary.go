@@ -18,10 +18,10 @@ func IndexBinaryFlatNew(d int64, out uintptr) string {
 // quantizer behind q.
 func IndexBinaryIVFNew(q, d, nlist int64, out uintptr) string {
 	const op = "IndexBinaryIVF"
-	return newObject(op, out, func() (any, error) {
-		o, err := lookup(q)
+	return newObjectOver(op, out, []int64{q}, func() (any, error) {
+		o, err := lookup(op, q)
 		if err != nil {
-			return nil, core.Errorf(core.KindInvalidArgument, op, "quantizer: %v", err)
+			return nil, err
 		}
 		quantizer, ok := o.val.(core.BinaryIndex)
 		if !ok {
@@ -160,7 +160,7 @@ func BinaryRangeSearch(h, n int64, x uintptr, radius int64, out uintptr) string 
 func BinaryRangeFetch(h, nq int64, lims, dist, labels uintptr) string {
 	const op = "IndexBinary.range_search"
 	return guard(op, func() error {
-		o, err := lookup(h)
+		o, err := lookup(op, h)
 		if err != nil {
 			return err
 		}
@@ -235,20 +235,14 @@ func BinaryIVFParam(h, nprobe int64, out uintptr) string {
 // storage of a binary HNSW to out (int64[1]).
 func BinarySub(h int64, out uintptr) string {
 	const op = "IndexBinary.sub"
-	return withBinary(op, h, false, func(ix core.BinaryIndex) error {
-		dst, err := int64s(out, 1)
-		if err != nil {
-			return err
-		}
-		switch x := ix.(type) {
+	return withPart(op, h, out, func(v any) (any, bool) {
+		switch x := v.(type) {
 		case *core.IndexBinaryIVF:
-			dst[0] = register(x.Quantizer())
+			return x.Quantizer(), true
 		case *core.IndexBinaryHNSW:
-			dst[0] = register(x.Storage())
-		default:
-			return core.Errorf(core.KindUnsupported, op, "%T has no sub-index", ix)
+			return x.Storage(), true
 		}
-		return nil
+		return nil, false
 	})
 }
 

@@ -1,7 +1,6 @@
 package pyapi
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -21,15 +20,14 @@ type kmeans struct {
 // withKMeans runs fn on the clustering behind handle h under its lock.
 func withKMeans(op string, h int64, fn func(*kmeans) error) string {
 	return guard(op, func() error {
-		o, err := lookup(h)
+		o, err := lookup(op, h)
 		if err != nil {
-			return fmt.Errorf("%s: %w", op, err)
+			return err
 		}
-		o.mu.Lock()
-		defer o.mu.Unlock()
+		defer o.lock(true)()
 		km, ok := o.val.(*kmeans)
 		if !ok {
-			return fmt.Errorf("%s: handle %d is not a clustering", op, h)
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not a clustering", h)
 		}
 		return fn(km)
 	})
@@ -134,19 +132,18 @@ func ClusteringStart(h, ix, n int64, x, weights uintptr, out uintptr) string {
 				return err
 			}
 		}
-		o, err := lookup(ix)
+		o, err := lookup(op, ix)
 		if err != nil {
-			return fmt.Errorf("%s: assignment index: %w", op, err)
+			return err
 		}
 		// Check the type before locking: the handle may be this very
 		// clustering, whose lock we hold.
 		index, ok := o.val.(core.Index)
 		if !ok {
-			return fmt.Errorf("%s: handle %d is not an index", op, ix)
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an index", ix)
 		}
-		closeRun(km)
-		o.mu.Lock()
-		defer o.mu.Unlock()
+		km.Close()
+		defer o.lock(true)()
 		run, err := km.c.Start(xs, index, ws)
 		if err != nil {
 			return err
@@ -171,12 +168,12 @@ func ClusteringStep(h int64, out uintptr) string {
 			return err
 		}
 		if km.run == nil {
-			return fmt.Errorf("Clustering.train: no training in progress")
+			return core.Errorf(core.KindInvalidArgument, "Clustering.train", "no training in progress")
 		}
 		redo := km.run.Redo()
-		km.index.mu.Lock()
+		unlock := km.index.lock(true)
 		st, ran, err := km.run.Step()
-		km.index.mu.Unlock()
+		unlock()
 		done := km.run.Done()
 		if done {
 			km.run, km.index = nil, nil
@@ -190,13 +187,15 @@ func ClusteringStep(h int64, out uintptr) string {
 	})
 }
 
-// closeRun drops the run in progress, if any, freeing what it holds on a
-// device (under its index's lock, like every use of that index).
-func closeRun(km *kmeans) {
+// Close drops the run in progress, if any, freeing what it holds on a
+// device (under its index's lock, like every use of that index) and
+// forgetting the caller's buffers. Freeing the handle closes it too, so a
+// run abandoned on any path is released.
+func (km *kmeans) Close() {
 	if km.run != nil {
-		km.index.mu.Lock()
+		unlock := km.index.lock(true)
 		km.run.Close()
-		km.index.mu.Unlock()
+		unlock()
 	}
 	km.run, km.index = nil, nil
 }
@@ -204,8 +203,20 @@ func closeRun(km *kmeans) {
 // ClusteringAbort drops the run in progress, if any.
 func ClusteringAbort(h int64) string {
 	return withKMeans("Clustering.train", h, func(km *kmeans) error {
-		closeRun(km)
+		km.Close()
 		return nil
+	})
+}
+
+// ClusteringRunning writes 1 to out (int64[1]) while a run is in progress
+// (tests check that every path ends it).
+func ClusteringRunning(h int64, out uintptr) string {
+	return withKMeans("Clustering.running", h, func(km *kmeans) error {
+		dst, err := int64s(out, 1)
+		if err == nil {
+			dst[0] = b2i(km.run != nil)
+		}
+		return err
 	})
 }
 
@@ -217,9 +228,9 @@ func ClusteringMessages(h int64) string {
 		lines, km.messages = km.messages, nil
 		return nil
 	}); st != "" {
-		return "E|" + st
+		return st
 	}
-	return strings.Join(lines, "\n")
+	return "=" + strings.Join(lines, "\n")
 }
 
 // ClusteringInfo writes d, k, the number of centroids held and the number
@@ -241,7 +252,7 @@ func ClusteringInfo(h int64, out uintptr) string {
 func ClusteringCentroids(h, n int64, out uintptr) string {
 	return withKMeans("Clustering.centroids", h, func(km *kmeans) error {
 		if n*int64(km.c.D) != int64(len(km.c.Centroids)) {
-			return fmt.Errorf("Clustering.centroids: %d centroids held, %d asked for", len(km.c.Centroids)/km.c.D, n)
+			return core.Errorf(core.KindInvalidArgument, "Clustering.centroids", "%d centroids held, %d asked for", len(km.c.Centroids)/km.c.D, n)
 		}
 		dst, err := floats(out, n*int64(km.c.D))
 		if err != nil {
@@ -258,7 +269,7 @@ func ClusteringStats(h, n int64, out uintptr) string {
 	return withKMeans("Clustering.iteration_stats", h, func(km *kmeans) error {
 		stats := km.c.IterationStats
 		if n != int64(len(stats)) {
-			return fmt.Errorf("Clustering.iteration_stats: %d records held, %d asked for", len(stats), n)
+			return core.Errorf(core.KindInvalidArgument, "Clustering.iteration_stats", "%d records held, %d asked for", len(stats), n)
 		}
 		dst, err := float64s(out, n*5)
 		if err != nil {

@@ -27,8 +27,8 @@ func TestClusteringRunsStepByStepThroughBuffers(t *testing.T) {
 	out := make([]int64, 2)
 	require.Equal(t, "", ClusteringStart(h, ix, 6, addrOf(x), 0, addrOf(out)))
 	require.Equal(t, []int64{6, 0}, out)
-	require.True(t, strings.HasPrefix(ClusteringMessages(h), "I|Clustering 6 points in 2D to 2 clusters"))
-	require.Equal(t, "", ClusteringMessages(h), "messages are handed over once")
+	require.True(t, strings.HasPrefix(ClusteringMessages(h), "=I|Clustering 6 points in 2D to 2 clusters"))
+	require.Equal(t, "=", ClusteringMessages(h), "messages are handed over once")
 
 	stat := make([]float64, 8)
 	steps := 0
@@ -58,9 +58,9 @@ func TestClusteringReportsBadCallsAsStatus(t *testing.T) {
 	out := make([]int64, 2)
 	x := []float32{1, 2, 3, 4}
 	require.Contains(t, ClusteringStart(h, ix, 2, addrOf(x), 0, addrOf(out)), "should be at least as large as number of clusters (3)")
-	require.Contains(t, ClusteringStart(h, 99999, 2, addrOf(x), 0, addrOf(out)), "assignment index")
+	require.Contains(t, ClusteringStart(h, 99999, 2, addrOf(x), 0, addrOf(out)), "closed|Clustering.train: handle 99999 is closed")
 	require.Contains(t, ClusteringStart(h, h, 2, addrOf(x), 0, addrOf(out)), "is not an index")
 	require.Contains(t, ClusteringStep(ix, addrOf(make([]float64, 8))), "is not a clustering")
 	require.Contains(t, ClusteringNew(2, 0, addrOf(out)), "k must be positive")
-	require.True(t, strings.HasPrefix(ClusteringMessages(99999), "E|"))
+	require.True(t, strings.HasPrefix(ClusteringMessages(99999), "closed|"))
 }

@@ -56,17 +56,17 @@ func IndexReplicasNew(d int64, threaded bool, out uintptr) string {
 // IndexShards / IndexReplicas behind h.
 func IndexAddMember(h, sub int64) string {
 	const op = "add_shard"
-	return withIndex(op, h, true, func(ix core.Index) error {
-		member, err := indexOf(op, sub)
-		if err != nil {
-			return err
+	return joinFamily(op, h, sub, func(owner, part any) error {
+		member, ok := part.(core.Index)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an index", sub)
 		}
-		switch set := ix.(type) {
+		switch set := owner.(type) {
 		case *core.IndexShards:
 			return set.AddShard(member)
 		case *core.IndexReplicas:
 			return set.AddReplica(member)
 		}
-		return unsupported(op, ix)
+		return core.Errorf(core.KindUnsupported, op, "not supported by %T", owner)
 	})
 }

@@ -35,9 +35,9 @@ func GpuInfo() string {
 		return nil
 	})
 	if st != "" {
-		return "E|" + st
+		return st
 	}
-	return b.String()
+	return "=" + b.String()
 }
 
 // GpuIndexFlatNew makes a GPU flat index and writes its handle to out
@@ -114,9 +114,9 @@ func IndexOnGpu(h int64) string {
 		return nil
 	})
 	if st != "" {
-		return "E|" + st
+		return st
 	}
-	return on
+	return "=" + on
 }
 
 // GpuPlantBrokenKernel replaces a kernel's code with a damaged copy, so

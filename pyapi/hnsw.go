@@ -8,7 +8,7 @@ import (
 // storage index behind handle storage and writes its handle to out.
 func IndexHNSWNew(storage, m int64, out uintptr) string {
 	const op = "IndexHNSW"
-	return newIndex(op, out, func() (core.Index, error) {
+	return newIndexOver(op, out, []int64{storage}, func() (core.Index, error) {
 		s, err := indexOf(op, storage)
 		if err != nil {
 			return nil, err

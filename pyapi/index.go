@@ -1,8 +1,6 @@
 package pyapi
 
 import (
-	"fmt"
-
 	"github.com/metalfaiss/metalfaiss/core"
 )
 
@@ -12,7 +10,7 @@ func withIndex(op string, h int64, write bool, fn func(core.Index) error) string
 	return withObject(op, h, write, func(v any) error {
 		ix, ok := v.(core.Index)
 		if !ok {
-			return fmt.Errorf("%s: handle %d is not an index", op, h)
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an index", h)
 		}
 		return fn(ix)
 	})
@@ -21,18 +19,26 @@ func withIndex(op string, h int64, write bool, fn func(core.Index) error) string
 // withObject runs fn on the object behind handle h under its lock.
 func withObject(op string, h int64, write bool, fn func(v any) error) string {
 	return guard(op, func() error {
-		o, err := lookup(h)
+		o, err := lookup(op, h)
 		if err != nil {
-			return fmt.Errorf("%s: %w", op, err)
+			return err
 		}
-		if write {
-			o.mu.Lock()
-			defer o.mu.Unlock()
-		} else {
-			o.mu.RLock()
-			defer o.mu.RUnlock()
-		}
+		defer o.lock(write)()
 		return fn(o.val)
+	})
+}
+
+// withObjectAt is withObject for calls that hand out handles to parts of
+// the object (a quantizer, a storage): fn gets the object, whose family
+// the new handles join.
+func withObjectAt(op string, h int64, write bool, fn func(o *object) error) string {
+	return guard(op, func() error {
+		o, err := lookup(op, h)
+		if err != nil {
+			return err
+		}
+		defer o.lock(write)()
+		return fn(o)
 	})
 }
 

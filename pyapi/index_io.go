@@ -35,8 +35,9 @@ func IndexSerialize(h int64, out uintptr) string {
 
 // BytesFetch copies a serialized index (n bytes) to addr and frees it.
 func BytesFetch(h, n int64, addr uintptr) string {
-	return guard("serialize_index", func() error {
-		o, err := lookup(h)
+	const op = "serialize_index"
+	return guard(op, func() error {
+		o, err := lookup(op, h)
 		if err != nil {
 			return err
 		}
@@ -66,66 +67,58 @@ func IndexDeserialize(n int64, addr uintptr, out uintptr) string {
 	})
 }
 
-// IndexTypeName names the type behind h the way the Python layer wraps
-// it: IndexFlat, IndexIDMap(2), IndexPQ, IndexScalarQuantizer,
-// IndexHNSWFlat/SQ/PQ ("" for a bad handle).
-func IndexTypeName(h int64) string {
-	o, err := lookup(h)
-	if err != nil {
-		return ""
-	}
-	switch x := o.val.(type) {
-	case *core.IndexFlat:
-		return "IndexFlat"
-	case *core.IndexIDMap:
-		if x.IsIDMap2() {
-			return "IndexIDMap2"
+// TypeName returns "=" and the faiss class of the object behind h (each
+// Go type names itself: core.Named), the key of the Python layer's class
+// registry.
+func TypeName(h int64) string {
+	const op = "type_name"
+	return text(op, func() (string, error) {
+		o, err := lookup(op, h)
+		if err != nil {
+			return "", err
 		}
-		return "IndexIDMap"
-	case *core.IndexPQ:
-		return "IndexPQ"
-	case *core.IndexScalarQuantizer:
-		return "IndexScalarQuantizer"
-	case *core.IndexHNSW:
-		return x.Name()
-	case *core.IndexIVF:
-		return x.Name()
-	case *core.IndexRefine:
-		return "IndexRefineFlat"
-	case *core.IndexPreTransform:
-		return "IndexPreTransform"
-	case *core.IndexLSH:
-		return "IndexLSH"
-	}
-	return fmt.Sprintf("%T", o.val)
+		n, ok := o.val.(core.Named)
+		if !ok {
+			return "", core.Errorf(core.KindInternal, op, "%T does not name its faiss class", o.val)
+		}
+		return n.Name(), nil
+	})
 }
 
 // IndexIDMapSub writes a new handle to the sub-index of the IndexIDMap
 // behind h to out (int64[1]).
 func IndexIDMapSub(h int64, out uintptr) string {
 	const op = "IndexIDMap.index"
-	return withIndex(op, h, false, func(ix core.Index) error {
-		m, ok := ix.(*core.IndexIDMap)
+	return withPart(op, h, out, func(v any) (any, bool) {
+		m, ok := v.(*core.IndexIDMap)
 		if !ok {
-			return unsupported(op, ix)
+			return nil, false
 		}
-		return writeHandle(out, m.Sub())
+		return m.Sub(), true
 	})
 }
 
 // IndexHNSWStorage writes a new handle to the storage of the IndexHNSW
 // behind h to out (int64[1]).
 func IndexHNSWStorage(h int64, out uintptr) string {
-	return withHNSW("IndexHNSW.storage", h, false, func(ix *core.IndexHNSW) error {
-		return writeHandle(out, ix.Storage())
+	return withPart("IndexHNSW.storage", h, out, func(v any) (any, bool) {
+		ix, ok := v.(*core.IndexHNSW)
+		if !ok {
+			return nil, false
+		}
+		return ix.Storage(), true
 	})
 }
 
 // IndexIVFQuantizer writes a new handle to the quantizer of the IVF index
 // behind h to out (int64[1]).
 func IndexIVFQuantizer(h int64, out uintptr) string {
-	return withIVF("IndexIVF.quantizer", h, func(ivf *core.IndexIVF) error {
-		return writeHandle(out, ivf.Quantizer())
+	return withPart("IndexIVF.quantizer", h, out, func(v any) (any, bool) {
+		ivf, ok := v.(*core.IndexIVF)
+		if !ok {
+			return nil, false
+		}
+		return ivf.Quantizer(), true
 	})
 }
 
@@ -140,26 +133,34 @@ func withIVF(op string, h int64, fn func(*core.IndexIVF) error) string {
 	})
 }
 
-// writeHandle registers v and writes its handle to out (int64[1]).
-func writeHandle(out uintptr, v any) error {
-	dst, err := int64s(out, 1)
-	if err != nil {
-		return err
-	}
-	dst[0] = register(v)
-	return nil
+// withPart writes to out (int64[1]) a new handle to the part of the
+// object behind h that pick returns (false: h has no such part). The part
+// joins h's lock family, so writes through it wait for h's searches.
+func withPart(op string, h int64, out uintptr, pick func(v any) (any, bool)) string {
+	return withObjectAt(op, h, false, func(o *object) error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		part, ok := pick(o.val)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "not supported by %T", o.val)
+		}
+		dst[0] = registerIn(o.family(), part)
+		return nil
+	})
 }
 
 // IndexRefineBase writes a new handle to the base index of the
 // IndexRefine behind h to out (int64[1]).
 func IndexRefineBase(h int64, out uintptr) string {
 	const op = "IndexRefine.base_index"
-	return withIndex(op, h, false, func(ix core.Index) error {
-		r, ok := ix.(*core.IndexRefine)
+	return withPart(op, h, out, func(v any) (any, bool) {
+		r, ok := v.(*core.IndexRefine)
 		if !ok {
-			return unsupported(op, ix)
+			return nil, false
 		}
-		return writeHandle(out, r.Base())
+		return r.Base(), true
 	})
 }
 

@@ -2,22 +2,30 @@ package pyapi
 
 import (
 	"runtime"
+	"strconv"
 
 	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
 
 // KernelSet names the CPU kernels this process runs ("avx2+fma", "neon",
 // "go").
-func KernelSet() string { return kernels.KernelSet() }
+func KernelSet() string {
+	return text("kernel_set", func() (string, error) { return kernels.KernelSet(), nil })
+}
 
 // SetNumThreads sets how many goroutines run Go code at once (faiss's
 // omp_set_num_threads); n < 1 means one per CPU.
-func SetNumThreads(n int64) {
-	if n < 1 {
-		n = int64(runtime.NumCPU())
-	}
-	runtime.GOMAXPROCS(int(n))
+func SetNumThreads(n int64) string {
+	return guard("omp_set_num_threads", func() error {
+		if n < 1 {
+			n = int64(runtime.NumCPU())
+		}
+		runtime.GOMAXPROCS(int(n))
+		return nil
+	})
 }
 
 // NumThreads is the current parallelism (faiss's omp_get_max_threads).
-func NumThreads() int64 { return int64(runtime.GOMAXPROCS(0)) }
+func NumThreads() string {
+	return text("omp_get_max_threads", func() (string, error) { return strconv.Itoa(runtime.GOMAXPROCS(0)), nil })
+}

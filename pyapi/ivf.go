@@ -1,21 +1,19 @@
 package pyapi
 
 import (
-	"fmt"
-
 	"github.com/metalfaiss/metalfaiss/core"
 )
 
-// indexOf returns the index behind handle h (without locking it: the new
-// index only keeps a reference, as faiss keeps a pointer).
+// indexOf returns the index behind handle h (without locking it: callers
+// building a composite hold the member's family lock, see newIndexOver).
 func indexOf(op string, h int64) (core.Index, error) {
-	o, err := lookup(h)
+	o, err := lookup(op, h)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+		return nil, err
 	}
 	ix, ok := o.val.(core.Index)
 	if !ok {
-		return nil, fmt.Errorf("%s: handle %d is not an index", op, h)
+		return nil, core.Errorf(core.KindInvalidArgument, op, "handle %d is not an index", h)
 	}
 	return ix, nil
 }
@@ -24,7 +22,7 @@ func indexOf(op string, h int64) (core.Index, error) {
 // and writes its handle to out (int64[1]).
 func IndexIVFFlatNew(q, d, nlist, metric int64, out uintptr) string {
 	const op = "IndexIVFFlat"
-	return newIndex(op, out, func() (core.Index, error) {
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
 		quantizer, err := indexOf(op, q)
 		if err != nil {
 			return nil, err
@@ -40,7 +38,7 @@ func IndexIDMapNew(sub int64, two bool, out uintptr) string {
 	if two {
 		op = "IndexIDMap2"
 	}
-	return newIndex(op, out, func() (core.Index, error) {
+	return newIndexOver(op, out, []int64{sub}, func() (core.Index, error) {
 		inner, err := indexOf(op, sub)
 		if err != nil {
 			return nil, err
@@ -73,7 +71,7 @@ func IndexIDMapIDs(h, n int64, out uintptr) string {
 // IndexRefineFlat and writes its handle to out (int64[1]).
 func IndexRefineFlatNew(base int64, out uintptr) string {
 	const op = "IndexRefineFlat"
-	return newIndex(op, out, func() (core.Index, error) {
+	return newIndexOver(op, out, []int64{base}, func() (core.Index, error) {
 		inner, err := indexOf(op, base)
 		if err != nil {
 			return nil, err

@@ -5,9 +5,9 @@ import (
 )
 
 func transformOf(op string, h int64) (core.VectorTransform, error) {
-	o, err := lookup(h)
+	o, err := lookup(op, h)
 	if err != nil {
-		return nil, core.Errorf(core.KindInvalidArgument, op, "%v", err)
+		return nil, err
 	}
 	t, ok := o.val.(core.VectorTransform)
 	if !ok {
@@ -20,7 +20,7 @@ func transformOf(op string, h int64) (core.VectorTransform, error) {
 // the index behind sub.
 func IndexPreTransformNew(t, sub int64, out uintptr) string {
 	const op = "IndexPreTransform"
-	return newIndex(op, out, func() (core.Index, error) {
+	return newIndexOver(op, out, []int64{t, sub}, func() (core.Index, error) {
 		var vt core.VectorTransform
 		if t != 0 {
 			var err error
@@ -49,10 +49,14 @@ func withPreTransform(op string, h int64, write bool, fn func(*core.IndexPreTran
 // IndexPreTransformPrepend puts the transform behind t first in the chain.
 func IndexPreTransformPrepend(h, t int64) string {
 	const op = "IndexPreTransform.prepend_transform"
-	return withPreTransform(op, h, true, func(p *core.IndexPreTransform) error {
-		vt, err := transformOf(op, t)
-		if err != nil {
-			return err
+	return joinFamily(op, h, t, func(owner, part any) error {
+		p, ok := owner.(*core.IndexPreTransform)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "not supported by %T", owner)
+		}
+		vt, ok := part.(core.VectorTransform)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not a vector transform", t)
 		}
 		return p.Prepend(vt)
 	})
@@ -63,7 +67,11 @@ func IndexPreTransformPrepend(h, t int64) string {
 // with n = 1 first to learn the length).
 func IndexPreTransformParts(h, n int64, out uintptr) string {
 	const op = "IndexPreTransform.chain"
-	return withPreTransform(op, h, false, func(p *core.IndexPreTransform) error {
+	return withObjectAt(op, h, false, func(o *object) error {
+		p, ok := o.val.(*core.IndexPreTransform)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "not supported by %T", o.val)
+		}
 		chain := p.Chain()
 		dst, err := int64s(out, n)
 		if err != nil || n == 0 {
@@ -76,9 +84,10 @@ func IndexPreTransformParts(h, n int64, out uintptr) string {
 		if n != int64(2+len(chain)) {
 			return core.Errorf(core.KindInvalidArgument, op, "need room for %d handles, got %d", 2+len(chain), n)
 		}
-		dst[1] = register(p.Sub())
+		fam := o.family()
+		dst[1] = registerIn(fam, p.Sub())
 		for i, t := range chain {
-			dst[2+i] = register(t)
+			dst[2+i] = registerIn(fam, t)
 		}
 		return nil
 	})

@@ -21,7 +21,7 @@ func IndexScalarQuantizerNew(d, qtype, metric int64, out uintptr) string {
 // IndexIVFPQNew makes an IndexIVFPQ over the quantizer behind handle q.
 func IndexIVFPQNew(q, d, nlist, m, nbits, metric int64, out uintptr) string {
 	const op = "IndexIVFPQ"
-	return newIndex(op, out, func() (core.Index, error) {
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
 		quantizer, err := indexOf(op, q)
 		if err != nil {
 			return nil, err
@@ -34,7 +34,7 @@ func IndexIVFPQNew(q, d, nlist, m, nbits, metric int64, out uintptr) string {
 // quantizer behind handle q.
 func IndexIVFScalarQuantizerNew(q, d, nlist, qtype, metric int64, encodeResidual bool, out uintptr) string {
 	const op = "IndexIVFScalarQuantizer"
-	return newIndex(op, out, func() (core.Index, error) {
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
 		quantizer, err := indexOf(op, q)
 		if err != nil {
 			return nil, err
@@ -51,16 +51,45 @@ func newIndex(op string, out uintptr, make func() (core.Index, error)) string {
 
 // newObject registers the object make builds and writes its handle to out.
 func newObject(op string, out uintptr, make func() (any, error)) string {
+	return newObjectOver(op, out, nil, make)
+}
+
+// newIndexOver is newIndex for a composite built over the objects behind
+// the handles members (a quantizer, a sub-index, a storage, transforms;
+// 0 entries are skipped): their families merge, stay locked while make
+// runs, and the new index joins them.
+func newIndexOver(op string, out uintptr, members []int64, make func() (core.Index, error)) string {
+	return newObjectOver(op, out, members, func() (any, error) { return make() })
+}
+
+func newObjectOver(op string, out uintptr, members []int64, make func() (any, error)) string {
 	return guard(op, func() error {
 		dst, err := int64s(out, 1)
 		if err != nil {
 			return err
 		}
+		var objs []*object
+		for _, h := range members {
+			if h == 0 {
+				continue
+			}
+			o, err := lookup(op, h)
+			if err != nil {
+				return err
+			}
+			objs = append(objs, o)
+		}
+		var fam *family
+		if len(objs) > 0 {
+			var unlock func()
+			fam, unlock = lockTogether(objs...)
+			defer unlock()
+		}
 		v, err := make()
 		if err != nil {
 			return err
 		}
-		dst[0] = register(v)
+		dst[0] = registerIn(fam, v)
 		return nil
 	})
 }

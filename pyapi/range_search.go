@@ -70,8 +70,9 @@ func IndexRangeSearchWith(h, n int64, x uintptr, radius float64, nprobe int64, s
 // RangeResultFetch copies a range-search result into lims (int64[nq+1]),
 // dist (float32[total]) and labels (int64[total]) and frees its handle.
 func RangeResultFetch(h, nq int64, lims, dist, labels uintptr) string {
-	return guard("Index.range_search", func() error {
-		o, err := lookup(h)
+	const op = "Index.range_search"
+	return guard(op, func() error {
+		o, err := lookup(op, h)
 		if err != nil {
 			return err
 		}

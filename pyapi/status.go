@@ -27,6 +27,11 @@ func status(err error) string {
 	return "invalid|" + err.Error()
 }
 
+// Every exported function returns one string, in one of three forms: ""
+// (done), "=" followed by the call's text result, or "<kind>|<message>"
+// (failed; kind is core.ErrorKind's name or a GPU kind, and Python raises
+// the matching exception class).
+
 // guard runs fn, turning its error or any panic into a status string.
 func guard(op string, fn func() error) (st string) {
 	defer func() {
@@ -35,4 +40,13 @@ func guard(op string, fn func() error) (st string) {
 		}
 	}()
 	return status(fn())
+}
+
+// text runs fn and returns "=" and its text, or the failure's status.
+func text(op string, fn func() (string, error)) string {
+	var out string
+	if st := guard(op, func() (err error) { out, err = fn(); return err }); st != "" {
+		return st
+	}
+	return "=" + out
 }

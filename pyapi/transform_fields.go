@@ -249,14 +249,15 @@ func RemapDimensionsMap(h int64, out uintptr) string {
 // composed PCA-then-ITQ map to out (int64[2]).
 func ITQTransformParts(h int64, out uintptr) string {
 	const op = "ITQTransform.itq"
-	return withTransform(op, h, false, func(t core.VectorTransform) error {
-		it, ok := t.(*core.ITQTransform)
+	return withObjectAt(op, h, false, func(o *object) error {
+		it, ok := o.val.(*core.ITQTransform)
 		if !ok {
-			return core.Errorf(core.KindUnsupported, op, "%T is not an ITQTransform", t)
+			return core.Errorf(core.KindUnsupported, op, "%T is not an ITQTransform", o.val)
 		}
 		dst, err := int64s(out, 2)
 		if err == nil {
-			dst[0], dst[1] = register(it.ITQ), register(it.PCAThenITQ)
+			fam := o.family()
+			dst[0], dst[1] = registerIn(fam, it.ITQ), registerIn(fam, it.PCAThenITQ)
 		}
 		return err
 	})

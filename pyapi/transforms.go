@@ -159,36 +159,6 @@ func TransformReverse(h, n int64, xt, out uintptr) string {
 	})
 }
 
-// TransformTypeName names the faiss class of the transform behind h ("" for
-// a bad handle).
-func TransformTypeName(h int64) string {
-	o, err := lookup(h)
-	if err != nil {
-		return ""
-	}
-	switch o.val.(type) {
-	case *core.LinearTransform:
-		return "LinearTransform"
-	case *core.PCAMatrix:
-		return "PCAMatrix"
-	case *core.OPQMatrix:
-		return "OPQMatrix"
-	case *core.RandomRotationMatrix:
-		return "RandomRotationMatrix"
-	case *core.ITQMatrix:
-		return "ITQMatrix"
-	case *core.ITQTransform:
-		return "ITQTransform"
-	case *core.NormalizationTransform:
-		return "NormalizationTransform"
-	case *core.CenteringTransform:
-		return "CenteringTransform"
-	case *core.RemapDimensionsTransform:
-		return "RemapDimensionsTransform"
-	}
-	return ""
-}
-
 // RandomRotationInit draws the rotation behind h from seed.
 func RandomRotationInit(h, seed int64) string {
 	const op = "RandomRotationMatrix.init"

@@ -172,3 +172,6 @@ func (ix *IndexFlat) Close() {
 func sameSlice(a, b []float32) bool {
 	return len(a) == len(b) && len(a) > 0 && unsafe.SliceData(a) == unsafe.SliceData(b)
 }
+
+// Name is the faiss class this type is read and written as.
+func (ix *IndexFlat) Name() string { return "GpuIndexFlat" }

@@ -32,10 +32,7 @@ def info():
     if setting() == "cpu":
         raise GpuUnavailableError(f"{ENV}=cpu switches the GPU off")
     if _info is None:
-        text = _bridge.call_text("GpuInfo")
-        if text.startswith("E|"):
-            _bridge.call("GpuStatus")  # raises the matching error
-            raise GpuUnavailableError(text[2:])
+        text = _bridge.call("GpuInfo")
         _info = {}
         for line in text.splitlines():
             key, _, value = line.partition("=")

@@ -36,14 +36,16 @@ def _check_fork(name):
 
 
 def call(name, *args):
-    """Call pyapi function ``name``; raise the matching error on failure."""
+    """Call pyapi function ``name``: return its text result (None when it
+    has none), or raise the matching error.
+
+    Every pyapi function answers in one form: "" (done), "=<text>" (done,
+    with a result) or "<kind>|<message>" (failed).
+    """
     _check_fork(name)
     status = getattr(_api, name)(*args)
-    if status:
-        raise error_from_status(status)
-
-
-def call_text(name, *args):
-    """Call pyapi function ``name`` that returns text rather than a status."""
-    _check_fork(name)
-    return getattr(_api, name)(*args)
+    if not status:
+        return None
+    if status[0] == "=":
+        return status[1:]
+    raise error_from_status(status)

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_count, as_matrix
-from .errors import DimensionMismatchError, InputTypeError, MetalFaissWarning, error_from_status
+from .errors import DimensionMismatchError, InputTypeError, MetalFaissWarning
 from .index import Index
 
 STAT_FIELDS = ("obj", "time", "time_search", "imbalance_factor", "nsplit")
@@ -97,9 +97,7 @@ def _fetch_result(h, d):
 
 
 def _relay_messages(h, verbose):
-    text = _bridge.call_text("ClusteringMessages", h)
-    if text.startswith("E|"):
-        raise error_from_status(text[2:])
+    text = _bridge.call("ClusteringMessages", h)
     for line in filter(None, text.split("\n")):
         kind, _, msg = line.partition("|")
         if kind == "W":

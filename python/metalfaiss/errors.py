@@ -35,6 +35,11 @@ class ClosedIndexError(InvalidArgumentError):
     """The index was closed (or freed) and cannot be used any more."""
 
 
+class InternalError(MetalFaissError):
+    """A bug in metalfaiss (a recovered panic or a broken invariant): please
+    report it with the message."""
+
+
 class ForkedProcessError(MetalFaissError):
     """The Go runtime does not survive fork(); the child cannot use it."""
 
@@ -53,7 +58,8 @@ _BY_KIND = {
     "dimension": DimensionMismatchError,
     "not_trained": NotTrainedError,
     "unsupported": UnsupportedOperationError,
-    "internal": MetalFaissError,
+    "closed": ClosedIndexError,
+    "internal": InternalError,
     "gpu_unavailable": GpuUnavailableError,
     "gpu": GpuError,
 }

@@ -164,7 +164,7 @@ class GpuIndexFlatIP(GpuIndexFlat):
 
 
 def _on_gpu(index):
-    return _bridge.call_text("IndexOnGpu", index._h("on_gpu")) == "1"
+    return _bridge.call("IndexOnGpu", index._h("on_gpu")) == "1"
 
 
 def _copy_to_gpu(index, op):

@@ -64,7 +64,7 @@ def _deserialize(fn, data, op):
 
 def _wrap(handle):
     """The Python class for the Go index behind handle (which it takes)."""
-    name = _bridge.call_text("IndexTypeName", handle)
+    name = _bridge.call("TypeName", handle)
     if name == "IndexFlat":
         obj = IndexFlat.__new__(IndexFlat)
         Index.__init__(obj, handle)

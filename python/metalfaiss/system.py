@@ -5,7 +5,7 @@ from . import _bridge
 
 def kernel_set():
     """The CPU kernels in use: "avx2+fma", "neon" or "go" (no SIMD)."""
-    return _bridge.call_text("KernelSet")
+    return _bridge.call("KernelSet")
 
 
 def omp_set_num_threads(n):
@@ -13,9 +13,9 @@ def omp_set_num_threads(n):
     one per CPU). One thread makes HNSW builds deterministic."""
     from ._arrays import as_int
 
-    _bridge.call_text("SetNumThreads", as_int(n, "omp_set_num_threads", "n"))
+    _bridge.call("SetNumThreads", as_int(n, "omp_set_num_threads", "n"))
 
 
 def omp_get_max_threads():
     """The parallelism searches and builds use."""
-    return int(_bridge.call_text("NumThreads"))
+    return int(_bridge.call("NumThreads"))

@@ -51,7 +51,7 @@ class VectorTransform(GoHandle):
     @classmethod
     def _of(cls, handle):
         """Wrap a Go transform handle (which the object takes)."""
-        name = _bridge.call_text("TransformTypeName", handle)
+        name = _bridge.call("TypeName", handle)
         klass = _CLASSES.get(name)
         if klass is None:
             _bridge.call("Free", handle)
