@@ -64,3 +64,25 @@ func TestClusteringReportsBadCallsAsStatus(t *testing.T) {
 	require.Contains(t, ClusteringNew(2, 0, addrOf(out)), "k must be positive")
 	require.True(t, strings.HasPrefix(ClusteringMessages(99999), "closed|"))
 }
+
+func TestFreeingAClusteringEndsItsRun(t *testing.T) {
+	h := make([]int64, 1)
+	require.Equal(t, "", ClusteringNew(2, 2, addrOf(h)))
+	ix := newFlat(t, 2, 1)
+	x := []float32{0, 0, 0.1, 0.2, 10, 10, 10.1, 10.2, 0, 0.1, 10, 10.1}
+	out := make([]int64, 2)
+	require.Equal(t, "", ClusteringStart(h[0], ix, 6, addrOf(x), 0, addrOf(out)))
+	running := make([]int64, 1)
+	require.Equal(t, "", ClusteringRunning(h[0], addrOf(running)))
+	require.Equal(t, int64(1), running[0])
+	o, err := lookup("test", h[0])
+	require.NoError(t, err)
+	km := o.val.(*kmeans)
+
+	// Abandoned between start and the first step (an exception in Python):
+	// freeing the handle must close the run and forget the caller's buffer.
+	require.Equal(t, "", Free(h[0]))
+	require.Nil(t, km.run)
+	require.Nil(t, km.index)
+	require.Equal(t, "", IndexAdd(ix, 1, addrOf(x)), "the assignment index is usable")
+}

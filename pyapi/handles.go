@@ -2,6 +2,7 @@ package pyapi
 
 import (
 	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/metalfaiss/metalfaiss/core"
@@ -269,6 +270,8 @@ func openHandles() int {
 	return len(registry.objs)
 }
 
-// OpenHandles returns the number of live handles (soak tests check that
-// it stays flat).
-func OpenHandles() int64 { return int64(openHandles()) }
+// OpenHandles returns "=" and the number of live handles (leak and soak
+// tests check that it stays flat).
+func OpenHandles() string {
+	return text("open_handles", func() (string, error) { return strconv.Itoa(openHandles()), nil })
+}

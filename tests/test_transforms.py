@@ -104,7 +104,19 @@ def test_opq_is_faiss_rotation():
     assert ours.is_orthonormal and ours.M == 4 and ours.niter_pq == 4 and ours.niter_pq_0 == 40
 
 
+def _pq_loss(A, x, M):
+    """OPQ's objective: the PQ reconstruction error of the rotated data."""
+    y = np.ascontiguousarray(x @ A.T, dtype=np.float32)
+    pq = faiss.ProductQuantizer(y.shape[1], M, 6)
+    pq.train(y)
+    return float(((pq.decode(pq.compute_codes(y)) - y) ** 2).sum(1).mean())
+
+
 def test_opq_to_other_dimension():
+    # The rotation itself depends on the order of float sums (AVX-512,
+    # AVX2, NEON and faiss's BLAS all differ, and OPQ's k-means amplifies
+    # it), so compare what the user gets: an orthonormal map that makes
+    # PQ codes as good as faiss's.
     x = _data(10000, 32, seed=4)
     for d2 in (16, 40):
         ours, theirs = mf.OPQMatrix(32, 4, d2), faiss.OPQMatrix(32, 4, d2)
@@ -112,8 +124,12 @@ def test_opq_to_other_dimension():
         ours.train(x)
         theirs.train(x)
         assert ours.d_out == d2
-        diff = np.abs(ours.A - faiss.vector_to_array(theirs.A))
-        assert diff.max() < 2e-2 and diff.mean() < 2e-3, (d2, diff.max(), diff.mean())
+        A = ours.A.reshape(d2, 32)
+        small = A @ A.T if d2 <= 32 else A.T @ A
+        np.testing.assert_allclose(small, np.eye(min(d2, 32)), atol=1e-4)
+        ref = faiss.vector_to_array(theirs.A).reshape(d2, 32)
+        # observed: ours / faiss's = 0.99 - 1.01
+        assert _pq_loss(A, x, 4) <= _pq_loss(ref, x, 4) * 1.03, d2
 
 
 def _itq_loss(t, x):

@@ -6,10 +6,11 @@ float32 array; a float32 C-contiguous array is used as it is, without a copy.
 """
 
 import operator
+import os
 
 import numpy as np
 
-from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
+from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError, ResultTooLargeError
 
 
 def as_matrix(x, op, d=None, name="x"):
@@ -74,6 +75,25 @@ def as_int(v, op, name):
 
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _physical_memory():
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def check_result_size(op, n, k, bytes_per_result=12):
+    """Refuse, before anything is allocated, a search whose n x k results
+    (float32 or int32 distances plus int64 ids) exceed the machine's
+    memory: the allocation might succeed lazily and the process be killed
+    when the pages are touched."""
+    need, have = n * k * bytes_per_result, _physical_memory()
+    if have is not None and need > have:
+        raise ResultTooLargeError(
+            f"{op}: {n} queries x k={k} need {need / 2**30:.1f} GiB of results, "
+            f"more than this machine's {have / 2**30:.1f} GiB of memory")
 
 
 def out_array(arr, shape, dtype, op, name):

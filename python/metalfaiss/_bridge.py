@@ -9,7 +9,9 @@ turns status strings into exceptions.
 import gc
 import os
 
-from .errors import ForkedProcessError, error_from_status
+import numpy as np
+
+from .errors import ForkedProcessError, MetalFaissError, error_from_status
 from ._native import pyapi as _api
 
 gc.callbacks[:] = [cb for cb in gc.callbacks if getattr(cb, "__name__", "") != "_gopy_gc_cb"]
@@ -33,6 +35,28 @@ def _check_fork(name):
             f"{name}: metalfaiss was loaded in process {_parent_pid} and cannot be used "
             f"in forked child {os.getpid()}; use the 'spawn' start method or import it in the child"
         )
+
+
+def fetch(handle, fetch_fn, count, *shapes):
+    """Copy a pending Go result (a range-search result, a serialized index)
+    out through pyapi function ``fetch_fn(handle, count, *addresses)``,
+    which frees it.
+
+    ``shapes`` are (length, dtype) pairs: the arrays to allocate and fill.
+    If anything fails before the fetch frees the result (an allocation too
+    large, Ctrl-C), the handle is freed here, so no path leaks it. Returns
+    the arrays.
+    """
+    try:
+        arrays = [np.empty(n, dtype=dtype) for n, dtype in shapes]
+        call(fetch_fn, handle, count, *[a.ctypes.data for a in arrays])
+        return arrays
+    except BaseException:
+        try:
+            call("Free", handle)
+        except MetalFaissError:
+            pass  # the fetch had freed it already
+        raise
 
 
 def call(name, *args):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import _bridge
-from ._arrays import addr, as_count, as_matrix
+from ._arrays import addr, as_count, as_matrix, check_result_size
 from .errors import DimensionMismatchError, InputTypeError
 from .metric import METRIC_L2, MetricType
 
@@ -22,6 +22,7 @@ def knn(xq, xb, k, metric=METRIC_L2, metric_arg=0.0):
     k = as_count(k, "knn")
     metric = MetricType.parse(metric)
     nq = xq.shape[0]
+    check_result_size("knn", nq, k)
     D = np.empty((nq, k), dtype=np.float32)
     I = np.empty((nq, k), dtype=np.int64)
     _bridge.call("KNN", nq, addr(xq), xb.shape[0], addr(xb), xq.shape[1], int(metric), float(metric_arg), k, addr(D), addr(I))
@@ -32,6 +33,7 @@ def pairwise_distances(xq, xb, metric=METRIC_L2, metric_arg=0.0):
     """Return the (nq, nb) float32 matrix of metric values."""
     xq, xb = _pair(xq, xb, "pairwise_distances")
     metric = MetricType.parse(metric)
+    check_result_size("pairwise_distances", xq.shape[0], xb.shape[0], 4)
     out = np.empty((xq.shape[0], xb.shape[0]), dtype=np.float32)
     _bridge.call("PairwiseDistances", xq.shape[0], addr(xq), xb.shape[0], addr(xb), xq.shape[1], int(metric), float(metric_arg), addr(out))
     return out

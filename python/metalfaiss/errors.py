@@ -35,6 +35,11 @@ class ClosedIndexError(InvalidArgumentError):
     """The index was closed (or freed) and cannot be used any more."""
 
 
+class ResultTooLargeError(InvalidArgumentError, MemoryError):
+    """A call's result (n queries x k) cannot fit in memory; refused before
+    anything is allocated."""
+
+
 class InternalError(MetalFaissError):
     """A bug in metalfaiss (a recovered panic or a broken invariant): please
     report it with the message."""

@@ -5,7 +5,7 @@ import re
 import numpy as np
 
 from . import _bridge
-from ._arrays import _to_numpy, addr, as_count, as_ids, as_int, out_array
+from ._arrays import _to_numpy, addr, as_count, as_ids, as_int, check_result_size, out_array
 from ._handle import GoHandle
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index_hnsw import HNSW
@@ -92,6 +92,7 @@ class IndexBinary(GoHandle):
         if params is not None:
             nprobe = as_int(getattr(params, "nprobe", 0) or 0, op, "params.nprobe")
         n = x.shape[0]
+        check_result_size(op, n, k)
         D = out_array(D, (n, k), np.int32, op, "D")
         I = out_array(I, (n, k), np.int64, op, "I")
         _bridge.call("BinarySearch", self._h("search"), n, addr(x), k, addr(D), addr(I), nprobe)
@@ -107,10 +108,8 @@ class IndexBinary(GoHandle):
         out = np.zeros(2, dtype=np.int64)
         _bridge.call("BinaryRangeSearch", self._h("range_search"), nq, addr(x), radius, addr(out))
         total = int(out[1])
-        lims = np.empty(nq + 1, dtype=np.int64)
-        D = np.empty(total, dtype=np.int32)
-        I = np.empty(total, dtype=np.int64)
-        _bridge.call("BinaryRangeFetch", int(out[0]), nq, addr(lims), addr(D), addr(I))
+        lims, D, I = _bridge.fetch(int(out[0]), "BinaryRangeFetch", nq,
+                                   (nq + 1, np.int64), (total, np.int32), (total, np.int64))
         return lims.view(np.uint64), D.astype(np.float32), I  # faiss's range results hold float distances
 
     def reconstruct(self, key):

@@ -133,23 +133,50 @@ def write_index(index, f):
 def _write_bytes(data, f, op):
     """Write a serialized object to a path (atomically) or a file object."""
     if isinstance(f, (str, bytes, os.PathLike)):
-        path = os.fspath(f)
+        path = os.fsdecode(f)
         folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".metalfaiss-", dir=folder)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".metalfaiss-", dir=folder)
+        except OSError as e:
+            raise _os_error(e, op, path) from None
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data.tobytes())
                 out.flush()
                 os.fsync(out.fileno())
+            os.chmod(tmp, _file_mode(path))
             os.replace(tmp, path)
-        except BaseException:
+        except BaseException as e:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+            if isinstance(e, OSError):
+                # A full disk or a quota: the old file is untouched.
+                raise _os_error(e, op, path) from None
             raise
         return
     if not hasattr(f, "write"):
         raise InputTypeError(f"{op}: expected a path or a binary file, got {type(f).__name__}")
     f.write(data.tobytes())
+
+
+# Read once at import: os.umask can only be read by setting it, which is
+# not safe while other threads create files.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _os_error(e, op, path):
+    """The same OSError subclass and errno, with the operation and path."""
+    return type(e)(e.errno, f"{op}: cannot write {path!r}: {e.strerror or e}")
+
+
+def _file_mode(path):
+    """The mode a plain open() would give (mkstemp's files are 0600): the
+    old file's, else 0666 less the umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_UMASK
 
 
 def _read_bytes(f, op):
@@ -171,8 +198,8 @@ def _fetch(fn, handle):
     """Serialize the Go object behind handle with pyapi function fn."""
     out = np.zeros(2, dtype=np.int64)
     _bridge.call(fn, handle, addr(out))
-    data = np.empty(int(out[1]), dtype=np.uint8)
-    _bridge.call("BytesFetch", int(out[0]), data.shape[0], addr(data))
+    n = int(out[1])
+    (data,) = _bridge.fetch(int(out[0]), "BytesFetch", n, (n, np.uint8))
     return data
 
 

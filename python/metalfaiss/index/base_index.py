@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import _bridge
 from .._handle import GoHandle
-from .._arrays import addr, as_count, as_ids, as_int, as_matrix, out_array
+from .._arrays import addr, as_count, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import SearchParameters, SearchParametersHNSW
 from ..selectors import IDSelector, IDSelectorRange, selector_program
@@ -125,6 +125,7 @@ class Index(GoHandle):
         x = as_matrix(x, op, self.d)
         k = as_count(k, op)
         n = x.shape[0]
+        check_result_size(op, n, k)
         D = out_array(D, (n, k), np.float32, op, "D")
         I = out_array(I, (n, k), np.int64, op, "I")
         if params is None:
@@ -144,6 +145,7 @@ class Index(GoHandle):
         h = self._h("assign")
         x = as_matrix(x, op, self.d)
         k = as_count(k, op)
+        check_result_size(op, x.shape[0], k, 8)
         labels = out_array(labels, (x.shape[0], k), np.int64, op, "labels")
         _bridge.call("IndexAssign", h, x.shape[0], addr(x), k, addr(labels))
         return labels
@@ -168,10 +170,8 @@ class Index(GoHandle):
             _bridge.call("IndexRangeSearchWith", h, nq, addr(x), thresh, nprobe,
                          0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0], addr(out))
         result, total = int(out[0]), int(out[1])
-        lims = np.empty(nq + 1, dtype=np.int64)
-        D = np.empty(total, dtype=np.float32)
-        I = np.empty(total, dtype=np.int64)
-        _bridge.call("RangeResultFetch", result, nq, addr(lims), addr(D), addr(I))
+        lims, D, I = _bridge.fetch(result, "RangeResultFetch", nq,
+                                   (nq + 1, np.int64), (total, np.float32), (total, np.int64))
         return lims.view(np.uint64), D, I  # faiss returns lims as uint64
 
     def reconstruct(self, key, x=None):
