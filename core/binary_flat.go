@@ -159,3 +159,16 @@ func (ix *IndexBinaryFlat) RemoveIDs(sel IDSelector) int64 {
 
 // Name is the faiss class this type is read and written as.
 func (ix *IndexBinaryFlat) Name() string { return "IndexBinaryFlat" }
+
+// RestoreIndexBinaryFlat rebuilds a binary flat index over codes.
+func RestoreIndexBinaryFlat(d int, codes []byte) (*IndexBinaryFlat, error) {
+	ix, err := NewIndexBinaryFlat(d)
+	if err != nil {
+		return nil, err
+	}
+	if len(codes)%ix.CodeSize() != 0 {
+		return nil, Errorf(KindInvalidArgument, "IndexBinaryFlat", "%d bytes are not whole codes of %d bytes", len(codes), ix.CodeSize())
+	}
+	ix.codes = codes
+	return ix, nil
+}

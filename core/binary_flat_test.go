@@ -1,11 +1,12 @@
 package core
 
 import (
-	"github.com/metalfaiss/metalfaiss/core/kernels"
 	"math"
 	"math/rand"
 	"sort"
 	"testing"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

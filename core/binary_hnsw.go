@@ -148,3 +148,22 @@ func (ix *IndexBinaryHNSW) Reset() {
 
 // Name is the faiss class this type is read and written as.
 func (ix *IndexBinaryHNSW) Name() string { return "IndexBinaryHNSW" }
+
+// RestoreIndexBinaryHNSW rebuilds an IndexBinaryHNSW over the stored codes
+// with a stored graph, checked as RestoreIndexHNSW checks it.
+func RestoreIndexBinaryHNSW(storage *IndexBinaryFlat, g HNSWGraph) (*IndexBinaryHNSW, error) {
+	const op = "IndexBinaryHNSW"
+	m, err := graphM(op, g)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := NewIndexBinaryHNSW(storage.D(), m)
+	if err != nil {
+		return nil, err
+	}
+	ix.storage = storage
+	if err := ix.HNSW.restore(op, g, storage.Ntotal()); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}

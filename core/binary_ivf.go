@@ -3,10 +3,10 @@ package core
 import (
 	"math"
 
+	"fmt"
+
 	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
-
-import "fmt"
 
 // IndexBinaryIVF splits binary codes into nlist inverted lists by their
 // nearest centroid in a binary quantizer, and searches the nprobe nearest
@@ -304,3 +304,19 @@ func collectRanges(nq int, scan func(q int, emit func(int32, int64)), work int) 
 
 // Name is the faiss class this type is read and written as.
 func (ix *IndexBinaryIVF) Name() string { return "IndexBinaryIVF" }
+
+// RestoreBinaryIVF fills an empty binary IVF with stored lists.
+func (ix *IndexBinaryIVF) RestoreBinaryIVF(nprobe int, trained bool, ids [][]int64, codes [][]byte) error {
+	if len(ids) != ix.nlist || len(codes) != ix.nlist {
+		return Errorf(KindInvalidArgument, "IndexBinaryIVF", "%d lists for nlist=%d", len(ids), ix.nlist)
+	}
+	var total int64
+	for l := range ids {
+		if len(codes[l]) != len(ids[l])*ix.cs {
+			return Errorf(KindInvalidArgument, "IndexBinaryIVF", "list %d holds %d bytes for %d ids", l, len(codes[l]), len(ids[l]))
+		}
+		total += int64(len(ids[l]))
+	}
+	ix.ids, ix.codes, ix.ntotal, ix.Nprobe, ix.trained = ids, codes, total, nprobe, trained
+	return nil
+}

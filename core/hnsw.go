@@ -139,3 +139,93 @@ func (v *visited) advance() {
 		v.cur = 1
 	}
 }
+
+// HNSWGraph is what an index file stores of an HNSW graph.
+type HNSWGraph struct {
+	AssignProbas   []float64
+	CumNeighbors   []int32
+	Levels         []int32
+	Offsets        []int64
+	Neighbors      []int32
+	EntryPoint     int32
+	MaxLevel       int32
+	EfConstruction int32
+	EfSearch       int32
+}
+
+// Graph returns the stored form of h.
+func (h *HNSW) Graph() HNSWGraph {
+	cum := make([]int32, len(h.cum))
+	for i, c := range h.cum {
+		cum[i] = int32(c)
+	}
+	return HNSWGraph{AssignProbas: h.assignProbas, CumNeighbors: cum, Levels: h.Levels, Offsets: h.Offsets,
+		Neighbors: h.Neighbors, EntryPoint: h.EntryPoint, MaxLevel: int32(h.MaxLevel),
+		EfConstruction: int32(h.EfConstruction), EfSearch: int32(h.EfSearch)}
+}
+
+func badGraph(op, format string, args ...any) error {
+	return Errorf(KindInvalidArgument, op, "the stored graph is inconsistent: "+format, args...)
+}
+
+// graphM is the M of a stored graph (half its level-0 list length).
+func graphM(op string, g HNSWGraph) (int, error) {
+	if len(g.CumNeighbors) < 2 || g.CumNeighbors[0] != 0 || len(g.AssignProbas) != len(g.CumNeighbors)-1 {
+		return 0, badGraph(op, "%d level probabilities for %d cumulative neighbour counts", len(g.AssignProbas), len(g.CumNeighbors))
+	}
+	return int(g.CumNeighbors[1]) / 2, nil
+}
+
+// restore installs a stored graph of ntotal nodes after checking that it
+// is whole: a node per vector, lists where the offsets say, links to
+// existing nodes on levels they live on, and an entry point on the top
+// level.
+func (h *HNSW) restore(op string, g HNSWGraph, ntotal int64) error {
+	cum := make([]int, len(g.CumNeighbors))
+	for i, c := range g.CumNeighbors {
+		if i > 0 && (c <= g.CumNeighbors[i-1] || c > 1<<20) {
+			return badGraph(op, "cumulative neighbour counts must grow, got %v", g.CumNeighbors)
+		}
+		cum[i] = int(c)
+	}
+	n := len(g.Levels)
+	if int64(n) != ntotal || len(g.Offsets) != n+1 || g.Offsets[0] != 0 {
+		return badGraph(op, "%d levels and %d offsets for %d vectors", n, len(g.Offsets), ntotal)
+	}
+	top := int32(-1)
+	for i, l := range g.Levels {
+		if l < 1 || int(l) >= len(cum) {
+			return badGraph(op, "node %d has %d levels (1..%d allowed)", i, l, len(cum)-1)
+		}
+		if g.Offsets[i+1] != g.Offsets[i]+int64(cum[l]) {
+			return badGraph(op, "node %d's lists do not span its %d levels", i, l)
+		}
+		top = max(top, l-1)
+	}
+	if int64(len(g.Neighbors)) != g.Offsets[n] {
+		return badGraph(op, "%d neighbour slots where the offsets need %d", len(g.Neighbors), g.Offsets[n])
+	}
+	for node := 0; node < n; node++ {
+		for level := 0; level < int(g.Levels[node]); level++ {
+			o := int(g.Offsets[node])
+			for _, v := range g.Neighbors[o+cum[level] : o+cum[level+1]] {
+				if v < -1 || int(v) >= n || (v >= 0 && int(g.Levels[v]) <= level) {
+					return badGraph(op, "node %d links to %d on level %d", node, v, level)
+				}
+			}
+		}
+	}
+	switch {
+	case n == 0 && (g.EntryPoint != -1 || g.MaxLevel != -1):
+		return badGraph(op, "an empty graph with entry point %d", g.EntryPoint)
+	case n > 0 && (g.EntryPoint < 0 || int(g.EntryPoint) >= n || g.Levels[g.EntryPoint]-1 != g.MaxLevel || g.MaxLevel != top):
+		return badGraph(op, "entry point %d at level %d is not on the top level %d", g.EntryPoint, g.MaxLevel, top)
+	case g.EfConstruction < 1 || g.EfSearch < 1:
+		return badGraph(op, "efConstruction %d and efSearch %d must be positive", g.EfConstruction, g.EfSearch)
+	}
+	h.assignProbas, h.cum = g.AssignProbas, cum
+	h.Levels, h.Offsets, h.Neighbors = g.Levels, g.Offsets, g.Neighbors
+	h.EntryPoint, h.MaxLevel = g.EntryPoint, int(g.MaxLevel)
+	h.EfConstruction, h.EfSearch = int(g.EfConstruction), int(g.EfSearch)
+	return nil
+}

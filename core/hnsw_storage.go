@@ -92,32 +92,28 @@ func (c *codeDistances) symmetric(i, j int32) float32 {
 	return v
 }
 
+// distanceSource is a storage that gives distance computers over its
+// vectors (faiss's get_distance_computer); each worker takes its own, as
+// they keep scratch space.
+type distanceSource interface {
+	distanceComputer() hnswDistances
+}
+
 // hnswDistancesFor returns the maker of per-worker distance computers over
-// storage, which must be an IndexFlat (L2 or inner product), an
-// IndexScalarQuantizer or an IndexPQ.
+// storage, which must be an L2 or inner-product distanceSource (IndexFlat,
+// IndexScalarQuantizer, IndexPQ).
 func hnswDistancesFor(storage Index) (func() hnswDistances, error) {
-	ip := storage.Metric() == MetricInnerProduct
-	if !ip && storage.Metric() != MetricL2 {
-		return nil, Errorf(KindInvalidArgument, "IndexHNSW", "metric %s is not supported: L2 or inner product", storage.Metric())
+	if m := storage.Metric(); m != MetricInnerProduct && m != MetricL2 {
+		return nil, Errorf(KindInvalidArgument, "IndexHNSW", "metric %s is not supported: L2 or inner product", m)
 	}
 	if h, ok := storage.(interface{ Host() *IndexFlat }); ok {
 		storage = h.Host() // a GPU flat index: the graph reads its host copy
 	}
-	switch s := storage.(type) {
-	case *IndexFlat:
-		return func() hnswDistances { return &flatDistances{xb: s.xb, d: s.d, ip: ip} }, nil
-	case *IndexScalarQuantizer:
-		return func() hnswDistances {
-			return &codeDistances{codes: s.codes, cs: s.CodeSize(), ip: ip, scanner: s.SQ.newScanner(s.metric),
-				decode: func(code []byte, x []float32) { _ = s.SQ.Decode(code, x) },
-				a:      make([]float32, s.d), b: make([]float32, s.d)}
-		}, nil
-	case *IndexPQ: // symmetric distances need PQ.computeSDC first
-		return func() hnswDistances {
-			return &codeDistances{codes: s.codes, cs: s.CodeSize(), ip: ip, scanner: s.PQ.newScanner(s.metric), pq: s.PQ}
-		}, nil
+	s, ok := storage.(distanceSource)
+	if !ok {
+		return nil, Errorf(KindUnsupported, "IndexHNSW", "storage %T is not supported: a flat, scalar-quantizer or PQ index", storage)
 	}
-	return nil, Errorf(KindUnsupported, "IndexHNSW", "storage %T is not supported: a flat, scalar-quantizer or PQ index", storage)
+	return s.distanceComputer, nil
 }
 
 // computeSDC fills the symmetric distance table: for each sub-space, the

@@ -183,3 +183,26 @@ func (ix *IndexFlat) RemoveIDs(sel IDSelector) (int64, error) {
 
 // Name is the faiss class this type is read and written as.
 func (ix *IndexFlat) Name() string { return "IndexFlat" }
+
+// RestoreIndexFlat makes a flat index that adopts xb (n*d floats, which
+// may lie in a mapped file that backing keeps alive): later adds copy
+// them elsewhere rather than write past them.
+func RestoreIndexFlat(d int, metric Metric, arg float32, xb []float32, backing any) (*IndexFlat, error) {
+	ix, err := NewIndexFlat(d, metric)
+	if err != nil {
+		return nil, err
+	}
+	if len(xb)%d != 0 {
+		return nil, Errorf(KindDimensionMismatch, "IndexFlat", "%d floats are not whole vectors of d=%d", len(xb), d)
+	}
+	ix.arg, ix.backing = arg, backing
+	ix.xb = xb[:len(xb):len(xb)]
+	ix.norms = make([]float32, len(xb)/d)
+	kernels.Norms(ix.xb, d, ix.norms)
+	return ix, nil
+}
+
+// distanceComputer implements distanceSource.
+func (ix *IndexFlat) distanceComputer() hnswDistances {
+	return &flatDistances{xb: ix.xb, d: ix.d, ip: ix.metric == MetricInnerProduct}
+}

@@ -269,3 +269,34 @@ func (s *pqScanner) scan(codes []byte, bias float32, out []float32) {
 
 // Name is the faiss class this type is read and written as.
 func (ix *IndexPQ) Name() string { return "IndexPQ" }
+
+// RestoreIndexPQ makes an IndexPQ with centroids (M * 2^nbits * d/M
+// floats; ignored unless trained) holding codes (whole codes of the
+// quantizer's size).
+func RestoreIndexPQ(d, m, nbits int, metric Metric, trained bool, centroids []float32, codes []byte) (*IndexPQ, error) {
+	ix, err := NewIndexPQ(d, m, nbits, metric)
+	if err != nil {
+		return nil, err
+	}
+	pq := ix.PQ
+	if len(codes)%pq.CodeSize != 0 {
+		return nil, Errorf(KindDimensionMismatch, "IndexPQ", "%d code bytes are not whole codes of %d bytes", len(codes), pq.CodeSize)
+	}
+	if !trained && len(codes) > 0 {
+		return nil, Errorf(KindInvalidArgument, "IndexPQ", "an untrained quantizer cannot hold codes")
+	}
+	if trained {
+		if err := pq.RestorePQ(centroids); err != nil {
+			return nil, err
+		}
+	}
+	ix.codes = codes
+	return ix, nil
+}
+
+// distanceComputer implements distanceSource: two stored codes compare by
+// symmetric distances (PQ.computeSDC must have run).
+func (ix *IndexPQ) distanceComputer() hnswDistances {
+	return &codeDistances{codes: ix.codes, cs: ix.CodeSize(), ip: ix.metric == MetricInnerProduct,
+		scanner: ix.PQ.newScanner(ix.metric), pq: ix.PQ}
+}

@@ -232,3 +232,26 @@ func (ix *IndexHNSW) RemoveIDs(IDSelector) (int64, error) {
 
 // Members implements Composite.
 func (ix *IndexHNSW) Members() []Index { return []Index{ix.storage} }
+
+// RestoreIndexHNSW makes an HNSW index over storage (holding its vectors)
+// with a stored graph, after checking that the graph is whole: a node per
+// vector, lists where the offsets say, links to existing nodes on levels
+// they live on, and an entry point on the top level.
+func RestoreIndexHNSW(storage Index, g HNSWGraph) (*IndexHNSW, error) {
+	const op = "IndexHNSW"
+	m, err := graphM(op, g)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkHNSW(op, storage.D(), m, storage.Metric()); err != nil {
+		return nil, err
+	}
+	if _, err := hnswDistancesFor(storage); err != nil {
+		return nil, err
+	}
+	ix := newIndexHNSW(hnswName(storage), storage, m)
+	if err := ix.HNSW.restore(op, g, storage.Ntotal()); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}

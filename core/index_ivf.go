@@ -450,3 +450,68 @@ func (ix *IndexIVF) decodeEntry(list, off int, out []float32) error {
 
 // Members implements Composite.
 func (ix *IndexIVF) Members() []Index { return []Index{ix.quantizer} }
+
+// IVFList returns list l of an IVF index: its ids, and its vectors (flat
+// lists) or codes.
+func (ix *IndexIVF) IVFList(l int) (ids []int64, vecs []float32, codes []byte) {
+	lst := &ix.lists.lists[l]
+	return lst.ids, lst.vecs, lst.codes
+}
+
+// DirectMapEntry returns where the vector of id lies, if the index keeps
+// a direct map that knows it.
+func (ix *IndexIVF) DirectMapEntry(id int64) (list, offset int, ok bool) {
+	p, ok := ix.directMap.pos[id]
+	return p.list, p.offset, ok
+}
+
+// RestoreIVF fills a new, empty IVF index (whose quantizer holds its
+// centroids) with stored lists: for each list its ids and its vectors
+// (flat) or codes, then rebuilds the direct map of the given type. The
+// codec is restored first with RestorePQ / RestoreSQ.
+func (ix *IndexIVF) RestoreIVF(nprobe int, byResidual bool, ids [][]int64, vecs [][]float32, codes [][]byte, directMapType int) error {
+	const op = "IndexIVF"
+	if len(ids) != ix.nlist {
+		return Errorf(KindDimensionMismatch, op, "%d lists for nlist=%d", len(ids), ix.nlist)
+	}
+	if nprobe < 1 {
+		return Errorf(KindInvalidArgument, op, "nprobe must be positive, got %d", nprobe)
+	}
+	if ix.codec == nil && byResidual {
+		return Errorf(KindInvalidArgument, op, "flat lists are never coded by residual")
+	}
+	var total int64
+	for l := range ids {
+		n := len(ids[l])
+		switch {
+		case ix.codec == nil && len(vecs[l]) != n*ix.d:
+			return Errorf(KindDimensionMismatch, op, "list %d: %d floats for %d vectors of d=%d", l, len(vecs[l]), n, ix.d)
+		case ix.codec != nil && len(codes[l]) != n*ix.codec.codeSize():
+			return Errorf(KindDimensionMismatch, op, "list %d: %d code bytes for %d codes of %d bytes", l, len(codes[l]), n, ix.codec.codeSize())
+		}
+		total += int64(n)
+	}
+	ix.Nprobe, ix.ByResidual = nprobe, byResidual
+	for l := range ids {
+		if ix.codec == nil {
+			ix.lists.setFlat(l, ids[l], vecs[l])
+		} else {
+			lst := &ix.lists.lists[l]
+			lst.ids, lst.codes = ids[l], codes[l]
+		}
+	}
+	ix.ntotal = total
+	ix.centCache = nil
+	ix.pqTerms = nil
+	if ix.IsTrained() {
+		_ = ix.precomputeTables()
+	}
+	if err := ix.SetDirectMapType(directMapType); err != nil {
+		ix.Reset()
+		return err
+	}
+	return nil
+}
+
+// KeepAlive ties b's life to the index (a mapped file its lists use).
+func (ix *IndexIVF) KeepAlive(b any) { ix.backing = b }

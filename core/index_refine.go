@@ -128,3 +128,22 @@ func (r *IndexRefine) Name() string { return "IndexRefineFlat" }
 
 // Members implements Composite.
 func (r *IndexRefine) Members() []Index { return []Index{r.base, r.refine} }
+
+// Refine returns the flat index that ranks the candidates.
+func (r *IndexRefine) Refine() *IndexFlat { return r.refine }
+
+// RestoreIndexRefine pairs a base index with the flat index holding the
+// same vectors (an index file being read).
+func RestoreIndexRefine(base Index, refine *IndexFlat, kFactor float32) (*IndexRefine, error) {
+	const op = "IndexRefineFlat"
+	switch {
+	case base.D() != refine.D() || base.Metric() != refine.Metric():
+		return nil, Errorf(KindDimensionMismatch, op, "the base index (d=%d, %s) and the refine index (d=%d, %s) differ",
+			base.D(), base.Metric(), refine.D(), refine.Metric())
+	case base.Ntotal() != refine.Ntotal():
+		return nil, Errorf(KindDimensionMismatch, op, "the base index holds %d vectors, the refine index %d", base.Ntotal(), refine.Ntotal())
+	case !(kFactor >= 1):
+		return nil, Errorf(KindInvalidArgument, op, "k_factor must be at least 1, got %v", kFactor)
+	}
+	return &IndexRefine{base: base, refine: refine, KFactor: kFactor}, nil
+}

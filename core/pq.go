@@ -238,3 +238,12 @@ func (pq *ProductQuantizer) scanCodes(codes []byte, table []float32, bias float3
 		out[i] = s
 	}
 }
+
+// RestorePQ sets the trained centroids of a product quantizer.
+func (pq *ProductQuantizer) RestorePQ(centroids []float32) error {
+	if len(centroids) != pq.M*pq.Ksub*pq.Dsub {
+		return Errorf(KindDimensionMismatch, "ProductQuantizer", "%d centroid floats for M=%d, nbits=%d, d=%d", len(centroids), pq.M, pq.Nbits, pq.D)
+	}
+	pq.setTrained(centroids)
+	return nil
+}

@@ -350,3 +350,67 @@ func NewIndexScalarQuantizer(d int, t QuantizerType, metric Metric) (*IndexScala
 
 // Name is the faiss class this type is read and written as.
 func (ix *IndexScalarQuantizer) Name() string { return "IndexScalarQuantizer" }
+
+// RestoreIndexScalarQuantizer makes an IndexScalarQuantizer whose
+// quantizer holds faiss's trained vector (vmin then vdiff: d values each,
+// one each for the uniform types, none for fp16 and 8bit_direct) and the
+// given codes.
+func RestoreIndexScalarQuantizer(d int, t QuantizerType, metric Metric, isTrained bool, trained []float32, codes []byte) (*IndexScalarQuantizer, error) {
+	ix, err := NewIndexScalarQuantizer(d, t, metric)
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.SQ.RestoreSQ(isTrained, trained); err != nil {
+		return nil, err
+	}
+	if len(codes)%ix.SQ.codeSize() != 0 {
+		return nil, Errorf(KindDimensionMismatch, "IndexScalarQuantizer", "%d code bytes are not whole codes of %d bytes", len(codes), ix.SQ.codeSize())
+	}
+	if !ix.SQ.trained && len(codes) > 0 {
+		return nil, Errorf(KindInvalidArgument, "IndexScalarQuantizer", "an untrained quantizer cannot hold codes")
+	}
+	ix.codes = codes
+	return ix, nil
+}
+
+// Trained returns faiss's trained vector of the quantizer: vmin then vdiff.
+func (sq *ScalarQuantizer) Trained() []float32 {
+	return append(append([]float32{}, sq.Vmin...), sq.Vdiff...)
+}
+
+// RestoreSQ sets a scalar quantizer from faiss's trained vector (vmin then
+// vdiff: d values each, one each for the uniform types, none for fp16
+// and 8bit_direct).
+func (sq *ScalarQuantizer) RestoreSQ(isTrained bool, trained []float32) error {
+	t, d := sq.Type, sq.D
+	want := 0
+	switch {
+	case !isTrained && t.trainsRange():
+		if len(trained) != 0 && len(trained) != 2*d && len(trained) != 2 {
+			return Errorf(KindDimensionMismatch, "ScalarQuantizer", "%d trained values for an untrained quantizer", len(trained))
+		}
+		return nil
+	case !t.trainsRange():
+	case t.uniform():
+		want = 2
+	default:
+		want = 2 * d
+	}
+	if len(trained) != want {
+		return Errorf(KindDimensionMismatch, "ScalarQuantizer", "%d trained values for type %d and d=%d, expected %d", len(trained), t, d, want)
+	}
+	if want > 0 {
+		sq.Vmin, sq.Vdiff = trained[:want/2], trained[want/2:]
+	}
+	sq.trained = true
+	return nil
+}
+
+// distanceComputer implements distanceSource: codes are decoded to compare
+// two stored vectors.
+func (ix *IndexScalarQuantizer) distanceComputer() hnswDistances {
+	return &codeDistances{codes: ix.codes, cs: ix.CodeSize(), ip: ix.metric == MetricInnerProduct,
+		scanner: ix.SQ.newScanner(ix.metric),
+		decode:  func(code []byte, x []float32) { _ = ix.SQ.Decode(code, x) },
+		a:       make([]float32, ix.d), b: make([]float32, ix.d)}
+}

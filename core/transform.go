@@ -220,3 +220,32 @@ func transposeRows(x []float32, n, d int, out []float32) {
 
 // Name is the faiss class this type is read and written as.
 func (t *LinearTransform) Name() string { return "LinearTransform" }
+
+// RestoreLinear installs a linear map read from a file into lt (which may
+// be the one inside a PCA, rotation or ITQ matrix). A trained map needs
+// d_out*d_in floats of A and d_out of b (or none); orthonormality is
+// measured again, as faiss does when it reads one.
+func RestoreLinear(lt *LinearTransform, a, b []float32, trained bool) error {
+	const op = "read_VectorTransform"
+	if trained && len(a) != lt.din*lt.dout {
+		return Errorf(KindInvalidArgument, op, "A holds %d floats, a %d -> %d map needs %d", len(a), lt.din, lt.dout, lt.din*lt.dout)
+	}
+	if len(b) != 0 && len(b) != lt.dout {
+		return Errorf(KindInvalidArgument, op, "b holds %d floats, need %d", len(b), lt.dout)
+	}
+	if lt.HaveBias && trained && len(b) != lt.dout {
+		return Errorf(KindInvalidArgument, op, "the map has a bias but b holds %d floats, need %d", len(b), lt.dout)
+	}
+	lt.A, lt.B, lt.trained = a, b, trained
+	if trained {
+		lt.setIsOrthonormal()
+	}
+	return nil
+}
+
+// Linear is implemented by every transform that is a linear map (the
+// rotation, PCA, ITQ and OPQ matrices embed a LinearTransform).
+type Linear interface{ Linear() *LinearTransform }
+
+// Linear returns the map itself (promoted to the matrices that embed it).
+func (lt *LinearTransform) Linear() *LinearTransform { return lt }

@@ -243,3 +243,15 @@ func (t *ITQMatrix) Name() string { return "ITQMatrix" }
 
 // Name is the faiss class this type is read and written as.
 func (t *ITQTransform) Name() string { return "ITQTransform" }
+
+// RestoreITQTransform rebuilds an ITQTransform read from a file.
+func RestoreITQTransform(din, dout int, doPCA bool, mean []float32, itq *ITQMatrix, composed *LinearTransform, trained bool) (*ITQTransform, error) {
+	const op = "read_VectorTransform"
+	if itq.din != dout || composed.din != din || composed.dout != dout {
+		return nil, Errorf(KindInvalidArgument, op, "ITQ parts of %d -> %d and %d -> %d do not make a %d -> %d transform", itq.din, itq.dout, composed.din, composed.dout, din, dout)
+	}
+	if trained && (len(mean) != din || !composed.trained) {
+		return nil, Errorf(KindInvalidArgument, op, "a trained ITQTransform needs a mean of %d floats (got %d) and a trained map", din, len(mean))
+	}
+	return &ITQTransform{din: din, dout: dout, DoPCA: doPCA, MaxTrainPerDim: 10, Mean: mean, ITQ: itq, PCAThenITQ: composed, trained: trained}, nil
+}

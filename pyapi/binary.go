@@ -46,22 +46,15 @@ func withBinary(op string, h int64, write bool, fn func(ix core.BinaryIndex) err
 	})
 }
 
-// BinaryInfo writes d (bits), ntotal, is_trained and the type (0 flat, 1
-// IVF, 2 HNSW) to out (int64[4]).
+// BinaryInfo writes d (bits), ntotal and is_trained to out (int64[3]);
+// TypeName names the type.
 func BinaryInfo(h int64, out uintptr) string {
 	return withBinary("IndexBinary.info", h, false, func(ix core.BinaryIndex) error {
-		dst, err := int64s(out, 4)
+		dst, err := int64s(out, 3)
 		if err != nil {
 			return err
 		}
-		kind := int64(0)
-		switch ix.(type) {
-		case *core.IndexBinaryIVF:
-			kind = 1
-		case *core.IndexBinaryHNSW:
-			kind = 2
-		}
-		dst[0], dst[1], dst[2], dst[3] = int64(ix.D()), ix.Ntotal(), b2i(ix.IsTrained()), kind
+		dst[0], dst[1], dst[2] = int64(ix.D()), ix.Ntotal(), b2i(ix.IsTrained())
 		return nil
 	})
 }

@@ -47,8 +47,17 @@ func writeBool(w *writer, b bool) {
 	}
 }
 
+// linearCodes are faiss's type codes of the linear maps with fields of
+// their own; every other linear map (OPQ included) is written as "LTra".
+var linearCodes = map[string]string{"RandomRotationMatrix": "rrot", "PCAMatrix": "Pcam", "ITQMatrix": "Viqm"}
+
 func writeTransform(w *writer, t core.VectorTransform) error {
-	if lt, code := core.LinearOf(t); lt != nil {
+	if l, ok := t.(core.Linear); ok {
+		lt := l.Linear()
+		code, ok := linearCodes[t.(core.Named).Name()]
+		if !ok {
+			code = "LTra"
+		}
 		w.fourcc(code)
 		switch x := t.(type) {
 		case *core.PCAMatrix:
@@ -255,7 +264,7 @@ func readLinear(r *reader, code string) core.VectorTransform {
 		r.fail("%v", err)
 		return nil
 	}
-	lt, _ := core.LinearOf(t)
+	lt := t.(core.Linear).Linear()
 	lt.HaveBias = haveBias
 	if err := core.RestoreLinear(lt, a, b, trained); err != nil {
 		r.fail("%v", err)

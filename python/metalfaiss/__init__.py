@@ -41,6 +41,7 @@ from .gpu import (
 )
 from .index import Index
 from .index_idmap import IndexIDMap, IndexIDMap2
+from .downcast import downcast_index, downcast_IndexBinary, downcast_VectorTransform
 from .index_io import (
     IO_FLAG_MMAP,
     IO_FLAG_READ_ONLY,
@@ -131,6 +132,7 @@ from . import clustering, index_pointer  # noqa: E402  (public submodules)
 __version__ = "0.1.0"
 
 __all__ = [
+    "downcast_index", "downcast_IndexBinary", "downcast_VectorTransform",
     "AnyIndex", "FlatIndex", "HNSWIndex", "IDMap", "IDMap2", "IOFlag", "ITQMatrixTransform", "IVFFlatIndex",
     "IVFPQIndex", "IVFScalarQuantizerIndex", "LSHIndex", "OPQMatrixTransform", "PCAMatrixTransform",
     "PreTransformIndex", "ProductQuantizerIndex", "QuantizerType", "RandomRotationMatrixTransform", "RefineFlatIndex",

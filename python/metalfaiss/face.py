@@ -370,3 +370,15 @@ class ITQMatrixTransform(ITQMatrix):
 
 class RandomRotationMatrixTransform(RandomRotationMatrix):
     """MetalFaiss's name for RandomRotationMatrix."""
+
+
+def _publish():
+    """MetalFaiss code imports the face from ``metalfaiss.index`` too."""
+    from . import index as package
+
+    for name, value in list(globals().items()):
+        if not name.startswith("_") and getattr(value, "__module__", None) == __name__:
+            setattr(package, name, value)
+
+
+_publish()

@@ -12,9 +12,10 @@ import numpy as np
 
 from . import _backend, _bridge
 from ._arrays import addr, as_int
+from ._handle import wrap
 from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
-from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
+from .index_flat import IndexFlat
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 
 
@@ -91,12 +92,6 @@ def _check_config(config, op):
         raise InvalidArgumentError(f"{op}: useFloat16 is not supported; the GPU kernels compute in float32")
 
 
-def _wrap(cls, handle):
-    obj = cls.__new__(cls)
-    Index.__init__(obj, handle)
-    return obj
-
-
 def _new_gpu_flat(d, metric):
     out = np.zeros(1, dtype=np.int64)
     _bridge.call("GpuIndexFlatNew", d, int(metric), addr(out))
@@ -108,7 +103,14 @@ class GpuIndexFlat(Index):
     config=None)`` or ``GpuIndexFlat(res, cpu_flat_index, config=None)``
     (a copy of the CPU index). Same methods as IndexFlat."""
 
+    _go_type = "GpuIndexFlat"
     _metric = None  # fixed by the L2 / IP subclasses
+
+    @classmethod
+    def _from_handle(cls, handle):
+        obj = super()._from_handle(handle)
+        obj.__class__ = _GPU_CLASS.get(obj.metric_type, obj.__class__)
+        return obj
 
     def __init__(self, res, d_or_index, *args):
         op = type(self).__name__
@@ -172,7 +174,7 @@ def _copy_to_gpu(index, op):
     out = np.zeros(1, dtype=np.int64)
     if _on_gpu(index):  # a copy of a GPU index: through its host copy
         _bridge.call("GpuIndexToCPU", index._h(op), addr(out))
-        with _wrap(IndexFlat, int(out[0])) as cpu:
+        with wrap(int(out[0]), Index, op) as cpu:
             _bridge.call("GpuIndexFromCPU", cpu._h(op), addr(out))
     else:
         _bridge.call("GpuIndexFromCPU", index._h(op), addr(out))
@@ -180,7 +182,6 @@ def _copy_to_gpu(index, op):
 
 
 _GPU_CLASS = {int(METRIC_L2): GpuIndexFlatL2, int(METRIC_INNER_PRODUCT): GpuIndexFlatIP}
-_CPU_CLASS = {int(METRIC_L2): IndexFlatL2, int(METRIC_INNER_PRODUCT): IndexFlatIP}
 
 
 def index_cpu_to_gpu(res, device, index, options=None):
@@ -190,7 +191,7 @@ def index_cpu_to_gpu(res, device, index, options=None):
     _check_device(device, op)
     if not isinstance(index, Index):
         raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(index).__name__}")
-    return _wrap(_GPU_CLASS.get(index.metric_type, GpuIndexFlat), _copy_to_gpu(index, op))
+    return wrap(_copy_to_gpu(index, op), Index, op)
 
 
 def index_cpu_to_all_gpus(index, co=None, ngpu=-1):
@@ -212,7 +213,7 @@ def index_gpu_to_cpu(index):
     out = np.zeros(1, dtype=np.int64)
     if _on_gpu(index):
         _bridge.call("GpuIndexToCPU", index._h(op), addr(out))
-        return _wrap(_CPU_CLASS.get(index.metric_type, IndexFlat), int(out[0]))
+        return wrap(int(out[0]), Index, op)
     cpu = IndexFlat(index.d, index.metric_type)
     if index.ntotal:
         cpu.add(index.reconstruct_n(0, index.ntotal))

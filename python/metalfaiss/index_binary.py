@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import _to_numpy, addr, as_count, as_ids, as_int, check_result_size, out_array
-from ._handle import GoHandle
+from ._handle import GoHandle, part
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index_hnsw import HNSW
 
@@ -32,11 +32,14 @@ class IndexBinary(GoHandle):
         self.verbose = False
         self._d = int(self._info()[0])
 
+    def _adopt(self, handle):
+        self._bind(handle)
+
     def _op(self, name):
         return f"{type(self).__name__}.{name}"
 
     def _info(self):
-        out = np.zeros(4, dtype=np.int64)
+        out = np.zeros(3, dtype=np.int64)
         _bridge.call("BinaryInfo", self._h("info"), addr(out))
         return out
 
@@ -122,9 +125,7 @@ class IndexBinary(GoHandle):
         _bridge.call("BinaryReset", self._h("reset"))
 
     def _sub(self):
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("BinarySub", self._h("sub"), addr(out))
-        return _wrap_binary(int(out[0]))
+        return part(self, "BinarySub", self._op("sub"))
 
     def __repr__(self):
         return f"{type(self).__name__}(d={self.d}, ntotal={self.ntotal})"
@@ -132,6 +133,8 @@ class IndexBinary(GoHandle):
 
 class IndexBinaryFlat(IndexBinary):
     """``IndexBinaryFlat(d)``: codes of ``d`` bits searched exhaustively."""
+
+    _go_type = "IndexBinaryFlat"
 
     def __init__(self, d):
         out = np.zeros(1, dtype=np.int64)
@@ -145,6 +148,8 @@ class IndexBinaryIVF(IndexBinary):
     searches scan the ``nprobe`` nearest lists. Training runs k-means on the
     codes as -1/+1 vectors, with faiss's k-means defaults."""
 
+    _go_type = "IndexBinaryIVF"
+
     def __init__(self, quantizer, d, nlist):
         op = "IndexBinaryIVF"
         if not isinstance(quantizer, IndexBinary):
@@ -153,6 +158,10 @@ class IndexBinaryIVF(IndexBinary):
         _bridge.call("IndexBinaryIVFNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"), addr(out))
         self._bind(int(out[0]))
         self.quantizer = quantizer
+
+    def _adopt(self, handle):
+        super()._adopt(handle)
+        self.quantizer = self._sub()
 
     def _ivf(self, nprobe=-1):
         out = np.zeros(2, dtype=np.int64)
@@ -181,28 +190,18 @@ class IndexBinaryHNSW(IndexBinary):
     efConstruction) and arrays. range_search is exact over the storage
     (faiss's binary HNSW has none)."""
 
+    _go_type = "IndexBinaryHNSW"
+
     def __init__(self, d, M=32):
         op = "IndexBinaryHNSW"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexBinaryHNSWNew", as_int(d, op, "d"), as_int(M, op, "M"), addr(out))
-        self._bind(int(out[0]))
+        self._adopt(int(out[0]))
+
+    def _adopt(self, handle):
+        super()._adopt(handle)
         self.storage = self._sub()
         self.hnsw = HNSW(self)
-
-
-def _wrap_binary(handle):
-    """The Python class for the Go binary index behind handle (it takes it)."""
-    out = np.zeros(4, dtype=np.int64)
-    _bridge.call("BinaryInfo", handle, addr(out))
-    cls = (IndexBinaryFlat, IndexBinaryIVF, IndexBinaryHNSW)[int(out[3])]
-    obj = cls.__new__(cls)
-    obj._bind(handle)
-    if cls is IndexBinaryIVF:
-        obj.quantizer = obj._sub()
-    elif cls is IndexBinaryHNSW:
-        obj.storage = obj._sub()
-        obj.hnsw = HNSW(obj)
-    return obj
 
 
 _BIVF = re.compile(r"BIVF(\d+)(?:_HNSW(\d+))?")

@@ -17,6 +17,8 @@ class IndexFlat(Index):
     GPU.
     """
 
+    _go_type = "IndexFlat"
+
     def __init__(self, d, metric=METRIC_L2):
         metric = MetricType.parse(metric)
         d = as_int(d, type(self).__name__, "d")
@@ -26,6 +28,13 @@ class IndexFlat(Index):
             _backend.resolve(True, type(self).__name__)
         _bridge.call("GpuIndexFlatNew" if on_gpu else "IndexFlatNew", d, int(metric), addr(out))
         super().__init__(int(out[0]))
+
+    @classmethod
+    def _from_handle(cls, handle):
+        # faiss's read_index gives IndexFlatL2 / IndexFlatIP by metric.
+        obj = super()._from_handle(handle)
+        obj.__class__ = _BY_METRIC.get(obj.metric_type, obj.__class__)
+        return obj
 
 
 class IndexFlatL2(IndexFlat):
@@ -40,3 +49,6 @@ class IndexFlatIP(IndexFlat):
 
     def __init__(self, d):
         super().__init__(d, METRIC_INNER_PRODUCT)
+
+
+_BY_METRIC = {METRIC_L2: IndexFlatL2, METRIC_INNER_PRODUCT: IndexFlatIP}

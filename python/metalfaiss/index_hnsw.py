@@ -4,6 +4,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
+from ._handle import part
 from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
 from .index_flat import IndexFlat
@@ -125,6 +126,11 @@ class IndexHNSW(Index):
         self.storage = storage  # kept alive with the index
         self.hnsw = HNSW(self)
 
+    def _adopt(self, handle):
+        super()._adopt(handle)
+        self.storage = part(self, "IndexHNSWStorage", "IndexHNSW.storage")
+        self.hnsw = HNSW(self)
+
     @property
     def keep_max_size_level0(self):
         return bool(self.hnsw._get("keep_max_size_level0"))
@@ -142,6 +148,8 @@ class IndexHNSW(Index):
 class IndexHNSWFlat(IndexHNSW):
     """``IndexHNSWFlat(d, M=32, metric=METRIC_L2)``: HNSW over full vectors."""
 
+    _go_type = "IndexHNSWFlat"
+
     def __init__(self, d, M=32, metric=METRIC_L2):
         super().__init__(IndexFlat(d, MetricType.parse(metric)), M)
 
@@ -150,6 +158,8 @@ class IndexHNSWSQ(IndexHNSW):
     """``IndexHNSWSQ(d, qtype, M=32, metric=METRIC_L2)``: HNSW over
     scalar-quantizer codes (train first)."""
 
+    _go_type = "IndexHNSWSQ"
+
     def __init__(self, d, qtype, M=32, metric=METRIC_L2):
         super().__init__(IndexScalarQuantizer(d, qtype, MetricType.parse(metric)), M)
 
@@ -157,6 +167,8 @@ class IndexHNSWSQ(IndexHNSW):
 class IndexHNSWPQ(IndexHNSW):
     """``IndexHNSWPQ(d, pq_m, M=32, pq_nbits=8, metric=METRIC_L2)``: HNSW
     over product-quantizer codes (train first)."""
+
+    _go_type = "IndexHNSWPQ"
 
     def __init__(self, d, pq_m, M=32, pq_nbits=8, metric=METRIC_L2):
         super().__init__(IndexPQ(d, pq_m, pq_nbits, MetricType.parse(metric)), M)

@@ -4,6 +4,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr
+from ._handle import part
 from .errors import InputTypeError
 from .index import Index
 
@@ -15,6 +16,7 @@ class IndexIDMap(Index):
     those ids in storage order; ``index`` is the wrapped index."""
 
     _two = False
+    _go_type = "IndexIDMap"
 
     def __init__(self, index):
         op = type(self).__name__
@@ -24,6 +26,10 @@ class IndexIDMap(Index):
         _bridge.call("IndexIDMapNew", index._h(op), self._two, addr(out))
         super().__init__(int(out[0]))
         self.index = index  # the sub-index lives as long as the map
+
+    def _adopt(self, handle):
+        super()._adopt(handle)
+        self.index = part(self, "IndexIDMapSub", "IndexIDMap.index")
 
     @property
     def id_map(self):
@@ -39,3 +45,4 @@ class IndexIDMap2(IndexIDMap):
     works with the caller's ids."""
 
     _two = True
+    _go_type = "IndexIDMap2"

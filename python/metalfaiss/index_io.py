@@ -8,19 +8,12 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
-from .errors import InputTypeError, InvalidArgumentError, UnsupportedOperationError
+from ._handle import wrap
+from ._serial import deserialize, serialize
+from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
-from .index_binary import IndexBinary, _wrap_binary
-from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
-from .index_hnsw import HNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
-from .index_idmap import IndexIDMap, IndexIDMap2
-from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
-from .index_pq import IndexPQ, IndexScalarQuantizer
-from .index_lsh import IndexLSH
-from .index_pretransform import IndexPreTransform
-from .index_refine import IndexRefineFlat
+from .index_binary import IndexBinary
 from .transforms import VectorTransform
-from .metric import METRIC_INNER_PRODUCT, METRIC_L2
 
 # faiss's io_flags. With IO_FLAG_MMAP a file is mapped privately instead of
 # read: vectors (where aligned in the file) and codes stay in the mapping,
@@ -40,87 +33,14 @@ def serialize_index(index):
     """The index in faiss's binary format, as a uint8 numpy array."""
     if not isinstance(index, Index):
         raise InputTypeError(f"serialize_index: expected a metalfaiss index, got {type(index).__name__}")
-    return _fetch("IndexSerialize", index._h("serialize_index"))
+    return serialize(index._h("serialize_index"), "IndexSerialize")
 
 
 def deserialize_index(data):
     """The index that ``data`` (bytes or a uint8 array, faiss's format)
     holds. A damaged or unknown file raises a MetalFaissError naming the
     offset and what was expected there."""
-    return _wrap(_deserialize("IndexDeserialize", data, "deserialize_index"))
-
-
-def _deserialize(fn, data, op):
-    """The handle of the Go object pyapi function fn reads from data."""
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        data = np.frombuffer(bytes(data), dtype=np.uint8)
-    if not isinstance(data, np.ndarray) or data.dtype != np.uint8 or data.ndim != 1:
-        raise InputTypeError(f"{op}: expected bytes or a 1-d uint8 array")
-    data = np.ascontiguousarray(data)
-    out = np.zeros(1, dtype=np.int64)
-    _bridge.call(fn, data.shape[0], addr(data) if data.shape[0] else 0, addr(out))
-    return int(out[0])
-
-
-def _wrap(handle):
-    """The Python class for the Go index behind handle (which it takes)."""
-    name = _bridge.call("TypeName", handle)
-    if name == "IndexFlat":
-        obj = IndexFlat.__new__(IndexFlat)
-        Index.__init__(obj, handle)
-        metric = int(obj.metric_type)
-        cls = {METRIC_L2: IndexFlatL2, METRIC_INNER_PRODUCT: IndexFlatIP}.get(metric)
-        if cls is not None:
-            obj.__class__ = cls
-        return obj
-    if name in ("IndexIDMap", "IndexIDMap2"):
-        cls = IndexIDMap2 if name == "IndexIDMap2" else IndexIDMap
-        obj = cls.__new__(cls)
-        Index.__init__(obj, handle)
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexIDMapSub", handle, addr(out))
-        obj.index = _wrap(int(out[0]))
-        return obj
-    if name in ("IndexPQ", "IndexScalarQuantizer"):
-        cls = IndexPQ if name == "IndexPQ" else IndexScalarQuantizer
-        obj = cls.__new__(cls)
-        Index.__init__(obj, handle)
-        return obj
-    if name in ("IndexHNSWFlat", "IndexHNSWSQ", "IndexHNSWPQ"):
-        cls = {"IndexHNSWFlat": IndexHNSWFlat, "IndexHNSWSQ": IndexHNSWSQ, "IndexHNSWPQ": IndexHNSWPQ}[name]
-        obj = cls.__new__(cls)
-        Index.__init__(obj, handle)
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexHNSWStorage", handle, addr(out))
-        obj.storage = _wrap(int(out[0]))
-        obj.hnsw = HNSW(obj)
-        return obj
-    if name in ("IndexIVFFlat", "IndexIVFPQ", "IndexIVFScalarQuantizer"):
-        cls = {"IndexIVFFlat": IndexIVFFlat, "IndexIVFPQ": IndexIVFPQ,
-               "IndexIVFScalarQuantizer": IndexIVFScalarQuantizer}[name]
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexIVFQuantizer", handle, addr(out))
-        quantizer = _wrap(int(out[0]))
-        obj = cls.__new__(cls)
-        obj._init_ivf(handle, quantizer, quantizer.metric_type)
-        return obj
-    if name == "IndexLSH":
-        obj = IndexLSH.__new__(IndexLSH)
-        Index.__init__(obj, handle)
-        return obj
-    if name == "IndexPreTransform":
-        obj = IndexPreTransform.__new__(IndexPreTransform)
-        Index.__init__(obj, handle)
-        return IndexPreTransform._wrap_parts(obj, _wrap)
-    if name == "IndexRefineFlat":
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexRefineBase", handle, addr(out))
-        obj = IndexRefineFlat.__new__(IndexRefineFlat)
-        Index.__init__(obj, handle)
-        obj.base_index = _wrap(int(out[0]))
-        return obj
-    _bridge.call("Free", handle)
-    raise UnsupportedOperationError(f"read_index: {name} has no Python class yet")
+    return wrap(deserialize(data, "IndexDeserialize", "deserialize_index"), Index, "deserialize_index")
 
 
 def write_index(index, f):
@@ -194,25 +114,17 @@ def _read_bytes(f, op):
     return np.frombuffer(bytes(data), dtype=np.uint8)
 
 
-def _fetch(fn, handle):
-    """Serialize the Go object behind handle with pyapi function fn."""
-    out = np.zeros(2, dtype=np.int64)
-    _bridge.call(fn, handle, addr(out))
-    n = int(out[1])
-    (data,) = _bridge.fetch(int(out[0]), "BytesFetch", n, (n, np.uint8))
-    return data
-
-
 def serialize_index_binary(index):
     """The binary index in faiss's format, as a uint8 numpy array."""
     if not isinstance(index, IndexBinary):
         raise InputTypeError(f"serialize_index_binary: expected a binary index, got {type(index).__name__}")
-    return _fetch("BinarySerialize", index._h("serialize_index_binary"))
+    return serialize(index._h("serialize_index_binary"), "BinarySerialize")
 
 
 def deserialize_index_binary(data):
     """The binary index that ``data`` (bytes or a uint8 array) holds."""
-    return _wrap_binary(_deserialize("BinaryDeserialize", data, "deserialize_index_binary"))
+    return wrap(deserialize(data, "BinaryDeserialize", "deserialize_index_binary"), IndexBinary,
+                "deserialize_index_binary")
 
 
 def write_index_binary(index, f):
@@ -231,14 +143,15 @@ def write_VectorTransform(vt, f):
     """Write a vector transform in faiss's format (a path or a file)."""
     if not isinstance(vt, VectorTransform):
         raise InputTypeError(f"write_VectorTransform: expected a VectorTransform, got {type(vt).__name__}")
-    _write_bytes(_fetch("TransformSerialize", vt._h("write_VectorTransform")), f, "write_VectorTransform")
+    _write_bytes(serialize(vt._h("write_VectorTransform"), "TransformSerialize"), f, "write_VectorTransform")
 
 
 def read_VectorTransform(f):
     """Read a vector transform written by write_VectorTransform or faiss. As
     in faiss, an OPQ matrix comes back as a LinearTransform."""
     data = _read_bytes(f, "read_VectorTransform")
-    return VectorTransform._of(_deserialize("TransformDeserialize", data, "read_VectorTransform"))
+    return wrap(deserialize(data, "TransformDeserialize", "read_VectorTransform"), VectorTransform,
+                "read_VectorTransform")
 
 
 def read_index(f, io_flags=0):
@@ -255,7 +168,7 @@ def read_index(f, io_flags=0):
             raise FileNotFoundError(f"read_index: no file {path!r}")
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexReadFile", path, bool(io_flags & IO_FLAG_MMAP == IO_FLAG_MMAP), addr(out))
-        return _wrap(int(out[0]))
+        return wrap(int(out[0]), Index, "read_index")
     return deserialize_index(_read_bytes(f, "read_index"))
 
 

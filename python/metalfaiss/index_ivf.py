@@ -4,6 +4,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
+from ._handle import part
 from .clustering_parameters import ClusteringParameters
 from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
@@ -41,6 +42,11 @@ class IndexIVF(Index):
     one normally) holding ``nlist`` centroids, ``nprobe`` lists visited per
     query, and ``cp``, the ClusteringParameters that ``train`` uses (faiss's
     defaults for IVF: 10 iterations, spherical for inner product)."""
+
+    def _adopt(self, handle):
+        self._handle = handle
+        quantizer = part(self, "IndexIVFQuantizer", "IndexIVF.quantizer")
+        self._init_ivf(handle, quantizer, quantizer.metric_type)
 
     def _init_ivf(self, handle, quantizer, metric):
         super().__init__(handle)
@@ -126,6 +132,8 @@ class IndexIVFFlat(IndexIVF):
     metric; it is trained by ``train`` unless it already holds nlist
     vectors."""
 
+    _go_type = "IndexIVFFlat"
+
     def __init__(self, quantizer, d, nlist=None, metric=METRIC_L2):
         op = type(self).__name__
         if not isinstance(quantizer, Index):
@@ -153,6 +161,7 @@ class IndexIVFPQ(IndexIVF):
     product-quantizer codes of the residuals x - centroid in nlist lists.
     ``pq`` is the product quantizer."""
 
+    _go_type = "IndexIVFPQ"
     use_precomputed_table = 0  # accepted for faiss compatibility; tables are built per list
 
     def __init__(self, quantizer, d, nlist, M, nbits=8, metric=METRIC_L2):
@@ -176,6 +185,8 @@ class IndexIVFScalarQuantizer(IndexIVF):
     """``IndexIVFScalarQuantizer(quantizer, d, nlist, qtype,
     metric=METRIC_L2, encode_residual=True)``: scalar-quantizer codes (of
     the residuals by default) in nlist lists. ``sq`` is the quantizer."""
+
+    _go_type = "IndexIVFScalarQuantizer"
 
     def __init__(self, quantizer, d, nlist, qtype=ScalarQuantizer.QT_8bit, metric=METRIC_L2, encode_residual=True):
         op = "IndexIVFScalarQuantizer"

@@ -16,6 +16,8 @@ class IndexLSH(Index):
     of its projection over the training set. Distances are Hamming
     distances (floats), as in faiss."""
 
+    _go_type = "IndexLSH"
+
     def __init__(self, d, nbits, rotate_data=True, train_thresholds=False):
         op = "IndexLSH"
         out = np.zeros(1, dtype=np.int64)

@@ -13,6 +13,8 @@ class IndexPQ(Index):
     """``IndexPQ(d, M, nbits, metric=METRIC_L2)``: product-quantizer codes,
     searched with asymmetric distance tables. ``pq`` is its quantizer."""
 
+    _go_type = "IndexPQ"
+
     def __init__(self, d, M, nbits=8, metric=METRIC_L2):
         op = "IndexPQ"
         out = np.zeros(1, dtype=np.int64)
@@ -39,6 +41,8 @@ class IndexPQ(Index):
 class IndexScalarQuantizer(Index):
     """``IndexScalarQuantizer(d, qtype, metric=METRIC_L2)``: scalar-quantizer
     codes searched exhaustively. ``sq`` is its quantizer."""
+
+    _go_type = "IndexScalarQuantizer"
 
     def __init__(self, d, qtype=ScalarQuantizer.QT_8bit, metric=METRIC_L2):
         op = "IndexScalarQuantizer"

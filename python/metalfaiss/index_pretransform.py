@@ -4,6 +4,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_matrix
+from ._handle import wrap
 from .errors import InputTypeError
 from .index import Index
 from .transforms import VectorTransform
@@ -27,6 +28,8 @@ class IndexPreTransform(Index):
     reverse. Training trains each untrained transform, in order, on the
     output of those before it, then the index."""
 
+    _go_type = "IndexPreTransform"
+
     def __init__(self, *args):
         op = "IndexPreTransform"
         if len(args) == 1:
@@ -46,16 +49,15 @@ class IndexPreTransform(Index):
         self.index = index  # kept alive with the Python objects of the chain
         self.chain = TransformChain([] if transform is None else [transform])
 
-    @classmethod
-    def _wrap_parts(cls, obj, wrap_index):
-        """Fill index and chain of an IndexPreTransform read from a file."""
+    def _adopt(self, handle):
+        # Read back: wrap the index and the chain's transforms.
+        super()._adopt(handle)
         n = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexPreTransformParts", obj._h("chain"), 1, addr(n))
+        _bridge.call("IndexPreTransformParts", self._h("chain"), 1, addr(n))
         out = np.zeros(2 + int(n[0]), dtype=np.int64)
-        _bridge.call("IndexPreTransformParts", obj._h("chain"), out.shape[0], addr(out))
-        obj.index = wrap_index(int(out[1]))
-        obj.chain = TransformChain(VectorTransform._of(int(h)) for h in out[2:])
-        return obj
+        _bridge.call("IndexPreTransformParts", self._h("chain"), out.shape[0], addr(out))
+        self.index = wrap(int(out[1]), Index, "IndexPreTransform.index")
+        self.chain = TransformChain(wrap(int(h), VectorTransform, "IndexPreTransform.chain") for h in out[2:])
 
     def prepend_transform(self, transform):
         """Put ``transform`` first; its output must be the current input."""

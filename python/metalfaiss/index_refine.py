@@ -4,6 +4,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr
+from ._handle import part
 from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
 
@@ -12,6 +13,8 @@ class IndexRefineFlat(Index):
     """``IndexRefineFlat(base_index)``: searches ``base_index`` for
     ``k_factor * k`` candidates and ranks them by exact distance to a flat
     copy of the vectors kept alongside. ``base_index`` must be empty."""
+
+    _go_type = "IndexRefineFlat"
 
     def __init__(self, base_index, xb=None):
         op = "IndexRefineFlat"
@@ -23,6 +26,10 @@ class IndexRefineFlat(Index):
         self.base_index = base_index
         if xb is not None:
             self.add(xb)
+
+    def _adopt(self, handle):
+        super()._adopt(handle)
+        self.base_index = part(self, "IndexRefineBase", "IndexRefine.base_index")
 
     @property
     def k_factor(self):

@@ -5,7 +5,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int, as_matrix
-from ._handle import GoHandle
+from ._handle import GoHandle, wrap
 from .errors import InvalidArgumentError
 
 
@@ -48,17 +48,8 @@ class VectorTransform(GoHandle):
         self._handle = handle
         self.verbose = False
 
-    @classmethod
-    def _of(cls, handle):
-        """Wrap a Go transform handle (which the object takes)."""
-        name = _bridge.call("TypeName", handle)
-        klass = _CLASSES.get(name)
-        if klass is None:
-            _bridge.call("Free", handle)
-            raise InvalidArgumentError(f"handle {handle} is not a vector transform")
-        obj = klass.__new__(klass)
-        obj._bind(handle)
-        return obj
+    def _adopt(self, handle):
+        self._bind(handle)
 
     def _new(self, fn, *args):
         out = np.zeros(1, dtype=np.int64)
@@ -117,6 +108,8 @@ class LinearTransform(VectorTransform):
     exposes it), ``b`` has d_out entries. A bare LinearTransform is set
     with ``set_params(A, b)``; its subclasses learn A and b by training."""
 
+    _go_type = "LinearTransform"
+
     def __init__(self, d_in=0, d_out=0, have_bias=False):
         op = "LinearTransform"
         self._new("LinearTransformNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), bool(have_bias))
@@ -139,6 +132,8 @@ class RandomRotationMatrix(LinearTransform):
     drawn by ``train`` (seed 12345) or ``init(seed)`` with faiss's
     generator, so that it is faiss's own matrix."""
 
+    _go_type = "RandomRotationMatrix"
+
     def __init__(self, d_in=0, d_out=0):
         op = "RandomRotationMatrix"
         self._new("RandomRotationMatrixNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"))
@@ -151,6 +146,8 @@ class PCAMatrix(LinearTransform):
     """``PCAMatrix(d_in, d_out, eigen_power=0, random_rotation=False)``:
     projection on the d_out principal components of the training data.
     ``eigen_power=-0.5`` whitens; ``random_rotation`` rotates the output."""
+
+    _go_type = "PCAMatrix"
 
     def __init__(self, d_in=0, d_out=0, eigen_power=0.0, random_rotation=False):
         op = "PCAMatrix"
@@ -171,6 +168,8 @@ class OPQMatrix(LinearTransform):
     """``OPQMatrix(d, M, d2=-1)``: the rotation that makes a product
     quantizer of M sub-spaces most accurate (Optimized PQ)."""
 
+    _go_type = "OPQMatrix"
+
     def __init__(self, d=0, M=1, d2=-1):
         op = "OPQMatrix"
         self._new("OPQMatrixNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(d2, op, "d2"))
@@ -185,6 +184,8 @@ class OPQMatrix(LinearTransform):
 class ITQMatrix(LinearTransform):
     """``ITQMatrix(d)``: the rotation of Iterative Quantization."""
 
+    _go_type = "ITQMatrix"
+
     def __init__(self, d=0):
         self._new("ITQMatrixNew", as_int(d, "ITQMatrix", "d"))
 
@@ -197,6 +198,8 @@ class ITQTransform(VectorTransform):
     PCA (when do_pca) and rotate by ITQ; the signs of the output are the
     binary codes."""
 
+    _go_type = "ITQTransform"
+
     def __init__(self, d_in=0, d_out=0, do_pca=False):
         op = "ITQTransform"
         self._new("ITQTransformNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), bool(do_pca))
@@ -208,7 +211,7 @@ class ITQTransform(VectorTransform):
     def _parts(self):
         out = np.zeros(2, dtype=np.int64)
         _bridge.call("ITQTransformParts", self._h("itq"), addr(out))
-        return [VectorTransform._of(int(h)) for h in out]
+        return [wrap(int(h), VectorTransform, "ITQTransform.itq") for h in out]
 
     @property
     def itq(self):
@@ -229,6 +232,8 @@ class NormalizationTransform(VectorTransform):
     """``NormalizationTransform(d, norm=2.0)``: scales each vector to unit
     L2 norm (faiss implements norm 2 only, and so do we)."""
 
+    _go_type = "NormalizationTransform"
+
     def __init__(self, d=0, norm=2.0):
         self._new("NormalizationTransformNew", as_int(d, "NormalizationTransform", "d"), float(norm))
 
@@ -237,6 +242,8 @@ class NormalizationTransform(VectorTransform):
 
 class CenteringTransform(VectorTransform):
     """``CenteringTransform(d)``: subtracts the mean of the training data."""
+
+    _go_type = "CenteringTransform"
 
     def __init__(self, d=0):
         self._new("CenteringTransformNew", as_int(d, "CenteringTransform", "d"))
@@ -249,6 +256,8 @@ class RemapDimensionsTransform(VectorTransform):
     ``RemapDimensionsTransform(d_in, d_out, map)``: output j is input
     ``map[j]`` (0 where it is -1). Uniform spreads the inputs evenly;
     otherwise the first min(d_in, d_out) dimensions are kept."""
+
+    _go_type = "RemapDimensionsTransform"
 
     def __init__(self, d_in=0, d_out=0, uniform=True):
         op = "RemapDimensionsTransform"
@@ -266,8 +275,3 @@ class RemapDimensionsTransform(VectorTransform):
         out = np.empty(self.d_out, dtype=np.int64)
         _bridge.call("RemapDimensionsMap", self._h("map"), addr(out))
         return out.astype(np.int32)
-
-
-_CLASSES = {c.__name__: c for c in (
-    LinearTransform, RandomRotationMatrix, PCAMatrix, OPQMatrix, ITQMatrix, ITQTransform,
-    NormalizationTransform, CenteringTransform, RemapDimensionsTransform)}

@@ -3,7 +3,8 @@
 import numpy as np
 
 from .. import _bridge
-from .._handle import GoHandle
+from .._handle import GoHandle, wrap
+from .._serial import deserialize, serialize
 from .._arrays import addr, as_count, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import SearchParameters, SearchParametersHNSW
@@ -25,12 +26,13 @@ class Index(GoHandle):
         self._d = int(self._info("d")[0])  # fixed for the index's life
         self.verbose = False
 
+    def _adopt(self, handle):
+        Index.__init__(self, handle)
+
     def __reduce__(self):
         # Pickles as the index file (faiss's format): works with
         # multiprocessing and joblib.
-        from ..index_io import deserialize_index, serialize_index
-
-        return deserialize_index, (serialize_index(self),)
+        return _unpickle, (serialize(self._h("pickle"), "IndexSerialize"),)
 
     def _op(self, name):
         return f"{type(self).__name__}.{name}"
@@ -227,3 +229,7 @@ def _params(params, op):
     if not isinstance(params, SearchParameters):
         raise InputTypeError(f"{op}: params must be a SearchParameters, got {type(params).__name__}")
     return params._nprobe(), selector_program(params.sel, op)
+
+
+def _unpickle(data):
+    return wrap(deserialize(data, "IndexDeserialize", "pickle"), Index, "pickle")

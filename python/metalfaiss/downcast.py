@@ -1,0 +1,39 @@
+"""faiss's downcast_* functions: the most specific class of an index or a
+transform, found through the one Go-type table (``_handle.wrap``)."""
+
+import numpy as np
+
+from . import _bridge
+from ._handle import _CLASSES, go_type, wrap
+from .errors import InputTypeError
+from .index import Index
+from .index_binary import IndexBinary
+from .transforms import VectorTransform
+
+
+def _downcast(obj, base, op):
+    if not isinstance(obj, base):
+        raise InputTypeError(f"{op}: expected a {base.__name__}, got {type(obj).__name__}")
+    cls = _CLASSES.get(go_type(obj._h(op)))
+    if cls is not None and isinstance(obj, cls):
+        return obj  # already its own class, as every object metalfaiss makes
+    # A view under a base class: a new object of the registered class over
+    # a second handle to the same Go object.
+    out = np.zeros(1, dtype=np.int64)
+    _bridge.call("NewHandle", obj._h(op), out.ctypes.data)
+    return wrap(int(out[0]), base, op)
+
+
+def downcast_index(index):
+    """``index`` as its most specific class (faiss's downcast_index)."""
+    return _downcast(index, Index, "downcast_index")
+
+
+def downcast_IndexBinary(index):
+    """A binary index as its most specific class."""
+    return _downcast(index, IndexBinary, "downcast_IndexBinary")
+
+
+def downcast_VectorTransform(vt):
+    """A transform as its most specific class."""
+    return _downcast(vt, VectorTransform, "downcast_VectorTransform")
