@@ -89,8 +89,14 @@ func (ix *IndexBinaryHNSW) Add(x []byte) error {
 		return err
 	}
 	rows, w := paddedCodes(x, ix.CodeSize())
+	mark := ix.HNSW.mark()
 	ix.HNSW.prepareLevels(n)
-	ix.HNSW.addVertices(n0, n, rows, w, ix.distances(), false, &ix.scratch)
+	b := ix.HNSW.addVertices(n0, n, rows, w, ix.distances(), false, true, &ix.scratch)
+	if err := checkInterrupt(op); err != nil {
+		b.rollback(mark) // Ctrl-C: the graph and the codes as they were
+		ix.storage.RemoveIDs(IDSelectorRange{Min: int64(n0), Max: int64(n0 + n)})
+		return err
+	}
 	return nil
 }
 

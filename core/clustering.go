@@ -54,6 +54,10 @@ func (c *Clustering) Train(x []float32, index Index, weights []float32) error {
 		return err
 	}
 	for !run.Done() {
+		if err := checkInterrupt("Clustering.train"); err != nil {
+			run.Close()
+			return err
+		}
 		if _, _, err := run.Step(); err != nil {
 			return err
 		}

@@ -20,6 +20,8 @@ const (
 	KindClosed
 	// KindInternal: a bug: a panic, recovered, or a broken invariant.
 	KindInternal
+	// KindInterrupted: stopped by an interrupt request (Ctrl-C).
+	KindInterrupted
 )
 
 // String names the kind; pyapi sends it to Python as the status prefix.
@@ -35,6 +37,8 @@ func (k ErrorKind) String() string {
 		return "closed"
 	case KindInternal:
 		return "internal"
+	case KindInterrupted:
+		return "interrupted"
 	default:
 		return "invalid"
 	}

@@ -29,6 +29,63 @@ type hnswBuilder struct {
 	locks []sync.Mutex
 	top   sync.Mutex // guards EntryPoint and MaxLevel
 	keep0 bool       // keep_max_size_level0: level-0 nodes keep full lists
+	// undo holds the lists of the nodes that existed before this add, as
+	// they were before it first changed them: an interrupted add puts them
+	// back. saved marks the nodes kept (a map: adding a few vectors to a
+	// large graph must not cost a flag per node).
+	n0    int
+	undoM sync.Mutex
+	saved map[int32]bool
+	undo  []savedLinks
+}
+
+// savedLinks is a node's lists (all its levels) from offset at.
+type savedLinks struct {
+	at    int
+	links []int32
+}
+
+// keepOld saves node i's lists before their first change in this add;
+// the caller holds locks[i], so nobody changes them meanwhile.
+func (b *hnswBuilder) keepOld(i int32) {
+	if int(i) >= b.n0 {
+		return
+	}
+	b.undoM.Lock()
+	defer b.undoM.Unlock()
+	if b.saved[i] {
+		return
+	}
+	b.saved[i] = true
+	lo, hi := b.h.Offsets[i], b.h.Offsets[i+1]
+	b.undo = append(b.undo, savedLinks{at: int(lo), links: append([]int32(nil), b.h.Neighbors[lo:hi]...)})
+}
+
+// rollback undoes an add that linked nodes from n0 on: the old nodes'
+// lists as they were, the new nodes gone, and the entry point, top level
+// and level generator of mark.
+func (b *hnswBuilder) rollback(mark hnswMark) {
+	h := b.h
+	for _, s := range b.undo {
+		copy(h.Neighbors[s.at:], s.links)
+	}
+	h.Levels = h.Levels[:mark.levels]
+	h.Offsets = h.Offsets[:b.n0+1]
+	h.Neighbors = h.Neighbors[:h.Offsets[b.n0]]
+	h.EntryPoint, h.MaxLevel = mark.entry, mark.maxLevel
+	*h.rng = mark.rng
+}
+
+// hnswMark is what an add changes in a graph besides its lists.
+type hnswMark struct {
+	levels   int
+	entry    int32
+	maxLevel int
+	rng      mt19937
+}
+
+func (h *HNSW) mark() hnswMark {
+	return hnswMark{levels: len(h.Levels), entry: h.EntryPoint, maxLevel: h.MaxLevel, rng: *h.rng}
 }
 
 // link reads a neighbour slot; the atomic access keeps concurrent
@@ -38,12 +95,14 @@ func (b *hnswBuilder) link(i int) int32 { return atomic.LoadInt32(&b.h.Neighbors
 func (b *hnswBuilder) setLink(i int, v int32) { atomic.StoreInt32(&b.h.Neighbors[i], v) }
 
 // addVertices links nodes n0..n0+n-1, whose levels are prepared; x holds
-// their vectors and newDist makes a worker's distance computer.
-func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDistances, keep0 bool, scratch *scratchPool) {
+// their vectors and newDist makes a worker's distance computer. With
+// stoppable, workers stop when an interrupt is requested; the returned
+// builder's rollback then restores the graph as it was.
+func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDistances, keep0, stoppable bool, scratch *scratchPool) *hnswBuilder {
+	b := &hnswBuilder{h: h, locks: make([]sync.Mutex, n0+n), keep0: keep0, n0: n0, saved: map[int32]bool{}}
 	if n == 0 {
-		return
+		return b
 	}
-	b := &hnswBuilder{h: h, locks: make([]sync.Mutex, n0+n), keep0: keep0}
 	var hist []int
 	for i := n0; i < n0+n; i++ {
 		level := int(h.Levels[i]) - 1
@@ -75,6 +134,9 @@ func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDis
 			dc, vt := newDist(), scratch.get(n0+n)
 			defer scratch.put(vt)
 			for _, pt := range bucket[lo:hi] {
+				if stoppable && Interrupted() {
+					return
+				}
 				dc.setQuery(x[(int(pt)-n0)*d : (int(pt)-n0+1)*d])
 				b.addWithLocks(dc, level, pt, vt)
 			}
@@ -86,6 +148,7 @@ func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDis
 		}
 		i1 = i0
 	}
+	return b
 }
 
 // addWithLocks inserts node pt of level ptLevel (faiss's add_with_locks).
@@ -253,6 +316,7 @@ func shrink(dc hnswDistances, input *stdHeap, maxSize int, keep bool, out, outsi
 // addLink adds dest to src's list on level, re-selecting the list by the
 // heuristic when it is full (faiss's add_link).
 func (b *hnswBuilder) addLink(dc hnswDistances, src, dest int32, level int, keep bool, w *hnswScratch) {
+	b.keepOld(src)
 	begin, end := b.h.neighborRange(src, level)
 	if b.link(end-1) == -1 {
 		i := end

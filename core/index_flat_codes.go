@@ -66,9 +66,12 @@ func (ix *indexFlatCodes) Add(x []float32) error {
 	if !ix.codec.IsTrained() {
 		return Errorf(KindNotTrained, op, "train the index before adding")
 	}
-	start := len(ix.codes)
-	ix.codes = append(ix.codes, make([]byte, n*ix.codec.codeSize())...)
-	if err := ix.codec.ComputeCodes(x, ix.codes[start:]); err != nil {
+	start, cs := len(ix.codes), ix.codec.codeSize()
+	ix.codes = append(ix.codes, make([]byte, n*cs)...)
+	err = inInterruptibleBlocks(op, n, func(lo, hi int) error {
+		return ix.codec.ComputeCodes(x[lo*ix.d:hi*ix.d], ix.codes[start+lo*cs:start+hi*cs])
+	})
+	if err != nil {
 		ix.codes = ix.codes[:start]
 		return err
 	}

@@ -140,15 +140,25 @@ func (ix *IndexHNSW) Add(x []float32) error {
 		pq.PQ.computeSDC()
 	}
 	n0 := int(ix.Ntotal())
-	if err := ix.storage.Add(x); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
 	newDist, err := hnswDistancesFor(ix.storage)
 	if err != nil {
 		return err
 	}
+	remover, canUndo := ix.storage.(IDRemover)
+	if err := ix.storage.Add(x); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	mark := ix.HNSW.mark()
 	ix.HNSW.prepareLevels(n)
-	ix.HNSW.addVertices(n0, n, x, ix.D(), newDist, ix.KeepMaxSizeLevel0, &ix.scratch)
+	b := ix.HNSW.addVertices(n0, n, x, ix.D(), newDist, ix.KeepMaxSizeLevel0, canUndo, &ix.scratch)
+	if err := checkInterrupt(op); err != nil && canUndo {
+		// Ctrl-C: the graph and the storage as they were.
+		b.rollback(mark)
+		if _, rerr := remover.RemoveIDs(IDSelectorRange{Min: int64(n0), Max: int64(n0 + n)}); rerr != nil {
+			return Errorf(KindInternal, op, "interrupted, and the storage could not drop the new vectors: %v", rerr)
+		}
+		return err
+	}
 	return nil
 }
 

@@ -182,16 +182,31 @@ func (ix *IndexIVF) Train(x []float32) error {
 		c.Log, c.Warn = ix.Log, ix.Warn
 		ix.quantizer.Reset()
 		ix.centCache = nil
-		if err := c.Train(x, ix.quantizer, nil); err != nil {
-			return err
+		err = c.Train(x, ix.quantizer, nil)
+		if err == nil {
+			err = ix.trainCodec(op, x)
 		}
+		if err != nil {
+			// Interrupted or failed: the quantizer this call filled is
+			// emptied, so the index is as untrained as before.
+			ix.quantizer.Reset()
+			ix.centCache = nil
+		}
+		return err
 	}
+	return ix.trainCodec(op, x)
+}
+
+// trainCodec trains the PQ or SQ codec (of residuals when ByResidual) on
+// up to maxCodecTrainingPoints of x, once the quantizer holds nlist
+// centroids.
+func (ix *IndexIVF) trainCodec(op string, x []float32) error {
 	if ix.codec == nil || ix.codec.IsTrained() {
 		return nil
 	}
 	// faiss's fvecs_maybe_subsample: the first points of a seeded
 	// permutation.
-	x, n = maybeSubsample(x, ix.d, ix.maxCodecTrainingPoints())
+	x, n := maybeSubsample(x, ix.d, ix.maxCodecTrainingPoints())
 	if ix.ByResidual {
 		assign := make([]int64, n)
 		if err := assignOne(ix.quantizer, x, assign); err != nil {
@@ -359,15 +374,27 @@ func (ix *IndexIVF) add(op string, x []float32, ids []int64) error {
 	if ids == nil && ix.directMap.kind == directMapHash {
 		return Errorf(KindInvalidArgument, op, "a hashtable direct map needs explicit ids: use add_with_ids")
 	}
+	// Compute first, in blocks between which Ctrl-C may stop the add;
+	// then commit, which cannot be interrupted.
 	assign := make([]int64, n)
-	if err := assignOne(ix.quantizer, x, assign); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
 	var codes []byte
 	if ix.codec != nil {
-		if codes, err = ix.encode(x, assign); err != nil {
-			return err
+		codes = make([]byte, n*ix.codec.codeSize())
+	}
+	err = inInterruptibleBlocks(op, n, func(lo, hi int) error {
+		xs := x[lo*ix.d : hi*ix.d]
+		if err := assignOne(ix.quantizer, xs, assign[lo:hi]); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
 		}
+		if ix.codec == nil {
+			return nil
+		}
+		block, err := ix.encode(xs, assign[lo:hi])
+		copy(codes[lo*ix.codec.codeSize():], block)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	cs := ix.CodeSize()
 	if codes == nil {

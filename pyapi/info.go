@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/metalfaiss/metalfaiss/core"
 	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
 
@@ -28,4 +29,15 @@ func SetNumThreads(n int64) string {
 // NumThreads is the current parallelism (faiss's omp_get_max_threads).
 func NumThreads() string {
 	return text("omp_get_max_threads", func() (string, error) { return strconv.Itoa(runtime.GOMAXPROCS(0)), nil })
+}
+
+// Interrupt asks the long adds and trainings in progress to stop (the
+// Python layer calls it from its Ctrl-C watcher thread).
+func Interrupt() string {
+	return guard("interrupt", func() error { core.RequestInterrupt(); return nil })
+}
+
+// ClearInterrupt forgets a stop request.
+func ClearInterrupt() string {
+	return guard("interrupt", func() error { core.ClearInterrupt(); return nil })
 }

@@ -11,6 +11,7 @@ import os
 
 import numpy as np
 
+from . import _interrupt
 from .errors import ForkedProcessError, MetalFaissError, error_from_status
 from ._native import pyapi as _api
 
@@ -67,9 +68,25 @@ def call(name, *args):
     with a result) or "<kind>|<message>" (failed).
     """
     _check_fork(name)
-    status = getattr(_api, name)(*args)
+    return _result(getattr(_api, name)(*args))
+
+
+def call_long(name, *args):
+    """``call`` for a call that changes an index and may run long (add,
+    train): Ctrl-C stops it in Go, leaving the index as it was (see
+    _interrupt)."""
+    _check_fork(name)
+    fn = getattr(_api, name)
+    _api.ClearInterrupt()  # a request that came after its call had ended
+    return _result(_interrupt.interruptible(lambda: fn(*args), _api.Interrupt))
+
+
+def _result(status):
     if not status:
         return None
     if status[0] == "=":
         return status[1:]
+    if status.startswith("interrupted|"):
+        _api.ClearInterrupt()
+        _interrupt.let_handlers_run()  # the SIGINT handler raises KeyboardInterrupt
     raise error_from_status(status)

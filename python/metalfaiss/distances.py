@@ -4,6 +4,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_count, as_matrix, check_result_size
+from ._interrupt import in_blocks
 from .errors import DimensionMismatchError, InputTypeError
 from .metric import METRIC_L2, MetricType
 
@@ -25,7 +26,8 @@ def knn(xq, xb, k, metric=METRIC_L2, metric_arg=0.0):
     check_result_size("knn", nq, k)
     D = np.empty((nq, k), dtype=np.float32)
     I = np.empty((nq, k), dtype=np.int64)
-    _bridge.call("KNN", nq, addr(xq), xb.shape[0], addr(xb), xq.shape[1], int(metric), float(metric_arg), k, addr(D), addr(I))
+    in_blocks(nq, lambda lo, hi: _bridge.call("KNN", hi - lo, addr(xq[lo:]), xb.shape[0], addr(xb), xq.shape[1],
+                                              int(metric), float(metric_arg), k, addr(D[lo:]), addr(I[lo:])))
     return D, I
 
 
@@ -35,7 +37,9 @@ def pairwise_distances(xq, xb, metric=METRIC_L2, metric_arg=0.0):
     metric = MetricType.parse(metric)
     check_result_size("pairwise_distances", xq.shape[0], xb.shape[0], 4)
     out = np.empty((xq.shape[0], xb.shape[0]), dtype=np.float32)
-    _bridge.call("PairwiseDistances", xq.shape[0], addr(xq), xb.shape[0], addr(xb), xq.shape[1], int(metric), float(metric_arg), addr(out))
+    in_blocks(xq.shape[0], lambda lo, hi: _bridge.call(
+        "PairwiseDistances", hi - lo, addr(xq[lo:]), xb.shape[0], addr(xb), xq.shape[1], int(metric),
+        float(metric_arg), addr(out[lo:])))
     return out
 
 

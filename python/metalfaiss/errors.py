@@ -40,6 +40,12 @@ class ResultTooLargeError(InvalidArgumentError, MemoryError):
     anything is allocated."""
 
 
+class OperationInterruptedError(MetalFaissError):
+    """Ctrl-C stopped a long add or train; the index is as it was before the
+    call. (Under Python's default SIGINT handler the caller sees the
+    KeyboardInterrupt, raised while this one was being raised.)"""
+
+
 class InternalError(MetalFaissError):
     """A bug in metalfaiss (a recovered panic or a broken invariant): please
     report it with the message."""
@@ -65,6 +71,7 @@ _BY_KIND = {
     "unsupported": UnsupportedOperationError,
     "closed": ClosedIndexError,
     "internal": InternalError,
+    "interrupted": OperationInterruptedError,
     "gpu_unavailable": GpuUnavailableError,
     "gpu": GpuError,
 }

@@ -7,6 +7,7 @@ import numpy as np
 from . import _bridge
 from ._arrays import _to_numpy, addr, as_count, as_ids, as_int, check_result_size, out_array
 from ._handle import GoHandle, part
+from ._interrupt import in_blocks, range_in_blocks
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index_hnsw import HNSW
 
@@ -71,11 +72,11 @@ class IndexBinary(GoHandle):
 
     def train(self, x):
         x = _as_codes(x, self._op("train"), self.code_size)
-        _bridge.call("BinaryTrain", self._h("train"), x.shape[0], addr(x))
+        _bridge.call_long("BinaryTrain", self._h("train"), x.shape[0], addr(x))
 
     def add(self, x):
         x = _as_codes(x, self._op("add"), self.code_size)
-        _bridge.call("BinaryAdd", self._h("add"), x.shape[0], addr(x))
+        _bridge.call_long("BinaryAdd", self._h("add"), x.shape[0], addr(x))
 
     def add_with_ids(self, x, ids):
         op = self._op("add_with_ids")
@@ -83,7 +84,7 @@ class IndexBinary(GoHandle):
         ids = as_ids(ids, op)
         if ids.shape[0] != x.shape[0]:
             raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} codes")
-        _bridge.call("BinaryAddWithIDs", self._h("add_with_ids"), x.shape[0], addr(x), addr(ids))
+        _bridge.call_long("BinaryAddWithIDs", self._h("add_with_ids"), x.shape[0], addr(x), addr(ids))
 
     def search(self, x, k, *, params=None, D=None, I=None):
         """(D, I): the k nearest codes of each row of x, Hamming distance
@@ -98,7 +99,9 @@ class IndexBinary(GoHandle):
         check_result_size(op, n, k)
         D = out_array(D, (n, k), np.int32, op, "D")
         I = out_array(I, (n, k), np.int64, op, "I")
-        _bridge.call("BinarySearch", self._h("search"), n, addr(x), k, addr(D), addr(I), nprobe)
+        h = self._h("search")
+        in_blocks(n, lambda lo, hi: _bridge.call("BinarySearch", h, hi - lo, addr(x[lo:]), k, addr(D[lo:]),
+                                                 addr(I[lo:]), nprobe))
         return D, I
 
     def range_search(self, x, radius):
@@ -107,12 +110,16 @@ class IndexBinary(GoHandle):
         op = self._op("range_search")
         x = _as_codes(x, op, self.code_size)
         radius = as_int(radius, op, "radius")
-        nq = x.shape[0]
-        out = np.zeros(2, dtype=np.int64)
-        _bridge.call("BinaryRangeSearch", self._h("range_search"), nq, addr(x), radius, addr(out))
-        total = int(out[1])
-        lims, D, I = _bridge.fetch(int(out[0]), "BinaryRangeFetch", nq,
-                                   (nq + 1, np.int64), (total, np.int32), (total, np.int64))
+        h = self._h("range_search")
+
+        def run(lo, hi):
+            out = np.zeros(2, dtype=np.int64)
+            _bridge.call("BinaryRangeSearch", h, hi - lo, addr(x[lo:]), radius, addr(out))
+            total = int(out[1])
+            return _bridge.fetch(int(out[0]), "BinaryRangeFetch", hi - lo,
+                                 (hi - lo + 1, np.int64), (total, np.int32), (total, np.int64))
+
+        lims, D, I = range_in_blocks(x.shape[0], run)
         return lims.view(np.uint64), D.astype(np.float32), I  # faiss's range results hold float distances
 
     def reconstruct(self, key):

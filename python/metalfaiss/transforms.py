@@ -76,7 +76,7 @@ class VectorTransform(GoHandle):
     def train(self, x):
         """Learn the transform from the rows of x (n, d_in)."""
         x = as_matrix(x, f"{type(self).__name__}.train", self.d_in)
-        _bridge.call("TransformTrain", self._h("train"), x.shape[0], addr(x))
+        _bridge.call_long("TransformTrain", self._h("train"), x.shape[0], addr(x))
 
     def _map(self, fn, name, x, reverse):
         op = f"{type(self).__name__}.{name}"

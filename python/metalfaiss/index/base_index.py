@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import _bridge
 from .._handle import GoHandle, wrap
+from .._interrupt import in_blocks, range_in_blocks
 from .._serial import deserialize, serialize
 from .._arrays import addr, as_count, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
@@ -93,7 +94,7 @@ class Index(GoHandle):
         """Train on x (n, d). Flat indexes need no training; x is checked."""
         h = self._h("train")
         x = as_matrix(x, self._op("train"), self.d)
-        _bridge.call("IndexTrain", h, x.shape[0], addr(x))
+        _bridge.call_long("IndexTrain", h, x.shape[0], addr(x))
 
     def add(self, x):
         """Add the rows of x (n, d); they get ids ntotal .. ntotal+n-1.
@@ -103,7 +104,7 @@ class Index(GoHandle):
         """
         h = self._h("add")
         x = as_matrix(x, self._op("add"), self.d)
-        _bridge.call("IndexAdd", h, x.shape[0], addr(x))
+        _bridge.call_long("IndexAdd", h, x.shape[0], addr(x))
 
     def add_with_ids(self, x, ids):
         """Add the rows of x (n, d) under the given int64 ids (IVF indexes
@@ -114,7 +115,7 @@ class Index(GoHandle):
         ids = as_ids(ids, op)
         if ids.shape[0] != x.shape[0]:
             raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} vectors")
-        _bridge.call("IndexAddWithIDs", h, x.shape[0], addr(x), addr(ids))
+        _bridge.call_long("IndexAddWithIDs", h, x.shape[0], addr(x), addr(ids))
 
     def search(self, x, k, *, params=None, D=None, I=None):
         """Return (D, I): for each row of x the k best distances (float32)
@@ -130,15 +131,19 @@ class Index(GoHandle):
         check_result_size(op, n, k)
         D = out_array(D, (n, k), np.float32, op, "D")
         I = out_array(I, (n, k), np.int64, op, "I")
-        if params is None:
-            _bridge.call("IndexSearch", h, n, addr(x), k, addr(D), addr(I))
-        elif isinstance(params, SearchParametersHNSW):
-            _bridge.call("IndexSearchHNSW", h, n, addr(x), k, addr(D), addr(I), params.efSearch,
-                         params.check_relative_distance, params.bounded_queue,
-                         0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0])
-        else:
-            _bridge.call("IndexSearchWith", h, n, addr(x), k, addr(D), addr(I), nprobe,
-                         0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0])
+        sel_args = (0, 0) if sel is None else (addr(sel), sel.shape[0])
+
+        def run(lo, hi):  # queries lo..hi-1 (blocks: Ctrl-C is honoured between them)
+            args = (h, hi - lo, addr(x[lo:]), k, addr(D[lo:]), addr(I[lo:]))
+            if params is None:
+                _bridge.call("IndexSearch", *args)
+            elif isinstance(params, SearchParametersHNSW):
+                _bridge.call("IndexSearchHNSW", *args, params.efSearch, params.check_relative_distance,
+                             params.bounded_queue, *sel_args)
+            else:
+                _bridge.call("IndexSearchWith", *args, nprobe, *sel_args)
+
+        in_blocks(n, run)
         return D, I
 
     def assign(self, x, k=1, labels=None):
@@ -149,7 +154,7 @@ class Index(GoHandle):
         k = as_count(k, op)
         check_result_size(op, x.shape[0], k, 8)
         labels = out_array(labels, (x.shape[0], k), np.int64, op, "labels")
-        _bridge.call("IndexAssign", h, x.shape[0], addr(x), k, addr(labels))
+        in_blocks(x.shape[0], lambda lo, hi: _bridge.call("IndexAssign", h, hi - lo, addr(x[lo:]), k, addr(labels[lo:])))
         return labels
 
     def range_search(self, x, thresh, *, params=None):
@@ -164,16 +169,18 @@ class Index(GoHandle):
             thresh = float(thresh)
         except (TypeError, ValueError):
             raise InvalidArgumentError(f"{op}: thresh must be a number, got {thresh!r}") from None
-        nq = x.shape[0]
-        out = np.zeros(2, dtype=np.int64)
-        if params is None:
-            _bridge.call("IndexRangeSearch", h, nq, addr(x), thresh, addr(out))
-        else:
-            _bridge.call("IndexRangeSearchWith", h, nq, addr(x), thresh, nprobe,
-                         0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0], addr(out))
-        result, total = int(out[0]), int(out[1])
-        lims, D, I = _bridge.fetch(result, "RangeResultFetch", nq,
-                                   (nq + 1, np.int64), (total, np.float32), (total, np.int64))
+        def run(lo, hi):
+            out = np.zeros(2, dtype=np.int64)
+            if params is None:
+                _bridge.call("IndexRangeSearch", h, hi - lo, addr(x[lo:]), thresh, addr(out))
+            else:
+                _bridge.call("IndexRangeSearchWith", h, hi - lo, addr(x[lo:]), thresh, nprobe,
+                             0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0], addr(out))
+            total = int(out[1])
+            return _bridge.fetch(int(out[0]), "RangeResultFetch", hi - lo,
+                                 (hi - lo + 1, np.int64), (total, np.float32), (total, np.int64))
+
+        lims, D, I = range_in_blocks(x.shape[0], run)
         return lims.view(np.uint64), D, I  # faiss returns lims as uint64
 
     def reconstruct(self, key, x=None):

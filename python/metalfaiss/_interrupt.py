@@ -1,0 +1,123 @@
+"""Ctrl-C during long calls (faiss has InterruptCallback).
+
+Python runs its SIGINT handler only between bytecodes of the main thread,
+never while that thread waits in Go. Two ways out, each leaving the index
+as it was:
+
+- Read-only batches (search, range_search, assign, knn, ...) run in blocks
+  of queries sized to take about a tenth of a second each (``in_blocks``):
+  between blocks Python handles the signal and raises KeyboardInterrupt.
+  Queries are independent, so the results are those of one call.
+- Calls that change an index (add, train) run whole in Go, under the
+  index's lock. For their duration the signal module's wake-up fd is a pipe
+  read by a watcher thread (``interruptible``), which asks Go to stop; Go
+  polls at safe points, drops what it computed and returns "interrupted",
+  and the SIGINT handler then raises KeyboardInterrupt as usual.
+"""
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+
+# How long one block of a read-only batch should take: Ctrl-C is honoured
+# within about this, plus one block's misestimate.
+BLOCK_SECONDS = 0.1
+FIRST_BLOCK = 256
+
+
+def in_blocks(n, run):
+    """Call run(lo, hi) over [0, n) in consecutive blocks, each sized from
+    the last one's time to take about BLOCK_SECONDS (once with (0, 0) when
+    n is 0, so that the call still checks its index)."""
+    if n == 0:
+        run(0, 0)
+        return
+    lo, size = 0, min(n, FIRST_BLOCK)
+    while lo < n:
+        hi = min(n, lo + size)
+        t = time.perf_counter()
+        run(lo, hi)
+        dt = time.perf_counter() - t
+        size = max(1, int((hi - lo) * min(8.0, BLOCK_SECONDS / dt))) if dt > 0 else (hi - lo) * 8
+        lo = hi
+
+
+def range_in_blocks(n, run):
+    """``in_blocks`` for range searches: run(lo, hi) returns (lims, D, I) of
+    its queries; the blocks' results are joined into those of one call."""
+    parts = []
+    in_blocks(n, lambda lo, hi: parts.append(run(lo, hi)))
+    if len(parts) == 1:
+        return parts[0]
+    lims = [np.zeros(1, dtype=np.int64)]
+    for block_lims, _, _ in parts:
+        lims.append(block_lims[1:] + lims[-1][-1])
+    return (np.concatenate(lims), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]))
+
+
+class _Watcher:
+    """A pipe that the signal module writes to while a long Go call runs in
+    the main thread, and the thread that reads it."""
+
+    def __init__(self, interrupt):
+        self._interrupt = interrupt
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+        self.previous = -1  # the wake-up fd that was set before ours
+        threading.Thread(target=self._watch, name="metalfaiss-interrupt", daemon=True).start()
+
+    def _watch(self):
+        while True:
+            try:
+                data = os.read(self._read, 512)
+            except OSError:
+                return
+            if not data:
+                return
+            if signal.SIGINT in data:
+                self._interrupt()
+            previous = self.previous
+            if previous >= 0:  # asyncio and others wait on their own fd
+                try:
+                    os.write(previous, data)
+                except OSError:
+                    pass
+
+    def run(self, fn):
+        try:
+            self.previous = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
+        except ValueError:  # not the main thread: signals never reach us here
+            return fn()
+        try:
+            return fn()
+        finally:
+            signal.set_wakeup_fd(self.previous)
+            self.previous = -1
+
+
+_watcher = None
+_watcher_lock = threading.Lock()
+
+
+def interruptible(fn, interrupt):
+    """fn(), with SIGINT during it calling interrupt() (from another thread)."""
+    global _watcher
+    if threading.current_thread() is not threading.main_thread():
+        return fn()
+    if _watcher is None:
+        with _watcher_lock:
+            if _watcher is None:
+                _watcher = _Watcher(interrupt)
+    return _watcher.run(fn)
+
+
+def let_handlers_run():
+    """Give Python's pending signal handlers their turn (they run at the
+    next call or jump of the main thread): after an interrupted Go call the
+    SIGINT handler raises KeyboardInterrupt here."""
+    for _ in range(3):
+        pass
