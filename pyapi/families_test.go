@@ -2,9 +2,11 @@ package pyapi
 
 import (
 	"math/rand"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/metalfaiss/metalfaiss/core"
 	"github.com/stretchr/testify/require"
 )
 
@@ -128,4 +130,27 @@ func TestWritesThroughMembersWaitForCompositeSearches(t *testing.T) {
 	for st := range failures {
 		t.Error(st)
 	}
+}
+
+// panicky is an index whose searches panic, as a bug in a kernel would.
+type panicky struct{ core.Index }
+
+func (panicky) Search([]float32, int, []float32, []int64) error { panic("kernel bug") }
+
+func TestWorkerPanicsBecomeInternalErrors(t *testing.T) {
+	const d = 4
+	inner, err := core.NewIndexFlat(d, core.MetricL2)
+	require.NoError(t, err)
+	bad := register(panicky{inner})
+	t.Cleanup(func() { Free(bad) })
+	shards := make([]int64, 1)
+	require.Equal(t, "", IndexShardsNew(d, true, true, addrOf(shards)))
+	t.Cleanup(func() { Free(shards[0]) })
+	require.Equal(t, "", IndexAddMember(shards[0], newFlat(t, d, 1)))
+	require.Equal(t, "", IndexAddMember(shards[0], bad))
+	x := []float32{1, 2, 3, 4}
+	dist, labels := make([]float32, 1), make([]int64, 1)
+	st := IndexSearch(shards[0], 1, addrOf(x), 1, addrOf(dist), addrOf(labels))
+	require.True(t, strings.HasPrefix(st, "internal|"), st)
+	require.Contains(t, st, "kernel bug")
 }

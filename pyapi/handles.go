@@ -22,10 +22,10 @@ type object struct {
 	fam  *family
 }
 
-// family is one lock shared by a composite index and its members. Two
-// families merge when an index joins another's (add_shard, a new
-// composite over members of two families): every object of the smaller
-// id's partner is re-pointed, under both locks.
+// family is one lock shared by a composite index and its members.
+// Families merge when an index joins another's (add_shard, a new composite
+// over members of several families): the objects of the others move to
+// the one with the smallest id, under all their locks.
 type family struct {
 	mu   sync.RWMutex
 	id   uint64

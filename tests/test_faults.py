@@ -138,3 +138,17 @@ def _pending_bytes(index):
     out = np.zeros(2, dtype=np.int64)
     _bridge.call("IndexSerialize", index._handle, out.ctypes.data)
     return int(out[0])
+
+
+@pytest.mark.parametrize("kind,cls,not_cls", [
+    ("internal", faiss.InternalError, ValueError),
+    ("closed", faiss.ClosedIndexError, NotImplementedError),
+    ("interrupted", faiss.OperationInterruptedError, ValueError),
+    ("unsupported", faiss.UnsupportedOperationError, ValueError),
+])
+def test_every_status_kind_has_its_class(kind, cls, not_cls):
+    from metalfaiss.errors import error_from_status
+
+    err = error_from_status(f"{kind}|op: what happened")
+    assert type(err) is cls and not isinstance(err, not_cls)
+    assert str(err) == "op: what happened"

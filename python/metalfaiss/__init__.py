@@ -22,6 +22,7 @@ from .errors import (
     MetalFaissError,
     MetalFaissWarning,
     NotTrainedError,
+    OperationInterruptedError,
     ResultTooLargeError,
     UnsupportedOperationError,
 )
@@ -157,6 +158,6 @@ __all__ = [
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InternalError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",
-    "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError", "ResultTooLargeError",
+    "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError", "OperationInterruptedError", "ResultTooLargeError",
     "UnsupportedOperationError", "knn", "normalize_L2", "pairwise_distances",
 ]

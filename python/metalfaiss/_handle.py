@@ -4,6 +4,7 @@ from Go types to the Python classes that wrap them."""
 import numpy as np
 
 from . import _bridge
+from ._interrupt import Pace
 from .errors import ClosedIndexError, UnsupportedOperationError
 
 # faiss class name (what each Go type calls itself: pyapi.TypeName) ->
@@ -67,6 +68,13 @@ class GoHandle:
         if self._handle is None:
             raise ClosedIndexError(f"{type(self).__name__}.{op}: the index is closed")
         return self._handle
+
+    def _pace(self):
+        """How fast this object's last query batch went (see _interrupt)."""
+        pace = self.__dict__.get("_search_pace")
+        if pace is None:
+            pace = self.__dict__["_search_pace"] = Pace()
+        return pace
 
 
 def go_type(handle):

@@ -101,7 +101,7 @@ class IndexBinary(GoHandle):
         I = out_array(I, (n, k), np.int64, op, "I")
         h = self._h("search")
         in_blocks(n, lambda lo, hi: _bridge.call("BinarySearch", h, hi - lo, addr(x[lo:]), k, addr(D[lo:]),
-                                                 addr(I[lo:]), nprobe))
+                                                 addr(I[lo:]), nprobe), self._pace())
         return D, I
 
     def range_search(self, x, radius):
@@ -119,7 +119,7 @@ class IndexBinary(GoHandle):
             return _bridge.fetch(int(out[0]), "BinaryRangeFetch", hi - lo,
                                  (hi - lo + 1, np.int64), (total, np.int32), (total, np.int64))
 
-        lims, D, I = range_in_blocks(x.shape[0], run)
+        lims, D, I = range_in_blocks(x.shape[0], run, self._pace())
         return lims.view(np.uint64), D.astype(np.float32), I  # faiss's range results hold float distances
 
     def reconstruct(self, key):

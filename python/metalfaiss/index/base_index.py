@@ -143,7 +143,7 @@ class Index(GoHandle):
             else:
                 _bridge.call("IndexSearchWith", *args, nprobe, *sel_args)
 
-        in_blocks(n, run)
+        in_blocks(n, run, self._pace())
         return D, I
 
     def assign(self, x, k=1, labels=None):
@@ -154,7 +154,8 @@ class Index(GoHandle):
         k = as_count(k, op)
         check_result_size(op, x.shape[0], k, 8)
         labels = out_array(labels, (x.shape[0], k), np.int64, op, "labels")
-        in_blocks(x.shape[0], lambda lo, hi: _bridge.call("IndexAssign", h, hi - lo, addr(x[lo:]), k, addr(labels[lo:])))
+        in_blocks(x.shape[0], lambda lo, hi: _bridge.call("IndexAssign", h, hi - lo, addr(x[lo:]), k, addr(labels[lo:])),
+                  self._pace())
         return labels
 
     def range_search(self, x, thresh, *, params=None):
@@ -180,7 +181,7 @@ class Index(GoHandle):
             return _bridge.fetch(int(out[0]), "RangeResultFetch", hi - lo,
                                  (hi - lo + 1, np.int64), (total, np.float32), (total, np.int64))
 
-        lims, D, I = range_in_blocks(x.shape[0], run)
+        lims, D, I = range_in_blocks(x.shape[0], run, self._pace())
         return lims.view(np.uint64), D, I  # faiss returns lims as uint64
 
     def reconstruct(self, key, x=None):
