@@ -43,7 +43,13 @@ func (r *ClusteringRun) iterate() (ClusteringIterationStats, error) {
 	if err := r.accelerate(); err != nil {
 		return ClusteringIterationStats{}, err
 	}
-	if err := r.index.Search(r.x, 1, r.dis, r.assign); err != nil {
+	// The assignment, in blocks between which Ctrl-C may stop the run
+	// (an iteration over millions of points takes seconds).
+	d := c.D
+	err := inInterruptibleRows("Clustering.train", r.nx, kmeansInterruptBlock, func(lo, hi int) error {
+		return r.index.Search(r.x[lo*d:hi*d], 1, r.dis[lo:hi], r.assign[lo:hi])
+	})
+	if err != nil {
 		return ClusteringIterationStats{}, err
 	}
 	r.tSearch += time.Since(t)

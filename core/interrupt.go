@@ -35,16 +35,26 @@ func checkInterrupt(op string) error {
 // polls of the flag: tens of milliseconds of work at the usual sizes.
 const interruptBlock = 1 << 14
 
+// kmeansInterruptBlock is the same for k-means assignments, larger so that
+// a GPU assignment keeps large dispatches (65,536 points against 4,096
+// centroids of d=64: about 0.2 s on two cores).
+const kmeansInterruptBlock = 1 << 16
+
 // inInterruptibleBlocks runs fn on consecutive blocks of [0, n) rows and
 // stops with op's interrupted error when a stop is requested between two
 // blocks. Callers compute into fresh buffers and commit only after it
 // succeeds.
 func inInterruptibleBlocks(op string, n int, fn func(lo, hi int) error) error {
-	for lo := 0; lo < n; lo += interruptBlock {
+	return inInterruptibleRows(op, n, interruptBlock, fn)
+}
+
+// inInterruptibleRows is inInterruptibleBlocks with blocks of block rows.
+func inInterruptibleRows(op string, n, block int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += block {
 		if err := checkInterrupt(op); err != nil {
 			return err
 		}
-		if err := fn(lo, min(n, lo+interruptBlock)); err != nil {
+		if err := fn(lo, min(n, lo+block)); err != nil {
 			return err
 		}
 	}

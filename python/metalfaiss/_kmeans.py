@@ -67,7 +67,7 @@ def _iterate(h, params, progress):
     total, done_iters = params.niter * params.nredo, 0
     try:
         while True:
-            _bridge.call("ClusteringStep", h, addr(stat))
+            _bridge.call_long("ClusteringStep", h, addr(stat))
             _relay_messages(h, params.verbose)
             if stat[5]:
                 done_iters += 1
