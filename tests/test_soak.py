@@ -17,3 +17,15 @@ def test_memory_and_handles_stay_flat(cycles, file_cycles):
     assert h1 == h0, f"{name}: live handles {h0} -> {h1}"
     if rss0 is not None:
         assert rss1 <= rss0 * 1.10, f"{name}: resident memory {rss0} -> {rss1} bytes"
+
+
+def test_get_mem_usage_kb_follows_allocations():
+    import numpy as np
+
+    import metalfaiss as faiss
+
+    before = faiss.get_mem_usage_kb()
+    block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
+    grown = faiss.get_mem_usage_kb() - before
+    del block
+    assert 60 * 1024 <= grown <= 80 * 1024, grown

@@ -104,7 +104,7 @@ from .metric import (
     MetricType,
 )
 from .selectors import IDSelector, IDSelectorAll, IDSelectorArray, IDSelectorBatch, IDSelectorNot, IDSelectorRange
-from .system import kernel_set, omp_get_max_threads, omp_set_num_threads
+from .system import get_mem_usage_kb, kernel_set, omp_get_max_threads, omp_set_num_threads
 from .face import (
     AnyIndex,
     FlatIndex,
@@ -139,7 +139,7 @@ __all__ = [
     "PreTransformIndex", "ProductQuantizerIndex", "QuantizerType", "RandomRotationMatrixTransform", "RefineFlatIndex",
     "ScalarQuantizerIndex", "SearchRangeResult", "SearchResult",
     "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
-    "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
+    "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
     "GpuClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
     "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",

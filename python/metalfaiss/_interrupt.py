@@ -5,7 +5,7 @@ never while that thread waits in Go. Two ways out, each leaving the index
 as it was:
 
 - Read-only batches (search, range_search, assign, knn, ...) run in blocks
-  of queries sized to take about a tenth of a second each (``in_blocks``):
+  of queries sized to take about BLOCK_SECONDS each (``in_blocks``):
   between blocks Python handles the signal and raises KeyboardInterrupt.
   Queries are independent, so the results are those of one call.
 - Calls that change an index (add, train) run whole in Go, under the

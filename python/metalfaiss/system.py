@@ -19,3 +19,20 @@ def omp_set_num_threads(n):
 def omp_get_max_threads():
     """The parallelism searches and builds use."""
     return int(_bridge.call("NumThreads"))
+
+
+def get_mem_usage_kb():
+    """This process's resident memory in kB (faiss's get_mem_usage_kb): read
+    from /proc where there is one, else the peak from getrusage."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # macOS reports bytes
