@@ -110,8 +110,22 @@ func (m *IndexIDMap) Search(x []float32, k int, dist []float32, labels []int64) 
 	return m.SearchWithParams(x, k, dist, labels, nil)
 }
 
+// checkInStep refuses to read results through a map that no longer fits
+// the sub-index: vectors added to it (or removed) through its own handle,
+// where faiss would read past its map.
+func (m *IndexIDMap) checkInStep(op string) error {
+	if n := m.sub.Ntotal(); n != int64(len(m.IDMap)) {
+		return Errorf(KindInvalidArgument, m.op(op), "the index holds %d vectors but the map %d ids: "+
+			"vectors were added to or removed from the wrapped index directly; use add_with_ids on the map", n, len(m.IDMap))
+	}
+	return nil
+}
+
 // SearchWithParams implements ParamSearcher; a filter sees caller ids.
 func (m *IndexIDMap) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
+	if err := m.checkInStep("search"); err != nil {
+		return err
+	}
 	var err error
 	if sp, ok := m.sub.(ParamSearcher); ok {
 		err = sp.SearchWithParams(x, k, dist, labels, m.subParams(p))
@@ -137,6 +151,9 @@ func (m *IndexIDMap) RangeSearch(x []float32, radius float32) (*RangeResult, err
 	if !ok {
 		return nil, Errorf(KindUnsupported, m.op("range_search"), "the sub-index %T has no range search", m.sub)
 	}
+	if err := m.checkInStep("range_search"); err != nil {
+		return nil, err
+	}
 	res, err := rs.RangeSearch(x, radius)
 	if err != nil {
 		return nil, err
@@ -154,6 +171,9 @@ func (m *IndexIDMap) RemoveIDs(sel IDSelector) (int64, error) {
 	r, ok := m.sub.(IDRemover)
 	if !ok {
 		return 0, Errorf(KindUnsupported, m.op("remove_ids"), "the sub-index %T cannot remove vectors", m.sub)
+	}
+	if err := m.checkInStep("remove_ids"); err != nil {
+		return 0, err
 	}
 	n, err := r.RemoveIDs(translated{ids: m.IDMap, sel: sel})
 	if err != nil {

@@ -152,3 +152,16 @@ def test_freed_handle_raises_closed_index_error_from_go():
     with pytest.raises(faiss.ClosedIndexError, match="closed"):
         index.search(_data(1, 0), 1)
     index._handle = None  # already freed
+
+
+def test_a_map_out_of_step_with_its_index_says_so():
+    # Writing to a member through its own handle is allowed (and locked);
+    # an IDMap whose index grew behind its back refuses to misnumber.
+    inner = faiss.IndexFlatL2(D)
+    idmap = faiss.IndexIDMap(inner)
+    idmap.add_with_ids(_data(3, 0), np.array([10, 11, 12]))
+    inner.add(_data(2, 1))
+    with pytest.raises(ValueError, match="the index holds 5 vectors but the map 3 ids"):
+        idmap.search(_data(1, 2), 3)
+    with pytest.raises(ValueError, match="added to or removed from the wrapped index directly"):
+        idmap.range_search(_data(1, 2), 10.0)
