@@ -4,6 +4,7 @@ leaves the index as it was before the call."""
 import os
 import signal
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -98,3 +99,21 @@ def test_other_signal_handlers_are_left_alone():
         assert signal.set_wakeup_fd(-1) == -1, "the wake-up fd is restored"
     finally:
         signal.signal(signal.SIGUSR1, old)
+
+
+def test_a_handler_of_the_programs_own_lets_the_add_finish():
+    seen = []
+    old = signal.signal(signal.SIGINT, lambda *a: seen.append(a[0]))
+    try:
+        index = faiss.IndexHNSWFlat(D, 8)
+        more = _data(60_000, 11)
+        sent = []
+        timer = threading.Timer(0.1, lambda: (sent.append(time.perf_counter()), os.kill(os.getpid(), signal.SIGINT)))
+        timer.start()
+        index.add(more)  # the handler only notes the signal: the add completes
+        done = time.perf_counter()
+        timer.join()
+        assert sent and sent[0] < done, "the signal came during the add"
+        assert seen == [signal.SIGINT] and index.ntotal == 60_000
+    finally:
+        signal.signal(signal.SIGINT, old)

@@ -93,7 +93,10 @@ class _Watcher:
                 return
             if not data:
                 return
-            if signal.SIGINT in data:
+            # As faiss's PythonInterruptCallback: stop only when the handler
+            # will raise (a handler of the program's own may mean "finish
+            # first").
+            if signal.SIGINT in data and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
                 self._interrupt()
             previous = self.previous
             if previous >= 0:  # asyncio and others wait on their own fd
