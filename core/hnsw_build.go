@@ -31,11 +31,11 @@ type hnswBuilder struct {
 	keep0 bool       // keep_max_size_level0: level-0 nodes keep full lists
 	// undo holds the lists of the nodes that existed before this add, as
 	// they were before it first changed them: an interrupted add puts them
-	// back. saved marks the nodes kept (a map: adding a few vectors to a
-	// large graph must not cost a flag per node).
+	// back. saved has a bit per old node whose lists are kept (set
+	// atomically: neighbouring bits belong to nodes other workers lock).
 	n0    int
+	saved []uint64
 	undoM sync.Mutex
-	saved map[int32]bool
 	undo  []savedLinks
 }
 
@@ -51,14 +51,16 @@ func (b *hnswBuilder) keepOld(i int32) {
 	if int(i) >= b.n0 {
 		return
 	}
-	b.undoM.Lock()
-	defer b.undoM.Unlock()
-	if b.saved[i] {
+	word, bit := &b.saved[i>>6], uint64(1)<<(i&63)
+	if atomic.LoadUint64(word)&bit != 0 {
 		return
 	}
-	b.saved[i] = true
+	atomic.OrUint64(word, bit)
 	lo, hi := b.h.Offsets[i], b.h.Offsets[i+1]
-	b.undo = append(b.undo, savedLinks{at: int(lo), links: append([]int32(nil), b.h.Neighbors[lo:hi]...)})
+	s := savedLinks{at: int(lo), links: append([]int32(nil), b.h.Neighbors[lo:hi]...)}
+	b.undoM.Lock()
+	b.undo = append(b.undo, s)
+	b.undoM.Unlock()
 }
 
 // rollback undoes an add that linked nodes from n0 on: the old nodes'
@@ -99,7 +101,7 @@ func (b *hnswBuilder) setLink(i int, v int32) { atomic.StoreInt32(&b.h.Neighbors
 // stoppable, workers stop when an interrupt is requested; the returned
 // builder's rollback then restores the graph as it was.
 func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDistances, keep0, stoppable bool, scratch *scratchPool) *hnswBuilder {
-	b := &hnswBuilder{h: h, locks: make([]sync.Mutex, n0+n), keep0: keep0, n0: n0, saved: map[int32]bool{}}
+	b := &hnswBuilder{h: h, locks: make([]sync.Mutex, n0+n), keep0: keep0, n0: n0, saved: make([]uint64, (n0+63)/64)}
 	if n == 0 {
 		return b
 	}
