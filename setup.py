@@ -40,6 +40,43 @@ def build_native():
     return out
 
 
+# gopy's generated wrappers change the working directory around loading
+# the extension (left changed if the load fails, and racing any thread that
+# uses relative paths meanwhile) and set dlopen flags they restore only on
+# success. The extension is imported relative to its package, so neither
+# chdir is needed: the wrappers are rewritten so that importing changes no
+# process state on any path. Each pattern must be found: a gopy that
+# generates something else fails the build here, not at a user's import.
+GENERATED_PATCHES = [
+    ("cwd = os.getcwd()\n", ""),
+    ("os.chdir(currentdir)\n", ""),
+    ("os.chdir(cwd)\n", ""),
+]
+DLOPEN_RESTORE = (
+    "\nif _gopy_saved_flags is not None:\n\tsys.setdlopenflags(_gopy_saved_flags)\n"
+)
+
+
+def patch_generated(folder):
+    """Rewrite gopy's pyapi.py and go.py in folder (see GENERATED_PATCHES)."""
+    for name in ("pyapi.py", "go.py"):
+        path = os.path.join(folder, name)
+        with open(path) as f:
+            text = f.read()
+        for old, new in GENERATED_PATCHES:
+            if old not in text:
+                sys.exit(f"metalfaiss: gopy's {name} no longer contains {old!r}; update setup.py's patches")
+            text = text.replace(old, new)
+        imports = "from . import _pyapi\nfrom . import go\n" if name == "pyapi.py" else "from . import _pyapi\n"
+        if imports + DLOPEN_RESTORE not in text:
+            sys.exit(f"metalfaiss: gopy's {name} loads its extension differently; update setup.py's patches")
+        guarded = "try:\n" + "".join("\t" + line + "\n" for line in imports.splitlines()) + \
+            "finally:\n\tif _gopy_saved_flags is not None:\n\t\tsys.setdlopenflags(_gopy_saved_flags)\n"
+        text = text.replace(imports + DLOPEN_RESTORE, guarded)
+        with open(path, "w") as f:
+            f.write(text)
+
+
 def native_files(folder):
     """The files of the gopy package: the wrappers and the extension."""
     keep = {"__init__.py", "pyapi.py", "go.py"}
@@ -50,6 +87,7 @@ class BuildPyWithGo(build_py):
     def run(self):
         super().run()
         src = build_native()
+        patch_generated(src)
         dest = os.path.join(self.build_lib, "metalfaiss", "_native")
         os.makedirs(dest, exist_ok=True)
         for name in native_files(src):

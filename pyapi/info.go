@@ -1,8 +1,11 @@
 package pyapi
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strconv"
+	"strings"
 
 	"github.com/metalfaiss/metalfaiss/core"
 	"github.com/metalfaiss/metalfaiss/core/kernels"
@@ -40,4 +43,24 @@ func Interrupt() string {
 // ClearInterrupt forgets a stop request.
 func ClearInterrupt() string {
 	return guard("interrupt", func() error { core.ClearInterrupt(); return nil })
+}
+
+// BuildInfo returns "=" and "key=value" lines on how the extension was
+// built: the Go version, GOOS/GOARCH, the Go module's version, the build
+// settings (tags, cgo, GOAMD64/GOARM64) and the CPU kernels chosen.
+func BuildInfo() string {
+	return text("build_info", func() (string, error) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "go=%s\ngoos=%s\ngoarch=%s\nkernels=%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, kernels.KernelSet())
+		if info, ok := debug.ReadBuildInfo(); ok {
+			fmt.Fprintf(&b, "module=%s %s\n", info.Main.Path, info.Main.Version)
+			for _, s := range info.Settings {
+				switch s.Key {
+				case "-tags", "CGO_ENABLED", "GOAMD64", "GOARM64", "vcs.revision", "vcs.modified":
+					fmt.Fprintf(&b, "%s=%s\n", strings.TrimPrefix(s.Key, "-"), s.Value)
+				}
+			}
+		}
+		return b.String(), nil
+	})
 }

@@ -8,6 +8,8 @@ Use it as faiss::
     D, I = index.search(xq, 10)
 """
 
+__version__ = "0.1.0"  # pyproject.toml's version (a test keeps them equal)
+
 from .clustering_parameters import ClusteringParameters
 from .distances import knn, normalize_L2, pairwise_distances
 from .errors import (
@@ -104,7 +106,7 @@ from .metric import (
     MetricType,
 )
 from .selectors import IDSelector, IDSelectorAll, IDSelectorArray, IDSelectorBatch, IDSelectorNot, IDSelectorRange
-from .system import get_mem_usage_kb, kernel_set, omp_get_max_threads, omp_set_num_threads
+from .system import get_compile_options, get_mem_usage_kb, kernel_set, omp_get_max_threads, omp_set_num_threads
 from .face import (
     AnyIndex,
     FlatIndex,
@@ -133,13 +135,14 @@ from . import clustering, index_pointer  # noqa: E402  (public submodules)
 __version__ = "0.1.0"
 
 __all__ = [
+    "__version__",
     "downcast_index", "downcast_IndexBinary", "downcast_VectorTransform",
     "AnyIndex", "FlatIndex", "HNSWIndex", "IDMap", "IDMap2", "IOFlag", "ITQMatrixTransform", "IVFFlatIndex",
     "IVFPQIndex", "IVFScalarQuantizerIndex", "LSHIndex", "OPQMatrixTransform", "PCAMatrixTransform",
     "PreTransformIndex", "ProductQuantizerIndex", "QuantizerType", "RandomRotationMatrixTransform", "RefineFlatIndex",
     "ScalarQuantizerIndex", "SearchRangeResult", "SearchResult",
     "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
-    "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
+    "get_compile_options", "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
     "GpuClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
     "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",

@@ -36,3 +36,18 @@ def get_mem_usage_kb():
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak // 1024 if sys.platform == "darwin" else peak  # macOS reports bytes
+
+
+def build_info():
+    """How the Go extension was built: a dict of go, goos, goarch, kernels,
+    module, tags, CGO_ENABLED, GOAMD64 / GOARM64 (where set)."""
+    return dict(line.split("=", 1) for line in _bridge.call("BuildInfo").splitlines() if "=" in line)
+
+
+def get_compile_options():
+    """faiss's get_compile_options: the optimisations this build runs with,
+    as space-separated words (the SIMD kernel sets in use, the Go version and
+    the platform)."""
+    info = build_info()
+    simd = [k.upper().replace("+FMA", "") for k in info["kernels"].split("+")]
+    return " ".join(["OPTIMIZE", *simd, info["go"].upper(), f"{info['goos']}/{info['goarch']}"])
