@@ -36,7 +36,7 @@ def build_native():
     env = dict(os.environ, GOBIN=bindir, PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
     run(["go", "install", "tool"], env)
     shutil.rmtree(out, ignore_errors=True)
-    run([os.path.join(bindir, "gopy"), "build", "-no-make", "-output=" + out, "-vm=" + sys.executable, "./pyapi"], env)
+    run([os.path.join(bindir, "gopy"), "build", "-no-make", "-dynamic-link", "-output=" + out, "-vm=" + sys.executable, "./pyapi"], env)
     return out
 
 
