@@ -10,7 +10,8 @@ PY     := $(VENV)/bin/python
 # mlx: AnyClustering.centroids() returns mlx arrays when it is importable;
 # the tests cover both cases (Linux has CPU-only wheels).
 MLX := $(if $(filter Darwin,$(shell uname -s)),mlx==0.32.4,mlx[cpu]==0.32.4)
-PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$(MLX)" setuptools wheel
+# build: the sdist tests make the source archive with it.
+PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$(MLX)" setuptools wheel build==1.2.2.post1
 # Baselines that only the benchmarks compare against.
 BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0
 DEPS_STAMP := $(VENV)/.deps-installed

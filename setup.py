@@ -26,10 +26,29 @@ def run(cmd, env):
     subprocess.run(cmd, cwd=ROOT, env=env, check=True)
 
 
+# go.mod's go directive: the oldest Go that builds the extension.
+MIN_GO = (1, 24)
+NEED_GO = (f"metalfaiss: building from source needs Go >= {MIN_GO[0]}.{MIN_GO[1]} on PATH "
+           f"(install it from https://go.dev/dl/), or install a binary wheel instead")
+
+
+def check_go():
+    """Stop at once, with one line naming Go and the fix, without a usable Go."""
+    if shutil.which("go") is None:
+        sys.exit(NEED_GO + "; no `go` found")
+    out = subprocess.run(["go", "env", "GOVERSION"], capture_output=True, text=True).stdout.strip()
+    parts = out.removeprefix("go").split(".")
+    try:
+        version = (int(parts[0]), int(parts[1]))
+    except (IndexError, ValueError):
+        sys.exit(NEED_GO + f"; `go env GOVERSION` said {out!r}")
+    if version < MIN_GO:
+        sys.exit(NEED_GO + f"; found {out}")
+
+
 def build_native():
     """Run gopy for this interpreter; return the folder with its outputs."""
-    if shutil.which("go") is None:
-        sys.exit("metalfaiss: building needs Go >= 1.24 on PATH (https://go.dev/dl/)")
+    check_go()
     bindir = os.path.join(WORK, "bin")
     tag = sysconfig.get_config_var("SOABI") or f"py{sys.version_info[0]}{sys.version_info[1]}"
     out = os.path.join(WORK, "gopy-" + tag)
