@@ -1,0 +1,79 @@
+"""Build the binary wheel of the running interpreter into dist/ (make wheel).
+
+Linux: cgo's C compiler is zig (PyPI's ziglang) targeting glibc 2.28, so the
+extension needs nothing newer than manylinux_2_28 allows whatever glibc the
+build machine has; gopy links it without libpython (-dynamic-link), its
+RUNPATH (the build interpreter's lib folder) is removed, and auditwheel
+tags the wheel manylinux_2_28 and checks it. Elsewhere the plain wheel is
+copied to dist/.
+"""
+
+import glob
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GLIBC = "2.28"  # manylinux_2_28: the oldest glibc the wheel asks for
+
+
+def run(cmd, **kw):
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.run(cmd, check=True, cwd=ROOT, **kw)
+
+
+def zig_cc(folder, arch):
+    """A cc that cgo can call: zig cc for <arch>-linux-gnu.<GLIBC>."""
+    import ziglang
+
+    zig = os.path.join(os.path.dirname(ziglang.__file__), "zig")
+    path = os.path.join(folder, "cc")
+    with open(path, "w") as f:
+        f.write(f'#!/bin/sh\nexec "{zig}" cc -target {arch}-linux-gnu.{GLIBC} "$@"\n')
+    os.chmod(path, 0o755)
+    return path
+
+
+def strip_runpath(wheel, out):
+    """The wheel with its extension's RUNPATH removed (RECORD rewritten)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run([sys.executable, "-m", "wheel", "unpack", "-d", tmp, wheel])
+        (unpacked,) = glob.glob(os.path.join(tmp, "metalfaiss-*"))
+        for so in glob.glob(os.path.join(unpacked, "metalfaiss", "_native", "*.so")):
+            run(["patchelf", "--remove-rpath", so])
+        run([sys.executable, "-m", "wheel", "pack", "-d", out, unpacked])
+    (packed,) = glob.glob(os.path.join(out, "*.whl"))
+    return packed
+
+
+def main():
+    dist = os.path.join(ROOT, "dist")
+    os.makedirs(dist, exist_ok=True)
+    work = os.path.join(ROOT, "_build", "wheel")
+    shutil.rmtree(work, ignore_errors=True)
+    raw, stripped = os.path.join(work, "raw"), os.path.join(work, "stripped")
+    os.makedirs(raw)
+    os.makedirs(stripped)
+    env = dict(os.environ)
+    if sys.platform.startswith("linux"):
+        arch = platform.machine()
+        env["CC"] = zig_cc(work, arch)
+    run([sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-w", raw, "."], env=env)
+    (wheel,) = glob.glob(os.path.join(raw, "*.whl"))
+    if not sys.platform.startswith("linux"):
+        shutil.copy(wheel, dist)
+        return
+    wheel = strip_runpath(wheel, stripped)
+    plat = f"manylinux_{GLIBC.replace('.', '_')}_{arch}"
+    run([sys.executable, "-m", "auditwheel", "repair", "--plat", plat, "-w", dist, wheel])
+    tag = f"cp{sys.version_info.major}{sys.version_info.minor}"
+    (built,) = glob.glob(os.path.join(dist, f"metalfaiss-*-{tag}-{tag}-*{plat}.whl"))
+    run([sys.executable, "-m", "auditwheel", "show", built])
+    print(built)
+
+
+if __name__ == "__main__":
+    main()
