@@ -44,6 +44,9 @@ def strip_runpath(wheel, out):
         (unpacked,) = glob.glob(os.path.join(tmp, "metalfaiss-*"))
         for so in glob.glob(os.path.join(unpacked, "metalfaiss", "_native", "*.so")):
             run(["patchelf", "--remove-rpath", so])
+            dyn = run(["readelf", "-d", so], capture_output=True, text=True).stdout
+            if "RPATH" in dyn or "libpython" in dyn:
+                sys.exit(f"build_wheel: {so} still has a RUNPATH or links libpython:\n{dyn}")
         run([sys.executable, "-m", "wheel", "pack", "-d", out, unpacked])
     (packed,) = glob.glob(os.path.join(out, "*.whl"))
     return packed

@@ -83,6 +83,8 @@ def test_the_extension_does_not_link_libpython():
     dyn = subprocess.run(["readelf", "-d", _extension()], capture_output=True, text=True, check=True).stdout
     needed = [line for line in dyn.splitlines() if "(NEEDED)" in line]
     assert needed and not [line for line in needed if "libpython" in line], needed
+    # No OpenMP runtime either: nothing to clash with torch's libomp.
+    assert not [line for line in needed if "omp" in line], needed
 
 
 STATIC_PYTHON = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
