@@ -16,7 +16,7 @@ PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$
 BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0
 DEPS_STAMP := $(VENV)/.deps-installed
 
-.PHONY: wheel test-wheel demo test test-go test-go-race test-go-noasm test-go-arm64 test-py test-py-kernels test-py-gpu vet lint install bench bench-go bench-gpu clean shaders gpu-deps
+.PHONY: wheel test-wheel test-workflow demo test test-go test-go-race test-go-noasm test-go-arm64 test-py test-py-kernels test-py-gpu vet lint install bench bench-go bench-gpu clean shaders gpu-deps
 
 $(DEPS_STAMP): Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -108,7 +108,14 @@ test-py-kernels: install
 test-py-gpu: install gpu-deps
 	$(GPU_TEST_ENV) METALFAISS_BACKEND=gpu $(PY) -m pytest -q tests
 
-test: vet test-go test-py test-py-kernels test-py-gpu test-wheel
+test: vet test-go test-py test-py-kernels test-py-gpu test-wheel test-workflow
+
+# The wheel workflow cannot run here: it is checked against GitHub's
+# workflow schema (vendored in check-jsonschema, no network), and its Linux
+# commands run in make wheel, test-wheel and the sdist tests.
+test-workflow: $(DEPS_STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check check-jsonschema==0.39.0
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/wheels.yml
 
 # Binary wheel of .venv's interpreter into dist/ (.ci/build_wheel.py): on
 # Linux cgo compiles with zig for glibc 2.28, the extension links no

@@ -1,4 +1,6 @@
-"""Build the binary wheel of the running interpreter into dist/ (make wheel).
+"""Build the binary wheel of the running interpreter into dist/ (make wheel);
+``build_wheel.py repair WHEEL DEST`` does only the Linux repair step
+(cibuildwheel's repair command in .github/workflows/wheels.yml).
 
 Linux: cgo's C compiler is zig (PyPI's ziglang) targeting glibc 2.28, so the
 extension needs nothing newer than manylinux_2_28 allows whatever glibc the
@@ -52,14 +54,30 @@ def strip_runpath(wheel, out):
     return packed
 
 
+def repair(wheel, dest):
+    """Strip the extension's RUNPATH, then tag and check with auditwheel for
+    manylinux_<GLIBC>; returns the repaired wheel's path."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = strip_runpath(wheel, tmp)
+        plat = f"manylinux_{GLIBC.replace('.', '_')}_{platform.machine()}"
+        run([sys.executable, "-m", "auditwheel", "repair", "--plat", plat, "-w", dest, wheel])
+    name = os.path.basename(wheel).split("-")
+    tag = f"{name[2]}-{name[3]}"  # e.g. cp311-cp311
+    (built,) = glob.glob(os.path.join(dest, f"metalfaiss-*-{tag}-*{plat}.whl"))
+    run([sys.executable, "-m", "auditwheel", "show", built])
+    return built
+
+
 def main():
+    if sys.argv[1:2] == ["repair"]:
+        print(repair(os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])))
+        return
     dist = os.path.join(ROOT, "dist")
     os.makedirs(dist, exist_ok=True)
     work = os.path.join(ROOT, "_build", "wheel")
     shutil.rmtree(work, ignore_errors=True)
-    raw, stripped = os.path.join(work, "raw"), os.path.join(work, "stripped")
+    raw = os.path.join(work, "raw")
     os.makedirs(raw)
-    os.makedirs(stripped)
     env = dict(os.environ)
     if sys.platform.startswith("linux"):
         arch = platform.machine()
@@ -69,13 +87,7 @@ def main():
     if not sys.platform.startswith("linux"):
         shutil.copy(wheel, dist)
         return
-    wheel = strip_runpath(wheel, stripped)
-    plat = f"manylinux_{GLIBC.replace('.', '_')}_{arch}"
-    run([sys.executable, "-m", "auditwheel", "repair", "--plat", plat, "-w", dist, wheel])
-    tag = f"cp{sys.version_info.major}{sys.version_info.minor}"
-    (built,) = glob.glob(os.path.join(dist, f"metalfaiss-*-{tag}-{tag}-*{plat}.whl"))
-    run([sys.executable, "-m", "auditwheel", "show", built])
-    print(built)
+    print(repair(wheel, dist))
 
 
 if __name__ == "__main__":
