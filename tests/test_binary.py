@@ -115,7 +115,15 @@ def test_binary_hnsw_recall_like_faiss():
     flat.add(xb)
     kth = flat.search(xq, 10)[0][:, -1:]
     ours, theirs = mf.IndexBinaryHNSW(d, 16), faiss.IndexBinaryHNSW(d, 16)
-    ours.add(xb)
+    # One worker: a parallel build's graph depends on how the workers
+    # interleave (recall at ef=16 ranged 0.961-0.983 over runs), a flaky
+    # measure; one worker's is reproducible (0.971 here, faiss's 0.982).
+    threads = mf.omp_get_max_threads()
+    mf.omp_set_num_threads(1)
+    try:
+        ours.add(xb)
+    finally:
+        mf.omp_set_num_threads(threads)
     theirs.add(xb)
     assert ours.hnsw.M == 16 and ours.storage.ntotal == len(xb)
     np.testing.assert_array_equal(ours.hnsw.levels, faiss.vector_to_array(theirs.hnsw.levels))
