@@ -136,7 +136,7 @@ func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDis
 			dc, vt := newDist(), scratch.get(n0+n)
 			defer scratch.put(vt)
 			for _, pt := range bucket[lo:hi] {
-				if stoppable && Interrupted() {
+				if stoppable && interrupted() {
 					return
 				}
 				dc.setQuery(x[(int(pt)-n0)*d : (int(pt)-n0+1)*d])

@@ -20,8 +20,8 @@ func ClearInterrupt() { interruptRequested.Store(false) }
 // stop an operation at an exact point).
 var pollInterrupt = interruptRequested.Load
 
-// Interrupted reports whether a stop was requested.
-func Interrupted() bool { return pollInterrupt() }
+// interrupted reports whether a stop was requested.
+func interrupted() bool { return pollInterrupt() }
 
 // checkInterrupt returns op's interrupted error when a stop was requested.
 func checkInterrupt(op string) error {

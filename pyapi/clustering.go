@@ -208,18 +208,6 @@ func ClusteringAbort(h int64) string {
 	})
 }
 
-// ClusteringRunning writes 1 to out (int64[1]) while a run is in progress
-// (tests check that every path ends it).
-func ClusteringRunning(h int64, out uintptr) string {
-	return withKMeans("Clustering.running", h, func(km *kmeans) error {
-		dst, err := int64s(out, 1)
-		if err == nil {
-			dst[0] = b2i(km.run != nil)
-		}
-		return err
-	})
-}
-
 // ClusteringMessages returns, and forgets, the log ("I|...") and warning
 // ("W|...") lines produced so far, one per line.
 func ClusteringMessages(h int64) string {

@@ -263,15 +263,12 @@ func HandleFamily(h int64, out uintptr) string {
 	})
 }
 
-// openHandles counts the live handles (for leak tests).
-func openHandles() int {
-	registry.Lock()
-	defer registry.Unlock()
-	return len(registry.objs)
-}
-
 // OpenHandles returns "=" and the number of live handles (leak and soak
 // tests check that it stays flat).
 func OpenHandles() string {
-	return text("open_handles", func() (string, error) { return strconv.Itoa(openHandles()), nil })
+	return text("open_handles", func() (string, error) {
+		registry.Lock()
+		defer registry.Unlock()
+		return strconv.Itoa(len(registry.objs)), nil
+	})
 }

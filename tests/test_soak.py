@@ -15,8 +15,7 @@ import soak  # noqa: E402
 def test_memory_and_handles_stay_flat(cycles, file_cycles):
     (name, _, rss0, rss1, h0, h1, _), = soak.run(cycles, file_cycles, report=lambda line: None)
     assert h1 == h0, f"{name}: live handles {h0} -> {h1}"
-    if rss0 is not None:
-        assert rss1 <= rss0 * 1.10, f"{name}: resident memory {rss0} -> {rss1} bytes"
+    assert rss1 <= rss0 * 1.10, f"{name}: resident memory {rss0} -> {rss1} bytes"
 
 
 def test_get_mem_usage_kb_follows_allocations():
