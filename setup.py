@@ -6,6 +6,7 @@ builds the extension for the interpreter running this build.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,16 +48,37 @@ def check_go():
 
 
 def build_native():
-    """Run gopy for this interpreter; return the folder with its outputs."""
+    """Run gopy for this interpreter, then rebuild its glue for the stable
+    ABI (link_extension); return the folder with the outputs."""
     check_go()
     bindir = os.path.join(WORK, "bin")
-    tag = sysconfig.get_config_var("SOABI") or f"py{sys.version_info[0]}{sys.version_info[1]}"
-    out = os.path.join(WORK, "gopy-" + tag)
+    out = os.path.join(WORK, "gopy")
     env = dict(os.environ, GOBIN=bindir, PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
     run(["go", "install", "tool"], env)
     shutil.rmtree(out, ignore_errors=True)
     run([os.path.join(bindir, "gopy"), "build", "-no-make", "-dynamic-link", "-output=" + out, "-vm=" + sys.executable, "./pyapi"], env)
+    patch_generated(out)
+    for name, patches in GLUE_PATCHES.items():
+        apply_patches(os.path.join(out, name), patches)
+    for name in os.listdir(out):  # gopy's own build of the glue
+        if name.startswith("_pyapi") and name.endswith((".so", ".h", ".dylib")):
+            os.remove(os.path.join(out, name))
+    link_extension(out, env, os.path.join(out, EXTENSION))
     return out
+
+
+def apply_patches(path, patches):
+    """Rewrite path with each (regex, replacement). Each pattern must match:
+    a gopy that generates something else fails the build here, not at a
+    user's import."""
+    with open(path) as f:
+        text = f.read()
+    for pattern, repl in patches:
+        text, count = re.subn(pattern, repl, text)
+        if count == 0:
+            sys.exit(f"metalfaiss: gopy's {os.path.basename(path)} no longer matches {pattern!r}; update setup.py's patches")
+    with open(path, "w") as f:
+        f.write(text)
 
 
 # gopy's generated wrappers change the working directory around loading
@@ -64,51 +86,90 @@ def build_native():
 # uses relative paths meanwhile) and set dlopen flags they restore only on
 # success. The extension is imported relative to its package, so neither
 # chdir is needed: the wrappers are rewritten so that importing changes no
-# process state on any path. Each pattern must be found: a gopy that
-# generates something else fails the build here, not at a user's import.
-GENERATED_PATCHES = [
-    ("cwd = os.getcwd()\n", ""),
-    ("os.chdir(currentdir)\n", ""),
-    ("os.chdir(cwd)\n", ""),
+# process state on any path.
+def _guarded(imports):
+    """The wrappers' extension imports, with the dlopen flags restored on
+    every path instead of only after success."""
+    unguarded = imports + "\nif _gopy_saved_flags is not None:\n\tsys.setdlopenflags(_gopy_saved_flags)\n"
+    guarded = "try:\n" + "".join("\t" + line + "\n" for line in imports.splitlines()) + \
+        "finally:\n\tif _gopy_saved_flags is not None:\n\t\tsys.setdlopenflags(_gopy_saved_flags)\n"
+    return re.escape(unguarded), guarded.replace("\\", "\\\\")
+
+
+WRAPPER_PATCHES = [
+    (re.escape("cwd = os.getcwd()\n"), ""),
+    (re.escape("os.chdir(currentdir)\n"), ""),
+    (re.escape("os.chdir(cwd)\n"), ""),
 ]
-DLOPEN_RESTORE = (
-    "\nif _gopy_saved_flags is not None:\n\tsys.setdlopenflags(_gopy_saved_flags)\n"
-)
 
 
 def patch_generated(folder):
-    """Rewrite gopy's pyapi.py and go.py in folder (see GENERATED_PATCHES)."""
-    for name in ("pyapi.py", "go.py"):
-        path = os.path.join(folder, name)
-        with open(path) as f:
-            text = f.read()
-        for old, new in GENERATED_PATCHES:
-            if old not in text:
-                sys.exit(f"metalfaiss: gopy's {name} no longer contains {old!r}; update setup.py's patches")
-            text = text.replace(old, new)
-        imports = "from . import _pyapi\nfrom . import go\n" if name == "pyapi.py" else "from . import _pyapi\n"
-        if imports + DLOPEN_RESTORE not in text:
-            sys.exit(f"metalfaiss: gopy's {name} loads its extension differently; update setup.py's patches")
-        guarded = "try:\n" + "".join("\t" + line + "\n" for line in imports.splitlines()) + \
-            "finally:\n\tif _gopy_saved_flags is not None:\n\t\tsys.setdlopenflags(_gopy_saved_flags)\n"
-        text = text.replace(imports + DLOPEN_RESTORE, guarded)
-        with open(path, "w") as f:
-            f.write(text)
+    """Rewrite gopy's pyapi.py and go.py in folder (see WRAPPER_PATCHES)."""
+    apply_patches(os.path.join(folder, "pyapi.py"),
+                  WRAPPER_PATCHES + [_guarded("from . import _pyapi\nfrom . import go\n")])
+    apply_patches(os.path.join(folder, "go.py"), WRAPPER_PATCHES + [_guarded("from . import _pyapi\n")])
+
+
+# The glue calls only functions of CPython's stable ABI, so it is rebuilt
+# for the limited API of 3.9: one extension, named _pyapi.abi3.so and
+# tagged cp39-abi3, loads in every CPython from 3.9 on. gopy's #cgo lines
+# name the build interpreter's folders (an -I and an rpath): they go, and
+# the headers come from link_extension's caller instead.
+LIMITED_API = "0x03090000"
+ABI3_FROM = "cp39"
+GLUE_PATCHES = {
+    "pyapi.go": [
+        (re.escape("// #define Py_LIMITED_API // need full API for PyRun*"), f"#define Py_LIMITED_API {LIMITED_API}"),
+        (r'(#cgo CFLAGS: )"-I[^"]*" ', r"\1"),
+        (r"#cgo LDFLAGS:[^\n]*\n", ""),
+        # PyComplex_AsCComplex is outside the stable ABI.
+        (r"v := C\.PyComplex_AsCComplex\(o\)\n\treturn complex\((float\d+)\(v\.real\), float\d+\(v\.imag\)\)",
+         r"return complex(\1(C.PyComplex_RealAsDouble(o)), \1(C.PyComplex_ImagAsDouble(o)))"),
+    ],
+    "pyapi.c": [
+        (re.escape("#include <Python.h>"), f"#define Py_LIMITED_API {LIMITED_API}\n#include <Python.h>"),
+        # PyAsyncMethods is outside the limited API; pybindgen's alias of it is unused.
+        (r"#if PY_VERSION_HEX >= 0x03050000\ntypedef PyAsyncMethods\* cmpfunc;\n#else\n(typedef void\* cmpfunc;\n)#endif\n", r"\1"),
+    ],
+}
+EXTENSION = "_pyapi.abi3.so"
+
+
+def link_extension(folder, env, out, include=None):
+    """Build folder's patched glue (GLUE_PATCHES) into the extension out.
+    env may target another GOARCH (with a CC for it); include is a folder
+    with Python.h and the target's pyconfig.h (by default the running
+    interpreter's)."""
+    include = include or sysconfig.get_paths()["include"]
+    # Only PyInit__pyapi is exported: two Go runtimes in one process must
+    # not see each other's globals (gopy does the same).
+    if sys.platform == "darwin":
+        exports, listing, lookup = "exports.txt", "_PyInit__pyapi\n", "-Wl,-undefined,dynamic_lookup"
+        extld = "-Wl,-exported_symbols_list," + os.path.join(folder, exports)
+    else:
+        exports, listing, lookup = "exports.map", "{ global: PyInit__pyapi; local: *; };\n", ""
+        extld = "-Wl,--version-script=" + os.path.join(folder, exports)
+    with open(os.path.join(folder, exports), "w") as f:
+        f.write(listing)
+    env = dict(env, CGO_ENABLED="1", CGO_CFLAGS=f'"-I{include}" -fPIC -O3', CGO_LDFLAGS=lookup)
+    print("+ (in", folder + ")", "go build", out, flush=True)
+    subprocess.run(["go", "build", "-mod=mod", "-buildmode=c-shared", f"-ldflags=-s -w '-extldflags={extld}'",
+                    "-o", out, "."], cwd=folder, env=env, check=True)
+    os.remove(os.path.splitext(out)[0] + ".h")  # c-shared's header: not part of the package
 
 
 def native_files(folder):
     """The files of the gopy package: the wrappers and the extension."""
-    keep = {"__init__.py", "pyapi.py", "go.py"}
-    return [f for f in os.listdir(folder) if f in keep or (f.startswith("_pyapi") and f.endswith((".so", ".pyd", ".dylib")))]
+    return ["__init__.py", "pyapi.py", "go.py", EXTENSION]
 
 
 class BuildPyWithGo(build_py):
     def run(self):
         super().run()
         src = build_native()
-        patch_generated(src)
         dest = os.path.join(self.build_lib, "metalfaiss", "_native")
-        os.makedirs(dest, exist_ok=True)
+        shutil.rmtree(dest, ignore_errors=True)  # no extension of an earlier build
+        os.makedirs(dest)
         for name in native_files(src):
             shutil.copy2(os.path.join(src, name), os.path.join(dest, name))
 
@@ -120,4 +181,6 @@ class BinaryDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildPyWithGo}, distclass=BinaryDistribution)
+if __name__ == "__main__":
+    setup(cmdclass={"build_py": BuildPyWithGo}, distclass=BinaryDistribution,
+          options={"bdist_wheel": {"py_limited_api": ABI3_FROM}})

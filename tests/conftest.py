@@ -9,6 +9,16 @@ import pytest
 ON_GPU = os.environ.get("METALFAISS_BACKEND", "").lower() == "gpu"
 
 
+def needs_faiss(version, why):
+    """Skip a test whose oracle behaviour arrived in faiss-cpu version (a
+    "major.minor" string): Python 3.9 has faiss-cpu 1.13.0 at most."""
+    import faiss
+
+    have = tuple(int(p) for p in faiss.__version__.split(".")[:2])
+    want = tuple(int(p) for p in version.split("."))
+    return pytest.mark.skipif(have < want, reason=f"faiss >= {version} {why}; faiss {faiss.__version__} is installed")
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import metalfaiss as mf
-from conftest import ON_GPU, gaussian_mixture
+from conftest import ON_GPU, gaussian_mixture, needs_faiss
 
 QTYPES = ["QT_8bit", "QT_4bit", "QT_8bit_uniform", "QT_4bit_uniform", "QT_fp16", "QT_8bit_direct", "QT_6bit"]
 
@@ -80,7 +80,8 @@ def test_sq_codes_equal_faiss_and_round_trip_within_a_step(rng, qtype):
         assert (err <= step / ((1 << bits) - 1) + 1e-4).all()
 
 
-@pytest.mark.parametrize("qtype", QTYPES)
+@pytest.mark.parametrize("qtype", [pytest.param(q, marks=needs_faiss("1.15", "rounds QT_fp16 codes outside the range"))
+                                   if q == "QT_fp16" else q for q in QTYPES])
 def test_sq_codes_equal_faiss_outside_the_range_and_on_constant_dimensions(rng, qtype):
     # d = 131 runs the 8-wide SIMD coder and its tail; dimension 3 is
     # constant in training (faiss's vdiff == 0), and the coded rows go

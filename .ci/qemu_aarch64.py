@@ -1,0 +1,60 @@
+"""The aarch64 wheel as an aarch64 user gets it: installed (with numpy's
+aarch64 wheel) for Debian's arm64 Python, which runs smoke.py under
+qemu-aarch64; the same script runs here on the x86_64 wheel, and the two
+must agree (ids and the index file exactly, floats within 1e-4).
+
+Usage: python qemu_aarch64.py DIST NUMPY_SPEC
+"""
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import debian  # noqa: E402
+from build_wheel import ARM64_PYTHON, ARM64_PYTHON_VERSION  # noqa: E402
+from pip_target import install_for  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def smoke(python, site, folder, prefix=()):
+    out = subprocess.run([*prefix, python, "-s", os.path.join(HERE, "smoke.py"), folder], capture_output=True,
+                         text=True, env=dict(os.environ, PYTHONPATH=site), cwd=folder)
+    if out.returncode != 0:
+        sys.exit(f"qemu_aarch64: smoke.py failed under {' '.join([*prefix, python])}:\n{out.stdout}{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(dist, numpy_spec):
+    if shutil.which("qemu-aarch64") is None:
+        sys.exit("qemu_aarch64: needs qemu-aarch64 (Debian's qemu-user)")
+    (arm,) = glob.glob(os.path.join(dist, "metalfaiss-*-cp39-abi3-*aarch64.whl"))
+    (x86,) = glob.glob(os.path.join(dist, "metalfaiss-*-cp39-abi3-*x86_64.whl"))
+    root = debian.sysroot(*ARM64_PYTHON)
+    v = ARM64_PYTHON_VERSION
+    with tempfile.TemporaryDirectory() as tmp:
+        arm_site, x86_site = os.path.join(tmp, "arm"), os.path.join(tmp, "x86")
+        install_for(arm_site, v, "aarch64", [numpy_spec, arm])
+        install_for(x86_site, f"{sys.version_info[0]}.{sys.version_info[1]}", "x86_64", [numpy_spec, x86])
+        os.makedirs(os.path.join(tmp, "run-arm"))
+        os.makedirs(os.path.join(tmp, "run-x86"))
+        got = smoke(os.path.join(root, "usr", "bin", f"python{v}"), arm_site, os.path.join(tmp, "run-arm"),
+                    prefix=("qemu-aarch64", "-L", root))
+        ref = smoke(sys.executable, x86_site, os.path.join(tmp, "run-x86"))
+    if got["machine"] != "aarch64":
+        sys.exit(f"qemu_aarch64: the smoke run reported {got['machine']}, not aarch64")
+    same = got["ids"] == ref["ids"] and got["index_sha256"] == ref["index_sha256"]
+    close = all(abs(a - b) <= 1e-4 for key in ("distances", "centroids")
+                for ra, rb in zip(got[key], ref[key]) for a, b in zip(ra, rb))
+    if not (same and close):
+        sys.exit(f"qemu_aarch64: aarch64 and x86_64 disagree:\n{got}\n{ref}")
+    print(f"aarch64 wheel under qemu-aarch64 (Debian Python {v}): search, Kmeans and write_index agree with x86_64")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
