@@ -137,7 +137,8 @@ wheel: $(DEPS_STAMP)
 # - on x86_64, under Debian's Python 3.9 and 3.13 (chroot folders of
 #   Debian's packages, .ci/other_pythons.py): the whole suite.
 # On x86_64 the cross-built aarch64 wheel runs a smoke check under
-# qemu-aarch64 with Debian's arm64 Python (.ci/qemu_aarch64.py).
+# qemu-aarch64 with Debian's arm64 Python, then beside torch's CPU wheel in
+# threads of one process: no second OpenMP runtime (.ci/qemu_aarch64.py).
 WHEEL_VENV := _build/wheel-venv
 NO_GO_PATH = $(shell echo "$$PATH" | tr ':' '\n' | while read d; do [ -x "$$d/go" ] || printf '%s:' "$$d"; done)
 WHEEL_TEST_PACKAGES := "pytest>=7" faiss-cpu==1.15.1 "$(MLX)"
