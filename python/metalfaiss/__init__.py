@@ -30,6 +30,7 @@ from .errors import (
 )
 from .gpu import (
     GpuClonerOptions,
+    GpuMultipleClonerOptions,
     GpuIndexFlat,
     GpuIndexFlatConfig,
     GpuIndexFlatIP,
@@ -105,6 +106,7 @@ from .metric import (
     METRIC_Lp,
     MetricType,
 )
+from .result_heap import ResultHeap, is_similarity_metric, merge_knn_results
 from .selectors import IDSelector, IDSelectorAll, IDSelectorArray, IDSelectorBatch, IDSelectorNot, IDSelectorRange
 from .system import get_compile_options, get_mem_usage_kb, kernel_set, omp_get_max_threads, omp_set_num_threads
 from .face import (
@@ -143,7 +145,7 @@ __all__ = [
     "ScalarQuantizerIndex", "SearchRangeResult", "SearchResult",
     "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
     "get_compile_options", "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
-    "GpuClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
+    "GpuClonerOptions", "GpuMultipleClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
     "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",
     "DirectMap", "IDSelector", "IDSelectorAll", "IDSelectorArray", "IDSelectorNot", "IndexIDMap", "IndexIDMap2",
@@ -162,5 +164,5 @@ __all__ = [
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InternalError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",
     "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError", "OperationInterruptedError", "ResultTooLargeError",
-    "UnsupportedOperationError", "knn", "normalize_L2", "pairwise_distances",
+    "UnsupportedOperationError", "ResultHeap", "is_similarity_metric", "merge_knn_results", "knn", "normalize_L2", "pairwise_distances",
 ]

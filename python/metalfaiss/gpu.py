@@ -71,6 +71,16 @@ class GpuClonerOptions:
         self.useFloat16 = False
 
 
+class GpuMultipleClonerOptions(GpuClonerOptions):
+    """faiss's options of index_cpu_to_all_gpus: shard (split the database
+    over the GPUs) or replicate it. With one device both are one copy."""
+
+    def __init__(self):
+        super().__init__()
+        self.shard = False
+        self.common_ivf_quantizer = False
+
+
 def _check_device(device, op):
     device = as_int(device, op, "device")
     n = get_num_gpus()

@@ -1,0 +1,312 @@
+"""Test datasets with faiss's interface (contrib.datasets): a synthetic one
+that is the same, value for value, as faiss's for the same sizes and seed,
+and the classic benchmark sets read from local files (nothing is fetched)."""
+
+import getpass
+import os
+
+import numpy as np
+
+from .. import METRIC_INNER_PRODUCT, METRIC_L2
+from .exhaustive_search import knn
+from .vecs_io import bvecs_mmap, fvecs_mmap, fvecs_read, ivecs_read
+
+
+class Dataset:
+    """A dataset: sizes d, nq, nb, nt, a metric ("L2" or "IP") and the
+    methods below. Subclasses give the matrices; database_iterator has a
+    default built on get_database."""
+
+    def __init__(self):
+        self.d = self.nq = self.nb = self.nt = -1
+        self.metric = "L2"
+
+    def _missing(self, what):
+        return NotImplementedError(f"{type(self).__name__} has no {what}")
+
+    def get_queries(self):
+        """The (nq, d) queries."""
+        raise self._missing("queries")
+
+    def get_train(self, maxtrain=None):
+        """The first maxtrain (default all nt) training vectors."""
+        raise self._missing("training set")
+
+    def get_database(self):
+        """The (nb, d) database."""
+        raise self._missing("database")
+
+    def database_iterator(self, bs=128, split=(1, 0)):
+        """The database in blocks of bs rows. split = (nsplit, rank) walks
+        only the rank-th of nsplit equal slices."""
+        xb = self.get_database()
+        nsplit, rank = split
+        lo, hi = self.nb * rank // nsplit, self.nb * (rank + 1) // nsplit
+        for start in range(lo, hi, bs):
+            yield xb[start:min(start + bs, hi)]
+
+    def get_groundtruth(self, k=None):
+        """The ids of the exact k nearest database vectors of each query."""
+        raise self._missing("k-NN ground truth")
+
+    def get_groundtruth_range(self, thresh=None):
+        """The exact range-search results of the queries."""
+        raise self._missing("range ground truth")
+
+    def __str__(self):
+        return f"dataset in dimension {self.d}, with metric {self.metric}, size: Q {self.nq} B {self.nb} T {self.nt}"
+
+    def check_sizes(self):
+        """Fetch every part and check its shape (AssertionError otherwise)."""
+        assert self.get_queries().shape == (self.nq, self.d)
+        if self.nt > 0:
+            assert self.get_train(maxtrain=123).shape == (123, self.d)
+        assert self.get_database().shape == (self.nb, self.d)
+        assert self.get_groundtruth(k=13).shape == (self.nq, 13)
+
+
+def _faiss_metric(name):
+    return METRIC_L2 if name == "L2" else METRIC_INNER_PRODUCT
+
+
+class SyntheticDataset(Dataset):
+    """Vectors on a 10-dimensional curved manifold in d dimensions: easy to
+    make, hard enough to index. The draws are faiss's (numpy's RandomState
+    with the same seed, in the same order), so the data equal faiss's."""
+
+    def __init__(self, d, nt, nb, nq, metric="L2", seed=1338):
+        super().__init__()
+        self.d, self.nt, self.nb, self.nq, self.metric = d, nt, nb, nq, metric
+        rs = np.random.RandomState(seed)
+        latent = rs.normal(size=(nt + nb + nq, 10))
+        spread = latent @ rs.rand(10, d)  # an ellipsoid in d dimensions
+        frequency = rs.rand(d) * 4 + 0.1  # higher: more curved, less linear
+        x = np.sin(spread * frequency).astype("float32")
+        self.xt, self.xb, self.xq = x[:nt], x[nt:nt + nb], x[nt + nb:]
+
+    def get_queries(self):
+        return self.xq
+
+    def get_train(self, maxtrain=None):
+        return self.xt[:self.nt if maxtrain is None else maxtrain]
+
+    def get_database(self):
+        return self.xb
+
+    def get_groundtruth(self, k=100):
+        return knn(self.xq, self.xb, k, _faiss_metric(self.metric))[1]
+
+
+############################################################################
+# The standard benchmark sets, read from a local folder.
+
+def _default_basedir():
+    for folder in ("/datasets01/simsearch/041218/", "/mnt/vol/gfsai-flash3-east/ai-group/datasets/simsearch/",
+                   f"/home/{getpass.getuser()}/simsearch/data/"):
+        if os.path.exists(folder):
+            return folder
+    return "data/"  # a link named data in the working directory
+
+
+dataset_basedir = _default_basedir()
+
+
+def set_dataset_basedir(path):
+    """The folder the file-based datasets read from."""
+    global dataset_basedir
+    dataset_basedir = path if path.endswith("/") else path + "/"
+
+
+def _path(*parts):
+    return os.path.join(dataset_basedir, *parts)
+
+
+def sanitize(x):
+    """x as a C-contiguous float32 array (a copy where needed)."""
+    return np.ascontiguousarray(x, dtype="float32")
+
+
+class DatasetSIFT1M(Dataset):
+    """SIFT1M (128-d, 1M database, 10k queries) from <basedir>/sift1M/."""
+
+    def __init__(self):
+        super().__init__()
+        self.d, self.nt, self.nb, self.nq = 128, 100000, 1000000, 10000
+        self.basedir = _path("sift1M/")
+
+    def get_queries(self):
+        return fvecs_read(self.basedir + "sift_query.fvecs")
+
+    def get_train(self, maxtrain=None):
+        return fvecs_read(self.basedir + "sift_learn.fvecs")[:self.nt if maxtrain is None else maxtrain]
+
+    def get_database(self):
+        return fvecs_read(self.basedir + "sift_base.fvecs")
+
+    def get_groundtruth(self, k=None):
+        gt = ivecs_read(self.basedir + "sift_groundtruth.ivecs")
+        return gt if k is None else gt[:, :k]
+
+
+class DatasetBigANN(Dataset):
+    """BIGANN (SIFT1B) with the first nb_M million database vectors, from
+    <basedir>/bigann/ (.bvecs files)."""
+
+    def __init__(self, nb_M=1000):
+        super().__init__()
+        if nb_M not in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
+            raise ValueError(f"DatasetBigANN: no ground truth for nb_M={nb_M}")
+        self.nb_M = nb_M
+        self.d, self.nt, self.nb, self.nq = 128, 10 ** 8, nb_M * 10 ** 6, 10000
+        self.basedir = _path("bigann/")
+
+    def get_queries(self):
+        return sanitize(bvecs_mmap(self.basedir + "bigann_query.bvecs")[:])
+
+    def get_train(self, maxtrain=None):
+        return sanitize(bvecs_mmap(self.basedir + "bigann_learn.bvecs")[:maxtrain or self.nt])
+
+    def get_groundtruth(self, k=None):
+        gt = ivecs_read(self.basedir + f"gnd/idx_{self.nb_M}M.ivecs")
+        return gt if k is None else gt[:, :k]
+
+    def get_database(self):
+        if self.nb_M >= 100:
+            raise MemoryError(f"DatasetBigANN: {self.nb_M}M vectors do not fit in memory; use database_iterator")
+        return sanitize(bvecs_mmap(self.basedir + "bigann_base.bvecs")[:self.nb])
+
+    def database_iterator(self, bs=128, split=(1, 0)):
+        xb = bvecs_mmap(self.basedir + "bigann_base.bvecs")
+        nsplit, rank = split
+        lo, hi = self.nb * rank // nsplit, self.nb * (rank + 1) // nsplit
+        for start in range(lo, hi, bs):
+            yield sanitize(xb[start:min(start + bs, hi)])
+
+
+class DatasetDeep1B(Dataset):
+    """Deep1B (96-d) with a database of nb vectors, from <basedir>/deep1b/."""
+
+    def __init__(self, nb=10 ** 9):
+        super().__init__()
+        sizes = {10 ** 5: "100k", 10 ** 6: "1M", 10 ** 7: "10M", 10 ** 8: "100M", 10 ** 9: "1B"}
+        if nb not in sizes:
+            raise ValueError(f"DatasetDeep1B: no ground truth for nb={nb}")
+        self.d, self.nt, self.nb, self.nq = 96, 358480000, nb, 10000
+        self.basedir = _path("deep1b/")
+        self.gt_fname = f"{self.basedir}deep{sizes[nb]}_groundtruth.ivecs"
+
+    def get_queries(self):
+        return sanitize(fvecs_read(self.basedir + "deep1B_queries.fvecs"))
+
+    def get_train(self, maxtrain=None):
+        return sanitize(fvecs_mmap(self.basedir + "learn.fvecs")[:maxtrain or self.nt])
+
+    def get_groundtruth(self, k=None):
+        gt = ivecs_read(self.gt_fname)
+        return gt if k is None else gt[:, :k]
+
+    def get_database(self):
+        if self.nb > 10 ** 8:
+            raise MemoryError(f"DatasetDeep1B: {self.nb} vectors do not fit in memory; use database_iterator")
+        return sanitize(fvecs_mmap(self.basedir + "base.fvecs")[:self.nb])
+
+    def database_iterator(self, bs=128, split=(1, 0)):
+        xb = fvecs_mmap(self.basedir + "base.fvecs")
+        nsplit, rank = split
+        lo, hi = self.nb * rank // nsplit, self.nb * (rank + 1) // nsplit
+        for start in range(lo, hi, bs):
+            yield sanitize(xb[start:min(start + bs, hi)])
+
+
+class DatasetGIST1M(Dataset):
+    """GIST1M (960-d), from <basedir>/gist1M/."""
+
+    def __init__(self):
+        super().__init__()
+        self.d, self.nt, self.nb, self.nq = 960, 100000, 1000000, 10000
+        self.basedir = _path("gist1M/")
+
+    def get_queries(self):
+        return fvecs_read(self.basedir + "gist_query.fvecs")
+
+    def get_train(self, maxtrain=None):
+        return fvecs_read(self.basedir + "gist_learn.fvecs")[:self.nt if maxtrain is None else maxtrain]
+
+    def get_database(self):
+        return fvecs_read(self.basedir + "gist_base.fvecs")
+
+    def get_groundtruth(self, k=None):
+        gt = ivecs_read(self.basedir + "gist_groundtruth.ivecs")
+        return gt if k is None else gt[:, :k]
+
+
+class DatasetGlove(Dataset):
+    """GloVe-100 (angular: vectors normalized, metric IP), from an HDF5
+    file glove-100-angular.hdf5 in loc (default <basedir>/glove/); needs
+    h5py. download=True is refused: metalfaiss fetches nothing."""
+
+    def __init__(self, loc=None, download=False):
+        super().__init__()
+        if download:
+            raise ValueError("DatasetGlove: download is not supported; put glove-100-angular.hdf5 in loc")
+        self.fname = loc or _path("glove/glove-100-angular.hdf5")
+        import h5py  # only this dataset needs it
+
+        self.glove_h5py = h5py.File(self.fname, "r")
+        self.metric, self.d, self.nt = "IP", 100, 0
+        self.nb = self.glove_h5py["train"].shape[0]
+        self.nq = self.glove_h5py["test"].shape[0]
+
+    def get_queries(self):
+        return _normalized(self.glove_h5py["test"][:])
+
+    def get_database(self):
+        return _normalized(self.glove_h5py["train"][:])
+
+    def get_groundtruth(self, k=None):
+        gt = self.glove_h5py["neighbors"][:]
+        return gt if k is None else gt[:, :k]
+
+
+class DatasetMusic100(Dataset):
+    """Music-100 (IP), from <basedir>/music-100/ (raw float32 files)."""
+
+    def __init__(self):
+        super().__init__()
+        self.d, self.nt, self.nb, self.nq, self.metric = 100, 0, 10 ** 6, 10000, "IP"
+        self.basedir = _path("music-100/")
+
+    def get_queries(self):
+        return np.fromfile(self.basedir + "query_music100.bin", dtype="float32").reshape(self.nq, self.d)
+
+    def get_database(self):
+        return np.fromfile(self.basedir + "database_music100.bin", dtype="float32").reshape(self.nb, self.d)
+
+    def get_groundtruth(self, k=None):
+        gt = np.load(self.basedir + "gt.npy")
+        return gt if k is None else gt[:, :k]
+
+
+def _normalized(x):
+    x = sanitize(x)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def dataset_from_name(dataset="deep1M", download=False):
+    """A dataset by its usual name: sift1M, bigann1M ... bigann1B, deep1M
+    ... deep1B, gist1M, glove, music-100."""
+    if dataset == "sift1M":
+        return DatasetSIFT1M()
+    if dataset == "gist1M":
+        return DatasetGIST1M()
+    if dataset == "glove":
+        return DatasetGlove(download=download)
+    if dataset == "music-100":
+        return DatasetMusic100()
+    for prefix, make in (("bigann", lambda n: DatasetBigANN(nb_M=n // 10 ** 6)), ("deep", DatasetDeep1B)):
+        if dataset.startswith(prefix):
+            size = dataset[len(prefix):]
+            scale = {"k": 10 ** 3, "M": 10 ** 6, "B": 10 ** 9}.get(size[-1:])
+            if scale and size[:-1].isdigit():
+                return make(int(size[:-1]) * scale)
+    raise ValueError(f"dataset_from_name: unknown dataset {dataset!r}")

@@ -1,0 +1,210 @@
+"""Exact search over databases given block by block (iterators), and range
+search that adapts its radius to bound the number of results: faiss's
+contrib.exhaustive_search."""
+
+import logging
+import time
+
+import numpy as np
+
+from .. import (
+    METRIC_L2, GpuMultipleClonerOptions, IndexBinary, IndexFlat, ResultHeap, get_num_gpus, index_cpu_to_all_gpus,
+    is_similarity_metric, knn,
+)
+
+LOG = logging.getLogger(__name__)
+
+__all__ = ["knn", "knn_ground_truth", "range_ground_truth", "range_search_gpu", "range_search_max_results",
+           "threshold_radius", "threshold_radius_nres", "apply_maxres", "exponential_query_iterator"]
+
+
+def _on_gpus(index, shard, ngpu):
+    """index moved to the GPUs when ngpu asks for them (-1: all there are)."""
+    ngpu = get_num_gpus() if ngpu == -1 else ngpu
+    if not ngpu:
+        return None
+    LOG.info("running on %d GPUs", ngpu)
+    options = GpuMultipleClonerOptions()
+    options.shard = shard
+    return index_cpu_to_all_gpus(index, co=options, ngpu=ngpu)
+
+
+def knn_ground_truth(xq, db_iterator, k, metric_type=METRIC_L2, shard=False, ngpu=-1):
+    """The exact k nearest neighbours (D, I) of xq in the database that
+    db_iterator yields block by block; ids count rows across blocks."""
+    t0 = time.time()
+    nq, d = xq.shape
+    heap = ResultHeap(nq, k, keep_max=is_similarity_metric(metric_type))
+    index = IndexFlat(d, metric_type)
+    index = _on_gpus(index, shard, ngpu) or index
+    seen = 0
+    for block in db_iterator:
+        index.add(block)
+        D, I = index.search(xq, k)
+        heap.add_result(D, np.where(I >= 0, I + seen, -1))
+        index.reset()
+        seen += block.shape[0]
+        LOG.info("%d database vectors, %.3f s", seen, time.time() - t0)
+    heap.finalize()
+    return heap.D, heap.I
+
+
+def range_search_gpu(xq, r2, index_gpu, index_cpu, gpu_k=1024):
+    """Range search with a GPU index that only does k-NN: its gpu_k nearest
+    are filtered by the radius r2, and the queries whose gpu_k-th result is
+    still inside are searched again on index_cpu (an index, or the database
+    matrix). Returns (lims, D, I)."""
+    nq = xq.shape[0]
+    keep_max = is_similarity_metric(index_gpu.metric_type)
+    k = min(index_gpu.ntotal, gpu_k)
+    if k == 0:
+        return np.zeros(nq + 1, dtype="int64"), np.zeros(0, dtype="float32"), np.zeros(0, dtype="int64")
+    D, I = index_gpu.search(xq, k)
+    inside = (D > r2) if keep_max else (D < r2)
+    overflow = np.flatnonzero(inside[:, -1]) if k == gpu_k else np.zeros(0, dtype=int)
+    if overflow.size:
+        if not hasattr(index_cpu, "range_search"):  # the database itself
+            flat = IndexFlat(index_gpu.d, index_gpu.metric_type)
+            flat.add(index_cpu)
+            index_cpu = flat
+        lims2, D2, I2 = index_cpu.range_search(xq[overflow], r2)
+    counts = inside.sum(1)
+    pieces_D, pieces_I = [], []
+    redo = {int(q): j for j, q in enumerate(overflow)}
+    for q in range(nq):
+        if q in redo:
+            j = redo[q]
+            counts[q] = lims2[j + 1] - lims2[j]
+            pieces_D.append(D2[lims2[j]:lims2[j + 1]])
+            pieces_I.append(I2[lims2[j]:lims2[j + 1]])
+        else:
+            pieces_D.append(D[q, inside[q]])
+            pieces_I.append(I[q, inside[q]])
+    lims = np.zeros(nq + 1, dtype="int64")
+    lims[1:] = np.cumsum(counts)
+    return lims, np.hstack(pieces_D).astype("float32"), np.hstack(pieces_I).astype("int64")
+
+
+def range_ground_truth(xq, db_iterator, threshold, metric_type=METRIC_L2, shard=False, ngpu=-1):
+    """Exact range-search results (lims, D, I) of xq in the database that
+    db_iterator yields block by block."""
+    nq, d = xq.shape
+    xq = np.ascontiguousarray(xq, dtype="float32")
+    index = IndexFlat(d, metric_type)
+    index_gpu = _on_gpus(index, shard, ngpu)
+    per_query_D = [[] for _ in range(nq)]
+    per_query_I = [[] for _ in range(nq)]
+    seen = 0
+    for block in db_iterator:
+        if index_gpu is not None:
+            index_gpu.add(block)
+            lims, D, I = range_search_gpu(xq, threshold, index_gpu, block)
+            index_gpu.reset()
+        else:
+            index.add(block)
+            lims, D, I = index.range_search(xq, threshold)
+            index.reset()
+        for q in range(nq):
+            if lims[q + 1] > lims[q]:
+                per_query_D[q].append(D[lims[q]:lims[q + 1]])
+                per_query_I[q].append(I[lims[q]:lims[q + 1]] + seen)
+        seen += block.shape[0]
+    sizes = [sum(len(p) for p in parts) for parts in per_query_I]
+    lims = np.zeros(nq + 1, dtype="uint64")
+    lims[1:] = np.cumsum(sizes)
+    D = np.hstack([np.zeros(0, "float32")] + [p for parts in per_query_D for p in parts])
+    I = np.hstack([np.zeros(0, "int64")] + [p for parts in per_query_I for p in parts])
+    return lims, D.astype("float32"), I.astype("int64")
+
+
+def _inside(dis, thresh, keep_max):
+    return dis > thresh if keep_max else dis < thresh
+
+
+def threshold_radius_nres(nres, dis, ids, thresh, keep_max=False):
+    """Results given as per-query counts (nres), restricted to those inside
+    thresh: (new nres, dis, ids)."""
+    mask = _inside(dis, thresh, keep_max)
+    ends = np.cumsum(np.asarray(nres, dtype="int64"))
+    kept = np.concatenate([[0], np.cumsum(mask)])
+    new_nres = np.zeros_like(nres)
+    new_nres[:] = kept[ends] - kept[ends - np.asarray(nres, dtype="int64")]
+    return new_nres, dis[mask], ids[mask]
+
+
+def threshold_radius(lims, dis, ids, thresh, keep_max=False):
+    """Range-search results (lims, dis, ids) restricted to those inside thresh."""
+    mask = _inside(dis, thresh, keep_max)
+    kept = np.concatenate([[0], np.cumsum(mask)])
+    new_lims = np.zeros_like(lims)
+    new_lims[:] = kept[np.asarray(lims, dtype="int64")]
+    return new_lims, dis[mask], ids[mask]
+
+
+def apply_maxres(res_batches, target_nres, keep_max=False):
+    """Shrink the radius so that about target_nres results remain across
+    res_batches (a list of (nres, dis, ids), updated in place); returns
+    (radius, total results)."""
+    alldis = np.hstack([dis for _, dis, _ in res_batches])
+    if len(alldis) <= target_nres:
+        raise ValueError(f"apply_maxres: {len(alldis)} results, not more than the target {target_nres}")
+    if keep_max:
+        radius = np.partition(alldis, len(alldis) - target_nres - 1)[len(alldis) - target_nres - 1]
+    else:
+        radius = np.partition(alldis, target_nres)[target_nres]
+    radius = float(radius) if alldis.dtype == np.float32 else int(radius)
+    total = 0
+    for i, (nres, dis, ids) in enumerate(res_batches):
+        res_batches[i] = threshold_radius_nres(nres, dis, ids, radius, keep_max=keep_max)
+        total += len(res_batches[i][1])
+    LOG.debug("radius now %s, %d results", radius, total)
+    return radius, total
+
+
+def range_search_max_results(index, query_iterator, radius, max_results=None, min_results=None, shard=False,
+                             ngpu=0, clip_to_min=False):
+    """Range search over the query batches of query_iterator that lowers the
+    radius whenever the results pass max_results (back to min_results).
+    Returns (radius, lims, D, I) with the final radius."""
+    binary = isinstance(index, IndexBinary)
+    if min_results is None:
+        if max_results is None:
+            raise ValueError("range_search_max_results: give max_results or min_results")
+        min_results = int(0.8 * max_results)
+    if max_results is None:
+        max_results = int(min_results * 1.5)
+    index_gpu = _on_gpus(index, shard, ngpu)
+    keep_max = is_similarity_metric(getattr(index, "metric_type", METRIC_L2))
+    batches, total = [], 0
+    for xqi in query_iterator:
+        if index_gpu is not None:
+            lims, D, I = range_search_gpu(xqi, radius, index_gpu, index)
+        else:
+            lims, D, I = index.range_search(xqi, radius)
+        if binary:
+            D = D.astype("int16")  # Hamming distances, as faiss gives them here
+        batches.append((lims[1:] - lims[:-1], D, I))
+        total += len(D)
+        if total > max_results:
+            LOG.info("%d results > %d: lowering the radius", total, max_results)
+            radius, total = apply_maxres(batches, min_results, keep_max=keep_max)
+    if clip_to_min and total > min_results:
+        radius, total = apply_maxres(batches, min_results, keep_max=keep_max)
+    nres = np.hstack([b[0] for b in batches]) if batches else np.zeros(0, "int64")
+    lims = np.zeros(len(nres) + 1, dtype="uint64")
+    lims[1:] = np.cumsum(nres)
+    D = np.hstack([b[1] for b in batches]) if batches else np.zeros(0, "float32")
+    I = np.hstack([b[2] for b in batches]) if batches else np.zeros(0, "int64")
+    return radius, lims, D, I
+
+
+def exponential_query_iterator(xq, start_bs=32, max_bs=20000):
+    """xq in batches that double in size from start_bs up to max_bs, so that
+    a radius can be adapted before many results pile up."""
+    i, bs = 0, start_bs
+    while i < len(xq):
+        batch = xq[i:i + bs]
+        yield batch
+        i += len(batch)
+        if bs < max_bs:
+            bs *= 2

@@ -1,0 +1,126 @@
+"""The .fvecs / .ivecs / .bvecs files of the classic ANN benchmarks: each
+row is its dimension d as an int32, then d values (float32, int32 or uint8).
+The *_read functions load a file, the *_mmap ones map it, the *_write ones
+write a matrix."""
+
+import os
+
+import numpy as np
+
+from ..errors import InvalidArgumentError
+
+
+def _rows(flat, fname, width_of_d=1):
+    """View a file's int32 (or byte) words as rows, checking that every row
+    has the dimension the first one states."""
+    if flat.size == 0:
+        return flat.reshape(0, 0)
+    d = int(flat[:width_of_d].view(np.int32)[0])
+    row = d + width_of_d
+    if d <= 0 or flat.size % row:
+        raise InvalidArgumentError(f"vecs_io: {fname} is not a vecs file (dimension {d}, {flat.size} words)")
+    rows = flat.reshape(-1, row)
+    if not (rows[:, :width_of_d].copy().view(np.int32) == d).all():
+        raise InvalidArgumentError(f"vecs_io: {fname} has rows of several dimensions")
+    return rows[:, width_of_d:]
+
+
+def ivecs_read(fname):
+    """An (n, d) int32 array (a copy) from an .ivecs file."""
+    return _rows(np.fromfile(fname, dtype=np.int32), fname).copy()
+
+
+def fvecs_read(fname):
+    """An (n, d) float32 array (a copy) from an .fvecs file."""
+    return ivecs_read(fname).view(np.float32)
+
+
+def ivecs_mmap(fname):
+    """An (n, d) int32 view of an .ivecs file, mapped read-only."""
+    if os.path.getsize(fname) == 0:
+        return np.zeros((0, 0), dtype=np.int32)
+    return _rows(np.memmap(fname, dtype=np.int32, mode="r"), fname)
+
+
+def fvecs_mmap(fname):
+    """An (n, d) float32 view of an .fvecs file, mapped read-only."""
+    return ivecs_mmap(fname).view(np.float32)
+
+
+def bvecs_mmap(fname):
+    """An (n, d) uint8 view of a .bvecs file, mapped read-only."""
+    if os.path.getsize(fname) == 0:
+        return np.zeros((0, 0), dtype=np.uint8)
+    return _rows(np.memmap(fname, dtype=np.uint8, mode="r"), fname, width_of_d=4)
+
+
+def _write(fname, m, dtype):
+    m = np.asarray(m)
+    if m.ndim != 2:
+        raise InvalidArgumentError(f"vecs_io: expected a matrix, got shape {m.shape}")
+    out = np.empty((m.shape[0], m.shape[1] + 1), dtype=np.int32)
+    out[:, 0] = m.shape[1]
+    out[:, 1:] = np.ascontiguousarray(m, dtype=dtype).view(np.int32)
+    out.tofile(fname)
+
+
+def ivecs_write(fname, m):
+    """Write an integer matrix as .ivecs (int32)."""
+    _write(fname, m, np.int32)
+
+
+def fvecs_write(fname, m):
+    """Write a matrix as .fvecs (float32)."""
+    _write(fname, m, np.float32)
+
+
+def bvecs_iter(filepath, batch_size=100_000):
+    """The rows of a .bvecs file in uint8 batches of at most batch_size,
+    each a view of the mapped file (only the rows used are read)."""
+    x = bvecs_mmap(filepath)
+    for start in range(0, x.shape[0], batch_size):
+        yield x[start:start + batch_size]
+
+
+def _chunk_files(chunk_folder):
+    """chunk_0000.bvecs, chunk_0001.bvecs, ... of a folder, checked for gaps."""
+    numbered = {}
+    for entry in os.scandir(chunk_folder):
+        if entry.is_file() and entry.name.startswith("chunk_") and entry.name.endswith(".bvecs"):
+            try:
+                numbered[int(entry.name[len("chunk_"):-len(".bvecs")])] = entry.path
+            except ValueError:
+                raise ValueError(f"bvecs_iter_chunked: {entry.name} is not named chunk_<number>.bvecs") from None
+    if not numbered:
+        raise ValueError(f"bvecs_iter_chunked: no chunk_*.bvecs files in {chunk_folder}")
+    missing = sorted(set(range(len(numbered))) - set(numbered))
+    if missing:
+        raise ValueError(f"bvecs_iter_chunked: chunks {missing} are missing from {chunk_folder} "
+                         f"(found {sorted(numbered)})")
+    return [numbered[i] for i in range(len(numbered))]
+
+
+def bvecs_iter_chunked(chunk_folder, batch_size=100_000):
+    """The rows of a folder of chunk_<i>.bvecs files, in order, in uint8
+    batches of exactly batch_size (the last may be shorter): a batch may
+    span two files."""
+    pending = []  # rows carried over to the next file
+    for path in _chunk_files(chunk_folder):
+        x = bvecs_mmap(path)
+        start = 0
+        if pending:
+            have = sum(len(p) for p in pending)
+            take = min(batch_size - have, len(x))
+            pending.append(x[:take])
+            start = take
+            if have + take < batch_size:
+                continue
+            yield np.vstack(pending)
+            pending = []
+        while start + batch_size <= len(x):
+            yield x[start:start + batch_size]
+            start += batch_size
+        if start < len(x):
+            pending = [np.array(x[start:])]
+    if pending:
+        yield np.vstack(pending)

@@ -1,0 +1,83 @@
+"""faiss's ResultHeap and merge_knn_results: the k best of search results
+that arrive in pieces (blocks of a database, shards), kept in numpy."""
+
+import numpy as np
+
+from ._arrays import as_count, as_int
+from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
+from .metric import MetricType
+
+# faiss's "no result" distance: what unfilled places hold (id -1).
+_EMPTY = float(np.finfo(np.float32).max)
+
+
+def is_similarity_metric(metric):
+    """faiss's is_similarity_metric: True where larger values are better."""
+    return MetricType.parse(metric) == MetricType.INNER_PRODUCT
+
+
+def _results(D, I, op, rows=None):
+    """D as float32 and I as int64, both (rows, n)."""
+    D, I = np.asarray(D), np.asarray(I)
+    if D.ndim != 2 or D.shape != I.shape:
+        raise DimensionMismatchError(f"{op}: D {D.shape} and I {I.shape} must be matrices of one shape")
+    if rows is not None and D.shape[0] != rows:
+        raise DimensionMismatchError(f"{op}: expected {rows} rows of results, got {D.shape[0]}")
+    if not (np.issubdtype(D.dtype, np.number) and np.issubdtype(I.dtype, np.integer)):
+        raise InputTypeError(f"{op}: D must be numbers and I integers, got {D.dtype} and {I.dtype}")
+    return D.astype(np.float32, copy=False), I.astype(np.int64, copy=False)
+
+
+def _keep_best(D, I, k, keep_max):
+    """The k best columns of each row, best first; equal distances keep
+    their column order (earlier results stay ahead, as in faiss's heaps)."""
+    key = -D if keep_max else D
+    order = np.argsort(key, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(D, order, 1), np.take_along_axis(I, order, 1)
+
+
+class ResultHeap:
+    """For each of nq queries, the k best (distance, id) pairs of all the
+    results added: the smallest distances, or the largest with keep_max.
+    D and I are kept sorted best first (finalize() is there for faiss's
+    callers); places not filled hold faiss's neutral distance and id -1."""
+
+    def __init__(self, nq, k, keep_max=False):
+        self.nq, self.k = as_int(nq, "ResultHeap", "nq"), as_count(k, "ResultHeap", "k")
+        if self.nq < 0:
+            raise InvalidArgumentError(f"ResultHeap: nq must be >= 0, got {self.nq}")
+        self.keep_max = bool(keep_max)
+        self.D = np.full((self.nq, self.k), -_EMPTY if self.keep_max else _EMPTY, dtype=np.float32)
+        self.I = np.full((self.nq, self.k), -1, dtype=np.int64)
+
+    def add_result(self, D, I):
+        """Merge (nq, n) results into the heaps."""
+        D, I = _results(D, I, "ResultHeap.add_result", self.nq)
+        self.D, self.I = _keep_best(np.hstack([self.D, D]), np.hstack([self.I, I]), self.k, self.keep_max)
+
+    def add_result_subset(self, subset, D, I):
+        """Merge results for the queries numbered in subset (one row each)."""
+        subset = np.asarray(subset, dtype=np.int64).ravel()
+        D, I = _results(D, I, "ResultHeap.add_result_subset", len(subset))
+        if subset.size and (subset.min() < 0 or subset.max() >= self.nq):
+            raise DimensionMismatchError(f"ResultHeap.add_result_subset: query numbers must be in [0, {self.nq})")
+        best = _keep_best(np.hstack([self.D[subset], D]), np.hstack([self.I[subset], I]), self.k, self.keep_max)
+        self.D[subset], self.I[subset] = best
+
+    def finalize(self):
+        """faiss sorts its heaps here; these are always sorted."""
+
+
+def merge_knn_results(Dall, Iall, keep_max=False):
+    """faiss's merge_knn_results: (nshard, nq, k) sorted results of shards
+    to the (nq, k) best overall; on equal distances the lower shard first."""
+    Dall, Iall = np.asarray(Dall), np.asarray(Iall)
+    if Dall.ndim != 3 or Dall.shape != Iall.shape:
+        raise DimensionMismatchError(f"merge_knn_results: Dall {Dall.shape} and Iall {Iall.shape} must be "
+                                     "(nshard, nq, k) arrays of one shape")
+    nshard, nq, k = Dall.shape
+    D, I = _results(Dall.transpose(1, 0, 2).reshape(nq, nshard * k),
+                    Iall.transpose(1, 0, 2).reshape(nq, nshard * k), "merge_knn_results")
+    missing = I < 0  # faiss skips them: they sort after every real result
+    D = np.where(missing, -_EMPTY if keep_max else _EMPTY, D)
+    return _keep_best(D, I, k, keep_max)
