@@ -39,11 +39,7 @@ class Dataset:
     def database_iterator(self, bs=128, split=(1, 0)):
         """The database in blocks of bs rows. split = (nsplit, rank) walks
         only the rank-th of nsplit equal slices."""
-        xb = self.get_database()
-        nsplit, rank = split
-        lo, hi = self.nb * rank // nsplit, self.nb * (rank + 1) // nsplit
-        for start in range(lo, hi, bs):
-            yield xb[start:min(start + bs, hi)]
+        return _blocks(self.get_database(), self.nb, bs, split)
 
     def get_groundtruth(self, k=None):
         """The ids of the exact k nearest database vectors of each query."""
@@ -63,6 +59,14 @@ class Dataset:
             assert self.get_train(maxtrain=123).shape == (123, self.d)
         assert self.get_database().shape == (self.nb, self.d)
         assert self.get_groundtruth(k=13).shape == (self.nq, 13)
+
+
+def _blocks(xb, nb, bs, split, convert=lambda block: block):
+    """Blocks of bs rows of the rank-th of nsplit slices of xb[:nb]."""
+    nsplit, rank = split
+    lo, hi = nb * rank // nsplit, nb * (rank + 1) // nsplit
+    for start in range(lo, hi, bs):
+        yield convert(xb[start:min(start + bs, hi)])
 
 
 def _faiss_metric(name):
@@ -126,26 +130,41 @@ def sanitize(x):
     return np.ascontiguousarray(x, dtype="float32")
 
 
-class DatasetSIFT1M(Dataset):
-    """SIFT1M (128-d, 1M database, 10k queries) from <basedir>/sift1M/."""
+class _FvecsFolder(Dataset):
+    """A dataset of <prefix>_{base,query,learn}.fvecs and
+    <prefix>_groundtruth.ivecs files in <basedir>/<folder>/."""
 
-    def __init__(self):
+    folder = prefix = ""
+
+    def __init__(self, d):
         super().__init__()
-        self.d, self.nt, self.nb, self.nq = 128, 100000, 1000000, 10000
-        self.basedir = _path("sift1M/")
+        self.d, self.nt, self.nb, self.nq = d, 100000, 1000000, 10000
+        self.basedir = _path(self.folder)
+
+    def _file(self, part):
+        return f"{self.basedir}{self.prefix}_{part}"
 
     def get_queries(self):
-        return fvecs_read(self.basedir + "sift_query.fvecs")
+        return fvecs_read(self._file("query.fvecs"))
 
     def get_train(self, maxtrain=None):
-        return fvecs_read(self.basedir + "sift_learn.fvecs")[:self.nt if maxtrain is None else maxtrain]
+        return fvecs_read(self._file("learn.fvecs"))[:self.nt if maxtrain is None else maxtrain]
 
     def get_database(self):
-        return fvecs_read(self.basedir + "sift_base.fvecs")
+        return fvecs_read(self._file("base.fvecs"))
 
     def get_groundtruth(self, k=None):
-        gt = ivecs_read(self.basedir + "sift_groundtruth.ivecs")
+        gt = ivecs_read(self._file("groundtruth.ivecs"))
         return gt if k is None else gt[:, :k]
+
+
+class DatasetSIFT1M(_FvecsFolder):
+    """SIFT1M (128-d, 1M database, 10k queries) from <basedir>/sift1M/."""
+
+    folder, prefix = "sift1M/", "sift"
+
+    def __init__(self):
+        super().__init__(128)
 
 
 class DatasetBigANN(Dataset):
@@ -176,11 +195,7 @@ class DatasetBigANN(Dataset):
         return sanitize(bvecs_mmap(self.basedir + "bigann_base.bvecs")[:self.nb])
 
     def database_iterator(self, bs=128, split=(1, 0)):
-        xb = bvecs_mmap(self.basedir + "bigann_base.bvecs")
-        nsplit, rank = split
-        lo, hi = self.nb * rank // nsplit, self.nb * (rank + 1) // nsplit
-        for start in range(lo, hi, bs):
-            yield sanitize(xb[start:min(start + bs, hi)])
+        return _blocks(bvecs_mmap(self.basedir + "bigann_base.bvecs"), self.nb, bs, split, sanitize)
 
 
 class DatasetDeep1B(Dataset):
@@ -211,33 +226,16 @@ class DatasetDeep1B(Dataset):
         return sanitize(fvecs_mmap(self.basedir + "base.fvecs")[:self.nb])
 
     def database_iterator(self, bs=128, split=(1, 0)):
-        xb = fvecs_mmap(self.basedir + "base.fvecs")
-        nsplit, rank = split
-        lo, hi = self.nb * rank // nsplit, self.nb * (rank + 1) // nsplit
-        for start in range(lo, hi, bs):
-            yield sanitize(xb[start:min(start + bs, hi)])
+        return _blocks(fvecs_mmap(self.basedir + "base.fvecs"), self.nb, bs, split, sanitize)
 
 
-class DatasetGIST1M(Dataset):
+class DatasetGIST1M(_FvecsFolder):
     """GIST1M (960-d), from <basedir>/gist1M/."""
 
+    folder, prefix = "gist1M/", "gist"
+
     def __init__(self):
-        super().__init__()
-        self.d, self.nt, self.nb, self.nq = 960, 100000, 1000000, 10000
-        self.basedir = _path("gist1M/")
-
-    def get_queries(self):
-        return fvecs_read(self.basedir + "gist_query.fvecs")
-
-    def get_train(self, maxtrain=None):
-        return fvecs_read(self.basedir + "gist_learn.fvecs")[:self.nt if maxtrain is None else maxtrain]
-
-    def get_database(self):
-        return fvecs_read(self.basedir + "gist_base.fvecs")
-
-    def get_groundtruth(self, k=None):
-        gt = ivecs_read(self.basedir + "gist_groundtruth.ivecs")
-        return gt if k is None else gt[:, :k]
+        super().__init__(960)
 
 
 class DatasetGlove(Dataset):
