@@ -78,12 +78,13 @@ func (m *mt19937) rand31() int32 { return int32(m.next() & 0x7fffffff) }
 // float64 is faiss's rand_double: output / (2^32-1) in double arithmetic.
 func (m *mt19937) float64() float64 { return float64(m.next()) / 4294967295.0 }
 
-// floatRandn fills x with standard normal values drawn as faiss's
-// float_randn: blocks of the array (1024 of them from 1024 values on), each
-// from its own generator seeded from the first, by Marsaglia's polar
-// method. The blocks make the values independent of the thread count.
-func floatRandn(x []float32, seed int64) {
-	n := len(x)
+// blockDraws runs draw over n values the way faiss's float_rand,
+// float_randn, int64_rand and byte_rand split them: 1024 blocks (one from
+// fewer than 1024 values), block j drawn from its own generator seeded
+// a0 + j*b0 (truncated to 32 bits), where a0 and b0 are the first two
+// 31-bit draws of a generator seeded with seed. The values so depend on
+// the seed alone, not on the thread count.
+func blockDraws(n int, seed int64, draw func(rng *mt19937, lo, hi int)) {
 	nblock := 1
 	if n >= 1024 {
 		nblock = 1024
@@ -92,25 +93,100 @@ func floatRandn(x []float32, seed int64) {
 	a0, b0 := int64(rng0.rand31()), int64(rng0.rand31())
 	parallelChunks(nblock, 16, func(_, jlo, jhi int) {
 		for j := jlo; j < jhi; j++ {
-			rng := newMT19937(uint32(a0 + int64(j)*b0))
-			var a, b, s float64
-			second := false
-			for i := j * n / nblock; i < (j+1)*n/nblock; i++ {
-				if !second {
-					for {
-						a = 2*rng.float64() - 1
-						b = 2*rng.float64() - 1
-						s = a*a + b*b
-						if s < 1 {
-							break
-						}
+			draw(newMT19937(uint32(a0+int64(j)*b0)), j*n/nblock, (j+1)*n/nblock)
+		}
+	})
+}
+
+// FloatRand fills x with faiss's float_rand values in [0, 1].
+func FloatRand(x []float32, seed int64) {
+	blockDraws(len(x), seed, func(rng *mt19937, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x[i] = rng.float()
+		}
+	})
+}
+
+// FloatRandn fills x with faiss's float_randn values: standard normal, by
+// Marsaglia's polar method, two values per accepted pair.
+func FloatRandn(x []float32, seed int64) {
+	blockDraws(len(x), seed, func(rng *mt19937, lo, hi int) {
+		var a, b, s float64
+		second := false
+		for i := lo; i < hi; i++ {
+			if !second {
+				for {
+					a = 2*rng.float64() - 1
+					b = 2*rng.float64() - 1
+					s = a*a + b*b
+					if s < 1 {
+						break
 					}
-					x[i] = float32(a * math.Sqrt(-2*math.Log(s)/s))
-				} else {
-					x[i] = float32(b * math.Sqrt(-2*math.Log(s)/s))
 				}
-				second = !second
+				x[i] = float32(a * math.Sqrt(-2*math.Log(s)/s))
+			} else {
+				x[i] = float32(b * math.Sqrt(-2*math.Log(s)/s))
+			}
+			second = !second
+		}
+	})
+}
+
+// rand62 is faiss's rand_int64: two 31-bit draws, the second one high.
+func (m *mt19937) rand62() int64 { return int64(m.rand31()) | int64(m.rand31())<<31 }
+
+// Int64Rand fills x with faiss's int64_rand values in [0, 2^62).
+func Int64Rand(x []int64, seed int64) {
+	blockDraws(len(x), seed, func(rng *mt19937, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x[i] = rng.rand62()
+		}
+	})
+}
+
+// Int64RandMax fills x with faiss's int64_rand_max values in [0, max).
+func Int64RandMax(x []int64, max uint64, seed int64) error {
+	if max == 0 {
+		return Errorf(KindInvalidArgument, "int64_rand_max", "max must be positive")
+	}
+	blockDraws(len(x), seed, func(rng *mt19937, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x[i] = int64(uint64(rng.rand62()) % max)
+		}
+	})
+	return nil
+}
+
+// RandSmoothVectors fills x (n rows of d) as faiss's rand_smooth_vectors:
+// 10-dimensional normal draws (seed) mapped by a random 10 x d matrix
+// (seed+1), each column scaled by 4u+0.1 (u from seed+2) and passed
+// through sin. faiss sums the 10 products with BLAS, whose order depends
+// on the machine; here they are fused multiply-adds in float32, in order,
+// so values agree with faiss's to float32 rounding, not always in bits.
+func RandSmoothVectors(x []float32, n, d int, seed int64) error {
+	if n < 0 || d <= 0 || len(x) != n*d {
+		return Errorf(KindInvalidArgument, "rand_smooth_vectors", "%d values for %d rows of %d", len(x), n, d)
+	}
+	const d1 = 10
+	latent := make([]float32, n*d1)
+	FloatRandn(latent, seed)
+	mix := make([]float32, d1*d)
+	FloatRand(mix, seed+1)
+	scales := make([]float32, d)
+	FloatRand(scales, seed+2)
+	parallelChunks(n, 64, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for j := 0; j < d; j++ {
+				var sum float32
+				for k := 0; k < d1; k++ {
+					sum = float32(math.FMA(float64(latent[i*d1+k]), float64(mix[k*d+j]), float64(sum)))
+				}
+				// faiss: sinf(x * (scale*4 + 0.1)), the product in double
+				// (0.1 is a double literal) rounded to float for sinf.
+				arg := float32(float64(sum) * (float64(scales[j]*4) + 0.1))
+				x[i*d+j] = float32(math.Sin(float64(arg)))
 			}
 		}
 	})
+	return nil
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,5 +37,31 @@ func TestRandFloatRange(t *testing.T) {
 	for i := 0; i < 10000; i++ {
 		f := m.float()
 		require.True(t, f >= 0 && f <= 1, "%v", f)
+	}
+}
+
+func TestDrawsRejectBadSizes(t *testing.T) {
+	require.Error(t, Int64RandMax(make([]int64, 3), 0, 1))
+	require.Error(t, RandSmoothVectors(make([]float32, 5), 2, 3, 1))
+	x := make([]float32, 6)
+	require.NoError(t, RandSmoothVectors(x, 2, 3, 1))
+	for _, v := range x {
+		require.True(t, v >= -1 && v <= 1, "sin values")
+	}
+}
+
+func TestBlockDrawsIgnoreTheThreadCount(t *testing.T) {
+	// Blocks are seeded from the seed alone: one thread or many draw the
+	// same values.
+	whole := make([]float32, 5000)
+	FloatRand(whole, 42)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	again := make([]float32, 5000)
+	FloatRand(again, 42)
+	require.Equal(t, whole, again)
+	ints := make([]int64, 2048)
+	Int64Rand(ints, 42)
+	for _, v := range ints {
+		require.True(t, v >= 0 && v < 1<<62)
 	}
 }

@@ -53,7 +53,7 @@ func (o *OPQMatrix) Train(x []float32) error {
 	rotation := o.A
 	if len(rotation) == 0 {
 		rotation = make([]float32, d*d)
-		floatRandn(rotation, 1234)
+		FloatRandn(rotation, 1234)
 		orthonormalizeColumns(d, d, rotation)
 		rotation = rotation[:d*d2]
 	} else if len(rotation) != d*d2 {

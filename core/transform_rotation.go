@@ -30,12 +30,12 @@ func (r *RandomRotationMatrix) Init(seed int64) {
 func randomRotation(din, dout int, seed int64) []float32 {
 	if dout <= din {
 		q := make([]float32, dout*din)
-		floatRandn(q, seed)
+		FloatRandn(q, seed)
 		orthonormalizeColumns(din, dout, q)
 		return q
 	}
 	q := make([]float32, dout*dout)
-	floatRandn(q, seed)
+	FloatRandn(q, seed)
 	orthonormalizeColumns(dout, dout, q)
 	a := make([]float32, dout*din)
 	for i := 0; i < dout; i++ {

@@ -51,8 +51,8 @@ func assertOrthonormalRows(t *testing.T, a []float32, rows, cols int, tol float6
 
 func TestFloatRandnIsDeterministicAndNormal(t *testing.T) {
 	a, b := make([]float32, 5000), make([]float32, 5000)
-	floatRandn(a, 1234)
-	floatRandn(b, 1234)
+	FloatRandn(a, 1234)
+	FloatRandn(b, 1234)
 	assert.Equal(t, a, b)
 	mean, sq := 0.0, 0.0
 	for _, v := range a {
@@ -62,7 +62,7 @@ func TestFloatRandnIsDeterministicAndNormal(t *testing.T) {
 	mean /= float64(len(a))
 	assert.InDelta(t, 0, mean, 0.05)
 	assert.InDelta(t, 1, sq/float64(len(a))-mean*mean, 0.08)
-	floatRandn(b, 1235)
+	FloatRandn(b, 1235)
 	assert.NotEqual(t, a, b)
 }
 

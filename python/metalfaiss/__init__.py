@@ -106,6 +106,7 @@ from .metric import (
     METRIC_Lp,
     MetricType,
 )
+from .random_draws import lrand, rand, rand_smooth_vectors, randint, randn
 from .result_heap import ResultHeap, is_similarity_metric, merge_knn_results
 from .selectors import IDSelector, IDSelectorAll, IDSelectorArray, IDSelectorBatch, IDSelectorNot, IDSelectorRange
 from .system import get_compile_options, get_mem_usage_kb, kernel_set, omp_get_max_threads, omp_set_num_threads
@@ -164,5 +165,6 @@ __all__ = [
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InternalError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",
     "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError", "OperationInterruptedError", "ResultTooLargeError",
-    "UnsupportedOperationError", "ResultHeap", "is_similarity_metric", "merge_knn_results", "knn", "normalize_L2", "pairwise_distances",
+    "UnsupportedOperationError", "ResultHeap", "is_similarity_metric", "merge_knn_results",
+    "lrand", "rand", "rand_smooth_vectors", "randint", "randn", "knn", "normalize_L2", "pairwise_distances",
 ]

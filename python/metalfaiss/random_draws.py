@@ -1,0 +1,61 @@
+"""faiss's random arrays: rand, randn, randint (lrand) and
+rand_smooth_vectors give the same values as faiss for the same seed
+(rand_smooth_vectors to float32 rounding: faiss sums with BLAS)."""
+
+import operator
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .errors import InputTypeError, InvalidArgumentError
+
+
+def _empty(shape, dtype, op):
+    """An uninitialised array of shape (an int or a tuple of ints)."""
+    dims = (shape,) if np.ndim(shape) == 0 else tuple(shape)
+    dims = tuple(as_int(n, op, "n") for n in dims)
+    if any(n < 0 for n in dims):
+        raise InvalidArgumentError(f"{op}: sizes must be >= 0, got {dims}")
+    return np.empty(dims, dtype=dtype)
+
+
+def rand(n, seed=12345):
+    """Uniform float32 values in [0, 1]; n is a size or a shape."""
+    out = _empty(n, np.float32, "rand")
+    _bridge.call("FloatRand", addr(out), out.size, as_int(seed, "rand", "seed"))
+    return out
+
+
+def randn(n, seed=12345):
+    """Standard normal float32 values; n is a size or a shape."""
+    out = _empty(n, np.float32, "randn")
+    _bridge.call("FloatRandn", addr(out), out.size, as_int(seed, "randn", "seed"))
+    return out
+
+
+def randint(n, seed=12345, vmax=None):
+    """int64 values in [0, 2^62), or in [0, vmax) when vmax is given."""
+    out = _empty(n, np.int64, "randint")
+    bound = 0
+    if vmax is not None:
+        if isinstance(vmax, (bool, np.bool_)) or not hasattr(vmax, "__index__"):
+            raise InputTypeError(f"randint: vmax must be an integer, got {type(vmax).__name__}")
+        bound = operator.index(vmax)  # an unsigned 64-bit bound, as faiss's
+        if not 0 < bound < 1 << 64:
+            raise InvalidArgumentError(f"randint: vmax must be in [1, 2^64), got {bound}")
+    _bridge.call("Int64Rand", addr(out), out.size, bound, as_int(seed, "randint", "seed"))
+    return out
+
+
+lrand = randint
+
+
+def rand_smooth_vectors(n, d, seed=1234):
+    """(n, d) float32 vectors on a smooth 10-dimensional manifold."""
+    n, d = as_int(n, "rand_smooth_vectors", "n"), as_int(d, "rand_smooth_vectors", "d")
+    if n < 0 or d <= 0:
+        raise InvalidArgumentError(f"rand_smooth_vectors: need n >= 0 and d > 0, got n={n}, d={d}")
+    out = np.empty((n, d), dtype=np.float32)
+    _bridge.call("RandSmoothVectors", addr(out), n, d, as_int(seed, "rand_smooth_vectors", "seed"))
+    return out
