@@ -19,6 +19,34 @@ type IDSelectorAll struct{}
 // IsMember implements IDSelector.
 func (IDSelectorAll) IsMember(int64) bool { return true }
 
+// IDSelectorAnd selects the ids both of its children select.
+type IDSelectorAnd struct{ Lhs, Rhs IDSelector }
+
+// IsMember implements IDSelector.
+func (s IDSelectorAnd) IsMember(id int64) bool { return s.Lhs.IsMember(id) && s.Rhs.IsMember(id) }
+
+// IDSelectorOr selects the ids either of its children selects.
+type IDSelectorOr struct{ Lhs, Rhs IDSelector }
+
+// IsMember implements IDSelector.
+func (s IDSelectorOr) IsMember(id int64) bool { return s.Lhs.IsMember(id) || s.Rhs.IsMember(id) }
+
+// IDSelectorXOr selects the ids exactly one of its children selects.
+type IDSelectorXOr struct{ Lhs, Rhs IDSelector }
+
+// IsMember implements IDSelector.
+func (s IDSelectorXOr) IsMember(id int64) bool { return s.Lhs.IsMember(id) != s.Rhs.IsMember(id) }
+
+// IDSelectorBitmap selects id when bit id&7 of byte id>>3 is set (faiss's
+// IDSelectorBitmap: bits little-endian within bytes); ids past the end of
+// the bitmap are not selected.
+type IDSelectorBitmap struct{ Bits []byte }
+
+// IsMember implements IDSelector.
+func (s IDSelectorBitmap) IsMember(id int64) bool {
+	return id >= 0 && id>>3 < int64(len(s.Bits)) && s.Bits[id>>3]>>(id&7)&1 != 0
+}
+
 // SearchParams are faiss's SearchParameters: an optional filter, and for
 // IVF indexes the number of lists to visit (0: the index's own Nprobe).
 type SearchParams struct {

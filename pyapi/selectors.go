@@ -11,12 +11,18 @@ import (
 //	[2, n, ids...]     IDSelectorArray
 //	[3, <selector>]    IDSelectorNot
 //	[4]                IDSelectorAll
+//	[5, <lhs>, <rhs>]  IDSelectorAnd (6: Or, 7: XOr)
+//	[8, nbytes, words...] IDSelectorBitmap: the bytes, 8 to a word, little-endian
 const (
 	selRange = iota
 	selBatch
 	selArray
 	selNot
 	selAll
+	selAnd
+	selOr
+	selXOr
+	selBitmap
 )
 
 // decodeSelector reads the selector at prog (n int64s); addr 0 means none.
@@ -62,6 +68,36 @@ func parseSelector(op string, p []int64) (core.IDSelector, int, error) {
 		return core.IDSelectorNot{Sel: inner}, 1 + used, nil
 	case selAll:
 		return core.IDSelectorAll{}, 1, nil
+	case selAnd, selOr, selXOr:
+		lhs, usedL, err := parseSelector(op, p[1:])
+		if err != nil {
+			return nil, 0, err
+		}
+		rhs, usedR, err := parseSelector(op, p[1+usedL:])
+		if err != nil {
+			return nil, 0, err
+		}
+		used := 1 + usedL + usedR
+		switch p[0] {
+		case selAnd:
+			return core.IDSelectorAnd{Lhs: lhs, Rhs: rhs}, used, nil
+		case selOr:
+			return core.IDSelectorOr{Lhs: lhs, Rhs: rhs}, used, nil
+		}
+		return core.IDSelectorXOr{Lhs: lhs, Rhs: rhs}, used, nil
+	case selBitmap:
+		if len(p) < 2 || p[1] < 0 {
+			return bad()
+		}
+		words := (p[1] + 7) / 8
+		if words > int64(len(p)-2) {
+			return bad()
+		}
+		bits := make([]byte, p[1])
+		for i := range bits {
+			bits[i] = byte(uint64(p[2+i/8]) >> (8 * (i % 8)))
+		}
+		return core.IDSelectorBitmap{Bits: bits}, int(2 + words), nil
 	}
 	return bad()
 }

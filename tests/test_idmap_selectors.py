@@ -111,6 +111,7 @@ def test_flat_search_with_selectors_matches_faiss(rng, metric):
         (mf.IDSelectorBatch(batch), faiss.IDSelectorBatch(batch)),
         (mf.IDSelectorArray(len(batch), batch), faiss.IDSelectorArray(batch)),
         (mf.IDSelectorNot(mf.IDSelectorBatch(batch)), faiss.IDSelectorNot(faiss.IDSelectorBatch(batch))),
+        *_combined_selectors(rng, 1000),
     ]:
         for k in (1, 8):
             D, I = ours.search(xq, k, params=mf.SearchParameters(sel=s_ours))
@@ -120,6 +121,50 @@ def test_flat_search_with_selectors_matches_faiss(rng, metric):
         lims, RD, RI = ours.range_search(xq, 40.0 if metric != mf.METRIC_INNER_PRODUCT else 10.0,
                                          params=mf.SearchParameters(sel=s_ours))
         assert all(s_ours.is_member(int(i)) for i in RI)
+
+
+def _combined_selectors(rng, n):
+    """(ours, faiss's) pairs of the And / Or / XOr / Bitmap selectors."""
+    lhs, rhs = (rng.choice(n, n // 3, replace=False).astype(np.int64) for _ in range(2))
+    mask = np.zeros(n - 5, dtype=bool)  # the last ids fall past the bitmap
+    mask[lhs[lhs < n - 5]] = True
+    bitmap = np.packbits(mask, bitorder="little")
+    pairs = [(getattr(mf, name)(mf.IDSelectorBatch(lhs), mf.IDSelectorRange(n // 4, 3 * n // 4)),
+              getattr(faiss, name)(faiss.IDSelectorBatch(lhs), faiss.IDSelectorRange(n // 4, 3 * n // 4)))
+             for name in ("IDSelectorAnd", "IDSelectorOr", "IDSelectorXOr")]
+    pairs.append((mf.IDSelectorOr(mf.IDSelectorBatch(rhs), mf.IDSelectorNot(mf.IDSelectorBitmap(bitmap))),
+                  faiss.IDSelectorOr(faiss.IDSelectorBatch(rhs), faiss.IDSelectorNot(faiss.IDSelectorBitmap(bitmap)))))
+    pairs.append((mf.IDSelectorBitmap(len(bitmap) - 2, bitmap), faiss.IDSelectorBitmap(bitmap[:-2])))
+    for ours, theirs in pairs:
+        assert [ours.is_member(i) for i in range(n)] == [theirs.is_member(i) for i in range(n)]
+    return pairs
+
+
+def test_combined_selectors_filter_ivf_search_like_faiss(rng):
+    d = 8
+    xb = gaussian_mixture(rng, 2000, d, 8)
+    xq = gaussian_mixture(rng, 20, d, 8)
+    ours = mf.index_factory(d, "IVF16,Flat")
+    theirs = faiss.index_factory(d, "IVF16,Flat")
+    for index in (ours, theirs):
+        index.train(xb)
+        index.add(xb)
+    exact = exact_distances(mf.METRIC_L2, xq, xb)
+    # nprobe = nlist: every list is scanned, so the quantizers may differ.
+    for s_ours, s_theirs in _combined_selectors(rng, 2000):
+        D, I = ours.search(xq, 5, params=mf.SearchParametersIVF(sel=s_ours, nprobe=16))
+        Df, If = theirs.search(xq, 5, params=faiss.SearchParametersIVF(sel=s_theirs, nprobe=16))
+        assert_knn_equal(D, I, Df, If, exact)
+        assert all(s_ours.is_member(int(i)) for i in I.ravel())
+
+
+def test_selector_arguments_are_checked():
+    with pytest.raises(mf.InputTypeError, match="IDSelectorAnd: expected two IDSelectors"):
+        mf.IDSelectorAnd(mf.IDSelectorAll(), [1, 2])
+    with pytest.raises(mf.InputTypeError, match="IDSelectorBitmap: bitmap must be a 1-D uint8 array"):
+        mf.IDSelectorBitmap(np.zeros(8, dtype=bool))
+    with pytest.raises(mf.InputTypeError, match="n=9 but the bitmap has 8 bytes"):
+        mf.IDSelectorBitmap(9, np.zeros(8, dtype=np.uint8))
 
 
 def test_remove_ids_with_every_selector(rng):

@@ -1,5 +1,6 @@
 """ID selectors: faiss's IDSelectorRange, IDSelectorBatch, IDSelectorArray,
-IDSelectorNot and IDSelectorAll, for ``remove_ids`` and as search filters
+IDSelectorBitmap, IDSelectorNot, IDSelectorAnd, IDSelectorOr, IDSelectorXOr
+and IDSelectorAll, for ``remove_ids`` and as search filters
 (``SearchParameters(sel=...)``)."""
 
 import numpy as np
@@ -8,7 +9,7 @@ from ._arrays import as_ids, as_int
 from .errors import InputTypeError
 
 # Opcodes of the selector program sent to Go (pyapi/selectors.go).
-_RANGE, _BATCH, _ARRAY, _NOT, _ALL = range(5)
+_RANGE, _BATCH, _ARRAY, _NOT, _ALL, _AND, _OR, _XOR, _BITMAP = range(9)
 
 
 class IDSelector:
@@ -87,6 +88,72 @@ class IDSelectorNot(IDSelector):
 
     def _program(self):
         return [_NOT, *self.sel._program()]
+
+
+class _Pair(IDSelector):
+    _code = None
+
+    def __init__(self, lhs, rhs):
+        for side in (lhs, rhs):
+            if not isinstance(side, IDSelector):
+                raise InputTypeError(f"{type(self).__name__}: expected two IDSelectors, got {type(side).__name__}")
+        self.lhs, self.rhs = lhs, rhs
+
+    def _program(self):
+        return [self._code, *self.lhs._program(), *self.rhs._program()]
+
+
+class IDSelectorAnd(_Pair):
+    """Selects the ids both lhs and rhs select."""
+
+    _code = _AND
+
+    def is_member(self, i):
+        return self.lhs.is_member(i) and self.rhs.is_member(i)
+
+
+class IDSelectorOr(_Pair):
+    """Selects the ids lhs or rhs selects."""
+
+    _code = _OR
+
+    def is_member(self, i):
+        return self.lhs.is_member(i) or self.rhs.is_member(i)
+
+
+class IDSelectorXOr(_Pair):
+    """Selects the ids exactly one of lhs and rhs selects."""
+
+    _code = _XOR
+
+    def is_member(self, i):
+        return self.lhs.is_member(i) != self.rhs.is_member(i)
+
+
+class IDSelectorBitmap(IDSelector):
+    """Selects id when bit id % 8 of byte id // 8 of bitmap is set (as
+    ``np.packbits(mask, bitorder="little")`` packs a boolean mask). Accepts
+    faiss's ``(n, bitmap)`` form too, n being the number of bytes used."""
+
+    def __init__(self, *args):
+        if len(args) not in (1, 2):
+            raise TypeError(f"IDSelectorBitmap: expected (bitmap) or (n, bitmap), got {len(args)} arguments")
+        bitmap = np.asarray(args[-1])
+        if bitmap.ndim != 1 or bitmap.dtype != np.uint8:
+            raise InputTypeError(f"IDSelectorBitmap: bitmap must be a 1-D uint8 array, got {bitmap.dtype} "
+                                 f"of shape {bitmap.shape}")
+        n = bitmap.shape[0] if len(args) == 1 else as_int(args[0], "IDSelectorBitmap", "n")
+        if not 0 <= n <= bitmap.shape[0]:
+            raise InputTypeError(f"IDSelectorBitmap: n={n} but the bitmap has {bitmap.shape[0]} bytes")
+        self.n, self.bitmap = n, bitmap[:n].copy()
+
+    def is_member(self, i):
+        return 0 <= i < 8 * self.n and bool(self.bitmap[i >> 3] >> (i & 7) & 1)
+
+    def _program(self):
+        padded = np.zeros(-(-self.n // 8) * 8, dtype=np.uint8)
+        padded[:self.n] = self.bitmap
+        return [_BITMAP, self.n, *padded.view("<i8").tolist()]
 
 
 class IDSelectorAll(IDSelector):
