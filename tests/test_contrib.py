@@ -117,6 +117,15 @@ def test_result_heap_and_merge_equal_faiss(rng):
         ours.add_result(np.zeros((5, 2), "float32"), np.zeros((5, 2), "int64"))
 
 
+def test_eval_intersection_equals_faiss(rng):
+    I1 = rng.integers(-1, 30, (50, 10))
+    I2 = rng.integers(-1, 30, (50, 7))
+    assert mf.eval_intersection(I1, I2) == faiss.eval_intersection(I1, I2) > 0
+    assert mf.eval_intersection([[2, 2, -1]], [[2, -1, -1]]) == 1
+    with pytest.raises(mf.DimensionMismatchError, match="eval_intersection"):
+        mf.eval_intersection(I1, I2[:3])
+
+
 def test_vecs_files_round_trip_and_read_like_faiss(tmp_path, rng):
     from faiss.contrib import vecs_io as faiss_vecs
 

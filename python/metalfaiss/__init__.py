@@ -107,7 +107,7 @@ from .metric import (
     MetricType,
 )
 from .random_draws import lrand, rand, rand_smooth_vectors, randint, randn
-from .result_heap import ResultHeap, is_similarity_metric, merge_knn_results
+from .result_heap import ResultHeap, eval_intersection, is_similarity_metric, merge_knn_results
 from .selectors import (
     IDSelector, IDSelectorAll, IDSelectorAnd, IDSelectorArray, IDSelectorBatch, IDSelectorBitmap, IDSelectorNot,
     IDSelectorOr, IDSelectorRange, IDSelectorXOr,
@@ -168,6 +168,6 @@ __all__ = [
     "Index", "IndexFlat", "IndexFlatIP", "IndexFlatL2", "InputTypeError", "InternalError", "InvalidArgumentError",
     "METRIC_BrayCurtis", "METRIC_Canberra", "METRIC_INNER_PRODUCT", "METRIC_JensenShannon", "METRIC_L1",
     "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError", "OperationInterruptedError", "ResultTooLargeError",
-    "UnsupportedOperationError", "ResultHeap", "is_similarity_metric", "merge_knn_results",
+    "UnsupportedOperationError", "ResultHeap", "eval_intersection", "is_similarity_metric", "merge_knn_results",
     "lrand", "rand", "rand_smooth_vectors", "randint", "randn", "knn", "normalize_L2", "pairwise_distances",
 ]

@@ -1,5 +1,6 @@
 """faiss's ResultHeap and merge_knn_results: the k best of search results
-that arrive in pieces (blocks of a database, shards), kept in numpy."""
+that arrive in pieces (blocks of a database, shards), kept in numpy; and
+eval_intersection, which compares two result tables."""
 
 import numpy as np
 
@@ -81,3 +82,14 @@ def merge_knn_results(Dall, Iall, keep_max=False):
     missing = I < 0  # faiss skips them: they sort after every real result
     D = np.where(missing, -_EMPTY if keep_max else _EMPTY, D)
     return _keep_best(D, I, k, keep_max)
+
+
+def eval_intersection(I1, I2):
+    """faiss's eval_intersection: summed over rows, the number of distinct
+    ids (-1, no result, left out) that row i of I1 and row i of I2 share."""
+    I1 = np.ascontiguousarray(I1, dtype=np.int64)
+    I2 = np.ascontiguousarray(I2, dtype=np.int64)
+    if I1.ndim != 2 or I2.ndim != 2 or I1.shape[0] != I2.shape[0]:
+        raise DimensionMismatchError(f"eval_intersection: I1 {I1.shape} and I2 {I2.shape} must be matrices "
+                                     "with one row per query")
+    return int(sum(np.intersect1d(a[a >= 0], b[b >= 0]).size for a, b in zip(I1, I2)))
