@@ -202,3 +202,23 @@ def test_repeat_timer_counts_runs():
     assert done == 4 and timer.nruns() == 3 and timer.ms() >= 0 and timer.ms_std() >= 0
     with pytest.raises(ValueError, match="warmup"):
         evaluation.RepeatTimer(warmup=2, runs=2)
+
+
+@pytest.mark.parametrize("key", ["Flat", "IVF64,Flat", "IVF64_HNSW32,PQ16x4fs", "IVF32(PQ4),SQ8", "IMI2x8,PQ8+16",
+                                 "PQ8", "PQ16x6", "HNSW32", "HNSW16,SQ4", "PCAR16,SQ6", "OPQ8_32,PQ8",
+                                 "OPQ8,SQfp16", "RR24,SQbf16", "IVF16,PQ8,RFlat", "IVF8,SQ8,Refine(Flat)"])
+def test_factory_code_size_equals_faiss(key):
+    from faiss.contrib import factory_tools as faiss_factory_tools
+
+    from metalfaiss.contrib import factory_tools
+
+    assert factory_tools.get_code_size(64, key) == faiss_factory_tools.get_code_size(64, key)
+
+
+def test_factory_tools_read_indexes():
+    from metalfaiss.contrib import factory_tools
+
+    with pytest.raises(RuntimeError, match="cannot parse 'Bogus9'"):
+        factory_tools.get_code_size(8, "Bogus9")
+    assert factory_tools.get_hnsw_M(mf.IndexHNSWFlat(8, 12)) == 12
+    assert factory_tools.reverse_index_factory(mf.index_factory(8, "IVF4,SQ8")) == "IVF4,SQ8"
