@@ -222,3 +222,53 @@ def test_factory_tools_read_indexes():
         factory_tools.get_code_size(8, "Bogus9")
     assert factory_tools.get_hnsw_M(mf.IndexHNSWFlat(8, 12)) == 12
     assert factory_tools.reverse_index_factory(mf.index_factory(8, "IVF4,SQ8")) == "IVF4,SQ8"
+
+
+def test_inspect_tools_read_and_make_transforms(rng, capsys):
+    from types import SimpleNamespace
+
+    from faiss.contrib import inspect_tools as faiss_inspect
+
+    from metalfaiss.contrib import inspect_tools
+
+    x = rng.standard_normal((500, 12)).astype("float32")
+    q, _ = np.linalg.qr(rng.standard_normal((12, 12)))
+    rotation = inspect_tools.make_LinearTransform_matrix(q[:8].astype("float32"))
+    assert rotation.is_orthonormal and rotation.is_trained
+    np.testing.assert_allclose(rotation.apply(x), x @ q[:8].T, rtol=1e-4, atol=1e-5)
+    skew = inspect_tools.make_LinearTransform_matrix(2 * q[:8].astype("float32"), np.ones(8, "float32"))
+    assert not skew.is_orthonormal
+    np.testing.assert_allclose(skew.apply(x), x @ (2 * q[:8]).T + 1, rtol=1e-4, atol=1e-4)
+    A, b = inspect_tools.get_LinearTransform_matrix(skew)
+    np.testing.assert_allclose(A, 2 * q[:8], rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(b, np.ones(8))
+    with pytest.raises(ValueError, match="b has shape"):
+        inspect_tools.make_LinearTransform_matrix(q, np.ones(3))
+
+    pq = mf.ProductQuantizer(12, 3, 4)
+    pq.train(x)
+    cents = inspect_tools.get_pq_centroids(pq)
+    assert cents.shape == (3, 16, 4)
+    np.testing.assert_array_equal(cents[1, 5], np.asarray(pq.centroids).reshape(3, 16, 4)[1, 5])
+
+    flat = mf.IndexFlatL2(12)
+    flat.add(x)
+    np.testing.assert_array_equal(inspect_tools.get_flat_data(flat), x)
+    ivf = mf.index_factory(12, "IVF8,Flat")
+    ivf.train(x)
+    ivf.add(x)
+    sizes = inspect_tools.get_invlist_sizes(ivf.invlists)
+    assert sizes.sum() == 500 and len(sizes) == 8
+
+    # Additive quantizers come later (issue 24); the reader works on any
+    # object with faiss's fields, as faiss's residual quantizer has them.
+    rq = faiss.ResidualQuantizer(12, 3, 4)
+    rq.train(x)
+    fields = SimpleNamespace(d=12, M=3, codebooks=faiss.vector_to_array(rq.codebooks),
+                             codebook_offsets=faiss.vector_to_array(rq.codebook_offsets))
+    for ours, theirs in zip(inspect_tools.get_additive_quantizer_codebooks(fields),
+                            faiss_inspect.get_additive_quantizer_codebooks(rq)):
+        np.testing.assert_array_equal(ours, theirs)
+
+    inspect_tools.print_object_fields(pq)
+    assert "M = 3" in capsys.readouterr().out

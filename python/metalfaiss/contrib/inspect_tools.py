@@ -1,0 +1,56 @@
+"""Looking inside indexes and transforms (contrib.inspect_tools): their
+arrays as numpy, and linear transforms made from a matrix."""
+
+import numpy as np
+
+from .. import LinearTransform
+
+def get_invlist_sizes(invlists):
+    """The sizes of the nlist inverted lists, as an int64 array."""
+    return np.array([invlists.list_size(i) for i in range(invlists.nlist)], dtype="int64")
+
+
+def print_object_fields(obj):
+    """Print the public fields of obj with their values."""
+    for name in sorted(dir(obj)):
+        if name.startswith("_"):
+            continue
+        value = getattr(obj, name)
+        if not callable(value):
+            print(f"{name} = {value}")
+
+
+def get_pq_centroids(pq):
+    """A product quantizer's centroids as an (M, ksub, dsub) array."""
+    return np.asarray(pq.centroids).reshape(pq.M, pq.ksub, pq.dsub)
+
+
+def get_LinearTransform_matrix(pca):
+    """(A, b) of any linear transform (PCA, OPQ, rotations...): A as a
+    (d_out, d_in) matrix."""
+    return np.asarray(pca.A).reshape(pca.d_out, pca.d_in), np.asarray(pca.b)
+
+
+def make_LinearTransform_matrix(A, b=None):
+    """A trained LinearTransform x -> A x (+ b); set_params sets
+    is_orthonormal as faiss's set_is_orthonormal does."""
+    A = np.asarray(A, dtype="float32")
+    d_out, d_in = A.shape
+    if b is not None and np.shape(b) != (d_out,):
+        raise ValueError(f"make_LinearTransform_matrix: b has shape {np.shape(b)}, expected ({d_out},)")
+    lt = LinearTransform(d_in, d_out, b is not None)
+    lt.set_params(A, b)
+    return lt
+
+
+def get_additive_quantizer_codebooks(aq):
+    """An additive quantizer's codebooks: a list of M (K_m, d) arrays, cut
+    from its stacked codebooks at its codebook_offsets."""
+    codebooks = np.asarray(aq.codebooks).reshape(-1, aq.d)
+    offsets = np.asarray(aq.codebook_offsets)
+    return [codebooks[offsets[m]:offsets[m + 1]] for m in range(aq.M)]
+
+
+def get_flat_data(index):
+    """The (ntotal, d) float32 vectors of an IndexFlat, copied."""
+    return index.reconstruct_n(0, index.ntotal)
