@@ -110,7 +110,9 @@ test-py-kernels: install
 test-py-gpu: install gpu-deps
 	$(GPU_TEST_ENV) METALFAISS_BACKEND=gpu $(PY) -m pytest -q tests
 
-test: vet test-go test-py test-py-kernels test-py-gpu test-wheel test-workflow
+# The suite under the default kernels runs once, against the installed
+# wheel (test-wheel); test-py runs it against the development install.
+test: vet test-go test-py-kernels test-py-gpu test-wheel test-workflow
 
 # The wheel workflow cannot run here: it is checked against GitHub's
 # workflow schema (vendored in check-jsonschema, no network), and its Linux
