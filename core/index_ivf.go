@@ -354,7 +354,42 @@ func (ix *IndexIVF) AddWithIDs(x []float32, ids []int64) error {
 	return ix.add(ix.name+".add_with_ids", x, ids)
 }
 
+// AddPreassigned adds x to the lists given in assign, one per vector (-1:
+// counted, not stored), instead of the quantizer's nearest (faiss's
+// add_core with precomputed assignments); ids nil numbers them on from
+// ntotal.
+func (ix *IndexIVF) AddPreassigned(x []float32, ids, assign []int64) error {
+	op := ix.name + ".add_preassigned"
+	if err := ix.checkAssign(op, x, assign, 1); err != nil {
+		return err
+	}
+	return ix.addAssigned(op, x, ids, assign)
+}
+
+// checkAssign checks that assign holds per row of x perRow list numbers
+// in [-1, nlist).
+func (ix *IndexIVF) checkAssign(op string, x []float32, assign []int64, perRow int) error {
+	n, err := checkBatch(op, x, ix.d)
+	if err != nil {
+		return err
+	}
+	if len(assign) != n*perRow {
+		return Errorf(KindDimensionMismatch, op, "%d list numbers for %d vectors (%d each)", len(assign), n, perRow)
+	}
+	for _, l := range assign {
+		if l < -1 || l >= int64(ix.nlist) {
+			return Errorf(KindInvalidArgument, op, "list number %d out of [-1, %d)", l, ix.nlist)
+		}
+	}
+	return nil
+}
+
 func (ix *IndexIVF) add(op string, x []float32, ids []int64) error {
+	return ix.addAssigned(op, x, ids, nil)
+}
+
+// addAssigned adds x to the lists given (nil: the quantizer's nearest).
+func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) error {
 	n, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return err
@@ -383,7 +418,9 @@ func (ix *IndexIVF) add(op string, x []float32, ids []int64) error {
 	}
 	err = inInterruptibleBlocks(op, n, func(lo, hi int) error {
 		xs := x[lo*ix.d : hi*ix.d]
-		if err := assignOne(ix.quantizer, xs, assign[lo:hi]); err != nil {
+		if given != nil {
+			copy(assign[lo:hi], given[lo:hi])
+		} else if err := assignOne(ix.quantizer, xs, assign[lo:hi]); err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
 		if ix.codec == nil {

@@ -46,6 +46,12 @@ func (pr *ivfProbe) newWorker() *ivfWorker {
 
 // probe validates the call and runs the coarse quantizer.
 func (ix *IndexIVF) probe(op string, x []float32, p *SearchParams) (*ivfProbe, error) {
+	return ix.probeWith(op, x, p, nil, nil)
+}
+
+// probeWith is probe with the coarse lists given (nq x nprobe list numbers
+// and their distances) instead of searched; nil: search them.
+func (ix *IndexIVF) probeWith(op string, x []float32, p *SearchParams, coarse []int64, coarseDis []float32) (*ivfProbe, error) {
 	nq, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return nil, err
@@ -63,11 +69,17 @@ func (ix *IndexIVF) probe(op string, x []float32, p *SearchParams) (*ivfProbe, e
 	if pr.nprobe <= 0 {
 		return nil, Errorf(KindInvalidArgument, op, "nprobe must be positive, got %d", pr.nprobe)
 	}
-	pr.nprobe = min(pr.nprobe, ix.nlist) // as faiss clamps it
+	if coarse == nil {
+		pr.nprobe = min(pr.nprobe, ix.nlist) // as faiss clamps it
+	}
 	if ix.codec != nil && ix.ByResidual {
 		if pr.centroids, err = ix.readCentroids(false); err != nil {
 			return nil, err
 		}
+	}
+	if coarse != nil {
+		pr.coarse, pr.coarseDis = coarse, coarseDis
+		return pr, nil
 	}
 	pr.coarse = make([]int64, nq*pr.nprobe)
 	pr.coarseDis = make([]float32, nq*pr.nprobe)
@@ -93,10 +105,46 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 	if err != nil {
 		return err
 	}
+	pr.search(nq, k, dist, labels)
+	return nil
+}
+
+// SearchPreassigned searches the lists given for each query (coarse: nq x
+// nprobe list numbers, -1 skipped; coarseDis their distances, used by
+// residual codes under inner product) instead of the quantizer's nearest:
+// faiss's IndexIVF.search_preassigned. p may set a filter.
+func (ix *IndexIVF) SearchPreassigned(x []float32, k int, coarse []int64, coarseDis []float32, nprobe int,
+	dist []float32, labels []int64, p *SearchParams) error {
+	op := ix.name + ".search_preassigned"
+	if nprobe <= 0 {
+		return Errorf(KindInvalidArgument, op, "nprobe must be positive, got %d", nprobe)
+	}
+	if err := ix.checkAssign(op, x, coarse, nprobe); err != nil {
+		return err
+	}
+	nq := len(x) / ix.d
+	if len(coarseDis) != len(coarse) {
+		return Errorf(KindDimensionMismatch, op, "%d coarse distances for %d list numbers", len(coarseDis), len(coarse))
+	}
+	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
+		return err
+	}
+	pr, err := ix.probeWith(op, x, p, coarse, coarseDis)
+	if err != nil {
+		return err
+	}
+	pr.nprobe = nprobe
+	pr.search(nq, k, dist, labels)
+	return nil
+}
+
+// search scans the probed lists of the nq queries for the k best.
+func (pr *ivfProbe) search(nq, k int, dist []float32, labels []int64) {
+	ix := pr.ix
 	if ix.metric == MetricL2 || ix.metric == MetricInnerProduct {
 		if pr.useByList(nq) {
 			pr.searchByList(k, dist, labels)
-			return nil
+			return
 		}
 	}
 	perQuery := pr.nprobe * max(1, int(ix.ntotal)/ix.nlist) * ix.d
@@ -112,7 +160,7 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 				h.emit(pr.sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 			}
 		})
-		return nil
+		return
 	}
 	// Few queries: the lists of each query are shared among the workers,
 	// each with its own heap; heaps order ties by id, so the merge gives the
@@ -131,7 +179,6 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 		}
 		parts[0].emit(pr.sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 	}
-	return nil
 }
 
 // distances writes the metric values of query q to every entry of its

@@ -122,9 +122,9 @@ func IndexIVFQuantizer(h int64, out uintptr) string {
 	})
 }
 
-// withIVF runs fn (reading) on the IVF index behind h.
-func withIVF(op string, h int64, fn func(*core.IndexIVF) error) string {
-	return withIndex(op, h, false, func(ix core.Index) error {
+// withIVF runs fn on the IVF index behind h (write: holding its lock for writing).
+func withIVF(op string, h int64, write bool, fn func(*core.IndexIVF) error) string {
+	return withIndex(op, h, write, func(ix core.Index) error {
 		ivf, ok := ix.(*core.IndexIVF)
 		if !ok {
 			return unsupported(op, ix)

@@ -144,7 +144,7 @@ func IndexSetParam(h int64, name string, value float64) string {
 
 // IndexListSize writes the size of list i of an IVF index to out (int64[1]).
 func IndexListSize(h, i int64, out uintptr) string {
-	return withIVF("Index.get_list_size", h, func(ivf *core.IndexIVF) error {
+	return withIVF("Index.get_list_size", h, false, func(ivf *core.IndexIVF) error {
 		dst, err := int64s(out, 1)
 		if err != nil {
 			return err

@@ -3,11 +3,13 @@
 import numpy as np
 
 from . import _bridge
-from ._arrays import addr, as_int
+from ._arrays import addr, as_count, as_ids, as_int, as_matrix, check_result_size, out_array
 from ._handle import part
+from ._interrupt import in_blocks
 from .clustering_parameters import ClusteringParameters
-from .errors import InputTypeError, InvalidArgumentError
+from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index import Index
+from .index.base_index import _params
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 from .quantizers import ProductQuantizer, ScalarQuantizer
 
@@ -108,6 +110,55 @@ class IndexIVF(Index):
     def imbalance_factor(self):
         """nlist * sum(size^2) / ntotal^2: 1 when the lists are equally full."""
         return float(self._param("imbalance_factor"))
+
+    def _assignments(self, a, n, op, name):
+        """a as an int64 (n, p) matrix (a vector is one column)."""
+        a = np.ascontiguousarray(a, dtype=np.int64)
+        a = a.reshape(-1, 1) if a.ndim == 1 else a
+        if a.ndim != 2 or a.shape[0] != n or a.shape[1] == 0:
+            raise DimensionMismatchError(f"{op}: {name} must have one row of list numbers per vector "
+                                         f"({n}), got shape {a.shape}")
+        return a
+
+    def add_preassigned(self, x, a, ids=None):
+        """Add the rows of x to the lists a gives (one per row, -1: counted
+        but not stored) instead of the quantizer's nearest; ids as in
+        add_with_ids (None: numbered on from ntotal)."""
+        op = self._op("add_preassigned")
+        h = self._h("add_preassigned")
+        x = as_matrix(x, op, self.d)
+        a = self._assignments(a, x.shape[0], op, "a")
+        if a.shape[1] != 1:
+            raise DimensionMismatchError(f"{op}: a must hold one list number per vector, got shape {a.shape}")
+        id_arr = None if ids is None else as_ids(ids, op)
+        if id_arr is not None and id_arr.shape[0] != x.shape[0]:
+            raise DimensionMismatchError(f"{op}: {id_arr.shape[0]} ids for {x.shape[0]} vectors")
+        _bridge.call_long("IndexIVFAddPreassigned", h, x.shape[0], addr(x), 0 if id_arr is None else addr(id_arr),
+                          addr(a))
+
+    def search_preassigned(self, x, k, Iq, Dq=None, *, params=None, D=None, I=None):
+        """faiss's search_preassigned: search, for each query, the lists in
+        its row of Iq (n, nprobe; -1 skipped) instead of the quantizer's
+        nearest. Dq holds their coarse distances (zeros when None), which
+        faiss's residual tables use. params may set a selector."""
+        op = self._op("search_preassigned")
+        h = self._h("search_preassigned")
+        _, sel = _params(params, op)
+        x = as_matrix(x, op, self.d)
+        k = as_count(k, op)
+        n = x.shape[0]
+        Iq = self._assignments(Iq, n, op, "Iq")
+        Dq = np.zeros(Iq.shape, np.float32) if Dq is None else np.ascontiguousarray(Dq, dtype=np.float32)
+        if Dq.shape != Iq.shape:
+            raise DimensionMismatchError(f"{op}: Dq has shape {Dq.shape}, Iq {Iq.shape}")
+        check_result_size(op, n, k)
+        D = out_array(D, (n, k), np.float32, op, "D")
+        I = out_array(I, (n, k), np.int64, op, "I")
+        sel_args = (0, 0) if sel is None else (addr(sel), sel.shape[0])
+        in_blocks(n, lambda lo, hi: _bridge.call(
+            "IndexIVFSearchPreassigned", h, hi - lo, addr(x[lo:]), k, addr(Iq[lo:]), addr(Dq[lo:]), Iq.shape[1],
+            addr(D[lo:]), addr(I[lo:]), *sel_args), self._pace())
+        return D, I
 
     def make_direct_map(self, new_maintain=True):
         """Keep an id -> vector map (an array: ids must be 0..ntotal-1), which

@@ -1,0 +1,57 @@
+package pyapi
+
+import "github.com/metalfaiss/metalfaiss/core"
+
+// IndexIVFAddPreassigned adds n vectors at x to the lists at assign (n
+// int64, -1: counted, not stored), with the ids at ids (0: numbered on).
+func IndexIVFAddPreassigned(h, n int64, x, ids, assign uintptr) string {
+	const op = "IndexIVF.add_preassigned"
+	return withIVF(op, h, true, func(ivf *core.IndexIVF) error {
+		xs, err := floats(x, n*int64(ivf.D()))
+		if err != nil {
+			return err
+		}
+		a, err := int64s(assign, n)
+		if err != nil {
+			return err
+		}
+		var is []int64
+		if ids != 0 {
+			if is, err = int64s(ids, n); err != nil {
+				return err
+			}
+		}
+		return ivf.AddPreassigned(xs, is, a)
+	})
+}
+
+// IndexIVFSearchPreassigned searches n queries at x in the nprobe lists
+// each at coarse (n*nprobe int64) with their distances at coarseDis, for
+// the k best into dist and labels; sel is a selector program (0: none).
+func IndexIVFSearchPreassigned(h, n int64, x uintptr, k int64, coarse, coarseDis uintptr, nprobe int64,
+	dist, labels, sel uintptr, nsel int64) string {
+	const op = "IndexIVF.search_preassigned"
+	return withIVF(op, h, false, func(ivf *core.IndexIVF) error {
+		xs, err := floats(x, n*int64(ivf.D()))
+		if err != nil {
+			return err
+		}
+		c, err := int64s(coarse, n*nprobe)
+		if err != nil {
+			return err
+		}
+		cd, err := floats(coarseDis, n*nprobe)
+		if err != nil {
+			return err
+		}
+		ds, ls, err := results(n, k, dist, labels)
+		if err != nil {
+			return err
+		}
+		p := &core.SearchParams{}
+		if p.Sel, err = decodeSelector(op, sel, nsel); err != nil {
+			return err
+		}
+		return ivf.SearchPreassigned(xs, int(k), c, cd, int(nprobe), ds, ls, p)
+	})
+}
