@@ -116,26 +116,37 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 func (ix *IndexIVF) SearchPreassigned(x []float32, k int, coarse []int64, coarseDis []float32, nprobe int,
 	dist []float32, labels []int64, p *SearchParams) error {
 	op := ix.name + ".search_preassigned"
-	if nprobe <= 0 {
-		return Errorf(KindInvalidArgument, op, "nprobe must be positive, got %d", nprobe)
-	}
-	if err := ix.checkAssign(op, x, coarse, nprobe); err != nil {
-		return err
-	}
-	nq := len(x) / ix.d
-	if len(coarseDis) != len(coarse) {
-		return Errorf(KindDimensionMismatch, op, "%d coarse distances for %d list numbers", len(coarseDis), len(coarse))
-	}
-	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
-		return err
-	}
-	pr, err := ix.probeWith(op, x, p, coarse, coarseDis)
+	pr, err := ix.preassignedProbe(op, x, coarse, coarseDis, nprobe, p)
 	if err != nil {
 		return err
 	}
-	pr.nprobe = nprobe
+	nq := len(x) / ix.d
+	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
+		return err
+	}
 	pr.search(nq, k, dist, labels)
 	return nil
+}
+
+// preassignedProbe checks the lists given for each query and makes the
+// probe that scans them.
+func (ix *IndexIVF) preassignedProbe(op string, x []float32, coarse []int64, coarseDis []float32, nprobe int,
+	p *SearchParams) (*ivfProbe, error) {
+	if nprobe <= 0 {
+		return nil, Errorf(KindInvalidArgument, op, "nprobe must be positive, got %d", nprobe)
+	}
+	if err := ix.checkAssign(op, x, coarse, nprobe); err != nil {
+		return nil, err
+	}
+	if len(coarseDis) != len(coarse) {
+		return nil, Errorf(KindDimensionMismatch, op, "%d coarse distances for %d list numbers", len(coarseDis), len(coarse))
+	}
+	pr, err := ix.probeWith(op, x, p, coarse, coarseDis)
+	if err != nil {
+		return nil, err
+	}
+	pr.nprobe = nprobe
+	return pr, nil
 }
 
 // search scans the probed lists of the nq queries for the k best.
@@ -287,7 +298,26 @@ func (ix *IndexIVF) RangeSearchWithParams(x []float32, radius float32, p *Search
 	if err != nil {
 		return nil, err
 	}
-	nq := len(x) / ix.d
+	return pr.rangeSearch(radius), nil
+}
+
+// RangeSearchPreassigned is RangeSearchWithParams in the lists given for
+// each query (coarse, nq x nprobe, -1 skipped; coarseDis as in
+// SearchPreassigned): faiss's range_search_preassigned.
+func (ix *IndexIVF) RangeSearchPreassigned(x []float32, radius float32, coarse []int64, coarseDis []float32,
+	nprobe int, p *SearchParams) (*RangeResult, error) {
+	op := ix.name + ".range_search_preassigned"
+	pr, err := ix.preassignedProbe(op, x, coarse, coarseDis, nprobe, p)
+	if err != nil {
+		return nil, err
+	}
+	return pr.rangeSearch(radius), nil
+}
+
+// rangeSearch collects every entry of the probed lists within radius.
+func (pr *ivfProbe) rangeSearch(radius float32) *RangeResult {
+	ix := pr.ix
+	nq := len(pr.x) / ix.d
 	sim := ix.metric.IsSimilarity()
 	hits := &rangeHits{dist: make([][]float32, nq), ids: make([][]int64, nq)}
 	perQuery := pr.nprobe * max(1, int(ix.ntotal)/ix.nlist) * ix.d
@@ -310,5 +340,5 @@ func (ix *IndexIVF) RangeSearchWithParams(x []float32, radius float32, p *Search
 			}
 		}
 	})
-	return collectByQuery([]*rangeHits{hits}, []int{0}, nq), nil
+	return collectByQuery([]*rangeHits{hits}, []int{0}, nq)
 }

@@ -32,15 +32,7 @@ func IndexIVFSearchPreassigned(h, n int64, x uintptr, k int64, coarse, coarseDis
 	dist, labels, sel uintptr, nsel int64) string {
 	const op = "IndexIVF.search_preassigned"
 	return withIVF(op, h, false, func(ivf *core.IndexIVF) error {
-		xs, err := floats(x, n*int64(ivf.D()))
-		if err != nil {
-			return err
-		}
-		c, err := int64s(coarse, n*nprobe)
-		if err != nil {
-			return err
-		}
-		cd, err := floats(coarseDis, n*nprobe)
+		xs, c, cd, p, err := preassignedBuffers(op, ivf, n, x, coarse, coarseDis, nprobe, sel, nsel)
 		if err != nil {
 			return err
 		}
@@ -48,10 +40,51 @@ func IndexIVFSearchPreassigned(h, n int64, x uintptr, k int64, coarse, coarseDis
 		if err != nil {
 			return err
 		}
-		p := &core.SearchParams{}
-		if p.Sel, err = decodeSelector(op, sel, nsel); err != nil {
-			return err
-		}
 		return ivf.SearchPreassigned(xs, int(k), c, cd, int(nprobe), ds, ls, p)
 	})
+}
+
+// IndexIVFRangeSearchPreassigned is IndexIVFSearchPreassigned for a range
+// search: out (int64[2]) receives the pending result's handle and size, as
+// IndexRangeSearch writes them.
+func IndexIVFRangeSearchPreassigned(h, n int64, x uintptr, radius float64, coarse, coarseDis uintptr, nprobe int64,
+	sel uintptr, nsel int64, out uintptr) string {
+	const op = "IndexIVF.range_search_preassigned"
+	return withIVF(op, h, false, func(ivf *core.IndexIVF) error {
+		dst, err := int64s(out, 2)
+		if err != nil {
+			return err
+		}
+		xs, c, cd, p, err := preassignedBuffers(op, ivf, n, x, coarse, coarseDis, nprobe, sel, nsel)
+		if err != nil {
+			return err
+		}
+		res, err := ivf.RangeSearchPreassigned(xs, float32(radius), c, cd, int(nprobe), p)
+		if err != nil {
+			return err
+		}
+		dst[0], dst[1] = register(res), int64(len(res.Labels))
+		return nil
+	})
+}
+
+// preassignedBuffers views the queries, lists and coarse distances of a
+// preassigned search and decodes its selector.
+func preassignedBuffers(op string, ivf *core.IndexIVF, n int64, x, coarse, coarseDis uintptr, nprobe int64,
+	sel uintptr, nsel int64) ([]float32, []int64, []float32, *core.SearchParams, error) {
+	xs, err := floats(x, n*int64(ivf.D()))
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	c, err := int64s(coarse, n*nprobe)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	cd, err := floats(coarseDis, n*nprobe)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	p := &core.SearchParams{}
+	p.Sel, err = decodeSelector(op, sel, nsel)
+	return xs, c, cd, p, err
 }

@@ -54,6 +54,15 @@ def test_given_lists_are_used_and_match_faiss(data, rng):
     Dref, Iref = faiss_ivf_tools.search_preassigned(theirs, xq, 7, Iq)
     np.testing.assert_array_equal(I, Iref)
     np.testing.assert_allclose(D, Dref, rtol=1e-5)
+    radius = float(np.median(Dref[:, -1]))
+    got = ivf_tools.range_search_preassigned(ours, xq, radius, Iq)
+    ref = faiss_ivf_tools.range_search_preassigned(theirs, xq, radius, Iq)
+    assert ref[0][-1] > 0
+    np.testing.assert_array_equal(got[0], ref[0])
+    for lo, hi in zip(ref[0][:-1], ref[0][1:]):  # the same matches, distances to rounding
+        o_got, o_ref = np.argsort(got[2][lo:hi]), np.argsort(ref[2][lo:hi])
+        np.testing.assert_array_equal(got[2][lo:hi][o_got], ref[2][lo:hi][o_ref])
+        np.testing.assert_allclose(got[1][lo:hi][o_got], ref[1][lo:hi][o_ref], rtol=1e-5)
     in_list = dict(zip(ids.tolist(), a.tolist()))
     for row, lists in zip(I, Iq):
         assert all(in_list[i] in lists.tolist() for i in row if i >= 0)

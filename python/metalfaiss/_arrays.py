@@ -77,6 +77,14 @@ def as_int(v, op, name):
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
+def as_float(v, op, name):
+    """Return v as a float, or raise naming op and the value."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{op}: {name} must be a number, got {v!r}") from None
+
+
 def _physical_memory():
     try:
         return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")

@@ -3,9 +3,9 @@
 import numpy as np
 
 from . import _bridge
-from ._arrays import addr, as_count, as_ids, as_int, as_matrix, check_result_size, out_array
+from ._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ._handle import part
-from ._interrupt import in_blocks
+from ._interrupt import in_blocks, range_in_blocks
 from .clustering_parameters import ClusteringParameters
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index import Index
@@ -136,6 +136,17 @@ class IndexIVF(Index):
         _bridge.call_long("IndexIVFAddPreassigned", h, x.shape[0], addr(x), 0 if id_arr is None else addr(id_arr),
                           addr(a))
 
+    def _preassigned(self, op, x, Iq, Dq, params):
+        """The checked queries, lists, coarse distances and selector
+        arguments of a preassigned search."""
+        _, sel = _params(params, op)
+        x = as_matrix(x, op, self.d)
+        Iq = self._assignments(Iq, x.shape[0], op, "Iq")
+        Dq = np.zeros(Iq.shape, np.float32) if Dq is None else np.ascontiguousarray(Dq, dtype=np.float32)
+        if Dq.shape != Iq.shape:
+            raise DimensionMismatchError(f"{op}: Dq has shape {Dq.shape}, Iq {Iq.shape}")
+        return x, Iq, Dq, ((0, 0) if sel is None else (addr(sel), sel.shape[0]))
+
     def search_preassigned(self, x, k, Iq, Dq=None, *, params=None, D=None, I=None):
         """faiss's search_preassigned: search, for each query, the lists in
         its row of Iq (n, nprobe; -1 skipped) instead of the quantizer's
@@ -143,22 +154,35 @@ class IndexIVF(Index):
         faiss's residual tables use. params may set a selector."""
         op = self._op("search_preassigned")
         h = self._h("search_preassigned")
-        _, sel = _params(params, op)
-        x = as_matrix(x, op, self.d)
+        x, Iq, Dq, sel_args = self._preassigned(op, x, Iq, Dq, params)
         k = as_count(k, op)
         n = x.shape[0]
-        Iq = self._assignments(Iq, n, op, "Iq")
-        Dq = np.zeros(Iq.shape, np.float32) if Dq is None else np.ascontiguousarray(Dq, dtype=np.float32)
-        if Dq.shape != Iq.shape:
-            raise DimensionMismatchError(f"{op}: Dq has shape {Dq.shape}, Iq {Iq.shape}")
         check_result_size(op, n, k)
         D = out_array(D, (n, k), np.float32, op, "D")
         I = out_array(I, (n, k), np.int64, op, "I")
-        sel_args = (0, 0) if sel is None else (addr(sel), sel.shape[0])
         in_blocks(n, lambda lo, hi: _bridge.call(
             "IndexIVFSearchPreassigned", h, hi - lo, addr(x[lo:]), k, addr(Iq[lo:]), addr(Dq[lo:]), Iq.shape[1],
             addr(D[lo:]), addr(I[lo:]), *sel_args), self._pace())
         return D, I
+
+    def range_search_preassigned(self, x, thresh, Iq, Dq=None, *, params=None):
+        """faiss's range_search_preassigned: range_search in the lists of
+        each query's row of Iq; returns (lims, D, I) as range_search does."""
+        op = self._op("range_search_preassigned")
+        h = self._h("range_search_preassigned")
+        x, Iq, Dq, sel_args = self._preassigned(op, x, Iq, Dq, params)
+        thresh = as_float(thresh, op, "thresh")
+
+        def run(lo, hi):
+            out = np.zeros(2, dtype=np.int64)
+            _bridge.call("IndexIVFRangeSearchPreassigned", h, hi - lo, addr(x[lo:]), thresh, addr(Iq[lo:]),
+                         addr(Dq[lo:]), Iq.shape[1], *sel_args, addr(out))
+            total = int(out[1])
+            return _bridge.fetch(int(out[0]), "RangeResultFetch", hi - lo,
+                                 (hi - lo + 1, np.int64), (total, np.float32), (total, np.int64))
+
+        lims, D, I = range_in_blocks(x.shape[0], run, self._pace())
+        return lims.view(np.uint64), D, I
 
     def make_direct_map(self, new_maintain=True):
         """Keep an id -> vector map (an array: ids must be 0..ntotal-1), which

@@ -1,5 +1,6 @@
 """IVF indexes driven by assignments computed elsewhere
-(contrib.ivf_tools): adding to and searching in given lists."""
+(contrib.ivf_tools): adding to, searching and range-searching in given
+lists."""
 
 import numpy as np
 
@@ -25,3 +26,11 @@ def search_preassigned(index_ivf, xq, k, list_nos, coarse_dis=None):
     if coarse_dis is None:
         coarse_dis = np.zeros(np.shape(list_nos), dtype="float32")
     return index_ivf.search_preassigned(xq, k, list_nos, coarse_dis)
+
+
+def range_search_preassigned(index_ivf, x, radius, list_nos, coarse_dis=None):
+    """Range search of each query in the lists of its row of list_nos;
+    returns (lims, D, I)."""
+    if coarse_dis is None:
+        coarse_dis = np.zeros(np.shape(list_nos), dtype="float32")
+    return index_ivf.range_search_preassigned(x, radius, list_nos, coarse_dis)

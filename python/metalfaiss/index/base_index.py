@@ -6,7 +6,7 @@ from .. import _bridge
 from .._handle import GoHandle, wrap
 from .._interrupt import in_blocks, range_in_blocks
 from .._serial import deserialize, serialize
-from .._arrays import addr, as_count, as_ids, as_int, as_matrix, check_result_size, out_array
+from .._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import SearchParameters, SearchParametersHNSW
 from ..selectors import IDSelector, IDSelectorRange, selector_program
@@ -166,10 +166,7 @@ class Index(GoHandle):
         h = self._h("range_search")
         nprobe, sel = _params(params, op)
         x = as_matrix(x, op, self.d)
-        try:
-            thresh = float(thresh)
-        except (TypeError, ValueError):
-            raise InvalidArgumentError(f"{op}: thresh must be a number, got {thresh!r}") from None
+        thresh = as_float(thresh, op, "thresh")
         def run(lo, hi):
             out = np.zeros(2, dtype=np.int64)
             if params is None:
