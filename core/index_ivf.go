@@ -1,7 +1,9 @@
 package core
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 
 	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
@@ -145,6 +147,31 @@ func (ix *IndexIVF) ListSize(i int) (int, error) {
 		return 0, Errorf(KindInvalidArgument, ix.name+".get_list_size", "list %d is outside 0..%d", i, ix.nlist-1)
 	}
 	return ix.lists.size(i), nil
+}
+
+// CopyList writes list i's ids and codes (CodeSize bytes each, in the
+// order added; flat lists give their float32 vectors' bytes, little-endian)
+// into ids and codes, which must fit the list exactly.
+func (ix *IndexIVF) CopyList(i int, ids []int64, codes []byte) error {
+	n, err := ix.ListSize(i)
+	if err != nil {
+		return err
+	}
+	cs := ix.CodeSize()
+	if len(ids) != n || len(codes) != n*cs {
+		return Errorf(KindDimensionMismatch, ix.name+".invlists", "list %d holds %d entries of %d bytes, "+
+			"buffers hold %d ids and %d bytes", i, n, cs, len(ids), len(codes))
+	}
+	l := &ix.lists.lists[i]
+	copy(ids, l.ids)
+	if ix.codec != nil {
+		copy(codes, l.codes)
+		return nil
+	}
+	for j, v := range l.vecs {
+		binary.LittleEndian.PutUint32(codes[4*j:], math.Float32bits(v))
+	}
+	return nil
 }
 
 // ImbalanceFactor is 1 when the lists are equally full, larger otherwise.

@@ -88,3 +88,20 @@ func preassignedBuffers(op string, ivf *core.IndexIVF, n int64, x, coarse, coars
 	p.Sel, err = decodeSelector(op, sel, nsel)
 	return xs, c, cd, p, err
 }
+
+// IndexIVFListCopy copies list i's n ids into ids (int64) and their codes
+// into codes (n * code_size bytes); n must be the list's size.
+func IndexIVFListCopy(h, i, n int64, ids, codes uintptr) string {
+	const op = "InvertedLists.get_codes"
+	return withIVF(op, h, false, func(ivf *core.IndexIVF) error {
+		is, err := int64s(ids, n)
+		if err != nil {
+			return err
+		}
+		cs, err := bytesAt(codes, n*int64(ivf.CodeSize()))
+		if err != nil {
+			return err
+		}
+		return ivf.CopyList(int(i), is, cs)
+	})
+}

@@ -101,3 +101,29 @@ def test_bad_assignments_are_refused_and_change_nothing(data):
     flat = mf.IndexFlatL2(16)
     with pytest.raises(mf.UnsupportedOperationError, match=r"not supported by \*core.IndexFlat"):
         mf._bridge.call("IndexIVFSearchPreassigned", flat._handle, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("key", ["IVF8,Flat", "IVF8,SQ8"])
+def test_inverted_lists_read_like_faiss(data, key):
+    from faiss.contrib import inspect_tools as faiss_inspect
+
+    from metalfaiss.contrib import inspect_tools
+
+    xb, _ = data
+    ours = mf.index_factory(16, key)
+    ours.train(xb)
+    centroids = ours.quantizer.reconstruct_n(0, 8)
+    theirs = faiss.index_factory(16, key)
+    theirs.quantizer.add(centroids)
+    theirs.train(xb)  # the quantizer is already full: only the codec trains
+    ours.add(xb)
+    theirs.add(xb)
+    assert ours.invlists.code_size == theirs.invlists.code_size
+    for list_no in range(8):
+        ids, codes = inspect_tools.get_invlist(ours.invlists, list_no)
+        ref_ids, ref_codes = faiss_inspect.get_invlist(theirs.invlists, list_no)
+        np.testing.assert_array_equal(ids, ref_ids)
+        np.testing.assert_array_equal(codes, ref_codes)
+        np.testing.assert_array_equal(ours.invlists.get_ids(list_no), ids)
+    with pytest.raises(mf.InvalidArgumentError, match="list 8 is outside"):
+        ours.invlists.get_codes(8)

@@ -38,6 +38,29 @@ class InvertedLists:
     def imbalance_factor(self):
         return self._index.imbalance_factor()
 
+    @property
+    def code_size(self):
+        """Bytes per entry: the codec's code size, 4*d for flat lists."""
+        return int(self._index._param("code_size"))
+
+    def _copy(self, list_no):
+        op = "InvertedLists.get_codes"
+        list_no = as_int(list_no, op, "list_no")
+        n = self.list_size(list_no)
+        ids = np.empty(n, dtype=np.int64)
+        codes = np.empty(n * self.code_size, dtype=np.uint8)
+        _bridge.call("IndexIVFListCopy", self._index._h("invlists"), list_no, n, addr(ids), addr(codes))
+        return ids, codes
+
+    def get_ids(self, list_no):
+        """The ids of list list_no (int64, a copy, in the order added)."""
+        return self._copy(list_no)[0]
+
+    def get_codes(self, list_no):
+        """The codes of list list_no, list_size * code_size bytes (uint8, a
+        copy); flat lists give their float32 vectors' bytes."""
+        return self._copy(list_no)[1]
+
 
 class IndexIVF(Index):
     """What the IVF indexes share: a coarse ``quantizer`` (any index, a flat

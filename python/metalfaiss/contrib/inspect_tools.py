@@ -1,9 +1,17 @@
 """Looking inside indexes and transforms (contrib.inspect_tools): their
-arrays as numpy, and linear transforms made from a matrix."""
+arrays and inverted lists as numpy, and linear transforms made from a
+matrix."""
 
 import numpy as np
 
 from .. import LinearTransform
+
+def get_invlist(invlists, l):
+    """(ids, codes) of inverted list l: the codes as (list_size, code_size)
+    uint8."""
+    ids, codes = invlists._copy(l)
+    return ids, codes.reshape(len(ids), invlists.code_size)
+
 
 def get_invlist_sizes(invlists):
     """The sizes of the nlist inverted lists, as an int64 array."""
