@@ -23,8 +23,10 @@ from pip_target import install_for  # noqa: E402
 PYTHONS = {"3.9": ("bullseye", "faiss-cpu==1.13.0"), "3.13": ("trixie", "faiss-cpu==1.15.1")}
 # pytest's backports for Pythons before 3.11 (see pip_target.install_for).
 BACKPORTS = {"3.9": ["exceptiongroup>=1", "tomli>=1"]}
-# The interpreter, and mount for the tests that fill a small tmpfs.
+
+
 def packages(version):
+    """The interpreter, and mount for the tests that fill a small tmpfs."""
     return [f"python{version}-minimal", f"libpython{version}-stdlib", "libstdc++6", "mount"]
 
 
