@@ -99,7 +99,7 @@ def test_bad_assignments_are_refused_and_change_nothing(data):
     with pytest.raises(mf.InvalidArgumentError, match="list number -2"):
         index.search_preassigned(xq, 3, np.full((len(xq), 2), -2))
     flat = mf.IndexFlatL2(16)
-    with pytest.raises(mf.UnsupportedOperationError, match=r"not supported by \*core.IndexFlat"):
+    with pytest.raises(mf.UnsupportedOperationError, match="search_preassigned: not supported by"):
         mf._bridge.call("IndexIVFSearchPreassigned", flat._handle, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0)
 
 
