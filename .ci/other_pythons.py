@@ -62,7 +62,10 @@ def run_suite(root, version):
     os.makedirs(proc, exist_ok=True)
     subprocess.run(["mount", "-t", "proc", "proc", proc], check=True)
     try:
-        env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": "/opt/metalfaiss/site", "LANG": "C.UTF-8"}
+        # The folder has no passwd file: getpass.getuser (faiss.contrib
+        # calls it on import) reads the name from USER.
+        env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": "/opt/metalfaiss/site", "LANG": "C.UTF-8",
+               "USER": "root"}
         cmd = [shutil.which("chroot"), root, f"/usr/bin/python{version}", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                "--rootdir=/tmp", "/opt/metalfaiss/tests", "--ignore=/opt/metalfaiss/tests/test_sdist.py"]
         print("+", " ".join(cmd), flush=True)

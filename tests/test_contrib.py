@@ -272,3 +272,18 @@ def test_inspect_tools_read_and_make_transforms(rng, capsys):
 
     inspect_tools.print_object_fields(pq)
     assert "M = 3" in capsys.readouterr().out
+
+
+def test_datasets_import_without_a_user_name(tmp_path):
+    # A container whose uid has no passwd entry and no USER: importing the
+    # module must not fail (faiss's own does).
+    import subprocess
+    import sys
+
+    code = ("import getpass\n"
+            "def nobody():\n    raise KeyError('getpwuid(): uid not found')\n"
+            "getpass.getuser = nobody\n"
+            "from metalfaiss.contrib import datasets\nprint(datasets.dataset_basedir)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "data/"

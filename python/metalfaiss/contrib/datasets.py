@@ -105,8 +105,12 @@ class SyntheticDataset(Dataset):
 # The standard benchmark sets, read from a local folder.
 
 def _default_basedir():
-    for folder in ("/datasets01/simsearch/041218/", "/mnt/vol/gfsai-flash3-east/ai-group/datasets/simsearch/",
-                   f"/home/{getpass.getuser()}/simsearch/data/"):
+    folders = ["/datasets01/simsearch/041218/", "/mnt/vol/gfsai-flash3-east/ai-group/datasets/simsearch/"]
+    try:
+        folders.append(f"/home/{getpass.getuser()}/simsearch/data/")
+    except (KeyError, OSError):  # no user name (a container without a passwd entry)
+        pass
+    for folder in folders:
         if os.path.exists(folder):
             return folder
     return "data/"  # a link named data in the working directory
