@@ -51,16 +51,18 @@ def populate(root, dist, tests, version, faiss):
 
 
 def run_suite(root, version):
-    """The suite under chroot root with /proc mounted; its exit code."""
+    """The suite under chroot root with /proc and /dev/shm mounted; its exit code."""
     dev = os.path.join(root, "dev")
     os.makedirs(os.path.join(dev, "shm"), exist_ok=True)
     for name, (major, minor) in DEVICES.items():
         if not os.path.exists(os.path.join(dev, name)):
             os.mknod(os.path.join(dev, name), 0o20666, os.makedev(major, minor))
             os.chmod(os.path.join(dev, name), 0o666)
-    proc = os.path.join(root, "proc")
+    proc, shm = os.path.join(root, "proc"), os.path.join(dev, "shm")
     os.makedirs(proc, exist_ok=True)
     subprocess.run(["mount", "-t", "proc", "proc", proc], check=True)
+    # POSIX semaphores (multiprocessing's thread pools) need a tmpfs here.
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", shm], check=True)
     try:
         # The folder has no passwd file: getpass.getuser (faiss.contrib
         # calls it on import) reads the name from USER.
@@ -71,6 +73,7 @@ def run_suite(root, version):
         print("+", " ".join(cmd), flush=True)
         return subprocess.run(cmd, env=env, cwd=root).returncode
     finally:
+        subprocess.run(["umount", shm], check=True)
         subprocess.run(["umount", proc], check=True)
 
 
