@@ -5,9 +5,9 @@ import re
 import numpy as np
 
 from . import _bridge
-from ._arrays import _to_numpy, addr, as_count, as_ids, as_int, check_result_size, out_array
+from ._arrays import _to_numpy, addr, as_count, as_ids, as_int
 from ._handle import GoHandle, part
-from ._interrupt import in_blocks, range_in_blocks
+from ._results import knn_results, range_results
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index_hnsw import HNSW
 
@@ -95,14 +95,9 @@ class IndexBinary(GoHandle):
         nprobe = 0
         if params is not None:
             nprobe = as_int(getattr(params, "nprobe", 0) or 0, op, "params.nprobe")
-        n = x.shape[0]
-        check_result_size(op, n, k)
-        D = out_array(D, (n, k), np.int32, op, "D")
-        I = out_array(I, (n, k), np.int64, op, "I")
         h = self._h("search")
-        in_blocks(n, lambda lo, hi: _bridge.call("BinarySearch", h, hi - lo, addr(x[lo:]), k, addr(D[lo:]),
-                                                 addr(I[lo:]), nprobe), self._pace())
-        return D, I
+        return knn_results(op, x.shape[0], k, D, I, lambda lo, hi, D_at, I_at: _bridge.call(
+            "BinarySearch", h, hi - lo, addr(x[lo:]), k, D_at, I_at, nprobe), self._pace(), np.int32)
 
     def range_search(self, x, radius):
         """(lims, D, I): the codes within Hamming distance < radius of each
@@ -112,15 +107,9 @@ class IndexBinary(GoHandle):
         radius = as_int(radius, op, "radius")
         h = self._h("range_search")
 
-        def run(lo, hi):
-            out = np.zeros(2, dtype=np.int64)
-            _bridge.call("BinaryRangeSearch", h, hi - lo, addr(x[lo:]), radius, addr(out))
-            total = int(out[1])
-            return _bridge.fetch(int(out[0]), "BinaryRangeFetch", hi - lo,
-                                 (hi - lo + 1, np.int64), (total, np.int32), (total, np.int64))
-
-        lims, D, I = range_in_blocks(x.shape[0], run, self._pace())
-        return lims.view(np.uint64), D.astype(np.float32), I  # faiss's range results hold float distances
+        lims, D, I = range_results(x.shape[0], lambda lo, hi, out: _bridge.call(
+            "BinaryRangeSearch", h, hi - lo, addr(x[lo:]), radius, out), self._pace(), "BinaryRangeFetch", np.int32)
+        return lims, D.astype(np.float32), I  # faiss's range results hold float distances
 
     def reconstruct(self, key):
         out = np.empty(self.code_size, dtype=np.uint8)

@@ -3,9 +3,9 @@
 import numpy as np
 
 from . import _bridge
-from ._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
+from ._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix
 from ._handle import part
-from ._interrupt import in_blocks, range_in_blocks
+from ._results import knn_results, range_results
 from .clustering_parameters import ClusteringParameters
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index import Index
@@ -179,14 +179,9 @@ class IndexIVF(Index):
         h = self._h("search_preassigned")
         x, Iq, Dq, sel_args = self._preassigned(op, x, Iq, Dq, params)
         k = as_count(k, op)
-        n = x.shape[0]
-        check_result_size(op, n, k)
-        D = out_array(D, (n, k), np.float32, op, "D")
-        I = out_array(I, (n, k), np.int64, op, "I")
-        in_blocks(n, lambda lo, hi: _bridge.call(
+        return knn_results(op, x.shape[0], k, D, I, lambda lo, hi, D_at, I_at: _bridge.call(
             "IndexIVFSearchPreassigned", h, hi - lo, addr(x[lo:]), k, addr(Iq[lo:]), addr(Dq[lo:]), Iq.shape[1],
-            addr(D[lo:]), addr(I[lo:]), *sel_args), self._pace())
-        return D, I
+            D_at, I_at, *sel_args), self._pace())
 
     def range_search_preassigned(self, x, thresh, Iq, Dq=None, *, params=None):
         """faiss's range_search_preassigned: range_search in the lists of
@@ -196,16 +191,9 @@ class IndexIVF(Index):
         x, Iq, Dq, sel_args = self._preassigned(op, x, Iq, Dq, params)
         thresh = as_float(thresh, op, "thresh")
 
-        def run(lo, hi):
-            out = np.zeros(2, dtype=np.int64)
-            _bridge.call("IndexIVFRangeSearchPreassigned", h, hi - lo, addr(x[lo:]), thresh, addr(Iq[lo:]),
-                         addr(Dq[lo:]), Iq.shape[1], *sel_args, addr(out))
-            total = int(out[1])
-            return _bridge.fetch(int(out[0]), "RangeResultFetch", hi - lo,
-                                 (hi - lo + 1, np.int64), (total, np.float32), (total, np.int64))
-
-        lims, D, I = range_in_blocks(x.shape[0], run, self._pace())
-        return lims.view(np.uint64), D, I
+        return range_results(x.shape[0], lambda lo, hi, out: _bridge.call(
+            "IndexIVFRangeSearchPreassigned", h, hi - lo, addr(x[lo:]), thresh, addr(Iq[lo:]), addr(Dq[lo:]),
+            Iq.shape[1], *sel_args, out), self._pace())
 
     def make_direct_map(self, new_maintain=True):
         """Keep an id -> vector map (an array: ids must be 0..ntotal-1), which

@@ -6,11 +6,12 @@ import numpy as np
 
 from .. import LinearTransform
 
+
 def get_invlist(invlists, l):
     """(ids, codes) of inverted list l: the codes as (list_size, code_size)
     uint8."""
-    ids, codes = invlists._copy(l)
-    return ids, codes.reshape(len(ids), invlists.code_size)
+    ids = invlists.get_ids(l)
+    return ids, invlists.get_codes(l).reshape(len(ids), invlists.code_size)
 
 
 def get_invlist_sizes(invlists):

@@ -4,7 +4,8 @@ import numpy as np
 
 from .. import _bridge
 from .._handle import GoHandle, wrap
-from .._interrupt import in_blocks, range_in_blocks
+from .._interrupt import in_blocks
+from .._results import knn_results, range_results
 from .._serial import deserialize, serialize
 from .._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
@@ -127,14 +128,10 @@ class Index(GoHandle):
         nprobe, sel = _params(params, op)
         x = as_matrix(x, op, self.d)
         k = as_count(k, op)
-        n = x.shape[0]
-        check_result_size(op, n, k)
-        D = out_array(D, (n, k), np.float32, op, "D")
-        I = out_array(I, (n, k), np.int64, op, "I")
         sel_args = (0, 0) if sel is None else (addr(sel), sel.shape[0])
 
-        def run(lo, hi):  # queries lo..hi-1 (blocks: Ctrl-C is honoured between them)
-            args = (h, hi - lo, addr(x[lo:]), k, addr(D[lo:]), addr(I[lo:]))
+        def run(lo, hi, D_at, I_at):  # queries lo..hi-1 (blocks: Ctrl-C is honoured between them)
+            args = (h, hi - lo, addr(x[lo:]), k, D_at, I_at)
             if params is None:
                 _bridge.call("IndexSearch", *args)
             elif isinstance(params, SearchParametersHNSW):
@@ -143,8 +140,7 @@ class Index(GoHandle):
             else:
                 _bridge.call("IndexSearchWith", *args, nprobe, *sel_args)
 
-        in_blocks(n, run, self._pace())
-        return D, I
+        return knn_results(op, x.shape[0], k, D, I, run, self._pace())
 
     def assign(self, x, k=1, labels=None):
         """Return the (n, k) ids of the k nearest vectors of each row of x."""
@@ -167,19 +163,15 @@ class Index(GoHandle):
         nprobe, sel = _params(params, op)
         x = as_matrix(x, op, self.d)
         thresh = as_float(thresh, op, "thresh")
-        def run(lo, hi):
-            out = np.zeros(2, dtype=np.int64)
+
+        def run(lo, hi, out):
             if params is None:
-                _bridge.call("IndexRangeSearch", h, hi - lo, addr(x[lo:]), thresh, addr(out))
+                _bridge.call("IndexRangeSearch", h, hi - lo, addr(x[lo:]), thresh, out)
             else:
                 _bridge.call("IndexRangeSearchWith", h, hi - lo, addr(x[lo:]), thresh, nprobe,
-                             0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0], addr(out))
-            total = int(out[1])
-            return _bridge.fetch(int(out[0]), "RangeResultFetch", hi - lo,
-                                 (hi - lo + 1, np.int64), (total, np.float32), (total, np.int64))
+                             0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0], out)
 
-        lims, D, I = range_in_blocks(x.shape[0], run, self._pace())
-        return lims.view(np.uint64), D, I  # faiss returns lims as uint64
+        return range_results(x.shape[0], run, self._pace())
 
     def reconstruct(self, key, x=None):
         """Return stored vector ``key`` as a float32 array of shape (d,)."""
