@@ -65,6 +65,12 @@ def check_extension(so):
         sys.exit(f"build_wheel: {so} has a RUNPATH or links libpython:\n{dyn}")
 
 
+def built_wheel(folder, arch):
+    """The one metalfaiss abi3 wheel for arch (x86_64, aarch64) in folder."""
+    (wheel,) = glob.glob(os.path.join(folder, f"metalfaiss-*-cp39-abi3-*{arch}.whl"))
+    return wheel
+
+
 def repair(wheel, dest):
     """Check the wheel's extension and its abi3 symbols, then let auditwheel
     give it the oldest manylinux tag its symbols allow, which must be
@@ -76,7 +82,7 @@ def repair(wheel, dest):
             check_extension(so)
         run([sys.executable, "-m", "abi3audit", "--strict", "--summary", wheel])
         run([sys.executable, "-m", "auditwheel", "repair", "--plat", "auto", "-w", tmp, wheel])
-        (built,) = glob.glob(os.path.join(tmp, f"metalfaiss-*-cp39-abi3-*_{arch}.whl"))
+        built = built_wheel(tmp, "_" + arch)
         glibcs = [int(m) for m in re.findall(r"manylinux_2_(\d+)_", os.path.basename(built))]
         if not glibcs or max(glibcs) > int(GLIBC.split(".")[1]):
             sys.exit(f"build_wheel: {os.path.basename(built)} needs a glibc newer than {GLIBC}")

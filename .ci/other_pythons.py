@@ -8,7 +8,6 @@ without Go.
 Usage: python other_pythons.py DIST TESTS_FOLDER [VERSION ...]
 """
 
-import glob
 import os
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import debian  # noqa: E402
+from build_wheel import built_wheel  # noqa: E402
 from pip_target import install_for  # noqa: E402
 
 # Debian release and faiss-cpu (the oracle) per Python: faiss-cpu 1.13.0 is
@@ -40,7 +40,7 @@ def populate(root, dist, tests, version, faiss):
     copy the tests (and the benchmarks they import) beside them."""
     opt = os.path.join(root, "opt", "metalfaiss")
     shutil.rmtree(opt, ignore_errors=True)
-    (wheel,) = glob.glob(os.path.join(dist, "metalfaiss-*-cp39-abi3-*x86_64.whl"))
+    wheel = built_wheel(dist, "x86_64")
     install_for(os.path.join(opt, "site"), version, "x86_64", ["pytest>=7", *BACKPORTS.get(version, []), faiss, wheel])
     source = os.path.dirname(os.path.abspath(tests))
     for sub in ("tests", "benchmarks"):

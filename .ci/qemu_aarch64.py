@@ -9,7 +9,6 @@ CUDA's packages).
 Usage: python qemu_aarch64.py DIST NUMPY_SPEC
 """
 
-import glob
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import debian  # noqa: E402
-from build_wheel import ARM64_PYTHON, ARM64_PYTHON_VERSION  # noqa: E402
+from build_wheel import ARM64_PYTHON, ARM64_PYTHON_VERSION, built_wheel  # noqa: E402
 from pip_target import install_for  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,8 +50,8 @@ def torch_site():
 def main(dist, numpy_spec):
     if shutil.which("qemu-aarch64") is None:
         sys.exit("qemu_aarch64: needs qemu-aarch64 (Debian's qemu-user)")
-    (arm,) = glob.glob(os.path.join(dist, "metalfaiss-*-cp39-abi3-*aarch64.whl"))
-    (x86,) = glob.glob(os.path.join(dist, "metalfaiss-*-cp39-abi3-*x86_64.whl"))
+    arm = built_wheel(dist, "aarch64")
+    x86 = built_wheel(dist, "x86_64")
     root = debian.sysroot(*ARM64_PYTHON)
     v = ARM64_PYTHON_VERSION
     with tempfile.TemporaryDirectory() as tmp:
