@@ -118,6 +118,27 @@ def test_result_heap_and_merge_equal_faiss(rng):
         ours.add_result(np.zeros((5, 2), "float32"), np.zeros((5, 2), "int64"))
 
 
+@pytest.mark.parametrize("keep_max", [False, True])
+def test_result_heap_wide_blocks_keep_the_stable_order(rng, keep_max):
+    """Blocks much wider than k take the partial-selection path: the result
+    is the stable sort's, ties (earlier first) and NaNs (never kept ahead
+    of numbers) included."""
+    heap = mf.ResultHeap(7, 4, keep_max=keep_max)
+    allD, allI = [heap.D.copy()], [heap.I.copy()]
+    for block in range(3):
+        D = rng.integers(0, 5, (7, 40)).astype("float32")
+        D[rng.random(D.shape) < 0.3] = np.nan
+        D[3] = np.nan  # one row with fewer numbers than k
+        I = np.arange(40)[None, :].repeat(7, 0) + 100 * block
+        heap.add_result(D, I)
+        allD.append(D)
+        allI.append(I)
+    D, I = np.hstack(allD), np.hstack(allI)
+    order = np.argsort(-D if keep_max else D, axis=1, kind="stable")[:, :4]
+    np.testing.assert_array_equal(heap.D, np.take_along_axis(D, order, 1))
+    np.testing.assert_array_equal(heap.I, np.take_along_axis(I, order, 1))
+
+
 def test_eval_intersection_equals_faiss(rng):
     I1 = rng.integers(-1, 30, (50, 10))
     I2 = rng.integers(-1, 30, (50, 7))

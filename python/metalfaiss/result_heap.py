@@ -33,8 +33,28 @@ def _keep_best(D, I, k, keep_max):
     """The k best columns of each row, best first; equal distances keep
     their column order (earlier results stay ahead, as in faiss's heaps)."""
     key = -D if keep_max else D
-    order = np.argsort(key, axis=1, kind="stable")[:, :k]
+    order = _best_columns(key, k) if key.shape[1] > 2 * k and key.shape[0] else None
+    if order is None:
+        order = np.argsort(key, axis=1, kind="stable")[:, :k]
     return np.take_along_axis(D, order, 1), np.take_along_axis(I, order, 1)
+
+
+def _best_columns(key, k):
+    """Partial selection, O(columns): the columns no worse than each row's
+    k-th best, in their own order, then a stable sort of those few. None
+    where a row's k-th best is NaN (the full sort orders those)."""
+    kth = np.partition(key, k - 1, axis=1)[:, k - 1:k]
+    if np.isnan(kth).any():
+        return None
+    inside = key <= kth
+    counts = inside.sum(axis=1)
+    width = int(counts.max())
+    if (counts == width).all():  # the same count in every row: one pass
+        first = np.nonzero(inside)[1].reshape(key.shape[0], width)
+    else:
+        first = np.argsort(~inside, axis=1, kind="stable")[:, :width]
+    best = np.argsort(np.take_along_axis(key, first, 1), axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(first, best, 1)
 
 
 class ResultHeap:
