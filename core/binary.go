@@ -193,3 +193,22 @@ func paddedCodes(x []byte, cs int) ([]float32, int) {
 	}
 	return out, w
 }
+
+// dropUnselected sets the distance of every code that sel leaves out to
+// INT32_MAX, which no heap admits, and returns the least distance left.
+// Code j's id is ids[j], or id0+j when ids is nil.
+func dropUnselected(d []int32, id0 int64, ids []int64, sel IDSelector) int32 {
+	least := int32(math.MaxInt32)
+	for j, v := range d {
+		id := id0 + int64(j)
+		if ids != nil {
+			id = ids[j]
+		}
+		if !sel.IsMember(id) {
+			d[j] = math.MaxInt32
+		} else if v < least {
+			least = v
+		}
+	}
+	return least
+}

@@ -66,6 +66,11 @@ func (ix *IndexBinaryFlat) Train(x []byte) error {
 // id, as faiss orders them) into dist and labels; missing results are
 // (INT32_MAX, -1), as in faiss.
 func (ix *IndexBinaryFlat) Search(x []byte, k int, dist []int32, labels []int64) error {
+	return ix.SearchSelected(x, k, dist, labels, nil)
+}
+
+// SearchSelected is Search among the codes whose ids sel picks (nil: all).
+func (ix *IndexBinaryFlat) SearchSelected(x []byte, k int, dist []int32, labels []int64, sel IDSelector) error {
 	const op = "IndexBinaryFlat.search"
 	nq, err := ix.checkCodes(op, x)
 	if err != nil {
@@ -75,7 +80,7 @@ func (ix *IndexBinaryFlat) Search(x []byte, k int, dist []int32, labels []int64)
 		return err
 	}
 	parallelChunks(nq, chunkFor(int(ix.Ntotal())*ix.CodeSize()), func(_, lo, hi int) {
-		ix.searchQueries(x, lo, hi, k, dist, labels)
+		ix.searchQueries(x, lo, hi, k, dist, labels, sel)
 	})
 	return nil
 }
@@ -83,8 +88,9 @@ func (ix *IndexBinaryFlat) Search(x []byte, k int, dist []int32, labels []int64)
 // searchQueries is Search for queries lo..hi-1 on the calling goroutine.
 // Queries go in groups, the codes in blocks that stay in cache while a
 // group's queries are measured against them; each heap sees the codes in
-// id order, so ties keep the lowest ids, as faiss's do.
-func (ix *IndexBinaryFlat) searchQueries(x []byte, lo, hi, k int, dist []int32, labels []int64) {
+// id order, so ties keep the lowest ids, as faiss's do. Codes that sel
+// (when not nil) leaves out never enter a heap.
+func (ix *IndexBinaryFlat) searchQueries(x []byte, lo, hi, k int, dist []int32, labels []int64, sel IDSelector) {
 	cs, nb := ix.CodeSize(), int(ix.Ntotal())
 	block := max(1, hammingBlockBytes/cs)
 	buf := make([]int32, block)
@@ -103,7 +109,11 @@ func (ix *IndexBinaryFlat) searchQueries(x []byte, lo, hi, k int, dist []int32, 
 			for q := g0; q < g1; q++ {
 				d := buf[:b1-b0]
 				h := heaps[q-g0]
-				if kernels.HammingRowsMin(x[q*cs:(q+1)*cs], codes, cs, d) < h.dis[0] {
+				least := kernels.HammingRowsMin(x[q*cs:(q+1)*cs], codes, cs, d)
+				if sel != nil {
+					least = dropUnselected(d, int64(b0), nil, sel)
+				}
+				if least < h.dis[0] {
 					h.pushBlock(d, int64(b0))
 				}
 			}
@@ -124,6 +134,12 @@ const (
 // RangeSearch returns, per query, every code at Hamming distance below
 // radius, in id order (faiss's hamming_range_search).
 func (ix *IndexBinaryFlat) RangeSearch(x []byte, radius int) (lims []int64, dist []int32, labels []int64, err error) {
+	return ix.RangeSearchSelected(x, radius, nil)
+}
+
+// RangeSearchSelected is RangeSearch among the codes whose ids sel picks
+// (nil: all).
+func (ix *IndexBinaryFlat) RangeSearchSelected(x []byte, radius int, sel IDSelector) (lims []int64, dist []int32, labels []int64, err error) {
 	nq, err := ix.checkCodes("IndexBinaryFlat.range_search", x)
 	if err != nil {
 		return nil, nil, nil, err
@@ -132,6 +148,9 @@ func (ix *IndexBinaryFlat) RangeSearch(x []byte, radius int) (lims []int64, dist
 	return collectRanges(nq, func(q int, emit func(int32, int64)) {
 		xq := x[q*cs : (q+1)*cs]
 		for i := 0; i < nb; i++ {
+			if sel != nil && !sel.IsMember(int64(i)) {
+				continue
+			}
 			if d := kernels.Hamming(xq, ix.codes[i*cs:(i+1)*cs]); d < radius {
 				emit(int32(d), int64(i))
 			}

@@ -186,13 +186,14 @@ func (ix *IndexBinaryIVF) assign(x []byte, nq, nprobe int) ([]int64, error) {
 
 // Search implements BinaryIndex with the index's nprobe.
 func (ix *IndexBinaryIVF) Search(x []byte, k int, dist []int32, labels []int64) error {
-	return ix.SearchNprobe(x, k, dist, labels, 0)
+	return ix.SearchNprobe(x, k, dist, labels, 0, nil)
 }
 
 // SearchNprobe searches nprobe lists (0: the index's own), scanning them
 // nearest first as faiss does, so that ties keep the codes met first. Each
 // worker assigns its own queries, so that one call wakes the workers once.
-func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []int64, nprobe int) error {
+// Only the codes whose ids sel picks (nil: all) are candidates.
+func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []int64, nprobe int, sel IDSelector) error {
 	const op = "IndexBinaryIVF.search"
 	nq, np, err := ix.checkSearch(op, x, nprobe)
 	if err != nil {
@@ -211,13 +212,13 @@ func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []i
 	}
 	parallelChunks(nq, chunkFor(ix.scanWork(np)), func(_, lo, hi int) {
 		if serial { // each worker assigns its own queries (rows lo..hi)
-			flat.searchQueries(x, lo, hi, np, coarse, probes)
+			flat.searchQueries(x, lo, hi, np, coarse, probes, nil)
 		}
 		h := newHammingHeap(k)
 		var buf []int32
 		for q := lo; q < hi; q++ {
 			h.reset()
-			ix.scan(x, q, probes[q*np:(q+1)*np], &buf, &h.dis[0], h.pushIDs)
+			ix.scan(x, q, probes[q*np:(q+1)*np], &buf, &h.dis[0], sel, h.pushIDs)
 			h.emit(dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 		}
 	})
@@ -227,8 +228,9 @@ func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []i
 // scan measures query q against every code of its probed lists, nearest
 // list first and in list order, as faiss scans them, and hands each list's
 // distances (in buf, grown as needed) and ids to visit, skipping a list
-// whose codes are all at least *below away (nil: none is skipped).
-func (ix *IndexBinaryIVF) scan(x []byte, q int, probes []int64, buf *[]int32, bound *int32, visit func(d []int32, ids []int64)) {
+// whose codes are all at least *bound away (nil: none is skipped). Codes
+// that sel (when not nil) leaves out are handed on at distance INT32_MAX.
+func (ix *IndexBinaryIVF) scan(x []byte, q int, probes []int64, buf *[]int32, bound *int32, sel IDSelector, visit func(d []int32, ids []int64)) {
 	cs := ix.cs
 	xq := x[q*cs : (q+1)*cs]
 	for _, l := range probes {
@@ -244,7 +246,11 @@ func (ix *IndexBinaryIVF) scan(x []byte, q int, probes []int64, buf *[]int32, bo
 			*buf = make([]int32, len(ids))
 		}
 		d := (*buf)[:len(ids)]
-		if kernels.HammingRowsMin(xq, ix.codes[l], cs, d) < below {
+		least := kernels.HammingRowsMin(xq, ix.codes[l], cs, d)
+		if sel != nil {
+			least = dropUnselected(d, 0, ids, sel)
+		}
+		if least < below {
 			visit(d, ids)
 		}
 	}
@@ -258,8 +264,14 @@ func (ix *IndexBinaryIVF) scanWork(nprobe int) int {
 // RangeSearch returns, per query, the codes of the probed lists at Hamming
 // distance below radius, in the order they were scanned (as faiss).
 func (ix *IndexBinaryIVF) RangeSearch(x []byte, radius int) ([]int64, []int32, []int64, error) {
+	return ix.RangeSearchNprobe(x, radius, 0, nil)
+}
+
+// RangeSearchNprobe is RangeSearch in nprobe lists (0: the index's own)
+// among the codes whose ids sel picks (nil: all).
+func (ix *IndexBinaryIVF) RangeSearchNprobe(x []byte, radius, nprobe int, sel IDSelector) ([]int64, []int32, []int64, error) {
 	const op = "IndexBinaryIVF.range_search"
-	nq, np, err := ix.checkSearch(op, x, 0)
+	nq, np, err := ix.checkSearch(op, x, nprobe)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -269,9 +281,9 @@ func (ix *IndexBinaryIVF) RangeSearch(x []byte, radius int) ([]int64, []int32, [
 	}
 	return collectRanges(nq, func(q int, emit func(int32, int64)) {
 		var buf []int32
-		ix.scan(x, q, keys[q*np:(q+1)*np], &buf, nil, func(d []int32, ids []int64) {
+		ix.scan(x, q, keys[q*np:(q+1)*np], &buf, nil, sel, func(d []int32, ids []int64) {
 			for j, v := range d {
-				if int(v) < radius {
+				if int(v) < radius && v != math.MaxInt32 { // INT32_MAX: left out by sel
 					emit(v, ids[j])
 				}
 			}

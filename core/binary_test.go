@@ -96,7 +96,7 @@ func TestBinaryIVFProbingAllListsIsExact(t *testing.T) {
 	const k = 7
 	d1, l1 := make([]int32, 20*k), make([]int64, 20*k)
 	d2, l2 := make([]int32, 20*k), make([]int64, 20*k)
-	require.NoError(t, ivf.SearchNprobe(xq, k, d1, l1, 8))
+	require.NoError(t, ivf.SearchNprobe(xq, k, d1, l1, 8, nil))
 	require.NoError(t, flat.Search(xq, k, d2, l2))
 	assert.Equal(t, d2, d1)
 	lims, _, labels, err := ivf.RangeSearch(xq, 3)

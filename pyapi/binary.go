@@ -98,8 +98,9 @@ func BinaryAddWithIDs(h, n int64, x, ids uintptr) string {
 }
 
 // BinarySearch writes the k nearest codes of n queries into dist
-// (int32[n*k]) and labels (int64[n*k]); nprobe > 0 overrides an IVF's.
-func BinarySearch(h, n int64, x uintptr, k int64, dist, labels uintptr, nprobe int64) string {
+// (int32[n*k]) and labels (int64[n*k]); nprobe > 0 overrides an IVF's, and
+// a selector program at sel (nsel int64s; 0: none) limits the candidates.
+func BinarySearch(h, n int64, x uintptr, k int64, dist, labels uintptr, nprobe int64, sel uintptr, nsel int64) string {
 	const op = "IndexBinary.search"
 	return withCodes(op, h, n, x, false, func(ix core.BinaryIndex, xs []byte) error {
 		ds, err := int32s(dist, n*k)
@@ -110,13 +111,23 @@ func BinarySearch(h, n int64, x uintptr, k int64, dist, labels uintptr, nprobe i
 		if err != nil {
 			return err
 		}
+		s, err := decodeSelector(op, sel, nsel)
+		if err != nil {
+			return err
+		}
 		if ivf, ok := ix.(*core.IndexBinaryIVF); ok {
-			return ivf.SearchNprobe(xs, int(k), ds, ls, int(nprobe))
+			return ivf.SearchNprobe(xs, int(k), ds, ls, int(nprobe), s)
 		}
 		if nprobe > 0 {
 			return core.Errorf(core.KindUnsupported, op, "%T takes no nprobe", ix)
 		}
-		return ix.Search(xs, int(k), ds, ls)
+		if s == nil {
+			return ix.Search(xs, int(k), ds, ls)
+		}
+		if flat, ok := ix.(*core.IndexBinaryFlat); ok {
+			return flat.SearchSelected(xs, int(k), ds, ls, s)
+		}
+		return core.Errorf(core.KindUnsupported, op, "%T takes no IDSelector", ix)
 	})
 }
 
@@ -128,7 +139,9 @@ type binaryRange struct {
 
 // BinaryRangeSearch searches n queries within radius and writes the
 // result's handle and total matches to out (int64[2]).
-func BinaryRangeSearch(h, n int64, x uintptr, radius int64, out uintptr) string {
+// nprobe > 0 overrides an IVF's; a selector program at sel (nsel int64s; 0:
+// none) limits the candidates.
+func BinaryRangeSearch(h, n int64, x uintptr, radius, nprobe int64, sel uintptr, nsel int64, out uintptr) string {
 	const op = "IndexBinary.range_search"
 	return withCodes(op, h, n, x, false, func(ix core.BinaryIndex, xs []byte) error {
 		rs, ok := ix.(core.BinaryRangeSearcher)
@@ -139,7 +152,26 @@ func BinaryRangeSearch(h, n int64, x uintptr, radius int64, out uintptr) string 
 		if err != nil {
 			return err
 		}
-		lims, dist, labels, err := rs.RangeSearch(xs, int(radius))
+		s, err := decodeSelector(op, sel, nsel)
+		if err != nil {
+			return err
+		}
+		var lims, labels []int64
+		var dist []int32
+		switch t := ix.(type) {
+		case *core.IndexBinaryIVF:
+			lims, dist, labels, err = t.RangeSearchNprobe(xs, int(radius), int(nprobe), s)
+		case *core.IndexBinaryFlat:
+			if nprobe > 0 {
+				return core.Errorf(core.KindUnsupported, op, "%T takes no nprobe", ix)
+			}
+			lims, dist, labels, err = t.RangeSearchSelected(xs, int(radius), s)
+		default:
+			if nprobe > 0 || s != nil {
+				return core.Errorf(core.KindUnsupported, op, "%T takes no search parameters", ix)
+			}
+			lims, dist, labels, err = rs.RangeSearch(xs, int(radius))
+		}
 		if err != nil {
 			return err
 		}

@@ -203,3 +203,35 @@ def test_binary_ivf_subsampled_training_equals_faiss():
     tq = faiss.downcast_IndexBinary(theirs.quantizer)
     for c in range(8):
         np.testing.assert_array_equal(ours.quantizer.reconstruct(c), tq.reconstruct(c))
+
+
+def test_binary_search_with_a_selector_equals_faiss():
+    """faiss filters IndexBinaryFlat searches; IndexBinaryIVF takes a
+    selector too here (faiss refuses one), and probing every list it finds
+    what the filtered flat search finds."""
+    d = 64
+    xb, xq = _clustered_codes(4000, d, 1), _clustered_codes(20, d, 2)
+    subset = np.random.default_rng(3).choice(4000, 700, replace=False)
+    theirs = faiss.IndexBinaryFlat(d)
+    theirs.add(xb)
+    Dt, It = theirs.search(xq, 10, params=faiss.SearchParameters(sel=faiss.IDSelectorBatch(subset)))
+    lims_t, RDt, RIt = theirs.range_search(xq, 12, params=faiss.SearchParameters(sel=faiss.IDSelectorBatch(subset)))
+    flat = mf.IndexBinaryFlat(d)
+    ivf = mf.IndexBinaryIVF(mf.IndexBinaryFlat(d), d, 16)
+    ivf.train(xb)
+    for ours, params in ((flat, mf.SearchParameters(sel=mf.IDSelectorBatch(subset))),
+                         (ivf, mf.SearchParametersIVF(sel=mf.IDSelectorBatch(subset), nprobe=16))):
+        ours.add(xb)
+        D, I = ours.search(xq, 10, params=params)
+        np.testing.assert_array_equal(D, Dt)
+        assert np.isin(I[I >= 0], subset).all()
+        lims, RD, RI = ours.range_search(xq, 12, params=params)
+        np.testing.assert_array_equal(lims, lims_t)
+        for q in range(len(xq)):
+            got = sorted(zip(RD[lims[q]:lims[q + 1]], RI[lims[q]:lims[q + 1]]))
+            want = sorted(zip(RDt[lims_t[q]:lims_t[q + 1]], RIt[lims_t[q]:lims_t[q + 1]]))
+            assert got == want
+    np.testing.assert_array_equal(flat.search(xq, 10, params=mf.SearchParameters(sel=mf.IDSelectorBatch(subset)))[1],
+                                  It)
+    with pytest.raises(TypeError, match="sel must be an IDSelector"):
+        flat.search(xq, 3, params=mf.SearchParameters(sel=subset))

@@ -10,6 +10,7 @@ from ._handle import GoHandle, part
 from ._results import knn_results, range_results
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index_hnsw import HNSW
+from .selectors import selector_args, selector_program
 
 
 def _as_codes(x, op, code_size, name="x"):
@@ -22,6 +23,14 @@ def _as_codes(x, op, code_size, name="x"):
     if arr.ndim != 2 or arr.shape[1] != code_size:
         raise DimensionMismatchError(f"{op}: {name} must have shape (n, {code_size}), got {arr.shape}")
     return np.ascontiguousarray(arr)
+
+
+def _binary_params(params, op):
+    """(nprobe, selector program or None) of a SearchParameters or None."""
+    if params is None:
+        return 0, None
+    return (as_int(getattr(params, "nprobe", 0) or 0, op, "params.nprobe"),
+            selector_program(getattr(params, "sel", None), op))
 
 
 class IndexBinary(GoHandle):
@@ -92,23 +101,26 @@ class IndexBinary(GoHandle):
         op = self._op("search")
         x = _as_codes(x, op, self.code_size)
         k = as_count(k, op)
-        nprobe = 0
-        if params is not None:
-            nprobe = as_int(getattr(params, "nprobe", 0) or 0, op, "params.nprobe")
+        nprobe, prog = _binary_params(params, op)
+        sel = selector_args(prog)
         h = self._h("search")
         return knn_results(op, x.shape[0], k, D, I, lambda lo, hi, D_at, I_at: _bridge.call(
-            "BinarySearch", h, hi - lo, addr(x[lo:]), k, D_at, I_at, nprobe), self._pace(), np.int32)
+            "BinarySearch", h, hi - lo, addr(x[lo:]), k, D_at, I_at, nprobe, *sel), self._pace(), np.int32)
 
-    def range_search(self, x, radius):
+    def range_search(self, x, radius, *, params=None):
         """(lims, D, I): the codes within Hamming distance < radius of each
-        query (flat: in id order; IVF: in the order the lists are scanned)."""
+        query (flat: in id order; IVF: in the order the lists are scanned);
+        ``params.sel`` limits the candidates."""
         op = self._op("range_search")
         x = _as_codes(x, op, self.code_size)
         radius = as_int(radius, op, "radius")
+        nprobe, prog = _binary_params(params, op)
+        sel = selector_args(prog)
         h = self._h("range_search")
 
         lims, D, I = range_results(x.shape[0], lambda lo, hi, out: _bridge.call(
-            "BinaryRangeSearch", h, hi - lo, addr(x[lo:]), radius, out), self._pace(), "BinaryRangeFetch", np.int32)
+            "BinaryRangeSearch", h, hi - lo, addr(x[lo:]), radius, nprobe, *sel, out), self._pace(), "BinaryRangeFetch",
+            np.int32)
         return lims, D.astype(np.float32), I  # faiss's range results hold float distances
 
     def reconstruct(self, key):

@@ -12,6 +12,7 @@ from .index import Index
 from .index.base_index import _params
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 from .quantizers import ProductQuantizer, ScalarQuantizer
+from .selectors import selector_args
 
 
 class DirectMap:
@@ -161,14 +162,14 @@ class IndexIVF(Index):
 
     def _preassigned(self, op, x, Iq, Dq, params):
         """The checked queries, lists, coarse distances and selector
-        arguments of a preassigned search."""
+        program (held by the caller for the call) of a preassigned search."""
         _, sel = _params(params, op)
         x = as_matrix(x, op, self.d)
         Iq = self._assignments(Iq, x.shape[0], op, "Iq")
         Dq = np.zeros(Iq.shape, np.float32) if Dq is None else np.ascontiguousarray(Dq, dtype=np.float32)
         if Dq.shape != Iq.shape:
             raise DimensionMismatchError(f"{op}: Dq has shape {Dq.shape}, Iq {Iq.shape}")
-        return x, Iq, Dq, ((0, 0) if sel is None else (addr(sel), sel.shape[0]))
+        return x, Iq, Dq, sel
 
     def search_preassigned(self, x, k, Iq, Dq=None, *, params=None, D=None, I=None):
         """faiss's search_preassigned: search, for each query, the lists in
@@ -177,23 +178,23 @@ class IndexIVF(Index):
         faiss's residual tables use. params may set a selector."""
         op = self._op("search_preassigned")
         h = self._h("search_preassigned")
-        x, Iq, Dq, sel_args = self._preassigned(op, x, Iq, Dq, params)
+        x, Iq, Dq, sel = self._preassigned(op, x, Iq, Dq, params)
         k = as_count(k, op)
         return knn_results(op, x.shape[0], k, D, I, lambda lo, hi, D_at, I_at: _bridge.call(
             "IndexIVFSearchPreassigned", h, hi - lo, addr(x[lo:]), k, addr(Iq[lo:]), addr(Dq[lo:]), Iq.shape[1],
-            D_at, I_at, *sel_args), self._pace())
+            D_at, I_at, *selector_args(sel)), self._pace())
 
     def range_search_preassigned(self, x, thresh, Iq, Dq=None, *, params=None):
         """faiss's range_search_preassigned: range_search in the lists of
         each query's row of Iq; returns (lims, D, I) as range_search does."""
         op = self._op("range_search_preassigned")
         h = self._h("range_search_preassigned")
-        x, Iq, Dq, sel_args = self._preassigned(op, x, Iq, Dq, params)
+        x, Iq, Dq, sel = self._preassigned(op, x, Iq, Dq, params)
         thresh = as_float(thresh, op, "thresh")
 
         return range_results(x.shape[0], lambda lo, hi, out: _bridge.call(
             "IndexIVFRangeSearchPreassigned", h, hi - lo, addr(x[lo:]), thresh, addr(Iq[lo:]), addr(Dq[lo:]),
-            Iq.shape[1], *sel_args, out), self._pace())
+            Iq.shape[1], *selector_args(sel), out), self._pace())
 
     def make_direct_map(self, new_maintain=True):
         """Keep an id -> vector map (an array: ids must be 0..ntotal-1), which

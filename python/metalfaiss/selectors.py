@@ -173,3 +173,9 @@ def selector_program(sel, op):
     if not isinstance(sel, IDSelector):
         raise InputTypeError(f"{op}: sel must be an IDSelector, got {type(sel).__name__}")
     return np.ascontiguousarray(sel._program(), dtype=np.int64)
+
+
+def selector_args(prog):
+    """The (address, length) pair the bridge takes for a selector program
+    (None: (0, 0)). The caller must hold prog until the call returns."""
+    return (0, 0) if prog is None else (prog.ctypes.data, prog.shape[0])

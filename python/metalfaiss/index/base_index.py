@@ -10,7 +10,7 @@ from .._serial import deserialize, serialize
 from .._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import SearchParameters, SearchParametersHNSW
-from ..selectors import IDSelector, IDSelectorRange, selector_program
+from ..selectors import IDSelector, IDSelectorRange, selector_args, selector_program
 
 
 class Index(GoHandle):
@@ -128,7 +128,7 @@ class Index(GoHandle):
         nprobe, sel = _params(params, op)
         x = as_matrix(x, op, self.d)
         k = as_count(k, op)
-        sel_args = (0, 0) if sel is None else (addr(sel), sel.shape[0])
+        sel_args = selector_args(sel)
 
         def run(lo, hi, D_at, I_at):  # queries lo..hi-1 (blocks: Ctrl-C is honoured between them)
             args = (h, hi - lo, addr(x[lo:]), k, D_at, I_at)
@@ -168,8 +168,8 @@ class Index(GoHandle):
             if params is None:
                 _bridge.call("IndexRangeSearch", h, hi - lo, addr(x[lo:]), thresh, out)
             else:
-                _bridge.call("IndexRangeSearchWith", h, hi - lo, addr(x[lo:]), thresh, nprobe,
-                             0 if sel is None else addr(sel), 0 if sel is None else sel.shape[0], out)
+                _bridge.call("IndexRangeSearchWith", h, hi - lo, addr(x[lo:]), thresh, nprobe, *selector_args(sel),
+                             out)
 
         return range_results(x.shape[0], run, self._pace())
 
