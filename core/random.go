@@ -144,6 +144,23 @@ func Int64Rand(x []int64, seed int64) {
 	})
 }
 
+// ByteRand fills x with faiss's byte_rand values: the low 8 bits of each
+// 62-bit draw (two 31-bit draws, the second unused by the byte).
+func ByteRand(x []byte, seed int64) {
+	blockDraws(len(x), seed, func(rng *mt19937, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x[i] = byte(rng.rand62())
+		}
+	})
+}
+
+// RandPerm fills perm with faiss's rand_perm permutation of 0..len(perm)-1.
+func RandPerm(perm []int32, seed int64) {
+	for i, v := range randPerm(len(perm), seed) {
+		perm[i] = int32(v)
+	}
+}
+
 // Int64RandMax fills x with faiss's int64_rand_max values in [0, max).
 func Int64RandMax(x []int64, max uint64, seed int64) error {
 	if max == 0 {

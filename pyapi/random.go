@@ -6,7 +6,7 @@ import "github.com/metalfaiss/metalfaiss/core"
 // the same seed (core/random.go), written into a caller's buffer of n values.
 
 // drawInto fills the n values of type T at x with draw.
-func drawInto[T float32 | int64](op string, x uintptr, n int64, draw func([]T) error) string {
+func drawInto[T float32 | int64 | int32 | byte](op string, x uintptr, n int64, draw func([]T) error) string {
 	return guard(op, func() error {
 		xs, err := view[T](x, n)
 		if err != nil {
@@ -43,4 +43,14 @@ func RandSmoothVectors(x uintptr, n, d, seed int64) string {
 	return drawInto("rand_smooth_vectors", x, n*d, func(xs []float32) error {
 		return core.RandSmoothVectors(xs, int(n), int(d), seed)
 	})
+}
+
+// ByteRand fills n bytes at x with faiss's byte_rand values.
+func ByteRand(x uintptr, n, seed int64) string {
+	return drawInto("byte_rand", x, n, func(xs []byte) error { core.ByteRand(xs, seed); return nil })
+}
+
+// RandPerm fills n int32 at x with faiss's rand_perm permutation.
+func RandPerm(x uintptr, n, seed int64) string {
+	return drawInto("rand_perm", x, n, func(xs []int32) error { core.RandPerm(xs, seed); return nil })
 }

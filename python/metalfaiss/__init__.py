@@ -106,7 +106,23 @@ from .metric import (
     METRIC_Lp,
     MetricType,
 )
-from .random_draws import lrand, rand, rand_smooth_vectors, randint, randn
+from .random_draws import (
+    byte_rand, float_rand, float_randn, int64_rand, int64_rand_max, lrand, rand, rand_perm, rand_smooth_vectors,
+    randint, randn,
+)
+from .swig_pointers import rev_swig_ptr, swig_ptr
+from .vector_utils import (
+    fvec_add, fvec_inner_product, fvec_inner_products_ny, fvec_L1, fvec_L2sqr, fvec_L2sqr_ny, fvec_Linf, fvec_madd,
+    fvec_madd_and_argmin, fvec_norm_L2sqr, fvec_norms_L2, fvec_norms_L2sqr, fvec_renorm_L2, fvec_sub,
+    knn_inner_product, knn_L2sqr, pairwise_indexed_inner_product, pairwise_indexed_L2sqr, pairwise_L2sqr,
+    ranklist_intersection_size,
+)
+from .hamming_utils import (
+    bitvec_shuffle, crosshamming_count_thres, generalized_hammings_knn_hc, hamming_count_thres, hammings,
+    hammings_knn_hc, hammings_knn_mc, match_hamming_thres, pack_bitstrings, pack_bitstrings_c, unpack_bitstrings,
+    unpack_bitstrings_c,
+)
+from .heap_arrays import float_maxheap_array_t, float_minheap_array_t, int_maxheap_array_t, int_minheap_array_t
 from .result_heap import ResultHeap, eval_intersection, is_similarity_metric, merge_knn_results
 from .selectors import (
     IDSelector, IDSelectorAll, IDSelectorAnd, IDSelectorArray, IDSelectorBatch, IDSelectorBitmap, IDSelectorNot,
@@ -170,4 +186,12 @@ __all__ = [
     "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError", "OperationInterruptedError", "ResultTooLargeError",
     "UnsupportedOperationError", "ResultHeap", "eval_intersection", "is_similarity_metric", "merge_knn_results",
     "lrand", "rand", "rand_smooth_vectors", "randint", "randn", "knn", "normalize_L2", "pairwise_distances",
+    "byte_rand", "float_rand", "float_randn", "int64_rand", "int64_rand_max", "rand_perm", "rev_swig_ptr", "swig_ptr",
+    "fvec_add", "fvec_inner_product", "fvec_inner_products_ny", "fvec_L1", "fvec_L2sqr", "fvec_L2sqr_ny", "fvec_Linf",
+    "fvec_madd", "fvec_madd_and_argmin", "fvec_norm_L2sqr", "fvec_norms_L2", "fvec_norms_L2sqr", "fvec_renorm_L2",
+    "fvec_sub", "knn_inner_product", "knn_L2sqr", "pairwise_indexed_inner_product", "pairwise_indexed_L2sqr",
+    "pairwise_L2sqr", "ranklist_intersection_size", "bitvec_shuffle", "crosshamming_count_thres",
+    "generalized_hammings_knn_hc", "hamming_count_thres", "hammings", "hammings_knn_hc", "hammings_knn_mc",
+    "match_hamming_thres", "pack_bitstrings", "pack_bitstrings_c", "unpack_bitstrings", "unpack_bitstrings_c",
+    "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
 ]

@@ -10,6 +10,7 @@ from ._handle import GoHandle, part
 from ._results import knn_results, range_results
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index_hnsw import HNSW
+from .pointer_methods import BinaryPointerMethods
 from .selectors import selector_args, selector_program
 
 
@@ -33,7 +34,7 @@ def _binary_params(params, op):
             selector_program(getattr(params, "sel", None), op))
 
 
-class IndexBinary(GoHandle):
+class IndexBinary(GoHandle, BinaryPointerMethods):
     """A binary index in the Go core: codes of ``d`` bits (``d/8`` uint8
     each); distances are int32 Hamming distances, as in faiss."""
 

@@ -6,6 +6,7 @@ from . import _backend, _bridge
 from ._arrays import addr, as_int
 from .index import Index
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
+from .swig_pointers import SwigPtr
 
 
 class IndexFlat(Index):
@@ -28,6 +29,12 @@ class IndexFlat(Index):
             _backend.resolve(True, type(self).__name__)
         _bridge.call("GpuIndexFlatNew" if on_gpu else "IndexFlatNew", d, int(metric), addr(out))
         super().__init__(int(out[0]))
+
+    def get_xb(self):
+        """A pointer (``rev_swig_ptr`` reads it) to the ntotal * d stored
+        values. The vectors live in the Go core, so this is a copy taken
+        now: writing through it does not change the index."""
+        return SwigPtr(self.reconstruct_n(0, self.ntotal).reshape(-1))
 
     @classmethod
     def _from_handle(cls, handle):

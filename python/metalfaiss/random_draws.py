@@ -59,3 +59,45 @@ def rand_smooth_vectors(n, d, seed=1234):
     out = np.empty((n, d), dtype=np.float32)
     _bridge.call("RandSmoothVectors", addr(out), n, d, as_int(seed, "rand_smooth_vectors", "seed"))
     return out
+
+
+def _fill(op, bridge, ptr, dtype, n, seed, *extra):
+    from .swig_pointers import region
+
+    out = region(ptr, dtype, as_int(n, op, "n"), op, "x", True)
+    _bridge.call(bridge, addr(out), out.shape[0], *extra, as_int(seed, op, "seed"))
+
+
+def float_rand(x, n, seed):
+    """Write faiss's float_rand values (uniform in [0, 1]) to the n float32
+    at pointer x."""
+    _fill("float_rand", "FloatRand", x, np.float32, n, seed)
+
+
+def float_randn(x, n, seed):
+    """Write faiss's float_randn values (standard normal) to the n float32
+    at pointer x."""
+    _fill("float_randn", "FloatRandn", x, np.float32, n, seed)
+
+
+def int64_rand(x, n, seed):
+    """Write faiss's int64_rand values (in [0, 2^62)) to the n int64 at x."""
+    _fill("int64_rand", "Int64Rand", x, np.int64, n, seed, 0)
+
+
+def int64_rand_max(x, n, max, seed):
+    """Write faiss's int64_rand_max values (in [0, max)) to the n int64 at x."""
+    bound = as_int(max, "int64_rand_max", "max")
+    if not 0 < bound < 1 << 64:
+        raise InvalidArgumentError(f"int64_rand_max: max must be in [1, 2^64), got {bound}")
+    _fill("int64_rand_max", "Int64Rand", x, np.int64, n, seed, bound)
+
+
+def byte_rand(x, n, seed):
+    """Write faiss's byte_rand values to the n uint8 at pointer x."""
+    _fill("byte_rand", "ByteRand", x, np.uint8, n, seed)
+
+
+def rand_perm(perm, n, seed):
+    """Write faiss's rand_perm permutation of 0..n-1 to the n int32 at perm."""
+    _fill("rand_perm", "RandPerm", perm, np.int32, n, seed)

@@ -7,6 +7,7 @@ import numpy as np
 
 from ._arrays import as_ids, as_int
 from .errors import InputTypeError
+from .swig_pointers import SwigPtr, region
 
 # Opcodes of the selector program sent to Go (pyapi/selectors.go).
 _RANGE, _BATCH, _ARRAY, _NOT, _ALL, _AND, _OR, _XOR, _BITMAP = range(9)
@@ -38,12 +39,16 @@ class IDSelectorRange(IDSelector):
 
 
 class _IDList(IDSelector):
+    """A selector of listed ids, made from (ids), (n, ids) or (n, swig_ptr(ids))."""
+
     _code = None
 
     def __init__(self, *args):
         name = type(self).__name__
         if len(args) not in (1, 2):
             raise TypeError(f"{name}: expected (ids) or (n, ids), got {len(args)} arguments")
+        if len(args) == 2 and isinstance(args[1], SwigPtr):  # faiss's (n, swig_ptr(ids))
+            args = (args[0], region(args[1], np.int64, as_int(args[0], name, "n"), name, "ids"))
         ids = as_ids(args[-1], name)
         if len(args) == 2:
             n = as_int(args[0], name, "n")

@@ -10,10 +10,11 @@ from .._serial import deserialize, serialize
 from .._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import SearchParameters, SearchParametersHNSW
+from ..pointer_methods import IndexPointerMethods
 from ..selectors import IDSelector, IDSelectorRange, selector_args, selector_program
 
 
-class Index(GoHandle):
+class Index(GoHandle, IndexPointerMethods):
     """An index living in the Go core, with faiss's Python methods.
 
     Subclasses create the Go object and pass its handle to ``__init__``.

@@ -1,0 +1,79 @@
+"""faiss's ``*_c`` index methods: the C signatures, taking a count and
+``swig_ptr`` pointers (``index.search_c(n, swig_ptr(x), k, swig_ptr(D),
+swig_ptr(I))``). Each reads and writes the arrays behind the pointers
+through the index's array methods, so checks and results are the same."""
+
+import numpy as np
+
+from ._arrays import as_int
+from .errors import InvalidArgumentError
+from .swig_pointers import region
+
+
+def _count(n, op, name="n"):
+    n = as_int(n, op, name)
+    if n < 0:
+        raise InvalidArgumentError(f"{op}: {name} must be >= 0, got {n}")
+    return n
+
+
+class PointerMethods:
+    """Mixed into Index (float vectors, ``_c_dtype`` float32, width d) and
+    IndexBinary (uint8 codes, width code_size)."""
+
+    _c_dtype = np.float32
+    _c_dist = np.float32
+
+    def _c_width(self):
+        return self.d
+
+    def _c_rows(self, ptr, n, op, name="x", writable=False):
+        w = self._c_width()
+        return region(ptr, self._c_dtype, n * w, op, name, writable).reshape(n, w)
+
+    def train_c(self, n, x):
+        op = self._op("train_c")
+        self.train(self._c_rows(x, _count(n, op), op))
+
+    def add_c(self, n, x):
+        op = self._op("add_c")
+        self.add(self._c_rows(x, _count(n, op), op))
+
+    def add_with_ids_c(self, n, x, xids):
+        op = self._op("add_with_ids_c")
+        n = _count(n, op)
+        self.add_with_ids(self._c_rows(x, n, op), region(xids, np.int64, n, op, "xids"))
+
+    def search_c(self, n, x, k, distances, labels, params=None):
+        op = self._op("search_c")
+        n, k = _count(n, op), _count(k, op, "k")
+        D = region(distances, self._c_dist, n * k, op, "distances", True).reshape(n, k)
+        I = region(labels, np.int64, n * k, op, "labels", True).reshape(n, k)
+        Dr, Ir = self.search(self._c_rows(x, n, op), k, params=params)
+        D[:], I[:] = Dr, Ir
+
+    def reconstruct_c(self, key, recons):
+        op = self._op("reconstruct_c")
+        self._c_rows(recons, 1, op, "recons", True)[0] = self.reconstruct(key)
+
+
+class IndexPointerMethods(PointerMethods):
+    """The float-index extras: assign_c and reconstruct_n_c."""
+
+    def assign_c(self, n, x, labels, k=1):
+        op = self._op("assign_c")
+        n, k = _count(n, op), _count(k, op, "k")
+        region(labels, np.int64, n * k, op, "labels", True)[:] = self.assign(self._c_rows(x, n, op), k).reshape(-1)
+
+    def reconstruct_n_c(self, i0, ni, recons):
+        op = self._op("reconstruct_n_c")
+        ni = _count(ni, op, "ni")
+        self._c_rows(recons, ni, op, "recons", True)[:] = self.reconstruct_n(i0, ni)
+
+
+class BinaryPointerMethods(PointerMethods):
+    _c_dtype = np.uint8
+    _c_dist = np.int32
+
+    def _c_width(self):
+        return self.code_size

@@ -1,0 +1,90 @@
+"""faiss's typed pointers: ``swig_ptr(array)`` and ``rev_swig_ptr(ptr, n)``.
+
+faiss hands C pointers to its low-level functions; scripts make them with
+``faiss.swig_ptr(array)``. Here the pointer is an object that holds the
+array itself, so the memory stays alive, and every function that takes one
+checks its element type and that the n values it will touch lie inside the
+array: a short array is an error, never a read past its end."""
+
+import numpy as np
+
+from .errors import InputTypeError, InvalidArgumentError
+
+# The C type each numpy dtype stands for, as faiss's pointers print it.
+_C_TYPES = {
+    np.dtype(np.float32): "float",
+    np.dtype(np.float64): "double",
+    np.dtype(np.float16): "uint16_t",
+    np.dtype(np.int8): "int8_t",
+    np.dtype(np.uint8): "uint8_t",
+    np.dtype(np.int16): "int16_t",
+    np.dtype(np.uint16): "uint16_t",
+    np.dtype(np.int32): "int32_t",
+    np.dtype(np.uint32): "uint32_t",
+    np.dtype(np.int64): "int64_t",
+    np.dtype(np.uint64): "uint64_t",
+    np.dtype(np.bool_): "bool",
+}
+
+
+class SwigPtr:
+    """A typed pointer to the first element of ``array`` (1-D, C order)."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+    @property
+    def dtype(self):
+        return self.array.dtype
+
+    def __int__(self):
+        return self.array.ctypes.data
+
+    def __eq__(self, other):
+        return isinstance(other, SwigPtr) and int(self) == int(other) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash((int(self), self.dtype.str))
+
+    def __repr__(self):
+        return f"<Swig Object of type '{_C_TYPES[self.dtype]} *' at {int(self):#x}>"
+
+
+def swig_ptr(a):
+    """A pointer to the data of numpy array ``a``, which must be C-contiguous
+    and of a numeric or bool dtype. The pointer keeps ``a`` alive."""
+    if isinstance(a, SwigPtr):
+        return a
+    if not isinstance(a, np.ndarray):
+        raise InputTypeError(f"swig_ptr: input must be a numpy array, got {type(a).__name__}")
+    if not a.flags.c_contiguous:
+        raise InvalidArgumentError("swig_ptr: array must be C-contiguous")
+    if a.dtype not in _C_TYPES:
+        raise InputTypeError(f"swig_ptr: arrays of dtype {a.dtype} have no faiss pointer type")
+    return SwigPtr(a.reshape(-1))
+
+
+def rev_swig_ptr(ptr, n):
+    """The n values at ``ptr`` as a numpy array sharing its memory."""
+    return region(ptr, None, n, "rev_swig_ptr", "ptr")
+
+
+def region(ptr, dtype, n, op, name, writable=False):
+    """The first n values behind pointer ``ptr`` as a 1-D array view,
+    checking that ptr is a pointer of dtype (None: any) holding n values."""
+    if not isinstance(ptr, SwigPtr):
+        raise InputTypeError(f"{op}: {name} must be a pointer from faiss.swig_ptr(array), got {type(ptr).__name__}")
+    if dtype is not None and ptr.dtype != np.dtype(dtype):
+        raise InputTypeError(f"{op}: {name} must point to {np.dtype(dtype).name} values, "
+                             f"got a pointer to {ptr.dtype.name}")
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise InputTypeError(f"{op}: sizes must be integers, got {type(n).__name__}")
+    n = int(n)
+    if n < 0 or n > ptr.array.shape[0]:
+        raise InvalidArgumentError(f"{op}: {name} must hold {n} values, its array holds {ptr.array.shape[0]}")
+    view = ptr.array[:n]
+    if writable and not view.flags.writeable:
+        raise InvalidArgumentError(f"{op}: {name} points to a read-only array")
+    return view

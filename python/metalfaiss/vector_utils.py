@@ -1,0 +1,229 @@
+"""faiss's low-level vector functions, called with ``swig_ptr`` pointers:
+``fvec_*`` distances and arithmetic, ``knn_L2sqr`` / ``knn_inner_product``,
+``pairwise_L2sqr`` and the indexed pairs, ``ranklist_intersection_size``.
+Sizes are checked against the arrays behind the pointers; outputs are
+written in place, as in faiss."""
+
+import numpy as np
+
+from ._arrays import as_float, as_int
+from .distances import knn, pairwise_distances
+from .errors import InputTypeError, InvalidArgumentError
+from .metric import METRIC_INNER_PRODUCT, METRIC_L2
+from .swig_pointers import SwigPtr, region
+
+_F32 = np.float32
+
+
+def _rows(ptr, n, d, op, name, writable=False):
+    """n rows of d float32 values behind ptr, as an (n, d) view."""
+    return region(ptr, _F32, n * d, op, name, writable).reshape(n, d)
+
+
+def _sizes(op, **sizes):
+    """The named sizes as non-negative ints."""
+    out = []
+    for name, v in sizes.items():
+        v = as_int(v, op, name)
+        if v < 0:
+            raise InvalidArgumentError(f"{op}: {name} must be >= 0, got {v}")
+        out.append(v)
+    return out
+
+
+def fvec_L2sqr(x, y, d):
+    """Squared L2 distance of the d-vectors at x and y."""
+    (d,) = _sizes("fvec_L2sqr", d=d)
+    diff = region(x, _F32, d, "fvec_L2sqr", "x") - region(y, _F32, d, "fvec_L2sqr", "y")
+    return float(np.dot(diff, diff))
+
+
+def fvec_inner_product(x, y, d):
+    """Inner product of the d-vectors at x and y."""
+    (d,) = _sizes("fvec_inner_product", d=d)
+    return float(np.dot(region(x, _F32, d, "fvec_inner_product", "x"), region(y, _F32, d, "fvec_inner_product", "y")))
+
+
+def fvec_L1(x, y, d):
+    """L1 distance of the d-vectors at x and y."""
+    (d,) = _sizes("fvec_L1", d=d)
+    return float(np.abs(region(x, _F32, d, "fvec_L1", "x") - region(y, _F32, d, "fvec_L1", "y")).sum(dtype=_F32))
+
+
+def fvec_Linf(x, y, d):
+    """L-infinity distance of the d-vectors at x and y."""
+    (d,) = _sizes("fvec_Linf", d=d)
+    diff = np.abs(region(x, _F32, d, "fvec_Linf", "x") - region(y, _F32, d, "fvec_Linf", "y"))
+    return float(diff.max()) if d else 0.0
+
+
+def fvec_norm_L2sqr(x, d):
+    """Squared L2 norm of the d-vector at x."""
+    (d,) = _sizes("fvec_norm_L2sqr", d=d)
+    v = region(x, _F32, d, "fvec_norm_L2sqr", "x")
+    return float(np.dot(v, v))
+
+
+def fvec_L2sqr_ny(dis, x, y, d, ny):
+    """dis[j] = squared L2 distance of x to the j-th of the ny vectors at y."""
+    op = "fvec_L2sqr_ny"
+    d, ny = _sizes(op, d=d, ny=ny)
+    diff = _rows(y, ny, d, op, "y") - region(x, _F32, d, op, "x")
+    region(dis, _F32, ny, op, "dis", True)[:] = np.einsum("ij,ij->i", diff, diff)
+
+
+def fvec_inner_products_ny(ip, x, y, d, ny):
+    """ip[j] = inner product of x with the j-th of the ny vectors at y."""
+    op = "fvec_inner_products_ny"
+    d, ny = _sizes(op, d=d, ny=ny)
+    region(ip, _F32, ny, op, "ip", True)[:] = _rows(y, ny, d, op, "y") @ region(x, _F32, d, op, "x")
+
+
+def fvec_norms_L2(norms, x, d, nx):
+    """norms[i] = L2 norm of the i-th of the nx vectors at x."""
+    op = "fvec_norms_L2"
+    d, nx = _sizes(op, d=d, nx=nx)
+    region(norms, _F32, nx, op, "norms", True)[:] = np.linalg.norm(_rows(x, nx, d, op, "x"), axis=1)
+
+
+def fvec_norms_L2sqr(norms, x, d, nx):
+    """norms[i] = squared L2 norm of the i-th of the nx vectors at x."""
+    op = "fvec_norms_L2sqr"
+    d, nx = _sizes(op, d=d, nx=nx)
+    rows = _rows(x, nx, d, op, "x")
+    region(norms, _F32, nx, op, "norms", True)[:] = np.einsum("ij,ij->i", rows, rows)
+
+
+def fvec_renorm_L2(d, nx, x):
+    """Scale the nx vectors at x to unit L2 norm in place (zero rows stay)."""
+    op = "fvec_renorm_L2"
+    d, nx = _sizes(op, d=d, nx=nx)
+    rows = _rows(x, nx, d, op, "x", True)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    np.divide(rows, norms, out=rows, where=norms > 0)
+
+
+def fvec_madd(n, a, bf, b, c):
+    """c = a + bf * b over n values."""
+    op = "fvec_madd"
+    (n,) = _sizes(op, n=n)
+    bf = _F32(as_float(bf, op, "bf"))
+    region(c, _F32, n, op, "c", True)[:] = region(a, _F32, n, op, "a") + bf * region(b, _F32, n, op, "b")
+
+
+def fvec_madd_and_argmin(n, a, bf, b, c):
+    """fvec_madd, returning the index of the smallest value of c (-1 when n
+    is 0)."""
+    fvec_madd(n, a, bf, b, c)
+    return int(np.argmin(c.array[:n])) if n else -1
+
+
+def fvec_add(d, a, b, c):
+    """c = a + b over d values (b a pointer, or a float added to each)."""
+    op = "fvec_add"
+    (d,) = _sizes(op, d=d)
+    rhs = region(b, _F32, d, op, "b") if isinstance(b, SwigPtr) else _F32(as_float(b, op, "b"))
+    region(c, _F32, d, op, "c", True)[:] = region(a, _F32, d, op, "a") + rhs
+
+
+def fvec_sub(d, a, b, c):
+    """c = a - b over d values."""
+    op = "fvec_sub"
+    (d,) = _sizes(op, d=d)
+    region(c, _F32, d, op, "c", True)[:] = region(a, _F32, d, op, "a") - region(b, _F32, d, op, "b")
+
+
+def _knn(op, metric, x, y, d, nx, ny, k, vals, ids, sel):
+    d, nx, ny, k = _sizes(op, d=d, nx=nx, ny=ny, k=k)
+    xs, ys = _rows(x, nx, d, op, "x"), _rows(y, ny, d, op, "y")
+    out_d = region(vals, _F32, nx * k, op, "vals", True)
+    out_i = region(ids, np.int64, nx * k, op, "ids", True)
+    if sel is None:
+        D, I = knn(xs, ys, k, metric)
+    else:
+        from .index_flat import IndexFlat
+        from .search_params import SearchParameters
+
+        index = IndexFlat(d, metric)
+        index.add(ys)
+        D, I = index.search(xs, k, params=SearchParameters(sel=sel))
+    out_d[:], out_i[:] = D.reshape(-1), I.reshape(-1)
+
+
+def knn_L2sqr(x, y, d, nx, ny, k, vals, ids, y_norm2=None, sel=None):
+    """The k nearest of the ny vectors at y to each of the nx at x, by
+    squared L2, into vals (float32) and ids (int64). y_norm2, which faiss
+    may use to skip computing the norms of y, is checked and not needed."""
+    if y_norm2 is not None:
+        region(y_norm2, _F32, as_int(ny, "knn_L2sqr", "ny"), "knn_L2sqr", "y_norm2")
+    _knn("knn_L2sqr", METRIC_L2, x, y, d, nx, ny, k, vals, ids, sel)
+
+
+def knn_inner_product(x, y, d, nx, ny, k, vals, ids, sel=None):
+    """The k largest inner products of each of the nx vectors at x with the
+    ny at y, into vals (float32) and ids (int64)."""
+    _knn("knn_inner_product", METRIC_INNER_PRODUCT, x, y, d, nx, ny, k, vals, ids, sel)
+
+
+def _strided_rows(ptr, n, d, ld, op, name, writable=False):
+    """n rows of d float32 values ld apart behind ptr (ld = -1: d)."""
+    ld = d if ld == -1 else as_int(ld, op, "ld" + name)
+    if ld < d:
+        raise InvalidArgumentError(f"{op}: the stride of {name} ({ld}) is below its row length {d}")
+    buf = region(ptr, _F32, (n - 1) * ld + d if n else 0, op, name, writable)
+    if n == 0:
+        return buf.reshape(0, d)
+    return np.lib.stride_tricks.as_strided(buf, (n, d), (ld * 4, 4), writeable=writable)
+
+
+def pairwise_L2sqr(d, nq, xq, nb, xb, dis, ldq=-1, ldb=-1, ldd=-1):
+    """dis[i, j] = squared L2 distance of query row i to base row j; rows
+    may be ldq, ldb and ldd values apart (-1: packed)."""
+    op = "pairwise_L2sqr"
+    d, nq, nb = _sizes(op, d=d, nq=nq, nb=nb)
+    q = np.ascontiguousarray(_strided_rows(xq, nq, d, ldq, op, "q"))
+    b = np.ascontiguousarray(_strided_rows(xb, nb, d, ldb, op, "b"))
+    out = _strided_rows(dis, nq, nb, ldd, op, "d", True)
+    if nq and nb:
+        out[:] = pairwise_distances(q, b, METRIC_L2)
+
+
+def _indexed(op, d, n, x, ix, y, iy, dis):
+    d, n = _sizes(op, d=d, n=n)
+    _require_pointer(x, op, "x")
+    _require_pointer(y, op, "y")
+    xs = region(x, _F32, x.array.shape[0] - x.array.shape[0] % max(d, 1), op, "x").reshape(-1, max(d, 1))
+    ys = region(y, _F32, y.array.shape[0] - y.array.shape[0] % max(d, 1), op, "y").reshape(-1, max(d, 1))
+    i = region(ix, np.int64, n, op, "ix")
+    j = region(iy, np.int64, n, op, "iy")
+    for name, idx, rows in (("ix", i, xs), ("iy", j, ys)):
+        if n and (idx.min() < 0 or idx.max() >= rows.shape[0]):
+            raise InvalidArgumentError(f"{op}: {name} holds rows outside 0..{rows.shape[0] - 1}")
+    return xs[i], ys[j], region(dis, _F32, n, op, "dis", True)
+
+
+def pairwise_indexed_L2sqr(d, n, x, ix, y, iy, dis):
+    """dis[j] = squared L2 distance of row ix[j] of x to row iy[j] of y."""
+    a, b, out = _indexed("pairwise_indexed_L2sqr", d, n, x, ix, y, iy, dis)
+    diff = a - b
+    out[:] = np.einsum("ij,ij->i", diff, diff)
+
+
+def pairwise_indexed_inner_product(d, n, x, ix, y, iy, dis):
+    """dis[j] = inner product of row ix[j] of x with row iy[j] of y."""
+    a, b, out = _indexed("pairwise_indexed_inner_product", d, n, x, ix, y, iy, dis)
+    out[:] = np.einsum("ij,ij->i", a, b)
+
+
+def ranklist_intersection_size(k1, v1, k2, v2):
+    """How many distinct valid ids (>= 0) of the first k1 at v1 are among
+    the first k2 at v2."""
+    op = "ranklist_intersection_size"
+    k1, k2 = _sizes(op, k1=k1, k2=k2)
+    a, b = region(v1, np.int64, k1, op, "v1"), region(v2, np.int64, k2, op, "v2")
+    return int(np.intersect1d(a[a >= 0], b[b >= 0]).shape[0])
+
+
+def _require_pointer(p, op, name):
+    if not isinstance(p, SwigPtr):
+        raise InputTypeError(f"{op}: {name} must be a pointer from faiss.swig_ptr(array), got {type(p).__name__}")
