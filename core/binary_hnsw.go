@@ -118,6 +118,7 @@ func (ix *IndexBinaryHNSW) Search(x []byte, k int, dist []int32, labels []int64)
 		vt := ix.scratch.get(int(ix.Ntotal()))
 		defer ix.scratch.put(vt)
 		s := &hnswSearcher{dc: newDist(), vt: vt, candidates: &minimaxHeap{}, res: hnswResults{newTopK(k)}}
+		defer s.record()
 		fd := make([]float32, k)
 		for q := lo; q < hi; q++ {
 			s.res.reset()

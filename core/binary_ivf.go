@@ -1,9 +1,9 @@
 package core
 
 import (
-	"math"
-
 	"fmt"
+	"math"
+	"time"
 
 	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
@@ -202,6 +202,7 @@ func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []i
 	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
 		return err
 	}
+	start := time.Now()
 	flat, serial := ix.quantizer.(*IndexBinaryFlat)
 	var probes []int64
 	var coarse []int32
@@ -210,6 +211,8 @@ func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []i
 	} else if probes, err = ix.assign(x, nq, np); err != nil {
 		return err
 	}
+	quant := time.Since(start) // with a flat quantizer, the workers assign: search time
+	defer func() { ix.recordSearch(nq, probes, sel, quant, start) }()
 	parallelChunks(nq, chunkFor(ix.scanWork(np)), func(_, lo, hi int) {
 		if serial { // each worker assigns its own queries (rows lo..hi)
 			flat.searchQueries(x, lo, hi, np, coarse, probes, nil)
@@ -256,6 +259,12 @@ func (ix *IndexBinaryIVF) scan(x []byte, q int, probes []int64, buf *[]int32, bo
 	}
 }
 
+// recordSearch adds a search to the IVF statistics, as faiss's binary IVF
+// does.
+func (ix *IndexBinaryIVF) recordSearch(nq int, probes []int64, sel IDSelector, quant time.Duration, start time.Time) {
+	recordIVFSearch(nq, probes, func(l int) []int64 { return ix.ids[l] }, sel, quant, time.Since(start))
+}
+
 // scanWork estimates one query's bytes scanned, to size parallel chunks.
 func (ix *IndexBinaryIVF) scanWork(nprobe int) int {
 	return int(ix.ntotal)/ix.nlist*nprobe*ix.cs + 1
@@ -275,10 +284,13 @@ func (ix *IndexBinaryIVF) RangeSearchNprobe(x []byte, radius, nprobe int, sel ID
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	start := time.Now()
 	keys, err := ix.assign(x, nq, np)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	quant := time.Since(start)
+	defer ix.recordSearch(nq, keys, sel, quant, start)
 	return collectRanges(nq, func(q int, emit func(int32, int64)) {
 		var buf []int32
 		ix.scan(x, q, keys[q*np:(q+1)*np], &buf, nil, sel, func(d []int32, ids []int64) {

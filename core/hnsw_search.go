@@ -31,6 +31,7 @@ type hnswSearcher struct {
 	vt         *hnswScratch
 	candidates *minimaxHeap
 	res        hnswResults
+	stats      HNSWStats // this worker's counts, added up by record
 }
 
 // fresh collects the neighbours of node on level not visited yet (marking
@@ -102,13 +103,16 @@ func (h *HNSW) searchFromCandidates(s *hnswSearcher, f hnswSearchFlags) {
 		}
 		s.vt.set(v)
 	}
-	for nstep := 1; c.nvalid > 0; nstep++ {
+	s.stats.N1++
+	nstep := 1
+	for ; c.nvalid > 0; nstep++ {
 		v0, d0 := c.popMin()
 		if f.disCheck && c.countBelow(d0) >= f.efSearch {
 			break
 		}
 		threshold = res.threshold()
 		ids, dists := s.fresh(h, v0, 0)
+		s.stats.NDis += int64(len(ids))
 		for i, v := range ids {
 			dis := dists[i]
 			if (f.sel == nil || f.sel.IsMember(int64(v))) && threshold > dis && res.add(dis, v) {
@@ -120,12 +124,17 @@ func (h *HNSW) searchFromCandidates(s *hnswSearcher, f hnswSearchFlags) {
 			break
 		}
 	}
+	if c.nvalid == 0 {
+		s.stats.N2++
+	}
+	s.stats.NHops += int64(nstep - 1)
 }
 
 // searchUnbounded is faiss's search_from_candidate_unbounded: both queues
 // grow freely, ordered by (distance, id); the k nearest of the ef kept
 // go to the results. Like faiss, it ignores the selector.
 func (h *HNSW) searchUnbounded(s *hnswSearcher, start nodeDist, ef, k int) {
+	s.stats.N1++
 	top := newStdHeap(true, true)
 	candidates := newStdHeap(false, true)
 	top.push(start)
@@ -138,6 +147,8 @@ func (h *HNSW) searchUnbounded(s *hnswSearcher, start nodeDist, ef, k int) {
 		}
 		candidates.pop()
 		ids, dists := s.fresh(h, c.id, 0)
+		s.stats.NDis += int64(len(ids))
+		s.stats.NHops++
 		for i, v := range ids {
 			dis := dists[i]
 			if top.top().d > dis || top.len() < ef {

@@ -199,6 +199,7 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 		vt := ix.scratch.get(int(ix.Ntotal()))
 		defer ix.scratch.put(vt)
 		s := &hnswSearcher{dc: newDist(), vt: vt, candidates: &minimaxHeap{}, res: hnswResults{newTopK(k)}}
+		defer s.record()
 		for q := lo; q < hi; q++ {
 			s.res.reset()
 			s.dc.setQuery(x[q*d : (q+1)*d])

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
@@ -21,6 +22,15 @@ type ivfProbe struct {
 	sel       IDSelector
 	sign      float32
 	centroids []float32 // for residual codes
+	start     time.Time // when the search began, and the quantizer's share
+	quantTime time.Duration
+}
+
+// record adds the search to the IVF statistics.
+func (pr *ivfProbe) record() {
+	ls := pr.ix.lists
+	recordIVFSearch(len(pr.x)/pr.ix.d, pr.coarse, func(l int) []int64 { return ls.lists[l].ids }, pr.sel,
+		pr.quantTime, time.Since(pr.start))
 }
 
 // ivfWorker is one goroutine's scratch: the distance row, and for coded
@@ -59,7 +69,7 @@ func (ix *IndexIVF) probeWith(op string, x []float32, p *SearchParams, coarse []
 	if !ix.IsTrained() {
 		return nil, Errorf(KindNotTrained, op, "train the index before searching")
 	}
-	pr := &ivfProbe{ix: ix, x: x, nprobe: ix.Nprobe, sign: keySign(ix.metric)}
+	pr := &ivfProbe{ix: ix, x: x, nprobe: ix.Nprobe, sign: keySign(ix.metric), start: time.Now()}
 	if p != nil {
 		pr.sel = p.Sel
 		if p.Nprobe != 0 {
@@ -88,6 +98,7 @@ func (ix *IndexIVF) probeWith(op string, x []float32, p *SearchParams, coarse []
 			return nil, fmt.Errorf("%s: quantizer: %w", op, err)
 		}
 	}
+	pr.quantTime = time.Since(pr.start)
 	return pr, nil
 }
 
@@ -151,6 +162,7 @@ func (ix *IndexIVF) preassignedProbe(op string, x []float32, coarse []int64, coa
 
 // search scans the probed lists of the nq queries for the k best.
 func (pr *ivfProbe) search(nq, k int, dist []float32, labels []int64) {
+	defer pr.record()
 	ix := pr.ix
 	if ix.metric == MetricL2 || ix.metric == MetricInnerProduct {
 		if pr.useByList(nq) {
@@ -316,6 +328,7 @@ func (ix *IndexIVF) RangeSearchPreassigned(x []float32, radius float32, coarse [
 
 // rangeSearch collects every entry of the probed lists within radius.
 func (pr *ivfProbe) rangeSearch(radius float32) *RangeResult {
+	defer pr.record()
 	ix := pr.ix
 	nq := len(pr.x) / ix.d
 	sim := ix.metric.IsSimilarity()

@@ -1,0 +1,43 @@
+package core
+
+import "sync"
+
+// HNSWStats are faiss's HNSWStats: totals over every HNSW search of level
+// 0 since the last reset. N1 counts the queries, N2 those whose candidate
+// queue ran empty, NDis the distances computed and NHops the candidates
+// expanded.
+type HNSWStats struct {
+	N1, N2, NDis, NHops int64
+}
+
+var hnswStats struct {
+	sync.Mutex
+	s HNSWStats
+}
+
+// GetHNSWStats returns the totals so far.
+func GetHNSWStats() HNSWStats {
+	hnswStats.Lock()
+	defer hnswStats.Unlock()
+	return hnswStats.s
+}
+
+// ResetHNSWStats sets the totals to zero.
+func ResetHNSWStats() {
+	hnswStats.Lock()
+	hnswStats.s = HNSWStats{}
+	hnswStats.Unlock()
+}
+
+// record adds a worker's counts (kept in the searcher so that the walk
+// touches no shared memory) to the totals.
+func (s *hnswSearcher) record() {
+	hnswStats.Lock()
+	t := &hnswStats.s
+	t.N1 += s.stats.N1
+	t.N2 += s.stats.N2
+	t.NDis += s.stats.NDis
+	t.NHops += s.stats.NHops
+	hnswStats.Unlock()
+	s.stats = HNSWStats{}
+}

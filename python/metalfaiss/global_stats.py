@@ -1,0 +1,100 @@
+"""``faiss.cvar``: faiss's global variables. The search statistics
+(``indexIVF_stats``, ``hnsw_stats``) are counted by the Go core, summed
+over every search since their ``reset()``; ``indexIVF_stats.ndis`` counts
+the distances actually computed, so entries a selector leaves out are not
+in it.
+
+faiss's BLAS knobs (``distance_compute_blas_threshold``,
+``distance_compute_blas_query_bs``, ``distance_compute_blas_database_bs``,
+``distance_compute_min_k_reservoir``) choose when and in which blocks
+faiss's brute-force search calls BLAS. metalfaiss has no BLAS path: its
+kernels pick their own blocking (core/knn.go), and results do not depend on
+these values. They are kept, and validated, so that scripts which set and
+restore them run unchanged."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .errors import InvalidArgumentError
+
+
+class IndexIVFStats:
+    """faiss's IndexIVFStats: nq, nlist, ndis, quantization_time and
+    search_time (ms), read from the Go core."""
+
+    def _read(self):
+        counts, times = np.zeros(3, np.int64), np.zeros(2, np.float64)
+        _bridge.call("IVFStatsGet", addr(counts), addr(times))
+        return counts, times
+
+    nq = property(lambda self: int(self._read()[0][0]))
+    nlist = property(lambda self: int(self._read()[0][1]))
+    ndis = property(lambda self: int(self._read()[0][2]))
+    quantization_time = property(lambda self: float(self._read()[1][0]))
+    search_time = property(lambda self: float(self._read()[1][1]))
+
+    def reset(self):
+        _bridge.call("IVFStatsReset")
+
+    def __repr__(self):
+        return f"IndexIVFStats(nq={self.nq}, nlist={self.nlist}, ndis={self.ndis})"
+
+
+class HNSWStats:
+    """faiss's HNSWStats: n1 (queries), n2 (queries whose candidate queue
+    ran empty), ndis (distances computed) and nhops (candidates expanded)
+    on level 0, read from the Go core."""
+
+    def _read(self):
+        out = np.zeros(4, np.int64)
+        _bridge.call("HNSWStatsGet", addr(out))
+        return out
+
+    n1 = property(lambda self: int(self._read()[0]))
+    n2 = property(lambda self: int(self._read()[1]))
+    ndis = property(lambda self: int(self._read()[2]))
+    nhops = property(lambda self: int(self._read()[3]))
+
+    def reset(self):
+        _bridge.call("HNSWStatsReset")
+
+    def __repr__(self):
+        return f"HNSWStats(n1={self.n1}, n2={self.n2}, ndis={self.ndis}, nhops={self.nhops})"
+
+
+_BLAS_KNOBS = {
+    "distance_compute_blas_threshold": 20,
+    "distance_compute_blas_query_bs": 4096,
+    "distance_compute_blas_database_bs": 1024,
+    "distance_compute_min_k_reservoir": 100,
+}
+
+
+class _GlobalVariables:
+    """The object behind ``faiss.cvar``."""
+
+    def __init__(self):
+        object.__setattr__(self, "indexIVF_stats", IndexIVFStats())
+        object.__setattr__(self, "hnsw_stats", HNSWStats())
+        object.__setattr__(self, "_knobs", dict(_BLAS_KNOBS))
+
+    def __getattr__(self, name):
+        knobs = object.__getattribute__(self, "_knobs")
+        if name in knobs:
+            return knobs[name]
+        raise AttributeError(f"faiss.cvar has no variable {name!r} in metalfaiss")
+
+    def __setattr__(self, name, value):
+        if name not in self._knobs:
+            raise AttributeError(f"faiss.cvar.{name} cannot be set in metalfaiss")
+        value = as_int(value, f"cvar.{name}", name)
+        if value < 0:
+            raise InvalidArgumentError(f"cvar.{name} must be >= 0, got {value}")
+        self._knobs[name] = value
+
+    def __dir__(self):
+        return ["indexIVF_stats", "hnsw_stats", *self._knobs]
+
+
+cvar = _GlobalVariables()
