@@ -116,7 +116,7 @@ from .vector_utils import (
     fvec_add, fvec_inner_product, fvec_inner_products_ny, fvec_L1, fvec_L2sqr, fvec_L2sqr_ny, fvec_Linf, fvec_madd,
     fvec_madd_and_argmin, fvec_norm_L2sqr, fvec_norms_L2, fvec_norms_L2sqr, fvec_renorm_L2, fvec_sub,
     knn_inner_product, knn_L2sqr, pairwise_indexed_inner_product, pairwise_indexed_L2sqr, pairwise_L2sqr,
-    ranklist_intersection_size,
+    ranklist_intersection_size, imbalance_factor,
 )
 from .hamming_utils import (
     bitvec_shuffle, crosshamming_count_thres, generalized_hammings_knn_hc, hamming_count_thres, hammings,
@@ -195,5 +195,5 @@ __all__ = [
     "generalized_hammings_knn_hc", "hamming_count_thres", "hammings", "hammings_knn_hc", "hammings_knn_mc",
     "match_hamming_thres", "pack_bitstrings", "pack_bitstrings_c", "unpack_bitstrings", "unpack_bitstrings_c",
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
-    "HNSWStats", "IndexIVFStats", "cvar",
+    "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor",
 ]

@@ -227,3 +227,15 @@ def ranklist_intersection_size(k1, v1, k2, v2):
 def _require_pointer(p, op, name):
     if not isinstance(p, SwigPtr):
         raise InputTypeError(f"{op}: {name} must be a pointer from faiss.swig_ptr(array), got {type(p).__name__}")
+
+
+def imbalance_factor(n, k, assign):
+    """k * sum(size^2) / n^2 over the sizes of k clusters, from the n
+    cluster numbers at pointer assign: 1 when every cluster is the same size."""
+    op = "imbalance_factor"
+    n, k = _sizes(op, n=n, k=k)
+    a = region(assign, np.int64, n, op, "assign")
+    if n and (a.min() < 0 or a.max() >= k):
+        raise InvalidArgumentError(f"{op}: assignments must be in 0..{k - 1}")
+    sizes = np.bincount(a, minlength=k).astype(np.float64)
+    return float(k * (sizes ** 2).sum() / (n * n)) if n else 0.0

@@ -62,6 +62,16 @@ class Index(GoHandle, IndexPointerMethods):
     def is_trained(self):
         return bool(self._info("is_trained")[3])
 
+    @is_trained.setter
+    def is_trained(self, value):
+        # faiss scripts set the flag after training an index's parts by hand
+        # (contrib.clustering does); here it follows those parts, so setting
+        # the value they give is accepted and any other is an error.
+        if bool(value) != self.is_trained:
+            raise InvalidArgumentError(
+                f"{self._op('is_trained')}: cannot set it to {bool(value)}: the index and its parts report "
+                f"{self.is_trained}; train them instead")
+
     @property
     def metric_type(self):
         """The faiss metric number (compare with METRIC_L2, ...)."""

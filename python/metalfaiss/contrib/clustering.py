@@ -1,0 +1,324 @@
+"""Clustering variants on top of metalfaiss (faiss.contrib.clustering's
+names and signatures): two-level k-means and IVF training with it,
+balanced assignment with penalties, and a k-means written in Python over a
+``DatasetAssign``, an object that only needs to count, subset and assign
+the training vectors (dense arrays here; scipy sparse matrices when scipy
+is installed)."""
+
+import time
+
+import numpy as np
+
+from .. import distances
+from ..errors import InvalidArgumentError
+from ..index_ivf import IndexIVF
+from ..index_pretransform import IndexPreTransform
+from ..kmeans import Kmeans
+from ..metric import METRIC_L2
+
+
+def print_nop(*args, **kwargs):
+    """A print that prints nothing (the quiet logger)."""
+
+
+def _logger(verbose):
+    return print if verbose else print_nop
+
+
+def two_level_clustering(xt, nc1, nc2, rebalance=True, clustering_niter=25, **args):
+    """Cluster xt into nc1 coarse clusters, then split each into its share
+    of nc2 clusters; returns (the nc2 centroids, the k-means statistics of
+    every run). With rebalance, a coarse cluster gets sub-clusters in
+    proportion to its size; otherwise they are shared out evenly. Other
+    arguments go to each Kmeans."""
+    xt = np.ascontiguousarray(xt, dtype=np.float32)
+    d = xt.shape[1]
+    if not 0 < nc1 <= nc2:
+        raise InvalidArgumentError(f"two_level_clustering: need 0 < nc1 <= nc2, got nc1={nc1}, nc2={nc2}")
+    log = _logger(args.get("verbose", False))
+    log(f"2-level clustering of {xt.shape}: {nc1} coarse clusters, {nc2} in all")
+    coarse = Kmeans(d, nc1, niter=clustering_niter, max_points_per_centroid=2000, **args)
+    coarse.train(xt)
+    stats = [coarse.iteration_stats]
+    _, owner = coarse.assign(xt)
+    sizes = np.bincount(owner, minlength=nc1)
+    if rebalance:
+        bounds = np.cumsum(sizes) * nc2 // sizes.sum()
+    else:
+        bounds = np.arange(1, nc1 + 1) * nc2 // nc1
+    shares = np.diff(np.concatenate([[0], bounds]))
+    log(f"sub-clusters per coarse cluster: {shares.min()}-{shares.max()}")
+    order = np.argsort(owner, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    parts = []
+    t0 = time.time()
+    for c in range(nc1):
+        members = xt[order[starts[c]:starts[c + 1]]]
+        share = int(shares[c])
+        if share == 0:
+            continue
+        log(f"[{time.time() - t0:.2f} s] sub-clustering {c}/{nc1} into {share}", end="\r", flush=True)
+        fine = Kmeans(d, share, **args)
+        fine.train(members)
+        stats.append(fine.iteration_stats)
+        parts.append(fine.centroids)
+    log(f"done in {time.time() - t0:.2f} s")
+    return np.vstack(parts), stats
+
+
+def train_ivf_index_with_2level(index, xt, **args):
+    """Train the IVF inside index (behind any pre-transforms) with
+    two-level clustering: sqrt(nlist) coarse clusters, nlist in all."""
+    if isinstance(index, IndexPreTransform):
+        for i in range(index.chain.size()):
+            vt = index.chain.at(i)
+            vt.train(xt)
+            xt = vt.apply(xt)
+        train_ivf_index_with_2level(index.index, xt, **args)
+        index.is_trained = True
+        return
+    if not isinstance(index, IndexIVF):
+        raise InvalidArgumentError(f"train_ivf_index_with_2level: needs an IVF index, got {type(index).__name__}")
+    if index.metric_type != METRIC_L2:
+        raise InvalidArgumentError("train_ivf_index_with_2level: the IVF must use METRIC_L2")
+    centroids, _ = two_level_clustering(xt, int(np.sqrt(index.nlist)), index.nlist, **args)
+    index.quantizer.train(centroids)
+    index.quantizer.add(centroids)
+    index.train(xt)  # the quantizer is full: this trains the codes only
+
+
+def imbalance_factor(k, assign):
+    """k * sum(size^2) / n^2 over the k clusters' sizes: 1 when balanced."""
+    assign = np.ascontiguousarray(assign, dtype=np.int64)
+    sizes = np.bincount(assign[assign >= 0], minlength=k).astype(np.float64)
+    n = sizes.sum()
+    return float(k * (sizes ** 2).sum() / (n * n)) if n else 0.0
+
+
+def balanced_assignment_with_penalties(x, centroids, alpha=0.03, num_iter=20, maxk=100):
+    """Assign x to centroids, making crowded clusters dearer: each round
+    the penalty p_c of a cluster of size s_c is multiplied by
+    (s_c / (n / nc)) ** alpha, and a vector goes to the one of its maxk
+    nearest centroids with the least d^2 + p_c^2 (Tavenard et al., CBMI
+    2011). Returns (assignment, stats: imf, mse, bin sizes, penalties)."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    centroids = np.ascontiguousarray(centroids, dtype=np.float32)
+    nc, n = centroids.shape[0], x.shape[0]
+    if num_iter < 1:
+        raise InvalidArgumentError(f"balanced_assignment_with_penalties: num_iter must be >= 1, got {num_iter}")
+    near_d, near_c = distances.knn(x, centroids, min(maxk, nc))
+    penalty = np.ones(nc, dtype=np.float32)
+    target = n / nc
+    for _ in range(num_iter):
+        pick = np.argmin(near_d + penalty[near_c] ** 2, axis=1)
+        assign = near_c[np.arange(n), pick]
+        sizes = np.bincount(assign, minlength=nc)
+        penalty *= (sizes / target) ** alpha
+    residual = x - centroids[assign]
+    stats = {
+        "alpha": alpha,
+        "imf": imbalance_factor(nc, assign),
+        "mse": float(np.einsum("ij,ij->i", residual, residual).mean()),
+        "binsize_min": int(sizes.min()),
+        "binsize_max": int(sizes.max()),
+        "penalty_min": float(penalty.min()),
+        "penalty_max": float(penalty.max()),
+    }
+    return assign, stats
+
+
+class DatasetAssign:
+    """Dense training vectors for ``kmeans``: count, dimension, subsets and
+    the nearest-centroid assignment with per-centroid sums."""
+
+    def __init__(self, x):
+        self.x = np.ascontiguousarray(x, dtype=np.float32)
+
+    def count(self):
+        return self.x.shape[0]
+
+    def dim(self):
+        return self.x.shape[1]
+
+    def get_subset(self, indices):
+        return self.x[indices]
+
+    def perform_search(self, centroids):
+        return distances.knn(self.x, centroids, 1)
+
+    def assign_to(self, centroids, weights=None):
+        """(assignment, squared distances, per-centroid sums of the vectors,
+        weighted when weights are given)."""
+        D, I = self.perform_search(centroids)
+        I, D = I.ravel(), D.ravel()
+        sums = np.zeros(centroids.shape, dtype=np.float32)
+        np.add.at(sums, I, self.x if weights is None else weights[:, None] * self.x)
+        return I, D, sums
+
+
+class DatasetAssignGPU(DatasetAssign):
+    """DatasetAssign searching on the GPU index metalfaiss provides
+    (gpu_id < 0: all GPUs)."""
+
+    def __init__(self, x, gpu_id, verbose=False):
+        super().__init__(x)
+        from ..gpu import StandardGpuResources, index_cpu_to_all_gpus, index_cpu_to_gpu
+        from ..index_flat import IndexFlatL2
+
+        cpu = IndexFlatL2(self.x.shape[1])
+        self.index = index_cpu_to_gpu(StandardGpuResources(), gpu_id, cpu) if gpu_id >= 0 \
+            else index_cpu_to_all_gpus(cpu)
+
+    def perform_search(self, centroids):
+        self.index.reset()
+        self.index.add(centroids)
+        return self.index.search(self.x, 1)
+
+
+def sparse_assign_to_dense(xq, xb, xq_norms=None, xb_norms=None):
+    """Nearest row of the dense xb (L2) for each row of the scipy sparse
+    xq: (distances, indices)."""
+    if xb_norms is None:
+        xb_norms = (xb ** 2).sum(1)
+    if xq_norms is None:
+        xq_norms = np.asarray(xq.multiply(xq).sum(1)).ravel()
+    scores = xb_norms[None, :] - 2 * np.asarray(xq @ xb.T)
+    best = scores.argmin(axis=1)
+    return xq_norms + scores[np.arange(xq.shape[0]), best], best
+
+
+def sparse_assign_to_dense_blocks(xq, xb, xq_norms=None, xb_norms=None, qbs=16384, bbs=16384, nt=None):
+    """sparse_assign_to_dense in blocks of qbs queries and bbs database
+    rows, keeping the best of each block (nt is accepted for faiss's
+    signature; blocks run in turn)."""
+    nq = xq.shape[0]
+    if xb_norms is None:
+        xb_norms = (xb ** 2).sum(1)
+    if xq_norms is None:
+        xq_norms = np.asarray(xq.multiply(xq).sum(1)).ravel()
+    best_d = np.full(nq, np.inf, dtype=np.float64)
+    best_i = np.full(nq, -1, dtype=np.int64)
+    for q0 in range(0, nq, qbs):
+        q1 = min(nq, q0 + qbs)
+        for b0 in range(0, xb.shape[0], bbs):
+            b1 = min(xb.shape[0], b0 + bbs)
+            d, i = sparse_assign_to_dense(xq[q0:q1], xb[b0:b1], xq_norms[q0:q1], xb_norms[b0:b1])
+            better = d < best_d[q0:q1]
+            best_d[q0:q1][better] = d[better]
+            best_i[q0:q1][better] = i[better] + b0
+    return best_d, best_i
+
+
+class DatasetAssignSparse(DatasetAssign):
+    """DatasetAssign over a scipy.sparse CSR matrix (centroids are dense)."""
+
+    def __init__(self, x):
+        if x.shape[0] == 0:
+            raise InvalidArgumentError("DatasetAssignSparse: no vectors")
+        self.x = x
+        self.squared_norms = np.asarray(x.multiply(x).sum(1)).ravel()
+
+    def get_subset(self, indices):
+        return np.asarray(self.x[indices].todense(), dtype=np.float32)
+
+    def perform_search(self, centroids):
+        return sparse_assign_to_dense_blocks(self.x, centroids, xq_norms=self.squared_norms)
+
+    def assign_to(self, centroids, weights=None):
+        D, I = self.perform_search(centroids)
+        rows = self.x if weights is None else self.x.multiply(weights[:, None]).tocsr()
+        sums = np.zeros(centroids.shape, dtype=np.float32)
+        for c in np.unique(I):
+            sums[c] = np.asarray(rows[I == c].sum(0)).ravel()
+        return I, D, sums
+
+
+def check_if_torch(x):
+    """Whether x is a torch tensor (numpy arrays: False)."""
+    if isinstance(x, np.ndarray):
+        return False
+    import torch
+
+    if isinstance(x, torch.Tensor):
+        return True
+    raise InvalidArgumentError(f"unknown array type {type(x).__name__}")
+
+
+def reassign_centroids(hassign, centroids, rs=None):
+    """Give each empty cluster half of a populated one: a cluster drawn with
+    probability proportional to (size - 1) is split into two centroids
+    nudged apart by 1/1024 in alternate coordinates. hassign (the sizes)
+    and centroids are updated in place; returns the number of splits."""
+    rs = np.random if rs is None else rs
+    k = centroids.shape[0]
+    empty = np.flatnonzero(hassign == 0)
+    if empty.size == 0:
+        return 0
+    if check_if_torch(centroids):
+        import torch
+
+        nudge = torch.ones_like(centroids[0])
+    else:
+        nudge = np.ones_like(centroids[0])
+    nudge[::2] += 1 / 1024.0
+    nudge[1::2] -= 1 / 1024.0
+    splits = 0
+    while empty.size:
+        weight = np.maximum(hassign.astype(np.float64) - 1, 0)
+        if weight.sum() == 0:
+            break  # no cluster holds two points: nothing left to split
+        weight /= weight.sum()
+        count = min(int((weight > 0).sum()), empty.size)
+        donors = rs.choice(k, size=count, p=weight)
+        for target, donor in zip(empty[:count], donors):
+            c = centroids[donor]
+            centroids[target] = c * nudge
+            centroids[donor] = c / nudge
+            hassign[target] = hassign[donor] // 2
+            hassign[donor] -= hassign[target]
+            splits += 1
+        empty = empty[count:]
+    return splits
+
+
+def kmeans(k, data, niter=25, seed=1234, checkpoint=None, verbose=True, return_stats=False):
+    """k-means in Python over a DatasetAssign: random initial centroids
+    (seeded), niter rounds of assignment and averaging, empty clusters
+    split from populated ones. Returns the centroids (and the per-round
+    statistics with return_stats); saves them to checkpoint each round."""
+    n, d = data.count(), data.dim()
+    if not 0 < k <= n:
+        raise InvalidArgumentError(f"kmeans: need 0 < k <= n, got k={k}, n={n}")
+    log = _logger(verbose)
+    log(f"Clustering {n} points in {d}D to {k} clusters, {niter} iterations seed {seed}")
+    rs = np.random.RandomState(seed)
+    t0 = time.time()
+    centroids = data.get_subset(rs.choice(n, size=k, replace=False))
+    torch_centroids = check_if_torch(centroids)
+    stats, search_time = [], 0.0
+    for it in range(niter):
+        ts = time.time()
+        assign, D, sums = data.assign_to(centroids)
+        search_time += time.time() - ts
+        err = D.sum().item() if torch_centroids else float(D.sum())
+        sizes = np.bincount(assign, minlength=k)
+        divisor = np.maximum(sizes, 1).reshape(-1, 1).astype(np.float32)
+        if torch_centroids:
+            import torch
+
+            divisor = torch.from_numpy(divisor).to(sums.device)
+        centroids = sums / divisor
+        nsplit = reassign_centroids(sizes, centroids, rs)
+        s = {"obj": err, "time": time.time() - t0, "time_search": search_time,
+             "imbalance_factor": imbalance_factor(k, assign), "nsplit": nsplit}
+        log(f"  Iteration {it} ({s['time']:.2f} s, search {search_time:.2f} s): objective={err:g} "
+            f"imbalance={s['imbalance_factor']:.3f} nsplit={nsplit}")
+        stats.append(s)
+        if checkpoint is not None:
+            if torch_centroids:
+                import torch
+
+                torch.save(centroids, checkpoint)
+            else:
+                np.save(checkpoint, centroids)
+    return (centroids, stats) if return_stats else centroids
