@@ -90,3 +90,25 @@ def test_big_batch_search_resumes_from_a_checkpoint(ds, tmp_path):
         big_batch_search.big_batch_search(index, ds.get_queries(), 10, method="gemm")
     with pytest.raises(mf.UnsupportedOperationError):
         big_batch_search.big_batch_search(mf.IndexFlatL2(ds.d), ds.get_queries(), 10)
+
+
+def test_contrib_works_when_metalfaiss_is_bound_as_faiss(tmp_path):
+    """A script binding the package as faiss imports faiss.contrib.x as
+    new modules; their classes must still be metalfaiss's own."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, metalfaiss; sys.modules['faiss'] = metalfaiss\n"
+        "import faiss\n"
+        "from faiss.contrib import big_batch_search, clustering\n"
+        "ds = faiss.rand((2000, 16), 1)\n"
+        "index = faiss.index_factory(16, 'PCA8,IVF16,Flat')\n"
+        "clustering.train_ivf_index_with_2level(index, ds)\n"
+        "index.add(ds)\n"
+        "ivf = faiss.extract_index_ivf(index)\n"
+        "xq = index.chain.at(0).apply(ds[:20])\n"
+        "D, I = big_batch_search.big_batch_search(ivf, xq, 5)\n"
+        "assert (I == ivf.search(xq, 5)[1]).all()\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=tmp_path)

@@ -16,13 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .. import distances
-from ..errors import InvalidArgumentError, UnsupportedOperationError
-from ..index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
-from ..metric import METRIC_INNER_PRODUCT
-from ..result_heap import ResultHeap, is_similarity_metric
-from ..system import get_mem_usage_kb
-from .inspect_tools import get_invlist
+from metalfaiss import distances
+from metalfaiss.errors import InvalidArgumentError, UnsupportedOperationError
+from metalfaiss.index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
+from metalfaiss.metric import METRIC_INNER_PRODUCT
+from metalfaiss.result_heap import ResultHeap, is_similarity_metric
+from metalfaiss.system import get_mem_usage_kb
+from metalfaiss.contrib.inspect_tools import get_invlist
 
 _METHODS = ("index", "pairwise_distances", "knn_function")
 

@@ -9,12 +9,12 @@ import time
 
 import numpy as np
 
-from .. import distances
-from ..errors import InvalidArgumentError
-from ..index_ivf import IndexIVF
-from ..index_pretransform import IndexPreTransform
-from ..kmeans import Kmeans
-from ..metric import METRIC_L2
+from metalfaiss import distances
+from metalfaiss.errors import InvalidArgumentError
+from metalfaiss.index_ivf import IndexIVF
+from metalfaiss.index_pretransform import IndexPreTransform
+from metalfaiss.kmeans import Kmeans
+from metalfaiss.metric import METRIC_L2
 
 
 def print_nop(*args, **kwargs):
@@ -162,8 +162,8 @@ class DatasetAssignGPU(DatasetAssign):
 
     def __init__(self, x, gpu_id, verbose=False):
         super().__init__(x)
-        from ..gpu import StandardGpuResources, index_cpu_to_all_gpus, index_cpu_to_gpu
-        from ..index_flat import IndexFlatL2
+        from metalfaiss.gpu import StandardGpuResources, index_cpu_to_all_gpus, index_cpu_to_gpu
+        from metalfaiss.index_flat import IndexFlatL2
 
         cpu = IndexFlatL2(self.x.shape[1])
         self.index = index_cpu_to_gpu(StandardGpuResources(), gpu_id, cpu) if gpu_id >= 0 \

@@ -7,9 +7,9 @@ import os
 
 import numpy as np
 
-from .. import METRIC_INNER_PRODUCT, METRIC_L2
-from .exhaustive_search import knn
-from .vecs_io import bvecs_mmap, fvecs_mmap, fvecs_read, ivecs_read
+from metalfaiss import METRIC_INNER_PRODUCT, METRIC_L2
+from metalfaiss.contrib.exhaustive_search import knn
+from metalfaiss.contrib.vecs_io import bvecs_mmap, fvecs_mmap, fvecs_read, ivecs_read
 
 
 class Dataset:

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from .. import omp_get_max_threads, omp_set_num_threads
+from metalfaiss import omp_get_max_threads, omp_set_num_threads
 
 ############################################################################
 # k-NN results

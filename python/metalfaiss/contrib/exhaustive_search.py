@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from .. import (
+from metalfaiss import (
     METRIC_L2, GpuMultipleClonerOptions, IndexBinary, IndexFlat, ResultHeap, get_num_gpus, index_cpu_to_all_gpus,
     is_similarity_metric, knn,
 )

@@ -3,7 +3,7 @@ vector costs in an index, and the factory string of an existing index."""
 
 import re
 
-from .. import reverse_index_factory
+from metalfaiss import reverse_index_factory
 
 __all__ = ["get_code_size", "get_hnsw_M", "reverse_index_factory"]
 

@@ -4,7 +4,7 @@ matrix."""
 
 import numpy as np
 
-from .. import LinearTransform
+from metalfaiss import LinearTransform
 
 
 def get_invlist(invlists, l):

@@ -4,7 +4,7 @@ lists."""
 
 import numpy as np
 
-from .. import IndexPreTransform
+from metalfaiss import IndexPreTransform
 
 
 def add_preassigned(index_ivf, x, a, ids=None):

@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 
-from ..errors import InvalidArgumentError
+from metalfaiss.errors import InvalidArgumentError
 
 
 def _rows(flat, fname, width_of_d=1):
