@@ -39,8 +39,10 @@ type IndexIVF struct {
 	// pqTerms are faiss's precomputed tables for IVFPQ with L2 residuals:
 	// |r_mj|^2 + 2 <c_l,m, r_mj> per list l, sub-space m, centroid j.
 	pqTerms []float32
-	// backing keeps alive what the lists may point into (a mapped file).
-	backing any
+	// backing keeps alive what the lists and codec may point into (mapped
+	// files: the index file and an on-disk lists file).
+	backing []any
+	onDisk  *OnDiskLists // the lists' own file while they are unchanged
 }
 
 var (
@@ -460,6 +462,7 @@ func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) erro
 	if err != nil {
 		return err
 	}
+	ix.listsChanged()
 	cs := ix.CodeSize()
 	if codes == nil {
 		ix.lists.reserve(assign, 0)
@@ -496,6 +499,7 @@ func assignOne(q Index, x []float32, labels []int64) error {
 
 // Reset removes every vector; the quantizer and codec stay trained.
 func (ix *IndexIVF) Reset() {
+	ix.listsChanged()
 	ix.lists.reset()
 	ix.ntotal = 0
 	ix.directMap.clear()
@@ -509,6 +513,9 @@ func (ix *IndexIVF) RemoveIDs(sel IDSelector) (int64, error) {
 			"not supported with an array direct map; use set_direct_map_type(DirectMap.Hashtable)")
 	}
 	n := ix.lists.removeIf(sel, ix.CodeSize())
+	if n > 0 {
+		ix.listsChanged()
+	}
 	ix.ntotal -= n
 	if ix.directMap.kind == directMapHash {
 		ix.directMap.rebuild(&ix.lists)
@@ -604,5 +611,10 @@ func (ix *IndexIVF) RestoreIVF(nprobe int, byResidual bool, ids [][]int64, vecs 
 	return nil
 }
 
-// KeepAlive ties b's life to the index (a mapped file its lists use).
-func (ix *IndexIVF) KeepAlive(b any) { ix.backing = b }
+// KeepAlive ties b's life to the index (a mapped file its lists or codec
+// use); each call adds one.
+func (ix *IndexIVF) KeepAlive(b any) {
+	if b != nil {
+		ix.backing = append(ix.backing, b)
+	}
+}

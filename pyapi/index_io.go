@@ -165,7 +165,8 @@ func IndexRefineBase(h int64, out uintptr) string {
 }
 
 // IndexReadFile reads the index in the file at path (mapped: faiss's
-// IO_FLAG_MMAP) and writes its handle to out (int64[1]).
-func IndexReadFile(path string, mapped bool, out uintptr) string {
-	return newIndex("read_index", out, func() (core.Index, error) { return indexio.ReadFile(path, mapped) })
+// IO_FLAG_MMAP; sameDir: IO_FLAG_ONDISK_SAME_DIR) and writes its handle to
+// out (int64[1]).
+func IndexReadFile(path string, mapped, sameDir bool, out uintptr) string {
+	return newIndex("read_index", out, func() (core.Index, error) { return indexio.ReadFileFrom(path, mapped, sameDir) })
 }

@@ -53,7 +53,11 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		w.u64(uint64(sq.CodeSize()))
 		w.u8(byResidual)
 	}
-	writeLists(w, ix)
+	if od := ix.OnDisk(); od != nil {
+		writeOnDisk(w, od, listCodeSize(ix))
+	} else {
+		writeLists(w, ix)
+	}
 	return nil
 }
 
@@ -199,7 +203,13 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		r.fail("%v", err)
 		return nil
 	}
-	ids, vecs, codes := readLists(r, nlist, listCodeSize(ix), ix.PQ() == nil && ix.SQ() == nil)
+	cs, flat := listCodeSize(ix), ix.PQ() == nil && ix.SQ() == nil
+	if at := r.off; r.fourcc() == codeOnDiskLists {
+		return readOnDiskIVF(r, ix, h.ntotal, nlist, cs, flat, nprobe, byResidual, dmType)
+	} else {
+		r.off = at
+	}
+	ids, vecs, codes := readLists(r, nlist, cs, flat)
 	if !listsHold(r, ids, h.ntotal) {
 		return nil
 	}
@@ -208,6 +218,30 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		return nil
 	}
 	ix.KeepAlive(r.keep)
+	return ix
+}
+
+// readOnDiskIVF finishes an IVF index whose lists are in their own file.
+func readOnDiskIVF(r *reader, ix *core.IndexIVF, ntotal int64, nlist, cs int, flat bool, nprobe int, byResidual bool,
+	dmType int) core.Index {
+	od := readOnDisk(r, nlist, cs)
+	if r.err != nil {
+		return nil
+	}
+	ids, vecs, codes, keep, err := LoadOnDisk(od, cs, flat, r.listsDir)
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	if !listsHold(r, ids, ntotal) {
+		return nil
+	}
+	if err := ix.RestoreIVF(nprobe, byResidual, ids, vecs, codes, dmType); err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	ix.KeepAlive(r.keep)
+	ix.AttachOnDisk(od, keep)
 	return ix
 }
 

@@ -2,6 +2,7 @@ package indexio
 
 import (
 	"os"
+	"path/filepath"
 
 	"github.com/metalfaiss/metalfaiss/core"
 )
@@ -12,9 +13,20 @@ import (
 // to the index (add, remove) copies what it changes rather than writing to
 // the file. The mapping is released once no index uses it.
 func ReadFile(path string, mapped bool) (core.Index, error) {
+	return ReadFileFrom(path, mapped, false)
+}
+
+// ReadFileFrom is ReadFile; with sameDir, on-disk inverted lists files are
+// looked for beside the index file, whatever directory the index names
+// (faiss's IO_FLAG_ONDISK_SAME_DIR).
+func ReadFileFrom(path string, mapped, sameDir bool) (core.Index, error) {
+	dir := ""
+	if sameDir {
+		dir = filepath.Dir(path)
+	}
 	if mapped {
 		if data, keep, err := mapFile(path); err == nil && data != nil {
-			r := &reader{b: data, mapped: true, keep: keep}
+			r := &reader{b: data, mapped: true, keep: keep, listsDir: dir}
 			return finish(r, read(r, 0))
 		}
 	}
@@ -22,5 +34,6 @@ func ReadFile(path string, mapped bool) (core.Index, error) {
 	if err != nil {
 		return nil, core.Errorf(core.KindInvalidArgument, "read_index", "%v", err)
 	}
-	return Read(data)
+	r := &reader{b: data, listsDir: dir}
+	return finish(r, read(r, 0))
 }

@@ -17,6 +17,9 @@ type reader struct {
 	// codes read may point into (kept alive by keep) instead of copying.
 	mapped bool
 	keep   any
+	// listsDir, when set, is where on-disk lists files are looked for
+	// (faiss's IO_FLAG_ONDISK_SAME_DIR: the index file's directory).
+	listsDir string
 }
 
 func (r *reader) fail(format string, args ...any) {

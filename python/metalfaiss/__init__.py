@@ -48,7 +48,10 @@ from .index_idmap import IndexIDMap, IndexIDMap2
 from .downcast import downcast_index, downcast_IndexBinary, downcast_VectorTransform
 from .index_io import (
     IO_FLAG_MMAP,
+    IO_FLAG_ONDISK_SAME_DIR,
+    IO_FLAG_PQ_SKIP_SDC_TABLE,
     IO_FLAG_READ_ONLY,
+    IO_FLAG_SKIP_PRECOMPUTE_TABLE,
     clone_index,
     deserialize_index,
     deserialize_index_binary,
@@ -111,6 +114,7 @@ from .random_draws import (
     randint, randn,
 )
 from .swig_pointers import rev_swig_ptr, swig_ptr
+from .ondisk_invlists import InvertedListsPtrVector, OnDiskInvertedLists
 from .global_stats import HNSWStats, IndexIVFStats, cvar
 from .vector_utils import (
     fvec_add, fvec_inner_product, fvec_inner_products_ny, fvec_L1, fvec_L2sqr, fvec_L2sqr_ny, fvec_Linf, fvec_madd,
@@ -195,5 +199,6 @@ __all__ = [
     "generalized_hammings_knn_hc", "hamming_count_thres", "hammings", "hammings_knn_hc", "hammings_knn_mc",
     "match_hamming_thres", "pack_bitstrings", "pack_bitstrings_c", "unpack_bitstrings", "unpack_bitstrings_c",
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
-    "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor",
+    "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor", "InvertedListsPtrVector", "OnDiskInvertedLists",
+    "IO_FLAG_ONDISK_SAME_DIR", "IO_FLAG_PQ_SKIP_SDC_TABLE", "IO_FLAG_SKIP_PRECOMPUTE_TABLE",
 ]

@@ -46,6 +46,8 @@ def as_ids(ids, op):
     arr = ids if isinstance(ids, np.ndarray) else _to_numpy(ids, op, "ids")
     if arr.ndim == 0:
         arr = arr.reshape(1)
+    if arr.dtype.kind == "f" and arr.size and (np.abs(arr) < 2.0**63).all() and (arr == np.round(arr)).all():
+        arr = arr.astype(np.int64)  # whole numbers in floats (np.arange(0, n / 4)), as faiss casts them
     if arr.dtype.kind not in "iu" and arr.size:
         raise InputTypeError(f"{op}: ids must be integers, got dtype {arr.dtype}")
     if arr.ndim != 1:

@@ -26,7 +26,8 @@ IO_FLAG_SKIP_IVF_DATA = 8
 IO_FLAG_SKIP_PRECOMPUTE_TABLE = 16
 IO_FLAG_PQ_SKIP_SDC_TABLE = 32
 IO_FLAG_MMAP = IO_FLAG_SKIP_IVF_DATA | 0x646F0000
-_ACCEPTED_FLAGS = IO_FLAG_READ_ONLY | IO_FLAG_MMAP | IO_FLAG_SKIP_PRECOMPUTE_TABLE | IO_FLAG_PQ_SKIP_SDC_TABLE
+_ACCEPTED_FLAGS = (IO_FLAG_READ_ONLY | IO_FLAG_MMAP | IO_FLAG_SKIP_PRECOMPUTE_TABLE | IO_FLAG_PQ_SKIP_SDC_TABLE |
+                   IO_FLAG_ONDISK_SAME_DIR)
 
 
 def serialize_index(index):
@@ -157,17 +158,20 @@ def read_VectorTransform(f):
 def read_index(f, io_flags=0):
     """Read an index written by write_index or by faiss: ``f`` is a path or
     a readable binary file object. ``io_flags`` may hold IO_FLAG_MMAP
-    (paths only: map the file rather than read it) and IO_FLAG_READ_ONLY."""
+    (paths only: map the file rather than read it), IO_FLAG_READ_ONLY and
+    IO_FLAG_ONDISK_SAME_DIR (on-disk lists files are looked for beside the
+    index file, under the name it gives)."""
     io_flags = as_int(io_flags, "read_index", "io_flags")
     if io_flags & ~_ACCEPTED_FLAGS:
         raise InvalidArgumentError(f"read_index: io_flags {io_flags:#x} are not supported "
-                                   f"(IO_FLAG_READ_ONLY and IO_FLAG_MMAP are)")
+                                   f"(IO_FLAG_READ_ONLY, IO_FLAG_MMAP and IO_FLAG_ONDISK_SAME_DIR are)")
     if isinstance(f, (str, bytes, os.PathLike)):
         path = os.fsdecode(f)
         if not os.path.isfile(path):
             raise FileNotFoundError(f"read_index: no file {path!r}")
         out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexReadFile", path, bool(io_flags & IO_FLAG_MMAP == IO_FLAG_MMAP), addr(out))
+        _bridge.call("IndexReadFile", path, bool(io_flags & IO_FLAG_MMAP == IO_FLAG_MMAP),
+                     bool(io_flags & IO_FLAG_ONDISK_SAME_DIR), addr(out))
         return wrap(int(out[0]), Index, "read_index")
     return deserialize_index(_read_bytes(f, "read_index"))
 

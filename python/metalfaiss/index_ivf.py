@@ -1,5 +1,7 @@
 """Inverted-file indexes: IndexIVFFlat."""
 
+import os
+
 import numpy as np
 
 from . import _bridge
@@ -125,6 +127,30 @@ class IndexIVF(Index):
         if getattr(self, "_pq", None) is not None:
             self._pq._send_cp()
         super().train(x)
+
+    def replace_invlists(self, invlists, own=False):
+        """faiss's replace_invlists, for OnDiskInvertedLists filled by
+        merge_from_multiple: the index's lists become those in its file
+        (mapped), and write_index refers to that file. ``own`` is faiss's
+        memory flag and changes nothing here."""
+        from .ondisk_invlists import OnDiskInvertedLists
+
+        op = self._op("replace_invlists")
+        if not isinstance(invlists, OnDiskInvertedLists):
+            raise InputTypeError(f"{op}: expected OnDiskInvertedLists, got {type(invlists).__name__}")
+        if invlists.nlist != self.nlist or invlists.code_size != self.code_size:
+            raise DimensionMismatchError(f"{op}: the lists have nlist={invlists.nlist}, "
+                                         f"code_size={invlists.code_size}; the index nlist={self.nlist}, "
+                                         f"code_size={self.code_size}")
+        lists = np.ascontiguousarray(invlists.lists, dtype=np.int64)
+        slots = np.ascontiguousarray(invlists.slots, dtype=np.int64)
+        _bridge.call("IVFReplaceOnDisk", self._h("replace_invlists"), os.path.abspath(invlists.filename),
+                     addr(lists), lists.shape[0], addr(slots), slots.shape[0], int(invlists.totsize))
+
+    @property
+    def ondisk_filename(self):
+        """The file the index's lists are mapped from (None: in memory)."""
+        return _bridge.call("IVFOnDiskFile", self._h("ondisk_filename")) or None
 
     def get_list_size(self, list_no):
         out = np.zeros(1, dtype=np.int64)

@@ -58,6 +58,15 @@ class Index(GoHandle, IndexPointerMethods):
         """Number of vectors in the index."""
         return int(self._info("ntotal")[1])
 
+    @ntotal.setter
+    def ntotal(self, value):
+        # faiss scripts set ntotal after filling an index's lists by hand
+        # (merge_ondisk does); here it follows the lists, so only the value
+        # they give is accepted.
+        if as_int(value, self._op("ntotal"), "ntotal") != self.ntotal:
+            raise InvalidArgumentError(f"{self._op('ntotal')}: cannot set it to {value}: the index holds "
+                                       f"{self.ntotal} vectors")
+
     @property
     def is_trained(self):
         return bool(self._info("is_trained")[3])

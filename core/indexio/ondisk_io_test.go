@@ -1,0 +1,85 @@
+package indexio
+
+import (
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// writeListsFile lays out the lists of ivf as faiss's OnDiskInvertedLists
+// do after a merge (capacity = size, one after the other) and describes it.
+func writeListsFile(t *testing.T, ivf *core.IndexIVF, path string) *core.OnDiskLists {
+	od := &core.OnDiskLists{Filename: path}
+	var data []byte
+	for l := 0; l < ivf.Nlist(); l++ {
+		ids, vecs, codes := ivf.IVFList(l)
+		n := uint64(len(ids))
+		od.Lists = append(od.Lists, core.OnDiskList{Size: n, Capacity: n, Offset: uint64(len(data))})
+		if codes == nil {
+			for _, v := range vecs {
+				data = binary.LittleEndian.AppendUint32(data, math.Float32bits(v))
+			}
+		} else {
+			data = append(data, codes...)
+		}
+		for _, id := range ids {
+			data = binary.LittleEndian.AppendUint64(data, uint64(id))
+		}
+	}
+	od.Totsize = uint64(len(data))
+	od.Slots = [][2]uint64{{0, od.Totsize}}
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	return od
+}
+
+func TestOnDiskListsRoundTripAndAChangeWritesTheEntries(t *testing.T) {
+	for _, ix := range codedIndexes(t) {
+		ivf, ok := ix.(*core.IndexIVF)
+		if !ok || ivf.Ntotal() == 0 {
+			continue
+		}
+		dir := t.TempDir()
+		od := writeListsFile(t, ivf, filepath.Join(dir, "lists.ivfdata"))
+		back, err := Read(mustWrite(t, ivf))
+		require.NoError(t, err)
+		bivf := back.(*core.IndexIVF)
+		ids, vecs, codes, keep, err := LoadOnDisk(od, listCodeSize(bivf), bivf.PQ() == nil && bivf.SQ() == nil, "")
+		require.NoError(t, err)
+		require.NoError(t, bivf.ReplaceLists(od, ids, vecs, codes, keep))
+		ref := mustWrite(t, bivf)
+		path := filepath.Join(dir, "index.faiss")
+		require.NoError(t, os.WriteFile(path, ref, 0o644))
+		again, err := ReadFile(path, false)
+		require.NoError(t, err)
+		aivf := again.(*core.IndexIVF)
+		require.NotNil(t, aivf.OnDisk())
+		assert.Equal(t, ref, mustWrite(t, again), "%s: still a reference", ivf.Name())
+		for l := 0; l < ivf.Nlist(); l++ {
+			wantIDs, wantVecs, wantCodes := ivf.IVFList(l)
+			gotIDs, gotVecs, gotCodes := aivf.IVFList(l)
+			assert.Equal(t, wantIDs, gotIDs)
+			assert.Equal(t, wantVecs, gotVecs)
+			assert.Equal(t, wantCodes, gotCodes)
+		}
+		// A change is made in memory; from then on the entries are written.
+		require.NoError(t, aivf.Add(make([]float32, ivf.D())))
+		assert.Nil(t, aivf.OnDisk())
+		changed, err := Read(mustWrite(t, again))
+		require.NoError(t, err)
+		assert.Equal(t, ivf.Ntotal()+1, changed.Ntotal())
+		lists, err := os.ReadFile(od.Filename)
+		require.NoError(t, err)
+		assert.Equal(t, od.Totsize, uint64(len(lists)), "the lists file is unchanged")
+
+		require.NoError(t, os.Rename(od.Filename, filepath.Join(t.TempDir(), "elsewhere")))
+		_, err = ReadFile(path, false)
+		assert.ErrorContains(t, err, "lists.ivfdata")
+	}
+}
