@@ -112,3 +112,23 @@ def test_contrib_works_when_metalfaiss_is_bound_as_faiss(tmp_path):
         "assert (I == ivf.search(xq, 5)[1]).all()\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=tmp_path)
+
+
+def test_sorting_lists_by_size_changes_no_result(ds):
+    from metalfaiss.contrib import ivf_tools
+
+    index = mf.index_factory(ds.d, "IVF40,SQ8")
+    index.train(ds.get_train())
+    index.add(ds.get_database())
+    index.nprobe = 5
+    Dref, Iref = index.search(ds.get_queries(), 5)
+    ivf_tools.sort_invlists_by_size(index)
+    sizes = ivf_tools.get_invlist_sizes(index.invlists)
+    assert (np.diff(sizes) >= 0).all()
+    D, I = index.search(ds.get_queries(), 5)
+    np.testing.assert_array_equal(I, Iref)
+    np.testing.assert_array_equal(D, Dref)
+    with pytest.raises(ValueError, match="permutation"):
+        ivf_tools.permute_invlists(index, np.zeros(40, dtype=np.int64))
+    with pytest.raises(ValueError, match="permutation"):
+        index.quantizer.permute_entries(np.zeros(40, dtype=np.int64))

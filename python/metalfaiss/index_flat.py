@@ -30,6 +30,14 @@ class IndexFlat(Index):
         _bridge.call("GpuIndexFlatNew" if on_gpu else "IndexFlatNew", d, int(metric), addr(out))
         super().__init__(int(out[0]))
 
+    def permute_entries(self, perm):
+        """Reorder the stored vectors: the new vector i is the old perm[i]
+        (a permutation of 0..ntotal-1, an array or a swig_ptr)."""
+        from .index_ivf import _permutation
+
+        perm = _permutation(perm, self.ntotal, self._op("permute_entries"))
+        _bridge.call("IndexPermuteEntries", self._h("permute_entries"), addr(perm), perm.shape[0])
+
     def get_xb(self):
         """A pointer (``rev_swig_ptr`` reads it) to the ntotal * d stored
         values. The vectors live in the Go core, so this is a copy taken

@@ -25,6 +25,15 @@ class DirectMap:
     Hashtable = 2
 
 
+def _permutation(perm, n, op):
+    """perm (an array or a swig_ptr to n int64) as a C-contiguous int64 array."""
+    from .swig_pointers import SwigPtr, region
+
+    if isinstance(perm, SwigPtr):
+        perm = region(perm, np.int64, n, op, "perm")
+    return as_ids(perm, op)
+
+
 class InvertedLists:
     """A view of an IVF index's lists (faiss's ``index.invlists``)."""
 
@@ -63,6 +72,15 @@ class InvertedLists:
         """The codes of list list_no, list_size * code_size bytes (uint8, a
         copy); flat lists give their float32 vectors' bytes."""
         return self._copy(list_no)[1]
+
+    def permute_invlists(self, perm):
+        """Reorder the lists: the new list i is the old perm[i] (an array,
+        or a swig_ptr to nlist int64). Permute the quantizer's centroids
+        alike (``quantizer.permute_entries(perm)``), as contrib.ivf_tools's
+        permute_invlists does."""
+        op = "InvertedLists.permute_invlists"
+        perm = _permutation(perm, self.nlist, op)
+        _bridge.call("IVFPermuteLists", self._index._h("permute_invlists"), addr(perm), perm.shape[0])
 
 
 class IndexIVF(Index):

@@ -1,10 +1,12 @@
 """IVF indexes driven by assignments computed elsewhere
 (contrib.ivf_tools): adding to, searching and range-searching in given
-lists."""
+lists; renumbering the lists (permute_invlists, sort_invlists_by_size)."""
 
 import numpy as np
 
-from metalfaiss import IndexPreTransform
+from metalfaiss import IndexFlat, IndexPreTransform
+from metalfaiss.contrib.inspect_tools import get_invlist_sizes  # noqa: F401  (faiss's ivf_tools offers it too)
+from metalfaiss.errors import InvalidArgumentError
 
 
 def add_preassigned(index_ivf, x, a, ids=None):
@@ -34,3 +36,25 @@ def range_search_preassigned(index_ivf, x, radius, list_nos, coarse_dis=None):
     if coarse_dis is None:
         coarse_dis = np.zeros(np.shape(list_nos), dtype="float32")
     return index_ivf.range_search_preassigned(x, radius, list_nos, coarse_dis)
+
+
+def permute_invlists(index_ivf, perm):
+    """Reorder the lists of index_ivf and its quantizer's centroids alike:
+    the new list i is the old perm[i]. The quantizer must be an IndexFlat."""
+    perm = np.ascontiguousarray(perm, dtype=np.int64)
+    if perm.shape != (index_ivf.nlist,):
+        raise InvalidArgumentError(f"permute_invlists: perm must hold nlist={index_ivf.nlist} entries, "
+                                   f"got shape {perm.shape}")
+    if not np.array_equal(np.sort(perm), np.arange(index_ivf.nlist)):
+        raise InvalidArgumentError("permute_invlists: perm is not a permutation of 0..nlist-1")
+    quantizer = index_ivf.quantizer
+    if not isinstance(quantizer, IndexFlat) or quantizer.ntotal != index_ivf.nlist:
+        raise InvalidArgumentError("permute_invlists: the quantizer must be an IndexFlat holding the nlist centroids")
+    quantizer.permute_entries(perm)
+    index_ivf.invlists.permute_invlists(perm)
+
+
+def sort_invlists_by_size(index_ivf):
+    """Renumber the lists from the shortest to the longest (searches give
+    the same results)."""
+    permute_invlists(index_ivf, np.argsort(get_invlist_sizes(index_ivf.invlists), kind="stable"))
