@@ -55,6 +55,19 @@ def as_ids(ids, op):
     return np.ascontiguousarray(arr, dtype=np.int64)
 
 
+def as_codes(x, op, code_size, name="x"):
+    """x as a C-contiguous uint8 (n, code_size) array (one code may come
+    as a 1-D array)."""
+    arr = x if isinstance(x, np.ndarray) else _to_numpy(x, op, name)
+    if arr.dtype != np.uint8:
+        raise InputTypeError(f"{op}: {name} must be uint8 codes, got dtype {arr.dtype}")
+    if arr.ndim == 1 and arr.shape[0] == code_size:
+        arr = arr.reshape(1, code_size)
+    if arr.ndim != 2 or arr.shape[1] != code_size:
+        raise DimensionMismatchError(f"{op}: {name} must have shape (n, {code_size}), got {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
 def as_count(k, op, name="k"):
     """Return k as a positive int (numpy integer scalars accepted)."""
     k = as_int(k, op, name)

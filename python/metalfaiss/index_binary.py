@@ -5,25 +5,13 @@ import re
 import numpy as np
 
 from . import _bridge
-from ._arrays import _to_numpy, addr, as_count, as_ids, as_int
+from ._arrays import addr, as_codes, as_count, as_ids, as_int
 from ._handle import GoHandle, part
 from ._results import knn_results, range_results
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index_hnsw import HNSW
 from .pointer_methods import BinaryPointerMethods
 from .selectors import selector_args, selector_program
-
-
-def _as_codes(x, op, code_size, name="x"):
-    """x as a C-contiguous uint8 (n, code_size) array."""
-    arr = x if isinstance(x, np.ndarray) else _to_numpy(x, op, name)
-    if arr.dtype != np.uint8:
-        raise InputTypeError(f"{op}: {name} must be uint8 codes, got dtype {arr.dtype}")
-    if arr.ndim == 1 and arr.shape[0] == code_size:
-        arr = arr.reshape(1, code_size)
-    if arr.ndim != 2 or arr.shape[1] != code_size:
-        raise DimensionMismatchError(f"{op}: {name} must have shape (n, {code_size}), got {arr.shape}")
-    return np.ascontiguousarray(arr)
 
 
 def _binary_params(params, op):
@@ -81,16 +69,16 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         return self.ntotal
 
     def train(self, x):
-        x = _as_codes(x, self._op("train"), self.code_size)
+        x = as_codes(x, self._op("train"), self.code_size)
         _bridge.call_long("BinaryTrain", self._h("train"), x.shape[0], addr(x))
 
     def add(self, x):
-        x = _as_codes(x, self._op("add"), self.code_size)
+        x = as_codes(x, self._op("add"), self.code_size)
         _bridge.call_long("BinaryAdd", self._h("add"), x.shape[0], addr(x))
 
     def add_with_ids(self, x, ids):
         op = self._op("add_with_ids")
-        x = _as_codes(x, op, self.code_size)
+        x = as_codes(x, op, self.code_size)
         ids = as_ids(ids, op)
         if ids.shape[0] != x.shape[0]:
             raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} codes")
@@ -100,7 +88,7 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         """(D, I): the k nearest codes of each row of x, Hamming distance
         (int32) then id; missing results are (INT32_MAX, -1)."""
         op = self._op("search")
-        x = _as_codes(x, op, self.code_size)
+        x = as_codes(x, op, self.code_size)
         k = as_count(k, op)
         nprobe, prog = _binary_params(params, op)
         sel = selector_args(prog)
@@ -113,7 +101,7 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         query (flat: in id order; IVF: in the order the lists are scanned);
         ``params.sel`` limits the candidates."""
         op = self._op("range_search")
-        x = _as_codes(x, op, self.code_size)
+        x = as_codes(x, op, self.code_size)
         radius = as_int(radius, op, "radius")
         nprobe, prog = _binary_params(params, op)
         sel = selector_args(prog)

@@ -65,6 +65,18 @@ class IndexPointerMethods(PointerMethods):
         n, k = _count(n, op), _count(k, op, "k")
         region(labels, np.int64, n * k, op, "labels", True)[:] = self.assign(self._c_rows(x, n, op), k).reshape(-1)
 
+    def sa_encode_c(self, n, x, bytes):
+        op = self._op("sa_encode_c")
+        n = _count(n, op)
+        out = region(bytes, np.uint8, n * self.sa_code_size(), op, "bytes", True)
+        out[:] = self.sa_encode(self._c_rows(x, n, op)).reshape(-1)
+
+    def sa_decode_c(self, n, bytes, x):
+        op = self._op("sa_decode_c")
+        n = _count(n, op)
+        codes = region(bytes, np.uint8, n * self.sa_code_size(), op, "bytes")
+        self._c_rows(x, n, op, "x", True)[:] = self.sa_decode(codes.reshape(n, -1))
+
     def reconstruct_n_c(self, i0, ni, recons):
         op = self._op("reconstruct_n_c")
         ni = _count(ni, op, "ni")

@@ -7,7 +7,7 @@ from .._handle import GoHandle, wrap
 from .._interrupt import in_blocks
 from .._results import knn_results, range_results
 from .._serial import deserialize, serialize
-from .._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
+from .._arrays import addr, as_codes, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import SearchParameters, SearchParametersHNSW
 from ..pointer_methods import IndexPointerMethods
@@ -236,6 +236,42 @@ class Index(GoHandle, IndexPointerMethods):
     def reset(self):
         """Remove every vector."""
         _bridge.call("IndexReset", self._h("reset"))
+
+    def sa_code_size(self):
+        """Bytes per vector of the standalone codes (faiss's layout)."""
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexSaCodeSize", self._h("sa_code_size"), addr(out))
+        return int(out[0])
+
+    def sa_encode(self, x, codes=None):
+        """The (n, sa_code_size) uint8 codes of the rows of x, faiss's
+        bytes for this index type; the index is unchanged."""
+        op = self._op("sa_encode")
+        x = as_matrix(x, op, self.d)
+        codes = out_array(codes, (x.shape[0], self.sa_code_size()), np.uint8, op, "codes")
+        _bridge.call("IndexSaEncode", self._h("sa_encode"), x.shape[0], addr(x), addr(codes))
+        return codes
+
+    def sa_decode(self, codes, x=None):
+        """The (n, d) float32 vectors that the codes stand for."""
+        op = self._op("sa_decode")
+        codes = as_codes(codes, op, self.sa_code_size(), "codes")
+        x = out_array(x, (codes.shape[0], self.d), np.float32, op, "x")
+        _bridge.call("IndexSaDecode", self._h("sa_decode"), codes.shape[0], addr(codes), addr(x))
+        return x
+
+    def add_sa_codes(self, codes, ids=None):
+        """Add entries given as standalone codes (as sa_encode makes them),
+        with ids where the index keeps ids (IVF), else numbered on."""
+        op = self._op("add_sa_codes")
+        codes = as_codes(codes, op, self.sa_code_size(), "codes")
+        ids_arg = 0
+        if ids is not None:
+            ids = as_ids(ids, op)
+            if ids.shape[0] != codes.shape[0]:
+                raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {codes.shape[0]} codes")
+            ids_arg = addr(ids)
+        _bridge.call("IndexAddSaCodes", self._h("add_sa_codes"), codes.shape[0], addr(codes), ids_arg)
 
 
 
