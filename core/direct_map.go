@@ -86,14 +86,36 @@ func (ix *IndexIVF) Reconstruct(key int64, out []float32) error {
 	return ix.decodeEntry(p.list, p.offset, out)
 }
 
-// ReconstructN copies the vectors with ids i0..i0+n-1 into out.
+// ReconstructN copies the vectors with ids i0..i0+n-1 into out; without a
+// direct map it reads the lists (faiss's reconstruct_n).
 func (ix *IndexIVF) ReconstructN(i0, n int64, out []float32) error {
 	if int64(len(out)) != n*int64(ix.d) || n < 0 {
 		return Errorf(KindDimensionMismatch, ix.name+".reconstruct_n", "output holds %d floats, need %d", len(out), n*int64(ix.d))
 	}
+	if ix.directMap.kind == directMapNone {
+		return ix.reconstructRange(i0, n, out)
+	}
 	for i := int64(0); i < n; i++ {
 		if err := ix.Reconstruct(i0+i, out[i*int64(ix.d):(i+1)*int64(ix.d)]); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// reconstructRange is ReconstructN without a direct map, as faiss's: the
+// lists are read once and each entry with an id in i0..i0+n-1 is decoded
+// into its row; rows of ids that are in no list are NaN.
+func (ix *IndexIVF) reconstructRange(i0, n int64, out []float32) error {
+	fillNaN(out)
+	d := int64(ix.d)
+	for l := range ix.lists.lists {
+		for off, id := range ix.lists.lists[l].ids {
+			if id >= i0 && id < i0+n {
+				if err := ix.decodeEntry(l, off, out[(id-i0)*d:(id-i0+1)*d]); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil

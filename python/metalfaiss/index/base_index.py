@@ -215,6 +215,25 @@ class Index(GoHandle, IndexPointerMethods):
         _bridge.call("IndexReconstructN", h, n0, ni, addr(x))
         return x
 
+    def reconstruct_batch(self, key, x=None):
+        """The stored vectors of the ids in key, as (n, d); id -1 gives
+        NaNs. IVF indexes need no direct map for this (the lists are read
+        once for all the ids)."""
+        op = self._op("reconstruct_batch")
+        key = as_ids(key, op)
+        x = out_array(x, (key.shape[0], self.d), np.float32, op, "x")
+        _bridge.call("IndexReconstructIDs", self._h("reconstruct_batch"), key.shape[0], addr(key), addr(x))
+        return x
+
+    def search_and_reconstruct(self, x, k, *, params=None, D=None, I=None, R=None):
+        """(D, I, R): search, and the stored vector of each result in R
+        (n, k, d); missing results (id -1) get NaNs."""
+        op = self._op("search_and_reconstruct")
+        D, I = self.search(x, k, params=params, D=D, I=I)
+        R = out_array(R, (*I.shape, self.d), np.float32, op, "R")
+        self.reconstruct_batch(I.reshape(-1), R.reshape(-1, self.d))
+        return D, I, R
+
     def remove_ids(self, x):
         """Remove the given ids (an array of ids or any IDSelector) and
         return how many were removed. Ids that are not in the index are
