@@ -26,14 +26,17 @@ var (
 
 // NewIndexShards makes an empty set of shards of dimension d.
 func NewIndexShards(d int, metric Metric, threaded, successiveIDs bool) (*IndexShards, error) {
-	if d <= 0 {
-		return nil, Errorf(KindInvalidArgument, "IndexShards", "d must be positive, got %d", d)
+	if d < 0 {
+		return nil, Errorf(KindInvalidArgument, "IndexShards", "d must be positive (0: the first shard's), got %d", d)
 	}
 	return &IndexShards{d: d, metric: metric, Threaded: threaded, SuccessiveIDs: successiveIDs}, nil
 }
 
 // AddShard appends a sub-index of the same dimension and metric.
 func (s *IndexShards) AddShard(ix Index) error {
+	if s.d == 0 && ix != nil && len(s.shards) == 0 {
+		s.d = ix.D() // made without d, as faiss's IndexShards(threaded, successive_ids)
+	}
 	if err := checkMember("IndexShards.add_shard", s, s.d, s.metric, s.shards, ix); err != nil {
 		return err
 	}
@@ -296,8 +299,8 @@ var (
 
 // NewIndexReplicas makes an empty set of replicas of dimension d.
 func NewIndexReplicas(d int, metric Metric, threaded bool) (*IndexReplicas, error) {
-	if d <= 0 {
-		return nil, Errorf(KindInvalidArgument, "IndexReplicas", "d must be positive, got %d", d)
+	if d < 0 {
+		return nil, Errorf(KindInvalidArgument, "IndexReplicas", "d must be positive (0: the first replica's), got %d", d)
 	}
 	return &IndexReplicas{d: d, metric: metric, Threaded: threaded}, nil
 }
@@ -305,6 +308,9 @@ func NewIndexReplicas(d int, metric Metric, threaded bool) (*IndexReplicas, erro
 // AddReplica appends a replica, which must hold what the others hold.
 func (r *IndexReplicas) AddReplica(ix Index) error {
 	const op = "IndexReplicas.add_replica"
+	if r.d == 0 && ix != nil && len(r.replicas) == 0 {
+		r.d = ix.D()
+	}
 	if err := checkMember(op, r, r.d, r.metric, r.replicas, ix); err != nil {
 		return err
 	}

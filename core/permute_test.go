@@ -47,3 +47,41 @@ func TestPermutedListsSearchAlike(t *testing.T) {
 		assert.Error(t, ix.Quantizer().(*IndexFlat).PermuteEntries(bad))
 	}
 }
+
+// Splitting an IVF index into subsets and merging them back keeps every
+// entry once.
+func TestCopySubsetsAndMergeBackKeepEveryEntry(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	const d, nlist = 8, 10
+	xb := blobs(rng, 900, d, 10)
+	src := newIVF(t, d, nlist, MetricL2, xb)
+	require.NoError(t, src.Add(xb))
+	for subset, a := range map[int][2]int64{SubsetIDRange: {0, 300}, SubsetIDMod: {3, 0}, SubsetElementRange: {0, 300},
+		SubsetListFraction: {3, 0}, SubsetListRange: {0, 4}} {
+		whole := newIVF(t, d, nlist, MetricL2, xb)
+		for part := int64(0); part < 3; part++ {
+			p := newIVF(t, d, nlist, MetricL2, xb)
+			a1, a2 := a[0], a[1]
+			switch subset {
+			case SubsetIDRange, SubsetElementRange:
+				a1, a2 = 300*part, 300*(part+1)
+			case SubsetIDMod, SubsetListFraction:
+				a2 = part
+			case SubsetListRange:
+				a1, a2 = 4*part, min(4*(part+1), nlist)
+			}
+			require.NoError(t, src.CopySubsetTo(p, subset, a1, a2))
+			require.NoError(t, whole.MergeFrom(p, 0))
+			assert.Zero(t, p.Ntotal())
+		}
+		assert.Equal(t, src.Ntotal(), whole.Ntotal(), "subset type %d", subset)
+		for l := 0; l < nlist; l++ {
+			want, _, _ := src.IVFList(l)
+			got, _, _ := whole.IVFList(l)
+			assert.ElementsMatch(t, want, got, "subset type %d, list %d", subset, l)
+		}
+	}
+	assert.Error(t, src.CopySubsetTo(src, SubsetIDMod, 0, 0))
+	other := newIVF(t, d, nlist+1, MetricL2, xb)
+	assert.Error(t, src.MergeFrom(other, 0))
+}

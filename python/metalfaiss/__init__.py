@@ -115,6 +115,10 @@ from .random_draws import (
 )
 from .swig_pointers import rev_swig_ptr, swig_ptr
 from .ondisk_invlists import InvertedListsPtrVector, OnDiskInvertedLists
+from .ivflib import (
+    IVFSearchParameters, check_compatible_for_merge, merge_into, range_search_with_parameters,
+    search_and_return_centroids, search_centroid, search_with_parameters,
+)
 from .global_stats import HNSWStats, IndexIVFStats, cvar
 from .vector_utils import (
     fvec_add, fvec_inner_product, fvec_inner_products_ny, fvec_L1, fvec_L2sqr, fvec_L2sqr_ny, fvec_Linf, fvec_madd,
@@ -201,4 +205,6 @@ __all__ = [
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
     "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor", "InvertedListsPtrVector", "OnDiskInvertedLists",
     "IO_FLAG_ONDISK_SAME_DIR", "IO_FLAG_PQ_SKIP_SDC_TABLE", "IO_FLAG_SKIP_PRECOMPUTE_TABLE",
+    "IVFSearchParameters", "check_compatible_for_merge", "merge_into", "range_search_with_parameters",
+    "search_and_return_centroids", "search_centroid", "search_with_parameters",
 ]

@@ -146,6 +146,35 @@ class IndexIVF(Index):
             self._pq._send_cp()
         super().train(x)
 
+    def check_compatible_for_merge(self, other):
+        """Raise unless other's entries can join this index's lists
+        (the same kind, d, metric, nlist, code size; no direct maps)."""
+        if not isinstance(other, IndexIVF):
+            raise InputTypeError(f"{self._op('check_compatible_for_merge')}: expected an IVF index, "
+                                 f"got {type(other).__name__}")
+        _bridge.call("IVFCheckCompatibleForMerge", self._h("check_compatible_for_merge"),
+                     other._h("check_compatible_for_merge"))
+
+    def merge_from(self, other, add_id=0):
+        """Move every entry of other (an IVF index trained alike) into this
+        index's lists, ids increased by add_id; other is left empty."""
+        op = self._op("merge_from")
+        if not isinstance(other, IndexIVF):
+            raise InputTypeError(f"{op}: expected an IVF index, got {type(other).__name__}")
+        _bridge.call("IVFMergeFrom", self._h("merge_from"), other._h("merge_from"), as_int(add_id, op, "add_id"))
+
+    def copy_subset_to(self, other, subset_type, a1, a2):
+        """Append to other (an IVF index trained alike) the entries this one
+        has that the subset picks; this index is unchanged. subset_type: 0
+        ids in [a1, a2), 1 ids with id % a1 == a2, 2 the entries a1..a2-1 of
+        all (each list giving its share), 3 part a2 of a1 equal parts of
+        every list, 4 lists in [a1, a2) (faiss's InvertedLists.SUBSET_TYPE_*)."""
+        op = self._op("copy_subset_to")
+        if not isinstance(other, IndexIVF):
+            raise InputTypeError(f"{op}: expected an IVF index, got {type(other).__name__}")
+        _bridge.call("IVFCopySubsetTo", self._h("copy_subset_to"), other._h("copy_subset_to"),
+                     as_int(subset_type, op, "subset_type"), as_int(a1, op, "a1"), as_int(a2, op, "a2"))
+
     def replace_invlists(self, invlists, own=False):
         """faiss's replace_invlists, for OnDiskInvertedLists filled by
         merge_from_multiple: the index's lists become those in its file

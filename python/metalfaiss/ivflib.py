@@ -1,0 +1,121 @@
+"""faiss's IVFlib functions: searches that report their statistics
+(search_with_parameters, range_search_with_parameters), merging IVF
+indexes (check_compatible_for_merge, merge_into) and the lists of queries
+and results (search_centroid, search_and_return_centroids)."""
+
+import time
+
+import numpy as np
+
+from ._arrays import as_matrix
+from .errors import InvalidArgumentError
+from .global_stats import cvar
+from .index_ivf import extract_index_ivf
+from .index_pretransform import IndexPreTransform
+from .search_params import SearchParametersIVF
+from .swig_pointers import region
+
+IVFSearchParameters = SearchParametersIVF
+
+
+def _split(index, x, params):
+    """(the IVF, its queries after any pre-transform, the params, the
+    pre-transform's milliseconds)."""
+    x = as_matrix(x, "search_with_parameters", index.d)
+    t0 = time.perf_counter()
+    while isinstance(index, IndexPreTransform):
+        for i in range(index.chain.size()):
+            x = index.chain.at(i).apply(x)
+        index = index.index
+    pre_ms = (time.perf_counter() - t0) * 1000
+    ivf = extract_index_ivf(index)
+    if ivf is not index:
+        raise InvalidArgumentError(f"search_with_parameters: needs an IVF index (behind pre-transforms), "
+                                   f"got {type(index).__name__}")
+    if not params:
+        params = SearchParametersIVF(nprobe=ivf.nprobe)
+    return ivf, x, params, pre_ms
+
+
+def _measured(run):
+    """run()'s result and the IVF statistics it added: ndis, and the
+    quantizer's and the list scans' milliseconds."""
+    stats = cvar.indexIVF_stats
+    before = (stats.ndis, stats.quantization_time, stats.search_time)
+    result = run()
+    ndis = stats.ndis - before[0]
+    quant = stats.quantization_time - before[1]
+    return result, ndis, quant, (stats.search_time - before[2]) - quant
+
+
+def search_with_parameters(index, x, k, params=None, output_stats=False):
+    """index.search with params (None: the IVF's own nprobe); with
+    output_stats also a dict of ndis (distances computed) and the
+    milliseconds of the pre-transform, coarse quantizer and list scans.
+    The counts come from cvar.indexIVF_stats, so searches running at the
+    same time in other threads are counted too."""
+    ivf, xt, params, pre_ms = _split(index, x, params)
+    (D, I), ndis, quant, scan = _measured(lambda: ivf.search(xt, k, params=params))
+    if not output_stats:
+        return D, I
+    return D, I, {"ndis": np.uint64(ndis), "pre_transform_ms": pre_ms, "coarse_quantizer_ms": quant,
+                  "invlist_scan_ms": scan}
+
+
+def range_search_with_parameters(index, x, radius, params=None, output_stats=False):
+    """index.range_search with params; with output_stats, the statistics
+    search_with_parameters gives."""
+    ivf, xt, params, pre_ms = _split(index, x, params)
+    (lims, D, I), ndis, quant, scan = _measured(lambda: ivf.range_search(xt, radius, params=params))
+    if not output_stats:
+        return lims, D, I
+    return lims, D, I, {"ndis": np.uint64(ndis), "pre_transform_ms": pre_ms, "coarse_quantizer_ms": quant,
+                        "invlist_scan_ms": scan}
+
+
+def check_compatible_for_merge(index0, index1):
+    """Raise unless the IVF inside index1 can be merged into index0's."""
+    extract_index_ivf(index0).check_compatible_for_merge(extract_index_ivf(index1))
+
+
+def merge_into(index0, index1, shift_ids):
+    """Move the entries of index1's IVF into index0's; with shift_ids they
+    are numbered on from index0's ntotal. index1 is left empty."""
+    ivf0, ivf1 = extract_index_ivf(index0), extract_index_ivf(index1)
+    ivf0.merge_from(ivf1, ivf0.ntotal if shift_ids else 0)
+
+
+def _lists_of(index, ids):
+    """The list holding each id (-1 for -1 or ids in no list)."""
+    ivf = extract_index_ivf(index)
+    where = {}
+    for l in range(ivf.nlist):
+        for i in ivf.invlists.get_ids(l).tolist():
+            where.setdefault(i, l)
+    return np.array([where.get(i, -1) for i in np.asarray(ids).ravel().tolist()], dtype=np.int64)
+
+
+def _coarse(index, x):
+    """The nearest list of each query (after any pre-transform)."""
+    ivf, xt, _, _ = _split(index, x, None)
+    return ivf.quantizer.assign(xt, 1).ravel()
+
+
+def search_centroid(index, x, n, centroid_ids):
+    """Write the nearest list of each of the n vectors at pointer x into
+    centroid_ids (int64)."""
+    op = "search_centroid"
+    xs = region(x, np.float32, n * index.d, op, "x").reshape(n, index.d)
+    region(centroid_ids, np.int64, n, op, "centroid_ids", True)[:] = _coarse(index, xs)
+
+
+def search_and_return_centroids(index, n, xin, k, distances, labels, query_centroid_ids, result_centroid_ids):
+    """Search the n vectors at xin for k results (written to distances and
+    labels) and write each query's nearest list and each result's list."""
+    op = "search_and_return_centroids"
+    xs = region(xin, np.float32, n * index.d, op, "xin").reshape(n, index.d)
+    D, I = index.search(xs, k)
+    region(distances, np.float32, n * k, op, "distances", True)[:] = D.ravel()
+    region(labels, np.int64, n * k, op, "labels", True)[:] = I.ravel()
+    region(query_centroid_ids, np.int64, n, op, "query_centroid_ids", True)[:] = _coarse(index, xs)
+    region(result_centroid_ids, np.int64, n * k, op, "result_centroid_ids", True)[:] = _lists_of(index, I)
