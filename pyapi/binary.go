@@ -300,3 +300,16 @@ func BinaryDeserialize(n int64, addr uintptr, out uintptr) string {
 		return indexio.ReadBinary(b)
 	})
 }
+
+// BinaryIVFSetCP sets the k-means parameter name (a field of faiss's
+// ClusteringParameters) that the binary IVF index h trains with.
+func BinaryIVFSetCP(h int64, name string, value float64) string {
+	op := "IndexBinaryIVF.cp." + name
+	return withBinary(op, h, true, func(ix core.BinaryIndex) error {
+		ivf, ok := ix.(*core.IndexBinaryIVF)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T has no clustering parameters", ix)
+		}
+		return setClusteringParameter(&ivf.CP, op, name, value)
+	})
+}

@@ -73,7 +73,7 @@ def index_factory(d, description, metric=METRIC_L2):
     """Build an index from faiss's description string. Understood:
     ``Flat``, ``PQ{M}[x{nbits}]``, ``SQ8|SQ4|SQ6|SQfp16|SQ8_direct``,
     ``IVF{nlist},<Flat|PQ..|SQ..>``, ``HNSW{M}[,Flat]``, ``HNSW{M}_<PQ..|SQ..>``,
-    ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap,`` or ``IDMap2,`` prefix,
+    ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap`` or ``IDMap2`` prefix or suffix,
     vector transforms before the index (``PCA{d}``, ``PCAR{d}``, ``PCAW{d}``, ``PCAWR{d}``,
     ``OPQ{M}[_{d}]``, ``RR{d}``, ``ITQ[{d}]``, ``Pad{d}``, ``L2norm``: an IndexPreTransform)
     and a ``,RFlat`` or ``,Refine(Flat)`` suffix. A string that does not
@@ -87,6 +87,10 @@ def index_factory(d, description, metric=METRIC_L2):
     if parts[0] in ("IDMap", "IDMap2"):
         wrap = IndexIDMap2 if parts[0] == "IDMap2" else IndexIDMap
         parts = parts[1:]
+    elif len(parts) > 1 and parts[-1] in ("IDMap", "IDMap2"):  # faiss accepts the suffix too
+        wrap = IndexIDMap2 if parts[-1] == "IDMap2" else IndexIDMap
+        parts = parts[:-1]
+    if wrap is not None:
         if not parts:
             raise InvalidArgumentError(f"index_factory: {description!r} names no index for the IDMap to wrap")
     refine = None

@@ -9,6 +9,7 @@ from ._arrays import addr, as_codes, as_count, as_ids, as_int
 from ._handle import GoHandle, part
 from ._results import knn_results, range_results
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
+from .clustering_parameters import ClusteringParameters
 from .index_hnsw import HNSW
 from .pointer_methods import BinaryPointerMethods
 from .selectors import selector_args, selector_program
@@ -156,9 +157,20 @@ class IndexBinaryIVF(IndexBinary):
         self._bind(int(out[0]))
         self.quantizer = quantizer
 
+    def _bind(self, handle):
+        super()._bind(handle)
+        # faiss's binary IVF k-means: 10 iterations; changes apply at train
+        self.cp = ClusteringParameters(niter=10)
+
     def _adopt(self, handle):
         super()._adopt(handle)
         self.quantizer = self._sub()
+
+    def train(self, x):
+        h = self._h("train")
+        for name, value in self.cp.as_dict().items():
+            _bridge.call("BinaryIVFSetCP", h, name, float(value))
+        super().train(x)
 
     def _ivf(self, nprobe=-1):
         out = np.zeros(2, dtype=np.int64)

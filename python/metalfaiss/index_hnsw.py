@@ -9,7 +9,7 @@ from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
 from .index_flat import IndexFlat
 from .index_pq import IndexPQ, IndexScalarQuantizer
-from .metric import METRIC_L2, MetricType
+from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 
 
 class HNSW:
@@ -34,6 +34,12 @@ class HNSW:
         if value <= 0:
             raise InvalidArgumentError(f"HNSW.{name}: {name} must be positive, got {value}")
         self._set(name, value)
+
+    @property
+    def is_similarity(self):
+        """Whether larger values are closer (an inner-product index), as
+        faiss's HNSW records it from the metric."""
+        return self._index.metric_type == METRIC_INNER_PRODUCT
 
     @property
     def efConstruction(self):

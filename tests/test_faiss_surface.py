@@ -1,0 +1,45 @@
+"""Small parts of faiss's surface that scripts touch: factory suffixes,
+HNSW.is_similarity, a binary IVF's k-means parameters."""
+
+import faiss
+import numpy as np
+import pytest
+
+import metalfaiss as mf
+
+
+@pytest.mark.parametrize("key,cls", [("Flat,IDMap", "IndexIDMap"), ("Flat,IDMap2", "IndexIDMap2"),
+                                     ("IDMap2,Flat", "IndexIDMap2"), ("IVF4,SQ8,IDMap", "IndexIDMap")])
+def test_idmap_prefix_and_suffix_make_what_faiss_makes(key, cls):
+    made = faiss.index_factory(16, key)  # kept alive: faiss's downcast does not own it
+    ours = mf.downcast_index(mf.index_factory(16, key))
+    assert type(ours).__name__ == type(faiss.downcast_index(made)).__name__ == cls
+    assert ours.index.d == 16 and ours.ntotal == 0
+    with pytest.raises(ValueError, match="no index"):
+        mf.index_factory(16, "IDMap")
+
+
+def test_hnsw_is_similarity_follows_the_metric():
+    assert mf.IndexHNSWFlat(8, 16, mf.METRIC_INNER_PRODUCT).hnsw.is_similarity
+    assert not mf.IndexHNSWFlat(8, 16).hnsw.is_similarity
+    assert not mf.IndexBinaryHNSW(64, 8).hnsw.is_similarity
+
+
+def test_binary_ivf_trains_with_its_cp():
+    codes = np.random.default_rng(2).integers(0, 256, (3000, 8), dtype=np.uint8)
+    results = []
+    for lib in (mf, faiss):
+        index = lib.IndexBinaryIVF(lib.IndexBinaryFlat(64), 64, 16)
+        assert index.cp.niter == 10
+        index.cp.niter = 3
+        index.cp.min_points_per_centroid = 5
+        index.train(codes)
+        index.add(codes)
+        index.nprobe = 4
+        results.append(index.search(codes[:20], 5))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    index = mf.IndexBinaryIVF(mf.IndexBinaryFlat(64), 64, 16)
+    with pytest.raises(ValueError, match="nredo"):
+        index.cp.nredo = 0  # checked as it is set, as every ClusteringParameters field
+    index.train(codes)
+    assert index.is_trained
