@@ -97,7 +97,12 @@ from .search_params import SearchParameters, SearchParametersHNSW, SearchParamet
 from .factory import index_factory, reverse_index_factory
 from .parameter_space import ParameterRange, ParameterSpace
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
-from .kmeans import Clustering, ClusteringIterationStats, Kmeans, vector_float_to_array, vector_to_array
+from .kmeans import Clustering, ClusteringIterationStats, Kmeans
+from .vectors import (
+    ByteVector, Float32Vector, Float64Vector, FloatVector, Int8Vector, Int16Vector, Int32Vector, Int64Vector,
+    IntVector, LongVector, UInt8Vector, UInt16Vector, UInt32Vector, UInt64Vector, copy_array_to_vector,
+    vector_float_to_array, vector_to_array,
+)
 from .metric import (
     METRIC_INNER_PRODUCT,
     METRIC_L1,
@@ -203,6 +208,9 @@ __all__ = [
     "generalized_hammings_knn_hc", "hamming_count_thres", "hammings", "hammings_knn_hc", "hammings_knn_mc",
     "match_hamming_thres", "pack_bitstrings", "pack_bitstrings_c", "unpack_bitstrings", "unpack_bitstrings_c",
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
+    "ByteVector", "Float32Vector", "Float64Vector", "FloatVector", "Int8Vector", "Int16Vector", "Int32Vector",
+    "Int64Vector", "IntVector", "LongVector", "UInt8Vector", "UInt16Vector", "UInt32Vector", "UInt64Vector",
+    "copy_array_to_vector",
     "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor", "InvertedListsPtrVector", "OnDiskInvertedLists",
     "IO_FLAG_ONDISK_SAME_DIR", "IO_FLAG_PQ_SKIP_SDC_TABLE", "IO_FLAG_SKIP_PRECOMPUTE_TABLE",
     "IVFSearchParameters", "check_compatible_for_merge", "merge_into", "range_search_with_parameters",

@@ -173,9 +173,3 @@ class Clustering(ClusteringParameters):
             np.copyto(c, np.where(c >= 0, np.floor(c + 0.5), np.ceil(c - 0.5)))
 
 
-def vector_to_array(v):
-    """A copy of a faiss vector as a numpy array (here vectors are arrays already)."""
-    return np.array(v)
-
-
-vector_float_to_array = vector_to_array

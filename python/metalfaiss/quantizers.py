@@ -7,6 +7,7 @@ from . import _bridge
 from ._arrays import addr, as_int, as_matrix
 from .clustering_parameters import ClusteringParameters
 from .errors import DimensionMismatchError, InputTypeError
+from .vectors import field_vector
 
 
 class _Codec:
@@ -91,7 +92,7 @@ class ProductQuantizer(_Codec):
         info = self._info()
         out = np.zeros(int(info[1] * info[4] * info[3]), dtype=np.float32)
         _bridge.call("PQCentroids", self._handle, False, addr(out))
-        return out
+        return field_vector(out, self.set_centroids)  # copy_array_to_vector(c, pq.centroids) sets them
 
     def set_centroids(self, centroids):
         """Install centroids (M * ksub * dsub values, any shape)."""

@@ -7,6 +7,7 @@ from . import _bridge
 from ._arrays import addr, as_int, as_matrix
 from ._handle import GoHandle, wrap
 from .errors import InvalidArgumentError
+from .vectors import field_vector
 
 
 def _setting(name, kind, doc=None):
@@ -28,14 +29,17 @@ def _setting(name, kind, doc=None):
 
 
 def _array(name, doc=None):
-    """A read-only property: a copy of the transform's learnt array."""
+    """A property: a copy of the transform's learnt array, which
+    copy_array_to_vector can fill to set it (A and b of a linear map)."""
 
     def get(self):
         n = np.zeros(1, dtype=np.int64)
         _bridge.call("TransformArrayLen", self._h(name), name, addr(n))
         out = np.empty(int(n[0]), dtype=np.float32)
         _bridge.call("TransformArrayFetch", self._h(name), name, out.shape[0], addr(out))
-        return out
+        if name not in ("A", "b") or not isinstance(self, LinearTransform):
+            return out
+        return field_vector(out, lambda new: self._set_part(name, new))
 
     return property(get, doc=doc)
 
@@ -72,6 +76,14 @@ class VectorTransform(GoHandle):
     @property
     def is_trained(self):
         return bool(self._info("is_trained")[2])
+
+    @is_trained.setter
+    def is_trained(self, value):
+        # faiss scripts set the flag after filling A and b by hand; here it
+        # follows them (set_params trains), so only that value is accepted.
+        if bool(value) != self.is_trained:
+            raise InvalidArgumentError(f"{type(self).__name__}.is_trained: cannot set it to {bool(value)}; "
+                                       "train the transform or install its parameters instead")
 
     def train(self, x):
         """Learn the transform from the rows of x (n, d_in)."""
@@ -118,6 +130,22 @@ class LinearTransform(VectorTransform):
     b = _array("b", "The bias, d_out floats.")
     have_bias = _setting("have_bias", bool)
     is_orthonormal = _setting("is_orthonormal", bool)
+
+    def _set_part(self, name, new):
+        """Install A or b alone (copy_array_to_vector), the other kept, or
+        zeros while it has not been set."""
+        A = np.asarray(self.A) if self.A.size else np.zeros(self.d_out * self.d_in, np.float32)
+        b = np.asarray(self.b)
+        if not b.size and self.have_bias:
+            b = np.zeros(self.d_out, np.float32)
+        self.set_params(*((new, b) if name == "A" else (A, new)))
+
+    def set_is_orthonormal(self):
+        """Check whether A's rows are orthonormal (A A^T = I within faiss's
+        tolerance), as faiss's set_is_orthonormal does: is_orthonormal
+        holds the answer."""
+        if self.A.size:
+            self.set_params(self.A, self.b if self.b.size else None)
 
     def set_params(self, A, b=None):
         """Install A (d_out x d_in) and b (d_out), making the map trained."""

@@ -1,0 +1,127 @@
+"""faiss's std::vector wrappers and the two functions scripts move data
+with: ``vector_to_array(v)`` and ``copy_array_to_vector(a, v)``.
+
+Typed vectors (``Float32Vector``, ``Int64Vector``, ...) hold their values
+in a numpy array with push_back, size, at, resize, clear and data (a
+``swig_ptr``). An index's or quantizer's arrays (``pq.centroids``,
+``transform.A``, ``transform.b``) are ``FieldVector``s: numpy copies that
+also know how to write new contents back, so that
+``copy_array_to_vector(a, pq.centroids)`` sets the centroids as in faiss."""
+
+import numpy as np
+
+from .errors import DimensionMismatchError, InputTypeError
+from .swig_pointers import SwigPtr
+
+
+class FieldVector(np.ndarray):
+    """A copy of an object's array that writes back through ``_store``
+    when copy_array_to_vector fills it."""
+
+    def __array_finalize__(self, obj):
+        self._store = getattr(obj, "_store", None)
+
+
+def field_vector(values, store):
+    """values as a FieldVector whose new contents go to store(array)."""
+    v = np.asarray(values).view(FieldVector)
+    v._store = store
+    return v
+
+
+class _TypedVector:
+    """A growable vector of one dtype (faiss's SWIG std::vector)."""
+
+    _dtype = None
+
+    def __init__(self, n=0):
+        self._a = np.zeros(int(n), dtype=self._dtype)
+
+    def push_back(self, value):
+        self._a = np.append(self._a, np.asarray(value, dtype=self._dtype))
+
+    def size(self):
+        return self._a.shape[0]
+
+    def __len__(self):
+        return self._a.shape[0]
+
+    def at(self, i):
+        return self._a[i].item()
+
+    def __getitem__(self, i):
+        return self._a[i].item()
+
+    def resize(self, n):
+        """Keep the first n values, padding with zeros."""
+        out = np.zeros(int(n), dtype=self._dtype)
+        m = min(out.shape[0], self._a.shape[0])
+        out[:m] = self._a[:m]
+        self._a = out
+
+    def clear(self):
+        self._a = np.zeros(0, dtype=self._dtype)
+
+    def empty(self):
+        return self._a.shape[0] == 0
+
+    def data(self):
+        """A pointer to the values (valid until the vector changes size)."""
+        return SwigPtr(self._a)
+
+    def _assign(self, a):
+        self._a = np.array(a, dtype=self._dtype).ravel()
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._a.tolist()!r})"
+
+
+def _typed(name, dtype):
+    return type(name, (_TypedVector,), {"_dtype": np.dtype(dtype), "__doc__": f"faiss's {name} ({np.dtype(dtype).name})."})
+
+
+Float32Vector = _typed("Float32Vector", np.float32)
+Float64Vector = _typed("Float64Vector", np.float64)
+Int8Vector = _typed("Int8Vector", np.int8)
+Int16Vector = _typed("Int16Vector", np.int16)
+Int32Vector = _typed("Int32Vector", np.int32)
+Int64Vector = _typed("Int64Vector", np.int64)
+UInt8Vector = _typed("UInt8Vector", np.uint8)
+UInt16Vector = _typed("UInt16Vector", np.uint16)
+UInt32Vector = _typed("UInt32Vector", np.uint32)
+UInt64Vector = _typed("UInt64Vector", np.uint64)
+ByteVector = UInt8Vector
+FloatVector = Float32Vector
+LongVector = Int64Vector
+IntVector = Int32Vector
+
+
+def vector_to_array(v):
+    """A numpy copy of a vector (a faiss vector, a field, or any array)."""
+    if isinstance(v, _TypedVector):
+        return v._a.copy()
+    return np.array(v)
+
+
+vector_float_to_array = vector_to_array
+
+
+def copy_array_to_vector(a, v):
+    """Replace the contents of vector v with the values of array a: a typed
+    vector is resized; an object's field (pq.centroids, transform.A) is
+    written back to the object, which checks the size."""
+    a = np.asarray(a)
+    if isinstance(v, _TypedVector):
+        if a.dtype != v._dtype and not np.can_cast(a.dtype, v._dtype, casting="same_kind"):
+            raise InputTypeError(f"copy_array_to_vector: cannot put {a.dtype} values in a {type(v).__name__}")
+        v._assign(a)
+        return
+    if isinstance(v, FieldVector) and v._store is not None:
+        v._store(np.ascontiguousarray(a.ravel(), dtype=v.dtype))
+        return
+    if isinstance(v, np.ndarray) and v.flags.writeable:
+        if v.size != a.size:
+            raise DimensionMismatchError(f"copy_array_to_vector: {a.size} values for an array of {v.size}")
+        np.copyto(v, a.reshape(v.shape), casting="same_kind")  # a plain array is filled in place
+        return
+    raise InputTypeError(f"copy_array_to_vector: {type(v).__name__} is not a vector")
