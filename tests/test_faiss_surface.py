@@ -43,3 +43,34 @@ def test_binary_ivf_trains_with_its_cp():
         index.cp.nredo = 0  # checked as it is set, as every ClusteringParameters field
     index.train(codes)
     assert index.is_trained
+
+
+def test_matrix_stats_comment_like_faiss():
+    rs = np.random.RandomState(123)
+    base = rs.rand(40, 20).astype("float32")
+    cases = []
+    m = base.copy()
+    m[5:10] = 0
+    cases.append((m, ["has 5 copies", "5 null vectors"]))
+    m = base.copy()
+    m[::2] = m[1::2]
+    cases.append((m, ["20 vectors are distinct"]))
+    m = base.copy()
+    m[:, 5:10] = 0
+    cases.append((m, ["5 dimensions are constant"]))
+    m = base.copy()
+    m[:, 5:10] += 12345
+    cases.append((m, ["5 dimensions are too large wrt. their variance"]))
+    m = base / np.linalg.norm(base, axis=1, keepdims=True)
+    cases.append((m, ["vectors are normalized"]))
+    for m, phrases in cases:
+        ours, theirs = mf.MatrixStats(m).comments, faiss.MatrixStats(m).comments
+        for phrase in phrases:
+            assert phrase in ours and phrase in theirs
+    stats = mf.MatrixStats(cases[0][0])
+    assert (stats.n, stats.d, stats.n0, stats.n_collision) == (40, 20, 5, 4)
+    assert stats.hash_value == mf.MatrixStats(cases[0][0].copy()).hash_value != mf.MatrixStats(base).hash_value
+    assert stats.per_dim_stats[0].n0 == 5
+    with_nan = base.copy()
+    with_nan[0, 0] = np.nan
+    assert "1 vectors contain NaN" in mf.MatrixStats(with_nan).comments
