@@ -74,3 +74,26 @@ def test_matrix_stats_comment_like_faiss():
     with_nan = base.copy()
     with_nan[0, 0] = np.nan
     assert "1 vectors contain NaN" in mf.MatrixStats(with_nan).comments
+
+
+def test_operating_points_keep_faiss_pareto_front():
+    sequences = [[(0.5, 1.0, "A"), (0.9, 1.0, "B")], [(0.5, 1.0, "P1"), (0.9, 2.0, "P2"), (0.7, 1.0, "P3")],
+                 [(0.5, 0.5, "x"), (0.9, 2.0, "y"), (0.95, 1.5, "z"), (0.2, 3.0, "w"), (0.0, 0.1, "none")]]
+    for seq in sequences:
+        fronts = []
+        for lib in (mf, faiss):
+            ops = lib.OperatingPoints()
+            admitted = [ops.add(*p) for p in seq]
+            fronts.append((admitted, [ops.optimal_pts.at(i).key for i in range(ops.optimal_pts.size())],
+                           ops.all_pts.size(), ops.t_for_perf(0.6)))
+        assert fronts[0] == fronts[1]
+
+
+def test_sorted_id_bounds():
+    sel = mf.IDSelectorRange(10, 20, True)
+    ids = np.sort(np.random.default_rng(0).integers(0, 30, 100)).astype(np.int64)
+    j = np.zeros(2, dtype=np.uint64)
+    sel.find_sorted_ids_bounds(len(ids), mf.swig_ptr(ids), mf.swig_ptr(j[:1]), mf.swig_ptr(j[1:]))
+    np.testing.assert_array_equal(np.arange(*j.astype(int)), np.flatnonzero((ids >= 10) & (ids < 20)))
+    with pytest.raises(TypeError, match="int64"):
+        sel.find_sorted_ids_bounds(3, mf.swig_ptr(ids.astype(np.int32)), mf.swig_ptr(j[:1]), mf.swig_ptr(j[1:]))

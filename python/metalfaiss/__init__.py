@@ -120,6 +120,7 @@ from .random_draws import (
 )
 from .swig_pointers import rev_swig_ptr, swig_ptr
 from .matrix_stats import MatrixStats
+from .operating_points import OperatingPoint, OperatingPoints
 from .ondisk_invlists import InvertedListsPtrVector, OnDiskInvertedLists
 from .ivflib import (
     IVFSearchParameters, check_compatible_for_merge, merge_into, range_search_with_parameters,
@@ -211,7 +212,7 @@ __all__ = [
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
     "ByteVector", "Float32Vector", "Float64Vector", "FloatVector", "Int8Vector", "Int16Vector", "Int32Vector",
     "Int64Vector", "IntVector", "LongVector", "UInt8Vector", "UInt16Vector", "UInt32Vector", "UInt64Vector",
-    "copy_array_to_vector", "MatrixStats",
+    "copy_array_to_vector", "MatrixStats", "OperatingPoint", "OperatingPoints",
     "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor", "InvertedListsPtrVector", "OnDiskInvertedLists",
     "IO_FLAG_ONDISK_SAME_DIR", "IO_FLAG_PQ_SKIP_SDC_TABLE", "IO_FLAG_SKIP_PRECOMPUTE_TABLE",
     "IVFSearchParameters", "check_compatible_for_merge", "merge_into", "range_search_with_parameters",

@@ -34,6 +34,17 @@ class IDSelectorRange(IDSelector):
     def is_member(self, i):
         return self.imin <= i < self.imax
 
+    def find_sorted_ids_bounds(self, list_size, ids, jmin, jmax):
+        """For list_size sorted ids (a swig_ptr to int64), write to jmin
+        and jmax (swig_ptrs to one uint64 each) the bounds of the ids in
+        range: ids[jmin:jmax] (jmin >= jmax when none is)."""
+        op = "IDSelectorRange.find_sorted_ids_bounds"
+        values = region(ids, np.int64, as_int(list_size, op, "list_size"), op, "ids")
+        lo = int(np.searchsorted(values, self.imin, side="left"))
+        hi = int(np.searchsorted(values, self.imax, side="left"))
+        region(jmin, np.uint64, 1, op, "jmin", True)[0] = lo
+        region(jmax, np.uint64, 1, op, "jmax", True)[0] = hi
+
     def _program(self):
         return [_RANGE, self.imin, self.imax]
 
