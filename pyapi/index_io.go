@@ -170,3 +170,31 @@ func IndexRefineBase(h int64, out uintptr) string {
 func IndexReadFile(path string, mapped, sameDir bool, out uintptr) string {
 	return newIndex("read_index", out, func() (core.Index, error) { return indexio.ReadFileFrom(path, mapped, sameDir) })
 }
+
+// IndexDeserializePrefix reads the index at the start of the n bytes at
+// addr, which may go on after it; writes its handle and the bytes it took
+// to out[0:2] (int64[3]). When the bytes end before the index does, it
+// fails with out[2] = 1, so that a caller reading a stream can retry with
+// more.
+func IndexDeserializePrefix(n int64, addr uintptr, out uintptr) string {
+	const op = "read_index"
+	var took int64
+	var short bool
+	st := newIndex(op, out, func() (core.Index, error) {
+		b, err := bytesAt(addr, n)
+		if err != nil {
+			return nil, err
+		}
+		ix, k, s, err := indexio.ReadPrefix(b)
+		took, short = int64(k), s
+		return ix, err
+	})
+	if dst, err := int64s(out, 3); err == nil {
+		dst[1] = took
+		dst[2] = 0
+		if short {
+			dst[2] = 1
+		}
+	}
+	return st
+}

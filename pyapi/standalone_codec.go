@@ -94,3 +94,47 @@ func IndexAddSaCodes(h, n int64, codes, ids uintptr) string {
 		return adder.AddSaCodes(cs, is)
 	})
 }
+
+// codeHolder is an index whose entries are stored as codes (faiss's
+// IndexFlatCodes: flat, PQ, SQ, LSH).
+type codeHolder interface{ Codes() []byte }
+
+// IndexCodes copies the stored codes of index h into out (n bytes); with
+// n = -1 it writes their length to out (int64[1]) instead.
+func IndexCodes(h, n int64, out uintptr) string {
+	const op = "Index.codes"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		var codes []byte
+		switch t := ix.(type) {
+		case *core.IndexFlat:
+			codes = make([]byte, t.Ntotal()*int64(t.SaCodeSize()))
+			xb := make([]float32, t.Ntotal()*int64(t.D()))
+			if err := t.ReconstructN(0, t.Ntotal(), xb); err != nil {
+				return err
+			}
+			if err := t.SaEncode(xb, codes); err != nil {
+				return err
+			}
+		case codeHolder:
+			codes = t.Codes()
+		default:
+			return core.Errorf(core.KindUnsupported, op, "%T does not store codes", ix)
+		}
+		if n == -1 {
+			dst, err := int64s(out, 1)
+			if err == nil {
+				dst[0] = int64(len(codes))
+			}
+			return err
+		}
+		dst, err := bytesAt(out, n)
+		if err != nil {
+			return err
+		}
+		if len(dst) != len(codes) {
+			return core.Errorf(core.KindInvalidArgument, op, "%d bytes of room for %d bytes of codes", len(dst), len(codes))
+		}
+		copy(dst, codes)
+		return nil
+	})
+}

@@ -151,6 +151,19 @@ func Read(b []byte) (core.Index, error) {
 	return finish(r, read(r, 0))
 }
 
+// ReadPrefix reads the index at the start of b, which may go on after it
+// (a stream holding several objects): n is the bytes it took. short says
+// that b ended before the index did, so that a caller still receiving the
+// stream can try again with more.
+func ReadPrefix(b []byte) (ix core.Index, n int, short bool, err error) {
+	r := &reader{b: b}
+	ix = read(r, 0)
+	if r.err != nil {
+		return nil, 0, r.short, r.err
+	}
+	return ix, r.off, false, nil
+}
+
 // finish checks that the index read took all of the file.
 func finish(r *reader, ix core.Index) (core.Index, error) {
 	if r.err == nil && r.off != len(r.b) {

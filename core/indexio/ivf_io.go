@@ -296,6 +296,7 @@ func readLists(r *reader, nlist, cs int, flat bool) ([][]int64, [][]float32, [][
 		}
 		if n > uint64(len(r.b)-r.off)/(uint64(cs)+8) {
 			r.fail("list %d claims %d entries of %d bytes, the file has %d bytes left", l, n, cs+8, len(r.b)-r.off)
+			r.short = true
 			break
 		}
 		if flat {

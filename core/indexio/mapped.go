@@ -27,7 +27,7 @@ func ReadFileFrom(path string, mapped, sameDir bool) (core.Index, error) {
 	if mapped {
 		if data, keep, err := mapFile(path); err == nil && data != nil {
 			r := &reader{b: data, mapped: true, keep: keep, listsDir: dir}
-			return finish(r, read(r, 0))
+			return naming(path)(finish(r, read(r, 0)))
 		}
 	}
 	data, err := os.ReadFile(path)
@@ -35,5 +35,15 @@ func ReadFileFrom(path string, mapped, sameDir bool) (core.Index, error) {
 		return nil, core.Errorf(core.KindInvalidArgument, "read_index", "%v", err)
 	}
 	r := &reader{b: data, listsDir: dir}
-	return finish(r, read(r, 0))
+	return naming(path)(finish(r, read(r, 0)))
+}
+
+// naming puts the file's name in a read error, as faiss's messages have it.
+func naming(path string) func(core.Index, error) (core.Index, error) {
+	return func(ix core.Index, err error) (core.Index, error) {
+		if e, ok := err.(*core.Error); ok {
+			return nil, core.Errorf(e.Kind, e.Op, "%s: %s", path, e.Msg)
+		}
+		return ix, err
+	}
 }

@@ -83,3 +83,24 @@ func TestOnDiskListsRoundTripAndAChangeWritesTheEntries(t *testing.T) {
 		assert.ErrorContains(t, err, "lists.ivfdata")
 	}
 }
+
+// Every proper prefix of an index is short; the index followed by more
+// bytes is read with its own length.
+func TestReadPrefixTellsShortFromBroken(t *testing.T) {
+	for _, ix := range codedIndexes(t) {
+		b := mustWrite(t, ix)
+		for cut := 0; cut < len(b); cut += 1 + cut/3 {
+			_, _, short, err := ReadPrefix(b[:cut])
+			require.Error(t, err)
+			assert.True(t, short, "%T cut at %d: %v", ix, cut, err)
+		}
+		back, n, short, err := ReadPrefix(append(append([]byte{}, b...), "tail"...))
+		require.NoError(t, err)
+		assert.False(t, short)
+		assert.Equal(t, len(b), n)
+		assert.Equal(t, ix.Ntotal(), back.Ntotal())
+	}
+	_, _, short, err := ReadPrefix([]byte("nope-this-is-no-index"))
+	assert.Error(t, err)
+	assert.False(t, short, "a wrong type code is broken, not short")
+}

@@ -20,6 +20,8 @@ type reader struct {
 	// listsDir, when set, is where on-disk lists files are looked for
 	// (faiss's IO_FLAG_ONDISK_SAME_DIR: the index file's directory).
 	listsDir string
+	// short: the error is that b ends too soon (a stream read in part).
+	short bool
 }
 
 func (r *reader) fail(format string, args ...any) {
@@ -35,6 +37,7 @@ func (r *reader) take(n uint64, what string) []byte {
 	}
 	if left := uint64(len(r.b) - r.off); n > left {
 		r.fail("%s needs %d bytes, the file has %d left", what, n, left)
+		r.short = true
 		return nil
 	}
 	s := r.b[r.off : r.off+int(n)]
@@ -80,6 +83,7 @@ func (r *reader) count(size uint64, what string) uint64 {
 	if r.err == nil && (n > math.MaxInt64/size || n*size > uint64(len(r.b)-r.off)) {
 		r.off = at
 		r.fail("%s claims %d items of %d bytes, the file has %d bytes left", what, n, size, len(r.b)-r.off-8)
+		r.short = n <= math.MaxInt64/size
 	}
 	return n
 }

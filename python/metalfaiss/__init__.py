@@ -47,7 +47,10 @@ from .index import Index
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .downcast import downcast_index, downcast_IndexBinary, downcast_VectorTransform
 from .index_io import (
+    read_ProductQuantizer,
+    write_ProductQuantizer,
     IO_FLAG_MMAP,
+    IO_FLAG_MMAP_IFC,
     IO_FLAG_ONDISK_SAME_DIR,
     IO_FLAG_PQ_SKIP_SDC_TABLE,
     IO_FLAG_READ_ONLY,
@@ -120,6 +123,10 @@ from .random_draws import (
 )
 from .swig_pointers import rev_swig_ptr, swig_ptr
 from .matrix_stats import MatrixStats
+from .io_objects import (
+    BufferedIOReader, BufferedIOWriter, FileIOReader, FileIOWriter, IOReader, IOWriter, PyCallbackIOReader,
+    PyCallbackIOWriter, VectorIOReader, VectorIOWriter, ZeroCopyIOReader,
+)
 from .operating_points import OperatingPoint, OperatingPoints
 from .ondisk_invlists import InvertedListsPtrVector, OnDiskInvertedLists
 from .ivflib import (
@@ -212,7 +219,9 @@ __all__ = [
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
     "ByteVector", "Float32Vector", "Float64Vector", "FloatVector", "Int8Vector", "Int16Vector", "Int32Vector",
     "Int64Vector", "IntVector", "LongVector", "UInt8Vector", "UInt16Vector", "UInt32Vector", "UInt64Vector",
-    "copy_array_to_vector", "MatrixStats", "OperatingPoint", "OperatingPoints",
+    "copy_array_to_vector", "MatrixStats", "IO_FLAG_MMAP_IFC", "BufferedIOReader", "BufferedIOWriter",
+    "FileIOReader", "FileIOWriter", "IOReader", "IOWriter", "PyCallbackIOReader", "PyCallbackIOWriter",
+    "VectorIOReader", "VectorIOWriter", "ZeroCopyIOReader", "read_ProductQuantizer", "write_ProductQuantizer", "OperatingPoint", "OperatingPoints",
     "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor", "InvertedListsPtrVector", "OnDiskInvertedLists",
     "IO_FLAG_ONDISK_SAME_DIR", "IO_FLAG_PQ_SKIP_SDC_TABLE", "IO_FLAG_SKIP_PRECOMPUTE_TABLE",
     "IVFSearchParameters", "check_compatible_for_merge", "merge_into", "range_search_with_parameters",

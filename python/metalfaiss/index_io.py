@@ -10,9 +10,10 @@ from . import _bridge
 from ._arrays import addr, as_int
 from ._handle import wrap
 from ._serial import deserialize, serialize
-from .errors import InputTypeError, InvalidArgumentError
+from .errors import InputTypeError, InvalidArgumentError, MetalFaissError
 from .index import Index
 from .index_binary import IndexBinary
+from .io_objects import IOReader, IOWriter
 from .transforms import VectorTransform
 
 # faiss's io_flags. With IO_FLAG_MMAP a file is mapped privately instead of
@@ -26,8 +27,11 @@ IO_FLAG_SKIP_IVF_DATA = 8
 IO_FLAG_SKIP_PRECOMPUTE_TABLE = 16
 IO_FLAG_PQ_SKIP_SDC_TABLE = 32
 IO_FLAG_MMAP = IO_FLAG_SKIP_IVF_DATA | 0x646F0000
+# faiss 1.15's mapping of flat codes in place: here IO_FLAG_MMAP maps every
+# index type's vectors and codes, so the two flags read a file alike.
+IO_FLAG_MMAP_IFC = 1 << 9
 _ACCEPTED_FLAGS = (IO_FLAG_READ_ONLY | IO_FLAG_MMAP | IO_FLAG_SKIP_PRECOMPUTE_TABLE | IO_FLAG_PQ_SKIP_SDC_TABLE |
-                   IO_FLAG_ONDISK_SAME_DIR)
+                   IO_FLAG_ONDISK_SAME_DIR | IO_FLAG_MMAP_IFC)
 
 
 def serialize_index(index):
@@ -47,12 +51,22 @@ def deserialize_index(data):
 def write_index(index, f):
     """Write the index to ``f``: a path (written to a temporary file in the
     same folder, then renamed over the target, so that a crash never
-    leaves half a file) or a writable binary file object."""
-    _write_bytes(serialize_index(index), f, "write_index")
+    leaves half a file), a writable binary file object or an IOWriter.
+    None writes faiss's null index, which read_index gives back as None."""
+    data = np.frombuffer(_NULL, dtype=np.uint8) if index is None else serialize_index(index)
+    _write_bytes(data, f, "write_index")
+
+
+# faiss's file of no index (write_index(None)).
+_NULL = b"null"
 
 
 def _write_bytes(data, f, op):
-    """Write a serialized object to a path (atomically) or a file object."""
+    """Write a serialized object to a path (atomically), a file object or
+    an IOWriter."""
+    if isinstance(f, IOWriter):
+        f._write(data.tobytes())
+        return
     if isinstance(f, (str, bytes, os.PathLike)):
         path = os.fsdecode(f)
         folder = os.path.dirname(os.path.abspath(path))
@@ -101,7 +115,10 @@ def _file_mode(path):
 
 
 def _read_bytes(f, op):
-    """The bytes of a path or a readable binary file object, as uint8."""
+    """The bytes of a path, a readable binary file object or an IOReader
+    (all it has left), as uint8."""
+    if isinstance(f, IOReader):
+        return np.frombuffer(f._rest(), dtype=np.uint8)
     if isinstance(f, (str, bytes, os.PathLike)):
         path = os.fsdecode(f)
         if not os.path.isfile(path):
@@ -157,7 +174,7 @@ def read_VectorTransform(f):
 
 def read_index(f, io_flags=0):
     """Read an index written by write_index or by faiss: ``f`` is a path or
-    a readable binary file object. ``io_flags`` may hold IO_FLAG_MMAP
+    a readable binary file object or an IOReader. ``io_flags`` may hold IO_FLAG_MMAP
     (paths only: map the file rather than read it), IO_FLAG_READ_ONLY and
     IO_FLAG_ONDISK_SAME_DIR (on-disk lists files are looked for beside the
     index file, under the name it gives)."""
@@ -165,18 +182,74 @@ def read_index(f, io_flags=0):
     if io_flags & ~_ACCEPTED_FLAGS:
         raise InvalidArgumentError(f"read_index: io_flags {io_flags:#x} are not supported "
                                    f"(IO_FLAG_READ_ONLY, IO_FLAG_MMAP and IO_FLAG_ONDISK_SAME_DIR are)")
+    if isinstance(f, IOReader):
+        return _read_index_stream(f)
     if isinstance(f, (str, bytes, os.PathLike)):
         path = os.fsdecode(f)
         if not os.path.isfile(path):
             raise FileNotFoundError(f"read_index: no file {path!r}")
         out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexReadFile", path, bool(io_flags & IO_FLAG_MMAP == IO_FLAG_MMAP),
+        mapped = io_flags & IO_FLAG_MMAP == IO_FLAG_MMAP or bool(io_flags & IO_FLAG_MMAP_IFC)
+        _bridge.call("IndexReadFile", path, mapped,
                      bool(io_flags & IO_FLAG_ONDISK_SAME_DIR), addr(out))
         return wrap(int(out[0]), Index, "read_index")
     return deserialize_index(_read_bytes(f, "read_index"))
+
+
+def _read_index_stream(reader):
+    """The index at the reader's position, parsed as its bytes arrive:
+    each block read is followed by an attempt to parse, so that nothing
+    after the index is asked for (a pipe's writer may be waiting for the
+    index before it closes); what follows the index is handed back."""
+    buf = bytearray()
+    out = np.zeros(3, dtype=np.int64)
+    while True:
+        more = reader._some(max(1 << 16, len(buf)))
+        buf += more
+        if buf[:4] == _NULL:
+            reader._unread(bytes(buf[4:]))
+            return None
+        data = np.frombuffer(bytes(buf), dtype=np.uint8)
+        try:
+            _bridge.call("IndexDeserializePrefix", data.shape[0], addr(data) if data.size else 0, addr(out))
+        except MetalFaissError:
+            if out[2] and more:  # the stream has not reached the end of the index yet
+                continue
+            raise
+        reader._unread(bytes(buf[int(out[1]):]))
+        return wrap(int(out[0]), Index, "read_index")
 
 
 def clone_index(index):
     """A deep copy of the index (through its serialized form, as faiss's
     clone_index does for CPU indexes)."""
     return deserialize_index(serialize_index(index))
+
+
+def write_ProductQuantizer(pq, f):
+    """Write a product quantizer as faiss does: d, M, nbits (64-bit), then
+    the d * 2^nbits centroids as a vector of float32."""
+    from .quantizers import ProductQuantizer
+
+    if not isinstance(pq, ProductQuantizer):
+        raise InputTypeError(f"write_ProductQuantizer: expected a ProductQuantizer, got {type(pq).__name__}")
+    c = np.ascontiguousarray(pq.centroids, dtype="<f4")
+    head = np.array([pq.d, pq.M, pq.nbits, c.shape[0]], dtype="<u8")
+    _write_bytes(np.frombuffer(head.tobytes() + c.tobytes(), dtype=np.uint8), f, "write_ProductQuantizer")
+
+
+def read_ProductQuantizer(f):
+    """Read a product quantizer written by write_ProductQuantizer or faiss."""
+    from .quantizers import ProductQuantizer
+
+    op = "read_ProductQuantizer"
+    data = _read_bytes(f, op)
+    if data.shape[0] < 32:
+        raise InvalidArgumentError(f"{op}: {data.shape[0]} bytes are too few for a product quantizer")
+    d, M, nbits, n = (int(v) for v in np.frombuffer(data[:32].tobytes(), dtype="<u8"))
+    if not (0 < M <= d and d % M == 0 and 0 < nbits <= 16 and n == d << nbits and data.shape[0] == 32 + 4 * n):
+        raise InvalidArgumentError(f"{op}: d={d}, M={M}, nbits={nbits} with {n} centroid floats and "
+                                   f"{data.shape[0]} bytes is not a product quantizer")
+    pq = ProductQuantizer(d, M, nbits)
+    pq.set_centroids(np.frombuffer(data[32:].tobytes(), dtype="<f4"))
+    return pq

@@ -69,6 +69,13 @@ class _TypedVector:
         """A pointer to the values (valid until the vector changes size)."""
         return SwigPtr(self._a)
 
+    def swap(self, other):
+        """Exchange contents with another vector of the same type."""
+        if type(other) is not type(self):
+            raise InputTypeError(f"{type(self).__name__}.swap: expected a {type(self).__name__}, "
+                                 f"got {type(other).__name__}")
+        self._a, other._a = other._a, self._a
+
     def _assign(self, a):
         self._a = np.array(a, dtype=self._dtype).ravel()
 

@@ -11,6 +11,7 @@ from .._arrays import addr, as_codes, as_count, as_float, as_ids, as_int, as_mat
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import SearchParameters, SearchParametersHNSW
 from ..pointer_methods import IndexPointerMethods
+from ..vectors import field_vector
 from ..selectors import IDSelector, IDSelectorRange, selector_args, selector_program
 
 
@@ -255,6 +256,26 @@ class Index(GoHandle, IndexPointerMethods):
     def reset(self):
         """Remove every vector."""
         _bridge.call("IndexReset", self._h("reset"))
+
+    @property
+    def codes(self):
+        """The stored codes, ntotal * code_size bytes (flat, PQ, SQ and LSH
+        indexes; a flat index's are its vectors' bytes), as faiss's
+        IndexFlatCodes.codes. copy_array_to_vector(codes, index.codes)
+        replaces the index's entries with those codes."""
+        op = self._op("codes")
+        n = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexCodes", self._h("codes"), -1, addr(n))
+        out = np.empty(int(n[0]), dtype=np.uint8)
+        _bridge.call("IndexCodes", self._h("codes"), out.shape[0], addr(out))
+
+        def store(new):
+            code_size = self.sa_code_size()
+            new = as_codes(new.reshape(-1, code_size) if new.size % code_size == 0 else new, op, code_size, "codes")
+            self.reset()
+            self.add_sa_codes(new)
+
+        return field_vector(out, store)
 
     def sa_code_size(self):
         """Bytes per vector of the standalone codes (faiss's layout)."""

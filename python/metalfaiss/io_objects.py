@@ -1,0 +1,241 @@
+"""faiss's I/O objects, which write_index / read_index (and the transform
+and binary variants) accept in place of a file name: callbacks
+(PyCallbackIOWriter / PyCallbackIOReader), memory (VectorIOWriter /
+VectorIOReader, ZeroCopyIOReader), files (FileIOWriter / FileIOReader) and
+buffering (BufferedIOWriter / BufferedIOReader). Readers hand back what an
+object did not use, so several objects can follow each other in one
+stream; read_index parses as the bytes arrive, so that a reader fed by a
+pipe is not read past the index."""
+
+import os
+
+import numpy as np
+
+from ._arrays import as_int
+from .errors import InputTypeError, InvalidArgumentError
+from .swig_pointers import region
+from .vectors import UInt8Vector
+
+_DEFAULT_BLOCK = 1 << 20
+
+
+class IOWriter:
+    """Something bytes are written to (each kind defines _write(bytes));
+    ``writer(ptr, size, nitems)`` writes size * nitems bytes from a
+    swig_ptr, as faiss's IOWriter does."""
+
+    def __call__(self, ptr, size, nitems):
+        n = as_int(size, "IOWriter", "size") * as_int(nitems, "IOWriter", "nitems")
+        self._write(region(ptr, None, ptr.array.nbytes // ptr.dtype.itemsize, "IOWriter", "ptr")
+                    .view(np.uint8)[:n].tobytes())
+        return nitems
+
+
+class IOReader:
+    """Something bytes are read from; ``reader(ptr, size, nitems)`` fills
+    size * nitems bytes at a swig_ptr and returns the items read."""
+
+    def __init__(self):
+        self._pending = b""
+
+    # Each kind defines _more(n): up to n new bytes (fewer when fewer are
+    # ready; b"" at the end).
+
+    def _some(self, n):
+        """Up to n bytes: those handed back first, else new ones."""
+        if self._pending:
+            out, self._pending = self._pending[:n], self._pending[n:]
+            return out
+        return self._more(n)
+
+    def _unread(self, data):
+        self._pending = bytes(data) + self._pending
+
+    def _exactly(self, n):
+        parts, got = [], 0
+        while got < n:
+            part = self._some(n - got)
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+        return b"".join(parts)
+
+    def _rest(self):
+        """Everything left."""
+        parts = []
+        while True:
+            part = self._some(_DEFAULT_BLOCK)
+            if not part:
+                return b"".join(parts)
+            parts.append(part)
+
+    def __call__(self, ptr, size, nitems):
+        size, nitems = as_int(size, "IOReader", "size"), as_int(nitems, "IOReader", "nitems")
+        out = region(ptr, None, ptr.array.nbytes // ptr.dtype.itemsize, "IOReader", "ptr", True).view(np.uint8)
+        if size * nitems > out.shape[0]:
+            raise InvalidArgumentError(f"IOReader: {size * nitems} bytes asked for a buffer of {out.shape[0]}")
+        data = self._exactly(size * nitems)
+        whole = len(data) // size if size else 0
+        out[:whole * size] = np.frombuffer(data[:whole * size], dtype=np.uint8)
+        self._unread(data[whole * size:])
+        return whole
+
+
+def _check_callback(callback, op):
+    if not callable(callback):
+        raise InputTypeError(f"{op}: the callback must be callable, got {type(callback).__name__}")
+
+
+class PyCallbackIOWriter(IOWriter):
+    """``PyCallbackIOWriter(callback, bs=1 MiB)``: callback(bytes) gets the
+    data in blocks of at most bs bytes."""
+
+    def __init__(self, callback, bs=_DEFAULT_BLOCK):
+        self.callback, self.bs = callback, max(1, as_int(bs, "PyCallbackIOWriter", "bs"))
+
+    def _write(self, data):
+        _check_callback(self.callback, "PyCallbackIOWriter")
+        for i in range(0, len(data), self.bs):
+            self.callback(data[i:i + self.bs])
+
+
+class PyCallbackIOReader(IOReader):
+    """``PyCallbackIOReader(callback, bs=1 MiB)``: callback(n) returns up
+    to n bytes (fewer when fewer are ready, b"" at the end)."""
+
+    def __init__(self, callback, bs=_DEFAULT_BLOCK):
+        super().__init__()
+        self.callback, self.bs = callback, max(1, as_int(bs, "PyCallbackIOReader", "bs"))
+
+    def _more(self, n):
+        _check_callback(self.callback, "PyCallbackIOReader")
+        data = self.callback(min(n, self.bs))
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InputTypeError(f"PyCallbackIOReader: the callback returned {type(data).__name__}, not bytes")
+        return bytes(data)
+
+
+class VectorIOWriter(IOWriter):
+    """Writes into ``data``, a UInt8Vector."""
+
+    def __init__(self):
+        self.data = UInt8Vector()
+
+    def _write(self, data):
+        self.data._assign(np.concatenate([self.data._a, np.frombuffer(data, dtype=np.uint8)]))
+
+
+class VectorIOReader(IOReader):
+    """Reads ``data`` (a UInt8Vector) from position ``rp``."""
+
+    def __init__(self):
+        super().__init__()
+        self.data = UInt8Vector()
+        self.rp = 0
+
+    def _more(self, n):
+        out = self.data._a[self.rp:self.rp + n].tobytes()
+        self.rp += len(out)
+        return out
+
+    def _unread(self, data):
+        self.rp -= len(data)  # the bytes are still in data
+
+
+class ZeroCopyIOReader(IOReader):
+    """``ZeroCopyIOReader(ptr, size)``: reads size bytes of memory (a
+    swig_ptr)."""
+
+    def __init__(self, ptr, size):
+        super().__init__()
+        self._buf = region(ptr, None, ptr.array.nbytes // ptr.dtype.itemsize, "ZeroCopyIOReader", "ptr") \
+            .view(np.uint8)[:as_int(size, "ZeroCopyIOReader", "size")]
+        self.rp = 0
+
+    def _more(self, n):
+        out = self._buf[self.rp:self.rp + n].tobytes()
+        self.rp += len(out)
+        return out
+
+    def _unread(self, data):
+        self.rp -= len(data)
+
+
+class FileIOWriter(IOWriter):
+    """``FileIOWriter(path)`` (or an open binary file): writes to it; a path
+    is closed when the writer is."""
+
+    def __init__(self, f):
+        self._own = isinstance(f, (str, bytes, os.PathLike))
+        self.f = open(f, "wb") if self._own else f
+
+    def _write(self, data):
+        self.f.write(data)
+
+    def close(self):
+        if self._own and not self.f.closed:
+            self.f.close()
+
+    def __del__(self):
+        self.close()
+
+
+class FileIOReader(IOReader):
+    """``FileIOReader(path)`` (or an open binary file)."""
+
+    def __init__(self, f):
+        super().__init__()
+        self._own = isinstance(f, (str, bytes, os.PathLike))
+        self.f = open(f, "rb") if self._own else f
+
+    def _more(self, n):
+        return self.f.read(n)
+
+    def close(self):
+        if self._own and not self.f.closed:
+            self.f.close()
+
+    def __del__(self):
+        self.close()
+
+
+class BufferedIOWriter(IOWriter):
+    """``BufferedIOWriter(writer, bsz=1 MiB)``: collects writes into blocks
+    of bsz bytes for writer; the rest goes out on flush() or when it is
+    deleted."""
+
+    def __init__(self, writer, bsz=_DEFAULT_BLOCK):
+        if not isinstance(writer, IOWriter):
+            raise InputTypeError(f"BufferedIOWriter: expected an IOWriter, got {type(writer).__name__}")
+        self.writer, self.bsz, self._buf = writer, max(1, as_int(bsz, "BufferedIOWriter", "bsz")), bytearray()
+
+    def _write(self, data):
+        self._buf += data
+        while len(self._buf) >= self.bsz:
+            self.writer._write(bytes(self._buf[:self.bsz]))
+            del self._buf[:self.bsz]
+
+    def flush(self):
+        if self._buf:
+            self.writer._write(bytes(self._buf))
+            self._buf.clear()
+
+    def __del__(self):
+        self.flush()
+
+
+class BufferedIOReader(IOReader):
+    """``BufferedIOReader(reader, bsz=1 MiB)``: reads reader bsz bytes at a
+    time."""
+
+    def __init__(self, reader, bsz=_DEFAULT_BLOCK):
+        super().__init__()
+        if not isinstance(reader, IOReader):
+            raise InputTypeError(f"BufferedIOReader: expected an IOReader, got {type(reader).__name__}")
+        self.reader, self.bsz = reader, max(1, as_int(bsz, "BufferedIOReader", "bsz"))
+
+    def _more(self, n):
+        block = self.reader._some(max(n, self.bsz))
+        self._unread(block[n:])
+        return block[:n]
