@@ -97,3 +97,31 @@ def test_sorted_id_bounds():
     np.testing.assert_array_equal(np.arange(*j.astype(int)), np.flatnonzero((ids >= 10) & (ids < 20)))
     with pytest.raises(TypeError, match="int64"):
         sel.find_sorted_ids_bounds(3, mf.swig_ptr(ids.astype(np.int32)), mf.swig_ptr(j[:1]), mf.swig_ptr(j[1:]))
+
+
+def test_translated_and_callback_selectors_equal_faiss():
+    xb, xq = faiss.rand((600, 8), 3), faiss.rand((10, 8), 4)
+    ids = np.arange(600, dtype=np.int64) * 7 + 3
+    keep = ids[ids % 3 == 0]
+    results = []
+    for lib in (mf, faiss):
+        index = lib.IndexIDMap(lib.IndexFlatL2(8))
+        index.add_with_ids(xb, ids)
+        sel = lib.IDSelectorTranslated(index, lib.IDSelectorBatch(keep))
+        D, I = index.search(xq, 5, params=lib.SearchParameters(sel=sel))
+        ivf = lib.index_factory(8, "IVF8,Flat")
+        ivf.train(xb)
+        ivf.add(xb)
+        params = lib.SearchParametersIVF(sel=lib.PyCallbackIDSelector(lambda i: i % 5 == 1), nprobe=8)
+        D2, I2 = ivf.search(xq, 5, params=params)
+        results.append((I, I2))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    assert np.isin(results[0][0], keep).all() and (results[0][1] % 5 == 1).all()
+    flat = mf.IndexFlatL2(8)
+    flat.add(xb)
+    assert flat.remove_ids(mf.PyCallbackIDSelector(lambda i: i < 100)) == 100
+    with pytest.raises(TypeError, match="callable"):
+        mf.PyCallbackIDSelector(3)
+    translated = mf.IDSelectorTranslated(ids, mf.IDSelectorBatch(keep))
+    assert translated.is_member(0) and not translated.is_member(1)

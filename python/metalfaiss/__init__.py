@@ -149,7 +149,7 @@ from .heap_arrays import float_maxheap_array_t, float_minheap_array_t, int_maxhe
 from .result_heap import ResultHeap, eval_intersection, is_similarity_metric, merge_knn_results
 from .selectors import (
     IDSelector, IDSelectorAll, IDSelectorAnd, IDSelectorArray, IDSelectorBatch, IDSelectorBitmap, IDSelectorNot,
-    IDSelectorOr, IDSelectorRange, IDSelectorXOr,
+    IDSelectorOr, IDSelectorRange, IDSelectorTranslated, IDSelectorXOr, PyCallbackIDSelector,
 )
 from .system import get_compile_options, get_mem_usage_kb, kernel_set, omp_get_max_threads, omp_set_num_threads
 from .face import (
@@ -219,7 +219,7 @@ __all__ = [
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
     "ByteVector", "Float32Vector", "Float64Vector", "FloatVector", "Int8Vector", "Int16Vector", "Int32Vector",
     "Int64Vector", "IntVector", "LongVector", "UInt8Vector", "UInt16Vector", "UInt32Vector", "UInt64Vector",
-    "copy_array_to_vector", "MatrixStats", "IO_FLAG_MMAP_IFC", "BufferedIOReader", "BufferedIOWriter",
+    "copy_array_to_vector", "MatrixStats", "IDSelectorTranslated", "PyCallbackIDSelector", "IO_FLAG_MMAP_IFC", "BufferedIOReader", "BufferedIOWriter",
     "FileIOReader", "FileIOWriter", "IOReader", "IOWriter", "PyCallbackIOReader", "PyCallbackIOWriter",
     "VectorIOReader", "VectorIOWriter", "ZeroCopyIOReader", "read_ProductQuantizer", "write_ProductQuantizer", "OperatingPoint", "OperatingPoints",
     "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor", "InvertedListsPtrVector", "OnDiskInvertedLists",

@@ -15,12 +15,12 @@ from .pointer_methods import BinaryPointerMethods
 from .selectors import selector_args, selector_program
 
 
-def _binary_params(params, op):
+def _binary_params(params, op, index=None):
     """(nprobe, selector program or None) of a SearchParameters or None."""
     if params is None:
         return 0, None
     return (as_int(getattr(params, "nprobe", 0) or 0, op, "params.nprobe"),
-            selector_program(getattr(params, "sel", None), op))
+            selector_program(getattr(params, "sel", None), op, index))
 
 
 class IndexBinary(GoHandle, BinaryPointerMethods):
@@ -91,7 +91,7 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         op = self._op("search")
         x = as_codes(x, op, self.code_size)
         k = as_count(k, op)
-        nprobe, prog = _binary_params(params, op)
+        nprobe, prog = _binary_params(params, op, self)
         sel = selector_args(prog)
         h = self._h("search")
         return knn_results(op, x.shape[0], k, D, I, lambda lo, hi, D_at, I_at: _bridge.call(
@@ -104,7 +104,7 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         op = self._op("range_search")
         x = as_codes(x, op, self.code_size)
         radius = as_int(radius, op, "radius")
-        nprobe, prog = _binary_params(params, op)
+        nprobe, prog = _binary_params(params, op, self)
         sel = selector_args(prog)
         h = self._h("range_search")
 

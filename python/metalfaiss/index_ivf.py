@@ -236,7 +236,7 @@ class IndexIVF(Index):
     def _preassigned(self, op, x, Iq, Dq, params):
         """The checked queries, lists, coarse distances and selector
         program (held by the caller for the call) of a preassigned search."""
-        _, sel = _params(params, op)
+        _, sel = _params(params, op, self)
         x = as_matrix(x, op, self.d)
         Iq = self._assignments(Iq, x.shape[0], op, "Iq")
         Dq = np.zeros(Iq.shape, np.float32) if Dq is None else np.ascontiguousarray(Dq, dtype=np.float32)

@@ -1,6 +1,7 @@
 """ID selectors: faiss's IDSelectorRange, IDSelectorBatch, IDSelectorArray,
-IDSelectorBitmap, IDSelectorNot, IDSelectorAnd, IDSelectorOr, IDSelectorXOr
-and IDSelectorAll, for ``remove_ids`` and as search filters
+IDSelectorBitmap, IDSelectorNot, IDSelectorAnd, IDSelectorOr, IDSelectorXOr,
+IDSelectorAll, IDSelectorTranslated and PyCallbackIDSelector, for
+``remove_ids`` and as search filters
 (``SearchParameters(sel=...)``)."""
 
 import numpy as np
@@ -19,7 +20,7 @@ class IDSelector:
     def is_member(self, i):
         raise NotImplementedError
 
-    def _program(self):
+    def _program(self, index=None):
         raise NotImplementedError
 
 
@@ -45,7 +46,7 @@ class IDSelectorRange(IDSelector):
         region(jmin, np.uint64, 1, op, "jmin", True)[0] = lo
         region(jmax, np.uint64, 1, op, "jmax", True)[0] = hi
 
-    def _program(self):
+    def _program(self, index=None):
         return [_RANGE, self.imin, self.imax]
 
 
@@ -74,7 +75,7 @@ class _IDList(IDSelector):
             self._set = set(self.ids.tolist())
         return i in self._set
 
-    def _program(self):
+    def _program(self, index=None):
         return [self._code, self.ids.shape[0], *self.ids.tolist()]
 
 
@@ -102,8 +103,8 @@ class IDSelectorNot(IDSelector):
     def is_member(self, i):
         return not self.sel.is_member(i)
 
-    def _program(self):
-        return [_NOT, *self.sel._program()]
+    def _program(self, index=None):
+        return [_NOT, *self.sel._program(index)]
 
 
 class _Pair(IDSelector):
@@ -115,8 +116,8 @@ class _Pair(IDSelector):
                 raise InputTypeError(f"{type(self).__name__}: expected two IDSelectors, got {type(side).__name__}")
         self.lhs, self.rhs = lhs, rhs
 
-    def _program(self):
-        return [self._code, *self.lhs._program(), *self.rhs._program()]
+    def _program(self, index=None):
+        return [self._code, *self.lhs._program(index), *self.rhs._program(index)]
 
 
 class IDSelectorAnd(_Pair):
@@ -166,7 +167,7 @@ class IDSelectorBitmap(IDSelector):
     def is_member(self, i):
         return 0 <= i < 8 * self.n and bool(self.bitmap[i >> 3] >> (i & 7) & 1)
 
-    def _program(self):
+    def _program(self, index=None):
         padded = np.zeros(-(-self.n // 8) * 8, dtype=np.uint8)
         padded[:self.n] = self.bitmap
         return [_BITMAP, self.n, *padded.view("<i8").tolist()]
@@ -178,17 +179,80 @@ class IDSelectorAll(IDSelector):
     def is_member(self, i):
         return True
 
-    def _program(self):
+    def _program(self, index=None):
         return [_ALL]
 
 
-def selector_program(sel, op):
-    """The int64 program of a selector (None: no selector)."""
+class IDSelectorTranslated(IDSelector):
+    """``IDSelectorTranslated(index_or_id_map, sel)``: selects position i of
+    an IndexIDMap's sub-index when sel selects the id stored there
+    (id_map[i]). Searching the IndexIDMap itself with it is searching with
+    sel (the IDMap translates its selectors already)."""
+
+    def __init__(self, index_or_id_map, sel):
+        if not isinstance(sel, IDSelector):
+            raise InputTypeError(f"IDSelectorTranslated: sel must be an IDSelector, got {type(sel).__name__}")
+        self.index = index_or_id_map if hasattr(index_or_id_map, "id_map") else None
+        self._id_map = None if self.index is not None else as_ids(index_or_id_map, "IDSelectorTranslated")
+        self.sel = sel
+
+    def id_map(self):
+        return self.index.id_map if self.index is not None else self._id_map
+
+    def is_member(self, i):
+        ids = self.id_map()
+        return 0 <= i < len(ids) and self.sel.is_member(int(ids[i]))
+
+    def _program(self, index=None):
+        if index is not None and index is self.index:
+            return self.sel._program(index)  # searched through the IDMap: already external ids
+        ids = np.asarray(self.id_map())
+        picked = [i for i, v in enumerate(ids.tolist()) if self.sel.is_member(v)]
+        return [_BATCH, len(picked), *picked]
+
+
+class PyCallbackIDSelector(IDSelector):
+    """``PyCallbackIDSelector(callback)``: selects id when callback(id) is
+    true. Go evaluates selectors without calling back into Python, so the
+    callback is asked once for each id the searched index holds, and the
+    ids it accepts are sent as a list."""
+
+    def __init__(self, callback):
+        if not callable(callback):
+            raise InputTypeError(f"PyCallbackIDSelector: the callback must be callable, got {type(callback).__name__}")
+        self.callback = callback
+
+    def is_member(self, i):
+        return bool(self.callback(i))
+
+    def _program(self, index=None):
+        if index is None:
+            raise InputTypeError("PyCallbackIDSelector: it can only be used where the index is known "
+                                 "(search, range_search, remove_ids)")
+        picked = [i for i in _index_ids(index).tolist() if self.callback(i)]
+        return [_BATCH, len(picked), *picked]
+
+
+def _index_ids(index):
+    """Every id index holds: an IDMap's ids, an IVF's lists' ids, else
+    0..ntotal-1."""
+    if hasattr(index, "id_map"):
+        return np.asarray(index.id_map, dtype=np.int64)
+    invlists = getattr(index, "invlists", None)
+    if invlists is not None:
+        parts = [invlists.get_ids(l) for l in range(invlists.nlist)]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+    return np.arange(index.ntotal, dtype=np.int64)
+
+
+def selector_program(sel, op, index=None):
+    """The int64 program of a selector (None: no selector), for a search of
+    index (selectors made from an index or a callback need it)."""
     if sel is None:
         return None
     if not isinstance(sel, IDSelector):
         raise InputTypeError(f"{op}: sel must be an IDSelector, got {type(sel).__name__}")
-    return np.ascontiguousarray(sel._program(), dtype=np.int64)
+    return np.ascontiguousarray(sel._program(index), dtype=np.int64)
 
 
 def selector_args(prog):

@@ -146,7 +146,7 @@ class Index(GoHandle, IndexPointerMethods):
         -1, as faiss does."""
         op = self._op("search")
         h = self._h("search")
-        nprobe, sel = _params(params, op)
+        nprobe, sel = _params(params, op, self)
         x = as_matrix(x, op, self.d)
         k = as_count(k, op)
         sel_args = selector_args(sel)
@@ -181,7 +181,7 @@ class Index(GoHandle, IndexPointerMethods):
         (inner product: similarity > thresh), as in faiss."""
         op = self._op("range_search")
         h = self._h("range_search")
-        nprobe, sel = _params(params, op)
+        nprobe, sel = _params(params, op, self)
         x = as_matrix(x, op, self.d)
         thresh = as_float(thresh, op, "thresh")
 
@@ -246,7 +246,7 @@ class Index(GoHandle, IndexPointerMethods):
         if isinstance(x, IDSelectorRange):
             _bridge.call("IndexRemoveRange", h, x.imin, x.imax, addr(out))
         elif isinstance(x, IDSelector):
-            prog = selector_program(x, op)
+            prog = selector_program(x, op, self)
             _bridge.call("IndexRemoveSelected", h, addr(prog), prog.shape[0], addr(out))
         else:
             ids = as_ids(x, op)
@@ -315,13 +315,14 @@ class Index(GoHandle, IndexPointerMethods):
 
 
 
-def _params(params, op):
-    """(nprobe, selector program) of faiss's SearchParameters (or None)."""
+def _params(params, op, index=None):
+    """(nprobe, selector program) of faiss's SearchParameters (or None) for
+    a search of index."""
     if params is None:
         return 0, None
     if not isinstance(params, SearchParameters):
         raise InputTypeError(f"{op}: params must be a SearchParameters, got {type(params).__name__}")
-    return params._nprobe(), selector_program(params.sel, op)
+    return params._nprobe(), selector_program(params.sel, op, index)
 
 
 def _unpickle(data):
