@@ -147,7 +147,16 @@ const codeBlock = 1024
 
 // RangeSearch implements RangeSearcher.
 func (ix *indexFlatCodes) RangeSearch(x []float32, radius float32) (*RangeResult, error) {
+	return ix.RangeSearchWithParams(x, radius, nil)
+}
+
+// RangeSearchWithParams is RangeSearch among the codes p.Sel picks.
+func (ix *indexFlatCodes) RangeSearchWithParams(x []float32, radius float32, p *SearchParams) (*RangeResult, error) {
 	op := ix.name + ".range_search"
+	var sel IDSelector
+	if p != nil {
+		sel = p.Sel
+	}
 	nq, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return nil, err
@@ -167,7 +176,7 @@ func (ix *indexFlatCodes) RangeSearch(x []float32, radius float32) (*RangeResult
 				row := out[:e-b]
 				s.scan(ix.codes[b*cs:e*cs], 0, row)
 				for c, v := range row {
-					if (sim && v > radius) || (!sim && v < radius) {
+					if ((sim && v > radius) || (!sim && v < radius)) && (sel == nil || sel.IsMember(int64(b+c))) {
 						hits.dist[q] = append(hits.dist[q], v)
 						hits.ids[q] = append(hits.ids[q], int64(b+c))
 					}

@@ -14,10 +14,11 @@ type IndexIDMap struct {
 }
 
 var (
-	_ Index         = (*IndexIDMap)(nil)
-	_ ParamSearcher = (*IndexIDMap)(nil)
-	_ IDRemover     = (*IndexIDMap)(nil)
-	_ RangeSearcher = (*IndexIDMap)(nil)
+	_ Index              = (*IndexIDMap)(nil)
+	_ ParamSearcher      = (*IndexIDMap)(nil)
+	_ IDRemover          = (*IndexIDMap)(nil)
+	_ RangeSearcher      = (*IndexIDMap)(nil)
+	_ ParamRangeSearcher = (*IndexIDMap)(nil)
 )
 
 // NewIndexIDMap wraps sub, which must be empty; two makes an IndexIDMap2.
@@ -147,6 +148,12 @@ func (m *IndexIDMap) SearchWithParams(x []float32, k int, dist []float32, labels
 
 // RangeSearch implements RangeSearcher when the sub-index does.
 func (m *IndexIDMap) RangeSearch(x []float32, radius float32) (*RangeResult, error) {
+	return m.RangeSearchWithParams(x, radius, nil)
+}
+
+// RangeSearchWithParams is RangeSearch with p's selector over the caller's
+// ids (and p's other settings for the sub-index).
+func (m *IndexIDMap) RangeSearchWithParams(x []float32, radius float32, p *SearchParams) (*RangeResult, error) {
 	rs, ok := m.sub.(RangeSearcher)
 	if !ok {
 		return nil, Errorf(KindUnsupported, m.op("range_search"), "the sub-index %T has no range search", m.sub)
@@ -154,7 +161,15 @@ func (m *IndexIDMap) RangeSearch(x []float32, radius float32) (*RangeResult, err
 	if err := m.checkInStep("range_search"); err != nil {
 		return nil, err
 	}
-	res, err := rs.RangeSearch(x, radius)
+	var res *RangeResult
+	var err error
+	if prs, ok := m.sub.(ParamRangeSearcher); ok && p != nil {
+		res, err = prs.RangeSearchWithParams(x, radius, m.subParams(p))
+	} else if p != nil && (p.Sel != nil || p.Nprobe != 0) {
+		err = Errorf(KindUnsupported, m.op("range_search"), "the sub-index %T takes no search parameters", m.sub)
+	} else {
+		res, err = rs.RangeSearch(x, radius)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -125,3 +125,20 @@ def test_translated_and_callback_selectors_equal_faiss():
         mf.PyCallbackIDSelector(3)
     translated = mf.IDSelectorTranslated(ids, mf.IDSelectorBatch(keep))
     assert translated.is_member(0) and not translated.is_member(1)
+
+
+@pytest.mark.parametrize("key", ["SQ8", "PQ4", "IDMap,SQ8", "IDMap,Flat"])
+def test_range_search_with_a_selector_equals_faiss(key):
+    xb, xq = faiss.rand((500, 8), 5), faiss.rand((6, 8), 6)
+    results = []
+    for lib in (mf, faiss):
+        index = lib.index_factory(8, key)
+        index.train(xb)
+        if key.startswith("IDMap"):
+            index.add_with_ids(xb, np.arange(500) * 2)
+        else:
+            index.add(xb)
+        lims, D, I = index.range_search(xq, 0.3, params=lib.SearchParameters(sel=lib.IDSelectorRange(0, 500)))
+        results.append([sorted(I[lims[q]:lims[q + 1]].tolist()) for q in range(6)])
+    assert results[0] == results[1]
+    assert all(i < 500 for row in results[0] for i in row)
