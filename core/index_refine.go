@@ -87,10 +87,17 @@ func (r *IndexRefine) SearchWithParams(x []float32, k int, dist []float32, label
 	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
 		return err
 	}
-	if r.KFactor < 1 {
-		return Errorf(KindInvalidArgument, op, "k_factor must be at least 1, got %g", r.KFactor)
+	kf := r.KFactor
+	if p != nil && p.KFactor != 0 {
+		kf = p.KFactor
+		base := *p
+		base.KFactor = 0
+		p = &base
 	}
-	kBase := max(k, int(float32(k)*r.KFactor))
+	if kf < 1 {
+		return Errorf(KindInvalidArgument, op, "k_factor must be at least 1, got %g", kf)
+	}
+	kBase := max(k, int(float32(k)*kf))
 	bd, bl := make([]float32, nq*kBase), make([]int64, nq*kBase)
 	if sp, ok := r.base.(ParamSearcher); ok {
 		err = sp.SearchWithParams(x, kBase, bd, bl, p)

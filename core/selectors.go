@@ -52,6 +52,9 @@ func (s IDSelectorBitmap) IsMember(id int64) bool {
 type SearchParams struct {
 	Sel    IDSelector
 	Nprobe int
+	// KFactor, when set, replaces an IndexRefine's k_factor for the call
+	// (faiss's IndexRefineSearchParameters); the rest goes to its base.
+	KFactor float32
 	// HNSW, when set, replaces the graph's efSearch and search flags
 	// (faiss's SearchParametersHNSW).
 	HNSW *HNSWSearchParams

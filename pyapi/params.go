@@ -19,6 +19,24 @@ func IndexSearchWith(h, n int64, x uintptr, k int64, dist, labels uintptr, nprob
 	})
 }
 
+// IndexSearchRefine is IndexSearchWith for an IndexRefine with faiss's
+// IndexRefineSearchParameters: kFactor for this call, nprobe and the
+// selector for its base index.
+func IndexSearchRefine(h, n int64, x uintptr, k int64, dist, labels uintptr, nprobe int64, kFactor float64, sel uintptr, nsel int64) string {
+	const op = "IndexRefine.search"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		r, ok := ix.(*core.IndexRefine)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "IndexRefineSearchParameters are for IndexRefine, not %T", ix)
+		}
+		if !(kFactor >= 1) {
+			return core.Errorf(core.KindInvalidArgument, op, "k_factor must be at least 1, got %v", kFactor)
+		}
+		return searchWith(op, r, ix.D(), n, x, k, dist, labels, sel, nsel,
+			&core.SearchParams{Nprobe: int(nprobe), KFactor: float32(kFactor)})
+	})
+}
+
 // searchWith views a search's buffers, decodes its selector into p and
 // runs it.
 func searchWith(op string, ps core.ParamSearcher, d int, n int64, x uintptr, k int64, dist, labels uintptr, sel uintptr, nsel int64, p *core.SearchParams) error {

@@ -142,3 +142,22 @@ def test_range_search_with_a_selector_equals_faiss(key):
         results.append([sorted(I[lims[q]:lims[q + 1]].tolist()) for q in range(6)])
     assert results[0] == results[1]
     assert all(i < 500 for row in results[0] for i in row)
+
+
+def test_refine_search_parameters_change_k_factor_and_base_nprobe_for_one_call():
+    xb, xq = faiss.rand((2000, 16), 7), faiss.rand((40, 16), 8)
+    gt = faiss.knn(xq, xb, 10)[1]
+    index = mf.index_factory(16, "IVF8,PQ2x4np,RFlat")
+    index.train(xb)
+    index.add(xb)
+    index.base_index.nprobe = 4
+    recall = []
+    for params in (None, mf.IndexRefineSearchParameters(k_factor=2), mf.IndexRefineSearchParameters(k_factor=8),
+                   mf.IndexRefineSearchParameters(k_factor=8, base_index_params=mf.IVFSearchParameters(nprobe=8))):
+        recall.append(mf.eval_intersection(index.search(xq, 10, params=params)[1], gt))
+    assert recall[0] < recall[1] < recall[2] < recall[3]
+    assert index.k_factor == 1
+    with pytest.raises(ValueError, match="k_factor"):
+        mf.IndexRefineSearchParameters(k_factor=0.5)
+    with pytest.raises(ValueError, match="polysemous"):
+        mf.SearchParametersPQ(polysemous_ht=12)

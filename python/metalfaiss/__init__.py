@@ -96,7 +96,10 @@ from .transforms import (
     VectorTransform,
 )
 from .quantizers import ProductQuantizer, ScalarQuantizer
-from .search_params import SearchParameters, SearchParametersHNSW, SearchParametersIVF
+from .search_params import (
+    IndexRefineSearchParameters, IVFPQSearchParameters, SearchParameters, SearchParametersHNSW, SearchParametersIVF,
+    SearchParametersPQ,
+)
 from .factory import index_factory, reverse_index_factory
 from .parameter_space import ParameterRange, ParameterSpace
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
@@ -219,7 +222,8 @@ __all__ = [
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
     "ByteVector", "Float32Vector", "Float64Vector", "FloatVector", "Int8Vector", "Int16Vector", "Int32Vector",
     "Int64Vector", "IntVector", "LongVector", "UInt8Vector", "UInt16Vector", "UInt32Vector", "UInt64Vector",
-    "copy_array_to_vector", "MatrixStats", "IDSelectorTranslated", "PyCallbackIDSelector", "IO_FLAG_MMAP_IFC", "BufferedIOReader", "BufferedIOWriter",
+    "copy_array_to_vector", "MatrixStats", "IndexRefineSearchParameters", "IVFPQSearchParameters",
+    "SearchParametersPQ", "IDSelectorTranslated", "PyCallbackIDSelector", "IO_FLAG_MMAP_IFC", "BufferedIOReader", "BufferedIOWriter",
     "FileIOReader", "FileIOWriter", "IOReader", "IOWriter", "PyCallbackIOReader", "PyCallbackIOWriter",
     "VectorIOReader", "VectorIOWriter", "ZeroCopyIOReader", "read_ProductQuantizer", "write_ProductQuantizer", "OperatingPoint", "OperatingPoints",
     "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor", "InvertedListsPtrVector", "OnDiskInvertedLists",

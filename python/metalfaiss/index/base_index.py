@@ -9,7 +9,7 @@ from .._results import knn_results, range_results
 from .._serial import deserialize, serialize
 from .._arrays import addr, as_codes, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
-from ..search_params import SearchParameters, SearchParametersHNSW
+from ..search_params import IndexRefineSearchParameters, SearchParameters, SearchParametersHNSW
 from ..pointer_methods import IndexPointerMethods
 from ..vectors import field_vector
 from ..selectors import IDSelector, IDSelectorRange, selector_args, selector_program
@@ -155,6 +155,8 @@ class Index(GoHandle, IndexPointerMethods):
             args = (h, hi - lo, addr(x[lo:]), k, D_at, I_at)
             if params is None:
                 _bridge.call("IndexSearch", *args)
+            elif isinstance(params, IndexRefineSearchParameters):
+                _bridge.call("IndexSearchRefine", *args, nprobe, params.k_factor, *sel_args)
             elif isinstance(params, SearchParametersHNSW):
                 _bridge.call("IndexSearchHNSW", *args, params.efSearch, params.check_relative_distance,
                              params.bounded_queue, *sel_args)
@@ -322,7 +324,8 @@ def _params(params, op, index=None):
         return 0, None
     if not isinstance(params, SearchParameters):
         raise InputTypeError(f"{op}: params must be a SearchParameters, got {type(params).__name__}")
-    return params._nprobe(), selector_program(params.sel, op, index)
+    sel = params._selector() if isinstance(params, IndexRefineSearchParameters) else params.sel
+    return params._nprobe(), selector_program(sel, op, index)
 
 
 def _unpickle(data):
