@@ -18,6 +18,9 @@ const (
 	MetricCanberra      Metric = 20
 	MetricBrayCurtis    Metric = 21
 	MetricJensenShannon Metric = 22
+	MetricJaccard       Metric = 23 // a similarity: sum min / sum max
+	MetricNaNEuclidean  Metric = 24 // squared L2 over the non-NaN coordinates, rescaled
+	MetricGower         Metric = 25 // numeric [0, 1] and categorical (negative) coordinates
 )
 
 var metricNames = map[Metric]string{
@@ -29,6 +32,9 @@ var metricNames = map[Metric]string{
 	MetricCanberra:      "Canberra",
 	MetricBrayCurtis:    "BrayCurtis",
 	MetricJensenShannon: "JensenShannon",
+	MetricJaccard:       "Jaccard",
+	MetricNaNEuclidean:  "NaNEuclidean",
+	MetricGower:         "GOWER",
 }
 
 // Valid reports whether m is one of the metrics metalfaiss implements.
@@ -43,7 +49,7 @@ func (m Metric) String() string {
 }
 
 // IsSimilarity is true when larger values are better (inner product).
-func (m Metric) IsSimilarity() bool { return m == MetricInnerProduct }
+func (m Metric) IsSimilarity() bool { return m == MetricInnerProduct || m == MetricJaccard }
 
 // ParseMetric accepts a name as String returns it, case-insensitively,
 // with or without the METRIC_ prefix.

@@ -170,6 +170,12 @@ func pairDistance(m Metric, arg float32) func(x, y []float32) float32 {
 		return kernels.BrayCurtis
 	case MetricJensenShannon:
 		return kernels.JensenShannon
+	case MetricJaccard:
+		return kernels.Jaccard
+	case MetricNaNEuclidean:
+		return kernels.NaNEuclidean
+	case MetricGower:
+		return kernels.Gower
 	}
 	panic("pairDistance: unchecked metric " + m.String())
 }

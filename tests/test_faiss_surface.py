@@ -161,3 +161,25 @@ def test_refine_search_parameters_change_k_factor_and_base_nprobe_for_one_call()
         mf.IndexRefineSearchParameters(k_factor=0.5)
     with pytest.raises(ValueError, match="polysemous"):
         mf.SearchParametersPQ(polysemous_ht=12)
+
+
+@pytest.mark.parametrize("name", ["METRIC_Jaccard", "METRIC_NaNEuclidean", "METRIC_GOWER"])
+def test_extra_metrics_equal_faiss(name):
+    rs = np.random.RandomState(1)
+    xq, yb = rs.rand(6, 8).astype("float32"), rs.rand(30, 8).astype("float32")
+    if name != "METRIC_Jaccard":
+        xq[rs.rand(*xq.shape) < 0.2] = np.nan
+    if name == "METRIC_GOWER":
+        xq[:, 6:], yb[:, 6:] = -rs.randint(1, 4, (6, 2)), -rs.randint(1, 4, (30, 2))
+    ours, theirs = getattr(mf, name), getattr(faiss, name)
+    np.testing.assert_allclose(mf.pairwise_distances(xq, yb, ours), faiss.pairwise_distances(xq, yb, theirs),
+                               rtol=1e-6, equal_nan=True)
+    if name == "METRIC_Jaccard":
+        a, b = mf.IndexFlat(8, ours), faiss.IndexFlat(8, theirs)
+        a.add(yb)
+        b.add(yb)
+        np.testing.assert_array_equal(a.search(xq, 5)[1], b.search(xq, 5)[1])
+        assert mf.is_similarity_metric(ours)
+    bad = np.array([[1.5, 0.3, -1, -2]], np.float32)
+    if name == "METRIC_GOWER":
+        assert np.isnan(mf.pairwise_distances(bad, yb[:1, :4].clip(0, 1), ours)).all()

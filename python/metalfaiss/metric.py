@@ -21,6 +21,9 @@ class MetricType(enum.IntEnum):
     CANBERRA = 20
     BRAY_CURTIS = 21
     JENSEN_SHANNON = 22
+    JACCARD = 23
+    NAN_EUCLIDEAN = 24
+    GOWER = 25
 
     def __str__(self):
         return self.name
@@ -50,7 +53,8 @@ class MetricType(enum.IntEnum):
             raise InvalidArgumentError(f"MetricType: unknown metric number {int(value)}") from None
 
 
-_ALIASES = {"IP": "INNER_PRODUCT", "BRAYCURTIS": "BRAY_CURTIS", "JENSENSHANNON": "JENSEN_SHANNON", "L_INF": "LINF"}
+_ALIASES = {"IP": "INNER_PRODUCT", "BRAYCURTIS": "BRAY_CURTIS", "JENSENSHANNON": "JENSEN_SHANNON", "L_INF": "LINF",
+            "NANEUCLIDEAN": "NAN_EUCLIDEAN"}
 _FAISS_NAMES = {
     MetricType.INNER_PRODUCT: "METRIC_INNER_PRODUCT",
     MetricType.L2: "METRIC_L2",
@@ -60,6 +64,9 @@ _FAISS_NAMES = {
     MetricType.CANBERRA: "METRIC_Canberra",
     MetricType.BRAY_CURTIS: "METRIC_BrayCurtis",
     MetricType.JENSEN_SHANNON: "METRIC_JensenShannon",
+    MetricType.JACCARD: "METRIC_Jaccard",
+    MetricType.NAN_EUCLIDEAN: "METRIC_NaNEuclidean",
+    MetricType.GOWER: "METRIC_GOWER",
 }
 
 # faiss exposes plain ints; so do we.
@@ -71,3 +78,6 @@ METRIC_Lp = int(MetricType.LP)
 METRIC_Canberra = int(MetricType.CANBERRA)
 METRIC_BrayCurtis = int(MetricType.BRAY_CURTIS)
 METRIC_JensenShannon = int(MetricType.JENSEN_SHANNON)
+METRIC_Jaccard = int(MetricType.JACCARD)
+METRIC_NaNEuclidean = int(MetricType.NAN_EUCLIDEAN)
+METRIC_GOWER = int(MetricType.GOWER)

@@ -14,7 +14,7 @@ _EMPTY = float(np.finfo(np.float32).max)
 
 def is_similarity_metric(metric):
     """faiss's is_similarity_metric: True where larger values are better."""
-    return MetricType.parse(metric) == MetricType.INNER_PRODUCT
+    return MetricType.parse(metric) in (MetricType.INNER_PRODUCT, MetricType.JACCARD)
 
 
 def _results(D, I, op, rows=None):
