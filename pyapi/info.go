@@ -64,3 +64,25 @@ func BuildInfo() string {
 		return b.String(), nil
 	})
 }
+
+// KernelLevels lists the kernel sets this machine runs, best last, comma
+// separated ("go,avx2,avx512").
+func KernelLevels() string {
+	return text("SIMDConfig", func() (string, error) { return strings.Join(kernels.Levels(), ","), nil })
+}
+
+// KernelLevel names the kernel set in use.
+func KernelLevel() string {
+	return text("SIMDConfig.get_level", func() (string, error) { return kernels.Level(), nil })
+}
+
+// SetKernelLevel installs the kernel set level (one of KernelLevels).
+func SetKernelLevel(level string) string {
+	const op = "SIMDConfig.set_level"
+	return guard(op, func() error {
+		if err := kernels.SetLevel(level); err != nil {
+			return core.Errorf(core.KindInvalidArgument, op, "%v", err)
+		}
+		return nil
+	})
+}

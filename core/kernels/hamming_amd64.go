@@ -20,8 +20,8 @@ func hammingRowsPOPCNT(q, codes *byte, words, n int, out *int32)
 //go:noescape
 func hammingRows32AVX512(q, codes *byte, n8 int, out *int32) int32
 
-func init() {
-	want := requestedKernels()
+// selectHamming picks the popcount kernels for the kernel set want.
+func selectHamming(want string) {
 	if !cpu.X86.HasPOPCNT || want == "go" {
 		return
 	}

@@ -9,9 +9,25 @@ var (
 	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F
 )
 
-// init picks the kernels once, from the CPU's features and KernelsEnv.
-func init() {
-	want := requestedKernels()
+// init picks the kernels from the CPU's features and KernelsEnv.
+func init() { selectKernels(requestedKernels()) }
+
+// availableLevels are the kernel sets this CPU runs, best last.
+func availableLevels() []string {
+	levels := []string{"go"}
+	if hasAVX2 {
+		levels = append(levels, "avx2")
+	}
+	if hasAVX512 {
+		levels = append(levels, "avx512")
+	}
+	return levels
+}
+
+// selectKernels installs the best kernels the CPU has, capped by want
+// ("go", "avx2"; anything else: no cap), over the pure-Go ones.
+func selectKernels(want string) {
+	selectHamming(want)
 	if want == "go" || !hasAVX2 {
 		return
 	}

@@ -4,8 +4,15 @@ package kernels
 
 // init picks the NEON kernels (every arm64 CPU has them) unless KernelsEnv
 // asks for pure Go.
-func init() {
-	if requestedKernels() == "go" {
+func init() { selectKernels(requestedKernels()) }
+
+// availableLevels are the kernel sets this CPU runs, best last.
+func availableLevels() []string { return []string{"go", "neon"} }
+
+// selectKernels installs the NEON kernels over the pure-Go ones unless
+// want is "go".
+func selectKernels(want string) {
+	if want == "go" {
 		return
 	}
 	dotTile = dotTileNEON
