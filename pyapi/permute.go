@@ -11,7 +11,7 @@ func IndexPermuteEntries(h int64, perm uintptr, n int64) string {
 		if err != nil {
 			return err
 		}
-		flat, ok := ix.(*core.IndexFlat)
+		flat, ok := ix.(interface{ PermuteEntries([]int64) error }) // CPU and GPU flat indexes
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "not supported by %T (IndexFlat is)", ix)
 		}

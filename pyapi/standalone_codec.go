@@ -105,6 +105,9 @@ func IndexCodes(h, n int64, out uintptr) string {
 	const op = "Index.codes"
 	return withIndex(op, h, false, func(ix core.Index) error {
 		var codes []byte
+		if g, ok := ix.(interface{ Host() *core.IndexFlat }); ok { // a GPU flat index: its host copy
+			ix = g.Host()
+		}
 		switch t := ix.(type) {
 		case *core.IndexFlat:
 			codes = make([]byte, t.Ntotal()*int64(t.SaCodeSize()))

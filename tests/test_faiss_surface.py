@@ -183,3 +183,30 @@ def test_extra_metrics_equal_faiss(name):
     bad = np.array([[1.5, 0.3, -1, -2]], np.float32)
     if name == "METRIC_GOWER":
         assert np.isnan(mf.pairwise_distances(bad, yb[:1, :4].clip(0, 1), ours)).all()
+
+
+def test_flat_1d_equals_faiss():
+    rs = np.random.RandomState(123545)
+    xb = rs.uniform(size=(100, 1)).astype("float32")
+    xq = rs.uniform(size=(300, 1)).astype("float32") * 1.1 - 0.05
+    ours, theirs = mf.IndexFlat1D(), faiss.IndexFlat1D()
+    for index in (ours, theirs):
+        index.add(xb[:60])
+        index.add(xb[60:])
+    D, I = ours.search(xq, 10)
+    Dt, It = theirs.search(xq, 10)
+    np.testing.assert_allclose(D, Dt, atol=1e-6)
+    assert (I != It).sum() < 10  # equal distances may order differently
+    ref = mf.IndexFlatL2(1)
+    ref.add(xb)
+    np.testing.assert_allclose(D ** 2, ref.search(xq, 10)[0], atol=1e-5)
+    small = mf.IndexFlat1D()
+    for i in range(3):
+        assert (small.search(np.array([[0.5]], np.float32), 10)[1] == -1).sum() == 10 - i
+        small.add(np.array([[rs.rand()]], np.float32))
+    lazy = mf.IndexFlat1D(continuous_update=False)
+    lazy.add(xb)
+    with pytest.raises(ValueError, match="update_permutation"):
+        lazy.search(xq, 3)
+    lazy.update_permutation()
+    np.testing.assert_array_equal(lazy.search(xq, 3)[0], D[:, :3])

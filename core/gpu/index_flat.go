@@ -87,6 +87,18 @@ func (ix *IndexFlat) RemoveIDs(sel core.IDSelector) (int64, error) {
 	return n, err
 }
 
+// PermuteEntries reorders the host copy; the device copy is rebuilt on the
+// next search.
+func (ix *IndexFlat) PermuteEntries(perm []int64) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if err := ix.IndexFlat.PermuteEntries(perm); err != nil {
+		return err
+	}
+	ix.synced = 0
+	return nil
+}
+
 func (ix *IndexFlat) sync() error {
 	if err := ix.db.Sync(ix.Vectors(), ix.synced); err != nil {
 		return err

@@ -129,6 +129,7 @@ from .random_draws import (
 )
 from .swig_pointers import rev_swig_ptr, swig_ptr
 from .matrix_stats import MatrixStats
+from .index_flat1d import IndexFlat1D
 from .simd import (
     SIMDConfig, SIMDLevel_ARM_NEON, SIMDLevel_ARM_SVE, SIMDLevel_AVX2, SIMDLevel_AVX512, SIMDLevel_AVX512_SPR,
     SIMDLevel_AVX512_VPOPCNT, SIMDLevel_COUNT, SIMDLevel_NONE, SIMDLevel_RISCV_RVV,
@@ -230,7 +231,7 @@ __all__ = [
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
     "ByteVector", "Float32Vector", "Float64Vector", "FloatVector", "Int8Vector", "Int16Vector", "Int32Vector",
     "Int64Vector", "IntVector", "LongVector", "UInt8Vector", "UInt16Vector", "UInt32Vector", "UInt64Vector",
-    "copy_array_to_vector", "MatrixStats", "SIMDConfig", "SIMDLevel_ARM_NEON", "SIMDLevel_ARM_SVE",
+    "copy_array_to_vector", "MatrixStats", "IndexFlat1D", "SIMDConfig", "SIMDLevel_ARM_NEON", "SIMDLevel_ARM_SVE",
     "SIMDLevel_AVX2", "SIMDLevel_AVX512", "SIMDLevel_AVX512_SPR", "SIMDLevel_AVX512_VPOPCNT", "SIMDLevel_COUNT",
     "SIMDLevel_NONE", "SIMDLevel_RISCV_RVV", "IndexRefineSearchParameters", "IVFPQSearchParameters",
     "SearchParametersPQ", "IDSelectorTranslated", "PyCallbackIDSelector", "IO_FLAG_MMAP_IFC", "BufferedIOReader", "BufferedIOWriter",
