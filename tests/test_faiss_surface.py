@@ -210,3 +210,26 @@ def test_flat_1d_equals_faiss():
         lazy.search(xq, 3)
     lazy.update_permutation()
     np.testing.assert_array_equal(lazy.search(xq, 3)[0], D[:, :3])
+
+
+def test_clustering_initialization_like_faiss():
+    rs = np.random.RandomState(0)
+    centers = rs.randn(32, 16).astype(np.float32) * 20
+    xt = np.ascontiguousarray(centers[rs.randint(0, 32, 5000)] + rs.randn(5000, 16).astype(np.float32) * 0.5)
+    objective = {}
+    for lib in (mf, faiss):
+        for method in (lib.ClusteringInitMethod_RANDOM, lib.ClusteringInitMethod_KMEANS_PLUS_PLUS,
+                       lib.ClusteringInitMethod_AFK_MC2):
+            init = lib.ClusteringInitialization(16, 32)
+            init.method, init.seed = method, 5
+            c = np.zeros((32, 16), np.float32)
+            init.init_centroids(len(xt), lib.swig_ptr(xt), lib.swig_ptr(c))
+            assert faiss.knn(c, xt, 1)[0].max() < 1e-3  # points of the data
+            objective[lib.__name__, method] = faiss.knn(xt, c, 1)[0].sum()
+    for method in (1, 2):  # the D^2 methods: as good as faiss's, better than random picks
+        assert objective["metalfaiss", method] < 1.5 * objective["faiss", method]
+        assert objective["metalfaiss", method] < objective["metalfaiss", 0]
+    init = mf.ClusteringInitialization(16, 32)
+    init.method = 7
+    with pytest.raises(ValueError, match="unknown init method"):
+        init.init_centroids(len(xt), mf.swig_ptr(xt), mf.swig_ptr(np.zeros((32, 16), np.float32)))

@@ -45,7 +45,7 @@ from .gpu import (
 )
 from .index import Index
 from .index_idmap import IndexIDMap, IndexIDMap2
-from .downcast import downcast_index, downcast_IndexBinary, downcast_VectorTransform
+from .downcast import downcast_index, downcast_IndexBinary, downcast_Quantizer, downcast_VectorTransform
 from .index_io import (
     read_ProductQuantizer,
     write_ProductQuantizer,
@@ -129,6 +129,10 @@ from .random_draws import (
 )
 from .swig_pointers import rev_swig_ptr, swig_ptr
 from .matrix_stats import MatrixStats
+from .clustering_init import (
+    ClusteringInitialization, ClusteringInitMethod_AFK_MC2, ClusteringInitMethod_KMEANS_PLUS_PLUS,
+    ClusteringInitMethod_RANDOM,
+)
 from .index_flat1d import IndexFlat1D
 from .simd import (
     SIMDConfig, SIMDLevel_ARM_NEON, SIMDLevel_ARM_SVE, SIMDLevel_AVX2, SIMDLevel_AVX512, SIMDLevel_AVX512_SPR,
@@ -192,7 +196,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
-    "downcast_index", "downcast_IndexBinary", "downcast_VectorTransform",
+    "downcast_index", "downcast_IndexBinary", "downcast_Quantizer", "downcast_VectorTransform",
     "AnyIndex", "FlatIndex", "HNSWIndex", "IDMap", "IDMap2", "IOFlag", "ITQMatrixTransform", "IVFFlatIndex",
     "IVFPQIndex", "IVFScalarQuantizerIndex", "LSHIndex", "OPQMatrixTransform", "PCAMatrixTransform",
     "PreTransformIndex", "ProductQuantizerIndex", "QuantizerType", "RandomRotationMatrixTransform", "RefineFlatIndex",
@@ -231,7 +235,8 @@ __all__ = [
     "float_maxheap_array_t", "float_minheap_array_t", "int_maxheap_array_t", "int_minheap_array_t",
     "ByteVector", "Float32Vector", "Float64Vector", "FloatVector", "Int8Vector", "Int16Vector", "Int32Vector",
     "Int64Vector", "IntVector", "LongVector", "UInt8Vector", "UInt16Vector", "UInt32Vector", "UInt64Vector",
-    "copy_array_to_vector", "MatrixStats", "IndexFlat1D", "SIMDConfig", "SIMDLevel_ARM_NEON", "SIMDLevel_ARM_SVE",
+    "copy_array_to_vector", "MatrixStats", "ClusteringInitialization", "ClusteringInitMethod_AFK_MC2",
+    "ClusteringInitMethod_KMEANS_PLUS_PLUS", "ClusteringInitMethod_RANDOM", "IndexFlat1D", "SIMDConfig", "SIMDLevel_ARM_NEON", "SIMDLevel_ARM_SVE",
     "SIMDLevel_AVX2", "SIMDLevel_AVX512", "SIMDLevel_AVX512_SPR", "SIMDLevel_AVX512_VPOPCNT", "SIMDLevel_COUNT",
     "SIMDLevel_NONE", "SIMDLevel_RISCV_RVV", "IndexRefineSearchParameters", "IVFPQSearchParameters",
     "SearchParametersPQ", "IDSelectorTranslated", "PyCallbackIDSelector", "IO_FLAG_MMAP_IFC", "BufferedIOReader", "BufferedIOWriter",

@@ -37,3 +37,13 @@ def downcast_IndexBinary(index):
 def downcast_VectorTransform(vt):
     """A transform as its most specific class."""
     return _downcast(vt, VectorTransform, "downcast_VectorTransform")
+
+
+def downcast_Quantizer(quantizer):
+    """A quantizer as its most specific class: the ProductQuantizer or
+    ScalarQuantizer objects metalfaiss hands out already are."""
+    from .quantizers import ProductQuantizer, ScalarQuantizer
+
+    if not isinstance(quantizer, (ProductQuantizer, ScalarQuantizer)):
+        raise InputTypeError(f"downcast_Quantizer: expected a quantizer, got {type(quantizer).__name__}")
+    return quantizer
