@@ -52,9 +52,12 @@ def test_python_kmeans_and_balanced_assignment_match_faiss(ds):
     km.train(ds.get_database())
     shifted = ds.get_database() + 0.3
     a, st = clustering.balanced_assignment_with_penalties(shifted, km.centroids, num_iter=20)
-    a_t, st_t = faiss_clustering.balanced_assignment_with_penalties(shifted, km.centroids, num_iter=20)
-    np.testing.assert_array_equal(a, a_t)
-    assert st["imf"] == pytest.approx(st_t["imf"]) and st["mse"] == pytest.approx(st_t["mse"], rel=1e-5)
+    plain = mf.knn(shifted, km.centroids, 1)[1].ravel()
+    assert st["imf"] < clustering.imbalance_factor(30, plain) and st["imf"] == clustering.imbalance_factor(30, a)
+    if hasattr(faiss_clustering, "balanced_assignment_with_penalties"):  # faiss 1.15 on
+        a_t, st_t = faiss_clustering.balanced_assignment_with_penalties(shifted, km.centroids, num_iter=20)
+        np.testing.assert_array_equal(a, a_t)
+        assert st["imf"] == pytest.approx(st_t["imf"]) and st["mse"] == pytest.approx(st_t["mse"], rel=1e-5)
 
 
 @pytest.mark.parametrize("key,metric", [("IVF32,Flat", mf.METRIC_L2), ("IVF32,Flat", mf.METRIC_INNER_PRODUCT),
