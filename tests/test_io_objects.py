@@ -115,3 +115,18 @@ def test_codes_are_faiss_codes_and_can_be_replaced(key):
     mf.copy_array_to_vector(mf.vector_to_array(ours.codes)[:10 * ours.sa_code_size()], other.codes)
     assert other.ntotal == 10
     np.testing.assert_array_equal(other.reconstruct_n(0, 10), ours.reconstruct_n(0, 10))
+
+
+def test_raw_io_calls_check_their_pointers():
+    data = np.arange(10, dtype=np.float32)
+    writer = mf.VectorIOWriter()
+    assert writer(mf.swig_ptr(data), 4, 10) == 10
+    reader = mf.VectorIOReader()
+    reader.data.swap(writer.data)
+    back = np.zeros(10, np.float32)
+    assert reader(mf.swig_ptr(back), 4, 10) == 10
+    np.testing.assert_array_equal(back, data)
+    with pytest.raises(TypeError, match="swig_ptr"):
+        writer(data, 4, 10)
+    with pytest.raises(ValueError, match="44 bytes"):
+        writer(mf.swig_ptr(data), 4, 11)

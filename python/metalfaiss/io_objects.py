@@ -13,7 +13,7 @@ import numpy as np
 
 from ._arrays import as_int
 from .errors import InputTypeError, InvalidArgumentError
-from .swig_pointers import region
+from .swig_pointers import as_bytes
 from .vectors import UInt8Vector
 
 _DEFAULT_BLOCK = 1 << 20
@@ -26,8 +26,10 @@ class IOWriter:
 
     def __call__(self, ptr, size, nitems):
         n = as_int(size, "IOWriter", "size") * as_int(nitems, "IOWriter", "nitems")
-        self._write(region(ptr, None, ptr.array.nbytes // ptr.dtype.itemsize, "IOWriter", "ptr")
-                    .view(np.uint8)[:n].tobytes())
+        data = as_bytes(ptr, "IOWriter", "ptr")
+        if n > data.shape[0]:
+            raise InvalidArgumentError(f"IOWriter: {n} bytes asked from a buffer of {data.shape[0]}")
+        self._write(data[:n].tobytes())
         return nitems
 
 
@@ -72,7 +74,7 @@ class IOReader:
 
     def __call__(self, ptr, size, nitems):
         size, nitems = as_int(size, "IOReader", "size"), as_int(nitems, "IOReader", "nitems")
-        out = region(ptr, None, ptr.array.nbytes // ptr.dtype.itemsize, "IOReader", "ptr", True).view(np.uint8)
+        out = as_bytes(ptr, "IOReader", "ptr", True)
         if size * nitems > out.shape[0]:
             raise InvalidArgumentError(f"IOReader: {size * nitems} bytes asked for a buffer of {out.shape[0]}")
         data = self._exactly(size * nitems)
@@ -149,8 +151,7 @@ class ZeroCopyIOReader(IOReader):
 
     def __init__(self, ptr, size):
         super().__init__()
-        self._buf = region(ptr, None, ptr.array.nbytes // ptr.dtype.itemsize, "ZeroCopyIOReader", "ptr") \
-            .view(np.uint8)[:as_int(size, "ZeroCopyIOReader", "size")]
+        self._buf = as_bytes(ptr, "ZeroCopyIOReader", "ptr")[:as_int(size, "ZeroCopyIOReader", "size")]
         self.rp = 0
 
     def _more(self, n):

@@ -71,6 +71,13 @@ def rev_swig_ptr(ptr, n):
     return region(ptr, None, n, "rev_swig_ptr", "ptr")
 
 
+def as_bytes(ptr, op, name, writable=False):
+    """All the memory behind pointer ptr, as uint8 (any element type)."""
+    if not isinstance(ptr, SwigPtr):
+        raise InputTypeError(f"{op}: {name} must be a pointer from faiss.swig_ptr(array), got {type(ptr).__name__}")
+    return region(ptr, None, ptr.array.shape[0], op, name, writable).view(np.uint8)
+
+
 def region(ptr, dtype, n, op, name, writable=False):
     """The first n values behind pointer ``ptr`` as a 1-D array view,
     checking that ptr is a pointer of dtype (None: any) holding n values."""
