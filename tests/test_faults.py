@@ -3,6 +3,7 @@ too large for memory are refused before anything is allocated, and
 pending Go results are freed on every path."""
 
 import errno
+import gc
 import os
 import shutil
 import subprocess
@@ -116,7 +117,6 @@ def test_a_failed_fetch_frees_the_pending_result(monkeypatch):
     index = _index(50)
     xq = np.zeros((2, D), np.float32)
     index.range_search(xq, 1e9)  # warm: any lazily made handles exist now
-    before = _open_handles()
     real_empty = np.empty
 
     def failing_empty(n, dtype=float):
@@ -124,14 +124,23 @@ def test_a_failed_fetch_frees_the_pending_result(monkeypatch):
             raise MemoryError("simulated")
         return real_empty(n, dtype=dtype)
 
-    monkeypatch.setattr(_bridge.np, "empty", failing_empty)
-    with pytest.raises(MemoryError, match="simulated"):
-        index.range_search(xq, 1e9)
-    with pytest.raises(MemoryError, match="simulated"):
-        # serialize_index's two steps, with the copy's allocation failing
-        _bridge.fetch(_pending_bytes(index), "BytesFetch", 1, (1, np.float32))
-    monkeypatch.undo()
-    assert _open_handles() == before, "the range result and the serialized bytes were freed"
+    # The count is process-wide: objects of earlier tests that the cyclic
+    # collector frees meanwhile would change it, so it runs first and not
+    # during the measured calls.
+    gc.collect()
+    gc.disable()
+    try:
+        before = _open_handles()
+        monkeypatch.setattr(_bridge.np, "empty", failing_empty)
+        with pytest.raises(MemoryError, match="simulated"):
+            index.range_search(xq, 1e9)
+        with pytest.raises(MemoryError, match="simulated"):
+            # serialize_index's two steps, with the copy's allocation failing
+            _bridge.fetch(_pending_bytes(index), "BytesFetch", 1, (1, np.float32))
+        monkeypatch.undo()
+        assert _open_handles() == before, "the range result and the serialized bytes were freed"
+    finally:
+        gc.enable()
     lims, Dist, I = index.range_search(xq, 1e9)
     assert lims[-1] == 100 and I.shape == (100,)
 
