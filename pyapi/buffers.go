@@ -39,6 +39,14 @@ func int32s(addr uintptr, n int64) ([]int32, error)     { return view[int32](add
 func float64s(addr uintptr, n int64) ([]float64, error) { return view[float64](addr, n) }
 func bytesAt(addr uintptr, n int64) ([]byte, error)     { return view[byte](addr, n) }
 
+// optional is view for an argument that may be absent (address 0: nil).
+func optional[T any](addr uintptr, n int64) ([]T, error) {
+	if addr == 0 {
+		return nil, nil
+	}
+	return view[T](addr, n)
+}
+
 // results views the k-NN outputs of n queries: dist (float32[n*k]) and
 // labels (int64[n*k]).
 func results(n, k int64, dist, labels uintptr) ([]float32, []int64, error) {

@@ -126,11 +126,9 @@ func ClusteringStart(h, ix, n int64, x, weights uintptr, out uintptr) string {
 		if err != nil {
 			return err
 		}
-		var ws []float32
-		if weights != 0 {
-			if ws, err = floats(weights, n); err != nil {
-				return err
-			}
+		ws, err := optional[float32](weights, n)
+		if err != nil {
+			return err
 		}
 		o, err := lookup(op, ix)
 		if err != nil {

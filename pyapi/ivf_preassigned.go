@@ -15,11 +15,9 @@ func IndexIVFAddPreassigned(h, n int64, x, ids, assign uintptr) string {
 		if err != nil {
 			return err
 		}
-		var is []int64
-		if ids != 0 {
-			if is, err = int64s(ids, n); err != nil {
-				return err
-			}
+		is, err := optional[int64](ids, n)
+		if err != nil {
+			return err
 		}
 		return ivf.AddPreassigned(xs, is, a)
 	})

@@ -85,11 +85,9 @@ func IndexAddSaCodes(h, n int64, codes, ids uintptr) string {
 		if err != nil {
 			return err
 		}
-		var is []int64
-		if ids != 0 {
-			if is, err = int64s(ids, n); err != nil {
-				return err
-			}
+		is, err := optional[int64](ids, n)
+		if err != nil {
+			return err
 		}
 		return adder.AddSaCodes(cs, is)
 	})

@@ -128,6 +128,14 @@ from .random_draws import (
     randint, randn,
 )
 from .swig_pointers import rev_swig_ptr, swig_ptr
+from .aligned_table import (
+    AlignedTable_to_array, AlignedTableFloat32, AlignedTableUint8, AlignedTableUint16, array_to_AlignedTable,
+    copy_array_to_AlignedTable,
+)
+from .partition import (
+    CMax_float_partition_fuzzy, CMax_uint16_partition_fuzzy, CMin_float_partition_fuzzy, CMin_uint16_partition_fuzzy,
+    simd_histogram_8, simd_histogram_16,
+)
 from .matrix_stats import MatrixStats
 from .clustering_init import (
     ClusteringInitialization, ClusteringInitMethod_AFK_MC2, ClusteringInitMethod_KMEANS_PLUS_PLUS,
@@ -225,6 +233,9 @@ __all__ = [
     "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError", "OperationInterruptedError", "ResultTooLargeError",
     "UnsupportedOperationError", "ResultHeap", "eval_intersection", "is_similarity_metric", "merge_knn_results",
     "lrand", "rand", "rand_smooth_vectors", "randint", "randn", "knn", "normalize_L2", "pairwise_distances",
+    "AlignedTable_to_array", "AlignedTableFloat32", "AlignedTableUint8", "AlignedTableUint16", "array_to_AlignedTable",
+    "copy_array_to_AlignedTable", "CMax_float_partition_fuzzy", "CMax_uint16_partition_fuzzy",
+    "CMin_float_partition_fuzzy", "CMin_uint16_partition_fuzzy", "simd_histogram_8", "simd_histogram_16",
     "byte_rand", "float_rand", "float_randn", "int64_rand", "int64_rand_max", "rand_perm", "rev_swig_ptr", "swig_ptr",
     "fvec_add", "fvec_inner_product", "fvec_inner_products_ny", "fvec_L1", "fvec_L2sqr", "fvec_L2sqr_ny", "fvec_Linf",
     "fvec_madd", "fvec_madd_and_argmin", "fvec_norm_L2sqr", "fvec_norms_L2", "fvec_norms_L2sqr", "fvec_renorm_L2",

@@ -1,0 +1,90 @@
+"""faiss's AlignedTable types: resizable typed buffers that its SIMD
+helpers (partitioning, histograms) read through ``table.get()``."""
+
+import numpy as np
+
+from .errors import InputTypeError, InvalidArgumentError
+from .swig_pointers import SwigPtr
+
+
+class _AlignedTable:
+    """A buffer of ``dtype`` values; ``get()`` is a pointer to it for the
+    functions that take one (the pointer keeps this buffer alive; after a
+    resize, take a new one, as in faiss)."""
+
+    dtype = None
+
+    def __init__(self, n=0):
+        self.tab = np.zeros(_size(n, f"{type(self).__name__}"), dtype=self.dtype)
+
+    def size(self):
+        return int(self.tab.shape[0])
+
+    def itemsize(self):
+        return self.tab.itemsize
+
+    def nbytes(self):
+        return int(self.tab.nbytes)
+
+    def resize(self, n):
+        """Keep the first min(n, size) values; new ones are zero."""
+        grown = np.zeros(_size(n, f"{type(self).__name__}.resize"), dtype=self.dtype)
+        keep = min(grown.shape[0], self.tab.shape[0])
+        grown[:keep] = self.tab[:keep]
+        self.tab = grown
+
+    def clear(self):
+        self.tab[:] = 0
+
+    def get(self):
+        return SwigPtr(self.tab)
+
+    data = get
+
+
+def _size(n, op):
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise InvalidArgumentError(f"{op}: the size must be a non-negative integer, got {n!r}")
+    return int(n)
+
+
+class AlignedTableUint8(_AlignedTable):
+    dtype = np.uint8
+
+
+class AlignedTableUint16(_AlignedTable):
+    dtype = np.uint16
+
+
+class AlignedTableFloat32(_AlignedTable):
+    dtype = np.float32
+
+
+def _table(tab, op):
+    if not isinstance(tab, _AlignedTable):
+        raise InputTypeError(f"{op}: expected an AlignedTable, got {type(tab).__name__}")
+    return tab
+
+
+def copy_array_to_AlignedTable(a, tab):
+    """Resize tab to a's size and copy a (converted to tab's type) into it."""
+    tab = _table(tab, "copy_array_to_AlignedTable")
+    a = np.asarray(a).reshape(-1)
+    tab.resize(a.shape[0])
+    tab.tab[:] = a
+
+
+def array_to_AlignedTable(a):
+    """A new AlignedTable of a's dtype (uint8, uint16 or float32) holding a."""
+    a = np.asarray(a)
+    for cls in (AlignedTableUint8, AlignedTableUint16, AlignedTableFloat32):
+        if a.dtype == cls.dtype:
+            tab = cls()
+            copy_array_to_AlignedTable(a, tab)
+            return tab
+    raise InputTypeError(f"array_to_AlignedTable: no AlignedTable holds dtype {a.dtype}")
+
+
+def AlignedTable_to_array(tab):
+    """A copy of the table's values as a numpy array."""
+    return _table(tab, "AlignedTable_to_array").tab.copy()

@@ -1,0 +1,72 @@
+"""faiss's partitioning and histogram helpers, on swig_ptr pointers:
+``CMax_float_partition_fuzzy`` (keep the q smallest values),
+``CMin_float_partition_fuzzy`` (the q largest), their uint16 forms, and
+``simd_histogram_8`` / ``_16``."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .errors import InvalidArgumentError
+from .swig_pointers import region
+
+
+def _partition(op, dtype, largest, vals, ids, n, q_min, q_max, q_out):
+    n = as_int(n, op, "n")
+    q_min, q_max = as_int(q_min, op, "q_min"), as_int(q_max, op, "q_max")
+    v = region(vals, dtype, n, op, "vals", writable=True)
+    i = None if ids is None else region(ids, np.int64, n, op, "ids", writable=True)
+    qo = None
+    if q_out is not None:
+        qo = region(q_out, None, 1, op, "q_out", writable=True)
+        if qo.dtype not in (np.dtype(np.uint64), np.dtype(np.int64)):
+            raise InvalidArgumentError(f"{op}: q_out must point to a 64-bit integer, got {qo.dtype.name}")
+    elif q_min != q_max:
+        raise InvalidArgumentError(f"{op}: q_out is needed when q_min ({q_min}) != q_max ({q_max})")
+    out = np.zeros(2, dtype=np.float64)
+    fn = "PartitionFuzzyFloat32" if dtype == np.float32 else "PartitionFuzzyUint16"
+    _bridge.call(fn, addr(v), 0 if i is None else addr(i), n, q_min, q_max, largest, addr(out))
+    if qo is not None:
+        qo[0] = int(out[0])
+    return dtype(out[1])
+
+
+def CMax_float_partition_fuzzy(vals, ids, n, q_min, q_max, q_out):
+    """Move q (q_min <= q <= q_max, written to q_out) of the smallest of
+    the n float32 values (and their int64 ids) to the front; returns the
+    threshold."""
+    return _partition("CMax_float_partition_fuzzy", np.float32, False, vals, ids, n, q_min, q_max, q_out)
+
+
+def CMin_float_partition_fuzzy(vals, ids, n, q_min, q_max, q_out):
+    """As CMax_float_partition_fuzzy, keeping the largest values."""
+    return _partition("CMin_float_partition_fuzzy", np.float32, True, vals, ids, n, q_min, q_max, q_out)
+
+
+def CMax_uint16_partition_fuzzy(vals, ids, n, q_min, q_max, q_out):
+    """As CMax_float_partition_fuzzy for uint16 values."""
+    return _partition("CMax_uint16_partition_fuzzy", np.uint16, False, vals, ids, n, q_min, q_max, q_out)
+
+
+def CMin_uint16_partition_fuzzy(vals, ids, n, q_min, q_max, q_out):
+    """As CMin_float_partition_fuzzy for uint16 values."""
+    return _partition("CMin_uint16_partition_fuzzy", np.uint16, True, vals, ids, n, q_min, q_max, q_out)
+
+
+def _histogram(op, nbin, data, n, min, shift, hist):
+    n = as_int(n, op, "n")
+    d = region(data, np.uint16, n, op, "data")
+    h = region(hist, np.int32, nbin, op, "hist", writable=True)
+    _bridge.call("Histogram16", addr(d), n, as_int(min, op, "min"), as_int(shift, op, "shift"), addr(h), nbin)
+
+
+def simd_histogram_8(data, n, min, shift, hist):
+    """Count the n uint16 values at data into 8 int32 bins at hist: bin
+    (v - min) >> shift, or bin v when shift < 0; values outside the bins
+    are not counted."""
+    _histogram("simd_histogram_8", 8, data, n, min, shift, hist)
+
+
+def simd_histogram_16(data, n, min, shift, hist):
+    """simd_histogram_8 with 16 bins."""
+    _histogram("simd_histogram_16", 16, data, n, min, shift, hist)
