@@ -153,8 +153,11 @@ from .io_objects import (
 from .operating_points import OperatingPoint, OperatingPoints
 from .ondisk_invlists import InvertedListsPtrVector, OnDiskInvertedLists
 from .ivflib import (
-    IVFSearchParameters, check_compatible_for_merge, merge_into, range_search_with_parameters,
-    search_and_return_centroids, search_centroid, search_with_parameters,
+    IVFSearchParameters, check_compatible_for_merge, get_invlist_range, merge_into, range_search_with_parameters,
+    search_and_return_centroids, search_centroid, search_with_parameters, set_invlist_range,
+)
+from .invlists import (
+    ArrayInvertedLists, HStackInvertedLists, SliceInvertedLists, VStackInvertedLists, downcast_InvertedLists,
 )
 from .global_stats import HNSWStats, IndexIVFStats, cvar
 from .vector_utils import (
@@ -233,6 +236,8 @@ __all__ = [
     "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError", "OperationInterruptedError", "ResultTooLargeError",
     "UnsupportedOperationError", "ResultHeap", "eval_intersection", "is_similarity_metric", "merge_knn_results",
     "lrand", "rand", "rand_smooth_vectors", "randint", "randn", "knn", "normalize_L2", "pairwise_distances",
+    "ArrayInvertedLists", "HStackInvertedLists", "SliceInvertedLists", "VStackInvertedLists",
+    "downcast_InvertedLists", "get_invlist_range", "set_invlist_range",
     "AlignedTable_to_array", "AlignedTableFloat32", "AlignedTableUint8", "AlignedTableUint16", "array_to_AlignedTable",
     "copy_array_to_AlignedTable", "CMax_float_partition_fuzzy", "CMax_uint16_partition_fuzzy",
     "CMin_float_partition_fuzzy", "CMin_uint16_partition_fuzzy", "simd_histogram_8", "simd_histogram_16",

@@ -12,6 +12,7 @@ from .clustering_parameters import ClusteringParameters
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index import Index
 from .index.base_index import _params
+from .invlists import ArrayInvertedLists, InvertedLists, entry_arrays
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 from .quantizers import ProductQuantizer, ScalarQuantizer
 from .selectors import selector_args
@@ -34,8 +35,10 @@ def _permutation(perm, n, op):
     return as_ids(perm, op)
 
 
-class InvertedLists:
-    """A view of an IVF index's lists (faiss's ``index.invlists``)."""
+class IndexInvertedLists(ArrayInvertedLists):
+    """An IVF index's own lists (``index.invlists``): reads copy out of the
+    index; add_entries / update_entries / resize change the index itself
+    (its ntotal follows)."""
 
     def __init__(self, index):
         self._index = index
@@ -55,23 +58,36 @@ class InvertedLists:
         """Bytes per entry: the codec's code size, 4*d for flat lists."""
         return int(self._index._param("code_size"))
 
-    def _copy(self, list_no):
-        op = "InvertedLists.get_codes"
-        list_no = as_int(list_no, op, "list_no")
+    def _list(self, list_no):
         n = self.list_size(list_no)
         ids = np.empty(n, dtype=np.int64)
         codes = np.empty(n * self.code_size, dtype=np.uint8)
         _bridge.call("IndexIVFListCopy", self._index._h("invlists"), list_no, n, addr(ids), addr(codes))
         return ids, codes
 
-    def get_ids(self, list_no):
-        """The ids of list list_no (int64, a copy, in the order added)."""
-        return self._copy(list_no)[0]
+    def add_entries(self, list_no, n_entry, ids, code):
+        """Append n_entry entries (ids: int64, code: n_entry * code_size
+        bytes; swig_ptr pointers or arrays) to a list; returns the first's
+        offset."""
+        op = "InvertedLists.add_entries"
+        ids, codes = entry_arrays(op, n_entry, ids, code, self.code_size)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IVFAddEntries", self._index._h("invlists"), as_int(list_no, op, "list_no"), ids.shape[0],
+                     addr(ids), addr(codes), addr(out))
+        return int(out[0])
 
-    def get_codes(self, list_no):
-        """The codes of list list_no, list_size * code_size bytes (uint8, a
-        copy); flat lists give their float32 vectors' bytes."""
-        return self._copy(list_no)[1]
+    def update_entries(self, list_no, offset, n_entry, ids, code):
+        """Overwrite n_entry entries of a list from offset on."""
+        op = "InvertedLists.update_entries"
+        ids, codes = entry_arrays(op, n_entry, ids, code, self.code_size)
+        _bridge.call("IVFUpdateEntries", self._index._h("invlists"), as_int(list_no, op, "list_no"),
+                     as_int(offset, op, "offset"), ids.shape[0], addr(ids), addr(codes))
+
+    def resize(self, list_no, new_size):
+        """Truncate a list, or pad it with entries of id -1 and zero codes."""
+        op = "InvertedLists.resize"
+        _bridge.call("IVFResizeList", self._index._h("invlists"), as_int(list_no, op, "list_no"),
+                     as_int(new_size, op, "new_size"))
 
     def permute_invlists(self, perm):
         """Reorder the lists: the new list i is the old perm[i] (an array,
@@ -81,6 +97,21 @@ class InvertedLists:
         op = "InvertedLists.permute_invlists"
         perm = _permutation(perm, self.nlist, op)
         _bridge.call("IVFPermuteLists", self._index._h("permute_invlists"), addr(perm), perm.shape[0])
+
+    def set_range(self, i0, src):
+        """Replace lists i0..i0+src.nlist-1 with copies of src's lists."""
+        op = "set_invlist_range"
+        if src.code_size != self.code_size:
+            raise DimensionMismatchError(f"{op}: the lists have code_size={src.code_size}, the index {self.code_size}")
+        sizes = np.array([src.list_size(l) for l in range(src.nlist)], dtype=np.int64)
+        parts = [src._list(l) if hasattr(src, "_list") else (src.get_ids(l), src.get_codes(l))
+                 for l in range(src.nlist)]
+        ids = np.ascontiguousarray(np.concatenate([np.asarray(p[0], dtype=np.int64) for p in parts] or
+                                                  [np.zeros(0, np.int64)]))
+        codes = np.ascontiguousarray(np.concatenate([np.asarray(p[1], dtype=np.uint8) for p in parts] or
+                                                    [np.zeros(0, np.uint8)]))
+        _bridge.call("IVFSetListRange", self._index._h(op), as_int(i0, op, "i0"), sizes.shape[0], addr(sizes),
+                     ids.shape[0], addr(ids), addr(codes))
 
 
 class IndexIVF(Index):
@@ -98,7 +129,7 @@ class IndexIVF(Index):
         super().__init__(handle)
         self.quantizer = quantizer  # kept alive with the index, as faiss's own_fields=False
         self.cp = ClusteringParameters(niter=10, spherical=int(metric) == METRIC_INNER_PRODUCT)
-        self.invlists = InvertedLists(self)
+        self.invlists = IndexInvertedLists(self)
 
     def _param(self, name):
         out = np.zeros(1, dtype=np.float64)
@@ -176,19 +207,25 @@ class IndexIVF(Index):
                      as_int(subset_type, op, "subset_type"), as_int(a1, op, "a1"), as_int(a2, op, "a2"))
 
     def replace_invlists(self, invlists, own=False):
-        """faiss's replace_invlists, for OnDiskInvertedLists filled by
-        merge_from_multiple: the index's lists become those in its file
-        (mapped), and write_index refers to that file. ``own`` is faiss's
-        memory flag and changes nothing here."""
+        """Give the index other lists. OnDiskInvertedLists (filled by
+        merge_from_multiple) are mapped from their file, and write_index
+        refers to that file; any other inverted lists (ArrayInvertedLists,
+        slices and stacks of lists) are copied in. ``own`` is faiss's memory
+        flag and changes nothing here."""
         from .ondisk_invlists import OnDiskInvertedLists
 
         op = self._op("replace_invlists")
-        if not isinstance(invlists, OnDiskInvertedLists):
-            raise InputTypeError(f"{op}: expected OnDiskInvertedLists, got {type(invlists).__name__}")
+        if not isinstance(invlists, InvertedLists):
+            raise InputTypeError(f"{op}: expected inverted lists, got {type(invlists).__name__}")
         if invlists.nlist != self.nlist or invlists.code_size != self.code_size:
             raise DimensionMismatchError(f"{op}: the lists have nlist={invlists.nlist}, "
                                          f"code_size={invlists.code_size}; the index nlist={self.nlist}, "
                                          f"code_size={self.code_size}")
+        if invlists is self.invlists:
+            return
+        if not isinstance(invlists, OnDiskInvertedLists):
+            self.invlists.set_range(0, invlists)
+            return
         lists = np.ascontiguousarray(invlists.lists, dtype=np.int64)
         slots = np.ascontiguousarray(invlists.slots, dtype=np.int64)
         _bridge.call("IVFReplaceOnDisk", self._h("replace_invlists"), os.path.abspath(invlists.filename),

@@ -7,11 +7,12 @@ import time
 
 import numpy as np
 
-from ._arrays import as_matrix
+from ._arrays import as_int, as_matrix
 from .errors import InvalidArgumentError
 from .global_stats import cvar
 from .index_ivf import extract_index_ivf
 from .index_pretransform import IndexPreTransform
+from .invlists import ArrayInvertedLists, InvertedLists
 from .search_params import SearchParametersIVF
 from .swig_pointers import region
 
@@ -119,3 +120,33 @@ def search_and_return_centroids(index, n, xin, k, distances, labels, query_centr
     region(labels, np.int64, n * k, op, "labels", True)[:] = I.ravel()
     region(query_centroid_ids, np.int64, n, op, "query_centroid_ids", True)[:] = _coarse(index, xs)
     region(result_centroid_ids, np.int64, n * k, op, "result_centroid_ids", True)[:] = _lists_of(index, I)
+
+
+def _list_range(op, ivf, i0, i1):
+    i0, i1 = as_int(i0, op, "i0"), as_int(i1, op, "i1")
+    if not 0 <= i0 <= i1 <= ivf.nlist:
+        raise InvalidArgumentError(f"{op}: need 0 <= i0 <= i1 <= nlist={ivf.nlist}, got {i0}, {i1}")
+    return i0, i1
+
+
+def get_invlist_range(index, i0, i1):
+    """A copy of lists i0..i1-1 of an IVF index, as ArrayInvertedLists."""
+    ivf = extract_index_ivf(index)
+    i0, i1 = _list_range("get_invlist_range", ivf, i0, i1)
+    out = ArrayInvertedLists(i1 - i0, ivf.code_size)
+    for l in range(i0, i1):
+        ids, codes = ivf.invlists._list(l)
+        out.add_entries(l - i0, ids.shape[0], ids, codes)
+    return out
+
+
+def set_invlist_range(index, i0, i1, src):
+    """Replace lists i0..i1-1 of an IVF index with src's lists (src.nlist
+    must be i1 - i0); the index's ntotal follows."""
+    op = "set_invlist_range"
+    ivf = extract_index_ivf(index)
+    i0, i1 = _list_range(op, ivf, i0, i1)
+    if not isinstance(src, InvertedLists) or src.nlist != i1 - i0:
+        raise InvalidArgumentError(f"{op}: src must be inverted lists with nlist={i1 - i0}, got "
+                                   f"{type(src).__name__} with nlist={getattr(src, 'nlist', None)}")
+    ivf.invlists.set_range(i0, src)

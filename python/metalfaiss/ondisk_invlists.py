@@ -17,11 +17,12 @@ import numpy as np
 
 from ._arrays import as_int
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
+from .invlists import InvertedLists
 
 _ENTRY_ID_BYTES = 8
 
 
-class OnDiskInvertedLists:
+class OnDiskInvertedLists(InvertedLists):
     """``OnDiskInvertedLists(nlist, code_size, filename)``: nlist empty
     lists of code_size-byte entries, to be filled by merge_from_multiple,
     which writes filename."""

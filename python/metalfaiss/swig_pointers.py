@@ -67,7 +67,11 @@ def swig_ptr(a):
 
 
 def rev_swig_ptr(ptr, n):
-    """The n values at ``ptr`` as a numpy array sharing its memory."""
+    """The n values at ``ptr`` as a numpy array sharing its memory. ptr may
+    also be a numpy array, as the methods that give pointers in faiss
+    (``invlists.get_ids``, ``get_codes``) give arrays here."""
+    if isinstance(ptr, np.ndarray):
+        ptr = swig_ptr(np.ascontiguousarray(ptr))
     return region(ptr, None, n, "rev_swig_ptr", "ptr")
 
 

@@ -1,0 +1,63 @@
+package core
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func listCopy(t *testing.T, ix *IndexIVF, l int) ([]int64, []byte) {
+	t.Helper()
+	n, err := ix.ListSize(l)
+	require.NoError(t, err)
+	ids, codes := make([]int64, n), make([]byte, n*ix.CodeSize())
+	require.NoError(t, ix.CopyList(l, ids, codes))
+	return ids, codes
+}
+
+// Entries copied out and written back through AddEntries / SetListRange
+// search exactly as the originals; ntotal follows every edit.
+func TestIVFListEditsKeepTheIndexConsistent(t *testing.T) {
+	rng := rand.New(rand.NewSource(61))
+	d := 6
+	xb := blobs(rng, 600, d, 8)
+	ix := newIVF(t, d, 8, MetricL2, xb)
+	require.NoError(t, ix.Add(xb))
+	require.NoError(t, ix.SetDirectMapType(2))
+
+	ids, codes := listCopy(t, ix, 2)
+	off, err := ix.AddEntries(5, shift(ids, 1000), codes)
+	require.NoError(t, err)
+	assert.Equal(t, int64(600+len(ids)), ix.Ntotal())
+	got, _ := listCopy(t, ix, 5)
+	assert.Equal(t, shift(ids, 1000), got[off:])
+
+	// the copy of a vector is found under its new id, at distance 0
+	v := make([]float32, d)
+	require.NoError(t, ix.Reconstruct(ids[0]+1000, v))
+	want := make([]float32, d)
+	require.NoError(t, ix.Reconstruct(ids[0], want))
+	assert.Equal(t, want, v)
+
+	require.NoError(t, ix.UpdateEntries(5, off, []int64{-5}, codes[:ix.CodeSize()]))
+	got, _ = listCopy(t, ix, 5)
+	assert.Equal(t, int64(-5), got[off])
+
+	require.NoError(t, ix.ResizeList(5, off))
+	assert.Equal(t, int64(600), ix.Ntotal())
+	require.NoError(t, ix.ResizeList(0, ix.lists.size(0)+2))
+	got, _ = listCopy(t, ix, 0)
+	assert.Equal(t, []int64{-1, -1}, got[len(got)-2:], "padding entries")
+
+	require.NoError(t, ix.SetListRange(0, []int64{0}, nil, nil))
+	assert.Equal(t, int64(600)-int64(len(got)-2), ix.Ntotal(), "list 0 emptied")
+
+	assert.Error(t, ix.UpdateEntries(5, off, []int64{1}, codes[:ix.CodeSize()]), "past the list's end")
+	_, err = ix.AddEntries(8, ids, codes)
+	assert.Error(t, err, "no list 8")
+	_, err = ix.AddEntries(1, ids, codes[:1])
+	assert.Error(t, err, "short codes")
+	assert.Error(t, ix.SetListRange(7, []int64{1, 1}, ids[:2], codes[:2*ix.CodeSize()]), "past the last list")
+}
