@@ -618,3 +618,14 @@ func (ix *IndexIVF) KeepAlive(b any) {
 		ix.backing = append(ix.backing, b)
 	}
 }
+
+// SetQuantizer replaces the coarse quantizer (faiss scripts assign
+// index.quantizer: contrib's replace_ivf_quantizer, ivflib's sharding).
+// The lists stay as they are: re-adding the vectors is the caller's task.
+func (ix *IndexIVF) SetQuantizer(q Index) error {
+	if q == nil || q.D() != ix.d {
+		return Errorf(KindDimensionMismatch, ix.name+".quantizer", "the quantizer must have d=%d", ix.d)
+	}
+	ix.quantizer = q
+	return ix.RefreshTables()
+}

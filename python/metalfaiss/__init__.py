@@ -155,6 +155,7 @@ from .ondisk_invlists import InvertedListsPtrVector, OnDiskInvertedLists
 from .ivflib import (
     IVFSearchParameters, check_compatible_for_merge, get_invlist_range, merge_into, range_search_with_parameters,
     search_and_return_centroids, search_centroid, search_with_parameters, set_invlist_range,
+    shard_ivf_index_centroids,
 )
 from .invlists import (
     ArrayInvertedLists, HStackInvertedLists, SliceInvertedLists, VStackInvertedLists, downcast_InvertedLists,
@@ -237,7 +238,7 @@ __all__ = [
     "UnsupportedOperationError", "ResultHeap", "eval_intersection", "is_similarity_metric", "merge_knn_results",
     "lrand", "rand", "rand_smooth_vectors", "randint", "randn", "knn", "normalize_L2", "pairwise_distances",
     "ArrayInvertedLists", "HStackInvertedLists", "SliceInvertedLists", "VStackInvertedLists",
-    "downcast_InvertedLists", "get_invlist_range", "set_invlist_range",
+    "downcast_InvertedLists", "get_invlist_range", "set_invlist_range", "shard_ivf_index_centroids",
     "AlignedTable_to_array", "AlignedTableFloat32", "AlignedTableUint8", "AlignedTableUint16", "array_to_AlignedTable",
     "copy_array_to_AlignedTable", "CMax_float_partition_fuzzy", "CMax_uint16_partition_fuzzy",
     "CMin_float_partition_fuzzy", "CMin_uint16_partition_fuzzy", "simd_histogram_8", "simd_histogram_16",

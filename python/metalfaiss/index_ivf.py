@@ -127,9 +127,25 @@ class IndexIVF(Index):
 
     def _init_ivf(self, handle, quantizer, metric):
         super().__init__(handle)
-        self.quantizer = quantizer  # kept alive with the index, as faiss's own_fields=False
+        self._quantizer = quantizer  # kept alive with the index, as faiss's own_fields=False
         self.cp = ClusteringParameters(niter=10, spherical=int(metric) == METRIC_INNER_PRODUCT)
         self.invlists = IndexInvertedLists(self)
+
+    @property
+    def quantizer(self):
+        """The coarse quantizer. Assigning another (of the same d) changes
+        what add and search assign to; the lists stay as they are."""
+        return self._quantizer
+
+    @quantizer.setter
+    def quantizer(self, quantizer):
+        op = self._op("quantizer")
+        if not isinstance(quantizer, Index):
+            raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(quantizer).__name__}")
+        if quantizer.d != self.d:
+            raise DimensionMismatchError(f"{op}: the quantizer has d={quantizer.d}, the index d={self.d}")
+        _bridge.call("IVFSetQuantizer", self._h("quantizer"), quantizer._h("quantizer"))
+        self._quantizer = quantizer
 
     def _param(self, name):
         out = np.zeros(1, dtype=np.float64)

@@ -150,3 +150,43 @@ def set_invlist_range(index, i0, i1, src):
         raise InvalidArgumentError(f"{op}: src must be inverted lists with nlist={i1 - i0}, got "
                                    f"{type(src).__name__} with nlist={getattr(src, 'nlist', None)}")
     ivf.invlists.set_range(i0, src)
+
+
+def shard_ivf_index_centroids(index, shard_count=20, filename_template="shard.%d.index", sharding_function=None,
+                              generate_ids=False):
+    """Write shard_count copies of an IVF index (filename_template % i),
+    shard i's quantizer holding the centroids that sharding_function(c,
+    shard_count) (default c % shard_count) sends to it; with generate_ids
+    the quantizer is an IndexIDMap2 keeping each centroid's number."""
+    from .index_io import write_index
+
+    _shard_centroids("shard_ivf_index_centroids", index, shard_count, filename_template, sharding_function,
+                     generate_ids, write_index)
+
+
+def _shard_centroids(op, index, shard_count, filename_template, sharding_function, generate_ids, write):
+    from .index_idmap import IndexIDMap2
+    from .index_io import clone_index
+
+    shard_count = as_int(shard_count, op, "shard_count")
+    q = index.quantizer
+    if shard_count <= 0 or q.ntotal == 0:
+        raise InvalidArgumentError(f"{op}: need shard_count > 0 and a quantizer holding centroids, got "
+                                   f"shard_count={shard_count}, {q.ntotal} centroids")
+    shard_of = np.array([sharding_function(i, shard_count) if sharding_function is not None else i % shard_count
+                         for i in range(q.ntotal)], dtype=np.int64)
+    if shard_of.size and (shard_of.min() < 0 or shard_of.max() >= shard_count):
+        raise InvalidArgumentError(f"{op}: the sharding function gave shard {int(shard_of.max())} or "
+                                   f"{int(shard_of.min())}, outside 0..{shard_count - 1}")
+    centroids = q.reconstruct_n(0, q.ntotal)
+    for s in range(shard_count):
+        shard = clone_index(index)
+        shard.quantizer.reset()
+        picked = np.flatnonzero(shard_of == s)
+        if generate_ids:
+            # the quantizer keeps the centroids' numbers in the whole index
+            shard.quantizer = IndexIDMap2(shard.quantizer)
+            shard.quantizer.add_with_ids(centroids[picked], picked)
+        else:
+            shard.quantizer.add(centroids[picked])
+        write(shard, filename_template % s)

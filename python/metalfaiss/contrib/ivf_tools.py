@@ -58,3 +58,20 @@ def sort_invlists_by_size(index_ivf):
     """Renumber the lists from the shortest to the longest (searches give
     the same results)."""
     permute_invlists(index_ivf, np.argsort(get_invlist_sizes(index_ivf.invlists), kind="stable"))
+
+
+def replace_ivf_quantizer(index_ivf, new_quantizer):
+    """Make new_quantizer the index's quantizer and return the old one. An
+    empty new_quantizer is first trained on and filled with the old one's
+    centroids (an HNSW or other approximate quantizer over the same
+    centroids, the usual reason for this); a filled one must hold nlist."""
+    if new_quantizer.ntotal == 0:
+        centroids = index_ivf.quantizer.reconstruct_n(0, index_ivf.nlist)
+        new_quantizer.train(centroids)
+        new_quantizer.add(centroids)
+    elif new_quantizer.ntotal != index_ivf.nlist:
+        raise InvalidArgumentError(f"replace_ivf_quantizer: the new quantizer holds {new_quantizer.ntotal} "
+                                   f"centroids, the index has nlist={index_ivf.nlist}")
+    old = index_ivf.quantizer
+    index_ivf.quantizer = new_quantizer
+    return old
