@@ -306,8 +306,8 @@ func (ix *IndexIDMap) SaDecode(codes []byte, x []float32) error {
 // IndexRefine); decoding reads the refinement's, the more precise.
 
 func (ix *IndexRefine) SaCodeSize() int {
-	if c := subCodeSize(ix.base); c > 0 {
-		return c + ix.refine.SaCodeSize()
+	if c, rc := subCodeSize(ix.base), subCodeSize(ix.refine); c > 0 && rc > 0 {
+		return c + rc
 	}
 	return 0
 }
@@ -319,7 +319,11 @@ func (ix *IndexRefine) refineCodes(op string, x []float32, codes []byte) (Standa
 	if err != nil {
 		return nil, 0, 0, 0, err
 	}
-	bcs, rcs := c.SaCodeSize(), ix.refine.SaCodeSize()
+	rc, err := saCodec(op, ix.refine)
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	bcs, rcs := c.SaCodeSize(), rc.SaCodeSize()
 	n, err := checkSa(op, x, ix.D(), codes, bcs+rcs, ix.IsTrained())
 	return c, n, bcs, rcs, err
 }
@@ -333,7 +337,7 @@ func (ix *IndexRefine) SaEncode(x []float32, codes []byte) error {
 	if err := c.SaEncode(x, bc); err != nil {
 		return err
 	}
-	if err := ix.refine.SaEncode(x, rc); err != nil {
+	if err := ix.refine.(StandaloneCodec).SaEncode(x, rc); err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
@@ -352,7 +356,7 @@ func (ix *IndexRefine) SaDecode(codes []byte, x []float32) error {
 	for i := 0; i < n; i++ {
 		copy(rc[i*rcs:(i+1)*rcs], codes[i*(bcs+rcs)+bcs:])
 	}
-	return ix.refine.SaDecode(rc, x)
+	return ix.refine.(StandaloneCodec).SaDecode(rc, x)
 }
 
 // CodeAdder adds entries given as standalone codes (faiss's add_sa_codes):

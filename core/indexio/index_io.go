@@ -213,12 +213,11 @@ func read(r *reader, depth int) core.Index {
 		if r.err != nil {
 			return nil
 		}
-		flat, ok := refine.(*core.IndexFlat)
-		if !ok || base.D() != h.d {
-			r.fail("a refine index must be flat with the header's d=%d, got %s", h.d, typeName(refine))
+		if base.D() != h.d {
+			r.fail("the base index has d=%d, the header d=%d", base.D(), h.d)
 			return nil
 		}
-		ix, err := core.RestoreIndexRefine(base, flat, k)
+		ix, err := core.RestoreIndexRefine(base, refine, k)
 		return restored(r, ix, err)
 	case codeIDMap, codeIDMap2:
 		h := readHeader(r)

@@ -38,12 +38,13 @@ _SQ = {
 }
 _SQ_NAME = {v: k for k, v in _SQ.items()}
 _REFINE = ("RFlat", "Refine(Flat)")
+_REFINE_ANY = re.compile(r"(.+?),\s*Refine\((.+)\)")
 
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
 _NOT_YET = re.compile(r"(SQbf16|SQ8_direct_signed|IMI.*|"
-                      r"Refine\(.+\)|PQ\d+(x\d+)?(fs|fsr).*|RQ.*|LSQ.*|PRQ.*|PLSQ.*|NSG.*|BIVF.*)")
+                      r"PQ\d+(x\d+)?(fs|fsr).*|RQ.*|LSQ.*|PRQ.*|PLSQ.*|NSG.*|BIVF.*)")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
 _TRANSFORMS = [
@@ -76,12 +77,17 @@ def index_factory(d, description, metric=METRIC_L2):
     ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap`` or ``IDMap2`` prefix or suffix,
     vector transforms before the index (``PCA{d}``, ``PCAR{d}``, ``PCAW{d}``, ``PCAWR{d}``,
     ``OPQ{M}[_{d}]``, ``RR{d}``, ``ITQ[{d}]``, ``Pad{d}``, ``L2norm``: an IndexPreTransform)
-    and a ``,RFlat`` or ``,Refine(Flat)`` suffix. A string that does not
+    and a ``,RFlat`` or ``,Refine(<description>)`` suffix (``Refine(SQ8)``: an
+    IndexRefine whose refine index the description builds). A string that does not
     parse raises ValueError naming the part."""
     d = as_int(d, "index_factory", "d")
     if not isinstance(description, str):
         raise InvalidArgumentError(f"index_factory: the description must be a string, got {type(description).__name__}")
     metric = MetricType.parse(metric)
+    refine = None
+    m = _REFINE_ANY.fullmatch(description.strip())
+    if m:  # Refine(<description>): the refine index is any index the factory builds
+        description, refine = m[1], m[2].strip()
     parts = [p.strip() for p in description.split(",")]
     wrap = None
     if parts[0] in ("IDMap", "IDMap2"):
@@ -93,8 +99,7 @@ def index_factory(d, description, metric=METRIC_L2):
     if wrap is not None:
         if not parts:
             raise InvalidArgumentError(f"index_factory: {description!r} names no index for the IDMap to wrap")
-    refine = None
-    if len(parts) > 1 and parts[-1] in _REFINE:
+    if refine is None and len(parts) > 1 and parts[-1] in _REFINE:
         refine = parts.pop()
     # Transforms come first; a refinement ranks by the untransformed
     # vectors, so it wraps the whole pre-transformed index, as in faiss.
@@ -111,8 +116,10 @@ def index_factory(d, description, metric=METRIC_L2):
         index = _pretransformed(transforms, index)
     if refine == "RFlat":
         index = IndexRefineFlat(index)
-    elif refine:
+    elif refine in _REFINE or refine == "Flat":
         index = IndexRefine(index, IndexFlat(d, metric))
+    elif refine:
+        index = IndexRefine(index, index_factory(d, refine, metric))
     return wrap(index) if wrap else index
 
 
@@ -228,8 +235,8 @@ def reverse_index_factory(index):
     if isinstance(index, IndexIDMap):
         prefix = "IDMap2," if isinstance(index, IndexIDMap2) else "IDMap,"
         return prefix + reverse_index_factory(index.index)
-    if isinstance(index, IndexRefineFlat):
-        return reverse_index_factory(index.base_index) + ",Refine(Flat)"
+    if isinstance(index, IndexRefine):
+        return reverse_index_factory(index.base_index) + f",Refine({reverse_index_factory(index.refine_index)})"
     if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer)):
         q = index.quantizer
         coarse = f"_HNSW{q.hnsw.M}" if isinstance(q, IndexHNSWFlat) else ""

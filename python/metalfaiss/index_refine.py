@@ -1,35 +1,44 @@
-"""IndexRefineFlat: exact re-ranking of an approximate index's answers."""
+"""IndexRefine and IndexRefineFlat: an approximate index's answers re-ranked
+by a more precise index holding the same vectors."""
 
 import numpy as np
 
 from . import _bridge
-from ._arrays import addr
+from ._arrays import addr, as_matrix
 from ._handle import part
 from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
 
 
-class IndexRefineFlat(Index):
-    """``IndexRefineFlat(base_index)``: searches ``base_index`` for
-    ``k_factor * k`` candidates and ranks them by exact distance to a flat
-    copy of the vectors kept alongside. ``base_index`` must be empty."""
+def _check_index(op, name, index):
+    if not isinstance(index, Index):
+        raise InputTypeError(f"{op}: {name} must be a metalfaiss index, got {type(index).__name__}")
 
-    _go_type = "IndexRefineFlat"
 
-    def __init__(self, base_index, xb=None):
-        op = "IndexRefineFlat"
-        if not isinstance(base_index, Index):
-            raise InputTypeError(f"{op}: base_index must be a metalfaiss index, got {type(base_index).__name__}")
+class IndexRefine(Index):
+    """``IndexRefine(base_index, refine_index)``: searches ``base_index`` for
+    ``k_factor * k`` candidates and ranks them by their distance in
+    ``refine_index`` (a flat, SQ, PQ, ... index that can reconstruct its
+    vectors). The two must hold the same vectors in the same order (both
+    empty, or filled alike), with the same d and metric; ``train`` trains
+    both and ``add`` adds to both. Range searches ask the base index for
+    ``radius * k_factor`` and keep what the refine index puts within radius."""
+
+    _go_type = "IndexRefine"
+
+    def __init__(self, base_index, refine_index):
+        op = "IndexRefine"
+        _check_index(op, "base_index", base_index)
+        _check_index(op, "refine_index", refine_index)
         out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexRefineFlatNew", base_index._h(op), addr(out))
+        _bridge.call("IndexRefineNew", base_index._h(op), refine_index._h(op), addr(out))
         super().__init__(int(out[0]))
-        self.base_index = base_index
-        if xb is not None:
-            self.add(xb)
+        self.base_index, self.refine_index = base_index, refine_index
 
     def _adopt(self, handle):
         super()._adopt(handle)
         self.base_index = part(self, "IndexRefineBase", "IndexRefine.base_index")
+        self.refine_index = part(self, "IndexRefineRefine", "IndexRefine.refine_index")
 
     @property
     def k_factor(self):
@@ -42,22 +51,30 @@ class IndexRefineFlat(Index):
         try:
             value = float(value)
         except (TypeError, ValueError):
-            raise InvalidArgumentError(f"IndexRefineFlat.k_factor: expected a number, got {value!r}") from None
+            raise InvalidArgumentError(f"{type(self).__name__}.k_factor: expected a number, got {value!r}") from None
         _bridge.call("IndexSetParam", self._h("k_factor"), "k_factor", value)
 
 
-class IndexRefine(IndexRefineFlat):
-    """``IndexRefine(base_index, refine_index)`` with a flat refine index
-    (the only kind metalfaiss has): the same as IndexRefineFlat, which
-    keeps its own flat copy; refine_index must be an empty IndexFlat of the
-    same dimension and metric."""
+class IndexRefineFlat(IndexRefine):
+    """``IndexRefineFlat(base_index)``: IndexRefine with a flat refine index
+    of its own (exact distances); base_index must be empty.
+    ``IndexRefineFlat(base_index, xb)`` takes a filled base_index and xb,
+    its vectors in the order it holds them, for the flat index."""
 
-    def __init__(self, base_index, refine_index):
+    _go_type = "IndexRefineFlat"
+
+    def __init__(self, base_index, xb=None):
         from .index_flat import IndexFlat
 
-        if not isinstance(refine_index, IndexFlat):
-            raise InputTypeError(f"IndexRefine: refine_index must be a flat index, got {type(refine_index).__name__}")
-        if refine_index.ntotal != 0 or refine_index.d != base_index.d or refine_index.metric_type != base_index.metric_type:
-            raise InvalidArgumentError("IndexRefine: refine_index must be empty, with the base index's d and metric")
-        super().__init__(base_index)
-        self.refine_index = refine_index
+        op = "IndexRefineFlat"
+        _check_index(op, "base_index", base_index)
+        out = np.zeros(1, dtype=np.int64)
+        if xb is None:
+            _bridge.call("IndexRefineFlatNew", base_index._h(op), addr(out))
+        else:
+            flat = IndexFlat(base_index.d, base_index.metric_type)
+            flat.add(as_matrix(xb, op, base_index.d, "xb"))
+            _bridge.call("IndexRefineNew", base_index._h(op), flat._h(op), addr(out))
+        Index.__init__(self, int(out[0]))
+        self.base_index = base_index
+        self.refine_index = part(self, "IndexRefineRefine", "IndexRefine.refine_index")
