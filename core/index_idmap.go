@@ -281,3 +281,24 @@ func (m *IndexIDMap) Name() string {
 
 // Members implements Composite.
 func (m *IndexIDMap) Members() []Index { return []Index{m.sub} }
+
+// CheckConsistency verifies that an IndexIDMap2's reverse map agrees with
+// its id map and the sub-index (faiss's check_consistency).
+func (m *IndexIDMap) CheckConsistency() error {
+	op := m.op("check_consistency")
+	if int64(len(m.IDMap)) != m.sub.Ntotal() {
+		return Errorf(KindInternal, op, "the map holds %d ids, the sub-index %d vectors", len(m.IDMap), m.sub.Ntotal())
+	}
+	if !m.two {
+		return nil
+	}
+	if len(m.rev) != len(m.IDMap) {
+		return Errorf(KindInternal, op, "the reverse map holds %d ids, the map %d (repeated ids?)", len(m.rev), len(m.IDMap))
+	}
+	for i, id := range m.IDMap {
+		if m.rev[id] != int64(i) {
+			return Errorf(KindInternal, op, "id %d is at %d, the reverse map says %d", id, i, m.rev[id])
+		}
+	}
+	return nil
+}

@@ -96,3 +96,16 @@ func IVFSetQuantizer(h, q int64) string {
 		return ivf.SetQuantizer(quantizer)
 	})
 }
+
+// IndexIDMapCheckConsistency fails unless the IndexIDMap behind h is
+// consistent (core.IndexIDMap.CheckConsistency).
+func IndexIDMapCheckConsistency(h int64) string {
+	const op = "IndexIDMap2.check_consistency"
+	return withIndex(op, h, false, func(ix core.Index) error {
+		m, ok := ix.(*core.IndexIDMap)
+		if !ok {
+			return unsupported(op, ix)
+		}
+		return m.CheckConsistency()
+	})
+}

@@ -34,3 +34,18 @@ func IVFCopySubsetTo(h, other, subset, a1, a2 int64) string {
 		return ix.CopySubsetTo(ot, int(subset), a1, a2)
 	})
 }
+
+// IndexMergeFrom moves the entries of the index behind other into the one
+// behind h (any kind that merges: flat, PQ, SQ, LSH, pre-transformed, id
+// maps, IVF), ids increased by addID where the index keeps ids.
+func IndexMergeFrom(h, other, addID int64) string {
+	const op = "Index.merge_from"
+	return joinFamily(op, h, other, func(a, b any) error {
+		ix, ok := a.(core.Index)
+		ot, ok2 := b.(core.Index)
+		if !ok || !ok2 {
+			return core.Errorf(core.KindInvalidArgument, op, "both handles must be indexes, got %T and %T", a, b)
+		}
+		return core.MergeIndexes(ix, ot, addID)
+	})
+}

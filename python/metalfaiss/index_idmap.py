@@ -46,3 +46,7 @@ class IndexIDMap2(IndexIDMap):
 
     _two = True
     _go_type = "IndexIDMap2"
+
+    def check_consistency(self):
+        """Raise unless the id map, its reverse and the sub-index agree."""
+        _bridge.call("IndexIDMapCheckConsistency", self._h("check_consistency"))

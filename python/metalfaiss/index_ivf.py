@@ -393,6 +393,19 @@ class IndexIVFPQ(IndexIVF):
             self._pq = ProductQuantizer._of(self._h("pq"), self)
         return self._pq
 
+    @pq.setter
+    def pq(self, pq):
+        """Take the centroids of another product quantizer of the same d, M
+        and nbits (``index.pq = trained_index.pq``, as faiss scripts do)."""
+        op = self._op("pq")
+        if not isinstance(pq, ProductQuantizer):
+            raise InputTypeError(f"{op}: expected a ProductQuantizer, got {type(pq).__name__}")
+        own = self.pq
+        if (pq.d, pq.M, pq.nbits) != (own.d, own.M, own.nbits):
+            raise DimensionMismatchError(f"{op}: the quantizer has d={pq.d}, M={pq.M}, nbits={pq.nbits}; the index "
+                                         f"d={own.d}, M={own.M}, nbits={own.nbits}")
+        own.set_centroids(np.asarray(pq.centroids))
+
 
 class IndexIVFScalarQuantizer(IndexIVF):
     """``IndexIVFScalarQuantizer(quantizer, d, nlist, qtype,

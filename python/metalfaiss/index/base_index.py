@@ -259,6 +259,16 @@ class Index(GoHandle, IndexPointerMethods):
         """Remove every vector."""
         _bridge.call("IndexReset", self._h("reset"))
 
+    def merge_from(self, other, add_id=0):
+        """Move every entry of other (an index of the same kind, trained
+        alike) into this one; other is left empty. add_id shifts other's
+        ids where the index keeps ids (IndexIDMap, IVF); indexes numbering
+        their entries in order (flat, PQ, SQ, LSH) take add_id=0 only."""
+        op = self._op("merge_from")
+        if not isinstance(other, Index):
+            raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(other).__name__}")
+        _bridge.call("IndexMergeFrom", self._h("merge_from"), other._h("merge_from"), as_int(add_id, op, "add_id"))
+
     @property
     def codes(self):
         """The stored codes, ntotal * code_size bytes (flat, PQ, SQ and LSH
