@@ -3,6 +3,7 @@ package core
 import (
 	"math"
 	"sort"
+	"time"
 
 	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
@@ -76,19 +77,17 @@ func lowerTo(best []float64, x, c, row []float32) {
 	}
 }
 
-// drawWeighted returns an index drawn with probability proportional to w
-// (cum is w's running sum); -1 when all weights are 0.
-func drawWeighted(cum []float64, rng *mt19937) int {
-	total := cum[len(cum)-1]
+// drawCumulative draws an index with probability proportional to the
+// weights whose running sum is cum (first index whose sum reaches the
+// draw), uniformly when they are all 0: faiss's sample_from_cumsum.
+func drawCumulative(cum []float64, rng *mt19937_64) int {
+	n := len(cum)
+	total := cum[n-1]
 	if !(total > 0) {
-		return -1
+		return rng.below(n)
 	}
-	r := rng.float64() * total
-	i := sort.SearchFloat64s(cum, r)
-	for i < len(cum)-1 && cum[i] <= r { // skip zero weights at the boundary
-		i++
-	}
-	return min(i, len(cum)-1)
+	r := total * rng.canonical()
+	return min(sort.SearchFloat64s(cum, r), n-1)
 }
 
 func runningSum(w []float64) []float64 {
@@ -102,8 +101,9 @@ func runningSum(w []float64) []float64 {
 }
 
 // firstPick draws the first centroid uniformly, unless existing ones
-// already start the set.
-func firstPick(x []float32, d int, rng *mt19937, existing []float32) ([]int, []float64) {
+// already start the set; it returns the picks and every point's squared
+// distance to its nearest centroid.
+func firstPick(x []float32, d int, rng *mt19937_64, existing []float32) ([]int, []float64) {
 	n := len(x) / d
 	if len(existing) > 0 {
 		return nil, nearestSq(x, d, existing)
@@ -112,19 +112,24 @@ func firstPick(x []float32, d int, rng *mt19937, existing []float32) ([]int, []f
 	return []int{p}, nearestSq(x, d, x[p*d:(p+1)*d])
 }
 
+// initRNG is the generator faiss seeds its initialisations with: the seed
+// itself, or the clock for a negative one.
+func initRNG(seed int64) *mt19937_64 {
+	if seed < 0 {
+		seed = time.Now().UnixNano()
+	}
+	return newMT19937_64(uint64(seed))
+}
+
 // kmeansPlusPlus picks each next point with probability proportional to
-// its squared distance to the nearest centroid so far; points on a
-// centroid (distance 0) are never picked again, so the picks are distinct
-// while the data has enough distinct points.
+// its squared distance to the nearest centroid so far (faiss's draws, in
+// faiss's order).
 func kmeansPlusPlus(x []float32, d, k int, seed int64, existing []float32) []int {
-	rng := newMT19937(uint32(seed))
+	rng := initRNG(seed)
 	picked, best := firstPick(x, d, rng, existing)
 	row := make([]float32, len(x)/d)
 	for len(picked) < k {
-		p := drawWeighted(runningSum(best), rng)
-		if p < 0 {
-			p = unpicked(picked, len(x)/d, rng)
-		}
+		p := drawCumulative(runningSum(best), rng)
 		picked = append(picked, p)
 		lowerTo(best, x, x[p*d:(p+1)*d], row)
 	}
@@ -132,23 +137,29 @@ func kmeansPlusPlus(x []float32, d, k int, seed int64, existing []float32) []int
 }
 
 // afkmc2 approximates k-means++ without a pass over the data per pick:
-// the proposal mixes D^2 to the first centroid (or the existing ones) with
-// the uniform law, and each pick runs a Metropolis chain of chainLength
-// proposals, accepting y over x with probability d(y) q(x) / (d(x) q(y)).
+// the proposal q mixes D^2 to the first centroid (or the existing ones)
+// with the uniform law, and each pick runs a Metropolis chain of
+// chainLength proposals from a start not picked yet, accepting y over x
+// with probability d(y) q(x) / (d(x) q(y)); proposals already picked are
+// skipped. The draws are faiss's, in faiss's order.
 func afkmc2(x []float32, d, k int, seed int64, chainLength int, existing []float32) []int {
 	n := len(x) / d
-	rng := newMT19937(uint32(seed))
+	rng := initRNG(seed)
 	picked, first := firstPick(x, d, rng, existing)
+	taken := map[int]bool{}
+	for _, p := range picked {
+		taken[p] = true
+	}
 	var sum float64
 	for _, v := range first {
 		sum += v
 	}
 	q := make([]float64, n)
 	for i, v := range first {
-		q[i] = 0.5 / float64(n)
 		if sum > 0 {
-			q[i] += 0.5 * v / sum
+			q[i] = 0.5 * v / sum
 		}
+		q[i] += 0.5 / float64(n)
 	}
 	cum := runningSum(q)
 	cents := append([]float32(nil), existing...)
@@ -156,42 +167,36 @@ func afkmc2(x []float32, d, k int, seed int64, chainLength int, existing []float
 		cents = append(cents, x[p*d:(p+1)*d]...)
 	}
 	distTo := func(i int) float64 { // squared distance of point i to the nearest centroid so far
-		best := math.Inf(1)
+		best := float32(math.MaxFloat32)
 		xi := x[i*d : (i+1)*d]
 		for c := 0; c < len(cents); c += d {
-			best = min(best, float64(kernels.L2Sqr(xi, cents[c:c+d])))
+			best = min(best, kernels.L2Sqr(xi, cents[c:c+d]))
 		}
-		return best
+		return float64(best)
 	}
 	for len(picked) < k {
-		cur := drawWeighted(cum, rng)
-		dCur := distTo(cur)
-		for step := 1; step < chainLength; step++ {
-			y := drawWeighted(cum, rng)
+		cur := drawCumulative(cum, rng)
+		for taken[cur] {
+			cur = drawCumulative(cum, rng)
+		}
+		dCur, qCur := distTo(cur), q[cur]
+		for step := 0; step < chainLength; step++ {
+			y := drawCumulative(cum, rng)
+			if taken[y] {
+				continue
+			}
 			dy := distTo(y)
-			if dCur*q[y] == 0 || rng.float64()*dCur*q[y] < dy*q[cur] {
-				cur, dCur = y, dy
+			accept := 0.0
+			if dCur > 0 && q[y] > 0 {
+				accept = min(1, dy*qCur/(dCur*q[y]))
+			}
+			if rng.canonical() < accept {
+				cur, dCur, qCur = y, dy, q[y]
 			}
 		}
-		if dCur == 0 { // the chain ended on a centroid (few distinct points): any point not picked
-			cur = unpicked(picked, n, rng)
-		}
+		taken[cur] = true
 		picked = append(picked, cur)
 		cents = append(cents, x[cur*d:(cur+1)*d]...)
 	}
 	return picked
-}
-
-// unpicked draws a point not picked yet (the data has fewer distinct
-// points than wanted centroids).
-func unpicked(picked []int, n int, rng *mt19937) int {
-	taken := make(map[int]bool, len(picked))
-	for _, p := range picked {
-		taken[p] = true
-	}
-	for {
-		if p := rng.below(n); !taken[p] {
-			return p
-		}
-	}
 }

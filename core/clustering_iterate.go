@@ -18,9 +18,18 @@ func (r *ClusteringRun) beginRedo() error {
 	}
 	// The given centroids keep their rows; faiss keeps what a previous run
 	// left in them, and so do we.
-	perm := randPerm(r.nx, r.seed+1+int64(r.redo)*redoSeedStride)
-	for i := r.nInput; i < c.K; i++ {
-		copy(r.centroids[i*d:(i+1)*d], r.x[perm[i]*d:(perm[i]+1)*d])
+	seed := r.seed + 1 + int64(r.redo)*redoSeedStride
+	if c.InitMethod != InitRandom {
+		// the D^2 methods draw the missing centroids, complementing the given ones
+		given := r.centroids[:r.nInput*d]
+		if err := InitCentroids(c.InitMethod, r.x, d, c.K-r.nInput, seed, c.AFKMC2ChainLength, given, r.centroids[r.nInput*d:]); err != nil {
+			return err
+		}
+	} else {
+		perm := randPerm(r.nx, seed)
+		for i := r.nInput; i < c.K; i++ {
+			copy(r.centroids[i*d:(i+1)*d], r.x[perm[i]*d:(perm[i]+1)*d])
+		}
 	}
 	c.postProcess(r.centroids)
 	if r.index.Ntotal() != 0 {

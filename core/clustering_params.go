@@ -35,6 +35,11 @@ type ClusteringParameters struct {
 	// assignment is then stable and more iterations would repeat it. A
 	// negative value never stops early.
 	EarlyStopThreshold float64
+	// InitMethod picks each run's first centroids: random points (faiss's
+	// default), k-means++ or AFK-MC2, drawn after any given centroids.
+	InitMethod InitMethod
+	// AFKMC2ChainLength is AFK-MC2's Markov chain length (50).
+	AFKMC2ChainLength int
 }
 
 // DefaultClusteringParameters returns faiss's defaults.
@@ -47,6 +52,7 @@ func DefaultClusteringParameters() ClusteringParameters {
 		Seed:                  1234,
 		DecodeBlockSize:       32768,
 		CheckInputDataForNaNs: true,
+		AFKMC2ChainLength:     50,
 	}
 }
 
@@ -62,6 +68,10 @@ func (p *ClusteringParameters) validate(op string) error {
 		return Errorf(KindInvalidArgument, op, "max_points_per_centroid must be >= 1, got %d", p.MaxPointsPerCentroid)
 	case p.DecodeBlockSize < 1:
 		return Errorf(KindInvalidArgument, op, "decode_block_size must be >= 1, got %d", p.DecodeBlockSize)
+	case p.InitMethod < InitRandom || p.InitMethod > InitAFKMC2:
+		return Errorf(KindInvalidArgument, op, "unknown init method %d (0 random, 1 k-means++, 2 AFK-MC2)", p.InitMethod)
+	case p.InitMethod == InitAFKMC2 && p.AFKMC2ChainLength < 1:
+		return Errorf(KindInvalidArgument, op, "afkmc2_chain_length must be >= 1, got %d", p.AFKMC2ChainLength)
 	case math.IsNaN(p.EarlyStopThreshold) || math.IsInf(p.EarlyStopThreshold, 0):
 		return Errorf(KindInvalidArgument, op, "early stop threshold must be finite, got %v", p.EarlyStopThreshold)
 	}

@@ -75,6 +75,7 @@ func setClusteringParameter(p *core.ClusteringParameters, op, name string, value
 	ints := map[string]*int{
 		"niter": &p.Niter, "nredo": &p.Nredo, "decode_block_size": &p.DecodeBlockSize,
 		"min_points_per_centroid": &p.MinPointsPerCentroid, "max_points_per_centroid": &p.MaxPointsPerCentroid,
+		"afkmc2_chain_length": &p.AFKMC2ChainLength,
 	}
 	bools := map[string]*bool{
 		"verbose": &p.Verbose, "spherical": &p.Spherical, "int_centroids": &p.IntCentroids,
@@ -84,6 +85,8 @@ func setClusteringParameter(p *core.ClusteringParameters, op, name string, value
 	switch {
 	case name == "seed":
 		p.Seed = iv
+	case name == "init_method":
+		p.InitMethod = core.InitMethod(iv)
 	case ints[name] != nil:
 		if iv < math.MinInt32 || iv > math.MaxInt32 {
 			return core.Errorf(core.KindInvalidArgument, op, "%d does not fit in 32 bits", iv)

@@ -6,7 +6,8 @@ One object, three vocabularies:
   ``int_centroids``, ``update_index``, ``frozen_centroids``,
   ``min_points_per_centroid``, ``max_points_per_centroid``, ``seed``,
   ``decode_block_size``, ``check_input_data_for_NaNs``,
-  ``early_stop_threshold``;
+  ``early_stop_threshold``, ``init_method`` (a ClusteringInitMethod: random
+  points, k-means++ or AFK-MC2), ``afkmc2_chain_length``;
 - SwiftFaiss's names, in snake_case or camelCase: ``is_verbose``,
   ``is_spherical``, ``should_round_centroids_to_int``,
   ``should_update_index``, ``should_froze_centroids`` (sic, also
@@ -47,6 +48,8 @@ _FIELDS = {
     "decode_block_size": ("int", 32768, 1),
     "check_input_data_for_NaNs": ("bool", True, None),
     "early_stop_threshold": ("float", 0.0, None),
+    "init_method": ("int", 0, 0),
+    "afkmc2_chain_length": ("int", 50, 1),
 }
 
 _SWIFT = {

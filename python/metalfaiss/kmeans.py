@@ -8,6 +8,7 @@ from ._kmeans import STAT_FIELDS, check_dk, train_kmeans
 from .clustering_parameters import ClusteringParameters, canonical_name, known_names
 from .errors import NotTrainedError
 from .index_flat import IndexFlatIP, IndexFlatL2
+from .vectors import field_vector
 
 
 def _flat_index(d, spherical, gpu=False):
@@ -134,12 +135,14 @@ class Clustering(ClusteringParameters):
         d, k = check_dk("Clustering", d, k)
         object.__setattr__(self, "d", d)
         object.__setattr__(self, "k", k)
-        object.__setattr__(self, "centroids", np.zeros(0, dtype=np.float32))
+        self.centroids = np.zeros(0, dtype=np.float32)
         object.__setattr__(self, "iteration_stats", _StatsVector())
 
     def __setattr__(self, name, value):
         if name == "centroids":
-            value = np.ascontiguousarray(value, dtype=np.float32).ravel()
+            # a field: copy_array_to_vector(c, clus.centroids) replaces it, as in faiss
+            value = field_vector(np.ascontiguousarray(value, dtype=np.float32).ravel(),
+                                 lambda a: setattr(self, "centroids", a))
             object.__setattr__(self, name, value)
         elif name in ("d", "k", "iteration_stats"):
             raise AttributeError(f"Clustering.{name} is read-only")
@@ -155,7 +158,7 @@ class Clustering(ClusteringParameters):
                 raise ValueError(f"Clustering.train: {self.centroids.size} initial centroid values, not a multiple of d={self.d}")
             init = self.centroids.reshape(-1, self.d)
         result = train_kmeans("Clustering.train", self.d, self.k, cp, x, index, weights, init)
-        object.__setattr__(self, "centroids", result.centroids.ravel())
+        self.centroids = result.centroids
         stats = _StatsVector(ClusteringIterationStats(**st) for st in result.iteration_stats)
         object.__setattr__(self, "iteration_stats", stats)
 
