@@ -12,6 +12,11 @@ PY     := $(VENV)/bin/python
 MLX := $(if $(filter Darwin,$(shell uname -s)),mlx==0.32.4,mlx[cpu]==0.32.4)
 # build: the sdist tests make the source archive with it.
 PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$(MLX)" setuptools wheel build==1.2.2.post1
+# torch: contrib.torch_utils is tested with PyPI's wheel (for x86_64 it
+# brings CUDA's libraries, some 3 GB, unused here), installed for the test
+# targets only.
+TORCH_PACKAGES := torch==2.5.1
+TORCH_STAMP := $(VENV)/.torch-installed
 # Baselines that only the benchmarks compare against.
 BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0
 DEPS_STAMP := $(VENV)/.deps-installed
@@ -21,6 +26,10 @@ DEPS_STAMP := $(VENV)/.deps-installed
 $(DEPS_STAMP): Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check $(PIP_PACKAGES)
+	touch $@
+
+$(TORCH_STAMP): $(DEPS_STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check $(TORCH_PACKAGES)
 	touch $@
 
 # Builds the Go extension for .venv's interpreter (setup.py runs gopy) and
@@ -92,13 +101,13 @@ test-go-arm64: qemu-deps
 	qemu-aarch64 $(ARM64_TESTS)/kernels.test
 	qemu-aarch64 $(ARM64_TESTS)/core.test
 
-test-py: install gpu-deps
+test-py: install gpu-deps $(TORCH_STAMP)
 	$(GPU_TEST_ENV) $(PY) -m pytest -q tests
 
 # The CPU suite again under each weaker kernel set this CPU has (today:
 # AVX2 where the default is AVX-512): a test that only holds for one order
 # of float sums fails here, not on a user's machine.
-test-py-kernels: install
+test-py-kernels: install $(TORCH_STAMP)
 	@best=$$($(PY) -c "import metalfaiss; print(metalfaiss.kernel_set())"); \
 	case "$$best" in \
 	  avx512*) echo "kernels: $$best by default; the suite again with METALFAISS_KERNELS=avx2"; \
@@ -107,7 +116,7 @@ test-py-kernels: install
 	esac
 
 # The whole Python suite again with flat indexes and k-means on the GPU.
-test-py-gpu: install gpu-deps
+test-py-gpu: install gpu-deps $(TORCH_STAMP)
 	$(GPU_TEST_ENV) METALFAISS_BACKEND=gpu $(PY) -m pytest -q tests
 
 # The suite under the default kernels runs once, against the installed

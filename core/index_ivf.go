@@ -440,25 +440,7 @@ func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) erro
 	}
 	// Compute first, in blocks between which Ctrl-C may stop the add;
 	// then commit, which cannot be interrupted.
-	assign := make([]int64, n)
-	var codes []byte
-	if ix.codec != nil {
-		codes = make([]byte, n*ix.codec.codeSize())
-	}
-	err = inInterruptibleBlocks(op, n, func(lo, hi int) error {
-		xs := x[lo*ix.d : hi*ix.d]
-		if given != nil {
-			copy(assign[lo:hi], given[lo:hi])
-		} else if err := assignOne(ix.quantizer, xs, assign[lo:hi]); err != nil {
-			return fmt.Errorf("%s: %w", op, err)
-		}
-		if ix.codec == nil {
-			return nil
-		}
-		block, err := ix.encode(xs, assign[lo:hi])
-		copy(codes[lo*ix.codec.codeSize():], block)
-		return err
-	})
+	assign, codes, err := ix.assignAndEncode(op, x, given)
 	if err != nil {
 		return err
 	}
@@ -487,6 +469,33 @@ func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) erro
 	}
 	ix.ntotal += int64(n)
 	return nil
+}
+
+// assignAndEncode returns the lists of the rows of x (given, or the
+// quantizer's nearest) and their codes (nil for flat lists), computed in
+// blocks between which Ctrl-C may stop the call.
+func (ix *IndexIVF) assignAndEncode(op string, x []float32, given []int64) ([]int64, []byte, error) {
+	n := len(x) / ix.d
+	assign := make([]int64, n)
+	var codes []byte
+	if ix.codec != nil {
+		codes = make([]byte, n*ix.codec.codeSize())
+	}
+	err := inInterruptibleBlocks(op, n, func(lo, hi int) error {
+		xs := x[lo*ix.d : hi*ix.d]
+		if given != nil {
+			copy(assign[lo:hi], given[lo:hi])
+		} else if err := assignOne(ix.quantizer, xs, assign[lo:hi]); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		if ix.codec == nil {
+			return nil
+		}
+		block, err := ix.encode(xs, assign[lo:hi])
+		copy(codes[lo*ix.codec.codeSize():], block)
+		return err
+	})
+	return assign, codes, err
 }
 
 // assignOne writes the nearest quantizer entry of each row of x.

@@ -172,3 +172,61 @@ func (ix *IndexIVF) entriesMoved() {
 		ix.directMap.rebuild(&ix.lists)
 	}
 }
+
+// UpdateVectors gives the stored ids new vectors (faiss's update_vectors):
+// each moves to the list its new vector is assigned to. Needs a hashtable
+// direct map; every id must be in the index, and nothing changes otherwise.
+func (ix *IndexIVF) UpdateVectors(ids []int64, x []float32) error {
+	op := ix.name + ".update_vectors"
+	n, err := checkBatch(op, x, ix.d)
+	if err != nil {
+		return err
+	}
+	if len(ids) != n {
+		return Errorf(KindDimensionMismatch, op, "%d ids for %d vectors", len(ids), n)
+	}
+	if ix.directMap.kind != directMapHash {
+		return Errorf(KindUnsupported, op, "needs a hashtable direct map: set_direct_map_type(DirectMap.Hashtable)")
+	}
+	seen := make(map[int64]bool, n)
+	for _, id := range ids {
+		if _, ok := ix.directMap.pos[id]; !ok {
+			return Errorf(KindInvalidArgument, op, "id %d is not in the index", id)
+		}
+		if seen[id] {
+			return Errorf(KindInvalidArgument, op, "id %d is given twice", id)
+		}
+		seen[id] = true
+	}
+	if !ix.IsTrained() {
+		return Errorf(KindNotTrained, op, "the index is not trained")
+	}
+	// encode first (this may fail or be interrupted), then swap the entries
+	assign, codes, err := ix.assignAndEncode(op, x, nil)
+	if err != nil {
+		return err
+	}
+	ix.listsChanged()
+	ix.lists.removeIf(idSet(seen), ix.CodeSize())
+	cs := ix.CodeSize()
+	removed := 0
+	for i, l := range assign {
+		if l < 0 { // no list (a NaN row): the id leaves the index, as an add would not store it
+			removed++
+			continue
+		}
+		if codes != nil {
+			ix.lists.addCode(int(l), ids[i], codes[i*cs:(i+1)*cs])
+		} else {
+			ix.lists.add(int(l), ids[i], x[i*ix.d:(i+1)*ix.d])
+		}
+	}
+	ix.ntotal -= int64(removed)
+	ix.entriesMoved()
+	return nil
+}
+
+// idSet selects the ids of a set.
+type idSet map[int64]bool
+
+func (s idSet) IsMember(id int64) bool { return s[id] }

@@ -61,3 +61,27 @@ func TestIVFListEditsKeepTheIndexConsistent(t *testing.T) {
 	assert.Error(t, err, "short codes")
 	assert.Error(t, ix.SetListRange(7, []int64{1, 1}, ids[:2], codes[:2*ix.CodeSize()]), "past the last list")
 }
+
+// Updated vectors are found under their ids at their new place; unknown
+// ids and indexes without a hashtable map are refused without a change.
+func TestIVFUpdateVectors(t *testing.T) {
+	rng := rand.New(rand.NewSource(62))
+	d := 4
+	xb := blobs(rng, 300, d, 6)
+	ix := newIVF(t, d, 6, MetricL2, xb)
+	require.NoError(t, ix.Add(xb))
+	newX := randData(rng, 2, d, false)
+	assert.Error(t, ix.UpdateVectors([]int64{3, 4}, newX), "no direct map")
+	require.NoError(t, ix.SetDirectMapType(2))
+	assert.Error(t, ix.UpdateVectors([]int64{3, 999}, newX), "unknown id")
+	require.NoError(t, ix.UpdateVectors([]int64{3, 4}, newX))
+	assert.Equal(t, int64(300), ix.Ntotal())
+	v := make([]float32, d)
+	require.NoError(t, ix.Reconstruct(4, v))
+	assert.Equal(t, newX[d:], v)
+	ix.Nprobe = 6
+	dist, labels := make([]float32, 1), make([]int64, 1)
+	require.NoError(t, ix.Search(newX[:d], 1, dist, labels))
+	assert.Equal(t, int64(3), labels[0])
+	assert.InDelta(t, 0, dist[0], 1e-6)
+}

@@ -67,3 +67,19 @@ func IVFSetListRange(h, first, nl int64, sizes uintptr, total int64, ids, codes 
 		return ivf.SetListRange(int(first), ss, is, cs)
 	})
 }
+
+// IVFUpdateVectors gives the n ids at ids the vectors at x.
+func IVFUpdateVectors(h, n int64, ids, x uintptr) string {
+	const op = "IndexIVF.update_vectors"
+	return withIVF(op, h, true, func(ivf *core.IndexIVF) error {
+		is, err := int64s(ids, n)
+		if err != nil {
+			return err
+		}
+		xs, err := floats(x, n*int64(ivf.D()))
+		if err != nil {
+			return err
+		}
+		return ivf.UpdateVectors(is, xs)
+	})
+}

@@ -104,6 +104,10 @@ from .factory import index_factory, reverse_index_factory
 from .parameter_space import ParameterRange, ParameterSpace
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
 from .kmeans import Clustering, ClusteringIterationStats, Kmeans
+from .progressive_dim import (
+    GpuProgressiveDimIndexFactory, ProgressiveDimClustering, ProgressiveDimClusteringParameters,
+    ProgressiveDimIndexFactory,
+)
 from .vectors import (
     ByteVector, Float32Vector, Float64Vector, FloatVector, Int8Vector, Int16Vector, Int32Vector, Int64Vector,
     IntVector, LongVector, UInt8Vector, UInt16Vector, UInt32Vector, UInt64Vector, copy_array_to_vector,
@@ -213,7 +217,8 @@ __all__ = [
     "IVFPQIndex", "IVFScalarQuantizerIndex", "LSHIndex", "OPQMatrixTransform", "PCAMatrixTransform",
     "PreTransformIndex", "ProductQuantizerIndex", "QuantizerType", "RandomRotationMatrixTransform", "RefineFlatIndex",
     "ScalarQuantizerIndex", "SearchRangeResult", "SearchResult",
-    "Clustering", "ClusteringIterationStats", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
+    "Clustering", "ClusteringIterationStats", "GpuProgressiveDimIndexFactory", "ProgressiveDimClustering",
+    "ProgressiveDimClusteringParameters", "ProgressiveDimIndexFactory", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
     "get_compile_options", "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
     "GpuClonerOptions", "GpuMultipleClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
     "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",

@@ -322,6 +322,18 @@ class IndexIVF(Index):
             "IndexIVFRangeSearchPreassigned", h, hi - lo, addr(x[lo:]), thresh, addr(Iq[lo:]), addr(Dq[lo:]),
             Iq.shape[1], *selector_args(sel), out), self._pace())
 
+    def update_vectors(self, keys, x):
+        """Give the vectors stored under ids keys the rows of x; each moves
+        to the list its new vector falls in. Needs a hashtable direct map
+        (``set_direct_map_type(DirectMap.Hashtable)``); every id must be in
+        the index."""
+        op = self._op("update_vectors")
+        x = as_matrix(x, op, self.d)
+        keys = as_ids(keys, op)
+        if keys.shape[0] != x.shape[0]:
+            raise DimensionMismatchError(f"{op}: {keys.shape[0]} ids for {x.shape[0]} vectors")
+        _bridge.call("IVFUpdateVectors", self._h("update_vectors"), keys.shape[0], addr(keys), addr(x))
+
     def make_direct_map(self, new_maintain=True):
         """Keep an id -> vector map (an array: ids must be 0..ntotal-1), which
         ``reconstruct`` needs; ``make_direct_map(False)`` drops it."""

@@ -48,12 +48,16 @@ class Kmeans:
         self.gpu = False
         self.progress = None
         self.cp = ClusteringParameters()
+        if "progressive_dim_steps" in kwargs or "apply_pca" in kwargs:
+            from .progressive_dim import ProgressiveDimClusteringParameters
+
+            self.cp = ProgressiveDimClusteringParameters()  # faiss's switch to ProgressiveDimClustering
         for key, value in kwargs.items():
             if key == "gpu":
                 self.gpu = value
             elif key == "progress":
                 self.progress = value
-            elif canonical_name(key) is None:
+            elif canonical_name(key) is None and key not in ("progressive_dim_steps", "apply_pca"):
                 raise TypeError(f"Kmeans: unknown parameter {key!r}; known: gpu, progress, {', '.join(known_names())}")
             else:
                 setattr(self.cp, key, value)
@@ -77,10 +81,28 @@ class Kmeans:
         ``weights`` (n,) weighs the points; ``init_centroids`` (m, d), m <= k,
         gives the first m starting centroids (the rest are drawn from x).
         """
+        if hasattr(self.cp, "progressive_dim_steps"):
+            return self._train_progressive(x, weights, init_centroids)
         result = train_kmeans("Kmeans.train", self.d, self.k, self.cp, x, self.index, weights, init_centroids, self.progress)
         self.centroids = result.centroids
         self.obj = result.obj
         self.iteration_stats = result.iteration_stats
+        return float(self.obj[-1]) if self.obj.size else 0.0
+
+    def _train_progressive(self, x, weights, init_centroids):
+        from .progressive_dim import GpuProgressiveDimIndexFactory, ProgressiveDimClustering, ProgressiveDimIndexFactory
+
+        if weights is not None or init_centroids is not None:
+            raise ValueError("Kmeans.train: progressive-dimension k-means takes no weights or initial centroids")
+        clus = ProgressiveDimClustering(self.d, self.k, self.cp)
+        gpu = type(self.index).__name__.startswith("Gpu")
+        clus.train(as_matrix(x, "Kmeans.train", self.d), GpuProgressiveDimIndexFactory() if gpu else
+                   ProgressiveDimIndexFactory())
+        self.centroids = clus.centroids.reshape(self.k, self.d)
+        self.iteration_stats = [{n: getattr(st, n) for n in STAT_FIELDS} for st in clus.iteration_stats]
+        self.obj = np.array([st["obj"] for st in self.iteration_stats], dtype=np.float64)
+        self.index.reset()
+        self.index.add(self.centroids)
         return float(self.obj[-1]) if self.obj.size else 0.0
 
     def assign(self, x):
