@@ -225,3 +225,26 @@ func BenchmarkHNSWFlatSearch(b *testing.B) {
 		}
 	}
 }
+
+// Without its storage an HNSW index refuses what needs vectors, and takes
+// back a storage holding its graph's vectors.
+func TestHNSWWithoutStorageTakesItBack(t *testing.T) {
+	rng := rand.New(rand.NewSource(91))
+	d := 8
+	xb := randData(rng, 300, d, false)
+	ix, err := NewIndexHNSWFlat(d, 8, MetricL2)
+	require.NoError(t, err)
+	require.NoError(t, ix.Add(xb))
+	bare, err := RestoreIndexHNSWWithoutStorage("IndexHNSWFlat", d, MetricL2, ix.HNSW.Graph())
+	require.NoError(t, err)
+	assert.Equal(t, int64(300), bare.Ntotal())
+	dist, labels := make([]float32, 3), make([]int64, 3)
+	assert.ErrorContains(t, bare.Search(xb[:d], 3, dist, labels), "no storage")
+	assert.ErrorContains(t, bare.Add(xb[:d]), "no storage")
+	short, err := NewIndexFlat(d, MetricL2)
+	require.NoError(t, err)
+	assert.ErrorContains(t, bare.SetStorage(short), "300 nodes")
+	require.NoError(t, bare.SetStorage(ix.Storage()))
+	require.NoError(t, bare.Search(xb[:d], 3, dist, labels))
+	assert.Equal(t, int64(0), labels[0])
+}

@@ -7,7 +7,9 @@ import "fmt"
 // type over an IndexFlat, IndexScalarQuantizer or IndexPQ.
 type IndexHNSW struct {
 	name    string
-	storage Index
+	storage Index // nil: written without it (IO_FLAG_SKIP_STORAGE), see SetStorage
+	d       int
+	metric  Metric
 	HNSW    *HNSW
 	// KeepMaxSizeLevel0 tops level-0 lists up to 2*M with nodes the
 	// heuristic rejected (faiss's keep_max_size_level0, default false).
@@ -67,7 +69,7 @@ func checkHNSW(op string, d, m int, metric Metric) error {
 }
 
 func newIndexHNSW(name string, storage Index, m int) *IndexHNSW {
-	return &IndexHNSW{name: name, storage: storage, HNSW: newHNSW(m)}
+	return &IndexHNSW{name: name, storage: storage, d: storage.D(), metric: storage.Metric(), HNSW: newHNSW(m)}
 }
 
 // NewIndexHNSW builds an HNSW graph over an empty storage index of M links
@@ -103,14 +105,27 @@ func (ix *IndexHNSW) Name() string { return ix.name }
 // Storage returns the index holding the vectors or codes.
 func (ix *IndexHNSW) Storage() Index { return ix.storage }
 
-func (ix *IndexHNSW) D() int             { return ix.storage.D() }
-func (ix *IndexHNSW) Ntotal() int64      { return ix.storage.Ntotal() }
-func (ix *IndexHNSW) Metric() Metric     { return ix.storage.Metric() }
+func (ix *IndexHNSW) D() int             { return ix.d }
+func (ix *IndexHNSW) Metric() Metric     { return ix.metric }
 func (ix *IndexHNSW) MetricArg() float32 { return 0 }
-func (ix *IndexHNSW) IsTrained() bool    { return ix.storage.IsTrained() }
+
+// Ntotal is the storage's count (the graph's nodes without a storage).
+func (ix *IndexHNSW) Ntotal() int64 {
+	if ix.storage == nil {
+		return int64(ix.HNSW.nodes())
+	}
+	return ix.storage.Ntotal()
+}
+
+// IsTrained is the storage's state (true without a storage: the graph
+// was built).
+func (ix *IndexHNSW) IsTrained() bool { return ix.storage == nil || ix.storage.IsTrained() }
 
 // Train trains the storage's codec (nothing for flat vectors).
 func (ix *IndexHNSW) Train(x []float32) error {
+	if err := ix.needStorage("train"); err != nil {
+		return err
+	}
 	if err := ix.storage.Train(x); err != nil {
 		return err
 	}
@@ -123,6 +138,9 @@ func (ix *IndexHNSW) Train(x []float32) error {
 // Add stores the rows of x and links them into the graph.
 func (ix *IndexHNSW) Add(x []float32) error {
 	op := ix.name + ".add"
+	if err := ix.needStorage("add"); err != nil {
+		return err
+	}
 	n, err := checkBatch(op, x, ix.D())
 	if err != nil {
 		return err
@@ -178,6 +196,9 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
 		return err
 	}
+	if err := ix.needStorage("search"); err != nil {
+		return err
+	}
 	if !ix.IsTrained() {
 		return Errorf(KindNotTrained, op, "train the index before searching")
 	}
@@ -212,12 +233,17 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 
 // Reset removes every vector and the graph.
 func (ix *IndexHNSW) Reset() {
-	ix.storage.Reset()
+	if ix.storage != nil {
+		ix.storage.Reset()
+	}
 	ix.HNSW.reset()
 }
 
 // Reconstruct implements Reconstructor through the storage.
 func (ix *IndexHNSW) Reconstruct(key int64, out []float32) error {
+	if err := ix.needStorage("reconstruct"); err != nil {
+		return err
+	}
 	r, ok := ix.storage.(Reconstructor)
 	if !ok {
 		return Errorf(KindUnsupported, ix.name+".reconstruct", "the storage %T cannot reconstruct", ix.storage)
@@ -227,6 +253,9 @@ func (ix *IndexHNSW) Reconstruct(key int64, out []float32) error {
 
 // ReconstructN implements Reconstructor through the storage.
 func (ix *IndexHNSW) ReconstructN(i0, n int64, out []float32) error {
+	if err := ix.needStorage("reconstruct_n"); err != nil {
+		return err
+	}
 	r, ok := ix.storage.(Reconstructor)
 	if !ok {
 		return Errorf(KindUnsupported, ix.name+".reconstruct_n", "the storage %T cannot reconstruct", ix.storage)
@@ -242,7 +271,12 @@ func (ix *IndexHNSW) RemoveIDs(IDSelector) (int64, error) {
 }
 
 // Members implements Composite.
-func (ix *IndexHNSW) Members() []Index { return []Index{ix.storage} }
+func (ix *IndexHNSW) Members() []Index {
+	if ix.storage == nil {
+		return nil
+	}
+	return []Index{ix.storage}
+}
 
 // RestoreIndexHNSW makes an HNSW index over storage (holding its vectors)
 // with a stored graph, after checking that the graph is whole: a node per

@@ -17,14 +17,14 @@ type serialized struct{ b []byte }
 
 // IndexSerialize writes the index behind h in faiss's format and writes
 // the buffer's handle and length to out (int64[2]).
-func IndexSerialize(h int64, out uintptr) string {
+func IndexSerialize(h, flags int64, out uintptr) string {
 	const op = "serialize_index"
 	return withIndex(op, h, false, func(ix core.Index) error {
 		dst, err := int64s(out, 2)
 		if err != nil {
 			return err
 		}
-		b, err := indexio.Write(ix)
+		b, err := indexio.WriteFlags(ix, int(flags))
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,27 @@ func IndexHNSWStorage(h int64, out uintptr) string {
 		if !ok {
 			return nil, false
 		}
+		if ix.Storage() == nil {
+			return nil, true
+		}
 		return ix.Storage(), true
+	})
+}
+
+// IndexHNSWSetStorage gives the IndexHNSW behind h the storage behind
+// storage (core.IndexHNSW.SetStorage); both then share one lock family.
+func IndexHNSWSetStorage(h, storage int64) string {
+	const op = "IndexHNSW.storage"
+	return joinFamily(op, h, storage, func(owner, part any) error {
+		ix, ok := owner.(*core.IndexHNSW)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an HNSW index", h)
+		}
+		s, ok := part.(core.Index)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an index", storage)
+		}
+		return ix.SetStorage(s)
 	})
 }
 
@@ -145,6 +165,10 @@ func withPart(op string, h int64, out uintptr, pick func(v any) (any, bool)) str
 		part, ok := pick(o.val)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "not supported by %T", o.val)
+		}
+		if part == nil { // a part the object lacks (an HNSW index read without storage)
+			dst[0] = 0
+			return nil
 		}
 		dst[0] = registerIn(o.family(), part)
 		return nil

@@ -9,6 +9,7 @@ const (
 	codePQ       = "IxPq"
 	codeSQ       = "IxSQ"
 	codeHNSWFlat = "IHNf"
+	codeNull     = "null" // no index (a storage left out)
 	codeHNSWSQ   = "IHNs"
 	codeHNSWPQ   = "IHNp"
 )
@@ -155,6 +156,10 @@ func writeHNSW(w *writer, ix *core.IndexHNSW) error {
 	}
 	writeHeader(w, ix)
 	writeGraph(w, ix.HNSW.Graph())
+	if w.flags&FlagSkipStorage != 0 || ix.Storage() == nil {
+		w.fourcc(codeNull)
+		return nil
+	}
 	return write(w, ix.Storage())
 }
 
@@ -191,6 +196,15 @@ func readGraph(r *reader) core.HNSWGraph {
 func readHNSW(r *reader, code string, depth int) core.Index {
 	h := readHeader(r)
 	g := readGraph(r)
+	if r.peek(codeNull) { // written without its storage
+		name := map[string]string{codeHNSWFlat: "IndexHNSWFlat", codeHNSWSQ: "IndexHNSWSQ", codeHNSWPQ: "IndexHNSWPQ"}[code]
+		if r.err != nil || h.d <= 0 || h.d > maxD {
+			r.fail("an HNSW header with d=%d", h.d)
+			return nil
+		}
+		ix, err := core.RestoreIndexHNSWWithoutStorage(name, h.d, h.metric, g)
+		return restored(r, ix, err)
+	}
 	storage := read(r, depth+1)
 	if r.err != nil {
 		return nil

@@ -24,9 +24,17 @@ const maxD = 1 << 24
 // hoster is a GPU flat index: its host copy is what gets written.
 type hoster interface{ Host() *core.IndexFlat }
 
+// FlagSkipStorage is faiss's IO_FLAG_SKIP_STORAGE: graph indexes are
+// written without their storage (faiss's "null" index in its place).
+const FlagSkipStorage = 1
+
 // Write returns ix in faiss's format.
-func Write(ix core.Index) ([]byte, error) {
-	w := &writer{}
+func Write(ix core.Index) ([]byte, error) { return WriteFlags(ix, 0) }
+
+// WriteFlags is Write with faiss's io_flags (FlagSkipStorage; the others
+// concern reading and change nothing here).
+func WriteFlags(ix core.Index, flags int) ([]byte, error) {
+	w := &writer{flags: flags}
 	if err := write(w, ix); err != nil {
 		return nil, err
 	}

@@ -145,3 +145,12 @@ func (r *reader) int64s(n uint64, what string) []int64 {
 func (r *reader) float64s(n uint64, what string) []float64 {
 	return vec(r, n, 8, what, func(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) })
 }
+
+// peek reports whether the next four bytes are code, and takes them if so.
+func (r *reader) peek(code string) bool {
+	if r.err != nil || len(r.b)-r.off < len(code) || string(r.b[r.off:r.off+len(code)]) != code {
+		return false
+	}
+	r.off += len(code)
+	return true
+}

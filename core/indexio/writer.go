@@ -7,7 +7,10 @@ import (
 
 // writer appends little-endian fields, as faiss's WRITE1 does on the
 // machines it runs on.
-type writer struct{ b []byte }
+type writer struct {
+	b     []byte
+	flags int // faiss's io_flags (FlagSkipStorage)
+}
 
 func (w *writer) fourcc(c string) { w.b = append(w.b, c...) }
 func (w *writer) u8(v uint8)      { w.b = append(w.b, v) }

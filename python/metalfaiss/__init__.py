@@ -55,6 +55,8 @@ from .index_io import (
     IO_FLAG_PQ_SKIP_SDC_TABLE,
     IO_FLAG_READ_ONLY,
     IO_FLAG_SKIP_PRECOMPUTE_TABLE,
+    IO_FLAG_SKIP_STORAGE,
+    IO_FLAG_SKIP_IVF_DATA,
     clone_index,
     deserialize_index,
     deserialize_index_binary,
@@ -265,7 +267,8 @@ __all__ = [
     "FileIOReader", "FileIOWriter", "IOReader", "IOWriter", "PyCallbackIOReader", "PyCallbackIOWriter",
     "VectorIOReader", "VectorIOWriter", "ZeroCopyIOReader", "read_ProductQuantizer", "write_ProductQuantizer", "OperatingPoint", "OperatingPoints",
     "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor", "InvertedListsPtrVector", "OnDiskInvertedLists",
-    "IO_FLAG_ONDISK_SAME_DIR", "IO_FLAG_PQ_SKIP_SDC_TABLE", "IO_FLAG_SKIP_PRECOMPUTE_TABLE",
+    "IO_FLAG_ONDISK_SAME_DIR", "IO_FLAG_PQ_SKIP_SDC_TABLE", "IO_FLAG_SKIP_PRECOMPUTE_TABLE", "IO_FLAG_SKIP_STORAGE",
+    "IO_FLAG_SKIP_IVF_DATA",
     "IVFSearchParameters", "check_compatible_for_merge", "merge_into", "range_search_with_parameters",
     "search_and_return_centroids", "search_centroid", "search_with_parameters",
 ]

@@ -99,7 +99,9 @@ def wrap(handle, expect=GoHandle, op="read_index"):
 
 def part(owner, fn, op):
     """The handle that pyapi function ``fn`` writes for a part of owner (a
-    quantizer, a storage, a sub-index), wrapped."""
+    quantizer, a storage, a sub-index), wrapped; None when owner lacks it."""
     out = np.zeros(1, dtype=np.int64)
     _bridge.call(fn, owner._h(op), out.ctypes.data)
+    if out[0] == 0:  # a part the owner lacks
+        return None
     return wrap(int(out[0]), op=op)

@@ -8,11 +8,11 @@ from . import _bridge
 from .errors import InputTypeError
 
 
-def serialize(handle, fn):
+def serialize(handle, fn, *args):
     """The Go object behind handle in faiss's format (uint8 array), written
-    by pyapi function fn."""
+    by pyapi function fn (given args after the handle)."""
     out = np.zeros(2, dtype=np.int64)
-    _bridge.call(fn, handle, out.ctypes.data)
+    _bridge.call(fn, handle, *args, out.ctypes.data)
     n = int(out[1])
     (data,) = _bridge.fetch(int(out[0]), "BytesFetch", n, (n, np.uint8))
     return data

@@ -129,13 +129,30 @@ class IndexHNSW(Index):
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexHNSWNew", storage._h(op), as_int(M, op, "M"), addr(out))
         super().__init__(int(out[0]))
-        self.storage = storage  # kept alive with the index
+        self._storage = storage  # kept alive with the index
         self.hnsw = HNSW(self)
+        self.own_fields = False
 
     def _adopt(self, handle):
         super()._adopt(handle)
-        self.storage = part(self, "IndexHNSWStorage", "IndexHNSW.storage")
+        self._storage = part(self, "IndexHNSWStorage", "IndexHNSW.storage")
         self.hnsw = HNSW(self)
+        self.own_fields = True
+
+    @property
+    def storage(self):
+        """The index holding the vectors; None for an index written with
+        IO_FLAG_SKIP_STORAGE and read back, until one is assigned (the same
+        d, metric and kind, holding the graph's ntotal vectors in order)."""
+        return self._storage
+
+    @storage.setter
+    def storage(self, storage):
+        op = self._op("storage")
+        if not isinstance(storage, Index):
+            raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(storage).__name__}")
+        _bridge.call("IndexHNSWSetStorage", self._h("storage"), storage._h("storage"))
+        self._storage = storage
 
     @property
     def keep_max_size_level0(self):

@@ -34,11 +34,12 @@ _ACCEPTED_FLAGS = (IO_FLAG_READ_ONLY | IO_FLAG_MMAP | IO_FLAG_SKIP_PRECOMPUTE_TA
                    IO_FLAG_ONDISK_SAME_DIR | IO_FLAG_MMAP_IFC)
 
 
-def serialize_index(index):
-    """The index in faiss's binary format, as a uint8 numpy array."""
+def serialize_index(index, io_flags=0):
+    """The index in faiss's binary format, as a uint8 numpy array.
+    io_flags: IO_FLAG_SKIP_STORAGE leaves out graph indexes' storage."""
     if not isinstance(index, Index):
         raise InputTypeError(f"serialize_index: expected a metalfaiss index, got {type(index).__name__}")
-    return serialize(index._h("serialize_index"), "IndexSerialize")
+    return serialize(index._h("serialize_index"), "IndexSerialize", as_int(io_flags, "serialize_index", "io_flags"))
 
 
 def deserialize_index(data):
@@ -48,12 +49,13 @@ def deserialize_index(data):
     return wrap(deserialize(data, "IndexDeserialize", "deserialize_index"), Index, "deserialize_index")
 
 
-def write_index(index, f):
+def write_index(index, f, io_flags=0):
     """Write the index to ``f``: a path (written to a temporary file in the
     same folder, then renamed over the target, so that a crash never
     leaves half a file), a writable binary file object or an IOWriter.
-    None writes faiss's null index, which read_index gives back as None."""
-    data = np.frombuffer(_NULL, dtype=np.uint8) if index is None else serialize_index(index)
+    None writes faiss's null index, which read_index gives back as None.
+    io_flags: IO_FLAG_SKIP_STORAGE leaves out graph indexes' storage."""
+    data = np.frombuffer(_NULL, dtype=np.uint8) if index is None else serialize_index(index, io_flags)
     _write_bytes(data, f, "write_index")
 
 

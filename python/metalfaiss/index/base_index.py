@@ -36,7 +36,7 @@ class Index(GoHandle, IndexPointerMethods):
     def __reduce__(self):
         # Pickles as the index file (faiss's format): works with
         # multiprocessing and joblib.
-        return _unpickle, (serialize(self._h("pickle"), "IndexSerialize"),)
+        return _unpickle, (serialize(self._h("pickle"), "IndexSerialize", 0),)
 
     def _op(self, name):
         return f"{type(self).__name__}.{name}"
