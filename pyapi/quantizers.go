@@ -282,3 +282,36 @@ func SQDecode(h, n int64, codes, x uintptr) string {
 		return codeVectors(n, sq.D, sq.CodeSize(), x, codes, func(xs []float32, cs []byte) error { return sq.Decode(cs, xs) })
 	})
 }
+
+// PQDistanceTables writes the distance tables (metric: L2 or inner
+// product) of n vectors at x into out (float32[n*M*ksub]).
+func PQDistanceTables(h, n int64, x uintptr, metric int64, out uintptr) string {
+	return withPQ("ProductQuantizer.compute_distance_tables", h, false, func(pq *core.ProductQuantizer) error {
+		xs, err := floats(x, n*int64(pq.D))
+		if err != nil {
+			return err
+		}
+		tab, err := floats(out, n*int64(pq.M*pq.Ksub))
+		if err != nil {
+			return err
+		}
+		return pq.DistanceTables(xs, core.Metric(metric), tab)
+	})
+}
+
+// PQSDCTable copies the symmetric distance table into out
+// (float32[M*ksub*ksub]), building it first if needed.
+func PQSDCTable(h int64, out uintptr) string {
+	return withPQ("ProductQuantizer.compute_sdc_table", h, true, func(pq *core.ProductQuantizer) error {
+		t, err := pq.SDCTable()
+		if err != nil {
+			return err
+		}
+		dst, err := floats(out, int64(len(t)))
+		if err != nil {
+			return err
+		}
+		copy(dst, t)
+		return nil
+	})
+}

@@ -6,7 +6,7 @@ import numpy as np
 from . import _bridge
 from ._arrays import addr, as_int, as_matrix
 from .clustering_parameters import ClusteringParameters
-from .errors import DimensionMismatchError, InputTypeError
+from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .vectors import field_vector
 
 
@@ -115,6 +115,81 @@ class ProductQuantizer(_Codec):
         x = as_matrix(x, self._op("train"), self.d)
         self._send_cp()
         _bridge.call("PQTrain", self._handle, x.shape[0], addr(x))
+
+    # faiss's table and helper methods, on arrays or swig_ptr pointers
+
+    def _rows(self, x, n, op, name, width, dtype=np.float32, writable=False):
+        """n rows of width values at x (a pointer or an array) as a 2-D array."""
+        from .swig_pointers import SwigPtr, region
+
+        if isinstance(x, SwigPtr):
+            return region(x, dtype, as_int(n, op, "n") * width, op, name, writable).reshape(-1, width)
+        a = np.asarray(x)
+        if a.dtype != dtype or a.size != as_int(n, op, "n") * width or (writable and not a.flags.writeable):
+            raise InvalidArgumentError(f"{op}: {name} must hold {n} rows of {width} {np.dtype(dtype).name} values")
+        return a.reshape(-1, width)
+
+    def _tables(self, op, metric, nx, x, dis_tables):
+        x = np.ascontiguousarray(self._rows(x, nx, op, "x", self.d))
+        out = self._rows(dis_tables, nx, op, "dis_tables", self.M * self.ksub, writable=True)
+        if not out.flags.c_contiguous:
+            raise InvalidArgumentError(f"{op}: dis_tables must be C-contiguous")
+        _bridge.call("PQDistanceTables", self._handle, x.shape[0], addr(x), metric, addr(out))
+
+    def compute_distance_tables(self, nx, x, dis_tables):
+        """The squared L2 distances of each sub-vector of the nx vectors at
+        x to its sub-space's centroids, into dis_tables (nx * M * ksub)."""
+        self._tables(self._op("compute_distance_tables"), 1, nx, x, dis_tables)
+
+    def compute_inner_prod_tables(self, nx, x, dis_tables):
+        """compute_distance_tables with inner products."""
+        self._tables(self._op("compute_inner_prod_tables"), 0, nx, x, dis_tables)
+
+    def compute_distance_table(self, x, dis_table):
+        """One vector's table (M * ksub)."""
+        self._tables(self._op("compute_distance_table"), 1, 1, x, dis_table)
+
+    def compute_inner_prod_table(self, x, dis_table):
+        self._tables(self._op("compute_inner_prod_table"), 0, 1, x, dis_table)
+
+    def compute_sdc_table(self):
+        """Build sdc_table: the squared L2 distances between the centroids of
+        each sub-space (M * ksub * ksub), as symmetric searches use."""
+        out = np.zeros(self.M * self.ksub * self.ksub, dtype=np.float32)
+        _bridge.call("PQSDCTable", self._handle, addr(out))
+        self.sdc_table = out
+
+    def sync_transposed_centroids(self):
+        """faiss's coding caches: transposed_centroids (dsub x M x ksub)
+        and centroids_sq_lengths (M * ksub). metalfaiss keeps its own
+        layout for fast coding whatever these hold; codes never change."""
+        c = np.asarray(self.centroids).reshape(self.M, self.ksub, self.dsub)
+        self.transposed_centroids = np.ascontiguousarray(c.transpose(2, 0, 1)).ravel()
+        self.centroids_sq_lengths = (c * c).sum(axis=2).ravel()
+
+    def clear_transposed_centroids(self):
+        self.transposed_centroids = np.zeros(0, dtype=np.float32)
+        self.centroids_sq_lengths = np.zeros(0, dtype=np.float32)
+
+    def compute_codes_with_assign_index(self, x, codes, n):
+        """Code the n vectors at x into codes, each sub-vector assigned by
+        self.assign_index (an index of dimension dsub, refilled with each
+        sub-space's centroids), as faiss does for large ksub."""
+        from .hamming_utils import pack_bitstrings
+
+        op = self._op("compute_codes_with_assign_index")
+        index = getattr(self, "assign_index", None)
+        if index is None or index.d != self.dsub:
+            raise InvalidArgumentError(f"{op}: set assign_index to an index of d=dsub={self.dsub} first")
+        x = np.ascontiguousarray(self._rows(x, n, op, "x", self.d))
+        out = self._rows(codes, n, op, "codes", self.code_size, np.uint8, writable=True)
+        c = np.asarray(self.centroids).reshape(self.M, self.ksub, self.dsub)
+        assign = np.zeros((x.shape[0], self.M), dtype=np.int32)
+        for m in range(self.M):
+            index.reset()
+            index.add(np.ascontiguousarray(c[m]))
+            assign[:, m] = index.assign(np.ascontiguousarray(x[:, m * self.dsub:(m + 1) * self.dsub]), 1).ravel()
+        out[:] = pack_bitstrings(assign, self.nbits)
 
 
 class ScalarQuantizer(_Codec):
