@@ -144,3 +144,14 @@ func (il *invertedLists) setFlat(list int, ids []int64, vecs []float32) {
 	l.norms = make([]float32, len(ids))
 	kernels.Norms(vecs, il.d, l.norms)
 }
+
+// IDsSorted reports whether every list holds its ids in increasing order
+// (faiss's check_ids_sorted), as adding ids in increasing order gives.
+func (ix *IndexIVF) IDsSorted() bool {
+	for i := range ix.lists.lists {
+		if !slices.IsSorted(ix.lists.lists[i].ids) {
+			return false
+		}
+	}
+	return true
+}

@@ -24,6 +24,7 @@ type ivfProbe struct {
 	centroids []float32 // for residual codes
 	start     time.Time // when the search began, and the quantizer's share
 	quantTime time.Duration
+	limits    IVFLimits
 }
 
 // record adds the search to the IVF statistics.
@@ -70,10 +71,14 @@ func (ix *IndexIVF) probeWith(op string, x []float32, p *SearchParams, coarse []
 		return nil, Errorf(KindNotTrained, op, "train the index before searching")
 	}
 	pr := &ivfProbe{ix: ix, x: x, nprobe: ix.Nprobe, sign: keySign(ix.metric), start: time.Now()}
+	var qp *SearchParams
 	if p != nil {
-		pr.sel = p.Sel
+		pr.sel, pr.limits, qp = p.Sel, p.IVF, p.Quantizer
 		if p.Nprobe != 0 {
 			pr.nprobe = p.Nprobe
+		}
+		if p.IVF.MaxCodes < 0 || p.IVF.MaxListsNum < 0 || p.IVF.MaxEmptyResultBuckets < 0 {
+			return nil, Errorf(KindInvalidArgument, op, "max_codes, max_lists_num and max_empty_result_buckets must be >= 0")
 		}
 	}
 	if pr.nprobe <= 0 {
@@ -94,7 +99,15 @@ func (ix *IndexIVF) probeWith(op string, x []float32, p *SearchParams, coarse []
 	pr.coarse = make([]int64, nq*pr.nprobe)
 	pr.coarseDis = make([]float32, nq*pr.nprobe)
 	if nq > 0 {
-		if err := ix.quantizer.Search(x, pr.nprobe, pr.coarseDis, pr.coarse); err != nil {
+		err := error(nil)
+		if ps, ok := ix.quantizer.(ParamSearcher); ok && qp != nil {
+			err = ps.SearchWithParams(x, pr.nprobe, pr.coarseDis, pr.coarse, qp)
+		} else if qp != nil {
+			err = Errorf(KindUnsupported, op, "the quantizer %T takes no search parameters", ix.quantizer)
+		} else {
+			err = ix.quantizer.Search(x, pr.nprobe, pr.coarseDis, pr.coarse)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("%s: quantizer: %w", op, err)
 		}
 	}
@@ -162,6 +175,10 @@ func (ix *IndexIVF) preassignedProbe(op string, x []float32, coarse []int64, coa
 
 // search scans the probed lists of the nq queries for the k best.
 func (pr *ivfProbe) search(nq, k int, dist []float32, labels []int64) {
+	if pr.limits.MaxCodes > 0 || pr.limits.MaxListsNum > 0 {
+		pr.searchBounded(nq, k, dist, labels)
+		return
+	}
 	defer pr.record()
 	ix := pr.ix
 	if ix.metric == MetricL2 || ix.metric == MetricInnerProduct {
@@ -328,6 +345,9 @@ func (ix *IndexIVF) RangeSearchPreassigned(x []float32, radius float32, coarse [
 
 // rangeSearch collects every entry of the probed lists within radius.
 func (pr *ivfProbe) rangeSearch(radius float32) *RangeResult {
+	if pr.limits.active() {
+		return pr.rangeSearchBounded(radius)
+	}
 	defer pr.record()
 	ix := pr.ix
 	nq := len(pr.x) / ix.d

@@ -69,9 +69,15 @@ func recordIVFSearch(nq int, probes []int64, ids func(list int) []int64, sel IDS
 		}
 		ndis += n
 	}
+	recordIVFCounts(int64(nq), nlist, ndis, quant, total)
+}
+
+// recordIVFCounts adds a search's counts to the IVF statistics: queries,
+// lists visited, distances computed (entries that passed the filter).
+func recordIVFCounts(nq, nlist, ndis int64, quant, total time.Duration) {
 	ivfStats.Lock()
 	s := &ivfStats.s
-	s.NQ += int64(nq)
+	s.NQ += nq
 	s.NList += nlist
 	s.NDis += ndis
 	s.QuantizationTime += float64(quant) / float64(time.Millisecond)

@@ -58,6 +58,32 @@ type SearchParams struct {
 	// HNSW, when set, replaces the graph's efSearch and search flags
 	// (faiss's SearchParametersHNSW).
 	HNSW *HNSWSearchParams
+	// IVF bounds the work of an IVF search (faiss's SearchParametersIVF
+	// early-stop fields); zero: none.
+	IVF IVFLimits
+	// Quantizer, when set, goes to an IVF index's coarse quantizer search
+	// (faiss's quantizer_params).
+	Quantizer *SearchParams
+}
+
+// IVFLimits are faiss's SearchParametersIVF fields that stop a query's
+// scan early.
+type IVFLimits struct {
+	// MaxCodes: codes scanned per query at most; the last list is cut
+	// short (0: no bound).
+	MaxCodes int
+	// EnsureTopKFull: MaxCodes stops the scan only once k results passed
+	// the filter; lists are then scanned whole.
+	EnsureTopKFull bool
+	// MaxListsNum: lists (holding entries) scanned per query at most.
+	MaxListsNum int
+	// MaxEmptyResultBuckets: a range search stops after this many
+	// consecutive lists without a result.
+	MaxEmptyResultBuckets int
+}
+
+func (l IVFLimits) active() bool {
+	return l.MaxCodes > 0 || l.MaxListsNum > 0 || l.MaxEmptyResultBuckets > 0
 }
 
 // HNSWSearchParams are faiss's SearchParametersHNSW fields.

@@ -9,13 +9,26 @@ import (
 // IndexSearchWith is IndexSearch with faiss's SearchParameters: nprobe (0:
 // the index's own) and a selector program (see selectors.go; addr 0: none).
 func IndexSearchWith(h, n int64, x uintptr, k int64, dist, labels uintptr, nprobe int64, sel uintptr, nsel int64) string {
+	return paramSearch(h, n, x, k, dist, labels, sel, nsel, func() (*core.SearchParams, error) {
+		return &core.SearchParams{Nprobe: int(nprobe)}, nil
+	})
+}
+
+// paramSearch runs a search of the index behind h with the parameters
+// params makes and the selector program at sel.
+func paramSearch(h, n int64, x uintptr, k int64, dist, labels, sel uintptr, nsel int64,
+	params func() (*core.SearchParams, error)) string {
 	const op = "Index.search"
 	return withIndex(op, h, false, func(ix core.Index) error {
 		ps, ok := ix.(core.ParamSearcher)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T takes no search parameters", ix)
 		}
-		return searchWith(op, ps, ix.D(), n, x, k, dist, labels, sel, nsel, &core.SearchParams{Nprobe: int(nprobe)})
+		p, err := params()
+		if err != nil {
+			return err
+		}
+		return searchWith(op, ps, ix.D(), n, x, k, dist, labels, sel, nsel, p)
 	})
 }
 
@@ -86,7 +99,8 @@ func IndexAddWithIDs(h, n int64, x, ids uintptr) string {
 }
 
 // IndexGetParam writes the index's parameter name to out (float64[1]):
-// nprobe, nlist, imbalance_factor, direct_map_type for IVF indexes.
+// nprobe, nlist, imbalance_factor, direct_map_type, code_size,
+// by_residual, ids_sorted for IVF indexes.
 func IndexGetParam(h int64, name string, out uintptr) string {
 	op := "Index." + name
 	return withIndex(op, h, false, func(ix core.Index) error {
@@ -115,6 +129,8 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 			dst[0] = float64(ivf.CodeSize())
 		case "by_residual":
 			dst[0] = float64(b2i(ivf.ByResidual))
+		case "ids_sorted":
+			dst[0] = float64(b2i(ivf.IDsSorted()))
 		default:
 			return core.Errorf(core.KindInvalidArgument, op, "%T has no parameter %q", ix, name)
 		}

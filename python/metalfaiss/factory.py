@@ -25,8 +25,8 @@ from .transforms import (
     RemapDimensionsTransform,
 )
 
-_IVF = re.compile(r"IVF(\d+)(?:_HNSW(\d+))?")
-_HNSW = re.compile(r"HNSW(\d+)(?:_(.+))?")
+_IVF = re.compile(r"IVF(\d+)(?:_HNSW(\d*))?")  # HNSW without M: faiss's 32
+_HNSW = re.compile(r"HNSW(\d*)(?:_(.+))?")
 # "np": no polysemous training. faiss runs it for a plain "PQ8" to renumber
 # the centroids for Hamming filtering, which metalfaiss does not use: the
 # search results are the same with or without it.
@@ -208,7 +208,7 @@ def _build(d, parts, metric, description):
 
 
 def _hnsw_m(text, part, description):
-    M = int(text)
+    M = int(text) if text else 32  # faiss's default M
     if M < 2:
         _fail(part, description, "HNSW needs M >= 2 in")
     return M

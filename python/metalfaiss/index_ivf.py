@@ -9,7 +9,7 @@ from ._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix
 from ._handle import part
 from ._results import knn_results, range_results
 from .clustering_parameters import ClusteringParameters
-from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
+from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError, UnsupportedOperationError
 from .index import Index
 from .index.base_index import _params
 from .invlists import ArrayInvertedLists, InvertedLists, entry_arrays
@@ -304,11 +304,30 @@ class IndexIVF(Index):
         faiss's residual tables use. params may set a selector."""
         op = self._op("search_preassigned")
         h = self._h("search_preassigned")
+        if self.parallel_mode & self.PARALLEL_MODE_NO_HEAP_INIT and D is not None and I is not None:
+            return self._search_into(x, k, Iq, Dq, params, D, I)
         x, Iq, Dq, sel = self._preassigned(op, x, Iq, Dq, params)
         k = as_count(k, op)
         return knn_results(op, x.shape[0], k, D, I, lambda lo, hi, D_at, I_at: _bridge.call(
             "IndexIVFSearchPreassigned", h, hi - lo, addr(x[lo:]), k, addr(Iq[lo:]), addr(Dq[lo:]), Iq.shape[1],
             D_at, I_at, *selector_args(sel)), self._pace())
+
+    def _search_into(self, x, k, Iq, Dq, params, D, I):
+        """search_preassigned under PARALLEL_MODE_NO_HEAP_INIT: D and I
+        already hold results (sorted best first, as ResultHeap keeps them),
+        which the new ones are merged into; faiss's scripts search a few
+        lists at a time this way."""
+        from .metric import METRIC_INNER_PRODUCT
+        from .result_heap import _keep_best
+
+        op = self._op("search_preassigned")
+        Dn, In = self.search_preassigned(x, k, Iq, Dq, params=params)
+        if not (isinstance(D, np.ndarray) and isinstance(I, np.ndarray)) or D.shape != Dn.shape or I.shape != In.shape:
+            raise DimensionMismatchError(f"{op}: D and I must be arrays of shape {Dn.shape}")
+        best_D, best_I = _keep_best(np.hstack([D, Dn]), np.hstack([I, In]), Dn.shape[1],
+                                    self.metric_type == METRIC_INNER_PRODUCT)
+        D[...], I[...] = best_D, best_I
+        return D, I
 
     def range_search_preassigned(self, x, thresh, Iq, Dq=None, *, params=None):
         """faiss's range_search_preassigned: range_search in the lists of
@@ -321,6 +340,37 @@ class IndexIVF(Index):
         return range_results(x.shape[0], lambda lo, hi, out: _bridge.call(
             "IndexIVFRangeSearchPreassigned", h, hi - lo, addr(x[lo:]), thresh, addr(Iq[lo:]), addr(Dq[lo:]),
             Iq.shape[1], *selector_args(sel), out), self._pace())
+
+    def range_search(self, x, thresh, *, params=None):
+        from .search_params import SearchParametersIVF
+
+        if isinstance(params, SearchParametersIVF) and params.max_empty_result_buckets and \
+                self.parallel_mode & ~self.PARALLEL_MODE_NO_HEAP_INIT:
+            # faiss's early stop walks the lists in order, which only its parallel_mode 0 does
+            raise UnsupportedOperationError(f"{self._op('range_search')}: max_empty_result_buckets needs "
+                                            f"parallel_mode 0, not {self.parallel_mode}")
+        return super().range_search(x, thresh, params=params)
+
+    def check_ids_sorted(self):
+        """Whether every list holds its ids in increasing order."""
+        return bool(self._param("ids_sorted"))
+
+    # faiss's parallel_mode values: how its OpenMP loops split a search.
+    # metalfaiss splits searches its own way, so the modes change no result;
+    # PARALLEL_MODE_NO_HEAP_INIT, which search_preassigned honours, is the
+    # exception (see there).
+    PARALLEL_MODE_NO_HEAP_INIT = 1024
+
+    @property
+    def parallel_mode(self):
+        return getattr(self, "_parallel_mode", 0)
+
+    @parallel_mode.setter
+    def parallel_mode(self, value):
+        mode = as_int(value, self._op("parallel_mode"), "parallel_mode")
+        if mode & ~self.PARALLEL_MODE_NO_HEAP_INIT not in (0, 1, 2, 3):
+            raise InvalidArgumentError(f"{self._op('parallel_mode')}: unknown mode {mode} (0-3, plus 1024)")
+        self._parallel_mode = mode
 
     def update_vectors(self, keys, x):
         """Give the vectors stored under ids keys the rows of x; each moves

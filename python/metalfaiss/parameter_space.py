@@ -16,7 +16,8 @@ def _inner(index):
 class ParameterSpace:
     """``ParameterSpace().set_index_parameter(index, "nprobe", 16)`` or
     ``set_index_parameters(index, "nprobe=16")``, through wrappers such as
-    IndexIDMap, as faiss does. ``initialize(index)`` lists the values to
+    IndexIDMap, as faiss does: nprobe, k_factor, efSearch (HNSW) and
+    quantizer_<name> (an IVF index's coarse quantizer). ``initialize(index)`` lists the values to
     explore (nprobe: the powers of two below nlist, up to 2048, as faiss)."""
 
     def __init__(self):
@@ -30,6 +31,13 @@ class ParameterSpace:
         while target is not None:
             if name == "nprobe" and isinstance(target, IndexIVF):
                 target.nprobe = _as_int_value(name, value)
+                return
+            if name.startswith("quantizer_") and isinstance(target, IndexIVF):
+                # faiss forwards quantizer_<name> to the coarse quantizer
+                self.set_index_parameter(target.quantizer, name[len("quantizer_"):], value)
+                return
+            if name == "efSearch" and hasattr(target, "hnsw"):
+                target.hnsw.efSearch = _as_int_value(name, value)
                 return
             if name == "k_factor" and hasattr(type(target), "k_factor"):
                 target.k_factor = value

@@ -1,5 +1,7 @@
 """faiss's per-call search parameters."""
 
+import numpy as np
+
 from ._arrays import as_int
 from .errors import InputTypeError, InvalidArgumentError
 from .selectors import IDSelector
@@ -19,20 +21,58 @@ class SearchParameters:
 
 
 class SearchParametersIVF(SearchParameters):
-    """``SearchParametersIVF(sel=None, nprobe=1, max_codes=0)`` for IVF
-    indexes: how many lists to visit, for this call only."""
+    """``SearchParametersIVF(sel=None, nprobe=1, max_codes=0,
+    quantizer_params=None, ensure_topk_full=False, max_lists_num=0,
+    max_empty_result_buckets=0)`` for IVF indexes, for this call only:
+    how many lists to visit; at most ``max_codes`` codes scanned per query
+    (the last list cut short; with ``ensure_topk_full`` lists are scanned
+    whole and the bound stops the scan only once k results passed the
+    filter); at most ``max_lists_num`` lists; a range search stops after
+    ``max_empty_result_buckets`` consecutive lists without a hit;
+    ``quantizer_params`` go to the coarse quantizer's search (an HNSW
+    quantizer's efSearch, for one)."""
 
-    def __init__(self, sel=None, nprobe=1, max_codes=0):
+    def __init__(self, sel=None, nprobe=1, max_codes=0, quantizer_params=None, ensure_topk_full=False,
+                 max_lists_num=0, max_empty_result_buckets=0):
         super().__init__(sel)
-        self.nprobe = as_int(nprobe, "SearchParametersIVF", "nprobe")
-        if self.nprobe <= 0:
-            raise InvalidArgumentError(f"SearchParametersIVF: nprobe must be positive, got {self.nprobe}")
-        self.max_codes = as_int(max_codes, "SearchParametersIVF", "max_codes")
-        if self.max_codes != 0:
-            raise InvalidArgumentError("SearchParametersIVF: max_codes is not supported (it must be 0)")
+        self.nprobe = nprobe
+        self.max_codes = max_codes
+        self.quantizer_params = quantizer_params
+        self.ensure_topk_full = ensure_topk_full
+        self.max_lists_num = max_lists_num
+        self.max_empty_result_buckets = max_empty_result_buckets
+        self._ivf_block()  # check now
 
     def _nprobe(self):
-        return self.nprobe
+        return self._ivf_block()[0]
+
+    def _bounded(self):
+        """Whether the call needs the full parameter block."""
+        b = self._ivf_block()
+        return bool(b[1] or b[3] or b[4] or b[5])
+
+    def _ivf_block(self):
+        """The int64[9] block pyapi's IVF searches read."""
+        op = type(self).__name__
+        nprobe = as_int(self.nprobe, op, "nprobe")
+        if nprobe <= 0:
+            raise InvalidArgumentError(f"{op}: nprobe must be positive, got {nprobe}")
+        counts = [as_int(getattr(self, n), op, n) for n in ("max_codes", "max_lists_num", "max_empty_result_buckets")]
+        if min(counts) < 0:
+            raise InvalidArgumentError(f"{op}: max_codes, max_lists_num and max_empty_result_buckets must be >= 0, "
+                                       f"got {counts}")
+        q, kind, qa, qb, qc = self.quantizer_params, 0, 0, 0, 0
+        if isinstance(q, SearchParametersIVF):
+            kind, qa = 1, q._nprobe()
+        elif isinstance(q, SearchParametersHNSW):
+            kind, qa, qb, qc = 2, q.efSearch, int(q.check_relative_distance), int(q.bounded_queue)
+        elif q is not None:
+            raise InputTypeError(f"{op}: quantizer_params must be SearchParametersIVF or SearchParametersHNSW, "
+                                 f"got {type(q).__name__}")
+        if q is not None and q.sel is not None:
+            raise InvalidArgumentError(f"{op}: quantizer_params cannot carry a selector")
+        return np.array([nprobe, counts[0], int(bool(self.ensure_topk_full)), counts[1], counts[2], kind, qa, qb, qc],
+                        dtype=np.int64)
 
 
 class SearchParametersHNSW(SearchParameters):

@@ -9,7 +9,7 @@ from .._results import knn_results, range_results
 from .._serial import deserialize, serialize
 from .._arrays import addr, as_codes, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
-from ..search_params import IndexRefineSearchParameters, SearchParameters, SearchParametersHNSW
+from ..search_params import IndexRefineSearchParameters, SearchParameters, SearchParametersHNSW, SearchParametersIVF
 from ..pointer_methods import IndexPointerMethods
 from ..vectors import field_vector
 from ..selectors import IDSelector, IDSelectorRange, selector_args, selector_program
@@ -147,6 +147,7 @@ class Index(GoHandle, IndexPointerMethods):
         op = self._op("search")
         h = self._h("search")
         nprobe, sel = _params(params, op, self)
+        ivf_block = _ivf_block(params)
         x = as_matrix(x, op, self.d)
         k = as_count(k, op)
         sel_args = selector_args(sel)
@@ -160,6 +161,8 @@ class Index(GoHandle, IndexPointerMethods):
             elif isinstance(params, SearchParametersHNSW):
                 _bridge.call("IndexSearchHNSW", *args, params.efSearch, params.check_relative_distance,
                              params.bounded_queue, *sel_args)
+            elif ivf_block is not None:
+                _bridge.call("IndexSearchIVF", *args, *sel_args, addr(ivf_block))
             else:
                 _bridge.call("IndexSearchWith", *args, nprobe, *sel_args)
 
@@ -187,9 +190,14 @@ class Index(GoHandle, IndexPointerMethods):
         x = as_matrix(x, op, self.d)
         thresh = as_float(thresh, op, "thresh")
 
+        ivf_block = _ivf_block(params)
+
         def run(lo, hi, out):
             if params is None:
                 _bridge.call("IndexRangeSearch", h, hi - lo, addr(x[lo:]), thresh, out)
+            elif ivf_block is not None:
+                _bridge.call("IndexRangeSearchIVF", h, hi - lo, addr(x[lo:]), thresh, *selector_args(sel),
+                             addr(ivf_block), out)
             else:
                 _bridge.call("IndexRangeSearchWith", h, hi - lo, addr(x[lo:]), thresh, nprobe, *selector_args(sel),
                              out)
@@ -336,6 +344,14 @@ def _params(params, op, index=None):
         raise InputTypeError(f"{op}: params must be a SearchParameters, got {type(params).__name__}")
     sel = params._selector() if isinstance(params, IndexRefineSearchParameters) else params.sel
     return params._nprobe(), selector_program(sel, op, index)
+
+
+def _ivf_block(params):
+    """The full SearchParametersIVF block when the call needs more than
+    nprobe and a selector (early-stop bounds, quantizer parameters)."""
+    if isinstance(params, SearchParametersIVF) and params._bounded():
+        return params._ivf_block()
+    return None
 
 
 def _unpickle(data):
