@@ -102,6 +102,12 @@ func (ix *IndexBinaryHNSW) Add(x []byte) error {
 
 // Search walks the graph for each query with the index's efSearch.
 func (ix *IndexBinaryHNSW) Search(x []byte, k int, dist []int32, labels []int64) error {
+	return ix.SearchWithParams(x, k, dist, labels, nil)
+}
+
+// SearchWithParams is Search with faiss's SearchParametersHNSW (p.HNSW)
+// and a filter (p.Sel); nil p: the index's settings.
+func (ix *IndexBinaryHNSW) SearchWithParams(x []byte, k int, dist []int32, labels []int64, p *SearchParams) error {
 	const op = "IndexBinaryHNSW.search"
 	nq, err := checkBinaryCodes(op, x, ix.CodeSize(), ix.D())
 	if err != nil {
@@ -112,6 +118,12 @@ func (ix *IndexBinaryHNSW) Search(x []byte, k int, dist []int32, labels []int64)
 	}
 	h := ix.HNSW
 	f := hnswSearchFlags{efSearch: h.EfSearch, disCheck: h.CheckRelativeDistance, boundedQueue: h.SearchBoundedQueue}
+	if p != nil {
+		f.sel = p.Sel
+		if p.HNSW != nil {
+			f.efSearch, f.disCheck, f.boundedQueue = p.HNSW.EfSearch, p.HNSW.CheckRelativeDistance, p.HNSW.BoundedQueue
+		}
+	}
 	rows, w := paddedCodes(x, ix.CodeSize())
 	newDist := ix.distances()
 	parallelChunks(nq, chunkFor(200*ix.CodeSize()*max(f.efSearch, k)), func(_, lo, hi int) {

@@ -173,11 +173,19 @@ func (ix *IndexBinaryIVF) checkSearch(op string, x []byte, nprobe int) (int, int
 	return nq, max(1, min(nprobe, ix.nlist)), nil
 }
 
-// assign returns the nprobe nearest lists of each query (-1 padded).
-func (ix *IndexBinaryIVF) assign(x []byte, nq, nprobe int) ([]int64, error) {
+// assign returns the nprobe nearest lists of each query (-1 padded); qp,
+// when set, goes to an HNSW quantizer's search.
+func (ix *IndexBinaryIVF) assign(x []byte, nq, nprobe int, qp *SearchParams) ([]int64, error) {
 	keys := make([]int64, nq*nprobe)
 	if nq > 0 {
-		if err := ix.quantizer.Search(x, nprobe, make([]int32, nq*nprobe), keys); err != nil {
+		dis := make([]int32, nq*nprobe)
+		var err error
+		if hq, ok := ix.quantizer.(*IndexBinaryHNSW); ok && qp != nil {
+			err = hq.SearchWithParams(x, nprobe, dis, keys, qp)
+		} else {
+			err = ix.quantizer.Search(x, nprobe, dis, keys)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -208,7 +216,7 @@ func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []i
 	var coarse []int32
 	if serial {
 		probes, coarse = make([]int64, nq*np), make([]int32, nq*np)
-	} else if probes, err = ix.assign(x, nq, np); err != nil {
+	} else if probes, err = ix.assign(x, nq, np, nil); err != nil {
 		return err
 	}
 	quant := time.Since(start) // with a flat quantizer, the workers assign: search time
@@ -285,7 +293,7 @@ func (ix *IndexBinaryIVF) RangeSearchNprobe(x []byte, radius, nprobe int, sel ID
 		return nil, nil, nil, err
 	}
 	start := time.Now()
-	keys, err := ix.assign(x, nq, np)
+	keys, err := ix.assign(x, nq, np, nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}

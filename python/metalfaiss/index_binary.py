@@ -12,6 +12,7 @@ from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .clustering_parameters import ClusteringParameters
 from .index_hnsw import HNSW
 from .pointer_methods import BinaryPointerMethods
+from .search_params import SearchParametersHNSW, SearchParametersIVF
 from .selectors import selector_args, selector_program
 
 
@@ -94,8 +95,18 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         nprobe, prog = _binary_params(params, op, self)
         sel = selector_args(prog)
         h = self._h("search")
-        return knn_results(op, x.shape[0], k, D, I, lambda lo, hi, D_at, I_at: _bridge.call(
-            "BinarySearch", h, hi - lo, addr(x[lo:]), k, D_at, I_at, nprobe, *sel), self._pace(), np.int32)
+
+        def run(lo, hi, D_at, I_at):
+            args = (h, hi - lo, addr(x[lo:]), k, D_at, I_at)
+            if isinstance(params, SearchParametersHNSW):
+                _bridge.call("BinarySearchHNSW", *args, params.efSearch, params.check_relative_distance,
+                             params.bounded_queue, *sel)
+            elif isinstance(params, SearchParametersIVF) and params._bounded():
+                _bridge.call("BinarySearchIVF", *args, *sel, addr(params._ivf_block()))
+            else:
+                _bridge.call("BinarySearch", *args, nprobe, *sel)
+
+        return knn_results(op, x.shape[0], k, D, I, run, self._pace(), np.int32)
 
     def range_search(self, x, radius, *, params=None):
         """(lims, D, I): the codes within Hamming distance < radius of each

@@ -13,10 +13,17 @@ def _inner(index):
     return None
 
 
+def _ivf_like(index):
+    """An IVF index, float or binary: it has a quantizer and nprobe."""
+    from .index_binary import IndexBinaryIVF
+
+    return isinstance(index, (IndexIVF, IndexBinaryIVF))
+
+
 class ParameterSpace:
     """``ParameterSpace().set_index_parameter(index, "nprobe", 16)`` or
     ``set_index_parameters(index, "nprobe=16")``, through wrappers such as
-    IndexIDMap, as faiss does: nprobe, k_factor, efSearch (HNSW) and
+    IndexIDMap, as faiss does: nprobe, k_factor, efSearch and efConstruction (HNSW) and
     quantizer_<name> (an IVF index's coarse quantizer). ``initialize(index)`` lists the values to
     explore (nprobe: the powers of two below nlist, up to 2048, as faiss)."""
 
@@ -29,15 +36,15 @@ class ParameterSpace:
             raise InvalidArgumentError(f"ParameterSpace.set_index_parameter: the name must be a string, got {name!r}")
         target = index
         while target is not None:
-            if name == "nprobe" and isinstance(target, IndexIVF):
+            if name == "nprobe" and _ivf_like(target):
                 target.nprobe = _as_int_value(name, value)
                 return
-            if name.startswith("quantizer_") and isinstance(target, IndexIVF):
+            if name.startswith("quantizer_") and _ivf_like(target):
                 # faiss forwards quantizer_<name> to the coarse quantizer
                 self.set_index_parameter(target.quantizer, name[len("quantizer_"):], value)
                 return
-            if name == "efSearch" and hasattr(target, "hnsw"):
-                target.hnsw.efSearch = _as_int_value(name, value)
+            if name in ("efSearch", "efConstruction") and hasattr(target, "hnsw"):
+                setattr(target.hnsw, name, _as_int_value(name, value))
                 return
             if name == "k_factor" and hasattr(type(target), "k_factor"):
                 target.k_factor = value
