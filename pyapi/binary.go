@@ -103,11 +103,7 @@ func BinaryAddWithIDs(h, n int64, x, ids uintptr) string {
 func BinarySearch(h, n int64, x uintptr, k int64, dist, labels uintptr, nprobe int64, sel uintptr, nsel int64) string {
 	const op = "IndexBinary.search"
 	return withCodes(op, h, n, x, false, func(ix core.BinaryIndex, xs []byte) error {
-		ds, err := int32s(dist, n*k)
-		if err != nil {
-			return err
-		}
-		ls, err := int64s(labels, n*k)
+		ds, ls, err := binaryResults(n, k, dist, labels)
 		if err != nil {
 			return err
 		}

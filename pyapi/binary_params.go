@@ -16,11 +16,7 @@ func binarySearchWith(op string, h, n int64, x uintptr, k int64, dist, labels, s
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T takes no such search parameters", ix)
 		}
-		ds, err := int32s(dist, n*k)
-		if err != nil {
-			return err
-		}
-		ls, err := int64s(labels, n*k)
+		ds, ls, err := binaryResults(n, k, dist, labels)
 		if err != nil {
 			return err
 		}
@@ -53,4 +49,15 @@ func BinarySearchIVF(h, n int64, x uintptr, k int64, dist, labels uintptr, sel u
 	return binarySearchWith("IndexBinaryIVF.search", h, n, x, k, dist, labels, sel, nsel, func() (*core.SearchParams, error) {
 		return ivfParams(ivf)
 	})
+}
+
+// binaryResults views the k-NN outputs of n binary queries: dist
+// (int32[n*k]) and labels (int64[n*k]).
+func binaryResults(n, k int64, dist, labels uintptr) ([]int32, []int64, error) {
+	ds, err := int32s(dist, n*k)
+	if err != nil {
+		return nil, nil, err
+	}
+	ls, err := int64s(labels, n*k)
+	return ds, ls, err
 }
