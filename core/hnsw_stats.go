@@ -1,7 +1,5 @@
 package core
 
-import "sync"
-
 // HNSWStats are faiss's HNSWStats: totals over every HNSW search of level
 // 0 since the last reset. N1 counts the queries, N2 those whose candidate
 // queue ran empty, NDis the distances computed and NHops the candidates
@@ -10,34 +8,22 @@ type HNSWStats struct {
 	N1, N2, NDis, NHops int64
 }
 
-var hnswStats struct {
-	sync.Mutex
-	s HNSWStats
-}
+var hnswStats totals[HNSWStats]
 
 // GetHNSWStats returns the totals so far.
-func GetHNSWStats() HNSWStats {
-	hnswStats.Lock()
-	defer hnswStats.Unlock()
-	return hnswStats.s
-}
+func GetHNSWStats() HNSWStats { return hnswStats.get() }
 
 // ResetHNSWStats sets the totals to zero.
-func ResetHNSWStats() {
-	hnswStats.Lock()
-	hnswStats.s = HNSWStats{}
-	hnswStats.Unlock()
-}
+func ResetHNSWStats() { hnswStats.reset() }
 
 // record adds a worker's counts (kept in the searcher so that the walk
 // touches no shared memory) to the totals.
 func (s *hnswSearcher) record() {
-	hnswStats.Lock()
-	t := &hnswStats.s
-	t.N1 += s.stats.N1
-	t.N2 += s.stats.N2
-	t.NDis += s.stats.NDis
-	t.NHops += s.stats.NHops
-	hnswStats.Unlock()
+	hnswStats.add(func(t *HNSWStats) {
+		t.N1 += s.stats.N1
+		t.N2 += s.stats.N2
+		t.NDis += s.stats.NDis
+		t.NHops += s.stats.NHops
+	})
 	s.stats = HNSWStats{}
 }

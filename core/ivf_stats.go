@@ -1,9 +1,6 @@
 package core
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
 // IVFStats are faiss's IndexIVFStats: totals over every IVF search (float
 // and binary, k-NN and range) since the last reset. NList counts the
@@ -15,24 +12,13 @@ type IVFStats struct {
 	SearchTime       float64 // milliseconds in the whole search
 }
 
-var ivfStats struct {
-	sync.Mutex
-	s IVFStats
-}
+var ivfStats totals[IVFStats]
 
 // GetIVFStats returns the totals so far.
-func GetIVFStats() IVFStats {
-	ivfStats.Lock()
-	defer ivfStats.Unlock()
-	return ivfStats.s
-}
+func GetIVFStats() IVFStats { return ivfStats.get() }
 
 // ResetIVFStats sets the totals to zero.
-func ResetIVFStats() {
-	ivfStats.Lock()
-	ivfStats.s = IVFStats{}
-	ivfStats.Unlock()
-}
+func ResetIVFStats() { ivfStats.reset() }
 
 // recordIVFSearch adds one search of nq queries whose probed lists are
 // probes (nq rows, -1 skipped): each non-empty list counts once per query
@@ -75,12 +61,11 @@ func recordIVFSearch(nq int, probes []int64, ids func(list int) []int64, sel IDS
 // recordIVFCounts adds a search's counts to the IVF statistics: queries,
 // lists visited, distances computed (entries that passed the filter).
 func recordIVFCounts(nq, nlist, ndis int64, quant, total time.Duration) {
-	ivfStats.Lock()
-	s := &ivfStats.s
-	s.NQ += nq
-	s.NList += nlist
-	s.NDis += ndis
-	s.QuantizationTime += float64(quant) / float64(time.Millisecond)
-	s.SearchTime += float64(total) / float64(time.Millisecond)
-	ivfStats.Unlock()
+	ivfStats.add(func(s *IVFStats) {
+		s.NQ += nq
+		s.NList += nlist
+		s.NDis += ndis
+		s.QuantizationTime += float64(quant) / float64(time.Millisecond)
+		s.SearchTime += float64(total) / float64(time.Millisecond)
+	})
 }

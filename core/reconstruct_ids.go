@@ -30,16 +30,24 @@ func ReconstructIDs(ix Index, ids []int64, out []float32) error {
 		return nil
 	case *IndexIDMap:
 		inner := make([]int64, len(ids))
-		pos := make(map[int64]int64, len(t.IDMap))
-		for i, id := range t.IDMap {
-			pos[id] = int64(i)
+		pos := t.rev // an IndexIDMap2 keeps the reverse map
+		if !t.two {
+			pos = make(map[int64]int64, len(ids))
+			for _, id := range ids {
+				pos[id] = -1
+			}
+			for i, id := range t.IDMap {
+				if _, want := pos[id]; want {
+					pos[id] = int64(i)
+				}
+			}
 		}
 		for i, id := range ids {
 			p, ok := pos[id]
 			switch {
 			case id == -1:
 				inner[i] = -1
-			case !ok:
+			case !ok || p < 0:
 				return Errorf(KindInvalidArgument, op, "id %d is not in the index", id)
 			default:
 				inner[i] = p

@@ -33,8 +33,9 @@ func DotTile(x []float32, nx int, y []float32, ny int, d int, out []float32, ldo
 // version replaced it at start-up.
 var dotTile = dotTileGo
 
-// kernelSet names the kernels in use, for benchmarks and bug reports.
-var kernelSet = "go"
+// kernelSet names the kernels in use, for benchmarks and bug reports;
+// level is the set's short name (Levels' names).
+var kernelSet, level = "go", "go"
 
 // KernelSet says which kernels this process runs ("go", "avx2+fma", ...).
 func KernelSet() string { return kernelSet }

@@ -21,7 +21,7 @@ var goKernels = []func(){
 	save(&nonFiniteSIMD), save(&addToSIMD), save(&axpyToSIMD), save(&dotsTransposedSIMD),
 	save(&l2TransposedSIMD), save(&l2ArgMinTransposedSIMD), save(&sq8L2SIMD), save(&sq8EncodeSIMD),
 	save(&sq8DecodeSIMD), save(&l1SIMD), save(&linfSIMD), save(&hammingRowsWords), save(&hammingRows32Min),
-	save(&kernelSet),
+	save(&kernelSet), save(&level),
 }
 
 // Levels returns the kernel sets this machine can run, pure Go first and
@@ -29,15 +29,7 @@ var goKernels = []func(){
 func Levels() []string { return availableLevels() }
 
 // Level names the kernel set in use (one of Levels()).
-func Level() string {
-	switch kernelSet {
-	case "avx2+fma":
-		return "avx2"
-	case "avx512+avx2":
-		return "avx512"
-	}
-	return kernelSet
-}
+func Level() string { return level }
 
 // SetLevel installs the kernel set level (one of Levels()), as faiss's
 // SIMDConfig.set_level does. Like faiss's, it is not for use while any

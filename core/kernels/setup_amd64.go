@@ -37,7 +37,7 @@ func selectKernels(want string) {
 		// tile alone runs 10-30% faster than AVX2 (fewer instructions),
 		// one-thread batched L2 search 80-85 vs 61-78 GFLOP/s.
 		dotTile = dotTileAVX512
-		kernelSet = "avx512+avx2"
+		kernelSet, level = "avx512+avx2", "avx512"
 	}
 }
 
@@ -58,5 +58,5 @@ func useAVX2() {
 	l2ArgMinTransposedSIMD = l2ArgMinTransposedAVX2Groups
 	sq8L2SIMD, sq8EncodeSIMD, sq8DecodeSIMD = sq8L2AVX2, sq8EncodeAVX2, sq8DecodeAVX2
 	l1SIMD, linfSIMD = l1AVX2, linfAVX2
-	kernelSet = "avx2+fma"
+	kernelSet, level = "avx2+fma", "avx2"
 }

@@ -30,5 +30,5 @@ func selectKernels(want string) {
 	}
 	l2SqrRows = l2SqrRowsNEON
 	useNEONVectorKernels()
-	kernelSet = "neon"
+	kernelSet, level = "neon", "neon"
 }

@@ -125,7 +125,7 @@ class VectorIOWriter(IOWriter):
         self.data = UInt8Vector()
 
     def _write(self, data):
-        self.data._assign(np.concatenate([self.data._a, np.frombuffer(data, dtype=np.uint8)]))
+        self.data._extend(np.frombuffer(data, dtype=np.uint8))
 
 
 class VectorIOReader(IOReader):

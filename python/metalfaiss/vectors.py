@@ -30,15 +30,34 @@ def field_vector(values, store):
 
 
 class _TypedVector:
-    """A growable vector of one dtype (faiss's SWIG std::vector)."""
+    """A growable vector of one dtype (faiss's SWIG std::vector). Appends
+    grow a buffer by doubling, so that n push_backs cost O(n)."""
 
     _dtype = None
 
     def __init__(self, n=0):
         self._a = np.zeros(int(n), dtype=self._dtype)
 
+    @property
+    def _a(self):
+        return self._buf[:self._n]
+
+    @_a.setter
+    def _a(self, a):
+        self._buf, self._n = a, a.shape[0]
+
+    def _extend(self, values):
+        values = np.asarray(values, dtype=self._dtype).ravel()
+        need = self._n + values.shape[0]
+        if need > self._buf.shape[0]:
+            grown = np.zeros(max(need, 2 * self._buf.shape[0], 16), dtype=self._dtype)
+            grown[:self._n] = self._buf[:self._n]
+            self._buf = grown
+        self._buf[self._n:need] = values
+        self._n = need
+
     def push_back(self, value):
-        self._a = np.append(self._a, np.asarray(value, dtype=self._dtype))
+        self._extend(value)
 
     def size(self):
         return self._a.shape[0]
@@ -74,7 +93,7 @@ class _TypedVector:
         if type(other) is not type(self):
             raise InputTypeError(f"{type(self).__name__}.swap: expected a {type(self).__name__}, "
                                  f"got {type(other).__name__}")
-        self._a, other._a = other._a, self._a
+        (self._buf, self._n), (other._buf, other._n) = (other._buf, other._n), (self._buf, self._n)
 
     def _assign(self, a):
         self._a = np.array(a, dtype=self._dtype).ravel()
