@@ -102,29 +102,26 @@ type codeHolder interface{ Codes() []byte }
 func IndexCodes(h, n int64, out uintptr) string {
 	const op = "Index.codes"
 	return withIndex(op, h, false, func(ix core.Index) error {
-		var codes []byte
 		if g, ok := ix.(interface{ Host() *core.IndexFlat }); ok { // a GPU flat index: its host copy
 			ix = g.Host()
 		}
+		var size int64
+		var fill func(dst []byte) error
 		switch t := ix.(type) {
-		case *core.IndexFlat:
-			codes = make([]byte, t.Ntotal()*int64(t.SaCodeSize()))
-			xb := make([]float32, t.Ntotal()*int64(t.D()))
-			if err := t.ReconstructN(0, t.Ntotal(), xb); err != nil {
-				return err
-			}
-			if err := t.SaEncode(xb, codes); err != nil {
-				return err
-			}
+		case *core.IndexFlat: // the vectors' bytes, written straight into dst
+			size = t.Ntotal() * int64(t.SaCodeSize())
+			fill = func(dst []byte) error { return t.SaEncode(t.Vectors(), dst) }
 		case codeHolder:
-			codes = t.Codes()
+			codes := t.Codes()
+			size = int64(len(codes))
+			fill = func(dst []byte) error { copy(dst, codes); return nil }
 		default:
 			return core.Errorf(core.KindUnsupported, op, "%T does not store codes", ix)
 		}
 		if n == -1 {
 			dst, err := int64s(out, 1)
 			if err == nil {
-				dst[0] = int64(len(codes))
+				dst[0] = size
 			}
 			return err
 		}
@@ -132,10 +129,12 @@ func IndexCodes(h, n int64, out uintptr) string {
 		if err != nil {
 			return err
 		}
-		if len(dst) != len(codes) {
-			return core.Errorf(core.KindInvalidArgument, op, "%d bytes of room for %d bytes of codes", len(dst), len(codes))
+		if int64(len(dst)) != size {
+			return core.Errorf(core.KindInvalidArgument, op, "%d bytes of room for %d bytes of codes", len(dst), size)
 		}
-		copy(dst, codes)
-		return nil
+		if size == 0 {
+			return nil
+		}
+		return fill(dst)
 	})
 }
