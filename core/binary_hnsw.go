@@ -129,7 +129,7 @@ func (ix *IndexBinaryHNSW) SearchWithParams(x []byte, k int, dist []int32, label
 	parallelChunks(nq, chunkFor(200*ix.CodeSize()*max(f.efSearch, k)), func(_, lo, hi int) {
 		vt := ix.scratch.get(int(ix.Ntotal()))
 		defer ix.scratch.put(vt)
-		s := &hnswSearcher{dc: newDist(), vt: vt, candidates: &minimaxHeap{}, res: hnswResults{newTopK(k)}}
+		s := &hnswSearcher{dc: newDist(), vt: vt, candidates: &minimaxHeap{}, res: hnswResults{topK: newTopK(k)}}
 		defer s.record()
 		fd := make([]float32, k)
 		for q := lo; q < hi; q++ {

@@ -13,11 +13,28 @@ type hnswSearchFlags struct {
 
 // hnswResults is faiss's heap result handler for one query: a pair enters
 // only below the worst kept distance (ties do not displace).
-type hnswResults struct{ topK }
+// In range mode (ranged) it keeps every pair below radius instead.
+type hnswResults struct {
+	topK
+	ranged  bool
+	radius  float32
+	hitDist []float32
+	hitIDs  []int64
+}
 
-func (r *hnswResults) threshold() float32 { return r.dist[0] }
+func (r *hnswResults) threshold() float32 {
+	if r.ranged {
+		return r.radius
+	}
+	return r.dist[0]
+}
 
 func (r *hnswResults) add(d float32, id int32) bool {
+	if r.ranged {
+		r.hitDist = append(r.hitDist, d)
+		r.hitIDs = append(r.hitIDs, int64(id))
+		return false // the threshold stays the radius
+	}
 	if r.dist[0] > d {
 		r.replaceRoot(d, int64(id))
 		return true

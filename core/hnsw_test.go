@@ -248,3 +248,30 @@ func TestHNSWWithoutStorageTakesItBack(t *testing.T) {
 	require.NoError(t, bare.Search(xb[:d], 3, dist, labels))
 	assert.Equal(t, int64(0), labels[0])
 }
+
+// A range walk returns only vectors within the radius; with efSearch
+// covering the whole graph, all of them.
+func TestHNSWRangeSearch(t *testing.T) {
+	rng := rand.New(rand.NewSource(92))
+	d := 6
+	xb := randData(rng, 400, d, false)
+	ix, err := NewIndexHNSWFlat(d, 8, MetricL2)
+	require.NoError(t, err)
+	require.NoError(t, ix.Add(xb))
+	ix.HNSW.EfSearch = 400
+	xq := randData(rng, 3, d, false)
+	res, err := ix.RangeSearch(xq, 0.3)
+	require.NoError(t, err)
+	for q := 0; q < 3; q++ {
+		want := 0
+		for i := 0; i < 400; i++ {
+			if refDistance(MetricL2, 0, xq[q*d:(q+1)*d], xb[i*d:(i+1)*d]) < 0.3 {
+				want++
+			}
+		}
+		assert.Equal(t, want, int(res.Lims[q+1]-res.Lims[q]), "query %d", q)
+		for i := res.Lims[q]; i < res.Lims[q+1]; i++ {
+			assert.Less(t, res.Dist[i], float32(0.3))
+		}
+	}
+}

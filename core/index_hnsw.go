@@ -219,7 +219,7 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 	parallelChunks(nq, chunkFor(200*d*max(f.efSearch, k)), func(_, lo, hi int) {
 		vt := ix.scratch.get(int(ix.Ntotal()))
 		defer ix.scratch.put(vt)
-		s := &hnswSearcher{dc: newDist(), vt: vt, candidates: &minimaxHeap{}, res: hnswResults{newTopK(k)}}
+		s := &hnswSearcher{dc: newDist(), vt: vt, candidates: &minimaxHeap{}, res: hnswResults{topK: newTopK(k)}}
 		defer s.record()
 		for q := lo; q < hi; q++ {
 			s.res.reset()
