@@ -352,3 +352,13 @@ func (ix *IndexBinaryIVF) RestoreBinaryIVF(nprobe int, trained bool, ids [][]int
 	ix.ids, ix.codes, ix.ntotal, ix.Nprobe, ix.trained = ids, codes, total, nprobe, trained
 	return nil
 }
+
+// SetQuantizer replaces the coarse quantizer (of the same d), as faiss
+// scripts assign index.quantizer; the lists stay as they are.
+func (ix *IndexBinaryIVF) SetQuantizer(q BinaryIndex) error {
+	if q == nil || q.D() != ix.d {
+		return Errorf(KindDimensionMismatch, "IndexBinaryIVF.quantizer", "the quantizer must have d=%d", ix.d)
+	}
+	ix.quantizer = q
+	return nil
+}

@@ -122,3 +122,30 @@ func TestBinaryHNSWFindsExactNeighboursOnSmallSets(t *testing.T) {
 	_, err = NewIndexBinaryHNSW(12, 8)
 	assert.Error(t, err)
 }
+
+// A binary id map searches under the caller's ids and removes by them.
+func TestBinaryIDMap(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	flat, err := NewIndexBinaryFlat(16)
+	require.NoError(t, err)
+	m, err := NewIndexBinaryIDMap(flat, true)
+	require.NoError(t, err)
+	codes := make([]byte, 2*20)
+	rng.Read(codes)
+	ids := make([]int64, 20)
+	for i := range ids {
+		ids[i] = int64(500 + 3*i)
+	}
+	require.NoError(t, m.AddWithIDs(codes, ids))
+	assert.Error(t, m.Add(codes[:2]), "plain add")
+	dist, labels := make([]int32, 1), make([]int64, 1)
+	require.NoError(t, m.Search(codes[10:12], 1, dist, labels))
+	assert.Equal(t, []int64{515}, labels)
+	n, err := m.RemoveIDs(IDSelectorRange{Min: 500, Max: 510})
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), n)
+	out := make([]byte, 2)
+	require.NoError(t, m.Reconstruct(515, out))
+	assert.Equal(t, codes[10:12], out)
+	assert.Error(t, m.Reconstruct(503, out))
+}

@@ -7,10 +7,8 @@ import "fmt"
 // the caller's id of its i-th vector. IndexIDMap2 (Two set) also keeps the
 // reverse map, which makes Reconstruct by caller id possible.
 type IndexIDMap struct {
-	sub   Index
-	IDMap []int64
-	two   bool
-	rev   map[int64]int64 // caller id -> sub-index id (IDMap2)
+	sub Index
+	idBook
 }
 
 var (
@@ -30,11 +28,7 @@ func NewIndexIDMap(sub Index, two bool) (*IndexIDMap, error) {
 	if sub.Ntotal() != 0 {
 		return nil, Errorf(KindInvalidArgument, op, "the sub-index must be empty, it holds %d vectors", sub.Ntotal())
 	}
-	m := &IndexIDMap{sub: sub, two: two}
-	if two {
-		m.rev = map[int64]int64{}
-	}
-	return m, nil
+	return &IndexIDMap{sub: sub, idBook: newIDBook(nil, two)}, nil
 }
 
 func idMapName(two bool) string {
@@ -48,9 +42,6 @@ func (m *IndexIDMap) op(name string) string { return idMapName(m.two) + "." + na
 
 // Sub returns the wrapped index.
 func (m *IndexIDMap) Sub() Index { return m.sub }
-
-// IsIDMap2 reports whether the reverse map is kept.
-func (m *IndexIDMap) IsIDMap2() bool { return m.two }
 
 func (m *IndexIDMap) D() int                  { return m.sub.D() }
 func (m *IndexIDMap) Ntotal() int64           { return m.sub.Ntotal() }
@@ -78,12 +69,7 @@ func (m *IndexIDMap) AddWithIDs(x []float32, ids []int64) error {
 	if err := m.sub.Add(x); err != nil {
 		return err
 	}
-	m.IDMap = append(m.IDMap, ids...)
-	if m.two {
-		for i, id := range ids {
-			m.rev[id] = start + int64(i)
-		}
-	}
+	m.appendIDs(ids, start)
 	return nil
 }
 
@@ -138,11 +124,7 @@ func (m *IndexIDMap) SearchWithParams(x []float32, k int, dist []float32, labels
 	if err != nil {
 		return err
 	}
-	for i, l := range labels {
-		if l >= 0 {
-			labels[i] = m.IDMap[l]
-		}
-	}
+	m.translate(labels)
 	return nil
 }
 
@@ -173,9 +155,7 @@ func (m *IndexIDMap) RangeSearchWithParams(x []float32, radius float32, p *Searc
 	if err != nil {
 		return nil, err
 	}
-	for i, l := range res.Labels {
-		res.Labels[i] = m.IDMap[l]
-	}
+	m.translate(res.Labels)
 	return res, nil
 }
 
@@ -194,29 +174,14 @@ func (m *IndexIDMap) RemoveIDs(sel IDSelector) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	kept := m.IDMap[:0]
-	for _, id := range m.IDMap {
-		if !sel.IsMember(id) {
-			kept = append(kept, id)
-		}
-	}
-	m.IDMap = kept
-	if m.two {
-		m.rev = make(map[int64]int64, len(kept))
-		for i, id := range kept {
-			m.rev[id] = int64(i)
-		}
-	}
+	m.dropIDs(sel)
 	return n, nil
 }
 
 // Reset empties the sub-index and the map.
 func (m *IndexIDMap) Reset() {
 	m.sub.Reset()
-	m.IDMap = m.IDMap[:0]
-	if m.two {
-		m.rev = map[int64]int64{}
-	}
+	m.clearIDs()
 }
 
 // Reconstruct copies the vector of caller id key (IndexIDMap2 only).
@@ -225,7 +190,7 @@ func (m *IndexIDMap) Reconstruct(key int64, out []float32) error {
 	if !m.two {
 		return Errorf(KindUnsupported, op, "an IndexIDMap cannot reconstruct by id: use IndexIDMap2")
 	}
-	i, ok := m.rev[key]
+	i, ok := m.entryOf(key)
 	if !ok {
 		return Errorf(KindInvalidArgument, op, "id %d is not in the index", key)
 	}
@@ -260,14 +225,7 @@ func RestoreIndexIDMap(sub Index, ids []int64, two bool) (*IndexIDMap, error) {
 	if int64(len(ids)) != sub.Ntotal() {
 		return nil, Errorf(KindDimensionMismatch, op, "%d ids for the %d vectors of the sub-index", len(ids), sub.Ntotal())
 	}
-	m := &IndexIDMap{sub: sub, two: two, IDMap: ids}
-	if two {
-		m.rev = make(map[int64]int64, len(ids))
-		for i, id := range ids {
-			m.rev[id] = int64(i)
-		}
-	}
-	return m, nil
+	return &IndexIDMap{sub: sub, idBook: newIDBook(ids, two)}, nil
 }
 
 // Name is the faiss class: IndexIDMap, or IndexIDMap2 when the map is

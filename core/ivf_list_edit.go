@@ -174,8 +174,9 @@ func (ix *IndexIVF) entriesMoved() {
 }
 
 // UpdateVectors gives the stored ids new vectors (faiss's update_vectors):
-// each moves to the list its new vector is assigned to. Needs a hashtable
-// direct map; every id must be in the index, and nothing changes otherwise.
+// each moves to the list its new vector is assigned to. Needs a direct map
+// (array or hashtable); every id must be in the index, and nothing changes
+// otherwise.
 func (ix *IndexIVF) UpdateVectors(ids []int64, x []float32) error {
 	op := ix.name + ".update_vectors"
 	n, err := checkBatch(op, x, ix.d)
@@ -185,8 +186,8 @@ func (ix *IndexIVF) UpdateVectors(ids []int64, x []float32) error {
 	if len(ids) != n {
 		return Errorf(KindDimensionMismatch, op, "%d ids for %d vectors", len(ids), n)
 	}
-	if ix.directMap.kind != directMapHash {
-		return Errorf(KindUnsupported, op, "needs a hashtable direct map: set_direct_map_type(DirectMap.Hashtable)")
+	if ix.directMap.kind == directMapNone {
+		return Errorf(KindUnsupported, op, "needs a direct map: make_direct_map() or set_direct_map_type(DirectMap.Hashtable)")
 	}
 	seen := make(map[int64]bool, n)
 	for _, id := range ids {

@@ -71,7 +71,7 @@ func TestIVFUpdateVectors(t *testing.T) {
 	ix := newIVF(t, d, 6, MetricL2, xb)
 	require.NoError(t, ix.Add(xb))
 	newX := randData(rng, 2, d, false)
-	assert.Error(t, ix.UpdateVectors([]int64{3, 4}, newX), "no direct map")
+	assert.ErrorContains(t, ix.UpdateVectors([]int64{3, 4}, newX), "direct map", "no direct map")
 	require.NoError(t, ix.SetDirectMapType(2))
 	assert.Error(t, ix.UpdateVectors([]int64{3, 999}, newX), "unknown id")
 	require.NoError(t, ix.UpdateVectors([]int64{3, 4}, newX))

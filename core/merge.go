@@ -145,16 +145,8 @@ func (m *IndexIDMap) MergeIndex(other Index, addID int64) error {
 	if err := mergeInto(op, m.sub, o.sub, 0); err != nil {
 		return err
 	}
-	m.IDMap = append(m.IDMap, ids...)
-	if m.two {
-		for i, id := range ids {
-			m.rev[id] = start + int64(i)
-		}
-	}
-	o.IDMap = o.IDMap[:0]
-	if o.two {
-		o.rev = map[int64]int64{}
-	}
+	m.appendIDs(ids, start)
+	o.clearIDs()
 	return nil
 }
 

@@ -252,8 +252,9 @@ func BinaryIVFParam(h, nprobe int64, out uintptr) string {
 	})
 }
 
-// BinarySub writes a new handle to the quantizer of a binary IVF or the
-// storage of a binary HNSW to out (int64[1]).
+// BinarySub writes a new handle to the quantizer of a binary IVF, the
+// storage of a binary HNSW or the sub-index of a binary id map to out
+// (int64[1]).
 func BinarySub(h int64, out uintptr) string {
 	const op = "IndexBinary.sub"
 	return withPart(op, h, out, func(v any) (any, bool) {
@@ -262,6 +263,8 @@ func BinarySub(h int64, out uintptr) string {
 			return x.Quantizer(), true
 		case *core.IndexBinaryHNSW:
 			return x.Storage(), true
+		case *core.IndexBinaryIDMap:
+			return x.Sub(), true
 		}
 		return nil, false
 	})
@@ -307,5 +310,75 @@ func BinaryIVFSetCP(h int64, name string, value float64) string {
 			return core.Errorf(core.KindUnsupported, op, "%T has no clustering parameters", ix)
 		}
 		return setClusteringParameter(&ivf.CP, op, name, value)
+	})
+}
+
+// IndexBinaryIDMapNew wraps the binary index behind sub in an
+// IndexBinaryIDMap (two: IndexBinaryIDMap2) and writes its handle to out.
+func IndexBinaryIDMapNew(sub int64, two bool, out uintptr) string {
+	op := "IndexBinaryIDMap"
+	return newObjectOver(op, out, []int64{sub}, func() (any, error) {
+		o, err := lookup(op, sub)
+		if err != nil {
+			return nil, err
+		}
+		inner, ok := o.val.(core.BinaryIndex)
+		if !ok {
+			return nil, core.Errorf(core.KindInvalidArgument, op, "the sub-index must be a binary index, got %T", o.val)
+		}
+		return core.NewIndexBinaryIDMap(inner, two)
+	})
+}
+
+// BinaryIDMapIDs copies the id map (int64[n], n = ntotal) of an
+// IndexBinaryIDMap.
+func BinaryIDMapIDs(h, n int64, out uintptr) string {
+	const op = "IndexBinaryIDMap.id_map"
+	return withBinary(op, h, false, func(ix core.BinaryIndex) error {
+		m, ok := ix.(*core.IndexBinaryIDMap)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "not supported by %T", ix)
+		}
+		dst, err := int64s(out, n)
+		if err != nil {
+			return err
+		}
+		if int64(len(m.IDMap)) != n {
+			return core.Errorf(core.KindDimensionMismatch, op, "the map holds %d ids, not %d", len(m.IDMap), n)
+		}
+		copy(dst, m.IDMap)
+		return nil
+	})
+}
+
+// BinaryIVFSetQuantizer makes the binary index behind q the quantizer of
+// the binary IVF index behind h; both then share one lock family.
+func BinaryIVFSetQuantizer(h, q int64) string {
+	return setPart("IndexBinaryIVF.quantizer", h, q, (*core.IndexBinaryIVF).SetQuantizer)
+}
+
+// BinaryRemoveIDs removes the n ids at ids from a binary flat index or id
+// map and writes how many went to out (int64[1]).
+func BinaryRemoveIDs(h, n int64, ids, out uintptr) string {
+	const op = "IndexBinary.remove_ids"
+	return withBinary(op, h, true, func(ix core.BinaryIndex) error {
+		is, err := int64s(ids, n)
+		if err != nil {
+			return err
+		}
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		sel := core.NewIDSelectorBatch(is)
+		switch t := ix.(type) {
+		case *core.IndexBinaryFlat:
+			dst[0] = t.RemoveIDs(sel)
+		case *core.IndexBinaryIDMap:
+			dst[0], err = t.RemoveIDs(sel)
+		default:
+			return core.Errorf(core.KindUnsupported, op, "%T cannot remove codes", ix)
+		}
+		return err
 	})
 }

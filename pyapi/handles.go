@@ -183,6 +183,23 @@ func joinFamily(op string, owner, part int64, fn func(owner, part any) error) st
 	})
 }
 
+// setPart attaches the object behind part (of type P) to the one behind
+// owner (of type O) with set, both families merged (joinFamily): an IVF
+// index's quantizer, an HNSW index's storage.
+func setPart[O, P any](op string, owner, part int64, set func(O, P) error) string {
+	return joinFamily(op, owner, part, func(o, p any) error {
+		ov, ok := o.(O)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is a %T, not what %s needs", owner, o, op)
+		}
+		pv, ok := p.(P)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is a %T, not what %s takes", part, p, op)
+		}
+		return set(ov, pv)
+	})
+}
+
 // closer is an object holding more than Go memory (a GPU index's device
 // buffers, a k-means run's bindings), freed when its last handle is.
 type closer interface{ Close() }

@@ -116,18 +116,7 @@ func IndexHNSWStorage(h int64, out uintptr) string {
 // IndexHNSWSetStorage gives the IndexHNSW behind h the storage behind
 // storage (core.IndexHNSW.SetStorage); both then share one lock family.
 func IndexHNSWSetStorage(h, storage int64) string {
-	const op = "IndexHNSW.storage"
-	return joinFamily(op, h, storage, func(owner, part any) error {
-		ix, ok := owner.(*core.IndexHNSW)
-		if !ok {
-			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an HNSW index", h)
-		}
-		s, ok := part.(core.Index)
-		if !ok {
-			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an index", storage)
-		}
-		return ix.SetStorage(s)
-	})
+	return setPart("IndexHNSW.storage", h, storage, (*core.IndexHNSW).SetStorage)
 }
 
 // IndexIVFQuantizer writes a new handle to the quantizer of the IVF index

@@ -83,18 +83,7 @@ func IndexRefineFlatNew(base int64, out uintptr) string {
 // IVFSetQuantizer makes the index behind q the quantizer of the IVF index
 // behind h; both then share one lock family.
 func IVFSetQuantizer(h, q int64) string {
-	const op = "IndexIVF.quantizer"
-	return joinFamily(op, h, q, func(owner, part any) error {
-		ivf, ok := owner.(*core.IndexIVF)
-		if !ok {
-			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an IVF index", h)
-		}
-		quantizer, ok := part.(core.Index)
-		if !ok {
-			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an index", q)
-		}
-		return ivf.SetQuantizer(quantizer)
-	})
+	return setPart("IndexIVF.quantizer", h, q, (*core.IndexIVF).SetQuantizer)
 }
 
 // IndexIDMapCheckConsistency fails unless the IndexIDMap behind h is

@@ -62,3 +62,18 @@ def test_shard_ivf_index_centroids_writes_faiss_readable_shards(tmp_path, genera
         seen[s] += 1
     with pytest.raises(mf.InvalidArgumentError, match="centroids"):
         mf.shard_ivf_index_centroids(mf.IndexIVFFlat(mf.IndexFlatL2(D), D, 4), 2, template)
+
+
+def test_shard_binary_ivf_index_centroids(tmp_path):
+    rs = np.random.RandomState(5)
+    xb = rs.randint(256, size=(30, 4), dtype=np.uint8)
+    index = mf.IndexBinaryIVF(mf.IndexBinaryHNSW(32, 16), 32, 30)
+    index.quantizer.add(xb)
+    template = os.path.join(tmp_path, "b.%d.index")
+    mf.shard_binary_ivf_index_centroids(index, 4, template, None, True)
+    for i in range(30):
+        for lib in (mf, faiss):
+            shard = lib.read_index_binary(template % (i % 4))
+            np.testing.assert_array_equal(shard.quantizer.reconstruct(i), xb[i])
+    with pytest.raises(mf.DimensionMismatchError):
+        index.quantizer = mf.IndexBinaryFlat(64)

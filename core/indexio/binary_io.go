@@ -11,9 +11,11 @@ import (
 // type's fields.
 
 const (
-	codeBinaryFlat = "IBxF"
-	codeBinaryIVF  = "IBwF"
-	codeBinaryHNSW = "IBHf"
+	codeBinaryFlat   = "IBxF"
+	codeBinaryIVF    = "IBwF"
+	codeBinaryHNSW   = "IBHf"
+	codeBinaryIDMap  = "IBMp"
+	codeBinaryIDMap2 = "IBM2"
 )
 
 // WriteBinary returns ix in faiss's format.
@@ -71,6 +73,17 @@ func writeBinary(w *writer, ix core.BinaryIndex) error {
 			w.b = append(w.b, codes...)
 			w.int64s(ids)
 		})
+	case *core.IndexBinaryIDMap:
+		if x.IsIDMap2() {
+			w.fourcc(codeBinaryIDMap2)
+		} else {
+			w.fourcc(codeBinaryIDMap)
+		}
+		writeBinaryHeader(w, x)
+		if err := writeBinary(w, x.Sub()); err != nil {
+			return err
+		}
+		w.int64Vec(x.IDMap)
 	case *core.IndexBinaryHNSW:
 		w.fourcc(codeBinaryHNSW)
 		writeBinaryHeader(w, x)
@@ -141,6 +154,20 @@ func readBinary(r *reader, depth int) core.BinaryIndex {
 		return restoredBinary(r, ix, err)
 	case codeBinaryIVF:
 		return readBinaryIVF(r, depth)
+	case codeBinaryIDMap, codeBinaryIDMap2:
+		h := readBinaryHeader(r)
+		sub := readBinary(r, depth+1)
+		ids := r.int64s(r.count(8, "the id map"), "the id map")
+		if r.err != nil {
+			return nil
+		}
+		if sub.D() != h.d || sub.Ntotal() != h.ntotal {
+			r.fail("the id map's header (d=%d, ntotal=%d) does not match its sub-index (d=%d, ntotal=%d)",
+				h.d, h.ntotal, sub.D(), sub.Ntotal())
+			return nil
+		}
+		ix, err := core.RestoreIndexBinaryIDMap(sub, ids, code == codeBinaryIDMap2)
+		return restoredBinary(r, ix, err)
 	case codeBinaryHNSW:
 		h := readBinaryHeader(r)
 		g := readGraph(r)

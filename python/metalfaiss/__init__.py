@@ -78,7 +78,9 @@ from .index_ivf import (
     InvertedLists,
     extract_index_ivf,
 )
-from .index_binary import IndexBinary, IndexBinaryFlat, IndexBinaryHNSW, IndexBinaryIVF, index_binary_factory
+from .index_binary import (
+    IndexBinary, IndexBinaryFlat, IndexBinaryHNSW, IndexBinaryIDMap, IndexBinaryIDMap2, IndexBinaryIVF, index_binary_factory,
+)
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefine, IndexRefineFlat
@@ -161,7 +163,7 @@ from .ondisk_invlists import InvertedListsPtrVector, OnDiskInvertedLists
 from .ivflib import (
     IVFSearchParameters, check_compatible_for_merge, get_invlist_range, merge_into, range_search_with_parameters,
     search_and_return_centroids, search_centroid, search_with_parameters, set_invlist_range,
-    shard_ivf_index_centroids,
+    shard_binary_ivf_index_centroids, shard_ivf_index_centroids,
 )
 from .invlists import (
     ArrayInvertedLists, HStackInvertedLists, SliceInvertedLists, VStackInvertedLists, downcast_InvertedLists,
@@ -231,7 +233,8 @@ __all__ = [
     "IO_FLAG_MMAP", "IO_FLAG_READ_ONLY", "clone_index", "deserialize_index", "read_index", "serialize_index",
     "write_index", "read_VectorTransform", "write_VectorTransform", "deserialize_index_binary", "read_index_binary",
     "serialize_index_binary", "write_index_binary",
-    "IndexBinary", "IndexBinaryFlat", "IndexBinaryHNSW", "IndexBinaryIVF", "index_binary_factory",
+    "IndexBinary", "IndexBinaryFlat", "IndexBinaryHNSW", "IndexBinaryIDMap", "IndexBinaryIDMap2", "IndexBinaryIVF",
+    "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards",
@@ -246,6 +249,7 @@ __all__ = [
     "lrand", "rand", "rand_smooth_vectors", "randint", "randn", "knn", "normalize_L2", "pairwise_distances",
     "ArrayInvertedLists", "HStackInvertedLists", "SliceInvertedLists", "VStackInvertedLists",
     "downcast_InvertedLists", "get_invlist_range", "set_invlist_range", "shard_ivf_index_centroids",
+    "shard_binary_ivf_index_centroids",
     "AlignedTable_to_array", "AlignedTableFloat32", "AlignedTableUint8", "AlignedTableUint16", "array_to_AlignedTable",
     "copy_array_to_AlignedTable", "CMax_float_partition_fuzzy", "CMax_uint16_partition_fuzzy",
     "CMin_float_partition_fuzzy", "CMin_uint16_partition_fuzzy", "simd_histogram_8", "simd_histogram_16",

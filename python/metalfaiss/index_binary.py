@@ -86,6 +86,15 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
             raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} codes")
         _bridge.call_long("BinaryAddWithIDs", self._h("add_with_ids"), x.shape[0], addr(x), addr(ids))
 
+    def remove_ids(self, ids):
+        """Remove the codes of the given ids (an int64 array) and return how
+        many went: a flat index numbers the rest on, an id map keeps ids."""
+        op = self._op("remove_ids")
+        ids = as_ids(ids, op)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("BinaryRemoveIDs", self._h("remove_ids"), ids.shape[0], addr(ids), addr(out))
+        return int(out[0])
+
     def search(self, x, k, *, params=None, D=None, I=None):
         """(D, I): the k nearest codes of each row of x, Hamming distance
         (int32) then id; missing results are (INT32_MAX, -1)."""
@@ -166,7 +175,21 @@ class IndexBinaryIVF(IndexBinary):
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexBinaryIVFNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"), addr(out))
         self._bind(int(out[0]))
-        self.quantizer = quantizer
+        self._quantizer = quantizer
+
+    @property
+    def quantizer(self):
+        """The coarse quantizer; assigning another binary index of the same
+        d changes what add and search assign to (the lists stay)."""
+        return self._quantizer
+
+    @quantizer.setter
+    def quantizer(self, quantizer):
+        op = self._op("quantizer")
+        if not isinstance(quantizer, IndexBinary):
+            raise InputTypeError(f"{op}: expected a binary index, got {type(quantizer).__name__}")
+        _bridge.call("BinaryIVFSetQuantizer", self._h("quantizer"), quantizer._h("quantizer"))
+        self._quantizer = quantizer
 
     def _bind(self, handle):
         super()._bind(handle)
@@ -175,7 +198,7 @@ class IndexBinaryIVF(IndexBinary):
 
     def _adopt(self, handle):
         super()._adopt(handle)
-        self.quantizer = self._sub()
+        self._quantizer = self._sub()
 
     def train(self, x):
         h = self._h("train")
@@ -222,6 +245,45 @@ class IndexBinaryHNSW(IndexBinary):
         super()._adopt(handle)
         self.storage = self._sub()
         self.hnsw = HNSW(self)
+
+
+class IndexBinaryIDMap(IndexBinary):
+    """``IndexBinaryIDMap(index)``: the codes of a binary index (empty when
+    wrapped) under ids of the caller's choosing (``add_with_ids``; plain
+    ``add`` raises, as in faiss). ``id_map`` holds the ids in storage
+    order; ``index`` is the wrapped index."""
+
+    _two = False
+    _go_type = "IndexBinaryIDMap"
+
+    def __init__(self, index):
+        op = type(self).__name__
+        if not isinstance(index, IndexBinary):
+            raise InputTypeError(f"{op}: expected a binary index, got {type(index).__name__}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexBinaryIDMapNew", index._h(op), self._two, addr(out))
+        self._adopt(int(out[0]))
+        self.index = index  # the sub-index lives as long as the map
+
+    def _adopt(self, handle):
+        super()._adopt(handle)
+        self.index = self._sub()
+
+    @property
+    def id_map(self):
+        """The ids, in storage order."""
+        n = self.ntotal
+        out = np.empty(n, dtype=np.int64)
+        _bridge.call("BinaryIDMapIDs", self._h("id_map"), n, addr(out))
+        return out
+
+
+class IndexBinaryIDMap2(IndexBinaryIDMap):
+    """IndexBinaryIDMap that also maps ids back: ``reconstruct(id)`` takes
+    the caller's ids."""
+
+    _two = True
+    _go_type = "IndexBinaryIDMap2"
 
 
 _BIVF = re.compile(r"BIVF(\d+)(?:_HNSW(\d+))?")

@@ -374,9 +374,9 @@ class IndexIVF(Index):
 
     def update_vectors(self, keys, x):
         """Give the vectors stored under ids keys the rows of x; each moves
-        to the list its new vector falls in. Needs a hashtable direct map
-        (``set_direct_map_type(DirectMap.Hashtable)``); every id must be in
-        the index."""
+        to the list its new vector falls in. Needs a direct map
+        (``make_direct_map()`` or a hashtable); every id must be in the
+        index."""
         op = self._op("update_vectors")
         x = as_matrix(x, op, self.d)
         keys = as_ids(keys, op)

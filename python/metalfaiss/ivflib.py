@@ -164,9 +164,26 @@ def shard_ivf_index_centroids(index, shard_count=20, filename_template="shard.%d
                      generate_ids, write_index)
 
 
+def shard_binary_ivf_index_centroids(index, shard_count=20, filename_template="shard.%d.index",
+                                     sharding_function=None, generate_ids=False):
+    """shard_ivf_index_centroids for an IndexBinaryIVF (written with
+    write_index_binary; the id-keeping quantizer is an IndexBinaryIDMap2)."""
+    from .index_io import write_index_binary
+
+    _shard_centroids("shard_binary_ivf_index_centroids", index, shard_count, filename_template, sharding_function,
+                     generate_ids, write_index_binary)
+
+
 def _shard_centroids(op, index, shard_count, filename_template, sharding_function, generate_ids, write):
+    from .index_binary import IndexBinary, IndexBinaryIDMap2
     from .index_idmap import IndexIDMap2
-    from .index_io import clone_index
+    from .index_io import clone_index, deserialize_index_binary, serialize_index_binary
+
+    binary = isinstance(index, IndexBinary)
+    idmap2 = IndexBinaryIDMap2 if binary else IndexIDMap2
+
+    def copy(ix):  # binary indexes have no clone_index: a copy through their file
+        return deserialize_index_binary(serialize_index_binary(ix)) if binary else clone_index(ix)
 
     shard_count = as_int(shard_count, op, "shard_count")
     q = index.quantizer
@@ -178,14 +195,17 @@ def _shard_centroids(op, index, shard_count, filename_template, sharding_functio
     if shard_of.size and (shard_of.min() < 0 or shard_of.max() >= shard_count):
         raise InvalidArgumentError(f"{op}: the sharding function gave shard {int(shard_of.max())} or "
                                    f"{int(shard_of.min())}, outside 0..{shard_count - 1}")
-    centroids = q.reconstruct_n(0, q.ntotal)
+    if hasattr(q, "reconstruct_n"):
+        centroids = q.reconstruct_n(0, q.ntotal)
+    else:
+        centroids = np.stack([q.reconstruct(i) for i in range(q.ntotal)])
     for s in range(shard_count):
-        shard = clone_index(index)
+        shard = copy(index)
         shard.quantizer.reset()
         picked = np.flatnonzero(shard_of == s)
         if generate_ids:
             # the quantizer keeps the centroids' numbers in the whole index
-            shard.quantizer = IndexIDMap2(shard.quantizer)
+            shard.quantizer = idmap2(shard.quantizer)
             shard.quantizer.add_with_ids(centroids[picked], picked)
         else:
             shard.quantizer.add(centroids[picked])
