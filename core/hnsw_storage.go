@@ -14,6 +14,10 @@ type flatDistances struct {
 	d  int
 	ip bool
 	q  []float32
+	// pair measures the metrics past L2 and inner product (nil for those
+	// two); neg negates it (similarities).
+	pair func(a, b []float32) float32
+	neg  bool
 }
 
 func (f *flatDistances) setQuery(q []float32) { f.q = q }
@@ -23,6 +27,12 @@ func (f *flatDistances) row(i int32) []float32 { return f.xb[int(i)*f.d : (int(i
 func (f *flatDistances) dist(i int32) float32 { return f.between(f.q, f.row(i)) }
 
 func (f *flatDistances) dists(ids []int32, out []float32) {
+	if f.pair != nil {
+		for i, id := range ids {
+			out[i] = f.between(f.q, f.row(id))
+		}
+		return
+	}
 	if !f.ip {
 		kernels.L2SqrGather(f.q, f.xb, ids, out)
 		return
@@ -35,6 +45,12 @@ func (f *flatDistances) dists(ids []int32, out []float32) {
 func (f *flatDistances) symmetric(i, j int32) float32 { return f.between(f.row(i), f.row(j)) }
 
 func (f *flatDistances) between(a, b []float32) float32 {
+	if f.pair != nil {
+		if f.neg {
+			return -f.pair(a, b)
+		}
+		return f.pair(a, b)
+	}
 	if f.ip {
 		return -kernels.Inner(a, b)
 	}
@@ -100,14 +116,15 @@ type distanceSource interface {
 }
 
 // hnswDistancesFor returns the maker of per-worker distance computers over
-// storage, which must be an L2 or inner-product distanceSource (IndexFlat,
-// IndexScalarQuantizer, IndexPQ).
+// storage, a distanceSource: IndexFlat (any metric), IndexScalarQuantizer
+// or IndexPQ (L2 or inner product).
 func hnswDistancesFor(storage Index) (func() hnswDistances, error) {
-	if m := storage.Metric(); m != MetricInnerProduct && m != MetricL2 {
-		return nil, Errorf(KindInvalidArgument, "IndexHNSW", "metric %s is not supported: L2 or inner product", m)
-	}
 	if h, ok := storage.(interface{ Host() *IndexFlat }); ok {
 		storage = h.Host() // a GPU flat index: the graph reads its host copy
+	}
+	_, flat := storage.(*IndexFlat)
+	if m := storage.Metric(); m != MetricInnerProduct && m != MetricL2 && !flat {
+		return nil, Errorf(KindInvalidArgument, "IndexHNSW", "metric %s is not supported over %T: L2 or inner product (any metric over flat vectors)", m, storage)
 	}
 	s, ok := storage.(distanceSource)
 	if !ok {

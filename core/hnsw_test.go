@@ -171,8 +171,8 @@ func TestHNSWCodedStoragesAndBadInput(t *testing.T) {
 	}
 	_, err = NewIndexHNSWFlat(d, 1, MetricL2)
 	assert.ErrorContains(t, err, "M must be at least 2")
-	_, err = NewIndexHNSWFlat(d, 16, MetricL1)
-	assert.ErrorContains(t, err, "not supported")
+	_, err = NewIndexHNSWSQ(d, QT8bit, 16, MetricL1)
+	assert.ErrorContains(t, err, "not supported", "coded storages take L2 or inner product")
 	flat, err := NewIndexHNSWFlat(d, 16, MetricL2)
 	require.NoError(t, err)
 	assert.Error(t, flat.Add(xb[:d+1]))
@@ -274,4 +274,26 @@ func TestHNSWRangeSearch(t *testing.T) {
 			assert.Less(t, res.Dist[i], float32(0.3))
 		}
 	}
+}
+
+// Over flat vectors the graph takes any metric (faiss's extra metrics).
+func TestHNSWFlatWithAnExtraMetric(t *testing.T) {
+	rng := rand.New(rand.NewSource(93))
+	d := 8
+	xb := randData(rng, 500, d, true)
+	ix, err := NewIndexHNSWFlat(d, 16, MetricL1)
+	require.NoError(t, err)
+	require.NoError(t, ix.Add(xb))
+	ix.HNSW.EfSearch = 200
+	xq := randData(rng, 10, d, true)
+	dist, labels := make([]float32, 10*5), make([]int64, 10*5)
+	require.NoError(t, ix.Search(xq, 5, dist, labels))
+	for q := 0; q < 10; q++ {
+		for j := 0; j < 5; j++ {
+			id := labels[q*5+j]
+			require.GreaterOrEqual(t, id, int64(0))
+			assert.InDelta(t, refDistance(MetricL1, 0, xq[q*d:(q+1)*d], xb[id*int64(d):(id+1)*int64(d)]), dist[q*5+j], 1e-4)
+		}
+	}
+	requireKNNMatches(t, MetricL1, 0, xq[:d], xb, d, 5, dist[:5], labels[:5])
 }

@@ -204,5 +204,9 @@ func RestoreIndexFlat(d int, metric Metric, arg float32, xb []float32, backing a
 
 // distanceComputer implements distanceSource.
 func (ix *IndexFlat) distanceComputer() hnswDistances {
-	return &flatDistances{xb: ix.xb, d: ix.d, ip: ix.metric == MetricInnerProduct}
+	f := &flatDistances{xb: ix.xb, d: ix.d, ip: ix.metric == MetricInnerProduct}
+	if ix.metric != MetricL2 && ix.metric != MetricInnerProduct {
+		f.pair, f.neg = pairDistance(ix.metric, ix.arg), ix.metric.IsSimilarity()
+	}
+	return f
 }

@@ -62,10 +62,9 @@ func checkHNSW(op string, d, m int, metric Metric) error {
 	case m < 2:
 		// M = 1 makes the level multiplier 1/ln(1) infinite.
 		return Errorf(KindInvalidArgument, op, "M must be at least 2, got %d", m)
-	case metric != MetricL2 && metric != MetricInnerProduct:
-		return Errorf(KindInvalidArgument, op, "metric %s is not supported: L2 or inner product", metric)
 	}
-	return nil
+	// any metric over flat vectors; the coded storages check theirs
+	return checkMetric(op, metric)
 }
 
 func newIndexHNSW(name string, storage Index, m int) *IndexHNSW {

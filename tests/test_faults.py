@@ -147,7 +147,7 @@ def test_a_failed_fetch_frees_the_pending_result(monkeypatch):
 
 def _pending_bytes(index):
     out = np.zeros(2, dtype=np.int64)
-    _bridge.call("IndexSerialize", index._handle, out.ctypes.data)
+    _bridge.call("IndexSerialize", index._handle, 0, out.ctypes.data)
     return int(out[0])
 
 

@@ -40,3 +40,26 @@ def test_range_search_with_a_selector():
     sel = mf.IDSelectorRange(0, 1000)
     lims, D, I = index.range_search(XQ, 2.5, params=mf.SearchParametersHNSW(efSearch=64, sel=sel))
     assert lims[-1] > 0 and (I < 1000).all()
+
+
+@pytest.mark.parametrize("metric", [faiss.METRIC_L1, faiss.METRIC_Linf, faiss.METRIC_Canberra])
+def test_hnsw_over_flat_vectors_takes_extra_metrics(metric):
+    xb = np.abs(XB[:800])
+    ours = mf.IndexHNSW(mf.IndexFlat(24, metric), 16)
+    ours.add(xb)
+    ours.hnsw.efSearch = 128
+    D, I = ours.search(np.abs(XQ), 10)
+    dis = faiss.pairwise_distances(np.abs(XQ), xb, metric)
+    np.testing.assert_allclose(D, np.take_along_axis(dis, I, 1), rtol=1e-5, atol=1e-5)
+    Dref, Iref = faiss.knn(np.abs(XQ), xb, 10, metric)
+    assert faiss.eval_intersection(Iref, I) > 0.9 * Iref.size
+
+
+def test_ivf_with_an_l2_quantizer_scans_by_its_own_metric():
+    index = mf.IndexIVFFlat(mf.IndexFlat(24), 24, 16, mf.METRIC_L1)
+    index.train(XB)
+    index.add(XB)
+    index.nprobe = 16
+    Dref, Iref = faiss.knn(XQ, XB, 5, faiss.METRIC_L1)
+    D, I = index.search(XQ, 5)
+    np.testing.assert_allclose(D, Dref, rtol=1e-5, atol=1e-4)

@@ -425,10 +425,10 @@ class IndexIVFFlat(IndexIVF):
 
 
 def _check_quantizer(op, quantizer, metric):
+    # the quantizer's metric may differ from the index's (an L2 quantizer
+    # over an L1 index, say), as in faiss: it only assigns the lists
     if not isinstance(quantizer, Index):
         raise InputTypeError(f"{op}: quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
-    if quantizer.metric_type != int(metric):
-        raise InvalidArgumentError(f"{op}: the quantizer has metric {quantizer.metric_type}, the index {int(metric)}")
 
 
 class IndexIVFPQ(IndexIVF):
