@@ -85,3 +85,22 @@ func TestIVFUpdateVectors(t *testing.T) {
 	assert.Equal(t, int64(3), labels[0])
 	assert.InDelta(t, 0, dist[0], 1e-6)
 }
+
+// The codes of ids come with their list numbers, as sa_decode reads them.
+func TestIVFCodesOfIDs(t *testing.T) {
+	rng := rand.New(rand.NewSource(63))
+	d := 4
+	xb := blobs(rng, 200, d, 4)
+	ix := newIVF(t, d, 4, MetricL2, xb)
+	require.NoError(t, ix.Add(xb))
+	sa := ix.SaCodeSize()
+	codes := make([]byte, 3*sa)
+	require.NoError(t, ix.CodesOfIDs([]int64{7, -1, 150}, true, codes))
+	back := make([]float32, 3*d)
+	require.NoError(t, ix.SaDecode(codes[:sa], back[:d]))
+	assert.Equal(t, xb[7*d:8*d], back[:d])
+	for _, b := range codes[sa : 2*sa] {
+		assert.Equal(t, byte(0xff), b)
+	}
+	assert.Error(t, ix.CodesOfIDs([]int64{999}, false, make([]byte, ix.CodeSize())), "unknown id")
+}

@@ -1,6 +1,9 @@
 package core
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // ReconstructIDs writes the stored vector of each id into out (d floats
 // per id); id -1 (a missing search result) gives NaNs, as faiss's
@@ -101,6 +104,58 @@ func (ix *IndexIVF) reconstructIDs(ids []int64, out []float32) error {
 			for _, i := range rows {
 				if err := ix.decodeEntry(l, off, out[i*d:(i+1)*d]); err != nil {
 					return err
+				}
+			}
+			delete(want, id)
+		}
+	}
+	for id := range want {
+		return Errorf(KindInvalidArgument, op, "id %d is not in the index", id)
+	}
+	return nil
+}
+
+// CodesOfIDs writes the stored code of each id into out (one entry of
+// CodeSize bytes each, led by its list number in coarse_code_size bytes
+// when withListNo, as sa_decode reads them; flat lists give the vector's
+// bytes), reading the lists once; id -1 gives bytes 0xff (faiss's
+// search_and_return_codes).
+func (ix *IndexIVF) CodesOfIDs(ids []int64, withListNo bool, out []byte) error {
+	op := ix.name + ".search_and_return_codes"
+	cs, ccs := ix.CodeSize(), 0
+	if withListNo {
+		ccs = ix.coarseCodeSize()
+	}
+	size := cs + ccs
+	if len(out) != len(ids)*size {
+		return Errorf(KindDimensionMismatch, op, "%d ids need %d bytes of codes, got %d", len(ids), len(ids)*size, len(out))
+	}
+	want := make(map[int64][]int, len(ids))
+	for i, id := range ids {
+		if id == -1 {
+			for j := range out[i*size : (i+1)*size] {
+				out[i*size+j] = 0xff
+			}
+			continue
+		}
+		want[id] = append(want[id], i)
+	}
+	for l := range ix.lists.lists {
+		lst := &ix.lists.lists[l]
+		for off, id := range lst.ids {
+			rows, ok := want[id]
+			if !ok {
+				continue
+			}
+			for _, i := range rows {
+				dst := out[i*size : (i+1)*size]
+				putCoarse(dst[:ccs], uint64(l))
+				if ix.codec != nil {
+					copy(dst[ccs:], lst.codes[off*cs:(off+1)*cs])
+				} else {
+					for j, v := range lst.vecs[off*ix.d : (off+1)*ix.d] {
+						binary.LittleEndian.PutUint32(dst[ccs+4*j:], math.Float32bits(v))
+					}
 				}
 			}
 			delete(want, id)

@@ -103,3 +103,20 @@ func IndexIVFListCopy(h, i, n int64, ids, codes uintptr) string {
 		return ivf.CopyList(int(i), is, cs)
 	})
 }
+
+// IVFCodesOfIDs writes the stored codes of the n ids at ids into out
+// (core.IndexIVF.CodesOfIDs; listnos: led by their list numbers).
+func IVFCodesOfIDs(h, n int64, ids uintptr, listnos bool, size int64, out uintptr) string {
+	const op = "IndexIVF.search_and_return_codes"
+	return withIVF(op, h, false, func(ivf *core.IndexIVF) error {
+		is, err := int64s(ids, n)
+		if err != nil {
+			return err
+		}
+		codes, err := bytesAt(out, n*size)
+		if err != nil {
+			return err
+		}
+		return ivf.CodesOfIDs(is, listnos, codes)
+	})
+}

@@ -212,8 +212,8 @@ def test_bad_input(data):
     xb, _ = data
     with pytest.raises(ValueError, match="M must be at least 2"):
         mf.IndexHNSWFlat(32, 1)
-    with pytest.raises(ValueError):
-        mf.IndexHNSWFlat(32, 16, mf.METRIC_L1)
+    with pytest.raises(ValueError, match="not supported"):  # coded storages: L2 or inner product
+        mf.IndexHNSWSQ(32, mf.ScalarQuantizer.QT_8bit, 16, mf.METRIC_L1)
     index = mf.IndexHNSWFlat(32, 16)
     with pytest.raises(ValueError):
         index.add(xb[:10, :31])

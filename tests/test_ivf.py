@@ -203,7 +203,7 @@ def test_bad_input(rng):
     with pytest.raises(mf.DimensionMismatchError):
         mf.IndexIVFFlat(mf.IndexFlatL2(4), d, 16)
     with pytest.raises(mf.InvalidArgumentError, match="metric"):
-        mf.IndexIVFFlat(mf.IndexFlatIP(d), d, 16)
+        mf.IndexIVFFlat(mf.IndexFlatL2(d), d, 16, 99)
     with pytest.raises(mf.InputTypeError):
         mf.IndexIVFFlat("not an index", d, 16)
     ix.train(xb)

@@ -107,7 +107,8 @@ from .search_params import (
 from .factory import index_factory, reverse_index_factory
 from .parameter_space import ParameterRange, ParameterSpace
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
-from .kmeans import Clustering, ClusteringIterationStats, Kmeans
+from .faiss_clustering import Clustering, ClusteringIterationStats
+from .kmeans import Kmeans
 from .progressive_dim import (
     GpuProgressiveDimIndexFactory, ProgressiveDimClustering, ProgressiveDimClusteringParameters,
     ProgressiveDimIndexFactory,

@@ -25,7 +25,8 @@ from .clustering_parameters import ClusteringParameters
 from .errors import InputTypeError, NotTrainedError
 from . import _backend
 from .index import Index
-from .kmeans import Clustering, ClusteringIterationStats, Kmeans, _flat_index
+from .faiss_clustering import Clustering, ClusteringIterationStats
+from .kmeans import Kmeans, _flat_index
 
 _return_numpy = os.environ.get("METALFAISS_RETURN_NUMPY", "") not in ("", "0")
 

@@ -351,6 +351,27 @@ class IndexIVF(Index):
                                             f"parallel_mode 0, not {self.parallel_mode}")
         return super().range_search(x, thresh, params=params)
 
+    def coarse_code_size(self):
+        """Bytes of a list number in standalone codes (faiss's)."""
+        n, left = 0, self.nlist - 1
+        while left > 0:
+            n, left = n + 1, left >> 8
+        return n
+
+    def search_and_return_codes(self, x, k, *, include_listnos=False, params=None):
+        """(D, I, codes): search, and the stored code of each result,
+        (n, k, code_size) uint8, each led by its list number
+        (coarse_code_size bytes) with include_listnos, so that sa_decode
+        reads them. Missing results (id -1) get bytes 0xff. With ids
+        stored twice, a result's code is that of the id's first entry."""
+        D, I = self.search(x, k, params=params)
+        size = self.code_size + (self.coarse_code_size() if include_listnos else 0)
+        codes = np.empty((*I.shape, size), dtype=np.uint8)
+        ids = np.ascontiguousarray(I.reshape(-1))
+        _bridge.call("IVFCodesOfIDs", self._h("search_and_return_codes"), ids.shape[0], addr(ids),
+                     bool(include_listnos), size, addr(codes))
+        return D, I, codes
+
     def check_ids_sorted(self):
         """Whether every list holds its ids in increasing order."""
         return bool(self._param("ids_sorted"))

@@ -1,4 +1,4 @@
-"""faiss's k-means classes: ``Kmeans`` (the Python wrapper) and ``Clustering``."""
+"""faiss's Python k-means wrapper, ``Kmeans``."""
 
 import numpy as np
 
@@ -8,7 +8,6 @@ from ._kmeans import STAT_FIELDS, check_dk, train_kmeans
 from .clustering_parameters import ClusteringParameters, canonical_name, known_names
 from .errors import NotTrainedError
 from .index_flat import IndexFlatIP, IndexFlatL2
-from .vectors import field_vector
 
 
 def _flat_index(d, spherical, gpu=False):
@@ -114,87 +113,3 @@ class Kmeans:
         self.index.add(self.centroids)
         D, I = self.index.search(x, 1)
         return D.ravel(), I.ravel()
-
-
-class ClusteringIterationStats:
-    """One iteration's record: obj, time, time_search, imbalance_factor, nsplit."""
-
-    __slots__ = STAT_FIELDS
-
-    def __init__(self, **fields):
-        for name in STAT_FIELDS:
-            setattr(self, name, fields[name])
-
-    def __repr__(self):
-        return "ClusteringIterationStats(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in STAT_FIELDS) + ")"
-
-
-class _StatsVector(list):
-    """A list with the ``size()`` / ``at(i)`` of faiss's SWIG vectors."""
-
-    def size(self):
-        return len(self)
-
-    def at(self, i):
-        return self[i]
-
-
-class Clustering(ClusteringParameters):
-    """faiss's ``Clustering``: ``Clustering(d, k)`` or ``Clustering(d, k, cp)``.
-
-    The parameters are attributes (``clus.niter = 10``). ``centroids`` is a
-    flat float32 array of k*d values like faiss's vector (set it before
-    ``train`` to give initial centroids; ``vector_to_array`` accepts it), and
-    ``iteration_stats`` a list of ``ClusteringIterationStats`` with
-    ``size()`` and ``at(i)``. ``train(x, index, weights=None)`` assigns
-    through ``index``, which holds the centroids afterwards.
-    """
-
-    __slots__ = ("d", "k", "centroids", "iteration_stats")
-
-    def __init__(self, d, k, cp=None):
-        super().__init__(**(cp.as_dict() if cp is not None else {}))
-        d, k = check_dk("Clustering", d, k)
-        object.__setattr__(self, "d", d)
-        object.__setattr__(self, "k", k)
-        self.centroids = np.zeros(0, dtype=np.float32)
-        object.__setattr__(self, "iteration_stats", _StatsVector())
-
-    def __setattr__(self, name, value):
-        if name == "centroids":
-            # a field: copy_array_to_vector(c, clus.centroids) replaces it, as in faiss
-            value = field_vector(np.ascontiguousarray(value, dtype=np.float32).ravel(),
-                                 lambda a: setattr(self, "centroids", a))
-            object.__setattr__(self, name, value)
-        elif name in ("d", "k", "iteration_stats"):
-            raise AttributeError(f"Clustering.{name} is read-only")
-        else:
-            super().__setattr__(name, value)
-
-    def train(self, x, index, weights=None):
-        """Cluster x (n, d), assigning through ``index``."""
-        cp = ClusteringParameters(**self.as_dict())
-        init = None
-        if self.centroids.size:
-            if self.centroids.size % self.d:
-                raise ValueError(f"Clustering.train: {self.centroids.size} initial centroid values, not a multiple of d={self.d}")
-            init = self.centroids.reshape(-1, self.d)
-        result = train_kmeans("Clustering.train", self.d, self.k, cp, x, index, weights, init)
-        self.centroids = result.centroids
-        stats = _StatsVector(ClusteringIterationStats(**st) for st in result.iteration_stats)
-        object.__setattr__(self, "iteration_stats", stats)
-
-    def __repr__(self):
-        params = super().__repr__()[len("ClusteringParameters("):-1]
-        return f"Clustering(d={self.d}, k={self.k}{', ' + params if params else ''})"
-
-    def post_process_centroids(self):
-        """Apply ``spherical`` and ``int_centroids`` to ``centroids`` in place."""
-        c = self.centroids.reshape(-1, self.d)
-        if self.spherical:
-            norms = np.sqrt((c * c).sum(axis=1, keepdims=True))
-            np.divide(c, norms, out=c, where=norms > 0)
-        if self.int_centroids:
-            np.copyto(c, np.where(c >= 0, np.floor(c + 0.5), np.ceil(c - 0.5)))
-
-

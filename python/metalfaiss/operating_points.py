@@ -2,7 +2,7 @@
 key), of which the Pareto-optimal ones are kept: no other point is at
 least as accurate and at least as fast."""
 
-from .kmeans import _StatsVector
+from .faiss_clustering import _StatsVector
 
 
 class OperatingPoint:

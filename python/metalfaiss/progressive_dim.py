@@ -14,7 +14,7 @@ from ._arrays import as_int, as_matrix
 from .clustering_parameters import ClusteringParameters
 from .errors import InputTypeError, InvalidArgumentError
 from .index_flat import IndexFlatL2
-from .kmeans import Clustering, _StatsVector
+from .faiss_clustering import Clustering, _StatsVector
 from .swig_pointers import SwigPtr, region
 from .transforms import PCAMatrix
 

@@ -175,8 +175,6 @@ class ProductQuantizer(_Codec):
         """Code the n vectors at x into codes, each sub-vector assigned by
         self.assign_index (an index of dimension dsub, refilled with each
         sub-space's centroids), as faiss does for large ksub."""
-        from .hamming_utils import pack_bitstrings
-
         op = self._op("compute_codes_with_assign_index")
         index = getattr(self, "assign_index", None)
         if index is None or index.d != self.dsub:
@@ -189,7 +187,9 @@ class ProductQuantizer(_Codec):
             index.reset()
             index.add(np.ascontiguousarray(c[m]))
             assign[:, m] = index.assign(np.ascontiguousarray(x[:, m * self.dsub:(m + 1) * self.dsub]), 1).ravel()
-        out[:] = pack_bitstrings(assign, self.nbits)
+        # faiss's code layout: each sub-code's bits in turn, lowest first
+        bits = (assign[:, :, None] >> np.arange(self.nbits)) & 1
+        out[:] = np.packbits(bits.astype(np.uint8).reshape(x.shape[0], -1), axis=1, bitorder="little")
 
 
 class ScalarQuantizer(_Codec):
