@@ -1,6 +1,7 @@
 package core
 
 import (
+	"sync"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -42,7 +43,10 @@ type IndexIVF struct {
 	// backing keeps alive what the lists and codec may point into (mapped
 	// files: the index file and an on-disk lists file).
 	backing []any
-	onDisk  *OnDiskLists // the lists' own file while they are unchanged
+	onDisk  *OnDiskLists // the lists' own file (see ivf_ondisk.go)
+	// onDiskDirty: the lists changed since the file was last written
+	onDiskDirty bool
+	onDiskMu    sync.Mutex // rewriting the file, which writing the index may do
 }
 
 var (

@@ -11,9 +11,10 @@ type OnDiskList struct {
 // OnDiskInvertedLists layout: where each list lies, the free slots
 // (offset, capacity) and the file's total size. An index whose lists come
 // from such a file remembers it, and write_index writes this reference
-// (faiss's "ilod" block) instead of the entries, until the lists change:
-// changes are made in memory (the file is mapped privately) and the index
-// is written with its entries from then on.
+// (faiss's "ilod" block) instead of the entries. Changes to the lists are
+// made in memory (the file is mapped privately); the file is rewritten
+// with them when the index is next written (faiss writes it at each
+// change), so that the reference always describes the lists.
 type OnDiskLists struct {
 	Filename string
 	Lists    []OnDiskList
@@ -21,9 +22,33 @@ type OnDiskLists struct {
 	Totsize  uint64
 }
 
-// OnDisk returns the file the lists were read from, unchanged since; nil
-// when they live in memory.
-func (ix *IndexIVF) OnDisk() *OnDiskLists { return ix.onDisk }
+// OnDisk returns the file the lists belong to and whether they changed
+// since it was written (nil: the lists live in memory only). The caller
+// rewriting the file holds the returned unlock until it calls
+// OnDiskWritten or gives up.
+func (ix *IndexIVF) OnDisk() (od *OnDiskLists, dirty bool, unlock func()) {
+	ix.onDiskMu.Lock()
+	return ix.onDisk, ix.onDiskDirty, ix.onDiskMu.Unlock
+}
+
+// OnDiskFile is the lists file's description (nil: in memory).
+func (ix *IndexIVF) OnDiskFile() *OnDiskLists {
+	od, _, unlock := ix.OnDisk()
+	unlock()
+	return od
+}
+
+// OnDiskWritten records that the lists file now holds the lists as od
+// describes them; the caller holds OnDisk's lock.
+func (ix *IndexIVF) OnDiskWritten(od *OnDiskLists) { ix.onDisk, ix.onDiskDirty = od, false }
+
+// DetachOnDisk makes the lists live in memory only (replace_invlists with
+// lists of another kind).
+func (ix *IndexIVF) DetachOnDisk() {
+	ix.onDiskMu.Lock()
+	ix.onDisk, ix.onDiskDirty = nil, false
+	ix.onDiskMu.Unlock()
+}
 
 // ReplaceLists installs lists read from the file od describes (ids, and
 // vecs or codes, per list, which may point into memory that keep holds),
@@ -44,8 +69,15 @@ func (ix *IndexIVF) ReplaceLists(od *OnDiskLists, ids [][]int64, vecs [][]float3
 // from the file od describes, whose memory keep holds.
 func (ix *IndexIVF) AttachOnDisk(od *OnDiskLists, keep any) {
 	ix.KeepAlive(keep)
-	ix.onDisk = od
+	ix.onDiskMu.Lock()
+	ix.onDisk, ix.onDiskDirty = od, false
+	ix.onDiskMu.Unlock()
 }
 
-// listsChanged forgets the lists' file: from now on they are written whole.
-func (ix *IndexIVF) listsChanged() { ix.onDisk = nil }
+// listsChanged records that the lists file (if any) is out of date; the
+// next write of the index rewrites it. Callers hold the index exclusively.
+func (ix *IndexIVF) listsChanged() {
+	if ix.onDisk != nil {
+		ix.onDiskDirty = true
+	}
+}

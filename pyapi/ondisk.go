@@ -47,7 +47,7 @@ func IVFOnDiskFile(h int64) string {
 	const op = "IndexIVF.invlists"
 	var name string
 	if st := withIVF(op, h, false, func(ix *core.IndexIVF) error {
-		if od := ix.OnDisk(); od != nil {
+		if od := ix.OnDiskFile(); od != nil {
 			name = od.Filename
 		}
 		return nil
@@ -55,4 +55,13 @@ func IVFOnDiskFile(h int64) string {
 		return st
 	}
 	return text(op, func() (string, error) { return name, nil })
+}
+
+// IVFDetachOnDisk makes the IVF index h's lists live in memory only (its
+// lists were replaced by lists of another kind).
+func IVFDetachOnDisk(h int64) string {
+	return withIVF("IndexIVF.replace_invlists", h, true, func(ix *core.IndexIVF) error {
+		ix.DetachOnDisk()
+		return nil
+	})
 }

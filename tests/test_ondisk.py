@@ -53,20 +53,51 @@ def test_merge_ondisk_writes_faiss_files(shards, shift_ids):
         assert results[0][1].max() < 1000
 
 
-def test_changing_an_ondisk_index_keeps_the_file(shards):
+def test_changing_an_ondisk_index_rewrites_the_file_when_written(shards):
     tmp, x, names = shards
     index = mf.read_index(str(tmp / "trained.index"))
     merge_ondisk(index, names, str(tmp / "c.ivfdata"), True)
     before = (tmp / "c.ivfdata").read_bytes()
     index.add_with_ids(x[:10], np.arange(5000, 5010))
-    assert index.ntotal == 3010 and index.ondisk_filename is None
-    assert (tmp / "c.ivfdata").read_bytes() == before
-    mf.write_index(index, str(tmp / "changed.index"))  # the entries go in the index file now
-    assert mf.read_index(str(tmp / "changed.index")).ntotal == 3010
+    assert index.ntotal == 3010 and index.ondisk_filename == str(tmp / "c.ivfdata")
+    mf.write_index(index, str(tmp / "changed.index"))  # rewrites c.ivfdata, refers to it
+    assert (tmp / "c.ivfdata").read_bytes() != before
+    for lib in (mf, faiss):  # faiss reads the rewritten pair
+        again = lib.read_index(str(tmp / "changed.index"))
+        assert again.ntotal == 3010
+        np.testing.assert_array_equal(again.search(x[:5], 3)[1], index.search(x[:5], 3)[1])
     with pytest.raises(ValueError, match="must be empty"):
         merge_ondisk(index, names, str(tmp / "d.ivfdata"))
     with pytest.raises(ValueError, match="cannot set it to 7"):
         index.ntotal = 7
+    index.replace_invlists(mf.ArrayInvertedLists(index.nlist, index.code_size))
+    assert index.ondisk_filename is None and index.ntotal == 0
+
+
+def test_new_ondisk_lists_filled_by_add_and_moved(tmp_path):
+    xt, xb = faiss.rand((500, 10), 1), faiss.rand((300, 10), 2)
+    results = []
+    for lib in (mf, faiss):
+        d = tmp_path / lib.__name__
+        d.mkdir()
+        index = lib.IndexIVFFlat(lib.IndexFlatL2(10), 10, 20)
+        index.train(xt)
+        invlists = lib.OnDiskInvertedLists(index.nlist, index.code_size, str(d / "aa.ondisk"))
+        index.replace_invlists(invlists)  # faiss's index refers to invlists: keep it
+        index.add(xb)
+        D1, I1 = index.search(xb[:20], 5)
+        lib.write_index(index, str(d / "aa.ivf"))
+        moved = d / "1"
+        moved.mkdir()
+        for name in ("aa.ondisk", "aa.ivf"):
+            (d / name).rename(moved / name)
+        with pytest.raises(RuntimeError):
+            lib.read_index(str(moved / "aa.ivf"))
+        again = lib.read_index(str(moved / "aa.ivf"), lib.IO_FLAG_ONDISK_SAME_DIR)
+        np.testing.assert_array_equal(again.search(xb[:20], 5)[1], I1)
+        results.append(I1)
+        del again, index  # faiss's index refers to invlists: it goes first
+    np.testing.assert_array_equal(results[0], results[1])
 
 
 def test_ondisk_same_dir_and_bad_files(shards, tmp_path):

@@ -53,11 +53,20 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		w.u64(uint64(sq.CodeSize()))
 		w.u8(byResidual)
 	}
-	if od := ix.OnDisk(); od != nil {
-		writeOnDisk(w, od, listCodeSize(ix))
-	} else {
+	od, dirty, unlock := ix.OnDisk()
+	defer unlock()
+	if od == nil {
 		writeLists(w, ix)
+		return nil
 	}
+	if dirty { // the lists changed since their file was written: rewrite it
+		var err error
+		if od, err = rewriteOnDisk(ix, od.Filename); err != nil {
+			return err
+		}
+		ix.OnDiskWritten(od)
+	}
+	writeOnDisk(w, od, listCodeSize(ix))
 	return nil
 }
 

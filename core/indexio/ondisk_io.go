@@ -1,6 +1,8 @@
 package indexio
 
 import (
+	"encoding/binary"
+	"math"
 	"os"
 	"path/filepath"
 	"unsafe"
@@ -33,6 +35,53 @@ func writeOnDisk(w *writer, od *core.OnDiskLists, cs int) {
 	}
 	w.bytes([]byte(od.Filename))
 	w.u64(od.Totsize)
+}
+
+// rewriteOnDisk writes the lists of ix to a new lists file at path, each
+// list after the other with its capacity its size (the layout faiss's
+// merge leaves), and returns its description. The file is written beside
+// path and renamed over it, so that a mapping of the old file (which the
+// lists may still point into) stays valid.
+func rewriteOnDisk(ix *core.IndexIVF, path string) (*core.OnDiskLists, error) {
+	const op = "OnDiskInvertedLists"
+	od := &core.OnDiskLists{Filename: path}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, core.Errorf(core.KindInvalidArgument, op, "writing the lists file: %v", err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename, a no-op
+	var buf []byte
+	for l := 0; l < ix.Nlist(); l++ {
+		ids, vecs, codes := ix.IVFList(l)
+		n := uint64(len(ids))
+		od.Lists = append(od.Lists, core.OnDiskList{Size: n, Capacity: n, Offset: od.Totsize})
+		buf = buf[:0]
+		if codes == nil {
+			for _, v := range vecs {
+				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+			}
+		} else {
+			buf = append(buf, codes...)
+		}
+		for _, id := range ids {
+			buf = binary.LittleEndian.AppendUint64(buf, uint64(id))
+		}
+		if _, err := tmp.Write(buf); err != nil {
+			tmp.Close()
+			return nil, core.Errorf(core.KindInvalidArgument, op, "writing the lists file: %v", err)
+		}
+		od.Totsize += uint64(len(buf))
+	}
+	if od.Totsize > 0 { // faiss records a merged file as one free slot
+		od.Slots = [][2]uint64{{0, od.Totsize}}
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, core.Errorf(core.KindInvalidArgument, op, "writing the lists file: %v", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return nil, core.Errorf(core.KindInvalidArgument, op, "writing the lists file: %v", err)
+	}
+	return od, nil
 }
 
 // readOnDisk reads an "ilod" block (its fourcc already read).
@@ -68,6 +117,15 @@ func LoadOnDisk(od *core.OnDiskLists, cs int, flat bool, dir string) (ids [][]in
 	if dir != "" {
 		path = filepath.Join(dir, filepath.Base(path))
 	}
+	n := len(od.Lists)
+	ids, vecs, codes = make([][]int64, n), make([][]float32, n), make([][]byte, n)
+	empty := true
+	for _, l := range od.Lists {
+		empty = empty && l.Size == 0
+	}
+	if empty { // new lists (OnDiskInvertedLists just made): no file yet
+		return ids, vecs, codes, nil, nil
+	}
 	data, keep, err := mapFile(path)
 	if err != nil {
 		return nil, nil, nil, nil, core.Errorf(core.KindInvalidArgument, op, "%v", err)
@@ -77,8 +135,6 @@ func LoadOnDisk(od *core.OnDiskLists, cs int, flat bool, dir string) (ids [][]in
 			return nil, nil, nil, nil, core.Errorf(core.KindInvalidArgument, op, "%v", err)
 		}
 	}
-	n := len(od.Lists)
-	ids, vecs, codes = make([][]int64, n), make([][]float32, n), make([][]byte, n)
 	entry := uint64(cs) + 8
 	for i, l := range od.Lists {
 		if l.Size == 0 {

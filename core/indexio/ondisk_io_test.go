@@ -1,8 +1,7 @@
 package indexio
 
 import (
-	"encoding/binary"
-	"math"
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,32 +13,15 @@ import (
 )
 
 // writeListsFile lays out the lists of ivf as faiss's OnDiskInvertedLists
-// do after a merge (capacity = size, one after the other) and describes it.
+// do after a merge (capacity = size, one after the other; faiss reads
+// these files, as the Python tests check) and describes it.
 func writeListsFile(t *testing.T, ivf *core.IndexIVF, path string) *core.OnDiskLists {
-	od := &core.OnDiskLists{Filename: path}
-	var data []byte
-	for l := 0; l < ivf.Nlist(); l++ {
-		ids, vecs, codes := ivf.IVFList(l)
-		n := uint64(len(ids))
-		od.Lists = append(od.Lists, core.OnDiskList{Size: n, Capacity: n, Offset: uint64(len(data))})
-		if codes == nil {
-			for _, v := range vecs {
-				data = binary.LittleEndian.AppendUint32(data, math.Float32bits(v))
-			}
-		} else {
-			data = append(data, codes...)
-		}
-		for _, id := range ids {
-			data = binary.LittleEndian.AppendUint64(data, uint64(id))
-		}
-	}
-	od.Totsize = uint64(len(data))
-	od.Slots = [][2]uint64{{0, od.Totsize}}
-	require.NoError(t, os.WriteFile(path, data, 0o644))
+	od, err := rewriteOnDisk(ivf, path)
+	require.NoError(t, err)
 	return od
 }
 
-func TestOnDiskListsRoundTripAndAChangeWritesTheEntries(t *testing.T) {
+func TestOnDiskListsRoundTripAndAChangeRewritesTheFile(t *testing.T) {
 	for _, ix := range codedIndexes(t) {
 		ivf, ok := ix.(*core.IndexIVF)
 		if !ok || ivf.Ntotal() == 0 {
@@ -59,7 +41,7 @@ func TestOnDiskListsRoundTripAndAChangeWritesTheEntries(t *testing.T) {
 		again, err := ReadFile(path, false)
 		require.NoError(t, err)
 		aivf := again.(*core.IndexIVF)
-		require.NotNil(t, aivf.OnDisk())
+		require.NotNil(t, aivf.OnDiskFile())
 		assert.Equal(t, ref, mustWrite(t, again), "%s: still a reference", ivf.Name())
 		for l := 0; l < ivf.Nlist(); l++ {
 			wantIDs, wantVecs, wantCodes := ivf.IVFList(l)
@@ -68,15 +50,18 @@ func TestOnDiskListsRoundTripAndAChangeWritesTheEntries(t *testing.T) {
 			assert.Equal(t, wantVecs, gotVecs)
 			assert.Equal(t, wantCodes, gotCodes)
 		}
-		// A change is made in memory; from then on the entries are written.
+		// A change is made in memory; writing the index rewrites the lists
+		// file, and the index still refers to it.
 		require.NoError(t, aivf.Add(make([]float32, ivf.D())))
-		assert.Nil(t, aivf.OnDisk())
-		changed, err := Read(mustWrite(t, again))
-		require.NoError(t, err)
-		assert.Equal(t, ivf.Ntotal()+1, changed.Ntotal())
+		changedRef := mustWrite(t, again)
+		assert.NotNil(t, aivf.OnDiskFile())
 		lists, err := os.ReadFile(od.Filename)
 		require.NoError(t, err)
-		assert.Equal(t, od.Totsize, uint64(len(lists)), "the lists file is unchanged")
+		assert.Equal(t, aivf.OnDiskFile().Totsize, uint64(len(lists)), "the lists file holds the new entry")
+		changed, err := Read(changedRef)
+		require.NoError(t, err)
+		assert.Equal(t, ivf.Ntotal()+1, changed.Ntotal())
+		assert.True(t, bytes.Contains(changedRef, []byte(codeOnDiskLists)), "a reference, not the entries")
 
 		require.NoError(t, os.Rename(od.Filename, filepath.Join(t.TempDir(), "elsewhere")))
 		_, err = ReadFile(path, false)

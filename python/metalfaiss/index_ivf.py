@@ -241,6 +241,7 @@ class IndexIVF(Index):
             return
         if not isinstance(invlists, OnDiskInvertedLists):
             self.invlists.set_range(0, invlists)
+            _bridge.call("IVFDetachOnDisk", self._h("replace_invlists"))
             return
         lists = np.ascontiguousarray(invlists.lists, dtype=np.int64)
         slots = np.ascontiguousarray(invlists.slots, dtype=np.int64)

@@ -8,8 +8,10 @@ gives an index those lists, and ``write_index`` then stores a reference to
 the file (faiss's "ilod" block), which ``read_index`` (faiss's too) maps.
 
 An index whose lists come from such a file keeps them mapped privately:
-adding or removing entries changes memory, never the file, and from then
-on write_index stores the entries in the index file itself."""
+adding or removing entries changes memory, and the file is rewritten with
+the new lists when the index is next written (faiss writes it at each
+change; the pair on disk is the same once the index is written). New,
+empty OnDiskInvertedLists need no file until then."""
 
 import os
 
