@@ -105,3 +105,27 @@ def test_parameter_space_like_faiss():
             mps.set_index_parameter(*bad)
     with pytest.raises(ValueError):
         mps.set_index_parameters(ours, "nprobe")
+
+
+@pytest.mark.parametrize("key,check", [
+    ("IVF3k,Flat", lambda ix: ix.nlist == 3072),
+    ("IVF1M_HNSW,Flat", lambda ix: ix.nlist == 1024 * 1024),
+    ("IVF32(PQ5),Flat", lambda ix: ix.quantizer.pq.M == 5),
+    ("PCA30,IVF32(PQ15),Flat", lambda ix: ix.index.quantizer.pq.M == 15 and ix.index.quantizer.d == 30),
+    ("IVF100(LSHr),Flat", lambda ix: type(ix.quantizer).__name__ == "IndexLSH"),
+    ("IVF10(IVF5,SQ4,Refine(SQ8)),Flat", lambda ix: ix.quantizer.refine_index.sq.code_size == 40),
+    ("HNSW32,SQ8", lambda ix: ix.storage.sa_code_size() == 40),
+    ("PCAR20,L2Norm,Flat", lambda ix: len(ix.chain) == 2),
+    ("IVF8,Flat,Refine(PQ4x6)", lambda ix: ix.refine_index.pq.nbits == 6),
+])
+def test_factory_forms_faiss_reads(key, check):
+    import faiss
+
+    ours = mf.index_factory(40, key)
+    assert check(ours)
+    assert type(ours).__name__ == type(faiss.index_factory(40, key)).__name__
+
+
+def test_unbalanced_parentheses_raise():
+    with pytest.raises(mf.InvalidArgumentError, match="parentheses"):
+        mf.index_factory(40, "IVF32(PQ5,Flat")

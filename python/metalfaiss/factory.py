@@ -25,7 +25,9 @@ from .transforms import (
     RemapDimensionsTransform,
 )
 
-_IVF = re.compile(r"IVF(\d+)(?:_HNSW(\d*))?")  # HNSW without M: faiss's 32
+# IVF{n}[k|M][_HNSW{M}] or IVF{n}(<quantizer description>); HNSW without
+# M: faiss's 32; k and M multiply nlist by 1024 and 1024^2
+_IVF = re.compile(r"IVF(\d+)([kM]?)(?:_HNSW(\d*)|\((.+)\))?")
 _HNSW = re.compile(r"HNSW(\d*)(?:_(.+))?")
 # "np": no polysemous training. faiss runs it for a plain "PQ8" to renumber
 # the centroids for Hamming filtering, which metalfaiss does not use: the
@@ -38,7 +40,6 @@ _SQ = {
 }
 _SQ_NAME = {v: k for k, v in _SQ.items()}
 _REFINE = ("RFlat", "Refine(Flat)")
-_REFINE_ANY = re.compile(r"(.+?),\s*Refine\((.+)\)")
 
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
@@ -56,7 +57,7 @@ _TRANSFORMS = [
     (re.compile(r"ITQ(\d+)?"), lambda d, m: (
         ITQTransform(d, int(m[1]) if m[1] else d, m[1] is not None), int(m[1]) if m[1] else d)),
     (re.compile(r"Pad(\d+)"), lambda d, m: (RemapDimensionsTransform(d, int(m[1]), False), int(m[1]))),
-    (re.compile(r"L2norm"), lambda d, m: (NormalizationTransform(d, 2.0), d)),
+    (re.compile(r"L2[nN]orm"), lambda d, m: (NormalizationTransform(d, 2.0), d)),
 ]
 
 
@@ -85,10 +86,10 @@ def index_factory(d, description, metric=METRIC_L2):
         raise InvalidArgumentError(f"index_factory: the description must be a string, got {type(description).__name__}")
     metric = MetricType.parse(metric)
     refine = None
-    m = _REFINE_ANY.fullmatch(description.strip())
-    if m:  # Refine(<description>): the refine index is any index the factory builds
-        description, refine = m[1], m[2].strip()
-    parts = [p.strip() for p in description.split(",")]
+    parts = _split_top(description)
+    if len(parts) > 1 and parts[-1].startswith("Refine(") and parts[-1].endswith(")"):
+        # Refine(<description>): the refine index is any index the factory builds
+        refine = parts.pop()[len("Refine("):-1].strip()
     wrap = None
     if parts[0] in ("IDMap", "IDMap2"):
         wrap = IndexIDMap2 if parts[0] == "IDMap2" else IndexIDMap
@@ -121,6 +122,26 @@ def index_factory(d, description, metric=METRIC_L2):
     elif refine:
         index = IndexRefine(index, index_factory(d, refine, metric))
     return wrap(index) if wrap else index
+
+
+def _split_top(description):
+    """The comma-separated parts of a description, commas inside
+    parentheses kept (IVF32(PQ15), Refine(ITQ,LSH))."""
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(description):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                raise InvalidArgumentError(f"index_factory: unbalanced parentheses in {description!r}")
+        elif c == "," and depth == 0:
+            parts.append(description[start:i].strip())
+            start = i + 1
+    if depth:
+        raise InvalidArgumentError(f"index_factory: unbalanced parentheses in {description!r}")
+    parts.append(description[start:].strip())
+    return parts
 
 
 def _transform(d, part, description):
@@ -171,12 +192,14 @@ def _build(d, parts, metric, description):
             _fail(first, description, "an IVF needs its codes (e.g. ',Flat') after")
         if len(parts) > 2:
             _unknown(parts[2], description)
-        nlist = int(m.group(1))
+        nlist = int(m.group(1)) * {"": 1, "k": 1024, "M": 1024 * 1024}[m.group(2)]
         if nlist <= 0:
             _fail(first, description, "nlist must be positive in")
         kind, args = _codes(d, parts[1], description)
-        if m.group(2) is not None:
-            quantizer = IndexHNSWFlat(d, _hnsw_m(m.group(2), first, description), metric)
+        if m.group(3) is not None:
+            quantizer = IndexHNSWFlat(d, _hnsw_m(m.group(3), first, description), metric)
+        elif m.group(4) is not None:  # the quantizer's own description
+            quantizer = index_factory(d, m.group(4), metric)
         else:
             quantizer = IndexFlat(d, metric)
         if kind == "Flat":
@@ -187,11 +210,12 @@ def _build(d, parts, metric, description):
     m = _HNSW.fullmatch(first)
     if m:
         M = _hnsw_m(m.group(1), first, description)
-        if len(parts) > 2 or (len(parts) == 2 and (m.group(2) or parts[1] != "Flat")):
+        if len(parts) > 2 or (len(parts) == 2 and m.group(2)):
             _unknown(parts[1], description)
-        if m.group(2) is None:
+        codes = m.group(2) or (parts[1] if len(parts) == 2 else None)  # HNSW32_SQ8 or HNSW32,SQ8
+        if codes is None:
             return IndexHNSWFlat(d, M, metric)
-        kind, args = _codes(d, m.group(2), description)
+        kind, args = _codes(d, codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
         if kind == "PQ":

@@ -68,6 +68,8 @@ _BLAS_KNOBS = {
     "distance_compute_blas_query_bs": 4096,
     "distance_compute_blas_database_bs": 1024,
     "distance_compute_min_k_reservoir": 100,
+    # bucket_sort's progress printing (metalfaiss's sorts print nothing)
+    "bucket_sort_verbose": 0,
 }
 
 
