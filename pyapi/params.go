@@ -156,8 +156,8 @@ func IndexSetParam(h int64, name string, value float64) string {
 		}
 		switch {
 		case name == "nprobe":
-			if value != float64(int(value)) || value < 1 {
-				return core.Errorf(core.KindInvalidArgument, op, "nprobe must be a positive integer, got %v", value)
+			if value != float64(int(value)) || value < 0 {
+				return core.Errorf(core.KindInvalidArgument, op, "nprobe must be an integer >= 0 (0: searches refuse), got %v", value)
 			}
 			ivf.Nprobe = int(value)
 		case name == "direct_map_type":

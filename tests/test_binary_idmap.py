@@ -59,3 +59,31 @@ def test_remove_ids_from_binary_idmap2_and_flat():
     flat.add(XB[:10])
     assert flat.remove_ids(np.array([0, 1])) == 2 and flat.ntotal == 8
     np.testing.assert_array_equal(flat.reconstruct(0), XB[2])
+
+
+def test_binary_assign_reconstruct_n_and_popcount():
+    for lib in (mf, faiss):
+        index = lib.IndexBinaryFlat(64)
+        index.add(XB[:50])
+        np.testing.assert_array_equal(index.reconstruct_n(10, 5), XB[10:15])
+        np.testing.assert_array_equal(index.assign(XB[:4], 2)[:, 0], np.arange(4))
+    assert mf.popcount64(0xFF00FF) == 16 == faiss.popcount64(0xFF00FF)
+    with pytest.raises(mf.InvalidArgumentError, match="outside"):
+        mf.IndexBinaryFlat(64).reconstruct_n(0, 3)
+
+
+def test_pq_is_trained_by_hand_and_index_pq_takes_it():
+    rs = np.random.RandomState(4)
+    centroids = rs.rand(2, 256, 4).astype(np.float32)
+    x = rs.rand(20, 8).astype(np.float32)
+    results = []
+    for lib in (mf, faiss):
+        pq = lib.ProductQuantizer(8, 2, 8)
+        lib.copy_array_to_vector(centroids.ravel(), pq.centroids)
+        pq.is_trained = True
+        index = lib.IndexPQ(8, 2, 8)
+        index.pq = pq
+        index.is_trained = True
+        index.add(x)
+        results.append(index.sa_encode(x))
+    np.testing.assert_array_equal(results[0], results[1])

@@ -208,7 +208,12 @@ def test_bad_input(rng):
         mf.IndexIVFFlat("not an index", d, 16)
     ix.train(xb)
     with pytest.raises(mf.InvalidArgumentError):
-        ix.nprobe = 0
+        ix.nprobe = -1
+    ix.nprobe = 0  # accepted, as in faiss; searching then raises
+    with pytest.raises(mf.InvalidArgumentError, match="nprobe must be positive"):
+        ix.search(xb[:2], 3)
+    with pytest.raises(AssertionError, match="k must be positive"):  # faiss's Python layer asserts k > 0
+        ix.search(xb[:2], -3)
     ix.nprobe = 1000  # larger than nlist: clamped on use, as faiss
     assert (ix.search(xb[:2], 3)[1] == -1).all()  # empty: padding
     with pytest.raises(mf.DimensionMismatchError):

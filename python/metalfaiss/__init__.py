@@ -106,6 +106,7 @@ from .search_params import (
 )
 from .factory import index_factory, reverse_index_factory
 from .parameter_space import ParameterRange, ParameterSpace
+from .autotune_criteria import AutoTuneCriterion, IntersectionCriterion, OneRecallAtRCriterion
 from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
 from .faiss_clustering import Clustering, ClusteringIterationStats
 from .kmeans import Kmeans
@@ -180,7 +181,7 @@ from .vector_utils import (
 from .hamming_utils import (
     bitvec_shuffle, crosshamming_count_thres, generalized_hammings_knn_hc, hamming_count_thres, hammings,
     hammings_knn_hc, hammings_knn_mc, match_hamming_thres, pack_bitstrings, pack_bitstrings_c, unpack_bitstrings,
-    unpack_bitstrings_c,
+    popcount64, unpack_bitstrings_c,
 )
 from .heap_arrays import float_maxheap_array_t, float_minheap_array_t, int_maxheap_array_t, int_minheap_array_t
 from .result_heap import ResultHeap, eval_intersection, is_similarity_metric, merge_knn_results
@@ -231,7 +232,8 @@ __all__ = [
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",
     "DirectMap", "IDSelector", "IDSelectorAll", "IDSelectorArray", "IDSelectorNot", "IDSelectorAnd", "IDSelectorOr", "IDSelectorXOr", "IDSelectorBitmap", "IndexIDMap", "IndexIDMap2",
     "IndexIVF", "IndexIVFFlat", "InvertedLists", "SearchParameters", "SearchParametersIVF", "extract_index_ivf",
-    "ParameterRange", "ParameterSpace", "index_factory", "reverse_index_factory",
+    "ParameterRange", "ParameterSpace", "AutoTuneCriterion", "IntersectionCriterion", "OneRecallAtRCriterion",
+    "index_factory", "reverse_index_factory",
     "IO_FLAG_MMAP", "IO_FLAG_READ_ONLY", "clone_index", "deserialize_index", "read_index", "serialize_index",
     "write_index", "read_VectorTransform", "write_VectorTransform", "deserialize_index_binary", "read_index_binary",
     "serialize_index_binary", "write_index_binary",
@@ -252,7 +254,7 @@ __all__ = [
     "ArrayInvertedLists", "HStackInvertedLists", "SliceInvertedLists", "VStackInvertedLists",
     "downcast_InvertedLists", "get_invlist_range", "set_invlist_range", "shard_ivf_index_centroids",
     "shard_binary_ivf_index_centroids",
-    "MapInt64ToInt64", "MapLong2Long", "bucket_sort", "matrix_bucket_sort_inplace",
+    "popcount64", "MapInt64ToInt64", "MapLong2Long", "bucket_sort", "matrix_bucket_sort_inplace",
     "AlignedTable_to_array", "AlignedTableFloat32", "AlignedTableUint8", "AlignedTableUint16", "array_to_AlignedTable",
     "copy_array_to_AlignedTable", "CMax_float_partition_fuzzy", "CMax_uint16_partition_fuzzy",
     "CMin_float_partition_fuzzy", "CMin_uint16_partition_fuzzy", "simd_histogram_8", "simd_histogram_16",

@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError, ResultTooLargeError
+from .errors import CountError, DimensionMismatchError, InputTypeError, InvalidArgumentError, ResultTooLargeError
 
 
 def as_matrix(x, op, d=None, name="x"):
@@ -72,7 +72,7 @@ def as_count(k, op, name="k"):
     """Return k as a positive int (numpy integer scalars accepted)."""
     k = as_int(k, op, name)
     if k <= 0:
-        raise InvalidArgumentError(f"{op}: {name} must be positive, got {k}")
+        raise CountError(f"{op}: {name} must be positive, got {k}")
     return k
 
 

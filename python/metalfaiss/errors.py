@@ -15,6 +15,11 @@ class InvalidArgumentError(MetalFaissError, ValueError):
     """An argument has a value the operation cannot take."""
 
 
+class CountError(InvalidArgumentError, AssertionError):
+    """A count (k, n) that is not positive. Also an AssertionError, which is
+    what faiss's Python layer raises for it (``assert k > 0``)."""
+
+
 class DimensionMismatchError(InvalidArgumentError):
     """Vector sizes disagree with the index or with each other."""
 

@@ -254,3 +254,8 @@ def unpack_bitstrings(b, M_or_nbits, nbit=None):
     a = np.empty((n, M), dtype=np.int32)
     unpack_bitstrings_c(n, M, widths, SwigPtr(b.reshape(-1)), cs, SwigPtr(a.reshape(-1)))
     return a
+
+
+def popcount64(x):
+    """The number of bits set in the 64-bit integer x."""
+    return bin(as_int(x, "popcount64", "x") & 0xFFFFFFFFFFFFFFFF).count("1")

@@ -139,6 +139,23 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
                      addr(out))
         return out
 
+    def reconstruct_n(self, i0=0, ni=-1):
+        """Codes i0 .. i0+ni-1 as (ni, code_size); ni=-1: up to ntotal."""
+        op = self._op("reconstruct_n")
+        i0, ni = as_int(i0, op, "i0"), as_int(ni, op, "ni")
+        if ni == -1:
+            ni = self.ntotal - i0
+        if ni < 0 or i0 < 0 or i0 + ni > self.ntotal:
+            raise InvalidArgumentError(f"{op}: codes {i0}..{i0 + ni - 1} are outside 0..{self.ntotal - 1}")
+        out = np.empty((ni, self.code_size), dtype=np.uint8)
+        for j in range(ni):
+            out[j] = self.reconstruct(i0 + j)
+        return out
+
+    def assign(self, x, k=1, labels=None):
+        """The (n, k) ids of the k nearest codes of each row of x."""
+        return self.search(x, k, I=labels)[1]
+
     def reset(self):
         _bridge.call("BinaryReset", self._h("reset"))
 

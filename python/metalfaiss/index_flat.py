@@ -51,12 +51,20 @@ class IndexFlat(Index):
         obj.__class__ = _BY_METRIC.get(obj.metric_type, obj.__class__)
         return obj
 
+    def sync_l2norms(self):
+        """faiss caches the vectors' squared norms on request; metalfaiss
+        keeps them with the vectors always, so there is nothing to do."""
+
+    def clear_l2norms(self):
+        """The norms stay (see sync_l2norms); searches are unchanged."""
+
 
 class IndexFlatL2(IndexFlat):
     """IndexFlat with squared Euclidean distance."""
 
     def __init__(self, d):
         super().__init__(d, METRIC_L2)
+
 
 
 class IndexFlatIP(IndexFlat):

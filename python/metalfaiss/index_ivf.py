@@ -154,14 +154,15 @@ class IndexIVF(Index):
 
     @property
     def nprobe(self):
-        """Lists visited per query (faiss's default 1; clamped to nlist)."""
+        """Lists visited per query (faiss's default 1; clamped to nlist).
+        0 may be set, as in faiss, and a search then raises."""
         return int(self._param("nprobe"))
 
     @nprobe.setter
     def nprobe(self, value):
         value = as_int(value, self._op("nprobe"), "nprobe")
-        if value <= 0:
-            raise InvalidArgumentError(f"{self._op('nprobe')}: nprobe must be positive, got {value}")
+        if value < 0:
+            raise InvalidArgumentError(f"{self._op('nprobe')}: nprobe must be >= 0, got {value}")
         _bridge.call("IndexSetParam", self._h("nprobe"), "nprobe", float(value))
 
     @property
@@ -481,14 +482,7 @@ class IndexIVFPQ(IndexIVF):
     def pq(self, pq):
         """Take the centroids of another product quantizer of the same d, M
         and nbits (``index.pq = trained_index.pq``, as faiss scripts do)."""
-        op = self._op("pq")
-        if not isinstance(pq, ProductQuantizer):
-            raise InputTypeError(f"{op}: expected a ProductQuantizer, got {type(pq).__name__}")
-        own = self.pq
-        if (pq.d, pq.M, pq.nbits) != (own.d, own.M, own.nbits):
-            raise DimensionMismatchError(f"{op}: the quantizer has d={pq.d}, M={pq.M}, nbits={pq.nbits}; the index "
-                                         f"d={own.d}, M={own.M}, nbits={own.nbits}")
-        own.set_centroids(np.asarray(pq.centroids))
+        self.pq.take_centroids(pq, self._op("pq"))
 
 
 class IndexIVFScalarQuantizer(IndexIVF):

@@ -29,6 +29,12 @@ class IndexPQ(Index):
             self._pq = ProductQuantizer._of(self._h("pq"), self)
         return self._pq
 
+    @pq.setter
+    def pq(self, pq):
+        """Take the centroids of another product quantizer of the same d, M
+        and nbits (``index.pq = trained.pq``, as faiss scripts do)."""
+        self.pq.take_centroids(pq, self._op("pq"))
+
     @property
     def code_size(self):
         return self.pq.code_size

@@ -83,7 +83,29 @@ class ProductQuantizer(_Codec):
     dsub = property(lambda self: int(self._info()[3]))
     ksub = property(lambda self: int(self._info()[4]))
     code_size = property(lambda self: int(self._info()[5]))
-    is_trained = property(lambda self: bool(self._info()[6]))
+
+    @property
+    def is_trained(self):
+        return bool(self._info()[6])
+
+    @is_trained.setter
+    def is_trained(self, value):
+        """faiss scripts install centroids by hand, then set is_trained =
+        True: the centroids the quantizer holds become its trained ones."""
+        if bool(value) and not self.is_trained:
+            self.set_centroids(np.asarray(self.centroids))
+        elif not bool(value) and self.is_trained:
+            raise InvalidArgumentError(f"{self._op('is_trained')}: a trained quantizer cannot be untrained; "
+                                       "make a new one")
+
+    def take_centroids(self, other, op):
+        """Take the centroids of another quantizer of the same d, M, nbits."""
+        if not isinstance(other, ProductQuantizer):
+            raise InputTypeError(f"{op}: expected a ProductQuantizer, got {type(other).__name__}")
+        if (other.d, other.M, other.nbits) != (self.d, self.M, self.nbits):
+            raise DimensionMismatchError(f"{op}: the quantizer has d={other.d}, M={other.M}, nbits={other.nbits}; "
+                                         f"the index d={self.d}, M={self.M}, nbits={self.nbits}")
+        self.set_centroids(np.asarray(other.centroids))
 
     @property
     def centroids(self):
