@@ -100,7 +100,7 @@ def test_parameter_space_like_faiss():
         assert mps.n_combinations() == fps.n_combinations()
         names = [mps.combination_name(i) for i in range(mps.n_combinations())]
         assert names == [fps.combination_name(i) for i in range(fps.n_combinations())]
-    for bad in [(mf.IndexFlatL2(8), "nprobe", 4), (ours, "efSearch", 4), (ours, "nprobe", 0), (ours, "nprobe", 1.5)]:
+    for bad in [(mf.IndexFlatL2(8), "nprobe", 4), (ours, "efSearch", 4), (ours, "nprobe", -1), (ours, "nprobe", 1.5)]:
         with pytest.raises(ValueError):
             mps.set_index_parameter(*bad)
     with pytest.raises(ValueError):
