@@ -435,3 +435,28 @@ func (ix *IndexIVF) AddSaCodes(codes []byte, ids []int64) error {
 	ix.ntotal += int64(n)
 	return nil
 }
+
+// AddSaCodes adds entries given as the sub-index's standalone codes under
+// the caller's ids (which are required): the sub-index numbers them on, as
+// for AddWithIDs.
+func (m *IndexIDMap) AddSaCodes(codes []byte, ids []int64) error {
+	op := m.op("add_sa_codes")
+	adder, ok := m.sub.(CodeAdder)
+	c, ok2 := m.sub.(StandaloneCodec)
+	if !ok || !ok2 {
+		return Errorf(KindUnsupported, op, "the sub-index %T takes no standalone codes", m.sub)
+	}
+	cs := c.SaCodeSize()
+	if cs == 0 || len(codes)%cs != 0 {
+		return Errorf(KindDimensionMismatch, op, "%d bytes are not codes of %d bytes", len(codes), cs)
+	}
+	if ids == nil || len(ids) != len(codes)/cs {
+		return Errorf(KindDimensionMismatch, op, "%d codes need as many ids, got %d", len(codes)/cs, len(ids))
+	}
+	start := m.sub.Ntotal()
+	if err := adder.AddSaCodes(codes, nil); err != nil {
+		return err
+	}
+	m.appendIDs(ids, start)
+	return nil
+}

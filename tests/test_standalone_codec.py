@@ -86,3 +86,20 @@ def test_bad_codes():
     assert index.ntotal == 0
     with pytest.raises(mf.UnsupportedOperationError):
         mf.IndexHNSWFlat(32, 8).sa_code_size()
+
+
+@pytest.mark.parametrize("key", ["IDMap2,IVF20,Flat", "IDMap,IVF20,Flat", "IDMap,PQ8"])
+def test_idmap_add_sa_codes_like_add_with_ids(key):
+    xt, xb, xq = faiss.rand((3000, 32), 91), faiss.rand((500, 32), 92), faiss.rand((20, 32), 93)
+    ids = (1000 + np.arange(500)).astype(np.int64)
+    ref, test = mf.index_factory(32, key), mf.index_factory(32, key)
+    for index in (ref, test):
+        index.train(xt)
+    ref.add_with_ids(xb, ids)
+    test.add_sa_codes(test.index.sa_encode(xb), ids)
+    np.testing.assert_array_equal(test.search(xq, 5)[1], ref.search(xq, 5)[1])
+    if key.startswith("IDMap2"):
+        mf.extract_index_ivf(test).make_direct_map()
+        np.testing.assert_array_equal(test.reconstruct(1003), xb[3])
+    with pytest.raises(mf.DimensionMismatchError, match="ids"):
+        test.add_sa_codes(test.index.sa_encode(xb[:3]))
