@@ -70,3 +70,22 @@ func IndexAddMember(h, sub int64) string {
 		return core.Errorf(core.KindUnsupported, op, "not supported by %T", owner)
 	})
 }
+
+// IndexRemoveMember takes the index behind sub out of the IndexShards /
+// IndexReplicas behind h (the two keep sharing a lock family: harmless).
+func IndexRemoveMember(h, sub int64) string {
+	const op = "remove_shard"
+	return joinFamily(op, h, sub, func(owner, part any) error {
+		member, ok := part.(core.Index)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an index", sub)
+		}
+		switch set := owner.(type) {
+		case *core.IndexShards:
+			return set.RemoveShard(member)
+		case *core.IndexReplicas:
+			return set.RemoveReplica(member)
+		}
+		return core.Errorf(core.KindUnsupported, op, "not supported by %T", owner)
+	})
+}

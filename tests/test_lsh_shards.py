@@ -153,3 +153,27 @@ def test_shards_across_cpu_and_gpu(gpu):
     replicas.add_replica(mf.GpuIndexFlatL2(res, d))
     replicas.add(xb)
     np.testing.assert_array_equal(replicas.search(xq, 10)[1], It)
+
+
+def test_remove_shard_and_replica_like_faiss():
+    xb = faiss.rand((1000, 16), 5)
+    for lib in (mf, faiss):
+        a, b = lib.IndexFlatL2(16), lib.IndexFlatL2(16)
+        shards = lib.IndexShards(16)
+        shards.add_shard(a)
+        shards.add_shard(b)
+        shards.add(xb)
+        shards.remove_shard(b)
+        assert shards.ntotal == 500
+        shards.remove_shard(a)
+        assert shards.ntotal == 0
+        c, e = lib.IndexFlatL2(16), lib.IndexFlatL2(16)
+        replicas = lib.IndexReplicas(16)
+        replicas.add_replica(c)
+        replicas.add_replica(e)
+        replicas.add(xb)
+        replicas.remove_replica(e)
+        assert replicas.ntotal == 1000
+    with pytest.raises(mf.InvalidArgumentError, match="not a member"):
+        shards = mf.IndexShards(16)
+        shards.remove_shard(mf.IndexFlatL2(16))

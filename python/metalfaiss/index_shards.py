@@ -45,6 +45,13 @@ class _Members(Index):
         self._members.append(index)
         self._d = int(self._info("d")[0])  # a set made without d takes its first member's
 
+    def _remove_member(self, index):
+        op = f"{type(self).__name__}.remove_{self._kind}"
+        if not isinstance(index, Index):
+            raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(index).__name__}")
+        _bridge.call("IndexRemoveMember", self._h(op), index._h(op))
+        self._members = [m for m in self._members if m is not index and m._handle != index._handle]
+
     def count(self):
         return len(self._members)
 
@@ -71,6 +78,10 @@ class IndexShards(_Members):
     def add_shard(self, index):
         self._add_member(index)
 
+    def remove_shard(self, index):
+        """Take a shard out of the set; the shard keeps its vectors."""
+        self._remove_member(index)
+
     @property
     def metric_type(self):
         return self._members[0].metric_type if self._members else super().metric_type
@@ -90,6 +101,10 @@ class IndexReplicas(_Members):
 
     def add_replica(self, index):
         self._add_member(index)
+
+    def remove_replica(self, index):
+        """Take a replica out of the set."""
+        self._remove_member(index)
 
     @property
     def metric_type(self):
