@@ -55,7 +55,13 @@ func IndexReplicasNew(d int64, threaded bool, out uintptr) string {
 // IndexAddMember adds the index behind sub as a shard or a replica of the
 // IndexShards / IndexReplicas behind h.
 func IndexAddMember(h, sub int64) string {
-	const op = "add_shard"
+	return memberOp("add_shard", h, sub, (*core.IndexShards).AddShard, (*core.IndexReplicas).AddReplica)
+}
+
+// memberOp runs shard or replica (by the set's kind) on the set behind h
+// and the index behind sub, their families merged.
+func memberOp(op string, h, sub int64, shard func(*core.IndexShards, core.Index) error,
+	replica func(*core.IndexReplicas, core.Index) error) string {
 	return joinFamily(op, h, sub, func(owner, part any) error {
 		member, ok := part.(core.Index)
 		if !ok {
@@ -63,9 +69,9 @@ func IndexAddMember(h, sub int64) string {
 		}
 		switch set := owner.(type) {
 		case *core.IndexShards:
-			return set.AddShard(member)
+			return shard(set, member)
 		case *core.IndexReplicas:
-			return set.AddReplica(member)
+			return replica(set, member)
 		}
 		return core.Errorf(core.KindUnsupported, op, "not supported by %T", owner)
 	})
@@ -74,18 +80,5 @@ func IndexAddMember(h, sub int64) string {
 // IndexRemoveMember takes the index behind sub out of the IndexShards /
 // IndexReplicas behind h (the two keep sharing a lock family: harmless).
 func IndexRemoveMember(h, sub int64) string {
-	const op = "remove_shard"
-	return joinFamily(op, h, sub, func(owner, part any) error {
-		member, ok := part.(core.Index)
-		if !ok {
-			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not an index", sub)
-		}
-		switch set := owner.(type) {
-		case *core.IndexShards:
-			return set.RemoveShard(member)
-		case *core.IndexReplicas:
-			return set.RemoveReplica(member)
-		}
-		return core.Errorf(core.KindUnsupported, op, "not supported by %T", owner)
-	})
+	return memberOp("remove_shard", h, sub, (*core.IndexShards).RemoveShard, (*core.IndexReplicas).RemoveReplica)
 }
