@@ -642,3 +642,21 @@ func (ix *IndexIVF) SetQuantizer(q Index) error {
 	ix.quantizer = q
 	return ix.RefreshTables()
 }
+
+// SetMetric changes the metric of an empty index (faiss scripts set
+// index.metric_type after construction); the quantizer and the clustering
+// parameters keep theirs, as in faiss.
+func (ix *IndexIVF) SetMetric(m Metric) error {
+	op := ix.name + ".metric_type"
+	if ix.ntotal != 0 {
+		return Errorf(KindInvalidArgument, op, "the index holds %d vectors: set the metric before adding", ix.ntotal)
+	}
+	if err := checkMetric(op, m); err != nil {
+		return err
+	}
+	if ix.codec != nil && m != MetricL2 && m != MetricInnerProduct {
+		return Errorf(KindInvalidArgument, op, "metric %s is not supported: L2 or inner product", m)
+	}
+	ix.metric = m
+	return ix.RefreshTables()
+}

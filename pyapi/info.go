@@ -86,3 +86,9 @@ func SetKernelLevel(level string) string {
 		return nil
 	})
 }
+
+// CheckParallel reports whether the worker goroutines run together
+// (faiss's check_openmp): "1" or "0".
+func CheckParallel() string {
+	return text("check_openmp", func() (string, error) { return strconv.Itoa(int(b2i(core.CheckParallel()))), nil })
+}

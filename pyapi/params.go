@@ -162,6 +162,8 @@ func IndexSetParam(h int64, name string, value float64) string {
 			ivf.Nprobe = int(value)
 		case name == "direct_map_type":
 			return ivf.SetDirectMapType(int(value))
+		case name == "metric_type":
+			return ivf.SetMetric(core.Metric(int(value)))
 		case name == "by_residual":
 			if ivf.Ntotal() != 0 {
 				return core.Errorf(core.KindInvalidArgument, op, "cannot change by_residual once vectors are added")

@@ -315,3 +315,15 @@ func PQSDCTable(h int64, out uintptr) string {
 		return nil
 	})
 }
+
+// SQSetTrained installs n trained values (faiss's layout: vmin then
+// vdiff) in a scalar quantizer, which is then trained.
+func SQSetTrained(h, n int64, values uintptr) string {
+	return withSQ("ScalarQuantizer.trained", h, true, func(sq *core.ScalarQuantizer) error {
+		v, err := floats(values, n)
+		if err != nil {
+			return err
+		}
+		return sq.RestoreSQ(true, append([]float32(nil), v...))
+	})
+}

@@ -236,3 +236,32 @@ def test_refine_flat_reranks_like_faiss(rng):
     assert ours.k_factor == 8
     with pytest.raises(mf.InvalidArgumentError, match="must be empty"):
         mf.IndexRefineFlat(base)
+
+
+def test_sq_trained_set_by_hand_and_ivf_metric_set_after_construction():
+    import faiss
+
+    xt = faiss.rand((500, 6), 1)
+    a = mf.IndexScalarQuantizer(6, mf.ScalarQuantizer.QT_8bit)
+    a.train(xt)
+    b = mf.IndexScalarQuantizer(6, mf.ScalarQuantizer.QT_8bit)
+    mf.copy_array_to_vector(mf.vector_to_array(a.sq.trained), b.sq.trained)
+    assert b.is_trained
+    np.testing.assert_array_equal(b.sa_encode(xt[:10]), a.sa_encode(xt[:10]))
+    c = mf.IndexScalarQuantizer(6, mf.ScalarQuantizer.QT_8bit)
+    c.sq.trained = a.sq.trained
+    np.testing.assert_array_equal(c.sa_encode(xt[:10]), a.sa_encode(xt[:10]))
+    with pytest.raises(mf.DimensionMismatchError):
+        c.sq.trained = np.zeros(5, np.float32)
+
+    ivf = mf.IndexIVFPQ(mf.IndexFlatL2(6), 6, 4, 2, 4)
+    ivf.metric_type = mf.METRIC_INNER_PRODUCT
+    assert ivf.metric_type == mf.METRIC_INNER_PRODUCT
+    ivf.train(xt)
+    ivf.add(xt)
+    ivf.nprobe = 4
+    D, I = ivf.search(xt[:5], 3)
+    assert (np.diff(D, axis=1) <= 1e-6).all()  # similarities, best first
+    with pytest.raises(mf.InvalidArgumentError, match="before adding"):
+        ivf.metric_type = mf.METRIC_L2
+    assert mf.check_openmp()

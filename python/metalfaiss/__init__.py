@@ -189,7 +189,9 @@ from .selectors import (
     IDSelector, IDSelectorAll, IDSelectorAnd, IDSelectorArray, IDSelectorBatch, IDSelectorBitmap, IDSelectorNot,
     IDSelectorOr, IDSelectorRange, IDSelectorTranslated, IDSelectorXOr, PyCallbackIDSelector,
 )
-from .system import get_compile_options, get_mem_usage_kb, kernel_set, omp_get_max_threads, omp_set_num_threads
+from .system import (
+    check_openmp, get_compile_options, get_mem_usage_kb, kernel_set, omp_get_max_threads, omp_set_num_threads,
+)
 from .face import (
     AnyIndex,
     FlatIndex,
@@ -226,7 +228,7 @@ __all__ = [
     "ScalarQuantizerIndex", "SearchRangeResult", "SearchResult",
     "Clustering", "ClusteringIterationStats", "GpuProgressiveDimIndexFactory", "ProgressiveDimClustering",
     "ProgressiveDimClusteringParameters", "ProgressiveDimIndexFactory", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
-    "get_compile_options", "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
+    "check_openmp", "get_compile_options", "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
     "GpuClonerOptions", "GpuMultipleClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
     "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",

@@ -170,6 +170,16 @@ class IndexIVF(Index):
         return int(self._param("nlist"))
 
     @property
+    def metric_type(self):
+        return super().metric_type
+
+    @metric_type.setter
+    def metric_type(self, value):
+        """The metric may change while the index is empty, as faiss allows
+        (the quantizer keeps its own)."""
+        _bridge.call("IndexSetParam", self._h("metric_type"), "metric_type", float(int(MetricType.parse(value))))
+
+    @property
     def code_size(self):
         """Bytes stored per vector."""
         return int(self._param("code_size"))

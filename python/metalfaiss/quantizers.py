@@ -257,11 +257,21 @@ class ScalarQuantizer(_Codec):
         uniform types, none for fp16 and 8bit_direct)."""
         info = self._info()
         if info[1] in (self.QT_fp16, self.QT_8bit_direct) or not info[3]:
-            return np.zeros(0, dtype=np.float32)
-        n = 1 if info[1] in (self.QT_8bit_uniform, self.QT_4bit_uniform) else int(info[0])
-        out = np.zeros(2 * n, dtype=np.float32)
-        _bridge.call("SQTrained", self._handle, n, addr(out))
-        return out
+            out = np.zeros(0, dtype=np.float32)
+        else:
+            n = 1 if info[1] in (self.QT_8bit_uniform, self.QT_4bit_uniform) else int(info[0])
+            out = np.zeros(2 * n, dtype=np.float32)
+            _bridge.call("SQTrained", self._handle, n, addr(out))
+        return field_vector(out, self._set_trained)  # copy_array_to_vector(t, sq.trained) installs t
+
+    @trained.setter
+    def trained(self, values):
+        self._set_trained(values)
+
+    def _set_trained(self, values):
+        """Install ranges in faiss's layout; the quantizer is then trained."""
+        v = np.ascontiguousarray(values, dtype=np.float32).ravel()
+        _bridge.call("SQSetTrained", self._handle, v.shape[0], addr(v))
 
     def train(self, x):
         x = as_matrix(x, self._op("train"), self.d)

@@ -21,6 +21,12 @@ def omp_get_max_threads():
     return int(_bridge.call("NumThreads"))
 
 
+def check_openmp():
+    """Whether the workers a search splits into run together (faiss checks
+    its OpenMP threads so; metalfaiss's are Go goroutines)."""
+    return _bridge.call("CheckParallel") == "1"
+
+
 def get_mem_usage_kb():
     """This process's resident memory in kB (faiss's get_mem_usage_kb): read
     from /proc where there is one, else the peak from getrusage."""

@@ -119,7 +119,8 @@ class Index(GoHandle, IndexPointerMethods):
         _bridge.call_long("IndexTrain", h, x.shape[0], addr(x))
 
     def add(self, x):
-        """Add the rows of x (n, d); they get ids ntotal .. ntotal+n-1.
+        """Adds vectors to the index: the rows of x (n, d), which get ids
+        ntotal .. ntotal+n-1.
 
         NaN values are accepted and stored, as in faiss; a NaN distance never
         ranks among the results.
