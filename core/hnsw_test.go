@@ -297,3 +297,28 @@ func TestHNSWFlatWithAnExtraMetric(t *testing.T) {
 	}
 	requireKNNMatches(t, MetricL1, 0, xq[:d], xb, d, 5, dist[:5], labels[:5])
 }
+
+// A renumbered HNSW index finds the same neighbours under their new ids.
+func TestHNSWPermuteEntries(t *testing.T) {
+	rng := rand.New(rand.NewSource(94))
+	d := 8
+	xb := randData(rng, 300, d, false)
+	ix, err := NewIndexHNSWFlat(d, 8, MetricL2)
+	require.NoError(t, err)
+	require.NoError(t, ix.Add(xb))
+	xq := randData(rng, 5, d, false)
+	dist, labels := make([]float32, 5*4), make([]int64, 5*4)
+	require.NoError(t, ix.Search(xq, 4, dist, labels))
+	perm := make([]int64, 300)
+	for i, p := range rng.Perm(300) {
+		perm[i] = int64(p)
+	}
+	require.NoError(t, ix.PermuteEntries(perm))
+	dist2, labels2 := make([]float32, 5*4), make([]int64, 5*4)
+	require.NoError(t, ix.Search(xq, 4, dist2, labels2))
+	assert.Equal(t, dist, dist2)
+	for i, l := range labels2 {
+		assert.Equal(t, labels[i], perm[l])
+	}
+	assert.Error(t, ix.PermuteEntries(perm[:10]), "not a permutation of 0..ntotal-1")
+}

@@ -59,3 +59,49 @@ func (ix *IndexIVF) PermuteLists(perm []int64) error {
 	}
 	return ix.SetDirectMapType(ix.DirectMapType())
 }
+
+// PermuteEntries renumbers the vectors of an HNSW index: the new vector i
+// is the old perm[i], in the storage and in the graph (its links follow),
+// so that searches give the same neighbours under their new numbers
+// (faiss's IndexHNSW.permute_entries; an HNSW quantizer follows its IVF
+// lists' permutation so). The storage must be flat.
+func (ix *IndexHNSW) PermuteEntries(perm []int64) error {
+	op := ix.name + ".permute_entries"
+	if err := ix.needStorage("permute_entries"); err != nil {
+		return err
+	}
+	flat, ok := ix.storage.(*IndexFlat)
+	if !ok {
+		return Errorf(KindUnsupported, op, "the storage %T cannot be permuted", ix.storage)
+	}
+	h := ix.HNSW
+	n := h.nodes()
+	if err := checkPermutation(op, perm, n); err != nil {
+		return err
+	}
+	if err := flat.PermuteEntries(perm); err != nil {
+		return err
+	}
+	inv := make([]int32, n)
+	for i, p := range perm {
+		inv[p] = int32(i)
+	}
+	levels := make([]int32, n)
+	offsets := make([]int64, n+1)
+	neighbors := make([]int32, 0, len(h.Neighbors))
+	for i, p := range perm {
+		levels[i] = h.Levels[p]
+		for _, v := range h.Neighbors[h.Offsets[p]:h.Offsets[p+1]] {
+			if v >= 0 {
+				v = inv[v]
+			}
+			neighbors = append(neighbors, v)
+		}
+		offsets[i+1] = int64(len(neighbors))
+	}
+	h.Levels, h.Offsets, h.Neighbors = levels, offsets, neighbors
+	if h.EntryPoint >= 0 {
+		h.EntryPoint = inv[h.EntryPoint]
+	}
+	return nil
+}

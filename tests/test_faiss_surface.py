@@ -273,3 +273,48 @@ def test_clustering_with_an_init_method_trains_like_faiss(method):
     assert km.obj[-1] <= random_init.obj[-1] * 1.05
     with pytest.raises(ValueError, match="init method"):
         mf.Kmeans(8, 12, init_method=5).train(xt)
+
+
+def test_code_set_marks_new_codes_like_np_unique():
+    codes = np.random.RandomState(3).randint(0, 2, (1000, 8)).astype(np.uint8)
+    s = mf.CodeSet(8)
+    inserted = s.insert(codes)
+    np.testing.assert_array_equal(np.sort(np.unique(codes, axis=0), axis=None), np.sort(codes[inserted], axis=None))
+    assert not s.insert(codes[:10]).any()  # seen before
+    if hasattr(faiss, "CodeSet"):
+        np.testing.assert_array_equal(faiss.CodeSet(8).insert(codes), inserted)
+    with pytest.raises(mf.DimensionMismatchError):
+        s.insert(codes[:, :4])
+
+
+def test_timeout_guard_stops_a_long_training_and_leaves_later_calls_alone():
+    x = np.random.RandomState(4).rand(20000, 32).astype(np.float32)
+    cp = mf.ClusteringParameters(niter=1_000_000)
+    km = mf.Clustering(32, 500, cp)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        with mf.TimeoutGuard(0.05):
+            km.train(x, mf.IndexFlatL2(32))
+    with mf.TimeoutGuard(30):  # ends well before the timeout
+        k2 = mf.Kmeans(32, 8, niter=2)
+        k2.train(x[:2000])
+    assert k2.centroids.shape == (8, 32)
+    with pytest.raises(mf.InvalidArgumentError):
+        mf.TimeoutGuard(-1)
+
+
+def test_hnsw_permute_entries_renumbers_like_faiss():
+    xb, xq = faiss.rand((1000, 32), 5), faiss.rand((50, 32), 6)
+    perm = np.random.RandomState(1234).permutation(1000)
+    results = []
+    for lib in (mf, faiss):
+        index = lib.index_factory(32, "HNSW32,Flat")
+        index.add(xb)
+        Dref, Iref = index.search(xq, 5)
+        index.permute_entries(perm)
+        Dnew, Inew = index.search(xq, 5)
+        np.testing.assert_array_equal(Dnew, Dref)
+        np.testing.assert_array_equal(perm[Inew], Iref)
+        np.testing.assert_array_equal(index.reconstruct(0), xb[perm[0]])
+        results.append(Inew)
+    with pytest.raises(mf.InvalidArgumentError):
+        mf.index_factory(32, "HNSW32,Flat").permute_entries(np.array([1, 1]))

@@ -138,6 +138,8 @@ from .random_draws import (
     randint, randn,
 )
 from .swig_pointers import rev_swig_ptr, swig_ptr
+from .code_set import CodeSet
+from .timeout_guard import TimeoutGuard
 from .bucket_sort import MapInt64ToInt64, MapLong2Long, bucket_sort, matrix_bucket_sort_inplace
 from .aligned_table import (
     AlignedTable_to_array, AlignedTableFloat32, AlignedTableUint8, AlignedTableUint16, array_to_AlignedTable,
@@ -256,7 +258,7 @@ __all__ = [
     "ArrayInvertedLists", "HStackInvertedLists", "SliceInvertedLists", "VStackInvertedLists",
     "downcast_InvertedLists", "get_invlist_range", "set_invlist_range", "shard_ivf_index_centroids",
     "shard_binary_ivf_index_centroids",
-    "popcount64", "MapInt64ToInt64", "MapLong2Long", "bucket_sort", "matrix_bucket_sort_inplace",
+    "CodeSet", "TimeoutGuard", "popcount64", "MapInt64ToInt64", "MapLong2Long", "bucket_sort", "matrix_bucket_sort_inplace",
     "AlignedTable_to_array", "AlignedTableFloat32", "AlignedTableUint8", "AlignedTableUint16", "array_to_AlignedTable",
     "copy_array_to_AlignedTable", "CMax_float_partition_fuzzy", "CMax_uint16_partition_fuzzy",
     "CMin_float_partition_fuzzy", "CMin_uint16_partition_fuzzy", "simd_histogram_8", "simd_histogram_16",

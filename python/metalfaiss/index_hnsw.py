@@ -154,6 +154,14 @@ class IndexHNSW(Index):
         _bridge.call("IndexHNSWSetStorage", self._h("storage"), storage._h("storage"))
         self._storage = storage
 
+    def permute_entries(self, perm):
+        """Renumber the vectors: the new vector i is the old perm[i], in the
+        storage and the graph alike (searches then give the same neighbours
+        under their new numbers). Flat storage only."""
+        from .index_flat import IndexFlat
+
+        IndexFlat.permute_entries(self, perm)
+
     @property
     def keep_max_size_level0(self):
         return bool(self.hnsw._get("keep_max_size_level0"))

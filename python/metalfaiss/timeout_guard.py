@@ -1,0 +1,34 @@
+"""faiss's TimeoutGuard: ``with faiss.TimeoutGuard(seconds): ...`` stops
+the long operations (training, k-means, adds) still running when the time
+is up, as Ctrl-C would: they raise OperationInterruptedError (a
+RuntimeError) and leave their index as it was. The stop request is
+process-wide, like Ctrl-C: long calls of other threads at that moment stop
+too."""
+
+import threading
+
+from . import _bridge
+from .errors import InvalidArgumentError
+
+
+class TimeoutGuard:
+    def __init__(self, timeout_in_seconds):
+        try:
+            self.timeout = float(timeout_in_seconds)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"TimeoutGuard: expected seconds, got {timeout_in_seconds!r}") from None
+        if not self.timeout >= 0:
+            raise InvalidArgumentError(f"TimeoutGuard: the timeout must be >= 0 seconds, got {self.timeout}")
+        self._timer = None
+
+    def __enter__(self):
+        self._timer = threading.Timer(self.timeout, lambda: _bridge.call("Interrupt"))
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+        self._timer.join()
+        _bridge.call("ClearInterrupt")  # a stop that came as the guarded call ended
+        return False
