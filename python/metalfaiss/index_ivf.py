@@ -104,8 +104,7 @@ class IndexInvertedLists(ArrayInvertedLists):
         if src.code_size != self.code_size:
             raise DimensionMismatchError(f"{op}: the lists have code_size={src.code_size}, the index {self.code_size}")
         sizes = np.array([src.list_size(l) for l in range(src.nlist)], dtype=np.int64)
-        parts = [src._list(l) if hasattr(src, "_list") else (src.get_ids(l), src.get_codes(l))
-                 for l in range(src.nlist)]
+        parts = [src._list(l) for l in range(src.nlist)]
         ids = np.ascontiguousarray(np.concatenate([np.asarray(p[0], dtype=np.int64) for p in parts] or
                                                   [np.zeros(0, np.int64)]))
         codes = np.ascontiguousarray(np.concatenate([np.asarray(p[1], dtype=np.uint8) for p in parts] or

@@ -44,9 +44,9 @@ class OnDiskInvertedLists(InvertedLists):
         self.totsize = 0
 
     def list_size(self, list_no):
-        return int(self.lists[self._list(list_no, "list_size"), 0])
+        return int(self.lists[self._number(list_no, "list_size"), 0])
 
-    def _list(self, list_no, method):
+    def _number(self, list_no, method):
         l = as_int(list_no, f"OnDiskInvertedLists.{method}", "list_no")
         if not 0 <= l < self.nlist:
             raise InvalidArgumentError(f"OnDiskInvertedLists.{method}: list {l} is outside 0..{self.nlist - 1}")
@@ -59,13 +59,16 @@ class OnDiskInvertedLists(InvertedLists):
 
     def get_codes(self, list_no):
         """The codes of a list (uint8, list_size * code_size), read from the file."""
-        l = self._list(list_no, "get_codes")
+        l = self._number(list_no, "get_codes")
         size, _, offset = (int(v) for v in self.lists[l])
         return self._read(offset, size * self.code_size, np.uint8)
 
+    def _list(self, l):
+        return self.get_ids(l), self.get_codes(l)
+
     def get_ids(self, list_no):
         """The ids of a list (int64), read from the file."""
-        l = self._list(list_no, "get_ids")
+        l = self._number(list_no, "get_ids")
         size, capacity, offset = (int(v) for v in self.lists[l])
         return self._read(offset + capacity * self.code_size, size, np.int64)
 
