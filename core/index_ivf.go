@@ -1,10 +1,10 @@
 package core
 
 import (
-	"sync"
 	"encoding/binary"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
