@@ -170,5 +170,20 @@ func mergeInto(op string, ix, other Index, addID int64) error {
 
 // MergeIndexes merges other into ix (faiss's merge_from on any index).
 func MergeIndexes(ix, other Index, addID int64) error {
+	if sameIndex(ix, other) {
+		return Errorf(KindInvalidArgument, mergeOp(ix), "cannot merge an index into itself")
+	}
 	return mergeInto(mergeOp(ix), ix, other, addID)
+}
+
+// sameIndex reports whether a and b are one index, seeing through a GPU
+// flat index to its host copy (whose methods a merge runs on).
+func sameIndex(a, b Index) bool {
+	host := func(x Index) Index {
+		if h, ok := x.(interface{ Host() *IndexFlat }); ok {
+			return h.Host()
+		}
+		return x
+	}
+	return a == b || host(a) == host(b)
 }

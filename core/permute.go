@@ -70,7 +70,8 @@ func (ix *IndexHNSW) PermuteEntries(perm []int64) error {
 	if err := ix.needStorage("permute_entries"); err != nil {
 		return err
 	}
-	flat, ok := ix.storage.(*IndexFlat)
+	// a flat storage, on the CPU or the GPU (which rebuilds its device copy)
+	flat, ok := ix.storage.(interface{ PermuteEntries([]int64) error })
 	if !ok {
 		return Errorf(KindUnsupported, op, "the storage %T cannot be permuted", ix.storage)
 	}
