@@ -9,13 +9,17 @@ import pytest
 
 import metalfaiss as mf
 
+# faiss takes search parameters on binary indexes from 1.15 on
+FAISS_115 = tuple(int(v) for v in faiss.__version__.split(".")[:2]) >= (1, 15)
+LIBS = (mf, faiss) if FAISS_115 else (mf,)
+
 RS = np.random.RandomState(123)
 XB = RS.randint(256, size=(1000, 8), dtype=np.uint8)
 XQ = RS.randint(256, size=(20, 8), dtype=np.uint8)
 
 
 def test_binary_hnsw_efsearch_per_call_equals_the_setting():
-    for lib in (mf, faiss):
+    for lib in LIBS:
         index = lib.IndexBinaryHNSW(64, 32)
         index.add(XB)
         D4, I4 = index.search(XQ, 5, params=lib.SearchParametersHNSW(efSearch=4))
@@ -38,7 +42,7 @@ def test_binary_ivf_max_codes_and_hnsw_quantizer():
         assert mf.cvar.indexIVF_stats.ndis <= budget * len(XQ)
     np.testing.assert_array_equal(index.search(XQ, 10, params=mf.SearchParametersIVF(nprobe=8, max_codes=10**6))[1], I0)
     results = []
-    for lib in (mf, faiss):
+    for lib in LIBS:
         hq = lib.IndexBinaryIVF(lib.IndexBinaryHNSW(64, 32), 64, 32)
         hq.train(XB)
         hq.add(XB)
@@ -47,4 +51,5 @@ def test_binary_ivf_max_codes_and_hnsw_quantizer():
         lib.ParameterSpace().set_index_parameters(hq, "nprobe=10,quantizer_efSearch=5")
         np.testing.assert_array_equal(hq.search(XQ, 5)[1], got)
         results.append(got)
-    assert (results[0] == results[1]).mean() > 0.9
+    if FAISS_115:
+        assert (results[0] == results[1]).mean() > 0.9

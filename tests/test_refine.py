@@ -8,6 +8,10 @@ import pytest
 
 import metalfaiss as mf
 
+# faiss's refined range search keeps only what lies within the radius from
+# 1.15 on (its issue 5367); older wheels are compared on our side alone
+FAISS_115 = tuple(int(v) for v in faiss.__version__.split(".")[:2]) >= (1, 15)
+
 D = 32
 XT, XB, XQ = faiss.rand((3000, D), 31), faiss.rand((1000, D), 32), faiss.rand((40, D), 33)
 
@@ -46,14 +50,16 @@ def test_range_search_keeps_what_the_refine_index_puts_within_radius(metric, rad
         results.append(index.range_search(XQ, radius))
     (lo, Do, Io), (lf, Df, If) = results
     assert lo[-1] > 0
-    exact = faiss.IndexFlat(D, metric)
-    exact.add(XB)
     for q in range(len(XQ)):
         ours = dict(zip(Io[lo[q]:lo[q + 1]].tolist(), Do[lo[q]:lo[q + 1]].tolist()))
         theirs = dict(zip(If[lf[q]:lf[q + 1]].tolist(), Df[lf[q]:lf[q + 1]].tolist()))
-        assert set(ours) == set(theirs)
+        if FAISS_115:
+            assert set(ours) == set(theirs)
         for i, v in ours.items():
-            assert v == pytest.approx(theirs[i], rel=1e-4, abs=1e-4)
+            if FAISS_115:
+                assert v == pytest.approx(theirs[i], rel=1e-4, abs=1e-4)
+            exact = XQ[q] @ XB[i] if metric == faiss.METRIC_INNER_PRODUCT else ((XQ[q] - XB[i]) ** 2).sum()
+            assert v == pytest.approx(exact, rel=1e-4, abs=1e-4)  # the refine index's (flat) distance
             assert (v > radius) if metric == faiss.METRIC_INNER_PRODUCT else (v < radius)
 
 
