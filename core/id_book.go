@@ -20,6 +20,9 @@ func newIDBook(ids []int64, two bool) idBook {
 	return b
 }
 
+// IDs are the caller's ids, in the sub-index's order.
+func (b *idBook) IDs() []int64 { return b.IDMap }
+
 // IsIDMap2 reports whether ids map back to entries.
 func (b *idBook) IsIDMap2() bool { return b.two }
 

@@ -330,27 +330,6 @@ func IndexBinaryIDMapNew(sub int64, two bool, out uintptr) string {
 	})
 }
 
-// BinaryIDMapIDs copies the id map (int64[n], n = ntotal) of an
-// IndexBinaryIDMap.
-func BinaryIDMapIDs(h, n int64, out uintptr) string {
-	const op = "IndexBinaryIDMap.id_map"
-	return withBinary(op, h, false, func(ix core.BinaryIndex) error {
-		m, ok := ix.(*core.IndexBinaryIDMap)
-		if !ok {
-			return core.Errorf(core.KindUnsupported, op, "not supported by %T", ix)
-		}
-		dst, err := int64s(out, n)
-		if err != nil {
-			return err
-		}
-		if int64(len(m.IDMap)) != n {
-			return core.Errorf(core.KindDimensionMismatch, op, "the map holds %d ids, not %d", len(m.IDMap), n)
-		}
-		copy(dst, m.IDMap)
-		return nil
-	})
-}
-
 // BinaryIVFSetQuantizer makes the binary index behind q the quantizer of
 // the binary IVF index behind h; both then share one lock family.
 func BinaryIVFSetQuantizer(h, q int64) string {

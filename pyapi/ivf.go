@@ -47,22 +47,24 @@ func IndexIDMapNew(sub int64, two bool, out uintptr) string {
 	})
 }
 
-// IndexIDMapIDs copies the id map (int64[n], n = ntotal) of an IndexIDMap.
-func IndexIDMapIDs(h, n int64, out uintptr) string {
+// IDMapIDs copies the id map (int64[n], n = ntotal) of the float or
+// binary id map behind h.
+func IDMapIDs(h, n int64, out uintptr) string {
 	const op = "IndexIDMap.id_map"
-	return withIndex(op, h, false, func(ix core.Index) error {
-		m, ok := ix.(*core.IndexIDMap)
+	return withObject(op, h, false, func(v any) error {
+		m, ok := v.(interface{ IDs() []int64 })
 		if !ok {
-			return unsupported(op, ix)
+			return core.Errorf(core.KindUnsupported, op, "not supported by %T", v)
 		}
 		dst, err := int64s(out, n)
 		if err != nil {
 			return err
 		}
-		if int64(len(m.IDMap)) != n {
-			return core.Errorf(core.KindDimensionMismatch, op, "the map holds %d ids, not %d", len(m.IDMap), n)
+		ids := m.IDs()
+		if int64(len(ids)) != n {
+			return core.Errorf(core.KindDimensionMismatch, op, "the map holds %d ids, not %d", len(ids), n)
 		}
-		copy(dst, m.IDMap)
+		copy(dst, ids)
 		return nil
 	})
 }

@@ -291,7 +291,7 @@ class IndexBinaryIDMap(IndexBinary):
         """The ids, in storage order."""
         n = self.ntotal
         out = np.empty(n, dtype=np.int64)
-        _bridge.call("BinaryIDMapIDs", self._h("id_map"), n, addr(out))
+        _bridge.call("IDMapIDs", self._h("id_map"), n, addr(out))
         return out
 
 

@@ -36,7 +36,7 @@ class IndexIDMap(Index):
         """The ids, in storage order (faiss: vector_to_array(index.id_map))."""
         n = self.ntotal
         out = np.empty(n, dtype=np.int64)
-        _bridge.call("IndexIDMapIDs", self._h("id_map"), n, addr(out))
+        _bridge.call("IDMapIDs", self._h("id_map"), n, addr(out))
         return out
 
 
