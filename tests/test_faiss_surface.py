@@ -289,7 +289,7 @@ def test_code_set_marks_new_codes_like_np_unique():
 
 def test_timeout_guard_stops_a_long_training_and_leaves_later_calls_alone():
     x = np.random.RandomState(4).rand(20000, 32).astype(np.float32)
-    cp = mf.ClusteringParameters(niter=1_000_000)
+    cp = mf.ClusteringParameters(niter=1_000_000, early_stop_threshold=-1)  # runs until stopped
     km = mf.Clustering(32, 500, cp)
     with pytest.raises(RuntimeError, match="interrupted"):
         with mf.TimeoutGuard(0.05):
