@@ -78,7 +78,29 @@ def call_long(name, *args):
     _check_fork(name)
     fn = getattr(_api, name)
     _api.ClearInterrupt()  # a request that came after its call had ended
+    if _stops_standing:  # a TimeoutGuard ran out: every long call stops at once
+        _api.Interrupt()
     return _result(_interrupt.interruptible(lambda: fn(*args), _api.Interrupt))
+
+
+# Stops that last until withdrawn (TimeoutGuard): a k-means runs as many
+# long calls, and a stop that comes between two of them must stop the next.
+_stops_standing = 0
+
+
+def stand_stop():
+    """Stop the long call in progress and every later one until
+    withdraw_stop."""
+    global _stops_standing
+    _stops_standing += 1
+    _api.Interrupt()
+
+
+def withdraw_stop():
+    global _stops_standing
+    _stops_standing -= 1
+    if _stops_standing == 0:
+        _api.ClearInterrupt()
 
 
 def _result(status):

@@ -13,6 +13,7 @@ from .errors import InvalidArgumentError
 
 class TimeoutGuard:
     def __init__(self, timeout_in_seconds):
+        self._fired = False
         try:
             self.timeout = float(timeout_in_seconds)
         except (TypeError, ValueError):
@@ -22,13 +23,19 @@ class TimeoutGuard:
         self._timer = None
 
     def __enter__(self):
-        self._timer = threading.Timer(self.timeout, lambda: _bridge.call("Interrupt"))
+        self._fired = False
+        self._timer = threading.Timer(self.timeout, self._fire)
         self._timer.daemon = True
         self._timer.start()
         return self
 
+    def _fire(self):
+        self._fired = True
+        _bridge.stand_stop()  # stays until __exit__: k-means runs as many calls
+
     def __exit__(self, *exc):
         self._timer.cancel()
         self._timer.join()
-        _bridge.call("ClearInterrupt")  # a stop that came as the guarded call ended
+        if self._fired:
+            _bridge.withdraw_stop()
         return False
