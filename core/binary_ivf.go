@@ -18,13 +18,16 @@ type IndexBinaryIVF struct {
 	nlist     int
 	Nprobe    int
 	// CP is the k-means of the quantizer's training (faiss's: 10 iterations).
-	CP      ClusteringParameters
-	codes   [][]byte
-	ids     [][]int64
-	ntotal  int64
-	trained bool
-	Log     func(string)
-	Warn    func(string)
+	CP ClusteringParameters
+	// ClusteringIndex, when set, assigns the points in the k-means of
+	// training (faiss's clustering_index) instead of a flat L2 index.
+	ClusteringIndex Index
+	codes           [][]byte
+	ids             [][]int64
+	ntotal          int64
+	trained         bool
+	Log             func(string)
+	Warn            func(string)
 }
 
 var (
@@ -94,8 +97,13 @@ func (ix *IndexBinaryIVF) Train(x []byte) error {
 		}
 		x = sub
 	}
-	flat, _ := NewIndexFlat(ix.d, MetricL2)
-	if err := c.Train(binaryToReal(x, ix.d), flat, nil); err != nil {
+	var assigner Index = ix.ClusteringIndex
+	if assigner == nil {
+		assigner, _ = NewIndexFlat(ix.d, MetricL2)
+	} else if assigner.D() != ix.d {
+		return Errorf(KindDimensionMismatch, op, "the clustering index has d=%d, the codes %d bits", assigner.D(), ix.d)
+	}
+	if err := c.Train(binaryToReal(x, ix.d), assigner, nil); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	ix.quantizer.Reset()

@@ -4,8 +4,8 @@ package core
 // value i starts at bit i*nbits, least significant bit first, and bit b of
 // a code lives in byte b/8 at position b%8.
 
-// putBits writes the low nbits of v at bit offset off of code.
-func putBits(code []byte, off int, nbits int, v uint64) {
+// PutBits writes the low nbits of v at bit offset off of code.
+func PutBits(code []byte, off int, nbits int, v uint64) {
 	for nbits > 0 {
 		byteI, bit := off/8, off%8
 		n := min(8-bit, nbits)
@@ -17,8 +17,8 @@ func putBits(code []byte, off int, nbits int, v uint64) {
 	}
 }
 
-// getBits reads nbits bits at bit offset off of code.
-func getBits(code []byte, off int, nbits int) uint64 {
+// GetBits reads nbits bits at bit offset off of code.
+func GetBits(code []byte, off int, nbits int) uint64 {
 	var v uint64
 	shift := 0
 	for nbits > 0 {

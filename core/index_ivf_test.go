@@ -243,10 +243,10 @@ func TestBitPacking(t *testing.T) {
 		code := make([]byte, (n*nbits+7)/8)
 		for i := range vals {
 			vals[i] = uint64(rng.Intn(1 << nbits))
-			putBits(code, i*nbits, nbits, vals[i])
+			PutBits(code, i*nbits, nbits, vals[i])
 		}
 		for i, v := range vals {
-			require.Equal(t, v, getBits(code, i*nbits, nbits), "nbits=%d value %d", nbits, i)
+			require.Equal(t, v, GetBits(code, i*nbits, nbits), "nbits=%d value %d", nbits, i)
 		}
 	}
 }

@@ -174,14 +174,14 @@ func (pq *ProductQuantizer) putCode(code []byte, m, j int) {
 		code[m] = byte(j)
 		return
 	}
-	putBits(code, m*pq.Nbits, pq.Nbits, uint64(j))
+	PutBits(code, m*pq.Nbits, pq.Nbits, uint64(j))
 }
 
 func (pq *ProductQuantizer) getCode(code []byte, m int) int {
 	if pq.Nbits == 8 {
 		return int(code[m])
 	}
-	return int(getBits(code, m*pq.Nbits, pq.Nbits))
+	return int(GetBits(code, m*pq.Nbits, pq.Nbits))
 }
 
 // Decode writes the vectors the codes stand for into x (n*D).

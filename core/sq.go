@@ -193,7 +193,7 @@ func (sq *ScalarQuantizer) encodeOne(v []float32, code []byte) {
 			xi = (x - vmin) / vdiff
 		}
 		xi = max(0, min(1, xi)) // NaN becomes 0 too
-		putBits(code, j*bits, bits, uint64(int(levels*xi)))
+		PutBits(code, j*bits, bits, uint64(int(levels*xi)))
 	}
 }
 
@@ -209,7 +209,7 @@ func (sq *ScalarQuantizer) component(code []byte, j int) float32 {
 	if bits := sq.Type.bits(); bits == 8 {
 		c = int(code[j])
 	} else {
-		c = int(getBits(code, j*bits, bits))
+		c = int(GetBits(code, j*bits, bits))
 	}
 	vmin, vdiff := sq.rangeOf(j)
 	return vmin + (float32(c)+0.5)/sq.levels()*vdiff

@@ -265,6 +265,10 @@ func BinarySub(h int64, out uintptr) string {
 			return x.Storage(), true
 		case *core.IndexBinaryIDMap:
 			return x.Sub(), true
+		case *core.IndexBinaryMultiHash:
+			return x.Storage(), true
+		case *core.IndexBinaryFromFloat:
+			return x.Index(), true
 		}
 		return nil, false
 	})
@@ -357,6 +361,73 @@ func BinaryRemoveIDs(h, n int64, ids, out uintptr) string {
 			dst[0], err = t.RemoveIDs(sel)
 		default:
 			return core.Errorf(core.KindUnsupported, op, "%T cannot remove codes", ix)
+		}
+		return err
+	})
+}
+
+// BinaryIVFListSize writes the size of list l of a binary IVF to out
+// (int64[1]).
+func BinaryIVFListSize(h, l int64, out uintptr) string {
+	return withBinaryIVFList("InvertedLists.list_size", h, l, func(codes []byte, ids []int64) error {
+		dst, err := int64s(out, 1)
+		if err == nil {
+			dst[0] = int64(len(ids))
+		}
+		return err
+	})
+}
+
+// BinaryIVFListCopy copies list l of a binary IVF, n entries, into ids
+// (int64[n]) and codes (uint8[n*code_size]).
+func BinaryIVFListCopy(h, l, n int64, ids, codes uintptr) string {
+	const op = "InvertedLists.get_codes"
+	return withBinaryIVFList(op, h, l, func(lc []byte, li []int64) error {
+		if n != int64(len(li)) {
+			return core.Errorf(core.KindInvalidArgument, op, "list %d holds %d entries, not %d", l, len(li), n)
+		}
+		di, err := int64s(ids, n)
+		if err != nil {
+			return err
+		}
+		dc, err := bytesAt(codes, int64(len(lc)))
+		if err != nil {
+			return err
+		}
+		copy(di, li)
+		copy(dc, lc)
+		return nil
+	})
+}
+
+func withBinaryIVFList(op string, h, l int64, fn func(codes []byte, ids []int64) error) string {
+	return withBinary(op, h, false, func(ix core.BinaryIndex) error {
+		ivf, ok := ix.(*core.IndexBinaryIVF)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T has no inverted lists", ix)
+		}
+		if l < 0 || l >= int64(ivf.Nlist()) {
+			return core.Errorf(core.KindInvalidArgument, op, "list %d is outside 0..%d", l, ivf.Nlist()-1)
+		}
+		return fn(ivf.List(int(l)))
+	})
+}
+
+// BinaryFlatCodes copies the n codes of a binary flat index into out
+// (uint8[n*code_size]).
+func BinaryFlatCodes(h, n int64, out uintptr) string {
+	const op = "IndexBinaryFlat.xb"
+	return withBinary(op, h, false, func(ix core.BinaryIndex) error {
+		flat, ok := ix.(*core.IndexBinaryFlat)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T is not a binary flat index", ix)
+		}
+		if n != flat.Ntotal() {
+			return core.Errorf(core.KindInvalidArgument, op, "the index holds %d codes, not %d", flat.Ntotal(), n)
+		}
+		dst, err := bytesAt(out, int64(len(flat.Codes())))
+		if err == nil {
+			copy(dst, flat.Codes())
 		}
 		return err
 	})

@@ -16,6 +16,7 @@ const (
 	codeBinaryHNSW   = "IBHf"
 	codeBinaryIDMap  = "IBMp"
 	codeBinaryIDMap2 = "IBM2"
+	codeBinaryFloat  = "IBFf"
 )
 
 // WriteBinary returns ix in faiss's format.
@@ -84,6 +85,14 @@ func writeBinary(w *writer, ix core.BinaryIndex) error {
 			return err
 		}
 		w.int64Vec(x.IDMap)
+	case *core.IndexBinaryFromFloat:
+		w.fourcc(codeBinaryFloat)
+		writeBinaryHeader(w, x)
+		return write(w, x.Index())
+	case *core.IndexBinaryHash:
+		writeBinaryHash(w, x)
+	case *core.IndexBinaryMultiHash:
+		return writeBinaryMultiHash(w, x)
 	case *core.IndexBinaryHNSW:
 		w.fourcc(codeBinaryHNSW)
 		writeBinaryHeader(w, x)
@@ -154,6 +163,23 @@ func readBinary(r *reader, depth int) core.BinaryIndex {
 		return restoredBinary(r, ix, err)
 	case codeBinaryIVF:
 		return readBinaryIVF(r, depth)
+	case codeBinaryFloat:
+		h := readBinaryHeader(r)
+		inner := read(r, depth+1)
+		if r.err != nil {
+			return nil
+		}
+		if inner.D() != h.d || inner.Ntotal() != h.ntotal {
+			r.fail("the binary wrapper's header (d=%d, ntotal=%d) does not match its float index (d=%d, ntotal=%d)",
+				h.d, h.ntotal, inner.D(), inner.Ntotal())
+			return nil
+		}
+		ix, err := core.NewIndexBinaryFromFloat(inner)
+		return restoredBinary(r, ix, err)
+	case codeBinaryHash:
+		return readBinaryHash(r)
+	case codeBinaryMultiHash:
+		return readBinaryMultiHash(r, depth)
 	case codeBinaryIDMap, codeBinaryIDMap2:
 		h := readBinaryHeader(r)
 		sub := readBinary(r, depth+1)

@@ -20,10 +20,22 @@ func binaryIndexes(t *testing.T) []core.BinaryIndex {
 	ivf.Warn = func(string) {}
 	require.NoError(t, ivf.Train(x))
 	hnsw, _ := core.NewIndexBinaryHNSW(64, 4)
-	for _, ix := range []core.BinaryIndex{flat, ivf, hnsw} {
+	hash, _ := core.NewIndexBinaryHash(64, 5)
+	hash.Nflip = 2
+	multi, _ := core.NewIndexBinaryMultiHash(64, 3, 6)
+	multi.Nflip = 1
+	inner, _ := core.NewIndexFlat(64, core.MetricL2)
+	fromFloat, _ := core.NewIndexBinaryFromFloat(inner)
+	all := []core.BinaryIndex{flat, ivf, hnsw, hash, multi, fromFloat}
+	for _, ix := range all {
 		require.NoError(t, ix.Add(x[:60*8]))
 	}
-	return []core.BinaryIndex{flat, ivf, hnsw}
+	// One code in every bucket of its maps: faiss's id width (0 bits for
+	// ntotal=1) cannot hold the bucket's size, so the writer widens it.
+	one, _ := core.NewIndexBinaryMultiHash(64, 2, 4)
+	require.NoError(t, one.Add(x[:8]))
+	empty, _ := core.NewIndexBinaryMultiHash(64, 2, 4)
+	return append(all, one, empty)
 }
 
 func TestBinaryIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

@@ -79,8 +79,11 @@ from .index_ivf import (
     extract_index_ivf,
 )
 from .index_binary import (
-    IndexBinary, IndexBinaryFlat, IndexBinaryHNSW, IndexBinaryIDMap, IndexBinaryIDMap2, IndexBinaryIVF, index_binary_factory,
+    IndexBinary, IndexBinaryFlat, IndexBinaryFromFloat, IndexBinaryHNSW, IndexBinaryIDMap, IndexBinaryIDMap2,
+    IndexBinaryIVF,
 )
+from .index_binary_hash import IndexBinaryHash, IndexBinaryMultiHash
+from .index_binary_factory import index_binary_factory
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefine, IndexRefineFlat
@@ -242,7 +245,7 @@ __all__ = [
     "write_index", "read_VectorTransform", "write_VectorTransform", "deserialize_index_binary", "read_index_binary",
     "serialize_index_binary", "write_index_binary",
     "IndexBinary", "IndexBinaryFlat", "IndexBinaryHNSW", "IndexBinaryIDMap", "IndexBinaryIDMap2", "IndexBinaryIVF",
-    "index_binary_factory",
+    "IndexBinaryHash", "IndexBinaryMultiHash", "IndexBinaryFromFloat", "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards",

@@ -1,5 +1,5 @@
 """``faiss.cvar``: faiss's global variables. The search statistics
-(``indexIVF_stats``, ``hnsw_stats``) are counted by the Go core, summed
+(``indexIVF_stats``, ``hnsw_stats``, ``indexBinaryHash_stats``) are counted by the Go core, summed
 over every search since their ``reset()``; ``indexIVF_stats.ndis`` counts
 the distances actually computed, so entries a selector leaves out are not
 in it.
@@ -63,6 +63,28 @@ class HNSWStats:
         return f"HNSWStats(n1={self.n1}, n2={self.n2}, ndis={self.ndis}, nhops={self.nhops})"
 
 
+class IndexBinaryHashStats:
+    """faiss's IndexBinaryHashStats: nq, n0 (empty buckets met; for a
+    multi-hash, keys with no bucket), nlist (buckets scanned) and ndis
+    (distances computed), read from the Go core."""
+
+    def _read(self):
+        out = np.zeros(4, np.int64)
+        _bridge.call("BinaryHashStatsGet", addr(out))
+        return out
+
+    nq = property(lambda self: int(self._read()[0]))
+    n0 = property(lambda self: int(self._read()[1]))
+    nlist = property(lambda self: int(self._read()[2]))
+    ndis = property(lambda self: int(self._read()[3]))
+
+    def reset(self):
+        _bridge.call("BinaryHashStatsReset")
+
+    def __repr__(self):
+        return f"IndexBinaryHashStats(nq={self.nq}, n0={self.n0}, nlist={self.nlist}, ndis={self.ndis})"
+
+
 _BLAS_KNOBS = {
     "distance_compute_blas_threshold": 20,
     "distance_compute_blas_query_bs": 4096,
@@ -79,6 +101,7 @@ class _GlobalVariables:
     def __init__(self):
         object.__setattr__(self, "indexIVF_stats", IndexIVFStats())
         object.__setattr__(self, "hnsw_stats", HNSWStats())
+        object.__setattr__(self, "indexBinaryHash_stats", IndexBinaryHashStats())
         object.__setattr__(self, "_knobs", dict(_BLAS_KNOBS))
 
     def __getattr__(self, name):
@@ -96,7 +119,7 @@ class _GlobalVariables:
         self._knobs[name] = value
 
     def __dir__(self):
-        return ["indexIVF_stats", "hnsw_stats", *self._knobs]
+        return ["indexIVF_stats", "hnsw_stats", "indexBinaryHash_stats", *self._knobs]
 
 
 cvar = _GlobalVariables()

@@ -1,7 +1,5 @@
 """Binary indexes: uint8 codes of d bits compared by Hamming distance."""
 
-import re
-
 import numpy as np
 
 from . import _bridge
@@ -11,6 +9,8 @@ from ._results import knn_results, range_results
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .clustering_parameters import ClusteringParameters
 from .index_hnsw import HNSW
+from .invlists import InvertedLists
+from .vectors import field_vector
 from .pointer_methods import BinaryPointerMethods
 from .search_params import SearchParametersHNSW, SearchParametersIVF
 from .selectors import selector_args, selector_program
@@ -176,6 +176,48 @@ class IndexBinaryFlat(IndexBinary):
         _bridge.call("IndexBinaryFlatNew", as_int(d, "IndexBinaryFlat", "d"), addr(out))
         self._bind(int(out[0]))
 
+    @property
+    def xb(self):
+        """The codes back to back (uint8, a copy); copy_array_to_vector(a,
+        index.xb) replaces them with a's."""
+        n = self.ntotal
+        out = np.empty(n * self.code_size, dtype=np.uint8)
+        _bridge.call("BinaryFlatCodes", self._h("xb"), n, addr(out))
+        return field_vector(out, self._set_codes)
+
+    def _set_codes(self, codes):
+        codes = np.ascontiguousarray(codes, dtype=np.uint8).reshape(-1, self.code_size)
+        self.reset()
+        self.add(codes)
+
+
+class BinaryIVFInvertedLists(InvertedLists):
+    """A binary IVF index's lists (``index.invlists``), read-only: ids and
+    codes of ``d/8`` bytes, copied out of the index."""
+
+    def __init__(self, index):
+        self._index = index
+
+    @property
+    def nlist(self):
+        return self._index.nlist
+
+    @property
+    def code_size(self):
+        return self._index.code_size
+
+    def list_size(self, list_no):
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("BinaryIVFListSize", self._index._h("invlists"), self._check(list_no, "list_size"), addr(out))
+        return int(out[0])
+
+    def _list(self, l):
+        n = self.list_size(l)
+        ids = np.empty(n, dtype=np.int64)
+        codes = np.empty(n * self.code_size, dtype=np.uint8)
+        _bridge.call("BinaryIVFListCopy", self._index._h("invlists"), l, n, addr(ids), addr(codes))
+        return ids, codes
+
 
 class IndexBinaryIVF(IndexBinary):
     """``IndexBinaryIVF(quantizer, d, nlist)``: codes split into ``nlist``
@@ -208,8 +250,28 @@ class IndexBinaryIVF(IndexBinary):
         _bridge.call("BinaryIVFSetQuantizer", self._h("quantizer"), quantizer._h("quantizer"))
         self._quantizer = quantizer
 
+    def get_list_size(self, list_no):
+        return self.invlists.list_size(list_no)
+
+    @property
+    def clustering_index(self):
+        """The float index that assigns points in the training k-means
+        (None: a flat L2 index, faiss's default)."""
+        return getattr(self, "_clustering_index", None)
+
+    @clustering_index.setter
+    def clustering_index(self, index):
+        from .index import Index
+
+        op = self._op("clustering_index")
+        if index is not None and not isinstance(index, Index):
+            raise InputTypeError(f"{op}: expected a float index or None, got {type(index).__name__}")
+        _bridge.call("BinaryIVFSetClusteringIndex", self._h("clustering_index"), 0 if index is None else index._h(op))
+        self._clustering_index = index
+
     def _bind(self, handle):
         super()._bind(handle)
+        self.invlists = BinaryIVFInvertedLists(self)
         # faiss's binary IVF k-means: 10 iterations; changes apply at train
         self.cp = ClusteringParameters(niter=10)
 
@@ -264,6 +326,30 @@ class IndexBinaryHNSW(IndexBinary):
         self.hnsw = HNSW(self)
 
 
+class IndexBinaryFromFloat(IndexBinary):
+    """``IndexBinaryFromFloat(index)``: binary codes served by a float
+    index of the same d, each code seen as a vector of -1/+1 (bit j of byte
+    j/8, low bit first); distances are the float ones divided by 4 and
+    rounded (Hamming distances for an L2 index)."""
+
+    _go_type = "IndexBinaryFromFloat"
+
+    def __init__(self, index):
+        from .index import Index
+
+        op = "IndexBinaryFromFloat"
+        if not isinstance(index, Index):
+            raise InputTypeError(f"{op}: expected a float index, got {type(index).__name__}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexBinaryFromFloatNew", index._h(op), addr(out))
+        self._bind(int(out[0]))
+        self.index = index  # the float index lives as long as the wrapper
+
+    def _adopt(self, handle):
+        super()._adopt(handle)
+        self.index = self._sub()
+
+
 class IndexBinaryIDMap(IndexBinary):
     """``IndexBinaryIDMap(index)``: the codes of a binary index (empty when
     wrapped) under ids of the caller's choosing (``add_with_ids``; plain
@@ -301,28 +387,3 @@ class IndexBinaryIDMap2(IndexBinaryIDMap):
 
     _two = True
     _go_type = "IndexBinaryIDMap2"
-
-
-_BIVF = re.compile(r"BIVF(\d+)(?:_HNSW(\d+))?")
-_BHNSW = re.compile(r"BHNSW(\d+)")
-
-
-def index_binary_factory(d, description):
-    """Build a binary index from faiss's description: ``BFlat``,
-    ``BIVF{nlist}`` (a flat quantizer), ``BIVF{nlist}_HNSW{M}`` (an HNSW
-    quantizer) or ``BHNSW{M}``."""
-    op = "index_binary_factory"
-    d = as_int(d, op, "d")
-    if not isinstance(description, str):
-        raise InvalidArgumentError(f"{op}: the description must be a string, got {type(description).__name__}")
-    desc = description.strip()
-    if desc == "BFlat":
-        return IndexBinaryFlat(d)
-    m = _BIVF.fullmatch(desc)
-    if m:
-        quantizer = IndexBinaryHNSW(d, int(m[2])) if m[2] else IndexBinaryFlat(d)
-        return IndexBinaryIVF(quantizer, d, int(m[1]))
-    m = _BHNSW.fullmatch(desc)
-    if m:
-        return IndexBinaryHNSW(d, int(m[1]))
-    raise InvalidArgumentError(f"{op}: could not parse {description!r} (BFlat, BIVF{{n}}, BIVF{{n}}_HNSW{{M}}, BHNSW{{M}})")

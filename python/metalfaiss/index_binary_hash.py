@@ -1,0 +1,80 @@
+"""faiss's binary hash indexes: codes filed in buckets keyed by some of
+their bits, searched in the buckets whose keys differ from the query's in
+at most ``nflip`` bits."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .errors import InvalidArgumentError
+from .index_binary import IndexBinary
+
+
+class _HashIndex(IndexBinary):
+    def _hash(self, nflip=-1):
+        out = np.zeros(4, dtype=np.int64)
+        _bridge.call("BinaryHashParam", self._h("nflip"), nflip, addr(out))
+        return out
+
+    @property
+    def nflip(self):
+        """The most key bits a searched bucket may differ by (0: only the
+        query's own bucket; b: every bucket, an exact search)."""
+        return int(self._hash()[0])
+
+    @nflip.setter
+    def nflip(self, value):
+        op = self._op("nflip")
+        value = as_int(value, op, "nflip")
+        if value < 0:
+            raise InvalidArgumentError(f"{op}: nflip must be >= 0, got {value}")
+        self._hash(value)
+
+    @property
+    def b(self):
+        """Bits per key."""
+        return int(self._hash()[1])
+
+    def hashtable_size(self):
+        """The number of buckets (over all maps of a multi-hash)."""
+        return int(self._hash()[3])
+
+
+class IndexBinaryHash(_HashIndex):
+    """``IndexBinaryHash(d, b)``: each code is filed under its first ``b``
+    bits; a search measures the codes of the buckets within ``nflip`` bits
+    of the query's key, bucket by bucket in faiss's order."""
+
+    _go_type = "IndexBinaryHash"
+
+    def __init__(self, d, b):
+        op = "IndexBinaryHash"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexBinaryHashNew", as_int(d, op, "d"), as_int(b, op, "b"), addr(out))
+        self._adopt(int(out[0]))
+
+
+class IndexBinaryMultiHash(_HashIndex):
+    """``IndexBinaryMultiHash(d, nhash, b)``: the codes stay in ``storage``
+    (an IndexBinaryFlat) and are filed in ``nhash`` maps, map ``h`` keyed by
+    bits ``h*b`` to ``h*b+b-1``; a search measures, once each and in id
+    order, the codes filed within ``nflip`` bits of the query's key in any
+    map."""
+
+    _go_type = "IndexBinaryMultiHash"
+
+    def __init__(self, d, nhash, b):
+        op = "IndexBinaryMultiHash"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexBinaryMultiHashNew", as_int(d, op, "d"), as_int(nhash, op, "nhash"), as_int(b, op, "b"),
+                     addr(out))
+        self._adopt(int(out[0]))
+
+    def _adopt(self, handle):
+        super()._adopt(handle)
+        self.storage = self._sub()
+
+    @property
+    def nhash(self):
+        """The number of maps."""
+        return int(self._hash()[2])
