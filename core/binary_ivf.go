@@ -22,6 +22,7 @@ type IndexBinaryIVF struct {
 	// ClusteringIndex, when set, assigns the points in the k-means of
 	// training (faiss's clustering_index) instead of a flat L2 index.
 	ClusteringIndex Index
+	directMap       directMap
 	codes           [][]byte
 	ids             [][]int64
 	ntotal          int64
@@ -137,6 +138,9 @@ func (ix *IndexBinaryIVF) AddWithIDs(x []byte, ids []int64) error {
 	if !ix.trained {
 		return Errorf(KindNotTrained, op, "train the index before adding")
 	}
+	if err := ix.checkCanAdd(op, ids); err != nil {
+		return err
+	}
 	if n == 0 {
 		return nil
 	}
@@ -150,6 +154,7 @@ func (ix *IndexBinaryIVF) AddWithIDs(x []byte, ids []int64) error {
 		}
 	}
 	for i, l := range assign {
+		ix.directMap.record(ids[i], int(l), len(ix.ids[l]))
 		ix.codes[l] = append(ix.codes[l], x[i*ix.cs:(i+1)*ix.cs]...)
 		ix.ids[l] = append(ix.ids[l], ids[i])
 	}
@@ -163,6 +168,7 @@ func (ix *IndexBinaryIVF) Reset() {
 		ix.codes[l], ix.ids[l] = nil, nil
 	}
 	ix.ntotal = 0
+	ix.directMap.clear()
 }
 
 // checkSearch validates a search and returns the query count and the
@@ -346,7 +352,7 @@ func collectRanges(nq int, scan func(q int, emit func(int32, int64)), work int) 
 func (ix *IndexBinaryIVF) Name() string { return "IndexBinaryIVF" }
 
 // RestoreBinaryIVF fills an empty binary IVF with stored lists.
-func (ix *IndexBinaryIVF) RestoreBinaryIVF(nprobe int, trained bool, ids [][]int64, codes [][]byte) error {
+func (ix *IndexBinaryIVF) RestoreBinaryIVF(nprobe int, trained bool, ids [][]int64, codes [][]byte, directMapType int) error {
 	if len(ids) != ix.nlist || len(codes) != ix.nlist {
 		return Errorf(KindInvalidArgument, "IndexBinaryIVF", "%d lists for nlist=%d", len(ids), ix.nlist)
 	}
@@ -358,7 +364,7 @@ func (ix *IndexBinaryIVF) RestoreBinaryIVF(nprobe int, trained bool, ids [][]int
 		total += int64(len(ids[l]))
 	}
 	ix.ids, ix.codes, ix.ntotal, ix.Nprobe, ix.trained = ids, codes, total, nprobe, trained
-	return nil
+	return ix.SetDirectMapType(directMapType)
 }
 
 // SetQuantizer replaces the coarse quantizer (of the same d), as faiss
@@ -366,6 +372,9 @@ func (ix *IndexBinaryIVF) RestoreBinaryIVF(nprobe int, trained bool, ids [][]int
 func (ix *IndexBinaryIVF) SetQuantizer(q BinaryIndex) error {
 	if q == nil || q.D() != ix.d {
 		return Errorf(KindDimensionMismatch, "IndexBinaryIVF.quantizer", "the quantizer must have d=%d", ix.d)
+	}
+	if containsBinary(q, ix) {
+		return Errorf(KindInvalidArgument, "IndexBinaryIVF.quantizer", "the quantizer is this index or contains it")
 	}
 	ix.quantizer = q
 	return nil

@@ -33,38 +33,52 @@ func (m *directMap) clear() {
 }
 
 func (m *directMap) rebuild(il *invertedLists) {
+	m.fill(len(il.lists), func(l int) []int64 { return il.lists[l].ids })
+}
+
+// fill maps every id of the nlist lists that ids gives.
+func (m *directMap) fill(nlist int, ids func(l int) []int64) {
 	m.pos = map[int64]listPos{}
-	for li := range il.lists {
-		for off, id := range il.lists[li].ids {
+	for li := 0; li < nlist; li++ {
+		for off, id := range ids(li) {
 			m.pos[id] = listPos{li, off}
 		}
 	}
 }
 
-// SetDirectMapType builds (or drops) the id -> vector map: 0 none, 1 array
-// (ids must be 0..ntotal-1, as add gives them), 2 hashtable.
-func (ix *IndexIVF) SetDirectMapType(kind int) error {
-	op := ix.name + ".set_direct_map_type"
+// newDirectMap builds a map of the given kind (faiss's numbers) over the
+// nlist lists that ids gives, holding ntotal entries; an array map needs
+// the ids 0..ntotal-1.
+func newDirectMap(op string, kind int, ntotal int64, nlist int, ids func(l int) []int64) (directMap, error) {
 	k := directMapKind(kind)
 	switch k {
 	case directMapNone:
-		ix.directMap = directMap{}
-		return nil
+		return directMap{}, nil
 	case directMapArray, directMapHash:
 	default:
-		return Errorf(KindInvalidArgument, op, "unknown direct map type %d (0 none, 1 array, 2 hashtable)", kind)
+		return directMap{}, Errorf(KindInvalidArgument, op, "unknown direct map type %d (0 none, 1 array, 2 hashtable)", kind)
 	}
 	m := directMap{kind: k}
-	m.rebuild(&ix.lists)
+	m.fill(nlist, ids)
 	if k == directMapArray {
 		for id := range m.pos {
-			if id < 0 || id >= ix.ntotal {
-				return Errorf(KindInvalidArgument, op, "an array direct map needs the ids 0..ntotal-1 that add gives; id %d is not one (use the hashtable type)", id)
+			if id < 0 || id >= ntotal {
+				return directMap{}, Errorf(KindInvalidArgument, op, "an array direct map needs the ids 0..ntotal-1 that add gives; id %d is not one (use the hashtable type)", id)
 			}
 		}
 	}
-	ix.directMap = m
-	return nil
+	return m, nil
+}
+
+// SetDirectMapType builds (or drops) the id -> vector map: 0 none, 1 array
+// (ids must be 0..ntotal-1, as add gives them), 2 hashtable.
+func (ix *IndexIVF) SetDirectMapType(kind int) error {
+	m, err := newDirectMap(ix.name+".set_direct_map_type", kind, ix.ntotal, len(ix.lists.lists),
+		func(l int) []int64 { return ix.lists.lists[l].ids })
+	if err == nil {
+		ix.directMap = m
+	}
+	return err
 }
 
 // DirectMapType is the current kind (0 none, 1 array, 2 hashtable).

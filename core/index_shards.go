@@ -234,21 +234,26 @@ func (s *IndexShards) SearchWithParams(x []float32, k int, dist []float32, label
 	if err != nil {
 		return err
 	}
-	mergeShardResults(nq, k, ns, allD, allI, s.metric.IsSimilarity(), dist, labels)
+	missing := float32(maxFloat)
+	if s.metric.IsSimilarity() {
+		missing = -maxFloat
+	}
+	mergeShardResults(nq, k, ns, allD, allI, s.metric.IsSimilarity(), dist, labels, missing)
 	return nil
 }
 
 // mergeShardResults merges the ns result tables (each nq x k, best first)
 // into one, as faiss's merge_knn_results: the best head among the shards
 // comes next; equal distances go to the lower shard for distances and to
-// the higher shard for similarities (faiss's heap comparisons).
-func mergeShardResults(nq, k, ns int, allD []float32, allI []int64, similarity bool, dist []float32, labels []int64) {
+// the higher shard for similarities (faiss's heap comparisons). Missing
+// results are (missing, -1).
+func mergeShardResults[T float32 | int32](nq, k, ns int, allD []T, allI []int64, similarity bool, dist []T, labels []int64, missing T) {
 	pos := make([]int, ns)
 	for q := 0; q < nq; q++ {
 		clear(pos)
 		for j := 0; j < k; j++ {
 			best := -1
-			var bd float32
+			var bd T
 			for s := 0; s < ns; s++ {
 				p := pos[s]
 				if p >= k || allI[(s*nq+q)*k+p] < 0 {
@@ -262,10 +267,7 @@ func mergeShardResults(nq, k, ns int, allD []float32, allI []int64, similarity b
 				}
 			}
 			if best < 0 {
-				dist[q*k+j], labels[q*k+j] = maxFloat, -1
-				if similarity {
-					dist[q*k+j] = -maxFloat
-				}
+				dist[q*k+j], labels[q*k+j] = missing, -1
 				continue
 			}
 			dist[q*k+j], labels[q*k+j] = bd, allI[(best*nq+q)*k+pos[best]]

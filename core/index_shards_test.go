@@ -39,12 +39,12 @@ func TestMergeShardResultsOrdersTiesByShard(t *testing.T) {
 	allD := []float32{1, 1, 2, 3, 1, 2, 2, 9}
 	allI := []int64{10, 11, 12, 13, 20, 21, 22, -1}
 	dist, labels := make([]float32, 4), make([]int64, 4)
-	mergeShardResults(1, 4, 2, allD, allI, false, dist, labels)
+	mergeShardResults(1, 4, 2, allD, allI, false, dist, labels, maxFloat)
 	assert.Equal(t, []int64{10, 11, 20, 12}, labels)
 	// similarities: the best is the largest, ties to the higher shard
 	allD = []float32{5, 4, 4, 1, 5, 4, 0, 0}
 	allI = []int64{10, 11, 12, 13, 20, 21, 22, 23}
-	mergeShardResults(1, 4, 2, allD, allI, true, dist, labels)
+	mergeShardResults(1, 4, 2, allD, allI, true, dist, labels, -maxFloat)
 	assert.Equal(t, []int64{20, 10, 21, 11}, labels)
 }
 

@@ -432,3 +432,27 @@ func BinaryFlatCodes(h, n int64, out uintptr) string {
 		return err
 	})
 }
+
+// BinaryIVFDirectMap sets the direct map type of a binary IVF (kind >= 0:
+// 0 none, 1 array, 2 hashtable) and writes the current type to out
+// (int64[1]).
+func BinaryIVFDirectMap(h, kind int64, out uintptr) string {
+	const op = "IndexBinaryIVF.set_direct_map_type"
+	return withBinary(op, h, kind >= 0, func(ix core.BinaryIndex) error {
+		ivf, ok := ix.(*core.IndexBinaryIVF)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T is not a binary IVF", ix)
+		}
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		if kind >= 0 {
+			if err := ivf.SetDirectMapType(int(min(kind, 1<<20))); err != nil {
+				return err
+			}
+		}
+		dst[0] = int64(ivf.DirectMapType())
+		return nil
+	})
+}

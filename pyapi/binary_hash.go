@@ -104,3 +104,43 @@ func BinaryIVFSetClusteringIndex(h, idx int64) string {
 		return nil
 	})
 }
+
+// IndexBinaryShardsNew makes an empty IndexBinaryShards of d bits (0: the
+// first shard's).
+func IndexBinaryShardsNew(d int64, successiveIDs bool, out uintptr) string {
+	return newObject("IndexBinaryShards", out, func() (any, error) { return core.NewIndexBinaryShards(int(d), successiveIDs) })
+}
+
+// IndexBinaryReplicasNew makes an empty IndexBinaryReplicas of d bits (0:
+// the first replica's).
+func IndexBinaryReplicasNew(d int64, out uintptr) string {
+	return newObject("IndexBinaryReplicas", out, func() (any, error) { return core.NewIndexBinaryReplicas(int(d)) })
+}
+
+// BinaryMember adds (add) or removes the binary index behind sub as a
+// shard or replica of the set behind h; their lock families merge.
+func BinaryMember(h, sub int64, add bool) string {
+	op := "IndexBinaryShards.add_shard"
+	if !add {
+		op = "IndexBinaryShards.remove_shard"
+	}
+	return joinFamily(op, h, sub, func(owner, part any) error {
+		member, ok := part.(core.BinaryIndex)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "handle %d is not a binary index", sub)
+		}
+		switch set := owner.(type) {
+		case *core.IndexBinaryShards:
+			if add {
+				return set.AddShard(member)
+			}
+			return set.RemoveShard(member)
+		case *core.IndexBinaryReplicas:
+			if add {
+				return set.AddReplica(member)
+			}
+			return set.RemoveReplica(member)
+		}
+		return core.Errorf(core.KindUnsupported, op, "not supported by %T", owner)
+	})
+}

@@ -162,7 +162,7 @@ def test_binary_factory_and_bad_input():
     assert ivf.ntotal == 0 and not ivf.is_trained
     with pytest.raises(ValueError, match="nprobe"):
         ivf.nprobe = 0
-    with pytest.raises(mf.UnsupportedOperationError):
+    with pytest.raises(mf.InvalidArgumentError, match="direct map not initialized"):
         ivf.reconstruct(0)
 
 

@@ -64,8 +64,7 @@ func writeBinary(w *writer, ix core.BinaryIndex) error {
 		if err := writeBinary(w, x.Quantizer()); err != nil {
 			return err
 		}
-		w.u8(0) // no direct map
-		w.u64(0)
+		writeDirectMap(w, x, func(l int) []int64 { _, ids := x.List(l); return ids })
 		writeArrayLists(w, x.Nlist(), x.CodeSize(), func(l int) int {
 			_, ids := x.List(l)
 			return len(ids)
@@ -218,7 +217,7 @@ func readBinaryIVF(r *reader, depth int) core.BinaryIndex {
 	nlist := r.size("nlist", 1, uint64(min(maxNlist, max(1<<20, len(r.b)))))
 	nprobe := r.size("nprobe", 1, math.MaxInt32)
 	quantizer := readBinary(r, depth+1)
-	dmType := r.u8("the direct map type")
+	dmType := int(r.u8("the direct map type"))
 	r.int64s(r.count(8, "the direct map"), "the direct map")
 	if r.err == nil && dmType == 2 {
 		r.int64s(r.count(16, "the direct map's pairs")*2, "the direct map's pairs")
@@ -235,7 +234,7 @@ func readBinaryIVF(r *reader, depth int) core.BinaryIndex {
 	if !listsHold(r, ids, h.ntotal) {
 		return nil
 	}
-	return restoredBinary(r, ix, ix.RestoreBinaryIVF(nprobe, h.trained, ids, codes))
+	return restoredBinary(r, ix, ix.RestoreBinaryIVF(nprobe, h.trained, ids, codes, dmType))
 }
 
 func restoredBinary[T core.BinaryIndex](r *reader, ix T, err error) core.BinaryIndex {

@@ -38,7 +38,7 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 	if err := write(w, ix.Quantizer()); err != nil {
 		return err
 	}
-	writeDirectMap(w, ix)
+	writeDirectMap(w, ix, func(l int) []int64 { ids, _, _ := ix.IVFList(l); return ids })
 	byResidual := uint8(0)
 	if ix.ByResidual {
 		byResidual = 1
@@ -70,9 +70,17 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 	return nil
 }
 
+// directMapped is an IVF index, float or binary, with a direct map.
+type directMapped interface {
+	DirectMapType() int
+	DirectMapEntry(id int64) (list, offset int, ok bool)
+	Ntotal() int64
+	Nlist() int
+}
+
 // writeDirectMap writes the map's type, the array (id -> list << 32 |
 // offset, for ids 0..ntotal-1) and, for a hashtable, its pairs in id order.
-func writeDirectMap(w *writer, ix *core.IndexIVF) {
+func writeDirectMap(w *writer, ix directMapped, listIDs func(l int) []int64) {
 	kind := ix.DirectMapType()
 	w.u8(uint8(kind))
 	if kind != 1 {
@@ -87,8 +95,7 @@ func writeDirectMap(w *writer, ix *core.IndexIVF) {
 	if kind == 2 {
 		var pairs [][2]int64
 		for l := 0; l < ix.Nlist(); l++ {
-			ids, _, _ := ix.IVFList(l)
-			for off, id := range ids {
+			for off, id := range listIDs(l) {
 				pairs = append(pairs, [2]int64{id, int64(l)<<32 | int64(off)})
 			}
 		}

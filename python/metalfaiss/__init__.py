@@ -83,6 +83,7 @@ from .index_binary import (
     IndexBinaryIVF,
 )
 from .index_binary_hash import IndexBinaryHash, IndexBinaryMultiHash
+from .index_binary_shards import IndexBinaryReplicas, IndexBinaryShards
 from .index_binary_factory import index_binary_factory
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
@@ -245,7 +246,8 @@ __all__ = [
     "write_index", "read_VectorTransform", "write_VectorTransform", "deserialize_index_binary", "read_index_binary",
     "serialize_index_binary", "write_index_binary",
     "IndexBinary", "IndexBinaryFlat", "IndexBinaryHNSW", "IndexBinaryIDMap", "IndexBinaryIDMap2", "IndexBinaryIVF",
-    "IndexBinaryHash", "IndexBinaryMultiHash", "IndexBinaryFromFloat", "index_binary_factory",
+    "IndexBinaryHash", "IndexBinaryMultiHash", "IndexBinaryFromFloat", "IndexBinaryReplicas", "IndexBinaryShards",
+    "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards",

@@ -253,6 +253,28 @@ class IndexBinaryIVF(IndexBinary):
     def get_list_size(self, list_no):
         return self.invlists.list_size(list_no)
 
+    def _direct_map(self, kind=-1):
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("BinaryIVFDirectMap", self._h("set_direct_map_type"), kind, addr(out))
+        return int(out[0])
+
+    def make_direct_map(self, new_maintain=True):
+        """Keep an id -> code map (an array: ids must be 0..ntotal-1), which
+        ``reconstruct`` needs; ``make_direct_map(False)`` drops it."""
+        self._direct_map(1 if new_maintain else 0)
+
+    def set_direct_map_type(self, type):
+        """DirectMap.NoMap, .Array (sequential ids) or .Hashtable (any
+        ids)."""
+        t = as_int(type, self._op("set_direct_map_type"), "type")
+        if t < 0:
+            raise InvalidArgumentError(f"{self._op('set_direct_map_type')}: unknown direct map type {t}")
+        self._direct_map(t)
+
+    @property
+    def direct_map_type(self):
+        return self._direct_map()
+
     @property
     def clustering_index(self):
         """The float index that assigns points in the training k-means

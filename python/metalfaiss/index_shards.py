@@ -52,6 +52,13 @@ class _Members(Index):
         _bridge.call("IndexRemoveMember", self._h(op), index._h(op))
         self._members = [m for m in self._members if m is not index and m._handle != index._handle]
 
+    def addIndex(self, index):
+        """faiss's generic name for add_shard / add_replica."""
+        self._add_member(index)
+
+    def removeIndex(self, index):
+        self._remove_member(index)
+
     def count(self):
         return len(self._members)
 
