@@ -180,21 +180,9 @@ func (s *IndexBinaryShards) AddWithIDs(x []byte, ids []int64) error {
 	if err != nil {
 		return err
 	}
-	if ids != nil && len(ids) != n {
-		return Errorf(KindDimensionMismatch, op, "%d ids for %d codes", len(ids), n)
-	}
-	if s.SuccessiveIDs {
-		if ids != nil {
-			return Errorf(KindInvalidArgument, op, "it makes no sense to pass ids and ask for them to be shifted (successive_ids)")
-		}
-		if s.Ntotal() != 0 {
-			return Errorf(KindInvalidArgument, op, "with successive_ids, add() works in a single pass on empty shards")
-		}
-	} else if ids == nil {
-		ids = make([]int64, n)
-		for i := range ids {
-			ids[i] = s.Ntotal() + int64(i)
-		}
+	ids, err = shardIDs(op, s.SuccessiveIDs, ids, n, s.Ntotal())
+	if err != nil {
+		return err
 	}
 	cs, ns := s.CodeSize(), len(s.shards)
 	for i, ix := range s.shards {

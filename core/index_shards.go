@@ -158,21 +158,9 @@ func (s *IndexShards) AddWithIDs(x []float32, ids []int64) error {
 	if err := s.needShards(op); err != nil {
 		return err
 	}
-	if ids != nil && len(ids) != n {
-		return Errorf(KindDimensionMismatch, op, "%d ids for %d vectors", len(ids), n)
-	}
-	if s.SuccessiveIDs {
-		if ids != nil {
-			return Errorf(KindInvalidArgument, op, "it makes no sense to pass ids and ask for them to be shifted (successive_ids)")
-		}
-		if s.Ntotal() != 0 {
-			return Errorf(KindInvalidArgument, op, "with successive_ids, add() works in a single pass on empty shards")
-		}
-	} else if ids == nil {
-		ids = make([]int64, n)
-		for i := range ids {
-			ids[i] = s.Ntotal() + int64(i)
-		}
+	ids, err = shardIDs(op, s.SuccessiveIDs, ids, n, s.Ntotal())
+	if err != nil {
+		return err
 	}
 	ns := len(s.shards)
 	return each(s.shards, s.Threaded, func(i int, ix Index) error {
@@ -240,6 +228,31 @@ func (s *IndexShards) SearchWithParams(x []float32, k int, dist []float32, label
 	}
 	mergeShardResults(nq, k, ns, allD, allI, s.metric.IsSimilarity(), dist, labels, missing)
 	return nil
+}
+
+// shardIDs checks the ids of an add of n entries to shards holding ntotal
+// and returns the ids to give them: nil with successive ids (allowed once,
+// on empty shards, without ids), else ids or ntotal, ntotal+1, ...
+func shardIDs(op string, successive bool, ids []int64, n int, ntotal int64) ([]int64, error) {
+	if ids != nil && len(ids) != n {
+		return nil, Errorf(KindDimensionMismatch, op, "%d ids for %d entries", len(ids), n)
+	}
+	if successive {
+		if ids != nil {
+			return nil, Errorf(KindInvalidArgument, op, "it makes no sense to pass ids and ask for them to be shifted (successive_ids)")
+		}
+		if ntotal != 0 {
+			return nil, Errorf(KindInvalidArgument, op, "with successive_ids, add() works in a single pass on empty shards")
+		}
+		return nil, nil
+	}
+	if ids == nil {
+		ids = make([]int64, n)
+		for i := range ids {
+			ids[i] = ntotal + int64(i)
+		}
+	}
+	return ids, nil
 }
 
 // mergeShardResults merges the ns result tables (each nq x k, best first)
