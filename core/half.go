@@ -93,3 +93,12 @@ func halfToFloat32(h uint16) float32 {
 	}
 	return math.Float32frombits(sign | (exp+112)<<23 | mant<<13)
 }
+
+// float32ToBF16 is faiss's encode_bf16: the high 16 bits of the float,
+// rounded half up in magnitude (0x8000 added to the bits first).
+func float32ToBF16(f float32) uint16 {
+	return uint16((math.Float32bits(f) + 0x8000) >> 16)
+}
+
+// bf16ToFloat32 widens a bfloat16 (the high half of a float32).
+func bf16ToFloat32(h uint16) float32 { return math.Float32frombits(uint32(h) << 16) }

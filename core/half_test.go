@@ -92,3 +92,15 @@ func TestHalfToFloat32IsExactOnEveryHalf(t *testing.T) {
 		require.Equal(t, uint16(h), float32ToHalfEven(f), "h=%#x", h)
 	}
 }
+
+// TestBF16IsFaissRounding: the high half of the bits after adding 0x8000
+// (a tie rounds up in magnitude, 1.00390625 -> 1.0078125, as faiss's).
+func TestBF16IsFaissRounding(t *testing.T) {
+	for _, c := range []struct {
+		in   float32
+		want uint16
+	}{{1, 0x3F80}, {1.00390625, 0x3F81}, {-3.7, 0xC06D}, {3.14159, 0x4049}, {0, 0}, {float32(math.Copysign(0, -1)), 0x8000}} {
+		require.Equal(t, c.want, float32ToBF16(c.in), "%v", c.in)
+	}
+	require.Equal(t, float32(-3.703125), bf16ToFloat32(0xC06D))
+}

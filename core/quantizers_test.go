@@ -18,7 +18,7 @@ func TestScalarQuantizerRoundTripAndScan(t *testing.T) {
 	for i := range x {
 		x[i] = float32(rng.NormFloat64()*10 + 50)
 	}
-	for qt := QT8bit; qt <= QT6bit; qt++ {
+	for qt := QT8bit; qt <= QT8bitDirectSigned; qt++ {
 		sq, err := NewScalarQuantizer(d, qt)
 		require.NoError(t, err)
 		require.NoError(t, sq.Train(x))
@@ -31,7 +31,9 @@ func TestScalarQuantizerRoundTripAndScan(t *testing.T) {
 			switch qt {
 			case QTfp16:
 				step = 1e-3 * math.Abs(float64(v))
-			case QT8bitDirect:
+			case QTbf16:
+				step = 4e-3 * math.Abs(float64(v))
+			case QT8bitDirect, QT8bitDirectSigned:
 				step = 1
 			default:
 				_, vdiff := sq.rangeOf(i % d)

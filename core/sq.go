@@ -18,6 +18,10 @@ const (
 	QTfp16        QuantizerType = 4 // IEEE half precision, no training
 	QT8bitDirect  QuantizerType = 5 // the value itself, as an integer 0..255
 	QT6bit        QuantizerType = 6 // 6 bits, range per dimension
+	QTbf16        QuantizerType = 7 // bfloat16 (the float's high half, rounded), no training
+	// QT8bitDirectSigned stores the value plus 128 as an integer 0..255
+	// (signed bytes -128..127).
+	QT8bitDirectSigned QuantizerType = 8
 )
 
 // sqBits is the bits per dimension of each type; uniform types share one
@@ -28,7 +32,7 @@ func (t QuantizerType) bits() int {
 		return 4
 	case QT6bit:
 		return 6
-	case QTfp16:
+	case QTfp16, QTbf16:
 		return 16
 	}
 	return 8
@@ -37,7 +41,9 @@ func (t QuantizerType) bits() int {
 func (t QuantizerType) uniform() bool { return t == QT8bitUniform || t == QT4bitUniform }
 
 // trainsRange is false for the types that need no training.
-func (t QuantizerType) trainsRange() bool { return t != QTfp16 && t != QT8bitDirect }
+func (t QuantizerType) trainsRange() bool {
+	return t != QTfp16 && t != QTbf16 && t != QT8bitDirect && t != QT8bitDirectSigned
+}
 
 // ScalarQuantizer codes each dimension on its own (faiss's ScalarQuantizer
 // with its default range statistic, min-max): component x becomes
@@ -57,7 +63,7 @@ func NewScalarQuantizer(d int, t QuantizerType) (*ScalarQuantizer, error) {
 	if d <= 0 {
 		return nil, Errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
 	}
-	if t < QT8bit || t > QT6bit {
+	if t < QT8bit || t > QT8bitDirectSigned {
 		return nil, Errorf(KindInvalidArgument, op, "unknown quantizer type %d", t)
 	}
 	return &ScalarQuantizer{D: d, Type: t, trained: !t.trainsRange()}, nil
@@ -175,11 +181,21 @@ func (sq *ScalarQuantizer) encodeOne(v []float32, code []byte) {
 			code[2*j], code[2*j+1] = byte(h), byte(h>>8)
 		}
 		return
-	case QT8bitDirect:
+	case QTbf16:
+		for j, x := range v {
+			h := float32ToBF16(x)
+			code[2*j], code[2*j+1] = byte(h), byte(h>>8)
+		}
+		return
+	case QT8bitDirect, QT8bitDirectSigned:
+		shift := float32(0)
+		if sq.Type == QT8bitDirectSigned {
+			shift = 128
+		}
 		for j, x := range v {
 			// faiss's (uint8_t) cast: truncate toward zero, keep the low
 			// byte (so -3.7 codes as 253, as faiss codes it on x86).
-			if x == x && x > -(1<<31) && x < 1<<31 {
+			if x += shift; x == x && x > -(1<<31) && x < 1<<31 {
 				code[j] = byte(int32(x))
 			}
 		}
@@ -202,8 +218,12 @@ func (sq *ScalarQuantizer) component(code []byte, j int) float32 {
 	switch sq.Type {
 	case QTfp16:
 		return halfToFloat32(uint16(code[2*j]) | uint16(code[2*j+1])<<8)
+	case QTbf16:
+		return bf16ToFloat32(uint16(code[2*j]) | uint16(code[2*j+1])<<8)
 	case QT8bitDirect:
 		return float32(code[j])
+	case QT8bitDirectSigned:
+		return float32(code[j]) - 128
 	}
 	var c int
 	if bits := sq.Type.bits(); bits == 8 {
@@ -261,9 +281,7 @@ type sqScanner struct {
 
 func (sq *ScalarQuantizer) newScanner(metric Metric) codeScanner {
 	s := &sqScanner{sq: sq, metric: metric, recon: make([]float32, sq.D)}
-	switch sq.Type {
-	case QTfp16, QT8bitDirect:
-	default:
+	if sq.Type.trainsRange() {
 		s.a, s.s = sq.affine()
 	}
 	return s

@@ -142,6 +142,7 @@ from .random_draws import (
     randint, randn,
 )
 from .swig_pointers import rev_swig_ptr, swig_ptr
+from .bitstrings import BitstringReader, BitstringWriter
 from .code_set import CodeSet
 from .timeout_guard import TimeoutGuard
 from .bucket_sort import MapInt64ToInt64, MapLong2Long, bucket_sort, matrix_bucket_sort_inplace
@@ -267,7 +268,7 @@ __all__ = [
     "AlignedTable_to_array", "AlignedTableFloat32", "AlignedTableUint8", "AlignedTableUint16", "array_to_AlignedTable",
     "copy_array_to_AlignedTable", "CMax_float_partition_fuzzy", "CMax_uint16_partition_fuzzy",
     "CMin_float_partition_fuzzy", "CMin_uint16_partition_fuzzy", "simd_histogram_8", "simd_histogram_16",
-    "byte_rand", "float_rand", "float_randn", "int64_rand", "int64_rand_max", "rand_perm", "rev_swig_ptr", "swig_ptr",
+    "byte_rand", "float_rand", "float_randn", "int64_rand", "int64_rand_max", "rand_perm", "rev_swig_ptr", "swig_ptr", "BitstringReader", "BitstringWriter",
     "fvec_add", "fvec_inner_product", "fvec_inner_products_ny", "fvec_L1", "fvec_L2sqr", "fvec_L2sqr_ny", "fvec_Linf",
     "fvec_madd", "fvec_madd_and_argmin", "fvec_norm_L2sqr", "fvec_norms_L2", "fvec_norms_L2sqr", "fvec_renorm_L2",
     "fvec_sub", "knn_inner_product", "knn_L2sqr", "pairwise_indexed_inner_product", "pairwise_indexed_L2sqr",

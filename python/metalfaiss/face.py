@@ -39,6 +39,8 @@ class QuantizerType(enum.IntEnum):
     QT_fp16 = 4
     QT_8bit_direct = 5
     QT_6bit = 6
+    QT_bf16 = 7
+    QT_8bit_direct_signed = 8
 
     def __str__(self):
         return self.name

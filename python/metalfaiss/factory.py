@@ -37,6 +37,7 @@ _PQ = re.compile(r"PQ(\d+)(?:x(\d+))?(?:np)?")
 _SQ = {
     "SQ8": ScalarQuantizer.QT_8bit, "SQ4": ScalarQuantizer.QT_4bit, "SQ6": ScalarQuantizer.QT_6bit,
     "SQfp16": ScalarQuantizer.QT_fp16, "SQ8_direct": ScalarQuantizer.QT_8bit_direct,
+    "SQbf16": ScalarQuantizer.QT_bf16, "SQ8_direct_signed": ScalarQuantizer.QT_8bit_direct_signed,
 }
 _SQ_NAME = {v: k for k, v in _SQ.items()}
 _REFINE = ("RFlat", "Refine(Flat)")
@@ -44,7 +45,7 @@ _REFINE = ("RFlat", "Refine(Flat)")
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
-_NOT_YET = re.compile(r"(SQbf16|SQ8_direct_signed|IMI.*|"
+_NOT_YET = re.compile(r"(IMI.*|"
                       r"PQ\d+(x\d+)?(fs|fsr).*|RQ.*|LSQ.*|PRQ.*|PLSQ.*|NSG.*|BIVF.*)")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
@@ -53,7 +54,7 @@ _TRANSFORMS = [
         PCAMatrix(d, int(m[3]), -0.5 if m[1] else 0.0, bool(m[2])), int(m[3]))),
     (re.compile(r"OPQ(\d+)(?:_(\d+))?"), lambda d, m: (
         OPQMatrix(d, int(m[1]), int(m[2]) if m[2] else d), int(m[2]) if m[2] else d)),
-    (re.compile(r"RR(\d+)"), lambda d, m: (RandomRotationMatrix(d, int(m[1])), int(m[1]))),
+    (re.compile(r"RR(\d*)"), lambda d, m: (RandomRotationMatrix(d, int(m[1] or d)), int(m[1] or d))),
     (re.compile(r"ITQ(\d+)?"), lambda d, m: (
         ITQTransform(d, int(m[1]) if m[1] else d, m[1] is not None), int(m[1]) if m[1] else d)),
     (re.compile(r"Pad(\d+)"), lambda d, m: (RemapDimensionsTransform(d, int(m[1]), False), int(m[1]))),
@@ -73,7 +74,7 @@ def _unknown(part, description):
 
 def index_factory(d, description, metric=METRIC_L2):
     """Build an index from faiss's description string. Understood:
-    ``Flat``, ``PQ{M}[x{nbits}]``, ``SQ8|SQ4|SQ6|SQfp16|SQ8_direct``,
+    ``Flat``, ``PQ{M}[x{nbits}]``, ``SQ8|SQ4|SQ6|SQfp16|SQbf16|SQ8_direct|SQ8_direct_signed``,
     ``IVF{nlist},<Flat|PQ..|SQ..>``, ``HNSW{M}[,Flat]``, ``HNSW{M}_<PQ..|SQ..>``,
     ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap`` or ``IDMap2`` prefix or suffix,
     vector transforms before the index (``PCA{d}``, ``PCAR{d}``, ``PCAW{d}``, ``PCAWR{d}``,

@@ -76,6 +76,15 @@ class Clustering(ClusteringParameters):
         stats = _StatsVector(ClusteringIterationStats(**st) for st in result.iteration_stats)
         object.__setattr__(self, "iteration_stats", stats)
 
+    def train_encoded(self, codes, codec, index, weights=None):
+        """Cluster vectors given as codes of ``codec`` (an index with
+        sa_decode, or a quantizer with decode): the same centroids as
+        ``train`` on the decoded vectors, as in faiss."""
+        decode = getattr(codec, "sa_decode", None) or getattr(codec, "decode", None)
+        if decode is None:
+            raise TypeError(f"Clustering.train_encoded: {type(codec).__name__} cannot decode codes")
+        self.train(decode(codes), index, weights)
+
     def __repr__(self):
         params = super().__repr__()[len("ClusteringParameters("):-1]
         return f"Clustering(d={self.d}, k={self.k}{', ' + params if params else ''})"

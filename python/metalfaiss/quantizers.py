@@ -216,8 +216,8 @@ class ProductQuantizer(_Codec):
 
 class ScalarQuantizer(_Codec):
     """``ScalarQuantizer(d, qtype)``: each dimension coded on its own; the
-    ranges are learnt by ``train`` (min-max) except for QT_fp16 and
-    QT_8bit_direct."""
+    ranges are learnt by ``train`` (min-max) except for QT_fp16, QT_bf16,
+    QT_8bit_direct and QT_8bit_direct_signed (the value + 128)."""
 
     QT_8bit = 0
     QT_4bit = 1
@@ -226,6 +226,8 @@ class ScalarQuantizer(_Codec):
     QT_fp16 = 4
     QT_8bit_direct = 5
     QT_6bit = 6
+    QT_bf16 = 7
+    QT_8bit_direct_signed = 8
 
     _fn = "SQ"
 
@@ -254,9 +256,9 @@ class ScalarQuantizer(_Codec):
     @property
     def trained(self):
         """faiss's layout: vmin then vdiff, per dimension (one each for the
-        uniform types, none for fp16 and 8bit_direct)."""
+        uniform types, none for the types without training)."""
         info = self._info()
-        if info[1] in (self.QT_fp16, self.QT_8bit_direct) or not info[3]:
+        if info[1] in (self.QT_fp16, self.QT_8bit_direct, self.QT_bf16, self.QT_8bit_direct_signed) or not info[3]:
             out = np.zeros(0, dtype=np.float32)
         else:
             n = 1 if info[1] in (self.QT_8bit_uniform, self.QT_4bit_uniform) else int(info[0])
