@@ -80,3 +80,36 @@ def test_bitstrings_round_trip_and_match_faiss():
         w.write(1, 65)
     with pytest.raises(mf.InputTypeError):
         mf.BitstringWriter(mf.swig_ptr(np.zeros(4, np.float32)), 4)
+
+
+def test_clustering1d_exact_beats_kmeans_and_faiss():
+    rs = np.random.RandomState(123)
+    for n, k in (20, 20), (1000, 20), (1000, 256):
+        x = rs.uniform(size=(n, 1)).astype("float32")
+        objs = []
+        for lib in mf, faiss:
+            clus = lib.Clustering1D(k)
+            clus.train_exact(x)
+            c = lib.vector_to_array(clus.centroids).reshape(-1, 1)
+            index = faiss.IndexFlatL2(1)
+            index.add(c)
+            objs.append(float(index.search(x, 1)[0].astype(np.float64).sum()))
+        km = mf.Kmeans(1, k, seed=1)
+        km.train(x)
+        index = faiss.IndexFlatL2(1)
+        index.add(km.centroids)
+        assert objs[0] <= float(index.search(x, 1)[0].astype(np.float64).sum()) * (1 + 1e-6)
+        assert objs[0] == pytest.approx(objs[1], rel=1e-4, abs=1e-7)  # both optimal
+    with pytest.raises(mf.InvalidArgumentError, match="k=5"):
+        mf.Clustering1D(5).train_exact(np.zeros((3, 1), np.float32))
+
+
+def test_smawk_equals_argmin():
+    i, j = np.meshgrid(np.arange(12), np.arange(17), indexing="ij")
+    rs = np.random.RandomState(3)
+    A = (rs.randint(4, size=(12, 1)) + rs.randint(4, size=(1, 17)) + (j - i - 2) ** 2).astype(np.float32)
+    argmins = np.zeros(12, dtype=np.int64)
+    mf.smawk(12, 17, mf.swig_ptr(A), mf.swig_ptr(argmins))
+    np.testing.assert_array_equal(argmins, np.argmin(A, axis=1))
+    with pytest.raises(mf.InvalidArgumentError):
+        mf.smawk(13, 17, mf.swig_ptr(A), mf.swig_ptr(argmins))
