@@ -236,6 +236,14 @@ func removeRows(rows []byte, cs int, sel IDSelector) ([]byte, int64) {
 type IndexPQ struct {
 	indexFlatCodes
 	PQ *ProductQuantizer
+	// DoPolysemousTraining renumbers the centroids after training (see
+	// PolysemousTraining), which a polysemous search needs.
+	DoPolysemousTraining bool
+	Polysemous           PolysemousTraining
+	// SearchType (PQSearchType) and PolysemousHT are the defaults of
+	// searches without search parameters.
+	SearchType   PQSearchType
+	PolysemousHT int
 }
 
 // NewIndexPQ makes an IndexPQ with M sub-quantizers of nbits bits; metric
@@ -249,7 +257,8 @@ func NewIndexPQ(d, m, nbits int, metric Metric) (*IndexPQ, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &IndexPQ{indexFlatCodes: indexFlatCodes{name: op, d: d, metric: metric, codec: pq}, PQ: pq}, nil
+	return &IndexPQ{indexFlatCodes: indexFlatCodes{name: op, d: d, metric: metric, codec: pq}, PQ: pq,
+		Polysemous: DefaultPolysemousTraining(), PolysemousHT: m*nbits + 1}, nil
 }
 
 var (

@@ -32,6 +32,13 @@ type IndexIVF struct {
 	// ByResidual codes x - centroid instead of x (not for flat lists).
 	ByResidual bool
 	codec      codec // nil: flat lists of float32 vectors
+	// IVFPQ's polysemous fields: DoPolysemousTraining renumbers the PQ
+	// centroids after training; PolysemousHT > 0 skips the codes whose
+	// Hamming distance to the query's (residual's) code reaches it (L2
+	// only: under other metrics every code is scanned).
+	DoPolysemousTraining bool
+	Polysemous           PolysemousTraining
+	PolysemousHT         int
 
 	lists     invertedLists
 	ntotal    int64
@@ -101,7 +108,11 @@ func NewIndexIVFPQ(quantizer Index, d, nlist, m, nbits int, metric Metric) (*Ind
 	if err != nil {
 		return nil, err
 	}
-	return newIndexIVF("IndexIVFPQ", quantizer, d, nlist, metric, pq)
+	ix, err := newIndexIVF("IndexIVFPQ", quantizer, d, nlist, metric, pq)
+	if err == nil {
+		ix.Polysemous = DefaultPolysemousTraining()
+	}
+	return ix, err
 }
 
 // NewIndexIVFScalarQuantizer makes an IVF index of scalar-quantizer codes,
@@ -237,6 +248,11 @@ func (ix *IndexIVF) trainCodec(op string, x []float32) error {
 	if ix.codec == nil || ix.codec.IsTrained() {
 		return nil
 	}
+	if pq := ix.PQ(); pq != nil && ix.DoPolysemousTraining {
+		if err := ix.Polysemous.Check(pq); err != nil {
+			return err
+		}
+	}
 	// faiss's fvecs_maybe_subsample: the first points of a seeded
 	// permutation.
 	x, n := maybeSubsample(x, ix.d, ix.maxCodecTrainingPoints())
@@ -256,6 +272,12 @@ func (ix *IndexIVF) trainCodec(op string, x []float32) error {
 	}
 	if err := ix.codec.Train(x); err != nil {
 		return err
+	}
+	if pq := ix.PQ(); pq != nil && ix.DoPolysemousTraining {
+		if err := ix.Polysemous.Optimize(pq); err != nil {
+			pq.trained = false // the codec's training is undone with the quantizer's
+			return err
+		}
 	}
 	return ix.precomputeTables()
 }

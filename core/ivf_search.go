@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/metalfaiss/metalfaiss/core/kernels"
@@ -25,6 +26,8 @@ type ivfProbe struct {
 	start     time.Time // when the search began, and the quantizer's share
 	quantTime time.Duration
 	limits    IVFLimits
+	// ht > 0: IVFPQ's polysemous filter (see IndexIVF.PolysemousHT)
+	ht int
 }
 
 // record adds the search to the IVF statistics.
@@ -41,13 +44,15 @@ type ivfWorker struct {
 	scanner   codeScanner
 	res       []float32
 	loaded    int       // the query whose vector the scanner holds (-1: none)
+	qcode     []byte    // the PQ code of the query (residual) of qcodeFor
+	qcodeFor  [2]int    // (query, list) of qcode; list -1: the query itself
 	qTerms    []float32 // -2 <x_m, r_mj> of query qLoaded (precomputed tables)
 	qLoaded   int
 	listTable []float32
 }
 
 func (pr *ivfProbe) newWorker() *ivfWorker {
-	w := &ivfWorker{loaded: -1, qLoaded: -1}
+	w := &ivfWorker{loaded: -1, qLoaded: -1, qcodeFor: [2]int{-1, -1}}
 	if c := pr.ix.codec; c != nil {
 		w.scanner = c.newScanner(pr.ix.metric)
 		w.res = make([]float32, pr.ix.d)
@@ -70,8 +75,17 @@ func (ix *IndexIVF) probeWith(op string, x []float32, p *SearchParams, coarse []
 	if !ix.IsTrained() {
 		return nil, Errorf(KindNotTrained, op, "train the index before searching")
 	}
-	pr := &ivfProbe{ix: ix, x: x, nprobe: ix.Nprobe, sign: keySign(ix.metric), start: time.Now()}
+	pr := &ivfProbe{ix: ix, x: x, nprobe: ix.Nprobe, sign: keySign(ix.metric), start: time.Now(), ht: ix.PolysemousHT}
 	var qp *SearchParams
+	if p != nil && p.PQ != nil {
+		pr.ht = p.PQ.PolysemousHT
+	}
+	if pr.ht < 0 || pr.ht > 0 && ix.PQ() == nil {
+		return nil, Errorf(KindInvalidArgument, op, "polysemous_ht=%d: a Hamming threshold >= 0, for IVFPQ only", pr.ht)
+	}
+	if ix.metric != MetricL2 {
+		pr.ht = 0 // the codes' Hamming distances stand for L2 distances only: other metrics scan every code
+	}
 	if p != nil {
 		pr.sel, pr.limits, qp = p.Sel, p.IVF, p.Quantizer
 		if p.Nprobe != 0 {
@@ -257,6 +271,9 @@ func (pr *ivfProbe) distances(w *ivfWorker, q, r int) ([]float32, *invertedList)
 func (pr *ivfProbe) scanCodes(w *ivfWorker, q, r int, xq []float32, l *invertedList, out []float32) {
 	ix := pr.ix
 	list := int(pr.coarse[q*pr.nprobe+r])
+	if pr.ht > 0 {
+		defer pr.hammingFilter(w, q, list, xq, l.codes, out)
+	}
 	if ix.pqTerms != nil {
 		pr.scanWithTables(w, q, xq, list, pr.coarseDis[q*pr.nprobe+r], l, out)
 		return
@@ -280,6 +297,44 @@ func (pr *ivfProbe) scanCodes(w *ivfWorker, q, r int, xq []float32, l *invertedL
 		w.loaded = -1
 	}
 	w.scanner.scan(l.codes, bias, out)
+}
+
+// hammingFilter drops (sets to the worst value) the distances of the codes
+// whose Hamming distance to the PQ code of the query, or of its residual
+// to the list's centroid, is ht or more: faiss's polysemous IVFPQ scan.
+func (pr *ivfProbe) hammingFilter(w *ivfWorker, q, list int, xq []float32, codes []byte, out []float32) {
+	ix, pq := pr.ix, pr.ix.PQ()
+	key := [2]int{q, -1}
+	if ix.ByResidual {
+		key[1] = list
+	}
+	if w.qcodeFor != key {
+		v := xq
+		if ix.ByResidual {
+			c := pr.centroids[list*ix.d : (list+1)*ix.d]
+			for j := range w.res {
+				w.res[j] = xq[j] - c[j]
+			}
+			v = w.res
+		}
+		if cap(w.qcode) < pq.CodeSize {
+			w.qcode = make([]byte, pq.CodeSize)
+		}
+		w.qcode = w.qcode[:pq.CodeSize]
+		_ = pq.ComputeCodes(v, w.qcode)
+		w.qcodeFor = key
+		w.loaded = -1 // w.res was overwritten
+	}
+	worst := float32(math.Inf(1))
+	if ix.metric.IsSimilarity() {
+		worst = float32(math.Inf(-1))
+	}
+	cs := pq.CodeSize
+	for i := range out {
+		if hammingBytes(w.qcode, codes[i*cs:(i+1)*cs]) >= pr.ht {
+			out[i] = worst
+		}
+	}
 }
 
 // scanWithTables is scanCodes for IVFPQ with precomputed tables: the

@@ -64,6 +64,9 @@ type SearchParams struct {
 	// Quantizer, when set, goes to an IVF index's coarse quantizer search
 	// (faiss's quantizer_params).
 	Quantizer *SearchParams
+	// PQ, when set, replaces an IndexPQ's search type and Hamming
+	// threshold (faiss's SearchParametersPQ).
+	PQ *PQSearchParams
 }
 
 // IVFLimits are faiss's SearchParametersIVF fields that stop a query's

@@ -3,13 +3,14 @@ package pyapi
 import "github.com/metalfaiss/metalfaiss/core"
 
 // ivfParamsLen is the size of the int64 block ivfParams reads.
-const ivfParamsLen = 9
+const ivfParamsLen = 10
 
-// ivfParams decodes faiss's SearchParametersIVF from ivf (int64[9]):
+// ivfParams decodes faiss's SearchParametersIVF from ivf (int64[10]):
 // nprobe, max_codes, ensure_topk_full, max_lists_num,
 // max_empty_result_buckets, then the quantizer's parameters: kind (0 none,
 // 1 IVF: nprobe, 2 HNSW: efSearch, check_relative_distance, bounded_queue)
-// and its three values.
+// and its three values, then IVFPQSearchParameters' polysemous_ht (-1:
+// the index's).
 func ivfParams(ivf uintptr) (*core.SearchParams, error) {
 	v, err := int64s(ivf, ivfParamsLen)
 	if err != nil {
@@ -23,6 +24,9 @@ func ivfParams(ivf uintptr) (*core.SearchParams, error) {
 		p.Quantizer = &core.SearchParams{Nprobe: int(v[6])}
 	case 2:
 		p.Quantizer = &core.SearchParams{HNSW: &core.HNSWSearchParams{EfSearch: int(v[6]), CheckRelativeDistance: v[7] != 0, BoundedQueue: v[8] != 0}}
+	}
+	if v[9] >= 0 {
+		p.PQ = &core.PQSearchParams{PolysemousHT: int(min(v[9], 1<<20))}
 	}
 	return p, nil
 }

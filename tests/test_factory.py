@@ -11,8 +11,9 @@ STRINGS = ["Flat", "IVF16,Flat", "IDMap,Flat", "IDMap2,Flat", "IDMap,IVF8,Flat",
            "PQ4", "PQ4x6np", "SQ8", "SQ4", "SQ6", "SQfp16", "SQ8_direct", "IVF16,PQ4np", "IVF16,PQ2x4np", "IVF16,SQ8",
            "IVF16,SQfp16", "IVF16,Flat,RFlat", "PQ4np,RFlat", "IVF16,PQ4np,Refine(Flat)", "IDMap,IVF16,PQ4np,RFlat"]
 # faiss.contrib.factory_tools.reverse_index_factory's spelling of each.
-# ("np": no polysemous training, which faiss runs for a plain "PQ4" and
-# metalfaiss never needs: it only renumbers the centroids.)
+# ("np": no polysemous training, which faiss and metalfaiss run for a plain
+# "PQ4": it renumbers the centroids, and reverse_index_factory leaves it
+# out.)
 REVERSED = {"PQ4": "PQ4x8", "PQ4x6np": "PQ4x6", "IVF16,PQ4np": "IVF16,PQ4x8", "IVF16,PQ2x4np": "IVF16,PQ2x4",
             "IVF16,Flat,RFlat": "IVF16,Flat,Refine(Flat)", "PQ4np,RFlat": "PQ4x8,Refine(Flat)",
             "IVF16,PQ4np,Refine(Flat)": "IVF16,PQ4x8,Refine(Flat)", "IDMap,IVF16,PQ4np,RFlat": "IDMap,IVF16,PQ4x8,Refine(Flat)"}

@@ -183,7 +183,7 @@ def test_damaged_graph_files_are_refused(rng):
         mf.deserialize_index(bytes(data))
 
 
-@pytest.mark.parametrize("desc", ["IVF16,Flat", "IVF16,PQ4", "IVF16,SQ8", "IVF256,Flat", "IVF16_HNSW8,Flat",
+@pytest.mark.parametrize("desc", ["IVF16,Flat", "IVF16,PQ4np", "IVF16,SQ8", "IVF256,Flat", "IVF16_HNSW8,Flat",
                                   "IDMap2,IVF16,SQ4", "IVF16,SQfp16"])
 def test_ivf_files_round_trip_with_faiss(desc):
     rng = np.random.default_rng(6)
@@ -234,7 +234,7 @@ def test_ivf_direct_maps_are_kept(kind):
 
 def test_refine_flat_round_trips_with_faiss(rng):
     x = rng.random((2000, 16), dtype=np.float32)
-    theirs = faiss.IndexRefineFlat(faiss.index_factory(16, "PQ4"))
+    theirs = faiss.IndexRefineFlat(faiss.index_factory(16, "PQ4np"))
     theirs.train(x)
     theirs.add(x[:500])
     theirs.k_factor = 4

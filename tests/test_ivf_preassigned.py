@@ -16,7 +16,7 @@ def data(rng):
     return gaussian_mixture(rng, 4000, 16, 20), gaussian_mixture(rng, 30, 16, 20)
 
 
-@pytest.mark.parametrize("key", ["IVF32,Flat", "IVF32,SQ8", "IVF32,PQ4"])
+@pytest.mark.parametrize("key", ["IVF32,Flat", "IVF32,SQ8", "IVF32,PQ4np"])
 def test_preassigned_with_the_quantizers_lists_equals_plain_search(data, key):
     xb, xq = data
     index = mf.index_factory(16, key)

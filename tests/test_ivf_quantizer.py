@@ -16,7 +16,7 @@ D = 16
 XT, XB, XQ = faiss.rand((2000, D), 21), faiss.rand((600, D), 22), faiss.rand((25, D), 23)
 
 
-@pytest.mark.parametrize("key", ["IVF16,Flat", "IVF16,PQ4"])
+@pytest.mark.parametrize("key", ["IVF16,Flat", "IVF16,PQ4np"])
 def test_replace_ivf_quantizer_with_hnsw_searches_like_faiss(key):
     results = []
     for lib, tools in ((mf, ivf_tools), (faiss, faiss_ivf_tools)):

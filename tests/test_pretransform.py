@@ -23,7 +23,7 @@ def _recall(I, gt, k):
 
 
 @pytest.mark.parametrize("desc", [
-    "PCA16,IVF64,Flat", "PCAR16,IVF64,Flat", "PCAW16,Flat", "OPQ8_32,IVF64,PQ8", "OPQ8,PQ8np",
+    "PCA16,IVF64,Flat", "PCAR16,IVF64,Flat", "PCAW16,Flat", "OPQ8_32,IVF64,PQ8np", "OPQ8,PQ8np",
     "RR48,IVF64,SQ8", "L2norm,Flat", "Pad64,IVF64,Flat", "PCA24,HNSW16", "PCA16,IVF64,Flat,RFlat",
     "ITQ32,Flat", "IDMap2,PCA16,Flat",
 ])

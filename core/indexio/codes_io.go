@@ -20,9 +20,9 @@ func writePQ(w *writer, ix *core.IndexPQ) {
 	pq := ix.PQ
 	writePQFields(w, pq)
 	w.bytes(ix.Codes())
-	w.i32(0)                        // search_type: ST_PQ
-	w.u8(0)                         // encode_signs
-	w.i32(int32(pq.M*pq.Nbits + 1)) // polysemous_ht: faiss's default
+	w.i32(int32(ix.SearchType))
+	w.u8(0) // encode_signs
+	w.i32(int32(ix.PolysemousHT))
 }
 
 func readPQ(r *reader) core.Index {
@@ -30,9 +30,14 @@ func readPQ(r *reader) core.Index {
 	f := readPQFields(r)
 	d, m, nbits, centroids := f.d, f.m, f.nbits, f.centroids
 	codes := r.bytes(r.count(1, "the codes"), "the codes")
-	r.i32("search_type")
+	at := r.off
+	st := r.i32("search_type")
+	if r.err == nil && (st < 0 || st > 5) {
+		r.off = at
+		r.fail("search_type must be 0..5, the file says %d", st)
+	}
 	r.u8("encode_signs")
-	r.i32("polysemous_ht")
+	ht := r.i32("polysemous_ht")
 	if r.err != nil {
 		return nil
 	}
@@ -41,6 +46,9 @@ func readPQ(r *reader) core.Index {
 		return nil
 	}
 	ix, err := core.RestoreIndexPQ(d, m, nbits, h.metric, h.trained, centroids, codes)
+	if err == nil {
+		ix.SearchType, ix.PolysemousHT = core.PQSearchType(st), int(max(ht, 0))
+	}
 	return restoredCodes(r, ix, err, h.ntotal)
 }
 

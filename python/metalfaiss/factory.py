@@ -29,10 +29,10 @@ from .transforms import (
 # M: faiss's 32; k and M multiply nlist by 1024 and 1024^2
 _IVF = re.compile(r"IVF(\d+)([kM]?)(?:_HNSW(\d*)|\((.+)\))?")
 _HNSW = re.compile(r"HNSW(\d*)(?:_(.+))?")
-# "np": no polysemous training. faiss runs it for a plain "PQ8" to renumber
-# the centroids for Hamming filtering, which metalfaiss does not use: the
-# search results are the same with or without it.
-_PQ = re.compile(r"PQ(\d+)(?:x(\d+))?(?:np)?")
+# "np": no polysemous training. Without it, as in faiss, IndexPQ and
+# IndexIVFPQ renumber their centroids at train for Hamming filtering
+# (polysemous_ht); the search results are the same either way.
+_PQ = re.compile(r"PQ(\d+)(?:x(\d+))?(np)?")
 # faiss's factory names of scalar quantizer types.
 _SQ = {
     "SQ8": ScalarQuantizer.QT_8bit, "SQ4": ScalarQuantizer.QT_4bit, "SQ6": ScalarQuantizer.QT_6bit,
@@ -174,7 +174,7 @@ def _codes(d, part, description):
         M, nbits = int(m.group(1)), int(m.group(2) or 8)
         if M <= 0:
             _fail(part, description, "M must be positive in")
-        return "PQ", (M, nbits)
+        return "PQ", (M, nbits, m.group(3) is None)
     if part in _SQ:
         return "SQ", (_SQ[part],)
     _unknown(part, description)
@@ -206,7 +206,7 @@ def _build(d, parts, metric, description):
         if kind == "Flat":
             return IndexIVFFlat(quantizer, d, nlist, metric)
         if kind == "PQ":
-            return IndexIVFPQ(quantizer, d, nlist, *args, metric)
+            return _polysemous(IndexIVFPQ(quantizer, d, nlist, *args[:2], metric), args[2])
         return IndexIVFScalarQuantizer(quantizer, d, nlist, args[0], metric)
     m = _HNSW.fullmatch(first)
     if m:
@@ -228,8 +228,13 @@ def _build(d, parts, metric, description):
     if kind == "Flat":
         return IndexFlat(d, metric)
     if kind == "PQ":
-        return IndexPQ(d, *args, metric)
+        return _polysemous(IndexPQ(d, *args[:2], metric), args[2])
     return IndexScalarQuantizer(d, args[0], metric)
+
+
+def _polysemous(index, on):
+    index.do_polysemous_training = on
+    return index
 
 
 def _hnsw_m(text, part, description):

@@ -1,5 +1,6 @@
 """``faiss.cvar``: faiss's global variables. The search statistics
-(``indexIVF_stats``, ``hnsw_stats``, ``indexBinaryHash_stats``) are counted by the Go core, summed
+(``indexIVF_stats``, ``hnsw_stats``, ``indexBinaryHash_stats``,
+``indexPQ_stats``) are counted by the Go core, summed
 over every search since their ``reset()``; ``indexIVF_stats.ndis`` counts
 the distances actually computed, so entries a selector leaves out are not
 in it.
@@ -85,6 +86,27 @@ class IndexBinaryHashStats:
         return f"IndexBinaryHashStats(nq={self.nq}, n0={self.n0}, nlist={self.nlist}, ndis={self.ndis})"
 
 
+class IndexPQStats:
+    """faiss's IndexPQStats: nq, ncode (codes considered) and
+    n_hamming_pass (codes that passed a polysemous filter), from the Go
+    core."""
+
+    def _read(self):
+        out = np.zeros(3, np.int64)
+        _bridge.call("PQStatsGet", addr(out))
+        return out
+
+    nq = property(lambda self: int(self._read()[0]))
+    ncode = property(lambda self: int(self._read()[1]))
+    n_hamming_pass = property(lambda self: int(self._read()[2]))
+
+    def reset(self):
+        _bridge.call("PQStatsReset")
+
+    def __repr__(self):
+        return f"IndexPQStats(nq={self.nq}, ncode={self.ncode}, n_hamming_pass={self.n_hamming_pass})"
+
+
 _BLAS_KNOBS = {
     "distance_compute_blas_threshold": 20,
     "distance_compute_blas_query_bs": 4096,
@@ -102,6 +124,7 @@ class _GlobalVariables:
         object.__setattr__(self, "indexIVF_stats", IndexIVFStats())
         object.__setattr__(self, "hnsw_stats", HNSWStats())
         object.__setattr__(self, "indexBinaryHash_stats", IndexBinaryHashStats())
+        object.__setattr__(self, "indexPQ_stats", IndexPQStats())
         object.__setattr__(self, "_knobs", dict(_BLAS_KNOBS))
 
     def __getattr__(self, name):
@@ -119,7 +142,7 @@ class _GlobalVariables:
         self._knobs[name] = value
 
     def __dir__(self):
-        return ["indexIVF_stats", "hnsw_stats", "indexBinaryHash_stats", *self._knobs]
+        return ["indexIVF_stats", "hnsw_stats", "indexBinaryHash_stats", "indexPQ_stats", *self._knobs]
 
 
 cvar = _GlobalVariables()

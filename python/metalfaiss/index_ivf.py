@@ -11,6 +11,7 @@ from ._results import knn_results, range_results
 from .clustering_parameters import ClusteringParameters
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError, UnsupportedOperationError
 from .index import Index
+from .polysemous import PolysemousMixin
 from .index.base_index import _params
 from .invlists import ArrayInvertedLists, InvertedLists, entry_arrays
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
@@ -463,12 +464,15 @@ def _check_quantizer(op, quantizer, metric):
         raise InputTypeError(f"{op}: quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
 
 
-class IndexIVFPQ(IndexIVF):
+class IndexIVFPQ(PolysemousMixin, IndexIVF):
     """``IndexIVFPQ(quantizer, d, nlist, M, nbits=8, metric=METRIC_L2)``:
     product-quantizer codes of the residuals x - centroid in nlist lists.
-    ``pq`` is the product quantizer."""
+    ``pq`` is the product quantizer; ``polysemous_ht`` > 0 skips the codes
+    at that Hamming distance from the query residual's code or more (set
+    ``do_polysemous_training`` before ``train`` for it to pay)."""
 
     _go_type = "IndexIVFPQ"
+    _default_training = False  # faiss's polysemous_training starts as None: the defaults are used
     use_precomputed_table = 0  # accepted for faiss compatibility; tables are built per list
 
     def __init__(self, quantizer, d, nlist, M, nbits=8, metric=METRIC_L2):
@@ -492,6 +496,10 @@ class IndexIVFPQ(IndexIVF):
         """Take the centroids of another product quantizer of the same d, M
         and nbits (``index.pq = trained_index.pq``, as faiss scripts do)."""
         self.pq.take_centroids(pq, self._op("pq"))
+
+    def train(self, x):
+        self._send_polysemous()
+        super().train(x)
 
 
 class IndexIVFScalarQuantizer(IndexIVF):

@@ -4,16 +4,22 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
+from .errors import InvalidArgumentError
 from .index import Index
 from .metric import METRIC_L2, MetricType
+from .polysemous import PolysemousMixin
 from .quantizers import ProductQuantizer, ScalarQuantizer
 
 
-class IndexPQ(Index):
+class IndexPQ(PolysemousMixin, Index):
     """``IndexPQ(d, M, nbits, metric=METRIC_L2)``: product-quantizer codes,
-    searched with asymmetric distance tables. ``pq`` is its quantizer."""
+    searched with asymmetric distance tables. ``pq`` is its quantizer.
+    ``search_type`` picks faiss's other searches (ST_HE, ST_SDC,
+    ST_polysemous, ...: L2 only); polysemous search needs
+    ``do_polysemous_training`` set before ``train``."""
 
     _go_type = "IndexPQ"
+    ST_PQ, ST_HE, ST_generalized_hamming, ST_SDC, ST_polysemous, ST_polysemous_generalize = range(6)
 
     def __init__(self, d, M, nbits=8, metric=METRIC_L2):
         op = "IndexPQ"
@@ -41,7 +47,20 @@ class IndexPQ(Index):
 
     def train(self, x):
         self.pq._send_cp()
+        self._send_polysemous()
         super().train(x)
+
+    @property
+    def search_type(self):
+        return int(self._search_settings()[0])
+
+    @search_type.setter
+    def search_type(self, value):
+        op = self._op("search_type")
+        value = as_int(value, op, "search_type")
+        if not 0 <= value <= 5:
+            raise InvalidArgumentError(f"{op}: search_type must be 0..5 (IndexPQ.ST_*), got {value}")
+        self._search_settings(search_type=value)
 
 
 class IndexScalarQuantizer(Index):

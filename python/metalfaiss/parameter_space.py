@@ -49,6 +49,9 @@ class ParameterSpace:
             if name == "k_factor" and hasattr(type(target), "k_factor"):
                 target.k_factor = value
                 return
+            if name == "ht" and hasattr(type(target), "polysemous_ht"):
+                _set_ht(target, _as_int_value(name, value))
+                return
             target = _inner(target)
         raise InvalidArgumentError(
             f"ParameterSpace.set_index_parameter: could not set parameter {name!r} on {type(index).__name__}")
@@ -111,3 +114,20 @@ def _as_int_value(name, value):
     if f != int(f):
         raise InvalidArgumentError(f"ParameterSpace: {name} must be an integer, got {value!r}")
     return int(f)
+
+
+def _set_ht(index, ht):
+    """faiss's "ht": a Hamming threshold at or above the code's bits turns
+    filtering off (IndexPQ back to ST_PQ, IVFPQ to 0), else an IndexPQ
+    searches polysemously with it."""
+    from .index_pq import IndexPQ
+
+    bits = index.pq.code_size * 8
+    if isinstance(index, IndexPQ):
+        if ht >= bits:
+            index.search_type = IndexPQ.ST_PQ
+        else:
+            index.search_type = IndexPQ.ST_polysemous
+            index.polysemous_ht = ht
+    else:
+        index.polysemous_ht = 0 if ht >= bits else ht

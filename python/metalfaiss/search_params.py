@@ -52,7 +52,7 @@ class SearchParametersIVF(SearchParameters):
         return bool(b[1] or b[3] or b[4] or b[5])
 
     def _ivf_block(self):
-        """The int64[9] block pyapi's IVF searches read."""
+        """The int64[10] block pyapi's IVF searches read."""
         op = type(self).__name__
         nprobe = as_int(self.nprobe, op, "nprobe")
         if nprobe <= 0:
@@ -71,8 +71,11 @@ class SearchParametersIVF(SearchParameters):
                                  f"got {type(q).__name__}")
         if q is not None and q.sel is not None:
             raise InvalidArgumentError(f"{op}: quantizer_params cannot carry a selector")
-        return np.array([nprobe, counts[0], int(bool(self.ensure_topk_full)), counts[1], counts[2], kind, qa, qb, qc],
-                        dtype=np.int64)
+        return np.array([nprobe, counts[0], int(bool(self.ensure_topk_full)), counts[1], counts[2], kind, qa, qb, qc,
+                         self._polysemous_ht()], dtype=np.int64)
+
+    def _polysemous_ht(self):
+        return -1  # the index's own
 
 
 class SearchParametersHNSW(SearchParameters):
@@ -91,8 +94,9 @@ class SearchParametersHNSW(SearchParameters):
 
 class SearchParametersPQ(SearchParameters):
     """``SearchParametersPQ(sel=None, search_type=ST_PQ, polysemous_ht=0)``
-    for IndexPQ. metalfaiss scans PQ codes by their distance tables (ST_PQ);
-    polysemous filtering is not built, so polysemous_ht must stay 0."""
+    for IndexPQ, for this call only: the search type (IndexPQ.ST_*) and the
+    Hamming threshold of polysemous search (0: every code passes). A
+    selector applies to ST_PQ."""
 
     ST_PQ = 0
 
@@ -100,23 +104,33 @@ class SearchParametersPQ(SearchParameters):
         super().__init__(sel)
         self.search_type = as_int(search_type, "SearchParametersPQ", "search_type")
         self.polysemous_ht = as_int(polysemous_ht, "SearchParametersPQ", "polysemous_ht")
-        if self.search_type != self.ST_PQ or self.polysemous_ht != 0:
-            raise InvalidArgumentError("SearchParametersPQ: only search_type=ST_PQ with polysemous_ht=0 is supported "
-                                       "(polysemous filtering is not built)")
+        if not 0 <= self.search_type <= 5 or self.polysemous_ht < 0:
+            raise InvalidArgumentError(f"SearchParametersPQ: search_type must be 0..5 and polysemous_ht >= 0, "
+                                       f"got {self.search_type} and {self.polysemous_ht}")
 
 
 class IVFPQSearchParameters(SearchParametersIVF):
     """``IVFPQSearchParameters(sel=None, nprobe=1, max_codes=0,
     scan_table_threshold=0, polysemous_ht=0)``: SearchParametersIVF for
-    IVFPQ; the PQ-specific fields must keep faiss's defaults (0), as the
-    table-scan threshold and polysemous filtering are not built."""
+    IVFPQ. As in faiss 1.15, the search keeps the index's own
+    ``polysemous_ht`` whatever these parameters say (faiss's IVFPQ scan
+    reads the index's field); the value is checked and kept.
+    scan_table_threshold must keep faiss's default (0): metalfaiss picks
+    its table scans itself."""
 
     def __init__(self, sel=None, nprobe=1, max_codes=0, scan_table_threshold=0, polysemous_ht=0):
-        super().__init__(sel, nprobe, max_codes)
         self.scan_table_threshold = as_int(scan_table_threshold, "IVFPQSearchParameters", "scan_table_threshold")
         self.polysemous_ht = as_int(polysemous_ht, "IVFPQSearchParameters", "polysemous_ht")
-        if self.scan_table_threshold or self.polysemous_ht:
-            raise InvalidArgumentError("IVFPQSearchParameters: scan_table_threshold and polysemous_ht must be 0")
+        if self.scan_table_threshold or self.polysemous_ht < 0:
+            raise InvalidArgumentError("IVFPQSearchParameters: scan_table_threshold must be 0 and polysemous_ht >= 0")
+        super().__init__(sel, nprobe, max_codes)
+
+    def _polysemous_ht(self):
+        as_int(self.polysemous_ht, "IVFPQSearchParameters", "polysemous_ht")
+        return -1  # the index's, as faiss's scan does
+
+    def _bounded(self):
+        return True  # the threshold travels in the full block
 
 
 class IndexRefineSearchParameters(SearchParameters):

@@ -9,7 +9,9 @@ from .._results import knn_results, range_results
 from .._serial import deserialize, serialize
 from .._arrays import addr, as_codes, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
-from ..search_params import IndexRefineSearchParameters, SearchParameters, SearchParametersHNSW, SearchParametersIVF
+from ..search_params import (
+    IndexRefineSearchParameters, SearchParameters, SearchParametersHNSW, SearchParametersIVF, SearchParametersPQ,
+)
 from ..pointer_methods import IndexPointerMethods
 from ..vectors import field_vector
 from ..selectors import IDSelector, IDSelectorRange, selector_args, selector_program
@@ -164,6 +166,8 @@ class Index(GoHandle, IndexPointerMethods):
                              params.bounded_queue, *sel_args)
             elif ivf_block is not None:
                 _bridge.call("IndexSearchIVF", *args, *sel_args, addr(ivf_block))
+            elif isinstance(params, SearchParametersPQ):
+                _bridge.call("IndexSearchPQ", *args, params.search_type, params.polysemous_ht, *sel_args)
             else:
                 _bridge.call("IndexSearchWith", *args, nprobe, *sel_args)
 
