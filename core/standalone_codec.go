@@ -65,9 +65,7 @@ func (ix *IndexFlat) SaDecode(codes []byte, x []float32) error {
 	if _, err := checkSa("IndexFlat.sa_decode", x, ix.d, codes, 4*ix.d, true); err != nil {
 		return err
 	}
-	for i := range x {
-		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(codes[4*i:]))
-	}
+	codeVector(codes, x)
 	return nil
 }
 

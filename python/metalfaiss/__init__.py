@@ -115,6 +115,7 @@ from .index_flat import IndexFlat, IndexFlatIP, IndexFlatL2
 from .faiss_clustering import Clustering, ClusteringIterationStats
 from .clustering_1d import Clustering1D, smawk
 from .polysemous import PolysemousTraining
+from .distance_computer import DistanceComputer, FlatCodesDistanceComputer, IndexFlatCodes
 from .kmeans import Kmeans
 from .progressive_dim import (
     GpuProgressiveDimIndexFactory, ProgressiveDimClustering, ProgressiveDimClusteringParameters,
@@ -235,7 +236,8 @@ __all__ = [
     "IVFPQIndex", "IVFScalarQuantizerIndex", "LSHIndex", "OPQMatrixTransform", "PCAMatrixTransform",
     "PreTransformIndex", "ProductQuantizerIndex", "QuantizerType", "RandomRotationMatrixTransform", "RefineFlatIndex",
     "ScalarQuantizerIndex", "SearchRangeResult", "SearchResult",
-    "Clustering", "ClusteringIterationStats", "Clustering1D", "smawk", "PolysemousTraining", "GpuProgressiveDimIndexFactory", "ProgressiveDimClustering",
+    "Clustering", "ClusteringIterationStats", "Clustering1D", "smawk", "PolysemousTraining", "DistanceComputer",
+    "FlatCodesDistanceComputer", "IndexFlatCodes", "GpuProgressiveDimIndexFactory", "ProgressiveDimClustering",
     "ProgressiveDimClusteringParameters", "ProgressiveDimIndexFactory", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
     "check_openmp", "get_compile_options", "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
     "GpuClonerOptions", "GpuMultipleClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",

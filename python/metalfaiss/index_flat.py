@@ -4,12 +4,13 @@ import numpy as np
 
 from . import _backend, _bridge
 from ._arrays import addr, as_int
+from .distance_computer import IndexFlatCodes
 from .index import Index
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 from .swig_pointers import SwigPtr
 
 
-class IndexFlat(Index):
+class IndexFlat(IndexFlatCodes, Index):
     """Stores vectors as they are and compares every query with all of them.
 
     ``metric`` is a faiss metric number, a MetricType or a name ("L2", "IP",

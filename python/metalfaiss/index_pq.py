@@ -4,6 +4,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
+from .distance_computer import IndexFlatCodes
 from .errors import InvalidArgumentError
 from .index import Index
 from .metric import METRIC_L2, MetricType
@@ -11,7 +12,7 @@ from .polysemous import PolysemousMixin
 from .quantizers import ProductQuantizer, ScalarQuantizer
 
 
-class IndexPQ(PolysemousMixin, Index):
+class IndexPQ(PolysemousMixin, IndexFlatCodes, Index):
     """``IndexPQ(d, M, nbits, metric=METRIC_L2)``: product-quantizer codes,
     searched with asymmetric distance tables. ``pq`` is its quantizer.
     ``search_type`` picks faiss's other searches (ST_HE, ST_SDC,
@@ -63,7 +64,7 @@ class IndexPQ(PolysemousMixin, Index):
         self._search_settings(search_type=value)
 
 
-class IndexScalarQuantizer(Index):
+class IndexScalarQuantizer(IndexFlatCodes, Index):
     """``IndexScalarQuantizer(d, qtype, metric=METRIC_L2)``: scalar-quantizer
     codes searched exhaustively. ``sq`` is its quantizer."""
 

@@ -173,6 +173,13 @@ class Index(GoHandle, IndexPointerMethods):
 
         return knn_results(op, x.shape[0], k, D, I, run, self._pace())
 
+    def get_distance_computer(self):
+        """A DistanceComputer: one query against the stored vectors by id
+        (flat, PQ or SQ storage, behind an HNSW graph or transforms)."""
+        from ..distance_computer import DistanceComputer
+
+        return DistanceComputer(self)
+
     def assign(self, x, k=1, labels=None):
         """Return the (n, k) ids of the k nearest vectors of each row of x."""
         op = self._op("assign")
