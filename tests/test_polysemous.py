@@ -10,6 +10,8 @@ import pytest
 
 import metalfaiss as mf
 
+FAISS_115 = tuple(int(v) for v in faiss.__version__.split(".")[:2]) >= (1, 15)
+
 
 def data(d=32, seed=0):
     rs = np.random.RandomState(seed)
@@ -111,10 +113,12 @@ def test_ivfpq_polysemous_ht_equals_faiss_recall():
         D0, I0 = ix.search(xq, 10)
         ix.polysemous_ht = 24
         D1, I1 = ix.search(xq, 10)
-        # faiss 1.15's scan keeps the index's threshold whatever the parameters say
-        for ht in 0, 64:
-            D2, I2 = ix.search(xq, 10, params=lib.IVFPQSearchParameters(nprobe=8, polysemous_ht=ht))
-            np.testing.assert_array_equal(I2, I1)
+        # faiss 1.15's scan keeps the index's threshold whatever the
+        # parameters say (older faiss may not: CI's Python 3.9 has 1.13)
+        if lib is mf or FAISS_115:
+            for ht in 0, 64:
+                D2, I2 = ix.search(xq, 10, params=lib.IVFPQSearchParameters(nprobe=8, polysemous_ht=ht))
+                np.testing.assert_array_equal(I2, I1)
         rec[lib.__name__] = (recall(I0, xb, xq), recall(I1, xb, xq), D0)
     np.testing.assert_allclose(rec["metalfaiss"][2], rec["faiss"][2], rtol=1e-4)
     assert rec["metalfaiss"][1] < rec["metalfaiss"][0] or rec["faiss"][1] == rec["faiss"][0]
