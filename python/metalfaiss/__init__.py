@@ -90,7 +90,7 @@ from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_refine import IndexRefine, IndexRefineFlat
 from .index_pretransform import IndexPreTransform
 from .index_lsh import IndexLSH
-from .index_shards import IndexReplicas, IndexShards
+from .index_shards import IndexReplicas, IndexShards, IndexShardsIVF
 from .transforms import (
     CenteringTransform,
     ITQMatrix,
@@ -255,7 +255,7 @@ __all__ = [
     "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
-    "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards",
+    "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
     "CenteringTransform", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform", "OPQMatrix",
     "PCAMatrix", "RandomRotationMatrix", "RemapDimensionsTransform", "VectorTransform",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",

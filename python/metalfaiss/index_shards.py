@@ -3,8 +3,8 @@
 import numpy as np
 
 from . import _bridge
-from ._arrays import addr, as_int
-from .errors import InputTypeError, InvalidArgumentError
+from ._arrays import addr, as_count, as_ids, as_int, as_matrix
+from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index import Index
 
 
@@ -116,3 +116,127 @@ class IndexReplicas(_Members):
     @property
     def metric_type(self):
         return self._members[0].metric_type if self._members else super().metric_type
+
+
+class IndexShardsIVF(IndexShards):
+    """``IndexShardsIVF(quantizer, nlist, threaded=False,
+    successive_ids=True)``: shards that are IVF indexes of ``nlist`` lists
+    sharing one coarse ``quantizer`` (faiss's IndexShardsIVF). ``train``
+    places the common centroids (k-means with IVF's defaults, unless the
+    quantizer holds them), copies them into every shard's quantizer and
+    trains the shards' codes; ``add`` assigns with the common quantizer and
+    gives each shard its slice of the vectors; ``search`` probes the
+    common quantizer's nearest lists in every shard (``search_preassigned``)
+    and merges the k best as IndexShards does. As in faiss, the number of
+    lists is the shards' ``nprobe`` (they must agree), or the search
+    parameters'."""
+
+    def __init__(self, quantizer, nlist, threaded=False, successive_ids=True):
+        op = "IndexShardsIVF"
+        if not isinstance(quantizer, Index):
+            raise InputTypeError(f"{op}: the quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
+        super().__init__(quantizer.d, threaded, successive_ids)
+        self.quantizer = quantizer
+        self.nlist = as_int(nlist, op, "nlist")
+        if self.nlist <= 0:
+            raise InvalidArgumentError(f"{op}: nlist must be positive, got {self.nlist}")
+
+    def add_shard(self, index):
+        from .index_ivf import IndexIVF
+
+        op = "IndexShardsIVF.add_shard"
+        if not isinstance(index, IndexIVF) or index.nlist != self.nlist:
+            raise InvalidArgumentError(f"{op}: a shard must be an IVF index of nlist={self.nlist}, "
+                                       f"got {type(index).__name__}")
+        super().add_shard(index)
+
+    @property
+    def metric_type(self):
+        return self.quantizer.metric_type
+
+    @property
+    def is_trained(self):
+        return self.quantizer.is_trained and self.quantizer.ntotal == self.nlist and \
+            all(s.is_trained for s in self._members)
+
+    def train(self, x):
+        from .clustering_parameters import ClusteringParameters
+        from .faiss_clustering import Clustering
+        from .metric import METRIC_INNER_PRODUCT
+
+        op = "IndexShardsIVF.train"
+        x = as_matrix(x, op, self.d)
+        if not self._members:
+            raise InvalidArgumentError(f"{op}: the index has no shards: add_shard first")
+        if not (self.quantizer.is_trained and self.quantizer.ntotal == self.nlist):
+            cp = ClusteringParameters(niter=10, spherical=int(self.metric_type) == METRIC_INNER_PRODUCT)
+            self.quantizer.reset()
+            Clustering(self.d, self.nlist, cp).train(x, self.quantizer)
+        centroids = self.quantizer.reconstruct_n(0, self.nlist)
+        for shard in self._members:
+            shard.quantizer.reset()
+            shard.quantizer.add(centroids)
+            shard.train(x)
+
+    def add(self, x):
+        self.add_with_ids(x, None)
+
+    def add_with_ids(self, x, ids):
+        op = "IndexShardsIVF.add"
+        x = as_matrix(x, op, self.d)
+        if not self._members:
+            raise InvalidArgumentError(f"{op}: the index has no shards: add_shard first")
+        if ids is not None:
+            ids = as_ids(ids, op)
+            if ids.shape[0] != x.shape[0]:
+                raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} vectors")
+        if self.successive_ids:
+            if ids is not None:
+                raise InvalidArgumentError(f"{op}: it makes no sense to pass ids and ask for them to be shifted "
+                                           f"(successive_ids)")
+            if self.ntotal != 0:
+                raise InvalidArgumentError(f"{op}: with successive_ids, add() works in a single pass on empty shards")
+        elif ids is None:
+            ids = np.arange(self.ntotal, self.ntotal + x.shape[0], dtype=np.int64)
+        assign = self.quantizer.assign(x, 1)
+        n, ns = x.shape[0], len(self._members)
+        for i, shard in enumerate(self._members):
+            i0, i1 = i * n // ns, (i + 1) * n // ns
+            shard.add_preassigned(x[i0:i1], assign[i0:i1], None if ids is None else ids[i0:i1])
+
+    def search(self, x, k, *, params=None, D=None, I=None):
+        from .metric import METRIC_INNER_PRODUCT
+        from .result_heap import merge_knn_results
+
+        op = "IndexShardsIVF.search"
+        x = as_matrix(x, op, self.d)
+        k = as_count(k, op)
+        if not self._members:
+            raise InvalidArgumentError(f"{op}: the index has no shards: add_shard first")
+        nprobes = {s.nprobe for s in self._members}
+        if params is not None and getattr(params, "nprobe", None):
+            nprobe = as_int(params.nprobe, op, "params.nprobe")
+        elif len(nprobes) > 1:
+            raise InvalidArgumentError(f"{op}: the shards have inconsistent nprobe values {sorted(nprobes)}")
+        else:
+            nprobe = nprobes.pop()
+        if nprobe <= 0:
+            raise InvalidArgumentError(f"{op}: nprobe must be positive, got {nprobe}")
+        Dq, Iq = self.quantizer.search(x, min(nprobe, self.nlist))
+        Dall, Iall, shift = [], [], 0
+        for shard in self._members:
+            Ds, Is = shard.search_preassigned(x, k, Iq, Dq, params=params)
+            if self.successive_ids:
+                Is = np.where(Is >= 0, Is + shift, Is)
+                shift += shard.ntotal
+            Dall.append(Ds)
+            Iall.append(Is)
+        Dm, Im = merge_knn_results(np.stack(Dall), np.stack(Iall),
+                                   keep_max=int(self.metric_type) == METRIC_INNER_PRODUCT)
+        if D is not None:
+            D[...] = Dm
+            Dm = D
+        if I is not None:
+            I[...] = Im
+            Im = I
+        return Dm, Im
