@@ -82,3 +82,11 @@ func memberOp(op string, h, sub int64, shard func(*core.IndexShards, core.Index)
 func IndexRemoveMember(h, sub int64) string {
 	return memberOp("remove_shard", h, sub, (*core.IndexShards).RemoveShard, (*core.IndexReplicas).RemoveReplica)
 }
+
+// IndexRandomNew makes an IndexRandom of d dimensions claiming ntotal
+// vectors, answering from seed.
+func IndexRandomNew(d, ntotal, seed, metric int64, out uintptr) string {
+	return newIndex("IndexRandom", out, func() (core.Index, error) {
+		return core.NewIndexRandom(int(d), ntotal, seed, core.Metric(metric))
+	})
+}

@@ -91,6 +91,7 @@ from .index_refine import IndexRefine, IndexRefineFlat
 from .index_pretransform import IndexPreTransform
 from .index_lsh import IndexLSH
 from .index_shards import IndexReplicas, IndexShards, IndexShardsIVF
+from .index_random import IndexRandom
 from .transforms import (
     CenteringTransform,
     ITQMatrix,
@@ -256,6 +257,7 @@ __all__ = [
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
+    "IndexRandom",
     "CenteringTransform", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform", "OPQMatrix",
     "PCAMatrix", "RandomRotationMatrix", "RemapDimensionsTransform", "VectorTransform",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",

@@ -1,0 +1,25 @@
+"""faiss's IndexRandom: random answers, the same for the same query."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .index import Index
+from .metric import METRIC_L2, MetricType
+
+
+class IndexRandom(Index):
+    """``IndexRandom(d, ntotal, seed=1234, metric=METRIC_L2)``: claims
+    ``ntotal`` vectors and answers each search with k distinct random ids
+    and increasing random distances (decreasing for similarities), drawn
+    as faiss draws them from the seed and the query's bits; ``add`` only
+    counts. For benchmarks of the code around an index."""
+
+    _go_type = "IndexRandom"
+
+    def __init__(self, d, ntotal, seed=1234, metric=METRIC_L2):
+        op = "IndexRandom"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexRandomNew", as_int(d, op, "d"), as_int(ntotal, op, "ntotal"), as_int(seed, op, "seed"),
+                     int(MetricType.parse(metric)), addr(out))
+        super().__init__(int(out[0]))
