@@ -39,6 +39,10 @@ type IndexIVF struct {
 	DoPolysemousTraining bool
 	Polysemous           PolysemousTraining
 	PolysemousHT         int
+	// UsePrecomputedTable < 0 turns IVFPQ's precomputed tables off (they
+	// add the coarse distances, which an independent quantizer computes
+	// in another space); faiss's field, 0 by default.
+	UsePrecomputedTable int
 
 	lists     invertedLists
 	ntotal    int64
@@ -299,7 +303,7 @@ func (ix *IndexIVF) RefreshTables() error {
 func (ix *IndexIVF) precomputeTables() error {
 	pq := ix.PQ()
 	ix.pqTerms = nil
-	if pq == nil || !ix.ByResidual || ix.metric != MetricL2 || !pq.IsTrained() ||
+	if pq == nil || !ix.ByResidual || ix.metric != MetricL2 || !pq.IsTrained() || ix.UsePrecomputedTable < 0 ||
 		ix.nlist*pq.M*pq.Ksub*4 > maxPrecomputedBytes {
 		return nil
 	}

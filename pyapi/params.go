@@ -131,6 +131,8 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 			dst[0] = float64(b2i(ivf.ByResidual))
 		case "ids_sorted":
 			dst[0] = float64(b2i(ivf.IDsSorted()))
+		case "use_precomputed_table":
+			dst[0] = float64(ivf.UsePrecomputedTable)
 		default:
 			return core.Errorf(core.KindInvalidArgument, op, "%T has no parameter %q", ix, name)
 		}
@@ -169,6 +171,13 @@ func IndexSetParam(h int64, name string, value float64) string {
 				return core.Errorf(core.KindInvalidArgument, op, "cannot change by_residual once vectors are added")
 			}
 			ivf.ByResidual = value != 0
+		case name == "use_precomputed_table":
+			if value != float64(int(value)) || value < -1 || value > 2 {
+				return core.Errorf(core.KindInvalidArgument, op, "use_precomputed_table must be -1, 0, 1 or 2, got %v", value)
+			}
+			ivf.UsePrecomputedTable = int(value)
+		case name == "precompute_table":
+			return ivf.RefreshTables()
 		case strings.HasPrefix(name, "cp."):
 			return setClusteringParameter(&ivf.CP, op, strings.TrimPrefix(name, "cp."), value)
 		default:

@@ -122,3 +122,56 @@ func IndexPreTransformApplyChain(h, n int64, x, out uintptr, reverse bool) strin
 		return err
 	})
 }
+
+// IndexIVFIndependentQuantizerNew makes an IndexIVFIndependentQuantizer of
+// the quantizer behind q, the IVF index behind ivf and the transform
+// behind t (0: none).
+func IndexIVFIndependentQuantizerNew(q, ivf, t int64, out uintptr) string {
+	const op = "IndexIVFIndependentQuantizer"
+	return newIndexOver(op, out, []int64{q, ivf, t}, func() (core.Index, error) {
+		var vt core.VectorTransform
+		if t != 0 {
+			var err error
+			if vt, err = transformOf(op, t); err != nil {
+				return nil, err
+			}
+		}
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		sub, err := indexOf(op, ivf)
+		if err != nil {
+			return nil, err
+		}
+		iv, ok := sub.(*core.IndexIVF)
+		if !ok {
+			return nil, core.Errorf(core.KindInvalidArgument, op, "the index must be an IVF index, got %T", sub)
+		}
+		return core.NewIndexIVFIndependentQuantizer(quantizer, iv, vt)
+	})
+}
+
+// IVFIndependentPart writes a handle to part which (0 quantizer, 1 the IVF
+// index, 2 the transform; 0 when there is none) to out (int64[1]).
+func IVFIndependentPart(h, which int64, out uintptr) string {
+	const op = "IndexIVFIndependentQuantizer.part"
+	return withPart(op, h, out, func(v any) (any, bool) {
+		ix, ok := v.(*core.IndexIVFIndependentQuantizer)
+		if !ok {
+			return nil, false
+		}
+		switch which {
+		case 0:
+			return ix.Quantizer(), true
+		case 1:
+			return ix.IVF(), true
+		case 2:
+			if ix.Transform() == nil {
+				return nil, true
+			}
+			return ix.Transform(), true
+		}
+		return nil, false
+	})
+}

@@ -73,6 +73,8 @@ func write(w *writer, ix core.Index) error {
 		w.int64s(x.IDMap)
 	case *core.IndexPQ:
 		writePQ(w, x)
+	case *core.IndexIVFIndependentQuantizer:
+		return writeIVFIndependent(w, x)
 	case *core.IndexScalarQuantizer:
 		writeSQ(w, x)
 	case *core.IndexHNSW:
@@ -203,6 +205,8 @@ func read(r *reader, depth int) core.Index {
 		return readFlat(r, code)
 	case codePQ:
 		return readPQ(r)
+	case codeIVFIndependent:
+		return readIVFIndependent(r, depth)
 	case codeSQ:
 		return readSQ(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:

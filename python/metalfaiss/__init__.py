@@ -92,6 +92,7 @@ from .index_pretransform import IndexPreTransform
 from .index_lsh import IndexLSH
 from .index_shards import IndexReplicas, IndexShards, IndexShardsIVF
 from .index_random import IndexRandom
+from .index_ivf_independent import IndexIVFIndependentQuantizer
 from .transforms import (
     CenteringTransform,
     ITQMatrix,
@@ -257,7 +258,7 @@ __all__ = [
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
-    "IndexRandom",
+    "IndexRandom", "IndexIVFIndependentQuantizer",
     "CenteringTransform", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform", "OPQMatrix",
     "PCAMatrix", "RandomRotationMatrix", "RemapDimensionsTransform", "VectorTransform",
     "ClosedIndexError", "DimensionMismatchError", "ForkedProcessError", "IDSelectorBatch", "IDSelectorRange",

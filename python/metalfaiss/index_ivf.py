@@ -473,7 +473,24 @@ class IndexIVFPQ(PolysemousMixin, IndexIVF):
 
     _go_type = "IndexIVFPQ"
     _default_training = False  # faiss's polysemous_training starts as None: the defaults are used
-    use_precomputed_table = 0  # accepted for faiss compatibility; tables are built per list
+    @property
+    def use_precomputed_table(self):
+        """faiss's switch: -1 turns the L2 residual tables precomputed per
+        list off (they add the coarse quantizer's distances); 0, 1 and 2
+        leave them on (metalfaiss builds them when they fit in 256 MiB).
+        Takes effect at precompute_table() or the next train."""
+        return int(self._param("use_precomputed_table"))
+
+    @use_precomputed_table.setter
+    def use_precomputed_table(self, value):
+        op = self._op("use_precomputed_table")
+        _bridge.call("IndexSetParam", self._h("use_precomputed_table"), "use_precomputed_table",
+                     float(as_int(value, op, "use_precomputed_table")))
+
+    def precompute_table(self):
+        """Rebuild (or drop, with use_precomputed_table = -1) the
+        precomputed tables."""
+        _bridge.call("IndexSetParam", self._h("precompute_table"), "precompute_table", 0.0)
 
     def __init__(self, quantizer, d, nlist, M, nbits=8, metric=METRIC_L2):
         op = "IndexIVFPQ"
@@ -532,6 +549,8 @@ def extract_index_ivf(index):
         inner = getattr(seen, "index", None)
         if inner is None:
             inner = getattr(seen, "base_index", None)
+        if inner is None:
+            inner = getattr(seen, "index_ivf", None)
         if inner is None or inner is seen:
             raise InvalidArgumentError(f"extract_index_ivf: {type(index).__name__} holds no IVF index")
         seen = inner
