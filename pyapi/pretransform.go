@@ -16,17 +16,22 @@ func transformOf(op string, h int64) (core.VectorTransform, error) {
 	return t, nil
 }
 
+// optionalTransform is the transform behind t, or nil for t = 0.
+func optionalTransform(op string, t int64) (core.VectorTransform, error) {
+	if t == 0 {
+		return nil, nil
+	}
+	return transformOf(op, t)
+}
+
 // IndexPreTransformNew puts the transform behind t (0: none) in front of
 // the index behind sub.
 func IndexPreTransformNew(t, sub int64, out uintptr) string {
 	const op = "IndexPreTransform"
 	return newIndexOver(op, out, []int64{t, sub}, func() (core.Index, error) {
-		var vt core.VectorTransform
-		if t != 0 {
-			var err error
-			if vt, err = transformOf(op, t); err != nil {
-				return nil, err
-			}
+		vt, err := optionalTransform(op, t)
+		if err != nil {
+			return nil, err
 		}
 		ix, err := indexOf(op, sub)
 		if err != nil {
@@ -129,12 +134,9 @@ func IndexPreTransformApplyChain(h, n int64, x, out uintptr, reverse bool) strin
 func IndexIVFIndependentQuantizerNew(q, ivf, t int64, out uintptr) string {
 	const op = "IndexIVFIndependentQuantizer"
 	return newIndexOver(op, out, []int64{q, ivf, t}, func() (core.Index, error) {
-		var vt core.VectorTransform
-		if t != 0 {
-			var err error
-			if vt, err = transformOf(op, t); err != nil {
-				return nil, err
-			}
+		vt, err := optionalTransform(op, t)
+		if err != nil {
+			return nil, err
 		}
 		quantizer, err := indexOf(op, q)
 		if err != nil {
