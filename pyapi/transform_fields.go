@@ -85,6 +85,10 @@ func transformField(t core.VectorTransform, name string) (field, bool) {
 		if name == "norm" {
 			return field{f: &t.Norm, ro: true}, true
 		}
+	case *core.HadamardRotation:
+		if name == "seed" {
+			return field{i6: &t.Seed}, true
+		}
 	}
 	return field{}, false
 }

@@ -62,6 +62,14 @@ func NormalizationTransformNew(d int64, norm float64, out uintptr) string {
 	})
 }
 
+// HadamardRotationNew makes the Hadamard rotation of d dimensions drawn
+// from seed.
+func HadamardRotationNew(d, seed int64, out uintptr) string {
+	return newTransform("HadamardRotation", out, func() (core.VectorTransform, error) {
+		return core.NewHadamardRotation(int(d), uint32(seed))
+	})
+}
+
 // CenteringTransformNew makes an untrained CenteringTransform.
 func CenteringTransformNew(d int64, out uintptr) string {
 	return newTransform("CenteringTransform", out, func() (core.VectorTransform, error) {

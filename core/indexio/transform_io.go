@@ -10,6 +10,7 @@ import (
 const (
 	codePreTransform = "IxPT"
 	codeRemap        = "RmDT"
+	codeHadamard     = "HRot"
 	codeNormalize    = "VNrm"
 	codeCentering    = "VCnt"
 	codeITQTransform = "Viqt"
@@ -70,7 +71,7 @@ func writeTransform(w *writer, t core.VectorTransform) error {
 			w.floatVec(x.PCAMat)
 		case *core.ITQMatrix:
 			w.i32(int32(x.MaxIter))
-			w.i32(int32(x.Seed))
+			w.i32(int32(uint32(x.Seed)))
 		}
 		writeBool(w, lt.HaveBias)
 		w.floatVec(lt.A)
@@ -87,6 +88,9 @@ func writeTransform(w *writer, t core.VectorTransform) error {
 		case *core.NormalizationTransform:
 			w.fourcc(codeNormalize)
 			w.f32(x.Norm)
+		case *core.HadamardRotation:
+			w.fourcc(codeHadamard)
+			w.i32(int32(uint32(x.Seed)))
 		case *core.CenteringTransform:
 			w.fourcc(codeCentering)
 			w.floatVec(x.Mean)
@@ -162,6 +166,21 @@ func readTransform(r *reader, depth int) core.VectorTransform {
 			ints[i] = int(v)
 		}
 		t, err := core.NewRemapDimensionsTransformMap(din, ints)
+		return restoredT(r, t, err)
+	case codeHadamard:
+		seed := uint32(r.i32("the seed"))
+		din, dout, trained := transformTail(r)
+		if r.err != nil {
+			return nil
+		}
+		t, err := core.NewHadamardRotation(din, seed)
+		if err == nil && t.DOut() != dout {
+			r.fail("a Hadamard rotation of %d dimensions outputs %d, the file says %d", din, t.DOut(), dout)
+			return nil
+		}
+		if err == nil && !trained {
+			t.Seed = 0 // faiss's train draws from 12345 then
+		}
 		return restoredT(r, t, err)
 	case codeNormalize:
 		norm := r.f32("norm")

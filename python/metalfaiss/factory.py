@@ -18,6 +18,7 @@ from .metric import METRIC_L2, MetricType
 from .quantizers import ScalarQuantizer
 from .transforms import (
     ITQTransform,
+    HadamardRotation,
     NormalizationTransform,
     OPQMatrix,
     PCAMatrix,
@@ -54,6 +55,8 @@ _TRANSFORMS = [
         PCAMatrix(d, int(m[3]), -0.5 if m[1] else 0.0, bool(m[2])), int(m[3]))),
     (re.compile(r"OPQ(\d+)(?:_(\d+))?"), lambda d, m: (
         OPQMatrix(d, int(m[1]), int(m[2]) if m[2] else d), int(m[2]) if m[2] else d)),
+    # faiss reads "HR{n}" and ignores n: the output is the next power of two
+    (re.compile(r"HR(\d*)"), lambda d, m: _hadamard(d)),
     (re.compile(r"RR(\d*)"), lambda d, m: (RandomRotationMatrix(d, int(m[1] or d)), int(m[1] or d))),
     (re.compile(r"ITQ(\d+)?"), lambda d, m: (
         ITQTransform(d, int(m[1]) if m[1] else d, m[1] is not None), int(m[1]) if m[1] else d)),
@@ -232,6 +235,11 @@ def _build(d, parts, metric, description):
     return IndexScalarQuantizer(d, args[0], metric)
 
 
+def _hadamard(d):
+    t = HadamardRotation(d)
+    return t, t.d_out
+
+
 def _polysemous(index, on):
     index.do_polysemous_training = on
     return index
@@ -295,6 +303,8 @@ def _transform_name(t):
         return f"ITQ{t.d_out}" if t.do_pca else "ITQ"
     if isinstance(t, NormalizationTransform):
         return "L2norm"
+    if isinstance(t, HadamardRotation):
+        return "HR"
     if isinstance(t, RemapDimensionsTransform):
         return f"Pad{t.d_out}"
     raise InvalidArgumentError(f"reverse_index_factory: no factory string for {type(t).__name__}")

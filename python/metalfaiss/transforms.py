@@ -268,6 +268,25 @@ class NormalizationTransform(VectorTransform):
     norm = _setting("norm", float)
 
 
+class HadamardRotation(VectorTransform):
+    """``HadamardRotation(d, seed=12345)``: a random orthonormal map into
+    the next power of two p >= d in O(d log d): three rounds of random
+    signs and a fast Walsh-Hadamard transform, scaled by p^-3/2 (faiss's
+    signs from its SplitMix64 generator, so faiss's output). It has no
+    reverse, as in faiss."""
+
+    _go_type = "HadamardRotation"
+
+    def __init__(self, d=0, seed=12345):
+        op = "HadamardRotation"
+        seed = as_int(seed, op, "seed")
+        if not 0 <= seed < 1 << 32:
+            raise InvalidArgumentError(f"{op}: seed must be a uint32, got {seed}")
+        self._new("HadamardRotationNew", as_int(d, op, "d"), seed)
+
+    seed = _setting("seed", int, "The seed; train() draws the signs again from it (12345 when 0).")
+
+
 class CenteringTransform(VectorTransform):
     """``CenteringTransform(d)``: subtracts the mean of the training data."""
 
