@@ -13,7 +13,7 @@ type HadamardRotation struct {
 	// from it.
 	Seed    int64
 	signs   [3][]float32
-	trained   bool
+	trained bool
 }
 
 var _ VectorTransform = (*HadamardRotation)(nil)
