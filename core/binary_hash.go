@@ -187,7 +187,11 @@ func RestoreIndexBinaryHash(d, b, nflip int, buckets []*HashBucket) (*IndexBinar
 // of q's, bucket by bucket in faiss's order, and hands each to visit.
 func (ix *IndexBinaryHash) scan(q []byte, buf *[]int32, st *BinaryHashStats, visit func(d int32, id int64)) {
 	key := GetBits(q, 0, ix.b)
+	var visited int
 	forEachFlip(ix.b, ix.Nflip, func(mask uint64) bool {
+		if visited++; visited%4096 == 0 && interrupted() {
+			return false // many flips of many bits: Ctrl-C stops the walk
+		}
 		bk := ix.buckets[key^mask]
 		if bk == nil {
 			return true
@@ -251,7 +255,7 @@ func hashKNN(op string, x []byte, cs, d, k int, dist []int32, labels []int64, sc
 		st.NQ = int64(hi - lo)
 		st.record()
 	})
-	return nil
+	return checkInterrupt(op)
 }
 
 // hashRange runs a range search over scan's candidates.
@@ -272,5 +276,8 @@ func hashRange(op string, x []byte, cs, d, radius, work int, scan hashScan) ([]i
 		st.NQ = 1
 		st.record()
 	}, work)
+	if err == nil {
+		err = checkInterrupt(op)
+	}
 	return lims, dist, labels, err
 }

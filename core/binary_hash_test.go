@@ -181,3 +181,15 @@ func TestBinaryHashRestore(t *testing.T) {
 	_, err = RestoreIndexBinaryMultiHash(mh.Storage(), 5, 1, maps)
 	assert.ErrorContains(t, err, "leaves stored codes out")
 }
+
+// TestBinaryHashFlipWalkStopsOnInterrupt: 64 key bits and nflip=64 would
+// walk 2^64 buckets; a stop request ends the search with an error.
+func TestBinaryHashFlipWalkStopsOnInterrupt(t *testing.T) {
+	ix, err := NewIndexBinaryHash(64, 64)
+	require.NoError(t, err)
+	require.NoError(t, ix.Add(make([]byte, 8)))
+	ix.Nflip = 64
+	interruptAfter(t, 3)
+	err = ix.Search(make([]byte, 8), 1, make([]int32, 1), make([]int64, 1))
+	requireInterrupted(t, err)
+}

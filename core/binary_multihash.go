@@ -140,9 +140,13 @@ func RestoreIndexBinaryMultiHash(storage *IndexBinaryFlat, b, nflip int, maps []
 // them in id order.
 func (ix *IndexBinaryMultiHash) scan(q []byte, buf *[]int32, st *BinaryHashStats, visit func(d int32, id int64)) {
 	var cand []int64
+	var visited int
 	for h, m := range ix.maps {
 		key := GetBits(q, h*ix.b, ix.b)
 		forEachFlip(ix.b, ix.Nflip, func(mask uint64) bool {
+			if visited++; visited%4096 == 0 && interrupted() {
+				return false // Ctrl-C stops a walk over many flips
+			}
 			ids, ok := m[key^mask]
 			if !ok {
 				st.N0++
