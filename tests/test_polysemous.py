@@ -129,6 +129,9 @@ def test_factory_sets_polysemous_training_as_faiss():
     for desc in ("PQ4", "PQ4np", "IVF10,PQ4", "IVF10,PQ4np", "PQ4x6", "IVF10,PQ4x4np"):
         assert mf.index_factory(16, desc).do_polysemous_training == \
             faiss.index_factory(16, desc).do_polysemous_training, desc
+    for desc in ("HNSW8_PQ4", "HNSW8_PQ4np"):
+        ours, theirs = mf.index_factory(16, desc), faiss.index_factory(16, desc)
+        assert ours.storage.do_polysemous_training == faiss.downcast_index(theirs.storage).do_polysemous_training
 
 
 def test_polysemous_bad_input():

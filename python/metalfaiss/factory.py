@@ -223,7 +223,9 @@ def _build(d, parts, metric, description):
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
         if kind == "PQ":
-            return IndexHNSWPQ(d, args[0], M, args[1], metric)
+            index = IndexHNSWPQ(d, args[0], M, args[1], metric)
+            _polysemous(index.storage, args[2])  # faiss sets it on the storage too
+            return index
         return IndexHNSWSQ(d, args[0], M, metric)
     if len(parts) > 1:
         _unknown(parts[1] if first in ("Flat",) or _PQ.fullmatch(first) or first in _SQ else first, description)

@@ -173,6 +173,7 @@ class IndexHNSW(Index):
     def train(self, x):
         if isinstance(self.storage, IndexPQ):
             self.storage.pq._send_cp()
+            self.storage._send_polysemous()
         super().train(x)
 
 
