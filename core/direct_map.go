@@ -73,6 +73,11 @@ func newDirectMap(op string, kind int, ntotal int64, nlist int, ids func(l int) 
 // SetDirectMapType builds (or drops) the id -> vector map: 0 none, 1 array
 // (ids must be 0..ntotal-1, as add gives them), 2 hashtable.
 func (ix *IndexIVF) SetDirectMapType(kind int) error {
+	if kind != 0 {
+		if err := ix.refuseDedup(ix.name + ".set_direct_map_type"); err != nil {
+			return err
+		}
+	}
 	m, err := newDirectMap(ix.name+".set_direct_map_type", kind, ix.ntotal, len(ix.lists.lists),
 		func(l int) []int64 { return ix.lists.lists[l].ids })
 	if err == nil {

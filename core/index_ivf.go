@@ -39,6 +39,8 @@ type IndexIVF struct {
 	DoPolysemousTraining bool
 	Polysemous           PolysemousTraining
 	PolysemousHT         int
+	// dedup is set for an IndexIVFFlatDedup (see ivf_dedup.go).
+	dedup *ivfDedup
 	// UsePrecomputedTable < 0 turns IVFPQ's precomputed tables off (they
 	// add the coarse distances, which an independent quantizer computes
 	// in another space); faiss's field, 0 by default.
@@ -215,6 +217,13 @@ func (ix *IndexIVF) Train(x []float32) error {
 	n, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return err
+	}
+	if ix.dedup != nil && !ix.IsTrained() { // faiss trains IVFFlatDedup on the distinct vectors
+		x = dedupTraining(x, ix.d)
+		n = len(x) / ix.d
+		if ix.Log != nil {
+			ix.Log(fmt.Sprintf("%s: train on %d points after dedup", op, n))
+		}
 	}
 	if ix.IsTrained() {
 		return nil
@@ -489,6 +498,12 @@ func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) erro
 		if list < 0 { // no centroid (NaN row): counted, not stored, as faiss does
 			continue
 		}
+		if ix.dedup != nil {
+			if stored, ok := ix.storedTwin(int(list), x[i*ix.d:(i+1)*ix.d]); ok {
+				ix.dedup.instances[stored] = append(ix.dedup.instances[stored], id)
+				continue
+			}
+		}
 		var off int
 		if codes == nil {
 			off = ix.lists.add(int(list), id, x[i*ix.d:(i+1)*ix.d])
@@ -542,11 +557,17 @@ func (ix *IndexIVF) Reset() {
 	ix.lists.reset()
 	ix.ntotal = 0
 	ix.directMap.clear()
+	if ix.dedup != nil {
+		ix.dedup.instances = map[int64][]int64{}
+	}
 }
 
 // RemoveIDs deletes the selected vectors (ids are kept by the others) and
 // returns how many went. Like faiss, not with an array direct map.
 func (ix *IndexIVF) RemoveIDs(sel IDSelector) (int64, error) {
+	if ix.dedup != nil {
+		return ix.removeDedup(sel), nil
+	}
 	if ix.directMap.kind == directMapArray {
 		return 0, Errorf(KindUnsupported, ix.name+".remove_ids",
 			"not supported with an array direct map; use set_direct_map_type(DirectMap.Hashtable)")

@@ -179,6 +179,9 @@ func (ix *IndexIVF) entriesMoved() {
 // otherwise.
 func (ix *IndexIVF) UpdateVectors(ids []int64, x []float32) error {
 	op := ix.name + ".update_vectors"
+	if err := ix.refuseDedup(op); err != nil {
+		return err
+	}
 	n, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return err

@@ -33,6 +33,9 @@ func (ix *IndexIVF) MergeFrom(other *IndexIVF, addID int64) error {
 	if err := ix.CheckCompatibleForMerge(other); err != nil {
 		return err
 	}
+	if err := ix.refuseDedup(ix.name + ".merge_from"); err != nil {
+		return err
+	}
 	ix.listsChanged()
 	for l := range ix.lists.lists {
 		src := &other.lists.lists[l]
@@ -63,6 +66,9 @@ const (
 func (ix *IndexIVF) CopySubsetTo(other *IndexIVF, subset int, a1, a2 int64) error {
 	op := ix.name + ".copy_subset_to"
 	if err := other.CheckCompatibleForMerge(ix); err != nil {
+		return err
+	}
+	if err := ix.refuseDedup(op); err != nil {
 		return err
 	}
 	if (subset == SubsetIDMod || subset == SubsetListFraction) && a1 <= 0 {

@@ -144,6 +144,7 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 		return err
 	}
 	pr.search(nq, k, dist, labels)
+	ix.expandDuplicates(nq, k, dist, labels)
 	return nil
 }
 
@@ -163,6 +164,7 @@ func (ix *IndexIVF) SearchPreassigned(x []float32, k int, coarse []int64, coarse
 		return err
 	}
 	pr.search(nq, k, dist, labels)
+	ix.expandDuplicates(nq, k, dist, labels)
 	return nil
 }
 
@@ -378,6 +380,9 @@ func (ix *IndexIVF) RangeSearch(x []float32, radius float32) (*RangeResult, erro
 // lists within radius (inner product: above it), in the order the lists
 // are visited (nearest list first) and stored, as faiss does.
 func (ix *IndexIVF) RangeSearchWithParams(x []float32, radius float32, p *SearchParams) (*RangeResult, error) {
+	if err := ix.refuseDedup(ix.name + ".range_search"); err != nil {
+		return nil, err
+	}
 	pr, err := ix.probe(ix.name+".range_search", x, p)
 	if err != nil {
 		return nil, err
@@ -391,6 +396,9 @@ func (ix *IndexIVF) RangeSearchWithParams(x []float32, radius float32, p *Search
 func (ix *IndexIVF) RangeSearchPreassigned(x []float32, radius float32, coarse []int64, coarseDis []float32,
 	nprobe int, p *SearchParams) (*RangeResult, error) {
 	op := ix.name + ".range_search_preassigned"
+	if err := ix.refuseDedup(op); err != nil {
+		return nil, err
+	}
 	pr, err := ix.preassignedProbe(op, x, coarse, coarseDis, nprobe, p)
 	if err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ func TestCompositesShareTheirMembersFamily(t *testing.T) {
 	const d = 8
 	q := newFlat(t, d, 1)
 	ivf := make([]int64, 1)
-	require.Equal(t, "", IndexIVFFlatNew(q, d, 4, 1, addrOf(ivf)))
+	require.Equal(t, "", IndexIVFFlatNew(q, d, 4, 1, false, addrOf(ivf)))
 	t.Cleanup(func() { Free(ivf[0]) })
 	require.Equal(t, familyOf(t, q), familyOf(t, ivf[0]), "an IVF index locks with its quantizer")
 

@@ -18,14 +18,21 @@ func indexOf(op string, h int64) (core.Index, error) {
 	return ix, nil
 }
 
-// IndexIVFFlatNew makes an IndexIVFFlat over the quantizer behind handle q
-// and writes its handle to out (int64[1]).
-func IndexIVFFlatNew(q, d, nlist, metric int64, out uintptr) string {
-	const op = "IndexIVFFlat"
+// IndexIVFFlatNew makes an IndexIVFFlat (dedup: an IndexIVFFlatDedup)
+// over the quantizer behind handle q and writes its handle to out
+// (int64[1]).
+func IndexIVFFlatNew(q, d, nlist, metric int64, dedup bool, out uintptr) string {
+	op := "IndexIVFFlat"
+	if dedup {
+		op = "IndexIVFFlatDedup"
+	}
 	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
 		quantizer, err := indexOf(op, q)
 		if err != nil {
 			return nil, err
+		}
+		if dedup {
+			return core.NewIndexIVFFlatDedup(quantizer, int(d), int(nlist), core.Metric(metric))
 		}
 		return core.NewIndexIVFFlat(quantizer, int(d), int(nlist), core.Metric(metric))
 	})

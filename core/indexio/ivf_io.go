@@ -14,6 +14,7 @@ import (
 
 const (
 	codeIVFFlat    = "IwFl"
+	codeIVFDedup   = "IwFd"
 	codeIVFPQ      = "IwPQ"
 	codeIVFSQ      = "IwSq"
 	codeArrayLists = "ilar"
@@ -29,6 +30,8 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		w.fourcc(codeIVFPQ)
 	case sq != nil:
 		w.fourcc(codeIVFSQ)
+	case ix.IsDedup():
+		w.fourcc(codeIVFDedup)
 	default:
 		w.fourcc(codeIVFFlat)
 	}
@@ -39,6 +42,14 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		return err
 	}
 	writeDirectMap(w, ix, func(l int) []int64 { ids, _, _ := ix.IVFList(l); return ids })
+	if ix.IsDedup() { // the (stored id, duplicate id) pairs, flattened
+		pairs := ix.Instances()
+		w.u64(uint64(2 * len(pairs)))
+		for _, p := range pairs {
+			w.u64(uint64(p[0]))
+			w.u64(uint64(p[1]))
+		}
+	}
 	byResidual := uint8(0)
 	if ix.ByResidual {
 		byResidual = 1
@@ -181,6 +192,13 @@ func readIVF(r *reader, code string, depth int) core.Index {
 	if dmType == 2 {
 		r.int64s(r.count(16, "the direct map's pairs")*2, "the direct map's pairs")
 	}
+	var instances []int64
+	if code == codeIVFDedup {
+		instances = r.int64s(r.count(8, "the instances"), "the instances")
+		if r.err == nil && len(instances)%2 != 0 {
+			r.fail("the instances hold %d ids, not pairs", len(instances))
+		}
+	}
 	if r.err != nil {
 		return nil
 	}
@@ -212,6 +230,8 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		if ix, err = core.NewIndexIVFScalarQuantizer(quantizer, h.d, nlist, f.qtype, h.metric, byResidual); err == nil {
 			err = ix.SQ().RestoreSQ(h.trained, f.trained)
 		}
+	case codeIVFDedup:
+		ix, err = core.NewIndexIVFFlatDedup(quantizer, h.d, nlist, h.metric)
 	default:
 		ix, err = core.NewIndexIVFFlat(quantizer, h.d, nlist, h.metric)
 	}
@@ -226,6 +246,20 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		r.off = at
 	}
 	ids, vecs, codes := readLists(r, nlist, cs, flat)
+	if code == codeIVFDedup { // ntotal counts the instances too
+		if r.err != nil {
+			return nil
+		}
+		pairs := make([][2]int64, len(instances)/2)
+		for i := range pairs {
+			pairs[i] = [2]int64{instances[2*i], instances[2*i+1]}
+		}
+		err := ix.RestoreIVF(nprobe, byResidual, ids, vecs, codes, dmType)
+		if err == nil {
+			err = ix.RestoreInstances(pairs, h.ntotal)
+		}
+		return restored(r, ix, err)
+	}
 	if !listsHold(r, ids, h.ntotal) {
 		return nil
 	}

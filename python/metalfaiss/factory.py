@@ -9,7 +9,7 @@ from .index import Index
 from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
-from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
+from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_lsh import IndexLSH
 from .index_pretransform import IndexPreTransform
@@ -172,6 +172,8 @@ def _codes(d, part, description):
     """(kind, args) of a codes description: Flat, PQ or SQ."""
     if part == "Flat":
         return "Flat", ()
+    if part == "FlatDedup":
+        return "FlatDedup", ()
     m = _PQ.fullmatch(part)
     if m:
         M, nbits = int(m.group(1)), int(m.group(2) or 8)
@@ -208,6 +210,8 @@ def _build(d, parts, metric, description):
             quantizer = IndexFlat(d, metric)
         if kind == "Flat":
             return IndexIVFFlat(quantizer, d, nlist, metric)
+        if kind == "FlatDedup":
+            return IndexIVFFlatDedup(quantizer, d, nlist, metric)
         if kind == "PQ":
             return _polysemous(IndexIVFPQ(quantizer, d, nlist, *args[:2], metric), args[2])
         return IndexIVFScalarQuantizer(quantizer, d, nlist, args[0], metric)
@@ -220,6 +224,8 @@ def _build(d, parts, metric, description):
         if codes is None:
             return IndexHNSWFlat(d, M, metric)
         kind, args = _codes(d, codes, description)
+        if kind == "FlatDedup":
+            _unknown(codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
         if kind == "PQ":
@@ -230,6 +236,8 @@ def _build(d, parts, metric, description):
     if len(parts) > 1:
         _unknown(parts[1] if first in ("Flat",) or _PQ.fullmatch(first) or first in _SQ else first, description)
     kind, args = _codes(d, first, description)
+    if kind == "FlatDedup":
+        _unknown(first, description)
     if kind == "Flat":
         return IndexFlat(d, metric)
     if kind == "PQ":
@@ -255,6 +263,8 @@ def _hnsw_m(text, part, description):
 
 
 def _codes_name(index, what):
+    if isinstance(index, IndexIVFFlatDedup):
+        return "FlatDedup"
     if hasattr(type(index), "pq"):
         pq = index.pq
         return f"PQ{pq.M}x{pq.nbits}"

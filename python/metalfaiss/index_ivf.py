@@ -441,6 +441,7 @@ class IndexIVFFlat(IndexIVF):
     vectors."""
 
     _go_type = "IndexIVFFlat"
+    _dedup = False
 
     def __init__(self, quantizer, d, nlist=None, metric=METRIC_L2):
         op = type(self).__name__
@@ -453,7 +454,7 @@ class IndexIVFFlat(IndexIVF):
         metric = MetricType.parse(metric)
         _check_quantizer(op, quantizer, metric)
         out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexIVFFlatNew", quantizer._h(op), d, nlist, int(metric), addr(out))
+        _bridge.call("IndexIVFFlatNew", quantizer._h(op), d, nlist, int(metric), self._dedup, addr(out))
         self._init_ivf(int(out[0]), quantizer, metric)
 
 
@@ -462,6 +463,18 @@ def _check_quantizer(op, quantizer, metric):
     # over an L1 index, say), as in faiss: it only assigns the lists
     if not isinstance(quantizer, Index):
         raise InputTypeError(f"{op}: quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
+
+
+class IndexIVFFlatDedup(IndexIVFFlat):
+    """``IndexIVFFlatDedup(quantizer, d, nlist, metric=METRIC_L2)``: an
+    IVFFlat index that stores a vector once: an exact duplicate (same float
+    bits, same list) of a stored vector is kept as an instance of it, and a
+    search returns the instances right after the stored vector, at its
+    distance. ``train`` skips repeated training vectors. As in faiss, it has
+    no range search, direct map, update_vectors or merge."""
+
+    _go_type = "IndexIVFFlatDedup"
+    _dedup = True
 
 
 class IndexIVFPQ(PolysemousMixin, IndexIVF):
