@@ -97,10 +97,13 @@ def test_opq_is_faiss_rotation():
     ours.niter = theirs.niter = 4
     ours.train(x)
     theirs.train(x)
-    # k-means near-ties may round the other way in a few sub-spaces; a
-    # different rotation would differ by ~0.2 everywhere.
+    # k-means near-ties may round the other way in a few sub-spaces, and
+    # faiss's own rotation moves with its thread count (OMP_NUM_THREADS=1
+    # against 2 differ by 3e-3 here; faiss 1.13 in CI's Python 3.9 chroot
+    # by 3e-2 from ours); a different rotation would differ by ~0.2
+    # everywhere.
     diff = np.abs(ours.A - faiss.vector_to_array(theirs.A))
-    assert diff.max() < 2e-2 and diff.mean() < 2e-3, (diff.max(), diff.mean())
+    assert diff.max() < 0.1 and diff.mean() < 2e-2, (diff.max(), diff.mean())
     assert ours.is_orthonormal and ours.M == 4 and ours.niter_pq == 4 and ours.niter_pq_0 == 40
 
 
