@@ -1,8 +1,6 @@
 package core
 
-import (
-	"math/bits"
-)
+import "github.com/metalfaiss/metalfaiss/core/kernels"
 
 // PQSearchType is how an IndexPQ compares a query with its codes (faiss's
 // IndexPQ::Search_type_t).
@@ -178,7 +176,7 @@ func (s *typedScan) query(q []float32, h *topK) int64 {
 		var d float32
 		switch s.st {
 		case PQSearchHE:
-			d = float32(hammingBytes(s.qcode, code))
+			d = float32(kernels.Hamming(s.qcode, code))
 		case PQSearchGeneralizedHamming:
 			d = float32(differingBytes(s.qcode, code))
 		case PQSearchSDC:
@@ -188,7 +186,7 @@ func (s *typedScan) query(q []float32, h *topK) int64 {
 		default: // polysemous: ADC behind a Hamming filter
 			var hd int
 			if s.st == PQSearchPolysemous {
-				hd = hammingBytes(s.qcode, code)
+				hd = kernels.Hamming(s.qcode, code)
 			} else {
 				hd = differingBytes(s.qcode, code)
 			}
@@ -202,14 +200,6 @@ func (s *typedScan) query(q []float32, h *topK) int64 {
 		h.push(d, int64(i))
 	}
 	return pass
-}
-
-func hammingBytes(a, b []byte) int {
-	n := 0
-	for i := range a {
-		n += bits.OnesCount8(a[i] ^ b[i])
-	}
-	return n
 }
 
 func differingBytes(a, b []byte) int {

@@ -333,7 +333,7 @@ func (pr *ivfProbe) hammingFilter(w *ivfWorker, q, list int, xq []float32, codes
 	}
 	cs := pq.CodeSize
 	for i := range out {
-		if hammingBytes(w.qcode, codes[i*cs:(i+1)*cs]) >= pr.ht {
+		if kernels.Hamming(w.qcode, codes[i*cs:(i+1)*cs]) >= pr.ht {
 			out[i] = worst
 		}
 	}

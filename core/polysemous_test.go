@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/metalfaiss/metalfaiss/core/kernels"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -113,7 +114,7 @@ func TestPQSearchTypes(t *testing.T) {
 			continue
 		}
 		cs := ix.PQ.CodeSize
-		hd := hammingBytes(qcodes[i/k*cs:(i/k+1)*cs], ix.codes[id*int64(cs):(id+1)*int64(cs)])
+		hd := kernels.Hamming(qcodes[i/k*cs:(i/k+1)*cs], ix.codes[id*int64(cs):(id+1)*int64(cs)])
 		assert.Less(t, hd, 12, "a result passed the filter")
 		assert.GreaterOrEqual(t, dPoly[i], dADC[i/k*k]-1e-4, "no better than the unfiltered best")
 	}
@@ -121,7 +122,7 @@ func TestPQSearchTypes(t *testing.T) {
 	dHE, lHE := run(PQSearchHE, 0)
 	for i, id := range lHE {
 		cs := ix.PQ.CodeSize
-		assert.Equal(t, float32(hammingBytes(qcodes[i/k*cs:(i/k+1)*cs], ix.codes[id*int64(cs):(id+1)*int64(cs)])), dHE[i])
+		assert.Equal(t, float32(kernels.Hamming(qcodes[i/k*cs:(i/k+1)*cs], ix.codes[id*int64(cs):(id+1)*int64(cs)])), dHE[i])
 	}
 	dGH, _ := run(PQSearchGeneralizedHamming, 0)
 	assert.LessOrEqual(t, dGH[0], float32(ix.PQ.M))

@@ -1,6 +1,9 @@
 package core
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // HadamardRotation is a random orthonormal map in O(d log d) (faiss's
 // HadamardRotation): the vector, zero-padded to the next power of two p,
@@ -73,7 +76,7 @@ func (t *HadamardRotation) Apply(x, out []float32) error {
 	}
 	p := t.dout
 	scale := 1 / (float32(p) * float32(math.Sqrt(float64(p))))
-	parallelChunks(n, chunkFor(3*p*bitsLen(p)), func(_, lo, hi int) {
+	parallelChunks(n, chunkFor(3*p*max(1, bits.TrailingZeros(uint(p)))), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			xi, xo := x[i*t.din:(i+1)*t.din], out[i*p:(i+1)*p]
 			for j, v := range xi {
@@ -93,14 +96,6 @@ func (t *HadamardRotation) Apply(x, out []float32) error {
 		}
 	})
 	return nil
-}
-
-func bitsLen(p int) int {
-	n := 0
-	for ; p > 1; p >>= 1 {
-		n++
-	}
-	return max(n, 1)
 }
 
 // fwht is the unnormalised fast Walsh-Hadamard transform of v (its length
