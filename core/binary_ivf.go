@@ -58,10 +58,15 @@ func NewIndexBinaryIVF(quantizer BinaryIndex, d, nlist int) (*IndexBinaryIVF, er
 	return ix, nil
 }
 
-func (ix *IndexBinaryIVF) D() int                 { return ix.d }
-func (ix *IndexBinaryIVF) CodeSize() int          { return ix.cs }
-func (ix *IndexBinaryIVF) Ntotal() int64          { return ix.ntotal }
-func (ix *IndexBinaryIVF) IsTrained() bool        { return ix.trained }
+func (ix *IndexBinaryIVF) D() int        { return ix.d }
+func (ix *IndexBinaryIVF) CodeSize() int { return ix.cs }
+func (ix *IndexBinaryIVF) Ntotal() int64 { return ix.ntotal }
+
+// IsTrained is true after train, or once the quantizer holds nlist
+// centroids (faiss scripts fill it by hand and set is_trained).
+func (ix *IndexBinaryIVF) IsTrained() bool {
+	return ix.trained || (ix.quantizer.IsTrained() && ix.quantizer.Ntotal() == int64(ix.nlist))
+}
 func (ix *IndexBinaryIVF) Nlist() int             { return ix.nlist }
 func (ix *IndexBinaryIVF) Quantizer() BinaryIndex { return ix.quantizer }
 
@@ -127,7 +132,12 @@ func (ix *IndexBinaryIVF) Add(x []byte) error {
 // AddWithIDs stores each code under its id in the list of its nearest
 // centroid.
 func (ix *IndexBinaryIVF) AddWithIDs(x []byte, ids []int64) error {
-	const op = "IndexBinaryIVF.add"
+	return ix.addAssigned("IndexBinaryIVF.add", x, ids, nil)
+}
+
+// addAssigned stores the codes in the lists of assign (nil: the
+// quantizer's nearest; -1: counted, not stored, as faiss does).
+func (ix *IndexBinaryIVF) addAssigned(op string, x []byte, ids, assign []int64) error {
 	n, err := checkBinaryCodes(op, x, ix.cs, ix.d)
 	if err != nil {
 		return err
@@ -135,7 +145,7 @@ func (ix *IndexBinaryIVF) AddWithIDs(x []byte, ids []int64) error {
 	if len(ids) != n {
 		return Errorf(KindDimensionMismatch, op, "%d ids for %d codes", len(ids), n)
 	}
-	if !ix.trained {
+	if !ix.IsTrained() {
 		return Errorf(KindNotTrained, op, "train the index before adding")
 	}
 	if err := ix.checkCanAdd(op, ids); err != nil {
@@ -144,16 +154,21 @@ func (ix *IndexBinaryIVF) AddWithIDs(x []byte, ids []int64) error {
 	if n == 0 {
 		return nil
 	}
-	assign := make([]int64, n)
-	if err := ix.quantizer.Search(x, 1, make([]int32, n), assign); err != nil {
-		return err
-	}
-	for i, l := range assign {
-		if l < 0 || l >= int64(ix.nlist) {
-			return Errorf(KindInvalidArgument, op, "the quantizer assigned code %d to list %d of %d", i, l, ix.nlist)
+	if assign == nil {
+		assign = make([]int64, n)
+		if err := ix.quantizer.Search(x, 1, make([]int32, n), assign); err != nil {
+			return err
 		}
 	}
 	for i, l := range assign {
+		if l < -1 || l >= int64(ix.nlist) {
+			return Errorf(KindInvalidArgument, op, "code %d is assigned to list %d, out of [-1, %d)", i, l, ix.nlist)
+		}
+	}
+	for i, l := range assign {
+		if l < 0 {
+			continue
+		}
 		ix.directMap.record(ids[i], int(l), len(ix.ids[l]))
 		ix.codes[l] = append(ix.codes[l], x[i*ix.cs:(i+1)*ix.cs]...)
 		ix.ids[l] = append(ix.ids[l], ids[i])
@@ -178,7 +193,7 @@ func (ix *IndexBinaryIVF) checkSearch(op string, x []byte, nprobe int) (int, int
 	if err != nil {
 		return 0, 0, err
 	}
-	if !ix.trained {
+	if !ix.IsTrained() {
 		return 0, 0, Errorf(KindNotTrained, op, "train the index before searching")
 	}
 	if nprobe <= 0 {
@@ -235,9 +250,21 @@ func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []i
 	}
 	quant := time.Since(start) // with a flat quantizer, the workers assign: search time
 	defer func() { ix.recordSearch(nq, probes, sel, quant, start) }()
-	parallelChunks(nq, chunkFor(ix.scanWork(np)), func(_, lo, hi int) {
+	ix.searchProbes(x, nq, np, k, probes, dist, labels, sel, func(lo, hi int) {
 		if serial { // each worker assigns its own queries (rows lo..hi)
 			flat.searchQueries(x, lo, hi, np, coarse, probes, nil)
+		}
+	})
+	return nil
+}
+
+// searchProbes fills the k best of each query among the lists of its row
+// of probes (np per query); before, when set, runs first in each worker
+// for its queries lo..hi.
+func (ix *IndexBinaryIVF) searchProbes(x []byte, nq, np, k int, probes []int64, dist []int32, labels []int64, sel IDSelector, before func(lo, hi int)) {
+	parallelChunks(nq, chunkFor(ix.scanWork(np)), func(_, lo, hi int) {
+		if before != nil {
+			before(lo, hi)
 		}
 		h := newHammingHeap(k)
 		var buf []int32
@@ -247,7 +274,6 @@ func (ix *IndexBinaryIVF) SearchNprobe(x []byte, k int, dist []int32, labels []i
 			h.emit(dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 		}
 	})
-	return nil
 }
 
 // scan measures query q against every code of its probed lists, nearest
@@ -313,9 +339,15 @@ func (ix *IndexBinaryIVF) RangeSearchNprobe(x []byte, radius, nprobe int, sel ID
 	}
 	quant := time.Since(start)
 	defer ix.recordSearch(nq, keys, sel, quant, start)
+	return ix.rangeProbes(x, nq, np, radius, keys, sel)
+}
+
+// rangeProbes is the range search of each query in the lists of its row
+// of probes (np per query).
+func (ix *IndexBinaryIVF) rangeProbes(x []byte, nq, np, radius int, probes []int64, sel IDSelector) ([]int64, []int32, []int64, error) {
 	return collectRanges(nq, func(q int, emit func(int32, int64)) {
 		var buf []int32
-		ix.scan(x, q, keys[q*np:(q+1)*np], &buf, nil, sel, func(d []int32, ids []int64) {
+		ix.scan(x, q, probes[q*np:(q+1)*np], &buf, nil, sel, func(d []int32, ids []int64) {
 			for j, v := range d {
 				if int(v) < radius && v != math.MaxInt32 { // INT32_MAX: left out by sel
 					emit(v, ids[j])

@@ -130,7 +130,8 @@ func NewIndexIVFScalarQuantizer(quantizer Index, d, nlist int, t QuantizerType, 
 	}
 	ix, err := newIndexIVF("IndexIVFScalarQuantizer", quantizer, d, nlist, metric, sq)
 	if err == nil {
-		ix.ByResidual = encodeResidual
+		// faiss codes QT_0bit and the full TurboQuant types without residuals.
+		ix.ByResidual = encodeResidual && t != QT0bit && !t.tqFull()
 	}
 	return ix, err
 }

@@ -32,6 +32,9 @@ func (pr *ivfProbe) useByList(nq int) bool {
 		// another space): the per-query table scan uses them.
 		return false
 	}
+	if sq := pr.ix.SQ(); sq != nil && (sq.Type.tqFull() || sq.Type == QT0bit) {
+		return false // faiss's estimator, not a distance to decoded rows
+	}
 	if pr.ix.PQ() != nil {
 		return nq*pr.nprobe >= 2*pr.ix.nlist
 	}

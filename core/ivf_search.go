@@ -298,6 +298,9 @@ func (pr *ivfProbe) scanCodes(w *ivfWorker, q, r int, xq []float32, l *invertedL
 		w.scanner.setQuery(w.res)
 		w.loaded = -1
 	}
+	if sq := ix.SQ(); sq != nil && sq.Type == QT0bit {
+		bias = pr.coarseDis[q*pr.nprobe+r] // an entry is its list's centroid
+	}
 	w.scanner.scan(l.codes, bias, out)
 }
 

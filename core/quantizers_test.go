@@ -53,7 +53,7 @@ func TestScalarQuantizerRoundTripAndScan(t *testing.T) {
 			}
 		}
 	}
-	_, err := NewScalarQuantizer(d, 9)
+	_, err := NewScalarQuantizer(d, qtLastNumber+1)
 	assert.ErrorContains(t, err, "unknown quantizer type")
 }
 

@@ -40,9 +40,13 @@ func (t QuantizerType) bits() int {
 
 func (t QuantizerType) uniform() bool { return t == QT8bitUniform || t == QT4bitUniform }
 
+// turbo is true for QT_0bit and the TurboQuant types, whose trained vector
+// is a codebook rather than ranges.
+func (t QuantizerType) turbo() bool { return t == QT0bit || t.tqMSE() || t.tqFull() }
+
 // trainsRange is false for the types that need no training.
 func (t QuantizerType) trainsRange() bool {
-	return t != QTfp16 && t != QTbf16 && t != QT8bitDirect && t != QT8bitDirectSigned
+	return t != QTfp16 && t != QTbf16 && t != QT8bitDirect && t != QT8bitDirectSigned && !t.turbo()
 }
 
 // ScalarQuantizer codes each dimension on its own (faiss's ScalarQuantizer
@@ -54,6 +58,7 @@ type ScalarQuantizer struct {
 	Type QuantizerType
 	// Vmin and Vdiff are per dimension, or one value for uniform types.
 	Vmin, Vdiff []float32
+	tq          *turboQuant // the TurboQuant types' codebook
 	trained     bool
 }
 
@@ -63,13 +68,21 @@ func NewScalarQuantizer(d int, t QuantizerType) (*ScalarQuantizer, error) {
 	if d <= 0 {
 		return nil, Errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
 	}
-	if t < QT8bit || t > QT8bitDirectSigned {
+	if t < QT8bit || t > qtLastNumber {
 		return nil, Errorf(KindInvalidArgument, op, "unknown quantizer type %d", t)
 	}
-	return &ScalarQuantizer{D: d, Type: t, trained: !t.trainsRange()}, nil
+	// QT_0bit has nothing to learn; the TurboQuant codebooks are built by
+	// train, as faiss does.
+	trained := (!t.trainsRange() && !t.turbo()) || t == QT0bit
+	return &ScalarQuantizer{D: d, Type: t, trained: trained}, nil
 }
 
-func (sq *ScalarQuantizer) codeSize() int { return (sq.D*sq.Type.bits() + 7) / 8 }
+func (sq *ScalarQuantizer) codeSize() int {
+	if sq.Type.turbo() {
+		return sq.tqCodeSize()
+	}
+	return (sq.D*sq.Type.bits() + 7) / 8
+}
 
 // CodeSize is the bytes per vector.
 func (sq *ScalarQuantizer) CodeSize() int { return sq.codeSize() }
@@ -86,6 +99,10 @@ func (sq *ScalarQuantizer) Train(x []float32) error {
 	n, err := checkBatch(op, x, sq.D)
 	if err != nil {
 		return err
+	}
+	if sq.Type.turbo() {
+		sq.trainTurboQuant() // the codebook does not depend on the data
+		return nil
 	}
 	if !sq.Type.trainsRange() {
 		return nil
@@ -174,6 +191,16 @@ func (sq *ScalarQuantizer) encodeRanges() (vmin, vdiv []float32) {
 func (sq *ScalarQuantizer) encodeOne(v []float32, code []byte) {
 	clear(code)
 	bits := sq.Type.bits()
+	switch t := sq.Type; {
+	case t.tqMSE():
+		sq.encodeMSE(v, code)
+		return
+	case t.tqFull():
+		sq.encodeFull(v, code)
+		return
+	case t == QT0bit:
+		return
+	}
 	switch sq.Type {
 	case QTfp16:
 		for j, x := range v {
@@ -225,6 +252,10 @@ func (sq *ScalarQuantizer) component(code []byte, j int) float32 {
 	case QT8bitDirectSigned:
 		return float32(code[j]) - 128
 	}
+	if sq.Type.tqMSE() {
+		bits := sq.Type.codebookBits()
+		return sq.tq.levels[GetBits(code, j*bits, bits)]
+	}
 	var c int
 	if bits := sq.Type.bits(); bits == 8 {
 		c = int(code[j])
@@ -240,6 +271,20 @@ func (sq *ScalarQuantizer) Decode(codes []byte, x []float32) error {
 	cs := sq.codeSize()
 	if len(codes)%cs != 0 || len(x) != len(codes)/cs*sq.D {
 		return Errorf(KindDimensionMismatch, "ScalarQuantizer.decode", "%d code bytes and %d floats do not fit code_size=%d, d=%d", len(codes), len(x), cs, sq.D)
+	}
+	if !sq.trained {
+		return Errorf(KindNotTrained, "ScalarQuantizer.decode", "train the scalar quantizer first")
+	}
+	switch {
+	case sq.Type == QT0bit:
+		clear(x) // nothing stored: an IVF entry stands for its centroid
+		return nil
+	case sq.Type.tqFull():
+		buf := make([]float32, sq.tq.padded)
+		for i := 0; i < len(codes)/cs; i++ {
+			sq.decodeFull(codes[i*cs:(i+1)*cs], x[i*sq.D:(i+1)*sq.D], buf)
+		}
+		return nil
 	}
 	if sq.Type == QT8bit || sq.Type == QT8bitUniform {
 		// The common case, without a call per component.
@@ -280,6 +325,12 @@ type sqScanner struct {
 }
 
 func (sq *ScalarQuantizer) newScanner(metric Metric) codeScanner {
+	switch {
+	case sq.Type.tqFull():
+		return sq.newTQScanner(metric)
+	case sq.Type == QT0bit:
+		return biasScanner{}
+	}
 	s := &sqScanner{sq: sq, metric: metric, recon: make([]float32, sq.D)}
 	if sq.Type.trainsRange() {
 		s.a, s.s = sq.affine()
@@ -359,6 +410,9 @@ func NewIndexScalarQuantizer(d int, t QuantizerType, metric Metric) (*IndexScala
 	if metric != MetricL2 && metric != MetricInnerProduct {
 		return nil, Errorf(KindInvalidArgument, op, "metric %s is not supported: L2 or inner product", metric)
 	}
+	if t == QT0bit {
+		return nil, Errorf(KindInvalidArgument, op, "QT_0bit stores nothing: use it in an IndexIVFScalarQuantizer")
+	}
 	sq, err := NewScalarQuantizer(d, t)
 	if err != nil {
 		return nil, err
@@ -391,8 +445,12 @@ func RestoreIndexScalarQuantizer(d int, t QuantizerType, metric Metric, isTraine
 	return ix, nil
 }
 
-// Trained returns faiss's trained vector of the quantizer: vmin then vdiff.
+// Trained returns faiss's trained vector of the quantizer: vmin then vdiff
+// (the codebook of the TurboQuant types).
 func (sq *ScalarQuantizer) Trained() []float32 {
+	if sq.Type.turbo() {
+		return sq.turboQuantTrained()
+	}
 	return append(append([]float32{}, sq.Vmin...), sq.Vdiff...)
 }
 
@@ -401,6 +459,12 @@ func (sq *ScalarQuantizer) Trained() []float32 {
 // and 8bit_direct).
 func (sq *ScalarQuantizer) RestoreSQ(isTrained bool, trained []float32) error {
 	t, d := sq.Type, sq.D
+	if t.turbo() {
+		if !isTrained {
+			return nil
+		}
+		return sq.restoreTurboQuant(trained)
+	}
 	want := 0
 	switch {
 	case !isTrained && t.trainsRange():

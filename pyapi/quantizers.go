@@ -228,32 +228,33 @@ func codeVectors(n int64, d, cs int, x, codes uintptr, fn func([]float32, []byte
 	return fn(xs, bs)
 }
 
-// SQInfo writes d, qtype, code_size and trained (0/1) to out (int64[4]).
+// SQInfo writes d, qtype, code_size, trained (0/1) and the length of the
+// trained vector to out (int64[5]).
 func SQInfo(h int64, out uintptr) string {
 	return withSQ("ScalarQuantizer", h, false, func(sq *core.ScalarQuantizer) error {
-		dst, err := int64s(out, 4)
+		dst, err := int64s(out, 5)
 		if err != nil {
 			return err
 		}
-		copy(dst, []int64{int64(sq.D), int64(sq.Type), int64(sq.CodeSize()), b2i(sq.IsTrained())})
+		copy(dst, []int64{int64(sq.D), int64(sq.Type), int64(sq.CodeSize()), b2i(sq.IsTrained()), int64(len(sq.Trained()))})
 		return nil
 	})
 }
 
-// SQTrained copies vmin then vdiff (float32[2*n], n = d, or 1 for uniform
-// types) into out.
+// SQTrained copies faiss's trained vector (float32[n]: vmin then vdiff, or
+// a TurboQuant codebook) into out.
 func SQTrained(h, n int64, out uintptr) string {
 	const op = "ScalarQuantizer.trained"
 	return withSQ(op, h, false, func(sq *core.ScalarQuantizer) error {
-		dst, err := floats(out, 2*n)
+		t := sq.Trained()
+		if int64(len(t)) != n {
+			return core.Errorf(core.KindInvalidArgument, op, "the quantizer holds %d trained values, not %d", len(t), n)
+		}
+		dst, err := floats(out, n)
 		if err != nil {
 			return err
 		}
-		if int64(len(sq.Vmin)) != n {
-			return core.Errorf(core.KindInvalidArgument, op, "the quantizer holds %d ranges, not %d", len(sq.Vmin), n)
-		}
-		copy(dst, sq.Vmin)
-		copy(dst[n:], sq.Vdiff)
+		copy(dst, t)
 		return nil
 	})
 }

@@ -127,3 +127,29 @@ def test_inverted_lists_read_like_faiss(data, key):
         np.testing.assert_array_equal(ours.invlists.get_ids(list_no), ids)
     with pytest.raises(mf.InvalidArgumentError, match="list 8 is outside"):
         ours.invlists.get_codes(8)
+
+
+def test_binary_ivf_preassigned_matches_faiss(rng):
+    """Codes added to and searched in lists chosen elsewhere (faiss's
+    TestPreassigned.test_binary case): the same lists give faiss's results."""
+    d, nlist = 64, 16
+    xb = rng.integers(0, 256, (1500, d // 8)).astype("uint8")
+    xq = rng.integers(0, 256, (25, d // 8)).astype("uint8")
+    a = rng.integers(-1, nlist, 1500)
+    probes = rng.integers(0, nlist, (25, 4))
+    results = []
+    for lib in (mf, faiss):
+        index = lib.index_binary_factory(d, f"BIVF{nlist}")
+        index.quantizer.add(np.zeros((nlist, d // 8), dtype="uint8"))
+        index.is_trained = True
+        index.nprobe = 4  # faiss's contrib wants one column per probe
+        lib_tools = ivf_tools if lib is mf else faiss_ivf_tools
+        lib_tools.add_preassigned(index, xb, a)
+        assert index.ntotal == 1500
+        D, I = lib_tools.search_preassigned(index, xq, 10, probes)
+        lims, DR, IR = lib_tools.range_search_preassigned(index, xq, 27, probes)
+        results.append((D, I, lims, DR, IR))
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+    with pytest.raises(mf.InvalidArgumentError, match="is_trained"):
+        mf.index_binary_factory(d, "BIVF8").is_trained = True

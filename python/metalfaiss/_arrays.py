@@ -133,3 +133,14 @@ def out_array(arr, shape, dtype, op, name):
 def addr(arr):
     """The address of a numpy array's first element (0 when empty is fine)."""
     return arr.ctypes.data
+
+
+def as_assignments(a, n, op, name):
+    """a as an int64 (n, p) matrix of list numbers (a vector is one
+    column), for the preassigned IVF calls."""
+    a = np.ascontiguousarray(a, dtype=np.int64)
+    a = a.reshape(-1, 1) if a.ndim == 1 else a
+    if a.ndim != 2 or a.shape[0] != n or a.shape[1] == 0:
+        raise DimensionMismatchError(f"{op}: {name} must have one row of list numbers per vector "
+                                     f"({n}), got shape {a.shape}")
+    return a

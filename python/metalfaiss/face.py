@@ -23,24 +23,15 @@ from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_pretransform import IndexPreTransform
 from .index_refine import IndexRefineFlat
 from .metric import MetricType
+from .quantizers import ScalarQuantizer
 from .selectors import IDSelector, IDSelectorRange
 from .transforms import ITQMatrix, OPQMatrix, PCAMatrix, RandomRotationMatrix
 
 
-class QuantizerType(enum.IntEnum):
+class _QuantizerTypeBase(enum.IntEnum):
     """Scalar quantizer types, faiss's ScalarQuantizer.QT_* values; ``str``
     gives the name, ``QuantizerType.parse`` reads a member, an int or a
     name (``"QT_8bit"``, ``"8bit"``, ``"fp16"``)."""
-
-    QT_8bit = 0
-    QT_4bit = 1
-    QT_8bit_uniform = 2
-    QT_4bit_uniform = 3
-    QT_fp16 = 4
-    QT_8bit_direct = 5
-    QT_6bit = 6
-    QT_bf16 = 7
-    QT_8bit_direct_signed = 8
 
     def __str__(self):
         return self.name
@@ -60,6 +51,15 @@ class QuantizerType(enum.IntEnum):
             return cls(int(value))
         except (TypeError, ValueError):
             raise InvalidArgumentError(f"QuantizerType: expected a quantizer type, got {value!r}") from None
+
+
+# The members are ScalarQuantizer's QT_* constants, in number order.
+QuantizerType = _QuantizerTypeBase(
+    "QuantizerType",
+    sorted(((n, getattr(ScalarQuantizer, n)) for n in vars(ScalarQuantizer) if n.startswith("QT_")),
+           key=lambda kv: kv[1]),
+    module=__name__)
+QuantizerType.__doc__ = _QuantizerTypeBase.__doc__
 
 
 class IOFlag(enum.IntFlag):

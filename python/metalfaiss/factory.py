@@ -39,8 +39,17 @@ _SQ = {
     "SQ8": ScalarQuantizer.QT_8bit, "SQ4": ScalarQuantizer.QT_4bit, "SQ6": ScalarQuantizer.QT_6bit,
     "SQfp16": ScalarQuantizer.QT_fp16, "SQ8_direct": ScalarQuantizer.QT_8bit_direct,
     "SQbf16": ScalarQuantizer.QT_bf16, "SQ8_direct_signed": ScalarQuantizer.QT_8bit_direct_signed,
+    "SQ0": ScalarQuantizer.QT_0bit,
+    "SQtqmse1": ScalarQuantizer.QT_1bit_tqmse, "SQtqmse2": ScalarQuantizer.QT_2bit_tqmse,
+    "SQtqmse3": ScalarQuantizer.QT_3bit_tqmse, "SQtqmse4": ScalarQuantizer.QT_4bit_tqmse,
+    "SQtqmse8": ScalarQuantizer.QT_8bit_tqmse,
+    "SQtq2": ScalarQuantizer.QT_2bit_tq, "SQtq3": ScalarQuantizer.QT_3bit_tq,
+    "SQtq4": ScalarQuantizer.QT_4bit_tq, "SQtq5": ScalarQuantizer.QT_5bit_tq,
 }
-_SQ_NAME = {v: k for k, v in _SQ.items()}
+# reverse_index_factory names the uniform types too (faiss's factory does
+# not read them back).
+_SQ_NAME = {v: k for k, v in _SQ.items()} | {ScalarQuantizer.QT_8bit_uniform: "SQ8u",
+                                              ScalarQuantizer.QT_4bit_uniform: "SQ4u"}
 _REFINE = ("RFlat", "Refine(Flat)")
 
 # Parts of faiss's grammar that name index types metalfaiss does not have

@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import _bridge
-from ._arrays import addr, as_codes, as_count, as_ids, as_int
+from ._arrays import addr, as_assignments, as_codes, as_count, as_ids, as_int
 from ._handle import GoHandle, part
 from ._results import knn_results, range_results
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
@@ -60,6 +60,16 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
     @property
     def is_trained(self):
         return bool(self._info()[2])
+
+    @is_trained.setter
+    def is_trained(self, value):
+        """faiss scripts fill an IVF quantizer by hand, then set is_trained
+        = True: here the state follows the index's contents, so the
+        assignment is accepted when it states what holds."""
+        if bool(value) != self.is_trained:
+            raise InvalidArgumentError(
+                f"{type(self).__name__}.is_trained: cannot set it to {bool(value)}: it follows the index "
+                "(an IVF index is trained once its quantizer holds nlist centroids)")
 
     @property
     def metric_type(self):
@@ -235,6 +245,51 @@ class IndexBinaryIVF(IndexBinary):
         _bridge.call("IndexBinaryIVFNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"), addr(out))
         self._bind(int(out[0]))
         self._quantizer = quantizer
+
+    def add_preassigned(self, x, a, ids=None):
+        """Add the codes of x to the lists a gives (one per row; -1: counted
+        but not stored) instead of the quantizer's nearest; ids as in
+        add_with_ids (None: numbered on from ntotal)."""
+        op = self._op("add_preassigned")
+        x = as_codes(x, op, self.code_size)
+        a = as_assignments(a, x.shape[0], op, "a")
+        if a.shape[1] != 1:
+            raise DimensionMismatchError(f"{op}: a must hold one list number per code, got shape {a.shape}")
+        id_arr = None if ids is None else as_ids(ids, op)
+        if id_arr is not None and id_arr.shape[0] != x.shape[0]:
+            raise DimensionMismatchError(f"{op}: {id_arr.shape[0]} ids for {x.shape[0]} codes")
+        _bridge.call_long("BinaryIVFAddPreassigned", self._h("add_preassigned"), x.shape[0], addr(x),
+                          0 if id_arr is None else addr(id_arr), addr(a))
+
+    def search_preassigned(self, x, k, Iq, Dq=None, *, params=None, D=None, I=None):
+        """faiss's search_preassigned: search each query in the lists of its
+        row of Iq (n, nprobe; -1 skipped). Dq is accepted for faiss's
+        signature (Hamming distances do not use it)."""
+        op = self._op("search_preassigned")
+        x = as_codes(x, op, self.code_size)
+        k = as_count(k, op)
+        Iq = as_assignments(Iq, x.shape[0], op, "Iq")
+        _, prog = _binary_params(params, op, self)
+        sel = selector_args(prog)
+        h = self._h("search_preassigned")
+        return knn_results(op, x.shape[0], k, D, I, lambda lo, hi, D_at, I_at: _bridge.call(
+            "BinaryIVFSearchPreassigned", h, hi - lo, addr(x[lo:]), k, addr(Iq[lo:]), Iq.shape[1], D_at, I_at,
+            *sel), self._pace(), np.int32)
+
+    def range_search_preassigned(self, x, radius, Iq, Dq=None, *, params=None):
+        """(lims, D, I): range_search in the lists of each query's row of
+        Iq."""
+        op = self._op("range_search_preassigned")
+        x = as_codes(x, op, self.code_size)
+        radius = as_int(radius, op, "radius")
+        Iq = as_assignments(Iq, x.shape[0], op, "Iq")
+        _, prog = _binary_params(params, op, self)
+        sel = selector_args(prog)
+        h = self._h("range_search_preassigned")
+        lims, D, I = range_results(x.shape[0], lambda lo, hi, out: _bridge.call(
+            "BinaryIVFRangeSearchPreassigned", h, hi - lo, addr(x[lo:]), radius, addr(Iq[lo:]), Iq.shape[1], *sel,
+            out), self._pace(), "BinaryRangeFetch", np.int32)
+        return lims, D.astype(np.float32), I
 
     @property
     def quantizer(self):

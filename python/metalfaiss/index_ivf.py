@@ -5,7 +5,7 @@ import os
 import numpy as np
 
 from . import _bridge
-from ._arrays import addr, as_count, as_float, as_ids, as_int, as_matrix
+from ._arrays import addr, as_assignments, as_count, as_float, as_ids, as_int, as_matrix
 from ._handle import part
 from ._results import knn_results, range_results
 from .clustering_parameters import ClusteringParameters
@@ -273,15 +273,6 @@ class IndexIVF(Index):
         """nlist * sum(size^2) / ntotal^2: 1 when the lists are equally full."""
         return float(self._param("imbalance_factor"))
 
-    def _assignments(self, a, n, op, name):
-        """a as an int64 (n, p) matrix (a vector is one column)."""
-        a = np.ascontiguousarray(a, dtype=np.int64)
-        a = a.reshape(-1, 1) if a.ndim == 1 else a
-        if a.ndim != 2 or a.shape[0] != n or a.shape[1] == 0:
-            raise DimensionMismatchError(f"{op}: {name} must have one row of list numbers per vector "
-                                         f"({n}), got shape {a.shape}")
-        return a
-
     def add_preassigned(self, x, a, ids=None):
         """Add the rows of x to the lists a gives (one per row, -1: counted
         but not stored) instead of the quantizer's nearest; ids as in
@@ -289,7 +280,7 @@ class IndexIVF(Index):
         op = self._op("add_preassigned")
         h = self._h("add_preassigned")
         x = as_matrix(x, op, self.d)
-        a = self._assignments(a, x.shape[0], op, "a")
+        a = as_assignments(a, x.shape[0], op, "a")
         if a.shape[1] != 1:
             raise DimensionMismatchError(f"{op}: a must hold one list number per vector, got shape {a.shape}")
         id_arr = None if ids is None else as_ids(ids, op)
@@ -303,7 +294,7 @@ class IndexIVF(Index):
         program (held by the caller for the call) of a preassigned search."""
         _, sel = _params(params, op, self)
         x = as_matrix(x, op, self.d)
-        Iq = self._assignments(Iq, x.shape[0], op, "Iq")
+        Iq = as_assignments(Iq, x.shape[0], op, "Iq")
         Dq = np.zeros(Iq.shape, np.float32) if Dq is None else np.ascontiguousarray(Dq, dtype=np.float32)
         if Dq.shape != Iq.shape:
             raise DimensionMismatchError(f"{op}: Dq has shape {Dq.shape}, Iq {Iq.shape}")

@@ -217,7 +217,14 @@ class ProductQuantizer(_Codec):
 class ScalarQuantizer(_Codec):
     """``ScalarQuantizer(d, qtype)``: each dimension coded on its own; the
     ranges are learnt by ``train`` (min-max) except for QT_fp16, QT_bf16,
-    QT_8bit_direct and QT_8bit_direct_signed (the value + 128)."""
+    QT_8bit_direct and QT_8bit_direct_signed (the value + 128).
+
+    TurboQuant (faiss 1.15): QT_{1,2,3,4,8}bit_tqmse code each component of
+    a unit vector by a fixed Lloyd-Max codebook scaled by 1/sqrt(d);
+    QT_{2..5}bit_tq add a sign sketch of the residual and the norms, for
+    vectors of any norm. ``train`` builds the codebook (the data is not
+    used). QT_0bit stores nothing (IndexIVFScalarQuantizer only: an entry
+    is at its list's coarse distance)."""
 
     QT_8bit = 0
     QT_4bit = 1
@@ -228,6 +235,16 @@ class ScalarQuantizer(_Codec):
     QT_6bit = 6
     QT_bf16 = 7
     QT_8bit_direct_signed = 8
+    QT_0bit = 9
+    QT_1bit_tqmse = 10
+    QT_2bit_tqmse = 11
+    QT_3bit_tqmse = 12
+    QT_4bit_tqmse = 13
+    QT_8bit_tqmse = 14
+    QT_2bit_tq = 15
+    QT_3bit_tq = 16
+    QT_4bit_tq = 17
+    QT_5bit_tq = 18
 
     _fn = "SQ"
 
@@ -244,7 +261,7 @@ class ScalarQuantizer(_Codec):
         return sq
 
     def _info(self):
-        out = np.zeros(4, dtype=np.int64)
+        out = np.zeros(5, dtype=np.int64)
         _bridge.call("SQInfo", self._handle, addr(out))
         return out
 
@@ -257,13 +274,9 @@ class ScalarQuantizer(_Codec):
     def trained(self):
         """faiss's layout: vmin then vdiff, per dimension (one each for the
         uniform types, none for the types without training)."""
-        info = self._info()
-        if info[1] in (self.QT_fp16, self.QT_8bit_direct, self.QT_bf16, self.QT_8bit_direct_signed) or not info[3]:
-            out = np.zeros(0, dtype=np.float32)
-        else:
-            n = 1 if info[1] in (self.QT_8bit_uniform, self.QT_4bit_uniform) else int(info[0])
-            out = np.zeros(2 * n, dtype=np.float32)
-            _bridge.call("SQTrained", self._handle, n, addr(out))
+        out = np.zeros(int(self._info()[4]), dtype=np.float32)
+        if out.shape[0]:
+            _bridge.call("SQTrained", self._handle, out.shape[0], addr(out))
         return field_vector(out, self._set_trained)  # copy_array_to_vector(t, sq.trained) installs t
 
     @trained.setter
