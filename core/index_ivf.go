@@ -47,6 +47,7 @@ type IndexIVF struct {
 	UsePrecomputedTable int
 
 	lists     invertedLists
+	view      ListView // what searches see of the lists (ivf_list_view.go)
 	ntotal    int64
 	directMap directMap
 	centCache []float32 // the quantizer's centroids, read once after training

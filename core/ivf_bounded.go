@@ -46,7 +46,7 @@ func (pr *ivfProbe) searchBounded(nq, k int, dist []float32, labels []int64) {
 					break
 				}
 				list := pr.coarse[q*pr.nprobe+r]
-				if list < 0 || pr.ix.lists.size(int(list)) == 0 {
+				if list < 0 || pr.ix.viewSize(int(list)) == 0 {
 					continue
 				}
 				row, l := pr.distances(w, q, r)
@@ -83,7 +83,7 @@ func (pr *ivfProbe) rangeSearchBounded(radius float32) *RangeResult {
 				if lim.MaxListsNum > 0 && lists >= lim.MaxListsNum {
 					break
 				}
-				if list < 0 || ix.lists.size(int(list)) == 0 {
+				if list < 0 || ix.viewSize(int(list)) == 0 {
 					continue
 				}
 				row, l := pr.distances(w, q, r)

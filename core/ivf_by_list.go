@@ -83,7 +83,7 @@ func (pr *ivfProbe) searchByList(k int, dist []float32, labels []int64) {
 		parts[c] = makeHeaps(nq, k)
 		w := &byListWorker{decode: decode}
 		for l := lo; l < hi; l++ {
-			if len(probing[l]) > 0 && ix.lists.size(l) > 0 {
+			if len(probing[l]) > 0 && ix.viewSize(l) > 0 {
 				pr.scanListBatch(w, l, probing[l], parts[c])
 			}
 		}
@@ -103,7 +103,7 @@ func (pr *ivfProbe) searchByList(k int, dist []float32, labels []int64) {
 func (pr *ivfProbe) scanListBatch(w *byListWorker, l int, qs []int32, heaps []topK) {
 	ix := pr.ix
 	d := ix.d
-	lst := &ix.lists.lists[l]
+	lst := ix.viewList(l)
 	n := len(lst.ids)
 	rows := lst.vecs
 	if ix.codec != nil {

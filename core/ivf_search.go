@@ -242,7 +242,7 @@ func (pr *ivfProbe) search(nq, k int, dist []float32, labels []int64) {
 func (pr *ivfProbe) distances(w *ivfWorker, q, r int) ([]float32, *invertedList) {
 	ix := pr.ix
 	list := pr.coarse[q*pr.nprobe+r]
-	l := &ix.lists.lists[list]
+	l := ix.viewList(int(list))
 	n := len(l.ids)
 	if cap(w.row) < n {
 		w.row = make([]float32, n)
@@ -367,7 +367,7 @@ func (pr *ivfProbe) scanWithTables(w *ivfWorker, q int, xq []float32, list int, 
 // scanList offers list's vectors to the heap of query q.
 func (pr *ivfProbe) scanList(h *topK, w *ivfWorker, q, r int) {
 	list := pr.coarse[q*pr.nprobe+r]
-	if list < 0 || pr.ix.lists.size(int(list)) == 0 {
+	if list < 0 || pr.ix.viewSize(int(list)) == 0 {
 		return
 	}
 	row, l := pr.distances(w, q, r)
@@ -424,7 +424,7 @@ func (pr *ivfProbe) rangeSearch(radius float32) *RangeResult {
 		w := pr.newWorker()
 		for q := lo; q < hi; q++ {
 			for r, list := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
-				if list < 0 || ix.lists.size(int(list)) == 0 {
+				if list < 0 || ix.viewSize(int(list)) == 0 {
 					continue
 				}
 				row, l := pr.distances(w, q, r)

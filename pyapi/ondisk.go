@@ -65,3 +65,12 @@ func IVFDetachOnDisk(h int64) string {
 		return nil
 	})
 }
+
+// IVFSetListView sets what searches see of the lists: kind 0 all, 1 the
+// lists of at most limit entries (stop words), 2 the first limit entries
+// of each (capped).
+func IVFSetListView(h, kind, limit int64) string {
+	return withIVF("IndexIVF.replace_invlists", h, true, func(ix *core.IndexIVF) error {
+		return ix.SetListView(core.ListView{Kind: core.ListViewKind(kind), Limit: int(limit)})
+	})
+}

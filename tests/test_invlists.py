@@ -133,3 +133,49 @@ def test_array_invlists_grow_one_entry_at_a_time():
     np.testing.assert_array_equal(arr.get_single_code(1, 3), [7, 7, 7, 7])
     arr.resize(1, 52)
     assert arr.get_single_id(1, 51) == -1
+
+
+@pytest.mark.parametrize("key", ["IVF10,Flat", "IVF10,SQ8", "IVF10,PQ4np"])
+@pytest.mark.parametrize("view", ["StopWordsInvertedLists", "CappedInvertedLists"])
+def test_stop_words_and_capped_views_search_like_faiss(key, view):
+    """A view of the index's own lists limits its searches, sees later adds
+    to them, and goes away when the lists are given back."""
+    indexes = _pair(key)
+    sizes = [indexes[0].invlists.list_size(l) for l in range(10)]
+    limit = sorted(sizes)[5]
+    results, views = [], []
+    for lib, index in zip((mf, faiss), indexes):
+        il = index.invlists
+        v = getattr(lib, view)(il, limit)
+        views.append(v)
+        for l in range(10):
+            want = (0 if sizes[l] >= limit else sizes[l]) if "Stop" in view else min(sizes[l], limit)
+            assert v.list_size(l) == want
+        index.own_invlists = False
+        index.replace_invlists(v, False)
+        first = index.search(XQ, 10)
+        # faiss's stop-words view is read-only: add to the lists, then
+        # see them through the view again
+        index.replace_invlists(il, False)
+        index.add(XB[:50])
+        index.replace_invlists(v, False)
+        second = index.search(XQ, 10)
+        # the batched list-by-list path as well
+        third = index.search(np.vstack([XQ] * 3), 10)
+        index.replace_invlists(il, False)
+        results.append((first, second, third, index.search(XQ, 10), index.ntotal))
+    (o1, o2, o3, o4, on), (f1, f2, f3, f4, fn) = results
+    assert on == fn == 850
+    for (Do, Io), (Df, If) in [(o1, f1), (o2, f2), (o3, f3), (o4, f4)]:
+        np.testing.assert_array_equal(Io, If)
+        np.testing.assert_allclose(Do, Df, rtol=1e-5, atol=1e-5)
+    if "Capped" in view:
+        assert views[0].real_list_size(0) == views[0].il.list_size(0)
+        # writes through a capped view reach the lists
+        ours = indexes[0]
+        ours.replace_invlists(views[0], False)
+        ours.add(XB[:10])
+        assert ours.ntotal == 860
+        assert ours.invlists.compute_ntotal() == 860
+    with pytest.raises(mf.InvalidArgumentError, match="limit must be >= 0"):
+        getattr(mf, view)(indexes[0].invlists, -1)

@@ -183,7 +183,7 @@ from .ivflib import (
     shard_binary_ivf_index_centroids, shard_ivf_index_centroids,
 )
 from .invlists import (
-    ArrayInvertedLists, HStackInvertedLists, SliceInvertedLists, VStackInvertedLists, downcast_InvertedLists,
+    ArrayInvertedLists, CappedInvertedLists, HStackInvertedLists, StopWordsInvertedLists, SliceInvertedLists, VStackInvertedLists, downcast_InvertedLists,
 )
 from .global_stats import HNSWStats, IndexIVFStats, cvar
 from .vector_utils import (
@@ -271,7 +271,7 @@ __all__ = [
     "METRIC_L2", "METRIC_Linf", "METRIC_Lp", "MetalFaissError", "MetricType", "NotTrainedError", "OperationInterruptedError", "ResultTooLargeError",
     "UnsupportedOperationError", "ResultHeap", "eval_intersection", "is_similarity_metric", "merge_knn_results",
     "lrand", "rand", "rand_smooth_vectors", "randint", "randn", "knn", "normalize_L2", "pairwise_distances",
-    "ArrayInvertedLists", "HStackInvertedLists", "SliceInvertedLists", "VStackInvertedLists",
+    "ArrayInvertedLists", "CappedInvertedLists", "HStackInvertedLists", "StopWordsInvertedLists", "SliceInvertedLists", "VStackInvertedLists",
     "downcast_InvertedLists", "get_invlist_range", "set_invlist_range", "shard_ivf_index_centroids",
     "shard_binary_ivf_index_centroids",
     "CodeSet", "TimeoutGuard", "popcount64", "MapInt64ToInt64", "MapLong2Long", "bucket_sort", "matrix_bucket_sort_inplace",

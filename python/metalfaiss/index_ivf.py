@@ -13,7 +13,7 @@ from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index import Index
 from .polysemous import PolysemousMixin
 from .index.base_index import _params
-from .invlists import ArrayInvertedLists, InvertedLists, entry_arrays
+from .invlists import ArrayInvertedLists, InvertedLists, _ListView, entry_arrays
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 from .quantizers import ProductQuantizer, ScalarQuantizer
 from .selectors import selector_args
@@ -233,12 +233,24 @@ class IndexIVF(Index):
         _bridge.call("IVFCopySubsetTo", self._h("copy_subset_to"), other._h("copy_subset_to"),
                      as_int(subset_type, op, "subset_type"), as_int(a1, op, "a1"), as_int(a2, op, "a2"))
 
+    @property
+    def own_invlists(self):
+        """faiss's memory flag (whether the index frees its lists): kept for
+        faiss scripts, it changes nothing here (Python owns the objects)."""
+        return getattr(self, "_own_invlists", True)
+
+    @own_invlists.setter
+    def own_invlists(self, value):
+        self._own_invlists = bool(value)
+
     def replace_invlists(self, invlists, own=False):
         """Give the index other lists. OnDiskInvertedLists (filled by
         merge_from_multiple) are mapped from their file, and write_index
-        refers to that file; any other inverted lists (ArrayInvertedLists,
-        slices and stacks of lists) are copied in. ``own`` is faiss's memory
-        flag and changes nothing here."""
+        refers to that file; StopWordsInvertedLists and CappedInvertedLists
+        of the index's own lists limit what searches see (adds still reach
+        the lists, files hold them whole); any other inverted lists
+        (ArrayInvertedLists, slices and stacks of lists) are copied in.
+        ``own`` is faiss's memory flag and changes nothing here."""
         from .ondisk_invlists import OnDiskInvertedLists
 
         op = self._op("replace_invlists")
@@ -248,6 +260,12 @@ class IndexIVF(Index):
             raise DimensionMismatchError(f"{op}: the lists have nlist={invlists.nlist}, "
                                          f"code_size={invlists.code_size}; the index nlist={self.nlist}, "
                                          f"code_size={self.code_size}")
+        view = (0, 0)
+        if isinstance(invlists, _ListView):
+            # searches see the index's lists through the view; lists of
+            # another index are copied in first
+            view, invlists = (invlists._kind, invlists.limit), invlists.il
+        _bridge.call("IVFSetListView", self._h("replace_invlists"), *view)
         if invlists is self.invlists:
             return
         if not isinstance(invlists, OnDiskInvertedLists):

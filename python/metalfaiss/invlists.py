@@ -274,6 +274,76 @@ class HStackInvertedLists(InvertedLists):
                 np.concatenate([np.asarray(il.get_codes(l), dtype=np.uint8) for il in self.ils]))
 
 
+class _ListView(InvertedLists):
+    """Lists seen through a limit (the base of StopWordsInvertedLists and
+    CappedInvertedLists): reads are limited, writes go to il itself. Given
+    to an index by replace_invlists, a view of the index's own lists
+    limits its searches and stays linked to them (adds reach both); a
+    view of other lists copies them in first."""
+
+    _kind = 0
+
+    def __init__(self, il, limit, op):
+        _check_lists(op, [il])
+        self.il, self.limit = il, as_int(limit, op, "limit")
+        if self.limit < 0:
+            raise InvalidArgumentError(f"{op}: the limit must be >= 0, got {self.limit}")
+        self.nlist, self.code_size = il.nlist, il.code_size
+
+    def real_list_size(self, list_no):
+        """The size of the list in il (what the view hides included)."""
+        return self.il.list_size(self._check(list_no, "real_list_size"))
+
+    def _list(self, l):
+        n = self.list_size(l)
+        return self.il.get_ids(l)[:n], self.il.get_codes(l)[:n * self.code_size]
+
+    def add_entries(self, list_no, n_entry, ids, code):
+        return self.il.add_entries(list_no, n_entry, ids, code)
+
+    def update_entries(self, list_no, offset, n_entry, ids, code):
+        self.il.update_entries(list_no, offset, n_entry, ids, code)
+
+    def resize(self, list_no, new_size):
+        self.il.resize(list_no, new_size)
+
+
+class StopWordsInvertedLists(_ListView):
+    """``StopWordsInvertedLists(il, maxsize)``: il with the lists of
+    maxsize entries or more seen as empty (the "stop words" of a text
+    index), as faiss sees them."""
+
+    _kind = 1
+
+    def __init__(self, il, maxsize):
+        super().__init__(il, maxsize, "StopWordsInvertedLists")
+
+    @property
+    def maxsize(self):
+        return self.limit
+
+    def list_size(self, list_no):
+        n = self.il.list_size(self._check(list_no, "list_size"))
+        return 0 if n >= self.limit else n
+
+
+class CappedInvertedLists(_ListView):
+    """``CappedInvertedLists(il, cap)``: il with each list seen up to its
+    first cap entries."""
+
+    _kind = 2
+
+    def __init__(self, il, cap):
+        super().__init__(il, cap, "CappedInvertedLists")
+
+    @property
+    def cap(self):
+        return self.limit
+
+    def list_size(self, list_no):
+        return min(self.il.list_size(self._check(list_no, "list_size")), self.limit)
+
+
 def downcast_InvertedLists(il):
     """The lists themselves: they already are of their own class."""
     if not isinstance(il, InvertedLists):
