@@ -22,6 +22,7 @@ func KNN(xq, xb []float32, d int, metric Metric, arg float32, k int, dist []floa
 		j.bNorms = make([]float32, j.nb)
 		kernels.Norms(xb, d, j.bNorms)
 	}
+	j.useGemm()
 	j.knn(k, dist, labels)
 	return nil
 }

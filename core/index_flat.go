@@ -76,6 +76,7 @@ func (ix *IndexFlat) job(x []float32) *scanJob {
 	if ix.metric == MetricL2 && j.nq >= directThreshold {
 		j.bNorms = ix.norms
 	}
+	j.useGemm()
 	return j
 }
 

@@ -35,6 +35,27 @@ type scanJob struct {
 	dotOnly bool
 	// sel, when set, filters the ids a search may return.
 	sel IDSelector
+	// gemm: inner-product tiles come from the packed micro-kernel
+	// (kernels.GemmPacked), chosen per job so that every tile of a scan
+	// sums in the same order however the work is split.
+	gemm bool
+}
+
+// useGemm decides the tile kernel of a scan of nq queries: the packed
+// micro-kernel where the kernel set has one and there are enough queries
+// to fill its row blocks and pay for packing each database block.
+func (j *scanJob) useGemm() {
+	j.gemm = kernels.HasGemm() && j.nq >= directThreshold &&
+		(j.metric == MetricInnerProduct || j.bNorms != nil)
+}
+
+// queryBlock is the number of queries per tile: two micro-kernel row
+// blocks with the packed kernel.
+func (j *scanJob) queryBlock() int {
+	if j.gemm {
+		return 2 * kernels.GemmMR
+	}
+	return queryBlock
 }
 
 func (j *scanJob) dbBlock() int {
@@ -48,6 +69,10 @@ func (j *scanJob) dbBlock() int {
 type scratch struct {
 	tile   []float32
 	qNorms []float32
+	// With the packed kernel: the database block in panels, and the
+	// kernel's query sliver.
+	panels []float32
+	gemm   *kernels.GemmScratch
 	// With chunked tiles (long vectors): the database block and the query
 	// block packed chunk-major, and the partial tile of one chunk.
 	dbPack, qPack, partial []float32
@@ -56,8 +81,12 @@ type scratch struct {
 // newScratch sizes the tile for the block shape of a scan of nq queries
 // against nb vectors (a small scan must not pay for a full-size tile).
 func (j *scanJob) newScratch(nq, nb int) *scratch {
-	tq, tb := min(queryBlock, nq), min(j.dbBlock(), nb)
+	tq, tb := min(j.queryBlock(), nq), min(j.dbBlock(), nb)
 	s := &scratch{tile: make([]float32, tq*tb)}
+	if j.gemm {
+		s.panels, s.gemm = make([]float32, kernels.PackedSize(tb, j.d)), &kernels.GemmScratch{}
+		return s
+	}
 	if j.chunked() && nq >= queryBlock { // packing the database pays off over many queries
 		s.dbPack, s.qPack, s.partial = make([]float32, tb*j.d), make([]float32, tq*j.d), make([]float32, tq*tb)
 	}
@@ -95,8 +124,11 @@ func (j *scanJob) scan(q0, q1, b0, b1 int, visit func(q, base int, row []float32
 		if s.dbPack != nil {
 			kernels.PackChunks(xb, nbb, d, s.dbPack)
 		}
-		for qs := q0; qs < q1; qs += queryBlock {
-			qe := min(qs+queryBlock, q1)
+		if s.panels != nil {
+			kernels.PackPanels(xb, nbb, d, s.panels)
+		}
+		for qs := q0; qs < q1; qs += j.queryBlock() {
+			qe := min(qs+j.queryBlock(), q1)
 			nqb := qe - qs
 			if qNorms != nil {
 				s.qNorms = qNorms[qs-q0 : qe-q0]
@@ -113,6 +145,10 @@ func (j *scanJob) scan(q0, q1, b0, b1 int, visit func(q, base int, row []float32
 // for long vectors (the database block is packed already).
 func (j *scanJob) dotTile(xq []float32, nq int, xb []float32, nb int, s *scratch) {
 	d, tile := j.d, s.tile[:nq*nb]
+	if s.panels != nil {
+		kernels.GemmPacked(xq, nq, s.panels, nb, d, tile, nb, s.gemm)
+		return
+	}
 	if s.dbPack == nil {
 		kernels.DotTile(xq, nq, xb, nb, d, tile, nb)
 		return

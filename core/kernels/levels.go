@@ -15,7 +15,7 @@ func save[T any](p *T) func() {
 // any init function installs SIMD ones, so these saved values are the Go
 // defaults (every variable a selectKernels may change is listed).
 var goKernels = []func(){
-	save(&dotTile), save(&inner), save(&l2Sqr), save(&l2SqrRows), save(&l2GatherSIMD),
+	save(&dotTile), save(&gemmBlock), save(&hasGemm), save(&inner), save(&l2Sqr), save(&l2SqrRows), save(&l2GatherSIMD),
 	save(&countBelowSIMD), save(&minValidSIMD), save(&lastEqualValidSIMD), save(&l2FromDotSIMD),
 	save(&l2ArgMinSIMD), save(&scanAtMost), save(&scanAtLeast), save(&minOfSIMD), save(&maxOfSIMD),
 	save(&nonFiniteSIMD), save(&addToSIMD), save(&axpyToSIMD), save(&dotsTransposedSIMD),

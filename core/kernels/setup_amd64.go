@@ -37,6 +37,7 @@ func selectKernels(want string) {
 		// tile alone runs 10-30% faster than AVX2 (fewer instructions),
 		// one-thread batched L2 search 80-85 vs 61-78 GFLOP/s.
 		dotTile = dotTileAVX512
+		gemmBlock, hasGemm = gemmBlockAVX512, true
 		kernelSet, level = "avx512+avx2", "avx512"
 	}
 }

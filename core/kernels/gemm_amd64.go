@@ -1,0 +1,22 @@
+//go:build amd64 && !noasm
+
+package kernels
+
+//go:noescape
+func gemm14x32AVX512(a, b *float32, d int, c *float32, ldc int, add int)
+
+// gemmBlockAVX512 is gemmBlock on the AVX-512 micro-kernel (d > 0: the
+// kernel runs its loop at least once).
+func gemmBlockAVX512(a, b []float32, d int, c []float32, ldc int, add bool) {
+	_ = c[(gemmMR-1)*ldc+GemmNR-1]
+	_ = a[gemmMR*d-1]
+	_ = b[GemmNR*d-1]
+	gemm14x32AVX512(&a[0], &b[0], d, &c[0], ldc, b2i(add))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
