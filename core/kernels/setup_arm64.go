@@ -16,6 +16,7 @@ func selectKernels(want string) {
 		return
 	}
 	dotTile = dotTileNEON
+	gemmBlock, hasGemm = gemmBlockNEON, true
 	inner = func(x, y []float32) float32 {
 		if len(x)%8 != 0 {
 			return innerGo(x, y)
