@@ -146,6 +146,29 @@ func linearApply(x []float32, n, din int, a []float32, dout int, b []float32, ou
 	})
 }
 
+// trainingApply is linearApply (no bias) for training computations: on
+// the packed micro-kernel where the kernel set has one (A packed once,
+// rows in blocks of micro-kernel slivers), else linearApply. Apply keeps
+// linearApply, so that a vector's image never depends on the batch it
+// comes in.
+func trainingApply(x []float32, n, din int, a []float32, dout int, out []float32) {
+	if !kernels.HasGemm() {
+		linearApply(x, n, din, a, dout, nil, out)
+		return
+	}
+	packed := make([]float32, kernels.PackedSize(dout, din))
+	kernels.PackPanels(a, dout, din, packed)
+	rows := 5 * kernels.GemmMR
+	nb := (n + rows - 1) / rows
+	parallelChunks(nb, chunkFor(rows*din*dout), func(_, lo, hi int) {
+		s := &kernels.GemmScratch{}
+		for blk := lo; blk < hi; blk++ {
+			i0, i1 := blk*rows, min(n, (blk+1)*rows)
+			kernels.GemmPacked(x[i0*din:i1*din], i1-i0, packed, dout, din, out[i0*dout:i1*dout], dout, s)
+		}
+	})
+}
+
 // Reverse implements Reverser for orthonormal matrices: x = A^T (y - b).
 func (lt *LinearTransform) Reverse(xt, out []float32) error {
 	op := lt.name + ".reverse_transform"
@@ -203,7 +226,7 @@ func crossProduct(y []float32, dy int, x []float32, dx int, n int) []float32 {
 		b := min(block, n-i0)
 		transposeRows(y[i0*dy:(i0+b)*dy], b, dy, yt[:dy*b])
 		transposeRows(x[i0*dx:(i0+b)*dx], b, dx, xt[:dx*b])
-		linearApply(yt[:dy*b], dy, b, xt[:dx*b], dx, nil, part)
+		trainingApply(yt[:dy*b], dy, b, xt[:dx*b], dx, part)
 		kernels.AddTo(out, part)
 	}
 	return out

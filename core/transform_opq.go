@@ -64,7 +64,7 @@ func (o *OPQMatrix) Train(x []float32) error {
 	codes := make([]byte, n*pq.CodeSize)
 	pq.CP.MaxPointsPerCentroid = 1000
 	for iter := 0; iter < o.Niter; iter++ {
-		linearApply(xtrain, n, d, rotation, d2, nil, xproj)
+		trainingApply(xtrain, n, d, rotation, d2, xproj)
 		pq.CP.Niter = o.NiterPQ
 		if iter == 0 {
 			pq.CP.Niter = o.NiterPQ0
