@@ -20,6 +20,7 @@ import numpy as np
 
 import faiss
 import metalfaiss
+from timing import cpu_line, kernel_line, median_times, sgemm_gflops, timed
 
 CASES = {
     # name: (nb, d, k)
@@ -29,39 +30,9 @@ CASES = {
 }
 
 
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
-def paired_median_times(fa, fb, repeats):
-    """Median times of fa and fb, run alternately (a, b, a, b, ...) so that
-    load changes on the shared machine hit both alike."""
-    ta, tb = [], []
-    for _ in range(repeats):
-        for fn, ts in ((fa, ta), (fb, tb)):
-            t0 = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t0)
-    return statistics.median(ta), statistics.median(tb)
-
-
 def single_query_loop(index, xq, k):
     for i in range(xq.shape[0]):
         index.search(xq[i:i + 1], k)
-
-
-def sgemm_gflops():
-    """The machine's float32 matrix-multiply speed, through numpy's BLAS."""
-    rng = np.random.default_rng(0)
-    a = rng.random((2048, 2048), dtype=np.float32)
-    b = rng.random((2048, 2048), dtype=np.float32)
-    a @ b
-    return 2 * 2048**3 / median_time(lambda: a @ b, 5) / 1e9
 
 
 def read_bandwidth_gbs():
@@ -69,7 +40,7 @@ def read_bandwidth_gbs():
     m = np.ones((1 << 20, 128), dtype=np.float32)
     v = np.ones(128, dtype=np.float32)
     m @ v
-    return m.nbytes / median_time(lambda: m @ v, 5) / 1e9
+    return m.nbytes / statistics.median(timed(lambda: m @ v)[1] for _ in range(5)) / 1e9
 
 
 def call_overhead_us():
@@ -104,7 +75,7 @@ def bench_case(name, nb, d, k, nq_batch, nq_single, repeats):
             ("nq=1 loop", nq_single, lambda ix: single_query_loop(ix, xq[:nq_single], k)),
             (f"nq={nq_batch} batch", nq_batch, lambda ix: ix.search(xq, k)),
         ):
-            t_ours, t_theirs = paired_median_times(lambda: fn(ours), lambda: fn(theirs), repeats)
+            t_ours, t_theirs = median_times([lambda: fn(ours), lambda: fn(theirs)], rounds=repeats, block=2)
             if nq == 1 or mode.startswith("nq=1 "):
                 work, unit = nb * d * 4 / 1e9, "GB/s"  # bytes of the database read per query
             else:
@@ -132,13 +103,14 @@ def main():
     ap.add_argument("--cases", default="100k,1M,32k")
     ap.add_argument("--quick", action="store_true", help="fewer queries and repeats")
     args = ap.parse_args()
-    nq_batch, nq_single, repeats = (1_000, 50, 1) if args.quick else (10_000, 200, 5)
+    nq_batch, nq_single, repeats = (1_000, 50, 1) if args.quick else (10_000, 200, 3)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}; "
           f"faiss-cpu {faiss.__version__}, metalfaiss {metalfaiss.__version__}, faiss threads {faiss.omp_get_max_threads()}")
     CEILING["GFLOP/s"], CEILING["GB/s"] = sgemm_gflops(), read_bandwidth_gbs()
     ours_us, faiss_us = call_overhead_us()
-    print(f"ceilings: sgemm {CEILING['GFLOP/s']:.0f} GFLOP/s (numpy BLAS), memory read {CEILING['GB/s']:.1f} GB/s; "
-          f"kernels: {metalfaiss.kernel_set()}")
+    print(cpu_line())
+    print(f"ceilings: sgemm {CEILING['GFLOP/s']:.0f} GFLOP/s (numpy BLAS), memory read {CEILING['GB/s']:.1f} GB/s")
+    print(kernel_line(CEILING["GFLOP/s"]))
     print(f"one-vector search on a tiny index: metalfaiss {ours_us:.1f} us/call, faiss-cpu {faiss_us:.1f} us/call")
     print(HEADER)
     for name in args.cases.split(","):

@@ -3,7 +3,7 @@
 Points of a Gaussian mixture (1M x 128 by default; --n to change), M=32,
 efConstruction 40 (faiss's default) and 200. For each library: build time,
 memory (resident-set growth over the build), then for efSearch from 16 to
-512 the QPS (median of 3 turns taken in rotation) and recall@10 of a batch
+512 the QPS (median of blocks of calls taken in rotation, timing.py) and recall@10 of a batch
 of queries; per target recall (0.9,
 0.95, 0.99) the QPS interpolated at it. Ratios: build time faiss / ours (> 1:
 metalfaiss faster), QPS ours / best of faiss and hnswlib.
@@ -15,7 +15,6 @@ import argparse
 import importlib.metadata
 import os
 import platform
-import statistics
 import time
 
 import numpy as np
@@ -29,6 +28,7 @@ except ImportError:  # the Makefile's bench target installs it
     hnswlib = None
 
 from bench_ivf import mixture, recall
+from timing import cpu_line, median_times
 
 EF_SEARCH = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048)
 TARGETS = (0.9, 0.95, 0.99)
@@ -105,6 +105,7 @@ def main():
     print(f"metalfaiss {metalfaiss.__version__} vs faiss {faiss.__version__} vs hnswlib "
           f"{hnswlib_version}, {platform.machine()} x {os.cpu_count()} cores; "
           f"nb={a.n:,} d={d} nq={a.nq} M={M} k=10")
+    print(cpu_line())
     exact = faiss.IndexFlatL2(d)
     exact.add(xb)
     gt = exact.search(xq, 10)[1]
@@ -119,22 +120,20 @@ def main():
             builds[lib.name] = (time.perf_counter() - t, (rss() - before) / 2**20)
             curves[lib.name] = []
         for ef in EF_SEARCH:
-            # The libraries take turns, three times; the median QPS is kept
-            # (the machines here are shared and noisy).
-            runs = {lib.name: [] for lib in libs}
+            # Each library in its own block of calls, blocks in rotation
+            # (timing.py says why); the median time is kept.
+            found = {}
             for lib in libs:
                 lib.set_ef(ef)
-                lib.search(xq[:50])  # warm up
-            for _ in range(a.repeats):
-                for lib in libs:
-                    lib.set_ef(ef)
-                    t = time.perf_counter()
-                    I = lib.search(xq)
-                    runs[lib.name].append((a.nq / (time.perf_counter() - t), I))
-            for lib in libs:
-                qps = statistics.median(q for q, _ in runs[lib.name])
-                I = runs[lib.name][0][1]
-                curves[lib.name].append((ef, recall(np.asarray(I, dtype=np.int64), gt), qps))
+                found[lib.name] = lib.search(xq)  # also the warm-up
+
+            def timed_search(lib, ef=ef):
+                lib.set_ef(ef)
+                lib.search(xq)
+
+            times = median_times([lambda lib=lib: timed_search(lib) for lib in libs], rounds=a.repeats, block=2)
+            for lib, t in zip(libs, times):
+                curves[lib.name].append((ef, recall(np.asarray(found[lib.name], dtype=np.int64), gt), a.nq / t))
         del libs  # free the indexes before the next efConstruction
         print(f"\nefConstruction={efc}")
         print("| library | build s | build ratio (faiss/x) | memory MiB |")

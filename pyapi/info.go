@@ -92,3 +92,17 @@ func SetKernelLevel(level string) string {
 func CheckParallel() string {
 	return text("check_openmp", func() (string, error) { return strconv.Itoa(int(b2i(core.CheckParallel()))), nil })
 }
+
+// GemmSpeed writes the packed micro-kernel's GFLOP/s on every worker
+// (core.GemmSpeed) to out (float64[1]).
+func GemmSpeed(nx, ny, d int64, seconds float64, out uintptr) string {
+	return guard("gemm_speed", func() error {
+		dst, err := float64s(out, 1)
+		if err != nil {
+			return err
+		}
+		g, _, err := core.GemmSpeed(int(nx), int(ny), int(d), seconds)
+		dst[0] = g
+		return err
+	})
+}

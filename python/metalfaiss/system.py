@@ -57,3 +57,19 @@ def get_compile_options():
     info = build_info()
     simd = [k.upper().replace("+FMA", "") for k in info["kernels"].split("+")]
     return " ".join(["OPTIMIZE", *simd, info["go"].upper(), f"{info['goos']}/{info['goarch']}"])
+
+
+def gemm_gflops(nx=280, ny=1024, d=128, seconds=0.5):
+    """The packed micro-kernel's speed on this machine, all threads at
+    once, in GFLOP/s: nx x ny inner products of dimension d per call, for
+    about ``seconds``. A diagnostic for benchmarks (compare numpy's sgemm);
+    raises UnsupportedOperationError where the kernel set has none."""
+    import numpy as np
+
+    from ._arrays import addr, as_float, as_int
+
+    op = "gemm_gflops"
+    out = np.zeros(1, dtype=np.float64)
+    _bridge.call("GemmSpeed", as_int(nx, op, "nx"), as_int(ny, op, "ny"), as_int(d, op, "d"),
+                 as_float(seconds, op, "seconds"), addr(out))
+    return float(out[0])
