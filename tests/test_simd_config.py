@@ -51,3 +51,27 @@ def test_unavailable_levels_are_refused(restore_level):
     assert mf.SIMDConfig.get_level() == before
     assert not mf.SIMDConfig.is_simd_level_available(mf.SIMDLevel_ARM_SVE)
     assert mf.SIMDConfig.get_level_name(mf.SIMDLevel_AVX2) == "AVX2"
+
+
+def test_simd_levels_give_the_same_batched_distances(restore_level):
+    """The packed micro-kernels of every SIMD level sum in one order: a
+    batched flat search gives the same bits at each of them."""
+    from metalfaiss.system import gemm_gflops
+
+    levels = mf.SIMDConfig.supported_simd_levels()[1:]  # the SIMD ones
+    xb, xq = faiss.rand((2000, 300), 3), faiss.rand((60, 300), 4)
+    results = []
+    for level in levels:
+        mf.SIMDConfig.set_level(level)
+        flat = mf.IndexFlatIP(300)
+        flat.add(xb)
+        results.append(flat.search(xq, 7))
+        assert gemm_gflops(nx=14, ny=32, d=16, seconds=0.01) > 0
+    for D, I in results[1:]:
+        np.testing.assert_array_equal(D, results[0][0])
+        np.testing.assert_array_equal(I, results[0][1])
+    mf.SIMDConfig.set_level(mf.SIMDLevel_NONE)
+    with pytest.raises(mf.UnsupportedOperationError, match="no packed micro-kernel"):
+        gemm_gflops(seconds=0.01)
+    with pytest.raises(mf.InvalidArgumentError, match="must be positive"):
+        gemm_gflops(d=0)
