@@ -35,6 +35,10 @@ def test_search_and_reconstruct_equals_faiss(key):
     np.testing.assert_allclose(R, Rt, atol=1e-5)
     if not key.startswith("IDMap"):
         np.testing.assert_allclose(ours.reconstruct_n(0, 800), theirs.reconstruct_n(0, 800), atol=1e-5)
+        if "IVF" in key:  # as in faiss, reconstruct_batch needs a direct map
+            with pytest.raises(RuntimeError, match="direct map not initialized"):
+                ours.reconstruct_batch(I[0])
+            mf.extract_index_ivf(ours).make_direct_map()
         np.testing.assert_allclose(ours.reconstruct_batch(I[0]), R[0])
 
 
@@ -57,7 +61,8 @@ def test_missing_results_and_unknown_ids():
     D, I, R = index.search_and_reconstruct(XQ[:1], 5)
     assert (I[0, 3:] == -1).all() and np.isnan(R[0, 3:]).all()
     np.testing.assert_array_equal(R[0, :3], XB[:3][I[0, :3]])
-    with pytest.raises(ValueError, match="id 77"):
-        index.reconstruct_batch([0, 77])
     rows = index.reconstruct_n(0, 5)
     assert np.isnan(rows[3:]).all()  # ids 3 and 4 are in no list
+    index.make_direct_map()
+    with pytest.raises(ValueError, match="id 77"):
+        index.reconstruct_batch([0, 77])

@@ -426,6 +426,14 @@ class IndexIVF(Index):
             raise DimensionMismatchError(f"{op}: {keys.shape[0]} ids for {x.shape[0]} vectors")
         _bridge.call("IVFUpdateVectors", self._h("update_vectors"), keys.shape[0], addr(keys), addr(x))
 
+    def reconstruct_batch(self, key, x=None):
+        """The stored vectors of the ids in key (a direct map is needed, as
+        for reconstruct and as in faiss)."""
+        op = self._op("reconstruct_batch")
+        if self.direct_map_type == DirectMap.NoMap:
+            raise InvalidArgumentError(f"{op}: direct map not initialized: call make_direct_map() first")
+        return self._reconstruct_ids(op, key, x)
+
     def make_direct_map(self, new_maintain=True):
         """Keep an id -> vector map (an array: ids must be 0..ntotal-1), which
         ``reconstruct`` needs; ``make_direct_map(False)`` drops it."""

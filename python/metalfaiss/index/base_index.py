@@ -240,12 +240,16 @@ class Index(GoHandle, IndexPointerMethods):
 
     def reconstruct_batch(self, key, x=None):
         """The stored vectors of the ids in key, as (n, d); id -1 gives
-        NaNs. IVF indexes need no direct map for this (the lists are read
-        once for all the ids)."""
-        op = self._op("reconstruct_batch")
+        NaNs. An IVF index needs a direct map, as in faiss."""
+        return self._reconstruct_ids(self._op("reconstruct_batch"), key, x)
+
+    def _reconstruct_ids(self, op, key, x=None):
+        """reconstruct_batch without the direct-map rule: the lists are read
+        once for all the ids (search_and_reconstruct, as faiss's, needs no
+        map)."""
         key = as_ids(key, op)
         x = out_array(x, (key.shape[0], self.d), np.float32, op, "x")
-        _bridge.call("IndexReconstructIDs", self._h("reconstruct_batch"), key.shape[0], addr(key), addr(x))
+        _bridge.call("IndexReconstructIDs", self._h(op.rsplit(".", 1)[-1]), key.shape[0], addr(key), addr(x))
         return x
 
     def search_and_reconstruct(self, x, k, *, params=None, D=None, I=None, R=None):
@@ -254,7 +258,7 @@ class Index(GoHandle, IndexPointerMethods):
         op = self._op("search_and_reconstruct")
         D, I = self.search(x, k, params=params, D=D, I=I)
         R = out_array(R, (*I.shape, self.d), np.float32, op, "R")
-        self.reconstruct_batch(I.reshape(-1), R.reshape(-1, self.d))
+        self._reconstruct_ids(op, I.reshape(-1), R.reshape(-1, self.d))
         return D, I, R
 
     def remove_ids(self, x):
