@@ -192,6 +192,7 @@ from .vector_utils import (
     knn_inner_product, knn_L2sqr, pairwise_indexed_inner_product, pairwise_indexed_L2sqr, pairwise_L2sqr,
     ranklist_intersection_size, imbalance_factor,
 )
+from .lut_quantization import quantize_LUT_and_bias, round_uint8_per_column, round_uint8_per_column_multi
 from .hamming_utils import (
     bitvec_shuffle, crosshamming_count_thres, generalized_hammings_knn_hc, hamming_count_thres, hammings,
     hammings_knn_hc, hammings_knn_mc, match_hamming_thres, pack_bitstrings, pack_bitstrings_c, unpack_bitstrings,
@@ -279,7 +280,7 @@ __all__ = [
     "copy_array_to_AlignedTable", "CMax_float_partition_fuzzy", "CMax_uint16_partition_fuzzy",
     "CMin_float_partition_fuzzy", "CMin_uint16_partition_fuzzy", "simd_histogram_8", "simd_histogram_16",
     "byte_rand", "float_rand", "float_randn", "int64_rand", "int64_rand_max", "rand_perm", "rev_swig_ptr", "swig_ptr", "BitstringReader", "BitstringWriter",
-    "fvec_add", "fvec_inner_product", "fvec_inner_products_ny", "fvec_L1", "fvec_L2sqr", "fvec_L2sqr_ny", "fvec_Linf",
+    "quantize_LUT_and_bias", "round_uint8_per_column", "round_uint8_per_column_multi", "fvec_add", "fvec_inner_product", "fvec_inner_products_ny", "fvec_L1", "fvec_L2sqr", "fvec_L2sqr_ny", "fvec_Linf",
     "fvec_madd", "fvec_madd_and_argmin", "fvec_norm_L2sqr", "fvec_norms_L2", "fvec_norms_L2sqr", "fvec_renorm_L2",
     "fvec_sub", "knn_inner_product", "knn_L2sqr", "pairwise_indexed_inner_product", "pairwise_indexed_L2sqr",
     "pairwise_L2sqr", "ranklist_intersection_size", "bitvec_shuffle", "crosshamming_count_thres",
