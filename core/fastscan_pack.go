@@ -1,0 +1,106 @@
+package core
+
+// The fast-scan code layout (faiss's pq4_fast_scan packing). Codes of 4
+// bits per sub-quantizer are stored in blocks of bbs vectors (a multiple
+// of 32); within a block, sub-quantizers go by pairs, and each pair takes
+// bbs bytes: for every 32 vectors, 16 bytes holding the pair's first
+// sub-quantizer and 16 its second. Within those 16 bytes, byte j holds
+// vector perm[j] in its low nibble and vector perm[j]+16 in its high
+// one, perm interleaving 0..7 with 8..15: the order the byte-shuffle
+// kernels consume.
+
+// pq4Perm is faiss's perm0 (little-endian hosts).
+var pq4Perm = [16]int{0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15}
+
+// pq4InvPerm is the byte holding vector i (and i+16) of a 32-vector group.
+var pq4InvPerm = [16]int{0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15}
+
+// pq4Code is sub-quantizer sq of vector i of the standard codes (ceil(M/2)
+// bytes per vector, two 4-bit codes per byte, low nibble first), 0 past
+// the codes given.
+func pq4Code(codes []byte, n, M, i, sq int) byte {
+	if i < 0 || i >= n || sq >= M {
+		return 0
+	}
+	b := codes[i*((M+1)/2)+sq/2]
+	if sq&1 == 1 {
+		return b >> 4
+	}
+	return b & 15
+}
+
+// PQ4PackCodes packs the n standard codes (M sub-quantizers) into blocks
+// (nb*nsq/2 bytes, nb a multiple of bbs, nsq = M rounded up to even),
+// zeroing what no code fills.
+func PQ4PackCodes(codes []byte, n, M, nb, bbs, nsq int, blocks []byte) {
+	clear(blocks[:nb*nsq/2])
+	PQ4PackCodesRange(codes, M, 0, n, bbs, nsq, blocks)
+}
+
+// PQ4PackCodesRange packs the codes of vectors i0..i1-1 (codes holds only
+// those) into their places in blocks, which must hold zeros there.
+func PQ4PackCodesRange(codes []byte, M, i0, i1, bbs, nsq int, blocks []byte) {
+	if i1 <= i0 {
+		return
+	}
+	n := i1 - i0
+	for b := i0 / bbs; b <= (i1-1)/bbs; b++ {
+		out := blocks[b*bbs*nsq/2:]
+		base := b*bbs - i0
+		for sq := 0; sq < nsq; sq += 2 {
+			for g := 0; g < bbs; g += 32 {
+				for j, p := range pq4Perm {
+					v0, v1 := base+g+p, base+g+p+16
+					out[j] |= pq4Code(codes, n, M, v0, sq) | pq4Code(codes, n, M, v1, sq)<<4
+					out[j+16] |= pq4Code(codes, n, M, v0, sq+1) | pq4Code(codes, n, M, v1, sq+1)<<4
+				}
+				out = out[32:]
+			}
+		}
+	}
+}
+
+// pq4Byte returns the byte holding sub-quantizer sq of vector i and
+// whether the code is its high nibble.
+func pq4Byte(bbs, nsq, i, sq int) (int, bool) {
+	off := (i/bbs*(nsq/2) + sq/2) * bbs
+	i %= bbs
+	off += i / 32 * 32
+	i %= 32
+	if sq&1 == 1 {
+		off += 16
+	}
+	return off + pq4InvPerm[i%16], i >= 16
+}
+
+// PQ4GetPackedElement reads sub-quantizer sq of vector i from blocks.
+func PQ4GetPackedElement(blocks []byte, bbs, nsq, i, sq int) byte {
+	off, high := pq4Byte(bbs, nsq, i, sq)
+	if high {
+		return blocks[off] >> 4
+	}
+	return blocks[off] & 15
+}
+
+// PQ4SetPackedElement writes code (0..15) as sub-quantizer sq of vector i.
+func PQ4SetPackedElement(blocks []byte, bbs, nsq, i, sq int, code byte) {
+	off, high := pq4Byte(bbs, nsq, i, sq)
+	if high {
+		blocks[off] = blocks[off]&0x0f | code<<4
+		return
+	}
+	blocks[off] = blocks[off]&0xf0 | code&15
+}
+
+// PQ4PackLUT lays out nq quantized tables (nsq x 16 bytes each) for the
+// accumulation kernels: for each pair of sub-quantizers, the nq queries'
+// 32 bytes in turn (faiss's pq4_pack_LUT).
+func PQ4PackLUT(nq, nsq int, src, dest []byte) {
+	for q := 0; q < nq; q++ {
+		for sq := 0; sq < nsq; sq += 2 {
+			d := dest[(sq/2*nq+q)*32:]
+			copy(d[:16], src[(q*nsq+sq)*16:(q*nsq+sq+1)*16])
+			copy(d[16:32], src[(q*nsq+sq+1)*16:(q*nsq+sq+2)*16])
+		}
+	}
+}
