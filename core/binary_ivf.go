@@ -105,7 +105,13 @@ func (ix *IndexBinaryIVF) Train(x []byte) error {
 	}
 	var assigner Index = ix.ClusteringIndex
 	if assigner == nil {
-		assigner, _ = NewIndexFlat(ix.d, MetricL2)
+		// The codes widened to -1/+1 tie often; the dot-product tile's
+		// summation order breaks those ties as faiss-cpu does (measured:
+		// the same centroids as faiss 1.15.1, against 25% of them with the
+		// packed micro-kernel's order).
+		flat, _ := NewIndexFlat(ix.d, MetricL2)
+		flat.tileOrder = true
+		assigner = flat
 	} else if assigner.D() != ix.d {
 		return Errorf(KindDimensionMismatch, op, "the clustering index has d=%d, the codes %d bits", assigner.D(), ix.d)
 	}

@@ -13,6 +13,10 @@ type IndexFlat struct {
 	norms  []float32
 	// backing keeps alive what xb may point into (a mapped index file).
 	backing any
+	// tileOrder keeps batched scans on the dot-product tile rather than
+	// the packed micro-kernel: binary k-means sets it (see
+	// IndexBinaryIVF.Train).
+	tileOrder bool
 }
 
 var (
@@ -76,7 +80,9 @@ func (ix *IndexFlat) job(x []float32) *scanJob {
 	if ix.metric == MetricL2 && j.nq >= directThreshold {
 		j.bNorms = ix.norms
 	}
-	j.useGemm()
+	if !ix.tileOrder {
+		j.useGemm()
+	}
 	return j
 }
 

@@ -50,10 +50,6 @@ type byListWorker struct {
 	q, qn, bias []float32 // the tile's query rows, norms and added terms
 	dots        []float32
 	decode      func(codes []byte, x []float32) // coded lists to rows
-	// panels and gemm: the list packed for the micro-kernel, when enough
-	// queries probe it (kernels.GemmPacked)
-	panels []float32
-	gemm   kernels.GemmScratch
 }
 
 func grow(s []float32, n int) []float32 {
@@ -126,18 +122,8 @@ func (pr *ivfProbe) scanListBatch(w *byListWorker, l int, qs []int32, heaps []to
 	if ix.codec != nil && ix.ByResidual {
 		c = pr.centroids[l*d : (l+1)*d]
 	}
-	// With the micro-kernel, a list that enough queries probe is packed
-	// once for all of them (the choice depends on the batch, not on how the
-	// lists are split between workers).
-	packed := kernels.HasGemm() && len(qs) >= kernels.GemmMR
-	tileRows := byListTile
-	if packed {
-		w.panels = grow(w.panels, kernels.PackedSize(n, d))
-		kernels.PackPanels(rows, n, d, w.panels)
-		tileRows = 5 * kernels.GemmMR
-	}
-	for t0 := 0; t0 < len(qs); t0 += tileRows {
-		tile := qs[t0:min(len(qs), t0+tileRows)]
+	for t0 := 0; t0 < len(qs); t0 += byListTile {
+		tile := qs[t0:min(len(qs), t0+byListTile)]
 		m := len(tile)
 		w.q, w.qn, w.bias = grow(w.q, m*d), grow(w.qn, m), grow(w.bias, m)
 		for i, q := range tile {
@@ -160,11 +146,7 @@ func (pr *ivfProbe) scanListBatch(w *byListWorker, l int, qs []int32, heaps []to
 			kernels.Norms(w.q, d, w.qn)
 		}
 		w.dots = grow(w.dots, m*n)
-		if packed {
-			kernels.GemmPacked(w.q, m, w.panels, n, d, w.dots, n, &w.gemm)
-		} else {
-			kernels.DotTile(w.q, m, rows, n, d, w.dots, n)
-		}
+		kernels.DotTile(w.q, m, rows, n, d, w.dots, n)
 		for i, q := range tile {
 			row := w.dots[i*n : (i+1)*n]
 			if l2 {
