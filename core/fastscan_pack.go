@@ -104,3 +104,23 @@ func PQ4PackLUT(nq, nsq int, src, dest []byte) {
 		}
 	}
 }
+
+// PQ4Accumulate adds up, for nq queries and the nb vectors of a packed
+// code table (nb a multiple of bbs), the quantized table entries of each
+// vector's codes: out[q*nb+i] = sum over sq < nsq of lut[q][sq][code].
+// lut is nq x nsq x 16 bytes (not packed); sums are uint16 and wrap as
+// the SIMD kernels' do. This is the reference the fast-scan kernels are
+// tested against.
+func PQ4Accumulate(nq, nb, bbs, nsq int, blocks, lut []byte, out []uint16) {
+	for q := 0; q < nq; q++ {
+		tab := lut[q*nsq*16 : (q+1)*nsq*16]
+		row := out[q*nb : (q+1)*nb]
+		for i := range row {
+			var s uint16
+			for sq := 0; sq < nsq; sq++ {
+				s += uint16(tab[sq*16+int(PQ4GetPackedElement(blocks, bbs, nsq, i, sq))])
+			}
+			row[i] = s
+		}
+	}
+}

@@ -71,3 +71,28 @@ func TestPQ4PackRangeAndSet(t *testing.T) {
 	PQ4PackLUT(3, nsq, lut, packed)
 	assert.Equal(t, lut[(2*nsq+5)*16:(2*nsq+6)*16], packed[(2*3+2)*32+16:(2*3+2)*32+32])
 }
+
+// The accumulation over packed codes equals the sums over the codes as
+// they were given.
+func TestPQ4AccumulateMatchesUnpackedSums(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	const M, nsq, bbs, n, nq = 10, 10, 32, 70, 3
+	codes := make([]byte, n*M/2)
+	rng.Read(codes)
+	nb := (n + bbs - 1) / bbs * bbs
+	blocks := make([]byte, nb*nsq/2)
+	PQ4PackCodes(codes, n, M, nb, bbs, nsq, blocks)
+	lut := make([]byte, nq*nsq*16)
+	rng.Read(lut)
+	out := make([]uint16, nq*nb)
+	PQ4Accumulate(nq, nb, bbs, nsq, blocks, lut, out)
+	for q := 0; q < nq; q++ {
+		for i := 0; i < nb; i++ {
+			var want uint16
+			for sq := 0; sq < M; sq++ {
+				want += uint16(lut[(q*nsq+sq)*16+int(pq4Code(codes, n, M, i, sq))])
+			}
+			require.Equal(t, want, out[q*nb+i], "query %d vector %d", q, i)
+		}
+	}
+}
