@@ -98,8 +98,8 @@ test-go-arm64: qemu-deps
 	mkdir -p $(ARM64_TESTS)
 	GOARCH=arm64 go test -c -o $(ARM64_TESTS)/kernels.test ./core/kernels
 	GOARCH=arm64 go test -c -o $(ARM64_TESTS)/core.test ./core
-	qemu-aarch64 $(ARM64_TESTS)/kernels.test
-	qemu-aarch64 $(ARM64_TESTS)/core.test
+	cd core/kernels && qemu-aarch64 ../../$(ARM64_TESTS)/kernels.test
+	cd core && qemu-aarch64 ../$(ARM64_TESTS)/core.test # from the package directory, as go test runs it (testdata)
 
 test-py: install gpu-deps $(TORCH_STAMP)
 	$(GPU_TEST_ENV) $(PY) -m pytest -q tests
