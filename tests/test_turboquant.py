@@ -138,4 +138,4 @@ def test_ivf_0bit_is_at_coarse_distance():
         theirs.add(x)
         theirs.nprobe = 2
         D2, _ = theirs.search(x[:3], 5)
-        np.testing.assert_allclose(D, D2, rtol=1e-6)
+        np.testing.assert_allclose(D, D2, rtol=1e-5, atol=1e-5)  # coarse distances: another kernel (the GPU flat in CI)
