@@ -166,6 +166,13 @@ func (sq *ScalarQuantizer) ComputeCodes(x []float32, codes []byte) error {
 		return nil
 	}
 	parallelChunks(n, chunkFor(sq.D*8), func(_, lo, hi int) {
+		if sq.Type.tqFull() { // scratch per worker, not per vector
+			scratch := make([]float32, sq.D+sq.tq.padded)
+			for i := lo; i < hi; i++ {
+				sq.encodeFull(x[i*sq.D:(i+1)*sq.D], codes[i*cs:(i+1)*cs], scratch)
+			}
+			return
+		}
 		for i := lo; i < hi; i++ {
 			sq.encodeOne(x[i*sq.D:(i+1)*sq.D], codes[i*cs:(i+1)*cs])
 		}
@@ -194,9 +201,6 @@ func (sq *ScalarQuantizer) encodeOne(v []float32, code []byte) {
 	switch t := sq.Type; {
 	case t.tqMSE():
 		sq.encodeMSE(v, code)
-		return
-	case t.tqFull():
-		sq.encodeFull(v, code)
 		return
 	case t == QT0bit:
 		return

@@ -179,8 +179,10 @@ func (sq *ScalarQuantizer) encodeMSE(v []float32, code []byte) {
 
 // encodeFull codes a vector of a full TurboQuant type: MSE indexes of the
 // unit direction in bit planes (plane p holds bit p of every index), the
-// signs of the transformed residual, then norm and gamma.
-func (sq *ScalarQuantizer) encodeFull(v []float32, code []byte) {
+// signs of the transformed residual, then norm and gamma. scratch holds
+// d + padded floats; code is cleared first.
+func (sq *ScalarQuantizer) encodeFull(v []float32, code []byte, scratch []float32) {
+	clear(code)
 	tq, d := sq.tq, sq.D
 	sqrtD := float32(math.Sqrt(float64(d)))
 	invSqrtD := 1 / sqrtD
@@ -189,7 +191,7 @@ func (sq *ScalarQuantizer) encodeFull(v []float32, code []byte) {
 		norm = 1e-30
 	}
 	bits := sq.Type.codebookBits()
-	residual := make([]float32, d)
+	residual, buf := scratch[:d], scratch[d:d+tq.padded]
 	for j, x := range v {
 		u := x / norm
 		idx := codebookIndex(tq.bounds, u*sqrtD)
@@ -200,7 +202,6 @@ func (sq *ScalarQuantizer) encodeFull(v []float32, code []byte) {
 		}
 		residual[j] = u - tq.levels[idx]*invSqrtD
 	}
-	buf := make([]float32, tq.padded)
 	tq.qjlForward(residual, buf)
 	signs := code[bits*tq.plane:]
 	for j := 0; j < d; j++ {

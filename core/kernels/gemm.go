@@ -169,3 +169,11 @@ func gemmBlockGo(a, b []float32, d int, c []float32, ldc int, add bool) {
 func fmaf(a, b, c float32) float32 {
 	return float32(math.FMA(float64(a), float64(b), float64(c)))
 }
+
+// b2i is the int flag the assembly kernels take for a bool.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -20,13 +20,6 @@ func gemmBlockAVX512(a, b []float32, d int, c []float32, ldc int, add bool) {
 	gemm14x32AVX512(&a[0], &b[0], d, &c[0], ldc, b2i(add))
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // gemmBlockAVX2 is gemmBlock on the AVX2 kernels: rows 0-5, 6-11 and
 // 12-13 of each half of the panel.
 func gemmBlockAVX2(a, b []float32, d int, c []float32, ldc int, add bool) {
