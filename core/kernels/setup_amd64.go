@@ -38,6 +38,9 @@ func selectKernels(want string) {
 		// one-thread batched L2 search 80-85 vs 61-78 GFLOP/s.
 		dotTile = dotTileAVX512
 		gemmBlock, hasGemm = gemmBlockAVX512, true
+		if cpu.X86.HasAVX512BW {
+			pq4ScanSIMD = pq4ScanAVX512
+		}
 		kernelSet, level = "avx512+avx2", "avx512"
 	}
 }
@@ -60,5 +63,6 @@ func useAVX2() {
 	l2ArgMinTransposedSIMD = l2ArgMinTransposedAVX2Groups
 	sq8L2SIMD, sq8EncodeSIMD, sq8DecodeSIMD = sq8L2AVX2, sq8EncodeAVX2, sq8DecodeAVX2
 	l1SIMD, linfSIMD = l1AVX2, linfAVX2
+	pq4ScanSIMD = pq4ScanAVX2
 	kernelSet, level = "avx2+fma", "avx2"
 }
