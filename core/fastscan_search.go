@@ -1,0 +1,124 @@
+package core
+
+import (
+	"math/bits"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
+
+// The search side of the 4-bit fast-scan indexes: float distance tables
+// quantized to uint8 (sum / a + b stands for the distance), summed over
+// packed codes by kernels.PQ4Scan, and kept in a heap of uint16 keys as
+// faiss's fast-scan heap handler keeps them: a candidate enters only if
+// its key is strictly below the worst kept one (first come wins among
+// equal keys), and the kept pairs are ordered by (key, id).
+
+// fsKeyNone is the key of an empty heap slot: faiss's uint16 heap starts
+// full of the worst value (65535 for L2; 0 for inner products, which keys
+// flip).
+const fsKeyNone = 0xffff
+
+// fsScanGroups is how many 32-vector groups one kernel call covers: the
+// threshold is refreshed from the heap between calls.
+const fsScanGroups = 16
+
+// fsQuery is one query's quantized tables, laid out for the kernel (32
+// bytes per pair of sub-quantizers), and the map back to distances.
+type fsQuery struct {
+	lut  []byte
+	a, b float32
+}
+
+// fsScratch is a worker's kernel output.
+type fsScratch struct {
+	out   []uint16
+	masks []uint32
+}
+
+func newFSScratch(bbs int) *fsScratch {
+	g := max(fsScanGroups, bbs/32)
+	return &fsScratch{out: make([]uint16, 32*g), masks: make([]uint32, g)}
+}
+
+// pq4Blocks is a table of packed codes: n vectors in blocks of bbs, m2
+// (even) sub-quantizers.
+type pq4Blocks struct {
+	codes []byte
+	n     int
+	bbs   int
+	m2    int
+}
+
+// scan offers the vectors of blocks [b0, b1) to h (keys xor flip, see
+// kernels.PQ4Scan); ids maps positions to ids (nil: base + position).
+func (c pq4Blocks) scan(q *fsQuery, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *topK, s *fsScratch) {
+	npairs, bbs := c.m2/2, c.bbs
+	blockBytes := bbs * npairs
+	for b := b0; b < b1; {
+		var groups, next int
+		thr := fsThreshold(h)
+		if bbs == 32 {
+			next = min(b1, b+fsScanGroups)
+			groups = next - b
+			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, q.lut, flip, thr, s.out, s.masks)
+		} else {
+			next, groups = b+1, bbs/32
+			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, 32, bbs, npairs, q.lut, flip, thr, s.out, s.masks)
+		}
+		for g, m := range s.masks[:groups] {
+			for ; m != 0; m &= m - 1 {
+				j := bits.TrailingZeros32(m)
+				pos := b*bbs + 32*g + j
+				if pos >= c.n {
+					break
+				}
+				key := float32(s.out[32*g+j])
+				if key >= h.dist[0] {
+					continue
+				}
+				id := base + int64(pos)
+				if ids != nil {
+					id = ids[pos]
+				}
+				if sel == nil || sel.IsMember(id) {
+					h.replaceRoot(key, id)
+				}
+			}
+		}
+		b = next
+	}
+}
+
+// fsThreshold is the key a candidate must be below to enter h.
+func fsThreshold(h *topK) uint16 { return uint16(h.dist[0]) }
+
+// resetFS empties h the way faiss's fast-scan heaps start.
+func resetFS(h *topK) {
+	for i := range h.dist {
+		h.dist[i], h.ids[i] = fsKeyNone, -1
+	}
+}
+
+// emitFS writes h's pairs best first, keys turned back into distances.
+func emitFS(h *topK, q *fsQuery, flip uint16, dist []float32, labels []int64) {
+	h.emit(1, dist, labels)
+	oneA := 1 / q.a
+	for j, key := range dist {
+		sum := float32(uint16(key) ^ flip)
+		dist[j] = float32(sum*oneA) + q.b
+	}
+}
+
+// quantizeFSTable turns a float table (M x 16) into q's packed uint8
+// table (pairs of sub-quantizers, the last padded with zeros when M is
+// odd) with faiss's round_uint8_per_column. tab is overwritten.
+func quantizeFSTable(tab []float32, m, m2 int, q *fsQuery) {
+	q.a, q.b = RoundUint8PerColumn(tab, m, 16)
+	if len(q.lut) != m2*16 {
+		q.lut = make([]byte, m2*16)
+	}
+	for i, v := range tab[:m*16] {
+		q.lut[i] = byte(int32(v))
+	}
+	clear(q.lut[m*16:])
+}

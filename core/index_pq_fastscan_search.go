@@ -1,0 +1,170 @@
+package core
+
+// fsFlip is the key transform of a metric: inner products, where larger
+// is better, are complemented so that smaller keys are better.
+func fsFlip(m Metric) uint16 {
+	if m == MetricInnerProduct {
+		return 0xffff
+	}
+	return 0
+}
+
+// qbsQueries is how many queries faiss's qbs groups (the sum of its
+// 4-bit fields).
+func qbsQueries(qbs int) int {
+	n := 0
+	for ; qbs > 0; qbs >>= 4 {
+		n += qbs & 15
+	}
+	return n
+}
+
+func checkImplem(op string, implem int) error {
+	switch implem {
+	case 0, 1, 2, 3, 4, 12, 13, 14, 15:
+		return nil
+	}
+	return Errorf(KindInvalidArgument, op, "implem must be 0, 1..4 or 12..15, got %d", implem)
+}
+
+func (ix *IndexPQFastScan) Search(x []float32, k int, dist []float32, labels []int64) error {
+	return ix.SearchWithParams(x, k, dist, labels, nil)
+}
+
+// SearchWithParams implements ParamSearcher (p.Sel filters ids).
+func (ix *IndexPQFastScan) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
+	const op = "IndexPQFastScan.search"
+	nq, err := checkBatch(op, x, ix.d)
+	if err != nil {
+		return err
+	}
+	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
+		return err
+	}
+	if !ix.PQ.IsTrained() {
+		return Errorf(KindNotTrained, op, "train the index before searching")
+	}
+	if err := checkImplem(op, ix.Implem); err != nil {
+		return err
+	}
+	var sel IDSelector
+	if p != nil {
+		sel = p.Sel
+	}
+	if ix.Implem >= 1 && ix.Implem <= 4 {
+		ix.searchByCode(x, nq, k, dist, labels, sel)
+		return nil
+	}
+	ix.searchFast(x, nq, k, dist, labels, sel)
+	return nil
+}
+
+// fsTables fills q with the quantized tables of query v; tab is scratch
+// of M*16 floats.
+func (ix *IndexPQFastScan) fsTables(v []float32, tab []float32, q *fsQuery) {
+	ix.PQ.distanceTable(v, ix.metric, tab)
+	quantizeFSTable(tab, ix.PQ.M, ix.m2, q)
+}
+
+// searchFast runs the kernels: with many queries each worker takes a run
+// of them and passes over the codes chunk by chunk, every query of a
+// group scanning the chunk while it is in cache; with few, the workers
+// split the codes and merge their heaps (ties go to the lower id either
+// way, as in faiss's single pass).
+func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, labels []int64, sel IDSelector) {
+	flip, d, m := fsFlip(ix.metric), ix.d, ix.PQ.M
+	nblocks := ix.paddedCount(ix.blocks.n) / ix.Bbs
+	blockBytes := ix.Bbs * ix.m2 / 2
+	chunk := max(1, (32<<10)/blockBytes)
+	group := qbsQueries(ix.Qbs)
+	if group == 0 {
+		group = 16
+	}
+	if nq >= 2*workers() {
+		parallelChunks(nq, 1, func(_, lo, hi int) {
+			tab, s := make([]float32, m*16), newFSScratch(ix.Bbs)
+			qs, heaps := make([]fsQuery, group), make([]topK, group)
+			for i := range heaps {
+				heaps[i] = newTopK(k)
+			}
+			for g0 := lo; g0 < hi; g0 += group {
+				g1 := min(hi, g0+group)
+				for q := g0; q < g1; q++ {
+					ix.fsTables(x[q*d:(q+1)*d], tab, &qs[q-g0])
+					resetFS(&heaps[q-g0])
+				}
+				for b := 0; b < nblocks; b += chunk {
+					e := min(nblocks, b+chunk)
+					for q := g0; q < g1; q++ {
+						ix.blocks.scan(&qs[q-g0], flip, b, e, nil, 0, sel, &heaps[q-g0], s)
+					}
+				}
+				for q := g0; q < g1; q++ {
+					emitFS(&heaps[q-g0], &qs[q-g0], flip, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+				}
+			}
+		})
+		return
+	}
+	tab := make([]float32, m*16)
+	var fq fsQuery
+	for q := 0; q < nq; q++ {
+		ix.fsTables(x[q*d:(q+1)*d], tab, &fq)
+		parts := make([]topK, workers())
+		used := parallelChunks(nblocks, chunkFor(blockBytes*8), func(c, lo, hi int) {
+			parts[c] = newTopK(k)
+			resetFS(&parts[c])
+			ix.blocks.scan(&fq, flip, lo, hi, nil, 0, sel, &parts[c], newFSScratch(ix.Bbs))
+		})
+		if used == 0 {
+			parts[0], used = newTopK(k), 1
+			resetFS(&parts[0])
+		}
+		for c := 1; c < used; c++ {
+			parts[0].merge(&parts[c])
+		}
+		emitFS(&parts[0], &fq, flip, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+	}
+}
+
+// searchByCode is faiss's search_implem_234 (and 1, float tables as 2):
+// each code's table entries summed in float, one code at a time.
+func (ix *IndexPQFastScan) searchByCode(x []float32, nq, k int, dist []float32, labels []int64, sel IDSelector) {
+	d, m, n := ix.d, ix.PQ.M, ix.blocks.n
+	sign := keySign(ix.metric)
+	codes := make([]byte, n*m)
+	for i := 0; i < n; i++ {
+		for j := 0; j < m; j++ {
+			codes[i*m+j] = PQ4GetPackedElement(ix.blocks.codes, ix.Bbs, ix.m2, i, j)
+		}
+	}
+	parallelChunks(nq, chunkFor(n*m), func(_, lo, hi int) {
+		tab, h := make([]float32, m*16), newTopK(k)
+		for q := lo; q < hi; q++ {
+			ix.PQ.distanceTable(x[q*d:(q+1)*d], ix.metric, tab)
+			var a, b float32
+			if ix.Implem >= 3 {
+				a, b = RoundUint8PerColumn(tab, m, 16)
+			}
+			h.reset()
+			for i := 0; i < n; i++ {
+				var s float32
+				for j, c := range codes[i*m : (i+1)*m] {
+					s += tab[j*16+int(c)]
+				}
+				if sel == nil || sel.IsMember(int64(i)) {
+					h.push(sign*s, int64(i))
+				}
+			}
+			out := dist[q*k : (q+1)*k]
+			h.emit(sign, out, labels[q*k:(q+1)*k])
+			if ix.Implem == 4 {
+				for j, v := range out {
+					if labels[q*k+j] >= 0 {
+						out[j] = v/a + b
+					}
+				}
+			}
+		}
+	})
+}
