@@ -124,3 +124,25 @@ func PQ4Accumulate(nq, nb, bbs, nsq int, blocks, lut []byte, out []uint16) {
 		}
 	}
 }
+
+// PQ4UnpackCode writes the standard code (M 4-bit codes, low nibble
+// first) of vector i of blocks into code ((M+1)/2 bytes).
+func PQ4UnpackCode(blocks []byte, bbs, M, i int, code []byte) {
+	nsq := (M + 1) &^ 1
+	clear(code[:(M+1)/2])
+	for sq := 0; sq < M; sq++ {
+		code[sq/2] |= PQ4GetPackedElement(blocks, bbs, nsq, i, sq) << (4 * (sq & 1))
+	}
+}
+
+// PQ4PackCode writes the standard code of one vector as vector i of
+// blocks.
+func PQ4PackCode(code []byte, bbs, M, i int, blocks []byte) {
+	nsq := (M + 1) &^ 1
+	for sq := 0; sq < M; sq++ {
+		PQ4SetPackedElement(blocks, bbs, nsq, i, sq, code[sq/2]>>(4*(sq&1))&15)
+	}
+}
+
+// PQ4BlockBytes is the size of one block of bbs packed codes.
+func PQ4BlockBytes(bbs, M int) int { return bbs * ((M + 1) &^ 1) / 2 }

@@ -11,7 +11,9 @@ import (
 // packed codes by kernels.PQ4Scan, and kept in a heap of uint16 keys as
 // faiss's fast-scan heap handler keeps them: a candidate enters only if
 // its key is strictly below the worst kept one (first come wins among
-// equal keys), and the kept pairs are ordered by (key, id).
+// equal keys), and the kept pairs are ordered by (key, id) for L2. For
+// inner products faiss's min-heap breaks ties the other way (the lower id
+// is the worse), so the heap holds -id there: one heap order serves both.
 
 // fsKeyNone is the key of an empty heap slot: faiss's uint16 heap starts
 // full of the worst value (65535 for L2; 0 for inner products, which keys
@@ -81,6 +83,9 @@ func (c pq4Blocks) scan(q *fsQuery, flip uint16, b0, b1 int, ids []int64, base i
 					id = ids[pos]
 				}
 				if sel == nil || sel.IsMember(id) {
+					if flip != 0 {
+						id = -id
+					}
 					h.replaceRoot(key, id)
 				}
 			}
@@ -92,16 +97,35 @@ func (c pq4Blocks) scan(q *fsQuery, flip uint16, b0, b1 int, ids []int64, base i
 // fsThreshold is the key a candidate must be below to enter h.
 func fsThreshold(h *topK) uint16 { return uint16(h.dist[0]) }
 
-// resetFS empties h the way faiss's fast-scan heaps start.
-func resetFS(h *topK) {
+// resetFS empties h the way faiss's fast-scan heaps start (ids as the
+// heap holds them: -id under flip).
+func resetFS(h *topK, flip uint16) { resetTies(h, fsKeyNone, flip != 0) }
+
+// resetTies fills h with (key, no id) sentinels; reversed: ids are held
+// negated, which turns the heap's tie order around.
+func resetTies(h *topK, key float32, reversed bool) {
+	none := int64(-1)
+	if reversed {
+		none = 1
+	}
 	for i := range h.dist {
-		h.dist[i], h.ids[i] = fsKeyNone, -1
+		h.dist[i], h.ids[i] = key, none
+	}
+}
+
+// negateIDs turns held ids back (or into held form).
+func negateIDs(labels []int64) {
+	for j, id := range labels {
+		labels[j] = -id
 	}
 }
 
 // emitFS writes h's pairs best first, keys turned back into distances.
 func emitFS(h *topK, q *fsQuery, flip uint16, dist []float32, labels []int64) {
 	h.emit(1, dist, labels)
+	if flip != 0 {
+		negateIDs(labels)
+	}
 	oneA := 1 / q.a
 	for j, key := range dist {
 		sum := float32(uint16(key) ^ flip)

@@ -19,6 +19,9 @@ type IndexPQFastScan struct {
 	Implem int
 	m2     int
 	blocks pq4Blocks
+	// backing is what blocks.codes may point into (a mapped index file,
+	// read-only): the first edit copies the codes out.
+	backing any
 }
 
 var (
@@ -78,7 +81,7 @@ func NewIndexPQFastScanFrom(src *IndexPQ, bbs int) (*IndexPQFastScan, error) {
 
 // setCodes replaces the stored vectors by n standard codes.
 func (ix *IndexPQFastScan) setCodes(codes []byte, n int) {
-	ix.blocks.codes = make([]byte, ix.paddedBytes(n))
+	ix.blocks.codes, ix.backing = make([]byte, ix.paddedBytes(n)), nil
 	PQ4PackCodes(codes, n, ix.PQ.M, ix.paddedCount(n), ix.Bbs, ix.m2, ix.blocks.codes)
 	ix.blocks.n = n
 }
@@ -95,6 +98,9 @@ func (ix *IndexPQFastScan) Metric() Metric     { return ix.metric }
 func (ix *IndexPQFastScan) MetricArg() float32 { return 0 }
 func (ix *IndexPQFastScan) IsTrained() bool    { return ix.PQ.IsTrained() }
 
+// KeepAlive ties b's life to the index (a mapped file its codes use).
+func (ix *IndexPQFastScan) KeepAlive(b any) { ix.backing = b }
+
 // M2 is M rounded up to even (the packed sub-quantizers).
 func (ix *IndexPQFastScan) M2() int { return ix.m2 }
 
@@ -102,7 +108,7 @@ func (ix *IndexPQFastScan) M2() int { return ix.m2 }
 func (ix *IndexPQFastScan) PackedCodes() []byte { return ix.blocks.codes }
 
 // Reset removes every vector.
-func (ix *IndexPQFastScan) Reset() { ix.blocks.codes, ix.blocks.n = ix.blocks.codes[:0], 0 }
+func (ix *IndexPQFastScan) Reset() { ix.blocks.codes, ix.blocks.n, ix.backing = nil, 0, nil }
 
 // Train trains the product quantizer (a trained index stays as it is).
 func (ix *IndexPQFastScan) Train(x []float32) error {
@@ -139,22 +145,18 @@ func (ix *IndexPQFastScan) Add(x []float32) error {
 // appendCodes packs n standard codes after the stored vectors.
 func (ix *IndexPQFastScan) appendCodes(codes []byte, n int) {
 	n0 := ix.blocks.n
-	if need := ix.paddedBytes(n0 + n); need > len(ix.blocks.codes) {
+	if need := ix.paddedBytes(n0 + n); need > len(ix.blocks.codes) || ix.backing != nil {
+		need = max(need, len(ix.blocks.codes))
 		grown := make([]byte, need)
 		copy(grown, ix.blocks.codes)
-		ix.blocks.codes = grown
+		ix.blocks.codes, ix.backing = grown, nil
 	}
 	PQ4PackCodesRange(codes, ix.PQ.M, n0, n0+n, ix.Bbs, ix.m2, ix.blocks.codes)
 	ix.blocks.n = n0 + n
 }
 
 // code unpacks the standard code of stored vector i into out.
-func (ix *IndexPQFastScan) code(i int, out []byte) {
-	clear(out)
-	for m := 0; m < ix.PQ.M; m++ {
-		ix.PQ.putCode(out, m, int(PQ4GetPackedElement(ix.blocks.codes, ix.Bbs, ix.m2, i, m)))
-	}
-}
+func (ix *IndexPQFastScan) code(i int, out []byte) { PQ4UnpackCode(ix.blocks.codes, ix.Bbs, ix.PQ.M, i, out) }
 
 // StandardCodes unpacks every stored code (ntotal x code_size bytes).
 func (ix *IndexPQFastScan) StandardCodes() []byte {

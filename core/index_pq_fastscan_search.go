@@ -69,8 +69,10 @@ func (ix *IndexPQFastScan) fsTables(v []float32, tab []float32, q *fsQuery) {
 // searchFast runs the kernels: with many queries each worker takes a run
 // of them and passes over the codes chunk by chunk, every query of a
 // group scanning the chunk while it is in cache; with few, the workers
-// split the codes and merge their heaps (ties go to the lower id either
-// way, as in faiss's single pass).
+// split the codes and merge their heaps. Merged heaps keep the lower ids
+// among equal keys, as faiss's single pass does for L2; for inner
+// products its pass keeps a window of the tied ids that only a pass in
+// order reproduces, so each query there stays on one worker.
 func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, labels []int64, sel IDSelector) {
 	flip, d, m := fsFlip(ix.metric), ix.d, ix.PQ.M
 	nblocks := ix.paddedCount(ix.blocks.n) / ix.Bbs
@@ -80,7 +82,7 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 	if group == 0 {
 		group = 16
 	}
-	if nq >= 2*workers() {
+	if nq >= 2*workers() || flip != 0 {
 		parallelChunks(nq, 1, func(_, lo, hi int) {
 			tab, s := make([]float32, m*16), newFSScratch(ix.Bbs)
 			qs, heaps := make([]fsQuery, group), make([]topK, group)
@@ -91,7 +93,7 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 				g1 := min(hi, g0+group)
 				for q := g0; q < g1; q++ {
 					ix.fsTables(x[q*d:(q+1)*d], tab, &qs[q-g0])
-					resetFS(&heaps[q-g0])
+					resetFS(&heaps[q-g0], flip)
 				}
 				for b := 0; b < nblocks; b += chunk {
 					e := min(nblocks, b+chunk)
@@ -113,12 +115,12 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 		parts := make([]topK, workers())
 		used := parallelChunks(nblocks, chunkFor(blockBytes*8), func(c, lo, hi int) {
 			parts[c] = newTopK(k)
-			resetFS(&parts[c])
+			resetFS(&parts[c], flip)
 			ix.blocks.scan(&fq, flip, lo, hi, nil, 0, sel, &parts[c], newFSScratch(ix.Bbs))
 		})
 		if used == 0 {
 			parts[0], used = newTopK(k), 1
-			resetFS(&parts[0])
+			resetFS(&parts[0], flip)
 		}
 		for c := 1; c < used; c++ {
 			parts[0].merge(&parts[c])
@@ -128,10 +130,12 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 }
 
 // searchByCode is faiss's search_implem_234 (and 1, float tables as 2):
-// each code's table entries summed in float, one code at a time.
+// each code's table entries summed in float, one code at a time, into a
+// heap with the fast-scan heaps' rules (a strict test on the value; for
+// inner products the lower id loses ties).
 func (ix *IndexPQFastScan) searchByCode(x []float32, nq, k int, dist []float32, labels []int64, sel IDSelector) {
 	d, m, n := ix.d, ix.PQ.M, ix.blocks.n
-	sign := keySign(ix.metric)
+	sign, ip := keySign(ix.metric), ix.metric == MetricInnerProduct
 	codes := make([]byte, n*m)
 	for i := 0; i < n; i++ {
 		for j := 0; j < m; j++ {
@@ -146,18 +150,25 @@ func (ix *IndexPQFastScan) searchByCode(x []float32, nq, k int, dist []float32, 
 			if ix.Implem >= 3 {
 				a, b = RoundUint8PerColumn(tab, m, 16)
 			}
-			h.reset()
+			resetTies(&h, maxFloat, ip)
 			for i := 0; i < n; i++ {
 				var s float32
 				for j, c := range codes[i*m : (i+1)*m] {
 					s += tab[j*16+int(c)]
 				}
-				if sel == nil || sel.IsMember(int64(i)) {
-					h.push(sign*s, int64(i))
+				if sign*s < h.dist[0] && (sel == nil || sel.IsMember(int64(i))) {
+					id := int64(i)
+					if ip {
+						id = -id
+					}
+					h.replaceRoot(sign*s, id)
 				}
 			}
 			out := dist[q*k : (q+1)*k]
 			h.emit(sign, out, labels[q*k:(q+1)*k])
+			if ip {
+				negateIDs(labels[q*k : (q+1)*k])
+			}
 			if ix.Implem == 4 {
 				for j, v := range out {
 					if labels[q*k+j] >= 0 {

@@ -73,6 +73,8 @@ func write(w *writer, ix core.Index) error {
 		w.int64s(x.IDMap)
 	case *core.IndexPQ:
 		writePQ(w, x)
+	case *core.IndexPQFastScan:
+		writePQFastScan(w, x)
 	case *core.IndexIVFIndependentQuantizer:
 		return writeIVFIndependent(w, x)
 	case *core.IndexScalarQuantizer:
@@ -205,6 +207,8 @@ func read(r *reader, depth int) core.Index {
 		return readFlat(r, code)
 	case codePQ:
 		return readPQ(r)
+	case codePQFastScan:
+		return readPQFastScan(r)
 	case codeIVFIndependent:
 		return readIVFIndependent(r, depth)
 	case codeSQ:

@@ -145,6 +145,9 @@ func codedIndexes(t testing.TB) []core.Index {
 	pq, err := core.NewIndexPQ(8, 2, 4, core.MetricL2)
 	require.NoError(t, err)
 	pq.PQ.Warn = func(string) {}
+	fs, err := core.NewIndexPQFastScan(8, 2, 4, core.MetricInnerProduct, 64)
+	require.NoError(t, err)
+	fs.PQ.Warn = func(string) {}
 	sq, err := core.NewIndexScalarQuantizer(8, core.QT8bit, core.MetricInnerProduct)
 	require.NoError(t, err)
 	hf, err := core.NewIndexHNSWFlat(8, 4, core.MetricL2)
@@ -163,7 +166,7 @@ func codedIndexes(t testing.TB) []core.Index {
 	ivfpq, err := core.NewIndexIVFPQ(q2, 8, 16, 2, 4, core.MetricL2)
 	require.NoError(t, err)
 	ivfpq.PQ().Warn, ivfpq.Warn, ivf.Warn = func(string) {}, func(string) {}, func(string) {}
-	for _, ix := range []core.Index{pq, sq, hs, ivf, ivfpq} {
+	for _, ix := range []core.Index{pq, fs, sq, hs, ivf, ivfpq} {
 		require.NoError(t, ix.Train(x))
 	}
 	require.NoError(t, ivfpq.SetDirectMapType(1))
@@ -171,10 +174,10 @@ func codedIndexes(t testing.TB) []core.Index {
 	lsh, err := core.NewIndexLSH(8, 12, true, true)
 	require.NoError(t, err)
 	require.NoError(t, lsh.Train(x))
-	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh} {
+	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs} {
 		require.NoError(t, ix.Add(x[:40*8]))
 	}
-	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh}
+	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs}
 }
 
 // preTransformed is a flat index behind one transform of every kind,

@@ -39,6 +39,13 @@ class _AlignedTable:
     def get(self):
         return SwigPtr(self.tab)
 
+    def __array__(self, dtype=None, copy=None):
+        # np.array(table) and faiss.vector_to_array(table) read the values
+        return self.tab.copy() if dtype is None else self.tab.astype(dtype)
+
+    def __len__(self):
+        return self.size()
+
     data = get
 
 

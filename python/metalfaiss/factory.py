@@ -10,6 +10,7 @@ from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
+from .index_fastscan import IndexPQFastScan
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_lsh import IndexLSH
 from .index_pretransform import IndexPreTransform
@@ -34,6 +35,8 @@ _HNSW = re.compile(r"HNSW(\d*)(?:_(.+))?")
 # IndexIVFPQ renumber their centroids at train for Hamming filtering
 # (polysemous_ht); the search results are the same either way.
 _PQ = re.compile(r"PQ(\d+)(?:x(\d+))?(np)?")
+# 4-bit fast-scan PQ: "r" (IVF only) encodes residuals, "_{bbs}" the block size
+_PQFS = re.compile(r"PQ(\d+)x4fs(r?)(?:_(\d+))?")
 # faiss's factory names of scalar quantizer types.
 _SQ = {
     "SQ8": ScalarQuantizer.QT_8bit, "SQ4": ScalarQuantizer.QT_4bit, "SQ6": ScalarQuantizer.QT_6bit,
@@ -56,7 +59,7 @@ _REFINE = ("RFlat", "Refine(Flat)")
 # yet: told apart from typos so that the error can say so.
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
 _NOT_YET = re.compile(r"(IMI.*|"
-                      r"PQ\d+(x\d+)?(fs|fsr).*|RQ.*|LSQ.*|PRQ.*|PLSQ.*|NSG.*|BIVF.*)")
+                      r"RQ.*|LSQ.*|PRQ.*|PLSQ.*|NSG.*|BIVF.*)")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
 _TRANSFORMS = [
@@ -183,6 +186,11 @@ def _codes(d, part, description):
         return "Flat", ()
     if part == "FlatDedup":
         return "FlatDedup", ()
+    m = _PQFS.fullmatch(part)
+    if m:
+        if int(m[1]) <= 0:
+            _fail(part, description, "M must be positive in")
+        return "PQfs", (int(m[1]), int(m[3] or 32), m[2] == "r")
     m = _PQ.fullmatch(part)
     if m:
         M, nbits = int(m.group(1)), int(m.group(2) or 8)
@@ -221,6 +229,8 @@ def _build(d, parts, metric, description):
             return IndexIVFFlat(quantizer, d, nlist, metric)
         if kind == "FlatDedup":
             return IndexIVFFlatDedup(quantizer, d, nlist, metric)
+        if kind == "PQfs":
+            _unknown(parts[1], description)
         if kind == "PQ":
             return _polysemous(IndexIVFPQ(quantizer, d, nlist, *args[:2], metric), args[2])
         return IndexIVFScalarQuantizer(quantizer, d, nlist, args[0], metric)
@@ -233,7 +243,7 @@ def _build(d, parts, metric, description):
         if codes is None:
             return IndexHNSWFlat(d, M, metric)
         kind, args = _codes(d, codes, description)
-        if kind == "FlatDedup":
+        if kind in ("FlatDedup", "PQfs"):
             _unknown(codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
@@ -245,8 +255,10 @@ def _build(d, parts, metric, description):
     if len(parts) > 1:
         _unknown(parts[1] if first in ("Flat",) or _PQ.fullmatch(first) or first in _SQ else first, description)
     kind, args = _codes(d, first, description)
-    if kind == "FlatDedup":
+    if kind == "FlatDedup" or (kind == "PQfs" and args[2]):
         _unknown(first, description)
+    if kind == "PQfs":
+        return IndexPQFastScan(d, args[0], 4, metric, args[1])
     if kind == "Flat":
         return IndexFlat(d, metric)
     if kind == "PQ":
@@ -305,6 +317,8 @@ def reverse_index_factory(index):
         return f"HNSW{index.hnsw.M}" + ("" if codes == "Flat" else "_" + codes)
     if isinstance(index, (IndexPQ, IndexScalarQuantizer)):
         return _codes_name(index, "flat")
+    if isinstance(index, IndexPQFastScan):
+        return f"PQ{index.M}x4fs" + ("" if index.bbs == 32 else f"_{index.bbs}")
     if isinstance(index, IndexLSH):
         nbits = "" if index.nbits == index.d else str(index.nbits)
         return f"LSH{nbits}{'r' if index.rotate_data else ''}{'t' if index.train_thresholds else ''}"

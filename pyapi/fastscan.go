@@ -1,0 +1,104 @@
+package pyapi
+
+import "github.com/metalfaiss/metalfaiss/core"
+
+// IndexPQFastScanNew makes an IndexPQFastScan (out: int64[1]).
+func IndexPQFastScanNew(d, m, nbits, metric, bbs int64, out uintptr) string {
+	return newIndex("IndexPQFastScan", out, func() (core.Index, error) {
+		return core.NewIndexPQFastScan(int(d), int(m), int(nbits), core.Metric(metric), int(bbs))
+	})
+}
+
+// IndexPQFastScanFromPQ packs a copy of the IndexPQ behind src (out:
+// int64[1]).
+func IndexPQFastScanFromPQ(src, bbs int64, out uintptr) string {
+	const op = "IndexPQFastScan"
+	var made *core.IndexPQFastScan
+	if msg := withObject(op, src, false, func(v any) error {
+		pq, ok := v.(*core.IndexPQ)
+		if !ok {
+			return core.Errorf(core.KindInvalidArgument, op, "expected an IndexPQ, got a %T", v)
+		}
+		var err error
+		made, err = core.NewIndexPQFastScanFrom(pq, int(bbs))
+		return err
+	}); msg != "" {
+		return msg
+	}
+	return newIndex(op, out, func() (core.Index, error) { return made, nil })
+}
+
+// FastScanSettings sets implem and qbs when set is nonzero, then writes
+// implem, qbs, bbs, M, M2 and the packed code bytes to out (int64[6]).
+func FastScanSettings(h, set, implem, qbs int64, out uintptr) string {
+	const op = "IndexFastScan.settings"
+	return withObject(op, h, set != 0, func(v any) error {
+		ix, ok := v.(*core.IndexPQFastScan)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T is not a fast-scan index", v)
+		}
+		dst, err := int64s(out, 6)
+		if err != nil {
+			return err
+		}
+		if set != 0 {
+			if qbs < 0 {
+				return core.Errorf(core.KindInvalidArgument, op, "qbs must be non-negative, got %d", qbs)
+			}
+			ix.Implem, ix.Qbs = int(implem), int(qbs)
+		}
+		dst[0], dst[1], dst[2], dst[3], dst[4], dst[5] = int64(ix.Implem), int64(ix.Qbs), int64(ix.Bbs), int64(ix.PQ.M), int64(ix.M2()), int64(len(ix.PackedCodes()))
+		return nil
+	})
+}
+
+// FastScanCodes copies the packed codes (n bytes, see FastScanSettings)
+// to out.
+func FastScanCodes(h, n int64, out uintptr) string {
+	const op = "IndexFastScan.codes"
+	return withObject(op, h, false, func(v any) error {
+		ix, ok := v.(*core.IndexPQFastScan)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T is not a fast-scan index", v)
+		}
+		packed := ix.PackedCodes()
+		if int64(len(packed)) != n {
+			return core.Errorf(core.KindDimensionMismatch, op, "the index holds %d code bytes, the buffer %d", len(packed), n)
+		}
+		dst, err := bytesAt(out, n)
+		if err == nil {
+			copy(dst, packed)
+		}
+		return err
+	})
+}
+
+// PQ4CodePack writes one standard code (M 4-bit codes at code) as vector
+// i of the packed blocks at blocks (nblocks bytes) when pack is set, or
+// reads it back into code (faiss's CodePackerPQ4 pack_1 / unpack_1).
+func PQ4CodePack(pack bool, code uintptr, m, bbs, i int64, blocks uintptr, nblocks int64) string {
+	const op = "CodePackerPQ4"
+	return guard(op, func() error {
+		if m <= 0 || bbs <= 0 || bbs%32 != 0 || i < 0 {
+			return core.Errorf(core.KindInvalidArgument, op, "need M > 0, bbs a positive multiple of 32 and i >= 0, got %d, %d, %d", m, bbs, i)
+		}
+		bb := int64(core.PQ4BlockBytes(int(bbs), int(m)))
+		if (i/bbs+1)*bb > nblocks {
+			return core.Errorf(core.KindInvalidArgument, op, "vector %d lies past the %d bytes given (%d per block of %d)", i, nblocks, bb, bbs)
+		}
+		c, err := bytesAt(code, (m+1)/2)
+		if err != nil {
+			return err
+		}
+		b, err := bytesAt(blocks, nblocks)
+		if err != nil {
+			return err
+		}
+		if pack {
+			core.PQ4PackCode(c, int(bbs), int(m), int(i), b)
+		} else {
+			core.PQ4UnpackCode(b, int(bbs), int(m), int(i), c)
+		}
+		return nil
+	})
+}
