@@ -151,6 +151,12 @@ func (ix *IndexPQFastScan) appendCodes(codes []byte, n int) {
 		copy(grown, ix.blocks.codes)
 		ix.blocks.codes, ix.backing = grown, nil
 	}
+	// Packing ORs codes in; after a removal the tail of the last block
+	// still holds codes (faiss's add would mix them in), so clear it.
+	zero := make([]byte, ix.PQ.CodeSize)
+	for i := n0; i < min(n0+n, ix.paddedCount(n0)); i++ {
+		PQ4PackCode(zero, ix.Bbs, ix.PQ.M, i, ix.blocks.codes)
+	}
 	PQ4PackCodesRange(codes, ix.PQ.M, n0, n0+n, ix.Bbs, ix.m2, ix.blocks.codes)
 	ix.blocks.n = n0 + n
 }
@@ -190,14 +196,31 @@ func (ix *IndexPQFastScan) ReconstructN(i0, n int64, out []float32) error {
 	return nil
 }
 
-// RemoveIDs drops the selected vectors, renumbering the rest in order.
+// RemoveIDs drops the selected vectors, moving the rest down in order one
+// by one as faiss does (the padding past the last block's vectors keeps
+// what was there, so that the bytes equal faiss's).
 func (ix *IndexPQFastScan) RemoveIDs(sel IDSelector) (int64, error) {
-	codes := ix.StandardCodes()
-	kept, removed := removeRows(codes, ix.PQ.CodeSize, sel)
-	if removed > 0 {
-		ix.setCodes(kept, len(kept)/ix.PQ.CodeSize)
+	n, cs := ix.blocks.n, ix.PQ.CodeSize
+	if ix.backing != nil {
+		ix.blocks.codes, ix.backing = append([]byte(nil), ix.blocks.codes...), nil
 	}
-	return removed, nil
+	code := make([]byte, cs)
+	j := 0
+	for i := 0; i < n; i++ {
+		if sel.IsMember(int64(i)) {
+			continue
+		}
+		if i > j {
+			ix.code(i, code)
+			PQ4PackCode(code, ix.Bbs, ix.PQ.M, j, ix.blocks.codes)
+		}
+		j++
+	}
+	if j < n {
+		ix.blocks.n = j
+		ix.blocks.codes = ix.blocks.codes[:ix.paddedBytes(j)]
+	}
+	return int64(n - j), nil
 }
 
 // MergeIndex appends the vectors of other (an IndexPQFastScan of the same

@@ -104,3 +104,17 @@ func TestPQFastScanFromIndexPQAndEdits(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorContains(t, un.Search(x[:20], 1, make([]float32, 1), make([]int64, 1)), "train")
 }
+
+// After a removal the last block's tail keeps stale codes (faiss's bytes);
+// adding again must not mix them into the new codes.
+func TestPQFastScanAddAfterRemoveKeepsCodesIntact(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	ix, x := trainedFastScan(t, rng, 16, 8, 32, 100, MetricL2)
+	want := append([]byte(nil), ix.StandardCodes()...)
+	_, err := ix.RemoveIDs(IDSelectorRange{Min: 0, Max: 10})
+	require.NoError(t, err)
+	require.NoError(t, ix.Add(x[:10*16]))
+	got := ix.StandardCodes()
+	require.Equal(t, want[10*ix.PQ.CodeSize:], got[:90*ix.PQ.CodeSize])
+	require.Equal(t, want[:10*ix.PQ.CodeSize], got[90*ix.PQ.CodeSize:])
+}
