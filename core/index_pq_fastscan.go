@@ -162,7 +162,9 @@ func (ix *IndexPQFastScan) appendCodes(codes []byte, n int) {
 }
 
 // code unpacks the standard code of stored vector i into out.
-func (ix *IndexPQFastScan) code(i int, out []byte) { PQ4UnpackCode(ix.blocks.codes, ix.Bbs, ix.PQ.M, i, out) }
+func (ix *IndexPQFastScan) code(i int, out []byte) {
+	PQ4UnpackCode(ix.blocks.codes, ix.Bbs, ix.PQ.M, i, out)
+}
 
 // StandardCodes unpacks every stored code (ntotal x code_size bytes).
 func (ix *IndexPQFastScan) StandardCodes() []byte {
