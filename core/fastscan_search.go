@@ -51,9 +51,10 @@ type pq4Blocks struct {
 	m2    int
 }
 
-// scan offers the vectors of blocks [b0, b1) to h (keys xor flip, see
-// kernels.PQ4Scan); ids maps positions to ids (nil: base + position).
-func (c pq4Blocks) scan(q *fsQuery, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *topK, s *fsScratch) {
+// scan offers the vectors of blocks [b0, b1) to h, their keys the sums of
+// the tables lut plus bias, xor flip (see kernels.PQ4Scan); ids maps
+// positions to ids (nil: base + position).
+func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *topK, s *fsScratch) {
 	npairs, bbs := c.m2/2, c.bbs
 	blockBytes := bbs * npairs
 	for b := b0; b < b1; {
@@ -62,10 +63,10 @@ func (c pq4Blocks) scan(q *fsQuery, flip uint16, b0, b1 int, ids []int64, base i
 		if bbs == 32 {
 			next = min(b1, b+fsScanGroups)
 			groups = next - b
-			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, q.lut, flip, thr, s.out, s.masks)
+			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, lut, bias, flip, thr, s.out, s.masks)
 		} else {
 			next, groups = b+1, bbs/32
-			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, 32, bbs, npairs, q.lut, flip, thr, s.out, s.masks)
+			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, 32, bbs, npairs, lut, bias, flip, thr, s.out, s.masks)
 		}
 		for g, m := range s.masks[:groups] {
 			for ; m != 0; m &= m - 1 {

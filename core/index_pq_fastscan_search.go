@@ -98,7 +98,7 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 				for b := 0; b < nblocks; b += chunk {
 					e := min(nblocks, b+chunk)
 					for q := g0; q < g1; q++ {
-						ix.blocks.scan(&qs[q-g0], flip, b, e, nil, 0, sel, &heaps[q-g0], s)
+						ix.blocks.scan(qs[q-g0].lut, 0, flip, b, e, nil, 0, sel, &heaps[q-g0], s)
 					}
 				}
 				for q := g0; q < g1; q++ {
@@ -116,7 +116,7 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 		used := parallelChunks(nblocks, chunkFor(blockBytes*8), func(c, lo, hi int) {
 			parts[c] = newTopK(k)
 			resetFS(&parts[c], flip)
-			ix.blocks.scan(&fq, flip, lo, hi, nil, 0, sel, &parts[c], newFSScratch(ix.Bbs))
+			ix.blocks.scan(fq.lut, 0, flip, lo, hi, nil, 0, sel, &parts[c], newFSScratch(ix.Bbs))
 		})
 		if used == 0 {
 			parts[0], used = newTopK(k), 1

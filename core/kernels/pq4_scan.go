@@ -7,18 +7,18 @@ package kernels
 // for its second; byte j holds vectors perm[j] and perm[j]+16 in its low
 // and high nibbles). lut holds one query's quantized tables, 32 bytes per
 // pair (the pair's two 16-entry tables). For vector i of group g,
-// out[32*g+i] receives the uint16 sum of its table entries (wrapping, as
-// the SIMD additions do) xor flip, and bit i of masks[g] is set when that
-// value is below thr. flip 0xffff turns "larger is better" sums (inner
+// out[32*g+i] receives bias plus the uint16 sum of its table entries
+// (wrapping, as the SIMD additions do), xor flip, and bit i of masks[g] is
+// set when that value is below thr. flip 0xffff turns "larger is better" sums (inner
 // products) into "smaller is better" keys without changing their order.
-func PQ4Scan(codes []byte, ngroups, groupStride, pairStride, npairs int, lut []byte, flip, thr uint16, out []uint16, masks []uint32) {
+func PQ4Scan(codes []byte, ngroups, groupStride, pairStride, npairs int, lut []byte, bias, flip, thr uint16, out []uint16, masks []uint32) {
 	if ngroups <= 0 {
 		return
 	}
 	if npairs <= 0 {
 		for g := 0; g < ngroups; g++ {
 			for i := range out[32*g : 32*g+32] {
-				out[32*g+i] = flip
+				out[32*g+i] = bias ^ flip
 			}
 			masks[g] = belowMask(out[32*g:32*g+32], thr)
 		}
@@ -28,25 +28,28 @@ func PQ4Scan(codes []byte, ngroups, groupStride, pairStride, npairs int, lut []b
 	codes, lut, out, masks = codes[:last], lut[:npairs*32], out[:32*ngroups], masks[:ngroups]
 	if pq4ScanSIMD != nil {
 		// the kernels test d <= thr-1, which no value passes when thr is 0
-		pq4ScanSIMD(&codes[0], ngroups, groupStride, pairStride, npairs, &lut[0], int(flip), int(thr-1), &out[0], &masks[0])
+		pq4ScanSIMD(&codes[0], ngroups, groupStride, pairStride, npairs, &lut[0], int(bias), int(flip), int(thr-1), &out[0], &masks[0])
 		if thr == 0 {
 			clear(masks)
 		}
 		return
 	}
-	pq4ScanGo(codes, ngroups, groupStride, pairStride, npairs, lut, flip, thr, out, masks)
+	pq4ScanGo(codes, ngroups, groupStride, pairStride, npairs, lut, bias, flip, thr, out, masks)
 }
 
 // pq4ScanSIMD is PQ4Scan's loop in assembly (nil without it); thrm1 is
 // thr-1 (wrapped).
-var pq4ScanSIMD func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32)
+var pq4ScanSIMD func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32)
 
 // pq4Perm is the vector held by each byte of a 16-byte half pair.
 var pq4Perm = [16]int{0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15}
 
-func pq4ScanGo(codes []byte, ngroups, groupStride, pairStride, npairs int, lut []byte, flip, thr uint16, out []uint16, masks []uint32) {
+func pq4ScanGo(codes []byte, ngroups, groupStride, pairStride, npairs int, lut []byte, bias, flip, thr uint16, out []uint16, masks []uint32) {
 	for g := 0; g < ngroups; g++ {
 		var sums [32]uint16
+		for i := range sums {
+			sums[i] = bias
+		}
 		for p := 0; p < npairs; p++ {
 			c := codes[g*groupStride+p*pairStride : g*groupStride+p*pairStride+32]
 			t := lut[p*32 : p*32+32]

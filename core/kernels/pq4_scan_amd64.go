@@ -3,7 +3,7 @@
 package kernels
 
 //go:noescape
-func pq4ScanAVX2(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32)
+func pq4ScanAVX2(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32)
 
 //go:noescape
-func pq4ScanAVX512(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32)
+func pq4ScanAVX512(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32)

@@ -28,7 +28,7 @@
 	VPSRLW     $8, Y5, Y5   \
 	VPADDW     Y5, Y3, Y3
 
-// PQ4_FINISH turns Y0..Y3 into the 32 sums (xor Y14), stores them at
+// PQ4_FINISH turns Y0..Y3 into the 32 sums (plus Y12, xor Y14), stores them at
 // (DI) and the mask of those <= Y13 at (R9).
 #define PQ4_FINISH \
 	VPSLLW     $8, Y1, Y4         \
@@ -41,6 +41,8 @@
 	VPERM2I128 $0x20, Y3, Y2, Y6  \
 	VPERM2I128 $0x31, Y3, Y2, Y7  \
 	VPADDW     Y7, Y6, Y6         \
+	VPADDW     Y12, Y4, Y4        \
+	VPADDW     Y12, Y6, Y6        \
 	VPXOR      Y14, Y4, Y4        \
 	VPXOR      Y14, Y6, Y6        \
 	VMOVDQU    Y4, (DI)           \
@@ -54,23 +56,26 @@
 	VPMOVMSKB  Y7, AX             \
 	MOVL       AX, (R9)
 
-// func pq4ScanAVX2(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32)
-TEXT ·pq4ScanAVX2(SB), NOSPLIT, $0-80
+// func pq4ScanAVX2(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32)
+TEXT ·pq4ScanAVX2(SB), NOSPLIT, $0-88
 	MOVQ codes+0(FP), SI
 	MOVQ ngroups+8(FP), CX
 	MOVQ groupStride+16(FP), R8
 	MOVQ pairStride+24(FP), R12
 	MOVQ npairs+32(FP), R13
 	MOVQ lut+40(FP), R14
-	MOVQ out+64(FP), DI
-	MOVQ masks+72(FP), R9
+	MOVQ out+72(FP), DI
+	MOVQ masks+80(FP), R9
 	MOVL $0x0f0f0f0f, AX
 	MOVQ AX, X15
 	VPBROADCASTD X15, Y15
-	MOVQ flip+48(FP), AX
+	MOVQ bias+48(FP), AX
+	MOVQ AX, X12
+	VPBROADCASTW X12, Y12
+	MOVQ flip+56(FP), AX
 	MOVQ AX, X14
 	VPBROADCASTW X14, Y14
-	MOVQ thrm1+56(FP), AX
+	MOVQ thrm1+64(FP), AX
 	MOVQ AX, X13
 	VPBROADCASTW X13, Y13
 
@@ -99,25 +104,28 @@ avx2Pair:
 	VZEROUPPER
 	RET
 
-// func pq4ScanAVX512(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32)
+// func pq4ScanAVX512(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32)
 // Two pairs a step in 512-bit registers (four lanes, four tables); the
 // lanes are folded to 256 bits before an odd last pair and the finish.
-TEXT ·pq4ScanAVX512(SB), NOSPLIT, $0-80
+TEXT ·pq4ScanAVX512(SB), NOSPLIT, $0-88
 	MOVQ codes+0(FP), SI
 	MOVQ ngroups+8(FP), CX
 	MOVQ groupStride+16(FP), R8
 	MOVQ pairStride+24(FP), R12
 	MOVQ npairs+32(FP), R13
 	MOVQ lut+40(FP), R14
-	MOVQ out+64(FP), DI
-	MOVQ masks+72(FP), R9
+	MOVQ out+72(FP), DI
+	MOVQ masks+80(FP), R9
 	MOVL $0x0f0f0f0f, AX
 	MOVQ AX, X15
 	VPBROADCASTD X15, Z15
-	MOVQ flip+48(FP), AX
+	MOVQ bias+48(FP), AX
+	MOVQ AX, X12
+	VPBROADCASTW X12, Y12
+	MOVQ flip+56(FP), AX
 	MOVQ AX, X14
 	VPBROADCASTW X14, Y14
-	MOVQ thrm1+56(FP), AX
+	MOVQ thrm1+64(FP), AX
 	MOVQ AX, X13
 	VPBROADCASTW X13, Y13
 

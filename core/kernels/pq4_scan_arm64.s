@@ -22,20 +22,22 @@ GLOBL pq4Weights<>(SB), RODATA|NOPTR, $16
 	VMOV    V8.H[0], R4            \
 	ORR     R4<<shift, R3, R3
 
-// func pq4ScanNEON(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32)
-TEXT ·pq4ScanNEON(SB), NOSPLIT, $0-80
+// func pq4ScanNEON(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32)
+TEXT ·pq4ScanNEON(SB), NOSPLIT, $0-88
 	MOVD codes+0(FP), R0
 	MOVD ngroups+8(FP), R1
 	MOVD groupStride+16(FP), R2
 	MOVD pairStride+24(FP), R12
 	MOVD npairs+32(FP), R13
 	MOVD lut+40(FP), R14
-	MOVD flip+48(FP), R4
+	MOVD bias+48(FP), R4
+	VDUP R4, V24.H8
+	MOVD flip+56(FP), R4
 	VDUP R4, V21.H8
-	MOVD thrm1+56(FP), R4
+	MOVD thrm1+64(FP), R4
 	VDUP R4, V22.H8
-	MOVD out+64(FP), R7
-	MOVD masks+72(FP), R9
+	MOVD out+72(FP), R7
+	MOVD masks+80(FP), R9
 	MOVD $pq4Weights<>(SB), R4
 	VLD1 (R4), [V23.B16]
 	VMOVI $15, V20.B16
@@ -80,6 +82,10 @@ neonPair:
 	VSUB  V8.H8, V0.H8, V0.H8
 	VSHL  $8, V3.H8, V8.H8
 	VSUB  V8.H8, V2.H8, V2.H8
+	VADD  V24.H8, V0.H8, V0.H8
+	VADD  V24.H8, V1.H8, V1.H8
+	VADD  V24.H8, V2.H8, V2.H8
+	VADD  V24.H8, V3.H8, V3.H8
 	VEOR  V21.B16, V0.B16, V0.B16
 	VEOR  V21.B16, V1.B16, V1.B16
 	VEOR  V21.B16, V2.B16, V2.B16

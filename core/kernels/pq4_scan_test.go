@@ -8,11 +8,11 @@ import (
 )
 
 // pq4ScanRef unpacks every code and adds its table entries one by one.
-func pq4ScanRef(codes []byte, ngroups, groupStride, pairStride, npairs int, lut []byte, flip, thr uint16) ([]uint16, []uint32) {
+func pq4ScanRef(codes []byte, ngroups, groupStride, pairStride, npairs int, lut []byte, bias, flip, thr uint16) ([]uint16, []uint32) {
 	out, masks := make([]uint16, 32*ngroups), make([]uint32, ngroups)
 	for g := 0; g < ngroups; g++ {
 		for i := 0; i < 32; i++ {
-			var s uint16
+			s := bias
 			for p := 0; p < npairs; p++ {
 				c := codes[g*groupStride+p*pairStride:]
 				j := [16]int{0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15}[i%16]
@@ -35,8 +35,8 @@ func pq4ScanRef(codes []byte, ngroups, groupStride, pairStride, npairs int, lut 
 }
 
 // pq4Variants are the implementations this build and CPU can run.
-func pq4Variants() map[string]func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32) {
-	v := map[string]func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32){"go": nil}
+func pq4Variants() map[string]func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32) {
+	v := map[string]func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32){"go": nil}
 	for name, f := range pq4SIMDVariants() {
 		v[name] = f
 	}
@@ -58,24 +58,24 @@ func TestPQ4ScanMatchesReferenceAtAwkwardSizes(t *testing.T) {
 					lut := make([]byte, npairs*32)
 					rng.Read(lut)
 					for _, flip := range []uint16{0, 0xffff} {
-						thr := uint16(rng.Intn(1 << 16))
+						thr, bias := uint16(rng.Intn(1<<16)), uint16(rng.Intn(1<<16))
 						if npairs == 200 {
 							thr = 0xffff // sums wrap past 65535 here
 						}
 						// a block of bbs vectors is bbs/32 groups 32 bytes apart
 						for b := 0; b < nblocks; b++ {
 							c := codes[b*bbs*npairs:]
-							wantOut, wantMasks := pq4ScanRef(c, bbs/32, 32, bbs, npairs, lut, flip, thr)
+							wantOut, wantMasks := pq4ScanRef(c, bbs/32, 32, bbs, npairs, lut, bias, flip, thr)
 							out, masks := make([]uint16, bbs), make([]uint32, bbs/32)
-							PQ4Scan(c, bbs/32, 32, bbs, npairs, lut, flip, thr, out, masks)
+							PQ4Scan(c, bbs/32, 32, bbs, npairs, lut, bias, flip, thr, out, masks)
 							require.Equal(t, wantOut, out, "npairs %d bbs %d", npairs, bbs)
 							require.Equal(t, wantMasks, masks, "npairs %d bbs %d thr %d", npairs, bbs, thr)
 						}
 						if bbs == 32 {
 							// consecutive 32-vector blocks in one call
-							wantOut, wantMasks := pq4ScanRef(codes, nblocks, 32*npairs, 32, npairs, lut, flip, 0)
+							wantOut, wantMasks := pq4ScanRef(codes, nblocks, 32*npairs, 32, npairs, lut, bias, flip, 0)
 							out, masks := make([]uint16, 32*nblocks), make([]uint32, nblocks)
-							PQ4Scan(codes, nblocks, 32*npairs, 32, npairs, lut, flip, 0, out, masks)
+							PQ4Scan(codes, nblocks, 32*npairs, 32, npairs, lut, bias, flip, 0, out, masks)
 							require.Equal(t, wantOut, out)
 							require.Equal(t, wantMasks, masks)
 						}
@@ -100,7 +100,7 @@ func BenchmarkPQ4Scan(b *testing.B) {
 			defer func() { pq4ScanSIMD = saved }()
 			pq4ScanSIMD = f
 			for i := 0; i < b.N; i++ {
-				PQ4Scan(codes, ngroups, npairs*32, 32, npairs, lut, 0, 1000, out, masks)
+				PQ4Scan(codes, ngroups, npairs*32, 32, npairs, lut, 0, 0, 1000, out, masks)
 			}
 			b.ReportMetric(float64(32*ngroups)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mvec/s")
 		})

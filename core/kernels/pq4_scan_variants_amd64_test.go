@@ -4,8 +4,8 @@ package kernels
 
 import "golang.org/x/sys/cpu"
 
-func pq4SIMDVariants() map[string]func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32) {
-	v := map[string]func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, flip, thrm1 int, out *uint16, masks *uint32){}
+func pq4SIMDVariants() map[string]func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32) {
+	v := map[string]func(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32){}
 	if hasAVX2 {
 		v["avx2"] = pq4ScanAVX2
 	}
