@@ -51,22 +51,23 @@ type pq4Blocks struct {
 	m2    int
 }
 
-// scan offers the vectors of blocks [b0, b1) to h, their keys the sums of
-// the tables lut plus bias, xor flip (see kernels.PQ4Scan); ids maps
-// positions to ids (nil: base + position).
-func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *topK, s *fsScratch) {
+// scanWith runs the kernel over blocks [b0, b1): keys are the sums of
+// the tables lut plus bias, xor flip (see kernels.PQ4Scan); emit gets the
+// position and key of each vector whose key is below thr(), asked before
+// each kernel call.
+func (c pq4Blocks) scanWith(lut []byte, bias, flip uint16, b0, b1 int, s *fsScratch, thr func() uint16, emit func(pos int, key uint16)) {
 	npairs, bbs := c.m2/2, c.bbs
 	blockBytes := bbs * npairs
 	for b := b0; b < b1; {
 		var groups, next int
-		thr := fsThreshold(h)
+		t := thr()
 		if bbs == 32 {
 			next = min(b1, b+fsScanGroups)
 			groups = next - b
-			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, lut, bias, flip, thr, s.out, s.masks)
+			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, lut, bias, flip, t, s.out, s.masks)
 		} else {
 			next, groups = b+1, bbs/32
-			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, 32, bbs, npairs, lut, bias, flip, thr, s.out, s.masks)
+			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, 32, bbs, npairs, lut, bias, flip, t, s.out, s.masks)
 		}
 		for g, m := range s.masks[:groups] {
 			for ; m != 0; m &= m - 1 {
@@ -75,25 +76,37 @@ func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, 
 				if pos >= c.n {
 					break
 				}
-				key := float32(s.out[32*g+j])
-				if key >= h.dist[0] {
-					continue
-				}
-				id := base + int64(pos)
-				if ids != nil {
-					id = ids[pos]
-				}
-				if sel == nil || sel.IsMember(id) {
-					if flip != 0 {
-						id = -id
-					}
-					h.replaceRoot(key, id)
-				}
+				emit(pos, s.out[32*g+j])
 			}
 		}
 		b = next
 	}
 }
+
+// scan offers the vectors of blocks [b0, b1) to h under faiss's heap rules
+// (see scanWith for the keys); ids maps positions to ids (nil: base +
+// position).
+func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *topK, s *fsScratch) {
+	c.scanWith(lut, bias, flip, b0, b1, s, func() uint16 { return fsThreshold(h) }, func(pos int, k uint16) {
+		key := float32(k)
+		if key >= h.dist[0] {
+			return
+		}
+		id := base + int64(pos)
+		if ids != nil {
+			id = ids[pos]
+		}
+		if sel == nil || sel.IsMember(id) {
+			if flip != 0 {
+				id = -id
+			}
+			h.replaceRoot(key, id)
+		}
+	})
+}
+
+// nblocks is how many blocks hold the n vectors.
+func (c pq4Blocks) nblocks() int { return (c.n + c.bbs - 1) / c.bbs }
 
 // fsThreshold is the key a candidate must be below to enter h.
 func fsThreshold(h *topK) uint16 { return uint16(h.dist[0]) }

@@ -61,6 +61,8 @@ type IndexIVF struct {
 	// onDiskDirty: the lists changed since the file was last written
 	onDiskDirty bool
 	onDiskMu    sync.Mutex // rewriting the file, which writing the index may do
+	// fastScan is set for an IndexIVFPQFastScan (ivf_fastscan.go).
+	fastScan *IVFFastScan
 }
 
 var (
@@ -658,6 +660,7 @@ func (ix *IndexIVF) RestoreIVF(nprobe int, byResidual bool, ids [][]int64, vecs 
 		} else {
 			lst := &ix.lists.lists[l]
 			lst.ids, lst.codes = ids[l], codes[l]
+			lst.gen++
 		}
 	}
 	ix.ntotal = total

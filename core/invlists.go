@@ -16,6 +16,8 @@ type invertedList struct {
 	// norms holds the squared norm of each flat vector, kept with the
 	// vectors so that batched L2 scans do not recompute them per search.
 	norms []float32
+	// gen counts the changes to the list (what a packed copy checks).
+	gen uint64
 }
 
 // invertedLists are the nlist lists of an IVF index.
@@ -55,6 +57,7 @@ func (il *invertedLists) reserve(assign []int64, codeSize int) {
 
 func (il *invertedLists) add(list int, id int64, v []float32) (offset int) {
 	l := &il.lists[list]
+	l.gen++
 	l.ids = append(l.ids, id)
 	l.vecs = append(l.vecs, v...)
 	var norm [1]float32
@@ -65,6 +68,7 @@ func (il *invertedLists) add(list int, id int64, v []float32) (offset int) {
 
 func (il *invertedLists) addCode(list int, id int64, code []byte) (offset int) {
 	l := &il.lists[list]
+	l.gen++
 	l.ids = append(l.ids, id)
 	l.codes = append(l.codes, code...)
 	return len(l.ids) - 1
@@ -83,6 +87,7 @@ func (il *invertedLists) total() int64 {
 func (il *invertedLists) reset() {
 	for i := range il.lists {
 		l := &il.lists[i]
+		l.gen++
 		l.ids, l.vecs, l.codes, l.norms = l.ids[:0], l.vecs[:0], l.codes[:0], l.norms[:0]
 	}
 }
@@ -111,6 +116,7 @@ func (il *invertedLists) removeIf(sel IDSelector, cs int) int64 {
 			kept++
 		}
 		removed += int64(len(l.ids) - kept)
+		l.gen++
 		l.ids = l.ids[:kept]
 		if len(l.codes) > 0 {
 			l.codes = l.codes[:kept*cs]
@@ -140,6 +146,7 @@ func (il *invertedLists) imbalanceFactor() float64 {
 // their norms.
 func (il *invertedLists) setFlat(list int, ids []int64, vecs []float32) {
 	l := &il.lists[list]
+	l.gen++
 	l.ids, l.vecs = ids, vecs
 	l.norms = make([]float32, len(ids))
 	kernels.Norms(vecs, il.d, l.norms)

@@ -57,6 +57,7 @@ func (ix *IndexIVF) appendEntries(list int, ids []int64, codes []byte) {
 	cs := ix.CodeSize()
 	if ix.codec != nil {
 		l := &ix.lists.lists[list]
+		l.gen++
 		l.ids = append(l.ids, ids...)
 		l.codes = append(l.codes, codes...)
 		return
@@ -83,6 +84,7 @@ func (ix *IndexIVF) UpdateEntries(list, offset int, ids []int64, codes []byte) e
 	}
 	ix.listsChanged()
 	l := &ix.lists.lists[list]
+	l.gen++
 	copy(l.ids[offset:], ids)
 	if ix.codec != nil {
 		copy(l.codes[offset*ix.CodeSize():], codes)
@@ -112,6 +114,7 @@ func (ix *IndexIVF) ResizeList(list, n int) error {
 	ix.listsChanged()
 	old := ix.lists.size(list)
 	l := &ix.lists.lists[list]
+	l.gen++
 	if n <= old {
 		l.ids = l.ids[:n]
 		if ix.codec != nil {
@@ -157,7 +160,7 @@ func (ix *IndexIVF) SetListRange(first int, sizes []int64, ids []int64, codes []
 	for i, s := range sizes {
 		list := first + i
 		ix.ntotal -= int64(ix.lists.size(list))
-		ix.lists.lists[list] = invertedList{}
+		ix.lists.lists[list] = invertedList{gen: ix.lists.lists[list].gen + 1}
 		ix.appendEntries(list, ids[at:at+int(s)], codes[at*cs:(at+int(s))*cs])
 		at += int(s)
 		ix.ntotal += s

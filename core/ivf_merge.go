@@ -40,6 +40,7 @@ func (ix *IndexIVF) MergeFrom(other *IndexIVF, addID int64) error {
 	for l := range ix.lists.lists {
 		src := &other.lists.lists[l]
 		dst := &ix.lists.lists[l]
+		dst.gen++
 		for _, id := range src.ids {
 			dst.ids = append(dst.ids, id+addID)
 		}
@@ -103,6 +104,7 @@ func (ix *IndexIVF) CopySubsetTo(other *IndexIVF, subset int, a1, a2 int64) erro
 			keep = func(int64) bool { return in }
 		}
 		accuN += n
+		dst.gen++
 		for i := int64(0); i < n; i++ {
 			if !keep(i) {
 				continue

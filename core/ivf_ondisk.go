@@ -58,6 +58,9 @@ func (ix *IndexIVF) ReplaceLists(od *OnDiskLists, ids [][]int64, vecs [][]float3
 	if len(od.Lists) != ix.nlist {
 		return Errorf(KindDimensionMismatch, ix.name+".replace_invlists", "%d lists for nlist=%d", len(od.Lists), ix.nlist)
 	}
+	if ix.fastScan != nil {
+		return Errorf(KindUnsupported, ix.name+".replace_invlists", "fast-scan lists are packed in blocks: they stay in memory, as in faiss")
+	}
 	if err := ix.RestoreIVF(ix.Nprobe, ix.ByResidual, ids, vecs, codes, ix.DirectMapType()); err != nil {
 		return err
 	}

@@ -143,6 +143,9 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 	if err != nil {
 		return err
 	}
+	if ix.fastScan != nil {
+		return pr.searchFastScan(nq, k, dist, labels)
+	}
 	pr.search(nq, k, dist, labels)
 	ix.expandDuplicates(nq, k, dist, labels)
 	return nil
@@ -162,6 +165,9 @@ func (ix *IndexIVF) SearchPreassigned(x []float32, k int, coarse []int64, coarse
 	nq := len(x) / ix.d
 	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
 		return err
+	}
+	if ix.fastScan != nil {
+		return pr.searchFastScan(nq, k, dist, labels)
 	}
 	pr.search(nq, k, dist, labels)
 	ix.expandDuplicates(nq, k, dist, labels)
@@ -390,6 +396,9 @@ func (ix *IndexIVF) RangeSearchWithParams(x []float32, radius float32, p *Search
 	if err != nil {
 		return nil, err
 	}
+	if ix.fastScan != nil {
+		return pr.rangeSearchFastScan(radius)
+	}
 	return pr.rangeSearch(radius), nil
 }
 
@@ -405,6 +414,9 @@ func (ix *IndexIVF) RangeSearchPreassigned(x []float32, radius float32, coarse [
 	pr, err := ix.preassignedProbe(op, x, coarse, coarseDis, nprobe, p)
 	if err != nil {
 		return nil, err
+	}
+	if ix.fastScan != nil {
+		return pr.rangeSearchFastScan(radius)
 	}
 	return pr.rangeSearch(radius), nil
 }

@@ -215,7 +215,7 @@ func read(r *reader, depth int) core.Index {
 		return readSQ(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
 		return readHNSW(r, code, depth)
-	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup:
+	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS:
 		return readIVF(r, code, depth)
 	case codePreTransform:
 		return readPreTransform(r, depth)

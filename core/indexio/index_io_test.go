@@ -166,7 +166,13 @@ func codedIndexes(t testing.TB) []core.Index {
 	ivfpq, err := core.NewIndexIVFPQ(q2, 8, 16, 2, 4, core.MetricL2)
 	require.NoError(t, err)
 	ivfpq.PQ().Warn, ivfpq.Warn, ivf.Warn = func(string) {}, func(string) {}, func(string) {}
-	for _, ix := range []core.Index{pq, fs, sq, hs, ivf, ivfpq} {
+	q3, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	ivffs, err := core.NewIndexIVFPQFastScan(q3, 8, 4, 1, 4, core.MetricL2, 32)
+	require.NoError(t, err)
+	ivffs.ByResidual = true
+	ivffs.PQ().Warn, ivffs.Warn = func(string) {}, func(string) {}
+	for _, ix := range []core.Index{pq, fs, sq, hs, ivf, ivfpq, ivffs} {
 		require.NoError(t, ix.Train(x))
 	}
 	require.NoError(t, ivfpq.SetDirectMapType(1))
@@ -174,10 +180,10 @@ func codedIndexes(t testing.TB) []core.Index {
 	lsh, err := core.NewIndexLSH(8, 12, true, true)
 	require.NoError(t, err)
 	require.NoError(t, lsh.Train(x))
-	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs} {
+	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs} {
 		require.NoError(t, ix.Add(x[:40*8]))
 	}
-	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs}
+	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs}
 }
 
 // preTransformed is a flat index behind one transform of every kind,

@@ -18,6 +18,8 @@ const (
 	codeIVFPQ      = "IwPQ"
 	codeIVFSQ      = "IwSq"
 	codeArrayLists = "ilar"
+	codeIVFPQFS    = "IwPf"
+	codeBlockLists = "ilbl"
 )
 
 // maxNlist bounds the lists a file may claim.
@@ -26,6 +28,8 @@ const maxNlist = 1 << 28
 func writeIVF(w *writer, ix *core.IndexIVF) error {
 	pq, sq := ix.PQ(), ix.SQ()
 	switch {
+	case ix.FastScan() != nil:
+		w.fourcc(codeIVFPQFS)
 	case pq != nil:
 		w.fourcc(codeIVFPQ)
 	case sq != nil:
@@ -55,6 +59,10 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		byResidual = 1
 	}
 	switch {
+	case ix.FastScan() != nil:
+		writeIVFFastScanFields(w, ix, byResidual)
+		writeBlockLists(w, ix)
+		return nil
 	case pq != nil:
 		w.u8(byResidual)
 		w.u64(uint64(pq.CodeSize))
@@ -210,6 +218,8 @@ func readIVF(r *reader, code string, depth int) core.Index {
 	var err error
 	var byResidual bool
 	switch code {
+	case codeIVFPQFS:
+		return readIVFFastScan(r, h, quantizer, nlist, nprobe, dmType)
 	case codeIVFPQ:
 		byResidual = r.u8("by_residual") != 0
 		r.size("code_size", 1, maxD)

@@ -1,0 +1,89 @@
+package indexio
+
+import "github.com/metalfaiss/metalfaiss/core"
+
+// IndexIVFPQFastScan: the IVF header, by_residual, code_size, bbs, M2,
+// implem, qbs2, the product quantizer, then the lists packed as faiss's
+// BlockInvertedLists ("ilbl": per list its ids and whole blocks of codes).
+
+func writeIVFFastScanFields(w *writer, ix *core.IndexIVF, byResidual uint8) {
+	fs, pq := ix.FastScan(), ix.PQ()
+	w.u8(byResidual)
+	w.u64(uint64(fs.M2() / 2))
+	w.i32(int32(fs.Bbs))
+	w.u64(uint64(fs.M2()))
+	w.i32(int32(fs.Implem))
+	w.u64(uint64(fs.Qbs2))
+	writePQFields(w, pq)
+}
+
+func writeBlockLists(w *writer, ix *core.IndexIVF) {
+	fs := ix.FastScan()
+	w.fourcc(codeBlockLists)
+	w.u64(uint64(ix.Nlist()))
+	w.u64(uint64(fs.M2() / 2))
+	w.u64(uint64(fs.Bbs))
+	w.u64(uint64(fs.Bbs * fs.M2() / 2))
+	for l := 0; l < ix.Nlist(); l++ {
+		ids, _, _ := ix.IVFList(l)
+		w.u64(uint64(len(ids)))
+		w.int64s(ids)
+		packed := ix.PackedList(l)
+		w.u64(uint64(len(packed)))
+		w.b = append(w.b, packed...)
+	}
+}
+
+func readIVFFastScan(r *reader, h header, quantizer core.Index, nlist, nprobe, dmType int) core.Index {
+	byResidual := r.u8("by_residual") != 0
+	r.size("code_size", 1, maxD)
+	bbs := r.i32("bbs")
+	m2 := r.size("M2", 2, maxD+1)
+	implem := r.i32("implem")
+	qbs2 := r.size("qbs2", 0, 1<<30)
+	f := readPQFields(r)
+	if r.err != nil {
+		return nil
+	}
+	ix, err := core.NewIndexIVFPQFastScan(quantizer, h.d, nlist, f.m, f.nbits, h.metric, int(bbs))
+	if err == nil && h.trained {
+		err = ix.PQ().RestorePQ(f.centroids)
+	}
+	if err == nil && m2 != ix.FastScan().M2() {
+		err = core.Errorf(core.KindInvalidArgument, "IndexIVFPQFastScan", "M2=%d, expected %d for M=%d", m2, ix.FastScan().M2(), f.m)
+	}
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	fs := ix.FastScan()
+	fs.Implem, fs.Qbs2 = int(implem), qbs2
+	if c := r.fourcc(); r.err == nil && c != codeBlockLists {
+		r.fail("expected block inverted lists (%q), found %q", codeBlockLists, c)
+		return nil
+	}
+	r.size("the lists' nlist", uint64(nlist), uint64(nlist))
+	r.size("the lists' code_size", uint64(m2/2), uint64(m2/2))
+	r.size("n_per_block", uint64(bbs), uint64(bbs))
+	blockSize := r.size("block_size", uint64(int(bbs)*m2/2), uint64(int(bbs)*m2/2))
+	ids, codes := make([][]int64, nlist), make([][]byte, nlist)
+	for l := 0; l < nlist && r.err == nil; l++ {
+		ids[l] = r.int64s(r.count(8, "a list's ids"), "a list's ids")
+		n := len(ids[l])
+		packed := r.bytes(r.count(1, "a list's codes"), "a list's codes")
+		if r.err == nil && len(packed) != (n+int(bbs)-1)/int(bbs)*blockSize {
+			r.fail("list %d: %d code bytes for %d vectors in blocks of %d (%d bytes each)", l, len(packed), n, bbs, blockSize)
+		}
+		if r.err == nil {
+			codes[l] = fs.UnpackList(packed, n, f.m)
+		}
+	}
+	if r.err != nil || !listsHold(r, ids, h.ntotal) {
+		return nil
+	}
+	if err := ix.RestoreIVF(nprobe, byResidual, ids, nil, codes, dmType); err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	return ix
+}
