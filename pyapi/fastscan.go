@@ -102,3 +102,63 @@ func PQ4CodePack(pack bool, code uintptr, m, bbs, i int64, blocks uintptr, nbloc
 		return nil
 	})
 }
+
+// IndexIVFPQFastScanNew makes an IndexIVFPQFastScan over the quantizer
+// behind handle q (out: int64[1]).
+func IndexIVFPQFastScanNew(q, d, nlist, m, nbits, metric, bbs int64, out uintptr) string {
+	const op = "IndexIVFPQFastScan"
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFPQFastScan(quantizer, int(d), int(nlist), int(m), int(nbits), core.Metric(metric), int(bbs))
+	})
+}
+
+// IndexIVFPQFastScanFromIVFPQ packs a copy of the IndexIVFPQ behind src,
+// sharing its quantizer (out: int64[1]).
+func IndexIVFPQFastScanFromIVFPQ(src, bbs int64, out uintptr) string {
+	const op = "IndexIVFPQFastScan"
+	return newIndexOver(op, out, []int64{src}, func() (core.Index, error) {
+		s, err := indexOf(op, src)
+		if err != nil {
+			return nil, err
+		}
+		ivf, ok := s.(*core.IndexIVF)
+		if !ok {
+			return nil, core.Errorf(core.KindInvalidArgument, op, "expected an IndexIVFPQ, got a %T", s)
+		}
+		return core.NewIndexIVFPQFastScanFrom(ivf, int(bbs))
+	})
+}
+
+// IVFFastScanCodes copies list l's packed codes (n bytes: whole blocks of
+// bbs codes) to out, or writes their size to out (int64[1]) when n < 0.
+func IVFFastScanCodes(h, l, n int64, out uintptr) string {
+	const op = "IndexIVFPQFastScan.invlists.get_codes"
+	return withIVF(op, h, false, func(ivf *core.IndexIVF) error {
+		if ivf.FastScan() == nil {
+			return core.Errorf(core.KindUnsupported, op, "%s is not a fast-scan index", ivf.Name())
+		}
+		if l < 0 || l >= int64(ivf.Nlist()) {
+			return core.Errorf(core.KindInvalidArgument, op, "list %d is out of range (nlist=%d)", l, ivf.Nlist())
+		}
+		packed := ivf.PackedList(int(l))
+		if n < 0 {
+			dst, err := int64s(out, 1)
+			if err == nil {
+				dst[0] = int64(len(packed))
+			}
+			return err
+		}
+		if int64(len(packed)) != n {
+			return core.Errorf(core.KindDimensionMismatch, op, "list %d holds %d code bytes, the buffer %d", l, len(packed), n)
+		}
+		dst, err := bytesAt(out, n)
+		if err == nil {
+			copy(dst, packed)
+		}
+		return err
+	})
+}

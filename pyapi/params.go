@@ -133,6 +133,12 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 			dst[0] = float64(b2i(ivf.IDsSorted()))
 		case "use_precomputed_table":
 			dst[0] = float64(ivf.UsePrecomputedTable)
+		case "implem", "qbs", "qbs2", "bbs", "M2":
+			fs := ivf.FastScan()
+			if fs == nil {
+				return core.Errorf(core.KindUnsupported, op, "%s is not a fast-scan index", ivf.Name())
+			}
+			dst[0] = float64(map[string]int{"implem": fs.Implem, "qbs": fs.Qbs, "qbs2": fs.Qbs2, "bbs": fs.Bbs, "M2": fs.M2()}[name])
 		default:
 			return core.Errorf(core.KindInvalidArgument, op, "%T has no parameter %q", ix, name)
 		}
@@ -167,10 +173,22 @@ func IndexSetParam(h int64, name string, value float64) string {
 		case name == "metric_type":
 			return ivf.SetMetric(core.Metric(int(value)))
 		case name == "by_residual":
-			if ivf.Ntotal() != 0 {
-				return core.Errorf(core.KindInvalidArgument, op, "cannot change by_residual once vectors are added")
+			// faiss lets scripts flip it at any time (the stored codes then
+			// read differently); the tables that depend on it follow.
+			if value != 0 && ivf.PQ() == nil && ivf.SQ() == nil {
+				return core.Errorf(core.KindInvalidArgument, op, "flat lists are never coded by residual")
 			}
 			ivf.ByResidual = value != 0
+			return ivf.RefreshTables()
+		case name == "implem" || name == "qbs" || name == "qbs2":
+			fs := ivf.FastScan()
+			switch {
+			case fs == nil:
+				return core.Errorf(core.KindUnsupported, op, "%s is not a fast-scan index", ivf.Name())
+			case value != float64(int(value)) || value < 0:
+				return core.Errorf(core.KindInvalidArgument, op, "%s must be an integer >= 0, got %v", name, value)
+			}
+			*map[string]*int{"implem": &fs.Implem, "qbs": &fs.Qbs, "qbs2": &fs.Qbs2}[name] = int(value)
 		case name == "use_precomputed_table":
 			if value != float64(int(value)) || value < -1 || value > 2 {
 				return core.Errorf(core.KindInvalidArgument, op, "use_precomputed_table must be -1, 0, 1 or 2, got %v", value)

@@ -6,6 +6,9 @@ import "github.com/metalfaiss/metalfaiss/core"
 // implem, qbs2, the product quantizer, then the lists packed as faiss's
 // BlockInvertedLists ("ilbl": per list its ids and whole blocks of codes).
 
+// invalidCodeSize is faiss's InvertedLists::INVALID_CODE_SIZE.
+const invalidCodeSize = ^uint64(0)
+
 func writeIVFFastScanFields(w *writer, ix *core.IndexIVF, byResidual uint8) {
 	fs, pq := ix.FastScan(), ix.PQ()
 	w.u8(byResidual)
@@ -21,7 +24,7 @@ func writeBlockLists(w *writer, ix *core.IndexIVF) {
 	fs := ix.FastScan()
 	w.fourcc(codeBlockLists)
 	w.u64(uint64(ix.Nlist()))
-	w.u64(uint64(fs.M2() / 2))
+	w.u64(invalidCodeSize) // block lists have no per-entry size
 	w.u64(uint64(fs.Bbs))
 	w.u64(uint64(fs.Bbs * fs.M2() / 2))
 	for l := 0; l < ix.Nlist(); l++ {
@@ -63,7 +66,11 @@ func readIVFFastScan(r *reader, h header, quantizer core.Index, nlist, nprobe, d
 		return nil
 	}
 	r.size("the lists' nlist", uint64(nlist), uint64(nlist))
-	r.size("the lists' code_size", uint64(m2/2), uint64(m2/2))
+	at := r.off
+	if cs := r.u64("the lists' code_size"); r.err == nil && cs != invalidCodeSize && cs != uint64(m2/2) {
+		r.off = at
+		r.fail("the lists' code_size is %d, expected none or %d", cs, m2/2)
+	}
 	r.size("n_per_block", uint64(bbs), uint64(bbs))
 	blockSize := r.size("block_size", uint64(int(bbs)*m2/2), uint64(int(bbs)*m2/2))
 	ids, codes := make([][]int64, nlist), make([][]byte, nlist)

@@ -89,6 +89,7 @@ from .index_binary_factory import index_binary_factory
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
+from .index_ivf_fastscan import BlockInvertedLists, IndexIVFPQFastScan
 from .index_refine import IndexRefine, IndexRefineFlat
 from .index_pretransform import IndexPreTransform
 from .index_lsh import IndexLSH
@@ -261,7 +262,7 @@ __all__ = [
     "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer",
-    "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "ScalarQuantizer",
+    "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
     "IndexRandom", "IndexIVFIndependentQuantizer", "IndexIVFFlatDedup",
     "CenteringTransform", "HadamardRotation", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform",

@@ -11,6 +11,7 @@ from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_fastscan import IndexPQFastScan
+from .index_ivf_fastscan import IndexIVFPQFastScan
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_lsh import IndexLSH
 from .index_pretransform import IndexPreTransform
@@ -230,7 +231,9 @@ def _build(d, parts, metric, description):
         if kind == "FlatDedup":
             return IndexIVFFlatDedup(quantizer, d, nlist, metric)
         if kind == "PQfs":
-            _unknown(parts[1], description)
+            index = IndexIVFPQFastScan(quantizer, d, nlist, args[0], 4, metric, args[1])
+            index.by_residual = args[2]
+            return index
         if kind == "PQ":
             return _polysemous(IndexIVFPQ(quantizer, d, nlist, *args[:2], metric), args[2])
         return IndexIVFScalarQuantizer(quantizer, d, nlist, args[0], metric)
@@ -308,6 +311,9 @@ def reverse_index_factory(index):
         return prefix + reverse_index_factory(index.index)
     if isinstance(index, IndexRefine):
         return reverse_index_factory(index.base_index) + f",Refine({reverse_index_factory(index.refine_index)})"
+    if isinstance(index, IndexIVFPQFastScan):
+        fs = f"PQ{index.M}x4fs" + ("r" if index.by_residual else "") + ("" if index.bbs == 32 else f"_{index.bbs}")
+        return f"IVF{index.nlist}," + fs
     if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer)):
         q = index.quantizer
         coarse = f"_HNSW{q.hnsw.M}" if isinstance(q, IndexHNSWFlat) else ""

@@ -1,0 +1,152 @@
+"""IndexIVFPQFastScan: 4-bit PQ codes in inverted lists packed in blocks,
+searched by the fast-scan kernels."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .errors import UnsupportedOperationError
+from .index_ivf import IndexInvertedLists, IndexIVF, IndexIVFPQ, _check_quantizer
+from .invlists import entry_arrays
+from .metric import METRIC_L2, MetricType
+from .quantizers import ProductQuantizer
+
+# faiss's InvertedLists.INVALID_CODE_SIZE: block lists have no per-entry size
+INVALID_CODE_SIZE = 2**64 - 1
+
+
+class BlockInvertedLists(IndexInvertedLists):
+    """A fast-scan IVF index's lists (faiss's BlockInvertedLists): codes
+    packed in blocks of ``n_per_block`` vectors, ``block_size`` bytes each.
+    ``get_codes`` returns a list's whole blocks; ``add_entries`` takes
+    standard codes (``packer.code_size`` bytes each) and packs them."""
+
+    @property
+    def code_size(self):
+        return INVALID_CODE_SIZE
+
+    @property
+    def n_per_block(self):
+        return self._index.bbs
+
+    @property
+    def block_size(self):
+        return self._index.bbs * self._index.M2 // 2
+
+    @property
+    def packer(self):
+        from .index_fastscan import CodePackerPQ4
+
+        return CodePackerPQ4(self._index.M, self._index.bbs)
+
+    def _list(self, list_no):
+        n = self.list_size(list_no)
+        ids = np.empty(n, dtype=np.int64)
+        scratch = np.empty(n * self._index.code_size, dtype=np.uint8)
+        _bridge.call("IndexIVFListCopy", self._index._h("invlists"), list_no, n, addr(ids), addr(scratch))
+        size = np.zeros(1, dtype=np.int64)
+        _bridge.call("IVFFastScanCodes", self._index._h("invlists"), list_no, -1, addr(size))
+        codes = np.empty(int(size[0]), dtype=np.uint8)
+        if codes.size:
+            _bridge.call("IVFFastScanCodes", self._index._h("invlists"), list_no, codes.size, addr(codes))
+        return ids, codes
+
+    def get_single_code(self, list_no, offset):
+        l = self._check(list_no, "get_single_code")
+        off = self._offset(offset, self.list_size(l), "get_single_code")
+        return self.packer.unpack_1(self.get_codes(l), off)
+
+    def add_entries(self, list_no, n_entry, ids, code):
+        op = "BlockInvertedLists.add_entries"
+        ids, codes = entry_arrays(op, n_entry, ids, code, self._index.code_size)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IVFAddEntries", self._index._h("invlists"), as_int(list_no, op, "list_no"), ids.shape[0],
+                     addr(ids), addr(codes), addr(out))
+        return int(out[0])
+
+    def update_entries(self, list_no, offset, n_entry, ids, code):
+        raise UnsupportedOperationError("BlockInvertedLists.update_entries: packed lists are appended to or "
+                                        "resized, not updated in place (as in faiss)")
+
+
+class IndexIVFPQFastScan(IndexIVF):
+    """``IndexIVFPQFastScan(quantizer, d, nlist, M, nbits=4,
+    metric=METRIC_L2, bbs=32)`` or ``IndexIVFPQFastScan(index_ivfpq,
+    bbs=32)`` (a copy of a trained IndexIVFPQ with 4-bit codes: its lists,
+    settings and quantizer, shared). As in faiss, codes are of the vectors
+    themselves unless ``by_residual`` is set before training. ``implem``,
+    ``qbs``, ``qbs2``, ``bbs``, ``M2`` are faiss's fast-scan fields."""
+
+    _go_type = "IndexIVFPQFastScan"
+
+    def __init__(self, *args, **kwargs):
+        from .index_fastscan import _bind
+
+        op = "IndexIVFPQFastScan"
+        out = np.zeros(1, dtype=np.int64)
+        if args and isinstance(args[0], IndexIVFPQ):
+            src, rest = args[0], _bind(("bbs",), args[1:], kwargs, {"bbs": 32}, op)
+            _bridge.call("IndexIVFPQFastScanFromIVFPQ", src._h(op), as_int(rest["bbs"], op, "bbs"), addr(out))
+            self._init_ivf(int(out[0]), src.quantizer, src.metric_type)
+            return
+        a = _bind(("quantizer", "d", "nlist", "M", "nbits", "metric", "bbs"), args, kwargs,
+                  {"nbits": 4, "metric": METRIC_L2, "bbs": 32}, op)
+        metric = MetricType.parse(a["metric"])
+        _check_quantizer(op, a["quantizer"], metric)
+        _bridge.call("IndexIVFPQFastScanNew", a["quantizer"]._h(op), as_int(a["d"], op, "d"),
+                     as_int(a["nlist"], op, "nlist"), as_int(a["M"], op, "M"), as_int(a["nbits"], op, "nbits"),
+                     int(metric), as_int(a["bbs"], op, "bbs"), addr(out))
+        self._init_ivf(int(out[0]), a["quantizer"], metric)
+
+    def _init_ivf(self, handle, quantizer, metric):
+        super()._init_ivf(handle, quantizer, metric)
+        self.invlists = BlockInvertedLists(self)
+
+    @property
+    def pq(self):
+        if getattr(self, "_pq", None) is None:
+            self._pq = ProductQuantizer._of(self._h("pq"), self)
+        return self._pq
+
+    @pq.setter
+    def pq(self, pq):
+        self.pq.take_centroids(pq, self._op("pq"))
+
+    def train(self, x):
+        self.pq._send_cp()
+        super().train(x)
+
+    def _int_field(self, name):
+        return int(self._param(name))
+
+    def _set_int_field(self, name, value):
+        op = self._op(name)
+        _bridge.call("IndexSetParam", self._h(name), name, float(as_int(value, op, name)))
+
+    implem = property(lambda self: self._int_field("implem"), lambda self, v: self._set_int_field("implem", v))
+    qbs = property(lambda self: self._int_field("qbs"), lambda self, v: self._set_int_field("qbs", v))
+    qbs2 = property(lambda self: self._int_field("qbs2"), lambda self, v: self._set_int_field("qbs2", v))
+    bbs = property(lambda self: self._int_field("bbs"))
+    M2 = property(lambda self: self._int_field("M2"))
+    M = property(lambda self: self.pq.M)
+    nbits = property(lambda self: 4)
+    ksub = property(lambda self: 16)
+
+    @property
+    def use_precomputed_table(self):
+        return int(self._param("use_precomputed_table"))
+
+    @use_precomputed_table.setter
+    def use_precomputed_table(self, value):
+        self._set_int_field("use_precomputed_table", value)
+
+    def precompute_table(self):
+        _bridge.call("IndexSetParam", self._h("precompute_table"), "precompute_table", 0.0)
+
+    def get_CodePacker(self):
+        return self.invlists.packer
+
+    def lookup_table_is_3d(self):
+        return bool(self.by_residual and self.metric_type == METRIC_L2)
+
+
