@@ -33,6 +33,10 @@ func (pr *ivfProbe) rangeSearchFastScan(radius float32) (*RangeResult, error) {
 	flip := fsFlip(ix.metric)
 	nq := len(pr.x) / ix.d
 	hits := &rangeHits{dist: make([][]float32, nq), ids: make([][]int64, nq)}
+	visited := make([]int64, len(pr.coarse))
+	for i := range visited {
+		visited[i] = -1
+	}
 	parallelChunks(nq, 1, func(_, lo, hi int) {
 		w := pr.newFSWorker()
 		var t fsIVFTables
@@ -49,6 +53,7 @@ func (pr *ivfProbe) rangeSearchFastScan(radius float32) (*RangeResult, error) {
 					continue
 				}
 				ids := ix.lists.lists[v.list].ids
+				visited[v.q*pr.nprobe+v.r] = int64(v.list)
 				found := false
 				b := fs.listBlocks(&lists[v.list], n)
 				b.scanWith(t.lutFor(v.r, fs.m2), t.biasFor(v.r), flip, 0, b.nblocks(), w.s,
@@ -69,6 +74,6 @@ func (pr *ivfProbe) rangeSearchFastScan(radius float32) (*RangeResult, error) {
 			}
 		}
 	})
-	pr.record()
+	pr.recordVisited(visited)
 	return collectByQuery([]*rangeHits{hits}, []int{0}, nq), nil
 }

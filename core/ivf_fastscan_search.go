@@ -199,7 +199,8 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 		return err
 	}
 	impl := fs.fsImplem(k)
-	if pr.limits.active() {
+	bounded := pr.limits.MaxCodes > 0 || pr.limits.MaxListsNum > 0 || pr.limits.EnsureTopKFull
+	if bounded {
 		if fs.Implem != 0 && impl != 10 && impl != 11 {
 			return Errorf(KindInvalidArgument, op, "max_codes, max_lists_num and ensure_topk_full need implem 0, 10 or 11, not %d", fs.Implem)
 		}
@@ -216,6 +217,13 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 	lists := ix.packedLists()
 	flip := fsFlip(ix.metric)
 	byList := impl >= 12
+	visited := pr.coarse
+	if bounded {
+		visited = make([]int64, len(pr.coarse))
+		for i := range visited {
+			visited[i] = -1
+		}
+	}
 	batch := pr.fsBatch()
 	parallelChunks(nq, 1, func(_, lo, hi int) {
 		w := pr.newFSWorker()
@@ -230,9 +238,9 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 				pr.tables(q, w, &tabs[q-q0])
 				resetFS(&heaps[q-q0], flip)
 			}
-			if pr.limits.active() {
+			if bounded {
 				for q := q0; q < q1; q++ {
-					pr.scanBounded(q, &tabs[q-q0], &heaps[q-q0], lists, flip, w.s)
+					pr.scanBounded(q, &tabs[q-q0], &heaps[q-q0], lists, flip, w.s, visited)
 				}
 			} else {
 				for _, v := range pr.visitOrder(q0, q1, byList) {
@@ -251,16 +259,16 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 			}
 		}
 	})
-	pr.record()
+	pr.recordVisited(visited)
 	return nil
 }
 
 // scanBounded scans query q's lists nearest first under the IVF limits:
 // at most MaxListsNum lists holding entries, and none past MaxCodes codes
 // (unless EnsureTopKFull and the heap is not yet full).
-func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *topK, lists []fsPackedList, flip uint16, s *fsScratch) {
+func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *topK, lists []fsPackedList, flip uint16, s *fsScratch, visited []int64) {
 	ix, fs := pr.ix, pr.ix.fastScan
-	visited, codes := 0, 0
+	nvisited, codes := 0, 0
 	for r, l := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
 		if l < 0 {
 			continue
@@ -269,7 +277,7 @@ func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *topK, lists []fsPacked
 		if n == 0 {
 			continue
 		}
-		if pr.limits.MaxListsNum > 0 && visited >= pr.limits.MaxListsNum {
+		if pr.limits.MaxListsNum > 0 && nvisited >= pr.limits.MaxListsNum {
 			break
 		}
 		if pr.limits.MaxCodes > 0 && codes >= pr.limits.MaxCodes && (!pr.limits.EnsureTopKFull || heapFull(h)) {
@@ -277,7 +285,8 @@ func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *topK, lists []fsPacked
 		}
 		b := fs.listBlocks(&lists[l], n)
 		b.scan(t.lutFor(r, fs.m2), t.biasFor(r), flip, 0, b.nblocks(), ix.lists.lists[l].ids, 0, pr.sel, h, s)
-		visited++
+		visited[q*pr.nprobe+r] = l
+		nvisited++
 		codes += n
 	}
 }

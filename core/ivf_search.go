@@ -31,9 +31,13 @@ type ivfProbe struct {
 }
 
 // record adds the search to the IVF statistics.
-func (pr *ivfProbe) record() {
+func (pr *ivfProbe) record() { pr.recordVisited(pr.coarse) }
+
+// recordVisited records a search that visited only the lists of probes
+// (-1: a probe left out).
+func (pr *ivfProbe) recordVisited(probes []int64) {
 	ls := pr.ix.lists
-	recordIVFSearch(len(pr.x)/pr.ix.d, pr.coarse, func(l int) []int64 { return ls.lists[l].ids }, pr.sel,
+	recordIVFSearch(len(pr.x)/pr.ix.d, probes, func(l int) []int64 { return ls.lists[l].ids }, pr.sel,
 		pr.quantTime, time.Since(pr.start))
 }
 

@@ -143,6 +143,38 @@ class IndexIVFPQFastScan(IndexIVF):
     def precompute_table(self):
         _bridge.call("IndexSetParam", self._h("precompute_table"), "precompute_table", 0.0)
 
+    @property
+    def orig_invlists(self):
+        """faiss's lists of standard codes that implem 1 and 2 read: here
+        those searches read the index's own codes; scripts may set lists
+        and fill them with ``reconstruct_orig_invlists``."""
+        return self.__dict__.get("_orig_invlists")
+
+    @orig_invlists.setter
+    def orig_invlists(self, il):
+        self.__dict__["_orig_invlists"] = il
+
+    def reconstruct_orig_invlists(self):
+        """Fill ``orig_invlists`` (empty lists of code_size bytes) with every
+        list's ids and standard (unpacked) codes."""
+        op = self._op("reconstruct_orig_invlists")
+        il = self.orig_invlists
+        if il is None:
+            raise UnsupportedOperationError(f"{op}: set orig_invlists (ArrayInvertedLists(nlist, code_size)) first")
+        if il.nlist != self.nlist or il.code_size != self.code_size:
+            raise UnsupportedOperationError(f"{op}: orig_invlists must hold nlist={self.nlist} lists of "
+                                            f"code_size={self.code_size}, not {il.nlist} of {il.code_size}")
+        for l in range(self.nlist):
+            if il.list_size(l):
+                raise UnsupportedOperationError(f"{op}: orig_invlists must start empty (list {l} is not)")
+        for l in range(self.nlist):
+            n = self.invlists.list_size(l)
+            if n:
+                ids = np.empty(n, dtype=np.int64)
+                codes = np.empty(n * self.code_size, dtype=np.uint8)
+                _bridge.call("IndexIVFListCopy", self._h(op), l, n, addr(ids), addr(codes))
+                il.add_entries(l, n, ids, codes)
+
     def get_CodePacker(self):
         return self.invlists.packer
 

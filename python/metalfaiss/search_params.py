@@ -49,7 +49,7 @@ class SearchParametersIVF(SearchParameters):
     def _bounded(self):
         """Whether the call needs the full parameter block."""
         b = self._ivf_block()
-        return bool(b[1] or b[3] or b[4] or b[5])
+        return bool(b[1] or b[2] or b[3] or b[4] or b[5])
 
     def _ivf_block(self):
         """The int64[10] block pyapi's IVF searches read."""

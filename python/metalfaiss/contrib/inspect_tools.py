@@ -9,9 +9,14 @@ from metalfaiss import LinearTransform
 
 def get_invlist(invlists, l):
     """(ids, codes) of inverted list l: the codes as (list_size, code_size)
-    uint8."""
+    uint8, or for block lists (fast-scan) as (blocks, block_size /
+    n_per_block, n_per_block), as faiss reshapes them."""
     ids = invlists.get_ids(l)
-    return ids, invlists.get_codes(l).reshape(len(ids), invlists.code_size)
+    codes = invlists.get_codes(l)
+    npb = getattr(invlists, "n_per_block", None)
+    if npb:
+        return ids, codes.reshape(-1, invlists.block_size // npb, npb)
+    return ids, codes.reshape(len(ids), invlists.code_size)
 
 
 def get_invlist_sizes(invlists):
