@@ -1,0 +1,122 @@
+"""Fast-scan indexes, metalfaiss vs faiss-cpu, same data, same run.
+
+1M x 128 points of a Gaussian mixture and 1,000 queries; each index built
+from the same factory string by both libraries: PQ32x4fs, IVF1024,PQ32x4fs
+at nprobe 1/8/32/128, the same with ,RFlat (k_factor 4), and the RaBitQ
+IVF indexes (rows say when a library lacks one). For each: train and add
+time, then per nprobe the QPS of the batch and recall@10 against exact
+search. QPS ratio is metalfaiss / faiss (> 1: metalfaiss faster); time
+ratios are faiss / metalfaiss. Each library's searches run in their own
+block of calls, blocks alternating (timing.py says why).
+
+    .venv/bin/python benchmarks/bench_fastscan.py [--quick] [--nq 1000] [--only "IVF1024,PQ32x4fs"]
+"""
+
+import blas_env  # noqa: F401  (first: restarts without the OpenBLAS overrides)
+
+import argparse
+import os
+import platform
+
+import numpy as np
+
+import faiss
+import metalfaiss
+from timing import cpu_line, kernel_line, median_times, recall, sgemm_gflops, timed
+
+INDEXES = [
+    ("PQ32x4fs", (None,)),
+    ("IVF1024,PQ32x4fs", (1, 8, 32, 128)),
+    ("IVF1024,PQ32x4fs,RFlat", (1, 8, 32, 128)),
+    ("IVF1024,RaBitQ", (1, 8, 32, 128)),
+    ("IVF1024,RaBitQfs", (1, 8, 32, 128)),
+]
+
+
+def mixture(n, d, components, seed):
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((components, d)).astype(np.float32) * 2
+    return centres[rng.integers(0, components, n)] + rng.standard_normal((n, d), dtype=np.float32)
+
+
+def build(lib, d, desc):
+    try:
+        ix = lib.index_factory(d, desc)
+    except Exception as e:  # a library without this index type
+        return None, f"{type(e).__name__}: {str(e)[:60]}"
+    if desc.endswith(",RFlat"):
+        ix.k_factor = 4
+    return ix, None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="100k points instead of 1M")
+    ap.add_argument("--nq", type=int, default=1000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", help="factory strings to run, separated by ;")
+    a = ap.parse_args()
+    n, d = (100_000 if a.quick else 1_000_000), 128
+    xb = mixture(n, d, 2000, 1)
+    xq = mixture(a.nq, d, 2000, 2)
+    print(f"metalfaiss {metalfaiss.__version__} ({metalfaiss.kernel_set()}) vs faiss {faiss.__version__}, "
+          f"{platform.machine()} x {os.cpu_count()} cores; nb={n:,} d={d} nq={a.nq} k=10")
+    print(cpu_line())
+    print(kernel_line(sgemm_gflops()))
+    flat = metalfaiss.IndexFlatL2(d)
+    flat.add(xb)
+    _, Iexact = flat.search(xq, 10)
+    flat.close()
+    print("| index | nprobe | metalfaiss QPS | faiss QPS | QPS ratio | recall@10 metalfaiss | faiss |")
+    print("|---|---|---|---|---|---|---|")
+    builds = []
+    for desc, nprobes in INDEXES:
+        if a.only and desc not in a.only.split(";"):
+            continue
+        ours, why_o = build(metalfaiss, d, desc)
+        theirs, why_t = build(faiss, d, desc)
+        times = {}
+        for name, ix in (("o", ours), ("t", theirs)):
+            if ix is not None:
+                _, times["train" + name] = timed(lambda: ix.train(xb))
+                _, times["add" + name] = timed(lambda: ix.add(xb))
+        builds.append((desc, times, why_o, why_t))
+        for nprobe in nprobes:
+            res = {}
+            for name, ix in (("o", ours), ("t", theirs)):
+                if ix is None:
+                    continue
+                if nprobe is not None:
+                    (metalfaiss if name == "o" else faiss).extract_index_ivf(ix).nprobe = nprobe
+                res[name] = ix.search(xq, 10)[1]
+            fns = [lambda ix=ix: ix.search(xq, 10) for ix in (ours, theirs) if ix is not None]
+            ts = median_times(fns, rounds=a.repeats)
+            qps = {}
+            for name, t in zip([nm for nm, ix in (("o", ours), ("t", theirs)) if ix is not None], ts):
+                qps[name] = a.nq / t
+            qo, qt = qps.get("o"), qps.get("t")
+            cells = [f"{qo:,.0f}" if qo else "n/a", f"{qt:,.0f}" if qt else "n/a",
+                     f"{qo / qt:.2f}" if qo and qt else "n/a",
+                     f"{recall(res['o'], Iexact):.3f}" if "o" in res else "n/a",
+                     f"{recall(res['t'], Iexact):.3f}" if "t" in res else "n/a"]
+            print(f"| {desc} | {nprobe or '-'} | " + " | ".join(cells) + " |", flush=True)
+        if ours is not None:
+            ours.close()
+        theirs = None  # frees faiss's index before the next one
+    print("\n| index | train s metalfaiss | faiss | ratio | add s metalfaiss | faiss | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for desc, t, why_o, why_t in builds:
+        def cell(k):
+            return f"{t[k]:.2f}" if k in t else "n/a"
+
+        def ratio(a_, b_):
+            return f"{t[b_] / t[a_]:.2f}" if a_ in t and b_ in t else "n/a"
+        print(f"| {desc} | {cell('traino')} | {cell('traint')} | {ratio('traino', 'traint')} | "
+              f"{cell('addo')} | {cell('addt')} | {ratio('addo', 'addt')} |")
+        for lib, why in (("metalfaiss", why_o), ("faiss", why_t)):
+            if why:
+                print(f"|   {lib} lacks it: {why} |||||||")
+
+
+if __name__ == "__main__":
+    main()
