@@ -51,28 +51,32 @@ type pq4Blocks struct {
 	m2    int
 }
 
-// scanWith runs the kernel over blocks [b0, b1): keys are the sums of
-// the tables lut plus bias, xor flip (see kernels.PQ4Scan); emit gets the
-// position and key of each vector whose key is below thr(), asked before
-// each kernel call.
-func (c pq4Blocks) scanWith(lut []byte, bias, flip uint16, b0, b1 int, s *fsScratch, thr func() uint16, emit func(pos int, key uint16)) {
+// chunk runs the kernel on the blocks from b on (up to b1; several when
+// bbs is 32, one otherwise) against threshold thr: keys are the sums of
+// the tables lut plus bias, xor flip (see kernels.PQ4Scan), into s. It
+// returns the 32-vector groups done and the next block.
+func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1 int, s *fsScratch) (groups, next int) {
 	npairs, bbs := c.m2/2, c.bbs
 	blockBytes := bbs * npairs
+	if bbs == 32 {
+		next = min(b1, b+fsScanGroups)
+		groups = next - b
+		kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, lut, bias, flip, thr, s.out, s.masks)
+		return groups, next
+	}
+	kernels.PQ4Scan(c.codes[b*blockBytes:], bbs/32, 32, bbs, npairs, lut, bias, flip, thr, s.out, s.masks)
+	return bbs / 32, b + 1
+}
+
+// scanWith runs the kernel over blocks [b0, b1) with threshold thr and
+// calls emit with the position and key of each vector below it.
+func (c pq4Blocks) scanWith(lut []byte, bias, flip, thr uint16, b0, b1 int, s *fsScratch, emit func(pos int, key uint16)) {
 	for b := b0; b < b1; {
-		var groups, next int
-		t := thr()
-		if bbs == 32 {
-			next = min(b1, b+fsScanGroups)
-			groups = next - b
-			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, lut, bias, flip, t, s.out, s.masks)
-		} else {
-			next, groups = b+1, bbs/32
-			kernels.PQ4Scan(c.codes[b*blockBytes:], groups, 32, bbs, npairs, lut, bias, flip, t, s.out, s.masks)
-		}
+		groups, next := c.chunk(lut, bias, flip, thr, b, b1, s)
 		for g, m := range s.masks[:groups] {
 			for ; m != 0; m &= m - 1 {
 				j := bits.TrailingZeros32(m)
-				pos := b*bbs + 32*g + j
+				pos := b*c.bbs + 32*g + j
 				if pos >= c.n {
 					break
 				}
@@ -84,25 +88,37 @@ func (c pq4Blocks) scanWith(lut []byte, bias, flip uint16, b0, b1 int, s *fsScra
 }
 
 // scan offers the vectors of blocks [b0, b1) to h under faiss's heap rules
-// (see scanWith for the keys); ids maps positions to ids (nil: base +
-// position).
+// (see chunk for the keys); ids maps positions to ids (nil: base +
+// position). The threshold follows the heap from one kernel call to the
+// next.
 func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *topK, s *fsScratch) {
-	c.scanWith(lut, bias, flip, b0, b1, s, func() uint16 { return fsThreshold(h) }, func(pos int, k uint16) {
-		key := float32(k)
-		if key >= h.dist[0] {
-			return
-		}
-		id := base + int64(pos)
-		if ids != nil {
-			id = ids[pos]
-		}
-		if sel == nil || sel.IsMember(id) {
-			if flip != 0 {
-				id = -id
+	for b := b0; b < b1; {
+		groups, next := c.chunk(lut, bias, flip, fsThreshold(h), b, b1, s)
+		for g, m := range s.masks[:groups] {
+			for ; m != 0; m &= m - 1 {
+				j := bits.TrailingZeros32(m)
+				pos := b*c.bbs + 32*g + j
+				if pos >= c.n {
+					break
+				}
+				key := float32(s.out[32*g+j])
+				if key >= h.dist[0] {
+					continue
+				}
+				id := base + int64(pos)
+				if ids != nil {
+					id = ids[pos]
+				}
+				if sel == nil || sel.IsMember(id) {
+					if flip != 0 {
+						id = -id
+					}
+					h.replaceRoot(key, id)
+				}
 			}
-			h.replaceRoot(key, id)
 		}
-	})
+		b = next
+	}
 }
 
 // nblocks is how many blocks hold the n vectors.

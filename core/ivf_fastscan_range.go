@@ -40,6 +40,7 @@ func (pr *ivfProbe) rangeSearchFastScan(radius float32) (*RangeResult, error) {
 	parallelChunks(nq, 1, func(_, lo, hi int) {
 		w := pr.newFSWorker()
 		var t fsIVFTables
+		var order fsOrder
 		for q := lo; q < hi; q++ {
 			pr.tables(q, w, &t)
 			thr := uint16(int32(t.a * (radius - t.b)))
@@ -47,7 +48,7 @@ func (pr *ivfProbe) rangeSearchFastScan(radius float32) (*RangeResult, error) {
 				thr = ^thr // above the threshold: below its complement
 			}
 			empty := 0
-			for _, v := range pr.visitOrder(q, q+1, impl == 12) {
+			for _, v := range pr.visitOrder(q, q+1, impl == 12, &order) {
 				n := ix.viewSize(v.list)
 				if n == 0 {
 					continue
@@ -56,8 +57,8 @@ func (pr *ivfProbe) rangeSearchFastScan(radius float32) (*RangeResult, error) {
 				visited[v.q*pr.nprobe+v.r] = int64(v.list)
 				found := false
 				b := fs.listBlocks(&lists[v.list], n)
-				b.scanWith(t.lutFor(v.r, fs.m2), t.biasFor(v.r), flip, 0, b.nblocks(), w.s,
-					func() uint16 { return thr }, func(pos int, key uint16) {
+				b.scanWith(t.lutFor(v.r, fs.m2), t.biasFor(v.r), flip, thr, 0, b.nblocks(), w.s,
+					func(pos int, key uint16) {
 						id := ids[pos]
 						if pr.sel != nil && !pr.sel.IsMember(id) {
 							return

@@ -1,9 +1,6 @@
 package core
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // The search of an IndexIVFPQFastScan, after faiss's IndexIVFFastScan:
 // per query, float tables (one, or one per probed list for L2 residuals),
@@ -165,9 +162,10 @@ type fsVisit struct{ list, q, r int }
 
 // visitOrder lists the probes of queries [q0, q1) in the order faiss's
 // variant visits them: by list number (12..15: its queries batched per
-// list) or, per query, nearest list first (10, 11).
-func (pr *ivfProbe) visitOrder(q0, q1 int, byList bool) []fsVisit {
-	v := make([]fsVisit, 0, (q1-q0)*pr.nprobe)
+// list; a counting sort keeps each list's queries in order) or, per
+// query, nearest list first (10, 11). buf is reused.
+func (pr *ivfProbe) visitOrder(q0, q1 int, byList bool, buf *fsOrder) []fsVisit {
+	v := buf.visits[:0]
 	for q := q0; q < q1; q++ {
 		for r, l := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
 			if l >= 0 {
@@ -175,10 +173,36 @@ func (pr *ivfProbe) visitOrder(q0, q1 int, byList bool) []fsVisit {
 			}
 		}
 	}
-	if byList {
-		slices.SortStableFunc(v, func(a, b fsVisit) int { return a.list - b.list })
+	buf.visits = v
+	if !byList {
+		return v
 	}
-	return v
+	nlist := pr.ix.nlist
+	if len(buf.starts) != nlist+1 {
+		buf.starts = make([]int, nlist+1)
+	}
+	clear(buf.starts)
+	for _, e := range v {
+		buf.starts[e.list+1]++
+	}
+	for l := 0; l < nlist; l++ {
+		buf.starts[l+1] += buf.starts[l]
+	}
+	if cap(buf.sorted) < len(v) {
+		buf.sorted = make([]fsVisit, len(v))
+	}
+	sorted := buf.sorted[:len(v)]
+	for _, e := range v {
+		sorted[buf.starts[e.list]] = e
+		buf.starts[e.list]++
+	}
+	return sorted
+}
+
+// fsOrder is a worker's visit lists.
+type fsOrder struct {
+	visits, sorted []fsVisit
+	starts         []int
 }
 
 // fsBatch is how many queries share a pass over their lists: their
@@ -228,6 +252,7 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 	parallelChunks(nq, 1, func(_, lo, hi int) {
 		w := pr.newFSWorker()
 		tabs := make([]fsIVFTables, batch)
+		var order fsOrder
 		heaps := make([]topK, batch)
 		for i := range heaps {
 			heaps[i] = newTopK(k)
@@ -243,7 +268,7 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 					pr.scanBounded(q, &tabs[q-q0], &heaps[q-q0], lists, flip, w.s, visited)
 				}
 			} else {
-				for _, v := range pr.visitOrder(q0, q1, byList) {
+				for _, v := range pr.visitOrder(q0, q1, byList, &order) {
 					n := ix.viewSize(v.list)
 					if n == 0 {
 						continue

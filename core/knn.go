@@ -29,6 +29,20 @@ func (j *scanJob) knn(k int, dist []float32, labels []int64) {
 		kernels.Norms(j.xq, j.d, j.qNorms)
 		j.dotOnly = true
 	}
+	if j.nq >= 4*workers() && k >= reservoirMinK && j.sel == nil {
+		parallelChunks(j.nq, chunkFor(j.nb*j.d), func(_, lo, hi int) {
+			rs := make([]reservoir, hi-lo)
+			for i := range rs {
+				rs[i] = newReservoir(k)
+			}
+			j.scan(lo, hi, 0, j.nb, func(q, base int, row []float32) { rs[q-lo].pushRow(row, int64(base), sign) })
+			for i := range rs {
+				q := lo + i
+				rs[i].emit(sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+			}
+		})
+		return
+	}
 	if j.nq >= 4*workers() {
 		parallelChunks(j.nq, chunkFor(j.nb*j.d), func(_, lo, hi int) {
 			heaps := makeHeaps(hi-lo, k)

@@ -1,0 +1,39 @@
+package core
+
+import (
+	"math/rand"
+	"testing"
+)
+
+// BenchmarkIVFFastScanSearch: 100k x 128 in 1024 lists, 1000 queries.
+func BenchmarkIVFFastScanSearch(b *testing.B) {
+	rng := rand.New(rand.NewSource(1))
+	const d, n, nq = 128, 100_000, 1000
+	x := blobs(rng, n, d, 2000)
+	q, _ := NewIndexFlat(d, MetricL2)
+	ix, err := NewIndexIVFPQFastScan(q, d, 1024, 32, 4, MetricL2, 32)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix.Warn, ix.PQ().Warn = func(string) {}, func(string) {}
+	ix.CP.Niter = 4
+	if err := ix.Train(x[:50_000*d]); err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.Add(x); err != nil {
+		b.Fatal(err)
+	}
+	xq := x[:nq*d]
+	dist, labels := make([]float32, nq*10), make([]int64, nq*10)
+	for _, nprobe := range []int{8, 128} {
+		ix.Nprobe = nprobe
+		b.Run("nprobe"+string(rune('0'+nprobe/100))+string(rune('0'+nprobe/10%10))+string(rune('0'+nprobe%10)), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := ix.Search(xq, 10, dist, labels); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(nq*b.N)/b.Elapsed().Seconds(), "QPS")
+		})
+	}
+}
