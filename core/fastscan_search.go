@@ -31,15 +31,20 @@ type fsQuery struct {
 	a, b float32
 }
 
-// fsScratch is a worker's kernel output.
+// fsScratch is a worker's kernel output (out4, masks4: four queries'),
+// and lut4 four queries' tables side by side.
 type fsScratch struct {
-	out   []uint16
-	masks []uint32
+	out    []uint16
+	masks  []uint32
+	out4   []uint16
+	masks4 []uint32
+	lut4   []byte
 }
 
 func newFSScratch(bbs int) *fsScratch {
 	g := max(fsScanGroups, bbs/32)
-	return &fsScratch{out: make([]uint16, 32*g), masks: make([]uint32, g)}
+	return &fsScratch{out: make([]uint16, 32*g), masks: make([]uint32, g), out4: make([]uint16, 4*32*g),
+		masks4: make([]uint32, 4*g)}
 }
 
 // pq4Blocks is a table of packed codes: n vectors in blocks of bbs, m2
@@ -94,30 +99,61 @@ func (c pq4Blocks) scanWith(lut []byte, bias, flip, thr uint16, b0, b1 int, s *f
 func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *topK, s *fsScratch) {
 	for b := b0; b < b1; {
 		groups, next := c.chunk(lut, bias, flip, fsThreshold(h), b, b1, s)
-		for g, m := range s.masks[:groups] {
-			for ; m != 0; m &= m - 1 {
-				j := bits.TrailingZeros32(m)
-				pos := b*c.bbs + 32*g + j
-				if pos >= c.n {
-					break
-				}
-				key := float32(s.out[32*g+j])
-				if key >= h.dist[0] {
-					continue
-				}
-				id := base + int64(pos)
-				if ids != nil {
-					id = ids[pos]
-				}
-				if sel == nil || sel.IsMember(id) {
-					if flip != 0 {
-						id = -id
-					}
-					h.replaceRoot(key, id)
-				}
-			}
+		c.offer(h, s.out, s.masks[:groups], b, flip, ids, base, sel)
+		b = next
+	}
+}
+
+// scan4 is scan for four queries at once (tables lutStride bytes apart in
+// luts), the codes read once for all four.
+func (c pq4Blocks) scan4(luts []byte, lutStride int, biases *[4]uint16, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, hs *[4]*topK, s *fsScratch) {
+	npairs, bbs := c.m2/2, c.bbs
+	blockBytes := bbs * npairs
+	for b := b0; b < b1; {
+		var thrs [4]uint16
+		for q, h := range hs {
+			thrs[q] = fsThreshold(h)
+		}
+		groups, next := bbs/32, b+1
+		if bbs == 32 {
+			next = min(b1, b+fsScanGroups)
+			groups = next - b
+			kernels.PQ4Scan4(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, luts, lutStride, biases, flip, &thrs, s.out4, s.masks4)
+		} else {
+			kernels.PQ4Scan4(c.codes[b*blockBytes:], groups, 32, bbs, npairs, luts, lutStride, biases, flip, &thrs, s.out4, s.masks4)
+		}
+		for q, h := range hs {
+			c.offer(h, s.out4[q*32*groups:], s.masks4[q*groups:(q+1)*groups], b, flip, ids, base, sel)
 		}
 		b = next
+	}
+}
+
+// offer gives h the vectors that the masks of the groups from block b
+// select (keys in out).
+func (c pq4Blocks) offer(h *topK, out []uint16, masks []uint32, b int, flip uint16, ids []int64, base int64, sel IDSelector) {
+	for g, m := range masks {
+		for ; m != 0; m &= m - 1 {
+			j := bits.TrailingZeros32(m)
+			pos := b*c.bbs + 32*g + j
+			if pos >= c.n {
+				break
+			}
+			key := float32(out[32*g+j])
+			if key >= h.dist[0] {
+				continue
+			}
+			id := base + int64(pos)
+			if ids != nil {
+				id = ids[pos]
+			}
+			if sel == nil || sel.IsMember(id) {
+				if flip != 0 {
+					id = -id
+				}
+				h.replaceRoot(key, id)
+			}
+		}
 	}
 }
 

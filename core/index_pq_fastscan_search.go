@@ -95,9 +95,23 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 					ix.fsTables(x[q*d:(q+1)*d], tab, &qs[q-g0])
 					resetFS(&heaps[q-g0], flip)
 				}
+				// four queries a pass over each chunk, their tables side by side
+				lutBytes := ix.m2 * 16
+				if cap(s.lut4) < group*lutBytes {
+					s.lut4 = make([]byte, group*lutBytes)
+				}
+				for q := g0; q < g1; q++ {
+					copy(s.lut4[(q-g0)*lutBytes:], qs[q-g0].lut)
+				}
+				var zero [4]uint16
 				for b := 0; b < nblocks; b += chunk {
 					e := min(nblocks, b+chunk)
-					for q := g0; q < g1; q++ {
+					q := g0
+					for ; q+4 <= g1; q += 4 {
+						hs := [4]*topK{&heaps[q-g0], &heaps[q+1-g0], &heaps[q+2-g0], &heaps[q+3-g0]}
+						ix.blocks.scan4(s.lut4[(q-g0)*lutBytes:], lutBytes, &zero, flip, b, e, nil, 0, sel, &hs, s)
+					}
+					for ; q < g1; q++ {
 						ix.blocks.scan(qs[q-g0].lut, 0, flip, b, e, nil, 0, sel, &heaps[q-g0], s)
 					}
 				}

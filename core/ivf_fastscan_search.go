@@ -268,14 +268,25 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 					pr.scanBounded(q, &tabs[q-q0], &heaps[q-q0], lists, flip, w.s, visited)
 				}
 			} else {
-				for _, v := range pr.visitOrder(q0, q1, byList, &order) {
+				visits := pr.visitOrder(q0, q1, byList, &order)
+				for i := 0; i < len(visits); {
+					v := visits[i]
 					n := ix.viewSize(v.list)
 					if n == 0 {
+						i++
+						continue
+					}
+					b := fs.listBlocks(&lists[v.list], n)
+					ids := ix.lists.lists[v.list].ids
+					if byList && i+4 <= len(visits) && visits[i+3].list == v.list {
+						// sorted visits: four queries in a row on this list, one pass
+						pr.scanFour(visits[i:i+4], q0, tabs, heaps, b, ids, flip, w.s)
+						i += 4
 						continue
 					}
 					t := &tabs[v.q-q0]
-					b := fs.listBlocks(&lists[v.list], n)
-					b.scan(t.lutFor(v.r, fs.m2), t.biasFor(v.r), flip, 0, b.nblocks(), ix.lists.lists[v.list].ids, 0, pr.sel, &heaps[v.q-q0], w.s)
+					b.scan(t.lutFor(v.r, fs.m2), t.biasFor(v.r), flip, 0, b.nblocks(), ids, 0, pr.sel, &heaps[v.q-q0], w.s)
+					i++
 				}
 			}
 			for q := q0; q < q1; q++ {
@@ -286,6 +297,23 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 	})
 	pr.recordVisited(visited)
 	return nil
+}
+
+// scanFour scans one list for the four visits vs (queries q0 + v.q of the
+// batch), their tables copied side by side.
+func (pr *ivfProbe) scanFour(vs []fsVisit, q0 int, tabs []fsIVFTables, heaps []topK, b pq4Blocks, ids []int64, flip uint16, s *fsScratch) {
+	lutBytes := b.m2 * 16
+	if cap(s.lut4) < 4*lutBytes {
+		s.lut4 = make([]byte, 4*lutBytes)
+	}
+	var biases [4]uint16
+	var hs [4]*topK
+	for i, v := range vs {
+		t := &tabs[v.q-q0]
+		copy(s.lut4[i*lutBytes:], t.lutFor(v.r, b.m2))
+		biases[i], hs[i] = t.biasFor(v.r), &heaps[v.q-q0]
+	}
+	b.scan4(s.lut4, lutBytes, &biases, flip, 0, b.nblocks(), ids, 0, pr.sel, &hs, s)
 }
 
 // scanBounded scans query q's lists nearest first under the IVF limits:

@@ -47,7 +47,7 @@ func TestIVFFastScanKernelsMatchCodeByCodeSums(t *testing.T) {
 				for _, impl := range impls {
 					gotD, gotI := search(impl)
 					for i := range refD {
-						require.InDelta(t, refD[i], gotD[i], 1e-5*math.Abs(float64(refD[i]))+1e-5, "implem %d", impl)
+						require.InDelta(t, refD[i], gotD[i], 1e-5*math.Abs(float64(refD[i]))+1e-5, "implem %d metric %v residual %v bbs %d i %d", impl, metric, residual, bbs, i)
 					}
 					for qi := 0; qi < 50; qi++ {
 						requireSameBeforeLast(t, refD[qi*k:(qi+1)*k], refI[qi*k:(qi+1)*k], gotI[qi*k:(qi+1)*k])

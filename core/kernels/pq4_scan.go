@@ -76,3 +76,35 @@ func belowMask(row []uint16, thr uint16) uint32 {
 	}
 	return m
 }
+
+// PQ4Scan4 is PQ4Scan for four queries over the same codes, which it reads
+// once: luts holds their tables one after the other, lutStride bytes
+// apart; out holds four rows of 32*ngroups values and masks four rows of
+// ngroups, query by query.
+func PQ4Scan4(codes []byte, ngroups, groupStride, pairStride, npairs int, luts []byte, lutStride int, biases *[4]uint16, flip uint16, thrs *[4]uint16, out []uint16, masks []uint32) {
+	if ngroups <= 0 {
+		return
+	}
+	n := 32 * ngroups
+	if pq4Scan4SIMD == nil || npairs <= 0 {
+		for q := 0; q < 4; q++ {
+			PQ4Scan(codes, ngroups, groupStride, pairStride, npairs, luts[q*lutStride:], biases[q], flip, thrs[q], out[q*n:(q+1)*n], masks[q*ngroups:(q+1)*ngroups])
+		}
+		return
+	}
+	last := (ngroups-1)*groupStride + (npairs-1)*pairStride + 32
+	codes, luts, out, masks = codes[:last], luts[:3*lutStride+npairs*32], out[:4*n], masks[:4*ngroups]
+	var thrm1 [4]uint16
+	for q, t := range thrs {
+		thrm1[q] = t - 1
+	}
+	pq4Scan4SIMD(&codes[0], ngroups, groupStride, pairStride, npairs, &luts[0], lutStride, &biases[0], int(flip), &thrm1[0], &out[0], 2*n, &masks[0], 4*ngroups)
+	for q, t := range thrs {
+		if t == 0 { // the kernel tested d <= 65535
+			clear(masks[q*ngroups : (q+1)*ngroups])
+		}
+	}
+}
+
+// pq4Scan4SIMD is PQ4Scan4's loop in assembly (nil without it).
+var pq4Scan4SIMD func(codes *byte, ngroups, groupStride, pairStride, npairs int, luts *byte, lutStride int, biases *uint16, flip int, thrm1 *uint16, out *uint16, outStride int, masks *uint32, maskStride int)

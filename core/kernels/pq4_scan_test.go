@@ -106,3 +106,56 @@ func BenchmarkPQ4Scan(b *testing.B) {
 		})
 	}
 }
+
+// PQ4Scan4 gives each query what PQ4Scan gives it alone.
+func TestPQ4Scan4MatchesSingleQueries(t *testing.T) {
+	rng := rand.New(rand.NewSource(22))
+	saved := pq4Scan4SIMD
+	defer func() { pq4Scan4SIMD = saved }()
+	for _, multi := range []bool{false, true} {
+		if !multi {
+			pq4Scan4SIMD = nil
+		} else {
+			pq4Scan4SIMD = saved
+		}
+		for _, npairs := range []int{1, 2, 3, 16, 17} {
+			for _, bbs := range []int{32, 64} {
+				ngroups := bbs / 32
+				codes := make([]byte, bbs*npairs+5)
+				rng.Read(codes)
+				stride := npairs*32 + 32*rng.Intn(3)
+				luts := make([]byte, 3*stride+npairs*32)
+				rng.Read(luts)
+				var biases, thrs [4]uint16
+				for q := range biases {
+					biases[q], thrs[q] = uint16(rng.Intn(1<<16)), uint16(rng.Intn(1<<16))
+				}
+				thrs[2] = 0
+				for _, flip := range []uint16{0, 0xffff} {
+					out, masks := make([]uint16, 4*32*ngroups), make([]uint32, 4*ngroups)
+					PQ4Scan4(codes, ngroups, 32, bbs, npairs, luts, stride, &biases, flip, &thrs, out, masks)
+					for q := 0; q < 4; q++ {
+						wo, wm := pq4ScanRef(codes, ngroups, 32, bbs, npairs, luts[q*stride:], biases[q], flip, thrs[q])
+						require.Equal(t, wo, out[q*32*ngroups:(q+1)*32*ngroups], "multi %v npairs %d q %d", multi, npairs, q)
+						require.Equal(t, wm, masks[q*ngroups:(q+1)*ngroups], "multi %v npairs %d q %d", multi, npairs, q)
+					}
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkPQ4Scan4(b *testing.B) {
+	rng := rand.New(rand.NewSource(3))
+	const npairs, ngroups = 16, 64
+	codes := make([]byte, ngroups*npairs*32)
+	rng.Read(codes)
+	luts := make([]byte, 4*npairs*32)
+	rng.Read(luts)
+	out, masks := make([]uint16, 4*32*ngroups), make([]uint32, 4*ngroups)
+	biases, thrs := [4]uint16{}, [4]uint16{1000, 1000, 1000, 1000}
+	for i := 0; i < b.N; i++ {
+		PQ4Scan4(codes, ngroups, npairs*32, 32, npairs, luts, npairs*32, &biases, 0, &thrs, out, masks)
+	}
+	b.ReportMetric(float64(4*32*ngroups)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mvec/s")
+}

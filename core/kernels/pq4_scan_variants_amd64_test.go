@@ -9,7 +9,7 @@ func pq4SIMDVariants() map[string]func(codes *byte, ngroups, groupStride, pairSt
 	if hasAVX2 {
 		v["avx2"] = pq4ScanAVX2
 	}
-	if hasAVX512 && cpu.X86.HasAVX512BW {
+	if hasAVX512 && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL {
 		v["avx512"] = pq4ScanAVX512
 	}
 	return v

@@ -38,8 +38,8 @@ func selectKernels(want string) {
 		// one-thread batched L2 search 80-85 vs 61-78 GFLOP/s.
 		dotTile = dotTileAVX512
 		gemmBlock, hasGemm = gemmBlockAVX512, true
-		if cpu.X86.HasAVX512BW {
-			pq4ScanSIMD = pq4ScanAVX512
+		if cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL {
+			pq4ScanSIMD, pq4Scan4SIMD = pq4ScanAVX512, pq4Scan4AVX512
 		}
 		kernelSet, level = "avx512+avx2", "avx512"
 	}
