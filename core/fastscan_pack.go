@@ -15,20 +15,6 @@ var pq4Perm = [16]int{0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15}
 // pq4InvPerm is the byte holding vector i (and i+16) of a 32-vector group.
 var pq4InvPerm = [16]int{0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15}
 
-// pq4Code is sub-quantizer sq of vector i of the standard codes (ceil(M/2)
-// bytes per vector, two 4-bit codes per byte, low nibble first), 0 past
-// the codes given.
-func pq4Code(codes []byte, n, M, i, sq int) byte {
-	if i < 0 || i >= n || sq >= M {
-		return 0
-	}
-	b := codes[i*((M+1)/2)+sq/2]
-	if sq&1 == 1 {
-		return b >> 4
-	}
-	return b & 15
-}
-
 // PQ4PackCodes packs the n standard codes (M sub-quantizers) into blocks
 // (nb*nsq/2 bytes, nb a multiple of bbs, nsq = M rounded up to even),
 // zeroing what no code fills.
@@ -38,21 +24,29 @@ func PQ4PackCodes(codes []byte, n, M, nb, bbs, nsq int, blocks []byte) {
 }
 
 // PQ4PackCodesRange packs the codes of vectors i0..i1-1 (codes holds only
-// those) into their places in blocks, which must hold zeros there.
+// those) into their places in blocks, which must hold zeros there. A
+// pair of sub-quantizers (2p, 2p+1) is byte p of each code: its low
+// nibbles go to the pair's first 16 bytes, its high ones to the next 16.
 func PQ4PackCodesRange(codes []byte, M, i0, i1, bbs, nsq int, blocks []byte) {
 	if i1 <= i0 {
 		return
 	}
-	n := i1 - i0
+	n, cs := i1-i0, (M+1)/2
+	byteOf := func(v, p int) byte {
+		if v < 0 || v >= n || p >= cs {
+			return 0
+		}
+		return codes[v*cs+p]
+	}
 	for b := i0 / bbs; b <= (i1-1)/bbs; b++ {
 		out := blocks[b*bbs*nsq/2:]
 		base := b*bbs - i0
-		for sq := 0; sq < nsq; sq += 2 {
+		for p := 0; p < nsq/2; p++ {
 			for g := 0; g < bbs; g += 32 {
-				for j, p := range pq4Perm {
-					v0, v1 := base+g+p, base+g+p+16
-					out[j] |= pq4Code(codes, n, M, v0, sq) | pq4Code(codes, n, M, v1, sq)<<4
-					out[j+16] |= pq4Code(codes, n, M, v0, sq+1) | pq4Code(codes, n, M, v1, sq+1)<<4
+				for j, perm := range pq4Perm {
+					c0, c1 := byteOf(base+g+perm, p), byteOf(base+g+perm+16, p)
+					out[j] |= c0&15 | c1<<4
+					out[j+16] |= c0>>4 | c1&0xf0
 				}
 				out = out[32:]
 			}

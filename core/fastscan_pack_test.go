@@ -96,3 +96,17 @@ func TestPQ4AccumulateMatchesUnpackedSums(t *testing.T) {
 		}
 	}
 }
+
+// pq4Code is sub-quantizer sq of vector i of the standard codes (ceil(M/2)
+// bytes per vector, two 4-bit codes per byte, low nibble first), 0 past
+// the codes given.
+func pq4Code(codes []byte, n, M, i, sq int) byte {
+	if i < 0 || i >= n || sq >= M {
+		return 0
+	}
+	b := codes[i*((M+1)/2)+sq/2]
+	if sq&1 == 1 {
+		return b >> 4
+	}
+	return b & 15
+}

@@ -64,7 +64,7 @@ func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1 int, s *fsScr
 	npairs, bbs := c.m2/2, c.bbs
 	blockBytes := bbs * npairs
 	if bbs == 32 {
-		next = min(b1, b+fsScanGroups)
+		next = min(b1, b+chunkGroups(thr))
 		groups = next - b
 		kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, lut, bias, flip, thr, s.out, s.masks)
 		return groups, next
@@ -96,9 +96,9 @@ func (c pq4Blocks) scanWith(lut []byte, bias, flip, thr uint16, b0, b1 int, s *f
 // (see chunk for the keys); ids maps positions to ids (nil: base +
 // position). The threshold follows the heap from one kernel call to the
 // next.
-func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *topK, s *fsScratch) {
+func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *fsSink, s *fsScratch) {
 	for b := b0; b < b1; {
-		groups, next := c.chunk(lut, bias, flip, fsThreshold(h), b, b1, s)
+		groups, next := c.chunk(lut, bias, flip, uint16(h.root()), b, b1, s)
 		c.offer(h, s.out, s.masks[:groups], b, flip, ids, base, sel)
 		b = next
 	}
@@ -106,17 +106,17 @@ func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, 
 
 // scan4 is scan for four queries at once (tables lutStride bytes apart in
 // luts), the codes read once for all four.
-func (c pq4Blocks) scan4(luts []byte, lutStride int, biases *[4]uint16, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, hs *[4]*topK, s *fsScratch) {
+func (c pq4Blocks) scan4(luts []byte, lutStride int, biases *[4]uint16, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, hs *[4]*fsSink, s *fsScratch) {
 	npairs, bbs := c.m2/2, c.bbs
 	blockBytes := bbs * npairs
 	for b := b0; b < b1; {
 		var thrs [4]uint16
 		for q, h := range hs {
-			thrs[q] = fsThreshold(h)
+			thrs[q] = uint16(h.root())
 		}
 		groups, next := bbs/32, b+1
 		if bbs == 32 {
-			next = min(b1, b+fsScanGroups)
+			next = min(b1, b+chunkGroups(max(thrs[0], thrs[1], thrs[2], thrs[3])))
 			groups = next - b
 			kernels.PQ4Scan4(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, luts, lutStride, biases, flip, &thrs, s.out4, s.masks4)
 		} else {
@@ -131,7 +131,7 @@ func (c pq4Blocks) scan4(luts []byte, lutStride int, biases *[4]uint16, flip uin
 
 // offer gives h the vectors that the masks of the groups from block b
 // select (keys in out).
-func (c pq4Blocks) offer(h *topK, out []uint16, masks []uint32, b int, flip uint16, ids []int64, base int64, sel IDSelector) {
+func (c pq4Blocks) offer(h *fsSink, out []uint16, masks []uint32, b int, flip uint16, ids []int64, base int64, sel IDSelector) {
 	for g, m := range masks {
 		for ; m != 0; m &= m - 1 {
 			j := bits.TrailingZeros32(m)
@@ -140,7 +140,7 @@ func (c pq4Blocks) offer(h *topK, out []uint16, masks []uint32, b int, flip uint
 				break
 			}
 			key := float32(out[32*g+j])
-			if key >= h.dist[0] {
+			if key >= h.root() {
 				continue
 			}
 			id := base + int64(pos)
@@ -151,17 +151,24 @@ func (c pq4Blocks) offer(h *topK, out []uint16, masks []uint32, b int, flip uint
 				if flip != 0 {
 					id = -id
 				}
-				h.replaceRoot(key, id)
+				h.add(key, id)
 			}
 		}
 	}
 }
 
+// chunkGroups is how many 32-vector groups a kernel call takes: one
+// while nothing bars candidates (the sink is filling), so that its
+// threshold tightens early, fsScanGroups after.
+func chunkGroups(thr uint16) int {
+	if thr == fsKeyNone {
+		return 1
+	}
+	return fsScanGroups
+}
+
 // nblocks is how many blocks hold the n vectors.
 func (c pq4Blocks) nblocks() int { return (c.n + c.bbs - 1) / c.bbs }
-
-// fsThreshold is the key a candidate must be below to enter h.
-func fsThreshold(h *topK) uint16 { return uint16(h.dist[0]) }
 
 // resetFS empties h the way faiss's fast-scan heaps start (ids as the
 // heap holds them: -id under flip).
@@ -183,19 +190,6 @@ func resetTies(h *topK, key float32, reversed bool) {
 func negateIDs(labels []int64) {
 	for j, id := range labels {
 		labels[j] = -id
-	}
-}
-
-// emitFS writes h's pairs best first, keys turned back into distances.
-func emitFS(h *topK, q *fsQuery, flip uint16, dist []float32, labels []int64) {
-	h.emit(1, dist, labels)
-	if flip != 0 {
-		negateIDs(labels)
-	}
-	oneA := 1 / q.a
-	for j, key := range dist {
-		sum := float32(uint16(key) ^ flip)
-		dist[j] = float32(sum*oneA) + q.b
 	}
 }
 

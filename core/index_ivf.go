@@ -517,6 +517,9 @@ func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) erro
 		ix.directMap.record(id, int(list), off)
 	}
 	ix.ntotal += int64(n)
+	if ix.fastScan != nil {
+		ix.packedLists() // packed as added, as faiss's lists are
+	}
 	return nil
 }
 

@@ -85,15 +85,15 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 	if nq >= 2*workers() || flip != 0 {
 		parallelChunks(nq, 1, func(_, lo, hi int) {
 			tab, s := make([]float32, m*16), newFSScratch(ix.Bbs)
-			qs, heaps := make([]fsQuery, group), make([]topK, group)
+			qs, heaps := make([]fsQuery, group), make([]fsSink, group)
 			for i := range heaps {
-				heaps[i] = newTopK(k)
+				heaps[i] = newFSSink(k)
 			}
 			for g0 := lo; g0 < hi; g0 += group {
 				g1 := min(hi, g0+group)
 				for q := g0; q < g1; q++ {
 					ix.fsTables(x[q*d:(q+1)*d], tab, &qs[q-g0])
-					resetFS(&heaps[q-g0], flip)
+					heaps[q-g0].reset(flip)
 				}
 				// four queries a pass over each chunk, their tables side by side
 				lutBytes := ix.m2 * 16
@@ -108,7 +108,7 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 					e := min(nblocks, b+chunk)
 					q := g0
 					for ; q+4 <= g1; q += 4 {
-						hs := [4]*topK{&heaps[q-g0], &heaps[q+1-g0], &heaps[q+2-g0], &heaps[q+3-g0]}
+						hs := [4]*fsSink{&heaps[q-g0], &heaps[q+1-g0], &heaps[q+2-g0], &heaps[q+3-g0]}
 						ix.blocks.scan4(s.lut4[(q-g0)*lutBytes:], lutBytes, &zero, flip, b, e, nil, 0, sel, &hs, s)
 					}
 					for ; q < g1; q++ {
@@ -116,7 +116,7 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 					}
 				}
 				for q := g0; q < g1; q++ {
-					emitFS(&heaps[q-g0], &qs[q-g0], flip, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+					heaps[q-g0].emit(&qs[q-g0], flip, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 				}
 			}
 		})
@@ -126,20 +126,20 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 	var fq fsQuery
 	for q := 0; q < nq; q++ {
 		ix.fsTables(x[q*d:(q+1)*d], tab, &fq)
-		parts := make([]topK, workers())
+		parts := make([]fsSink, workers())
 		used := parallelChunks(nblocks, chunkFor(blockBytes*8), func(c, lo, hi int) {
-			parts[c] = newTopK(k)
-			resetFS(&parts[c], flip)
+			parts[c] = newFSSink(k)
+			parts[c].reset(flip)
 			ix.blocks.scan(fq.lut, 0, flip, lo, hi, nil, 0, sel, &parts[c], newFSScratch(ix.Bbs))
 		})
 		if used == 0 {
-			parts[0], used = newTopK(k), 1
-			resetFS(&parts[0], flip)
+			parts[0], used = newFSSink(k), 1
+			parts[0].reset(flip)
 		}
 		for c := 1; c < used; c++ {
 			parts[0].merge(&parts[c])
 		}
-		emitFS(&parts[0], &fq, flip, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+		parts[0].emit(&fq, flip, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 	}
 }
 

@@ -39,7 +39,13 @@ func TestPQFastScanKernelsMatchCodeByCodeSums(t *testing.T) {
 			refD, refI := searchFS(t, ix, q, k, nil)
 			ix.Implem = 0
 			gotD, gotI := searchFS(t, ix, q, k, nil)
-			require.Equal(t, refI, gotI, "%+v k=%d", c, k)
+			if k <= fsHeapMaxK {
+				require.Equal(t, refI, gotI, "%+v k=%d", c, k)
+			} else { // a reservoir: ties at the last distance are cut its own way
+				for qi := 0; qi < len(q)/c.d; qi++ {
+					requireSameBeforeLast(t, refD[qi*k:(qi+1)*k], refI[qi*k:(qi+1)*k], gotI[qi*k:(qi+1)*k])
+				}
+			}
 			for i := range refD {
 				if refI[i] < 0 {
 					continue // faiss's variants pad short results differently

@@ -102,23 +102,24 @@ func (ix *IndexIVF) packedLists() []fsPackedList {
 	if len(fs.packed) != ix.nlist {
 		fs.packed = make([]fsPackedList, ix.nlist)
 	}
-	pq := ix.PQ()
+	var stale []int
 	for l := range ix.lists.lists {
 		lst, p := &ix.lists.lists[l], &fs.packed[l]
-		n := len(lst.ids)
-		var ids *int64
-		var codes *byte
-		if n > 0 {
-			ids, codes = &lst.ids[0], &lst.codes[0]
+		if p.blocks == nil || p.gen != lst.gen || p.n != len(lst.ids) || p.ids != firstOf(lst.ids) || p.codes != firstOf(lst.codes) {
+			stale = append(stale, l)
 		}
-		if p.blocks != nil && p.gen == lst.gen && p.n == n && p.ids == ids && p.codes == codes {
-			continue
-		}
-		nb := (n + fs.Bbs - 1) / fs.Bbs * fs.Bbs
-		blocks := make([]byte, nb*fs.m2/2+1) // +1: never nil, even empty
-		PQ4PackCodes(lst.codes, n, pq.M, nb, fs.Bbs, fs.m2, blocks)
-		*p = fsPackedList{gen: lst.gen, n: n, ids: ids, codes: codes, blocks: blocks}
 	}
+	m := ix.PQ().M
+	parallelChunks(len(stale), chunkFor(fs.Bbs*m*64), func(_, lo, hi int) {
+		for _, l := range stale[lo:hi] {
+			lst := &ix.lists.lists[l]
+			n := len(lst.ids)
+			nb := (n + fs.Bbs - 1) / fs.Bbs * fs.Bbs
+			blocks := make([]byte, nb*fs.m2/2+1) // +1: never nil, even empty
+			PQ4PackCodes(lst.codes, n, m, nb, fs.Bbs, fs.m2, blocks)
+			fs.packed[l] = fsPackedList{gen: lst.gen, n: n, ids: firstOf(lst.ids), codes: firstOf(lst.codes), blocks: blocks}
+		}
+	})
 	return fs.packed
 }
 
@@ -143,4 +144,13 @@ func (fs *IVFFastScan) UnpackList(blocks []byte, n, m int) []byte {
 		PQ4UnpackCode(blocks, fs.Bbs, m, i, codes[i*cs:(i+1)*cs])
 	}
 	return codes
+}
+
+// firstOf is the address of s's first element (nil when empty): with the
+// length, what tells a list's storage apart from a replaced one.
+func firstOf[T any](s []T) *T {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s[0]
 }

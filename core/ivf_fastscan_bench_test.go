@@ -2,6 +2,8 @@ package core
 
 import (
 	"math/rand"
+	"os"
+	"strconv"
 	"testing"
 )
 
@@ -25,11 +27,16 @@ func BenchmarkIVFFastScanSearch(b *testing.B) {
 	}
 	xq := x[:nq*d]
 	dist, labels := make([]float32, nq*10), make([]int64, nq*10)
+	k := 10
+	if os.Getenv("FS_K") != "" {
+		k, _ = strconv.Atoi(os.Getenv("FS_K"))
+	}
+	dist, labels = make([]float32, nq*k), make([]int64, nq*k)
 	for _, nprobe := range []int{8, 128} {
 		ix.Nprobe = nprobe
 		b.Run("nprobe"+string(rune('0'+nprobe/100))+string(rune('0'+nprobe/10%10))+string(rune('0'+nprobe%10)), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				if err := ix.Search(xq, 10, dist, labels); err != nil {
+				if err := ix.Search(xq, k, dist, labels); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -240,7 +240,9 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 	}
 	lists := ix.packedLists()
 	flip := fsFlip(ix.metric)
-	byList := impl >= 12
+	// Past fsHeapMaxK faiss keeps a reservoir whose set does not depend on
+	// the order of the lists: nearest first, its bar tightens at once.
+	byList := impl >= 12 && k <= fsHeapMaxK
 	visited := pr.coarse
 	if bounded {
 		visited = make([]int64, len(pr.coarse))
@@ -253,15 +255,15 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 		w := pr.newFSWorker()
 		tabs := make([]fsIVFTables, batch)
 		var order fsOrder
-		heaps := make([]topK, batch)
+		heaps := make([]fsSink, batch)
 		for i := range heaps {
-			heaps[i] = newTopK(k)
+			heaps[i] = newFSSink(k)
 		}
 		for q0 := lo; q0 < hi; q0 += batch {
 			q1 := min(hi, q0+batch)
 			for q := q0; q < q1; q++ {
 				pr.tables(q, w, &tabs[q-q0])
-				resetFS(&heaps[q-q0], flip)
+				heaps[q-q0].reset(flip)
 			}
 			if bounded {
 				for q := q0; q < q1; q++ {
@@ -291,7 +293,7 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 			}
 			for q := q0; q < q1; q++ {
 				t := &tabs[q-q0]
-				emitFS(&heaps[q-q0], &fsQuery{a: t.a, b: t.b}, flip, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+				heaps[q-q0].emit(&fsQuery{a: t.a, b: t.b}, flip, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 			}
 		}
 	})
@@ -301,13 +303,13 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 
 // scanFour scans one list for the four visits vs (queries q0 + v.q of the
 // batch), their tables copied side by side.
-func (pr *ivfProbe) scanFour(vs []fsVisit, q0 int, tabs []fsIVFTables, heaps []topK, b pq4Blocks, ids []int64, flip uint16, s *fsScratch) {
+func (pr *ivfProbe) scanFour(vs []fsVisit, q0 int, tabs []fsIVFTables, heaps []fsSink, b pq4Blocks, ids []int64, flip uint16, s *fsScratch) {
 	lutBytes := b.m2 * 16
 	if cap(s.lut4) < 4*lutBytes {
 		s.lut4 = make([]byte, 4*lutBytes)
 	}
 	var biases [4]uint16
-	var hs [4]*topK
+	var hs [4]*fsSink
 	for i, v := range vs {
 		t := &tabs[v.q-q0]
 		copy(s.lut4[i*lutBytes:], t.lutFor(v.r, b.m2))
@@ -319,7 +321,7 @@ func (pr *ivfProbe) scanFour(vs []fsVisit, q0 int, tabs []fsIVFTables, heaps []t
 // scanBounded scans query q's lists nearest first under the IVF limits:
 // at most MaxListsNum lists holding entries, and none past MaxCodes codes
 // (unless EnsureTopKFull and the heap is not yet full).
-func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *topK, lists []fsPackedList, flip uint16, s *fsScratch, visited []int64) {
+func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *fsSink, lists []fsPackedList, flip uint16, s *fsScratch, visited []int64) {
 	ix, fs := pr.ix, pr.ix.fastScan
 	nvisited, codes := 0, 0
 	for r, l := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
@@ -333,7 +335,7 @@ func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *topK, lists []fsPacked
 		if pr.limits.MaxListsNum > 0 && nvisited >= pr.limits.MaxListsNum {
 			break
 		}
-		if pr.limits.MaxCodes > 0 && codes >= pr.limits.MaxCodes && (!pr.limits.EnsureTopKFull || heapFull(h)) {
+		if pr.limits.MaxCodes > 0 && codes >= pr.limits.MaxCodes && (!pr.limits.EnsureTopKFull || h.full()) {
 			break
 		}
 		b := fs.listBlocks(&lists[l], n)
@@ -342,16 +344,6 @@ func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *topK, lists []fsPacked
 		nvisited++
 		codes += n
 	}
-}
-
-// heapFull reports whether every slot of a fast-scan heap holds a result.
-func heapFull(h *topK) bool {
-	for _, d := range h.dist {
-		if d == fsKeyNone {
-			return false
-		}
-	}
-	return true
 }
 
 // searchFastScanByCode is faiss's search_implem_1 (float tables and float
@@ -424,7 +416,7 @@ func (pr *ivfProbe) searchFastScanByCode(nq, k int, dist []float32, labels []int
 				}
 				continue
 			}
-			emitFS(&h, &fsQuery{a: t.a, b: t.b}, fsFlip(ix.metric), out, lab)
+			emitHeapFS(&h, &fsQuery{a: t.a, b: t.b}, fsFlip(ix.metric), out, lab)
 		}
 	})
 }

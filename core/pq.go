@@ -38,7 +38,9 @@ const transposedMaxDsub = 16
 func (pq *ProductQuantizer) setTrained(c []float32) {
 	pq.Centroids, pq.trained = c, true
 	pq.transposed, pq.sdc = nil, nil
-	if pq.Dsub > transposedMaxDsub || !kernels.TransposedIsFast() {
+	// The transposed kernels take 32 columns at a time: fewer centroids
+	// (4-bit codes) fell to their scalar tail, 2.6x slower than rows.
+	if pq.Dsub > transposedMaxDsub || pq.Ksub < 32 || !kernels.TransposedIsFast() {
 		return
 	}
 	ks, ds := pq.Ksub, pq.Dsub
