@@ -12,6 +12,11 @@ func BenchmarkIVFFastScanSearch(b *testing.B) {
 	rng := rand.New(rand.NewSource(1))
 	const d, n, nq = 128, 100_000, 1000
 	x := blobs(rng, n, d, 2000)
+	if os.Getenv("FS_NOISE") != "" { // concentrated distances, as in high-dimensional noise
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+	}
 	q, _ := NewIndexFlat(d, MetricL2)
 	ix, err := NewIndexIVFPQFastScan(q, d, 1024, 32, 4, MetricL2, 32)
 	if err != nil {
