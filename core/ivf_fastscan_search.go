@@ -240,9 +240,7 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 	}
 	lists := ix.packedLists()
 	flip := fsFlip(ix.metric)
-	// Past fsHeapMaxK faiss keeps a reservoir whose set does not depend on
-	// the order of the lists: nearest first, its bar tightens at once.
-	byList := impl >= 12 && k <= fsHeapMaxK
+	byList := impl >= 12
 	visited := pr.coarse
 	if bounded {
 		visited = make([]int64, len(pr.coarse))
