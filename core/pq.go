@@ -105,10 +105,22 @@ func (pq *ProductQuantizer) Train(x []float32) error {
 		return Errorf(KindInvalidArgument, op, "%d training points for %d centroids per sub-quantizer (2^nbits): need at least as many points", n, pq.Ksub)
 	}
 	centroids := make([]float32, len(pq.Centroids))
-	slice := make([]float32, n*pq.Dsub)
+	// Every sub-space's k-means subsamples the same rows (same n, same
+	// seed): pick them once and copy only those, not all n rows per
+	// sub-space (half of 4-bit PQ's training on 1M points went there).
+	rows := n
+	var picked []int
+	if maxN := int64(pq.Ksub) * int64(pq.CP.MaxPointsPerCentroid); pq.CP.Seed >= 0 && int64(n) > maxN {
+		rows, picked = int(maxN), randPerm(n, pq.CP.Seed)[:maxN]
+	}
+	slice := make([]float32, rows*pq.Dsub)
 	for m := 0; m < pq.M; m++ {
-		for i := 0; i < n; i++ {
-			copy(slice[i*pq.Dsub:(i+1)*pq.Dsub], x[i*pq.D+m*pq.Dsub:])
+		for i := 0; i < rows; i++ {
+			r := i
+			if picked != nil {
+				r = picked[i]
+			}
+			copy(slice[i*pq.Dsub:(i+1)*pq.Dsub], x[r*pq.D+m*pq.Dsub:])
 		}
 		c, err := NewClustering(pq.Dsub, pq.Ksub, pq.CP)
 		if err != nil {

@@ -106,7 +106,8 @@ def test_implems_agree_with_faiss(rng, implem):
 
 def test_training_and_adding_match_faiss(rng):
     d, M = 16, 4
-    x = rng.standard_normal((3000, d)).astype(np.float32)
+    # more than 16 * 256 points: every sub-space's k-means subsamples
+    x = rng.standard_normal((6000, d)).astype(np.float32)
     fi, mi = faiss.IndexPQFastScan(d, M, 4), mf.IndexPQFastScan(d, M, 4)
     fi.train(x)
     mi.train(x)
