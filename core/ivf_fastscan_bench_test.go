@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"math/rand"
 	"os"
 	"strconv"
@@ -10,7 +11,11 @@ import (
 // BenchmarkIVFFastScanSearch: 100k x 128 in 1024 lists, 1000 queries.
 func BenchmarkIVFFastScanSearch(b *testing.B) {
 	rng := rand.New(rand.NewSource(1))
-	const d, n, nq = 128, 100_000, 1000
+	const d, nq = 128, 1000
+	n := 100_000
+	if v := os.Getenv("FS_N"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
 	x := blobs(rng, n, d, 2000)
 	if os.Getenv("FS_NOISE") != "" { // concentrated distances, as in high-dimensional noise
 		for i := range x {
@@ -37,9 +42,9 @@ func BenchmarkIVFFastScanSearch(b *testing.B) {
 		k, _ = strconv.Atoi(os.Getenv("FS_K"))
 	}
 	dist, labels = make([]float32, nq*k), make([]int64, nq*k)
-	for _, nprobe := range []int{8, 128} {
+	for _, nprobe := range []int{1, 8, 128} {
 		ix.Nprobe = nprobe
-		b.Run("nprobe"+string(rune('0'+nprobe/100))+string(rune('0'+nprobe/10%10))+string(rune('0'+nprobe%10)), func(b *testing.B) {
+		b.Run(fmt.Sprintf("nprobe%03d", nprobe), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if err := ix.Search(xq, k, dist, labels); err != nil {
 					b.Fatal(err)
