@@ -1,10 +1,5 @@
 package core
 
-import (
-	"cmp"
-	"slices"
-)
-
 // fsHeapMaxK is the largest k faiss's fast-scan searches keep in a heap;
 // above it they keep a reservoir (its implem 13 and 15), whose order among
 // equal distances is its own.
@@ -101,23 +96,12 @@ func (s *fsSink) emit(q *fsQuery, flip uint16, dist []float32, labels []int64) {
 		emitHeapFS(&s.h, q, flip, dist, labels)
 		return
 	}
-	{
-		if len(s.pairs) > s.k {
-			selectBest(s.pairs, s.k)
-			s.pairs = s.pairs[:s.k]
-		}
-		slices.SortFunc(s.pairs, func(a, b keyID) int {
-			if c := cmp.Compare(a.key, b.key); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.id, b.id)
-		})
-		for j := range dist {
-			if j < len(s.pairs) {
-				dist[j], labels[j] = s.pairs[j].key, s.pairs[j].id
-			} else {
-				dist[j], labels[j] = fsKeyNone, s.none
-			}
+	s.pairs = bestSorted(s.pairs, s.k)
+	for j := range dist {
+		if j < len(s.pairs) {
+			dist[j], labels[j] = s.pairs[j].key, s.pairs[j].id
+		} else {
+			dist[j], labels[j] = fsKeyNone, s.none
 		}
 	}
 	keysToDistances(q, flip, dist, labels)

@@ -76,16 +76,7 @@ func (r *reservoir) shrink() {
 // emit writes the k best pairs, best first (values sign*key), padded with
 // (sign*maxFloat, -1).
 func (r *reservoir) emit(sign float32, dist []float32, ids []int64) {
-	if len(r.pairs) > r.k {
-		selectBest(r.pairs, r.k)
-		r.pairs = r.pairs[:r.k]
-	}
-	slices.SortFunc(r.pairs, func(a, b keyID) int {
-		if c := cmp.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
+	r.pairs = bestSorted(r.pairs, r.k)
 	for i := range dist {
 		if i < len(r.pairs) {
 			dist[i], ids[i] = sign*r.pairs[i].key, r.pairs[i].id
@@ -93,6 +84,21 @@ func (r *reservoir) emit(sign float32, dist []float32, ids []int64) {
 			dist[i], ids[i] = sign*maxFloat, -1
 		}
 	}
+}
+
+// bestSorted keeps the k best pairs of p, sorted best first.
+func bestSorted(p []keyID, k int) []keyID {
+	if len(p) > k {
+		selectBest(p, k)
+		p = p[:k]
+	}
+	slices.SortFunc(p, func(a, b keyID) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	return p
 }
 
 // selectBest moves the k best pairs of p (in (key, id) order) to its

@@ -59,28 +59,33 @@
 
 #define PQ4_FINISH PQ4_FINISH_TO((DI), 32(DI), (R9))
 
+// PQ4_ARGS loads the arguments of the one-query kernels and broadcasts
+// bias (Y12), flip (Y14) and thr-1 (Y13); X15 gets the nibble mask.
+#define PQ4_ARGS \
+	MOVQ codes+0(FP), SI         \
+	MOVQ ngroups+8(FP), CX       \
+	MOVQ groupStride+16(FP), R8  \
+	MOVQ pairStride+24(FP), R12  \
+	MOVQ npairs+32(FP), R13      \
+	MOVQ lut+40(FP), R14         \
+	MOVQ out+72(FP), DI          \
+	MOVQ masks+80(FP), R9        \
+	MOVL $0x0f0f0f0f, AX         \
+	MOVQ AX, X15                 \
+	MOVQ bias+48(FP), AX         \
+	MOVQ AX, X12                 \
+	VPBROADCASTW X12, Y12        \
+	MOVQ flip+56(FP), AX         \
+	MOVQ AX, X14                 \
+	VPBROADCASTW X14, Y14        \
+	MOVQ thrm1+64(FP), AX        \
+	MOVQ AX, X13                 \
+	VPBROADCASTW X13, Y13
+
 // func pq4ScanAVX2(codes *byte, ngroups, groupStride, pairStride, npairs int, lut *byte, bias, flip, thrm1 int, out *uint16, masks *uint32)
 TEXT ·pq4ScanAVX2(SB), NOSPLIT, $0-88
-	MOVQ codes+0(FP), SI
-	MOVQ ngroups+8(FP), CX
-	MOVQ groupStride+16(FP), R8
-	MOVQ pairStride+24(FP), R12
-	MOVQ npairs+32(FP), R13
-	MOVQ lut+40(FP), R14
-	MOVQ out+72(FP), DI
-	MOVQ masks+80(FP), R9
-	MOVL $0x0f0f0f0f, AX
-	MOVQ AX, X15
+	PQ4_ARGS
 	VPBROADCASTD X15, Y15
-	MOVQ bias+48(FP), AX
-	MOVQ AX, X12
-	VPBROADCASTW X12, Y12
-	MOVQ flip+56(FP), AX
-	MOVQ AX, X14
-	VPBROADCASTW X14, Y14
-	MOVQ thrm1+64(FP), AX
-	MOVQ AX, X13
-	VPBROADCASTW X13, Y13
 
 avx2Group:
 	VPXOR Y0, Y0, Y0
@@ -111,26 +116,8 @@ avx2Pair:
 // Two pairs a step in 512-bit registers (four lanes, four tables); the
 // lanes are folded to 256 bits before an odd last pair and the finish.
 TEXT ·pq4ScanAVX512(SB), NOSPLIT, $0-88
-	MOVQ codes+0(FP), SI
-	MOVQ ngroups+8(FP), CX
-	MOVQ groupStride+16(FP), R8
-	MOVQ pairStride+24(FP), R12
-	MOVQ npairs+32(FP), R13
-	MOVQ lut+40(FP), R14
-	MOVQ out+72(FP), DI
-	MOVQ masks+80(FP), R9
-	MOVL $0x0f0f0f0f, AX
-	MOVQ AX, X15
+	PQ4_ARGS
 	VPBROADCASTD X15, Z15
-	MOVQ bias+48(FP), AX
-	MOVQ AX, X12
-	VPBROADCASTW X12, Y12
-	MOVQ flip+56(FP), AX
-	MOVQ AX, X14
-	VPBROADCASTW X14, Y14
-	MOVQ thrm1+64(FP), AX
-	MOVQ AX, X13
-	VPBROADCASTW X13, Y13
 
 z512Group:
 	VPXORD Z0, Z0, Z0

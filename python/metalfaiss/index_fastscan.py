@@ -11,7 +11,7 @@ from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
 from .index_pq import IndexPQ
 from .metric import METRIC_L2, MetricType
-from .quantizers import ProductQuantizer
+from .quantizers import PQIndexMixin
 
 
 class CodePackerPQ4:
@@ -113,7 +113,7 @@ class IndexFastScan:
         return CodePackerPQ4(self.M, self.bbs)
 
 
-class IndexPQFastScan(IndexFastScan, Index):
+class IndexPQFastScan(PQIndexMixin, IndexFastScan, Index):
     """``IndexPQFastScan(d, M, nbits=4, metric=METRIC_L2, bbs=32)`` or
     ``IndexPQFastScan(index_pq, bbs=32)`` (a copy of a trained IndexPQ's
     quantizer and codes, packed). ``pq`` is its quantizer."""
@@ -132,12 +132,6 @@ class IndexPQFastScan(IndexFastScan, Index):
                          as_int(a["nbits"], op, "nbits"), int(MetricType.parse(a["metric"])),
                          as_int(a["bbs"], op, "bbs"), addr(out))
         super().__init__(int(out[0]))
-
-    @property
-    def pq(self):
-        if getattr(self, "_pq", None) is None:
-            self._pq = ProductQuantizer._of(self._h("pq"), self)
-        return self._pq
 
     def train(self, x):
         self.pq._send_cp()

@@ -15,7 +15,7 @@ from .polysemous import PolysemousMixin
 from .index.base_index import _params
 from .invlists import ArrayInvertedLists, InvertedLists, _ListView, entry_arrays
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
-from .quantizers import ProductQuantizer, ScalarQuantizer
+from .quantizers import PQIndexMixin, ScalarQuantizer
 from .selectors import selector_args
 
 
@@ -494,7 +494,7 @@ class IndexIVFFlatDedup(IndexIVFFlat):
     _dedup = True
 
 
-class IndexIVFPQ(PolysemousMixin, IndexIVF):
+class IndexIVFPQ(PQIndexMixin, PolysemousMixin, IndexIVF):
     """``IndexIVFPQ(quantizer, d, nlist, M, nbits=8, metric=METRIC_L2)``:
     product-quantizer codes of the residuals x - centroid in nlist lists.
     ``pq`` is the product quantizer; ``polysemous_ht`` > 0 skips the codes
@@ -531,18 +531,6 @@ class IndexIVFPQ(PolysemousMixin, IndexIVF):
                      as_int(M, op, "M"), as_int(nbits, op, "nbits"), int(metric), addr(out))
         self._init_ivf(int(out[0]), quantizer, metric)
 
-    @property
-    def pq(self):
-        """The product quantizer (changes to ``pq.cp`` apply at train)."""
-        if getattr(self, "_pq", None) is None:
-            self._pq = ProductQuantizer._of(self._h("pq"), self)
-        return self._pq
-
-    @pq.setter
-    def pq(self, pq):
-        """Take the centroids of another product quantizer of the same d, M
-        and nbits (``index.pq = trained_index.pq``, as faiss scripts do)."""
-        self.pq.take_centroids(pq, self._op("pq"))
 
     def train(self, x):
         self._send_polysemous()

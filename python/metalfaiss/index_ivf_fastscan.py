@@ -9,7 +9,7 @@ from .errors import UnsupportedOperationError
 from .index_ivf import IndexInvertedLists, IndexIVF, IndexIVFPQ, _check_quantizer
 from .invlists import entry_arrays
 from .metric import METRIC_L2, MetricType
-from .quantizers import ProductQuantizer
+from .quantizers import PQIndexMixin
 
 # faiss's InvertedLists.INVALID_CODE_SIZE: block lists have no per-entry size
 INVALID_CODE_SIZE = 2**64 - 1
@@ -69,7 +69,7 @@ class BlockInvertedLists(IndexInvertedLists):
                                         "resized, not updated in place (as in faiss)")
 
 
-class IndexIVFPQFastScan(IndexIVF):
+class IndexIVFPQFastScan(PQIndexMixin, IndexIVF):
     """``IndexIVFPQFastScan(quantizer, d, nlist, M, nbits=4,
     metric=METRIC_L2, bbs=32)`` or ``IndexIVFPQFastScan(index_ivfpq,
     bbs=32)`` (a copy of a trained IndexIVFPQ with 4-bit codes: its lists,
@@ -101,16 +101,6 @@ class IndexIVFPQFastScan(IndexIVF):
     def _init_ivf(self, handle, quantizer, metric):
         super()._init_ivf(handle, quantizer, metric)
         self.invlists = BlockInvertedLists(self)
-
-    @property
-    def pq(self):
-        if getattr(self, "_pq", None) is None:
-            self._pq = ProductQuantizer._of(self._h("pq"), self)
-        return self._pq
-
-    @pq.setter
-    def pq(self, pq):
-        self.pq.take_centroids(pq, self._op("pq"))
 
     def train(self, x):
         self.pq._send_cp()

@@ -9,10 +9,10 @@ from .errors import InvalidArgumentError
 from .index import Index
 from .metric import METRIC_L2, MetricType
 from .polysemous import PolysemousMixin
-from .quantizers import ProductQuantizer, ScalarQuantizer
+from .quantizers import PQIndexMixin, ScalarQuantizer
 
 
-class IndexPQ(PolysemousMixin, IndexFlatCodes, Index):
+class IndexPQ(PQIndexMixin, PolysemousMixin, IndexFlatCodes, Index):
     """``IndexPQ(d, M, nbits, metric=METRIC_L2)``: product-quantizer codes,
     searched with asymmetric distance tables. ``pq`` is its quantizer.
     ``search_type`` picks faiss's other searches (ST_HE, ST_SDC,
@@ -29,18 +29,6 @@ class IndexPQ(PolysemousMixin, IndexFlatCodes, Index):
                      int(MetricType.parse(metric)), addr(out))
         super().__init__(int(out[0]))
 
-    @property
-    def pq(self):
-        """The product quantizer (changes to ``pq.cp`` apply at train)."""
-        if getattr(self, "_pq", None) is None:
-            self._pq = ProductQuantizer._of(self._h("pq"), self)
-        return self._pq
-
-    @pq.setter
-    def pq(self, pq):
-        """Take the centroids of another product quantizer of the same d, M
-        and nbits (``index.pq = trained.pq``, as faiss scripts do)."""
-        self.pq.take_centroids(pq, self._op("pq"))
 
     @property
     def code_size(self):

@@ -291,3 +291,20 @@ class ScalarQuantizer(_Codec):
     def train(self, x):
         x = as_matrix(x, self._op("train"), self.d)
         _bridge.call("SQTrain", self._handle, x.shape[0], addr(x))
+
+
+class PQIndexMixin:
+    """``pq``: the product quantizer of an index that has one (IndexPQ,
+    IndexIVFPQ and the fast-scan ones); changes to ``pq.cp`` apply at
+    train, and ``index.pq = trained.pq`` takes another quantizer's
+    centroids (same d, M and nbits), as faiss scripts do."""
+
+    @property
+    def pq(self):
+        if getattr(self, "_pq", None) is None:
+            self._pq = ProductQuantizer._of(self._h("pq"), self)
+        return self._pq
+
+    @pq.setter
+    def pq(self, pq):
+        self.pq.take_centroids(pq, self._op("pq"))
