@@ -183,6 +183,7 @@ bench: install
 	$(PY) benchmarks/bench_kmeans.py
 	$(PY) benchmarks/bench_ivf.py
 	$(PY) benchmarks/bench_hnsw.py
+	$(PY) benchmarks/bench_fastscan.py
 
 # GPU search and k-means vs the CPU backend and PyTorch (run it where the GPU is).
 bench-gpu: install

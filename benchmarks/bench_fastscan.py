@@ -12,16 +12,17 @@ block of calls, blocks alternating (timing.py says why).
     .venv/bin/python benchmarks/bench_fastscan.py [--quick] [--nq 1000] [--only "IVF1024,PQ32x4fs"]
 """
 
-import blas_env  # noqa: F401  (first: restarts without the OpenBLAS overrides)
+import blas_env
+
+blas_env.restart()  # before numpy or faiss load OpenBLAS
 
 import argparse
 import os
 import platform
 
-import numpy as np
-
 import faiss
 import metalfaiss
+from bench_ivf import mixture  # the same data as the IVF benchmark
 from timing import cpu_line, kernel_line, median_times, recall, sgemm_gflops, timed
 
 INDEXES = [
@@ -31,12 +32,6 @@ INDEXES = [
     ("IVF1024,RaBitQ", (1, 8, 32, 128)),
     ("IVF1024,RaBitQfs", (1, 8, 32, 128)),
 ]
-
-
-def mixture(n, d, components, seed):
-    rng = np.random.default_rng(seed)
-    centres = rng.standard_normal((components, d)).astype(np.float32) * 2
-    return centres[rng.integers(0, components, n)] + rng.standard_normal((n, d), dtype=np.float32)
 
 
 def build(lib, d, desc):
