@@ -11,6 +11,7 @@ import "math"
 type fsIVFTables struct {
 	lut   []byte   // M2*16 bytes, or nprobe of them (lut3d)
 	biasq []uint16 // per probe, or nil
+	bbuf  []uint16 // biasq's storage, kept from query to query
 	a, b  float32
 	lut3d bool
 }
@@ -73,7 +74,7 @@ func (pr *ivfProbe) floatTables(q int, w *fsIVFWorker) (tab, bias []float32) {
 		pq.distanceTable(xq, MetricInnerProduct, w.ip)
 		for r, list := range coarse {
 			t := w.tab[r*dim : (r+1)*dim]
-			if list < 0 {
+			if list < 0 || list >= int64(ix.nlist) {
 				nanTab(t)
 				continue
 			}
@@ -87,7 +88,7 @@ func (pr *ivfProbe) floatTables(q int, w *fsIVFWorker) (tab, bias []float32) {
 	}
 	for r, list := range coarse {
 		t := w.tab[r*dim : (r+1)*dim]
-		if list < 0 {
+		if list < 0 || list >= int64(ix.nlist) {
 			nanTab(t)
 			continue
 		}
@@ -117,10 +118,10 @@ func (pr *ivfProbe) tables(q int, w *fsIVFWorker, t *fsIVFTables) {
 	t.lut = t.lut[:n]
 	t.biasq = nil
 	if bias != nil {
-		if cap(t.biasq) < pr.nprobe {
-			t.biasq = make([]uint16, pr.nprobe)
+		if cap(t.bbuf) < pr.nprobe {
+			t.bbuf = make([]uint16, pr.nprobe)
 		}
-		t.biasq = t.biasq[:pr.nprobe]
+		t.biasq = t.bbuf[:pr.nprobe]
 	}
 	// the shapes are the index's own: the call cannot fail
 	t.a, t.b, _ = QuantizeLUTAndBias(pr.nprobe, m, 16, t.lut3d, tab, bias, t.lut, fs.m2, t.biasq)
@@ -165,10 +166,10 @@ type fsVisit struct{ list, q, r int }
 // list; a counting sort keeps each list's queries in order) or, per
 // query, nearest list first (10, 11). buf is reused.
 func (pr *ivfProbe) visitOrder(q0, q1 int, byList bool, buf *fsOrder) []fsVisit {
-	v := buf.visits[:0]
+	v, nlist := buf.visits[:0], pr.ix.nlist
 	for q := q0; q < q1; q++ {
 		for r, l := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
-			if l >= 0 {
+			if l >= 0 && l < int64(nlist) { // a quantizer holding more than nlist: those are no list
 				v = append(v, fsVisit{int(l), q, r})
 			}
 		}
@@ -177,7 +178,6 @@ func (pr *ivfProbe) visitOrder(q0, q1 int, byList bool, buf *fsOrder) []fsVisit 
 	if !byList {
 		return v
 	}
-	nlist := pr.ix.nlist
 	if len(buf.starts) != nlist+1 {
 		buf.starts = make([]int, nlist+1)
 	}
@@ -323,7 +323,7 @@ func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *fsSink, lists []fsPack
 	ix, fs := pr.ix, pr.ix.fastScan
 	nvisited, codes := 0, 0
 	for r, l := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
-		if l < 0 {
+		if l < 0 || l >= int64(ix.nlist) {
 			continue
 		}
 		n := ix.viewSize(int(l))
@@ -369,7 +369,7 @@ func (pr *ivfProbe) searchFastScanByCode(nq, k int, dist []float32, labels []int
 			}
 			resetTies(&h, noneKey, ip)
 			for r, l := range pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe] {
-				if l < 0 {
+				if l < 0 || l >= int64(ix.nlist) {
 					continue
 				}
 				lst := ix.viewList(int(l))
