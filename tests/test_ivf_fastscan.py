@@ -10,7 +10,7 @@ import pytest
 import metalfaiss as mf
 from metalfaiss.contrib.inspect_tools import get_invlist
 from conftest import ON_GPU
-from test_fastscan import check_like_faiss, data
+from test_fastscan import WIDE_BLOCKS, check_like_faiss, data
 
 
 def lut_step_ivf(fi, xq):
@@ -37,7 +37,7 @@ def pair(rng, metric, residual, d=32, M=16, nlist=32, n=4000):
 
 @pytest.mark.parametrize("metric", [faiss.METRIC_L2, faiss.METRIC_INNER_PRODUCT])
 @pytest.mark.parametrize("residual", [False, True])
-@pytest.mark.parametrize("bbs,implem", [(32, 0), (32, 10), (64, 0), (32, 2)])
+@pytest.mark.parametrize("bbs,implem", [(32, 0), (32, 10), pytest.param(64, 0, marks=WIDE_BLOCKS), (32, 2)])
 def test_search_matches_faiss(rng, metric, residual, bbs, implem):
     fi, mi = pair(rng, metric, residual)
     ff, mm = faiss.IndexIVFPQFastScan(fi, bbs), mf.IndexIVFPQFastScan(mi, bbs)
