@@ -16,14 +16,10 @@ import blas_env
 
 blas_env.restart()  # before numpy or faiss load OpenBLAS
 
-import argparse
-import os
-import platform
-
 import faiss
 import metalfaiss
-from bench_ivf import mixture  # the same data as the IVF benchmark
-from timing import cpu_line, kernel_line, median_times, recall, sgemm_gflops, timed
+from bench_ivf import setup  # the IVF benchmark's data, arguments and header
+from timing import median_times, recall, timed
 
 INDEXES = [
     ("PQ32x4fs", (None,)),
@@ -45,25 +41,7 @@ def build(lib, d, desc):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="100k points instead of 1M")
-    ap.add_argument("--nq", type=int, default=1000)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--only", help="factory strings to run, separated by ;")
-    a = ap.parse_args()
-    n, d = (100_000 if a.quick else 1_000_000), 128
-    xb = mixture(n, d, 2000, 1)
-    xq = mixture(a.nq, d, 2000, 2)
-    print(f"metalfaiss {metalfaiss.__version__} ({metalfaiss.kernel_set()}) vs faiss {faiss.__version__}, "
-          f"{platform.machine()} x {os.cpu_count()} cores; nb={n:,} d={d} nq={a.nq} k=10")
-    print(cpu_line())
-    print(kernel_line(sgemm_gflops()))
-    flat = metalfaiss.IndexFlatL2(d)
-    flat.add(xb)
-    _, Iexact = flat.search(xq, 10)
-    flat.close()
-    print("| index | nprobe | metalfaiss QPS | faiss QPS | QPS ratio | recall@10 metalfaiss | faiss |")
-    print("|---|---|---|---|---|---|---|")
+    a, d, xb, xq, Iexact = setup()
     builds = []
     for desc, nprobes in INDEXES:
         if a.only and desc not in a.only.split(";"):

@@ -32,7 +32,10 @@ def mixture(n, d, components, seed):
     return centres[rng.integers(0, components, n)] + rng.standard_normal((n, d), dtype=np.float32)
 
 
-def main():
+def setup():
+    """The arguments, the data (mixture points, queries), the exact top 10
+    and the header both IVF-family benchmarks print: (args, d, xb, xq,
+    Iexact)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="100k points instead of 1M")
     ap.add_argument("--nq", type=int, default=1000)
@@ -52,6 +55,11 @@ def main():
     flat.close()
     print("| index | nprobe | metalfaiss QPS | faiss QPS | QPS ratio | recall@10 metalfaiss | faiss |")
     print("|---|---|---|---|---|---|---|")
+    return a, d, xb, xq, Iexact
+
+
+def main():
+    a, d, xb, xq, Iexact = setup()
     builds = []
     for desc, nprobes in INDEXES:
         if a.only and desc not in a.only.split(";"):
