@@ -59,9 +59,3 @@ func TestDistanceComputerEqualsSearch(t *testing.T) {
 	assert.ErrorContains(t, err, "no distance computer")
 }
 
-func abs32(v float32) float32 {
-	if v < 0 {
-		return -v
-	}
-	return v
-}

@@ -63,6 +63,8 @@ type IndexIVF struct {
 	onDiskMu    sync.Mutex // rewriting the file, which writing the index may do
 	// fastScan is set for an IndexIVFPQFastScan (ivf_fastscan.go).
 	fastScan *IVFFastScan
+	// rabitq is set for an IndexIVFRaBitQ (ivf_rabitq.go).
+	rabitq *IVFRaBitQ
 }
 
 var (
@@ -161,6 +163,9 @@ func (ix *IndexIVF) CodeSize() int {
 	}
 	return ix.codec.codeSize()
 }
+
+// Coded reports whether the lists hold codes (not float vectors).
+func (ix *IndexIVF) Coded() bool { return ix.codec != nil }
 
 // IsTrained: the quantizer holds nlist centroids and the codec is trained.
 func (ix *IndexIVF) IsTrained() bool {
@@ -405,6 +410,12 @@ func (ix *IndexIVF) encode(x []float32, assign []int64) ([]byte, error) {
 	for lo := 0; lo < len(assign); lo += block {
 		hi := min(lo+block, len(assign))
 		src := x[lo*d : hi*d]
+		if ix.rabitq != nil {
+			if err := ix.encodeRaBitQ(src, assign[lo:hi], codes[lo*cs:hi*cs]); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if ix.ByResidual {
 			if err := ix.residuals(src, assign[lo:hi], res[:len(src)]); err != nil {
 				return nil, err

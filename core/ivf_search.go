@@ -28,6 +28,9 @@ type ivfProbe struct {
 	limits    IVFLimits
 	// ht > 0: IVFPQ's polysemous filter (see IndexIVF.PolysemousHT)
 	ht int
+	// qb, centered: an IndexIVFRaBitQ's query quantization
+	qb       int
+	centered bool
 }
 
 // record adds the search to the IVF statistics.
@@ -57,7 +60,10 @@ type ivfWorker struct {
 
 func (pr *ivfProbe) newWorker() *ivfWorker {
 	w := &ivfWorker{loaded: -1, qLoaded: -1, qcodeFor: [2]int{-1, -1}}
-	if c := pr.ix.codec; c != nil {
+	if q := pr.ix.RBQ(); q != nil {
+		w.scanner = newRBQScanner(q, pr.qb, pr.centered)
+		w.res = make([]float32, pr.ix.d)
+	} else if c := pr.ix.codec; c != nil {
 		w.scanner = c.newScanner(pr.ix.metric)
 		w.res = make([]float32, pr.ix.d)
 	}
@@ -101,6 +107,11 @@ func (ix *IndexIVF) probeWith(op string, x []float32, p *SearchParams, coarse []
 	}
 	if pr.nprobe <= 0 {
 		return nil, Errorf(KindInvalidArgument, op, "nprobe must be positive, got %d", pr.nprobe)
+	}
+	if ix.rabitq != nil {
+		if err := pr.rbqQueryBits(op, p); err != nil {
+			return nil, err
+		}
 	}
 	if coarse == nil {
 		pr.nprobe = min(pr.nprobe, ix.nlist) // as faiss clamps it
@@ -205,6 +216,10 @@ func (pr *ivfProbe) search(nq, k int, dist []float32, labels []int64) {
 		pr.searchBounded(nq, k, dist, labels)
 		return
 	}
+	if pr.ix.rabitq != nil {
+		pr.searchRaBitQ(nq, k, dist, labels)
+		return
+	}
 	defer pr.record()
 	ix := pr.ix
 	if ix.metric == MetricL2 || ix.metric == MetricInnerProduct {
@@ -283,6 +298,12 @@ func (pr *ivfProbe) distances(w *ivfWorker, q, r int) ([]float32, *invertedList)
 func (pr *ivfProbe) scanCodes(w *ivfWorker, q, r int, xq []float32, l *invertedList, out []float32) {
 	ix := pr.ix
 	list := int(pr.coarse[q*pr.nprobe+r])
+	if s, ok := w.scanner.(*rbqScanner); ok {
+		s.query.set(xq, pr.centroids[list*ix.d:(list+1)*ix.d])
+		w.loaded = -1
+		s.scan(l.codes, 0, out)
+		return
+	}
 	if pr.ht > 0 {
 		defer pr.hammingFilter(w, q, list, xq, l.codes, out)
 	}

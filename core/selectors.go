@@ -67,6 +67,9 @@ type SearchParams struct {
 	// PQ, when set, replaces an IndexPQ's search type and Hamming
 	// threshold (faiss's SearchParametersPQ).
 	PQ *PQSearchParams
+	// RaBitQ, when set, replaces a RaBitQ index's query quantization
+	// (faiss's RaBitQSearchParameters / IVFRaBitQSearchParameters).
+	RaBitQ *RaBitQParams
 }
 
 // IVFLimits are faiss's SearchParametersIVF fields that stop a query's

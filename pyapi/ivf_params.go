@@ -3,14 +3,15 @@ package pyapi
 import "github.com/metalfaiss/metalfaiss/core"
 
 // ivfParamsLen is the size of the int64 block ivfParams reads.
-const ivfParamsLen = 10
+const ivfParamsLen = 12
 
-// ivfParams decodes faiss's SearchParametersIVF from ivf (int64[10]):
+// ivfParams decodes faiss's SearchParametersIVF from ivf (int64[12]):
 // nprobe, max_codes, ensure_topk_full, max_lists_num,
 // max_empty_result_buckets, then the quantizer's parameters: kind (0 none,
 // 1 IVF: nprobe, 2 HNSW: efSearch, check_relative_distance, bounded_queue)
 // and its three values, then IVFPQSearchParameters' polysemous_ht (-1:
-// the index's).
+// the index's), then IVFRaBitQSearchParameters' qb (-1: none given) and
+// centered.
 func ivfParams(ivf uintptr) (*core.SearchParams, error) {
 	v, err := int64s(ivf, ivfParamsLen)
 	if err != nil {
@@ -27,6 +28,9 @@ func ivfParams(ivf uintptr) (*core.SearchParams, error) {
 	}
 	if v[9] >= 0 {
 		p.PQ = &core.PQSearchParams{PolysemousHT: int(min(v[9], 1<<20))}
+	}
+	if v[10] >= 0 {
+		p.RaBitQ = &core.RaBitQParams{Qb: int(min(v[10], 1<<20)), Centered: v[11] != 0}
 	}
 	return p, nil
 }

@@ -32,7 +32,7 @@ func IVFReplaceOnDisk(h int64, file string, lists uintptr, nlist int64, slots ui
 		for i := int64(0); i < nslots; i++ {
 			od.Slots = append(od.Slots, [2]uint64{uint64(pairs[2*i]), uint64(pairs[2*i+1])})
 		}
-		flat := ix.PQ() == nil && ix.SQ() == nil
+		flat := !ix.Coded()
 		ids, vecs, codes, keep, err := indexio.LoadOnDisk(od, ix.CodeSize(), flat, "")
 		if err != nil {
 			return err

@@ -133,6 +133,11 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 			dst[0] = float64(b2i(ivf.IDsSorted()))
 		case "use_precomputed_table":
 			dst[0] = float64(ivf.UsePrecomputedTable)
+		case "qb":
+			if ivf.RaBitQ() == nil {
+				return core.Errorf(core.KindUnsupported, op, "%s is not a RaBitQ index", ivf.Name())
+			}
+			dst[0] = float64(ivf.RaBitQ().Qb)
 		case "implem", "qbs", "qbs2", "bbs", "M2":
 			fs := ivf.FastScan()
 			if fs == nil {
@@ -175,8 +180,11 @@ func IndexSetParam(h int64, name string, value float64) string {
 		case name == "by_residual":
 			// faiss lets scripts flip it at any time (the stored codes then
 			// read differently); the tables that depend on it follow.
-			if value != 0 && ivf.PQ() == nil && ivf.SQ() == nil {
+			if value != 0 && ivf.PQ() == nil && ivf.SQ() == nil && ivf.RBQ() == nil {
 				return core.Errorf(core.KindInvalidArgument, op, "flat lists are never coded by residual")
+			}
+			if value == 0 && ivf.RBQ() != nil {
+				return core.Errorf(core.KindInvalidArgument, op, "RaBitQ codes are always relative to their list's centroid")
 			}
 			ivf.ByResidual = value != 0
 			return ivf.RefreshTables()
@@ -189,6 +197,14 @@ func IndexSetParam(h int64, name string, value float64) string {
 				return core.Errorf(core.KindInvalidArgument, op, "%s must be an integer >= 0, got %v", name, value)
 			}
 			*map[string]*int{"implem": &fs.Implem, "qbs": &fs.Qbs, "qbs2": &fs.Qbs2}[name] = int(value)
+		case name == "qb":
+			if ivf.RaBitQ() == nil {
+				return core.Errorf(core.KindUnsupported, op, "%s is not a RaBitQ index", ivf.Name())
+			}
+			if value != float64(int(value)) || value < 0 || value > 8 {
+				return core.Errorf(core.KindInvalidArgument, op, "qb must be an integer 0..8, got %v", value)
+			}
+			ivf.RaBitQ().Qb = int(value)
 		case name == "use_precomputed_table":
 			if value != float64(int(value)) || value < -1 || value > 2 {
 				return core.Errorf(core.KindInvalidArgument, op, "use_precomputed_table must be -1, 0, 1 or 2, got %v", value)

@@ -79,6 +79,8 @@ func write(w *writer, ix core.Index) error {
 		return writeIVFIndependent(w, x)
 	case *core.IndexScalarQuantizer:
 		writeSQ(w, x)
+	case *core.IndexRaBitQ:
+		writeRaBitQ(w, x)
 	case *core.IndexHNSW:
 		return writeHNSW(w, x)
 	case *core.IndexIVF:
@@ -213,9 +215,11 @@ func read(r *reader, depth int) core.Index {
 		return readIVFIndependent(r, depth)
 	case codeSQ:
 		return readSQ(r)
+	case codeRaBitQ, codeRaBitQMulti:
+		return readRaBitQ(r, code)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
 		return readHNSW(r, code, depth)
-	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS:
+	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti:
 		return readIVF(r, code, depth)
 	case codePreTransform:
 		return readPreTransform(r, depth)

@@ -30,6 +30,8 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 	switch {
 	case ix.FastScan() != nil:
 		w.fourcc(codeIVFPQFS)
+	case ix.RBQ() != nil:
+		w.fourcc(rbqCode(ix.RBQ(), codeIVFRaBitQ, codeIVFRaBitQMulti))
 	case pq != nil:
 		w.fourcc(codeIVFPQ)
 	case sq != nil:
@@ -63,6 +65,11 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		writeIVFFastScanFields(w, ix, byResidual)
 		writeBlockLists(w, ix)
 		return nil
+	case ix.RBQ() != nil:
+		writeRaBitQFields(w, ix.RBQ())
+		w.u64(uint64(ix.RBQ().CodeSize))
+		w.u8(byResidual)
+		w.u8(uint8(ix.RaBitQ().Qb))
 	case pq != nil:
 		w.u8(byResidual)
 		w.u64(uint64(pq.CodeSize))
@@ -127,15 +134,7 @@ func writeDirectMap(w *writer, ix directMapped, listIDs func(l int) []int64) {
 	}
 }
 
-func listCodeSize(ix *core.IndexIVF) int {
-	if pq := ix.PQ(); pq != nil {
-		return pq.CodeSize
-	}
-	if sq := ix.SQ(); sq != nil {
-		return sq.CodeSize()
-	}
-	return 4 * ix.D()
-}
+func listCodeSize(ix *core.IndexIVF) int { return ix.CodeSize() }
 
 func writeLists(w *writer, ix *core.IndexIVF) {
 	writeArrayLists(w, ix.Nlist(), listCodeSize(ix), func(l int) int {
@@ -240,6 +239,14 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		if ix, err = core.NewIndexIVFScalarQuantizer(quantizer, h.d, nlist, f.qtype, h.metric, byResidual); err == nil {
 			err = ix.SQ().RestoreSQ(h.trained, f.trained)
 		}
+	case codeIVFRaBitQ, codeIVFRaBitQMulti:
+		var qb int
+		ix, qb = readIVFRaBitQFields(r, code, h, quantizer, nlist)
+		if r.err != nil {
+			return nil
+		}
+		byResidual = true
+		ix.RaBitQ().Qb = qb
 	case codeIVFDedup:
 		ix, err = core.NewIndexIVFFlatDedup(quantizer, h.d, nlist, h.metric)
 	default:
@@ -249,7 +256,7 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		r.fail("%v", err)
 		return nil
 	}
-	cs, flat := listCodeSize(ix), ix.PQ() == nil && ix.SQ() == nil
+	cs, flat := listCodeSize(ix), !ix.Coded()
 	if at := r.off; r.fourcc() == codeOnDiskLists {
 		return readOnDiskIVF(r, ix, h.ntotal, nlist, cs, flat, nprobe, byResidual, dmType)
 	} else {

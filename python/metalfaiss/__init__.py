@@ -89,6 +89,7 @@ from .index_binary_factory import index_binary_factory
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
+from .index_rabitq import IndexIVFRaBitQ, IndexRaBitQ, RaBitQuantizer
 from .index_ivf_fastscan import BlockInvertedLists, IndexIVFPQFastScan
 from .index_refine import IndexRefine, IndexRefineFlat
 from .index_pretransform import IndexPreTransform
@@ -111,8 +112,8 @@ from .transforms import (
 )
 from .quantizers import ProductQuantizer, ScalarQuantizer
 from .search_params import (
-    IndexRefineSearchParameters, IVFPQSearchParameters, SearchParameters, SearchParametersHNSW, SearchParametersIVF,
-    SearchParametersPQ,
+    IndexRefineSearchParameters, IVFPQSearchParameters, IVFRaBitQSearchParameters, RaBitQSearchParameters,
+    SearchParameters, SearchParametersHNSW, SearchParametersIVF, SearchParametersPQ,
 )
 from .factory import index_factory, reverse_index_factory
 from .parameter_space import ParameterRange, ParameterSpace
@@ -262,7 +263,8 @@ __all__ = [
     "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer",
-    "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
+    "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer",
+    "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
     "IndexRandom", "IndexIVFIndependentQuantizer", "IndexIVFFlatDedup",
     "CenteringTransform", "HadamardRotation", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform",

@@ -12,6 +12,7 @@ from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_fastscan import IndexPQFastScan
 from .index_ivf_fastscan import IndexIVFPQFastScan
+from .index_rabitq import IndexIVFRaBitQ, IndexRaBitQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_lsh import IndexLSH
 from .index_pretransform import IndexPreTransform
@@ -38,6 +39,7 @@ _HNSW = re.compile(r"HNSW(\d*)(?:_(.+))?")
 _PQ = re.compile(r"PQ(\d+)(?:x(\d+))?(np)?")
 # 4-bit fast-scan PQ: "r" (IVF only) encodes residuals, "_{bbs}" the block size
 _PQFS = re.compile(r"PQ(\d+)x4fs(r?)(?:_(\d+))?")
+_RABITQ = re.compile(r"RaBitQ(\d+)?")
 # faiss's factory names of scalar quantizer types.
 _SQ = {
     "SQ8": ScalarQuantizer.QT_8bit, "SQ4": ScalarQuantizer.QT_4bit, "SQ6": ScalarQuantizer.QT_6bit,
@@ -200,6 +202,9 @@ def _codes(d, part, description):
         return "PQ", (M, nbits, m.group(3) is None)
     if part in _SQ:
         return "SQ", (_SQ[part],)
+    m = _RABITQ.fullmatch(part)
+    if m:
+        return "RaBitQ", (int(m[1] or 1),)
     _unknown(part, description)
 
 
@@ -236,6 +241,8 @@ def _build(d, parts, metric, description):
             return index
         if kind == "PQ":
             return _polysemous(IndexIVFPQ(quantizer, d, nlist, *args[:2], metric), args[2])
+        if kind == "RaBitQ":
+            return IndexIVFRaBitQ(quantizer, d, nlist, metric, True, args[0])
         return IndexIVFScalarQuantizer(quantizer, d, nlist, args[0], metric)
     m = _HNSW.fullmatch(first)
     if m:
@@ -246,7 +253,7 @@ def _build(d, parts, metric, description):
         if codes is None:
             return IndexHNSWFlat(d, M, metric)
         kind, args = _codes(d, codes, description)
-        if kind in ("FlatDedup", "PQfs"):
+        if kind in ("FlatDedup", "PQfs", "RaBitQ"):
             _unknown(codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
@@ -262,6 +269,8 @@ def _build(d, parts, metric, description):
         _unknown(first, description)
     if kind == "PQfs":
         return IndexPQFastScan(d, args[0], 4, metric, args[1])
+    if kind == "RaBitQ":
+        return IndexRaBitQ(d, metric, args[0])
     if kind == "Flat":
         return IndexFlat(d, metric)
     if kind == "PQ":
@@ -289,6 +298,9 @@ def _hnsw_m(text, part, description):
 def _codes_name(index, what):
     if isinstance(index, IndexIVFFlatDedup):
         return "FlatDedup"
+    if isinstance(index, (IndexRaBitQ, IndexIVFRaBitQ)):
+        nb = index.rabitq.nb_bits
+        return "RaBitQ" + ("" if nb == 1 else str(nb))
     if hasattr(type(index), "pq"):
         pq = index.pq
         return f"PQ{pq.M}x{pq.nbits}"
@@ -314,14 +326,14 @@ def reverse_index_factory(index):
     if isinstance(index, IndexIVFPQFastScan):
         fs = f"PQ{index.M}x4fs" + ("r" if index.by_residual else "") + ("" if index.bbs == 32 else f"_{index.bbs}")
         return f"IVF{index.nlist}," + fs
-    if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer)):
+    if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer, IndexIVFRaBitQ)):
         q = index.quantizer
         coarse = f"_HNSW{q.hnsw.M}" if isinstance(q, IndexHNSWFlat) else ""
         return f"IVF{index.nlist}{coarse}," + _codes_name(index, "IVF")
     if isinstance(index, IndexHNSW):
         codes = _codes_name(index.storage, "HNSW")
         return f"HNSW{index.hnsw.M}" + ("" if codes == "Flat" else "_" + codes)
-    if isinstance(index, (IndexPQ, IndexScalarQuantizer)):
+    if isinstance(index, (IndexPQ, IndexScalarQuantizer, IndexRaBitQ)):
         return _codes_name(index, "flat")
     if isinstance(index, IndexPQFastScan):
         return f"PQ{index.M}x4fs" + ("" if index.bbs == 32 else f"_{index.bbs}")

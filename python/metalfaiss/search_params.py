@@ -52,7 +52,7 @@ class SearchParametersIVF(SearchParameters):
         return bool(b[1] or b[2] or b[3] or b[4] or b[5])
 
     def _ivf_block(self):
-        """The int64[10] block pyapi's IVF searches read."""
+        """The int64[12] block pyapi's IVF searches read."""
         op = type(self).__name__
         nprobe = as_int(self.nprobe, op, "nprobe")
         if nprobe <= 0:
@@ -72,10 +72,13 @@ class SearchParametersIVF(SearchParameters):
         if q is not None and q.sel is not None:
             raise InvalidArgumentError(f"{op}: quantizer_params cannot carry a selector")
         return np.array([nprobe, counts[0], int(bool(self.ensure_topk_full)), counts[1], counts[2], kind, qa, qb, qc,
-                         self._polysemous_ht()], dtype=np.int64)
+                         self._polysemous_ht(), *self._rabitq()], dtype=np.int64)
 
     def _polysemous_ht(self):
         return -1  # the index's own
+
+    def _rabitq(self):
+        return -1, 0  # the index's own query bits
 
 
 class SearchParametersHNSW(SearchParameters):
@@ -131,6 +134,44 @@ class IVFPQSearchParameters(SearchParametersIVF):
 
     def _bounded(self):
         return True  # the threshold travels in the full block
+
+
+def _query_bits(params, op):
+    """RaBitQ's (qb, centered) of params, checked."""
+    qb = as_int(params.qb, op, "qb")
+    if not 0 <= qb <= 8:
+        raise InvalidArgumentError(f"{op}: qb must be 0..8, got {qb}")
+    return qb, int(bool(params.centered))
+
+
+class RaBitQSearchParameters(SearchParameters):
+    """``RaBitQSearchParameters(sel=None, qb=4, centered=False)`` for
+    IndexRaBitQ, for this call only: the bits of the query's scalar
+    quantization (0: the float query) and whether it is quantized around
+    zero (faiss's centred mode)."""
+
+    def __init__(self, sel=None, qb=4, centered=False):
+        super().__init__(sel)
+        self.qb = qb
+        self.centered = centered
+        _query_bits(self, "RaBitQSearchParameters")
+
+
+class IVFRaBitQSearchParameters(SearchParametersIVF):
+    """``IVFRaBitQSearchParameters(sel=None, nprobe=1, qb=4,
+    centered=False, ...)``: SearchParametersIVF for IndexIVFRaBitQ with the
+    query quantization of RaBitQSearchParameters."""
+
+    def __init__(self, sel=None, nprobe=1, qb=4, centered=False, **ivf_fields):
+        self.qb = qb
+        self.centered = centered
+        super().__init__(sel, nprobe, **ivf_fields)
+
+    def _rabitq(self):
+        return _query_bits(self, "IVFRaBitQSearchParameters")
+
+    def _bounded(self):
+        return True  # the query bits travel in the full block
 
 
 class IndexRefineSearchParameters(SearchParameters):

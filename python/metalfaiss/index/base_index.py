@@ -10,7 +10,8 @@ from .._serial import deserialize, serialize
 from .._arrays import addr, as_codes, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import (
-    IndexRefineSearchParameters, SearchParameters, SearchParametersHNSW, SearchParametersIVF, SearchParametersPQ,
+    IndexRefineSearchParameters, RaBitQSearchParameters, SearchParameters, SearchParametersHNSW, SearchParametersIVF,
+    SearchParametersPQ, _query_bits,
 )
 from ..pointer_methods import IndexPointerMethods
 from ..vectors import field_vector
@@ -168,6 +169,8 @@ class Index(GoHandle, IndexPointerMethods):
                 _bridge.call("IndexSearchIVF", *args, *sel_args, addr(ivf_block))
             elif isinstance(params, SearchParametersPQ):
                 _bridge.call("IndexSearchPQ", *args, params.search_type, params.polysemous_ht, *sel_args)
+            elif isinstance(params, RaBitQSearchParameters):
+                _bridge.call("IndexSearchRaBitQ", *args, *_query_bits(params, op), *sel_args)
             else:
                 _bridge.call("IndexSearchWith", *args, nprobe, *sel_args)
 
@@ -210,6 +213,9 @@ class Index(GoHandle, IndexPointerMethods):
             elif ivf_block is not None:
                 _bridge.call("IndexRangeSearchIVF", h, hi - lo, addr(x[lo:]), thresh, *selector_args(sel),
                              addr(ivf_block), out)
+            elif isinstance(params, RaBitQSearchParameters):
+                _bridge.call("IndexRangeSearchRaBitQ", h, hi - lo, addr(x[lo:]), thresh, _query_bits(params, op)[0],
+                             *selector_args(sel), out)
             else:
                 _bridge.call("IndexRangeSearchWith", h, hi - lo, addr(x[lo:]), thresh, nprobe, *selector_args(sel),
                              out)

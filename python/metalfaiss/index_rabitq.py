@@ -1,0 +1,184 @@
+"""RaBitQ (faiss 1.11+): vectors coded by the signs of their residual to a
+centroid, one bit per dimension, plus optional magnitude bits, searched by
+popcounts and an error-bounded refinement."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .distance_computer import IndexFlatCodes
+from .index import Index
+from .index_ivf import IndexIVF, _check_quantizer
+from .metric import METRIC_L2, MetricType
+from .quantizers import _Codec
+
+
+def _settings(handle, qb=None, centered=None):
+    """d, nb_bits, code_size, metric, qb, centered, len(center) of the RaBitQ
+    object behind handle, after setting qb / centered when given."""
+    out = np.zeros(7, dtype=np.int64)
+    if qb is None and centered is None:
+        _bridge.call("RaBitQSettings", handle, 0, 0, 0, addr(out))
+    else:
+        cur = _settings(handle)
+        _bridge.call("RaBitQSettings", handle, 1, int(cur[4]) if qb is None else qb,
+                     -1 if centered is None else int(bool(centered)), addr(out))
+    return out
+
+
+def _check_nb_bits(op, nb_bits):
+    nb_bits = as_int(nb_bits, op, "nb_bits")
+    return nb_bits
+
+
+class RaBitQuantizer(_Codec):
+    """``RaBitQuantizer(d, metric=METRIC_L2, nb_bits=1)``: faiss's RaBitQ
+    codec. Codes are relative to ``centroid`` (None: the origin); the
+    random rotation the method assumes is the caller's (an
+    IndexPreTransform with a RandomRotationMatrix). An index's ``rabitq``
+    is a view of its quantizer, which codes relative to the origin as
+    faiss's does (the index passes its center itself)."""
+
+    _fn = "RaBitQuantizer"
+
+    def __init__(self, d, metric=METRIC_L2, nb_bits=1):
+        op = "RaBitQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("RaBitQuantizerNew", as_int(d, op, "d"), int(MetricType.parse(metric)),
+                     _check_nb_bits(op, nb_bits), addr(out))
+        self._bind(int(out[0]), None)
+
+    @classmethod
+    def _of(cls, handle, owner):
+        q = cls.__new__(cls)
+        q._bind(handle, owner)
+        return q
+
+    d = property(lambda self: int(_settings(self._handle)[0]))
+    nb_bits = property(lambda self: int(_settings(self._handle)[1]))
+    code_size = property(lambda self: int(_settings(self._handle)[2]))
+    metric_type = property(lambda self: int(_settings(self._handle)[3]))
+    is_trained = property(lambda self: True)
+
+    @staticmethod
+    def compute_code_size(d, nb_bits):
+        """The bytes of one code of d dimensions and nb_bits bits."""
+        op = "RaBitQuantizer.compute_code_size"
+        d, nb_bits = as_int(d, op, "d"), as_int(nb_bits, op, "nb_bits")
+        if not 1 <= nb_bits <= 9:
+            from .errors import InvalidArgumentError
+
+            raise InvalidArgumentError(f"{op}: nb_bits must be 1..9, got {nb_bits}")
+        size = (d + 7) // 8 + (8 if nb_bits == 1 else 12)
+        return size if nb_bits == 1 else size + (d * (nb_bits - 1) + 7) // 8 + 8
+
+    @property
+    def centroid(self):
+        if self._owner is not None:
+            return None  # faiss's index quantizers hold no centroid
+        n = int(_settings(self._handle)[6])
+        if n == 0:
+            return None
+        out = np.zeros(n, dtype=np.float32)
+        _bridge.call("RaBitQCenter", self._handle, False, n, addr(out))
+        return out
+
+    @centroid.setter
+    def centroid(self, value):
+        if value is None:
+            _bridge.call("RaBitQCenter", self._handle, True, 0, 0)
+            return
+        c = np.ascontiguousarray(value, dtype=np.float32).reshape(-1)
+        _bridge.call("RaBitQCenter", self._handle, True, c.shape[0], addr(c))
+
+    def train(self, x):
+        """Nothing to learn (as in faiss)."""
+
+    def compute_codes(self, x):
+        op = self._op("compute_codes")
+        from ._arrays import as_matrix
+
+        x = as_matrix(x, op, self.d)
+        codes = np.zeros((x.shape[0], self.code_size), dtype=np.uint8)
+        _bridge.call("RaBitQuantizerCodes", self._handle, False, x.shape[0], addr(x), addr(codes))
+        return codes
+
+    def decode(self, codes):
+        codes = self._codes_in(codes, self._op("decode"))
+        x = np.zeros((codes.shape[0], self.d), dtype=np.float32)
+        _bridge.call("RaBitQuantizerCodes", self._handle, True, codes.shape[0], addr(x), addr(codes))
+        return x
+
+
+class _RaBitQFields:
+    """``rabitq`` (a view of the quantizer) and ``qb`` of the RaBitQ
+    indexes."""
+
+    @property
+    def rabitq(self):
+        return RaBitQuantizer._of(self._h("rabitq"), self)
+
+    @property
+    def qb(self):
+        return int(_settings(self._h("qb"))[4])
+
+    @qb.setter
+    def qb(self, value):
+        _settings(self._h("qb"), qb=as_int(value, self._op("qb"), "qb"))
+
+    @property
+    def code_size(self):
+        return int(_settings(self._h("code_size"))[2])
+
+
+class IndexRaBitQ(_RaBitQFields, IndexFlatCodes, Index):
+    """``IndexRaBitQ(d, metric=METRIC_L2, nb_bits=1)``: RaBitQ codes of the
+    vectors relative to their mean (``center``, set by ``train``), searched
+    exhaustively. ``qb`` is the bits of the query's quantization (4; 0: the
+    float query) and ``centered`` faiss's centred query quantizer; both can
+    be given per call in RaBitQSearchParameters. With nb_bits > 1 a search
+    refines the codes whose one-bit estimate may still enter the results,
+    as faiss does."""
+
+    _go_type = "IndexRaBitQ"
+
+    def __init__(self, d, metric=METRIC_L2, nb_bits=1):
+        op = "IndexRaBitQ"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexRaBitQNew", as_int(d, op, "d"), int(MetricType.parse(metric)),
+                     _check_nb_bits(op, nb_bits), addr(out))
+        super().__init__(int(out[0]))
+
+    @property
+    def centered(self):
+        return bool(_settings(self._h("centered"))[5])
+
+    @centered.setter
+    def centered(self, value):
+        _settings(self._h("centered"), centered=bool(value))
+
+    @property
+    def center(self):
+        n = int(_settings(self._h("center"))[6])
+        out = np.zeros(n, dtype=np.float32)
+        if n:
+            _bridge.call("RaBitQCenter", self._h("center"), False, n, addr(out))
+        return out
+
+
+class IndexIVFRaBitQ(_RaBitQFields, IndexIVF):
+    """``IndexIVFRaBitQ(quantizer, d, nlist, metric=METRIC_L2,
+    own_invlists=True, nb_bits=1)``: RaBitQ codes of the vectors relative
+    to their list's centroid. ``qb`` as for IndexRaBitQ;
+    IVFRaBitQSearchParameters give qb and ``centered`` per call."""
+
+    _go_type = "IndexIVFRaBitQ"
+
+    def __init__(self, quantizer, d, nlist, metric=METRIC_L2, own_invlists=True, nb_bits=1):
+        op = "IndexIVFRaBitQ"
+        metric = MetricType.parse(metric)
+        _check_quantizer(op, quantizer, metric)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFRaBitQNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"), int(metric),
+                     _check_nb_bits(op, nb_bits), addr(out))
+        self._init_ivf(int(out[0]), quantizer, metric)
