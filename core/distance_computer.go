@@ -7,10 +7,14 @@ package core
 // the index's metric. For coded storage the result equals the search's
 // distance up to rounding (faiss's PQ computer sums a table instead).
 type DistanceComputer struct {
-	pre    *IndexPreTransform // nil: no chain
-	store  Index              // the storage, behind any chain
-	rec    Reconstructor
-	codes  *indexFlatCodes // set for coded storage: DistanceToCode decodes
+	pre   *IndexPreTransform // nil: no chain
+	store Index              // the storage, behind any chain
+	rec   Reconstructor
+	codes *indexFlatCodes // set for coded storage: DistanceToCode decodes
+	// rbq is set for RaBitQ storage, whose distances are its estimates
+	// (with the index's qb and centered), not those of decoded vectors.
+	rbq    *rbqQuery
+	center []float32
 	dist   func(x, y []float32) float32
 	q      []float32
 	a, b   []float32
@@ -39,6 +43,12 @@ func NewDistanceComputer(ix Index) (*DistanceComputer, error) {
 		dc.rec, dc.codes = s, &s.indexFlatCodes
 	case *IndexScalarQuantizer:
 		dc.rec, dc.codes = s, &s.indexFlatCodes
+	case *IndexRaBitQ:
+		if !s.trained {
+			return nil, Errorf(KindNotTrained, op, "train the index first")
+		}
+		dc.rec, dc.codes = s, &s.indexFlatCodes
+		dc.rbq, dc.center = newRBQQuery(s.RBQ, s.Qb, s.Centered), s.RBQ.Centroid
 	default:
 		return nil, Errorf(KindUnsupported, op, "%T has no distance computer (flat, PQ or SQ storage, behind transforms or not)", dc.store)
 	}
@@ -71,6 +81,9 @@ func (dc *DistanceComputer) SetQuery(x []float32) error {
 	}
 	copy(dc.q, x)
 	dc.hasQry = true
+	if dc.rbq != nil {
+		dc.rbq.set(dc.q, dc.center)
+	}
 	return nil
 }
 
@@ -87,15 +100,37 @@ func (dc *DistanceComputer) Distance(i int64) (float32, error) {
 	if !dc.hasQry {
 		return 0, Errorf(KindInvalidArgument, op, "set_query first")
 	}
+	if dc.rbq != nil {
+		if i < 0 || i >= dc.store.Ntotal() {
+			return 0, Errorf(KindInvalidArgument, op, "id %d is outside 0..%d", i, dc.store.Ntotal()-1)
+		}
+		return dc.rbq.full(dc.code(i)), nil
+	}
 	if err := dc.vector(op, i, dc.a); err != nil {
 		return 0, err
 	}
 	return dc.dist(dc.q, dc.a), nil
 }
 
+// code is stored code i.
+func (dc *DistanceComputer) code(i int64) []byte {
+	cs := dc.codes.codec.codeSize()
+	return dc.codes.codes[int(i)*cs : int(i+1)*cs]
+}
+
 // Symmetric is the metric value between stored vectors i and j.
 func (dc *DistanceComputer) Symmetric(i, j int64) (float32, error) {
 	const op = "DistanceComputer.symmetric_dis"
+	if dc.rbq != nil {
+		n := dc.store.Ntotal()
+		switch {
+		case i < 0 || i >= n || j < 0 || j >= n:
+			return 0, Errorf(KindInvalidArgument, op, "ids %d and %d must be in 0..%d", i, j, n-1)
+		case dc.store.Metric() != MetricL2:
+			return 0, Errorf(KindUnsupported, op, "RaBitQ symmetric distances are for L2 only")
+		}
+		return rbqSymmetric(dc.store.D(), dc.code(i), dc.code(j)), nil
+	}
 	if err := dc.vector(op, i, dc.a); err != nil {
 		return 0, err
 	}
@@ -123,6 +158,9 @@ func (dc *DistanceComputer) DistanceToCode(code []byte) (float32, error) {
 	}
 	if len(code) != dc.CodeSize() {
 		return 0, Errorf(KindDimensionMismatch, op, "the code has %d bytes, need %d", len(code), dc.CodeSize())
+	}
+	if dc.rbq != nil {
+		return dc.rbq.full(code), nil
 	}
 	if dc.codes == nil {
 		codeVector(code, dc.a)

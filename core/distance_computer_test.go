@@ -58,4 +58,3 @@ func TestDistanceComputerEqualsSearch(t *testing.T) {
 	_, err = NewDistanceComputer(lsh)
 	assert.ErrorContains(t, err, "no distance computer")
 }
-

@@ -36,7 +36,9 @@ func (c rbqCodec) Train(x []float32) error {
 	c.ix.train(x)
 	return nil
 }
-func (c rbqCodec) newScanner(Metric) codeScanner { return newRBQScanner(c.RaBitQuantizer, c.ix.Qb, false) }
+func (c rbqCodec) newScanner(Metric) codeScanner {
+	return newRBQScanner(c.RaBitQuantizer, c.ix.Qb, false)
+}
 
 // NewIndexRaBitQ makes an index of d dimensions coded with nbBits (1..9)
 // bits per dimension, for L2 or inner product.

@@ -21,7 +21,10 @@ type ProductQuantizer struct {
 	// HotStart starts each sub-space's k-means from the current centroids
 	// (faiss's Train_hot_start), as OPQ's later rounds do.
 	HotStart bool
-	trained  bool
+	// Shared trains one codebook on the sub-vectors of every sub-space and
+	// gives it to all of them (faiss's Train_shared).
+	Shared  bool
+	trained bool
 	// transposed holds each sub-space's centroids dimension-major (Dsub x
 	// Ksub), for coding short sub-vectors (see kernels.L2Transposed).
 	transposed []float32
@@ -104,6 +107,9 @@ func (pq *ProductQuantizer) Train(x []float32) error {
 	if n < pq.Ksub {
 		return Errorf(KindInvalidArgument, op, "%d training points for %d centroids per sub-quantizer (2^nbits): need at least as many points", n, pq.Ksub)
 	}
+	if pq.Shared {
+		return pq.trainShared(op, x)
+	}
 	centroids := make([]float32, len(pq.Centroids))
 	// Every sub-space's k-means subsamples the same rows (same n, same
 	// seed): pick them once and copy only those, not all n rows per
@@ -134,6 +140,26 @@ func (pq *ProductQuantizer) Train(x []float32) error {
 		if err := c.Train(slice, index, nil); err != nil {
 			return fmt.Errorf("%s: sub-quantizer %d: %w", op, m, err)
 		}
+		copy(centroids[m*pq.Ksub*pq.Dsub:], c.Centroids)
+	}
+	pq.setTrained(centroids)
+	return nil
+}
+
+// trainShared clusters the n*M sub-vectors of x (contiguous: x read as
+// rows of Dsub) into one codebook for every sub-space, as faiss does.
+func (pq *ProductQuantizer) trainShared(op string, x []float32) error {
+	c, err := NewClustering(pq.Dsub, pq.Ksub, pq.CP)
+	if err != nil {
+		return err
+	}
+	c.Log, c.Warn = pq.Log, pq.Warn
+	index, _ := NewIndexFlat(pq.Dsub, MetricL2)
+	if err := c.Train(x, index, nil); err != nil {
+		return fmt.Errorf("%s: shared codebook: %w", op, err)
+	}
+	centroids := make([]float32, len(pq.Centroids))
+	for m := 0; m < pq.M; m++ {
 		copy(centroids[m*pq.Ksub*pq.Dsub:], c.Centroids)
 	}
 	pq.setTrained(centroids)

@@ -216,7 +216,7 @@ func (q *RaBitQuantizer) Decode(codes []byte, x []float32) error {
 	}
 	for i := 0; i < n; i++ {
 		code, out := codes[i*q.CodeSize:], x[i*d:(i+1)*d]
-		mul := getF32(code, sb)
+		mul := getF32(code, sb+4)
 		for j := range out {
 			bit := float32(code[j>>3] >> (j & 7) & 1)
 			v := float32(float32(float32((bit-0.5)*mul)*2) * invDSqrt)

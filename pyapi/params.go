@@ -180,7 +180,7 @@ func IndexSetParam(h int64, name string, value float64) string {
 		case name == "by_residual":
 			// faiss lets scripts flip it at any time (the stored codes then
 			// read differently); the tables that depend on it follow.
-			if value != 0 && ivf.PQ() == nil && ivf.SQ() == nil && ivf.RBQ() == nil {
+			if value != 0 && !ivf.Coded() {
 				return core.Errorf(core.KindInvalidArgument, op, "flat lists are never coded by residual")
 			}
 			if value == 0 && ivf.RBQ() != nil {

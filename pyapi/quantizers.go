@@ -193,6 +193,27 @@ func PQSet(h int64, name string, value float64) string {
 	})
 }
 
+// PQTrainType sets faiss's train_type (0 default, 1 hot start, 2 shared)
+// when set is nonzero, then writes it to out (int64[1]).
+func PQTrainType(h int64, set bool, value int64, out uintptr) string {
+	const op = "ProductQuantizer.train_type"
+	return withPQ(op, h, set, func(pq *core.ProductQuantizer) error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		if set {
+			if value < 0 || value > 2 {
+				return core.Errorf(core.KindUnsupported, op,
+					"train_type %d: Train_default (0), Train_hot_start (1) and Train_shared (2) are supported", value)
+			}
+			pq.HotStart, pq.Shared = value == 1, value == 2
+		}
+		dst[0] = map[bool]int64{true: 1}[pq.HotStart] + map[bool]int64{true: 2}[pq.Shared]
+		return nil
+	})
+}
+
 // PQTrain trains on n vectors at x.
 func PQTrain(h, n int64, x uintptr) string {
 	return withPQ("ProductQuantizer.train", h, true, func(pq *core.ProductQuantizer) error {

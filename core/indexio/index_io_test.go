@@ -180,10 +180,20 @@ func codedIndexes(t testing.TB) []core.Index {
 	lsh, err := core.NewIndexLSH(8, 12, true, true)
 	require.NoError(t, err)
 	require.NoError(t, lsh.Train(x))
-	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs} {
+	rbq, err := core.NewIndexRaBitQ(8, core.MetricInnerProduct, 3)
+	require.NoError(t, err)
+	q4, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	ivfrbq, err := core.NewIndexIVFRaBitQ(q4, 8, 4, core.MetricL2, 1)
+	require.NoError(t, err)
+	ivfrbq.Warn = func(string) {}
+	for _, ix := range []core.Index{rbq, ivfrbq} {
+		require.NoError(t, ix.Train(x))
+	}
+	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs, rbq, ivfrbq} {
 		require.NoError(t, ix.Add(x[:40*8]))
 	}
-	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs}
+	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs, rbq, ivfrbq}
 }
 
 // preTransformed is a flat index behind one transform of every kind,

@@ -32,7 +32,7 @@ func TestOnDiskListsRoundTripAndAChangeRewritesTheFile(t *testing.T) {
 		back, err := Read(mustWrite(t, ivf))
 		require.NoError(t, err)
 		bivf := back.(*core.IndexIVF)
-		ids, vecs, codes, keep, err := LoadOnDisk(od, listCodeSize(bivf), bivf.PQ() == nil && bivf.SQ() == nil, "")
+		ids, vecs, codes, keep, err := LoadOnDisk(od, listCodeSize(bivf), !bivf.Coded(), "")
 		require.NoError(t, err)
 		require.NoError(t, bivf.ReplaceLists(od, ids, vecs, codes, keep))
 		ref := mustWrite(t, bivf)

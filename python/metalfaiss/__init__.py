@@ -89,7 +89,10 @@ from .index_binary_factory import index_binary_factory
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
-from .index_rabitq import IndexIVFRaBitQ, IndexRaBitQ, RaBitQuantizer
+from .index_rabitq import (
+    IndexIVFRaBitQ, IndexRaBitQ, RaBitQuantizer, round_clamped_to_uint8, round_nonnegative_to_uint8,
+    round_nonnegative_to_uint16,
+)
 from .index_ivf_fastscan import BlockInvertedLists, IndexIVFPQFastScan
 from .index_refine import IndexRefine, IndexRefineFlat
 from .index_pretransform import IndexPreTransform
@@ -264,7 +267,8 @@ __all__ = [
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer",
     "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer",
-    "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
+    "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",
+    "round_clamped_to_uint8", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
     "IndexRandom", "IndexIVFIndependentQuantizer", "IndexIVFFlatDedup",
     "CenteringTransform", "HadamardRotation", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform",

@@ -26,11 +26,6 @@ def _settings(handle, qb=None, centered=None):
     return out
 
 
-def _check_nb_bits(op, nb_bits):
-    nb_bits = as_int(nb_bits, op, "nb_bits")
-    return nb_bits
-
-
 class RaBitQuantizer(_Codec):
     """``RaBitQuantizer(d, metric=METRIC_L2, nb_bits=1)``: faiss's RaBitQ
     codec. Codes are relative to ``centroid`` (None: the origin); the
@@ -45,7 +40,7 @@ class RaBitQuantizer(_Codec):
         op = "RaBitQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("RaBitQuantizerNew", as_int(d, op, "d"), int(MetricType.parse(metric)),
-                     _check_nb_bits(op, nb_bits), addr(out))
+                     as_int(nb_bits, op, "nb_bits"), addr(out))
         self._bind(int(out[0]), None)
 
     @classmethod
@@ -146,7 +141,7 @@ class IndexRaBitQ(_RaBitQFields, IndexFlatCodes, Index):
         op = "IndexRaBitQ"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexRaBitQNew", as_int(d, op, "d"), int(MetricType.parse(metric)),
-                     _check_nb_bits(op, nb_bits), addr(out))
+                     as_int(nb_bits, op, "nb_bits"), addr(out))
         super().__init__(int(out[0]))
 
     @property
@@ -180,5 +175,42 @@ class IndexIVFRaBitQ(_RaBitQFields, IndexIVF):
         _check_quantizer(op, quantizer, metric)
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexIVFRaBitQNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"), int(metric),
-                     _check_nb_bits(op, nb_bits), addr(out))
+                     as_int(nb_bits, op, "nb_bits"), addr(out))
         self._init_ivf(int(out[0]), quantizer, metric)
+
+
+def _round_half_up(x, limit, op):
+    """faiss's fast float32 rounding of a non-negative value: (int)(x + 0.5f)."""
+    v = np.float32(x)
+    if not (0.0 <= v < limit + 0.5):
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError(f"{op}: x must be in [0, {limit + 0.5}), got {x}")
+    return int(v + np.float32(0.5))
+
+
+def round_nonnegative_to_uint8(x):
+    """x (finite, in [0, 255.5)) rounded half up in float32, as RaBitQ's
+    look-up-table quantization does (within one of std::round)."""
+    return _round_half_up(x, 255, "round_nonnegative_to_uint8")
+
+
+def round_nonnegative_to_uint16(x):
+    """x (finite, in [0, 65535.5)) rounded half up in float32."""
+    return _round_half_up(x, 65535, "round_nonnegative_to_uint16")
+
+
+def round_clamped_to_uint8(x, max_code):
+    """x clamped to [0, max_code], then rounded half up in float32 (RaBitQ's
+    query-byte quantization)."""
+    v = np.float32(x)
+    if np.isnan(v):
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError("round_clamped_to_uint8: x is NaN")
+    max_code = as_int(max_code, "round_clamped_to_uint8", "max_code")
+    if v <= 0:
+        return 0
+    if v >= max_code:
+        return max_code
+    return int(v + np.float32(0.5))

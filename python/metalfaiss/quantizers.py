@@ -57,6 +57,7 @@ class ProductQuantizer(_Codec):
     ``cp`` is the k-means of each sub-space (faiss's defaults)."""
 
     _fn = "PQ"
+    Train_default, Train_hot_start, Train_shared, Train_hypercube, Train_hypercube_pca = range(5)
 
     def __init__(self, d, M, nbits=8):
         op = "ProductQuantizer"
@@ -128,6 +129,20 @@ class ProductQuantizer(_Codec):
         """Centroid i of sub-space m (dsub float32)."""
         c = self.centroids.reshape(self.M, self.ksub, self.dsub)
         return c[as_int(m, self._op("get_centroids"), "m"), as_int(i, self._op("get_centroids"), "i")].copy()
+
+    @property
+    def train_type(self):
+        """faiss's train_type: Train_default, Train_hot_start (k-means
+        starts from the current centroids) or Train_shared (one codebook
+        for all sub-spaces, trained on all their sub-vectors)."""
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("PQTrainType", self._handle, False, 0, addr(out))
+        return int(out[0])
+
+    @train_type.setter
+    def train_type(self, value):
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("PQTrainType", self._handle, True, as_int(value, self._op("train_type"), "train_type"), addr(out))
 
     def _send_cp(self):
         for name, value in self.cp.as_dict().items():
