@@ -28,6 +28,13 @@ func PQ4PackCodes(codes []byte, n, M, nb, bbs, nsq int, blocks []byte) {
 // pair of sub-quantizers (2p, 2p+1) is byte p of each code: its low
 // nibbles go to the pair's first 16 bytes, its high ones to the next 16.
 func PQ4PackCodesRange(codes []byte, M, i0, i1, bbs, nsq int, blocks []byte) {
+	PQ4PackCodesStride(codes, (M+1)/2, M, i0, i1, bbs, nsq, blocks)
+}
+
+// PQ4PackCodesStride is PQ4PackCodesRange for codes stride bytes apart
+// whose first (M+1)/2 bytes are the 4-bit codes (faiss's
+// code_packing_stride: RaBitQ's sign bits before its factors).
+func PQ4PackCodesStride(codes []byte, stride, M, i0, i1, bbs, nsq int, blocks []byte) {
 	if i1 <= i0 {
 		return
 	}
@@ -36,7 +43,7 @@ func PQ4PackCodesRange(codes []byte, M, i0, i1, bbs, nsq int, blocks []byte) {
 		if v < 0 || v >= n || p >= cs {
 			return 0
 		}
-		return codes[v*cs+p]
+		return codes[v*stride+p]
 	}
 	for b := i0 / bbs; b <= (i1-1)/bbs; b++ {
 		out := blocks[b*bbs*nsq/2:]

@@ -32,6 +32,9 @@ type indexFlatCodes struct {
 	codes  []byte
 	// backing keeps alive what codes may point into (a mapped index file).
 	backing any
+	// gen counts the changes to codes, for copies derived from them (the
+	// packed codes of IndexRaBitQFastScan).
+	gen uint64
 }
 
 // KeepAlive ties b's life to the index (a mapped file its codes use).
@@ -42,7 +45,7 @@ func (ix *indexFlatCodes) Ntotal() int64      { return int64(len(ix.codes) / ix.
 func (ix *indexFlatCodes) Metric() Metric     { return ix.metric }
 func (ix *indexFlatCodes) MetricArg() float32 { return 0 }
 func (ix *indexFlatCodes) IsTrained() bool    { return ix.codec.IsTrained() }
-func (ix *indexFlatCodes) Reset()             { ix.codes = ix.codes[:0] }
+func (ix *indexFlatCodes) Reset()             { ix.codes, ix.gen = ix.codes[:0], ix.gen+1 }
 
 // CodeSize is the bytes per vector.
 func (ix *indexFlatCodes) CodeSize() int { return ix.codec.codeSize() }
@@ -68,6 +71,7 @@ func (ix *indexFlatCodes) Add(x []float32) error {
 	}
 	start, cs := len(ix.codes), ix.codec.codeSize()
 	ix.codes = append(ix.codes, make([]byte, n*cs)...)
+	ix.gen++
 	err = inInterruptibleBlocks(op, n, func(lo, hi int) error {
 		return ix.codec.ComputeCodes(x[lo*ix.d:hi*ix.d], ix.codes[start+lo*cs:start+hi*cs])
 	})
@@ -211,6 +215,7 @@ func (ix *indexFlatCodes) ReconstructN(i0, n int64, out []float32) error {
 func (ix *indexFlatCodes) RemoveIDs(sel IDSelector) (int64, error) {
 	var removed int64
 	ix.codes, removed = removeRows(ix.codes, ix.codec.codeSize(), sel)
+	ix.gen++
 	return removed, nil
 }
 

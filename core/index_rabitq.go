@@ -95,6 +95,7 @@ func (ix *IndexRaBitQ) Restore(trained bool, center []float32, codes []byte) err
 		return Errorf(KindInvalidArgument, op, "an untrained index cannot hold codes")
 	}
 	ix.trained, ix.codes = trained, codes
+	ix.gen++
 	ix.RBQ.Centroid = nil
 	if trained {
 		ix.RBQ.Centroid = center
@@ -124,15 +125,9 @@ func (ix *IndexRaBitQ) Search(x []float32, k int, dist []float32, labels []int64
 // codes in order, so the two-stage filter sees the thresholds faiss's does.
 func (ix *IndexRaBitQ) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
 	op := ix.name + ".search"
-	nq, err := checkBatch(op, x, ix.d)
+	nq, err := ix.checkSearch(op, x, k, dist, labels)
 	if err != nil {
 		return err
-	}
-	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
-		return err
-	}
-	if !ix.trained {
-		return Errorf(KindNotTrained, op, "train the index before searching")
 	}
 	qb, centered, err := ix.queryBits(op, p)
 	if err != nil {
@@ -160,6 +155,18 @@ func (ix *IndexRaBitQ) SearchWithParams(x []float32, k int, dist []float32, labe
 		}
 	})
 	return nil
+}
+
+// checkSearch checks a search's arguments and returns the query count.
+func (ix *IndexRaBitQ) checkSearch(op string, x []float32, k int, dist []float32, labels []int64) (int, error) {
+	nq, err := checkBatch(op, x, ix.d)
+	if err == nil {
+		err = checkResults(op, nq, k, len(dist), len(labels))
+	}
+	if err == nil && !ix.trained {
+		err = Errorf(KindNotTrained, op, "train the index before searching")
+	}
+	return nq, err
 }
 
 // offer pushes code's distance to h, through the two stages when the

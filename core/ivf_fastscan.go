@@ -18,7 +18,7 @@ type IVFFastScan struct {
 	// Qbs and Qbs2 are faiss's query batching fields; Qbs2 is written to
 	// files.
 	Qbs, Qbs2 int
-	m2        int
+	m, m2     int // sub-quantizers (4-bit codes per vector), rounded up to even
 
 	mu     sync.Mutex
 	packed []fsPackedList
@@ -49,7 +49,7 @@ func NewIndexIVFPQFastScan(quantizer Index, d, nlist, m, nbits int, metric Metri
 		return nil, err
 	}
 	ix.ByResidual = false
-	ix.fastScan = &IVFFastScan{Bbs: bbs, m2: (m + 1) &^ 1}
+	ix.fastScan = &IVFFastScan{Bbs: bbs, m: m, m2: (m + 1) &^ 1}
 	return ix, nil
 }
 
@@ -109,14 +109,14 @@ func (ix *IndexIVF) packedLists() []fsPackedList {
 			stale = append(stale, l)
 		}
 	}
-	m := ix.PQ().M
+	m, cs := fs.m, ix.codec.codeSize()
 	parallelChunks(len(stale), chunkFor(fs.Bbs*m*64), func(_, lo, hi int) {
 		for _, l := range stale[lo:hi] {
 			lst := &ix.lists.lists[l]
 			n := len(lst.ids)
 			nb := (n + fs.Bbs - 1) / fs.Bbs * fs.Bbs
 			blocks := make([]byte, nb*fs.m2/2+1) // +1: never nil, even empty
-			PQ4PackCodes(lst.codes, n, m, nb, fs.Bbs, fs.m2, blocks)
+			PQ4PackCodesStride(lst.codes, cs, m, 0, n, fs.Bbs, fs.m2, blocks)
 			fs.packed[l] = fsPackedList{gen: lst.gen, n: n, ids: firstOf(lst.ids), codes: firstOf(lst.codes), blocks: blocks}
 		}
 	})
@@ -131,6 +131,9 @@ func (fs *IVFFastScan) listBlocks(p *fsPackedList, n int) pq4Blocks {
 // PackedList returns list l's packed codes as faiss's BlockInvertedLists
 // holds them (whole blocks of Bbs vectors), not a copy.
 func (ix *IndexIVF) PackedList(l int) []byte {
+	if ix.rabitq != nil {
+		return ix.rbqFaissBlocks(l) // the blocks hold the factors too
+	}
 	p := &ix.packedLists()[l]
 	fs := ix.fastScan
 	return p.blocks[:(p.n+fs.Bbs-1)/fs.Bbs*fs.Bbs*fs.m2/2]

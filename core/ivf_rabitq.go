@@ -9,8 +9,11 @@ package core
 // IVFRaBitQ is the RaBitQ part of an IndexIVFRaBitQ.
 type IVFRaBitQ struct {
 	// Qb is the bits of the query's scalar quantization (0: the float
-	// query), faiss's qb (4 by default).
-	Qb int
+	// query), faiss's qb (4 by default, 8 for fast scan); Centered is
+	// IndexIVFRaBitQFastScan's centred query quantizer (search
+	// parameters give both per call).
+	Qb       int
+	Centered bool
 }
 
 // NewIndexIVFRaBitQ makes an IVF index of RaBitQ codes with nbBits (1..9)
@@ -46,12 +49,16 @@ func (ix *IndexIVF) RBQ() *RaBitQuantizer {
 
 // rbqQueryBits sets the probe's query quantization from p or the index.
 func (pr *ivfProbe) rbqQueryBits(op string, p *SearchParams) error {
-	pr.qb = pr.ix.rabitq.Qb
+	pr.qb, pr.centered = pr.ix.rabitq.Qb, pr.ix.rabitq.Centered
 	if p != nil && p.RaBitQ != nil {
 		pr.qb, pr.centered = p.RaBitQ.Qb, p.RaBitQ.Centered
 	}
-	if pr.qb < 0 || pr.qb > 8 {
-		return Errorf(KindInvalidArgument, op, "qb must be 0..8, got %d", pr.qb)
+	lowest := 0
+	if pr.ix.fastScan != nil {
+		lowest = 1 // fast scan sums quantized queries only
+	}
+	if pr.qb < lowest || pr.qb > 8 {
+		return Errorf(KindInvalidArgument, op, "qb must be %d..8, got %d", lowest, pr.qb)
 	}
 	return nil
 }

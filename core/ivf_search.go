@@ -158,7 +158,7 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 	if err != nil {
 		return err
 	}
-	if ix.fastScan != nil {
+	if ix.fastScan != nil && ix.rabitq == nil {
 		return pr.searchFastScan(nq, k, dist, labels)
 	}
 	pr.search(nq, k, dist, labels)
@@ -181,7 +181,7 @@ func (ix *IndexIVF) SearchPreassigned(x []float32, k int, coarse []int64, coarse
 	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
 		return err
 	}
-	if ix.fastScan != nil {
+	if ix.fastScan != nil && ix.rabitq == nil {
 		return pr.searchFastScan(nq, k, dist, labels)
 	}
 	pr.search(nq, k, dist, labels)
@@ -214,6 +214,10 @@ func (ix *IndexIVF) preassignedProbe(op string, x []float32, coarse []int64, coa
 func (pr *ivfProbe) search(nq, k int, dist []float32, labels []int64) {
 	if pr.limits.MaxCodes > 0 || pr.limits.MaxListsNum > 0 {
 		pr.searchBounded(nq, k, dist, labels)
+		return
+	}
+	if pr.ix.rabitq != nil && pr.ix.fastScan != nil {
+		pr.searchRaBitQFastScan(nq, k, dist, labels)
 		return
 	}
 	if pr.ix.rabitq != nil {
@@ -421,7 +425,7 @@ func (ix *IndexIVF) RangeSearchWithParams(x []float32, radius float32, p *Search
 	if err != nil {
 		return nil, err
 	}
-	if ix.fastScan != nil {
+	if ix.fastScan != nil && ix.rabitq == nil {
 		return pr.rangeSearchFastScan(radius)
 	}
 	return pr.rangeSearch(radius), nil
@@ -440,7 +444,7 @@ func (ix *IndexIVF) RangeSearchPreassigned(x []float32, radius float32, coarse [
 	if err != nil {
 		return nil, err
 	}
-	if ix.fastScan != nil {
+	if ix.fastScan != nil && ix.rabitq == nil {
 		return pr.rangeSearchFastScan(radius)
 	}
 	return pr.rangeSearch(radius), nil

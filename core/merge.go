@@ -74,6 +74,7 @@ func (ix *indexFlatCodes) mergeCodes(self, other Index, addID int64) error {
 		return Errorf(KindInvalidArgument, mergeOp(self), "cannot merge a %s into a %s (the codecs differ)", typeName(other), typeName(self))
 	}
 	ix.codes = append(ix.codes, o.flatCodes().codes...)
+	ix.gen++
 	other.Reset()
 	return nil
 }

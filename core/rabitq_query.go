@@ -20,7 +20,8 @@ type rbqQuery struct {
 	centered bool
 
 	rot    []float32 // q - c
-	planes []uint64  // qb bit planes of the quantized query, words per plane
+	qq     []int32   // the quantized query (qb > 0)
+	planes []uint64  // qb bit planes of qq, words per plane
 	words  int       // 64-bit words per plane
 
 	c1, c2, c34  float32
@@ -37,7 +38,7 @@ func newRBQQuery(q *RaBitQuantizer, qb int, centered bool) *rbqQuery {
 	l := q.layout()
 	w := (l.signBytes + 7) / 8
 	r := &rbqQuery{l: l, metric: q.Metric, qb: qb, centered: centered && qb > 0, words: w,
-		rot: make([]float32, q.D), planes: make([]uint64, w*max(qb, 1))}
+		rot: make([]float32, q.D), qq: make([]int32, q.D), planes: make([]uint64, w*max(qb, 1))}
 	r.invDSqrt = 1
 	if q.D > 0 {
 		r.invDSqrt = 1 / sqrt32(float32(q.D))
@@ -91,6 +92,7 @@ func (r *rbqQuery) set(x, c []float32) {
 			qq = 0
 		}
 		sumQQ += int64(qq)
+		r.qq[j] = int32(qq)
 		if r.centered {
 			s := int64(2*qq - maxCode)
 			sum2 += s * s

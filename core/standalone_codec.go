@@ -387,6 +387,7 @@ func (ix *indexFlatCodes) AddSaCodes(codes []byte, ids []int64) error {
 		return Errorf(KindDimensionMismatch, op, "%d bytes are not whole codes of %d", len(codes), cs)
 	}
 	ix.codes = append(ix.codes, codes...)
+	ix.gen++
 	return nil
 }
 

@@ -12,15 +12,22 @@ func IndexPQFastScanNew(d, m, nbits, metric, bbs int64, out uintptr) string {
 // IndexPQFastScanFromPQ packs a copy of the IndexPQ behind src (out:
 // int64[1]).
 func IndexPQFastScanFromPQ(src, bbs int64, out uintptr) string {
-	const op = "IndexPQFastScan"
-	var made *core.IndexPQFastScan
+	return newIndexFrom("IndexPQFastScan", "an IndexPQ", src, out, func(pq *core.IndexPQ) (core.Index, error) {
+		return core.NewIndexPQFastScanFrom(pq, int(bbs))
+	})
+}
+
+// newIndexFrom registers the index build makes from the object behind src
+// (a T, described by what for errors) and writes its handle to out.
+func newIndexFrom[T any](op, what string, src int64, out uintptr, build func(T) (core.Index, error)) string {
+	var made core.Index
 	if msg := withObject(op, src, false, func(v any) error {
-		pq, ok := v.(*core.IndexPQ)
+		s, ok := v.(T)
 		if !ok {
-			return core.Errorf(core.KindInvalidArgument, op, "expected an IndexPQ, got a %T", v)
+			return core.Errorf(core.KindInvalidArgument, op, "expected %s, got a %T", what, v)
 		}
 		var err error
-		made, err = core.NewIndexPQFastScanFrom(pq, int(bbs))
+		made, err = build(s)
 		return err
 	}); msg != "" {
 		return msg
@@ -33,21 +40,28 @@ func IndexPQFastScanFromPQ(src, bbs int64, out uintptr) string {
 func FastScanSettings(h, set, implem, qbs int64, out uintptr) string {
 	const op = "IndexFastScan.settings"
 	return withObject(op, h, set != 0, func(v any) error {
-		ix, ok := v.(*core.IndexPQFastScan)
-		if !ok {
-			return core.Errorf(core.KindUnsupported, op, "%T is not a fast-scan index", v)
-		}
 		dst, err := int64s(out, 6)
 		if err != nil {
 			return err
+		}
+		var pImplem, pQbs *int
+		switch ix := v.(type) {
+		case *core.IndexPQFastScan:
+			pImplem, pQbs = &ix.Implem, &ix.Qbs
+			dst[2], dst[3], dst[4], dst[5] = int64(ix.Bbs), int64(ix.PQ.M), int64(ix.M2()), int64(len(ix.PackedCodes()))
+		case *core.IndexRaBitQFastScan:
+			pImplem, pQbs = &ix.Implem, &ix.Qbs
+			dst[2], dst[3], dst[4], dst[5] = int64(ix.Bbs), int64(ix.M()), int64(ix.M2()), int64(len(ix.FaissBlocks()))
+		default:
+			return core.Errorf(core.KindUnsupported, op, "%T is not a fast-scan index", v)
 		}
 		if set != 0 {
 			if qbs < 0 {
 				return core.Errorf(core.KindInvalidArgument, op, "qbs must be non-negative, got %d", qbs)
 			}
-			ix.Implem, ix.Qbs = int(implem), int(qbs)
+			*pImplem, *pQbs = int(implem), int(qbs)
 		}
-		dst[0], dst[1], dst[2], dst[3], dst[4], dst[5] = int64(ix.Implem), int64(ix.Qbs), int64(ix.Bbs), int64(ix.PQ.M), int64(ix.M2()), int64(len(ix.PackedCodes()))
+		dst[0], dst[1] = int64(*pImplem), int64(*pQbs)
 		return nil
 	})
 }
@@ -57,11 +71,15 @@ func FastScanSettings(h, set, implem, qbs int64, out uintptr) string {
 func FastScanCodes(h, n int64, out uintptr) string {
 	const op = "IndexFastScan.codes"
 	return withObject(op, h, false, func(v any) error {
-		ix, ok := v.(*core.IndexPQFastScan)
-		if !ok {
+		var packed []byte
+		switch ix := v.(type) {
+		case *core.IndexPQFastScan:
+			packed = ix.PackedCodes()
+		case *core.IndexRaBitQFastScan:
+			packed = ix.FaissBlocks()
+		default:
 			return core.Errorf(core.KindUnsupported, op, "%T is not a fast-scan index", v)
 		}
-		packed := ix.PackedCodes()
 		if int64(len(packed)) != n {
 			return core.Errorf(core.KindDimensionMismatch, op, "the index holds %d code bytes, the buffer %d", len(packed), n)
 		}
@@ -119,7 +137,14 @@ func IndexIVFPQFastScanNew(q, d, nlist, m, nbits, metric, bbs int64, out uintptr
 // IndexIVFPQFastScanFromIVFPQ packs a copy of the IndexIVFPQ behind src,
 // sharing its quantizer (out: int64[1]).
 func IndexIVFPQFastScanFromIVFPQ(src, bbs int64, out uintptr) string {
-	const op = "IndexIVFPQFastScan"
+	return newIVFFrom("IndexIVFPQFastScan", "an IndexIVFPQ", src, out, func(ivf *core.IndexIVF) (core.Index, error) {
+		return core.NewIndexIVFPQFastScanFrom(ivf, int(bbs))
+	})
+}
+
+// newIVFFrom registers the index build makes from the IVF index behind
+// src (what describes the kind expected), which shares src's quantizer.
+func newIVFFrom(op, what string, src int64, out uintptr, build func(*core.IndexIVF) (core.Index, error)) string {
 	return newIndexOver(op, out, []int64{src}, func() (core.Index, error) {
 		s, err := indexOf(op, src)
 		if err != nil {
@@ -127,9 +152,9 @@ func IndexIVFPQFastScanFromIVFPQ(src, bbs int64, out uintptr) string {
 		}
 		ivf, ok := s.(*core.IndexIVF)
 		if !ok {
-			return nil, core.Errorf(core.KindInvalidArgument, op, "expected an IndexIVFPQ, got a %T", s)
+			return nil, core.Errorf(core.KindInvalidArgument, op, "expected %s, got a %T", what, s)
 		}
-		return core.NewIndexIVFPQFastScanFrom(ivf, int(bbs))
+		return build(ivf)
 	})
 }
 

@@ -30,8 +30,14 @@ func rbqOf(op string, v any) (*core.RaBitQuantizer, *int, *bool, error) {
 		return x, nil, nil, nil
 	case *core.IndexRaBitQ:
 		return x.RBQ, &x.Qb, &x.Centered, nil
+	case *core.IndexRaBitQFastScan:
+		return x.RBQ, &x.Qb, &x.Centered, nil
 	case *core.IndexIVF:
-		if q := x.RBQ(); q != nil {
+		if q := x.RBQ(); q == nil {
+			break
+		} else if x.FastScan() != nil {
+			return q, &x.RaBitQ().Qb, &x.RaBitQ().Centered, nil
+		} else {
 			return q, &x.RaBitQ().Qb, nil, nil
 		}
 	}
@@ -161,5 +167,41 @@ func IndexSearchRaBitQ(h, n int64, x uintptr, k int64, dist, labels uintptr, qb 
 func IndexRangeSearchRaBitQ(h, n int64, x uintptr, radius float64, qb int64, sel uintptr, nsel int64, out uintptr) string {
 	return paramRangeSearch(h, n, x, radius, sel, nsel, out, func() (*core.SearchParams, error) {
 		return &core.SearchParams{RaBitQ: &core.RaBitQParams{Qb: int(qb)}}, nil
+	})
+}
+
+// IndexRaBitQFastScanNew makes an IndexRaBitQFastScan (out: int64[1]).
+func IndexRaBitQFastScanNew(d, metric, bbs, nbBits int64, out uintptr) string {
+	return newIndex("IndexRaBitQFastScan", out, func() (core.Index, error) {
+		return core.NewIndexRaBitQFastScan(int(d), core.Metric(metric), int(bbs), int(nbBits))
+	})
+}
+
+// IndexRaBitQFastScanFrom makes an IndexRaBitQFastScan from a copy of the
+// IndexRaBitQ behind src (out: int64[1]).
+func IndexRaBitQFastScanFrom(src, bbs int64, out uintptr) string {
+	return newIndexFrom("IndexRaBitQFastScan", "an IndexRaBitQ", src, out, func(r *core.IndexRaBitQ) (core.Index, error) {
+		return core.NewIndexRaBitQFastScanFrom(r, int(bbs))
+	})
+}
+
+// IndexIVFRaBitQFastScanNew makes an IndexIVFRaBitQFastScan over the
+// quantizer behind handle q (out: int64[1]).
+func IndexIVFRaBitQFastScanNew(q, d, nlist, metric, bbs, nbBits int64, out uintptr) string {
+	const op = "IndexIVFRaBitQFastScan"
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFRaBitQFastScan(quantizer, int(d), int(nlist), core.Metric(metric), int(bbs), int(nbBits))
+	})
+}
+
+// IndexIVFRaBitQFastScanFrom copies the IndexIVFRaBitQ behind src, sharing
+// its quantizer (out: int64[1]).
+func IndexIVFRaBitQFastScanFrom(src, bbs int64, out uintptr) string {
+	return newIVFFrom("IndexIVFRaBitQFastScan", "an IndexIVFRaBitQ", src, out, func(ivf *core.IndexIVF) (core.Index, error) {
+		return core.NewIndexIVFRaBitQFastScanFrom(ivf, int(bbs))
 	})
 }

@@ -81,6 +81,8 @@ func write(w *writer, ix core.Index) error {
 		writeSQ(w, x)
 	case *core.IndexRaBitQ:
 		writeRaBitQ(w, x)
+	case *core.IndexRaBitQFastScan:
+		writeRaBitQFastScan(w, x)
 	case *core.IndexHNSW:
 		return writeHNSW(w, x)
 	case *core.IndexIVF:
@@ -217,9 +219,11 @@ func read(r *reader, depth int) core.Index {
 		return readSQ(r)
 	case codeRaBitQ, codeRaBitQMulti:
 		return readRaBitQ(r, code)
+	case codeRaBitQFS:
+		return readRaBitQFastScan(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
 		return readHNSW(r, code, depth)
-	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti:
+	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS:
 		return readIVF(r, code, depth)
 	case codePreTransform:
 		return readPreTransform(r, depth)

@@ -187,13 +187,21 @@ func codedIndexes(t testing.TB) []core.Index {
 	ivfrbq, err := core.NewIndexIVFRaBitQ(q4, 8, 4, core.MetricL2, 1)
 	require.NoError(t, err)
 	ivfrbq.Warn = func(string) {}
-	for _, ix := range []core.Index{rbq, ivfrbq} {
+	rbqfs, err := core.NewIndexRaBitQFastScan(8, core.MetricL2, 64, 2)
+	require.NoError(t, err)
+	q5, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	ivfrbqfs, err := core.NewIndexIVFRaBitQFastScan(q5, 8, 4, core.MetricInnerProduct, 32, 1)
+	require.NoError(t, err)
+	ivfrbqfs.Warn = func(string) {}
+	for _, ix := range []core.Index{rbq, ivfrbq, rbqfs, ivfrbqfs} {
 		require.NoError(t, ix.Train(x))
 	}
-	for _, ix := range []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs, rbq, ivfrbq} {
+	all := []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs, rbq, ivfrbq, rbqfs, ivfrbqfs}
+	for _, ix := range all {
 		require.NoError(t, ix.Add(x[:40*8]))
 	}
-	return []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs, rbq, ivfrbq}
+	return all
 }
 
 // preTransformed is a flat index behind one transform of every kind,

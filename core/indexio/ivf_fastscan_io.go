@@ -20,13 +20,15 @@ func writeIVFFastScanFields(w *writer, ix *core.IndexIVF, byResidual uint8) {
 	writePQFields(w, pq)
 }
 
-func writeBlockLists(w *writer, ix *core.IndexIVF) {
+// writeBlockLists writes the lists as faiss's BlockInvertedLists, blocks
+// of blockSize bytes (ix.PackedList's).
+func writeBlockLists(w *writer, ix *core.IndexIVF, blockSize int) {
 	fs := ix.FastScan()
 	w.fourcc(codeBlockLists)
 	w.u64(uint64(ix.Nlist()))
 	w.u64(invalidCodeSize) // block lists have no per-entry size
 	w.u64(uint64(fs.Bbs))
-	w.u64(uint64(fs.Bbs * fs.M2() / 2))
+	w.u64(uint64(blockSize))
 	for l := 0; l < ix.Nlist(); l++ {
 		ids, _, _ := ix.IVFList(l)
 		w.u64(uint64(len(ids)))
@@ -61,30 +63,9 @@ func readIVFFastScan(r *reader, h header, quantizer core.Index, nlist, nprobe, d
 	}
 	fs := ix.FastScan()
 	fs.Implem, fs.Qbs2 = int(implem), qbs2
-	if c := r.fourcc(); r.err == nil && c != codeBlockLists {
-		r.fail("expected block inverted lists (%q), found %q", codeBlockLists, c)
-		return nil
-	}
-	r.size("the lists' nlist", uint64(nlist), uint64(nlist))
-	at := r.off
-	if cs := r.u64("the lists' code_size"); r.err == nil && cs != invalidCodeSize && cs != uint64(m2/2) {
-		r.off = at
-		r.fail("the lists' code_size is %d, expected none or %d", cs, m2/2)
-	}
-	r.size("n_per_block", uint64(bbs), uint64(bbs))
-	blockSize := r.size("block_size", uint64(int(bbs)*m2/2), uint64(int(bbs)*m2/2))
-	ids, codes := make([][]int64, nlist), make([][]byte, nlist)
-	for l := 0; l < nlist && r.err == nil; l++ {
-		ids[l] = r.int64s(r.count(8, "a list's ids"), "a list's ids")
-		n := len(ids[l])
-		packed := r.bytes(r.count(1, "a list's codes"), "a list's codes")
-		if r.err == nil && len(packed) != (n+int(bbs)-1)/int(bbs)*blockSize {
-			r.fail("list %d: %d code bytes for %d vectors in blocks of %d (%d bytes each)", l, len(packed), n, bbs, blockSize)
-		}
-		if r.err == nil {
-			codes[l] = fs.UnpackList(packed, n, f.m)
-		}
-	}
+	ids, codes := readBlockLists(r, nlist, int(bbs), int(bbs)*m2/2, func(packed []byte, n int) ([]byte, error) {
+		return fs.UnpackList(packed, n, f.m), nil
+	})
 	if r.err != nil || !listsHold(r, ids, h.ntotal) {
 		return nil
 	}
@@ -93,4 +74,39 @@ func readIVFFastScan(r *reader, h header, quantizer core.Index, nlist, nprobe, d
 		return nil
 	}
 	return ix
+}
+
+// readBlockLists reads faiss's BlockInvertedLists of nlist lists in blocks
+// of bbs vectors, blockSize bytes each; unpack turns a list's whole blocks
+// into its n standard codes.
+func readBlockLists(r *reader, nlist, bbs, blockSize int, unpack func(blocks []byte, n int) ([]byte, error)) ([][]int64, [][]byte) {
+	if c := r.fourcc(); r.err == nil && c != codeBlockLists {
+		r.fail("expected block inverted lists (%q), found %q", codeBlockLists, c)
+		return nil, nil
+	}
+	r.size("the lists' nlist", uint64(nlist), uint64(nlist))
+	at := r.off
+	// faiss writes none; older files give a block's bytes per vector
+	if cs := r.u64("the lists' code_size"); r.err == nil && cs != invalidCodeSize && cs != uint64(blockSize/bbs) {
+		r.off = at
+		r.fail("the lists' code_size is %d, expected none or %d", cs, blockSize/bbs)
+	}
+	r.size("n_per_block", uint64(bbs), uint64(bbs))
+	r.size("block_size", uint64(blockSize), uint64(blockSize))
+	ids, codes := make([][]int64, nlist), make([][]byte, nlist)
+	for l := 0; l < nlist && r.err == nil; l++ {
+		ids[l] = r.int64s(r.count(8, "a list's ids"), "a list's ids")
+		n := len(ids[l])
+		packed := r.bytes(r.count(1, "a list's codes"), "a list's codes")
+		if r.err == nil && len(packed) != (n+bbs-1)/bbs*blockSize {
+			r.fail("list %d: %d code bytes for %d vectors in blocks of %d (%d bytes each)", l, len(packed), n, bbs, blockSize)
+		}
+		if r.err == nil {
+			var err error
+			if codes[l], err = unpack(packed, n); err != nil {
+				r.fail("list %d: %v", l, err)
+			}
+		}
+	}
+	return ids, codes
 }

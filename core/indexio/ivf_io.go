@@ -28,6 +28,8 @@ const maxNlist = 1 << 28
 func writeIVF(w *writer, ix *core.IndexIVF) error {
 	pq, sq := ix.PQ(), ix.SQ()
 	switch {
+	case ix.RBQ() != nil && ix.FastScan() != nil:
+		w.fourcc(codeIVFRaBitQFS)
 	case ix.FastScan() != nil:
 		w.fourcc(codeIVFPQFS)
 	case ix.RBQ() != nil:
@@ -61,12 +63,17 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		byResidual = 1
 	}
 	switch {
+	case ix.RBQ() != nil && ix.FastScan() != nil:
+		writeIVFRaBitQFastScanFields(w, ix)
+		fs, q := ix.FastScan(), ix.RBQ()
+		writeBlockLists(w, ix, fs.Bbs*fs.M2()/2+fs.Bbs*(q.CodeSize-(q.D+7)/8))
+		return nil
 	case ix.FastScan() != nil:
 		writeIVFFastScanFields(w, ix, byResidual)
-		writeBlockLists(w, ix)
+		writeBlockLists(w, ix, ix.FastScan().Bbs*ix.FastScan().M2()/2)
 		return nil
 	case ix.RBQ() != nil:
-		writeRaBitQFields(w, ix.RBQ())
+		writeRaBitQFields(w, ix.RBQ(), ix.RBQ().NbBits > 1)
 		w.u64(uint64(ix.RBQ().CodeSize))
 		w.u8(byResidual)
 		w.u8(uint8(ix.RaBitQ().Qb))
@@ -219,6 +226,8 @@ func readIVF(r *reader, code string, depth int) core.Index {
 	switch code {
 	case codeIVFPQFS:
 		return readIVFFastScan(r, h, quantizer, nlist, nprobe, dmType)
+	case codeIVFRaBitQFS:
+		return readIVFRaBitQFastScan(r, h, quantizer, nlist, nprobe, dmType)
 	case codeIVFPQ:
 		byResidual = r.u8("by_residual") != 0
 		r.size("code_size", 1, maxD)

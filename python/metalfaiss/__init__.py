@@ -90,7 +90,8 @@ from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
 from .index_rabitq import (
-    IndexIVFRaBitQ, IndexRaBitQ, RaBitQuantizer, round_clamped_to_uint8, round_nonnegative_to_uint8,
+    IndexIVFRaBitQ, IndexIVFRaBitQFastScan, IndexRaBitQ, IndexRaBitQFastScan, RaBitQuantizer, round_clamped_to_uint8,
+    round_nonnegative_to_uint8,
     round_nonnegative_to_uint16,
 )
 from .index_ivf_fastscan import BlockInvertedLists, IndexIVFPQFastScan
@@ -266,7 +267,8 @@ __all__ = [
     "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer",
-    "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer",
+    "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer", "IndexRaBitQFastScan",
+    "IndexIVFRaBitQFastScan",
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",
     "round_clamped_to_uint8", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",

@@ -12,7 +12,7 @@ from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_fastscan import IndexPQFastScan
 from .index_ivf_fastscan import IndexIVFPQFastScan
-from .index_rabitq import IndexIVFRaBitQ, IndexRaBitQ
+from .index_rabitq import IndexIVFRaBitQ, IndexIVFRaBitQFastScan, IndexRaBitQ, IndexRaBitQFastScan
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .index_lsh import IndexLSH
 from .index_pretransform import IndexPreTransform
@@ -40,6 +40,7 @@ _PQ = re.compile(r"PQ(\d+)(?:x(\d+))?(np)?")
 # 4-bit fast-scan PQ: "r" (IVF only) encodes residuals, "_{bbs}" the block size
 _PQFS = re.compile(r"PQ(\d+)x4fs(r?)(?:_(\d+))?")
 _RABITQ = re.compile(r"RaBitQ(\d+)?")
+_RABITQFS = re.compile(r"RaBitQfs(\d+)?(?:_(\d+))?")
 # faiss's factory names of scalar quantizer types.
 _SQ = {
     "SQ8": ScalarQuantizer.QT_8bit, "SQ4": ScalarQuantizer.QT_4bit, "SQ6": ScalarQuantizer.QT_6bit,
@@ -205,6 +206,9 @@ def _codes(d, part, description):
     m = _RABITQ.fullmatch(part)
     if m:
         return "RaBitQ", (int(m[1] or 1),)
+    m = _RABITQFS.fullmatch(part)
+    if m:
+        return "RaBitQfs", (int(m[1] or 1), int(m[2] or 32))
     _unknown(part, description)
 
 
@@ -243,6 +247,8 @@ def _build(d, parts, metric, description):
             return _polysemous(IndexIVFPQ(quantizer, d, nlist, *args[:2], metric), args[2])
         if kind == "RaBitQ":
             return IndexIVFRaBitQ(quantizer, d, nlist, metric, True, args[0])
+        if kind == "RaBitQfs":
+            return IndexIVFRaBitQFastScan(quantizer, d, nlist, metric, args[1], True, args[0])
         return IndexIVFScalarQuantizer(quantizer, d, nlist, args[0], metric)
     m = _HNSW.fullmatch(first)
     if m:
@@ -253,7 +259,7 @@ def _build(d, parts, metric, description):
         if codes is None:
             return IndexHNSWFlat(d, M, metric)
         kind, args = _codes(d, codes, description)
-        if kind in ("FlatDedup", "PQfs", "RaBitQ"):
+        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs"):
             _unknown(codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
@@ -271,6 +277,8 @@ def _build(d, parts, metric, description):
         return IndexPQFastScan(d, args[0], 4, metric, args[1])
     if kind == "RaBitQ":
         return IndexRaBitQ(d, metric, args[0])
+    if kind == "RaBitQfs":
+        return IndexRaBitQFastScan(d, metric, args[1], args[0])
     if kind == "Flat":
         return IndexFlat(d, metric)
     if kind == "PQ":
@@ -298,6 +306,9 @@ def _hnsw_m(text, part, description):
 def _codes_name(index, what):
     if isinstance(index, IndexIVFFlatDedup):
         return "FlatDedup"
+    if isinstance(index, (IndexRaBitQFastScan, IndexIVFRaBitQFastScan)):
+        nb = index.rabitq.nb_bits
+        return "RaBitQfs" + ("" if nb == 1 else str(nb)) + ("" if index.bbs == 32 else f"_{index.bbs}")
     if isinstance(index, (IndexRaBitQ, IndexIVFRaBitQ)):
         nb = index.rabitq.nb_bits
         return "RaBitQ" + ("" if nb == 1 else str(nb))
@@ -326,14 +337,14 @@ def reverse_index_factory(index):
     if isinstance(index, IndexIVFPQFastScan):
         fs = f"PQ{index.M}x4fs" + ("r" if index.by_residual else "") + ("" if index.bbs == 32 else f"_{index.bbs}")
         return f"IVF{index.nlist}," + fs
-    if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer, IndexIVFRaBitQ)):
+    if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer, IndexIVFRaBitQ, IndexIVFRaBitQFastScan)):
         q = index.quantizer
         coarse = f"_HNSW{q.hnsw.M}" if isinstance(q, IndexHNSWFlat) else ""
         return f"IVF{index.nlist}{coarse}," + _codes_name(index, "IVF")
     if isinstance(index, IndexHNSW):
         codes = _codes_name(index.storage, "HNSW")
         return f"HNSW{index.hnsw.M}" + ("" if codes == "Flat" else "_" + codes)
-    if isinstance(index, (IndexPQ, IndexScalarQuantizer, IndexRaBitQ)):
+    if isinstance(index, (IndexPQ, IndexScalarQuantizer, IndexRaBitQ, IndexRaBitQFastScan)):
         return _codes_name(index, "flat")
     if isinstance(index, IndexPQFastScan):
         return f"PQ{index.M}x4fs" + ("" if index.bbs == 32 else f"_{index.bbs}")

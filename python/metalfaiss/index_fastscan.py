@@ -112,6 +112,18 @@ class IndexFastScan:
     def get_CodePacker(self):
         return CodePackerPQ4(self.M, self.bbs)
 
+    def compute_codes(self, codes, n, x):
+        """faiss's C signature: the standard codes (``code_size`` bytes
+        each, as sa_encode gives them) of the n vectors at pointer x,
+        written at pointer codes."""
+        from .pointer_methods import _count
+        from .swig_pointers import region
+
+        op = self._op("compute_codes")
+        n = _count(n, op)
+        out = region(codes, np.uint8, n * self.code_size, op, "codes", True)
+        out[:] = self.sa_encode(region(x, np.float32, n * self.d, op, "x").reshape(n, self.d)).reshape(-1)
+
 
 class IndexPQFastScan(PQIndexMixin, IndexFastScan, Index):
     """``IndexPQFastScan(d, M, nbits=4, metric=METRIC_L2, bbs=32)`` or

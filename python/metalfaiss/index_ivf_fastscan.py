@@ -31,13 +31,11 @@ class BlockInvertedLists(IndexInvertedLists):
 
     @property
     def block_size(self):
-        return self._index.bbs * self._index.M2 // 2
+        return self._index._block_size()
 
     @property
     def packer(self):
-        from .index_fastscan import CodePackerPQ4
-
-        return CodePackerPQ4(self._index.M, self._index.bbs)
+        return self._index.get_CodePacker()
 
     def _list(self, list_no):
         n = self.list_size(list_no)
@@ -52,9 +50,14 @@ class BlockInvertedLists(IndexInvertedLists):
         return ids, codes
 
     def get_single_code(self, list_no, offset):
+        """The standard code (``code_size`` bytes) of entry offset."""
         l = self._check(list_no, "get_single_code")
-        off = self._offset(offset, self.list_size(l), "get_single_code")
-        return self.packer.unpack_1(self.get_codes(l), off)
+        n = self.list_size(l)
+        off = self._offset(offset, n, "get_single_code")
+        ids = np.empty(n, dtype=np.int64)
+        codes = np.empty((n, self._index.code_size), dtype=np.uint8)
+        _bridge.call("IndexIVFListCopy", self._index._h("invlists"), l, n, addr(ids), addr(codes))
+        return codes[off]
 
     def add_entries(self, list_no, n_entry, ids, code):
         op = "BlockInvertedLists.add_entries"
@@ -69,7 +72,34 @@ class BlockInvertedLists(IndexInvertedLists):
                                         "resized, not updated in place (as in faiss)")
 
 
-class IndexIVFPQFastScan(PQIndexMixin, IndexIVF):
+class IVFFastScanFields:
+    """faiss's IndexIVFFastScan fields over IndexGetParam / IndexSetParam,
+    and the lists as BlockInvertedLists."""
+
+    def _init_ivf(self, handle, quantizer, metric):
+        super()._init_ivf(handle, quantizer, metric)
+        self.invlists = BlockInvertedLists(self)
+
+    def _int_field(self, name):
+        return int(self._param(name))
+
+    def _set_int_field(self, name, value):
+        op = self._op(name)
+        _bridge.call("IndexSetParam", self._h(name), name, float(as_int(value, op, name)))
+
+    implem = property(lambda self: self._int_field("implem"), lambda self, v: self._set_int_field("implem", v))
+    qbs = property(lambda self: self._int_field("qbs"), lambda self, v: self._set_int_field("qbs", v))
+    qbs2 = property(lambda self: self._int_field("qbs2"), lambda self, v: self._set_int_field("qbs2", v))
+    bbs = property(lambda self: self._int_field("bbs"))
+    M2 = property(lambda self: self._int_field("M2"))
+    nbits = property(lambda self: 4)
+    ksub = property(lambda self: 16)
+
+    def _block_size(self):
+        return self.bbs * self.M2 // 2
+
+
+class IndexIVFPQFastScan(IVFFastScanFields, PQIndexMixin, IndexIVF):
     """``IndexIVFPQFastScan(quantizer, d, nlist, M, nbits=4,
     metric=METRIC_L2, bbs=32)`` or ``IndexIVFPQFastScan(index_ivfpq,
     bbs=32)`` (a copy of a trained IndexIVFPQ with 4-bit codes: its lists,
@@ -98,29 +128,11 @@ class IndexIVFPQFastScan(PQIndexMixin, IndexIVF):
                      int(metric), as_int(a["bbs"], op, "bbs"), addr(out))
         self._init_ivf(int(out[0]), a["quantizer"], metric)
 
-    def _init_ivf(self, handle, quantizer, metric):
-        super()._init_ivf(handle, quantizer, metric)
-        self.invlists = BlockInvertedLists(self)
-
     def train(self, x):
         self.pq._send_cp()
         super().train(x)
 
-    def _int_field(self, name):
-        return int(self._param(name))
-
-    def _set_int_field(self, name, value):
-        op = self._op(name)
-        _bridge.call("IndexSetParam", self._h(name), name, float(as_int(value, op, name)))
-
-    implem = property(lambda self: self._int_field("implem"), lambda self, v: self._set_int_field("implem", v))
-    qbs = property(lambda self: self._int_field("qbs"), lambda self, v: self._set_int_field("qbs", v))
-    qbs2 = property(lambda self: self._int_field("qbs2"), lambda self, v: self._set_int_field("qbs2", v))
-    bbs = property(lambda self: self._int_field("bbs"))
-    M2 = property(lambda self: self._int_field("M2"))
     M = property(lambda self: self.pq.M)
-    nbits = property(lambda self: 4)
-    ksub = property(lambda self: 16)
 
     @property
     def use_precomputed_table(self):
@@ -166,7 +178,9 @@ class IndexIVFPQFastScan(PQIndexMixin, IndexIVF):
                 il.add_entries(l, n, ids, codes)
 
     def get_CodePacker(self):
-        return self.invlists.packer
+        from .index_fastscan import CodePackerPQ4
+
+        return CodePackerPQ4(self.M, self.bbs)
 
     def lookup_table_is_3d(self):
         return bool(self.by_residual and self.metric_type == METRIC_L2)

@@ -7,8 +7,11 @@ import numpy as np
 from . import _bridge
 from ._arrays import addr, as_int
 from .distance_computer import IndexFlatCodes
+from .errors import UnsupportedOperationError
 from .index import Index
+from .index_fastscan import IndexFastScan, _bind
 from .index_ivf import IndexIVF, _check_quantizer
+from .index_ivf_fastscan import IVFFastScanFields
 from .metric import METRIC_L2, MetricType
 from .quantizers import _Codec
 
@@ -126,7 +129,31 @@ class _RaBitQFields:
         return int(_settings(self._h("code_size"))[2])
 
 
-class IndexRaBitQ(_RaBitQFields, IndexFlatCodes, Index):
+class _Centered:
+    """``centered``: faiss's centred query quantizer."""
+
+    @property
+    def centered(self):
+        return bool(_settings(self._h("centered"))[5])
+
+    @centered.setter
+    def centered(self, value):
+        _settings(self._h("centered"), centered=bool(value))
+
+
+class _Center(_Centered):
+    """``center``, the mean the flat indexes code relative to."""
+
+    @property
+    def center(self):
+        n = int(_settings(self._h("center"))[6])
+        out = np.zeros(n, dtype=np.float32)
+        if n:
+            _bridge.call("RaBitQCenter", self._h("center"), False, n, addr(out))
+        return out
+
+
+class IndexRaBitQ(_RaBitQFields, _Center, IndexFlatCodes, Index):
     """``IndexRaBitQ(d, metric=METRIC_L2, nb_bits=1)``: RaBitQ codes of the
     vectors relative to their mean (``center``, set by ``train``), searched
     exhaustively. ``qb`` is the bits of the query's quantization (4; 0: the
@@ -143,22 +170,6 @@ class IndexRaBitQ(_RaBitQFields, IndexFlatCodes, Index):
         _bridge.call("IndexRaBitQNew", as_int(d, op, "d"), int(MetricType.parse(metric)),
                      as_int(nb_bits, op, "nb_bits"), addr(out))
         super().__init__(int(out[0]))
-
-    @property
-    def centered(self):
-        return bool(_settings(self._h("centered"))[5])
-
-    @centered.setter
-    def centered(self, value):
-        _settings(self._h("centered"), centered=bool(value))
-
-    @property
-    def center(self):
-        n = int(_settings(self._h("center"))[6])
-        out = np.zeros(n, dtype=np.float32)
-        if n:
-            _bridge.call("RaBitQCenter", self._h("center"), False, n, addr(out))
-        return out
 
 
 class IndexIVFRaBitQ(_RaBitQFields, IndexIVF):
@@ -177,6 +188,77 @@ class IndexIVFRaBitQ(_RaBitQFields, IndexIVF):
         _bridge.call("IndexIVFRaBitQNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"), int(metric),
                      as_int(nb_bits, op, "nb_bits"), addr(out))
         self._init_ivf(int(out[0]), quantizer, metric)
+
+
+class IndexRaBitQFastScan(_RaBitQFields, _Center, IndexFastScan, IndexFlatCodes, Index):
+    """``IndexRaBitQFastScan(d, metric=METRIC_L2, bbs=32, nb_bits=1)`` or
+    ``IndexRaBitQFastScan(index_rabitq, bbs=32)`` (a copy): IndexRaBitQ
+    searched by the fast-scan kernels, the sign bits of four dimensions
+    making one 4-bit code. ``qb`` (8 by default) and ``centered`` set the
+    query quantization; as in faiss, searches take no parameters.
+    ``codes`` are faiss's blocks: packed sign bits, then each vector's
+    factors."""
+
+    _go_type = "IndexRaBitQFastScan"
+
+    def __init__(self, *args, **kwargs):
+        op = "IndexRaBitQFastScan"
+        out = np.zeros(1, dtype=np.int64)
+        if args and isinstance(args[0], IndexRaBitQ):
+            src, rest = args[0], _bind(("bbs",), args[1:], kwargs, {"bbs": 32}, op)
+            _bridge.call("IndexRaBitQFastScanFrom", src._h(op), as_int(rest["bbs"], op, "bbs"), addr(out))
+        else:
+            a = _bind(("d", "metric", "bbs", "nb_bits"), args, kwargs, {"metric": METRIC_L2, "bbs": 32, "nb_bits": 1}, op)
+            _bridge.call("IndexRaBitQFastScanNew", as_int(a["d"], op, "d"), int(MetricType.parse(a["metric"])),
+                         as_int(a["bbs"], op, "bbs"), as_int(a["nb_bits"], op, "nb_bits"), addr(out))
+        super().__init__(int(out[0]))
+
+    @property
+    def ntotal2(self):
+        return (self.ntotal + self.bbs - 1) // self.bbs * self.bbs
+
+    def get_CodePacker(self):
+        raise UnsupportedOperationError("IndexRaBitQFastScan.get_CodePacker: faiss's CodePackerRaBitQ is not "
+                                        "provided; sa_encode / sa_decode give the standard codes")
+
+
+class IndexIVFRaBitQFastScan(IVFFastScanFields, _RaBitQFields, _Centered, IndexIVF):
+    """``IndexIVFRaBitQFastScan(quantizer, d, nlist, metric=METRIC_L2,
+    bbs=32, own_invlists=True, nb_bits=1)`` or
+    ``IndexIVFRaBitQFastScan(index_ivf_rabitq, bbs=32)`` (a copy sharing its
+    quantizer): IndexIVFRaBitQ searched by the fast-scan kernels. ``qb``
+    (8) and ``centered`` set the query quantization."""
+
+    _go_type = "IndexIVFRaBitQFastScan"
+
+    def __init__(self, *args, **kwargs):
+        op = "IndexIVFRaBitQFastScan"
+        out = np.zeros(1, dtype=np.int64)
+        if args and isinstance(args[0], IndexIVFRaBitQ):
+            src, rest = args[0], _bind(("bbs",), args[1:], kwargs, {"bbs": 32}, op)
+            _bridge.call("IndexIVFRaBitQFastScanFrom", src._h(op), as_int(rest["bbs"], op, "bbs"), addr(out))
+            self._init_ivf(int(out[0]), src.quantizer, src.metric_type)
+            return
+        a = _bind(("quantizer", "d", "nlist", "metric", "bbs", "own_invlists", "nb_bits"), args, kwargs,
+                  {"metric": METRIC_L2, "bbs": 32, "own_invlists": True, "nb_bits": 1}, op)
+        metric = MetricType.parse(a["metric"])
+        _check_quantizer(op, a["quantizer"], metric)
+        _bridge.call("IndexIVFRaBitQFastScanNew", a["quantizer"]._h(op), as_int(a["d"], op, "d"),
+                     as_int(a["nlist"], op, "nlist"), int(metric), as_int(a["bbs"], op, "bbs"),
+                     as_int(a["nb_bits"], op, "nb_bits"), addr(out))
+        self._init_ivf(int(out[0]), a["quantizer"], metric)
+
+    M = property(lambda self: (self.d + 3) // 4)
+
+    def _block_size(self):
+        return self.bbs * self.M2 // 2 + self.bbs * (self.code_size - (self.d + 7) // 8)
+
+    def get_CodePacker(self):
+        raise UnsupportedOperationError("IndexIVFRaBitQFastScan.get_CodePacker: faiss's CodePackerRaBitQ is not "
+                                        "provided; invlists.get_single_code gives the standard codes")
+
+    def lookup_table_is_3d(self):
+        return True
 
 
 def _round_half_up(x, limit, op):
