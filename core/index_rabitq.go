@@ -137,7 +137,7 @@ func (ix *IndexRaBitQ) SearchWithParams(x []float32, k int, dist []float32, labe
 	if p != nil {
 		sel = p.Sel
 	}
-	cs, n := ix.RBQ.CodeSize, int(ix.Ntotal())
+	n := int(ix.Ntotal())
 	sign := keySign(ix.metric)
 	parallelChunks(nq, chunkFor(n*ix.d), func(_, lo, hi int) {
 		rq := newRBQQuery(ix.RBQ, qb, centered)
@@ -145,12 +145,7 @@ func (ix *IndexRaBitQ) SearchWithParams(x []float32, k int, dist []float32, labe
 		for q := lo; q < hi; q++ {
 			h.reset()
 			rq.set(x[q*ix.d:(q+1)*ix.d], ix.RBQ.Centroid)
-			for i := 0; i < n; i++ {
-				if sel != nil && !sel.IsMember(int64(i)) {
-					continue
-				}
-				rq.offer(&h, ix.codes[i*cs:(i+1)*cs], int64(i), sign)
-			}
+			rq.scanList(&h, ix.codes, n, nil, 0, sel, sign)
 			h.emit(sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 		}
 	})
@@ -244,5 +239,5 @@ func rbqSymmetric(d int, a, b []byte) float32 {
 	if mulA != 0 && mulB != 0 {
 		cross = float32(orA/mulA*float32(signDot/float32(d))) * (orB / mulB)
 	}
-	return max(0, orA+orB-2*cross)
+	return clampPos(orA + orB - 2*cross)
 }

@@ -102,13 +102,7 @@ func (pr *ivfProbe) searchRaBitQ(nq, k int, dist []float32, labels []int64) {
 				}
 				l := ix.viewList(int(list))
 				rq.set(xq, pr.centroids[int(list)*d:int(list+1)*d])
-				cs := ix.codec.codeSize()
-				for j, id := range l.ids {
-					if pr.sel != nil && !pr.sel.IsMember(id) {
-						continue
-					}
-					rq.offer(&h, l.codes[j*cs:(j+1)*cs], id, pr.sign)
-				}
+				rq.scanList(&h, l.codes, len(l.ids), l.ids, 0, pr.sel, pr.sign)
 			}
 			h.emit(pr.sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 		}

@@ -62,9 +62,9 @@ type rbqFSWorker struct {
 func (pr *ivfProbe) searchRaBitQFastScan(nq, k int, dist []float32, labels []int64) {
 	defer pr.record()
 	ix := pr.ix
-	fs, q := ix.fastScan, ix.RBQ()
+	fs := ix.fastScan
 	packed := ix.packedLists()
-	m, m2, cs := fs.m, fs.m2, q.CodeSize
+	m, m2 := fs.m, fs.m2
 	perQuery := pr.nprobe * max(1, int(ix.ntotal)/ix.nlist) * m
 	parallelChunks(nq, chunkFor(perQuery), func(_, lo, hi int) {
 		w := &rbqFSWorker{s: newFSScratch(fs.Bbs)}
@@ -86,12 +86,7 @@ func (pr *ivfProbe) searchRaBitQFastScan(nq, k int, dist []float32, labels []int
 				}
 				l := ix.viewList(int(list))
 				c := fs.listBlocks(&packed[list], n)
-				c.sums(lut, bias, 0, c.nblocks(), w.s, func(pos int, sum uint16) {
-					id := l.ids[pos]
-					if pr.sel == nil || pr.sel.IsMember(id) {
-						rq.offerFS(&h, float32(sum)*oneA+b, l.codes[pos*cs:(pos+1)*cs], id, pr.sign)
-					}
-				})
+				rq.scanFS(&h, c, lut, bias, oneA, b, 0, c.nblocks(), l.codes, l.ids, pr.sel, pr.sign, w.s)
 			}
 			h.emit(pr.sign, dist[qi*k:(qi+1)*k], labels[qi*k:(qi+1)*k])
 		}
@@ -111,7 +106,7 @@ func (pr *ivfProbe) rbqTables(w *rbqFSWorker, qi int, probes []int64, m, m2 int)
 		}
 	}
 	for len(w.queries) < valid {
-		w.queries = append(w.queries, newRBQQuery(ix.RBQ(), pr.qb, pr.centered))
+		w.queries = append(w.queries, newRBQFSQuery(ix.RBQ(), pr.qb, pr.centered))
 	}
 	w.tab = grow(w.tab, valid*m*16)
 	w.zeros = grow(w.zeros, valid)

@@ -11,6 +11,14 @@ import "sync"
 // one-bit estimate through its own factors; multi-bit codes go through
 // faiss's two stages as in IndexRaBitQ.
 
+// newRBQFSQuery is newRBQQuery for fast scan, whose tables read the
+// quantized query directly (no bit planes).
+func newRBQFSQuery(q *RaBitQuantizer, qb int, centered bool) *rbqQuery {
+	r := newRBQQuery(q, qb, centered)
+	r.noPlanes = true
+	return r
+}
+
 // fsLUT writes the query's float tables (ceil(d/4) x 16): per group of
 // four dimensions and sign pattern, faiss's c1 <qq, bits> + c2 |bits|, or
 // in centred mode the summed XOR contributions.
@@ -57,7 +65,7 @@ func (r *rbqQuery) adjusted(v float32, code []byte) float32 {
 	if r.qrNorm != 0 { // faiss tells inner product by the query's norm
 		return -0.5 * (adj - r.qrNorm)
 	}
-	return max(0, adj)
+	return clampPos(adj)
 }
 
 // offerFS pushes code's distance to h from its table value v, through the
@@ -110,6 +118,59 @@ func (c pq4Blocks) sums(lut []byte, bias uint16, b0, b1 int, s *fsScratch, each 
 			each(base+i, v)
 		}
 		b = next
+	}
+}
+
+// scanFS offers the vectors of blocks [b0, b1) of c to h under sel (the
+// id of position i is ids[i], or i when ids is nil): their table sums
+// (lut plus bias, value = sum * oneA + b) through faiss's one-bit handler
+// and, for multi-bit codes, its second stage. codes are the standard
+// codes in the same order.
+func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b float32, b0, b1 int,
+	codes []byte, ids []int64, sel IDSelector, sign float32, s *fsScratch) {
+	cs, sb := r.codeSize, r.l.signBytes
+	// the common case (uncentred, one bit, no selector) in one loop with
+	// the threshold in a register
+	fast := !r.centered && r.l.exBits == 0 && sel == nil
+	qrToC, qrNorm, c34 := r.qrToC, r.qrNorm, r.c34
+	thr, thrID := h.dist[0], h.ids[0]
+	for blk := b0; blk < b1; {
+		groups, next := c.chunk(lut, bias, 0, 0, blk, b1, s)
+		base := blk * c.bbs
+		for i, sum := range s.out[:min(groups*32, c.n-base)] {
+			pos := base + i
+			v := float32(sum)*oneA + b
+			if !fast {
+				id := int64(pos)
+				if ids != nil {
+					id = ids[pos]
+				}
+				if sel == nil || sel.IsMember(id) {
+					r.offerFS(h, v, codes[pos*cs:(pos+1)*cs], id, sign)
+				}
+				continue
+			}
+			code := codes[pos*cs : (pos+1)*cs]
+			adj := float32(getF32(code, sb)+qrToC) - float32(float32(2*getF32(code, sb+4))*(v-c34))
+			var key float32
+			if qrNorm != 0 {
+				key = sign * (-0.5 * (adj - qrNorm))
+			} else {
+				key = sign * clampPos(adj)
+			}
+			if !(key <= thr) {
+				continue
+			}
+			id := int64(pos)
+			if ids != nil {
+				id = ids[pos]
+			}
+			if key < thr || id < thrID {
+				h.replaceRoot(key, id)
+				thr, thrID = h.dist[0], h.ids[0]
+			}
+		}
+		blk = next
 	}
 }
 
@@ -211,20 +272,18 @@ func (ix *IndexRaBitQFastScan) SearchWithParams(x []float32, k int, dist []float
 		return Errorf(KindInvalidArgument, op, "qb must be 1..8, got %d", ix.Qb)
 	}
 	c := ix.packedBlocks()
-	sign, cs := keySign(ix.metric), ix.RBQ.CodeSize
+	sign := keySign(ix.metric)
 	scan := func(rq *rbqQuery, t *rbqFSTables, h *topK, s *fsScratch, q, b0, b1 int) {
 		rq.set(x[q*ix.d:(q+1)*ix.d], ix.RBQ.Centroid)
 		oneA, b := t.prepare(rq, ix.m, ix.m2)
-		c.sums(t.fq.lut, 0, b0, b1, s, func(pos int, sum uint16) {
-			rq.offerFS(h, float32(sum)*oneA+b, ix.codes[pos*cs:(pos+1)*cs], int64(pos), sign)
-		})
+		rq.scanFS(h, c, t.fq.lut, 0, oneA, b, b0, b1, ix.codes, nil, nil, sign, s)
 	}
 	nb := c.nblocks()
 	if nq >= 2*workers() || ix.RBQ.NbBits > 1 {
 		// queries in parallel, each scanning the codes in order (the
 		// thresholds of the two stages then are faiss's)
 		parallelChunks(nq, chunkFor(c.n*ix.m), func(_, lo, hi int) {
-			rq, t, h, s := newRBQQuery(ix.RBQ, ix.Qb, ix.Centered), &rbqFSTables{}, newTopK(k), newFSScratch(ix.Bbs)
+			rq, t, h, s := newRBQFSQuery(ix.RBQ, ix.Qb, ix.Centered), &rbqFSTables{}, newTopK(k), newFSScratch(ix.Bbs)
 			for q := lo; q < hi; q++ {
 				h.reset()
 				scan(rq, t, &h, s, q, 0, nb)
@@ -238,7 +297,7 @@ func (ix *IndexRaBitQFastScan) SearchWithParams(x []float32, k int, dist []float
 		parts := make([]topK, workers())
 		used := parallelChunks(nb, chunkFor(ix.Bbs*ix.m), func(w, lo, hi int) {
 			parts[w] = newTopK(k)
-			scan(newRBQQuery(ix.RBQ, ix.Qb, ix.Centered), &rbqFSTables{}, &parts[w], newFSScratch(ix.Bbs), q, lo, hi)
+			scan(newRBQFSQuery(ix.RBQ, ix.Qb, ix.Centered), &rbqFSTables{}, &parts[w], newFSScratch(ix.Bbs), q, lo, hi)
 		})
 		if used == 0 {
 			parts[0], used = newTopK(k), 1

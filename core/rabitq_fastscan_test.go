@@ -23,8 +23,9 @@ func TestRaBitQFastScanEstimatesWithinRounding(t *testing.T) {
 				require.NoError(t, ix.Train(x))
 				require.NoError(t, ix.Add(x))
 				c := ix.packedBlocks()
-				rq := newRBQQuery(ix.RBQ, 8, centered)
+				rq := newRBQFSQuery(ix.RBQ, 8, centered)
 				rq.set(x[:d], ix.Center())
+				rq.buildPlanes() // for estimate1, the reference
 				var tabs rbqFSTables
 				oneA, b := tabs.prepare(rq, ix.m, ix.m2)
 				cs := ix.RBQ.CodeSize

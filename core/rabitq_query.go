@@ -12,7 +12,8 @@ var rbqZMax = [8]float32{0.79688, 1.49375, 2.05078, 2.50938, 2.91250, 3.26406, 3
 
 // rbqQuery is one query prepared against one centroid: faiss's RaBitQ
 // distance computers (the float query when qb is 0, else a qb-bit scalar
-// quantization of it held as bit planes for AND/XOR popcounts).
+// quantization of it, held as qb bit planes for AND / XOR popcounts, as
+// faiss does; planes are word-major: plane b of 64-bit word w at w*qb+b).
 type rbqQuery struct {
 	l        rbqLayout
 	metric   Metric
@@ -21,8 +22,8 @@ type rbqQuery struct {
 
 	rot    []float32 // q - c
 	qq     []int32   // the quantized query (qb > 0)
-	planes []uint64  // qb bit planes of qq, words per plane
-	words  int       // 64-bit words per plane
+	planes []uint64
+	words  int // 64-bit words of sign bits
 
 	c1, c2, c34  float32
 	qrToC        float32 // |q - c|^2
@@ -30,6 +31,8 @@ type rbqQuery struct {
 	qDotC        float32 // <q, c> (inner product)
 	intDotScale  float32
 	gError       float32 // |q - c|, the query's share of the error bound
+	noPlanes     bool    // fast scan: its tables take qq directly
+	codeSize     int
 	invDSqrt     float32
 	maxCodeTimes int64 // (2^qb - 1) d, centred mode
 }
@@ -37,7 +40,7 @@ type rbqQuery struct {
 func newRBQQuery(q *RaBitQuantizer, qb int, centered bool) *rbqQuery {
 	l := q.layout()
 	w := (l.signBytes + 7) / 8
-	r := &rbqQuery{l: l, metric: q.Metric, qb: qb, centered: centered && qb > 0, words: w,
+	r := &rbqQuery{l: l, metric: q.Metric, qb: qb, centered: centered && qb > 0, codeSize: q.CodeSize, words: w,
 		rot: make([]float32, q.D), qq: make([]int32, q.D), planes: make([]uint64, w*max(qb, 1))}
 	r.invDSqrt = 1
 	if q.D > 0 {
@@ -49,59 +52,63 @@ func newRBQQuery(q *RaBitQuantizer, qb int, centered bool) *rbqQuery {
 // set prepares query x against centroid c (nil: the origin).
 func (r *rbqQuery) set(x, c []float32) {
 	d := r.l.d
-	var qrToC, qrNorm, qDotC, sum float32
-	for j, v := range x {
-		cj := float32(0)
-		if c != nil {
-			cj = c[j]
+	var qrToC, sum float32
+	vmin, vmax := float32(math.MaxFloat32), float32(-math.MaxFloat32)
+	rot := r.rot[:len(x)]
+	if c == nil {
+		copy(rot, x)
+	} else {
+		c = c[:len(x)]
+		for j, v := range x {
+			rot[j] = v - c[j]
 		}
-		t := v - cj
-		r.rot[j] = t
+	}
+	for _, t := range rot {
 		qrToC += float32(t * t)
-		qrNorm += float32(v * v)
-		qDotC += float32(v * cj)
 		sum += t
+		vmin, vmax = min(vmin, t), max(vmax, t)
 	}
 	r.qrToC, r.gError = qrToC, sqrt32(qrToC)
 	r.qrNorm, r.qDotC = 0, 0
 	if r.metric == MetricInnerProduct {
+		var qrNorm, qDotC float32
+		for j, v := range x {
+			qrNorm += float32(v * v)
+			if c != nil {
+				qDotC += float32(v * c[j])
+			}
+		}
 		r.qrNorm, r.qDotC = qrNorm, qDotC
 	}
 	if r.qb == 0 {
 		r.c1, r.c2, r.c34 = 2*r.invDSqrt, 0, sum*r.invDSqrt
 		return
 	}
-	vmin, vmax := float32(math.MaxFloat32), float32(-math.MaxFloat32)
 	if r.centered {
 		rad := rbqZMax[r.qb-1] * sqrt32(qrToC/float32(d))
 		vmin, vmax = -rad, rad
-	} else {
-		for _, t := range r.rot {
-			vmin, vmax = min(vmin, t), max(vmax, t)
-		}
 	}
 	maxCode := 1<<r.qb - 1
 	delta := (vmax - vmin) / float32(maxCode)
 	invDelta := 1 / delta
-	clear(r.planes)
 	var sumQQ, sum2 int64
-	for j, t := range r.rot {
-		v := float32(math.Round(float64((t - vmin) * invDelta)))
-		qq := int(min(max(v, 0), float32(maxCode)))
-		if v != v { // NaN: faiss's clamp keeps it, the cast makes it 0
-			qq = 0
+	qqs := r.qq[:len(rot)]
+	for j, t := range rot {
+		// std::round then clamp to [0, maxCode]: for f > 0 rounding half
+		// up is exact in float64; NaN and f <= 0 give 0
+		qq := 0
+		if f := (t - vmin) * invDelta; f > 0 {
+			qq = min(int(float64(f)+0.5), maxCode)
 		}
 		sumQQ += int64(qq)
-		r.qq[j] = int32(qq)
+		qqs[j] = int32(qq)
 		if r.centered {
 			s := int64(2*qq - maxCode)
 			sum2 += s * s
 		}
-		for b := 0; b < r.qb; b++ {
-			if qq>>b&1 != 0 {
-				r.planes[b*r.words+j>>6] |= 1 << (j & 63)
-			}
-		}
+	}
+	if !r.noPlanes {
+		r.buildPlanes()
 	}
 	r.c1 = float32(2*delta) * r.invDSqrt
 	r.c2 = float32(2*vmin) * r.invDSqrt
@@ -113,7 +120,22 @@ func (r *rbqQuery) set(x, c []float32) {
 	}
 }
 
-// signWord is word w of a code's sign bits.
+// buildPlanes sets the bit planes of qq, 64 dimensions at a time.
+func (r *rbqQuery) buildPlanes() {
+	d, qb := r.l.d, r.qb
+	for w := 0; w < r.words; w++ {
+		var acc [8]uint64
+		for j := w * 64; j < min(d, w*64+64); j++ {
+			q, sh := uint64(r.qq[j]), uint(j&63)
+			for b := 0; b < qb; b++ {
+				acc[b] |= (q >> uint(b) & 1) << sh
+			}
+		}
+		copy(r.planes[w*qb:(w+1)*qb], acc[:qb])
+	}
+}
+
+// signWord is word w of a code's sign bits (zero-padded past them).
 func (r *rbqQuery) signWord(code []byte, w int) uint64 {
 	if (w+1)*8 <= r.l.signBytes {
 		return binary.LittleEndian.Uint64(code[w*8:])
@@ -126,8 +148,24 @@ func (r *rbqQuery) signWord(code []byte, w int) uint64 {
 // estimate1 is the one-bit estimate of the distance to code (faiss's
 // distance_to_code_1bit).
 func (r *rbqQuery) estimate1(code []byte) float32 {
+	return r.fromDot(code, r.bitDot(code))
+}
+
+// fromDot is the one-bit estimate of code from the estimate of its
+// normalised dot product with the query.
+func (r *rbqQuery) fromDot(code []byte, finalDot float32) float32 {
 	sb := r.l.signBytes
 	orMinusC, mul := getF32(code, sb), getF32(code, sb+4)
+	pre := float32(orMinusC+r.qrToC) - float32(float32(2*mul)*finalDot)
+	if r.metric == MetricL2 {
+		return clampPos(pre)
+	}
+	return -0.5 * (pre - r.qrNorm)
+}
+
+// bitDot estimates the normalised dot product of code's sign vector with
+// the query: faiss's float, AND and XOR (centred) forms.
+func (r *rbqQuery) bitDot(code []byte) float32 {
 	var finalDot float32
 	switch {
 	case r.qb == 0:
@@ -144,29 +182,95 @@ func (r *rbqQuery) estimate1(code []byte) float32 {
 		var xor int64
 		for w := 0; w < r.words; w++ {
 			s := r.signWord(code, w)
-			for b := 0; b < r.qb; b++ {
-				xor += int64(bits.OnesCount64(r.planes[b*r.words+w]^s)) << b
+			for b, p := range r.planes[w*r.qb : (w+1)*r.qb] {
+				xor += int64(bits.OnesCount64(p^s)) << b
 			}
 		}
 		finalDot = float32(r.maxCodeTimes-2*xor) * r.intDotScale
 	default:
-		var dot, pop int64
+		dot, pop := 0, 0
 		for w := 0; w < r.words; w++ {
 			s := r.signWord(code, w)
-			pop += int64(bits.OnesCount64(s))
-			for b := 0; b < r.qb; b++ {
-				dot += int64(bits.OnesCount64(r.planes[b*r.words+w]&s)) << b
+			pop += bits.OnesCount64(s)
+			for b, p := range r.planes[w*r.qb : (w+1)*r.qb] {
+				dot += bits.OnesCount64(p&s) << b
 			}
 		}
-		finalDot = float32(r.c1 * float32(dot))
-		finalDot += float32(r.c2 * float32(pop))
-		finalDot -= r.c34
+		finalDot = r.andDot(dot, pop)
 	}
-	pre := float32(orMinusC+r.qrToC) - float32(float32(2*mul)*finalDot)
-	if r.metric == MetricL2 {
-		return max(0, pre)
+	return finalDot
+}
+
+// andDot is faiss's uncentred estimate from the bit-plane dot product and
+// the sign bits' popcount.
+func (r *rbqQuery) andDot(dot, pop int) float32 {
+	finalDot := float32(r.c1 * float32(dot))
+	finalDot += float32(r.c2 * float32(pop))
+	return finalDot - r.c34
+}
+
+// scanList offers n codes to h under sel (code i has id ids[i], or base
+// + i when ids is nil), as offer does one by one. The common case (the
+// uncentred quantized query, one bit per dimension, whole 64-bit words of
+// sign bits, no selector) runs in one loop with the threshold in a
+// register.
+func (r *rbqQuery) scanList(h *topK, codes []byte, n int, ids []int64, base int64, sel IDSelector, sign float32) {
+	cs, sb, words, qb := r.codeSize, r.l.signBytes, r.words, r.qb
+	if qb == 0 || r.centered || r.l.exBits > 0 || sb%8 != 0 || sel != nil {
+		for i := 0; i < n; i++ {
+			id := base + int64(i)
+			if ids != nil {
+				id = ids[i]
+			}
+			if sel == nil || sel.IsMember(id) {
+				r.offer(h, codes[i*cs:(i+1)*cs], id, sign)
+			}
+		}
+		return
 	}
-	return -0.5 * (pre - r.qrNorm)
+	planes := r.planes[:words*qb]
+	c1, c2, c34, qrToC, qrNorm := r.c1, r.c2, r.c34, r.qrToC, r.qrNorm
+	l2 := r.metric == MetricL2
+	thr, thrID := h.dist[0], h.ids[0]
+	codes = codes[:n*cs]
+	for i := 0; i < n; i++ {
+		code := codes[i*cs : (i+1)*cs]
+		dot, pop := 0, 0
+		for w := 0; w < words; w++ {
+			s := binary.LittleEndian.Uint64(code[w*8:])
+			pop += bits.OnesCount64(s)
+			if qb == 4 { // faiss's default, unrolled
+				p := planes[w*4 : w*4+4 : w*4+4]
+				dot += bits.OnesCount64(p[0]&s) + bits.OnesCount64(p[1]&s)<<1 +
+					bits.OnesCount64(p[2]&s)<<2 + bits.OnesCount64(p[3]&s)<<3
+				continue
+			}
+			for b, p := range planes[w*qb : (w+1)*qb] {
+				dot += bits.OnesCount64(p&s) << b
+			}
+		}
+		finalDot := float32(c1 * float32(dot))
+		finalDot += float32(c2 * float32(pop))
+		finalDot -= c34
+		pre := float32(getF32(code, sb)+qrToC) - float32(float32(2*getF32(code, sb+4))*finalDot)
+		// the heap key: the L2 estimate, or minus the inner product
+		// (-(-0.5 (pre - |q|^2)), exactly)
+		key := 0.5 * (pre - qrNorm)
+		if l2 {
+			key = clampPos(pre)
+		}
+		if !(key <= thr) { // NaN never enters, as in the heap
+			continue
+		}
+		id := base + int64(i)
+		if ids != nil {
+			id = ids[i]
+		}
+		if key < thr || id < thrID {
+			h.replaceRoot(key, id)
+			thr, thrID = h.dist[0], h.ids[0]
+		}
+	}
 }
 
 // full is the distance to code from all its bits (faiss's
@@ -199,7 +303,7 @@ func (r *rbqQuery) full(code []byte) float32 {
 	}
 	dist := float32(base+add) + float32(rescale*ip)
 	if r.metric == MetricL2 {
-		dist = max(0, dist)
+		dist = clampPos(dist)
 	}
 	return dist
 }
@@ -210,7 +314,7 @@ func (r *rbqQuery) full(code []byte) float32 {
 func (r *rbqQuery) refine(code []byte, est, threshold float32) bool {
 	e := getF32(code, r.l.signBytes+8) * r.gError
 	if r.metric == MetricL2 {
-		return max(0, est-e) < threshold
+		return clampPos(est-e) < threshold
 	}
 	return -(est + e) < threshold
 }
@@ -234,4 +338,13 @@ func (s *rbqScanner) scan(codes []byte, bias float32, out []float32) {
 	for i := range out {
 		out[i] = s.query.full(codes[i*cs:(i+1)*cs]) + bias
 	}
+}
+
+// clampPos is std::max(0.0f, x) as faiss writes it: x when 0 < x, else 0
+// (NaN and -0 included).
+func clampPos(x float32) float32 {
+	if 0 < x {
+		return x
+	}
+	return 0
 }

@@ -84,12 +84,10 @@ func rbqReference(q *RaBitQuantizer, rq *rbqQuery, x, c []float32, code []byte) 
 		}
 		dot = (dot - sum) / math.Sqrt(float64(d))
 	default:
-		// the quantized query value of dimension j, back from its planes
+		// the quantized query values rq chose, summed the plain way
 		var qq = make([]int64, d)
-		for b := 0; b < rq.qb; b++ {
-			for j := range qq {
-				qq[j] |= int64(rq.planes[b*rq.words+j/64]>>(j%64)&1) << b
-			}
+		for j := range qq {
+			qq[j] = int64(rq.qq[j])
 		}
 		maxCode := int64(1)<<rq.qb - 1
 		if rq.centered {
