@@ -31,6 +31,10 @@ type fsPackedList struct {
 	ids    *int64
 	codes  *byte
 	blocks []byte
+	// aux holds, for RaBitQ, each code's bytes after its sign bits (the
+	// factors), contiguous as faiss keeps them next to the blocks: the
+	// scan reads them for every vector.
+	aux []byte
 }
 
 // NewIndexIVFPQFastScan makes an IVF index of M 4-bit PQ codes per vector
@@ -118,6 +122,9 @@ func (ix *IndexIVF) packedLists() []fsPackedList {
 			blocks := make([]byte, nb*fs.m2/2+1) // +1: never nil, even empty
 			PQ4PackCodesStride(lst.codes, cs, m, 0, n, fs.Bbs, fs.m2, blocks)
 			fs.packed[l] = fsPackedList{gen: lst.gen, n: n, ids: firstOf(lst.ids), codes: firstOf(lst.codes), blocks: blocks}
+			if q := ix.RBQ(); q != nil {
+				fs.packed[l].aux = rbqAux(lst.codes, n, cs, q.layout().signBytes)
+			}
 		}
 	})
 	return fs.packed

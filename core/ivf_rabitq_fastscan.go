@@ -86,7 +86,7 @@ func (pr *ivfProbe) searchRaBitQFastScan(nq, k int, dist []float32, labels []int
 				}
 				l := ix.viewList(int(list))
 				c := fs.listBlocks(&packed[list], n)
-				rq.scanFS(&h, c, lut, bias, oneA, b, 0, c.nblocks(), l.codes, l.ids, pr.sel, pr.sign, w.s)
+				rq.scanFS(&h, c, lut, bias, oneA, b, 0, c.nblocks(), l.codes, packed[list].aux, l.ids, pr.sel, pr.sign, w.s)
 			}
 			h.emit(pr.sign, dist[qi*k:(qi+1)*k], labels[qi*k:(qi+1)*k])
 		}

@@ -125,10 +125,10 @@ func (c pq4Blocks) sums(lut []byte, bias uint16, b0, b1 int, s *fsScratch, each 
 // id of position i is ids[i], or i when ids is nil): their table sums
 // (lut plus bias, value = sum * oneA + b) through faiss's one-bit handler
 // and, for multi-bit codes, its second stage. codes are the standard
-// codes in the same order.
+// codes in the same order, aux their bytes after the sign bits.
 func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b float32, b0, b1 int,
-	codes []byte, ids []int64, sel IDSelector, sign float32, s *fsScratch) {
-	cs, sb := r.codeSize, r.l.signBytes
+	codes, aux []byte, ids []int64, sel IDSelector, sign float32, s *fsScratch) {
+	cs, as := r.codeSize, r.codeSize-r.l.signBytes
 	// the common case (uncentred, one bit, no selector) in one loop with
 	// the threshold in a register
 	fast := !r.centered && r.l.exBits == 0 && sel == nil
@@ -150,8 +150,8 @@ func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b
 				}
 				continue
 			}
-			code := codes[pos*cs : (pos+1)*cs]
-			adj := float32(getF32(code, sb)+qrToC) - float32(float32(2*getF32(code, sb+4))*(v-c34))
+			fac := aux[pos*as : pos*as+8]
+			adj := float32(getF32(fac, 0)+qrToC) - float32(float32(2*getF32(fac, 4))*(v-c34))
 			var key float32
 			if qrNorm != 0 {
 				key = sign * (-0.5 * (adj - qrNorm))
@@ -174,6 +174,17 @@ func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b
 	}
 }
 
+// rbqAux copies each of n codes' bytes after its sign bits (cs bytes a
+// code) into one contiguous array.
+func rbqAux(codes []byte, n, cs, signBytes int) []byte {
+	as := cs - signBytes
+	aux := make([]byte, n*as)
+	for v := 0; v < n; v++ {
+		copy(aux[v*as:(v+1)*as], codes[v*cs+signBytes:(v+1)*cs])
+	}
+	return aux
+}
+
 // IndexRaBitQFastScan is an IndexRaBitQ searched by fast scan (faiss's
 // class of that name): the codes are kept as IndexRaBitQ keeps them, and
 // their sign bits packed in blocks of Bbs vectors, repacked when the
@@ -187,6 +198,7 @@ type IndexRaBitQFastScan struct {
 
 	mu        sync.Mutex
 	packed    []byte
+	aux       []byte // the codes' bytes after their sign bits (see rbqAux)
 	packedGen uint64
 	packedOK  bool
 }
@@ -247,6 +259,7 @@ func (ix *IndexRaBitQFastScan) packedBlocks() pq4Blocks {
 		nb := (n + ix.Bbs - 1) / ix.Bbs * ix.Bbs
 		ix.packed = make([]byte, nb*ix.m2/2+1) // +1: never empty
 		PQ4PackCodesStride(ix.codes, ix.RBQ.CodeSize, ix.m, 0, n, ix.Bbs, ix.m2, ix.packed)
+		ix.aux = rbqAux(ix.codes, n, ix.RBQ.CodeSize, ix.RBQ.layout().signBytes)
 		ix.packedGen, ix.packedOK = ix.gen, true
 	}
 	return pq4Blocks{codes: ix.packed, n: n, bbs: ix.Bbs, m2: ix.m2}
@@ -276,7 +289,7 @@ func (ix *IndexRaBitQFastScan) SearchWithParams(x []float32, k int, dist []float
 	scan := func(rq *rbqQuery, t *rbqFSTables, h *topK, s *fsScratch, q, b0, b1 int) {
 		rq.set(x[q*ix.d:(q+1)*ix.d], ix.RBQ.Centroid)
 		oneA, b := t.prepare(rq, ix.m, ix.m2)
-		rq.scanFS(h, c, t.fq.lut, 0, oneA, b, b0, b1, ix.codes, nil, nil, sign, s)
+		rq.scanFS(h, c, t.fq.lut, 0, oneA, b, b0, b1, ix.codes, ix.aux, nil, nil, sign, s)
 	}
 	nb := c.nblocks()
 	if nq >= 2*workers() || ix.RBQ.NbBits > 1 {
