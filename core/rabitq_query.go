@@ -233,10 +233,23 @@ func (r *rbqQuery) scanList(h *topK, codes []byte, n int, ids []int64, base int6
 	l2 := r.metric == MetricL2
 	thr, thrID := h.dist[0], h.ids[0]
 	codes = codes[:n*cs]
+	two4 := words == 2 && qb == 4 // d in 65..128 with faiss's qb: planes in registers
+	var p0, p1, p2, p3, p4, p5, p6, p7 uint64
+	if two4 {
+		p0, p1, p2, p3, p4, p5, p6, p7 = planes[0], planes[1], planes[2], planes[3], planes[4], planes[5], planes[6], planes[7]
+	}
 	for i := 0; i < n; i++ {
 		code := codes[i*cs : (i+1)*cs]
 		dot, pop := 0, 0
-		for w := 0; w < words; w++ {
+		if two4 {
+			s0, s1 := binary.LittleEndian.Uint64(code[0:8]), binary.LittleEndian.Uint64(code[8:16])
+			pop = bits.OnesCount64(s0) + bits.OnesCount64(s1)
+			dot = bits.OnesCount64(p0&s0) + bits.OnesCount64(p4&s1) +
+				(bits.OnesCount64(p1&s0)+bits.OnesCount64(p5&s1))<<1 +
+				(bits.OnesCount64(p2&s0)+bits.OnesCount64(p6&s1))<<2 +
+				(bits.OnesCount64(p3&s0)+bits.OnesCount64(p7&s1))<<3
+		}
+		for w := 0; w < words && !two4; w++ {
 			s := binary.LittleEndian.Uint64(code[w*8:])
 			pop += bits.OnesCount64(s)
 			if qb == 4 { // faiss's default, unrolled
