@@ -89,9 +89,16 @@ func (pr *ivfProbe) searchRaBitQ(nq, k int, dist []float32, labels []int64) {
 	ix := pr.ix
 	d := ix.d
 	perQuery := pr.nprobe * max(1, int(ix.ntotal)/ix.nlist) * d
-	parallelChunks(nq, chunkFor(perQuery), func(_, lo, hi int) {
-		rq := newRBQQuery(ix.RBQ(), pr.qb, pr.centered)
-		h := newTopK(k)
+	type scratch struct {
+		rq *rbqQuery
+		h  topK
+	}
+	per := make([]*scratch, workers())
+	parallelDynamic(nq, queryGrain(nq, perQuery), func(wk, lo, hi int) {
+		if per[wk] == nil {
+			per[wk] = &scratch{newRBQQuery(ix.RBQ(), pr.qb, pr.centered), newTopK(k)}
+		}
+		rq, h := per[wk].rq, &per[wk].h
 		for q := lo; q < hi; q++ {
 			h.reset()
 			xq := pr.x[q*d : (q+1)*d]
@@ -102,9 +109,16 @@ func (pr *ivfProbe) searchRaBitQ(nq, k int, dist []float32, labels []int64) {
 				}
 				l := ix.viewList(int(list))
 				rq.set(xq, pr.centroids[int(list)*d:int(list+1)*d])
-				rq.scanList(&h, l.codes, len(l.ids), l.ids, 0, pr.sel, pr.sign)
+				rq.scanList(h, l.codes, len(l.ids), l.ids, 0, pr.sel, pr.sign)
 			}
 			h.emit(pr.sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 		}
 	})
+}
+
+// queryGrain is how many queries a worker takes at a time from a batch
+// handed out dynamically: about 16 pieces per worker, fewer when a query
+// is little work.
+func queryGrain(nq, perQuery int) int {
+	return max(chunkFor(perQuery), nq/(16*workers()))
 }

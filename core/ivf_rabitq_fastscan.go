@@ -54,6 +54,7 @@ type rbqFSWorker struct {
 	lutq    []byte
 	biasq   []uint16
 	s       *fsScratch
+	h       topK
 }
 
 // searchRaBitQFastScan is the search of an IndexIVFRaBitQFastScan: per
@@ -66,9 +67,13 @@ func (pr *ivfProbe) searchRaBitQFastScan(nq, k int, dist []float32, labels []int
 	packed := ix.packedLists()
 	m, m2 := fs.m, fs.m2
 	perQuery := pr.nprobe * max(1, int(ix.ntotal)/ix.nlist) * m
-	parallelChunks(nq, chunkFor(perQuery), func(_, lo, hi int) {
-		w := &rbqFSWorker{s: newFSScratch(fs.Bbs)}
-		h := newTopK(k)
+	per := make([]*rbqFSWorker, workers())
+	parallelDynamic(nq, queryGrain(nq, perQuery), func(wk, lo, hi int) {
+		if per[wk] == nil {
+			per[wk] = &rbqFSWorker{s: newFSScratch(fs.Bbs), h: newTopK(k)}
+		}
+		w := per[wk]
+		h := &w.h
 		for qi := lo; qi < hi; qi++ {
 			h.reset()
 			probes := pr.coarse[qi*pr.nprobe : (qi+1)*pr.nprobe]
@@ -86,7 +91,7 @@ func (pr *ivfProbe) searchRaBitQFastScan(nq, k int, dist []float32, labels []int
 				}
 				l := ix.viewList(int(list))
 				c := fs.listBlocks(&packed[list], n)
-				rq.scanFS(&h, c, lut, bias, oneA, b, 0, c.nblocks(), l.codes, packed[list].aux, l.ids, pr.sel, pr.sign, w.s)
+				rq.scanFS(h, c, lut, bias, oneA, b, 0, c.nblocks(), l.codes, packed[list].aux, l.ids, pr.sel, pr.sign, w.s)
 			}
 			h.emit(pr.sign, dist[qi*k:(qi+1)*k], labels[qi*k:(qi+1)*k])
 		}

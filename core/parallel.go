@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // workers is how many goroutines bulk work is split over.
@@ -63,4 +64,32 @@ func parallelChunks(n, minChunk int, fn func(chunk, lo, hi int)) int {
 		panic(fmt.Sprintf("worker panic: %v", failure))
 	}
 	return nc
+}
+
+// parallelDynamic runs fn over [0, n) in pieces of grain items handed out
+// to at most workers() goroutines as they free up (worker is the
+// goroutine's number, for its scratch): for items whose costs differ
+// (queries probing lists of different lengths), where equal halves leave
+// one core idle. An item's result must not depend on the worker that ran
+// it. Panics reach the caller as in parallelChunks.
+func parallelDynamic(n, grain int, fn func(worker, lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	grain = max(1, grain)
+	nw := min(workers(), (n+grain-1)/grain)
+	if nw <= 1 {
+		fn(0, 0, n)
+		return
+	}
+	var next atomic.Int64
+	parallelChunks(nw, 1, func(w, _, _ int) {
+		for {
+			lo := int(next.Add(int64(grain))) - grain
+			if lo >= n {
+				return
+			}
+			fn(w, lo, min(n, lo+grain))
+		}
+	})
 }
