@@ -33,8 +33,8 @@ type RaBitQuantizer struct {
 // bits per dimension, for L2 or inner-product search.
 func NewRaBitQuantizer(d int, metric Metric, nbBits int) (*RaBitQuantizer, error) {
 	const op = "RaBitQuantizer"
-	if d < 0 {
-		return nil, Errorf(KindInvalidArgument, op, "d must be non-negative, got %d", d)
+	if d <= 0 {
+		return nil, Errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
 	}
 	if nbBits < 1 || nbBits > 9 {
 		return nil, Errorf(KindInvalidArgument, op, "nb_bits must be 1..9, got %d", nbBits)

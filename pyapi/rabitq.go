@@ -122,9 +122,6 @@ func RaBitQCenter(h int64, write bool, n int64, out uintptr) string {
 // RaBitQuantizerNew makes a standalone RaBitQuantizer (out: int64[1]).
 func RaBitQuantizerNew(d, metric, nbBits int64, out uintptr) string {
 	return newObject("RaBitQuantizer", out, func() (any, error) {
-		if d <= 0 {
-			return nil, core.Errorf(core.KindInvalidArgument, "RaBitQuantizer", "d must be positive, got %d", d)
-		}
 		return core.NewRaBitQuantizer(int(d), core.Metric(metric), int(nbBits))
 	})
 }
