@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
 
 // rbqZMax are faiss's radii of the centred query quantizer, by qb: the
@@ -32,6 +34,8 @@ type rbqQuery struct {
 	intDotScale  float32
 	gError       float32 // |q - c|, the query's share of the error bound
 	noPlanes     bool    // fast scan: its tables take qq directly
+	filter       kernels.RaBitQFilter
+	masks        [32]byte // scanFiltered's, one byte per 8 codes
 	codeSize     int
 	invDSqrt     float32
 	maxCodeTimes int64 // (2^qb - 1) d, centred mode
@@ -228,6 +232,10 @@ func (r *rbqQuery) scanList(h *topK, codes []byte, n int, ids []int64, base int6
 		}
 		return
 	}
+	if n >= 8 && kernels.RaBitQFilterAvailable() {
+		r.scanFiltered(h, codes, n, ids, base)
+		return
+	}
 	planes := r.planes[:words*qb]
 	c1, c2, c34, qrToC, qrNorm := r.c1, r.c2, r.c34, r.qrToC, r.qrNorm
 	l2 := r.metric == MetricL2
@@ -284,6 +292,58 @@ func (r *rbqQuery) scanList(h *topK, codes []byte, n int, ids []int64, base int6
 			thr, thrID = h.dist[0], h.ids[0]
 		}
 	}
+}
+
+// scanFiltered is scanList's common case with the SIMD filter: chunks of
+// codes are compared with the heap's threshold at the chunk's start, and
+// the codes picked get their keys again here, exactly, before the heap
+// sees them (the threshold only tightens within a chunk, so none is
+// missed). The last n%8 codes are measured here too.
+func (r *rbqQuery) scanFiltered(h *topK, codes []byte, n int, ids []int64, base int64) {
+	const chunk = 256
+	cs, sb := r.codeSize, r.l.signBytes
+	f := &r.filter
+	f.C1, f.C2, f.C34, f.QrToC, f.QrNorm = r.c1, r.c2, r.c34, r.qrToC, r.qrNorm
+	f.L2 = 0
+	if r.metric == MetricL2 {
+		f.L2 = 1
+	}
+	offer := func(i int) {
+		key := r.uncentredKey(codes[i*cs : (i+1)*cs])
+		id := base + int64(i)
+		if ids != nil {
+			id = ids[i]
+		}
+		if key < h.dist[0] || (key == h.dist[0] && id < h.ids[0]) {
+			h.replaceRoot(key, id)
+		}
+	}
+	n8 := n / 8 * 8
+	for lo := 0; lo < n8; lo += chunk {
+		m := min(chunk, n8-lo)
+		f.Thr = h.dist[0]
+		kernels.RaBitQFilterCodes(codes[lo*cs:], cs, m, sb, r.planes, r.words, r.qb, f, r.masks[:m/8])
+		for g, mb := range r.masks[:m/8] {
+			for ; mb != 0; mb &= mb - 1 {
+				offer(lo + 8*g + bits.TrailingZeros8(mb))
+			}
+		}
+	}
+	for i := n8; i < n; i++ {
+		offer(i)
+	}
+}
+
+// uncentredKey is a one-bit code's heap key under the uncentred quantized
+// query (the estimate for L2, minus it for inner product), as scanList's
+// loop computes it.
+func (r *rbqQuery) uncentredKey(code []byte) float32 {
+	finalDot := r.bitDot(code)
+	pre := float32(getF32(code, r.l.signBytes)+r.qrToC) - float32(float32(2*getF32(code, r.l.signBytes+4))*finalDot)
+	if r.metric == MetricL2 {
+		return clampPos(pre)
+	}
+	return 0.5 * (pre - r.qrNorm)
 }
 
 // full is the distance to code from all its bits (faiss's

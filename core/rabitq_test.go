@@ -258,3 +258,36 @@ func TestRaBitQDecodeSignVectors(t *testing.T) {
 	_, err = NewRaBitQuantizer(16, MetricL2, 10)
 	assert.ErrorContains(t, err, "nb_bits")
 }
+
+// scanList (its unrolled loop, or the SIMD filter where the CPU has one)
+// keeps exactly what offering the codes one by one keeps.
+func TestRaBitQScanListMatchesOffers(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	for _, d := range []int{64, 100, 128, 200} {
+		for _, metric := range []Metric{MetricL2, MetricInnerProduct} {
+			for _, qb := range []int{1, 4, 8} {
+				q, err := NewRaBitQuantizer(d, metric, 1)
+				require.NoError(t, err)
+				n := 1000 + rng.Intn(30)
+				x := blobs(rng, n, d, 5)
+				codes := make([]byte, n*q.CodeSize)
+				require.NoError(t, q.ComputeCodes(x, codes))
+				rq := newRBQQuery(q, qb, false)
+				rq.set(x[:d], nil)
+				sign := keySign(metric)
+				for _, k := range []int{1, 10, 100} {
+					a, b := newTopK(k), newTopK(k)
+					rq.scanList(&a, codes, n, nil, 7, nil, sign)
+					for i := 0; i < n; i++ {
+						rq.offer(&b, codes[i*q.CodeSize:(i+1)*q.CodeSize], int64(7+i), sign)
+					}
+					da, ia, db, ib := make([]float32, k), make([]int64, k), make([]float32, k), make([]int64, k)
+					a.emit(sign, da, ia)
+					b.emit(sign, db, ib)
+					require.Equal(t, ib, ia, "d=%d qb=%d k=%d", d, qb, k)
+					require.Equal(t, db, da)
+				}
+			}
+		}
+	}
+}
