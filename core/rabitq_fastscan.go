@@ -1,6 +1,11 @@
 package core
 
-import "sync"
+import (
+	"math/bits"
+	"sync"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
 
 // RaBitQ by fast scan (faiss's IndexRaBitQFastScan family): the sign bits
 // of four dimensions make a 4-bit code, so the codes pack into the
@@ -133,6 +138,10 @@ func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b
 	// the threshold in a register
 	fast := !r.centered && r.l.exBits == 0 && sel == nil
 	qrToC, qrNorm, c34 := r.qrToC, r.qrNorm, r.c34
+	if fast && kernels.RaBitQFSFilterAvailable() && (qrNorm != 0) == (sign < 0) {
+		r.scanFSFiltered(h, c, lut, bias, oneA, b, b0, b1, aux, ids, sign, s)
+		return
+	}
 	thr, thrID := h.dist[0], h.ids[0]
 	for blk := b0; blk < b1; {
 		groups, next := c.chunk(lut, bias, 0, 0, blk, b1, s)
@@ -169,6 +178,58 @@ func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b
 				h.replaceRoot(key, id)
 				thr, thrID = h.dist[0], h.ids[0]
 			}
+		}
+		blk = next
+	}
+}
+
+// scanFSFiltered is scanFS's common case with the SIMD filter: each
+// kernel chunk's sums are compared with the heap's threshold at the
+// chunk's start, and the vectors picked get their keys again here, as
+// scanFS computes them, before the heap sees them.
+func (r *rbqQuery) scanFSFiltered(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b float32, b0, b1 int,
+	aux []byte, ids []int64, sign float32, s *fsScratch) {
+	f := &r.fsFilter
+	f.OneA, f.B, f.C34, f.QrToC, f.QrNorm, f.IP = oneA, b, r.c34, r.qrToC, r.qrNorm, 0
+	if sign < 0 {
+		f.IP = 1
+	}
+	offer := func(pos int, sum uint16) {
+		fac := aux[pos*8 : pos*8+8]
+		adj := float32(getF32(fac, 0)+r.qrToC) - float32(float32(2*getF32(fac, 4))*(float32(sum)*oneA+b-r.c34))
+		key := clampPos(adj)
+		if f.IP != 0 {
+			key = 0.5 * (adj - r.qrNorm) // sign * (-0.5 (adj - |q|^2)), exactly
+		}
+		id := int64(pos)
+		if ids != nil {
+			id = ids[pos]
+		}
+		if key < h.dist[0] || (key == h.dist[0] && id < h.ids[0]) {
+			h.replaceRoot(key, id)
+		}
+	}
+	for blk := b0; blk < b1; {
+		groups, next := c.chunk(lut, bias, 0, 0, blk, b1, s)
+		base := blk * c.bbs
+		out := s.out[:min(groups*32, c.n-base)]
+		n16 := len(out) / 16 * 16
+		if n16 > 0 {
+			if cap(r.fsMasks) < n16/16 {
+				r.fsMasks = make([]uint16, len(s.out)/16)
+			}
+			masks := r.fsMasks[:n16/16]
+			f.Thr = h.dist[0]
+			kernels.RaBitQFSFilterSums(out, aux[base*8:], n16, f, masks)
+			for g, m := range masks {
+				for ; m != 0; m &= m - 1 {
+					i := 16*g + bits.TrailingZeros16(m)
+					offer(base+i, out[i])
+				}
+			}
+		}
+		for i := n16; i < len(out); i++ {
+			offer(base+i, out[i])
 		}
 		blk = next
 	}

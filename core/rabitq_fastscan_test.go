@@ -101,3 +101,41 @@ func TestIVFRaBitQFastScanAgreesWithIVFRaBitQ(t *testing.T) {
 	}
 	assert.Greater(t, same, nq*k*8/10)
 }
+
+// The fast path (the SIMD filter where the CPU has one) and the path a
+// selector takes (every vector through faiss's handler one by one) keep
+// the same results, flat and IVF, for both metrics.
+func TestRaBitQFastScanFastPathMatchesHandler(t *testing.T) {
+	rng := rand.New(rand.NewSource(14))
+	d, n, nq, k := 64, 3000, 20, 10
+	x := blobs(rng, n, d, 8)
+	for _, metric := range []Metric{MetricL2, MetricInnerProduct} {
+		sign := keySign(metric)
+		flat, err := NewIndexRaBitQFastScan(d, metric, 32, 1)
+		require.NoError(t, err)
+		require.NoError(t, flat.Train(x))
+		require.NoError(t, flat.Add(x))
+		c := flat.packedBlocks()
+		rq, tabs, s := newRBQFSQuery(flat.RBQ, 8, false), &rbqFSTables{}, newFSScratch(32)
+		for qi := 0; qi < nq; qi++ {
+			rq.set(x[qi*d:(qi+1)*d], flat.Center())
+			oneA, b := tabs.prepare(rq, flat.m, flat.m2)
+			h1, h2 := newTopK(k), newTopK(k)
+			rq.scanFS(&h1, c, tabs.fq.lut, 0, oneA, b, 0, c.nblocks(), flat.codes, flat.aux, nil, nil, sign, s)
+			rq.scanFS(&h2, c, tabs.fq.lut, 0, oneA, b, 0, c.nblocks(), flat.codes, flat.aux, nil, IDSelectorAll{}, sign, s)
+			assert.Equal(t, h2, h1, "metric %v query %d", metric, qi)
+		}
+		q, _ := NewIndexFlat(d, metric)
+		ivf, err := NewIndexIVFRaBitQFastScan(q, d, 8, metric, 64, 1)
+		require.NoError(t, err)
+		ivf.Warn, ivf.Nprobe = func(string) {}, 3
+		require.NoError(t, ivf.Train(x))
+		require.NoError(t, ivf.Add(x))
+		d1, i1 := make([]float32, nq*k), make([]int64, nq*k)
+		d2, i2 := make([]float32, nq*k), make([]int64, nq*k)
+		require.NoError(t, ivf.Search(x[:nq*d], k, d1, i1))
+		require.NoError(t, ivf.SearchWithParams(x[:nq*d], k, d2, i2, &SearchParams{Sel: IDSelectorAll{}}))
+		assert.Equal(t, i1, i2, "metric %v", metric)
+		assert.Equal(t, d1, d2)
+	}
+}

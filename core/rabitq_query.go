@@ -35,6 +35,8 @@ type rbqQuery struct {
 	gError       float32 // |q - c|, the query's share of the error bound
 	noPlanes     bool    // fast scan: its tables take qq directly
 	filter       kernels.RaBitQFilter
+	fsFilter     kernels.RaBitQFSFilter
+	fsMasks      []uint16 // scanFSFiltered's, one per 16 vectors
 	masks        [32]byte // scanFiltered's, one byte per 8 codes
 	codeSize     int
 	invDSqrt     float32

@@ -76,3 +76,54 @@ func rbqFilterGo(codes []byte, cs, n, sb int, planes []uint64, words, qb int, f 
 		}
 	}
 }
+
+// RaBitQFSFilter holds what RaBitQFSFilterSums needs of one query against
+// one list of a fast-scan RaBitQ index. The fields are read by assembly:
+// keep their order.
+type RaBitQFSFilter struct {
+	OneA, B     float32 // table sum s stands for s * OneA + B
+	C34, QrToC  float32
+	QrNorm, Thr float32
+	IP          uint32 // 1: inner product (the key is 0.5 (adj - |q|^2)); 0: L2 (max(0, adj))
+}
+
+// RaBitQFSFilterSums sets bit i%16 of masks[i/16] for each of n vectors
+// (n a multiple of 16) whose heap key, from its table sum sums[i] and its
+// factors (two float32 at aux[8i:]), is at most f.Thr, each float step
+// rounded as the scalar code rounds it. It reports false when no SIMD
+// kernel is installed.
+func RaBitQFSFilterSums(sums []uint16, aux []byte, n int, f *RaBitQFSFilter, masks []uint16) bool {
+	if rbqFSFilterSIMD == nil || n%16 != 0 || n == 0 {
+		return false
+	}
+	_, _, _ = sums[n-1], aux[8*n-1], masks[n/16-1]
+	rbqFSFilterSIMD(&sums[0], &aux[0], n/16, f, &masks[0])
+	return true
+}
+
+// RaBitQFSFilterAvailable reports whether RaBitQFSFilterSums has a kernel.
+func RaBitQFSFilterAvailable() bool { return rbqFSFilterSIMD != nil }
+
+// rbqFSFilterSIMD is RaBitQFSFilterSums's loop in assembly (nil without it).
+var rbqFSFilterSIMD func(sums *uint16, aux *byte, n16 int, f *RaBitQFSFilter, masks *uint16)
+
+// rbqFSFilterGo is the reference the assembly is tested against.
+func rbqFSFilterGo(sums []uint16, aux []byte, n int, f *RaBitQFSFilter, masks []uint16) {
+	clear(masks[:n/16])
+	for i := 0; i < n; i++ {
+		v := float32(sums[i])*f.OneA + f.B
+		orm := math.Float32frombits(binary.LittleEndian.Uint32(aux[8*i:]))
+		mul := math.Float32frombits(binary.LittleEndian.Uint32(aux[8*i+4:]))
+		adj := float32(orm+f.QrToC) - float32((mul+mul)*(v-f.C34))
+		key := float32(0.5 * (adj - f.QrNorm))
+		if f.IP == 0 {
+			key = 0
+			if 0 < adj {
+				key = adj
+			}
+		}
+		if key <= f.Thr {
+			masks[i/16] |= 1 << (i % 16)
+		}
+	}
+}

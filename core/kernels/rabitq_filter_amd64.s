@@ -111,3 +111,98 @@ compare:
 done:
 	VZEROUPPER
 	RET
+
+// Deinterleaving two registers of (orMinusC, multiplier) pairs.
+DATA rbqEven<>+0(SB)/4, $0
+DATA rbqEven<>+4(SB)/4, $2
+DATA rbqEven<>+8(SB)/4, $4
+DATA rbqEven<>+12(SB)/4, $6
+DATA rbqEven<>+16(SB)/4, $8
+DATA rbqEven<>+20(SB)/4, $10
+DATA rbqEven<>+24(SB)/4, $12
+DATA rbqEven<>+28(SB)/4, $14
+DATA rbqEven<>+32(SB)/4, $16
+DATA rbqEven<>+36(SB)/4, $18
+DATA rbqEven<>+40(SB)/4, $20
+DATA rbqEven<>+44(SB)/4, $22
+DATA rbqEven<>+48(SB)/4, $24
+DATA rbqEven<>+52(SB)/4, $26
+DATA rbqEven<>+56(SB)/4, $28
+DATA rbqEven<>+60(SB)/4, $30
+GLOBL rbqEven<>(SB), RODATA|NOPTR, $64
+
+#define FS_ONEA 0
+#define FS_B 4
+#define FS_C34 8
+#define FS_QRTOC 12
+#define FS_QRNORM 16
+#define FS_THR 20
+#define FS_IP 24
+
+// func rbqFSFilterAVX512(sums *uint16, aux *byte, n16 int, f *RaBitQFSFilter, masks *uint16)
+//
+// Sixteen vectors per iteration: their table sums widened and mapped to
+// floats, their factors split from (orMinusC, multiplier) pairs, faiss's
+// one-bit handler's float steps, and a 16-bit mask of keys <= thr.
+TEXT ·rbqFSFilterAVX512(SB), NOSPLIT, $0-40
+	MOVQ sums+0(FP), SI
+	MOVQ aux+8(FP), DI
+	MOVQ n16+16(FP), CX
+	MOVQ f+24(FP), DX
+	MOVQ masks+32(FP), BX
+	VMOVDQU32 rbqEven<>(SB), Z27      // even dword indexes
+	MOVL $1, AX
+	VPBROADCASTD AX, Z26
+	VPADDD Z26, Z27, Z26              // odd dword indexes
+	VBROADCASTSS FS_ONEA(DX), Z20
+	VBROADCASTSS FS_B(DX), Z21
+	VBROADCASTSS FS_C34(DX), Z22
+	VBROADCASTSS FS_QRTOC(DX), Z23
+	VBROADCASTSS FS_QRNORM(DX), Z24
+	VBROADCASTSS FS_THR(DX), Z25
+	MOVL $0x3f000000, AX              // 0.5
+	VMOVD AX, X19
+	VBROADCASTSS X19, Z19
+	VPXORD Z18, Z18, Z18              // zero
+	MOVL FS_IP(DX), R8
+	TESTQ CX, CX
+	JZ fsdone
+
+fsloop:
+	VPMOVZXWD (SI), Z0
+	VCVTDQ2PS Z0, Z0
+	VMULPS Z20, Z0, Z0
+	VADDPS Z21, Z0, Z0                // v = sum / a + b
+	VMOVDQU32 (DI), Z1
+	VMOVDQU32 64(DI), Z2
+	VMOVDQA32 Z27, Z3
+	VPERMI2D Z2, Z1, Z3               // orMinusC of the 16
+	VMOVDQA32 Z26, Z4
+	VPERMI2D Z2, Z1, Z4               // multipliers
+	VSUBPS Z22, Z0, Z0                // v - c34
+	VADDPS Z4, Z4, Z4                 // 2 mul
+	VMULPS Z0, Z4, Z4
+	VADDPS Z23, Z3, Z3                // orMinusC + |q-c|^2
+	VSUBPS Z4, Z3, Z3                 // adj
+	TESTL R8, R8
+	JNZ fsip
+	VMAXPS Z18, Z3, Z3                // 0 < adj ? adj : 0
+	JMP fscompare
+
+fsip:
+	VSUBPS Z24, Z3, Z3
+	VMULPS Z19, Z3, Z3                // 0.5 (adj - |q|^2)
+
+fscompare:
+	VCMPPS $2, Z25, Z3, K1
+	KMOVW K1, AX
+	MOVW AX, (BX)
+	ADDQ $32, SI
+	ADDQ $128, DI
+	ADDQ $2, BX
+	DECQ CX
+	JNZ fsloop
+
+fsdone:
+	VZEROUPPER
+	RET

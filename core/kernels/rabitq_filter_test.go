@@ -51,3 +51,33 @@ func TestRaBitQFilterMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// The fast-scan filter picks exactly the vectors the reference picks.
+func TestRaBitQFSFilterMatchesReference(t *testing.T) {
+	if rbqFSFilterSIMD == nil {
+		t.Skip("no SIMD RaBitQ filter on this CPU")
+	}
+	rng := rand.New(rand.NewSource(22))
+	for _, ip := range []uint32{0, 1} {
+		n := 16 * (1 + rng.Intn(10))
+		sums := make([]uint16, n)
+		aux := make([]byte, 8*n)
+		for i := range sums {
+			sums[i] = uint16(rng.Intn(8000))
+			put := func(at int, v float32) {
+				b := math.Float32bits(v)
+				aux[at], aux[at+1], aux[at+2], aux[at+3] = byte(b), byte(b>>8), byte(b>>16), byte(b>>24)
+			}
+			put(8*i, float32(rng.NormFloat64()*10))
+			put(8*i+4, float32(rng.NormFloat64()))
+		}
+		f := &RaBitQFSFilter{OneA: 0.003, B: -4, C34: 1.5, QrToC: 9, QrNorm: 2, IP: ip}
+		for _, thr := range []float32{-50, 0, 3, 40, float32(math.MaxFloat32)} {
+			f.Thr = thr
+			want, got := make([]uint16, n/16), make([]uint16, n/16)
+			rbqFSFilterGo(sums, aux, n, f, want)
+			require.True(t, RaBitQFSFilterSums(sums, aux, n, f, got))
+			require.Equal(t, want, got, "ip=%d thr=%v", ip, thr)
+		}
+	}
+}

@@ -42,7 +42,7 @@ func selectKernels(want string) {
 			pq4ScanSIMD, pq4Scan4SIMD = pq4ScanAVX512, pq4Scan4AVX512
 		}
 		if cpu.X86.HasAVX512VPOPCNTDQ && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL {
-			rbqFilterSIMD = rbqFilterAVX512
+			rbqFilterSIMD, rbqFSFilterSIMD = rbqFilterAVX512, rbqFSFilterAVX512
 		}
 		kernelSet, level = "avx512+avx2", "avx512"
 	}
