@@ -1,6 +1,11 @@
 package core
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
 
 // IndexRefine searches a fast approximate index for KFactor*k candidates,
 // then ranks them by their distance in a more precise refine index that
@@ -193,12 +198,33 @@ func (r *IndexRefine) SearchWithParams(x []float32, k int, dist []float32, label
 	sign := keySign(r.Metric())
 	dis := r.distancer()
 	nt := r.refine.Ntotal()
+	// Flat L2 refinement measures a query's candidates in one gather (the
+	// rows lie anywhere in memory: four loads in flight, not one).
+	var xb []float32
+	if h, ok := r.refine.(vectorHolder); ok && r.Metric() == MetricL2 && nt <= math.MaxInt32 {
+		xb = h.Vectors()
+	}
 	parallelChunks(nq, chunkFor(kBase*d), func(_, lo, hi int) {
 		h := newTopK(k)
 		buf := make([]float32, d)
+		ids32, ids64, out := make([]int32, 0, kBase), make([]int64, 0, kBase), make([]float32, kBase)
 		for q := lo; q < hi; q++ {
 			h.reset()
 			xq := x[q*d : (q+1)*d]
+			if xb != nil {
+				ids32, ids64 = ids32[:0], ids64[:0]
+				for _, id := range bl[q*kBase : (q+1)*kBase] {
+					if id >= 0 && id < nt {
+						ids32, ids64 = append(ids32, int32(id)), append(ids64, id)
+					}
+				}
+				kernels.L2SqrGather(xq, xb, ids32, out)
+				for i, id := range ids64 {
+					h.push(out[i], id)
+				}
+				h.emit(sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+				continue
+			}
 			for _, id := range bl[q*kBase : (q+1)*kBase] {
 				if id < 0 || id >= nt {
 					continue
