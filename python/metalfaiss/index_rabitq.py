@@ -5,9 +5,9 @@ popcounts and an error-bounded refinement."""
 import numpy as np
 
 from . import _bridge
-from ._arrays import addr, as_int
+from ._arrays import addr, as_int, as_matrix
 from .distance_computer import IndexFlatCodes
-from .errors import UnsupportedOperationError
+from .errors import InvalidArgumentError, UnsupportedOperationError
 from .index import Index
 from .index_fastscan import IndexFastScan, _bind
 from .index_ivf import IndexIVF, _check_quantizer
@@ -37,8 +37,6 @@ class RaBitQuantizer(_Codec):
     is a view of its quantizer, which codes relative to the origin as
     faiss's does (the index passes its center itself)."""
 
-    _fn = "RaBitQuantizer"
-
     def __init__(self, d, metric=METRIC_L2, nb_bits=1):
         op = "RaBitQuantizer"
         out = np.zeros(1, dtype=np.int64)
@@ -64,8 +62,6 @@ class RaBitQuantizer(_Codec):
         op = "RaBitQuantizer.compute_code_size"
         d, nb_bits = as_int(d, op, "d"), as_int(nb_bits, op, "nb_bits")
         if not 1 <= nb_bits <= 9:
-            from .errors import InvalidArgumentError
-
             raise InvalidArgumentError(f"{op}: nb_bits must be 1..9, got {nb_bits}")
         size = (d + 7) // 8 + (8 if nb_bits == 1 else 12)
         return size if nb_bits == 1 else size + (d * (nb_bits - 1) + 7) // 8 + 8
@@ -94,8 +90,6 @@ class RaBitQuantizer(_Codec):
 
     def compute_codes(self, x):
         op = self._op("compute_codes")
-        from ._arrays import as_matrix
-
         x = as_matrix(x, op, self.d)
         codes = np.zeros((x.shape[0], self.code_size), dtype=np.uint8)
         _bridge.call("RaBitQuantizerCodes", self._handle, False, x.shape[0], addr(x), addr(codes))
@@ -265,8 +259,6 @@ def _round_half_up(x, limit, op):
     """faiss's fast float32 rounding of a non-negative value: (int)(x + 0.5f)."""
     v = np.float32(x)
     if not (0.0 <= v < limit + 0.5):
-        from .errors import InvalidArgumentError
-
         raise InvalidArgumentError(f"{op}: x must be in [0, {limit + 0.5}), got {x}")
     return int(v + np.float32(0.5))
 
@@ -287,8 +279,6 @@ def round_clamped_to_uint8(x, max_code):
     query-byte quantization)."""
     v = np.float32(x)
     if np.isnan(v):
-        from .errors import InvalidArgumentError
-
         raise InvalidArgumentError("round_clamped_to_uint8: x is NaN")
     max_code = as_int(max_code, "round_clamped_to_uint8", "max_code")
     if v <= 0:
