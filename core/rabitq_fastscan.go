@@ -113,19 +113,6 @@ func invScale(a float32) float32 {
 	return 1 / a
 }
 
-// sums runs the kernel over blocks [b0, b1) of c with table lut (plus
-// bias) and calls each with every vector's position and sum.
-func (c pq4Blocks) sums(lut []byte, bias uint16, b0, b1 int, s *fsScratch, each func(pos int, sum uint16)) {
-	for b := b0; b < b1; {
-		groups, next := c.chunk(lut, bias, 0, 0, b, b1, s)
-		base := b * c.bbs
-		for i, v := range s.out[:min(groups*32, c.n-base)] {
-			each(base+i, v)
-		}
-		b = next
-	}
-}
-
 // scanFS offers the vectors of blocks [b0, b1) of c to h under sel (the
 // id of position i is ids[i], or i when ids is nil): their table sums
 // (lut plus bias, value = sum * oneA + b) through faiss's one-bit handler
@@ -137,7 +124,7 @@ func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b
 	// the common case (uncentred, one bit, no selector) in one loop with
 	// the threshold in a register
 	fast := !r.centered && r.l.exBits == 0 && sel == nil
-	qrToC, qrNorm, c34 := r.qrToC, r.qrNorm, r.c34
+	qrNorm := r.qrNorm
 	if fast && kernels.RaBitQFSFilterAvailable() && (qrNorm != 0) == (sign < 0) {
 		r.scanFSFiltered(h, c, lut, bias, oneA, b, b0, b1, aux, ids, sign, s)
 		return
@@ -159,14 +146,7 @@ func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b
 				}
 				continue
 			}
-			fac := aux[pos*as : pos*as+8]
-			adj := float32(getF32(fac, 0)+qrToC) - float32(float32(2*getF32(fac, 4))*(v-c34))
-			var key float32
-			if qrNorm != 0 {
-				key = sign * (-0.5 * (adj - qrNorm))
-			} else {
-				key = sign * clampPos(adj)
-			}
+			key := r.fsKey(aux[pos*as:pos*as+8], v, sign)
 			if !(key <= thr) {
 				continue
 			}
@@ -183,6 +163,17 @@ func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b
 	}
 }
 
+// fsKey is a one-bit vector's heap key from its table value v and its
+// factors fac, as faiss's handler computes the uncentred estimate (which
+// tells inner product by the query's norm).
+func (r *rbqQuery) fsKey(fac []byte, v, sign float32) float32 {
+	adj := float32(getF32(fac, 0)+r.qrToC) - float32(float32(2*getF32(fac, 4))*(v-r.c34))
+	if r.qrNorm != 0 {
+		return sign * (-0.5 * (adj - r.qrNorm))
+	}
+	return sign * clampPos(adj)
+}
+
 // scanFSFiltered is scanFS's common case with the SIMD filter: each
 // kernel chunk's sums are compared with the heap's threshold at the
 // chunk's start, and the vectors picked get their keys again here, as
@@ -195,12 +186,7 @@ func (r *rbqQuery) scanFSFiltered(h *topK, c pq4Blocks, lut []byte, bias uint16,
 		f.IP = 1
 	}
 	offer := func(pos int, sum uint16) {
-		fac := aux[pos*8 : pos*8+8]
-		adj := float32(getF32(fac, 0)+r.qrToC) - float32(float32(2*getF32(fac, 4))*(float32(sum)*oneA+b-r.c34))
-		key := clampPos(adj)
-		if f.IP != 0 {
-			key = 0.5 * (adj - r.qrNorm) // sign * (-0.5 (adj - |q|^2)), exactly
-		}
+		key := r.fsKey(aux[pos*8:pos*8+8], float32(sum)*oneA+b, sign)
 		id := int64(pos)
 		if ids != nil {
 			id = ids[pos]

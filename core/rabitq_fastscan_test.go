@@ -139,3 +139,16 @@ func TestRaBitQFastScanFastPathMatchesHandler(t *testing.T) {
 		assert.Equal(t, d1, d2)
 	}
 }
+
+// sums runs the kernel over blocks [b0, b1) of c with table lut (plus
+// bias) and calls each with every vector's position and sum.
+func (c pq4Blocks) sums(lut []byte, bias uint16, b0, b1 int, s *fsScratch, each func(pos int, sum uint16)) {
+	for b := b0; b < b1; {
+		groups, next := c.chunk(lut, bias, 0, 0, b, b1, s)
+		base := b * c.bbs
+		for i, v := range s.out[:min(groups*32, c.n-base)] {
+			each(base+i, v)
+		}
+		b = next
+	}
+}
