@@ -16,6 +16,7 @@ type fsSink struct {
 	k     int
 	thr   float32
 	none  int64
+	cand  []uint16 // the pre-cut's keys (fastscan_precut.go)
 }
 
 func newFSSink(k int) fsSink {

@@ -8,15 +8,20 @@ import (
 	"testing"
 )
 
-// BenchmarkIVFFastScanSearch: 100k x 128 in 1024 lists, 1000 queries.
-func BenchmarkIVFFastScanSearch(b *testing.B) {
+// envInt reads a benchmark size from the environment.
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+// benchIVFFastScan builds IVF1024,PQ32x4fs over FS_N (100k) x 128 blobs and
+// returns it trained, with the data (the first 1000 points are the queries).
+func benchIVFFastScan(b *testing.B) (*IndexIVF, []float32) {
 	rng := rand.New(rand.NewSource(1))
 	const d, nq = 128, 1000
-	n := 100_000
-	if v := os.Getenv("FS_N"); v != "" {
-		n, _ = strconv.Atoi(v)
-	}
-	x := blobs(rng, n, d, 2000)
+	x := blobs(rng, envInt("FS_N", 100_000), d, 2000)
 	if os.Getenv("FS_NOISE") != "" { // concentrated distances, as in high-dimensional noise
 		for i := range x {
 			x[i] = float32(rng.NormFloat64())
@@ -32,25 +37,45 @@ func BenchmarkIVFFastScanSearch(b *testing.B) {
 	if err := ix.Train(x[:50_000*d]); err != nil {
 		b.Fatal(err)
 	}
-	if err := ix.Add(x); err != nil {
-		b.Fatal(err)
-	}
-	xq := x[:nq*d]
-	dist, labels := make([]float32, nq*10), make([]int64, nq*10)
-	k := 10
-	if os.Getenv("FS_K") != "" {
-		k, _ = strconv.Atoi(os.Getenv("FS_K"))
-	}
-	dist, labels = make([]float32, nq*k), make([]int64, nq*k)
+	return ix, x
+}
+
+// benchSearches times idx.Search of nq queries at each nprobe.
+func benchSearches(b *testing.B, idx Index, setNprobe func(int), xq []float32, k int) {
+	nq := len(xq) / idx.D()
+	dist, labels := make([]float32, nq*k), make([]int64, nq*k)
 	for _, nprobe := range []int{1, 8, 128} {
-		ix.Nprobe = nprobe
+		setNprobe(nprobe)
 		b.Run(fmt.Sprintf("nprobe%03d", nprobe), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				if err := ix.Search(xq, k, dist, labels); err != nil {
+				if err := idx.Search(xq, k, dist, labels); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(nq*b.N)/b.Elapsed().Seconds(), "QPS")
 		})
 	}
+}
+
+// BenchmarkIVFFastScanSearch: FS_N x 128 in 1024 lists, 1000 queries, k FS_K.
+func BenchmarkIVFFastScanSearch(b *testing.B) {
+	ix, x := benchIVFFastScan(b)
+	if err := ix.Add(x); err != nil {
+		b.Fatal(err)
+	}
+	benchSearches(b, ix, func(n int) { ix.Nprobe = n }, x[:1000*ix.D()], envInt("FS_K", 10))
+}
+
+// BenchmarkIVFFastScanRefine: the same with ,RFlat on top (k_factor 4).
+func BenchmarkIVFFastScanRefine(b *testing.B) {
+	ix, x := benchIVFFastScan(b)
+	r, err := NewIndexRefineFlat(ix)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := r.Add(x); err != nil {
+		b.Fatal(err)
+	}
+	r.KFactor = 4
+	benchSearches(b, r, func(n int) { ix.Nprobe = n }, x[:1000*ix.D()], envInt("FS_K", 10))
 }
