@@ -5,8 +5,11 @@ spin-wait), taking the cores from whatever runs next: timing the two
 libraries call by call, alternating, slows the one that runs right after
 faiss (measured on BIVF1024 nprobe 8: metalfaiss 50.7k QPS right after a
 faiss call, 69.6k after a 0.3 s pause). So each library runs a block of
-calls in a row and only the calls after its first count; blocks alternate
-so that drift in the machine's load reaches both.
+calls in a row and only the calls after its first 0.3 s count (one call
+at least: a few-millisecond call would otherwise be timed while faiss's
+threads still spin: IVF1024,PQ32x4fs nprobe 1 read 165k-230k QPS from
+run to run); blocks alternate so that drift in the machine's load reaches
+both.
 """
 
 import statistics
@@ -15,17 +18,28 @@ import time
 import numpy as np
 
 
+SETTLE_S = 0.3
+BLOCK_S = 0.3
+
+
 def median_times(fns, rounds=3, block=3):
     """Median seconds per call of each function in fns: rounds of blocks
-    of `block` calls, the first call of each block not counted."""
+    of `block` timed calls (more, up to BLOCK_S, when calls are quick: a
+    few milliseconds' call meets the odd slow one), after untimed calls
+    filling SETTLE_S."""
     times = [[] for _ in fns]
     for _ in range(rounds):
         for i, fn in enumerate(fns):
+            start = time.perf_counter()
             fn()  # after the other library: its threads may still spin
-            for _ in range(block):
+            while time.perf_counter() - start < SETTLE_S:
+                fn()
+            start, calls = time.perf_counter(), 0
+            while calls < block or time.perf_counter() - start < BLOCK_S:
                 t = time.perf_counter()
                 fn()
                 times[i].append(time.perf_counter() - t)
+                calls += 1
     return [statistics.median(t) for t in times]
 
 
