@@ -42,8 +42,10 @@ func (pq *ProductQuantizer) setTrained(c []float32) {
 	pq.Centroids, pq.trained = c, true
 	pq.transposed, pq.sdc = nil, nil
 	// The transposed kernels take 32 columns at a time: fewer centroids
-	// (4-bit codes) fell to their scalar tail, 2.6x slower than rows.
-	if pq.Dsub > transposedMaxDsub || pq.Ksub < 32 || !kernels.TransposedIsFast() {
+	// fell to their scalar tail, 2.6x slower than rows. 16 (4-bit codes)
+	// have a kernel of their own for coding (kernels.Nearest16Transposed).
+	fast := pq.Ksub >= 32 && kernels.TransposedIsFast() || pq.Ksub == 16 && kernels.Nearest16IsFast()
+	if pq.Dsub > transposedMaxDsub || !fast {
 		return
 	}
 	ks, ds := pq.Ksub, pq.Dsub
@@ -192,8 +194,12 @@ func (pq *ProductQuantizer) ComputeCodes(x []float32, codes []byte) error {
 // encodeOne codes one vector; dis is scratch of Ksub floats.
 func (pq *ProductQuantizer) encodeOne(v []float32, code []byte, dis []float32) {
 	clear(code)
+	if pq.Ksub == 16 && pq.transposed != nil {
+		pq.encode16(v, code)
+		return
+	}
 	for m := 0; m < pq.M; m++ {
-		if pq.transposed != nil {
+		if pq.transposed != nil { // 32 centroids or more
 			ks := pq.Ksub
 			kernels.L2Transposed(v[m*pq.Dsub:(m+1)*pq.Dsub], pq.transposed[m*ks*pq.Dsub:(m+1)*ks*pq.Dsub], ks, ks, dis)
 		} else {
@@ -206,6 +212,21 @@ func (pq *ProductQuantizer) encodeOne(v []float32, code []byte, dis []float32) {
 			best = 0
 		}
 		pq.putCode(code, m, best)
+	}
+}
+
+// encode16 codes v over 16 centroids a sub-space, 64 sub-spaces a
+// kernel call (one SIMD pass each instead of three calls), two codes a
+// byte, the first in the low bits.
+func (pq *ProductQuantizer) encode16(v []float32, code []byte) {
+	var idx [64]byte
+	ds := pq.Dsub
+	for m0 := 0; m0 < pq.M; m0 += len(idx) {
+		n := min(len(idx), pq.M-m0)
+		kernels.Nearest16Transposed(v[m0*ds:], pq.transposed[m0*16*ds:], n, ds, idx[:n])
+		for i, j := range idx[:n] {
+			code[(m0+i)/2] |= j << (4 * ((m0 + i) % 2))
+		}
 	}
 }
 
@@ -251,7 +272,7 @@ func (pq *ProductQuantizer) distanceTable(v []float32, metric Metric, table []fl
 	for m := 0; m < pq.M; m++ {
 		t := table[m*ks : (m+1)*ks]
 		switch {
-		case metric == MetricInnerProduct && pq.transposed != nil:
+		case metric == MetricInnerProduct && pq.transposed != nil && ks >= 32:
 			kernels.DotsTransposed(v[m*ds:(m+1)*ds], pq.transposed[m*ks*ds:(m+1)*ks*ds], ks, ks, t)
 		case metric == MetricInnerProduct:
 			kernels.DotTile(v[m*ds:(m+1)*ds], 1, pq.sub(m), ks, ds, t, ks)

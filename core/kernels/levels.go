@@ -16,7 +16,7 @@ func save[T any](p *T) func() {
 // defaults (every variable a selectKernels may change is listed).
 var goKernels = []func(){
 	save(&dotTile), save(&gemmBlock), save(&hasGemm), save(&inner), save(&l2Sqr), save(&l2SqrRows), save(&l2GatherSIMD),
-	save(&countBelowSIMD), save(&countAtMost16SIMD), save(&maskAtMost16SIMD), save(&minValidSIMD), save(&lastEqualValidSIMD), save(&l2FromDotSIMD),
+	save(&countBelowSIMD), save(&countAtMost16SIMD), save(&maskAtMost16SIMD), save(&nearest16SIMD), save(&minValidSIMD), save(&lastEqualValidSIMD), save(&l2FromDotSIMD),
 	save(&l2ArgMinSIMD), save(&scanAtMost), save(&scanAtLeast), save(&minOfSIMD), save(&maxOfSIMD),
 	save(&nonFiniteSIMD), save(&addToSIMD), save(&axpyToSIMD), save(&dotsTransposedSIMD),
 	save(&l2TransposedSIMD), save(&l2ArgMinTransposedSIMD), save(&sq8L2SIMD), save(&sq8EncodeSIMD),

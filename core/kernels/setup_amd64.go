@@ -56,6 +56,7 @@ func useAVX2() {
 	l2GatherSIMD = l2GatherAVX2
 	countBelowSIMD, minValidSIMD, lastEqualValidSIMD = countBelowAVX2, minValidAVX2, lastEqualValidAVX2
 	countAtMost16SIMD, maskAtMost16SIMD = countAtMost16AVX2, maskAtMost16AVX2
+	nearest16SIMD = nearest16AVX2
 	l2SqrRows = l2SqrRowsAVX2
 	l2FromDotSIMD = l2FromDotAVX2Chunks
 	l2ArgMinSIMD = l2ArgMinAVX2Lanes
