@@ -24,8 +24,12 @@ const fsKeyNone = 0xffff
 // threshold is refreshed from the heap between calls, and the pre-cut
 // (fastscan_precut.go) thins what a stale one lets through. Measured on
 // 1M x 128, IVF1024 nprobe 1, k = 40: 16 groups 133k QPS, 64 149k, 128
-// about the same.
-const fsScanGroups = 64
+// about the same. The RaBitQ scans, without a pre-cut, take
+// rbqScanGroups.
+const (
+	fsScanGroups  = 64
+	rbqScanGroups = 16
+)
 
 // fsQuery is one query's quantized tables, laid out for the kernel (32
 // bytes per pair of sub-quantizers), and the map back to distances.
@@ -59,15 +63,15 @@ type pq4Blocks struct {
 	m2    int
 }
 
-// chunk runs the kernel on the blocks from b on (up to b1; several when
-// bbs is 32, one otherwise) against threshold thr: keys are the sums of
+// chunk runs the kernel on the blocks from b on (up to b1; up to
+// maxGroups when bbs is 32, one otherwise) against threshold thr: keys are the sums of
 // the tables lut plus bias, xor flip (see kernels.PQ4Scan), into s. It
 // returns the 32-vector groups done and the next block.
-func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1 int, s *fsScratch) (groups, next int) {
+func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1, maxGroups int, s *fsScratch) (groups, next int) {
 	npairs, bbs := c.m2/2, c.bbs
 	blockBytes := bbs * npairs
 	if bbs == 32 {
-		next = min(b1, b+fsScanGroups)
+		next = min(b1, b+maxGroups)
 		groups = next - b
 		kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, lut, bias, flip, thr, s.out, s.masks)
 		return groups, next
@@ -80,7 +84,7 @@ func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1 int, s *fsScr
 // calls emit with the position and key of each vector below it.
 func (c pq4Blocks) scanWith(lut []byte, bias, flip, thr uint16, b0, b1 int, s *fsScratch, emit func(pos int, key uint16)) {
 	for b := b0; b < b1; {
-		groups, next := c.chunk(lut, bias, flip, thr, b, b1, s)
+		groups, next := c.chunk(lut, bias, flip, thr, b, b1, fsScanGroups, s)
 		for g, m := range s.masks[:groups] {
 			for ; m != 0; m &= m - 1 {
 				j := bits.TrailingZeros32(m)
@@ -101,7 +105,7 @@ func (c pq4Blocks) scanWith(lut []byte, bias, flip, thr uint16, b0, b1 int, s *f
 // next.
 func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *fsSink, s *fsScratch) {
 	for b := b0; b < b1; {
-		groups, next := c.chunk(lut, bias, flip, uint16(h.root()), b, b1, s)
+		groups, next := c.chunk(lut, bias, flip, uint16(h.root()), b, b1, fsScanGroups, s)
 		c.offer(h, s.out, s.masks[:groups], b, flip, ids, base, sel)
 		b = next
 	}

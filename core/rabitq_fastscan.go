@@ -131,7 +131,7 @@ func (r *rbqQuery) scanFS(h *topK, c pq4Blocks, lut []byte, bias uint16, oneA, b
 	}
 	thr, thrID := h.dist[0], h.ids[0]
 	for blk := b0; blk < b1; {
-		groups, next := c.chunk(lut, bias, 0, 0, blk, b1, s)
+		groups, next := c.chunk(lut, bias, 0, 0, blk, b1, rbqScanGroups, s)
 		base := blk * c.bbs
 		for i, sum := range s.out[:min(groups*32, c.n-base)] {
 			pos := base + i
@@ -196,7 +196,7 @@ func (r *rbqQuery) scanFSFiltered(h *topK, c pq4Blocks, lut []byte, bias uint16,
 		}
 	}
 	for blk := b0; blk < b1; {
-		groups, next := c.chunk(lut, bias, 0, 0, blk, b1, s)
+		groups, next := c.chunk(lut, bias, 0, 0, blk, b1, rbqScanGroups, s)
 		base := blk * c.bbs
 		out := s.out[:min(groups*32, c.n-base)]
 		n16 := len(out) / 16 * 16

@@ -144,7 +144,7 @@ func TestRaBitQFastScanFastPathMatchesHandler(t *testing.T) {
 // bias) and calls each with every vector's position and sum.
 func (c pq4Blocks) sums(lut []byte, bias uint16, b0, b1 int, s *fsScratch, each func(pos int, sum uint16)) {
 	for b := b0; b < b1; {
-		groups, next := c.chunk(lut, bias, 0, 0, b, b1, s)
+		groups, next := c.chunk(lut, bias, 0, 0, b, b1, rbqScanGroups, s)
 		base := b * c.bbs
 		for i, v := range s.out[:min(groups*32, c.n-base)] {
 			each(base+i, v)
