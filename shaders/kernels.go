@@ -25,6 +25,8 @@ var Kernels = []Kernel{
 	{Name: "knn_distances_tiled", Source: "knn_tiled.comp", Defines: []string{"KSEL=0"}, Buffers: 6, Params: KnnTiledParams{}},
 	{Name: "topk_select_rows", Source: "topk_select_rows.comp", Buffers: 4, Params: TopkSelectParams{}},
 	{Name: "topk_merge_small", Source: "topk_merge_small.comp", Buffers: 4, Params: TopkSelectParams{}},
+	{Name: "ivf_flat_topk", Source: "ivf_flat_scan.comp", Defines: []string{"KSEL=32"}, Buffers: 5, Params: IVFFlatScanParams{}},
+	{Name: "ivf_flat_distances", Source: "ivf_flat_scan.comp", Defines: []string{"KSEL=0"}, Buffers: 5, Params: IVFFlatScanParams{}},
 	{Name: "norms_rows", Source: "norms_rows.comp", Buffers: 2, Params: NormsParams{}},
 	{Name: "kmeans_partial_sums", Source: "kmeans_partial_sums.comp", Buffers: 5, Params: KmeansPartialParams{}},
 	{Name: "kmeans_reduce_sums", Source: "kmeans_reduce_sums.comp", Buffers: 4, Params: KmeansReduceParams{}},

@@ -31,6 +31,17 @@ type TopkSelectParams struct {
 	IDBase                                  int32
 }
 
+// IVFFlatScanParams drives ivf_flat_topk and ivf_flat_distances
+// (src/ivf_flat_scan.comp).
+type IVFFlatScanParams struct {
+	NQ, D, K uint32
+	Metric   uint32 // MetricIP or MetricL2
+	NTasks   uint32
+	SlotBase uint32 // first slot's index in the work buffer
+	LdOut    uint32
+	Unused   uint32
+}
+
 // NormsParams drives norms_rows.
 type NormsParams struct{ N, D uint32 }
 

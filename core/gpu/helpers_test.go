@@ -82,18 +82,29 @@ func requireSameResults(t *testing.T, m Metric, xq, xb []float32, d, k int, dist
 		scale := exactDistance(InnerProduct, qv, qv)
 		seen := map[int64]bool{}
 		for j := q * k; j < (q+1)*k; j++ {
-			if cl[j] < 0 {
-				require.Equal(t, int64(-1), labels[j], "%s: query %d rank %d should be padding", msg, q, j-q*k)
-				require.Equal(t, cd[j], dist[j], "%s: padding distance", msg)
+			if requirePaddingOrNewID(t, msg, q, j-q*k, cd[j], cl[j], dist[j], labels[j], seen) {
 				continue
 			}
-			require.GreaterOrEqual(t, labels[j], int64(0), "%s: query %d rank %d is padding, CPU has id %d", msg, q, j-q*k, cl[j])
-			require.False(t, seen[labels[j]], "%s: query %d returns id %d twice", msg, q, labels[j])
-			seen[labels[j]] = true
 			xv := xb[labels[j]*int64(d) : (labels[j]+1)*int64(d)]
 			tol := 1e-5*math.Abs(float64(cd[j])) + 1e-5*(scale+exactDistance(InnerProduct, xv, xv)) + 1e-6
 			require.InDelta(t, cd[j], dist[j], tol, "%s: query %d rank %d", msg, q, j-q*k)
 			require.InDelta(t, exactDistance(m, qv, xv), dist[j], tol, "%s: query %d rank %d id %d", msg, q, j-q*k, labels[j])
 		}
 	}
+}
+
+// requirePaddingOrNewID checks one rank of query q: padding (-1) exactly
+// where the CPU pads, with its distance, else an id not returned before
+// (recorded in seen); it reports padding.
+func requirePaddingOrNewID(t *testing.T, msg string, q, rank int, cpuDist float32, cpuID int64, dist float32, id int64, seen map[int64]bool) bool {
+	t.Helper()
+	if cpuID < 0 {
+		require.Equal(t, int64(-1), id, "%s: query %d rank %d should be padding", msg, q, rank)
+		require.Equal(t, cpuDist, dist, "%s: padding distance", msg)
+		return true
+	}
+	require.GreaterOrEqual(t, id, int64(0), "%s: query %d rank %d is padding, CPU has id %d", msg, q, rank, cpuID)
+	require.False(t, seen[id], "%s: query %d returns id %d twice", msg, q, id)
+	seen[id] = true
+	return false
 }

@@ -127,11 +127,7 @@ func (e *Engine) searchBatch(p plan, db *Matrix, metric Metric, q Queries, q0, q
 		return err
 	}
 	nchunks := groups(p.nb, p.chunk)
-	outKeys, err := e.buffer("outKeys", int64(qbn*k*4))
-	if err != nil {
-		return err
-	}
-	outIds, err := e.buffer("outIds", int64(qbn*k*4))
+	outKeys, outIds, err := e.pairBuffers("out", qbn*k)
 	if err != nil {
 		return err
 	}
@@ -140,10 +136,7 @@ func (e *Engine) searchBatch(p plan, db *Matrix, metric Metric, q Queries, q0, q
 	mergeKeys, mergeIds, ld := outKeys, outIds, k
 	if nchunks > 1 {
 		ld = nchunks * k
-		if mergeKeys, err = e.buffer("chunkKeys", int64(qbn*ld*4)); err != nil {
-			return err
-		}
-		if mergeIds, err = e.buffer("chunkIds", int64(qbn*ld*4)); err != nil {
+		if mergeKeys, mergeIds, err = e.pairBuffers("chunk", qbn*ld); err != nil {
 			return err
 		}
 	}
@@ -200,11 +193,7 @@ func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind, qNorm
 				return []metalbridge.Dispatch{tile}, nil
 			}
 		}
-		ck, err := e.buffer("candKeys", int64(qbn*ncols*4))
-		if err != nil {
-			return nil, err
-		}
-		ci, err := e.buffer("candIds", int64(qbn*ncols*4))
+		ck, ci, err := e.pairBuffers("cand", qbn*ncols)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,153 @@
+package gpu
+
+import (
+	"github.com/metalfaiss/metalfaiss/metalbridge"
+	"github.com/metalfaiss/metalfaiss/shaders"
+)
+
+// The IVF-Flat scan: the probes of a batch of queries, grouped by list
+// into tasks of up to 64 queries, one workgroup each (shaders/src/
+// ivf_flat_scan.comp), so that a probed list is read once per 64 of the
+// queries that probe it; then one selection per query over its probes'
+// candidates.
+
+// ivfTasks builds the work buffer of a batch: coarse holds each query's
+// nprobe lists (-1: none), which becomes slots (query, output row q*nprobe
+// + rank) sorted by list, cut into tasks of at most tileRows slots. It
+// returns the buffer's words, the number of tasks and the longest probed
+// list.
+func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, ntasks, longest int) {
+	nlist := len(dl.size)
+	counts := make([]int, nlist+1) // list nlist: probes of no list
+	listOf := func(l int64) int {
+		if l < 0 || l >= int64(nlist) {
+			return nlist
+		}
+		return int(l)
+	}
+	for _, l := range coarse {
+		counts[listOf(l)]++
+	}
+	for l, c := range counts {
+		ntasks += groups(c, tileRows)
+		if c > 0 && l < nlist {
+			longest = max(longest, dl.size[l])
+		}
+	}
+	slotBase := 4 * ntasks
+	work = make([]uint32, slotBase+2*len(coarse))
+	first := make([]int, nlist+1) // each list's first slot
+	for l, acc := 0, 0; l <= nlist; l++ {
+		first[l], acc = acc, acc+counts[l]
+	}
+	next := append([]int(nil), first...)
+	for i, l := range coarse {
+		s := &next[listOf(l)]
+		work[slotBase+2**s], work[slotBase+2**s+1] = uint32(i/nprobe), uint32(i)
+		*s++
+	}
+	t := 0
+	for l := 0; l <= nlist; l++ {
+		start, size := 0, 0
+		if l < nlist {
+			start, size = dl.start[l], dl.size[l]
+		}
+		for s := 0; s < counts[l]; s += tileRows {
+			work[4*t], work[4*t+1] = uint32(start), uint32(size)
+			work[4*t+2], work[4*t+3] = uint32(first[l]+s), uint32(min(tileRows, counts[l]-s))
+			t++
+		}
+	}
+	return work, ntasks, longest
+}
+
+// ivfBatch is how many queries a batch takes so that its candidate
+// buffers stay within the scratch budget: with k <= fusedMaxK, 4 lists of
+// k per probe; above, a row of keys per probe as long as the longest list
+// (bounded by the longest list of the index) and k per probe after.
+func (e *Engine) ivfBatch(nq, nprobe, k, longest, d int) int {
+	budget := min(e.lim.MaxBinding, scratchBudget)
+	per := int64(nprobe) * int64(4*k) * 4
+	if k > fusedMaxK {
+		per = int64(nprobe) * int64(max(longest, k)) * 4
+	}
+	qb := int(min(budget/max(per, 1), budget/int64(4*d)))
+	qb = min(qb, nq, e.lim.MaxGroups[0])
+	if k > fusedMaxK {
+		qb = min(qb, e.lim.MaxGroups[0]/nprobe)
+	}
+	return max(qb, 1)
+}
+
+// ivfScan runs one batch: queries x (qbn rows), their coarse lists, and
+// writes the k best (key, row) pairs of each query into keys and rows.
+func (e *Engine) ivfScan(dl *deviceLists, metric Metric, x []float32, d int, coarse []int64, nprobe, k int, keys []uint32, rows []int32) error {
+	qbn := len(x) / d
+	work, ntasks, longest := ivfTasks(coarse, nprobe, dl)
+	qBuf, err := e.buffer("queries", int64(len(x))*4)
+	if err != nil {
+		return err
+	}
+	if err := qBuf.Write(0, metalbridge.Bytes(x)); err != nil {
+		return err
+	}
+	wBuf, err := e.buffer("ivfWork", int64(len(work))*4)
+	if err != nil {
+		return err
+	}
+	if err := wBuf.Write(0, metalbridge.Bytes(work)); err != nil {
+		return err
+	}
+	outKeys, outIds, err := e.pairBuffers("out", qbn*k)
+	if err != nil {
+		return err
+	}
+	params := shaders.IVFFlatScanParams{NQ: uint32(qbn), D: uint32(d), K: uint32(k), Metric: uint32(metric),
+		NTasks: uint32(ntasks), SlotBase: uint32(4 * ntasks)}
+	scan := metalbridge.Dispatch{Kernel: "ivf_flat_topk", Groups: [3]int{min(ntasks, e.lim.MaxGroups[0]), 1, 1}}
+	ld := 4 * k // candidate columns per probe
+	if k > fusedMaxK {
+		scan.Kernel = "ivf_flat_distances"
+		ld = max(longest, 1)
+		params.LdOut = uint32(ld)
+	}
+	n := qbn * nprobe * ld
+	ck, ci, err := e.pairBuffers("cand", n)
+	if err != nil {
+		return err
+	}
+	scan.Params = shaders.Bytes(params)
+	scan.Bindings = []metalbridge.Binding{{Buffer: qBuf, Size: int64(len(x)) * 4}, dl.rows(), bind(wBuf, len(work)), bind(ck, n), bind(ci, n)}
+	ds := []metalbridge.Dispatch{scan}
+	candKeys, candIds, cols := bind(ck, n), bind(ci, n), nprobe*ld
+	if k > fusedMaxK {
+		// Each probe's k best first, then the query's k best of those.
+		m := qbn * nprobe * k
+		mk, mi, err := e.pairBuffers("chunk", m)
+		if err != nil {
+			return err
+		}
+		ds = append(ds, selectRows(qbn*nprobe, shaders.TopkSelectParams{NCols: uint32(ld), K: uint32(k), LdIn: uint32(ld), IDMode: 1},
+			candKeys, candIds, bind(mk, m), bind(mi, m)))
+		candKeys, candIds, cols = bind(mk, m), bind(mi, m), nprobe*k
+	}
+	ds = append(ds, selectRows(qbn, shaders.TopkSelectParams{NCols: uint32(cols), K: uint32(k), LdIn: uint32(cols), IDMode: 1},
+		candKeys, candIds, bind(outKeys, qbn*k), bind(outIds, qbn*k)))
+	if err := e.dev.Run(ds); err != nil {
+		return err
+	}
+	if err := outKeys.Read(0, metalbridge.Bytes(keys)); err != nil {
+		return err
+	}
+	return outIds.Read(0, metalbridge.Bytes(rows))
+}
+
+// pairBuffers returns the scratch buffers role+"Keys" and role+"Ids", n
+// words each.
+func (e *Engine) pairBuffers(role string, n int) (keys, ids metalbridge.Buffer, err error) {
+	if keys, err = e.buffer(role+"Keys", int64(n)*4); err != nil {
+		return nil, nil, err
+	}
+	ids, err = e.buffer(role+"Ids", int64(n)*4)
+	return keys, ids, err
+}
