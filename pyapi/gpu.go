@@ -52,6 +52,18 @@ func GpuIndexFlatNew(d int64, metric int64, out uintptr) string {
 	})
 }
 
+// GpuIndexIVFFlatNew makes a GPU IVF-Flat index (with a GPU flat
+// quantizer) and writes its handle to out (int64[1]).
+func GpuIndexIVFFlatNew(d, nlist, metric int64, out uintptr) string {
+	return newIndex("GpuIndexIVFFlat", out, func() (core.Index, error) {
+		e, err := gpu.Default()
+		if err != nil {
+			return nil, err
+		}
+		return gpu.NewIndexIVFFlat(e, int(d), int(nlist), core.Metric(metric))
+	})
+}
+
 // GpuIndexFromCPU copies the flat index behind h to the GPU and writes the
 // new handle to out (faiss's index_cpu_to_gpu).
 func GpuIndexFromCPU(h int64, out uintptr) string {
@@ -61,15 +73,19 @@ func GpuIndexFromCPU(h int64, out uintptr) string {
 		if err != nil {
 			return err
 		}
-		src, ok := ix.(*core.IndexFlat)
-		if !ok {
-			return core.Errorf(core.KindUnsupported, op, "only flat indexes have a GPU version so far, not %T", ix)
-		}
 		e, err := gpu.Default()
 		if err != nil {
 			return err
 		}
-		g, err := gpu.FromCPU(e, src)
+		var g core.Index
+		switch src := ix.(type) {
+		case *core.IndexFlat:
+			g, err = gpu.FromCPU(e, src)
+		case *core.IndexIVF:
+			g, err = gpu.IVFFlatFromCPU(e, src)
+		default:
+			return core.Errorf(core.KindUnsupported, op, "flat and IVF-Flat indexes have a GPU version so far, not %T", ix)
+		}
 		if err != nil {
 			return err
 		}
@@ -86,6 +102,14 @@ func GpuIndexToCPU(h int64, out uintptr) string {
 		dst, err := int64s(out, 1)
 		if err != nil {
 			return err
+		}
+		if g, ok := ix.(*gpu.IndexIVFFlat); ok {
+			c, err := g.ToCPU()
+			if err != nil {
+				return err
+			}
+			dst[0] = register(c)
+			return nil
 		}
 		g, ok := ix.(*gpu.IndexFlat)
 		if !ok {
@@ -108,7 +132,8 @@ func GpuIndexToCPU(h int64, out uintptr) string {
 func IndexOnGpu(h int64) string {
 	on := "0"
 	st := withIndex("Index.on_gpu", h, false, func(ix core.Index) error {
-		if _, ok := ix.(*gpu.IndexFlat); ok {
+		switch ix.(type) {
+		case *gpu.IndexFlat, *gpu.IndexIVFFlat:
 			on = "1"
 		}
 		return nil

@@ -123,7 +123,7 @@ func IndexHNSWSetStorage(h, storage int64) string {
 // behind h to out (int64[1]).
 func IndexIVFQuantizer(h int64, out uintptr) string {
 	return withPart("IndexIVF.quantizer", h, out, func(v any) (any, bool) {
-		ivf, ok := v.(*core.IndexIVF)
+		ivf, ok := asIVF(v)
 		if !ok {
 			return nil, false
 		}
@@ -131,10 +131,25 @@ func IndexIVFQuantizer(h int64, out uintptr) string {
 	})
 }
 
+// ivfHolder is an index whose IVF part is a core IVF index (a GPU IVF
+// index's host copy): the IVF calls reach it.
+type ivfHolder interface{ Host() *core.IndexIVF }
+
+// asIVF returns v's core IVF index, if it is one or holds one.
+func asIVF(v any) (*core.IndexIVF, bool) {
+	switch t := v.(type) {
+	case *core.IndexIVF:
+		return t, true
+	case ivfHolder:
+		return t.Host(), true
+	}
+	return nil, false
+}
+
 // withIVF runs fn on the IVF index behind h (write: holding its lock for writing).
 func withIVF(op string, h int64, write bool, fn func(*core.IndexIVF) error) string {
 	return withIndex(op, h, write, func(ix core.Index) error {
-		ivf, ok := ix.(*core.IndexIVF)
+		ivf, ok := asIVF(ix)
 		if !ok {
 			return unsupported(op, ix)
 		}

@@ -5,8 +5,8 @@ import "github.com/metalfaiss/metalfaiss/core"
 // ivfPair runs fn on the IVF indexes behind h and other, both locked.
 func ivfPair(op string, h, other int64, fn func(ix, ot *core.IndexIVF) error) string {
 	return joinFamily(op, h, other, func(a, b any) error {
-		ix, ok := a.(*core.IndexIVF)
-		ot, ok2 := b.(*core.IndexIVF)
+		ix, ok := asIVF(a)
+		ot, ok2 := asIVF(b)
 		if !ok || !ok2 {
 			return core.Errorf(core.KindInvalidArgument, op, "both indexes must be IVF indexes, got %T and %T", a, b)
 		}

@@ -112,7 +112,7 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 			dst[0] = float64(r.KFactor)
 			return nil
 		}
-		ivf, ok := ix.(*core.IndexIVF)
+		ivf, ok := asIVF(ix)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T has no parameter %q", ix, name)
 		}
@@ -163,7 +163,7 @@ func IndexSetParam(h int64, name string, value float64) string {
 			r.KFactor = float32(value)
 			return nil
 		}
-		ivf, ok := ix.(*core.IndexIVF)
+		ivf, ok := asIVF(ix)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T has no parameter %q", ix, name)
 		}

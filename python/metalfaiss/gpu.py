@@ -195,7 +195,8 @@ _GPU_CLASS = {int(METRIC_L2): GpuIndexFlatL2, int(METRIC_INNER_PRODUCT): GpuInde
 
 
 def index_cpu_to_gpu(res, device, index, options=None):
-    """A GPU copy of a CPU index (flat indexes so far)."""
+    """A GPU copy of a CPU index: flat indexes give a GpuIndexFlat,
+    IVF-Flat ones a GpuIndexIVFFlat."""
     op = "index_cpu_to_gpu"
     _check_resources(res, op)
     _check_device(device, op)
