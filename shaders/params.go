@@ -36,10 +36,11 @@ type TopkSelectParams struct {
 type IVFFlatScanParams struct {
 	NQ, D, K uint32
 	Metric   uint32 // MetricIP or MetricL2
-	NTasks   uint32
+	NTasks   uint32 // tasks TaskBase .. TaskBase+NTasks-1
 	SlotBase uint32 // first slot's index in the work buffer
 	LdOut    uint32
-	Unused   uint32
+	RowBase  uint32 // the bound shard's first row
+	TaskBase uint32
 }
 
 // NormsParams drives norms_rows.

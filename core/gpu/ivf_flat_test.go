@@ -154,3 +154,22 @@ func TestIVFFlatCopiesToAndFromTheCPU(t *testing.T) {
 	require.Equal(t, labels, cl)
 	require.Equal(t, int64(400), back.Ntotal())
 }
+
+// Lists that do not fit one binding are cut into shards of whole lists,
+// one dispatch each.
+func TestIVFFlatListsInShards(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(26))
+	d := 8
+	ix, _ := newTestIVF(t, e, rng, L2, d, 16, 1500)
+	require.NoError(t, ix.SetDirectMapType(1))
+	e.lim.MaxBinding = 256 * int64(d) * 4 // 256 rows a shard
+	ix.Nprobe = 5
+	xq := randomRows(rng, 90, d, false)
+	requireSameIVF(t, ix, L2, xq, 10, nil, "shards")
+	require.Greater(t, len(ix.lists.shards), 4)
+	requireSameIVF(t, ix, L2, xq, 40, nil, "shards, k above the fused lists")
+	e.lim.MaxBinding = 4 * int64(d) * 4 // a list longer than a binding
+	ix.lists.release()
+	require.ErrorContains(t, ix.lists.sync(ix.IndexIVF), "more than the device's largest binding")
+}

@@ -5,17 +5,25 @@ import (
 	"github.com/metalfaiss/metalfaiss/metalbridge"
 )
 
-// deviceLists is the device copy of an IVF-Flat index's lists: every
-// list's vectors one after the other in one buffer, list l at rows
-// [start[l], start[l]+size[l]), and the host map from row to id.
+// deviceLists is the device copy of an IVF-Flat index's lists: the
+// vectors of every list one after the other, list l at rows [start[l],
+// start[l]+size[l]) of the whole, cut into shards of whole lists that each
+// fit one binding (10M x 128 floats is more than one), and the host map
+// from row to id.
 type deviceLists struct {
 	e      *Engine
-	buf    metalbridge.Buffer
-	bytes  int64
+	shards []listShard
 	start  []int
 	size   []int
 	pos2id []int64
 	stamps []core.ListStamp
+}
+
+// listShard holds lists [first, end) from row row0 on.
+type listShard struct {
+	buf        metalbridge.Buffer
+	first, end int
+	row0       int
 }
 
 // sync makes the device copy equal ix's lists. A change to any list sends
@@ -24,58 +32,78 @@ type deviceLists struct {
 func (dl *deviceLists) sync(ix *core.IndexIVF) error {
 	const op = "GpuIndexIVFFlat.sync"
 	nlist := ix.Nlist()
-	fresh := dl.buf != nil && len(dl.stamps) == nlist
+	fresh := dl.shards != nil && len(dl.stamps) == nlist
 	for l := 0; fresh && l < nlist; l++ {
 		fresh = dl.stamps[l] == ix.ListStamp(l)
 	}
 	if fresh {
 		return nil
 	}
+	dl.release()
 	d := ix.D()
-	dl.start, dl.size, dl.stamps = make([]int, nlist), make([]int, nlist), make([]core.ListStamp, nlist)
+	rowBytes := int64(d) * 4
+	limit := min(dl.e.lim.MaxBinding, dl.e.lim.MaxBuffer) / rowBytes // rows a shard may hold
+	dl.start, dl.size = make([]int, nlist), make([]int, nlist)
 	total := 0
+	cur := listShard{}
 	for l := range nlist {
 		ids, _, _ := ix.IVFList(l)
-		dl.start[l], dl.size[l], dl.stamps[l] = total, len(ids), ix.ListStamp(l)
-		total += len(ids)
-	}
-	if int64(total)*int64(d)*4 > dl.e.lim.MaxBinding {
-		dl.stamps = nil
-		return errorf(op, "%d vectors of d=%d exceed the device's largest binding (%d bytes)", total, d, dl.e.lim.MaxBinding)
-	}
-	need := max(int64(total)*int64(d)*4, 256)
-	if dl.buf == nil || dl.bytes < need {
-		dl.release()
-		b, err := dl.e.dev.NewBuffer(max(need, 2*dl.bytes))
-		if err != nil {
-			dl.stamps = nil
-			return wrap(op, err)
+		n := len(ids)
+		if int64(n) > limit {
+			return errorf(op, "list %d holds %d vectors of d=%d, more than the device's largest binding (%d bytes)", l, n, d, dl.e.lim.MaxBinding)
 		}
-		dl.buf, dl.bytes = b, b.Size()
+		if int64(total-cur.row0+n) > limit {
+			cur.end = l
+			dl.shards = append(dl.shards, cur)
+			cur = listShard{first: l, row0: total}
+		}
+		dl.start[l], dl.size[l] = total, n
+		total += n
 	}
+	cur.end = nlist
+	dl.shards = append(dl.shards, cur)
 	dl.pos2id = make([]int64, 0, total)
-	for l := range nlist {
-		ids, vecs, _ := ix.IVFList(l)
-		if len(ids) == 0 {
-			continue
+	for s := range dl.shards {
+		sh := &dl.shards[s]
+		end := total
+		if s+1 < len(dl.shards) {
+			end = dl.shards[s+1].row0
 		}
-		if err := dl.buf.Write(int64(dl.start[l])*int64(d)*4, metalbridge.Bytes(vecs)); err != nil {
-			dl.stamps = nil
+		b, err := dl.e.dev.NewBuffer(max(int64(end-sh.row0)*rowBytes, 256))
+		if err != nil {
+			dl.release()
 			return wrap(op, err)
 		}
-		dl.pos2id = append(dl.pos2id, ids...)
+		sh.buf = b
+		for l := sh.first; l < sh.end; l++ {
+			ids, vecs, _ := ix.IVFList(l)
+			if len(ids) == 0 {
+				continue
+			}
+			if err := b.Write(int64(dl.start[l]-sh.row0)*rowBytes, metalbridge.Bytes(vecs)); err != nil {
+				dl.release()
+				return wrap(op, err)
+			}
+			dl.pos2id = append(dl.pos2id, ids...)
+		}
+	}
+	dl.stamps = make([]core.ListStamp, nlist)
+	for l := range nlist {
+		dl.stamps[l] = ix.ListStamp(l)
 	}
 	return nil
 }
 
-// rows binds the whole copy.
-func (dl *deviceLists) rows() metalbridge.Binding {
-	return metalbridge.Binding{Buffer: dl.buf, Size: dl.bytes}
+// rows binds shard s whole.
+func (dl *deviceLists) rows(s int) metalbridge.Binding {
+	return metalbridge.Binding{Buffer: dl.shards[s].buf, Size: dl.shards[s].buf.Size()}
 }
 
 func (dl *deviceLists) release() {
-	if dl.buf != nil {
-		dl.buf.Release()
+	for _, s := range dl.shards {
+		if s.buf != nil {
+			s.buf.Release()
+		}
 	}
-	dl.buf, dl.bytes, dl.stamps = nil, 0, nil
+	dl.shards, dl.stamps = nil, nil
 }

@@ -14,9 +14,9 @@ import (
 // ivfTasks builds the work buffer of a batch: coarse holds each query's
 // nprobe lists (-1: none), which becomes slots (query, output row q*nprobe
 // + rank) sorted by list, cut into tasks of at most tileRows slots. It
-// returns the buffer's words, the number of tasks and the longest probed
-// list.
-func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, ntasks, longest int) {
+// returns the buffer's words, where each list's tasks start (firstTask[l],
+// l <= nlist, and the total last) and the longest probed list.
+func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, firstTask []int, longest int) {
 	nlist := len(dl.size)
 	counts := make([]int, nlist+1) // list nlist: probes of no list
 	listOf := func(l int64) int {
@@ -28,12 +28,14 @@ func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, ntask
 	for _, l := range coarse {
 		counts[listOf(l)]++
 	}
+	firstTask = make([]int, nlist+2)
 	for l, c := range counts {
-		ntasks += groups(c, tileRows)
+		firstTask[l+1] = firstTask[l] + groups(c, tileRows)
 		if c > 0 && l < nlist {
 			longest = max(longest, dl.size[l])
 		}
 	}
+	ntasks := firstTask[nlist+1]
 	slotBase := 4 * ntasks
 	work = make([]uint32, slotBase+2*len(coarse))
 	first := make([]int, nlist+1) // each list's first slot
@@ -58,7 +60,7 @@ func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, ntask
 			t++
 		}
 	}
-	return work, ntasks, longest
+	return work, firstTask, longest
 }
 
 // ivfBatch is how many queries a batch takes so that its candidate
@@ -83,7 +85,9 @@ func (e *Engine) ivfBatch(nq, nprobe, k, longest, d int) int {
 // writes the k best (key, row) pairs of each query into keys and rows.
 func (e *Engine) ivfScan(dl *deviceLists, metric Metric, x []float32, d int, coarse []int64, nprobe, k int, keys []uint32, rows []int32) error {
 	qbn := len(x) / d
-	work, ntasks, longest := ivfTasks(coarse, nprobe, dl)
+	work, firstTask, longest := ivfTasks(coarse, nprobe, dl)
+	nlist := len(dl.size)
+	ntasks := firstTask[nlist+1]
 	qBuf, err := e.buffer("queries", int64(len(x))*4)
 	if err != nil {
 		return err
@@ -102,24 +106,36 @@ func (e *Engine) ivfScan(dl *deviceLists, metric Metric, x []float32, d int, coa
 	if err != nil {
 		return err
 	}
-	params := shaders.IVFFlatScanParams{NQ: uint32(qbn), D: uint32(d), K: uint32(k), Metric: uint32(metric),
-		NTasks: uint32(ntasks), SlotBase: uint32(4 * ntasks)}
-	scan := metalbridge.Dispatch{Kernel: "ivf_flat_topk", Groups: [3]int{min(ntasks, e.lim.MaxGroups[0]), 1, 1}}
-	ld := 4 * k // candidate columns per probe
+	kernel, ld := "ivf_flat_topk", 4*k // candidate columns per probe
 	if k > fusedMaxK {
-		scan.Kernel = "ivf_flat_distances"
-		ld = max(longest, 1)
-		params.LdOut = uint32(ld)
+		kernel, ld = "ivf_flat_distances", max(longest, 1)
 	}
 	n := qbn * nprobe * ld
 	ck, ci, err := e.pairBuffers("cand", n)
 	if err != nil {
 		return err
 	}
-	scan.Params = shaders.Bytes(params)
-	scan.Bindings = []metalbridge.Binding{{Buffer: qBuf, Size: int64(len(x)) * 4}, dl.rows(), bind(wBuf, len(work)), bind(ck, n), bind(ci, n)}
-	ds := []metalbridge.Dispatch{scan}
 	candKeys, candIds, cols := bind(ck, n), bind(ci, n), nprobe*ld
+	// One dispatch per shard of the lists, its lists' tasks; the probes of
+	// no list (empty candidates) go with the first.
+	var ds []metalbridge.Dispatch
+	scan := func(s, t0, t1 int) {
+		if t1 <= t0 {
+			return
+		}
+		params := shaders.IVFFlatScanParams{NQ: uint32(qbn), D: uint32(d), K: uint32(k), Metric: uint32(metric),
+			NTasks: uint32(t1 - t0), SlotBase: uint32(4 * ntasks), RowBase: uint32(dl.shards[s].row0), TaskBase: uint32(t0)}
+		if k > fusedMaxK {
+			params.LdOut = uint32(ld)
+		}
+		ds = append(ds, metalbridge.Dispatch{Kernel: kernel, Params: shaders.Bytes(params),
+			Bindings: []metalbridge.Binding{{Buffer: qBuf, Size: int64(len(x)) * 4}, dl.rows(s), bind(wBuf, len(work)), candKeys, candIds},
+			Groups:   [3]int{min(t1-t0, e.lim.MaxGroups[0]), 1, 1}})
+	}
+	for s, sh := range dl.shards {
+		scan(s, firstTask[sh.first], firstTask[sh.end])
+	}
+	scan(0, firstTask[nlist], ntasks)
 	if k > fusedMaxK {
 		// Each probe's k best first, then the query's k best of those.
 		m := qbn * nprobe * k

@@ -53,7 +53,8 @@ struct Params
     uint ntasks;
     uint slotBase;
     uint ldOut;
-    uint unused;
+    uint rowBase;
+    uint taskBase;
 };
 
 struct Work
@@ -83,7 +84,7 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _129 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _135 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
@@ -105,7 +106,7 @@ uint toKey(thread const float& v)
     return _32;
 }
 
-kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Queries& _207 [[buffer(1)]], const device Lists& _242 [[buffer(2)]], const device Work& _86 [[buffer(3)]], device OutKeys& _481 [[buffer(4)]], device OutIds& _494 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Queries& _213 [[buffer(1)]], const device Lists& _248 [[buffer(2)]], const device Work& _92 [[buffer(3)]], device OutKeys& _491 [[buffer(4)]], device OutIds& _504 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -114,16 +115,17 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
     uint tc = t % 16u;
     uint myRow = t / 4u;
     uint sub = t % 4u;
-    uint _152;
-    float _201;
-    float _236;
-    uint _440;
-    for (uint task = gl_WorkGroupID.x; task < p.ntasks; task += gl_NumWorkGroups.x)
+    uint _158;
+    float _207;
+    float _242;
+    uint _450;
+    for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
-        uint start = _86.work[4u * task];
-        uint len = _86.work[(4u * task) + 1u];
-        uint slot0 = _86.work[(4u * task) + 2u];
-        uint nslots = _86.work[(4u * task) + 3u];
+        uint task = p.taskBase + tn;
+        uint start = _92.work[4u * task];
+        uint len = _92.work[(4u * task) + 1u];
+        uint slot0 = _92.work[(4u * task) + 2u];
+        uint nslots = _92.work[(4u * task) + 3u];
         for (uint j0 = 0u; j0 < len; j0 += 64u)
         {
             spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -133,35 +135,35 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _152 = _86.work[p.slotBase + (2u * (slot0 + row))];
+                    _158 = _92.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _152 = 0u;
+                    _158 = 0u;
                 }
-                uint qi = _152;
+                uint qi = _158;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _201 = _207.q[((qi * p.d) + k0) + kk];
+                        _207 = _213.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _201 = 0.0;
+                        _207 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _201;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _207;
                     if (((j0 + row) < len) && inDim)
                     {
-                        _236 = _242.x[((((start + j0) + row) * p.d) + k0) + kk];
+                        _242 = _248.x[(((((start - p.rowBase) + j0) + row) * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _236 = 0.0;
+                        _242 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _236;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _242;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -206,32 +208,32 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
                         if (p.metric == 1u)
                         {
                             float param = acc[i][c];
-                            _440 = toKey(param);
+                            _450 = toKey(param);
                         }
                         else
                         {
                             float param_1 = -acc[i][c];
-                            _440 = toKey(param_1);
+                            _450 = toKey(param_1);
                         }
-                        key = _440;
+                        key = _450;
                     }
                     if ((j < len) && (r < nslots))
                     {
-                        uint outRow = _86.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
-                        _481.outKeys[(outRow * p.ldOut) + j] = key;
-                        _494.outIds[(outRow * p.ldOut) + j] = int(start + j);
+                        uint outRow = _92.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
+                        _491.outKeys[(outRow * p.ldOut) + j] = key;
+                        _504.outIds[(outRow * p.ldOut) + j] = int(start + j);
                     }
                 }
             }
         }
         for (uint r_1 = 0u; r_1 < nslots; r_1++)
         {
-            uint outRow_1 = _86.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
-            uint _537 = len + t;
-            for (uint j_1 = _537; j_1 < p.ldOut; j_1 += 256u)
+            uint outRow_1 = _92.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
+            uint _547 = len + t;
+            for (uint j_1 = _547; j_1 < p.ldOut; j_1 += 256u)
             {
-                _481.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
-                _494.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
+                _491.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
+                _504.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
             }
         }
     }

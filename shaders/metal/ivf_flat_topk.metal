@@ -53,7 +53,8 @@ struct Params
     uint ntasks;
     uint slotBase;
     uint ldOut;
-    uint unused;
+    uint rowBase;
+    uint taskBase;
 };
 
 struct Work
@@ -83,7 +84,7 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _154 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _160 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
@@ -105,7 +106,7 @@ uint toKey(thread const float& v)
     return _32;
 }
 
-kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries& _231 [[buffer(1)]], const device Lists& _266 [[buffer(2)]], const device Work& _86 [[buffer(3)]], device OutKeys& _612 [[buffer(4)]], device OutIds& _623 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries& _237 [[buffer(1)]], const device Lists& _272 [[buffer(2)]], const device Work& _92 [[buffer(3)]], device OutKeys& _622 [[buffer(4)]], device OutIds& _633 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -117,16 +118,17 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
     uint sub = t % 4u;
     spvUnsafeArray<uint, 32> bestKey;
     spvUnsafeArray<int, 32> bestId;
-    uint _176;
-    float _225;
-    float _260;
-    uint _464;
-    for (uint task = gl_WorkGroupID.x; task < p.ntasks; task += gl_NumWorkGroups.x)
+    uint _182;
+    float _231;
+    float _266;
+    uint _474;
+    for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
-        uint start = _86.work[4u * task];
-        uint len = _86.work[(4u * task) + 1u];
-        uint slot0 = _86.work[(4u * task) + 2u];
-        uint nslots = _86.work[(4u * task) + 3u];
+        uint task = p.taskBase + tn;
+        uint start = _92.work[4u * task];
+        uint len = _92.work[(4u * task) + 1u];
+        uint slot0 = _92.work[(4u * task) + 2u];
+        uint nslots = _92.work[(4u * task) + 3u];
         for (uint i = 0u; i < 32u; i++)
         {
             bestKey[i] = 4294967295u;
@@ -142,35 +144,35 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _176 = _86.work[p.slotBase + (2u * (slot0 + row))];
+                    _182 = _92.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _176 = 0u;
+                    _182 = 0u;
                 }
-                uint qi = _176;
+                uint qi = _182;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _225 = _231.q[((qi * p.d) + k0) + kk];
+                        _231 = _237.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _225 = 0.0;
+                        _231 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _225;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _231;
                     if (((j0 + row) < len) && inDim)
                     {
-                        _260 = _266.x[((((start + j0) + row) * p.d) + k0) + kk];
+                        _266 = _272.x[(((((start - p.rowBase) + j0) + row) * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _260 = 0.0;
+                        _266 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _260;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _266;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -215,14 +217,14 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                         if (p.metric == 1u)
                         {
                             float param = acc[i_1][c];
-                            _464 = toKey(param);
+                            _474 = toKey(param);
                         }
                         else
                         {
                             float param_1 = -acc[i_1][c];
-                            _464 = toKey(param_1);
+                            _474 = toKey(param_1);
                         }
-                        key = _464;
+                        key = _474;
                     }
                     block[r][(tc * 4u) + c] = key;
                 }
@@ -237,17 +239,17 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                     uint pos = p.k - 1u;
                     for (;;)
                     {
-                        bool _536 = pos > 0u;
-                        bool _545;
-                        if (_536)
+                        bool _546 = pos > 0u;
+                        bool _555;
+                        if (_546)
                         {
-                            _545 = bestKey[pos - 1u] > key_1;
+                            _555 = bestKey[pos - 1u] > key_1;
                         }
                         else
                         {
-                            _545 = _536;
+                            _555 = _546;
                         }
-                        if (_545)
+                        if (_555)
                         {
                             bestKey[pos] = bestKey[pos - 1u];
                             bestId[pos] = bestId[pos - 1u];
@@ -268,12 +270,12 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
         }
         if (myRow < nslots)
         {
-            uint outRow = _86.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
+            uint outRow = _92.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
             uint base = ((outRow * 4u) + sub) * p.k;
             for (uint i_2 = 0u; i_2 < p.k; i_2++)
             {
-                _612.outKeys[base + i_2] = bestKey[i_2];
-                _623.outIds[base + i_2] = bestId[i_2];
+                _622.outKeys[base + i_2] = bestKey[i_2];
+                _633.outIds[base + i_2] = bestId[i_2];
             }
         }
     }

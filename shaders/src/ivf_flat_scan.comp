@@ -13,7 +13,8 @@
 // the candidates: outRow x 4 x k.
 // KSEL == 0 (ivf_flat_distances): every key goes to row `outRow` of a key
 // matrix of ldOut columns, padded with KEY_NONE past the list's end.
-// Ids are positions in the device copy of the lists (the host maps them).
+// Ids are rows of the device copy of all the lists (the host maps them);
+// one dispatch binds one shard of them, rows rowBase on.
 #include "keys.glsl"
 
 // Storage buffers use bindings from 1: Metal passes the params struct in
@@ -25,15 +26,16 @@ layout(push_constant) uniform Params {
     uint d;         // dimension
     uint k;         // results kept per list (KSEL > 0), at most KSEL
     uint metric;    // 0: inner product, 1: L2
-    uint ntasks;    // tasks in work
+    uint ntasks;    // tasks of this dispatch: taskBase .. taskBase+ntasks-1
     uint slotBase;  // where the slots start in work
     uint ldOut;     // columns of the key matrix (KSEL == 0)
-    uint unused;
+    uint rowBase;   // the bound lists' first row (they are a shard of all)
+    uint taskBase;
 } p;
 
 layout(std430, binding = 1) readonly buffer Queries { float q[]; };
 layout(std430, binding = 2) readonly buffer Lists { float x[]; };
-// Task t: work[4t..4t+3] = first vector, vectors, first slot, slots; slot
+// Task t: work[4t..4t+3] = first row, rows, first slot, slots; slot
 // s: work[slotBase + 2s], work[slotBase + 2s + 1] = query, output row.
 layout(std430, binding = 3) readonly buffer Work { uint work[]; };
 layout(std430, binding = 4) writeonly buffer OutKeys { uint outKeys[]; };
@@ -54,7 +56,8 @@ void main() {
     uint tc = t % 16u;  // list columns tc*4 .. tc*4+3
     uint myRow = t / 4u;
     uint sub = t % 4u;
-    for (uint task = gl_WorkGroupID.x; task < p.ntasks; task += gl_NumWorkGroups.x) {
+    for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x) {
+        uint task = p.taskBase + tn;
         uint start = work[4u * task];
         uint len = work[4u * task + 1u];
         uint slot0 = work[4u * task + 2u];
@@ -80,7 +83,7 @@ void main() {
                     uint kk = kk0 + e;
                     bool inDim = k0 + kk < p.d;
                     qs[kk][row / 4u][row % 4u] = row < nslots && inDim ? q[qi * p.d + k0 + kk] : 0.0;
-                    xs[kk][row / 4u][row % 4u] = j0 + row < len && inDim ? x[(start + j0 + row) * p.d + k0 + kk] : 0.0;
+                    xs[kk][row / 4u][row % 4u] = j0 + row < len && inDim ? x[(start - p.rowBase + j0 + row) * p.d + k0 + kk] : 0.0;
                 }
                 barrier();
                 if (p.metric == 1u) {
