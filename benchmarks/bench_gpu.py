@@ -60,6 +60,8 @@ def main():
     ap.add_argument("--bin", help="a built benchmarks/gpubench")
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
     ap.add_argument("--skip-cpu", action="store_true")
+    ap.add_argument("--ivf-nb", type=int, default=0, help="also IVF-Flat over this many vectors (10M in docs)")
+    ap.add_argument("--ivf-only", action="store_true", help="the IVF run alone")
     a = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sizes = dict(nb=1_000_000, nq=10_000, d=128, k=10, kmeans_n=1_000_000, kmeans_k=1024, niter=10)
@@ -68,11 +70,19 @@ def main():
     args = [f"-{key.replace('_', '-')}={val}" for key, val in sizes.items()]
     if a.skip_cpu:
         args.append("-skip-cpu")
-    rows = {r["what"]: r for r in run_metalfaiss(a.bin or build(repo), args)}
-    ref = torch_search(sizes["nb"], sizes["nq"], sizes["d"], sizes["k"])
-
+    if a.ivf_nb:
+        args += [f"-ivf-nb={a.ivf_nb}", "-nlist=4096" if not a.quick else "-nlist=64"]
+    if a.ivf_only:
+        args.append("-ivf-only")
+    results = run_metalfaiss(a.bin or build(repo), args)
+    rows = {r["what"]: r for r in results}
     dev = rows["device"]
     print(f"device: {dev['name']} ({dev['driver']}, {dev['kind']})")
+    if a.ivf_nb:
+        print_ivf(results, a.ivf_nb, sizes)
+    if a.ivf_only:
+        return
+    ref = torch_search(sizes["nb"], sizes["nq"], sizes["d"], sizes["k"])
     print(f"flat search nb={sizes['nb']:,} d={sizes['d']} nq={sizes['nq']:,} k={sizes['k']}")
     print("| what | seconds | QPS | ratio |")
     print("|---|---|---|---|")
@@ -93,6 +103,22 @@ def main():
         if name in rows:
             r = rows[name]
             print(f"| {name.split('_')[0].upper()} | {r['seconds']:.2f} | {r['search_seconds']:.2f} | {r['obj']:.6g} |")
+
+
+def print_ivf(results, nb, sizes):
+    """The IVF-Flat table: GPU and CPU backend QPS and recall per nprobe."""
+    by = {(r["what"], r.get("nprobe")): r for r in results}
+    print(f"IVF-Flat nb={nb:,} d={sizes['d']} nq={sizes['nq']:,} k={sizes['k']}: "
+          f"train {by[('gpu_ivf_train', None)]['seconds']:.2f} s, add {by[('gpu_ivf_add', None)]['seconds']:.2f} s (GPU)")
+    print("| nprobe | GPU QPS | recall | CPU QPS | recall | GPU/CPU |")
+    print("|---|---|---|---|---|---|")
+    for (what, nprobe), g in by.items():
+        if what != "gpu_ivf_search":
+            continue
+        c = by.get(("cpu_ivf_search", nprobe))
+        cpu = f"{c['qps']:,.0f} | {c['recall']:.3f} | {g['qps'] / c['qps']:.1f}x" if c else "n/a | n/a | n/a"
+        print(f"| {nprobe} | {g['qps']:,.0f} | {g['recall']:.3f} | {cpu} |")
+    print()
 
 
 if __name__ == "__main__":

@@ -65,6 +65,12 @@ func main() {
 		profileKMeans(e, mixture(rng, *kmN, *d))
 		return
 	}
+	if *ivfNB > 0 {
+		ivf(e, rng)
+		if *ivfOnly {
+			return
+		}
+	}
 	xb := mixture(rng, *nb, *d)
 	xq := mixture(rng, *nq, *d)
 	search(e, xb, xq)
