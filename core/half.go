@@ -102,3 +102,10 @@ func float32ToBF16(f float32) uint16 {
 
 // bf16ToFloat32 widens a bfloat16 (the high half of a float32).
 func bf16ToFloat32(h uint16) float32 { return math.Float32frombits(uint32(h) << 16) }
+
+// Float32ToHalf rounds f to the nearest binary16, ties to even (as GPUs
+// convert): the GPU indexes' float16 storage.
+func Float32ToHalf(f float32) uint16 { return float32ToHalfEven(f) }
+
+// HalfToFloat32 widens a binary16.
+func HalfToFloat32(h uint16) float32 { return halfToFloat32(h) }

@@ -119,7 +119,7 @@ func Default() (Device, error) {
 
 // Bytes views a slice of fixed-size values (float32, int32, ...) as bytes
 // for Buffer.Write and Buffer.Read, without copying.
-func Bytes[T ~float32 | ~int32 | ~uint32 | ~int64](s []T) []byte {
+func Bytes[T ~float32 | ~int32 | ~uint32 | ~int64 | ~uint16](s []T) []byte {
 	if len(s) == 0 {
 		return nil
 	}

@@ -42,11 +42,14 @@ func GpuInfo() string {
 
 // GpuIndexFlatNew makes a GPU flat index and writes its handle to out
 // (int64[1]).
-func GpuIndexFlatNew(d int64, metric int64, out uintptr) string {
+func GpuIndexFlatNew(d int64, metric int64, half bool, out uintptr) string {
 	return newIndex("GpuIndexFlat", out, func() (core.Index, error) {
 		e, err := gpu.Default()
 		if err != nil {
 			return nil, err
+		}
+		if half {
+			return gpu.NewIndexFlatF16(e, int(d), core.Metric(metric))
 		}
 		return gpu.NewIndexFlat(e, int(d), core.Metric(metric))
 	})
@@ -64,9 +67,10 @@ func GpuIndexIVFFlatNew(d, nlist, metric int64, out uintptr) string {
 	})
 }
 
-// GpuIndexFromCPU copies the flat index behind h to the GPU and writes the
-// new handle to out (faiss's index_cpu_to_gpu).
-func GpuIndexFromCPU(h int64, out uintptr) string {
+// GpuIndexFromCPU copies the flat or IVF-Flat index behind h to the GPU
+// (float16 storage when half is set) and writes the new handle to out
+// (faiss's index_cpu_to_gpu).
+func GpuIndexFromCPU(h int64, half bool, out uintptr) string {
 	const op = "index_cpu_to_gpu"
 	return withIndex(op, h, false, func(ix core.Index) error {
 		dst, err := int64s(out, 1)
@@ -80,9 +84,9 @@ func GpuIndexFromCPU(h int64, out uintptr) string {
 		var g core.Index
 		switch src := ix.(type) {
 		case *core.IndexFlat:
-			g, err = gpu.FromCPU(e, src)
+			g, err = gpu.FromCPU(e, src, half)
 		case *core.IndexIVF:
-			g, err = gpu.IVFFlatFromCPU(e, src)
+			g, err = gpu.IVFFlatFromCPU(e, src, half)
 		default:
 			return core.Errorf(core.KindUnsupported, op, "flat and IVF-Flat indexes have a GPU version so far, not %T", ix)
 		}

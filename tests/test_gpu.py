@@ -159,10 +159,6 @@ def test_bad_gpu_arguments(gpu):
     cfg.device = 3
     with pytest.raises(mf.InvalidArgumentError, match="device 3"):
         mf.GpuIndexFlatL2(res, 8, cfg)
-    cfg = mf.GpuIndexFlatConfig()
-    cfg.useFloat16 = True
-    with pytest.raises(mf.InvalidArgumentError, match="useFloat16"):
-        mf.GpuIndexFlatL2(res, 8, cfg)
     with pytest.raises(mf.InputTypeError):
         mf.GpuIndexFlatL2("not resources", 8)
     with pytest.raises(mf.InvalidArgumentError, match="device 1"):

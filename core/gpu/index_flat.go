@@ -38,17 +38,45 @@ func NewIndexFlat(e *Engine, d int, metric core.Metric) (*IndexFlat, error) {
 	return &IndexFlat{IndexFlat: host, e: e, db: e.NewMatrix(d)}, nil
 }
 
-// FromCPU copies a CPU flat index to the device (faiss's index_cpu_to_gpu).
-func FromCPU(e *Engine, src *core.IndexFlat) (*IndexFlat, error) {
-	ix, err := NewIndexFlat(e, src.D(), src.Metric())
+// NewIndexFlatF16 makes an empty GPU flat index that stores its vectors as
+// float16 (faiss's GpuIndexFlatConfig.useFloat16; see half_rows.go).
+func NewIndexFlatF16(e *Engine, d int, metric core.Metric) (*IndexFlat, error) {
+	ix, err := NewIndexFlat(e, d, metric)
+	if err != nil {
+		return nil, err
+	}
+	ix.db = e.NewHalfMatrix(d)
+	return ix, nil
+}
+
+// FromCPU copies a CPU flat index to the device (faiss's index_cpu_to_gpu),
+// as float16 when half is set.
+func FromCPU(e *Engine, src *core.IndexFlat, half bool) (*IndexFlat, error) {
+	newFlat := NewIndexFlat
+	if half {
+		newFlat = NewIndexFlatF16
+	}
+	ix, err := newFlat(e, src.D(), src.Metric())
 	if err != nil {
 		return nil, err
 	}
 	ix.SetMetricArg(src.MetricArg())
-	if err := ix.IndexFlat.Add(src.Vectors()); err != nil {
+	if err := ix.Add(src.Vectors()); err != nil {
 		return nil, err
 	}
 	return ix, ix.sync()
+}
+
+// Float16 reports whether the index stores float16 vectors.
+func (ix *IndexFlat) Float16() bool { return ix.db.half }
+
+// Add implements core.Index; a float16 index keeps the rounded values on
+// the host as well.
+func (ix *IndexFlat) Add(x []float32) error {
+	if ix.db.half {
+		x = RoundToHalf(x)
+	}
+	return ix.IndexFlat.Add(x)
 }
 
 // Host returns the host copy (faiss's index_gpu_to_cpu copies it).

@@ -38,14 +38,30 @@ func NewIndexIVFFlat(e *Engine, d, nlist int, metric core.Metric) (*IndexIVFFlat
 	return &IndexIVFFlat{IndexIVF: host, e: e, lists: deviceLists{e: e}}, nil
 }
 
+// NewIndexIVFFlatF16 is NewIndexIVFFlat with the lists stored as float16
+// on the device and rounded so on the host (half_rows.go).
+func NewIndexIVFFlatF16(e *Engine, d, nlist int, metric core.Metric) (*IndexIVFFlat, error) {
+	ix, err := NewIndexIVFFlat(e, d, nlist, metric)
+	if err != nil {
+		return nil, err
+	}
+	ix.lists.half = true
+	return ix, nil
+}
+
 // IVFFlatFromCPU copies a CPU IVF-Flat index to the device (faiss's
-// index_cpu_to_gpu): the same centroids, lists, ids and nprobe.
-func IVFFlatFromCPU(e *Engine, src *core.IndexIVF) (*IndexIVFFlat, error) {
+// index_cpu_to_gpu): the same centroids, lists, ids and nprobe; with half
+// the lists are stored as float16 (the host copy's vectors rounded too).
+func IVFFlatFromCPU(e *Engine, src *core.IndexIVF, half bool) (*IndexIVFFlat, error) {
 	const op = "index_cpu_to_gpu"
 	if src.Coded() || src.IsDedup() || src.OnDiskFile() != nil {
 		return nil, core.Errorf(core.KindUnsupported, op, "only in-memory IVF-Flat indexes have a GPU version, not %s", src.Name())
 	}
-	ix, err := NewIndexIVFFlat(e, src.D(), src.Nlist(), src.Metric())
+	newIVF := NewIndexIVFFlat
+	if half {
+		newIVF = NewIndexIVFFlatF16
+	}
+	ix, err := newIVF(e, src.D(), src.Nlist(), src.Metric())
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +75,7 @@ func IVFFlatFromCPU(e *Engine, src *core.IndexIVF) (*IndexIVFFlat, error) {
 			return nil, err
 		}
 	}
-	if err := copyLists(src, ix.IndexIVF); err != nil {
+	if err := copyLists(src, ix.IndexIVF, half); err != nil {
 		return nil, err
 	}
 	return ix, nil
@@ -83,22 +99,45 @@ func (ix *IndexIVFFlat) ToCPU() (*core.IndexIVF, error) {
 		return nil, err
 	}
 	c.SetMetricArg(ix.MetricArg())
-	if err := copyLists(ix.IndexIVF, c); err != nil {
+	if err := copyLists(ix.IndexIVF, c, false); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
 // copyLists gives dst (empty, with src's centroids) copies of src's
-// lists, nprobe and direct map.
-func copyLists(src, dst *core.IndexIVF) error {
+// lists, nprobe and direct map; half rounds the vectors to float16.
+func copyLists(src, dst *core.IndexIVF, half bool) error {
 	nlist := src.Nlist()
 	ids, vecs := make([][]int64, nlist), make([][]float32, nlist)
 	for l := range nlist {
 		i, v, _ := src.IVFList(l)
 		ids[l], vecs[l] = append([]int64(nil), i...), append([]float32(nil), v...)
+		if half {
+			vecs[l] = RoundToHalf(v)
+		}
 	}
 	return dst.RestoreIVF(src.Nprobe, false, ids, vecs, nil, src.DirectMapType())
+}
+
+// Float16 reports whether the lists are stored as float16.
+func (ix *IndexIVFFlat) Float16() bool { return ix.lists.half }
+
+// Add implements core.Index; with float16 lists the host keeps the
+// rounded values too.
+func (ix *IndexIVFFlat) Add(x []float32) error {
+	if ix.lists.half {
+		x = RoundToHalf(x)
+	}
+	return ix.IndexIVF.Add(x)
+}
+
+// AddWithIDs is Add with the caller's ids.
+func (ix *IndexIVFFlat) AddWithIDs(x []float32, ids []int64) error {
+	if ix.lists.half {
+		x = RoundToHalf(x)
+	}
+	return ix.IndexIVF.AddWithIDs(x, ids)
 }
 
 // Host returns the host copy.

@@ -124,20 +124,14 @@ func TestIVFFlatCopiesToAndFromTheCPU(t *testing.T) {
 	e := testEngine(t)
 	rng := rand.New(rand.NewSource(25))
 	d := 6
-	q, err := core.NewIndexFlat(d, core.MetricL2)
-	require.NoError(t, err)
-	cpu, err := core.NewIndexIVFFlat(q, d, 8, core.MetricL2)
-	require.NoError(t, err)
-	cpu.Warn = func(string) {}
-	xb := randomRows(rng, 400, d, false)
-	require.NoError(t, cpu.Train(xb))
+	cpu, xb := trainedCPUIVF(t, rng, d, 8, 400)
 	ids := make([]int64, 400)
 	for i := range ids {
 		ids[i] = int64(1000 + 3*i)
 	}
 	require.NoError(t, cpu.AddWithIDs(xb, ids))
 	cpu.Nprobe = 3
-	g, err := IVFFlatFromCPU(e, cpu)
+	g, err := IVFFlatFromCPU(e, cpu, false)
 	require.NoError(t, err)
 	defer g.Close()
 	require.Equal(t, 3, g.Nprobe)
@@ -172,4 +166,18 @@ func TestIVFFlatListsInShards(t *testing.T) {
 	e.lim.MaxBinding = 4 * int64(d) * 4 // a list longer than a binding
 	ix.lists.release()
 	require.ErrorContains(t, ix.lists.sync(ix.IndexIVF), "more than the device's largest binding")
+}
+
+// trainedCPUIVF is a CPU IVF-Flat index of nlist lists trained on n
+// random rows (returned), still empty.
+func trainedCPUIVF(t *testing.T, rng *rand.Rand, d, nlist, n int) (*core.IndexIVF, []float32) {
+	t.Helper()
+	q, err := core.NewIndexFlat(d, core.MetricL2)
+	require.NoError(t, err)
+	cpu, err := core.NewIndexIVFFlat(q, d, nlist, core.MetricL2)
+	require.NoError(t, err)
+	cpu.Warn = func(string) {}
+	xb := randomRows(rng, n, d, false)
+	require.NoError(t, cpu.Train(xb))
+	return cpu, xb
 }

@@ -12,6 +12,7 @@ import (
 // from row to id.
 type deviceLists struct {
 	e      *Engine
+	half   bool // float16 rows (half_rows.go)
 	shards []listShard
 	start  []int
 	size   []int
@@ -41,8 +42,8 @@ func (dl *deviceLists) sync(ix *core.IndexIVF) error {
 	}
 	dl.release()
 	d := ix.D()
-	rowBytes := int64(d) * 4
-	limit := min(dl.e.lim.MaxBinding, dl.e.lim.MaxBuffer) / rowBytes // rows a shard may hold
+	rb := rowBytes(d, dl.half)
+	limit := min(dl.e.lim.MaxBinding, dl.e.lim.MaxBuffer) / rb // rows a shard may hold
 	dl.start, dl.size = make([]int, nlist), make([]int, nlist)
 	total := 0
 	cur := listShard{}
@@ -69,7 +70,7 @@ func (dl *deviceLists) sync(ix *core.IndexIVF) error {
 		if s+1 < len(dl.shards) {
 			end = dl.shards[s+1].row0
 		}
-		b, err := dl.e.dev.NewBuffer(max(int64(end-sh.row0)*rowBytes, 256))
+		b, err := dl.e.dev.NewBuffer(max(int64(end-sh.row0)*rb, 256))
 		if err != nil {
 			dl.release()
 			return wrap(op, err)
@@ -80,7 +81,7 @@ func (dl *deviceLists) sync(ix *core.IndexIVF) error {
 			if len(ids) == 0 {
 				continue
 			}
-			if err := b.Write(int64(dl.start[l]-sh.row0)*rowBytes, metalbridge.Bytes(vecs)); err != nil {
+			if err := writeRows(b, dl.start[l]-sh.row0, vecs, d, dl.half); err != nil {
 				dl.release()
 				return wrap(op, err)
 			}

@@ -110,6 +110,7 @@ func (e *Engine) ivfScan(dl *deviceLists, metric Metric, x []float32, d int, coa
 	if k > fusedMaxK {
 		kernel, ld = "ivf_flat_distances", max(longest, 1)
 	}
+	kernel = kernelFor(kernel, dl.half)
 	n := qbn * nprobe * ld
 	ck, ci, err := e.pairBuffers("cand", n)
 	if err != nil {

@@ -6,10 +6,13 @@ import (
 )
 
 // Matrix is n rows of d floats on the device with their squared norms (the
-// database side of L2 search), grown in place as rows are appended.
+// database side of L2 search), grown in place as rows are appended; with
+// half set the rows are stored as float16 (half_rows.go) and their norms
+// are those of the halves.
 type Matrix struct {
 	e       *Engine
 	d, n    int
+	half    bool
 	capRows int
 	rows    metalbridge.Buffer
 	norms   metalbridge.Buffer
@@ -18,19 +21,24 @@ type Matrix struct {
 // NewMatrix makes an empty matrix of dimension d.
 func (e *Engine) NewMatrix(d int) *Matrix { return &Matrix{e: e, d: d} }
 
+// NewHalfMatrix makes an empty float16 matrix of dimension d.
+func (e *Engine) NewHalfMatrix(d int) *Matrix { return &Matrix{e: e, d: d, half: true} }
+
 // Rows is the number of rows on the device.
 func (m *Matrix) Rows() int { return m.n }
 
-// Sync makes the device rows equal x (a whole number of rows). The first
-// `same` rows are known to be on the device already and are not sent again
-// unless the buffers must grow.
+// Sync makes the device rows equal x (a whole number of rows; for a half
+// matrix, values already rounded to halves). The first `same` rows are
+// known to be on the device already and are not sent again unless the
+// buffers must grow.
 func (m *Matrix) Sync(x []float32, same int) error {
 	const op = "gpu.Matrix.Sync"
 	n := len(x) / m.d
 	same = min(same, m.n, n)
+	rb := rowBytes(m.d, m.half)
 	if n > m.capRows {
 		capRows := roundUp(max(n, 2*m.capRows, tileRows), tileRows)
-		rows, err := m.e.dev.NewBuffer(int64(capRows) * int64(m.d) * 4)
+		rows, err := m.e.dev.NewBuffer(int64(capRows) * rb)
 		if err != nil {
 			return wrap(op, err)
 		}
@@ -48,10 +56,30 @@ func (m *Matrix) Sync(x []float32, same int) error {
 	}
 	// Norms restart at a tile boundary so that bindings stay aligned.
 	start := same / tileRows * tileRows
-	if err := m.rows.Write(int64(same)*int64(m.d)*4, metalbridge.Bytes(x[same*m.d:])); err != nil {
+	if err := writeRows(m.rows, same, x[same*m.d:], m.d, m.half); err != nil {
 		return wrap(op, err)
 	}
+	if m.half { // the norms of the halves, in float32 on the host
+		norms := make([]float32, n-start)
+		for i := range norms {
+			var s float32
+			for _, v := range x[(start+i)*m.d : (start+i+1)*m.d] {
+				s += v * v
+			}
+			norms[i] = s
+		}
+		if err := m.norms.Write(int64(start)*4, metalbridge.Bytes(norms)); err != nil {
+			return wrap(op, err)
+		}
+		return nil
+	}
 	return m.computeNorms(start, n)
+}
+
+// binding binds rows [r0, r0+n).
+func (m *Matrix) binding(r0, n int) metalbridge.Binding {
+	rb := rowBytes(m.d, m.half)
+	return metalbridge.Binding{Buffer: m.rows, Offset: int64(r0) * rb, Size: int64(n) * rb}
 }
 
 // computeNorms runs norms_rows over rows [start, end), in pieces that fit
@@ -67,7 +95,7 @@ func (m *Matrix) computeNorms(start, end int) error {
 			Kernel: "norms_rows",
 			Params: shaders.Bytes(shaders.NormsParams{N: uint32(n), D: uint32(m.d)}),
 			Bindings: []metalbridge.Binding{
-				{Buffer: m.rows, Offset: int64(r0) * int64(m.d) * 4, Size: int64(n) * int64(m.d) * 4},
+				m.binding(r0, n),
 				{Buffer: m.norms, Offset: int64(r0) * 4, Size: int64(n) * 4},
 			},
 			Groups: [3]int{groups(n, shaders.WorkgroupSize), 1, 1},

@@ -56,8 +56,9 @@ class StandardGpuResources:
 
 
 class GpuIndexFlatConfig:
-    """faiss's config: ``device`` (must be 0), ``useFloat16`` (must be
-    False: the kernels compute in float32)."""
+    """faiss's config: ``device`` (must be 0), ``useFloat16`` (store the
+    vectors as float16, half the memory and bandwidth; the kernels still
+    compute in float32, and reconstruct returns the rounded vectors)."""
 
     def __init__(self):
         self.device = 0
@@ -65,7 +66,8 @@ class GpuIndexFlatConfig:
 
 
 class GpuClonerOptions:
-    """faiss's options of index_cpu_to_gpu; accepted, with nothing to set."""
+    """faiss's options of index_cpu_to_gpu: ``useFloat16`` stores the
+    copy's vectors (flat) or lists (IVF-Flat) as float16."""
 
     def __init__(self):
         self.useFloat16 = False
@@ -95,16 +97,17 @@ def _check_resources(res, op):
 
 
 def _check_config(config, op):
+    """The config's device must exist; returns whether it asks for float16
+    storage."""
     if config is None:
-        return
+        return False
     _check_device(getattr(config, "device", 0), op)
-    if getattr(config, "useFloat16", False):
-        raise InvalidArgumentError(f"{op}: useFloat16 is not supported; the GPU kernels compute in float32")
+    return bool(getattr(config, "useFloat16", False))
 
 
-def _new_gpu_flat(d, metric):
+def _new_gpu_flat(d, metric, half):
     out = np.zeros(1, dtype=np.int64)
-    _bridge.call("GpuIndexFlatNew", d, int(metric), addr(out))
+    _bridge.call("GpuIndexFlatNew", d, int(metric), half, addr(out))
     return int(out[0])
 
 
@@ -128,19 +131,19 @@ class GpuIndexFlat(Index):
         args = list(args)
         if isinstance(d_or_index, IndexFlat) or (isinstance(d_or_index, Index) and _on_gpu(d_or_index)):
             config = args.pop(0) if args else None
-            _check_config(config, op)
+            half = _check_config(config, op)
             src = d_or_index
             if self._metric is not None and src.metric_type != self._metric:
                 raise InvalidArgumentError(f"{op}: the index has metric {src.metric_type}, not {int(self._metric)}")
-            handle = _copy_to_gpu(src, op)
+            handle = _copy_to_gpu(src, op, half)
         else:
             metric = self._metric if self._metric is not None else (args.pop(0) if args else METRIC_L2)
             config = args.pop(0) if args else None
             if args:
                 raise TypeError(f"{op}: too many arguments")
-            _check_config(config, op)
+            half = _check_config(config, op)
             _backend.resolve(True, op)
-            handle = _new_gpu_flat(as_int(d_or_index, op, "d"), MetricType.parse(metric))
+            handle = _new_gpu_flat(as_int(d_or_index, op, "d"), MetricType.parse(metric), half)
         super().__init__(handle)
 
     def copyFrom(self, index):
@@ -179,15 +182,15 @@ def _on_gpu(index):
     return _bridge.call("IndexOnGpu", index._h("on_gpu")) == "1"
 
 
-def _copy_to_gpu(index, op):
+def _copy_to_gpu(index, op, half=False):
     _backend.resolve(True, op)
     out = np.zeros(1, dtype=np.int64)
     if _on_gpu(index):  # a copy of a GPU index: through its host copy
         _bridge.call("GpuIndexToCPU", index._h(op), addr(out))
         with wrap(int(out[0]), Index, op) as cpu:
-            _bridge.call("GpuIndexFromCPU", cpu._h(op), addr(out))
+            _bridge.call("GpuIndexFromCPU", cpu._h(op), half, addr(out))
     else:
-        _bridge.call("GpuIndexFromCPU", index._h(op), addr(out))
+        _bridge.call("GpuIndexFromCPU", index._h(op), half, addr(out))
     return int(out[0])
 
 
@@ -202,7 +205,8 @@ def index_cpu_to_gpu(res, device, index, options=None):
     _check_device(device, op)
     if not isinstance(index, Index):
         raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(index).__name__}")
-    return wrap(_copy_to_gpu(index, op), Index, op)
+    half = bool(getattr(options, "useFloat16", False)) if options is not None else False
+    return wrap(_copy_to_gpu(index, op, half), Index, op)
 
 
 def index_cpu_to_all_gpus(index, co=None, ngpu=-1):

@@ -9,7 +9,8 @@ queries of a batch that probe it. After a change to the lists the device
 copy is sent again at the next search. Searches with k above 2048, with an
 ID selector or early-stop limits (``SearchParametersIVF`` max_codes and
 the like), and metrics other than L2 and inner product run on the host
-copy.
+copy. ``index_cpu_to_gpu`` with ``GpuClonerOptions.useFloat16`` stores the
+lists as float16 (the host copy's vectors rounded alike).
 """
 
 import numpy as np
@@ -25,13 +26,14 @@ from .metric import METRIC_L2, MetricType
 INDICES_CPU, INDICES_IVF, INDICES_32_BIT, INDICES_64_BIT = 0, 1, 2, 3
 
 
-class GpuIndexIVFConfig(GpuIndexFlatConfig):
-    """faiss's IVF config: ``device`` (0), ``useFloat16`` (False),
-    ``indicesOptions`` (ids are kept as 64-bit on the host whatever it
-    says), ``flatConfig`` (the quantizer's config)."""
+class GpuIndexIVFConfig:
+    """faiss's IVF config: ``device`` (0), ``indicesOptions`` (ids are
+    kept as 64-bit on the host whatever it says), ``flatConfig`` (the
+    quantizer's config). Float16 lists come from index_cpu_to_gpu with
+    ``GpuClonerOptions.useFloat16``."""
 
     def __init__(self):
-        super().__init__()
+        self.device = 0
         self.indicesOptions = INDICES_64_BIT
         self.flatConfig = GpuIndexFlatConfig()
 

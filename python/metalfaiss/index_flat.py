@@ -28,7 +28,10 @@ class IndexFlat(IndexFlatCodes, Index):
         on_gpu = metric in (METRIC_L2, METRIC_INNER_PRODUCT) and _backend.default_gpu()
         if on_gpu:
             _backend.resolve(True, type(self).__name__)
-        _bridge.call("GpuIndexFlatNew" if on_gpu else "IndexFlatNew", d, int(metric), addr(out))
+        if on_gpu:
+            _bridge.call("GpuIndexFlatNew", d, int(metric), False, addr(out))
+        else:
+            _bridge.call("IndexFlatNew", d, int(metric), addr(out))
         super().__init__(int(out[0]))
 
     def permute_entries(self, perm):

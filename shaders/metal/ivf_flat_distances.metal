@@ -44,6 +44,11 @@ struct spvUnsafeArray
     }
 };
 
+struct Database
+{
+    float x[1];
+};
+
 struct Params
 {
     uint nq;
@@ -67,11 +72,6 @@ struct Queries
     float q[1];
 };
 
-struct Lists
-{
-    float x[1];
-};
-
 struct OutKeys
 {
     uint outKeys[1];
@@ -84,7 +84,13 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _135 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _155 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+
+static inline __attribute__((always_inline))
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_52)
+{
+    return v_52.x[(row * d) + col];
+}
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
@@ -94,19 +100,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _32;
+    uint _38;
     if ((u & 2147483648u) != 0u)
     {
-        _32 = ~u;
+        _38 = ~u;
     }
     else
     {
-        _32 = u | 2147483648u;
+        _38 = u | 2147483648u;
     }
-    return _32;
+    return _38;
 }
 
-kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Queries& _213 [[buffer(1)]], const device Lists& _248 [[buffer(2)]], const device Work& _92 [[buffer(3)]], device OutKeys& _491 [[buffer(4)]], device OutIds& _504 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Queries& _233 [[buffer(1)]], const device Database& v_52 [[buffer(2)]], const device Work& _113 [[buffer(3)]], device OutKeys& _506 [[buffer(4)]], device OutIds& _519 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -115,17 +121,17 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
     uint tc = t % 16u;
     uint myRow = t / 4u;
     uint sub = t % 4u;
-    uint _158;
-    float _207;
-    float _242;
-    uint _450;
+    uint _178;
+    float _227;
+    float _261;
+    uint _465;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _92.work[4u * task];
-        uint len = _92.work[(4u * task) + 1u];
-        uint slot0 = _92.work[(4u * task) + 2u];
-        uint nslots = _92.work[(4u * task) + 3u];
+        uint start = _113.work[4u * task];
+        uint len = _113.work[(4u * task) + 1u];
+        uint slot0 = _113.work[(4u * task) + 2u];
+        uint nslots = _113.work[(4u * task) + 3u];
         for (uint j0 = 0u; j0 < len; j0 += 64u)
         {
             spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -135,35 +141,38 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _158 = _92.work[p.slotBase + (2u * (slot0 + row))];
+                    _178 = _113.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _158 = 0u;
+                    _178 = 0u;
                 }
-                uint qi = _158;
+                uint qi = _178;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _207 = _213.q[((qi * p.d) + k0) + kk];
+                        _227 = _233.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _207 = 0.0;
+                        _227 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _207;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _227;
                     if (((j0 + row) < len) && inDim)
                     {
-                        _242 = _248.x[(((((start - p.rowBase) + j0) + row) * p.d) + k0) + kk];
+                        uint param = ((start - p.rowBase) + j0) + row;
+                        uint param_1 = k0 + kk;
+                        uint param_2 = p.d;
+                        _261 = xAt(param, param_1, param_2, v_52);
                     }
                     else
                     {
-                        _242 = 0.0;
+                        _261 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _242;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _261;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -207,33 +216,33 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
                     {
                         if (p.metric == 1u)
                         {
-                            float param = acc[i][c];
-                            _450 = toKey(param);
+                            float param_3 = acc[i][c];
+                            _465 = toKey(param_3);
                         }
                         else
                         {
-                            float param_1 = -acc[i][c];
-                            _450 = toKey(param_1);
+                            float param_4 = -acc[i][c];
+                            _465 = toKey(param_4);
                         }
-                        key = _450;
+                        key = _465;
                     }
                     if ((j < len) && (r < nslots))
                     {
-                        uint outRow = _92.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
-                        _491.outKeys[(outRow * p.ldOut) + j] = key;
-                        _504.outIds[(outRow * p.ldOut) + j] = int(start + j);
+                        uint outRow = _113.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
+                        _506.outKeys[(outRow * p.ldOut) + j] = key;
+                        _519.outIds[(outRow * p.ldOut) + j] = int(start + j);
                     }
                 }
             }
         }
         for (uint r_1 = 0u; r_1 < nslots; r_1++)
         {
-            uint outRow_1 = _92.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
-            uint _547 = len + t;
-            for (uint j_1 = _547; j_1 < p.ldOut; j_1 += 256u)
+            uint outRow_1 = _113.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
+            uint _562 = len + t;
+            for (uint j_1 = _562; j_1 < p.ldOut; j_1 += 256u)
             {
-                _491.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
-                _504.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
+                _506.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
+                _519.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
             }
         }
     }

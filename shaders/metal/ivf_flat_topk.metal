@@ -44,6 +44,11 @@ struct spvUnsafeArray
     }
 };
 
+struct Database
+{
+    float x[1];
+};
+
 struct Params
 {
     uint nq;
@@ -67,11 +72,6 @@ struct Queries
     float q[1];
 };
 
-struct Lists
-{
-    float x[1];
-};
-
 struct OutKeys
 {
     uint outKeys[1];
@@ -84,7 +84,13 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _160 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _180 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+
+static inline __attribute__((always_inline))
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_52)
+{
+    return v_52.x[(row * d) + col];
+}
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
@@ -94,19 +100,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _32;
+    uint _38;
     if ((u & 2147483648u) != 0u)
     {
-        _32 = ~u;
+        _38 = ~u;
     }
     else
     {
-        _32 = u | 2147483648u;
+        _38 = u | 2147483648u;
     }
-    return _32;
+    return _38;
 }
 
-kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries& _237 [[buffer(1)]], const device Lists& _272 [[buffer(2)]], const device Work& _92 [[buffer(3)]], device OutKeys& _622 [[buffer(4)]], device OutIds& _633 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries& _257 [[buffer(1)]], const device Database& v_52 [[buffer(2)]], const device Work& _113 [[buffer(3)]], device OutKeys& _637 [[buffer(4)]], device OutIds& _648 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -118,17 +124,17 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
     uint sub = t % 4u;
     spvUnsafeArray<uint, 32> bestKey;
     spvUnsafeArray<int, 32> bestId;
-    uint _182;
-    float _231;
-    float _266;
-    uint _474;
+    uint _202;
+    float _251;
+    float _285;
+    uint _489;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _92.work[4u * task];
-        uint len = _92.work[(4u * task) + 1u];
-        uint slot0 = _92.work[(4u * task) + 2u];
-        uint nslots = _92.work[(4u * task) + 3u];
+        uint start = _113.work[4u * task];
+        uint len = _113.work[(4u * task) + 1u];
+        uint slot0 = _113.work[(4u * task) + 2u];
+        uint nslots = _113.work[(4u * task) + 3u];
         for (uint i = 0u; i < 32u; i++)
         {
             bestKey[i] = 4294967295u;
@@ -144,35 +150,38 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _182 = _92.work[p.slotBase + (2u * (slot0 + row))];
+                    _202 = _113.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _182 = 0u;
+                    _202 = 0u;
                 }
-                uint qi = _182;
+                uint qi = _202;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _231 = _237.q[((qi * p.d) + k0) + kk];
+                        _251 = _257.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _231 = 0.0;
+                        _251 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _231;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _251;
                     if (((j0 + row) < len) && inDim)
                     {
-                        _266 = _272.x[(((((start - p.rowBase) + j0) + row) * p.d) + k0) + kk];
+                        uint param = ((start - p.rowBase) + j0) + row;
+                        uint param_1 = k0 + kk;
+                        uint param_2 = p.d;
+                        _285 = xAt(param, param_1, param_2, v_52);
                     }
                     else
                     {
-                        _266 = 0.0;
+                        _285 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _266;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _285;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -216,15 +225,15 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                     {
                         if (p.metric == 1u)
                         {
-                            float param = acc[i_1][c];
-                            _474 = toKey(param);
+                            float param_3 = acc[i_1][c];
+                            _489 = toKey(param_3);
                         }
                         else
                         {
-                            float param_1 = -acc[i_1][c];
-                            _474 = toKey(param_1);
+                            float param_4 = -acc[i_1][c];
+                            _489 = toKey(param_4);
                         }
-                        key = _474;
+                        key = _489;
                     }
                     block[r][(tc * 4u) + c] = key;
                 }
@@ -239,17 +248,17 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                     uint pos = p.k - 1u;
                     for (;;)
                     {
-                        bool _546 = pos > 0u;
-                        bool _555;
-                        if (_546)
+                        bool _561 = pos > 0u;
+                        bool _570;
+                        if (_561)
                         {
-                            _555 = bestKey[pos - 1u] > key_1;
+                            _570 = bestKey[pos - 1u] > key_1;
                         }
                         else
                         {
-                            _555 = _546;
+                            _570 = _561;
                         }
-                        if (_555)
+                        if (_570)
                         {
                             bestKey[pos] = bestKey[pos - 1u];
                             bestId[pos] = bestId[pos - 1u];
@@ -270,12 +279,12 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
         }
         if (myRow < nslots)
         {
-            uint outRow = _92.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
+            uint outRow = _113.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
             uint base = ((outRow * 4u) + sub) * p.k;
             for (uint i_2 = 0u; i_2 < p.k; i_2++)
             {
-                _622.outKeys[base + i_2] = bestKey[i_2];
-                _633.outIds[base + i_2] = bestId[i_2];
+                _637.outKeys[base + i_2] = bestKey[i_2];
+                _648.outIds[base + i_2] = bestId[i_2];
             }
         }
     }

@@ -44,6 +44,16 @@ struct spvUnsafeArray
     }
 };
 
+struct Database
+{
+    float x[1];
+};
+
+struct Queries
+{
+    float q[1];
+};
+
 struct Params
 {
     uint nq;
@@ -54,16 +64,6 @@ struct Params
     uint span;
     int idBase;
     uint ldOut;
-};
-
-struct Queries
-{
-    float q[1];
-};
-
-struct Database
-{
-    float x[1];
 };
 
 struct QueryNorms
@@ -88,7 +88,28 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _153 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _208 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+
+static inline __attribute__((always_inline))
+float qRow(thread const uint& r, thread const uint& c, const device Queries& v_101, constant Params& p)
+{
+    return v_101.q[(r * p.d) + c];
+}
+
+static inline __attribute__((always_inline))
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_86)
+{
+    return v_86.x[(row * d) + col];
+}
+
+static inline __attribute__((always_inline))
+float xRow(thread const uint& r, thread const uint& c, const device Database& v_86, constant Params& p)
+{
+    uint param = r;
+    uint param_1 = c;
+    uint param_2 = p.d;
+    return xAt(param, param_1, param_2, v_86);
+}
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
@@ -98,16 +119,16 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _41;
+    uint _56;
     if ((u & 2147483648u) != 0u)
     {
-        _41 = ~u;
+        _56 = ~u;
     }
     else
     {
-        _41 = u | 2147483648u;
+        _56 = u | 2147483648u;
     }
-    return _41;
+    return _56;
 }
 
 static inline __attribute__((always_inline))
@@ -120,7 +141,7 @@ bool keyBefore(thread const uint& ka, thread const int& ia, thread const uint& k
     return uint(ia) < uint(ib);
 }
 
-kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Queries& _206 [[buffer(1)]], const device Database& _273 [[buffer(2)]], const device DatabaseNorms& _437 [[buffer(3)]], const device QueryNorms& _389 [[buffer(4)]], device OutKeys& _630 [[buffer(5)]], device OutIds& _646 [[buffer(6)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Queries& v_101 [[buffer(1)]], const device Database& v_86 [[buffer(2)]], const device DatabaseNorms& _475 [[buffer(3)]], const device QueryNorms& _427 [[buffer(4)]], device OutKeys& _668 [[buffer(5)]], device OutIds& _684 [[buffer(6)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -142,8 +163,8 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
         bestId[i] = -1;
     }
     uint worst = 4294967295u;
-    float _383;
-    uint _430;
+    float _421;
+    uint _468;
     for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
     {
         spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -155,19 +176,21 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint kk = kk0 + e;
                 float v = 0.0;
-                bool _191 = (q0 + row) < p.nq;
-                bool _200;
-                if (_191)
+                bool _244 = (q0 + row) < p.nq;
+                bool _253;
+                if (_244)
                 {
-                    _200 = (k0 + kk) < p.d;
+                    _253 = (k0 + kk) < p.d;
                 }
                 else
                 {
-                    _200 = _191;
+                    _253 = _244;
                 }
-                if (_200)
+                if (_253)
                 {
-                    v = _206.q[(((q0 + row) * p.d) + k0) + kk];
+                    uint param = q0 + row;
+                    uint param_1 = k0 + kk;
+                    v = qRow(param, param_1, v_101, p);
                 }
                 ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
             }
@@ -177,19 +200,21 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint kk_1 = kk0_1 + e_1;
                 float v_1 = 0.0;
-                bool _258 = (j0 + row_1) < jEnd;
-                bool _267;
-                if (_258)
+                bool _303 = (j0 + row_1) < jEnd;
+                bool _312;
+                if (_303)
                 {
-                    _267 = (k0 + kk_1) < p.d;
+                    _312 = (k0 + kk_1) < p.d;
                 }
                 else
                 {
-                    _267 = _258;
+                    _312 = _303;
                 }
-                if (_267)
+                if (_312)
                 {
-                    v_1 = _273.x[(((j0 + row_1) * p.d) + k0) + kk_1];
+                    uint param_2 = j0 + row_1;
+                    uint param_3 = k0 + kk_1;
+                    v_1 = xRow(param_2, param_3, v_86, p);
                 }
                 ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
             }
@@ -208,52 +233,52 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
         for (uint i_1 = 0u; i_1 < 4u; i_1++)
         {
             uint r = (tr * 4u) + i_1;
-            bool _373 = p.metric == 1u;
-            bool _382;
-            if (_373)
+            bool _411 = p.metric == 1u;
+            bool _420;
+            if (_411)
             {
-                _382 = (q0 + r) < p.nq;
+                _420 = (q0 + r) < p.nq;
             }
             else
             {
-                _382 = _373;
+                _420 = _411;
             }
-            if (_382)
+            if (_420)
             {
-                _383 = _389.qn[q0 + r];
+                _421 = _427.qn[q0 + r];
             }
             else
             {
-                _383 = 0.0;
+                _421 = 0.0;
             }
-            float qni = _383;
+            float qni = _421;
             for (uint c = 0u; c < 4u; c++)
             {
                 uint j = (j0 + (tc * 4u)) + c;
                 uint key = 4294967295u;
-                bool _415 = j < jEnd;
-                bool _424;
-                if (_415)
+                bool _453 = j < jEnd;
+                bool _462;
+                if (_453)
                 {
-                    _424 = (q0 + r) < p.nq;
+                    _462 = (q0 + r) < p.nq;
                 }
                 else
                 {
-                    _424 = _415;
+                    _462 = _453;
                 }
-                if (_424)
+                if (_462)
                 {
                     if (p.metric == 1u)
                     {
-                        float param = (qni + _437.xn[j]) - (2.0 * acc[i_1][c]);
-                        _430 = max(toKey(param), 2147483648u);
+                        float param_4 = (qni + _475.xn[j]) - (2.0 * acc[i_1][c]);
+                        _468 = max(toKey(param_4), 2147483648u);
                     }
                     else
                     {
-                        float param_1 = -acc[i_1][c];
-                        _430 = toKey(param_1);
+                        float param_5 = -acc[i_1][c];
+                        _468 = toKey(param_5);
                     }
-                    key = _430;
+                    key = _468;
                 }
                 block[r][(tc * 4u) + c] = key;
             }
@@ -268,17 +293,17 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
                 uint pos = p.k - 1u;
                 for (;;)
                 {
-                    bool _517 = pos > 0u;
-                    bool _526;
-                    if (_517)
+                    bool _555 = pos > 0u;
+                    bool _564;
+                    if (_555)
                     {
-                        _526 = bestKey[pos - 1u] > key_1;
+                        _564 = bestKey[pos - 1u] > key_1;
                     }
                     else
                     {
-                        _526 = _517;
+                        _564 = _555;
                     }
-                    if (_526)
+                    if (_564)
                     {
                         bestKey[pos] = bestKey[pos - 1u];
                         bestId[pos] = bestId[pos - 1u];
@@ -300,34 +325,34 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
     block[myRow][sub] = bestKey[0];
     blockIds[myRow][sub] = bestId[0];
     threadgroup_barrier(mem_flags::mem_threadgroup);
-    bool _572 = sub == 0u;
-    bool _581;
-    if (_572)
+    bool _610 = sub == 0u;
+    bool _619;
+    if (_610)
     {
-        _581 = (q0 + myRow) < p.nq;
+        _619 = (q0 + myRow) < p.nq;
     }
     else
     {
-        _581 = _572;
+        _619 = _610;
     }
-    if (_581)
+    if (_619)
     {
         uint key_2 = block[myRow][0];
         int id_1 = blockIds[myRow][0];
         for (uint s = 1u; s < 4u; s++)
         {
-            uint param_2 = block[myRow][s];
-            int param_3 = blockIds[myRow][s];
-            uint param_4 = key_2;
-            int param_5 = id_1;
-            if (keyBefore(param_2, param_3, param_4, param_5))
+            uint param_6 = block[myRow][s];
+            int param_7 = blockIds[myRow][s];
+            uint param_8 = key_2;
+            int param_9 = id_1;
+            if (keyBefore(param_6, param_7, param_8, param_9))
             {
                 key_2 = block[myRow][s];
                 id_1 = blockIds[myRow][s];
             }
         }
-        _630.outKeys[((q0 + myRow) * gl_NumWorkGroups.y) + split] = key_2;
-        _646.outIds[((q0 + myRow) * gl_NumWorkGroups.y) + split] = id_1;
+        _668.outKeys[((q0 + myRow) * gl_NumWorkGroups.y) + split] = key_2;
+        _684.outIds[((q0 + myRow) * gl_NumWorkGroups.y) + split] = id_1;
     }
 }
 

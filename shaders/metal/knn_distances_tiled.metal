@@ -44,6 +44,16 @@ struct spvUnsafeArray
     }
 };
 
+struct Database
+{
+    float x[1];
+};
+
+struct Queries
+{
+    float q[1];
+};
+
 struct Params
 {
     uint nq;
@@ -54,16 +64,6 @@ struct Params
     uint span;
     int idBase;
     uint ldOut;
-};
-
-struct Queries
-{
-    float q[1];
-};
-
-struct Database
-{
-    float x[1];
 };
 
 struct QueryNorms
@@ -88,7 +88,28 @@ struct OutIds
     int outIds[1];
 };
 
-constant spvUnsafeArray<float4, 4> _101 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _156 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+
+static inline __attribute__((always_inline))
+float qRow(thread const uint& r, thread const uint& c, const device Queries& v_77, constant Params& p)
+{
+    return v_77.q[(r * p.d) + c];
+}
+
+static inline __attribute__((always_inline))
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_61)
+{
+    return v_61.x[(row * d) + col];
+}
+
+static inline __attribute__((always_inline))
+float xRow(thread const uint& r, thread const uint& c, const device Database& v_61, constant Params& p)
+{
+    uint param = r;
+    uint param_1 = c;
+    uint param_2 = p.d;
+    return xAt(param, param_1, param_2, v_61);
+}
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
@@ -98,19 +119,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _32;
+    uint _47;
     if ((u & 2147483648u) != 0u)
     {
-        _32 = ~u;
+        _47 = ~u;
     }
     else
     {
-        _32 = u | 2147483648u;
+        _47 = u | 2147483648u;
     }
-    return _32;
+    return _47;
 }
 
-kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Queries& _154 [[buffer(1)]], const device Database& _221 [[buffer(2)]], const device DatabaseNorms& _385 [[buffer(3)]], const device QueryNorms& _337 [[buffer(4)]], device OutKeys& _426 [[buffer(5)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]])
+kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Queries& v_77 [[buffer(1)]], const device Database& v_61 [[buffer(2)]], const device DatabaseNorms& _423 [[buffer(3)]], const device QueryNorms& _375 [[buffer(4)]], device OutKeys& _464 [[buffer(5)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -120,8 +141,8 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
     uint tc = gl_LocalInvocationIndex % 16u;
     uint jStart = split * p.span;
     uint jEnd = min(p.nb, (jStart + p.span));
-    float _331;
-    uint _378;
+    float _369;
+    uint _416;
     for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
     {
         spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -133,19 +154,21 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint kk = kk0 + e;
                 float v = 0.0;
-                bool _139 = (q0 + row) < p.nq;
-                bool _148;
-                if (_139)
+                bool _192 = (q0 + row) < p.nq;
+                bool _201;
+                if (_192)
                 {
-                    _148 = (k0 + kk) < p.d;
+                    _201 = (k0 + kk) < p.d;
                 }
                 else
                 {
-                    _148 = _139;
+                    _201 = _192;
                 }
-                if (_148)
+                if (_201)
                 {
-                    v = _154.q[(((q0 + row) * p.d) + k0) + kk];
+                    uint param = q0 + row;
+                    uint param_1 = k0 + kk;
+                    v = qRow(param, param_1, v_77, p);
                 }
                 ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
             }
@@ -155,19 +178,21 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint kk_1 = kk0_1 + e_1;
                 float v_1 = 0.0;
-                bool _206 = (j0 + row_1) < jEnd;
-                bool _215;
-                if (_206)
+                bool _251 = (j0 + row_1) < jEnd;
+                bool _260;
+                if (_251)
                 {
-                    _215 = (k0 + kk_1) < p.d;
+                    _260 = (k0 + kk_1) < p.d;
                 }
                 else
                 {
-                    _215 = _206;
+                    _260 = _251;
                 }
-                if (_215)
+                if (_260)
                 {
-                    v_1 = _221.x[(((j0 + row_1) * p.d) + k0) + kk_1];
+                    uint param_2 = j0 + row_1;
+                    uint param_3 = k0 + kk_1;
+                    v_1 = xRow(param_2, param_3, v_61, p);
                 }
                 ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
             }
@@ -186,66 +211,66 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
         for (uint i = 0u; i < 4u; i++)
         {
             uint r = (tr * 4u) + i;
-            bool _321 = p.metric == 1u;
-            bool _330;
-            if (_321)
+            bool _359 = p.metric == 1u;
+            bool _368;
+            if (_359)
             {
-                _330 = (q0 + r) < p.nq;
+                _368 = (q0 + r) < p.nq;
             }
             else
             {
-                _330 = _321;
+                _368 = _359;
             }
-            if (_330)
+            if (_368)
             {
-                _331 = _337.qn[q0 + r];
+                _369 = _375.qn[q0 + r];
             }
             else
             {
-                _331 = 0.0;
+                _369 = 0.0;
             }
-            float qni = _331;
+            float qni = _369;
             for (uint c = 0u; c < 4u; c++)
             {
                 uint j = (j0 + (tc * 4u)) + c;
                 uint key = 4294967295u;
-                bool _363 = j < jEnd;
-                bool _372;
-                if (_363)
+                bool _401 = j < jEnd;
+                bool _410;
+                if (_401)
                 {
-                    _372 = (q0 + r) < p.nq;
+                    _410 = (q0 + r) < p.nq;
                 }
                 else
                 {
-                    _372 = _363;
+                    _410 = _401;
                 }
-                if (_372)
+                if (_410)
                 {
                     if (p.metric == 1u)
                     {
-                        float param = (qni + _385.xn[j]) - (2.0 * acc[i][c]);
-                        _378 = max(toKey(param), 2147483648u);
+                        float param_4 = (qni + _423.xn[j]) - (2.0 * acc[i][c]);
+                        _416 = max(toKey(param_4), 2147483648u);
                     }
                     else
                     {
-                        float param_1 = -acc[i][c];
-                        _378 = toKey(param_1);
+                        float param_5 = -acc[i][c];
+                        _416 = toKey(param_5);
                     }
-                    key = _378;
+                    key = _416;
                 }
-                bool _411 = j < jEnd;
-                bool _420;
-                if (_411)
+                bool _449 = j < jEnd;
+                bool _458;
+                if (_449)
                 {
-                    _420 = (q0 + r) < p.nq;
+                    _458 = (q0 + r) < p.nq;
                 }
                 else
                 {
-                    _420 = _411;
+                    _458 = _449;
                 }
-                if (_420)
+                if (_458)
                 {
-                    _426.outKeys[((q0 + r) * p.ldOut) + j] = key;
+                    _464.outKeys[((q0 + r) * p.ldOut) + j] = key;
                 }
             }
         }

@@ -44,6 +44,16 @@ struct spvUnsafeArray
     }
 };
 
+struct Database
+{
+    float x[1];
+};
+
+struct Queries
+{
+    float q[1];
+};
+
 struct Params
 {
     uint nq;
@@ -54,16 +64,6 @@ struct Params
     uint span;
     int idBase;
     uint ldOut;
-};
-
-struct Queries
-{
-    float q[1];
-};
-
-struct Database
-{
-    float x[1];
 };
 
 struct QueryNorms
@@ -88,7 +88,28 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _131 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _186 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+
+static inline __attribute__((always_inline))
+float qRow(thread const uint& r, thread const uint& c, const device Queries& v_77, constant Params& p)
+{
+    return v_77.q[(r * p.d) + c];
+}
+
+static inline __attribute__((always_inline))
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_61)
+{
+    return v_61.x[(row * d) + col];
+}
+
+static inline __attribute__((always_inline))
+float xRow(thread const uint& r, thread const uint& c, const device Database& v_61, constant Params& p)
+{
+    uint param = r;
+    uint param_1 = c;
+    uint param_2 = p.d;
+    return xAt(param, param_1, param_2, v_61);
+}
 
 static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
@@ -98,19 +119,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _32;
+    uint _47;
     if ((u & 2147483648u) != 0u)
     {
-        _32 = ~u;
+        _47 = ~u;
     }
     else
     {
-        _32 = u | 2147483648u;
+        _47 = u | 2147483648u;
     }
-    return _32;
+    return _47;
 }
 
-kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Queries& _184 [[buffer(1)]], const device Database& _251 [[buffer(2)]], const device DatabaseNorms& _415 [[buffer(3)]], const device QueryNorms& _367 [[buffer(4)]], device OutKeys& _571 [[buffer(5)]], device OutIds& _583 [[buffer(6)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Queries& v_77 [[buffer(1)]], const device Database& v_61 [[buffer(2)]], const device DatabaseNorms& _453 [[buffer(3)]], const device QueryNorms& _405 [[buffer(4)]], device OutKeys& _609 [[buffer(5)]], device OutIds& _621 [[buffer(6)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -131,8 +152,8 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
         bestId[i] = -1;
     }
     uint worst = 4294967295u;
-    float _361;
-    uint _408;
+    float _399;
+    uint _446;
     for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
     {
         spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -144,19 +165,21 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             {
                 uint kk = kk0 + e;
                 float v = 0.0;
-                bool _169 = (q0 + row) < p.nq;
-                bool _178;
-                if (_169)
+                bool _222 = (q0 + row) < p.nq;
+                bool _231;
+                if (_222)
                 {
-                    _178 = (k0 + kk) < p.d;
+                    _231 = (k0 + kk) < p.d;
                 }
                 else
                 {
-                    _178 = _169;
+                    _231 = _222;
                 }
-                if (_178)
+                if (_231)
                 {
-                    v = _184.q[(((q0 + row) * p.d) + k0) + kk];
+                    uint param = q0 + row;
+                    uint param_1 = k0 + kk;
+                    v = qRow(param, param_1, v_77, p);
                 }
                 ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
             }
@@ -166,19 +189,21 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             {
                 uint kk_1 = kk0_1 + e_1;
                 float v_1 = 0.0;
-                bool _236 = (j0 + row_1) < jEnd;
-                bool _245;
-                if (_236)
+                bool _281 = (j0 + row_1) < jEnd;
+                bool _290;
+                if (_281)
                 {
-                    _245 = (k0 + kk_1) < p.d;
+                    _290 = (k0 + kk_1) < p.d;
                 }
                 else
                 {
-                    _245 = _236;
+                    _290 = _281;
                 }
-                if (_245)
+                if (_290)
                 {
-                    v_1 = _251.x[(((j0 + row_1) * p.d) + k0) + kk_1];
+                    uint param_2 = j0 + row_1;
+                    uint param_3 = k0 + kk_1;
+                    v_1 = xRow(param_2, param_3, v_61, p);
                 }
                 ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
             }
@@ -197,52 +222,52 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
         for (uint i_1 = 0u; i_1 < 4u; i_1++)
         {
             uint r = (tr * 4u) + i_1;
-            bool _351 = p.metric == 1u;
-            bool _360;
-            if (_351)
+            bool _389 = p.metric == 1u;
+            bool _398;
+            if (_389)
             {
-                _360 = (q0 + r) < p.nq;
+                _398 = (q0 + r) < p.nq;
             }
             else
             {
-                _360 = _351;
+                _398 = _389;
             }
-            if (_360)
+            if (_398)
             {
-                _361 = _367.qn[q0 + r];
+                _399 = _405.qn[q0 + r];
             }
             else
             {
-                _361 = 0.0;
+                _399 = 0.0;
             }
-            float qni = _361;
+            float qni = _399;
             for (uint c = 0u; c < 4u; c++)
             {
                 uint j = (j0 + (tc * 4u)) + c;
                 uint key = 4294967295u;
-                bool _393 = j < jEnd;
-                bool _402;
-                if (_393)
+                bool _431 = j < jEnd;
+                bool _440;
+                if (_431)
                 {
-                    _402 = (q0 + r) < p.nq;
+                    _440 = (q0 + r) < p.nq;
                 }
                 else
                 {
-                    _402 = _393;
+                    _440 = _431;
                 }
-                if (_402)
+                if (_440)
                 {
                     if (p.metric == 1u)
                     {
-                        float param = (qni + _415.xn[j]) - (2.0 * acc[i_1][c]);
-                        _408 = max(toKey(param), 2147483648u);
+                        float param_4 = (qni + _453.xn[j]) - (2.0 * acc[i_1][c]);
+                        _446 = max(toKey(param_4), 2147483648u);
                     }
                     else
                     {
-                        float param_1 = -acc[i_1][c];
-                        _408 = toKey(param_1);
+                        float param_5 = -acc[i_1][c];
+                        _446 = toKey(param_5);
                     }
-                    key = _408;
+                    key = _446;
                 }
                 block[r][(tc * 4u) + c] = key;
             }
@@ -257,17 +282,17 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
                 uint pos = p.k - 1u;
                 for (;;)
                 {
-                    bool _495 = pos > 0u;
-                    bool _504;
-                    if (_495)
+                    bool _533 = pos > 0u;
+                    bool _542;
+                    if (_533)
                     {
-                        _504 = bestKey[pos - 1u] > key_1;
+                        _542 = bestKey[pos - 1u] > key_1;
                     }
                     else
                     {
-                        _504 = _495;
+                        _542 = _533;
                     }
-                    if (_504)
+                    if (_542)
                     {
                         bestKey[pos] = bestKey[pos - 1u];
                         bestId[pos] = bestId[pos - 1u];
@@ -291,8 +316,8 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
         uint base = (((((q0 + myRow) * gl_NumWorkGroups.y) + split) * 4u) + sub) * p.k;
         for (uint i_2 = 0u; i_2 < p.k; i_2++)
         {
-            _571.outKeys[base + i_2] = bestKey[i_2];
-            _583.outIds[base + i_2] = bestId[i_2];
+            _609.outKeys[base + i_2] = bestKey[i_2];
+            _621.outIds[base + i_2] = bestId[i_2];
         }
     }
 }

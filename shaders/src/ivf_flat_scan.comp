@@ -34,7 +34,7 @@ layout(push_constant) uniform Params {
 } p;
 
 layout(std430, binding = 1) readonly buffer Queries { float q[]; };
-layout(std430, binding = 2) readonly buffer Lists { float x[]; };
+#include "rows.glsl"  // the lists' rows, binding 2
 // Task t: work[4t..4t+3] = first row, rows, first slot, slots; slot
 // s: work[slotBase + 2s], work[slotBase + 2s + 1] = query, output row.
 layout(std430, binding = 3) readonly buffer Work { uint work[]; };
@@ -83,7 +83,7 @@ void main() {
                     uint kk = kk0 + e;
                     bool inDim = k0 + kk < p.d;
                     qs[kk][row / 4u][row % 4u] = row < nslots && inDim ? q[qi * p.d + k0 + kk] : 0.0;
-                    xs[kk][row / 4u][row % 4u] = j0 + row < len && inDim ? x[(start - p.rowBase + j0 + row) * p.d + k0 + kk] : 0.0;
+                    xs[kk][row / 4u][row % 4u] = j0 + row < len && inDim ? xAt(start - p.rowBase + j0 + row, k0 + kk, p.d) : 0.0;
                 }
                 barrier();
                 if (p.metric == 1u) {

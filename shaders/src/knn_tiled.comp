@@ -32,7 +32,7 @@ layout(push_constant) uniform Params {
 } p;
 
 layout(std430, binding = 1) readonly buffer Queries { float q[]; };
-layout(std430, binding = 2) readonly buffer Database { float x[]; };
+#include "rows.glsl"
 layout(std430, binding = 3) readonly buffer DatabaseNorms { float xn[]; };
 layout(std430, binding = 4) readonly buffer QueryNorms { float qn[]; };
 layout(std430, binding = 5) writeonly buffer OutKeys { uint outKeys[]; };
@@ -50,8 +50,12 @@ shared uint block[TILE][TILE + 1u];  // +1: rows fall in different banks
 shared int blockIds[TILE][4];
 #endif
 
-// stage loads rows [r0, r0+64) of src (n rows of d floats), dimensions
-// [k0, k0+16), into dst as 16 x 64 (zero outside), 4 values per thread.
+float qRow(uint r, uint c) { return q[r * p.d + c]; }
+float xRow(uint r, uint c) { return xAt(r, c, p.d); }
+
+// stage loads rows [r0, r0+64) of src (qRow or xRow: n rows of d values),
+// dimensions [k0, k0+16), into dst as 16 x 64 (zero outside), 4 values per
+// thread.
 #define STAGE(dst, src, r0, n, k0)                                  \
     {                                                               \
         uint row = gl_LocalInvocationIndex / 4u;                    \
@@ -60,7 +64,7 @@ shared int blockIds[TILE][4];
             uint kk = kk0 + e;                                      \
             float v = 0.0;                                          \
             if ((r0) + row < (n) && (k0) + kk < p.d) {              \
-                v = src[((r0) + row) * p.d + (k0) + kk];            \
+                v = src((r0) + row, (k0) + kk);                     \
             }                                                       \
             dst[kk][row / 4u][row % 4u] = v;                        \
         }                                                           \
@@ -89,8 +93,8 @@ void main() {
     for (uint j0 = jStart; j0 < jEnd; j0 += TILE) {
         vec4 acc[4] = vec4[4](vec4(0.0), vec4(0.0), vec4(0.0), vec4(0.0));
         for (uint k0 = 0u; k0 < p.d; k0 += TK) {
-            STAGE(qs, q, q0, p.nq, k0);
-            STAGE(xs, x, j0, jEnd, k0);
+            STAGE(qs, qRow, q0, p.nq, k0);
+            STAGE(xs, xRow, j0, jEnd, k0);
             barrier();
             for (uint kk = 0u; kk < TK; kk++) {
                 vec4 a = qs[kk][tr];

@@ -1,0 +1,62 @@
+package gpu
+
+import (
+	"github.com/metalfaiss/metalfaiss/core"
+	"github.com/metalfaiss/metalfaiss/metalbridge"
+)
+
+// Float16 storage (faiss's useFloat16): database rows on the device as
+// IEEE halves, rows padded to an even count (shaders/src/rows.glsl), read
+// by the kernels' _f16 variants, which compute in float32. The host copy
+// holds the same values (RoundToHalf), so reconstruct, the CPU fallbacks
+// and index_gpu_to_cpu see what the device searches.
+
+// RoundToHalf returns x with every value rounded to the nearest binary16.
+func RoundToHalf(x []float32) []float32 {
+	out := make([]float32, len(x))
+	for i, v := range x {
+		out[i] = core.HalfToFloat32(core.Float32ToHalf(v))
+	}
+	return out
+}
+
+// halfStride is the halves a row of d takes on the device.
+func halfStride(d int) int { return (d + 1) &^ 1 }
+
+// packHalves turns n rows of d floats into the device layout: rows of
+// halfStride(d) halves, two a little-endian word.
+func packHalves(x []float32, d int) []uint16 {
+	n := len(x) / d
+	ld := halfStride(d)
+	out := make([]uint16, n*ld)
+	for r := range n {
+		for c, v := range x[r*d : (r+1)*d] {
+			out[r*ld+c] = core.Float32ToHalf(v)
+		}
+	}
+	return out
+}
+
+// rowBytes is the bytes a row of d takes on the device.
+func rowBytes(d int, half bool) int64 {
+	if half {
+		return int64(halfStride(d)) * 2
+	}
+	return int64(d) * 4
+}
+
+// writeRows writes rows x (of d) at row r0 of buf in the device layout.
+func writeRows(buf metalbridge.Buffer, r0 int, x []float32, d int, half bool) error {
+	if half {
+		return buf.Write(int64(r0)*rowBytes(d, true), metalbridge.Bytes(packHalves(x, d)))
+	}
+	return buf.Write(int64(r0)*rowBytes(d, false), metalbridge.Bytes(x))
+}
+
+// kernelFor names the variant of kernel for the storage.
+func kernelFor(kernel string, half bool) string {
+	if half {
+		return kernel + "_f16"
+	}
+	return kernel
+}

@@ -1,0 +1,21 @@
+// Database rows as the kernels read them: float32, or with FP16 defined
+// IEEE halves packed two a word (row stride rounded up to an even number
+// of halves, so that every row and every 64-row chunk starts on a word),
+// widened to float here: storage in fp16, arithmetic in fp32.
+
+#ifdef FP16
+layout(std430, binding = 2) readonly buffer Database { uint xh[]; };
+
+// rowStride is the halves between consecutive rows.
+uint rowStride(uint d) { return (d + 1u) & ~1u; }
+
+float xAt(uint row, uint col, uint d) {
+    uint i = row * rowStride(d) + col;
+    vec2 v = unpackHalf2x16(xh[i >> 1]);
+    return (i & 1u) == 0u ? v.x : v.y;
+}
+#else
+layout(std430, binding = 2) readonly buffer Database { float x[]; };
+
+float xAt(uint row, uint col, uint d) { return x[row * d + col]; }
+#endif
