@@ -32,7 +32,9 @@ def build(repo):
 
 def torch_search(nb, nq, d, k, repeats=3, batch=1024):
     """Best-of-repeats seconds for cdist + topk over every query, in batches
-    (a 10,000 x 1M distance matrix would not fit)."""
+    (a 10,000 x 1M distance matrix would not fit) of at most 1,024 queries
+    and 4 GiB of distances (1,024 x 10M took 38 GiB)."""
+    batch = max(1, min(batch, (4 << 30) // (4 * nb)))
     try:
         import torch
     except ImportError:

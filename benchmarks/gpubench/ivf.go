@@ -25,7 +25,11 @@ var (
 func ivf(e *gpu.Engine, rng *rand.Rand) {
 	xb := mixture(rng, *ivfNB, *d)
 	xq := mixture(rng, *nq, *d)
-	ix, err := gpu.NewIndexIVFFlat(e, *d, *nlist, core.MetricL2)
+	newIVF := gpu.NewIndexIVFFlat
+	if *f16 {
+		newIVF = gpu.NewIndexIVFFlatF16
+	}
+	ix, err := newIVF(e, *d, *nlist, core.MetricL2)
 	check(err)
 	ix.Warn = func(string) {}
 	t := time.Now()

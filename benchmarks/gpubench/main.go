@@ -28,6 +28,7 @@ var (
 	cpuQ    = flag.Int("cpu-nq", 1000, "queries for the CPU timing (QPS is per query)")
 	skipCPU = flag.Bool("skip-cpu", false, "GPU only")
 	profile = flag.Bool("profile", false, "time the steps of a k-means iteration on the GPU, then stop")
+	f16     = flag.Bool("f16", false, "float16 storage for the flat and IVF-Flat indexes")
 )
 
 func emit(v map[string]any) {
@@ -78,7 +79,11 @@ func main() {
 }
 
 func search(e *gpu.Engine, xb, xq []float32) {
-	ix, err := gpu.NewIndexFlat(e, *d, core.MetricL2)
+	newFlat := gpu.NewIndexFlat
+	if *f16 {
+		newFlat = gpu.NewIndexFlatF16
+	}
+	ix, err := newFlat(e, *d, core.MetricL2)
 	check(err)
 	t := time.Now()
 	check(ix.Add(xb))
