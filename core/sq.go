@@ -142,6 +142,22 @@ func (sq *ScalarQuantizer) rangeOf(j int) (float32, float32) {
 	return sq.Vmin[j], sq.Vdiff[j]
 }
 
+// Decode8Terms returns, for the 8-bit types with a range (QT_8bit,
+// QT_8bit_uniform), the terms Decode uses: component j of code c is
+// a[j] + c*st[j]; ok is false for the other types.
+func (sq *ScalarQuantizer) Decode8Terms() (a, st []float32, ok bool) {
+	if sq.Type != QT8bit && sq.Type != QT8bitUniform || !sq.trained {
+		return nil, nil, false
+	}
+	a, st = make([]float32, sq.D), make([]float32, sq.D)
+	for j := range a {
+		vmin, vdiff := sq.rangeOf(j)
+		st[j] = vdiff / sq.levels()
+		a[j] = vmin + 0.5*st[j]
+	}
+	return a, st, true
+}
+
 // ComputeCodes codes the rows of x into codes (n*CodeSize bytes).
 func (sq *ScalarQuantizer) ComputeCodes(x []float32, codes []byte) error {
 	const op = "ScalarQuantizer.compute_codes"
@@ -290,14 +306,8 @@ func (sq *ScalarQuantizer) Decode(codes []byte, x []float32) error {
 		}
 		return nil
 	}
-	if sq.Type == QT8bit || sq.Type == QT8bitUniform {
+	if a, st, ok := sq.Decode8Terms(); ok {
 		// The common case, without a call per component.
-		a, st := make([]float32, sq.D), make([]float32, sq.D)
-		for j := range a {
-			vmin, vdiff := sq.rangeOf(j)
-			st[j] = vdiff / sq.levels()
-			a[j] = vmin + 0.5*st[j]
-		}
 		for i := 0; i < len(codes)/cs; i++ {
 			row := x[i*sq.D : (i+1)*sq.D]
 			for j, c := range codes[i*cs : (i+1)*cs] {

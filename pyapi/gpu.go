@@ -67,8 +67,20 @@ func GpuIndexIVFFlatNew(d, nlist, metric int64, out uintptr) string {
 	})
 }
 
-// GpuIndexFromCPU copies the flat or IVF-Flat index behind h to the GPU
-// (float16 storage when half is set) and writes the new handle to out
+// GpuIndexIVFSQNew makes a GPU IVF-SQ index (with a GPU flat quantizer)
+// and writes its handle to out (int64[1]).
+func GpuIndexIVFSQNew(d, nlist, qtype, metric int64, byResidual bool, out uintptr) string {
+	return newIndex("GpuIndexIVFScalarQuantizer", out, func() (core.Index, error) {
+		e, err := gpu.Default()
+		if err != nil {
+			return nil, err
+		}
+		return gpu.NewIndexIVFScalarQuantizer(e, int(d), int(nlist), core.QuantizerType(qtype), core.Metric(metric), byResidual)
+	})
+}
+
+// GpuIndexFromCPU copies the flat, IVF-Flat or IVF-SQ index behind h to
+// the GPU (float16 storage of flat vectors when half is set) and writes the new handle to out
 // (faiss's index_cpu_to_gpu).
 func GpuIndexFromCPU(h int64, half bool, out uintptr) string {
 	const op = "index_cpu_to_gpu"
@@ -86,9 +98,13 @@ func GpuIndexFromCPU(h int64, half bool, out uintptr) string {
 		case *core.IndexFlat:
 			g, err = gpu.FromCPU(e, src, half)
 		case *core.IndexIVF:
-			g, err = gpu.IVFFlatFromCPU(e, src, half)
+			if src.SQ() != nil {
+				g, err = gpu.IVFSQFromCPU(e, src)
+			} else {
+				g, err = gpu.IVFFlatFromCPU(e, src, half)
+			}
 		default:
-			return core.Errorf(core.KindUnsupported, op, "flat and IVF-Flat indexes have a GPU version so far, not %T", ix)
+			return core.Errorf(core.KindUnsupported, op, "flat, IVF-Flat and IVF-SQ indexes have a GPU version so far, not %T", ix)
 		}
 		if err != nil {
 			return err
@@ -107,7 +123,9 @@ func GpuIndexToCPU(h int64, out uintptr) string {
 		if err != nil {
 			return err
 		}
-		if g, ok := ix.(*gpu.IndexIVFFlat); ok {
+		if g, ok := ix.(interface {
+			ToCPU() (*core.IndexIVF, error)
+		}); ok { // the GPU IVF indexes
 			c, err := g.ToCPU()
 			if err != nil {
 				return err
@@ -137,7 +155,7 @@ func IndexOnGpu(h int64) string {
 	on := "0"
 	st := withIndex("Index.on_gpu", h, false, func(ix core.Index) error {
 		switch ix.(type) {
-		case *gpu.IndexFlat, *gpu.IndexIVFFlat:
+		case *gpu.IndexFlat, *gpu.IndexIVFFlat, *gpu.IndexIVFScalarQuantizer:
 			on = "1"
 		}
 		return nil

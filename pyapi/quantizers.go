@@ -121,6 +121,9 @@ func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) e
 // withSQ is withPQ for scalar quantizers (faiss's index.sq).
 func withSQ(op string, h int64, write bool, fn func(sq *core.ScalarQuantizer) error) string {
 	return withObject(op, h, write, func(v any) error {
+		if g, ok := v.(ivfHolder); ok {
+			v = g.Host()
+		}
 		switch v := v.(type) {
 		case *core.ScalarQuantizer:
 			return fn(v)

@@ -41,6 +41,7 @@ type IVFFlatScanParams struct {
 	LdOut    uint32
 	RowBase  uint32 // the bound shard's first row
 	TaskBase uint32
+	Residual uint32 // IVF-SQ: 1 when codes are of residuals
 }
 
 // NormsParams drives norms_rows.

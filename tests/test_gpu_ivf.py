@@ -134,3 +134,50 @@ def test_bad_gpu_ivf_arguments(gpu, rng):
     pq = mf.IndexIVFPQ(mf.IndexFlatL2(8), 8, 4, 2, 8)
     with pytest.raises(mf.UnsupportedOperationError):
         mf.index_cpu_to_gpu(res, 0, pq)
+
+
+@pytest.mark.parametrize("qtype", ["QT_8bit", "QT_8bit_uniform", "QT_fp16"])
+@pytest.mark.parametrize("metric", [mf.METRIC_L2, mf.METRIC_INNER_PRODUCT])
+@pytest.mark.parametrize("residual", [True, False])
+def test_ivf_sq_matches_faiss(gpu, rng, qtype, metric, residual):
+    """faiss trains the CPU index; its copy (centroids, ranges, codes) goes
+    to the GPU and back: the same answers as faiss's own search."""
+    d, nlist = 24, 16
+    xb = gaussian_mixture(rng, 2000, d, 30)
+    xq = gaussian_mixture(rng, 25, d, 30)
+    theirs = faiss.IndexIVFScalarQuantizer(faiss.IndexFlat(d, metric), d, nlist, getattr(faiss.ScalarQuantizer, qtype),
+                                           metric, residual)
+    theirs.train(xb)
+    theirs.add(xb)
+    theirs.nprobe = 5
+    cpu = mf.deserialize_index(faiss.serialize_index(theirs))
+    g = mf.index_cpu_to_gpu(mf.StandardGpuResources(), 0, cpu)
+    assert type(g) is mf.GpuIndexIVFScalarQuantizer and g.nprobe == 5
+    decoded = theirs.sa_decode(theirs.sa_encode(xb))  # what the codes stand for
+    exact = exact_distances(metric, xq, decoded)
+    for k in (10, 50):
+        assert_knn_equal(*g.search(xq, k), *theirs.search(xq, k), exact, rtol=1e-4)
+    back = mf.index_gpu_to_cpu(g)
+    assert type(back) is mf.IndexIVFScalarQuantizer
+    assert np.array_equal(faiss.serialize_index(theirs), mf.serialize_index(back))
+
+
+def test_ivf_sq_trained_on_the_gpu(gpu, rng):
+    d = 16
+    xb = gaussian_mixture(rng, 3000, d, 30)
+    res = mf.StandardGpuResources()
+    g = mf.GpuIndexIVFScalarQuantizer(res, d, 16, mf.ScalarQuantizer.QT_8bit, mf.METRIC_L2, True,
+                                      mf.GpuIndexIVFScalarQuantizerConfig())
+    g.train(xb)
+    g.add(xb)
+    g.nprobe = 16  # every list: the answers are the exhaustive ones over the decoded vectors
+    xq = gaussian_mixture(rng, 10, d, 30)
+    cpu = mf.index_gpu_to_cpu(g)
+    cpu.nprobe = 16
+    cpu.make_direct_map()
+    decoded = cpu.reconstruct_n(0, 3000)
+    D, I = g.search(xq, 8)
+    Dc, Ic = cpu.search(xq, 8)
+    assert_knn_equal(D, I, Dc, Ic, exact_distances(mf.METRIC_L2, xq, decoded), rtol=1e-4)
+    with pytest.raises(mf.UnsupportedOperationError):
+        mf.GpuIndexIVFScalarQuantizer(res, d, 16, mf.ScalarQuantizer.QT_4bit)

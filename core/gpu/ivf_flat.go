@@ -6,21 +6,26 @@ import (
 	"github.com/metalfaiss/metalfaiss/core"
 )
 
-// IndexIVFFlat is faiss's GpuIndexIVFFlat: a core IVF-Flat index (the
+// ivfOnDevice is what the GPU IVF indexes share: a core IVF index (the
 // host copy, which trains, adds, edits lists, reconstructs, range-searches
 // and is what index_gpu_to_cpu copies) whose coarse quantizer is a GPU
 // flat index, so that training runs GPU k-means and adds assign on the
 // device, and whose lists are mirrored on the device, where k-NN search
 // runs. Searches the device cannot take (k above MaxK, metrics other than
 // L2 and inner product, ID selectors or early-stop limits, list views)
-// run on the host copy, as documented in python/metalfaiss/gpu.py.
-type IndexIVFFlat struct {
+// run on the host copy, as python/metalfaiss/gpu_ivf.py documents.
+type ivfOnDevice struct {
 	*core.IndexIVF
 	e *Engine
 	// mu guards the device copy: concurrent searches all sync it first.
 	mu    sync.Mutex
 	lists deviceLists
+	// sq is what an IVF-SQ scan binds besides the lists (nil: IVF-Flat).
+	sq *sqDevice
 }
+
+// IndexIVFFlat is faiss's GpuIndexIVFFlat (see ivfOnDevice).
+type IndexIVFFlat struct{ ivfOnDevice }
 
 var _ core.Index = (*IndexIVFFlat)(nil)
 
@@ -35,7 +40,7 @@ func NewIndexIVFFlat(e *Engine, d, nlist int, metric core.Metric) (*IndexIVFFlat
 	if err != nil {
 		return nil, err
 	}
-	return &IndexIVFFlat{IndexIVF: host, e: e, lists: deviceLists{e: e}}, nil
+	return &IndexIVFFlat{ivfOnDevice{IndexIVF: host, e: e, lists: deviceLists{e: e}}}, nil
 }
 
 // NewIndexIVFFlatF16 is NewIndexIVFFlat with the lists stored as float16
@@ -45,7 +50,7 @@ func NewIndexIVFFlatF16(e *Engine, d, nlist int, metric core.Metric) (*IndexIVFF
 	if err != nil {
 		return nil, err
 	}
-	ix.lists.half = true
+	ix.lists.layout = rowsF16
 	return ix, nil
 }
 
@@ -121,12 +126,12 @@ func copyLists(src, dst *core.IndexIVF, half bool) error {
 }
 
 // Float16 reports whether the lists are stored as float16.
-func (ix *IndexIVFFlat) Float16() bool { return ix.lists.half }
+func (ix *IndexIVFFlat) Float16() bool { return ix.lists.layout == rowsF16 }
 
 // Add implements core.Index; with float16 lists the host keeps the
 // rounded values too.
 func (ix *IndexIVFFlat) Add(x []float32) error {
-	if ix.lists.half {
+	if ix.Float16() {
 		x = RoundToHalf(x)
 	}
 	return ix.IndexIVF.Add(x)
@@ -134,112 +139,11 @@ func (ix *IndexIVFFlat) Add(x []float32) error {
 
 // AddWithIDs is Add with the caller's ids.
 func (ix *IndexIVFFlat) AddWithIDs(x []float32, ids []int64) error {
-	if ix.lists.half {
+	if ix.Float16() {
 		x = RoundToHalf(x)
 	}
 	return ix.IndexIVF.AddWithIDs(x, ids)
 }
 
-// Host returns the host copy.
-func (ix *IndexIVFFlat) Host() *core.IndexIVF { return ix.IndexIVF }
-
 // Name is the faiss class this type is read and written as.
 func (ix *IndexIVFFlat) Name() string { return "GpuIndexIVFFlat" }
-
-// Search implements core.Index.
-func (ix *IndexIVFFlat) Search(x []float32, k int, dist []float32, labels []int64) error {
-	return ix.SearchWithParams(x, k, dist, labels, nil)
-}
-
-// onDevice reports whether a search with k and p runs on the device.
-func (ix *IndexIVFFlat) onDevice(k int, p *core.SearchParams) (Metric, bool) {
-	var m Metric
-	switch ix.Metric() {
-	case core.MetricL2:
-		m = L2
-	case core.MetricInnerProduct:
-		m = InnerProduct
-	default:
-		return 0, false
-	}
-	if k <= 0 || k > MaxK || !ix.IsTrained() || ix.ListView().Kind != core.ViewAll || ix.OnDiskFile() != nil {
-		return 0, false
-	}
-	if p != nil && (p.Sel != nil || p.IVF != (core.IVFLimits{}) || p.Quantizer != nil) {
-		return 0, false
-	}
-	return m, true
-}
-
-// SearchWithParams implements core.ParamSearcher: nprobe from p (or the
-// index), the coarse search on the GPU quantizer, the lists' scan on the
-// device.
-func (ix *IndexIVFFlat) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *core.SearchParams) error {
-	m, ok := ix.onDevice(k, p)
-	if !ok {
-		return ix.IndexIVF.SearchWithParams(x, k, dist, labels, p) // the CPU validates and answers
-	}
-	const op = "GpuIndexIVFFlat.search"
-	d := ix.D()
-	if len(x)%d != 0 {
-		return core.Errorf(core.KindDimensionMismatch, op, "input of %d floats is not a multiple of d=%d", len(x), d)
-	}
-	nq := len(x) / d
-	if len(dist) != nq*k || len(labels) != nq*k {
-		return core.Errorf(core.KindDimensionMismatch, op, "outputs hold %d distances and %d labels, need %d (nq=%d, k=%d)",
-			len(dist), len(labels), nq*k, nq, k)
-	}
-	nprobe := ix.Nprobe
-	if p != nil && p.Nprobe != 0 { // as the CPU reads it
-		nprobe = p.Nprobe
-	}
-	if nprobe < 1 {
-		return core.Errorf(core.KindInvalidArgument, op, "nprobe must be positive, got %d", nprobe)
-	}
-	nprobe = min(nprobe, ix.Nlist())
-	if nq == 0 {
-		return nil
-	}
-	coarse := make([]int64, nq*nprobe)
-	if err := ix.Quantizer().Search(x, nprobe, make([]float32, nq*nprobe), coarse); err != nil {
-		return err
-	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ix.e.mu.Lock()
-	defer ix.e.mu.Unlock()
-	if err := ix.lists.sync(ix.IndexIVF); err != nil {
-		return err
-	}
-	longest := 0
-	for _, s := range ix.lists.size {
-		longest = max(longest, s)
-	}
-	qb := ix.e.ivfBatch(nq, nprobe, k, longest, d)
-	keys, rows := make([]uint32, qb*k), make([]int32, qb*k)
-	for q0 := 0; q0 < nq; q0 += qb {
-		qbn := min(qb, nq-q0)
-		if err := ix.e.ivfScan(&ix.lists, m, x[q0*d:(q0+qbn)*d], d, coarse[q0*nprobe:(q0+qbn)*nprobe], nprobe, k,
-			keys[:qbn*k], rows[:qbn*k]); err != nil {
-			return wrap(op, err)
-		}
-		out := labels[q0*k : (q0+qbn)*k]
-		decode(m, keys[:qbn*k], rows[:qbn*k], dist[q0*k:(q0+qbn)*k], out)
-		for j, r := range out {
-			if r >= 0 {
-				out[j] = ix.lists.pos2id[r]
-			}
-		}
-	}
-	return nil
-}
-
-// Close frees the device memory; the host copy stays usable.
-func (ix *IndexIVFFlat) Close() {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ix.lists.release()
-	if q, ok := ix.Quantizer().(*IndexFlat); ok {
-		q.Close()
-	}
-}

@@ -31,6 +31,18 @@ func newTestIVF(t *testing.T, e *Engine, rng *rand.Rand, m Metric, d, nlist, n i
 // does.
 func requireSameIVF(t *testing.T, ix *IndexIVFFlat, m Metric, xq []float32, k int, p *core.SearchParams, msg string) {
 	t.Helper()
+	requireSameIVFWith(t, &ix.ivfOnDevice, m, xq, k, p, msg)
+}
+
+// requireSameIVFOn is requireSameIVF for any GPU IVF index, without
+// search parameters.
+func requireSameIVFOn(t *testing.T, ix *ivfOnDevice, m Metric, xq []float32, k int, msg string) {
+	t.Helper()
+	requireSameIVFWith(t, ix, m, xq, k, nil, msg)
+}
+
+func requireSameIVFWith(t *testing.T, ix *ivfOnDevice, m Metric, xq []float32, k int, p *core.SearchParams, msg string) {
+	t.Helper()
 	d := ix.D()
 	nq := len(xq) / d
 	dist, labels := make([]float32, nq*k), make([]int64, nq*k)
@@ -165,7 +177,8 @@ func TestIVFFlatListsInShards(t *testing.T) {
 	requireSameIVF(t, ix, L2, xq, 40, nil, "shards, k above the fused lists")
 	e.lim.MaxBinding = 4 * int64(d) * 4 // a list longer than a binding
 	ix.lists.release()
-	require.ErrorContains(t, ix.lists.sync(ix.IndexIVF), "more than the device's largest binding")
+	_, err := ix.lists.sync(ix.IndexIVF)
+	require.ErrorContains(t, err, "more than the device's largest binding")
 }
 
 // trainedCPUIVF is a CPU IVF-Flat index of nlist lists trained on n

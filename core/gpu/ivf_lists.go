@@ -5,14 +5,35 @@ import (
 	"github.com/metalfaiss/metalfaiss/metalbridge"
 )
 
-// deviceLists is the device copy of an IVF-Flat index's lists: the
-// vectors of every list one after the other, list l at rows [start[l],
+// rowLayout is how a list's entries sit on the device.
+type rowLayout int
+
+const (
+	rowsF32   rowLayout = iota // IVF-Flat: the vectors
+	rowsF16                    // IVF-Flat, float16: the vectors as halves (half_rows.go)
+	rowsSQ8                    // IVF-SQ QT_8bit(_uniform): the codes as they are, d bytes a row
+	rowsSQF16                  // IVF-SQ QT_fp16: the codes' halves, rows padded as rowsF16
+)
+
+// bytesPerRow is the device bytes an entry of dimension d takes.
+func (r rowLayout) bytesPerRow(d int) int64 {
+	switch r {
+	case rowsF16, rowsSQF16:
+		return int64(halfStride(d)) * 2
+	case rowsSQ8:
+		return int64(d)
+	}
+	return int64(d) * 4
+}
+
+// deviceLists is the device copy of an IVF index's lists: the entries of
+// every list one after the other, list l at rows [start[l],
 // start[l]+size[l]) of the whole, cut into shards of whole lists that each
 // fit one binding (10M x 128 floats is more than one), and the host map
 // from row to id.
 type deviceLists struct {
 	e      *Engine
-	half   bool // float16 rows (half_rows.go)
+	layout rowLayout
 	shards []listShard
 	start  []int
 	size   []int
@@ -27,22 +48,22 @@ type listShard struct {
 	row0       int
 }
 
-// sync makes the device copy equal ix's lists. A change to any list sends
-// them all again (adds come in batches; a per-list layout with room to
-// grow is for later).
-func (dl *deviceLists) sync(ix *core.IndexIVF) error {
-	const op = "GpuIndexIVFFlat.sync"
+// sync makes the device copy equal ix's lists and reports whether it sent
+// them. A change to any list sends them all again (adds come in batches;
+// a per-list layout with room to grow is for later).
+func (dl *deviceLists) sync(ix *core.IndexIVF) (bool, error) {
+	const op = "GpuIndexIVF.sync"
 	nlist := ix.Nlist()
 	fresh := dl.shards != nil && len(dl.stamps) == nlist
 	for l := 0; fresh && l < nlist; l++ {
 		fresh = dl.stamps[l] == ix.ListStamp(l)
 	}
 	if fresh {
-		return nil
+		return false, nil
 	}
 	dl.release()
 	d := ix.D()
-	rb := rowBytes(d, dl.half)
+	rb := dl.layout.bytesPerRow(d)
 	limit := min(dl.e.lim.MaxBinding, dl.e.lim.MaxBuffer) / rb // rows a shard may hold
 	dl.start, dl.size = make([]int, nlist), make([]int, nlist)
 	total := 0
@@ -51,7 +72,7 @@ func (dl *deviceLists) sync(ix *core.IndexIVF) error {
 		ids, _, _ := ix.IVFList(l)
 		n := len(ids)
 		if int64(n) > limit {
-			return errorf(op, "list %d holds %d vectors of d=%d, more than the device's largest binding (%d bytes)", l, n, d, dl.e.lim.MaxBinding)
+			return false, errorf(op, "list %d holds %d vectors of d=%d, more than the device's largest binding (%d bytes)", l, n, d, dl.e.lim.MaxBinding)
 		}
 		if int64(total-cur.row0+n) > limit {
 			cur.end = l
@@ -70,29 +91,46 @@ func (dl *deviceLists) sync(ix *core.IndexIVF) error {
 		if s+1 < len(dl.shards) {
 			end = dl.shards[s+1].row0
 		}
-		b, err := dl.e.dev.NewBuffer(max(int64(end-sh.row0)*rb, 256))
+		// One write a shard: the rows in the device layout, in one piece.
+		data := make([]byte, (int64(end-sh.row0)*rb+3)&^3)
+		for l := sh.first; l < sh.end; l++ {
+			ids, _, _ := ix.IVFList(l)
+			dl.layout.put(data[int64(dl.start[l]-sh.row0)*rb:], ix, l, d)
+			dl.pos2id = append(dl.pos2id, ids...)
+		}
+		b, err := dl.e.dev.NewBuffer(max(int64(len(data)), 256))
+		if err == nil {
+			sh.buf = b
+			err = b.Write(0, data)
+		}
 		if err != nil {
 			dl.release()
-			return wrap(op, err)
-		}
-		sh.buf = b
-		for l := sh.first; l < sh.end; l++ {
-			ids, vecs, _ := ix.IVFList(l)
-			if len(ids) == 0 {
-				continue
-			}
-			if err := writeRows(b, dl.start[l]-sh.row0, vecs, d, dl.half); err != nil {
-				dl.release()
-				return wrap(op, err)
-			}
-			dl.pos2id = append(dl.pos2id, ids...)
+			return false, wrap(op, err)
 		}
 	}
 	dl.stamps = make([]core.ListStamp, nlist)
 	for l := range nlist {
 		dl.stamps[l] = ix.ListStamp(l)
 	}
-	return nil
+	return true, nil
+}
+
+// put writes list l of ix into dst in the layout.
+func (r rowLayout) put(dst []byte, ix *core.IndexIVF, l, d int) {
+	ids, vecs, codes := ix.IVFList(l)
+	switch r {
+	case rowsF32:
+		copy(dst, metalbridge.Bytes(vecs))
+	case rowsF16:
+		copy(dst, metalbridge.Bytes(packHalves(vecs, d)))
+	case rowsSQ8:
+		copy(dst, codes)
+	case rowsSQF16:
+		ld := halfStride(d) // the halves as stored, each row padded to ld
+		for i := range ids {
+			copy(dst[i*ld*2:], codes[i*d*2:(i+1)*d*2])
+		}
+	}
 }
 
 // rows binds shard s whole.

@@ -11,6 +11,24 @@ import (
 // queries that probe it; then one selection per query over its probes'
 // candidates.
 
+// taskWords is the words of a task in the work buffer: first row, rows,
+// first slot, slots, list (ivf_flat_scan.comp).
+const taskWords = 5
+
+// sqDevice is what IVF-SQ scans bind besides the lists: the decoding
+// terms and the centroids (added when the codes are of residuals).
+type sqDevice struct {
+	terms, cents metalbridge.Buffer
+	residual     bool
+}
+
+func b2u(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // ivfTasks builds the work buffer of a batch: coarse holds each query's
 // nprobe lists (-1: none), which becomes slots (query, output row q*nprobe
 // + rank) sorted by list, cut into tasks of at most tileRows slots. It
@@ -36,7 +54,7 @@ func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, first
 		}
 	}
 	ntasks := firstTask[nlist+1]
-	slotBase := 4 * ntasks
+	slotBase := taskWords * ntasks
 	work = make([]uint32, slotBase+2*len(coarse))
 	first := make([]int, nlist+1) // each list's first slot
 	for l, acc := 0, 0; l <= nlist; l++ {
@@ -55,8 +73,8 @@ func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, first
 			start, size = dl.start[l], dl.size[l]
 		}
 		for s := 0; s < counts[l]; s += tileRows {
-			work[4*t], work[4*t+1] = uint32(start), uint32(size)
-			work[4*t+2], work[4*t+3] = uint32(first[l]+s), uint32(min(tileRows, counts[l]-s))
+			w := work[taskWords*t:]
+			w[0], w[1], w[2], w[3], w[4] = uint32(start), uint32(size), uint32(first[l]+s), uint32(min(tileRows, counts[l]-s)), uint32(min(l, nlist-1))
 			t++
 		}
 	}
@@ -83,7 +101,7 @@ func (e *Engine) ivfBatch(nq, nprobe, k, longest, d int) int {
 
 // ivfScan runs one batch: queries x (qbn rows), their coarse lists, and
 // writes the k best (key, row) pairs of each query into keys and rows.
-func (e *Engine) ivfScan(dl *deviceLists, metric Metric, x []float32, d int, coarse []int64, nprobe, k int, keys []uint32, rows []int32) error {
+func (e *Engine) ivfScan(dl *deviceLists, sq *sqDevice, metric Metric, x []float32, d int, coarse []int64, nprobe, k int, keys []uint32, rows []int32) error {
 	qbn := len(x) / d
 	work, firstTask, longest := ivfTasks(coarse, nprobe, dl)
 	nlist := len(dl.size)
@@ -106,11 +124,12 @@ func (e *Engine) ivfScan(dl *deviceLists, metric Metric, x []float32, d int, coa
 	if err != nil {
 		return err
 	}
-	kernel, ld := "ivf_flat_topk", 4*k // candidate columns per probe
+	family := map[rowLayout]string{rowsF32: "ivf_flat", rowsF16: "ivf_flat", rowsSQ8: "ivf_sq8", rowsSQF16: "ivf_sqfp16"}[dl.layout]
+	kernel, ld := family+"_topk", 4*k // candidate columns per probe
 	if k > fusedMaxK {
-		kernel, ld = "ivf_flat_distances", max(longest, 1)
+		kernel, ld = family+"_distances", max(longest, 1)
 	}
-	kernel = kernelFor(kernel, dl.half)
+	kernel = kernelFor(kernel, dl.layout == rowsF16)
 	n := qbn * nprobe * ld
 	ck, ci, err := e.pairBuffers("cand", n)
 	if err != nil {
@@ -125,13 +144,17 @@ func (e *Engine) ivfScan(dl *deviceLists, metric Metric, x []float32, d int, coa
 			return
 		}
 		params := shaders.IVFFlatScanParams{NQ: uint32(qbn), D: uint32(d), K: uint32(k), Metric: uint32(metric),
-			NTasks: uint32(t1 - t0), SlotBase: uint32(4 * ntasks), RowBase: uint32(dl.shards[s].row0), TaskBase: uint32(t0)}
+			NTasks: uint32(t1 - t0), SlotBase: uint32(taskWords * ntasks), RowBase: uint32(dl.shards[s].row0), TaskBase: uint32(t0)}
 		if k > fusedMaxK {
 			params.LdOut = uint32(ld)
 		}
-		ds = append(ds, metalbridge.Dispatch{Kernel: kernel, Params: shaders.Bytes(params),
-			Bindings: []metalbridge.Binding{{Buffer: qBuf, Size: int64(len(x)) * 4}, dl.rows(s), bind(wBuf, len(work)), candKeys, candIds},
-			Groups:   [3]int{min(t1-t0, e.lim.MaxGroups[0]), 1, 1}})
+		bs := []metalbridge.Binding{{Buffer: qBuf, Size: int64(len(x)) * 4}, dl.rows(s), bind(wBuf, len(work)), candKeys, candIds}
+		if sq != nil {
+			bs = append(bs, metalbridge.Binding{Buffer: sq.terms, Size: sq.terms.Size()}, metalbridge.Binding{Buffer: sq.cents, Size: sq.cents.Size()})
+			params.Residual = uint32(b2u(sq.residual))
+		}
+		ds = append(ds, metalbridge.Dispatch{Kernel: kernel, Params: shaders.Bytes(params), Bindings: bs,
+			Groups: [3]int{min(t1-t0, e.lim.MaxGroups[0]), 1, 1}})
 	}
 	for s, sh := range dl.shards {
 		scan(s, firstTask[sh.first], firstTask[sh.end])

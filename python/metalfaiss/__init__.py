@@ -28,7 +28,13 @@ from .errors import (
     ResultTooLargeError,
     UnsupportedOperationError,
 )
-from .gpu_ivf import GpuIndexIVFConfig, GpuIndexIVFFlat, GpuIndexIVFFlatConfig
+from .gpu_ivf import (
+    GpuIndexIVFConfig,
+    GpuIndexIVFFlat,
+    GpuIndexIVFFlatConfig,
+    GpuIndexIVFScalarQuantizer,
+    GpuIndexIVFScalarQuantizerConfig,
+)
 from .gpu import (
     GpuClonerOptions,
     GpuMultipleClonerOptions,
@@ -254,7 +260,8 @@ __all__ = [
     "ProgressiveDimClusteringParameters", "ProgressiveDimIndexFactory", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
     "check_openmp", "get_compile_options", "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
     "GpuClonerOptions", "GpuMultipleClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
-    "GpuIndexIVFConfig", "GpuIndexIVFFlat", "GpuIndexIVFFlatConfig",
+    "GpuIndexIVFConfig", "GpuIndexIVFFlat", "GpuIndexIVFFlatConfig", "GpuIndexIVFScalarQuantizer",
+    "GpuIndexIVFScalarQuantizerConfig",
     "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",
     "DirectMap", "IDSelector", "IDSelectorAll", "IDSelectorArray", "IDSelectorNot", "IDSelectorAnd", "IDSelectorOr", "IDSelectorXOr", "IDSelectorBitmap", "IndexIDMap", "IndexIDMap2",

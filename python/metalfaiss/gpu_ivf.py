@@ -1,6 +1,8 @@
 """faiss's GPU IVF indexes on metalfaiss's GPU backend.
 
-``GpuIndexIVFFlat`` keeps an IVF-Flat index on the host (training, adds,
+``GpuIndexIVFFlat`` (and ``GpuIndexIVFScalarQuantizer``, QT_8bit,
+QT_8bit_uniform and QT_fp16 codes, decoded in the scan) keeps an IVF index
+on the host (training, adds,
 list edits, reconstruct, range search and what ``index_gpu_to_cpu``
 copies) with a ``GpuIndexFlat`` coarse quantizer, so that training runs
 k-means on the GPU and adds assign there, and mirrors its lists on the
@@ -20,7 +22,7 @@ from ._arrays import addr, as_int
 from .errors import InputTypeError, InvalidArgumentError
 from .gpu import GpuIndexFlatConfig, _check_config, _check_resources, _copy_to_gpu, _on_gpu
 from .index import Index
-from .index_ivf import IndexIVFFlat
+from .index_ivf import IndexIVFFlat, IndexIVFScalarQuantizer
 from .metric import METRIC_L2, MetricType
 
 INDICES_CPU, INDICES_IVF, INDICES_32_BIT, INDICES_64_BIT = 0, 1, 2, 3
@@ -58,42 +60,14 @@ class GpuIndexIVFFlat(IndexIVFFlat):
     _go_type = "GpuIndexIVFFlat"
 
     def __init__(self, res, *args):
-        op = type(self).__name__
-        _check_resources(res, op)
-        if not args:
-            raise TypeError(f"{op}: expected d and nlist, a quantizer, d and nlist, or an IndexIVFFlat")
-        args = list(args)
-        first = args.pop(0)
-        if isinstance(first, IndexIVFFlat):
-            config = args.pop(0) if args else None
-            _check_args(op, args, config)
-            self._adopt(_copy_to_gpu(first, op))
-            return
-        quantizer = None
-        if isinstance(first, Index):
-            quantizer, first = first, (args.pop(0) if args else None)
-        d = as_int(first, op, "d")
-        if not args:
-            raise TypeError(f"{op}: nlist is required")
-        nlist = as_int(args.pop(0), op, "nlist")
-        metric = MetricType.parse(args.pop(0) if args else METRIC_L2)
-        config = args.pop(0) if args else None
-        _check_args(op, args, config)
-        _backend.resolve(True, op)
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("GpuIndexIVFFlatNew", d, nlist, int(metric), addr(out))
-        self._adopt(int(out[0]))
-        if quantizer is not None:
-            self._take_centroids(op, quantizer, nlist)
+        _init_gpu_ivf(self, res, args, IndexIVFFlat, ["nlist"], self._new)
 
-    def _take_centroids(self, op, quantizer, nlist):
-        if quantizer.d != self.d:
-            raise InvalidArgumentError(f"{op}: the quantizer has d={quantizer.d}, the index d={self.d}")
-        if quantizer.ntotal == 0:
-            return  # trained with the index
-        if quantizer.ntotal != nlist:
-            raise InvalidArgumentError(f"{op}: the quantizer holds {quantizer.ntotal} centroids, nlist is {nlist}")
-        self.quantizer.add(quantizer.reconstruct_n(0, nlist))
+    @staticmethod
+    def _new(d, nlist, metric=METRIC_L2, config=None):
+        _check_config(config, "GpuIndexIVFFlat")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("GpuIndexIVFFlatNew", d, nlist, int(MetricType.parse(metric)), addr(out))
+        return int(out[0])
 
     def copyFrom(self, index):
         """Replace everything with a copy of a CPU IndexIVFFlat."""
@@ -105,7 +79,68 @@ class GpuIndexIVFFlat(IndexIVFFlat):
         _bridge.call("Free", old)
 
 
-def _check_args(op, rest, config):
-    if rest:
-        raise TypeError(f"{op}: too many arguments")
-    _check_config(config, op)
+def _init_gpu_ivf(index, res, args, cpu_type, required, new):
+    """faiss's three constructor forms: (res, cpu_index, config=None) copies;
+    (res, [quantizer,] d, *required, ...) makes a new index through new(d,
+    *ints, *rest), a trained quantizer's centroids then copied in."""
+    op = type(index).__name__
+    _check_resources(res, op)
+    args = list(args)
+    if args and isinstance(args[0], cpu_type):
+        if len(args) > 2:
+            raise TypeError(f"{op}: too many arguments")
+        _check_config(args[1] if len(args) > 1 else None, op)
+        index._adopt(_copy_to_gpu(args[0], op))
+        return
+    quantizer = args.pop(0) if args and isinstance(args[0], Index) else None
+    if len(args) < 1 + len(required):
+        raise TypeError(f"{op}: expected d and {', '.join(required)} (after an optional quantizer), or a {cpu_type.__name__}")
+    ints = [as_int(v, op, name) for v, name in zip(args, ["d"] + required)]
+    rest = args[len(ints):]
+    _backend.resolve(True, op)
+    index._adopt(new(*ints, *rest))
+    if quantizer is not None:
+        _take_centroids(index, op, quantizer, ints[1])
+
+
+def _take_centroids(index, op, quantizer, nlist):
+    """A trained flat quantizer's centroids become the index's (faiss uses
+    the quantizer object itself; its GPU copy here is the index's own)."""
+    if quantizer.d != index.d:
+        raise InvalidArgumentError(f"{op}: the quantizer has d={quantizer.d}, the index d={index.d}")
+    if quantizer.ntotal == 0:
+        return  # trained with the index
+    if quantizer.ntotal != nlist:
+        raise InvalidArgumentError(f"{op}: the quantizer holds {quantizer.ntotal} centroids, nlist is {nlist}")
+    index.quantizer.add(quantizer.reconstruct_n(0, nlist))
+
+
+class GpuIndexIVFScalarQuantizerConfig(GpuIndexIVFConfig):
+    """faiss's GpuIndexIVFScalarQuantizer config; ``interleavedLayout`` is
+    accepted (the device keeps the codes as the host stores them)."""
+
+    def __init__(self):
+        super().__init__()
+        self.interleavedLayout = True
+
+
+class GpuIndexIVFScalarQuantizer(IndexIVFScalarQuantizer):
+    """IVF-SQ search on the GPU, as faiss spells it:
+    ``GpuIndexIVFScalarQuantizer(res, d, nlist, qtype, metric=METRIC_L2,
+    encodeResidual=True, config=None)``, the same after a ``quantizer``
+    first argument (a trained flat quantizer's centroids are copied), or
+    ``GpuIndexIVFScalarQuantizer(res, cpu_ivf_sq, config=None)`` (a copy).
+    qtype is QT_8bit, QT_8bit_uniform or QT_fp16. Same methods and fields
+    as IndexIVFScalarQuantizer."""
+
+    _go_type = "GpuIndexIVFScalarQuantizer"
+
+    def __init__(self, res, *args):
+        _init_gpu_ivf(self, res, args, IndexIVFScalarQuantizer, ["nlist", "qtype"], self._new)
+
+    @staticmethod
+    def _new(d, nlist, qtype, metric=METRIC_L2, encodeResidual=True, config=None):
+        _check_config(config, "GpuIndexIVFScalarQuantizer")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("GpuIndexIVFSQNew", d, nlist, qtype, int(MetricType.parse(metric)), bool(encodeResidual), addr(out))
+        return int(out[0])

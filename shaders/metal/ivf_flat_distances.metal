@@ -60,6 +60,7 @@ struct Params
     uint ldOut;
     uint rowBase;
     uint taskBase;
+    uint residual;
 };
 
 struct Work
@@ -84,12 +85,22 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _155 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _180 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_52)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_57)
 {
-    return v_52.x[(row * d) + col];
+    return v_57.x[(row * d) + col];
+}
+
+static inline __attribute__((always_inline))
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_57, constant Params& p)
+{
+    uint param = row;
+    uint param_1 = col;
+    uint param_2 = p.d;
+    float v = xAt(param, param_1, param_2, v_57);
+    return v;
 }
 
 static inline __attribute__((always_inline))
@@ -100,19 +111,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _38;
+    uint _43;
     if ((u & 2147483648u) != 0u)
     {
-        _38 = ~u;
+        _43 = ~u;
     }
     else
     {
-        _38 = u | 2147483648u;
+        _43 = u | 2147483648u;
     }
-    return _38;
+    return _43;
 }
 
-kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Queries& _233 [[buffer(1)]], const device Database& v_52 [[buffer(2)]], const device Work& _113 [[buffer(3)]], device OutKeys& _506 [[buffer(4)]], device OutIds& _519 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Queries& _257 [[buffer(1)]], const device Database& v_57 [[buffer(2)]], const device Work& _131 [[buffer(3)]], device OutKeys& _529 [[buffer(4)]], device OutIds& _542 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -121,17 +132,18 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
     uint tc = t % 16u;
     uint myRow = t / 4u;
     uint sub = t % 4u;
-    uint _178;
-    float _227;
-    float _261;
-    uint _465;
+    uint _202;
+    float _251;
+    float _285;
+    uint _488;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _113.work[4u * task];
-        uint len = _113.work[(4u * task) + 1u];
-        uint slot0 = _113.work[(4u * task) + 2u];
-        uint nslots = _113.work[(4u * task) + 3u];
+        uint start = _131.work[5u * task];
+        uint len = _131.work[(5u * task) + 1u];
+        uint slot0 = _131.work[(5u * task) + 2u];
+        uint nslots = _131.work[(5u * task) + 3u];
+        uint list = _131.work[(5u * task) + 4u];
         for (uint j0 = 0u; j0 < len; j0 += 64u)
         {
             spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -141,38 +153,38 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _178 = _113.work[p.slotBase + (2u * (slot0 + row))];
+                    _202 = _131.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _178 = 0u;
+                    _202 = 0u;
                 }
-                uint qi = _178;
+                uint qi = _202;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _227 = _233.q[((qi * p.d) + k0) + kk];
+                        _251 = _257.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _227 = 0.0;
+                        _251 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _227;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _251;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
-                        uint param_2 = p.d;
-                        _261 = xAt(param, param_1, param_2, v_52);
+                        uint param_2 = list;
+                        _285 = listValue(param, param_1, param_2, v_57, p);
                     }
                     else
                     {
-                        _261 = 0.0;
+                        _285 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _261;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _285;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -217,32 +229,32 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i][c];
-                            _465 = toKey(param_3);
+                            _488 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i][c];
-                            _465 = toKey(param_4);
+                            _488 = toKey(param_4);
                         }
-                        key = _465;
+                        key = _488;
                     }
                     if ((j < len) && (r < nslots))
                     {
-                        uint outRow = _113.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
-                        _506.outKeys[(outRow * p.ldOut) + j] = key;
-                        _519.outIds[(outRow * p.ldOut) + j] = int(start + j);
+                        uint outRow = _131.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
+                        _529.outKeys[(outRow * p.ldOut) + j] = key;
+                        _542.outIds[(outRow * p.ldOut) + j] = int(start + j);
                     }
                 }
             }
         }
         for (uint r_1 = 0u; r_1 < nslots; r_1++)
         {
-            uint outRow_1 = _113.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
-            uint _562 = len + t;
-            for (uint j_1 = _562; j_1 < p.ldOut; j_1 += 256u)
+            uint outRow_1 = _131.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
+            uint _585 = len + t;
+            for (uint j_1 = _585; j_1 < p.ldOut; j_1 += 256u)
             {
-                _506.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
-                _519.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
+                _529.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
+                _542.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
             }
         }
     }

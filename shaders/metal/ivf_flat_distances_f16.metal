@@ -60,6 +60,7 @@ struct Params
     uint ldOut;
     uint rowBase;
     uint taskBase;
+    uint residual;
 };
 
 struct Work
@@ -84,7 +85,7 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _186 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _210 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint rowStride(thread const uint& d)
@@ -93,21 +94,31 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_74)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_79)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_74.xh[i >> uint(1)]));
-    float _87;
+    float2 v = float2(as_type<half2>(v_79.xh[i >> uint(1)]));
+    float _92;
     if ((i & 1u) == 0u)
     {
-        _87 = v.x;
+        _92 = v.x;
     }
     else
     {
-        _87 = v.y;
+        _92 = v.y;
     }
-    return _87;
+    return _92;
+}
+
+static inline __attribute__((always_inline))
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_79, constant Params& p)
+{
+    uint param = row;
+    uint param_1 = col;
+    uint param_2 = p.d;
+    float v = xAt(param, param_1, param_2, v_79);
+    return v;
 }
 
 static inline __attribute__((always_inline))
@@ -118,19 +129,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _42;
+    uint _47;
     if ((u & 2147483648u) != 0u)
     {
-        _42 = ~u;
+        _47 = ~u;
     }
     else
     {
-        _42 = u | 2147483648u;
+        _47 = u | 2147483648u;
     }
-    return _42;
+    return _47;
 }
 
-kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const device Queries& _263 [[buffer(1)]], const device Database& v_74 [[buffer(2)]], const device Work& _146 [[buffer(3)]], device OutKeys& _537 [[buffer(4)]], device OutIds& _550 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const device Queries& _287 [[buffer(1)]], const device Database& v_79 [[buffer(2)]], const device Work& _163 [[buffer(3)]], device OutKeys& _560 [[buffer(4)]], device OutIds& _573 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -139,17 +150,18 @@ kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const devic
     uint tc = t % 16u;
     uint myRow = t / 4u;
     uint sub = t % 4u;
-    uint _208;
-    float _257;
-    float _292;
-    uint _496;
+    uint _232;
+    float _281;
+    float _316;
+    uint _519;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _146.work[4u * task];
-        uint len = _146.work[(4u * task) + 1u];
-        uint slot0 = _146.work[(4u * task) + 2u];
-        uint nslots = _146.work[(4u * task) + 3u];
+        uint start = _163.work[5u * task];
+        uint len = _163.work[(5u * task) + 1u];
+        uint slot0 = _163.work[(5u * task) + 2u];
+        uint nslots = _163.work[(5u * task) + 3u];
+        uint list = _163.work[(5u * task) + 4u];
         for (uint j0 = 0u; j0 < len; j0 += 64u)
         {
             spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -159,38 +171,38 @@ kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const devic
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _208 = _146.work[p.slotBase + (2u * (slot0 + row))];
+                    _232 = _163.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _208 = 0u;
+                    _232 = 0u;
                 }
-                uint qi = _208;
+                uint qi = _232;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _257 = _263.q[((qi * p.d) + k0) + kk];
+                        _281 = _287.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _257 = 0.0;
+                        _281 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _257;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _281;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
-                        uint param_2 = p.d;
-                        _292 = xAt(param, param_1, param_2, v_74);
+                        uint param_2 = list;
+                        _316 = listValue(param, param_1, param_2, v_79, p);
                     }
                     else
                     {
-                        _292 = 0.0;
+                        _316 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _292;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _316;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -235,32 +247,32 @@ kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const devic
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i][c];
-                            _496 = toKey(param_3);
+                            _519 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i][c];
-                            _496 = toKey(param_4);
+                            _519 = toKey(param_4);
                         }
-                        key = _496;
+                        key = _519;
                     }
                     if ((j < len) && (r < nslots))
                     {
-                        uint outRow = _146.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
-                        _537.outKeys[(outRow * p.ldOut) + j] = key;
-                        _550.outIds[(outRow * p.ldOut) + j] = int(start + j);
+                        uint outRow = _163.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
+                        _560.outKeys[(outRow * p.ldOut) + j] = key;
+                        _573.outIds[(outRow * p.ldOut) + j] = int(start + j);
                     }
                 }
             }
         }
         for (uint r_1 = 0u; r_1 < nslots; r_1++)
         {
-            uint outRow_1 = _146.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
-            uint _593 = len + t;
-            for (uint j_1 = _593; j_1 < p.ldOut; j_1 += 256u)
+            uint outRow_1 = _163.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
+            uint _616 = len + t;
+            for (uint j_1 = _616; j_1 < p.ldOut; j_1 += 256u)
             {
-                _537.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
-                _550.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
+                _560.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
+                _573.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
             }
         }
     }

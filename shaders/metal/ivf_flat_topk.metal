@@ -60,6 +60,7 @@ struct Params
     uint ldOut;
     uint rowBase;
     uint taskBase;
+    uint residual;
 };
 
 struct Work
@@ -84,12 +85,22 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _180 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _204 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_52)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_57)
 {
-    return v_52.x[(row * d) + col];
+    return v_57.x[(row * d) + col];
+}
+
+static inline __attribute__((always_inline))
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_57, constant Params& p)
+{
+    uint param = row;
+    uint param_1 = col;
+    uint param_2 = p.d;
+    float v = xAt(param, param_1, param_2, v_57);
+    return v;
 }
 
 static inline __attribute__((always_inline))
@@ -100,19 +111,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _38;
+    uint _43;
     if ((u & 2147483648u) != 0u)
     {
-        _38 = ~u;
+        _43 = ~u;
     }
     else
     {
-        _38 = u | 2147483648u;
+        _43 = u | 2147483648u;
     }
-    return _38;
+    return _43;
 }
 
-kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries& _257 [[buffer(1)]], const device Database& v_52 [[buffer(2)]], const device Work& _113 [[buffer(3)]], device OutKeys& _637 [[buffer(4)]], device OutIds& _648 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries& _281 [[buffer(1)]], const device Database& v_57 [[buffer(2)]], const device Work& _131 [[buffer(3)]], device OutKeys& _660 [[buffer(4)]], device OutIds& _671 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -124,17 +135,18 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
     uint sub = t % 4u;
     spvUnsafeArray<uint, 32> bestKey;
     spvUnsafeArray<int, 32> bestId;
-    uint _202;
-    float _251;
-    float _285;
-    uint _489;
+    uint _226;
+    float _275;
+    float _309;
+    uint _512;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _113.work[4u * task];
-        uint len = _113.work[(4u * task) + 1u];
-        uint slot0 = _113.work[(4u * task) + 2u];
-        uint nslots = _113.work[(4u * task) + 3u];
+        uint start = _131.work[5u * task];
+        uint len = _131.work[(5u * task) + 1u];
+        uint slot0 = _131.work[(5u * task) + 2u];
+        uint nslots = _131.work[(5u * task) + 3u];
+        uint list = _131.work[(5u * task) + 4u];
         for (uint i = 0u; i < 32u; i++)
         {
             bestKey[i] = 4294967295u;
@@ -150,38 +162,38 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _202 = _113.work[p.slotBase + (2u * (slot0 + row))];
+                    _226 = _131.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _202 = 0u;
+                    _226 = 0u;
                 }
-                uint qi = _202;
+                uint qi = _226;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _251 = _257.q[((qi * p.d) + k0) + kk];
+                        _275 = _281.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _251 = 0.0;
+                        _275 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _251;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _275;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
-                        uint param_2 = p.d;
-                        _285 = xAt(param, param_1, param_2, v_52);
+                        uint param_2 = list;
+                        _309 = listValue(param, param_1, param_2, v_57, p);
                     }
                     else
                     {
-                        _285 = 0.0;
+                        _309 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _285;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _309;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -226,14 +238,14 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i_1][c];
-                            _489 = toKey(param_3);
+                            _512 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i_1][c];
-                            _489 = toKey(param_4);
+                            _512 = toKey(param_4);
                         }
-                        key = _489;
+                        key = _512;
                     }
                     block[r][(tc * 4u) + c] = key;
                 }
@@ -248,17 +260,17 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                     uint pos = p.k - 1u;
                     for (;;)
                     {
-                        bool _561 = pos > 0u;
-                        bool _570;
-                        if (_561)
+                        bool _584 = pos > 0u;
+                        bool _593;
+                        if (_584)
                         {
-                            _570 = bestKey[pos - 1u] > key_1;
+                            _593 = bestKey[pos - 1u] > key_1;
                         }
                         else
                         {
-                            _570 = _561;
+                            _593 = _584;
                         }
-                        if (_570)
+                        if (_593)
                         {
                             bestKey[pos] = bestKey[pos - 1u];
                             bestId[pos] = bestId[pos - 1u];
@@ -279,12 +291,12 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
         }
         if (myRow < nslots)
         {
-            uint outRow = _113.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
+            uint outRow = _131.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
             uint base = ((outRow * 4u) + sub) * p.k;
             for (uint i_2 = 0u; i_2 < p.k; i_2++)
             {
-                _637.outKeys[base + i_2] = bestKey[i_2];
-                _648.outIds[base + i_2] = bestId[i_2];
+                _660.outKeys[base + i_2] = bestKey[i_2];
+                _671.outIds[base + i_2] = bestId[i_2];
             }
         }
     }

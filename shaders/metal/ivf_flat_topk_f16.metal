@@ -60,6 +60,7 @@ struct Params
     uint ldOut;
     uint rowBase;
     uint taskBase;
+    uint residual;
 };
 
 struct Work
@@ -84,7 +85,7 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _210 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _234 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint rowStride(thread const uint& d)
@@ -93,21 +94,31 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_74)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_79)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_74.xh[i >> uint(1)]));
-    float _87;
+    float2 v = float2(as_type<half2>(v_79.xh[i >> uint(1)]));
+    float _92;
     if ((i & 1u) == 0u)
     {
-        _87 = v.x;
+        _92 = v.x;
     }
     else
     {
-        _87 = v.y;
+        _92 = v.y;
     }
-    return _87;
+    return _92;
+}
+
+static inline __attribute__((always_inline))
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_79, constant Params& p)
+{
+    uint param = row;
+    uint param_1 = col;
+    uint param_2 = p.d;
+    float v = xAt(param, param_1, param_2, v_79);
+    return v;
 }
 
 static inline __attribute__((always_inline))
@@ -118,19 +129,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _42;
+    uint _47;
     if ((u & 2147483648u) != 0u)
     {
-        _42 = ~u;
+        _47 = ~u;
     }
     else
     {
-        _42 = u | 2147483648u;
+        _47 = u | 2147483648u;
     }
-    return _42;
+    return _47;
 }
 
-kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Queries& _287 [[buffer(1)]], const device Database& v_74 [[buffer(2)]], const device Work& _146 [[buffer(3)]], device OutKeys& _668 [[buffer(4)]], device OutIds& _679 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Queries& _311 [[buffer(1)]], const device Database& v_79 [[buffer(2)]], const device Work& _163 [[buffer(3)]], device OutKeys& _691 [[buffer(4)]], device OutIds& _702 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -142,17 +153,18 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
     uint sub = t % 4u;
     spvUnsafeArray<uint, 32> bestKey;
     spvUnsafeArray<int, 32> bestId;
-    uint _232;
-    float _281;
-    float _316;
-    uint _520;
+    uint _256;
+    float _305;
+    float _340;
+    uint _543;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _146.work[4u * task];
-        uint len = _146.work[(4u * task) + 1u];
-        uint slot0 = _146.work[(4u * task) + 2u];
-        uint nslots = _146.work[(4u * task) + 3u];
+        uint start = _163.work[5u * task];
+        uint len = _163.work[(5u * task) + 1u];
+        uint slot0 = _163.work[(5u * task) + 2u];
+        uint nslots = _163.work[(5u * task) + 3u];
+        uint list = _163.work[(5u * task) + 4u];
         for (uint i = 0u; i < 32u; i++)
         {
             bestKey[i] = 4294967295u;
@@ -168,38 +180,38 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _232 = _146.work[p.slotBase + (2u * (slot0 + row))];
+                    _256 = _163.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _232 = 0u;
+                    _256 = 0u;
                 }
-                uint qi = _232;
+                uint qi = _256;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _281 = _287.q[((qi * p.d) + k0) + kk];
+                        _305 = _311.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _281 = 0.0;
+                        _305 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _281;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _305;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
-                        uint param_2 = p.d;
-                        _316 = xAt(param, param_1, param_2, v_74);
+                        uint param_2 = list;
+                        _340 = listValue(param, param_1, param_2, v_79, p);
                     }
                     else
                     {
-                        _316 = 0.0;
+                        _340 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _316;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _340;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -244,14 +256,14 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i_1][c];
-                            _520 = toKey(param_3);
+                            _543 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i_1][c];
-                            _520 = toKey(param_4);
+                            _543 = toKey(param_4);
                         }
-                        key = _520;
+                        key = _543;
                     }
                     block[r][(tc * 4u) + c] = key;
                 }
@@ -266,17 +278,17 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
                     uint pos = p.k - 1u;
                     for (;;)
                     {
-                        bool _592 = pos > 0u;
-                        bool _601;
-                        if (_592)
+                        bool _615 = pos > 0u;
+                        bool _624;
+                        if (_615)
                         {
-                            _601 = bestKey[pos - 1u] > key_1;
+                            _624 = bestKey[pos - 1u] > key_1;
                         }
                         else
                         {
-                            _601 = _592;
+                            _624 = _615;
                         }
-                        if (_601)
+                        if (_624)
                         {
                             bestKey[pos] = bestKey[pos - 1u];
                             bestId[pos] = bestId[pos - 1u];
@@ -297,12 +309,12 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
         }
         if (myRow < nslots)
         {
-            uint outRow = _146.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
+            uint outRow = _163.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
             uint base = ((outRow * 4u) + sub) * p.k;
             for (uint i_2 = 0u; i_2 < p.k; i_2++)
             {
-                _668.outKeys[base + i_2] = bestKey[i_2];
-                _679.outIds[base + i_2] = bestId[i_2];
+                _691.outKeys[base + i_2] = bestKey[i_2];
+                _702.outIds[base + i_2] = bestId[i_2];
             }
         }
     }

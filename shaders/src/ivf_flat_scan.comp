@@ -1,6 +1,6 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
-// IVF-Flat search: one workgroup per task, a task being one inverted list
+// IVF-Flat and IVF-SQ search: one workgroup per task, a task being one inverted list
 // and up to 64 of the queries that probe it, so that each probed list is
 // read once for all the queries of a batch that probe it. The list is
 // walked 64 vectors at a time as knn_tiled.comp walks the database (each
@@ -31,15 +31,38 @@ layout(push_constant) uniform Params {
     uint ldOut;     // columns of the key matrix (KSEL == 0)
     uint rowBase;   // the bound lists' first row (they are a shard of all)
     uint taskBase;
+    uint residual;  // SQ: 1 when the codes are of residuals (add the centroid)
 } p;
 
 layout(std430, binding = 1) readonly buffer Queries { float q[]; };
 #include "rows.glsl"  // the lists' rows, binding 2
-// Task t: work[4t..4t+3] = first row, rows, first slot, slots; slot
-// s: work[slotBase + 2s], work[slotBase + 2s + 1] = query, output row.
+// Task t: work[5t..5t+4] = first row, rows, first slot, slots, list;
+// slot s: work[slotBase + 2s], work[slotBase + 2s + 1] = query, output row.
 layout(std430, binding = 3) readonly buffer Work { uint work[]; };
 layout(std430, binding = 4) writeonly buffer OutKeys { uint outKeys[]; };
 layout(std430, binding = 5) writeonly buffer OutIds { int outIds[]; };
+#ifdef SQ
+// Scalar-quantizer lists (IVF-SQ): with SQ8 each code c of dimension j
+// stands for terms[j] + c * terms[d + j] (the half-step offset folded into
+// the first); with residual codes the list's centroid is added.
+layout(std430, binding = 6) readonly buffer SQTerms { float terms[]; };
+layout(std430, binding = 7) readonly buffer Centroids { float cent[]; };
+#endif
+
+// listValue is dimension col of row `row` of the bound lists, of list
+// `list`, as a vector.
+float listValue(uint row, uint col, uint list) {
+    float v = xAt(row, col, p.d);
+#ifdef SQ
+#ifdef SQ8
+    v = terms[col] + v * terms[p.d + col];
+#endif
+    if (p.residual == 1u) {
+        v += cent[list * p.d + col];
+    }
+#endif
+    return v;
+}
 
 const uint TILE = 64u;  // queries and list vectors per block
 const uint TK = 16u;    // dimensions staged per step
@@ -58,10 +81,11 @@ void main() {
     uint sub = t % 4u;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x) {
         uint task = p.taskBase + tn;
-        uint start = work[4u * task];
-        uint len = work[4u * task + 1u];
-        uint slot0 = work[4u * task + 2u];
-        uint nslots = work[4u * task + 3u];
+        uint start = work[5u * task];
+        uint len = work[5u * task + 1u];
+        uint slot0 = work[5u * task + 2u];
+        uint nslots = work[5u * task + 3u];
+        uint list = work[5u * task + 4u];
 #if KSEL > 0
         uint bestKey[KSEL];
         int bestId[KSEL];
@@ -83,7 +107,7 @@ void main() {
                     uint kk = kk0 + e;
                     bool inDim = k0 + kk < p.d;
                     qs[kk][row / 4u][row % 4u] = row < nslots && inDim ? q[qi * p.d + k0 + kk] : 0.0;
-                    xs[kk][row / 4u][row % 4u] = j0 + row < len && inDim ? xAt(start - p.rowBase + j0 + row, k0 + kk, p.d) : 0.0;
+                    xs[kk][row / 4u][row % 4u] = j0 + row < len && inDim ? listValue(start - p.rowBase + j0 + row, k0 + kk, list) : 0.0;
                 }
                 barrier();
                 if (p.metric == 1u) {

@@ -1,9 +1,18 @@
-// Database rows as the kernels read them: float32, or with FP16 defined
-// IEEE halves packed two a word (row stride rounded up to an even number
+// Database rows as the kernels read them: float32, with SQ8 defined
+// 8-bit codes, or with FP16 defined IEEE halves packed two a word (row stride rounded up to an even number
 // of halves, so that every row and every 64-row chunk starts on a word),
 // widened to float here: storage in fp16, arithmetic in fp32.
 
-#ifdef FP16
+#if defined(SQ8)
+// 8-bit scalar-quantizer codes, four a word, d bytes a row; xAt gives the
+// code, which the scan decodes.
+layout(std430, binding = 2) readonly buffer Database { uint xb[]; };
+
+float xAt(uint row, uint col, uint d) {
+    uint i = row * d + col;
+    return float((xb[i >> 2] >> ((i & 3u) * 8u)) & 0xFFu);
+}
+#elif defined(FP16)
 layout(std430, binding = 2) readonly buffer Database { uint xh[]; };
 
 // rowStride is the halves between consecutive rows.

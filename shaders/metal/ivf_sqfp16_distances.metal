@@ -1,0 +1,294 @@
+#pragma clang diagnostic ignored "-Wmissing-prototypes"
+#pragma clang diagnostic ignored "-Wmissing-braces"
+
+#include <metal_stdlib>
+#include <simd/simd.h>
+
+using namespace metal;
+
+template<typename T, size_t Num>
+struct spvUnsafeArray
+{
+    T elements[Num ? Num : 1];
+    
+    thread T& operator [] (size_t pos) thread
+    {
+        return elements[pos];
+    }
+    constexpr const thread T& operator [] (size_t pos) const thread
+    {
+        return elements[pos];
+    }
+    
+    device T& operator [] (size_t pos) device
+    {
+        return elements[pos];
+    }
+    constexpr const device T& operator [] (size_t pos) const device
+    {
+        return elements[pos];
+    }
+    
+    constexpr const constant T& operator [] (size_t pos) const constant
+    {
+        return elements[pos];
+    }
+    
+    threadgroup T& operator [] (size_t pos) threadgroup
+    {
+        return elements[pos];
+    }
+    constexpr const threadgroup T& operator [] (size_t pos) const threadgroup
+    {
+        return elements[pos];
+    }
+};
+
+struct Database
+{
+    uint xh[1];
+};
+
+struct Params
+{
+    uint nq;
+    uint d;
+    uint k;
+    uint metric;
+    uint ntasks;
+    uint slotBase;
+    uint ldOut;
+    uint rowBase;
+    uint taskBase;
+    uint residual;
+};
+
+struct Centroids
+{
+    float cent[1];
+};
+
+struct Work
+{
+    uint work[1];
+};
+
+struct Queries
+{
+    float q[1];
+};
+
+struct OutKeys
+{
+    uint outKeys[1];
+};
+
+struct OutIds
+{
+    int outIds[1];
+};
+
+constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
+
+struct SQTerms
+{
+    float terms[1];
+};
+
+constant spvUnsafeArray<float4, 4> _231 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+
+static inline __attribute__((always_inline))
+uint rowStride(thread const uint& d)
+{
+    return (d + 1u) & 4294967294u;
+}
+
+static inline __attribute__((always_inline))
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_79)
+{
+    uint param = d;
+    uint i = (row * rowStride(param)) + col;
+    float2 v = float2(as_type<half2>(v_79.xh[i >> uint(1)]));
+    float _92;
+    if ((i & 1u) == 0u)
+    {
+        _92 = v.x;
+    }
+    else
+    {
+        _92 = v.y;
+    }
+    return _92;
+}
+
+static inline __attribute__((always_inline))
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_79, constant Params& p, const device Centroids& v_125)
+{
+    uint param = row;
+    uint param_1 = col;
+    uint param_2 = p.d;
+    float v = xAt(param, param_1, param_2, v_79);
+    if (p.residual == 1u)
+    {
+        v += v_125.cent[(list * p.d) + col];
+    }
+    return v;
+}
+
+static inline __attribute__((always_inline))
+uint toKey(thread const float& v)
+{
+    uint u = as_type<uint>(v);
+    if ((u & 2147483647u) > 2139095040u)
+    {
+        return 4294967295u;
+    }
+    uint _47;
+    if ((u & 2147483648u) != 0u)
+    {
+        _47 = ~u;
+    }
+    else
+    {
+        _47 = u | 2147483648u;
+    }
+    return _47;
+}
+
+kernel void ivf_sqfp16_distances(constant Params& p [[buffer(0)]], const device Queries& _308 [[buffer(1)]], const device Database& v_79 [[buffer(2)]], const device Work& _184 [[buffer(3)]], device OutKeys& _580 [[buffer(4)]], device OutIds& _593 [[buffer(5)]], const device Centroids& v_125 [[buffer(7)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+{
+    threadgroup float4 qs[16][16];
+    threadgroup float4 xs[16][16];
+    uint t = gl_LocalInvocationIndex;
+    uint tr = t / 16u;
+    uint tc = t % 16u;
+    uint myRow = t / 4u;
+    uint sub = t % 4u;
+    uint _253;
+    float _302;
+    float _336;
+    uint _539;
+    for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
+    {
+        uint task = p.taskBase + tn;
+        uint start = _184.work[5u * task];
+        uint len = _184.work[(5u * task) + 1u];
+        uint slot0 = _184.work[(5u * task) + 2u];
+        uint nslots = _184.work[(5u * task) + 3u];
+        uint list = _184.work[(5u * task) + 4u];
+        for (uint j0 = 0u; j0 < len; j0 += 64u)
+        {
+            spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+            for (uint k0 = 0u; k0 < p.d; k0 += 16u)
+            {
+                uint row = t / 4u;
+                uint kk0 = (t % 4u) * 4u;
+                if (row < nslots)
+                {
+                    _253 = _184.work[p.slotBase + (2u * (slot0 + row))];
+                }
+                else
+                {
+                    _253 = 0u;
+                }
+                uint qi = _253;
+                for (uint e = 0u; e < 4u; e++)
+                {
+                    uint kk = kk0 + e;
+                    bool inDim = (k0 + kk) < p.d;
+                    if ((row < nslots) && inDim)
+                    {
+                        _302 = _308.q[((qi * p.d) + k0) + kk];
+                    }
+                    else
+                    {
+                        _302 = 0.0;
+                    }
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _302;
+                    if (((j0 + row) < len) && inDim)
+                    {
+                        uint param = ((start - p.rowBase) + j0) + row;
+                        uint param_1 = k0 + kk;
+                        uint param_2 = list;
+                        _336 = listValue(param, param_1, param_2, v_79, p, v_125);
+                    }
+                    else
+                    {
+                        _336 = 0.0;
+                    }
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _336;
+                }
+                threadgroup_barrier(mem_flags::mem_threadgroup);
+                if (p.metric == 1u)
+                {
+                    for (uint kk_1 = 0u; kk_1 < 16u; kk_1++)
+                    {
+                        float4 a = qs[kk_1][tr];
+                        float4 b = xs[kk_1][tc];
+                        float4 d0 = float4(a.x) - b;
+                        float4 d1 = float4(a.y) - b;
+                        float4 d2 = float4(a.z) - b;
+                        float4 d3 = float4(a.w) - b;
+                        acc[0] += (d0 * d0);
+                        acc[1] += (d1 * d1);
+                        acc[2] += (d2 * d2);
+                        acc[3] += (d3 * d3);
+                    }
+                }
+                else
+                {
+                    for (uint kk_2 = 0u; kk_2 < 16u; kk_2++)
+                    {
+                        float4 a_1 = qs[kk_2][tr];
+                        float4 b_1 = xs[kk_2][tc];
+                        acc[0] += (b_1 * a_1.x);
+                        acc[1] += (b_1 * a_1.y);
+                        acc[2] += (b_1 * a_1.z);
+                        acc[3] += (b_1 * a_1.w);
+                    }
+                }
+                threadgroup_barrier(mem_flags::mem_threadgroup);
+            }
+            for (uint i = 0u; i < 4u; i++)
+            {
+                uint r = (tr * 4u) + i;
+                for (uint c = 0u; c < 4u; c++)
+                {
+                    uint j = (j0 + (tc * 4u)) + c;
+                    uint key = 4294967295u;
+                    if ((j < len) && (r < nslots))
+                    {
+                        if (p.metric == 1u)
+                        {
+                            float param_3 = acc[i][c];
+                            _539 = toKey(param_3);
+                        }
+                        else
+                        {
+                            float param_4 = -acc[i][c];
+                            _539 = toKey(param_4);
+                        }
+                        key = _539;
+                    }
+                    if ((j < len) && (r < nslots))
+                    {
+                        uint outRow = _184.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
+                        _580.outKeys[(outRow * p.ldOut) + j] = key;
+                        _593.outIds[(outRow * p.ldOut) + j] = int(start + j);
+                    }
+                }
+            }
+        }
+        for (uint r_1 = 0u; r_1 < nslots; r_1++)
+        {
+            uint outRow_1 = _184.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
+            uint _636 = len + t;
+            for (uint j_1 = _636; j_1 < p.ldOut; j_1 += 256u)
+            {
+                _580.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
+                _593.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
+            }
+        }
+    }
+}
+
