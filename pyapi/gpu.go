@@ -79,7 +79,19 @@ func GpuIndexIVFSQNew(d, nlist, qtype, metric int64, byResidual bool, out uintpt
 	})
 }
 
-// GpuIndexFromCPU copies the flat, IVF-Flat or IVF-SQ index behind h to
+// GpuIndexIVFPQNew makes a GPU IVF-PQ index (with a GPU flat quantizer)
+// and writes its handle to out (int64[1]).
+func GpuIndexIVFPQNew(d, nlist, m, nbits, metric int64, out uintptr) string {
+	return newIndex("GpuIndexIVFPQ", out, func() (core.Index, error) {
+		e, err := gpu.Default()
+		if err != nil {
+			return nil, err
+		}
+		return gpu.NewIndexIVFPQ(e, int(d), int(nlist), int(m), int(nbits), core.Metric(metric))
+	})
+}
+
+// GpuIndexFromCPU copies the flat, IVF-Flat, IVF-SQ or IVF-PQ index behind h to
 // the GPU (float16 storage of flat vectors when half is set) and writes the new handle to out
 // (faiss's index_cpu_to_gpu).
 func GpuIndexFromCPU(h int64, half bool, out uintptr) string {
@@ -98,13 +110,16 @@ func GpuIndexFromCPU(h int64, half bool, out uintptr) string {
 		case *core.IndexFlat:
 			g, err = gpu.FromCPU(e, src, half)
 		case *core.IndexIVF:
-			if src.SQ() != nil {
+			switch {
+			case src.SQ() != nil:
 				g, err = gpu.IVFSQFromCPU(e, src)
-			} else {
+			case src.PQ() != nil:
+				g, err = gpu.IVFPQFromCPU(e, src)
+			default:
 				g, err = gpu.IVFFlatFromCPU(e, src, half)
 			}
 		default:
-			return core.Errorf(core.KindUnsupported, op, "flat, IVF-Flat and IVF-SQ indexes have a GPU version so far, not %T", ix)
+			return core.Errorf(core.KindUnsupported, op, "flat, IVF-Flat, IVF-SQ and IVF-PQ indexes have a GPU version so far, not %T", ix)
 		}
 		if err != nil {
 			return err
@@ -155,7 +170,7 @@ func IndexOnGpu(h int64) string {
 	on := "0"
 	st := withIndex("Index.on_gpu", h, false, func(ix core.Index) error {
 		switch ix.(type) {
-		case *gpu.IndexFlat, *gpu.IndexIVFFlat, *gpu.IndexIVFScalarQuantizer:
+		case *gpu.IndexFlat, *gpu.IndexIVFFlat, *gpu.IndexIVFScalarQuantizer, *gpu.IndexIVFPQ:
 			on = "1"
 		}
 		return nil

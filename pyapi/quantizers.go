@@ -99,6 +99,9 @@ func newObjectOver(op string, out uintptr, members []int64, make func() (any, er
 // an IVF index's precomputed tables after fn (fn changed the quantizer).
 func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) error, refresh ...bool) string {
 	return withObject(op, h, write, func(v any) error {
+		if g, ok := v.(ivfHolder); ok {
+			v = g.Host()
+		}
 		switch v := v.(type) {
 		case *core.ProductQuantizer:
 			return fn(v)

@@ -31,9 +31,10 @@ type TopkSelectParams struct {
 	IDBase                                  int32
 }
 
-// IVFFlatScanParams drives ivf_flat_topk and ivf_flat_distances
-// (src/ivf_flat_scan.comp).
-type IVFFlatScanParams struct {
+// IVFScanParams drives the IVF scans: ivf_flat_*, ivf_sq8_*, ivf_sqfp16_*
+// (src/ivf_flat_scan.comp) and ivf_pq_distances (src/ivf_pq_scan.comp),
+// where K holds the sub-quantizers M.
+type IVFScanParams struct {
 	NQ, D, K uint32
 	Metric   uint32 // MetricIP or MetricL2
 	NTasks   uint32 // tasks TaskBase .. TaskBase+NTasks-1

@@ -131,9 +131,10 @@ def test_bad_gpu_ivf_arguments(gpu, rng):
         g.add(np.zeros((2, 8), dtype=np.float32))
     with pytest.raises(mf.DimensionMismatchError):
         g.search(np.zeros((2, 7), dtype=np.float32), 1)
-    pq = mf.IndexIVFPQ(mf.IndexFlatL2(8), 8, 4, 2, 8)
-    with pytest.raises(mf.UnsupportedOperationError):
-        mf.index_cpu_to_gpu(res, 0, pq)
+    with pytest.raises(mf.UnsupportedOperationError, match="have a GPU version"):
+        mf.index_cpu_to_gpu(res, 0, mf.IndexHNSWFlat(8, 16))
+    with pytest.raises(mf.UnsupportedOperationError, match="8-bit"):
+        mf.index_cpu_to_gpu(res, 0, mf.IndexIVFPQ(mf.IndexFlatL2(8), 8, 4, 2, 4))
 
 
 @pytest.mark.parametrize("qtype", ["QT_8bit", "QT_8bit_uniform", "QT_fp16"])
@@ -181,3 +182,59 @@ def test_ivf_sq_trained_on_the_gpu(gpu, rng):
     assert_knn_equal(D, I, Dc, Ic, exact_distances(mf.METRIC_L2, xq, decoded), rtol=1e-4)
     with pytest.raises(mf.UnsupportedOperationError):
         mf.GpuIndexIVFScalarQuantizer(res, d, 16, mf.ScalarQuantizer.QT_4bit)
+
+
+@pytest.mark.parametrize("metric", [mf.METRIC_L2, mf.METRIC_INNER_PRODUCT])
+@pytest.mark.parametrize("M", [4, 24])
+def test_ivf_pq_matches_faiss(gpu, rng, metric, M):
+    """faiss trains IVF-PQ; the copy on the GPU answers as faiss does, and
+    comes back as the same file."""
+    d, nlist = 48, 16
+    xb = gaussian_mixture(rng, 4000, d, 30)
+    xq = gaussian_mixture(rng, 25, d, 30)
+    theirs = faiss.IndexIVFPQ(faiss.IndexFlat(d, metric), d, nlist, M, 8, metric)
+    theirs.train(xb)
+    theirs.add(xb)
+    theirs.nprobe = 4
+    cpu = mf.deserialize_index(faiss.serialize_index(theirs))
+    g = mf.index_cpu_to_gpu(mf.StandardGpuResources(), 0, cpu)
+    assert type(g) is mf.GpuIndexIVFPQ and g.nprobe == 4 and g.pq.M == M
+    decoded = theirs.sa_decode(theirs.sa_encode(xb))
+    exact = exact_distances(metric, xq, decoded)
+    for k in (10, 40):
+        assert_knn_equal(*g.search(xq, k), *theirs.search(xq, k), exact, rtol=1e-4)
+    back = mf.index_gpu_to_cpu(g)
+    assert type(back) is mf.IndexIVFPQ
+    assert np.array_equal(faiss.serialize_index(theirs), mf.serialize_index(back))
+    mf.gpu._plant_broken_kernel("ivf_pq_distances")  # the device answers
+    try:
+        with pytest.raises(mf.GpuError):
+            g.search(xq, 5)
+    finally:
+        mf.gpu._restore_kernels()
+
+
+def test_ivf_pq_built_on_the_gpu(gpu, rng):
+    """The faiss wheel smoke test's recipe: train a CPU IVF32,PQ8, copy it
+    to the GPU, add there, search."""
+    d = 64
+    xb = rng.random((10000, d), dtype=np.float32)
+    res = mf.StandardGpuResources()
+    cpu = mf.index_factory(d, "IVF32,PQ8")
+    cpu.train(xb)
+    g = mf.index_cpu_to_gpu(res, 0, cpu)
+    g.add(xb)
+    assert g.ntotal == 10000
+    D, I = g.search(xb[:5], 10)
+    assert I.shape == (5, 10) and (I >= 0).all()
+    own = mf.GpuIndexIVFPQ(res, d, 32, 8, 8, mf.METRIC_L2, mf.GpuIndexIVFPQConfig())
+    own.train(xb[:5000])
+    own.add(xb)
+    own.nprobe = 32
+    back = mf.index_gpu_to_cpu(own)
+    back.nprobe = 32
+    back.make_direct_map()
+    exact = exact_distances(mf.METRIC_L2, xb[:5], back.reconstruct_n(0, 10000))
+    assert_knn_equal(*own.search(xb[:5], 10), *back.search(xb[:5], 10), exact, rtol=1e-4)
+    with pytest.raises(mf.UnsupportedOperationError, match="8-bit"):
+        mf.GpuIndexIVFPQ(res, d, 32, 8, 4)

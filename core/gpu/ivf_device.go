@@ -23,7 +23,7 @@ func (ix *ivfOnDevice) onDevice(k int, p *core.SearchParams) (Metric, bool) {
 	default:
 		return 0, false
 	}
-	if k <= 0 || k > MaxK || !ix.IsTrained() || ix.ListView().Kind != core.ViewAll || ix.OnDiskFile() != nil {
+	if k <= 0 || k > MaxK || !ix.IsTrained() || ix.ListView().Kind != core.ViewAll || ix.OnDiskFile() != nil || ix.PolysemousHT > 0 {
 		return 0, false
 	}
 	if p != nil && (p.Sel != nil || p.IVF != (core.IVFLimits{}) || p.Quantizer != nil) {
@@ -74,7 +74,7 @@ func (ix *ivfOnDevice) SearchWithParams(x []float32, k int, dist []float32, labe
 		return err
 	}
 	if sent && ix.sq != nil {
-		if err := ix.syncSQ(); err != nil {
+		if err := ix.syncCodec(); err != nil {
 			ix.lists.release()
 			return err
 		}
@@ -83,7 +83,7 @@ func (ix *ivfOnDevice) SearchWithParams(x []float32, k int, dist []float32, labe
 	for _, s := range ix.lists.size {
 		longest = max(longest, s)
 	}
-	qb := ix.e.ivfBatch(nq, nprobe, k, longest, d)
+	qb := ix.e.ivfBatch(nq, nprobe, k, longest, d, ix.lists.layout)
 	keys, rows := make([]uint32, qb*k), make([]int32, qb*k)
 	for q0 := 0; q0 < nq; q0 += qb {
 		qbn := min(qb, nq-q0)

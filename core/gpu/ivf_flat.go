@@ -20,8 +20,9 @@ type ivfOnDevice struct {
 	// mu guards the device copy: concurrent searches all sync it first.
 	mu    sync.Mutex
 	lists deviceLists
-	// sq is what an IVF-SQ scan binds besides the lists (nil: IVF-Flat).
-	sq *sqDevice
+	// sq is what an IVF-SQ or IVF-PQ scan binds besides the lists (nil:
+	// IVF-Flat).
+	sq *codecDevice
 }
 
 // IndexIVFFlat is faiss's GpuIndexIVFFlat (see ivfOnDevice).

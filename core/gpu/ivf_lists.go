@@ -13,15 +13,17 @@ const (
 	rowsF16                    // IVF-Flat, float16: the vectors as halves (half_rows.go)
 	rowsSQ8                    // IVF-SQ QT_8bit(_uniform): the codes as they are, d bytes a row
 	rowsSQF16                  // IVF-SQ QT_fp16: the codes' halves, rows padded as rowsF16
+	rowsPQ8                    // IVF-PQ, 8-bit codes: the codes as they are, M bytes a row
 )
 
-// bytesPerRow is the device bytes an entry of dimension d takes.
-func (r rowLayout) bytesPerRow(d int) int64 {
+// bytesPerRow is the device bytes an entry of dimension d (code size cs)
+// takes.
+func (r rowLayout) bytesPerRow(d, cs int) int64 {
 	switch r {
 	case rowsF16, rowsSQF16:
 		return int64(halfStride(d)) * 2
-	case rowsSQ8:
-		return int64(d)
+	case rowsSQ8, rowsPQ8:
+		return int64(cs)
 	}
 	return int64(d) * 4
 }
@@ -32,13 +34,14 @@ func (r rowLayout) bytesPerRow(d int) int64 {
 // fit one binding (10M x 128 floats is more than one), and the host map
 // from row to id.
 type deviceLists struct {
-	e      *Engine
-	layout rowLayout
-	shards []listShard
-	start  []int
-	size   []int
-	pos2id []int64
-	stamps []core.ListStamp
+	e        *Engine
+	layout   rowLayout
+	codeSize int // the host's bytes a code (set by sync)
+	shards   []listShard
+	start    []int
+	size     []int
+	pos2id   []int64
+	stamps   []core.ListStamp
 }
 
 // listShard holds lists [first, end) from row row0 on.
@@ -63,7 +66,8 @@ func (dl *deviceLists) sync(ix *core.IndexIVF) (bool, error) {
 	}
 	dl.release()
 	d := ix.D()
-	rb := dl.layout.bytesPerRow(d)
+	dl.codeSize = ix.CodeSize()
+	rb := dl.layout.bytesPerRow(d, dl.codeSize)
 	limit := min(dl.e.lim.MaxBinding, dl.e.lim.MaxBuffer) / rb // rows a shard may hold
 	dl.start, dl.size = make([]int, nlist), make([]int, nlist)
 	total := 0
@@ -123,7 +127,7 @@ func (r rowLayout) put(dst []byte, ix *core.IndexIVF, l, d int) {
 		copy(dst, metalbridge.Bytes(vecs))
 	case rowsF16:
 		copy(dst, metalbridge.Bytes(packHalves(vecs, d)))
-	case rowsSQ8:
+	case rowsSQ8, rowsPQ8:
 		copy(dst, codes)
 	case rowsSQF16:
 		ld := halfStride(d) // the halves as stored, each row padded to ld

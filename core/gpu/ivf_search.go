@@ -15,11 +15,12 @@ import (
 // first slot, slots, list (ivf_flat_scan.comp).
 const taskWords = 5
 
-// sqDevice is what IVF-SQ scans bind besides the lists: the decoding
-// terms and the centroids (added when the codes are of residuals).
-type sqDevice struct {
-	terms, cents metalbridge.Buffer
-	residual     bool
+// codecDevice is what IVF-SQ and IVF-PQ scans bind besides the lists: aux
+// (the scalar quantizer's decoding terms, or the product quantizer's
+// centroids) and the coarse centroids (used when codes are of residuals).
+type codecDevice struct {
+	aux, cents metalbridge.Buffer
+	residual   bool
 }
 
 func b2u(b bool) int {
@@ -85,23 +86,27 @@ func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, first
 // buffers stay within the scratch budget: with k <= fusedMaxK, 4 lists of
 // k per probe; above, a row of keys per probe as long as the longest list
 // (bounded by the longest list of the index) and k per probe after.
-func (e *Engine) ivfBatch(nq, nprobe, k, longest, d int) int {
+func (e *Engine) ivfBatch(nq, nprobe, k, longest, d int, layout rowLayout) int {
 	budget := min(e.lim.MaxBinding, scratchBudget)
 	per := int64(nprobe) * int64(4*k) * 4
-	if k > fusedMaxK {
+	if keyRows(k, layout) {
 		per = int64(nprobe) * int64(max(longest, k)) * 4
 	}
 	qb := int(min(budget/max(per, 1), budget/int64(4*d)))
 	qb = min(qb, nq, e.lim.MaxGroups[0])
-	if k > fusedMaxK {
+	if keyRows(k, layout) {
 		qb = min(qb, e.lim.MaxGroups[0]/nprobe)
 	}
 	return max(qb, 1)
 }
 
+// keyRows reports whether a scan writes rows of keys (then selected) rather
+// than fused top-k lists: above fusedMaxK, and always for PQ codes.
+func keyRows(k int, layout rowLayout) bool { return k > fusedMaxK || layout == rowsPQ8 }
+
 // ivfScan runs one batch: queries x (qbn rows), their coarse lists, and
 // writes the k best (key, row) pairs of each query into keys and rows.
-func (e *Engine) ivfScan(dl *deviceLists, sq *sqDevice, metric Metric, x []float32, d int, coarse []int64, nprobe, k int, keys []uint32, rows []int32) error {
+func (e *Engine) ivfScan(dl *deviceLists, sq *codecDevice, metric Metric, x []float32, d int, coarse []int64, nprobe, k int, keys []uint32, rows []int32) error {
 	qbn := len(x) / d
 	work, firstTask, longest := ivfTasks(coarse, nprobe, dl)
 	nlist := len(dl.size)
@@ -124,9 +129,10 @@ func (e *Engine) ivfScan(dl *deviceLists, sq *sqDevice, metric Metric, x []float
 	if err != nil {
 		return err
 	}
-	family := map[rowLayout]string{rowsF32: "ivf_flat", rowsF16: "ivf_flat", rowsSQ8: "ivf_sq8", rowsSQF16: "ivf_sqfp16"}[dl.layout]
+	family := map[rowLayout]string{rowsF32: "ivf_flat", rowsF16: "ivf_flat", rowsSQ8: "ivf_sq8", rowsSQF16: "ivf_sqfp16", rowsPQ8: "ivf_pq"}[dl.layout]
+	wide := keyRows(k, dl.layout)
 	kernel, ld := family+"_topk", 4*k // candidate columns per probe
-	if k > fusedMaxK {
+	if wide {
 		kernel, ld = family+"_distances", max(longest, 1)
 	}
 	kernel = kernelFor(kernel, dl.layout == rowsF16)
@@ -143,15 +149,18 @@ func (e *Engine) ivfScan(dl *deviceLists, sq *sqDevice, metric Metric, x []float
 		if t1 <= t0 {
 			return
 		}
-		params := shaders.IVFFlatScanParams{NQ: uint32(qbn), D: uint32(d), K: uint32(k), Metric: uint32(metric),
+		params := shaders.IVFScanParams{NQ: uint32(qbn), D: uint32(d), K: uint32(k), Metric: uint32(metric),
 			NTasks: uint32(t1 - t0), SlotBase: uint32(taskWords * ntasks), RowBase: uint32(dl.shards[s].row0), TaskBase: uint32(t0)}
-		if k > fusedMaxK {
+		if wide {
 			params.LdOut = uint32(ld)
 		}
 		bs := []metalbridge.Binding{{Buffer: qBuf, Size: int64(len(x)) * 4}, dl.rows(s), bind(wBuf, len(work)), candKeys, candIds}
 		if sq != nil {
-			bs = append(bs, metalbridge.Binding{Buffer: sq.terms, Size: sq.terms.Size()}, metalbridge.Binding{Buffer: sq.cents, Size: sq.cents.Size()})
+			bs = append(bs, metalbridge.Binding{Buffer: sq.aux, Size: sq.aux.Size()}, metalbridge.Binding{Buffer: sq.cents, Size: sq.cents.Size()})
 			params.Residual = uint32(b2u(sq.residual))
+		}
+		if dl.layout == rowsPQ8 {
+			params.K = uint32(dl.codeSize) // the PQ scan's M: 8-bit codes, a byte each
 		}
 		ds = append(ds, metalbridge.Dispatch{Kernel: kernel, Params: shaders.Bytes(params), Bindings: bs,
 			Groups: [3]int{min(t1-t0, e.lim.MaxGroups[0]), 1, 1}})
@@ -160,7 +169,7 @@ func (e *Engine) ivfScan(dl *deviceLists, sq *sqDevice, metric Metric, x []float
 		scan(s, firstTask[sh.first], firstTask[sh.end])
 	}
 	scan(0, firstTask[nlist], ntasks)
-	if k > fusedMaxK {
+	if wide {
 		// Each probe's k best first, then the query's k best of those.
 		m := qbn * nprobe * k
 		mk, mi, err := e.pairBuffers("chunk", m)

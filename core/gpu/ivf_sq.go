@@ -41,7 +41,7 @@ func NewIndexIVFScalarQuantizer(e *Engine, d, nlist int, t core.QuantizerType, m
 	if err != nil {
 		return nil, err
 	}
-	return &IndexIVFScalarQuantizer{ivfOnDevice{IndexIVF: host, e: e, lists: deviceLists{e: e, layout: layout}, sq: &sqDevice{}}}, nil
+	return &IndexIVFScalarQuantizer{ivfOnDevice{IndexIVF: host, e: e, lists: deviceLists{e: e, layout: layout}, sq: &codecDevice{}}}, nil
 }
 
 // IVFSQFromCPU copies a CPU IVF-SQ index to the device (faiss's
@@ -57,7 +57,7 @@ func IVFSQFromCPU(e *Engine, src *core.IndexIVF) (*IndexIVFScalarQuantizer, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := copyIVFCodes(src, ix.IndexIVF); err != nil {
+	if err := copyCodedIVF(src, ix.IndexIVF); err != nil {
 		return nil, err
 	}
 	return ix, nil
@@ -74,15 +74,16 @@ func (ix *IndexIVFScalarQuantizer) ToCPU() (*core.IndexIVF, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := copyIVFCodes(ix.IndexIVF, c); err != nil {
+	if err := copyCodedIVF(ix.IndexIVF, c); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// copyIVFCodes gives dst (a new IVF-SQ index of src's shape) src's
-// centroids, quantizer ranges, lists, nprobe and direct map.
-func copyIVFCodes(src, dst *core.IndexIVF) error {
+// copyCodedIVF gives dst (a new IVF-SQ or IVF-PQ index of src's shape)
+// src's centroids, codec (ranges or codebooks), lists, nprobe and direct
+// map.
+func copyCodedIVF(src, dst *core.IndexIVF) error {
 	dst.SetMetricArg(src.MetricArg())
 	if src.IsTrained() {
 		cents := make([]float32, src.Nlist()*src.D())
@@ -93,8 +94,15 @@ func copyIVFCodes(src, dst *core.IndexIVF) error {
 			return err
 		}
 	}
-	if err := dst.SQ().RestoreSQ(src.SQ().IsTrained(), src.SQ().Trained()); err != nil {
-		return err
+	if sq := src.SQ(); sq != nil {
+		if err := dst.SQ().RestoreSQ(sq.IsTrained(), sq.Trained()); err != nil {
+			return err
+		}
+	}
+	if pq := src.PQ(); pq != nil && pq.IsTrained() {
+		if err := dst.PQ().SetCentroids(pq.Centroids); err != nil {
+			return err
+		}
 	}
 	nlist := src.Nlist()
 	ids, codes := make([][]int64, nlist), make([][]byte, nlist)
@@ -108,16 +116,21 @@ func copyIVFCodes(src, dst *core.IndexIVF) error {
 // Name is the faiss class this type is read and written as.
 func (ix *IndexIVFScalarQuantizer) Name() string { return "GpuIndexIVFScalarQuantizer" }
 
-// syncSQ sends the decoding terms and the centroids (with the lists: both
-// change only with training, which changes the lists too once they hold
-// anything).
-func (ix *ivfOnDevice) syncSQ() error {
-	const op = "GpuIndexIVFScalarQuantizer.sync"
+// syncCodec sends the codec's tables (SQ decoding terms, PQ centroids)
+// and the coarse centroids, with the lists: both change only with
+// training, which changes the lists too once they hold anything.
+func (ix *ivfOnDevice) syncCodec() error {
+	const op = "GpuIndexIVF.sync"
 	d, nlist := ix.D(), ix.Nlist()
-	terms := make([]float32, 2*d)
-	if a, st, ok := ix.SQ().Decode8Terms(); ok {
-		copy(terms, a)
-		copy(terms[d:], st)
+	var aux []float32
+	if pq := ix.PQ(); pq != nil {
+		aux = pq.Centroids
+	} else {
+		aux = make([]float32, 2*d)
+		if a, st, ok := ix.SQ().Decode8Terms(); ok {
+			copy(aux, a)
+			copy(aux[d:], st)
+		}
 	}
 	cents := make([]float32, nlist*d)
 	if ix.ByResidual && ix.Quantizer().Ntotal() == int64(nlist) {
@@ -127,13 +140,13 @@ func (ix *ivfOnDevice) syncSQ() error {
 	}
 	ix.sq.release()
 	var err error
-	if ix.sq.terms, err = ix.e.dev.NewBuffer(int64(len(terms)) * 4); err != nil {
+	if ix.sq.aux, err = ix.e.dev.NewBuffer(max(int64(len(aux))*4, 256)); err != nil {
 		return wrap(op, err)
 	}
 	if ix.sq.cents, err = ix.e.dev.NewBuffer(int64(len(cents)) * 4); err != nil {
 		return wrap(op, err)
 	}
-	if err := ix.sq.terms.Write(0, metalbridge.Bytes(terms)); err != nil {
+	if err := ix.sq.aux.Write(0, metalbridge.Bytes(aux)); err != nil {
 		return wrap(op, err)
 	}
 	if err := ix.sq.cents.Write(0, metalbridge.Bytes(cents)); err != nil {
@@ -143,14 +156,14 @@ func (ix *ivfOnDevice) syncSQ() error {
 	return nil
 }
 
-func (sq *sqDevice) release() {
+func (sq *codecDevice) release() {
 	if sq == nil {
 		return
 	}
-	for _, b := range []metalbridge.Buffer{sq.terms, sq.cents} {
+	for _, b := range []metalbridge.Buffer{sq.aux, sq.cents} {
 		if b != nil {
 			b.Release()
 		}
 	}
-	sq.terms, sq.cents = nil, nil
+	sq.aux, sq.cents = nil, nil
 }

@@ -45,3 +45,39 @@ func TestIVFSQSearchMatchesTheCPU(t *testing.T) {
 	_, err := NewIndexIVFScalarQuantizer(e, 8, 4, core.QT4bit, core.MetricL2, true)
 	require.ErrorContains(t, err, "QT_8bit, QT_8bit_uniform and QT_fp16")
 }
+
+// IVF-PQ: the device's tables give the host scan's answers (with and
+// without residuals, both metrics, M large enough for tables in parts).
+func TestIVFPQSearchMatchesTheCPU(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(31))
+	for _, m := range []Metric{L2, InnerProduct} {
+		for _, c := range []struct{ d, M int }{{8, 4}, {40, 20}, {34, 17}} {
+			for _, residual := range []bool{true, false} {
+				ix, err := NewIndexIVFPQ(e, c.d, 8, c.M, 8, coreMetric(m))
+				require.NoError(t, err)
+				ix.Warn, ix.PQ().Warn = func(string) {}, func(string) {}
+				ix.ByResidual = residual
+				xb := randomRows(rng, 2000, c.d, false)
+				require.NoError(t, ix.Train(xb))
+				require.NoError(t, ix.Add(xb[:1200*c.d]))
+				require.NoError(t, ix.SetDirectMapType(1))
+				ix.Nprobe = 3
+				xq := randomRows(rng, 12, c.d, false)
+				msg := fmt.Sprintf("metric %d d %d M %d residual %v", m, c.d, c.M, residual)
+				requireSameIVFOn(t, &ix.ivfOnDevice, m, xq, 10, msg)
+				requireSameIVFOn(t, &ix.ivfOnDevice, m, xq, 70, msg+", k 70")
+				back, err := ix.ToCPU()
+				require.NoError(t, err)
+				again, err := IVFPQFromCPU(e, back)
+				require.NoError(t, err)
+				require.NoError(t, again.SetDirectMapType(1))
+				requireSameIVFOn(t, &again.ivfOnDevice, m, xq, 10, msg+", copied back and forth")
+				again.Close()
+				ix.Close()
+			}
+		}
+	}
+	_, err := NewIndexIVFPQ(e, 8, 4, 2, 4, core.MetricL2)
+	require.ErrorContains(t, err, "8-bit codes")
+}

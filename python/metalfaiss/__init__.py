@@ -32,6 +32,8 @@ from .gpu_ivf import (
     GpuIndexIVFConfig,
     GpuIndexIVFFlat,
     GpuIndexIVFFlatConfig,
+    GpuIndexIVFPQ,
+    GpuIndexIVFPQConfig,
     GpuIndexIVFScalarQuantizer,
     GpuIndexIVFScalarQuantizerConfig,
 )
@@ -260,7 +262,8 @@ __all__ = [
     "ProgressiveDimClusteringParameters", "ProgressiveDimIndexFactory", "ClusteringParameters", "Kmeans", "MetalFaissWarning",
     "check_openmp", "get_compile_options", "get_mem_usage_kb", "kernel_set", "omp_get_max_threads", "omp_set_num_threads", "vector_float_to_array", "vector_to_array",
     "GpuClonerOptions", "GpuMultipleClonerOptions", "GpuError", "GpuIndexFlat", "GpuIndexFlatConfig", "GpuIndexFlatIP", "GpuIndexFlatL2",
-    "GpuIndexIVFConfig", "GpuIndexIVFFlat", "GpuIndexIVFFlatConfig", "GpuIndexIVFScalarQuantizer",
+    "GpuIndexIVFConfig", "GpuIndexIVFFlat", "GpuIndexIVFFlatConfig", "GpuIndexIVFPQ", "GpuIndexIVFPQConfig",
+    "GpuIndexIVFScalarQuantizer",
     "GpuIndexIVFScalarQuantizerConfig",
     "GpuUnavailableError", "StandardGpuResources", "get_num_gpus", "gpu_info", "index_cpu_to_all_gpus",
     "index_cpu_to_gpu", "index_cpu_to_gpus_list", "index_gpu_to_cpu",

@@ -1,8 +1,9 @@
 """faiss's GPU IVF indexes on metalfaiss's GPU backend.
 
 ``GpuIndexIVFFlat`` (and ``GpuIndexIVFScalarQuantizer``, QT_8bit,
-QT_8bit_uniform and QT_fp16 codes, decoded in the scan) keeps an IVF index
-on the host (training, adds,
+QT_8bit_uniform and QT_fp16 codes, decoded in the scan, and
+``GpuIndexIVFPQ``, 8-bit codes, each query's distance table built per
+probed list on the device) keeps an IVF index on the host (training, adds,
 list edits, reconstruct, range search and what ``index_gpu_to_cpu``
 copies) with a ``GpuIndexFlat`` coarse quantizer, so that training runs
 k-means on the GPU and adds assign there, and mirrors its lists on the
@@ -10,8 +11,8 @@ device, where k-NN search runs: each probed list is read once for all the
 queries of a batch that probe it. After a change to the lists the device
 copy is sent again at the next search. Searches with k above 2048, with an
 ID selector or early-stop limits (``SearchParametersIVF`` max_codes and
-the like), and metrics other than L2 and inner product run on the host
-copy. ``index_cpu_to_gpu`` with ``GpuClonerOptions.useFloat16`` stores the
+the like), polysemous_ht > 0, and metrics other than L2 and inner product
+run on the host copy. ``index_cpu_to_gpu`` with ``GpuClonerOptions.useFloat16`` stores the
 lists as float16 (the host copy's vectors rounded alike).
 """
 
@@ -22,7 +23,7 @@ from ._arrays import addr, as_int
 from .errors import InputTypeError, InvalidArgumentError
 from .gpu import GpuIndexFlatConfig, _check_config, _check_resources, _copy_to_gpu, _on_gpu
 from .index import Index
-from .index_ivf import IndexIVFFlat, IndexIVFScalarQuantizer
+from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .metric import METRIC_L2, MetricType
 
 INDICES_CPU, INDICES_IVF, INDICES_32_BIT, INDICES_64_BIT = 0, 1, 2, 3
@@ -143,4 +144,41 @@ class GpuIndexIVFScalarQuantizer(IndexIVFScalarQuantizer):
         _check_config(config, "GpuIndexIVFScalarQuantizer")
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("GpuIndexIVFSQNew", d, nlist, qtype, int(MetricType.parse(metric)), bool(encodeResidual), addr(out))
+        return int(out[0])
+
+
+class GpuIndexIVFPQConfig(GpuIndexIVFConfig):
+    """faiss's GpuIndexIVFPQ config: ``usePrecomputedTables`` (the device
+    builds each query's table whole, so this changes no result),
+    ``useFloat16LookupTables`` (tables stay float32 here),
+    ``interleavedLayout`` and ``useMMCodeDistance``, accepted."""
+
+    def __init__(self):
+        super().__init__()
+        self.usePrecomputedTables = False
+        self.useFloat16LookupTables = False
+        self.interleavedLayout = True
+        self.useMMCodeDistance = False
+
+
+class GpuIndexIVFPQ(IndexIVFPQ):
+    """IVF-PQ search on the GPU, as faiss spells it:
+    ``GpuIndexIVFPQ(res, d, nlist, M, nbitsPerIdx=8, metric=METRIC_L2,
+    config=None)``, the same after a ``quantizer`` first argument (a
+    trained flat quantizer's centroids are copied), or
+    ``GpuIndexIVFPQ(res, cpu_ivf_pq, config=None)`` (a copy). Codes of 8
+    bits; same methods and fields as IndexIVFPQ."""
+
+    _go_type = "GpuIndexIVFPQ"
+
+    def __init__(self, res, *args):
+        _init_gpu_ivf(self, res, args, IndexIVFPQ, ["nlist", "M"], self._new)
+
+    @staticmethod
+    def _new(d, nlist, M, nbitsPerIdx=8, metric=METRIC_L2, config=None):
+        op = "GpuIndexIVFPQ"
+        _check_config(config, op)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("GpuIndexIVFPQNew", d, nlist, M, as_int(nbitsPerIdx, op, "nbitsPerIdx"),
+                     int(MetricType.parse(metric)), addr(out))
         return int(out[0])
