@@ -16,7 +16,15 @@ var (
 	nlist   = flag.Int("nlist", 4096, "IVF lists")
 	nprobes = flag.String("nprobes", "1,16,64", "IVF nprobe values")
 	ivfOnly = flag.Bool("ivf-only", false, "the IVF run alone")
+	ivfPQ   = flag.Int("ivf-pq", 0, "IVF-PQ with this many 8-bit sub-quantizers instead of IVF-Flat")
 )
+
+// gpuIVF is what the IVF run needs of a GPU IVF index.
+type gpuIVF interface {
+	core.Index
+	Host() *core.IndexIVF
+	Close()
+}
 
 // ivf times GpuIndexIVFFlat: GPU training (k-means on a sample of 256
 // points a list) and add, then at each nprobe the search of every query
@@ -25,13 +33,22 @@ var (
 func ivf(e *gpu.Engine, rng *rand.Rand) {
 	xb := mixture(rng, *ivfNB, *d)
 	xq := mixture(rng, *nq, *d)
-	newIVF := gpu.NewIndexIVFFlat
-	if *f16 {
-		newIVF = gpu.NewIndexIVFFlatF16
+	var ix gpuIVF
+	var err error
+	switch {
+	case *ivfPQ > 0:
+		ix, err = gpu.NewIndexIVFPQ(e, *d, *nlist, *ivfPQ, 8, core.MetricL2)
+	case *f16:
+		ix, err = gpu.NewIndexIVFFlatF16(e, *d, *nlist, core.MetricL2)
+	default:
+		ix, err = gpu.NewIndexIVFFlat(e, *d, *nlist, core.MetricL2)
 	}
-	ix, err := newIVF(e, *d, *nlist, core.MetricL2)
 	check(err)
-	ix.Warn = func(string) {}
+	host := ix.Host()
+	host.Warn = func(string) {}
+	if pq := host.PQ(); pq != nil {
+		pq.Warn = func(string) {}
+	}
 	t := time.Now()
 	check(ix.Train(xb[:min(len(xb), 256**nlist**d)]))
 	emit(map[string]any{"what": "gpu_ivf_train", "seconds": time.Since(t).Seconds()})
@@ -45,7 +62,7 @@ func ivf(e *gpu.Engine, rng *rand.Rand) {
 	for _, s := range strings.Split(*nprobes, ",") {
 		np, err := strconv.Atoi(s)
 		check(err)
-		ix.Nprobe = np
+		host.Nprobe = np
 		check(ix.Search(xq[:*d], *k, dist[:*k], labels[:*k])) // the lists' upload, the pipelines
 		best := 0.0
 		for r := 0; r < *repeats; r++ {
@@ -61,7 +78,7 @@ func ivf(e *gpu.Engine, rng *rand.Rand) {
 			continue
 		}
 		t = time.Now()
-		check(ix.IndexIVF.Search(xq[:m**d], *k, cd, cl))
+		check(host.Search(xq[:m**d], *k, cd, cl))
 		s := time.Since(t).Seconds()
 		emit(map[string]any{"what": "cpu_ivf_search", "nprobe": np, "nq": m, "seconds": s,
 			"qps": float64(m) / s, "recall": recall(cl, truth[:m**k])})
