@@ -238,3 +238,21 @@ def test_ivf_pq_built_on_the_gpu(gpu, rng):
     assert_knn_equal(*own.search(xb[:5], 10), *back.search(xb[:5], 10), exact, rtol=1e-4)
     with pytest.raises(mf.UnsupportedOperationError, match="8-bit"):
         mf.GpuIndexIVFPQ(res, d, 32, 8, 4)
+
+
+def test_cpu_ivf_with_a_gpu_flat_quantizer(gpu, rng):
+    """faiss's other GPU recipe: a CPU IVF index whose coarse quantizer is a
+    GpuIndexFlat (training and assignment on the GPU, the scan on the CPU)
+    gives the all-CPU index's answers."""
+    d, nlist = 16, 32
+    xb, xq = gaussian_mixture(rng, 3000, d, 40), gaussian_mixture(rng, 20, d, 40)
+    res = mf.StandardGpuResources()
+    mixed = mf.IndexIVFFlat(mf.GpuIndexFlatL2(res, d), d, nlist)
+    mixed.train(xb)
+    mixed.add(xb)
+    cpu = mf.IndexIVFFlat(mf.IndexFlatL2(d), d, nlist)
+    cpu.quantizer.add(mixed.quantizer.reconstruct_n(0, nlist))
+    cpu.add(xb)
+    mixed.nprobe = cpu.nprobe = 4
+    assert isinstance(mixed.quantizer, mf.GpuIndexFlat)
+    assert_knn_equal(*mixed.search(xq, 10), *cpu.search(xq, 10), exact_distances(mf.METRIC_L2, xq, xb))
