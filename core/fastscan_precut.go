@@ -22,9 +22,9 @@ const fsPrecutMin = 32
 // at or below the k-th smallest of h's and theirs. Reservoir sinks, calls
 // with few flags, and sinks and calls holding fewer than k keys in all are
 // left as they are; so are calls under an ID selector (a rejected id would
-// make the cut too tight).
+// make the cut too tight), and CPUs without the SIMD counts.
 func (c pq4Blocks) precut(h *fsSink, out []uint16, masks []uint32, b int) {
-	if h.pairs != nil {
+	if h.pairs != nil || !kernels.Keys16IsFast() {
 		return
 	}
 	flagged := 0

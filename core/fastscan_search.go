@@ -31,6 +31,20 @@ const (
 	rbqScanGroups = 16
 )
 
+// scanGroups is the groups of a PQ kernel call with threshold thr: without
+// the pre-cut's SIMD counts (arm64 and pure Go for now), one while the heap
+// fills, so that its threshold tightens early, and rbqScanGroups after, as
+// before the pre-cut.
+func scanGroups(thr uint16) int {
+	switch {
+	case kernels.Keys16IsFast():
+		return fsScanGroups
+	case thr == fsKeyNone:
+		return 1
+	}
+	return rbqScanGroups
+}
+
 // fsQuery is one query's quantized tables, laid out for the kernel (32
 // bytes per pair of sub-quantizers), and the map back to distances.
 type fsQuery struct {
@@ -84,7 +98,7 @@ func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1, maxGroups in
 // calls emit with the position and key of each vector below it.
 func (c pq4Blocks) scanWith(lut []byte, bias, flip, thr uint16, b0, b1 int, s *fsScratch, emit func(pos int, key uint16)) {
 	for b := b0; b < b1; {
-		groups, next := c.chunk(lut, bias, flip, thr, b, b1, fsScanGroups, s)
+		groups, next := c.chunk(lut, bias, flip, thr, b, b1, scanGroups(thr), s)
 		for g, m := range s.masks[:groups] {
 			for ; m != 0; m &= m - 1 {
 				j := bits.TrailingZeros32(m)
@@ -105,7 +119,7 @@ func (c pq4Blocks) scanWith(lut []byte, bias, flip, thr uint16, b0, b1 int, s *f
 // next.
 func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, h *fsSink, s *fsScratch) {
 	for b := b0; b < b1; {
-		groups, next := c.chunk(lut, bias, flip, uint16(h.root()), b, b1, fsScanGroups, s)
+		groups, next := c.chunk(lut, bias, flip, uint16(h.root()), b, b1, scanGroups(uint16(h.root())), s)
 		c.offer(h, s.out, s.masks[:groups], b, flip, ids, base, sel)
 		b = next
 	}
@@ -123,7 +137,7 @@ func (c pq4Blocks) scan4(luts []byte, lutStride int, biases *[4]uint16, flip uin
 		}
 		groups, next := bbs/32, b+1
 		if bbs == 32 {
-			next = min(b1, b+fsScanGroups)
+			next = min(b1, b+scanGroups(max(thrs[0], thrs[1], thrs[2], thrs[3])))
 			groups = next - b
 			kernels.PQ4Scan4(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, luts, lutStride, biases, flip, &thrs, s.out4, s.masks4)
 		} else {

@@ -43,6 +43,10 @@ func maskAtMost16Go(keys []uint16, t uint16, masks []uint32) {
 	}
 }
 
+// Keys16IsFast reports whether the scans have SIMD kernels here (a
+// binary search of Go count loops costs more than it saves).
+func Keys16IsFast() bool { return countAtMost16SIMD != nil && maskAtMost16SIMD != nil }
+
 var (
 	// countAtMost16SIMD counts the keys <= t among 16*n16.
 	countAtMost16SIMD func(keys *uint16, n16 int, t uint16) int
