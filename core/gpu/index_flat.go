@@ -157,9 +157,15 @@ func (ix *IndexFlat) Search(x []float32, k int, dist []float32, labels []int64) 
 	}
 	q := Queries{X: x}
 	if ix.points != nil && sameSlice(x, ix.pointsX) {
-		q.Resident = ix.points
+		q.Resident = ix.points // k-means assigning its points: no re-rank
 	}
-	return ix.e.Search(ix.db, m, q, k, dist, labels)
+	if err := ix.e.Search(ix.db, m, q, k, dist, labels); err != nil {
+		return err
+	}
+	if m == L2 && q.Resident == nil {
+		rerankL2(x, ix.Vectors(), d, k, dist, labels)
+	}
+	return nil
 }
 
 // Assign implements core.Assigner.

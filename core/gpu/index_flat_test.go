@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/metalfaiss/metalfaiss/core"
+	"github.com/metalfaiss/metalfaiss/core/kernels"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -76,5 +77,33 @@ func TestConcurrentSearches(t *testing.T) {
 	}
 	for g := 0; g < 4; g++ {
 		require.NoError(t, <-errs)
+	}
+}
+
+// L2 answers are measured again on the host by direct differences: the
+// distances are exactly kernels.L2Sqr's, in (distance, id) order.
+func TestFlatL2DistancesAreDirectSums(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(9))
+	d, k := 64, 10
+	ix, err := NewIndexFlat(e, d, core.MetricL2)
+	require.NoError(t, err)
+	defer ix.Close()
+	xb := randomRows(rng, 1000, d, false)
+	for i := range xb {
+		xb[i] = (xb[i] + 1) / 2 // all positive: large norms, small distances
+	}
+	require.NoError(t, ix.Add(xb))
+	xq := xb[:5*d]
+	dist, labels := make([]float32, 5*k), make([]int64, 5*k)
+	require.NoError(t, ix.Search(xq, k, dist, labels))
+	for q := range 5 {
+		require.Equal(t, int64(q), labels[q*k])
+		for j := q * k; j < (q+1)*k; j++ {
+			require.Equal(t, kernels.L2Sqr(xq[q*d:(q+1)*d], xb[labels[j]*int64(d):(labels[j]+1)*int64(d)]), dist[j])
+			if j > q*k {
+				require.LessOrEqual(t, dist[j-1], dist[j])
+			}
+		}
 	}
 }

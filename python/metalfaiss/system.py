@@ -52,11 +52,13 @@ def build_info():
 
 def get_compile_options():
     """faiss's get_compile_options: the optimisations this build runs with,
-    as space-separated words (the SIMD kernel sets in use, the Go version and
-    the platform)."""
+    as space-separated words (the SIMD kernel sets in use, GPU where the
+    build has a GPU driver (Metal on macOS, Vulkan on Linux; whether a
+    device is there is get_num_gpus()), the Go version and the platform)."""
     info = build_info()
     simd = [k.upper().replace("+FMA", "") for k in info["kernels"].split("+")]
-    return " ".join(["OPTIMIZE", *simd, info["go"].upper(), f"{info['goos']}/{info['goarch']}"])
+    gpu = ["GPU"] if info["goos"] in ("linux", "darwin") else []
+    return " ".join(["OPTIMIZE", *simd, *gpu, info["go"].upper(), f"{info['goos']}/{info['goarch']}"])
 
 
 def gemm_gflops(nx=280, ny=1024, d=128, seconds=0.5):
