@@ -106,7 +106,7 @@ kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Quer
     uint per = 16u;
     float _369;
     float _441;
-    uint _575;
+    uint _498;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
@@ -195,27 +195,11 @@ kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Quer
                         _441 = as_type<float>(_426.outKeys[at]);
                     }
                     float dis = _441;
-                    uint row = (start - p.rowBase) + j;
-                    if ((p.k & 3u) == 0u)
+                    for (uint sq_1 = sq0; sq_1 < sq1; sq_1++)
                     {
-                        for (uint sq_1 = sq0; sq_1 < sq1; sq_1 += 4u)
-                        {
-                            uint w = v_72.codes[((row * p.k) + sq_1) >> uint(2)];
-                            uint tb = (sq_1 - sq0) * 256u;
-                            dis += table[tb + (w & 255u)];
-                            dis += table[(tb + 256u) + ((w >> uint(8)) & 255u)];
-                            dis += table[(tb + 512u) + ((w >> uint(16)) & 255u)];
-                            dis += table[(tb + 768u) + (w >> uint(24))];
-                        }
-                    }
-                    else
-                    {
-                        for (uint sq_2 = sq0; sq_2 < sq1; sq_2++)
-                        {
-                            uint param_4 = row;
-                            uint param_5 = sq_2;
-                            dis += table[((sq_2 - sq0) * 256u) + codeAt(param_4, param_5, p, v_72)];
-                        }
+                        uint param_4 = (start - p.rowBase) + j;
+                        uint param_5 = sq_1;
+                        dis += table[((sq_1 - sq0) * 256u) + codeAt(param_4, param_5, p, v_72)];
                     }
                     if (sq1 < p.k)
                     {
@@ -226,14 +210,14 @@ kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Quer
                         if (p.metric == 1u)
                         {
                             float param_6 = dis;
-                            _575 = toKey(param_6);
+                            _498 = toKey(param_6);
                         }
                         else
                         {
                             float param_7 = -dis;
-                            _575 = toKey(param_7);
+                            _498 = toKey(param_7);
                         }
-                        _426.outKeys[at] = _575;
+                        _426.outKeys[at] = _498;
                         _432.outIds[at] = int(start + j);
                     }
                 }

@@ -97,22 +97,8 @@ void main() {
                         continue;
                     }
                     float dis = sq0 == 0u ? base : uintBitsToFloat(outKeys[at]);
-                    uint row = start - p.rowBase + j;
-                    if ((p.k & 3u) == 0u) {
-                        // whole words: one load for four codes (parts are
-                        // multiples of four sub-quantizers)
-                        for (uint sq = sq0; sq < sq1; sq += 4u) {
-                            uint w = codes[(row * p.k + sq) >> 2];
-                            uint tb = (sq - sq0) * 256u;
-                            dis += table[tb + (w & 0xFFu)];
-                            dis += table[tb + 256u + ((w >> 8) & 0xFFu)];
-                            dis += table[tb + 512u + ((w >> 16) & 0xFFu)];
-                            dis += table[tb + 768u + (w >> 24)];
-                        }
-                    } else {
-                        for (uint sq = sq0; sq < sq1; sq++) {
-                            dis += table[(sq - sq0) * 256u + codeAt(row, sq)];
-                        }
+                    for (uint sq = sq0; sq < sq1; sq++) {
+                        dis += table[(sq - sq0) * 256u + codeAt(start - p.rowBase + j, sq)];
                     }
                     if (sq1 < p.k) {
                         outKeys[at] = floatBitsToUint(dis);  // a partial sum
