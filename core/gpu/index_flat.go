@@ -156,8 +156,8 @@ func (ix *IndexFlat) Search(x []float32, k int, dist []float32, labels []int64) 
 		return err
 	}
 	q := Queries{X: x}
-	if ix.points != nil && sameSlice(x, ix.pointsX) {
-		q.Resident = ix.points // k-means assigning its points: no re-rank
+	if row, ok := rowsWithin(x, ix.pointsX, d); ix.points != nil && ok {
+		q.Resident, q.Row = ix.points, row // k-means assigning its points (in blocks): no re-rank
 	}
 	if err := ix.e.Search(ix.db, m, q, k, dist, labels); err != nil {
 		return err
@@ -215,8 +215,18 @@ func (ix *IndexFlat) Close() {
 	ix.synced = 0
 }
 
-func sameSlice(a, b []float32) bool {
-	return len(a) == len(b) && len(a) > 0 && unsafe.SliceData(a) == unsafe.SliceData(b)
+// rowsWithin reports whether x is rows of base (rows of d), and from which
+// row: k-means assigns its bound points in blocks.
+func rowsWithin(x, base []float32, d int) (int, bool) {
+	if len(x) == 0 || len(base) == 0 {
+		return 0, false
+	}
+	start, b := uintptr(unsafe.Pointer(unsafe.SliceData(x))), uintptr(unsafe.Pointer(unsafe.SliceData(base)))
+	if start < b || (start-b)%uintptr(4*d) != 0 {
+		return 0, false
+	}
+	row := int((start - b) / uintptr(4*d))
+	return row, row*d+len(x) <= len(base)
 }
 
 // Name is the faiss class this type is read and written as.

@@ -91,3 +91,27 @@ func TestKMeansOnTheGPUMatchesTheCPU(t *testing.T) {
 	assert.InDeltaSlice(t, cpu.Centroids, gpu.Centroids, 1e-4)
 	assert.Nil(t, gpuIx.points, "a finished run releases its points")
 }
+
+// Blocks of the bound training points (k-means assigns in blocks) search
+// from the resident rows: the same answers as the points sent again,
+// whether the block starts on an aligned row or not.
+func TestBoundPointsSearchedInBlocks(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(12))
+	d := 5
+	ix, err := NewIndexFlat(e, d, core.MetricL2)
+	require.NoError(t, err)
+	defer ix.Close()
+	require.NoError(t, ix.Add(randomRows(rng, 40, d, false)))
+	x := randomRows(rng, 300, d, false)
+	want, wantL := make([]float32, 300), make([]int64, 300)
+	require.NoError(t, ix.Search(append([]float32(nil), x...), 1, want, wantL))
+	require.NoError(t, ix.BindTrainingPoints(x))
+	defer ix.ReleaseTrainingPoints()
+	for _, b := range [][2]int{{0, 300}, {64, 192}, {128, 300}, {3, 100}} {
+		got, gotL := make([]float32, b[1]-b[0]), make([]int64, b[1]-b[0])
+		require.NoError(t, ix.Search(x[b[0]*d:b[1]*d], 1, got, gotL))
+		require.Equal(t, wantL[b[0]:b[1]], gotL, "rows %v", b)
+		require.InDeltaSlice(t, want[b[0]:b[1]], got, 1e-5, "rows %v", b)
+	}
+}

@@ -22,10 +22,12 @@ const (
 const targetGroups = 4096
 
 // Queries are the rows to search with: always on the host (for the L2 query
-// norms) and, when Resident is set, already on the device as well.
+// norms) and, when Resident is set, already on the device as well, from
+// row Row of it on.
 type Queries struct {
 	X        []float32
 	Resident *Matrix
+	Row      int
 }
 
 // plan is how one search is cut: query batches of qb rows, database chunks
@@ -96,8 +98,8 @@ func (e *Engine) Search(db *Matrix, metric Metric, q Queries, k int, dist []floa
 	if len(dist) != nq*k || len(labels) != nq*k {
 		return errorf(op, "outputs hold %d and %d values, need %d", len(dist), len(labels), nq*k)
 	}
-	if q.Resident != nil && (q.Resident.d != d || q.Resident.n != nq) {
-		return errorf(op, "the resident queries are %dx%d, the host ones %dx%d", q.Resident.n, q.Resident.d, nq, d)
+	if q.Resident != nil && (q.Resident.d != d || q.Row < 0 || q.Row+nq > q.Resident.n) {
+		return errorf(op, "the resident queries are %dx%d, the host ones %dx%d from row %d", q.Resident.n, q.Resident.d, nq, d, q.Row)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -217,9 +219,9 @@ func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind, qNorm
 // (returned, to run first).
 func (e *Engine) queryBinding(q Queries, q0, n, d int) (rows, norms metalbridge.Binding, ds []metalbridge.Dispatch, err error) {
 	size := int64(n) * int64(d) * 4
-	if r := q.Resident; r != nil && (q0*4)%metalbridge.BindingAlign == 0 {
-		rows = metalbridge.Binding{Buffer: r.rows, Offset: int64(q0) * int64(d) * 4, Size: size}
-		norms = metalbridge.Binding{Buffer: r.norms, Offset: int64(q0) * 4, Size: int64(n) * 4}
+	if r, r0 := q.Resident, q.Row+q0; r != nil && (r0*4)%metalbridge.BindingAlign == 0 {
+		rows = metalbridge.Binding{Buffer: r.rows, Offset: int64(r0) * int64(d) * 4, Size: size}
+		norms = metalbridge.Binding{Buffer: r.norms, Offset: int64(r0) * 4, Size: int64(n) * 4}
 		return rows, norms, nil, nil
 	}
 	b, err := e.buffer("queries", size)
