@@ -5,7 +5,9 @@ There is one device (``get_num_gpus()`` is 1 with a GPU, else 0). Memory is
 managed by the driver, so ``StandardGpuResources``' settings are accepted
 and have no effect. Searches with k up to 2048 (faiss's GPU limit) run on
 the GPU; larger k, and metrics other than L2 and inner product, run on the
-CPU copy that every GPU index keeps.
+CPU copy that every GPU index keeps. L2 answers of GpuIndexFlat are
+measured again on the host by direct differences, so distances equal the
+CPU's; the IVF indexes are in gpu_ivf.py.
 """
 
 import numpy as np
@@ -198,8 +200,9 @@ _GPU_CLASS = {int(METRIC_L2): GpuIndexFlatL2, int(METRIC_INNER_PRODUCT): GpuInde
 
 
 def index_cpu_to_gpu(res, device, index, options=None):
-    """A GPU copy of a CPU index: flat indexes give a GpuIndexFlat,
-    IVF-Flat ones a GpuIndexIVFFlat."""
+    """A GPU copy of a CPU index: a flat index gives a GpuIndexFlat, an
+    IVF-Flat, IVF-SQ or IVF-PQ one its GpuIndexIVF* (options.useFloat16:
+    float16 storage for flat and IVF-Flat)."""
     op = "index_cpu_to_gpu"
     _check_resources(res, op)
     _check_device(device, op)
