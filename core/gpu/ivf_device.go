@@ -58,6 +58,9 @@ func (ix *ivfOnDevice) SearchWithParams(x []float32, k int, dist []float32, labe
 		return core.Errorf(core.KindInvalidArgument, op, "nprobe must be positive, got %d", nprobe)
 	}
 	nprobe = min(nprobe, ix.Nlist())
+	if nprobe > MaxK { // faiss's GPU limit on nprobe too: the host answers
+		return ix.IndexIVF.SearchWithParams(x, k, dist, labels, p)
+	}
 	if nq == 0 {
 		return nil
 	}

@@ -194,3 +194,14 @@ func trainedCPUIVF(t *testing.T, rng *rand.Rand, d, nlist, n int) (*core.IndexIV
 	require.NoError(t, cpu.Train(xb))
 	return cpu, xb
 }
+
+// nprobe above MaxK (faiss's GPU refuses it) answers on the host.
+func TestIVFFlatNprobeAboveTheGPULimit(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(27))
+	d, nlist := 4, MaxK+20
+	ix, _ := newTestIVF(t, e, rng, L2, d, nlist, 2*nlist)
+	require.NoError(t, ix.SetDirectMapType(1))
+	ix.Nprobe = nlist
+	requireSameIVF(t, ix, L2, randomRows(rng, 3, d, false), 5, nil, "nprobe above MaxK")
+}

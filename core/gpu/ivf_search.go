@@ -5,11 +5,11 @@ import (
 	"github.com/metalfaiss/metalfaiss/shaders"
 )
 
-// The IVF-Flat scan: the probes of a batch of queries, grouped by list
-// into tasks of up to 64 queries, one workgroup each (shaders/src/
-// ivf_flat_scan.comp), so that a probed list is read once per 64 of the
-// queries that probe it; then one selection per query over its probes'
-// candidates.
+// The IVF scans (flat, SQ, PQ): the probes of a batch of queries, grouped
+// by list into tasks of up to 64 queries, one workgroup each (shaders/src/
+// ivf_flat_scan.comp, ivf_pq_scan.comp), so that a probed list is read
+// once per 64 of the queries that probe it; then one selection per query
+// over its probes' candidates.
 
 // taskWords is the words of a task in the work buffer: first row, rows,
 // first slot, slots, list (ivf_flat_scan.comp).

@@ -11,9 +11,10 @@ device, where k-NN search runs: each probed list is read once for all the
 queries of a batch that probe it. After a change to the lists the device
 copy is sent again at the next search. Searches with k above 2048, with an
 ID selector or early-stop limits (``SearchParametersIVF`` max_codes and
-the like), polysemous_ht > 0, and metrics other than L2 and inner product
-run on the host copy. ``index_cpu_to_gpu`` with ``GpuClonerOptions.useFloat16`` stores the
-lists as float16 (the host copy's vectors rounded alike).
+the like), polysemous_ht > 0, nprobe above 2048 (which faiss's GPU
+refuses), and metrics other than L2 and inner product run on the host
+copy. ``index_cpu_to_gpu`` with ``GpuClonerOptions.useFloat16`` stores
+the lists as float16 (the host copy's vectors rounded alike).
 """
 
 import numpy as np
