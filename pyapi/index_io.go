@@ -135,15 +135,19 @@ func IndexIVFQuantizer(h int64, out uintptr) string {
 // index's host copy): the IVF calls reach it.
 type ivfHolder interface{ Host() *core.IndexIVF }
 
+// hostOf is v, or the host copy a GPU IVF index keeps (which the IVF,
+// quantizer and polysemous calls reach).
+func hostOf(v any) any {
+	if g, ok := v.(ivfHolder); ok {
+		return g.Host()
+	}
+	return v
+}
+
 // asIVF returns v's core IVF index, if it is one or holds one.
 func asIVF(v any) (*core.IndexIVF, bool) {
-	switch t := v.(type) {
-	case *core.IndexIVF:
-		return t, true
-	case ivfHolder:
-		return t.Host(), true
-	}
-	return nil, false
+	ivf, ok := hostOf(v).(*core.IndexIVF)
+	return ivf, ok
 }
 
 // withIVF runs fn on the IVF index behind h (write: holding its lock for writing).

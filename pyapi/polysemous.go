@@ -26,10 +26,7 @@ func PQSetPolysemous(h int64, train bool, params uintptr) string {
 		pt := core.PolysemousTraining{OptimizationType: int(v[0]), NtrainPermutation: int(v[1]), DisWeightFactor: v[2],
 			MaxMemory: int64(v[3]), InitTemperature: v[4], TemperatureDecay: v[5], NIter: int(v[6]), NRedo: int(v[7]),
 			Seed: int(int64(v[8])), OnlyBitFlips: v[9] != 0, InitRandom: v[10] != 0}
-		if g, ok := ix.(ivfHolder); ok { // a GPU IVF index: its host copy
-			ix = g.Host()
-		}
-		switch t := ix.(type) {
+		switch t := hostOf(ix).(type) {
 		case *core.IndexPQ:
 			t.DoPolysemousTraining, t.Polysemous = train, pt
 		case *core.IndexIVF:
@@ -57,10 +54,7 @@ func PQSearchSettings(h, searchType, ht int64, out uintptr) string {
 		if ht > 1<<20 || searchType > 5 {
 			return core.Errorf(core.KindInvalidArgument, op, "search_type must be 0..5 and polysemous_ht at most %d, got %d and %d", 1<<20, searchType, ht)
 		}
-		if g, ok := ix.(ivfHolder); ok { // a GPU IVF index: its host copy
-			ix = g.Host()
-		}
-		switch t := ix.(type) {
+		switch t := hostOf(ix).(type) {
 		case *core.IndexPQ:
 			if searchType >= 0 {
 				t.SearchType = core.PQSearchType(searchType)

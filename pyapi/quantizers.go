@@ -99,10 +99,7 @@ func newObjectOver(op string, out uintptr, members []int64, make func() (any, er
 // an IVF index's precomputed tables after fn (fn changed the quantizer).
 func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) error, refresh ...bool) string {
 	return withObject(op, h, write, func(v any) error {
-		if g, ok := v.(ivfHolder); ok {
-			v = g.Host()
-		}
-		switch v := v.(type) {
+		switch v := hostOf(v).(type) {
 		case *core.ProductQuantizer:
 			return fn(v)
 		case *core.IndexPQ:
@@ -124,10 +121,7 @@ func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) e
 // withSQ is withPQ for scalar quantizers (faiss's index.sq).
 func withSQ(op string, h int64, write bool, fn func(sq *core.ScalarQuantizer) error) string {
 	return withObject(op, h, write, func(v any) error {
-		if g, ok := v.(ivfHolder); ok {
-			v = g.Host()
-		}
-		switch v := v.(type) {
+		switch v := hostOf(v).(type) {
 		case *core.ScalarQuantizer:
 			return fn(v)
 		case *core.IndexScalarQuantizer:

@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"github.com/metalfaiss/metalfaiss/core"
-	"github.com/metalfaiss/metalfaiss/metalbridge"
 )
 
 // Float16 storage (faiss's useFloat16): database rows on the device as
@@ -57,22 +56,6 @@ func packHalves(x []float32, d int) []uint16 {
 		}
 	})
 	return out
-}
-
-// rowBytes is the bytes a row of d takes on the device.
-func rowBytes(d int, half bool) int64 {
-	if half {
-		return int64(halfStride(d)) * 2
-	}
-	return int64(d) * 4
-}
-
-// writeRows writes rows x (of d) at row r0 of buf in the device layout.
-func writeRows(buf metalbridge.Buffer, r0 int, x []float32, d int, half bool) error {
-	if half {
-		return buf.Write(int64(r0)*rowBytes(d, true), metalbridge.Bytes(packHalves(x, d)))
-	}
-	return buf.Write(int64(r0)*rowBytes(d, false), metalbridge.Bytes(x))
 }
 
 // kernelFor names the variant of kernel for the storage.

@@ -68,12 +68,12 @@ func FromCPU(e *Engine, src *core.IndexFlat, half bool) (*IndexFlat, error) {
 }
 
 // Float16 reports whether the index stores float16 vectors.
-func (ix *IndexFlat) Float16() bool { return ix.db.half }
+func (ix *IndexFlat) Float16() bool { return ix.db.half() }
 
 // Add implements core.Index; a float16 index keeps the rounded values on
 // the host as well.
 func (ix *IndexFlat) Add(x []float32) error {
-	if ix.db.half {
+	if ix.db.half() {
 		x = RoundToHalf(x)
 	}
 	return ix.IndexFlat.Add(x)

@@ -76,7 +76,7 @@ func (ix *ivfOnDevice) SearchWithParams(x []float32, k int, dist []float32, labe
 	if err != nil {
 		return err
 	}
-	if sent && ix.sq != nil {
+	if sent && ix.codec != nil {
 		if err := ix.syncCodec(); err != nil {
 			ix.lists.release()
 			return err
@@ -90,7 +90,7 @@ func (ix *ivfOnDevice) SearchWithParams(x []float32, k int, dist []float32, labe
 	keys, rows := make([]uint32, qb*k), make([]int32, qb*k)
 	for q0 := 0; q0 < nq; q0 += qb {
 		qbn := min(qb, nq-q0)
-		if err := ix.e.ivfScan(&ix.lists, ix.sq, m, x[q0*d:(q0+qbn)*d], d, coarse[q0*nprobe:(q0+qbn)*nprobe], nprobe, k,
+		if err := ix.e.ivfScan(&ix.lists, ix.codec, m, x[q0*d:(q0+qbn)*d], d, coarse[q0*nprobe:(q0+qbn)*nprobe], nprobe, k,
 			keys[:qbn*k], rows[:qbn*k]); err != nil {
 			return wrap(op, err)
 		}
@@ -110,7 +110,7 @@ func (ix *ivfOnDevice) Close() {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.lists.release()
-	ix.sq.release()
+	ix.codec.release()
 	if q, ok := ix.Quantizer().(*IndexFlat); ok {
 		q.Close()
 	}

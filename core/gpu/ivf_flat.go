@@ -20,9 +20,9 @@ type ivfOnDevice struct {
 	// mu guards the device copy: concurrent searches all sync it first.
 	mu    sync.Mutex
 	lists deviceLists
-	// sq is what an IVF-SQ or IVF-PQ scan binds besides the lists (nil:
+	// codec is what an IVF-SQ or IVF-PQ scan binds besides the lists (nil:
 	// IVF-Flat).
-	sq *codecDevice
+	codec *codecDevice
 }
 
 // IndexIVFFlat is faiss's GpuIndexIVFFlat (see ivfOnDevice).
@@ -71,59 +71,18 @@ func IVFFlatFromCPU(e *Engine, src *core.IndexIVF, half bool) (*IndexIVFFlat, er
 	if err != nil {
 		return nil, err
 	}
-	ix.SetMetricArg(src.MetricArg())
-	if src.IsTrained() {
-		cents := make([]float32, src.Nlist()*src.D())
-		if err := src.Quantizer().(core.Reconstructor).ReconstructN(0, int64(src.Nlist()), cents); err != nil {
-			return nil, err
-		}
-		if err := ix.Quantizer().Add(cents); err != nil {
-			return nil, err
-		}
-	}
-	if err := copyLists(src, ix.IndexIVF, half); err != nil {
+	if err := copyIVF(src, ix.IndexIVF, half); err != nil {
 		return nil, err
 	}
 	return ix, nil
 }
 
-// ToCPU copies the host side into a new CPU IVF-Flat index with a CPU
-// flat quantizer (faiss's index_gpu_to_cpu).
+// ToCPU copies the host side into a new CPU IVF-Flat index (faiss's
+// index_gpu_to_cpu).
 func (ix *IndexIVFFlat) ToCPU() (*core.IndexIVF, error) {
-	q, err := core.NewIndexFlat(ix.D(), ix.Metric())
-	if err != nil {
-		return nil, err
-	}
-	q.SetMetricArg(ix.MetricArg())
-	if gq, ok := ix.Quantizer().(*IndexFlat); ok {
-		if err := q.Add(gq.Vectors()); err != nil {
-			return nil, err
-		}
-	}
-	c, err := core.NewIndexIVFFlat(q, ix.D(), ix.Nlist(), ix.Metric())
-	if err != nil {
-		return nil, err
-	}
-	c.SetMetricArg(ix.MetricArg())
-	if err := copyLists(ix.IndexIVF, c, false); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// copyLists gives dst (empty, with src's centroids) copies of src's
-// lists, nprobe and direct map; half rounds the vectors to float16.
-func copyLists(src, dst *core.IndexIVF, half bool) error {
-	nlist := src.Nlist()
-	ids, vecs := make([][]int64, nlist), make([][]float32, nlist)
-	for l := range nlist {
-		i, v, _ := src.IVFList(l)
-		ids[l], vecs[l] = append([]int64(nil), i...), append([]float32(nil), v...)
-		if half {
-			vecs[l] = RoundToHalf(v)
-		}
-	}
-	return dst.RestoreIVF(src.Nprobe, false, ids, vecs, nil, src.DirectMapType())
+	return ix.toCPU(func(q core.Index) (*core.IndexIVF, error) {
+		return core.NewIndexIVFFlat(q, ix.D(), ix.Nlist(), ix.Metric())
+	})
 }
 
 // Float16 reports whether the lists are stored as float16.

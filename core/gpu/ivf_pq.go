@@ -29,7 +29,7 @@ func NewIndexIVFPQ(e *Engine, d, nlist, m, nbits int, metric core.Metric) (*Inde
 	if err != nil {
 		return nil, err
 	}
-	return &IndexIVFPQ{ivfOnDevice{IndexIVF: host, e: e, lists: deviceLists{e: e, layout: rowsPQ8}, sq: &codecDevice{}}}, nil
+	return &IndexIVFPQ{ivfOnDevice{IndexIVF: host, e: e, lists: deviceLists{e: e, layout: rowsPQ8}, codec: &codecDevice{}}}, nil
 }
 
 // IVFPQFromCPU copies a CPU IVF-PQ index to the device (faiss's
@@ -44,28 +44,18 @@ func IVFPQFromCPU(e *Engine, src *core.IndexIVF) (*IndexIVFPQ, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := copyCodedIVF(src, ix.IndexIVF); err != nil {
+	if err := copyIVF(src, ix.IndexIVF, false); err != nil {
 		return nil, err
 	}
 	return ix, nil
 }
 
-// ToCPU copies the host side into a new CPU IVF-PQ index with a CPU flat
-// quantizer (faiss's index_gpu_to_cpu).
+// ToCPU copies the host side into a new CPU IVF-PQ index (faiss's
+// index_gpu_to_cpu).
 func (ix *IndexIVFPQ) ToCPU() (*core.IndexIVF, error) {
-	q, err := core.NewIndexFlat(ix.D(), ix.Metric())
-	if err != nil {
-		return nil, err
-	}
-	pq := ix.PQ()
-	c, err := core.NewIndexIVFPQ(q, ix.D(), ix.Nlist(), pq.M, pq.Nbits, ix.Metric())
-	if err != nil {
-		return nil, err
-	}
-	if err := copyCodedIVF(ix.IndexIVF, c); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return ix.toCPU(func(q core.Index) (*core.IndexIVF, error) {
+		return core.NewIndexIVFPQ(q, ix.D(), ix.Nlist(), ix.PQ().M, ix.PQ().Nbits, ix.Metric())
+	})
 }
 
 // Name is the faiss class this type is read and written as.

@@ -15,14 +15,6 @@ import (
 // first slot, slots, list (ivf_flat_scan.comp).
 const taskWords = 5
 
-// codecDevice is what IVF-SQ and IVF-PQ scans bind besides the lists: aux
-// (the scalar quantizer's decoding terms, or the product quantizer's
-// centroids) and the coarse centroids (used when codes are of residuals).
-type codecDevice struct {
-	aux, cents metalbridge.Buffer
-	residual   bool
-}
-
 func b2u(b bool) int {
 	if b {
 		return 1
@@ -106,7 +98,7 @@ func keyRows(k int, layout rowLayout) bool { return k > fusedMaxK || layout == r
 
 // ivfScan runs one batch: queries x (qbn rows), their coarse lists, and
 // writes the k best (key, row) pairs of each query into keys and rows.
-func (e *Engine) ivfScan(dl *deviceLists, sq *codecDevice, metric Metric, x []float32, d int, coarse []int64, nprobe, k int, keys []uint32, rows []int32) error {
+func (e *Engine) ivfScan(dl *deviceLists, codec *codecDevice, metric Metric, x []float32, d int, coarse []int64, nprobe, k int, keys []uint32, rows []int32) error {
 	qbn := len(x) / d
 	work, firstTask, longest := ivfTasks(coarse, nprobe, dl)
 	nlist := len(dl.size)
@@ -155,9 +147,9 @@ func (e *Engine) ivfScan(dl *deviceLists, sq *codecDevice, metric Metric, x []fl
 			params.LdOut = uint32(ld)
 		}
 		bs := []metalbridge.Binding{{Buffer: qBuf, Size: int64(len(x)) * 4}, dl.rows(s), bind(wBuf, len(work)), candKeys, candIds}
-		if sq != nil {
-			bs = append(bs, metalbridge.Binding{Buffer: sq.aux, Size: sq.aux.Size()}, metalbridge.Binding{Buffer: sq.cents, Size: sq.cents.Size()})
-			params.Residual = uint32(b2u(sq.residual))
+		if codec != nil {
+			bs = append(bs, metalbridge.Binding{Buffer: codec.aux, Size: codec.aux.Size()}, metalbridge.Binding{Buffer: codec.cents, Size: codec.cents.Size()})
+			params.Residual = uint32(b2u(codec.residual))
 		}
 		if dl.layout == rowsPQ8 {
 			params.K = uint32(dl.codeSize) // the PQ scan's M: 8-bit codes, a byte each

@@ -180,7 +180,7 @@ func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind, qNorm
 	norms := metalbridge.Binding{Buffer: db.norms, Offset: int64(c0) * 4, Size: int64(cn) * 4}
 	params := shaders.KnnTiledParams{NQ: uint32(qbn), NB: uint32(cn), D: uint32(d), K: uint32(k),
 		Metric: uint32(metric), Span: uint32(span), IDBase: int32(c0), LdOut: uint32(cn)}
-	tile := metalbridge.Dispatch{Kernel: kernelFor(p.kernel, db.half), Groups: [3]int{groups(qbn, tileRows), nsplit, 1}}
+	tile := metalbridge.Dispatch{Kernel: kernelFor(p.kernel, db.half()), Groups: [3]int{groups(qbn, tileRows), nsplit, 1}}
 	var sel shaders.TopkSelectParams
 	var inKeys, inIds metalbridge.Binding
 	tile.Params = shaders.Bytes(params)

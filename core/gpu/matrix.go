@@ -6,13 +6,13 @@ import (
 )
 
 // Matrix is n rows of d floats on the device with their squared norms (the
-// database side of L2 search), grown in place as rows are appended; with
-// half set the rows are stored as float16 (half_rows.go) and their norms
-// are those of the halves.
+// database side of L2 search), grown in place as rows are appended; in
+// layout rowsF16 the rows are stored as float16 (half_rows.go) and their
+// norms are those of the halves.
 type Matrix struct {
 	e       *Engine
 	d, n    int
-	half    bool
+	layout  rowLayout // rowsF32 or rowsF16
 	capRows int
 	rows    metalbridge.Buffer
 	norms   metalbridge.Buffer
@@ -22,7 +22,10 @@ type Matrix struct {
 func (e *Engine) NewMatrix(d int) *Matrix { return &Matrix{e: e, d: d} }
 
 // NewHalfMatrix makes an empty float16 matrix of dimension d.
-func (e *Engine) NewHalfMatrix(d int) *Matrix { return &Matrix{e: e, d: d, half: true} }
+func (e *Engine) NewHalfMatrix(d int) *Matrix { return &Matrix{e: e, d: d, layout: rowsF16} }
+
+// half reports whether the rows are float16.
+func (m *Matrix) half() bool { return m.layout == rowsF16 }
 
 // Rows is the number of rows on the device.
 func (m *Matrix) Rows() int { return m.n }
@@ -35,7 +38,7 @@ func (m *Matrix) Sync(x []float32, same int) error {
 	const op = "gpu.Matrix.Sync"
 	n := len(x) / m.d
 	same = min(same, m.n, n)
-	rb := rowBytes(m.d, m.half)
+	rb := m.layout.bytesPerRow(m.d, 0)
 	if n > m.capRows {
 		capRows := roundUp(max(n, 2*m.capRows, tileRows), tileRows)
 		rows, err := m.e.dev.NewBuffer(int64(capRows) * rb)
@@ -56,10 +59,14 @@ func (m *Matrix) Sync(x []float32, same int) error {
 	}
 	// Norms restart at a tile boundary so that bindings stay aligned.
 	start := same / tileRows * tileRows
-	if err := writeRows(m.rows, same, x[same*m.d:], m.d, m.half); err != nil {
+	rows := metalbridge.Bytes(x[same*m.d:])
+	if m.half() {
+		rows = metalbridge.Bytes(packHalves(x[same*m.d:], m.d))
+	}
+	if err := m.rows.Write(int64(same)*rb, rows); err != nil {
 		return wrap(op, err)
 	}
-	if m.half { // the norms of the halves, in float32 on the host
+	if m.half() { // the norms of the halves, in float32 on the host
 		norms := make([]float32, n-start)
 		for i := range norms {
 			var s float32
@@ -78,7 +85,7 @@ func (m *Matrix) Sync(x []float32, same int) error {
 
 // binding binds rows [r0, r0+n).
 func (m *Matrix) binding(r0, n int) metalbridge.Binding {
-	rb := rowBytes(m.d, m.half)
+	rb := m.layout.bytesPerRow(m.d, 0)
 	return metalbridge.Binding{Buffer: m.rows, Offset: int64(r0) * rb, Size: int64(n) * rb}
 }
 
