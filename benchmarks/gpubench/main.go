@@ -140,6 +140,12 @@ func kmeans(e *gpu.Engine, x []float32) {
 	}
 	g, err := gpu.NewIndexFlat(e, *d, core.MetricL2)
 	check(err)
+	// Warm-up: the k-means pipelines are built at their first use (a
+	// fresh machine has no driver cache), which is not the k-means' time.
+	check(g.Add(x[:*kmK**d]))
+	dist, labels := make([]float32, *kmK), make([]int64, *kmK)
+	check(g.Search(x[:*kmK**d], 1, dist, labels))
+	g.Reset()
 	run("gpu_kmeans", g)
 	g.Close()
 	if !*skipCPU {

@@ -12,12 +12,17 @@ import (
 // lists; faiss's GPU limit is the same).
 const MaxK = 2048
 
-// fusedMaxK is the largest k kept in registers by knn_topk_tiled (its KSEL).
+// fusedMaxK is the largest k kept in lists by knn_topk_tiled and the IVF
+// scans (their KSEL) and merged by topk_merge_small.
 const fusedMaxK = 32
 
-// tileRows is the query and database tile of the knn kernels; chunk starts
-// are multiples of it, which keeps binding offsets 256-byte aligned.
+// tileRows is the query tile of the IVF scans; chunk starts are multiples
+// of it, which keeps binding offsets 256-byte aligned.
 const tileRows = 64
+
+// flatTile is the query and database tile of knn_tiled.comp: a workgroup's
+// queries, and the step of its walk along the database.
+const flatTile = 128
 
 // scratchBudget caps each temporary buffer of a search (candidate lists,
 // distance rows), whatever the device allows.

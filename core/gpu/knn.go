@@ -58,7 +58,7 @@ func (e *Engine) plan(nq, nb, d, k int) plan {
 	p.qb = min(nq, lim.MaxGroups[0], rowsPerBinding)
 	if p.fused {
 		// At least one split's candidate lists must fit a binding.
-		p.qb = min(p.qb, int(p.budget/int64(16*k)))
+		p.qb = min(p.qb, int(p.budget/int64(4*k)))
 	} else {
 		// Rows of keys: a batch of queries times a chunk must fit a binding.
 		p.qb = min(p.qb, 1024)
@@ -77,12 +77,12 @@ func (e *Engine) plan(nq, nb, d, k int) plan {
 // targetGroups in all, each span a whole number of tiles, and (when fused)
 // the candidate lists within the scratch budget.
 func (p plan) splits(qbn, cn int, maxGroups int) (span, nsplit int) {
-	want := max(1, targetGroups/groups(qbn, tileRows))
+	want := max(1, targetGroups/groups(qbn, flatTile))
 	if p.fused {
-		want = min(want, int(p.budget/int64(16*p.k*qbn)))
+		want = min(want, int(p.budget/int64(4*p.k*qbn)))
 	}
-	want = max(1, min(want, groups(cn, 4*tileRows), maxGroups))
-	span = roundUp(groups(cn, want), tileRows)
+	want = max(1, min(want, groups(cn, 2*flatTile), maxGroups))
+	span = roundUp(groups(cn, want), flatTile)
 	return span, groups(cn, span)
 }
 
@@ -180,16 +180,15 @@ func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind, qNorm
 	norms := metalbridge.Binding{Buffer: db.norms, Offset: int64(c0) * 4, Size: int64(cn) * 4}
 	params := shaders.KnnTiledParams{NQ: uint32(qbn), NB: uint32(cn), D: uint32(d), K: uint32(k),
 		Metric: uint32(metric), Span: uint32(span), IDBase: int32(c0), LdOut: uint32(cn)}
-	tile := metalbridge.Dispatch{Kernel: kernelFor(p.kernel, db.half()), Groups: [3]int{groups(qbn, tileRows), nsplit, 1}}
+	tile := metalbridge.Dispatch{Kernel: kernelFor(p.kernel, db.half()), Groups: [3]int{groups(qbn, flatTile), nsplit, 1}}
 	var sel shaders.TopkSelectParams
 	var inKeys, inIds metalbridge.Binding
 	tile.Params = shaders.Bytes(params)
 	if p.fused {
-		// kmeans_assign_tiled merges its 4 lists itself: one candidate per
-		// split, and with one split and one chunk that is the result.
-		ncols := nsplit * 4 * k
+		// One list per query and split; with k = 1, one split and one
+		// chunk that is the result.
+		ncols := nsplit * k
 		if k == 1 {
-			ncols = nsplit
 			if nsplit == 1 && out.ld == 1 {
 				tile.Bindings = []metalbridge.Binding{qBind, rows, norms, qNorms, out.keys, out.ids}
 				return []metalbridge.Dispatch{tile}, nil

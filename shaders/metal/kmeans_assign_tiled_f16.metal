@@ -1,8 +1,10 @@
 #pragma clang diagnostic ignored "-Wmissing-prototypes"
 #pragma clang diagnostic ignored "-Wmissing-braces"
+#pragma clang diagnostic ignored "-Wunused-variable"
 
 #include <metal_stdlib>
 #include <simd/simd.h>
+#include <metal_atomic>
 
 using namespace metal;
 
@@ -49,11 +51,6 @@ struct Database
     uint xh[1];
 };
 
-struct Queries
-{
-    float q[1];
-};
-
 struct Params
 {
     uint nq;
@@ -66,14 +63,19 @@ struct Params
     uint ldOut;
 };
 
-struct QueryNorms
+struct Queries
 {
-    float qn[1];
+    float q[1];
 };
 
 struct DatabaseNorms
 {
     float xn[1];
+};
+
+struct QueryNorms
+{
+    float qn[1];
 };
 
 struct OutKeys
@@ -88,12 +90,16 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _240 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+static inline __attribute__((always_inline))
+uint stageRow(thread uint& gl_LocalInvocationIndex)
+{
+    return gl_LocalInvocationIndex >> uint(1);
+}
 
 static inline __attribute__((always_inline))
-float qRow(thread const uint& r, thread const uint& c, const device Queries& v_134, constant Params& p)
+uint stageDim(thread uint& gl_LocalInvocationIndex)
 {
-    return v_134.q[(r * p.d) + c];
+    return (gl_LocalInvocationIndex & 1u) * 4u;
 }
 
 static inline __attribute__((always_inline))
@@ -103,30 +109,91 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_108)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_131)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_108.xh[i >> uint(1)]));
-    float _120;
+    float2 v = float2(as_type<half2>(v_131.xh[i >> uint(1)]));
+    float _143;
     if ((i & 1u) == 0u)
     {
-        _120 = v.x;
+        _143 = v.x;
     }
     else
     {
-        _120 = v.y;
+        _143 = v.y;
     }
-    return _120;
+    return _143;
 }
 
 static inline __attribute__((always_inline))
-float xRow(thread const uint& r, thread const uint& c, const device Database& v_108, constant Params& p)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread float4& a, thread float4& b, const device Database& v_131, thread uint& gl_LocalInvocationIndex, constant Params& p, const device Queries& v_210)
 {
-    uint param = r;
-    uint param_1 = c;
-    uint param_2 = p.d;
-    return xAt(param, param_1, param_2, v_108);
+    uint row = stageRow(gl_LocalInvocationIndex);
+    uint kq = k0 + stageDim(gl_LocalInvocationIndex);
+    float _204;
+    float _238;
+    for (uint e = 0u; e < 4u; e++)
+    {
+        bool inDim = (kq + e) < p.d;
+        bool _203;
+        if (inDim)
+        {
+            _203 = (q0 + row) < p.nq;
+        }
+        else
+        {
+            _203 = inDim;
+        }
+        if (_203)
+        {
+            _204 = v_210.q[(((q0 + row) * p.d) + kq) + e];
+        }
+        else
+        {
+            _204 = 0.0;
+        }
+        a[e] = _204;
+        bool _237;
+        if (inDim)
+        {
+            _237 = (j0 + row) < jEnd;
+        }
+        else
+        {
+            _237 = inDim;
+        }
+        if (_237)
+        {
+            uint param = j0 + row;
+            uint param_1 = kq + e;
+            uint param_2 = p.d;
+            _238 = xAt(param, param_1, param_2, v_131);
+        }
+        else
+        {
+            _238 = 0.0;
+        }
+        b[e] = _238;
+    }
+}
+
+static inline __attribute__((always_inline))
+void stage(thread const uint& buf, thread const float4& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+{
+    uint row = stageRow(gl_LocalInvocationIndex);
+    uint kq = stageDim(gl_LocalInvocationIndex);
+    for (uint e = 0u; e < 4u; e++)
+    {
+        ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[e];
+        ((threadgroup float*)&xs[buf][kq + e][row >> uint(2)])[row & 3u] = b[e];
+    }
+}
+
+static inline __attribute__((always_inline))
+uint cell(thread const uint& t, thread const uint& i)
+{
+    return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
 }
 
 static inline __attribute__((always_inline))
@@ -137,16 +204,16 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _60;
+    uint _83;
     if ((u & 2147483648u) != 0u)
     {
-        _60 = ~u;
+        _83 = ~u;
     }
     else
     {
-        _60 = u | 2147483648u;
+        _83 = u | 2147483648u;
     }
-    return _60;
+    return _83;
 }
 
 static inline __attribute__((always_inline))
@@ -159,20 +226,69 @@ bool keyBefore(thread const uint& ka, thread const int& ia, thread const uint& k
     return uint(ia) < uint(ib);
 }
 
-kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_134 [[buffer(1)]], const device Database& v_108 [[buffer(2)]], const device DatabaseNorms& _507 [[buffer(3)]], const device QueryNorms& _459 [[buffer(4)]], device OutKeys& _700 [[buffer(5)]], device OutIds& _715 [[buffer(6)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+static inline __attribute__((always_inline))
+void insert(thread const uint& key, thread const int& id, constant Params& p, thread spvUnsafeArray<uint, 1>& bestKey, thread spvUnsafeArray<int, 1>& bestId)
 {
-    threadgroup float4 qs[16][16];
-    threadgroup float4 xs[16][16];
-    threadgroup uint block[64][65];
-    threadgroup int blockIds[64][4];
-    uint q0 = gl_WorkGroupID.x * 64u;
+    uint last = p.k - 1u;
+    uint param = key;
+    int param_1 = id;
+    uint param_2 = bestKey[last];
+    int param_3 = bestId[last];
+    if (!keyBefore(param, param_1, param_2, param_3))
+    {
+        return;
+    }
+    uint pos = last;
+    for (;;)
+    {
+        bool _357 = pos > 0u;
+        bool _375;
+        if (_357)
+        {
+            uint param_4 = key;
+            int param_5 = id;
+            uint param_6 = bestKey[pos - 1u];
+            int param_7 = bestId[pos - 1u];
+            _375 = keyBefore(param_4, param_5, param_6, param_7);
+        }
+        else
+        {
+            _375 = _357;
+        }
+        if (_375)
+        {
+            bestKey[pos] = bestKey[pos - 1u];
+            bestId[pos] = bestId[pos - 1u];
+            pos--;
+            continue;
+        }
+        else
+        {
+            break;
+        }
+    }
+    bestKey[pos] = key;
+    bestId[pos] = id;
+}
+
+kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_210 [[buffer(1)]], const device Database& v_131 [[buffer(2)]], const device DatabaseNorms& _812 [[buffer(3)]], const device QueryNorms& _854 [[buffer(4)]], device OutKeys& _1263 [[buffer(5)]], device OutIds& _1274 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+{
+    threadgroup float4 qs[2][8][33];
+    threadgroup float4 xs[2][8][33];
+    threadgroup uint queueLen[128];
+    threadgroup uint worstKey[128];
+    threadgroup int worstId[128];
+    threadgroup uint again[2];
+    threadgroup uint queueKey[128][8];
+    threadgroup int queueId[128][8];
+    uint tid = gl_LocalInvocationIndex;
+    uint q0 = gl_WorkGroupID.x * 128u;
     uint split = gl_WorkGroupID.y;
-    uint tr = gl_LocalInvocationIndex / 16u;
-    uint tc = gl_LocalInvocationIndex % 16u;
+    uint tr = tid / 16u;
+    uint tc = tid % 16u;
     uint jStart = split * p.span;
     uint jEnd = min(p.nb, (jStart + p.span));
-    uint myRow = gl_LocalInvocationIndex / 4u;
-    uint sub = gl_LocalInvocationIndex % 4u;
+    uint stages = ((p.d + 8u) - 1u) / 8u;
     spvUnsafeArray<uint, 1> bestKey;
     spvUnsafeArray<int, 1> bestId;
     for (uint i = 0u; i < 1u; i++)
@@ -180,197 +296,292 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
         bestKey[i] = 4294967295u;
         bestId[i] = -1;
     }
-    uint worst = 4294967295u;
-    float _453;
-    uint _500;
-    for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
+    if (tid < 128u)
     {
-        spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
-        for (uint k0 = 0u; k0 < p.d; k0 += 16u)
+        queueLen[tid] = 0u;
+        worstKey[tid] = 4294967295u;
+        worstId[tid] = -1;
+    }
+    if (tid < 2u)
+    {
+        again[tid] = 0u;
+    }
+    uint _round = 0u;
+    uint buf = 0u;
+    uint param = q0;
+    uint param_1 = jStart;
+    uint param_2 = jEnd;
+    uint param_3 = 0u;
+    float4 param_4;
+    float4 param_5;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_131, gl_LocalInvocationIndex, p, v_210);
+    float4 na = param_4;
+    float4 nb = param_5;
+    uint param_6 = 0u;
+    float4 param_7 = na;
+    float4 param_8 = nb;
+    stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
+    uint _547;
+    uint _565;
+    float4 param_13;
+    float4 param_14;
+    spvUnsafeArray<float4, 2> xnv;
+    float _806;
+    float _848;
+    uint _904;
+    spvUnsafeArray<spvUnsafeArray<uint4, 2>, 8> keys;
+    for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
+    {
+        for (uint i_1 = 0u; i_1 < 8u; i_1++)
         {
-            uint row = gl_LocalInvocationIndex / 4u;
-            uint kk0 = (gl_LocalInvocationIndex % 4u) * 4u;
-            for (uint e = 0u; e < 4u; e++)
-            {
-                uint kk = kk0 + e;
-                float v = 0.0;
-                bool _276 = (q0 + row) < p.nq;
-                bool _285;
-                if (_276)
-                {
-                    _285 = (k0 + kk) < p.d;
-                }
-                else
-                {
-                    _285 = _276;
-                }
-                if (_285)
-                {
-                    uint param = q0 + row;
-                    uint param_1 = k0 + kk;
-                    v = qRow(param, param_1, v_134, p);
-                }
-                ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
-            }
-            uint row_1 = gl_LocalInvocationIndex / 4u;
-            uint kk0_1 = (gl_LocalInvocationIndex % 4u) * 4u;
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
-            {
-                uint kk_1 = kk0_1 + e_1;
-                float v_1 = 0.0;
-                bool _335 = (j0 + row_1) < jEnd;
-                bool _344;
-                if (_335)
-                {
-                    _344 = (k0 + kk_1) < p.d;
-                }
-                else
-                {
-                    _344 = _335;
-                }
-                if (_344)
-                {
-                    uint param_2 = j0 + row_1;
-                    uint param_3 = k0 + kk_1;
-                    v_1 = xRow(param_2, param_3, v_108, p);
-                }
-                ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
-            }
-            threadgroup_barrier(mem_flags::mem_threadgroup);
-            for (uint kk_2 = 0u; kk_2 < 16u; kk_2++)
-            {
-                float4 a = qs[kk_2][tr];
-                float4 b = xs[kk_2][tc];
-                acc[0] += (b * a.x);
-                acc[1] += (b * a.y);
-                acc[2] += (b * a.z);
-                acc[3] += (b * a.w);
-            }
-            threadgroup_barrier(mem_flags::mem_threadgroup);
+            acc[i_1][0] = float4(0.0);
+            acc[i_1][1] = float4(0.0);
         }
-        for (uint i_1 = 0u; i_1 < 4u; i_1++)
+        for (uint s = 0u; s < stages; s++)
         {
-            uint r = (tr * 4u) + i_1;
-            bool _443 = p.metric == 1u;
-            bool _452;
-            if (_443)
+            bool inBlock = (s + 1u) < stages;
+            if (inBlock)
             {
-                _452 = (q0 + r) < p.nq;
+                _547 = j0;
             }
             else
             {
-                _452 = _443;
+                _547 = j0 + 128u;
             }
-            if (_452)
+            uint nj = _547;
+            bool next = inBlock || (nj < jEnd);
+            if (next)
             {
-                _453 = _459.qn[q0 + r];
+                if (inBlock)
+                {
+                    _565 = (s + 1u) * 8u;
+                }
+                else
+                {
+                    _565 = 0u;
+                }
+                uint param_9 = q0;
+                uint param_10 = nj;
+                uint param_11 = jEnd;
+                uint param_12 = _565;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_131, gl_LocalInvocationIndex, p, v_210);
+                na = param_13;
+                nb = param_14;
             }
-            else
+            for (uint kk = 0u; kk < 8u; kk++)
             {
-                _453 = 0.0;
+                float4 a0 = qs[buf][kk][tr];
+                float4 a1 = qs[buf][kk][16u + tr];
+                float4 b0 = xs[buf][kk][tc];
+                float4 b1 = xs[buf][kk][16u + tc];
+                acc[0][0] += (b0 * a0.x);
+                acc[0][1] += (b1 * a0.x);
+                acc[1][0] += (b0 * a0.y);
+                acc[1][1] += (b1 * a0.y);
+                acc[2][0] += (b0 * a0.z);
+                acc[2][1] += (b1 * a0.z);
+                acc[3][0] += (b0 * a0.w);
+                acc[3][1] += (b1 * a0.w);
+                acc[4][0] += (b0 * a1.x);
+                acc[4][1] += (b1 * a1.x);
+                acc[5][0] += (b0 * a1.y);
+                acc[5][1] += (b1 * a1.y);
+                acc[6][0] += (b0 * a1.z);
+                acc[6][1] += (b1 * a1.z);
+                acc[7][0] += (b0 * a1.w);
+                acc[7][1] += (b1 * a1.w);
             }
-            float qni = _453;
+            if (next)
+            {
+                uint param_15 = buf ^ 1u;
+                float4 param_16 = na;
+                float4 param_17 = nb;
+                stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+            buf ^= 1u;
+        }
+        for (uint h = 0u; h < 2u; h++)
+        {
             for (uint c = 0u; c < 4u; c++)
             {
-                uint j = (j0 + (tc * 4u)) + c;
-                uint key = 4294967295u;
-                bool _485 = j < jEnd;
-                bool _494;
-                if (_485)
+                uint param_18 = tc;
+                uint param_19 = (h * 4u) + c;
+                uint j = j0 + cell(param_18, param_19);
+                if ((p.metric == 1u) && (j < jEnd))
                 {
-                    _494 = (q0 + r) < p.nq;
+                    _806 = _812.xn[j];
                 }
                 else
                 {
-                    _494 = _485;
+                    _806 = 0.0;
                 }
-                if (_494)
-                {
-                    if (p.metric == 1u)
-                    {
-                        float param_4 = (qni + _507.xn[j]) - (2.0 * acc[i_1][c]);
-                        _500 = max(toKey(param_4), 2147483648u);
-                    }
-                    else
-                    {
-                        float param_5 = -acc[i_1][c];
-                        _500 = toKey(param_5);
-                    }
-                    key = _500;
-                }
-                block[r][(tc * 4u) + c] = key;
+                xnv[h][c] = _806;
             }
         }
-        threadgroup_barrier(mem_flags::mem_threadgroup);
-        for (uint c_1 = sub; c_1 < 64u; c_1 += 4u)
+        for (uint i_2 = 0u; i_2 < 8u; i_2++)
         {
-            uint key_1 = block[myRow][c_1];
-            if (key_1 < worst)
+            uint param_20 = tr;
+            uint param_21 = i_2;
+            bool inBatch = (q0 + cell(param_20, param_21)) < p.nq;
+            if ((p.metric == 1u) && inBatch)
             {
-                int id = p.idBase + int(j0 + c_1);
-                uint pos = p.k - 1u;
-                for (;;)
+                uint param_22 = tr;
+                uint param_23 = i_2;
+                _848 = _854.qn[q0 + cell(param_22, param_23)];
+            }
+            else
+            {
+                _848 = 0.0;
+            }
+            float qni = _848;
+            for (uint h_1 = 0u; h_1 < 2u; h_1++)
+            {
+                for (uint c_1 = 0u; c_1 < 4u; c_1++)
                 {
-                    bool _587 = pos > 0u;
-                    bool _596;
-                    if (_587)
+                    uint param_24 = tc;
+                    uint param_25 = (h_1 * 4u) + c_1;
+                    uint j_1 = j0 + cell(param_24, param_25);
+                    uint key = 4294967295u;
+                    if (inBatch && (j_1 < jEnd))
                     {
-                        _596 = bestKey[pos - 1u] > key_1;
+                        if (p.metric == 1u)
+                        {
+                            float param_26 = (qni + xnv[h_1][c_1]) - (2.0 * acc[i_2][h_1][c_1]);
+                            _904 = max(toKey(param_26), 2147483648u);
+                        }
+                        else
+                        {
+                            float param_27 = -acc[i_2][h_1][c_1];
+                            _904 = toKey(param_27);
+                        }
+                        key = _904;
                     }
-                    else
-                    {
-                        _596 = _587;
-                    }
-                    if (_596)
-                    {
-                        bestKey[pos] = bestKey[pos - 1u];
-                        bestId[pos] = bestId[pos - 1u];
-                        pos--;
-                        continue;
-                    }
-                    else
-                    {
-                        break;
-                    }
+                    keys[i_2][h_1][c_1] = key;
                 }
-                bestKey[pos] = key_1;
-                bestId[pos] = id;
-                worst = bestKey[p.k - 1u];
             }
         }
-        threadgroup_barrier(mem_flags::mem_threadgroup);
+        for (uint i_3 = 0u; i_3 < 8u; i_3++)
+        {
+            uint bk = 4294967295u;
+            uint bc = 0u;
+            for (uint c_2 = 0u; c_2 < 8u; c_2++)
+            {
+                uint key_1 = keys[i_3][c_2 >> uint(2)][c_2 & 3u];
+                if (key_1 < bk)
+                {
+                    bk = key_1;
+                    bc = c_2;
+                }
+            }
+            for (uint c_3 = 0u; c_3 < 8u; c_3++)
+            {
+                if (c_3 != bc)
+                {
+                    keys[i_3][c_3 >> uint(2)][c_3 & 3u] = 4294967295u;
+                }
+            }
+        }
+        uint2 offered = uint2(0u);
+        for (;;)
+        {
+            for (uint i_4 = 0u; i_4 < 8u; i_4++)
+            {
+                uint param_28 = tr;
+                uint param_29 = i_4;
+                uint r = cell(param_28, param_29);
+                uint wk = worstKey[r];
+                int wi = worstId[r];
+                for (uint h_2 = 0u; h_2 < 2u; h_2++)
+                {
+                    for (uint c_4 = 0u; c_4 < 4u; c_4++)
+                    {
+                        uint bit = 1u << ((((i_4 & 3u) * 8u) + (h_2 * 4u)) + c_4);
+                        uint key_2 = keys[i_4][h_2][c_4];
+                        uint param_30 = tc;
+                        uint param_31 = (h_2 * 4u) + c_4;
+                        int id = p.idBase + int(j0 + cell(param_30, param_31));
+                        bool _1095 = ((offered[i_4 >> uint(2)] & bit) == 0u) && (key_2 != 4294967295u);
+                        bool _1107;
+                        if (_1095)
+                        {
+                            uint param_32 = key_2;
+                            int param_33 = id;
+                            uint param_34 = wk;
+                            int param_35 = wi;
+                            _1107 = keyBefore(param_32, param_33, param_34, param_35);
+                        }
+                        else
+                        {
+                            _1107 = _1095;
+                        }
+                        if (_1107)
+                        {
+                            uint _1113 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
+                            uint slot = _1113;
+                            if (slot < 8u)
+                            {
+                                queueKey[r][slot] = key_2;
+                                queueId[r][slot] = id;
+                                uint _1135 = i_4 >> uint(2);
+                                offered[_1135] |= bit;
+                            }
+                        }
+                    }
+                }
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+            if (tid < 128u)
+            {
+                uint n = queueLen[tid];
+                for (uint s_1 = 0u; s_1 < min(n, 8u); s_1++)
+                {
+                    uint param_36 = queueKey[tid][s_1];
+                    int param_37 = queueId[tid][s_1];
+                    insert(param_36, param_37, p, bestKey, bestId);
+                }
+                worstKey[tid] = bestKey[p.k - 1u];
+                worstId[tid] = bestId[p.k - 1u];
+                queueLen[tid] = 0u;
+                if (n > 8u)
+                {
+                    again[_round & 1u] = 1u;
+                }
+                if (tid == 0u)
+                {
+                    again[(_round + 1u) & 1u] = 0u;
+                }
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+            bool more = again[_round & 1u] != 0u;
+            _round++;
+            if (!more)
+            {
+                break;
+            }
+            continue;
+        }
     }
-    block[myRow][sub] = bestKey[0];
-    blockIds[myRow][sub] = bestId[0];
-    threadgroup_barrier(mem_flags::mem_threadgroup);
-    bool _642 = sub == 0u;
-    bool _651;
-    if (_642)
+    bool _1225 = tid < 128u;
+    bool _1234;
+    if (_1225)
     {
-        _651 = (q0 + myRow) < p.nq;
+        _1234 = (q0 + tid) < p.nq;
     }
     else
     {
-        _651 = _642;
+        _1234 = _1225;
     }
-    if (_651)
+    if (_1234)
     {
-        uint key_2 = block[myRow][0];
-        int id_1 = blockIds[myRow][0];
-        for (uint s = 1u; s < 4u; s++)
+        uint base = (((q0 + tid) * gl_NumWorkGroups.y) + split) * p.k;
+        for (uint i_5 = 0u; i_5 < p.k; i_5++)
         {
-            uint param_6 = block[myRow][s];
-            int param_7 = blockIds[myRow][s];
-            uint param_8 = key_2;
-            int param_9 = id_1;
-            if (keyBefore(param_6, param_7, param_8, param_9))
-            {
-                key_2 = block[myRow][s];
-                id_1 = blockIds[myRow][s];
-            }
+            _1263.outKeys[base + i_5] = bestKey[i_5];
+            _1274.outIds[base + i_5] = bestId[i_5];
         }
-        _700.outKeys[((q0 + myRow) * gl_NumWorkGroups.y) + split] = key_2;
-        _715.outIds[((q0 + myRow) * gl_NumWorkGroups.y) + split] = id_1;
     }
 }
 

@@ -49,11 +49,6 @@ struct Database
     uint xh[1];
 };
 
-struct Queries
-{
-    float q[1];
-};
-
 struct Params
 {
     uint nq;
@@ -66,14 +61,19 @@ struct Params
     uint ldOut;
 };
 
-struct QueryNorms
+struct Queries
 {
-    float qn[1];
+    float q[1];
 };
 
 struct DatabaseNorms
 {
     float xn[1];
+};
+
+struct QueryNorms
+{
+    float qn[1];
 };
 
 struct OutKeys
@@ -88,12 +88,16 @@ struct OutIds
     int outIds[1];
 };
 
-constant spvUnsafeArray<float4, 4> _188 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+static inline __attribute__((always_inline))
+uint stageRow(thread uint& gl_LocalInvocationIndex)
+{
+    return gl_LocalInvocationIndex >> uint(1);
+}
 
 static inline __attribute__((always_inline))
-float qRow(thread const uint& r, thread const uint& c, const device Queries& v_110, constant Params& p)
+uint stageDim(thread uint& gl_LocalInvocationIndex)
 {
-    return v_110.q[(r * p.d) + c];
+    return (gl_LocalInvocationIndex & 1u) * 4u;
 }
 
 static inline __attribute__((always_inline))
@@ -103,30 +107,91 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_83)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_101)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_83.xh[i >> uint(1)]));
-    float _96;
+    float2 v = float2(as_type<half2>(v_101.xh[i >> uint(1)]));
+    float _114;
     if ((i & 1u) == 0u)
     {
-        _96 = v.x;
+        _114 = v.x;
     }
     else
     {
-        _96 = v.y;
+        _114 = v.y;
     }
-    return _96;
+    return _114;
 }
 
 static inline __attribute__((always_inline))
-float xRow(thread const uint& r, thread const uint& c, const device Database& v_83, constant Params& p)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread float4& a, thread float4& b, const device Database& v_101, thread uint& gl_LocalInvocationIndex, constant Params& p, const device Queries& v_181)
 {
-    uint param = r;
-    uint param_1 = c;
-    uint param_2 = p.d;
-    return xAt(param, param_1, param_2, v_83);
+    uint row = stageRow(gl_LocalInvocationIndex);
+    uint kq = k0 + stageDim(gl_LocalInvocationIndex);
+    float _175;
+    float _209;
+    for (uint e = 0u; e < 4u; e++)
+    {
+        bool inDim = (kq + e) < p.d;
+        bool _174;
+        if (inDim)
+        {
+            _174 = (q0 + row) < p.nq;
+        }
+        else
+        {
+            _174 = inDim;
+        }
+        if (_174)
+        {
+            _175 = v_181.q[(((q0 + row) * p.d) + kq) + e];
+        }
+        else
+        {
+            _175 = 0.0;
+        }
+        a[e] = _175;
+        bool _208;
+        if (inDim)
+        {
+            _208 = (j0 + row) < jEnd;
+        }
+        else
+        {
+            _208 = inDim;
+        }
+        if (_208)
+        {
+            uint param = j0 + row;
+            uint param_1 = kq + e;
+            uint param_2 = p.d;
+            _209 = xAt(param, param_1, param_2, v_101);
+        }
+        else
+        {
+            _209 = 0.0;
+        }
+        b[e] = _209;
+    }
+}
+
+static inline __attribute__((always_inline))
+void stage(thread const uint& buf, thread const float4& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+{
+    uint row = stageRow(gl_LocalInvocationIndex);
+    uint kq = stageDim(gl_LocalInvocationIndex);
+    for (uint e = 0u; e < 4u; e++)
+    {
+        ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[e];
+        ((threadgroup float*)&xs[buf][kq + e][row >> uint(2)])[row & 3u] = b[e];
+    }
+}
+
+static inline __attribute__((always_inline))
+uint cell(thread const uint& t, thread const uint& i)
+{
+    return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
 }
 
 static inline __attribute__((always_inline))
@@ -137,158 +202,189 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _51;
+    uint _69;
     if ((u & 2147483648u) != 0u)
     {
-        _51 = ~u;
+        _69 = ~u;
     }
     else
     {
-        _51 = u | 2147483648u;
+        _69 = u | 2147483648u;
     }
-    return _51;
+    return _69;
 }
 
-kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_110 [[buffer(1)]], const device Database& v_83 [[buffer(2)]], const device DatabaseNorms& _455 [[buffer(3)]], const device QueryNorms& _407 [[buffer(4)]], device OutKeys& _496 [[buffer(5)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]])
+kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_181 [[buffer(1)]], const device Database& v_101 [[buffer(2)]], const device DatabaseNorms& _663 [[buffer(3)]], const device QueryNorms& _705 [[buffer(4)]], device OutKeys& _805 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
 {
-    threadgroup float4 qs[16][16];
-    threadgroup float4 xs[16][16];
-    uint q0 = gl_WorkGroupID.x * 64u;
+    threadgroup float4 qs[2][8][33];
+    threadgroup float4 xs[2][8][33];
+    uint tid = gl_LocalInvocationIndex;
+    uint q0 = gl_WorkGroupID.x * 128u;
     uint split = gl_WorkGroupID.y;
-    uint tr = gl_LocalInvocationIndex / 16u;
-    uint tc = gl_LocalInvocationIndex % 16u;
+    uint tr = tid / 16u;
+    uint tc = tid % 16u;
     uint jStart = split * p.span;
     uint jEnd = min(p.nb, (jStart + p.span));
-    float _401;
-    uint _448;
-    for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
+    uint stages = ((p.d + 8u) - 1u) / 8u;
+    uint buf = 0u;
+    uint param = q0;
+    uint param_1 = jStart;
+    uint param_2 = jEnd;
+    uint param_3 = 0u;
+    float4 param_4;
+    float4 param_5;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_101, gl_LocalInvocationIndex, p, v_181);
+    float4 na = param_4;
+    float4 nb = param_5;
+    uint param_6 = 0u;
+    float4 param_7 = na;
+    float4 param_8 = nb;
+    stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
+    uint _397;
+    uint _415;
+    float4 param_13;
+    float4 param_14;
+    spvUnsafeArray<float4, 2> xnv;
+    float _657;
+    float _699;
+    uint _755;
+    spvUnsafeArray<spvUnsafeArray<uint4, 2>, 8> keys;
+    for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
-        spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
-        for (uint k0 = 0u; k0 < p.d; k0 += 16u)
+        for (uint i = 0u; i < 8u; i++)
         {
-            uint row = gl_LocalInvocationIndex / 4u;
-            uint kk0 = (gl_LocalInvocationIndex % 4u) * 4u;
-            for (uint e = 0u; e < 4u; e++)
-            {
-                uint kk = kk0 + e;
-                float v = 0.0;
-                bool _224 = (q0 + row) < p.nq;
-                bool _233;
-                if (_224)
-                {
-                    _233 = (k0 + kk) < p.d;
-                }
-                else
-                {
-                    _233 = _224;
-                }
-                if (_233)
-                {
-                    uint param = q0 + row;
-                    uint param_1 = k0 + kk;
-                    v = qRow(param, param_1, v_110, p);
-                }
-                ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
-            }
-            uint row_1 = gl_LocalInvocationIndex / 4u;
-            uint kk0_1 = (gl_LocalInvocationIndex % 4u) * 4u;
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
-            {
-                uint kk_1 = kk0_1 + e_1;
-                float v_1 = 0.0;
-                bool _283 = (j0 + row_1) < jEnd;
-                bool _292;
-                if (_283)
-                {
-                    _292 = (k0 + kk_1) < p.d;
-                }
-                else
-                {
-                    _292 = _283;
-                }
-                if (_292)
-                {
-                    uint param_2 = j0 + row_1;
-                    uint param_3 = k0 + kk_1;
-                    v_1 = xRow(param_2, param_3, v_83, p);
-                }
-                ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
-            }
-            threadgroup_barrier(mem_flags::mem_threadgroup);
-            for (uint kk_2 = 0u; kk_2 < 16u; kk_2++)
-            {
-                float4 a = qs[kk_2][tr];
-                float4 b = xs[kk_2][tc];
-                acc[0] += (b * a.x);
-                acc[1] += (b * a.y);
-                acc[2] += (b * a.z);
-                acc[3] += (b * a.w);
-            }
-            threadgroup_barrier(mem_flags::mem_threadgroup);
+            acc[i][0] = float4(0.0);
+            acc[i][1] = float4(0.0);
         }
-        for (uint i = 0u; i < 4u; i++)
+        for (uint s = 0u; s < stages; s++)
         {
-            uint r = (tr * 4u) + i;
-            bool _391 = p.metric == 1u;
-            bool _400;
-            if (_391)
+            bool inBlock = (s + 1u) < stages;
+            if (inBlock)
             {
-                _400 = (q0 + r) < p.nq;
+                _397 = j0;
             }
             else
             {
-                _400 = _391;
+                _397 = j0 + 128u;
             }
-            if (_400)
+            uint nj = _397;
+            bool next = inBlock || (nj < jEnd);
+            if (next)
             {
-                _401 = _407.qn[q0 + r];
+                if (inBlock)
+                {
+                    _415 = (s + 1u) * 8u;
+                }
+                else
+                {
+                    _415 = 0u;
+                }
+                uint param_9 = q0;
+                uint param_10 = nj;
+                uint param_11 = jEnd;
+                uint param_12 = _415;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_101, gl_LocalInvocationIndex, p, v_181);
+                na = param_13;
+                nb = param_14;
             }
-            else
+            for (uint kk = 0u; kk < 8u; kk++)
             {
-                _401 = 0.0;
+                float4 a0 = qs[buf][kk][tr];
+                float4 a1 = qs[buf][kk][16u + tr];
+                float4 b0 = xs[buf][kk][tc];
+                float4 b1 = xs[buf][kk][16u + tc];
+                acc[0][0] += (b0 * a0.x);
+                acc[0][1] += (b1 * a0.x);
+                acc[1][0] += (b0 * a0.y);
+                acc[1][1] += (b1 * a0.y);
+                acc[2][0] += (b0 * a0.z);
+                acc[2][1] += (b1 * a0.z);
+                acc[3][0] += (b0 * a0.w);
+                acc[3][1] += (b1 * a0.w);
+                acc[4][0] += (b0 * a1.x);
+                acc[4][1] += (b1 * a1.x);
+                acc[5][0] += (b0 * a1.y);
+                acc[5][1] += (b1 * a1.y);
+                acc[6][0] += (b0 * a1.z);
+                acc[6][1] += (b1 * a1.z);
+                acc[7][0] += (b0 * a1.w);
+                acc[7][1] += (b1 * a1.w);
             }
-            float qni = _401;
+            if (next)
+            {
+                uint param_15 = buf ^ 1u;
+                float4 param_16 = na;
+                float4 param_17 = nb;
+                stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+            buf ^= 1u;
+        }
+        for (uint h = 0u; h < 2u; h++)
+        {
             for (uint c = 0u; c < 4u; c++)
             {
-                uint j = (j0 + (tc * 4u)) + c;
-                uint key = 4294967295u;
-                bool _433 = j < jEnd;
-                bool _442;
-                if (_433)
+                uint param_18 = tc;
+                uint param_19 = (h * 4u) + c;
+                uint j = j0 + cell(param_18, param_19);
+                if ((p.metric == 1u) && (j < jEnd))
                 {
-                    _442 = (q0 + r) < p.nq;
+                    _657 = _663.xn[j];
                 }
                 else
                 {
-                    _442 = _433;
+                    _657 = 0.0;
                 }
-                if (_442)
+                xnv[h][c] = _657;
+            }
+        }
+        for (uint i_1 = 0u; i_1 < 8u; i_1++)
+        {
+            uint param_20 = tr;
+            uint param_21 = i_1;
+            bool inBatch = (q0 + cell(param_20, param_21)) < p.nq;
+            if ((p.metric == 1u) && inBatch)
+            {
+                uint param_22 = tr;
+                uint param_23 = i_1;
+                _699 = _705.qn[q0 + cell(param_22, param_23)];
+            }
+            else
+            {
+                _699 = 0.0;
+            }
+            float qni = _699;
+            for (uint h_1 = 0u; h_1 < 2u; h_1++)
+            {
+                for (uint c_1 = 0u; c_1 < 4u; c_1++)
                 {
-                    if (p.metric == 1u)
+                    uint param_24 = tc;
+                    uint param_25 = (h_1 * 4u) + c_1;
+                    uint j_1 = j0 + cell(param_24, param_25);
+                    uint key = 4294967295u;
+                    if (inBatch && (j_1 < jEnd))
                     {
-                        float param_4 = (qni + _455.xn[j]) - (2.0 * acc[i][c]);
-                        _448 = max(toKey(param_4), 2147483648u);
+                        if (p.metric == 1u)
+                        {
+                            float param_26 = (qni + xnv[h_1][c_1]) - (2.0 * acc[i_1][h_1][c_1]);
+                            _755 = max(toKey(param_26), 2147483648u);
+                        }
+                        else
+                        {
+                            float param_27 = -acc[i_1][h_1][c_1];
+                            _755 = toKey(param_27);
+                        }
+                        key = _755;
                     }
-                    else
+                    keys[i_1][h_1][c_1] = key;
+                    if (inBatch && (j_1 < jEnd))
                     {
-                        float param_5 = -acc[i][c];
-                        _448 = toKey(param_5);
+                        uint param_28 = tr;
+                        uint param_29 = i_1;
+                        _805.outKeys[((q0 + cell(param_28, param_29)) * p.ldOut) + j_1] = key;
                     }
-                    key = _448;
-                }
-                bool _481 = j < jEnd;
-                bool _490;
-                if (_481)
-                {
-                    _490 = (q0 + r) < p.nq;
-                }
-                else
-                {
-                    _490 = _481;
-                }
-                if (_490)
-                {
-                    _496.outKeys[((q0 + r) * p.ldOut) + j] = key;
                 }
             }
         }

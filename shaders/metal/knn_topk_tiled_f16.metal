@@ -1,8 +1,10 @@
 #pragma clang diagnostic ignored "-Wmissing-prototypes"
 #pragma clang diagnostic ignored "-Wmissing-braces"
+#pragma clang diagnostic ignored "-Wunused-variable"
 
 #include <metal_stdlib>
 #include <simd/simd.h>
+#include <metal_atomic>
 
 using namespace metal;
 
@@ -49,11 +51,6 @@ struct Database
     uint xh[1];
 };
 
-struct Queries
-{
-    float q[1];
-};
-
 struct Params
 {
     uint nq;
@@ -66,14 +63,19 @@ struct Params
     uint ldOut;
 };
 
-struct QueryNorms
+struct Queries
 {
-    float qn[1];
+    float q[1];
 };
 
 struct DatabaseNorms
 {
     float xn[1];
+};
+
+struct QueryNorms
+{
+    float qn[1];
 };
 
 struct OutKeys
@@ -88,12 +90,16 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _218 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+static inline __attribute__((always_inline))
+uint stageRow(thread uint& gl_LocalInvocationIndex)
+{
+    return gl_LocalInvocationIndex >> uint(1);
+}
 
 static inline __attribute__((always_inline))
-float qRow(thread const uint& r, thread const uint& c, const device Queries& v_110, constant Params& p)
+uint stageDim(thread uint& gl_LocalInvocationIndex)
 {
-    return v_110.q[(r * p.d) + c];
+    return (gl_LocalInvocationIndex & 1u) * 4u;
 }
 
 static inline __attribute__((always_inline))
@@ -103,30 +109,91 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_83)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_131)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_83.xh[i >> uint(1)]));
-    float _96;
+    float2 v = float2(as_type<half2>(v_131.xh[i >> uint(1)]));
+    float _143;
     if ((i & 1u) == 0u)
     {
-        _96 = v.x;
+        _143 = v.x;
     }
     else
     {
-        _96 = v.y;
+        _143 = v.y;
     }
-    return _96;
+    return _143;
 }
 
 static inline __attribute__((always_inline))
-float xRow(thread const uint& r, thread const uint& c, const device Database& v_83, constant Params& p)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread float4& a, thread float4& b, const device Database& v_131, thread uint& gl_LocalInvocationIndex, constant Params& p, const device Queries& v_210)
 {
-    uint param = r;
-    uint param_1 = c;
-    uint param_2 = p.d;
-    return xAt(param, param_1, param_2, v_83);
+    uint row = stageRow(gl_LocalInvocationIndex);
+    uint kq = k0 + stageDim(gl_LocalInvocationIndex);
+    float _204;
+    float _238;
+    for (uint e = 0u; e < 4u; e++)
+    {
+        bool inDim = (kq + e) < p.d;
+        bool _203;
+        if (inDim)
+        {
+            _203 = (q0 + row) < p.nq;
+        }
+        else
+        {
+            _203 = inDim;
+        }
+        if (_203)
+        {
+            _204 = v_210.q[(((q0 + row) * p.d) + kq) + e];
+        }
+        else
+        {
+            _204 = 0.0;
+        }
+        a[e] = _204;
+        bool _237;
+        if (inDim)
+        {
+            _237 = (j0 + row) < jEnd;
+        }
+        else
+        {
+            _237 = inDim;
+        }
+        if (_237)
+        {
+            uint param = j0 + row;
+            uint param_1 = kq + e;
+            uint param_2 = p.d;
+            _238 = xAt(param, param_1, param_2, v_131);
+        }
+        else
+        {
+            _238 = 0.0;
+        }
+        b[e] = _238;
+    }
+}
+
+static inline __attribute__((always_inline))
+void stage(thread const uint& buf, thread const float4& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+{
+    uint row = stageRow(gl_LocalInvocationIndex);
+    uint kq = stageDim(gl_LocalInvocationIndex);
+    for (uint e = 0u; e < 4u; e++)
+    {
+        ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[e];
+        ((threadgroup float*)&xs[buf][kq + e][row >> uint(2)])[row & 3u] = b[e];
+    }
+}
+
+static inline __attribute__((always_inline))
+uint cell(thread const uint& t, thread const uint& i)
+{
+    return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
 }
 
 static inline __attribute__((always_inline))
@@ -137,31 +204,91 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _51;
+    uint _83;
     if ((u & 2147483648u) != 0u)
     {
-        _51 = ~u;
+        _83 = ~u;
     }
     else
     {
-        _51 = u | 2147483648u;
+        _83 = u | 2147483648u;
     }
-    return _51;
+    return _83;
 }
 
-kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_110 [[buffer(1)]], const device Database& v_83 [[buffer(2)]], const device DatabaseNorms& _485 [[buffer(3)]], const device QueryNorms& _437 [[buffer(4)]], device OutKeys& _641 [[buffer(5)]], device OutIds& _652 [[buffer(6)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+static inline __attribute__((always_inline))
+bool keyBefore(thread const uint& ka, thread const int& ia, thread const uint& kb, thread const int& ib)
 {
-    threadgroup float4 qs[16][16];
-    threadgroup float4 xs[16][16];
-    threadgroup uint block[64][65];
-    uint q0 = gl_WorkGroupID.x * 64u;
+    if (ka != kb)
+    {
+        return ka < kb;
+    }
+    return uint(ia) < uint(ib);
+}
+
+static inline __attribute__((always_inline))
+void insert(thread const uint& key, thread const int& id, constant Params& p, thread spvUnsafeArray<uint, 32>& bestKey, thread spvUnsafeArray<int, 32>& bestId)
+{
+    uint last = p.k - 1u;
+    uint param = key;
+    int param_1 = id;
+    uint param_2 = bestKey[last];
+    int param_3 = bestId[last];
+    if (!keyBefore(param, param_1, param_2, param_3))
+    {
+        return;
+    }
+    uint pos = last;
+    for (;;)
+    {
+        bool _358 = pos > 0u;
+        bool _376;
+        if (_358)
+        {
+            uint param_4 = key;
+            int param_5 = id;
+            uint param_6 = bestKey[pos - 1u];
+            int param_7 = bestId[pos - 1u];
+            _376 = keyBefore(param_4, param_5, param_6, param_7);
+        }
+        else
+        {
+            _376 = _358;
+        }
+        if (_376)
+        {
+            bestKey[pos] = bestKey[pos - 1u];
+            bestId[pos] = bestId[pos - 1u];
+            pos--;
+            continue;
+        }
+        else
+        {
+            break;
+        }
+    }
+    bestKey[pos] = key;
+    bestId[pos] = id;
+}
+
+kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_210 [[buffer(1)]], const device Database& v_131 [[buffer(2)]], const device DatabaseNorms& _813 [[buffer(3)]], const device QueryNorms& _855 [[buffer(4)]], device OutKeys& _1206 [[buffer(5)]], device OutIds& _1217 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+{
+    threadgroup float4 qs[2][8][33];
+    threadgroup float4 xs[2][8][33];
+    threadgroup uint queueLen[128];
+    threadgroup uint worstKey[128];
+    threadgroup int worstId[128];
+    threadgroup uint again[2];
+    threadgroup uint queueKey[128][8];
+    threadgroup int queueId[128][8];
+    uint tid = gl_LocalInvocationIndex;
+    uint q0 = gl_WorkGroupID.x * 128u;
     uint split = gl_WorkGroupID.y;
-    uint tr = gl_LocalInvocationIndex / 16u;
-    uint tc = gl_LocalInvocationIndex % 16u;
+    uint tr = tid / 16u;
+    uint tc = tid % 16u;
     uint jStart = split * p.span;
     uint jEnd = min(p.nb, (jStart + p.span));
-    uint myRow = gl_LocalInvocationIndex / 4u;
-    uint sub = gl_LocalInvocationIndex % 4u;
+    uint stages = ((p.d + 8u) - 1u) / 8u;
     spvUnsafeArray<uint, 32> bestKey;
     spvUnsafeArray<int, 32> bestId;
     for (uint i = 0u; i < 32u; i++)
@@ -169,173 +296,270 @@ kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Qu
         bestKey[i] = 4294967295u;
         bestId[i] = -1;
     }
-    uint worst = 4294967295u;
-    float _431;
-    uint _478;
-    for (uint j0 = jStart; j0 < jEnd; j0 += 64u)
+    if (tid < 128u)
     {
-        spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
-        for (uint k0 = 0u; k0 < p.d; k0 += 16u)
+        queueLen[tid] = 0u;
+        worstKey[tid] = 4294967295u;
+        worstId[tid] = -1;
+    }
+    if (tid < 2u)
+    {
+        again[tid] = 0u;
+    }
+    uint _round = 0u;
+    uint buf = 0u;
+    uint param = q0;
+    uint param_1 = jStart;
+    uint param_2 = jEnd;
+    uint param_3 = 0u;
+    float4 param_4;
+    float4 param_5;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_131, gl_LocalInvocationIndex, p, v_210);
+    float4 na = param_4;
+    float4 nb = param_5;
+    uint param_6 = 0u;
+    float4 param_7 = na;
+    float4 param_8 = nb;
+    stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
+    uint _548;
+    uint _566;
+    float4 param_13;
+    float4 param_14;
+    spvUnsafeArray<float4, 2> xnv;
+    float _807;
+    float _849;
+    uint _905;
+    spvUnsafeArray<spvUnsafeArray<uint4, 2>, 8> keys;
+    for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
+    {
+        for (uint i_1 = 0u; i_1 < 8u; i_1++)
         {
-            uint row = gl_LocalInvocationIndex / 4u;
-            uint kk0 = (gl_LocalInvocationIndex % 4u) * 4u;
-            for (uint e = 0u; e < 4u; e++)
-            {
-                uint kk = kk0 + e;
-                float v = 0.0;
-                bool _254 = (q0 + row) < p.nq;
-                bool _263;
-                if (_254)
-                {
-                    _263 = (k0 + kk) < p.d;
-                }
-                else
-                {
-                    _263 = _254;
-                }
-                if (_263)
-                {
-                    uint param = q0 + row;
-                    uint param_1 = k0 + kk;
-                    v = qRow(param, param_1, v_110, p);
-                }
-                ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = v;
-            }
-            uint row_1 = gl_LocalInvocationIndex / 4u;
-            uint kk0_1 = (gl_LocalInvocationIndex % 4u) * 4u;
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
-            {
-                uint kk_1 = kk0_1 + e_1;
-                float v_1 = 0.0;
-                bool _313 = (j0 + row_1) < jEnd;
-                bool _322;
-                if (_313)
-                {
-                    _322 = (k0 + kk_1) < p.d;
-                }
-                else
-                {
-                    _322 = _313;
-                }
-                if (_322)
-                {
-                    uint param_2 = j0 + row_1;
-                    uint param_3 = k0 + kk_1;
-                    v_1 = xRow(param_2, param_3, v_83, p);
-                }
-                ((threadgroup float*)&xs[kk_1][row_1 / 4u])[row_1 % 4u] = v_1;
-            }
-            threadgroup_barrier(mem_flags::mem_threadgroup);
-            for (uint kk_2 = 0u; kk_2 < 16u; kk_2++)
-            {
-                float4 a = qs[kk_2][tr];
-                float4 b = xs[kk_2][tc];
-                acc[0] += (b * a.x);
-                acc[1] += (b * a.y);
-                acc[2] += (b * a.z);
-                acc[3] += (b * a.w);
-            }
-            threadgroup_barrier(mem_flags::mem_threadgroup);
+            acc[i_1][0] = float4(0.0);
+            acc[i_1][1] = float4(0.0);
         }
-        for (uint i_1 = 0u; i_1 < 4u; i_1++)
+        for (uint s = 0u; s < stages; s++)
         {
-            uint r = (tr * 4u) + i_1;
-            bool _421 = p.metric == 1u;
-            bool _430;
-            if (_421)
+            bool inBlock = (s + 1u) < stages;
+            if (inBlock)
             {
-                _430 = (q0 + r) < p.nq;
+                _548 = j0;
             }
             else
             {
-                _430 = _421;
+                _548 = j0 + 128u;
             }
-            if (_430)
+            uint nj = _548;
+            bool next = inBlock || (nj < jEnd);
+            if (next)
             {
-                _431 = _437.qn[q0 + r];
+                if (inBlock)
+                {
+                    _566 = (s + 1u) * 8u;
+                }
+                else
+                {
+                    _566 = 0u;
+                }
+                uint param_9 = q0;
+                uint param_10 = nj;
+                uint param_11 = jEnd;
+                uint param_12 = _566;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_131, gl_LocalInvocationIndex, p, v_210);
+                na = param_13;
+                nb = param_14;
             }
-            else
+            for (uint kk = 0u; kk < 8u; kk++)
             {
-                _431 = 0.0;
+                float4 a0 = qs[buf][kk][tr];
+                float4 a1 = qs[buf][kk][16u + tr];
+                float4 b0 = xs[buf][kk][tc];
+                float4 b1 = xs[buf][kk][16u + tc];
+                acc[0][0] += (b0 * a0.x);
+                acc[0][1] += (b1 * a0.x);
+                acc[1][0] += (b0 * a0.y);
+                acc[1][1] += (b1 * a0.y);
+                acc[2][0] += (b0 * a0.z);
+                acc[2][1] += (b1 * a0.z);
+                acc[3][0] += (b0 * a0.w);
+                acc[3][1] += (b1 * a0.w);
+                acc[4][0] += (b0 * a1.x);
+                acc[4][1] += (b1 * a1.x);
+                acc[5][0] += (b0 * a1.y);
+                acc[5][1] += (b1 * a1.y);
+                acc[6][0] += (b0 * a1.z);
+                acc[6][1] += (b1 * a1.z);
+                acc[7][0] += (b0 * a1.w);
+                acc[7][1] += (b1 * a1.w);
             }
-            float qni = _431;
+            if (next)
+            {
+                uint param_15 = buf ^ 1u;
+                float4 param_16 = na;
+                float4 param_17 = nb;
+                stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+            buf ^= 1u;
+        }
+        for (uint h = 0u; h < 2u; h++)
+        {
             for (uint c = 0u; c < 4u; c++)
             {
-                uint j = (j0 + (tc * 4u)) + c;
-                uint key = 4294967295u;
-                bool _463 = j < jEnd;
-                bool _472;
-                if (_463)
+                uint param_18 = tc;
+                uint param_19 = (h * 4u) + c;
+                uint j = j0 + cell(param_18, param_19);
+                if ((p.metric == 1u) && (j < jEnd))
                 {
-                    _472 = (q0 + r) < p.nq;
+                    _807 = _813.xn[j];
                 }
                 else
                 {
-                    _472 = _463;
+                    _807 = 0.0;
                 }
-                if (_472)
-                {
-                    if (p.metric == 1u)
-                    {
-                        float param_4 = (qni + _485.xn[j]) - (2.0 * acc[i_1][c]);
-                        _478 = max(toKey(param_4), 2147483648u);
-                    }
-                    else
-                    {
-                        float param_5 = -acc[i_1][c];
-                        _478 = toKey(param_5);
-                    }
-                    key = _478;
-                }
-                block[r][(tc * 4u) + c] = key;
+                xnv[h][c] = _807;
             }
         }
-        threadgroup_barrier(mem_flags::mem_threadgroup);
-        for (uint c_1 = sub; c_1 < 64u; c_1 += 4u)
+        for (uint i_2 = 0u; i_2 < 8u; i_2++)
         {
-            uint key_1 = block[myRow][c_1];
-            if (key_1 < worst)
+            uint param_20 = tr;
+            uint param_21 = i_2;
+            bool inBatch = (q0 + cell(param_20, param_21)) < p.nq;
+            if ((p.metric == 1u) && inBatch)
             {
-                int id = p.idBase + int(j0 + c_1);
-                uint pos = p.k - 1u;
-                for (;;)
+                uint param_22 = tr;
+                uint param_23 = i_2;
+                _849 = _855.qn[q0 + cell(param_22, param_23)];
+            }
+            else
+            {
+                _849 = 0.0;
+            }
+            float qni = _849;
+            for (uint h_1 = 0u; h_1 < 2u; h_1++)
+            {
+                for (uint c_1 = 0u; c_1 < 4u; c_1++)
                 {
-                    bool _565 = pos > 0u;
-                    bool _574;
-                    if (_565)
+                    uint param_24 = tc;
+                    uint param_25 = (h_1 * 4u) + c_1;
+                    uint j_1 = j0 + cell(param_24, param_25);
+                    uint key = 4294967295u;
+                    if (inBatch && (j_1 < jEnd))
                     {
-                        _574 = bestKey[pos - 1u] > key_1;
+                        if (p.metric == 1u)
+                        {
+                            float param_26 = (qni + xnv[h_1][c_1]) - (2.0 * acc[i_2][h_1][c_1]);
+                            _905 = max(toKey(param_26), 2147483648u);
+                        }
+                        else
+                        {
+                            float param_27 = -acc[i_2][h_1][c_1];
+                            _905 = toKey(param_27);
+                        }
+                        key = _905;
                     }
-                    else
-                    {
-                        _574 = _565;
-                    }
-                    if (_574)
-                    {
-                        bestKey[pos] = bestKey[pos - 1u];
-                        bestId[pos] = bestId[pos - 1u];
-                        pos--;
-                        continue;
-                    }
-                    else
-                    {
-                        break;
-                    }
+                    keys[i_2][h_1][c_1] = key;
                 }
-                bestKey[pos] = key_1;
-                bestId[pos] = id;
-                worst = bestKey[p.k - 1u];
             }
         }
-        threadgroup_barrier(mem_flags::mem_threadgroup);
-    }
-    if ((q0 + myRow) < p.nq)
-    {
-        uint base = (((((q0 + myRow) * gl_NumWorkGroups.y) + split) * 4u) + sub) * p.k;
-        for (uint i_2 = 0u; i_2 < p.k; i_2++)
+        uint2 offered = uint2(0u);
+        for (;;)
         {
-            _641.outKeys[base + i_2] = bestKey[i_2];
-            _652.outIds[base + i_2] = bestId[i_2];
+            for (uint i_3 = 0u; i_3 < 8u; i_3++)
+            {
+                uint param_28 = tr;
+                uint param_29 = i_3;
+                uint r = cell(param_28, param_29);
+                uint wk = worstKey[r];
+                int wi = worstId[r];
+                for (uint h_2 = 0u; h_2 < 2u; h_2++)
+                {
+                    for (uint c_2 = 0u; c_2 < 4u; c_2++)
+                    {
+                        uint bit = 1u << ((((i_3 & 3u) * 8u) + (h_2 * 4u)) + c_2);
+                        uint key_1 = keys[i_3][h_2][c_2];
+                        uint param_30 = tc;
+                        uint param_31 = (h_2 * 4u) + c_2;
+                        int id = p.idBase + int(j0 + cell(param_30, param_31));
+                        bool _1038 = ((offered[i_3 >> uint(2)] & bit) == 0u) && (key_1 != 4294967295u);
+                        bool _1050;
+                        if (_1038)
+                        {
+                            uint param_32 = key_1;
+                            int param_33 = id;
+                            uint param_34 = wk;
+                            int param_35 = wi;
+                            _1050 = keyBefore(param_32, param_33, param_34, param_35);
+                        }
+                        else
+                        {
+                            _1050 = _1038;
+                        }
+                        if (_1050)
+                        {
+                            uint _1056 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
+                            uint slot = _1056;
+                            if (slot < 8u)
+                            {
+                                queueKey[r][slot] = key_1;
+                                queueId[r][slot] = id;
+                                uint _1078 = i_3 >> uint(2);
+                                offered[_1078] |= bit;
+                            }
+                        }
+                    }
+                }
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+            if (tid < 128u)
+            {
+                uint n = queueLen[tid];
+                for (uint s_1 = 0u; s_1 < min(n, 8u); s_1++)
+                {
+                    uint param_36 = queueKey[tid][s_1];
+                    int param_37 = queueId[tid][s_1];
+                    insert(param_36, param_37, p, bestKey, bestId);
+                }
+                worstKey[tid] = bestKey[p.k - 1u];
+                worstId[tid] = bestId[p.k - 1u];
+                queueLen[tid] = 0u;
+                if (n > 8u)
+                {
+                    again[_round & 1u] = 1u;
+                }
+                if (tid == 0u)
+                {
+                    again[(_round + 1u) & 1u] = 0u;
+                }
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+            bool more = again[_round & 1u] != 0u;
+            _round++;
+            if (!more)
+            {
+                break;
+            }
+            continue;
+        }
+    }
+    bool _1168 = tid < 128u;
+    bool _1177;
+    if (_1168)
+    {
+        _1177 = (q0 + tid) < p.nq;
+    }
+    else
+    {
+        _1177 = _1168;
+    }
+    if (_1177)
+    {
+        uint base = (((q0 + tid) * gl_NumWorkGroups.y) + split) * p.k;
+        for (uint i_4 = 0u; i_4 < p.k; i_4++)
+        {
+            _1206.outKeys[base + i_4] = bestKey[i_4];
+            _1217.outIds[base + i_4] = bestId[i_4];
         }
     }
 }

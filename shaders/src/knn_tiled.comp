@@ -1,17 +1,22 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
-// One workgroup computes a 64 x 64 block of query x database dot products at
-// a time (each thread a 4 x 4 patch, operands staged through shared memory
-// 16 dimensions at a time) and turns it into keys: max(qn + xn - 2 q.x, 0)
-// for L2 (as faiss clamps rounding below zero) or -q.x for inner product.
+#extension GL_EXT_control_flow_attributes : require
+// One workgroup computes a 128 x 128 block of query x database dot products
+// at a time (each thread an 8 x 8 patch: four shared-memory reads feed 64
+// multiply-adds) from operands staged 8 dimensions at a time through two
+// shared buffers (the next stage is read from memory while this one is
+// multiplied), and turns it into keys: max(qn + xn - 2 q.x, 0) for L2 (as
+// faiss clamps rounding below zero) or -q.x for inner product.
 //
-// KSEL > 1 (knn_topk_tiled): the workgroup walks `span` database vectors
-// and keeps, per query, 4 sorted lists of the best k keys (4 threads per
-// query, each over every 4th column), written as candidates for a merge
-// kernel: nq x nsplit x 4 x k.
-// KSEL == 1 (kmeans_assign_tiled): the same with k = 1, the 4 lists merged
-// in the workgroup: nq x nsplit candidates, the result itself when nsplit
-// is 1.
+// KSEL > 0 (knn_topk_tiled, kmeans_assign_tiled with KSEL = 1): the
+// workgroup walks `span` database vectors and keeps, per query, one sorted
+// list of the best k keys (the thread of that row owns it). A key enters
+// only if it beats the row's worst kept one: the patch's threads offer such
+// keys to the row through a small shared queue, the owner inserts them, and
+// when a queue overflows the round repeats for the keys not yet offered
+// (with the tighter bound), so nothing is lost. Lists are written as
+// candidates for a merge kernel: nq x nsplit x k (the result itself when
+// nsplit is 1 and k is 1).
 // KSEL == 0 (knn_distances_tiled): every key is written, row-major with row
 // stride ldOut, for topk_select_rows to select from.
 #include "keys.glsl"
@@ -26,7 +31,7 @@ layout(push_constant) uniform Params {
     uint d;       // dimension
     uint k;       // results kept per list (KSEL > 0), at most KSEL
     uint metric;  // 0: inner product, 1: L2
-    uint span;    // database vectors per workgroup along y, a multiple of 64
+    uint span;    // database vectors per workgroup along y, a multiple of 128
     int idBase;   // id of the chunk's first vector
     uint ldOut;   // row stride of the key matrix (KSEL == 0)
 } p;
@@ -38,134 +43,247 @@ layout(std430, binding = 4) readonly buffer QueryNorms { float qn[]; };
 layout(std430, binding = 5) writeonly buffer OutKeys { uint outKeys[]; };
 layout(std430, binding = 6) writeonly buffer OutIds { int outIds[]; };
 
-const uint TILE = 64u;  // queries and database vectors per block
-const uint TK = 16u;    // dimensions staged per step
+const uint TILE = 128u;  // queries and database vectors per block
+const uint HALF = 64u;   // a thread's rows (and columns) are 4 in each half
+const uint TK = 8u;      // dimensions staged per step
+const uint CAP = 8u;     // keys a row's queue takes per round
 
-shared vec4 qs[TK][TILE / 4u];
-shared vec4 xs[TK][TILE / 4u];
+// [buffer][dimension][row / 4]; the extra vec4 puts the two threads that
+// stage one row in different banks.
+shared vec4 qs[2][TK][TILE / 4u + 1u];
+shared vec4 xs[2][TK][TILE / 4u + 1u];
 #if KSEL > 0
-shared uint block[TILE][TILE + 1u];  // +1: rows fall in different banks
-#endif
-#if KSEL == 1
-shared int blockIds[TILE][4];
+shared uint queueKey[TILE][CAP];
+shared int queueId[TILE][CAP];
+shared uint queueLen[TILE];
+shared uint worstKey[TILE];  // the row's k-th key (KEY_NONE until k are kept)
+shared int worstId[TILE];
+shared uint again[2];  // a queue overflowed in this round (by round parity)
 #endif
 
-float qRow(uint r, uint c) { return q[r * p.d + c]; }
-float xRow(uint r, uint c) { return xAt(r, c, p.d); }
+// Staging: thread t reads 4 consecutive dimensions of row t / 2.
+uint stageRow() { return gl_LocalInvocationIndex >> 1; }
+uint stageDim() { return (gl_LocalInvocationIndex & 1u) * 4u; }
 
-// stage loads rows [r0, r0+64) of src (qRow or xRow: n rows of d values),
-// dimensions [k0, k0+16), into dst as 16 x 64 (zero outside), 4 values per
-// thread.
-#define STAGE(dst, src, r0, n, k0)                                  \
-    {                                                               \
-        uint row = gl_LocalInvocationIndex / 4u;                    \
-        uint kk0 = (gl_LocalInvocationIndex % 4u) * 4u;             \
-        for (uint e = 0u; e < 4u; e++) {                            \
-            uint kk = kk0 + e;                                      \
-            float v = 0.0;                                          \
-            if ((r0) + row < (n) && (k0) + kk < p.d) {              \
-                v = src((r0) + row, (k0) + kk);                     \
-            }                                                       \
-            dst[kk][row / 4u][row % 4u] = v;                        \
-        }                                                           \
+void fetch(uint q0, uint j0, uint jEnd, uint k0, out vec4 a, out vec4 b) {
+    uint row = stageRow();
+    uint kq = k0 + stageDim();
+    [[unroll]] for (uint e = 0u; e < 4u; e++) {
+        bool inDim = kq + e < p.d;
+        a[e] = inDim && q0 + row < p.nq ? q[(q0 + row) * p.d + kq + e] : 0.0;
+        b[e] = inDim && j0 + row < jEnd ? xAt(j0 + row, kq + e, p.d) : 0.0;
     }
+}
+
+void stage(uint buf, vec4 a, vec4 b) {
+    uint row = stageRow();
+    uint kq = stageDim();
+    [[unroll]] for (uint e = 0u; e < 4u; e++) {
+        qs[buf][kq + e][row >> 2][row & 3u] = a[e];
+        xs[buf][kq + e][row >> 2][row & 3u] = b[e];
+    }
+}
+
+// A thread's i-th row (or column) of the block: 4 in each half, so that the
+// threads of a warp read neighbouring vec4s of shared memory.
+uint cell(uint t, uint i) { return (i >> 2) * HALF + t * 4u + (i & 3u); }
+
+#if KSEL > 0
+uint bestKey[KSEL];
+int bestId[KSEL];
+
+// insert puts (key, id) into the owner's sorted list if it beats the worst.
+void insert(uint key, int id) {
+    uint last = p.k - 1u;
+    if (!keyBefore(key, id, bestKey[last], bestId[last])) {
+        return;
+    }
+    uint pos = last;
+    while (pos > 0u && keyBefore(key, id, bestKey[pos - 1u], bestId[pos - 1u])) {
+        bestKey[pos] = bestKey[pos - 1u];
+        bestId[pos] = bestId[pos - 1u];
+        pos--;
+    }
+    bestKey[pos] = key;
+    bestId[pos] = id;
+}
+#endif
 
 void main() {
+    uint tid = gl_LocalInvocationIndex;
     uint q0 = gl_WorkGroupID.x * TILE;
     uint split = gl_WorkGroupID.y;
-    uint tr = gl_LocalInvocationIndex / 16u;  // query rows tr*4 .. tr*4+3
-    uint tc = gl_LocalInvocationIndex % 16u;  // database columns tc*4 .. tc*4+3
+    uint tr = tid / 16u;  // rows cell(tr, 0..7)
+    uint tc = tid % 16u;  // columns cell(tc, 0..7)
     uint jStart = split * p.span;
     uint jEnd = min(p.nb, jStart + p.span);
+    uint stages = (p.d + TK - 1u) / TK;
 
 #if KSEL > 0
-    uint myRow = gl_LocalInvocationIndex / 4u;
-    uint sub = gl_LocalInvocationIndex % 4u;
-    uint bestKey[KSEL];
-    int bestId[KSEL];
-    for (uint i = 0u; i < KSEL; i++) {
+    [[unroll]] for (uint i = 0u; i < KSEL; i++) {
         bestKey[i] = KEY_NONE;
         bestId[i] = ID_NONE;
     }
-    uint worst = KEY_NONE;
+    if (tid < TILE) {
+        queueLen[tid] = 0u;
+        worstKey[tid] = KEY_NONE;
+        worstId[tid] = ID_NONE;
+    }
+    if (tid < 2u) {
+        again[tid] = 0u;
+    }
+    uint round = 0u;
 #endif
 
+    // Stages run on across blocks: the last stage of a block fetches the
+    // first of the next, so that memory latency hides behind arithmetic
+    // there too.
+    uint buf = 0u;
+    vec4 na, nb;
+    fetch(q0, jStart, jEnd, 0u, na, nb);
+    stage(0u, na, nb);
+    barrier();
     for (uint j0 = jStart; j0 < jEnd; j0 += TILE) {
-        vec4 acc[4] = vec4[4](vec4(0.0), vec4(0.0), vec4(0.0), vec4(0.0));
-        for (uint k0 = 0u; k0 < p.d; k0 += TK) {
-            STAGE(qs, qRow, q0, p.nq, k0);
-            STAGE(xs, xRow, j0, jEnd, k0);
-            barrier();
-            for (uint kk = 0u; kk < TK; kk++) {
-                vec4 a = qs[kk][tr];
-                vec4 b = xs[kk][tc];
-                acc[0] += a.x * b;
-                acc[1] += a.y * b;
-                acc[2] += a.z * b;
-                acc[3] += a.w * b;
+        vec4 acc[8][2];
+        [[unroll]] for (uint i = 0u; i < 8u; i++) {
+            acc[i][0] = vec4(0.0);
+            acc[i][1] = vec4(0.0);
+        }
+        for (uint s = 0u; s < stages; s++) {
+            bool inBlock = s + 1u < stages;
+            uint nj = inBlock ? j0 : j0 + TILE;
+            bool next = inBlock || nj < jEnd;
+            if (next) {
+                fetch(q0, nj, jEnd, inBlock ? (s + 1u) * TK : 0u, na, nb);
+            }
+            [[unroll]] for (uint kk = 0u; kk < TK; kk++) {
+                vec4 a0 = qs[buf][kk][tr];
+                vec4 a1 = qs[buf][kk][HALF / 4u + tr];
+                vec4 b0 = xs[buf][kk][tc];
+                vec4 b1 = xs[buf][kk][HALF / 4u + tc];
+                acc[0][0] += a0.x * b0; acc[0][1] += a0.x * b1;
+                acc[1][0] += a0.y * b0; acc[1][1] += a0.y * b1;
+                acc[2][0] += a0.z * b0; acc[2][1] += a0.z * b1;
+                acc[3][0] += a0.w * b0; acc[3][1] += a0.w * b1;
+                acc[4][0] += a1.x * b0; acc[4][1] += a1.x * b1;
+                acc[5][0] += a1.y * b0; acc[5][1] += a1.y * b1;
+                acc[6][0] += a1.z * b0; acc[6][1] += a1.z * b1;
+                acc[7][0] += a1.w * b0; acc[7][1] += a1.w * b1;
+            }
+            if (next) {
+                stage(buf ^ 1u, na, nb);
             }
             barrier();
+            buf ^= 1u;
         }
-        for (uint i = 0u; i < 4u; i++) {
-            uint r = tr * 4u + i;
-            float qni = p.metric == 1u && q0 + r < p.nq ? qn[q0 + r] : 0.0;
-            for (uint c = 0u; c < 4u; c++) {
-                uint j = j0 + tc * 4u + c;
-                uint key = KEY_NONE;
-                if (j < jEnd && q0 + r < p.nq) {
-                    // L2 clamps at zero in key space: NaN keeps KEY_NONE.
-                    key = p.metric == 1u ? max(toKey(qni + xn[j] - 2.0 * acc[i][c]), KEY_ZERO) : toKey(-acc[i][c]);
-                }
-#if KSEL > 0
-                block[r][tc * 4u + c] = key;
-#else
-                if (j < jEnd && q0 + r < p.nq) {
-                    outKeys[(q0 + r) * p.ldOut + j] = key;
-                }
-#endif
+
+        // Keys, KEY_NONE outside the batch and the span. L2 clamps at zero
+        // in key space: NaN keeps KEY_NONE.
+        vec4 xnv[2];
+        [[unroll]] for (uint h = 0u; h < 2u; h++) {
+            [[unroll]] for (uint c = 0u; c < 4u; c++) {
+                uint j = j0 + cell(tc, h * 4u + c);
+                xnv[h][c] = p.metric == 1u && j < jEnd ? xn[j] : 0.0;
             }
         }
-#if KSEL > 0
-        barrier();
-        // Columns in increasing id order, strict <: ties keep the lower id.
-        for (uint c = sub; c < TILE; c += 4u) {
-            uint key = block[myRow][c];
-            if (key < worst) {
-                int id = p.idBase + int(j0 + c);
-                uint pos = p.k - 1u;
-                while (pos > 0u && bestKey[pos - 1u] > key) {
-                    bestKey[pos] = bestKey[pos - 1u];
-                    bestId[pos] = bestId[pos - 1u];
-                    pos--;
+        uvec4 keys[8][2];
+        [[unroll]] for (uint i = 0u; i < 8u; i++) {
+            bool inBatch = q0 + cell(tr, i) < p.nq;
+            float qni = p.metric == 1u && inBatch ? qn[q0 + cell(tr, i)] : 0.0;
+            [[unroll]] for (uint h = 0u; h < 2u; h++) {
+                [[unroll]] for (uint c = 0u; c < 4u; c++) {
+                    uint j = j0 + cell(tc, h * 4u + c);
+                    uint key = KEY_NONE;
+                    if (inBatch && j < jEnd) {
+                        key = p.metric == 1u ? max(toKey(qni + xnv[h][c] - 2.0 * acc[i][h][c]), KEY_ZERO) : toKey(-acc[i][h][c]);
+                    }
+                    keys[i][h][c] = key;
+#if KSEL == 0
+                    if (inBatch && j < jEnd) {
+                        outKeys[(q0 + cell(tr, i)) * p.ldOut + j] = key;
+                    }
+#endif
                 }
-                bestKey[pos] = key;
-                bestId[pos] = id;
-                worst = bestKey[p.k - 1u];
             }
         }
-        barrier();
-#endif
-    }
 
 #if KSEL == 1
-    block[myRow][sub] = bestKey[0];
-    blockIds[myRow][sub] = bestId[0];
-    barrier();
-    if (sub == 0u && q0 + myRow < p.nq) {
-        uint key = block[myRow][0];
-        int id = blockIds[myRow][0];
-        for (uint s = 1u; s < 4u; s++) {
-            if (keyBefore(block[myRow][s], blockIds[myRow][s], key, id)) {
-                key = block[myRow][s];
-                id = blockIds[myRow][s];
+        // Only a thread's best key of a row can be the row's best: the
+        // rest never queue (k-means would otherwise queue all 128 keys of a
+        // row in the first block, CAP at a time).
+        [[unroll]] for (uint i = 0u; i < 8u; i++) {
+            uint bk = KEY_NONE;
+            uint bc = 0u;
+            [[unroll]] for (uint c = 0u; c < 8u; c++) {
+                uint key = keys[i][c >> 2][c & 3u];
+                if (key < bk) {  // columns in increasing id order: ties keep the first
+                    bk = key;
+                    bc = c;
+                }
+            }
+            [[unroll]] for (uint c = 0u; c < 8u; c++) {
+                if (c != bc) {
+                    keys[i][c >> 2][c & 3u] = KEY_NONE;
+                }
             }
         }
-        outKeys[(q0 + myRow) * gl_NumWorkGroups.y + split] = key;
-        outIds[(q0 + myRow) * gl_NumWorkGroups.y + split] = id;
+#endif
+#if KSEL > 0
+        // Offer the keys that beat their row's worst, in rounds while a
+        // queue overflows; offered marks those a queue took.
+        uvec2 offered = uvec2(0u);
+        for (;;) {
+            [[unroll]] for (uint i = 0u; i < 8u; i++) {
+                uint r = cell(tr, i);
+                uint wk = worstKey[r];
+                int wi = worstId[r];
+                [[unroll]] for (uint h = 0u; h < 2u; h++) {
+                    [[unroll]] for (uint c = 0u; c < 4u; c++) {
+                        uint bit = 1u << ((i & 3u) * 8u + h * 4u + c);
+                        uint key = keys[i][h][c];
+                        int id = p.idBase + int(j0 + cell(tc, h * 4u + c));
+                        if ((offered[i >> 2] & bit) == 0u && key != KEY_NONE && keyBefore(key, id, wk, wi)) {
+                            uint slot = atomicAdd(queueLen[r], 1u);
+                            if (slot < CAP) {
+                                queueKey[r][slot] = key;
+                                queueId[r][slot] = id;
+                                offered[i >> 2] |= bit;
+                            }
+                        }
+                    }
+                }
+            }
+            barrier();
+            if (tid < TILE) {
+                uint n = queueLen[tid];
+                for (uint s = 0u; s < min(n, CAP); s++) {
+                    insert(queueKey[tid][s], queueId[tid][s]);
+                }
+                worstKey[tid] = bestKey[p.k - 1u];
+                worstId[tid] = bestId[p.k - 1u];
+                queueLen[tid] = 0u;
+                if (n > CAP) {
+                    again[round & 1u] = 1u;
+                }
+                if (tid == 0u) {
+                    // Read by every thread two rounds ago, set again two
+                    // rounds on.
+                    again[(round + 1u) & 1u] = 0u;
+                }
+            }
+            barrier();
+            bool more = again[round & 1u] != 0u;
+            round++;
+            if (!more) {
+                break;
+            }
+        }
+#endif
     }
-#elif KSEL > 1
-    if (q0 + myRow < p.nq) {
-        uint base = (((q0 + myRow) * gl_NumWorkGroups.y + split) * 4u + sub) * p.k;
+
+#if KSEL > 0
+    if (tid < TILE && q0 + tid < p.nq) {
+        uint base = ((q0 + tid) * gl_NumWorkGroups.y + split) * p.k;
         for (uint i = 0u; i < p.k; i++) {
             outKeys[base + i] = bestKey[i];
             outIds[base + i] = bestId[i];
