@@ -3,8 +3,6 @@ package core
 import (
 	"math"
 	"time"
-
-	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
 
 // ClusteringRun is a k-means training in progress, advanced one iteration
@@ -74,7 +72,7 @@ func (c *Clustering) Start(x []float32, index Index, weights []float32) (*Cluste
 		return nil, Errorf(KindInvalidArgument, op, "%d initial centroids given for k=%d clusters", nInput, k)
 	}
 	if c.CheckInputDataForNaNs {
-		if i := kernels.FirstNonFinite(x); i < len(x) {
+		if i := firstNonFinite(x); i < len(x) {
 			return nil, Errorf(KindInvalidArgument, op, "input contains NaN's or Inf's (first at row %d, column %d)", i/d, i%d)
 		}
 	}

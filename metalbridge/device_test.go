@@ -1,6 +1,7 @@
 package metalbridge
 
 import (
+	"bytes"
 	"math/rand"
 	"testing"
 
@@ -34,6 +35,25 @@ func TestBufferRoundTripAndBounds(t *testing.T) {
 	assert.Equal(t, src, got)
 	assert.ErrorContains(t, b.Write(500, src), "outside")
 	assert.ErrorContains(t, b.Read(-1, got), "outside")
+}
+
+// A discrete GPU's buffers are copied through two 64 MiB staging slots in
+// turn: three pieces and a partial one, at an offset, come back whole.
+func TestLargeTransfersRoundTrip(t *testing.T) {
+	d := testDevice(t)
+	const off, n = 4096, 3<<26 + 12345
+	b, err := d.NewBuffer(off + n)
+	require.NoError(t, err)
+	defer b.Release()
+	src := make([]byte, n)
+	rand.New(rand.NewSource(2)).Read(src)
+	require.NoError(t, b.Write(off, src))
+	got := make([]byte, n)
+	require.NoError(t, b.Read(off, got))
+	require.True(t, bytes.Equal(src, got), "the bytes read back differ from those written")
+	part := make([]byte, 1<<20)
+	require.NoError(t, b.Read(off+2<<26-(1<<19), part)) // across a piece boundary
+	require.True(t, bytes.Equal(src[2<<26-(1<<19):2<<26+(1<<19)], part))
 }
 
 func TestNormsKernelMatchesTheLoop(t *testing.T) {

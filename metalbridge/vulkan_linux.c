@@ -4,10 +4,12 @@
 #include "vk_min.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef void (*PFN_vkVoidFunction)(void);
 typedef PFN_vkVoidFunction (*PFN_vkGetInstanceProcAddr)(VkInstance, const char *);
@@ -65,8 +67,10 @@ typedef PFN_vkVoidFunction (*PFN_vkGetInstanceProcAddr)(VkInstance, const char *
 #define MBVK_DECLARE(ret, name, args) ret(*name) args;
 
 // Staging memory for buffers the host cannot map: copies go through it in
-// pieces of this size.
+// pieces of this size, two pieces in flight (the host fills or drains one
+// while the GPU copies the other).
 #define MBVK_STAGING_BYTES (64u << 20)
+#define MBVK_STAGING_SLOTS 2
 
 struct mbvk_buffer {
     VkBuffer buffer;
@@ -97,7 +101,9 @@ struct mbvk {
     VkFence fence;
     VkDescriptorPool pool;
     uint32_t poolSets;
-    mbvk_buffer *staging;
+    mbvk_buffer *staging[MBVK_STAGING_SLOTS];
+    VkCommandBuffer copyCmd[MBVK_STAGING_SLOTS];
+    VkFence copyFence[MBVK_STAGING_SLOTS];
     MBVK_FUNCS(MBVK_DECLARE)
 };
 
@@ -225,20 +231,105 @@ static int submitAndWait(mbvk *vk, char *err, int errlen) {
     return 0;
 }
 
-// copyStaging moves n bytes between b (at off) and the staging buffer.
-static int copyStaging(mbvk *vk, mbvk_buffer *b, uint64_t off, uint64_t n, int toDevice, char *err, int errlen) {
-    if (beginCommands(vk, err, errlen)) return 1;
+// startCopy records and submits the copy of n bytes between b (at off) and
+// staging slot i, signalling that slot's fence when done.
+static int startCopy(mbvk *vk, int i, mbvk_buffer *b, uint64_t off, uint64_t n, int toDevice, char *err, int errlen) {
+    VkCommandBuffer cmd = vk->copyCmd[i];
+    CHECK(vk->vkResetCommandBuffer(cmd, 0), "vkResetCommandBuffer");
+    VkCommandBufferBeginInfo bi = {VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    CHECK(vk->vkBeginCommandBuffer(cmd, &bi), "vkBeginCommandBuffer");
     VkBufferCopy region = {0, 0, n};
     if (toDevice) {
         region.dstOffset = off;
-        vk->vkCmdCopyBuffer(vk->cmd, vk->staging->buffer, b->buffer, 1, &region);
+        vk->vkCmdCopyBuffer(cmd, vk->staging[i]->buffer, b->buffer, 1, &region);
     } else {
         region.srcOffset = off;
-        vk->vkCmdCopyBuffer(vk->cmd, b->buffer, vk->staging->buffer, 1, &region);
-        barrier(vk, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
-                VK_ACCESS_HOST_READ_BIT);
+        vk->vkCmdCopyBuffer(cmd, b->buffer, vk->staging[i]->buffer, 1, &region);
+        VkMemoryBarrier mb = {VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        mb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+        mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+        vk->vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, NULL, 0, NULL);
     }
-    return submitAndWait(vk, err, errlen);
+    CHECK(vk->vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
+    VkSubmitInfo si = {VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &cmd;
+    CHECK(vk->vkQueueSubmit(vk->queue, 1, &si, vk->copyFence[i]), "vkQueueSubmit");
+    return 0;
+}
+
+// waitCopy waits for slot i's copy, if one is in flight.
+static int waitCopy(mbvk *vk, int i, int *inFlight, char *err, int errlen) {
+    if (!inFlight[i]) return 0;
+    inFlight[i] = 0;
+    CHECK(vk->vkWaitForFences(vk->device, 1, &vk->copyFence[i], 1, UINT64_MAX), "vkWaitForFences");
+    CHECK(vk->vkResetFences(vk->device, 1, &vk->copyFence[i]), "vkResetFences");
+    return 0;
+}
+
+// waitCopies waits for every slot, also after a failure (the slots must be
+// idle before the next transfer reuses them).
+static int waitCopies(mbvk *vk, int *inFlight, int rc, char *err, int errlen) {
+    for (int i = 0; i < MBVK_STAGING_SLOTS; i++) {
+        if (waitCopy(vk, i, inFlight, err, errlen)) rc = 1;
+    }
+    return rc;
+}
+
+// One thread copies at most a few GB/s into staging memory (write-combined
+// on discrete GPUs), less than the bus takes: large pieces are copied by
+// several threads.
+#define MBVK_COPY_THREADS 8
+#define MBVK_COPY_MIN (4u << 20)  // bytes a copying thread gets at least
+
+typedef struct {
+    char *dst;
+    const char *src;
+    uint64_t n;
+} copyPart;
+
+static void *copyPartMain(void *arg) {
+    copyPart *c = arg;
+    memcpy(c->dst, c->src, c->n);
+    return NULL;
+}
+
+// parallelCopy is memcpy over up to MBVK_COPY_THREADS threads; where a
+// thread cannot start, its part is copied here.
+static void parallelCopy(void *dst, const void *src, uint64_t n) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t parts = n / MBVK_COPY_MIN;
+    if (parts > MBVK_COPY_THREADS) parts = MBVK_COPY_THREADS;
+    if (cpus > 0 && parts > (uint64_t)cpus) parts = (uint64_t)cpus;
+    if (parts < 2) {
+        memcpy(dst, src, n);
+        return;
+    }
+    copyPart c[MBVK_COPY_THREADS];
+    pthread_t th[MBVK_COPY_THREADS];
+    int started[MBVK_COPY_THREADS] = {0};
+    uint64_t per = (n / parts + 63) & ~(uint64_t)63;
+    for (uint64_t i = 0; i < parts; i++) {
+        uint64_t lo = i * per < n ? i * per : n;
+        uint64_t hi = lo + per < n ? lo + per : n;
+        c[i] = (copyPart){(char *)dst + lo, (const char *)src + lo, hi - lo};
+        if (i > 0) started[i] = pthread_create(&th[i], NULL, copyPartMain, &c[i]) == 0;
+    }
+    copyPartMain(&c[0]);
+    for (uint64_t i = 1; i < parts; i++) {
+        if (started[i]) {
+            pthread_join(th[i], NULL);
+        } else {
+            copyPartMain(&c[i]);
+        }
+    }
+}
+
+// pieceOf is the size of piece j of an n-byte transfer.
+static uint64_t pieceOf(uint64_t n, uint64_t j) {
+    uint64_t rest = n - j * MBVK_STAGING_BYTES;
+    return rest < MBVK_STAGING_BYTES ? rest : MBVK_STAGING_BYTES;
 }
 
 static int checkRange(mbvk_buffer *b, uint64_t off, uint64_t n, char *err, int errlen) {
@@ -255,13 +346,17 @@ int mbvk_buffer_write(mbvk *vk, mbvk_buffer *b, uint64_t off, const void *src, u
         memcpy((char *)b->mapped + off, src, n);
         return 0;
     }
-    for (uint64_t done = 0; done < n;) {
+    int inFlight[MBVK_STAGING_SLOTS] = {0};
+    int rc = 0;
+    for (uint64_t done = 0, i = 0; done < n && !rc; i = (i + 1) % MBVK_STAGING_SLOTS) {
         uint64_t piece = n - done < MBVK_STAGING_BYTES ? n - done : MBVK_STAGING_BYTES;
-        memcpy(vk->staging->mapped, (const char *)src + done, piece);
-        if (copyStaging(vk, b, off + done, piece, 1, err, errlen)) return 1;
+        if ((rc = waitCopy(vk, (int)i, inFlight, err, errlen))) break;
+        parallelCopy(vk->staging[i]->mapped, (const char *)src + done, piece);
+        if ((rc = startCopy(vk, (int)i, b, off + done, piece, 1, err, errlen))) break;
+        inFlight[i] = 1;
         done += piece;
     }
-    return 0;
+    return waitCopies(vk, inFlight, rc, err, errlen);
 }
 
 int mbvk_buffer_read(mbvk *vk, mbvk_buffer *b, uint64_t off, void *dst, uint64_t n, char *err, int errlen) {
@@ -270,13 +365,23 @@ int mbvk_buffer_read(mbvk *vk, mbvk_buffer *b, uint64_t off, void *dst, uint64_t
         memcpy(dst, (const char *)b->mapped + off, n);
         return 0;
     }
-    for (uint64_t done = 0; done < n;) {
-        uint64_t piece = n - done < MBVK_STAGING_BYTES ? n - done : MBVK_STAGING_BYTES;
-        if (copyStaging(vk, b, off + done, piece, 0, err, errlen)) return 1;
-        memcpy((char *)dst + done, vk->staging->mapped, piece);
-        done += piece;
+    // Piece j goes through slot j % slots; the copy of piece j+1 is in
+    // flight while piece j is drained.
+    int inFlight[MBVK_STAGING_SLOTS] = {0};
+    uint64_t pieces = (n + MBVK_STAGING_BYTES - 1) / MBVK_STAGING_BYTES;
+    int rc = startCopy(vk, 0, b, off, pieceOf(n, 0), 0, err, errlen);
+    inFlight[0] = !rc;
+    for (uint64_t j = 0; j < pieces && !rc; j++) {
+        int i = (int)(j % MBVK_STAGING_SLOTS);
+        if (j + 1 < pieces) {
+            int next = (int)((j + 1) % MBVK_STAGING_SLOTS);
+            if ((rc = startCopy(vk, next, b, off + (j + 1) * MBVK_STAGING_BYTES, pieceOf(n, j + 1), 0, err, errlen))) break;
+            inFlight[next] = 1;
+        }
+        if ((rc = waitCopy(vk, i, inFlight, err, errlen))) break;
+        parallelCopy((char *)dst + j * MBVK_STAGING_BYTES, vk->staging[i]->mapped, pieceOf(n, j));
     }
-    return 0;
+    return waitCopies(vk, inFlight, rc, err, errlen);
 }
 
 int mbvk_pipeline_new(mbvk *vk, const void *code, uint64_t codeSize, const char *entry, uint32_t nbuffers,
@@ -502,7 +607,13 @@ static int openDevice(mbvk *vk, mbvk_info *info, char *err, int errlen) {
     CHECK(vk->vkAllocateCommandBuffers(vk->device, &ai, &vk->cmd), "vkAllocateCommandBuffers");
     VkFenceCreateInfo fi = {VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     CHECK(vk->vkCreateFence(vk->device, &fi, NULL, &vk->fence), "vkCreateFence");
-    if (discrete) return newBuffer(vk, MBVK_STAGING_BYTES, 1, &vk->staging, err, errlen);
+    if (!discrete) return 0;
+    ai.commandBufferCount = MBVK_STAGING_SLOTS;
+    CHECK(vk->vkAllocateCommandBuffers(vk->device, &ai, vk->copyCmd), "vkAllocateCommandBuffers");
+    for (int i = 0; i < MBVK_STAGING_SLOTS; i++) {
+        CHECK(vk->vkCreateFence(vk->device, &fi, NULL, &vk->copyFence[i]), "vkCreateFence");
+        if (newBuffer(vk, MBVK_STAGING_BYTES, 1, &vk->staging[i], err, errlen)) return 1;
+    }
     return 0;
 }
 
@@ -547,7 +658,10 @@ void mbvk_close(mbvk *vk) {
     if (!vk) return;
     if (vk->device) {
         vk->vkDeviceWaitIdle(vk->device);
-        mbvk_buffer_free(vk, vk->staging);
+        for (int i = 0; i < MBVK_STAGING_SLOTS; i++) {
+            mbvk_buffer_free(vk, vk->staging[i]);
+            if (vk->copyFence[i]) vk->vkDestroyFence(vk->device, vk->copyFence[i], NULL);
+        }
         if (vk->pool) vk->vkDestroyDescriptorPool(vk->device, vk->pool, NULL);
         if (vk->fence) vk->vkDestroyFence(vk->device, vk->fence, NULL);
         if (vk->commandPool) vk->vkDestroyCommandPool(vk->device, vk->commandPool, NULL);

@@ -3,7 +3,7 @@
 package metalbridge
 
 /*
-#cgo LDFLAGS: -ldl
+#cgo LDFLAGS: -ldl -lpthread
 #include <stdlib.h>
 #include "vulkan_linux.h"
 */
