@@ -16,7 +16,7 @@ import (
 // RoundToHalf returns x with every value rounded to the nearest binary16.
 func RoundToHalf(x []float32) []float32 {
 	out := make([]float32, len(x))
-	inParallel(len(x), func(lo, hi int) {
+	inParallel(len(x), 1<<16, func(lo, hi int) {
 		for i, v := range x[lo:hi] {
 			out[lo+i] = core.HalfToFloat32(core.Float32ToHalf(v))
 		}
@@ -24,10 +24,10 @@ func RoundToHalf(x []float32) []float32 {
 	return out
 }
 
-// inParallel runs f over [0, n) cut into one piece a core (the roundings
-// of a 10M x 128 add took 25 s on one).
-func inParallel(n int, f func(lo, hi int)) {
-	parts := min(runtime.GOMAXPROCS(0), max(1, n>>16))
+// inParallel runs f over [0, n) cut into one piece a core, each of at
+// least grain items (the roundings of a 10M x 128 add took 25 s on one).
+func inParallel(n, grain int, f func(lo, hi int)) {
+	parts := min(runtime.GOMAXPROCS(0), max(1, n/max(1, grain)))
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Add(1)
@@ -48,7 +48,7 @@ func packHalves(x []float32, d int) []uint16 {
 	n := len(x) / d
 	ld := halfStride(d)
 	out := make([]uint16, n*ld)
-	inParallel(n, func(lo, hi int) {
+	inParallel(n, max(1, (1<<16)/d), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			for c, v := range x[r*d : (r+1)*d] {
 				out[r*ld+c] = core.Float32ToHalf(v)

@@ -11,10 +11,11 @@ import (
 // L2 keys come from the expansion |q|^2 + |x|^2 - 2 q.x in float32, whose
 // cancellation leaves errors of ~1e-5 at distances of 10 between norms of
 // 20 (faiss's GPU has the same); the host's direct sum is what the CPU
-// index returns. A few nq*k*d operations against the search's nq*nb*d.
+// index returns. A few nq*k*d operations against the search's nq*nb*d,
+// on every core (10,000 queries at k = 10 took 14 ms on one).
 func rerankL2(xq, xb []float32, d, k int, dist []float32, labels []int64) {
 	nq := len(xq) / d
-	inParallel(nq, func(lo, hi int) {
+	inParallel(nq, 64, func(lo, hi int) {
 		for q := lo; q < hi; q++ {
 			ds, ls := dist[q*k:(q+1)*k], labels[q*k:(q+1)*k]
 			for j, id := range ls {

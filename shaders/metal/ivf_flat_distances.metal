@@ -46,7 +46,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    float x[1];
+    float4 x[1];
 };
 
 struct Params
@@ -85,21 +85,22 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _180 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _186 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_57)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_64)
 {
-    return v_57.x[(row * d) + col];
+    uint i = (row * d) + col;
+    return ((device float*)&v_64.x[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_57, constant Params& p)
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_64, constant Params& p)
 {
     uint param = row;
     uint param_1 = col;
     uint param_2 = p.d;
-    float v = xAt(param, param_1, param_2, v_57);
+    float v = xAt(param, param_1, param_2, v_64);
     return v;
 }
 
@@ -123,7 +124,7 @@ uint toKey(thread const float& v)
     return _43;
 }
 
-kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Queries& _257 [[buffer(1)]], const device Database& v_57 [[buffer(2)]], const device Work& _131 [[buffer(3)]], device OutKeys& _529 [[buffer(4)]], device OutIds& _542 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Queries& _263 [[buffer(1)]], const device Database& v_64 [[buffer(2)]], const device Work& _139 [[buffer(3)]], device OutKeys& _534 [[buffer(4)]], device OutIds& _547 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -132,18 +133,18 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
     uint tc = t % 16u;
     uint myRow = t / 4u;
     uint sub = t % 4u;
-    uint _202;
-    float _251;
-    float _285;
-    uint _488;
+    uint _208;
+    float _257;
+    float _291;
+    uint _493;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _131.work[5u * task];
-        uint len = _131.work[(5u * task) + 1u];
-        uint slot0 = _131.work[(5u * task) + 2u];
-        uint nslots = _131.work[(5u * task) + 3u];
-        uint list = _131.work[(5u * task) + 4u];
+        uint start = _139.work[5u * task];
+        uint len = _139.work[(5u * task) + 1u];
+        uint slot0 = _139.work[(5u * task) + 2u];
+        uint nslots = _139.work[(5u * task) + 3u];
+        uint list = _139.work[(5u * task) + 4u];
         for (uint j0 = 0u; j0 < len; j0 += 64u)
         {
             spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -153,38 +154,38 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _202 = _131.work[p.slotBase + (2u * (slot0 + row))];
+                    _208 = _139.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _202 = 0u;
+                    _208 = 0u;
                 }
-                uint qi = _202;
+                uint qi = _208;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _251 = _257.q[((qi * p.d) + k0) + kk];
+                        _257 = _263.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _251 = 0.0;
+                        _257 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _251;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _257;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
                         uint param_2 = list;
-                        _285 = listValue(param, param_1, param_2, v_57, p);
+                        _291 = listValue(param, param_1, param_2, v_64, p);
                     }
                     else
                     {
-                        _285 = 0.0;
+                        _291 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _285;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _291;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -229,32 +230,32 @@ kernel void ivf_flat_distances(constant Params& p [[buffer(0)]], const device Qu
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i][c];
-                            _488 = toKey(param_3);
+                            _493 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i][c];
-                            _488 = toKey(param_4);
+                            _493 = toKey(param_4);
                         }
-                        key = _488;
+                        key = _493;
                     }
                     if ((j < len) && (r < nslots))
                     {
-                        uint outRow = _131.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
-                        _529.outKeys[(outRow * p.ldOut) + j] = key;
-                        _542.outIds[(outRow * p.ldOut) + j] = int(start + j);
+                        uint outRow = _139.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
+                        _534.outKeys[(outRow * p.ldOut) + j] = key;
+                        _547.outIds[(outRow * p.ldOut) + j] = int(start + j);
                     }
                 }
             }
         }
         for (uint r_1 = 0u; r_1 < nslots; r_1++)
         {
-            uint outRow_1 = _131.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
-            uint _585 = len + t;
-            for (uint j_1 = _585; j_1 < p.ldOut; j_1 += 256u)
+            uint outRow_1 = _139.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
+            uint _590 = len + t;
+            for (uint j_1 = _590; j_1 < p.ldOut; j_1 += 256u)
             {
-                _529.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
-                _542.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
+                _534.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
+                _547.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
             }
         }
     }

@@ -46,7 +46,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    uint xh[1];
+    uint2 xh[1];
 };
 
 struct Params
@@ -85,7 +85,7 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _210 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _215 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint rowStride(thread const uint& d)
@@ -94,30 +94,30 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_79)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_80)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_79.xh[i >> uint(1)]));
-    float _92;
+    float2 v = float2(as_type<half2>(((device uint*)&v_80.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _97;
     if ((i & 1u) == 0u)
     {
-        _92 = v.x;
+        _97 = v.x;
     }
     else
     {
-        _92 = v.y;
+        _97 = v.y;
     }
-    return _92;
+    return _97;
 }
 
 static inline __attribute__((always_inline))
-float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_79, constant Params& p)
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_80, constant Params& p)
 {
     uint param = row;
     uint param_1 = col;
     uint param_2 = p.d;
-    float v = xAt(param, param_1, param_2, v_79);
+    float v = xAt(param, param_1, param_2, v_80);
     return v;
 }
 
@@ -141,7 +141,7 @@ uint toKey(thread const float& v)
     return _47;
 }
 
-kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const device Queries& _287 [[buffer(1)]], const device Database& v_79 [[buffer(2)]], const device Work& _163 [[buffer(3)]], device OutKeys& _560 [[buffer(4)]], device OutIds& _573 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const device Queries& _292 [[buffer(1)]], const device Database& v_80 [[buffer(2)]], const device Work& _168 [[buffer(3)]], device OutKeys& _564 [[buffer(4)]], device OutIds& _577 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -150,18 +150,18 @@ kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const devic
     uint tc = t % 16u;
     uint myRow = t / 4u;
     uint sub = t % 4u;
-    uint _232;
-    float _281;
-    float _316;
-    uint _519;
+    uint _237;
+    float _286;
+    float _321;
+    uint _523;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _163.work[5u * task];
-        uint len = _163.work[(5u * task) + 1u];
-        uint slot0 = _163.work[(5u * task) + 2u];
-        uint nslots = _163.work[(5u * task) + 3u];
-        uint list = _163.work[(5u * task) + 4u];
+        uint start = _168.work[5u * task];
+        uint len = _168.work[(5u * task) + 1u];
+        uint slot0 = _168.work[(5u * task) + 2u];
+        uint nslots = _168.work[(5u * task) + 3u];
+        uint list = _168.work[(5u * task) + 4u];
         for (uint j0 = 0u; j0 < len; j0 += 64u)
         {
             spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -171,38 +171,38 @@ kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const devic
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _232 = _163.work[p.slotBase + (2u * (slot0 + row))];
+                    _237 = _168.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _232 = 0u;
+                    _237 = 0u;
                 }
-                uint qi = _232;
+                uint qi = _237;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _281 = _287.q[((qi * p.d) + k0) + kk];
+                        _286 = _292.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _281 = 0.0;
+                        _286 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _281;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _286;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
                         uint param_2 = list;
-                        _316 = listValue(param, param_1, param_2, v_79, p);
+                        _321 = listValue(param, param_1, param_2, v_80, p);
                     }
                     else
                     {
-                        _316 = 0.0;
+                        _321 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _316;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _321;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -247,32 +247,32 @@ kernel void ivf_flat_distances_f16(constant Params& p [[buffer(0)]], const devic
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i][c];
-                            _519 = toKey(param_3);
+                            _523 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i][c];
-                            _519 = toKey(param_4);
+                            _523 = toKey(param_4);
                         }
-                        key = _519;
+                        key = _523;
                     }
                     if ((j < len) && (r < nslots))
                     {
-                        uint outRow = _163.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
-                        _560.outKeys[(outRow * p.ldOut) + j] = key;
-                        _573.outIds[(outRow * p.ldOut) + j] = int(start + j);
+                        uint outRow = _168.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
+                        _564.outKeys[(outRow * p.ldOut) + j] = key;
+                        _577.outIds[(outRow * p.ldOut) + j] = int(start + j);
                     }
                 }
             }
         }
         for (uint r_1 = 0u; r_1 < nslots; r_1++)
         {
-            uint outRow_1 = _163.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
-            uint _616 = len + t;
-            for (uint j_1 = _616; j_1 < p.ldOut; j_1 += 256u)
+            uint outRow_1 = _168.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
+            uint _620 = len + t;
+            for (uint j_1 = _620; j_1 < p.ldOut; j_1 += 256u)
             {
-                _560.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
-                _573.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
+                _564.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
+                _577.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
             }
         }
     }

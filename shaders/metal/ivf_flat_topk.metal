@@ -46,7 +46,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    float x[1];
+    float4 x[1];
 };
 
 struct Params
@@ -85,21 +85,22 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _204 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _210 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_57)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_64)
 {
-    return v_57.x[(row * d) + col];
+    uint i = (row * d) + col;
+    return ((device float*)&v_64.x[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_57, constant Params& p)
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_64, constant Params& p)
 {
     uint param = row;
     uint param_1 = col;
     uint param_2 = p.d;
-    float v = xAt(param, param_1, param_2, v_57);
+    float v = xAt(param, param_1, param_2, v_64);
     return v;
 }
 
@@ -123,7 +124,7 @@ uint toKey(thread const float& v)
     return _43;
 }
 
-kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries& _281 [[buffer(1)]], const device Database& v_57 [[buffer(2)]], const device Work& _131 [[buffer(3)]], device OutKeys& _660 [[buffer(4)]], device OutIds& _671 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries& _287 [[buffer(1)]], const device Database& v_64 [[buffer(2)]], const device Work& _139 [[buffer(3)]], device OutKeys& _665 [[buffer(4)]], device OutIds& _676 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -135,18 +136,18 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
     uint sub = t % 4u;
     spvUnsafeArray<uint, 32> bestKey;
     spvUnsafeArray<int, 32> bestId;
-    uint _226;
-    float _275;
-    float _309;
-    uint _512;
+    uint _232;
+    float _281;
+    float _315;
+    uint _517;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _131.work[5u * task];
-        uint len = _131.work[(5u * task) + 1u];
-        uint slot0 = _131.work[(5u * task) + 2u];
-        uint nslots = _131.work[(5u * task) + 3u];
-        uint list = _131.work[(5u * task) + 4u];
+        uint start = _139.work[5u * task];
+        uint len = _139.work[(5u * task) + 1u];
+        uint slot0 = _139.work[(5u * task) + 2u];
+        uint nslots = _139.work[(5u * task) + 3u];
+        uint list = _139.work[(5u * task) + 4u];
         for (uint i = 0u; i < 32u; i++)
         {
             bestKey[i] = 4294967295u;
@@ -162,38 +163,38 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _226 = _131.work[p.slotBase + (2u * (slot0 + row))];
+                    _232 = _139.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _226 = 0u;
+                    _232 = 0u;
                 }
-                uint qi = _226;
+                uint qi = _232;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _275 = _281.q[((qi * p.d) + k0) + kk];
+                        _281 = _287.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _275 = 0.0;
+                        _281 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _275;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _281;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
                         uint param_2 = list;
-                        _309 = listValue(param, param_1, param_2, v_57, p);
+                        _315 = listValue(param, param_1, param_2, v_64, p);
                     }
                     else
                     {
-                        _309 = 0.0;
+                        _315 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _309;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _315;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -238,14 +239,14 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i_1][c];
-                            _512 = toKey(param_3);
+                            _517 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i_1][c];
-                            _512 = toKey(param_4);
+                            _517 = toKey(param_4);
                         }
-                        key = _512;
+                        key = _517;
                     }
                     block[r][(tc * 4u) + c] = key;
                 }
@@ -260,17 +261,17 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
                     uint pos = p.k - 1u;
                     for (;;)
                     {
-                        bool _584 = pos > 0u;
-                        bool _593;
-                        if (_584)
+                        bool _589 = pos > 0u;
+                        bool _598;
+                        if (_589)
                         {
-                            _593 = bestKey[pos - 1u] > key_1;
+                            _598 = bestKey[pos - 1u] > key_1;
                         }
                         else
                         {
-                            _593 = _584;
+                            _598 = _589;
                         }
-                        if (_593)
+                        if (_598)
                         {
                             bestKey[pos] = bestKey[pos - 1u];
                             bestId[pos] = bestId[pos - 1u];
@@ -291,12 +292,12 @@ kernel void ivf_flat_topk(constant Params& p [[buffer(0)]], const device Queries
         }
         if (myRow < nslots)
         {
-            uint outRow = _131.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
+            uint outRow = _139.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
             uint base = ((outRow * 4u) + sub) * p.k;
             for (uint i_2 = 0u; i_2 < p.k; i_2++)
             {
-                _660.outKeys[base + i_2] = bestKey[i_2];
-                _671.outIds[base + i_2] = bestId[i_2];
+                _665.outKeys[base + i_2] = bestKey[i_2];
+                _676.outIds[base + i_2] = bestId[i_2];
             }
         }
     }

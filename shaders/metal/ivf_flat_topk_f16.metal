@@ -46,7 +46,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    uint xh[1];
+    uint2 xh[1];
 };
 
 struct Params
@@ -85,7 +85,7 @@ struct OutIds
 
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
-constant spvUnsafeArray<float4, 4> _234 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _239 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint rowStride(thread const uint& d)
@@ -94,30 +94,30 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_79)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_80)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_79.xh[i >> uint(1)]));
-    float _92;
+    float2 v = float2(as_type<half2>(((device uint*)&v_80.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _97;
     if ((i & 1u) == 0u)
     {
-        _92 = v.x;
+        _97 = v.x;
     }
     else
     {
-        _92 = v.y;
+        _97 = v.y;
     }
-    return _92;
+    return _97;
 }
 
 static inline __attribute__((always_inline))
-float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_79, constant Params& p)
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_80, constant Params& p)
 {
     uint param = row;
     uint param_1 = col;
     uint param_2 = p.d;
-    float v = xAt(param, param_1, param_2, v_79);
+    float v = xAt(param, param_1, param_2, v_80);
     return v;
 }
 
@@ -141,7 +141,7 @@ uint toKey(thread const float& v)
     return _47;
 }
 
-kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Queries& _311 [[buffer(1)]], const device Database& v_79 [[buffer(2)]], const device Work& _163 [[buffer(3)]], device OutKeys& _691 [[buffer(4)]], device OutIds& _702 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Queries& _316 [[buffer(1)]], const device Database& v_80 [[buffer(2)]], const device Work& _168 [[buffer(3)]], device OutKeys& _695 [[buffer(4)]], device OutIds& _706 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -153,18 +153,18 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
     uint sub = t % 4u;
     spvUnsafeArray<uint, 32> bestKey;
     spvUnsafeArray<int, 32> bestId;
-    uint _256;
-    float _305;
-    float _340;
-    uint _543;
+    uint _261;
+    float _310;
+    float _345;
+    uint _547;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _163.work[5u * task];
-        uint len = _163.work[(5u * task) + 1u];
-        uint slot0 = _163.work[(5u * task) + 2u];
-        uint nslots = _163.work[(5u * task) + 3u];
-        uint list = _163.work[(5u * task) + 4u];
+        uint start = _168.work[5u * task];
+        uint len = _168.work[(5u * task) + 1u];
+        uint slot0 = _168.work[(5u * task) + 2u];
+        uint nslots = _168.work[(5u * task) + 3u];
+        uint list = _168.work[(5u * task) + 4u];
         for (uint i = 0u; i < 32u; i++)
         {
             bestKey[i] = 4294967295u;
@@ -180,38 +180,38 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _256 = _163.work[p.slotBase + (2u * (slot0 + row))];
+                    _261 = _168.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _256 = 0u;
+                    _261 = 0u;
                 }
-                uint qi = _256;
+                uint qi = _261;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _305 = _311.q[((qi * p.d) + k0) + kk];
+                        _310 = _316.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _305 = 0.0;
+                        _310 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _305;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _310;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
                         uint param_2 = list;
-                        _340 = listValue(param, param_1, param_2, v_79, p);
+                        _345 = listValue(param, param_1, param_2, v_80, p);
                     }
                     else
                     {
-                        _340 = 0.0;
+                        _345 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _340;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _345;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -256,14 +256,14 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i_1][c];
-                            _543 = toKey(param_3);
+                            _547 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i_1][c];
-                            _543 = toKey(param_4);
+                            _547 = toKey(param_4);
                         }
-                        key = _543;
+                        key = _547;
                     }
                     block[r][(tc * 4u) + c] = key;
                 }
@@ -278,17 +278,17 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
                     uint pos = p.k - 1u;
                     for (;;)
                     {
-                        bool _615 = pos > 0u;
-                        bool _624;
-                        if (_615)
+                        bool _619 = pos > 0u;
+                        bool _628;
+                        if (_619)
                         {
-                            _624 = bestKey[pos - 1u] > key_1;
+                            _628 = bestKey[pos - 1u] > key_1;
                         }
                         else
                         {
-                            _624 = _615;
+                            _628 = _619;
                         }
-                        if (_624)
+                        if (_628)
                         {
                             bestKey[pos] = bestKey[pos - 1u];
                             bestId[pos] = bestId[pos - 1u];
@@ -309,12 +309,12 @@ kernel void ivf_flat_topk_f16(constant Params& p [[buffer(0)]], const device Que
         }
         if (myRow < nslots)
         {
-            uint outRow = _163.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
+            uint outRow = _168.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
             uint base = ((outRow * 4u) + sub) * p.k;
             for (uint i_2 = 0u; i_2 < p.k; i_2++)
             {
-                _691.outKeys[base + i_2] = bestKey[i_2];
-                _702.outIds[base + i_2] = bestId[i_2];
+                _695.outKeys[base + i_2] = bestKey[i_2];
+                _706.outIds[base + i_2] = bestId[i_2];
             }
         }
     }

@@ -46,7 +46,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    uint xh[1];
+    uint2 xh[1];
 };
 
 struct Params
@@ -95,7 +95,7 @@ struct SQTerms
     float terms[1];
 };
 
-constant spvUnsafeArray<float4, 4> _231 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _236 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint rowStride(thread const uint& d)
@@ -104,33 +104,33 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_79)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_80)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_79.xh[i >> uint(1)]));
-    float _92;
+    float2 v = float2(as_type<half2>(((device uint*)&v_80.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _97;
     if ((i & 1u) == 0u)
     {
-        _92 = v.x;
+        _97 = v.x;
     }
     else
     {
-        _92 = v.y;
+        _97 = v.y;
     }
-    return _92;
+    return _97;
 }
 
 static inline __attribute__((always_inline))
-float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_79, constant Params& p, const device Centroids& v_125)
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_80, constant Params& p, const device Centroids& v_130)
 {
     uint param = row;
     uint param_1 = col;
     uint param_2 = p.d;
-    float v = xAt(param, param_1, param_2, v_79);
+    float v = xAt(param, param_1, param_2, v_80);
     if (p.residual == 1u)
     {
-        v += v_125.cent[(list * p.d) + col];
+        v += v_130.cent[(list * p.d) + col];
     }
     return v;
 }
@@ -155,7 +155,7 @@ uint toKey(thread const float& v)
     return _47;
 }
 
-kernel void ivf_sqfp16_distances(constant Params& p [[buffer(0)]], const device Queries& _308 [[buffer(1)]], const device Database& v_79 [[buffer(2)]], const device Work& _184 [[buffer(3)]], device OutKeys& _580 [[buffer(4)]], device OutIds& _593 [[buffer(5)]], const device Centroids& v_125 [[buffer(7)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_sqfp16_distances(constant Params& p [[buffer(0)]], const device Queries& _313 [[buffer(1)]], const device Database& v_80 [[buffer(2)]], const device Work& _189 [[buffer(3)]], device OutKeys& _584 [[buffer(4)]], device OutIds& _597 [[buffer(5)]], const device Centroids& v_130 [[buffer(7)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -164,18 +164,18 @@ kernel void ivf_sqfp16_distances(constant Params& p [[buffer(0)]], const device 
     uint tc = t % 16u;
     uint myRow = t / 4u;
     uint sub = t % 4u;
-    uint _253;
-    float _302;
-    float _336;
-    uint _539;
+    uint _258;
+    float _307;
+    float _341;
+    uint _543;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _184.work[5u * task];
-        uint len = _184.work[(5u * task) + 1u];
-        uint slot0 = _184.work[(5u * task) + 2u];
-        uint nslots = _184.work[(5u * task) + 3u];
-        uint list = _184.work[(5u * task) + 4u];
+        uint start = _189.work[5u * task];
+        uint len = _189.work[(5u * task) + 1u];
+        uint slot0 = _189.work[(5u * task) + 2u];
+        uint nslots = _189.work[(5u * task) + 3u];
+        uint list = _189.work[(5u * task) + 4u];
         for (uint j0 = 0u; j0 < len; j0 += 64u)
         {
             spvUnsafeArray<float4, 4> acc = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
@@ -185,38 +185,38 @@ kernel void ivf_sqfp16_distances(constant Params& p [[buffer(0)]], const device 
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _253 = _184.work[p.slotBase + (2u * (slot0 + row))];
+                    _258 = _189.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _253 = 0u;
+                    _258 = 0u;
                 }
-                uint qi = _253;
+                uint qi = _258;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _302 = _308.q[((qi * p.d) + k0) + kk];
+                        _307 = _313.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _302 = 0.0;
+                        _307 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _302;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _307;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
                         uint param_2 = list;
-                        _336 = listValue(param, param_1, param_2, v_79, p, v_125);
+                        _341 = listValue(param, param_1, param_2, v_80, p, v_130);
                     }
                     else
                     {
-                        _336 = 0.0;
+                        _341 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _336;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _341;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -261,32 +261,32 @@ kernel void ivf_sqfp16_distances(constant Params& p [[buffer(0)]], const device 
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i][c];
-                            _539 = toKey(param_3);
+                            _543 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i][c];
-                            _539 = toKey(param_4);
+                            _543 = toKey(param_4);
                         }
-                        key = _539;
+                        key = _543;
                     }
                     if ((j < len) && (r < nslots))
                     {
-                        uint outRow = _184.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
-                        _580.outKeys[(outRow * p.ldOut) + j] = key;
-                        _593.outIds[(outRow * p.ldOut) + j] = int(start + j);
+                        uint outRow = _189.work[(p.slotBase + (2u * (slot0 + r))) + 1u];
+                        _584.outKeys[(outRow * p.ldOut) + j] = key;
+                        _597.outIds[(outRow * p.ldOut) + j] = int(start + j);
                     }
                 }
             }
         }
         for (uint r_1 = 0u; r_1 < nslots; r_1++)
         {
-            uint outRow_1 = _184.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
-            uint _636 = len + t;
-            for (uint j_1 = _636; j_1 < p.ldOut; j_1 += 256u)
+            uint outRow_1 = _189.work[(p.slotBase + (2u * (slot0 + r_1))) + 1u];
+            uint _640 = len + t;
+            for (uint j_1 = _640; j_1 < p.ldOut; j_1 += 256u)
             {
-                _580.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
-                _593.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
+                _584.outKeys[(outRow_1 * p.ldOut) + j_1] = 4294967295u;
+                _597.outIds[(outRow_1 * p.ldOut) + j_1] = -1;
             }
         }
     }

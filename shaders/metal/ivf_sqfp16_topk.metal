@@ -46,7 +46,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    uint xh[1];
+    uint2 xh[1];
 };
 
 struct Params
@@ -95,7 +95,7 @@ struct SQTerms
     float terms[1];
 };
 
-constant spvUnsafeArray<float4, 4> _255 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
+constant spvUnsafeArray<float4, 4> _260 = spvUnsafeArray<float4, 4>({ float4(0.0), float4(0.0), float4(0.0), float4(0.0) });
 
 static inline __attribute__((always_inline))
 uint rowStride(thread const uint& d)
@@ -104,33 +104,33 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_79)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_80)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_79.xh[i >> uint(1)]));
-    float _92;
+    float2 v = float2(as_type<half2>(((device uint*)&v_80.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _97;
     if ((i & 1u) == 0u)
     {
-        _92 = v.x;
+        _97 = v.x;
     }
     else
     {
-        _92 = v.y;
+        _97 = v.y;
     }
-    return _92;
+    return _97;
 }
 
 static inline __attribute__((always_inline))
-float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_79, constant Params& p, const device Centroids& v_125)
+float listValue(thread const uint& row, thread const uint& col, thread const uint& list, const device Database& v_80, constant Params& p, const device Centroids& v_130)
 {
     uint param = row;
     uint param_1 = col;
     uint param_2 = p.d;
-    float v = xAt(param, param_1, param_2, v_79);
+    float v = xAt(param, param_1, param_2, v_80);
     if (p.residual == 1u)
     {
-        v += v_125.cent[(list * p.d) + col];
+        v += v_130.cent[(list * p.d) + col];
     }
     return v;
 }
@@ -155,7 +155,7 @@ uint toKey(thread const float& v)
     return _47;
 }
 
-kernel void ivf_sqfp16_topk(constant Params& p [[buffer(0)]], const device Queries& _332 [[buffer(1)]], const device Database& v_79 [[buffer(2)]], const device Work& _184 [[buffer(3)]], device OutKeys& _711 [[buffer(4)]], device OutIds& _722 [[buffer(5)]], const device Centroids& v_125 [[buffer(7)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_sqfp16_topk(constant Params& p [[buffer(0)]], const device Queries& _337 [[buffer(1)]], const device Database& v_80 [[buffer(2)]], const device Work& _189 [[buffer(3)]], device OutKeys& _715 [[buffer(4)]], device OutIds& _726 [[buffer(5)]], const device Centroids& v_130 [[buffer(7)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[16][16];
     threadgroup float4 xs[16][16];
@@ -167,18 +167,18 @@ kernel void ivf_sqfp16_topk(constant Params& p [[buffer(0)]], const device Queri
     uint sub = t % 4u;
     spvUnsafeArray<uint, 32> bestKey;
     spvUnsafeArray<int, 32> bestId;
-    uint _277;
-    float _326;
-    float _360;
-    uint _563;
+    uint _282;
+    float _331;
+    float _365;
+    uint _567;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
-        uint start = _184.work[5u * task];
-        uint len = _184.work[(5u * task) + 1u];
-        uint slot0 = _184.work[(5u * task) + 2u];
-        uint nslots = _184.work[(5u * task) + 3u];
-        uint list = _184.work[(5u * task) + 4u];
+        uint start = _189.work[5u * task];
+        uint len = _189.work[(5u * task) + 1u];
+        uint slot0 = _189.work[(5u * task) + 2u];
+        uint nslots = _189.work[(5u * task) + 3u];
+        uint list = _189.work[(5u * task) + 4u];
         for (uint i = 0u; i < 32u; i++)
         {
             bestKey[i] = 4294967295u;
@@ -194,38 +194,38 @@ kernel void ivf_sqfp16_topk(constant Params& p [[buffer(0)]], const device Queri
                 uint kk0 = (t % 4u) * 4u;
                 if (row < nslots)
                 {
-                    _277 = _184.work[p.slotBase + (2u * (slot0 + row))];
+                    _282 = _189.work[p.slotBase + (2u * (slot0 + row))];
                 }
                 else
                 {
-                    _277 = 0u;
+                    _282 = 0u;
                 }
-                uint qi = _277;
+                uint qi = _282;
                 for (uint e = 0u; e < 4u; e++)
                 {
                     uint kk = kk0 + e;
                     bool inDim = (k0 + kk) < p.d;
                     if ((row < nslots) && inDim)
                     {
-                        _326 = _332.q[((qi * p.d) + k0) + kk];
+                        _331 = _337.q[((qi * p.d) + k0) + kk];
                     }
                     else
                     {
-                        _326 = 0.0;
+                        _331 = 0.0;
                     }
-                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _326;
+                    ((threadgroup float*)&qs[kk][row / 4u])[row % 4u] = _331;
                     if (((j0 + row) < len) && inDim)
                     {
                         uint param = ((start - p.rowBase) + j0) + row;
                         uint param_1 = k0 + kk;
                         uint param_2 = list;
-                        _360 = listValue(param, param_1, param_2, v_79, p, v_125);
+                        _365 = listValue(param, param_1, param_2, v_80, p, v_130);
                     }
                     else
                     {
-                        _360 = 0.0;
+                        _365 = 0.0;
                     }
-                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _360;
+                    ((threadgroup float*)&xs[kk][row / 4u])[row % 4u] = _365;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
                 if (p.metric == 1u)
@@ -270,14 +270,14 @@ kernel void ivf_sqfp16_topk(constant Params& p [[buffer(0)]], const device Queri
                         if (p.metric == 1u)
                         {
                             float param_3 = acc[i_1][c];
-                            _563 = toKey(param_3);
+                            _567 = toKey(param_3);
                         }
                         else
                         {
                             float param_4 = -acc[i_1][c];
-                            _563 = toKey(param_4);
+                            _567 = toKey(param_4);
                         }
-                        key = _563;
+                        key = _567;
                     }
                     block[r][(tc * 4u) + c] = key;
                 }
@@ -292,17 +292,17 @@ kernel void ivf_sqfp16_topk(constant Params& p [[buffer(0)]], const device Queri
                     uint pos = p.k - 1u;
                     for (;;)
                     {
-                        bool _635 = pos > 0u;
-                        bool _644;
-                        if (_635)
+                        bool _639 = pos > 0u;
+                        bool _648;
+                        if (_639)
                         {
-                            _644 = bestKey[pos - 1u] > key_1;
+                            _648 = bestKey[pos - 1u] > key_1;
                         }
                         else
                         {
-                            _644 = _635;
+                            _648 = _639;
                         }
-                        if (_644)
+                        if (_648)
                         {
                             bestKey[pos] = bestKey[pos - 1u];
                             bestId[pos] = bestId[pos - 1u];
@@ -323,12 +323,12 @@ kernel void ivf_sqfp16_topk(constant Params& p [[buffer(0)]], const device Queri
         }
         if (myRow < nslots)
         {
-            uint outRow = _184.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
+            uint outRow = _189.work[(p.slotBase + (2u * (slot0 + myRow))) + 1u];
             uint base = ((outRow * 4u) + sub) * p.k;
             for (uint i_2 = 0u; i_2 < p.k; i_2++)
             {
-                _711.outKeys[base + i_2] = bestKey[i_2];
-                _722.outIds[base + i_2] = bestId[i_2];
+                _715.outKeys[base + i_2] = bestKey[i_2];
+                _726.outIds[base + i_2] = bestId[i_2];
             }
         }
     }

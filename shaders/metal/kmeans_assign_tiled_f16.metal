@@ -48,7 +48,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    uint xh[1];
+    uint2 xh[1];
 };
 
 struct Params
@@ -65,17 +65,17 @@ struct Params
 
 struct Queries
 {
-    float q[1];
-};
-
-struct DatabaseNorms
-{
-    float xn[1];
+    float4 q[1];
 };
 
 struct QueryNorms
 {
     float qn[1];
+};
+
+struct DatabaseNorms
+{
+    float xn[1];
 };
 
 struct OutKeys
@@ -91,15 +91,17 @@ struct OutIds
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
 static inline __attribute__((always_inline))
-uint stageRow(thread uint& gl_LocalInvocationIndex)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_213)
 {
-    return gl_LocalInvocationIndex >> uint(1);
+    uint i = (row * p.d) + col;
+    return ((device float*)&v_213.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-uint stageDim(thread uint& gl_LocalInvocationIndex)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_148)
 {
-    return (gl_LocalInvocationIndex & 1u) * 4u;
+    uint2 w = v_148.xh[((row * d) + col) >> uint(2)];
+    return float4(float2(as_type<half2>(w.x)), float2(as_type<half2>(w.y)));
 }
 
 static inline __attribute__((always_inline))
@@ -109,89 +111,170 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_131)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_148)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_131.xh[i >> uint(1)]));
-    float _143;
+    float2 v = float2(as_type<half2>(((device uint*)&v_148.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _164;
     if ((i & 1u) == 0u)
     {
-        _143 = v.x;
+        _164 = v.x;
     }
     else
     {
-        _143 = v.y;
+        _164 = v.y;
     }
-    return _143;
+    return _164;
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread float4& a, thread float4& b, const device Database& v_131, thread uint& gl_LocalInvocationIndex, constant Params& p, const device Queries& v_210)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_148, constant Params& p, const device Queries& v_213, thread uint& gl_LocalInvocationIndex)
 {
-    uint row = stageRow(gl_LocalInvocationIndex);
-    uint kq = k0 + stageDim(gl_LocalInvocationIndex);
-    float _204;
-    float _238;
-    for (uint e = 0u; e < 4u; e++)
+    uint t = gl_LocalInvocationIndex;
+    uint kq = k0 + ((t & 1u) << uint(2));
+    bool whole = (p.d & 3u) == 0u;
+    float4 _272;
+    float _319;
+    for (uint v = 0u; v < 1u; v++)
     {
-        bool inDim = (kq + e) < p.d;
-        bool _203;
-        if (inDim)
+        uint row = (t + (v * 256u)) >> uint(1);
+        if (whole)
         {
-            _203 = (q0 + row) < p.nq;
+            bool _262 = kq < p.d;
+            bool _271;
+            if (_262)
+            {
+                _271 = (q0 + row) < p.nq;
+            }
+            else
+            {
+                _271 = _262;
+            }
+            if (_271)
+            {
+                _272 = v_213.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+            }
+            else
+            {
+                _272 = float4(0.0);
+            }
+            a[v] = _272;
         }
         else
         {
-            _203 = inDim;
+            for (uint e = 0u; e < 4u; e++)
+            {
+                bool _309 = (kq + e) < p.d;
+                bool _318;
+                if (_309)
+                {
+                    _318 = (q0 + row) < p.nq;
+                }
+                else
+                {
+                    _318 = _309;
+                }
+                if (_318)
+                {
+                    uint param = q0 + row;
+                    uint param_1 = kq + e;
+                    _319 = qAt(param, param_1, p, v_213);
+                }
+                else
+                {
+                    _319 = 0.0;
+                }
+                a[v][e] = _319;
+            }
         }
-        if (_203)
+    }
+    uint row_1 = t >> uint(1);
+    if (whole)
+    {
+        bool _347 = kq < p.d;
+        bool _355;
+        if (_347)
         {
-            _204 = v_210.q[(((q0 + row) * p.d) + kq) + e];
+            _355 = (j0 + row_1) < jEnd;
         }
         else
         {
-            _204 = 0.0;
+            _355 = _347;
         }
-        a[e] = _204;
-        bool _237;
-        if (inDim)
+        float4 _356;
+        if (_355)
         {
-            _237 = (j0 + row) < jEnd;
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _356 = xAt4(param_2, param_3, param_4, v_148);
         }
         else
         {
-            _237 = inDim;
+            _356 = float4(0.0);
         }
-        if (_237)
+        b = _356;
+    }
+    else
+    {
+        float _395;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
         {
-            uint param = j0 + row;
-            uint param_1 = kq + e;
-            uint param_2 = p.d;
-            _238 = xAt(param, param_1, param_2, v_131);
+            bool _386 = (kq + e_1) < p.d;
+            bool _394;
+            if (_386)
+            {
+                _394 = (j0 + row_1) < jEnd;
+            }
+            else
+            {
+                _394 = _386;
+            }
+            if (_394)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _395 = xAt(param_5, param_6, param_7, v_148);
+            }
+            else
+            {
+                _395 = 0.0;
+            }
+            b[e_1] = _395;
         }
-        else
-        {
-            _238 = 0.0;
-        }
-        b[e] = _238;
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const float4& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
-    uint row = stageRow(gl_LocalInvocationIndex);
-    uint kq = stageDim(gl_LocalInvocationIndex);
-    for (uint e = 0u; e < 4u; e++)
+    uint t = gl_LocalInvocationIndex;
+    uint kq = (t & 1u) << uint(2);
+    for (uint v = 0u; v < 1u; v++)
     {
-        ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[e];
-        ((threadgroup float*)&xs[buf][kq + e][row >> uint(2)])[row & 3u] = b[e];
+        uint row = (t + (v * 256u)) >> uint(1);
+        for (uint e = 0u; e < 4u; e++)
+        {
+            ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
+        }
+    }
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
+    {
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
 static inline __attribute__((always_inline))
 uint cell(thread const uint& t, thread const uint& i)
+{
+    return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
+}
+
+static inline __attribute__((always_inline))
+uint cellX(thread const uint& t, thread const uint& i)
 {
     return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
 }
@@ -204,16 +287,35 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _83;
+    uint _100;
     if ((u & 2147483648u) != 0u)
     {
-        _83 = ~u;
+        _100 = ~u;
     }
     else
     {
-        _83 = u | 2147483648u;
+        _100 = u | 2147483648u;
     }
-    return _83;
+    return _100;
+}
+
+static inline __attribute__((always_inline))
+float fromKey(thread const uint& key)
+{
+    if (key == 4294967295u)
+    {
+        return as_type<float>(2139095040u);
+    }
+    uint _527;
+    if ((key & 2147483648u) != 0u)
+    {
+        _527 = key & 2147483647u;
+    }
+    else
+    {
+        _527 = ~key;
+    }
+    return as_type<float>(_527);
 }
 
 static inline __attribute__((always_inline))
@@ -241,21 +343,21 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     uint pos = last;
     for (;;)
     {
-        bool _357 = pos > 0u;
-        bool _375;
-        if (_357)
+        bool _577 = pos > 0u;
+        bool _595;
+        if (_577)
         {
             uint param_4 = key;
             int param_5 = id;
             uint param_6 = bestKey[pos - 1u];
             int param_7 = bestId[pos - 1u];
-            _375 = keyBefore(param_4, param_5, param_6, param_7);
+            _595 = keyBefore(param_4, param_5, param_6, param_7);
         }
         else
         {
-            _375 = _357;
+            _595 = _577;
         }
-        if (_375)
+        if (_595)
         {
             bestKey[pos] = bestKey[pos - 1u];
             bestId[pos] = bestId[pos - 1u];
@@ -271,7 +373,7 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     bestId[pos] = id;
 }
 
-kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_210 [[buffer(1)]], const device Database& v_131 [[buffer(2)]], const device DatabaseNorms& _812 [[buffer(3)]], const device QueryNorms& _854 [[buffer(4)]], device OutKeys& _1263 [[buffer(5)]], device OutIds& _1274 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_213 [[buffer(1)]], const device Database& v_148 [[buffer(2)]], const device DatabaseNorms& _1077 [[buffer(3)]], const device QueryNorms& _1020 [[buffer(4)]], device OutKeys& _1519 [[buffer(5)]], device OutIds& _1530 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -312,26 +414,29 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
     uint param_1 = jStart;
     uint param_2 = jEnd;
     uint param_3 = 0u;
-    float4 param_4;
+    spvUnsafeArray<float4, 1> param_4;
     float4 param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_131, gl_LocalInvocationIndex, p, v_210);
-    float4 na = param_4;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_148, p, v_213, gl_LocalInvocationIndex);
+    spvUnsafeArray<float4, 1> na;
+    na = param_4;
     float4 nb = param_5;
     uint param_6 = 0u;
-    float4 param_7 = na;
+    spvUnsafeArray<float4, 1> param_7;
+    param_7 = na;
     float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _547;
-    uint _565;
-    float4 param_13;
+    uint _766;
+    uint _784;
+    spvUnsafeArray<float4, 1> param_13;
     float4 param_14;
-    spvUnsafeArray<float4, 2> xnv;
-    float _806;
-    float _848;
-    uint _904;
-    spvUnsafeArray<spvUnsafeArray<uint4, 2>, 8> keys;
+    float _1014;
+    float _1071;
+    float _1089;
+    uint _1178;
+    uint _1185;
+    uint _1322;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
@@ -344,29 +449,29 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _547 = j0;
+                _766 = j0;
             }
             else
             {
-                _547 = j0 + 128u;
+                _766 = j0 + 128u;
             }
-            uint nj = _547;
+            uint nj = _766;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _565 = (s + 1u) * 8u;
+                    _784 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _565 = 0u;
+                    _784 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _565;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_131, gl_LocalInvocationIndex, p, v_210);
+                uint param_12 = _784;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_148, p, v_213, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -396,70 +501,62 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
             if (next)
             {
                 uint param_15 = buf ^ 1u;
-                float4 param_16 = na;
+                spvUnsafeArray<float4, 1> param_16;
+                param_16 = na;
                 float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
             buf ^= 1u;
         }
-        for (uint h = 0u; h < 2u; h++)
-        {
-            for (uint c = 0u; c < 4u; c++)
-            {
-                uint param_18 = tc;
-                uint param_19 = (h * 4u) + c;
-                uint j = j0 + cell(param_18, param_19);
-                if ((p.metric == 1u) && (j < jEnd))
-                {
-                    _806 = _812.xn[j];
-                }
-                else
-                {
-                    _806 = 0.0;
-                }
-                xnv[h][c] = _806;
-            }
-        }
+        uint2 outside = uint2(0u);
         for (uint i_2 = 0u; i_2 < 8u; i_2++)
         {
-            uint param_20 = tr;
-            uint param_21 = i_2;
-            bool inBatch = (q0 + cell(param_20, param_21)) < p.nq;
+            uint param_18 = tr;
+            uint param_19 = i_2;
+            bool inBatch = (q0 + cell(param_18, param_19)) < p.nq;
             if ((p.metric == 1u) && inBatch)
             {
-                uint param_22 = tr;
-                uint param_23 = i_2;
-                _848 = _854.qn[q0 + cell(param_22, param_23)];
+                uint param_20 = tr;
+                uint param_21 = i_2;
+                _1014 = _1020.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _848 = 0.0;
+                _1014 = 0.0;
             }
-            float qni = _848;
-            for (uint h_1 = 0u; h_1 < 2u; h_1++)
+            float qni = _1014;
+            for (uint h = 0u; h < 2u; h++)
             {
-                for (uint c_1 = 0u; c_1 < 4u; c_1++)
+                for (uint c = 0u; c < 4u; c++)
                 {
-                    uint param_24 = tc;
-                    uint param_25 = (h_1 * 4u) + c_1;
-                    uint j_1 = j0 + cell(param_24, param_25);
-                    uint key = 4294967295u;
-                    if (inBatch && (j_1 < jEnd))
+                    uint param_22 = tc;
+                    uint param_23 = (h * 4u) + c;
+                    uint j = j0 + cellX(param_22, param_23);
+                    bool inside = inBatch && (j < jEnd);
+                    if ((p.metric == 1u) && inside)
                     {
-                        if (p.metric == 1u)
-                        {
-                            float param_26 = (qni + xnv[h_1][c_1]) - (2.0 * acc[i_2][h_1][c_1]);
-                            _904 = max(toKey(param_26), 2147483648u);
-                        }
-                        else
-                        {
-                            float param_27 = -acc[i_2][h_1][c_1];
-                            _904 = toKey(param_27);
-                        }
-                        key = _904;
+                        _1071 = _1077.xn[j];
                     }
-                    keys[i_2][h_1][c_1] = key;
+                    else
+                    {
+                        _1071 = 0.0;
+                    }
+                    float xnj = _1071;
+                    if (p.metric == 1u)
+                    {
+                        _1089 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
+                    }
+                    else
+                    {
+                        _1089 = -acc[i_2][h][c];
+                    }
+                    acc[i_2][h][c] = _1089;
+                    if (!inside)
+                    {
+                        uint _1117 = i_2 >> uint(2);
+                        outside[_1117] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
+                    }
                 }
             }
         }
@@ -467,66 +564,114 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
         {
             uint bk = 4294967295u;
             uint bc = 0u;
-            for (uint c_2 = 0u; c_2 < 8u; c_2++)
+            for (uint c_1 = 0u; c_1 < 8u; c_1++)
             {
-                uint key_1 = keys[i_3][c_2 >> uint(2)][c_2 & 3u];
-                if (key_1 < bk)
+                uint bit = 1u << (((i_3 & 3u) * 8u) + c_1);
+                float v = acc[i_3][c_1 >> uint(2)][c_1 & 3u];
+                if ((outside[i_3 >> uint(2)] & bit) != 0u)
                 {
-                    bk = key_1;
-                    bc = c_2;
+                    _1178 = 4294967295u;
+                }
+                else
+                {
+                    if (p.metric == 1u)
+                    {
+                        float param_24 = v;
+                        _1185 = max(toKey(param_24), 2147483648u);
+                    }
+                    else
+                    {
+                        float param_25 = v;
+                        _1185 = toKey(param_25);
+                    }
+                    _1178 = _1185;
+                }
+                uint key = _1178;
+                if (key < bk)
+                {
+                    bk = key;
+                    bc = c_1;
                 }
             }
-            for (uint c_3 = 0u; c_3 < 8u; c_3++)
+            for (uint c_2 = 0u; c_2 < 8u; c_2++)
             {
-                if (c_3 != bc)
+                if (c_2 != bc)
                 {
-                    keys[i_3][c_3 >> uint(2)][c_3 & 3u] = 4294967295u;
+                    uint _1221 = i_3 >> uint(2);
+                    outside[_1221] |= (1u << (((i_3 & 3u) * 8u) + c_2));
                 }
             }
         }
-        uint2 offered = uint2(0u);
+        uint2 offered = outside;
         for (;;)
         {
             for (uint i_4 = 0u; i_4 < 8u; i_4++)
             {
-                uint param_28 = tr;
-                uint param_29 = i_4;
-                uint r = cell(param_28, param_29);
+                uint param_26 = tr;
+                uint param_27 = i_4;
+                uint r = cell(param_26, param_27);
                 uint wk = worstKey[r];
                 int wi = worstId[r];
-                for (uint h_2 = 0u; h_2 < 2u; h_2++)
+                uint param_28 = wk;
+                float wd = fromKey(param_28);
+                for (uint h_1 = 0u; h_1 < 2u; h_1++)
                 {
-                    for (uint c_4 = 0u; c_4 < 4u; c_4++)
+                    for (uint c_3 = 0u; c_3 < 4u; c_3++)
                     {
-                        uint bit = 1u << ((((i_4 & 3u) * 8u) + (h_2 * 4u)) + c_4);
-                        uint key_2 = keys[i_4][h_2][c_4];
-                        uint param_30 = tc;
-                        uint param_31 = (h_2 * 4u) + c_4;
-                        int id = p.idBase + int(j0 + cell(param_30, param_31));
-                        bool _1095 = ((offered[i_4 >> uint(2)] & bit) == 0u) && (key_2 != 4294967295u);
-                        bool _1107;
-                        if (_1095)
+                        uint bit_1 = 1u << ((((i_4 & 3u) * 8u) + (h_1 * 4u)) + c_3);
+                        float v_1 = acc[i_4][h_1][c_3];
+                        bool _1306 = (offered[i_4 >> uint(2)] & bit_1) != 0u;
+                        bool _1314;
+                        if (!_1306)
                         {
-                            uint param_32 = key_2;
-                            int param_33 = id;
-                            uint param_34 = wk;
-                            int param_35 = wi;
-                            _1107 = keyBefore(param_32, param_33, param_34, param_35);
+                            _1314 = !(v_1 <= wd);
                         }
                         else
                         {
-                            _1107 = _1095;
+                            _1314 = _1306;
                         }
-                        if (_1107)
+                        if (_1314)
                         {
-                            uint _1113 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
-                            uint slot = _1113;
+                            continue;
+                        }
+                        if (p.metric == 1u)
+                        {
+                            float param_29 = v_1;
+                            _1322 = max(toKey(param_29), 2147483648u);
+                        }
+                        else
+                        {
+                            float param_30 = v_1;
+                            _1322 = toKey(param_30);
+                        }
+                        uint key_1 = _1322;
+                        uint param_31 = tc;
+                        uint param_32 = (h_1 * 4u) + c_3;
+                        int id = p.idBase + int(j0 + cellX(param_31, param_32));
+                        bool _1351 = key_1 != 4294967295u;
+                        bool _1363;
+                        if (_1351)
+                        {
+                            uint param_33 = key_1;
+                            int param_34 = id;
+                            uint param_35 = wk;
+                            int param_36 = wi;
+                            _1363 = keyBefore(param_33, param_34, param_35, param_36);
+                        }
+                        else
+                        {
+                            _1363 = _1351;
+                        }
+                        if (_1363)
+                        {
+                            uint _1369 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
+                            uint slot = _1369;
                             if (slot < 8u)
                             {
-                                queueKey[r][slot] = key_2;
+                                queueKey[r][slot] = key_1;
                                 queueId[r][slot] = id;
-                                uint _1135 = i_4 >> uint(2);
-                                offered[_1135] |= bit;
+                                uint _1391 = i_4 >> uint(2);
+                                offered[_1391] |= bit_1;
                             }
                         }
                     }
@@ -538,9 +683,9 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
                 uint n = queueLen[tid];
                 for (uint s_1 = 0u; s_1 < min(n, 8u); s_1++)
                 {
-                    uint param_36 = queueKey[tid][s_1];
-                    int param_37 = queueId[tid][s_1];
-                    insert(param_36, param_37, p, bestKey, bestId);
+                    uint param_37 = queueKey[tid][s_1];
+                    int param_38 = queueId[tid][s_1];
+                    insert(param_37, param_38, p, bestKey, bestId);
                 }
                 worstKey[tid] = bestKey[p.k - 1u];
                 worstId[tid] = bestId[p.k - 1u];
@@ -564,23 +709,23 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
             continue;
         }
     }
-    bool _1225 = tid < 128u;
-    bool _1234;
-    if (_1225)
+    bool _1481 = tid < 128u;
+    bool _1490;
+    if (_1481)
     {
-        _1234 = (q0 + tid) < p.nq;
+        _1490 = (q0 + tid) < p.nq;
     }
     else
     {
-        _1234 = _1225;
+        _1490 = _1481;
     }
-    if (_1234)
+    if (_1490)
     {
         uint base = (((q0 + tid) * gl_NumWorkGroups.y) + split) * p.k;
         for (uint i_5 = 0u; i_5 < p.k; i_5++)
         {
-            _1263.outKeys[base + i_5] = bestKey[i_5];
-            _1274.outIds[base + i_5] = bestId[i_5];
+            _1519.outKeys[base + i_5] = bestKey[i_5];
+            _1530.outIds[base + i_5] = bestId[i_5];
         }
     }
 }

@@ -46,7 +46,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    float x[1];
+    float4 x[1];
 };
 
 struct Params
@@ -63,17 +63,17 @@ struct Params
 
 struct Queries
 {
-    float q[1];
-};
-
-struct DatabaseNorms
-{
-    float xn[1];
+    float4 q[1];
 };
 
 struct QueryNorms
 {
     float qn[1];
+};
+
+struct DatabaseNorms
+{
+    float xn[1];
 };
 
 struct OutKeys
@@ -89,89 +89,172 @@ struct OutIds
 };
 
 static inline __attribute__((always_inline))
-uint stageRow(thread uint& gl_LocalInvocationIndex)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_137)
 {
-    return gl_LocalInvocationIndex >> uint(1);
+    uint i = (row * p.d) + col;
+    return ((device float*)&v_137.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-uint stageDim(thread uint& gl_LocalInvocationIndex)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_98)
 {
-    return (gl_LocalInvocationIndex & 1u) * 4u;
+    return v_98.x[((row * d) + col) >> uint(2)];
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_79)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_98)
 {
-    return v_79.x[(row * d) + col];
+    uint i = (row * d) + col;
+    return ((device float*)&v_98.x[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread float4& a, thread float4& b, const device Database& v_79, thread uint& gl_LocalInvocationIndex, constant Params& p, const device Queries& v_150)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_98, constant Params& p, const device Queries& v_137, thread uint& gl_LocalInvocationIndex)
 {
-    uint row = stageRow(gl_LocalInvocationIndex);
-    uint kq = k0 + stageDim(gl_LocalInvocationIndex);
-    float _144;
-    float _177;
-    for (uint e = 0u; e < 4u; e++)
+    uint t = gl_LocalInvocationIndex;
+    uint kq = k0 + ((t & 1u) << uint(2));
+    bool whole = (p.d & 3u) == 0u;
+    float4 _195;
+    float _241;
+    for (uint v = 0u; v < 1u; v++)
     {
-        bool inDim = (kq + e) < p.d;
-        bool _143;
-        if (inDim)
+        uint row = (t + (v * 256u)) >> uint(1);
+        if (whole)
         {
-            _143 = (q0 + row) < p.nq;
+            bool _185 = kq < p.d;
+            bool _194;
+            if (_185)
+            {
+                _194 = (q0 + row) < p.nq;
+            }
+            else
+            {
+                _194 = _185;
+            }
+            if (_194)
+            {
+                _195 = v_137.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+            }
+            else
+            {
+                _195 = float4(0.0);
+            }
+            a[v] = _195;
         }
         else
         {
-            _143 = inDim;
+            for (uint e = 0u; e < 4u; e++)
+            {
+                bool _231 = (kq + e) < p.d;
+                bool _240;
+                if (_231)
+                {
+                    _240 = (q0 + row) < p.nq;
+                }
+                else
+                {
+                    _240 = _231;
+                }
+                if (_240)
+                {
+                    uint param = q0 + row;
+                    uint param_1 = kq + e;
+                    _241 = qAt(param, param_1, p, v_137);
+                }
+                else
+                {
+                    _241 = 0.0;
+                }
+                a[v][e] = _241;
+            }
         }
-        if (_143)
+    }
+    uint row_1 = t >> uint(1);
+    if (whole)
+    {
+        bool _269 = kq < p.d;
+        bool _277;
+        if (_269)
         {
-            _144 = v_150.q[(((q0 + row) * p.d) + kq) + e];
+            _277 = (j0 + row_1) < jEnd;
         }
         else
         {
-            _144 = 0.0;
+            _277 = _269;
         }
-        a[e] = _144;
-        bool _176;
-        if (inDim)
+        float4 _278;
+        if (_277)
         {
-            _176 = (j0 + row) < jEnd;
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _278 = xAt4(param_2, param_3, param_4, v_98);
         }
         else
         {
-            _176 = inDim;
+            _278 = float4(0.0);
         }
-        if (_176)
+        b = _278;
+    }
+    else
+    {
+        float _317;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
         {
-            uint param = j0 + row;
-            uint param_1 = kq + e;
-            uint param_2 = p.d;
-            _177 = xAt(param, param_1, param_2, v_79);
+            bool _308 = (kq + e_1) < p.d;
+            bool _316;
+            if (_308)
+            {
+                _316 = (j0 + row_1) < jEnd;
+            }
+            else
+            {
+                _316 = _308;
+            }
+            if (_316)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _317 = xAt(param_5, param_6, param_7, v_98);
+            }
+            else
+            {
+                _317 = 0.0;
+            }
+            b[e_1] = _317;
         }
-        else
-        {
-            _177 = 0.0;
-        }
-        b[e] = _177;
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const float4& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
-    uint row = stageRow(gl_LocalInvocationIndex);
-    uint kq = stageDim(gl_LocalInvocationIndex);
-    for (uint e = 0u; e < 4u; e++)
+    uint t = gl_LocalInvocationIndex;
+    uint kq = (t & 1u) << uint(2);
+    for (uint v = 0u; v < 1u; v++)
     {
-        ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[e];
-        ((threadgroup float*)&xs[buf][kq + e][row >> uint(2)])[row & 3u] = b[e];
+        uint row = (t + (v * 256u)) >> uint(1);
+        for (uint e = 0u; e < 4u; e++)
+        {
+            ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
+        }
+    }
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
+    {
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
 static inline __attribute__((always_inline))
 uint cell(thread const uint& t, thread const uint& i)
+{
+    return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
+}
+
+static inline __attribute__((always_inline))
+uint cellX(thread const uint& t, thread const uint& i)
 {
     return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
 }
@@ -184,19 +267,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _65;
+    uint _78;
     if ((u & 2147483648u) != 0u)
     {
-        _65 = ~u;
+        _78 = ~u;
     }
     else
     {
-        _65 = u | 2147483648u;
+        _78 = u | 2147483648u;
     }
-    return _65;
+    return _78;
 }
 
-kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Queries& v_150 [[buffer(1)]], const device Database& v_79 [[buffer(2)]], const device DatabaseNorms& _631 [[buffer(3)]], const device QueryNorms& _673 [[buffer(4)]], device OutKeys& _773 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
+kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Queries& v_137 [[buffer(1)]], const device Database& v_98 [[buffer(2)]], const device DatabaseNorms& _860 [[buffer(3)]], const device QueryNorms& _803 [[buffer(4)]], device OutKeys& _920 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -213,26 +296,27 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
     uint param_1 = jStart;
     uint param_2 = jEnd;
     uint param_3 = 0u;
-    float4 param_4;
+    spvUnsafeArray<float4, 1> param_4;
     float4 param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_79, gl_LocalInvocationIndex, p, v_150);
-    float4 na = param_4;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_98, p, v_137, gl_LocalInvocationIndex);
+    spvUnsafeArray<float4, 1> na;
+    na = param_4;
     float4 nb = param_5;
     uint param_6 = 0u;
-    float4 param_7 = na;
+    spvUnsafeArray<float4, 1> param_7;
+    param_7 = na;
     float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _365;
-    uint _383;
-    float4 param_13;
+    uint _546;
+    uint _564;
+    spvUnsafeArray<float4, 1> param_13;
     float4 param_14;
-    spvUnsafeArray<float4, 2> xnv;
-    float _625;
-    float _667;
-    uint _723;
-    spvUnsafeArray<spvUnsafeArray<uint4, 2>, 8> keys;
+    float _797;
+    float _854;
+    float _872;
+    uint _936;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i = 0u; i < 8u; i++)
@@ -245,29 +329,29 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _365 = j0;
+                _546 = j0;
             }
             else
             {
-                _365 = j0 + 128u;
+                _546 = j0 + 128u;
             }
-            uint nj = _365;
+            uint nj = _546;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _383 = (s + 1u) * 8u;
+                    _564 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _383 = 0u;
+                    _564 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _383;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_79, gl_LocalInvocationIndex, p, v_150);
+                uint param_12 = _564;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_98, p, v_137, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -297,75 +381,77 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
             if (next)
             {
                 uint param_15 = buf ^ 1u;
-                float4 param_16 = na;
+                spvUnsafeArray<float4, 1> param_16;
+                param_16 = na;
                 float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
             buf ^= 1u;
         }
-        for (uint h = 0u; h < 2u; h++)
-        {
-            for (uint c = 0u; c < 4u; c++)
-            {
-                uint param_18 = tc;
-                uint param_19 = (h * 4u) + c;
-                uint j = j0 + cell(param_18, param_19);
-                if ((p.metric == 1u) && (j < jEnd))
-                {
-                    _625 = _631.xn[j];
-                }
-                else
-                {
-                    _625 = 0.0;
-                }
-                xnv[h][c] = _625;
-            }
-        }
+        uint2 outside = uint2(0u);
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
         {
-            uint param_20 = tr;
-            uint param_21 = i_1;
-            bool inBatch = (q0 + cell(param_20, param_21)) < p.nq;
+            uint param_18 = tr;
+            uint param_19 = i_1;
+            bool inBatch = (q0 + cell(param_18, param_19)) < p.nq;
             if ((p.metric == 1u) && inBatch)
             {
-                uint param_22 = tr;
-                uint param_23 = i_1;
-                _667 = _673.qn[q0 + cell(param_22, param_23)];
+                uint param_20 = tr;
+                uint param_21 = i_1;
+                _797 = _803.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _667 = 0.0;
+                _797 = 0.0;
             }
-            float qni = _667;
-            for (uint h_1 = 0u; h_1 < 2u; h_1++)
+            float qni = _797;
+            for (uint h = 0u; h < 2u; h++)
             {
-                for (uint c_1 = 0u; c_1 < 4u; c_1++)
+                for (uint c = 0u; c < 4u; c++)
                 {
-                    uint param_24 = tc;
-                    uint param_25 = (h_1 * 4u) + c_1;
-                    uint j_1 = j0 + cell(param_24, param_25);
-                    uint key = 4294967295u;
-                    if (inBatch && (j_1 < jEnd))
+                    uint param_22 = tc;
+                    uint param_23 = (h * 4u) + c;
+                    uint j = j0 + cellX(param_22, param_23);
+                    bool inside = inBatch && (j < jEnd);
+                    if ((p.metric == 1u) && inside)
                     {
+                        _854 = _860.xn[j];
+                    }
+                    else
+                    {
+                        _854 = 0.0;
+                    }
+                    float xnj = _854;
+                    if (p.metric == 1u)
+                    {
+                        _872 = (qni + xnj) - (2.0 * acc[i_1][h][c]);
+                    }
+                    else
+                    {
+                        _872 = -acc[i_1][h][c];
+                    }
+                    acc[i_1][h][c] = _872;
+                    if (!inside)
+                    {
+                        uint _900 = i_1 >> uint(2);
+                        outside[_900] |= (1u << ((((i_1 & 3u) * 8u) + (h * 4u)) + c));
+                    }
+                    if (inside)
+                    {
+                        uint param_24 = tr;
+                        uint param_25 = i_1;
                         if (p.metric == 1u)
                         {
-                            float param_26 = (qni + xnv[h_1][c_1]) - (2.0 * acc[i_1][h_1][c_1]);
-                            _723 = max(toKey(param_26), 2147483648u);
+                            float param_26 = acc[i_1][h][c];
+                            _936 = max(toKey(param_26), 2147483648u);
                         }
                         else
                         {
-                            float param_27 = -acc[i_1][h_1][c_1];
-                            _723 = toKey(param_27);
+                            float param_27 = acc[i_1][h][c];
+                            _936 = toKey(param_27);
                         }
-                        key = _723;
-                    }
-                    keys[i_1][h_1][c_1] = key;
-                    if (inBatch && (j_1 < jEnd))
-                    {
-                        uint param_28 = tr;
-                        uint param_29 = i_1;
-                        _773.outKeys[((q0 + cell(param_28, param_29)) * p.ldOut) + j_1] = key;
+                        _920.outKeys[((q0 + cell(param_24, param_25)) * p.ldOut) + j] = _936;
                     }
                 }
             }

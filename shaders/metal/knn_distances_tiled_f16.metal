@@ -46,7 +46,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    uint xh[1];
+    uint2 xh[1];
 };
 
 struct Params
@@ -63,17 +63,17 @@ struct Params
 
 struct Queries
 {
-    float q[1];
-};
-
-struct DatabaseNorms
-{
-    float xn[1];
+    float4 q[1];
 };
 
 struct QueryNorms
 {
     float qn[1];
+};
+
+struct DatabaseNorms
+{
+    float xn[1];
 };
 
 struct OutKeys
@@ -89,15 +89,17 @@ struct OutIds
 };
 
 static inline __attribute__((always_inline))
-uint stageRow(thread uint& gl_LocalInvocationIndex)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_180)
 {
-    return gl_LocalInvocationIndex >> uint(1);
+    uint i = (row * p.d) + col;
+    return ((device float*)&v_180.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-uint stageDim(thread uint& gl_LocalInvocationIndex)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_114)
 {
-    return (gl_LocalInvocationIndex & 1u) * 4u;
+    uint2 w = v_114.xh[((row * d) + col) >> uint(2)];
+    return float4(float2(as_type<half2>(w.x)), float2(as_type<half2>(w.y)));
 }
 
 static inline __attribute__((always_inline))
@@ -107,89 +109,170 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_101)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_114)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(v_101.xh[i >> uint(1)]));
-    float _114;
+    float2 v = float2(as_type<half2>(((device uint*)&v_114.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _131;
     if ((i & 1u) == 0u)
     {
-        _114 = v.x;
+        _131 = v.x;
     }
     else
     {
-        _114 = v.y;
+        _131 = v.y;
     }
-    return _114;
+    return _131;
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread float4& a, thread float4& b, const device Database& v_101, thread uint& gl_LocalInvocationIndex, constant Params& p, const device Queries& v_181)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_114, constant Params& p, const device Queries& v_180, thread uint& gl_LocalInvocationIndex)
 {
-    uint row = stageRow(gl_LocalInvocationIndex);
-    uint kq = k0 + stageDim(gl_LocalInvocationIndex);
-    float _175;
-    float _209;
-    for (uint e = 0u; e < 4u; e++)
+    uint t = gl_LocalInvocationIndex;
+    uint kq = k0 + ((t & 1u) << uint(2));
+    bool whole = (p.d & 3u) == 0u;
+    float4 _239;
+    float _286;
+    for (uint v = 0u; v < 1u; v++)
     {
-        bool inDim = (kq + e) < p.d;
-        bool _174;
-        if (inDim)
+        uint row = (t + (v * 256u)) >> uint(1);
+        if (whole)
         {
-            _174 = (q0 + row) < p.nq;
+            bool _229 = kq < p.d;
+            bool _238;
+            if (_229)
+            {
+                _238 = (q0 + row) < p.nq;
+            }
+            else
+            {
+                _238 = _229;
+            }
+            if (_238)
+            {
+                _239 = v_180.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+            }
+            else
+            {
+                _239 = float4(0.0);
+            }
+            a[v] = _239;
         }
         else
         {
-            _174 = inDim;
+            for (uint e = 0u; e < 4u; e++)
+            {
+                bool _276 = (kq + e) < p.d;
+                bool _285;
+                if (_276)
+                {
+                    _285 = (q0 + row) < p.nq;
+                }
+                else
+                {
+                    _285 = _276;
+                }
+                if (_285)
+                {
+                    uint param = q0 + row;
+                    uint param_1 = kq + e;
+                    _286 = qAt(param, param_1, p, v_180);
+                }
+                else
+                {
+                    _286 = 0.0;
+                }
+                a[v][e] = _286;
+            }
         }
-        if (_174)
+    }
+    uint row_1 = t >> uint(1);
+    if (whole)
+    {
+        bool _314 = kq < p.d;
+        bool _322;
+        if (_314)
         {
-            _175 = v_181.q[(((q0 + row) * p.d) + kq) + e];
+            _322 = (j0 + row_1) < jEnd;
         }
         else
         {
-            _175 = 0.0;
+            _322 = _314;
         }
-        a[e] = _175;
-        bool _208;
-        if (inDim)
+        float4 _323;
+        if (_322)
         {
-            _208 = (j0 + row) < jEnd;
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _323 = xAt4(param_2, param_3, param_4, v_114);
         }
         else
         {
-            _208 = inDim;
+            _323 = float4(0.0);
         }
-        if (_208)
+        b = _323;
+    }
+    else
+    {
+        float _362;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
         {
-            uint param = j0 + row;
-            uint param_1 = kq + e;
-            uint param_2 = p.d;
-            _209 = xAt(param, param_1, param_2, v_101);
+            bool _353 = (kq + e_1) < p.d;
+            bool _361;
+            if (_353)
+            {
+                _361 = (j0 + row_1) < jEnd;
+            }
+            else
+            {
+                _361 = _353;
+            }
+            if (_361)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _362 = xAt(param_5, param_6, param_7, v_114);
+            }
+            else
+            {
+                _362 = 0.0;
+            }
+            b[e_1] = _362;
         }
-        else
-        {
-            _209 = 0.0;
-        }
-        b[e] = _209;
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const float4& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
-    uint row = stageRow(gl_LocalInvocationIndex);
-    uint kq = stageDim(gl_LocalInvocationIndex);
-    for (uint e = 0u; e < 4u; e++)
+    uint t = gl_LocalInvocationIndex;
+    uint kq = (t & 1u) << uint(2);
+    for (uint v = 0u; v < 1u; v++)
     {
-        ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[e];
-        ((threadgroup float*)&xs[buf][kq + e][row >> uint(2)])[row & 3u] = b[e];
+        uint row = (t + (v * 256u)) >> uint(1);
+        for (uint e = 0u; e < 4u; e++)
+        {
+            ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
+        }
+    }
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
+    {
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
 static inline __attribute__((always_inline))
 uint cell(thread const uint& t, thread const uint& i)
+{
+    return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
+}
+
+static inline __attribute__((always_inline))
+uint cellX(thread const uint& t, thread const uint& i)
 {
     return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
 }
@@ -202,19 +285,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _69;
+    uint _82;
     if ((u & 2147483648u) != 0u)
     {
-        _69 = ~u;
+        _82 = ~u;
     }
     else
     {
-        _69 = u | 2147483648u;
+        _82 = u | 2147483648u;
     }
-    return _69;
+    return _82;
 }
 
-kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_181 [[buffer(1)]], const device Database& v_101 [[buffer(2)]], const device DatabaseNorms& _663 [[buffer(3)]], const device QueryNorms& _705 [[buffer(4)]], device OutKeys& _805 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
+kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_180 [[buffer(1)]], const device Database& v_114 [[buffer(2)]], const device DatabaseNorms& _903 [[buffer(3)]], const device QueryNorms& _846 [[buffer(4)]], device OutKeys& _963 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -231,26 +314,27 @@ kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const devi
     uint param_1 = jStart;
     uint param_2 = jEnd;
     uint param_3 = 0u;
-    float4 param_4;
+    spvUnsafeArray<float4, 1> param_4;
     float4 param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_101, gl_LocalInvocationIndex, p, v_181);
-    float4 na = param_4;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_114, p, v_180, gl_LocalInvocationIndex);
+    spvUnsafeArray<float4, 1> na;
+    na = param_4;
     float4 nb = param_5;
     uint param_6 = 0u;
-    float4 param_7 = na;
+    spvUnsafeArray<float4, 1> param_7;
+    param_7 = na;
     float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _397;
-    uint _415;
-    float4 param_13;
+    uint _591;
+    uint _609;
+    spvUnsafeArray<float4, 1> param_13;
     float4 param_14;
-    spvUnsafeArray<float4, 2> xnv;
-    float _657;
-    float _699;
-    uint _755;
-    spvUnsafeArray<spvUnsafeArray<uint4, 2>, 8> keys;
+    float _840;
+    float _897;
+    float _915;
+    uint _979;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i = 0u; i < 8u; i++)
@@ -263,29 +347,29 @@ kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const devi
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _397 = j0;
+                _591 = j0;
             }
             else
             {
-                _397 = j0 + 128u;
+                _591 = j0 + 128u;
             }
-            uint nj = _397;
+            uint nj = _591;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _415 = (s + 1u) * 8u;
+                    _609 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _415 = 0u;
+                    _609 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _415;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_101, gl_LocalInvocationIndex, p, v_181);
+                uint param_12 = _609;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_114, p, v_180, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -315,75 +399,77 @@ kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const devi
             if (next)
             {
                 uint param_15 = buf ^ 1u;
-                float4 param_16 = na;
+                spvUnsafeArray<float4, 1> param_16;
+                param_16 = na;
                 float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
             buf ^= 1u;
         }
-        for (uint h = 0u; h < 2u; h++)
-        {
-            for (uint c = 0u; c < 4u; c++)
-            {
-                uint param_18 = tc;
-                uint param_19 = (h * 4u) + c;
-                uint j = j0 + cell(param_18, param_19);
-                if ((p.metric == 1u) && (j < jEnd))
-                {
-                    _657 = _663.xn[j];
-                }
-                else
-                {
-                    _657 = 0.0;
-                }
-                xnv[h][c] = _657;
-            }
-        }
+        uint2 outside = uint2(0u);
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
         {
-            uint param_20 = tr;
-            uint param_21 = i_1;
-            bool inBatch = (q0 + cell(param_20, param_21)) < p.nq;
+            uint param_18 = tr;
+            uint param_19 = i_1;
+            bool inBatch = (q0 + cell(param_18, param_19)) < p.nq;
             if ((p.metric == 1u) && inBatch)
             {
-                uint param_22 = tr;
-                uint param_23 = i_1;
-                _699 = _705.qn[q0 + cell(param_22, param_23)];
+                uint param_20 = tr;
+                uint param_21 = i_1;
+                _840 = _846.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _699 = 0.0;
+                _840 = 0.0;
             }
-            float qni = _699;
-            for (uint h_1 = 0u; h_1 < 2u; h_1++)
+            float qni = _840;
+            for (uint h = 0u; h < 2u; h++)
             {
-                for (uint c_1 = 0u; c_1 < 4u; c_1++)
+                for (uint c = 0u; c < 4u; c++)
                 {
-                    uint param_24 = tc;
-                    uint param_25 = (h_1 * 4u) + c_1;
-                    uint j_1 = j0 + cell(param_24, param_25);
-                    uint key = 4294967295u;
-                    if (inBatch && (j_1 < jEnd))
+                    uint param_22 = tc;
+                    uint param_23 = (h * 4u) + c;
+                    uint j = j0 + cellX(param_22, param_23);
+                    bool inside = inBatch && (j < jEnd);
+                    if ((p.metric == 1u) && inside)
                     {
+                        _897 = _903.xn[j];
+                    }
+                    else
+                    {
+                        _897 = 0.0;
+                    }
+                    float xnj = _897;
+                    if (p.metric == 1u)
+                    {
+                        _915 = (qni + xnj) - (2.0 * acc[i_1][h][c]);
+                    }
+                    else
+                    {
+                        _915 = -acc[i_1][h][c];
+                    }
+                    acc[i_1][h][c] = _915;
+                    if (!inside)
+                    {
+                        uint _943 = i_1 >> uint(2);
+                        outside[_943] |= (1u << ((((i_1 & 3u) * 8u) + (h * 4u)) + c));
+                    }
+                    if (inside)
+                    {
+                        uint param_24 = tr;
+                        uint param_25 = i_1;
                         if (p.metric == 1u)
                         {
-                            float param_26 = (qni + xnv[h_1][c_1]) - (2.0 * acc[i_1][h_1][c_1]);
-                            _755 = max(toKey(param_26), 2147483648u);
+                            float param_26 = acc[i_1][h][c];
+                            _979 = max(toKey(param_26), 2147483648u);
                         }
                         else
                         {
-                            float param_27 = -acc[i_1][h_1][c_1];
-                            _755 = toKey(param_27);
+                            float param_27 = acc[i_1][h][c];
+                            _979 = toKey(param_27);
                         }
-                        key = _755;
-                    }
-                    keys[i_1][h_1][c_1] = key;
-                    if (inBatch && (j_1 < jEnd))
-                    {
-                        uint param_28 = tr;
-                        uint param_29 = i_1;
-                        _805.outKeys[((q0 + cell(param_28, param_29)) * p.ldOut) + j_1] = key;
+                        _963.outKeys[((q0 + cell(param_24, param_25)) * p.ldOut) + j] = _979;
                     }
                 }
             }

@@ -48,7 +48,7 @@ struct spvUnsafeArray
 
 struct Database
 {
-    float x[1];
+    float4 x[1];
 };
 
 struct Params
@@ -65,17 +65,17 @@ struct Params
 
 struct Queries
 {
-    float q[1];
-};
-
-struct DatabaseNorms
-{
-    float xn[1];
+    float4 q[1];
 };
 
 struct QueryNorms
 {
     float qn[1];
+};
+
+struct DatabaseNorms
+{
+    float xn[1];
 };
 
 struct OutKeys
@@ -91,84 +91,161 @@ struct OutIds
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
 static inline __attribute__((always_inline))
-uint stageRow(thread uint& gl_LocalInvocationIndex)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_170)
 {
-    return gl_LocalInvocationIndex >> uint(1);
+    uint i = (row * p.d) + col;
+    return ((device float*)&v_170.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-uint stageDim(thread uint& gl_LocalInvocationIndex)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_132)
 {
-    return (gl_LocalInvocationIndex & 1u) * 4u;
+    return v_132.x[((row * d) + col) >> uint(2)];
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_109)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_132)
 {
-    return v_109.x[(row * d) + col];
+    uint i = (row * d) + col;
+    return ((device float*)&v_132.x[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread float4& a, thread float4& b, const device Database& v_109, thread uint& gl_LocalInvocationIndex, constant Params& p, const device Queries& v_179)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_132, constant Params& p, const device Queries& v_170, thread uint& gl_LocalInvocationIndex)
 {
-    uint row = stageRow(gl_LocalInvocationIndex);
-    uint kq = k0 + stageDim(gl_LocalInvocationIndex);
-    float _173;
-    float _206;
-    for (uint e = 0u; e < 4u; e++)
+    uint t = gl_LocalInvocationIndex;
+    uint kq = k0 + ((t & 1u) << uint(2));
+    bool whole = (p.d & 3u) == 0u;
+    float4 _228;
+    float _274;
+    for (uint v = 0u; v < 1u; v++)
     {
-        bool inDim = (kq + e) < p.d;
-        bool _172;
-        if (inDim)
+        uint row = (t + (v * 256u)) >> uint(1);
+        if (whole)
         {
-            _172 = (q0 + row) < p.nq;
+            bool _218 = kq < p.d;
+            bool _227;
+            if (_218)
+            {
+                _227 = (q0 + row) < p.nq;
+            }
+            else
+            {
+                _227 = _218;
+            }
+            if (_227)
+            {
+                _228 = v_170.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+            }
+            else
+            {
+                _228 = float4(0.0);
+            }
+            a[v] = _228;
         }
         else
         {
-            _172 = inDim;
+            for (uint e = 0u; e < 4u; e++)
+            {
+                bool _264 = (kq + e) < p.d;
+                bool _273;
+                if (_264)
+                {
+                    _273 = (q0 + row) < p.nq;
+                }
+                else
+                {
+                    _273 = _264;
+                }
+                if (_273)
+                {
+                    uint param = q0 + row;
+                    uint param_1 = kq + e;
+                    _274 = qAt(param, param_1, p, v_170);
+                }
+                else
+                {
+                    _274 = 0.0;
+                }
+                a[v][e] = _274;
+            }
         }
-        if (_172)
+    }
+    uint row_1 = t >> uint(1);
+    if (whole)
+    {
+        bool _302 = kq < p.d;
+        bool _310;
+        if (_302)
         {
-            _173 = v_179.q[(((q0 + row) * p.d) + kq) + e];
+            _310 = (j0 + row_1) < jEnd;
         }
         else
         {
-            _173 = 0.0;
+            _310 = _302;
         }
-        a[e] = _173;
-        bool _205;
-        if (inDim)
+        float4 _311;
+        if (_310)
         {
-            _205 = (j0 + row) < jEnd;
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _311 = xAt4(param_2, param_3, param_4, v_132);
         }
         else
         {
-            _205 = inDim;
+            _311 = float4(0.0);
         }
-        if (_205)
+        b = _311;
+    }
+    else
+    {
+        float _350;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
         {
-            uint param = j0 + row;
-            uint param_1 = kq + e;
-            uint param_2 = p.d;
-            _206 = xAt(param, param_1, param_2, v_109);
+            bool _341 = (kq + e_1) < p.d;
+            bool _349;
+            if (_341)
+            {
+                _349 = (j0 + row_1) < jEnd;
+            }
+            else
+            {
+                _349 = _341;
+            }
+            if (_349)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _350 = xAt(param_5, param_6, param_7, v_132);
+            }
+            else
+            {
+                _350 = 0.0;
+            }
+            b[e_1] = _350;
         }
-        else
-        {
-            _206 = 0.0;
-        }
-        b[e] = _206;
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const float4& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
-    uint row = stageRow(gl_LocalInvocationIndex);
-    uint kq = stageDim(gl_LocalInvocationIndex);
-    for (uint e = 0u; e < 4u; e++)
+    uint t = gl_LocalInvocationIndex;
+    uint kq = (t & 1u) << uint(2);
+    for (uint v = 0u; v < 1u; v++)
     {
-        ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[e];
-        ((threadgroup float*)&xs[buf][kq + e][row >> uint(2)])[row & 3u] = b[e];
+        uint row = (t + (v * 256u)) >> uint(1);
+        for (uint e = 0u; e < 4u; e++)
+        {
+            ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
+        }
+    }
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
+    {
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
@@ -179,6 +256,31 @@ uint cell(thread const uint& t, thread const uint& i)
 }
 
 static inline __attribute__((always_inline))
+uint cellX(thread const uint& t, thread const uint& i)
+{
+    return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
+}
+
+static inline __attribute__((always_inline))
+float fromKey(thread const uint& key)
+{
+    if (key == 4294967295u)
+    {
+        return as_type<float>(2139095040u);
+    }
+    uint _482;
+    if ((key & 2147483648u) != 0u)
+    {
+        _482 = key & 2147483647u;
+    }
+    else
+    {
+        _482 = ~key;
+    }
+    return as_type<float>(_482);
+}
+
+static inline __attribute__((always_inline))
 uint toKey(thread const float& v)
 {
     uint u = as_type<uint>(v);
@@ -186,16 +288,16 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _79;
+    uint _96;
     if ((u & 2147483648u) != 0u)
     {
-        _79 = ~u;
+        _96 = ~u;
     }
     else
     {
-        _79 = u | 2147483648u;
+        _96 = u | 2147483648u;
     }
-    return _79;
+    return _96;
 }
 
 static inline __attribute__((always_inline))
@@ -223,21 +325,21 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     uint pos = last;
     for (;;)
     {
-        bool _326 = pos > 0u;
-        bool _344;
-        if (_326)
+        bool _533 = pos > 0u;
+        bool _551;
+        if (_533)
         {
             uint param_4 = key;
             int param_5 = id;
             uint param_6 = bestKey[pos - 1u];
             int param_7 = bestId[pos - 1u];
-            _344 = keyBefore(param_4, param_5, param_6, param_7);
+            _551 = keyBefore(param_4, param_5, param_6, param_7);
         }
         else
         {
-            _344 = _326;
+            _551 = _533;
         }
-        if (_344)
+        if (_551)
         {
             bestKey[pos] = bestKey[pos - 1u];
             bestId[pos] = bestId[pos - 1u];
@@ -253,7 +355,7 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     bestId[pos] = id;
 }
 
-kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Queries& v_179 [[buffer(1)]], const device Database& v_109 [[buffer(2)]], const device DatabaseNorms& _781 [[buffer(3)]], const device QueryNorms& _823 [[buffer(4)]], device OutKeys& _1174 [[buffer(5)]], device OutIds& _1186 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Queries& v_170 [[buffer(1)]], const device Database& v_132 [[buffer(2)]], const device DatabaseNorms& _1035 [[buffer(3)]], const device QueryNorms& _978 [[buffer(4)]], device OutKeys& _1378 [[buffer(5)]], device OutIds& _1390 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -294,26 +396,27 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
     uint param_1 = jStart;
     uint param_2 = jEnd;
     uint param_3 = 0u;
-    float4 param_4;
+    spvUnsafeArray<float4, 1> param_4;
     float4 param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_109, gl_LocalInvocationIndex, p, v_179);
-    float4 na = param_4;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_132, p, v_170, gl_LocalInvocationIndex);
+    spvUnsafeArray<float4, 1> na;
+    na = param_4;
     float4 nb = param_5;
     uint param_6 = 0u;
-    float4 param_7 = na;
+    spvUnsafeArray<float4, 1> param_7;
+    param_7 = na;
     float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _516;
-    uint _534;
-    float4 param_13;
+    uint _722;
+    uint _740;
+    spvUnsafeArray<float4, 1> param_13;
     float4 param_14;
-    spvUnsafeArray<float4, 2> xnv;
-    float _775;
-    float _817;
-    uint _873;
-    spvUnsafeArray<spvUnsafeArray<uint4, 2>, 8> keys;
+    float _972;
+    float _1029;
+    float _1047;
+    uint _1181;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
@@ -326,29 +429,29 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _516 = j0;
+                _722 = j0;
             }
             else
             {
-                _516 = j0 + 128u;
+                _722 = j0 + 128u;
             }
-            uint nj = _516;
+            uint nj = _722;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _534 = (s + 1u) * 8u;
+                    _740 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _534 = 0u;
+                    _740 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _534;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_109, gl_LocalInvocationIndex, p, v_179);
+                uint param_12 = _740;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_132, p, v_170, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -378,116 +481,135 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             if (next)
             {
                 uint param_15 = buf ^ 1u;
-                float4 param_16 = na;
+                spvUnsafeArray<float4, 1> param_16;
+                param_16 = na;
                 float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
             buf ^= 1u;
         }
-        for (uint h = 0u; h < 2u; h++)
-        {
-            for (uint c = 0u; c < 4u; c++)
-            {
-                uint param_18 = tc;
-                uint param_19 = (h * 4u) + c;
-                uint j = j0 + cell(param_18, param_19);
-                if ((p.metric == 1u) && (j < jEnd))
-                {
-                    _775 = _781.xn[j];
-                }
-                else
-                {
-                    _775 = 0.0;
-                }
-                xnv[h][c] = _775;
-            }
-        }
+        uint2 outside = uint2(0u);
         for (uint i_2 = 0u; i_2 < 8u; i_2++)
         {
-            uint param_20 = tr;
-            uint param_21 = i_2;
-            bool inBatch = (q0 + cell(param_20, param_21)) < p.nq;
+            uint param_18 = tr;
+            uint param_19 = i_2;
+            bool inBatch = (q0 + cell(param_18, param_19)) < p.nq;
             if ((p.metric == 1u) && inBatch)
             {
-                uint param_22 = tr;
-                uint param_23 = i_2;
-                _817 = _823.qn[q0 + cell(param_22, param_23)];
+                uint param_20 = tr;
+                uint param_21 = i_2;
+                _972 = _978.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _817 = 0.0;
+                _972 = 0.0;
             }
-            float qni = _817;
-            for (uint h_1 = 0u; h_1 < 2u; h_1++)
+            float qni = _972;
+            for (uint h = 0u; h < 2u; h++)
             {
-                for (uint c_1 = 0u; c_1 < 4u; c_1++)
+                for (uint c = 0u; c < 4u; c++)
                 {
-                    uint param_24 = tc;
-                    uint param_25 = (h_1 * 4u) + c_1;
-                    uint j_1 = j0 + cell(param_24, param_25);
-                    uint key = 4294967295u;
-                    if (inBatch && (j_1 < jEnd))
+                    uint param_22 = tc;
+                    uint param_23 = (h * 4u) + c;
+                    uint j = j0 + cellX(param_22, param_23);
+                    bool inside = inBatch && (j < jEnd);
+                    if ((p.metric == 1u) && inside)
                     {
-                        if (p.metric == 1u)
-                        {
-                            float param_26 = (qni + xnv[h_1][c_1]) - (2.0 * acc[i_2][h_1][c_1]);
-                            _873 = max(toKey(param_26), 2147483648u);
-                        }
-                        else
-                        {
-                            float param_27 = -acc[i_2][h_1][c_1];
-                            _873 = toKey(param_27);
-                        }
-                        key = _873;
+                        _1029 = _1035.xn[j];
                     }
-                    keys[i_2][h_1][c_1] = key;
+                    else
+                    {
+                        _1029 = 0.0;
+                    }
+                    float xnj = _1029;
+                    if (p.metric == 1u)
+                    {
+                        _1047 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
+                    }
+                    else
+                    {
+                        _1047 = -acc[i_2][h][c];
+                    }
+                    acc[i_2][h][c] = _1047;
+                    if (!inside)
+                    {
+                        uint _1075 = i_2 >> uint(2);
+                        outside[_1075] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
+                    }
                 }
             }
         }
-        uint2 offered = uint2(0u);
+        uint2 offered = outside;
         for (;;)
         {
             for (uint i_3 = 0u; i_3 < 8u; i_3++)
             {
-                uint param_28 = tr;
-                uint param_29 = i_3;
-                uint r = cell(param_28, param_29);
+                uint param_24 = tr;
+                uint param_25 = i_3;
+                uint r = cell(param_24, param_25);
                 uint wk = worstKey[r];
                 int wi = worstId[r];
-                for (uint h_2 = 0u; h_2 < 2u; h_2++)
+                uint param_26 = wk;
+                float wd = fromKey(param_26);
+                for (uint h_1 = 0u; h_1 < 2u; h_1++)
                 {
-                    for (uint c_2 = 0u; c_2 < 4u; c_2++)
+                    for (uint c_1 = 0u; c_1 < 4u; c_1++)
                     {
-                        uint bit = 1u << ((((i_3 & 3u) * 8u) + (h_2 * 4u)) + c_2);
-                        uint key_1 = keys[i_3][h_2][c_2];
-                        uint param_30 = tc;
-                        uint param_31 = (h_2 * 4u) + c_2;
-                        int id = p.idBase + int(j0 + cell(param_30, param_31));
-                        bool _1006 = ((offered[i_3 >> uint(2)] & bit) == 0u) && (key_1 != 4294967295u);
-                        bool _1018;
-                        if (_1006)
+                        uint bit = 1u << ((((i_3 & 3u) * 8u) + (h_1 * 4u)) + c_1);
+                        float v = acc[i_3][h_1][c_1];
+                        bool _1165 = (offered[i_3 >> uint(2)] & bit) != 0u;
+                        bool _1173;
+                        if (!_1165)
                         {
-                            uint param_32 = key_1;
-                            int param_33 = id;
-                            uint param_34 = wk;
-                            int param_35 = wi;
-                            _1018 = keyBefore(param_32, param_33, param_34, param_35);
+                            _1173 = !(v <= wd);
                         }
                         else
                         {
-                            _1018 = _1006;
+                            _1173 = _1165;
                         }
-                        if (_1018)
+                        if (_1173)
                         {
-                            uint _1024 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
-                            uint slot = _1024;
+                            continue;
+                        }
+                        if (p.metric == 1u)
+                        {
+                            float param_27 = v;
+                            _1181 = max(toKey(param_27), 2147483648u);
+                        }
+                        else
+                        {
+                            float param_28 = v;
+                            _1181 = toKey(param_28);
+                        }
+                        uint key = _1181;
+                        uint param_29 = tc;
+                        uint param_30 = (h_1 * 4u) + c_1;
+                        int id = p.idBase + int(j0 + cellX(param_29, param_30));
+                        bool _1210 = key != 4294967295u;
+                        bool _1222;
+                        if (_1210)
+                        {
+                            uint param_31 = key;
+                            int param_32 = id;
+                            uint param_33 = wk;
+                            int param_34 = wi;
+                            _1222 = keyBefore(param_31, param_32, param_33, param_34);
+                        }
+                        else
+                        {
+                            _1222 = _1210;
+                        }
+                        if (_1222)
+                        {
+                            uint _1228 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
+                            uint slot = _1228;
                             if (slot < 8u)
                             {
-                                queueKey[r][slot] = key_1;
+                                queueKey[r][slot] = key;
                                 queueId[r][slot] = id;
-                                uint _1046 = i_3 >> uint(2);
-                                offered[_1046] |= bit;
+                                uint _1250 = i_3 >> uint(2);
+                                offered[_1250] |= bit;
                             }
                         }
                     }
@@ -499,9 +621,9 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
                 uint n = queueLen[tid];
                 for (uint s_1 = 0u; s_1 < min(n, 8u); s_1++)
                 {
-                    uint param_36 = queueKey[tid][s_1];
-                    int param_37 = queueId[tid][s_1];
-                    insert(param_36, param_37, p, bestKey, bestId);
+                    uint param_35 = queueKey[tid][s_1];
+                    int param_36 = queueId[tid][s_1];
+                    insert(param_35, param_36, p, bestKey, bestId);
                 }
                 worstKey[tid] = bestKey[p.k - 1u];
                 worstId[tid] = bestId[p.k - 1u];
@@ -525,23 +647,23 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             continue;
         }
     }
-    bool _1136 = tid < 128u;
-    bool _1145;
-    if (_1136)
+    bool _1340 = tid < 128u;
+    bool _1349;
+    if (_1340)
     {
-        _1145 = (q0 + tid) < p.nq;
+        _1349 = (q0 + tid) < p.nq;
     }
     else
     {
-        _1145 = _1136;
+        _1349 = _1340;
     }
-    if (_1145)
+    if (_1349)
     {
         uint base = (((q0 + tid) * gl_NumWorkGroups.y) + split) * p.k;
         for (uint i_4 = 0u; i_4 < p.k; i_4++)
         {
-            _1174.outKeys[base + i_4] = bestKey[i_4];
-            _1186.outIds[base + i_4] = bestId[i_4];
+            _1378.outKeys[base + i_4] = bestKey[i_4];
+            _1390.outIds[base + i_4] = bestId[i_4];
         }
     }
 }

@@ -1,9 +1,9 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
-// One workgroup computes a 128 x 128 block of query x database dot products
-// at a time (each thread an 8 x 8 patch: four shared-memory reads feed 64
-// multiply-adds) from operands staged 8 dimensions at a time through two
+// One workgroup computes a 128 x TX block of query x database dot products
+// at a time (TX = 128 by default, 2 * TX threads, each an 8 x 8 patch: four
+// shared-memory reads feed 64 multiply-adds) from operands staged 8 dimensions at a time through two
 // shared buffers (the next stage is read from memory while this one is
 // multiplied), and turns it into keys: max(qn + xn - 2 q.x, 0) for L2 (as
 // faiss clamps rounding below zero) or -q.x for inner product.
@@ -23,7 +23,11 @@
 
 // Storage buffers use bindings from 1: Metal passes the params struct in
 // buffer 0 (spirv-cross maps binding n to buffer n).
-layout(local_size_x = 256) in;
+#ifndef TX
+#define TX 128
+#endif
+#define THREADS (2 * TX)
+layout(local_size_x = THREADS) in;
 
 layout(push_constant) uniform Params {
     uint nq;      // queries in the batch
@@ -36,22 +40,23 @@ layout(push_constant) uniform Params {
     uint ldOut;   // row stride of the key matrix (KSEL == 0)
 } p;
 
-layout(std430, binding = 1) readonly buffer Queries { float q[]; };
+layout(std430, binding = 1) readonly buffer Queries { vec4 q[]; };  // vec4s: one load per 4 values
 #include "rows.glsl"
 layout(std430, binding = 3) readonly buffer DatabaseNorms { float xn[]; };
 layout(std430, binding = 4) readonly buffer QueryNorms { float qn[]; };
 layout(std430, binding = 5) writeonly buffer OutKeys { uint outKeys[]; };
 layout(std430, binding = 6) writeonly buffer OutIds { int outIds[]; };
 
-const uint TILE = 128u;  // queries and database vectors per block
-const uint HALF = 64u;   // a thread's rows (and columns) are 4 in each half
-const uint TK = 8u;      // dimensions staged per step
-const uint CAP = 8u;     // keys a row's queue takes per round
+const uint TILE = 128u;    // queries per block (and per workgroup)
+const uint TILEX = TX;     // database vectors per block
+const uint COLS = TX / 8u; // threads along a block's columns
+const uint TK = 8u;        // dimensions staged per step
+const uint CAP = 8u;       // keys a row's queue takes per round
 
 // [buffer][dimension][row / 4]; the extra vec4 puts the two threads that
 // stage one row in different banks.
 shared vec4 qs[2][TK][TILE / 4u + 1u];
-shared vec4 xs[2][TK][TILE / 4u + 1u];
+shared vec4 xs[2][TK][TILEX / 4u + 1u];
 #if KSEL > 0
 shared uint queueKey[TILE][CAP];
 shared int queueId[TILE][CAP];
@@ -61,32 +66,68 @@ shared int worstId[TILE];
 shared uint again[2];  // a queue overflowed in this round (by round parity)
 #endif
 
-// Staging: thread t reads 4 consecutive dimensions of row t / 2.
-uint stageRow() { return gl_LocalInvocationIndex >> 1; }
-uint stageDim() { return (gl_LocalInvocationIndex & 1u) * 4u; }
+// Staging: a thread reads 4 consecutive dimensions of a row, rows of the
+// database block one each (thread t row t / 2), query rows TILE / TILEX.
+const uint QV = TILE / TILEX;
 
-void fetch(uint q0, uint j0, uint jEnd, uint k0, out vec4 a, out vec4 b) {
-    uint row = stageRow();
-    uint kq = k0 + stageDim();
-    [[unroll]] for (uint e = 0u; e < 4u; e++) {
-        bool inDim = kq + e < p.d;
-        a[e] = inDim && q0 + row < p.nq ? q[(q0 + row) * p.d + kq + e] : 0.0;
-        b[e] = inDim && j0 + row < jEnd ? xAt(j0 + row, kq + e, p.d) : 0.0;
+float qAt(uint row, uint col) {
+    uint i = row * p.d + col;
+    return q[i >> 2][i & 3u];
+}
+
+// fetch reads a stage from memory: four values a load where d is a
+// multiple of 4 (rows then start on 16 bytes), one at a time otherwise.
+void fetch(uint q0, uint j0, uint jEnd, uint k0, out vec4 a[QV], out vec4 b) {
+    uint t = gl_LocalInvocationIndex;
+    uint kq = k0 + ((t & 1u) << 2);
+    bool whole = (p.d & 3u) == 0u;
+    [[unroll]] for (uint v = 0u; v < QV; v++) {
+        uint row = (t + v * THREADS) >> 1;
+        if (whole) {
+            a[v] = kq < p.d && q0 + row < p.nq ? q[((q0 + row) * p.d + kq) >> 2] : vec4(0.0);
+        } else {
+            [[unroll]] for (uint e = 0u; e < 4u; e++) {
+                a[v][e] = kq + e < p.d && q0 + row < p.nq ? qAt(q0 + row, kq + e) : 0.0;
+            }
+        }
+    }
+    uint row = t >> 1;
+    if (whole) {
+        b = kq < p.d && j0 + row < jEnd ? xAt4(j0 + row, kq, p.d) : vec4(0.0);
+    } else {
+        [[unroll]] for (uint e = 0u; e < 4u; e++) {
+            b[e] = kq + e < p.d && j0 + row < jEnd ? xAt(j0 + row, kq + e, p.d) : 0.0;
+        }
     }
 }
 
-void stage(uint buf, vec4 a, vec4 b) {
-    uint row = stageRow();
-    uint kq = stageDim();
+void stage(uint buf, vec4 a[QV], vec4 b) {
+    uint t = gl_LocalInvocationIndex;
+    uint kq = (t & 1u) << 2;
+    [[unroll]] for (uint v = 0u; v < QV; v++) {
+        uint row = (t + v * THREADS) >> 1;
+        [[unroll]] for (uint e = 0u; e < 4u; e++) {
+            qs[buf][kq + e][row >> 2][row & 3u] = a[v][e];
+        }
+    }
+    uint row = t >> 1;
     [[unroll]] for (uint e = 0u; e < 4u; e++) {
-        qs[buf][kq + e][row >> 2][row & 3u] = a[e];
         xs[buf][kq + e][row >> 2][row & 3u] = b[e];
     }
 }
 
-// A thread's i-th row (or column) of the block: 4 in each half, so that the
+// A thread's i-th row and column of the block: 4 in each half, so that the
 // threads of a warp read neighbouring vec4s of shared memory.
-uint cell(uint t, uint i) { return (i >> 2) * HALF + t * 4u + (i & 3u); }
+uint cell(uint t, uint i) { return (i >> 2) * (TILE / 2u) + t * 4u + (i & 3u); }
+uint cellX(uint t, uint i) { return (i >> 2) * (TILEX / 2u) + t * 4u + (i & 3u); }
+
+// fromKey inverts toKey: the distance whose key is key (KEY_NONE: +inf).
+float fromKey(uint key) {
+    if (key == KEY_NONE) {
+        return uintBitsToFloat(0x7F800000u);
+    }
+    return uintBitsToFloat((key & 0x80000000u) != 0u ? key & 0x7FFFFFFFu : ~key);
+}
 
 #if KSEL > 0
 uint bestKey[KSEL];
@@ -113,8 +154,8 @@ void main() {
     uint tid = gl_LocalInvocationIndex;
     uint q0 = gl_WorkGroupID.x * TILE;
     uint split = gl_WorkGroupID.y;
-    uint tr = tid / 16u;  // rows cell(tr, 0..7)
-    uint tc = tid % 16u;  // columns cell(tc, 0..7)
+    uint tr = tid / COLS;  // rows cell(tr, 0..7)
+    uint tc = tid % COLS;  // columns cellX(tc, 0..7)
     uint jStart = split * p.span;
     uint jEnd = min(p.nb, jStart + p.span);
     uint stages = (p.d + TK - 1u) / TK;
@@ -139,11 +180,12 @@ void main() {
     // first of the next, so that memory latency hides behind arithmetic
     // there too.
     uint buf = 0u;
-    vec4 na, nb;
+    vec4 na[QV];
+    vec4 nb;
     fetch(q0, jStart, jEnd, 0u, na, nb);
     stage(0u, na, nb);
     barrier();
-    for (uint j0 = jStart; j0 < jEnd; j0 += TILE) {
+    for (uint j0 = jStart; j0 < jEnd; j0 += TILEX) {
         vec4 acc[8][2];
         [[unroll]] for (uint i = 0u; i < 8u; i++) {
             acc[i][0] = vec4(0.0);
@@ -151,16 +193,16 @@ void main() {
         }
         for (uint s = 0u; s < stages; s++) {
             bool inBlock = s + 1u < stages;
-            uint nj = inBlock ? j0 : j0 + TILE;
+            uint nj = inBlock ? j0 : j0 + TILEX;
             bool next = inBlock || nj < jEnd;
             if (next) {
                 fetch(q0, nj, jEnd, inBlock ? (s + 1u) * TK : 0u, na, nb);
             }
             [[unroll]] for (uint kk = 0u; kk < TK; kk++) {
                 vec4 a0 = qs[buf][kk][tr];
-                vec4 a1 = qs[buf][kk][HALF / 4u + tr];
+                vec4 a1 = qs[buf][kk][TILE / 8u + tr];
                 vec4 b0 = xs[buf][kk][tc];
-                vec4 b1 = xs[buf][kk][HALF / 4u + tc];
+                vec4 b1 = xs[buf][kk][TILEX / 8u + tc];
                 acc[0][0] += a0.x * b0; acc[0][1] += a0.x * b1;
                 acc[1][0] += a0.y * b0; acc[1][1] += a0.y * b1;
                 acc[2][0] += a0.z * b0; acc[2][1] += a0.z * b1;
@@ -177,30 +219,24 @@ void main() {
             buf ^= 1u;
         }
 
-        // Keys, KEY_NONE outside the batch and the span. L2 clamps at zero
-        // in key space: NaN keeps KEY_NONE.
-        vec4 xnv[2];
-        [[unroll]] for (uint h = 0u; h < 2u; h++) {
-            [[unroll]] for (uint c = 0u; c < 4u; c++) {
-                uint j = j0 + cell(tc, h * 4u + c);
-                xnv[h][c] = p.metric == 1u && j < jEnd ? xn[j] : 0.0;
-            }
-        }
-        uvec4 keys[8][2];
+        // Distances in place (L2: qn + xn - 2 q.x), and the cells outside
+        // the batch or the span, which never rank.
+        uvec2 outside = uvec2(0u);
         [[unroll]] for (uint i = 0u; i < 8u; i++) {
             bool inBatch = q0 + cell(tr, i) < p.nq;
             float qni = p.metric == 1u && inBatch ? qn[q0 + cell(tr, i)] : 0.0;
             [[unroll]] for (uint h = 0u; h < 2u; h++) {
                 [[unroll]] for (uint c = 0u; c < 4u; c++) {
-                    uint j = j0 + cell(tc, h * 4u + c);
-                    uint key = KEY_NONE;
-                    if (inBatch && j < jEnd) {
-                        key = p.metric == 1u ? max(toKey(qni + xnv[h][c] - 2.0 * acc[i][h][c]), KEY_ZERO) : toKey(-acc[i][h][c]);
+                    uint j = j0 + cellX(tc, h * 4u + c);
+                    bool inside = inBatch && j < jEnd;
+                    float xnj = p.metric == 1u && inside ? xn[j] : 0.0;
+                    acc[i][h][c] = p.metric == 1u ? qni + xnj - 2.0 * acc[i][h][c] : -acc[i][h][c];
+                    if (!inside) {
+                        outside[i >> 2] |= 1u << ((i & 3u) * 8u + h * 4u + c);
                     }
-                    keys[i][h][c] = key;
 #if KSEL == 0
-                    if (inBatch && j < jEnd) {
-                        outKeys[(q0 + cell(tr, i)) * p.ldOut + j] = key;
+                    if (inside) {
+                        outKeys[(q0 + cell(tr, i)) * p.ldOut + j] = p.metric == 1u ? max(toKey(acc[i][h][c]), KEY_ZERO) : toKey(acc[i][h][c]);
                     }
 #endif
                 }
@@ -215,7 +251,9 @@ void main() {
             uint bk = KEY_NONE;
             uint bc = 0u;
             [[unroll]] for (uint c = 0u; c < 8u; c++) {
-                uint key = keys[i][c >> 2][c & 3u];
+                uint bit = 1u << ((i & 3u) * 8u + c);
+                float v = acc[i][c >> 2][c & 3u];
+                uint key = (outside[i >> 2] & bit) != 0u ? KEY_NONE : p.metric == 1u ? max(toKey(v), KEY_ZERO) : toKey(v);
                 if (key < bk) {  // columns in increasing id order: ties keep the first
                     bk = key;
                     bc = c;
@@ -223,26 +261,33 @@ void main() {
             }
             [[unroll]] for (uint c = 0u; c < 8u; c++) {
                 if (c != bc) {
-                    keys[i][c >> 2][c & 3u] = KEY_NONE;
+                    outside[i >> 2] |= 1u << ((i & 3u) * 8u + c);
                 }
             }
         }
 #endif
 #if KSEL > 0
         // Offer the keys that beat their row's worst, in rounds while a
-        // queue overflows; offered marks those a queue took.
-        uvec2 offered = uvec2(0u);
+        // queue overflows; offered marks those a queue took (and those
+        // that never rank). The float comparison passes a superset of the
+        // keys that beat the worst; the key comparison decides.
+        uvec2 offered = outside;
         for (;;) {
             [[unroll]] for (uint i = 0u; i < 8u; i++) {
                 uint r = cell(tr, i);
                 uint wk = worstKey[r];
                 int wi = worstId[r];
+                float wd = fromKey(wk);
                 [[unroll]] for (uint h = 0u; h < 2u; h++) {
                     [[unroll]] for (uint c = 0u; c < 4u; c++) {
                         uint bit = 1u << ((i & 3u) * 8u + h * 4u + c);
-                        uint key = keys[i][h][c];
-                        int id = p.idBase + int(j0 + cell(tc, h * 4u + c));
-                        if ((offered[i >> 2] & bit) == 0u && key != KEY_NONE && keyBefore(key, id, wk, wi)) {
+                        float v = acc[i][h][c];
+                        if ((offered[i >> 2] & bit) != 0u || !(v <= wd)) {
+                            continue;
+                        }
+                        uint key = p.metric == 1u ? max(toKey(v), KEY_ZERO) : toKey(v);
+                        int id = p.idBase + int(j0 + cellX(tc, h * 4u + c));
+                        if (key != KEY_NONE && keyBefore(key, id, wk, wi)) {
                             uint slot = atomicAdd(queueLen[r], 1u);
                             if (slot < CAP) {
                                 queueKey[r][slot] = key;

@@ -13,18 +13,32 @@ float xAt(uint row, uint col, uint d) {
     return float((xb[i >> 2] >> ((i & 3u) * 8u)) & 0xFFu);
 }
 #elif defined(FP16)
-layout(std430, binding = 2) readonly buffer Database { uint xh[]; };
+// Pairs of words (four halves): xAt4 reads a row's four values at once.
+layout(std430, binding = 2) readonly buffer Database { uvec2 xh[]; };
 
 // rowStride is the halves between consecutive rows.
 uint rowStride(uint d) { return (d + 1u) & ~1u; }
 
 float xAt(uint row, uint col, uint d) {
     uint i = row * rowStride(d) + col;
-    vec2 v = unpackHalf2x16(xh[i >> 1]);
+    vec2 v = unpackHalf2x16(xh[i >> 2][(i >> 1) & 1u]);
     return (i & 1u) == 0u ? v.x : v.y;
 }
-#else
-layout(std430, binding = 2) readonly buffer Database { float x[]; };
 
-float xAt(uint row, uint col, uint d) { return x[row * d + col]; }
+// xAt4 is columns col..col+3 of row; col and d multiples of 4.
+vec4 xAt4(uint row, uint col, uint d) {
+    uvec2 w = xh[(row * d + col) >> 2];
+    return vec4(unpackHalf2x16(w.x), unpackHalf2x16(w.y));
+}
+#else
+// vec4s, so that xAt4 reads four values in one load.
+layout(std430, binding = 2) readonly buffer Database { vec4 x[]; };
+
+float xAt(uint row, uint col, uint d) {
+    uint i = row * d + col;
+    return x[i >> 2][i & 3u];
+}
+
+// xAt4 is columns col..col+3 of row; col and d multiples of 4.
+vec4 xAt4(uint row, uint col, uint d) { return x[(row * d + col) >> 2]; }
 #endif
