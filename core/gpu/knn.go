@@ -54,7 +54,8 @@ func (e *Engine) plan(nq, nb, d, k int) plan {
 	}
 	rowsPerBinding := int(lim.MaxBinding / int64(4*d))
 	p.chunk = min(rowsPerBinding/tileRows*tileRows, roundUp(nb, tileRows))
-	// A batch is one merge workgroup per query and one tile workgroup per 64.
+	// A batch is one merge workgroup per query and one tile workgroup per
+	// flatTile queries.
 	p.qb = min(nq, lim.MaxGroups[0], rowsPerBinding)
 	if p.fused {
 		// At least one split's candidate lists must fit a binding.
