@@ -16,6 +16,12 @@ PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$
 # brings CUDA's libraries, some 3 GB, unused here), installed for the test
 # targets only.
 TORCH_PACKAGES := torch==2.5.1
+# ray[data]: metalfaiss.distributed (the optional extra metalfaiss[ray]) is
+# tested on a local instance and a two-node cluster made on this machine;
+# [data] brings Ray Datasets (pyarrow, pandas). METALFAISS_REQUIRE_RAY=1
+# makes its absence a failure where it is installed.
+RAY_PACKAGES := "ray[data]==2.52.1"
+RAY_TEST_ENV := METALFAISS_REQUIRE_RAY=1
 TORCH_STAMP := $(VENV)/.torch-installed
 # Baselines that only the benchmarks compare against.
 BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0
@@ -29,7 +35,7 @@ $(DEPS_STAMP): Makefile
 	touch $@
 
 $(TORCH_STAMP): $(DEPS_STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check $(TORCH_PACKAGES)
+	$(PY) -m pip install --quiet --disable-pip-version-check $(TORCH_PACKAGES) $(RAY_PACKAGES)
 	touch $@
 
 # Builds the Go extension for .venv's interpreter (setup.py runs gopy) and
@@ -102,7 +108,7 @@ test-go-arm64: qemu-deps
 	cd core && qemu-aarch64 ../$(ARM64_TESTS)/core.test # from the package directory, as go test runs it (testdata)
 
 test-py: install gpu-deps $(TORCH_STAMP)
-	$(GPU_TEST_ENV) $(PY) -m pytest -q tests
+	$(GPU_TEST_ENV) $(RAY_TEST_ENV) $(PY) -m pytest -q tests
 
 # The CPU suite again under each weaker kernel set this CPU has (today:
 # AVX2 where the default is AVX-512): a test that only holds for one order
@@ -111,13 +117,13 @@ test-py-kernels: install $(TORCH_STAMP)
 	@best=$$($(PY) -c "import metalfaiss; print(metalfaiss.kernel_set())"); \
 	case "$$best" in \
 	  avx512*) echo "kernels: $$best by default; the suite again with METALFAISS_KERNELS=avx2"; \
-	           METALFAISS_KERNELS=avx2 METALFAISS_BACKEND=cpu $(PY) -m pytest -q tests ;; \
+	           METALFAISS_KERNELS=avx2 METALFAISS_BACKEND=cpu $(RAY_TEST_ENV) $(PY) -m pytest -q tests ;; \
 	  *) echo "kernels: $$best (no weaker SIMD set to run)" ;; \
 	esac
 
 # The whole Python suite again with flat indexes and k-means on the GPU.
 test-py-gpu: install gpu-deps $(TORCH_STAMP)
-	$(GPU_TEST_ENV) METALFAISS_BACKEND=gpu $(PY) -m pytest -q tests
+	$(GPU_TEST_ENV) METALFAISS_BACKEND=gpu $(RAY_TEST_ENV) $(PY) -m pytest -q tests
 
 # The suite under the default kernels runs once, against the installed
 # wheel (test-wheel); test-py runs it against the development install.

@@ -1,0 +1,10 @@
+"""Indexes built and served across a Ray cluster (``pip install
+'metalfaiss[ray]'``): build_index trains once, encodes partitions in
+parallel tasks and merges; ShardedIndex serves shard files from Ray actors
+and merges their answers as IndexShards does. Ray is imported when these
+are first used."""
+
+from .build import build_index, list_ranges
+from .serve import ShardedIndex, ShardUnavailableError
+
+__all__ = ["build_index", "list_ranges", "ShardedIndex", "ShardUnavailableError"]

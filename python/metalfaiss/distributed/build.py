@@ -1,0 +1,242 @@
+"""build_index: train once on a sample, encode partitions in parallel Ray
+tasks, merge.
+
+The steps, each a Ray task per partition where data is read:
+1. sample: each partition is loaded, checked and sampled (bottom-k of a
+   seeded uniform draw), and tells its size;
+2. train: the trained empty index is built from the merged sample in one
+   task (on a GPU where the worker has a hardware one and the index is an
+   IVF kind the GPU trains), serialized, and put in the object store;
+3. encode: each partition is added to its own copy of the trained index;
+4. merge: the partial indexes are merged in partition order, with each
+   partition's first id as offset (IndexIVF.merge_from), which gives the
+   same lists, codes and ids as adding the partitions one after the other
+   to the trained index on one machine.
+
+Tasks are retried by Ray when their worker dies (max_retries); a retried
+task recomputes the same bytes, so the result does not change. Files are
+written under a temporary name in the output folder and renamed when whole.
+"""
+
+import os
+import tempfile
+
+import numpy as np
+
+from .. import _backend
+from ..errors import InvalidArgumentError
+from ..factory import index_factory
+from ..index_io import deserialize_index, serialize_index, write_index
+from ..index_ivf import IndexIVF
+from ..metric import METRIC_L2
+from ._ray import ensure_ray
+from .partitions import bottom_sample, partitions_of
+
+OP = "build_index"
+
+
+def _resolve(ray, part):
+    """A partition whose source is an object reference, fetched."""
+    if isinstance(part.source, ray.ObjectRef):
+        part.source = ray.get(part.source)
+    return part
+
+
+def _sample_task(part, d, seed, size):
+    import ray
+
+    x = _resolve(ray, part).load(OP, d)
+    keys, rows = bottom_sample(x, seed, part.index, size)
+    return len(x), x.shape[1], keys, rows
+
+
+def _train_task(d, factory, metric, sample, trained_bytes):
+    index = deserialize_index(trained_bytes) if trained_bytes is not None else index_factory(d, factory, metric)
+    if not index.is_trained:
+        index = _train(index, sample)
+    return serialize_index(index)
+
+
+def _train(index, sample):
+    """Train index on sample: through the GPU's IVF classes where the
+    worker has a hardware GPU (GPU k-means), else on the CPU."""
+    from ..gpu import index_cpu_to_gpu, index_gpu_to_cpu
+
+    if _backend.hardware_available() and type(index).__name__ in ("IndexIVFFlat", "IndexIVFScalarQuantizer", "IndexIVFPQ"):
+        try:
+            gpu = index_cpu_to_gpu(None, 0, index)
+        except Exception:  # a configuration the GPU does not take: the CPU trains it
+            gpu = None
+        if gpu is not None:
+            gpu.train(sample)
+            return index_gpu_to_cpu(gpu)
+    index.train(sample)
+    return index
+
+
+def _encode_task(part, trained_bytes, d):
+    import ray
+
+    x = _resolve(ray, part).load(OP, d)
+    index = deserialize_index(trained_bytes)
+    index.add(x)
+    return serialize_index(index)
+
+
+def _remote(ray, fn, options):
+    return ray.remote(**options)(fn)
+
+
+def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, train_size=None, seed=1234,
+                output=None, shards=None, column=None, max_retries=3, num_cpus=1):
+    """Build an index from partitioned data with Ray tasks.
+
+    Parameters
+    ----------
+    data : ray.data.Dataset or list
+        The vectors: a Ray Dataset (one partition per block; ``column``
+        names the column of vectors when there are several) or a list of
+        partitions, each an (n, d) numeric array, a .fvecs / .npy /
+        .parquet path, or a callable returning an array. Ids are row
+        numbers over the partitions in order.
+    factory : str
+        index_factory's description, e.g. ``"IVF1024,PQ32"``.
+    d : int, optional
+        The dimension; taken from the first partition when omitted.
+    trained_index : Index, optional
+        An already trained empty index to fill (then factory only names it
+        in errors, and no sample is drawn).
+    train_size : int, optional
+        Points of the training sample (default: all up to 256 per IVF
+        list, at least 65,536).
+    output : str, optional
+        Without shards, a file path for the merged index; with shards, a
+        folder for the shard files ``shard_0000.index`` ... Files appear
+        only when whole.
+    shards : int, optional
+        Write this many IVF shards, each the contiguous range of lists
+        holding about 1/shards of the vectors (copy_subset_to, type 4).
+
+    Returns
+    -------
+    The merged index, or (with ``output``) the list of files written.
+
+    Raises
+    ------
+    DimensionMismatchError, InputTypeError
+        A partition of another dimension or a non-numeric dtype (named by
+        its number and source); nothing is written.
+    ImportError
+        Ray is not installed (``pip install 'metalfaiss[ray]'``).
+    """
+    ray = ensure_ray(OP)
+    if shards is not None and (output is None or int(shards) < 1):
+        raise InvalidArgumentError(f"{OP}: shards={shards} needs a positive count and an output folder")
+    parts = partitions_of(data, OP, column)
+    for p in parts:
+        if isinstance(p.source, np.ndarray):
+            p.source = ray.put(p.source)
+    opts = {"max_retries": max_retries, "num_cpus": num_cpus}
+    trained_bytes = None if trained_index is None else serialize_index(trained_index)
+    if d is None:
+        d = trained_index.d if trained_index is not None else ray.get(
+            _remote(ray, _sample_task, opts).remote(parts[0], None, seed, 1))[1]
+
+    sizes, sample = _sample(ray, parts, d, seed, train_size, factory, trained_index, opts)
+    trained = ray.get(_remote(ray, _train_task, opts).remote(d, factory, metric, sample, trained_bytes))
+    trained_ref = ray.put(trained)
+    encoded = [_remote(ray, _encode_task, opts).remote(p, trained_ref, d) for p in parts]
+    merged = deserialize_index(trained)
+    offset = 0
+    for n, ref in zip(sizes, encoded):
+        part = deserialize_index(ray.get(ref))
+        merged.merge_from(part, offset if isinstance(merged, IndexIVF) else 0)
+        offset += n
+    if output is None:
+        return merged
+    if shards is None:
+        return [_write_whole(merged, output)]
+    return _write_shards(merged, trained, int(shards), output)
+
+
+def _sample(ray, parts, d, seed, train_size, factory, trained_index, opts):
+    """Each partition's size and, unless the index comes trained, the
+    training sample (train_size rows, uniform over all partitions)."""
+    if train_size is None:
+        nlist = getattr(trained_index, "nlist", 0) or _nlist_of(factory)
+        train_size = max(65536, 256 * nlist)
+    size = 1 if trained_index is not None else int(train_size)
+    out = ray.get([_remote(ray, _sample_task, opts).remote(p, d, seed, size) for p in parts])
+    sizes = [n for n, _, _, _ in out]
+    if trained_index is not None:
+        return sizes, None
+    keys = np.concatenate([k for _, _, k, _ in out])
+    rows = np.concatenate([r for _, _, _, r in out])
+    pick = np.argsort(keys, kind="stable")[:size]
+    return sizes, np.ascontiguousarray(rows[np.sort(pick)])
+
+
+def _nlist_of(factory):
+    """The list count an IVF factory string names (0 for other kinds)."""
+    for part in str(factory).split(","):
+        if part.startswith("IVF"):
+            digits = part[3:].split("_")[0]
+            if digits.isdigit():
+                return int(digits)
+    return 0
+
+
+def _write_whole(index, path):
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".building-", dir=folder)
+    os.close(fd)
+    try:
+        write_index(index, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def _write_shards(merged, trained, nshards, folder):
+    """IVF shards by list range, written to a temporary folder beside the
+    output and moved into it file by file once all are whole."""
+    if not isinstance(merged, IndexIVF):
+        raise InvalidArgumentError(f"{OP}: shards by list range need an IVF index, not {type(merged).__name__}")
+    os.makedirs(folder, exist_ok=True)
+    bounds = list_ranges([merged.get_list_size(l) for l in range(merged.nlist)], nshards)
+    tmpdir = tempfile.mkdtemp(prefix=".building-", dir=folder)
+    try:
+        names = []
+        for s, (l0, l1) in enumerate(bounds):
+            shard = deserialize_index(trained)
+            merged.copy_subset_to(shard, 4, l0, l1)
+            name = f"shard_{s:04d}.index"
+            write_index(shard, os.path.join(tmpdir, name))
+            names.append(name)
+        paths = []
+        for name in names:
+            os.replace(os.path.join(tmpdir, name), os.path.join(folder, name))
+            paths.append(os.path.join(folder, name))
+        return paths
+    finally:
+        for name in os.listdir(tmpdir):
+            os.remove(os.path.join(tmpdir, name))
+        os.rmdir(tmpdir)
+
+
+def list_ranges(sizes, nshards):
+    """nshards contiguous list ranges [l0, l1) covering every list, cut
+    where the running count of vectors crosses s/nshards of the total."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    nlist = len(sizes)
+    nshards = max(1, min(nshards, nlist))
+    cum = np.cumsum(sizes)
+    total = int(cum[-1]) if nlist else 0
+    cuts = [0]
+    for s in range(1, nshards):
+        at = int(np.searchsorted(cum, total * s / nshards, side="left")) + 1
+        cuts.append(min(max(at, cuts[-1] + 1), nlist - (nshards - s)))
+    cuts.append(nlist)
+    return list(zip(cuts[:-1], cuts[1:]))

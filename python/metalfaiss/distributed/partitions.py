@@ -1,0 +1,106 @@
+"""The data of a distributed build, cut into partitions that tasks load.
+
+A partition is an (n, d) matrix given as a numpy array, a file (.fvecs,
+.npy, .parquet), a callable returning an array, or one block of a Ray
+Dataset. Each is loaded inside the task that needs it, checked, and
+turned into float32 rows; a partition that is not a matrix of d numeric
+columns fails the build with its number and name.
+"""
+
+import os
+
+import numpy as np
+
+from ..errors import DimensionMismatchError, InputTypeError
+
+
+class Partition:
+    """One partition: what loads it (a picklable value) and a name for
+    errors."""
+
+    def __init__(self, index, source, name):
+        self.index = index
+        self.source = source
+        self.name = name
+
+    def load(self, op, d=None):
+        """The partition's rows as a C-contiguous float32 matrix; d, when
+        given, is the dimension the build expects."""
+        x = _materialise(self.source)
+        where = f"{op}: partition {self.index} ({self.name})"
+        if not isinstance(x, np.ndarray):
+            x = np.asarray(x)
+        if x.dtype.kind not in "fiu":
+            raise InputTypeError(f"{where} has dtype {x.dtype}, not a numeric one")
+        if x.ndim != 2:
+            raise DimensionMismatchError(f"{where} has shape {x.shape}, not (n, d)")
+        if d is not None and x.shape[1] != d:
+            raise DimensionMismatchError(f"{where} has dimension {x.shape[1]}, the build has {d}")
+        return np.ascontiguousarray(x, dtype=np.float32)
+
+
+def _materialise(source):
+    """The array behind a partition's source, in the task that loads it."""
+    if callable(source):
+        return source()
+    if isinstance(source, (str, os.PathLike)):
+        return _read_file(os.fspath(source))
+    if isinstance(source, dict):  # a Ray Dataset block: one column of rows
+        if len(source) != 1:
+            raise InputTypeError(f"a dataset block has columns {sorted(source)}: pass column= to pick one")
+        (col,) = source.values()
+        return np.stack(col) if col.dtype == object else col
+    return source
+
+
+def _read_file(path):
+    if path.endswith(".fvecs"):
+        from ..contrib.vecs_io import fvecs_read
+
+        return fvecs_read(path)
+    if path.endswith(".npy"):
+        return np.load(path, mmap_mode="r")
+    if path.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        if table.num_columns != 1:
+            raise InputTypeError(f"{path} has columns {table.column_names}; one column of vectors is expected")
+        return np.stack(table.column(0).to_numpy(zero_copy_only=False))
+    raise InputTypeError(f"{path}: expected a .fvecs, .npy or .parquet file")
+
+
+def partitions_of(data, op, column=None):
+    """data as a list of Partitions: a Ray Dataset (one partition a block)
+    or a list of arrays, paths and callables."""
+    if hasattr(data, "to_numpy_refs"):  # a ray.data.Dataset
+        refs = data.to_numpy_refs(column=column) if column else data.to_numpy_refs()
+        return [Partition(i, r, f"dataset block {i}") for i, r in enumerate(refs)]
+    if isinstance(data, np.ndarray) or not isinstance(data, (list, tuple)):
+        raise InputTypeError(f"{op}: data must be a Ray Dataset or a list of partitions "
+                             f"(arrays, .fvecs/.npy/.parquet paths, callables), got {type(data).__name__}")
+    if not data:
+        raise InputTypeError(f"{op}: no partitions given")
+    return [Partition(i, s, _name(s)) for i, s in enumerate(data)]
+
+
+def _name(source):
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    if isinstance(source, np.ndarray):
+        return f"array {source.shape} {source.dtype}"
+    return getattr(source, "__name__", type(source).__name__)
+
+
+def bottom_sample(x, seed, part, size):
+    """Up to size rows of x with their sampling keys, the smallest of a
+    uniform draw seeded by (seed, part): merging every partition's by key
+    gives a uniform sample of the whole data that does not depend on how
+    many tasks ran or in which order."""
+    keys = np.random.default_rng([seed, part]).random(len(x))
+    if len(x) > size:
+        pick = np.argpartition(keys, size - 1)[:size]
+        pick.sort()
+    else:
+        pick = np.arange(len(x))
+    return keys[pick], x[pick]
