@@ -28,8 +28,7 @@ blas_env.restart()
 import numpy as np  # noqa: E402
 
 import metalfaiss as faiss  # noqa: E402
-from metalfaiss.distributed import ShardedIndex, build_index, list_ranges  # noqa: E402
-from metalfaiss.distributed.partitions import bottom_sample  # noqa: E402
+from metalfaiss.distributed import ShardedIndex, build_index, draw_sample, list_ranges  # noqa: E402
 from timing import cpu_line, median_times  # noqa: E402
 
 
@@ -38,14 +37,6 @@ def mixture(n, d, seed):
     centres = rng.standard_normal((2000, d)).astype(np.float32)
     x = centres[rng.integers(0, 2000, n)] + 0.3 * rng.standard_normal((n, d)).astype(np.float32)
     return np.ascontiguousarray(x, dtype=np.float32)
-
-
-def sample_of(parts, seed, size):
-    """The training sample build_index draws (bottom-k of seeded keys)."""
-    keys, rows = zip(*(bottom_sample(p, seed, i, size) for i, p in enumerate(parts)))
-    keys, rows = np.concatenate(keys), np.concatenate(rows)
-    pick = np.sort(np.argsort(keys, kind="stable")[:size])
-    return np.ascontiguousarray(rows[pick])
 
 
 def write_shards(index, nshards, folder):
@@ -84,7 +75,7 @@ def main():
 
     t = time.perf_counter()
     local = faiss.index_factory(args.d, args.factory)
-    local.train(sample_of(parts, seed, args.train_size))
+    local.train(draw_sample(parts, seed, args.train_size))
     t_train = time.perf_counter() - t
     local.add(x)
     t_local = time.perf_counter() - t

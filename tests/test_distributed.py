@@ -18,7 +18,8 @@ if os.environ.get("METALFAISS_REQUIRE_RAY") == "1":
     import ray  # make test installs Ray: its absence is a failure there
 else:
     ray = pytest.importorskip("ray")
-from metalfaiss.distributed import ShardedIndex, ShardUnavailableError, build_index, list_ranges  # noqa: E402
+from metalfaiss.distributed import (  # noqa: E402
+    ShardedIndex, ShardUnavailableError, build_index, draw_sample, estimated_list_sizes, list_ranges)
 
 D = 24
 
@@ -111,7 +112,10 @@ def test_shards_by_list_range(data, tmp_path):
     sizes = [merged.get_list_size(l) for l in range(merged.nlist)]
     shards = [faiss.read_index(p) for p in paths]
     assert sum(s.ntotal for s in shards) == len(data)
-    for s, (l0, l1) in zip(shards, list_ranges(sizes, 3)):
+    # the ranges come from the training sample's assignment to the lists
+    bounds = list_ranges(estimated_list_sizes(merged, draw_sample(parts_of(data), 1234, 4000)), 3)
+    assert 0.2 < min(s.ntotal for s in shards) / len(data)  # about a third each
+    for s, (l0, l1) in zip(shards, bounds):
         for l in range(merged.nlist):
             want = sizes[l] if l0 <= l < l1 else 0
             assert s.get_list_size(l) == want
@@ -140,6 +144,12 @@ def test_shards_by_list_range(data, tmp_path):
             sl, sd, si = s.range_search(q[i:i + 1], 30.0)
             want += list(zip(si.tolist(), sd.tolist()))
         assert got == sorted(want)
+
+
+def test_one_shard_is_the_whole_index(data, tmp_path):
+    (path,) = build_index(parts_of(data), "IVF16,PQ6", train_size=4000, output=str(tmp_path / "one"), shards=1)
+    merged = build_index(parts_of(data), "IVF16,PQ6", train_size=4000)
+    assert np.array_equal(faiss.serialize_index(faiss.read_index(path)), faiss.serialize_index(merged))
 
 
 def test_list_ranges_cover_every_list_once():

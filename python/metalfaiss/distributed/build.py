@@ -13,6 +13,11 @@ The steps, each a Ray task per partition where data is read:
    same lists, codes and ids as adding the partitions one after the other
    to the trained index on one machine.
 
+With shards, no process holds the whole index: the list ranges are cut
+from the training sample's assignment (which estimates the lists' sizes),
+each encode task returns its partial index cut into those ranges, and one
+task per shard merges its pieces in partition order.
+
 Tasks are retried by Ray when their worker dies (max_retries); a retried
 task recomputes the same bytes, so the result does not change. Files are
 written under a temporary name in the output folder and renamed when whole.
@@ -30,7 +35,7 @@ from ..index_io import deserialize_index, serialize_index, write_index
 from ..index_ivf import IndexIVF
 from ..metric import METRIC_L2
 from ._ray import ensure_ray
-from .partitions import bottom_sample, partitions_of
+from .partitions import bottom_sample, merge_samples, partitions_of
 
 OP = "build_index"
 
@@ -83,6 +88,31 @@ def _encode_task(part, trained_bytes, d):
     return serialize_index(index)
 
 
+def _encode_pieces_task(part, trained_bytes, d, bounds):
+    """The partition's partial index cut into the shards' list ranges."""
+    import ray
+
+    x = _resolve(ray, part).load(OP, d)
+    index = deserialize_index(trained_bytes)
+    index.add(x)
+    pieces = []
+    for l0, l1 in bounds:
+        piece = deserialize_index(trained_bytes)
+        index.copy_subset_to(piece, 4, l0, l1)
+        pieces.append(serialize_index(piece))
+    return tuple(pieces) if len(pieces) > 1 else pieces[0]
+
+
+def _merge_shard_task(trained_bytes, offsets, pieces):
+    """One shard: its pieces of every partition merged in partition order."""
+    import ray
+
+    shard = deserialize_index(trained_bytes)
+    for offset, ref in zip(offsets, pieces):
+        shard.merge_from(deserialize_index(ray.get(ref)), offset)
+    return serialize_index(shard)
+
+
 def _remote(ray, fn, options):
     return ray.remote(**options)(fn)
 
@@ -115,7 +145,9 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
         only when whole.
     shards : int, optional
         Write this many IVF shards, each the contiguous range of lists
-        holding about 1/shards of the vectors (copy_subset_to, type 4).
+        holding about 1/shards of the vectors as the training sample
+        estimates it (copy_subset_to, type 4); each shard is merged by its
+        own task, so no process holds the whole index.
 
     Returns
     -------
@@ -142,9 +174,12 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
         d = trained_index.d if trained_index is not None else ray.get(
             _remote(ray, _sample_task, opts).remote(parts[0], None, seed, 1))[1]
 
-    sizes, sample = _sample(ray, parts, d, seed, train_size, factory, trained_index, opts)
+    wanted = trained_index is None or shards is not None
+    sizes, sample = _sample(ray, parts, d, seed, train_size, factory, trained_index, wanted, opts)
     trained = ray.get(_remote(ray, _train_task, opts).remote(d, factory, metric, sample, trained_bytes))
     trained_ref = ray.put(trained)
+    if shards is not None:
+        return _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, int(shards), output, opts)
     encoded = [_remote(ray, _encode_task, opts).remote(p, trained_ref, d) for p in parts]
     merged = deserialize_index(trained)
     offset = 0
@@ -154,26 +189,21 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
         offset += n
     if output is None:
         return merged
-    if shards is None:
-        return [_write_whole(merged, output)]
-    return _write_shards(merged, trained, int(shards), output)
+    return [_write_whole(merged, output)]
 
 
-def _sample(ray, parts, d, seed, train_size, factory, trained_index, opts):
-    """Each partition's size and, unless the index comes trained, the
-    training sample (train_size rows, uniform over all partitions)."""
+def _sample(ray, parts, d, seed, train_size, factory, trained_index, wanted, opts):
+    """Each partition's size and, when wanted (training, or cutting shards),
+    the sample: train_size rows, uniform over all partitions."""
     if train_size is None:
         nlist = getattr(trained_index, "nlist", 0) or _nlist_of(factory)
         train_size = max(65536, 256 * nlist)
-    size = 1 if trained_index is not None else int(train_size)
+    size = int(train_size) if wanted else 1
     out = ray.get([_remote(ray, _sample_task, opts).remote(p, d, seed, size) for p in parts])
     sizes = [n for n, _, _, _ in out]
-    if trained_index is not None:
+    if not wanted:
         return sizes, None
-    keys = np.concatenate([k for _, _, k, _ in out])
-    rows = np.concatenate([r for _, _, _, r in out])
-    pick = np.argsort(keys, kind="stable")[:size]
-    return sizes, np.ascontiguousarray(rows[np.sort(pick)])
+    return sizes, merge_samples([(k, r) for _, _, k, r in out], size)
 
 
 def _nlist_of(factory):
@@ -199,31 +229,47 @@ def _write_whole(index, path):
     return path
 
 
-def _write_shards(merged, trained, nshards, folder):
-    """IVF shards by list range, written to a temporary folder beside the
-    output and moved into it file by file once all are whole."""
-    if not isinstance(merged, IndexIVF):
-        raise InvalidArgumentError(f"{OP}: shards by list range need an IVF index, not {type(merged).__name__}")
+def _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, nshards, folder, opts):
+    """IVF shards by list range: ranges cut from the sample's assignment,
+    encode tasks that return one piece a shard, a merge task a shard; the
+    files are written to a temporary folder beside the output and moved
+    into it once all are whole."""
+    empty = deserialize_index(trained)
+    if not isinstance(empty, IndexIVF):
+        raise InvalidArgumentError(f"{OP}: shards by list range need an IVF index, not {type(empty).__name__}")
     os.makedirs(folder, exist_ok=True)
-    bounds = list_ranges([merged.get_list_size(l) for l in range(merged.nlist)], nshards)
+    bounds = list_ranges(estimated_list_sizes(empty, sample), nshards)
+    encode = _remote(ray, _encode_pieces_task, dict(opts, num_returns=len(bounds)))
+    pieces = [encode.remote(p, trained_ref, d, bounds) for p in parts]
+    if len(bounds) == 1:
+        pieces = [[p] for p in pieces]
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).tolist()
+    merge = _remote(ray, _merge_shard_task, opts)
+    shard_refs = [merge.remote(trained_ref, offsets, [p[s] for p in pieces]) for s in range(len(bounds))]
     tmpdir = tempfile.mkdtemp(prefix=".building-", dir=folder)
     try:
         names = []
-        for s, (l0, l1) in enumerate(bounds):
-            shard = deserialize_index(trained)
-            merged.copy_subset_to(shard, 4, l0, l1)
+        for s, ref in enumerate(shard_refs):
             name = f"shard_{s:04d}.index"
-            write_index(shard, os.path.join(tmpdir, name))
+            with open(os.path.join(tmpdir, name), "wb") as f:
+                f.write(np.asarray(ray.get(ref), dtype=np.uint8).tobytes())
             names.append(name)
-        paths = []
         for name in names:
             os.replace(os.path.join(tmpdir, name), os.path.join(folder, name))
-            paths.append(os.path.join(folder, name))
-        return paths
+        return [os.path.join(folder, name) for name in names]
     finally:
         for name in os.listdir(tmpdir):
             os.remove(os.path.join(tmpdir, name))
         os.rmdir(tmpdir)
+
+
+def estimated_list_sizes(index, sample):
+    """How many of the sample's points each list of index would take: the
+    lists' sizes up to a factor, since the sample is uniform over the data."""
+    counts = np.zeros(index.nlist, dtype=np.int64)
+    if sample is not None and len(sample):
+        np.add.at(counts, index.quantizer.assign(sample, 1).ravel(), 1)
+    return counts
 
 
 def list_ranges(sizes, nshards):

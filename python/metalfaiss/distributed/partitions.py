@@ -104,3 +104,18 @@ def bottom_sample(x, seed, part, size):
     else:
         pick = np.arange(len(x))
     return keys[pick], x[pick]
+
+
+def merge_samples(keyed, size):
+    """The size rows of smallest key among partitions' bottom_sample
+    answers [(keys, rows), ...], in partition and row order."""
+    keys = np.concatenate([k for k, _ in keyed])
+    rows = np.concatenate([r for _, r in keyed])
+    pick = np.sort(np.argsort(keys, kind="stable")[:size])
+    return np.ascontiguousarray(rows[pick])
+
+
+def draw_sample(arrays, seed, size):
+    """The sample build_index trains on, drawn here from in-memory
+    partitions (for one-process comparisons)."""
+    return merge_samples([bottom_sample(x, seed, i, size) for i, x in enumerate(arrays)], size)
