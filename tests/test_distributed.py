@@ -152,6 +152,22 @@ def test_one_shard_is_the_whole_index(data, tmp_path):
     assert np.array_equal(faiss.serialize_index(faiss.read_index(path)), faiss.serialize_index(merged))
 
 
+def test_on_disk_lists_in_one_file(data, tmp_path):
+    path = str(tmp_path / "big.index")
+    written = build_index(parts_of(data), "IVF16,PQ6", train_size=4000, output=path, ondisk=True)
+    assert written == [path, path + ".ivfdata"]
+    assert sorted(os.listdir(tmp_path)) == ["big.index", "big.index.ivfdata"]
+    merged = build_index(parts_of(data), "IVF16,PQ6", train_size=4000)
+    disk = faiss.read_index(path)
+    assert disk.ntotal == merged.ntotal
+    for l in range(merged.nlist):
+        assert np.array_equal(disk.invlists.get_ids(l), merged.invlists.get_ids(l))
+    q = data[::301]
+    Dd, Id = disk.search(q, 5)
+    Dm, Im = merged.search(q, 5)
+    assert np.array_equal(Id, Im) and np.array_equal(Dd, Dm)
+
+
 def test_list_ranges_cover_every_list_once():
     for sizes in ([5] * 10, [100, 0, 0, 1, 1, 1, 1], [0, 0, 0], list(range(50))):
         for n in (1, 2, 3, 7):

@@ -31,7 +31,7 @@ import numpy as np
 from .. import _backend
 from ..errors import InvalidArgumentError
 from ..factory import index_factory
-from ..index_io import deserialize_index, serialize_index, write_index
+from ..index_io import IO_FLAG_MMAP, deserialize_index, read_index, serialize_index, write_index
 from ..index_ivf import IndexIVF
 from ..metric import METRIC_L2
 from ._ray import ensure_ray
@@ -118,7 +118,7 @@ def _remote(ray, fn, options):
 
 
 def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, train_size=None, seed=1234,
-                output=None, shards=None, column=None, max_retries=3, num_cpus=1):
+                output=None, shards=None, ondisk=False, column=None, max_retries=3, num_cpus=1):
     """Build an index from partitioned data with Ray tasks.
 
     Parameters
@@ -143,6 +143,11 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
         Without shards, a file path for the merged index; with shards, a
         folder for the shard files ``shard_0000.index`` ... Files appear
         only when whole.
+    ondisk : bool
+        With output (and no shards), an IVF index whose lists are an
+        OnDiskInvertedLists file beside it (``output + ".ivfdata"``),
+        merged with contrib.ondisk.merge_ondisk from the partitions'
+        partial indexes, so that the driver never holds the lists.
     shards : int, optional
         Write this many IVF shards, each the contiguous range of lists
         holding about 1/shards of the vectors as the training sample
@@ -180,6 +185,10 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
     trained_ref = ray.put(trained)
     if shards is not None:
         return _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, int(shards), output, opts)
+    if ondisk:
+        if output is None:
+            raise InvalidArgumentError(f"{OP}: ondisk=True needs an output path")
+        return _build_ondisk(ray, parts, d, trained, trained_ref, output, opts)
     encoded = [_remote(ray, _encode_task, opts).remote(p, trained_ref, d) for p in parts]
     merged = deserialize_index(trained)
     offset = 0
@@ -257,6 +266,41 @@ def _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, nshards, f
         for name in names:
             os.replace(os.path.join(tmpdir, name), os.path.join(folder, name))
         return [os.path.join(folder, name) for name in names]
+    finally:
+        for name in os.listdir(tmpdir):
+            os.remove(os.path.join(tmpdir, name))
+        os.rmdir(tmpdir)
+
+
+def _build_ondisk(ray, parts, d, trained, trained_ref, path, opts):
+    """One index file with on-disk lists (as contrib.ondisk.merge_ondisk
+    makes them): the partial indexes written to a temporary folder, merged
+    list by list into the .ivfdata file with ids shifted by the partitions
+    before, both files renamed into place when whole."""
+    from ..ondisk_invlists import OnDiskInvertedLists
+
+    index = deserialize_index(trained)
+    if not isinstance(index, IndexIVF):
+        raise InvalidArgumentError(f"{OP}: on-disk lists need an IVF index, not {type(index).__name__}")
+    folder = os.path.dirname(os.path.abspath(path))
+    tmpdir = tempfile.mkdtemp(prefix=".building-", dir=folder)
+    try:
+        encode = _remote(ray, _encode_task, opts)
+        refs = [encode.remote(p, trained_ref, d) for p in parts]
+        partials = []
+        for i, ref in enumerate(refs):
+            name = os.path.join(tmpdir, f"part_{i:05d}.index")
+            with open(name, "wb") as f:
+                f.write(np.asarray(ray.get(ref), dtype=np.uint8).tobytes())
+            partials.append(read_index(name, IO_FLAG_MMAP))  # paged in as the lists are copied
+        lists = OnDiskInvertedLists(index.nlist, index.code_size, os.path.join(tmpdir, "lists.ivfdata"))
+        lists.merge_from_multiple([p.invlists for p in partials], shift_ids=True)
+        os.replace(lists.filename, path + ".ivfdata")
+        lists.filename = os.path.abspath(path + ".ivfdata")
+        index.replace_invlists(lists, True)
+        write_index(index, os.path.join(tmpdir, "index"))
+        os.replace(os.path.join(tmpdir, "index"), path)
+        return [path, path + ".ivfdata"]
     finally:
         for name in os.listdir(tmpdir):
             os.remove(os.path.join(tmpdir, name))
