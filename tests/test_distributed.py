@@ -92,6 +92,14 @@ def test_partitions_from_files_callables_and_a_dataset(data, tmp_path):
     built = build_index([str(npy), fvecs, lambda: tail], "IVF16,Flat", train_size=4000)
     assert np.array_equal(faiss.serialize_index(built), faiss.serialize_index(one_machine(built, data)))
 
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    parquet = str(tmp_path / "c.parquet")
+    pq.write_table(pa.table({"embedding": list(data[7500:])}), parquet)
+    from_parquet = build_index([str(npy), fvecs, parquet], "IVF16,Flat", trained_index=_emptied(built))
+    assert np.array_equal(faiss.serialize_index(from_parquet), faiss.serialize_index(built))
+
     ds = ray.data.from_numpy(data).repartition(3)
     from_ds = build_index(ds, "IVF16,Flat", trained_index=_emptied(built))
     # a dataset's blocks keep the rows' order: the same lists and ids
@@ -283,3 +291,13 @@ def test_bad_serving_input(data, tmp_path):
         served.search(data[:2], 0)
     with pytest.raises(faiss.errors.InvalidArgumentError, match="does not exist"):
         ShardedIndex([str(tmp_path / "nope.index")])
+
+
+def test_without_ray_the_error_says_what_to_install(monkeypatch):
+    import sys
+
+    from metalfaiss.distributed._ray import ray_module
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray then fails
+    with pytest.raises(ImportError, match=r"build_index needs Ray: pip install 'metalfaiss\[ray\]'"):
+        ray_module("build_index")
