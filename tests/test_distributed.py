@@ -301,3 +301,32 @@ def test_without_ray_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray then fails
     with pytest.raises(ImportError, match=r"build_index needs Ray: pip install 'metalfaiss\[ray\]'"):
         ray_module("build_index")
+
+
+def test_training_goes_through_the_gpu_where_there_is_one(data, monkeypatch):
+    """A worker with a hardware GPU trains IVF through GpuIndexIVF* (GPU
+    k-means); lavapipe stands in for the hardware here."""
+    from metalfaiss import _backend
+    from metalfaiss.distributed import build as build_module
+
+    if not _backend.available():
+        pytest.skip("no Vulkan or Metal device")
+    monkeypatch.setattr(_backend, "hardware_available", lambda: True)
+    import metalfaiss.gpu as gpu
+
+    used = []
+    real = gpu.index_cpu_to_gpu
+
+    def spy(res, device, index, options=None):
+        used.append(type(index).__name__)
+        return real(res, device, index, options)
+
+    monkeypatch.setattr(gpu, "index_cpu_to_gpu", spy)  # _train imports it when it runs
+    trained = build_module._train(faiss.index_factory(D, "IVF16,Flat"), data[:4000])
+    assert used == ["IndexIVFFlat"] and trained.is_trained and type(trained).__name__ == "IndexIVFFlat"
+    cpu = faiss.index_factory(D, "IVF16,Flat")
+    cpu.train(data[:4000])
+    # GPU k-means, the CPU's to float rounding: the same lists for the data
+    a = trained.quantizer.assign(data[:500], 1).ravel()
+    b = cpu.quantizer.assign(data[:500], 1).ravel()
+    assert (a == b).mean() > 0.95
