@@ -18,6 +18,8 @@ if os.environ.get("METALFAISS_REQUIRE_RAY") == "1":
     import ray  # make test installs Ray: its absence is a failure there
 else:
     ray = pytest.importorskip("ray")
+    if not hasattr(ray, "init"):  # a folder named ray (Ray's /tmp/ray, when run from /tmp), not Ray
+        pytest.skip("Ray is not installed", allow_module_level=True)
 from metalfaiss.distributed import (  # noqa: E402
     ShardedIndex, ShardUnavailableError, build_index, draw_sample, estimated_list_sizes, list_ranges)
 
@@ -330,3 +332,14 @@ def test_training_goes_through_the_gpu_where_there_is_one(data, monkeypatch):
     a = trained.quantizer.assign(data[:500], 1).ravel()
     b = cpu.quantizer.assign(data[:500], 1).ravel()
     assert (a == b).mean() > 0.95
+
+
+def test_a_folder_named_ray_is_not_ray(monkeypatch):
+    import sys
+    import types
+
+    from metalfaiss.distributed._ray import ray_module
+
+    monkeypatch.setitem(sys.modules, "ray", types.ModuleType("ray"))  # as /tmp/ray imports from /tmp
+    with pytest.raises(ImportError, match="is not Ray"):
+        ray_module("ShardedIndex")
