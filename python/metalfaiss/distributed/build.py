@@ -135,7 +135,7 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
         The dimension; taken from the first partition when omitted.
     trained_index : Index, optional
         An already trained empty index to fill (then factory only names it
-        in errors, and no sample is drawn).
+        in errors, and a sample is drawn only to cut shards).
     train_size : int, optional
         Points of the training sample (default: all up to 256 per IVF
         list, at least 65,536).
@@ -146,8 +146,9 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
     ondisk : bool
         With output (and no shards), an IVF index whose lists are an
         OnDiskInvertedLists file beside it (``output + ".ivfdata"``),
-        merged with contrib.ondisk.merge_ondisk from the partitions'
-        partial indexes, so that the driver never holds the lists.
+        merged list by list from the partitions' partial indexes (mapped),
+        as contrib.ondisk.merge_ondisk does: the driver never holds the
+        lists in memory.
     shards : int, optional
         Write this many IVF shards, each the contiguous range of lists
         holding about 1/shards of the vectors as the training sample
