@@ -216,6 +216,9 @@ func (ix *IndexIVF) maxCodecTrainingPoints() int {
 	if pq := ix.PQ(); pq != nil {
 		return pq.CP.MaxPointsPerCentroid * pq.Ksub
 	}
+	if q := ix.AQ(); q != nil {
+		return 1024 << q.additive().Nbits[0]
+	}
 	return 100000
 }
 
@@ -236,6 +239,19 @@ func (ix *IndexIVF) Train(x []float32) error {
 	}
 	if ix.IsTrained() {
 		return nil
+	}
+	if _, alone := ix.quantizer.(interface{ trainsAlone() }); alone {
+		// faiss's quantizer_trains_alone: the quantizer trains itself and
+		// must then hold exactly nlist centroids.
+		if !ix.quantizer.IsTrained() {
+			if err := ix.quantizer.Train(x); err != nil {
+				return err
+			}
+			ix.centCache = nil
+		}
+		if ix.quantizer.Ntotal() != int64(ix.nlist) {
+			return Errorf(KindInvalidArgument, op, "nlist=%d is not consistent with the quantizer's %d centroids", ix.nlist, ix.quantizer.Ntotal())
+		}
 	}
 	if !(ix.quantizer.IsTrained() && ix.quantizer.Ntotal() == int64(ix.nlist)) {
 		if n < ix.nlist {

@@ -1,0 +1,425 @@
+package core
+
+import (
+	"math"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
+
+// AQSearchType is how an additive quantizer's searches measure a query
+// against codes, and what a code stores beside its codebook indices
+// (faiss's AdditiveQuantizer::Search_type_t, same values).
+type AQSearchType int
+
+const (
+	STDecompress  AQSearchType = iota // decode each code, then compare
+	STLUTNonorm                       // look-up tables, no norm (inner product)
+	STNormFromLUT                     // the norm from codebook cross products
+	STNormFloat                       // the norm as a float32 (32 bits)
+	STNormQint8                       // the norm quantized uniformly, 8 bits
+	STNormQint4                       // ... 4 bits
+	STNormCqint8                      // the norm by 1-D k-means, 8 bits
+	STNormCqint4                      // ... 4 bits
+	STNormLSQ2x4                      // the norm by a 2x4 LSQ, 8 bits
+	STNormRQ2x4                       // the norm by a 2x4 RQ, 8 bits
+	stCount
+)
+
+// AdditiveQuantizer is the part of faiss's additive quantizers (residual,
+// local search, product of either) that codes share: a vector is coded
+// as M codebook indices, one per codebook, and stands for the sum of the
+// chosen entries. Codes are packed as faiss packs them: index m takes
+// Nbits[m] bits, then come the norm's bits that SearchType asks for.
+type AdditiveQuantizer struct {
+	D, M  int
+	Nbits []int
+	// Codebooks holds every codebook's entries, codebook m's 2^Nbits[m]
+	// rows of D floats starting at row Offsets()[m].
+	Codebooks  []float32
+	SearchType AQSearchType
+	// NormMin, NormMax: the range of the training norms (the qint types).
+	NormMin, NormMax float32
+	// Qnorm: the quantized norms' values (the cqint and 2x4 types);
+	// NormTabs: the 2x4 types' two codebooks of 16 (32 floats).
+	Qnorm, NormTabs []float32
+
+	offsets                    []int
+	totBits, normBits, cbytes int
+	trained                    bool
+	// entryNorms: |entry|^2 per codebook row; cross: <row i, row j> for
+	// all rows (T x T), built when a search type or beam LUT needs it.
+	entryNorms, cross []float32
+}
+
+func newAdditiveQuantizer(op string, d int, nbits []int, st AQSearchType) (AdditiveQuantizer, error) {
+	aq := AdditiveQuantizer{D: d, M: len(nbits), Nbits: append([]int(nil), nbits...), SearchType: st,
+		NormMin: float32(math.NaN()), NormMax: float32(math.NaN())}
+	if d <= 0 {
+		return aq, Errorf(KindInvalidArgument, op, "d must be positive, got %d", d)
+	}
+	if len(nbits) == 0 {
+		return aq, Errorf(KindInvalidArgument, op, "M must be positive, got 0 codebooks")
+	}
+	for m, b := range nbits {
+		if b < 1 || b > 16 {
+			return aq, Errorf(KindInvalidArgument, op, "codebook %d has nbits=%d: 1..16 bits per codebook", m, b)
+		}
+	}
+	if st < 0 || st >= stCount {
+		return aq, Errorf(KindInvalidArgument, op, "search_type %d is not one of faiss's 0..%d", st, stCount-1)
+	}
+	aq.setDerived()
+	return aq, nil
+}
+
+// setDerived computes the offsets and sizes that follow from Nbits and
+// SearchType (faiss's set_derived_values).
+func (aq *AdditiveQuantizer) setDerived() {
+	aq.offsets = make([]int, aq.M+1)
+	aq.totBits = 0
+	for m, b := range aq.Nbits {
+		aq.offsets[m+1] = aq.offsets[m] + 1<<b
+		aq.totBits += b
+	}
+	switch aq.SearchType {
+	case STNormFloat:
+		aq.normBits = 32
+	case STNormQint8, STNormCqint8, STNormLSQ2x4, STNormRQ2x4:
+		aq.normBits = 8
+	case STNormQint4, STNormCqint4:
+		aq.normBits = 4
+	default:
+		aq.normBits = 0
+	}
+	aq.totBits += aq.normBits
+	aq.cbytes = (aq.totBits + 7) / 8
+}
+
+// SetSearchType changes what codes store. A trained quantizer takes only
+// a type whose norm it can encode (the same norm bits, and the norm
+// tables that type needs), since codes already made must still read.
+func (aq *AdditiveQuantizer) SetSearchType(op string, st AQSearchType) error {
+	if st < 0 || st >= stCount {
+		return Errorf(KindInvalidArgument, op, "search_type %d is not one of faiss's 0..%d", st, stCount-1)
+	}
+	if st == aq.SearchType {
+		return nil
+	}
+	old, oldBits := aq.SearchType, aq.normBits
+	aq.SearchType = st
+	aq.setDerived()
+	if !aq.trained {
+		return nil
+	}
+	ok := aq.normBits == oldBits
+	switch st {
+	case STNormQint8, STNormQint4:
+		ok = ok && !math.IsNaN(float64(aq.NormMin))
+	case STNormCqint8, STNormCqint4, STNormLSQ2x4, STNormRQ2x4:
+		ok = ok && len(aq.Qnorm) == 1<<aq.normBits
+	}
+	if !ok {
+		aq.SearchType = old
+		aq.setDerived()
+		return Errorf(KindInvalidArgument, op, "search_type %d stores other norms than %d: set it before training", st, old)
+	}
+	return nil
+}
+
+func (aq *AdditiveQuantizer) codeSize() int   { return aq.cbytes }
+func (aq *AdditiveQuantizer) IsTrained() bool { return aq.trained }
+
+// CodeSize is the bytes per code; TotBits the bits used.
+func (aq *AdditiveQuantizer) CodeSize() int { return aq.cbytes }
+func (aq *AdditiveQuantizer) TotBits() int  { return aq.totBits }
+
+// Offsets are the first codebook row of each codebook (M+1 values, the
+// last the total number of rows).
+func (aq *AdditiveQuantizer) Offsets() []int { return aq.offsets }
+
+// TotalCodebookSize is the number of codebook rows.
+func (aq *AdditiveQuantizer) TotalCodebookSize() int { return aq.offsets[aq.M] }
+
+// additive is implemented by the quantizers built on AdditiveQuantizer.
+type additive interface {
+	codec
+	additive() *AdditiveQuantizer
+}
+
+func (aq *AdditiveQuantizer) additive() *AdditiveQuantizer { return aq }
+
+// SetCodebooks installs trained codebooks (TotalCodebookSize()*D floats),
+// as faiss scripts do by hand; the norm ranges stay as they are.
+func (aq *AdditiveQuantizer) SetCodebooks(op string, cb []float32) error {
+	if len(cb) != aq.TotalCodebookSize()*aq.D {
+		return Errorf(KindDimensionMismatch, op, "%d codebook values, need %d", len(cb), aq.TotalCodebookSize()*aq.D)
+	}
+	aq.Codebooks = append(aq.Codebooks[:0], cb...)
+	aq.trained = true
+	aq.entryNorms, aq.cross = nil, nil
+	return nil
+}
+
+// unpack reads the M codebook indices of code.
+func (aq *AdditiveQuantizer) unpack(code []byte, idx []int32) {
+	off := 0
+	for m, b := range aq.Nbits {
+		if b == 8 && off%8 == 0 {
+			idx[m] = int32(code[off/8])
+		} else {
+			idx[m] = int32(GetBits(code, off, b))
+		}
+		off += b
+	}
+}
+
+// storedNorm decodes the norm a code carries (0 for types without one).
+func (aq *AdditiveQuantizer) storedNorm(code []byte) float32 {
+	if aq.normBits == 0 {
+		return 0
+	}
+	v := GetBits(code, aq.totBits-aq.normBits, aq.normBits)
+	switch aq.SearchType {
+	case STNormFloat:
+		return math.Float32frombits(uint32(v))
+	case STNormQint8:
+		return float32((float64(v)+0.5)/256*float64(aq.NormMax-aq.NormMin) + float64(aq.NormMin))
+	case STNormQint4:
+		return float32((float64(v)+0.5)/16*float64(aq.NormMax-aq.NormMin) + float64(aq.NormMin))
+	default:
+		if int(v) < len(aq.Qnorm) {
+			return aq.Qnorm[v]
+		}
+		return 0
+	}
+}
+
+// encodeNorm is the stored form of a squared norm (faiss's encode_norm).
+func (aq *AdditiveQuantizer) encodeNorm(norm float32) uint64 {
+	clampFloor := func(x float32, levels int32) uint64 {
+		xi := int32(math.Floor(float64((x - aq.NormMin) / (aq.NormMax - aq.NormMin) * float32(levels))))
+		return uint64(min(max(xi, 0), levels-1))
+	}
+	switch aq.SearchType {
+	case STNormFloat:
+		return uint64(math.Float32bits(norm))
+	case STNormQint8:
+		return clampFloor(norm, 256)
+	case STNormQint4:
+		return clampFloor(norm, 16)
+	case STNormCqint8, STNormCqint4, STNormLSQ2x4, STNormRQ2x4:
+		best, bi := float32(math.Inf(1)), 0
+		for i, c := range aq.Qnorm {
+			if dd := (norm - c) * (norm - c); dd < best {
+				best, bi = dd, i
+			}
+		}
+		return uint64(bi)
+	}
+	return 0
+}
+
+// packCodes packs n codes of M indices (rows ld apart in codes) with the
+// norms SearchType stores (norms: one per code; nil when none is stored).
+func (aq *AdditiveQuantizer) packCodes(n int, codes []int32, ld int, norms []float32, out []byte) {
+	cs := aq.cbytes
+	for i := 0; i < n; i++ {
+		dst := out[i*cs : (i+1)*cs]
+		clear(dst)
+		off := 0
+		for m, b := range aq.Nbits {
+			PutBits(dst, off, b, uint64(codes[i*ld+m]))
+			off += b
+		}
+		if aq.normBits != 0 {
+			PutBits(dst, off, aq.normBits, aq.encodeNorm(norms[i]))
+		}
+	}
+}
+
+// needsNorms says whether packCodes reads norms.
+func (aq *AdditiveQuantizer) needsNorms() bool { return aq.normBits != 0 }
+
+// decodeIndices writes the sum of the entries idx picks into x.
+func (aq *AdditiveQuantizer) decodeIndices(idx []int32, x []float32) {
+	d := aq.D
+	for m, i := range idx {
+		c := aq.Codebooks[(aq.offsets[m]+int(i))*d : (aq.offsets[m]+int(i)+1)*d]
+		if m == 0 {
+			copy(x, c)
+		} else {
+			kernels.AddTo(x, c)
+		}
+	}
+}
+
+// Decode writes the vectors the codes stand for into x.
+func (aq *AdditiveQuantizer) Decode(codes []byte, x []float32) error {
+	const op = "AdditiveQuantizer.decode"
+	if !aq.trained {
+		return Errorf(KindNotTrained, op, "the additive quantizer is not trained yet")
+	}
+	cs, d := aq.cbytes, aq.D
+	n := len(codes) / cs
+	if len(codes) != n*cs || len(x) != n*d {
+		return Errorf(KindDimensionMismatch, op, "%d code bytes and %d floats are not whole codes of %d bytes and vectors of d=%d", len(codes), len(x), cs, d)
+	}
+	parallelChunks(n, chunkFor(aq.M*d), func(_, lo, hi int) {
+		idx := make([]int32, aq.M)
+		for i := lo; i < hi; i++ {
+			aq.unpack(codes[i*cs:(i+1)*cs], idx)
+			aq.decodeIndices(idx, x[i*d:(i+1)*d])
+		}
+	})
+	return nil
+}
+
+// computeLUT writes the inner products of q with every codebook row.
+func (aq *AdditiveQuantizer) computeLUT(q, lut []float32) {
+	kernels.DotTile(q, 1, aq.Codebooks, aq.TotalCodebookSize(), aq.D, lut, aq.TotalCodebookSize())
+}
+
+// codebookTables builds the entry norms and cross products (faiss's
+// compute_codebook_tables) unless they exist.
+func (aq *AdditiveQuantizer) codebookTables() {
+	if aq.cross != nil || !aq.trained {
+		return
+	}
+	t, d := aq.TotalCodebookSize(), aq.D
+	cross := make([]float32, t*t)
+	parallelChunks(t, chunkFor(t*d), func(_, lo, hi int) {
+		kernels.DotTile(aq.Codebooks[lo*d:hi*d], hi-lo, aq.Codebooks, t, d, cross[lo*t:hi*t], t)
+	})
+	norms := make([]float32, t)
+	for i := range norms {
+		norms[i] = cross[i*t+i]
+	}
+	aq.entryNorms, aq.cross = norms, cross
+}
+
+// normFromTables is |sum of the entries idx picks|^2 from the tables.
+func (aq *AdditiveQuantizer) normFromTables(idx []int32) float32 {
+	t := aq.TotalCodebookSize()
+	var acc float32
+	for m, i := range idx {
+		r := aq.offsets[m] + int(i)
+		acc += aq.entryNorms[r]
+		for l := 0; l < m; l++ {
+			acc += 2 * aq.cross[(aq.offsets[l]+int(idx[l]))*t+r]
+		}
+	}
+	return acc
+}
+
+// trainNorm learns how norms are stored from the training set's
+// reconstruction norms (faiss's train_norm).
+func (aq *AdditiveQuantizer) trainNorm(norms []float32) error {
+	aq.NormMin, aq.NormMax = float32(math.Inf(1)), float32(math.Inf(-1))
+	for _, v := range norms {
+		aq.NormMin, aq.NormMax = min(aq.NormMin, v), max(aq.NormMax, v)
+	}
+	switch aq.SearchType {
+	case STNormCqint8, STNormCqint4:
+		k := 256
+		if aq.SearchType == STNormCqint4 {
+			k = 16
+		}
+		c, _, err := KMeans1D(norms, min(k, len(norms)))
+		if err != nil {
+			return err
+		}
+		aq.Qnorm = c
+	case STNormLSQ2x4, STNormRQ2x4:
+		var nq interface {
+			Train([]float32) error
+			additive() *AdditiveQuantizer
+		}
+		if aq.SearchType == STNormLSQ2x4 {
+			return Errorf(KindUnsupported, "AdditiveQuantizer.train", "ST_norm_lsq2x4 needs the LocalSearchQuantizer")
+		} else {
+			q, err := NewResidualQuantizer(1, []int{4, 4}, STDecompress)
+			if err != nil {
+				return err
+			}
+			nq = q
+		}
+		if err := nq.Train(norms); err != nil {
+			return err
+		}
+		c := nq.additive().Codebooks
+		aq.NormTabs = append([]float32(nil), c...)
+		aq.Qnorm = make([]float32, 256)
+		for i := 0; i < 16; i++ {
+			for j := 0; j < 16; j++ {
+				aq.Qnorm[i*16+j] = c[j] + c[16+i]
+			}
+		}
+	}
+	return nil
+}
+
+// aqScanner measures one query against additive codes: by decoding them
+// (STDecompress) or from the query's inner products with every codebook
+// row plus the stored norm (faiss's compute_1_distance_LUT).
+type aqScanner struct {
+	aq     *AdditiveQuantizer
+	ip     bool
+	q, tmp []float32
+	lut    []float32
+	qnorm  float32
+	idx    []int32
+}
+
+func (aq *AdditiveQuantizer) newScanner(metric Metric) codeScanner {
+	s := &aqScanner{aq: aq, ip: metric == MetricInnerProduct, q: make([]float32, aq.D), tmp: make([]float32, aq.D),
+		idx: make([]int32, aq.M)}
+	if aq.SearchType != STDecompress {
+		s.lut = make([]float32, aq.TotalCodebookSize())
+	}
+	if aq.SearchType == STNormFromLUT && !s.ip {
+		aq.codebookTables()
+	}
+	return s
+}
+
+func (s *aqScanner) setQuery(q []float32) {
+	copy(s.q, q)
+	if s.lut != nil {
+		s.aq.computeLUT(q, s.lut)
+	}
+	if !s.ip {
+		s.qnorm = kernels.Inner(q, q)
+	}
+}
+
+func (s *aqScanner) scan(codes []byte, bias float32, out []float32) {
+	aq := s.aq
+	cs := aq.cbytes
+	for i := range out {
+		code := codes[i*cs : (i+1)*cs]
+		aq.unpack(code, s.idx)
+		if s.lut == nil {
+			aq.decodeIndices(s.idx, s.tmp)
+			if s.ip {
+				out[i] = bias + kernels.Inner(s.q, s.tmp)
+			} else {
+				out[i] = bias + kernels.L2Sqr(s.q, s.tmp)
+			}
+			continue
+		}
+		var acc float32
+		for m, j := range s.idx {
+			acc += s.lut[aq.offsets[m]+int(j)]
+		}
+		switch {
+		case s.ip:
+			out[i] = bias + acc
+		case aq.SearchType == STLUTNonorm:
+			out[i] = bias + s.qnorm - acc // faiss's L2 without norms: |q|^2 - <q, y>
+		case aq.SearchType == STNormFromLUT:
+			out[i] = bias + s.qnorm + aq.normFromTables(s.idx) - 2*acc
+		default:
+			out[i] = bias + s.qnorm + aq.storedNorm(code) - 2*acc
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package core
+
+import "math"
+
+// refitCodebooks re-estimates all codebooks at once for the codes of x:
+// the least-squares fit of x by sums of one entry per codebook (faiss's
+// retrain_AQ_codebook). The normal equations G B = C^T X, G = C^T C with C
+// the points' one-hot codes, are singular (each codebook's indicator
+// columns sum to the same all-ones column), so a tiny ridge picks the
+// smallest-norm solution, as faiss's truncated-SVD solve does; unused
+// entries come out zero.
+func (rq *ResidualQuantizer) refitCodebooks(x []float32) error {
+	const op = "ResidualQuantizer.train"
+	d, t, m := rq.D, rq.TotalCodebookSize(), rq.M
+	n := len(x) / d
+	if n < t {
+		return Errorf(KindInvalidArgument, op, "too few training points (%d) to refine %d codebook entries", n, t)
+	}
+	codes := make([]byte, n*rq.cbytes)
+	if err := rq.ComputeCodes(x, codes); err != nil {
+		return err
+	}
+	g := make([]float64, t*t)
+	rhs := make([]float64, t*d)
+	idx := make([]int32, m)
+	rows := make([]int, m)
+	for i := 0; i < n; i++ {
+		rq.unpack(codes[i*rq.cbytes:(i+1)*rq.cbytes], idx)
+		for a := range idx {
+			rows[a] = rq.offsets[a] + int(idx[a])
+		}
+		for _, ra := range rows {
+			for _, rb := range rows {
+				g[ra*t+rb]++
+			}
+			xi, r := x[i*d:(i+1)*d], rhs[ra*d:(ra+1)*d]
+			for j, v := range xi {
+				r[j] += float64(v)
+			}
+		}
+	}
+	maxDiag := 0.0
+	for i := 0; i < t; i++ {
+		maxDiag = max(maxDiag, g[i*t+i])
+	}
+	ridge := 1e-8 * maxDiag
+	for i := 0; i < t; i++ {
+		g[i*t+i] += ridge
+	}
+	if !choleskySolve(t, g, rhs, d) {
+		return Errorf(KindInvalidArgument, op, "the codebook refinement's least-squares system is not solvable")
+	}
+	cb := make([]float32, t*d)
+	for i, v := range rhs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Errorf(KindInvalidArgument, op, "the codebook refinement diverged")
+		}
+		cb[i] = float32(v)
+	}
+	rq.Codebooks, rq.entryNorms, rq.cross = cb, nil, nil
+	rq.logf("codebooks refined: fitted to %d codes", n)
+	return nil
+}
+
+// choleskySolve solves A X = B in place for symmetric positive-definite
+// A (n x n, overwritten by its factor) and B (n x nrhs, overwritten by
+// X); false when A is not positive definite.
+func choleskySolve(n int, a, b []float64, nrhs int) bool {
+	for j := 0; j < n; j++ {
+		s := a[j*n+j]
+		for k := 0; k < j; k++ {
+			s -= a[j*n+k] * a[j*n+k]
+		}
+		if s <= 0 {
+			return false
+		}
+		ljj := math.Sqrt(s)
+		a[j*n+j] = ljj
+		parallelChunks(n-j-1, chunkFor(j+1), func(_, lo, hi int) {
+			for i := j + 1 + lo; i < j+1+hi; i++ {
+				s := a[i*n+j]
+				ri, rj := a[i*n:i*n+j], a[j*n:j*n+j]
+				for k := range ri {
+					s -= ri[k] * rj[k]
+				}
+				a[i*n+j] = s / ljj
+			}
+		})
+	}
+	// forward: L Y = B, then back: L^T X = Y
+	for i := 0; i < n; i++ {
+		bi := b[i*nrhs : (i+1)*nrhs]
+		for k := 0; k < i; k++ {
+			if l := a[i*n+k]; l != 0 {
+				bk := b[k*nrhs : (k+1)*nrhs]
+				for c := range bi {
+					bi[c] -= l * bk[c]
+				}
+			}
+		}
+		for c := range bi {
+			bi[c] /= a[i*n+i]
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		bi := b[i*nrhs : (i+1)*nrhs]
+		for k := i + 1; k < n; k++ {
+			if l := a[k*n+i]; l != 0 {
+				bk := b[k*nrhs : (k+1)*nrhs]
+				for c := range bi {
+					bi[c] -= l * bk[c]
+				}
+			}
+		}
+		for c := range bi {
+			bi[c] /= a[i*n+i]
+		}
+	}
+	return true
+}
+

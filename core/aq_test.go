@@ -1,0 +1,194 @@
+package core
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
+
+func trainedRQ(t *testing.T, d int, nbits []int, st AQSearchType, x []float32, edit func(*ResidualQuantizer)) *ResidualQuantizer {
+	t.Helper()
+	rq, err := NewResidualQuantizer(d, nbits, st)
+	require.NoError(t, err)
+	if edit != nil {
+		edit(rq)
+	}
+	require.NoError(t, rq.Train(x))
+	return rq
+}
+
+// bruteForceCode is the sum of entries nearest x over every combination.
+func bruteForceCode(aq *AdditiveQuantizer, x []float32) ([]int32, float32) {
+	best, bestIdx := float32(math.Inf(1)), []int32(nil)
+	idx := make([]int32, aq.M)
+	rec := make([]float32, aq.D)
+	var walk func(m int)
+	walk = func(m int) {
+		if m == aq.M {
+			aq.decodeIndices(idx, rec)
+			if v := kernels.L2Sqr(x, rec); v < best {
+				best, bestIdx = v, append([]int32(nil), idx...)
+			}
+			return
+		}
+		for i := 0; i < 1<<aq.Nbits[m]; i++ {
+			idx[m] = int32(i)
+			walk(m + 1)
+		}
+	}
+	walk(0)
+	return bestIdx, best
+}
+
+func TestResidualQuantizerFullBeamFindsTheBestCode(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	d, n := 7, 600
+	x := blobs(rng, n, d, 9)
+	rq := trainedRQ(t, d, []int{3, 2, 3}, STDecompress, x, func(rq *ResidualQuantizer) { rq.MaxBeamSize = 8 * 4 * 8 })
+	codes := make([]byte, 40*rq.CodeSize())
+	require.NoError(t, rq.ComputeCodes(x[:40*d], codes))
+	idx := make([]int32, rq.M)
+	rec := make([]float32, d)
+	for i := 0; i < 40; i++ {
+		rq.unpack(codes[i*rq.CodeSize():], idx)
+		rq.decodeIndices(idx, rec)
+		_, best := bruteForceCode(&rq.AdditiveQuantizer, x[i*d:(i+1)*d])
+		assert.InDelta(t, best, kernels.L2Sqr(x[i*d:(i+1)*d], rec), 1e-4*float64(best)+1e-5, "point %d", i)
+	}
+}
+
+func TestResidualQuantizerBeamLUTMatchesResidualBeam(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	d, n := 16, 2000
+	x := blobs(rng, n, d, 20)
+	rq := trainedRQ(t, d, []int{4, 4, 4}, STDecompress, x, nil)
+	a, b := make([]byte, n*rq.CodeSize()), make([]byte, n*rq.CodeSize())
+	require.NoError(t, rq.ComputeCodes(x, a))
+	rq.UseBeamLUT = 1
+	require.NoError(t, rq.ComputeCodes(x, b))
+	same := 0
+	for i := 0; i < n; i++ {
+		if string(a[i*rq.CodeSize():(i+1)*rq.CodeSize()]) == string(b[i*rq.CodeSize():(i+1)*rq.CodeSize()]) {
+			same++
+		}
+	}
+	assert.GreaterOrEqual(t, same, n*99/100, "the two beam searches differ only by rounding")
+}
+
+func TestAdditiveCodesPackNormsAndScanAsDecoded(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	d, n := 12, 3000
+	x := blobs(rng, n, d, 15)
+	q := x[:d]
+	for _, st := range []AQSearchType{STDecompress, STNormFloat, STNormQint8, STNormQint4, STNormCqint8, STNormCqint4, STNormRQ2x4, STNormFromLUT} {
+		rq := trainedRQ(t, d, []int{5, 3, 7}, st, x, nil)
+		codes := make([]byte, n*rq.CodeSize())
+		require.NoError(t, rq.ComputeCodes(x, codes))
+		rec := make([]float32, n*d)
+		require.NoError(t, rq.Decode(codes, rec))
+		for _, metric := range []Metric{MetricL2, MetricInnerProduct} {
+			s := rq.newScanner(metric)
+			s.setQuery(q)
+			out := make([]float32, n)
+			s.scan(codes, 0.5, out)
+			var worst float64
+			for i := 0; i < n; i++ {
+				want := kernels.Inner(q, rec[i*d:(i+1)*d])
+				if metric == MetricL2 {
+					want = kernels.L2Sqr(q, rec[i*d:(i+1)*d])
+				}
+				worst = max(worst, math.Abs(float64(out[i]-0.5-want)))
+			}
+			// the quantized norms err by up to half a step of their range
+			tol := 1e-3
+			switch st {
+			case STNormQint8, STNormCqint8, STNormRQ2x4:
+				tol = float64(rq.NormMax-rq.NormMin) / 64
+			case STNormQint4, STNormCqint4:
+				tol = float64(rq.NormMax-rq.NormMin) / 8
+			}
+			assert.Less(t, worst, tol, "search type %d metric %s", st, metric)
+		}
+	}
+}
+
+func TestPackedCodesRoundTripIndicesAndFloatNorms(t *testing.T) {
+	aq, err := newAdditiveQuantizer("test", 3, []int{3, 9, 1, 16}, STNormFloat)
+	require.NoError(t, err)
+	assert.Equal(t, (3+9+1+16+32+7)/8, aq.CodeSize())
+	codes := []int32{5, 300, 1, 65535, 0, 511, 0, 12345}
+	norms := []float32{1.25, -3.5}
+	out := make([]byte, 2*aq.CodeSize())
+	aq.packCodes(2, codes, 4, norms, out)
+	idx := make([]int32, 4)
+	for i := 0; i < 2; i++ {
+		aq.unpack(out[i*aq.CodeSize():], idx)
+		assert.Equal(t, codes[i*4:i*4+4], idx)
+		assert.Equal(t, norms[i], aq.storedNorm(out[i*aq.CodeSize():(i+1)*aq.CodeSize()]))
+	}
+}
+
+func TestRefinedCodebooksLowerTheTrainingError(t *testing.T) {
+	rng := rand.New(rand.NewSource(6))
+	d, n := 8, 3000
+	x := blobs(rng, n, d, 12)
+	mse := func(rq *ResidualQuantizer) float64 {
+		codes := make([]byte, n*rq.CodeSize())
+		require.NoError(t, rq.ComputeCodes(x, codes))
+		rec := make([]float32, n*d)
+		require.NoError(t, rq.Decode(codes, rec))
+		var s float64
+		for i := range x {
+			s += float64((x[i] - rec[i]) * (x[i] - rec[i]))
+		}
+		return s / float64(n)
+	}
+	plain := trainedRQ(t, d, []int{4, 4}, STDecompress, x, nil)
+	refined := trainedRQ(t, d, []int{4, 4}, STDecompress, x, func(rq *ResidualQuantizer) {
+		rq.TrainType = RQTrainProgressiveDim | RQTrainRefineCodebook
+	})
+	assert.Less(t, mse(refined), mse(plain)*1.001)
+}
+
+func TestResidualCoarseQuantizerBeamAgreesWithExhaustive(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	d, n := 10, 2000
+	x := blobs(rng, n, d, 30)
+	rcq, err := NewResidualCoarseQuantizer(d, []int{3, 4}, MetricL2)
+	require.NoError(t, err)
+	require.NoError(t, rcq.Train(x))
+	assert.Equal(t, int64(128), rcq.Ntotal())
+	nq, k := 20, 5
+	d1, l1 := make([]float32, nq*k), make([]int64, nq*k)
+	d2, l2 := make([]float32, nq*k), make([]int64, nq*k)
+	require.NoError(t, rcq.SearchBeam(x[:nq*d], k, d1, l1, 1000))
+	require.NoError(t, rcq.SearchBeam(x[:nq*d], k, d2, l2, -1))
+	assert.Equal(t, l2, l1)
+	assert.InDeltaSlice(t, d2, d1, 1e-3)
+	c := make([]float32, d)
+	for i, l := range l2 {
+		require.NoError(t, rcq.Reconstruct(l, c))
+		q := i / k
+		assert.InDelta(t, kernels.L2Sqr(x[q*d:(q+1)*d], c), d2[i], 1e-3)
+	}
+}
+
+func TestResidualQuantizerRejectsBadInput(t *testing.T) {
+	_, err := NewResidualQuantizer(8, []int{8, 17}, STDecompress)
+	assert.ErrorContains(t, err, "nbits=17")
+	_, err = NewResidualQuantizer(8, nil, STDecompress)
+	assert.ErrorContains(t, err, "M must be positive")
+	_, err = NewResidualCoarseQuantizer(8, []int{16, 16}, MetricL2)
+	assert.ErrorContains(t, err, "at most 30 bits")
+	rq, err := NewResidualQuantizer(4, []int{2}, STDecompress)
+	require.NoError(t, err)
+	assert.ErrorContains(t, rq.ComputeCodes(make([]float32, 4), make([]byte, 1)), "not trained")
+	x := []float32{1, 2, 3, float32(math.NaN())}
+	assert.ErrorContains(t, rq.Train(append(x, 1, 2, 3, 4)), "finite")
+	assert.False(t, rq.IsTrained())
+}

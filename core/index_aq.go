@@ -1,0 +1,307 @@
+package core
+
+import (
+	"math"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
+
+// IndexAdditiveQuantizer stores additive-quantizer codes and searches
+// them all (faiss's IndexResidualQuantizer, IndexLocalSearchQuantizer and
+// their product forms); AQ is the quantizer.
+type IndexAdditiveQuantizer struct {
+	indexFlatCodes
+	AQ additive
+}
+
+var (
+	_ Index         = (*IndexAdditiveQuantizer)(nil)
+	_ ParamSearcher = (*IndexAdditiveQuantizer)(nil)
+	_ RangeSearcher = (*IndexAdditiveQuantizer)(nil)
+	_ Reconstructor = (*IndexAdditiveQuantizer)(nil)
+	_ IDRemover     = (*IndexAdditiveQuantizer)(nil)
+)
+
+// NewIndexAdditiveQuantizer wraps q in an index named name (faiss's class).
+func NewIndexAdditiveQuantizer(name string, q additive, metric Metric) (*IndexAdditiveQuantizer, error) {
+	if metric != MetricL2 && metric != MetricInnerProduct {
+		return nil, Errorf(KindInvalidArgument, name, "metric %s is not supported: L2 or inner product", metric)
+	}
+	return &IndexAdditiveQuantizer{indexFlatCodes: indexFlatCodes{name: name, d: q.additive().D, metric: metric, codec: q}, AQ: q}, nil
+}
+
+// NewIndexResidualQuantizer makes an IndexResidualQuantizer.
+func NewIndexResidualQuantizer(d int, nbits []int, metric Metric, st AQSearchType) (*IndexAdditiveQuantizer, error) {
+	rq, err := NewResidualQuantizer(d, nbits, st)
+	if err != nil {
+		return nil, err
+	}
+	return NewIndexAdditiveQuantizer("IndexResidualQuantizer", rq, metric)
+}
+
+// Name is the faiss class this index is read and written as.
+func (ix *IndexAdditiveQuantizer) Name() string { return ix.name }
+
+// SetCodes replaces the stored codes (whole codes; restoring a file).
+func (ix *IndexAdditiveQuantizer) SetCodes(codes []byte) error {
+	cs := ix.codec.codeSize()
+	if cs == 0 || len(codes)%cs != 0 {
+		return Errorf(KindDimensionMismatch, ix.name, "%d code bytes are not whole codes of %d bytes", len(codes), cs)
+	}
+	ix.codes, ix.gen = codes, ix.gen+1
+	return nil
+}
+
+// NewIndexIVFResidualQuantizer makes an IVF index of residual-quantizer
+// codes of the residuals (faiss's IndexIVFResidualQuantizer).
+func NewIndexIVFResidualQuantizer(quantizer Index, d, nlist int, nbits []int, metric Metric, st AQSearchType) (*IndexIVF, error) {
+	rq, err := NewResidualQuantizer(d, nbits, st)
+	if err != nil {
+		return nil, err
+	}
+	return newIndexIVF("IndexIVFResidualQuantizer", quantizer, d, nlist, metric, rq)
+}
+
+// AQ is the additive quantizer of an IVF index, nil for other codecs.
+func (ix *IndexIVF) AQ() additive { q, _ := ix.codec.(additive); return q }
+
+// ResidualCoarseQuantizer is an index whose "vectors" are all 2^tot_bits
+// sums of one entry per codebook of a residual quantizer, searched by
+// beam search (BeamFactor >= 1: a beam of k*BeamFactor) or exhaustively
+// (BeamFactor < 0): faiss's ResidualCoarseQuantizer, the coarse quantizer
+// of IVF indexes with very many lists.
+type ResidualCoarseQuantizer struct {
+	RQ         *ResidualQuantizer
+	metric     Metric
+	BeamFactor float32
+	norms      []float32 // |centroid|^2 of every centroid (exhaustive L2)
+}
+
+var (
+	_ Index         = (*ResidualCoarseQuantizer)(nil)
+	_ Reconstructor = (*ResidualCoarseQuantizer)(nil)
+)
+
+// NewResidualCoarseQuantizer makes an untrained coarse quantizer.
+func NewResidualCoarseQuantizer(d int, nbits []int, metric Metric) (*ResidualCoarseQuantizer, error) {
+	const op = "ResidualCoarseQuantizer"
+	if metric != MetricL2 && metric != MetricInnerProduct {
+		return nil, Errorf(KindInvalidArgument, op, "metric %s is not supported: L2 or inner product", metric)
+	}
+	rq, err := NewResidualQuantizer(d, nbits, STDecompress)
+	if err != nil {
+		return nil, err
+	}
+	if rq.TotBits() > 30 {
+		return nil, Errorf(KindInvalidArgument, op, "%d bits make 2^%d centroids: at most 30 bits", rq.TotBits(), rq.TotBits())
+	}
+	return &ResidualCoarseQuantizer{RQ: rq, metric: metric, BeamFactor: 4}, nil
+}
+
+func (ix *ResidualCoarseQuantizer) Name() string       { return "ResidualCoarseQuantizer" }
+func (ix *ResidualCoarseQuantizer) D() int             { return ix.RQ.D }
+func (ix *ResidualCoarseQuantizer) Metric() Metric     { return ix.metric }
+func (ix *ResidualCoarseQuantizer) MetricArg() float32 { return 0 }
+func (ix *ResidualCoarseQuantizer) IsTrained() bool    { return ix.RQ.trained }
+
+// Ntotal is the number of centroids once trained.
+func (ix *ResidualCoarseQuantizer) Ntotal() int64 {
+	if !ix.RQ.trained {
+		return 0
+	}
+	return 1 << ix.RQ.TotBits()
+}
+
+// trainsAlone marks a coarse quantizer that an IVF index trains by
+// calling its Train (faiss's quantizer_trains_alone), not by k-means.
+func (ix *ResidualCoarseQuantizer) trainsAlone() {}
+
+// Train trains the residual quantizer; with L2 the centroid norms follow.
+func (ix *ResidualCoarseQuantizer) Train(x []float32) error {
+	if err := ix.RQ.Train(x); err != nil {
+		return err
+	}
+	ix.norms = nil
+	return ix.SetBeamFactor(ix.BeamFactor)
+}
+
+// SetBeamFactor picks beam search (>= 1) or exhaustive search (< 0).
+func (ix *ResidualCoarseQuantizer) SetBeamFactor(f float32) error {
+	const op = "ResidualCoarseQuantizer.set_beam_factor"
+	if f >= 0 && f < 1 || f != f {
+		return Errorf(KindInvalidArgument, op, "beam_factor must be >= 1 (beam search) or < 0 (exhaustive), got %v", f)
+	}
+	ix.BeamFactor = f
+	if f < 0 && ix.metric == MetricL2 && ix.RQ.trained && ix.norms == nil {
+		ix.norms = ix.centroidNorms()
+	}
+	return nil
+}
+
+// centroidNorms is |c|^2 of every centroid, by decoding each.
+func (ix *ResidualCoarseQuantizer) centroidNorms() []float32 {
+	nt := int(ix.Ntotal())
+	norms := make([]float32, nt)
+	parallelChunks(nt, chunkFor(ix.RQ.D*ix.RQ.M), func(_, lo, hi int) {
+		c := make([]float32, ix.RQ.D)
+		for i := lo; i < hi; i++ {
+			ix.decode64(uint64(i), c)
+			norms[i] = kernels.Inner(c, c)
+		}
+	})
+	return norms
+}
+
+// decode64 writes the centroid whose packed indices are bits.
+func (ix *ResidualCoarseQuantizer) decode64(bits uint64, out []float32) {
+	rq := ix.RQ
+	idx := make([]int32, rq.M)
+	for m, b := range rq.Nbits {
+		idx[m] = int32(bits & (1<<b - 1))
+		bits >>= b
+	}
+	rq.decodeIndices(idx, out)
+}
+
+// Add is not applicable: the centroids are the codebooks' sums.
+func (ix *ResidualCoarseQuantizer) Add(x []float32) error {
+	return Errorf(KindUnsupported, "ResidualCoarseQuantizer.add", "not applicable: the centroids are all sums of codebook entries")
+}
+
+// Reset keeps the codebooks: the centroids are not added vectors (faiss
+// refuses reset; an IVF index emptying its quantizer keeps it as is).
+func (ix *ResidualCoarseQuantizer) Reset() {}
+
+// Reconstruct writes centroid key.
+func (ix *ResidualCoarseQuantizer) Reconstruct(key int64, out []float32) error {
+	return ix.ReconstructN(key, 1, out)
+}
+
+// ReconstructN writes centroids i0..i0+n-1.
+func (ix *ResidualCoarseQuantizer) ReconstructN(i0, n int64, out []float32) error {
+	const op = "ResidualCoarseQuantizer.reconstruct"
+	nt, d := ix.Ntotal(), ix.RQ.D
+	if i0 < 0 || n < 0 || i0 > nt || n > nt-i0 {
+		return Errorf(KindInvalidArgument, op, "ids %d..%d out of range, the quantizer has %d centroids", i0, i0+n-1, nt)
+	}
+	if int64(len(out)) != n*int64(d) {
+		return Errorf(KindDimensionMismatch, op, "output holds %d floats, need %d", len(out), n*int64(d))
+	}
+	for i := int64(0); i < n; i++ {
+		ix.decode64(uint64(i0+i), out[i*int64(d):(i+1)*int64(d)])
+	}
+	return nil
+}
+
+// Search finds the k nearest centroids of each query.
+func (ix *ResidualCoarseQuantizer) Search(x []float32, k int, dist []float32, labels []int64) error {
+	return ix.SearchBeam(x, k, dist, labels, ix.BeamFactor)
+}
+
+// SearchBeam is Search with another beam factor (faiss's
+// SearchParametersResidualCoarseQuantizer).
+func (ix *ResidualCoarseQuantizer) SearchBeam(x []float32, k int, dist []float32, labels []int64, beamFactor float32) error {
+	const op = "ResidualCoarseQuantizer.search"
+	rq := ix.RQ
+	nq, err := checkBatch(op, x, rq.D)
+	if err != nil {
+		return err
+	}
+	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
+		return err
+	}
+	if !rq.trained {
+		return Errorf(KindNotTrained, op, "train the quantizer before searching")
+	}
+	if nq == 0 {
+		return nil
+	}
+	nt := int(ix.Ntotal())
+	if beamFactor < 0 { // faiss beam-searches by L2 whatever the metric
+		if ix.metric == MetricL2 && ix.norms == nil {
+			ix.norms = ix.centroidNorms()
+		}
+		ix.searchExhaustive(x, nq, k, dist, labels)
+		return nil
+	}
+	size := min(int(float32(k)*beamFactor), nt)
+	size = max(size, 1)
+	bs := nq
+	if per := rq.memoryPerPoint(size); per*int64(nq) > rq.MaxMemDistances {
+		bs = int(max(1, rq.MaxMemDistances/per))
+	}
+	for q0 := 0; q0 < nq; q0 += bs {
+		q1 := min(nq, q0+bs)
+		b := rq.refineBeam(x[q0*rq.D:q1*rq.D], q1-q0, size)
+		for i := q0; i < q1; i++ {
+			for j := 0; j < k; j++ {
+				o := i*k + j
+				if j >= b.size {
+					dist[o], labels[o] = float32(math.MaxFloat32), -1
+					continue
+				}
+				r := (i-q0)*b.size + j
+				var l int64
+				shift := 0
+				for m, bits := range rq.Nbits {
+					l |= int64(b.codes[r*rq.M+m]) << shift
+					shift += bits
+				}
+				dist[o], labels[o] = b.dist[r], l
+			}
+		}
+	}
+	return nil
+}
+
+// searchExhaustive measures every centroid from the queries' look-up
+// tables (faiss's knn_centroids_L2 / _inner_product).
+func (ix *ResidualCoarseQuantizer) searchExhaustive(x []float32, nq, k int, dist []float32, labels []int64) {
+	rq := ix.RQ
+	nt, t := int(ix.Ntotal()), rq.TotalCodebookSize()
+	sign := keySign(ix.metric)
+	parallelChunks(nq, chunkFor(nt), func(_, lo, hi int) {
+		lut := make([]float32, t)
+		ips := make([]float32, nt)
+		h := newTopK(k)
+		for q := lo; q < hi; q++ {
+			xq := x[q*rq.D : (q+1)*rq.D]
+			rq.computeLUT(xq, lut)
+			ix.sumsOfLUT(lut, ips)
+			h.reset()
+			if ix.metric == MetricL2 {
+				qn := kernels.Inner(xq, xq)
+				for j, ip := range ips {
+					h.push(qn+ix.norms[j]-2*ip, int64(j))
+				}
+			} else {
+				for j, ip := range ips {
+					h.push(-ip, int64(j))
+				}
+			}
+			h.emit(sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+		}
+	})
+}
+
+// sumsOfLUT writes <q, centroid j> for every centroid j from the table of
+// <q, entry>: codebook m multiplies the list by its 2^nbits entries.
+func (ix *ResidualCoarseQuantizer) sumsOfLUT(lut, ips []float32) {
+	rq := ix.RQ
+	prev := 1
+	for m, b := range rq.Nbits {
+		lm, nc := lut[rq.offsets[m]:], 1<<b
+		if m == 0 {
+			copy(ips, lm[:nc])
+		} else {
+			for i := nc - 1; i >= 0; i-- {
+				v := lm[i]
+				dst, src := ips[i*prev:(i+1)*prev], ips[:prev]
+				for j := range dst {
+					dst[j] = src[j] + v
+				}
+			}
+		}
+		prev *= nc
+	}
+}
