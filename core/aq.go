@@ -43,9 +43,9 @@ type AdditiveQuantizer struct {
 	// NormTabs: the 2x4 types' two codebooks of 16 (32 floats).
 	Qnorm, NormTabs []float32
 
-	offsets                    []int
+	offsets                   []int
 	totBits, normBits, cbytes int
-	trained                    bool
+	trained                   bool
 	// entryNorms: |entry|^2 per codebook row; cross: <row i, row j> for
 	// all rows (T x T), built when a search type or beam LUT needs it.
 	entryNorms, cross []float32

@@ -118,4 +118,3 @@ func choleskySolve(n int, a, b []float64, nrhs int) bool {
 	}
 	return true
 }
-
