@@ -140,8 +140,8 @@ func (aq *AdditiveQuantizer) Offsets() []int { return aq.offsets }
 // TotalCodebookSize is the number of codebook rows.
 func (aq *AdditiveQuantizer) TotalCodebookSize() int { return aq.offsets[aq.M] }
 
-// additive is implemented by the quantizers built on AdditiveQuantizer.
-type additive interface {
+// Additive is implemented by the quantizers built on AdditiveQuantizer.
+type Additive interface {
 	codec
 	additive() *AdditiveQuantizer
 }
@@ -422,4 +422,51 @@ func (s *aqScanner) scan(codes []byte, bias float32, out []float32) {
 			out[i] = bias + s.qnorm + aq.storedNorm(code) - 2*acc
 		}
 	}
+}
+
+// ComputeLUT writes, for each row of x, its inner products with every
+// codebook row (faiss's compute_LUT).
+func (aq *AdditiveQuantizer) ComputeLUT(op string, x, lut []float32) error {
+	if !aq.trained {
+		return Errorf(KindNotTrained, op, "the additive quantizer is not trained yet")
+	}
+	d, t := aq.D, aq.TotalCodebookSize()
+	n, err := checkBatch(op, x, d)
+	if err != nil {
+		return err
+	}
+	if len(lut) != n*t {
+		return Errorf(KindDimensionMismatch, op, "the table holds %d floats, need %d", len(lut), n*t)
+	}
+	parallelChunks(n, chunkFor(t*d), func(_, lo, hi int) {
+		kernels.DotTile(x[lo*d:hi*d], hi-lo, aq.Codebooks, t, d, lut[lo*t:hi*t], t)
+	})
+	return nil
+}
+
+// Restore installs what a file holds: the codebooks (when trained), the
+// norm range and tables. Sizes are checked against Nbits and SearchType.
+func (aq *AdditiveQuantizer) Restore(trained bool, codebooks []float32, normMin, normMax float32, qnorm, normTabs []float32) error {
+	const op = "AdditiveQuantizer"
+	if trained && len(codebooks) != aq.TotalCodebookSize()*aq.D {
+		return Errorf(KindDimensionMismatch, op, "%d codebook values, need %d", len(codebooks), aq.TotalCodebookSize()*aq.D)
+	}
+	if !trained && len(codebooks) != 0 && len(codebooks) != aq.TotalCodebookSize()*aq.D {
+		return Errorf(KindDimensionMismatch, op, "%d codebook values for an untrained quantizer", len(codebooks))
+	}
+	switch aq.SearchType {
+	case STNormCqint8, STNormCqint4, STNormLSQ2x4, STNormRQ2x4:
+		if trained && (len(qnorm) == 0 || len(qnorm) > 1<<aq.normBits) {
+			return Errorf(KindInvalidArgument, op, "%d quantized norms for %d-bit norm codes", len(qnorm), aq.normBits)
+		}
+	}
+	if (aq.SearchType == STNormLSQ2x4 || aq.SearchType == STNormRQ2x4) && trained && len(normTabs) != 32 {
+		return Errorf(KindInvalidArgument, op, "%d norm table values, need 32", len(normTabs))
+	}
+	aq.Codebooks = append([]float32(nil), codebooks...)
+	aq.trained = trained
+	aq.NormMin, aq.NormMax = normMin, normMax
+	aq.Qnorm, aq.NormTabs = append([]float32(nil), qnorm...), append([]float32(nil), normTabs...)
+	aq.entryNorms, aq.cross = nil, nil
+	return nil
 }

@@ -11,7 +11,7 @@ import (
 // their product forms); AQ is the quantizer.
 type IndexAdditiveQuantizer struct {
 	indexFlatCodes
-	AQ additive
+	AQ Additive
 }
 
 var (
@@ -23,7 +23,7 @@ var (
 )
 
 // NewIndexAdditiveQuantizer wraps q in an index named name (faiss's class).
-func NewIndexAdditiveQuantizer(name string, q additive, metric Metric) (*IndexAdditiveQuantizer, error) {
+func NewIndexAdditiveQuantizer(name string, q Additive, metric Metric) (*IndexAdditiveQuantizer, error) {
 	if metric != MetricL2 && metric != MetricInnerProduct {
 		return nil, Errorf(KindInvalidArgument, name, "metric %s is not supported: L2 or inner product", metric)
 	}
@@ -63,7 +63,7 @@ func NewIndexIVFResidualQuantizer(quantizer Index, d, nlist int, nbits []int, me
 }
 
 // AQ is the additive quantizer of an IVF index, nil for other codecs.
-func (ix *IndexIVF) AQ() additive { q, _ := ix.codec.(additive); return q }
+func (ix *IndexIVF) AQ() Additive { q, _ := ix.codec.(Additive); return q }
 
 // ResidualCoarseQuantizer is an index whose "vectors" are all 2^tot_bits
 // sums of one entry per codebook of a residual quantizer, searched by
@@ -304,4 +304,13 @@ func (ix *ResidualCoarseQuantizer) sumsOfLUT(lut, ips []float32) {
 		}
 		prev *= nc
 	}
+}
+
+// NewIndexIVFAdditive makes an IVF index named name (faiss's class) of
+// the codes of q, of the residuals by default.
+func NewIndexIVFAdditive(name string, quantizer Index, d, nlist int, metric Metric, q Additive) (*IndexIVF, error) {
+	if q.additive().D != d {
+		return nil, Errorf(KindDimensionMismatch, name, "the quantizer has d=%d, the index d=%d", q.additive().D, d)
+	}
+	return newIndexIVF(name, quantizer, d, nlist, metric, q)
 }

@@ -35,7 +35,10 @@ func (pr *ivfProbe) useByList(nq int) bool {
 	if sq := pr.ix.SQ(); sq != nil && (sq.Type.tqFull() || sq.Type == QT0bit) {
 		return false // faiss's estimator, not a distance to decoded rows
 	}
-	if pr.ix.PQ() != nil {
+	if q := pr.ix.AQ(); q != nil && q.additive().SearchType != STDecompress {
+		return false // look-up tables and stored norms, not distances to decoded rows
+	}
+	if pr.ix.PQ() != nil || pr.ix.AQ() != nil {
 		return nq*pr.nprobe >= 2*pr.ix.nlist
 	}
 	return 4*nq*pr.nprobe >= pr.ix.nlist

@@ -79,6 +79,10 @@ func write(w *writer, ix core.Index) error {
 		return writeIVFIndependent(w, x)
 	case *core.IndexScalarQuantizer:
 		writeSQ(w, x)
+	case *core.IndexAdditiveQuantizer:
+		return writeIndexAQ(w, x)
+	case *core.ResidualCoarseQuantizer:
+		writeRCQ(w, x)
 	case *core.IndexRaBitQ:
 		writeRaBitQ(w, x)
 	case *core.IndexRaBitQFastScan:
@@ -217,13 +221,17 @@ func read(r *reader, depth int) core.Index {
 		return readIVFIndependent(r, depth)
 	case codeSQ:
 		return readSQ(r)
+	case codeRQ:
+		return readIndexRQ(r)
+	case codeRCQ:
+		return readRCQ(r)
 	case codeRaBitQ, codeRaBitQMulti:
 		return readRaBitQ(r, code)
 	case codeRaBitQFS:
 		return readRaBitQFastScan(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
 		return readHNSW(r, code, depth)
-	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS:
+	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ:
 		return readIVF(r, code, depth)
 	case codePreTransform:
 		return readPreTransform(r, depth)

@@ -38,6 +38,8 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		w.fourcc(codeIVFPQ)
 	case sq != nil:
 		w.fourcc(codeIVFSQ)
+	case ix.AQ() != nil:
+		w.fourcc(codeIVFRQ)
 	case ix.IsDedup():
 		w.fourcc(codeIVFDedup)
 	default:
@@ -85,6 +87,10 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		writeSQFields(w, sq)
 		w.u64(uint64(sq.CodeSize()))
 		w.u8(byResidual)
+	case ix.AQ() != nil:
+		if err := writeIVFAQFields(w, ix, byResidual); err != nil {
+			return err
+		}
 	}
 	od, dirty, unlock := ix.OnDisk()
 	defer unlock()
@@ -256,6 +262,10 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		}
 		byResidual = true
 		ix.RaBitQ().Qb = qb
+	case codeIVFRQ:
+		if ix, byResidual = readIVFAQFields(r, h, quantizer, nlist); ix == nil {
+			return nil
+		}
 	case codeIVFDedup:
 		ix, err = core.NewIndexIVFFlatDedup(quantizer, h.d, nlist, h.metric)
 	default:

@@ -97,6 +97,11 @@ from .index_binary_shards import IndexBinaryReplicas, IndexBinaryShards
 from .index_binary_factory import index_binary_factory
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
+from .additive_quantizers import AdditiveQuantizer, ResidualQuantizer
+from .index_additive import (
+    AdditiveCoarseQuantizer, IndexAdditiveQuantizer, IndexIVFAdditiveQuantizer, IndexIVFResidualQuantizer,
+    IndexResidualQuantizer, ResidualCoarseQuantizer,
+)
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
 from .index_rabitq import (
     IndexIVFRaBitQ, IndexIVFRaBitQFastScan, IndexRaBitQ, IndexRaBitQFastScan, RaBitQuantizer, round_clamped_to_uint8,
@@ -279,6 +284,8 @@ __all__ = [
     "index_binary_factory",
     "HNSW", "IndexHNSW", "IndexHNSWFlat", "IndexHNSWPQ", "IndexHNSWSQ", "SearchParametersHNSW",
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer",
+    "AdditiveQuantizer", "ResidualQuantizer", "AdditiveCoarseQuantizer", "IndexAdditiveQuantizer",
+    "IndexIVFAdditiveQuantizer", "IndexIVFResidualQuantizer", "IndexResidualQuantizer", "ResidualCoarseQuantizer",
     "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer", "IndexRaBitQFastScan",
     "IndexIVFRaBitQFastScan",
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",

@@ -10,6 +10,7 @@ from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
+from .index_additive import IndexIVFResidualQuantizer, IndexResidualQuantizer, ResidualCoarseQuantizer
 from .index_fastscan import IndexPQFastScan
 from .index_ivf_fastscan import IndexIVFPQFastScan
 from .index_rabitq import IndexIVFRaBitQ, IndexIVFRaBitQFastScan, IndexRaBitQ, IndexRaBitQFastScan
@@ -40,6 +41,12 @@ _PQ = re.compile(r"PQ(\d+)(?:x(\d+))?(np)?")
 # 4-bit fast-scan PQ: "r" (IVF only) encodes residuals, "_{bbs}" the block size
 _PQFS = re.compile(r"PQ(\d+)x4fs(r?)(?:_(\d+))?")
 _RABITQ = re.compile(r"RaBitQ(\d+)?")
+# additive quantizers: groups of M x nbits codebooks, then how codes store
+# norms (faiss's aq_search_type; none given: decompress for L2, look-up
+# tables for inner product)
+_AQ = re.compile(r"(RQ|RCQ)(\d+x\d+(?:_\d+x\d+)*)(_N(?:none|float|qint8|qint4|cqint8|cqint4|lsq2x4|rq2x4))?")
+_AQ_NORM = {"_Nnone": 1, "_Nfloat": 3, "_Nqint8": 4, "_Nqint4": 5, "_Ncqint8": 6, "_Ncqint4": 7,
+            "_Nlsq2x4": 8, "_Nrq2x4": 9}
 _RABITQFS = re.compile(r"RaBitQfs(\d+)?(?:_(\d+))?")
 # faiss's factory names of scalar quantizer types.
 _SQ = {
@@ -63,7 +70,7 @@ _REFINE = ("RFlat", "Refine(Flat)")
 # yet: told apart from typos so that the error can say so.
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
 _NOT_YET = re.compile(r"(IMI.*|"
-                      r"RQ.*|LSQ.*|PRQ.*|PLSQ.*|NSG.*|BIVF.*)")
+                      r"LSQ.*|PRQ.*|PLSQ.*|LSCQ.*|NSG.*|BIVF.*|.*fs)")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
 _TRANSFORMS = [
@@ -209,7 +216,20 @@ def _codes(d, part, description):
     m = _RABITQFS.fullmatch(part)
     if m:
         return "RaBitQfs", (int(m[1] or 1), int(m[2] or 32))
+    m = _AQ.fullmatch(part)
+    if m:
+        nbits = []
+        for group in m[2].split("_"):
+            M, b = (int(v) for v in group.split("x"))
+            nbits += [b] * M
+        return m[1], (nbits, _AQ_NORM.get(m[3]))
     _unknown(part, description)
+
+
+def _aq_search_type(st, metric):
+    if st is not None:
+        return st
+    return 0 if MetricType.parse(metric) == METRIC_L2 else 1
 
 
 def _build(d, parts, metric, description):
@@ -247,6 +267,10 @@ def _build(d, parts, metric, description):
             return _polysemous(IndexIVFPQ(quantizer, d, nlist, *args[:2], metric), args[2])
         if kind == "RaBitQ":
             return IndexIVFRaBitQ(quantizer, d, nlist, metric, True, args[0])
+        if kind == "RQ":
+            return IndexIVFResidualQuantizer(quantizer, d, nlist, args[0], metric, _aq_search_type(args[1], metric))
+        if kind == "RCQ":
+            _unknown(parts[1], description)
         if kind == "RaBitQfs":
             return IndexIVFRaBitQFastScan(quantizer, d, nlist, metric, args[1], True, args[0])
         return IndexIVFScalarQuantizer(quantizer, d, nlist, args[0], metric)
@@ -259,7 +283,7 @@ def _build(d, parts, metric, description):
         if codes is None:
             return IndexHNSWFlat(d, M, metric)
         kind, args = _codes(d, codes, description)
-        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs"):
+        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ"):
             _unknown(codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
@@ -277,6 +301,12 @@ def _build(d, parts, metric, description):
         return IndexPQFastScan(d, args[0], 4, metric, args[1])
     if kind == "RaBitQ":
         return IndexRaBitQ(d, metric, args[0])
+    if kind == "RQ":
+        return IndexResidualQuantizer(d, args[0], metric, _aq_search_type(args[1], metric))
+    if kind == "RCQ":
+        if args[1] is not None:
+            _unknown(first, description)
+        return ResidualCoarseQuantizer(d, args[0], metric)
     if kind == "RaBitQfs":
         return IndexRaBitQFastScan(d, metric, args[1], args[0])
     if kind == "Flat":

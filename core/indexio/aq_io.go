@@ -1,0 +1,205 @@
+package indexio
+
+import "github.com/metalfaiss/metalfaiss/core"
+
+// Additive-quantizer indexes: flat, IVF, and the residual coarse quantizer.
+
+const (
+	codeRQ    = "IxRq"
+	codeIVFRQ = "IwRQ"
+	codeRCQ   = "ImRQ"
+)
+
+// writeAQFields is faiss's write_AdditiveQuantizer.
+func writeAQFields(w *writer, aq *core.AdditiveQuantizer) {
+	w.u64(uint64(aq.D))
+	w.u64(uint64(aq.M))
+	w.u64(uint64(aq.M))
+	for _, b := range aq.Nbits {
+		w.u64(uint64(b))
+	}
+	w.u8(uint8(b2u(aq.IsTrained())))
+	if aq.IsTrained() {
+		w.floatVec(aq.Codebooks)
+	} else {
+		w.floatVec(nil)
+	}
+	w.i32(int32(aq.SearchType))
+	w.f32(aq.NormMin)
+	w.f32(aq.NormMax)
+	switch aq.SearchType {
+	case core.STNormCqint8, core.STNormCqint4, core.STNormLSQ2x4, core.STNormRQ2x4:
+		w.floatVec(aq.Qnorm) // an IndexFlat1D's codes: counted in floats
+	}
+	if aq.SearchType == core.STNormLSQ2x4 || aq.SearchType == core.STNormRQ2x4 {
+		w.floatVec(aq.NormTabs)
+	}
+}
+
+func b2u(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// writeRQFields is faiss's write_ResidualQuantizer.
+func writeRQFields(w *writer, rq *core.ResidualQuantizer) {
+	writeAQFields(w, &rq.AdditiveQuantizer)
+	w.i32(int32(rq.TrainType))
+	w.i32(int32(rq.MaxBeamSize))
+}
+
+// aqFields is what writeAQFields writes.
+type aqFields struct {
+	d                int
+	nbits            []int
+	trained          bool
+	codebooks        []float32
+	st               core.AQSearchType
+	normMin, normMax float32
+	qnorm, normTabs  []float32
+}
+
+func readAQFields(r *reader) aqFields {
+	var f aqFields
+	f.d = r.size("the quantizer's d", 1, maxD)
+	m := r.size("M", 1, 64)
+	n := r.size("the nbits length", uint64(m), uint64(m))
+	for _, b := range r.int64s(uint64(n), "nbits") {
+		f.nbits = append(f.nbits, int(b))
+	}
+	f.trained = r.u8("is_trained") != 0
+	f.codebooks = r.floats(r.count(4, "the codebooks"), "the codebooks")
+	f.st = core.AQSearchType(r.i32("search_type"))
+	f.normMin = r.f32("norm_min")
+	f.normMax = r.f32("norm_max")
+	switch f.st {
+	case core.STNormCqint8, core.STNormCqint4, core.STNormLSQ2x4, core.STNormRQ2x4:
+		f.qnorm = r.floats(r.count(4, "the quantized norms"), "the quantized norms")
+	}
+	if f.st == core.STNormLSQ2x4 || f.st == core.STNormRQ2x4 {
+		f.normTabs = r.floats(r.count(4, "the norm tables"), "the norm tables")
+	}
+	return f
+}
+
+// readRQ reads faiss's write_ResidualQuantizer fields into a quantizer.
+func readRQ(r *reader) *core.ResidualQuantizer {
+	f := readAQFields(r)
+	trainType := r.i32("train_type")
+	beam := r.i32("max_beam_size")
+	if r.err != nil {
+		return nil
+	}
+	rq, err := core.NewResidualQuantizer(f.d, f.nbits, f.st)
+	if err == nil {
+		err = rq.Restore(f.trained, f.codebooks, f.normMin, f.normMax, f.qnorm, f.normTabs)
+	}
+	if err == nil && beam < 1 {
+		err = core.Errorf(core.KindInvalidArgument, "ResidualQuantizer", "max_beam_size must be >= 1, the file says %d", beam)
+	}
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	rq.TrainType, rq.MaxBeamSize = int(trainType), int(beam)
+	return rq
+}
+
+func writeIndexAQ(w *writer, ix *core.IndexAdditiveQuantizer) error {
+	rq, ok := ix.AQ.(*core.ResidualQuantizer)
+	if !ok {
+		return core.Errorf(core.KindUnsupported, "write_index", "%s cannot be written yet", ix.Name())
+	}
+	w.fourcc(codeRQ)
+	writeHeader(w, ix)
+	writeRQFields(w, rq)
+	w.u64(uint64(ix.CodeSize()))
+	w.bytes(ix.Codes())
+	return nil
+}
+
+func readIndexRQ(r *reader) core.Index {
+	h := readHeader(r)
+	rq := readRQ(r)
+	cs := r.size("code_size", 0, 1<<20)
+	codes := r.bytes(r.count(1, "the codes"), "the codes")
+	if r.err != nil {
+		return nil
+	}
+	if rq.D != h.d || cs != rq.CodeSize() {
+		r.fail("the quantizer (d=%d, code_size=%d) does not match the index (d=%d, code_size=%d)", rq.D, rq.CodeSize(), h.d, cs)
+		return nil
+	}
+	ix, err := core.NewIndexAdditiveQuantizer("IndexResidualQuantizer", rq, h.metric)
+	if err == nil {
+		err = ix.SetCodes(codes)
+	}
+	return restoredCodes(r, ix, err, h.ntotal)
+}
+
+func writeRCQ(w *writer, ix *core.ResidualCoarseQuantizer) {
+	w.fourcc(codeRCQ)
+	writeHeader(w, ix)
+	writeRQFields(w, ix.RQ)
+	w.f32(ix.BeamFactor)
+}
+
+func readRCQ(r *reader) core.Index {
+	h := readHeader(r)
+	rq := readRQ(r)
+	beam := r.f32("beam_factor")
+	if r.err != nil {
+		return nil
+	}
+	ix, err := core.NewResidualCoarseQuantizer(rq.D, rq.Nbits, h.metric)
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	ix.RQ = rq
+	if err := ix.SetBeamFactor(beam); err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	if ix.Ntotal() != h.ntotal {
+		r.fail("a quantizer of %d centroids with ntotal=%d", ix.Ntotal(), h.ntotal)
+		return nil
+	}
+	return ix
+}
+
+// writeIVFAQFields writes what an IndexIVFAdditiveQuantizer adds to the
+// IVF header.
+func writeIVFAQFields(w *writer, ix *core.IndexIVF, byResidual uint8) error {
+	rq, ok := ix.AQ().(*core.ResidualQuantizer)
+	if !ok {
+		return core.Errorf(core.KindUnsupported, "write_index", "%s cannot be written yet", ix.Name())
+	}
+	w.u64(uint64(rq.CodeSize()))
+	writeRQFields(w, rq)
+	w.u8(byResidual)
+	w.i32(0) // use_precomputed_table
+	return nil
+}
+
+func readIVFAQFields(r *reader, h header, quantizer core.Index, nlist int) (*core.IndexIVF, bool) {
+	cs := r.size("code_size", 0, 1<<20)
+	rq := readRQ(r)
+	byResidual := r.u8("by_residual") != 0
+	r.i32("use_precomputed_table")
+	if r.err != nil {
+		return nil, false
+	}
+	if rq.D != h.d || cs != rq.CodeSize() {
+		r.fail("the quantizer (d=%d, code_size=%d) does not match the index (d=%d, code_size=%d)", rq.D, rq.CodeSize(), h.d, cs)
+		return nil, false
+	}
+	ix, err := core.NewIndexIVFAdditive("IndexIVFResidualQuantizer", quantizer, h.d, nlist, h.metric, rq)
+	if err != nil {
+		r.fail("%v", err)
+		return nil, false
+	}
+	return ix, byResidual
+}

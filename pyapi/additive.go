@@ -1,0 +1,286 @@
+package pyapi
+
+import (
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// nbitsAt reads m codebook sizes (int64[m]).
+func nbitsAt(addr uintptr, m int64) ([]int, error) {
+	v, err := int64s(addr, m)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(v))
+	for i, b := range v {
+		out[i] = int(b)
+	}
+	return out, nil
+}
+
+// ResidualQuantizerNew makes a standalone ResidualQuantizer of m codebooks
+// whose sizes are at nbits (int64[m]).
+func ResidualQuantizerNew(d int64, nbits uintptr, m, st int64, out uintptr) string {
+	return newObject("ResidualQuantizer", out, func() (any, error) {
+		nb, err := nbitsAt(nbits, m)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewResidualQuantizer(int(d), nb, core.AQSearchType(st))
+	})
+}
+
+// IndexResidualQuantizerNew makes an IndexResidualQuantizer.
+func IndexResidualQuantizerNew(d int64, nbits uintptr, m, metric, st int64, out uintptr) string {
+	return newIndex("IndexResidualQuantizer", out, func() (core.Index, error) {
+		nb, err := nbitsAt(nbits, m)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexResidualQuantizer(int(d), nb, core.Metric(metric), core.AQSearchType(st))
+	})
+}
+
+// IndexIVFResidualQuantizerNew makes an IndexIVFResidualQuantizer over the
+// quantizer behind handle q.
+func IndexIVFResidualQuantizerNew(q, d, nlist int64, nbits uintptr, m, metric, st int64, out uintptr) string {
+	const op = "IndexIVFResidualQuantizer"
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		nb, err := nbitsAt(nbits, m)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFResidualQuantizer(quantizer, int(d), int(nlist), nb, core.Metric(metric), core.AQSearchType(st))
+	})
+}
+
+// ResidualCoarseQuantizerNew makes a ResidualCoarseQuantizer.
+func ResidualCoarseQuantizerNew(d int64, nbits uintptr, m, metric int64, out uintptr) string {
+	return newIndex("ResidualCoarseQuantizer", out, func() (core.Index, error) {
+		nb, err := nbitsAt(nbits, m)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewResidualCoarseQuantizer(int(d), nb, core.Metric(metric))
+	})
+}
+
+// withAQ runs fn on the additive quantizer behind h: a standalone one, or
+// that of an index (faiss's index.rq / index.aq); rq is set for residual
+// quantizers.
+func withAQ(op string, h int64, write bool, fn func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error) string {
+	return withObject(op, h, write, func(v any) error {
+		var q any
+		switch v := hostOf(v).(type) {
+		case *core.ResidualQuantizer:
+			q = v
+		case *core.IndexAdditiveQuantizer:
+			q = v.AQ
+		case *core.ResidualCoarseQuantizer:
+			q = v.RQ
+		case *core.IndexIVF:
+			if a := v.AQ(); a != nil {
+				q = a
+			}
+		}
+		switch q := q.(type) {
+		case *core.ResidualQuantizer:
+			return fn(&q.AdditiveQuantizer, q)
+		}
+		return core.Errorf(core.KindUnsupported, op, "%T has no additive quantizer", v)
+	})
+}
+
+// AQInfo writes d, M, code_size, tot_bits, is_trained, search_type,
+// total_codebook_size, train_type, max_beam_size, use_beam_LUT,
+// niter_codebook_refine, progressive_dim_steps, apply_pca and
+// max_mem_distances to out (int64[14]).
+func AQInfo(h int64, out uintptr) string {
+	return withAQ("AdditiveQuantizer", h, false, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
+		dst, err := int64s(out, 14)
+		if err != nil {
+			return err
+		}
+		copy(dst, []int64{int64(aq.D), int64(aq.M), int64(aq.CodeSize()), int64(aq.TotBits()), b2i(aq.IsTrained()),
+			int64(aq.SearchType), int64(aq.TotalCodebookSize()), int64(rq.TrainType), int64(rq.MaxBeamSize),
+			int64(rq.UseBeamLUT), int64(rq.NiterCodebookRefine), int64(rq.Steps), b2i(rq.ApplyPCA), rq.MaxMemDistances})
+		return nil
+	})
+}
+
+// AQNbits writes the M codebook sizes to out (int64[M]).
+func AQNbits(h, m int64, out uintptr) string {
+	const op = "AdditiveQuantizer.nbits"
+	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+		if m != int64(aq.M) {
+			return core.Errorf(core.KindInvalidArgument, op, "the quantizer has M=%d, not %d", aq.M, m)
+		}
+		dst, err := int64s(out, m)
+		if err != nil {
+			return err
+		}
+		for i, b := range aq.Nbits {
+			dst[i] = int64(b)
+		}
+		return nil
+	})
+}
+
+// AQCodebooks copies (write=false) or installs (write=true: the quantizer
+// is then trained) the codebooks (float32[total_codebook_size*d]).
+func AQCodebooks(h int64, write bool, addr uintptr) string {
+	const op = "AdditiveQuantizer.codebooks"
+	return withAQ(op, h, write, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+		buf, err := floats(addr, int64(aq.TotalCodebookSize()*aq.D))
+		if err != nil {
+			return err
+		}
+		if write {
+			return aq.SetCodebooks(op, buf)
+		}
+		if !aq.IsTrained() {
+			clear(buf)
+			return nil
+		}
+		copy(buf, aq.Codebooks)
+		return nil
+	})
+}
+
+// AQNormRange writes norm_min and norm_max to out (float32[2]), or sets
+// them from it (write=true).
+func AQNormRange(h int64, write bool, out uintptr) string {
+	return withAQ("AdditiveQuantizer.norm_min", h, write, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+		dst, err := floats(out, 2)
+		if err != nil {
+			return err
+		}
+		if write {
+			aq.NormMin, aq.NormMax = dst[0], dst[1]
+		} else {
+			dst[0], dst[1] = aq.NormMin, aq.NormMax
+		}
+		return nil
+	})
+}
+
+// AQSetInt sets an integer field: search_type, train_type, max_beam_size,
+// use_beam_LUT, niter_codebook_refine, progressive_dim_steps, apply_pca
+// or max_mem_distances.
+func AQSetInt(h int64, name string, value int64) string {
+	op := "AdditiveQuantizer." + name
+	return withAQ(op, h, true, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
+		switch name {
+		case "search_type":
+			return aq.SetSearchType(op, core.AQSearchType(value))
+		case "train_type":
+			if value&^(core.RQTrainProgressiveDim|core.RQTrainRefineCodebook|core.RQTrainTopBeam|core.RQSkipCodebookTables) != 0 {
+				return core.Errorf(core.KindInvalidArgument, op, "train_type %d has unknown flags", value)
+			}
+			rq.TrainType = int(value)
+		case "max_beam_size":
+			if value < 1 {
+				return core.Errorf(core.KindInvalidArgument, op, "max_beam_size must be >= 1, got %d", value)
+			}
+			rq.MaxBeamSize = int(value)
+		case "use_beam_LUT":
+			if value != 0 && value != 1 {
+				return core.Errorf(core.KindInvalidArgument, op, "use_beam_LUT must be 0 or 1, got %d", value)
+			}
+			rq.UseBeamLUT = int(value)
+		case "niter_codebook_refine":
+			rq.NiterCodebookRefine = int(max(value, 0))
+		case "progressive_dim_steps":
+			if value < 1 {
+				return core.Errorf(core.KindInvalidArgument, op, "progressive_dim_steps must be >= 1, got %d", value)
+			}
+			rq.Steps = int(value)
+		case "apply_pca":
+			rq.ApplyPCA = value != 0
+		case "max_mem_distances":
+			if value < 1 {
+				return core.Errorf(core.KindInvalidArgument, op, "max_mem_distances must be positive, got %d", value)
+			}
+			rq.MaxMemDistances = value
+		default:
+			return core.Errorf(core.KindInvalidArgument, op, "no such field")
+		}
+		return nil
+	})
+}
+
+// AQSetCP sets a k-means parameter of the quantizer's training (cp.<name>).
+func AQSetCP(h int64, name string, value float64) string {
+	op := "ResidualQuantizer.cp." + name
+	return withAQ(op, h, true, func(_ *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
+		return setClusteringParameter(&rq.CP, op, name, value)
+	})
+}
+
+// AQTrain trains on n vectors at x.
+func AQTrain(h, n int64, x uintptr) string {
+	return withAQ("AdditiveQuantizer.train", h, true, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
+		xs, err := floats(x, n*int64(aq.D))
+		if err != nil {
+			return err
+		}
+		return rq.Train(xs)
+	})
+}
+
+// AQComputeCodes codes n vectors at x into codes (uint8[n*code_size]).
+func AQComputeCodes(h, n int64, x, codes uintptr) string {
+	return withAQ("AdditiveQuantizer.compute_codes", h, false, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
+		return codeVectors(n, aq.D, aq.CodeSize(), x, codes, rq.ComputeCodes)
+	})
+}
+
+// AQDecode decodes n codes into x (float32[n*d]).
+func AQDecode(h, n int64, codes, x uintptr) string {
+	return withAQ("AdditiveQuantizer.decode", h, false, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+		return codeVectors(n, aq.D, aq.CodeSize(), x, codes, func(xs []float32, cs []byte) error { return aq.Decode(cs, xs) })
+	})
+}
+
+// AQComputeLUT writes the inner products of n vectors at x with every
+// codebook entry into out (float32[n*total_codebook_size]).
+func AQComputeLUT(h, n int64, x, out uintptr) string {
+	const op = "AdditiveQuantizer.compute_LUT"
+	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+		xs, err := floats(x, n*int64(aq.D))
+		if err != nil {
+			return err
+		}
+		lut, err := floats(out, n*int64(aq.TotalCodebookSize()))
+		if err != nil {
+			return err
+		}
+		return aq.ComputeLUT(op, xs, lut)
+	})
+}
+
+// RCQBeamFactor sets the beam factor of the ResidualCoarseQuantizer
+// behind h when set, then writes it to out (float32[1]).
+func RCQBeamFactor(h int64, set bool, value float64, out uintptr) string {
+	const op = "ResidualCoarseQuantizer.set_beam_factor"
+	return withObject(op, h, set, func(v any) error {
+		rcq, ok := v.(*core.ResidualCoarseQuantizer)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T is not a ResidualCoarseQuantizer", v)
+		}
+		dst, err := floats(out, 1)
+		if err != nil {
+			return err
+		}
+		if set {
+			if err := rcq.SetBeamFactor(float32(value)); err != nil {
+				return err
+			}
+		}
+		dst[0] = rcq.BeamFactor
+		return nil
+	})
+}

@@ -1,0 +1,185 @@
+"""faiss's additive quantizers: a vector is coded as one entry per codebook
+and stands for the sum of the entries (ResidualQuantizer), standalone or
+as the ``rq`` / ``aq`` of an index."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int, as_matrix
+from .errors import InvalidArgumentError
+from .progressive_dim import ProgressiveDimClusteringParameters
+from .quantizers import _Codec
+from .vectors import field_vector
+
+_INFO = ("d", "M", "code_size", "tot_bits", "is_trained", "search_type", "total_codebook_size", "train_type",
+         "max_beam_size", "use_beam_LUT", "niter_codebook_refine", "progressive_dim_steps", "apply_pca",
+         "max_mem_distances")
+
+
+def nbits_list(op, args):
+    """faiss's two constructor forms: (M, nbits) or (nbits vector), then
+    the rest of the arguments."""
+    if args and isinstance(args[0], (list, tuple, np.ndarray)):
+        nbits = [as_int(b, op, "nbits") for b in args[0]]
+        return nbits, list(args[1:])
+    if len(args) < 2:
+        raise TypeError(f"{op}: takes (M, nbits) or a list of nbits")
+    M, nbits = as_int(args[0], op, "M"), as_int(args[1], op, "nbits")
+    if M < 1:
+        raise InvalidArgumentError(f"{op}: M must be positive, got {M}")
+    return [nbits] * M, list(args[2:])
+
+
+class AdditiveQuantizer(_Codec):
+    """The part of faiss's additive quantizers that codes share:
+    ``codebooks`` (total_codebook_size * d float32, codebook m's
+    2^nbits[m] rows from codebook_offsets[m]), ``search_type`` (what a code
+    stores beside its indices: a norm for L2 look-up-table searches),
+    ``compute_codes``, ``decode``, ``compute_LUT``."""
+
+    _fn = "AQ"
+    (ST_decompress, ST_LUT_nonorm, ST_norm_from_LUT, ST_norm_float, ST_norm_qint8, ST_norm_qint4, ST_norm_cqint8,
+     ST_norm_cqint4, ST_norm_lsq2x4, ST_norm_rq2x4) = range(10)
+
+    @classmethod
+    def _of(cls, handle, owner):
+        q = cls.__new__(cls)
+        q._bind(handle, owner)
+        q.cp = ProgressiveDimClusteringParameters()
+        return q
+
+    def _info(self):
+        out = np.zeros(len(_INFO), dtype=np.int64)
+        _bridge.call("AQInfo", self._handle, addr(out))
+        return dict(zip(_INFO, (int(v) for v in out)))
+
+    d = property(lambda self: self._info()["d"])
+    M = property(lambda self: self._info()["M"])
+    code_size = property(lambda self: self._info()["code_size"])
+    tot_bits = property(lambda self: self._info()["tot_bits"])
+    total_codebook_size = property(lambda self: self._info()["total_codebook_size"])
+    is_trained = property(lambda self: bool(self._info()["is_trained"]))
+
+    @property
+    def nbits(self):
+        m = self.M
+        out = np.zeros(m, dtype=np.int64)
+        _bridge.call("AQNbits", self._handle, m, addr(out))
+        return [int(b) for b in out]
+
+    @property
+    def codebook_offsets(self):
+        offs = [0]
+        for b in self.nbits:
+            offs.append(offs[-1] + (1 << b))
+        return offs
+
+    @property
+    def only_8bit(self):
+        return all(b == 8 for b in self.nbits)
+
+    @property
+    def codebooks(self):
+        """All codebook entries, flat (total_codebook_size * d float32),
+        as faiss's vector_to_array(aq.codebooks) gives them."""
+        out = np.zeros(self.total_codebook_size * self.d, dtype=np.float32)
+        _bridge.call("AQCodebooks", self._handle, False, addr(out))
+        return field_vector(out, self.set_codebooks)
+
+    def set_codebooks(self, codebooks):
+        """Install trained codebooks (total_codebook_size * d values)."""
+        c = np.ascontiguousarray(codebooks, dtype=np.float32).ravel()
+        _bridge.call("AQCodebooks", self._handle, True, addr(c))
+
+    def _norm_range(self):
+        out = np.zeros(2, dtype=np.float32)
+        _bridge.call("AQNormRange", self._handle, False, addr(out))
+        return out
+
+    def _set_norm(self, i, value):
+        out = self._norm_range()
+        out[i] = float(value)
+        _bridge.call("AQNormRange", self._handle, True, addr(out))
+
+    norm_min = property(lambda self: float(self._norm_range()[0]), lambda self, v: self._set_norm(0, v))
+    norm_max = property(lambda self: float(self._norm_range()[1]), lambda self, v: self._set_norm(1, v))
+
+    def _set_int(self, name, value):
+        _bridge.call("AQSetInt", self._handle, name, as_int(value, self._op(name), name))
+
+    search_type = property(lambda self: self._info()["search_type"], lambda self, v: self._set_int("search_type", v))
+
+    def compute_LUT(self, *args):
+        """``compute_LUT(x)`` -> (n, total_codebook_size) inner products of
+        each row with every codebook entry; faiss's ``compute_LUT(n, x,
+        LUT)`` form writes them into LUT."""
+        op = self._op("compute_LUT")
+        if len(args) == 1:
+            x = as_matrix(args[0], op, self.d)
+            out = np.zeros((x.shape[0], self.total_codebook_size), dtype=np.float32)
+        elif len(args) >= 3:
+            from .swig_pointers import SwigPtr, region
+
+            n = as_int(args[0], op, "n")
+            x = args[1]
+            x = (region(x, np.float32, n * self.d, op, "x").reshape(-1, self.d) if isinstance(x, SwigPtr)
+                 else as_matrix(x, op, self.d))
+            lut = args[2]
+            out = (region(lut, np.float32, n * self.total_codebook_size, op, "LUT", True) if isinstance(lut, SwigPtr)
+                   else lut)
+            if not (isinstance(out, np.ndarray) and out.dtype == np.float32 and out.flags.c_contiguous
+                    and out.size == n * self.total_codebook_size):
+                raise InvalidArgumentError(f"{op}: LUT must be a C-contiguous float32 array of {n} x "
+                                           f"{self.total_codebook_size}")
+        else:
+            raise TypeError(f"{op}: takes (x) or (n, x, LUT)")
+        _bridge.call("AQComputeLUT", self._handle, x.shape[0], addr(x), addr(out))
+        return out
+
+    def train(self, x):
+        x = as_matrix(x, self._op("train"), self.d)
+        self._send_cp()
+        _bridge.call("AQTrain", self._handle, x.shape[0], addr(x))
+
+    def _send_cp(self):
+        cp = getattr(self, "cp", None)
+        if cp is None:
+            return
+        for name, value in cp.as_dict().items():
+            _bridge.call("AQSetCP", self._handle, name, float(value))
+        if isinstance(cp, ProgressiveDimClusteringParameters):
+            self._set_int("progressive_dim_steps", cp.progressive_dim_steps)
+            self._set_int("apply_pca", int(cp.apply_pca))
+
+
+class ResidualQuantizer(AdditiveQuantizer):
+    """``ResidualQuantizer(d, M, nbits, search_type=ST_decompress)`` or
+    ``ResidualQuantizer(d, nbits_list, search_type)``: codebook m codes the
+    residual the first m leave; encoding is a beam search keeping
+    ``max_beam_size`` partial codes (5). ``train_type`` flags
+    (Train_progressive_dim, Train_refine_codebook, Train_top_beam,
+    Skip_codebook_tables), ``cp`` (a ProgressiveDimClusteringParameters),
+    ``use_beam_LUT`` (1: beam search from codebook cross products) and
+    ``niter_codebook_refine`` are faiss's."""
+
+    Train_default, Train_progressive_dim, Train_refine_codebook = 0, 1, 2
+    Train_top_beam, Skip_codebook_tables = 1024, 2048
+
+    def __init__(self, d=0, *args):
+        op = "ResidualQuantizer"
+        nbits, rest = nbits_list(op, args)
+        st = as_int(rest[0], op, "search_type") if rest else AdditiveQuantizer.ST_decompress
+        out = np.zeros(1, dtype=np.int64)
+        nb = np.asarray(nbits, dtype=np.int64)
+        _bridge.call("ResidualQuantizerNew", as_int(d, op, "d"), addr(nb), len(nbits), st, addr(out))
+        self._bind(int(out[0]), None)
+        self.cp = ProgressiveDimClusteringParameters()
+
+    train_type = property(lambda self: self._info()["train_type"], lambda self, v: self._set_int("train_type", v))
+    max_beam_size = property(lambda self: self._info()["max_beam_size"],
+                             lambda self, v: self._set_int("max_beam_size", v))
+    use_beam_LUT = property(lambda self: self._info()["use_beam_LUT"], lambda self, v: self._set_int("use_beam_LUT", v))
+    niter_codebook_refine = property(lambda self: self._info()["niter_codebook_refine"],
+                                     lambda self, v: self._set_int("niter_codebook_refine", v))
+    max_mem_distances = property(lambda self: self._info()["max_mem_distances"],
+                                 lambda self, v: self._set_int("max_mem_distances", v))

@@ -1,0 +1,142 @@
+"""Indexes of additive-quantizer codes: flat (IndexResidualQuantizer), in
+inverted lists (IndexIVFResidualQuantizer), and the residual quantizer as
+an IVF coarse quantizer of 2^tot_bits centroids (ResidualCoarseQuantizer)."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .additive_quantizers import AdditiveQuantizer, ResidualQuantizer, nbits_list
+from .errors import UnsupportedOperationError
+from .index import Index
+from .index_ivf import IndexIVF, _check_quantizer
+from .metric import METRIC_L2, MetricType
+
+
+def _metric_and_type(op, rest):
+    metric = MetricType.parse(rest[0]) if rest else MetricType.parse(METRIC_L2)
+    st = as_int(rest[1], op, "search_type") if len(rest) > 1 else AdditiveQuantizer.ST_decompress
+    return metric, st
+
+
+class _RQHolder:
+    """``rq`` (also ``aq``): the index's residual quantizer; its ``cp`` and
+    fields apply at train."""
+
+    @property
+    def rq(self):
+        if getattr(self, "_rq", None) is None:
+            self._rq = ResidualQuantizer._of(self._h("rq"), self)
+        return self._rq
+
+    aq = rq
+
+    def train(self, x):
+        self.rq._send_cp()
+        super().train(x)
+
+
+class IndexAdditiveQuantizer(Index):
+    """faiss's IndexAdditiveQuantizer: additive codes searched
+    exhaustively, by look-up tables (or by decoding, ST_decompress)."""
+
+    @property
+    def code_size(self):
+        return self.aq.code_size
+
+    def sa_code_size(self):
+        return self.code_size
+
+
+class IndexResidualQuantizer(_RQHolder, IndexAdditiveQuantizer):
+    """``IndexResidualQuantizer(d, M, nbits, metric=METRIC_L2,
+    search_type=ST_decompress)`` or ``(d, nbits_list, metric,
+    search_type)``: residual-quantizer codes searched exhaustively."""
+
+    _go_type = "IndexResidualQuantizer"
+
+    def __init__(self, d, *args):
+        op = "IndexResidualQuantizer"
+        nbits, rest = nbits_list(op, args)
+        metric, st = _metric_and_type(op, rest)
+        nb = np.asarray(nbits, dtype=np.int64)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexResidualQuantizerNew", as_int(d, op, "d"), addr(nb), len(nbits), int(metric), st, addr(out))
+        super().__init__(int(out[0]))
+
+
+class IndexIVFAdditiveQuantizer(IndexIVF):
+    """faiss's IndexIVFAdditiveQuantizer: additive codes of the residuals
+    x - centroid (``by_residual``) in inverted lists."""
+
+    @property
+    def code_size(self):
+        return self.aq.code_size
+
+
+class IndexIVFResidualQuantizer(_RQHolder, IndexIVFAdditiveQuantizer):
+    """``IndexIVFResidualQuantizer(quantizer, d, nlist, M, nbits,
+    metric=METRIC_L2, search_type=ST_decompress)`` or ``(quantizer, d,
+    nlist, nbits_list, metric, search_type)``."""
+
+    _go_type = "IndexIVFResidualQuantizer"
+
+    def __init__(self, quantizer, d, nlist, *args):
+        op = "IndexIVFResidualQuantizer"
+        nbits, rest = nbits_list(op, args)
+        metric, st = _metric_and_type(op, rest)
+        _check_quantizer(op, quantizer, metric)
+        nb = np.asarray(nbits, dtype=np.int64)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFResidualQuantizerNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"),
+                     addr(nb), len(nbits), int(metric), st, addr(out))
+        self._init_ivf(int(out[0]), quantizer, metric)
+
+
+class AdditiveCoarseQuantizer(Index):
+    """faiss's AdditiveCoarseQuantizer: the 2^tot_bits sums of one entry
+    per codebook are the centroids; ``add`` and ``reset`` do not apply."""
+
+    def add(self, x):
+        raise UnsupportedOperationError(f"{type(self).__name__}.add: not applicable: the centroids are the "
+                                        "sums of codebook entries")
+
+    def reset(self):
+        raise UnsupportedOperationError(f"{type(self).__name__}.reset: not applicable")
+
+
+class ResidualCoarseQuantizer(_RQHolder, AdditiveCoarseQuantizer):
+    """``ResidualCoarseQuantizer(d, M, nbits, metric=METRIC_L2)`` or ``(d,
+    nbits_list, metric)``: a residual quantizer as an IVF coarse quantizer
+    (faiss's factory ``IVF{2^bits}(RCQ{M}x{nbits}),...``). Searches are
+    beam searches of ``beam_factor`` * k entries (4; ``set_beam_factor(-1)``
+    searches all centroids exhaustively)."""
+
+    _go_type = "ResidualCoarseQuantizer"
+
+    def __init__(self, d, *args):
+        op = "ResidualCoarseQuantizer"
+        nbits, rest = nbits_list(op, args)
+        metric = MetricType.parse(rest[0]) if rest else MetricType.parse(METRIC_L2)
+        nb = np.asarray(nbits, dtype=np.int64)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("ResidualCoarseQuantizerNew", as_int(d, op, "d"), addr(nb), len(nbits), int(metric), addr(out))
+        super().__init__(int(out[0]))
+
+    def _beam(self, value=None):
+        out = np.zeros(1, dtype=np.float32)
+        _bridge.call("RCQBeamFactor", self._h("beam_factor"), value is not None,
+                     0.0 if value is None else float(value), addr(out))
+        return float(out[0])
+
+    @property
+    def beam_factor(self):
+        return self._beam()
+
+    @beam_factor.setter
+    def beam_factor(self, value):
+        self._beam(value)
+
+    def set_beam_factor(self, new_beam_factor):
+        """>= 1: beam search of beam_factor * k entries; < 0: exhaustive."""
+        self._beam(new_beam_factor)

@@ -1,0 +1,195 @@
+"""Residual quantizers, their indexes and the residual coarse quantizer
+against faiss-cpu: codes from the same codebooks, search results and files
+both ways, training quality, factory strings and bad input."""
+
+import numpy as np
+import pytest
+
+import metalfaiss as mf
+
+faiss = pytest.importorskip("faiss")
+
+
+def anisotropic(n, d, seed=0):
+    # Continuous data: on a few tight clusters both libraries' k-means land
+    # in local optima 5% apart either way from rounding alone, and faiss
+    # 1.15.1's ST_norm_cqint8 training crashes (its exact 1-D k-means).
+    rs = np.random.RandomState(seed)
+    return (rs.randn(n, d) * np.linspace(3, 0.3, d)).astype("float32")
+
+
+@pytest.fixture(scope="module")
+def data():
+    x = anisotropic(5100, 24)
+    return x[:5000], x[5000:]
+
+
+def same_results(D1, I1, D2, I2, rtol=1e-4):
+    """Distances agree; so do the ids ranked clearly inside the top k
+    (ties, here frequent among identical codes, may come in any order, and
+    faiss puts the higher id first under inner product)."""
+    np.testing.assert_allclose(D2, D1, rtol=rtol, atol=1e-4)
+    for d1, i1, i2 in zip(D1, I1, I2):
+        inside = np.abs(d1 - d1[-1]) > 1e-4 + rtol * abs(d1[-1])
+        assert set(i1[inside]) == set(i2[inside])
+
+
+def test_codes_from_faiss_codebooks_match(data):
+    x, _ = data
+    frq = faiss.ResidualQuantizer(24, 3, 6)
+    frq.train(x)
+    rq = mf.ResidualQuantizer(24, 3, 6)
+    rq.set_codebooks(faiss.vector_to_array(frq.codebooks))
+    assert rq.is_trained and rq.code_size == frq.code_size
+    want, got = frq.compute_codes(x), rq.compute_codes(x)
+    assert (want == got).all(1).mean() >= 0.99  # observed 1.0: only rounding may flip a code
+    np.testing.assert_allclose(rq.decode(got), frq.decode(got), rtol=1e-5, atol=1e-5)
+    rq.use_beam_LUT = 1
+    assert (rq.compute_codes(x) == want).all(1).mean() >= 0.99
+
+
+def test_training_error_and_recall_match_faiss():
+    x = anisotropic(5200, 24)
+    x, q = x[:5000], x[5000:]
+    gt = mf.knn(q, x, 10)[1]
+    res = {}
+    for lib in (faiss, mf):
+        rq = lib.ResidualQuantizer(24, 4, 6)
+        rq.train(x)
+        rec = rq.decode(rq.compute_codes(x))
+        ix = lib.index_factory(24, "RQ4x6_Nfloat")
+        ix.train(x)
+        ix.add(x)
+        I = ix.search(q, 10)[1]
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(I, gt)])
+        res[lib.__name__] = (((rec - x) ** 2).sum(1).mean(), recall)
+    (fm, fr), (mm, mr) = res["faiss"], res["metalfaiss"]
+    assert mm <= fm * 1.02  # observed 0.996x .. 1.002x over five seeds
+    assert mr >= fr - 0.02  # observed within 0.01
+
+
+@pytest.mark.parametrize("st", [0, 1, 2, 3, 4, 5, 6, 7, 9])
+@pytest.mark.parametrize("metric", [faiss.METRIC_L2, faiss.METRIC_INNER_PRODUCT])
+def test_flat_index_search_and_file_match_faiss(data, st, metric):
+    x, q = data
+    fi = faiss.IndexResidualQuantizer(24, 2, 5, metric, st)
+    fi.train(x)
+    fi.add(x)
+    blob = faiss.serialize_index(fi)
+    ix = mf.deserialize_index(blob)
+    assert isinstance(ix, mf.IndexResidualQuantizer) and ix.rq.search_type == st
+    assert np.array_equal(mf.serialize_index(ix), blob)
+    same_results(*fi.search(q, 10), *ix.search(q, 10), rtol=1e-3)
+    # our add codes as faiss's does
+    ix.reset()
+    ix.add(x)
+    fi2 = faiss.deserialize_index(mf.serialize_index(ix))
+    codes_f = faiss.vector_to_array(faiss.downcast_index(fi).codes).reshape(len(x), -1)
+    codes_m = faiss.vector_to_array(faiss.downcast_index(fi2).codes).reshape(len(x), -1)
+    nb = fi.rq.tot_bits - {3: 32, 4: 8, 5: 4, 6: 8, 7: 4, 9: 8}.get(st, 0)
+    idx_f = np.unpackbits(codes_f, axis=1, bitorder="little")[:, :nb]
+    idx_m = np.unpackbits(codes_m, axis=1, bitorder="little")[:, :nb]
+    assert (idx_f == idx_m).all(1).mean() >= 0.99
+
+
+@pytest.mark.parametrize("desc", ["IVF32,RQ3x5_Nqint8", "IVF32,RQ3x5"])  # look-up tables; decoded, list by list
+def test_ivf_rq_adds_and_searches_as_faiss(data, desc):
+    x, q = data
+    fi = faiss.index_factory(24, desc)
+    fi.train(x)
+    ix = mf.deserialize_index(faiss.serialize_index(fi))
+    assert isinstance(ix, mf.IndexIVFResidualQuantizer)
+    fi.add(x)
+    ix.add(x)
+    for nprobe in (1, 4):
+        fi.nprobe = ix.nprobe = nprobe
+        Df, If = fi.search(q, 10)
+        Dm, Im = ix.search(q, 10)
+        np.testing.assert_allclose(Dm, Df, rtol=1e-3, atol=1e-3)
+        assert (Im == If).mean() >= 0.97  # ties and rounding-flipped codes aside
+    fi.make_direct_map()
+    ix.make_direct_map()
+    np.testing.assert_allclose(ix.reconstruct(7), fi.reconstruct(7), rtol=1e-4, atol=1e-4)
+    back = faiss.deserialize_index(mf.serialize_index(ix))
+    np.testing.assert_allclose(back.search(q, 10)[0], ix.search(q, 10)[0], rtol=1e-5, atol=1e-5)
+
+
+def test_residual_coarse_quantizer_matches_faiss(data):
+    x, q = data
+    frcq = faiss.ResidualCoarseQuantizer(24, 2, 4)
+    frcq.train(x)
+    rcq = mf.deserialize_index(faiss.serialize_index(frcq))
+    assert isinstance(rcq, mf.ResidualCoarseQuantizer) and rcq.ntotal == 256 and rcq.beam_factor == 4.0
+    same_results(*frcq.search(q, 8), *rcq.search(q, 8))
+    frcq.set_beam_factor(-1)
+    rcq.set_beam_factor(-1)
+    same_results(*frcq.search(q, 8), *rcq.search(q, 8))
+    np.testing.assert_allclose(rcq.reconstruct(200), frcq.reconstruct(200), rtol=1e-6)
+    with pytest.raises(mf.UnsupportedOperationError):
+        rcq.add(x)
+    with pytest.raises(ValueError):
+        rcq.set_beam_factor(0.5)
+
+
+def test_ivf_over_a_residual_coarse_quantizer_trains_it(data):
+    x, q = data
+    ix = mf.index_factory(24, "IVF64(RCQ2x3),Flat")
+    assert isinstance(ix.quantizer, mf.ResidualCoarseQuantizer)
+    ix.train(x)
+    ix.add(x)
+    assert ix.quantizer.ntotal == 64
+    ix.nprobe = 64
+    np.testing.assert_allclose(ix.search(q, 5)[0], mf.knn(q, x, 5)[0], rtol=1e-4, atol=1e-4)
+    bad = mf.index_factory(24, "IVF16(RCQ2x3),Flat")
+    with pytest.raises(ValueError, match="nlist=16"):
+        bad.train(x)
+
+
+@pytest.mark.parametrize("desc, cls, code_size, st", [
+    ("RQ2x4", mf.IndexResidualQuantizer, 1, 0),
+    ("RQ1x4_2x6", mf.IndexResidualQuantizer, 2, 0),
+    ("RQ2x8_Nfloat", mf.IndexResidualQuantizer, 6, 3),
+    ("RQ2x4_Nnone", mf.IndexResidualQuantizer, 1, 1),
+    ("RQ2x4_Nrq2x4", mf.IndexResidualQuantizer, 2, 9),
+    ("IVF16,RQ2x4_Ncqint4", mf.IndexIVFResidualQuantizer, 2, 7),
+    ("RCQ2x4", mf.ResidualCoarseQuantizer, None, None),
+])
+def test_factory_strings_as_faiss_spells_them(desc, cls, code_size, st):
+    ix = mf.index_factory(8, desc)
+    ref = faiss.downcast_index(faiss.index_factory(8, desc))
+    assert isinstance(ix, cls) and type(ref).__name__ == cls.__name__
+    if code_size is not None:
+        assert ix.code_size == ref.code_size == code_size
+        assert ix.rq.search_type == ref.rq.search_type == st
+    assert mf.index_factory(8, "RQ2x4", mf.METRIC_INNER_PRODUCT).rq.search_type == 1  # as faiss: LUT for IP
+
+
+def test_bad_input_raises_clear_errors(data):
+    x, _ = data
+    with pytest.raises(ValueError, match="nbits=17"):
+        mf.ResidualQuantizer(8, 2, 17)
+    with pytest.raises(ValueError, match="M must be positive"):
+        mf.IndexResidualQuantizer(8, 0, 4)
+    with pytest.raises(ValueError, match="at most 30 bits"):
+        mf.ResidualCoarseQuantizer(8, 4, 8)
+    rq = mf.ResidualQuantizer(24, 2, 4)
+    with pytest.raises(mf.NotTrainedError):
+        rq.compute_codes(x[:3])
+    with pytest.raises(ValueError, match="24"):
+        rq.train(x[:, :8])
+    bad = x[:200].copy()
+    bad[3, 2] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        rq.train(bad)
+    assert not rq.is_trained
+    ix = mf.IndexResidualQuantizer(24, 2, 4)
+    with pytest.raises(mf.NotTrainedError):
+        ix.add(x[:5])
+    ix.train(x[:1000])
+    with pytest.raises(ValueError):
+        ix.rq.search_type = 3  # stores a float norm the trained codes cannot hold
+    with pytest.raises(ValueError):
+        ix.rq.max_beam_size = 0
+    assert ix.ntotal == 0 and ix.rq.max_beam_size == 5
+    with pytest.raises(ValueError, match="not one of"):
+        mf.IndexResidualQuantizer(8, 2, 4, mf.METRIC_L2, 12)
