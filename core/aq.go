@@ -470,3 +470,27 @@ func (aq *AdditiveQuantizer) Restore(trained bool, codebooks []float32, normMin,
 	aq.entryNorms, aq.cross = nil, nil
 	return nil
 }
+
+// CentroidNorms writes |c|^2 of every sum of one entry per codebook,
+// numbered as the packed indices read (faiss's compute_centroid_norms).
+func (aq *AdditiveQuantizer) CentroidNorms(op string, out []float32) error {
+	if !aq.trained {
+		return Errorf(KindNotTrained, op, "the additive quantizer is not trained yet")
+	}
+	if aq.totBits-aq.normBits > 30 || len(out) != 1<<(aq.totBits-aq.normBits) {
+		return Errorf(KindInvalidArgument, op, "%d norms for %d bits of codes: need 2^bits, bits <= 30", len(out), aq.totBits-aq.normBits)
+	}
+	parallelChunks(len(out), chunkFor(aq.D*aq.M), func(_, lo, hi int) {
+		idx, c := make([]int32, aq.M), make([]float32, aq.D)
+		for i := lo; i < hi; i++ {
+			bits := uint64(i)
+			for m, b := range aq.Nbits {
+				idx[m] = int32(bits & (1<<b - 1))
+				bits >>= b
+			}
+			aq.decodeIndices(idx, c)
+			out[i] = kernels.Inner(c, c)
+		}
+	})
+	return nil
+}

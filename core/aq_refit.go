@@ -62,6 +62,37 @@ func (rq *ResidualQuantizer) refitCodebooks(x []float32) error {
 	return nil
 }
 
+// RetrainCodebooks refits the codebooks once to the codes of x (faiss's
+// retrain_AQ_codebook) and returns the squared error of the training
+// codes under the refitted codebooks.
+func (rq *ResidualQuantizer) RetrainCodebooks(x []float32) (float32, error) {
+	const op = "ResidualQuantizer.retrain_AQ_codebook"
+	if !rq.trained {
+		return 0, Errorf(KindNotTrained, op, "the residual quantizer is not trained yet")
+	}
+	n, err := checkBatch(op, x, rq.D)
+	if err != nil {
+		return 0, err
+	}
+	codes := make([]byte, n*rq.cbytes)
+	if err := rq.ComputeCodes(x, codes); err != nil {
+		return 0, err
+	}
+	if err := rq.refitCodebooks(x); err != nil {
+		return 0, err
+	}
+	// the error of the same codes with the refitted codebooks, as faiss reports it
+	rec := make([]float32, len(x))
+	if err := rq.Decode(codes, rec); err != nil {
+		return 0, err
+	}
+	var e float64
+	for i, v := range x {
+		e += float64((v - rec[i]) * (v - rec[i]))
+	}
+	return float32(e), nil
+}
+
 // choleskySolve solves A X = B in place for symmetric positive-definite
 // A (n x n, overwritten by its factor) and B (n x nrhs, overwritten by
 // X); false when A is not positive definite.

@@ -284,3 +284,35 @@ func RCQBeamFactor(h int64, set bool, value float64, out uintptr) string {
 		return nil
 	})
 }
+
+// AQCentroidNorms writes |c|^2 of every one of the 2^tot_bits sums of one
+// entry per codebook into out (float32[n], n = 2^tot_bits).
+func AQCentroidNorms(h, n int64, out uintptr) string {
+	const op = "AdditiveQuantizer.compute_centroid_norms"
+	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+		dst, err := floats(out, n)
+		if err != nil {
+			return err
+		}
+		return aq.CentroidNorms(op, dst)
+	})
+}
+
+// AQRetrainCodebooks refits the codebooks to the codes of n vectors at x
+// by least squares (faiss's retrain_AQ_codebook) and writes the fit's
+// squared error to out (float32[1]).
+func AQRetrainCodebooks(h, n int64, x, out uintptr) string {
+	const op = "ResidualQuantizer.retrain_AQ_codebook"
+	return withAQ(op, h, true, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
+		xs, err := floats(x, n*int64(aq.D))
+		if err != nil {
+			return err
+		}
+		dst, err := floats(out, 1)
+		if err != nil {
+			return err
+		}
+		dst[0], err = rq.RetrainCodebooks(xs)
+		return err
+	})
+}

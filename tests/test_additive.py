@@ -193,3 +193,23 @@ def test_bad_input_raises_clear_errors(data):
     assert ix.ntotal == 0 and ix.rq.max_beam_size == 5
     with pytest.raises(ValueError, match="not one of"):
         mf.IndexResidualQuantizer(8, 2, 4, mf.METRIC_L2, 12)
+
+
+def test_script_helpers_as_faiss_has_them(data):
+    x, _ = data
+    frq = faiss.ResidualQuantizer(24, 2, 4)
+    frq.train(x)
+    rq = mf.ResidualQuantizer(24, 2, 4)
+    rq.codebooks = faiss.vector_to_array(frq.codebooks)  # faiss scripts' "fake training"
+    rq.is_trained = True
+    want = np.zeros(256, dtype="float32")
+    frq.compute_centroid_norms(faiss.swig_ptr(want))
+    np.testing.assert_allclose(rq.compute_centroid_norms(), want, rtol=1e-5)
+    before = ((rq.decode(rq.compute_codes(x)) - x) ** 2).sum()
+    after = rq.retrain_AQ_codebook(x)
+    ref = faiss.ResidualQuantizer(24, 2, 4)
+    faiss.copy_array_to_vector(faiss.vector_to_array(frq.codebooks), ref.codebooks)
+    ref.is_trained = True
+    ref_after = ref.retrain_AQ_codebook(len(x), faiss.swig_ptr(x))
+    assert after <= before
+    assert after == pytest.approx(ref_after, rel=1e-3)  # the same least-squares fit

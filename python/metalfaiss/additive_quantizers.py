@@ -11,6 +11,8 @@ from .progressive_dim import ProgressiveDimClusteringParameters
 from .quantizers import _Codec
 from .vectors import field_vector
 
+# bits a code spends on its norm, per search type
+_NORM_BITS = (0, 0, 0, 32, 8, 4, 8, 4, 8, 8)
 _INFO = ("d", "M", "code_size", "tot_bits", "is_trained", "search_type", "total_codebook_size", "train_type",
          "max_beam_size", "use_beam_LUT", "niter_codebook_refine", "progressive_dim_steps", "apply_pca",
          "max_mem_distances")
@@ -58,7 +60,20 @@ class AdditiveQuantizer(_Codec):
     code_size = property(lambda self: self._info()["code_size"])
     tot_bits = property(lambda self: self._info()["tot_bits"])
     total_codebook_size = property(lambda self: self._info()["total_codebook_size"])
-    is_trained = property(lambda self: bool(self._info()["is_trained"]))
+
+    @property
+    def is_trained(self):
+        return bool(self._info()["is_trained"])
+
+    @is_trained.setter
+    def is_trained(self, value):
+        """faiss scripts install codebooks by hand (which trains the
+        quantizer here), then set is_trained = True."""
+        if bool(value) != self.is_trained:
+            raise InvalidArgumentError(f"{self._op('is_trained')}: install codebooks (copy_array_to_vector or "
+                                       "set_codebooks) to train the quantizer; a trained one cannot be untrained")
+
+    verbose = False  # faiss's flag; the beam search and training print nothing more here
 
     @property
     def nbits(self):
@@ -86,10 +101,28 @@ class AdditiveQuantizer(_Codec):
         _bridge.call("AQCodebooks", self._handle, False, addr(out))
         return field_vector(out, self.set_codebooks)
 
+    @codebooks.setter
+    def codebooks(self, value):
+        self.set_codebooks(value)
+
     def set_codebooks(self, codebooks):
         """Install trained codebooks (total_codebook_size * d values)."""
         c = np.ascontiguousarray(codebooks, dtype=np.float32).ravel()
         _bridge.call("AQCodebooks", self._handle, True, addr(c))
+
+    def compute_centroid_norms(self, norms=None):
+        """|c|^2 of the 2^tot_bits sums of one entry per codebook (numbered
+        as packed codes), into norms (an array or swig_ptr) or returned."""
+        op = self._op("compute_centroid_norms")
+        n = 1 << (self.tot_bits - _NORM_BITS[self.search_type])
+        if norms is None:
+            out = np.zeros(n, dtype=np.float32)
+        else:
+            from .swig_pointers import SwigPtr, region
+
+            out = region(norms, np.float32, n, op, "norms", True) if isinstance(norms, SwigPtr) else norms
+        _bridge.call("AQCentroidNorms", self._handle, n, addr(out))
+        return out
 
     def _norm_range(self):
         out = np.zeros(2, dtype=np.float32)
@@ -181,5 +214,24 @@ class ResidualQuantizer(AdditiveQuantizer):
     use_beam_LUT = property(lambda self: self._info()["use_beam_LUT"], lambda self, v: self._set_int("use_beam_LUT", v))
     niter_codebook_refine = property(lambda self: self._info()["niter_codebook_refine"],
                                      lambda self, v: self._set_int("niter_codebook_refine", v))
+    def retrain_AQ_codebook(self, *args):
+        """Refit all codebooks to the training codes by least squares:
+        ``retrain_AQ_codebook(x)`` or faiss's ``(n, swig_ptr(x))``; returns
+        the squared error of those codes under the new codebooks."""
+        op = self._op("retrain_AQ_codebook")
+        if len(args) == 2:
+            from .swig_pointers import SwigPtr, region
+
+            n, x = as_int(args[0], op, "n"), args[1]
+            x = region(x, np.float32, n * self.d, op, "x").reshape(-1, self.d) if isinstance(x, SwigPtr) else x
+        elif len(args) == 1:
+            x = args[0]
+        else:
+            raise TypeError(f"{op}: takes (x) or (n, x)")
+        x = as_matrix(x, op, self.d)
+        out = np.zeros(1, dtype=np.float32)
+        _bridge.call("AQRetrainCodebooks", self._handle, x.shape[0], addr(x), addr(out))
+        return float(out[0])
+
     max_mem_distances = property(lambda self: self._info()["max_mem_distances"],
                                  lambda self, v: self._set_int("max_mem_distances", v))
