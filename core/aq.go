@@ -46,6 +46,10 @@ type AdditiveQuantizer struct {
 	offsets                   []int
 	totBits, normBits, cbytes int
 	trained                   bool
+	// splits is set for product quantizers: codebooks [m0, m1) cover
+	// dimensions [d0, d1), their rows are d1-d0 wide and start at float
+	// start of Codebooks (faiss's ProductAdditiveQuantizer layout).
+	splits []aqSplit
 	// entryNorms: |entry|^2 per codebook row; cross: <row i, row j> for
 	// all rows (T x T), built when a search type or beam LUT needs it.
 	entryNorms, cross []float32
@@ -70,6 +74,36 @@ func newAdditiveQuantizer(op string, d int, nbits []int, st AQSearchType) (Addit
 	}
 	aq.setDerived()
 	return aq, nil
+}
+
+type aqSplit struct{ m0, m1, d0, d1, start int }
+
+// codebookLen is the number of floats of all codebooks.
+func (aq *AdditiveQuantizer) codebookLen() int {
+	if aq.splits == nil {
+		return aq.TotalCodebookSize() * aq.D
+	}
+	n := 0
+	for _, s := range aq.splits {
+		n += (aq.offsets[s.m1] - aq.offsets[s.m0]) * (s.d1 - s.d0)
+	}
+	return n
+}
+
+// entry returns codebook row r (of codebook m) and the first dimension it
+// covers.
+func (aq *AdditiveQuantizer) entry(m, r int) ([]float32, int) {
+	if aq.splits == nil {
+		return aq.Codebooks[r*aq.D : (r+1)*aq.D], 0
+	}
+	for _, s := range aq.splits {
+		if m < s.m1 {
+			w := s.d1 - s.d0
+			o := s.start + (r-aq.offsets[s.m0])*w
+			return aq.Codebooks[o : o+w], s.d0
+		}
+	}
+	panic("codebook out of range")
 }
 
 // setDerived computes the offsets and sizes that follow from Nbits and
@@ -151,8 +185,8 @@ func (aq *AdditiveQuantizer) additive() *AdditiveQuantizer { return aq }
 // SetCodebooks installs trained codebooks (TotalCodebookSize()*D floats),
 // as faiss scripts do by hand; the norm ranges stay as they are.
 func (aq *AdditiveQuantizer) SetCodebooks(op string, cb []float32) error {
-	if len(cb) != aq.TotalCodebookSize()*aq.D {
-		return Errorf(KindDimensionMismatch, op, "%d codebook values, need %d", len(cb), aq.TotalCodebookSize()*aq.D)
+	if len(cb) != aq.codebookLen() {
+		return Errorf(KindDimensionMismatch, op, "%d codebook values, need %d", len(cb), aq.codebookLen())
 	}
 	aq.Codebooks = append(aq.Codebooks[:0], cb...)
 	aq.trained = true
@@ -242,13 +276,15 @@ func (aq *AdditiveQuantizer) needsNorms() bool { return aq.normBits != 0 }
 
 // decodeIndices writes the sum of the entries idx picks into x.
 func (aq *AdditiveQuantizer) decodeIndices(idx []int32, x []float32) {
-	d := aq.D
+	if aq.splits != nil {
+		clear(x)
+	}
 	for m, i := range idx {
-		c := aq.Codebooks[(aq.offsets[m]+int(i))*d : (aq.offsets[m]+int(i)+1)*d]
-		if m == 0 {
+		c, d0 := aq.entry(m, aq.offsets[m]+int(i))
+		if m == 0 && aq.splits == nil {
 			copy(x, c)
 		} else {
-			kernels.AddTo(x, c)
+			kernels.AddTo(x[d0:d0+len(c)], c)
 		}
 	}
 }
@@ -276,7 +312,14 @@ func (aq *AdditiveQuantizer) Decode(codes []byte, x []float32) error {
 
 // computeLUT writes the inner products of q with every codebook row.
 func (aq *AdditiveQuantizer) computeLUT(q, lut []float32) {
-	kernels.DotTile(q, 1, aq.Codebooks, aq.TotalCodebookSize(), aq.D, lut, aq.TotalCodebookSize())
+	if aq.splits == nil {
+		kernels.DotTile(q, 1, aq.Codebooks, aq.TotalCodebookSize(), aq.D, lut, aq.TotalCodebookSize())
+		return
+	}
+	for _, s := range aq.splits {
+		w, r0, r1 := s.d1-s.d0, aq.offsets[s.m0], aq.offsets[s.m1]
+		kernels.DotTile(q[s.d0:s.d1], 1, aq.Codebooks[s.start:s.start+(r1-r0)*w], r1-r0, w, lut[r0:r1], r1-r0)
+	}
 }
 
 // codebookTables builds the entry norms and cross products (faiss's
@@ -287,9 +330,19 @@ func (aq *AdditiveQuantizer) codebookTables() {
 	}
 	t, d := aq.TotalCodebookSize(), aq.D
 	cross := make([]float32, t*t)
-	parallelChunks(t, chunkFor(t*d), func(_, lo, hi int) {
-		kernels.DotTile(aq.Codebooks[lo*d:hi*d], hi-lo, aq.Codebooks, t, d, cross[lo*t:hi*t], t)
-	})
+	if aq.splits == nil {
+		parallelChunks(t, chunkFor(t*d), func(_, lo, hi int) {
+			kernels.DotTile(aq.Codebooks[lo*d:hi*d], hi-lo, aq.Codebooks, t, d, cross[lo*t:hi*t], t)
+		})
+	} else { // entries of different splits cover different dimensions: 0
+		for _, s := range aq.splits {
+			w, r0, r1 := s.d1-s.d0, aq.offsets[s.m0], aq.offsets[s.m1]
+			rows := aq.Codebooks[s.start : s.start+(r1-r0)*w]
+			for i := r0; i < r1; i++ {
+				kernels.DotTile(rows[(i-r0)*w:(i-r0+1)*w], 1, rows, r1-r0, w, cross[i*t+r0:i*t+r1], r1-r0)
+			}
+		}
+	}
 	norms := make([]float32, t)
 	for i := range norms {
 		norms[i] = cross[i*t+i]
@@ -439,7 +492,9 @@ func (aq *AdditiveQuantizer) ComputeLUT(op string, x, lut []float32) error {
 		return Errorf(KindDimensionMismatch, op, "the table holds %d floats, need %d", len(lut), n*t)
 	}
 	parallelChunks(n, chunkFor(t*d), func(_, lo, hi int) {
-		kernels.DotTile(x[lo*d:hi*d], hi-lo, aq.Codebooks, t, d, lut[lo*t:hi*t], t)
+		for i := lo; i < hi; i++ {
+			aq.computeLUT(x[i*d:(i+1)*d], lut[i*t:(i+1)*t])
+		}
 	})
 	return nil
 }
@@ -448,10 +503,10 @@ func (aq *AdditiveQuantizer) ComputeLUT(op string, x, lut []float32) error {
 // norm range and tables. Sizes are checked against Nbits and SearchType.
 func (aq *AdditiveQuantizer) Restore(trained bool, codebooks []float32, normMin, normMax float32, qnorm, normTabs []float32) error {
 	const op = "AdditiveQuantizer"
-	if trained && len(codebooks) != aq.TotalCodebookSize()*aq.D {
-		return Errorf(KindDimensionMismatch, op, "%d codebook values, need %d", len(codebooks), aq.TotalCodebookSize()*aq.D)
+	if trained && len(codebooks) != aq.codebookLen() {
+		return Errorf(KindDimensionMismatch, op, "%d codebook values, need %d", len(codebooks), aq.codebookLen())
 	}
-	if !trained && len(codebooks) != 0 && len(codebooks) != aq.TotalCodebookSize()*aq.D {
+	if !trained && len(codebooks) != 0 && len(codebooks) != aq.codebookLen() {
 		return Errorf(KindDimensionMismatch, op, "%d codebook values for an untrained quantizer", len(codebooks))
 	}
 	switch aq.SearchType {
@@ -494,3 +549,9 @@ func (aq *AdditiveQuantizer) CentroidNorms(op string, out []float32) error {
 	})
 	return nil
 }
+
+// Dim is the dimension of the vectors coded.
+func (aq *AdditiveQuantizer) Dim() int { return aq.D }
+
+// CodebookLen is the number of floats of all codebooks.
+func (aq *AdditiveQuantizer) CodebookLen() int { return aq.codebookLen() }

@@ -192,3 +192,45 @@ func TestResidualQuantizerRejectsBadInput(t *testing.T) {
 	assert.ErrorContains(t, rq.Train(append(x, 1, 2, 3, 4)), "finite")
 	assert.False(t, rq.IsTrained())
 }
+
+func TestProductResidualQuantizerCodesEachRangeOnItsOwn(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	d, n := 12, 1500
+	x := blobs(rng, n, d, 10)
+	for _, st := range []AQSearchType{STDecompress, STNormFloat, STNormQint8, STNormFromLUT} {
+		p, err := NewProductResidualQuantizer(d, 3, 2, 4, st)
+		require.NoError(t, err)
+		require.NoError(t, p.Train(x))
+		codes := make([]byte, n*p.CodeSize())
+		require.NoError(t, p.ComputeCodes(x, codes))
+		rec := make([]float32, n*d)
+		require.NoError(t, p.Decode(codes, rec))
+		// each range is its sub-quantizer's reconstruction
+		for s, sub := range p.Subs {
+			sp := p.splits[s]
+			sa := sub.additive()
+			xs := columns(x, d, sp.d0, sp.d1)
+			sc := make([]byte, n*sa.CodeSize())
+			require.NoError(t, sub.ComputeCodes(xs, sc))
+			want := make([]float32, len(xs))
+			require.NoError(t, sa.Decode(sc, want))
+			assert.InDeltaSlice(t, want, columns(rec, d, sp.d0, sp.d1), 1e-5)
+		}
+		q := x[:d]
+		sc := p.newScanner(MetricL2)
+		sc.setQuery(q)
+		out := make([]float32, n)
+		sc.scan(codes, 0, out)
+		tol := 1e-3
+		if st == STNormQint8 {
+			tol = float64(p.NormMax-p.NormMin) / 64
+		}
+		for i := 0; i < n; i++ {
+			if st != STDecompress {
+				assert.InDelta(t, kernels.L2Sqr(q, rec[i*d:(i+1)*d]), out[i], tol)
+			}
+		}
+	}
+	_, err := NewProductResidualQuantizer(10, 3, 2, 4, STDecompress)
+	assert.ErrorContains(t, err, "not a multiple")
+}

@@ -69,44 +69,55 @@ func ResidualCoarseQuantizerNew(d int64, nbits uintptr, m, metric int64, out uin
 }
 
 // withAQ runs fn on the additive quantizer behind h: a standalone one, or
-// that of an index (faiss's index.rq / index.aq); rq is set for residual
-// quantizers.
-func withAQ(op string, h int64, write bool, fn func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error) string {
+// that of an index (faiss's index.rq / index.prq / index.aq); rq is set
+// for residual quantizers, nil for the others.
+func withAQ(op string, h int64, write bool, fn func(aq *core.AdditiveQuantizer, q core.Additive, rq *core.ResidualQuantizer) error) string {
 	return withObject(op, h, write, func(v any) error {
-		var q any
+		var q core.Additive
 		switch v := hostOf(v).(type) {
-		case *core.ResidualQuantizer:
+		case core.Additive:
 			q = v
 		case *core.IndexAdditiveQuantizer:
 			q = v.AQ
 		case *core.ResidualCoarseQuantizer:
 			q = v.RQ
 		case *core.IndexIVF:
-			if a := v.AQ(); a != nil {
-				q = a
-			}
+			q = v.AQ()
 		}
 		switch q := q.(type) {
 		case *core.ResidualQuantizer:
-			return fn(&q.AdditiveQuantizer, q)
+			return fn(&q.AdditiveQuantizer, q, q)
+		case *core.ProductAdditiveQuantizer:
+			return fn(&q.AdditiveQuantizer, q, nil)
 		}
 		return core.Errorf(core.KindUnsupported, op, "%T has no additive quantizer", v)
 	})
 }
 
+// rqOnly is the error for a residual quantizer's field asked of another.
+func rqOnly(op string) error {
+	return core.Errorf(core.KindUnsupported, op, "not a field of this quantizer: residual quantizers only")
+}
+
 // AQInfo writes d, M, code_size, tot_bits, is_trained, search_type,
 // total_codebook_size, train_type, max_beam_size, use_beam_LUT,
-// niter_codebook_refine, progressive_dim_steps, apply_pca and
-// max_mem_distances to out (int64[14]).
+// niter_codebook_refine, progressive_dim_steps, apply_pca,
+// max_mem_distances (0 where not a residual quantizer) and the codebooks'
+// length in floats to out (int64[15]).
 func AQInfo(h int64, out uintptr) string {
-	return withAQ("AdditiveQuantizer", h, false, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
-		dst, err := int64s(out, 14)
+	return withAQ("AdditiveQuantizer", h, false, func(aq *core.AdditiveQuantizer, q core.Additive, rq *core.ResidualQuantizer) error {
+		dst, err := int64s(out, 15)
 		if err != nil {
 			return err
 		}
 		copy(dst, []int64{int64(aq.D), int64(aq.M), int64(aq.CodeSize()), int64(aq.TotBits()), b2i(aq.IsTrained()),
-			int64(aq.SearchType), int64(aq.TotalCodebookSize()), int64(rq.TrainType), int64(rq.MaxBeamSize),
-			int64(rq.UseBeamLUT), int64(rq.NiterCodebookRefine), int64(rq.Steps), b2i(rq.ApplyPCA), rq.MaxMemDistances})
+			int64(aq.SearchType), int64(aq.TotalCodebookSize())})
+		clear(dst[7:])
+		dst[14] = int64(aq.CodebookLen())
+		if rq != nil {
+			copy(dst[7:], []int64{int64(rq.TrainType), int64(rq.MaxBeamSize), int64(rq.UseBeamLUT),
+				int64(rq.NiterCodebookRefine), int64(rq.Steps), b2i(rq.ApplyPCA), rq.MaxMemDistances})
+		}
 		return nil
 	})
 }
@@ -114,7 +125,7 @@ func AQInfo(h int64, out uintptr) string {
 // AQNbits writes the M codebook sizes to out (int64[M]).
 func AQNbits(h, m int64, out uintptr) string {
 	const op = "AdditiveQuantizer.nbits"
-	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ core.Additive, _ *core.ResidualQuantizer) error {
 		if m != int64(aq.M) {
 			return core.Errorf(core.KindInvalidArgument, op, "the quantizer has M=%d, not %d", aq.M, m)
 		}
@@ -133,8 +144,8 @@ func AQNbits(h, m int64, out uintptr) string {
 // is then trained) the codebooks (float32[total_codebook_size*d]).
 func AQCodebooks(h int64, write bool, addr uintptr) string {
 	const op = "AdditiveQuantizer.codebooks"
-	return withAQ(op, h, write, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
-		buf, err := floats(addr, int64(aq.TotalCodebookSize()*aq.D))
+	return withAQ(op, h, write, func(aq *core.AdditiveQuantizer, _ core.Additive, _ *core.ResidualQuantizer) error {
+		buf, err := floats(addr, int64(aq.CodebookLen()))
 		if err != nil {
 			return err
 		}
@@ -153,7 +164,7 @@ func AQCodebooks(h int64, write bool, addr uintptr) string {
 // AQNormRange writes norm_min and norm_max to out (float32[2]), or sets
 // them from it (write=true).
 func AQNormRange(h int64, write bool, out uintptr) string {
-	return withAQ("AdditiveQuantizer.norm_min", h, write, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+	return withAQ("AdditiveQuantizer.norm_min", h, write, func(aq *core.AdditiveQuantizer, _ core.Additive, _ *core.ResidualQuantizer) error {
 		dst, err := floats(out, 2)
 		if err != nil {
 			return err
@@ -172,10 +183,14 @@ func AQNormRange(h int64, write bool, out uintptr) string {
 // or max_mem_distances.
 func AQSetInt(h int64, name string, value int64) string {
 	op := "AdditiveQuantizer." + name
-	return withAQ(op, h, true, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
-		switch name {
-		case "search_type":
+	return withAQ(op, h, true, func(aq *core.AdditiveQuantizer, q core.Additive, rq *core.ResidualQuantizer) error {
+		if name == "search_type" {
 			return aq.SetSearchType(op, core.AQSearchType(value))
+		}
+		if rq == nil {
+			return rqOnly(op)
+		}
+		switch name {
 		case "train_type":
 			if value&^(core.RQTrainProgressiveDim|core.RQTrainRefineCodebook|core.RQTrainTopBeam|core.RQSkipCodebookTables) != 0 {
 				return core.Errorf(core.KindInvalidArgument, op, "train_type %d has unknown flags", value)
@@ -215,32 +230,35 @@ func AQSetInt(h int64, name string, value int64) string {
 // AQSetCP sets a k-means parameter of the quantizer's training (cp.<name>).
 func AQSetCP(h int64, name string, value float64) string {
 	op := "ResidualQuantizer.cp." + name
-	return withAQ(op, h, true, func(_ *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
+	return withAQ(op, h, true, func(_ *core.AdditiveQuantizer, _ core.Additive, rq *core.ResidualQuantizer) error {
+		if rq == nil {
+			return nil // a product trains its sub-quantizers with their own parameters
+		}
 		return setClusteringParameter(&rq.CP, op, name, value)
 	})
 }
 
 // AQTrain trains on n vectors at x.
 func AQTrain(h, n int64, x uintptr) string {
-	return withAQ("AdditiveQuantizer.train", h, true, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
+	return withAQ("AdditiveQuantizer.train", h, true, func(aq *core.AdditiveQuantizer, q core.Additive, rq *core.ResidualQuantizer) error {
 		xs, err := floats(x, n*int64(aq.D))
 		if err != nil {
 			return err
 		}
-		return rq.Train(xs)
+		return q.Train(xs)
 	})
 }
 
 // AQComputeCodes codes n vectors at x into codes (uint8[n*code_size]).
 func AQComputeCodes(h, n int64, x, codes uintptr) string {
-	return withAQ("AdditiveQuantizer.compute_codes", h, false, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
-		return codeVectors(n, aq.D, aq.CodeSize(), x, codes, rq.ComputeCodes)
+	return withAQ("AdditiveQuantizer.compute_codes", h, false, func(aq *core.AdditiveQuantizer, q core.Additive, rq *core.ResidualQuantizer) error {
+		return codeVectors(n, aq.D, aq.CodeSize(), x, codes, q.ComputeCodes)
 	})
 }
 
 // AQDecode decodes n codes into x (float32[n*d]).
 func AQDecode(h, n int64, codes, x uintptr) string {
-	return withAQ("AdditiveQuantizer.decode", h, false, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+	return withAQ("AdditiveQuantizer.decode", h, false, func(aq *core.AdditiveQuantizer, _ core.Additive, _ *core.ResidualQuantizer) error {
 		return codeVectors(n, aq.D, aq.CodeSize(), x, codes, func(xs []float32, cs []byte) error { return aq.Decode(cs, xs) })
 	})
 }
@@ -249,7 +267,7 @@ func AQDecode(h, n int64, codes, x uintptr) string {
 // codebook entry into out (float32[n*total_codebook_size]).
 func AQComputeLUT(h, n int64, x, out uintptr) string {
 	const op = "AdditiveQuantizer.compute_LUT"
-	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ core.Additive, _ *core.ResidualQuantizer) error {
 		xs, err := floats(x, n*int64(aq.D))
 		if err != nil {
 			return err
@@ -289,7 +307,7 @@ func RCQBeamFactor(h int64, set bool, value float64, out uintptr) string {
 // entry per codebook into out (float32[n], n = 2^tot_bits).
 func AQCentroidNorms(h, n int64, out uintptr) string {
 	const op = "AdditiveQuantizer.compute_centroid_norms"
-	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ *core.ResidualQuantizer) error {
+	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ core.Additive, _ *core.ResidualQuantizer) error {
 		dst, err := floats(out, n)
 		if err != nil {
 			return err
@@ -303,7 +321,7 @@ func AQCentroidNorms(h, n int64, out uintptr) string {
 // squared error to out (float32[1]).
 func AQRetrainCodebooks(h, n int64, x, out uintptr) string {
 	const op = "ResidualQuantizer.retrain_AQ_codebook"
-	return withAQ(op, h, true, func(aq *core.AdditiveQuantizer, rq *core.ResidualQuantizer) error {
+	return withAQ(op, h, true, func(aq *core.AdditiveQuantizer, q core.Additive, rq *core.ResidualQuantizer) error {
 		xs, err := floats(x, n*int64(aq.D))
 		if err != nil {
 			return err
@@ -312,7 +330,53 @@ func AQRetrainCodebooks(h, n int64, x, out uintptr) string {
 		if err != nil {
 			return err
 		}
+		if rq == nil {
+			return rqOnly(op)
+		}
 		dst[0], err = rq.RetrainCodebooks(xs)
 		return err
+	})
+}
+
+// ProductResidualQuantizerNew makes a standalone ProductResidualQuantizer.
+func ProductResidualQuantizerNew(d, nsplits, msub, nbits, st int64, out uintptr) string {
+	return newObject("ProductResidualQuantizer", out, func() (any, error) {
+		return core.NewProductResidualQuantizer(int(d), int(nsplits), int(msub), int(nbits), core.AQSearchType(st))
+	})
+}
+
+// IndexProductResidualQuantizerNew makes an IndexProductResidualQuantizer.
+func IndexProductResidualQuantizerNew(d, nsplits, msub, nbits, metric, st int64, out uintptr) string {
+	return newIndex("IndexProductResidualQuantizer", out, func() (core.Index, error) {
+		return core.NewIndexProductResidualQuantizer(int(d), int(nsplits), int(msub), int(nbits), core.Metric(metric), core.AQSearchType(st))
+	})
+}
+
+// IndexIVFProductResidualQuantizerNew makes an
+// IndexIVFProductResidualQuantizer over the quantizer behind handle q.
+func IndexIVFProductResidualQuantizerNew(q, d, nlist, nsplits, msub, nbits, metric, st int64, out uintptr) string {
+	const op = "IndexIVFProductResidualQuantizer"
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFProductResidualQuantizer(quantizer, int(d), int(nlist), int(nsplits), int(msub), int(nbits), core.Metric(metric), core.AQSearchType(st))
+	})
+}
+
+// AQNsplits writes the number of sub-quantizers of a product to out
+// (int64[1]; 0 for other quantizers).
+func AQNsplits(h int64, out uintptr) string {
+	return withAQ("ProductAdditiveQuantizer.nsplits", h, false, func(_ *core.AdditiveQuantizer, q core.Additive, _ *core.ResidualQuantizer) error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		dst[0] = 0
+		if p, ok := q.(*core.ProductAdditiveQuantizer); ok {
+			dst[0] = int64(p.Nsplits())
+		}
+		return nil
 	})
 }

@@ -213,3 +213,29 @@ def test_script_helpers_as_faiss_has_them(data):
     ref_after = ref.retrain_AQ_codebook(len(x), faiss.swig_ptr(x))
     assert after <= before
     assert after == pytest.approx(ref_after, rel=1e-3)  # the same least-squares fit
+
+
+@pytest.mark.parametrize("desc", ["PRQ2x3x5", "PRQ3x2x4_Nqint8", "IVF16,PRQ2x2x5_Nfloat"])
+def test_product_residual_quantizer_matches_faiss(data, desc):
+    x, q = data
+    fi = faiss.index_factory(24, desc)
+    fi.train(x)
+    blob = faiss.serialize_index(fi)
+    ix = mf.deserialize_index(blob)
+    assert type(ix).__name__ == type(faiss.downcast_index(fi)).__name__
+    assert np.array_equal(mf.serialize_index(ix), blob)
+    fi.add(x)
+    ix.add(x)  # our encoder, faiss's codebooks
+    if hasattr(fi, "nprobe"):
+        fi.nprobe = ix.nprobe = 4
+    Df, If = fi.search(q, 10)
+    Dm, Im = ix.search(q, 10)
+    np.testing.assert_allclose(Dm, Df, rtol=1e-3, atol=1e-3)
+    assert (Im == If).mean() >= 0.97  # ties and rounding-flipped codes aside
+    fresh = mf.index_factory(24, desc)
+    assert fresh.code_size == faiss.downcast_index(fi).code_size and fresh.aq.nsplits == int(desc.split("PRQ")[1][0])
+    fresh.train(x)
+    fresh.add(x)
+    assert fresh.ntotal == len(x)
+    with pytest.raises(ValueError, match="multiple"):
+        mf.ProductResidualQuantizer(25, 2, 2, 4)

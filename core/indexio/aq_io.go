@@ -5,10 +5,70 @@ import "github.com/metalfaiss/metalfaiss/core"
 // Additive-quantizer indexes: flat, IVF, and the residual coarse quantizer.
 
 const (
-	codeRQ    = "IxRq"
-	codeIVFRQ = "IwRQ"
-	codeRCQ   = "ImRQ"
+	codeRQ     = "IxRq"
+	codeIVFRQ  = "IwRQ"
+	codeRCQ    = "ImRQ"
+	codePRQ    = "IxPR"
+	codeIVFPRQ = "IwPR"
 )
+
+// aqKinds are the additive quantizers' file names: the flat index's type
+// code, the IVF index's, and faiss's class names of both.
+var aqKinds = []struct{ flat, ivf, flatName, ivfName string }{
+	{codeRQ, codeIVFRQ, "IndexResidualQuantizer", "IndexIVFResidualQuantizer"},
+	{codePRQ, codeIVFPRQ, "IndexProductResidualQuantizer", "IndexIVFProductResidualQuantizer"},
+}
+
+// writeAQ writes the quantizer of an additive index, as the kind its
+// class names.
+func writeAQ(w *writer, q core.Additive) error {
+	switch q := q.(type) {
+	case *core.ResidualQuantizer:
+		writeRQFields(w, q)
+	case *core.ProductAdditiveQuantizer:
+		writeAQFields(w, &q.AdditiveQuantizer)
+		w.u64(uint64(q.Nsplits()))
+		for _, s := range q.Subs {
+			if err := writeAQ(w, s); err != nil {
+				return err
+			}
+		}
+	default:
+		return core.Errorf(core.KindUnsupported, "write_index", "%T cannot be written yet", q)
+	}
+	return nil
+}
+
+// readAQ reads the quantizer that type code's index holds.
+func readAQ(r *reader, code string) core.Additive {
+	switch code {
+	case codeRQ, codeIVFRQ:
+		if rq := readRQ(r); rq != nil {
+			return rq
+		}
+		return nil
+	}
+	f := readAQFields(r)
+	nsplits := r.size("nsplits", 1, uint64(max(1, len(f.nbits))))
+	subs := make([]core.Additive, 0, nsplits)
+	for i := 0; i < nsplits && r.err == nil; i++ {
+		if s := readAQ(r, codeRQ); s != nil {
+			subs = append(subs, s)
+		}
+	}
+	if r.err != nil {
+		return nil
+	}
+	p, err := core.RestoreProductAdditive("ProductResidualQuantizer", f.d, subs, f.st)
+	if err == nil {
+		err = p.Restore(f.trained, f.codebooks, f.normMin, f.normMax, f.qnorm, f.normTabs)
+	}
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	return p
+}
 
 // writeAQFields is faiss's write_AdditiveQuantizer.
 func writeAQFields(w *writer, aq *core.AdditiveQuantizer) {
@@ -107,37 +167,59 @@ func readRQ(r *reader) *core.ResidualQuantizer {
 	return rq
 }
 
+// aqKindOf finds the kind of the index named name (flat or IVF).
+func aqKindOf(name string) (flat, ivf string, ok bool) {
+	for _, k := range aqKinds {
+		if k.flatName == name || k.ivfName == name {
+			return k.flat, k.ivf, true
+		}
+	}
+	return "", "", false
+}
+
 func writeIndexAQ(w *writer, ix *core.IndexAdditiveQuantizer) error {
-	rq, ok := ix.AQ.(*core.ResidualQuantizer)
+	code, _, ok := aqKindOf(ix.Name())
 	if !ok {
 		return core.Errorf(core.KindUnsupported, "write_index", "%s cannot be written yet", ix.Name())
 	}
-	w.fourcc(codeRQ)
+	w.fourcc(code)
 	writeHeader(w, ix)
-	writeRQFields(w, rq)
+	if err := writeAQ(w, ix.AQ); err != nil {
+		return err
+	}
 	w.u64(uint64(ix.CodeSize()))
 	w.bytes(ix.Codes())
 	return nil
 }
 
-func readIndexRQ(r *reader) core.Index {
+func readIndexAQ(r *reader, code string) core.Index {
 	h := readHeader(r)
-	rq := readRQ(r)
+	q := readAQ(r, code)
 	cs := r.size("code_size", 0, 1<<20)
 	codes := r.bytes(r.count(1, "the codes"), "the codes")
 	if r.err != nil {
 		return nil
 	}
-	if rq.D != h.d || cs != rq.CodeSize() {
-		r.fail("the quantizer (d=%d, code_size=%d) does not match the index (d=%d, code_size=%d)", rq.D, rq.CodeSize(), h.d, cs)
+	aq := q.(interface{ CodeSize() int })
+	if d := additiveD(q); d != h.d || cs != aq.CodeSize() {
+		r.fail("the quantizer (d=%d, code_size=%d) does not match the index (d=%d, code_size=%d)", d, aq.CodeSize(), h.d, cs)
 		return nil
 	}
-	ix, err := core.NewIndexAdditiveQuantizer("IndexResidualQuantizer", rq, h.metric)
+	name := ""
+	for _, k := range aqKinds {
+		if k.flat == code {
+			name = k.flatName
+		}
+	}
+	ix, err := core.NewIndexAdditiveQuantizer(name, q, h.metric)
 	if err == nil {
 		err = ix.SetCodes(codes)
 	}
 	return restoredCodes(r, ix, err, h.ntotal)
 }
+
+// additiveD is the dimension an additive quantizer codes.
+func additiveD(q core.Additive) int { return q.(interface{ Dim() int }).Dim() }
 
 func writeRCQ(w *writer, ix *core.ResidualCoarseQuantizer) {
 	w.fourcc(codeRCQ)
@@ -173,30 +255,35 @@ func readRCQ(r *reader) core.Index {
 // writeIVFAQFields writes what an IndexIVFAdditiveQuantizer adds to the
 // IVF header.
 func writeIVFAQFields(w *writer, ix *core.IndexIVF, byResidual uint8) error {
-	rq, ok := ix.AQ().(*core.ResidualQuantizer)
-	if !ok {
-		return core.Errorf(core.KindUnsupported, "write_index", "%s cannot be written yet", ix.Name())
+	w.u64(uint64(ix.CodeSize()))
+	if err := writeAQ(w, ix.AQ()); err != nil {
+		return err
 	}
-	w.u64(uint64(rq.CodeSize()))
-	writeRQFields(w, rq)
 	w.u8(byResidual)
 	w.i32(0) // use_precomputed_table
 	return nil
 }
 
-func readIVFAQFields(r *reader, h header, quantizer core.Index, nlist int) (*core.IndexIVF, bool) {
+func readIVFAQFields(r *reader, code string, h header, quantizer core.Index, nlist int) (*core.IndexIVF, bool) {
 	cs := r.size("code_size", 0, 1<<20)
-	rq := readRQ(r)
+	q := readAQ(r, code)
 	byResidual := r.u8("by_residual") != 0
 	r.i32("use_precomputed_table")
 	if r.err != nil {
 		return nil, false
 	}
-	if rq.D != h.d || cs != rq.CodeSize() {
-		r.fail("the quantizer (d=%d, code_size=%d) does not match the index (d=%d, code_size=%d)", rq.D, rq.CodeSize(), h.d, cs)
+	aq := q.(interface{ CodeSize() int })
+	if d := additiveD(q); d != h.d || cs != aq.CodeSize() {
+		r.fail("the quantizer (d=%d, code_size=%d) does not match the index (d=%d, code_size=%d)", d, aq.CodeSize(), h.d, cs)
 		return nil, false
 	}
-	ix, err := core.NewIndexIVFAdditive("IndexIVFResidualQuantizer", quantizer, h.d, nlist, h.metric, rq)
+	name := ""
+	for _, k := range aqKinds {
+		if k.ivf == code {
+			name = k.ivfName
+		}
+	}
+	ix, err := core.NewIndexIVFAdditive(name, quantizer, h.d, nlist, h.metric, q)
 	if err != nil {
 		r.fail("%v", err)
 		return nil, false

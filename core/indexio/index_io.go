@@ -221,8 +221,8 @@ func read(r *reader, depth int) core.Index {
 		return readIVFIndependent(r, depth)
 	case codeSQ:
 		return readSQ(r)
-	case codeRQ:
-		return readIndexRQ(r)
+	case codeRQ, codePRQ:
+		return readIndexAQ(r, code)
 	case codeRCQ:
 		return readRCQ(r)
 	case codeRaBitQ, codeRaBitQMulti:
@@ -231,7 +231,7 @@ func read(r *reader, depth int) core.Index {
 		return readRaBitQFastScan(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
 		return readHNSW(r, code, depth)
-	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ:
+	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ:
 		return readIVF(r, code, depth)
 	case codePreTransform:
 		return readPreTransform(r, depth)

@@ -39,7 +39,11 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 	case sq != nil:
 		w.fourcc(codeIVFSQ)
 	case ix.AQ() != nil:
-		w.fourcc(codeIVFRQ)
+		_, code, ok := aqKindOf(ix.Name())
+		if !ok {
+			return core.Errorf(core.KindUnsupported, "write_index", "%s cannot be written yet", ix.Name())
+		}
+		w.fourcc(code)
 	case ix.IsDedup():
 		w.fourcc(codeIVFDedup)
 	default:
@@ -262,8 +266,8 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		}
 		byResidual = true
 		ix.RaBitQ().Qb = qb
-	case codeIVFRQ:
-		if ix, byResidual = readIVFAQFields(r, h, quantizer, nlist); ix == nil {
+	case codeIVFRQ, codeIVFPRQ:
+		if ix, byResidual = readIVFAQFields(r, code, h, quantizer, nlist); ix == nil {
 			return nil
 		}
 	case codeIVFDedup:

@@ -97,10 +97,12 @@ from .index_binary_shards import IndexBinaryReplicas, IndexBinaryShards
 from .index_binary_factory import index_binary_factory
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
-from .additive_quantizers import AdditiveQuantizer, ResidualQuantizer
+from .additive_quantizers import (
+    AdditiveQuantizer, ProductAdditiveQuantizer, ProductResidualQuantizer, ResidualQuantizer,
+)
 from .index_additive import (
-    AdditiveCoarseQuantizer, IndexAdditiveQuantizer, IndexIVFAdditiveQuantizer, IndexIVFResidualQuantizer,
-    IndexResidualQuantizer, ResidualCoarseQuantizer,
+    AdditiveCoarseQuantizer, IndexAdditiveQuantizer, IndexIVFAdditiveQuantizer, IndexIVFProductResidualQuantizer,
+    IndexIVFResidualQuantizer, IndexProductResidualQuantizer, IndexResidualQuantizer, ResidualCoarseQuantizer,
 )
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
 from .index_rabitq import (
@@ -286,6 +288,8 @@ __all__ = [
     "IndexIVFPQ", "IndexIVFScalarQuantizer", "IndexPQ", "IndexScalarQuantizer", "ProductQuantizer",
     "AdditiveQuantizer", "ResidualQuantizer", "AdditiveCoarseQuantizer", "IndexAdditiveQuantizer",
     "IndexIVFAdditiveQuantizer", "IndexIVFResidualQuantizer", "IndexResidualQuantizer", "ResidualCoarseQuantizer",
+    "ProductAdditiveQuantizer", "ProductResidualQuantizer", "IndexProductResidualQuantizer",
+    "IndexIVFProductResidualQuantizer",
     "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer", "IndexRaBitQFastScan",
     "IndexIVFRaBitQFastScan",
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",

@@ -15,7 +15,7 @@ from .vectors import field_vector
 _NORM_BITS = (0, 0, 0, 32, 8, 4, 8, 4, 8, 8)
 _INFO = ("d", "M", "code_size", "tot_bits", "is_trained", "search_type", "total_codebook_size", "train_type",
          "max_beam_size", "use_beam_LUT", "niter_codebook_refine", "progressive_dim_steps", "apply_pca",
-         "max_mem_distances")
+         "max_mem_distances", "codebook_len")
 
 
 def nbits_list(op, args):
@@ -97,7 +97,7 @@ class AdditiveQuantizer(_Codec):
     def codebooks(self):
         """All codebook entries, flat (total_codebook_size * d float32),
         as faiss's vector_to_array(aq.codebooks) gives them."""
-        out = np.zeros(self.total_codebook_size * self.d, dtype=np.float32)
+        out = np.zeros(self._info()["codebook_len"], dtype=np.float32)
         _bridge.call("AQCodebooks", self._handle, False, addr(out))
         return field_vector(out, self.set_codebooks)
 
@@ -183,6 +183,34 @@ class AdditiveQuantizer(_Codec):
         if isinstance(cp, ProgressiveDimClusteringParameters):
             self._set_int("progressive_dim_steps", cp.progressive_dim_steps)
             self._set_int("apply_pca", int(cp.apply_pca))
+
+
+class ProductAdditiveQuantizer(AdditiveQuantizer):
+    """faiss's ProductAdditiveQuantizer: vectors cut into ``nsplits``
+    ranges of d / nsplits dimensions, each coded by its own additive
+    quantizer; ``codebooks`` holds theirs one after another, each as wide
+    as its range."""
+
+    @property
+    def nsplits(self):
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("AQNsplits", self._handle, addr(out))
+        return int(out[0])
+
+
+class ProductResidualQuantizer(ProductAdditiveQuantizer):
+    """``ProductResidualQuantizer(d, nsplits, Msub, nbits,
+    search_type=ST_decompress)``: nsplits residual quantizers of Msub
+    codebooks of nbits bits."""
+
+    def __init__(self, d=0, nsplits=0, Msub=0, nbits=0, search_type=AdditiveQuantizer.ST_decompress):
+        op = "ProductResidualQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("ProductResidualQuantizerNew", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"),
+                     as_int(Msub, op, "Msub"), as_int(nbits, op, "nbits"), as_int(search_type, op, "search_type"),
+                     addr(out))
+        self._bind(int(out[0]), None)
+        self.cp = None
 
 
 class ResidualQuantizer(AdditiveQuantizer):

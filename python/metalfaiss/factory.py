@@ -10,7 +10,10 @@ from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
-from .index_additive import IndexIVFResidualQuantizer, IndexResidualQuantizer, ResidualCoarseQuantizer
+from .index_additive import (
+    IndexIVFProductResidualQuantizer, IndexIVFResidualQuantizer, IndexProductResidualQuantizer, IndexResidualQuantizer,
+    ResidualCoarseQuantizer,
+)
 from .index_fastscan import IndexPQFastScan
 from .index_ivf_fastscan import IndexIVFPQFastScan
 from .index_rabitq import IndexIVFRaBitQ, IndexIVFRaBitQFastScan, IndexRaBitQ, IndexRaBitQFastScan
@@ -44,7 +47,9 @@ _RABITQ = re.compile(r"RaBitQ(\d+)?")
 # additive quantizers: groups of M x nbits codebooks, then how codes store
 # norms (faiss's aq_search_type; none given: decompress for L2, look-up
 # tables for inner product)
-_AQ = re.compile(r"(RQ|RCQ)(\d+x\d+(?:_\d+x\d+)*)(_N(?:none|float|qint8|qint4|cqint8|cqint4|lsq2x4|rq2x4))?")
+_AQ_N = r"(_N(?:none|float|qint8|qint4|cqint8|cqint4|lsq2x4|rq2x4))?"
+_AQ = re.compile(r"(RQ|RCQ)(\d+x\d+(?:_\d+x\d+)*)" + _AQ_N)
+_PAQ = re.compile(r"PRQ(\d+)x(\d+)x(\d+)" + _AQ_N)
 _AQ_NORM = {"_Nnone": 1, "_Nfloat": 3, "_Nqint8": 4, "_Nqint4": 5, "_Ncqint8": 6, "_Ncqint4": 7,
             "_Nlsq2x4": 8, "_Nrq2x4": 9}
 _RABITQFS = re.compile(r"RaBitQfs(\d+)?(?:_(\d+))?")
@@ -70,7 +75,7 @@ _REFINE = ("RFlat", "Refine(Flat)")
 # yet: told apart from typos so that the error can say so.
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
 _NOT_YET = re.compile(r"(IMI.*|"
-                      r"LSQ.*|PRQ.*|PLSQ.*|LSCQ.*|NSG.*|BIVF.*|.*fs)")
+                      r"LSQ.*|PLSQ.*|NSG.*|BIVF.*|.*fs)")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
 _TRANSFORMS = [
@@ -223,6 +228,9 @@ def _codes(d, part, description):
             M, b = (int(v) for v in group.split("x"))
             nbits += [b] * M
         return m[1], (nbits, _AQ_NORM.get(m[3]))
+    m = _PAQ.fullmatch(part)
+    if m:
+        return "PRQ", ((int(m[1]), int(m[2]), int(m[3])), _AQ_NORM.get(m[4]))
     _unknown(part, description)
 
 
@@ -269,6 +277,9 @@ def _build(d, parts, metric, description):
             return IndexIVFRaBitQ(quantizer, d, nlist, metric, True, args[0])
         if kind == "RQ":
             return IndexIVFResidualQuantizer(quantizer, d, nlist, args[0], metric, _aq_search_type(args[1], metric))
+        if kind == "PRQ":
+            return IndexIVFProductResidualQuantizer(quantizer, d, nlist, *args[0], metric,
+                                                    _aq_search_type(args[1], metric))
         if kind == "RCQ":
             _unknown(parts[1], description)
         if kind == "RaBitQfs":
@@ -283,7 +294,7 @@ def _build(d, parts, metric, description):
         if codes is None:
             return IndexHNSWFlat(d, M, metric)
         kind, args = _codes(d, codes, description)
-        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ"):
+        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ", "PRQ"):
             _unknown(codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
@@ -303,6 +314,8 @@ def _build(d, parts, metric, description):
         return IndexRaBitQ(d, metric, args[0])
     if kind == "RQ":
         return IndexResidualQuantizer(d, args[0], metric, _aq_search_type(args[1], metric))
+    if kind == "PRQ":
+        return IndexProductResidualQuantizer(d, *args[0], metric, _aq_search_type(args[1], metric))
     if kind == "RCQ":
         if args[1] is not None:
             _unknown(first, description)

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
-from .additive_quantizers import AdditiveQuantizer, ResidualQuantizer, nbits_list
+from .additive_quantizers import AdditiveQuantizer, ProductResidualQuantizer, ResidualQuantizer, nbits_list
 from .errors import UnsupportedOperationError
 from .index import Index
 from .index_ivf import IndexIVF, _check_quantizer
@@ -65,6 +65,34 @@ class IndexResidualQuantizer(_RQHolder, IndexAdditiveQuantizer):
         super().__init__(int(out[0]))
 
 
+class _PRQHolder:
+    """``prq`` (also ``aq``): the index's product residual quantizer."""
+
+    @property
+    def prq(self):
+        if getattr(self, "_prq", None) is None:
+            self._prq = ProductResidualQuantizer._of(self._h("prq"), self)
+            self._prq.cp = None
+        return self._prq
+
+    aq = prq
+
+
+class IndexProductResidualQuantizer(_PRQHolder, IndexAdditiveQuantizer):
+    """``IndexProductResidualQuantizer(d, nsplits, Msub, nbits,
+    metric=METRIC_L2, search_type=ST_decompress)``."""
+
+    _go_type = "IndexProductResidualQuantizer"
+
+    def __init__(self, d, nsplits, Msub, nbits, metric=METRIC_L2, search_type=AdditiveQuantizer.ST_decompress):
+        op = "IndexProductResidualQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexProductResidualQuantizerNew", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"),
+                     as_int(Msub, op, "Msub"), as_int(nbits, op, "nbits"), int(MetricType.parse(metric)),
+                     as_int(search_type, op, "search_type"), addr(out))
+        super().__init__(int(out[0]))
+
+
 class IndexIVFAdditiveQuantizer(IndexIVF):
     """faiss's IndexIVFAdditiveQuantizer: additive codes of the residuals
     x - centroid (``by_residual``) in inverted lists."""
@@ -90,6 +118,24 @@ class IndexIVFResidualQuantizer(_RQHolder, IndexIVFAdditiveQuantizer):
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexIVFResidualQuantizerNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"),
                      addr(nb), len(nbits), int(metric), st, addr(out))
+        self._init_ivf(int(out[0]), quantizer, metric)
+
+
+class IndexIVFProductResidualQuantizer(_PRQHolder, IndexIVFAdditiveQuantizer):
+    """``IndexIVFProductResidualQuantizer(quantizer, d, nlist, nsplits,
+    Msub, nbits, metric=METRIC_L2, search_type=ST_decompress)``."""
+
+    _go_type = "IndexIVFProductResidualQuantizer"
+
+    def __init__(self, quantizer, d, nlist, nsplits, Msub, nbits, metric=METRIC_L2,
+                 search_type=AdditiveQuantizer.ST_decompress):
+        op = "IndexIVFProductResidualQuantizer"
+        metric = MetricType.parse(metric)
+        _check_quantizer(op, quantizer, metric)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFProductResidualQuantizerNew", quantizer._h(op), as_int(d, op, "d"),
+                     as_int(nlist, op, "nlist"), as_int(nsplits, op, "nsplits"), as_int(Msub, op, "Msub"),
+                     as_int(nbits, op, "nbits"), int(metric), as_int(search_type, op, "search_type"), addr(out))
         self._init_ivf(int(out[0]), quantizer, metric)
 
 
