@@ -388,7 +388,11 @@ func (aq *AdditiveQuantizer) trainNorm(norms []float32) error {
 			additive() *AdditiveQuantizer
 		}
 		if aq.SearchType == STNormLSQ2x4 {
-			return Errorf(KindUnsupported, "AdditiveQuantizer.train", "ST_norm_lsq2x4 needs the LocalSearchQuantizer")
+			q, err := NewLocalSearchQuantizer(1, 2, 4, STDecompress)
+			if err != nil {
+				return err
+			}
+			nq = q
 		} else {
 			q, err := NewResidualQuantizer(1, []int{4, 4}, STDecompress)
 			if err != nil {

@@ -217,7 +217,11 @@ func (ix *IndexIVF) maxCodecTrainingPoints() int {
 		return pq.CP.MaxPointsPerCentroid * pq.Ksub
 	}
 	if q := ix.AQ(); q != nil {
-		return 1024 << q.additive().Nbits[0]
+		aq := q.additive()
+		if _, lsq := q.(*LocalSearchQuantizer); lsq {
+			return 1024 * aq.M << aq.Nbits[0] // faiss: LSQ needs more data
+		}
+		return 1024 << aq.Nbits[0]
 	}
 	return 100000
 }

@@ -89,6 +89,8 @@ func withAQ(op string, h int64, write bool, fn func(aq *core.AdditiveQuantizer, 
 			return fn(&q.AdditiveQuantizer, q, q)
 		case *core.ProductAdditiveQuantizer:
 			return fn(&q.AdditiveQuantizer, q, nil)
+		case *core.LocalSearchQuantizer:
+			return fn(&q.AdditiveQuantizer, q, nil)
 		}
 		return core.Errorf(core.KindUnsupported, op, "%T has no additive quantizer", v)
 	})
@@ -376,6 +378,111 @@ func AQNsplits(h int64, out uintptr) string {
 		dst[0] = 0
 		if p, ok := q.(*core.ProductAdditiveQuantizer); ok {
 			dst[0] = int64(p.Nsplits())
+		}
+		return nil
+	})
+}
+
+// LocalSearchQuantizerNew makes a standalone LocalSearchQuantizer.
+func LocalSearchQuantizerNew(d, m, nbits, st int64, out uintptr) string {
+	return newObject("LocalSearchQuantizer", out, func() (any, error) {
+		return core.NewLocalSearchQuantizer(int(d), int(m), int(nbits), core.AQSearchType(st))
+	})
+}
+
+// IndexLocalSearchQuantizerNew makes an IndexLocalSearchQuantizer.
+func IndexLocalSearchQuantizerNew(d, m, nbits, metric, st int64, out uintptr) string {
+	return newIndex("IndexLocalSearchQuantizer", out, func() (core.Index, error) {
+		return core.NewIndexLocalSearchQuantizer(int(d), int(m), int(nbits), core.Metric(metric), core.AQSearchType(st))
+	})
+}
+
+// IndexIVFLocalSearchQuantizerNew makes an IndexIVFLocalSearchQuantizer
+// over the quantizer behind handle q.
+func IndexIVFLocalSearchQuantizerNew(q, d, nlist, m, nbits, metric, st int64, out uintptr) string {
+	const op = "IndexIVFLocalSearchQuantizer"
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFLocalSearchQuantizer(quantizer, int(d), int(nlist), int(m), int(nbits), core.Metric(metric), core.AQSearchType(st))
+	})
+}
+
+// ProductLocalSearchQuantizerNew makes a standalone
+// ProductLocalSearchQuantizer.
+func ProductLocalSearchQuantizerNew(d, nsplits, msub, nbits, st int64, out uintptr) string {
+	return newObject("ProductLocalSearchQuantizer", out, func() (any, error) {
+		return core.NewProductLocalSearchQuantizer(int(d), int(nsplits), int(msub), int(nbits), core.AQSearchType(st))
+	})
+}
+
+// IndexProductLocalSearchQuantizerNew makes an
+// IndexProductLocalSearchQuantizer.
+func IndexProductLocalSearchQuantizerNew(d, nsplits, msub, nbits, metric, st int64, out uintptr) string {
+	return newIndex("IndexProductLocalSearchQuantizer", out, func() (core.Index, error) {
+		return core.NewIndexProductLocalSearchQuantizer(int(d), int(nsplits), int(msub), int(nbits), core.Metric(metric), core.AQSearchType(st))
+	})
+}
+
+// IndexIVFProductLocalSearchQuantizerNew makes an
+// IndexIVFProductLocalSearchQuantizer over the quantizer behind handle q.
+func IndexIVFProductLocalSearchQuantizerNew(q, d, nlist, nsplits, msub, nbits, metric, st int64, out uintptr) string {
+	const op = "IndexIVFProductLocalSearchQuantizer"
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFProductLocalSearchQuantizer(quantizer, int(d), int(nlist), int(nsplits), int(msub), int(nbits), core.Metric(metric), core.AQSearchType(st))
+	})
+}
+
+// LSQField reads (set=false) or sets the field name of the
+// LocalSearchQuantizer behind h; out (float64[1]) holds its value.
+func LSQField(h int64, name string, set bool, out uintptr) string {
+	op := "LocalSearchQuantizer." + name
+	return withAQ(op, h, set, func(_ *core.AdditiveQuantizer, q core.Additive, _ *core.ResidualQuantizer) error {
+		l, ok := q.(*core.LocalSearchQuantizer)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "not a field of this quantizer: local search quantizers only")
+		}
+		dst, err := float64s(out, 1)
+		if err != nil {
+			return err
+		}
+		ints := map[string]*int{"train_iters": &l.TrainIters, "encode_ils_iters": &l.EncodeILSIters,
+			"train_ils_iters": &l.TrainILSIters, "icm_iters": &l.IcmIters, "chunk_size": &l.ChunkSize,
+			"random_seed": &l.RandomSeed, "nperts": &l.Nperts}
+		switch {
+		case name == "K":
+			if set {
+				return core.Errorf(core.KindInvalidArgument, op, "K follows nbits: make a new quantizer")
+			}
+			dst[0] = float64(l.K)
+		case name == "p" || name == "lambd":
+			f := map[string]*float32{"p": &l.P, "lambd": &l.Lambd}[name]
+			if set {
+				*f = float32(dst[0])
+			}
+			dst[0] = float64(*f)
+		case name == "update_codebooks_with_double":
+			if set {
+				l.UpdateCodebooksWithDouble = dst[0] != 0
+			}
+			dst[0] = float64(b2i(l.UpdateCodebooksWithDouble))
+		case ints[name] != nil:
+			if set {
+				v := int(dst[0])
+				if v < 0 || (name == "chunk_size" && v < 1) {
+					return core.Errorf(core.KindInvalidArgument, op, "must be %s, got %d", map[bool]string{true: "positive", false: ">= 0"}[name == "chunk_size"], v)
+				}
+				*ints[name] = v
+			}
+			dst[0] = float64(*ints[name])
+		default:
+			return core.Errorf(core.KindInvalidArgument, op, "no such field")
 		}
 		return nil
 	})

@@ -10,6 +10,10 @@ const (
 	codeRCQ    = "ImRQ"
 	codePRQ    = "IxPR"
 	codeIVFPRQ = "IwPR"
+	codeLSQ    = "IxLS"
+	codeIVFLSQ = "IwLS"
+	codePLSQ   = "IxPL"
+	codeIVFPLQ = "IwPL"
 )
 
 // aqKinds are the additive quantizers' file names: the flat index's type
@@ -17,6 +21,8 @@ const (
 var aqKinds = []struct{ flat, ivf, flatName, ivfName string }{
 	{codeRQ, codeIVFRQ, "IndexResidualQuantizer", "IndexIVFResidualQuantizer"},
 	{codePRQ, codeIVFPRQ, "IndexProductResidualQuantizer", "IndexIVFProductResidualQuantizer"},
+	{codeLSQ, codeIVFLSQ, "IndexLocalSearchQuantizer", "IndexIVFLocalSearchQuantizer"},
+	{codePLSQ, codeIVFPLQ, "IndexProductLocalSearchQuantizer", "IndexIVFProductLocalSearchQuantizer"},
 }
 
 // writeAQ writes the quantizer of an additive index, as the kind its
@@ -25,6 +31,8 @@ func writeAQ(w *writer, q core.Additive) error {
 	switch q := q.(type) {
 	case *core.ResidualQuantizer:
 		writeRQFields(w, q)
+	case *core.LocalSearchQuantizer:
+		writeLSQFields(w, q)
 	case *core.ProductAdditiveQuantizer:
 		writeAQFields(w, &q.AdditiveQuantizer)
 		w.u64(uint64(q.Nsplits()))
@@ -47,19 +55,28 @@ func readAQ(r *reader, code string) core.Additive {
 			return rq
 		}
 		return nil
+	case codeLSQ, codeIVFLSQ:
+		if l := readLSQ(r); l != nil {
+			return l
+		}
+		return nil
 	}
 	f := readAQFields(r)
 	nsplits := r.size("nsplits", 1, uint64(max(1, len(f.nbits))))
 	subs := make([]core.Additive, 0, nsplits)
+	sub, name := codeRQ, "ProductResidualQuantizer"
+	if code == codePLSQ || code == codeIVFPLQ {
+		sub, name = codeLSQ, "ProductLocalSearchQuantizer"
+	}
 	for i := 0; i < nsplits && r.err == nil; i++ {
-		if s := readAQ(r, codeRQ); s != nil {
+		if s := readAQ(r, sub); s != nil {
 			subs = append(subs, s)
 		}
 	}
 	if r.err != nil {
 		return nil
 	}
-	p, err := core.RestoreProductAdditive("ProductResidualQuantizer", f.d, subs, f.st)
+	p, err := core.RestoreProductAdditive(name, f.d, subs, f.st)
 	if err == nil {
 		err = p.Restore(f.trained, f.codebooks, f.normMin, f.normMax, f.qnorm, f.normTabs)
 	}
@@ -289,4 +306,54 @@ func readIVFAQFields(r *reader, code string, h header, quantizer core.Index, nli
 		return nil, false
 	}
 	return ix, byResidual
+}
+
+// writeLSQFields is faiss's write_LocalSearchQuantizer.
+func writeLSQFields(w *writer, l *core.LocalSearchQuantizer) {
+	writeAQFields(w, &l.AdditiveQuantizer)
+	w.u64(uint64(l.K))
+	w.u64(uint64(l.TrainIters))
+	w.u64(uint64(l.EncodeILSIters))
+	w.u64(uint64(l.TrainILSIters))
+	w.u64(uint64(l.IcmIters))
+	w.f32(l.P)
+	w.f32(l.Lambd)
+	w.u64(uint64(l.ChunkSize))
+	w.i32(int32(l.RandomSeed))
+	w.u64(uint64(l.Nperts))
+	w.u8(uint8(b2u(l.UpdateCodebooksWithDouble)))
+}
+
+func readLSQ(r *reader) *core.LocalSearchQuantizer {
+	f := readAQFields(r)
+	k := r.size("K", 2, 1<<16)
+	iters := [4]int{}
+	for i, what := range []string{"train_iters", "encode_ils_iters", "train_ils_iters", "icm_iters"} {
+		iters[i] = r.size(what, 0, 1<<20)
+	}
+	p, lambd := r.f32("p"), r.f32("lambd")
+	chunk := r.size("chunk_size", 1, 1<<40)
+	seed := r.i32("random_seed")
+	nperts := r.size("nperts", 0, 1<<10)
+	double := r.u8("update_codebooks_with_double") != 0
+	if r.err != nil {
+		return nil
+	}
+	for _, b := range f.nbits {
+		if 1<<b != k {
+			r.fail("K=%d does not match nbits=%d", k, b)
+			return nil
+		}
+	}
+	l, err := core.NewLocalSearchQuantizer(f.d, len(f.nbits), f.nbits[0], f.st)
+	if err == nil {
+		err = l.Restore(f.trained, f.codebooks, f.normMin, f.normMax, f.qnorm, f.normTabs)
+	}
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	l.TrainIters, l.EncodeILSIters, l.TrainILSIters, l.IcmIters = iters[0], iters[1], iters[2], iters[3]
+	l.P, l.Lambd, l.ChunkSize, l.RandomSeed, l.Nperts, l.UpdateCodebooksWithDouble = p, lambd, chunk, int(seed), nperts, double
+	return l
 }

@@ -221,7 +221,7 @@ func read(r *reader, depth int) core.Index {
 		return readIVFIndependent(r, depth)
 	case codeSQ:
 		return readSQ(r)
-	case codeRQ, codePRQ:
+	case codeRQ, codePRQ, codeLSQ, codePLSQ:
 		return readIndexAQ(r, code)
 	case codeRCQ:
 		return readRCQ(r)
@@ -231,7 +231,7 @@ func read(r *reader, depth int) core.Index {
 		return readRaBitQFastScan(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
 		return readHNSW(r, code, depth)
-	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ:
+	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ:
 		return readIVF(r, code, depth)
 	case codePreTransform:
 		return readPreTransform(r, depth)

@@ -266,7 +266,7 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		}
 		byResidual = true
 		ix.RaBitQ().Qb = qb
-	case codeIVFRQ, codeIVFPRQ:
+	case codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ:
 		if ix, byResidual = readIVFAQFields(r, code, h, quantizer, nlist); ix == nil {
 			return nil
 		}

@@ -98,11 +98,14 @@ from .index_binary_factory import index_binary_factory
 from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .additive_quantizers import (
-    AdditiveQuantizer, ProductAdditiveQuantizer, ProductResidualQuantizer, ResidualQuantizer,
+    AdditiveQuantizer, LocalSearchQuantizer, ProductAdditiveQuantizer, ProductLocalSearchQuantizer,
+    ProductResidualQuantizer, ResidualQuantizer,
 )
 from .index_additive import (
-    AdditiveCoarseQuantizer, IndexAdditiveQuantizer, IndexIVFAdditiveQuantizer, IndexIVFProductResidualQuantizer,
-    IndexIVFResidualQuantizer, IndexProductResidualQuantizer, IndexResidualQuantizer, ResidualCoarseQuantizer,
+    AdditiveCoarseQuantizer, IndexAdditiveQuantizer, IndexIVFAdditiveQuantizer, IndexIVFLocalSearchQuantizer,
+    IndexIVFProductLocalSearchQuantizer, IndexIVFProductResidualQuantizer, IndexIVFResidualQuantizer,
+    IndexLocalSearchQuantizer, IndexProductLocalSearchQuantizer, IndexProductResidualQuantizer,
+    IndexResidualQuantizer, ResidualCoarseQuantizer,
 )
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
 from .index_rabitq import (
@@ -289,7 +292,9 @@ __all__ = [
     "AdditiveQuantizer", "ResidualQuantizer", "AdditiveCoarseQuantizer", "IndexAdditiveQuantizer",
     "IndexIVFAdditiveQuantizer", "IndexIVFResidualQuantizer", "IndexResidualQuantizer", "ResidualCoarseQuantizer",
     "ProductAdditiveQuantizer", "ProductResidualQuantizer", "IndexProductResidualQuantizer",
-    "IndexIVFProductResidualQuantizer",
+    "IndexIVFProductResidualQuantizer", "LocalSearchQuantizer", "ProductLocalSearchQuantizer",
+    "IndexLocalSearchQuantizer", "IndexIVFLocalSearchQuantizer", "IndexProductLocalSearchQuantizer",
+    "IndexIVFProductLocalSearchQuantizer",
     "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer", "IndexRaBitQFastScan",
     "IndexIVFRaBitQFastScan",
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",

@@ -213,6 +213,70 @@ class ProductResidualQuantizer(ProductAdditiveQuantizer):
         self.cp = None
 
 
+def _lsq_field(name, cast):
+    def get(self):
+        out = np.zeros(1, dtype=np.float64)
+        _bridge.call("LSQField", self._handle, name, False, addr(out))
+        return cast(out[0])
+
+    def put(self, value):
+        out = np.array([float(value)], dtype=np.float64)
+        _bridge.call("LSQField", self._handle, name, True, addr(out))
+
+    return property(get, put)
+
+
+class LocalSearchQuantizer(AdditiveQuantizer):
+    """``LocalSearchQuantizer(d, M, nbits, search_type=ST_decompress)``:
+    faiss's LSQ++. Codes come from iterated conditional modes after random
+    perturbations (``encode_ils_iters``, ``icm_iters``, ``nperts``);
+    training alternates a least-squares codebook fit (ridge ``lambd``),
+    a shrinking codebook perturbation (exponent ``p``) and ICM
+    (``train_iters``, ``train_ils_iters``). Draws follow ``random_seed``
+    whatever the number of cores."""
+
+    def __init__(self, d=0, M=0, nbits=0, search_type=AdditiveQuantizer.ST_decompress):
+        op = "LocalSearchQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("LocalSearchQuantizerNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"),
+                     as_int(search_type, op, "search_type"), addr(out))
+        self._bind(int(out[0]), None)
+        self.cp = None
+
+    @classmethod
+    def _of(cls, handle, owner):
+        q = super()._of(handle, owner)
+        q.cp = None
+        return q
+
+    K = property(lambda self: int(_lsq_field("K", int).fget(self)))
+    train_iters = _lsq_field("train_iters", int)
+    encode_ils_iters = _lsq_field("encode_ils_iters", int)
+    train_ils_iters = _lsq_field("train_ils_iters", int)
+    icm_iters = _lsq_field("icm_iters", int)
+    p = _lsq_field("p", float)
+    lambd = _lsq_field("lambd", float)
+    chunk_size = _lsq_field("chunk_size", int)
+    random_seed = _lsq_field("random_seed", int)
+    nperts = _lsq_field("nperts", int)
+    update_codebooks_with_double = _lsq_field("update_codebooks_with_double", bool)
+
+
+class ProductLocalSearchQuantizer(ProductAdditiveQuantizer):
+    """``ProductLocalSearchQuantizer(d, nsplits, Msub, nbits,
+    search_type=ST_decompress)``: nsplits local search quantizers of Msub
+    codebooks of nbits bits."""
+
+    def __init__(self, d=0, nsplits=0, Msub=0, nbits=0, search_type=AdditiveQuantizer.ST_decompress):
+        op = "ProductLocalSearchQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("ProductLocalSearchQuantizerNew", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"),
+                     as_int(Msub, op, "Msub"), as_int(nbits, op, "nbits"), as_int(search_type, op, "search_type"),
+                     addr(out))
+        self._bind(int(out[0]), None)
+        self.cp = None
+
+
 class ResidualQuantizer(AdditiveQuantizer):
     """``ResidualQuantizer(d, M, nbits, search_type=ST_decompress)`` or
     ``ResidualQuantizer(d, nbits_list, search_type)``: codebook m codes the

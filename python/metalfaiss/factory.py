@@ -11,8 +11,9 @@ from .index_idmap import IndexIDMap, IndexIDMap2
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_additive import (
-    IndexIVFProductResidualQuantizer, IndexIVFResidualQuantizer, IndexProductResidualQuantizer, IndexResidualQuantizer,
-    ResidualCoarseQuantizer,
+    IndexIVFLocalSearchQuantizer, IndexIVFProductLocalSearchQuantizer, IndexIVFProductResidualQuantizer,
+    IndexIVFResidualQuantizer, IndexLocalSearchQuantizer, IndexProductLocalSearchQuantizer,
+    IndexProductResidualQuantizer, IndexResidualQuantizer, ResidualCoarseQuantizer,
 )
 from .index_fastscan import IndexPQFastScan
 from .index_ivf_fastscan import IndexIVFPQFastScan
@@ -49,7 +50,8 @@ _RABITQ = re.compile(r"RaBitQ(\d+)?")
 # tables for inner product)
 _AQ_N = r"(_N(?:none|float|qint8|qint4|cqint8|cqint4|lsq2x4|rq2x4))?"
 _AQ = re.compile(r"(RQ|RCQ)(\d+x\d+(?:_\d+x\d+)*)" + _AQ_N)
-_PAQ = re.compile(r"PRQ(\d+)x(\d+)x(\d+)" + _AQ_N)
+_PAQ = re.compile(r"(PRQ|PLSQ)(\d+)x(\d+)x(\d+)" + _AQ_N)
+_LSQ = re.compile(r"LSQ(\d+)x(\d+)" + _AQ_N)
 _AQ_NORM = {"_Nnone": 1, "_Nfloat": 3, "_Nqint8": 4, "_Nqint4": 5, "_Ncqint8": 6, "_Ncqint4": 7,
             "_Nlsq2x4": 8, "_Nrq2x4": 9}
 _RABITQFS = re.compile(r"RaBitQfs(\d+)?(?:_(\d+))?")
@@ -75,7 +77,7 @@ _REFINE = ("RFlat", "Refine(Flat)")
 # yet: told apart from typos so that the error can say so.
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
 _NOT_YET = re.compile(r"(IMI.*|"
-                      r"LSQ.*|PLSQ.*|NSG.*|BIVF.*|.*fs)")
+                      r"NSG.*|BIVF.*|.*fs)")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
 _TRANSFORMS = [
@@ -230,8 +232,18 @@ def _codes(d, part, description):
         return m[1], (nbits, _AQ_NORM.get(m[3]))
     m = _PAQ.fullmatch(part)
     if m:
-        return "PRQ", ((int(m[1]), int(m[2]), int(m[3])), _AQ_NORM.get(m[4]))
+        return m[1], ((int(m[2]), int(m[3]), int(m[4])), _AQ_NORM.get(m[5]))
+    m = _LSQ.fullmatch(part)
+    if m:
+        return "LSQ", ((int(m[1]), int(m[2])), _AQ_NORM.get(m[3]))
     _unknown(part, description)
+
+
+# the additive indexes by factory kind, flat and IVF
+_FLAT_AQ = {"PRQ": IndexProductResidualQuantizer, "LSQ": IndexLocalSearchQuantizer,
+            "PLSQ": IndexProductLocalSearchQuantizer}
+_IVF_AQ = {"PRQ": IndexIVFProductResidualQuantizer, "LSQ": IndexIVFLocalSearchQuantizer,
+           "PLSQ": IndexIVFProductLocalSearchQuantizer}
 
 
 def _aq_search_type(st, metric):
@@ -277,9 +289,8 @@ def _build(d, parts, metric, description):
             return IndexIVFRaBitQ(quantizer, d, nlist, metric, True, args[0])
         if kind == "RQ":
             return IndexIVFResidualQuantizer(quantizer, d, nlist, args[0], metric, _aq_search_type(args[1], metric))
-        if kind == "PRQ":
-            return IndexIVFProductResidualQuantizer(quantizer, d, nlist, *args[0], metric,
-                                                    _aq_search_type(args[1], metric))
+        if kind in _IVF_AQ:
+            return _IVF_AQ[kind](quantizer, d, nlist, *args[0], metric, _aq_search_type(args[1], metric))
         if kind == "RCQ":
             _unknown(parts[1], description)
         if kind == "RaBitQfs":
@@ -294,7 +305,7 @@ def _build(d, parts, metric, description):
         if codes is None:
             return IndexHNSWFlat(d, M, metric)
         kind, args = _codes(d, codes, description)
-        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ", "PRQ"):
+        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ", "PRQ", "LSQ", "PLSQ"):
             _unknown(codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
@@ -314,8 +325,8 @@ def _build(d, parts, metric, description):
         return IndexRaBitQ(d, metric, args[0])
     if kind == "RQ":
         return IndexResidualQuantizer(d, args[0], metric, _aq_search_type(args[1], metric))
-    if kind == "PRQ":
-        return IndexProductResidualQuantizer(d, *args[0], metric, _aq_search_type(args[1], metric))
+    if kind in _FLAT_AQ:
+        return _FLAT_AQ[kind](d, *args[0], metric, _aq_search_type(args[1], metric))
     if kind == "RCQ":
         if args[1] is not None:
             _unknown(first, description)

@@ -6,7 +6,10 @@ import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
-from .additive_quantizers import AdditiveQuantizer, ProductResidualQuantizer, ResidualQuantizer, nbits_list
+from .additive_quantizers import (
+    AdditiveQuantizer, LocalSearchQuantizer, ProductLocalSearchQuantizer, ProductResidualQuantizer, ResidualQuantizer,
+    nbits_list,
+)
 from .errors import UnsupportedOperationError
 from .index import Index
 from .index_ivf import IndexIVF, _check_quantizer
@@ -65,17 +68,24 @@ class IndexResidualQuantizer(_RQHolder, IndexAdditiveQuantizer):
         super().__init__(int(out[0]))
 
 
-class _PRQHolder:
-    """``prq`` (also ``aq``): the index's product residual quantizer."""
+def _holder(name, cls, doc):
+    """A mixin giving an index's quantizer as ``name`` and ``aq``."""
 
-    @property
-    def prq(self):
-        if getattr(self, "_prq", None) is None:
-            self._prq = ProductResidualQuantizer._of(self._h("prq"), self)
-            self._prq.cp = None
-        return self._prq
+    def get(self):
+        q = self.__dict__.get("_" + name)
+        if q is None:
+            q = self.__dict__["_" + name] = cls._of(self._h(name), self)
+            if cls is not ResidualQuantizer:
+                q.cp = None
+        return q
 
-    aq = prq
+    prop = property(get, doc=doc)
+    return type("_" + name.upper() + "Holder", (), {name: prop, "aq": prop})
+
+
+_PRQHolder = _holder("prq", ProductResidualQuantizer, "the index's product residual quantizer")
+_LSQHolder = _holder("lsq", LocalSearchQuantizer, "the index's local search quantizer")
+_PLSQHolder = _holder("plsq", ProductLocalSearchQuantizer, "the index's product local search quantizer")
 
 
 class IndexProductResidualQuantizer(_PRQHolder, IndexAdditiveQuantizer):
@@ -88,6 +98,35 @@ class IndexProductResidualQuantizer(_PRQHolder, IndexAdditiveQuantizer):
         op = "IndexProductResidualQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexProductResidualQuantizerNew", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"),
+                     as_int(Msub, op, "Msub"), as_int(nbits, op, "nbits"), int(MetricType.parse(metric)),
+                     as_int(search_type, op, "search_type"), addr(out))
+        super().__init__(int(out[0]))
+
+
+class IndexLocalSearchQuantizer(_LSQHolder, IndexAdditiveQuantizer):
+    """``IndexLocalSearchQuantizer(d, M, nbits, metric=METRIC_L2,
+    search_type=ST_decompress)``: LSQ codes searched exhaustively."""
+
+    _go_type = "IndexLocalSearchQuantizer"
+
+    def __init__(self, d, M, nbits, metric=METRIC_L2, search_type=AdditiveQuantizer.ST_decompress):
+        op = "IndexLocalSearchQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexLocalSearchQuantizerNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"),
+                     int(MetricType.parse(metric)), as_int(search_type, op, "search_type"), addr(out))
+        super().__init__(int(out[0]))
+
+
+class IndexProductLocalSearchQuantizer(_PLSQHolder, IndexAdditiveQuantizer):
+    """``IndexProductLocalSearchQuantizer(d, nsplits, Msub, nbits,
+    metric=METRIC_L2, search_type=ST_decompress)``."""
+
+    _go_type = "IndexProductLocalSearchQuantizer"
+
+    def __init__(self, d, nsplits, Msub, nbits, metric=METRIC_L2, search_type=AdditiveQuantizer.ST_decompress):
+        op = "IndexProductLocalSearchQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexProductLocalSearchQuantizerNew", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"),
                      as_int(Msub, op, "Msub"), as_int(nbits, op, "nbits"), int(MetricType.parse(metric)),
                      as_int(search_type, op, "search_type"), addr(out))
         super().__init__(int(out[0]))
@@ -134,6 +173,41 @@ class IndexIVFProductResidualQuantizer(_PRQHolder, IndexIVFAdditiveQuantizer):
         _check_quantizer(op, quantizer, metric)
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexIVFProductResidualQuantizerNew", quantizer._h(op), as_int(d, op, "d"),
+                     as_int(nlist, op, "nlist"), as_int(nsplits, op, "nsplits"), as_int(Msub, op, "Msub"),
+                     as_int(nbits, op, "nbits"), int(metric), as_int(search_type, op, "search_type"), addr(out))
+        self._init_ivf(int(out[0]), quantizer, metric)
+
+
+class IndexIVFLocalSearchQuantizer(_LSQHolder, IndexIVFAdditiveQuantizer):
+    """``IndexIVFLocalSearchQuantizer(quantizer, d, nlist, M, nbits,
+    metric=METRIC_L2, search_type=ST_decompress)``."""
+
+    _go_type = "IndexIVFLocalSearchQuantizer"
+
+    def __init__(self, quantizer, d, nlist, M, nbits, metric=METRIC_L2, search_type=AdditiveQuantizer.ST_decompress):
+        op = "IndexIVFLocalSearchQuantizer"
+        metric = MetricType.parse(metric)
+        _check_quantizer(op, quantizer, metric)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFLocalSearchQuantizerNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"),
+                     as_int(M, op, "M"), as_int(nbits, op, "nbits"), int(metric), as_int(search_type, op, "search_type"),
+                     addr(out))
+        self._init_ivf(int(out[0]), quantizer, metric)
+
+
+class IndexIVFProductLocalSearchQuantizer(_PLSQHolder, IndexIVFAdditiveQuantizer):
+    """``IndexIVFProductLocalSearchQuantizer(quantizer, d, nlist, nsplits,
+    Msub, nbits, metric=METRIC_L2, search_type=ST_decompress)``."""
+
+    _go_type = "IndexIVFProductLocalSearchQuantizer"
+
+    def __init__(self, quantizer, d, nlist, nsplits, Msub, nbits, metric=METRIC_L2,
+                 search_type=AdditiveQuantizer.ST_decompress):
+        op = "IndexIVFProductLocalSearchQuantizer"
+        metric = MetricType.parse(metric)
+        _check_quantizer(op, quantizer, metric)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFProductLocalSearchQuantizerNew", quantizer._h(op), as_int(d, op, "d"),
                      as_int(nlist, op, "nlist"), as_int(nsplits, op, "nsplits"), as_int(Msub, op, "Msub"),
                      as_int(nbits, op, "nbits"), int(metric), as_int(search_type, op, "search_type"), addr(out))
         self._init_ivf(int(out[0]), quantizer, metric)
