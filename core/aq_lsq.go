@@ -29,7 +29,7 @@ type LocalSearchQuantizer struct {
 	ChunkSize                 int     // vectors encoded at a time (10,000)
 	RandomSeed                int     // (0x12345)
 	Nperts                    int     // code entries perturbed per ILS step (4)
-	UpdateCodebooksWithDouble bool    // kept for faiss's files: the fit is always in float64
+	UpdateCodebooksWithDouble bool    // fit the codebooks in float64 (true) or float32
 	Log                       func(string)
 }
 
@@ -162,12 +162,20 @@ func (l *LocalSearchQuantizer) Train(x []float32) error {
 }
 
 // fitCodebooks solves (B'B + lambd I) C = B'X for the codebooks C given
-// the codes B (faiss's update_codebooks, in float64).
+// the codes B (faiss's update_codebooks): in float64, or in float32 when
+// UpdateCodebooksWithDouble is off, as faiss offers.
 func (l *LocalSearchQuantizer) fitCodebooks(x []float32, codes []int32) error {
+	if l.UpdateCodebooksWithDouble {
+		return fitCodebooksIn[float64](l, x, codes)
+	}
+	return fitCodebooksIn[float32](l, x, codes)
+}
+
+func fitCodebooksIn[T float32 | float64](l *LocalSearchQuantizer, x []float32, codes []int32) error {
 	d, m, k := l.D, l.M, l.K
 	mk, n := m*k, len(x)/d
-	bb := make([]float64, mk*mk)
-	bx := make([]float64, mk*d)
+	bb := make([]T, mk*mk)
+	bx := make([]T, mk*d)
 	for i := 0; i < n; i++ {
 		c := codes[i*m : (i+1)*m]
 		for a := 0; a < m; a++ {
@@ -177,12 +185,12 @@ func (l *LocalSearchQuantizer) fitCodebooks(x []float32, codes []int32) error {
 			}
 			row := bx[ra*d : (ra+1)*d]
 			for j, v := range x[i*d : (i+1)*d] {
-				row[j] += float64(v)
+				row[j] += T(v)
 			}
 		}
 	}
 	for i := 0; i < mk; i++ {
-		bb[i*mk+i] += float64(l.Lambd)
+		bb[i*mk+i] += T(l.Lambd)
 	}
 	if !choleskySolve(mk, bb, bx, d) {
 		return Errorf(KindInvalidArgument, "LocalSearchQuantizer.train", "the codebook fit is singular: raise lambd")

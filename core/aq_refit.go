@@ -96,7 +96,7 @@ func (rq *ResidualQuantizer) RetrainCodebooks(x []float32) (float32, error) {
 // choleskySolve solves A X = B in place for symmetric positive-definite
 // A (n x n, overwritten by its factor) and B (n x nrhs, overwritten by
 // X); false when A is not positive definite.
-func choleskySolve(n int, a, b []float64, nrhs int) bool {
+func choleskySolve[T float32 | float64](n int, a, b []T, nrhs int) bool {
 	for j := 0; j < n; j++ {
 		s := a[j*n+j]
 		for k := 0; k < j; k++ {
@@ -105,7 +105,7 @@ func choleskySolve(n int, a, b []float64, nrhs int) bool {
 		if s <= 0 {
 			return false
 		}
-		ljj := math.Sqrt(s)
+		ljj := T(math.Sqrt(float64(s)))
 		a[j*n+j] = ljj
 		parallelChunks(n-j-1, chunkFor(j+1), func(_, lo, hi int) {
 			for i := j + 1 + lo; i < j+1+hi; i++ {

@@ -65,63 +65,176 @@ func NewIndexIVFResidualQuantizer(quantizer Index, d, nlist int, nbits []int, me
 // AQ is the additive quantizer of an IVF index, nil for other codecs.
 func (ix *IndexIVF) AQ() Additive { q, _ := ix.codec.(Additive); return q }
 
-// ResidualCoarseQuantizer is an index whose "vectors" are all 2^tot_bits
-// sums of one entry per codebook of a residual quantizer, searched by
-// beam search (BeamFactor >= 1: a beam of k*BeamFactor) or exhaustively
-// (BeamFactor < 0): faiss's ResidualCoarseQuantizer, the coarse quantizer
-// of IVF indexes with very many lists.
-type ResidualCoarseQuantizer struct {
-	RQ         *ResidualQuantizer
-	metric     Metric
-	BeamFactor float32
-	norms      []float32 // |centroid|^2 of every centroid (exhaustive L2)
+// AdditiveCoarseQuantizer is an index whose "vectors" are all
+// 2^tot_bits sums of one entry per codebook of an additive quantizer,
+// searched exhaustively from look-up tables (faiss's
+// AdditiveCoarseQuantizer; LocalSearchCoarseQuantizer is one): a coarse
+// quantizer for IVF indexes with very many lists.
+type AdditiveCoarseQuantizer struct {
+	name   string
+	AQ     Additive
+	metric Metric
+	norms  []float32 // |centroid|^2 of every centroid (L2)
 }
 
 var (
+	_ Index         = (*AdditiveCoarseQuantizer)(nil)
+	_ Reconstructor = (*AdditiveCoarseQuantizer)(nil)
 	_ Index         = (*ResidualCoarseQuantizer)(nil)
-	_ Reconstructor = (*ResidualCoarseQuantizer)(nil)
 )
 
-// NewResidualCoarseQuantizer makes an untrained coarse quantizer.
-func NewResidualCoarseQuantizer(d int, nbits []int, metric Metric) (*ResidualCoarseQuantizer, error) {
-	const op = "ResidualCoarseQuantizer"
+func newAdditiveCoarse(name string, q Additive, metric Metric) (*AdditiveCoarseQuantizer, error) {
 	if metric != MetricL2 && metric != MetricInnerProduct {
-		return nil, Errorf(KindInvalidArgument, op, "metric %s is not supported: L2 or inner product", metric)
+		return nil, Errorf(KindInvalidArgument, name, "metric %s is not supported: L2 or inner product", metric)
 	}
-	rq, err := NewResidualQuantizer(d, nbits, STDecompress)
+	if b := q.additive().TotBits(); b > 30 {
+		return nil, Errorf(KindInvalidArgument, name, "%d bits make 2^%d centroids: at most 30 bits", b, b)
+	}
+	return &AdditiveCoarseQuantizer{name: name, AQ: q, metric: metric}, nil
+}
+
+// NewLocalSearchCoarseQuantizer makes an untrained LocalSearchCoarseQuantizer.
+func NewLocalSearchCoarseQuantizer(d, m, nbits int, metric Metric) (*AdditiveCoarseQuantizer, error) {
+	q, err := NewLocalSearchQuantizer(d, m, nbits, STDecompress)
 	if err != nil {
 		return nil, err
 	}
-	if rq.TotBits() > 30 {
-		return nil, Errorf(KindInvalidArgument, op, "%d bits make 2^%d centroids: at most 30 bits", rq.TotBits(), rq.TotBits())
-	}
-	return &ResidualCoarseQuantizer{RQ: rq, metric: metric, BeamFactor: 4}, nil
+	return newAdditiveCoarse("LocalSearchCoarseQuantizer", q, metric)
 }
 
-func (ix *ResidualCoarseQuantizer) Name() string       { return "ResidualCoarseQuantizer" }
-func (ix *ResidualCoarseQuantizer) D() int             { return ix.RQ.D }
-func (ix *ResidualCoarseQuantizer) Metric() Metric     { return ix.metric }
-func (ix *ResidualCoarseQuantizer) MetricArg() float32 { return 0 }
-func (ix *ResidualCoarseQuantizer) IsTrained() bool    { return ix.RQ.trained }
+func (ix *AdditiveCoarseQuantizer) Name() string       { return ix.name }
+func (ix *AdditiveCoarseQuantizer) D() int             { return ix.AQ.additive().D }
+func (ix *AdditiveCoarseQuantizer) Metric() Metric     { return ix.metric }
+func (ix *AdditiveCoarseQuantizer) MetricArg() float32 { return 0 }
+func (ix *AdditiveCoarseQuantizer) IsTrained() bool    { return ix.AQ.IsTrained() }
 
 // Ntotal is the number of centroids once trained.
-func (ix *ResidualCoarseQuantizer) Ntotal() int64 {
-	if !ix.RQ.trained {
+func (ix *AdditiveCoarseQuantizer) Ntotal() int64 {
+	if !ix.AQ.IsTrained() {
 		return 0
 	}
-	return 1 << ix.RQ.TotBits()
+	return 1 << ix.AQ.additive().TotBits()
 }
 
 // trainsAlone marks a coarse quantizer that an IVF index trains by
 // calling its Train (faiss's quantizer_trains_alone), not by k-means.
-func (ix *ResidualCoarseQuantizer) trainsAlone() {}
+func (ix *AdditiveCoarseQuantizer) trainsAlone() {}
 
-// Train trains the residual quantizer; with L2 the centroid norms follow.
-func (ix *ResidualCoarseQuantizer) Train(x []float32) error {
-	if err := ix.RQ.Train(x); err != nil {
+// Train trains the quantizer; the centroid norms follow when needed.
+func (ix *AdditiveCoarseQuantizer) Train(x []float32) error {
+	if err := ix.AQ.Train(x); err != nil {
 		return err
 	}
 	ix.norms = nil
+	return nil
+}
+
+// centroidNorms is |c|^2 of every centroid.
+func (ix *AdditiveCoarseQuantizer) centroidNorms() []float32 {
+	norms := make([]float32, ix.Ntotal())
+	_ = ix.AQ.additive().CentroidNorms("AdditiveCoarseQuantizer", norms)
+	return norms
+}
+
+// decode64 writes the centroid whose packed indices are bits.
+func (ix *AdditiveCoarseQuantizer) decode64(bits uint64, out []float32) {
+	aq := ix.AQ.additive()
+	idx := make([]int32, aq.M)
+	for m, b := range aq.Nbits {
+		idx[m] = int32(bits & (1<<b - 1))
+		bits >>= b
+	}
+	aq.decodeIndices(idx, out)
+}
+
+// Add is not applicable: the centroids are the codebooks' sums.
+func (ix *AdditiveCoarseQuantizer) Add(x []float32) error {
+	return Errorf(KindUnsupported, ix.name+".add", "not applicable: the centroids are all sums of codebook entries")
+}
+
+// Reset keeps the codebooks: the centroids are not added vectors (faiss
+// refuses reset; an IVF index emptying its quantizer keeps it as is).
+func (ix *AdditiveCoarseQuantizer) Reset() {}
+
+// Reconstruct writes centroid key.
+func (ix *AdditiveCoarseQuantizer) Reconstruct(key int64, out []float32) error {
+	return ix.ReconstructN(key, 1, out)
+}
+
+// ReconstructN writes centroids i0..i0+n-1.
+func (ix *AdditiveCoarseQuantizer) ReconstructN(i0, n int64, out []float32) error {
+	op := ix.name + ".reconstruct"
+	nt, d := ix.Ntotal(), ix.D()
+	if i0 < 0 || n < 0 || i0 > nt || n > nt-i0 {
+		return Errorf(KindInvalidArgument, op, "ids %d..%d out of range, the quantizer has %d centroids", i0, i0+n-1, nt)
+	}
+	if int64(len(out)) != n*int64(d) {
+		return Errorf(KindDimensionMismatch, op, "output holds %d floats, need %d", len(out), n*int64(d))
+	}
+	for i := int64(0); i < n; i++ {
+		ix.decode64(uint64(i0+i), out[i*int64(d):(i+1)*int64(d)])
+	}
+	return nil
+}
+
+// Search finds the k nearest centroids of each query, exhaustively.
+func (ix *AdditiveCoarseQuantizer) Search(x []float32, k int, dist []float32, labels []int64) error {
+	nq, err := ix.checkSearch(x, k, dist, labels)
+	if err != nil || nq == 0 {
+		return err
+	}
+	ix.searchExhaustive(x, nq, k, dist, labels)
+	return nil
+}
+
+func (ix *AdditiveCoarseQuantizer) checkSearch(x []float32, k int, dist []float32, labels []int64) (int, error) {
+	op := ix.name + ".search"
+	nq, err := checkBatch(op, x, ix.D())
+	if err != nil {
+		return 0, err
+	}
+	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
+		return 0, err
+	}
+	if !ix.IsTrained() {
+		return 0, Errorf(KindNotTrained, op, "train the quantizer before searching")
+	}
+	return nq, nil
+}
+
+// ResidualCoarseQuantizer is the AdditiveCoarseQuantizer of a residual
+// quantizer, searched by beam search (BeamFactor >= 1: a beam of
+// k*BeamFactor) or exhaustively (BeamFactor < 0): faiss's
+// ResidualCoarseQuantizer.
+type ResidualCoarseQuantizer struct {
+	AdditiveCoarseQuantizer
+	RQ         *ResidualQuantizer
+	BeamFactor float32
+}
+
+// NewResidualCoarseQuantizer makes an untrained coarse quantizer.
+func NewResidualCoarseQuantizer(d int, nbits []int, metric Metric) (*ResidualCoarseQuantizer, error) {
+	rq, err := NewResidualQuantizer(d, nbits, STDecompress)
+	if err != nil {
+		return nil, err
+	}
+	return RestoreResidualCoarseQuantizer(rq, metric)
+}
+
+// RestoreResidualCoarseQuantizer makes a coarse quantizer of rq.
+func RestoreResidualCoarseQuantizer(rq *ResidualQuantizer, metric Metric) (*ResidualCoarseQuantizer, error) {
+	acq, err := newAdditiveCoarse("ResidualCoarseQuantizer", rq, metric)
+	if err != nil {
+		return nil, err
+	}
+	return &ResidualCoarseQuantizer{AdditiveCoarseQuantizer: *acq, RQ: rq, BeamFactor: 4}, nil
+}
+
+// Train trains the residual quantizer; with L2 the centroid norms follow.
+func (ix *ResidualCoarseQuantizer) Train(x []float32) error {
+	if err := ix.AdditiveCoarseQuantizer.Train(x); err != nil {
+		return err
+	}
 	return ix.SetBeamFactor(ix.BeamFactor)
 }
 
@@ -138,61 +251,6 @@ func (ix *ResidualCoarseQuantizer) SetBeamFactor(f float32) error {
 	return nil
 }
 
-// centroidNorms is |c|^2 of every centroid, by decoding each.
-func (ix *ResidualCoarseQuantizer) centroidNorms() []float32 {
-	nt := int(ix.Ntotal())
-	norms := make([]float32, nt)
-	parallelChunks(nt, chunkFor(ix.RQ.D*ix.RQ.M), func(_, lo, hi int) {
-		c := make([]float32, ix.RQ.D)
-		for i := lo; i < hi; i++ {
-			ix.decode64(uint64(i), c)
-			norms[i] = kernels.Inner(c, c)
-		}
-	})
-	return norms
-}
-
-// decode64 writes the centroid whose packed indices are bits.
-func (ix *ResidualCoarseQuantizer) decode64(bits uint64, out []float32) {
-	rq := ix.RQ
-	idx := make([]int32, rq.M)
-	for m, b := range rq.Nbits {
-		idx[m] = int32(bits & (1<<b - 1))
-		bits >>= b
-	}
-	rq.decodeIndices(idx, out)
-}
-
-// Add is not applicable: the centroids are the codebooks' sums.
-func (ix *ResidualCoarseQuantizer) Add(x []float32) error {
-	return Errorf(KindUnsupported, "ResidualCoarseQuantizer.add", "not applicable: the centroids are all sums of codebook entries")
-}
-
-// Reset keeps the codebooks: the centroids are not added vectors (faiss
-// refuses reset; an IVF index emptying its quantizer keeps it as is).
-func (ix *ResidualCoarseQuantizer) Reset() {}
-
-// Reconstruct writes centroid key.
-func (ix *ResidualCoarseQuantizer) Reconstruct(key int64, out []float32) error {
-	return ix.ReconstructN(key, 1, out)
-}
-
-// ReconstructN writes centroids i0..i0+n-1.
-func (ix *ResidualCoarseQuantizer) ReconstructN(i0, n int64, out []float32) error {
-	const op = "ResidualCoarseQuantizer.reconstruct"
-	nt, d := ix.Ntotal(), ix.RQ.D
-	if i0 < 0 || n < 0 || i0 > nt || n > nt-i0 {
-		return Errorf(KindInvalidArgument, op, "ids %d..%d out of range, the quantizer has %d centroids", i0, i0+n-1, nt)
-	}
-	if int64(len(out)) != n*int64(d) {
-		return Errorf(KindDimensionMismatch, op, "output holds %d floats, need %d", len(out), n*int64(d))
-	}
-	for i := int64(0); i < n; i++ {
-		ix.decode64(uint64(i0+i), out[i*int64(d):(i+1)*int64(d)])
-	}
-	return nil
-}
-
 // Search finds the k nearest centroids of each query.
 func (ix *ResidualCoarseQuantizer) Search(x []float32, k int, dist []float32, labels []int64) error {
 	return ix.SearchBeam(x, k, dist, labels, ix.BeamFactor)
@@ -201,26 +259,13 @@ func (ix *ResidualCoarseQuantizer) Search(x []float32, k int, dist []float32, la
 // SearchBeam is Search with another beam factor (faiss's
 // SearchParametersResidualCoarseQuantizer).
 func (ix *ResidualCoarseQuantizer) SearchBeam(x []float32, k int, dist []float32, labels []int64, beamFactor float32) error {
-	const op = "ResidualCoarseQuantizer.search"
 	rq := ix.RQ
-	nq, err := checkBatch(op, x, rq.D)
-	if err != nil {
+	nq, err := ix.checkSearch(x, k, dist, labels)
+	if err != nil || nq == 0 {
 		return err
-	}
-	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
-		return err
-	}
-	if !rq.trained {
-		return Errorf(KindNotTrained, op, "train the quantizer before searching")
-	}
-	if nq == 0 {
-		return nil
 	}
 	nt := int(ix.Ntotal())
 	if beamFactor < 0 { // faiss beam-searches by L2 whatever the metric
-		if ix.metric == MetricL2 && ix.norms == nil {
-			ix.norms = ix.centroidNorms()
-		}
 		ix.searchExhaustive(x, nq, k, dist, labels)
 		return nil
 	}
@@ -256,17 +301,20 @@ func (ix *ResidualCoarseQuantizer) SearchBeam(x []float32, k int, dist []float32
 
 // searchExhaustive measures every centroid from the queries' look-up
 // tables (faiss's knn_centroids_L2 / _inner_product).
-func (ix *ResidualCoarseQuantizer) searchExhaustive(x []float32, nq, k int, dist []float32, labels []int64) {
-	rq := ix.RQ
-	nt, t := int(ix.Ntotal()), rq.TotalCodebookSize()
+func (ix *AdditiveCoarseQuantizer) searchExhaustive(x []float32, nq, k int, dist []float32, labels []int64) {
+	aq := ix.AQ.additive()
+	if ix.metric == MetricL2 && ix.norms == nil {
+		ix.norms = ix.centroidNorms()
+	}
+	nt, t, d := int(ix.Ntotal()), aq.TotalCodebookSize(), aq.D
 	sign := keySign(ix.metric)
 	parallelChunks(nq, chunkFor(nt), func(_, lo, hi int) {
 		lut := make([]float32, t)
 		ips := make([]float32, nt)
 		h := newTopK(k)
 		for q := lo; q < hi; q++ {
-			xq := x[q*rq.D : (q+1)*rq.D]
-			rq.computeLUT(xq, lut)
+			xq := x[q*d : (q+1)*d]
+			aq.computeLUT(xq, lut)
 			ix.sumsOfLUT(lut, ips)
 			h.reset()
 			if ix.metric == MetricL2 {
@@ -286,11 +334,11 @@ func (ix *ResidualCoarseQuantizer) searchExhaustive(x []float32, nq, k int, dist
 
 // sumsOfLUT writes <q, centroid j> for every centroid j from the table of
 // <q, entry>: codebook m multiplies the list by its 2^nbits entries.
-func (ix *ResidualCoarseQuantizer) sumsOfLUT(lut, ips []float32) {
-	rq := ix.RQ
+func (ix *AdditiveCoarseQuantizer) sumsOfLUT(lut, ips []float32) {
+	aq := ix.AQ.additive()
 	prev := 1
-	for m, b := range rq.Nbits {
-		lm, nc := lut[rq.offsets[m]:], 1<<b
+	for m, b := range aq.Nbits {
+		lm, nc := lut[aq.offsets[m]:], 1<<b
 		if m == 0 {
 			copy(ips, lm[:nc])
 		} else {

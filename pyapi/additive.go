@@ -81,6 +81,8 @@ func withAQ(op string, h int64, write bool, fn func(aq *core.AdditiveQuantizer, 
 			q = v.AQ
 		case *core.ResidualCoarseQuantizer:
 			q = v.RQ
+		case *core.AdditiveCoarseQuantizer:
+			q = v.AQ
 		case *core.IndexIVF:
 			q = v.AQ()
 		}
@@ -485,5 +487,42 @@ func LSQField(h int64, name string, set bool, out uintptr) string {
 			return core.Errorf(core.KindInvalidArgument, op, "no such field")
 		}
 		return nil
+	})
+}
+
+// LocalSearchCoarseQuantizerNew makes a LocalSearchCoarseQuantizer.
+func LocalSearchCoarseQuantizerNew(d, m, nbits, metric int64, out uintptr) string {
+	return newIndex("LocalSearchCoarseQuantizer", out, func() (core.Index, error) {
+		return core.NewLocalSearchCoarseQuantizer(int(d), int(m), int(nbits), core.Metric(metric))
+	})
+}
+
+// AQSubquantizer writes a handle to sub-quantizer i of the product behind
+// h and its kind (1 residual, 2 local search) to out (int64[2]).
+func AQSubquantizer(h, i int64, out uintptr) string {
+	const op = "ProductAdditiveQuantizer.subquantizer"
+	kind, err := int64s(out, 2)
+	if err != nil {
+		return err.Error()
+	}
+	return withPart(op, h, out, func(v any) (any, bool) {
+		var p *core.ProductAdditiveQuantizer
+		switch v := hostOf(v).(type) {
+		case *core.ProductAdditiveQuantizer:
+			p = v
+		case *core.IndexAdditiveQuantizer:
+			p, _ = v.AQ.(*core.ProductAdditiveQuantizer)
+		case *core.IndexIVF:
+			p, _ = v.AQ().(*core.ProductAdditiveQuantizer)
+		}
+		if p == nil || i < 0 || i >= int64(p.Nsplits()) {
+			return nil, false
+		}
+		sub := p.Subs[i]
+		kind[1] = 1
+		if _, ok := sub.(*core.LocalSearchQuantizer); ok {
+			kind[1] = 2
+		}
+		return sub, true
 	})
 }

@@ -281,3 +281,23 @@ def test_lsq_training_matches_faiss_error_and_follows_its_seed(data):
     assert b.random_seed == 7 and b.K == 16 and b.nperts == 4 and b.lambd == pytest.approx(0.01)
     with pytest.raises(ValueError):
         b.chunk_size = 0
+
+
+def test_local_search_coarse_quantizer_and_sub_quantizers(data):
+    x, q = data
+    lscq = mf.LocalSearchCoarseQuantizer(24, 2, 3)
+    lscq.lsq.train_iters = 5
+    ix = mf.IndexIVFFlat(lscq, 24, 64)
+    ix.train(x)  # the quantizer trains itself, as faiss's quantizer_trains_alone
+    ix.add(x)
+    assert lscq.ntotal == 64 and ix.ntotal == len(x)
+    D, I = lscq.search(q, 3)
+    cents = lscq.reconstruct_n(0, 64)
+    np.testing.assert_allclose(D, mf.knn(q, cents, 3)[0], rtol=1e-4, atol=1e-4)
+    prq = mf.index_factory(24, "IVF16,PRQ3x2x4").prq
+    sub = prq.subquantizer(1)
+    assert isinstance(sub, mf.ResidualQuantizer) and sub.d == 8 and sub.M == 2 and sub.nbits.at(0) == 4
+    plsq = mf.ProductLocalSearchQuantizer(24, 2, 2, 4)
+    assert isinstance(plsq.subquantizer(0), mf.LocalSearchQuantizer)
+    with pytest.raises(mf.UnsupportedOperationError):
+        plsq.subquantizer(2)

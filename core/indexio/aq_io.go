@@ -252,12 +252,11 @@ func readRCQ(r *reader) core.Index {
 	if r.err != nil {
 		return nil
 	}
-	ix, err := core.NewResidualCoarseQuantizer(rq.D, rq.Nbits, h.metric)
+	ix, err := core.RestoreResidualCoarseQuantizer(rq, h.metric)
 	if err != nil {
 		r.fail("%v", err)
 		return nil
 	}
-	ix.RQ = rq
 	if err := ix.SetBeamFactor(beam); err != nil {
 		r.fail("%v", err)
 		return nil

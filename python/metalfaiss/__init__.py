@@ -105,7 +105,7 @@ from .index_additive import (
     AdditiveCoarseQuantizer, IndexAdditiveQuantizer, IndexIVFAdditiveQuantizer, IndexIVFLocalSearchQuantizer,
     IndexIVFProductLocalSearchQuantizer, IndexIVFProductResidualQuantizer, IndexIVFResidualQuantizer,
     IndexLocalSearchQuantizer, IndexProductLocalSearchQuantizer, IndexProductResidualQuantizer,
-    IndexResidualQuantizer, ResidualCoarseQuantizer,
+    IndexResidualQuantizer, LocalSearchCoarseQuantizer, ResidualCoarseQuantizer,
 )
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
 from .index_rabitq import (
@@ -294,7 +294,7 @@ __all__ = [
     "ProductAdditiveQuantizer", "ProductResidualQuantizer", "IndexProductResidualQuantizer",
     "IndexIVFProductResidualQuantizer", "LocalSearchQuantizer", "ProductLocalSearchQuantizer",
     "IndexLocalSearchQuantizer", "IndexIVFLocalSearchQuantizer", "IndexProductLocalSearchQuantizer",
-    "IndexIVFProductLocalSearchQuantizer",
+    "IndexIVFProductLocalSearchQuantizer", "LocalSearchCoarseQuantizer",
     "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer", "IndexRaBitQFastScan",
     "IndexIVFRaBitQFastScan",
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",

@@ -80,7 +80,7 @@ class AdditiveQuantizer(_Codec):
         m = self.M
         out = np.zeros(m, dtype=np.int64)
         _bridge.call("AQNbits", self._handle, m, addr(out))
-        return [int(b) for b in out]
+        return field_vector(out, None)  # read-only: nbits is fixed at construction
 
     @property
     def codebook_offsets(self):
@@ -196,6 +196,16 @@ class ProductAdditiveQuantizer(AdditiveQuantizer):
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("AQNsplits", self._handle, addr(out))
         return int(out[0])
+
+    def subquantizer(self, s):
+        """Sub-quantizer s (a ResidualQuantizer or LocalSearchQuantizer) of
+        the range s * d / nsplits ..."""
+        out = np.zeros(2, dtype=np.int64)
+        _bridge.call("AQSubquantizer", self._handle, as_int(s, self._op("subquantizer"), "s"), addr(out))
+        cls = ResidualQuantizer if out[1] == 1 else LocalSearchQuantizer
+        q = cls._of(int(out[0]), None)  # its own handle, to the part the product holds
+        q._product = self  # kept alive with it
+        return q
 
 
 class ProductResidualQuantizer(ProductAdditiveQuantizer):

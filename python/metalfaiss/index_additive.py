@@ -260,3 +260,18 @@ class ResidualCoarseQuantizer(_RQHolder, AdditiveCoarseQuantizer):
     def set_beam_factor(self, new_beam_factor):
         """>= 1: beam search of beam_factor * k entries; < 0: exhaustive."""
         self._beam(new_beam_factor)
+
+
+class LocalSearchCoarseQuantizer(_LSQHolder, AdditiveCoarseQuantizer):
+    """``LocalSearchCoarseQuantizer(d, M, nbits, metric=METRIC_L2)``: an
+    LSQ as an IVF coarse quantizer of 2^(M*nbits) centroids, searched
+    exhaustively."""
+
+    _go_type = "LocalSearchCoarseQuantizer"
+
+    def __init__(self, d, M, nbits, metric=METRIC_L2):
+        op = "LocalSearchCoarseQuantizer"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("LocalSearchCoarseQuantizerNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"),
+                     int(MetricType.parse(metric)), addr(out))
+        super().__init__(int(out[0]))

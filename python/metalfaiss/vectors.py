@@ -21,6 +21,10 @@ class FieldVector(np.ndarray):
     def __array_finalize__(self, obj):
         self._store = getattr(obj, "_store", None)
 
+    def at(self, i):
+        """Element i as a Python number (std::vector::at)."""
+        return self[i].item()
+
 
 def field_vector(values, store):
     """values as a FieldVector whose new contents go to store(array)."""
