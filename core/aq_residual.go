@@ -164,7 +164,12 @@ const beamBlock = 64
 // beam_search_encode_step): candidates rank by squared distance, ties by
 // beam entry then entry index, as faiss's heaps order them.
 func (rq *ResidualQuantizer) beamStep(cent []float32, k, n int, cur *beam, size int) *beam {
-	d, m := rq.D, cur.m
+	return beamSearchStep(rq.D, cent, k, n, cur, size)
+}
+
+// beamSearchStep is beamStep for vectors of dimension d.
+func beamSearchStep(d int, cent []float32, k, n int, cur *beam, size int) *beam {
+	m := cur.m
 	next := &beam{size: size, m: m + 1, codes: make([]int32, n*size*(m+1)), residuals: make([]float32, n*size*d),
 		dist: make([]float32, n*size)}
 	cnorms := make([]float32, k)
@@ -191,7 +196,7 @@ func (rq *ResidualQuantizer) beamStep(cent []float32, k, n int, cur *beam, size 
 					}
 				}
 				h.emit(1, dist, ids)
-				rq.emitBeam(cur, next, cent, k, i, dist, ids)
+				emitBeam(d, cur, next, cent, k, i, dist, ids)
 			}
 		}
 	})
@@ -200,8 +205,8 @@ func (rq *ResidualQuantizer) beamStep(cent []float32, k, n int, cur *beam, size 
 
 // emitBeam writes point i's new beam entries from the chosen candidates
 // (id = beam entry * k + entry index).
-func (rq *ResidualQuantizer) emitBeam(cur, next *beam, cent []float32, k, i int, dist []float32, ids []int64) {
-	d, m := rq.D, cur.m
+func emitBeam(d int, cur, next *beam, cent []float32, k, i int, dist []float32, ids []int64) {
+	m := cur.m
 	for j, id := range ids {
 		b, e := int(id)/k, int(id)%k
 		o := i*next.size + j
@@ -270,7 +275,7 @@ func (rq *ResidualQuantizer) refineBeamLUT(x []float32, n, outSize int) *beam {
 					}
 				}
 				h.emit(1, dist, ids)
-				rq.emitBeam(cur, next, nil, k, i, dist, ids)
+				emitBeam(d, cur, next, nil, k, i, dist, ids)
 			}
 		})
 		cur = next
@@ -344,5 +349,49 @@ func checkFinite(op string, x []float32) error {
 	if i := firstNonFinite(x); i < len(x) {
 		return Errorf(KindInvalidArgument, op, "value %d is %v: training data must be finite", i, x[i])
 	}
+	return nil
+}
+
+// BeamSearchEncodeStep extends n points' beams of beamSize partial codes
+// of m indices (codes: n*beamSize*m, residuals: n*beamSize*d) by one
+// index into the k entries of cent (k*d), keeping newSize per point:
+// faiss's beam_search_encode_step. It returns the new codes
+// (n*newSize*(m+1)), residuals (n*newSize*d) and squared distances.
+func BeamSearchEncodeStep(d, k int, cent []float32, n, beamSize int, residuals []float32, m int, codes []int32, newSize int) ([]int32, []float32, []float32, error) {
+	const op = "beam_search_encode_step"
+	switch {
+	case d < 1 || k < 1 || n < 0 || beamSize < 1 || m < 0:
+		return nil, nil, nil, Errorf(KindInvalidArgument, op, "sizes must be positive: d=%d K=%d n=%d beam_size=%d m=%d", d, k, n, beamSize, m)
+	case newSize < 1 || newSize > beamSize*k:
+		return nil, nil, nil, Errorf(KindInvalidArgument, op, "new_beam_size=%d must be 1..beam_size*K=%d", newSize, beamSize*k)
+	case len(cent) != k*d || len(residuals) != n*beamSize*d || len(codes) != n*beamSize*m:
+		return nil, nil, nil, Errorf(KindDimensionMismatch, op, "the arrays do not hold K*d, n*beam_size*d and n*beam_size*m values")
+	}
+	next := beamSearchStep(d, cent, k, n, &beam{size: beamSize, m: m, codes: codes, residuals: residuals}, newSize)
+	return next.codes, next.residuals, next.dist, nil
+}
+
+// InitializeFrom makes rq the codebooks skip..skip+M-1 of other, with
+// other's settings; rq keeps its M and search type (faiss's
+// initialize_from, which clips a residual quantizer).
+func (rq *ResidualQuantizer) InitializeFrom(other *ResidualQuantizer, skip int) error {
+	const op = "ResidualQuantizer.initialize_from"
+	m, st := rq.M, rq.SearchType
+	if skip < 0 || m+skip > other.M {
+		return Errorf(KindInvalidArgument, op, "codebooks %d..%d of a quantizer of M=%d", skip, skip+m-1, other.M)
+	}
+	c := *other
+	c.M, c.SearchType = m, st
+	c.Nbits = append([]int(nil), other.Nbits[skip:skip+m]...)
+	c.setDerived()
+	c.entryNorms, c.cross = nil, nil
+	if other.trained {
+		d := other.D
+		c.Codebooks = append([]float32(nil), other.Codebooks[other.offsets[skip]*d:other.offsets[skip+m]*d]...)
+	} else {
+		c.Codebooks = nil
+	}
+	c.Qnorm, c.NormTabs = append([]float32(nil), other.Qnorm...), append([]float32(nil), other.NormTabs...)
+	*rq = c
 	return nil
 }

@@ -362,3 +362,14 @@ func NewIndexIVFAdditive(name string, quantizer Index, d, nlist int, metric Metr
 	}
 	return newIndexIVF(name, quantizer, d, nlist, metric, q)
 }
+
+// QuantizerTrainsAloneMode is QuantizerTrainsAlone with -1 resolved.
+func (ix *IndexIVF) QuantizerTrainsAloneMode() int {
+	if ix.QuantizerTrainsAlone >= 0 {
+		return ix.QuantizerTrainsAlone
+	}
+	if _, alone := ix.quantizer.(interface{ trainsAlone() }); alone {
+		return 1
+	}
+	return 0
+}

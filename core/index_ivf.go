@@ -41,6 +41,13 @@ type IndexIVF struct {
 	PolysemousHT         int
 	// dedup is set for an IndexIVFFlatDedup (see ivf_dedup.go).
 	dedup *ivfDedup
+	// QuantizerTrainsAlone is faiss's quantizer_trains_alone: 0 k-means
+	// with the quantizer as the assignment index, 1 the quantizer's own
+	// Train (it must then hold nlist centroids), 2 k-means on a flat L2
+	// index whose centroids are added to the quantizer; -1 (the default)
+	// picks 1 for self-training quantizers (additive coarse quantizers)
+	// and 0 otherwise.
+	QuantizerTrainsAlone int
 	// UsePrecomputedTable < 0 turns IVFPQ's precomputed tables off (they
 	// add the coarse distances, which an independent quantizer computes
 	// in another space); faiss's field, 0 by default.
@@ -104,6 +111,7 @@ func newIndexIVF(name string, quantizer Index, d, nlist int, metric Metric, c co
 	return &IndexIVF{
 		name: name, d: d, metric: metric, nlist: nlist, quantizer: quantizer, Nprobe: 1,
 		CP: ivfClusteringParameters(metric), lists: newInvertedLists(nlist, d), codec: c, ByResidual: c != nil,
+		QuantizerTrainsAlone: -1,
 	}, nil
 }
 
@@ -244,10 +252,17 @@ func (ix *IndexIVF) Train(x []float32) error {
 	if ix.IsTrained() {
 		return nil
 	}
-	if _, alone := ix.quantizer.(interface{ trainsAlone() }); alone {
-		// faiss's quantizer_trains_alone: the quantizer trains itself and
-		// must then hold exactly nlist centroids.
-		if !ix.quantizer.IsTrained() {
+	mode := ix.QuantizerTrainsAlone
+	if mode < 0 {
+		mode = 0
+		if _, alone := ix.quantizer.(interface{ trainsAlone() }); alone {
+			mode = 1
+		}
+	}
+	if mode == 1 {
+		// the quantizer trains itself and must then hold exactly nlist
+		// centroids
+		if !ix.quantizer.IsTrained() || ix.quantizer.Ntotal() != int64(ix.nlist) {
 			if err := ix.quantizer.Train(x); err != nil {
 				return err
 			}
@@ -268,7 +283,18 @@ func (ix *IndexIVF) Train(x []float32) error {
 		c.Log, c.Warn = ix.Log, ix.Warn
 		ix.quantizer.Reset()
 		ix.centCache = nil
-		err = c.Train(x, ix.quantizer, nil)
+		if mode == 2 { // k-means on a flat L2 index, then the centroids go to the quantizer
+			flat, ferr := NewIndexFlat(ix.d, MetricL2)
+			if err = ferr; err == nil {
+				if err = c.Train(x, flat, nil); err == nil {
+					if err = ix.quantizer.Train(c.Centroids); err == nil {
+						err = ix.quantizer.Add(c.Centroids)
+					}
+				}
+			}
+		} else {
+			err = c.Train(x, ix.quantizer, nil)
+		}
 		if err == nil {
 			err = ix.trainCodec(op, x)
 		}

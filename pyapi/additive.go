@@ -526,3 +526,67 @@ func AQSubquantizer(h, i int64, out uintptr) string {
 		return sub, true
 	})
 }
+
+// BeamSearchEncodeStep is faiss's beam_search_encode_step: it reads
+// cent (float32[k*d]), residuals (float32[n*beam*d]) and codes
+// (int32[n*beam*m]), and writes newCodes (int32[n*newBeam*(m+1)]),
+// newResiduals (float32[n*newBeam*d]) and newDist (float32[n*newBeam]).
+func BeamSearchEncodeStep(d, k int64, cent uintptr, n, beam int64, residuals uintptr, m int64, codes uintptr, newBeam int64, newCodes, newResiduals, newDist uintptr) string {
+	return guard("beam_search_encode_step", func() error {
+		c, err := floats(cent, k*d)
+		if err != nil {
+			return err
+		}
+		r, err := floats(residuals, n*beam*d)
+		if err != nil {
+			return err
+		}
+		cs, err := optional[int32](codes, n*beam*m)
+		if err != nil {
+			return err
+		}
+		oc, err := int32s(newCodes, n*newBeam*(m+1))
+		if err != nil {
+			return err
+		}
+		or, err := floats(newResiduals, n*newBeam*d)
+		if err != nil {
+			return err
+		}
+		od, err := floats(newDist, n*newBeam)
+		if err != nil {
+			return err
+		}
+		gc, gr, gd, err := core.BeamSearchEncodeStep(int(d), int(k), c, int(n), int(beam), r, int(m), cs, int(newBeam))
+		if err != nil {
+			return err
+		}
+		copy(oc, gc)
+		copy(or, gr)
+		copy(od, gd)
+		return nil
+	})
+}
+
+// AQInitializeFrom makes the residual quantizer behind h codebooks
+// skip.. of the one behind other (faiss's initialize_from).
+func AQInitializeFrom(h, other, skip int64) string {
+	const op = "ResidualQuantizer.initialize_from"
+	var src core.ResidualQuantizer
+	if st := withAQ(op, other, false, func(_ *core.AdditiveQuantizer, _ core.Additive, rq *core.ResidualQuantizer) error {
+		if rq == nil {
+			return rqOnly(op)
+		}
+		src = *rq
+		src.Codebooks = append([]float32(nil), rq.Codebooks...)
+		return nil
+	}); st != "" {
+		return st
+	}
+	return withAQ(op, h, true, func(_ *core.AdditiveQuantizer, _ core.Additive, rq *core.ResidualQuantizer) error {
+		if rq == nil {
+			return rqOnly(op)
+		}
+		return rq.InitializeFrom(&src, int(skip))
+	})
+}

@@ -133,6 +133,8 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 			dst[0] = float64(b2i(ivf.IDsSorted()))
 		case "use_precomputed_table":
 			dst[0] = float64(ivf.UsePrecomputedTable)
+		case "quantizer_trains_alone":
+			dst[0] = float64(ivf.QuantizerTrainsAloneMode())
 		case "qb":
 			if ivf.RaBitQ() == nil {
 				return core.Errorf(core.KindUnsupported, op, "%s is not a RaBitQ index", ivf.Name())
@@ -210,6 +212,11 @@ func IndexSetParam(h int64, name string, value float64) string {
 				return core.Errorf(core.KindInvalidArgument, op, "use_precomputed_table must be -1, 0, 1 or 2, got %v", value)
 			}
 			ivf.UsePrecomputedTable = int(value)
+		case name == "quantizer_trains_alone":
+			if value != float64(int(value)) || value < 0 || value > 2 {
+				return core.Errorf(core.KindInvalidArgument, op, "quantizer_trains_alone must be 0, 1 or 2, got %v", value)
+			}
+			ivf.QuantizerTrainsAlone = int(value)
 		case name == "precompute_table":
 			return ivf.RefreshTables()
 		case strings.HasPrefix(name, "cp."):

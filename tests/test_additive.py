@@ -301,3 +301,38 @@ def test_local_search_coarse_quantizer_and_sub_quantizers(data):
     assert isinstance(plsq.subquantizer(0), mf.LocalSearchQuantizer)
     with pytest.raises(mf.UnsupportedOperationError):
         plsq.subquantizer(2)
+
+
+def test_beam_search_step_clipping_and_training_modes(data):
+    x, _ = data
+    rs = np.random.RandomState(1)
+    n, beam, d, K, m, L = 50, 3, 24, 16, 2, 5
+    cent = rs.randn(K, d).astype("float32")
+    residuals = rs.randn(n, beam, d).astype("float32")
+    codes = rs.randint(K, size=(n, beam, m)).astype("int32")
+    new_codes = np.zeros((n, L, m + 1), "int32")
+    new_res = np.zeros((n, L, d), "float32")
+    new_dis = np.zeros((n, L), "float32")
+    mf.beam_search_encode_step(d, K, cent, n, beam, residuals, m, codes, L, new_codes, new_res, new_dis)
+    dis = ((residuals[:, :, None, :] - cent[None, None]) ** 2).sum(-1).reshape(n, beam * K)
+    best = np.argsort(dis, axis=1, kind="stable")[:, :L]
+    np.testing.assert_allclose(new_dis, np.take_along_axis(dis, best, 1), rtol=1e-4, atol=1e-4)
+    assert (new_codes[:, :, m] == best % K).mean() >= 0.99
+    np.testing.assert_array_equal(new_codes[:, :, :m], np.take_along_axis(codes, (best // K)[..., None], 1))
+    # a clipped quantizer codes the same prefix with a beam of 1
+    rq = mf.ResidualQuantizer(24, 4, 4)
+    rq.train(x[:2000])
+    rq.max_beam_size = 1
+    full = rq.compute_codes(x[:300])
+    rq2 = mf.ResidualQuantizer(24, 2, 4)
+    rq2.initialize_from(rq)
+    assert rq2.M == 2 and rq2.max_beam_size == 1
+    np.testing.assert_array_equal(rq2.compute_codes(x[:300]), full[:, :1])
+    # faiss's quantizer_trains_alone: 2 runs k-means on a flat index
+    ivf = mf.IndexIVFFlat(mf.IndexFlatL2(24), 24, 32)
+    assert ivf.quantizer_trains_alone == 0
+    ivf.quantizer_trains_alone = 2
+    ivf.train(x)
+    assert ivf.quantizer.ntotal == 32 and ivf.is_trained
+    with pytest.raises(ValueError):
+        ivf.quantizer_trains_alone = 3

@@ -99,7 +99,7 @@ from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .additive_quantizers import (
     AdditiveQuantizer, LocalSearchQuantizer, ProductAdditiveQuantizer, ProductLocalSearchQuantizer,
-    ProductResidualQuantizer, ResidualQuantizer,
+    ProductResidualQuantizer, ResidualQuantizer, beam_search_encode_step,
 )
 from .index_additive import (
     AdditiveCoarseQuantizer, IndexAdditiveQuantizer, IndexIVFAdditiveQuantizer, IndexIVFLocalSearchQuantizer,
@@ -294,7 +294,7 @@ __all__ = [
     "ProductAdditiveQuantizer", "ProductResidualQuantizer", "IndexProductResidualQuantizer",
     "IndexIVFProductResidualQuantizer", "LocalSearchQuantizer", "ProductLocalSearchQuantizer",
     "IndexLocalSearchQuantizer", "IndexIVFLocalSearchQuantizer", "IndexProductLocalSearchQuantizer",
-    "IndexIVFProductLocalSearchQuantizer", "LocalSearchCoarseQuantizer",
+    "IndexIVFProductLocalSearchQuantizer", "LocalSearchCoarseQuantizer", "beam_search_encode_step",
     "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer", "IndexRaBitQFastScan",
     "IndexIVFRaBitQFastScan",
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",

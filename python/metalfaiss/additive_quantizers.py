@@ -9,7 +9,7 @@ from ._arrays import addr, as_int, as_matrix
 from .errors import InvalidArgumentError
 from .progressive_dim import ProgressiveDimClusteringParameters
 from .quantizers import _Codec
-from .vectors import field_vector
+from .vectors import _TypedVector, field_vector
 
 # bits a code spends on its norm, per search type
 _NORM_BITS = (0, 0, 0, 32, 8, 4, 8, 4, 8, 8)
@@ -21,6 +21,8 @@ _INFO = ("d", "M", "code_size", "tot_bits", "is_trained", "search_type", "total_
 def nbits_list(op, args):
     """faiss's two constructor forms: (M, nbits) or (nbits vector), then
     the rest of the arguments."""
+    if args and isinstance(args[0], _TypedVector):  # faiss scripts' UInt64Vector
+        args = (list(args[0]._a),) + tuple(args[1:])
     if args and isinstance(args[0], (list, tuple, np.ndarray)):
         nbits = [as_int(b, op, "nbits") for b in args[0]]
         return nbits, list(args[1:])
@@ -316,6 +318,14 @@ class ResidualQuantizer(AdditiveQuantizer):
     use_beam_LUT = property(lambda self: self._info()["use_beam_LUT"], lambda self, v: self._set_int("use_beam_LUT", v))
     niter_codebook_refine = property(lambda self: self._info()["niter_codebook_refine"],
                                      lambda self, v: self._set_int("niter_codebook_refine", v))
+    def initialize_from(self, other, skip_M=0):
+        """Take codebooks skip_M .. skip_M + M - 1 of another trained
+        ResidualQuantizer, and its settings (faiss's clipping)."""
+        if not isinstance(other, ResidualQuantizer):
+            raise InvalidArgumentError(f"{self._op('initialize_from')}: expected a ResidualQuantizer, "
+                                       f"got {type(other).__name__}")
+        _bridge.call("AQInitializeFrom", self._handle, other._handle, as_int(skip_M, self._op("initialize_from"), "skip_M"))
+
     def retrain_AQ_codebook(self, *args):
         """Refit all codebooks to the training codes by least squares:
         ``retrain_AQ_codebook(x)`` or faiss's ``(n, swig_ptr(x))``; returns
@@ -337,3 +347,34 @@ class ResidualQuantizer(AdditiveQuantizer):
 
     max_mem_distances = property(lambda self: self._info()["max_mem_distances"],
                                  lambda self, v: self._set_int("max_mem_distances", v))
+
+
+def beam_search_encode_step(d, K, cent, n, beam_size, residuals, m, codes, new_beam_size, new_codes, new_residuals,
+                            new_distances, assign_index=None, approx_topk_mode=0):
+    """faiss's beam_search_encode_step on pointers (swig_ptr) or arrays:
+    extend n points' beams of beam_size partial codes of m indices by one
+    index into the K entries of cent, keeping new_beam_size per point.
+    assign_index and approx_topk_mode are accepted for faiss's signature:
+    the search is exact either way."""
+    from .swig_pointers import SwigPtr, region
+
+    op = "beam_search_encode_step"
+    d, K, n = as_int(d, op, "d"), as_int(K, op, "K"), as_int(n, op, "n")
+    beam_size, m, L = as_int(beam_size, op, "beam_size"), as_int(m, op, "m"), as_int(new_beam_size, op, "new_beam_size")
+
+    def buf(v, dtype, count, name, writable=False):
+        if isinstance(v, SwigPtr):
+            return region(v, dtype, count, op, name, writable)
+        a = v if writable else np.ascontiguousarray(v, dtype=dtype)
+        if not (isinstance(a, np.ndarray) and a.dtype == dtype and a.size == count and a.flags.c_contiguous):
+            raise InvalidArgumentError(f"{op}: {name} must be a C-contiguous {np.dtype(dtype).name} array of {count}")
+        return a
+
+    c = buf(cent, np.float32, K * d, "cent")
+    r = buf(residuals, np.float32, n * beam_size * d, "residuals")
+    cs = buf(codes, np.int32, n * beam_size * m, "codes") if m > 0 else np.zeros(0, dtype=np.int32)
+    oc = buf(new_codes, np.int32, n * L * (m + 1), "new_codes", True)
+    orr = buf(new_residuals, np.float32, n * L * d, "new_residuals", True)
+    od = buf(new_distances, np.float32, n * L, "new_distances", True)
+    _bridge.call("BeamSearchEncodeStep", d, K, addr(c), n, beam_size, addr(r), m, addr(cs) if cs.size else 0, L,
+                 addr(oc), addr(orr), addr(od))

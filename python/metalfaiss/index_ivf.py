@@ -147,6 +147,21 @@ class IndexIVF(Index):
         _bridge.call("IVFSetQuantizer", self._h("quantizer"), quantizer._h("quantizer"))
         self._quantizer = quantizer
 
+    @property
+    def quantizer_trains_alone(self):
+        """How train places the lists (faiss's field): 0 k-means with the
+        quantizer as the assignment index, 1 the quantizer trains itself
+        (the default for residual and local-search coarse quantizers), 2
+        k-means on a flat index whose centroids are added to the
+        quantizer."""
+        return int(self._param("quantizer_trains_alone"))
+
+    @quantizer_trains_alone.setter
+    def quantizer_trains_alone(self, value):
+        op = self._op("quantizer_trains_alone")
+        _bridge.call("IndexSetParam", self._h("quantizer_trains_alone"), "quantizer_trains_alone",
+                     float(as_int(int(value) if isinstance(value, bool) else value, op, "quantizer_trains_alone")))
+
     def _param(self, name):
         out = np.zeros(1, dtype=np.float64)
         _bridge.call("IndexGetParam", self._h(name), name, addr(out))
