@@ -17,10 +17,9 @@ import argparse
 import os
 import platform
 
-import numpy as np
-
 import faiss
 import metalfaiss
+from bench_ivf import mixture
 from timing import cpu_line, kernel_line, median_times, recall, sgemm_gflops, timed
 
 # (factory string, nprobes (None: flat), queries)
@@ -32,12 +31,6 @@ INDEXES = [
     ("IVF1024,RQ8x8_Nqint8", (1, 8, 32), 1000),
     ("IVF65536(RCQ2x8),PQ16", (8, 32), 1000),
 ]
-
-
-def mixture(n, d, components, seed):
-    rng = np.random.default_rng(seed)
-    centres = rng.standard_normal((components, d)).astype(np.float32) * 2
-    return centres[rng.integers(0, components, n)] + rng.standard_normal((n, d), dtype=np.float32)
 
 
 def main():
