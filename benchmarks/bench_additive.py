@@ -77,7 +77,6 @@ def main():
             print(f"| {desc} | {stage} (QPS) | {nq / to:,.0f} | {nq / tt:,.0f} | {tt / to:.2f} | "
                   f"{recall(Io, Iexact):.3f} | {recall(It, Iexact):.3f} |", flush=True)
         ours.close()
-        del theirs
 
 
 if __name__ == "__main__":
