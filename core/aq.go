@@ -425,6 +425,11 @@ type aqScanner struct {
 	lut    []float32
 	qnorm  float32
 	idx    []int32
+	// byteTable is set when every codebook takes 8 bits and the norm,
+	// if any, one byte: the whole code is then read as a product
+	// quantizer's, one 256-entry table per byte, the norm's table holding
+	// the decoded norms.
+	byteTable []float32
 }
 
 func (aq *AdditiveQuantizer) newScanner(metric Metric) codeScanner {
@@ -432,11 +437,24 @@ func (aq *AdditiveQuantizer) newScanner(metric Metric) codeScanner {
 		idx: make([]int32, aq.M)}
 	if aq.SearchType != STDecompress {
 		s.lut = make([]float32, aq.TotalCodebookSize())
+		if aq.bytewise() && (s.ip || aq.SearchType != STNormFromLUT) {
+			s.byteTable = make([]float32, aq.cbytes*256)
+		}
 	}
 	if aq.SearchType == STNormFromLUT && !s.ip {
 		aq.codebookTables()
 	}
 	return s
+}
+
+// bytewise: 8-bit codebooks and a norm of 0 or 8 bits.
+func (aq *AdditiveQuantizer) bytewise() bool {
+	for _, b := range aq.Nbits {
+		if b != 8 {
+			return false
+		}
+	}
+	return aq.normBits == 0 || aq.normBits == 8
 }
 
 func (s *aqScanner) setQuery(q []float32) {
@@ -447,11 +465,43 @@ func (s *aqScanner) setQuery(q []float32) {
 	if !s.ip {
 		s.qnorm = kernels.Inner(q, q)
 	}
+	if t := s.byteTable; t != nil {
+		aq := s.aq
+		scale := float32(-2) // L2: |q|^2 + |y|^2 - 2 <q, y>
+		switch {
+		case s.ip:
+			scale = 1
+		case aq.SearchType == STLUTNonorm:
+			scale = -1 // faiss's L2 without norms: |q|^2 - <q, y>
+		}
+		for i, v := range s.lut {
+			t[i] = scale * v
+		}
+		if aq.normBits == 8 {
+			norms := t[aq.M*256:]
+			code := make([]byte, aq.cbytes)
+			for v := range norms {
+				if s.ip {
+					norms[v] = 0
+					continue
+				}
+				code[aq.M] = byte(v)
+				norms[v] = aq.storedNorm(code)
+			}
+		}
+	}
 }
 
 func (s *aqScanner) scan(codes []byte, bias float32, out []float32) {
 	aq := s.aq
 	cs := aq.cbytes
+	if s.byteTable != nil {
+		if !s.ip {
+			bias += s.qnorm
+		}
+		kernels.PQScan8(codes, cs, s.byteTable, bias, out)
+		return
+	}
 	for i := range out {
 		code := codes[i*cs : (i+1)*cs]
 		aq.unpack(code, s.idx)

@@ -298,17 +298,15 @@ func (l *LocalSearchQuantizer) icmChunk(x []float32, codes []int32, bin, norms [
 							if o == mm {
 								continue
 							}
-							// bin[mm, o, code, c[o]] over code: a column, stride k
-							base := ((mm*m+o)*k)*k + int(c[o])
-							for code := range objs {
-								objs[code] += bin[base+code*k]
-							}
+							// bin[mm, o, code, c[o]] over code is, by symmetry,
+							// bin[o, mm, c[o], code]: a contiguous row
+							base := ((o*m+mm)*k + int(c[o])) * k
+							kernels.AddTo(objs, bin[base:base+k])
 						}
-						bc, bo := 0, float32(math.Inf(1))
-						for code, v := range objs {
-							if v < bo {
-								bo, bc = v, code
-							}
+						// the first best code, as faiss's strict < scan picks it
+						bc := 0
+						if lo := kernels.MinOf(objs); lo < float32(math.Inf(1)) {
+							bc = kernels.NextAtMost(objs, 0, lo)
 						}
 						c[mm] = int32(bc)
 					}

@@ -98,23 +98,16 @@ func (rq *ResidualQuantizer) RetrainCodebooks(x []float32) (float32, error) {
 // X); false when A is not positive definite.
 func choleskySolve[T float32 | float64](n int, a, b []T, nrhs int) bool {
 	for j := 0; j < n; j++ {
-		s := a[j*n+j]
-		for k := 0; k < j; k++ {
-			s -= a[j*n+k] * a[j*n+k]
-		}
+		s := a[j*n+j] - dotUnrolled(a[j*n:j*n+j], a[j*n:j*n+j])
 		if s <= 0 {
 			return false
 		}
 		ljj := T(math.Sqrt(float64(s)))
 		a[j*n+j] = ljj
 		parallelChunks(n-j-1, chunkFor(j+1), func(_, lo, hi int) {
+			rj := a[j*n : j*n+j]
 			for i := j + 1 + lo; i < j+1+hi; i++ {
-				s := a[i*n+j]
-				ri, rj := a[i*n:i*n+j], a[j*n:j*n+j]
-				for k := range ri {
-					s -= ri[k] * rj[k]
-				}
-				a[i*n+j] = s / ljj
+				a[i*n+j] = (a[i*n+j] - dotUnrolled(a[i*n:i*n+j], rj)) / ljj
 			}
 		})
 	}
@@ -123,10 +116,7 @@ func choleskySolve[T float32 | float64](n int, a, b []T, nrhs int) bool {
 		bi := b[i*nrhs : (i+1)*nrhs]
 		for k := 0; k < i; k++ {
 			if l := a[i*n+k]; l != 0 {
-				bk := b[k*nrhs : (k+1)*nrhs]
-				for c := range bi {
-					bi[c] -= l * bk[c]
-				}
+				axpyUnrolled(bi, -l, b[k*nrhs:(k+1)*nrhs])
 			}
 		}
 		for c := range bi {
@@ -137,10 +127,7 @@ func choleskySolve[T float32 | float64](n int, a, b []T, nrhs int) bool {
 		bi := b[i*nrhs : (i+1)*nrhs]
 		for k := i + 1; k < n; k++ {
 			if l := a[k*n+i]; l != 0 {
-				bk := b[k*nrhs : (k+1)*nrhs]
-				for c := range bi {
-					bi[c] -= l * bk[c]
-				}
+				axpyUnrolled(bi, -l, b[k*nrhs:(k+1)*nrhs])
 			}
 		}
 		for c := range bi {
@@ -148,4 +135,37 @@ func choleskySolve[T float32 | float64](n int, a, b []T, nrhs int) bool {
 		}
 	}
 	return true
+}
+
+// dotUnrolled is sum x[i]*y[i] in four running sums (the solver's inner
+// loop; Go does not vectorize it).
+func dotUnrolled[T float32 | float64](x, y []T) T {
+	var s0, s1, s2, s3 T
+	n := len(x) &^ 3
+	y = y[:len(x)]
+	for i := 0; i < n; i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for i := n; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// axpyUnrolled is dst += a*x, four at a time.
+func axpyUnrolled[T float32 | float64](dst []T, a T, x []T) {
+	n := len(dst) &^ 3
+	x = x[:len(dst)]
+	for i := 0; i < n; i += 4 {
+		dst[i] += a * x[i]
+		dst[i+1] += a * x[i+1]
+		dst[i+2] += a * x[i+2]
+		dst[i+3] += a * x[i+3]
+	}
+	for i := n; i < len(dst); i++ {
+		dst[i] += a * x[i]
+	}
 }

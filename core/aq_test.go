@@ -85,34 +85,41 @@ func TestAdditiveCodesPackNormsAndScanAsDecoded(t *testing.T) {
 	d, n := 12, 3000
 	x := blobs(rng, n, d, 15)
 	q := x[:d]
-	for _, st := range []AQSearchType{STDecompress, STNormFloat, STNormQint8, STNormQint4, STNormCqint8, STNormCqint4, STNormRQ2x4, STNormFromLUT} {
-		rq := trainedRQ(t, d, []int{5, 3, 7}, st, x, nil)
-		codes := make([]byte, n*rq.CodeSize())
-		require.NoError(t, rq.ComputeCodes(x, codes))
-		rec := make([]float32, n*d)
-		require.NoError(t, rq.Decode(codes, rec))
-		for _, metric := range []Metric{MetricL2, MetricInnerProduct} {
-			s := rq.newScanner(metric)
-			s.setQuery(q)
-			out := make([]float32, n)
-			s.scan(codes, 0.5, out)
-			var worst float64
-			for i := 0; i < n; i++ {
-				want := kernels.Inner(q, rec[i*d:(i+1)*d])
-				if metric == MetricL2 {
-					want = kernels.L2Sqr(q, rec[i*d:(i+1)*d])
+	// {8, 8}: codes read byte by byte as a product quantizer's (the
+	// norm's byte through a table of decoded norms)
+	for _, st := range []AQSearchType{STDecompress, STLUTNonorm, STNormFloat, STNormQint8, STNormQint4, STNormCqint8, STNormCqint4, STNormRQ2x4, STNormLSQ2x4, STNormFromLUT} {
+		for _, nbits := range [][]int{{5, 3, 7}, {8, 8}} {
+			rq := trainedRQ(t, d, nbits, st, x, nil)
+			codes := make([]byte, n*rq.CodeSize())
+			require.NoError(t, rq.ComputeCodes(x, codes))
+			rec := make([]float32, n*d)
+			require.NoError(t, rq.Decode(codes, rec))
+			for _, metric := range []Metric{MetricL2, MetricInnerProduct} {
+				s := rq.newScanner(metric)
+				s.setQuery(q)
+				out := make([]float32, n)
+				s.scan(codes, 0.5, out)
+				var worst float64
+				for i := 0; i < n; i++ {
+					want := kernels.Inner(q, rec[i*d:(i+1)*d])
+					if metric == MetricL2 {
+						want = kernels.L2Sqr(q, rec[i*d:(i+1)*d])
+					}
+					worst = max(worst, math.Abs(float64(out[i]-0.5-want)))
 				}
-				worst = max(worst, math.Abs(float64(out[i]-0.5-want)))
+				// the quantized norms err by up to half a step of their range
+				tol := 1e-3
+				switch st {
+				case STNormQint8, STNormCqint8, STNormRQ2x4, STNormLSQ2x4:
+					tol = float64(rq.NormMax-rq.NormMin) / 64
+				case STNormQint4, STNormCqint4:
+					tol = float64(rq.NormMax-rq.NormMin) / 8
+				}
+				if st == STLUTNonorm && metric == MetricL2 {
+					continue // faiss's |q|^2 - <q, y>: not a distance
+				}
+				assert.Less(t, worst, tol, "search type %d metric %s nbits %v", st, metric, nbits)
 			}
-			// the quantized norms err by up to half a step of their range
-			tol := 1e-3
-			switch st {
-			case STNormQint8, STNormCqint8, STNormRQ2x4:
-				tol = float64(rq.NormMax-rq.NormMin) / 64
-			case STNormQint4, STNormCqint4:
-				tol = float64(rq.NormMax-rq.NormMin) / 8
-			}
-			assert.Less(t, worst, tol, "search type %d metric %s", st, metric)
 		}
 	}
 }
