@@ -43,6 +43,8 @@ func NewDistanceComputer(ix Index) (*DistanceComputer, error) {
 		dc.rec, dc.codes = s, &s.indexFlatCodes
 	case *IndexScalarQuantizer:
 		dc.rec, dc.codes = s, &s.indexFlatCodes
+	case *IndexAdditiveQuantizer: // distances to the decoded vectors (faiss's ST_decompress computer)
+		dc.rec, dc.codes = s, &s.indexFlatCodes
 	case *IndexRaBitQ:
 		if !s.trained {
 			return nil, Errorf(KindNotTrained, op, "train the index first")
@@ -50,7 +52,7 @@ func NewDistanceComputer(ix Index) (*DistanceComputer, error) {
 		dc.rec, dc.codes = s, &s.indexFlatCodes
 		dc.rbq, dc.center = newRBQQuery(s.RBQ, s.Qb, s.Centered), s.RBQ.Centroid
 	default:
-		return nil, Errorf(KindUnsupported, op, "%T has no distance computer (flat, PQ or SQ storage, behind transforms or not)", dc.store)
+		return nil, Errorf(KindUnsupported, op, "%T has no distance computer (flat, PQ, SQ or additive storage, behind transforms or not)", dc.store)
 	}
 	d := dc.store.D()
 	dc.dist = pairDistance(dc.store.Metric(), dc.store.MetricArg())

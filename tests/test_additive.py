@@ -336,3 +336,15 @@ def test_beam_search_step_clipping_and_training_modes(data):
     assert ivf.quantizer.ntotal == 32 and ivf.is_trained
     with pytest.raises(ValueError):
         ivf.quantizer_trains_alone = 3
+
+
+def test_distance_computer_of_additive_codes(data):
+    x, q = data
+    ix = mf.IndexProductResidualQuantizer(24, 2, 2, 5)
+    ix.train(x[:2000])
+    ix.add(x[:500])
+    dc = ix.get_distance_computer()
+    dc.set_query(q[0])
+    rec = ix.reconstruct_n(0, 500)
+    np.testing.assert_allclose([dc(i) for i in range(5)], ((rec[:5] - q[0]) ** 2).sum(1), rtol=1e-4)
+    assert dc.symmetric_dis(3, 4) == pytest.approx(((rec[3] - rec[4]) ** 2).sum(), rel=1e-4)

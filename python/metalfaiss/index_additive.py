@@ -10,6 +10,7 @@ from .additive_quantizers import (
     AdditiveQuantizer, LocalSearchQuantizer, ProductLocalSearchQuantizer, ProductResidualQuantizer, ResidualQuantizer,
     nbits_list,
 )
+from .distance_computer import IndexFlatCodes
 from .errors import UnsupportedOperationError
 from .index import Index
 from .index_ivf import IndexIVF, _check_quantizer
@@ -39,7 +40,7 @@ class _RQHolder:
         super().train(x)
 
 
-class IndexAdditiveQuantizer(Index):
+class IndexAdditiveQuantizer(IndexFlatCodes, Index):
     """faiss's IndexAdditiveQuantizer: additive codes searched
     exhaustively, by look-up tables (or by decoding, ST_decompress)."""
 

@@ -178,7 +178,7 @@ class Index(GoHandle, IndexPointerMethods):
 
     def get_distance_computer(self):
         """A DistanceComputer: one query against the stored vectors by id
-        (flat, PQ or SQ storage, behind an HNSW graph or transforms)."""
+        (flat, PQ, SQ or additive storage, behind an HNSW graph or transforms)."""
         from ..distance_computer import DistanceComputer
 
         return DistanceComputer(self)
