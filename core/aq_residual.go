@@ -174,25 +174,36 @@ func beamSearchStep(d int, cent []float32, k, n int, cur *beam, size int) *beam 
 		dist: make([]float32, n*size)}
 	cnorms := make([]float32, k)
 	kernels.Norms(cent, d, cnorms)
+	var packed []float32 // the entries packed for the SIMD matrix kernel
+	if kernels.HasGemm() {
+		packed = make([]float32, kernels.PackedSize(k, d))
+		kernels.PackPanels(cent, k, d, packed)
+	}
 	parallelChunks(n, chunkFor(cur.size*k*d), func(_, lo, hi int) {
 		rows := make([]float32, beamBlock*cur.size*k)
 		rnorms := make([]float32, beamBlock*cur.size)
+		gemm := &kernels.GemmScratch{}
 		h := newTopK(size)
 		dist, ids := make([]float32, size), make([]int64, size)
 		for b0 := lo; b0 < hi; b0 += beamBlock {
 			b1 := min(hi, b0+beamBlock)
 			nr := (b1 - b0) * cur.size
 			res := cur.residuals[b0*cur.size*d : b1*cur.size*d]
-			kernels.DotTile(res, nr, cent, k, d, rows, k)
+			if packed != nil {
+				kernels.GemmPacked(res, nr, packed, k, d, rows, k, gemm)
+			} else {
+				kernels.DotTile(res, nr, cent, k, d, rows, k)
+			}
 			kernels.Norms(res, d, rnorms[:nr])
 			for i := b0; i < b1; i++ {
 				h.reset()
 				for b := 0; b < cur.size; b++ {
 					r := (i-b0)*cur.size + b
-					row, rn := rows[r*k:(r+1)*k], rnorms[r]
-					for j, dot := range row {
-						v := max(rn+cnorms[j]-2*dot, 0)
-						h.push(v, int64(b*k+j))
+					row := rows[r*k : (r+1)*k]
+					kernels.L2FromDot(row, rnorms[r], cnorms)
+					// only the values that may enter the beam are offered
+					for j := kernels.NextAtMost(row, 0, h.dist[0]); j < k; j = kernels.NextAtMost(row, j+1, h.dist[0]) {
+						h.push(row[j], int64(b*k+j))
 					}
 				}
 				h.emit(1, dist, ids)
