@@ -156,8 +156,9 @@ func (rq *ResidualQuantizer) clusterStep(x []float32, k int) ([]float32, error) 
 	return c.Centroids, nil
 }
 
-// beamBlock is how many points one worker extends at a time.
-const beamBlock = 64
+// beamBlockFloats bounds the distance rows one worker fills at a time
+// (256 KiB: they stay in L2 between the matrix kernel and the selection).
+const beamBlockFloats = 1 << 16
 
 // beamStep extends every partial code of cur by one index into the k
 // entries of cent, keeping the size best per point (faiss's
@@ -180,13 +181,14 @@ func beamSearchStep(d int, cent []float32, k, n int, cur *beam, size int) *beam 
 		kernels.PackPanels(cent, k, d, packed)
 	}
 	parallelChunks(n, chunkFor(cur.size*k*d), func(_, lo, hi int) {
-		rows := make([]float32, beamBlock*cur.size*k)
-		rnorms := make([]float32, beamBlock*cur.size)
+		block := max(1, beamBlockFloats/(cur.size*k))
+		rows := make([]float32, block*cur.size*k)
+		rnorms := make([]float32, block*cur.size)
 		gemm := &kernels.GemmScratch{}
 		h := newTopK(size)
 		dist, ids := make([]float32, size), make([]int64, size)
-		for b0 := lo; b0 < hi; b0 += beamBlock {
-			b1 := min(hi, b0+beamBlock)
+		for b0 := lo; b0 < hi; b0 += block {
+			b1 := min(hi, b0+block)
 			nr := (b1 - b0) * cur.size
 			res := cur.residuals[b0*cur.size*d : b1*cur.size*d]
 			if packed != nil {

@@ -256,6 +256,21 @@ func (ix *ResidualCoarseQuantizer) Search(x []float32, k int, dist []float32, la
 	return ix.SearchBeam(x, k, dist, labels, ix.BeamFactor)
 }
 
+// SearchWithParams implements ParamSearcher: p must carry a beam factor
+// (faiss's SearchParametersResidualCoarseQuantizer; no selector).
+func (ix *ResidualCoarseQuantizer) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
+	const op = "ResidualCoarseQuantizer.search"
+	if p == nil {
+		return ix.Search(x, k, dist, labels)
+	}
+	if p.BeamFactor == nil || p.Sel != nil {
+		return Errorf(KindUnsupported, op, "takes SearchParametersResidualCoarseQuantizer (a beam factor, no selector) only")
+	}
+	return ix.SearchBeam(x, k, dist, labels, *p.BeamFactor)
+}
+
+var _ ParamSearcher = (*ResidualCoarseQuantizer)(nil)
+
 // SearchBeam is Search with another beam factor (faiss's
 // SearchParametersResidualCoarseQuantizer).
 func (ix *ResidualCoarseQuantizer) SearchBeam(x []float32, k int, dist []float32, labels []int64, beamFactor float32) error {

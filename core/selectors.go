@@ -70,6 +70,9 @@ type SearchParams struct {
 	// RaBitQ, when set, replaces a RaBitQ index's query quantization
 	// (faiss's RaBitQSearchParameters / IVFRaBitQSearchParameters).
 	RaBitQ *RaBitQParams
+	// BeamFactor, when set, replaces a ResidualCoarseQuantizer's beam
+	// factor (faiss's SearchParametersResidualCoarseQuantizer).
+	BeamFactor *float32
 }
 
 // IVFLimits are faiss's SearchParametersIVF fields that stop a query's

@@ -590,3 +590,12 @@ func AQInitializeFrom(h, other, skip int64) string {
 		return rq.InitializeFrom(&src, int(skip))
 	})
 }
+
+// IndexSearchRCQ searches a ResidualCoarseQuantizer with another beam
+// factor (faiss's SearchParametersResidualCoarseQuantizer).
+func IndexSearchRCQ(h, n int64, x uintptr, k int64, dist, labels uintptr, beamFactor float64, sel uintptr, nsel int64) string {
+	return paramSearch(h, n, x, k, dist, labels, sel, nsel, func() (*core.SearchParams, error) {
+		b := float32(beamFactor)
+		return &core.SearchParams{BeamFactor: &b}, nil
+	})
+}

@@ -1,6 +1,10 @@
 package pyapi
 
-import "github.com/metalfaiss/metalfaiss/core"
+import (
+	"math"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
 
 // ivfParamsLen is the size of the int64 block ivfParams reads.
 const ivfParamsLen = 12
@@ -8,7 +12,8 @@ const ivfParamsLen = 12
 // ivfParams decodes faiss's SearchParametersIVF from ivf (int64[12]):
 // nprobe, max_codes, ensure_topk_full, max_lists_num,
 // max_empty_result_buckets, then the quantizer's parameters: kind (0 none,
-// 1 IVF: nprobe, 2 HNSW: efSearch, check_relative_distance, bounded_queue)
+// 1 IVF: nprobe, 2 HNSW: efSearch, check_relative_distance, bounded_queue,
+// 3 residual coarse quantizer: beam_factor's float64 bits)
 // and its three values, then IVFPQSearchParameters' polysemous_ht (-1:
 // the index's), then IVFRaBitQSearchParameters' qb (-1: none given) and
 // centered.
@@ -25,6 +30,9 @@ func ivfParams(ivf uintptr) (*core.SearchParams, error) {
 		p.Quantizer = &core.SearchParams{Nprobe: int(v[6])}
 	case 2:
 		p.Quantizer = &core.SearchParams{HNSW: &core.HNSWSearchParams{EfSearch: int(v[6]), CheckRelativeDistance: v[7] != 0, BoundedQueue: v[8] != 0}}
+	case 3: // a residual coarse quantizer's beam factor, as float64 bits
+		b := float32(math.Float64frombits(uint64(v[6])))
+		p.Quantizer = &core.SearchParams{BeamFactor: &b}
 	}
 	if v[9] >= 0 {
 		p.PQ = &core.PQSearchParams{PolysemousHT: int(min(v[9], 1<<20))}

@@ -352,3 +352,22 @@ def test_distance_computer_of_additive_codes(data):
     rec = ix.reconstruct_n(0, 500)
     np.testing.assert_allclose([dc(i) for i in range(5)], ((rec[:5] - q[0]) ** 2).sum(1), rtol=1e-4)
     assert dc.symmetric_dis(3, 4) == pytest.approx(((rec[3] - rec[4]) ** 2).sum(), rel=1e-4)
+
+
+def test_residual_coarse_quantizer_search_parameters(data):
+    x, q = data
+    frcq = faiss.ResidualCoarseQuantizer(24, 2, 4)
+    frcq.train(x)
+    rcq = mf.deserialize_index(faiss.serialize_index(frcq))
+    for bf in (1.0, 8.0, -1.0):
+        want = frcq.search(q, 5, params=faiss.SearchParametersResidualCoarseQuantizer(beam_factor=bf))
+        same_results(*want, *rcq.search(q, 5, params=mf.SearchParametersResidualCoarseQuantizer(beam_factor=bf)))
+    assert rcq.beam_factor == 4.0  # the call's factor only
+    ivf = mf.IndexIVFFlat(rcq, 24, 256)
+    ivf.train(x)
+    ivf.add(x)
+    p = mf.SearchParametersIVF(nprobe=8, quantizer_params=mf.SearchParametersResidualCoarseQuantizer(beam_factor=-1))
+    exact = mf.SearchParametersIVF(nprobe=8, quantizer_params=mf.SearchParametersResidualCoarseQuantizer(beam_factor=64))
+    np.testing.assert_allclose(ivf.search(q, 5, params=p)[0], ivf.search(q, 5, params=exact)[0], rtol=1e-5)
+    with pytest.raises(mf.UnsupportedOperationError):
+        rcq.search(q, 5, params=mf.SearchParametersIVF(nprobe=2))

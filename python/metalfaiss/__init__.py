@@ -137,6 +137,7 @@ from .quantizers import ProductQuantizer, ScalarQuantizer
 from .search_params import (
     IndexRefineSearchParameters, IVFPQSearchParameters, IVFRaBitQSearchParameters, RaBitQSearchParameters,
     SearchParameters, SearchParametersHNSW, SearchParametersIVF, SearchParametersPQ,
+    SearchParametersResidualCoarseQuantizer,
 )
 from .factory import index_factory, reverse_index_factory
 from .parameter_space import ParameterRange, ParameterSpace
@@ -332,7 +333,7 @@ __all__ = [
     "ClusteringInitMethod_KMEANS_PLUS_PLUS", "ClusteringInitMethod_RANDOM", "IndexFlat1D", "SIMDConfig", "SIMDLevel_ARM_NEON", "SIMDLevel_ARM_SVE",
     "SIMDLevel_AVX2", "SIMDLevel_AVX512", "SIMDLevel_AVX512_SPR", "SIMDLevel_AVX512_VPOPCNT", "SIMDLevel_COUNT",
     "SIMDLevel_NONE", "SIMDLevel_RISCV_RVV", "IndexRefineSearchParameters", "IVFPQSearchParameters",
-    "SearchParametersPQ", "IDSelectorTranslated", "PyCallbackIDSelector", "IO_FLAG_MMAP_IFC", "BufferedIOReader", "BufferedIOWriter",
+    "SearchParametersPQ", "SearchParametersResidualCoarseQuantizer", "IDSelectorTranslated", "PyCallbackIDSelector", "IO_FLAG_MMAP_IFC", "BufferedIOReader", "BufferedIOWriter",
     "FileIOReader", "FileIOWriter", "IOReader", "IOWriter", "PyCallbackIOReader", "PyCallbackIOWriter",
     "VectorIOReader", "VectorIOWriter", "ZeroCopyIOReader", "read_ProductQuantizer", "write_ProductQuantizer", "OperatingPoint", "OperatingPoints",
     "HNSWStats", "IndexIVFStats", "cvar", "imbalance_factor", "InvertedListsPtrVector", "OnDiskInvertedLists",

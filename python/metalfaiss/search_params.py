@@ -66,9 +66,11 @@ class SearchParametersIVF(SearchParameters):
             kind, qa = 1, q._nprobe()
         elif isinstance(q, SearchParametersHNSW):
             kind, qa, qb, qc = 2, q.efSearch, int(q.check_relative_distance), int(q.bounded_queue)
+        elif isinstance(q, SearchParametersResidualCoarseQuantizer):
+            kind, qa = 3, int(np.float64(q.beam_factor).view(np.int64))
         elif q is not None:
-            raise InputTypeError(f"{op}: quantizer_params must be SearchParametersIVF or SearchParametersHNSW, "
-                                 f"got {type(q).__name__}")
+            raise InputTypeError(f"{op}: quantizer_params must be SearchParametersIVF, SearchParametersHNSW or "
+                                 f"SearchParametersResidualCoarseQuantizer, got {type(q).__name__}")
         if q is not None and q.sel is not None:
             raise InvalidArgumentError(f"{op}: quantizer_params cannot carry a selector")
         return np.array([nprobe, counts[0], int(bool(self.ensure_topk_full)), counts[1], counts[2], kind, qa, qb, qc,
@@ -93,6 +95,21 @@ class SearchParametersHNSW(SearchParameters):
             raise InvalidArgumentError(f"SearchParametersHNSW: efSearch must be positive, got {self.efSearch}")
         self.check_relative_distance = bool(check_relative_distance)
         self.bounded_queue = bool(bounded_queue)
+
+
+class SearchParametersResidualCoarseQuantizer(SearchParameters):
+    """``SearchParametersResidualCoarseQuantizer(beam_factor=4.0)`` for a
+    ResidualCoarseQuantizer, directly or as an IVF index's
+    quantizer_params: the beam is k * beam_factor entries (< 0: exhaustive
+    search)."""
+
+    def __init__(self, sel=None, beam_factor=4.0):
+        super().__init__(sel)
+        try:
+            self.beam_factor = float(beam_factor)
+        except (TypeError, ValueError):
+            raise InputTypeError(f"SearchParametersResidualCoarseQuantizer: beam_factor must be a number, "
+                                 f"got {type(beam_factor).__name__}") from None
 
 
 class SearchParametersPQ(SearchParameters):

@@ -11,7 +11,7 @@ from .._arrays import addr, as_codes, as_count, as_float, as_ids, as_int, as_mat
 from ..errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from ..search_params import (
     IndexRefineSearchParameters, RaBitQSearchParameters, SearchParameters, SearchParametersHNSW, SearchParametersIVF,
-    SearchParametersPQ, _query_bits,
+    SearchParametersPQ, SearchParametersResidualCoarseQuantizer, _query_bits,
 )
 from ..pointer_methods import IndexPointerMethods
 from ..vectors import field_vector
@@ -171,6 +171,8 @@ class Index(GoHandle, IndexPointerMethods):
                 _bridge.call("IndexSearchPQ", *args, params.search_type, params.polysemous_ht, *sel_args)
             elif isinstance(params, RaBitQSearchParameters):
                 _bridge.call("IndexSearchRaBitQ", *args, *_query_bits(params, op), *sel_args)
+            elif isinstance(params, SearchParametersResidualCoarseQuantizer):
+                _bridge.call("IndexSearchRCQ", *args, params.beam_factor, *sel_args)
             else:
                 _bridge.call("IndexSearchWith", *args, nprobe, *sel_args)
 
