@@ -592,11 +592,7 @@ func (aq *AdditiveQuantizer) CentroidNorms(op string, out []float32) error {
 	parallelChunks(len(out), chunkFor(aq.D*aq.M), func(_, lo, hi int) {
 		idx, c := make([]int32, aq.M), make([]float32, aq.D)
 		for i := lo; i < hi; i++ {
-			bits := uint64(i)
-			for m, b := range aq.Nbits {
-				idx[m] = int32(bits & (1<<b - 1))
-				bits >>= b
-			}
+			aq.splitBits(uint64(i), idx)
 			aq.decodeIndices(idx, c)
 			out[i] = kernels.Inner(c, c)
 		}
@@ -609,3 +605,12 @@ func (aq *AdditiveQuantizer) Dim() int { return aq.D }
 
 // CodebookLen is the number of floats of all codebooks.
 func (aq *AdditiveQuantizer) CodebookLen() int { return aq.codebookLen() }
+
+// splitBits reads the codebook indices packed in bits (codebook 0 in the
+// low bits), as coarse quantizers number their centroids.
+func (aq *AdditiveQuantizer) splitBits(bits uint64, idx []int32) {
+	for m, b := range aq.Nbits {
+		idx[m] = int32(bits & (1<<b - 1))
+		bits >>= b
+	}
+}

@@ -140,10 +140,7 @@ func (ix *AdditiveCoarseQuantizer) centroidNorms() []float32 {
 func (ix *AdditiveCoarseQuantizer) decode64(bits uint64, out []float32) {
 	aq := ix.AQ.additive()
 	idx := make([]int32, aq.M)
-	for m, b := range aq.Nbits {
-		idx[m] = int32(bits & (1<<b - 1))
-		bits >>= b
-	}
+	aq.splitBits(bits, idx)
 	aq.decodeIndices(idx, out)
 }
 

@@ -193,6 +193,14 @@ class ProductAdditiveQuantizer(AdditiveQuantizer):
     quantizer; ``codebooks`` holds theirs one after another, each as wide
     as its range."""
 
+    def __init__(self, d=0, nsplits=0, Msub=0, nbits=0, search_type=AdditiveQuantizer.ST_decompress):
+        op = type(self).__name__
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call(op + "New", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"), as_int(Msub, op, "Msub"),
+                     as_int(nbits, op, "nbits"), as_int(search_type, op, "search_type"), addr(out))
+        self._bind(int(out[0]), None)
+        self.cp = None
+
     @property
     def nsplits(self):
         out = np.zeros(1, dtype=np.int64)
@@ -215,14 +223,6 @@ class ProductResidualQuantizer(ProductAdditiveQuantizer):
     search_type=ST_decompress)``: nsplits residual quantizers of Msub
     codebooks of nbits bits."""
 
-    def __init__(self, d=0, nsplits=0, Msub=0, nbits=0, search_type=AdditiveQuantizer.ST_decompress):
-        op = "ProductResidualQuantizer"
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("ProductResidualQuantizerNew", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"),
-                     as_int(Msub, op, "Msub"), as_int(nbits, op, "nbits"), as_int(search_type, op, "search_type"),
-                     addr(out))
-        self._bind(int(out[0]), None)
-        self.cp = None
 
 
 def _lsq_field(name, cast):
@@ -279,14 +279,6 @@ class ProductLocalSearchQuantizer(ProductAdditiveQuantizer):
     search_type=ST_decompress)``: nsplits local search quantizers of Msub
     codebooks of nbits bits."""
 
-    def __init__(self, d=0, nsplits=0, Msub=0, nbits=0, search_type=AdditiveQuantizer.ST_decompress):
-        op = "ProductLocalSearchQuantizer"
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("ProductLocalSearchQuantizerNew", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"),
-                     as_int(Msub, op, "Msub"), as_int(nbits, op, "nbits"), as_int(search_type, op, "search_type"),
-                     addr(out))
-        self._bind(int(out[0]), None)
-        self.cp = None
 
 
 class ResidualQuantizer(AdditiveQuantizer):
