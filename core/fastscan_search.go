@@ -75,6 +75,18 @@ type pq4Blocks struct {
 	n     int
 	bbs   int
 	m2    int
+	// scale > 1 multiplies the table entries of the last pair (faiss's
+	// NormTableScaler): the kernel sums the other pairs and addScaled
+	// finishes the vectors that sum lets through.
+	scale uint16
+}
+
+// kernelPairs is how many pairs the kernel sums.
+func (c pq4Blocks) kernelPairs() int {
+	if c.scale > 1 {
+		return c.m2/2 - 1
+	}
+	return c.m2 / 2
 }
 
 // chunk runs the kernel on the blocks from b on (up to b1; up to
@@ -82,16 +94,53 @@ type pq4Blocks struct {
 // the tables lut plus bias, xor flip (see kernels.PQ4Scan), into s. It
 // returns the 32-vector groups done and the next block.
 func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1, maxGroups int, s *fsScratch) (groups, next int) {
-	npairs, bbs := c.m2/2, c.bbs
-	blockBytes := bbs * npairs
+	npairs, bbs := c.kernelPairs(), c.bbs
+	blockBytes := bbs * c.m2 / 2
 	if bbs == 32 {
 		next = min(b1, b+maxGroups)
 		groups = next - b
 		kernels.PQ4Scan(c.codes[b*blockBytes:], groups, blockBytes, 32, npairs, lut, bias, flip, thr, s.out, s.masks)
-		return groups, next
+	} else {
+		groups, next = bbs/32, b+1
+		kernels.PQ4Scan(c.codes[b*blockBytes:], groups, 32, bbs, npairs, lut, bias, flip, thr, s.out, s.masks)
 	}
-	kernels.PQ4Scan(c.codes[b*blockBytes:], bbs/32, 32, bbs, npairs, lut, bias, flip, thr, s.out, s.masks)
-	return bbs / 32, b + 1
+	if c.scale > 1 {
+		c.addScaled(lut, thr, b, s.out[:32*groups], s.masks[:groups])
+	}
+	return groups, next
+}
+
+// addScaled adds the scaled entries of the last pair to the keys of the
+// vectors the masks of the groups from block b flag, keeps the flags of
+// those still below thr, and marks every other key as none (the pre-cut
+// counts keys). Scaled entries are never negative, so the kernel's sum of
+// the other pairs flags a superset of the vectors below thr. Sums wrap at
+// 16 bits, as faiss's do.
+func (c pq4Blocks) addScaled(lut []byte, thr uint16, b int, out []uint16, masks []uint32) {
+	p := c.m2/2 - 1
+	t0, t1 := lut[p*32:p*32+16], lut[p*32+16:p*32+32]
+	for g, m := range masks {
+		pos := b*c.bbs + 32*g
+		off, _ := pq4Byte(c.bbs, c.m2, pos, c.m2-2)
+		lo, hi := c.codes[off:off+16], c.codes[off+16:off+32]
+		keys := out[32*g : 32*g+32]
+		kept := uint32(0)
+		for j := 0; j < 32; j++ {
+			if m&(1<<j) == 0 {
+				keys[j] = fsKeyNone
+				continue
+			}
+			a, e := lo[pq4InvPerm[j&15]], hi[pq4InvPerm[j&15]]
+			if j >= 16 {
+				a, e = a>>4, e>>4
+			}
+			keys[j] += c.scale * (uint16(t0[a&15]) + uint16(t1[e&15]))
+			if keys[j] < thr {
+				kept |= 1 << j
+			}
+		}
+		masks[g] = kept
+	}
 }
 
 // scanWith runs the kernel over blocks [b0, b1) with threshold thr and
@@ -128,8 +177,8 @@ func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, 
 // scan4 is scan for four queries at once (tables lutStride bytes apart in
 // luts), the codes read once for all four.
 func (c pq4Blocks) scan4(luts []byte, lutStride int, biases *[4]uint16, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, hs *[4]*fsSink, s *fsScratch) {
-	npairs, bbs := c.m2/2, c.bbs
-	blockBytes := bbs * npairs
+	npairs, bbs := c.kernelPairs(), c.bbs
+	blockBytes := bbs * c.m2 / 2
 	for b := b0; b < b1; {
 		var thrs [4]uint16
 		for q, h := range hs {
@@ -144,7 +193,11 @@ func (c pq4Blocks) scan4(luts []byte, lutStride int, biases *[4]uint16, flip uin
 			kernels.PQ4Scan4(c.codes[b*blockBytes:], groups, 32, bbs, npairs, luts, lutStride, biases, flip, &thrs, s.out4, s.masks4)
 		}
 		for q, h := range hs {
-			c.offer(h, s.out4[q*32*groups:], s.masks4[q*groups:(q+1)*groups], b, flip, ids, base, sel)
+			out, masks := s.out4[q*32*groups:(q+1)*32*groups], s.masks4[q*groups:(q+1)*groups]
+			if c.scale > 1 {
+				c.addScaled(luts[q*lutStride:], thrs[q], b, out, masks)
+			}
+			c.offer(h, out, masks, b, flip, ids, base, sel)
 		}
 		b = next
 	}

@@ -201,11 +201,16 @@ func (lt *LinearTransform) Reverse(xt, out []float32) error {
 // maybeSubsample is faiss's fvecs_maybe_subsample: past nmax rows, the rows
 // at the first nmax places of a seeded permutation (seed 1234).
 func maybeSubsample(x []float32, d, nmax int) ([]float32, int) {
+	return maybeSubsampleSeed(x, d, nmax, 1234)
+}
+
+// maybeSubsampleSeed is maybeSubsample with the permutation's seed.
+func maybeSubsampleSeed(x []float32, d, nmax int, seed int64) ([]float32, int) {
 	n := len(x) / d
 	if n <= nmax {
 		return x, n
 	}
-	perm := randPerm(n, 1234)
+	perm := randPerm(n, seed)
 	sub := make([]float32, nmax*d)
 	for i := 0; i < nmax; i++ {
 		copy(sub[i*d:(i+1)*d], x[perm[i]*d:(perm[i]+1)*d])

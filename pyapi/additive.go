@@ -79,6 +79,8 @@ func withAQ(op string, h int64, write bool, fn func(aq *core.AdditiveQuantizer, 
 			q = v
 		case *core.IndexAdditiveQuantizer:
 			q = v.AQ
+		case *core.IndexAQFastScan:
+			q = v.AQ
 		case *core.ResidualCoarseQuantizer:
 			q = v.RQ
 		case *core.AdditiveCoarseQuantizer:
@@ -511,6 +513,8 @@ func AQSubquantizer(h, i int64, out uintptr) string {
 		case *core.ProductAdditiveQuantizer:
 			p = v
 		case *core.IndexAdditiveQuantizer:
+			p, _ = v.AQ.(*core.ProductAdditiveQuantizer)
+		case *core.IndexAQFastScan:
 			p, _ = v.AQ.(*core.ProductAdditiveQuantizer)
 		case *core.IndexIVF:
 			p, _ = v.AQ().(*core.ProductAdditiveQuantizer)

@@ -46,9 +46,10 @@ func FastScanSettings(h, set, implem, qbs int64, out uintptr) string {
 		}
 		var pImplem, pQbs *int
 		switch ix := v.(type) {
-		case *core.IndexPQFastScan:
-			pImplem, pQbs = &ix.Implem, &ix.Qbs
-			dst[2], dst[3], dst[4], dst[5] = int64(ix.Bbs), int64(ix.PQ.M), int64(ix.M2()), int64(len(ix.PackedCodes()))
+		case interface{ FastScanBase() *core.IndexFastScan }:
+			b := ix.FastScanBase()
+			pImplem, pQbs = &b.Implem, &b.Qbs
+			dst[2], dst[3], dst[4], dst[5] = int64(b.Bbs), int64(b.M()), int64(b.M2()), int64(len(b.PackedCodes()))
 		case *core.IndexRaBitQFastScan:
 			pImplem, pQbs = &ix.Implem, &ix.Qbs
 			dst[2], dst[3], dst[4], dst[5] = int64(ix.Bbs), int64(ix.M()), int64(ix.M2()), int64(len(ix.FaissBlocks()))
@@ -73,8 +74,8 @@ func FastScanCodes(h, n int64, out uintptr) string {
 	return withObject(op, h, false, func(v any) error {
 		var packed []byte
 		switch ix := v.(type) {
-		case *core.IndexPQFastScan:
-			packed = ix.PackedCodes()
+		case interface{ FastScanBase() *core.IndexFastScan }:
+			packed = ix.FastScanBase().PackedCodes()
 		case *core.IndexRaBitQFastScan:
 			packed = ix.FaissBlocks()
 		default:

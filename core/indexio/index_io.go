@@ -75,6 +75,8 @@ func write(w *writer, ix core.Index) error {
 		writePQ(w, x)
 	case *core.IndexPQFastScan:
 		writePQFastScan(w, x)
+	case *core.IndexAQFastScan:
+		return writeAQFastScan(w, x)
 	case *core.IndexIVFIndependentQuantizer:
 		return writeIVFIndependent(w, x)
 	case *core.IndexScalarQuantizer:
@@ -217,6 +219,8 @@ func read(r *reader, depth int) core.Index {
 		return readPQ(r)
 	case codePQFastScan:
 		return readPQFastScan(r)
+	case codeRQFastScan, codeLSQFastScan, codePRQFastScan, codePLSQFastScan:
+		return readAQFastScan(r, code)
 	case codeIVFIndependent:
 		return readIVFIndependent(r, depth)
 	case codeSQ:

@@ -108,6 +108,10 @@ from .index_additive import (
     IndexResidualQuantizer, LocalSearchCoarseQuantizer, ResidualCoarseQuantizer,
 )
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
+from .index_additive_fastscan import (
+    IndexAdditiveQuantizerFastScan, IndexLocalSearchQuantizerFastScan, IndexProductLocalSearchQuantizerFastScan,
+    IndexProductResidualQuantizerFastScan, IndexResidualQuantizerFastScan,
+)
 from .index_rabitq import (
     IndexIVFRaBitQ, IndexIVFRaBitQFastScan, IndexRaBitQ, IndexRaBitQFastScan, RaBitQuantizer, round_clamped_to_uint8,
     round_nonnegative_to_uint8,
@@ -296,6 +300,8 @@ __all__ = [
     "IndexIVFProductResidualQuantizer", "LocalSearchQuantizer", "ProductLocalSearchQuantizer",
     "IndexLocalSearchQuantizer", "IndexIVFLocalSearchQuantizer", "IndexProductLocalSearchQuantizer",
     "IndexIVFProductLocalSearchQuantizer", "LocalSearchCoarseQuantizer", "beam_search_encode_step",
+    "IndexAdditiveQuantizerFastScan", "IndexResidualQuantizerFastScan", "IndexLocalSearchQuantizerFastScan",
+    "IndexProductResidualQuantizerFastScan", "IndexProductLocalSearchQuantizerFastScan",
     "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer", "IndexRaBitQFastScan",
     "IndexIVFRaBitQFastScan",
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",

@@ -40,10 +40,11 @@ def downcast_VectorTransform(vt):
 
 
 def downcast_Quantizer(quantizer):
-    """A quantizer as its most specific class: the ProductQuantizer or
-    ScalarQuantizer objects metalfaiss hands out already are."""
+    """A quantizer as its most specific class: the product, scalar and
+    additive quantizer objects metalfaiss hands out already are."""
+    from .additive_quantizers import AdditiveQuantizer
     from .quantizers import ProductQuantizer, ScalarQuantizer
 
-    if not isinstance(quantizer, (ProductQuantizer, ScalarQuantizer)):
+    if not isinstance(quantizer, (ProductQuantizer, ScalarQuantizer, AdditiveQuantizer)):
         raise InputTypeError(f"downcast_Quantizer: expected a quantizer, got {type(quantizer).__name__}")
     return quantizer

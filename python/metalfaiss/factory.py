@@ -16,6 +16,10 @@ from .index_additive import (
     IndexProductResidualQuantizer, IndexResidualQuantizer, ResidualCoarseQuantizer,
 )
 from .index_fastscan import IndexPQFastScan
+from .index_additive_fastscan import (
+    IndexLocalSearchQuantizerFastScan, IndexProductLocalSearchQuantizerFastScan, IndexProductResidualQuantizerFastScan,
+    IndexResidualQuantizerFastScan,
+)
 from .index_ivf_fastscan import IndexIVFPQFastScan
 from .index_rabitq import IndexIVFRaBitQ, IndexIVFRaBitQFastScan, IndexRaBitQ, IndexRaBitQFastScan
 from .index_pq import IndexPQ, IndexScalarQuantizer
@@ -55,6 +59,10 @@ _LSQ = re.compile(r"LSQ(\d+)x(\d+)" + _AQ_N)
 _AQ_NORM = {"_Nnone": 1, "_Nfloat": 3, "_Nqint8": 4, "_Nqint4": 5, "_Ncqint8": 6, "_Ncqint4": 7,
             "_Nlsq2x4": 8, "_Nrq2x4": 9}
 _RABITQFS = re.compile(r"RaBitQfs(\d+)?(?:_(\d+))?")
+# additive quantizers of 4-bit codebooks for the fast-scan kernels: "r"
+# (IVF) encodes residuals, "_{bbs}" the block size
+_AQFS = re.compile(r"(RQ|LSQ)(\d+)x4fs(r?)(?:_(\d+))?" + _AQ_N)
+_PAQFS = re.compile(r"(PRQ|PLSQ)(\d+)x(\d+)x4fs(r?)(?:_(\d+))?" + _AQ_N)
 # faiss's factory names of scalar quantizer types.
 _SQ = {
     "SQ8": ScalarQuantizer.QT_8bit, "SQ4": ScalarQuantizer.QT_4bit, "SQ6": ScalarQuantizer.QT_6bit,
@@ -223,6 +231,12 @@ def _codes(d, part, description):
     m = _RABITQFS.fullmatch(part)
     if m:
         return "RaBitQfs", (int(m[1] or 1), int(m[2] or 32))
+    m = _AQFS.fullmatch(part)
+    if m:
+        return m[1] + "fs", ((1, int(m[2])), int(m[4] or 32), m[3] == "r", _AQ_NORM.get(m[5]))
+    m = _PAQFS.fullmatch(part)
+    if m:
+        return m[1] + "fs", ((int(m[2]), int(m[3])), int(m[5] or 32), m[4] == "r", _AQ_NORM.get(m[6]))
     m = _AQ.fullmatch(part)
     if m:
         nbits = []
@@ -242,6 +256,8 @@ def _codes(d, part, description):
 # the additive indexes by factory kind, flat and IVF
 _FLAT_AQ = {"PRQ": IndexProductResidualQuantizer, "LSQ": IndexLocalSearchQuantizer,
             "PLSQ": IndexProductLocalSearchQuantizer}
+_FLAT_AQFS = {"RQfs": IndexResidualQuantizerFastScan, "LSQfs": IndexLocalSearchQuantizerFastScan,
+              "PRQfs": IndexProductResidualQuantizerFastScan, "PLSQfs": IndexProductLocalSearchQuantizerFastScan}
 _IVF_AQ = {"PRQ": IndexIVFProductResidualQuantizer, "LSQ": IndexIVFLocalSearchQuantizer,
            "PLSQ": IndexIVFProductLocalSearchQuantizer}
 
@@ -289,6 +305,8 @@ def _build(d, parts, metric, description):
             return IndexIVFRaBitQ(quantizer, d, nlist, metric, True, args[0])
         if kind == "RQ":
             return IndexIVFResidualQuantizer(quantizer, d, nlist, args[0], metric, _aq_search_type(args[1], metric))
+        if kind in _FLAT_AQFS:
+            _unknown(parts[1], description)  # the IVF fast-scan forms are not built yet
         if kind in _IVF_AQ:
             return _IVF_AQ[kind](quantizer, d, nlist, *args[0], metric, _aq_search_type(args[1], metric))
         if kind == "RCQ":
@@ -305,7 +323,7 @@ def _build(d, parts, metric, description):
         if codes is None:
             return IndexHNSWFlat(d, M, metric)
         kind, args = _codes(d, codes, description)
-        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ", "PRQ", "LSQ", "PLSQ"):
+        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ", "PRQ", "LSQ", "PLSQ") or kind in _FLAT_AQFS:
             _unknown(codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
@@ -321,6 +339,10 @@ def _build(d, parts, metric, description):
         _unknown(first, description)
     if kind == "PQfs":
         return IndexPQFastScan(d, args[0], 4, metric, args[1])
+    if kind in _FLAT_AQFS:
+        (nsplits, M), bbs, _, st = args
+        shape = (M,) if kind in ("RQfs", "LSQfs") else (nsplits, M)
+        return _FLAT_AQFS[kind](d, *shape, 4, metric, _aq_search_type(st, metric), bbs)
     if kind == "RaBitQ":
         return IndexRaBitQ(d, metric, args[0])
     if kind == "RQ":

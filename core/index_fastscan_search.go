@@ -27,13 +27,13 @@ func checkImplem(op string, implem int) error {
 	return Errorf(KindInvalidArgument, op, "implem must be 0, 1..4 or 12..15, got %d", implem)
 }
 
-func (ix *IndexPQFastScan) Search(x []float32, k int, dist []float32, labels []int64) error {
+func (ix *IndexFastScan) Search(x []float32, k int, dist []float32, labels []int64) error {
 	return ix.SearchWithParams(x, k, dist, labels, nil)
 }
 
 // SearchWithParams implements ParamSearcher (p.Sel filters ids).
-func (ix *IndexPQFastScan) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
-	const op = "IndexPQFastScan.search"
+func (ix *IndexFastScan) SearchWithParams(x []float32, k int, dist []float32, labels []int64, p *SearchParams) error {
+	op := ix.name + ".search"
 	nq, err := checkBatch(op, x, ix.d)
 	if err != nil {
 		return err
@@ -41,7 +41,7 @@ func (ix *IndexPQFastScan) SearchWithParams(x []float32, k int, dist []float32, 
 	if err := checkResults(op, nq, k, len(dist), len(labels)); err != nil {
 		return err
 	}
-	if !ix.PQ.IsTrained() {
+	if !ix.codec.IsTrained() {
 		return Errorf(KindNotTrained, op, "train the index before searching")
 	}
 	if err := checkImplem(op, ix.Implem); err != nil {
@@ -61,9 +61,9 @@ func (ix *IndexPQFastScan) SearchWithParams(x []float32, k int, dist []float32, 
 
 // fsTables fills q with the quantized tables of query v; tab is scratch
 // of M*16 floats.
-func (ix *IndexPQFastScan) fsTables(v []float32, tab []float32, q *fsQuery) {
-	ix.PQ.distanceTable(v, ix.metric, tab)
-	quantizeFSTable(tab, ix.PQ.M, ix.m2, q)
+func (ix *IndexFastScan) fsTables(v []float32, tab []float32, q *fsQuery) {
+	ix.tables.fsFloatTables(v, tab)
+	quantizeFSTable(tab, ix.m, ix.m2, q)
 }
 
 // searchFast runs the kernels: with many queries each worker takes a run
@@ -73,9 +73,11 @@ func (ix *IndexPQFastScan) fsTables(v []float32, tab []float32, q *fsQuery) {
 // among equal keys, as faiss's single pass does for L2; for inner
 // products its pass keeps a window of the tied ids that only a pass in
 // order reproduces, so each query there stays on one worker.
-func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, labels []int64, sel IDSelector) {
-	flip, d, m := fsFlip(ix.metric), ix.d, ix.PQ.M
+func (ix *IndexFastScan) searchFast(x []float32, nq, k int, dist []float32, labels []int64, sel IDSelector) {
+	flip, d, m := fsFlip(ix.metric), ix.d, ix.m
 	nblocks := ix.paddedCount(ix.blocks.n) / ix.Bbs
+	blocks := ix.blocks
+	blocks.scale = uint16(max(ix.scale, 1))
 	blockBytes := ix.Bbs * ix.m2 / 2
 	chunk := max(1, (32<<10)/blockBytes)
 	group := qbsQueries(ix.Qbs)
@@ -109,10 +111,10 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 					q := g0
 					for ; q+4 <= g1; q += 4 {
 						hs := [4]*fsSink{&heaps[q-g0], &heaps[q+1-g0], &heaps[q+2-g0], &heaps[q+3-g0]}
-						ix.blocks.scan4(s.lut4[(q-g0)*lutBytes:], lutBytes, &zero, flip, b, e, nil, 0, sel, &hs, s)
+						blocks.scan4(s.lut4[(q-g0)*lutBytes:], lutBytes, &zero, flip, b, e, nil, 0, sel, &hs, s)
 					}
 					for ; q < g1; q++ {
-						ix.blocks.scan(qs[q-g0].lut, 0, flip, b, e, nil, 0, sel, &heaps[q-g0], s)
+						blocks.scan(qs[q-g0].lut, 0, flip, b, e, nil, 0, sel, &heaps[q-g0], s)
 					}
 				}
 				for q := g0; q < g1; q++ {
@@ -130,7 +132,7 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 		used := parallelChunks(nblocks, chunkFor(blockBytes*8), func(c, lo, hi int) {
 			parts[c] = newFSSink(k)
 			parts[c].reset(flip)
-			ix.blocks.scan(fq.lut, 0, flip, lo, hi, nil, 0, sel, &parts[c], newFSScratch(ix.Bbs))
+			blocks.scan(fq.lut, 0, flip, lo, hi, nil, 0, sel, &parts[c], newFSScratch(ix.Bbs))
 		})
 		if used == 0 {
 			parts[0], used = newFSSink(k), 1
@@ -147,8 +149,13 @@ func (ix *IndexPQFastScan) searchFast(x []float32, nq, k int, dist []float32, la
 // each code's table entries summed in float, one code at a time, into a
 // heap with the fast-scan heaps' rules (a strict test on the value; for
 // inner products the lower id loses ties).
-func (ix *IndexPQFastScan) searchByCode(x []float32, nq, k int, dist []float32, labels []int64, sel IDSelector) {
-	d, m, n := ix.d, ix.PQ.M, ix.blocks.n
+func (ix *IndexFastScan) searchByCode(x []float32, nq, k int, dist []float32, labels []int64, sel IDSelector) {
+	d, m, n := ix.d, ix.m, ix.blocks.n
+	// faiss's scaler here multiplies the last two of the M fields' entries
+	scale, scaledFrom := float32(1), m
+	if ix.scale > 1 {
+		scale, scaledFrom = float32(ix.scale), m-2
+	}
 	sign, ip := keySign(ix.metric), ix.metric == MetricInnerProduct
 	codes := make([]byte, n*m)
 	for i := 0; i < n; i++ {
@@ -159,7 +166,7 @@ func (ix *IndexPQFastScan) searchByCode(x []float32, nq, k int, dist []float32, 
 	parallelChunks(nq, chunkFor(n*m), func(_, lo, hi int) {
 		tab, h := make([]float32, m*16), newTopK(k)
 		for q := lo; q < hi; q++ {
-			ix.PQ.distanceTable(x[q*d:(q+1)*d], ix.metric, tab)
+			ix.tables.fsFloatTables(x[q*d:(q+1)*d], tab)
 			var a, b float32
 			if ix.Implem >= 3 {
 				a, b = RoundUint8PerColumn(tab, m, 16)
@@ -168,7 +175,11 @@ func (ix *IndexPQFastScan) searchByCode(x []float32, nq, k int, dist []float32, 
 			for i := 0; i < n; i++ {
 				var s float32
 				for j, c := range codes[i*m : (i+1)*m] {
-					s += tab[j*16+int(c)]
+					if j >= scaledFrom {
+						s += scale * tab[j*16+int(c)]
+					} else {
+						s += tab[j*16+int(c)]
+					}
 				}
 				if sign*s < h.dist[0] && (sel == nil || sel.IsMember(int64(i))) {
 					id := int64(i)

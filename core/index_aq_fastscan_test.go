@@ -1,0 +1,120 @@
+package core
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The scaled last pair: the kernel's sum of the other pairs plus addScaled
+// flags exactly the vectors whose full sum (last pair times the scale) is
+// below the threshold, with those sums as keys.
+func TestFastScanScaledPairKeys(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	for _, c := range []struct{ m, bbs, n int }{{6, 32, 200}, {5, 64, 150}, {10, 96, 96}} {
+		m2 := (c.m + 1) &^ 1
+		nb := (c.n + c.bbs - 1) / c.bbs * c.bbs
+		blocks := make([]byte, nb*m2/2)
+		PQ4PackCodes(randomCodes(rng, c.n, (c.m+1)/2), c.n, c.m, nb, c.bbs, m2, blocks)
+		lut := make([]byte, m2*16)
+		for i := range lut[:c.m*16] {
+			lut[i] = byte(rng.Intn(256))
+		}
+		const scale = 3
+		ref := make([]uint16, c.n)
+		for i := range ref {
+			for sq := 0; sq < m2; sq++ {
+				v := uint16(lut[sq*16+int(PQ4GetPackedElement(blocks, c.bbs, m2, i, sq))])
+				if sq >= m2-2 {
+					v *= scale
+				}
+				ref[i] += v
+			}
+		}
+		packed := make([]byte, m2*16)
+		PQ4PackLUT(1, m2, lut, packed)
+		pb := pq4Blocks{codes: blocks, n: c.n, bbs: c.bbs, m2: m2, scale: scale}
+		for _, thr := range []uint16{fsKeyNone, ref[0], ref[c.n/2] + 1} {
+			s := newFSScratch(c.bbs)
+			got := map[int]uint16{}
+			pb.scanWith(packed, 0, 0, thr, 0, pb.nblocks(), s, func(pos int, key uint16) { got[pos] = key })
+			want := map[int]uint16{}
+			for i, v := range ref {
+				if v < thr {
+					want[i] = v
+				}
+			}
+			require.Equal(t, want, got, "m=%d bbs=%d thr=%d", c.m, c.bbs, thr)
+		}
+	}
+}
+
+func trainedRQFastScan(t *testing.T, rng *rand.Rand, d, m int, metric Metric, n int) (*IndexAQFastScan, []float32) {
+	st := STNormRQ2x4
+	if metric == MetricInnerProduct {
+		st = STLUTNonorm
+	}
+	ix, err := NewIndexResidualQuantizerFastScan(d, m, 4, metric, st, 32)
+	require.NoError(t, err)
+	x := blobs(rng, n, d, 20)
+	require.NoError(t, ix.Train(x))
+	require.NoError(t, ix.Add(x))
+	return ix, x
+}
+
+// With an even M the kernels and the code-by-code sums (implem 4) scale
+// the same two norm codes: the same neighbours, distances up to 1/a.
+func TestAQFastScanKernelsMatchCodeByCode(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for _, metric := range []Metric{MetricL2, MetricInnerProduct} {
+		ix, x := trainedRQFastScan(t, rng, 16, 4, metric, 2000)
+		if metric == MetricL2 {
+			require.NoError(t, ix.SetNormScale(true, 3))
+		}
+		q := x[:30*16]
+		const k = 10
+		dist := func(implem int) ([]float32, []int64) {
+			ix.Implem = implem
+			d, l := make([]float32, 30*k), make([]int64, 30*k)
+			require.NoError(t, ix.Search(q, k, d, l))
+			return d, l
+		}
+		refD, refI := dist(4)
+		gotD, gotI := dist(0)
+		require.InDeltaSlice(t, refD, gotD, 1e-3*float64(absMax(refD)+1))
+		same := 0
+		for i := range refI {
+			if refI[i] == gotI[i] {
+				same++
+			}
+		}
+		require.Greater(t, same, len(refI)*9/10, "metric %s", metric)
+	}
+}
+
+func absMax(v []float32) float32 {
+	var m float32
+	for _, x := range v {
+		m = max(m, x, -x)
+	}
+	return m
+}
+
+// Bad shapes and search types are refused; a failed train leaves the
+// index untrained.
+func TestAQFastScanRefuses(t *testing.T) {
+	_, err := NewIndexResidualQuantizerFastScan(16, 4, 8, MetricL2, STNormRQ2x4, 32)
+	require.Error(t, err)
+	_, err = NewIndexResidualQuantizerFastScan(16, 4, 4, MetricL2, STNormFloat, 32)
+	require.Error(t, err)
+	_, err = NewIndexResidualQuantizerFastScan(16, 4, 4, MetricInnerProduct, STNormRQ2x4, 32)
+	require.Error(t, err)
+	_, err = NewIndexResidualQuantizerFastScan(16, 4, 4, MetricL2, STNormRQ2x4, 48)
+	require.Error(t, err)
+	ix, err := NewIndexLocalSearchQuantizerFastScan(16, 4, 4, MetricL2, STNormLSQ2x4, 32)
+	require.NoError(t, err)
+	require.Error(t, ix.Add(make([]float32, 16)))
+	require.Error(t, ix.SetNormScale(true, 1<<16))
+	require.False(t, ix.IsTrained())
+}

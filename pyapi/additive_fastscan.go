@@ -1,0 +1,92 @@
+package pyapi
+
+import "github.com/metalfaiss/metalfaiss/core"
+
+// IndexAQFastScanNew makes an additive-quantizer fast-scan index of kind
+// 0 (residual), 1 (local search), 2 (product residual) or 3 (product local
+// search); nsplits is read by the product kinds only (out: int64[1]).
+func IndexAQFastScanNew(kind, d, nsplits, m, nbits, metric, st, bbs int64, out uintptr) string {
+	names := []string{"IndexResidualQuantizerFastScan", "IndexLocalSearchQuantizerFastScan",
+		"IndexProductResidualQuantizerFastScan", "IndexProductLocalSearchQuantizerFastScan"}
+	if kind < 0 || kind >= int64(len(names)) {
+		return core.Errorf(core.KindInvalidArgument, "IndexAdditiveQuantizerFastScan", "unknown kind %d", kind).Error()
+	}
+	return newIndex(names[kind], out, func() (core.Index, error) {
+		metricT, stT := core.Metric(metric), core.AQSearchType(st)
+		switch kind {
+		case 0:
+			return core.NewIndexResidualQuantizerFastScan(int(d), int(m), int(nbits), metricT, stT, int(bbs))
+		case 1:
+			return core.NewIndexLocalSearchQuantizerFastScan(int(d), int(m), int(nbits), metricT, stT, int(bbs))
+		}
+		return core.NewIndexProductAQFastScan(kind == 3, int(d), int(nsplits), int(m), int(nbits), metricT, stT, int(bbs))
+	})
+}
+
+// IndexAQFastScanFromAQ packs the codes of the IndexAdditiveQuantizer
+// behind src, sharing its quantizer as faiss does (out: int64[1]).
+func IndexAQFastScanFromAQ(src, bbs int64, out uintptr) string {
+	const op = "IndexAdditiveQuantizerFastScan"
+	return newIndexOver(op, out, []int64{src}, func() (core.Index, error) {
+		s, err := indexOf(op, src)
+		if err != nil {
+			return nil, err
+		}
+		aq, ok := s.(*core.IndexAdditiveQuantizer)
+		if !ok {
+			return nil, core.Errorf(core.KindInvalidArgument, op, "expected an IndexAdditiveQuantizer, got a %T", s)
+		}
+		return core.NewIndexAQFastScanFrom(aq, int(bbs))
+	})
+}
+
+// AQFastScanNorm sets rescale_norm, norm_scale and max_train_points when
+// set, then writes them to out (int64[3]).
+func AQFastScanNorm(h int64, set bool, rescale, scale, maxTrain int64, out uintptr) string {
+	const op = "IndexAdditiveQuantizerFastScan.norm_scale"
+	return withObject(op, h, set, func(v any) error {
+		ix, ok := v.(*core.IndexAQFastScan)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "%T is not an additive-quantizer fast-scan index", v)
+		}
+		dst, err := int64s(out, 3)
+		if err != nil {
+			return err
+		}
+		if set {
+			if maxTrain < 0 {
+				return core.Errorf(core.KindInvalidArgument, op, "max_train_points must be non-negative, got %d", maxTrain)
+			}
+			if err := ix.SetNormScale(rescale != 0, int(scale)); err != nil {
+				return err
+			}
+			ix.MaxTrainPoints = int(maxTrain)
+		}
+		dst[0], dst[1], dst[2] = b2i(ix.RescaleNorm()), int64(ix.NormScale()), int64(ix.MaxTrainPoints)
+		return nil
+	})
+}
+
+// AQKind writes the kind of the additive quantizer behind h (0 residual,
+// 1 local search, 2 product residual, 3 product local search) to out
+// (int64[1]).
+func AQKind(h int64, out uintptr) string {
+	return withAQ("AdditiveQuantizer", h, false, func(_ *core.AdditiveQuantizer, q core.Additive, _ *core.ResidualQuantizer) error {
+		dst, err := int64s(out, 1)
+		if err != nil {
+			return err
+		}
+		switch q := q.(type) {
+		case *core.ResidualQuantizer:
+			dst[0] = 0
+		case *core.LocalSearchQuantizer:
+			dst[0] = 1
+		case *core.ProductAdditiveQuantizer:
+			dst[0] = 2
+			if _, lsq := q.Subs[0].(*core.LocalSearchQuantizer); lsq {
+				dst[0] = 3
+			}
+		}
+		return nil
+	})
+}

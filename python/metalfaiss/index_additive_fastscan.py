@@ -1,0 +1,137 @@
+"""Additive-quantizer codes of 4 bits per codebook searched by the fast-scan
+kernels (faiss's IndexAdditiveQuantizerFastScan family). For L2 the norm
+is stored in two more 4-bit codes (``ST_norm_rq2x4`` / ``ST_norm_lsq2x4``)
+and, as in faiss, the distances leave out |x|^2; inner products need
+``ST_LUT_nonorm``."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int
+from .additive_quantizers import (
+    AdditiveQuantizer, LocalSearchQuantizer, ProductLocalSearchQuantizer, ProductResidualQuantizer, ResidualQuantizer,
+)
+from .errors import InputTypeError
+from .index import Index
+from .index_additive import IndexAdditiveQuantizer
+from .index_fastscan import IndexFastScan, _bind
+from .metric import METRIC_L2, MetricType
+
+_KINDS = (ResidualQuantizer, LocalSearchQuantizer, ProductResidualQuantizer, ProductLocalSearchQuantizer)
+
+
+class IndexAdditiveQuantizerFastScan(IndexFastScan, Index):
+    """``IndexAdditiveQuantizerFastScan(index_aq, bbs=32)``: the codes of a
+    trained IndexResidualQuantizer / IndexLocalSearchQuantizer / product
+    form with 4-bit codebooks, packed; the quantizer (``aq``) is shared
+    with index_aq, as in faiss. Fields: ``norm_scale`` (the norm tables'
+    scale, estimated at train for L2), ``rescale_norm``,
+    ``max_train_points``."""
+
+    _go_type = "IndexAdditiveQuantizerFastScan"
+
+    def __init__(self, index, bbs=32):
+        op = "IndexAdditiveQuantizerFastScan"
+        if not isinstance(index, IndexAdditiveQuantizer):
+            raise InputTypeError(f"{op}: expected an IndexAdditiveQuantizer, got {type(index).__name__}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexAQFastScanFromAQ", index._h(op), as_int(bbs, op, "bbs"), addr(out))
+        super().__init__(int(out[0]))
+        self._aq = index.aq
+
+    @property
+    def aq(self):
+        q = self.__dict__.get("_aq")
+        if q is None:
+            out = np.zeros(1, dtype=np.int64)
+            _bridge.call("AQKind", self._h("aq"), addr(out))
+            cls = _KINDS[int(out[0])]
+            q = self.__dict__["_aq"] = cls._of(self._h("aq"), self)
+            if cls is not ResidualQuantizer:
+                q.cp = None  # progressive-dim parameters: residual quantizers only
+        return q
+
+    def train(self, x):
+        if getattr(self.aq, "cp", None) is not None:
+            self.aq._send_cp()
+        super().train(x)
+
+    def _norm(self, **changes):
+        out = np.zeros(3, dtype=np.int64)
+        _bridge.call("AQFastScanNorm", self._h("norm_scale"), False, 0, 0, 0, addr(out))
+        if changes:
+            cur = dict(zip(("rescale_norm", "norm_scale", "max_train_points"), (int(v) for v in out)))
+            cur.update(changes)
+            _bridge.call("AQFastScanNorm", self._h("norm_scale"), True, int(bool(cur["rescale_norm"])),
+                         cur["norm_scale"], cur["max_train_points"], addr(out))
+        return out
+
+    @property
+    def rescale_norm(self):
+        return bool(self._norm()[0])
+
+    @rescale_norm.setter
+    def rescale_norm(self, value):
+        self._norm(rescale_norm=bool(value))
+
+    @property
+    def norm_scale(self):
+        return int(self._norm()[1])
+
+    @norm_scale.setter
+    def norm_scale(self, value):
+        self._norm(norm_scale=as_int(value, self._op("norm_scale"), "norm_scale"))
+
+    @property
+    def max_train_points(self):
+        return int(self._norm()[2])
+
+    @max_train_points.setter
+    def max_train_points(self, value):
+        self._norm(max_train_points=as_int(value, self._op("max_train_points"), "max_train_points"))
+
+    def sa_code_size(self):
+        return self.code_size
+
+
+def _new(kind, op, d, nsplits, M, nbits, metric, search_type, bbs):
+    out = np.zeros(1, dtype=np.int64)
+    _bridge.call("IndexAQFastScanNew", kind, as_int(d, op, "d"), as_int(nsplits, op, "nsplits"), as_int(M, op, "M"),
+                 as_int(nbits, op, "nbits"), int(MetricType.parse(metric)), as_int(search_type, op, "search_type"),
+                 as_int(bbs, op, "bbs"), addr(out))
+    return int(out[0])
+
+
+def _flat(name, kind, default_st, holder):
+    def __init__(self, *args, **kwargs):
+        a = _bind(("d", "M", "nbits", "metric", "search_type", "bbs"), args, kwargs,
+                  {"metric": METRIC_L2, "search_type": default_st, "bbs": 32}, name)
+        Index.__init__(self, _new(kind, name, a["d"], 1, a["M"], a["nbits"], a["metric"], a["search_type"], a["bbs"]))
+
+    doc = (f"``{name}(d, M, nbits, metric=METRIC_L2, search_type={'ST_norm_rq2x4' if kind == 0 else 'ST_norm_lsq2x4'}, "
+           f"bbs=32)``: {_KINDS[kind].__name__} codes scanned by the fast-scan kernels; ``{holder}`` (also ``aq``) "
+           "is the quantizer.")
+    return type(name, (IndexAdditiveQuantizerFastScan,), {"_go_type": name, "__init__": __init__, "__doc__": doc,
+                                                          holder: IndexAdditiveQuantizerFastScan.aq})
+
+
+def _product(name, kind, default_st, holder):
+    def __init__(self, *args, **kwargs):
+        a = _bind(("d", "nsplits", "Msub", "nbits", "metric", "search_type", "bbs"), args, kwargs,
+                  {"metric": METRIC_L2, "search_type": default_st, "bbs": 32}, name)
+        Index.__init__(self, _new(kind, name, a["d"], a["nsplits"], a["Msub"], a["nbits"], a["metric"],
+                                  a["search_type"], a["bbs"]))
+
+    doc = (f"``{name}(d, nsplits, Msub, nbits, metric=METRIC_L2, search_type=..., bbs=32)``: "
+           f"{_KINDS[kind].__name__} codes scanned by the fast-scan kernels; ``{holder}`` (also ``aq``) is the "
+           "quantizer.")
+    return type(name, (IndexAdditiveQuantizerFastScan,), {"_go_type": name, "__init__": __init__, "__doc__": doc,
+                                                          holder: IndexAdditiveQuantizerFastScan.aq})
+
+
+_AQ = AdditiveQuantizer
+IndexResidualQuantizerFastScan = _flat("IndexResidualQuantizerFastScan", 0, _AQ.ST_norm_rq2x4, "rq")
+IndexLocalSearchQuantizerFastScan = _flat("IndexLocalSearchQuantizerFastScan", 1, _AQ.ST_norm_lsq2x4, "lsq")
+IndexProductResidualQuantizerFastScan = _product("IndexProductResidualQuantizerFastScan", 2, _AQ.ST_norm_rq2x4, "prq")
+IndexProductLocalSearchQuantizerFastScan = _product(
+    "IndexProductLocalSearchQuantizerFastScan", 3, _AQ.ST_norm_lsq2x4, "plsq")
