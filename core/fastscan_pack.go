@@ -147,3 +147,6 @@ func PQ4PackCode(code []byte, bbs, M, i int, blocks []byte) {
 
 // PQ4BlockBytes is the size of one block of bbs packed codes.
 func PQ4BlockBytes(bbs, M int) int { return bbs * ((M + 1) &^ 1) / 2 }
+
+// nibble is 4-bit field j of a standard code (low nibble first).
+func nibble(code []byte, j int) int { return int(code[j/2]>>(4*(j&1))) & 15 }

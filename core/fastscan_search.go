@@ -75,16 +75,18 @@ type pq4Blocks struct {
 	n     int
 	bbs   int
 	m2    int
-	// scale > 1 multiplies the table entries of the last pair (faiss's
-	// NormTableScaler): the kernel sums the other pairs and addScaled
-	// finishes the vectors that sum lets through.
+	// scale > 1 multiplies the table entries of the last two of the m
+	// fields (the norm codes of additive quantizers; faiss's
+	// NormTableScaler): the kernel sums the pairs before them and
+	// addScaled finishes the vectors that sum lets through.
 	scale uint16
+	m     int
 }
 
 // kernelPairs is how many pairs the kernel sums.
 func (c pq4Blocks) kernelPairs() int {
 	if c.scale > 1 {
-		return c.m2/2 - 1
+		return (c.m - 2) / 2
 	}
 	return c.m2 / 2
 }
@@ -110,19 +112,36 @@ func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1, maxGroups in
 	return groups, next
 }
 
-// addScaled adds the scaled entries of the last pair to the keys of the
-// vectors the masks of the groups from block b flag, keeps the flags of
-// those still below thr, and marks every other key as none (the pre-cut
-// counts keys). Scaled entries are never negative, so the kernel's sum of
-// the other pairs flags a superset of the vectors below thr. Sums wrap at
-// 16 bits, as faiss's do.
+// addScaled adds the entries of the fields after the kernel's pairs, the
+// last two times the scale, to the keys of the vectors the masks of the
+// groups from block b flag, keeps the flags of those still below thr,
+// and marks every other key as none (the pre-cut counts keys). The added
+// entries are never negative, so the kernel's partial sums flag a
+// superset of the vectors below thr. Sums wrap at 16 bits, as faiss's do.
+// (faiss's kernels scale the last packed pair instead, which for an odd
+// M is the second norm code and the padding: the first norm code's table
+// stays divided. Its code-by-code search scales the two norm codes, as
+// both searches do here.)
 func (c pq4Blocks) addScaled(lut []byte, thr uint16, b int, out []uint16, masks []uint32) {
-	p := c.m2/2 - 1
-	t0, t1 := lut[p*32:p*32+16], lut[p*32+16:p*32+32]
+	f0 := 2 * c.kernelPairs()
+	var bytes [3][]byte // the fields' bytes of a group
+	var tabs [3][]byte
+	var mult [3]uint16
+	for f := f0; f < c.m; f++ {
+		p := f / 2
+		tabs[f-f0] = lut[p*32+16*(f&1) : p*32+16*(f&1)+16]
+		mult[f-f0] = 1
+		if f >= c.m-2 {
+			mult[f-f0] = c.scale
+		}
+	}
+	nf := c.m - f0
 	for g, m := range masks {
 		pos := b*c.bbs + 32*g
-		off, _ := pq4Byte(c.bbs, c.m2, pos, c.m2-2)
-		lo, hi := c.codes[off:off+16], c.codes[off+16:off+32]
+		for i := 0; i < nf; i++ {
+			off, _ := pq4Byte(c.bbs, c.m2, pos, f0+i)
+			bytes[i] = c.codes[off : off+16]
+		}
 		keys := out[32*g : 32*g+32]
 		kept := uint32(0)
 		for j := 0; j < 32; j++ {
@@ -130,11 +149,13 @@ func (c pq4Blocks) addScaled(lut []byte, thr uint16, b int, out []uint16, masks 
 				keys[j] = fsKeyNone
 				continue
 			}
-			a, e := lo[pq4InvPerm[j&15]], hi[pq4InvPerm[j&15]]
-			if j >= 16 {
-				a, e = a>>4, e>>4
+			for i := 0; i < nf; i++ {
+				v := bytes[i][pq4InvPerm[j&15]]
+				if j >= 16 {
+					v >>= 4
+				}
+				keys[j] += mult[i] * uint16(tabs[i][v&15])
 			}
-			keys[j] += c.scale * (uint16(t0[a&15]) + uint16(t1[e&15]))
 			if keys[j] < thr {
 				kept |= 1 << j
 			}

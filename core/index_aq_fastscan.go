@@ -39,29 +39,39 @@ const (
 // NewIndexAQFastScan wraps q (4-bit codebooks; for L2 a 2x4 norm search
 // type, for inner products ST_LUT_nonorm) in an index named name.
 func NewIndexAQFastScan(name string, q Additive, metric Metric, bbs int) (*IndexAQFastScan, error) {
+	m, err := aqFastScanFields(name, q, metric, bbs)
+	if err != nil {
+		return nil, err
+	}
+	ix := &IndexAQFastScan{AQ: q, MaxTrainPoints: 1024 * 16 * m, rescaleNorm: true, normScale: 1}
+	ix.IndexFastScan = newFastScan(name, q.additive().D, metric, q, ix, m, bbs)
+	return ix, nil
+}
+
+// aqFastScanFields checks what faiss's fast-scan additive indexes ask of
+// the quantizer and returns the 4-bit fields per code: one per codebook,
+// and for L2 the norm's two.
+func aqFastScanFields(name string, q Additive, metric Metric, bbs int) (int, error) {
 	aq := q.additive()
 	for _, b := range aq.Nbits {
 		if b != 4 {
-			return nil, Errorf(KindInvalidArgument, name, "fast-scan codebooks have 4 bits, got nbits=%v", aq.Nbits)
+			return 0, Errorf(KindInvalidArgument, name, "fast-scan codebooks have 4 bits, got nbits=%v", aq.Nbits)
 		}
 	}
 	switch {
 	case bbs <= 0 || bbs%32 != 0:
-		return nil, Errorf(KindInvalidArgument, name, "bbs must be a positive multiple of 32, got %d", bbs)
+		return 0, Errorf(KindInvalidArgument, name, "bbs must be a positive multiple of 32, got %d", bbs)
 	case metric == MetricInnerProduct && aq.SearchType != STLUTNonorm:
-		return nil, Errorf(KindInvalidArgument, name, "search type must be ST_LUT_nonorm for the inner product, got %d", aq.SearchType)
+		return 0, Errorf(KindInvalidArgument, name, "search type must be ST_LUT_nonorm for the inner product, got %d", aq.SearchType)
 	case metric == MetricL2 && aq.SearchType != STNormLSQ2x4 && aq.SearchType != STNormRQ2x4:
-		return nil, Errorf(KindInvalidArgument, name, "search type must be ST_norm_lsq2x4 or ST_norm_rq2x4 for L2, got %d", aq.SearchType)
+		return 0, Errorf(KindInvalidArgument, name, "search type must be ST_norm_lsq2x4 or ST_norm_rq2x4 for L2, got %d", aq.SearchType)
 	case metric != MetricL2 && metric != MetricInnerProduct:
-		return nil, Errorf(KindInvalidArgument, name, "metric %s is not supported: L2 or inner product", metric)
+		return 0, Errorf(KindInvalidArgument, name, "metric %s is not supported: L2 or inner product", metric)
 	}
-	m := aq.M
 	if metric == MetricL2 {
-		m += 2 // the norm's two 4-bit codes
+		return aq.M + 2, nil
 	}
-	ix := &IndexAQFastScan{AQ: q, MaxTrainPoints: 1024 * 16 * m, rescaleNorm: true, normScale: 1}
-	ix.IndexFastScan = newFastScan(name, aq.D, metric, q, ix, m, bbs)
-	return ix, nil
+	return aq.M, nil
 }
 
 // NewIndexAQFastScanFrom packs the codes of an additive-quantizer index
@@ -203,10 +213,15 @@ func normSpanRatio(tab []float32, m, mNorm int) float32 {
 // codebook entry (times -2 for L2), then for L2 the norm tables, divided
 // by the norm scale when it applies.
 func (ix *IndexAQFastScan) fsFloatTables(v, tab []float32) {
-	aq := ix.AQ.additive()
+	aqFloatTables(ix.AQ.additive(), ix.metric, ix.scale, v, tab)
+}
+
+// aqFloatTables writes query v's tables (faiss's compute_float_LUT of the
+// additive fast-scan indexes; scale > 1 divides the norm tables).
+func aqFloatTables(aq *AdditiveQuantizer, metric Metric, scale int, v, tab []float32) {
 	ip := tab[:aq.M*16]
 	aq.computeLUT(v, ip)
-	if ix.metric != MetricL2 {
+	if metric != MetricL2 {
 		return
 	}
 	for i := range ip {
@@ -214,9 +229,9 @@ func (ix *IndexAQFastScan) fsFloatTables(v, tab []float32) {
 	}
 	norms := tab[aq.M*16 : aq.M*16+32]
 	copy(norms, aq.NormTabs)
-	if ix.scale > 1 {
+	if scale > 1 {
 		for i := range norms {
-			norms[i] /= float32(ix.scale)
+			norms[i] /= float32(scale)
 		}
 	}
 }
@@ -245,4 +260,19 @@ func RestoreIndexAQFastScan(name string, q Additive, metric Metric, bbs, qbs, im
 	ix.Qbs, ix.Implem, ix.MaxTrainPoints = qbs, implem, maxTrain
 	ix.blocks.codes, ix.blocks.n = packed, ntotal
 	return ix, nil
+}
+
+// AdditiveKind is q's kind: 0 residual, 1 local search, 2 product
+// residual, 3 product local search (the order of faiss's file codes).
+func AdditiveKind(q Additive) int {
+	switch q := q.(type) {
+	case *LocalSearchQuantizer:
+		return 1
+	case *ProductAdditiveQuantizer:
+		if _, lsq := q.Subs[0].(*LocalSearchQuantizer); lsq {
+			return 3
+		}
+		return 2
+	}
+	return 0
 }

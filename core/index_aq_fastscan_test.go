@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The scaled last pair: the kernel's sum of the other pairs plus addScaled
-// flags exactly the vectors whose full sum (last pair times the scale) is
-// below the threshold, with those sums as keys.
+// The scaled norm codes: the kernel's sum of the pairs before them plus
+// addScaled flags exactly the vectors whose full sum (the last two fields
+// times the scale) is below the threshold, with those sums as keys.
 func TestFastScanScaledPairKeys(t *testing.T) {
 	rng := rand.New(rand.NewSource(11))
 	for _, c := range []struct{ m, bbs, n int }{{6, 32, 200}, {5, 64, 150}, {10, 96, 96}} {
@@ -26,7 +26,7 @@ func TestFastScanScaledPairKeys(t *testing.T) {
 		for i := range ref {
 			for sq := 0; sq < m2; sq++ {
 				v := uint16(lut[sq*16+int(PQ4GetPackedElement(blocks, c.bbs, m2, i, sq))])
-				if sq >= m2-2 {
+				if sq >= c.m-2 {
 					v *= scale
 				}
 				ref[i] += v
@@ -34,7 +34,7 @@ func TestFastScanScaledPairKeys(t *testing.T) {
 		}
 		packed := make([]byte, m2*16)
 		PQ4PackLUT(1, m2, lut, packed)
-		pb := pq4Blocks{codes: blocks, n: c.n, bbs: c.bbs, m2: m2, scale: scale}
+		pb := pq4Blocks{codes: blocks, n: c.n, bbs: c.bbs, m2: m2, scale: scale, m: c.m}
 		for _, thr := range []uint16{fsKeyNone, ref[0], ref[c.n/2] + 1} {
 			s := newFSScratch(c.bbs)
 			got := map[int]uint16{}
@@ -63,12 +63,17 @@ func trainedRQFastScan(t *testing.T, rng *rand.Rand, d, m int, metric Metric, n 
 	return ix, x
 }
 
-// With an even M the kernels and the code-by-code sums (implem 4) scale
-// the same two norm codes: the same neighbours, distances up to 1/a.
+// The kernels and the code-by-code sums (implem 4) scale the same two norm
+// codes, for an even M and an odd one: the same neighbours, distances up
+// to 1/a.
 func TestAQFastScanKernelsMatchCodeByCode(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
-	for _, metric := range []Metric{MetricL2, MetricInnerProduct} {
-		ix, x := trainedRQFastScan(t, rng, 16, 4, metric, 2000)
+	for _, c := range []struct {
+		m      int
+		metric Metric
+	}{{4, MetricL2}, {3, MetricL2}, {4, MetricInnerProduct}} {
+		metric := c.metric
+		ix, x := trainedRQFastScan(t, rng, 16, c.m, metric, 2000)
 		if metric == MetricL2 {
 			require.NoError(t, ix.SetNormScale(true, 3))
 		}

@@ -73,7 +73,7 @@ func checkFastScan(op string, d, m, nbits, bbs int, metric Metric) error {
 func newFastScan(name string, d int, metric Metric, q codec, tables fsTabler, m, bbs int) IndexFastScan {
 	m2 := (m + 1) &^ 1
 	return IndexFastScan{name: name, d: d, metric: metric, codec: q, tables: tables, m: m, Bbs: bbs, m2: m2,
-		blocks: pq4Blocks{bbs: bbs, m2: m2}}
+		blocks: pq4Blocks{bbs: bbs, m2: m2, m: m}}
 }
 
 // NewIndexPQFastScan makes an empty index of M sub-quantizers of nbits

@@ -221,6 +221,12 @@ func (ix *IndexIVF) ImbalanceFactor() float64 { return ix.lists.imbalanceFactor(
 // most, as in faiss (train_encoder_num_vectors): what a product
 // quantizer's k-means would keep, and 100,000 for a scalar quantizer.
 func (ix *IndexIVF) maxCodecTrainingPoints() int {
+	if fs := ix.fastScan; fs != nil && fs.aq != nil {
+		if fs.aq.maxTrainPoints <= 0 {
+			return 1 << 35 // faiss: no bound
+		}
+		return fs.aq.maxTrainPoints
+	}
 	if pq := ix.PQ(); pq != nil {
 		return pq.CP.MaxPointsPerCentroid * pq.Ksub
 	}
@@ -324,8 +330,9 @@ func (ix *IndexIVF) trainCodec(op string, x []float32) error {
 	// faiss's fvecs_maybe_subsample: the first points of a seeded
 	// permutation.
 	x, n := maybeSubsample(x, ix.d, ix.maxCodecTrainingPoints())
+	var assign []int64
 	if ix.ByResidual {
-		assign := make([]int64, n)
+		assign = make([]int64, n)
 		if err := assignOne(ix.quantizer, x, assign); err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
@@ -340,6 +347,9 @@ func (ix *IndexIVF) trainCodec(op string, x []float32) error {
 	}
 	if err := ix.codec.Train(x); err != nil {
 		return err
+	}
+	if ix.fastScan != nil && ix.fastScan.aq != nil {
+		return ix.trainAQNorms(x, assign)
 	}
 	if pq := ix.PQ(); pq != nil && ix.DoPolysemousTraining {
 		if err := ix.Polysemous.Optimize(pq); err != nil {
@@ -467,6 +477,12 @@ func (ix *IndexIVF) encode(x []float32, assign []int64) ([]byte, error) {
 				return nil, err
 			}
 			src = res[:len(src)]
+			if ix.fastScan != nil && ix.fastScan.aq != nil {
+				if err := ix.encodeAQ(src, assign[lo:hi], codes[lo*cs:hi*cs]); err != nil {
+					return nil, err
+				}
+				continue
+			}
 		}
 		if err := ix.codec.ComputeCodes(src, codes[lo*cs:hi*cs]); err != nil {
 			return nil, err

@@ -19,6 +19,8 @@ type IVFFastScan struct {
 	// files.
 	Qbs, Qbs2 int
 	m, m2     int // sub-quantizers (4-bit codes per vector), rounded up to even
+	// aq is set for additive-quantizer codes (ivf_aq_fastscan.go).
+	aq *ivfAQFastScan
 
 	mu     sync.Mutex
 	packed []fsPackedList
@@ -93,7 +95,8 @@ func NewIndexIVFPQFastScanFrom(src *IndexIVF, bbs int) (*IndexIVF, error) {
 // FastScan returns the fast-scan settings (nil for other IVF indexes).
 func (ix *IndexIVF) FastScan() *IVFFastScan { return ix.fastScan }
 
-// M2 is M rounded up to even.
+// M is the 4-bit fields per code; M2 is M rounded up to even.
+func (fs *IVFFastScan) M() int  { return fs.m }
 func (fs *IVFFastScan) M2() int { return fs.m2 }
 
 // packedLists returns every list packed, repacking those that changed
@@ -131,8 +134,8 @@ func (ix *IndexIVF) packedLists() []fsPackedList {
 }
 
 // listBlocks is packed list l as the search sees it (n: the view's size).
-func (fs *IVFFastScan) listBlocks(p *fsPackedList, n int) pq4Blocks {
-	return pq4Blocks{codes: p.blocks, n: n, bbs: fs.Bbs, m2: fs.m2}
+func (fs *IVFFastScan) listBlocks(p *fsPackedList, n int, metric Metric) pq4Blocks {
+	return pq4Blocks{codes: p.blocks, n: n, bbs: fs.Bbs, m2: fs.m2, scale: uint16(fs.tableScale(metric)), m: fs.m}
 }
 
 // PackedList returns list l's packed codes as faiss's BlockInvertedLists

@@ -56,7 +56,7 @@ func (pr *ivfProbe) rangeSearchFastScan(radius float32) (*RangeResult, error) {
 				ids := ix.lists.lists[v.list].ids
 				visited[v.q*pr.nprobe+v.r] = int64(v.list)
 				found := false
-				b := fs.listBlocks(&lists[v.list], n)
+				b := fs.listBlocks(&lists[v.list], n, ix.metric)
 				b.scanWith(t.lutFor(v.r, fs.m2), t.biasFor(v.r), flip, thr, 0, b.nblocks(), w.s,
 					func(pos int, key uint16) {
 						id := ids[pos]

@@ -39,20 +39,31 @@ type fsIVFWorker struct {
 
 func (pr *ivfProbe) newFSWorker() *fsIVFWorker {
 	ix := pr.ix
-	m := ix.PQ().M
+	m := ix.fastScan.m
 	return &fsIVFWorker{tab: make([]float32, pr.nprobe*m*16), ip: make([]float32, m*16),
 		res: make([]float32, ix.d), bias: make([]float32, pr.nprobe), s: newFSScratch(ix.fastScan.Bbs)}
 }
 
-// lut3d is faiss's lookup_table_is_3d: residuals under L2 need a table per
-// probed list.
-func (ix *IndexIVF) lut3d() bool { return ix.ByResidual && ix.metric == MetricL2 }
+// lut3d is faiss's lookup_table_is_3d: PQ residuals under L2 need a table
+// per probed list (additive codes store whole norms and need none).
+func (ix *IndexIVF) lut3d() bool {
+	return ix.ByResidual && ix.metric == MetricL2 && (ix.fastScan == nil || ix.fastScan.aq == nil)
+}
 
 // floatTables is faiss's compute_LUT for query q: the float tables into
 // w.tab and, when the lists have coarse terms, their biases (nil if none).
 func (pr *ivfProbe) floatTables(q int, w *fsIVFWorker) (tab, bias []float32) {
 	ix, pq := pr.ix, pr.ix.PQ()
 	xq := pr.x[q*ix.d : (q+1)*ix.d]
+	if fs := ix.fastScan; fs.aq != nil {
+		dim := fs.m * 16
+		aqFloatTables(ix.AQ().additive(), ix.metric, fs.tableScale(ix.metric), xq, w.tab[:dim])
+		if !ix.ByResidual {
+			return w.tab[:dim], nil
+		}
+		ix.aqBiases(xq, pr.centroids, pr.coarse[q*pr.nprobe:(q+1)*pr.nprobe], w.bias)
+		return w.tab[:dim], w.bias
+	}
 	dim := pq.M * 16
 	coarse := pr.coarse[q*pr.nprobe : (q+1)*pr.nprobe]
 	switch {
@@ -105,7 +116,7 @@ func (pr *ivfProbe) floatTables(q int, w *fsIVFWorker) (tab, bias []float32) {
 // tables quantizes query q's tables into t (faiss's compute_LUT_uint8).
 func (pr *ivfProbe) tables(q int, w *fsIVFWorker, t *fsIVFTables) {
 	ix, fs := pr.ix, pr.ix.fastScan
-	m := ix.PQ().M
+	m := fs.m
 	tab, bias := pr.floatTables(q, w)
 	t.lut3d = ix.lut3d()
 	n := fs.m2 * 16
@@ -276,7 +287,7 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 						i++
 						continue
 					}
-					b := fs.listBlocks(&lists[v.list], n)
+					b := fs.listBlocks(&lists[v.list], n, ix.metric)
 					ids := ix.lists.lists[v.list].ids
 					if byList && i+4 <= len(visits) && visits[i+3].list == v.list {
 						// sorted visits: four queries in a row on this list, one pass
@@ -336,7 +347,7 @@ func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *fsSink, lists []fsPack
 		if pr.limits.MaxCodes > 0 && codes >= pr.limits.MaxCodes && (!pr.limits.EnsureTopKFull || h.full()) {
 			break
 		}
-		b := fs.listBlocks(&lists[l], n)
+		b := fs.listBlocks(&lists[l], n, ix.metric)
 		b.scan(t.lutFor(r, fs.m2), t.biasFor(r), flip, 0, b.nblocks(), ix.lists.lists[l].ids, 0, pr.sel, h, s)
 		visited[q*pr.nprobe+r] = l
 		nvisited++
@@ -349,8 +360,13 @@ func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *fsSink, lists []fsPack
 // one, lists nearest first, with the fast-scan heap rules.
 func (pr *ivfProbe) searchFastScanByCode(nq, k int, dist []float32, labels []int64, float bool) {
 	ix := pr.ix
-	pq := ix.PQ()
-	m, cs := pq.M, pq.CodeSize
+	m, cs := ix.fastScan.m, ix.codec.codeSize()
+	// scaled from: the norm codes' entries are multiplied back, as in the
+	// flat index's code-by-code sums
+	scale, scaledFrom := ix.fastScan.tableScale(ix.metric), m
+	if scale > 1 {
+		scaledFrom = m - 2
+	}
 	ip := ix.metric == MetricInnerProduct
 	sign := keySign(ix.metric)
 	parallelChunks(nq, 1, func(_, lo, hi int) {
@@ -386,14 +402,22 @@ func (pr *ivfProbe) searchFastScanByCode(nq, k int, dist []float32, labels []int
 							s = bias[r]
 						}
 						for j := 0; j < m; j++ {
-							s += tb[j*16+pq.getCode(code, j)]
+							v := tb[j*16+nibble(code, j)]
+							if j >= scaledFrom {
+								v *= float32(scale)
+							}
+							s += v
 						}
 						key = sign * s
 					} else {
 						lt := t.lutFor(r, ix.fastScan.m2)
 						s := t.biasFor(r)
 						for j := 0; j < m; j++ {
-							s += uint16(lt[j*16+pq.getCode(code, j)])
+							v := uint16(lt[j*16+nibble(code, j)])
+							if j >= scaledFrom {
+								v *= uint16(scale)
+							}
+							s += v
 						}
 						key = float32(s ^ fsFlip(ix.metric))
 					}

@@ -90,7 +90,7 @@ func (pr *ivfProbe) searchRaBitQFastScan(nq, k int, dist []float32, labels []int
 					continue
 				}
 				l := ix.viewList(int(list))
-				c := fs.listBlocks(&packed[list], n)
+				c := fs.listBlocks(&packed[list], n, MetricL2)
 				rq.scanFS(h, c, lut, bias, oneA, b, 0, c.nblocks(), l.codes, packed[list].aux, l.ids, pr.sel, pr.sign, w.s)
 			}
 			h.emit(pr.sign, dist[qi*k:(qi+1)*k], labels[qi*k:(qi+1)*k])
@@ -145,5 +145,5 @@ func (pr *ivfProbe) rbqTables(w *rbqFSWorker, qi int, probes []int64, m, m2 int)
 func (ix *IndexIVF) rbqFaissBlocks(l int) []byte {
 	p := &ix.packedLists()[l]
 	q := ix.RBQ()
-	return rbqFaissBlocks(ix.fastScan.listBlocks(p, p.n), ix.lists.lists[l].codes, q.CodeSize, q.layout().signBytes)
+	return rbqFaissBlocks(ix.fastScan.listBlocks(p, p.n, MetricL2), ix.lists.lists[l].codes, q.CodeSize, q.layout().signBytes)
 }

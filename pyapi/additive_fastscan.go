@@ -45,25 +45,35 @@ func IndexAQFastScanFromAQ(src, bbs int64, out uintptr) string {
 func AQFastScanNorm(h int64, set bool, rescale, scale, maxTrain int64, out uintptr) string {
 	const op = "IndexAdditiveQuantizerFastScan.norm_scale"
 	return withObject(op, h, set, func(v any) error {
-		ix, ok := v.(*core.IndexAQFastScan)
-		if !ok {
-			return core.Errorf(core.KindUnsupported, op, "%T is not an additive-quantizer fast-scan index", v)
-		}
 		dst, err := int64s(out, 3)
 		if err != nil {
 			return err
 		}
-		if set {
-			if maxTrain < 0 {
-				return core.Errorf(core.KindInvalidArgument, op, "max_train_points must be non-negative, got %d", maxTrain)
+		switch ix := v.(type) {
+		case *core.IndexAQFastScan:
+			if set {
+				if maxTrain < 0 {
+					return core.Errorf(core.KindInvalidArgument, op, "max_train_points must be non-negative, got %d", maxTrain)
+				}
+				if err := ix.SetNormScale(rescale != 0, int(scale)); err != nil {
+					return err
+				}
+				ix.MaxTrainPoints = int(maxTrain)
 			}
-			if err := ix.SetNormScale(rescale != 0, int(scale)); err != nil {
-				return err
+			dst[0], dst[1], dst[2] = b2i(ix.RescaleNorm()), int64(ix.NormScale()), int64(ix.MaxTrainPoints)
+			return nil
+		case *core.IndexIVF:
+			if fs := ix.FastScan(); fs != nil && fs.IsAdditive() {
+				if set {
+					if err := fs.SetNorm(rescale != 0, int(scale), int(maxTrain)); err != nil {
+						return err
+					}
+				}
+				dst[0], dst[1], dst[2] = b2i(fs.RescaleNorm()), int64(fs.NormScale()), int64(fs.MaxTrainPoints())
+				return nil
 			}
-			ix.MaxTrainPoints = int(maxTrain)
 		}
-		dst[0], dst[1], dst[2] = b2i(ix.RescaleNorm()), int64(ix.NormScale()), int64(ix.MaxTrainPoints)
-		return nil
+		return core.Errorf(core.KindUnsupported, op, "%T is not an additive-quantizer fast-scan index", v)
 	})
 }
 
@@ -76,17 +86,37 @@ func AQKind(h int64, out uintptr) string {
 		if err != nil {
 			return err
 		}
-		switch q := q.(type) {
-		case *core.ResidualQuantizer:
-			dst[0] = 0
-		case *core.LocalSearchQuantizer:
-			dst[0] = 1
-		case *core.ProductAdditiveQuantizer:
-			dst[0] = 2
-			if _, lsq := q.Subs[0].(*core.LocalSearchQuantizer); lsq {
-				dst[0] = 3
-			}
-		}
+		dst[0] = int64(core.AdditiveKind(q))
 		return nil
+	})
+}
+
+// IndexIVFAQFastScanNew makes an IVF additive-quantizer fast-scan index
+// over the quantizer behind handle q, of the kinds IndexAQFastScanNew
+// takes (out: int64[1]).
+func IndexIVFAQFastScanNew(kind, q, d, nlist, nsplits, m, nbits, metric, st, bbs int64, out uintptr) string {
+	const op = "IndexIVFAdditiveQuantizerFastScan"
+	if kind < 0 || kind > 3 {
+		return core.Errorf(core.KindInvalidArgument, op, "unknown kind %d", kind).Error()
+	}
+	if kind < 2 {
+		nsplits = 0
+	}
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFAQFastScanOf(kind%2 == 1, quantizer, int(d), int(nlist), int(nsplits), int(m), int(nbits),
+			core.Metric(metric), core.AQSearchType(st), int(bbs))
+	})
+}
+
+// IndexIVFAQFastScanFromIVF packs a copy of the lists of the IVF
+// additive-quantizer index behind src, sharing its quantizers (out:
+// int64[1]).
+func IndexIVFAQFastScanFromIVF(src, bbs int64, out uintptr) string {
+	return newIVFFrom("IndexIVFAdditiveQuantizerFastScan", "an IndexIVFAdditiveQuantizer", src, out, func(ivf *core.IndexIVF) (core.Index, error) {
+		return core.NewIndexIVFAQFastScanFrom(ivf, int(bbs))
 	})
 }

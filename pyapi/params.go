@@ -140,12 +140,12 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 				return core.Errorf(core.KindUnsupported, op, "%s is not a RaBitQ index", ivf.Name())
 			}
 			dst[0] = float64(ivf.RaBitQ().Qb)
-		case "implem", "qbs", "qbs2", "bbs", "M2":
+		case "implem", "qbs", "qbs2", "bbs", "M", "M2":
 			fs := ivf.FastScan()
 			if fs == nil {
 				return core.Errorf(core.KindUnsupported, op, "%s is not a fast-scan index", ivf.Name())
 			}
-			dst[0] = float64(map[string]int{"implem": fs.Implem, "qbs": fs.Qbs, "qbs2": fs.Qbs2, "bbs": fs.Bbs, "M2": fs.M2()}[name])
+			dst[0] = float64(map[string]int{"implem": fs.Implem, "qbs": fs.Qbs, "qbs2": fs.Qbs2, "bbs": fs.Bbs, "M": fs.M(), "M2": fs.M2()}[name])
 		default:
 			return core.Errorf(core.KindInvalidArgument, op, "%T has no parameter %q", ix, name)
 		}

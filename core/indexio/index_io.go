@@ -235,7 +235,8 @@ func read(r *reader, depth int) core.Index {
 		return readRaBitQFastScan(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
 		return readHNSW(r, code, depth)
-	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ:
+	case codeIVFFlat, codeIVFPQ, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ,
+		codeIVFRQFastScan, codeIVFLSQFastScan, codeIVFPRQFastScan, codeIVFPLSQFastScan:
 		return readIVF(r, code, depth)
 	case codePreTransform:
 		return readPreTransform(r, depth)

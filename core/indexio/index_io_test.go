@@ -198,10 +198,31 @@ func codedIndexes(t testing.TB) []core.Index {
 		require.NoError(t, ix.Train(x))
 	}
 	all := []core.Index{pq, sq, hf, hs, ivf, ivfpq, pt, lsh, fs, ivffs, rbq, ivfrbq, rbqfs, ivfrbqfs}
+	all = append(all, additiveIndexes(t, x)...)
 	for _, ix := range all {
 		require.NoError(t, ix.Add(x[:40*8]))
 	}
 	return all
+}
+
+// additiveIndexes are small trained additive-quantizer indexes, flat and
+// fast-scan (on x, 8 dimensions).
+func additiveIndexes(t testing.TB, x []float32) []core.Index {
+	rq, err := core.NewIndexResidualQuantizer(8, []int{4, 3}, core.MetricL2, core.STNormQint8)
+	require.NoError(t, err)
+	rqfs, err := core.NewIndexResidualQuantizerFastScan(8, 3, 4, core.MetricL2, core.STNormRQ2x4, 32)
+	require.NoError(t, err)
+	plsqfs, err := core.NewIndexProductAQFastScan(true, 8, 2, 1, 4, core.MetricInnerProduct, core.STLUTNonorm, 64)
+	require.NoError(t, err)
+	q, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	ivfrqfs, err := core.NewIndexIVFAQFastScanOf(false, q, 8, 4, 0, 3, 4, core.MetricL2, core.STNormRQ2x4, 32)
+	require.NoError(t, err)
+	ivfrqfs.Warn = func(string) {}
+	for _, ix := range []core.Index{rq, rqfs, plsqfs, ivfrqfs} {
+		require.NoError(t, ix.Train(x))
+	}
+	return []core.Index{rq, rqfs, plsqfs, ivfrqfs}
 }
 
 // preTransformed is a flat index behind one transform of every kind,

@@ -30,6 +30,8 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 	switch {
 	case ix.RBQ() != nil && ix.FastScan() != nil:
 		w.fourcc(codeIVFRaBitQFS)
+	case ix.FastScan() != nil && ix.AQ() != nil:
+		w.fourcc(ivfAQFastScanCodes[core.AdditiveKind(ix.AQ())])
 	case ix.FastScan() != nil:
 		w.fourcc(codeIVFPQFS)
 	case ix.RBQ() != nil:
@@ -74,6 +76,8 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		fs, q := ix.FastScan(), ix.RBQ()
 		writeBlockLists(w, ix, fs.Bbs*fs.M2()/2+fs.Bbs*(q.CodeSize-(q.D+7)/8))
 		return nil
+	case ix.FastScan() != nil && ix.AQ() != nil:
+		return writeIVFAQFastScanFields(w, ix, byResidual)
 	case ix.FastScan() != nil:
 		writeIVFFastScanFields(w, ix, byResidual)
 		writeBlockLists(w, ix, ix.FastScan().Bbs*ix.FastScan().M2()/2)
@@ -238,6 +242,8 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		return readIVFFastScan(r, h, quantizer, nlist, nprobe, dmType)
 	case codeIVFRaBitQFS:
 		return readIVFRaBitQFastScan(r, h, quantizer, nlist, nprobe, dmType)
+	case codeIVFRQFastScan, codeIVFLSQFastScan, codeIVFPRQFastScan, codeIVFPLSQFastScan:
+		return readIVFAQFastScan(r, code, h, quantizer, nlist, nprobe, dmType)
 	case codeIVFPQ:
 		byResidual = r.u8("by_residual") != 0
 		r.size("code_size", 1, maxD)

@@ -54,7 +54,9 @@ from .gpu import (
 )
 from .index import Index
 from .index_idmap import IndexIDMap, IndexIDMap2
-from .downcast import downcast_index, downcast_IndexBinary, downcast_Quantizer, downcast_VectorTransform
+from .downcast import (
+    downcast_AdditiveQuantizer, downcast_index, downcast_IndexBinary, downcast_Quantizer, downcast_VectorTransform,
+)
 from .index_io import (
     read_ProductQuantizer,
     write_ProductQuantizer,
@@ -109,7 +111,9 @@ from .index_additive import (
 )
 from .index_fastscan import CodePackerPQ4, IndexFastScan, IndexPQFastScan
 from .index_additive_fastscan import (
-    IndexAdditiveQuantizerFastScan, IndexLocalSearchQuantizerFastScan, IndexProductLocalSearchQuantizerFastScan,
+    IndexAdditiveQuantizerFastScan, IndexIVFAdditiveQuantizerFastScan, IndexIVFLocalSearchQuantizerFastScan,
+    IndexIVFProductLocalSearchQuantizerFastScan, IndexIVFProductResidualQuantizerFastScan,
+    IndexIVFResidualQuantizerFastScan, IndexLocalSearchQuantizerFastScan, IndexProductLocalSearchQuantizerFastScan,
     IndexProductResidualQuantizerFastScan, IndexResidualQuantizerFastScan,
 )
 from .index_rabitq import (
@@ -302,6 +306,9 @@ __all__ = [
     "IndexIVFProductLocalSearchQuantizer", "LocalSearchCoarseQuantizer", "beam_search_encode_step",
     "IndexAdditiveQuantizerFastScan", "IndexResidualQuantizerFastScan", "IndexLocalSearchQuantizerFastScan",
     "IndexProductResidualQuantizerFastScan", "IndexProductLocalSearchQuantizerFastScan",
+    "IndexIVFAdditiveQuantizerFastScan", "IndexIVFResidualQuantizerFastScan", "IndexIVFLocalSearchQuantizerFastScan",
+    "IndexIVFProductResidualQuantizerFastScan", "IndexIVFProductLocalSearchQuantizerFastScan",
+    "downcast_AdditiveQuantizer",
     "CodePackerPQ4", "IndexFastScan", "IndexPQFastScan", "IndexRaBitQ", "IndexIVFRaBitQ", "RaBitQuantizer", "IndexRaBitQFastScan",
     "IndexIVFRaBitQFastScan",
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",

@@ -48,3 +48,13 @@ def downcast_Quantizer(quantizer):
     if not isinstance(quantizer, (ProductQuantizer, ScalarQuantizer, AdditiveQuantizer)):
         raise InputTypeError(f"downcast_Quantizer: expected a quantizer, got {type(quantizer).__name__}")
     return quantizer
+
+
+def downcast_AdditiveQuantizer(quantizer):
+    """An additive quantizer as its most specific class (the residual,
+    local-search and product quantizers metalfaiss hands out already are)."""
+    from .additive_quantizers import AdditiveQuantizer
+
+    if not isinstance(quantizer, AdditiveQuantizer):
+        raise InputTypeError(f"downcast_AdditiveQuantizer: expected an additive quantizer, got {type(quantizer).__name__}")
+    return quantizer

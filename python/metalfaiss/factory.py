@@ -17,8 +17,9 @@ from .index_additive import (
 )
 from .index_fastscan import IndexPQFastScan
 from .index_additive_fastscan import (
-    IndexLocalSearchQuantizerFastScan, IndexProductLocalSearchQuantizerFastScan, IndexProductResidualQuantizerFastScan,
-    IndexResidualQuantizerFastScan,
+    IndexIVFLocalSearchQuantizerFastScan, IndexIVFProductLocalSearchQuantizerFastScan,
+    IndexIVFProductResidualQuantizerFastScan, IndexIVFResidualQuantizerFastScan, IndexLocalSearchQuantizerFastScan,
+    IndexProductLocalSearchQuantizerFastScan, IndexProductResidualQuantizerFastScan, IndexResidualQuantizerFastScan,
 )
 from .index_ivf_fastscan import IndexIVFPQFastScan
 from .index_rabitq import IndexIVFRaBitQ, IndexIVFRaBitQFastScan, IndexRaBitQ, IndexRaBitQFastScan
@@ -258,6 +259,9 @@ _FLAT_AQ = {"PRQ": IndexProductResidualQuantizer, "LSQ": IndexLocalSearchQuantiz
             "PLSQ": IndexProductLocalSearchQuantizer}
 _FLAT_AQFS = {"RQfs": IndexResidualQuantizerFastScan, "LSQfs": IndexLocalSearchQuantizerFastScan,
               "PRQfs": IndexProductResidualQuantizerFastScan, "PLSQfs": IndexProductLocalSearchQuantizerFastScan}
+_IVF_AQFS = {"RQfs": IndexIVFResidualQuantizerFastScan, "LSQfs": IndexIVFLocalSearchQuantizerFastScan,
+             "PRQfs": IndexIVFProductResidualQuantizerFastScan,
+             "PLSQfs": IndexIVFProductLocalSearchQuantizerFastScan}
 _IVF_AQ = {"PRQ": IndexIVFProductResidualQuantizer, "LSQ": IndexIVFLocalSearchQuantizer,
            "PLSQ": IndexIVFProductLocalSearchQuantizer}
 
@@ -305,8 +309,12 @@ def _build(d, parts, metric, description):
             return IndexIVFRaBitQ(quantizer, d, nlist, metric, True, args[0])
         if kind == "RQ":
             return IndexIVFResidualQuantizer(quantizer, d, nlist, args[0], metric, _aq_search_type(args[1], metric))
-        if kind in _FLAT_AQFS:
-            _unknown(parts[1], description)  # the IVF fast-scan forms are not built yet
+        if kind in _IVF_AQFS:
+            (nsplits, M), bbs, by_residual, st = args
+            shape = (M,) if kind in ("RQfs", "LSQfs") else (nsplits, M)
+            index = _IVF_AQFS[kind](quantizer, d, nlist, *shape, 4, metric, _aq_search_type(st, metric), bbs)
+            index.by_residual = by_residual  # faiss: only with "fsr"
+            return index
         if kind in _IVF_AQ:
             return _IVF_AQ[kind](quantizer, d, nlist, *args[0], metric, _aq_search_type(args[1], metric))
         if kind == "RCQ":

@@ -13,31 +13,19 @@ from .additive_quantizers import (
 )
 from .errors import InputTypeError
 from .index import Index
-from .index_additive import IndexAdditiveQuantizer
+from .index_additive import IndexAdditiveQuantizer, IndexIVFAdditiveQuantizer
 from .index_fastscan import IndexFastScan, _bind
+from .index_ivf import IndexIVF, _check_quantizer
+from .index_ivf_fastscan import IVFFastScanFields
 from .metric import METRIC_L2, MetricType
 
 _KINDS = (ResidualQuantizer, LocalSearchQuantizer, ProductResidualQuantizer, ProductLocalSearchQuantizer)
 
 
-class IndexAdditiveQuantizerFastScan(IndexFastScan, Index):
-    """``IndexAdditiveQuantizerFastScan(index_aq, bbs=32)``: the codes of a
-    trained IndexResidualQuantizer / IndexLocalSearchQuantizer / product
-    form with 4-bit codebooks, packed; the quantizer (``aq``) is shared
-    with index_aq, as in faiss. Fields: ``norm_scale`` (the norm tables'
-    scale, estimated at train for L2), ``rescale_norm``,
-    ``max_train_points``."""
-
-    _go_type = "IndexAdditiveQuantizerFastScan"
-
-    def __init__(self, index, bbs=32):
-        op = "IndexAdditiveQuantizerFastScan"
-        if not isinstance(index, IndexAdditiveQuantizer):
-            raise InputTypeError(f"{op}: expected an IndexAdditiveQuantizer, got {type(index).__name__}")
-        out = np.zeros(1, dtype=np.int64)
-        _bridge.call("IndexAQFastScanFromAQ", index._h(op), as_int(bbs, op, "bbs"), addr(out))
-        super().__init__(int(out[0]))
-        self._aq = index.aq
+class _AQFastScanFields:
+    """What faiss's additive fast-scan indexes add, flat and IVF: ``aq``
+    (the quantizer), ``norm_scale`` (the norm tables' scale, estimated at
+    train for L2), ``rescale_norm`` and ``max_train_points``."""
 
     @property
     def aq(self):
@@ -90,8 +78,48 @@ class IndexAdditiveQuantizerFastScan(IndexFastScan, Index):
     def max_train_points(self, value):
         self._norm(max_train_points=as_int(value, self._op("max_train_points"), "max_train_points"))
 
+
+class IndexAdditiveQuantizerFastScan(_AQFastScanFields, IndexFastScan, Index):
+    """``IndexAdditiveQuantizerFastScan(index_aq, bbs=32)``: the codes of a
+    trained IndexResidualQuantizer / IndexLocalSearchQuantizer / product
+    form with 4-bit codebooks, packed; the quantizer (``aq``) is shared
+    with index_aq, as in faiss."""
+
+    _go_type = "IndexAdditiveQuantizerFastScan"
+
+    def __init__(self, index, bbs=32):
+        op = "IndexAdditiveQuantizerFastScan"
+        if not isinstance(index, IndexAdditiveQuantizer):
+            raise InputTypeError(f"{op}: expected an IndexAdditiveQuantizer, got {type(index).__name__}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexAQFastScanFromAQ", index._h(op), as_int(bbs, op, "bbs"), addr(out))
+        super().__init__(int(out[0]))
+        self._aq = index.aq
+
     def sa_code_size(self):
         return self.code_size
+
+
+class IndexIVFAdditiveQuantizerFastScan(_AQFastScanFields, IVFFastScanFields, IndexIVF):
+    """``IndexIVFAdditiveQuantizerFastScan(index_ivfaq, bbs=32)``: the lists
+    of a trained IVF additive-quantizer index with 4-bit codebooks, packed
+    (its quantizers shared). faiss takes residual codes under the inner
+    product only, and turns ``by_residual`` on; the copy here keeps the
+    source's setting. Codes are of residuals by default (``by_residual``),
+    their norms those of the whole vectors."""
+
+    _go_type = "IndexIVFAdditiveQuantizerFastScan"
+
+    def __init__(self, index, bbs=32):
+        op = "IndexIVFAdditiveQuantizerFastScan"
+        if not isinstance(index, IndexIVFAdditiveQuantizer):
+            raise InputTypeError(f"{op}: expected an IndexIVFAdditiveQuantizer, got {type(index).__name__}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFAQFastScanFromIVF", index._h(op), as_int(bbs, op, "bbs"), addr(out))
+        self._init_ivf(int(out[0]), index.quantizer, index.metric_type)
+        self._aq = index.aq
+
+    M = property(lambda self: self._int_field("M"))
 
 
 def _new(kind, op, d, nsplits, M, nbits, metric, search_type, bbs):
@@ -112,7 +140,7 @@ def _flat(name, kind, default_st, holder):
            f"bbs=32)``: {_KINDS[kind].__name__} codes scanned by the fast-scan kernels; ``{holder}`` (also ``aq``) "
            "is the quantizer.")
     return type(name, (IndexAdditiveQuantizerFastScan,), {"_go_type": name, "__init__": __init__, "__doc__": doc,
-                                                          holder: IndexAdditiveQuantizerFastScan.aq})
+                                                          holder: _AQFastScanFields.aq})
 
 
 def _product(name, kind, default_st, holder):
@@ -126,7 +154,7 @@ def _product(name, kind, default_st, holder):
            f"{_KINDS[kind].__name__} codes scanned by the fast-scan kernels; ``{holder}`` (also ``aq``) is the "
            "quantizer.")
     return type(name, (IndexAdditiveQuantizerFastScan,), {"_go_type": name, "__init__": __init__, "__doc__": doc,
-                                                          holder: IndexAdditiveQuantizerFastScan.aq})
+                                                          holder: _AQFastScanFields.aq})
 
 
 _AQ = AdditiveQuantizer
@@ -135,3 +163,34 @@ IndexLocalSearchQuantizerFastScan = _flat("IndexLocalSearchQuantizerFastScan", 1
 IndexProductResidualQuantizerFastScan = _product("IndexProductResidualQuantizerFastScan", 2, _AQ.ST_norm_rq2x4, "prq")
 IndexProductLocalSearchQuantizerFastScan = _product(
     "IndexProductLocalSearchQuantizerFastScan", 3, _AQ.ST_norm_lsq2x4, "plsq")
+
+
+def _ivf(name, kind, default_st, holder):
+    shape = ("M",) if kind < 2 else ("nsplits", "Msub")
+
+    def __init__(self, *args, **kwargs):
+        a = _bind(("quantizer", "d", "nlist") + shape + ("nbits", "metric", "search_type", "bbs"), args, kwargs,
+                  {"metric": METRIC_L2, "search_type": default_st, "bbs": 32}, name)
+        metric = MetricType.parse(a["metric"])
+        _check_quantizer(name, a["quantizer"], metric)
+        nsplits, M = (0, a["M"]) if kind < 2 else (a["nsplits"], a["Msub"])
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFAQFastScanNew", kind, a["quantizer"]._h(name), as_int(a["d"], name, "d"),
+                     as_int(a["nlist"], name, "nlist"), as_int(nsplits, name, "nsplits"), as_int(M, name, "M"),
+                     as_int(a["nbits"], name, "nbits"), int(metric), as_int(a["search_type"], name, "search_type"),
+                     as_int(a["bbs"], name, "bbs"), addr(out))
+        self._init_ivf(int(out[0]), a["quantizer"], metric)
+
+    doc = (f"``{name}(quantizer, d, nlist, {', '.join(shape)}, nbits, metric=METRIC_L2, search_type=..., bbs=32)``: "
+           f"{_KINDS[kind].__name__} codes in inverted lists scanned by the fast-scan kernels; ``{holder}`` (also "
+           "``aq``) is the quantizer.")
+    return type(name, (IndexIVFAdditiveQuantizerFastScan,), {"_go_type": name, "__init__": __init__, "__doc__": doc,
+                                                             holder: _AQFastScanFields.aq})
+
+
+IndexIVFResidualQuantizerFastScan = _ivf("IndexIVFResidualQuantizerFastScan", 0, _AQ.ST_norm_rq2x4, "rq")
+IndexIVFLocalSearchQuantizerFastScan = _ivf("IndexIVFLocalSearchQuantizerFastScan", 1, _AQ.ST_norm_lsq2x4, "lsq")
+IndexIVFProductResidualQuantizerFastScan = _ivf(
+    "IndexIVFProductResidualQuantizerFastScan", 2, _AQ.ST_norm_rq2x4, "prq")
+IndexIVFProductLocalSearchQuantizerFastScan = _ivf(
+    "IndexIVFProductLocalSearchQuantizerFastScan", 3, _AQ.ST_norm_lsq2x4, "plsq")
