@@ -2,6 +2,7 @@ package core
 
 import (
 	"math"
+	"sync"
 
 	"github.com/metalfaiss/metalfaiss/core/kernels"
 )
@@ -322,9 +323,15 @@ func (aq *AdditiveQuantizer) computeLUT(q, lut []float32) {
 	}
 }
 
+// aqTablesMu orders the builds of codebook tables.
+var aqTablesMu sync.Mutex
+
 // codebookTables builds the entry norms and cross products (faiss's
-// compute_codebook_tables) unless they exist.
+// compute_codebook_tables) unless they exist. Searches that may run
+// side by side (a coarse quantizer's) build them under one lock.
 func (aq *AdditiveQuantizer) codebookTables() {
+	aqTablesMu.Lock()
+	defer aqTablesMu.Unlock()
 	if aq.cross != nil || !aq.trained {
 		return
 	}

@@ -255,7 +255,8 @@ func (rq *ResidualQuantizer) refineBeam(x []float32, n, outSize int) *beam {
 
 // refineBeamLUT is refineBeam computed from the query's inner products
 // with the codebooks and the codebook cross products, without residuals
-// (faiss's refine_beam_LUT, use_beam_LUT=1).
+// (faiss's refine_beam_LUT, use_beam_LUT=1): a candidate's distance is its
+// beam entry's plus |c|^2 - 2 <x, c> + 2 <c, the entry's codewords>.
 func (rq *ResidualQuantizer) refineBeamLUT(x []float32, n, outSize int) *beam {
 	rq.codebookTables()
 	d, t := rq.D, rq.TotalCodebookSize()
@@ -272,19 +273,26 @@ func (rq *ResidualQuantizer) refineBeamLUT(x []float32, n, outSize int) *beam {
 		parallelChunks(n, chunkFor(cur.size*k*(m+1)), func(_, lo, hi int) {
 			h := newTopK(size)
 			dist, ids := make([]float32, size), make([]int64, size)
-			dp := make([]float32, k)
+			w, row := make([]float32, k), make([]float32, k)
 			for i := lo; i < hi; i++ {
 				h.reset()
 				q := qcp[i*t+off : i*t+off+k]
+				for j := range w {
+					w[j] = rq.entryNorms[off+j] - 2*q[j]
+				}
 				for b := 0; b < cur.size; b++ {
-					clear(dp)
+					copy(row, w)
 					for m1 := 0; m1 < m; m1++ {
 						r := rq.offsets[m1] + int(cur.codes[(i*cur.size+b)*m+m1])
-						kernels.AddTo(dp, rq.cross[r*t+off:r*t+off+k])
+						kernels.AxpyTo(row, 2, rq.cross[r*t+off:r*t+off+k])
 					}
+					// only the values that may enter the beam are offered (the
+					// bound is loosened by a few ulps: the heap decides)
 					base := cur.dist[i*cur.size+b]
-					for j := 0; j < k; j++ {
-						h.push(base+rq.entryNorms[off+j]-2*q[j]+2*dp[j], int64(b*k+j))
+					lim := h.dist[0] - base
+					lim += 1e-6 * (abs32(h.dist[0]) + abs32(base))
+					for j := kernels.NextAtMost(row, 0, lim); j < k; j = kernels.NextAtMost(row, j+1, lim) {
+						h.push(base+row[j], int64(b*k+j))
 					}
 				}
 				h.emit(1, dist, ids)

@@ -268,6 +268,10 @@ func (ix *ResidualCoarseQuantizer) SearchWithParams(x []float32, k int, dist []f
 
 var _ ParamSearcher = (*ResidualCoarseQuantizer)(nil)
 
+// rcqLUTEntries bounds the codebook entries for which the coarse search
+// keeps their cross products (4096: 64 MiB).
+const rcqLUTEntries = 4096
+
 // SearchBeam is Search with another beam factor (faiss's
 // SearchParametersResidualCoarseQuantizer).
 func (ix *ResidualCoarseQuantizer) SearchBeam(x []float32, k int, dist []float32, labels []int64, beamFactor float32) error {
@@ -287,9 +291,18 @@ func (ix *ResidualCoarseQuantizer) SearchBeam(x []float32, k int, dist []float32
 	if per := rq.memoryPerPoint(size); per*int64(nq) > rq.MaxMemDistances {
 		bs = int(max(1, rq.MaxMemDistances/per))
 	}
+	// From look-up tables when the codebooks' cross products are small
+	// (RCQ2x8: 1 MiB): |x|^2 plus table sums instead of residuals, 1/16
+	// of the arithmetic; the same beams up to rounding.
+	lut := rq.TotalCodebookSize() <= rcqLUTEntries
 	for q0 := 0; q0 < nq; q0 += bs {
 		q1 := min(nq, q0+bs)
-		b := rq.refineBeam(x[q0*rq.D:q1*rq.D], q1-q0, size)
+		var b *beam
+		if lut {
+			b = rq.refineBeamLUT(x[q0*rq.D:q1*rq.D], q1-q0, size)
+		} else {
+			b = rq.refineBeam(x[q0*rq.D:q1*rq.D], q1-q0, size)
+		}
 		for i := q0; i < q1; i++ {
 			for j := 0; j < k; j++ {
 				o := i*k + j

@@ -360,8 +360,9 @@ func (ix *IndexIVF) trainCodec(op string, x []float32) error {
 	return ix.precomputeTables()
 }
 
-// maxPrecomputedBytes caps the IVFPQ tables (faiss allows 2 GiB).
-const maxPrecomputedBytes = 256 << 20
+// maxPrecomputedBytes caps the IVFPQ tables, as faiss's
+// precomputed_table_max_bytes does (2 GiB).
+const maxPrecomputedBytes = 1 << 31
 
 // RefreshTables rebuilds what depends on the quantizer and the codec
 // (after their parameters were set from outside).
