@@ -7,7 +7,9 @@ such codes is near 0 for every library). Indexes built from the same
 factory string by both libraries: RQ8x8 (flat, decoded at search as
 faiss's default ST_decompress does), RQ8x8_Nqint8 and LSQ8x8_Nqint8
 (quantized norms: look-up-table search), IVF1024,RQ8x8_Nqint8 and
-IVF65536(RCQ2x8),PQ16 (a residual coarse quantizer of 2^16 lists). For
+IVF65536(RCQ2x8),PQ16 (a residual coarse quantizer of 2^16 lists), and
+the fast-scan forms RQ16x4fs_Nrq2x4 and IVF1024,RQ16x4fsr_Nrq2x4 (16
+4-bit codebooks and a 2x4-bit norm: 9-byte codes). For
 each: train time (on --nt points), encode time (add of --n points), then
 per nprobe the QPS of a batch of queries and recall@10 against exact
 search. Ratios are faiss / metalfaiss for times and metalfaiss / faiss for
@@ -33,6 +35,8 @@ INDEXES = [
     ("LSQ8x8_Nqint8", None, 1000),
     ("IVF1024,RQ8x8_Nqint8", (1, 8, 32), 1000),
     ("IVF65536(RCQ2x8),PQ16", (8, 32), 1000),
+    ("RQ16x4fs_Nrq2x4", None, 1000),
+    ("IVF1024,RQ16x4fsr_Nrq2x4", (1, 8, 32), 1000),
 ]
 
 

@@ -83,13 +83,9 @@ type pq4Blocks struct {
 	m     int
 }
 
-// kernelPairs is how many pairs the kernel sums.
-func (c pq4Blocks) kernelPairs() int {
-	if c.scale > 1 {
-		return (c.m - 2) / 2
-	}
-	return c.m2 / 2
-}
+// kernelPairs is how many pairs the kernel sums: all of them, the norm
+// codes' entries once (addScaled adds the rest).
+func (c pq4Blocks) kernelPairs() int { return c.m2 / 2 }
 
 // chunk runs the kernel on the blocks from b on (up to b1; up to
 // maxGroups when bbs is 32, one otherwise) against threshold thr: keys are the sums of
@@ -112,35 +108,29 @@ func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1, maxGroups in
 	return groups, next
 }
 
-// addScaled adds the entries of the fields after the kernel's pairs, the
-// last two times the scale, to the keys of the vectors the masks of the
-// groups from block b flag, keeps the flags of those still below thr,
-// and marks every other key as none (the pre-cut counts keys). The added
-// entries are never negative, so the kernel's partial sums flag a
-// superset of the vectors below thr. Sums wrap at 16 bits, as faiss's do.
-// (faiss's kernels scale the last packed pair instead, which for an odd
-// M is the second norm code and the padding: the first norm code's table
-// stays divided. Its code-by-code search scales the two norm codes, as
-// both searches do here.)
+// addScaled adds scale-1 more times the entries of the last two of the m
+// fields (the norm codes, which the kernel summed once) to the keys of
+// the vectors the masks of the groups from block b flag, keeps the flags
+// of those still below thr, and marks every other key as none (the
+// pre-cut counts keys). The added entries are never negative, so the
+// kernel's sums flag a superset of the vectors below thr. Sums wrap at 16
+// bits, as faiss's do. (faiss's kernels scale the last packed pair, which
+// for an odd M is the second norm code and the padding: the first norm
+// code's table stays divided. Its code-by-code search scales the two norm
+// codes, as both searches do here.)
 func (c pq4Blocks) addScaled(lut []byte, thr uint16, b int, out []uint16, masks []uint32) {
-	f0 := 2 * c.kernelPairs()
-	var bytes [3][]byte // the fields' bytes of a group
-	var tabs [3][]byte
-	var mult [3]uint16
-	for f := f0; f < c.m; f++ {
-		p := f / 2
-		tabs[f-f0] = lut[p*32+16*(f&1) : p*32+16*(f&1)+16]
-		mult[f-f0] = 1
-		if f >= c.m-2 {
-			mult[f-f0] = c.scale
-		}
+	var fields [2][]byte // the norm fields' bytes of a group
+	var tabs [2][]byte
+	for i := range tabs {
+		f := c.m - 2 + i
+		tabs[i] = lut[f/2*32+16*(f&1) : f/2*32+16*(f&1)+16]
 	}
-	nf := c.m - f0
+	extra := c.scale - 1
 	for g, m := range masks {
 		pos := b*c.bbs + 32*g
-		for i := 0; i < nf; i++ {
-			off, _ := pq4Byte(c.bbs, c.m2, pos, f0+i)
-			bytes[i] = c.codes[off : off+16]
+		for i := range fields {
+			off, _ := pq4Byte(c.bbs, c.m2, pos, c.m-2+i)
+			fields[i] = c.codes[off : off+16]
 		}
 		keys := out[32*g : 32*g+32]
 		kept := uint32(0)
@@ -149,13 +139,12 @@ func (c pq4Blocks) addScaled(lut []byte, thr uint16, b int, out []uint16, masks 
 				keys[j] = fsKeyNone
 				continue
 			}
-			for i := 0; i < nf; i++ {
-				v := bytes[i][pq4InvPerm[j&15]]
-				if j >= 16 {
-					v >>= 4
-				}
-				keys[j] += mult[i] * uint16(tabs[i][v&15])
+			p := pq4InvPerm[j&15]
+			v0, v1 := fields[0][p], fields[1][p]
+			if j >= 16 {
+				v0, v1 = v0>>4, v1>>4
 			}
+			keys[j] += extra * (uint16(tabs[0][v0&15]) + uint16(tabs[1][v1&15]))
 			if keys[j] < thr {
 				kept |= 1 << j
 			}

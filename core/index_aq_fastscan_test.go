@@ -7,9 +7,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The scaled norm codes: the kernel's sum of the pairs before them plus
-// addScaled flags exactly the vectors whose full sum (the last two fields
-// times the scale) is below the threshold, with those sums as keys.
+// The scaled norm codes, both ways (the kernel's candidates finished by
+// addScaled; the blocks and tables extended with copies of the norm
+// pairs): exactly the vectors whose full sum (the last two fields times
+// the scale) is below the threshold are flagged, with those sums as keys.
 func TestFastScanScaledPairKeys(t *testing.T) {
 	rng := rand.New(rand.NewSource(11))
 	for _, c := range []struct{ m, bbs, n int }{{6, 32, 200}, {5, 64, 150}, {10, 96, 96}} {
@@ -34,18 +35,30 @@ func TestFastScanScaledPairKeys(t *testing.T) {
 		}
 		packed := make([]byte, m2*16)
 		PQ4PackLUT(1, m2, lut, packed)
-		pb := pq4Blocks{codes: blocks, n: c.n, bbs: c.bbs, m2: m2, scale: scale, m: c.m}
+		// the fix-up of the kernel's candidates, and the extended layout
+		fixup := pq4Blocks{codes: blocks, n: c.n, bbs: c.bbs, m2: m2, scale: scale, m: c.m}
+		l := newFSScaledLayout(c.m, m2, scale)
+		require.NotNil(t, l)
+		extended := pq4Blocks{codes: l.extendBlocks(blocks, nb/c.bbs, c.bbs), n: c.n, bbs: c.bbs, m2: l.extM2(), m: c.m}
+		extLUT := l.extendLUT(append([]byte(nil), lut...))
+		extPacked := make([]byte, len(extLUT))
+		PQ4PackLUT(1, l.extM2(), extLUT, extPacked)
 		for _, thr := range []uint16{fsKeyNone, ref[0], ref[c.n/2] + 1} {
-			s := newFSScratch(c.bbs)
-			got := map[int]uint16{}
-			pb.scanWith(packed, 0, 0, thr, 0, pb.nblocks(), s, func(pos int, key uint16) { got[pos] = key })
 			want := map[int]uint16{}
 			for i, v := range ref {
 				if v < thr {
 					want[i] = v
 				}
 			}
-			require.Equal(t, want, got, "m=%d bbs=%d thr=%d", c.m, c.bbs, thr)
+			for _, v := range []struct {
+				b   pq4Blocks
+				lut []byte
+			}{{fixup, packed}, {extended, extPacked}} {
+				s := newFSScratch(c.bbs)
+				got := map[int]uint16{}
+				v.b.scanWith(v.lut, 0, 0, thr, 0, v.b.nblocks(), s, func(pos int, key uint16) { got[pos] = key })
+				require.Equal(t, want, got, "m=%d bbs=%d thr=%d m2=%d", c.m, c.bbs, thr, v.b.m2)
+			}
 		}
 	}
 }

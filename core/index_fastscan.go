@@ -1,5 +1,7 @@
 package core
 
+import "sync"
+
 // IndexFastScan is what faiss's fast-scan indexes share: codes of M
 // 4-bit fields (the codec's standard codes), stored in blocks of Bbs
 // vectors in the packed layout the byte-shuffle kernels read, and
@@ -31,6 +33,26 @@ type IndexFastScan struct {
 	// backing is what blocks.codes may point into (a mapped index file,
 	// read-only): the first edit copies the codes out.
 	backing any
+	// scaled is the blocks extended for a norm scale (scanBlocks); edits
+	// drop it.
+	scaled fsScaledBlocks
+}
+
+// fsScaledBlocks caches the extended blocks of the codes they were made
+// from (first byte, count) under one scale.
+type fsScaledBlocks struct {
+	mu    sync.Mutex
+	codes *byte
+	n     int
+	scale int
+	ext   []byte
+}
+
+// dropScaled forgets the extended blocks (the codes changed).
+func (ix *IndexFastScan) dropScaled() {
+	ix.scaled.mu.Lock()
+	ix.scaled.ext = nil
+	ix.scaled.mu.Unlock()
 }
 
 // fsTabler writes the float distance tables of query v (M x 16 values).
@@ -124,6 +146,7 @@ func (ix *IndexPQFastScan) Train(x []float32) error {
 
 // setCodes replaces the stored vectors by n standard codes.
 func (ix *IndexFastScan) setCodes(codes []byte, n int) {
+	ix.dropScaled()
 	ix.blocks.codes, ix.backing = make([]byte, ix.paddedBytes(n)), nil
 	PQ4PackCodes(codes, n, ix.m, ix.paddedCount(n), ix.Bbs, ix.m2, ix.blocks.codes)
 	ix.blocks.n = n
@@ -154,7 +177,10 @@ func (ix *IndexFastScan) M2() int { return ix.m2 }
 func (ix *IndexFastScan) PackedCodes() []byte { return ix.blocks.codes }
 
 // Reset removes every vector.
-func (ix *IndexFastScan) Reset() { ix.blocks.codes, ix.blocks.n, ix.backing = nil, 0, nil }
+func (ix *IndexFastScan) Reset() {
+	ix.dropScaled()
+	ix.blocks.codes, ix.blocks.n, ix.backing = nil, 0, nil
+}
 
 // Add encodes x and packs the codes after the stored ones.
 func (ix *IndexFastScan) Add(x []float32) error {
@@ -179,6 +205,7 @@ func (ix *IndexFastScan) Add(x []float32) error {
 
 // appendCodes packs n standard codes after the stored vectors.
 func (ix *IndexFastScan) appendCodes(codes []byte, n int) {
+	ix.dropScaled()
 	n0 := ix.blocks.n
 	if need := ix.paddedBytes(n0 + n); need > len(ix.blocks.codes) || ix.backing != nil {
 		need = max(need, len(ix.blocks.codes))
@@ -240,6 +267,7 @@ func (ix *IndexFastScan) ReconstructN(i0, n int64, out []float32) error {
 // what was there, so that the bytes equal faiss's).
 func (ix *IndexFastScan) RemoveIDs(sel IDSelector) (int64, error) {
 	n, cs := ix.blocks.n, ix.codec.codeSize()
+	ix.dropScaled()
 	if ix.backing != nil {
 		ix.blocks.codes, ix.backing = append([]byte(nil), ix.blocks.codes...), nil
 	}

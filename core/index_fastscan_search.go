@@ -59,11 +59,38 @@ func (ix *IndexFastScan) SearchWithParams(x []float32, k int, dist []float32, la
 	return nil
 }
 
-// fsTables fills q with the quantized tables of query v; tab is scratch
-// of M*16 floats.
-func (ix *IndexFastScan) fsTables(v []float32, tab []float32, q *fsQuery) {
+// fsTables fills q with the quantized tables of query v, extended for
+// ext when not nil; tab is scratch of M*16 floats.
+func (ix *IndexFastScan) fsTables(v []float32, tab []float32, q *fsQuery, ext *fsScaledLayout) {
 	ix.tables.fsFloatTables(v, tab)
 	quantizeFSTable(tab, ix.m, ix.m2, q)
+	if ext != nil {
+		q.lut = ext.extendLUT(q.lut)
+	}
+}
+
+// scanBlocks is what the kernels scan: the stored blocks, or under a norm
+// scale their extended copy (fastscan_scaled.go, built once per state of
+// the codes) and its layout; past that layout's bound, the stored blocks
+// with the scale for addScaled.
+func (ix *IndexFastScan) scanBlocks() (pq4Blocks, *fsScaledLayout) {
+	b := ix.blocks
+	if ix.scale <= 1 {
+		return b, nil
+	}
+	l := newFSScaledLayout(ix.m, ix.m2, ix.scale)
+	if l == nil {
+		b.scale = uint16(ix.scale)
+		return b, nil
+	}
+	c := &ix.scaled
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ext == nil || c.scale != ix.scale || c.n != b.n || c.codes != firstOf(b.codes) {
+		c.ext = l.extendBlocks(b.codes, ix.paddedCount(b.n)/ix.Bbs, ix.Bbs)
+		c.scale, c.n, c.codes = ix.scale, b.n, firstOf(b.codes)
+	}
+	return pq4Blocks{codes: c.ext, n: b.n, bbs: ix.Bbs, m2: l.extM2(), m: ix.m}, l
 }
 
 // searchFast runs the kernels: with many queries each worker takes a run
@@ -76,9 +103,8 @@ func (ix *IndexFastScan) fsTables(v []float32, tab []float32, q *fsQuery) {
 func (ix *IndexFastScan) searchFast(x []float32, nq, k int, dist []float32, labels []int64, sel IDSelector) {
 	flip, d, m := fsFlip(ix.metric), ix.d, ix.m
 	nblocks := ix.paddedCount(ix.blocks.n) / ix.Bbs
-	blocks := ix.blocks
-	blocks.scale = uint16(max(ix.scale, 1))
-	blockBytes := ix.Bbs * ix.m2 / 2
+	blocks, ext := ix.scanBlocks()
+	blockBytes := ix.Bbs * blocks.m2 / 2
 	chunk := max(1, (32<<10)/blockBytes)
 	group := qbsQueries(ix.Qbs)
 	if group == 0 {
@@ -94,11 +120,11 @@ func (ix *IndexFastScan) searchFast(x []float32, nq, k int, dist []float32, labe
 			for g0 := lo; g0 < hi; g0 += group {
 				g1 := min(hi, g0+group)
 				for q := g0; q < g1; q++ {
-					ix.fsTables(x[q*d:(q+1)*d], tab, &qs[q-g0])
+					ix.fsTables(x[q*d:(q+1)*d], tab, &qs[q-g0], ext)
 					heaps[q-g0].reset(flip)
 				}
 				// four queries a pass over each chunk, their tables side by side
-				lutBytes := ix.m2 * 16
+				lutBytes := blocks.m2 * 16
 				if cap(s.lut4) < group*lutBytes {
 					s.lut4 = make([]byte, group*lutBytes)
 				}
@@ -127,7 +153,7 @@ func (ix *IndexFastScan) searchFast(x []float32, nq, k int, dist []float32, labe
 	tab := make([]float32, m*16)
 	var fq fsQuery
 	for q := 0; q < nq; q++ {
-		ix.fsTables(x[q*d:(q+1)*d], tab, &fq)
+		ix.fsTables(x[q*d:(q+1)*d], tab, &fq, ext)
 		parts := make([]fsSink, workers())
 		used := parallelChunks(nblocks, chunkFor(blockBytes*8), func(c, lo, hi int) {
 			parts[c] = newFSSink(k)

@@ -37,6 +37,10 @@ type fsPackedList struct {
 	// factors), contiguous as faiss keeps them next to the blocks: the
 	// scan reads them for every vector.
 	aux []byte
+	// ext is the blocks extended for a norm scale of extScale
+	// (fastscan_scaled.go), what the kernels scan.
+	ext      []byte
+	extScale int
 }
 
 // NewIndexIVFPQFastScan makes an IVF index of M 4-bit PQ codes per vector
@@ -110,9 +114,15 @@ func (ix *IndexIVF) packedLists() []fsPackedList {
 		fs.packed = make([]fsPackedList, ix.nlist)
 	}
 	var stale []int
+	layout := fs.scaledLayout(ix.metric)
+	extScale := 0
+	if layout != nil {
+		extScale = layout.scale
+	}
 	for l := range ix.lists.lists {
 		lst, p := &ix.lists.lists[l], &fs.packed[l]
-		if p.blocks == nil || p.gen != lst.gen || p.n != len(lst.ids) || p.ids != firstOf(lst.ids) || p.codes != firstOf(lst.codes) {
+		if p.blocks == nil || p.gen != lst.gen || p.n != len(lst.ids) || p.ids != firstOf(lst.ids) || p.codes != firstOf(lst.codes) ||
+			p.extScale != extScale {
 			stale = append(stale, l)
 		}
 	}
@@ -128,6 +138,9 @@ func (ix *IndexIVF) packedLists() []fsPackedList {
 			if q := ix.RBQ(); q != nil {
 				fs.packed[l].aux = rbqAux(lst.codes, n, cs, q.layout().signBytes)
 			}
+			if layout != nil {
+				fs.packed[l].ext, fs.packed[l].extScale = layout.extendBlocks(blocks, nb/fs.Bbs, fs.Bbs), extScale
+			}
 		}
 	})
 	return fs.packed
@@ -135,7 +148,16 @@ func (ix *IndexIVF) packedLists() []fsPackedList {
 
 // listBlocks is packed list l as the search sees it (n: the view's size).
 func (fs *IVFFastScan) listBlocks(p *fsPackedList, n int, metric Metric) pq4Blocks {
+	if p.ext != nil {
+		return pq4Blocks{codes: p.ext, n: n, bbs: fs.Bbs, m2: newFSScaledLayout(fs.m, fs.m2, p.extScale).extM2(), m: fs.m}
+	}
 	return pq4Blocks{codes: p.blocks, n: n, bbs: fs.Bbs, m2: fs.m2, scale: uint16(fs.tableScale(metric)), m: fs.m}
+}
+
+// scaledLayout is the extended layout the lists are scanned in under the
+// norm scale in force (nil: none, or past its bound).
+func (fs *IVFFastScan) scaledLayout(metric Metric) *fsScaledLayout {
+	return newFSScaledLayout(fs.m, fs.m2, fs.tableScale(metric))
 }
 
 // PackedList returns list l's packed codes as faiss's BlockInvertedLists

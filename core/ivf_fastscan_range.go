@@ -57,7 +57,7 @@ func (pr *ivfProbe) rangeSearchFastScan(radius float32) (*RangeResult, error) {
 				visited[v.q*pr.nprobe+v.r] = int64(v.list)
 				found := false
 				b := fs.listBlocks(&lists[v.list], n, ix.metric)
-				b.scanWith(t.lutFor(v.r, fs.m2), t.biasFor(v.r), flip, thr, 0, b.nblocks(), w.s,
+				b.scanWith(t.lutFor(v.r, b.m2), t.biasFor(v.r), flip, thr, 0, b.nblocks(), w.s,
 					func(pos int, key uint16) {
 						id := ids[pos]
 						if pr.sel != nil && !pr.sel.IsMember(id) {

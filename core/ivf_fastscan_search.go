@@ -136,6 +136,9 @@ func (pr *ivfProbe) tables(q int, w *fsIVFWorker, t *fsIVFTables) {
 	}
 	// the shapes are the index's own: the call cannot fail
 	t.a, t.b, _ = QuantizeLUTAndBias(pr.nprobe, m, 16, t.lut3d, tab, bias, t.lut, fs.m2, t.biasq)
+	if l := fs.scaledLayout(ix.metric); l != nil && !t.lut3d {
+		t.lut = l.extendLUT(t.lut) // the lists' blocks are extended alike
+	}
 }
 
 // fsImplem resolves faiss's automatic choice (and its one-thread 1xx
@@ -296,7 +299,7 @@ func (pr *ivfProbe) searchFastScan(nq, k int, dist []float32, labels []int64) er
 						continue
 					}
 					t := &tabs[v.q-q0]
-					b.scan(t.lutFor(v.r, fs.m2), t.biasFor(v.r), flip, 0, b.nblocks(), ids, 0, pr.sel, &heaps[v.q-q0], w.s)
+					b.scan(t.lutFor(v.r, b.m2), t.biasFor(v.r), flip, 0, b.nblocks(), ids, 0, pr.sel, &heaps[v.q-q0], w.s)
 					i++
 				}
 			}
@@ -348,7 +351,7 @@ func (pr *ivfProbe) scanBounded(q int, t *fsIVFTables, h *fsSink, lists []fsPack
 			break
 		}
 		b := fs.listBlocks(&lists[l], n, ix.metric)
-		b.scan(t.lutFor(r, fs.m2), t.biasFor(r), flip, 0, b.nblocks(), ix.lists.lists[l].ids, 0, pr.sel, h, s)
+		b.scan(t.lutFor(r, b.m2), t.biasFor(r), flip, 0, b.nblocks(), ix.lists.lists[l].ids, 0, pr.sel, h, s)
 		visited[q*pr.nprobe+r] = l
 		nvisited++
 		codes += n

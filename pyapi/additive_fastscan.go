@@ -120,3 +120,113 @@ func IndexIVFAQFastScanFromIVF(src, bbs int64, out uintptr) string {
 		return core.NewIndexIVFAQFastScanFrom(ivf, int(bbs))
 	})
 }
+
+// LSQUpdateCodebooks fits the codebooks of the local search quantizer
+// behind h to n vectors at x (float32[n*d]) under their codes (int32[n*M]).
+func LSQUpdateCodebooks(h, n int64, x, codes uintptr) string {
+	const op = "LocalSearchQuantizer.update_codebooks"
+	return withAQ(op, h, true, func(aq *core.AdditiveQuantizer, q core.Additive, _ *core.ResidualQuantizer) error {
+		l, ok := q.(*core.LocalSearchQuantizer)
+		if !ok {
+			return core.Errorf(core.KindUnsupported, op, "not a local search quantizer")
+		}
+		xs, err := floats(x, n*int64(aq.D))
+		if err != nil {
+			return err
+		}
+		cs, err := int32s(codes, n*int64(aq.M))
+		if err != nil {
+			return err
+		}
+		return l.UpdateCodebooks(xs, cs)
+	})
+}
+
+// AQPackCodes packs n rows of codebook indices (int32, ld apart) into
+// codes (uint8[n*code_size]).
+func AQPackCodes(h, n int64, codes uintptr, ld int64, out uintptr) string {
+	const op = "AdditiveQuantizer.pack_codes"
+	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, _ core.Additive, _ *core.ResidualQuantizer) error {
+		if n < 0 {
+			return core.Errorf(core.KindInvalidArgument, op, "n must be >= 0, got %d", n)
+		}
+		rowLen := ld
+		if rowLen <= 0 {
+			rowLen = int64(aq.M)
+		}
+		cs, err := int32s(codes, max(0, (n-1)*rowLen+int64(aq.M)))
+		if err != nil {
+			return err
+		}
+		dst, err := bytesAt(out, n*int64(aq.CodeSize()))
+		if err != nil {
+			return err
+		}
+		return aq.PackCodes(cs, int(n), int(ld), dst)
+	})
+}
+
+// AQKnnCentroids finds the k nearest centroids of the additive quantizer
+// behind h for n vectors at x: by L2 (metric 1; norms: float32[2^tot_bits]
+// or 0 to compute them) or inner product (metric 0).
+func AQKnnCentroids(h, n int64, x uintptr, k int64, dist, labels, norms uintptr, metric int64) string {
+	const op = "AdditiveQuantizer.knn_centroids"
+	return withAQ(op, h, false, func(aq *core.AdditiveQuantizer, q core.Additive, _ *core.ResidualQuantizer) error {
+		if n < 0 || k <= 0 || aq.TotBits() > 30 {
+			return core.Errorf(core.KindInvalidArgument, op, "need n >= 0, k > 0 and at most 30 bits, got %d, %d, %d", n, k, aq.TotBits())
+		}
+		xs, err := floats(x, n*int64(aq.D))
+		if err != nil {
+			return err
+		}
+		ds, err := floats(dist, n*k)
+		if err != nil {
+			return err
+		}
+		ls, err := int64s(labels, n*k)
+		if err != nil {
+			return err
+		}
+		var ns []float32
+		if norms != 0 {
+			if ns, err = floats(norms, int64(1)<<aq.TotBits()); err != nil {
+				return err
+			}
+		}
+		return core.KnnCentroids(q, core.Metric(metric), xs, int(k), ns, ds, ls)
+	})
+}
+
+// AQTables builds the codebook tables when build is set, then writes the
+// cross products (which 0) or the entry norms (which 1) to out (n
+// floats), or their count to out (int64[1]) when n < 0.
+func AQTables(h int64, build bool, which, n int64, out uintptr) string {
+	const op = "AdditiveQuantizer.codebook_tables"
+	return withAQ(op, h, build, func(aq *core.AdditiveQuantizer, _ core.Additive, _ *core.ResidualQuantizer) error {
+		if build {
+			if !aq.IsTrained() {
+				return core.Errorf(core.KindNotTrained, op, "the codebooks are not trained yet")
+			}
+			aq.ComputeCodebookTables()
+		}
+		t := aq.CodebookCrossProducts()
+		if which == 1 {
+			t = aq.EntryNorms()
+		}
+		if n < 0 {
+			dst, err := int64s(out, 1)
+			if err == nil {
+				dst[0] = int64(len(t))
+			}
+			return err
+		}
+		if int64(len(t)) != n {
+			return core.Errorf(core.KindDimensionMismatch, op, "the table holds %d values, the buffer %d", len(t), n)
+		}
+		dst, err := floats(out, n)
+		if err == nil {
+			copy(dst, t)
+		}
+		return err
+	})
+}

@@ -371,3 +371,95 @@ def test_residual_coarse_quantizer_search_parameters(data):
     np.testing.assert_allclose(ivf.search(q, 5, params=p)[0], ivf.search(q, 5, params=exact)[0], rtol=1e-5)
     with pytest.raises(mf.UnsupportedOperationError):
         rcq.search(q, 5, params=mf.SearchParametersIVF(nprobe=2))
+
+
+def test_lsq_steps_as_faiss_exposes_them(data):
+    """LSQ's steps called one by one, with faiss's pointer arguments:
+    binary and unary terms, an ICM step, a codebook update and pack_codes,
+    each against faiss's."""
+    x, _ = data
+    x = x[:300, :8].copy()
+    n, d, M, nbits = 300, 8, 3, 4
+    K = 1 << nbits
+    sp = mf.swig_ptr
+    ref = faiss.LocalSearchQuantizer(d, M, nbits)
+    ref.train(x)
+    lsq = mf.LocalSearchQuantizer(d, M, nbits)
+    lsq.train(x)
+    lsq.codebooks = faiss.vector_to_array(ref.codebooks)  # the same codebooks
+    bin_f, bin_m = np.zeros((M, M, K, K), dtype="float32"), np.zeros((M, M, K, K), dtype="float32")
+    ref.compute_binary_terms(faiss.swig_ptr(bin_f))
+    lsq.compute_binary_terms(sp(bin_m))
+    np.testing.assert_allclose(bin_m, bin_f, rtol=1e-5, atol=1e-4)
+    un_f, un_m = np.zeros((M, n, K), dtype="float32"), np.zeros((M, n, K), dtype="float32")
+    ref.compute_unary_terms(faiss.swig_ptr(x), faiss.swig_ptr(un_f), n)
+    lsq.compute_unary_terms(sp(x), sp(un_m), n)
+    np.testing.assert_allclose(un_m, un_f, rtol=1e-5, atol=1e-4)
+    codes = np.random.RandomState(5).randint(0, K, (n, M)).astype("int32")
+    c_f, c_m = codes.copy(), codes.copy()
+    ref.icm_encode_step(faiss.swig_ptr(c_f), faiss.swig_ptr(un_f), faiss.swig_ptr(bin_f), n, 2)
+    lsq.icm_encode_step(sp(c_m), sp(un_f), sp(bin_f), n, 2)  # the same terms: the same codes
+    np.testing.assert_array_equal(c_m, c_f)
+    p_f, p_m = np.zeros((n, ref.code_size), dtype="uint8"), np.zeros((n, lsq.code_size), dtype="uint8")
+    ref.pack_codes(n, faiss.swig_ptr(c_f), faiss.swig_ptr(p_f))
+    lsq.pack_codes(n, sp(c_m), sp(p_m))
+    np.testing.assert_array_equal(p_m, p_f)
+    out = np.zeros((n, d), dtype="float32")
+    lsq.decode_c(sp(p_m), sp(out), n)
+    np.testing.assert_allclose(out, ref.decode(p_f), rtol=1e-5, atol=1e-5)
+    ref.update_codebooks(faiss.swig_ptr(x), faiss.swig_ptr(c_f), n)
+    lsq.update_codebooks(sp(x), sp(c_m), n)
+    np.testing.assert_allclose(lsq.codebooks, faiss.vector_to_array(ref.codebooks), rtol=1e-3, atol=1e-3)
+    bad = c_m.copy()
+    bad[0, 0] = K
+    with pytest.raises(ValueError, match="outside"):
+        lsq.update_codebooks(sp(x), sp(bad), n)
+
+
+def test_centroid_search_and_codebook_tables_as_faiss(data):
+    """knn_centroids_*, compute_codebook_tables (faiss's layout of the cross
+    products), centroid_norms and beam_search_encode_step_tab, against
+    faiss on the same codebooks."""
+    x, xq = data
+    x, xq = x[:2000, :16].copy(), xq[:40, :16].copy()
+    sp = mf.swig_ptr
+    ref = faiss.ResidualQuantizer(16, 3, 4)
+    ref.train(x)
+    rq = mf.ResidualQuantizer(16, 3, 4)
+    rq.set_codebooks(faiss.vector_to_array(ref.codebooks))
+    norms = np.zeros(1 << 12, dtype="float32")
+    rq.compute_centroid_norms(sp(norms))
+    for metric in ("ip", "l2"):
+        Dm, Im = np.zeros((40, 10), "float32"), np.zeros((40, 10), "int64")
+        Df, If = np.zeros((40, 10), "float32"), np.zeros((40, 10), "int64")
+        if metric == "ip":
+            rq.knn_centroids_inner_product(40, sp(xq), 10, sp(Dm), sp(Im))
+            ref.knn_centroids_inner_product(40, faiss.swig_ptr(xq), 10, faiss.swig_ptr(Df), faiss.swig_ptr(If))
+        else:
+            rq.knn_centroids_L2(40, sp(xq), 10, sp(Dm), sp(Im), sp(norms))
+            ref.knn_centroids_L2(40, faiss.swig_ptr(xq), 10, faiss.swig_ptr(Df), faiss.swig_ptr(If),
+                                 faiss.swig_ptr(norms))
+        same_results(Df, If, Dm, Im)
+    ref.compute_codebook_tables()
+    rq.compute_codebook_tables()
+    np.testing.assert_allclose(rq.codebook_cross_products, faiss.vector_to_array(ref.codebook_cross_products),
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(rq.centroid_norms, faiss.vector_to_array(ref.centroid_norms), rtol=1e-5, atol=1e-5)
+    # one table step (codebook 1 after codebook 0) from the same inputs
+    cb = faiss.vector_to_array(ref.codebooks).reshape(3, 16, 16)
+    K, n, beam, m = 16, 40, 4, 1
+    cross = (cb[0] @ cb[1].T).astype("float32")
+    offs = np.array([0, 16, 32, 48], dtype="uint64")
+    qcp = (xq @ cb[1].T).astype("float32")
+    cnorm = (cb[1] ** 2).sum(1).astype("float32")
+    codes = np.random.RandomState(1).randint(0, K, (n, beam, m)).astype("int32")
+    dists = np.random.RandomState(2).rand(n, beam).astype("float32") * 10
+    outs = []
+    for lib in (faiss, mf):
+        nc, nd = np.zeros((n, 8, m + 1), "int32"), np.zeros((n, 8), "float32")
+        p = lib.swig_ptr
+        lib.beam_search_encode_step_tab(K, n, beam, p(cross), K, p(offs), p(qcp), K, p(cnorm), m, p(codes),
+                                        p(dists), 8, p(nc), p(nd))
+        outs.append((nc, nd))
+    np.testing.assert_allclose(outs[1][1], outs[0][1], rtol=1e-5, atol=1e-4)
+    np.testing.assert_array_equal(outs[1][0], outs[0][0])

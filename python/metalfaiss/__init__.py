@@ -103,6 +103,7 @@ from .additive_quantizers import (
     AdditiveQuantizer, LocalSearchQuantizer, ProductAdditiveQuantizer, ProductLocalSearchQuantizer,
     ProductResidualQuantizer, ResidualQuantizer, beam_search_encode_step,
 )
+from .aq_steps import beam_search_encode_step_tab
 from .index_additive import (
     AdditiveCoarseQuantizer, IndexAdditiveQuantizer, IndexIVFAdditiveQuantizer, IndexIVFLocalSearchQuantizer,
     IndexIVFProductLocalSearchQuantizer, IndexIVFProductResidualQuantizer, IndexIVFResidualQuantizer,
@@ -303,7 +304,7 @@ __all__ = [
     "ProductAdditiveQuantizer", "ProductResidualQuantizer", "IndexProductResidualQuantizer",
     "IndexIVFProductResidualQuantizer", "LocalSearchQuantizer", "ProductLocalSearchQuantizer",
     "IndexLocalSearchQuantizer", "IndexIVFLocalSearchQuantizer", "IndexProductLocalSearchQuantizer",
-    "IndexIVFProductLocalSearchQuantizer", "LocalSearchCoarseQuantizer", "beam_search_encode_step",
+    "IndexIVFProductLocalSearchQuantizer", "LocalSearchCoarseQuantizer", "beam_search_encode_step", "beam_search_encode_step_tab",
     "IndexAdditiveQuantizerFastScan", "IndexResidualQuantizerFastScan", "IndexLocalSearchQuantizerFastScan",
     "IndexProductResidualQuantizerFastScan", "IndexProductLocalSearchQuantizerFastScan",
     "IndexIVFAdditiveQuantizerFastScan", "IndexIVFResidualQuantizerFastScan", "IndexIVFLocalSearchQuantizerFastScan",

@@ -8,6 +8,7 @@ from . import _bridge
 from ._arrays import addr, as_int, as_matrix
 from .errors import InvalidArgumentError
 from .progressive_dim import ProgressiveDimClusteringParameters
+from .aq_steps import AQSteps, LSQSteps
 from .quantizers import _Codec
 from .vectors import _TypedVector, field_vector
 
@@ -34,7 +35,7 @@ def nbits_list(op, args):
     return [nbits] * M, list(args[2:])
 
 
-class AdditiveQuantizer(_Codec):
+class AdditiveQuantizer(AQSteps, _Codec):
     """The part of faiss's additive quantizers that codes share:
     ``codebooks`` (total_codebook_size * d float32, codebook m's
     2^nbits[m] rows from codebook_offsets[m]), ``search_type`` (what a code
@@ -238,7 +239,7 @@ def _lsq_field(name, cast):
     return property(get, put)
 
 
-class LocalSearchQuantizer(AdditiveQuantizer):
+class LocalSearchQuantizer(LSQSteps, AdditiveQuantizer):
     """``LocalSearchQuantizer(d, M, nbits, search_type=ST_decompress)``:
     faiss's LSQ++. Codes come from iterated conditional modes after random
     perturbations (``encode_ils_iters``, ``icm_iters``, ``nperts``);

@@ -50,6 +50,28 @@ class _Codec:
         _bridge.call(self._fn + "Decode", self._handle, codes.shape[0], addr(codes), addr(x))
         return x
 
+    def compute_codes_c(self, x, codes, n):
+        """faiss's C signature: the codes of the n vectors at pointer x,
+        written at pointer codes."""
+        from .pointer_methods import _count
+        from .swig_pointers import region
+
+        op = self._op("compute_codes_c")
+        n = _count(n, op)
+        out = region(codes, np.uint8, n * self.code_size, op, "codes", True)
+        out[:] = self.compute_codes(region(x, np.float32, n * self.d, op, "x").reshape(n, self.d)).reshape(-1)
+
+    def decode_c(self, codes, x, n):
+        """faiss's C signature: the n vectors the codes at pointer codes
+        stand for, written at pointer x."""
+        from .pointer_methods import _count
+        from .swig_pointers import region
+
+        op = self._op("decode_c")
+        n = _count(n, op)
+        out = region(x, np.float32, n * self.d, op, "x", True)
+        out[:] = self.decode(region(codes, np.uint8, n * self.code_size, op, "codes").reshape(n, -1)).reshape(-1)
+
 
 class ProductQuantizer(_Codec):
     """``ProductQuantizer(d, M, nbits)``: vectors cut into M sub-vectors,
