@@ -83,6 +83,7 @@ func (rq *ResidualQuantizer) Train(x []float32) error {
 	}
 	codebooks := make([]float32, rq.TotalCodebookSize()*d)
 	cur := &beam{size: 1, residuals: append([]float32(nil), x...)}
+	var bufs beamBuffers
 	for m := 0; m < rq.M; m++ {
 		k := 1 << rq.Nbits[m]
 		train := cur.residuals
@@ -97,7 +98,7 @@ func (rq *ResidualQuantizer) Train(x []float32) error {
 			return fmt.Errorf("%s: codebook %d: %w", op, m, err)
 		}
 		copy(codebooks[rq.offsets[m]*d:], cent)
-		cur = rq.beamStep(cent, k, n, cur, min(cur.size*k, rq.MaxBeamSize))
+		cur = rq.beamStep(cent, k, n, cur, min(cur.size*k, rq.MaxBeamSize), &bufs)
 		if err := checkInterrupt(op); err != nil {
 			return err
 		}
@@ -164,19 +165,50 @@ const beamBlockFloats = 1 << 16
 // entries of cent, keeping the size best per point (faiss's
 // beam_search_encode_step): candidates rank by squared distance, ties by
 // beam entry then entry index, as faiss's heaps order them.
-func (rq *ResidualQuantizer) beamStep(cent []float32, k, n int, cur *beam, size int) *beam {
-	return beamSearchStep(rq.D, cent, k, n, cur, size)
+func (rq *ResidualQuantizer) beamStep(cent []float32, k, n int, cur *beam, size int, bufs *beamBuffers) *beam {
+	return beamSearchStep(rq.D, cent, k, n, cur, size, bufs)
 }
 
-// beamSearchStep is beamStep for vectors of dimension d.
-func beamSearchStep(d int, cent []float32, k, n int, cur *beam, size int) *beam {
+// beamBuffers alternates two beams' storage through the steps of one
+// search: a step writes where the step before last did (fresh arrays of a
+// few hundred MB per step cost as much as the arithmetic).
+type beamBuffers struct {
+	slots [2]beam
+	turn  int
+}
+
+// next is an unfilled beam of size entries of m+1 codes for n points.
+func (bb *beamBuffers) next(n, size, m, d int) *beam {
+	if bb == nil {
+		return &beam{size: size, m: m + 1, codes: make([]int32, n*size*(m+1)), residuals: make([]float32, n*size*d),
+			dist: make([]float32, n*size)}
+	}
+	s := &bb.slots[bb.turn]
+	bb.turn ^= 1
+	s.size, s.m = size, m+1
+	s.codes, s.dist, s.residuals = grown(s.codes, n*size*(m+1)), grown(s.dist, n*size), grown(s.residuals, n*size*d)
+	return s
+}
+
+// grown is s resized to n, reallocated only when too small.
+func grown[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// beamSearchStep is beamStep for vectors of dimension d (bufs nil: fresh
+// arrays).
+func beamSearchStep(d int, cent []float32, k, n int, cur *beam, size int, bufs *beamBuffers) *beam {
 	m := cur.m
-	next := &beam{size: size, m: m + 1, codes: make([]int32, n*size*(m+1)), residuals: make([]float32, n*size*d),
-		dist: make([]float32, n*size)}
+	next := bufs.next(n, size, m, d)
 	cnorms := make([]float32, k)
 	kernels.Norms(cent, d, cnorms)
 	var packed []float32 // the entries packed for the SIMD matrix kernel
-	if kernels.HasGemm() {
+	// (which packs the rows too: for a few entries, as in 4-bit codebooks,
+	// that costs as much as the products, and the direct tiles win)
+	if kernels.HasGemm() && k > 32 {
 		packed = make([]float32, kernels.PackedSize(k, d))
 		kernels.PackPanels(cent, k, d, packed)
 	}
@@ -229,12 +261,10 @@ func emitBeam(d int, cur, next *beam, cent []float32, k, i int, dist []float32, 
 		next.codes[o*(m+1)+m] = int32(e)
 		next.dist[o] = dist[j]
 		if next.residuals != nil {
-			src := cur.residuals[(i*cur.size+b)*d : (i*cur.size+b+1)*d]
+			// src - c, as one rounding either way (a SIMD pass)
 			dst := next.residuals[o*d : (o+1)*d]
-			c := cent[e*d : (e+1)*d]
-			for t := range dst {
-				dst[t] = src[t] - c[t]
-			}
+			copy(dst, cur.residuals[(i*cur.size+b)*d:(i*cur.size+b+1)*d])
+			kernels.AxpyTo(dst, -1, cent[e*d:(e+1)*d])
 		}
 	}
 }
@@ -245,10 +275,11 @@ func emitBeam(d int, cur, next *beam, cent []float32, k, i int, dist []float32, 
 func (rq *ResidualQuantizer) refineBeam(x []float32, n, outSize int) *beam {
 	d := rq.D
 	cur := &beam{size: 1, residuals: x}
+	var bufs beamBuffers
 	for m := 0; m < rq.M; m++ {
 		k := 1 << rq.Nbits[m]
 		cent := rq.Codebooks[rq.offsets[m]*d : rq.offsets[m+1]*d]
-		cur = rq.beamStep(cent, k, n, cur, min(cur.size*k, outSize))
+		cur = rq.beamStep(cent, k, n, cur, min(cur.size*k, outSize), &bufs)
 	}
 	return cur
 }
@@ -388,7 +419,7 @@ func BeamSearchEncodeStep(d, k int, cent []float32, n, beamSize int, residuals [
 	case len(cent) != k*d || len(residuals) != n*beamSize*d || len(codes) != n*beamSize*m:
 		return nil, nil, nil, Errorf(KindDimensionMismatch, op, "the arrays do not hold K*d, n*beam_size*d and n*beam_size*m values")
 	}
-	next := beamSearchStep(d, cent, k, n, &beam{size: beamSize, m: m, codes: codes, residuals: residuals}, newSize)
+	next := beamSearchStep(d, cent, k, n, &beam{size: beamSize, m: m, codes: codes, residuals: residuals}, newSize, nil)
 	return next.codes, next.residuals, next.dist, nil
 }
 
