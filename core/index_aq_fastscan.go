@@ -141,11 +141,28 @@ func (ix *IndexAQFastScan) SetNormScale(rescale bool, scale int) error {
 		return Errorf(KindInvalidArgument, ix.name, "norm_scale must be at most 65535, got %d", scale)
 	}
 	ix.rescaleNorm, ix.normScale = rescale, scale
-	ix.scale = 1
-	if rescale && scale > 1 && ix.metric == MetricL2 {
-		ix.scale = scale
-	}
+	ix.scale = scaleInForce(rescale, scale, ix.metric)
 	return nil
+}
+
+// scaleInForce is the norm tables' scale searches apply (1: none).
+func scaleInForce(rescale bool, scale int, metric Metric) int {
+	if rescale && scale > 1 && metric == MetricL2 {
+		return scale
+	}
+	return 1
+}
+
+// faissRoundScale is faiss's (int)roundf(max(scale, 1)): a scale that is
+// not finite or does not fit an int (when a training vector makes every
+// codebook table flat) becomes INT_MIN, as x86 converts it, which scales
+// nothing.
+func faissRoundScale(scale float64) int {
+	r := math.Round(float64(float32(max(scale, 1))))
+	if math.IsNaN(r) || r > math.MaxInt32 || r < math.MinInt32 {
+		return math.MinInt32
+	}
+	return int(r)
 }
 
 // MergeIndex appends the vectors of another index of the same class and
@@ -169,7 +186,8 @@ func (ix *IndexAQFastScan) Train(x []float32) error {
 		return err
 	}
 	if ix.metric == MetricL2 {
-		return ix.SetNormScale(ix.rescaleNorm, ix.estimateNormScale(xs))
+		ix.normScale = ix.estimateNormScale(xs)
+		ix.scale = scaleInForce(ix.rescaleNorm, ix.normScale, ix.metric)
 	}
 	return nil
 }
@@ -192,7 +210,7 @@ func (ix *IndexAQFastScan) estimateNormScale(x []float32) int {
 		scale += p
 	}
 	scale /= float64(n)
-	return int(math.Round(float64(float32(max(scale, 1)))))
+	return faissRoundScale(scale)
 }
 
 // normSpanRatio is faiss's aq_estimate_norm_scale: the largest span of

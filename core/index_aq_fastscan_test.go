@@ -1,6 +1,7 @@
 package core
 
 import (
+	"math"
 	"math/rand"
 	"testing"
 
@@ -135,4 +136,15 @@ func TestAQFastScanRefuses(t *testing.T) {
 	require.Error(t, ix.Add(make([]float32, 16)))
 	require.Error(t, ix.SetNormScale(true, 1<<16))
 	require.False(t, ix.IsTrained())
+}
+
+// The norm scale rounds as faiss's (int)roundf(max(s, 1)), INT_MIN where a
+// flat table made the mean infinite.
+func TestFaissRoundScale(t *testing.T) {
+	require.Equal(t, 1, faissRoundScale(0.3))
+	require.Equal(t, 2, faissRoundScale(2.4))
+	require.Equal(t, 3, faissRoundScale(2.5))
+	require.Equal(t, math.MinInt32, faissRoundScale(math.Inf(1)))
+	require.Equal(t, math.MinInt32, faissRoundScale(math.NaN()))
+	require.Equal(t, 1, scaleInForce(true, math.MinInt32, MetricL2))
 }

@@ -95,10 +95,10 @@ func (fs *IVFFastScan) SetNorm(rescale bool, scale, maxTrain int) error {
 
 // tableScale is the norm tables' scale in force (1: none).
 func (fs *IVFFastScan) tableScale(metric Metric) int {
-	if fs.aq == nil || !fs.aq.rescaleNorm || fs.aq.normScale <= 1 || metric != MetricL2 {
+	if fs.aq == nil {
 		return 1
 	}
-	return fs.aq.normScale
+	return scaleInForce(fs.aq.rescaleNorm, fs.aq.normScale, metric)
 }
 
 // trainAQNorms finishes training the additive codes on x (residuals when
@@ -142,7 +142,7 @@ func (ix *IndexIVF) trainAQNorms(x []float32, assign []int64) error {
 		scale += normSpanRatio(tab, fs.m, 2)
 	}
 	scale /= float32(ns)
-	fs.aq.normScale = int(math.Round(float64(max(scale, 1))))
+	fs.aq.normScale = faissRoundScale(float64(scale))
 	return nil
 }
 
