@@ -219,10 +219,15 @@ func additiveIndexes(t testing.TB, x []float32) []core.Index {
 	ivfrqfs, err := core.NewIndexIVFAQFastScanOf(false, q, 8, 4, 0, 3, 4, core.MetricL2, core.STNormRQ2x4, 32)
 	require.NoError(t, err)
 	ivfrqfs.Warn = func(string) {}
-	for _, ix := range []core.Index{rq, rqfs, plsqfs, ivfrqfs} {
+	rcq, err := core.NewResidualCoarseQuantizer(8, []int{2, 2}, core.MetricL2)
+	require.NoError(t, err)
+	ivfrq, err := core.NewIndexIVFResidualQuantizer(rcq, 8, 16, []int{3}, core.MetricL2, core.STNormFloat)
+	require.NoError(t, err)
+	ivfrq.Warn = func(string) {}
+	for _, ix := range []core.Index{rq, rqfs, plsqfs, ivfrqfs, ivfrq} {
 		require.NoError(t, ix.Train(x))
 	}
-	return []core.Index{rq, rqfs, plsqfs, ivfrqfs}
+	return []core.Index{rq, rqfs, plsqfs, ivfrqfs, ivfrq}
 }
 
 // preTransformed is a flat index behind one transform of every kind,
