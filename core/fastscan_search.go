@@ -77,23 +77,20 @@ type pq4Blocks struct {
 	m2    int
 	// scale > 1 multiplies the table entries of the last two of the m
 	// fields (the norm codes of additive quantizers; faiss's
-	// NormTableScaler): the kernel sums the pairs before them and
-	// addScaled finishes the vectors that sum lets through.
+	// NormTableScaler) where the extended layout of fastscan_scaled.go
+	// would be too large: the kernel sums every entry once and addScaled
+	// adds the rest to the vectors it flags.
 	scale uint16
 	m     int
 }
-
-// kernelPairs is how many pairs the kernel sums: all of them, the norm
-// codes' entries once (addScaled adds the rest).
-func (c pq4Blocks) kernelPairs() int { return c.m2 / 2 }
 
 // chunk runs the kernel on the blocks from b on (up to b1; up to
 // maxGroups when bbs is 32, one otherwise) against threshold thr: keys are the sums of
 // the tables lut plus bias, xor flip (see kernels.PQ4Scan), into s. It
 // returns the 32-vector groups done and the next block.
 func (c pq4Blocks) chunk(lut []byte, bias, flip, thr uint16, b, b1, maxGroups int, s *fsScratch) (groups, next int) {
-	npairs, bbs := c.kernelPairs(), c.bbs
-	blockBytes := bbs * c.m2 / 2
+	npairs, bbs := c.m2/2, c.bbs
+	blockBytes := bbs * npairs
 	if bbs == 32 {
 		next = min(b1, b+maxGroups)
 		groups = next - b
@@ -187,8 +184,8 @@ func (c pq4Blocks) scan(lut []byte, bias, flip uint16, b0, b1 int, ids []int64, 
 // scan4 is scan for four queries at once (tables lutStride bytes apart in
 // luts), the codes read once for all four.
 func (c pq4Blocks) scan4(luts []byte, lutStride int, biases *[4]uint16, flip uint16, b0, b1 int, ids []int64, base int64, sel IDSelector, hs *[4]*fsSink, s *fsScratch) {
-	npairs, bbs := c.kernelPairs(), c.bbs
-	blockBytes := bbs * c.m2 / 2
+	npairs, bbs := c.m2/2, c.bbs
+	blockBytes := bbs * npairs
 	for b := b0; b < b1; {
 		var thrs [4]uint16
 		for q, h := range hs {
