@@ -131,26 +131,16 @@ def _new(kind, op, d, nsplits, M, nbits, metric, search_type, bbs):
 
 
 def _flat(name, kind, default_st, holder):
+    shape = ("M",) if kind < 2 else ("nsplits", "Msub")
+
     def __init__(self, *args, **kwargs):
-        a = _bind(("d", "M", "nbits", "metric", "search_type", "bbs"), args, kwargs,
+        a = _bind(("d",) + shape + ("nbits", "metric", "search_type", "bbs"), args, kwargs,
                   {"metric": METRIC_L2, "search_type": default_st, "bbs": 32}, name)
-        Index.__init__(self, _new(kind, name, a["d"], 1, a["M"], a["nbits"], a["metric"], a["search_type"], a["bbs"]))
+        nsplits, M = (1, a["M"]) if kind < 2 else (a["nsplits"], a["Msub"])
+        Index.__init__(self, _new(kind, name, a["d"], nsplits, M, a["nbits"], a["metric"], a["search_type"], a["bbs"]))
 
-    doc = (f"``{name}(d, M, nbits, metric=METRIC_L2, search_type={'ST_norm_rq2x4' if kind == 0 else 'ST_norm_lsq2x4'}, "
-           f"bbs=32)``: {_KINDS[kind].__name__} codes scanned by the fast-scan kernels; ``{holder}`` (also ``aq``) "
-           "is the quantizer.")
-    return type(name, (IndexAdditiveQuantizerFastScan,), {"_go_type": name, "__init__": __init__, "__doc__": doc,
-                                                          holder: _AQFastScanFields.aq})
-
-
-def _product(name, kind, default_st, holder):
-    def __init__(self, *args, **kwargs):
-        a = _bind(("d", "nsplits", "Msub", "nbits", "metric", "search_type", "bbs"), args, kwargs,
-                  {"metric": METRIC_L2, "search_type": default_st, "bbs": 32}, name)
-        Index.__init__(self, _new(kind, name, a["d"], a["nsplits"], a["Msub"], a["nbits"], a["metric"],
-                                  a["search_type"], a["bbs"]))
-
-    doc = (f"``{name}(d, nsplits, Msub, nbits, metric=METRIC_L2, search_type=..., bbs=32)``: "
+    st = "ST_norm_rq2x4" if default_st == AdditiveQuantizer.ST_norm_rq2x4 else "ST_norm_lsq2x4"
+    doc = (f"``{name}(d, {', '.join(shape)}, nbits, metric=METRIC_L2, search_type={st}, bbs=32)``: "
            f"{_KINDS[kind].__name__} codes scanned by the fast-scan kernels; ``{holder}`` (also ``aq``) is the "
            "quantizer.")
     return type(name, (IndexAdditiveQuantizerFastScan,), {"_go_type": name, "__init__": __init__, "__doc__": doc,
@@ -160,8 +150,8 @@ def _product(name, kind, default_st, holder):
 _AQ = AdditiveQuantizer
 IndexResidualQuantizerFastScan = _flat("IndexResidualQuantizerFastScan", 0, _AQ.ST_norm_rq2x4, "rq")
 IndexLocalSearchQuantizerFastScan = _flat("IndexLocalSearchQuantizerFastScan", 1, _AQ.ST_norm_lsq2x4, "lsq")
-IndexProductResidualQuantizerFastScan = _product("IndexProductResidualQuantizerFastScan", 2, _AQ.ST_norm_rq2x4, "prq")
-IndexProductLocalSearchQuantizerFastScan = _product(
+IndexProductResidualQuantizerFastScan = _flat("IndexProductResidualQuantizerFastScan", 2, _AQ.ST_norm_rq2x4, "prq")
+IndexProductLocalSearchQuantizerFastScan = _flat(
     "IndexProductLocalSearchQuantizerFastScan", 3, _AQ.ST_norm_lsq2x4, "plsq")
 
 
