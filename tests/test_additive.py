@@ -49,8 +49,7 @@ def test_codes_from_faiss_codebooks_match(data):
 
 
 def test_training_error_and_recall_match_faiss():
-    x = anisotropic(5200, 24)
-    x, q = x[:5000], x[5000:]
+    x, q = anisotropic(5000, 24), anisotropic(1000, 24, seed=9)  # 1000 queries: recall to 0.001
     gt = mf.knn(q, x, 10)[1]
     res = {}
     for lib in (faiss, mf):
@@ -65,7 +64,9 @@ def test_training_error_and_recall_match_faiss():
         res[lib.__name__] = (((rec - x) ** 2).sum(1).mean(), recall)
     (fm, fr), (mm, mr) = res["faiss"], res["metalfaiss"]
     assert mm <= fm * 1.02  # observed 0.996x .. 1.002x over five seeds
-    assert mr >= fr - 0.02  # observed within 0.01
+    # recall@10 at most 0.01 below faiss-cpu 1.15.1's (observed +0.0055;
+    # other faiss versions train otherwise: 0.02)
+    assert mr >= fr - (0.01 if faiss.__version__ == "1.15.1" else 0.02)
 
 
 @pytest.mark.parametrize("st", [0, 1, 2, 3, 4, 5, 6, 7, 9])

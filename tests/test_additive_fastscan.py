@@ -145,7 +145,8 @@ def test_packed_from_an_additive_index_as_faiss(data, metric):
 @pytest.mark.parametrize("desc", ["RQ4x4fs_Nrq2x4", "LSQ4x4fs_Nlsq2x4", "PRQ2x2x4fs_Nrq2x4", "IVF16,RQ4x4fsr_Nrq2x4",
                                   "IVF16,LSQ4x4fsr_Nrq2x4", "IVF16,PLSQ2x2x4fs_Nlsq2x4"])
 def test_training_and_recall_close_to_faiss(data, desc):
-    xt, xb, xq = data
+    xt, xb, _ = data
+    xq = anisotropic(1000, 16, seed=7)  # 1000 queries: recall to 0.001
     gt = mf.knn(xq, xb, 10)[1]
     recalls = []
     for lib in (faiss, mf):
@@ -160,8 +161,11 @@ def test_training_and_recall_close_to_faiss(data, desc):
         recalls.append(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(I, gt)]))
         err = ((ix.reconstruct_n(0, ix.ntotal) - xb) ** 2).sum(1).mean()
         recalls.append(err)
-    # recall@10 within 0.02 (observed within 0.01), reconstruction error 5%
-    assert abs(recalls[0] - recalls[2]) <= 0.02, recalls
+    # recall@10 at most 0.01 below faiss-cpu 1.15.1's (observed -0.008 ..
+    # +0.005 over these six; other faiss versions train otherwise: 0.02),
+    # reconstruction error within 5%
+    slack = 0.01 if faiss.__version__ == "1.15.1" else 0.02
+    assert recalls[2] >= recalls[0] - slack, recalls
     assert recalls[3] <= recalls[1] * 1.05, recalls
 
 
