@@ -11,6 +11,10 @@ import metalfaiss as mf
 from test_additive import anisotropic
 
 faiss = pytest.importorskip("faiss")
+if faiss.__version__ != "1.15.1":
+    # the oracle's files and kernels; faiss-cpu 1.13 (Python 3.9's) aborts
+    # the process on some of these calls instead of raising
+    pytest.skip("compared against faiss-cpu 1.15.1", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
