@@ -347,16 +347,7 @@ func (l *LocalSearchQuantizer) ComputeCodes(x []float32, codes []byte) error {
 		idx[i] = int32(uniformInt(g, l.K))
 	}
 	l.icm(x, idx, l.EncodeILSIters, min(l.Nperts, l.M), g)
-	var norms []float32
-	if l.needsNorms() {
-		norms = make([]float32, n)
-		rec := make([]float32, l.D)
-		for i := range norms {
-			l.decodeIndices(idx[i*l.M:(i+1)*l.M], rec)
-			norms[i] = kernels.Inner(rec, rec)
-		}
-	}
-	l.packCodes(n, idx, l.M, norms, codes)
+	l.packCodes(n, idx, l.M, l.decodedNorms(idx, n), codes)
 	return nil
 }
 

@@ -1,5 +1,7 @@
 package core
 
+import "github.com/metalfaiss/metalfaiss/core/kernels"
+
 // faiss's LocalSearchQuantizer steps, which scripts call one by one
 // (update_codebooks, pack_codes): the same arithmetic as training.
 
@@ -67,18 +69,7 @@ func (aq *AdditiveQuantizer) PackCodes(codes []int32, n, ld int, out []byte) err
 	if err := aq.checkIndices(op, rows, n); err != nil {
 		return err
 	}
-	var norms []float32
-	if aq.needsNorms() {
-		norms = make([]float32, n)
-		rec := make([]float32, aq.D)
-		for i := range norms {
-			aq.decodeIndices(rows[i*aq.M:(i+1)*aq.M], rec)
-			for _, v := range rec {
-				norms[i] += v * v
-			}
-		}
-	}
-	aq.packCodes(n, rows, aq.M, norms, out)
+	aq.packCodes(n, rows, aq.M, aq.decodedNorms(rows, n), out)
 	return nil
 }
 
@@ -134,4 +125,19 @@ func (aq *AdditiveQuantizer) CodebookCrossProducts() []float32 {
 		}
 	}
 	return out
+}
+
+// decodedNorms is |decoded vector|^2 of the n rows of M indices, where the
+// search type stores norms (nil otherwise).
+func (aq *AdditiveQuantizer) decodedNorms(idx []int32, n int) []float32 {
+	if !aq.needsNorms() {
+		return nil
+	}
+	norms := make([]float32, n)
+	rec := make([]float32, aq.D)
+	for i := range norms {
+		aq.decodeIndices(idx[i*aq.M:(i+1)*aq.M], rec)
+		norms[i] = kernels.Inner(rec, rec)
+	}
+	return norms
 }
