@@ -100,7 +100,7 @@ def contrib_names(faiss):
             for name in public_defs(f):
                 # defined in the module's source, even where an optional
                 # import (torch) leaves it out at run time
-                ok = sub is not None and (hasattr(sub, name) or f"def {name}(" in pathlib.Path(sub.__file__).read_text())
+                ok = sub is not None and (hasattr(sub, name) or f"{name} " in pathlib.Path(sub.__file__).read_text() or f"{name}(" in pathlib.Path(sub.__file__).read_text())
                 rows.append((f"{prefix}.{name}", "supported" if ok else "not yet"))
     return rows
 
