@@ -82,7 +82,9 @@ def contrib_names(faiss):
     import faiss.contrib as fc
 
     rows = []
-    for mod in sorted(pkgutil.iter_modules(fc.__path__), key=lambda m: m.name):
+    # torch_utils is left out: what metalfaiss defines there depends on
+    # whether torch is installed
+    for mod in sorted((m for m in pkgutil.iter_modules(fc.__path__) if m.name != "torch_utils"), key=lambda m: m.name):
         base = pathlib.Path(fc.__path__[0]) / mod.name
         files = sorted(base.glob("*.py")) if mod.ispkg else [base.with_suffix(".py")]
         try:
