@@ -32,8 +32,9 @@ type TopkSelectParams struct {
 }
 
 // IVFScanParams drives the IVF scans: ivf_flat_*, ivf_sq8_*, ivf_sqfp16_*
-// (src/ivf_flat_scan.comp) and ivf_pq_distances (src/ivf_pq_scan.comp),
-// where K holds the sub-quantizers M.
+// (src/ivf_flat_scan.comp) and ivf_pq_distances / ivf_pq_topk
+// (src/ivf_pq_scan.comp), where K holds the sub-quantizers M and NSel the
+// results kept per probe.
 type IVFScanParams struct {
 	NQ, D, K uint32
 	Metric   uint32 // MetricIP or MetricL2
@@ -43,6 +44,7 @@ type IVFScanParams struct {
 	RowBase  uint32 // the bound shard's first row
 	TaskBase uint32
 	Residual uint32 // IVF-SQ: 1 when codes are of residuals
+	NSel     uint32 // ivf_pq_topk: results kept per probe
 }
 
 // NormsParams drives norms_rows.

@@ -35,6 +35,9 @@ type Engine struct {
 	dev     metalbridge.Device
 	lim     metalbridge.Limits
 	scratch map[string]metalbridge.Buffer
+	// searchedAgain counts the queries whose bounded search overflowed
+	// (knn_filter.go), for tests.
+	searchedAgain int
 }
 
 // NewEngine wraps dev.

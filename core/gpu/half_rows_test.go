@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/metalfaiss/metalfaiss/core"
 )
 
 // Float16 flat indexes search the halves of what was added: the same
@@ -32,6 +34,23 @@ func TestFloat16FlatSearchesTheRoundedVectors(t *testing.T) {
 			ix.Close()
 		}
 	}
+}
+
+// The bounded large-k search over float16 rows (knn_filter_tiled_f16).
+func TestFloat16FlatLargeKBoundedByASample(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(18))
+	d, nb := 3, filterMinRows+7
+	ix, err := NewIndexFlatF16(e, d, core.MetricL2)
+	require.NoError(t, err)
+	defer ix.Close()
+	xb := randomRows(rng, nb, d, false)
+	require.NoError(t, ix.Add(xb))
+	xq := randomRows(rng, 20, d, false)
+	k := 64
+	dist, labels := make([]float32, 20*k), make([]int64, 20*k)
+	require.NoError(t, ix.Search(xq, k, dist, labels))
+	requireSameResults(t, L2, xq, RoundToHalf(xb), d, k, dist, labels, "float16, bounded")
 }
 
 func TestFloat16IVFFlatSearchesTheRoundedLists(t *testing.T) {

@@ -75,26 +75,46 @@ func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, first
 }
 
 // ivfBatch is how many queries a batch takes so that its candidate
-// buffers stay within the scratch budget: with k <= fusedMaxK, 4 lists of
-// k per probe; above, a row of keys per probe as long as the longest list
-// (bounded by the longest list of the index) and k per probe after.
-func (e *Engine) ivfBatch(nq, nprobe, k, longest, d int, layout rowLayout) int {
+// buffers stay within the scratch budget: with k <= fusedMaxK, lists of k
+// per probe (4 of them for flat and SQ lists; PQ scans of more than
+// pqTableSubs sub-quantizers also keep a row of partial sums per probe);
+// above, a row of keys per probe as long as the longest list (bounded by
+// the longest list of the index) and k per probe after.
+func (e *Engine) ivfBatch(nq, nprobe, k, longest, d int, layout rowLayout, codeSize int) int {
 	budget := min(e.lim.MaxBinding, scratchBudget)
-	per := int64(nprobe) * int64(4*k) * 4
-	if keyRows(k, layout) {
-		per = int64(nprobe) * int64(max(longest, k)) * 4
+	per := int64(nprobe) * int64(candidatesPerProbe(k, layout)) * 4
+	if keyRows(k) || partialSums(layout, codeSize) {
+		per = max(per, int64(nprobe)*int64(max(longest, k))*4)
 	}
 	qb := int(min(budget/max(per, 1), budget/int64(4*d)))
 	qb = min(qb, nq, e.lim.MaxGroups[0])
-	if keyRows(k, layout) {
+	if keyRows(k) {
 		qb = min(qb, e.lim.MaxGroups[0]/nprobe)
 	}
 	return max(qb, 1)
 }
 
 // keyRows reports whether a scan writes rows of keys (then selected) rather
-// than fused top-k lists: above fusedMaxK, and always for PQ codes.
-func keyRows(k int, layout rowLayout) bool { return k > fusedMaxK || layout == rowsPQ8 }
+// than fused top-k lists: above fusedMaxK.
+func keyRows(k int) bool { return k > fusedMaxK }
+
+// candidatesPerProbe is the columns a fused scan writes per probe: four
+// lists of k for flat and SQ lists (4 threads a query), one for PQ.
+func candidatesPerProbe(k int, layout rowLayout) int {
+	if layout == rowsPQ8 {
+		return k
+	}
+	return 4 * k
+}
+
+// pqTableSubs is the sub-quantizers ivf_pq_scan.comp's shared table holds
+// at a time (4096 floats: 16 KB, within Apple's 32 KB of shared memory).
+const pqTableSubs = 16
+
+// partialSums reports whether a PQ scan needs its rows of partial sums.
+func partialSums(layout rowLayout, codeSize int) bool {
+	return layout == rowsPQ8 && codeSize > pqTableSubs
+}
 
 // ivfScan runs one batch: queries x (qbn rows), their coarse lists, and
 // writes the k best (key, row) pairs of each query into keys and rows.
@@ -122,8 +142,8 @@ func (e *Engine) ivfScan(dl *deviceLists, codec *codecDevice, metric Metric, x [
 		return err
 	}
 	family := map[rowLayout]string{rowsF32: "ivf_flat", rowsF16: "ivf_flat", rowsSQ8: "ivf_sq8", rowsSQF16: "ivf_sqfp16", rowsPQ8: "ivf_pq"}[dl.layout]
-	wide := keyRows(k, dl.layout)
-	kernel, ld := family+"_topk", 4*k // candidate columns per probe
+	wide := keyRows(k)
+	kernel, ld := family+"_topk", candidatesPerProbe(k, dl.layout)
 	if wide {
 		kernel, ld = family+"_distances", max(longest, 1)
 	}
@@ -134,6 +154,19 @@ func (e *Engine) ivfScan(dl *deviceLists, codec *codecDevice, metric Metric, x [
 		return err
 	}
 	candKeys, candIds, cols := bind(ck, n), bind(ci, n), nprobe*ld
+	var partial metalbridge.Binding
+	if dl.layout == rowsPQ8 && !wide {
+		// Rows of partial sums between table parts (one word when unused).
+		m := 1
+		if partialSums(dl.layout, dl.codeSize) {
+			m = qbn * nprobe * max(longest, 1)
+		}
+		pb, err := e.buffer("partial", int64(m)*4)
+		if err != nil {
+			return err
+		}
+		partial = bind(pb, m)
+	}
 	// One dispatch per shard of the lists, its lists' tasks; the probes of
 	// no list (empty candidates) go with the first.
 	var ds []metalbridge.Dispatch
@@ -146,6 +179,9 @@ func (e *Engine) ivfScan(dl *deviceLists, codec *codecDevice, metric Metric, x [
 		if wide {
 			params.LdOut = uint32(ld)
 		}
+		if dl.layout == rowsPQ8 && !wide {
+			params.LdOut, params.NSel = uint32(max(longest, 1)), uint32(k)
+		}
 		bs := []metalbridge.Binding{{Buffer: qBuf, Size: int64(len(x)) * 4}, dl.rows(s), bind(wBuf, len(work)), candKeys, candIds}
 		if codec != nil {
 			bs = append(bs, metalbridge.Binding{Buffer: codec.aux, Size: codec.aux.Size()}, metalbridge.Binding{Buffer: codec.cents, Size: codec.cents.Size()})
@@ -153,6 +189,9 @@ func (e *Engine) ivfScan(dl *deviceLists, codec *codecDevice, metric Metric, x [
 		}
 		if dl.layout == rowsPQ8 {
 			params.K = uint32(dl.codeSize) // the PQ scan's M: 8-bit codes, a byte each
+			if !wide {
+				bs = append(bs, partial)
+			}
 		}
 		ds = append(ds, metalbridge.Dispatch{Kernel: kernel, Params: shaders.Bytes(params), Bindings: bs,
 			Groups: [3]int{min(t1-t0, e.lim.MaxGroups[0]), 1, 1}})

@@ -81,3 +81,28 @@ func TestIVFPQSearchMatchesTheCPU(t *testing.T) {
 	_, err := NewIndexIVFPQ(e, 8, 4, 2, 4, core.MetricL2)
 	require.ErrorContains(t, err, "8-bit codes")
 }
+
+// The fused PQ selection over lists of many 256-code rounds, with many
+// queries a task and ties (coarse values repeat codes): the host's answers
+// for every k up to fusedMaxK, with and without partial sums.
+func TestIVFPQFusedSelectionOverLongLists(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(32))
+	for _, m := range []Metric{L2, InnerProduct} {
+		for _, c := range []struct{ d, M int }{{16, 8}, {40, 20}} {
+			ix, err := NewIndexIVFPQ(e, c.d, 3, c.M, 8, coreMetric(m))
+			require.NoError(t, err)
+			ix.Warn, ix.PQ().Warn = func(string) {}, func(string) {}
+			xb := randomRows(rng, 3000, c.d, true)
+			require.NoError(t, ix.Train(xb))
+			require.NoError(t, ix.Add(xb))
+			require.NoError(t, ix.SetDirectMapType(1))
+			ix.Nprobe = 2
+			xq := randomRows(rng, 150, c.d, true)
+			for _, k := range []int{1, 5, fusedMaxK} {
+				requireSameIVFOn(t, &ix.ivfOnDevice, m, xq, k, fmt.Sprintf("metric %d M %d k %d", m, c.M, k))
+			}
+			ix.Close()
+		}
+	}
+}

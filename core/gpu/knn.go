@@ -109,14 +109,68 @@ func (e *Engine) Search(db *Matrix, metric Metric, q Queries, k int, dist []floa
 		return nil
 	}
 	p := e.plan(nq, db.n, d, k)
+	if f, ok := p.filter(e.lim); ok {
+		return wrapErr(op, e.searchFiltered(f, db, metric, q, dist, labels))
+	}
+	return wrapErr(op, e.searchRows(p, db, metric, q, dist, labels))
+}
+
+// wrapErr is wrap for errors that may be nil.
+func wrapErr(op string, err error) error {
+	if err != nil {
+		return wrap(op, err)
+	}
+	return nil
+}
+
+// searchRows runs every batch of plan p.
+func (e *Engine) searchRows(p plan, db *Matrix, metric Metric, q Queries, dist []float32, labels []int64) error {
+	k := p.k
 	keys := make([]uint32, p.qb*k)
 	ids := make([]int32, p.qb*k)
-	for q0 := 0; q0 < nq; q0 += p.qb {
-		qbn := min(p.qb, nq-q0)
+	for q0 := 0; q0 < p.nq; q0 += p.qb {
+		qbn := min(p.qb, p.nq-q0)
 		if err := e.searchBatch(p, db, metric, q, q0, qbn, keys[:qbn*k], ids[:qbn*k]); err != nil {
-			return wrap(op, err)
+			return err
 		}
 		decode(metric, keys[:qbn*k], ids[:qbn*k], dist[q0*k:(q0+qbn)*k], labels[q0*k:(q0+qbn)*k])
+	}
+	return nil
+}
+
+// searchFiltered runs every batch of the bounded plan f, then searches the
+// queries whose kept keys overflowed again through rows of keys.
+func (e *Engine) searchFiltered(f filterPlan, db *Matrix, metric Metric, q Queries, dist []float32, labels []int64) error {
+	k, d := f.k, f.d
+	keys := make([]uint32, f.qb*k)
+	ids := make([]int32, f.qb*k)
+	var again []int
+	for q0 := 0; q0 < f.nq; q0 += f.qb {
+		qbn := min(f.qb, f.nq-q0)
+		overflow, err := e.searchBatchFiltered(f, db, metric, q, q0, qbn, keys[:qbn*k], ids[:qbn*k])
+		if err != nil {
+			return err
+		}
+		decode(metric, keys[:qbn*k], ids[:qbn*k], dist[q0*k:(q0+qbn)*k], labels[q0*k:(q0+qbn)*k])
+		for _, i := range overflow {
+			again = append(again, q0+i)
+		}
+	}
+	e.searchedAgain += len(again)
+	if len(again) == 0 {
+		return nil
+	}
+	x := make([]float32, len(again)*d)
+	for j, i := range again {
+		copy(x[j*d:(j+1)*d], q.X[i*d:(i+1)*d])
+	}
+	dd, ll := make([]float32, len(again)*k), make([]int64, len(again)*k)
+	if err := e.searchRows(e.plan(len(again), f.nb, d, k), db, metric, Queries{X: x}, dd, ll); err != nil {
+		return err
+	}
+	for j, i := range again {
+		copy(dist[i*k:(i+1)*k], dd[j*k:(j+1)*k])
+		copy(labels[i*k:(i+1)*k], ll[j*k:(j+1)*k])
 	}
 	return nil
 }
@@ -178,7 +232,7 @@ func (e *Engine) chunkDispatches(p plan, db *Matrix, metric Metric, qBind, qNorm
 	d, k := p.d, p.k
 	span, nsplit := p.splits(qbn, cn, e.lim.MaxGroups[1])
 	rows := db.binding(c0, cn)
-	norms := metalbridge.Binding{Buffer: db.norms, Offset: int64(c0) * 4, Size: int64(cn) * 4}
+	norms := db.normsBinding(c0, cn)
 	params := shaders.KnnTiledParams{NQ: uint32(qbn), NB: uint32(cn), D: uint32(d), K: uint32(k),
 		Metric: uint32(metric), Span: uint32(span), IDBase: int32(c0), LdOut: uint32(cn)}
 	tile := metalbridge.Dispatch{Kernel: kernelFor(p.kernel, db.half()), Groups: [3]int{groups(qbn, flatTile), nsplit, 1}}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -101,4 +102,56 @@ func TestNaNNeverRanks(t *testing.T) {
 	dist, labels := searchGPU(t, e, L2, xq, xb, d, 3)
 	require.Equal(t, []int64{0, 2, -1, -1, -1, -1}, labels)
 	require.Equal(t, float32(math.MaxFloat32), dist[2])
+}
+
+// Large k over a large database: the bounded search (a sample's k-th key,
+// then only the keys under it) gives the exact answers; where ties let too
+// many keys pass, the overflowing queries are searched again.
+func TestSearchLargeKBoundedByASample(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewSource(5))
+	d, nb := 6, filterMinRows+3*tileRows+5
+	_, ok := e.plan(40, nb, d, 33).filter(e.lim)
+	require.True(t, ok, "the bounded plan applies")
+	for _, c := range []struct {
+		name    string
+		ties    bool
+		sorted  bool
+		overrun bool
+	}{{"random", false, false, false}, {"sorted by the first value", false, true, false}, {"ties", true, false, true}} {
+		xb := randomRows(rng, nb, d, false)
+		if c.ties { // all rows but every 1000th equal: every key ties
+			for i := range xb {
+				if i/d%1000 != 0 {
+					xb[i] = 0.5
+				}
+			}
+		}
+		if c.sorted {
+			rows := make([][]float32, nb)
+			for i := range rows {
+				rows[i] = xb[i*d : (i+1)*d : (i+1)*d]
+			}
+			sort.Slice(rows, func(a, b int) bool { return rows[a][0] < rows[b][0] })
+			sorted := make([]float32, 0, nb*d)
+			for _, r := range rows {
+				sorted = append(sorted, r...)
+			}
+			xb = sorted
+		}
+		xq := randomRows(rng, 40, d, false)
+		for _, k := range []int{33, 100} {
+			for _, m := range []Metric{L2, InnerProduct} {
+				before := e.searchedAgain
+				dist, labels := searchGPU(t, e, m, xq, xb, d, k)
+				msg := fmt.Sprintf("%s k=%d metric=%d", c.name, k, m)
+				requireSameResults(t, m, xq, xb, d, k, dist, labels, msg)
+				if c.overrun {
+					require.Positive(t, e.searchedAgain-before, msg)
+				} else {
+					require.Zero(t, e.searchedAgain-before, msg)
+				}
+			}
+		}
+	}
 }

@@ -89,6 +89,11 @@ func (m *Matrix) binding(r0, n int) metalbridge.Binding {
 	return metalbridge.Binding{Buffer: m.rows, Offset: int64(r0) * rb, Size: int64(n) * rb}
 }
 
+// normsBinding binds the norms of rows [r0, r0+n).
+func (m *Matrix) normsBinding(r0, n int) metalbridge.Binding {
+	return metalbridge.Binding{Buffer: m.norms, Offset: int64(r0) * 4, Size: int64(n) * 4}
+}
+
 // computeNorms runs norms_rows over rows [start, end), in pieces that fit
 // the binding limit and the grid.
 func (m *Matrix) computeNorms(start, end int) error {

@@ -61,6 +61,7 @@ struct Params
     uint rowBase;
     uint taskBase;
     uint residual;
+    uint nsel;
 };
 
 struct Work

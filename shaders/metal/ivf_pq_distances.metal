@@ -17,6 +17,7 @@ struct Params
     uint rowBase;
     uint taskBase;
     uint residual;
+    uint nsel;
 };
 
 struct Codes
@@ -98,15 +99,15 @@ uint toKey(thread const float& v)
     return _45;
 }
 
-kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Queries& v_92 [[buffer(1)]], const device Codes& v_72 [[buffer(2)]], const device Work& _163 [[buffer(3)]], device OutKeys& _426 [[buffer(4)]], device OutIds& _432 [[buffer(5)]], const device PQCentroids& _341 [[buffer(6)]], const device Centroids& v_110 [[buffer(7)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Queries& v_92 [[buffer(1)]], const device Codes& v_72 [[buffer(2)]], const device Work& _163 [[buffer(3)]], device OutKeys& _428 [[buffer(4)]], device OutIds& _434 [[buffer(5)]], const device PQCentroids& _341 [[buffer(6)]], const device Centroids& v_110 [[buffer(7)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float table[4096];
     uint t = gl_LocalInvocationIndex;
     uint dsub = p.d / p.k;
     uint per = 16u;
     float _369;
-    float _441;
-    uint _498;
+    float _443;
+    uint _500;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
@@ -177,24 +178,25 @@ kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Quer
                     table[e] = acc;
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);
-                for (uint j = t; j < p.ldOut; j += 256u)
+                uint cols = p.ldOut;
+                for (uint j = t; j < cols; j += 256u)
                 {
                     uint at = (outRow * p.ldOut) + j;
                     if (j >= len)
                     {
-                        _426.outKeys[at] = 4294967295u;
-                        _432.outIds[at] = -1;
+                        _428.outKeys[at] = 4294967295u;
+                        _434.outIds[at] = -1;
                         continue;
                     }
                     if (sq0 == 0u)
                     {
-                        _441 = base;
+                        _443 = base;
                     }
                     else
                     {
-                        _441 = as_type<float>(_426.outKeys[at]);
+                        _443 = as_type<float>(_428.outKeys[at]);
                     }
-                    float dis = _441;
+                    float dis = _443;
                     for (uint sq_1 = sq0; sq_1 < sq1; sq_1++)
                     {
                         uint param_4 = (start - p.rowBase) + j;
@@ -203,22 +205,22 @@ kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Quer
                     }
                     if (sq1 < p.k)
                     {
-                        _426.outKeys[at] = as_type<uint>(dis);
+                        _428.outKeys[at] = as_type<uint>(dis);
                     }
                     else
                     {
                         if (p.metric == 1u)
                         {
                             float param_6 = dis;
-                            _498 = toKey(param_6);
+                            _500 = toKey(param_6);
                         }
                         else
                         {
                             float param_7 = -dis;
-                            _498 = toKey(param_7);
+                            _500 = toKey(param_7);
                         }
-                        _426.outKeys[at] = _498;
-                        _432.outIds[at] = int(start + j);
+                        _428.outKeys[at] = _500;
+                        _434.outIds[at] = int(start + j);
                     }
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);

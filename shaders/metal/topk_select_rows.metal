@@ -42,18 +42,29 @@ struct OutIds
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
 static inline __attribute__((always_inline))
-int idAt(thread const uint& row, thread const uint& c, constant Params& p, const device InIds& v_54)
+int idAt(thread const uint& row, thread const uint& c, constant Params& p, const device InIds& v_188)
 {
-    int _48;
+    int _182;
     if (p.idMode == 1u)
     {
-        _48 = v_54.inIds[(row * p.ldIn) + c];
+        _182 = v_188.inIds[(row * p.ldIn) + c];
     }
     else
     {
-        _48 = p.idBase + int(c);
+        _182 = p.idBase + int(c);
     }
-    return _48;
+    return _182;
+}
+
+static inline __attribute__((always_inline))
+uint pow2AtLeast(thread const uint& n)
+{
+    uint m = 1u;
+    while (m < n)
+    {
+        m = m << 1u;
+    }
+    return m;
 }
 
 static inline __attribute__((always_inline))
@@ -66,19 +77,55 @@ bool keyBefore(thread const uint& ka, thread const int& ia, thread const uint& k
     return uint(ia) < uint(ib);
 }
 
-kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKeys& _138 [[buffer(1)]], const device InIds& v_54 [[buffer(2)]], device OutKeys& _450 [[buffer(3)]], device OutIds& _467 [[buffer(4)]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]])
+static inline __attribute__((always_inline))
+void sortShared(thread const uint& n, thread uint& gl_LocalInvocationIndex, threadgroup uint (&sKeys)[2048], threadgroup int (&sIds)[2048])
 {
+    uint t = gl_LocalInvocationIndex;
+    for (uint size = 2u; size <= n; size = size << 1u)
+    {
+        uint _64 = size >> 1u;
+        for (uint stride = _64; stride > 0u; stride = stride >> 1u)
+        {
+            for (uint i = t; i < (n / 2u); i += 256u)
+            {
+                uint lo = (2u * i) - (i & (stride - 1u));
+                uint hi = lo + stride;
+                bool ascending = (lo & size) == 0u;
+                uint kl = sKeys[lo];
+                uint kh = sKeys[hi];
+                int il = sIds[lo];
+                int ih = sIds[hi];
+                uint param = kh;
+                int param_1 = ih;
+                uint param_2 = kl;
+                int param_3 = il;
+                if (keyBefore(param, param_1, param_2, param_3) == ascending)
+                {
+                    sKeys[lo] = kh;
+                    sKeys[hi] = kl;
+                    sIds[lo] = ih;
+                    sIds[hi] = il;
+                }
+            }
+            threadgroup_barrier(mem_flags::mem_threadgroup);
+        }
+    }
+}
+
+kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKeys& _266 [[buffer(1)]], const device InIds& v_188 [[buffer(2)]], device OutKeys& _466 [[buffer(3)]], device OutIds& _483 [[buffer(4)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
+{
+    threadgroup uint sKeys[2048];
+    threadgroup int sIds[2048];
     threadgroup uint hist[256];
     threadgroup uint prefixShared;
     threadgroup uint remainingShared;
     threadgroup uint nLess;
     threadgroup uint nEqual;
-    threadgroup uint sKeys[2048];
-    threadgroup int sIds[2048];
     uint row = gl_WorkGroupID.x;
     uint t = gl_LocalInvocationIndex;
     uint inBase = row * p.ldIn;
-    uint want = min(p.k, p.ncols);
+    uint ncols = p.ncols;
+    uint want = min(p.k, ncols);
     uint prefix = 0u;
     uint mask = 0u;
     uint remaining = want;
@@ -86,12 +133,12 @@ kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKe
     {
         hist[t] = 0u;
         threadgroup_barrier(mem_flags::mem_threadgroup);
-        for (uint c = t; c < p.ncols; c += 256u)
+        for (uint c = t; c < ncols; c += 256u)
         {
-            uint key = _138.inKeys[inBase + c];
+            uint key = _266.inKeys[inBase + c];
             if ((key & mask) == prefix)
             {
-                uint _159 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&hist[(key >> uint(shift)) & 255u], 1u, memory_order_relaxed);
+                uint _287 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&hist[(key >> uint(shift)) & 255u], 1u, memory_order_relaxed);
             }
         }
         threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -128,94 +175,62 @@ kernel void topk_select_rows(constant Params& p [[buffer(0)]], const device InKe
         sIds[i] = -1;
     }
     threadgroup_barrier(mem_flags::mem_threadgroup);
-    for (uint c_1 = t; c_1 < p.ncols; c_1 += 256u)
+    for (uint c_1 = t; c_1 < ncols; c_1 += 256u)
     {
-        uint key_1 = _138.inKeys[inBase + c_1];
+        uint key_1 = _266.inKeys[inBase + c_1];
         if (key_1 < prefix)
         {
-            uint _271 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&nLess, 1u, memory_order_relaxed);
-            uint slot = _271;
+            uint _390 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&nLess, 1u, memory_order_relaxed);
+            uint slot = _390;
             sKeys[slot] = key_1;
             uint param = row;
             uint param_1 = c_1;
-            sIds[slot] = idAt(param, param_1, p, v_54);
+            sIds[slot] = idAt(param, param_1, p, v_188);
         }
         else
         {
             if ((key_1 == prefix) && (want > 0u))
             {
-                uint _293 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&nEqual, 1u, memory_order_relaxed);
-                uint slot_1 = less + _293;
+                uint _412 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&nEqual, 1u, memory_order_relaxed);
+                uint slot_1 = less + _412;
                 if (slot_1 < 2048u)
                 {
                     sKeys[slot_1] = key_1;
                     uint param_2 = row;
                     uint param_3 = c_1;
-                    sIds[slot_1] = idAt(param_2, param_3, p, v_54);
+                    sIds[slot_1] = idAt(param_2, param_3, p, v_188);
                 }
             }
         }
     }
     threadgroup_barrier(mem_flags::mem_threadgroup);
-    uint used = min(2048u, (less + nEqual));
-    uint n = 1u;
-    while (n < used)
-    {
-        n = n << 1u;
-    }
-    for (uint size = 2u; size <= n; size = size << 1u)
-    {
-        uint _338 = size >> 1u;
-        for (uint stride = _338; stride > 0u; stride = stride >> 1u)
-        {
-            for (uint i_1 = t; i_1 < (n / 2u); i_1 += 256u)
-            {
-                uint lo = (2u * i_1) - (i_1 & (stride - 1u));
-                uint hi = lo + stride;
-                bool ascending = (lo & size) == 0u;
-                uint kl = sKeys[lo];
-                uint kh = sKeys[hi];
-                int il = sIds[lo];
-                int ih = sIds[hi];
-                uint param_4 = kh;
-                int param_5 = ih;
-                uint param_6 = kl;
-                int param_7 = il;
-                if (keyBefore(param_4, param_5, param_6, param_7) == ascending)
-                {
-                    sKeys[lo] = kh;
-                    sKeys[hi] = kl;
-                    sIds[lo] = ih;
-                    sIds[hi] = il;
-                }
-            }
-            threadgroup_barrier(mem_flags::mem_threadgroup);
-        }
-    }
+    uint param_4 = min(2048u, (less + nEqual));
+    uint param_5 = pow2AtLeast(param_4);
+    sortShared(param_5, gl_LocalInvocationIndex, sKeys, sIds);
     uint outBase = (row * p.ldOut) + p.outOffset;
-    uint _455;
-    int _472;
-    for (uint i_2 = t; i_2 < p.k; i_2 += 256u)
+    uint _471;
+    int _488;
+    for (uint i_1 = t; i_1 < p.k; i_1 += 256u)
     {
-        bool have = i_2 < want;
+        bool have = i_1 < want;
         if (have)
         {
-            _455 = sKeys[i_2];
+            _471 = sKeys[i_1];
         }
         else
         {
-            _455 = 4294967295u;
+            _471 = 4294967295u;
         }
-        _450.outKeys[outBase + i_2] = _455;
+        _466.outKeys[outBase + i_1] = _471;
         if (have)
         {
-            _472 = sIds[i_2];
+            _488 = sIds[i_1];
         }
         else
         {
-            _472 = -1;
+            _488 = -1;
         }
-        _467.outIds[outBase + i_2] = _472;
+        _483.outIds[outBase + i_1] = _488;
     }
 }
 

@@ -32,6 +32,7 @@ layout(push_constant) uniform Params {
     uint rowBase;   // the bound lists' first row (they are a shard of all)
     uint taskBase;
     uint residual;  // SQ: 1 when the codes are of residuals (add the centroid)
+    uint nsel;      // ivf_pq_topk's (the IVF scans share one struct)
 } p;
 
 layout(std430, binding = 1) readonly buffer Queries { float q[]; };

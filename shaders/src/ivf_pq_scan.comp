@@ -6,9 +6,16 @@
 // centroid when the codes are of residuals) is built in shared memory, in
 // parts, and each thread sums the table entries of every 256th code of
 // the list.
-// Every key goes to row `outRow` of a key matrix of ldOut columns, padded
-// with KEY_NONE past the list's end, as ivf_flat_distances writes it;
-// ids are rows of the device copy of all the lists.
+// KSEL == 0 (ivf_pq_distances): every key goes to row `outRow` of a key
+// matrix of ldOut columns, padded with KEY_NONE past the list's end, as
+// ivf_flat_distances writes it.
+// KSEL > 0 (ivf_pq_topk): the workgroup keeps the query's nsel best keys of
+// the list in shared memory, taking the list 256 codes a round (a code is
+// offered only when it beats the kept worst, so after the first rounds
+// few are) and writes them, sorted, to row `outRow` of an nsel-column
+// matrix; partial sums wait in row `outRow` of the scratch (ldOut
+// columns) between table parts.
+// Ids are rows of the device copy of all the lists.
 #include "keys.glsl"
 
 layout(local_size_x = 256) in;
@@ -24,6 +31,7 @@ layout(push_constant) uniform Params {
     uint rowBase;   // the bound lists' first row (they are a shard of all)
     uint taskBase;
     uint residual;  // 1 when the codes are of residuals
+    uint nsel;      // KSEL > 0: results kept per probe, at most KSEL
 } p;
 
 layout(std430, binding = 1) readonly buffer Queries { float q[]; };
@@ -35,12 +43,55 @@ layout(std430, binding = 5) writeonly buffer OutIds { int outIds[]; };
 // The product quantizer's centroids: m x 256 x dsub.
 layout(std430, binding = 6) readonly buffer PQCentroids { float pq[]; };
 layout(std430, binding = 7) readonly buffer Centroids { float cent[]; };
+#if KSEL > 0
+layout(std430, binding = 8) buffer Partial { uint partial[]; };  // float bits
+#define SUMS partial
+#else
+#define SUMS outKeys
+#endif
 
 // The table is built TABLE / 256 sub-quantizers at a time (16 KB of
 // shared memory, within every GPU's limit, Apple's 32 KB included); a
 // code's partial sum waits in its key slot, as float bits, between parts.
 const uint TABLE = 4096u;
 shared float table[TABLE];
+#if KSEL > 0
+// The kept list in slots 0..nsel-1, a round's offers after it (at most
+// 256), the rest KEY_NONE between rounds: one bitonic sort merges them.
+const uint SEL = 512u;
+shared uint sKeys[SEL];
+shared int sIds[SEL];
+shared uint offers;
+#include "sort_shared.glsl"
+
+// offer queues (key, id) when it beats the kept worst.
+void offer(uint key, int id) {
+    if (keyBefore(key, id, sKeys[p.nsel - 1u], sIds[p.nsel - 1u])) {
+        uint slot = p.nsel + atomicAdd(offers, 1u);
+        sKeys[slot] = key;
+        sIds[slot] = id;
+    }
+}
+
+// mergeOffers sorts this round's offers into the kept list (all threads).
+void mergeOffers() {
+    barrier();
+    uint n = offers;
+    if (n == 0u) {
+        return;  // uniform: every thread read the same count
+    }
+    sortShared(pow2AtLeast(p.nsel + n));
+    uint t = gl_LocalInvocationIndex;
+    for (uint i = p.nsel + t; i < p.nsel + n; i += 256u) {
+        sKeys[i] = KEY_NONE;
+        sIds[i] = ID_NONE;
+    }
+    if (t == 0u) {
+        offers = 0u;
+    }
+    barrier();
+}
+#endif
 
 uint codeAt(uint row, uint sq) {
     uint i = row * p.k + sq;
@@ -57,6 +108,16 @@ void main() {
     uint t = gl_LocalInvocationIndex;
     uint dsub = p.d / p.k;
     uint per = TABLE / 256u;  // sub-quantizers a part
+#if KSEL > 0
+    for (uint i = t; i < SEL; i += 256u) {
+        sKeys[i] = KEY_NONE;
+        sIds[i] = ID_NONE;
+    }
+    if (t == 0u) {
+        offers = 0u;
+    }
+    barrier();
+#endif
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x) {
         uint task = p.taskBase + tn;
         uint start = work[5u * task];
@@ -89,19 +150,46 @@ void main() {
                     table[e] = acc;
                 }
                 barrier();
-                for (uint j = t; j < p.ldOut; j += 256u) {
+#if KSEL > 0
+                if (sq1 == p.k) {
+                    // The last part: whole keys, offered round by round.
+                    for (uint j0 = 0u; j0 < len; j0 += 256u) {
+                        uint j = j0 + t;
+                        if (j < len) {
+                            float dis = sq0 == 0u ? base : uintBitsToFloat(SUMS[outRow * p.ldOut + j]);
+                            for (uint sq = sq0; sq < sq1; sq++) {
+                                dis += table[(sq - sq0) * 256u + codeAt(start - p.rowBase + j, sq)];
+                            }
+                            offer(p.metric == 1u ? toKey(dis) : toKey(-dis), int(start + j));
+                        }
+                        mergeOffers();
+                    }
+                    for (uint i = t; i < p.nsel; i += 256u) {
+                        outKeys[outRow * p.nsel + i] = sKeys[i];
+                        outIds[outRow * p.nsel + i] = sIds[i];
+                        sKeys[i] = KEY_NONE;  // ready for the next query
+                        sIds[i] = ID_NONE;
+                    }
+                    barrier();
+                    continue;
+                }
+                uint cols = len;
+#else
+                uint cols = p.ldOut;
+#endif
+                for (uint j = t; j < cols; j += 256u) {
                     uint at = outRow * p.ldOut + j;
                     if (j >= len) {
                         outKeys[at] = KEY_NONE;
                         outIds[at] = ID_NONE;
                         continue;
                     }
-                    float dis = sq0 == 0u ? base : uintBitsToFloat(outKeys[at]);
+                    float dis = sq0 == 0u ? base : uintBitsToFloat(SUMS[at]);
                     for (uint sq = sq0; sq < sq1; sq++) {
                         dis += table[(sq - sq0) * 256u + codeAt(start - p.rowBase + j, sq)];
                     }
                     if (sq1 < p.k) {
-                        outKeys[at] = floatBitsToUint(dis);  // a partial sum
+                        SUMS[at] = floatBitsToUint(dis);  // a partial sum
                     } else {
                         outKeys[at] = p.metric == 1u ? toKey(dis) : toKey(-dis);
                         outIds[at] = int(start + j);

@@ -19,6 +19,14 @@
 // nsplit is 1 and k is 1).
 // KSEL == 0 (knn_distances_tiled): every key is written, row-major with row
 // stride ldOut, for topk_select_rows to select from.
+// FILTER (knn_filter_tiled, with KSEL == 0): only the keys at or below the
+// query's bound are kept, appended (key, id) to the query's row of ldOut
+// candidates, counted in counts[query] (past ldOut they are counted, not
+// stored: the host then searches that query again without the filter).
+// The bound is the k-th key of a sample of the database (bounds[query * k
+// + k - 1]), loosened by 2^-16 of its distance so that a key computed in
+// another kernel variant, rounded another way, still passes: every key of
+// the true k best is at or below it.
 #include "keys.glsl"
 
 // Storage buffers use bindings from 1: Metal passes the params struct in
@@ -46,6 +54,10 @@ layout(std430, binding = 3) readonly buffer DatabaseNorms { float xn[]; };
 layout(std430, binding = 4) readonly buffer QueryNorms { float qn[]; };
 layout(std430, binding = 5) writeonly buffer OutKeys { uint outKeys[]; };
 layout(std430, binding = 6) writeonly buffer OutIds { int outIds[]; };
+#ifdef FILTER
+layout(std430, binding = 7) readonly buffer Bounds { uint bounds[]; };
+layout(std430, binding = 8) buffer Counts { uint counts[]; };
+#endif
 
 const uint TILE = 128u;    // queries per block (and per workgroup)
 const uint TILEX = TX;     // database vectors per block
@@ -129,6 +141,20 @@ float fromKey(uint key) {
     return uintBitsToFloat((key & 0x80000000u) != 0u ? key & 0x7FFFFFFFu : ~key);
 }
 
+#ifdef FILTER
+// bound is query row's loosened bound (KEY_NONE: everything passes).
+uint bound(uint row) {
+    uint b = bounds[row * p.k + p.k - 1u];
+    if (b == KEY_NONE) {
+        return KEY_NONE;
+    }
+    float v = fromKey(b);
+    v += abs(v) * (1.0 / 65536.0) + 1e-30;
+    uint key = p.metric == 1u ? max(toKey(v), KEY_ZERO) : toKey(v);
+    return max(key, b);
+}
+#endif
+
 #if KSEL > 0
 uint bestKey[KSEL];
 int bestId[KSEL];
@@ -159,6 +185,13 @@ void main() {
     uint jStart = split * p.span;
     uint jEnd = min(p.nb, jStart + p.span);
     uint stages = (p.d + TK - 1u) / TK;
+#ifdef FILTER
+    uint limit[8];  // the bounds of the thread's rows
+    [[unroll]] for (uint i = 0u; i < 8u; i++) {
+        uint r = q0 + cell(tr, i);
+        limit[i] = r < p.nq ? bound(r) : 0u;
+    }
+#endif
 
 #if KSEL > 0
     [[unroll]] for (uint i = 0u; i < KSEL; i++) {
@@ -234,7 +267,17 @@ void main() {
                     if (!inside) {
                         outside[i >> 2] |= 1u << ((i & 3u) * 8u + h * 4u + c);
                     }
-#if KSEL == 0
+#if KSEL == 0 && defined(FILTER)
+                    uint key = p.metric == 1u ? max(toKey(acc[i][h][c]), KEY_ZERO) : toKey(acc[i][h][c]);
+                    if (inside && key <= limit[i] && key != KEY_NONE) {
+                        uint r = q0 + cell(tr, i);
+                        uint slot = atomicAdd(counts[r], 1u);
+                        if (slot < p.ldOut) {
+                            outKeys[r * p.ldOut + slot] = key;
+                            outIds[r * p.ldOut + slot] = p.idBase + int(j);
+                        }
+                    }
+#elif KSEL == 0
                     if (inside) {
                         outKeys[(q0 + cell(tr, i)) * p.ldOut + j] = p.metric == 1u ? max(toKey(acc[i][h][c]), KEY_ZERO) : toKey(acc[i][h][c]);
                     }

@@ -6,7 +6,8 @@
 // gathers every key below T and as many keys equal to T as fit; a bitonic
 // sort in shared memory orders them by (key, id). Used on full rows of
 // distances (ids = idBase + column) and to merge candidate lists (ids read
-// from inIds).
+// from inIds). With ROWLEN (topk_select_counted) a row's keys are its
+// first lens[row] columns at most (knn_filter_tiled's candidate rows).
 #include "keys.glsl"
 
 layout(local_size_x = 256) in;
@@ -26,6 +27,9 @@ layout(std430, binding = 1) readonly buffer InKeys { uint inKeys[]; };
 layout(std430, binding = 2) readonly buffer InIds { int inIds[]; };
 layout(std430, binding = 3) writeonly buffer OutKeys { uint outKeys[]; };
 layout(std430, binding = 4) writeonly buffer OutIds { int outIds[]; };
+#ifdef ROWLEN
+layout(std430, binding = 5) readonly buffer Lens { uint lens[]; };
+#endif
 
 const uint WG = 256u;
 const uint KMAX = 2048u;  // like faiss's GPU limit on k
@@ -37,6 +41,7 @@ shared uint prefixShared;
 shared uint remainingShared;
 shared uint nLess;
 shared uint nEqual;
+#include "sort_shared.glsl"
 
 int idAt(uint row, uint c) {
     return p.idMode == 1u ? inIds[row * p.ldIn + c] : p.idBase + int(c);
@@ -46,7 +51,12 @@ void main() {
     uint row = gl_WorkGroupID.x;
     uint t = gl_LocalInvocationIndex;
     uint inBase = row * p.ldIn;
-    uint want = min(p.k, p.ncols);
+#ifdef ROWLEN
+    uint ncols = min(p.ncols, lens[row]);
+#else
+    uint ncols = p.ncols;
+#endif
+    uint want = min(p.k, ncols);
 
     // Radix select: after each pass, prefix holds the high bits of T and
     // remaining how many keys with that prefix still belong in the result.
@@ -56,7 +66,7 @@ void main() {
     for (int shift = 24; shift >= 0; shift -= 8) {
         hist[t] = 0u;
         barrier();
-        for (uint c = t; c < p.ncols; c += WG) {
+        for (uint c = t; c < ncols; c += WG) {
             uint key = inKeys[inBase + c];
             if ((key & mask) == prefix) {
                 atomicAdd(hist[(key >> uint(shift)) & 255u], 1u);
@@ -92,7 +102,7 @@ void main() {
         sIds[i] = ID_NONE;
     }
     barrier();
-    for (uint c = t; c < p.ncols; c += WG) {
+    for (uint c = t; c < ncols; c += WG) {
         uint key = inKeys[inBase + c];
         if (key < prefix) {
             uint slot = atomicAdd(nLess, 1u);
@@ -108,32 +118,8 @@ void main() {
     }
     barrier();
 
-    // Bitonic sort of the first n slots (n a power of two).
-    uint used = min(KMAX, less + nEqual);
-    uint n = 1u;
-    while (n < used) {
-        n <<= 1u;
-    }
-    for (uint size = 2u; size <= n; size <<= 1u) {
-        for (uint stride = size >> 1u; stride > 0u; stride >>= 1u) {
-            for (uint i = t; i < n / 2u; i += WG) {
-                uint lo = 2u * i - (i & (stride - 1u));
-                uint hi = lo + stride;
-                bool ascending = (lo & size) == 0u;
-                uint kl = sKeys[lo];
-                uint kh = sKeys[hi];
-                int il = sIds[lo];
-                int ih = sIds[hi];
-                if (keyBefore(kh, ih, kl, il) == ascending) {
-                    sKeys[lo] = kh;
-                    sKeys[hi] = kl;
-                    sIds[lo] = ih;
-                    sIds[hi] = il;
-                }
-            }
-            barrier();
-        }
-    }
+    // Order the first used slots (a power of two of them).
+    sortShared(pow2AtLeast(min(KMAX, less + nEqual)));
 
     uint outBase = row * p.ldOut + p.outOffset;
     for (uint i = t; i < p.k; i += WG) {
