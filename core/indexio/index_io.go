@@ -15,6 +15,8 @@ const (
 	codeIDMap     = "IxMp"
 	codeIDMap2    = "IxM2"
 	codeRefine    = "IxRF"
+	codeMinMax    = "IRMf"
+	codeMinMax16  = "IRMh"
 )
 
 // maxD bounds the dimension a file may claim (faiss has no bound; a
@@ -107,6 +109,10 @@ func write(w *writer, ix core.Index) error {
 			return err
 		}
 		w.f32(x.KFactor)
+	case *core.IndexRowwiseMinMax:
+		w.fourcc(map[bool]string{false: codeMinMax, true: codeMinMax16}[x.Half()])
+		writeHeader(w, x)
+		return write(w, x.Sub())
 	default:
 		return core.Errorf(core.KindUnsupported, "write_index", "%T cannot be written yet", ix)
 	}
@@ -255,6 +261,18 @@ func read(r *reader, depth int) core.Index {
 			return nil
 		}
 		ix, err := core.RestoreIndexRefine(base, refine, k)
+		return restored(r, ix, err)
+	case codeMinMax, codeMinMax16:
+		h := readHeader(r)
+		sub := read(r, depth+1)
+		if r.err != nil {
+			return nil
+		}
+		if sub.D() != h.d {
+			r.fail("the sub-index has d=%d, the header d=%d", sub.D(), h.d)
+			return nil
+		}
+		ix, err := core.RestoreIndexRowwiseMinMax(sub, code == codeMinMax16, h.ntotal, h.trained)
 		return restored(r, ix, err)
 	case codeIDMap, codeIDMap2:
 		h := readHeader(r)

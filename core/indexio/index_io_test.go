@@ -116,7 +116,7 @@ func FuzzRead(f *testing.F) {
 	require.NoError(f, err)
 	require.NoError(f, m.AddWithIDs(twelve()[0], []int64{5}))
 	f.Add(mustWrite(f, m))
-	for _, ix := range codedIndexes(f) {
+	for _, ix := range append(codedIndexes(f), catalogueIndexes(f)...) {
 		f.Add(mustWrite(f, ix))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -256,14 +256,21 @@ func preTransformed(t testing.TB, x []float32) core.Index {
 
 func TestCodedIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {
 	for _, ix := range codedIndexes(t) {
-		b := mustWrite(t, ix)
-		back, err := Read(b)
-		require.NoError(t, err, "%T", ix)
-		assert.Equal(t, b, mustWrite(t, back), "%T", ix)
-		for cut := 0; cut < len(b); cut += 3 {
-			_, err := Read(b[:cut])
-			require.Error(t, err, "%T cut at %d", ix, cut)
-		}
+		requireRoundTripAndCleanCuts(t, ix)
+	}
+}
+
+// requireRoundTripAndCleanCuts writes ix, reads it back and writes the
+// same bytes; every truncation of the file fails to read.
+func requireRoundTripAndCleanCuts(t *testing.T, ix core.Index) {
+	t.Helper()
+	b := mustWrite(t, ix)
+	back, err := Read(b)
+	require.NoError(t, err, "%T", ix)
+	assert.Equal(t, b, mustWrite(t, back), "%T", ix)
+	for cut := 0; cut < len(b); cut += 3 {
+		_, err := Read(b[:cut])
+		require.Error(t, err, "%T cut at %d", ix, cut)
 	}
 }
 

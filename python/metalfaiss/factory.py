@@ -8,6 +8,7 @@ from .errors import InvalidArgumentError, MetalFaissError
 from .index import Index
 from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
+from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, IndexRowwiseMinMaxFP16
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_additive import (
@@ -119,6 +120,7 @@ def index_factory(d, description, metric=METRIC_L2):
     ``Flat``, ``PQ{M}[x{nbits}]``, ``SQ8|SQ4|SQ6|SQfp16|SQbf16|SQ8_direct|SQ8_direct_signed``,
     ``IVF{nlist},<Flat|PQ..|SQ..>``, ``HNSW{M}[,Flat]``, ``HNSW{M}_<PQ..|SQ..>``,
     ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap`` or ``IDMap2`` prefix or suffix,
+    a ``MinMax`` or ``MinMaxFP16`` prefix (IndexRowwiseMinMax over the rest),
     vector transforms before the index (``PCA{d}``, ``PCAR{d}``, ``PCAW{d}``, ``PCAWR{d}``,
     ``OPQ{M}[_{d}]``, ``RR{d}``, ``ITQ[{d}]``, ``Pad{d}``, ``L2norm``: an IndexPreTransform)
     and a ``,RFlat`` or ``,Refine(<description>)`` suffix (``Refine(SQ8)``: an
@@ -143,6 +145,14 @@ def index_factory(d, description, metric=METRIC_L2):
     if wrap is not None:
         if not parts:
             raise InvalidArgumentError(f"index_factory: {description!r} names no index for the IDMap to wrap")
+    if parts[0] in ("MinMax", "MinMaxFP16") and refine is None:
+        # MinMax[FP16],<description>: the rest codes the scaled vectors
+        if len(parts) == 1:
+            raise InvalidArgumentError(f"index_factory: {description!r} names no index after {parts[0]}")
+        minmax = IndexRowwiseMinMaxFP16 if parts[0] == "MinMaxFP16" else IndexRowwiseMinMax
+        index = minmax(index_factory(d, ",".join(parts[1:]), metric))
+        index.own_fields = True
+        return wrap(index) if wrap else index
     if refine is None and len(parts) > 1 and parts[-1] in _REFINE:
         refine = parts.pop()
     # Transforms come first; a refinement ranks by the untransformed
@@ -415,6 +425,9 @@ def reverse_index_factory(index):
         return ",".join(_transform_name(t) for t in index.chain) + "," + reverse_index_factory(index.index)
     if isinstance(index, IndexIDMap):
         prefix = "IDMap2," if isinstance(index, IndexIDMap2) else "IDMap,"
+        return prefix + reverse_index_factory(index.index)
+    if isinstance(index, IndexRowwiseMinMaxBase):
+        prefix = "MinMaxFP16," if isinstance(index, IndexRowwiseMinMaxFP16) else "MinMax,"
         return prefix + reverse_index_factory(index.index)
     if isinstance(index, IndexRefine):
         return reverse_index_factory(index.base_index) + f",Refine({reverse_index_factory(index.refine_index)})"

@@ -1,0 +1,40 @@
+package indexio
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/metalfaiss/metalfaiss/core"
+)
+
+// catalogueIndexes are small trained indexes of faiss's wider catalogue
+// that take no adds (codecs): IndexRowwiseMinMax over SQ8, and its
+// float16 form over PQ.
+func catalogueIndexes(t testing.TB) []core.Index {
+	rng := rand.New(rand.NewSource(3))
+	x := make([]float32, 300*8)
+	for i := range x {
+		x[i] = rng.Float32()*4 - 1
+	}
+	sq, err := core.NewIndexScalarQuantizer(8, core.QT8bit, core.MetricL2)
+	require.NoError(t, err)
+	mm, err := core.NewIndexRowwiseMinMax(sq, false)
+	require.NoError(t, err)
+	pq, err := core.NewIndexPQ(8, 2, 4, core.MetricInnerProduct)
+	require.NoError(t, err)
+	pq.PQ.Warn = func(string) {}
+	mm16, err := core.NewIndexRowwiseMinMax(pq, true)
+	require.NoError(t, err)
+	for _, ix := range []core.Index{mm, mm16} {
+		require.NoError(t, ix.Train(x))
+	}
+	return []core.Index{mm, mm16}
+}
+
+func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {
+	for _, ix := range catalogueIndexes(t) {
+		requireRoundTripAndCleanCuts(t, ix)
+	}
+}
