@@ -106,6 +106,8 @@ func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) e
 			return fn(v.PQ)
 		case *core.IndexPQFastScan:
 			return fn(v.PQ)
+		case *core.MultiIndexQuantizer:
+			return fn(v.PQ)
 		case *core.IndexIVF:
 			if pq := v.PQ(); pq != nil {
 				if err := fn(pq); err != nil || len(refresh) == 0 || !write {

@@ -10,8 +10,8 @@ import (
 )
 
 // catalogueIndexes are small trained indexes of faiss's wider catalogue
-// that take no adds (codecs): IndexRowwiseMinMax over SQ8, and its
-// float16 form over PQ.
+// that take no adds: IndexRowwiseMinMax over SQ8, its float16 form over
+// PQ, a MultiIndexQuantizer (trained and not).
 func catalogueIndexes(t testing.TB) []core.Index {
 	rng := rand.New(rand.NewSource(3))
 	x := make([]float32, 300*8)
@@ -27,10 +27,15 @@ func catalogueIndexes(t testing.TB) []core.Index {
 	pq.PQ.Warn = func(string) {}
 	mm16, err := core.NewIndexRowwiseMinMax(pq, true)
 	require.NoError(t, err)
-	for _, ix := range []core.Index{mm, mm16} {
+	imi, err := core.NewMultiIndexQuantizer(8, 2, 3)
+	require.NoError(t, err)
+	imi.PQ.Warn = func(string) {}
+	for _, ix := range []core.Index{mm, mm16, imi} {
 		require.NoError(t, ix.Train(x))
 	}
-	return []core.Index{mm, mm16}
+	untrained, err := core.NewMultiIndexQuantizer(8, 4, 2)
+	require.NoError(t, err)
+	return []core.Index{mm, mm16, imi, untrained}
 }
 
 func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

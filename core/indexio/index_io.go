@@ -109,6 +109,8 @@ func write(w *writer, ix core.Index) error {
 			return err
 		}
 		w.f32(x.KFactor)
+	case *core.MultiIndexQuantizer:
+		writeMultiIndex(w, x)
 	case *core.IndexRowwiseMinMax:
 		w.fourcc(map[bool]string{false: codeMinMax, true: codeMinMax16}[x.Half()])
 		writeHeader(w, x)
@@ -262,6 +264,8 @@ func read(r *reader, depth int) core.Index {
 		}
 		ix, err := core.RestoreIndexRefine(base, refine, k)
 		return restored(r, ix, err)
+	case codeMultiIndex:
+		return readMultiIndex(r)
 	case codeMinMax, codeMinMax16:
 		h := readHeader(r)
 		sub := read(r, depth+1)

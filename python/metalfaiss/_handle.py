@@ -97,11 +97,12 @@ def wrap(handle, expect=GoHandle, op="read_index"):
         raise
 
 
-def part(owner, fn, op):
+def part(owner, fn, op, *args):
     """The handle that pyapi function ``fn`` writes for a part of owner (a
-    quantizer, a storage, a sub-index), wrapped; None when owner lacks it."""
+    quantizer, a storage, a sub-index; args pick which), wrapped; None when
+    owner lacks it."""
     out = np.zeros(1, dtype=np.int64)
-    _bridge.call(fn, owner._h(op), out.ctypes.data)
+    _bridge.call(fn, owner._h(op), *args, out.ctypes.data)
     if out[0] == 0:  # a part the owner lacks
         return None
     return wrap(int(out[0]), op=op)

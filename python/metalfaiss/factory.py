@@ -8,6 +8,7 @@ from .errors import InvalidArgumentError, MetalFaissError
 from .index import Index
 from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
+from .multi_index import MultiIndexQuantizer
 from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, IndexRowwiseMinMaxFP16
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
@@ -88,6 +89,8 @@ _REFINE = ("RFlat", "Refine(Flat)")
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
 _NOT_YET = re.compile(r"(IMI.*|"
                       r"NSG.*|BIVF.*|.*fs)")
+# The inverted multi-index's coarse part: 2^(2 nbits) lists.
+_IMI = re.compile(r"IMI2x(\d+)")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
 _TRANSFORMS = [
@@ -289,17 +292,27 @@ def _build(d, parts, metric, description):
         if MetricType.parse(metric) != METRIC_L2:
             _fail(first, description, "LSH takes the L2 metric only, in")
         return IndexLSH(d, int(m[1]) if m[1] else d, bool(m[2]), bool(m[3]))
-    m = _IVF.fullmatch(first)
-    if m:
+    m, imi = _IVF.fullmatch(first), _IMI.fullmatch(first)
+    if m or imi:
         if len(parts) < 2:
             _fail(first, description, "an IVF needs its codes (e.g. ',Flat') after")
         if len(parts) > 2:
             _unknown(parts[2], description)
-        nlist = int(m.group(1)) * {"": 1, "k": 1024, "M": 1024 * 1024}[m.group(2)]
-        if nlist <= 0:
-            _fail(first, description, "nlist must be positive in")
+        if imi:
+            if MetricType.parse(metric) != METRIC_L2:
+                _fail(first, description, "the multi-index takes the L2 metric only, in")
+            nbits = int(imi[1])
+            if not 1 <= nbits <= 16:
+                _fail(first, description, "the multi-index takes 1..16 bits a half, in")
+            nlist = 1 << (2 * nbits)
+        else:
+            nlist = int(m.group(1)) * {"": 1, "k": 1024, "M": 1024 * 1024}[m.group(2)]
+            if nlist <= 0:
+                _fail(first, description, "nlist must be positive in")
         kind, args = _codes(d, parts[1], description)
-        if m.group(3) is not None:
+        if imi:
+            quantizer = MultiIndexQuantizer(d, 2, nbits)
+        elif m.group(3) is not None:
             quantizer = IndexHNSWFlat(d, _hnsw_m(m.group(3), first, description), metric)
         elif m.group(4) is not None:  # the quantizer's own description
             quantizer = index_factory(d, m.group(4), metric)
@@ -436,6 +449,8 @@ def reverse_index_factory(index):
         return f"IVF{index.nlist}," + fs
     if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer, IndexIVFRaBitQ, IndexIVFRaBitQFastScan)):
         q = index.quantizer
+        if type(q) is MultiIndexQuantizer and q.pq.M == 2:
+            return f"IMI2x{q.pq.nbits}," + _codes_name(index, "IVF")
         coarse = f"_HNSW{q.hnsw.M}" if isinstance(q, IndexHNSWFlat) else ""
         return f"IVF{index.nlist}{coarse}," + _codes_name(index, "IVF")
     if isinstance(index, IndexHNSW):
