@@ -258,61 +258,20 @@ func (ix *IndexIVF) Train(x []float32) error {
 	if ix.IsTrained() {
 		return nil
 	}
-	mode := ix.QuantizerTrainsAlone
-	if mode < 0 {
-		mode = 0
-		if _, alone := ix.quantizer.(interface{ trainsAlone() }); alone {
-			mode = 1
-		}
+	fresh, err := trainLevel1(op, ix.quantizer, ix.d, ix.nlist, ix.QuantizerTrainsAloneMode(), ix.CP, ix.Log, ix.Warn, x)
+	ix.centCache = nil
+	if err != nil {
+		return err
 	}
-	if mode == 1 {
-		// the quantizer trains itself and must then hold exactly nlist
-		// centroids
-		if !ix.quantizer.IsTrained() || ix.quantizer.Ntotal() != int64(ix.nlist) {
-			if err := ix.quantizer.Train(x); err != nil {
-				return err
-			}
-			ix.centCache = nil
-		}
-		if ix.quantizer.Ntotal() != int64(ix.nlist) {
-			return Errorf(KindInvalidArgument, op, "nlist=%d is not consistent with the quantizer's %d centroids", ix.nlist, ix.quantizer.Ntotal())
-		}
-	}
-	if !(ix.quantizer.IsTrained() && ix.quantizer.Ntotal() == int64(ix.nlist)) {
-		if n < ix.nlist {
-			return Errorf(KindInvalidArgument, op, "%d training points for nlist=%d lists: need at least one per list", n, ix.nlist)
-		}
-		c, err := NewClustering(ix.d, ix.nlist, ix.CP)
-		if err != nil {
-			return err
-		}
-		c.Log, c.Warn = ix.Log, ix.Warn
-		ix.quantizer.Reset()
-		ix.centCache = nil
-		if mode == 2 { // k-means on a flat L2 index, then the centroids go to the quantizer
-			flat, ferr := NewIndexFlat(ix.d, MetricL2)
-			if err = ferr; err == nil {
-				if err = c.Train(x, flat, nil); err == nil {
-					if err = ix.quantizer.Train(c.Centroids); err == nil {
-						err = ix.quantizer.Add(c.Centroids)
-					}
-				}
-			}
-		} else {
-			err = c.Train(x, ix.quantizer, nil)
-		}
-		if err == nil {
-			err = ix.trainCodec(op, x)
-		}
-		if err != nil {
+	if err := ix.trainCodec(op, x); err != nil {
+		if fresh {
 			// Interrupted or failed: the quantizer this call filled is
 			// emptied, so the index is as untrained as before.
 			ix.quantizer.Reset()
-			ix.centCache = nil
 		}
 		return err
 	}
-	return ix.trainCodec(op, x)
+	return nil
 }
 
 // trainCodec trains the PQ or SQ codec (of residuals when ByResidual) on

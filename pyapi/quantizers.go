@@ -108,6 +108,8 @@ func withPQ(op string, h int64, write bool, fn func(pq *core.ProductQuantizer) e
 			return fn(v.PQ)
 		case *core.MultiIndexQuantizer:
 			return fn(v.PQ)
+		case *core.Index2Layer:
+			return fn(v.Layers().PQ)
 		case *core.IndexIVF:
 			if pq := v.PQ(); pq != nil {
 				if err := fn(pq); err != nil || len(refresh) == 0 || !write {

@@ -10,8 +10,9 @@ import (
 )
 
 // catalogueIndexes are small trained indexes of faiss's wider catalogue
-// that take no adds: IndexRowwiseMinMax over SQ8, its float16 form over
-// PQ, a MultiIndexQuantizer (trained and not).
+// that take no adds, or that this file's test fills: IndexRowwiseMinMax
+// over SQ8, its float16 form over PQ, a MultiIndexQuantizer (trained and
+// not), an Index2Layer with 30 codes.
 func catalogueIndexes(t testing.TB) []core.Index {
 	rng := rand.New(rand.NewSource(3))
 	x := make([]float32, 300*8)
@@ -35,7 +36,14 @@ func catalogueIndexes(t testing.TB) []core.Index {
 	}
 	untrained, err := core.NewMultiIndexQuantizer(8, 4, 2)
 	require.NoError(t, err)
-	return []core.Index{mm, mm16, imi, untrained}
+	flat, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	two, err := core.NewIndex2Layer(flat, 5, 2, 4, core.MetricL2)
+	require.NoError(t, err)
+	two.Layers().PQ.Warn, two.Layers().Warn = func(string) {}, func(string) {}
+	require.NoError(t, two.Train(x))
+	require.NoError(t, two.Add(x[:30*8]))
+	return []core.Index{mm, mm16, imi, untrained, two}
 }
 
 func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

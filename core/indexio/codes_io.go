@@ -128,6 +128,20 @@ func readPQFields(r *reader) pqFields {
 	return f
 }
 
+// quantizer makes the product quantizer f describes, with its centroids
+// when trained; nil with the error recorded at r.
+func (f pqFields) quantizer(r *reader, trained bool) *core.ProductQuantizer {
+	pq, err := core.NewProductQuantizer(f.d, f.m, f.nbits)
+	if err == nil && trained {
+		err = pq.RestorePQ(f.centroids)
+	}
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	return pq
+}
+
 func readSQ(r *reader) core.Index {
 	h := readHeader(r)
 	f := readSQFields(r)

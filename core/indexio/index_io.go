@@ -111,6 +111,8 @@ func write(w *writer, ix core.Index) error {
 		w.f32(x.KFactor)
 	case *core.MultiIndexQuantizer:
 		writeMultiIndex(w, x)
+	case *core.Index2Layer:
+		return writeTwoLayer(w, x)
 	case *core.IndexRowwiseMinMax:
 		w.fourcc(map[bool]string{false: codeMinMax, true: codeMinMax16}[x.Half()])
 		writeHeader(w, x)
@@ -266,6 +268,8 @@ func read(r *reader, depth int) core.Index {
 		return restored(r, ix, err)
 	case codeMultiIndex:
 		return readMultiIndex(r)
+	case codeTwoLayer:
+		return readTwoLayer(r, depth)
 	case codeMinMax, codeMinMax16:
 		h := readHeader(r)
 		sub := read(r, depth+1)

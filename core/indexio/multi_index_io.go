@@ -23,12 +23,8 @@ func readMultiIndex(r *reader) core.Index {
 		r.fail("the quantizer's d=%d differs from the index's %d", f.d, h.d)
 		return nil
 	}
-	pq, err := core.NewProductQuantizer(f.d, f.m, f.nbits)
-	if err == nil && h.trained {
-		err = pq.RestorePQ(f.centroids)
-	}
-	if err != nil {
-		r.fail("%v", err)
+	pq := f.quantizer(r, h.trained)
+	if pq == nil {
 		return nil
 	}
 	q, err := core.RestoreMultiIndexQuantizer(pq)

@@ -9,6 +9,7 @@ from .index import Index
 from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .multi_index import MultiIndexQuantizer
+from .index_2layer import Index2Layer
 from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, IndexRowwiseMinMaxFP16
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
@@ -91,6 +92,10 @@ _NOT_YET = re.compile(r"(IMI.*|"
                       r"NSG.*|BIVF.*|.*fs)")
 # The inverted multi-index's coarse part: 2^(2 nbits) lists.
 _IMI = re.compile(r"IMI2x(\d+)")
+# Index2Layer's coarse part: a flat quantizer of n lists, or a multi-index
+# of M x nbits; its codes are "PQ{M}[x{nbits}]".
+_RESIDUAL = re.compile(r"Residual(\d+)(?:x(\d+))?")
+_RESIDUAL_PQ = re.compile(r"PQ(\d+)(?:x(\d+))?")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
 _TRANSFORMS = [
@@ -124,6 +129,8 @@ def index_factory(d, description, metric=METRIC_L2):
     ``IVF{nlist},<Flat|PQ..|SQ..>``, ``HNSW{M}[,Flat]``, ``HNSW{M}_<PQ..|SQ..>``,
     ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap`` or ``IDMap2`` prefix or suffix,
     a ``MinMax`` or ``MinMaxFP16`` prefix (IndexRowwiseMinMax over the rest),
+    ``IMI2x{b},<codes>`` (an IVF over a MultiIndexQuantizer), ``Residual{n},PQ{M}`` and
+    ``Residual{M}x{b},PQ{M}`` (Index2Layer),
     vector transforms before the index (``PCA{d}``, ``PCAR{d}``, ``PCAW{d}``, ``PCAWR{d}``,
     ``OPQ{M}[_{d}]``, ``RR{d}``, ``ITQ[{d}]``, ``Pad{d}``, ``L2norm``: an IndexPreTransform)
     and a ``,RFlat`` or ``,Refine(<description>)`` suffix (``Refine(SQ8)``: an
@@ -285,6 +292,25 @@ def _aq_search_type(st, metric):
     return 0 if MetricType.parse(metric) == METRIC_L2 else 1
 
 
+def _two_layer(d, m, parts, description):
+    """Index2Layer from "Residual{n},PQ{M}" or "Residual{M}x{b},PQ{M}", in
+    L2 as faiss's factory makes it."""
+    if len(parts) != 2:
+        _fail(parts[0], description, "a Residual coarse part needs one 'PQ{M}' after it in")
+    code = _RESIDUAL_PQ.fullmatch(parts[1])
+    if not code:
+        _fail(parts[1], description, "could not parse 2 layer code description")
+    if m[2] is not None:
+        mi_m, mi_bits = int(m[1]), int(m[2])
+        if not 1 <= mi_bits <= 16 or mi_m * mi_bits > 62:
+            _fail(parts[0], description, "the multi-index takes M x nbits of 1..16 bits, 62 bits in all, in")
+        quantizer, nlist = MultiIndexQuantizer(d, mi_m, mi_bits), 1 << (mi_m * mi_bits)
+    else:
+        nlist = int(m[1])
+        quantizer = IndexFlat(d, METRIC_L2)
+    return Index2Layer(quantizer, nlist, int(code[1]), int(code[2] or 8))
+
+
 def _build(d, parts, metric, description):
     first = parts[0]
     m = _LSH.fullmatch(first)
@@ -292,6 +318,9 @@ def _build(d, parts, metric, description):
         if MetricType.parse(metric) != METRIC_L2:
             _fail(first, description, "LSH takes the L2 metric only, in")
         return IndexLSH(d, int(m[1]) if m[1] else d, bool(m[2]), bool(m[3]))
+    m = _RESIDUAL.fullmatch(first)
+    if m:
+        return _two_layer(d, m, parts, description)
     m, imi = _IVF.fullmatch(first), _IMI.fullmatch(first)
     if m or imi:
         if len(parts) < 2:
@@ -439,6 +468,11 @@ def reverse_index_factory(index):
     if isinstance(index, IndexIDMap):
         prefix = "IDMap2," if isinstance(index, IndexIDMap2) else "IDMap,"
         return prefix + reverse_index_factory(index.index)
+    if isinstance(index, Index2Layer):
+        q = index.q1.quantizer
+        coarse = f"{q.pq.M}x{q.pq.nbits}" if isinstance(q, MultiIndexQuantizer) else str(index.q1.nlist)
+        nbits = "" if index.pq.nbits == 8 else f"x{index.pq.nbits}"
+        return f"Residual{coarse},PQ{index.pq.M}{nbits}"
     if isinstance(index, IndexRowwiseMinMaxBase):
         prefix = "MinMaxFP16," if isinstance(index, IndexRowwiseMinMaxFP16) else "MinMax,"
         return prefix + reverse_index_factory(index.index)

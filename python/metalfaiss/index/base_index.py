@@ -18,6 +18,32 @@ from ..vectors import field_vector
 from ..selectors import IDSelector, IDSelectorRange, selector_args, selector_program
 
 
+class SwigOwnership:
+    """What faiss scripts reach through ``index.this``, SWIG's ownership
+    flag: ``this.own()``, ``this.disown()`` (before handing an index to
+    another that frees it), ``this.acquire()``. Here a Go object lives as
+    long as any Python object or index refers to it, so the flag is kept
+    and reported but frees nothing early or late."""
+
+    __slots__ = ("_own",)
+
+    def __init__(self):
+        self._own = True
+
+    def own(self, value=None):
+        """The flag; with a value, set it and return the old one."""
+        old = self._own
+        if value is not None:
+            self._own = bool(value)
+        return old
+
+    def disown(self):
+        self._own = False
+
+    def acquire(self):
+        self._own = True
+
+
 class Index(GoHandle, IndexPointerMethods):
     """An index living in the Go core, with faiss's Python methods.
 
@@ -84,6 +110,14 @@ class Index(GoHandle, IndexPointerMethods):
             raise InvalidArgumentError(
                 f"{self._op('is_trained')}: cannot set it to {bool(value)}: the index and its parts report "
                 f"{self.is_trained}; train them instead")
+
+    @property
+    def this(self):
+        """SWIG's ownership flag (see SwigOwnership): faiss scripts call
+        ``index.this.disown()`` or ``.own()``; nothing changes here."""
+        if getattr(self, "_this", None) is None:
+            self._this = SwigOwnership()
+        return self._this
 
     @property
     def metric_type(self):
