@@ -102,7 +102,13 @@ func (ix *IndexIVF) Reconstruct(key int64, out []float32) error {
 	if !ok {
 		return Errorf(KindInvalidArgument, op, "id %d is not in the index", key)
 	}
-	return ix.decodeEntry(p.list, p.offset, out)
+	if err := ix.decodeEntry(p.list, p.offset, out); err != nil {
+		return err
+	}
+	if ix.pqr != nil {
+		ix.pqr.reconstructAdd(key, out)
+	}
+	return nil
 }
 
 // ReconstructN copies the vectors with ids i0..i0+n-1 into out; without a
@@ -131,8 +137,12 @@ func (ix *IndexIVF) reconstructRange(i0, n int64, out []float32) error {
 	for l := range ix.lists.lists {
 		for off, id := range ix.lists.lists[l].ids {
 			if id >= i0 && id < i0+n {
-				if err := ix.decodeEntry(l, off, out[(id-i0)*d:(id-i0+1)*d]); err != nil {
+				row := out[(id-i0)*d : (id-i0+1)*d]
+				if err := ix.decodeEntry(l, off, row); err != nil {
 					return err
+				}
+				if ix.pqr != nil {
+					ix.pqr.reconstructAdd(id, row)
 				}
 			}
 		}

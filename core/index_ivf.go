@@ -41,6 +41,8 @@ type IndexIVF struct {
 	PolysemousHT         int
 	// dedup is set for an IndexIVFFlatDedup (see ivf_dedup.go).
 	dedup *ivfDedup
+	// pqr is set for an IndexIVFPQR (see ivf_pqr.go).
+	pqr *IVFPQR
 	// QuantizerTrainsAlone is faiss's quantizer_trains_alone: 0 k-means
 	// with the quantizer as the assignment index, 1 the quantizer's own
 	// Train (it must then hold nlist centroids), 2 k-means on a flat L2
@@ -227,6 +229,9 @@ func (ix *IndexIVF) maxCodecTrainingPoints() int {
 		}
 		return fs.aq.maxTrainPoints
 	}
+	if pq := ix.PQ(); pq != nil && ix.pqr != nil {
+		return ix.pqr.trainingPoints(pq)
+	}
 	if pq := ix.PQ(); pq != nil {
 		return pq.CP.MaxPointsPerCentroid * pq.Ksub
 	}
@@ -306,6 +311,11 @@ func (ix *IndexIVF) trainCodec(op string, x []float32) error {
 	}
 	if err := ix.codec.Train(x); err != nil {
 		return err
+	}
+	if ix.pqr != nil {
+		if err := ix.pqr.train(ix.PQ(), x, ix.Log, ix.Warn); err != nil {
+			return err
+		}
 	}
 	if ix.fastScan != nil && ix.fastScan.aq != nil {
 		return ix.trainAQNorms(x, assign)
@@ -516,9 +526,19 @@ func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) erro
 	}
 	// Compute first, in blocks between which Ctrl-C may stop the add;
 	// then commit, which cannot be interrupted.
+	if ix.pqr != nil {
+		if err := ix.pqr.checkIDs(op, ix.ntotal, ids); err != nil {
+			return err
+		}
+	}
 	assign, codes, err := ix.assignAndEncode(op, x, given)
 	if err != nil {
 		return err
+	}
+	if ix.pqr != nil {
+		if err := ix.pqr.add(ix, x, assign, codes); err != nil {
+			return err
+		}
 	}
 	ix.listsChanged()
 	cs := ix.CodeSize()
@@ -600,11 +620,17 @@ func (ix *IndexIVF) Reset() {
 	if ix.dedup != nil {
 		ix.dedup.instances = map[int64][]int64{}
 	}
+	if ix.pqr != nil {
+		ix.pqr.codes, ix.pqr.where = nil, nil
+	}
 }
 
 // RemoveIDs deletes the selected vectors (ids are kept by the others) and
 // returns how many went. Like faiss, not with an array direct map.
 func (ix *IndexIVF) RemoveIDs(sel IDSelector) (int64, error) {
+	if ix.pqr != nil { // its refine codes are found by id
+		return 0, Errorf(KindUnsupported, ix.name+".remove_ids", "not implemented (as in faiss)")
+	}
 	if ix.dedup != nil {
 		return ix.removeDedup(sel), nil
 	}

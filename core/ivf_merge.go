@@ -36,6 +36,13 @@ func (ix *IndexIVF) MergeFrom(other *IndexIVF, addID int64) error {
 	if err := ix.refuseDedup(ix.name + ".merge_from"); err != nil {
 		return err
 	}
+	if (ix.pqr == nil) != (other.pqr == nil) || (ix.pqr != nil && addID != ix.ntotal) {
+		return Errorf(KindInvalidArgument, ix.name+".merge_from",
+			"an IndexIVFPQR merges only another IndexIVFPQR, with add_id = ntotal (%d): its refine codes are found by id", ix.ntotal)
+	}
+	if ix.pqr != nil {
+		ix.pqr.merge(other.pqr)
+	}
 	ix.listsChanged()
 	for l := range ix.lists.lists {
 		src := &other.lists.lists[l]

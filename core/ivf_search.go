@@ -161,6 +161,12 @@ func (ix *IndexIVF) SearchWithParams(x []float32, k int, dist []float32, labels 
 	if ix.fastScan != nil && ix.rabitq == nil {
 		return pr.searchFastScan(nq, k, dist, labels)
 	}
+	if ix.pqr != nil {
+		return ix.pqr.search(ix, x, k, dist, labels, func(kc int, d []float32, l []int64) error {
+			pr.search(nq, kc, d, l)
+			return nil
+		})
+	}
 	pr.search(nq, k, dist, labels)
 	ix.expandDuplicates(nq, k, dist, labels)
 	return nil

@@ -1,6 +1,7 @@
 package pyapi
 
 import (
+	"math"
 	"strings"
 
 	"github.com/metalfaiss/metalfaiss/core"
@@ -112,6 +113,10 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 			dst[0] = float64(r.KFactor)
 			return nil
 		}
+		if ivf, ok := asIVF(ix); ok && ivf.PQR() != nil && name == "k_factor" {
+			dst[0] = float64(ivf.PQR().KFactor)
+			return nil
+		}
 		ivf, ok := asIVF(ix)
 		if !ok {
 			return core.Errorf(core.KindUnsupported, op, "%T has no parameter %q", ix, name)
@@ -163,6 +168,13 @@ func IndexSetParam(h int64, name string, value float64) string {
 				return core.Errorf(core.KindInvalidArgument, op, "k_factor must be at least 1, got %v", value)
 			}
 			r.KFactor = float32(value)
+			return nil
+		}
+		if ivf, ok := asIVF(ix); ok && ivf.PQR() != nil && name == "k_factor" {
+			if !(value > 0) || math.IsInf(value, 0) {
+				return core.Errorf(core.KindInvalidArgument, op, "k_factor must be positive, got %v", value)
+			}
+			ivf.PQR().KFactor = float32(value)
 			return nil
 		}
 		ivf, ok := asIVF(ix)

@@ -12,7 +12,7 @@ import (
 // catalogueIndexes are small trained indexes of faiss's wider catalogue
 // that take no adds, or that this file's test fills: IndexRowwiseMinMax
 // over SQ8, its float16 form over PQ, a MultiIndexQuantizer (trained and
-// not), an Index2Layer with 30 codes.
+// not), an Index2Layer and an IndexIVFPQR with 30 vectors.
 func catalogueIndexes(t testing.TB) []core.Index {
 	rng := rand.New(rand.NewSource(3))
 	x := make([]float32, 300*8)
@@ -43,7 +43,14 @@ func catalogueIndexes(t testing.TB) []core.Index {
 	two.Layers().PQ.Warn, two.Layers().Warn = func(string) {}, func(string) {}
 	require.NoError(t, two.Train(x))
 	require.NoError(t, two.Add(x[:30*8]))
-	return []core.Index{mm, mm16, imi, untrained, two}
+	q, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	pqr, err := core.NewIndexIVFPQR(q, 8, 4, 2, 4, 4, 4)
+	require.NoError(t, err)
+	pqr.PQ().Warn, pqr.PQR().Refine.Warn, pqr.Warn = func(string) {}, func(string) {}, func(string) {}
+	require.NoError(t, pqr.Train(x))
+	require.NoError(t, pqr.Add(x[:30*8]))
+	return []core.Index{mm, mm16, imi, untrained, two, pqr}
 }
 
 func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

@@ -16,6 +16,7 @@ const (
 	codeIVFFlat    = "IwFl"
 	codeIVFDedup   = "IwFd"
 	codeIVFPQ      = "IwPQ"
+	codeIVFPQR     = "IwQR" // IwPQ, then the refine quantizer, its codes and k_factor
 	codeIVFSQ      = "IwSq"
 	codeArrayLists = "ilar"
 	codeIVFPQFS    = "IwPf"
@@ -36,6 +37,8 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		w.fourcc(codeIVFPQFS)
 	case ix.RBQ() != nil:
 		w.fourcc(rbqCode(ix.RBQ(), codeIVFRaBitQ, codeIVFRaBitQMulti))
+	case ix.PQR() != nil:
+		w.fourcc(codeIVFPQR)
 	case pq != nil:
 		w.fourcc(codeIVFPQ)
 	case sq != nil:
@@ -104,6 +107,7 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 	defer unlock()
 	if od == nil {
 		writeLists(w, ix)
+		writePQRTail(w, ix)
 		return nil
 	}
 	if dirty { // the lists changed since their file was written: rewrite it
@@ -114,7 +118,43 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		ix.OnDiskWritten(od)
 	}
 	writeOnDisk(w, od, listCodeSize(ix))
+	writePQRTail(w, ix)
 	return nil
+}
+
+// writePQRTail ends an IndexIVFPQR: the refine quantizer, its codes, k_factor.
+func writePQRTail(w *writer, ix *core.IndexIVF) {
+	if r := ix.PQR(); r != nil {
+		writePQFields(w, r.Refine)
+		w.bytes(r.RefineCodes())
+		w.f32(r.KFactor)
+	}
+}
+
+// readPQRTail reads what writePQRTail writes into ix.
+func readPQRTail(r *reader, ix *core.IndexIVF, ntotal int64, trained bool) bool {
+	f := readPQFields(r)
+	codes := r.bytes(r.count(1, "the refine codes"), "the refine codes")
+	kf := r.f32("k_factor")
+	if r.err != nil {
+		return false
+	}
+	if f.d != ix.D() {
+		r.fail("the refine quantizer has d=%d, the index d=%d", f.d, ix.D())
+		return false
+	}
+	refine := f.quantizer(r, trained)
+	if refine == nil {
+		return false
+	}
+	refine.CP.MaxPointsPerCentroid = 1000
+	q := ix.PQR()
+	q.Refine, q.KFactor = refine, kf
+	if err := q.RestoreRefineCodes(codes, ntotal); err != nil {
+		r.fail("%v", err)
+		return false
+	}
+	return true
 }
 
 // directMapped is an IVF index, float or binary, with a direct map.
@@ -244,14 +284,19 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		return readIVFRaBitQFastScan(r, h, quantizer, nlist, nprobe, dmType)
 	case codeIVFRQFastScan, codeIVFLSQFastScan, codeIVFPRQFastScan, codeIVFPLSQFastScan:
 		return readIVFAQFastScan(r, code, h, quantizer, nlist, nprobe, dmType)
-	case codeIVFPQ:
+	case codeIVFPQ, codeIVFPQR:
 		byResidual = r.u8("by_residual") != 0
 		r.size("code_size", 1, maxD)
 		f := readPQFields(r)
 		if r.err != nil {
 			return nil
 		}
-		if ix, err = core.NewIndexIVFPQ(quantizer, h.d, nlist, f.m, f.nbits, h.metric); err == nil && h.trained {
+		if code == codeIVFPQR { // the refine quantizer follows the lists
+			ix, err = core.NewIndexIVFPQR(quantizer, h.d, nlist, f.m, f.nbits, 1, 8)
+		} else {
+			ix, err = core.NewIndexIVFPQ(quantizer, h.d, nlist, f.m, f.nbits, h.metric)
+		}
+		if err == nil && h.trained {
 			err = ix.PQ().RestorePQ(f.centroids)
 		}
 	case codeIVFSQ:
@@ -311,6 +356,9 @@ func readIVF(r *reader, code string, depth int) core.Index {
 	}
 	if err := ix.RestoreIVF(nprobe, byResidual, ids, vecs, codes, dmType); err != nil {
 		r.fail("%v", err)
+		return nil
+	}
+	if code == codeIVFPQR && !readPQRTail(r, ix, h.ntotal, h.trained) {
 		return nil
 	}
 	ix.KeepAlive(r.keep)

@@ -10,6 +10,7 @@ from .index_flat import IndexFlat
 from .index_idmap import IndexIDMap, IndexIDMap2
 from .multi_index import MultiIndexQuantizer
 from .index_2layer import Index2Layer
+from .index_ivfpqr import IndexIVFPQR
 from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, IndexRowwiseMinMaxFP16
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
@@ -96,6 +97,8 @@ _IMI = re.compile(r"IMI2x(\d+)")
 # of M x nbits; its codes are "PQ{M}[x{nbits}]".
 _RESIDUAL = re.compile(r"Residual(\d+)(?:x(\d+))?")
 _RESIDUAL_PQ = re.compile(r"PQ(\d+)(?:x(\d+))?")
+# IndexIVFPQR's codes: PQ{M}[x{nbits}]+{M_refine} (8-bit refine codes).
+_PQR = re.compile(r"PQ(\d+)(?:x(\d+))?\+(\d+)")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
 _TRANSFORMS = [
@@ -130,7 +133,7 @@ def index_factory(d, description, metric=METRIC_L2):
     ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap`` or ``IDMap2`` prefix or suffix,
     a ``MinMax`` or ``MinMaxFP16`` prefix (IndexRowwiseMinMax over the rest),
     ``IMI2x{b},<codes>`` (an IVF over a MultiIndexQuantizer), ``Residual{n},PQ{M}`` and
-    ``Residual{M}x{b},PQ{M}`` (Index2Layer),
+    ``Residual{M}x{b},PQ{M}`` (Index2Layer), ``IVF{n},PQ{M}+{M_refine}`` (IndexIVFPQR),
     vector transforms before the index (``PCA{d}``, ``PCAR{d}``, ``PCAW{d}``, ``PCAWR{d}``,
     ``OPQ{M}[_{d}]``, ``RR{d}``, ``ITQ[{d}]``, ``Pad{d}``, ``L2norm``: an IndexPreTransform)
     and a ``,RFlat`` or ``,Refine(<description>)`` suffix (``Refine(SQ8)``: an
@@ -338,7 +341,8 @@ def _build(d, parts, metric, description):
             nlist = int(m.group(1)) * {"": 1, "k": 1024, "M": 1024 * 1024}[m.group(2)]
             if nlist <= 0:
                 _fail(first, description, "nlist must be positive in")
-        kind, args = _codes(d, parts[1], description)
+        pqr = _PQR.fullmatch(parts[1])
+        kind, args = ("PQR", None) if pqr else _codes(d, parts[1], description)
         if imi:
             quantizer = MultiIndexQuantizer(d, 2, nbits)
         elif m.group(3) is not None:
@@ -347,6 +351,10 @@ def _build(d, parts, metric, description):
             quantizer = index_factory(d, m.group(4), metric)
         else:
             quantizer = IndexFlat(d, metric)
+        if kind == "PQR":
+            if MetricType.parse(metric) != METRIC_L2:
+                _fail(parts[1], description, "IndexIVFPQR takes the L2 metric only, in")
+            return IndexIVFPQR(quantizer, d, nlist, int(pqr[1]), int(pqr[2] or 8), int(pqr[3]), 8)
         if kind == "Flat":
             return IndexIVFFlat(quantizer, d, nlist, metric)
         if kind == "FlatDedup":
@@ -481,6 +489,9 @@ def reverse_index_factory(index):
     if isinstance(index, IndexIVFPQFastScan):
         fs = f"PQ{index.M}x4fs" + ("r" if index.by_residual else "") + ("" if index.bbs == 32 else f"_{index.bbs}")
         return f"IVF{index.nlist}," + fs
+    if isinstance(index, IndexIVFPQR):
+        nbits = "" if index.pq.nbits == 8 else f"x{index.pq.nbits}"
+        return f"IVF{index.nlist},PQ{index.pq.M}{nbits}+{index.refine_pq.M}"
     if isinstance(index, (IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer, IndexIVFRaBitQ, IndexIVFRaBitQFastScan)):
         q = index.quantizer
         if type(q) is MultiIndexQuantizer and q.pq.M == 2:
