@@ -43,6 +43,8 @@ type IndexIVF struct {
 	dedup *ivfDedup
 	// pqr is set for an IndexIVFPQR (see ivf_pqr.go).
 	pqr *IVFPQR
+	// sh is set for an IndexIVFSpectralHash (see ivf_spectral_hash.go).
+	sh *IVFSpectralHash
 	// QuantizerTrainsAlone is faiss's quantizer_trains_alone: 0 k-means
 	// with the quantizer as the assignment index, 1 the quantizer's own
 	// Train (it must then hold nlist centroids), 2 k-means on a flat L2
@@ -231,6 +233,9 @@ func (ix *IndexIVF) maxCodecTrainingPoints() int {
 	}
 	if pq := ix.PQ(); pq != nil && ix.pqr != nil {
 		return ix.pqr.trainingPoints(pq)
+	}
+	if ix.sh != nil {
+		return 1 << 35 // faiss: no bound
 	}
 	if pq := ix.PQ(); pq != nil {
 		return pq.CP.MaxPointsPerCentroid * pq.Ksub
@@ -438,6 +443,12 @@ func (ix *IndexIVF) encode(x []float32, assign []int64) ([]byte, error) {
 		src := x[lo*d : hi*d]
 		if ix.rabitq != nil {
 			if err := ix.encodeRaBitQ(src, assign[lo:hi], codes[lo*cs:hi*cs]); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if ix.sh != nil {
+			if err := ix.sh.encode(src, assign[lo:hi], codes[lo*cs:hi*cs]); err != nil {
 				return nil, err
 			}
 			continue

@@ -222,6 +222,10 @@ func (pr *ivfProbe) search(nq, k int, dist []float32, labels []int64) {
 		pr.searchBounded(nq, k, dist, labels)
 		return
 	}
+	if pr.ix.sh != nil {
+		pr.searchSpectralHash(nq, k, dist, labels)
+		return
+	}
 	if pr.ix.rabitq != nil && pr.ix.fastScan != nil {
 		pr.searchRaBitQFastScan(nq, k, dist, labels)
 		return
@@ -311,6 +315,15 @@ func (pr *ivfProbe) scanCodes(w *ivfWorker, q, r int, xq []float32, l *invertedL
 	if s, ok := w.scanner.(*rbqScanner); ok {
 		s.query.set(xq, pr.centroids[list*ix.d:(list+1)*ix.d])
 		w.loaded = -1
+		s.scan(l.codes, 0, out)
+		return
+	}
+	if s, ok := w.scanner.(*shScanner); ok {
+		if w.loaded != q {
+			s.setQuery(xq)
+			w.loaded = q
+		}
+		s.setList(list)
 		s.scan(l.codes, 0, out)
 		return
 	}

@@ -12,7 +12,8 @@ import (
 // catalogueIndexes are small trained indexes of faiss's wider catalogue
 // that take no adds, or that this file's test fills: IndexRowwiseMinMax
 // over SQ8, its float16 form over PQ, a MultiIndexQuantizer (trained and
-// not), an Index2Layer and an IndexIVFPQR with 30 vectors.
+// not), an Index2Layer, an IndexIVFPQR and an IndexIVFSpectralHash (median
+// thresholds) with 30 vectors.
 func catalogueIndexes(t testing.TB) []core.Index {
 	rng := rand.New(rand.NewSource(3))
 	x := make([]float32, 300*8)
@@ -50,7 +51,15 @@ func catalogueIndexes(t testing.TB) []core.Index {
 	pqr.PQ().Warn, pqr.PQR().Refine.Warn, pqr.Warn = func(string) {}, func(string) {}, func(string) {}
 	require.NoError(t, pqr.Train(x))
 	require.NoError(t, pqr.Add(x[:30*8]))
-	return []core.Index{mm, mm16, imi, untrained, two, pqr}
+	q2, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	sh, err := core.NewIndexIVFSpectralHash(q2, 8, 4, 6, 0.5)
+	require.NoError(t, err)
+	sh.Warn = func(string) {}
+	require.NoError(t, sh.SpectralHash().SetThresholdType(core.ThreshMedian))
+	require.NoError(t, sh.Train(x))
+	require.NoError(t, sh.Add(x[:30*8]))
+	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh}
 }
 
 func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

@@ -245,7 +245,7 @@ func read(r *reader, depth int) core.Index {
 		return readRaBitQFastScan(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
 		return readHNSW(r, code, depth)
-	case codeIVFFlat, codeIVFPQ, codeIVFPQR, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ,
+	case codeIVFFlat, codeIVFPQ, codeIVFPQR, codeIVFSH, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ,
 		codeIVFRQFastScan, codeIVFLSQFastScan, codeIVFPRQFastScan, codeIVFPLSQFastScan:
 		return readIVF(r, code, depth)
 	case codePreTransform:

@@ -17,6 +17,7 @@ const (
 	codeIVFDedup   = "IwFd"
 	codeIVFPQ      = "IwPQ"
 	codeIVFPQR     = "IwQR" // IwPQ, then the refine quantizer, its codes and k_factor
+	codeIVFSH      = "IwSh" // the transform, nbit, period, threshold type, thresholds
 	codeIVFSQ      = "IwSq"
 	codeArrayLists = "ilar"
 	codeIVFPQFS    = "IwPf"
@@ -39,6 +40,8 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		w.fourcc(rbqCode(ix.RBQ(), codeIVFRaBitQ, codeIVFRaBitQMulti))
 	case ix.PQR() != nil:
 		w.fourcc(codeIVFPQR)
+	case ix.SpectralHash() != nil:
+		w.fourcc(codeIVFSH)
 	case pq != nil:
 		w.fourcc(codeIVFPQ)
 	case sq != nil:
@@ -85,6 +88,15 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		writeIVFFastScanFields(w, ix, byResidual)
 		writeBlockLists(w, ix, ix.FastScan().Bbs*ix.FastScan().M2()/2)
 		return nil
+	case ix.SpectralHash() != nil:
+		sh := ix.SpectralHash()
+		if err := writeTransform(w, sh.VT); err != nil {
+			return err
+		}
+		w.i32(int32(sh.Nbit))
+		w.f32(sh.Period)
+		w.i32(int32(sh.ThresholdType))
+		w.floatVec(sh.Trained)
 	case ix.RBQ() != nil:
 		writeRaBitQFields(w, ix.RBQ(), ix.RBQ().NbBits > 1)
 		w.u64(uint64(ix.RBQ().CodeSize))
@@ -120,6 +132,27 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 	writeOnDisk(w, od, listCodeSize(ix))
 	writePQRTail(w, ix)
 	return nil
+}
+
+// readIVFSpectralHash reads an IwSh index's fields after the IVF header.
+func readIVFSpectralHash(r *reader, h header, quantizer core.Index, nlist, depth int) *core.IndexIVF {
+	vt := readTransform(r, depth+1)
+	nbit := int(r.i32("nbit"))
+	period := r.f32("period")
+	tt := int(r.i32("threshold_type"))
+	trained := r.floats(r.count(4, "the thresholds"), "the thresholds")
+	if r.err != nil {
+		return nil
+	}
+	ix, err := core.NewIndexIVFSpectralHash(quantizer, h.d, nlist, nbit, period)
+	if err == nil {
+		err = ix.SpectralHash().Restore(vt, period, tt, trained, h.trained)
+	}
+	if err != nil {
+		r.fail("%v", err)
+		return nil
+	}
+	return ix
 }
 
 // writePQRTail ends an IndexIVFPQR: the refine quantizer, its codes, k_factor.
@@ -319,6 +352,10 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		ix.RaBitQ().Qb = qb
 	case codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ:
 		if ix, byResidual = readIVFAQFields(r, code, h, quantizer, nlist); ix == nil {
+			return nil
+		}
+	case codeIVFSH:
+		if ix = readIVFSpectralHash(r, h, quantizer, nlist, depth); ix == nil {
 			return nil
 		}
 	case codeIVFDedup:

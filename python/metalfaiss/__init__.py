@@ -57,6 +57,7 @@ from .index_idmap import IndexIDMap, IndexIDMap2
 from .multi_index import MultiIndexQuantizer, MultiIndexQuantizer2
 from .index_2layer import Index2Layer, Level1Quantizer
 from .index_ivfpqr import IndexIVFPQR
+from .index_ivf_spectral_hash import IndexIVFSpectralHash
 from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, IndexRowwiseMinMaxFP16
 from .downcast import (
     downcast_AdditiveQuantizer, downcast_index, downcast_IndexBinary, downcast_Quantizer, downcast_VectorTransform,
@@ -319,7 +320,7 @@ __all__ = [
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",
     "round_clamped_to_uint8", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
-    "IndexRandom", "IndexIVFIndependentQuantizer", "IndexIVFFlatDedup", "MultiIndexQuantizer", "MultiIndexQuantizer2", "Index2Layer", "Level1Quantizer", "IndexIVFPQR", "IndexRowwiseMinMax", "IndexRowwiseMinMaxBase", "IndexRowwiseMinMaxFP16",
+    "IndexRandom", "IndexIVFIndependentQuantizer", "IndexIVFFlatDedup", "MultiIndexQuantizer", "MultiIndexQuantizer2", "Index2Layer", "Level1Quantizer", "IndexIVFPQR", "IndexIVFSpectralHash", "IndexRowwiseMinMax", "IndexRowwiseMinMaxBase", "IndexRowwiseMinMaxFP16",
     "CenteringTransform", "HadamardRotation", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform",
     "OPQMatrix",
     "PCAMatrix", "RandomRotationMatrix", "RemapDimensionsTransform", "VectorTransform",

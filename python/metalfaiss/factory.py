@@ -11,6 +11,7 @@ from .index_idmap import IndexIDMap, IndexIDMap2
 from .multi_index import MultiIndexQuantizer
 from .index_2layer import Index2Layer
 from .index_ivfpqr import IndexIVFPQR
+from .index_ivf_spectral_hash import IndexIVFSpectralHash
 from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, IndexRowwiseMinMaxFP16
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
@@ -99,6 +100,9 @@ _RESIDUAL = re.compile(r"Residual(\d+)(?:x(\d+))?")
 _RESIDUAL_PQ = re.compile(r"PQ(\d+)(?:x(\d+))?")
 # IndexIVFPQR's codes: PQ{M}[x{nbits}]+{M_refine} (8-bit refine codes).
 _PQR = re.compile(r"PQ(\d+)(?:x(\d+))?\+(\d+)")
+# IndexIVFSpectralHash's codes: a transform to b bits, then SH[period][g|c|m].
+_SH_VT = re.compile(r"(ITQ|PCA|PCAR)(\d+)?")
+_SH = re.compile(r"SH([-0-9.e]+)?([gcm])?")
 # Vector transforms that may precede the index, as faiss's factory reads
 # them: each maps (d, match) to (transform, d_out).
 _TRANSFORMS = [
@@ -295,6 +299,27 @@ def _aq_search_type(st, metric):
     return 0 if MetricType.parse(metric) == METRIC_L2 else 1
 
 
+def _spectral_hash(d, quantizer, nlist, vt_match, sh, description):
+    """IndexIVFSpectralHash from "ITQ{b},SH{period}{g|c|m}" as faiss's factory
+    makes it: the transform replaces the rotation; no period means -1e10
+    (the bit is the sign)."""
+    nbit = int(vt_match[2]) if vt_match[2] else d
+    kind = vt_match[1]
+    if kind == "ITQ":
+        vt = ITQTransform(d, nbit, d != nbit)
+    else:
+        vt = PCAMatrix(d, nbit, 0.0, kind == "PCAR")
+    try:
+        period = float(sh[1]) if sh[1] else -1e10
+    except ValueError:
+        _fail(sh[0], description, "could not parse the period in")
+    index = IndexIVFSpectralHash(quantizer, d, nlist, nbit, period)
+    index.replace_vt(vt, True)
+    if sh[2]:
+        index.threshold_type = {"g": 0, "c": 1, "m": 3}[sh[2]]
+    return index
+
+
 def _two_layer(d, m, parts, description):
     """Index2Layer from "Residual{n},PQ{M}" or "Residual{M}x{b},PQ{M}", in
     L2 as faiss's factory makes it."""
@@ -328,7 +353,8 @@ def _build(d, parts, metric, description):
     if m or imi:
         if len(parts) < 2:
             _fail(first, description, "an IVF needs its codes (e.g. ',Flat') after")
-        if len(parts) > 2:
+        sh = _SH.fullmatch(parts[2]) if len(parts) == 3 and _SH_VT.fullmatch(parts[1]) else None
+        if len(parts) > 2 and not sh:
             _unknown(parts[2], description)
         if imi:
             if MetricType.parse(metric) != METRIC_L2:
@@ -342,7 +368,7 @@ def _build(d, parts, metric, description):
             if nlist <= 0:
                 _fail(first, description, "nlist must be positive in")
         pqr = _PQR.fullmatch(parts[1])
-        kind, args = ("PQR", None) if pqr else _codes(d, parts[1], description)
+        kind, args = ("PQR", None) if pqr else ("SH", None) if sh else _codes(d, parts[1], description)
         if imi:
             quantizer = MultiIndexQuantizer(d, 2, nbits)
         elif m.group(3) is not None:
@@ -351,6 +377,8 @@ def _build(d, parts, metric, description):
             quantizer = index_factory(d, m.group(4), metric)
         else:
             quantizer = IndexFlat(d, metric)
+        if kind == "SH":
+            return _spectral_hash(d, quantizer, nlist, _SH_VT.fullmatch(parts[1]), sh, description)
         if kind == "PQR":
             if MetricType.parse(metric) != METRIC_L2:
                 _fail(parts[1], description, "IndexIVFPQR takes the L2 metric only, in")
