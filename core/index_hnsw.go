@@ -14,7 +14,9 @@ type IndexHNSW struct {
 	// KeepMaxSizeLevel0 tops level-0 lists up to 2*M with nodes the
 	// heuristic rejected (faiss's keep_max_size_level0, default false).
 	KeepMaxSizeLevel0 bool
-	scratch           scratchPool
+	// Cagra is set for an IndexHNSWCagra (index_hnsw_cagra.go).
+	Cagra   *HNSWCagra
+	scratch scratchPool
 }
 
 // NewIndexHNSWFlat makes an HNSW index of M links per node over flat
@@ -137,6 +139,9 @@ func (ix *IndexHNSW) Train(x []float32) error {
 // Add stores the rows of x and links them into the graph.
 func (ix *IndexHNSW) Add(x []float32) error {
 	op := ix.name + ".add"
+	if ix.Cagra != nil && ix.Cagra.BaseLevelOnly {
+		return Errorf(KindInvalidArgument, op, "Cannot add vectors when base_level_only is set to True")
+	}
 	if err := ix.needStorage("add"); err != nil {
 		return err
 	}
@@ -223,7 +228,11 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 		for q := lo; q < hi; q++ {
 			s.res.reset()
 			s.dc.setQuery(x[q*d : (q+1)*d])
-			h.search(s, k, f)
+			if c := ix.Cagra; c != nil && c.BaseLevelOnly {
+				h.searchBaseLevel(s, k, f, c.NumEntryPoints, int64(q))
+			} else {
+				h.search(s, k, f)
+			}
 			s.res.emit(sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 		}
 	})

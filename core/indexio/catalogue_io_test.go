@@ -13,7 +13,7 @@ import (
 // that take no adds, or that this file's test fills: IndexRowwiseMinMax
 // over SQ8, its float16 form over PQ, a MultiIndexQuantizer (trained and
 // not), an Index2Layer, an IndexIVFPQR and an IndexIVFSpectralHash (median
-// thresholds) with 30 vectors.
+// thresholds) with 30 vectors, IndexHNSWCagra (float32, base level only; float16).
 func catalogueIndexes(t testing.TB) []core.Index {
 	rng := rand.New(rand.NewSource(3))
 	x := make([]float32, 300*8)
@@ -59,7 +59,14 @@ func catalogueIndexes(t testing.TB) []core.Index {
 	require.NoError(t, sh.SpectralHash().SetThresholdType(core.ThreshMedian))
 	require.NoError(t, sh.Train(x))
 	require.NoError(t, sh.Add(x[:30*8]))
-	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh}
+	cagra, err := core.NewIndexHNSWCagra(8, 4, core.MetricL2, false)
+	require.NoError(t, err)
+	require.NoError(t, cagra.Add(x[:40*8]))
+	cagra.Cagra.BaseLevelOnly = true
+	half, err := core.NewIndexHNSWCagra(8, 4, core.MetricInnerProduct, true)
+	require.NoError(t, err)
+	require.NoError(t, half.Add(x[:30*8]))
+	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh, cagra, half}
 }
 
 func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

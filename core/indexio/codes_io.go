@@ -6,12 +6,13 @@ import "github.com/metalfaiss/metalfaiss/core"
 // coded storage.
 
 const (
-	codePQ       = "IxPq"
-	codeSQ       = "IxSQ"
-	codeHNSWFlat = "IHNf"
-	codeNull     = "null" // no index (a storage left out)
-	codeHNSWSQ   = "IHNs"
-	codeHNSWPQ   = "IHNp"
+	codePQ        = "IxPq"
+	codeSQ        = "IxSQ"
+	codeHNSWFlat  = "IHNf"
+	codeNull      = "null" // no index (a storage left out)
+	codeHNSWSQ    = "IHNs"
+	codeHNSWPQ    = "IHNp"
+	codeHNSWCagra = "IHc2" // then keep_max_size_level0, base_level_only, entry points, numeric type
 )
 
 func writePQ(w *writer, ix *core.IndexPQ) {
@@ -173,10 +174,18 @@ func writeHNSW(w *writer, ix *core.IndexHNSW) error {
 		w.fourcc(codeHNSWSQ)
 	case "IndexHNSWPQ":
 		w.fourcc(codeHNSWPQ)
+	case "IndexHNSWCagra":
+		w.fourcc(codeHNSWCagra)
 	default:
 		w.fourcc(codeHNSWFlat)
 	}
 	writeHeader(w, ix)
+	if c := ix.Cagra; c != nil {
+		w.u8(uint8(b2i(ix.KeepMaxSizeLevel0)))
+		w.u8(uint8(b2i(c.BaseLevelOnly)))
+		w.i32(int32(c.NumEntryPoints))
+		w.i32(int32(b2i(c.Half))) // faiss's NumericType: Float32 0, Float16 1
+	}
 	writeGraph(w, ix.HNSW.Graph())
 	if w.flags&FlagSkipStorage != 0 || ix.Storage() == nil {
 		w.fourcc(codeNull)
@@ -217,28 +226,42 @@ func readGraph(r *reader) core.HNSWGraph {
 
 func readHNSW(r *reader, code string, depth int) core.Index {
 	h := readHeader(r)
+	var keep, baseOnly bool
+	var entries, numeric int
+	if code == codeHNSWCagra {
+		keep, baseOnly = r.u8("keep_max_size_level0") != 0, r.u8("base_level_only") != 0
+		entries, numeric = int(r.i32("num_base_level_search_entrypoints")), int(r.i32("numeric_type"))
+		if r.err == nil && numeric != 0 && numeric != 1 {
+			r.fail("numeric_type %d: IndexHNSWCagra stores float32 (0) or float16 (1)", numeric)
+		}
+	}
+	cagra := func(ix *core.IndexHNSW, err error) core.Index {
+		if err == nil && code == codeHNSWCagra {
+			err = ix.MakeCagra(keep, baseOnly, entries, numeric == 1)
+		}
+		return restored(r, ix, err)
+	}
 	g := readGraph(r)
 	if r.peek(codeNull) { // written without its storage
-		name := map[string]string{codeHNSWFlat: "IndexHNSWFlat", codeHNSWSQ: "IndexHNSWSQ", codeHNSWPQ: "IndexHNSWPQ"}[code]
+		name := map[string]string{codeHNSWFlat: "IndexHNSWFlat", codeHNSWSQ: "IndexHNSWSQ", codeHNSWPQ: "IndexHNSWPQ", codeHNSWCagra: "IndexHNSWCagra"}[code]
 		if r.err != nil || h.d <= 0 || h.d > maxD {
 			r.fail("an HNSW header with d=%d", h.d)
 			return nil
 		}
-		ix, err := core.RestoreIndexHNSWWithoutStorage(name, h.d, h.metric, g)
-		return restored(r, ix, err)
+		return cagra(core.RestoreIndexHNSWWithoutStorage(name, h.d, h.metric, g))
 	}
 	storage := read(r, depth+1)
 	if r.err != nil {
 		return nil
 	}
-	want := map[string]string{codeHNSWFlat: "*core.IndexFlat", codeHNSWSQ: "*core.IndexScalarQuantizer", codeHNSWPQ: "*core.IndexPQ"}[code]
+	want := map[string]string{codeHNSWFlat: "*core.IndexFlat", codeHNSWSQ: "*core.IndexScalarQuantizer", codeHNSWPQ: "*core.IndexPQ",
+		codeHNSWCagra: map[bool]string{false: "*core.IndexFlat", true: "*core.IndexScalarQuantizer"}[numeric == 1]}[code]
 	if got := typeName(storage); got != want || storage.D() != h.d || storage.Ntotal() != h.ntotal {
 		r.fail("the HNSW header (d=%d, ntotal=%d, %s) does not match its storage (%s, d=%d, ntotal=%d)",
 			h.d, h.ntotal, code, got, storage.D(), storage.Ntotal())
 		return nil
 	}
-	ix, err := core.RestoreIndexHNSW(storage, g)
-	return restored(r, ix, err)
+	return cagra(core.RestoreIndexHNSW(storage, g))
 }
 
 // restoredCodes finishes a flat-codes index: it keeps the mapping its
@@ -257,4 +280,12 @@ func restoredCodes[T interface {
 		return nil
 	}
 	return ix
+}
+
+// b2i is 1 for true, 0 for false (faiss's bool fields).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -243,7 +243,7 @@ func read(r *reader, depth int) core.Index {
 		return readRaBitQ(r, code)
 	case codeRaBitQFS:
 		return readRaBitQFastScan(r)
-	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ:
+	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ, codeHNSWCagra:
 		return readHNSW(r, code, depth)
 	case codeIVFFlat, codeIVFPQ, codeIVFPQR, codeIVFSH, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ,
 		codeIVFRQFastScan, codeIVFLSQFastScan, codeIVFPRQFastScan, codeIVFPLSQFastScan:

@@ -102,7 +102,7 @@ from .index_binary import (
 from .index_binary_hash import IndexBinaryHash, IndexBinaryMultiHash
 from .index_binary_shards import IndexBinaryReplicas, IndexBinaryShards
 from .index_binary_factory import index_binary_factory
-from .index_hnsw import HNSW, IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
+from .index_hnsw import HNSW, IndexHNSW, IndexHNSWCagra, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ, NumericType
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .additive_quantizers import (
     AdditiveQuantizer, LocalSearchQuantizer, ProductAdditiveQuantizer, ProductLocalSearchQuantizer,
@@ -320,7 +320,7 @@ __all__ = [
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",
     "round_clamped_to_uint8", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
-    "IndexRandom", "IndexIVFIndependentQuantizer", "IndexIVFFlatDedup", "MultiIndexQuantizer", "MultiIndexQuantizer2", "Index2Layer", "Level1Quantizer", "IndexIVFPQR", "IndexIVFSpectralHash", "IndexRowwiseMinMax", "IndexRowwiseMinMaxBase", "IndexRowwiseMinMaxFP16",
+    "IndexRandom", "IndexIVFIndependentQuantizer", "IndexIVFFlatDedup", "MultiIndexQuantizer", "MultiIndexQuantizer2", "Index2Layer", "Level1Quantizer", "IndexIVFPQR", "IndexIVFSpectralHash", "IndexHNSWCagra", "NumericType", "IndexRowwiseMinMax", "IndexRowwiseMinMaxBase", "IndexRowwiseMinMaxFP16",
     "CenteringTransform", "HadamardRotation", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform",
     "OPQMatrix",
     "PCAMatrix", "RandomRotationMatrix", "RemapDimensionsTransform", "VectorTransform",

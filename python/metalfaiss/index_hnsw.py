@@ -204,3 +204,64 @@ class IndexHNSWPQ(IndexHNSW):
 
     def __init__(self, d, pq_m, M=32, pq_nbits=8, metric=METRIC_L2):
         super().__init__(IndexPQ(d, pq_m, pq_nbits, MetricType.parse(metric)), M)
+
+
+class NumericType:
+    """faiss's NumericType for IndexHNSWCagra's storage."""
+
+    Float32, Float16 = 0, 1
+
+
+class IndexHNSWCagra(IndexHNSW):
+    """``IndexHNSWCagra(d, M, metric=METRIC_L2, numeric_type=NumericType.Float32)``:
+    the CPU form of a CAGRA graph (faiss's class): HNSW over flat vectors
+    (float16 codes with ``NumericType.Float16``) whose level-0 lists are
+    kept full (``keep_max_size_level0``). With ``base_level_only`` (a graph
+    imported from CAGRA has no upper levels) adds raise and searches start
+    on level 0 from the nearest of ``num_base_level_search_entrypoints``
+    (256) random nodes; those are drawn from a generator seeded by the
+    query's number, so a search repeats (faiss draws them from
+    random_device)."""
+
+    _go_type = "IndexHNSWCagra"
+
+    def __init__(self, d, M=32, metric=METRIC_L2, numeric_type=NumericType.Float32):
+        op = "IndexHNSWCagra"
+        if numeric_type not in (NumericType.Float32, NumericType.Float16):
+            raise InvalidArgumentError(f"{op}: only Float32 and Float16 numeric types are supported, got {numeric_type!r}")
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexHNSWCagraNew", as_int(d, op, "d"), as_int(M, op, "M"), int(MetricType.parse(metric)),
+                     numeric_type == NumericType.Float16, addr(out))
+        Index.__init__(self, int(out[0]))
+        self._storage = part(self, "IndexHNSWStorage", "IndexHNSW.storage")
+        self.hnsw = HNSW(self)
+        self.own_fields = True
+
+    def _cagra(self):
+        out = np.zeros(3, dtype=np.int64)
+        _bridge.call("HNSWCagraInfo", self._h("info"), addr(out))
+        return out
+
+    @property
+    def base_level_only(self):
+        return bool(self._cagra()[0])
+
+    @base_level_only.setter
+    def base_level_only(self, value):
+        _bridge.call("HNSWCagraSet", self._h("base_level_only"), "base_level_only", int(bool(value)))
+
+    @property
+    def num_base_level_search_entrypoints(self):
+        return int(self._cagra()[1])
+
+    @num_base_level_search_entrypoints.setter
+    def num_base_level_search_entrypoints(self, value):
+        op = self._op("num_base_level_search_entrypoints")
+        _bridge.call("HNSWCagraSet", self._h(op), "num_base_level_search_entrypoints", as_int(value, op, "value"))
+
+    @property
+    def numeric_type_(self):
+        return int(self._cagra()[2])
+
+    def get_numeric_type(self):
+        return self.numeric_type_
