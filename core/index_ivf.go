@@ -65,6 +65,9 @@ type IndexIVF struct {
 	// pqTerms are faiss's precomputed tables for IVFPQ with L2 residuals:
 	// |r_mj|^2 + 2 <c_l,m, r_mj> per list l, sub-space m, centroid j.
 	pqTerms []float32
+	// pqTermsMI are faiss's tables of mode 2 for a multi-index quantizer:
+	// the same terms per sub-space centroid of each half (precompute_mi.go).
+	pqTermsMI []float32
 	// backing keeps alive what the lists and codec may point into (mapped
 	// files: the index file and an on-disk lists file).
 	backing []any
@@ -351,9 +354,11 @@ func (ix *IndexIVF) RefreshTables() error {
 // per list: faiss's use_precomputed_table.
 func (ix *IndexIVF) precomputeTables() error {
 	pq := ix.PQ()
-	ix.pqTerms = nil
-	if pq == nil || !ix.ByResidual || ix.metric != MetricL2 || !pq.IsTrained() || ix.UsePrecomputedTable < 0 ||
-		ix.nlist*pq.M*pq.Ksub*4 > maxPrecomputedBytes {
+	ix.pqTerms, ix.pqTermsMI = nil, nil
+	if pq == nil || !ix.ByResidual || ix.metric != MetricL2 || !pq.IsTrained() || ix.UsePrecomputedTable < 0 {
+		return nil
+	}
+	if ix.precomputeMultiIndex() || ix.nlist*pq.M*pq.Ksub*4 > maxPrecomputedBytes {
 		return nil
 	}
 	c, err := ix.centroids()
@@ -529,7 +534,7 @@ func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) erro
 	if n == 0 {
 		return nil
 	}
-	if ix.pqTerms == nil {
+	if !ix.hasTables() {
 		_ = ix.precomputeTables() // codecs trained outside Train: build them now
 	}
 	if ids == nil && ix.directMap.kind == directMapHash {
@@ -738,7 +743,7 @@ func (ix *IndexIVF) RestoreIVF(nprobe int, byResidual bool, ids [][]int64, vecs 
 	}
 	ix.ntotal = total
 	ix.centCache = nil
-	ix.pqTerms = nil
+	ix.pqTerms, ix.pqTermsMI = nil, nil
 	if ix.IsTrained() {
 		_ = ix.precomputeTables()
 	}

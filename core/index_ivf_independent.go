@@ -35,7 +35,7 @@ func NewIndexIVFIndependentQuantizer(quantizer Index, ivf *IndexIVF, vt VectorTr
 		return nil, Errorf(KindInvalidArgument, op, "the quantizer and the IVF index must be distinct")
 	}
 	ivf.UsePrecomputedTable = -1
-	ivf.pqTerms = nil
+	ivf.pqTerms, ivf.pqTermsMI = nil, nil
 	return &IndexIVFIndependentQuantizer{quantizer: quantizer, vt: vt, ivf: ivf}, nil
 }
 

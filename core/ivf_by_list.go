@@ -26,7 +26,7 @@ func (pr *ivfProbe) useByList(nq int) bool {
 	if nq < byListMinQueries || pr.ht > 0 { // the polysemous filter runs per query
 		return false
 	}
-	if pr.ix.pqTerms != nil && pr.ix.UsePrecomputedTable > 0 {
+	if pr.ix.hasTables() && pr.ix.UsePrecomputedTable > 0 {
 		// Asked for faiss's precomputed tables, which add the coarse
 		// distances given (an independent quantizer's may come from
 		// another space): the per-query table scan uses them.

@@ -330,7 +330,7 @@ func (pr *ivfProbe) scanCodes(w *ivfWorker, q, r int, xq []float32, l *invertedL
 	if pr.ht > 0 {
 		defer pr.hammingFilter(w, q, list, xq, l.codes, out)
 	}
-	if ix.pqTerms != nil {
+	if ix.hasTables() {
 		pr.scanWithTables(w, q, xq, list, pr.coarseDis[q*pr.nprobe+r], l, out)
 		return
 	}
@@ -413,7 +413,11 @@ func (pr *ivfProbe) scanWithTables(w *ivfWorker, q int, xq []float32, list int, 
 		w.qLoaded = q
 	}
 	w.listTable = grow(w.listTable, n)
-	copy(w.listTable, ix.pqTerms[list*n:(list+1)*n])
+	if ix.pqTermsMI != nil {
+		ix.multiIndexTable(list, w.listTable)
+	} else {
+		copy(w.listTable, ix.pqTerms[list*n:(list+1)*n])
+	}
 	kernels.AddTo(w.listTable, w.qTerms)
 	pq.scanCodes(l.codes, w.listTable, coarse, out)
 }

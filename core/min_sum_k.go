@@ -52,45 +52,49 @@ func (r *sortedRow) init(x []float32, presorted bool) {
 	r.grow(3)
 }
 
-// grow sorts the next values of the permutation, up to next.
+// grow sorts the next values of the permutation, up to next: as faiss's
+// partial_sort, a max-heap of the wanted size passes over the rest once
+// (most values fail one comparison with its top), then sorts itself.
 func (r *sortedRow) grow(next int) {
 	rest := r.perm[r.sorted:]
 	want := min(next, len(r.perm)) - r.sorted
-	if want < len(rest) {
-		selectSmallest(rest, r.x, want)
-		rest = rest[:want]
+	if want >= len(rest) {
+		sort.Slice(rest, func(a, b int) bool { return r.x[rest[a]] < r.x[rest[b]] })
+		r.sorted += len(rest)
+		return
 	}
-	sort.Slice(rest, func(a, b int) bool { return r.x[rest[a]] < r.x[rest[b]] })
-	r.sorted += len(rest)
+	h, x := rest[:want], r.x
+	for i := want/2 - 1; i >= 0; i-- {
+		siftDownMax(h, x, i, want)
+	}
+	for i := want; i < len(rest); i++ {
+		if x[rest[i]] < x[h[0]] {
+			h[0], rest[i] = rest[i], h[0]
+			siftDownMax(h, x, 0, want)
+		}
+	}
+	for end := want - 1; end > 0; end-- { // heap sort: largest to the end
+		h[0], h[end] = h[end], h[0]
+		siftDownMax(h, x, 0, end)
+	}
+	r.sorted += want
 }
 
-// selectSmallest moves the want smallest values (by x) to the front of idx.
-func selectSmallest(idx []int32, x []float32, want int) {
-	lo, hi := 0, len(idx)-1
-	for lo < hi {
-		p := x[idx[(lo+hi)/2]]
-		i, j := lo, hi
-		for i <= j {
-			for x[idx[i]] < p {
-				i++
-			}
-			for x[idx[j]] > p {
-				j--
-			}
-			if i <= j {
-				idx[i], idx[j] = idx[j], idx[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case want-1 <= j:
-			hi = j
-		case want-1 >= i:
-			lo = i
-		default:
+// siftDownMax restores the max-heap (by x) of idx[:n] below position i.
+func siftDownMax(idx []int32, x []float32, i, n int) {
+	for {
+		c := 2*i + 1
+		if c >= n {
 			return
 		}
+		if c+1 < n && x[idx[c+1]] > x[idx[c]] {
+			c++
+		}
+		if x[idx[c]] <= x[idx[i]] {
+			return
+		}
+		idx[i], idx[c] = idx[c], idx[i]
+		i = c
 	}
 }
 

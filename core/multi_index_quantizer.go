@@ -1,6 +1,10 @@
 package core
 
-import "math"
+import (
+	"math"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
 
 // MultiIndexQuantizer is the inverted multi-index's coarse quantizer
 // (faiss's MultiIndexQuantizer): a product quantizer whose Ksub^M centroid
@@ -178,7 +182,7 @@ func (q *MultiIndexQuantizer) Search(x []float32, k int, dist []float32, labels 
 	for i0 := 0; i0 < n; i0 += block {
 		i1 := min(n, i0+block)
 		t := tables[:(i1-i0)*size]
-		if err := q.PQ.DistanceTables(x[i0*q.PQ.D:i1*q.PQ.D], MetricL2, t); err != nil {
+		if err := q.tables(x[i0*q.PQ.D:i1*q.PQ.D], t); err != nil {
 			return err
 		}
 		parallelChunks(i1-i0, chunkFor(k*m*8+size), func(_, lo, hi int) {
@@ -263,6 +267,40 @@ func (q *MultiIndexQuantizer) searchAssigned(x []float32, n, k int, dist []float
 					vin >>= nb
 				}
 				li[j] = vout
+			}
+		}
+	})
+	return nil
+}
+
+// tables fills the L2 tables of the rows of x (n x M x Ksub). Sub-vectors
+// of 16 dimensions or more go through dot-product tiles and faiss's
+// expansion |x|^2 + |c|^2 - 2 <x, c> (its compute_distance_tables does the
+// same with BLAS there), shorter ones through direct differences.
+func (q *MultiIndexQuantizer) tables(x []float32, out []float32) error {
+	pq := q.PQ
+	if pq.Dsub < 16 {
+		return pq.DistanceTables(x, MetricL2, out)
+	}
+	n, ks, ds, size := len(x)/pq.D, pq.Ksub, pq.Dsub, pq.M*pq.Ksub
+	cnorms := make([]float32, pq.M*ks)
+	kernels.Norms(pq.Centroids, ds, cnorms)
+	parallelChunks(n, chunkFor(size*ds), func(_, lo, hi int) {
+		m0 := hi - lo
+		sub := make([]float32, m0*ds)
+		xn := make([]float32, m0)
+		for m := 0; m < pq.M; m++ {
+			for i := range m0 {
+				copy(sub[i*ds:(i+1)*ds], x[(lo+i)*pq.D+m*ds:(lo+i)*pq.D+(m+1)*ds])
+			}
+			kernels.Norms(sub, ds, xn)
+			o := out[lo*size+m*ks:]
+			kernels.DotTile(sub, m0, pq.sub(m), ks, ds, o, size)
+			for i := range m0 {
+				row := o[i*size : i*size+ks]
+				for j, v := range row {
+					row[j] = xn[i] + cnorms[m*ks+j] - 2*v
+				}
 			}
 		}
 	})

@@ -1,0 +1,91 @@
+"""The rest of faiss's catalogue (issue 25), metalfaiss vs faiss-cpu, same
+data, same run: build time, then QPS and recall@10 at each operating point.
+
+- IMI2x10,PQ16: the inverted multi-index (MultiIndexQuantizer, 2^20
+  lists), nprobe 16 / 64 / 256 / 1024.
+- HNSWCagra (M 32): the graph built by each library, then searched from
+  its base level only (random entry points), efSearch 32 / 64 / 128 / 256.
+
+NSG and NNDescent are not built yet (issue 25): their rows are absent.
+The data are 500k x 128 points of a Gaussian mixture (2,000 centres) by
+default, 1,000 queries; each library is timed in its own block of calls
+(timing.py). QPS ratio: metalfaiss / faiss; build ratio: faiss time /
+metalfaiss time (> 1: metalfaiss faster in both).
+
+    .venv/bin/python benchmarks/bench_graphs.py [--n 500000] [--nq 1000] [--only IMI|Cagra]
+"""
+
+import argparse
+import os
+import platform
+
+
+import blas_env
+import faiss
+import metalfaiss
+from bench_ivf import mixture
+from timing import cpu_line, kernel_line, median_times, recall, sgemm_gflops, timed
+
+
+def build(name, make_ours, make_theirs, xb, train):
+    """Both indexes built on xb (trained first when train), with times."""
+    ours, theirs = make_ours(), make_theirs()
+    t_o = t_t = 0.0
+    if train:
+        _, t_o = timed(lambda: ours.train(xb))
+        _, t_t = timed(lambda: theirs.train(xb))
+    _, a_o = timed(lambda: ours.add(xb))
+    _, a_t = timed(lambda: theirs.add(xb))
+    print(f"| {name} | {t_o + a_o:.2f} | {t_t + a_t:.2f} | {(t_t + a_t) / (t_o + a_o):.2f} |", flush=True)
+    return ours, theirs
+
+
+def sweep(name, ours, theirs, knob, values, set_knob, xq, Iexact, nq, repeats):
+    for v in values:
+        set_knob(ours, v)
+        set_knob(theirs, v)
+        _, Io = ours.search(xq, 10)
+        _, It = theirs.search(xq, 10)
+        to, tt = median_times([lambda: ours.search(xq, 10), lambda: theirs.search(xq, 10)], rounds=repeats)
+        print(f"| {name} | {knob} {v} | {nq / to:,.0f} | {nq / tt:,.0f} | {tt / to:.2f} | "
+              f"{recall(Io, Iexact):.3f} | {recall(It, Iexact):.3f} |", flush=True)
+
+
+def main():
+    blas_env.restart()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=500_000)
+    ap.add_argument("--nq", type=int, default=1000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", choices=["IMI", "Cagra"])
+    a = ap.parse_args()
+    d = 128
+    xb, xq = mixture(a.n, d, 2000, 1), mixture(a.nq, d, 2000, 2)
+    print(f"metalfaiss {metalfaiss.__version__} ({metalfaiss.kernel_set()}) vs faiss {faiss.__version__}, "
+          f"{platform.machine()} x {os.cpu_count()} cores; nb={a.n:,} d={d} nq={a.nq} k=10")
+    print(cpu_line())
+    print(kernel_line(sgemm_gflops()))
+    flat = metalfaiss.IndexFlatL2(d)
+    flat.add(xb)
+    _, Iexact = flat.search(xq, 10)
+    flat.close()
+    runs = []
+    print("| index | build s metalfaiss | faiss | ratio |")
+    print("|---|---|---|---|")
+    if a.only in (None, "IMI"):
+        o, t = build("IMI2x10,PQ16", lambda: metalfaiss.index_factory(d, "IMI2x10,PQ16"),
+                     lambda: faiss.index_factory(d, "IMI2x10,PQ16"), xb, True)
+        runs.append(("IMI2x10,PQ16", o, t, "nprobe", (16, 64, 256, 1024), lambda ix, v: setattr(ix, "nprobe", v)))
+    if a.only in (None, "Cagra"):
+        o, t = build("HNSWCagra32", lambda: metalfaiss.IndexHNSWCagra(d, 32), lambda: faiss.IndexHNSWCagra(d, 32), xb, False)
+        o.base_level_only = t.base_level_only = True
+        runs.append(("HNSWCagra32 base level", o, t, "efSearch", (32, 64, 128, 256),
+                     lambda ix, v: setattr(ix.hnsw, "efSearch", v)))
+    print("\n| index | setting | metalfaiss QPS | faiss QPS | QPS ratio | recall@10 metalfaiss | faiss |")
+    print("|---|---|---|---|---|---|---|")
+    for name, o, t, knob, values, set_knob in runs:
+        sweep(name, o, t, knob, values, set_knob, xq, Iexact, a.nq, a.repeats)
+
+
+if __name__ == "__main__":
+    main()

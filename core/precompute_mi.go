@@ -1,0 +1,58 @@
+package core
+
+import "github.com/metalfaiss/metalfaiss/core/kernels"
+
+// hasTables reports whether L2 residual searches read precomputed tables.
+func (ix *IndexIVF) hasTables() bool { return ix.pqTerms != nil || ix.pqTermsMI != nil }
+
+// precomputeMultiIndex builds faiss's precomputed tables of mode 2 when the
+// quantizer is a multi-index whose halves (sub-spaces) each hold whole PQ
+// sub-spaces: a list's centroid is one sub-centroid per half, so its
+// |r|^2 + 2 <c, r> terms are those of its sub-centroids, kept per
+// sub-centroid (MI.M x MI.Ksub x (M / MI.M) x Ksub floats instead of nlist
+// x M x Ksub: 16 MB for IMI2x10 with PQ16). Reports whether it did.
+func (ix *IndexIVF) precomputeMultiIndex() bool {
+	mi, ok := ix.quantizer.(*MultiIndexQuantizer)
+	pq := ix.PQ()
+	if !ok || !mi.IsTrained() || ix.fastScan != nil || pq.M%mi.PQ.M != 0 {
+		return false
+	}
+	per := pq.M / mi.PQ.M // PQ sub-spaces a half
+	ks, ds := pq.Ksub, pq.Dsub
+	size := mi.PQ.M * mi.PQ.Ksub * per * ks
+	if size*4 > maxPrecomputedBytes {
+		return false
+	}
+	rnorms := make([]float32, pq.M*ks)
+	kernels.Norms(pq.Centroids, ds, rnorms)
+	terms := make([]float32, size)
+	parallelChunks(mi.PQ.M*mi.PQ.Ksub, chunkFor(per*ks*ds), func(_, lo, hi int) {
+		for hj := lo; hj < hi; hj++ {
+			h, j := hj/mi.PQ.Ksub, hj%mi.PQ.Ksub
+			c := mi.PQ.sub(h)[j*mi.PQ.Dsub : (j+1)*mi.PQ.Dsub]
+			for mm := 0; mm < per; mm++ {
+				m := h*per + mm
+				t := terms[(hj*per+mm)*ks : (hj*per+mm+1)*ks]
+				kernels.DotTile(c[mm*ds:(mm+1)*ds], 1, pq.sub(m), ks, ds, t, ks)
+				for k := range t {
+					t[k] = rnorms[m*ks+k] + 2*t[k]
+				}
+			}
+		}
+	})
+	ix.pqTermsMI = terms
+	return true
+}
+
+// multiIndexTable writes list's terms (M x Ksub) from its sub-centroids'.
+func (ix *IndexIVF) multiIndexTable(list int, out []float32) {
+	mi := ix.quantizer.(*MultiIndexQuantizer)
+	pq := ix.PQ()
+	per, ks := pq.M/mi.PQ.M, pq.Ksub
+	mask := mi.PQ.Ksub - 1
+	for h := 0; h < mi.PQ.M; h++ {
+		j := (list >> (h * mi.PQ.Nbits)) & mask
+		hj := h*mi.PQ.Ksub + j
+		copy(out[h*per*ks:(h+1)*per*ks], ix.pqTermsMI[hj*per*ks:(hj+1)*per*ks])
+	}
+}
