@@ -67,7 +67,7 @@ def test_factory_builds_faiss_structure(rng, description, metric):
 @pytest.mark.parametrize("bad,part", [
     ("Flatt", "Flatt"), ("IVF,Flat", "IVF"), ("IVF16,Flat,Foo", "Foo"), ("IVFx,Flat", "IVFx"), ("", "''"),
     ("IVF16", "IVF16"), ("IVF0,Flat", "IVF0"), ("Flat,Flat", "Flat"), ("PQ4,Foo", "Foo"), ("SQ4_uniform", "SQ4_uniform"),
-    ("IVF16,PQ0", "PQ0"),
+    ("IVF16,PQ0", "PQ0"), ("IMI2x8", "IMI2x8"), ("Residual64", "Residual64"),
 ])
 def test_unparsable_strings_say_which_part(bad, part):
     with pytest.raises(ValueError, match=part.replace("(", r"\(")):
@@ -75,7 +75,7 @@ def test_unparsable_strings_say_which_part(bad, part):
 
 
 def test_types_not_there_yet_say_so():
-    for s in ("NSG32", "IMI2x8"):
+    for s in ("NSG32", "NNDescent32"):
         with pytest.raises(ValueError, match="does not have this index type yet"):
             mf.index_factory(8, s)
     with pytest.raises(ValueError, match="names no index"):
