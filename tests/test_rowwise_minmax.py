@@ -6,7 +6,11 @@ import numpy as np
 import pytest
 
 import metalfaiss as mf
+from conftest import needs_faiss
 from metalfaiss.errors import UnsupportedOperationError
+
+# faiss-cpu 1.13 (Python 3.9's) rounds float16 codes another way
+FP16_CODES = needs_faiss("1.15", "rounds float16 codes as metalfaiss does")
 
 faiss = pytest.importorskip("faiss")
 
@@ -20,7 +24,8 @@ def x():
     return base.astype(np.float32)
 
 
-@pytest.mark.parametrize("desc", ["MinMax,SQ8", "MinMaxFP16,SQ8", "MinMax,SQfp16", "MinMaxFP16,PQ6x6", "MinMax,Flat"])
+@pytest.mark.parametrize("desc", ["MinMax,SQ8", "MinMaxFP16,SQ8", pytest.param("MinMax,SQfp16", marks=FP16_CODES),
+                                  "MinMaxFP16,PQ6x6", "MinMax,Flat"])
 def test_codes_and_files_match_faiss(x, desc):
     theirs = faiss.index_factory(24, desc)
     theirs.train(x)
@@ -36,7 +41,7 @@ def test_codes_and_files_match_faiss(x, desc):
     assert (ours.sa_decode(codes)[5] == 3.25).all()
 
 
-@pytest.mark.parametrize("desc", ["MinMax,SQ8", "MinMaxFP16,SQ4", "MinMax,SQfp16"])
+@pytest.mark.parametrize("desc", ["MinMax,SQ8", "MinMaxFP16,SQ4", pytest.param("MinMax,SQfp16", marks=FP16_CODES)])
 def test_our_training_gives_faiss_codes(x, desc):
     theirs = faiss.index_factory(24, desc)
     theirs.train(x)
