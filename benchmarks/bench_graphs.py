@@ -16,15 +16,13 @@ metalfaiss time (> 1: metalfaiss faster in both).
 """
 
 import argparse
-import os
-import platform
 
 
 import blas_env
 import faiss
 import metalfaiss
-from bench_ivf import mixture
-from timing import cpu_line, kernel_line, median_times, recall, sgemm_gflops, timed
+from bench_ivf import mixture_with_truth
+from timing import median_times, recall, timed
 
 
 def build(name, make_ours, make_theirs, xb, train):
@@ -60,15 +58,7 @@ def main():
     ap.add_argument("--only", choices=["IMI", "Cagra"])
     a = ap.parse_args()
     d = 128
-    xb, xq = mixture(a.n, d, 2000, 1), mixture(a.nq, d, 2000, 2)
-    print(f"metalfaiss {metalfaiss.__version__} ({metalfaiss.kernel_set()}) vs faiss {faiss.__version__}, "
-          f"{platform.machine()} x {os.cpu_count()} cores; nb={a.n:,} d={d} nq={a.nq} k=10")
-    print(cpu_line())
-    print(kernel_line(sgemm_gflops()))
-    flat = metalfaiss.IndexFlatL2(d)
-    flat.add(xb)
-    _, Iexact = flat.search(xq, 10)
-    flat.close()
+    xb, xq, Iexact = mixture_with_truth(a.n, a.nq, d)
     runs = []
     print("| index | build s metalfaiss | faiss | ratio |")
     print("|---|---|---|---|")

@@ -32,6 +32,22 @@ def mixture(n, d, components, seed):
     return centres[rng.integers(0, components, n)] + rng.standard_normal((n, d), dtype=np.float32)
 
 
+def mixture_with_truth(n, nq, d):
+    """The benchmark data (n mixture points, nq queries from the same
+    mixture) and their exact top 10, after the header every table of these
+    benchmarks carries (libraries, machine, CPU, kernels)."""
+    xb, xq = mixture(n, d, 2000, 1), mixture(nq, d, 2000, 2)
+    print(f"metalfaiss {metalfaiss.__version__} ({metalfaiss.kernel_set()}) vs faiss {faiss.__version__}, "
+          f"{platform.machine()} x {os.cpu_count()} cores; nb={n:,} d={d} nq={nq} k=10")
+    print(cpu_line())
+    print(kernel_line(sgemm_gflops()))
+    flat = metalfaiss.IndexFlatL2(d)
+    flat.add(xb)
+    _, Iexact = flat.search(xq, 10)
+    flat.close()
+    return xb, xq, Iexact
+
+
 def setup():
     """The arguments, the data (mixture points, queries), the exact top 10
     and the header both IVF-family benchmarks print: (args, d, xb, xq,
@@ -42,17 +58,8 @@ def setup():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", help="factory strings to run, separated by ;")
     a = ap.parse_args()
-    n, d = (100_000 if a.quick else 1_000_000), 128
-    xb = mixture(n, d, 2000, 1)
-    xq = mixture(a.nq, d, 2000, 2)
-    print(f"metalfaiss {metalfaiss.__version__} ({metalfaiss.kernel_set()}) vs faiss {faiss.__version__}, "
-          f"{platform.machine()} x {os.cpu_count()} cores; nb={n:,} d={d} nq={a.nq} k=10")
-    print(cpu_line())
-    print(kernel_line(sgemm_gflops()))
-    flat = metalfaiss.IndexFlatL2(d)
-    flat.add(xb)
-    _, Iexact = flat.search(xq, 10)
-    flat.close()
+    d = 128
+    xb, xq, Iexact = mixture_with_truth(100_000 if a.quick else 1_000_000, a.nq, d)
     print("| index | nprobe | metalfaiss QPS | faiss QPS | QPS ratio | recall@10 metalfaiss | faiss |")
     print("|---|---|---|---|---|---|---|")
     return a, d, xb, xq, Iexact

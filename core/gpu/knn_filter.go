@@ -80,13 +80,11 @@ func (e *Engine) searchBatchFiltered(f filterPlan, db *Matrix, metric Metric, q 
 		return nil, err
 	}
 	// The sample's rows of keys, piece i in columns i*pieceRows on.
-	sub := f.plan
-	sub.k = k
 	for i := range samplePieces {
 		r0 := f.pieceStart(i)
 		off := i * f.pieceRows
 		out := metalbridge.Binding{Buffer: sk, Offset: int64(off) * 4, Size: int64(qbn*sample-off) * 4}
-		span, nsplit := sub.splits(qbn, f.pieceRows, e.lim.MaxGroups[1])
+		span, nsplit := f.splits(qbn, f.pieceRows, e.lim.MaxGroups[1])
 		params := shaders.KnnTiledParams{NQ: uint32(qbn), NB: uint32(f.pieceRows), D: uint32(d), K: uint32(k),
 			Metric: uint32(metric), Span: uint32(span), LdOut: uint32(sample)}
 		ds = append(ds, metalbridge.Dispatch{Kernel: kernelFor("knn_distances_tiled", db.half()), Params: shaders.Bytes(params),
