@@ -13,7 +13,8 @@ import (
 // that take no adds, or that this file's test fills: IndexRowwiseMinMax
 // over SQ8, its float16 form over PQ, a MultiIndexQuantizer (trained and
 // not), an Index2Layer, an IndexIVFPQR and an IndexIVFSpectralHash (median
-// thresholds) with 30 vectors, IndexHNSWCagra (float32, base level only; float16).
+// thresholds) with 30 vectors, IndexHNSWCagra (float32, base level only; float16),
+// NSG over flat vectors, PQ codes and (not built) SQ codes, NN-descent.
 func catalogueIndexes(t testing.TB) []core.Index {
 	rng := rand.New(rand.NewSource(3))
 	x := make([]float32, 300*8)
@@ -66,7 +67,22 @@ func catalogueIndexes(t testing.TB) []core.Index {
 	half, err := core.NewIndexHNSWCagra(8, 4, core.MetricInnerProduct, true)
 	require.NoError(t, err)
 	require.NoError(t, half.Add(x[:30*8]))
-	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh, cagra, half}
+	nsg, err := core.NewIndexNSGFlat(8, 6, core.MetricL2)
+	require.NoError(t, err)
+	nsg.GK, nsg.BuildType = 10, 0
+	require.NoError(t, nsg.Add(x[:150*8]))
+	nsgPQ, err := core.NewIndexNSGPQ(8, 2, 6, 8)
+	require.NoError(t, err)
+	nsgPQ.Storage().(*core.IndexPQ).PQ.Warn = func(string) {}
+	require.NoError(t, nsgPQ.Train(x))
+	nsgPQ.GK = 10
+	require.NoError(t, nsgPQ.Add(x[:120*8])) // NN-descent's kNN graph
+	nsgSQ, err := core.NewIndexNSGSQ(8, core.QT8bit, 6, core.MetricInnerProduct)
+	require.NoError(t, err) // not built
+	nnd, err := core.NewIndexNNDescentFlat(8, 6, core.MetricInnerProduct)
+	require.NoError(t, err)
+	require.NoError(t, nnd.Add(x[:110*8]))
+	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh, cagra, half, nsg, nsgPQ, nsgSQ, nnd}
 }
 
 func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

@@ -93,6 +93,10 @@ func write(w *writer, ix core.Index) error {
 		writeRaBitQFastScan(w, x)
 	case *core.IndexHNSW:
 		return writeHNSW(w, x)
+	case *core.IndexNSG:
+		return writeNSG(w, x)
+	case *core.IndexNNDescent:
+		return writeNNDescent(w, x)
 	case *core.IndexIVF:
 		return writeIVF(w, x)
 	case *core.IndexPreTransform:
@@ -245,6 +249,10 @@ func read(r *reader, depth int) core.Index {
 		return readRaBitQFastScan(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ, codeHNSWCagra:
 		return readHNSW(r, code, depth)
+	case codeNSGFlat, codeNSGPQ, codeNSGSQ:
+		return readNSG(r, code, depth)
+	case codeNNDescentFlat:
+		return readNNDescent(r, depth)
 	case codeIVFFlat, codeIVFPQ, codeIVFPQR, codeIVFSH, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ,
 		codeIVFRQFastScan, codeIVFLSQFastScan, codeIVFPRQFastScan, codeIVFPLSQFastScan:
 		return readIVF(r, code, depth)
