@@ -27,9 +27,6 @@ func NewIndexNSG(storage Index, r int) (*IndexNSG, error) {
 	case storage.Ntotal() != 0:
 		return nil, Errorf(KindInvalidArgument, op, "the storage must be empty, it holds %d vectors", storage.Ntotal())
 	}
-	if pq, ok := storage.(*IndexPQ); ok && pq.PQ.Nbits != 8 {
-		return nil, Errorf(KindInvalidArgument, op, "IndexNSGPQ needs 8-bit PQ codes, got %d bits", pq.PQ.Nbits)
-	}
 	return newIndexNSG(op, storage, r)
 }
 
@@ -53,7 +50,7 @@ func NewIndexNSGFlat(d, r int, metric Metric) (*IndexNSG, error) {
 }
 
 // NewIndexNSGPQ makes an IndexNSGPQ of R links over PQ codes of pqM
-// sub-quantizers of nbits (8) bits.
+// sub-quantizers of nbits bits (faiss's default 8).
 func NewIndexNSGPQ(d, pqM, r, nbits int) (*IndexNSG, error) {
 	pq, err := NewIndexPQ(d, pqM, nbits, MetricL2)
 	if err != nil {
@@ -240,13 +237,14 @@ func (g *NSG) reset() {
 	g.Graph, g.Ntotal, g.IsBuilt = nil, 0, false
 }
 
-// DFS is faiss's NSG::dfs from root over a fresh visited table: the number
-// of nodes it reaches.
-func (g *NSG) DFS(root int32) int {
-	if !g.IsBuilt || root < 0 || int(root) >= g.Ntotal {
-		return 0
+// DFS is faiss's NSG::dfs: it marks (with 1) in reached, an entry per node,
+// the nodes a depth-first search from root reaches through unmarked nodes,
+// and returns count plus how many it marked.
+func (g *NSG) DFS(reached []uint8, root int32, count int) int {
+	if !g.IsBuilt || root < 0 || int(root) >= g.Ntotal || len(reached) < g.Ntotal {
+		return count
 	}
-	return g.dfs(newVisited(g.Ntotal), root, 0)
+	return g.dfs(&visited{gen: reached, cur: 1}, root, count)
 }
 
 // RestoreIndexNSG makes an NSG index over storage (holding its vectors)

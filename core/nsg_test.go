@@ -119,7 +119,7 @@ func TestNSGFlatReachesEveryNodeAndFindsNeighbours(t *testing.T) {
 			require.NoError(t, ix.Add(xb))
 			g := ix.NSG
 			require.True(t, g.IsBuilt)
-			assert.Equal(t, n, g.DFS(g.EnterPoint), "every node is reachable")
+			assert.Equal(t, n, g.DFS(make([]uint8, n), g.EnterPoint, 0), "every node is reachable")
 			for i := range n {
 				row := g.Graph[i*g.R : (i+1)*g.R]
 				for j, id := range row {
@@ -158,7 +158,7 @@ func TestNSGBuildFromAGivenGraph(t *testing.T) {
 	ix, err := NewIndexNSGFlat(d, 16, MetricL2)
 	require.NoError(t, err)
 	require.NoError(t, ix.Build(xb, knn, gk))
-	assert.Equal(t, n, ix.NSG.DFS(ix.NSG.EnterPoint))
+	assert.Equal(t, n, ix.NSG.DFS(make([]uint8, n), ix.NSG.EnterPoint, 0))
 	assert.GreaterOrEqual(t, nsgRecallAt1(t, ix, xb[:200*d], xb, d), 195)
 	require.ErrorContains(t, ix.Build(xb, knn, gk), "already built")
 
@@ -185,7 +185,7 @@ func TestNSGOverCodes(t *testing.T) {
 		require.NoError(t, ix.Train(xb))
 		ix.GK = 32
 		require.NoError(t, ix.Add(xb))
-		assert.Equal(t, n, ix.NSG.DFS(ix.NSG.EnterPoint), ix.Name())
+		assert.Equal(t, n, ix.NSG.DFS(make([]uint8, n), ix.NSG.EnterPoint, 0), ix.Name())
 		assert.Greater(t, hnswRecall(t, ix, xb[:100*d], xb, d), 0.3, ix.Name())
 	}
 	assert.Equal(t, "IndexNSGPQ", pq.Name())

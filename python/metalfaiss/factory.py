@@ -14,6 +14,7 @@ from .index_ivfpqr import IndexIVFPQR
 from .index_ivf_spectral_hash import IndexIVFSpectralHash
 from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, IndexRowwiseMinMaxFP16
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
+from .index_nsg import IndexNSG, IndexNSGFlat, IndexNSGPQ, IndexNSGSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_additive import (
     IndexIVFLocalSearchQuantizer, IndexIVFProductLocalSearchQuantizer, IndexIVFProductResidualQuantizer,
@@ -48,6 +49,8 @@ from .transforms import (
 # M: faiss's 32; k and M multiply nlist by 1024 and 1024^2
 _IVF = re.compile(r"IVF(\d+)([kM]?)(?:_HNSW(\d*)|\((.+)\))?")
 _HNSW = re.compile(r"HNSW(\d*)(?:_(.+))?")
+# NSG{R}[_codes] or NSG{R},codes (R 32 by default): flat, PQ or SQ codes.
+_NSG = re.compile(r"NSG(\d*)(?:_(.+))?")
 # "np": no polysemous training. Without it, as in faiss, IndexPQ and
 # IndexIVFPQ renumber their centroids at train for Hamming filtering
 # (polysemous_ht); the search results are the same either way.
@@ -90,7 +93,7 @@ _REFINE = ("RFlat", "Refine(Flat)")
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
-_NOT_YET = re.compile(r"(NSG.*|NNDescent.*|BIVF.*|.*fs)")
+_NOT_YET = re.compile(r"(NNDescent.*|BIVF.*|.*fs)")
 # The inverted multi-index's coarse part: 2^(2 nbits) lists.
 _IMI = re.compile(r"IMI2x(\d+)")
 # Index2Layer's coarse part: a flat quantizer of n lists, or a multi-index
@@ -427,6 +430,9 @@ def _build(d, parts, metric, description):
             _polysemous(index.storage, args[2])  # faiss sets it on the storage too
             return index
         return IndexHNSWSQ(d, args[0], M, metric)
+    m = _NSG.fullmatch(first)
+    if m:
+        return _nsg(d, m, parts, metric, description)
     if len(parts) > 1:
         _unknown(parts[1] if first in ("Flat",) or _PQ.fullmatch(first) or first in _SQ else first, description)
     kind, args = _codes(d, first, description)
@@ -465,6 +471,27 @@ def _hadamard(d):
 def _polysemous(index, on):
     index.do_polysemous_training = on
     return index
+
+
+def _nsg(d, m, parts, metric, description):
+    R = int(m.group(1)) if m.group(1) else 32  # faiss's default R
+    if R < 1:
+        _fail(parts[0], description, "NSG needs R >= 1 in")
+    if len(parts) > 2 or (len(parts) == 2 and m.group(2)):
+        _unknown(parts[-1], description)
+    codes = m.group(2) or (parts[1] if len(parts) == 2 else None)  # NSG32_SQ8 or NSG32,SQ8
+    if codes is None:
+        return IndexNSGFlat(d, R, metric)
+    kind, args = _codes(d, codes, description)
+    if kind == "Flat":
+        return IndexNSGFlat(d, R, metric)
+    if kind == "PQ":  # faiss's IndexNSGPQ measures L2, whatever the metric asked
+        index = IndexNSGPQ(d, args[0], R, args[1])
+        _polysemous(index.storage, args[2])
+        return index
+    if kind == "SQ":
+        return IndexNSGSQ(d, args[0], R, metric)
+    _unknown(codes, description)
 
 
 def _hnsw_m(text, part, description):
@@ -528,6 +555,9 @@ def reverse_index_factory(index):
     if isinstance(index, IndexHNSW):
         codes = _codes_name(index.storage, "HNSW")
         return f"HNSW{index.hnsw.M}" + ("" if codes == "Flat" else "_" + codes)
+    if isinstance(index, IndexNSG):
+        codes = _codes_name(index.storage, "NSG")
+        return f"NSG{index.nsg.R}" + ("" if codes == "Flat" else "_" + codes)
     if isinstance(index, (IndexPQ, IndexScalarQuantizer, IndexRaBitQ, IndexRaBitQFastScan)):
         return _codes_name(index, "flat")
     if isinstance(index, IndexPQFastScan):

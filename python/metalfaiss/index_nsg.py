@@ -1,0 +1,279 @@
+"""Graph indexes built from a k-nearest-neighbour graph: NSG (over flat
+vectors, PQ or scalar-quantizer codes) and NN-descent."""
+
+import numpy as np
+
+from . import _bridge
+from ._arrays import addr, as_int, as_matrix
+from ._handle import part
+from .errors import InputTypeError, InvalidArgumentError
+from .index import Index
+from .index_pq import IndexPQ
+from .metric import METRIC_L2, MetricType
+
+
+class VisitedTable:
+    """faiss's VisitedTable (also ``VisitedTableVector``): a mark per node,
+    cleared in O(1) by ``advance()``. ``NSG.dfs`` marks the nodes it
+    reaches in it."""
+
+    def __init__(self, size, use_hashset=False):
+        size = as_int(size, "VisitedTable", "size")
+        if size < 0:
+            raise InvalidArgumentError(f"VisitedTable: size must be >= 0, got {size}")
+        self.visited = np.zeros(size, dtype=np.uint8)
+        self.visno = 1
+
+    def set(self, no):
+        self.visited[as_int(no, "VisitedTable.set", "no")] = self.visno
+
+    def get(self, no):
+        return bool(self.visited[as_int(no, "VisitedTable.get", "no")] == self.visno)
+
+    def advance(self):
+        self.visno += 1
+        if self.visno == 250:  # as faiss: the marks are cleared before they wrap
+            self.visited[:] = 0
+            self.visno = 1
+
+
+VisitedTableVector = VisitedTable
+VisitedTableSet = VisitedTable
+
+
+class _Fields:
+    """Integer fields read from and written to a Go object by name."""
+
+    _get_fn = _set_fn = _what = None
+
+    def __init__(self, index):
+        self._index = index
+
+    def _get(self, name):
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call(self._get_fn, self._index._h(name), name, addr(out))
+        return int(out[0])
+
+    def _set(self, name, value):
+        op = f"{self._what}.{name}"
+        _bridge.call(self._set_fn, self._index._h(op), name, as_int(value, op, name))
+
+
+def _int_field(name, doc, settable=True):
+    def get(self):
+        return self._get(name)
+
+    def set_(self, value):
+        self._set(name, value)
+
+    return property(get, set_ if settable else None, doc=doc)
+
+
+class NSG(_Fields):
+    """The graph of an NSG index (faiss's ``index.nsg``): ``R`` links per
+    node at most, the build's pool ``L`` and candidates ``C``, the search
+    pool ``search_L``, the navigating node ``enterpoint``, and
+    ``final_graph`` (an (ntotal, R) int32 copy, -1 after a row's links)."""
+
+    _get_fn, _set_fn, _what = "NSGGet", "NSGSet", "NSG"
+
+    R = _int_field("R", "Links per node at most.", settable=False)
+    L = _int_field("L", "The build's search pool (R + 32).")
+    C = _int_field("C", "Candidates a node's pruning reads (R + 100).")
+    search_L = _int_field("search_L", "The search pool (16; raised to k).")
+    ntotal = _int_field("ntotal", "Nodes of the built graph.", settable=False)
+    enterpoint = _int_field("enterpoint", "The node every search starts from.", settable=False)
+
+    @property
+    def is_built(self):
+        return bool(self._get("is_built"))
+
+    @property
+    def final_graph(self):
+        n, r = self.ntotal if self.is_built else 0, self.R
+        out = np.empty(n * r, dtype=np.int32)
+        _bridge.call("NSGGraph", self._index._h("final_graph"), n * r, addr(out))
+        return out.reshape(n, r)
+
+    def dfs(self, vt, root, cnt):
+        """Mark in ``vt`` (a VisitedTable of ntotal entries) the nodes a
+        depth-first search from ``root`` reaches through unmarked nodes;
+        return ``cnt`` plus how many it marked."""
+        op = "NSG.dfs"
+        if not isinstance(vt, VisitedTable):
+            raise InputTypeError(f"{op}: vt must be a VisitedTable, got {type(vt).__name__}")
+        marks = (vt.visited == vt.visno).astype(np.uint8)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("NSGDFS", self._index._h(op), as_int(root, op, "root"), as_int(cnt, op, "cnt"),
+                     marks.size, addr(marks), addr(out))
+        vt.visited[marks == 1] = vt.visno
+        return int(out[0])
+
+
+class IndexNSG(Index):
+    """An NSG graph over a storage index (faiss's IndexNSG). The graph is
+    built by the first ``add`` (from a kNN graph of ``GK`` neighbours:
+    NN-descent with ``build_type`` 1, the default, brute force with 0) or
+    by ``build(x, knn_graph)``; later adds raise, as in faiss. Search
+    parameters are not taken (nor are they by faiss)."""
+
+    def _adopt(self, handle):
+        super()._adopt(handle)
+        self.nsg = NSG(self)
+        self.own_fields = True
+        self._storage = None
+
+    @property
+    def storage(self):
+        """The index holding the vectors or codes."""
+        if self._storage is None:
+            self._storage = part(self, "IndexGraphStorage", "IndexNSG.storage")
+        return self._storage
+
+    GK = property(lambda self: self.nsg._get("GK"), lambda self, v: self.nsg._set("GK", v),
+                  doc="Neighbours of the kNN graph an add builds (64).")
+    build_type = property(lambda self: self.nsg._get("build_type"), lambda self, v: self.nsg._set("build_type", v),
+                          doc="0: the kNN graph by brute force; 1: by NN-descent (the default).")
+    nndescent_S = property(lambda self: self.nsg._get("nndescent_S"), lambda self, v: self.nsg._set("nndescent_S", v))
+    nndescent_R = property(lambda self: self.nsg._get("nndescent_R"), lambda self, v: self.nsg._set("nndescent_R", v))
+    nndescent_L = property(lambda self: self.nsg._get("nndescent_L"), lambda self, v: self.nsg._set("nndescent_L", v))
+    nndescent_iter = property(lambda self: self.nsg._get("nndescent_iter"),
+                              lambda self, v: self.nsg._set("nndescent_iter", v))
+
+    @property
+    def is_built(self):
+        return self.nsg.is_built
+
+    def train(self, x):
+        if isinstance(self.storage, IndexPQ):
+            self.storage.pq._send_cp()
+            self.storage._send_polysemous()
+        super().train(x)
+
+    def build(self, x, knn_graph, GK=None):
+        """Store ``x`` and build the graph from ``knn_graph`` (n rows of GK
+        neighbour ids; ids out of range are ignored, fewer than n/10 of
+        them allowed)."""
+        op = self._op("build")
+        x = as_matrix(x, op, self.d)
+        knn = np.ascontiguousarray(knn_graph)
+        if knn.ndim != 2 or knn.shape[0] != x.shape[0] or not np.issubdtype(knn.dtype, np.integer):
+            raise InvalidArgumentError(
+                f"{op}: knn_graph must be an integer array of {x.shape[0]} rows, got {knn.dtype} {knn.shape}")
+        gk = knn.shape[1] if GK is None else as_int(GK, op, "GK")
+        if gk != knn.shape[1]:
+            raise InvalidArgumentError(f"{op}: GK={gk} but knn_graph has {knn.shape[1]} columns")
+        knn = knn.astype(np.int64, copy=False)
+        _bridge.call("IndexNSGBuild", self._h(op), x.shape[0], addr(x), addr(knn), gk)
+
+    def check_knn_graph(self, knn_graph, n, K):
+        """Raise as faiss does when n/10 or more entries of the (n, K) graph
+        are missing, out of range or the node itself."""
+        knn = np.asarray(knn_graph, dtype=np.int64).reshape(int(n), int(K))
+        bad = (knn < 0) | (knn >= n) | (knn == np.arange(n)[:, None])
+        if bad.sum() >= n // 10 and bad.any():
+            raise InvalidArgumentError(
+                "IndexNSG.check_knn_graph: There are too much invalid entries in the knn graph. "
+                "It may be an invalid knn graph.")
+
+
+def _new(cls, kind, d, a, r, b, metric):
+    out = np.zeros(1, dtype=np.int64)
+    op = cls.__name__
+    _bridge.call("IndexNSGNew", kind, as_int(d, op, "d"), a, as_int(r, op, "R"), b, int(MetricType.parse(metric)),
+                 addr(out))
+    return int(out[0])
+
+
+class IndexNSGFlat(IndexNSG):
+    """``IndexNSGFlat(d, R=32, metric=METRIC_L2)``: NSG over full vectors."""
+
+    _go_type = "IndexNSGFlat"
+
+    def __init__(self, d, R=32, metric=METRIC_L2):
+        self._adopt(_new(type(self), "Flat", d, 0, R, 0, metric))
+
+
+class IndexNSGPQ(IndexNSG):
+    """``IndexNSGPQ(d, pq_m, M, pq_nbits=8)``: NSG of M links over PQ codes
+    (train first; L2)."""
+
+    _go_type = "IndexNSGPQ"
+
+    def __init__(self, d, pq_m, M, pq_nbits=8):
+        op = "IndexNSGPQ"
+        self._adopt(_new(type(self), "PQ", d, as_int(pq_m, op, "pq_m"), M, as_int(pq_nbits, op, "pq_nbits"),
+                                  METRIC_L2))
+
+
+class IndexNSGSQ(IndexNSG):
+    """``IndexNSGSQ(d, qtype, M, metric=METRIC_L2)``: NSG of M links over
+    scalar-quantizer codes (train first)."""
+
+    _go_type = "IndexNSGSQ"
+
+    def __init__(self, d, qtype, M, metric=METRIC_L2):
+        self._adopt(_new(type(self), "SQ", d, as_int(qtype, "IndexNSGSQ", "qtype"), M, 0, metric))
+
+
+class NNDescent(_Fields):
+    """The graph of an NN-descent index (faiss's ``index.nndescent``): ``K``
+    neighbours per node, the build's samples ``S``, reverse links ``R``,
+    pool ``L`` and iterations ``iter``, the search pool ``search_L`` (0:
+    k) and ``random_seed``; ``final_graph`` is an int32 copy of the
+    ntotal * K neighbour ids."""
+
+    _get_fn, _set_fn, _what = "NNDescentGet", "NNDescentSet", "NNDescent"
+
+    K = _int_field("K", "Neighbours per node.", settable=False)
+    d = _int_field("d", "The dimension.", settable=False)
+    ntotal = _int_field("ntotal", "Nodes of the built graph.", settable=False)
+    S = _int_field("S", "New candidates sampled per node and iteration (10).")
+    R = _int_field("R", "Reverse links sampled per node (100).")
+    L = _int_field("L", "Candidates kept per node during the build (K + 50).")
+    iter = _int_field("iter", "Iterations (10).")
+    search_L = _int_field("search_L", "The search pool (0: k).")
+    random_seed = _int_field("random_seed", "Seed of the build's and the searches' draws (2021).")
+
+    @property
+    def has_built(self):
+        return bool(self._get("has_built"))
+
+    @property
+    def final_graph(self):
+        n = self._get("final_graph")
+        out = np.empty(n, dtype=np.int32)
+        _bridge.call("NNDescentGraph", self._index._h("final_graph"), n, addr(out))
+        return out
+
+
+class IndexNNDescent(Index):
+    """An NN-descent kNN graph over a storage index (faiss's
+    IndexNNDescent). Each add rebuilds the graph over every stored vector
+    (at least 101 of them), as faiss's does."""
+
+    def _adopt(self, handle):
+        super()._adopt(handle)
+        self.nndescent = NNDescent(self)
+        self.own_fields = True
+        self._storage = None
+
+    @property
+    def storage(self):
+        if self._storage is None:
+            self._storage = part(self, "IndexGraphStorage", "IndexNNDescent.storage")
+        return self._storage
+
+
+class IndexNNDescentFlat(IndexNNDescent):
+    """``IndexNNDescentFlat(d, K, metric=METRIC_L2)``: NN-descent over full
+    vectors."""
+
+    _go_type = "IndexNNDescentFlat"
+
+    def __init__(self, d, K, metric=METRIC_L2):
+        op = "IndexNNDescentFlat"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexNNDescentFlatNew", as_int(d, op, "d"), as_int(K, op, "K"), int(MetricType.parse(metric)),
+                     addr(out))
+        self._adopt(int(out[0]))
