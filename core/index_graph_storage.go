@@ -9,12 +9,12 @@ type graphStorage struct {
 	scratch scratchPool
 }
 
-// graphStorageFor checks that storage is one a graph index can measure.
-func graphStorageFor(op string, storage Index) (graphStorage, error) {
+// checkGraphStorage checks that storage is one a graph index can measure.
+func checkGraphStorage(op string, storage Index) error {
 	if _, err := hnswDistancesFor(storage); err != nil {
-		return graphStorage{}, Errorf(KindInvalidArgument, op, "%v", err)
+		return Errorf(KindInvalidArgument, op, "%v", err)
 	}
-	return graphStorage{name: op, storage: storage}, nil
+	return nil
 }
 
 // Name is faiss's class name of the index.

@@ -22,11 +22,10 @@ func NewIndexNNDescentFlat(d, k int, metric Metric) (*IndexNNDescent, error) {
 	if err != nil {
 		return nil, err
 	}
-	gs, err := graphStorageFor(op, flat)
-	if err != nil {
+	if err := checkGraphStorage(op, flat); err != nil {
 		return nil, err
 	}
-	return &IndexNNDescent{graphStorage: gs, NND: newNNDescent(d, k)}, nil
+	return &IndexNNDescent{graphStorage: graphStorage{name: op, storage: flat}, NND: newNNDescent(d, k)}, nil
 }
 
 // Add stores x and builds the graph over every stored vector.
@@ -76,8 +75,7 @@ func (ix *IndexNNDescent) Reset() {
 // (holding its vectors) with a stored graph, after checking it.
 func RestoreIndexNNDescent(storage *IndexFlat, g *NNDescent) (*IndexNNDescent, error) {
 	const op = "IndexNNDescentFlat"
-	gs, err := graphStorageFor(op, storage)
-	if err != nil {
+	if err := checkGraphStorage(op, storage); err != nil {
 		return nil, err
 	}
 	switch {
@@ -93,5 +91,5 @@ func RestoreIndexNNDescent(storage *IndexFlat, g *NNDescent) (*IndexNNDescent, e
 			return nil, Errorf(KindInvalidArgument, op, "a link to node %d of %d", id, g.Ntotal)
 		}
 	}
-	return &IndexNNDescent{graphStorage: gs, NND: g}, nil
+	return &IndexNNDescent{graphStorage: graphStorage{name: op, storage: storage}, NND: g}, nil
 }

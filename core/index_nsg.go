@@ -31,12 +31,11 @@ func NewIndexNSG(storage Index, r int) (*IndexNSG, error) {
 }
 
 func newIndexNSG(op string, storage Index, r int) (*IndexNSG, error) {
-	gs, err := graphStorageFor(op, storage)
-	if err != nil {
+	if err := checkGraphStorage(op, storage); err != nil {
 		return nil, err
 	}
 	const gk = 64
-	return &IndexNSG{graphStorage: gs, NSG: newNSG(r), GK: gk, BuildType: 1,
+	return &IndexNSG{graphStorage: graphStorage{name: op, storage: storage}, NSG: newNSG(r), GK: gk, BuildType: 1,
 		NNDescentS: 10, NNDescentR: 100, NNDescentL: gk + 50, NNDescentIter: 10}, nil
 }
 
