@@ -122,13 +122,16 @@ func hnswDistancesFor(storage Index) (func() hnswDistances, error) {
 	if h, ok := storage.(interface{ Host() *IndexFlat }); ok {
 		storage = h.Host() // a GPU flat index: the graph reads its host copy
 	}
+	if ivf := mixedStorage(storage); ivf != nil {
+		return ivfpqDistances("IndexHNSW2Level", ivf)
+	}
 	_, flat := storage.(*IndexFlat)
 	if m := storage.Metric(); m != MetricInnerProduct && m != MetricL2 && !flat {
 		return nil, Errorf(KindInvalidArgument, "IndexHNSW", "metric %s is not supported over %T: L2 or inner product (any metric over flat vectors)", m, storage)
 	}
 	s, ok := storage.(distanceSource)
 	if !ok {
-		return nil, Errorf(KindUnsupported, "IndexHNSW", "storage %T is not supported: a flat, scalar-quantizer or PQ index", storage)
+		return nil, Errorf(KindUnsupported, "IndexHNSW", "storage %T is not supported: a flat, scalar-quantizer, PQ or two-level index", storage)
 	}
 	return s.distanceComputer, nil
 }

@@ -96,6 +96,11 @@ func hnswName(storage Index) string {
 		return "IndexHNSWSQ"
 	case *IndexPQ:
 		return "IndexHNSWPQ"
+	case *Index2Layer:
+		return "IndexHNSW2Level"
+	}
+	if mixedStorage(storage) != nil {
+		return "IndexHNSW2Level"
 	}
 	return "IndexHNSWFlat"
 }
@@ -217,6 +222,12 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 	newDist, err := hnswDistancesFor(ix.storage)
 	if err != nil {
 		return err
+	}
+	if ivf := mixedStorage(ix.storage); ivf != nil {
+		if f.sel != nil {
+			return Errorf(KindUnsupported, op, "a mixed IndexHNSW2Level search takes no selector")
+		}
+		return ix.searchMixed(ivf, x, k, dist, labels, f)
 	}
 	sign := keySign(ix.Metric())
 	d := ix.D()

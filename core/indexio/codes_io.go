@@ -13,6 +13,7 @@ const (
 	codeHNSWSQ    = "IHNs"
 	codeHNSWPQ    = "IHNp"
 	codeHNSWCagra = "IHc2" // then keep_max_size_level0, base_level_only, entry points, numeric type
+	codeHNSW2     = "IHN2" // over an Index2Layer or an IndexIVFPQ
 )
 
 func writePQ(w *writer, ix *core.IndexPQ) {
@@ -176,6 +177,8 @@ func writeHNSW(w *writer, ix *core.IndexHNSW) error {
 		w.fourcc(codeHNSWPQ)
 	case "IndexHNSWCagra":
 		w.fourcc(codeHNSWCagra)
+	case "IndexHNSW2Level":
+		w.fourcc(codeHNSW2)
 	default:
 		w.fourcc(codeHNSWFlat)
 	}
@@ -243,7 +246,8 @@ func readHNSW(r *reader, code string, depth int) core.Index {
 	}
 	g := readGraph(r)
 	if r.peek(codeNull) { // written without its storage
-		name := map[string]string{codeHNSWFlat: "IndexHNSWFlat", codeHNSWSQ: "IndexHNSWSQ", codeHNSWPQ: "IndexHNSWPQ", codeHNSWCagra: "IndexHNSWCagra"}[code]
+		name := map[string]string{codeHNSWFlat: "IndexHNSWFlat", codeHNSWSQ: "IndexHNSWSQ", codeHNSWPQ: "IndexHNSWPQ", codeHNSWCagra: "IndexHNSWCagra",
+			codeHNSW2: "IndexHNSW2Level"}[code]
 		if r.err != nil || h.d <= 0 || h.d > maxD {
 			r.fail("an HNSW header with d=%d", h.d)
 			return nil
@@ -256,6 +260,9 @@ func readHNSW(r *reader, code string, depth int) core.Index {
 	}
 	want := map[string]string{codeHNSWFlat: "*core.IndexFlat", codeHNSWSQ: "*core.IndexScalarQuantizer", codeHNSWPQ: "*core.IndexPQ",
 		codeHNSWCagra: map[bool]string{false: "*core.IndexFlat", true: "*core.IndexScalarQuantizer"}[numeric == 1]}[code]
+	if code == codeHNSW2 {
+		want = map[bool]string{false: "*core.Index2Layer", true: "*core.IndexIVF"}[typeName(storage) == "*core.IndexIVF"]
+	}
 	if got := typeName(storage); got != want || storage.D() != h.d || storage.Ntotal() != h.ntotal {
 		r.fail("the HNSW header (d=%d, ntotal=%d, %s) does not match its storage (%s, d=%d, ntotal=%d)",
 			h.d, h.ntotal, code, got, storage.D(), storage.Ntotal())

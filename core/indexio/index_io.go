@@ -247,7 +247,7 @@ func read(r *reader, depth int) core.Index {
 		return readRaBitQ(r, code)
 	case codeRaBitQFS:
 		return readRaBitQFastScan(r)
-	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ, codeHNSWCagra:
+	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ, codeHNSWCagra, codeHNSW2:
 		return readHNSW(r, code, depth)
 	case codeNSGFlat, codeNSGPQ, codeNSGSQ:
 		return readNSG(r, code, depth)

@@ -122,10 +122,12 @@ class IndexHNSW(Index):
     index in IndexIDMap2 and rebuild it without them."""
 
     def __init__(self, storage, M=32):
+        from .index_2layer import Index2Layer
+
         op = type(self).__name__
-        if not isinstance(storage, (IndexFlat, IndexScalarQuantizer, IndexPQ)):
-            raise InputTypeError(
-                f"{op}: storage must be an IndexFlat, IndexScalarQuantizer or IndexPQ, got {type(storage).__name__}")
+        if not isinstance(storage, (IndexFlat, IndexScalarQuantizer, IndexPQ, Index2Layer)):
+            raise InputTypeError(f"{op}: storage must be an IndexFlat, IndexScalarQuantizer, IndexPQ or Index2Layer, "
+                                 f"got {type(storage).__name__}")
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexHNSWNew", storage._h(op), as_int(M, op, "M"), addr(out))
         super().__init__(int(out[0]))
@@ -204,6 +206,23 @@ class IndexHNSWPQ(IndexHNSW):
 
     def __init__(self, d, pq_m, M=32, pq_nbits=8, metric=METRIC_L2):
         super().__init__(IndexPQ(d, pq_m, pq_nbits, MetricType.parse(metric)), M)
+
+
+class IndexHNSW2Level(IndexHNSW):
+    """``IndexHNSW2Level(quantizer, nlist, m_pq, M)``: HNSW over an
+    Index2Layer (the coarse list of each vector and an 8-bit PQ code of its
+    residual; train first). Its storage may be replaced, while empty, by an
+    IndexIVFPQ over the same quantizer with a direct map
+    (``make_direct_map()``): searches are then faiss's "mixed" ones, the
+    IVF-PQ search of ``nprobe`` lists followed by a level-0 graph walk from
+    its best result through nodes outside those lists."""
+
+    _go_type = "IndexHNSW2Level"
+
+    def __init__(self, quantizer, nlist, m_pq, M):
+        from .index_2layer import Index2Layer
+
+        super().__init__(Index2Layer(quantizer, nlist, m_pq), M)
 
 
 class NumericType:
