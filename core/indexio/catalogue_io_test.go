@@ -14,7 +14,8 @@ import (
 // over SQ8, its float16 form over PQ, a MultiIndexQuantizer (trained and
 // not), an Index2Layer, an IndexIVFPQR and an IndexIVFSpectralHash (median
 // thresholds) with 30 vectors, IndexHNSWCagra (float32, base level only; float16),
-// NSG over flat vectors, PQ codes and (not built) SQ codes, NN-descent.
+// NSG over flat vectors, PQ codes and (not built) SQ codes, NN-descent,
+// IndexHNSW2Level over an Index2Layer.
 func catalogueIndexes(t testing.TB) []core.Index {
 	rng := rand.New(rand.NewSource(3))
 	x := make([]float32, 300*8)
@@ -82,7 +83,15 @@ func catalogueIndexes(t testing.TB) []core.Index {
 	nnd, err := core.NewIndexNNDescentFlat(8, 6, core.MetricInnerProduct)
 	require.NoError(t, err)
 	require.NoError(t, nnd.Add(x[:110*8]))
-	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh, cagra, half, nsg, nsgPQ, nsgSQ, nnd}
+	q3, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	hnsw2, err := core.NewIndexHNSW2Level(q3, 5, 2, 4)
+	require.NoError(t, err)
+	layers := hnsw2.Storage().(*core.Index2Layer).Layers()
+	layers.PQ.Warn, layers.Warn = func(string) {}, func(string) {}
+	require.NoError(t, hnsw2.Train(x))
+	require.NoError(t, hnsw2.Add(x[:40*8]))
+	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh, cagra, half, nsg, nsgPQ, nsgSQ, nnd, hnsw2}
 }
 
 func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {
