@@ -6,13 +6,16 @@ data, same run: build time, then QPS and recall@10 at each operating point.
 - HNSWCagra (M 32): the graph built by each library, then searched from
   its base level only (random entry points), efSearch 32 / 64 / 128 / 256.
 
-NSG and NNDescent are not built yet (issue 25): their rows are absent.
+- NSG32: faiss's default build (GK 64 neighbours found by NN-descent),
+  search_L 16 / 32 / 64 / 128.
+- NNDescent (K 32): search_L 16 / 32 / 64 / 128.
+
 The data are 500k x 128 points of a Gaussian mixture (2,000 centres) by
 default, 1,000 queries; each library is timed in its own block of calls
 (timing.py). QPS ratio: metalfaiss / faiss; build ratio: faiss time /
 metalfaiss time (> 1: metalfaiss faster in both).
 
-    .venv/bin/python benchmarks/bench_graphs.py [--n 500000] [--nq 1000] [--only IMI|Cagra]
+    .venv/bin/python benchmarks/bench_graphs.py [--n 500000] [--nq 1000] [--only IMI|Cagra|NSG|NNDescent]
 """
 
 import argparse
@@ -55,7 +58,7 @@ def main():
     ap.add_argument("--n", type=int, default=500_000)
     ap.add_argument("--nq", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--only", choices=["IMI", "Cagra"])
+    ap.add_argument("--only", choices=["IMI", "Cagra", "NSG", "NNDescent"])
     a = ap.parse_args()
     d = 128
     xb, xq, Iexact = mixture_with_truth(a.n, a.nq, d)
@@ -71,6 +74,14 @@ def main():
         o.base_level_only = t.base_level_only = True
         runs.append(("HNSWCagra32 base level", o, t, "efSearch", (32, 64, 128, 256),
                      lambda ix, v: setattr(ix.hnsw, "efSearch", v)))
+    if a.only in (None, "NSG"):
+        o, t = build("NSG32", lambda: metalfaiss.index_factory(d, "NSG32"), lambda: faiss.index_factory(d, "NSG32"), xb, False)
+        runs.append(("NSG32", o, t, "search_L", (16, 32, 64, 128), lambda ix, v: setattr(ix.nsg, "search_L", v)))
+    if a.only in (None, "NNDescent"):
+        o, t = build("NNDescent32", lambda: metalfaiss.IndexNNDescentFlat(d, 32), lambda: faiss.IndexNNDescentFlat(d, 32),
+                     xb, False)
+        runs.append(("NNDescent32", o, t, "search_L", (16, 32, 64, 128),
+                     lambda ix, v: setattr(ix.nndescent, "search_L", v)))
     print("\n| index | setting | metalfaiss QPS | faiss QPS | QPS ratio | recall@10 metalfaiss | faiss |")
     print("|---|---|---|---|---|---|---|")
     for name, o, t, knob, values, set_knob in runs:

@@ -66,25 +66,42 @@ func sortPool(pool []poolEntry) {
 	})
 }
 
+// graphWalker is one worker's scratch for walks: the pool, and a node's
+// fresh neighbours with their distances (measured in one call, as the
+// HNSW search does).
+type graphWalker struct {
+	pool []poolEntry
+	ids  []int32
+	ds   []float32
+}
+
+// reset returns the pool with room for size nodes and the spare slot.
+func (w *graphWalker) reset(size int) []poolEntry {
+	w.pool = slices.Grow(w.pool[:0], size+1)[:size+1]
+	return w.pool
+}
+
 // walkPool runs the walk over g from pool[:n] (sorted; its nodes marked in
 // vt). collect, when set, sees every node measured on the way.
-func walkPool(g fixedGraph, dc hnswDistances, vt *visited, pool []poolEntry, n int, collect func(id int32, d float32)) {
+func walkPool(g fixedGraph, dc hnswDistances, vt *visited, pool []poolEntry, n int, w *graphWalker, collect func(id int32, d float32)) {
 	total := int32(len(g.ids) / max(1, g.width))
 	for k := 0; k < n; {
 		next := n
 		if pool[k].fresh {
 			pool[k].fresh = false
+			w.ids = w.ids[:0]
 			for _, id := range g.row(pool[k].id) {
 				if id < 0 {
 					break // rows end at the first negative id
 				}
-				if id >= total {
-					continue // a bad entry of a given kNN graph
+				if id < total && vt.set(id) { // ids past the graph: bad entries of a given kNN graph
+					w.ids = append(w.ids, id)
 				}
-				if !vt.set(id) {
-					continue
-				}
-				d := dc.dist(id)
+			}
+			w.ds = slices.Grow(w.ds[:0], len(w.ids))[:len(w.ids)]
+			dc.dists(w.ids, w.ds)
+			for i, id := range w.ids {
+				d := w.ds[i]
 				if collect != nil {
 					collect(id, d)
 				}

@@ -96,7 +96,7 @@ func (s *graphStorage) undoAdd(op string, n0 int64, err error) error {
 // own distance computer, visited table and pool. Similarity metrics come
 // back positive.
 func (s *graphStorage) search(op string, x []float32, k int, dist []float32, labels []int64, built bool,
-	one func(dc hnswDistances, vt *visited, pool []poolEntry, dist []float32, labels []int64) []poolEntry) error {
+	one func(dc hnswDistances, vt *visited, w *graphWalker, dist []float32, labels []int64)) error {
 	d := s.D()
 	nq, err := checkBatch(op, x, d)
 	if err != nil {
@@ -114,10 +114,10 @@ func (s *graphStorage) search(op string, x []float32, k int, dist []float32, lab
 		w := s.scratch.get(n)
 		defer s.scratch.put(w)
 		dc := newDist()
-		var pool []poolEntry
+		var walker graphWalker
 		for q := lo; q < hi; q++ {
 			dc.setQuery(x[q*d : (q+1)*d])
-			pool = one(dc, w.visited, pool, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+			one(dc, w.visited, &walker, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
 		}
 	})
 	if keySign(s.Metric()) < 0 {

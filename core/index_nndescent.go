@@ -60,8 +60,12 @@ func (ix *IndexNNDescent) Add(x []float32) error {
 // Search implements Index: each query walks the graph from max(search_L,
 // k) random nodes.
 func (ix *IndexNNDescent) Search(x []float32, k int, dist []float32, labels []int64) error {
-	return ix.search(ix.name+".search", x, k, dist, labels, ix.NND.HasBuilt, func(dc hnswDistances, vt *visited, pool []poolEntry, dist []float32, labels []int64) []poolEntry {
-		return ix.NND.search(dc, len(dist), vt, pool, dist, labels)
+	var starts []int32
+	if ix.NND.HasBuilt && k > 0 {
+		starts = ix.NND.startIDs(k)
+	}
+	return ix.search(ix.name+".search", x, k, dist, labels, ix.NND.HasBuilt, func(dc hnswDistances, vt *visited, w *graphWalker, dist []float32, labels []int64) {
+		ix.NND.search(dc, starts, vt, w, dist, labels)
 	})
 }
 

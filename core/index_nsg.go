@@ -221,8 +221,8 @@ func (ix *IndexNSG) buildFrom(op string, knn fixedGraph) error {
 // Search implements Index: each query walks the graph with a pool of
 // max(search_L, k) nodes.
 func (ix *IndexNSG) Search(x []float32, k int, dist []float32, labels []int64) error {
-	return ix.search(ix.name+".search", x, k, dist, labels, ix.NSG.IsBuilt, func(dc hnswDistances, vt *visited, pool []poolEntry, dist []float32, labels []int64) []poolEntry {
-		return ix.NSG.search(dc, len(dist), vt, pool, dist, labels)
+	return ix.search(ix.name+".search", x, k, dist, labels, ix.NSG.IsBuilt, func(dc hnswDistances, vt *visited, w *graphWalker, dist []float32, labels []int64) {
+		ix.NSG.search(dc, len(dist), vt, w, dist, labels)
 	})
 }
 

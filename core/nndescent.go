@@ -297,22 +297,30 @@ func (g *NNDescent) update(nodes []nndNode) {
 	})
 }
 
-// search writes the k nearest of the query set in dc (of the pool's
-// max(search_L, k) best) to dist and labels, -1 past the graph's size.
-func (g *NNDescent) search(dc hnswDistances, k int, vt *visited, pool []poolEntry, dist []float32, labels []int64) []poolEntry {
+// startIDs are the random nodes every search of k starts from (the
+// same for every query: faiss seeds each search with random_seed).
+func (g *NNDescent) startIDs(k int) []int32 {
 	size := min(max(g.SearchL, k), g.Ntotal)
-	pool = slices.Grow(pool[:0], size+1)[:size+1]
-	ids := make([]int32, size)
-	ids = sampleIDs(newMT19937(uint32(g.RandomSeed)), ids, g.Ntotal)
-	for i, id := range ids {
+	return sampleIDs(newMT19937(uint32(g.RandomSeed)), make([]int32, size), g.Ntotal)
+}
+
+// search writes the k nearest of the query set in dc, walking from starts.
+func (g *NNDescent) search(dc hnswDistances, starts []int32, vt *visited, w *graphWalker, dist []float32, labels []int64) {
+	size := len(starts)
+	pool := w.reset(size)
+	for i, id := range starts {
 		vt.set(id)
-		pool[i] = poolEntry{id: id, d: dc.dist(id), fresh: true}
+		pool[i] = poolEntry{id: id, fresh: true}
+	}
+	w.ds = slices.Grow(w.ds[:0], size)[:size]
+	dc.dists(starts, w.ds)
+	for i := range starts {
+		pool[i].d = w.ds[i]
 	}
 	sortPool(pool[:size])
-	walkPool(fixedGraph{ids: g.FinalGraph, width: g.K}, dc, vt, pool, size, nil)
+	walkPool(fixedGraph{ids: g.FinalGraph, width: g.K}, dc, vt, pool, size, w, nil)
 	vt.advance()
 	emitPool(pool[:size], dist, labels)
-	return pool
 }
 
 // emitPool writes a sorted pool's best len(dist) nodes, -1 and FLT_MAX past

@@ -36,9 +36,9 @@ func (g *NSG) graph() fixedGraph { return fixedGraph{ids: g.Graph, width: g.R} }
 // nodes (at most the graph's size), starting from ep's neighbours and
 // random nodes; collect sees every node measured. It returns the sorted
 // pool.
-func (g *NSG) walk(graph fixedGraph, dc hnswDistances, vt *visited, ep int32, size int, pool []poolEntry, collect func(int32, float32)) []poolEntry {
+func (g *NSG) walk(graph fixedGraph, dc hnswDistances, vt *visited, ep int32, size int, w *graphWalker, collect func(int32, float32)) []poolEntry {
 	size = min(size, g.Ntotal)
-	pool = slices.Grow(pool[:0], size+1)[:size+1]
+	pool := w.reset(size)
 	n := 0
 	for _, id := range graph.row(ep) {
 		if n == size || id < 0 {
@@ -49,7 +49,10 @@ func (g *NSG) walk(graph fixedGraph, dc hnswDistances, vt *visited, ep int32, si
 			n++
 		}
 	}
-	rng := newMT19937(nsgRandomSeed)
+	var rng *mt19937 // made only when the entry's neighbours do not fill the pool
+	if n < size {
+		rng = newMT19937(nsgRandomSeed)
+	}
 	for n < size {
 		if id := int32(rng.below(g.Ntotal)); vt.set(id) {
 			pool[n].id = id
@@ -63,16 +66,15 @@ func (g *NSG) walk(graph fixedGraph, dc hnswDistances, vt *visited, ep int32, si
 		}
 	}
 	sortPool(pool[:size])
-	walkPool(graph, dc, vt, pool, size, collect)
+	walkPool(graph, dc, vt, pool, size, w, collect)
 	return pool[:size]
 }
 
 // search writes the k nearest to the query set in dc.
-func (g *NSG) search(dc hnswDistances, k int, vt *visited, pool []poolEntry, dist []float32, labels []int64) []poolEntry {
-	pool = g.walk(g.graph(), dc, vt, g.EnterPoint, max(g.SearchL, k), pool, nil)
+func (g *NSG) search(dc hnswDistances, k int, vt *visited, w *graphWalker, dist []float32, labels []int64) {
+	pool := g.walk(g.graph(), dc, vt, g.EnterPoint, max(g.SearchL, k), w, nil)
 	vt.advance()
 	emitPool(pool, dist, labels)
-	return pool
 }
 
 // nsgBuild is the state of one build.
@@ -145,7 +147,7 @@ func (b *nsgBuild) enterPoint() {
 	dc := b.newDist()
 	dc.setQuery(q)
 	ep := int32(g.rng.below(n))
-	pool := g.walk(b.knn, dc, newVisited(n), ep, g.L, nil, nil)
+	pool := g.walk(b.knn, dc, newVisited(n), ep, g.L, &graphWalker{}, nil)
 	g.EnterPoint = pool[0].id
 }
 
@@ -159,12 +161,12 @@ func (b *nsgBuild) link() {
 		dc := b.newDist()
 		vec := make([]float32, b.d)
 		var met []poolEntry
-		var pool []poolEntry
+		var w graphWalker
 		for i := lo; i < hi; i++ {
 			b.vector(i, vec)
 			dc.setQuery(vec)
 			met = met[:0]
-			pool = g.walk(b.knn, dc, vt.visited, g.EnterPoint, g.L, pool, func(id int32, d float32) {
+			g.walk(b.knn, dc, vt.visited, g.EnterPoint, g.L, &w, func(id int32, d float32) {
 				met = append(met, poolEntry{id: id, d: d})
 			})
 			met = b.prune(int32(i), met, dc, vt.visited)
@@ -337,7 +339,7 @@ func (b *nsgBuild) attach(reached, walked *visited, degrees []int) int32 {
 	dc := b.newDist()
 	dc.setQuery(vec)
 	var met []poolEntry
-	g.walk(g.graph(), dc, walked, g.EnterPoint, g.SearchL, nil, func(i int32, d float32) {
+	g.walk(g.graph(), dc, walked, g.EnterPoint, g.SearchL, &graphWalker{}, func(i int32, d float32) {
 		met = append(met, poolEntry{id: i, d: d})
 	})
 	sortPool(met)
