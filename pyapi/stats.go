@@ -44,3 +44,22 @@ func HNSWStatsGet(out uintptr) string {
 func HNSWStatsReset() string {
 	return guard("hnsw_stats.reset", func() error { core.ResetHNSWStats(); return nil })
 }
+
+// PanoramaStatsGet writes faiss's indexPanorama_stats total_dims and
+// total_dims_scanned to out (int64[2]).
+func PanoramaStatsGet(out uintptr) string {
+	return guard("indexPanorama_stats", func() error {
+		o, err := int64s(out, 2)
+		if err != nil {
+			return err
+		}
+		s := core.GetPanoramaStats()
+		o[0], o[1] = s.TotalDims, s.TotalDimsScanned
+		return nil
+	})
+}
+
+// PanoramaStatsReset zeroes indexPanorama_stats.
+func PanoramaStatsReset() string {
+	return guard("indexPanorama_stats.reset", func() error { core.ResetPanoramaStats(); return nil })
+}

@@ -93,6 +93,8 @@ func write(w *writer, ix core.Index) error {
 		writeRaBitQFastScan(w, x)
 	case *core.IndexHNSW:
 		return writeHNSW(w, x)
+	case *core.IndexFlatPanorama:
+		writeFlatPanorama(w, x)
 	case *core.IndexNSG:
 		return writeNSG(w, x)
 	case *core.IndexNNDescent:
@@ -249,6 +251,8 @@ func read(r *reader, depth int) core.Index {
 		return readRaBitQFastScan(r)
 	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ, codeHNSWCagra, codeHNSW2:
 		return readHNSW(r, code, depth)
+	case codeFlatL2Panorama, codeFlatIPPanorama:
+		return readFlatPanorama(r, code)
 	case codeNSGFlat, codeNSGPQ, codeNSGSQ:
 		return readNSG(r, code, depth)
 	case codeNNDescentFlat:

@@ -14,6 +14,7 @@ from .index_ivfpqr import IndexIVFPQR
 from .index_ivf_spectral_hash import IndexIVFSpectralHash
 from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, IndexRowwiseMinMaxFP16
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
+from .index_flat_panorama import IndexFlatIPPanorama, IndexFlatL2Panorama
 from .index_nsg import IndexNSG, IndexNSGFlat, IndexNSGPQ, IndexNSGSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_additive import (
@@ -49,6 +50,8 @@ from .transforms import (
 # M: faiss's 32; k and M multiply nlist by 1024 and 1024^2
 _IVF = re.compile(r"IVF(\d+)([kM]?)(?:_HNSW(\d*)|\((.+)\))?")
 _HNSW = re.compile(r"HNSW(\d*)(?:_(.+))?")
+# Flat{L2|IP}Panorama{n_levels}: exact search in Panorama's layout.
+_FLAT_PANORAMA = re.compile(r"Flat(L2|IP)Panorama(\d+)")
 # NSG{R}[_codes] or NSG{R},codes (R 32 by default): flat, PQ or SQ codes.
 _NSG = re.compile(r"NSG(\d*)(?:_(.+))?")
 # "np": no polysemous training. Without it, as in faiss, IndexPQ and
@@ -433,6 +436,9 @@ def _build(d, parts, metric, description):
     m = _NSG.fullmatch(first)
     if m:
         return _nsg(d, m, parts, metric, description)
+    m = _FLAT_PANORAMA.fullmatch(first)
+    if m and len(parts) == 1:
+        return (IndexFlatL2Panorama if m[1] == "L2" else IndexFlatIPPanorama)(d, int(m[2]))
     if len(parts) > 1:
         _unknown(parts[1] if first in ("Flat",) or _PQ.fullmatch(first) or first in _SQ else first, description)
     kind, args = _codes(d, first, description)

@@ -1,6 +1,6 @@
 """``faiss.cvar``: faiss's global variables. The search statistics
 (``indexIVF_stats``, ``hnsw_stats``, ``indexBinaryHash_stats``,
-``indexPQ_stats``) are counted by the Go core, summed
+``indexPQ_stats``, ``indexPanorama_stats``) are counted by the Go core, summed
 over every search since their ``reset()``; ``indexIVF_stats.ndis`` counts
 the distances actually computed, so entries a selector leaves out are not
 in it.
@@ -107,6 +107,31 @@ class IndexPQStats:
         return f"IndexPQStats(nq={self.nq}, ncode={self.ncode}, n_hamming_pass={self.n_hamming_pass})"
 
 
+class PanoramaStats:
+    """faiss's PanoramaStats: total_dims (of the vectors Panorama searches
+    considered), total_dims_scanned (those measured before a vector was
+    dropped or kept) and their ratio, from the Go core."""
+
+    def _read(self):
+        out = np.zeros(2, np.int64)
+        _bridge.call("PanoramaStatsGet", addr(out))
+        return out
+
+    total_dims = property(lambda self: int(self._read()[0]))
+    total_dims_scanned = property(lambda self: int(self._read()[1]))
+
+    @property
+    def ratio_dims_scanned(self):
+        total, scanned = self._read()
+        return float(scanned) / float(total) if total else 1.0
+
+    def reset(self):
+        _bridge.call("PanoramaStatsReset")
+
+    def __repr__(self):
+        return f"PanoramaStats(total_dims={self.total_dims}, total_dims_scanned={self.total_dims_scanned})"
+
+
 _BLAS_KNOBS = {
     "distance_compute_blas_threshold": 20,
     "distance_compute_blas_query_bs": 4096,
@@ -125,6 +150,7 @@ class _GlobalVariables:
         object.__setattr__(self, "hnsw_stats", HNSWStats())
         object.__setattr__(self, "indexBinaryHash_stats", IndexBinaryHashStats())
         object.__setattr__(self, "indexPQ_stats", IndexPQStats())
+        object.__setattr__(self, "indexPanorama_stats", PanoramaStats())
         object.__setattr__(self, "_knobs", dict(_BLAS_KNOBS))
 
     def __getattr__(self, name):
@@ -142,7 +168,8 @@ class _GlobalVariables:
         self._knobs[name] = value
 
     def __dir__(self):
-        return ["indexIVF_stats", "hnsw_stats", "indexBinaryHash_stats", "indexPQ_stats", *self._knobs]
+        return ["indexIVF_stats", "hnsw_stats", "indexBinaryHash_stats", "indexPQ_stats", "indexPanorama_stats",
+                *self._knobs]
 
 
 cvar = _GlobalVariables()

@@ -1,0 +1,88 @@
+"""IndexFlatPanorama against faiss-cpu and IndexFlat: the same neighbours
+(L2 and inner product, uneven levels, filters, range searches), faiss's
+files (IxFP / IxFp) both ways byte for byte, the dimension statistics, and
+what it refuses."""
+
+import numpy as np
+import pytest
+
+import metalfaiss as mf
+
+faiss = pytest.importorskip("faiss")
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(41)
+    return rng.random((3000, 65), dtype=np.float32), rng.random((40, 65), dtype=np.float32)
+
+
+@pytest.mark.parametrize("metric", [mf.METRIC_L2, mf.METRIC_INNER_PRODUCT])
+@pytest.mark.parametrize("levels,batch", [(1, 128), (4, 64), (7, 16)])
+def test_same_neighbours_as_flat(data, metric, levels, batch):
+    xb, xq = data
+    pan, flat = mf.IndexFlatPanorama(65, metric, levels, batch), mf.IndexFlat(65, metric)
+    pan.add(xb[:1000])
+    pan.add(xb[1000:])
+    flat.add(xb)
+    Dp, Ip = pan.search(xq, 10)
+    Df, If = flat.search(xq, 10)
+    np.testing.assert_allclose(Dp, Df, rtol=1e-5, atol=1e-4)
+    assert (Ip == If).mean() > 0.999  # ids may differ only between tied distances
+    params = mf.SearchParameters(sel=mf.IDSelectorRange(100, 900))
+    assert np.all((pan.search(xq, 10, params=params)[1] >= 100) & (pan.search(xq, 10, params=params)[1] < 900))
+    radius = float(np.median(Df[:, 5]))
+    lp, _, _ = pan.range_search(xq, radius)
+    lf, _, _ = flat.range_search(xq, radius)
+    np.testing.assert_array_equal(lp, lf)
+    np.testing.assert_array_equal(pan.reconstruct_n(2990, 10), xb[2990:])
+
+
+@pytest.mark.parametrize("metric", [faiss.METRIC_L2, faiss.METRIC_INNER_PRODUCT])
+def test_files_both_ways(data, metric):
+    xb, xq = data
+    theirs = faiss.IndexFlatPanorama(65, metric, 4, 64)
+    theirs.add(xb[:1000])
+    blob = faiss.serialize_index(theirs)
+    ours = mf.deserialize_index(blob)
+    assert type(ours).__name__ == type(faiss.deserialize_index(blob)).__name__
+    np.testing.assert_array_equal(mf.serialize_index(ours), blob)
+    np.testing.assert_array_equal(faiss.vector_to_array(theirs.cum_sums), mf.vector_to_array(ours.cum_sums))
+    mine = mf.IndexFlatPanorama(65, metric, 4, 64)
+    mine.add(xb[:1000])
+    np.testing.assert_array_equal(mf.serialize_index(mine), blob)
+    mine.remove_ids(mf.IDSelectorRange(10, 20))
+    theirs.remove_ids(faiss.IDSelectorRange(10, 20))
+    np.testing.assert_array_equal(mf.serialize_index(mine), faiss.serialize_index(theirs))
+    Dt, It = faiss.deserialize_index(mf.serialize_index(mine)).search(xq, 5)
+    Do, Io = mine.search(xq, 5)
+    np.testing.assert_array_equal(Io, It)
+
+
+def test_stats_and_factory():
+    xb = np.ones((2000, 32), dtype=np.float32)
+    xb[-1] = 0
+    for levels in (1, 4, 16):
+        ix = mf.IndexFlatPanorama(32, mf.METRIC_L2, levels, 64)
+        ix.add(xb)
+        mf.cvar.indexPanorama_stats.reset()
+        D, I = ix.search(np.zeros((3, 32), dtype=np.float32), 1)
+        assert I.ravel().tolist() == [1999] * 3
+        # all but the first batch stop after their first level
+        assert abs(mf.cvar.indexPanorama_stats.ratio_dims_scanned - 1 / levels) < 64 / 2000 + 1e-6
+    ix = mf.index_factory(32, "FlatL2Panorama4")
+    assert type(ix) is mf.IndexFlatL2Panorama and ix.n_levels == 4 and ix.batch_size == 1024
+
+
+def test_refusals():
+    with pytest.raises(mf.InvalidArgumentError):
+        mf.IndexFlatPanorama(8, mf.METRIC_L1, 2, 16)
+    with pytest.raises(mf.InvalidArgumentError):
+        mf.IndexFlatPanorama(8, mf.METRIC_L2, 9, 16)
+    ix = mf.IndexFlatPanorama(8, mf.METRIC_L2, 2, 4)
+    ix.add(np.zeros((10, 8), dtype=np.float32))
+    with pytest.raises(mf.InvalidArgumentError, match="batch_size"):
+        ix.search(np.zeros((1, 8), dtype=np.float32), 5)
+    with pytest.raises(mf.InvalidArgumentError):
+        ix.update_vectors(np.array([10]), np.zeros((1, 8), dtype=np.float32))
+    assert ix.ntotal == 10
