@@ -49,11 +49,20 @@ type hnswSearcher struct {
 	candidates *minimaxHeap
 	res        hnswResults
 	stats      HNSWStats // this worker's counts, added up by record
+	// pano measures level 0 of an IndexHNSWFlatPanorama progressively
+	pano *panoramaDistances
 }
 
 // fresh collects the neighbours of node on level not visited yet (marking
 // them) and measures them in one call.
 func (s *hnswSearcher) fresh(h *HNSW, node int32, level int) ([]int32, []float32) {
+	s.freshIDs(h, node, level)
+	return s.vt.ids, s.vt.measure(s.dc)
+}
+
+// freshIDs collects the neighbours of node on level not visited yet
+// (marking them) into s.vt.ids.
+func (s *hnswSearcher) freshIDs(h *HNSW, node int32, level int) []int32 {
 	begin, end := h.neighborRange(node, level)
 	w := s.vt
 	w.ids = w.ids[:0]
@@ -65,7 +74,7 @@ func (s *hnswSearcher) fresh(h *HNSW, node int32, level int) ([]int32, []float32
 			w.ids = append(w.ids, v)
 		}
 	}
-	return w.ids, w.measure(s.dc)
+	return w.ids
 }
 
 // greedy is greedy_update_nearest on a finished graph.
@@ -128,14 +137,18 @@ func (h *HNSW) searchFromCandidates(s *hnswSearcher, f hnswSearchFlags) {
 			break
 		}
 		threshold = res.threshold()
-		ids, dists := s.fresh(h, v0, 0)
-		s.stats.NDis += int64(len(ids))
-		for i, v := range ids {
-			dis := dists[i]
-			if (f.sel == nil || f.sel.IsMember(int64(v))) && threshold > dis && res.add(dis, v) {
-				threshold = res.threshold()
+		if s.pano != nil {
+			s.expandPanorama(h, v0, f)
+		} else {
+			ids, dists := s.fresh(h, v0, 0)
+			s.stats.NDis += int64(len(ids))
+			for i, v := range ids {
+				dis := dists[i]
+				if (f.sel == nil || f.sel.IsMember(int64(v))) && threshold > dis && res.add(dis, v) {
+					threshold = res.threshold()
+				}
+				c.push(v, dis)
 			}
-			c.push(v, dis)
 		}
 		if !f.disCheck && nstep > f.efSearch {
 			break
@@ -145,6 +158,55 @@ func (h *HNSW) searchFromCandidates(s *hnswSearcher, f hnswSearchFlags) {
 		s.stats.N2++
 	}
 	s.stats.NHops += int64(nstep - 1)
+}
+
+// expandPanorama is faiss's Panorama expansion of node v0 on level 0: the
+// new neighbours the filter selects are measured together level by level;
+// one whose Cauchy-Schwarz bound exceeds the results' threshold is dropped
+// from the batch and joins the candidate queue with the distance summed so
+// far; those measured whole join the results and the queue.
+func (s *hnswSearcher) expandPanorama(h *HNSW, v0 int32, f hnswSearchFlags) {
+	c, res, pn := s.candidates, &s.res, s.pano
+	threshold := res.threshold()
+	begin, end := h.neighborRange(v0, 0)
+	w := s.vt
+	w.ids, w.dis = w.ids[:0], w.dis[:0]
+	for _, v := range h.Neighbors[begin:end] {
+		if v < 0 {
+			break
+		}
+		if (f.sel == nil || f.sel.IsMember(int64(v))) && w.set(v) {
+			w.ids = append(w.ids, v)
+			w.dis = append(w.dis, pn.start(v))
+		}
+	}
+	pn.stats.total += int64(len(w.ids) * pn.p.d)
+	ids, dis := w.ids, w.dis
+	for l := 0; l < pn.p.nLevels && len(ids) > 0; l++ {
+		start, lw := pn.p.level(l)
+		if lw == 0 {
+			continue
+		}
+		pn.stats.scanned += int64(len(ids) * lw)
+		s.stats.NDis += int64(len(ids))
+		kept := 0
+		for i, v := range ids {
+			d, bound := pn.step(v, dis[i], l, start, lw)
+			if bound <= threshold {
+				ids[kept], dis[kept] = v, d
+				kept++
+			} else {
+				c.push(v, d)
+			}
+		}
+		ids, dis = ids[:kept], dis[:kept]
+	}
+	for i, v := range ids {
+		if threshold > dis[i] && res.add(dis[i], v) {
+			threshold = res.threshold()
+		}
+		c.push(v, dis[i])
+	}
 }
 
 // searchUnbounded is faiss's search_from_candidate_unbounded: both queues

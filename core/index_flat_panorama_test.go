@@ -2,6 +2,9 @@ package core
 
 import (
 	"math/rand"
+	"runtime"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,4 +86,35 @@ func TestFlatPanoramaEditsKeepTheLayout(t *testing.T) {
 	require.ErrorContains(t, pan.Search(xb[:d], 17, make([]float32, 17), make([]int64, 17)), "batch_size")
 	_, err = NewIndexFlatPanorama(8, MetricL2, 9, 4)
 	require.Error(t, err)
+}
+
+func TestHNSWPanoramaKeepsHNSWRecall(t *testing.T) {
+	rng := rand.New(rand.NewSource(152))
+	const n, d, nq, k = 3000, 48, 50, 10
+	xb := randData(rng, n, d, false)
+	xq := randData(rng, nq, d, false)
+	pan, err := NewIndexHNSWFlatPanorama(d, 16, 6)
+	require.NoError(t, err)
+	flat, err := NewIndexHNSWFlat(d, 16, MetricL2)
+	require.NoError(t, err)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // one builder: the same graph twice
+	for _, ix := range []*IndexHNSW{pan, flat} {
+		ix.HNSW.EfSearch = 32
+		require.NoError(t, ix.Add(xb[:n/2*d]))
+		require.NoError(t, ix.Add(xb[n/2*d:]))
+	}
+	assert.Equal(t, flat.HNSW.Neighbors, pan.HNSW.Neighbors, "the same graph")
+	require.Len(t, pan.CumSums(), n*7)
+	ResetPanoramaStats()
+	pd, pi := make([]float32, nq*k), make([]int64, nq*k)
+	require.NoError(t, pan.Search(xq, k, pd, pi))
+	for i, id := range pi {
+		q := i / k
+		want := kernels.L2Sqr(xq[q*d:(q+1)*d], xb[int(id)*d:(int(id)+1)*d])
+		require.InDelta(t, want, pd[i], 1e-3*max(1, float64(want)), "results carry whole distances")
+	}
+	assert.GreaterOrEqual(t, hnswRecall(t, pan, xq, xb, d), hnswRecall(t, flat, xq, xb, d)-0.03)
+	st := GetPanoramaStats()
+	assert.Less(t, st.TotalDimsScanned, st.TotalDims, "some neighbours stop early")
+	assert.Greater(t, st.TotalDimsScanned, int64(0))
 }

@@ -15,7 +15,9 @@ type IndexHNSW struct {
 	// heuristic rejected (faiss's keep_max_size_level0, default false).
 	KeepMaxSizeLevel0 bool
 	// Cagra is set for an IndexHNSWCagra (index_hnsw_cagra.go).
-	Cagra   *HNSWCagra
+	Cagra *HNSWCagra
+	// Panorama is set for an IndexHNSWFlatPanorama (hnsw_panorama.go).
+	Panorama *hnswPanorama
 	scratch scratchPool
 }
 
@@ -175,12 +177,18 @@ func (ix *IndexHNSW) Add(x []float32) error {
 	if err := ix.storage.Add(x); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
+	if ix.Panorama != nil {
+		ix.Panorama.addNorms(x)
+	}
 	mark := ix.HNSW.mark()
 	ix.HNSW.prepareLevels(n)
 	b := ix.HNSW.addVertices(n0, n, x, ix.D(), newDist, ix.KeepMaxSizeLevel0, canUndo, &ix.scratch)
 	if err := checkInterrupt(op); err != nil && canUndo {
 		// Ctrl-C: the graph and the storage as they were.
 		b.rollback(mark)
+		if ix.Panorama != nil {
+			ix.Panorama.cums = ix.Panorama.cums[:n0*(ix.Panorama.p.nLevels+1)]
+		}
 		if _, rerr := remover.RemoveIDs(IDSelectorRange{Min: int64(n0), Max: int64(n0 + n)}); rerr != nil {
 			return Errorf(KindInternal, op, "interrupted, and the storage could not drop the new vectors: %v", rerr)
 		}
@@ -235,6 +243,11 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 		vt := ix.scratch.get(int(ix.Ntotal()))
 		defer ix.scratch.put(vt)
 		s := &hnswSearcher{dc: newDist(), vt: vt, candidates: &minimaxHeap{}, res: hnswResults{topK: newTopK(k)}}
+		if ix.Panorama != nil {
+			s.pano = ix.Panorama.distances(ix.storage.(*IndexFlat))
+			s.dc = s.pano
+			defer s.pano.stats.record()
+		}
 		defer s.record()
 		for q := lo; q < hi; q++ {
 			s.res.reset()
@@ -254,6 +267,9 @@ func (ix *IndexHNSW) SearchWithParams(x []float32, k int, dist []float32, labels
 func (ix *IndexHNSW) Reset() {
 	if ix.storage != nil {
 		ix.storage.Reset()
+	}
+	if ix.Panorama != nil {
+		ix.Panorama.cums = ix.Panorama.cums[:0]
 	}
 	ix.HNSW.reset()
 }

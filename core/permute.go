@@ -83,6 +83,9 @@ func (ix *IndexHNSW) PermuteEntries(perm []int64) error {
 	if err := flat.PermuteEntries(perm); err != nil {
 		return err
 	}
+	if ix.Panorama != nil {
+		ix.Panorama.permute(perm)
+	}
 	inv := make([]int32, n)
 	for i, p := range perm {
 		inv[p] = int32(i)

@@ -72,3 +72,37 @@ func FlatPanoramaUpdate(h, n int64, ids, x uintptr) string {
 		return ix.UpdateVectors(is, xs)
 	})
 }
+
+// IndexHNSWFlatPanoramaNew makes an IndexHNSWFlatPanorama and writes its
+// handle to out (int64[1]).
+func IndexHNSWFlatPanoramaNew(d, m, nLevels int64, out uintptr) string {
+	return newIndex("IndexHNSWFlatPanorama", out, func() (core.Index, error) {
+		return core.NewIndexHNSWFlatPanorama(int(d), int(m), int(nLevels))
+	})
+}
+
+// HNSWPanoramaCums writes num_panorama_levels and the number of suffix
+// norms to info (int64[2]) and, when n matches that number, the norms to
+// out (float32[n]).
+func HNSWPanoramaCums(h int64, info uintptr, n int64, out uintptr) string {
+	const op = "IndexHNSWFlatPanorama.cum_sums"
+	return withHNSW(op, h, false, func(ix *core.IndexHNSW) error {
+		if ix.Panorama == nil {
+			return core.Errorf(core.KindUnsupported, op, "a %s keeps no Panorama norms", ix.Name())
+		}
+		dst, err := int64s(info, 2)
+		if err != nil {
+			return err
+		}
+		cums := ix.CumSums()
+		dst[0], dst[1] = int64(ix.PanoramaLevels()), int64(len(cums))
+		if n != int64(len(cums)) {
+			return nil
+		}
+		o, err := floats(out, n)
+		if err == nil {
+			copy(o, cums)
+		}
+		return err
+	})
+}

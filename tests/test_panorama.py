@@ -86,3 +86,36 @@ def test_refusals():
     with pytest.raises(mf.InvalidArgumentError):
         ix.update_vectors(np.array([10]), np.zeros((1, 8), dtype=np.float32))
     assert ix.ntotal == 10
+
+
+def test_hnsw_panorama_recall_files_and_factory(data):
+    xb, xq = data
+    G = faiss.knn(xq, xb, 10)[1]
+
+    def recall(I):
+        return np.mean([len(set(i) & set(g)) / 10 for i, g in zip(I, G)])
+
+    ours, theirs = mf.IndexHNSWFlatPanorama(65, 16, 5), faiss.IndexHNSWFlatPanorama(65, 16, 5)
+    ours.add(xb)
+    theirs.add(xb)
+    assert ours.num_panorama_levels == 5 and ours.cum_sums.size() == len(xb) * 6
+    np.testing.assert_array_equal(mf.vector_to_array(ours.cum_sums), faiss.vector_to_array(theirs.cum_sums))
+    # observed on 40 queries (faiss 1.15.1 / ours): 0.93 / 0.96 at efSearch 64, 0.98 / 0.98
+    # at 128, 1.00 / 1.00 at 256. At efSearch 16 faiss's binary walks further than its
+    # published search_from_candidates_panorama (which ours follows): 0.71 vs 0.65 on 400
+    # queries, where its IndexHNSWFlat and ours give 0.65 on the same graph.
+    for ef in (64, 128, 256):
+        ours.hnsw.efSearch = theirs.hnsw.efSearch = ef
+        assert recall(ours.search(xq, 10)[1]) >= recall(theirs.search(xq, 10)[1]) - 0.01, ef
+    blob = faiss.serialize_index(theirs)
+    back = mf.deserialize_index(blob)
+    assert type(back) is mf.IndexHNSWFlatPanorama
+    np.testing.assert_array_equal(mf.serialize_index(back), blob)
+    again = faiss.deserialize_index(mf.serialize_index(ours))
+    assert type(again).__name__ == "IndexHNSWFlatPanorama"
+    np.testing.assert_array_equal(again.search(xq, 10)[1], ours.search(xq, 10)[1])
+    ix = mf.index_factory(65, "HNSW16_FlatPanorama")
+    assert type(ix) is mf.IndexHNSWFlatPanorama and ix.num_panorama_levels == 8
+    assert mf.reverse_index_factory(ix) == "HNSW16_FlatPanorama8"
+    with pytest.raises(mf.InvalidArgumentError):
+        mf.IndexHNSWFlatPanorama(8, 16, 9)

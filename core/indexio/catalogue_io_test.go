@@ -15,7 +15,7 @@ import (
 // not), an Index2Layer, an IndexIVFPQR and an IndexIVFSpectralHash (median
 // thresholds) with 30 vectors, IndexHNSWCagra (float32, base level only; float16),
 // NSG over flat vectors, PQ codes and (not built) SQ codes, NN-descent,
-// IndexHNSW2Level over an Index2Layer, IndexFlatPanorama.
+// IndexHNSW2Level over an Index2Layer, IndexFlatPanorama, IndexHNSWFlatPanorama.
 func catalogueIndexes(t testing.TB) []core.Index {
 	rng := rand.New(rand.NewSource(3))
 	x := make([]float32, 300*8)
@@ -94,7 +94,10 @@ func catalogueIndexes(t testing.TB) []core.Index {
 	pano, err := core.NewIndexFlatPanorama(8, core.MetricInnerProduct, 3, 16)
 	require.NoError(t, err)
 	require.NoError(t, pano.Add(x[:37*8]))
-	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh, cagra, half, nsg, nsgPQ, nsgSQ, nnd, hnsw2, pano}
+	hpano, err := core.NewIndexHNSWFlatPanorama(8, 4, 3)
+	require.NoError(t, err)
+	require.NoError(t, hpano.Add(x[:30*8]))
+	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh, cagra, half, nsg, nsgPQ, nsgSQ, nnd, hnsw2, pano, hpano}
 }
 
 func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

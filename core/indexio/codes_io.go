@@ -14,6 +14,7 @@ const (
 	codeHNSWPQ    = "IHNp"
 	codeHNSWCagra = "IHc2" // then keep_max_size_level0, base_level_only, entry points, numeric type
 	codeHNSW2     = "IHN2" // over an Index2Layer or an IndexIVFPQ
+	codeHNSWPano  = "IHfP" // then num_panorama_levels, the suffix norms
 )
 
 func writePQ(w *writer, ix *core.IndexPQ) {
@@ -179,6 +180,8 @@ func writeHNSW(w *writer, ix *core.IndexHNSW) error {
 		w.fourcc(codeHNSWCagra)
 	case "IndexHNSW2Level":
 		w.fourcc(codeHNSW2)
+	case "IndexHNSWFlatPanorama":
+		w.fourcc(codeHNSWPano)
 	default:
 		w.fourcc(codeHNSWFlat)
 	}
@@ -188,6 +191,10 @@ func writeHNSW(w *writer, ix *core.IndexHNSW) error {
 		w.u8(uint8(b2i(c.BaseLevelOnly)))
 		w.i32(int32(c.NumEntryPoints))
 		w.i32(int32(b2i(c.Half))) // faiss's NumericType: Float32 0, Float16 1
+	}
+	if ix.Panorama != nil {
+		w.u64(uint64(ix.PanoramaLevels()))
+		w.floatVec(ix.CumSums())
 	}
 	writeGraph(w, ix.HNSW.Graph())
 	if w.flags&FlagSkipStorage != 0 || ix.Storage() == nil {
@@ -238,16 +245,25 @@ func readHNSW(r *reader, code string, depth int) core.Index {
 			r.fail("numeric_type %d: IndexHNSWCagra stores float32 (0) or float16 (1)", numeric)
 		}
 	}
+	var panoLevels int
+	var cums []float32
+	if code == codeHNSWPano {
+		panoLevels = r.size("num_panorama_levels", 1, maxD)
+		cums = r.floats(r.count(4, "the suffix norms"), "the suffix norms")
+	}
 	cagra := func(ix *core.IndexHNSW, err error) core.Index {
 		if err == nil && code == codeHNSWCagra {
 			err = ix.MakeCagra(keep, baseOnly, entries, numeric == 1)
+		}
+		if err == nil && code == codeHNSWPano {
+			err = ix.MakePanorama(panoLevels, cums)
 		}
 		return restored(r, ix, err)
 	}
 	g := readGraph(r)
 	if r.peek(codeNull) { // written without its storage
 		name := map[string]string{codeHNSWFlat: "IndexHNSWFlat", codeHNSWSQ: "IndexHNSWSQ", codeHNSWPQ: "IndexHNSWPQ", codeHNSWCagra: "IndexHNSWCagra",
-			codeHNSW2: "IndexHNSW2Level"}[code]
+			codeHNSW2: "IndexHNSW2Level", codeHNSWPano: "IndexHNSWFlatPanorama"}[code]
 		if r.err != nil || h.d <= 0 || h.d > maxD {
 			r.fail("an HNSW header with d=%d", h.d)
 			return nil
@@ -258,7 +274,7 @@ func readHNSW(r *reader, code string, depth int) core.Index {
 	if r.err != nil {
 		return nil
 	}
-	want := map[string]string{codeHNSWFlat: "*core.IndexFlat", codeHNSWSQ: "*core.IndexScalarQuantizer", codeHNSWPQ: "*core.IndexPQ",
+	want := map[string]string{codeHNSWFlat: "*core.IndexFlat", codeHNSWPano: "*core.IndexFlat", codeHNSWSQ: "*core.IndexScalarQuantizer", codeHNSWPQ: "*core.IndexPQ",
 		codeHNSWCagra: map[bool]string{false: "*core.IndexFlat", true: "*core.IndexScalarQuantizer"}[numeric == 1]}[code]
 	if code == codeHNSW2 {
 		want = map[bool]string{false: "*core.Index2Layer", true: "*core.IndexIVF"}[typeName(storage) == "*core.IndexIVF"]

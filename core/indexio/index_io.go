@@ -249,7 +249,7 @@ func read(r *reader, depth int) core.Index {
 		return readRaBitQ(r, code)
 	case codeRaBitQFS:
 		return readRaBitQFastScan(r)
-	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ, codeHNSWCagra, codeHNSW2:
+	case codeHNSWFlat, codeHNSWSQ, codeHNSWPQ, codeHNSWCagra, codeHNSW2, codeHNSWPano:
 		return readHNSW(r, code, depth)
 	case codeFlatL2Panorama, codeFlatIPPanorama:
 		return readFlatPanorama(r, code)

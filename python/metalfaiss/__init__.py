@@ -102,7 +102,7 @@ from .index_binary import (
 from .index_binary_hash import IndexBinaryHash, IndexBinaryMultiHash
 from .index_binary_shards import IndexBinaryReplicas, IndexBinaryShards
 from .index_binary_factory import index_binary_factory
-from .index_hnsw import HNSW, IndexHNSW, IndexHNSW2Level, IndexHNSWCagra, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ, NumericType
+from .index_hnsw import HNSW, IndexHNSW, IndexHNSW2Level, IndexHNSWCagra, IndexHNSWFlat, IndexHNSWFlatPanorama, IndexHNSWPQ, IndexHNSWSQ, NumericType
 from .index_flat_panorama import IndexFlatIPPanorama, IndexFlatL2Panorama, IndexFlatPanorama
 from .index_nsg import (NSG, IndexNNDescent, IndexNNDescentFlat, IndexNSG, IndexNSGFlat, IndexNSGPQ, IndexNSGSQ,
                         NNDescent, VisitedTable, VisitedTableSet, VisitedTableVector)
@@ -324,7 +324,7 @@ __all__ = [
     "round_clamped_to_uint8", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
     "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
     "IndexRandom", "IndexIVFIndependentQuantizer", "IndexIVFFlatDedup", "MultiIndexQuantizer", "MultiIndexQuantizer2", "Index2Layer", "Level1Quantizer", "IndexIVFPQR", "IndexIVFSpectralHash", "IndexHNSWCagra", "NumericType", "IndexRowwiseMinMax", "IndexRowwiseMinMaxBase", "IndexRowwiseMinMaxFP16",
-    "IndexFlatPanorama", "IndexFlatL2Panorama", "IndexFlatIPPanorama", "IndexHNSW2Level", "NSG", "IndexNSG", "IndexNSGFlat", "IndexNSGPQ", "IndexNSGSQ", "NNDescent", "IndexNNDescent", "IndexNNDescentFlat",
+    "IndexFlatPanorama", "IndexFlatL2Panorama", "IndexFlatIPPanorama", "IndexHNSWFlatPanorama", "IndexHNSW2Level", "NSG", "IndexNSG", "IndexNSGFlat", "IndexNSGPQ", "IndexNSGSQ", "NNDescent", "IndexNNDescent", "IndexNNDescentFlat",
     "VisitedTable", "VisitedTableSet", "VisitedTableVector",
     "CenteringTransform", "HadamardRotation", "ITQMatrix", "ITQTransform", "LinearTransform", "NormalizationTransform",
     "OPQMatrix",

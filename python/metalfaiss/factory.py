@@ -13,7 +13,7 @@ from .index_2layer import Index2Layer
 from .index_ivfpqr import IndexIVFPQR
 from .index_ivf_spectral_hash import IndexIVFSpectralHash
 from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, IndexRowwiseMinMaxFP16
-from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWPQ, IndexHNSWSQ
+from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWFlatPanorama, IndexHNSWPQ, IndexHNSWSQ
 from .index_flat_panorama import IndexFlatIPPanorama, IndexFlatL2Panorama
 from .index_nsg import IndexNSG, IndexNSGFlat, IndexNSGPQ, IndexNSGSQ
 from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
@@ -423,6 +423,9 @@ def _build(d, parts, metric, description):
         codes = m.group(2) or (parts[1] if len(parts) == 2 else None)  # HNSW32_SQ8 or HNSW32,SQ8
         if codes is None:
             return IndexHNSWFlat(d, M, metric)
+        pano = re.fullmatch(r"FlatPanorama(\d*)", codes)
+        if pano:  # faiss's default: 8 levels; L2 whatever the metric asked
+            return IndexHNSWFlatPanorama(d, M, int(pano[1]) if pano[1] else 8)
         kind, args = _codes(d, codes, description)
         if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ", "PRQ", "LSQ", "PLSQ") or kind in _FLAT_AQFS:
             _unknown(codes, description)
@@ -558,6 +561,8 @@ def reverse_index_factory(index):
             return f"IMI2x{q.pq.nbits}," + _codes_name(index, "IVF")
         coarse = f"_HNSW{q.hnsw.M}" if isinstance(q, IndexHNSWFlat) else ""
         return f"IVF{index.nlist}{coarse}," + _codes_name(index, "IVF")
+    if isinstance(index, IndexHNSWFlatPanorama):
+        return f"HNSW{index.hnsw.M}_FlatPanorama{index.num_panorama_levels}"
     if isinstance(index, IndexHNSW):
         codes = _codes_name(index.storage, "HNSW")
         return f"HNSW{index.hnsw.M}" + ("" if codes == "Flat" else "_" + codes)

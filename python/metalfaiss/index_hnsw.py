@@ -225,6 +225,47 @@ class IndexHNSW2Level(IndexHNSW):
         super().__init__(Index2Layer(quantizer, nlist, m_pq), M)
 
 
+class IndexHNSWFlatPanorama(IndexHNSWFlat):
+    """``IndexHNSWFlatPanorama(d, M, num_panorama_levels)``: HNSW over flat
+    L2 vectors that keeps, per vector, the norms of its suffixes from each
+    of the Panorama levels on (``cum_sums``). Level 0 of a search measures
+    a new neighbour level by level and stops once the Cauchy-Schwarz bound
+    shows that neither the results nor the candidate queue would take it:
+    the walk IndexHNSWFlat makes, reading fewer dimensions."""
+
+    _go_type = "IndexHNSWFlatPanorama"
+
+    def __init__(self, d, M, num_panorama_levels):
+        op = "IndexHNSWFlatPanorama"
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexHNSWFlatPanoramaNew", as_int(d, op, "d"), as_int(M, op, "M"),
+                     as_int(num_panorama_levels, op, "num_panorama_levels"), addr(out))
+        Index.__init__(self, int(out[0]))
+        self._storage = part(self, "IndexHNSWStorage", "IndexHNSW.storage")
+        self.hnsw = HNSW(self)
+        self.own_fields = True
+
+    def _cums(self, want):
+        info = np.zeros(2, dtype=np.int64)
+        out = np.empty(max(want, 1), dtype=np.float32)  # want -1: the counts only
+        _bridge.call("HNSWPanoramaCums", self._h("cum_sums"), addr(info), want, addr(out))
+        return info, out
+
+    @property
+    def num_panorama_levels(self):
+        return int(self._cums(-1)[0][0])
+
+    @property
+    def cum_sums(self):
+        """The suffix norms, num_panorama_levels + 1 per vector (a copy)."""
+        from .vectors import Float32Vector
+
+        n = int(self._cums(-1)[0][1])
+        v = Float32Vector()
+        v._assign(self._cums(n)[1][:n])
+        return v
+
+
 class NumericType:
     """faiss's NumericType for IndexHNSWCagra's storage."""
 
