@@ -18,7 +18,7 @@ type IndexHNSW struct {
 	Cagra *HNSWCagra
 	// Panorama is set for an IndexHNSWFlatPanorama (hnsw_panorama.go).
 	Panorama *hnswPanorama
-	scratch scratchPool
+	scratch  scratchPool
 }
 
 // NewIndexHNSWFlat makes an HNSW index of M links per node over flat
