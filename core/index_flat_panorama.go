@@ -1,6 +1,10 @@
 package core
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/metalfaiss/metalfaiss/core/kernels"
+)
 
 // IndexFlatPanorama is exact search over vectors stored in Panorama's
 // layout (faiss's IndexFlatPanorama; IndexFlatL2Panorama and
@@ -298,4 +302,66 @@ func (ix *IndexFlatPanorama) MergeIndex(other Index, addID int64) error {
 	}
 	other.Reset()
 	return nil
+}
+
+// pointKey is the key (distance, or -similarity) of vector i for the query
+// in s, measured level by level; false once its bound reaches threshold
+// (faiss's point-wise refinement, search_subset).
+func (ix *IndexFlatPanorama) pointKey(s *panoramaQuery, i int, threshold float32) (float32, bool) {
+	p := ix.p
+	var acc float32
+	if !s.ip {
+		x := ix.cums[p.cumSlot(i, 0)]
+		acc = s.qNorms[0]*s.qNorms[0] + x*x
+	}
+	s.total += int64(p.d)
+	for l := 0; l < p.nLevels; l++ {
+		start, w := p.level(l)
+		if w == 0 {
+			continue
+		}
+		at := p.slot(i, l)
+		dot := kernels.Inner(s.q[start:start+w], ix.codes[at:at+w])
+		s.scanned += int64(w)
+		rest := s.qNorms[l+1] * ix.cums[p.cumSlot(i, l+1)]
+		var bound float32
+		if s.ip {
+			acc -= dot
+			bound = acc - rest
+		} else {
+			acc -= 2 * dot
+			bound = acc - 2*rest
+		}
+		if bound >= threshold {
+			return 0, false
+		}
+	}
+	return acc, true
+}
+
+// refineCandidates ranks each query's kBase candidates (ids in cand) and
+// writes the k best: IndexRefinePanorama's refinement, which stops reading
+// a candidate once it cannot enter the k best.
+func (ix *IndexFlatPanorama) refineCandidates(x []float32, k, kBase int, cand []int64, dist []float32, labels []int64) {
+	d := ix.p.d
+	nq := len(x) / d
+	sign := keySign(ix.metric)
+	parallelChunks(nq, chunkFor(kBase*d), func(_, lo, hi int) {
+		s := ix.p.newPanoramaQuery(ix.metric == MetricInnerProduct)
+		h := newTopK(k)
+		for q := lo; q < hi; q++ {
+			h.reset()
+			s.setQuery(ix.p, x[q*d:(q+1)*d])
+			for _, id := range cand[q*kBase : (q+1)*kBase] {
+				if id < 0 || id >= int64(ix.ntotal) {
+					continue
+				}
+				if key, ok := ix.pointKey(s, int(id), h.dist[0]); ok {
+					h.push(key, id)
+				}
+			}
+			h.emit(sign, dist[q*k:(q+1)*k], labels[q*k:(q+1)*k])
+		}
+		s.record()
+	})
 }

@@ -69,6 +69,9 @@ func RestoreIndexRefine(base, refine Index, kFactor float32) (*IndexRefine, erro
 	if flat {
 		op = "IndexRefineFlat"
 	}
+	if _, pano := refine.(*IndexFlatPanorama); pano {
+		op = "IndexRefinePanorama" // faiss's class for a Panorama refine index
+	}
 	if _, ok := refine.(Reconstructor); !ok && !flat {
 		return nil, Errorf(KindUnsupported, op, "the refine index %T cannot reconstruct its vectors", refine)
 	}
@@ -203,6 +206,10 @@ func (r *IndexRefine) SearchWithParams(x []float32, k int, dist []float32, label
 	var xb []float32
 	if h, ok := r.refine.(vectorHolder); ok && r.Metric() == MetricL2 && nt <= math.MaxInt32 {
 		xb = h.Vectors()
+	}
+	if pano, ok := r.refine.(*IndexFlatPanorama); ok {
+		pano.refineCandidates(x, k, kBase, bl, dist, labels)
+		return nil
 	}
 	parallelChunks(nq, chunkFor(kBase*d), func(_, lo, hi int) {
 		h := newTopK(k)

@@ -112,10 +112,40 @@ def test_hnsw_panorama_recall_files_and_factory(data):
     assert type(back) is mf.IndexHNSWFlatPanorama
     np.testing.assert_array_equal(mf.serialize_index(back), blob)
     again = faiss.deserialize_index(mf.serialize_index(ours))
-    assert type(again).__name__ == "IndexHNSWFlatPanorama"
-    np.testing.assert_array_equal(again.search(xq, 10)[1], ours.search(xq, 10)[1])
+    assert type(again).__name__ == "IndexHNSWFlatPanorama" and again.ntotal == len(xb)
+    np.testing.assert_array_equal(faiss.vector_to_array(again.cum_sums), mf.vector_to_array(ours.cum_sums))
+    np.testing.assert_array_equal(faiss.serialize_index(again), mf.serialize_index(ours))
+    np.testing.assert_array_equal(mf.deserialize_index(mf.serialize_index(ours)).search(xq, 10)[1], ours.search(xq, 10)[1])
     ix = mf.index_factory(65, "HNSW16_FlatPanorama")
     assert type(ix) is mf.IndexHNSWFlatPanorama and ix.num_panorama_levels == 8
     assert mf.reverse_index_factory(ix) == "HNSW16_FlatPanorama8"
     with pytest.raises(mf.InvalidArgumentError):
         mf.IndexHNSWFlatPanorama(8, 16, 9)
+
+
+@pytest.mark.parametrize("metric", [faiss.METRIC_L2, faiss.METRIC_INNER_PRODUCT])
+def test_refine_panorama_matches_refine_flat(data, metric):
+    xb, xq = data
+    name = "L2" if metric == faiss.METRIC_L2 else "IP"
+    pan = mf.IndexRefinePanorama(mf.index_factory(65, "PQ13", metric), mf.index_factory(65, f"Flat{name}Panorama5_1", metric))
+    flat = mf.IndexRefineFlat(mf.index_factory(65, "PQ13", metric))
+    for ix in (pan, flat):
+        ix.train(xb)
+        ix.add(xb)
+        ix.k_factor = 8
+    mf.cvar.indexPanorama_stats.reset()
+    Dp, Ip = pan.search(xq, 10)
+    Df, If = flat.search(xq, 10)
+    np.testing.assert_allclose(Dp, Df, rtol=1e-5, atol=1e-4)
+    assert (Ip == If).mean() > 0.999
+    assert mf.cvar.indexPanorama_stats.ratio_dims_scanned < 1
+    theirs = faiss.IndexRefinePanorama(faiss.index_factory(65, "Flat", metric),
+                                       faiss.index_factory(65, f"Flat{name}Panorama5_1", metric))
+    theirs.add(xb[:500])
+    blob = faiss.serialize_index(theirs)
+    back = mf.deserialize_index(blob)
+    assert type(back) is mf.IndexRefinePanorama
+    np.testing.assert_array_equal(mf.serialize_index(back), blob)
+    np.testing.assert_array_equal(back.search(xq, 5)[1], theirs.search(xq, 5)[1])
+    with pytest.raises(mf.InputTypeError):
+        mf.IndexRefinePanorama(mf.IndexFlatL2(65), mf.IndexFlatL2(65))

@@ -15,6 +15,7 @@ const (
 	codeIDMap     = "IxMp"
 	codeIDMap2    = "IxM2"
 	codeRefine    = "IxRF"
+	codeRefinePan = "IxRP" // the same fields, over an IndexFlatPanorama
 	codeMinMax    = "IRMf"
 	codeMinMax16  = "IRMh"
 )
@@ -106,7 +107,11 @@ func write(w *writer, ix core.Index) error {
 	case *core.IndexLSH:
 		return writeLSH(w, x)
 	case *core.IndexRefine:
-		w.fourcc(codeRefine)
+		if x.Name() == "IndexRefinePanorama" {
+			w.fourcc(codeRefinePan)
+		} else {
+			w.fourcc(codeRefine)
+		}
 		writeHeader(w, x)
 		if err := write(w, x.Base()); err != nil {
 			return err
@@ -264,7 +269,7 @@ func read(r *reader, depth int) core.Index {
 		return readPreTransform(r, depth)
 	case codeLSH:
 		return readLSH(r)
-	case codeRefine:
+	case codeRefine, codeRefinePan:
 		h := readHeader(r)
 		base := read(r, depth+1)
 		refine := read(r, depth+1)

@@ -131,7 +131,7 @@ from .index_rabitq import (
     round_nonnegative_to_uint16,
 )
 from .index_ivf_fastscan import BlockInvertedLists, IndexIVFPQFastScan
-from .index_refine import IndexRefine, IndexRefineFlat
+from .index_refine import IndexRefine, IndexRefineFlat, IndexRefinePanorama
 from .index_pretransform import IndexPreTransform
 from .index_lsh import IndexLSH
 from .index_shards import IndexReplicas, IndexShards, IndexShardsIVF
@@ -322,7 +322,7 @@ __all__ = [
     "IndexIVFRaBitQFastScan",
     "RaBitQSearchParameters", "IVFRaBitQSearchParameters", "round_nonnegative_to_uint8", "round_nonnegative_to_uint16",
     "round_clamped_to_uint8", "BlockInvertedLists", "IndexIVFPQFastScan", "ScalarQuantizer",
-    "IndexRefine", "IndexRefineFlat", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
+    "IndexRefine", "IndexRefineFlat", "IndexRefinePanorama", "IndexPreTransform", "IndexLSH", "IndexReplicas", "IndexShards", "IndexShardsIVF",
     "IndexRandom", "IndexIVFIndependentQuantizer", "IndexIVFFlatDedup", "MultiIndexQuantizer", "MultiIndexQuantizer2", "Index2Layer", "Level1Quantizer", "IndexIVFPQR", "IndexIVFSpectralHash", "IndexHNSWCagra", "NumericType", "IndexRowwiseMinMax", "IndexRowwiseMinMaxBase", "IndexRowwiseMinMaxFP16",
     "IndexFlatPanorama", "IndexFlatL2Panorama", "IndexFlatIPPanorama", "IndexHNSWFlatPanorama", "IndexHNSW2Level", "NSG", "IndexNSG", "IndexNSGFlat", "IndexNSGPQ", "IndexNSGSQ", "NNDescent", "IndexNNDescent", "IndexNNDescentFlat",
     "VisitedTable", "VisitedTableSet", "VisitedTableVector",

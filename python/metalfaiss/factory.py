@@ -50,8 +50,8 @@ from .transforms import (
 # M: faiss's 32; k and M multiply nlist by 1024 and 1024^2
 _IVF = re.compile(r"IVF(\d+)([kM]?)(?:_HNSW(\d*)|\((.+)\))?")
 _HNSW = re.compile(r"HNSW(\d*)(?:_(.+))?")
-# Flat{L2|IP}Panorama{n_levels}: exact search in Panorama's layout.
-_FLAT_PANORAMA = re.compile(r"Flat(L2|IP)Panorama(\d+)")
+# Flat{L2|IP}Panorama{n_levels}[_{batch_size}]: exact search in Panorama's layout.
+_FLAT_PANORAMA = re.compile(r"Flat(L2|IP)Panorama(\d+)(?:_(\d+))?")
 # NSG{R}[_codes] or NSG{R},codes (R 32 by default): flat, PQ or SQ codes.
 _NSG = re.compile(r"NSG(\d*)(?:_(.+))?")
 # "np": no polysemous training. Without it, as in faiss, IndexPQ and
@@ -441,7 +441,7 @@ def _build(d, parts, metric, description):
         return _nsg(d, m, parts, metric, description)
     m = _FLAT_PANORAMA.fullmatch(first)
     if m and len(parts) == 1:
-        return (IndexFlatL2Panorama if m[1] == "L2" else IndexFlatIPPanorama)(d, int(m[2]))
+        return (IndexFlatL2Panorama if m[1] == "L2" else IndexFlatIPPanorama)(d, int(m[2]), int(m[3] or 1024))
     if len(parts) > 1:
         _unknown(parts[1] if first in ("Flat",) or _PQ.fullmatch(first) or first in _SQ else first, description)
     kind, args = _codes(d, first, description)

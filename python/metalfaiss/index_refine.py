@@ -55,6 +55,22 @@ class IndexRefine(Index):
         _bridge.call("IndexSetParam", self._h("k_factor"), "k_factor", value)
 
 
+class IndexRefinePanorama(IndexRefine):
+    """``IndexRefinePanorama(base_index, refine_index)``: IndexRefine whose
+    refine index is an IndexFlatPanorama (faiss's class; the candidates are
+    ranked by their exact distances, as IndexRefineFlat ranks them)."""
+
+    _go_type = "IndexRefinePanorama"
+
+    def __init__(self, base_index, refine_index):
+        from .index_flat_panorama import IndexFlatPanorama
+
+        if not isinstance(refine_index, IndexFlatPanorama):
+            raise InputTypeError(
+                f"IndexRefinePanorama: refine_index must be an IndexFlatPanorama, got {type(refine_index).__name__}")
+        super().__init__(base_index, refine_index)
+
+
 class IndexRefineFlat(IndexRefine):
     """``IndexRefineFlat(base_index)``: IndexRefine with a flat refine index
     of its own (exact distances); base_index must be empty.
