@@ -100,6 +100,9 @@ func (ix *IndexNSG) Add(x []float32) error {
 	if n == 0 {
 		return nil
 	}
+	if ix.GK >= n {
+		return Errorf(KindInvalidArgument, op, "GK=%d must be below the number of vectors, %d", ix.GK, n)
+	}
 	if err := ix.storage.Add(x); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}

@@ -134,6 +134,9 @@ func (g *NNDescent) build(op string, n int, newDist func() hnswDistances) error 
 	if g.K < 1 || g.S < 1 || g.R < 0 || g.Iter < 0 {
 		return Errorf(KindInvalidArgument, op, "NNDescent needs K >= 1, S >= 1, R >= 0 and iter >= 0 (K=%d, S=%d, R=%d, iter=%d)", g.K, g.S, g.R, g.Iter)
 	}
+	if g.K >= n {
+		return Errorf(KindInvalidArgument, op, "NNDescent's K=%d must be below the number of vectors, %d", g.K, n)
+	}
 	nodes := g.initGraph(n, newDist)
 	for range g.Iter {
 		g.join(nodes, newDist)
@@ -167,18 +170,18 @@ func (g *NNDescent) initGraph(n int, newDist func() hnswDistances) []nndNode {
 	rng := newMT19937(uint32(g.RandomSeed * 6007))
 	for i := range nodes {
 		nodes[i].m = g.S
-		nodes[i].nnNew = sampleIDs(rng, make([]int32, 2*g.S), n)
+		nodes[i].nnNew = sampleIDs(rng, make([]int32, min(2*g.S, n)), n)
 	}
 	// Each block of nodes draws from its own generator, so that the graph
 	// does not depend on how the blocks are spread over the workers.
 	const block = 1024
 	parallelDynamic((n+block-1)/block, 1, func(_, lo, hi int) {
 		dc := newDist()
-		tmp := make([]int32, g.S)
+		tmp := make([]int32, min(g.S, n))
 		for b := lo; b < hi; b++ {
 			rng := newMT19937(uint32(g.RandomSeed*7741 + b))
 			for i := b * block; i < min(n, (b+1)*block); i++ {
-				pool := make([]poolEntry, 0, g.L)
+				pool := make([]poolEntry, 0, min(g.L, n)) // a pool never holds more than the other nodes
 				for _, id := range sampleIDs(rng, tmp, n) {
 					if int(id) != i {
 						pool = append(pool, poolEntry{id: id, d: dc.symmetric(int32(i), id), fresh: true})

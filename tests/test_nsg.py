@@ -166,6 +166,14 @@ def test_bad_input_leaves_the_index_as_it_was(data):
     with pytest.raises(RuntimeError, match="train"):
         pq.add(xb)
     assert pq.ntotal == 0
+    nsg.GK = 1000
+    with pytest.raises(mf.InvalidArgumentError, match="GK"):
+        nsg.add(xb[:1000])  # refused before any memory is taken
+    assert nsg.ntotal == 0
+    big_k = mf.IndexNNDescentFlat(D, 500)
+    with pytest.raises(mf.InvalidArgumentError, match="K=500"):
+        big_k.add(xb[:300])
+    assert big_k.ntotal == 0
     nsg.GK = 16
     nsg.add(xb[:1000])
     for params in (mf.SearchParameters(), mf.SearchParametersHNSW()):
