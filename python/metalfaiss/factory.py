@@ -96,7 +96,7 @@ _REFINE = ("RFlat", "Refine(Flat)")
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
-_NOT_YET = re.compile(r"(NNDescent.*|BIVF.*|.*fs)")
+_NOT_YET = re.compile(r"(BIVF.*|.*fs|FlatPanorama\d*(_\d+)?)")
 # The inverted multi-index's coarse part: 2^(2 nbits) lists.
 _IMI = re.compile(r"IMI2x(\d+)")
 # Index2Layer's coarse part: a flat quantizer of n lists, or a multi-index
