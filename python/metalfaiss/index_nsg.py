@@ -130,15 +130,15 @@ class IndexNSG(Index):
             self._storage = part(self, "IndexGraphStorage", "IndexNSG.storage")
         return self._storage
 
-    GK = property(lambda self: self.nsg._get("GK"), lambda self, v: self.nsg._set("GK", v),
-                  doc="Neighbours of the kNN graph an add builds (64).")
-    build_type = property(lambda self: self.nsg._get("build_type"), lambda self, v: self.nsg._set("build_type", v),
-                          doc="0: the kNN graph by brute force; 1: by NN-descent (the default).")
-    nndescent_S = property(lambda self: self.nsg._get("nndescent_S"), lambda self, v: self.nsg._set("nndescent_S", v))
-    nndescent_R = property(lambda self: self.nsg._get("nndescent_R"), lambda self, v: self.nsg._set("nndescent_R", v))
-    nndescent_L = property(lambda self: self.nsg._get("nndescent_L"), lambda self, v: self.nsg._set("nndescent_L", v))
-    nndescent_iter = property(lambda self: self.nsg._get("nndescent_iter"),
-                              lambda self, v: self.nsg._set("nndescent_iter", v))
+    # IndexNSG's own fields, read and written through its graph's calls
+    _get = property(lambda self: self.nsg._get)
+    _set = property(lambda self: self.nsg._set)
+    GK = _int_field("GK", "Neighbours of the kNN graph an add builds (64).")
+    build_type = _int_field("build_type", "0: the kNN graph by brute force; 1: by NN-descent (the default).")
+    nndescent_S = _int_field("nndescent_S", "NN-descent's samples per node (10).")
+    nndescent_R = _int_field("nndescent_R", "NN-descent's reverse links per node (100).")
+    nndescent_L = _int_field("nndescent_L", "NN-descent's pool per node (GK + 50).")
+    nndescent_iter = _int_field("nndescent_iter", "NN-descent's iterations (10).")
 
     @property
     def is_built(self):
