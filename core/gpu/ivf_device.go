@@ -86,7 +86,7 @@ func (ix *ivfOnDevice) SearchWithParams(x []float32, k int, dist []float32, labe
 	for _, s := range ix.lists.size {
 		longest = max(longest, s)
 	}
-	qb := ix.e.ivfBatch(nq, nprobe, k, longest, d, ix.lists.layout, ix.lists.codeSize)
+	qb := ix.e.ivfBatch(nq, nprobe, k, longest, d, ix.lists.layout)
 	keys, rows := make([]uint32, qb*k), make([]int32, qb*k)
 	for q0 := 0; q0 < nq; q0 += qb {
 		qbn := min(qb, nq-q0)

@@ -24,10 +24,10 @@ func b2u(b bool) int {
 
 // ivfTasks builds the work buffer of a batch: coarse holds each query's
 // nprobe lists (-1: none), which becomes slots (query, output row q*nprobe
-// + rank) sorted by list, cut into tasks of at most tileRows slots. It
+// + rank) sorted by list, cut into tasks of at most per slots. It
 // returns the buffer's words, where each list's tasks start (firstTask[l],
 // l <= nlist, and the total last) and the longest probed list.
-func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, firstTask []int, longest int) {
+func ivfTasks(coarse []int64, nprobe, per int, dl *deviceLists) (work []uint32, firstTask []int, longest int) {
 	nlist := len(dl.size)
 	counts := make([]int, nlist+1) // list nlist: probes of no list
 	listOf := func(l int64) int {
@@ -41,7 +41,7 @@ func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, first
 	}
 	firstTask = make([]int, nlist+2)
 	for l, c := range counts {
-		firstTask[l+1] = firstTask[l] + groups(c, tileRows)
+		firstTask[l+1] = firstTask[l] + groups(c, per)
 		if c > 0 && l < nlist {
 			longest = max(longest, dl.size[l])
 		}
@@ -65,9 +65,9 @@ func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, first
 		if l < nlist {
 			start, size = dl.start[l], dl.size[l]
 		}
-		for s := 0; s < counts[l]; s += tileRows {
+		for s := 0; s < counts[l]; s += per {
 			w := work[taskWords*t:]
-			w[0], w[1], w[2], w[3], w[4] = uint32(start), uint32(size), uint32(first[l]+s), uint32(min(tileRows, counts[l]-s)), uint32(min(l, nlist-1))
+			w[0], w[1], w[2], w[3], w[4] = uint32(start), uint32(size), uint32(first[l]+s), uint32(min(per, counts[l]-s)), uint32(min(l, nlist-1))
 			t++
 		}
 	}
@@ -76,14 +76,13 @@ func ivfTasks(coarse []int64, nprobe int, dl *deviceLists) (work []uint32, first
 
 // ivfBatch is how many queries a batch takes so that its candidate
 // buffers stay within the scratch budget: with k <= fusedMaxK, lists of k
-// per probe (4 of them for flat and SQ lists; PQ scans of more than
-// pqTableSubs sub-quantizers also keep a row of partial sums per probe);
-// above, a row of keys per probe as long as the longest list (bounded by
-// the longest list of the index) and k per probe after.
-func (e *Engine) ivfBatch(nq, nprobe, k, longest, d int, layout rowLayout, codeSize int) int {
+// per probe (4 of them for flat and SQ lists); above, a row of keys per
+// probe as long as the longest list (bounded by the longest list of the
+// index) and k per probe after.
+func (e *Engine) ivfBatch(nq, nprobe, k, longest, d int, layout rowLayout) int {
 	budget := min(e.lim.MaxBinding, scratchBudget)
 	per := int64(nprobe) * int64(candidatesPerProbe(k, layout)) * 4
-	if keyRows(k) || partialSums(layout, codeSize) {
+	if keyRows(k) {
 		per = max(per, int64(nprobe)*int64(max(longest, k))*4)
 	}
 	qb := int(min(budget/max(per, 1), budget/int64(4*d)))
@@ -116,11 +115,26 @@ func partialSums(layout rowLayout, codeSize int) bool {
 	return layout == rowsPQ8 && codeSize > pqTableSubs
 }
 
+// pqTaskSlots is the probes a PQ task takes: each needs its own distance
+// table, so a task of many (as the flat scan's tileRows) gains little from
+// reading the list once and serialises its probes in one workgroup.
+const pqTaskSlots = 4
+
+// pqScanGroups caps the workgroups of a fused PQ scan (each loops over
+// tasks): its rows of partial sums, one per workgroup as long as the
+// longest list, then take at most this many rows, whatever the batch. A
+// variable so that tests can make workgroups loop over several tasks.
+var pqScanGroups = 2048
+
 // ivfScan runs one batch: queries x (qbn rows), their coarse lists, and
 // writes the k best (key, row) pairs of each query into keys and rows.
 func (e *Engine) ivfScan(dl *deviceLists, codec *codecDevice, metric Metric, x []float32, d int, coarse []int64, nprobe, k int, keys []uint32, rows []int32) error {
 	qbn := len(x) / d
-	work, firstTask, longest := ivfTasks(coarse, nprobe, dl)
+	per := tileRows
+	if dl.layout == rowsPQ8 {
+		per = pqTaskSlots
+	}
+	work, firstTask, longest := ivfTasks(coarse, nprobe, per, dl)
 	nlist := len(dl.size)
 	ntasks := firstTask[nlist+1]
 	qBuf, err := e.buffer("queries", int64(len(x))*4)
@@ -155,11 +169,17 @@ func (e *Engine) ivfScan(dl *deviceLists, codec *codecDevice, metric Metric, x [
 	}
 	candKeys, candIds, cols := bind(ck, n), bind(ci, n), nprobe*ld
 	var partial metalbridge.Binding
-	if dl.layout == rowsPQ8 && !wide {
-		// Rows of partial sums between table parts (one word when unused).
+	fusedPQ := dl.layout == rowsPQ8 && !wide
+	maxGroups := e.lim.MaxGroups[0]
+	if fusedPQ {
+		maxGroups = min(maxGroups, pqScanGroups)
+		// A row of partial sums a workgroup between table parts (one word
+		// when unused); the dispatches run one after the other and share it.
 		m := 1
 		if partialSums(dl.layout, dl.codeSize) {
-			m = qbn * nprobe * max(longest, 1)
+			row := int64(max(longest, 1)) * 4
+			maxGroups = max(1, min(maxGroups, int(min(e.lim.MaxBinding, scratchBudget)/row)))
+			m = min(ntasks, maxGroups) * max(longest, 1)
 		}
 		pb, err := e.buffer("partial", int64(m)*4)
 		if err != nil {
@@ -194,7 +214,7 @@ func (e *Engine) ivfScan(dl *deviceLists, codec *codecDevice, metric Metric, x [
 			}
 		}
 		ds = append(ds, metalbridge.Dispatch{Kernel: kernel, Params: shaders.Bytes(params), Bindings: bs,
-			Groups: [3]int{min(t1-t0, e.lim.MaxGroups[0]), 1, 1}})
+			Groups: [3]int{min(t1-t0, maxGroups), 1, 1}})
 	}
 	for s, sh := range dl.shards {
 		scan(s, firstTask[sh.first], firstTask[sh.end])

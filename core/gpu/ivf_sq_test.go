@@ -102,6 +102,12 @@ func TestIVFPQFusedSelectionOverLongLists(t *testing.T) {
 			for _, k := range []int{1, 5, fusedMaxK} {
 				requireSameIVFOn(t, &ix.ivfOnDevice, m, xq, k, fmt.Sprintf("metric %d M %d k %d", m, c.M, k))
 			}
+			// Three workgroups, each taking many tasks in turn and reusing
+			// its row of partial sums.
+			saved := pqScanGroups
+			pqScanGroups = 3
+			requireSameIVFOn(t, &ix.ivfOnDevice, m, xq, 7, fmt.Sprintf("metric %d M %d, 3 workgroups", m, c.M))
+			pqScanGroups = saved
 			ix.Close()
 		}
 	}

@@ -107,7 +107,7 @@ kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Quer
     uint per = 16u;
     float _369;
     float _443;
-    uint _500;
+    uint _510;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
@@ -194,7 +194,7 @@ kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Quer
                     }
                     else
                     {
-                        _443 = as_type<float>(_428.outKeys[at]);
+                        _443 = as_type<float>(_428.outKeys[(outRow * p.ldOut) + j]);
                     }
                     float dis = _443;
                     for (uint sq_1 = sq0; sq_1 < sq1; sq_1++)
@@ -205,21 +205,21 @@ kernel void ivf_pq_distances(constant Params& p [[buffer(0)]], const device Quer
                     }
                     if (sq1 < p.k)
                     {
-                        _428.outKeys[at] = as_type<uint>(dis);
+                        _428.outKeys[(outRow * p.ldOut) + j] = as_type<uint>(dis);
                     }
                     else
                     {
                         if (p.metric == 1u)
                         {
                             float param_6 = dis;
-                            _500 = toKey(param_6);
+                            _510 = toKey(param_6);
                         }
                         else
                         {
                             float param_7 = -dis;
-                            _500 = toKey(param_7);
+                            _510 = toKey(param_7);
                         }
-                        _428.outKeys[at] = _500;
+                        _428.outKeys[at] = _510;
                         _434.outIds[at] = int(start + j);
                     }
                 }

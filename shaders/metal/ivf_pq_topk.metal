@@ -204,7 +204,7 @@ void mergeOffers(thread uint& gl_LocalInvocationIndex, threadgroup uint (&sKeys)
     threadgroup_barrier(mem_flags::mem_threadgroup);
 }
 
-kernel void ivf_pq_topk(constant Params& p [[buffer(0)]], const device Queries& v_332 [[buffer(1)]], const device Codes& v_312 [[buffer(2)]], const device Work& _420 [[buffer(3)]], device OutKeys& _770 [[buffer(4)]], device OutIds& _784 [[buffer(5)]], const device PQCentroids& _595 [[buffer(6)]], const device Centroids& v_350 [[buffer(7)]], device Partial& _687 [[buffer(8)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void ivf_pq_topk(constant Params& p [[buffer(0)]], const device Queries& v_332 [[buffer(1)]], const device Codes& v_312 [[buffer(2)]], const device Work& _420 [[buffer(3)]], device OutKeys& _771 [[buffer(4)]], device OutIds& _785 [[buffer(5)]], const device PQCentroids& _595 [[buffer(6)]], const device Centroids& v_350 [[buffer(7)]], device Partial& _687 [[buffer(8)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup uint sKeys[512];
     threadgroup int sIds[512];
@@ -225,9 +225,9 @@ kernel void ivf_pq_topk(constant Params& p [[buffer(0)]], const device Queries& 
     threadgroup_barrier(mem_flags::mem_threadgroup);
     float _623;
     float _679;
-    uint _734;
-    float _835;
-    uint _891;
+    uint _735;
+    float _836;
+    uint _904;
     for (uint tn = gl_WorkGroupID.x; tn < p.ntasks; tn += gl_NumWorkGroups.x)
     {
         uint task = p.taskBase + tn;
@@ -311,7 +311,7 @@ kernel void ivf_pq_topk(constant Params& p [[buffer(0)]], const device Queries& 
                             }
                             else
                             {
-                                _679 = as_type<float>(_687.partial[(outRow * p.ldOut) + j]);
+                                _679 = as_type<float>(_687.partial[(gl_WorkGroupID.x * p.ldOut) + j]);
                             }
                             float dis = _679;
                             for (uint sq_1 = sq0; sq_1 < sq1; sq_1++)
@@ -323,14 +323,14 @@ kernel void ivf_pq_topk(constant Params& p [[buffer(0)]], const device Queries& 
                             if (p.metric == 1u)
                             {
                                 float param_6 = dis;
-                                _734 = toKey(param_6);
+                                _735 = toKey(param_6);
                             }
                             else
                             {
                                 float param_7 = -dis;
-                                _734 = toKey(param_7);
+                                _735 = toKey(param_7);
                             }
-                            uint param_8 = _734;
+                            uint param_8 = _735;
                             int param_9 = int(start + j);
                             offer(param_8, param_9, sKeys, sIds, p);
                         }
@@ -338,8 +338,8 @@ kernel void ivf_pq_topk(constant Params& p [[buffer(0)]], const device Queries& 
                     }
                     for (uint i_3 = t; i_3 < p.nsel; i_3 += 256u)
                     {
-                        _770.outKeys[(outRow * p.nsel) + i_3] = sKeys[i_3];
-                        _784.outIds[(outRow * p.nsel) + i_3] = sIds[i_3];
+                        _771.outKeys[(outRow * p.nsel) + i_3] = sKeys[i_3];
+                        _785.outIds[(outRow * p.nsel) + i_3] = sIds[i_3];
                         sKeys[i_3] = 4294967295u;
                         sIds[i_3] = -1;
                     }
@@ -352,19 +352,19 @@ kernel void ivf_pq_topk(constant Params& p [[buffer(0)]], const device Queries& 
                     uint at = (outRow * p.ldOut) + j_1;
                     if (j_1 >= len)
                     {
-                        _770.outKeys[at] = 4294967295u;
-                        _784.outIds[at] = -1;
+                        _771.outKeys[at] = 4294967295u;
+                        _785.outIds[at] = -1;
                         continue;
                     }
                     if (sq0 == 0u)
                     {
-                        _835 = base;
+                        _836 = base;
                     }
                     else
                     {
-                        _835 = as_type<float>(_687.partial[at]);
+                        _836 = as_type<float>(_687.partial[(gl_WorkGroupID.x * p.ldOut) + j_1]);
                     }
-                    float dis_1 = _835;
+                    float dis_1 = _836;
                     for (uint sq_2 = sq0; sq_2 < sq1; sq_2++)
                     {
                         uint param_10 = (start - p.rowBase) + j_1;
@@ -373,22 +373,22 @@ kernel void ivf_pq_topk(constant Params& p [[buffer(0)]], const device Queries& 
                     }
                     if (sq1 < p.k)
                     {
-                        _687.partial[at] = as_type<uint>(dis_1);
+                        _687.partial[(gl_WorkGroupID.x * p.ldOut) + j_1] = as_type<uint>(dis_1);
                     }
                     else
                     {
                         if (p.metric == 1u)
                         {
                             float param_12 = dis_1;
-                            _891 = toKey(param_12);
+                            _904 = toKey(param_12);
                         }
                         else
                         {
                             float param_13 = -dis_1;
-                            _891 = toKey(param_13);
+                            _904 = toKey(param_13);
                         }
-                        _770.outKeys[at] = _891;
-                        _784.outIds[at] = int(start + j_1);
+                        _771.outKeys[at] = _904;
+                        _785.outIds[at] = int(start + j_1);
                     }
                 }
                 threadgroup_barrier(mem_flags::mem_threadgroup);

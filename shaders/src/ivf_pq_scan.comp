@@ -13,8 +13,9 @@
 // the list in shared memory, taking the list 256 codes a round (a code is
 // offered only when it beats the kept worst, so after the first rounds
 // few are) and writes them, sorted, to row `outRow` of an nsel-column
-// matrix; partial sums wait in row `outRow` of the scratch (ldOut
-// columns) between table parts.
+// matrix; partial sums wait in the workgroup's row of the scratch (ldOut
+// columns) between table parts, so that the scratch does not grow with
+// the batch.
 // Ids are rows of the device copy of all the lists.
 #include "keys.glsl"
 
@@ -46,8 +47,10 @@ layout(std430, binding = 7) readonly buffer Centroids { float cent[]; };
 #if KSEL > 0
 layout(std430, binding = 8) buffer Partial { uint partial[]; };  // float bits
 #define SUMS partial
+#define SUM_AT(row, j) (gl_WorkGroupID.x * p.ldOut + (j))
 #else
 #define SUMS outKeys
+#define SUM_AT(row, j) ((row) * p.ldOut + (j))
 #endif
 
 // The table is built TABLE / 256 sub-quantizers at a time (16 KB of
@@ -156,7 +159,7 @@ void main() {
                     for (uint j0 = 0u; j0 < len; j0 += 256u) {
                         uint j = j0 + t;
                         if (j < len) {
-                            float dis = sq0 == 0u ? base : uintBitsToFloat(SUMS[outRow * p.ldOut + j]);
+                            float dis = sq0 == 0u ? base : uintBitsToFloat(SUMS[SUM_AT(outRow, j)]);
                             for (uint sq = sq0; sq < sq1; sq++) {
                                 dis += table[(sq - sq0) * 256u + codeAt(start - p.rowBase + j, sq)];
                             }
@@ -184,12 +187,12 @@ void main() {
                         outIds[at] = ID_NONE;
                         continue;
                     }
-                    float dis = sq0 == 0u ? base : uintBitsToFloat(SUMS[at]);
+                    float dis = sq0 == 0u ? base : uintBitsToFloat(SUMS[SUM_AT(outRow, j)]);
                     for (uint sq = sq0; sq < sq1; sq++) {
                         dis += table[(sq - sq0) * 256u + codeAt(start - p.rowBase + j, sq)];
                     }
                     if (sq1 < p.k) {
-                        SUMS[at] = floatBitsToUint(dis);  // a partial sum
+                        SUMS[SUM_AT(outRow, j)] = floatBitsToUint(dis);  // a partial sum
                     } else {
                         outKeys[at] = p.metric == 1u ? toKey(dis) : toKey(-dis);
                         outIds[at] = int(start + j);
