@@ -309,11 +309,7 @@ func (ix *IndexFlatPanorama) MergeIndex(other Index, addID int64) error {
 // (faiss's point-wise refinement, search_subset).
 func (ix *IndexFlatPanorama) pointKey(s *panoramaQuery, i int, threshold float32) (float32, bool) {
 	p := ix.p
-	var acc float32
-	if !s.ip {
-		x := ix.cums[p.cumSlot(i, 0)]
-		acc = s.qNorms[0]*s.qNorms[0] + x*x
-	}
+	acc := s.first(ix.cums[p.cumSlot(i, 0)])
 	s.total += int64(p.d)
 	for l := 0; l < p.nLevels; l++ {
 		start, w := p.level(l)
@@ -321,17 +317,9 @@ func (ix *IndexFlatPanorama) pointKey(s *panoramaQuery, i int, threshold float32
 			continue
 		}
 		at := p.slot(i, l)
-		dot := kernels.Inner(s.q[start:start+w], ix.codes[at:at+w])
 		s.scanned += int64(w)
-		rest := s.qNorms[l+1] * ix.cums[p.cumSlot(i, l+1)]
 		var bound float32
-		if s.ip {
-			acc -= dot
-			bound = acc - rest
-		} else {
-			acc -= 2 * dot
-			bound = acc - 2*rest
-		}
+		acc, bound = s.step(acc, kernels.Inner(s.q[start:start+w], ix.codes[at:at+w]), ix.cums[p.cumSlot(i, l+1)], l)
 		if bound >= threshold {
 			return 0, false
 		}

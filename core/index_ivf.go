@@ -79,6 +79,8 @@ type IndexIVF struct {
 	fastScan *IVFFastScan
 	// rabitq is set for an IndexIVFRaBitQ (ivf_rabitq.go).
 	rabitq *IVFRaBitQ
+	// pano is set for an IndexIVFFlatPanorama (ivf_panorama.go).
+	pano *ivfPanorama
 }
 
 var (

@@ -17,6 +17,9 @@ func (ix *IndexIVF) CheckCompatibleForMerge(other *IndexIVF) error {
 	case other.d != ix.d || other.nlist != ix.nlist || other.metric != ix.metric:
 		return Errorf(KindInvalidArgument, op, "d, nlist and metric differ: (%d, %d, %d) and (%d, %d, %d)",
 			ix.d, ix.nlist, ix.metric, other.d, other.nlist, other.metric)
+	case ix.pano != nil && other.pano != nil && ix.pano.p != other.pano.p:
+		return Errorf(KindInvalidArgument, op, "Panorama layouts differ: %d levels in batches of %d and %d in batches of %d",
+			ix.pano.p.nLevels, ix.pano.p.batch, other.pano.p.nLevels, other.pano.p.batch)
 	case other.CodeSize() != ix.CodeSize() || other.ByResidual != ix.ByResidual:
 		return Errorf(KindInvalidArgument, op, "code sizes (%d, %d) or residual coding differ",
 			ix.CodeSize(), other.CodeSize())

@@ -234,6 +234,10 @@ func (pr *ivfProbe) search(nq, k int, dist []float32, labels []int64) {
 		pr.searchRaBitQ(nq, k, dist, labels)
 		return
 	}
+	if pr.ix.pano != nil {
+		pr.searchPanorama(nq, k, dist, labels)
+		return
+	}
 	defer pr.record()
 	ix := pr.ix
 	if ix.metric == MetricL2 || ix.metric == MetricInnerProduct {
@@ -477,6 +481,9 @@ func (ix *IndexIVF) RangeSearchPreassigned(x []float32, radius float32, coarse [
 func (pr *ivfProbe) rangeSearch(radius float32) *RangeResult {
 	if pr.limits.active() {
 		return pr.rangeSearchBounded(radius)
+	}
+	if pr.ix.pano != nil {
+		return pr.rangeSearchPanorama(radius)
 	}
 	defer pr.record()
 	ix := pr.ix

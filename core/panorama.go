@@ -172,6 +172,49 @@ func (p panorama) filterBatch(codes, cums []float32, s *panoramaQuery, b, n int,
 	return s.active
 }
 
+// rowKey is the key (distance, or -similarity) of the vector x, a row of
+// d floats whose suffix norms are xn, for the query in s, measured level
+// by level; false once its bound reaches threshold (then, as in faiss, a
+// key equal to the threshold is dropped too: the earlier entry keeps it).
+func (p panorama) rowKey(s *panoramaQuery, x, xn []float32, threshold float32) (float32, bool) {
+	acc := s.first(xn[0])
+	s.total += int64(p.d)
+	for l := 0; l < p.nLevels; l++ {
+		start, w := p.level(l)
+		if w == 0 {
+			continue
+		}
+		s.scanned += int64(w)
+		var bound float32
+		acc, bound = s.step(acc, kernels.Inner(s.q[start:start+w], x[start:start+w]), xn[l+1], l)
+		if bound >= threshold {
+			return 0, false
+		}
+	}
+	return acc, true
+}
+
+// first is a vector's key before any level is measured: |q|^2 + |x|^2 for
+// L2 (x0 is the vector's first suffix norm, |x|), 0 for inner product.
+func (s *panoramaQuery) first(x0 float32) float32 {
+	if s.ip {
+		return 0
+	}
+	return s.qNorms[0]*s.qNorms[0] + x0*x0
+}
+
+// step takes level l's dot product into the key acc and returns it with
+// its bound over the levels left, whose suffix norm for the vector is rest.
+func (s *panoramaQuery) step(acc, dot, rest float32, l int) (float32, float32) {
+	rest *= s.qNorms[l+1]
+	if s.ip {
+		acc -= dot
+		return acc, acc - rest
+	}
+	acc -= 2 * dot
+	return acc, acc - 2*rest
+}
+
 // newPanoramaQuery prepares the state for query q.
 func (p panorama) newPanoramaQuery(ip bool) *panoramaQuery {
 	return &panoramaQuery{qNorms: make([]float32, p.nLevels+1), ip: ip, acc: make([]float32, p.batch)}

@@ -38,6 +38,20 @@ func IndexIVFFlatNew(q, d, nlist, metric int64, dedup bool, out uintptr) string 
 	})
 }
 
+// IndexIVFFlatPanoramaNew makes an IndexIVFFlatPanorama of nLevels levels
+// in batches of batch over the quantizer behind handle q and writes its
+// handle to out (int64[1]).
+func IndexIVFFlatPanoramaNew(q, d, nlist, nLevels, metric, batch int64, out uintptr) string {
+	const op = "IndexIVFFlatPanorama"
+	return newIndexOver(op, out, []int64{q}, func() (core.Index, error) {
+		quantizer, err := indexOf(op, q)
+		if err != nil {
+			return nil, err
+		}
+		return core.NewIndexIVFFlatPanorama(quantizer, int(d), int(nlist), int(nLevels), int(batch), core.Metric(metric))
+	})
+}
+
 // IndexIDMapNew wraps the index behind handle sub in an IndexIDMap (two:
 // IndexIDMap2) and writes its handle to out (int64[1]).
 func IndexIDMapNew(sub int64, two bool, out uintptr) string {

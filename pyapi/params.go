@@ -145,6 +145,12 @@ func IndexGetParam(h int64, name string, out uintptr) string {
 				return core.Errorf(core.KindUnsupported, op, "%s is not a RaBitQ index", ivf.Name())
 			}
 			dst[0] = float64(ivf.RaBitQ().Qb)
+		case "n_levels", "batch_size":
+			levels, batch, ok := ivf.PanoramaLayout()
+			if !ok {
+				return core.Errorf(core.KindUnsupported, op, "%s is not a Panorama index", ivf.Name())
+			}
+			dst[0] = float64(map[string]int{"n_levels": levels, "batch_size": batch}[name])
 		case "implem", "qbs", "qbs2", "bbs", "M", "M2":
 			fs := ivf.FastScan()
 			if fs == nil {

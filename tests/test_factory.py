@@ -76,7 +76,7 @@ def test_unparsable_strings_say_which_part(bad, part):
 
 def test_types_not_there_yet_say_so():
     with pytest.raises(ValueError, match="does not have this index type yet"):
-        mf.index_factory(8, "IVF16,FlatPanorama")  # IndexIVFFlatPanorama
+        mf.index_factory(8, "BIVF16")  # a binary IVF string
     with pytest.raises(ValueError, match="could not parse"):
         mf.index_factory(8, "NNDescent32")  # not in faiss's factory either
     with pytest.raises(ValueError, match="names no index"):

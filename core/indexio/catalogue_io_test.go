@@ -15,7 +15,8 @@ import (
 // not), an Index2Layer, an IndexIVFPQR and an IndexIVFSpectralHash (median
 // thresholds) with 30 vectors, IndexHNSWCagra (float32, base level only; float16),
 // NSG over flat vectors, PQ codes and (not built) SQ codes, NN-descent,
-// IndexHNSW2Level over an Index2Layer, IndexFlatPanorama, IndexHNSWFlatPanorama.
+// IndexHNSW2Level over an Index2Layer, IndexFlatPanorama, IndexHNSWFlatPanorama,
+// IndexIVFFlatPanorama.
 func catalogueIndexes(t testing.TB) []core.Index {
 	rng := rand.New(rand.NewSource(3))
 	x := make([]float32, 300*8)
@@ -97,7 +98,14 @@ func catalogueIndexes(t testing.TB) []core.Index {
 	hpano, err := core.NewIndexHNSWFlatPanorama(8, 4, 3)
 	require.NoError(t, err)
 	require.NoError(t, hpano.Add(x[:30*8]))
-	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh, cagra, half, nsg, nsgPQ, nsgSQ, nnd, hnsw2, pano, hpano}
+	q4, err := core.NewIndexFlat(8, core.MetricL2)
+	require.NoError(t, err)
+	ivfPano, err := core.NewIndexIVFFlatPanorama(q4, 8, 4, 3, 16, core.MetricL2)
+	require.NoError(t, err)
+	ivfPano.Warn = func(string) {}
+	require.NoError(t, ivfPano.Train(x))
+	require.NoError(t, ivfPano.Add(x[:45*8]))
+	return []core.Index{mm, mm16, imi, untrained, two, pqr, sh, cagra, half, nsg, nsgPQ, nsgSQ, nnd, hnsw2, pano, hpano, ivfPano}
 }
 
 func TestCatalogueIndexesRoundTripAndTruncationsFailCleanly(t *testing.T) {

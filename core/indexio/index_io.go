@@ -262,7 +262,7 @@ func read(r *reader, depth int) core.Index {
 		return readNSG(r, code, depth)
 	case codeNNDescentFlat:
 		return readNNDescent(r, depth)
-	case codeIVFFlat, codeIVFPQ, codeIVFPQR, codeIVFSH, codeIVFSQ, codeIVFDedup, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ,
+	case codeIVFFlat, codeIVFPQ, codeIVFPQR, codeIVFSH, codeIVFSQ, codeIVFDedup, codeIVFPanorama, codeIVFPanoramaV1, codeIVFPQFS, codeIVFRaBitQ, codeIVFRaBitQMulti, codeIVFRaBitQFS, codeIVFRQ, codeIVFPRQ, codeIVFLSQ, codeIVFPLQ,
 		codeIVFRQFastScan, codeIVFLSQFastScan, codeIVFPRQFastScan, codeIVFPLSQFastScan:
 		return readIVF(r, code, depth)
 	case codePreTransform:

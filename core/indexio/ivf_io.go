@@ -54,6 +54,8 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 		w.fourcc(code)
 	case ix.IsDedup():
 		w.fourcc(codeIVFDedup)
+	case isPanorama(ix):
+		w.fourcc(codeIVFPanorama)
 	default:
 		w.fourcc(codeIVFFlat)
 	}
@@ -71,6 +73,10 @@ func writeIVF(w *writer, ix *core.IndexIVF) error {
 			w.u64(uint64(p[0]))
 			w.u64(uint64(p[1]))
 		}
+	}
+	if isPanorama(ix) {
+		writeIVFPanorama(w, ix)
+		return nil
 	}
 	byResidual := uint8(0)
 	if ix.ByResidual {
@@ -252,6 +258,17 @@ func writeArrayLists(w *writer, nlist, cs int, size func(l int) int, body func(l
 	w.fourcc(codeArrayLists)
 	w.u64(uint64(nlist))
 	w.u64(uint64(cs))
+	writeListSizes(w, nlist, size)
+	for l := 0; l < nlist; l++ {
+		if size(l) > 0 {
+			body(l)
+		}
+	}
+}
+
+// writeListSizes writes faiss's list sizes: all of them ("full") or, when
+// at most half the lists hold anything, (list, size) pairs ("sprs").
+func writeListSizes(w *writer, nlist int, size func(l int) int) {
 	nonEmpty := 0
 	for l := 0; l < nlist; l++ {
 		if size(l) > 0 {
@@ -272,11 +289,6 @@ func writeArrayLists(w *writer, nlist, cs int, size func(l int) int, body func(l
 				w.u64(uint64(l))
 				w.u64(uint64(n))
 			}
-		}
-	}
-	for l := 0; l < nlist; l++ {
-		if size(l) > 0 {
-			body(l)
 		}
 	}
 }
@@ -360,6 +372,8 @@ func readIVF(r *reader, code string, depth int) core.Index {
 		}
 	case codeIVFDedup:
 		ix, err = core.NewIndexIVFFlatDedup(quantizer, h.d, nlist, h.metric)
+	case codeIVFPanorama, codeIVFPanoramaV1:
+		return readIVFPanorama(r, code, h, quantizer, nlist, nprobe, dmType)
 	default:
 		ix, err = core.NewIndexIVFFlat(quantizer, h.d, nlist, h.metric)
 	}
@@ -439,11 +453,37 @@ func readLists(r *reader, nlist, cs int, flat bool) ([][]int64, [][]float32, [][
 		return nil, nil, nil
 	}
 	r.size("the lists' code size", uint64(cs), uint64(cs))
+	sizes := readListSizes(r, nlist)
+	ids := make([][]int64, nlist)
+	vecs := make([][]float32, nlist)
+	codes := make([][]byte, nlist)
+	for l := 0; l < nlist && r.err == nil; l++ {
+		n := sizes[l]
+		if n == 0 {
+			continue
+		}
+		if n > uint64(len(r.b)-r.off)/(uint64(cs)+8) {
+			r.fail("list %d claims %d entries of %d bytes, the file has %d bytes left", l, n, cs+8, len(r.b)-r.off)
+			r.short = true
+			break
+		}
+		if flat {
+			vecs[l] = r.floats(n*uint64(cs)/4, "a list's vectors")
+		} else {
+			codes[l] = r.bytes(n*uint64(cs), "a list's codes")
+		}
+		ids[l] = r.int64s(n, "a list's ids")
+	}
+	return ids, vecs, codes
+}
+
+// readListSizes reads what writeListSizes writes.
+func readListSizes(r *reader, nlist int) []uint64 {
 	kind := r.fourcc()
 	sizes := make([]uint64, nlist)
 	switch {
 	case r.err != nil:
-		return nil, nil, nil
+		return sizes
 	case kind == "full":
 		vals := r.int64s(r.count(8, "the list sizes"), "the list sizes")
 		if r.err == nil && len(vals) != nlist {
@@ -467,27 +507,7 @@ func readLists(r *reader, nlist, cs int, flat bool) ([][]int64, [][]float32, [][
 	default:
 		r.fail("list layout %q is neither %q nor %q", printable(kind), "full", "sprs")
 	}
-	ids := make([][]int64, nlist)
-	vecs := make([][]float32, nlist)
-	codes := make([][]byte, nlist)
-	for l := 0; l < nlist && r.err == nil; l++ {
-		n := sizes[l]
-		if n == 0 {
-			continue
-		}
-		if n > uint64(len(r.b)-r.off)/(uint64(cs)+8) {
-			r.fail("list %d claims %d entries of %d bytes, the file has %d bytes left", l, n, cs+8, len(r.b)-r.off)
-			r.short = true
-			break
-		}
-		if flat {
-			vecs[l] = r.floats(n*uint64(cs)/4, "a list's vectors")
-		} else {
-			codes[l] = r.bytes(n*uint64(cs), "a list's codes")
-		}
-		ids[l] = r.int64s(n, "a list's ids")
-	}
-	return ids, vecs, codes
+	return sizes
 }
 
 // listsHold checks that the lists read hold the header's ntotal entries.

@@ -16,7 +16,7 @@ from .index_rowwise_minmax import IndexRowwiseMinMax, IndexRowwiseMinMaxBase, In
 from .index_hnsw import IndexHNSW, IndexHNSWFlat, IndexHNSWFlatPanorama, IndexHNSWPQ, IndexHNSWSQ
 from .index_flat_panorama import IndexFlatIPPanorama, IndexFlatL2Panorama
 from .index_nsg import IndexNSG, IndexNSGFlat, IndexNSGPQ, IndexNSGSQ
-from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFPQ, IndexIVFScalarQuantizer
+from .index_ivf import IndexIVFFlat, IndexIVFFlatDedup, IndexIVFFlatPanorama, IndexIVFPQ, IndexIVFScalarQuantizer
 from .index_additive import (
     IndexIVFLocalSearchQuantizer, IndexIVFProductLocalSearchQuantizer, IndexIVFProductResidualQuantizer,
     IndexIVFResidualQuantizer, IndexLocalSearchQuantizer, IndexProductLocalSearchQuantizer,
@@ -96,7 +96,9 @@ _REFINE = ("RFlat", "Refine(Flat)")
 # Parts of faiss's grammar that name index types metalfaiss does not have
 # yet: told apart from typos so that the error can say so.
 _LSH = re.compile(r"LSH(\d*)(r?)(t?)")
-_NOT_YET = re.compile(r"(BIVF.*|.*fs|FlatPanorama\d*(_\d+)?)")
+_NOT_YET = re.compile(r"(BIVF.*|.*fs)")
+# IVF...,FlatPanorama[{n_levels}][_{batch_size}]: IndexIVFFlatPanorama.
+_IVF_PANORAMA = re.compile(r"FlatPanorama(\d*)(?:_(\d+))?")
 # The inverted multi-index's coarse part: 2^(2 nbits) lists.
 _IMI = re.compile(r"IMI2x(\d+)")
 # Index2Layer's coarse part: a flat quantizer of n lists, or a multi-index
@@ -245,6 +247,9 @@ def _codes(d, part, description):
         return "Flat", ()
     if part == "FlatDedup":
         return "FlatDedup", ()
+    m = _IVF_PANORAMA.fullmatch(part)
+    if m:  # faiss's defaults: 8 levels in batches of 1024
+        return "FlatPanorama", (int(m[1] or 8), int(m[2] or 1024))
     m = _PQFS.fullmatch(part)
     if m:
         if int(m[1]) <= 0:
@@ -392,6 +397,8 @@ def _build(d, parts, metric, description):
             return IndexIVFFlat(quantizer, d, nlist, metric)
         if kind == "FlatDedup":
             return IndexIVFFlatDedup(quantizer, d, nlist, metric)
+        if kind == "FlatPanorama":
+            return IndexIVFFlatPanorama(quantizer, d, nlist, args[0], metric, True, args[1])
         if kind == "PQfs":
             index = IndexIVFPQFastScan(quantizer, d, nlist, args[0], 4, metric, args[1])
             index.by_residual = args[2]
@@ -427,7 +434,7 @@ def _build(d, parts, metric, description):
         if pano:  # faiss's default: 8 levels; L2 whatever the metric asked
             return IndexHNSWFlatPanorama(d, M, int(pano[1]) if pano[1] else 8)
         kind, args = _codes(d, codes, description)
-        if kind in ("FlatDedup", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ", "PRQ", "LSQ", "PLSQ") or kind in _FLAT_AQFS:
+        if kind in ("FlatDedup", "FlatPanorama", "PQfs", "RaBitQ", "RaBitQfs", "RQ", "RCQ", "PRQ", "LSQ", "PLSQ") or kind in _FLAT_AQFS:
             _unknown(codes, description)
         if kind == "Flat":
             return IndexHNSWFlat(d, M, metric)
@@ -445,7 +452,7 @@ def _build(d, parts, metric, description):
     if len(parts) > 1:
         _unknown(parts[1] if first in ("Flat",) or _PQ.fullmatch(first) or first in _SQ else first, description)
     kind, args = _codes(d, first, description)
-    if kind == "FlatDedup" or (kind == "PQfs" and args[2]):
+    if kind in ("FlatDedup", "FlatPanorama") or (kind == "PQfs" and args[2]):
         _unknown(first, description)
     if kind == "PQfs":
         return IndexPQFastScan(d, args[0], 4, metric, args[1])
@@ -513,6 +520,8 @@ def _hnsw_m(text, part, description):
 def _codes_name(index, what):
     if isinstance(index, IndexIVFFlatDedup):
         return "FlatDedup"
+    if isinstance(index, IndexIVFFlatPanorama):
+        return f"FlatPanorama{index.n_levels}" + ("" if index.batch_size == 1024 else f"_{index.batch_size}")
     if isinstance(index, (IndexRaBitQFastScan, IndexIVFRaBitQFastScan)):
         nb = index.rabitq.nb_bits
         return "RaBitQfs" + ("" if nb == 1 else str(nb)) + ("" if index.bbs == 32 else f"_{index.bbs}")

@@ -509,6 +509,44 @@ class IndexIVFFlatDedup(IndexIVFFlat):
     _dedup = True
 
 
+class IndexIVFFlatPanorama(IndexIVFFlat):
+    """``IndexIVFFlatPanorama(quantizer, d, nlist, n_levels,
+    metric=METRIC_L2, own_invlists=True, batch_size=1024)``: an IVFFlat
+    index whose scan measures each vector level by level (the d dimensions
+    cut into ``n_levels`` levels) and drops it once the Cauchy-Schwarz bound
+    on the levels left shows it cannot enter the results, as faiss's
+    Panorama (Ghosh et al. 2025): the results of IndexIVFFlat, with fewer
+    dimensions read when the leading ones carry most of the energy (after a
+    PCA, say; ``cvar.indexPanorama_stats`` counts them). L2 or inner
+    product. metalfaiss keeps the lists as IndexIVFFlat rows plus each
+    vector's suffix norms; files hold faiss's level layout in batches of
+    ``batch_size``, byte for byte. ``own_invlists`` is accepted for faiss's
+    signature (the lists always belong to the index here)."""
+
+    _go_type = "IndexIVFFlatPanorama"
+
+    def __init__(self, quantizer, d, nlist, n_levels, metric=METRIC_L2, own_invlists=True, batch_size=1024):
+        op = "IndexIVFFlatPanorama"
+        if not isinstance(quantizer, Index):
+            raise InputTypeError(f"{op}: quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
+        metric = MetricType.parse(metric)
+        _check_quantizer(op, quantizer, metric)
+        out = np.zeros(1, dtype=np.int64)
+        _bridge.call("IndexIVFFlatPanoramaNew", quantizer._h(op), as_int(d, op, "d"), as_int(nlist, op, "nlist"),
+                     as_int(n_levels, op, "n_levels"), int(metric), as_int(batch_size, op, "batch_size"), addr(out))
+        self._init_ivf(int(out[0]), quantizer, metric)
+
+    @property
+    def n_levels(self):
+        """The number of levels (fixed at construction)."""
+        return int(self._param("n_levels"))
+
+    @property
+    def batch_size(self):
+        """faiss's batch of vectors stored level by level (its files' layout)."""
+        return int(self._param("batch_size"))
+
+
 class IndexIVFPQ(PQIndexMixin, PolysemousMixin, IndexIVF):
     """``IndexIVFPQ(quantizer, d, nlist, M, nbits=8, metric=METRIC_L2)``:
     product-quantizer codes of the residuals x - centroid in nlist lists.
