@@ -35,6 +35,12 @@ type Engine struct {
 	dev     metalbridge.Device
 	lim     metalbridge.Limits
 	scratch map[string]metalbridge.Buffer
+	// queriesHold is the host slice the "queries" scratch buffer holds
+	// (its first element and length), so that an IVF scan right after the
+	// coarse search of the same queries does not send them again. An IVF
+	// search clears it before its coarse search and after its scan: a slice
+	// freed since could have left its address to another.
+	queriesHold hostSpan
 	// searchedAgain counts the queries whose bounded search overflowed
 	// (knn_filter.go), for tests.
 	searchedAgain int
@@ -84,6 +90,37 @@ func (e *Engine) buffer(role string, size int64) (metalbridge.Buffer, error) {
 		return nil, err
 	}
 	e.scratch[role] = b
+	if role == "queries" {
+		e.queriesHold = hostSpan{}
+	}
+	return b, nil
+}
+
+// hostSpan names a host slice of floats by its first element and length.
+type hostSpan struct {
+	first *float32
+	n     int
+}
+
+func spanOf(x []float32) hostSpan {
+	if len(x) == 0 {
+		return hostSpan{}
+	}
+	return hostSpan{&x[0], len(x)}
+}
+
+// writeQueries puts x at the start of the "queries" scratch buffer, unless
+// reuse is set and the buffer holds x already (see queriesHold).
+func (e *Engine) writeQueries(x []float32, reuse bool) (metalbridge.Buffer, error) {
+	b, err := e.buffer("queries", int64(len(x))*4)
+	if err != nil || (reuse && e.queriesHold == spanOf(x) && len(x) > 0) {
+		return b, err
+	}
+	e.queriesHold = hostSpan{}
+	if err := b.Write(0, metalbridge.Bytes(x)); err != nil {
+		return nil, err
+	}
+	e.queriesHold = spanOf(x)
 	return b, nil
 }
 
@@ -95,6 +132,7 @@ func (e *Engine) ReleaseScratch() {
 		b.Release()
 		delete(e.scratch, role)
 	}
+	e.queriesHold = hostSpan{}
 }
 
 // keyNone is the key of "no result" (shaders/src/keys.glsl's KEY_NONE).

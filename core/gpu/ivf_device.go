@@ -64,6 +64,9 @@ func (ix *ivfOnDevice) SearchWithParams(x []float32, k int, dist []float32, labe
 	if nq == 0 {
 		return nil
 	}
+	ix.e.mu.Lock()
+	ix.e.queriesHold = hostSpan{} // what the coarse search sends, if it runs here, the scan may reuse
+	ix.e.mu.Unlock()
 	coarse := make([]int64, nq*nprobe)
 	if err := ix.Quantizer().Search(x, nprobe, make([]float32, nq*nprobe), coarse); err != nil {
 		return err
@@ -72,6 +75,7 @@ func (ix *ivfOnDevice) SearchWithParams(x []float32, k int, dist []float32, labe
 	defer ix.mu.Unlock()
 	ix.e.mu.Lock()
 	defer ix.e.mu.Unlock()
+	defer func() { ix.e.queriesHold = hostSpan{} }()
 	sent, err := ix.lists.sync(ix.IndexIVF)
 	if err != nil {
 		return err
@@ -94,13 +98,17 @@ func (ix *ivfOnDevice) SearchWithParams(x []float32, k int, dist []float32, labe
 			keys[:qbn*k], rows[:qbn*k]); err != nil {
 			return wrap(op, err)
 		}
-		out := labels[q0*k : (q0+qbn)*k]
-		decode(m, keys[:qbn*k], rows[:qbn*k], dist[q0*k:(q0+qbn)*k], out)
-		for j, r := range out {
-			if r >= 0 {
-				out[j] = ix.lists.pos2id[r]
+		// Decoded on every core: the rows' ids are random reads of a table
+		// as long as the index (0.8 ms for 10,000 x 10 on one core of the H100 host).
+		out, outDist := labels[q0*k:(q0+qbn)*k], dist[q0*k:(q0+qbn)*k]
+		inParallel(qbn*k, 8192, func(lo, hi int) {
+			decode(m, keys[lo:hi], rows[lo:hi], outDist[lo:hi], out[lo:hi])
+			for j, r := range out[lo:hi] {
+				if r >= 0 {
+					out[lo+j] = ix.lists.pos2id[r]
+				}
 			}
-		}
+		})
 	}
 	return nil
 }

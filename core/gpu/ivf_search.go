@@ -137,11 +137,8 @@ func (e *Engine) ivfScan(dl *deviceLists, codec *codecDevice, metric Metric, x [
 	work, firstTask, longest := ivfTasks(coarse, nprobe, per, dl)
 	nlist := len(dl.size)
 	ntasks := firstTask[nlist+1]
-	qBuf, err := e.buffer("queries", int64(len(x))*4)
+	qBuf, err := e.writeQueries(x, true) // sent already by the coarse search of the same batch
 	if err != nil {
-		return err
-	}
-	if err := qBuf.Write(0, metalbridge.Bytes(x)); err != nil {
 		return err
 	}
 	wBuf, err := e.buffer("ivfWork", int64(len(work))*4)

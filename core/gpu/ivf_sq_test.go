@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"fmt"
+	"math"
 	"math/rand"
 	"testing"
 
@@ -108,6 +109,22 @@ func TestIVFPQFusedSelectionOverLongLists(t *testing.T) {
 			pqScanGroups = 3
 			requireSameIVFOn(t, &ix.ivfOnDevice, m, xq, 7, fmt.Sprintf("metric %d M %d, 3 workgroups", m, c.M))
 			pqScanGroups = saved
+			// New queries in the same slice (same address and length): neither
+			// the coarse search nor the scan may take the device's copy of the
+			// old ones. The host copy has a CPU quantizer of its own.
+			// 100 queries: the coarse search sends them in one block.
+			host, err := ix.ToCPU()
+			require.NoError(t, err)
+			xq = xq[:100*c.d]
+			gd, gl := make([]float32, 100*5), make([]int64, 100*5)
+			require.NoError(t, ix.Search(xq, 5, gd, gl))
+			copy(xq, randomRows(rng, 100, c.d, false))
+			hd, hl := make([]float32, 100*5), make([]int64, 100*5)
+			require.NoError(t, ix.Search(xq, 5, gd, gl))
+			require.NoError(t, host.Search(xq, 5, hd, hl))
+			for i := range hd {
+				require.InDelta(t, hd[i], gd[i], 1e-3*max(1, math.Abs(float64(hd[i]))), "metric %d M %d, queries rewritten in place, rank %d", m, c.M, i)
+			}
 			ix.Close()
 		}
 	}

@@ -65,8 +65,9 @@ func (e *Engine) plan(nq, nb, d, k int) plan {
 		p.qb = min(p.qb, 1024)
 		p.chunk = min(p.chunk, int(p.budget/int64(4*p.qb))/tileRows*tileRows)
 	}
-	// Whole tiles keep resident query bindings aligned.
-	if p.qb > tileRows {
+	// Whole tiles keep the next batch's resident query binding aligned (one
+	// batch of all the queries needs no rounding).
+	if p.qb > tileRows && p.qb < nq {
 		p.qb = p.qb / tileRows * tileRows
 	}
 	p.qb = max(p.qb, 1)
@@ -278,15 +279,12 @@ func (e *Engine) queryBinding(q Queries, q0, n, d int) (rows, norms metalbridge.
 		norms = metalbridge.Binding{Buffer: r.norms, Offset: int64(r0) * 4, Size: int64(n) * 4}
 		return rows, norms, nil, nil
 	}
-	b, err := e.buffer("queries", size)
+	b, err := e.writeQueries(q.X[q0*d:(q0+n)*d], false)
 	if err != nil {
 		return rows, norms, nil, err
 	}
 	nb, err := e.buffer("queryNorms", int64(n)*4)
 	if err != nil {
-		return rows, norms, nil, err
-	}
-	if err := b.Write(0, metalbridge.Bytes(q.X[q0*d:(q0+n)*d])); err != nil {
 		return rows, norms, nil, err
 	}
 	rows, norms = metalbridge.Binding{Buffer: b, Size: size}, bind(nb, n)
