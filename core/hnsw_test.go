@@ -322,3 +322,32 @@ func TestHNSWPermuteEntries(t *testing.T) {
 	}
 	assert.Error(t, ix.PermuteEntries(perm[:10]), "not a permutation of 0..ntotal-1")
 }
+
+// faiss's IndexHNSW over a filled storage counts nothing until its first
+// add; metalfaiss's first add then links the stored vectors too.
+func TestHNSWOverAFilledStorage(t *testing.T) {
+	rng := rand.New(rand.NewSource(170))
+	const d, n = 16, 300
+	xb := randData(rng, n, d, false)
+	flat, err := NewIndexFlat(d, MetricL2)
+	require.NoError(t, err)
+	require.NoError(t, flat.Add(xb))
+	ix, err := NewIndexHNSW(flat, 16)
+	require.NoError(t, err)
+	assert.Equal(t, int64(0), ix.Ntotal())
+	dist, lab := make([]float32, 2), make([]int64, 2)
+	require.NoError(t, ix.Search(xb[:d], 2, dist, lab))
+	assert.Equal(t, []int64{-1, -1}, lab)
+
+	require.NoError(t, ix.Add(xb))
+	assert.Equal(t, int64(2*n), ix.Ntotal())
+	assert.Equal(t, int64(2*n), flat.Ntotal())
+	for q := 0; q < n; q += 37 {
+		require.NoError(t, ix.Search(xb[q*d:(q+1)*d], 2, dist, lab))
+		assert.Equal(t, []int64{int64(q), int64(q + n)}, lab, "query %d: the stored vector and its copy", q)
+		assert.Equal(t, []float32{0, 0}, dist)
+	}
+	ix.Reset()
+	assert.Equal(t, int64(0), ix.Ntotal())
+	assert.Equal(t, int64(0), flat.Ntotal())
+}

@@ -19,6 +19,10 @@ type IndexHNSW struct {
 	// Panorama is set for an IndexHNSWFlatPanorama (hnsw_panorama.go).
 	Panorama *hnswPanorama
 	scratch  scratchPool
+	// unlinked counts the vectors the storage held when the index was made
+	// over it: faiss's IndexHNSW starts at ntotal 0 over them; the first
+	// add links them into the graph ahead of the new ones.
+	unlinked int
 }
 
 // NewIndexHNSWFlat makes an HNSW index of M links per node over flat
@@ -75,8 +79,11 @@ func newIndexHNSW(name string, storage Index, m int) *IndexHNSW {
 	return &IndexHNSW{name: name, storage: storage, d: storage.D(), metric: storage.Metric(), HNSW: newHNSW(m)}
 }
 
-// NewIndexHNSW builds an HNSW graph over an empty storage index of M links
-// per node (faiss's IndexHNSW(storage, M)).
+// NewIndexHNSW builds an HNSW graph of M links per node over a storage
+// index (faiss's IndexHNSW(storage, M)). Over a storage that holds vectors
+// already, the index counts none until its first add, which links them
+// into the graph too (faiss's graph would cover only the added ones; it
+// needs a storage that can reconstruct them).
 func NewIndexHNSW(storage Index, m int) (*IndexHNSW, error) {
 	const op = "IndexHNSW"
 	if err := checkHNSW(op, storage.D(), m, storage.Metric()); err != nil {
@@ -85,10 +92,32 @@ func NewIndexHNSW(storage Index, m int) (*IndexHNSW, error) {
 	if _, err := hnswDistancesFor(storage); err != nil {
 		return nil, err
 	}
-	if storage.Ntotal() != 0 {
-		return nil, Errorf(KindInvalidArgument, op, "the storage must be empty, it holds %d vectors", storage.Ntotal())
+	ix := newIndexHNSW(hnswName(storage), storage, m)
+	if n := storage.Ntotal(); n != 0 {
+		if _, ok := storage.(Reconstructor); !ok || n > 1<<31-1 {
+			return nil, Errorf(KindInvalidArgument, op, "the storage holds %d vectors it cannot give back for the graph", n)
+		}
+		ix.unlinked = int(n)
 	}
-	return newIndexHNSW(hnswName(storage), storage, m), nil
+	return ix, nil
+}
+
+// linkStored links the vectors the storage held at construction into the
+// graph (the first add).
+func (ix *IndexHNSW) linkStored(op string) error {
+	n := ix.unlinked
+	x := make([]float32, n*ix.d)
+	if err := ix.storage.(Reconstructor).ReconstructN(0, int64(n), x); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	newDist, err := hnswDistancesFor(ix.storage)
+	if err != nil {
+		return err
+	}
+	ix.HNSW.prepareLevels(n)
+	ix.HNSW.addVertices(0, n, x, ix.d, newDist, ix.KeepMaxSizeLevel0, false, &ix.scratch)
+	ix.unlinked = 0
+	return nil
 }
 
 // hnswName is faiss's class name of an HNSW index over storage.
@@ -117,10 +146,14 @@ func (ix *IndexHNSW) D() int             { return ix.d }
 func (ix *IndexHNSW) Metric() Metric     { return ix.metric }
 func (ix *IndexHNSW) MetricArg() float32 { return 0 }
 
-// Ntotal is the storage's count (the graph's nodes without a storage).
+// Ntotal is the storage's count (the graph's nodes without a storage; 0
+// over a storage filled before the index was made, until an add).
 func (ix *IndexHNSW) Ntotal() int64 {
 	if ix.storage == nil {
 		return int64(ix.HNSW.nodes())
+	}
+	if ix.unlinked > 0 {
+		return 0
 	}
 	return ix.storage.Ntotal()
 }
@@ -167,6 +200,14 @@ func (ix *IndexHNSW) Add(x []float32) error {
 	}
 	if pq, ok := ix.storage.(*IndexPQ); ok && pq.PQ.sdc == nil {
 		pq.PQ.computeSDC()
+	}
+	if ix.unlinked > 0 {
+		if int(ix.storage.Ntotal())+n > 1<<31-1 {
+			return Errorf(KindInvalidArgument, op, "an HNSW graph holds at most 2^31-1 vectors")
+		}
+		if err := ix.linkStored(op); err != nil {
+			return err
+		}
 	}
 	n0 := int(ix.Ntotal())
 	newDist, err := hnswDistancesFor(ix.storage)
@@ -272,6 +313,7 @@ func (ix *IndexHNSW) Reset() {
 		ix.Panorama.cums = ix.Panorama.cums[:0]
 	}
 	ix.HNSW.reset()
+	ix.unlinked = 0
 }
 
 // Reconstruct implements Reconstructor through the storage.

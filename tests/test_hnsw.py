@@ -226,6 +226,21 @@ def test_bad_input(data):
     with pytest.raises(TypeError):
         mf.IndexHNSW("not an index")
     index.add(xb[:100])
-    with pytest.raises(ValueError, match="empty"):
-        mf.IndexHNSW(index.storage, 8)
     assert index.ntotal == 100
+
+
+def test_over_a_filled_storage(data):
+    # faiss's test_hnsw_reset: the index counts nothing until its first add,
+    # which (here) links the stored vectors too, then reset empties both
+    xb = data[0][:500]
+    flat = mf.IndexFlat(32)
+    flat.add(xb)
+    index = mf.IndexHNSW(flat)
+    assert index.ntotal == 0
+    assert (index.search(xb[:2], 3)[1] == -1).all()
+    index.add(xb)
+    assert index.ntotal == 1000 and flat.ntotal == 1000
+    D, I = index.search(xb[:50], 2)
+    assert (np.sort(I, axis=1) == np.stack([np.arange(50), np.arange(50) + 500], axis=1)).mean() > 0.95
+    index.reset()
+    assert index.ntotal == 0 and flat.ntotal == 0

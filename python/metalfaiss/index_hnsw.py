@@ -117,9 +117,12 @@ class HNSW:
 
 class IndexHNSW(Index):
     """``IndexHNSW(storage, M=32)``: an HNSW graph of ``M`` links per node
-    over the vectors of ``storage`` (an empty IndexFlat, IndexScalarQuantizer
-    or IndexPQ). Vectors cannot be removed (nor can they in faiss): wrap the
-    index in IndexIDMap2 and rebuild it without them."""
+    over the vectors of ``storage`` (an IndexFlat, IndexScalarQuantizer or
+    IndexPQ, normally empty). Over a storage that holds vectors already the
+    index counts none (``ntotal`` 0, as in faiss) until its first ``add``,
+    which links them into the graph with the new ones (faiss's graph would
+    cover only the new ones). Vectors cannot be removed (nor can they in
+    faiss): wrap the index in IndexIDMap2 and rebuild it without them."""
 
     def __init__(self, storage, M=32):
         from .index_2layer import Index2Layer
