@@ -147,3 +147,37 @@ func (ix *IndexHNSW) searchMixed(ivf *IndexIVF, x []float32, k int, dist []float
 	})
 	return nil
 }
+
+// FlipToIVF replaces an IndexHNSW2Level's Index2Layer storage by an
+// IndexIVFPQ over the same quantizer and product quantizer, its lists
+// filled with the same codes under ids 0..ntotal-1 and a direct map:
+// searches are then the mixed ones (faiss's flip_to_ivf).
+func (ix *IndexHNSW) FlipToIVF() error {
+	const op = "IndexHNSW2Level.flip_to_ivf"
+	two, ok := ix.storage.(*Index2Layer)
+	if !ok {
+		return Errorf(KindInvalidArgument, op, "the storage is a %T, not an Index2Layer", ix.storage)
+	}
+	c := two.Layers()
+	ivf, err := NewIndexIVFPQ(c.Quantizer, ix.d, c.Nlist, c.PQ.M, c.PQ.Nbits, MetricL2)
+	if err != nil {
+		return err
+	}
+	ivf.Warn, ivf.PQ().Warn = func(string) {}, func(string) {}
+	if two.IsTrained() {
+		if err := ivf.PQ().RestorePQ(c.PQ.Centroids); err != nil {
+			return err
+		}
+		if err := ivf.RefreshTables(); err != nil {
+			return err
+		}
+	}
+	if err := two.TransferToIVFPQ(ivf); err != nil {
+		return err
+	}
+	if err := ivf.SetDirectMapType(1); err != nil {
+		return err
+	}
+	ix.storage = ivf
+	return nil
+}

@@ -170,3 +170,9 @@ func IndexSearchHNSW(h, n int64, x uintptr, k int64, dist, labels uintptr, efSea
 		return searchWith(op, ix, ix.D(), n, x, k, dist, labels, sel, nsel, p)
 	})
 }
+
+// IndexHNSW2LevelFlipToIVF replaces the Index2Layer storage of the
+// IndexHNSW2Level behind h by an IndexIVFPQ holding the same codes.
+func IndexHNSW2LevelFlipToIVF(h int64) string {
+	return withHNSW("IndexHNSW2Level.flip_to_ivf", h, true, (*core.IndexHNSW).FlipToIVF)
+}

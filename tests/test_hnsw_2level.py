@@ -116,3 +116,20 @@ def test_refusals(data):
     with pytest.raises(mf.MetalFaissError):
         built.storage = mf.IndexIVFPQ(quantizer, D, 32, 8, 8)  # the graph has nodes, the storage none
     assert built.ntotal == 2000
+
+
+def test_flip_to_ivf_as_faiss(data):
+    # the same graph and codes (read from faiss's file), flipped on both sides
+    xb, xq, G = data
+    theirs = two_level(faiss, xb)
+    ours = mf.deserialize_index(faiss.serialize_index(theirs))
+    theirs.flip_to_ivf()
+    ours.flip_to_ivf()
+    assert type(ours.storage) is mf.IndexIVFPQ and ours.storage.ntotal == ours.ntotal == len(xb)
+    assert ours.storage.direct_map_type == mf.DirectMap.Array
+    np.testing.assert_array_equal(mf.serialize_index(ours), faiss.serialize_index(theirs))
+    for nprobe in (1, 8):
+        ours.storage.nprobe = faiss.downcast_index(theirs.storage).nprobe = nprobe
+        np.testing.assert_array_equal(ours.search(xq, 10)[1], theirs.search(xq, 10)[1])
+    with pytest.raises(mf.InvalidArgumentError, match="not an Index2Layer"):
+        ours.flip_to_ivf()

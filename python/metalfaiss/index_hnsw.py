@@ -214,8 +214,9 @@ class IndexHNSWPQ(IndexHNSW):
 class IndexHNSW2Level(IndexHNSW):
     """``IndexHNSW2Level(quantizer, nlist, m_pq, M)``: HNSW over an
     Index2Layer (the coarse list of each vector and an 8-bit PQ code of its
-    residual; train first). Its storage may be replaced, while empty, by an
-    IndexIVFPQ over the same quantizer with a direct map
+    residual; train first). ``flip_to_ivf()`` turns the storage into an
+    IndexIVFPQ over the same quantizer holding the same codes, with a
+    direct map; it may also be replaced, while empty, by such an index
     (``make_direct_map()``): searches are then faiss's "mixed" ones, the
     IVF-PQ search of ``nprobe`` lists followed by a level-0 graph walk from
     its best result through nodes outside those lists."""
@@ -226,6 +227,13 @@ class IndexHNSW2Level(IndexHNSW):
         from .index_2layer import Index2Layer
 
         super().__init__(Index2Layer(quantizer, nlist, m_pq), M)
+
+    def flip_to_ivf(self):
+        """Replace the Index2Layer storage by an IndexIVFPQ over the same
+        quantizer and product quantizer holding the same codes (ids 0 ..
+        ntotal-1) with a direct map: searches become the mixed ones."""
+        _bridge.call("IndexHNSW2LevelFlipToIVF", self._h("flip_to_ivf"))
+        self._storage = part(self, "IndexHNSWStorage", "IndexHNSW.storage")
 
 
 class IndexHNSWFlatPanorama(IndexHNSWFlat):
