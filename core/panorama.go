@@ -177,30 +177,10 @@ func (p panorama) filterBatch(codes, cums []float32, s *panoramaQuery, b, n int,
 // by level; false once its bound reaches threshold (then, as in faiss, a
 // key equal to the threshold is dropped too: the earlier entry keeps it).
 func (p panorama) rowKey(s *panoramaQuery, x, xn []float32, threshold float32) (float32, bool) {
-	acc := s.first(xn[0])
-	q, qn := s.q[:p.d], s.qNorms
-	x = x[:p.d]
+	key, scanned, kept := kernels.PanoramaRow(s.q[:p.d], x[:p.d], xn, s.qNorms, p.width, s.ip, s.first(xn[0]), threshold)
 	s.total += int64(p.d)
-	// Levels past d (when n_levels widths overshoot it) hold nothing.
-	for l, start := 0, 0; start < p.d; l, start = l+1, start+p.width {
-		end := min(start+p.width, p.d)
-		dot := kernels.Inner(q[start:end], x[start:end])
-		rest := qn[l+1] * xn[l+1]
-		var bound float32
-		if s.ip {
-			acc -= dot
-			bound = acc - rest
-		} else {
-			acc -= 2 * dot
-			bound = acc - 2*rest
-		}
-		if bound >= threshold {
-			s.scanned += int64(end)
-			return 0, false
-		}
-	}
-	s.scanned += int64(p.d)
-	return acc, true
+	s.scanned += int64(scanned)
+	return key, kept
 }
 
 // first is a vector's key before any level is measured: |q|^2 + |x|^2 for

@@ -15,6 +15,9 @@ func dotRows1AVX2(x, y *float32, n4, d int, out *float32)
 func dot1AVX2(x, y *float32, d int) float32
 
 //go:noescape
+func panoramaRowAVX2(q, x, xn, qn *float32, d, width, ip int, acc, threshold float32) (float32, int)
+
+//go:noescape
 func l2RowsAVX2(x, y *float32, n4, d int, out *float32)
 
 //go:noescape

@@ -139,6 +139,14 @@ done: \
 // ONE is the body of the single-pair kernels: one accumulator Y0, reduced
 // by the tree of REDUCE4 (lane 0 of hadd(hadd(a, a), ...) + upper half).
 // LOOP1 and TAIL1 add one chunk at offset AX (whole, or masked by Y15).
+// HSUM1 sums the lanes of Y0 into X12 (its low lane), in the order every
+// one-pair kernel uses.
+#define HSUM1 \
+	VHADDPS Y0, Y0, Y12 \
+	VHADDPS Y12, Y12, Y12 \
+	VEXTRACTF128 $1, Y12, X13 \
+	VADDPS X13, X12, X12
+
 #define ONE(LOOP1, TAIL1) \
 	MOVQ x+0(FP), SI \
 	MOVQ y+8(FP), R8 \
@@ -159,10 +167,7 @@ tail: \
 	VMASKMOVPS (R8)(AX*1), Y15, Y8 \
 	TAIL1 \
 reduce: \
-	VHADDPS Y0, Y0, Y12 \
-	VHADDPS Y12, Y12, Y12 \
-	VEXTRACTF128 $1, Y12, X13 \
-	VADDPS X13, X12, X12 \
+	HSUM1 \
 	VMOVSS X12, ret+24(FP) \
 	VZEROUPPER \
 	RET
@@ -351,5 +356,85 @@ gReduce:
 	JMP  gNext
 
 gDone:
+	VZEROUPPER
+	RET
+
+// func panoramaRowAVX2(q, x, xn, qn *float32, d, width, ip int, acc, threshold float32) (float32, int)
+// PanoramaRow's loop: each level's dot product as dot1AVX2 computes it
+// (the same lanes and reduction: the same bits), then the key and the
+// bound with scalar VEX arithmetic in PanoramaRow's order (no fused
+// multiply-add). Returns the key and the dimensions measured, negated when
+// the bound reached the threshold.
+TEXT ·panoramaRowAVX2(SB), NOSPLIT, $0-80
+	MOVQ  q+0(FP), SI
+	MOVQ  x+8(FP), R8
+	MOVQ  xn+16(FP), R9
+	MOVQ  qn+24(FP), R10
+	MOVQ  d+32(FP), DX
+	MOVQ  width+40(FP), R11
+	VMOVSS acc+56(FP), X6
+	VMOVSS threshold+60(FP), X7
+	XORQ  R14, R14 // the level's first dimension
+	XORQ  R15, R15 // the level
+
+pLevel:
+	CMPQ R14, DX
+	JGE  pKept
+	MOVQ DX, CX
+	SUBQ R14, CX
+	CMPQ CX, R11
+	CMOVQGT R11, CX // the level's floats: min(width, d - start)
+	LEAQ (SI)(R14*4), DI
+	LEAQ (R8)(R14*4), R13
+	ADDQ CX, R14
+	LOADMASK
+	VXORPS Y0, Y0, Y0
+	XORQ AX, AX
+
+pDot:
+	CMPQ AX, CX
+	JGE  pTail
+	VMOVUPS (DI)(AX*1), Y12
+	VFMADD231PS (R13)(AX*1), Y12, Y0
+	ADDQ $32, AX
+	JMP  pDot
+
+pTail:
+	CMPQ AX, BX
+	JE   pReduce
+	VMASKMOVPS (DI)(AX*1), Y15, Y12
+	VMASKMOVPS (R13)(AX*1), Y15, Y8
+	VFMADD231PS Y8, Y12, Y0
+
+pReduce:
+	HSUM1 // the level's dot product in X12
+	INCQ R15
+	VMOVSS (R10)(R15*4), X1
+	VMULSS (R9)(R15*4), X1, X1 // rest = qn[l+1] * xn[l+1]
+	MOVQ ip+48(FP), AX
+	TESTQ AX, AX
+	JNE  pIP
+	VADDSS X12, X12, X12
+	VSUBSS X12, X6, X6 // acc -= 2 dot
+	VADDSS X1, X1, X1  // 2 rest
+	JMP  pBound
+
+pIP:
+	VSUBSS X12, X6, X6 // acc -= dot
+
+pBound:
+	VSUBSS X1, X6, X2 // bound = acc - (2) rest
+	VUCOMISS X7, X2
+	JCS  pLevel // bound < threshold (or unordered): next level
+	NEGQ R14
+	MOVQ R14, ret1+72(FP)
+	VXORPS X0, X0, X0
+	VMOVSS X0, ret+64(FP)
+	VZEROUPPER
+	RET
+
+pKept:
+	MOVQ DX, ret1+72(FP)
+	VMOVSS X6, ret+64(FP)
 	VZEROUPPER
 	RET

@@ -20,7 +20,7 @@ var goKernels = []func(){
 	save(&l2ArgMinSIMD), save(&scanAtMost), save(&scanAtLeast), save(&minOfSIMD), save(&maxOfSIMD),
 	save(&nonFiniteSIMD), save(&addToSIMD), save(&axpyToSIMD), save(&dotsTransposedSIMD),
 	save(&l2TransposedSIMD), save(&l2ArgMinTransposedSIMD), save(&sq8L2SIMD), save(&sq8EncodeSIMD),
-	save(&sq8DecodeSIMD), save(&l1SIMD), save(&linfSIMD), save(&hammingRowsWords), save(&hammingRows32Min),
+	save(&sq8DecodeSIMD), save(&l1SIMD), save(&linfSIMD), save(&hammingRowsWords), save(&hammingRows32Min), save(&panoramaRowSIMD),
 	save(&kernelSet), save(&level),
 }
 

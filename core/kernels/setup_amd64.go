@@ -52,6 +52,7 @@ func useAVX2() {
 	dotTile = dotTileAVX2
 	gemmBlock, hasGemm = gemmBlockAVX2, true // measured on Zen 5: equal to DotTile end to end; fewer loads per FMA elsewhere
 	inner = func(x, y []float32) float32 { return dot1AVX2(&x[0], &y[0], len(x)) }
+	panoramaRowSIMD = panoramaRowAVX2
 	l2Sqr = func(x, y []float32) float32 { return l2OneAVX2(&x[0], &y[0], len(x)) }
 	l2GatherSIMD = l2GatherAVX2
 	countBelowSIMD, minValidSIMD, lastEqualValidSIMD = countBelowAVX2, minValidAVX2, lastEqualValidAVX2
