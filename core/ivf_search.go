@@ -416,12 +416,6 @@ func (pr *ivfProbe) scanWithTables(w *ivfWorker, q int, xq []float32, list int, 
 		pq.distanceTable(w.res, MetricInnerProduct, w.qTerms)
 		w.qLoaded = q
 	}
-	if ix.pqTermsMI != nil && pq.Nbits == 8 && len(out) < pq.Ksub/8 {
-		// A multi-index has as many lists as vectors or more: summing the
-		// few codes' terms costs less than building the list's table.
-		ix.multiIndexScanShort(list, w.qTerms, l.codes, coarse, out)
-		return
-	}
 	w.listTable = grow(w.listTable, n)
 	if ix.pqTermsMI != nil {
 		ix.multiIndexTable(list, w.listTable)

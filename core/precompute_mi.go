@@ -56,37 +56,3 @@ func (ix *IndexIVF) multiIndexTable(list int, out []float32) {
 		copy(out[h*per*ks:(h+1)*per*ks], ix.pqTermsMI[hj*per*ks:(hj+1)*per*ks])
 	}
 }
-
-// multiIndexScanShort is the scan of list's 8-bit codes with the table
-// multiIndexTable and the query's terms would make, each entry formed only
-// for the codes present (list term + query term, as kernels.AddTo), summed
-// in kernels.PQScan8's order.
-func (ix *IndexIVF) multiIndexScanShort(list int, qTerms []float32, codes []byte, bias float32, out []float32) {
-	mi := ix.quantizer.(*MultiIndexQuantizer)
-	pq := ix.PQ()
-	per, ks, m := pq.M/mi.PQ.M, pq.Ksub, pq.M
-	mask := mi.PQ.Ksub - 1
-	var rows [64]int // where each sub-quantizer's list terms start (on the stack for M <= 64)
-	base := rows[:0]
-	if m > len(rows) {
-		base = make([]int, 0, m)
-	}
-	for j := 0; j < m; j++ {
-		h := j / per
-		hj := h*mi.PQ.Ksub + (list>>(h*mi.PQ.Nbits))&mask
-		base = append(base, hj*per*ks+(j-h*per)*ks)
-	}
-	whole := m &^ 3
-	for i := range out {
-		code := codes[i*m : (i+1)*m]
-		var s [4]float32
-		s[0] = bias
-		for j, c := range code[:whole] {
-			s[j&3] += ix.pqTermsMI[base[j]+int(c)] + qTerms[j*ks+int(c)]
-		}
-		for j := whole; j < m; j++ {
-			s[0] += ix.pqTermsMI[base[j]+int(code[j])] + qTerms[j*ks+int(code[j])]
-		}
-		out[i] = (s[0] + s[1]) + (s[2] + s[3])
-	}
-}
