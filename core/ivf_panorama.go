@@ -14,9 +14,9 @@ import (
 // files (indexio).
 
 // ivfPanorama is the Panorama part of an IndexIVF: the levels, faiss's
-// batch size (a layout parameter of its files and of its bounds' refresh),
-// and each list's suffix norms, nLevels+1 per vector, computed when a
-// search first needs them after the list changed.
+// batch size (the layout of its files only: the scan refreshes its bound
+// after each vector), and each list's suffix norms, nLevels+1 per vector,
+// computed when a search first needs them after the list changed.
 type ivfPanorama struct {
 	p     panorama
 	mu    sync.Mutex
