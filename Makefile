@@ -24,7 +24,7 @@ RAY_PACKAGES := "ray[data]==2.52.1"
 RAY_TEST_ENV := METALFAISS_REQUIRE_RAY=1
 TORCH_STAMP := $(VENV)/.torch-installed
 # Baselines that only the benchmarks compare against.
-BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0
+BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0 usearch==2.26.6
 DEPS_STAMP := $(VENV)/.deps-installed
 
 .PHONY: qemu-deps wheel test-wheel test-workflow demo test test-go test-go-race test-go-noasm test-go-arm64 test-py test-py-kernels test-py-gpu vet lint install bench bench-go bench-gpu clean shaders gpu-deps

@@ -1,12 +1,14 @@
-"""HNSW, metalfaiss vs faiss-cpu vs hnswlib, same data, same run.
+"""HNSW, metalfaiss vs faiss-cpu vs hnswlib vs usearch, same data, same run.
 
 Points of a Gaussian mixture (1M x 128 by default; --n to change), M=32,
-efConstruction 40 (faiss's default) and 200. For each library: build time,
-memory (resident-set growth over the build), then for efSearch from 16 to
+efConstruction 40 (faiss's default) and 200; usearch in f32 with
+connectivity M and expansion_add/expansion_search the same values. For each
+library: build time, memory (resident-set growth over the build, in all and
+per vector), then for efSearch from 16 to
 512 the QPS (median of blocks of calls taken in rotation, timing.py) and recall@10 of a batch
 of queries; per target recall (0.9,
 0.95, 0.99) the QPS interpolated at it. Ratios: build time faiss / ours (> 1:
-metalfaiss faster), QPS ours / best of faiss and hnswlib.
+metalfaiss faster), QPS ours / best of faiss, hnswlib and usearch.
 
     .venv/bin/python benchmarks/bench_hnsw.py [--n 1000000] [--nq 1000]
 """
@@ -26,6 +28,10 @@ try:
     import hnswlib
 except ImportError:  # the Makefile's bench target installs it
     hnswlib = None
+try:
+    import usearch.index
+except ImportError:  # the Makefile's bench target installs it
+    usearch = None
 
 from bench_ivf import mixture, recall
 from timing import cpu_line, median_times
@@ -72,6 +78,21 @@ def libraries(d, M, efc):
 
         libs.append(Lib("hnswlib", build, lambda q: box["i"].knn_query(q, k=10, num_threads=os.cpu_count())[0],
                         set_ef))
+    if usearch is not None:
+        ubox = {}
+
+        def ubuild(x):
+            ubox["i"] = usearch.index.Index(ndim=d, metric="l2sq", dtype="f32", connectivity=M,
+                                            expansion_add=efc, expansion_search=16)
+            ubox["i"].add(np.arange(x.shape[0], dtype=np.uint64), x, threads=os.cpu_count())
+
+        def uset_ef(ef):
+            ubox["i"].expansion_search = ef
+
+        def usearch_q(q):
+            return ubox["i"].search(q, 10, threads=os.cpu_count()).keys
+
+        libs.append(Lib("usearch", ubuild, usearch_q, uset_ef))
     return libs
 
 
@@ -101,9 +122,10 @@ def main():
     d, M = 128, 32
     xb = mixture(a.n, d, 2000, 1)
     xq = mixture(a.nq, d, 2000, 2)
-    hnswlib_version = importlib.metadata.version("hnswlib") if hnswlib else "absent"
+    versions = {m: importlib.metadata.version(m) if mod else "absent"
+                for m, mod in (("hnswlib", hnswlib), ("usearch", usearch))}
     print(f"metalfaiss {metalfaiss.__version__} vs faiss {faiss.__version__} vs hnswlib "
-          f"{hnswlib_version}, {platform.machine()} x {os.cpu_count()} cores; "
+          f"{versions['hnswlib']} vs usearch {versions['usearch']}, {platform.machine()} x {os.cpu_count()} cores; "
           f"nb={a.n:,} d={d} nq={a.nq} M={M} k=10")
     print(cpu_line())
     exact = faiss.IndexFlatL2(d)
@@ -136,10 +158,12 @@ def main():
                 curves[lib.name].append((ef, recall(np.asarray(found[lib.name], dtype=np.int64), gt), a.nq / t))
         del libs  # free the indexes before the next efConstruction
         print(f"\nefConstruction={efc}")
-        print("| library | build s | build ratio (faiss/x) | memory MiB |")
-        print("|---|---|---|---|")
+        fastest = min(s for n, (s, _) in builds.items() if n != "metalfaiss")
+        print("| library | build s | build ratio (faiss/x) | fastest other / x | memory MiB | bytes per vector |")
+        print("|---|---|---|---|---|---|")
         for name, (secs, mib) in builds.items():
-            print(f"| {name} | {secs:.1f} | {builds['faiss'][0] / secs:.2f} | {mib:.0f} |")
+            print(f"| {name} | {secs:.1f} | {builds['faiss'][0] / secs:.2f} | {fastest / secs:.2f} | {mib:.0f} "
+                  f"| {mib * 2**20 / a.n:.0f} |")
         print("| target recall@10 | " + " | ".join(f"{n} QPS (ef)" for n in curves) + " | ratio to best other |")
         print("|---|" + "---|" * (len(curves) + 1))
         for target in TARGETS:

@@ -39,9 +39,9 @@ type hnswBuilder struct {
 	undo  []savedLinks
 }
 
-// savedLinks is a node's lists (all its levels) from offset at.
+// savedLinks is a node's lists (all its levels).
 type savedLinks struct {
-	at    int
+	node  int32
 	links []int32
 }
 
@@ -56,8 +56,7 @@ func (b *hnswBuilder) keepOld(i int32) {
 		return
 	}
 	atomic.OrUint64(word, bit)
-	lo, hi := b.h.Offsets[i], b.h.Offsets[i+1]
-	s := savedLinks{at: int(lo), links: append([]int32(nil), b.h.Neighbors[lo:hi]...)}
+	s := savedLinks{node: i, links: b.h.nodeLinks(i)}
 	b.undoM.Lock()
 	b.undo = append(b.undo, s)
 	b.undoM.Unlock()
@@ -69,11 +68,12 @@ func (b *hnswBuilder) keepOld(i int32) {
 func (b *hnswBuilder) rollback(mark hnswMark) {
 	h := b.h
 	for _, s := range b.undo {
-		copy(h.Neighbors[s.at:], s.links)
+		h.setNodeLinks(s.node, s.links)
 	}
 	h.Levels = h.Levels[:mark.levels]
 	h.Offsets = h.Offsets[:b.n0+1]
-	h.Neighbors = h.Neighbors[:h.Offsets[b.n0]]
+	h.links0 = h.links0[:b.n0*h.cum[1]]
+	h.upper = h.upper[:int(h.Offsets[b.n0])-b.n0*h.cum[1]]
 	h.EntryPoint, h.MaxLevel = mark.entry, mark.maxLevel
 	*h.rng = mark.rng
 }
@@ -92,9 +92,9 @@ func (h *HNSW) mark() hnswMark {
 
 // link reads a neighbour slot; the atomic access keeps concurrent
 // inserts well defined (a plain load on amd64 and arm64).
-func (b *hnswBuilder) link(i int) int32 { return atomic.LoadInt32(&b.h.Neighbors[i]) }
+func link(list []int32, i int) int32 { return atomic.LoadInt32(&list[i]) }
 
-func (b *hnswBuilder) setLink(i int, v int32) { atomic.StoreInt32(&b.h.Neighbors[i], v) }
+func setLink(list []int32, i int, v int32) { atomic.StoreInt32(&list[i], v) }
 
 // addVertices links nodes n0..n0+n-1, whose levels are prepared; x holds
 // their vectors and newDist makes a worker's distance computer. With
@@ -186,10 +186,10 @@ func (b *hnswBuilder) addWithLocks(dc hnswDistances, ptLevel int, pt int32, vt *
 func (b *hnswBuilder) greedy(dc hnswDistances, level int, nearest int32, dNearest float32, w *hnswScratch) (int32, float32) {
 	for {
 		prev := nearest
-		begin, end := b.h.neighborRange(nearest, level)
+		list := b.h.list(nearest, level)
 		w.ids = w.ids[:0]
-		for j := begin; j < end; j++ {
-			v := b.link(j)
+		for j := range list {
+			v := link(list, j)
 			if v < 0 {
 				break
 			}
@@ -244,10 +244,10 @@ func (b *hnswBuilder) searchToAdd(dc hnswDistances, results *stdHeap, entry int3
 			break
 		}
 		candidates.pop()
-		begin, end := b.h.neighborRange(curr.id, level)
+		list := b.h.list(curr.id, level)
 		vt.ids = vt.ids[:0]
-		for j := begin; j < end; j++ {
-			v := b.link(j)
+		for j := range list {
+			v := link(list, j)
 			if v < 0 {
 				break
 			}
@@ -319,29 +319,30 @@ func shrink(dc hnswDistances, input *stdHeap, maxSize int, keep bool, out, outsi
 // heuristic when it is full (faiss's add_link).
 func (b *hnswBuilder) addLink(dc hnswDistances, src, dest int32, level int, keep bool, w *hnswScratch) {
 	b.keepOld(src)
-	begin, end := b.h.neighborRange(src, level)
-	if b.link(end-1) == -1 {
+	list := b.h.list(src, level)
+	end := len(list)
+	if link(list, end-1) == -1 {
 		i := end
-		for i > begin && b.link(i-1) == -1 {
+		for i > 0 && link(list, i-1) == -1 {
 			i--
 		}
-		b.setLink(i, dest)
+		setLink(list, i, dest)
 		return
 	}
 	set := w.heap(&w.links, true)
 	set.push(nodeDist{dc.symmetric(src, dest), dest})
-	for i := begin; i < end; i++ {
-		n := b.link(i)
+	for i := range list {
+		n := link(list, i)
 		set.push(nodeDist{dc.symmetric(src, n), n})
 	}
-	b.shrinkInner(dc, set, prunedSize(end-begin, b.h.PruneHeadroom), keep, w)
+	b.shrinkInner(dc, set, prunedSize(end, b.h.PruneHeadroom), keep, w)
 	// Written nearest first, as faiss 1.15 leaves a pruned list.
 	kept := set.len()
 	for j := kept - 1; j >= 0; j-- {
-		b.setLink(begin+j, set.pop().id)
+		setLink(list, j, set.pop().id)
 	}
-	for i := begin + kept; i < end; i++ {
-		b.setLink(i, -1)
+	for i := kept; i < end; i++ {
+		setLink(list, i, -1)
 	}
 }
 

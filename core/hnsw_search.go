@@ -63,10 +63,9 @@ func (s *hnswSearcher) fresh(h *HNSW, node int32, level int) ([]int32, []float32
 // freshIDs collects the neighbours of node on level not visited yet
 // (marking them) into s.vt.ids.
 func (s *hnswSearcher) freshIDs(h *HNSW, node int32, level int) []int32 {
-	begin, end := h.neighborRange(node, level)
 	w := s.vt
 	w.ids = w.ids[:0]
-	for _, v := range h.Neighbors[begin:end] {
+	for _, v := range h.list(node, level) {
 		if v < 0 {
 			break
 		}
@@ -81,8 +80,7 @@ func (s *hnswSearcher) freshIDs(h *HNSW, node int32, level int) []int32 {
 func (h *HNSW) greedy(dc hnswDistances, level int, nearest int32, dNearest float32) (int32, float32) {
 	for {
 		prev := nearest
-		begin, end := h.neighborRange(nearest, level)
-		for _, v := range h.Neighbors[begin:end] {
+		for _, v := range h.list(nearest, level) {
 			if v < 0 {
 				break
 			}
@@ -130,10 +128,15 @@ func (h *HNSW) searchFromCandidates(s *hnswSearcher, f hnswSearchFlags) {
 		s.vt.set(v)
 	}
 	s.stats.N1++
+	// The entries below the popped d0 exclude d0's own, so fewer than the
+	// capacity: with a capacity of at most efSearch (k <= efSearch, the
+	// usual case) faiss's check can never stop the search, and its scan is
+	// skipped.
+	disCheck := f.disCheck && c.n > f.efSearch
 	nstep := 1
 	for ; c.nvalid > 0; nstep++ {
 		v0, d0 := c.popMin()
-		if f.disCheck && c.countBelow(d0) >= f.efSearch {
+		if disCheck && c.countBelow(d0) >= f.efSearch {
 			break
 		}
 		threshold = res.threshold()
@@ -168,10 +171,9 @@ func (h *HNSW) searchFromCandidates(s *hnswSearcher, f hnswSearchFlags) {
 func (s *hnswSearcher) expandPanorama(h *HNSW, v0 int32, f hnswSearchFlags) {
 	c, res, pn := s.candidates, &s.res, s.pano
 	threshold := res.threshold()
-	begin, end := h.neighborRange(v0, 0)
 	w := s.vt
 	w.ids, w.dis = w.ids[:0], w.dis[:0]
-	for _, v := range h.Neighbors[begin:end] {
+	for _, v := range h.list(v0, 0) {
 		if v < 0 {
 			break
 		}

@@ -103,7 +103,7 @@ func TestHNSWPanoramaKeepsHNSWRecall(t *testing.T) {
 		require.NoError(t, ix.Add(xb[:n/2*d]))
 		require.NoError(t, ix.Add(xb[n/2*d:]))
 	}
-	assert.Equal(t, flat.HNSW.Neighbors, pan.HNSW.Neighbors, "the same graph")
+	assert.Equal(t, flat.HNSW.Neighbors(), pan.HNSW.Neighbors(), "the same graph")
 	require.Len(t, pan.CumSums(), n*7)
 	ResetPanoramaStats()
 	pd, pi := make([]float32, nq*k), make([]int64, nq*k)

@@ -92,10 +92,10 @@ func (ix *IndexHNSW) PermuteEntries(perm []int64) error {
 	}
 	levels := make([]int32, n)
 	offsets := make([]int64, n+1)
-	neighbors := make([]int32, 0, len(h.Neighbors))
+	neighbors := make([]int32, 0, h.NeighborCount())
 	for i, p := range perm {
 		levels[i] = h.Levels[p]
-		for _, v := range h.Neighbors[h.Offsets[p]:h.Offsets[p+1]] {
+		for _, v := range h.nodeLinks(int32(p)) {
 			if v >= 0 {
 				v = inv[v]
 			}
@@ -103,7 +103,8 @@ func (ix *IndexHNSW) PermuteEntries(perm []int64) error {
 		}
 		offsets[i+1] = int64(len(neighbors))
 	}
-	h.Levels, h.Offsets, h.Neighbors = levels, offsets, neighbors
+	h.Levels, h.Offsets = levels, offsets
+	h.setNeighbors(neighbors)
 	if h.EntryPoint >= 0 {
 		h.EntryPoint = inv[h.EntryPoint]
 	}

@@ -78,7 +78,7 @@ func HNSWGet(h int64, name string, out uintptr) string {
 		case "offsets":
 			dst[0] = float64(len(g.Offsets))
 		case "neighbors":
-			dst[0] = float64(len(g.Neighbors))
+			dst[0] = float64(g.NeighborCount())
 		default:
 			return core.Errorf(core.KindInvalidArgument, op, "HNSW has no field %q", name)
 		}
@@ -131,7 +131,7 @@ func HNSWGraph(h int64, name string, n int64, out uintptr) string {
 		case "offsets":
 			have = len(g.Offsets)
 		case "neighbors":
-			have = len(g.Neighbors)
+			have = g.NeighborCount()
 		default:
 			return core.Errorf(core.KindInvalidArgument, op, "HNSW has no array %q", name)
 		}
@@ -152,7 +152,7 @@ func HNSWGraph(h int64, name string, n int64, out uintptr) string {
 		if name == "levels" {
 			copy(dst, g.Levels)
 		} else {
-			copy(dst, g.Neighbors)
+			copy(dst, g.Neighbors())
 		}
 		return nil
 	})
