@@ -50,13 +50,15 @@ class Lib:
         self.name, self.build, self.search, self.set_ef = name, build, search, set_ef
 
 
-def libraries(d, M, efc):
-    def faiss_like(mod):
+def libraries(d, M, efc, hnswlib_selection):
+    def faiss_like(mod, selection=False):
         box = {}
 
         def build(x):
             box["i"] = mod.IndexHNSWFlat(d, M)
             box["i"].hnsw.efConstruction = efc
+            if selection:
+                box["i"].hnsw.hnswlib_selection = True
             box["i"].add(x)
 
         def set_ef(ef):
@@ -64,7 +66,10 @@ def libraries(d, M, efc):
 
         return build, lambda q: box["i"].search(q, 10)[1], set_ef
 
-    libs = [Lib("metalfaiss", *faiss_like(metalfaiss)), Lib("faiss", *faiss_like(faiss))]
+    libs = [Lib("metalfaiss", *faiss_like(metalfaiss))]
+    if hnswlib_selection:
+        libs.append(Lib("metalfaiss-hs", *faiss_like(metalfaiss, True)))
+    libs.append(Lib("faiss", *faiss_like(faiss)))
     if hnswlib is not None:
         box = {}
 
@@ -118,6 +123,8 @@ def main():
     ap.add_argument("--efc", default="40,200", help="efConstruction values, separated by commas")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--curves", action="store_true", help="also print recall/QPS at every efSearch")
+    ap.add_argument("--hnswlib-selection", action="store_true",
+                    help="also build metalfaiss with hnsw.hnswlib_selection (row metalfaiss-hs)")
     a = ap.parse_args()
     d, M = 128, 32
     xb = mixture(a.n, d, 2000, 1)
@@ -134,7 +141,7 @@ def main():
     del exact
     for efc in (int(v) for v in a.efc.split(",")):
         builds, curves = {}, {}
-        libs = libraries(d, M, efc)
+        libs = libraries(d, M, efc, a.hnswlib_selection)
         for lib in libs:
             before = rss()
             t = time.perf_counter()
@@ -158,20 +165,22 @@ def main():
                 curves[lib.name].append((ef, recall(np.asarray(found[lib.name], dtype=np.int64), gt), a.nq / t))
         del libs  # free the indexes before the next efConstruction
         print(f"\nefConstruction={efc}")
-        fastest = min(s for n, (s, _) in builds.items() if n != "metalfaiss")
+        fastest = min(s for n, (s, _) in builds.items() if not n.startswith("metalfaiss"))
         print("| library | build s | build ratio (faiss/x) | fastest other / x | memory MiB | bytes per vector |")
         print("|---|---|---|---|---|---|")
         for name, (secs, mib) in builds.items():
             print(f"| {name} | {secs:.1f} | {builds['faiss'][0] / secs:.2f} | {fastest / secs:.2f} | {mib:.0f} "
                   f"| {mib * 2**20 / a.n:.0f} |")
-        print("| target recall@10 | " + " | ".join(f"{n} QPS (ef)" for n in curves) + " | ratio to best other |")
-        print("|---|" + "---|" * (len(curves) + 1))
+        ours = [n for n in curves if n.startswith("metalfaiss")]
+        print("| target recall@10 | " + " | ".join(f"{n} QPS (ef)" for n in curves) + " | "
+              + " | ".join(f"{n} / best other" for n in ours) + " |")
+        print("|---|" + "---|" * (len(curves) + len(ours)))
         for target in TARGETS:
             at = {name: qps_at(curve, target) for name, curve in curves.items()}
-            others = max((q for n, (q, _) in at.items() if n != "metalfaiss" and q), default=0.0)
-            ratio = at["metalfaiss"][0] / others if others and at["metalfaiss"][0] else float("nan")
+            others = max((q for n, (q, _) in at.items() if n not in ours and q), default=0.0)
+            ratios = " | ".join(f"{at[n][0] / others:.2f}" if others and at[n][0] else "nan" for n in ours)
             cells = " | ".join(f"{q:,.0f} ({ef})" if q else "not reached" for q, ef in at.values())
-            print(f"| {target} | {cells} | {ratio:.2f} |")
+            print(f"| {target} | {cells} | {ratios} |")
         if a.curves:
             for name, curve in curves.items():
                 print(name, " ".join(f"ef{ef}:{r:.3f}/{q:,.0f}" for ef, r, q in curve))

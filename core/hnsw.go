@@ -28,8 +28,15 @@ type HNSW struct {
 	// (faiss 1.15's prune_headroom, default 0.2, clamped to [0, 0.5]): a
 	// pruned list keeps room for the next links without another pruning.
 	PruneHeadroom float32
-	Levels        []int32 // per node, its number of levels (level + 1)
-	Offsets       []int64 // len(Levels)+1 starts into faiss's neighbour array
+	// HnswlibSelection builds as hnswlib selects neighbours (off by
+	// default: faiss's graph): a new node keeps at most M links on level 0
+	// (faiss keeps 2M), a full list is re-selected back to its full size
+	// (no headroom), and each level's insertion starts from the nearest
+	// node the level above linked to. A build option only: files and
+	// searches are faiss's.
+	HnswlibSelection bool
+	Levels           []int32 // per node, its number of levels (level + 1)
+	Offsets          []int64 // len(Levels)+1 starts into faiss's neighbour array
 	// links0 holds node i's level-0 list at i*2M; upper holds the lists
 	// of levels 1 and up in faiss's order, node i's from
 	// Offsets[i] - i*2M.

@@ -171,7 +171,10 @@ func (b *hnswBuilder) addWithLocks(dc hnswDistances, ptLevel int, pt int32, vt *
 		nearest, dNearest = b.greedy(dc, level, nearest, dNearest, vt)
 	}
 	for ; level >= 0; level-- {
-		b.addLinksFrom(dc, pt, nearest, dNearest, level, vt, b.keep0 && ptLevel == 0)
+		n, dn := b.addLinksFrom(dc, pt, nearest, dNearest, level, vt, b.keep0 && ptLevel == 0)
+		if h.HnswlibSelection && n >= 0 {
+			nearest, dNearest = n, dn
+		}
 	}
 	b.locks[pt].Unlock()
 	b.top.Lock()
@@ -208,14 +211,21 @@ func (b *hnswBuilder) greedy(dc hnswDistances, level int, nearest int32, dNeares
 }
 
 // addLinksFrom links pt on level to the best of the efConstruction nodes
-// found from nearest, and those nodes back to pt.
-func (b *hnswBuilder) addLinksFrom(dc hnswDistances, pt, nearest int32, dNearest float32, level int, vt *hnswScratch, keep bool) {
+// found from nearest, and those nodes back to pt. It returns the nearest
+// node linked (-1 if none).
+func (b *hnswBuilder) addLinksFrom(dc hnswDistances, pt, nearest int32, dNearest float32, level int, vt *hnswScratch, keep bool) (int32, float32) {
 	targets := vt.heap(&vt.targets, true)
 	b.searchToAdd(dc, targets, nearest, dNearest, level, vt)
-	b.shrinkInner(dc, targets, b.h.NbNeighbors(level), keep, vt)
+	maxSize := b.h.NbNeighbors(level)
+	if b.h.HnswlibSelection {
+		maxSize = b.h.M
+	}
+	b.shrinkInner(dc, targets, maxSize, keep, vt)
 	others := vt.others[:0]
+	best, dBest := int32(-1), float32(0)
 	for targets.len() > 0 {
 		other := targets.top().id
+		best, dBest = other, targets.top().d // the nearest comes out last
 		b.addLink(dc, pt, other, level, keep, vt)
 		others = append(others, other)
 		targets.pop()
@@ -228,6 +238,7 @@ func (b *hnswBuilder) addLinksFrom(dc hnswDistances, pt, nearest int32, dNearest
 		b.locks[other].Unlock()
 	}
 	b.locks[pt].Lock()
+	return best, dBest
 }
 
 // searchToAdd collects into results (farthest on top) the efConstruction
@@ -335,7 +346,11 @@ func (b *hnswBuilder) addLink(dc hnswDistances, src, dest int32, level int, keep
 		n := link(list, i)
 		set.push(nodeDist{dc.symmetric(src, n), n})
 	}
-	b.shrinkInner(dc, set, prunedSize(end, b.h.PruneHeadroom), keep, w)
+	size := end
+	if !b.h.HnswlibSelection {
+		size = prunedSize(end, b.h.PruneHeadroom)
+	}
+	b.shrinkInner(dc, set, size, keep, w)
 	// Written nearest first, as faiss 1.15 leaves a pruned list.
 	kept := set.len()
 	for j := kept - 1; j >= 0; j-- {

@@ -68,6 +68,8 @@ func HNSWGet(h int64, name string, out uintptr) string {
 			dst[0] = float64(b2i(g.SearchBoundedQueue))
 		case "check_relative_distance":
 			dst[0] = float64(b2i(g.CheckRelativeDistance))
+		case "hnswlib_selection":
+			dst[0] = float64(b2i(g.HnswlibSelection))
 		case "keep_max_size_level0":
 			if keep == nil {
 				return core.Errorf(core.KindInvalidArgument, op, "binary HNSW indexes have no %s", name)
@@ -87,7 +89,8 @@ func HNSWGet(h int64, name string, out uintptr) string {
 }
 
 // HNSWSet sets an HNSW field: efConstruction, efSearch (positive),
-// search_bounded_queue, check_relative_distance, keep_max_size_level0.
+// search_bounded_queue, check_relative_distance, hnswlib_selection,
+// keep_max_size_level0.
 func HNSWSet(h int64, name string, value float64) string {
 	op := "HNSW." + name
 	return withGraph(op, h, true, func(g *core.HNSW, keep *bool) error {
@@ -107,6 +110,8 @@ func HNSWSet(h int64, name string, value float64) string {
 			g.SearchBoundedQueue = value != 0
 		case "check_relative_distance":
 			g.CheckRelativeDistance = value != 0
+		case "hnswlib_selection":
+			g.HnswlibSelection = value != 0
 		case "keep_max_size_level0":
 			if keep == nil {
 				return core.Errorf(core.KindInvalidArgument, op, "binary HNSW indexes have no %s", name)

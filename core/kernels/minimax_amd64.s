@@ -26,26 +26,54 @@ cbLoop:
 	VZEROUPPER
 	RET
 
+// MINVALID8 folds the eight entries at off(SI) into acc, those whose id at
+// off(DI) is -1 as +Inf (Y3), Y4 holding -1 in every lane.
+#define MINVALID8(off, acc) \
+	VPCMPEQD  off(DI), Y4, Y2 \
+	VMOVUPS   off(SI), Y0 \
+	VBLENDVPS Y2, Y3, Y0, Y5 \
+	VMINPS    Y5, acc, acc
+
 // func minValidAVX2(dis *float32, ids *int32, n8 int) float32
-// Entries whose id is -1 count as +Inf; lane minima, then across lanes.
+// Entries whose id is -1 count as +Inf; lane minima in four accumulators
+// (a minimum is exact in any order, and four chains hide VMINPS's
+// latency), then across them and across lanes.
 TEXT ·minValidAVX2(SB), NOSPLIT, $0-28
 	MOVQ         dis+0(FP), SI
 	MOVQ         ids+8(FP), DI
 	MOVQ         n8+16(FP), CX
 	VBROADCASTSS mmInf<>(SB), Y3
 	VMOVAPS      Y3, Y6
+	VMOVAPS      Y3, Y8
+	VMOVAPS      Y3, Y9
+	VMOVAPS      Y3, Y10
 	VPCMPEQD     Y4, Y4, Y4 // -1 in every lane
 
-mvLoop:
-	VPCMPEQD  (DI), Y4, Y2 // id == -1
-	VMOVUPS   (SI), Y0
-	VBLENDVPS Y2, Y3, Y0, Y5
-	VMINPS    Y5, Y6, Y6
-	ADDQ      $32, SI
-	ADDQ      $32, DI
-	DECQ      CX
-	JNZ       mvLoop
+mv4Loop:
+	CMPQ CX, $4
+	JLT  mvTail
+	MINVALID8(0, Y6)
+	MINVALID8(32, Y8)
+	MINVALID8(64, Y9)
+	MINVALID8(96, Y10)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $4, CX
+	JMP  mv4Loop
 
+mvTail:
+	TESTQ CX, CX
+	JE    mvReduce
+	MINVALID8(0, Y6)
+	ADDQ  $32, SI
+	ADDQ  $32, DI
+	DECQ  CX
+	JMP   mvTail
+
+mvReduce:
+	VMINPS       Y8, Y6, Y6
+	VMINPS       Y10, Y9, Y9
+	VMINPS       Y9, Y6, Y6
 	VEXTRACTF128 $1, Y6, X7
 	VMINPS       X7, X6, X6
 	VMOVHLPS     X6, X7, X7

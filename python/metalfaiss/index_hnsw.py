@@ -76,6 +76,21 @@ class HNSW:
         self._set("check_relative_distance", bool(value))
 
     @property
+    def hnswlib_selection(self):
+        """metalfaiss's build option (default False, faiss's graph): link
+        new nodes as hnswlib does, at most M neighbours on level 0 instead
+        of 2*M, full lists re-selected to their full size, each level's
+        insertion starting from the nearest node linked on the level above.
+        On clustered data at efConstruction 40 this graph reaches a given
+        recall with fewer distance computations (docs/BENCHMARKS.md); the
+        graph is then not faiss's, though files and searches are."""
+        return bool(self._get("hnswlib_selection"))
+
+    @hnswlib_selection.setter
+    def hnswlib_selection(self, value):
+        self._set("hnswlib_selection", bool(value))
+
+    @property
     def max_level(self):
         """The top level (-1 while empty)."""
         return int(self._get("max_level"))
