@@ -10,12 +10,12 @@ func (h *HNSW) NeighborCount() int { return int(h.Offsets[len(h.Offsets)-1]) }
 // Neighbors returns faiss's neighbour array (a new slice).
 func (h *HNSW) Neighbors() []int32 {
 	out := make([]int32, h.NeighborCount())
-	h.neighborsInto(out)
+	h.NeighborsInto(out)
 	return out
 }
 
-// neighborsInto writes faiss's neighbour array into out.
-func (h *HNSW) neighborsInto(out []int32) {
+// NeighborsInto writes faiss's neighbour array into out (NeighborCount long).
+func (h *HNSW) NeighborsInto(out []int32) {
 	nb0 := h.cum[1]
 	for i := range h.Levels {
 		o, end := int(h.Offsets[i]), int(h.Offsets[i+1])

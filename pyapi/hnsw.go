@@ -157,7 +157,7 @@ func HNSWGraph(h int64, name string, n int64, out uintptr) string {
 		if name == "levels" {
 			copy(dst, g.Levels)
 		} else {
-			copy(dst, g.Neighbors())
+			g.NeighborsInto(dst)
 		}
 		return nil
 	})
