@@ -238,4 +238,24 @@ typedef struct {
 
 typedef struct { uint32_t sType; const void *pNext; VkFlags flags; } VkFenceCreateInfo;
 
+// VK_KHR_pipeline_executable_properties: the driver's statistics of a
+// compiled kernel (registers, spills), printed when METALFAISS_VK_STATS is set.
+#define VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR 0x40u
+enum {
+    VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR = 1000269000,
+    VK_STRUCTURE_TYPE_PIPELINE_INFO_KHR = 1000269001,
+    VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_PROPERTIES_KHR = 1000269002,
+    VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_INFO_KHR = 1000269003,
+    VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_STATISTIC_KHR = 1000269004,
+};
+
+typedef struct { uint32_t sType; void *pNext; VkBool32 pipelineExecutableInfo; } VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR;
+typedef struct { uint32_t sType; const void *pNext; VkPipeline pipeline; } VkPipelineInfoKHR;
+typedef struct { uint32_t sType; void *pNext; VkFlags stages; char name[256]; char description[256]; uint32_t subgroupSize; } VkPipelineExecutablePropertiesKHR;
+typedef struct { uint32_t sType; const void *pNext; VkPipeline pipeline; uint32_t executableIndex; } VkPipelineExecutableInfoKHR;
+typedef struct {
+    uint32_t sType; void *pNext; char name[256]; char description[256]; uint32_t format;
+    union { VkBool32 b32; int64_t i64; uint64_t u64; double f64; } value;
+} VkPipelineExecutableStatisticKHR;
+
 #endif

@@ -105,6 +105,10 @@ struct mbvk {
     VkCommandBuffer copyCmd[MBVK_STAGING_SLOTS];
     VkFence copyFence[MBVK_STAGING_SLOTS];
     MBVK_FUNCS(MBVK_DECLARE)
+    // Set when METALFAISS_VK_STATS asked for kernel statistics and the
+    // driver offers them.
+    VkResult (*getExecutables)(VkDevice, const VkPipelineInfoKHR *, uint32_t *, VkPipelineExecutablePropertiesKHR *);
+    VkResult (*getStatistics)(VkDevice, const VkPipelineExecutableInfoKHR *, uint32_t *, VkPipelineExecutableStatisticKHR *);
 };
 
 static int fail(char *err, int errlen, const char *format, ...) {
@@ -384,6 +388,58 @@ int mbvk_buffer_read(mbvk *vk, mbvk_buffer *b, uint64_t off, void *dst, uint64_t
     return waitCopies(vk, inFlight, rc, err, errlen);
 }
 
+// printStatistics writes the driver's statistics of kernel entry's
+// pipeline (registers, spills, shared memory) to stderr: a tuning aid.
+static void printStatistics(mbvk *vk, VkPipeline pipeline, const char *entry) {
+    VkPipelineInfoKHR pi = {VK_STRUCTURE_TYPE_PIPELINE_INFO_KHR, NULL, pipeline};
+    uint32_t ne = 0;
+    if (vk->getExecutables(vk->device, &pi, &ne, NULL) != VK_SUCCESS) return;
+    for (uint32_t e = 0; e < ne; e++) {
+        VkPipelineExecutableInfoKHR ei = {VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_INFO_KHR, NULL, pipeline, e};
+        VkPipelineExecutableStatisticKHR st[32];
+        uint32_t n = 32;
+        for (uint32_t i = 0; i < n; i++) {
+            memset(&st[i], 0, sizeof st[i]);
+            st[i].sType = VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_STATISTIC_KHR;
+        }
+        VkResult r = vk->getStatistics(vk->device, &ei, &n, st);
+        if (r != VK_SUCCESS && r != 5 /* VK_INCOMPLETE */) continue;
+        fprintf(stderr, "vkstats %s:", entry);
+        for (uint32_t i = 0; i < n; i++) {
+            switch (st[i].format) {
+            case 0: fprintf(stderr, " [%s]=%u", st[i].name, st[i].value.b32); break;
+            case 1: fprintf(stderr, " [%s]=%lld", st[i].name, (long long)st[i].value.i64); break;
+            case 2: fprintf(stderr, " [%s]=%llu", st[i].name, (unsigned long long)st[i].value.u64); break;
+            default: fprintf(stderr, " [%s]=%g", st[i].name, st[i].value.f64);
+            }
+        }
+        fprintf(stderr, "\n");
+    }
+}
+
+// openWithStatistics creates the device with pipeline statistics on;
+// nonzero when the driver refuses (the caller then opens it without).
+static int openWithStatistics(mbvk *vk, const VkDeviceCreateInfo *base) {
+    static const char *ext[] = {"VK_KHR_pipeline_executable_properties"};
+    VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR feat = {
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR, NULL, 1};
+    VkDeviceCreateInfo di = *base;
+    di.pNext = &feat;
+    di.enabledExtensionCount = 1;
+    di.ppEnabledExtensionNames = ext;
+    if (vk->vkCreateDevice(vk->physical, &di, NULL, &vk->device) != VK_SUCCESS) return 1;
+    typedef PFN_vkVoidFunction (*PFN_gdpa)(VkDevice, const char *);
+    PFN_gdpa gdpa = (PFN_gdpa)dlsym(vk->lib, "vkGetDeviceProcAddr");
+    if (gdpa) {
+        vk->getExecutables = (VkResult(*)(VkDevice, const VkPipelineInfoKHR *, uint32_t *, VkPipelineExecutablePropertiesKHR *))gdpa(
+            vk->device, "vkGetPipelineExecutablePropertiesKHR");
+        vk->getStatistics = (VkResult(*)(VkDevice, const VkPipelineExecutableInfoKHR *, uint32_t *, VkPipelineExecutableStatisticKHR *))gdpa(
+            vk->device, "vkGetPipelineExecutableStatisticsKHR");
+    }
+    if (!vk->getExecutables || !vk->getStatistics) vk->getExecutables = NULL, vk->getStatistics = NULL;
+    return 0;
+}
+
 int mbvk_pipeline_new(mbvk *vk, const void *code, uint64_t codeSize, const char *entry, uint32_t nbuffers,
                       uint32_t pushSize, mbvk_pipeline **out, char *err, int errlen) {
     if (nbuffers > MBVK_MAX_BINDINGS || pushSize > MBVK_MAX_PUSH) {
@@ -426,8 +482,11 @@ int mbvk_pipeline_new(mbvk *vk, const void *code, uint64_t codeSize, const char 
         ci.stage.pName = "main";
         ci.layout = p->layout;
         ci.basePipelineIndex = -1;
+        if (vk->getStatistics) ci.flags = VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR;
         if ((r = vk->vkCreateComputePipelines(vk->device, 0, 1, &ci, NULL, &p->pipeline)) != VK_SUCCESS) {
             rc = fail(err, errlen, "vkCreateComputePipelines(%s) failed: VkResult %d", entry, (int)r);
+        } else if (vk->getStatistics) {
+            printStatistics(vk, p->pipeline, entry);
         }
     }
     if (rc) {
@@ -593,7 +652,9 @@ static int openDevice(mbvk *vk, mbvk_info *info, char *err, int errlen) {
     VkDeviceCreateInfo di = {VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     di.queueCreateInfoCount = 1;
     di.pQueueCreateInfos = &qi;
-    CHECK(vk->vkCreateDevice(vk->physical, &di, NULL, &vk->device), "vkCreateDevice");
+    if (!getenv("METALFAISS_VK_STATS") || openWithStatistics(vk, &di)) {
+        CHECK(vk->vkCreateDevice(vk->physical, &di, NULL, &vk->device), "vkCreateDevice");
+    }
     vk->vkGetDeviceQueue(vk->device, vk->queueFamily, 0, &vk->queue);
 
     VkCommandPoolCreateInfo ci = {VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};

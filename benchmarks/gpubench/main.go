@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/metalfaiss/metalfaiss/core"
 	"github.com/metalfaiss/metalfaiss/core/gpu"
+	"github.com/metalfaiss/metalfaiss/shaders"
 )
 
 var (
@@ -29,7 +31,25 @@ var (
 	skipCPU = flag.Bool("skip-cpu", false, "GPU only")
 	profile = flag.Bool("profile", false, "time the steps of a k-means iteration on the GPU, then stop")
 	f16     = flag.Bool("f16", false, "float16 storage for the flat and IVF-Flat indexes")
+	spv     = flag.String("spv", "", "kernel=file.spv,... to time variants of kernels without rebuilding")
 )
+
+// overrideKernels loads the -spv replacements.
+func overrideKernels() {
+	if *spv == "" {
+		return
+	}
+	for _, pair := range strings.Split(*spv, ",") {
+		name, file, ok := strings.Cut(pair, "=")
+		if !ok {
+			check(fmt.Errorf("-spv wants kernel=file.spv, got %q", pair))
+		}
+		code, err := os.ReadFile(file)
+		check(err)
+		shaders.Override(name, code, "")
+		emit(map[string]any{"what": "override", "kernel": name, "file": file})
+	}
+}
 
 func emit(v map[string]any) {
 	b, _ := json.Marshal(v)
@@ -54,6 +74,7 @@ func mixture(rng *rand.Rand, n, d int) []float32 {
 
 func main() {
 	flag.Parse()
+	overrideKernels()
 	e, err := gpu.Default()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gpubench:", err)
