@@ -56,6 +56,7 @@ type ivfWorker struct {
 	qTerms    []float32 // -2 <x_m, r_mj> of query qLoaded (precomputed tables)
 	qLoaded   int
 	listTable []float32
+	listBase  []int // where a short multi-index list's terms start, per sub-space
 }
 
 func (pr *ivfProbe) newWorker() *ivfWorker {
@@ -415,6 +416,13 @@ func (pr *ivfProbe) scanWithTables(w *ivfWorker, q int, xq []float32, list int, 
 		w.qTerms = grow(w.qTerms, n)
 		pq.distanceTable(w.res, MetricInnerProduct, w.qTerms)
 		w.qLoaded = q
+	}
+	if ix.pqTermsMI != nil && pq.Nbits == 8 && len(out) < shortListCodes {
+		if len(w.listBase) < pq.M {
+			w.listBase = make([]int, pq.M)
+		}
+		ix.scanMultiIndexShort(list, w.qTerms, l.codes, coarse, out, w.listBase)
+		return
 	}
 	w.listTable = grow(w.listTable, n)
 	if ix.pqTermsMI != nil {

@@ -56,3 +56,40 @@ func (ix *IndexIVF) multiIndexTable(list int, out []float32) {
 		copy(out[h*per*ks:(h+1)*per*ks], ix.pqTermsMI[hj*per*ks:(hj+1)*per*ks])
 	}
 }
+
+// shortListCodes is the list length below which a multi-index list's codes
+// are summed from the query's and the sub-centroids' terms directly
+// (faiss's table pointers) instead of through a list table: building the
+// M x Ksub table costs as much as scanning some dozens of codes, and the
+// lists of an inverted multi-index mostly hold a handful.
+const shortListCodes = 32
+
+// scanMultiIndexShort is scanCodes over list's table without building it,
+// for 8-bit codes: each term is the sub-centroid's plus the query's, and
+// the terms are summed in kernels.PQScan8's order, so that distances are
+// those of the table path bit for bit.
+func (ix *IndexIVF) scanMultiIndexShort(list int, qTerms []float32, codes []byte, coarse float32, out []float32, base []int) {
+	mi := ix.quantizer.(*MultiIndexQuantizer)
+	pq := ix.PQ()
+	m, per, ks := pq.M, pq.M/mi.PQ.M, pq.Ksub
+	mask := mi.PQ.Ksub - 1
+	for j := range m {
+		h := j / per
+		hj := h*mi.PQ.Ksub + (list>>(h*mi.PQ.Nbits))&mask
+		base[j] = (hj*per + j%per) * ks
+	}
+	terms := ix.pqTermsMI
+	whole := m &^ 3
+	for i := range out {
+		code := codes[i*m : (i+1)*m]
+		var s [4]float32
+		s[0] = coarse
+		for j, c := range code[:whole] {
+			s[j&3] += terms[base[j]+int(c)] + qTerms[j*ks+int(c)]
+		}
+		for j := whole; j < m; j++ {
+			s[0] += terms[base[j]+int(code[j])] + qTerms[j*ks+int(code[j])]
+		}
+		out[i] = (s[0] + s[1]) + (s[2] + s[3])
+	}
+}
