@@ -91,167 +91,161 @@ struct OutIds
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
 static inline __attribute__((always_inline))
-float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_173)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_170)
 {
     uint i = (row * p.d) + col;
-    return ((device float*)&v_173.q[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_170.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_135)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_132)
 {
-    return v_135.x[((row * d) + col) >> uint(2)];
+    return v_132.x[((row * d) + col) >> uint(2)];
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_135)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_132)
 {
     uint i = (row * d) + col;
-    return ((device float*)&v_135.x[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_132.x[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread spvUnsafeArray<float4, 1>& b, const device Database& v_135, constant Params& p, const device Queries& v_173, thread uint& gl_LocalInvocationIndex)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_132, constant Params& p, const device Queries& v_170, thread uint& gl_LocalInvocationIndex)
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = k0 + ((t % 2u) * 4u);
+    uint kq = k0 + ((t & 1u) << uint(2));
     bool whole = (p.d & 3u) == 0u;
-    float4 _233;
-    float _278;
+    float4 _228;
+    float _274;
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         if (whole)
         {
-            bool _222 = kq < p.d;
-            bool _231;
-            if (_222)
+            bool _218 = kq < p.d;
+            bool _227;
+            if (_218)
             {
-                _231 = (q0 + row) < p.nq;
+                _227 = (q0 + row) < p.nq;
             }
             else
             {
-                _231 = _222;
+                _227 = _218;
             }
-            if (_231)
+            if (_227)
             {
-                _233 = v_173.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+                _228 = v_170.q[(((q0 + row) * p.d) + kq) >> uint(2)];
             }
             else
             {
-                _233 = float4(0.0);
+                _228 = float4(0.0);
             }
-            a[v] = _233;
+            a[v] = _228;
         }
         else
         {
             for (uint e = 0u; e < 4u; e++)
             {
-                bool _268 = (kq + e) < p.d;
-                bool _277;
-                if (_268)
+                bool _264 = (kq + e) < p.d;
+                bool _273;
+                if (_264)
                 {
-                    _277 = (q0 + row) < p.nq;
+                    _273 = (q0 + row) < p.nq;
                 }
                 else
                 {
-                    _277 = _268;
+                    _273 = _264;
                 }
-                if (_277)
+                if (_273)
                 {
                     uint param = q0 + row;
                     uint param_1 = kq + e;
-                    _278 = qAt(param, param_1, p, v_173);
+                    _274 = qAt(param, param_1, p, v_170);
                 }
                 else
                 {
-                    _278 = 0.0;
+                    _274 = 0.0;
                 }
-                a[v][e] = _278;
+                a[v][e] = _274;
             }
         }
     }
-    float4 _328;
-    float _369;
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    if (whole)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        if (whole)
+        bool _302 = kq < p.d;
+        bool _310;
+        if (_302)
         {
-            bool _319 = kq < p.d;
-            bool _327;
-            if (_319)
-            {
-                _327 = (j0 + row_1) < jEnd;
-            }
-            else
-            {
-                _327 = _319;
-            }
-            if (_327)
-            {
-                uint param_2 = j0 + row_1;
-                uint param_3 = kq;
-                uint param_4 = p.d;
-                _328 = xAt4(param_2, param_3, param_4, v_135);
-            }
-            else
-            {
-                _328 = float4(0.0);
-            }
-            b[v_1] = _328;
+            _310 = (j0 + row_1) < jEnd;
         }
         else
         {
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
+            _310 = _302;
+        }
+        float4 _311;
+        if (_310)
+        {
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _311 = xAt4(param_2, param_3, param_4, v_132);
+        }
+        else
+        {
+            _311 = float4(0.0);
+        }
+        b = _311;
+    }
+    else
+    {
+        float _350;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
+        {
+            bool _341 = (kq + e_1) < p.d;
+            bool _349;
+            if (_341)
             {
-                bool _360 = (kq + e_1) < p.d;
-                bool _368;
-                if (_360)
-                {
-                    _368 = (j0 + row_1) < jEnd;
-                }
-                else
-                {
-                    _368 = _360;
-                }
-                if (_368)
-                {
-                    uint param_5 = j0 + row_1;
-                    uint param_6 = kq + e_1;
-                    uint param_7 = p.d;
-                    _369 = xAt(param_5, param_6, param_7, v_135);
-                }
-                else
-                {
-                    _369 = 0.0;
-                }
-                b[v_1][e_1] = _369;
+                _349 = (j0 + row_1) < jEnd;
             }
+            else
+            {
+                _349 = _341;
+            }
+            if (_349)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _350 = xAt(param_5, param_6, param_7, v_132);
+            }
+            else
+            {
+                _350 = 0.0;
+            }
+            b[e_1] = _350;
         }
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const spvUnsafeArray<float4, 1>& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = (t % 2u) * 4u;
+    uint kq = (t & 1u) << uint(2);
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         for (uint e = 0u; e < 4u; e++)
         {
             ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
         }
     }
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        for (uint e_1 = 0u; e_1 < 4u; e_1++)
-        {
-            ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[v_1][e_1];
-        }
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
@@ -275,16 +269,16 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _99;
+    uint _96;
     if ((u & 2147483648u) != 0u)
     {
-        _99 = ~u;
+        _96 = ~u;
     }
     else
     {
-        _99 = u | 2147483648u;
+        _96 = u | 2147483648u;
     }
-    return _99;
+    return _96;
 }
 
 static inline __attribute__((always_inline))
@@ -294,16 +288,16 @@ float fromKey(thread const uint& key)
     {
         return as_type<float>(2139095040u);
     }
-    uint _516;
+    uint _482;
     if ((key & 2147483648u) != 0u)
     {
-        _516 = key & 2147483647u;
+        _482 = key & 2147483647u;
     }
     else
     {
-        _516 = ~key;
+        _482 = ~key;
     }
-    return as_type<float>(_516);
+    return as_type<float>(_482);
 }
 
 static inline __attribute__((always_inline))
@@ -331,21 +325,21 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     uint pos = last;
     for (;;)
     {
-        bool _566 = pos > 0u;
-        bool _584;
-        if (_566)
+        bool _532 = pos > 0u;
+        bool _550;
+        if (_532)
         {
             uint param_4 = key;
             int param_5 = id;
             uint param_6 = bestKey[pos - 1u];
             int param_7 = bestId[pos - 1u];
-            _584 = keyBefore(param_4, param_5, param_6, param_7);
+            _550 = keyBefore(param_4, param_5, param_6, param_7);
         }
         else
         {
-            _584 = _566;
+            _550 = _532;
         }
-        if (_584)
+        if (_550)
         {
             bestKey[pos] = bestKey[pos - 1u];
             bestId[pos] = bestId[pos - 1u];
@@ -361,14 +355,7 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     bestId[pos] = id;
 }
 
-static inline __attribute__((always_inline))
-void worst(thread uint& key, thread int& id, constant Params& p, thread spvUnsafeArray<uint, 1>& bestKey, thread spvUnsafeArray<int, 1>& bestId)
-{
-    key = bestKey[p.k - 1u];
-    id = bestId[p.k - 1u];
-}
-
-kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Queries& v_173 [[buffer(1)]], const device Database& v_135 [[buffer(2)]], const device DatabaseNorms& _1077 [[buffer(3)]], const device QueryNorms& _1020 [[buffer(4)]], device OutKeys& _1518 [[buffer(5)]], device OutIds& _1530 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Queries& v_170 [[buffer(1)]], const device Database& v_132 [[buffer(2)]], const device DatabaseNorms& _1034 [[buffer(3)]], const device QueryNorms& _977 [[buffer(4)]], device OutKeys& _1476 [[buffer(5)]], device OutIds& _1488 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -410,32 +397,28 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
     uint param_2 = jEnd;
     uint param_3 = 0u;
     spvUnsafeArray<float4, 1> param_4;
-    spvUnsafeArray<float4, 1> param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_135, p, v_173, gl_LocalInvocationIndex);
+    float4 param_5;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_132, p, v_170, gl_LocalInvocationIndex);
     spvUnsafeArray<float4, 1> na;
     na = param_4;
-    spvUnsafeArray<float4, 1> nb;
-    nb = param_5;
+    float4 nb = param_5;
     uint param_6 = 0u;
     spvUnsafeArray<float4, 1> param_7;
     param_7 = na;
-    spvUnsafeArray<float4, 1> param_8;
-    param_8 = nb;
+    float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _764;
-    uint _782;
+    uint _721;
+    uint _739;
     spvUnsafeArray<float4, 1> param_13;
-    spvUnsafeArray<float4, 1> param_14;
-    float _1014;
-    float _1071;
-    float _1089;
-    uint _1178;
-    uint _1185;
-    uint _1322;
-    uint param_39;
-    int param_40;
+    float4 param_14;
+    float _971;
+    float _1028;
+    float _1046;
+    uint _1135;
+    uint _1142;
+    uint _1279;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
@@ -448,29 +431,29 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _764 = j0;
+                _721 = j0;
             }
             else
             {
-                _764 = j0 + 128u;
+                _721 = j0 + 128u;
             }
-            uint nj = _764;
+            uint nj = _721;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _782 = (s + 1u) * 8u;
+                    _739 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _782 = 0u;
+                    _739 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _782;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_135, p, v_173, gl_LocalInvocationIndex);
+                uint param_12 = _739;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_132, p, v_170, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -502,8 +485,7 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
                 uint param_15 = buf ^ 1u;
                 spvUnsafeArray<float4, 1> param_16;
                 param_16 = na;
-                spvUnsafeArray<float4, 1> param_17;
-                param_17 = nb;
+                float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -519,13 +501,13 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint param_20 = tr;
                 uint param_21 = i_2;
-                _1014 = _1020.qn[q0 + cell(param_20, param_21)];
+                _971 = _977.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _1014 = 0.0;
+                _971 = 0.0;
             }
-            float qni = _1014;
+            float qni = _971;
             for (uint h = 0u; h < 2u; h++)
             {
                 for (uint c = 0u; c < 4u; c++)
@@ -536,26 +518,26 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
                     bool inside = inBatch && (j < jEnd);
                     if ((p.metric == 1u) && inside)
                     {
-                        _1071 = _1077.xn[j];
+                        _1028 = _1034.xn[j];
                     }
                     else
                     {
-                        _1071 = 0.0;
+                        _1028 = 0.0;
                     }
-                    float xnj = _1071;
+                    float xnj = _1028;
                     if (p.metric == 1u)
                     {
-                        _1089 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
+                        _1046 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
                     }
                     else
                     {
-                        _1089 = -acc[i_2][h][c];
+                        _1046 = -acc[i_2][h][c];
                     }
-                    acc[i_2][h][c] = _1089;
+                    acc[i_2][h][c] = _1046;
                     if (!inside)
                     {
-                        uint _1117 = i_2 >> uint(2);
-                        outside[_1117] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
+                        uint _1074 = i_2 >> uint(2);
+                        outside[_1074] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
                     }
                 }
             }
@@ -570,23 +552,23 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
                 float v = acc[i_3][c_1 >> uint(2)][c_1 & 3u];
                 if ((outside[i_3 >> uint(2)] & bit) != 0u)
                 {
-                    _1178 = 4294967295u;
+                    _1135 = 4294967295u;
                 }
                 else
                 {
                     if (p.metric == 1u)
                     {
                         float param_24 = v;
-                        _1185 = max(toKey(param_24), 2147483648u);
+                        _1142 = max(toKey(param_24), 2147483648u);
                     }
                     else
                     {
                         float param_25 = v;
-                        _1185 = toKey(param_25);
+                        _1142 = toKey(param_25);
                     }
-                    _1178 = _1185;
+                    _1135 = _1142;
                 }
-                uint key = _1178;
+                uint key = _1135;
                 if (key < bk)
                 {
                     bk = key;
@@ -597,8 +579,8 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 if (c_2 != bc)
                 {
-                    uint _1221 = i_3 >> uint(2);
-                    outside[_1221] |= (1u << (((i_3 & 3u) * 8u) + c_2));
+                    uint _1178 = i_3 >> uint(2);
+                    outside[_1178] |= (1u << (((i_3 & 3u) * 8u) + c_2));
                 }
             }
         }
@@ -620,58 +602,58 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
                     {
                         uint bit_1 = 1u << ((((i_4 & 3u) * 8u) + (h_1 * 4u)) + c_3);
                         float v_1 = acc[i_4][h_1][c_3];
-                        bool _1306 = (offered[i_4 >> uint(2)] & bit_1) != 0u;
-                        bool _1314;
-                        if (!_1306)
+                        bool _1263 = (offered[i_4 >> uint(2)] & bit_1) != 0u;
+                        bool _1271;
+                        if (!_1263)
                         {
-                            _1314 = !(v_1 <= wd);
+                            _1271 = !(v_1 <= wd);
                         }
                         else
                         {
-                            _1314 = _1306;
+                            _1271 = _1263;
                         }
-                        if (_1314)
+                        if (_1271)
                         {
                             continue;
                         }
                         if (p.metric == 1u)
                         {
                             float param_29 = v_1;
-                            _1322 = max(toKey(param_29), 2147483648u);
+                            _1279 = max(toKey(param_29), 2147483648u);
                         }
                         else
                         {
                             float param_30 = v_1;
-                            _1322 = toKey(param_30);
+                            _1279 = toKey(param_30);
                         }
-                        uint key_1 = _1322;
+                        uint key_1 = _1279;
                         uint param_31 = tc;
                         uint param_32 = (h_1 * 4u) + c_3;
                         int id = p.idBase + int(j0 + cellX(param_31, param_32));
-                        bool _1351 = key_1 != 4294967295u;
-                        bool _1363;
-                        if (_1351)
+                        bool _1308 = key_1 != 4294967295u;
+                        bool _1320;
+                        if (_1308)
                         {
                             uint param_33 = key_1;
                             int param_34 = id;
                             uint param_35 = wk;
                             int param_36 = wi;
-                            _1363 = keyBefore(param_33, param_34, param_35, param_36);
+                            _1320 = keyBefore(param_33, param_34, param_35, param_36);
                         }
                         else
                         {
-                            _1363 = _1351;
+                            _1320 = _1308;
                         }
-                        if (_1363)
+                        if (_1320)
                         {
-                            uint _1369 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
-                            uint slot = _1369;
+                            uint _1326 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
+                            uint slot = _1326;
                             if (slot < 8u)
                             {
                                 queueKey[r][slot] = key_1;
                                 queueId[r][slot] = id;
-                                uint _1391 = i_4 >> uint(2);
-                                offered[_1391] |= bit_1;
+                                uint _1348 = i_4 >> uint(2);
+                                offered[_1348] |= bit_1;
                             }
                         }
                     }
@@ -687,9 +669,8 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
                     int param_38 = queueId[tid][s_1];
                     insert(param_37, param_38, p, bestKey, bestId);
                 }
-                worst(param_39, param_40, p, bestKey, bestId);
-                worstKey[tid] = param_39;
-                worstId[tid] = param_40;
+                worstKey[tid] = bestKey[p.k - 1u];
+                worstId[tid] = bestId[p.k - 1u];
                 queueLen[tid] = 0u;
                 if (n > 8u)
                 {
@@ -710,26 +691,23 @@ kernel void kmeans_assign_tiled(constant Params& p [[buffer(0)]], const device Q
             continue;
         }
     }
-    bool _1476 = tid < 128u;
-    bool _1485;
-    if (_1476)
+    bool _1438 = tid < 128u;
+    bool _1447;
+    if (_1438)
     {
-        _1485 = (q0 + tid) < p.nq;
+        _1447 = (q0 + tid) < p.nq;
     }
     else
     {
-        _1485 = _1476;
+        _1447 = _1438;
     }
-    if (_1485)
+    if (_1447)
     {
         uint base = (((q0 + tid) * gl_NumWorkGroups.y) + split) * p.k;
-        for (uint i_5 = 0u; i_5 < 1u; i_5++)
+        for (uint i_5 = 0u; i_5 < p.k; i_5++)
         {
-            if (i_5 < p.k)
-            {
-                _1518.outKeys[base + i_5] = bestKey[i_5];
-                _1530.outIds[base + i_5] = bestId[i_5];
-            }
+            _1476.outKeys[base + i_5] = bestKey[i_5];
+            _1488.outIds[base + i_5] = bestId[i_5];
         }
     }
 }

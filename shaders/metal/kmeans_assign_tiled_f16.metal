@@ -91,16 +91,16 @@ struct OutIds
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
 static inline __attribute__((always_inline))
-float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_216)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_213)
 {
     uint i = (row * p.d) + col;
-    return ((device float*)&v_216.q[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_213.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_151)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_148)
 {
-    uint2 w = v_151.xh[((row * d) + col) >> uint(2)];
+    uint2 w = v_148.xh[((row * d) + col) >> uint(2)];
     return float4(float2(as_type<half2>(w.x)), float2(as_type<half2>(w.y)));
 }
 
@@ -111,165 +111,159 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_151)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_148)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(((device uint*)&v_151.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
-    float _167;
+    float2 v = float2(as_type<half2>(((device uint*)&v_148.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _164;
     if ((i & 1u) == 0u)
     {
-        _167 = v.x;
+        _164 = v.x;
     }
     else
     {
-        _167 = v.y;
+        _164 = v.y;
     }
-    return _167;
+    return _164;
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread spvUnsafeArray<float4, 1>& b, const device Database& v_151, constant Params& p, const device Queries& v_216, thread uint& gl_LocalInvocationIndex)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_148, constant Params& p, const device Queries& v_213, thread uint& gl_LocalInvocationIndex)
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = k0 + ((t % 2u) * 4u);
+    uint kq = k0 + ((t & 1u) << uint(2));
     bool whole = (p.d & 3u) == 0u;
-    float4 _278;
-    float _324;
+    float4 _272;
+    float _319;
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         if (whole)
         {
-            bool _267 = kq < p.d;
-            bool _276;
-            if (_267)
+            bool _262 = kq < p.d;
+            bool _271;
+            if (_262)
             {
-                _276 = (q0 + row) < p.nq;
+                _271 = (q0 + row) < p.nq;
             }
             else
             {
-                _276 = _267;
+                _271 = _262;
             }
-            if (_276)
+            if (_271)
             {
-                _278 = v_216.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+                _272 = v_213.q[(((q0 + row) * p.d) + kq) >> uint(2)];
             }
             else
             {
-                _278 = float4(0.0);
+                _272 = float4(0.0);
             }
-            a[v] = _278;
+            a[v] = _272;
         }
         else
         {
             for (uint e = 0u; e < 4u; e++)
             {
-                bool _314 = (kq + e) < p.d;
-                bool _323;
-                if (_314)
+                bool _309 = (kq + e) < p.d;
+                bool _318;
+                if (_309)
                 {
-                    _323 = (q0 + row) < p.nq;
+                    _318 = (q0 + row) < p.nq;
                 }
                 else
                 {
-                    _323 = _314;
+                    _318 = _309;
                 }
-                if (_323)
+                if (_318)
                 {
                     uint param = q0 + row;
                     uint param_1 = kq + e;
-                    _324 = qAt(param, param_1, p, v_216);
+                    _319 = qAt(param, param_1, p, v_213);
                 }
                 else
                 {
-                    _324 = 0.0;
+                    _319 = 0.0;
                 }
-                a[v][e] = _324;
+                a[v][e] = _319;
             }
         }
     }
-    float4 _373;
-    float _414;
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    if (whole)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        if (whole)
+        bool _347 = kq < p.d;
+        bool _355;
+        if (_347)
         {
-            bool _364 = kq < p.d;
-            bool _372;
-            if (_364)
-            {
-                _372 = (j0 + row_1) < jEnd;
-            }
-            else
-            {
-                _372 = _364;
-            }
-            if (_372)
-            {
-                uint param_2 = j0 + row_1;
-                uint param_3 = kq;
-                uint param_4 = p.d;
-                _373 = xAt4(param_2, param_3, param_4, v_151);
-            }
-            else
-            {
-                _373 = float4(0.0);
-            }
-            b[v_1] = _373;
+            _355 = (j0 + row_1) < jEnd;
         }
         else
         {
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
+            _355 = _347;
+        }
+        float4 _356;
+        if (_355)
+        {
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _356 = xAt4(param_2, param_3, param_4, v_148);
+        }
+        else
+        {
+            _356 = float4(0.0);
+        }
+        b = _356;
+    }
+    else
+    {
+        float _395;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
+        {
+            bool _386 = (kq + e_1) < p.d;
+            bool _394;
+            if (_386)
             {
-                bool _405 = (kq + e_1) < p.d;
-                bool _413;
-                if (_405)
-                {
-                    _413 = (j0 + row_1) < jEnd;
-                }
-                else
-                {
-                    _413 = _405;
-                }
-                if (_413)
-                {
-                    uint param_5 = j0 + row_1;
-                    uint param_6 = kq + e_1;
-                    uint param_7 = p.d;
-                    _414 = xAt(param_5, param_6, param_7, v_151);
-                }
-                else
-                {
-                    _414 = 0.0;
-                }
-                b[v_1][e_1] = _414;
+                _394 = (j0 + row_1) < jEnd;
             }
+            else
+            {
+                _394 = _386;
+            }
+            if (_394)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _395 = xAt(param_5, param_6, param_7, v_148);
+            }
+            else
+            {
+                _395 = 0.0;
+            }
+            b[e_1] = _395;
         }
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const spvUnsafeArray<float4, 1>& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = (t % 2u) * 4u;
+    uint kq = (t & 1u) << uint(2);
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         for (uint e = 0u; e < 4u; e++)
         {
             ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
         }
     }
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        for (uint e_1 = 0u; e_1 < 4u; e_1++)
-        {
-            ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[v_1][e_1];
-        }
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
@@ -293,16 +287,16 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _103;
+    uint _100;
     if ((u & 2147483648u) != 0u)
     {
-        _103 = ~u;
+        _100 = ~u;
     }
     else
     {
-        _103 = u | 2147483648u;
+        _100 = u | 2147483648u;
     }
-    return _103;
+    return _100;
 }
 
 static inline __attribute__((always_inline))
@@ -312,16 +306,16 @@ float fromKey(thread const uint& key)
     {
         return as_type<float>(2139095040u);
     }
-    uint _561;
+    uint _527;
     if ((key & 2147483648u) != 0u)
     {
-        _561 = key & 2147483647u;
+        _527 = key & 2147483647u;
     }
     else
     {
-        _561 = ~key;
+        _527 = ~key;
     }
-    return as_type<float>(_561);
+    return as_type<float>(_527);
 }
 
 static inline __attribute__((always_inline))
@@ -349,21 +343,21 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     uint pos = last;
     for (;;)
     {
-        bool _611 = pos > 0u;
-        bool _629;
-        if (_611)
+        bool _577 = pos > 0u;
+        bool _595;
+        if (_577)
         {
             uint param_4 = key;
             int param_5 = id;
             uint param_6 = bestKey[pos - 1u];
             int param_7 = bestId[pos - 1u];
-            _629 = keyBefore(param_4, param_5, param_6, param_7);
+            _595 = keyBefore(param_4, param_5, param_6, param_7);
         }
         else
         {
-            _629 = _611;
+            _595 = _577;
         }
-        if (_629)
+        if (_595)
         {
             bestKey[pos] = bestKey[pos - 1u];
             bestId[pos] = bestId[pos - 1u];
@@ -379,14 +373,7 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     bestId[pos] = id;
 }
 
-static inline __attribute__((always_inline))
-void worst(thread uint& key, thread int& id, constant Params& p, thread spvUnsafeArray<uint, 1>& bestKey, thread spvUnsafeArray<int, 1>& bestId)
-{
-    key = bestKey[p.k - 1u];
-    id = bestId[p.k - 1u];
-}
-
-kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_216 [[buffer(1)]], const device Database& v_151 [[buffer(2)]], const device DatabaseNorms& _1120 [[buffer(3)]], const device QueryNorms& _1063 [[buffer(4)]], device OutKeys& _1561 [[buffer(5)]], device OutIds& _1572 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_213 [[buffer(1)]], const device Database& v_148 [[buffer(2)]], const device DatabaseNorms& _1077 [[buffer(3)]], const device QueryNorms& _1020 [[buffer(4)]], device OutKeys& _1519 [[buffer(5)]], device OutIds& _1530 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -428,32 +415,28 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
     uint param_2 = jEnd;
     uint param_3 = 0u;
     spvUnsafeArray<float4, 1> param_4;
-    spvUnsafeArray<float4, 1> param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_151, p, v_216, gl_LocalInvocationIndex);
+    float4 param_5;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_148, p, v_213, gl_LocalInvocationIndex);
     spvUnsafeArray<float4, 1> na;
     na = param_4;
-    spvUnsafeArray<float4, 1> nb;
-    nb = param_5;
+    float4 nb = param_5;
     uint param_6 = 0u;
     spvUnsafeArray<float4, 1> param_7;
     param_7 = na;
-    spvUnsafeArray<float4, 1> param_8;
-    param_8 = nb;
+    float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _809;
-    uint _827;
+    uint _766;
+    uint _784;
     spvUnsafeArray<float4, 1> param_13;
-    spvUnsafeArray<float4, 1> param_14;
-    float _1057;
-    float _1114;
-    float _1132;
-    uint _1221;
-    uint _1228;
-    uint _1365;
-    uint param_39;
-    int param_40;
+    float4 param_14;
+    float _1014;
+    float _1071;
+    float _1089;
+    uint _1178;
+    uint _1185;
+    uint _1322;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
@@ -466,29 +449,29 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _809 = j0;
+                _766 = j0;
             }
             else
             {
-                _809 = j0 + 128u;
+                _766 = j0 + 128u;
             }
-            uint nj = _809;
+            uint nj = _766;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _827 = (s + 1u) * 8u;
+                    _784 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _827 = 0u;
+                    _784 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _827;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_151, p, v_216, gl_LocalInvocationIndex);
+                uint param_12 = _784;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_148, p, v_213, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -520,8 +503,7 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
                 uint param_15 = buf ^ 1u;
                 spvUnsafeArray<float4, 1> param_16;
                 param_16 = na;
-                spvUnsafeArray<float4, 1> param_17;
-                param_17 = nb;
+                float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -537,13 +519,13 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
             {
                 uint param_20 = tr;
                 uint param_21 = i_2;
-                _1057 = _1063.qn[q0 + cell(param_20, param_21)];
+                _1014 = _1020.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _1057 = 0.0;
+                _1014 = 0.0;
             }
-            float qni = _1057;
+            float qni = _1014;
             for (uint h = 0u; h < 2u; h++)
             {
                 for (uint c = 0u; c < 4u; c++)
@@ -554,26 +536,26 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
                     bool inside = inBatch && (j < jEnd);
                     if ((p.metric == 1u) && inside)
                     {
-                        _1114 = _1120.xn[j];
+                        _1071 = _1077.xn[j];
                     }
                     else
                     {
-                        _1114 = 0.0;
+                        _1071 = 0.0;
                     }
-                    float xnj = _1114;
+                    float xnj = _1071;
                     if (p.metric == 1u)
                     {
-                        _1132 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
+                        _1089 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
                     }
                     else
                     {
-                        _1132 = -acc[i_2][h][c];
+                        _1089 = -acc[i_2][h][c];
                     }
-                    acc[i_2][h][c] = _1132;
+                    acc[i_2][h][c] = _1089;
                     if (!inside)
                     {
-                        uint _1160 = i_2 >> uint(2);
-                        outside[_1160] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
+                        uint _1117 = i_2 >> uint(2);
+                        outside[_1117] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
                     }
                 }
             }
@@ -588,23 +570,23 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
                 float v = acc[i_3][c_1 >> uint(2)][c_1 & 3u];
                 if ((outside[i_3 >> uint(2)] & bit) != 0u)
                 {
-                    _1221 = 4294967295u;
+                    _1178 = 4294967295u;
                 }
                 else
                 {
                     if (p.metric == 1u)
                     {
                         float param_24 = v;
-                        _1228 = max(toKey(param_24), 2147483648u);
+                        _1185 = max(toKey(param_24), 2147483648u);
                     }
                     else
                     {
                         float param_25 = v;
-                        _1228 = toKey(param_25);
+                        _1185 = toKey(param_25);
                     }
-                    _1221 = _1228;
+                    _1178 = _1185;
                 }
-                uint key = _1221;
+                uint key = _1178;
                 if (key < bk)
                 {
                     bk = key;
@@ -615,8 +597,8 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
             {
                 if (c_2 != bc)
                 {
-                    uint _1264 = i_3 >> uint(2);
-                    outside[_1264] |= (1u << (((i_3 & 3u) * 8u) + c_2));
+                    uint _1221 = i_3 >> uint(2);
+                    outside[_1221] |= (1u << (((i_3 & 3u) * 8u) + c_2));
                 }
             }
         }
@@ -638,58 +620,58 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
                     {
                         uint bit_1 = 1u << ((((i_4 & 3u) * 8u) + (h_1 * 4u)) + c_3);
                         float v_1 = acc[i_4][h_1][c_3];
-                        bool _1349 = (offered[i_4 >> uint(2)] & bit_1) != 0u;
-                        bool _1357;
-                        if (!_1349)
+                        bool _1306 = (offered[i_4 >> uint(2)] & bit_1) != 0u;
+                        bool _1314;
+                        if (!_1306)
                         {
-                            _1357 = !(v_1 <= wd);
+                            _1314 = !(v_1 <= wd);
                         }
                         else
                         {
-                            _1357 = _1349;
+                            _1314 = _1306;
                         }
-                        if (_1357)
+                        if (_1314)
                         {
                             continue;
                         }
                         if (p.metric == 1u)
                         {
                             float param_29 = v_1;
-                            _1365 = max(toKey(param_29), 2147483648u);
+                            _1322 = max(toKey(param_29), 2147483648u);
                         }
                         else
                         {
                             float param_30 = v_1;
-                            _1365 = toKey(param_30);
+                            _1322 = toKey(param_30);
                         }
-                        uint key_1 = _1365;
+                        uint key_1 = _1322;
                         uint param_31 = tc;
                         uint param_32 = (h_1 * 4u) + c_3;
                         int id = p.idBase + int(j0 + cellX(param_31, param_32));
-                        bool _1394 = key_1 != 4294967295u;
-                        bool _1406;
-                        if (_1394)
+                        bool _1351 = key_1 != 4294967295u;
+                        bool _1363;
+                        if (_1351)
                         {
                             uint param_33 = key_1;
                             int param_34 = id;
                             uint param_35 = wk;
                             int param_36 = wi;
-                            _1406 = keyBefore(param_33, param_34, param_35, param_36);
+                            _1363 = keyBefore(param_33, param_34, param_35, param_36);
                         }
                         else
                         {
-                            _1406 = _1394;
+                            _1363 = _1351;
                         }
-                        if (_1406)
+                        if (_1363)
                         {
-                            uint _1412 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
-                            uint slot = _1412;
+                            uint _1369 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
+                            uint slot = _1369;
                             if (slot < 8u)
                             {
                                 queueKey[r][slot] = key_1;
                                 queueId[r][slot] = id;
-                                uint _1434 = i_4 >> uint(2);
-                                offered[_1434] |= bit_1;
+                                uint _1391 = i_4 >> uint(2);
+                                offered[_1391] |= bit_1;
                             }
                         }
                     }
@@ -705,9 +687,8 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
                     int param_38 = queueId[tid][s_1];
                     insert(param_37, param_38, p, bestKey, bestId);
                 }
-                worst(param_39, param_40, p, bestKey, bestId);
-                worstKey[tid] = param_39;
-                worstId[tid] = param_40;
+                worstKey[tid] = bestKey[p.k - 1u];
+                worstId[tid] = bestId[p.k - 1u];
                 queueLen[tid] = 0u;
                 if (n > 8u)
                 {
@@ -728,26 +709,23 @@ kernel void kmeans_assign_tiled_f16(constant Params& p [[buffer(0)]], const devi
             continue;
         }
     }
-    bool _1519 = tid < 128u;
-    bool _1528;
-    if (_1519)
+    bool _1481 = tid < 128u;
+    bool _1490;
+    if (_1481)
     {
-        _1528 = (q0 + tid) < p.nq;
+        _1490 = (q0 + tid) < p.nq;
     }
     else
     {
-        _1528 = _1519;
+        _1490 = _1481;
     }
-    if (_1528)
+    if (_1490)
     {
         uint base = (((q0 + tid) * gl_NumWorkGroups.y) + split) * p.k;
-        for (uint i_5 = 0u; i_5 < 1u; i_5++)
+        for (uint i_5 = 0u; i_5 < p.k; i_5++)
         {
-            if (i_5 < p.k)
-            {
-                _1561.outKeys[base + i_5] = bestKey[i_5];
-                _1572.outIds[base + i_5] = bestId[i_5];
-            }
+            _1519.outKeys[base + i_5] = bestKey[i_5];
+            _1530.outIds[base + i_5] = bestId[i_5];
         }
     }
 }

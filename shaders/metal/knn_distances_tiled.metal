@@ -89,36 +89,36 @@ struct OutIds
 };
 
 static inline __attribute__((always_inline))
-float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_136)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_137)
 {
     uint i = (row * p.d) + col;
-    return ((device float*)&v_136.q[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_137.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_97)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_98)
 {
-    return v_97.x[((row * d) + col) >> uint(2)];
+    return v_98.x[((row * d) + col) >> uint(2)];
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_97)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_98)
 {
     uint i = (row * d) + col;
-    return ((device float*)&v_97.x[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_98.x[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread spvUnsafeArray<float4, 1>& b, const device Database& v_97, constant Params& p, const device Queries& v_136, thread uint& gl_LocalInvocationIndex)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_98, constant Params& p, const device Queries& v_137, thread uint& gl_LocalInvocationIndex)
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = k0 + ((t % 2u) * 4u);
+    uint kq = k0 + ((t & 1u) << uint(2));
     bool whole = (p.d & 3u) == 0u;
-    float4 _196;
+    float4 _195;
     float _241;
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         if (whole)
         {
             bool _185 = kq < p.d;
@@ -133,13 +133,13 @@ void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd
             }
             if (_194)
             {
-                _196 = v_136.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+                _195 = v_137.q[(((q0 + row) * p.d) + kq) >> uint(2)];
             }
             else
             {
-                _196 = float4(0.0);
+                _195 = float4(0.0);
             }
-            a[v] = _196;
+            a[v] = _195;
         }
         else
         {
@@ -159,7 +159,7 @@ void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd
                 {
                     uint param = q0 + row;
                     uint param_1 = kq + e;
-                    _241 = qAt(param, param_1, p, v_136);
+                    _241 = qAt(param, param_1, p, v_137);
                 }
                 else
                 {
@@ -169,87 +169,81 @@ void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd
             }
         }
     }
-    float4 _291;
-    float _332;
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    if (whole)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        if (whole)
+        bool _269 = kq < p.d;
+        bool _277;
+        if (_269)
         {
-            bool _282 = kq < p.d;
-            bool _290;
-            if (_282)
-            {
-                _290 = (j0 + row_1) < jEnd;
-            }
-            else
-            {
-                _290 = _282;
-            }
-            if (_290)
-            {
-                uint param_2 = j0 + row_1;
-                uint param_3 = kq;
-                uint param_4 = p.d;
-                _291 = xAt4(param_2, param_3, param_4, v_97);
-            }
-            else
-            {
-                _291 = float4(0.0);
-            }
-            b[v_1] = _291;
+            _277 = (j0 + row_1) < jEnd;
         }
         else
         {
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
+            _277 = _269;
+        }
+        float4 _278;
+        if (_277)
+        {
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _278 = xAt4(param_2, param_3, param_4, v_98);
+        }
+        else
+        {
+            _278 = float4(0.0);
+        }
+        b = _278;
+    }
+    else
+    {
+        float _317;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
+        {
+            bool _308 = (kq + e_1) < p.d;
+            bool _316;
+            if (_308)
             {
-                bool _323 = (kq + e_1) < p.d;
-                bool _331;
-                if (_323)
-                {
-                    _331 = (j0 + row_1) < jEnd;
-                }
-                else
-                {
-                    _331 = _323;
-                }
-                if (_331)
-                {
-                    uint param_5 = j0 + row_1;
-                    uint param_6 = kq + e_1;
-                    uint param_7 = p.d;
-                    _332 = xAt(param_5, param_6, param_7, v_97);
-                }
-                else
-                {
-                    _332 = 0.0;
-                }
-                b[v_1][e_1] = _332;
+                _316 = (j0 + row_1) < jEnd;
             }
+            else
+            {
+                _316 = _308;
+            }
+            if (_316)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _317 = xAt(param_5, param_6, param_7, v_98);
+            }
+            else
+            {
+                _317 = 0.0;
+            }
+            b[e_1] = _317;
         }
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const spvUnsafeArray<float4, 1>& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = (t % 2u) * 4u;
+    uint kq = (t & 1u) << uint(2);
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         for (uint e = 0u; e < 4u; e++)
         {
             ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
         }
     }
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        for (uint e_1 = 0u; e_1 < 4u; e_1++)
-        {
-            ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[v_1][e_1];
-        }
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
@@ -273,19 +267,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _77;
+    uint _78;
     if ((u & 2147483648u) != 0u)
     {
-        _77 = ~u;
+        _78 = ~u;
     }
     else
     {
-        _77 = u | 2147483648u;
+        _78 = u | 2147483648u;
     }
-    return _77;
+    return _78;
 }
 
-kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Queries& v_136 [[buffer(1)]], const device Database& v_97 [[buffer(2)]], const device DatabaseNorms& _889 [[buffer(3)]], const device QueryNorms& _832 [[buffer(4)]], device OutKeys& _949 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
+kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Queries& v_137 [[buffer(1)]], const device Database& v_98 [[buffer(2)]], const device DatabaseNorms& _860 [[buffer(3)]], const device QueryNorms& _803 [[buffer(4)]], device OutKeys& _920 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -303,28 +297,26 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
     uint param_2 = jEnd;
     uint param_3 = 0u;
     spvUnsafeArray<float4, 1> param_4;
-    spvUnsafeArray<float4, 1> param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_97, p, v_136, gl_LocalInvocationIndex);
+    float4 param_5;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_98, p, v_137, gl_LocalInvocationIndex);
     spvUnsafeArray<float4, 1> na;
     na = param_4;
-    spvUnsafeArray<float4, 1> nb;
-    nb = param_5;
+    float4 nb = param_5;
     uint param_6 = 0u;
     spvUnsafeArray<float4, 1> param_7;
     param_7 = na;
-    spvUnsafeArray<float4, 1> param_8;
-    param_8 = nb;
+    float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _575;
-    uint _593;
+    uint _546;
+    uint _564;
     spvUnsafeArray<float4, 1> param_13;
-    spvUnsafeArray<float4, 1> param_14;
-    float _826;
-    float _883;
-    float _901;
-    uint _965;
+    float4 param_14;
+    float _797;
+    float _854;
+    float _872;
+    uint _936;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i = 0u; i < 8u; i++)
@@ -337,29 +329,29 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _575 = j0;
+                _546 = j0;
             }
             else
             {
-                _575 = j0 + 128u;
+                _546 = j0 + 128u;
             }
-            uint nj = _575;
+            uint nj = _546;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _593 = (s + 1u) * 8u;
+                    _564 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _593 = 0u;
+                    _564 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _593;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_97, p, v_136, gl_LocalInvocationIndex);
+                uint param_12 = _564;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_98, p, v_137, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -391,8 +383,7 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
                 uint param_15 = buf ^ 1u;
                 spvUnsafeArray<float4, 1> param_16;
                 param_16 = na;
-                spvUnsafeArray<float4, 1> param_17;
-                param_17 = nb;
+                float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -408,13 +399,13 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
             {
                 uint param_20 = tr;
                 uint param_21 = i_1;
-                _826 = _832.qn[q0 + cell(param_20, param_21)];
+                _797 = _803.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _826 = 0.0;
+                _797 = 0.0;
             }
-            float qni = _826;
+            float qni = _797;
             for (uint h = 0u; h < 2u; h++)
             {
                 for (uint c = 0u; c < 4u; c++)
@@ -425,26 +416,26 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
                     bool inside = inBatch && (j < jEnd);
                     if ((p.metric == 1u) && inside)
                     {
-                        _883 = _889.xn[j];
+                        _854 = _860.xn[j];
                     }
                     else
                     {
-                        _883 = 0.0;
+                        _854 = 0.0;
                     }
-                    float xnj = _883;
+                    float xnj = _854;
                     if (p.metric == 1u)
                     {
-                        _901 = (qni + xnj) - (2.0 * acc[i_1][h][c]);
+                        _872 = (qni + xnj) - (2.0 * acc[i_1][h][c]);
                     }
                     else
                     {
-                        _901 = -acc[i_1][h][c];
+                        _872 = -acc[i_1][h][c];
                     }
-                    acc[i_1][h][c] = _901;
+                    acc[i_1][h][c] = _872;
                     if (!inside)
                     {
-                        uint _929 = i_1 >> uint(2);
-                        outside[_929] |= (1u << ((((i_1 & 3u) * 8u) + (h * 4u)) + c));
+                        uint _900 = i_1 >> uint(2);
+                        outside[_900] |= (1u << ((((i_1 & 3u) * 8u) + (h * 4u)) + c));
                     }
                     if (inside)
                     {
@@ -453,14 +444,14 @@ kernel void knn_distances_tiled(constant Params& p [[buffer(0)]], const device Q
                         if (p.metric == 1u)
                         {
                             float param_26 = acc[i_1][h][c];
-                            _965 = max(toKey(param_26), 2147483648u);
+                            _936 = max(toKey(param_26), 2147483648u);
                         }
                         else
                         {
                             float param_27 = acc[i_1][h][c];
-                            _965 = toKey(param_27);
+                            _936 = toKey(param_27);
                         }
-                        _949.outKeys[((q0 + cell(param_24, param_25)) * p.ldOut) + j] = _965;
+                        _920.outKeys[((q0 + cell(param_24, param_25)) * p.ldOut) + j] = _936;
                     }
                 }
             }

@@ -89,16 +89,16 @@ struct OutIds
 };
 
 static inline __attribute__((always_inline))
-float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_179)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_180)
 {
     uint i = (row * p.d) + col;
-    return ((device float*)&v_179.q[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_180.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_113)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_114)
 {
-    uint2 w = v_113.xh[((row * d) + col) >> uint(2)];
+    uint2 w = v_114.xh[((row * d) + col) >> uint(2)];
     return float4(float2(as_type<half2>(w.x)), float2(as_type<half2>(w.y)));
 }
 
@@ -109,165 +109,159 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_113)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_114)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(((device uint*)&v_113.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
-    float _130;
+    float2 v = float2(as_type<half2>(((device uint*)&v_114.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _131;
     if ((i & 1u) == 0u)
     {
-        _130 = v.x;
+        _131 = v.x;
     }
     else
     {
-        _130 = v.y;
+        _131 = v.y;
     }
-    return _130;
+    return _131;
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread spvUnsafeArray<float4, 1>& b, const device Database& v_113, constant Params& p, const device Queries& v_179, thread uint& gl_LocalInvocationIndex)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_114, constant Params& p, const device Queries& v_180, thread uint& gl_LocalInvocationIndex)
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = k0 + ((t % 2u) * 4u);
+    uint kq = k0 + ((t & 1u) << uint(2));
     bool whole = (p.d & 3u) == 0u;
-    float4 _241;
-    float _287;
+    float4 _239;
+    float _286;
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         if (whole)
         {
-            bool _230 = kq < p.d;
-            bool _239;
-            if (_230)
+            bool _229 = kq < p.d;
+            bool _238;
+            if (_229)
             {
-                _239 = (q0 + row) < p.nq;
+                _238 = (q0 + row) < p.nq;
             }
             else
             {
-                _239 = _230;
+                _238 = _229;
             }
-            if (_239)
+            if (_238)
             {
-                _241 = v_179.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+                _239 = v_180.q[(((q0 + row) * p.d) + kq) >> uint(2)];
             }
             else
             {
-                _241 = float4(0.0);
+                _239 = float4(0.0);
             }
-            a[v] = _241;
+            a[v] = _239;
         }
         else
         {
             for (uint e = 0u; e < 4u; e++)
             {
-                bool _277 = (kq + e) < p.d;
-                bool _286;
-                if (_277)
+                bool _276 = (kq + e) < p.d;
+                bool _285;
+                if (_276)
                 {
-                    _286 = (q0 + row) < p.nq;
+                    _285 = (q0 + row) < p.nq;
                 }
                 else
                 {
-                    _286 = _277;
+                    _285 = _276;
                 }
-                if (_286)
+                if (_285)
                 {
                     uint param = q0 + row;
                     uint param_1 = kq + e;
-                    _287 = qAt(param, param_1, p, v_179);
+                    _286 = qAt(param, param_1, p, v_180);
                 }
                 else
                 {
-                    _287 = 0.0;
+                    _286 = 0.0;
                 }
-                a[v][e] = _287;
+                a[v][e] = _286;
             }
         }
     }
-    float4 _336;
-    float _377;
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    if (whole)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        if (whole)
+        bool _314 = kq < p.d;
+        bool _322;
+        if (_314)
         {
-            bool _327 = kq < p.d;
-            bool _335;
-            if (_327)
-            {
-                _335 = (j0 + row_1) < jEnd;
-            }
-            else
-            {
-                _335 = _327;
-            }
-            if (_335)
-            {
-                uint param_2 = j0 + row_1;
-                uint param_3 = kq;
-                uint param_4 = p.d;
-                _336 = xAt4(param_2, param_3, param_4, v_113);
-            }
-            else
-            {
-                _336 = float4(0.0);
-            }
-            b[v_1] = _336;
+            _322 = (j0 + row_1) < jEnd;
         }
         else
         {
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
+            _322 = _314;
+        }
+        float4 _323;
+        if (_322)
+        {
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _323 = xAt4(param_2, param_3, param_4, v_114);
+        }
+        else
+        {
+            _323 = float4(0.0);
+        }
+        b = _323;
+    }
+    else
+    {
+        float _362;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
+        {
+            bool _353 = (kq + e_1) < p.d;
+            bool _361;
+            if (_353)
             {
-                bool _368 = (kq + e_1) < p.d;
-                bool _376;
-                if (_368)
-                {
-                    _376 = (j0 + row_1) < jEnd;
-                }
-                else
-                {
-                    _376 = _368;
-                }
-                if (_376)
-                {
-                    uint param_5 = j0 + row_1;
-                    uint param_6 = kq + e_1;
-                    uint param_7 = p.d;
-                    _377 = xAt(param_5, param_6, param_7, v_113);
-                }
-                else
-                {
-                    _377 = 0.0;
-                }
-                b[v_1][e_1] = _377;
+                _361 = (j0 + row_1) < jEnd;
             }
+            else
+            {
+                _361 = _353;
+            }
+            if (_361)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _362 = xAt(param_5, param_6, param_7, v_114);
+            }
+            else
+            {
+                _362 = 0.0;
+            }
+            b[e_1] = _362;
         }
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const spvUnsafeArray<float4, 1>& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = (t % 2u) * 4u;
+    uint kq = (t & 1u) << uint(2);
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         for (uint e = 0u; e < 4u; e++)
         {
             ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
         }
     }
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        for (uint e_1 = 0u; e_1 < 4u; e_1++)
-        {
-            ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[v_1][e_1];
-        }
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
@@ -291,19 +285,19 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _81;
+    uint _82;
     if ((u & 2147483648u) != 0u)
     {
-        _81 = ~u;
+        _82 = ~u;
     }
     else
     {
-        _81 = u | 2147483648u;
+        _82 = u | 2147483648u;
     }
-    return _81;
+    return _82;
 }
 
-kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_179 [[buffer(1)]], const device Database& v_113 [[buffer(2)]], const device DatabaseNorms& _932 [[buffer(3)]], const device QueryNorms& _875 [[buffer(4)]], device OutKeys& _992 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
+kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_180 [[buffer(1)]], const device Database& v_114 [[buffer(2)]], const device DatabaseNorms& _903 [[buffer(3)]], const device QueryNorms& _846 [[buffer(4)]], device OutKeys& _963 [[buffer(5)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -321,28 +315,26 @@ kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const devi
     uint param_2 = jEnd;
     uint param_3 = 0u;
     spvUnsafeArray<float4, 1> param_4;
-    spvUnsafeArray<float4, 1> param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_113, p, v_179, gl_LocalInvocationIndex);
+    float4 param_5;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_114, p, v_180, gl_LocalInvocationIndex);
     spvUnsafeArray<float4, 1> na;
     na = param_4;
-    spvUnsafeArray<float4, 1> nb;
-    nb = param_5;
+    float4 nb = param_5;
     uint param_6 = 0u;
     spvUnsafeArray<float4, 1> param_7;
     param_7 = na;
-    spvUnsafeArray<float4, 1> param_8;
-    param_8 = nb;
+    float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _620;
-    uint _638;
+    uint _591;
+    uint _609;
     spvUnsafeArray<float4, 1> param_13;
-    spvUnsafeArray<float4, 1> param_14;
-    float _869;
-    float _926;
-    float _944;
-    uint _1008;
+    float4 param_14;
+    float _840;
+    float _897;
+    float _915;
+    uint _979;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i = 0u; i < 8u; i++)
@@ -355,29 +347,29 @@ kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const devi
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _620 = j0;
+                _591 = j0;
             }
             else
             {
-                _620 = j0 + 128u;
+                _591 = j0 + 128u;
             }
-            uint nj = _620;
+            uint nj = _591;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _638 = (s + 1u) * 8u;
+                    _609 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _638 = 0u;
+                    _609 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _638;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_113, p, v_179, gl_LocalInvocationIndex);
+                uint param_12 = _609;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_114, p, v_180, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -409,8 +401,7 @@ kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const devi
                 uint param_15 = buf ^ 1u;
                 spvUnsafeArray<float4, 1> param_16;
                 param_16 = na;
-                spvUnsafeArray<float4, 1> param_17;
-                param_17 = nb;
+                float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -426,13 +417,13 @@ kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const devi
             {
                 uint param_20 = tr;
                 uint param_21 = i_1;
-                _869 = _875.qn[q0 + cell(param_20, param_21)];
+                _840 = _846.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _869 = 0.0;
+                _840 = 0.0;
             }
-            float qni = _869;
+            float qni = _840;
             for (uint h = 0u; h < 2u; h++)
             {
                 for (uint c = 0u; c < 4u; c++)
@@ -443,26 +434,26 @@ kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const devi
                     bool inside = inBatch && (j < jEnd);
                     if ((p.metric == 1u) && inside)
                     {
-                        _926 = _932.xn[j];
+                        _897 = _903.xn[j];
                     }
                     else
                     {
-                        _926 = 0.0;
+                        _897 = 0.0;
                     }
-                    float xnj = _926;
+                    float xnj = _897;
                     if (p.metric == 1u)
                     {
-                        _944 = (qni + xnj) - (2.0 * acc[i_1][h][c]);
+                        _915 = (qni + xnj) - (2.0 * acc[i_1][h][c]);
                     }
                     else
                     {
-                        _944 = -acc[i_1][h][c];
+                        _915 = -acc[i_1][h][c];
                     }
-                    acc[i_1][h][c] = _944;
+                    acc[i_1][h][c] = _915;
                     if (!inside)
                     {
-                        uint _972 = i_1 >> uint(2);
-                        outside[_972] |= (1u << ((((i_1 & 3u) * 8u) + (h * 4u)) + c));
+                        uint _943 = i_1 >> uint(2);
+                        outside[_943] |= (1u << ((((i_1 & 3u) * 8u) + (h * 4u)) + c));
                     }
                     if (inside)
                     {
@@ -471,14 +462,14 @@ kernel void knn_distances_tiled_f16(constant Params& p [[buffer(0)]], const devi
                         if (p.metric == 1u)
                         {
                             float param_26 = acc[i_1][h][c];
-                            _1008 = max(toKey(param_26), 2147483648u);
+                            _979 = max(toKey(param_26), 2147483648u);
                         }
                         else
                         {
                             float param_27 = acc[i_1][h][c];
-                            _1008 = toKey(param_27);
+                            _979 = toKey(param_27);
                         }
-                        _992.outKeys[((q0 + cell(param_24, param_25)) * p.ldOut) + j] = _1008;
+                        _963.outKeys[((q0 + cell(param_24, param_25)) * p.ldOut) + j] = _979;
                     }
                 }
             }

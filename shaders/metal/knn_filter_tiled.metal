@@ -113,16 +113,16 @@ float fromKey(thread const uint& key)
     {
         return as_type<float>(2139095040u);
     }
-    uint _487;
+    uint _457;
     if ((key & 2147483648u) != 0u)
     {
-        _487 = key & 2147483647u;
+        _457 = key & 2147483647u;
     }
     else
     {
-        _487 = ~key;
+        _457 = ~key;
     }
-    return as_type<float>(_487);
+    return as_type<float>(_457);
 }
 
 static inline __attribute__((always_inline))
@@ -133,22 +133,22 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _85;
+    uint _86;
     if ((u & 2147483648u) != 0u)
     {
-        _85 = ~u;
+        _86 = ~u;
     }
     else
     {
-        _85 = u | 2147483648u;
+        _86 = u | 2147483648u;
     }
-    return _85;
+    return _86;
 }
 
 static inline __attribute__((always_inline))
-uint bound(thread const uint& row, constant Params& p, const device Bounds& v_503)
+uint bound(thread const uint& row, constant Params& p, const device Bounds& v_473)
 {
-    uint b = v_503.bounds[((row * p.k) + p.k) - 1u];
+    uint b = v_473.bounds[((row * p.k) + p.k) - 1u];
     if (b == 4294967295u)
     {
         return 4294967295u;
@@ -156,52 +156,52 @@ uint bound(thread const uint& row, constant Params& p, const device Bounds& v_50
     uint param = b;
     float v = fromKey(param);
     v += ((abs(v) * 1.52587890625e-05) + 1.0000000031710768509710513471353e-30);
-    uint _538;
+    uint _508;
     if (p.metric == 1u)
     {
         float param_1 = v;
-        _538 = max(toKey(param_1), 2147483648u);
+        _508 = max(toKey(param_1), 2147483648u);
     }
     else
     {
         float param_2 = v;
-        _538 = toKey(param_2);
+        _508 = toKey(param_2);
     }
-    uint key = _538;
+    uint key = _508;
     return max(key, b);
 }
 
 static inline __attribute__((always_inline))
-float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_144)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_145)
 {
     uint i = (row * p.d) + col;
-    return ((device float*)&v_144.q[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_145.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_105)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_106)
 {
-    return v_105.x[((row * d) + col) >> uint(2)];
+    return v_106.x[((row * d) + col) >> uint(2)];
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_105)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_106)
 {
     uint i = (row * d) + col;
-    return ((device float*)&v_105.x[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_106.x[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread spvUnsafeArray<float4, 1>& b, const device Database& v_105, constant Params& p, const device Queries& v_144, thread uint& gl_LocalInvocationIndex)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_106, constant Params& p, const device Queries& v_145, thread uint& gl_LocalInvocationIndex)
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = k0 + ((t % 2u) * 4u);
+    uint kq = k0 + ((t & 1u) << uint(2));
     bool whole = (p.d & 3u) == 0u;
-    float4 _204;
+    float4 _203;
     float _249;
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         if (whole)
         {
             bool _193 = kq < p.d;
@@ -216,13 +216,13 @@ void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd
             }
             if (_202)
             {
-                _204 = v_144.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+                _203 = v_145.q[(((q0 + row) * p.d) + kq) >> uint(2)];
             }
             else
             {
-                _204 = float4(0.0);
+                _203 = float4(0.0);
             }
-            a[v] = _204;
+            a[v] = _203;
         }
         else
         {
@@ -242,7 +242,7 @@ void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd
                 {
                     uint param = q0 + row;
                     uint param_1 = kq + e;
-                    _249 = qAt(param, param_1, p, v_144);
+                    _249 = qAt(param, param_1, p, v_145);
                 }
                 else
                 {
@@ -252,87 +252,81 @@ void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd
             }
         }
     }
-    float4 _299;
-    float _340;
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    if (whole)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        if (whole)
+        bool _277 = kq < p.d;
+        bool _285;
+        if (_277)
         {
-            bool _290 = kq < p.d;
-            bool _298;
-            if (_290)
-            {
-                _298 = (j0 + row_1) < jEnd;
-            }
-            else
-            {
-                _298 = _290;
-            }
-            if (_298)
-            {
-                uint param_2 = j0 + row_1;
-                uint param_3 = kq;
-                uint param_4 = p.d;
-                _299 = xAt4(param_2, param_3, param_4, v_105);
-            }
-            else
-            {
-                _299 = float4(0.0);
-            }
-            b[v_1] = _299;
+            _285 = (j0 + row_1) < jEnd;
         }
         else
         {
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
+            _285 = _277;
+        }
+        float4 _286;
+        if (_285)
+        {
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _286 = xAt4(param_2, param_3, param_4, v_106);
+        }
+        else
+        {
+            _286 = float4(0.0);
+        }
+        b = _286;
+    }
+    else
+    {
+        float _325;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
+        {
+            bool _316 = (kq + e_1) < p.d;
+            bool _324;
+            if (_316)
             {
-                bool _331 = (kq + e_1) < p.d;
-                bool _339;
-                if (_331)
-                {
-                    _339 = (j0 + row_1) < jEnd;
-                }
-                else
-                {
-                    _339 = _331;
-                }
-                if (_339)
-                {
-                    uint param_5 = j0 + row_1;
-                    uint param_6 = kq + e_1;
-                    uint param_7 = p.d;
-                    _340 = xAt(param_5, param_6, param_7, v_105);
-                }
-                else
-                {
-                    _340 = 0.0;
-                }
-                b[v_1][e_1] = _340;
+                _324 = (j0 + row_1) < jEnd;
             }
+            else
+            {
+                _324 = _316;
+            }
+            if (_324)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _325 = xAt(param_5, param_6, param_7, v_106);
+            }
+            else
+            {
+                _325 = 0.0;
+            }
+            b[e_1] = _325;
         }
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const spvUnsafeArray<float4, 1>& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = (t % 2u) * 4u;
+    uint kq = (t & 1u) << uint(2);
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         for (uint e = 0u; e < 4u; e++)
         {
             ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
         }
     }
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        for (uint e_1 = 0u; e_1 < 4u; e_1++)
-        {
-            ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[v_1][e_1];
-        }
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
@@ -342,7 +336,7 @@ uint cellX(thread const uint& t, thread const uint& i)
     return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
 }
 
-kernel void knn_filter_tiled(constant Params& p [[buffer(0)]], const device Queries& v_144 [[buffer(1)]], const device Database& v_105 [[buffer(2)]], const device DatabaseNorms& _1007 [[buffer(3)]], const device QueryNorms& _950 [[buffer(4)]], device OutKeys& _1124 [[buffer(5)]], device OutIds& _1136 [[buffer(6)]], const device Bounds& v_503 [[buffer(7)]], device Counts& _1111 [[buffer(8)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
+kernel void knn_filter_tiled(constant Params& p [[buffer(0)]], const device Queries& v_145 [[buffer(1)]], const device Database& v_106 [[buffer(2)]], const device DatabaseNorms& _978 [[buffer(3)]], const device QueryNorms& _921 [[buffer(4)]], device OutKeys& _1095 [[buffer(5)]], device OutIds& _1107 [[buffer(6)]], const device Bounds& v_473 [[buffer(7)]], device Counts& _1082 [[buffer(8)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -355,7 +349,7 @@ kernel void knn_filter_tiled(constant Params& p [[buffer(0)]], const device Quer
     uint jEnd = min(p.nb, (jStart + p.span));
     uint stages = ((p.d + 8u) - 1u) / 8u;
     spvUnsafeArray<uint, 8> limit;
-    uint _618;
+    uint _589;
     for (uint i = 0u; i < 8u; i++)
     {
         uint param = tr;
@@ -364,13 +358,13 @@ kernel void knn_filter_tiled(constant Params& p [[buffer(0)]], const device Quer
         if (r < p.nq)
         {
             uint param_2 = r;
-            _618 = bound(param_2, p, v_503);
+            _589 = bound(param_2, p, v_473);
         }
         else
         {
-            _618 = 0u;
+            _589 = 0u;
         }
-        limit[i] = _618;
+        limit[i] = _589;
     }
     uint buf = 0u;
     uint param_3 = q0;
@@ -378,28 +372,26 @@ kernel void knn_filter_tiled(constant Params& p [[buffer(0)]], const device Quer
     uint param_5 = jEnd;
     uint param_6 = 0u;
     spvUnsafeArray<float4, 1> param_7;
-    spvUnsafeArray<float4, 1> param_8;
-    fetch(param_3, param_4, param_5, param_6, param_7, param_8, v_105, p, v_144, gl_LocalInvocationIndex);
+    float4 param_8;
+    fetch(param_3, param_4, param_5, param_6, param_7, param_8, v_106, p, v_145, gl_LocalInvocationIndex);
     spvUnsafeArray<float4, 1> na;
     na = param_7;
-    spvUnsafeArray<float4, 1> nb;
-    nb = param_8;
+    float4 nb = param_8;
     uint param_9 = 0u;
     spvUnsafeArray<float4, 1> param_10;
     param_10 = na;
-    spvUnsafeArray<float4, 1> param_11;
-    param_11 = nb;
+    float4 param_11 = nb;
     stage(param_9, param_10, param_11, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _695;
-    uint _713;
+    uint _666;
+    uint _684;
     spvUnsafeArray<float4, 1> param_16;
-    spvUnsafeArray<float4, 1> param_17;
-    float _944;
-    float _1001;
-    float _1019;
-    uint _1065;
+    float4 param_17;
+    float _915;
+    float _972;
+    float _990;
+    uint _1036;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
@@ -412,29 +404,29 @@ kernel void knn_filter_tiled(constant Params& p [[buffer(0)]], const device Quer
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _695 = j0;
+                _666 = j0;
             }
             else
             {
-                _695 = j0 + 128u;
+                _666 = j0 + 128u;
             }
-            uint nj = _695;
+            uint nj = _666;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _713 = (s + 1u) * 8u;
+                    _684 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _713 = 0u;
+                    _684 = 0u;
                 }
                 uint param_12 = q0;
                 uint param_13 = nj;
                 uint param_14 = jEnd;
-                uint param_15 = _713;
-                fetch(param_12, param_13, param_14, param_15, param_16, param_17, v_105, p, v_144, gl_LocalInvocationIndex);
+                uint param_15 = _684;
+                fetch(param_12, param_13, param_14, param_15, param_16, param_17, v_106, p, v_145, gl_LocalInvocationIndex);
                 na = param_16;
                 nb = param_17;
             }
@@ -466,8 +458,7 @@ kernel void knn_filter_tiled(constant Params& p [[buffer(0)]], const device Quer
                 uint param_18 = buf ^ 1u;
                 spvUnsafeArray<float4, 1> param_19;
                 param_19 = na;
-                spvUnsafeArray<float4, 1> param_20;
-                param_20 = nb;
+                float4 param_20 = nb;
                 stage(param_18, param_19, param_20, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -483,13 +474,13 @@ kernel void knn_filter_tiled(constant Params& p [[buffer(0)]], const device Quer
             {
                 uint param_23 = tr;
                 uint param_24 = i_2;
-                _944 = _950.qn[q0 + cell(param_23, param_24)];
+                _915 = _921.qn[q0 + cell(param_23, param_24)];
             }
             else
             {
-                _944 = 0.0;
+                _915 = 0.0;
             }
-            float qni = _944;
+            float qni = _915;
             for (uint h = 0u; h < 2u; h++)
             {
                 for (uint c = 0u; c < 4u; c++)
@@ -500,58 +491,58 @@ kernel void knn_filter_tiled(constant Params& p [[buffer(0)]], const device Quer
                     bool inside = inBatch && (j < jEnd);
                     if ((p.metric == 1u) && inside)
                     {
-                        _1001 = _1007.xn[j];
+                        _972 = _978.xn[j];
                     }
                     else
                     {
-                        _1001 = 0.0;
+                        _972 = 0.0;
                     }
-                    float xnj = _1001;
+                    float xnj = _972;
                     if (p.metric == 1u)
                     {
-                        _1019 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
+                        _990 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
                     }
                     else
                     {
-                        _1019 = -acc[i_2][h][c];
+                        _990 = -acc[i_2][h][c];
                     }
-                    acc[i_2][h][c] = _1019;
+                    acc[i_2][h][c] = _990;
                     if (!inside)
                     {
-                        uint _1047 = i_2 >> uint(2);
-                        outside[_1047] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
+                        uint _1018 = i_2 >> uint(2);
+                        outside[_1018] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
                     }
                     if (p.metric == 1u)
                     {
                         float param_27 = acc[i_2][h][c];
-                        _1065 = max(toKey(param_27), 2147483648u);
+                        _1036 = max(toKey(param_27), 2147483648u);
                     }
                     else
                     {
                         float param_28 = acc[i_2][h][c];
-                        _1065 = toKey(param_28);
+                        _1036 = toKey(param_28);
                     }
-                    uint key = _1065;
-                    bool _1093;
+                    uint key = _1036;
+                    bool _1064;
                     if (inside)
                     {
-                        _1093 = key <= limit[i_2];
+                        _1064 = key <= limit[i_2];
                     }
                     else
                     {
-                        _1093 = inside;
+                        _1064 = inside;
                     }
-                    if (_1093 && (key != 4294967295u))
+                    if (_1064 && (key != 4294967295u))
                     {
                         uint param_29 = tr;
                         uint param_30 = i_2;
                         uint r_1 = q0 + cell(param_29, param_30);
-                        uint _1114 = atomic_fetch_add_explicit((device atomic_uint*)&_1111.counts[r_1], 1u, memory_order_relaxed);
-                        uint slot = _1114;
+                        uint _1085 = atomic_fetch_add_explicit((device atomic_uint*)&_1082.counts[r_1], 1u, memory_order_relaxed);
+                        uint slot = _1085;
                         if (slot < p.ldOut)
                         {
-                            _1124.outKeys[(r_1 * p.ldOut) + slot] = key;
-                            _1136.outIds[(r_1 * p.ldOut) + slot] = p.idBase + int(j);
+                            _1095.outKeys[(r_1 * p.ldOut) + slot] = key;
+                            _1107.outIds[(r_1 * p.ldOut) + slot] = p.idBase + int(j);
                         }
                     }
                 }

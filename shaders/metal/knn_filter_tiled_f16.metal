@@ -113,16 +113,16 @@ float fromKey(thread const uint& key)
     {
         return as_type<float>(2139095040u);
     }
-    uint _531;
+    uint _501;
     if ((key & 2147483648u) != 0u)
     {
-        _531 = key & 2147483647u;
+        _501 = key & 2147483647u;
     }
     else
     {
-        _531 = ~key;
+        _501 = ~key;
     }
-    return as_type<float>(_531);
+    return as_type<float>(_501);
 }
 
 static inline __attribute__((always_inline))
@@ -133,22 +133,22 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _88;
+    uint _89;
     if ((u & 2147483648u) != 0u)
     {
-        _88 = ~u;
+        _89 = ~u;
     }
     else
     {
-        _88 = u | 2147483648u;
+        _89 = u | 2147483648u;
     }
-    return _88;
+    return _89;
 }
 
 static inline __attribute__((always_inline))
-uint bound(thread const uint& row, constant Params& p, const device Bounds& v_547)
+uint bound(thread const uint& row, constant Params& p, const device Bounds& v_517)
 {
-    uint b = v_547.bounds[((row * p.k) + p.k) - 1u];
+    uint b = v_517.bounds[((row * p.k) + p.k) - 1u];
     if (b == 4294967295u)
     {
         return 4294967295u;
@@ -156,32 +156,32 @@ uint bound(thread const uint& row, constant Params& p, const device Bounds& v_54
     uint param = b;
     float v = fromKey(param);
     v += ((abs(v) * 1.52587890625e-05) + 1.0000000031710768509710513471353e-30);
-    uint _581;
+    uint _551;
     if (p.metric == 1u)
     {
         float param_1 = v;
-        _581 = max(toKey(param_1), 2147483648u);
+        _551 = max(toKey(param_1), 2147483648u);
     }
     else
     {
         float param_2 = v;
-        _581 = toKey(param_2);
+        _551 = toKey(param_2);
     }
-    uint key = _581;
+    uint key = _551;
     return max(key, b);
 }
 
 static inline __attribute__((always_inline))
-float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_186)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_187)
 {
     uint i = (row * p.d) + col;
-    return ((device float*)&v_186.q[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_187.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_120)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_121)
 {
-    uint2 w = v_120.xh[((row * d) + col) >> uint(2)];
+    uint2 w = v_121.xh[((row * d) + col) >> uint(2)];
     return float4(float2(as_type<half2>(w.x)), float2(as_type<half2>(w.y)));
 }
 
@@ -192,165 +192,159 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_120)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_121)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(((device uint*)&v_120.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
-    float _137;
+    float2 v = float2(as_type<half2>(((device uint*)&v_121.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _138;
     if ((i & 1u) == 0u)
     {
-        _137 = v.x;
+        _138 = v.x;
     }
     else
     {
-        _137 = v.y;
+        _138 = v.y;
     }
-    return _137;
+    return _138;
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread spvUnsafeArray<float4, 1>& b, const device Database& v_120, constant Params& p, const device Queries& v_186, thread uint& gl_LocalInvocationIndex)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_121, constant Params& p, const device Queries& v_187, thread uint& gl_LocalInvocationIndex)
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = k0 + ((t % 2u) * 4u);
+    uint kq = k0 + ((t & 1u) << uint(2));
     bool whole = (p.d & 3u) == 0u;
-    float4 _248;
-    float _294;
+    float4 _246;
+    float _293;
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         if (whole)
         {
-            bool _237 = kq < p.d;
-            bool _246;
-            if (_237)
+            bool _236 = kq < p.d;
+            bool _245;
+            if (_236)
             {
-                _246 = (q0 + row) < p.nq;
+                _245 = (q0 + row) < p.nq;
             }
             else
             {
-                _246 = _237;
+                _245 = _236;
             }
-            if (_246)
+            if (_245)
             {
-                _248 = v_186.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+                _246 = v_187.q[(((q0 + row) * p.d) + kq) >> uint(2)];
             }
             else
             {
-                _248 = float4(0.0);
+                _246 = float4(0.0);
             }
-            a[v] = _248;
+            a[v] = _246;
         }
         else
         {
             for (uint e = 0u; e < 4u; e++)
             {
-                bool _284 = (kq + e) < p.d;
-                bool _293;
-                if (_284)
+                bool _283 = (kq + e) < p.d;
+                bool _292;
+                if (_283)
                 {
-                    _293 = (q0 + row) < p.nq;
+                    _292 = (q0 + row) < p.nq;
                 }
                 else
                 {
-                    _293 = _284;
+                    _292 = _283;
                 }
-                if (_293)
+                if (_292)
                 {
                     uint param = q0 + row;
                     uint param_1 = kq + e;
-                    _294 = qAt(param, param_1, p, v_186);
+                    _293 = qAt(param, param_1, p, v_187);
                 }
                 else
                 {
-                    _294 = 0.0;
+                    _293 = 0.0;
                 }
-                a[v][e] = _294;
+                a[v][e] = _293;
             }
         }
     }
-    float4 _343;
-    float _384;
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    if (whole)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        if (whole)
+        bool _321 = kq < p.d;
+        bool _329;
+        if (_321)
         {
-            bool _334 = kq < p.d;
-            bool _342;
-            if (_334)
-            {
-                _342 = (j0 + row_1) < jEnd;
-            }
-            else
-            {
-                _342 = _334;
-            }
-            if (_342)
-            {
-                uint param_2 = j0 + row_1;
-                uint param_3 = kq;
-                uint param_4 = p.d;
-                _343 = xAt4(param_2, param_3, param_4, v_120);
-            }
-            else
-            {
-                _343 = float4(0.0);
-            }
-            b[v_1] = _343;
+            _329 = (j0 + row_1) < jEnd;
         }
         else
         {
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
+            _329 = _321;
+        }
+        float4 _330;
+        if (_329)
+        {
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _330 = xAt4(param_2, param_3, param_4, v_121);
+        }
+        else
+        {
+            _330 = float4(0.0);
+        }
+        b = _330;
+    }
+    else
+    {
+        float _369;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
+        {
+            bool _360 = (kq + e_1) < p.d;
+            bool _368;
+            if (_360)
             {
-                bool _375 = (kq + e_1) < p.d;
-                bool _383;
-                if (_375)
-                {
-                    _383 = (j0 + row_1) < jEnd;
-                }
-                else
-                {
-                    _383 = _375;
-                }
-                if (_383)
-                {
-                    uint param_5 = j0 + row_1;
-                    uint param_6 = kq + e_1;
-                    uint param_7 = p.d;
-                    _384 = xAt(param_5, param_6, param_7, v_120);
-                }
-                else
-                {
-                    _384 = 0.0;
-                }
-                b[v_1][e_1] = _384;
+                _368 = (j0 + row_1) < jEnd;
             }
+            else
+            {
+                _368 = _360;
+            }
+            if (_368)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _369 = xAt(param_5, param_6, param_7, v_121);
+            }
+            else
+            {
+                _369 = 0.0;
+            }
+            b[e_1] = _369;
         }
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const spvUnsafeArray<float4, 1>& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = (t % 2u) * 4u;
+    uint kq = (t & 1u) << uint(2);
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         for (uint e = 0u; e < 4u; e++)
         {
             ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
         }
     }
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        for (uint e_1 = 0u; e_1 < 4u; e_1++)
-        {
-            ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[v_1][e_1];
-        }
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
@@ -360,7 +354,7 @@ uint cellX(thread const uint& t, thread const uint& i)
     return (((i >> uint(2)) * 64u) + (t * 4u)) + (i & 3u);
 }
 
-kernel void knn_filter_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_186 [[buffer(1)]], const device Database& v_120 [[buffer(2)]], const device DatabaseNorms& _1048 [[buffer(3)]], const device QueryNorms& _991 [[buffer(4)]], device OutKeys& _1165 [[buffer(5)]], device OutIds& _1177 [[buffer(6)]], const device Bounds& v_547 [[buffer(7)]], device Counts& _1152 [[buffer(8)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
+kernel void knn_filter_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_187 [[buffer(1)]], const device Database& v_121 [[buffer(2)]], const device DatabaseNorms& _1019 [[buffer(3)]], const device QueryNorms& _962 [[buffer(4)]], device OutKeys& _1136 [[buffer(5)]], device OutIds& _1148 [[buffer(6)]], const device Bounds& v_517 [[buffer(7)]], device Counts& _1123 [[buffer(8)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -373,7 +367,7 @@ kernel void knn_filter_tiled_f16(constant Params& p [[buffer(0)]], const device 
     uint jEnd = min(p.nb, (jStart + p.span));
     uint stages = ((p.d + 8u) - 1u) / 8u;
     spvUnsafeArray<uint, 8> limit;
-    uint _661;
+    uint _632;
     for (uint i = 0u; i < 8u; i++)
     {
         uint param = tr;
@@ -382,13 +376,13 @@ kernel void knn_filter_tiled_f16(constant Params& p [[buffer(0)]], const device 
         if (r < p.nq)
         {
             uint param_2 = r;
-            _661 = bound(param_2, p, v_547);
+            _632 = bound(param_2, p, v_517);
         }
         else
         {
-            _661 = 0u;
+            _632 = 0u;
         }
-        limit[i] = _661;
+        limit[i] = _632;
     }
     uint buf = 0u;
     uint param_3 = q0;
@@ -396,28 +390,26 @@ kernel void knn_filter_tiled_f16(constant Params& p [[buffer(0)]], const device 
     uint param_5 = jEnd;
     uint param_6 = 0u;
     spvUnsafeArray<float4, 1> param_7;
-    spvUnsafeArray<float4, 1> param_8;
-    fetch(param_3, param_4, param_5, param_6, param_7, param_8, v_120, p, v_186, gl_LocalInvocationIndex);
+    float4 param_8;
+    fetch(param_3, param_4, param_5, param_6, param_7, param_8, v_121, p, v_187, gl_LocalInvocationIndex);
     spvUnsafeArray<float4, 1> na;
     na = param_7;
-    spvUnsafeArray<float4, 1> nb;
-    nb = param_8;
+    float4 nb = param_8;
     uint param_9 = 0u;
     spvUnsafeArray<float4, 1> param_10;
     param_10 = na;
-    spvUnsafeArray<float4, 1> param_11;
-    param_11 = nb;
+    float4 param_11 = nb;
     stage(param_9, param_10, param_11, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _738;
-    uint _756;
+    uint _709;
+    uint _727;
     spvUnsafeArray<float4, 1> param_16;
-    spvUnsafeArray<float4, 1> param_17;
-    float _985;
-    float _1042;
-    float _1060;
-    uint _1106;
+    float4 param_17;
+    float _956;
+    float _1013;
+    float _1031;
+    uint _1077;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
@@ -430,29 +422,29 @@ kernel void knn_filter_tiled_f16(constant Params& p [[buffer(0)]], const device 
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _738 = j0;
+                _709 = j0;
             }
             else
             {
-                _738 = j0 + 128u;
+                _709 = j0 + 128u;
             }
-            uint nj = _738;
+            uint nj = _709;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _756 = (s + 1u) * 8u;
+                    _727 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _756 = 0u;
+                    _727 = 0u;
                 }
                 uint param_12 = q0;
                 uint param_13 = nj;
                 uint param_14 = jEnd;
-                uint param_15 = _756;
-                fetch(param_12, param_13, param_14, param_15, param_16, param_17, v_120, p, v_186, gl_LocalInvocationIndex);
+                uint param_15 = _727;
+                fetch(param_12, param_13, param_14, param_15, param_16, param_17, v_121, p, v_187, gl_LocalInvocationIndex);
                 na = param_16;
                 nb = param_17;
             }
@@ -484,8 +476,7 @@ kernel void knn_filter_tiled_f16(constant Params& p [[buffer(0)]], const device 
                 uint param_18 = buf ^ 1u;
                 spvUnsafeArray<float4, 1> param_19;
                 param_19 = na;
-                spvUnsafeArray<float4, 1> param_20;
-                param_20 = nb;
+                float4 param_20 = nb;
                 stage(param_18, param_19, param_20, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -501,13 +492,13 @@ kernel void knn_filter_tiled_f16(constant Params& p [[buffer(0)]], const device 
             {
                 uint param_23 = tr;
                 uint param_24 = i_2;
-                _985 = _991.qn[q0 + cell(param_23, param_24)];
+                _956 = _962.qn[q0 + cell(param_23, param_24)];
             }
             else
             {
-                _985 = 0.0;
+                _956 = 0.0;
             }
-            float qni = _985;
+            float qni = _956;
             for (uint h = 0u; h < 2u; h++)
             {
                 for (uint c = 0u; c < 4u; c++)
@@ -518,58 +509,58 @@ kernel void knn_filter_tiled_f16(constant Params& p [[buffer(0)]], const device 
                     bool inside = inBatch && (j < jEnd);
                     if ((p.metric == 1u) && inside)
                     {
-                        _1042 = _1048.xn[j];
+                        _1013 = _1019.xn[j];
                     }
                     else
                     {
-                        _1042 = 0.0;
+                        _1013 = 0.0;
                     }
-                    float xnj = _1042;
+                    float xnj = _1013;
                     if (p.metric == 1u)
                     {
-                        _1060 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
+                        _1031 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
                     }
                     else
                     {
-                        _1060 = -acc[i_2][h][c];
+                        _1031 = -acc[i_2][h][c];
                     }
-                    acc[i_2][h][c] = _1060;
+                    acc[i_2][h][c] = _1031;
                     if (!inside)
                     {
-                        uint _1088 = i_2 >> uint(2);
-                        outside[_1088] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
+                        uint _1059 = i_2 >> uint(2);
+                        outside[_1059] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
                     }
                     if (p.metric == 1u)
                     {
                         float param_27 = acc[i_2][h][c];
-                        _1106 = max(toKey(param_27), 2147483648u);
+                        _1077 = max(toKey(param_27), 2147483648u);
                     }
                     else
                     {
                         float param_28 = acc[i_2][h][c];
-                        _1106 = toKey(param_28);
+                        _1077 = toKey(param_28);
                     }
-                    uint key = _1106;
-                    bool _1134;
+                    uint key = _1077;
+                    bool _1105;
                     if (inside)
                     {
-                        _1134 = key <= limit[i_2];
+                        _1105 = key <= limit[i_2];
                     }
                     else
                     {
-                        _1134 = inside;
+                        _1105 = inside;
                     }
-                    if (_1134 && (key != 4294967295u))
+                    if (_1105 && (key != 4294967295u))
                     {
                         uint param_29 = tr;
                         uint param_30 = i_2;
                         uint r_1 = q0 + cell(param_29, param_30);
-                        uint _1155 = atomic_fetch_add_explicit((device atomic_uint*)&_1152.counts[r_1], 1u, memory_order_relaxed);
-                        uint slot = _1155;
+                        uint _1126 = atomic_fetch_add_explicit((device atomic_uint*)&_1123.counts[r_1], 1u, memory_order_relaxed);
+                        uint slot = _1126;
                         if (slot < p.ldOut)
                         {
-                            _1165.outKeys[(r_1 * p.ldOut) + slot] = key;
-                            _1177.outIds[(r_1 * p.ldOut) + slot] = p.idBase + int(j);
+                            _1136.outKeys[(r_1 * p.ldOut) + slot] = key;
+                            _1148.outIds[(r_1 * p.ldOut) + slot] = p.idBase + int(j);
                         }
                     }
                 }

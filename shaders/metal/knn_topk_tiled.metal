@@ -91,167 +91,161 @@ struct OutIds
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
 static inline __attribute__((always_inline))
-float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_173)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_170)
 {
     uint i = (row * p.d) + col;
-    return ((device float*)&v_173.q[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_170.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_135)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_132)
 {
-    return v_135.x[((row * d) + col) >> uint(2)];
+    return v_132.x[((row * d) + col) >> uint(2)];
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_135)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_132)
 {
     uint i = (row * d) + col;
-    return ((device float*)&v_135.x[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_132.x[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread spvUnsafeArray<float4, 1>& b, const device Database& v_135, constant Params& p, const device Queries& v_173, thread uint& gl_LocalInvocationIndex)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_132, constant Params& p, const device Queries& v_170, thread uint& gl_LocalInvocationIndex)
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = k0 + ((t % 2u) * 4u);
+    uint kq = k0 + ((t & 1u) << uint(2));
     bool whole = (p.d & 3u) == 0u;
-    float4 _233;
-    float _278;
+    float4 _228;
+    float _274;
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         if (whole)
         {
-            bool _222 = kq < p.d;
-            bool _231;
-            if (_222)
+            bool _218 = kq < p.d;
+            bool _227;
+            if (_218)
             {
-                _231 = (q0 + row) < p.nq;
+                _227 = (q0 + row) < p.nq;
             }
             else
             {
-                _231 = _222;
+                _227 = _218;
             }
-            if (_231)
+            if (_227)
             {
-                _233 = v_173.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+                _228 = v_170.q[(((q0 + row) * p.d) + kq) >> uint(2)];
             }
             else
             {
-                _233 = float4(0.0);
+                _228 = float4(0.0);
             }
-            a[v] = _233;
+            a[v] = _228;
         }
         else
         {
             for (uint e = 0u; e < 4u; e++)
             {
-                bool _268 = (kq + e) < p.d;
-                bool _277;
-                if (_268)
+                bool _264 = (kq + e) < p.d;
+                bool _273;
+                if (_264)
                 {
-                    _277 = (q0 + row) < p.nq;
+                    _273 = (q0 + row) < p.nq;
                 }
                 else
                 {
-                    _277 = _268;
+                    _273 = _264;
                 }
-                if (_277)
+                if (_273)
                 {
                     uint param = q0 + row;
                     uint param_1 = kq + e;
-                    _278 = qAt(param, param_1, p, v_173);
+                    _274 = qAt(param, param_1, p, v_170);
                 }
                 else
                 {
-                    _278 = 0.0;
+                    _274 = 0.0;
                 }
-                a[v][e] = _278;
+                a[v][e] = _274;
             }
         }
     }
-    float4 _328;
-    float _369;
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    if (whole)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        if (whole)
+        bool _302 = kq < p.d;
+        bool _310;
+        if (_302)
         {
-            bool _319 = kq < p.d;
-            bool _327;
-            if (_319)
-            {
-                _327 = (j0 + row_1) < jEnd;
-            }
-            else
-            {
-                _327 = _319;
-            }
-            if (_327)
-            {
-                uint param_2 = j0 + row_1;
-                uint param_3 = kq;
-                uint param_4 = p.d;
-                _328 = xAt4(param_2, param_3, param_4, v_135);
-            }
-            else
-            {
-                _328 = float4(0.0);
-            }
-            b[v_1] = _328;
+            _310 = (j0 + row_1) < jEnd;
         }
         else
         {
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
+            _310 = _302;
+        }
+        float4 _311;
+        if (_310)
+        {
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _311 = xAt4(param_2, param_3, param_4, v_132);
+        }
+        else
+        {
+            _311 = float4(0.0);
+        }
+        b = _311;
+    }
+    else
+    {
+        float _350;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
+        {
+            bool _341 = (kq + e_1) < p.d;
+            bool _349;
+            if (_341)
             {
-                bool _360 = (kq + e_1) < p.d;
-                bool _368;
-                if (_360)
-                {
-                    _368 = (j0 + row_1) < jEnd;
-                }
-                else
-                {
-                    _368 = _360;
-                }
-                if (_368)
-                {
-                    uint param_5 = j0 + row_1;
-                    uint param_6 = kq + e_1;
-                    uint param_7 = p.d;
-                    _369 = xAt(param_5, param_6, param_7, v_135);
-                }
-                else
-                {
-                    _369 = 0.0;
-                }
-                b[v_1][e_1] = _369;
+                _349 = (j0 + row_1) < jEnd;
             }
+            else
+            {
+                _349 = _341;
+            }
+            if (_349)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _350 = xAt(param_5, param_6, param_7, v_132);
+            }
+            else
+            {
+                _350 = 0.0;
+            }
+            b[e_1] = _350;
         }
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const spvUnsafeArray<float4, 1>& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = (t % 2u) * 4u;
+    uint kq = (t & 1u) << uint(2);
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         for (uint e = 0u; e < 4u; e++)
         {
             ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
         }
     }
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        for (uint e_1 = 0u; e_1 < 4u; e_1++)
-        {
-            ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[v_1][e_1];
-        }
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
@@ -274,16 +268,16 @@ float fromKey(thread const uint& key)
     {
         return as_type<float>(2139095040u);
     }
-    uint _516;
+    uint _482;
     if ((key & 2147483648u) != 0u)
     {
-        _516 = key & 2147483647u;
+        _482 = key & 2147483647u;
     }
     else
     {
-        _516 = ~key;
+        _482 = ~key;
     }
-    return as_type<float>(_516);
+    return as_type<float>(_482);
 }
 
 static inline __attribute__((always_inline))
@@ -294,16 +288,16 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _99;
+    uint _96;
     if ((u & 2147483648u) != 0u)
     {
-        _99 = ~u;
+        _96 = ~u;
     }
     else
     {
-        _99 = u | 2147483648u;
+        _96 = u | 2147483648u;
     }
-    return _99;
+    return _96;
 }
 
 static inline __attribute__((always_inline))
@@ -331,21 +325,21 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     uint pos = last;
     for (;;)
     {
-        bool _567 = pos > 0u;
-        bool _585;
-        if (_567)
+        bool _533 = pos > 0u;
+        bool _551;
+        if (_533)
         {
             uint param_4 = key;
             int param_5 = id;
             uint param_6 = bestKey[pos - 1u];
             int param_7 = bestId[pos - 1u];
-            _585 = keyBefore(param_4, param_5, param_6, param_7);
+            _551 = keyBefore(param_4, param_5, param_6, param_7);
         }
         else
         {
-            _585 = _567;
+            _551 = _533;
         }
-        if (_585)
+        if (_551)
         {
             bestKey[pos] = bestKey[pos - 1u];
             bestId[pos] = bestId[pos - 1u];
@@ -361,14 +355,7 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     bestId[pos] = id;
 }
 
-static inline __attribute__((always_inline))
-void worst(thread uint& key, thread int& id, constant Params& p, thread spvUnsafeArray<uint, 32>& bestKey, thread spvUnsafeArray<int, 32>& bestId)
-{
-    key = bestKey[p.k - 1u];
-    id = bestId[p.k - 1u];
-}
-
-kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Queries& v_173 [[buffer(1)]], const device Database& v_135 [[buffer(2)]], const device DatabaseNorms& _1078 [[buffer(3)]], const device QueryNorms& _1021 [[buffer(4)]], device OutKeys& _1420 [[buffer(5)]], device OutIds& _1432 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Queries& v_170 [[buffer(1)]], const device Database& v_132 [[buffer(2)]], const device DatabaseNorms& _1035 [[buffer(3)]], const device QueryNorms& _978 [[buffer(4)]], device OutKeys& _1378 [[buffer(5)]], device OutIds& _1390 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -410,30 +397,26 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
     uint param_2 = jEnd;
     uint param_3 = 0u;
     spvUnsafeArray<float4, 1> param_4;
-    spvUnsafeArray<float4, 1> param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_135, p, v_173, gl_LocalInvocationIndex);
+    float4 param_5;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_132, p, v_170, gl_LocalInvocationIndex);
     spvUnsafeArray<float4, 1> na;
     na = param_4;
-    spvUnsafeArray<float4, 1> nb;
-    nb = param_5;
+    float4 nb = param_5;
     uint param_6 = 0u;
     spvUnsafeArray<float4, 1> param_7;
     param_7 = na;
-    spvUnsafeArray<float4, 1> param_8;
-    param_8 = nb;
+    float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _765;
-    uint _783;
+    uint _722;
+    uint _740;
     spvUnsafeArray<float4, 1> param_13;
-    spvUnsafeArray<float4, 1> param_14;
-    float _1015;
-    float _1072;
-    float _1090;
-    uint _1224;
-    uint param_37;
-    int param_38;
+    float4 param_14;
+    float _972;
+    float _1029;
+    float _1047;
+    uint _1181;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
@@ -446,29 +429,29 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _765 = j0;
+                _722 = j0;
             }
             else
             {
-                _765 = j0 + 128u;
+                _722 = j0 + 128u;
             }
-            uint nj = _765;
+            uint nj = _722;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _783 = (s + 1u) * 8u;
+                    _740 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _783 = 0u;
+                    _740 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _783;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_135, p, v_173, gl_LocalInvocationIndex);
+                uint param_12 = _740;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_132, p, v_170, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -500,8 +483,7 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
                 uint param_15 = buf ^ 1u;
                 spvUnsafeArray<float4, 1> param_16;
                 param_16 = na;
-                spvUnsafeArray<float4, 1> param_17;
-                param_17 = nb;
+                float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -517,13 +499,13 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             {
                 uint param_20 = tr;
                 uint param_21 = i_2;
-                _1015 = _1021.qn[q0 + cell(param_20, param_21)];
+                _972 = _978.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _1015 = 0.0;
+                _972 = 0.0;
             }
-            float qni = _1015;
+            float qni = _972;
             for (uint h = 0u; h < 2u; h++)
             {
                 for (uint c = 0u; c < 4u; c++)
@@ -534,26 +516,26 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
                     bool inside = inBatch && (j < jEnd);
                     if ((p.metric == 1u) && inside)
                     {
-                        _1072 = _1078.xn[j];
+                        _1029 = _1035.xn[j];
                     }
                     else
                     {
-                        _1072 = 0.0;
+                        _1029 = 0.0;
                     }
-                    float xnj = _1072;
+                    float xnj = _1029;
                     if (p.metric == 1u)
                     {
-                        _1090 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
+                        _1047 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
                     }
                     else
                     {
-                        _1090 = -acc[i_2][h][c];
+                        _1047 = -acc[i_2][h][c];
                     }
-                    acc[i_2][h][c] = _1090;
+                    acc[i_2][h][c] = _1047;
                     if (!inside)
                     {
-                        uint _1118 = i_2 >> uint(2);
-                        outside[_1118] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
+                        uint _1075 = i_2 >> uint(2);
+                        outside[_1075] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
                     }
                 }
             }
@@ -576,58 +558,58 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
                     {
                         uint bit = 1u << ((((i_3 & 3u) * 8u) + (h_1 * 4u)) + c_1);
                         float v = acc[i_3][h_1][c_1];
-                        bool _1208 = (offered[i_3 >> uint(2)] & bit) != 0u;
-                        bool _1216;
-                        if (!_1208)
+                        bool _1165 = (offered[i_3 >> uint(2)] & bit) != 0u;
+                        bool _1173;
+                        if (!_1165)
                         {
-                            _1216 = !(v <= wd);
+                            _1173 = !(v <= wd);
                         }
                         else
                         {
-                            _1216 = _1208;
+                            _1173 = _1165;
                         }
-                        if (_1216)
+                        if (_1173)
                         {
                             continue;
                         }
                         if (p.metric == 1u)
                         {
                             float param_27 = v;
-                            _1224 = max(toKey(param_27), 2147483648u);
+                            _1181 = max(toKey(param_27), 2147483648u);
                         }
                         else
                         {
                             float param_28 = v;
-                            _1224 = toKey(param_28);
+                            _1181 = toKey(param_28);
                         }
-                        uint key = _1224;
+                        uint key = _1181;
                         uint param_29 = tc;
                         uint param_30 = (h_1 * 4u) + c_1;
                         int id = p.idBase + int(j0 + cellX(param_29, param_30));
-                        bool _1253 = key != 4294967295u;
-                        bool _1265;
-                        if (_1253)
+                        bool _1210 = key != 4294967295u;
+                        bool _1222;
+                        if (_1210)
                         {
                             uint param_31 = key;
                             int param_32 = id;
                             uint param_33 = wk;
                             int param_34 = wi;
-                            _1265 = keyBefore(param_31, param_32, param_33, param_34);
+                            _1222 = keyBefore(param_31, param_32, param_33, param_34);
                         }
                         else
                         {
-                            _1265 = _1253;
+                            _1222 = _1210;
                         }
-                        if (_1265)
+                        if (_1222)
                         {
-                            uint _1271 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
-                            uint slot = _1271;
+                            uint _1228 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
+                            uint slot = _1228;
                             if (slot < 8u)
                             {
                                 queueKey[r][slot] = key;
                                 queueId[r][slot] = id;
-                                uint _1293 = i_3 >> uint(2);
-                                offered[_1293] |= bit;
+                                uint _1250 = i_3 >> uint(2);
+                                offered[_1250] |= bit;
                             }
                         }
                     }
@@ -643,9 +625,8 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
                     int param_36 = queueId[tid][s_1];
                     insert(param_35, param_36, p, bestKey, bestId);
                 }
-                worst(param_37, param_38, p, bestKey, bestId);
-                worstKey[tid] = param_37;
-                worstId[tid] = param_38;
+                worstKey[tid] = bestKey[p.k - 1u];
+                worstId[tid] = bestId[p.k - 1u];
                 queueLen[tid] = 0u;
                 if (n > 8u)
                 {
@@ -666,26 +647,23 @@ kernel void knn_topk_tiled(constant Params& p [[buffer(0)]], const device Querie
             continue;
         }
     }
-    bool _1378 = tid < 128u;
-    bool _1387;
-    if (_1378)
+    bool _1340 = tid < 128u;
+    bool _1349;
+    if (_1340)
     {
-        _1387 = (q0 + tid) < p.nq;
+        _1349 = (q0 + tid) < p.nq;
     }
     else
     {
-        _1387 = _1378;
+        _1349 = _1340;
     }
-    if (_1387)
+    if (_1349)
     {
         uint base = (((q0 + tid) * gl_NumWorkGroups.y) + split) * p.k;
-        for (uint i_4 = 0u; i_4 < 32u; i_4++)
+        for (uint i_4 = 0u; i_4 < p.k; i_4++)
         {
-            if (i_4 < p.k)
-            {
-                _1420.outKeys[base + i_4] = bestKey[i_4];
-                _1432.outIds[base + i_4] = bestId[i_4];
-            }
+            _1378.outKeys[base + i_4] = bestKey[i_4];
+            _1390.outIds[base + i_4] = bestId[i_4];
         }
     }
 }

@@ -91,16 +91,16 @@ struct OutIds
 constant uint3 gl_WorkGroupSize [[maybe_unused]] = uint3(256u, 1u, 1u);
 
 static inline __attribute__((always_inline))
-float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_216)
+float qAt(thread const uint& row, thread const uint& col, constant Params& p, const device Queries& v_213)
 {
     uint i = (row * p.d) + col;
-    return ((device float*)&v_216.q[i >> uint(2)])[i & 3u];
+    return ((device float*)&v_213.q[i >> uint(2)])[i & 3u];
 }
 
 static inline __attribute__((always_inline))
-float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_151)
+float4 xAt4(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_148)
 {
-    uint2 w = v_151.xh[((row * d) + col) >> uint(2)];
+    uint2 w = v_148.xh[((row * d) + col) >> uint(2)];
     return float4(float2(as_type<half2>(w.x)), float2(as_type<half2>(w.y)));
 }
 
@@ -111,165 +111,159 @@ uint rowStride(thread const uint& d)
 }
 
 static inline __attribute__((always_inline))
-float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_151)
+float xAt(thread const uint& row, thread const uint& col, thread const uint& d, const device Database& v_148)
 {
     uint param = d;
     uint i = (row * rowStride(param)) + col;
-    float2 v = float2(as_type<half2>(((device uint*)&v_151.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
-    float _167;
+    float2 v = float2(as_type<half2>(((device uint*)&v_148.xh[i >> uint(2)])[(i >> uint(1)) & 1u]));
+    float _164;
     if ((i & 1u) == 0u)
     {
-        _167 = v.x;
+        _164 = v.x;
     }
     else
     {
-        _167 = v.y;
+        _164 = v.y;
     }
-    return _167;
+    return _164;
 }
 
 static inline __attribute__((always_inline))
-void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread spvUnsafeArray<float4, 1>& b, const device Database& v_151, constant Params& p, const device Queries& v_216, thread uint& gl_LocalInvocationIndex)
+void fetch(thread const uint& q0, thread const uint& j0, thread const uint& jEnd, thread const uint& k0, thread spvUnsafeArray<float4, 1>& a, thread float4& b, const device Database& v_148, constant Params& p, const device Queries& v_213, thread uint& gl_LocalInvocationIndex)
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = k0 + ((t % 2u) * 4u);
+    uint kq = k0 + ((t & 1u) << uint(2));
     bool whole = (p.d & 3u) == 0u;
-    float4 _278;
-    float _324;
+    float4 _272;
+    float _319;
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         if (whole)
         {
-            bool _267 = kq < p.d;
-            bool _276;
-            if (_267)
+            bool _262 = kq < p.d;
+            bool _271;
+            if (_262)
             {
-                _276 = (q0 + row) < p.nq;
+                _271 = (q0 + row) < p.nq;
             }
             else
             {
-                _276 = _267;
+                _271 = _262;
             }
-            if (_276)
+            if (_271)
             {
-                _278 = v_216.q[(((q0 + row) * p.d) + kq) >> uint(2)];
+                _272 = v_213.q[(((q0 + row) * p.d) + kq) >> uint(2)];
             }
             else
             {
-                _278 = float4(0.0);
+                _272 = float4(0.0);
             }
-            a[v] = _278;
+            a[v] = _272;
         }
         else
         {
             for (uint e = 0u; e < 4u; e++)
             {
-                bool _314 = (kq + e) < p.d;
-                bool _323;
-                if (_314)
+                bool _309 = (kq + e) < p.d;
+                bool _318;
+                if (_309)
                 {
-                    _323 = (q0 + row) < p.nq;
+                    _318 = (q0 + row) < p.nq;
                 }
                 else
                 {
-                    _323 = _314;
+                    _318 = _309;
                 }
-                if (_323)
+                if (_318)
                 {
                     uint param = q0 + row;
                     uint param_1 = kq + e;
-                    _324 = qAt(param, param_1, p, v_216);
+                    _319 = qAt(param, param_1, p, v_213);
                 }
                 else
                 {
-                    _324 = 0.0;
+                    _319 = 0.0;
                 }
-                a[v][e] = _324;
+                a[v][e] = _319;
             }
         }
     }
-    float4 _373;
-    float _414;
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    if (whole)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        if (whole)
+        bool _347 = kq < p.d;
+        bool _355;
+        if (_347)
         {
-            bool _364 = kq < p.d;
-            bool _372;
-            if (_364)
-            {
-                _372 = (j0 + row_1) < jEnd;
-            }
-            else
-            {
-                _372 = _364;
-            }
-            if (_372)
-            {
-                uint param_2 = j0 + row_1;
-                uint param_3 = kq;
-                uint param_4 = p.d;
-                _373 = xAt4(param_2, param_3, param_4, v_151);
-            }
-            else
-            {
-                _373 = float4(0.0);
-            }
-            b[v_1] = _373;
+            _355 = (j0 + row_1) < jEnd;
         }
         else
         {
-            for (uint e_1 = 0u; e_1 < 4u; e_1++)
+            _355 = _347;
+        }
+        float4 _356;
+        if (_355)
+        {
+            uint param_2 = j0 + row_1;
+            uint param_3 = kq;
+            uint param_4 = p.d;
+            _356 = xAt4(param_2, param_3, param_4, v_148);
+        }
+        else
+        {
+            _356 = float4(0.0);
+        }
+        b = _356;
+    }
+    else
+    {
+        float _395;
+        for (uint e_1 = 0u; e_1 < 4u; e_1++)
+        {
+            bool _386 = (kq + e_1) < p.d;
+            bool _394;
+            if (_386)
             {
-                bool _405 = (kq + e_1) < p.d;
-                bool _413;
-                if (_405)
-                {
-                    _413 = (j0 + row_1) < jEnd;
-                }
-                else
-                {
-                    _413 = _405;
-                }
-                if (_413)
-                {
-                    uint param_5 = j0 + row_1;
-                    uint param_6 = kq + e_1;
-                    uint param_7 = p.d;
-                    _414 = xAt(param_5, param_6, param_7, v_151);
-                }
-                else
-                {
-                    _414 = 0.0;
-                }
-                b[v_1][e_1] = _414;
+                _394 = (j0 + row_1) < jEnd;
             }
+            else
+            {
+                _394 = _386;
+            }
+            if (_394)
+            {
+                uint param_5 = j0 + row_1;
+                uint param_6 = kq + e_1;
+                uint param_7 = p.d;
+                _395 = xAt(param_5, param_6, param_7, v_148);
+            }
+            else
+            {
+                _395 = 0.0;
+            }
+            b[e_1] = _395;
         }
     }
 }
 
 static inline __attribute__((always_inline))
-void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const spvUnsafeArray<float4, 1>& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
+void stage(thread const uint& buf, thread const spvUnsafeArray<float4, 1>& a, thread const float4& b, thread uint& gl_LocalInvocationIndex, threadgroup float4 (&qs)[2][8][33], threadgroup float4 (&xs)[2][8][33])
 {
     uint t = gl_LocalInvocationIndex;
-    uint kq = (t % 2u) * 4u;
+    uint kq = (t & 1u) << uint(2);
     for (uint v = 0u; v < 1u; v++)
     {
-        uint row = (t / 2u) + (v * 128u);
+        uint row = (t + (v * 256u)) >> uint(1);
         for (uint e = 0u; e < 4u; e++)
         {
             ((threadgroup float*)&qs[buf][kq + e][row >> uint(2)])[row & 3u] = a[v][e];
         }
     }
-    for (uint v_1 = 0u; v_1 < 1u; v_1++)
+    uint row_1 = t >> uint(1);
+    for (uint e_1 = 0u; e_1 < 4u; e_1++)
     {
-        uint row_1 = (t / 2u) + (v_1 * 128u);
-        for (uint e_1 = 0u; e_1 < 4u; e_1++)
-        {
-            ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[v_1][e_1];
-        }
+        ((threadgroup float*)&xs[buf][kq + e_1][row_1 >> uint(2)])[row_1 & 3u] = b[e_1];
     }
 }
 
@@ -292,16 +286,16 @@ float fromKey(thread const uint& key)
     {
         return as_type<float>(2139095040u);
     }
-    uint _561;
+    uint _527;
     if ((key & 2147483648u) != 0u)
     {
-        _561 = key & 2147483647u;
+        _527 = key & 2147483647u;
     }
     else
     {
-        _561 = ~key;
+        _527 = ~key;
     }
-    return as_type<float>(_561);
+    return as_type<float>(_527);
 }
 
 static inline __attribute__((always_inline))
@@ -312,16 +306,16 @@ uint toKey(thread const float& v)
     {
         return 4294967295u;
     }
-    uint _103;
+    uint _100;
     if ((u & 2147483648u) != 0u)
     {
-        _103 = ~u;
+        _100 = ~u;
     }
     else
     {
-        _103 = u | 2147483648u;
+        _100 = u | 2147483648u;
     }
-    return _103;
+    return _100;
 }
 
 static inline __attribute__((always_inline))
@@ -349,21 +343,21 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     uint pos = last;
     for (;;)
     {
-        bool _612 = pos > 0u;
-        bool _630;
-        if (_612)
+        bool _578 = pos > 0u;
+        bool _596;
+        if (_578)
         {
             uint param_4 = key;
             int param_5 = id;
             uint param_6 = bestKey[pos - 1u];
             int param_7 = bestId[pos - 1u];
-            _630 = keyBefore(param_4, param_5, param_6, param_7);
+            _596 = keyBefore(param_4, param_5, param_6, param_7);
         }
         else
         {
-            _630 = _612;
+            _596 = _578;
         }
-        if (_630)
+        if (_596)
         {
             bestKey[pos] = bestKey[pos - 1u];
             bestId[pos] = bestId[pos - 1u];
@@ -379,14 +373,7 @@ void insert(thread const uint& key, thread const int& id, constant Params& p, th
     bestId[pos] = id;
 }
 
-static inline __attribute__((always_inline))
-void worst(thread uint& key, thread int& id, constant Params& p, thread spvUnsafeArray<uint, 32>& bestKey, thread spvUnsafeArray<int, 32>& bestId)
-{
-    key = bestKey[p.k - 1u];
-    id = bestId[p.k - 1u];
-}
-
-kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_216 [[buffer(1)]], const device Database& v_151 [[buffer(2)]], const device DatabaseNorms& _1121 [[buffer(3)]], const device QueryNorms& _1064 [[buffer(4)]], device OutKeys& _1463 [[buffer(5)]], device OutIds& _1474 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
+kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Queries& v_213 [[buffer(1)]], const device Database& v_148 [[buffer(2)]], const device DatabaseNorms& _1078 [[buffer(3)]], const device QueryNorms& _1021 [[buffer(4)]], device OutKeys& _1421 [[buffer(5)]], device OutIds& _1432 [[buffer(6)]], uint gl_LocalInvocationIndex [[thread_index_in_threadgroup]], uint3 gl_WorkGroupID [[threadgroup_position_in_grid]], uint3 gl_NumWorkGroups [[threadgroups_per_grid]])
 {
     threadgroup float4 qs[2][8][33];
     threadgroup float4 xs[2][8][33];
@@ -428,30 +415,26 @@ kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Qu
     uint param_2 = jEnd;
     uint param_3 = 0u;
     spvUnsafeArray<float4, 1> param_4;
-    spvUnsafeArray<float4, 1> param_5;
-    fetch(param, param_1, param_2, param_3, param_4, param_5, v_151, p, v_216, gl_LocalInvocationIndex);
+    float4 param_5;
+    fetch(param, param_1, param_2, param_3, param_4, param_5, v_148, p, v_213, gl_LocalInvocationIndex);
     spvUnsafeArray<float4, 1> na;
     na = param_4;
-    spvUnsafeArray<float4, 1> nb;
-    nb = param_5;
+    float4 nb = param_5;
     uint param_6 = 0u;
     spvUnsafeArray<float4, 1> param_7;
     param_7 = na;
-    spvUnsafeArray<float4, 1> param_8;
-    param_8 = nb;
+    float4 param_8 = nb;
     stage(param_6, param_7, param_8, gl_LocalInvocationIndex, qs, xs);
     threadgroup_barrier(mem_flags::mem_threadgroup);
     spvUnsafeArray<spvUnsafeArray<float4, 2>, 8> acc;
-    uint _810;
-    uint _828;
+    uint _767;
+    uint _785;
     spvUnsafeArray<float4, 1> param_13;
-    spvUnsafeArray<float4, 1> param_14;
-    float _1058;
-    float _1115;
-    float _1133;
-    uint _1267;
-    uint param_37;
-    int param_38;
+    float4 param_14;
+    float _1015;
+    float _1072;
+    float _1090;
+    uint _1224;
     for (uint j0 = jStart; j0 < jEnd; j0 += 128u)
     {
         for (uint i_1 = 0u; i_1 < 8u; i_1++)
@@ -464,29 +447,29 @@ kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Qu
             bool inBlock = (s + 1u) < stages;
             if (inBlock)
             {
-                _810 = j0;
+                _767 = j0;
             }
             else
             {
-                _810 = j0 + 128u;
+                _767 = j0 + 128u;
             }
-            uint nj = _810;
+            uint nj = _767;
             bool next = inBlock || (nj < jEnd);
             if (next)
             {
                 if (inBlock)
                 {
-                    _828 = (s + 1u) * 8u;
+                    _785 = (s + 1u) * 8u;
                 }
                 else
                 {
-                    _828 = 0u;
+                    _785 = 0u;
                 }
                 uint param_9 = q0;
                 uint param_10 = nj;
                 uint param_11 = jEnd;
-                uint param_12 = _828;
-                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_151, p, v_216, gl_LocalInvocationIndex);
+                uint param_12 = _785;
+                fetch(param_9, param_10, param_11, param_12, param_13, param_14, v_148, p, v_213, gl_LocalInvocationIndex);
                 na = param_13;
                 nb = param_14;
             }
@@ -518,8 +501,7 @@ kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Qu
                 uint param_15 = buf ^ 1u;
                 spvUnsafeArray<float4, 1> param_16;
                 param_16 = na;
-                spvUnsafeArray<float4, 1> param_17;
-                param_17 = nb;
+                float4 param_17 = nb;
                 stage(param_15, param_16, param_17, gl_LocalInvocationIndex, qs, xs);
             }
             threadgroup_barrier(mem_flags::mem_threadgroup);
@@ -535,13 +517,13 @@ kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Qu
             {
                 uint param_20 = tr;
                 uint param_21 = i_2;
-                _1058 = _1064.qn[q0 + cell(param_20, param_21)];
+                _1015 = _1021.qn[q0 + cell(param_20, param_21)];
             }
             else
             {
-                _1058 = 0.0;
+                _1015 = 0.0;
             }
-            float qni = _1058;
+            float qni = _1015;
             for (uint h = 0u; h < 2u; h++)
             {
                 for (uint c = 0u; c < 4u; c++)
@@ -552,26 +534,26 @@ kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Qu
                     bool inside = inBatch && (j < jEnd);
                     if ((p.metric == 1u) && inside)
                     {
-                        _1115 = _1121.xn[j];
+                        _1072 = _1078.xn[j];
                     }
                     else
                     {
-                        _1115 = 0.0;
+                        _1072 = 0.0;
                     }
-                    float xnj = _1115;
+                    float xnj = _1072;
                     if (p.metric == 1u)
                     {
-                        _1133 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
+                        _1090 = (qni + xnj) - (2.0 * acc[i_2][h][c]);
                     }
                     else
                     {
-                        _1133 = -acc[i_2][h][c];
+                        _1090 = -acc[i_2][h][c];
                     }
-                    acc[i_2][h][c] = _1133;
+                    acc[i_2][h][c] = _1090;
                     if (!inside)
                     {
-                        uint _1161 = i_2 >> uint(2);
-                        outside[_1161] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
+                        uint _1118 = i_2 >> uint(2);
+                        outside[_1118] |= (1u << ((((i_2 & 3u) * 8u) + (h * 4u)) + c));
                     }
                 }
             }
@@ -594,58 +576,58 @@ kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Qu
                     {
                         uint bit = 1u << ((((i_3 & 3u) * 8u) + (h_1 * 4u)) + c_1);
                         float v = acc[i_3][h_1][c_1];
-                        bool _1251 = (offered[i_3 >> uint(2)] & bit) != 0u;
-                        bool _1259;
-                        if (!_1251)
+                        bool _1208 = (offered[i_3 >> uint(2)] & bit) != 0u;
+                        bool _1216;
+                        if (!_1208)
                         {
-                            _1259 = !(v <= wd);
+                            _1216 = !(v <= wd);
                         }
                         else
                         {
-                            _1259 = _1251;
+                            _1216 = _1208;
                         }
-                        if (_1259)
+                        if (_1216)
                         {
                             continue;
                         }
                         if (p.metric == 1u)
                         {
                             float param_27 = v;
-                            _1267 = max(toKey(param_27), 2147483648u);
+                            _1224 = max(toKey(param_27), 2147483648u);
                         }
                         else
                         {
                             float param_28 = v;
-                            _1267 = toKey(param_28);
+                            _1224 = toKey(param_28);
                         }
-                        uint key = _1267;
+                        uint key = _1224;
                         uint param_29 = tc;
                         uint param_30 = (h_1 * 4u) + c_1;
                         int id = p.idBase + int(j0 + cellX(param_29, param_30));
-                        bool _1296 = key != 4294967295u;
-                        bool _1308;
-                        if (_1296)
+                        bool _1253 = key != 4294967295u;
+                        bool _1265;
+                        if (_1253)
                         {
                             uint param_31 = key;
                             int param_32 = id;
                             uint param_33 = wk;
                             int param_34 = wi;
-                            _1308 = keyBefore(param_31, param_32, param_33, param_34);
+                            _1265 = keyBefore(param_31, param_32, param_33, param_34);
                         }
                         else
                         {
-                            _1308 = _1296;
+                            _1265 = _1253;
                         }
-                        if (_1308)
+                        if (_1265)
                         {
-                            uint _1314 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
-                            uint slot = _1314;
+                            uint _1271 = atomic_fetch_add_explicit((threadgroup atomic_uint*)&queueLen[r], 1u, memory_order_relaxed);
+                            uint slot = _1271;
                             if (slot < 8u)
                             {
                                 queueKey[r][slot] = key;
                                 queueId[r][slot] = id;
-                                uint _1336 = i_3 >> uint(2);
-                                offered[_1336] |= bit;
+                                uint _1293 = i_3 >> uint(2);
+                                offered[_1293] |= bit;
                             }
                         }
                     }
@@ -661,9 +643,8 @@ kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Qu
                     int param_36 = queueId[tid][s_1];
                     insert(param_35, param_36, p, bestKey, bestId);
                 }
-                worst(param_37, param_38, p, bestKey, bestId);
-                worstKey[tid] = param_37;
-                worstId[tid] = param_38;
+                worstKey[tid] = bestKey[p.k - 1u];
+                worstId[tid] = bestId[p.k - 1u];
                 queueLen[tid] = 0u;
                 if (n > 8u)
                 {
@@ -684,26 +665,23 @@ kernel void knn_topk_tiled_f16(constant Params& p [[buffer(0)]], const device Qu
             continue;
         }
     }
-    bool _1421 = tid < 128u;
-    bool _1430;
-    if (_1421)
+    bool _1383 = tid < 128u;
+    bool _1392;
+    if (_1383)
     {
-        _1430 = (q0 + tid) < p.nq;
+        _1392 = (q0 + tid) < p.nq;
     }
     else
     {
-        _1430 = _1421;
+        _1392 = _1383;
     }
-    if (_1430)
+    if (_1392)
     {
         uint base = (((q0 + tid) * gl_NumWorkGroups.y) + split) * p.k;
-        for (uint i_4 = 0u; i_4 < 32u; i_4++)
+        for (uint i_4 = 0u; i_4 < p.k; i_4++)
         {
-            if (i_4 < p.k)
-            {
-                _1463.outKeys[base + i_4] = bestKey[i_4];
-                _1474.outIds[base + i_4] = bestId[i_4];
-            }
+            _1421.outKeys[base + i_4] = bestKey[i_4];
+            _1432.outIds[base + i_4] = bestId[i_4];
         }
     }
 }

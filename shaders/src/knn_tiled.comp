@@ -62,14 +62,11 @@ layout(std430, binding = 8) buffer Counts { uint counts[]; };
 const uint TILE = 128u;    // queries per block (and per workgroup)
 const uint TILEX = TX;     // database vectors per block
 const uint COLS = TX / 8u; // threads along a block's columns
-#ifndef STAGE
-#define STAGE 8
-#endif
-const uint TK = STAGE;     // dimensions staged per step
+const uint TK = 8u;        // dimensions staged per step
 const uint CAP = 8u;       // keys a row's queue takes per round
 
-// [buffer][dimension][row / 4]; the extra vec4 puts the threads that stage
-// one row in different banks.
+// [buffer][dimension][row / 4]; the extra vec4 puts the two threads that
+// stage one row in different banks.
 shared vec4 qs[2][TK][TILE / 4u + 1u];
 shared vec4 xs[2][TK][TILEX / 4u + 1u];
 #if KSEL > 0
@@ -81,13 +78,9 @@ shared int worstId[TILE];
 shared uint again[2];  // a queue overflowed in this round (by round parity)
 #endif
 
-// Staging: LANES threads read a row's TK dimensions, 4 consecutive ones
-// each; a pass covers RPASS rows, so a thread stages QV query rows and XV
-// database rows.
-const uint LANES = TK / 4u;
-const uint RPASS = THREADS / LANES;
-const uint QV = TILE / RPASS;
-const uint XV = TILEX / RPASS;
+// Staging: a thread reads 4 consecutive dimensions of a row, rows of the
+// database block one each (thread t row t / 2), query rows TILE / TILEX.
+const uint QV = TILE / TILEX;
 
 float qAt(uint row, uint col) {
     uint i = row * p.d + col;
@@ -96,12 +89,12 @@ float qAt(uint row, uint col) {
 
 // fetch reads a stage from memory: four values a load where d is a
 // multiple of 4 (rows then start on 16 bytes), one at a time otherwise.
-void fetch(uint q0, uint j0, uint jEnd, uint k0, out vec4 a[QV], out vec4 b[XV]) {
+void fetch(uint q0, uint j0, uint jEnd, uint k0, out vec4 a[QV], out vec4 b) {
     uint t = gl_LocalInvocationIndex;
-    uint kq = k0 + (t % LANES) * 4u;
+    uint kq = k0 + ((t & 1u) << 2);
     bool whole = (p.d & 3u) == 0u;
     [[unroll]] for (uint v = 0u; v < QV; v++) {
-        uint row = t / LANES + v * RPASS;
+        uint row = (t + v * THREADS) >> 1;
         if (whole) {
             a[v] = kq < p.d && q0 + row < p.nq ? q[((q0 + row) * p.d + kq) >> 2] : vec4(0.0);
         } else {
@@ -110,32 +103,28 @@ void fetch(uint q0, uint j0, uint jEnd, uint k0, out vec4 a[QV], out vec4 b[XV])
             }
         }
     }
-    [[unroll]] for (uint v = 0u; v < XV; v++) {
-        uint row = t / LANES + v * RPASS;
-        if (whole) {
-            b[v] = kq < p.d && j0 + row < jEnd ? xAt4(j0 + row, kq, p.d) : vec4(0.0);
-        } else {
-            [[unroll]] for (uint e = 0u; e < 4u; e++) {
-                b[v][e] = kq + e < p.d && j0 + row < jEnd ? xAt(j0 + row, kq + e, p.d) : 0.0;
-            }
+    uint row = t >> 1;
+    if (whole) {
+        b = kq < p.d && j0 + row < jEnd ? xAt4(j0 + row, kq, p.d) : vec4(0.0);
+    } else {
+        [[unroll]] for (uint e = 0u; e < 4u; e++) {
+            b[e] = kq + e < p.d && j0 + row < jEnd ? xAt(j0 + row, kq + e, p.d) : 0.0;
         }
     }
 }
 
-void stage(uint buf, vec4 a[QV], vec4 b[XV]) {
+void stage(uint buf, vec4 a[QV], vec4 b) {
     uint t = gl_LocalInvocationIndex;
-    uint kq = (t % LANES) * 4u;
+    uint kq = (t & 1u) << 2;
     [[unroll]] for (uint v = 0u; v < QV; v++) {
-        uint row = t / LANES + v * RPASS;
+        uint row = (t + v * THREADS) >> 1;
         [[unroll]] for (uint e = 0u; e < 4u; e++) {
             qs[buf][kq + e][row >> 2][row & 3u] = a[v][e];
         }
     }
-    [[unroll]] for (uint v = 0u; v < XV; v++) {
-        uint row = t / LANES + v * RPASS;
-        [[unroll]] for (uint e = 0u; e < 4u; e++) {
-            xs[buf][kq + e][row >> 2][row & 3u] = b[v][e];
-        }
+    uint row = t >> 1;
+    [[unroll]] for (uint e = 0u; e < 4u; e++) {
+        xs[buf][kq + e][row >> 2][row & 3u] = b[e];
     }
 }
 
@@ -170,36 +159,6 @@ uint bound(uint row) {
 uint bestKey[KSEL];
 int bestId[KSEL];
 
-#ifdef REGLIST
-// insert passes (key, id) down the owner's sorted list, swapping with each
-// entry it beats: static indices keep the list in registers.
-void insert(uint key, int id) {
-    uint ck = key;
-    int ci = id;
-    [[unroll]] for (uint i = 0u; i < KSEL; i++) {
-        if (i < p.k && keyBefore(ck, ci, bestKey[i], bestId[i])) {
-            uint tk = bestKey[i];
-            int ti = bestId[i];
-            bestKey[i] = ck;
-            bestId[i] = ci;
-            ck = tk;
-            ci = ti;
-        }
-    }
-}
-
-// worst is the k-th entry, read with static indices.
-void worst(out uint key, out int id) {
-    key = bestKey[0];
-    id = bestId[0];
-    [[unroll]] for (uint i = 1u; i < KSEL; i++) {
-        if (i == p.k - 1u) {
-            key = bestKey[i];
-            id = bestId[i];
-        }
-    }
-}
-#else
 // insert puts (key, id) into the owner's sorted list if it beats the worst.
 void insert(uint key, int id) {
     uint last = p.k - 1u;
@@ -215,12 +174,6 @@ void insert(uint key, int id) {
     bestKey[pos] = key;
     bestId[pos] = id;
 }
-
-void worst(out uint key, out int id) {
-    key = bestKey[p.k - 1u];
-    id = bestId[p.k - 1u];
-}
-#endif
 #endif
 
 void main() {
@@ -261,7 +214,7 @@ void main() {
     // there too.
     uint buf = 0u;
     vec4 na[QV];
-    vec4 nb[XV];
+    vec4 nb;
     fetch(q0, jStart, jEnd, 0u, na, nb);
     stage(0u, na, nb);
     barrier();
@@ -394,7 +347,8 @@ void main() {
                 for (uint s = 0u; s < min(n, CAP); s++) {
                     insert(queueKey[tid][s], queueId[tid][s]);
                 }
-                worst(worstKey[tid], worstId[tid]);
+                worstKey[tid] = bestKey[p.k - 1u];
+                worstId[tid] = bestId[p.k - 1u];
                 queueLen[tid] = 0u;
                 if (n > CAP) {
                     again[round & 1u] = 1u;
@@ -418,11 +372,9 @@ void main() {
 #if KSEL > 0
     if (tid < TILE && q0 + tid < p.nq) {
         uint base = ((q0 + tid) * gl_NumWorkGroups.y + split) * p.k;
-        [[unroll]] for (uint i = 0u; i < KSEL; i++) {
-            if (i < p.k) {
-                outKeys[base + i] = bestKey[i];
-                outIds[base + i] = bestId[i];
-            }
+        for (uint i = 0u; i < p.k; i++) {
+            outKeys[base + i] = bestKey[i];
+            outIds[base + i] = bestId[i];
         }
     }
 #endif
