@@ -53,6 +53,7 @@ func newMinSumK(k, m, nbits, n int) *minSumK {
 	s.terms = make([]int64, k)
 	for i := range s.rows {
 		s.rows[i].keys = make([]uint64, n)
+		s.rows[i].limit = k + 1
 	}
 	return s
 }
@@ -149,7 +150,6 @@ func (r *sortedRow) ord(i int) int64 {
 // sums and their terms (term of row m in bits nbits*m) into terms.
 func (s *minSumK) run(x []float32, ld int, presorted bool, sums []float32, terms []int64) {
 	for m := range s.rows {
-		s.rows[m].limit = s.k + 1
 		s.rows[m].init(x[m*ld:m*ld+s.n], presorted)
 	}
 	s.heapVal, s.heapID, s.packed = s.heapVal[:0], s.heapID[:0], s.packed[:0]
@@ -173,7 +173,10 @@ func (s *minSumK) run(x []float32, ld int, presorted bool, sums []float32, terms
 		sums[k], s.terms[k] = sum, ti
 		for {
 			s.pop()
-			if s.empty() || s.topID() != ti {
+			if s.empty() {
+				break
+			}
+			if _, id := s.top(); id != ti {
 				break
 			}
 		}
@@ -264,13 +267,6 @@ func (s *minSumK) top() (float32, int64) {
 		return fromOrderKey(s.packed[0]), int64(uint32(s.packed[0]))
 	}
 	return s.heapVal[0], s.heapID[0]
-}
-
-func (s *minSumK) topID() int64 {
-	if s.pack {
-		return int64(uint32(s.packed[0]))
-	}
-	return s.heapID[0]
 }
 
 func (s *minSumK) pushPacked(key uint64) {

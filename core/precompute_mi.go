@@ -49,12 +49,18 @@ func (ix *IndexIVF) multiIndexTable(list int, out []float32) {
 	mi := ix.quantizer.(*MultiIndexQuantizer)
 	pq := ix.PQ()
 	per, ks := pq.M/mi.PQ.M, pq.Ksub
-	mask := mi.PQ.Ksub - 1
 	for h := 0; h < mi.PQ.M; h++ {
-		j := (list >> (h * mi.PQ.Nbits)) & mask
-		hj := h*mi.PQ.Ksub + j
-		copy(out[h*per*ks:(h+1)*per*ks], ix.pqTermsMI[hj*per*ks:(hj+1)*per*ks])
+		start := ix.multiIndexTerms(mi, list, h)
+		copy(out[h*per*ks:(h+1)*per*ks], ix.pqTermsMI[start:start+per*ks])
 	}
+}
+
+// multiIndexTerms is where the terms of list's sub-centroid in half h
+// start in pqTermsMI (per x Ksub floats, per = PQ sub-spaces a half).
+func (ix *IndexIVF) multiIndexTerms(mi *MultiIndexQuantizer, list, h int) int {
+	pq := ix.PQ()
+	j := (list >> (h * mi.PQ.Nbits)) & (mi.PQ.Ksub - 1)
+	return (h*mi.PQ.Ksub + j) * (pq.M / mi.PQ.M) * pq.Ksub
 }
 
 // shortListCodes is the list length below which a multi-index list's codes
@@ -72,11 +78,8 @@ func (ix *IndexIVF) scanMultiIndexShort(list int, qTerms []float32, codes []byte
 	mi := ix.quantizer.(*MultiIndexQuantizer)
 	pq := ix.PQ()
 	m, per, ks := pq.M, pq.M/mi.PQ.M, pq.Ksub
-	mask := mi.PQ.Ksub - 1
 	for j := range m {
-		h := j / per
-		hj := h*mi.PQ.Ksub + (list>>(h*mi.PQ.Nbits))&mask
-		base[j] = (hj*per + j%per) * ks
+		base[j] = ix.multiIndexTerms(mi, list, j/per) + j%per*ks
 	}
 	terms := ix.pqTermsMI
 	whole := m &^ 3
