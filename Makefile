@@ -11,7 +11,12 @@ PY     := $(VENV)/bin/python
 # the tests cover both cases (Linux has CPU-only wheels).
 MLX := $(if $(filter Darwin,$(shell uname -s)),mlx==0.32.4,mlx[cpu]==0.32.4)
 # build: the sdist tests make the source archive with it.
-PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$(MLX)" setuptools wheel build==1.2.2.post1
+# mypy: the guides' examples are type-checked with --strict against the
+# package's annotations (tests/test_guides.py); tqdm: one example drives a
+# progress bar.
+TYPING_PACKAGES := mypy==2.4.1 tqdm==4.70.1
+TYPING_TEST_ENV := METALFAISS_REQUIRE_MYPY=1
+PIP_PACKAGES := "numpy>=1.21" pybindgen==0.22.1 "pytest>=7" faiss-cpu==1.15.1 "$(MLX)" setuptools wheel build==1.2.2.post1 $(TYPING_PACKAGES)
 # torch: contrib.torch_utils is tested with PyPI's wheel (for x86_64 it
 # brings CUDA's libraries, some 3 GB, unused here), installed for the test
 # targets only.
@@ -108,7 +113,7 @@ test-go-arm64: qemu-deps
 	cd core && qemu-aarch64 ../$(ARM64_TESTS)/core.test # from the package directory, as go test runs it (testdata)
 
 test-py: install gpu-deps $(TORCH_STAMP)
-	$(GPU_TEST_ENV) $(RAY_TEST_ENV) $(PY) -m pytest -q tests
+	$(GPU_TEST_ENV) $(RAY_TEST_ENV) $(TYPING_TEST_ENV) $(PY) -m pytest -q tests
 
 # The CPU suite again under each weaker kernel set this CPU has (today:
 # AVX2 where the default is AVX-512): a test that only holds for one order
@@ -117,13 +122,13 @@ test-py-kernels: install $(TORCH_STAMP)
 	@best=$$($(PY) -c "import metalfaiss; print(metalfaiss.kernel_set())"); \
 	case "$$best" in \
 	  avx512*) echo "kernels: $$best by default; the suite again with METALFAISS_KERNELS=avx2"; \
-	           METALFAISS_KERNELS=avx2 METALFAISS_BACKEND=cpu $(RAY_TEST_ENV) $(PY) -m pytest -q tests ;; \
+	           METALFAISS_KERNELS=avx2 METALFAISS_BACKEND=cpu $(RAY_TEST_ENV) $(TYPING_TEST_ENV) $(PY) -m pytest -q tests ;; \
 	  *) echo "kernels: $$best (no weaker SIMD set to run)" ;; \
 	esac
 
 # The whole Python suite again with flat indexes and k-means on the GPU.
 test-py-gpu: install gpu-deps $(TORCH_STAMP)
-	$(GPU_TEST_ENV) METALFAISS_BACKEND=gpu $(RAY_TEST_ENV) $(PY) -m pytest -q tests
+	$(GPU_TEST_ENV) METALFAISS_BACKEND=gpu $(RAY_TEST_ENV) $(TYPING_TEST_ENV) $(PY) -m pytest -q tests
 
 # The suite under the default kernels runs once, against the installed
 # wheel (test-wheel); test-py runs it against the development install.
@@ -158,12 +163,12 @@ wheel: $(DEPS_STAMP)
 # threads of one process: no second OpenMP runtime (.ci/qemu_aarch64.py).
 WHEEL_VENV := _build/wheel-venv
 NO_GO_PATH = $(shell echo "$$PATH" | tr ':' '\n' | while read d; do [ -x "$$d/go" ] || printf '%s:' "$$d"; done)
-WHEEL_TEST_PACKAGES := "pytest>=7" faiss-cpu==1.15.1 "$(MLX)"
+WHEEL_TEST_PACKAGES := "pytest>=7" faiss-cpu==1.15.1 "$(MLX)" $(TYPING_PACKAGES)
 HOST_WHEEL = $$(ls dist/metalfaiss-*-cp39-abi3-*$(shell uname -m).whl)
 test-wheel: wheel gpu-deps qemu-deps
 	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(WHEEL_TEST_PACKAGES) $(HOST_WHEEL)
-	cd /tmp && PATH="$(NO_GO_PATH)" $(GPU_TEST_ENV) $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	cd /tmp && PATH="$(NO_GO_PATH)" $(GPU_TEST_ENV) $(TYPING_TEST_ENV) $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider \
 	    --rootdir=/tmp $(CURDIR)/tests --ignore=$(CURDIR)/tests/test_sdist.py
 	@if [ -x /usr/bin/python3 ]; then \
 	  /usr/bin/python3 -m venv --help >/dev/null 2>&1 && /usr/bin/python3 -c 'import ensurepip' 2>/dev/null \

@@ -37,13 +37,14 @@ DEVICES = {"null": (1, 3), "zero": (1, 5), "random": (1, 8), "urandom": (1, 9)}
 
 def populate(root, dist, tests, version, faiss):
     """Install the wheel, numpy, pytest and faiss for version under root/opt;
-    copy the tests (and the benchmarks they import) beside them."""
+    copy the tests (and the benchmarks they import, and the docs whose
+    examples they run) beside them."""
     opt = os.path.join(root, "opt", "metalfaiss")
     shutil.rmtree(opt, ignore_errors=True)
     wheel = built_wheel(dist, "x86_64")
-    install_for(os.path.join(opt, "site"), version, "x86_64", ["pytest>=7", *BACKPORTS.get(version, []), faiss, wheel])
+    install_for(os.path.join(opt, "site"), version, "x86_64", ["pytest>=7", *BACKPORTS.get(version, []), faiss, "tqdm", wheel])
     source = os.path.dirname(os.path.abspath(tests))
-    for sub in ("tests", "benchmarks"):
+    for sub in ("tests", "benchmarks", "docs"):
         shutil.copytree(os.path.join(source, sub), os.path.join(opt, sub),
                         ignore=shutil.ignore_patterns("__pycache__"))
     os.makedirs(os.path.join(root, "tmp"), exist_ok=True)

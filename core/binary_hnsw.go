@@ -91,7 +91,7 @@ func (ix *IndexBinaryHNSW) Add(x []byte) error {
 	rows, w := paddedCodes(x, ix.CodeSize())
 	mark := ix.HNSW.mark()
 	ix.HNSW.prepareLevels(n)
-	b := ix.HNSW.addVertices(n0, n, rows, w, ix.distances(), false, true, &ix.scratch)
+	b := ix.HNSW.addVertices(n0, n, rows, w, ix.distances(), false, true, &ix.scratch, nil)
 	if err := checkInterrupt(op); err != nil {
 		b.rollback(mark) // Ctrl-C: the graph and the codes as they were
 		ix.storage.RemoveIDs(IDSelectorRange{Min: int64(n0), Max: int64(n0 + n)})

@@ -27,6 +27,8 @@ type Clustering struct {
 	// Log receives the verbose progress lines (nil: standard output) and
 	// Warn the warnings (nil: standard error), so a front end can route them.
 	Log, Warn func(line string)
+	// Progress, if set, advances by one per iteration of Train.
+	Progress *Progress
 }
 
 // NewClustering checks d and k and returns a Clustering with parameters p.
@@ -61,6 +63,7 @@ func (c *Clustering) Train(x []float32, index Index, weights []float32) error {
 		if _, _, err := run.Step(); err != nil {
 			return err
 		}
+		c.Progress.Advance(1)
 	}
 	return nil
 }

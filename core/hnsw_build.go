@@ -100,7 +100,7 @@ func setLink(list []int32, i int, v int32) { atomic.StoreInt32(&list[i], v) }
 // their vectors and newDist makes a worker's distance computer. With
 // stoppable, workers stop when an interrupt is requested; the returned
 // builder's rollback then restores the graph as it was.
-func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDistances, keep0, stoppable bool, scratch *scratchPool) *hnswBuilder {
+func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDistances, keep0, stoppable bool, scratch *scratchPool, progress *Progress) *hnswBuilder {
 	b := &hnswBuilder{h: h, locks: make([]sync.Mutex, n0+n), keep0: keep0, n0: n0, saved: make([]uint64, (n0+63)/64)}
 	if n == 0 {
 		return b
@@ -132,15 +132,22 @@ func (h *HNSW) addVertices(n0, n int, x []float32, d int, newDist func() hnswDis
 			order[j], order[r] = order[r], order[j]
 		}
 		bucket := order[i0:i1]
+		progress.Logf("Adding %d elements at level %d", len(bucket), level)
 		insert := func(_, lo, hi int) {
 			dc, vt := newDist(), scratch.get(n0+n)
 			defer scratch.put(vt)
+			linked := int64(0) // reported in batches: one shared counter, many workers
+			defer func() { progress.Advance(linked) }()
 			for _, pt := range bucket[lo:hi] {
 				if stoppable && interrupted() {
 					return
 				}
 				dc.setQuery(x[(int(pt)-n0)*d : (int(pt)-n0+1)*d])
 				b.addWithLocks(dc, level, pt, vt)
+				if linked++; linked == 256 {
+					progress.Advance(linked)
+					linked = 0
+				}
 			}
 		}
 		if len(bucket) > 100 {

@@ -177,7 +177,7 @@ func (c *twoLayerCodec) IsTrained() bool { return c.trained }
 func (c *twoLayerCodec) Train(x []float32) error {
 	const op = "Index2Layer.train"
 	d := c.PQ.D
-	fresh, err := trainLevel1(op, c.Quantizer, d, c.Nlist, c.QuantizerTrainsAlone, c.CP, c.Log, c.Warn, x)
+	fresh, err := trainLevel1(op, c.Quantizer, d, c.Nlist, c.QuantizerTrainsAlone, c.CP, c.Log, c.Warn, nil, x)
 	if err != nil {
 		return err
 	}

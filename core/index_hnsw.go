@@ -18,6 +18,8 @@ type IndexHNSW struct {
 	Cagra *HNSWCagra
 	// Panorama is set for an IndexHNSWFlatPanorama (hnsw_panorama.go).
 	Panorama *hnswPanorama
+	// progress receives add's progress (nil: none); see SetProgress.
+	progress *Progress
 	scratch  scratchPool
 	// unlinked counts the vectors the storage held when the index was made
 	// over it: faiss's IndexHNSW starts at ntotal 0 over them; the first
@@ -115,7 +117,7 @@ func (ix *IndexHNSW) linkStored(op string) error {
 		return err
 	}
 	ix.HNSW.prepareLevels(n)
-	ix.HNSW.addVertices(0, n, x, ix.d, newDist, ix.KeepMaxSizeLevel0, false, &ix.scratch)
+	ix.HNSW.addVertices(0, n, x, ix.d, newDist, ix.KeepMaxSizeLevel0, false, &ix.scratch, ix.progress)
 	ix.unlinked = 0
 	return nil
 }
@@ -223,7 +225,9 @@ func (ix *IndexHNSW) Add(x []float32) error {
 	}
 	mark := ix.HNSW.mark()
 	ix.HNSW.prepareLevels(n)
-	b := ix.HNSW.addVertices(n0, n, x, ix.D(), newDist, ix.KeepMaxSizeLevel0, canUndo, &ix.scratch)
+	ix.progress.Stage("add", int64(n))
+	ix.progress.Logf("hnsw_add_vertices: adding %d elements on top of %d", n, n0)
+	b := ix.HNSW.addVertices(n0, n, x, ix.D(), newDist, ix.KeepMaxSizeLevel0, canUndo, &ix.scratch, ix.progress)
 	if err := checkInterrupt(op); err != nil && canUndo {
 		// Ctrl-C: the graph and the storage as they were.
 		b.rollback(mark)
@@ -237,6 +241,10 @@ func (ix *IndexHNSW) Add(x []float32) error {
 	}
 	return nil
 }
+
+// SetProgress implements ProgressReporter: add reports the vertices
+// linked, and faiss's verbose lines, to p.
+func (ix *IndexHNSW) SetProgress(p *Progress) { ix.progress = p }
 
 // Search implements Index.
 func (ix *IndexHNSW) Search(x []float32, k int, dist []float32, labels []int64) error {

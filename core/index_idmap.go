@@ -43,6 +43,9 @@ func (m *IndexIDMap) op(name string) string { return idMapName(m.two) + "." + na
 // Sub returns the wrapped index.
 func (m *IndexIDMap) Sub() Index { return m.sub }
 
+// SetProgress implements ProgressReporter for the wrapped index.
+func (m *IndexIDMap) SetProgress(p *Progress) { forwardProgress(m.sub, p) }
+
 func (m *IndexIDMap) D() int                  { return m.sub.D() }
 func (m *IndexIDMap) Ntotal() int64           { return m.sub.Ntotal() }
 func (m *IndexIDMap) Metric() Metric          { return m.sub.Metric() }

@@ -41,6 +41,8 @@ type IndexIVF struct {
 	PolysemousHT         int
 	// dedup is set for an IndexIVFFlatDedup (see ivf_dedup.go).
 	dedup *ivfDedup
+	// progress receives train and add progress (nil: none); see SetProgress.
+	progress *Progress
 	// pqr is set for an IndexIVFPQR (see ivf_pqr.go).
 	pqr *IVFPQR
 	// sh is set for an IndexIVFSpectralHash (see ivf_spectral_hash.go).
@@ -273,10 +275,13 @@ func (ix *IndexIVF) Train(x []float32) error {
 	if ix.IsTrained() {
 		return nil
 	}
-	fresh, err := trainLevel1(op, ix.quantizer, ix.d, ix.nlist, ix.QuantizerTrainsAloneMode(), ix.CP, ix.Log, ix.Warn, x)
+	fresh, err := trainLevel1(op, ix.quantizer, ix.d, ix.nlist, ix.QuantizerTrainsAloneMode(), ix.CP, ix.Log, ix.Warn, ix.progress, x)
 	ix.centCache = nil
 	if err != nil {
 		return err
+	}
+	if ix.codec != nil {
+		ix.progress.Stage("train codec", 1)
 	}
 	if err := ix.trainCodec(op, x); err != nil {
 		if fresh {
@@ -286,7 +291,21 @@ func (ix *IndexIVF) Train(x []float32) error {
 		}
 		return err
 	}
+	if ix.codec != nil {
+		ix.progress.Advance(1)
+	}
 	return nil
+}
+
+// SetProgress implements ProgressReporter: train and add report their
+// stages to p, and the clustering's verbose lines go to it.
+func (ix *IndexIVF) SetProgress(p *Progress) {
+	ix.progress = p
+	if p != nil {
+		ix.Log = p.Line
+	} else {
+		ix.Log = nil
+	}
 }
 
 // trainCodec trains the PQ or SQ codec (of residuals when ByResidual) on
@@ -549,6 +568,7 @@ func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) erro
 			return err
 		}
 	}
+	ix.progress.Stage("add", int64(n))
 	assign, codes, err := ix.assignAndEncode(op, x, given)
 	if err != nil {
 		return err
@@ -591,6 +611,7 @@ func (ix *IndexIVF) addAssigned(op string, x []float32, ids, given []int64) erro
 	if ix.fastScan != nil {
 		ix.packedLists() // packed as added, as faiss's lists are
 	}
+	ix.progress.Logf("%s::add_core: added %d / %d vectors", ix.name, n, n)
 	return nil
 }
 
@@ -611,6 +632,7 @@ func (ix *IndexIVF) assignAndEncode(op string, x []float32, given []int64) ([]in
 		} else if err := assignOne(ix.quantizer, xs, assign[lo:hi]); err != nil {
 			return fmt.Errorf("%s: %w", op, err)
 		}
+		defer ix.progress.Advance(int64(hi - lo))
 		if ix.codec == nil {
 			return nil
 		}

@@ -47,6 +47,9 @@ func (ix *IndexPreTransform) Chain() []VectorTransform { return ix.chain }
 // Sub returns the index behind the chain.
 func (ix *IndexPreTransform) Sub() Index { return ix.sub }
 
+// SetProgress implements ProgressReporter for the wrapped index.
+func (ix *IndexPreTransform) SetProgress(p *Progress) { forwardProgress(ix.sub, p) }
+
 // D is the input dimension of the first transform.
 func (ix *IndexPreTransform) D() int {
 	if len(ix.chain) == 0 {

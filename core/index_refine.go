@@ -90,6 +90,9 @@ func RestoreIndexRefine(base, refine Index, kFactor float32) (*IndexRefine, erro
 // Base returns the approximate index.
 func (r *IndexRefine) Base() Index { return r.base }
 
+// SetProgress implements ProgressReporter for the base index.
+func (r *IndexRefine) SetProgress(p *Progress) { forwardProgress(r.base, p) }
+
 func (r *IndexRefine) D() int             { return r.base.D() }
 func (r *IndexRefine) Ntotal() int64      { return r.refine.Ntotal() }
 func (r *IndexRefine) Metric() Metric     { return r.base.Metric() }

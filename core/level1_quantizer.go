@@ -7,7 +7,7 @@ package core
 // on a flat L2 index, then q trains on and takes the centroids. fresh
 // reports that this call filled q by k-means, for the caller to empty it
 // again if what follows fails.
-func trainLevel1(op string, q Index, d, nlist, mode int, cp ClusteringParameters, log, warn func(string), x []float32) (fresh bool, err error) {
+func trainLevel1(op string, q Index, d, nlist, mode int, cp ClusteringParameters, log, warn func(string), progress *Progress, x []float32) (fresh bool, err error) {
 	n := len(x) / d
 	if mode == 1 {
 		if !q.IsTrained() || q.Ntotal() != int64(nlist) {
@@ -29,7 +29,9 @@ func trainLevel1(op string, q Index, d, nlist, mode int, cp ClusteringParameters
 	if err != nil {
 		return false, err
 	}
-	c.Log, c.Warn = log, warn
+	c.Log, c.Warn, c.Progress = log, warn, progress
+	progress.Stage("train quantizer", int64(cp.Niter*cp.Nredo))
+	progress.Logf("Training level-1 quantizer on %d vectors in %dD", n, d)
 	q.Reset()
 	if mode == 2 {
 		flat, ferr := NewIndexFlat(d, MetricL2)

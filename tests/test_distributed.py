@@ -343,3 +343,23 @@ def test_a_folder_named_ray_is_not_ray(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", types.ModuleType("ray"))  # as /tmp/ray imports from /tmp
     with pytest.raises(ImportError, match="is not Ray"):
         ray_module("ShardedIndex")
+
+
+def test_build_reports_its_stages(data, tmp_path, capsys):
+    seen = []
+    built = build_index(parts_of(data), "IVF16,Flat", train_size=4000, verbose=True,
+                        progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert built.ntotal == len(data)
+    finals = {}
+    for stage, done, total in seen:
+        assert 0 <= done <= total
+        finals[stage] = (done, total)
+    assert finals == {"sample": (3, 3), "train": (1, 1), "encode": (3, 3), "merge": (3, 3)}
+    assert [s for i, (s, _, _) in enumerate(seen) if i == 0 or seen[i - 1][0] != s] == \
+        ["sample", "train", "encode", "merge"]
+    assert "build_index: encode 3 / 3" in capsys.readouterr().out
+    seen.clear()
+    files = build_index(parts_of(data), "IVF16,Flat", train_size=4000, output=str(tmp_path / "shards"), shards=2,
+                        progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert len(files) == 2
+    assert ("encode", 6, 6) in seen and ("merge", 2, 2) in seen  # a piece per partition and shard

@@ -1,12 +1,14 @@
 """``python -m metalfaiss``: the version, the CPU kernels, the GPU and how
 the extension was built (for bug reports)."""
 
+from __future__ import annotations
+
 from . import __version__, gpu_info, kernel_set
 from .errors import GpuUnavailableError
 from .system import build_info
 
 
-def main():
+def main() -> None:
     print(f"metalfaiss {__version__}")
     print(f"CPU kernels: {kernel_set()}")
     try:

@@ -1,6 +1,8 @@
 """The lifetime of a Python object that owns a Go handle, and the one table
 from Go types to the Python classes that wrap them."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -45,13 +47,13 @@ class GoHandle:
     def _adopt(self, handle):
         self._handle = handle
 
-    def close(self):
+    def close(self) -> None:
         """Free the index now; later calls raise ClosedIndexError."""
         h, self._handle = getattr(self, "_handle", None), None
         if h is not None:
             _bridge.call("Free", h)
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             if getattr(self, "_handle", None) is not None and not _bridge._forked:
                 self.close()

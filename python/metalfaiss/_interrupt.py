@@ -15,6 +15,8 @@ as it was:
   and the SIGINT handler then raises KeyboardInterrupt as usual.
 """
 
+from __future__ import annotations
+
 import os
 import signal
 import threading
@@ -37,7 +39,7 @@ class Pace:
 
     __slots__ = ("seconds_per_item",)
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.seconds_per_item = None
 
 

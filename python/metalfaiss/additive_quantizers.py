@@ -2,6 +2,8 @@
 and stands for the sum of the entries (ResidualQuantizer), standalone or
 as the ``rq`` / ``aq`` of an index."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -11,6 +13,7 @@ from .progressive_dim import ProgressiveDimClusteringParameters
 from .aq_steps import AQSteps, LSQSteps
 from .quantizers import _Codec
 from .vectors import _TypedVector, field_vector
+from ._typing import Any, ArrayLike
 
 # bits a code spends on its norm, per search type
 _NORM_BITS = (0, 0, 0, 32, 8, 4, 8, 4, 8, 8)
@@ -19,7 +22,7 @@ _INFO = ("d", "M", "code_size", "tot_bits", "is_trained", "search_type", "total_
          "max_mem_distances", "codebook_len")
 
 
-def nbits_list(op, args):
+def nbits_list(op: Any, args: Any) -> Any:
     """faiss's two constructor forms: (M, nbits) or (nbits vector), then
     the rest of the arguments."""
     if args and isinstance(args[0], _TypedVector):  # faiss scripts' UInt64Vector
@@ -65,11 +68,11 @@ class AdditiveQuantizer(AQSteps, _Codec):
     total_codebook_size = property(lambda self: self._info()["total_codebook_size"])
 
     @property
-    def is_trained(self):
+    def is_trained(self) -> bool:
         return bool(self._info()["is_trained"])
 
     @is_trained.setter
-    def is_trained(self, value):
+    def is_trained(self, value: bool) -> None:
         """faiss scripts install codebooks by hand (which trains the
         quantizer here), then set is_trained = True."""
         if bool(value) != self.is_trained:
@@ -79,25 +82,25 @@ class AdditiveQuantizer(AQSteps, _Codec):
     verbose = False  # faiss's flag; the beam search and training print nothing more here
 
     @property
-    def nbits(self):
+    def nbits(self) -> Any:
         m = self.M
         out = np.zeros(m, dtype=np.int64)
         _bridge.call("AQNbits", self._handle, m, addr(out))
         return field_vector(out, None)  # read-only: nbits is fixed at construction
 
     @property
-    def codebook_offsets(self):
+    def codebook_offsets(self) -> Any:
         offs = [0]
         for b in self.nbits:
             offs.append(offs[-1] + (1 << b))
         return offs
 
     @property
-    def only_8bit(self):
+    def only_8bit(self) -> Any:
         return all(b == 8 for b in self.nbits)
 
     @property
-    def codebooks(self):
+    def codebooks(self) -> Any:
         """All codebook entries, flat (total_codebook_size * d float32),
         as faiss's vector_to_array(aq.codebooks) gives them."""
         out = np.zeros(self._info()["codebook_len"], dtype=np.float32)
@@ -105,15 +108,15 @@ class AdditiveQuantizer(AQSteps, _Codec):
         return field_vector(out, self.set_codebooks)
 
     @codebooks.setter
-    def codebooks(self, value):
+    def codebooks(self, value: Any) -> None:
         self.set_codebooks(value)
 
-    def set_codebooks(self, codebooks):
+    def set_codebooks(self, codebooks: Any) -> None:
         """Install trained codebooks (total_codebook_size * d values)."""
         c = np.ascontiguousarray(codebooks, dtype=np.float32).ravel()
         _bridge.call("AQCodebooks", self._handle, True, addr(c))
 
-    def compute_centroid_norms(self, norms=None):
+    def compute_centroid_norms(self, norms: Any = None) -> Any:
         """|c|^2 of the 2^tot_bits sums of one entry per codebook (numbered
         as packed codes), into norms (an array or swig_ptr) or returned."""
         op = self._op("compute_centroid_norms")
@@ -145,7 +148,7 @@ class AdditiveQuantizer(AQSteps, _Codec):
 
     search_type = property(lambda self: self._info()["search_type"], lambda self, v: self._set_int("search_type", v))
 
-    def compute_LUT(self, *args):
+    def compute_LUT(self, *args: Any) -> Any:
         """``compute_LUT(x)`` -> (n, total_codebook_size) inner products of
         each row with every codebook entry; faiss's ``compute_LUT(n, x,
         LUT)`` form writes them into LUT."""
@@ -172,7 +175,7 @@ class AdditiveQuantizer(AQSteps, _Codec):
         _bridge.call("AQComputeLUT", self._handle, x.shape[0], addr(x), addr(out))
         return out
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         x = as_matrix(x, self._op("train"), self.d)
         self._send_cp()
         _bridge.call("AQTrain", self._handle, x.shape[0], addr(x))
@@ -194,7 +197,8 @@ class ProductAdditiveQuantizer(AdditiveQuantizer):
     quantizer; ``codebooks`` holds theirs one after another, each as wide
     as its range."""
 
-    def __init__(self, d=0, nsplits=0, Msub=0, nbits=0, search_type=AdditiveQuantizer.ST_decompress):
+    def __init__(self, d: int = 0, nsplits: int = 0, Msub: int = 0, nbits: int = 0,
+                 search_type: Any = AdditiveQuantizer.ST_decompress) -> None:
         op = type(self).__name__
         out = np.zeros(1, dtype=np.int64)
         _bridge.call(op + "New", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"), as_int(Msub, op, "Msub"),
@@ -203,12 +207,12 @@ class ProductAdditiveQuantizer(AdditiveQuantizer):
         self.cp = None
 
     @property
-    def nsplits(self):
+    def nsplits(self) -> int:
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("AQNsplits", self._handle, addr(out))
         return int(out[0])
 
-    def subquantizer(self, s):
+    def subquantizer(self, s: Any) -> Any:
         """Sub-quantizer s (a ResidualQuantizer or LocalSearchQuantizer) of
         the range s * d / nsplits ..."""
         out = np.zeros(2, dtype=np.int64)
@@ -248,7 +252,8 @@ class LocalSearchQuantizer(LSQSteps, AdditiveQuantizer):
     (``train_iters``, ``train_ils_iters``). Draws follow ``random_seed``
     whatever the number of cores."""
 
-    def __init__(self, d=0, M=0, nbits=0, search_type=AdditiveQuantizer.ST_decompress):
+    def __init__(self, d: int = 0, M: int = 0, nbits: int = 0, search_type: Any = AdditiveQuantizer.ST_decompress
+                ) -> None:
         op = "LocalSearchQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("LocalSearchQuantizerNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"),
@@ -295,7 +300,7 @@ class ResidualQuantizer(AdditiveQuantizer):
     Train_default, Train_progressive_dim, Train_refine_codebook = 0, 1, 2
     Train_top_beam, Skip_codebook_tables = 1024, 2048
 
-    def __init__(self, d=0, *args):
+    def __init__(self, d: int = 0, *args: Any) -> None:
         op = "ResidualQuantizer"
         nbits, rest = nbits_list(op, args)
         st = as_int(rest[0], op, "search_type") if rest else AdditiveQuantizer.ST_decompress
@@ -311,7 +316,7 @@ class ResidualQuantizer(AdditiveQuantizer):
     use_beam_LUT = property(lambda self: self._info()["use_beam_LUT"], lambda self, v: self._set_int("use_beam_LUT", v))
     niter_codebook_refine = property(lambda self: self._info()["niter_codebook_refine"],
                                      lambda self, v: self._set_int("niter_codebook_refine", v))
-    def initialize_from(self, other, skip_M=0):
+    def initialize_from(self, other: ResidualQuantizer, skip_M: Any = 0) -> None:
         """Take codebooks skip_M .. skip_M + M - 1 of another trained
         ResidualQuantizer, and its settings (faiss's clipping)."""
         if not isinstance(other, ResidualQuantizer):
@@ -319,7 +324,7 @@ class ResidualQuantizer(AdditiveQuantizer):
                                        f"got {type(other).__name__}")
         _bridge.call("AQInitializeFrom", self._handle, other._handle, as_int(skip_M, self._op("initialize_from"), "skip_M"))
 
-    def retrain_AQ_codebook(self, *args):
+    def retrain_AQ_codebook(self, *args: Any) -> float:
         """Refit all codebooks to the training codes by least squares:
         ``retrain_AQ_codebook(x)`` or faiss's ``(n, swig_ptr(x))``; returns
         the squared error of those codes under the new codebooks."""
@@ -342,8 +347,9 @@ class ResidualQuantizer(AdditiveQuantizer):
                                  lambda self, v: self._set_int("max_mem_distances", v))
 
 
-def beam_search_encode_step(d, K, cent, n, beam_size, residuals, m, codes, new_beam_size, new_codes, new_residuals,
-                            new_distances, assign_index=None, approx_topk_mode=0):
+def beam_search_encode_step(d: int, K: int, cent: Any, n: int, beam_size: Any, residuals: Any, m: Any,
+                            codes: ArrayLike, new_beam_size: Any, new_codes: Any, new_residuals: Any,
+                            new_distances: Any, assign_index: Any = None, approx_topk_mode: Any = 0) -> None:
     """faiss's beam_search_encode_step on pointers (swig_ptr) or arrays:
     extend n points' beams of beam_size partial codes of m indices by one
     index into the K entries of cent, keeping new_beam_size per point.

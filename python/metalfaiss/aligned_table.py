@@ -1,10 +1,13 @@
 """faiss's AlignedTable types: resizable typed buffers that its SIMD
 helpers (partitioning, histograms) read through ``table.get()``."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from .errors import InputTypeError, InvalidArgumentError
 from .swig_pointers import SwigPtr
+from ._typing import Any, ArrayLike
 
 
 class _AlignedTable:
@@ -14,36 +17,36 @@ class _AlignedTable:
 
     dtype = None
 
-    def __init__(self, n=0):
+    def __init__(self, n: int = 0) -> None:
         self.tab = np.zeros(_size(n, f"{type(self).__name__}"), dtype=self.dtype)
 
-    def size(self):
+    def size(self) -> int:
         return int(self.tab.shape[0])
 
-    def itemsize(self):
+    def itemsize(self) -> Any:
         return self.tab.itemsize
 
-    def nbytes(self):
+    def nbytes(self) -> int:
         return int(self.tab.nbytes)
 
-    def resize(self, n):
+    def resize(self, n: int) -> None:
         """Keep the first min(n, size) values; new ones are zero."""
         grown = np.zeros(_size(n, f"{type(self).__name__}.resize"), dtype=self.dtype)
         keep = min(grown.shape[0], self.tab.shape[0])
         grown[:keep] = self.tab[:keep]
         self.tab = grown
 
-    def clear(self):
+    def clear(self) -> None:
         self.tab[:] = 0
 
-    def get(self):
+    def get(self) -> Any:
         return SwigPtr(self.tab)
 
     def __array__(self, dtype=None, copy=None):
         # np.array(table) and faiss.vector_to_array(table) read the values
         return self.tab.copy() if dtype is None else self.tab.astype(dtype)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.size()
 
     data = get
@@ -73,7 +76,7 @@ def _table(tab, op):
     return tab
 
 
-def copy_array_to_AlignedTable(a, tab):
+def copy_array_to_AlignedTable(a: ArrayLike, tab: Any) -> None:
     """Resize tab to a's size and copy a (converted to tab's type) into it."""
     tab = _table(tab, "copy_array_to_AlignedTable")
     a = np.asarray(a).reshape(-1)
@@ -81,7 +84,7 @@ def copy_array_to_AlignedTable(a, tab):
     tab.tab[:] = a
 
 
-def array_to_AlignedTable(a):
+def array_to_AlignedTable(a: ArrayLike) -> Any:
     """A new AlignedTable of a's dtype (uint8, uint16 or float32) holding a."""
     a = np.asarray(a)
     for cls in (AlignedTableUint8, AlignedTableUint16, AlignedTableFloat32):
@@ -92,6 +95,6 @@ def array_to_AlignedTable(a):
     raise InputTypeError(f"array_to_AlignedTable: no AlignedTable holds dtype {a.dtype}")
 
 
-def AlignedTable_to_array(tab):
+def AlignedTable_to_array(tab: Any) -> Any:
     """A copy of the table's values as a numpy array."""
     return _table(tab, "AlignedTable_to_array").tab.copy()

@@ -5,12 +5,15 @@ beam_search_encode_step_tab; and LocalSearchQuantizer's
 compute_binary_terms, compute_unary_terms, icm_encode_step and
 update_codebooks."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InvalidArgumentError
 from .swig_pointers import SwigPtr, region
+from ._typing import Any, ArrayLike
 
 
 def _buf(v, dtype, count, op, name, writable=False):
@@ -27,7 +30,7 @@ def _buf(v, dtype, count, op, name, writable=False):
 class AQSteps:
     """AdditiveQuantizer's steps and tables."""
 
-    def pack_codes(self, n, codes, packed_codes, ld_codes=-1):
+    def pack_codes(self, n: int, codes: ArrayLike, packed_codes: Any, ld_codes: Any = -1) -> None:
         """faiss's ``pack_codes(n, codes, packed_codes, ld_codes=-1)``: n
         rows of M int32 codebook indices (``ld_codes`` apart) into n codes
         of ``code_size`` bytes, with the norms the search type stores."""
@@ -46,12 +49,13 @@ class AQSteps:
         nv = 0 if norms is None else addr(_buf(norms, np.float32, 1 << self.tot_bits, op, "centroid_norms"))
         _bridge.call("AQKnnCentroids", self._handle, n, addr(xs), k, addr(D), addr(L), nv, metric)
 
-    def knn_centroids_inner_product(self, n, xq, k, distances, labels):
+    def knn_centroids_inner_product(self, n: int, xq: ArrayLike, k: int, distances: Any, labels: ArrayLike) -> None:
         """The k centroids (sums of one entry per codebook) of largest inner
         product with each of the n queries at xq, from look-up tables."""
         self._knn(self._op("knn_centroids_inner_product"), n, xq, k, distances, labels, None, 0)
 
-    def knn_centroids_L2(self, n, xq, k, distances, labels, centroid_norms=None):
+    def knn_centroids_L2(self, n: int, xq: ArrayLike, k: int, distances: Any, labels: ArrayLike,
+                         centroid_norms: Any = None) -> None:
         """The k nearest centroids by L2, with the centroids' squared norms
         (2^tot_bits values, as compute_centroid_norms writes them)."""
         self._knn(self._op("knn_centroids_L2"), n, xq, k, distances, labels, centroid_norms, 1)
@@ -64,19 +68,19 @@ class AQSteps:
             _bridge.call("AQTables", self._handle, False, which, t.size, addr(t))
         return t
 
-    def compute_codebook_tables(self):
+    def compute_codebook_tables(self) -> None:
         """Build ``codebook_cross_products`` and ``centroid_norms`` now."""
         self._table(0, build=True)
 
     @property
-    def codebook_cross_products(self):
+    def codebook_cross_products(self) -> Any:
         """faiss's layout: for m = 1..M-1, the inner products of every entry
         of codebooks 0..m-1 (rows) with each entry of codebook m; empty
         until the tables are built (a search or compute_codebook_tables)."""
         return self._table(0)
 
     @property
-    def centroid_norms(self):
+    def centroid_norms(self) -> Any:
         """|entry|^2 of every codebook entry (total_codebook_size); empty
         until the tables are built."""
         return self._table(1)
@@ -88,7 +92,7 @@ class LSQSteps:
     def _codebooks3(self):
         return self.codebooks.reshape(self.M, self.K, self.d)
 
-    def compute_binary_terms(self, binaries):
+    def compute_binary_terms(self, binaries: Any) -> None:
         """Writes 2 <c(m1, k1), c(m2, k2)> at binaries[m1, m2, k1, k2]
         (M x M x K x K float32)."""
         op = self._op("compute_binary_terms")
@@ -99,7 +103,7 @@ class LSQSteps:
             for m2 in range(M):
                 out[m1, m2] = 2 * (cb[m1] @ cb[m2].T)
 
-    def compute_unary_terms(self, x, unaries, n):
+    def compute_unary_terms(self, x: ArrayLike, unaries: Any, n: int) -> None:
         """Writes |c(m, k)|^2 - 2 <x_i, c(m, k)> at unaries[m, i, k] (M x n
         x K float32) for the n vectors at x."""
         op = self._op("compute_unary_terms")
@@ -112,7 +116,7 @@ class LSQSteps:
         for m in range(M):
             out[m] = norms[m] - 2 * (xs @ cb[m].T)
 
-    def icm_encode_step(self, codes, unaries, binaries, n, n_iters):
+    def icm_encode_step(self, codes: ArrayLike, unaries: Any, binaries: Any, n: int, n_iters: Any) -> None:
         """faiss's icm_encode_step: n_iters sweeps; in each, codebook m's
         index of every vector becomes the first minimum of its unary term
         plus the binary terms with the other indices (codes: n x M int32,
@@ -133,7 +137,7 @@ class LSQSteps:
                         objs += b[m, o][:, c[:, o]].T
                 c[:, m] = np.argmin(objs, axis=1)
 
-    def update_codebooks(self, x, codes, n):
+    def update_codebooks(self, x: ArrayLike, codes: ArrayLike, n: int) -> None:
         """faiss's update_codebooks: the codebooks that fit the n vectors at
         x best under their codes (n x M int32), by the ridge solve of
         training (``lambd``, ``update_codebooks_with_double``)."""
@@ -144,8 +148,10 @@ class LSQSteps:
         _bridge.call("LSQUpdateCodebooks", self._handle, n, addr(xs), addr(cs))
 
 
-def beam_search_encode_step_tab(K, n, beam_size, codebook_cross_norms, ldc, codebook_offsets, query_cp, ldqc,
-                                cent_norms_i, m, codes, distances, new_beam_size, new_codes, new_distances):
+def beam_search_encode_step_tab(K: int, n: int, beam_size: Any, codebook_cross_norms: Any, ldc: Any,
+                                codebook_offsets: Any, query_cp: Any, ldqc: Any, cent_norms_i: Any, m: Any,
+                                codes: ArrayLike, distances: Any, new_beam_size: Any, new_codes: Any,
+                                new_distances: Any) -> None:
     """faiss's beam_search_encode_step_tab: one step of the table-based
     beam search. For each of the n points and each of its beam_size
     entries (codes: n x beam_size x m int32, distances n x beam_size), the

@@ -4,11 +4,14 @@ ground truth, as ParameterSpace explorations score operating points.
 neighbour is among the first R results; ``IntersectionCriterion(nq, R)``:
 the share of the true R nearest found among the first R results."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._arrays import as_int
 from .errors import DimensionMismatchError, InvalidArgumentError
 from .vectors import Float32Vector, Int64Vector
+from ._typing import Any, ArrayLike
 
 
 class AutoTuneCriterion:
@@ -16,7 +19,7 @@ class AutoTuneCriterion:
     ``evaluate(D, I)`` of a search of the nq queries (arrays, or faiss's
     swig_ptr pointers to nq x R results)."""
 
-    def __init__(self, nq, nnn):
+    def __init__(self, nq: int, nnn: Any) -> None:
         op = type(self).__name__
         self.nq, self.nnn = as_int(nq, op, "nq"), as_int(nnn, op, "nnn")
         if self.nq <= 0 or self.nnn <= 0:
@@ -24,7 +27,7 @@ class AutoTuneCriterion:
         self.gt_nnn = 0
         self.gt_D, self.gt_I = Float32Vector(), Int64Vector()
 
-    def set_groundtruth(self, gt_D, gt_I):
+    def set_groundtruth(self, gt_D: Any, gt_I: Any) -> None:
         op = f"{type(self).__name__}.set_groundtruth"
         gt_I = np.asarray(gt_I, dtype=np.int64)
         if gt_I.ndim != 2 or gt_I.shape[0] != self.nq:
@@ -48,13 +51,13 @@ class AutoTuneCriterion:
 
 
 class OneRecallAtRCriterion(AutoTuneCriterion):
-    def evaluate(self, D, I):
+    def evaluate(self, D: ArrayLike, I: ArrayLike) -> float:
         I, gt = self._results(D, I)
         return float((I == gt[:, :1]).any(axis=1).mean())
 
 
 class IntersectionCriterion(AutoTuneCriterion):
-    def evaluate(self, D, I):
+    def evaluate(self, D: ArrayLike, I: ArrayLike) -> Any:
         I, gt = self._results(D, I)
         if self.gt_nnn < self.nnn:
             raise InvalidArgumentError(f"IntersectionCriterion.evaluate: the ground truth has {self.gt_nnn} "

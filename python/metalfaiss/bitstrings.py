@@ -2,8 +2,11 @@
 packed back to back into a byte buffer, least significant bit first (the
 layout of faiss's PQ codes and hash-index files)."""
 
+from __future__ import annotations
+
 from ._arrays import as_int
 from .errors import InvalidArgumentError
+from ._typing import Any, ArrayLike
 
 
 def _buffer(code, code_size, op, writable):
@@ -37,13 +40,13 @@ class BitstringWriter(_Bitstring):
     stores the low nbit bits of x at the current bit and moves on. The
     buffer is zeroed first, as faiss's writer does."""
 
-    def __init__(self, code, code_size):
+    def __init__(self, code: Any, code_size: int) -> None:
         self._buf = _buffer(code, code_size, "BitstringWriter", True)
         self._buf[:] = 0
         self.code_size = self._buf.shape[0]
         self.i = 0
 
-    def write(self, x, nbit):
+    def write(self, x: ArrayLike, nbit: int) -> None:
         nbit, lo, hi, shift = self._span(nbit, "BitstringWriter.write")
         x = as_int(x, "BitstringWriter.write", "x") & ((1 << nbit) - 1)
         word = int.from_bytes(self._buf[lo:hi].tobytes(), "little") | (x << shift)
@@ -55,12 +58,12 @@ class BitstringReader(_Bitstring):
     """``BitstringReader(swig_ptr(buf), code_size)``: ``read(nbit)``
     returns the next nbit bits as an int."""
 
-    def __init__(self, code, code_size):
+    def __init__(self, code: Any, code_size: int) -> None:
         self._buf = _buffer(code, code_size, "BitstringReader", False)
         self.code_size = self._buf.shape[0]
         self.i = 0
 
-    def read(self, nbit):
+    def read(self, nbit: int) -> Any:
         nbit, lo, hi, shift = self._span(nbit, "BitstringReader.read")
         word = int.from_bytes(self._buf[lo:hi].tobytes(), "little")
         self.i += nbit

@@ -3,10 +3,13 @@ positions of each value of a table, grouped by value), its in-place
 matrix form, and ``MapLong2Long`` (an int64 -> int64 map searched many keys
 at a time). numpy's stable sorts do the work."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._arrays import as_int
 from .errors import InputTypeError, InvalidArgumentError
+from ._typing import Any, ArrayLike, Optional
 
 
 def _table(tab, op, ndim):
@@ -25,7 +28,7 @@ def _nbucket(tab, nbucket, op):
     return nbucket
 
 
-def bucket_sort(tab, nbucket=None, nt=0):
+def bucket_sort(tab: Any, nbucket: Optional[int] = None, nt: int = 0) -> Any:
     """(lims, perm): perm[lims[b]:lims[b+1]] are the positions of tab
     holding b, in increasing order; values < 0 are left out. nbucket
     defaults to max(tab) + 1; nt (faiss's thread count) changes nothing."""
@@ -39,7 +42,7 @@ def bucket_sort(tab, nbucket=None, nt=0):
     return lims, perm
 
 
-def matrix_bucket_sort_inplace(tab, nbucket=None, nt=0):
+def matrix_bucket_sort_inplace(tab: Any, nbucket: Optional[int] = None, nt: int = 0) -> Any:
     """For an (nrow, ncol) table, overwrite it (flattened) with the rows
     holding each value, bucket after bucket, and return lims: the rows of
     bucket b are tab.ravel()[lims[b]:lims[b+1]]. Values < 0 are left out
@@ -61,7 +64,7 @@ class _SortedMap:
     """int64 keys to int64 values, kept as sorted arrays: a batch of keys
     is looked up with one binary search (-1 for the absent ones)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._keys = np.zeros(0, dtype=np.int64)
         self._vals = np.zeros(0, dtype=np.int64)
 
@@ -87,13 +90,13 @@ class MapLong2Long(_SortedMap):
     """faiss's MapLong2Long: ``add(keys, vals)``, ``search(key)`` (-1 when
     absent) and ``search_multiple(keys)``."""
 
-    def add(self, keys, vals):
+    def add(self, keys: ArrayLike, vals: ArrayLike) -> None:
         self._add(keys, vals, "MapLong2Long.add")
 
-    def search(self, key):
+    def search(self, key: int) -> int:
         return int(self._lookup([as_int(key, "MapLong2Long.search", "key")])[0])
 
-    def search_multiple(self, keys):
+    def search_multiple(self, keys: ArrayLike) -> Any:
         return self._lookup(keys)
 
 
@@ -101,13 +104,13 @@ class MapInt64ToInt64(_SortedMap):
     """faiss's MapInt64ToInt64(capacity): a map of at most capacity keys;
     ``add(keys, vals)``, ``lookup(keys)`` (-1 for absent keys)."""
 
-    def __init__(self, capacity):
+    def __init__(self, capacity: Any) -> None:
         super().__init__()
         self.capacity = as_int(capacity, "MapInt64ToInt64", "capacity")
         if self.capacity <= 0:
             raise InvalidArgumentError(f"MapInt64ToInt64: capacity must be positive, got {self.capacity}")
 
-    def add(self, keys, vals):
+    def add(self, keys: ArrayLike, vals: ArrayLike) -> None:
         before = (self._keys, self._vals)
         self._add(keys, vals, "MapInt64ToInt64.add")
         if self._keys.shape[0] > self.capacity:
@@ -115,5 +118,5 @@ class MapInt64ToInt64(_SortedMap):
             self._keys, self._vals = before
             raise InvalidArgumentError(f"MapInt64ToInt64.add: {n} keys exceed the capacity {self.capacity}")
 
-    def lookup(self, keys):
+    def lookup(self, keys: ArrayLike) -> Any:
         return self._lookup(keys)

@@ -17,6 +17,8 @@ The algorithm is faiss's k-means, run by the same engine as
 ``metalfaiss.Kmeans``; with the same parameters it gives the same centroids.
 """
 
+from __future__ import annotations
+
 import os
 
 from ._arrays import as_matrix
@@ -27,11 +29,12 @@ from . import _backend
 from .index import Index
 from .faiss_clustering import Clustering, ClusteringIterationStats
 from .kmeans import Kmeans, _flat_index
+from ._typing import Any, ArrayLike, Float64Array, Int64Array, Optional
 
 _return_numpy = os.environ.get("METALFAISS_RETURN_NUMPY", "") not in ("", "0")
 
 
-def set_return_numpy(flag=True):
+def set_return_numpy(flag: bool = True) -> None:
     """Make ``centroids()`` return numpy arrays even when mlx is installed."""
     global _return_numpy
     _return_numpy = bool(flag)
@@ -62,7 +65,8 @@ class AnyClustering:
     overrides the default.
     """
 
-    def __init__(self, d, k, parameters=None, use_gpu=None):
+    def __init__(self, d: int, k: int, parameters: Optional[ClusteringParameters] = None,
+                 use_gpu: Optional[bool] = None) -> None:
         self._d, self._k = check_dk("AnyClustering", d, k)
         if parameters is None:
             parameters = ClusteringParameters()
@@ -77,11 +81,12 @@ class AnyClustering:
         self.use_gpu = use_gpu
 
     @classmethod
-    def new(cls, d, k, parameters=None, use_gpu=None):
+    def new(cls, d: int, k: int, parameters: Optional[ClusteringParameters] = None,
+            use_gpu: Optional[bool] = None) -> AnyClustering:
         return cls(d, k, parameters, use_gpu)
 
     @property
-    def uses_gpu(self):
+    def uses_gpu(self) -> bool:
         """Whether train runs on the GPU (see ``use_gpu``)."""
         return _backend.resolve(self.use_gpu, "AnyClustering")
 
@@ -105,22 +110,22 @@ class AnyClustering:
     decode_block_size = property(lambda self: self.parameters.decode_block_size)
 
     @property
-    def is_trained(self):
+    def is_trained(self) -> bool:
         return self._result is not None
 
     @property
-    def iteration_stats(self):
+    def iteration_stats(self) -> list[dict[str, Any]]:
         """Per-iteration dicts: obj, time, time_search, imbalance_factor, nsplit."""
         return list(self._trained("iteration_stats").iteration_stats)
 
     @property
-    def obj(self):
+    def obj(self) -> Float64Array:
         """The objective of every iteration, as a numpy array."""
         return self._trained("obj").obj
 
     # -- what it does -------------------------------------------------------
 
-    def train(self, xs, index=None, weights=None):
+    def train(self, xs: ArrayLike, index: Optional[Index] = None, weights: Optional[ArrayLike] = None) -> None:
         """Cluster xs (n, d): a list of lists, a numpy or an mlx array.
 
         ``index`` (optional) is the metalfaiss index that assigns points to
@@ -140,11 +145,11 @@ class AnyClustering:
                                     progress=self.progress)
         self._index = assign_index
 
-    def centroids(self, as_numpy=False):
+    def centroids(self, as_numpy: bool = False) -> Any:
         """The (k, d) float32 centroids: mlx array if mlx is importable, else numpy."""
         return _to_output(self._trained("centroids").centroids.copy(), as_numpy)
 
-    def assign(self, xs):
+    def assign(self, xs: ArrayLike) -> Int64Array:
         """The index (int64) of the nearest centroid of each row of xs."""
         c = self._trained("assign").centroids
         x = as_matrix(xs, "AnyClustering.assign", self._d)
@@ -158,12 +163,12 @@ class AnyClustering:
             raise NotTrainedError(f"AnyClustering.{what}: train the clustering first")
         return self._result
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "trained" if self.is_trained else "untrained"
         return f"<AnyClustering d={self._d} k={self._k} {state}>"
 
 
-def kmeans_clustering(xs, d, k, params=None):
+def kmeans_clustering(xs: ArrayLike, d: int, k: int, params: Optional[ClusteringParameters] = None) -> Any:
     """Cluster xs into k centroids of dimension d; return the centroids.
 
     The result follows ``centroids()``: mlx when available, else numpy.

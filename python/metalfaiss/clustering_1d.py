@@ -1,12 +1,15 @@
 """faiss's Clustering1D (k-means of scalars, exact with train_exact) and
 smawk, the row-minima search it is built on."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InvalidArgumentError
 from .faiss_clustering import Clustering
+from ._typing import Any, ArrayLike
 
 
 class Clustering1D(Clustering):
@@ -17,10 +20,10 @@ class Clustering1D(Clustering):
 
     __slots__ = ()
 
-    def __init__(self, k, cp=None):
+    def __init__(self, k: int, cp: Any = None) -> None:
         super().__init__(1, k, cp)
 
-    def train_exact(self, x):
+    def train_exact(self, x: ArrayLike) -> float:
         op = "Clustering1D.train_exact"
         x = np.ascontiguousarray(x, dtype=np.float32)
         if x.ndim == 2 and x.shape[1] != 1 or x.ndim > 2:
@@ -32,7 +35,7 @@ class Clustering1D(Clustering):
         return float(obj[0])
 
 
-def smawk(nrows, ncols, x, argmins):
+def smawk(nrows: Any, ncols: Any, x: ArrayLike, argmins: Any) -> None:
     """Write the leftmost minimum of each row of the nrows x ncols float32
     matrix behind swig_ptr x (totally monotone: the minima's columns never
     decrease down the rows) into the int64 array behind argmins."""

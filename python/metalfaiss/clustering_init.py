@@ -2,12 +2,15 @@
 the points uniformly (ClusteringInitMethod_RANDOM), by k-means++ or by
 AFK-MC2, in the Go core."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InvalidArgumentError
 from .swig_pointers import region
+from ._typing import Any, ArrayLike
 
 ClusteringInitMethod_RANDOM = 0
 ClusteringInitMethod_KMEANS_PLUS_PLUS = 1
@@ -19,7 +22,7 @@ class ClusteringInitialization:
     and ``afkmc2_chain_length`` (50), then ``init_centroids(n, x,
     centroids[, n_existing, existing])`` with swig_ptr pointers, as faiss."""
 
-    def __init__(self, d, k):
+    def __init__(self, d: int, k: int) -> None:
         self.d = as_int(d, "ClusteringInitialization", "d")
         self.k = as_int(k, "ClusteringInitialization", "k")
         if self.d <= 0 or self.k <= 0:
@@ -28,7 +31,8 @@ class ClusteringInitialization:
         self.seed = 1234
         self.afkmc2_chain_length = 50
 
-    def init_centroids(self, n, x, centroids, n_existing=0, existing_centroids=None):
+    def init_centroids(self, n: int, x: ArrayLike, centroids: ArrayLike, n_existing: Any = 0,
+                       existing_centroids: Any = None) -> None:
         op = "ClusteringInitialization.init_centroids"
         n, m = as_int(n, op, "n"), as_int(n_existing, op, "n_existing")
         xs = region(x, np.float32, n * self.d, op, "x")

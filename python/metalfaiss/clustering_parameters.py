@@ -27,11 +27,14 @@ negative seed draws one from the clock, as in faiss. Unknown names raise
 ``TypeError`` in the constructor and ``AttributeError`` on assignment.
 """
 
+from __future__ import annotations
+
 import operator
 
 import numpy as np
 
 from .errors import InputTypeError, InvalidArgumentError
+from ._typing import Any
 
 # faiss name -> (kind, default, smallest allowed value)
 _FIELDS = {
@@ -77,7 +80,7 @@ ALIASES = {**_SWIFT, **_CAMEL, **_CLASSKIT}
 _INT32_MAX = 2**31 - 1
 
 
-def canonical_name(name):
+def canonical_name(name: str) -> Any:
     """The faiss field a parameter name stands for, or None."""
     if name in _FIELDS:
         return name
@@ -89,7 +92,7 @@ class ClusteringParameters:
 
     __slots__ = tuple(_FIELDS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
             raise TypeError(
                 "ClusteringParameters takes keyword arguments only, e.g. "
@@ -119,17 +122,17 @@ class ClusteringParameters:
             raise AttributeError(f"ClusteringParameters has no parameter {name!r}")
         return getattr(self, field)
 
-    def as_dict(self):
+    def as_dict(self) -> Any:
         """The faiss fields and their values."""
         return {name: getattr(self, name) for name in _FIELDS}
 
-    def copy(self):
+    def copy(self) -> Any:
         return ClusteringParameters(**self.as_dict())
 
     def __eq__(self, other):
         return isinstance(other, ClusteringParameters) and self.as_dict() == other.as_dict()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         changed = [f"{k}={v!r}" for k, v in self.as_dict().items() if v != _FIELDS[k][1]]
         return f"ClusteringParameters({', '.join(changed)})"
 
@@ -137,7 +140,7 @@ class ClusteringParameters:
         return sorted(set(super().__dir__()) | set(ALIASES))
 
 
-def known_names():
+def known_names() -> Any:
     return list(_FIELDS) + list(ALIASES)
 
 

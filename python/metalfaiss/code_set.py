@@ -1,10 +1,13 @@
 """faiss's CodeSet: a set of fixed-size codes that tells, for a batch,
 which codes it had not seen."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._arrays import as_int
 from .errors import DimensionMismatchError, InvalidArgumentError
+from ._typing import Any, ArrayLike
 
 
 class CodeSet:
@@ -12,13 +15,13 @@ class CodeSet:
     uint8 batch and returns the boolean mask of the codes that were new
     (the first of equal codes in a batch counts as new)."""
 
-    def __init__(self, d):
+    def __init__(self, d: int) -> None:
         self.d = as_int(d, "CodeSet", "d")
         if self.d <= 0:
             raise InvalidArgumentError(f"CodeSet: d must be positive, got {self.d}")
         self._seen = set()
 
-    def insert(self, codes):
+    def insert(self, codes: ArrayLike) -> Any:
         codes = np.ascontiguousarray(codes, dtype=np.uint8)
         if codes.ndim != 2 or codes.shape[1] != self.d:
             raise DimensionMismatchError(f"CodeSet.insert: expected (n, {self.d}) codes, got shape {codes.shape}")

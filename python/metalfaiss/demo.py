@@ -7,15 +7,18 @@ hardware one), then clusters the embeddings the way ClassKit does
 fast; when faiss is installed it runs the same jobs with faiss and compares.
 """
 
+from __future__ import annotations
+
 import time
 import warnings
 
 import numpy as np
 
 import metalfaiss
+from ._typing import Any, ArrayLike
 
 
-def embeddings(n, d, seed):
+def embeddings(n: int, d: int, seed: int) -> Any:
     """Unit-norm clustered vectors, like image embeddings."""
     rng = np.random.default_rng(seed)
     centers = rng.standard_normal((50, d)).astype(np.float32)
@@ -23,13 +26,13 @@ def embeddings(n, d, seed):
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def timed(fn):
+def timed(fn: Any) -> Any:
     t0 = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - t0
 
 
-def run(lib, xb, xq, k):
+def run(lib: Any, xb: ArrayLike, xq: ArrayLike, k: int) -> Any:
     index = lib.IndexFlatL2(xb.shape[1])
     _, t_add = timed(lambda: index.add(xb))
     (D, I), t_search = timed(lambda: index.search(xq, k))
@@ -37,7 +40,7 @@ def run(lib, xb, xq, k):
     return D, I, t_add, t_search, t_one
 
 
-def main(n=10_000, d=768, nq=1_000, k=10, seed=1234):
+def main(n: int = 10000, d: int = 768, nq: int = 1000, k: int = 10, seed: int = 1234) -> None:
     xb = embeddings(n, d, seed)
     xq = embeddings(nq, d, seed + 1)
     print(f"metalfaiss {metalfaiss.__version__}: exact L2 search, {n} vectors of d={d}, {nq} queries, k={k}")
@@ -60,7 +63,7 @@ def main(n=10_000, d=768, nq=1_000, k=10, seed=1234):
     cluster(xb)
 
 
-def on_gpu(xb, xq, k, I_cpu):
+def on_gpu(xb: ArrayLike, xq: ArrayLike, k: int, I_cpu: Any) -> None:
     """The same search on the GPU, when there is a hardware one."""
     info = metalfaiss.gpu_info()
     if info["driver"] is None:
@@ -77,7 +80,7 @@ def on_gpu(xb, xq, k, I_cpu):
     print(f"  GPU search {t * 1e3:8.1f} ms ({len(xq) / t:9.0f} QPS)   same ids as the CPU: {(I == I_cpu).mean():.2%}")
 
 
-def cluster(x, k=50, niter=20):
+def cluster(x: ArrayLike, k: int = 50, niter: int = 20) -> None:
     from metalfaiss.clustering import AnyClustering, ClusteringParameters
 
     print(f"k-means as ClassKit runs it: {x.shape[0]} embeddings into k={k} clusters, {niter} iterations")

@@ -1,5 +1,7 @@
 """Free functions: knn, pairwise_distances, normalize_L2."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -7,6 +9,7 @@ from ._arrays import addr, as_count, as_matrix, check_result_size
 from ._interrupt import in_blocks
 from .errors import DimensionMismatchError, InputTypeError
 from .metric import METRIC_L2, MetricType
+from ._typing import ArrayLike, Float32Array, MetricLike, SearchResult
 
 
 def _pair(xq, xb, op):
@@ -17,7 +20,7 @@ def _pair(xq, xb, op):
     return xq, xb
 
 
-def knn(xq, xb, k, metric=METRIC_L2, metric_arg=0.0):
+def knn(xq: ArrayLike, xb: ArrayLike, k: int, metric: MetricLike = METRIC_L2, metric_arg: float = 0.0) -> SearchResult:
     """Return (D, I), the k nearest rows of xb for every row of xq."""
     xq, xb = _pair(xq, xb, "knn")
     k = as_count(k, "knn")
@@ -31,7 +34,8 @@ def knn(xq, xb, k, metric=METRIC_L2, metric_arg=0.0):
     return D, I
 
 
-def pairwise_distances(xq, xb, metric=METRIC_L2, metric_arg=0.0):
+def pairwise_distances(xq: ArrayLike, xb: ArrayLike, metric: MetricLike = METRIC_L2,
+                       metric_arg: float = 0.0) -> Float32Array:
     """Return the (nq, nb) float32 matrix of metric values."""
     xq, xb = _pair(xq, xb, "pairwise_distances")
     metric = MetricType.parse(metric)
@@ -43,7 +47,7 @@ def pairwise_distances(xq, xb, metric=METRIC_L2, metric_arg=0.0):
     return out
 
 
-def normalize_L2(x):
+def normalize_L2(x: Float32Array) -> None:
     """Scale each row of x to unit L2 norm, in place, like faiss.
 
     x must be a C-contiguous float32 (n, d) numpy array, since the change

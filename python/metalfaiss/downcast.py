@@ -1,6 +1,8 @@
 """faiss's downcast_* functions: the most specific class of an index or a
 transform, found through the one Go-type table (``_handle.wrap``)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -9,6 +11,7 @@ from .errors import InputTypeError
 from .index import Index
 from .index_binary import IndexBinary
 from .transforms import VectorTransform
+from ._typing import Any
 
 
 def _downcast(obj, base, op):
@@ -24,22 +27,22 @@ def _downcast(obj, base, op):
     return wrap(int(out[0]), base, op)
 
 
-def downcast_index(index):
+def downcast_index(index: Index) -> Any:
     """``index`` as its most specific class (faiss's downcast_index)."""
     return _downcast(index, Index, "downcast_index")
 
 
-def downcast_IndexBinary(index):
+def downcast_IndexBinary(index: Index) -> Any:
     """A binary index as its most specific class."""
     return _downcast(index, IndexBinary, "downcast_IndexBinary")
 
 
-def downcast_VectorTransform(vt):
+def downcast_VectorTransform(vt: Any) -> Any:
     """A transform as its most specific class."""
     return _downcast(vt, VectorTransform, "downcast_VectorTransform")
 
 
-def downcast_Quantizer(quantizer):
+def downcast_Quantizer(quantizer: Index) -> Any:
     """A quantizer as its most specific class: the product, scalar and
     additive quantizer objects metalfaiss hands out already are."""
     from .additive_quantizers import AdditiveQuantizer
@@ -50,7 +53,7 @@ def downcast_Quantizer(quantizer):
     return quantizer
 
 
-def downcast_AdditiveQuantizer(quantizer):
+def downcast_AdditiveQuantizer(quantizer: Index) -> Any:
     """An additive quantizer as its most specific class (the residual,
     local-search and product quantizers metalfaiss hands out already are)."""
     from .additive_quantizers import AdditiveQuantizer

@@ -6,6 +6,9 @@ and also the built-in class a Python caller would expect: bad values are
 ``NotImplementedError``.
 """
 
+from __future__ import annotations
+from ._typing import Any
+
 
 class MetalFaissError(RuntimeError):
     """Base class of every metalfaiss error."""
@@ -82,7 +85,7 @@ _BY_KIND = {
 }
 
 
-def error_from_status(status):
+def error_from_status(status: Any) -> Any:
     """Turn a non-empty ``"<kind>|<message>"`` status into an exception."""
     kind, _, message = status.partition("|")
     return _BY_KIND.get(kind, MetalFaissError)(message or status)

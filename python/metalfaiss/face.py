@@ -3,6 +3,9 @@ code written against MetalFaiss (or learnt from SwiftFaiss) uses, as thin
 subclasses of the faiss-named classes. Nothing here computes: every call
 goes to the same Go index as its faiss twin's."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import enum
 from typing import NamedTuple
 
@@ -26,6 +29,10 @@ from .metric import MetricType
 from .quantizers import ScalarQuantizer
 from .selectors import IDSelector, IDSelectorRange
 from .transforms import ITQMatrix, OPQMatrix, PCAMatrix, RandomRotationMatrix
+from ._typing import Any, ArrayLike, Optional, PathLike
+
+if TYPE_CHECKING:
+    from .search_params import SearchParameters
 
 
 class _QuantizerTypeBase(enum.IntEnum):
@@ -33,11 +40,11 @@ class _QuantizerTypeBase(enum.IntEnum):
     gives the name, ``QuantizerType.parse`` reads a member, an int or a
     name (``"QT_8bit"``, ``"8bit"``, ``"fp16"``)."""
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @classmethod
-    def parse(cls, value):
+    def parse(cls, value: Any) -> Any:
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
@@ -104,7 +111,7 @@ class _FaceMeta(type):
     """Lets ``AnyIndex(d, metric_type, description)`` return the built
     index under its MetalFaiss class (every one of them an AnyIndex)."""
 
-    def __call__(cls, *args, **kwargs):
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         if cls is AnyIndex:
             return AnyIndex._build(*args, **kwargs)
         return super().__call__(*args, **kwargs)
@@ -128,17 +135,17 @@ class AnyIndex(Index, metaclass=_FaceMeta):
     # -- MetalFaiss members ----------------------------------------------
 
     @property
-    def count(self):
+    def count(self) -> Any:
         """The number of vectors (faiss's ntotal)."""
         return self.ntotal
 
-    def add(self, xs, ids=None):
+    def add(self, xs: ArrayLike, ids: Optional[ArrayLike] = None) -> Any:
         """Add vectors; with ``ids``, under those ids (add_with_ids)."""
         if ids is None:
             return super().add(xs)
         return self.add_with_ids(xs, ids)
 
-    def search(self, xs, k, *, params=None):
+    def search(self, xs: ArrayLike, k: int, *, params: Optional[SearchParameters] = None) -> Any:
         """SearchResult of the k nearest of each query; k is clamped to the
         number of vectors (as SwiftFaiss does) when the index holds any."""
         k = as_count(k, f"{type(self).__name__}.search")
@@ -148,13 +155,13 @@ class AnyIndex(Index, metaclass=_FaceMeta):
         D, I = super().search(xs, k, params=params)
         return SearchResult(D, I)
 
-    def search_range(self, xs, radius):
+    def search_range(self, xs: ArrayLike, radius: float) -> Any:
         """SearchRangeResult of the vectors within ``radius`` of each query."""
         lims, D, I = self.range_search(xs, radius)
         b = lims.astype(np.int64)
         return SearchRangeResult(lims, [D[i:j] for i, j in zip(b[:-1], b[1:])], [I[i:j] for i, j in zip(b[:-1], b[1:])])
 
-    def remove_ids(self, ids):
+    def remove_ids(self, ids: ArrayLike) -> Any:
         """Remove a ``range`` of ids, an IDSelector, or the given ids;
         returns how many were removed."""
         if isinstance(ids, range):
@@ -166,17 +173,17 @@ class AnyIndex(Index, metaclass=_FaceMeta):
             ids = as_ids(ids, f"{type(self).__name__}.remove_ids")
         return super().remove_ids(ids)
 
-    def save_to_file(self, path):
+    def save_to_file(self, path: PathLike) -> None:
         """Write the index in faiss's format (atomically)."""
         write_index(self, path)
 
     @classmethod
-    def load_from_file(cls, path, io_flag=IOFlag.READ_ONLY):
+    def load_from_file(cls, path: PathLike, io_flag: Any = IOFlag.READ_ONLY) -> Any:
         """Read an index file; ``cls`` must fit its type (AnyIndex takes
         any)."""
         return _as_face(read_index(path, int(io_flag)), cls, f"{cls.__name__}.load_from_file")
 
-    def clone(self):
+    def clone(self) -> Any:
         """A deep copy of the index, of the same class."""
         return _as_face(clone_index(self), type(self), f"{type(self).__name__}.clone")
 
@@ -187,67 +194,68 @@ class AnyIndex(Index, metaclass=_FaceMeta):
             return None
         return self if isinstance(self, face) else _view(face, self)
 
-    def to_flat(self):
+    def to_flat(self) -> Any:
         return self._to(FlatIndex)
 
-    def to_ivf(self):
+    def to_ivf(self) -> Any:
         for face in (IVFFlatIndex, IVFPQIndex, IVFScalarQuantizerIndex):
             if isinstance(self, _TWIN[face]):
                 return self._to(face)
         return None
 
-    def to_ivf_flat(self):
+    def to_ivf_flat(self) -> Any:
         return self._to(IVFFlatIndex)
 
-    def to_ivf_pq(self):
+    def to_ivf_pq(self) -> Any:
         return self._to(IVFPQIndex)
 
-    def to_ivf_sq(self):
+    def to_ivf_sq(self) -> Any:
         return self._to(IVFScalarQuantizerIndex)
 
-    def to_sq(self):
+    def to_sq(self) -> Any:
         return self._to(ScalarQuantizerIndex)
 
-    def to_pq(self):
+    def to_pq(self) -> Any:
         return self._to(ProductQuantizerIndex)
 
-    def to_hnsw(self):
+    def to_hnsw(self) -> Any:
         return self._to(HNSWIndex)
 
-    def to_lsh(self):
+    def to_lsh(self) -> Any:
         return self._to(LSHIndex)
 
-    def to_pre_transform(self):
+    def to_pre_transform(self) -> Any:
         return self._to(PreTransformIndex)
 
-    def to_refine_flat(self):
+    def to_refine_flat(self) -> Any:
         return self._to(RefineFlatIndex)
 
-    def to_id_map(self):
+    def to_id_map(self) -> Any:
         return self._to(IDMap)
 
-    def to_id_map2(self):
+    def to_id_map2(self) -> Any:
         return self._to(IDMap2)
 
 
 class FlatIndex(AnyIndex, IndexFlat):
     """``FlatIndex(d, metric_type=MetricType.L2)``: exact search."""
 
-    def __init__(self, d, metric_type=MetricType.L2):
+    def __init__(self, d: int, metric_type: Any = MetricType.L2) -> None:
         IndexFlat.__init__(self, d, MetricType.parse(metric_type))
 
 
 class IVFFlatIndex(AnyIndex, IndexIVFFlat):
     """``IVFFlatIndex(quantizer, d, nlist, metric_type=MetricType.L2)``."""
 
-    def __init__(self, quantizer, d, nlist, metric_type=MetricType.L2):
+    def __init__(self, quantizer: Index, d: int, nlist: int, metric_type: Any = MetricType.L2) -> None:
         IndexIVFFlat.__init__(self, quantizer, d, nlist, MetricType.parse(metric_type))
 
 
 class IVFPQIndex(AnyIndex, IndexIVFPQ):
     """``IVFPQIndex(quantizer, d, nlist, m, nbits=8, metric_type=MetricType.L2)``."""
 
-    def __init__(self, quantizer, d, nlist, m, nbits=8, metric_type=MetricType.L2):
+    def __init__(self, quantizer: Index, d: int, nlist: int, m: Any, nbits: int = 8, metric_type: Any = MetricType.L2
+                ) -> None:
         IndexIVFPQ.__init__(self, quantizer, d, nlist, m, nbits, MetricType.parse(metric_type))
 
 
@@ -256,7 +264,8 @@ class IVFScalarQuantizerIndex(AnyIndex, IndexIVFScalarQuantizer):
     metric_type=MetricType.L2, encode_residual=True)`` (MetalFaiss's
     argument order)."""
 
-    def __init__(self, quantizer, quantizer_type, d, nlist, metric_type=MetricType.L2, encode_residual=True):
+    def __init__(self, quantizer: Index, quantizer_type: Any, d: int, nlist: int, metric_type: Any = MetricType.L2,
+                 encode_residual: bool = True) -> None:
         IndexIVFScalarQuantizer.__init__(self, quantizer, d, nlist, int(QuantizerType.parse(quantizer_type)),
                                          MetricType.parse(metric_type), encode_residual)
 
@@ -264,14 +273,14 @@ class IVFScalarQuantizerIndex(AnyIndex, IndexIVFScalarQuantizer):
 class ScalarQuantizerIndex(AnyIndex, IndexScalarQuantizer):
     """``ScalarQuantizerIndex(d, quantizer_type, metric_type=MetricType.L2)``."""
 
-    def __init__(self, d, quantizer_type, metric_type=MetricType.L2):
+    def __init__(self, d: int, quantizer_type: Any, metric_type: Any = MetricType.L2) -> None:
         IndexScalarQuantizer.__init__(self, d, int(QuantizerType.parse(quantizer_type)), MetricType.parse(metric_type))
 
 
 class ProductQuantizerIndex(AnyIndex, IndexPQ):
     """``ProductQuantizerIndex(d, m, nbits=8, metric_type=MetricType.L2)``."""
 
-    def __init__(self, d, m, nbits=8, metric_type=MetricType.L2):
+    def __init__(self, d: int, m: Any, nbits: int = 8, metric_type: Any = MetricType.L2) -> None:
         IndexPQ.__init__(self, d, m, nbits, MetricType.parse(metric_type))
 
 
@@ -279,7 +288,7 @@ class HNSWIndex(AnyIndex, IndexHNSWFlat):
     """``HNSWIndex(d, m=32, metric_type=MetricType.L2)``: HNSW over flat
     vectors (``to_hnsw()`` also views HNSW indexes over codes)."""
 
-    def __init__(self, d, m=32, metric_type=MetricType.L2):
+    def __init__(self, d: int, m: Any = 32, metric_type: Any = MetricType.L2) -> None:
         IndexHNSWFlat.__init__(self, d, m, MetricType.parse(metric_type))
 
 
@@ -290,14 +299,14 @@ class LSHIndex(AnyIndex, IndexLSH):
 class PreTransformIndex(AnyIndex, IndexPreTransform):
     """``PreTransformIndex(vector_transform, sub_index)``."""
 
-    def __init__(self, vector_transform, sub_index):
+    def __init__(self, vector_transform: Any, sub_index: Index) -> None:
         IndexPreTransform.__init__(self, vector_transform, sub_index)
 
 
 class RefineFlatIndex(AnyIndex, IndexRefineFlat):
     """``RefineFlatIndex(base_index)``; ``k_factor`` as in faiss."""
 
-    def __init__(self, base_index):
+    def __init__(self, base_index: Index) -> None:
         IndexRefineFlat.__init__(self, base_index)
 
 
@@ -305,20 +314,20 @@ class IDMap(AnyIndex, IndexIDMap):
     """``IDMap(sub_index)``: vectors under ids of the caller's choosing
     (``add(xs, ids=...)``); ``id_map()`` returns them in storage order."""
 
-    def __init__(self, sub_index):
+    def __init__(self, sub_index: Index) -> None:
         IndexIDMap.__init__(self, sub_index)
 
-    def id_map(self):
+    def id_map(self) -> Any:
         return IndexIDMap.id_map.fget(self)
 
 
 class IDMap2(AnyIndex, IndexIDMap2):
     """``IDMap2(sub_index)``: IDMap that also reconstructs by id."""
 
-    def __init__(self, sub_index):
+    def __init__(self, sub_index: Index) -> None:
         IndexIDMap2.__init__(self, sub_index)
 
-    def id_map(self):
+    def id_map(self) -> Any:
         return IndexIDMap.id_map.fget(self)
 
 

@@ -1,6 +1,8 @@
 """faiss's index_factory for the index types metalfaiss has, and its
 inverse, reverse_index_factory (faiss.contrib.factory_tools' strings)."""
 
+from __future__ import annotations
+
 import re
 
 from ._arrays import as_int
@@ -45,6 +47,7 @@ from .transforms import (
     RandomRotationMatrix,
     RemapDimensionsTransform,
 )
+from ._typing import MetricLike
 
 # IVF{n}[k|M][_HNSW{M}] or IVF{n}(<quantizer description>); HNSW without
 # M: faiss's 32; k and M multiply nlist by 1024 and 1024^2
@@ -137,7 +140,7 @@ def _unknown(part, description):
     _fail(part, description)
 
 
-def index_factory(d, description, metric=METRIC_L2):
+def index_factory(d: int, description: str, metric: MetricLike = METRIC_L2) -> Index:
     """Build an index from faiss's description string. Understood:
     ``Flat``, ``PQ{M}[x{nbits}]``, ``SQ8|SQ4|SQ6|SQfp16|SQbf16|SQ8_direct|SQ8_direct_signed``,
     ``IVF{nlist},<Flat|PQ..|SQ..>``, ``HNSW{M}[,Flat]``, ``HNSW{M}_<PQ..|SQ..>``,
@@ -539,7 +542,7 @@ def _codes_name(index, what):
     return "Flat"
 
 
-def reverse_index_factory(index):
+def reverse_index_factory(index: Index) -> str:
     """The index_factory string that builds an index of this structure."""
     if not isinstance(index, Index):
         raise InvalidArgumentError(f"reverse_index_factory: expected a metalfaiss index, got {type(index).__name__}")

@@ -1,11 +1,18 @@
 """faiss's Clustering object (k-means with its parameters as attributes,
 centroids as a faiss vector) and its iteration records."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import numpy as np
 
 from ._kmeans import STAT_FIELDS, check_dk, train_kmeans
 from .clustering_parameters import ClusteringParameters
 from .vectors import field_vector
+from ._typing import Any, ArrayLike, Optional
+
+if TYPE_CHECKING:
+    from .index import Index
 
 
 class ClusteringIterationStats:
@@ -13,21 +20,21 @@ class ClusteringIterationStats:
 
     __slots__ = STAT_FIELDS
 
-    def __init__(self, **fields):
+    def __init__(self, **fields: Any) -> None:
         for name in STAT_FIELDS:
             setattr(self, name, fields[name])
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "ClusteringIterationStats(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in STAT_FIELDS) + ")"
 
 
 class _StatsVector(list):
     """A list with the ``size()`` / ``at(i)`` of faiss's SWIG vectors."""
 
-    def size(self):
+    def size(self) -> int:
         return len(self)
 
-    def at(self, i):
+    def at(self, i: int) -> Any:
         return self[i]
 
 
@@ -44,7 +51,7 @@ class Clustering(ClusteringParameters):
 
     __slots__ = ("d", "k", "centroids", "iteration_stats")
 
-    def __init__(self, d, k, cp=None):
+    def __init__(self, d: int, k: int, cp: Any = None) -> None:
         super().__init__(**(cp.as_dict() if cp is not None else {}))
         d, k = check_dk("Clustering", d, k)
         object.__setattr__(self, "d", d)
@@ -63,7 +70,7 @@ class Clustering(ClusteringParameters):
         else:
             super().__setattr__(name, value)
 
-    def train(self, x, index, weights=None):
+    def train(self, x: ArrayLike, index: Index, weights: Optional[ArrayLike] = None) -> None:
         """Cluster x (n, d), assigning through ``index``."""
         cp = ClusteringParameters(**self.as_dict())
         init = None
@@ -76,7 +83,7 @@ class Clustering(ClusteringParameters):
         stats = _StatsVector(ClusteringIterationStats(**st) for st in result.iteration_stats)
         object.__setattr__(self, "iteration_stats", stats)
 
-    def train_encoded(self, codes, codec, index, weights=None):
+    def train_encoded(self, codes: ArrayLike, codec: Any, index: Index, weights: Optional[ArrayLike] = None) -> None:
         """Cluster vectors given as codes of ``codec`` (an index with
         sa_decode, or a quantizer with decode): the same centroids as
         ``train`` on the decoded vectors, as in faiss."""
@@ -85,11 +92,11 @@ class Clustering(ClusteringParameters):
             raise TypeError(f"Clustering.train_encoded: {type(codec).__name__} cannot decode codes")
         self.train(decode(codes), index, weights)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         params = super().__repr__()[len("ClusteringParameters("):-1]
         return f"Clustering(d={self.d}, k={self.k}{', ' + params if params else ''})"
 
-    def post_process_centroids(self):
+    def post_process_centroids(self) -> None:
         """Apply ``spherical`` and ``int_centroids`` to ``centroids`` in place."""
         c = self.centroids.reshape(-1, self.d)
         if self.spherical:

@@ -13,11 +13,14 @@ kernels pick their own blocking (core/knn.go), and results do not depend on
 these values. They are kept, and validated, so that scripts which set and
 restore them run unchanged."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InvalidArgumentError
+from ._typing import Any
 
 
 class IndexIVFStats:
@@ -35,10 +38,10 @@ class IndexIVFStats:
     quantization_time = property(lambda self: float(self._read()[1][0]))
     search_time = property(lambda self: float(self._read()[1][1]))
 
-    def reset(self):
+    def reset(self) -> None:
         _bridge.call("IVFStatsReset")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"IndexIVFStats(nq={self.nq}, nlist={self.nlist}, ndis={self.ndis})"
 
 
@@ -57,10 +60,10 @@ class HNSWStats:
     ndis = property(lambda self: int(self._read()[2]))
     nhops = property(lambda self: int(self._read()[3]))
 
-    def reset(self):
+    def reset(self) -> None:
         _bridge.call("HNSWStatsReset")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"HNSWStats(n1={self.n1}, n2={self.n2}, ndis={self.ndis}, nhops={self.nhops})"
 
 
@@ -79,10 +82,10 @@ class IndexBinaryHashStats:
     nlist = property(lambda self: int(self._read()[2]))
     ndis = property(lambda self: int(self._read()[3]))
 
-    def reset(self):
+    def reset(self) -> None:
         _bridge.call("BinaryHashStatsReset")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"IndexBinaryHashStats(nq={self.nq}, n0={self.n0}, nlist={self.nlist}, ndis={self.ndis})"
 
 
@@ -100,10 +103,10 @@ class IndexPQStats:
     ncode = property(lambda self: int(self._read()[1]))
     n_hamming_pass = property(lambda self: int(self._read()[2]))
 
-    def reset(self):
+    def reset(self) -> None:
         _bridge.call("PQStatsReset")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"IndexPQStats(nq={self.nq}, ncode={self.ncode}, n_hamming_pass={self.n_hamming_pass})"
 
 
@@ -121,14 +124,14 @@ class PanoramaStats:
     total_dims_scanned = property(lambda self: int(self._read()[1]))
 
     @property
-    def ratio_dims_scanned(self):
+    def ratio_dims_scanned(self) -> Any:
         total, scanned = self._read()
         return float(scanned) / float(total) if total else 1.0
 
-    def reset(self):
+    def reset(self) -> None:
         _bridge.call("PanoramaStatsReset")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"PanoramaStats(total_dims={self.total_dims}, total_dims_scanned={self.total_dims_scanned})"
 
 
@@ -145,7 +148,7 @@ _BLAS_KNOBS = {
 class _GlobalVariables:
     """The object behind ``faiss.cvar``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         object.__setattr__(self, "indexIVF_stats", IndexIVFStats())
         object.__setattr__(self, "hnsw_stats", HNSWStats())
         object.__setattr__(self, "indexBinaryHash_stats", IndexBinaryHashStats())

@@ -10,6 +10,8 @@ measured again on the host by direct differences, so distances equal the
 CPU's; the IVF indexes are in gpu_ivf.py.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _backend, _bridge
@@ -19,9 +21,10 @@ from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
 from .index_flat import IndexFlat
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
+from ._typing import Any, Optional, Sequence
 
 
-def gpu_info():
+def gpu_info() -> dict[str, Any]:
     """Which device and driver run GPU work, and the limits read from it:
     a dict with ``driver`` ("metal" or "vulkan"), ``name``, ``kind``
     ("discrete", "integrated", "cpu" for software drivers such as lavapipe)
@@ -32,7 +35,7 @@ def gpu_info():
         return {"driver": None, "reason": str(e)}
 
 
-def get_num_gpus():
+def get_num_gpus() -> int:
     """1 when a GPU can be used, else 0."""
     return 1 if _backend.available() else 0
 
@@ -41,19 +44,19 @@ class StandardGpuResources:
     """faiss's per-GPU resources. The driver manages memory and streams, so
     the settings are accepted for compatibility and change nothing."""
 
-    def noTempMemory(self):
+    def noTempMemory(self) -> None:
         pass
 
-    def setTempMemory(self, size):
+    def setTempMemory(self, size: int) -> None:
         pass
 
-    def setPinnedMemory(self, size):
+    def setPinnedMemory(self, size: int) -> None:
         pass
 
-    def setDefaultNullStreamAllDevices(self):
+    def setDefaultNullStreamAllDevices(self) -> None:
         pass
 
-    def setLogMemoryAllocations(self, enable):
+    def setLogMemoryAllocations(self, enable: bool) -> None:
         pass
 
 
@@ -62,7 +65,7 @@ class GpuIndexFlatConfig:
     vectors as float16, half the memory and bandwidth; the kernels still
     compute in float32, and reconstruct returns the rounded vectors)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.device = 0
         self.useFloat16 = False
 
@@ -71,7 +74,7 @@ class GpuClonerOptions:
     """faiss's options of index_cpu_to_gpu: ``useFloat16`` stores the
     copy's vectors (flat) or lists (IVF-Flat) as float16."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.useFloat16 = False
 
 
@@ -79,7 +82,7 @@ class GpuMultipleClonerOptions(GpuClonerOptions):
     """faiss's options of index_cpu_to_all_gpus: shard (split the database
     over the GPUs) or replicate it. With one device both are one copy."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.shard = False
         self.common_ivf_quantizer = False
@@ -127,7 +130,7 @@ class GpuIndexFlat(Index):
         obj.__class__ = _GPU_CLASS.get(obj.metric_type, obj.__class__)
         return obj
 
-    def __init__(self, res, d_or_index, *args):
+    def __init__(self, res: Optional[StandardGpuResources], d_or_index: int | Index, *args: Any) -> None:
         op = type(self).__name__
         _check_resources(res, op)
         args = list(args)
@@ -148,7 +151,7 @@ class GpuIndexFlat(Index):
             handle = _new_gpu_flat(as_int(d_or_index, op, "d"), MetricType.parse(metric), half)
         super().__init__(handle)
 
-    def copyFrom(self, index):
+    def copyFrom(self, index: Index) -> None:
         """Replace the contents with those of a CPU flat index."""
         if index.d != self.d or index.metric_type != self.metric_type:
             raise InvalidArgumentError(f"{self._op('copyFrom')}: the index has d={index.d}, metric "
@@ -158,7 +161,7 @@ class GpuIndexFlat(Index):
         if x is not None:
             self.add(x)
 
-    def copyTo(self, index):
+    def copyTo(self, index: Index) -> None:
         """Replace the contents of a CPU flat index with this one's."""
         if index.d != self.d or index.metric_type != self.metric_type:
             raise InvalidArgumentError(f"{self._op('copyTo')}: the index has d={index.d}, metric "
@@ -199,7 +202,8 @@ def _copy_to_gpu(index, op, half=False):
 _GPU_CLASS = {int(METRIC_L2): GpuIndexFlatL2, int(METRIC_INNER_PRODUCT): GpuIndexFlatIP}
 
 
-def index_cpu_to_gpu(res, device, index, options=None):
+def index_cpu_to_gpu(res: Optional[StandardGpuResources], device: int, index: Index,
+                     options: Optional[GpuClonerOptions] = None) -> Index:
     """A GPU copy of a CPU index: a flat index gives a GpuIndexFlat, an
     IVF-Flat, IVF-SQ or IVF-PQ one its GpuIndexIVF* (options.useFloat16:
     float16 storage for flat and IVF-Flat)."""
@@ -212,18 +216,19 @@ def index_cpu_to_gpu(res, device, index, options=None):
     return wrap(_copy_to_gpu(index, op, half), Index, op)
 
 
-def index_cpu_to_all_gpus(index, co=None, ngpu=-1):
+def index_cpu_to_all_gpus(index: Index, co: Optional[GpuClonerOptions] = None, ngpu: int = -1) -> Index:
     """index_cpu_to_gpu on the one device."""
     return index_cpu_to_gpu(None, 0, index, co)
 
 
-def index_cpu_to_gpus_list(index, co=None, gpus=None, ngpu=-1):
+def index_cpu_to_gpus_list(index: Index, co: Optional[GpuClonerOptions] = None, gpus: Optional[Sequence[int]] = None,
+                           ngpu: int = -1) -> Index:
     """index_cpu_to_gpu on the first listed device (there is one)."""
     device = (gpus or [0])[0]
     return index_cpu_to_gpu(None, device, index, co)
 
 
-def index_gpu_to_cpu(index):
+def index_gpu_to_cpu(index: Index) -> Index:
     """A CPU copy of a GPU index (a CPU index is copied as it is)."""
     op = "index_gpu_to_cpu"
     if not isinstance(index, Index):

@@ -17,6 +17,8 @@ copy. ``index_cpu_to_gpu`` with ``GpuClonerOptions.useFloat16`` stores
 the lists as float16 (the host copy's vectors rounded alike).
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _backend, _bridge
@@ -26,6 +28,7 @@ from .gpu import GpuIndexFlatConfig, _check_config, _check_resources, _copy_to_g
 from .index import Index
 from .index_ivf import IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer
 from .metric import METRIC_L2, MetricType
+from ._typing import Any
 
 INDICES_CPU, INDICES_IVF, INDICES_32_BIT, INDICES_64_BIT = 0, 1, 2, 3
 
@@ -36,7 +39,7 @@ class GpuIndexIVFConfig:
     quantizer's config). Float16 lists come from index_cpu_to_gpu with
     ``GpuClonerOptions.useFloat16``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.device = 0
         self.indicesOptions = INDICES_64_BIT
         self.flatConfig = GpuIndexFlatConfig()
@@ -46,7 +49,7 @@ class GpuIndexIVFFlatConfig(GpuIndexIVFConfig):
     """faiss's GpuIndexIVFFlat config; ``interleavedLayout`` is accepted
     (the device layout is the kernel's own)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.interleavedLayout = True
 
@@ -61,7 +64,7 @@ class GpuIndexIVFFlat(IndexIVFFlat):
 
     _go_type = "GpuIndexIVFFlat"
 
-    def __init__(self, res, *args):
+    def __init__(self, res: Any, *args: Any) -> None:
         _init_gpu_ivf(self, res, args, IndexIVFFlat, ["nlist"], self._new)
 
     @staticmethod
@@ -71,7 +74,7 @@ class GpuIndexIVFFlat(IndexIVFFlat):
         _bridge.call("GpuIndexIVFFlatNew", d, nlist, int(MetricType.parse(metric)), addr(out))
         return int(out[0])
 
-    def copyFrom(self, index):
+    def copyFrom(self, index: Index) -> None:
         """Replace everything with a copy of a CPU IndexIVFFlat."""
         if not isinstance(index, IndexIVFFlat) or _on_gpu(index):
             raise InputTypeError(f"{self._op('copyFrom')}: expected a CPU IndexIVFFlat, got {type(index).__name__}")
@@ -121,7 +124,7 @@ class GpuIndexIVFScalarQuantizerConfig(GpuIndexIVFConfig):
     """faiss's GpuIndexIVFScalarQuantizer config; ``interleavedLayout`` is
     accepted (the device keeps the codes as the host stores them)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.interleavedLayout = True
 
@@ -137,7 +140,7 @@ class GpuIndexIVFScalarQuantizer(IndexIVFScalarQuantizer):
 
     _go_type = "GpuIndexIVFScalarQuantizer"
 
-    def __init__(self, res, *args):
+    def __init__(self, res: Any, *args: Any) -> None:
         _init_gpu_ivf(self, res, args, IndexIVFScalarQuantizer, ["nlist", "qtype"], self._new)
 
     @staticmethod
@@ -154,7 +157,7 @@ class GpuIndexIVFPQConfig(GpuIndexIVFConfig):
     ``useFloat16LookupTables`` (tables stay float32 here),
     ``interleavedLayout`` and ``useMMCodeDistance``, accepted."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.usePrecomputedTables = False
         self.useFloat16LookupTables = False
@@ -172,7 +175,7 @@ class GpuIndexIVFPQ(IndexIVFPQ):
 
     _go_type = "GpuIndexIVFPQ"
 
-    def __init__(self, res, *args):
+    def __init__(self, res: Any, *args: Any) -> None:
         _init_gpu_ivf(self, res, args, IndexIVFPQ, ["nlist", "M"], self._new)
 
     @staticmethod

@@ -6,6 +6,9 @@ helpers ``pack_bitstrings`` / ``unpack_bitstrings`` (on arrays, and their
 pointer forms ``*_c``) and ``bitvec_shuffle``.
 Distances come from the Go core's popcount kernels."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _bridge
@@ -15,6 +18,10 @@ from .heap_arrays import int_maxheap_array_t
 from .selectors import selector_args, selector_program
 from .swig_pointers import SwigPtr, region
 from .vector_utils import _sizes
+from ._typing import Any, ArrayLike, Int32Array, Optional
+
+if TYPE_CHECKING:
+    from .selectors import IDSelector
 
 _U8 = np.uint8
 
@@ -43,7 +50,7 @@ def _blocks(a, b):
         yield i, _distances(a[i:i + step], b)
 
 
-def hammings(a, b, na, nb, nbytespercode, dis):
+def hammings(a: ArrayLike, b: Any, na: Any, nb: int, nbytespercode: Any, dis: ArrayLike) -> None:
     """dis[i, j] = Hamming distance of code i at a to code j at b."""
     op = "hammings"
     na, nb, cs = _sizes(op, na=na, nb=nb, nbytespercode=nbytespercode)
@@ -59,7 +66,8 @@ def _knn(op, a, b, na, nb, k, cs, dist, labels, sel):
         _bridge.call("HammingsKNN", na, addr(A), nb, addr(B), cs, k, addr(dist), addr(labels), *selector_args(prog))
 
 
-def hammings_knn_mc(a, b, na, nb, k, ncodes, distances, labels, sel=None):
+def hammings_knn_mc(a: ArrayLike, b: Any, na: Any, nb: int, k: int, ncodes: int, distances: Any, labels: ArrayLike,
+                    sel: Optional[IDSelector] = None) -> None:
     """The k nearest of the nb codes at b to each of the na at a, by Hamming
     distance then id, into distances (int32) and labels (int64)."""
     op = "hammings_knn_mc"
@@ -69,7 +77,8 @@ def hammings_knn_mc(a, b, na, nb, k, ncodes, distances, labels, sel=None):
     _knn(op, a, b, na, nb, k, cs, dist, lab, sel)
 
 
-def hammings_knn_hc(ha, a, b, nb, ncodes, ordered=True, approx_topk_mode=0, sel=None):
+def hammings_knn_hc(ha: Any, a: ArrayLike, b: Any, nb: int, ncodes: int, ordered: Any = True,
+                    approx_topk_mode: Any = 0, sel: Optional[IDSelector] = None) -> None:
     """The ha.k nearest of the nb codes at b to each of the ha.nh codes at
     a, written into the heap array ha (sorted whatever ``ordered`` says)."""
     op = "hammings_knn_hc"
@@ -86,7 +95,7 @@ def _heap_outputs(ha, dtype, op):
             region(ha.ids, np.int64, nh * k, op, "ha.ids", True))
 
 
-def generalized_hammings_knn_hc(ha, a, b, nb, code_size, ordered=True):
+def generalized_hammings_knn_hc(ha: Any, a: ArrayLike, b: Any, nb: int, code_size: int, ordered: Any = True) -> None:
     """Like hammings_knn_hc with the generalized Hamming distance: the number
     of bytes in which two codes differ."""
     op = "generalized_hammings_knn_hc"
@@ -102,7 +111,7 @@ def generalized_hammings_knn_hc(ha, a, b, nb, code_size, ordered=True):
         dist[i, :kk], lab[i, :kk] = d[best], best
 
 
-def hamming_count_thres(bs1, bs2, n1, n2, ht, ncodes, nptr):
+def hamming_count_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: int, nptr: Any) -> None:
     """nptr[0] = how many pairs (i, j) have Hamming distance <= ht."""
     op = "hamming_count_thres"
     n1, n2, cs = _sizes(op, n1=n1, n2=n2, ncodes=ncodes)
@@ -112,7 +121,7 @@ def hamming_count_thres(bs1, bs2, n1, n2, ht, ncodes, nptr):
     out[0] = sum(int((d <= ht).sum()) for _, d in _blocks(A, B))
 
 
-def crosshamming_count_thres(dbs, n, ht, ncodes, nptr):
+def crosshamming_count_thres(dbs: Any, n: int, ht: int, ncodes: int, nptr: Any) -> None:
     """nptr[0] = how many pairs i < j of the n codes at dbs have Hamming
     distance <= ht."""
     op = "crosshamming_count_thres"
@@ -127,7 +136,7 @@ def crosshamming_count_thres(dbs, n, ht, ncodes, nptr):
     out[0] = total
 
 
-def match_hamming_thres(bs1, bs2, n1, n2, ht, ncodes, idx, dis):
+def match_hamming_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: int, idx: int, dis: ArrayLike) -> Any:
     """Write every pair (i, j) at Hamming distance <= ht, row by row, into
     idx as i, j int64 pairs and their distances into dis; return the count.
     idx and dis must hold them all."""
@@ -165,7 +174,7 @@ def _widths(nbits, M, op):
     return widths
 
 
-def pack_bitstrings_c(n, M, nbits, unpacked, packed, code_size):
+def pack_bitstrings_c(n: int, M: int, nbits: int, unpacked: Any, packed: Any, code_size: int) -> None:
     """Pack n rows of M int32 fields (nbits bits each, or per field when
     nbits points to M widths) lowest bit first into code_size bytes a row,
     as faiss's BitstringWriter writes them."""
@@ -180,7 +189,7 @@ def pack_bitstrings_c(n, M, nbits, unpacked, packed, code_size):
     region(packed, _U8, n * cs, op, "packed", True)[:] = np.packbits(bits, axis=1, bitorder="little").reshape(-1)
 
 
-def unpack_bitstrings_c(n, M, nbits, packed, code_size, unpacked):
+def unpack_bitstrings_c(n: int, M: int, nbits: int, packed: Any, code_size: int, unpacked: Any) -> None:
     """The inverse of pack_bitstrings_c."""
     op = "unpack_bitstrings"
     n, M, cs = _sizes(op, n=n, M=M, code_size=code_size)
@@ -196,7 +205,7 @@ def unpack_bitstrings_c(n, M, nbits, packed, code_size, unpacked):
         start += w
 
 
-def bitvec_shuffle(n, da, db, order, a, b):
+def bitvec_shuffle(n: int, da: Any, db: Any, order: Any, a: ArrayLike, b: Any) -> None:
     """For each of n bit vectors of da bits at a, write db bits at b: bit j
     of the output is bit order[j] of the input."""
     op = "bitvec_shuffle"
@@ -222,7 +231,7 @@ def _nbit_form(nbit, M, op):
     return SwigPtr(widths), int(widths.sum())
 
 
-def pack_bitstrings(a, nbit):
+def pack_bitstrings(a: ArrayLike, nbit: int) -> Any:
     """Pack the (n, M) integers of a, nbit bits each (or nbit[j] bits for
     column j), lowest bit first, into (n, code_size) uint8 rows, code_size
     being the fewest bytes that hold them."""
@@ -236,7 +245,7 @@ def pack_bitstrings(a, nbit):
     return b
 
 
-def unpack_bitstrings(b, M_or_nbits, nbit=None):
+def unpack_bitstrings(b: Any, M_or_nbits: Any, nbit: Optional[int] = None) -> Int32Array:
     """The (n, M) int32 fields of packed rows b: ``(b, M, nbit)`` for M
     fields of nbit bits, ``(b, nbits)`` for field j of nbits[j] bits."""
     b = np.ascontiguousarray(b, dtype=_U8)
@@ -256,6 +265,6 @@ def unpack_bitstrings(b, M_or_nbits, nbit=None):
     return a
 
 
-def popcount64(x):
+def popcount64(x: ArrayLike) -> Any:
     """The number of bits set in the 64-bit integer x."""
     return bin(as_int(x, "popcount64", "x") & 0xFFFFFFFFFFFFFFFF).count("1")

@@ -5,18 +5,21 @@ lists of ``k`` (value, id) pairs in caller memory, set through ``val`` and
 kept best first at all times, so ``reorder`` has nothing left to do; ties
 keep the pair that arrived first, as faiss's heaps do."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._arrays import as_int
 from .errors import InvalidArgumentError
 from .swig_pointers import SwigPtr, region
+from ._typing import Any
 
 
 class _HeapArray:
     _dtype = None
     _keep_max = False
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.nh, self.k, self.ids, self.val = 0, 0, None, None
 
     def _name(self, method):
@@ -34,24 +37,24 @@ class _HeapArray:
         info = np.finfo(self._dtype) if np.dtype(self._dtype).kind == "f" else np.iinfo(self._dtype)
         return info.min if self._keep_max else info.max
 
-    def get_val(self, key):
+    def get_val(self, key: int) -> Any:
         """The k values of list key."""
         return self._arrays(self._name("get_val"))[0][as_int(key, self._name("get_val"), "key")]
 
-    def get_ids(self, key):
+    def get_ids(self, key: int) -> Any:
         """The k ids of list key."""
         return self._arrays(self._name("get_ids"))[1][as_int(key, self._name("get_ids"), "key")]
 
-    def heapify(self):
+    def heapify(self) -> None:
         """Empty every list: worst values, ids -1."""
         val, ids = self._arrays(self._name("heapify"))
         val[:], ids[:] = self._worst(), -1
 
-    def reorder(self):
+    def reorder(self) -> None:
         """Sort every list best first (they already are), unfilled last."""
         self._arrays(self._name("reorder"))
 
-    def addn(self, nj, vin, j0=0, i0=0, ni=-1):
+    def addn(self, nj: Any, vin: Any, j0: Any = 0, i0: int = 0, ni: int = -1) -> None:
         """Offer nj values per list to lists i0..i0+ni-1 (ni=-1: to the
         last), with ids j0, j0+1, ..."""
         op = self._name("addn")
@@ -60,7 +63,8 @@ class _HeapArray:
         new_ids = np.broadcast_to(np.arange(j0, j0 + nj, dtype=np.int64), (len(rows), nj))
         self._merge(op, rows, nj, vin, new_ids)
 
-    def addn_with_ids(self, nj, vin, id_in=None, id_stride=0, i0=0, ni=-1):
+    def addn_with_ids(self, nj: Any, vin: Any, id_in: Any = None, id_stride: Any = 0, i0: int = 0, ni: int = -1
+                     ) -> None:
         """addn with ids read from id_in (row r at r * id_stride; None: the
         positions 0..nj-1)."""
         op = self._name("addn_with_ids")

@@ -1,6 +1,8 @@
 """Index2Layer: an IVF-PQ's codes (list number, residual code) in one flat
 array."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -11,6 +13,7 @@ from .errors import InputTypeError
 from .index import Index
 from .metric import METRIC_L2, MetricType
 from .quantizers import PQIndexMixin
+from ._typing import Any, ArrayLike, MetricLike
 
 
 class Level1Quantizer:
@@ -19,16 +22,16 @@ class Level1Quantizer:
     with the quantizer as assignment index; 1: the quantizer trains itself,
     as a MultiIndexQuantizer does; 2: k-means on a flat L2 index)."""
 
-    def __init__(self, owner):
+    def __init__(self, owner: Any) -> None:
         self._owner = owner
         self.own_fields = False  # faiss's flag; the quantizer lives as long as the index either way
 
     @property
-    def quantizer(self):
+    def quantizer(self) -> Any:
         return self._owner._quantizer
 
     @quantizer.setter
-    def quantizer(self, quantizer):
+    def quantizer(self, quantizer: Index) -> None:
         op = "Index2Layer.q1.quantizer"
         if not isinstance(quantizer, Index):
             raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(quantizer).__name__}")
@@ -36,15 +39,15 @@ class Level1Quantizer:
         self._owner._quantizer = quantizer
 
     @property
-    def nlist(self):
+    def nlist(self) -> int:
         return int(self._owner._layer_info()[0])
 
     @property
-    def quantizer_trains_alone(self):
+    def quantizer_trains_alone(self) -> int:
         return int(self._owner._layer_info()[1])
 
     @quantizer_trains_alone.setter
-    def quantizer_trains_alone(self, value):
+    def quantizer_trains_alone(self, value: Any) -> None:
         op = "Index2Layer.q1.quantizer_trains_alone"
         _bridge.call("Index2LayerSetTrainsAlone", self._owner._h(op), as_int(value, op, "quantizer_trains_alone"))
 
@@ -63,7 +66,7 @@ class Index2Layer(PQIndexMixin, IndexFlatCodes, Index):
 
     _go_type = "Index2Layer"
 
-    def __init__(self, quantizer, nlist, M, nbit=8, metric=METRIC_L2):
+    def __init__(self, quantizer: Index, nlist: int, M: int, nbit: int = 8, metric: MetricLike = METRIC_L2) -> None:
         op = "Index2Layer"
         if not isinstance(quantizer, Index):
             raise InputTypeError(f"{op}: quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
@@ -84,16 +87,16 @@ class Index2Layer(PQIndexMixin, IndexFlatCodes, Index):
         _bridge.call("Index2LayerInfo", self._h("q1"), addr(out))
         return out
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         self.pq._send_cp()
         super().train(x)
 
     @property
-    def is_trained(self):
+    def is_trained(self) -> bool:
         return Index.is_trained.fget(self)
 
     @is_trained.setter
-    def is_trained(self, value):
+    def is_trained(self, value: bool) -> None:
         # faiss's flag, set by scripts that gave the index a trained
         # quantizer and pq by hand
         _bridge.call("Index2LayerSetTrained", self._h("is_trained"), bool(value))
@@ -102,7 +105,7 @@ class Index2Layer(PQIndexMixin, IndexFlatCodes, Index):
     code_size_2 = property(lambda self: int(self._layer_info()[3]))
     code_size = property(lambda self: self.code_size_1 + self.code_size_2)
 
-    def transfer_to_IVFPQ(self, other):
+    def transfer_to_IVFPQ(self, other: Index) -> None:
         """Add every code to the empty IndexIVFPQ ``other`` (same nlist and
         code size), under ids 0..ntotal-1."""
         op = "Index2Layer.transfer_to_IVFPQ"

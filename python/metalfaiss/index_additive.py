@@ -2,6 +2,8 @@
 inverted lists (IndexIVFResidualQuantizer), and the residual quantizer as
 an IVF coarse quantizer of 2^tot_bits centroids (ResidualCoarseQuantizer)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -15,6 +17,7 @@ from .errors import UnsupportedOperationError
 from .index import Index
 from .index_ivf import IndexIVF, _check_quantizer
 from .metric import METRIC_L2, MetricType
+from ._typing import Any, ArrayLike, MetricLike
 
 
 def _metric_and_type(op, rest):
@@ -28,14 +31,14 @@ class _RQHolder:
     fields apply at train."""
 
     @property
-    def rq(self):
+    def rq(self) -> Any:
         if getattr(self, "_rq", None) is None:
             self._rq = ResidualQuantizer._of(self._h("rq"), self)
         return self._rq
 
     aq = rq
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         self.rq._send_cp()
         super().train(x)
 
@@ -45,10 +48,10 @@ class IndexAdditiveQuantizer(IndexFlatCodes, Index):
     exhaustively, by look-up tables (or by decoding, ST_decompress)."""
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return self.aq.code_size
 
-    def sa_code_size(self):
+    def sa_code_size(self) -> int:
         return self.code_size
 
 
@@ -59,7 +62,7 @@ class IndexResidualQuantizer(_RQHolder, IndexAdditiveQuantizer):
 
     _go_type = "IndexResidualQuantizer"
 
-    def __init__(self, d, *args):
+    def __init__(self, d: int, *args: Any) -> None:
         op = "IndexResidualQuantizer"
         nbits, rest = nbits_list(op, args)
         metric, st = _metric_and_type(op, rest)
@@ -95,7 +98,8 @@ class IndexProductResidualQuantizer(_PRQHolder, IndexAdditiveQuantizer):
 
     _go_type = "IndexProductResidualQuantizer"
 
-    def __init__(self, d, nsplits, Msub, nbits, metric=METRIC_L2, search_type=AdditiveQuantizer.ST_decompress):
+    def __init__(self, d: int, nsplits: int, Msub: int, nbits: int, metric: MetricLike = METRIC_L2,
+                 search_type: Any = AdditiveQuantizer.ST_decompress) -> None:
         op = "IndexProductResidualQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexProductResidualQuantizerNew", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"),
@@ -110,7 +114,8 @@ class IndexLocalSearchQuantizer(_LSQHolder, IndexAdditiveQuantizer):
 
     _go_type = "IndexLocalSearchQuantizer"
 
-    def __init__(self, d, M, nbits, metric=METRIC_L2, search_type=AdditiveQuantizer.ST_decompress):
+    def __init__(self, d: int, M: int, nbits: int, metric: MetricLike = METRIC_L2,
+                 search_type: Any = AdditiveQuantizer.ST_decompress) -> None:
         op = "IndexLocalSearchQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexLocalSearchQuantizerNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"),
@@ -124,7 +129,8 @@ class IndexProductLocalSearchQuantizer(_PLSQHolder, IndexAdditiveQuantizer):
 
     _go_type = "IndexProductLocalSearchQuantizer"
 
-    def __init__(self, d, nsplits, Msub, nbits, metric=METRIC_L2, search_type=AdditiveQuantizer.ST_decompress):
+    def __init__(self, d: int, nsplits: int, Msub: int, nbits: int, metric: MetricLike = METRIC_L2,
+                 search_type: Any = AdditiveQuantizer.ST_decompress) -> None:
         op = "IndexProductLocalSearchQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexProductLocalSearchQuantizerNew", as_int(d, op, "d"), as_int(nsplits, op, "nsplits"),
@@ -138,7 +144,7 @@ class IndexIVFAdditiveQuantizer(IndexIVF):
     x - centroid (``by_residual``) in inverted lists."""
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return self.aq.code_size
 
 
@@ -149,7 +155,7 @@ class IndexIVFResidualQuantizer(_RQHolder, IndexIVFAdditiveQuantizer):
 
     _go_type = "IndexIVFResidualQuantizer"
 
-    def __init__(self, quantizer, d, nlist, *args):
+    def __init__(self, quantizer: Index, d: int, nlist: int, *args: Any) -> None:
         op = "IndexIVFResidualQuantizer"
         nbits, rest = nbits_list(op, args)
         metric, st = _metric_and_type(op, rest)
@@ -167,8 +173,8 @@ class IndexIVFProductResidualQuantizer(_PRQHolder, IndexIVFAdditiveQuantizer):
 
     _go_type = "IndexIVFProductResidualQuantizer"
 
-    def __init__(self, quantizer, d, nlist, nsplits, Msub, nbits, metric=METRIC_L2,
-                 search_type=AdditiveQuantizer.ST_decompress):
+    def __init__(self, quantizer: Index, d: int, nlist: int, nsplits: int, Msub: int, nbits: int,
+                 metric: MetricLike = METRIC_L2, search_type: Any = AdditiveQuantizer.ST_decompress) -> None:
         op = "IndexIVFProductResidualQuantizer"
         metric = MetricType.parse(metric)
         _check_quantizer(op, quantizer, metric)
@@ -185,7 +191,8 @@ class IndexIVFLocalSearchQuantizer(_LSQHolder, IndexIVFAdditiveQuantizer):
 
     _go_type = "IndexIVFLocalSearchQuantizer"
 
-    def __init__(self, quantizer, d, nlist, M, nbits, metric=METRIC_L2, search_type=AdditiveQuantizer.ST_decompress):
+    def __init__(self, quantizer: Index, d: int, nlist: int, M: int, nbits: int, metric: MetricLike = METRIC_L2,
+                 search_type: Any = AdditiveQuantizer.ST_decompress) -> None:
         op = "IndexIVFLocalSearchQuantizer"
         metric = MetricType.parse(metric)
         _check_quantizer(op, quantizer, metric)
@@ -202,8 +209,8 @@ class IndexIVFProductLocalSearchQuantizer(_PLSQHolder, IndexIVFAdditiveQuantizer
 
     _go_type = "IndexIVFProductLocalSearchQuantizer"
 
-    def __init__(self, quantizer, d, nlist, nsplits, Msub, nbits, metric=METRIC_L2,
-                 search_type=AdditiveQuantizer.ST_decompress):
+    def __init__(self, quantizer: Index, d: int, nlist: int, nsplits: int, Msub: int, nbits: int,
+                 metric: MetricLike = METRIC_L2, search_type: Any = AdditiveQuantizer.ST_decompress) -> None:
         op = "IndexIVFProductLocalSearchQuantizer"
         metric = MetricType.parse(metric)
         _check_quantizer(op, quantizer, metric)
@@ -218,11 +225,11 @@ class AdditiveCoarseQuantizer(Index):
     """faiss's AdditiveCoarseQuantizer: the 2^tot_bits sums of one entry
     per codebook are the centroids; ``add`` and ``reset`` do not apply."""
 
-    def add(self, x):
+    def add(self, x: ArrayLike) -> None:
         raise UnsupportedOperationError(f"{type(self).__name__}.add: not applicable: the centroids are the "
                                         "sums of codebook entries")
 
-    def reset(self):
+    def reset(self) -> None:
         raise UnsupportedOperationError(f"{type(self).__name__}.reset: not applicable")
 
 
@@ -235,7 +242,7 @@ class ResidualCoarseQuantizer(_RQHolder, AdditiveCoarseQuantizer):
 
     _go_type = "ResidualCoarseQuantizer"
 
-    def __init__(self, d, *args):
+    def __init__(self, d: int, *args: Any) -> None:
         op = "ResidualCoarseQuantizer"
         nbits, rest = nbits_list(op, args)
         metric = MetricType.parse(rest[0]) if rest else MetricType.parse(METRIC_L2)
@@ -251,14 +258,14 @@ class ResidualCoarseQuantizer(_RQHolder, AdditiveCoarseQuantizer):
         return float(out[0])
 
     @property
-    def beam_factor(self):
+    def beam_factor(self) -> Any:
         return self._beam()
 
     @beam_factor.setter
-    def beam_factor(self, value):
+    def beam_factor(self, value: Any) -> None:
         self._beam(value)
 
-    def set_beam_factor(self, new_beam_factor):
+    def set_beam_factor(self, new_beam_factor: Any) -> None:
         """>= 1: beam search of beam_factor * k entries; < 0: exhaustive."""
         self._beam(new_beam_factor)
 
@@ -270,7 +277,7 @@ class LocalSearchCoarseQuantizer(_LSQHolder, AdditiveCoarseQuantizer):
 
     _go_type = "LocalSearchCoarseQuantizer"
 
-    def __init__(self, d, M, nbits, metric=METRIC_L2):
+    def __init__(self, d: int, M: int, nbits: int, metric: MetricLike = METRIC_L2) -> None:
         op = "LocalSearchCoarseQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("LocalSearchCoarseQuantizerNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"),

@@ -4,6 +4,8 @@ is stored in two more 4-bit codes (``ST_norm_rq2x4`` / ``ST_norm_lsq2x4``)
 and, as in faiss, the distances leave out |x|^2; inner products need
 ``ST_LUT_nonorm``."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -18,6 +20,7 @@ from .index_fastscan import IndexFastScan, _bind
 from .index_ivf import IndexIVF, _check_quantizer
 from .index_ivf_fastscan import IVFFastScanFields
 from .metric import METRIC_L2, MetricType
+from ._typing import Any, ArrayLike
 
 _KINDS = (ResidualQuantizer, LocalSearchQuantizer, ProductResidualQuantizer, ProductLocalSearchQuantizer)
 
@@ -28,7 +31,7 @@ class _AQFastScanFields:
     train for L2), ``rescale_norm`` and ``max_train_points``."""
 
     @property
-    def aq(self):
+    def aq(self) -> Any:
         q = self.__dict__.get("_aq")
         if q is None:
             out = np.zeros(1, dtype=np.int64)
@@ -39,7 +42,7 @@ class _AQFastScanFields:
                 q.cp = None  # progressive-dim parameters: residual quantizers only
         return q
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         if getattr(self.aq, "cp", None) is not None:
             self.aq._send_cp()
         super().train(x)
@@ -55,27 +58,27 @@ class _AQFastScanFields:
         return out
 
     @property
-    def rescale_norm(self):
+    def rescale_norm(self) -> bool:
         return bool(self._norm()[0])
 
     @rescale_norm.setter
-    def rescale_norm(self, value):
+    def rescale_norm(self, value: Any) -> None:
         self._norm(rescale_norm=bool(value))
 
     @property
-    def norm_scale(self):
+    def norm_scale(self) -> int:
         return int(self._norm()[1])
 
     @norm_scale.setter
-    def norm_scale(self, value):
+    def norm_scale(self, value: Any) -> None:
         self._norm(norm_scale=as_int(value, self._op("norm_scale"), "norm_scale"))
 
     @property
-    def max_train_points(self):
+    def max_train_points(self) -> int:
         return int(self._norm()[2])
 
     @max_train_points.setter
-    def max_train_points(self, value):
+    def max_train_points(self, value: Any) -> None:
         self._norm(max_train_points=as_int(value, self._op("max_train_points"), "max_train_points"))
 
 
@@ -87,7 +90,7 @@ class IndexAdditiveQuantizerFastScan(_AQFastScanFields, IndexFastScan, Index):
 
     _go_type = "IndexAdditiveQuantizerFastScan"
 
-    def __init__(self, index, bbs=32):
+    def __init__(self, index: Index, bbs: Any = 32) -> None:
         op = "IndexAdditiveQuantizerFastScan"
         if not isinstance(index, IndexAdditiveQuantizer):
             raise InputTypeError(f"{op}: expected an IndexAdditiveQuantizer, got {type(index).__name__}")
@@ -96,7 +99,7 @@ class IndexAdditiveQuantizerFastScan(_AQFastScanFields, IndexFastScan, Index):
         super().__init__(int(out[0]))
         self._aq = index.aq
 
-    def sa_code_size(self):
+    def sa_code_size(self) -> Any:
         return self.code_size
 
 
@@ -110,7 +113,7 @@ class IndexIVFAdditiveQuantizerFastScan(_AQFastScanFields, IVFFastScanFields, In
 
     _go_type = "IndexIVFAdditiveQuantizerFastScan"
 
-    def __init__(self, index, bbs=32):
+    def __init__(self, index: Index, bbs: Any = 32) -> None:
         op = "IndexIVFAdditiveQuantizerFastScan"
         if not isinstance(index, IndexIVFAdditiveQuantizer):
             raise InputTypeError(f"{op}: expected an IndexIVFAdditiveQuantizer, got {type(index).__name__}")
@@ -133,7 +136,7 @@ def _new(kind, op, d, nsplits, M, nbits, metric, search_type, bbs):
 def _flat(name, kind, default_st, holder):
     shape = ("M",) if kind < 2 else ("nsplits", "Msub")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         a = _bind(("d",) + shape + ("nbits", "metric", "search_type", "bbs"), args, kwargs,
                   {"metric": METRIC_L2, "search_type": default_st, "bbs": 32}, name)
         nsplits, M = (1, a["M"]) if kind < 2 else (a["nsplits"], a["Msub"])
@@ -158,7 +161,7 @@ IndexProductLocalSearchQuantizerFastScan = _flat(
 def _ivf(name, kind, default_st, holder):
     shape = ("M",) if kind < 2 else ("nsplits", "Msub")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         a = _bind(("quantizer", "d", "nlist") + shape + ("nbits", "metric", "search_type", "bbs"), args, kwargs,
                   {"metric": METRIC_L2, "search_type": default_st, "bbs": 32}, name)
         metric = MetricType.parse(a["metric"])

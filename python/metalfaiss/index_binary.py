@@ -1,5 +1,7 @@
 """Binary indexes: uint8 codes of d bits compared by Hamming distance."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -12,8 +14,10 @@ from .index_hnsw import HNSW
 from .invlists import InvertedLists
 from .vectors import field_vector
 from .pointer_methods import BinaryPointerMethods
-from .search_params import SearchParametersHNSW, SearchParametersIVF
-from .selectors import selector_args, selector_program
+from .search_params import SearchParameters, SearchParametersHNSW, SearchParametersIVF
+from .selectors import IDSelector, selector_args, selector_program
+from .index import Index
+from ._typing import Any, ArrayLike, Int32Array, Int64Array, Optional, RangeSearchResult, UInt8Array
 
 
 def _binary_params(params, op, index=None):
@@ -45,24 +49,24 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         return out
 
     @property
-    def d(self):
+    def d(self) -> int:
         """Bits per code."""
         return self._d
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return self._d // 8
 
     @property
-    def ntotal(self):
+    def ntotal(self) -> int:
         return int(self._info()[1])
 
     @property
-    def is_trained(self):
+    def is_trained(self) -> bool:
         return bool(self._info()[2])
 
     @is_trained.setter
-    def is_trained(self, value):
+    def is_trained(self, value: bool) -> None:
         """faiss scripts fill an IVF quantizer by hand, then set is_trained
         = True: here the state follows the index's contents, so the
         assignment is accepted when it states what holds."""
@@ -72,23 +76,23 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
                 "(an IVF index is trained once its quantizer holds nlist centroids)")
 
     @property
-    def metric_type(self):
+    def metric_type(self) -> int:
         from .metric import METRIC_L2
 
         return METRIC_L2  # faiss's binary indexes report L2; distances are Hamming
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.ntotal
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         x = as_codes(x, self._op("train"), self.code_size)
         _bridge.call_long("BinaryTrain", self._h("train"), x.shape[0], addr(x))
 
-    def add(self, x):
+    def add(self, x: ArrayLike) -> None:
         x = as_codes(x, self._op("add"), self.code_size)
         _bridge.call_long("BinaryAdd", self._h("add"), x.shape[0], addr(x))
 
-    def add_with_ids(self, x, ids):
+    def add_with_ids(self, x: ArrayLike, ids: ArrayLike) -> None:
         op = self._op("add_with_ids")
         x = as_codes(x, op, self.code_size)
         ids = as_ids(ids, op)
@@ -96,7 +100,7 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
             raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} codes")
         _bridge.call_long("BinaryAddWithIDs", self._h("add_with_ids"), x.shape[0], addr(x), addr(ids))
 
-    def remove_ids(self, ids):
+    def remove_ids(self, ids: ArrayLike | IDSelector) -> int:
         """Remove the codes of the given ids (an int64 array) and return how
         many went: a flat index numbers the rest on, an id map keeps ids."""
         op = self._op("remove_ids")
@@ -105,7 +109,8 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         _bridge.call("BinaryRemoveIDs", self._h("remove_ids"), ids.shape[0], addr(ids), addr(out))
         return int(out[0])
 
-    def search(self, x, k, *, params=None, D=None, I=None):
+    def search(self, x: ArrayLike, k: int, *, params: Optional[SearchParameters] = None,
+               D: Optional[Int32Array] = None, I: Optional[Int64Array] = None) -> tuple[Int32Array, Int64Array]:
         """(D, I): the k nearest codes of each row of x, Hamming distance
         (int32) then id; missing results are (INT32_MAX, -1)."""
         op = self._op("search")
@@ -127,7 +132,8 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
 
         return knn_results(op, x.shape[0], k, D, I, run, self._pace(), np.int32)
 
-    def range_search(self, x, radius, *, params=None):
+    def range_search(self, x: ArrayLike, radius: int, *,
+                     params: Optional[SearchParameters] = None) -> RangeSearchResult:
         """(lims, D, I): the codes within Hamming distance < radius of each
         query (flat: in id order; IVF: in the order the lists are scanned);
         ``params.sel`` limits the candidates."""
@@ -143,13 +149,13 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
             np.int32)
         return lims, D.astype(np.float32), I  # faiss's range results hold float distances
 
-    def reconstruct(self, key):
+    def reconstruct(self, key: int) -> UInt8Array:
         out = np.empty(self.code_size, dtype=np.uint8)
         _bridge.call("BinaryReconstruct", self._h("reconstruct"), as_int(key, self._op("reconstruct"), "key"),
                      addr(out))
         return out
 
-    def reconstruct_n(self, i0=0, ni=-1):
+    def reconstruct_n(self, i0: int = 0, ni: int = -1) -> UInt8Array:
         """Codes i0 .. i0+ni-1 as (ni, code_size); ni=-1: up to ntotal."""
         op = self._op("reconstruct_n")
         i0, ni = as_int(i0, op, "i0"), as_int(ni, op, "ni")
@@ -162,17 +168,17 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
             out[j] = self.reconstruct(i0 + j)
         return out
 
-    def assign(self, x, k=1, labels=None):
+    def assign(self, x: ArrayLike, k: int = 1, labels: Optional[Int64Array] = None) -> Int64Array:
         """The (n, k) ids of the k nearest codes of each row of x."""
         return self.search(x, k, I=labels)[1]
 
-    def reset(self):
+    def reset(self) -> None:
         _bridge.call("BinaryReset", self._h("reset"))
 
     def _sub(self):
         return part(self, "BinarySub", self._op("sub"))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{type(self).__name__}(d={self.d}, ntotal={self.ntotal})"
 
 
@@ -181,13 +187,13 @@ class IndexBinaryFlat(IndexBinary):
 
     _go_type = "IndexBinaryFlat"
 
-    def __init__(self, d):
+    def __init__(self, d: int) -> None:
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexBinaryFlatNew", as_int(d, "IndexBinaryFlat", "d"), addr(out))
         self._bind(int(out[0]))
 
     @property
-    def xb(self):
+    def xb(self) -> Any:
         """The codes back to back (uint8, a copy); copy_array_to_vector(a,
         index.xb) replaces them with a's."""
         n = self.ntotal
@@ -205,18 +211,18 @@ class BinaryIVFInvertedLists(InvertedLists):
     """A binary IVF index's lists (``index.invlists``), read-only: ids and
     codes of ``d/8`` bytes, copied out of the index."""
 
-    def __init__(self, index):
+    def __init__(self, index: IndexBinaryIVF) -> None:
         self._index = index
 
     @property
-    def nlist(self):
+    def nlist(self) -> int:
         return self._index.nlist
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return self._index.code_size
 
-    def list_size(self, list_no):
+    def list_size(self, list_no: int) -> int:
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("BinaryIVFListSize", self._index._h("invlists"), self._check(list_no, "list_size"), addr(out))
         return int(out[0])
@@ -237,7 +243,7 @@ class IndexBinaryIVF(IndexBinary):
 
     _go_type = "IndexBinaryIVF"
 
-    def __init__(self, quantizer, d, nlist):
+    def __init__(self, quantizer: IndexBinary, d: int, nlist: int) -> None:
         op = "IndexBinaryIVF"
         if not isinstance(quantizer, IndexBinary):
             raise InputTypeError(f"{op}: quantizer must be a binary index, got {type(quantizer).__name__}")
@@ -246,7 +252,7 @@ class IndexBinaryIVF(IndexBinary):
         self._bind(int(out[0]))
         self._quantizer = quantizer
 
-    def add_preassigned(self, x, a, ids=None):
+    def add_preassigned(self, x: ArrayLike, a: ArrayLike, ids: Optional[ArrayLike] = None) -> None:
         """Add the codes of x to the lists a gives (one per row; -1: counted
         but not stored) instead of the quantizer's nearest; ids as in
         add_with_ids (None: numbered on from ntotal)."""
@@ -261,7 +267,9 @@ class IndexBinaryIVF(IndexBinary):
         _bridge.call_long("BinaryIVFAddPreassigned", self._h("add_preassigned"), x.shape[0], addr(x),
                           0 if id_arr is None else addr(id_arr), addr(a))
 
-    def search_preassigned(self, x, k, Iq, Dq=None, *, params=None, D=None, I=None):
+    def search_preassigned(self, x: ArrayLike, k: int, Iq: ArrayLike, Dq: Optional[ArrayLike] = None, *,
+                           params: Optional[SearchParameters] = None, D: Optional[Int32Array] = None,
+                           I: Optional[Int64Array] = None) -> tuple[Int32Array, Int64Array]:
         """faiss's search_preassigned: search each query in the lists of its
         row of Iq (n, nprobe; -1 skipped). Dq is accepted for faiss's
         signature (Hamming distances do not use it)."""
@@ -276,7 +284,8 @@ class IndexBinaryIVF(IndexBinary):
             "BinaryIVFSearchPreassigned", h, hi - lo, addr(x[lo:]), k, addr(Iq[lo:]), Iq.shape[1], D_at, I_at,
             *sel), self._pace(), np.int32)
 
-    def range_search_preassigned(self, x, radius, Iq, Dq=None, *, params=None):
+    def range_search_preassigned(self, x: ArrayLike, radius: int, Iq: ArrayLike, Dq: Optional[ArrayLike] = None, *,
+                                 params: Optional[SearchParameters] = None) -> RangeSearchResult:
         """(lims, D, I): range_search in the lists of each query's row of
         Iq."""
         op = self._op("range_search_preassigned")
@@ -292,20 +301,20 @@ class IndexBinaryIVF(IndexBinary):
         return lims, D.astype(np.float32), I
 
     @property
-    def quantizer(self):
+    def quantizer(self) -> IndexBinary:
         """The coarse quantizer; assigning another binary index of the same
         d changes what add and search assign to (the lists stay)."""
         return self._quantizer
 
     @quantizer.setter
-    def quantizer(self, quantizer):
+    def quantizer(self, quantizer: IndexBinary) -> None:
         op = self._op("quantizer")
         if not isinstance(quantizer, IndexBinary):
             raise InputTypeError(f"{op}: expected a binary index, got {type(quantizer).__name__}")
         _bridge.call("BinaryIVFSetQuantizer", self._h("quantizer"), quantizer._h("quantizer"))
         self._quantizer = quantizer
 
-    def get_list_size(self, list_no):
+    def get_list_size(self, list_no: int) -> int:
         return self.invlists.list_size(list_no)
 
     def _direct_map(self, kind=-1):
@@ -313,12 +322,12 @@ class IndexBinaryIVF(IndexBinary):
         _bridge.call("BinaryIVFDirectMap", self._h("set_direct_map_type"), kind, addr(out))
         return int(out[0])
 
-    def make_direct_map(self, new_maintain=True):
+    def make_direct_map(self, new_maintain: bool = True) -> None:
         """Keep an id -> code map (an array: ids must be 0..ntotal-1), which
         ``reconstruct`` needs; ``make_direct_map(False)`` drops it."""
         self._direct_map(1 if new_maintain else 0)
 
-    def set_direct_map_type(self, type):
+    def set_direct_map_type(self, type: int) -> None:
         """DirectMap.NoMap, .Array (sequential ids) or .Hashtable (any
         ids)."""
         t = as_int(type, self._op("set_direct_map_type"), "type")
@@ -327,17 +336,17 @@ class IndexBinaryIVF(IndexBinary):
         self._direct_map(t)
 
     @property
-    def direct_map_type(self):
+    def direct_map_type(self) -> int:
         return self._direct_map()
 
     @property
-    def clustering_index(self):
+    def clustering_index(self) -> Optional[Index]:
         """The float index that assigns points in the training k-means
         (None: a flat L2 index, faiss's default)."""
         return getattr(self, "_clustering_index", None)
 
     @clustering_index.setter
-    def clustering_index(self, index):
+    def clustering_index(self, index: Optional[Index]) -> None:
         from .index import Index
 
         op = self._op("clustering_index")
@@ -356,7 +365,7 @@ class IndexBinaryIVF(IndexBinary):
         super()._adopt(handle)
         self._quantizer = self._sub()
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         h = self._h("train")
         for name, value in self.cp.as_dict().items():
             _bridge.call("BinaryIVFSetCP", h, name, float(value))
@@ -368,18 +377,18 @@ class IndexBinaryIVF(IndexBinary):
         return out
 
     @property
-    def nprobe(self):
+    def nprobe(self) -> int:
         return int(self._ivf()[0])
 
     @nprobe.setter
-    def nprobe(self, value):
+    def nprobe(self, value: int) -> None:
         value = as_int(value, "IndexBinaryIVF.nprobe", "nprobe")
         if value <= 0:
             raise InvalidArgumentError(f"IndexBinaryIVF.nprobe: nprobe must be positive, got {value}")
         self._ivf(value)
 
     @property
-    def nlist(self):
+    def nlist(self) -> int:
         return int(self._ivf()[1])
 
 
@@ -391,7 +400,7 @@ class IndexBinaryHNSW(IndexBinary):
 
     _go_type = "IndexBinaryHNSW"
 
-    def __init__(self, d, M=32):
+    def __init__(self, d: int, M: int = 32) -> None:
         op = "IndexBinaryHNSW"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexBinaryHNSWNew", as_int(d, op, "d"), as_int(M, op, "M"), addr(out))
@@ -411,7 +420,7 @@ class IndexBinaryFromFloat(IndexBinary):
 
     _go_type = "IndexBinaryFromFloat"
 
-    def __init__(self, index):
+    def __init__(self, index: Index) -> None:
         from .index import Index
 
         op = "IndexBinaryFromFloat"
@@ -436,7 +445,7 @@ class IndexBinaryIDMap(IndexBinary):
     _two = False
     _go_type = "IndexBinaryIDMap"
 
-    def __init__(self, index):
+    def __init__(self, index: IndexBinary) -> None:
         op = type(self).__name__
         if not isinstance(index, IndexBinary):
             raise InputTypeError(f"{op}: expected a binary index, got {type(index).__name__}")
@@ -450,7 +459,7 @@ class IndexBinaryIDMap(IndexBinary):
         self.index = self._sub()
 
     @property
-    def id_map(self):
+    def id_map(self) -> Int64Array:
         """The ids, in storage order."""
         n = self.ntotal
         out = np.empty(n, dtype=np.int64)

@@ -1,11 +1,14 @@
 """``index_binary_factory``: binary indexes from faiss's descriptions."""
 
+from __future__ import annotations
+
 import re
 
 from ._arrays import as_int
 from .errors import InvalidArgumentError
 from .index_binary import IndexBinaryFlat, IndexBinaryHNSW, IndexBinaryIDMap, IndexBinaryIDMap2, IndexBinaryIVF
 from .index_binary_hash import IndexBinaryHash, IndexBinaryMultiHash
+from ._typing import Any
 
 # faiss reads each form with sscanf, which matches a prefix: "BIVF1024_BHNSW32"
 # is a BIVF1024 over a flat quantizer there, and so it is here.
@@ -38,7 +41,7 @@ def _component(d, desc):
     return None
 
 
-def index_binary_factory(d, description):
+def index_binary_factory(d: int, description: str) -> Any:
     """Build a binary index from faiss's description: ``BFlat``,
     ``BIVF{nlist}`` (a flat quantizer), ``BIVF{nlist}_HNSW{M}`` (an HNSW
     quantizer), ``BHNSW{M}``, ``BHash{b}``, ``BHash{nhash}x{b}``, with an

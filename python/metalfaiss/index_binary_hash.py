@@ -2,12 +2,15 @@
 their bits, searched in the buckets whose keys differ from the query's in
 at most ``nflip`` bits."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InvalidArgumentError
 from .index_binary import IndexBinary
+from ._typing import Any
 
 
 class _HashIndex(IndexBinary):
@@ -17,13 +20,13 @@ class _HashIndex(IndexBinary):
         return out
 
     @property
-    def nflip(self):
+    def nflip(self) -> int:
         """The most key bits a searched bucket may differ by (0: only the
         query's own bucket; b: every bucket, an exact search)."""
         return int(self._hash()[0])
 
     @nflip.setter
-    def nflip(self, value):
+    def nflip(self, value: Any) -> None:
         op = self._op("nflip")
         value = as_int(value, op, "nflip")
         if value < 0:
@@ -31,11 +34,11 @@ class _HashIndex(IndexBinary):
         self._hash(value)
 
     @property
-    def b(self):
+    def b(self) -> int:
         """Bits per key."""
         return int(self._hash()[1])
 
-    def hashtable_size(self):
+    def hashtable_size(self) -> int:
         """The number of buckets (over all maps of a multi-hash)."""
         return int(self._hash()[3])
 
@@ -47,7 +50,7 @@ class IndexBinaryHash(_HashIndex):
 
     _go_type = "IndexBinaryHash"
 
-    def __init__(self, d, b):
+    def __init__(self, d: int, b: int) -> None:
         op = "IndexBinaryHash"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexBinaryHashNew", as_int(d, op, "d"), as_int(b, op, "b"), addr(out))
@@ -63,7 +66,7 @@ class IndexBinaryMultiHash(_HashIndex):
 
     _go_type = "IndexBinaryMultiHash"
 
-    def __init__(self, d, nhash, b):
+    def __init__(self, d: int, nhash: int, b: int) -> None:
         op = "IndexBinaryMultiHash"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexBinaryMultiHashNew", as_int(d, op, "d"), as_int(nhash, op, "nhash"), as_int(b, op, "b"),
@@ -75,6 +78,6 @@ class IndexBinaryMultiHash(_HashIndex):
         self.storage = self._sub()
 
     @property
-    def nhash(self):
+    def nhash(self) -> int:
         """The number of maps."""
         return int(self._hash()[2])

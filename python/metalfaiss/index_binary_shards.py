@@ -1,6 +1,8 @@
 """IndexBinaryShards and IndexBinaryReplicas: one binary index made of
 several."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -8,6 +10,7 @@ from ._arrays import addr
 from .errors import InputTypeError
 from .index_binary import IndexBinary
 from .index_shards import _d_first
+from ._typing import Any
 
 
 class _BinaryMembers(IndexBinary):
@@ -33,16 +36,16 @@ class _BinaryMembers(IndexBinary):
         else:
             self._members = [m for m in self._members if m is not index and m._handle != index._handle]
 
-    def addIndex(self, index):
+    def addIndex(self, index: IndexBinary) -> None:
         self._member(index, True)
 
-    def removeIndex(self, index):
+    def removeIndex(self, index: IndexBinary) -> None:
         self._member(index, False)
 
-    def count(self):
+    def count(self) -> int:
         return len(self._members)
 
-    def at(self, i):
+    def at(self, i: int) -> Any:
         return self._members[i]
 
 
@@ -55,16 +58,16 @@ class IndexBinaryShards(_BinaryMembers):
 
     _go_type = "IndexBinaryShards"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         d, (_threaded, successive_ids) = _d_first("IndexBinaryShards", args, kwargs, ("threaded", False),
                                                   ("successive_ids", True))
         self._start("IndexBinaryShardsNew", d, bool(successive_ids))
         self.successive_ids = bool(successive_ids)
 
-    def add_shard(self, index):
+    def add_shard(self, index: Any) -> None:
         self._member(index, True)
 
-    def remove_shard(self, index):
+    def remove_shard(self, index: IndexBinary) -> None:
         """Take a shard out of the set; the shard keeps its codes."""
         self._member(index, False)
 
@@ -77,13 +80,13 @@ class IndexBinaryReplicas(_BinaryMembers):
     _kind = "replica"
     _go_type = "IndexBinaryReplicas"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         d, (_threaded,) = _d_first("IndexBinaryReplicas", args, kwargs, ("threaded", True))
         self._start("IndexBinaryReplicasNew", d)
 
-    def add_replica(self, index):
+    def add_replica(self, index: IndexBinary) -> None:
         self._member(index, True)
 
-    def remove_replica(self, index):
+    def remove_replica(self, index: IndexBinary) -> None:
         """Take a replica out of the set."""
         self._member(index, False)

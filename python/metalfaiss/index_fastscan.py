@@ -2,6 +2,8 @@
 quantizer codes packed in blocks of ``bbs`` vectors and searched with
 uint8 look-up tables by byte-shuffle kernels."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -12,6 +14,7 @@ from .index import Index
 from .index_pq import IndexPQ
 from .metric import METRIC_L2, MetricType
 from .quantizers import PQIndexMixin
+from ._typing import Any, ArrayLike
 
 
 class CodePackerPQ4:
@@ -19,7 +22,7 @@ class CodePackerPQ4:
     ``code_size`` bytes) to and from its place in packed blocks of
     ``nvec`` vectors (``block_size`` bytes each)."""
 
-    def __init__(self, M, bbs):
+    def __init__(self, M: int, bbs: Any) -> None:
         op = "CodePackerPQ4"
         self.M, self.nvec = as_int(M, op, "M"), as_int(bbs, op, "bbs")
         if self.M <= 0 or self.nvec <= 0 or self.nvec % 32:
@@ -34,7 +37,7 @@ class CodePackerPQ4:
             raise InvalidArgumentError(f"CodePackerPQ4.{op}: the blocks must be a contiguous{' writable' if writable else ''} array")
         return block
 
-    def unpack_1(self, block, offset, code=None):
+    def unpack_1(self, block: Any, offset: int, code: Any = None) -> Any:
         """The code of vector ``offset`` of the blocks (into code if given)."""
         block = self._blocks(block, "unpack_1")
         out = np.zeros(self.code_size, dtype=np.uint8) if code is None else code
@@ -42,7 +45,7 @@ class CodePackerPQ4:
                      as_int(offset, "CodePackerPQ4.unpack_1", "offset"), addr(block), block.nbytes)
         return out
 
-    def pack_1(self, code, offset, block):
+    def pack_1(self, code: Any, offset: int, block: Any) -> None:
         """Write code as vector ``offset`` of the blocks."""
         block = self._blocks(block, "pack_1", writable=True)
         c = np.ascontiguousarray(code, dtype=np.uint8).reshape(-1)
@@ -71,19 +74,19 @@ class IndexFastScan:
         return out
 
     @property
-    def implem(self):
+    def implem(self) -> int:
         return int(self._settings()[0])
 
     @implem.setter
-    def implem(self, value):
+    def implem(self, value: Any) -> None:
         self._settings(implem=as_int(value, self._op("implem"), "implem"))
 
     @property
-    def qbs(self):
+    def qbs(self) -> int:
         return int(self._settings()[1])
 
     @qbs.setter
-    def qbs(self, value):
+    def qbs(self, value: Any) -> None:
         self._settings(qbs=as_int(value, self._op("qbs"), "qbs"))
 
     bbs = property(lambda self: int(self._settings()[2]))
@@ -93,26 +96,26 @@ class IndexFastScan:
     ksub = property(lambda self: 16)
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return (self.M * 4 + 7) // 8
 
     @property
-    def ntotal2(self):
+    def ntotal2(self) -> int:
         s = self._settings()
         return int(s[5]) * 2 // int(s[4])
 
     @property
-    def codes(self):
+    def codes(self) -> Any:
         n = int(self._settings()[5])
         tab = AlignedTableUint8(n)
         if n:
             _bridge.call("FastScanCodes", self._h("codes"), n, addr(tab.tab))
         return tab
 
-    def get_CodePacker(self):
+    def get_CodePacker(self) -> Any:
         return CodePackerPQ4(self.M, self.bbs)
 
-    def compute_codes(self, codes, n, x):
+    def compute_codes(self, codes: ArrayLike, n: int, x: ArrayLike) -> None:
         """faiss's C signature: the standard codes (``code_size`` bytes
         each, as sa_encode gives them) of the n vectors at pointer x,
         written at pointer codes."""
@@ -132,7 +135,7 @@ class IndexPQFastScan(PQIndexMixin, IndexFastScan, Index):
 
     _go_type = "IndexPQFastScan"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         op = "IndexPQFastScan"
         out = np.zeros(1, dtype=np.int64)
         if args and isinstance(args[0], IndexPQ):
@@ -145,7 +148,7 @@ class IndexPQFastScan(PQIndexMixin, IndexFastScan, Index):
                          as_int(a["bbs"], op, "bbs"), addr(out))
         super().__init__(int(out[0]))
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         self.pq._send_cp()
         super().train(x)
 

@@ -1,5 +1,7 @@
 """Exact search: IndexFlat, IndexFlatL2, IndexFlatIP."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _backend, _bridge
@@ -8,6 +10,7 @@ from .distance_computer import IndexFlatCodes
 from .index import Index
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 from .swig_pointers import SwigPtr
+from ._typing import ArrayLike, MetricLike
 
 
 class IndexFlat(IndexFlatCodes, Index):
@@ -21,7 +24,7 @@ class IndexFlat(IndexFlatCodes, Index):
 
     _go_type = "IndexFlat"
 
-    def __init__(self, d, metric=METRIC_L2):
+    def __init__(self, d: int, metric: MetricLike = METRIC_L2) -> None:
         metric = MetricType.parse(metric)
         d = as_int(d, type(self).__name__, "d")
         out = np.zeros(1, dtype=np.int64)
@@ -34,7 +37,7 @@ class IndexFlat(IndexFlatCodes, Index):
             _bridge.call("IndexFlatNew", d, int(metric), addr(out))
         super().__init__(int(out[0]))
 
-    def permute_entries(self, perm):
+    def permute_entries(self, perm: ArrayLike | SwigPtr) -> None:
         """Reorder the stored vectors: the new vector i is the old perm[i]
         (a permutation of 0..ntotal-1, an array or a swig_ptr)."""
         from .index_ivf import _permutation
@@ -42,7 +45,7 @@ class IndexFlat(IndexFlatCodes, Index):
         perm = _permutation(perm, self.ntotal, self._op("permute_entries"))
         _bridge.call("IndexPermuteEntries", self._h("permute_entries"), addr(perm), perm.shape[0])
 
-    def get_xb(self):
+    def get_xb(self) -> SwigPtr:
         """A pointer (``rev_swig_ptr`` reads it) to the ntotal * d stored
         values. The vectors live in the Go core, so this is a copy taken
         now: writing through it does not change the index."""
@@ -55,18 +58,18 @@ class IndexFlat(IndexFlatCodes, Index):
         obj.__class__ = _BY_METRIC.get(obj.metric_type, obj.__class__)
         return obj
 
-    def sync_l2norms(self):
+    def sync_l2norms(self) -> None:
         """faiss caches the vectors' squared norms on request; metalfaiss
         keeps them with the vectors always, so there is nothing to do."""
 
-    def clear_l2norms(self):
+    def clear_l2norms(self) -> None:
         """The norms stay (see sync_l2norms); searches are unchanged."""
 
 
 class IndexFlatL2(IndexFlat):
     """IndexFlat with squared Euclidean distance."""
 
-    def __init__(self, d):
+    def __init__(self, d: int) -> None:
         super().__init__(d, METRIC_L2)
 
 
@@ -74,7 +77,7 @@ class IndexFlatL2(IndexFlat):
 class IndexFlatIP(IndexFlat):
     """IndexFlat with inner-product similarity (larger is better)."""
 
-    def __init__(self, d):
+    def __init__(self, d: int) -> None:
         super().__init__(d, METRIC_INNER_PRODUCT)
 
 

@@ -1,12 +1,16 @@
 """faiss's IndexFlat1D: exact search of scalars through their sorted
 order, in O(log n + k) per query instead of a scan."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._arrays import as_count, as_matrix
 from .errors import InvalidArgumentError
 from .index_flat import IndexFlatL2
 from .vectors import Int64Vector
+from .search_params import SearchParameters
+from ._typing import Any, ArrayLike, Float32Array, Int64Array, Optional, SearchResult
 
 
 class IndexFlat1D(IndexFlatL2):
@@ -16,26 +20,27 @@ class IndexFlat1D(IndexFlatL2):
     update_permutation() before searching. As faiss's, search returns
     |x - y| (not squared) and the k nearest by that distance."""
 
-    def __init__(self, continuous_update=True):
+    def __init__(self, continuous_update: Any = True) -> None:
         super().__init__(1)
         self.continuous_update = bool(continuous_update)
         self.perm = Int64Vector()
 
-    def update_permutation(self):
+    def update_permutation(self) -> None:
         """Sort the stored values (stable: equal values keep id order)."""
         values = self.reconstruct_n(0, self.ntotal).ravel() if self.ntotal else np.zeros(0, np.float32)
         self.perm._assign(np.argsort(values, kind="stable"))
 
-    def add(self, x):
+    def add(self, x: ArrayLike) -> None:
         super().add(x)
         if self.continuous_update:
             self.update_permutation()
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         self.perm.clear()
 
-    def search(self, x, k, *, params=None, D=None, I=None):
+    def search(self, x: ArrayLike, k: int, *, params: Optional[SearchParameters] = None,
+               D: Optional[Float32Array] = None, I: Optional[Int64Array] = None) -> SearchResult:
         op = "IndexFlat1D.search"
         if params is not None:
             raise InvalidArgumentError(f"{op}: IndexFlat1D takes no search parameters")

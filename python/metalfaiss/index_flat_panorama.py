@@ -1,6 +1,8 @@
 """IndexFlatPanorama: exact search over vectors stored in Panorama's
 level-oriented layout (faiss's class, after Ghosh et al. 2025)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -8,6 +10,7 @@ from ._arrays import addr, as_int, as_matrix
 from .index import Index
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 from .vectors import Float32Vector, UInt8Vector
+from ._typing import Any, ArrayLike, MetricLike
 
 
 def _vector(cls, values):
@@ -25,7 +28,7 @@ class IndexFlatPanorama(Index):
     shows it cannot enter the results: the same results as IndexFlat (L2 or
     inner product; k at most batch_size, as in faiss)."""
 
-    def __init__(self, d, metric, n_levels, batch_size):
+    def __init__(self, d: int, metric: MetricLike, n_levels: int, batch_size: int) -> None:
         op = type(self).__name__
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexFlatPanoramaNew", as_int(d, op, "d"), int(MetricType.parse(metric)),
@@ -38,15 +41,15 @@ class IndexFlatPanorama(Index):
         return out
 
     @property
-    def n_levels(self):
+    def n_levels(self) -> int:
         return int(self._pano_info()[0])
 
     @property
-    def batch_size(self):
+    def batch_size(self) -> int:
         return int(self._pano_info()[1])
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return 4 * self.d
 
     def _layout(self):
@@ -56,16 +59,16 @@ class IndexFlatPanorama(Index):
         return codes, cums
 
     @property
-    def codes(self):
+    def codes(self) -> Any:
         """The stored codes (uint8, whole batches in the level layout), a copy."""
         return _vector(UInt8Vector, self._layout()[0].view(np.uint8))
 
     @property
-    def cum_sums(self):
+    def cum_sums(self) -> Any:
         """The suffix norms (n_levels + 1 per vector, whole batches), a copy."""
         return _vector(Float32Vector, self._layout()[1])
 
-    def update_vectors(self, *args):
+    def update_vectors(self, *args: Any) -> None:
         """``update_vectors(ids, x)`` or faiss's ``update_vectors(n, ids, x)``:
         replace the vectors with these ids."""
         op = self._op("update_vectors")
@@ -78,7 +81,7 @@ class IndexFlatPanorama(Index):
             raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} vectors")
         _bridge.call("FlatPanoramaUpdate", self._h(op), ids.shape[0], addr(ids), addr(x))
 
-    def permute_entries(self, perm):
+    def permute_entries(self, perm: ArrayLike) -> None:
         from .index_flat import IndexFlat
 
         IndexFlat.permute_entries(self, perm)
@@ -89,7 +92,7 @@ class IndexFlatL2Panorama(IndexFlatPanorama):
 
     _go_type = "IndexFlatL2Panorama"
 
-    def __init__(self, d, n_levels, batch_size=1024):
+    def __init__(self, d: int, n_levels: int, batch_size: int = 1024) -> None:
         super().__init__(d, METRIC_L2, n_levels, batch_size)
 
 
@@ -98,5 +101,5 @@ class IndexFlatIPPanorama(IndexFlatPanorama):
 
     _go_type = "IndexFlatIPPanorama"
 
-    def __init__(self, d, n_levels, batch_size=1024):
+    def __init__(self, d: int, n_levels: int, batch_size: int = 1024) -> None:
         super().__init__(d, METRIC_INNER_PRODUCT, n_levels, batch_size)

@@ -1,5 +1,7 @@
 """Graph indexes: IndexHNSW over flat vectors, scalar-quantizer or PQ codes."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -10,6 +12,7 @@ from .index import Index
 from .index_flat import IndexFlat
 from .index_pq import IndexPQ, IndexScalarQuantizer
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
+from ._typing import Any, ArrayLike, MetricLike
 
 
 class HNSW:
@@ -18,7 +21,7 @@ class HNSW:
     where each node's lists start in ``neighbors``) and ``neighbors``
     (int32, -1 padded), as numpy copies."""
 
-    def __init__(self, index):
+    def __init__(self, index: IndexHNSW) -> None:
         self._index = index
 
     def _get(self, name):
@@ -36,47 +39,47 @@ class HNSW:
         self._set(name, value)
 
     @property
-    def is_similarity(self):
+    def is_similarity(self) -> bool:
         """Whether larger values are closer (an inner-product index), as
         faiss's HNSW records it from the metric."""
         return self._index.metric_type == METRIC_INNER_PRODUCT
 
     @property
-    def efConstruction(self):
+    def efConstruction(self) -> int:
         """Candidates kept while linking a new node (default 40)."""
         return int(self._get("efConstruction"))
 
     @efConstruction.setter
-    def efConstruction(self, value):
+    def efConstruction(self, value: int) -> None:
         self._positive("efConstruction", value)
 
     @property
-    def efSearch(self):
+    def efSearch(self) -> int:
         """Candidates kept while searching (default 16; raised to k)."""
         return int(self._get("efSearch"))
 
     @efSearch.setter
-    def efSearch(self, value):
+    def efSearch(self, value: int) -> None:
         self._positive("efSearch", value)
 
     @property
-    def search_bounded_queue(self):
+    def search_bounded_queue(self) -> bool:
         return bool(self._get("search_bounded_queue"))
 
     @search_bounded_queue.setter
-    def search_bounded_queue(self, value):
+    def search_bounded_queue(self, value: bool) -> None:
         self._set("search_bounded_queue", bool(value))
 
     @property
-    def check_relative_distance(self):
+    def check_relative_distance(self) -> bool:
         return bool(self._get("check_relative_distance"))
 
     @check_relative_distance.setter
-    def check_relative_distance(self, value):
+    def check_relative_distance(self, value: bool) -> None:
         self._set("check_relative_distance", bool(value))
 
     @property
-    def hnswlib_selection(self):
+    def hnswlib_selection(self) -> bool:
         """metalfaiss's build option (default False, faiss's graph): link
         new nodes as hnswlib does, at most M neighbours on level 0 instead
         of 2*M, full lists re-selected to their full size, each level's
@@ -87,24 +90,24 @@ class HNSW:
         return bool(self._get("hnswlib_selection"))
 
     @hnswlib_selection.setter
-    def hnswlib_selection(self, value):
+    def hnswlib_selection(self, value: bool) -> None:
         self._set("hnswlib_selection", bool(value))
 
     @property
-    def max_level(self):
+    def max_level(self) -> int:
         """The top level (-1 while empty)."""
         return int(self._get("max_level"))
 
     @property
-    def entry_point(self):
+    def entry_point(self) -> int:
         """The node searches start from (-1 while empty)."""
         return int(self._get("entry_point"))
 
     @property
-    def M(self):
+    def M(self) -> int:
         return int(self._get("M"))
 
-    def nb_neighbors(self, level):
+    def nb_neighbors(self, level: int) -> int:
         """Neighbours a node holds on ``level``: 2*M on level 0, M above."""
         level = as_int(level, "HNSW.nb_neighbors", "level")
         if level < 0:
@@ -118,15 +121,15 @@ class HNSW:
         return out
 
     @property
-    def levels(self):
+    def levels(self) -> Any:
         return self._array("levels", np.int32)
 
     @property
-    def offsets(self):
+    def offsets(self) -> Any:
         return self._array("offsets", np.int64).view(np.uint64)  # faiss: size_t
 
     @property
-    def neighbors(self):
+    def neighbors(self) -> Any:
         return self._array("neighbors", np.int32)
 
 
@@ -139,7 +142,7 @@ class IndexHNSW(Index):
     cover only the new ones). Vectors cannot be removed (nor can they in
     faiss): wrap the index in IndexIDMap2 and rebuild it without them."""
 
-    def __init__(self, storage, M=32):
+    def __init__(self, storage: Index, M: int = 32) -> None:
         from .index_2layer import Index2Layer
 
         op = type(self).__name__
@@ -160,21 +163,21 @@ class IndexHNSW(Index):
         self.own_fields = True
 
     @property
-    def storage(self):
+    def storage(self) -> Index:
         """The index holding the vectors; None for an index written with
         IO_FLAG_SKIP_STORAGE and read back, until one is assigned (the same
         d, metric and kind, holding the graph's ntotal vectors in order)."""
         return self._storage
 
     @storage.setter
-    def storage(self, storage):
+    def storage(self, storage: Index) -> None:
         op = self._op("storage")
         if not isinstance(storage, Index):
             raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(storage).__name__}")
         _bridge.call("IndexHNSWSetStorage", self._h("storage"), storage._h("storage"))
         self._storage = storage
 
-    def permute_entries(self, perm):
+    def permute_entries(self, perm: ArrayLike) -> None:
         """Renumber the vectors: the new vector i is the old perm[i], in the
         storage and the graph alike (searches then give the same neighbours
         under their new numbers). Flat storage only."""
@@ -183,14 +186,14 @@ class IndexHNSW(Index):
         IndexFlat.permute_entries(self, perm)
 
     @property
-    def keep_max_size_level0(self):
+    def keep_max_size_level0(self) -> bool:
         return bool(self.hnsw._get("keep_max_size_level0"))
 
     @keep_max_size_level0.setter
-    def keep_max_size_level0(self, value):
+    def keep_max_size_level0(self, value: bool) -> None:
         self.hnsw._set("keep_max_size_level0", bool(value))
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         if isinstance(self.storage, IndexPQ):
             self.storage.pq._send_cp()
             self.storage._send_polysemous()
@@ -202,7 +205,7 @@ class IndexHNSWFlat(IndexHNSW):
 
     _go_type = "IndexHNSWFlat"
 
-    def __init__(self, d, M=32, metric=METRIC_L2):
+    def __init__(self, d: int, M: int = 32, metric: MetricLike = METRIC_L2) -> None:
         super().__init__(IndexFlat(d, MetricType.parse(metric)), M)
 
 
@@ -212,7 +215,7 @@ class IndexHNSWSQ(IndexHNSW):
 
     _go_type = "IndexHNSWSQ"
 
-    def __init__(self, d, qtype, M=32, metric=METRIC_L2):
+    def __init__(self, d: int, qtype: int, M: int = 32, metric: MetricLike = METRIC_L2) -> None:
         super().__init__(IndexScalarQuantizer(d, qtype, MetricType.parse(metric)), M)
 
 
@@ -222,7 +225,7 @@ class IndexHNSWPQ(IndexHNSW):
 
     _go_type = "IndexHNSWPQ"
 
-    def __init__(self, d, pq_m, M=32, pq_nbits=8, metric=METRIC_L2):
+    def __init__(self, d: int, pq_m: int, M: int = 32, pq_nbits: int = 8, metric: MetricLike = METRIC_L2) -> None:
         super().__init__(IndexPQ(d, pq_m, pq_nbits, MetricType.parse(metric)), M)
 
 
@@ -238,12 +241,12 @@ class IndexHNSW2Level(IndexHNSW):
 
     _go_type = "IndexHNSW2Level"
 
-    def __init__(self, quantizer, nlist, m_pq, M):
+    def __init__(self, quantizer: Index, nlist: int, m_pq: int, M: int) -> None:
         from .index_2layer import Index2Layer
 
         super().__init__(Index2Layer(quantizer, nlist, m_pq), M)
 
-    def flip_to_ivf(self):
+    def flip_to_ivf(self) -> None:
         """Replace the Index2Layer storage by an IndexIVFPQ over the same
         quantizer and product quantizer holding the same codes (ids 0 ..
         ntotal-1) with a direct map: searches become the mixed ones."""
@@ -261,7 +264,7 @@ class IndexHNSWFlatPanorama(IndexHNSWFlat):
 
     _go_type = "IndexHNSWFlatPanorama"
 
-    def __init__(self, d, M, num_panorama_levels):
+    def __init__(self, d: int, M: int, num_panorama_levels: int) -> None:
         op = "IndexHNSWFlatPanorama"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexHNSWFlatPanoramaNew", as_int(d, op, "d"), as_int(M, op, "M"),
@@ -278,11 +281,11 @@ class IndexHNSWFlatPanorama(IndexHNSWFlat):
         return info, out
 
     @property
-    def num_panorama_levels(self):
+    def num_panorama_levels(self) -> int:
         return int(self._cums(-1)[0][0])
 
     @property
-    def cum_sums(self):
+    def cum_sums(self) -> Any:
         """The suffix norms, num_panorama_levels + 1 per vector (a copy)."""
         from .vectors import Float32Vector
 
@@ -311,7 +314,8 @@ class IndexHNSWCagra(IndexHNSW):
 
     _go_type = "IndexHNSWCagra"
 
-    def __init__(self, d, M=32, metric=METRIC_L2, numeric_type=NumericType.Float32):
+    def __init__(self, d: int, M: int = 32, metric: MetricLike = METRIC_L2,
+                 numeric_type: int = NumericType.Float32) -> None:
         op = "IndexHNSWCagra"
         if numeric_type not in (NumericType.Float32, NumericType.Float16):
             raise InvalidArgumentError(f"{op}: only Float32 and Float16 numeric types are supported, got {numeric_type!r}")
@@ -329,25 +333,25 @@ class IndexHNSWCagra(IndexHNSW):
         return out
 
     @property
-    def base_level_only(self):
+    def base_level_only(self) -> bool:
         return bool(self._cagra()[0])
 
     @base_level_only.setter
-    def base_level_only(self, value):
+    def base_level_only(self, value: bool) -> None:
         _bridge.call("HNSWCagraSet", self._h("base_level_only"), "base_level_only", int(bool(value)))
 
     @property
-    def num_base_level_search_entrypoints(self):
+    def num_base_level_search_entrypoints(self) -> int:
         return int(self._cagra()[1])
 
     @num_base_level_search_entrypoints.setter
-    def num_base_level_search_entrypoints(self, value):
+    def num_base_level_search_entrypoints(self, value: int) -> None:
         op = self._op("num_base_level_search_entrypoints")
         _bridge.call("HNSWCagraSet", self._h(op), "num_base_level_search_entrypoints", as_int(value, op, "value"))
 
     @property
-    def numeric_type_(self):
+    def numeric_type_(self) -> int:
         return int(self._cagra()[2])
 
-    def get_numeric_type(self):
+    def get_numeric_type(self) -> int:
         return self.numeric_type_

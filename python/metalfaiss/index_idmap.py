@@ -1,5 +1,7 @@
 """IndexIDMap and IndexIDMap2: caller-chosen ids over any index."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -7,6 +9,7 @@ from ._arrays import addr
 from ._handle import part
 from .errors import InputTypeError
 from .index import Index
+from ._typing import Int64Array
 
 
 class IndexIDMap(Index):
@@ -18,7 +21,7 @@ class IndexIDMap(Index):
     _two = False
     _go_type = "IndexIDMap"
 
-    def __init__(self, index):
+    def __init__(self, index: Index) -> None:
         op = type(self).__name__
         if not isinstance(index, Index):
             raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(index).__name__}")
@@ -32,7 +35,7 @@ class IndexIDMap(Index):
         self.index = part(self, "IndexIDMapSub", "IndexIDMap.index")
 
     @property
-    def id_map(self):
+    def id_map(self) -> Int64Array:
         """The ids, in storage order (faiss: vector_to_array(index.id_map))."""
         n = self.ntotal
         out = np.empty(n, dtype=np.int64)
@@ -47,6 +50,6 @@ class IndexIDMap2(IndexIDMap):
     _two = True
     _go_type = "IndexIDMap2"
 
-    def check_consistency(self):
+    def check_consistency(self) -> None:
         """Raise unless the id map, its reverse and the sub-index agree."""
         _bridge.call("IndexIDMapCheckConsistency", self._h("check_consistency"))

@@ -1,8 +1,11 @@
 """Index files in faiss's format: write_index / read_index, serialize_index
 / deserialize_index, clone_index, and pickling of indexes."""
 
+from __future__ import annotations
+
 import os
 import tempfile
+from typing import TYPE_CHECKING, BinaryIO, Union
 
 import numpy as np
 
@@ -15,6 +18,15 @@ from .index import Index
 from .index_binary import IndexBinary
 from .io_objects import IOReader, IOWriter
 from .transforms import VectorTransform
+from ._typing import ArrayLike, Optional, UInt8Array
+
+if TYPE_CHECKING:
+    from .quantizers import ProductQuantizer
+
+# Where an index is written (a path, a binary file object or an IOWriter)
+# or read from.
+WriteTarget = Union[str, "os.PathLike[str]", BinaryIO, IOWriter]
+ReadSource = Union[str, "os.PathLike[str]", BinaryIO, IOReader]
 
 # faiss's io_flags. With IO_FLAG_MMAP a file is mapped privately instead of
 # read: vectors (where aligned in the file) and codes stay in the mapping,
@@ -34,7 +46,7 @@ _ACCEPTED_FLAGS = (IO_FLAG_READ_ONLY | IO_FLAG_MMAP | IO_FLAG_SKIP_PRECOMPUTE_TA
                    IO_FLAG_ONDISK_SAME_DIR | IO_FLAG_MMAP_IFC)
 
 
-def serialize_index(index, io_flags=0):
+def serialize_index(index: Index, io_flags: int = 0) -> UInt8Array:
     """The index in faiss's binary format, as a uint8 numpy array.
     io_flags: IO_FLAG_SKIP_STORAGE leaves out graph indexes' storage."""
     if not isinstance(index, Index):
@@ -42,14 +54,14 @@ def serialize_index(index, io_flags=0):
     return serialize(index._h("serialize_index"), "IndexSerialize", as_int(io_flags, "serialize_index", "io_flags"))
 
 
-def deserialize_index(data):
+def deserialize_index(data: ArrayLike) -> Index:
     """The index that ``data`` (bytes or a uint8 array, faiss's format)
     holds. A damaged or unknown file raises a MetalFaissError naming the
     offset and what was expected there."""
     return wrap(deserialize(data, "IndexDeserialize", "deserialize_index"), Index, "deserialize_index")
 
 
-def write_index(index, f, io_flags=0):
+def write_index(index: Optional[Index], f: WriteTarget, io_flags: int = 0) -> None:
     """Write the index to ``f``: a path (written to a temporary file in the
     same folder, then renamed over the target, so that a crash never
     leaves half a file), a writable binary file object or an IOWriter.
@@ -134,39 +146,39 @@ def _read_bytes(f, op):
     return np.frombuffer(bytes(data), dtype=np.uint8)
 
 
-def serialize_index_binary(index):
+def serialize_index_binary(index: IndexBinary) -> UInt8Array:
     """The binary index in faiss's format, as a uint8 numpy array."""
     if not isinstance(index, IndexBinary):
         raise InputTypeError(f"serialize_index_binary: expected a binary index, got {type(index).__name__}")
     return serialize(index._h("serialize_index_binary"), "BinarySerialize")
 
 
-def deserialize_index_binary(data):
+def deserialize_index_binary(data: ArrayLike) -> IndexBinary:
     """The binary index that ``data`` (bytes or a uint8 array) holds."""
     return wrap(deserialize(data, "BinaryDeserialize", "deserialize_index_binary"), IndexBinary,
                 "deserialize_index_binary")
 
 
-def write_index_binary(index, f):
+def write_index_binary(index: IndexBinary, f: WriteTarget) -> None:
     """Write a binary index in faiss's format to a path (atomically) or a
     binary file object."""
     _write_bytes(serialize_index_binary(index), f, "write_index_binary")
 
 
-def read_index_binary(f, io_flags=0):
+def read_index_binary(f: ReadSource, io_flags: int = 0) -> IndexBinary:
     """Read a binary index written by write_index_binary or by faiss."""
     as_int(io_flags, "read_index_binary", "io_flags")
     return deserialize_index_binary(_read_bytes(f, "read_index_binary"))
 
 
-def write_VectorTransform(vt, f):
+def write_VectorTransform(vt: VectorTransform, f: WriteTarget) -> None:
     """Write a vector transform in faiss's format (a path or a file)."""
     if not isinstance(vt, VectorTransform):
         raise InputTypeError(f"write_VectorTransform: expected a VectorTransform, got {type(vt).__name__}")
     _write_bytes(serialize(vt._h("write_VectorTransform"), "TransformSerialize"), f, "write_VectorTransform")
 
 
-def read_VectorTransform(f):
+def read_VectorTransform(f: ReadSource) -> VectorTransform:
     """Read a vector transform written by write_VectorTransform or faiss. As
     in faiss, an OPQ matrix comes back as a LinearTransform."""
     data = _read_bytes(f, "read_VectorTransform")
@@ -174,7 +186,7 @@ def read_VectorTransform(f):
                 "read_VectorTransform")
 
 
-def read_index(f, io_flags=0):
+def read_index(f: ReadSource, io_flags: int = 0) -> Index:
     """Read an index written by write_index or by faiss: ``f`` is a path or
     a readable binary file object or an IOReader. ``io_flags`` may hold IO_FLAG_MMAP
     (paths only: map the file rather than read it), IO_FLAG_READ_ONLY and
@@ -222,13 +234,13 @@ def _read_index_stream(reader):
         return wrap(int(out[0]), Index, "read_index")
 
 
-def clone_index(index):
+def clone_index(index: Index) -> Index:
     """A deep copy of the index (through its serialized form, as faiss's
     clone_index does for CPU indexes)."""
     return deserialize_index(serialize_index(index))
 
 
-def write_ProductQuantizer(pq, f):
+def write_ProductQuantizer(pq: ProductQuantizer, f: WriteTarget) -> None:
     """Write a product quantizer as faiss does: d, M, nbits (64-bit), then
     the d * 2^nbits centroids as a vector of float32."""
     from .quantizers import ProductQuantizer
@@ -240,7 +252,7 @@ def write_ProductQuantizer(pq, f):
     _write_bytes(np.frombuffer(head.tobytes() + c.tobytes(), dtype=np.uint8), f, "write_ProductQuantizer")
 
 
-def read_ProductQuantizer(f):
+def read_ProductQuantizer(f: ReadSource) -> ProductQuantizer:
     """Read a product quantizer written by write_ProductQuantizer or faiss."""
     from .quantizers import ProductQuantizer
 

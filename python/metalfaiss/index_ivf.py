@@ -1,5 +1,7 @@
 """Inverted-file indexes: IndexIVFFlat."""
 
+from __future__ import annotations
+
 import os
 
 import numpy as np
@@ -17,6 +19,10 @@ from .invlists import ArrayInvertedLists, InvertedLists, _ListView, entry_arrays
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2, MetricType
 from .quantizers import PQIndexMixin, ScalarQuantizer
 from .selectors import selector_args
+from .search_params import SearchParameters
+from ._typing import (
+    Any, ArrayLike, Float32Array, Int64Array, MetricLike, Optional, RangeSearchResult, SearchResult, UInt8Array,
+)
 
 
 class DirectMap:
@@ -41,21 +47,21 @@ class IndexInvertedLists(ArrayInvertedLists):
     index; add_entries / update_entries / resize change the index itself
     (its ntotal follows)."""
 
-    def __init__(self, index):
+    def __init__(self, index: IndexIVF) -> None:
         self._index = index
 
     @property
-    def nlist(self):
+    def nlist(self) -> int:
         return self._index.nlist
 
-    def list_size(self, list_no):
+    def list_size(self, list_no: int) -> int:
         return self._index.get_list_size(list_no)
 
-    def imbalance_factor(self):
+    def imbalance_factor(self) -> Any:
         return self._index.imbalance_factor()
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         """Bytes per entry: the codec's code size, 4*d for flat lists."""
         return int(self._index._param("code_size"))
 
@@ -66,7 +72,7 @@ class IndexInvertedLists(ArrayInvertedLists):
         _bridge.call("IndexIVFListCopy", self._index._h("invlists"), list_no, n, addr(ids), addr(codes))
         return ids, codes
 
-    def add_entries(self, list_no, n_entry, ids, code):
+    def add_entries(self, list_no: int, n_entry: int, ids: Any, code: Any) -> int:
         """Append n_entry entries (ids: int64, code: n_entry * code_size
         bytes; swig_ptr pointers or arrays) to a list; returns the first's
         offset."""
@@ -77,20 +83,20 @@ class IndexInvertedLists(ArrayInvertedLists):
                      addr(ids), addr(codes), addr(out))
         return int(out[0])
 
-    def update_entries(self, list_no, offset, n_entry, ids, code):
+    def update_entries(self, list_no: int, offset: int, n_entry: int, ids: Any, code: Any) -> None:
         """Overwrite n_entry entries of a list from offset on."""
         op = "InvertedLists.update_entries"
         ids, codes = entry_arrays(op, n_entry, ids, code, self.code_size)
         _bridge.call("IVFUpdateEntries", self._index._h("invlists"), as_int(list_no, op, "list_no"),
                      as_int(offset, op, "offset"), ids.shape[0], addr(ids), addr(codes))
 
-    def resize(self, list_no, new_size):
+    def resize(self, list_no: int, new_size: int) -> None:
         """Truncate a list, or pad it with entries of id -1 and zero codes."""
         op = "InvertedLists.resize"
         _bridge.call("IVFResizeList", self._index._h("invlists"), as_int(list_no, op, "list_no"),
                      as_int(new_size, op, "new_size"))
 
-    def permute_invlists(self, perm):
+    def permute_invlists(self, perm: ArrayLike) -> None:
         """Reorder the lists: the new list i is the old perm[i] (an array,
         or a swig_ptr to nlist int64). Permute the quantizer's centroids
         alike (``quantizer.permute_entries(perm)``), as contrib.ivf_tools's
@@ -99,7 +105,7 @@ class IndexInvertedLists(ArrayInvertedLists):
         perm = _permutation(perm, self.nlist, op)
         _bridge.call("IVFPermuteLists", self._index._h("permute_invlists"), addr(perm), perm.shape[0])
 
-    def set_range(self, i0, src):
+    def set_range(self, i0: int, src: ArrayLike) -> None:
         """Replace lists i0..i0+src.nlist-1 with copies of src's lists."""
         op = "set_invlist_range"
         if src.code_size != self.code_size:
@@ -132,13 +138,13 @@ class IndexIVF(Index):
         self.invlists = IndexInvertedLists(self)
 
     @property
-    def quantizer(self):
+    def quantizer(self) -> Index:
         """The coarse quantizer. Assigning another (of the same d) changes
         what add and search assign to; the lists stay as they are."""
         return self._quantizer
 
     @quantizer.setter
-    def quantizer(self, quantizer):
+    def quantizer(self, quantizer: Index) -> None:
         op = self._op("quantizer")
         if not isinstance(quantizer, Index):
             raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(quantizer).__name__}")
@@ -148,7 +154,7 @@ class IndexIVF(Index):
         self._quantizer = quantizer
 
     @property
-    def quantizer_trains_alone(self):
+    def quantizer_trains_alone(self) -> int:
         """How train places the lists (faiss's field): 0 k-means with the
         quantizer as the assignment index, 1 the quantizer trains itself
         (the default for residual and local-search coarse quantizers), 2
@@ -157,7 +163,7 @@ class IndexIVF(Index):
         return int(self._param("quantizer_trains_alone"))
 
     @quantizer_trains_alone.setter
-    def quantizer_trains_alone(self, value):
+    def quantizer_trains_alone(self, value: int) -> None:
         op = self._op("quantizer_trains_alone")
         _bridge.call("IndexSetParam", self._h("quantizer_trains_alone"), "quantizer_trains_alone",
                      float(as_int(int(value) if isinstance(value, bool) else value, op, "quantizer_trains_alone")))
@@ -168,58 +174,60 @@ class IndexIVF(Index):
         return out[0]
 
     @property
-    def nprobe(self):
+    def nprobe(self) -> int:
         """Lists visited per query (faiss's default 1; clamped to nlist).
         0 may be set, as in faiss, and a search then raises."""
         return int(self._param("nprobe"))
 
     @nprobe.setter
-    def nprobe(self, value):
+    def nprobe(self, value: int) -> None:
         value = as_int(value, self._op("nprobe"), "nprobe")
         if value < 0:
             raise InvalidArgumentError(f"{self._op('nprobe')}: nprobe must be >= 0, got {value}")
         _bridge.call("IndexSetParam", self._h("nprobe"), "nprobe", float(value))
 
     @property
-    def nlist(self):
+    def nlist(self) -> int:
         return int(self._param("nlist"))
 
     @property
-    def metric_type(self):
+    def metric_type(self) -> int:  # type: ignore[override]
         return super().metric_type
 
     @metric_type.setter
-    def metric_type(self, value):
+    def metric_type(self, value: MetricLike) -> None:
         """The metric may change while the index is empty, as faiss allows
         (the quantizer keeps its own)."""
         _bridge.call("IndexSetParam", self._h("metric_type"), "metric_type", float(int(MetricType.parse(value))))
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         """Bytes stored per vector."""
         return int(self._param("code_size"))
 
     @property
-    def by_residual(self):
+    def by_residual(self) -> bool:
         """Whether codes stand for x - centroid (IVFPQ and IVFSQ default)."""
         return bool(self._param("by_residual"))
 
     @by_residual.setter
-    def by_residual(self, value):
+    def by_residual(self, value: bool) -> None:
         _bridge.call("IndexSetParam", self._h("by_residual"), "by_residual", float(bool(value)))
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         """Place the nlist centroids with k-means on x (n, d), unless the
         quantizer already holds them, then train the codes (PQ, SQ) on the
         residuals."""
         h = self._h("train")
         for name, value in self.cp.as_dict().items():
+            if name == "verbose":  # as faiss, a verbose index trains a verbose clustering
+                value = bool(value) or bool(self.verbose)
             _bridge.call("IndexSetParam", h, "cp." + name, float(value))
         if getattr(self, "_pq", None) is not None:
             self._pq._send_cp()
         super().train(x)
 
-    def check_compatible_for_merge(self, other):
+    def check_compatible_for_merge(self, other: Index) -> None:
         """Raise unless other's entries can join this index's lists
         (the same kind, d, metric, nlist, code size; no direct maps)."""
         if not isinstance(other, IndexIVF):
@@ -228,7 +236,7 @@ class IndexIVF(Index):
         _bridge.call("IVFCheckCompatibleForMerge", self._h("check_compatible_for_merge"),
                      other._h("check_compatible_for_merge"))
 
-    def merge_from(self, other, add_id=0):
+    def merge_from(self, other: Index, add_id: int = 0) -> None:
         """Move every entry of other (an IVF index trained alike) into this
         index's lists, ids increased by add_id; other is left empty."""
         op = self._op("merge_from")
@@ -236,7 +244,7 @@ class IndexIVF(Index):
             raise InputTypeError(f"{op}: expected an IVF index, got {type(other).__name__}")
         _bridge.call("IVFMergeFrom", self._h("merge_from"), other._h("merge_from"), as_int(add_id, op, "add_id"))
 
-    def copy_subset_to(self, other, subset_type, a1, a2):
+    def copy_subset_to(self, other: IndexIVF, subset_type: int, a1: int, a2: int) -> None:
         """Append to other (an IVF index trained alike) the entries this one
         has that the subset picks; this index is unchanged. subset_type: 0
         ids in [a1, a2), 1 ids with id % a1 == a2, 2 the entries a1..a2-1 of
@@ -249,16 +257,16 @@ class IndexIVF(Index):
                      as_int(subset_type, op, "subset_type"), as_int(a1, op, "a1"), as_int(a2, op, "a2"))
 
     @property
-    def own_invlists(self):
+    def own_invlists(self) -> bool:
         """faiss's memory flag (whether the index frees its lists): kept for
         faiss scripts, it changes nothing here (Python owns the objects)."""
         return getattr(self, "_own_invlists", True)
 
     @own_invlists.setter
-    def own_invlists(self, value):
+    def own_invlists(self, value: bool) -> None:
         self._own_invlists = bool(value)
 
-    def replace_invlists(self, invlists, own=False):
+    def replace_invlists(self, invlists: InvertedLists, own: bool = False) -> None:
         """Give the index other lists. OnDiskInvertedLists (filled by
         merge_from_multiple) are mapped from their file, and write_index
         refers to that file; StopWordsInvertedLists and CappedInvertedLists
@@ -293,20 +301,20 @@ class IndexIVF(Index):
                      addr(lists), lists.shape[0], addr(slots), slots.shape[0], int(invlists.totsize))
 
     @property
-    def ondisk_filename(self):
+    def ondisk_filename(self) -> Optional[str]:
         """The file the index's lists are mapped from (None: in memory)."""
         return _bridge.call("IVFOnDiskFile", self._h("ondisk_filename")) or None
 
-    def get_list_size(self, list_no):
+    def get_list_size(self, list_no: int) -> int:
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexListSize", self._h("get_list_size"), as_int(list_no, self._op("get_list_size"), "list_no"), addr(out))
         return int(out[0])
 
-    def imbalance_factor(self):
+    def imbalance_factor(self) -> float:
         """nlist * sum(size^2) / ntotal^2: 1 when the lists are equally full."""
         return float(self._param("imbalance_factor"))
 
-    def add_preassigned(self, x, a, ids=None):
+    def add_preassigned(self, x: ArrayLike, a: ArrayLike, ids: Optional[ArrayLike] = None) -> None:
         """Add the rows of x to the lists a gives (one per row, -1: counted
         but not stored) instead of the quantizer's nearest; ids as in
         add_with_ids (None: numbered on from ntotal)."""
@@ -333,7 +341,9 @@ class IndexIVF(Index):
             raise DimensionMismatchError(f"{op}: Dq has shape {Dq.shape}, Iq {Iq.shape}")
         return x, Iq, Dq, sel
 
-    def search_preassigned(self, x, k, Iq, Dq=None, *, params=None, D=None, I=None):
+    def search_preassigned(self, x: ArrayLike, k: int, Iq: ArrayLike, Dq: Optional[ArrayLike] = None, *,
+                           params: Optional[SearchParameters] = None, D: Optional[Float32Array] = None,
+                           I: Optional[Int64Array] = None) -> SearchResult:
         """faiss's search_preassigned: search, for each query, the lists in
         its row of Iq (n, nprobe; -1 skipped) instead of the quantizer's
         nearest. Dq holds their coarse distances (zeros when None), which
@@ -365,7 +375,8 @@ class IndexIVF(Index):
         D[...], I[...] = best_D, best_I
         return D, I
 
-    def range_search_preassigned(self, x, thresh, Iq, Dq=None, *, params=None):
+    def range_search_preassigned(self, x: ArrayLike, thresh: float, Iq: ArrayLike, Dq: Optional[ArrayLike] = None, *,
+                                 params: Optional[SearchParameters] = None) -> RangeSearchResult:
         """faiss's range_search_preassigned: range_search in the lists of
         each query's row of Iq; returns (lims, D, I) as range_search does."""
         op = self._op("range_search_preassigned")
@@ -377,7 +388,8 @@ class IndexIVF(Index):
             "IndexIVFRangeSearchPreassigned", h, hi - lo, addr(x[lo:]), thresh, addr(Iq[lo:]), addr(Dq[lo:]),
             Iq.shape[1], *selector_args(sel), out), self._pace())
 
-    def range_search(self, x, thresh, *, params=None):
+    def range_search(self, x: ArrayLike, thresh: float, *,
+                     params: Optional[SearchParameters] = None) -> RangeSearchResult:
         from .search_params import SearchParametersIVF
 
         if isinstance(params, SearchParametersIVF) and params.max_empty_result_buckets and \
@@ -387,14 +399,16 @@ class IndexIVF(Index):
                                             f"parallel_mode 0, not {self.parallel_mode}")
         return super().range_search(x, thresh, params=params)
 
-    def coarse_code_size(self):
+    def coarse_code_size(self) -> int:
         """Bytes of a list number in standalone codes (faiss's)."""
         n, left = 0, self.nlist - 1
         while left > 0:
             n, left = n + 1, left >> 8
         return n
 
-    def search_and_return_codes(self, x, k, *, include_listnos=False, params=None):
+    def search_and_return_codes(self, x: ArrayLike, k: int, *, include_listnos: bool = False,
+                                params: Optional[SearchParameters] = None
+                                ) -> tuple[Float32Array, Int64Array, UInt8Array]:
         """(D, I, codes): search, and the stored code of each result,
         (n, k, code_size) uint8, each led by its list number
         (coarse_code_size bytes) with include_listnos, so that sa_decode
@@ -408,7 +422,7 @@ class IndexIVF(Index):
                      bool(include_listnos), size, addr(codes))
         return D, I, codes
 
-    def check_ids_sorted(self):
+    def check_ids_sorted(self) -> bool:
         """Whether every list holds its ids in increasing order."""
         return bool(self._param("ids_sorted"))
 
@@ -419,17 +433,17 @@ class IndexIVF(Index):
     PARALLEL_MODE_NO_HEAP_INIT = 1024
 
     @property
-    def parallel_mode(self):
+    def parallel_mode(self) -> int:
         return getattr(self, "_parallel_mode", 0)
 
     @parallel_mode.setter
-    def parallel_mode(self, value):
+    def parallel_mode(self, value: int) -> None:
         mode = as_int(value, self._op("parallel_mode"), "parallel_mode")
         if mode & ~self.PARALLEL_MODE_NO_HEAP_INIT not in (0, 1, 2, 3):
             raise InvalidArgumentError(f"{self._op('parallel_mode')}: unknown mode {mode} (0-3, plus 1024)")
         self._parallel_mode = mode
 
-    def update_vectors(self, keys, x):
+    def update_vectors(self, keys: ArrayLike, x: ArrayLike) -> None:
         """Give the vectors stored under ids keys the rows of x; each moves
         to the list its new vector falls in. Needs a direct map
         (``make_direct_map()`` or a hashtable); every id must be in the
@@ -441,7 +455,7 @@ class IndexIVF(Index):
             raise DimensionMismatchError(f"{op}: {keys.shape[0]} ids for {x.shape[0]} vectors")
         _bridge.call("IVFUpdateVectors", self._h("update_vectors"), keys.shape[0], addr(keys), addr(x))
 
-    def reconstruct_batch(self, key, x=None):
+    def reconstruct_batch(self, key: ArrayLike, x: Optional[Float32Array] = None) -> Float32Array:
         """The stored vectors of the ids in key (a direct map is needed, as
         for reconstruct and as in faiss)."""
         op = self._op("reconstruct_batch")
@@ -449,19 +463,19 @@ class IndexIVF(Index):
             raise InvalidArgumentError(f"{op}: direct map not initialized: call make_direct_map() first")
         return self._reconstruct_ids(op, key, x)
 
-    def make_direct_map(self, new_maintain=True):
+    def make_direct_map(self, new_maintain: bool = True) -> None:
         """Keep an id -> vector map (an array: ids must be 0..ntotal-1), which
         ``reconstruct`` needs; ``make_direct_map(False)`` drops it."""
         self.set_direct_map_type(DirectMap.Array if new_maintain else DirectMap.NoMap)
 
-    def set_direct_map_type(self, type):
+    def set_direct_map_type(self, type: int) -> None:
         """DirectMap.NoMap, .Array (sequential ids) or .Hashtable (any ids,
         and remove_ids stays possible)."""
         t = as_int(type, self._op("set_direct_map_type"), "type")
         _bridge.call("IndexSetParam", self._h("set_direct_map_type"), "direct_map_type", float(t))
 
     @property
-    def direct_map_type(self):
+    def direct_map_type(self) -> int:
         return int(self._param("direct_map_type"))
 
 
@@ -475,7 +489,7 @@ class IndexIVFFlat(IndexIVF):
     _go_type = "IndexIVFFlat"
     _dedup = False
 
-    def __init__(self, quantizer, d, nlist=None, metric=METRIC_L2):
+    def __init__(self, quantizer: Index, d: int, nlist: Optional[int] = None, metric: MetricLike = METRIC_L2) -> None:
         op = type(self).__name__
         if not isinstance(quantizer, Index):
             raise InputTypeError(f"{op}: quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
@@ -525,7 +539,8 @@ class IndexIVFFlatPanorama(IndexIVFFlat):
 
     _go_type = "IndexIVFFlatPanorama"
 
-    def __init__(self, quantizer, d, nlist, n_levels, metric=METRIC_L2, own_invlists=True, batch_size=1024):
+    def __init__(self, quantizer: Index, d: int, nlist: int, n_levels: int, metric: MetricLike = METRIC_L2,
+                 own_invlists: bool = True, batch_size: int = 1024) -> None:
         op = "IndexIVFFlatPanorama"
         if not isinstance(quantizer, Index):
             raise InputTypeError(f"{op}: quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
@@ -537,12 +552,12 @@ class IndexIVFFlatPanorama(IndexIVFFlat):
         self._init_ivf(int(out[0]), quantizer, metric)
 
     @property
-    def n_levels(self):
+    def n_levels(self) -> int:
         """The number of levels (fixed at construction)."""
         return int(self._param("n_levels"))
 
     @property
-    def batch_size(self):
+    def batch_size(self) -> int:
         """faiss's batch of vectors stored level by level (its files' layout)."""
         return int(self._param("batch_size"))
 
@@ -557,7 +572,7 @@ class IndexIVFPQ(PQIndexMixin, PolysemousMixin, IndexIVF):
     _go_type = "IndexIVFPQ"
     _default_training = False  # faiss's polysemous_training starts as None: the defaults are used
     @property
-    def use_precomputed_table(self):
+    def use_precomputed_table(self) -> int:
         """faiss's switch: -1 turns the L2 residual tables precomputed per
         list off (they add the coarse quantizer's distances); 0, 1 and 2
         leave them on (metalfaiss builds them when they fit in 256 MiB).
@@ -565,17 +580,18 @@ class IndexIVFPQ(PQIndexMixin, PolysemousMixin, IndexIVF):
         return int(self._param("use_precomputed_table"))
 
     @use_precomputed_table.setter
-    def use_precomputed_table(self, value):
+    def use_precomputed_table(self, value: int) -> None:
         op = self._op("use_precomputed_table")
         _bridge.call("IndexSetParam", self._h("use_precomputed_table"), "use_precomputed_table",
                      float(as_int(value, op, "use_precomputed_table")))
 
-    def precompute_table(self):
+    def precompute_table(self) -> None:
         """Rebuild (or drop, with use_precomputed_table = -1) the
         precomputed tables."""
         _bridge.call("IndexSetParam", self._h("precompute_table"), "precompute_table", 0.0)
 
-    def __init__(self, quantizer, d, nlist, M, nbits=8, metric=METRIC_L2):
+    def __init__(self, quantizer: Index, d: int, nlist: int, M: int, nbits: int = 8,
+                 metric: MetricLike = METRIC_L2) -> None:
         op = "IndexIVFPQ"
         metric = MetricType.parse(metric)
         _check_quantizer(op, quantizer, metric)
@@ -585,7 +601,7 @@ class IndexIVFPQ(PQIndexMixin, PolysemousMixin, IndexIVF):
         self._init_ivf(int(out[0]), quantizer, metric)
 
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         self._send_polysemous()
         super().train(x)
 
@@ -597,7 +613,8 @@ class IndexIVFScalarQuantizer(IndexIVF):
 
     _go_type = "IndexIVFScalarQuantizer"
 
-    def __init__(self, quantizer, d, nlist, qtype=ScalarQuantizer.QT_8bit, metric=METRIC_L2, encode_residual=True):
+    def __init__(self, quantizer: Index, d: int, nlist: int, qtype: int = ScalarQuantizer.QT_8bit,
+                 metric: MetricLike = METRIC_L2, encode_residual: bool = True) -> None:
         op = "IndexIVFScalarQuantizer"
         metric = MetricType.parse(metric)
         _check_quantizer(op, quantizer, metric)
@@ -607,11 +624,11 @@ class IndexIVFScalarQuantizer(IndexIVF):
         self._init_ivf(int(out[0]), quantizer, metric)
 
     @property
-    def sq(self):
+    def sq(self) -> ScalarQuantizer:
         return ScalarQuantizer._of(self._h("sq"), self)
 
 
-def extract_index_ivf(index):
+def extract_index_ivf(index: Index) -> IndexIVF:
     """The IVF index inside ``index`` (itself, or the sub-index of an
     IndexIDMap / IndexRefineFlat), as faiss's extract_index_ivf."""
     seen = index

@@ -1,6 +1,8 @@
 """IndexIVFPQFastScan: 4-bit PQ codes in inverted lists packed in blocks,
 searched by the fast-scan kernels."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -10,6 +12,7 @@ from .index_ivf import IndexInvertedLists, IndexIVF, IndexIVFPQ, _check_quantize
 from .invlists import entry_arrays
 from .metric import METRIC_L2, MetricType
 from .quantizers import PQIndexMixin
+from ._typing import Any, ArrayLike, UInt8Array
 
 # faiss's InvertedLists.INVALID_CODE_SIZE: block lists have no per-entry size
 INVALID_CODE_SIZE = 2**64 - 1
@@ -22,19 +25,19 @@ class BlockInvertedLists(IndexInvertedLists):
     standard codes (``packer.code_size`` bytes each) and packs them."""
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return INVALID_CODE_SIZE
 
     @property
-    def n_per_block(self):
+    def n_per_block(self) -> int:
         return self._index.bbs
 
     @property
-    def block_size(self):
+    def block_size(self) -> int:
         return self._index._block_size()
 
     @property
-    def packer(self):
+    def packer(self) -> Any:
         return self._index.get_CodePacker()
 
     def _list(self, list_no):
@@ -49,7 +52,7 @@ class BlockInvertedLists(IndexInvertedLists):
             _bridge.call("IVFFastScanCodes", self._index._h("invlists"), list_no, codes.size, addr(codes))
         return ids, codes
 
-    def get_single_code(self, list_no, offset):
+    def get_single_code(self, list_no: int, offset: int) -> UInt8Array:
         """The standard code (``code_size`` bytes) of entry offset."""
         l = self._check(list_no, "get_single_code")
         n = self.list_size(l)
@@ -59,7 +62,7 @@ class BlockInvertedLists(IndexInvertedLists):
         _bridge.call("IndexIVFListCopy", self._index._h("invlists"), l, n, addr(ids), addr(codes))
         return codes[off]
 
-    def add_entries(self, list_no, n_entry, ids, code):
+    def add_entries(self, list_no: int, n_entry: int, ids: Any, code: Any) -> int:
         op = "BlockInvertedLists.add_entries"
         ids, codes = entry_arrays(op, n_entry, ids, code, self._index.code_size)
         out = np.zeros(1, dtype=np.int64)
@@ -67,7 +70,7 @@ class BlockInvertedLists(IndexInvertedLists):
                      addr(ids), addr(codes), addr(out))
         return int(out[0])
 
-    def update_entries(self, list_no, offset, n_entry, ids, code):
+    def update_entries(self, list_no: int, offset: int, n_entry: int, ids: Any, code: Any) -> None:
         raise UnsupportedOperationError("BlockInvertedLists.update_entries: packed lists are appended to or "
                                         "resized, not updated in place (as in faiss)")
 
@@ -109,7 +112,7 @@ class IndexIVFPQFastScan(IVFFastScanFields, PQIndexMixin, IndexIVF):
 
     _go_type = "IndexIVFPQFastScan"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         from .index_fastscan import _bind
 
         op = "IndexIVFPQFastScan"
@@ -128,35 +131,35 @@ class IndexIVFPQFastScan(IVFFastScanFields, PQIndexMixin, IndexIVF):
                      int(metric), as_int(a["bbs"], op, "bbs"), addr(out))
         self._init_ivf(int(out[0]), a["quantizer"], metric)
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         self.pq._send_cp()
         super().train(x)
 
     M = property(lambda self: self.pq.M)
 
     @property
-    def use_precomputed_table(self):
+    def use_precomputed_table(self) -> int:
         return int(self._param("use_precomputed_table"))
 
     @use_precomputed_table.setter
-    def use_precomputed_table(self, value):
+    def use_precomputed_table(self, value: Any) -> None:
         self._set_int_field("use_precomputed_table", value)
 
-    def precompute_table(self):
+    def precompute_table(self) -> None:
         _bridge.call("IndexSetParam", self._h("precompute_table"), "precompute_table", 0.0)
 
     @property
-    def orig_invlists(self):
+    def orig_invlists(self) -> Any:
         """faiss's lists of standard codes that implem 1 and 2 read: here
         those searches read the index's own codes; scripts may set lists
         and fill them with ``reconstruct_orig_invlists``."""
         return self.__dict__.get("_orig_invlists")
 
     @orig_invlists.setter
-    def orig_invlists(self, il):
+    def orig_invlists(self, il: Any) -> None:
         self.__dict__["_orig_invlists"] = il
 
-    def reconstruct_orig_invlists(self):
+    def reconstruct_orig_invlists(self) -> None:
         """Fill ``orig_invlists`` (empty lists of code_size bytes) with every
         list's ids and standard (unpacked) codes."""
         op = self._op("reconstruct_orig_invlists")
@@ -177,12 +180,12 @@ class IndexIVFPQFastScan(IVFFastScanFields, PQIndexMixin, IndexIVF):
                 _bridge.call("IndexIVFListCopy", self._h(op), l, n, addr(ids), addr(codes))
                 il.add_entries(l, n, ids, codes)
 
-    def get_CodePacker(self):
+    def get_CodePacker(self) -> Any:
         from .index_fastscan import CodePackerPQ4
 
         return CodePackerPQ4(self.M, self.bbs)
 
-    def lookup_table_is_3d(self):
+    def lookup_table_is_3d(self) -> bool:
         return bool(self.by_residual and self.metric_type == METRIC_L2)
 
 

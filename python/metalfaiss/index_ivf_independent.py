@@ -1,6 +1,8 @@
 """faiss's IndexIVFIndependentQuantizer: lists chosen by a quantizer of
 the input space, vectors stored by an IVF index after a transform."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -9,6 +11,7 @@ from ._handle import wrap
 from .errors import InputTypeError
 from .index import Index
 from .transforms import VectorTransform
+from ._typing import Any
 
 
 class IndexIVFIndependentQuantizer(Index):
@@ -22,7 +25,7 @@ class IndexIVFIndependentQuantizer(Index):
 
     _go_type = "IndexIVFIndependentQuantizer"
 
-    def __init__(self, quantizer, index_ivf, vt=None):
+    def __init__(self, quantizer: Index, index_ivf: Any, vt: Any = None) -> None:
         from .index_ivf import IndexIVF
 
         op = "IndexIVFIndependentQuantizer"

@@ -1,6 +1,9 @@
 """IndexIVFSpectralHash: binary codes in inverted lists, searched by Hamming
 distance."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _bridge
@@ -10,6 +13,10 @@ from .errors import InputTypeError, InvalidArgumentError
 from .index_ivf import IndexIVF, _check_quantizer
 from .metric import METRIC_L2
 from .transforms import VectorTransform
+from ._typing import Any, Float32Array
+
+if TYPE_CHECKING:
+    from .index import Index
 
 
 class IndexIVFSpectralHash(IndexIVF):
@@ -28,7 +35,7 @@ class IndexIVFSpectralHash(IndexIVF):
     _go_type = "IndexIVFSpectralHash"
     Thresh_global, Thresh_centroid, Thresh_centroid_half, Thresh_median = range(4)
 
-    def __init__(self, quantizer, d, nlist, nbit, period):
+    def __init__(self, quantizer: Index, d: int, nlist: int, nbit: int, period: Any) -> None:
         op = "IndexIVFSpectralHash"
         _check_quantizer(op, quantizer, METRIC_L2)
         try:
@@ -49,24 +56,24 @@ class IndexIVFSpectralHash(IndexIVF):
     nbit = property(lambda self: int(self._sh_info()[0][0]))
 
     @property
-    def period(self):
+    def period(self) -> Any:
         return self._sh_info()[1]
 
     @period.setter
-    def period(self, value):
+    def period(self, value: Any) -> None:
         _bridge.call("IVFSpectralHashSet", self._h("period"), "period", float(value))
 
     @property
-    def threshold_type(self):
+    def threshold_type(self) -> int:
         return int(self._sh_info()[0][1])
 
     @threshold_type.setter
-    def threshold_type(self, value):
+    def threshold_type(self, value: Any) -> None:
         op = self._op("threshold_type")
         _bridge.call("IVFSpectralHashSet", self._h(op), "threshold_type", float(as_int(value, op, "threshold_type")))
 
     @property
-    def trained(self):
+    def trained(self) -> Float32Array:
         """The thresholds (float32; nlist x nbit used), a copy."""
         n = int(self._sh_info()[0][2])
         out = np.empty(n, dtype=np.float32)
@@ -74,13 +81,13 @@ class IndexIVFSpectralHash(IndexIVF):
         return out
 
     @property
-    def vt(self):
+    def vt(self) -> Any:
         """The vector transform (d -> nbit)."""
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IVFSpectralHashVT", self._h("vt"), addr(out))
         return wrap(int(out[0]), VectorTransform, "IndexIVFSpectralHash.vt")
 
-    def replace_vt(self, vt, own=False):
+    def replace_vt(self, vt: Any, own: bool = False) -> None:
         """Use ``vt`` (d -> nbit), or the transform of an IndexPreTransform
         over a plain IndexLSH of nbit bits, with global thresholds."""
         from .index_lsh import IndexLSH

@@ -1,6 +1,9 @@
 """IndexIVFPQR: an IVF-PQ whose candidates are re-ranked with a second
 product quantizer of what the first leaves of each residual."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _bridge
@@ -9,6 +12,10 @@ from .errors import InvalidArgumentError
 from .index_ivf import IndexIVFPQ, _check_quantizer
 from .metric import METRIC_L2
 from .quantizers import ProductQuantizer
+from ._typing import Any, ArrayLike, UInt8Array
+
+if TYPE_CHECKING:
+    from .index import Index
 
 
 class IndexIVFPQR(IndexIVFPQ):
@@ -24,7 +31,8 @@ class IndexIVFPQR(IndexIVFPQ):
 
     _go_type = "IndexIVFPQR"
 
-    def __init__(self, quantizer, d, nlist, M, nbits_per_idx, M_refine, nbits_per_idx_refine):
+    def __init__(self, quantizer: Index, d: int, nlist: int, M: int, nbits_per_idx: Any, M_refine: Any,
+                 nbits_per_idx_refine: Any) -> None:
         op = "IndexIVFPQR"
         _check_quantizer(op, quantizer, METRIC_L2)
         out = np.zeros(1, dtype=np.int64)
@@ -34,7 +42,7 @@ class IndexIVFPQR(IndexIVFPQ):
         self._init_ivf(int(out[0]), quantizer, METRIC_L2)
 
     @property
-    def refine_pq(self):
+    def refine_pq(self) -> Any:
         """The second-level product quantizer (its ``cp`` applies at train)."""
         if getattr(self, "_refine_pq", None) is None:
             out = np.zeros(1, dtype=np.int64)
@@ -44,7 +52,7 @@ class IndexIVFPQR(IndexIVFPQ):
         return self._refine_pq
 
     @property
-    def refine_codes(self):
+    def refine_codes(self) -> UInt8Array:
         """The refine codes in id order (ntotal x refine_pq.code_size bytes),
         a copy."""
         n = self.ntotal * self.refine_pq.code_size
@@ -53,11 +61,11 @@ class IndexIVFPQR(IndexIVFPQ):
         return out
 
     @property
-    def k_factor(self):
+    def k_factor(self) -> float:
         return float(self._param("k_factor"))
 
     @k_factor.setter
-    def k_factor(self, value):
+    def k_factor(self, value: Any) -> None:
         op = self._op("k_factor")
         try:
             value = float(value)
@@ -65,6 +73,6 @@ class IndexIVFPQR(IndexIVFPQ):
             raise InvalidArgumentError(f"{op}: expected a number, got {value!r}") from None
         _bridge.call("IndexSetParam", self._h("k_factor"), "k_factor", value)
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         self.refine_pq._send_cp()
         super().train(x)

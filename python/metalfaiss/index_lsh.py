@@ -1,11 +1,14 @@
 """IndexLSH: vectors coded as the signs of random projections, searched by
 Hamming distance."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
 from .index import Index
+from ._typing import Any, Float32Array
 
 
 class IndexLSH(Index):
@@ -18,7 +21,7 @@ class IndexLSH(Index):
 
     _go_type = "IndexLSH"
 
-    def __init__(self, d, nbits, rotate_data=True, train_thresholds=False):
+    def __init__(self, d: int, nbits: int, rotate_data: Any = True, train_thresholds: Any = False) -> None:
         op = "IndexLSH"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexLSHNew", as_int(d, op, "d"), as_int(nbits, op, "nbits"), bool(rotate_data),
@@ -31,23 +34,23 @@ class IndexLSH(Index):
         return out
 
     @property
-    def nbits(self):
+    def nbits(self) -> int:
         return int(self._lsh()[0])
 
     @property
-    def rotate_data(self):
+    def rotate_data(self) -> bool:
         return bool(self._lsh()[1])
 
     @property
-    def train_thresholds(self):
+    def train_thresholds(self) -> bool:
         return bool(self._lsh()[2])
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return int(self._lsh()[3])
 
     @property
-    def thresholds(self):
+    def thresholds(self) -> Float32Array:
         """The trained thresholds (float32, nbits; empty without training)."""
         if not self.train_thresholds or not self.is_trained:
             return np.zeros(0, dtype=np.float32)

@@ -1,6 +1,8 @@
 """Graph indexes built from a k-nearest-neighbour graph: NSG (over flat
 vectors, PQ or scalar-quantizer codes) and NN-descent."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -10,6 +12,7 @@ from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
 from .index_pq import IndexPQ
 from .metric import METRIC_L2, MetricType
+from ._typing import Any, ArrayLike, Int32Array, MetricLike, Optional
 
 
 class VisitedTable:
@@ -17,20 +20,20 @@ class VisitedTable:
     cleared in O(1) by ``advance()``. ``NSG.dfs`` marks the nodes it
     reaches in it."""
 
-    def __init__(self, size, use_hashset=False):
+    def __init__(self, size: int, use_hashset: bool = False) -> None:
         size = as_int(size, "VisitedTable", "size")
         if size < 0:
             raise InvalidArgumentError(f"VisitedTable: size must be >= 0, got {size}")
         self.visited = np.zeros(size, dtype=np.uint8)
         self.visno = 1
 
-    def set(self, no):
+    def set(self, no: int) -> None:
         self.visited[as_int(no, "VisitedTable.set", "no")] = self.visno
 
-    def get(self, no):
+    def get(self, no: int) -> bool:
         return bool(self.visited[as_int(no, "VisitedTable.get", "no")] == self.visno)
 
-    def advance(self):
+    def advance(self) -> None:
         self.visno += 1
         if self.visno == 250:  # as faiss: the marks are cleared before they wrap
             self.visited[:] = 0
@@ -46,7 +49,7 @@ class _Fields:
 
     _get_fn = _set_fn = _what = None
 
-    def __init__(self, index):
+    def __init__(self, index: Index) -> None:
         self._index = index
 
     def _get(self, name):
@@ -85,17 +88,17 @@ class NSG(_Fields):
     enterpoint = _int_field("enterpoint", "The node every search starts from.", settable=False)
 
     @property
-    def is_built(self):
+    def is_built(self) -> bool:
         return bool(self._get("is_built"))
 
     @property
-    def final_graph(self):
+    def final_graph(self) -> Any:
         n, r = self.ntotal if self.is_built else 0, self.R
         out = np.empty(n * r, dtype=np.int32)
         _bridge.call("NSGGraph", self._index._h("final_graph"), n * r, addr(out))
         return out.reshape(n, r)
 
-    def dfs(self, vt, root, cnt):
+    def dfs(self, vt: VisitedTable, root: int, cnt: int) -> int:
         """Mark in ``vt`` (a VisitedTable of ntotal entries) the nodes a
         depth-first search from ``root`` reaches through unmarked nodes;
         return ``cnt`` plus how many it marked."""
@@ -124,7 +127,7 @@ class IndexNSG(Index):
         self._storage = None
 
     @property
-    def storage(self):
+    def storage(self) -> Index:
         """The index holding the vectors or codes."""
         if self._storage is None:
             self._storage = part(self, "IndexGraphStorage", "IndexNSG.storage")
@@ -141,16 +144,16 @@ class IndexNSG(Index):
     nndescent_iter = _int_field("nndescent_iter", "NN-descent's iterations (10).")
 
     @property
-    def is_built(self):
+    def is_built(self) -> bool:
         return self.nsg.is_built
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         if isinstance(self.storage, IndexPQ):
             self.storage.pq._send_cp()
             self.storage._send_polysemous()
         super().train(x)
 
-    def build(self, x, knn_graph, GK=None):
+    def build(self, x: ArrayLike, knn_graph: ArrayLike, GK: Optional[int] = None) -> None:
         """Store ``x`` and build the graph from ``knn_graph`` (n rows of GK
         neighbour ids; ids out of range are ignored, fewer than n/10 of
         them allowed)."""
@@ -166,7 +169,7 @@ class IndexNSG(Index):
         knn = knn.astype(np.int64, copy=False)
         _bridge.call("IndexNSGBuild", self._h(op), x.shape[0], addr(x), addr(knn), gk)
 
-    def check_knn_graph(self, knn_graph, n, K):
+    def check_knn_graph(self, knn_graph: ArrayLike, n: int, K: int) -> None:
         """Raise as faiss does when n/10 or more entries of the (n, K) graph
         are missing, out of range or the node itself."""
         knn = np.asarray(knn_graph, dtype=np.int64).reshape(int(n), int(K))
@@ -190,7 +193,7 @@ class IndexNSGFlat(IndexNSG):
 
     _go_type = "IndexNSGFlat"
 
-    def __init__(self, d, R=32, metric=METRIC_L2):
+    def __init__(self, d: int, R: int = 32, metric: MetricLike = METRIC_L2) -> None:
         self._adopt(_new(type(self), "Flat", d, 0, R, 0, metric))
 
 
@@ -200,7 +203,7 @@ class IndexNSGPQ(IndexNSG):
 
     _go_type = "IndexNSGPQ"
 
-    def __init__(self, d, pq_m, M, pq_nbits=8):
+    def __init__(self, d: int, pq_m: int, M: int, pq_nbits: int = 8) -> None:
         op = "IndexNSGPQ"
         self._adopt(_new(type(self), "PQ", d, as_int(pq_m, op, "pq_m"), M, as_int(pq_nbits, op, "pq_nbits"),
                                   METRIC_L2))
@@ -212,7 +215,7 @@ class IndexNSGSQ(IndexNSG):
 
     _go_type = "IndexNSGSQ"
 
-    def __init__(self, d, qtype, M, metric=METRIC_L2):
+    def __init__(self, d: int, qtype: int, M: int, metric: MetricLike = METRIC_L2) -> None:
         self._adopt(_new(type(self), "SQ", d, as_int(qtype, "IndexNSGSQ", "qtype"), M, 0, metric))
 
 
@@ -236,11 +239,11 @@ class NNDescent(_Fields):
     random_seed = _int_field("random_seed", "Seed of the build's and the searches' draws (2021).")
 
     @property
-    def has_built(self):
+    def has_built(self) -> bool:
         return bool(self._get("has_built"))
 
     @property
-    def final_graph(self):
+    def final_graph(self) -> Int32Array:
         n = self._get("final_graph")
         out = np.empty(n, dtype=np.int32)
         _bridge.call("NNDescentGraph", self._index._h("final_graph"), n, addr(out))
@@ -259,7 +262,7 @@ class IndexNNDescent(Index):
         self._storage = None
 
     @property
-    def storage(self):
+    def storage(self) -> Index:
         if self._storage is None:
             self._storage = part(self, "IndexGraphStorage", "IndexNNDescent.storage")
         return self._storage
@@ -271,7 +274,7 @@ class IndexNNDescentFlat(IndexNNDescent):
 
     _go_type = "IndexNNDescentFlat"
 
-    def __init__(self, d, K, metric=METRIC_L2):
+    def __init__(self, d: int, K: int, metric: MetricLike = METRIC_L2) -> None:
         op = "IndexNNDescentFlat"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexNNDescentFlatNew", as_int(d, op, "d"), as_int(K, op, "K"), int(MetricType.parse(metric)),

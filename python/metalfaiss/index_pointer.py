@@ -5,21 +5,23 @@ the name. Here it holds a metalfaiss index, so code that passes pointers
 around keeps working.
 """
 
+from __future__ import annotations
+from ._typing import Any
 
 class IndexPointer:
     """Holds an index (``pointer``); ``is_valid`` until the index is closed."""
 
-    def __init__(self, pointer):
+    def __init__(self, pointer: Any) -> None:
         self._pointer = pointer
 
     @property
-    def pointer(self):
+    def pointer(self) -> Any:
         return self._pointer
 
     @property
-    def is_valid(self):
+    def is_valid(self) -> bool:
         p = self._pointer
         return p is not None and getattr(p, "_handle", True) is not None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"IndexPointer({self._pointer!r})"

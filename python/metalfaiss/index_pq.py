@@ -1,5 +1,7 @@
 """Indexes of codes searched exhaustively: IndexPQ, IndexScalarQuantizer."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -10,6 +12,7 @@ from .index import Index
 from .metric import METRIC_L2, MetricType
 from .polysemous import PolysemousMixin
 from .quantizers import PQIndexMixin, ScalarQuantizer
+from ._typing import ArrayLike, MetricLike
 
 
 class IndexPQ(PQIndexMixin, PolysemousMixin, IndexFlatCodes, Index):
@@ -22,7 +25,7 @@ class IndexPQ(PQIndexMixin, PolysemousMixin, IndexFlatCodes, Index):
     _go_type = "IndexPQ"
     ST_PQ, ST_HE, ST_generalized_hamming, ST_SDC, ST_polysemous, ST_polysemous_generalize = range(6)
 
-    def __init__(self, d, M, nbits=8, metric=METRIC_L2):
+    def __init__(self, d: int, M: int, nbits: int = 8, metric: MetricLike = METRIC_L2) -> None:
         op = "IndexPQ"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexPQNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"),
@@ -31,20 +34,20 @@ class IndexPQ(PQIndexMixin, PolysemousMixin, IndexFlatCodes, Index):
 
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return self.pq.code_size
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         self.pq._send_cp()
         self._send_polysemous()
         super().train(x)
 
     @property
-    def search_type(self):
+    def search_type(self) -> int:
         return int(self._search_settings()[0])
 
     @search_type.setter
-    def search_type(self, value):
+    def search_type(self, value: int) -> None:
         op = self._op("search_type")
         value = as_int(value, op, "search_type")
         if not 0 <= value <= 5:
@@ -58,7 +61,7 @@ class IndexScalarQuantizer(IndexFlatCodes, Index):
 
     _go_type = "IndexScalarQuantizer"
 
-    def __init__(self, d, qtype=ScalarQuantizer.QT_8bit, metric=METRIC_L2):
+    def __init__(self, d: int, qtype: int = ScalarQuantizer.QT_8bit, metric: MetricLike = METRIC_L2) -> None:
         op = "IndexScalarQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexScalarQuantizerNew", as_int(d, op, "d"), as_int(qtype, op, "qtype"),
@@ -66,9 +69,9 @@ class IndexScalarQuantizer(IndexFlatCodes, Index):
         super().__init__(int(out[0]))
 
     @property
-    def sq(self):
+    def sq(self) -> ScalarQuantizer:
         return ScalarQuantizer._of(self._h("sq"), self)
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return self.sq.code_size

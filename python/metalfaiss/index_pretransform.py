@@ -1,5 +1,7 @@
 """IndexPreTransform: vector transforms in front of any index."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -8,16 +10,17 @@ from ._handle import wrap
 from .errors import InputTypeError
 from .index import Index
 from .transforms import VectorTransform
+from ._typing import Any, ArrayLike, Float32Array
 
 
 class TransformChain(list):
     """The transforms of an IndexPreTransform, first applied first. Also
     answers faiss's std::vector calls ``at(i)`` and ``size()``."""
 
-    def at(self, i):
+    def at(self, i: int) -> Any:
         return self[i]
 
-    def size(self):
+    def size(self) -> int:
         return len(self)
 
 
@@ -30,7 +33,7 @@ class IndexPreTransform(Index):
 
     _go_type = "IndexPreTransform"
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         op = "IndexPreTransform"
         if len(args) == 1:
             transform, index = None, args[0]
@@ -59,7 +62,7 @@ class IndexPreTransform(Index):
         self.index = wrap(int(out[1]), Index, "IndexPreTransform.index")
         self.chain = TransformChain(wrap(int(h), VectorTransform, "IndexPreTransform.chain") for h in out[2:])
 
-    def prepend_transform(self, transform):
+    def prepend_transform(self, transform: Any) -> None:
         """Put ``transform`` first; its output must be the current input."""
         op = "IndexPreTransform.prepend_transform"
         if not isinstance(transform, VectorTransform):
@@ -68,7 +71,7 @@ class IndexPreTransform(Index):
         self._d = transform.d_in
         self.chain.insert(0, transform)
 
-    def apply_chain(self, x):
+    def apply_chain(self, x: ArrayLike) -> Float32Array:
         """x (n, d) through every transform: (n, index.d) float32."""
         op = "IndexPreTransform.apply_chain"
         x = as_matrix(x, op, self.d)
@@ -78,7 +81,7 @@ class IndexPreTransform(Index):
 
     apply_py = apply_chain
 
-    def reverse_chain(self, xt):
+    def reverse_chain(self, xt: ArrayLike) -> Float32Array:
         """xt (n, index.d) back through the chain: (n, d) float32."""
         op = "IndexPreTransform.reverse_chain"
         xt = as_matrix(xt, op, self.index.d)

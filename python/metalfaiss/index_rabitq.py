@@ -2,6 +2,8 @@
 centroid, one bit per dimension, plus optional magnitude bits, searched by
 popcounts and an error-bounded refinement."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -14,6 +16,7 @@ from .index_ivf import IndexIVF, _check_quantizer
 from .index_ivf_fastscan import IVFFastScanFields
 from .metric import METRIC_L2, MetricType
 from .quantizers import _Codec
+from ._typing import Any, ArrayLike, Float32Array, MetricLike, UInt8Array
 
 
 def _settings(handle, qb=None, centered=None):
@@ -37,7 +40,7 @@ class RaBitQuantizer(_Codec):
     is a view of its quantizer, which codes relative to the origin as
     faiss's does (the index passes its center itself)."""
 
-    def __init__(self, d, metric=METRIC_L2, nb_bits=1):
+    def __init__(self, d: int, metric: MetricLike = METRIC_L2, nb_bits: int = 1) -> None:
         op = "RaBitQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("RaBitQuantizerNew", as_int(d, op, "d"), int(MetricType.parse(metric)),
@@ -57,7 +60,7 @@ class RaBitQuantizer(_Codec):
     is_trained = property(lambda self: True)
 
     @staticmethod
-    def compute_code_size(d, nb_bits):
+    def compute_code_size(d: int, nb_bits: int) -> int:
         """The bytes of one code of d dimensions and nb_bits bits."""
         op = "RaBitQuantizer.compute_code_size"
         d, nb_bits = as_int(d, op, "d"), as_int(nb_bits, op, "nb_bits")
@@ -67,7 +70,7 @@ class RaBitQuantizer(_Codec):
         return size if nb_bits == 1 else size + (d * (nb_bits - 1) + 7) // 8 + 8
 
     @property
-    def centroid(self):
+    def centroid(self) -> Any:
         if self._owner is not None:
             return None  # faiss's index quantizers hold no centroid
         n = int(_settings(self._handle)[6])
@@ -78,24 +81,24 @@ class RaBitQuantizer(_Codec):
         return out
 
     @centroid.setter
-    def centroid(self, value):
+    def centroid(self, value: Any) -> None:
         if value is None:
             _bridge.call("RaBitQCenter", self._handle, True, 0, 0)
             return
         c = np.ascontiguousarray(value, dtype=np.float32).reshape(-1)
         _bridge.call("RaBitQCenter", self._handle, True, c.shape[0], addr(c))
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         """Nothing to learn (as in faiss)."""
 
-    def compute_codes(self, x):
+    def compute_codes(self, x: ArrayLike) -> UInt8Array:
         op = self._op("compute_codes")
         x = as_matrix(x, op, self.d)
         codes = np.zeros((x.shape[0], self.code_size), dtype=np.uint8)
         _bridge.call("RaBitQuantizerCodes", self._handle, False, x.shape[0], addr(x), addr(codes))
         return codes
 
-    def decode(self, codes):
+    def decode(self, codes: ArrayLike) -> Float32Array:
         codes = self._codes_in(codes, self._op("decode"))
         x = np.zeros((codes.shape[0], self.d), dtype=np.float32)
         _bridge.call("RaBitQuantizerCodes", self._handle, True, codes.shape[0], addr(x), addr(codes))
@@ -107,19 +110,19 @@ class _RaBitQFields:
     indexes."""
 
     @property
-    def rabitq(self):
+    def rabitq(self) -> Any:
         return RaBitQuantizer._of(self._h("rabitq"), self)
 
     @property
-    def qb(self):
+    def qb(self) -> int:
         return int(_settings(self._h("qb"))[4])
 
     @qb.setter
-    def qb(self, value):
+    def qb(self, value: Any) -> None:
         _settings(self._h("qb"), qb=as_int(value, self._op("qb"), "qb"))
 
     @property
-    def code_size(self):
+    def code_size(self) -> int:
         return int(_settings(self._h("code_size"))[2])
 
 
@@ -127,11 +130,11 @@ class _Centered:
     """``centered``: faiss's centred query quantizer."""
 
     @property
-    def centered(self):
+    def centered(self) -> bool:
         return bool(_settings(self._h("centered"))[5])
 
     @centered.setter
-    def centered(self, value):
+    def centered(self, value: Any) -> None:
         _settings(self._h("centered"), centered=bool(value))
 
 
@@ -139,7 +142,7 @@ class _Center(_Centered):
     """``center``, the mean the flat indexes code relative to."""
 
     @property
-    def center(self):
+    def center(self) -> Float32Array:
         n = int(_settings(self._h("center"))[6])
         out = np.zeros(n, dtype=np.float32)
         if n:
@@ -158,7 +161,7 @@ class IndexRaBitQ(_RaBitQFields, _Center, IndexFlatCodes, Index):
 
     _go_type = "IndexRaBitQ"
 
-    def __init__(self, d, metric=METRIC_L2, nb_bits=1):
+    def __init__(self, d: int, metric: MetricLike = METRIC_L2, nb_bits: int = 1) -> None:
         op = "IndexRaBitQ"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexRaBitQNew", as_int(d, op, "d"), int(MetricType.parse(metric)),
@@ -174,7 +177,8 @@ class IndexIVFRaBitQ(_RaBitQFields, IndexIVF):
 
     _go_type = "IndexIVFRaBitQ"
 
-    def __init__(self, quantizer, d, nlist, metric=METRIC_L2, own_invlists=True, nb_bits=1):
+    def __init__(self, quantizer: Index, d: int, nlist: int, metric: MetricLike = METRIC_L2, own_invlists: Any = True,
+                 nb_bits: int = 1) -> None:
         op = "IndexIVFRaBitQ"
         metric = MetricType.parse(metric)
         _check_quantizer(op, quantizer, metric)
@@ -195,7 +199,7 @@ class IndexRaBitQFastScan(_RaBitQFields, _Center, IndexFastScan, IndexFlatCodes,
 
     _go_type = "IndexRaBitQFastScan"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         op = "IndexRaBitQFastScan"
         out = np.zeros(1, dtype=np.int64)
         if args and isinstance(args[0], IndexRaBitQ):
@@ -208,10 +212,10 @@ class IndexRaBitQFastScan(_RaBitQFields, _Center, IndexFastScan, IndexFlatCodes,
         super().__init__(int(out[0]))
 
     @property
-    def ntotal2(self):
+    def ntotal2(self) -> int:
         return (self.ntotal + self.bbs - 1) // self.bbs * self.bbs
 
-    def get_CodePacker(self):
+    def get_CodePacker(self) -> None:
         raise UnsupportedOperationError("IndexRaBitQFastScan.get_CodePacker: faiss's CodePackerRaBitQ is not "
                                         "provided; sa_encode / sa_decode give the standard codes")
 
@@ -225,7 +229,7 @@ class IndexIVFRaBitQFastScan(IVFFastScanFields, _RaBitQFields, _Centered, IndexI
 
     _go_type = "IndexIVFRaBitQFastScan"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         op = "IndexIVFRaBitQFastScan"
         out = np.zeros(1, dtype=np.int64)
         if args and isinstance(args[0], IndexIVFRaBitQ):
@@ -247,11 +251,11 @@ class IndexIVFRaBitQFastScan(IVFFastScanFields, _RaBitQFields, _Centered, IndexI
     def _block_size(self):
         return self.bbs * self.M2 // 2 + self.bbs * (self.code_size - (self.d + 7) // 8)
 
-    def get_CodePacker(self):
+    def get_CodePacker(self) -> None:
         raise UnsupportedOperationError("IndexIVFRaBitQFastScan.get_CodePacker: faiss's CodePackerRaBitQ is not "
                                         "provided; invlists.get_single_code gives the standard codes")
 
-    def lookup_table_is_3d(self):
+    def lookup_table_is_3d(self) -> bool:
         return True
 
 
@@ -263,18 +267,18 @@ def _round_half_up(x, limit, op):
     return int(v + np.float32(0.5))
 
 
-def round_nonnegative_to_uint8(x):
+def round_nonnegative_to_uint8(x: ArrayLike) -> Any:
     """x (finite, in [0, 255.5)) rounded half up in float32, as RaBitQ's
     look-up-table quantization does (within one of std::round)."""
     return _round_half_up(x, 255, "round_nonnegative_to_uint8")
 
 
-def round_nonnegative_to_uint16(x):
+def round_nonnegative_to_uint16(x: ArrayLike) -> Any:
     """x (finite, in [0, 65535.5)) rounded half up in float32."""
     return _round_half_up(x, 65535, "round_nonnegative_to_uint16")
 
 
-def round_clamped_to_uint8(x, max_code):
+def round_clamped_to_uint8(x: ArrayLike, max_code: int) -> Any:
     """x clamped to [0, max_code], then rounded half up in float32 (RaBitQ's
     query-byte quantization)."""
     v = np.float32(x)

@@ -1,11 +1,14 @@
 """faiss's IndexRandom: random answers, the same for the same query."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
 from .index import Index
 from .metric import METRIC_L2, MetricType
+from ._typing import MetricLike
 
 
 class IndexRandom(Index):
@@ -17,7 +20,7 @@ class IndexRandom(Index):
 
     _go_type = "IndexRandom"
 
-    def __init__(self, d, ntotal, seed=1234, metric=METRIC_L2):
+    def __init__(self, d: int, ntotal: int, seed: int = 1234, metric: MetricLike = METRIC_L2) -> None:
         op = "IndexRandom"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexRandomNew", as_int(d, op, "d"), as_int(ntotal, op, "ntotal"), as_int(seed, op, "seed"),

@@ -1,6 +1,8 @@
 """IndexRefine and IndexRefineFlat: an approximate index's answers re-ranked
 by a more precise index holding the same vectors."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -8,6 +10,7 @@ from ._arrays import addr, as_matrix
 from ._handle import part
 from .errors import InputTypeError, InvalidArgumentError
 from .index import Index
+from ._typing import ArrayLike, Optional
 
 
 def _check_index(op, name, index):
@@ -26,7 +29,7 @@ class IndexRefine(Index):
 
     _go_type = "IndexRefine"
 
-    def __init__(self, base_index, refine_index):
+    def __init__(self, base_index: Index, refine_index: Index) -> None:
         op = "IndexRefine"
         _check_index(op, "base_index", base_index)
         _check_index(op, "refine_index", refine_index)
@@ -41,13 +44,13 @@ class IndexRefine(Index):
         self.refine_index = part(self, "IndexRefineRefine", "IndexRefine.refine_index")
 
     @property
-    def k_factor(self):
+    def k_factor(self) -> float:
         out = np.zeros(1, dtype=np.float64)
         _bridge.call("IndexGetParam", self._h("k_factor"), "k_factor", addr(out))
         return float(out[0])
 
     @k_factor.setter
-    def k_factor(self, value):
+    def k_factor(self, value: float) -> None:
         try:
             value = float(value)
         except (TypeError, ValueError):
@@ -62,7 +65,7 @@ class IndexRefinePanorama(IndexRefine):
 
     _go_type = "IndexRefinePanorama"
 
-    def __init__(self, base_index, refine_index):
+    def __init__(self, base_index: Index, refine_index: Index) -> None:
         from .index_flat_panorama import IndexFlatPanorama
 
         if not isinstance(refine_index, IndexFlatPanorama):
@@ -79,7 +82,7 @@ class IndexRefineFlat(IndexRefine):
 
     _go_type = "IndexRefineFlat"
 
-    def __init__(self, base_index, xb=None):
+    def __init__(self, base_index: Index, xb: Optional[ArrayLike] = None) -> None:
         from .index_flat import IndexFlat
 
         op = "IndexRefineFlat"

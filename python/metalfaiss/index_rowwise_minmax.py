@@ -2,6 +2,8 @@
 each vector to [0, 1] by its own minimum and range before another index
 codes it."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -10,6 +12,7 @@ from ._handle import part
 from .errors import InputTypeError, InvalidArgumentError, UnsupportedOperationError
 from .index import Index
 from .swig_pointers import region
+from ._typing import Any, ArrayLike
 
 
 class IndexRowwiseMinMaxBase(Index):
@@ -20,7 +23,7 @@ class IndexRowwiseMinMaxBase(Index):
 
     _half = False
 
-    def __init__(self, index):
+    def __init__(self, index: Index) -> None:
         op = type(self).__name__
         if not isinstance(index, Index):
             raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(index).__name__}")
@@ -35,7 +38,7 @@ class IndexRowwiseMinMaxBase(Index):
         self.index = part(self, "IndexRowwiseMinMaxSub", f"{type(self).__name__}.index")
         self.own_fields = True
 
-    def train_inplace(self, x, ptr=None):
+    def train_inplace(self, x: ArrayLike, ptr: Any = None) -> None:
         """faiss's train_inplace: trains as ``train``, scaling the rows in
         place and back (rounding them; with float16 pairs, to the stored
         pair). ``train_inplace(x)`` takes a writable C-contiguous float32
@@ -55,7 +58,7 @@ class IndexRowwiseMinMaxBase(Index):
             rows = region(ptr, np.float32, int(x) * self.d, op, "x", writable=True)
         _bridge.call("IndexRowwiseMinMaxTrainInPlace", self._h(op), rows.shape[0] // self.d, addr(rows))
 
-    def reset(self):
+    def reset(self) -> None:
         raise UnsupportedOperationError(f"{type(self).__name__}.reset: reset not implemented for this type of index")
 
 

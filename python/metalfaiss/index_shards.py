@@ -1,11 +1,15 @@
 """IndexShards and IndexReplicas: one index made of several."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_count, as_ids, as_int, as_matrix
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .index import Index
+from .search_params import SearchParameters
+from ._typing import Any, ArrayLike, Float32Array, Int64Array, Optional, SearchResult
 
 
 def _d_first(op, args, kwargs, *flags):
@@ -52,17 +56,17 @@ class _Members(Index):
         _bridge.call("IndexRemoveMember", self._h(op), index._h(op))
         self._members = [m for m in self._members if m is not index and m._handle != index._handle]
 
-    def addIndex(self, index):
+    def addIndex(self, index: Index) -> None:
         """faiss's generic name for add_shard / add_replica."""
         self._add_member(index)
 
-    def removeIndex(self, index):
+    def removeIndex(self, index: Index) -> None:
         self._remove_member(index)
 
-    def count(self):
+    def count(self) -> int:
         return len(self._members)
 
-    def at(self, i):
+    def at(self, i: int) -> Index:
         return self._members[i]
 
 
@@ -76,21 +80,21 @@ class IndexShards(_Members):
     shards; without it, shards take ids (``add_with_ids``, or ntotal + i).
     Shards may be CPU or GPU indexes."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         d, (threaded, successive_ids) = _d_first("IndexShards", args, kwargs, ("threaded", False),
                                                  ("successive_ids", True))
         self._start("IndexShardsNew", d, bool(threaded), bool(successive_ids))
         self.successive_ids = bool(successive_ids)
 
-    def add_shard(self, index):
+    def add_shard(self, index: Any) -> None:
         self._add_member(index)
 
-    def remove_shard(self, index):
+    def remove_shard(self, index: Index) -> None:
         """Take a shard out of the set; the shard keeps its vectors."""
         self._remove_member(index)
 
     @property
-    def metric_type(self):
+    def metric_type(self) -> int:
         return self._members[0].metric_type if self._members else super().metric_type
 
 
@@ -102,19 +106,19 @@ class IndexReplicas(_Members):
 
     _kind = "replica"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         d, (threaded,) = _d_first("IndexReplicas", args, kwargs, ("threaded", True))
         self._start("IndexReplicasNew", d, bool(threaded))
 
-    def add_replica(self, index):
+    def add_replica(self, index: Index) -> None:
         self._add_member(index)
 
-    def remove_replica(self, index):
+    def remove_replica(self, index: Index) -> None:
         """Take a replica out of the set."""
         self._remove_member(index)
 
     @property
-    def metric_type(self):
+    def metric_type(self) -> int:
         return self._members[0].metric_type if self._members else super().metric_type
 
 
@@ -131,7 +135,7 @@ class IndexShardsIVF(IndexShards):
     lists is the shards' ``nprobe`` (they must agree), or the search
     parameters'."""
 
-    def __init__(self, quantizer, nlist, threaded=False, successive_ids=True):
+    def __init__(self, quantizer: Index, nlist: int, threaded: Any = False, successive_ids: Any = True) -> None:
         op = "IndexShardsIVF"
         if not isinstance(quantizer, Index):
             raise InputTypeError(f"{op}: the quantizer must be a metalfaiss index, got {type(quantizer).__name__}")
@@ -141,7 +145,7 @@ class IndexShardsIVF(IndexShards):
         if self.nlist <= 0:
             raise InvalidArgumentError(f"{op}: nlist must be positive, got {self.nlist}")
 
-    def add_shard(self, index):
+    def add_shard(self, index: Any) -> None:
         from .index_ivf import IndexIVF
 
         op = "IndexShardsIVF.add_shard"
@@ -151,15 +155,15 @@ class IndexShardsIVF(IndexShards):
         super().add_shard(index)
 
     @property
-    def metric_type(self):
+    def metric_type(self) -> int:
         return self.quantizer.metric_type
 
     @property
-    def is_trained(self):
+    def is_trained(self) -> bool:
         return self.quantizer.is_trained and self.quantizer.ntotal == self.nlist and \
             all(s.is_trained for s in self._members)
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         from .clustering_parameters import ClusteringParameters
         from .faiss_clustering import Clustering
         from .metric import METRIC_INNER_PRODUCT
@@ -178,10 +182,10 @@ class IndexShardsIVF(IndexShards):
             shard.quantizer.add(centroids)
             shard.train(x)
 
-    def add(self, x):
+    def add(self, x: ArrayLike) -> None:
         self.add_with_ids(x, None)
 
-    def add_with_ids(self, x, ids):
+    def add_with_ids(self, x: ArrayLike, ids: ArrayLike) -> None:
         op = "IndexShardsIVF.add"
         x = as_matrix(x, op, self.d)
         if not self._members:
@@ -204,7 +208,8 @@ class IndexShardsIVF(IndexShards):
             i0, i1 = i * n // ns, (i + 1) * n // ns
             shard.add_preassigned(x[i0:i1], assign[i0:i1], None if ids is None else ids[i0:i1])
 
-    def search(self, x, k, *, params=None, D=None, I=None):
+    def search(self, x: ArrayLike, k: int, *, params: Optional[SearchParameters] = None,
+               D: Optional[Float32Array] = None, I: Optional[Int64Array] = None) -> SearchResult:
         from .metric import METRIC_INNER_PRODUCT
         from .result_heap import merge_knn_results
 

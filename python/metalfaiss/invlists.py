@@ -9,13 +9,16 @@ combining others. An index's own lists are ``index.invlists``.
 An index given lists by ``replace_invlists`` copies them: later edits of
 the ArrayInvertedLists do not reach it (faiss's index would refer to them)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._arrays import as_int
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError, UnsupportedOperationError
+from ._typing import Any, ArrayLike, Int64Array, Optional, UInt8Array
 
 
-def entry_arrays(op, n, ids, codes, code_size):
+def entry_arrays(op: Any, n: int, ids: ArrayLike, codes: ArrayLike, code_size: int) -> Any:
     """n ids (int64) and n*code_size code bytes (uint8) from swig_ptr
     pointers or numpy arrays, checked to hold that many."""
     from .swig_pointers import SwigPtr, as_bytes, region
@@ -53,19 +56,19 @@ class InvertedLists:
             raise InvalidArgumentError(f"{type(self).__name__}.{method}: list {l} is outside 0..{self.nlist - 1}")
         return l
 
-    def get_ids(self, list_no):
+    def get_ids(self, list_no: int) -> Int64Array:
         """The ids of a list (int64, a copy, in the order added)."""
         return self._list(self._check(list_no, "get_ids"))[0]
 
-    def get_codes(self, list_no):
+    def get_codes(self, list_no: int) -> UInt8Array:
         """The codes of a list, list_size * code_size bytes (uint8, a copy)."""
         return self._list(self._check(list_no, "get_codes"))[1]
 
-    def get_single_id(self, list_no, offset):
+    def get_single_id(self, list_no: int, offset: int) -> int:
         ids = self.get_ids(list_no)
         return int(ids[self._offset(offset, ids.shape[0], "get_single_id")])
 
-    def get_single_code(self, list_no, offset):
+    def get_single_code(self, list_no: int, offset: int) -> UInt8Array:
         codes = self.get_codes(list_no).reshape(-1, self.code_size)
         return codes[self._offset(offset, codes.shape[0], "get_single_code")].copy()
 
@@ -75,48 +78,48 @@ class InvertedLists:
             raise InvalidArgumentError(f"{type(self).__name__}.{method}: offset {o} is outside the list's {size} entries")
         return o
 
-    def compute_ntotal(self):
+    def compute_ntotal(self) -> int:
         return sum(self.list_size(l) for l in range(self.nlist))
 
-    def imbalance_factor(self):
+    def imbalance_factor(self) -> float:
         sizes = np.array([self.list_size(l) for l in range(self.nlist)], dtype=np.float64)
         tot = sizes.sum()
         return 0.0 if tot == 0 else float((sizes ** 2).sum() * self.nlist / tot ** 2)
 
-    def prefetch_lists(self, list_nos, nlist=None):
+    def prefetch_lists(self, list_nos: Any, nlist: Optional[int] = None) -> None:
         """Nothing to prefetch: the lists are in memory or mapped."""
 
     def _read_only(self, method):
         raise UnsupportedOperationError(f"{type(self).__name__}.{method}: these lists are read-only")
 
-    def add_entries(self, list_no, n_entry, ids, code):
+    def add_entries(self, list_no: int, n_entry: int, ids: Any, code: Any) -> int:
         self._read_only("add_entries")
 
-    def update_entries(self, list_no, offset, n_entry, ids, code):
+    def update_entries(self, list_no: int, offset: int, n_entry: int, ids: Any, code: Any) -> None:
         self._read_only("update_entries")
 
-    def resize(self, list_no, new_size):
+    def resize(self, list_no: int, new_size: int) -> None:
         self._read_only("resize")
 
-    def add_entry(self, list_no, theid, code):
+    def add_entry(self, list_no: int, theid: int, code: ArrayLike) -> int:
         """Append one entry; returns its offset."""
         return self.add_entries(list_no, 1, np.array([theid], dtype=np.int64), code)
 
-    def update_entry(self, list_no, offset, id, code):
+    def update_entry(self, list_no: int, offset: int, id: Any, code: Any) -> None:
         self.update_entries(list_no, offset, 1, np.array([id], dtype=np.int64), code)
 
-    def reset(self):
+    def reset(self) -> None:
         for l in range(self.nlist):
             self.resize(l, 0)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{type(self).__name__} nlist={self.nlist} code_size={self.code_size}>"
 
 
 class ArrayInvertedLists(InvertedLists):
     """``ArrayInvertedLists(nlist, code_size)``: nlist empty lists in memory."""
 
-    def __init__(self, nlist, code_size):
+    def __init__(self, nlist: int, code_size: int) -> None:
         op = "ArrayInvertedLists"
         self.nlist, self.code_size = as_int(nlist, op, "nlist"), as_int(code_size, op, "code_size")
         if self.nlist < 0 or self.code_size <= 0:
@@ -126,7 +129,7 @@ class ArrayInvertedLists(InvertedLists):
         self._codes = [np.zeros(0, dtype=np.uint8) for _ in range(self.nlist)]
         self._sizes = np.zeros(self.nlist, dtype=np.int64)
 
-    def list_size(self, list_no):
+    def list_size(self, list_no: int) -> int:
         return int(self._sizes[self._check(list_no, "list_size")])
 
     def _list(self, l):
@@ -144,7 +147,7 @@ class ArrayInvertedLists(InvertedLists):
         codes[:self._codes[l].shape[0]] = self._codes[l]
         self._ids[l], self._codes[l] = ids, codes
 
-    def add_entries(self, list_no, n_entry, ids, code):
+    def add_entries(self, list_no: int, n_entry: int, ids: Any, code: Any) -> int:
         """Append n_entry entries (ids: int64, code: n_entry * code_size
         bytes; pointers or arrays) to a list; returns the first's offset."""
         op = "ArrayInvertedLists.add_entries"
@@ -158,7 +161,7 @@ class ArrayInvertedLists(InvertedLists):
         self._sizes[l] = o + n
         return o
 
-    def update_entries(self, list_no, offset, n_entry, ids, code):
+    def update_entries(self, list_no: int, offset: int, n_entry: int, ids: Any, code: Any) -> None:
         op = "ArrayInvertedLists.update_entries"
         l = self._check(list_no, "update_entries")
         ids, codes = entry_arrays(op, n_entry, ids, code, self.code_size)
@@ -169,7 +172,7 @@ class ArrayInvertedLists(InvertedLists):
         self._ids[l][o:o + n] = ids
         self._codes[l][o * self.code_size:(o + n) * self.code_size] = codes
 
-    def resize(self, list_no, new_size):
+    def resize(self, list_no: int, new_size: int) -> None:
         """Truncate a list, or pad it with entries of id -1 and zero codes."""
         op = "ArrayInvertedLists.resize"
         l = self._check(list_no, "resize")
@@ -183,7 +186,7 @@ class ArrayInvertedLists(InvertedLists):
             self._codes[l][old * self.code_size:n * self.code_size] = 0
         self._sizes[l] = n
 
-    def permute_invlists(self, perm):
+    def permute_invlists(self, perm: ArrayLike) -> None:
         """The new list i is the old perm[i]."""
         perm = np.asarray(perm, dtype=np.int64).reshape(-1)
         if sorted(perm.tolist()) != list(range(self.nlist)):
@@ -196,7 +199,7 @@ class ArrayInvertedLists(InvertedLists):
 class SliceInvertedLists(InvertedLists):
     """``SliceInvertedLists(il, i0, i1)``: lists i0..i1-1 of il, read-only."""
 
-    def __init__(self, il, i0, i1):
+    def __init__(self, il: Any, i0: int, i1: Any) -> None:
         op = "SliceInvertedLists"
         _check_lists(op, [il])
         self.il, self.i0, self.i1 = il, as_int(i0, op, "i0"), as_int(i1, op, "i1")
@@ -204,7 +207,7 @@ class SliceInvertedLists(InvertedLists):
             raise InvalidArgumentError(f"{op}: need 0 <= i0 <= i1 <= nlist={il.nlist}, got {self.i0}, {self.i1}")
         self.nlist, self.code_size = self.i1 - self.i0, il.code_size
 
-    def list_size(self, list_no):
+    def list_size(self, list_no: int) -> int:
         return self.il.list_size(self._check(list_no, "list_size") + self.i0)
 
     def _list(self, l):
@@ -235,7 +238,7 @@ class VStackInvertedLists(InvertedLists):
     """``VStackInvertedLists(nil, ils)``: the lists of ils[0], then those of
     ils[1], ... (nlist is their sum), read-only."""
 
-    def __init__(self, nil, ils=None):
+    def __init__(self, nil: Any, ils: Any = None) -> None:
         self.ils = _stack_args("VStackInvertedLists", nil, ils)
         self.code_size = self.ils[0].code_size
         self.starts = np.cumsum([0] + [il.nlist for il in self.ils])
@@ -245,7 +248,7 @@ class VStackInvertedLists(InvertedLists):
         i = int(np.searchsorted(self.starts, l, side="right")) - 1
         return self.ils[i], l - int(self.starts[i])
 
-    def list_size(self, list_no):
+    def list_size(self, list_no: int) -> int:
         il, l = self._locate(self._check(list_no, "list_size"))
         return il.list_size(l)
 
@@ -258,14 +261,14 @@ class HStackInvertedLists(InvertedLists):
     """``HStackInvertedLists(nil, ils)``: list l is list l of ils[0], then
     of ils[1], ... (all with the same nlist), read-only."""
 
-    def __init__(self, nil, ils=None):
+    def __init__(self, nil: Any, ils: Any = None) -> None:
         op = "HStackInvertedLists"
         self.ils = _stack_args(op, nil, ils)
         if len({il.nlist for il in self.ils}) > 1:
             raise DimensionMismatchError(f"{op}: the lists have nlist {[il.nlist for il in self.ils]}")
         self.nlist, self.code_size = self.ils[0].nlist, self.ils[0].code_size
 
-    def list_size(self, list_no):
+    def list_size(self, list_no: int) -> int:
         l = self._check(list_no, "list_size")
         return sum(il.list_size(l) for il in self.ils)
 
@@ -283,14 +286,14 @@ class _ListView(InvertedLists):
 
     _kind = 0
 
-    def __init__(self, il, limit, op):
+    def __init__(self, il: Any, limit: Any, op: Any) -> None:
         _check_lists(op, [il])
         self.il, self.limit = il, as_int(limit, op, "limit")
         if self.limit < 0:
             raise InvalidArgumentError(f"{op}: the limit must be >= 0, got {self.limit}")
         self.nlist, self.code_size = il.nlist, il.code_size
 
-    def real_list_size(self, list_no):
+    def real_list_size(self, list_no: int) -> int:
         """The size of the list in il (what the view hides included)."""
         return self.il.list_size(self._check(list_no, "real_list_size"))
 
@@ -298,13 +301,13 @@ class _ListView(InvertedLists):
         n = self.list_size(l)
         return self.il.get_ids(l)[:n], self.il.get_codes(l)[:n * self.code_size]
 
-    def add_entries(self, list_no, n_entry, ids, code):
+    def add_entries(self, list_no: int, n_entry: int, ids: Any, code: Any) -> int:
         return self.il.add_entries(list_no, n_entry, ids, code)
 
-    def update_entries(self, list_no, offset, n_entry, ids, code):
+    def update_entries(self, list_no: int, offset: int, n_entry: int, ids: Any, code: Any) -> None:
         self.il.update_entries(list_no, offset, n_entry, ids, code)
 
-    def resize(self, list_no, new_size):
+    def resize(self, list_no: int, new_size: int) -> None:
         self.il.resize(list_no, new_size)
 
 
@@ -315,14 +318,14 @@ class StopWordsInvertedLists(_ListView):
 
     _kind = 1
 
-    def __init__(self, il, maxsize):
+    def __init__(self, il: Any, maxsize: Any) -> None:
         super().__init__(il, maxsize, "StopWordsInvertedLists")
 
     @property
-    def maxsize(self):
+    def maxsize(self) -> int:
         return self.limit
 
-    def list_size(self, list_no):
+    def list_size(self, list_no: int) -> int:
         n = self.il.list_size(self._check(list_no, "list_size"))
         return 0 if n >= self.limit else n
 
@@ -333,18 +336,18 @@ class CappedInvertedLists(_ListView):
 
     _kind = 2
 
-    def __init__(self, il, cap):
+    def __init__(self, il: Any, cap: Any) -> None:
         super().__init__(il, cap, "CappedInvertedLists")
 
     @property
-    def cap(self):
+    def cap(self) -> int:
         return self.limit
 
-    def list_size(self, list_no):
+    def list_size(self, list_no: int) -> int:
         return min(self.il.list_size(self._check(list_no, "list_size")), self.limit)
 
 
-def downcast_InvertedLists(il):
+def downcast_InvertedLists(il: Any) -> Any:
     """The lists themselves: they already are of their own class."""
     if not isinstance(il, InvertedLists):
         raise InputTypeError(f"downcast_InvertedLists: expected inverted lists, got {type(il).__name__}")

@@ -7,6 +7,8 @@ object did not use, so several objects can follow each other in one
 stream; read_index parses as the bytes arrive, so that a reader fed by a
 pipe is not read past the index."""
 
+from __future__ import annotations
+
 import os
 
 import numpy as np
@@ -15,6 +17,7 @@ from ._arrays import as_int
 from .errors import InputTypeError, InvalidArgumentError
 from .swig_pointers import as_bytes
 from .vectors import UInt8Vector
+from ._typing import Any
 
 _DEFAULT_BLOCK = 1 << 20
 
@@ -24,7 +27,7 @@ class IOWriter:
     ``writer(ptr, size, nitems)`` writes size * nitems bytes from a
     swig_ptr, as faiss's IOWriter does."""
 
-    def __call__(self, ptr, size, nitems):
+    def __call__(self, ptr: Any, size: int, nitems: Any) -> Any:
         n = as_int(size, "IOWriter", "size") * as_int(nitems, "IOWriter", "nitems")
         data = as_bytes(ptr, "IOWriter", "ptr")
         if n > data.shape[0]:
@@ -37,7 +40,7 @@ class IOReader:
     """Something bytes are read from; ``reader(ptr, size, nitems)`` fills
     size * nitems bytes at a swig_ptr and returns the items read."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._pending = b""
 
     # Each kind defines _more(n): up to n new bytes (fewer when fewer are
@@ -72,7 +75,7 @@ class IOReader:
                 return b"".join(parts)
             parts.append(part)
 
-    def __call__(self, ptr, size, nitems):
+    def __call__(self, ptr: Any, size: int, nitems: Any) -> Any:
         size, nitems = as_int(size, "IOReader", "size"), as_int(nitems, "IOReader", "nitems")
         out = as_bytes(ptr, "IOReader", "ptr", True)
         if size * nitems > out.shape[0]:
@@ -93,7 +96,7 @@ class PyCallbackIOWriter(IOWriter):
     """``PyCallbackIOWriter(callback, bs=1 MiB)``: callback(bytes) gets the
     data in blocks of at most bs bytes."""
 
-    def __init__(self, callback, bs=_DEFAULT_BLOCK):
+    def __init__(self, callback: Any, bs: int = _DEFAULT_BLOCK) -> None:
         self.callback, self.bs = callback, max(1, as_int(bs, "PyCallbackIOWriter", "bs"))
 
     def _write(self, data):
@@ -106,7 +109,7 @@ class PyCallbackIOReader(IOReader):
     """``PyCallbackIOReader(callback, bs=1 MiB)``: callback(n) returns up
     to n bytes (fewer when fewer are ready, b"" at the end)."""
 
-    def __init__(self, callback, bs=_DEFAULT_BLOCK):
+    def __init__(self, callback: Any, bs: int = _DEFAULT_BLOCK) -> None:
         super().__init__()
         self.callback, self.bs = callback, max(1, as_int(bs, "PyCallbackIOReader", "bs"))
 
@@ -121,7 +124,7 @@ class PyCallbackIOReader(IOReader):
 class VectorIOWriter(IOWriter):
     """Writes into ``data``, a UInt8Vector."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.data = UInt8Vector()
 
     def _write(self, data):
@@ -131,7 +134,7 @@ class VectorIOWriter(IOWriter):
 class VectorIOReader(IOReader):
     """Reads ``data`` (a UInt8Vector) from position ``rp``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.data = UInt8Vector()
         self.rp = 0
@@ -149,7 +152,7 @@ class ZeroCopyIOReader(IOReader):
     """``ZeroCopyIOReader(ptr, size)``: reads size bytes of memory (a
     swig_ptr)."""
 
-    def __init__(self, ptr, size):
+    def __init__(self, ptr: Any, size: int) -> None:
         super().__init__()
         self._buf = as_bytes(ptr, "ZeroCopyIOReader", "ptr")[:as_int(size, "ZeroCopyIOReader", "size")]
         self.rp = 0
@@ -167,25 +170,25 @@ class FileIOWriter(IOWriter):
     """``FileIOWriter(path)`` (or an open binary file): writes to it; a path
     is closed when the writer is."""
 
-    def __init__(self, f):
+    def __init__(self, f: Any) -> None:
         self._own = isinstance(f, (str, bytes, os.PathLike))
         self.f = open(f, "wb") if self._own else f
 
     def _write(self, data):
         self.f.write(data)
 
-    def close(self):
+    def close(self) -> None:
         if self._own and not self.f.closed:
             self.f.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         self.close()
 
 
 class FileIOReader(IOReader):
     """``FileIOReader(path)`` (or an open binary file)."""
 
-    def __init__(self, f):
+    def __init__(self, f: Any) -> None:
         super().__init__()
         self._own = isinstance(f, (str, bytes, os.PathLike))
         self.f = open(f, "rb") if self._own else f
@@ -193,11 +196,11 @@ class FileIOReader(IOReader):
     def _more(self, n):
         return self.f.read(n)
 
-    def close(self):
+    def close(self) -> None:
         if self._own and not self.f.closed:
             self.f.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         self.close()
 
 
@@ -206,7 +209,7 @@ class BufferedIOWriter(IOWriter):
     of bsz bytes for writer; the rest goes out on flush() or when it is
     deleted."""
 
-    def __init__(self, writer, bsz=_DEFAULT_BLOCK):
+    def __init__(self, writer: Any, bsz: Any = _DEFAULT_BLOCK) -> None:
         if not isinstance(writer, IOWriter):
             raise InputTypeError(f"BufferedIOWriter: expected an IOWriter, got {type(writer).__name__}")
         self.writer, self.bsz, self._buf = writer, max(1, as_int(bsz, "BufferedIOWriter", "bsz")), bytearray()
@@ -217,12 +220,12 @@ class BufferedIOWriter(IOWriter):
             self.writer._write(bytes(self._buf[:self.bsz]))
             del self._buf[:self.bsz]
 
-    def flush(self):
+    def flush(self) -> None:
         if self._buf:
             self.writer._write(bytes(self._buf))
             self._buf.clear()
 
-    def __del__(self):
+    def __del__(self) -> None:
         self.flush()
 
 
@@ -230,7 +233,7 @@ class BufferedIOReader(IOReader):
     """``BufferedIOReader(reader, bsz=1 MiB)``: reads reader bsz bytes at a
     time."""
 
-    def __init__(self, reader, bsz=_DEFAULT_BLOCK):
+    def __init__(self, reader: Any, bsz: Any = _DEFAULT_BLOCK) -> None:
         super().__init__()
         if not isinstance(reader, IOReader):
             raise InputTypeError(f"BufferedIOReader: expected an IOReader, got {type(reader).__name__}")

@@ -3,6 +3,9 @@
 indexes (check_compatible_for_merge, merge_into) and the lists of queries
 and results (search_centroid, search_and_return_centroids)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import time
 
 import numpy as np
@@ -15,6 +18,11 @@ from .index_pretransform import IndexPreTransform
 from .invlists import ArrayInvertedLists, InvertedLists
 from .search_params import SearchParametersIVF
 from .swig_pointers import region
+from ._typing import Any, ArrayLike, Optional
+
+if TYPE_CHECKING:
+    from .index import Index
+    from .search_params import SearchParameters
 
 IVFSearchParameters = SearchParametersIVF
 
@@ -49,7 +57,8 @@ def _measured(run):
     return result, ndis, quant, (stats.search_time - before[2]) - quant
 
 
-def search_with_parameters(index, x, k, params=None, output_stats=False):
+def search_with_parameters(index: Index, x: ArrayLike, k: int, params: Optional[SearchParameters] = None,
+                           output_stats: Any = False) -> Any:
     """index.search with params (None: the IVF's own nprobe); with
     output_stats also a dict of ndis (distances computed) and the
     milliseconds of the pre-transform, coarse quantizer and list scans.
@@ -63,7 +72,8 @@ def search_with_parameters(index, x, k, params=None, output_stats=False):
                   "invlist_scan_ms": scan}
 
 
-def range_search_with_parameters(index, x, radius, params=None, output_stats=False):
+def range_search_with_parameters(index: Index, x: ArrayLike, radius: float, params: Optional[SearchParameters] = None,
+                                 output_stats: Any = False) -> Any:
     """index.range_search with params; with output_stats, the statistics
     search_with_parameters gives."""
     ivf, xt, params, pre_ms = _split(index, x, params)
@@ -74,12 +84,12 @@ def range_search_with_parameters(index, x, radius, params=None, output_stats=Fal
                         "invlist_scan_ms": scan}
 
 
-def check_compatible_for_merge(index0, index1):
+def check_compatible_for_merge(index0: Any, index1: Any) -> None:
     """Raise unless the IVF inside index1 can be merged into index0's."""
     extract_index_ivf(index0).check_compatible_for_merge(extract_index_ivf(index1))
 
 
-def merge_into(index0, index1, shift_ids):
+def merge_into(index0: Any, index1: Any, shift_ids: bool) -> None:
     """Move the entries of index1's IVF into index0's; with shift_ids they
     are numbered on from index0's ntotal. index1 is left empty."""
     ivf0, ivf1 = extract_index_ivf(index0), extract_index_ivf(index1)
@@ -102,7 +112,7 @@ def _coarse(index, x):
     return ivf.quantizer.assign(xt, 1).ravel()
 
 
-def search_centroid(index, x, n, centroid_ids):
+def search_centroid(index: Index, x: ArrayLike, n: int, centroid_ids: Any) -> None:
     """Write the nearest list of each of the n vectors at pointer x into
     centroid_ids (int64)."""
     op = "search_centroid"
@@ -110,7 +120,8 @@ def search_centroid(index, x, n, centroid_ids):
     region(centroid_ids, np.int64, n, op, "centroid_ids", True)[:] = _coarse(index, xs)
 
 
-def search_and_return_centroids(index, n, xin, k, distances, labels, query_centroid_ids, result_centroid_ids):
+def search_and_return_centroids(index: Index, n: int, xin: Any, k: int, distances: Any, labels: ArrayLike,
+                                query_centroid_ids: Any, result_centroid_ids: Any) -> None:
     """Search the n vectors at xin for k results (written to distances and
     labels) and write each query's nearest list and each result's list."""
     op = "search_and_return_centroids"
@@ -129,7 +140,7 @@ def _list_range(op, ivf, i0, i1):
     return i0, i1
 
 
-def get_invlist_range(index, i0, i1):
+def get_invlist_range(index: Index, i0: int, i1: Any) -> Any:
     """A copy of lists i0..i1-1 of an IVF index, as ArrayInvertedLists."""
     ivf = extract_index_ivf(index)
     i0, i1 = _list_range("get_invlist_range", ivf, i0, i1)
@@ -140,7 +151,7 @@ def get_invlist_range(index, i0, i1):
     return out
 
 
-def set_invlist_range(index, i0, i1, src):
+def set_invlist_range(index: Index, i0: int, i1: Any, src: ArrayLike) -> None:
     """Replace lists i0..i1-1 of an IVF index with src's lists (src.nlist
     must be i1 - i0); the index's ntotal follows."""
     op = "set_invlist_range"
@@ -152,8 +163,8 @@ def set_invlist_range(index, i0, i1, src):
     ivf.invlists.set_range(i0, src)
 
 
-def shard_ivf_index_centroids(index, shard_count=20, filename_template="shard.%d.index", sharding_function=None,
-                              generate_ids=False):
+def shard_ivf_index_centroids(index: Index, shard_count: Any = 20, filename_template: Any = 'shard.%d.index',
+                              sharding_function: Any = None, generate_ids: Any = False) -> None:
     """Write shard_count copies of an IVF index (filename_template % i),
     shard i's quantizer holding the centroids that sharding_function(c,
     shard_count) (default c % shard_count) sends to it; with generate_ids
@@ -164,8 +175,8 @@ def shard_ivf_index_centroids(index, shard_count=20, filename_template="shard.%d
                      generate_ids, write_index)
 
 
-def shard_binary_ivf_index_centroids(index, shard_count=20, filename_template="shard.%d.index",
-                                     sharding_function=None, generate_ids=False):
+def shard_binary_ivf_index_centroids(index: Index, shard_count: Any = 20, filename_template: Any = 'shard.%d.index',
+                                     sharding_function: Any = None, generate_ids: Any = False) -> None:
     """shard_ivf_index_centroids for an IndexBinaryIVF (written with
     write_index_binary; the id-keeping quantizer is an IndexBinaryIDMap2)."""
     from .index_io import write_index_binary

@@ -1,5 +1,7 @@
 """faiss's Python k-means wrapper, ``Kmeans``."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _backend
@@ -7,7 +9,9 @@ from ._arrays import as_matrix
 from ._kmeans import STAT_FIELDS, check_dk, train_kmeans
 from .clustering_parameters import ClusteringParameters, canonical_name, known_names
 from .errors import NotTrainedError
+from .index import Index
 from .index_flat import IndexFlatIP, IndexFlatL2
+from ._typing import Any, ArrayLike, Float32Array, Float64Array, Int64Array, Optional, ProgressCallback
 
 
 def _flat_index(d, spherical, gpu=False):
@@ -41,7 +45,17 @@ class Kmeans:
     index over the centroids.
     """
 
-    def __init__(self, d, k, **kwargs):
+    d: int
+    k: int
+    gpu: Any
+    progress: Optional[ProgressCallback]
+    cp: ClusteringParameters
+    index: Index
+    centroids: Optional[Float32Array]
+    obj: Optional[Float64Array]
+    iteration_stats: Optional[list[dict[str, Any]]]
+
+    def __init__(self, d: int, k: int, **kwargs: Any) -> None:
         self.d, k = check_dk("Kmeans", d, k)
         self.reset(k)
         self.gpu = False
@@ -62,11 +76,11 @@ class Kmeans:
                 setattr(self.cp, key, value)
         self.set_index()
 
-    def set_index(self):
+    def set_index(self) -> None:
         gpu = _backend.resolve(True if self.gpu else None if _backend.default_gpu() else False, "Kmeans")
         self.index = _flat_index(self.d, self.cp.spherical, gpu)
 
-    def reset(self, k=None):
+    def reset(self, k: Optional[int] = None) -> None:
         """Forget the result, possibly to cluster into another number of centroids."""
         if k is not None:
             _, self.k = check_dk("Kmeans.reset", self.d, k)
@@ -74,7 +88,8 @@ class Kmeans:
         self.obj = None
         self.iteration_stats = None
 
-    def train(self, x, weights=None, init_centroids=None):
+    def train(self, x: ArrayLike, weights: Optional[ArrayLike] = None,
+              init_centroids: Optional[ArrayLike] = None) -> float:
         """Cluster x (n, d); return the final objective.
 
         ``weights`` (n,) weighs the points; ``init_centroids`` (m, d), m <= k,
@@ -104,7 +119,7 @@ class Kmeans:
         self.index.add(self.centroids)
         return float(self.obj[-1]) if self.obj.size else 0.0
 
-    def assign(self, x):
+    def assign(self, x: ArrayLike) -> tuple[Float32Array, Int64Array]:
         """(D, I): the distance to and index of the nearest centroid of each row."""
         if self.centroids is None:
             raise NotTrainedError("Kmeans.assign: train before assigning")

@@ -3,12 +3,15 @@ float tables become uint8 tables whose uint16 sums stand for distances
 as sum / a + b. Pointers are faiss.swig_ptr(array) values (or None where
 faiss takes nullptr); a and b go to one-float arrays."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr
 from .errors import InputTypeError
 from .swig_pointers import SwigPtr, region
+from ._typing import Any
 
 _F32 = np.float32
 
@@ -27,7 +30,8 @@ def _write_scalars(out, a_out, b_out, op):
             region(ptr, _F32, 1, op, name, True)[0] = v
 
 
-def quantize_LUT_and_bias(nprobe, M, ksub, lut_is_3d, LUT, bias, LUTq, M2, biasq, a_out, b_out):
+def quantize_LUT_and_bias(nprobe: int, M: int, ksub: int, lut_is_3d: Any, LUT: Any, bias: Any, LUTq: Any, M2: int,
+                          biasq: Any, a_out: Any, b_out: Any) -> None:
     """Quantize LUT (M x ksub floats, or nprobe x M x ksub when lut_is_3d)
     and bias (nprobe floats or None) into LUTq (uint8, M2 x ksub per table)
     and biasq (uint16 or None); a and b such that distance = sum / a + b
@@ -51,13 +55,13 @@ def quantize_LUT_and_bias(nprobe, M, ksub, lut_is_3d, LUT, bias, LUTq, M2, biasq
     _write_scalars(out, a_out, b_out, op)
 
 
-def round_uint8_per_column(tab, n, d, a_out=None, b_out=None):
+def round_uint8_per_column(tab: Any, n: int, d: int, a_out: Any = None, b_out: Any = None) -> None:
     """Round the n x d floats behind tab in place to 0..255, one scale for
     all rows, each row from its own minimum; a and b go to a_out, b_out."""
     round_uint8_per_column_multi(tab, 1, n, d, a_out, b_out)
 
 
-def round_uint8_per_column_multi(tab, m, n, d, a_out=None, b_out=None):
+def round_uint8_per_column_multi(tab: Any, m: Any, n: int, d: int, a_out: Any = None, b_out: Any = None) -> None:
     """round_uint8_per_column over m tables of n rows (tab is m x n x d):
     row i's minimum and span are taken over the m tables."""
     op = "round_uint8_per_column_multi"

@@ -2,11 +2,14 @@
 it may hurt an index (NaNs, null or repeated vectors, constant dimensions,
 means large against their spread, normalised vectors)."""
 
+from __future__ import annotations
+
 import hashlib
 
 import numpy as np
 
 from ._arrays import as_matrix
+from ._typing import Any
 
 # A dimension whose mean exceeds its standard deviation this many times
 # loses precision in float32 L2 distances.
@@ -16,7 +19,7 @@ _MEAN_TO_STDDEV = 1e4
 class PerDimStats:
     """Statistics of one dimension over the valid (finite) rows."""
 
-    def __init__(self, column):
+    def __init__(self, column: Any) -> None:
         finite = column[np.isfinite(column)]
         self.n = int(column.shape[0])
         self.n_nan = int(np.isnan(column).sum())
@@ -36,7 +39,7 @@ class MatrixStats:
     n_collision, min_norm2, max_norm2, per_dim_stats, occurrences,
     hash_value)."""
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         x = args[-1]
         x = as_matrix(x, "MatrixStats") if len(args) == 1 else as_matrix(x, "MatrixStats", int(args[1]))[:int(args[0])]
         self.n, self.d = x.shape

@@ -1,8 +1,11 @@
 """Metric types with faiss's numbers, names and METRIC_* constants."""
 
+from __future__ import annotations
+
 import enum
 
 from .errors import InputTypeError, InvalidArgumentError
+from ._typing import Any
 
 
 class MetricType(enum.IntEnum):
@@ -25,16 +28,16 @@ class MetricType(enum.IntEnum):
     NAN_EUCLIDEAN = 24
     GOWER = 25
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def faiss_name(self):
+    def faiss_name(self) -> Any:
         """The faiss constant name, e.g. ``"METRIC_Linf"``."""
         return _FAISS_NAMES[self]
 
     @classmethod
-    def parse(cls, value):
+    def parse(cls, value: Any) -> Any:
         if isinstance(value, cls):
             return value
         if isinstance(value, str):

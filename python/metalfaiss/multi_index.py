@@ -1,6 +1,8 @@
 """The inverted multi-index's coarse quantizers: MultiIndexQuantizer and
 MultiIndexQuantizer2."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -9,6 +11,7 @@ from ._handle import part
 from .errors import InputTypeError, InvalidArgumentError, UnsupportedOperationError
 from .index import Index
 from .quantizers import PQIndexMixin
+from ._typing import Any, ArrayLike
 
 
 class MultiIndexQuantizer(PQIndexMixin, Index):
@@ -24,17 +27,17 @@ class MultiIndexQuantizer(PQIndexMixin, Index):
 
     _go_type = "MultiIndexQuantizer"
 
-    def __init__(self, d, M, nbits):
+    def __init__(self, d: int, M: int, nbits: int) -> None:
         op = type(self).__name__
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("MultiIndexQuantizerNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"), addr(out))
         super().__init__(int(out[0]))
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         self.pq._send_cp()
         super().train(x)
 
-    def reset(self):
+    def reset(self) -> None:
         raise UnsupportedOperationError(f"{type(self).__name__}.reset: This index has virtual elements, it does not support reset")
 
 
@@ -47,7 +50,7 @@ class MultiIndexQuantizer2(MultiIndexQuantizer):
 
     _go_type = "MultiIndexQuantizer2"
 
-    def __init__(self, d, *args):
+    def __init__(self, d: int, *args: Any) -> None:
         op = type(self).__name__
         if len(args) == 3 and isinstance(args[1], Index):
             nbits, indexes = args[0], [args[1], args[2]]

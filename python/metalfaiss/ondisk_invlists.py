@@ -13,6 +13,8 @@ the new lists when the index is next written (faiss writes it at each
 change; the pair on disk is the same once the index is written). New,
 empty OnDiskInvertedLists need no file until then."""
 
+from __future__ import annotations
+
 import os
 
 import numpy as np
@@ -20,6 +22,7 @@ import numpy as np
 from ._arrays import as_int
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .invlists import InvertedLists
+from ._typing import Any, PathLike
 
 _ENTRY_ID_BYTES = 8
 
@@ -29,7 +32,7 @@ class OnDiskInvertedLists(InvertedLists):
     lists of code_size-byte entries, to be filled by merge_from_multiple,
     which writes filename."""
 
-    def __init__(self, nlist, code_size, filename):
+    def __init__(self, nlist: int, code_size: int, filename: PathLike) -> None:
         op = "OnDiskInvertedLists"
         self.nlist, self.code_size = as_int(nlist, op, "nlist"), as_int(code_size, op, "code_size")
         if self.nlist <= 0 or self.code_size <= 0:
@@ -43,7 +46,7 @@ class OnDiskInvertedLists(InvertedLists):
         self.slots = np.zeros((0, 2), dtype=np.int64)
         self.totsize = 0
 
-    def list_size(self, list_no):
+    def list_size(self, list_no: int) -> int:
         return int(self.lists[self._number(list_no, "list_size"), 0])
 
     def _number(self, list_no, method):
@@ -57,7 +60,7 @@ class OnDiskInvertedLists(InvertedLists):
             f.seek(first)
             return np.fromfile(f, dtype=dtype, count=count)
 
-    def get_codes(self, list_no):
+    def get_codes(self, list_no: int) -> Any:
         """The codes of a list (uint8, list_size * code_size), read from the file."""
         l = self._number(list_no, "get_codes")
         size, _, offset = (int(v) for v in self.lists[l])
@@ -66,13 +69,13 @@ class OnDiskInvertedLists(InvertedLists):
     def _list(self, l):
         return self.get_ids(l), self.get_codes(l)
 
-    def get_ids(self, list_no):
+    def get_ids(self, list_no: int) -> Any:
         """The ids of a list (int64), read from the file."""
         l = self._number(list_no, "get_ids")
         size, capacity, offset = (int(v) for v in self.lists[l])
         return self._read(offset + capacity * self.code_size, size, np.int64)
 
-    def merge_from_multiple(self, ils, n_il=None, shift_ids=False, verbose=False):
+    def merge_from_multiple(self, ils: Any, n_il: Any = None, shift_ids: bool = False, verbose: bool = False) -> int:
         """Write, for every list, the entries of that list in each of the
         inverted lists ils (in order) to the file, and return how many
         entries there are in all. With shift_ids, the ids of ils[i] are
@@ -118,7 +121,7 @@ class OnDiskInvertedLists(InvertedLists):
         self.totsize = total_bytes
         return int(per_list.sum())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"OnDiskInvertedLists(nlist={self.nlist}, code_size={self.code_size}, filename={self.filename!r})"
 
 
@@ -126,14 +129,14 @@ class InvertedListsPtrVector(list):
     """faiss's vector of inverted lists, for scripts that build one to pass
     to merge_from_multiple: push_back, size, at, and data (itself)."""
 
-    def push_back(self, il):
+    def push_back(self, il: Any) -> None:
         self.append(il)
 
-    def size(self):
+    def size(self) -> int:
         return len(self)
 
-    def at(self, i):
+    def at(self, i: int) -> Any:
         return self[i]
 
-    def data(self):
+    def data(self) -> Any:
         return self

@@ -2,17 +2,20 @@
 key), of which the Pareto-optimal ones are kept: no other point is at
 least as accurate and at least as fast."""
 
+from __future__ import annotations
+
 from .faiss_clustering import _StatsVector
+from ._typing import Any, PathLike
 
 
 class OperatingPoint:
     """One experiment: perf (higher is better), t (seconds), key (its
     parameters as text) and cno (a caller's number)."""
 
-    def __init__(self, perf, t, key, cno=0):
+    def __init__(self, perf: Any, t: Any, key: int, cno: Any = 0) -> None:
         self.perf, self.t, self.key, self.cno = float(perf), float(t), str(key), int(cno)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"OperatingPoint(perf={self.perf:g}, t={self.t:g}, key={self.key!r})"
 
 
@@ -21,11 +24,11 @@ class OperatingPoints:
     Pareto-optimal ones by increasing performance (and time), starting with
     doing nothing (perf 0, t 0, key "")."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.all_pts = _StatsVector()
         self.optimal_pts = _StatsVector([OperatingPoint(0, 0, "")])
 
-    def add(self, perf, t, key, cno=0):
+    def add(self, perf: Any, t: Any, key: int, cno: Any = 0) -> bool:
         """Record an experiment; True if it joins the optimal points (those
         it beats, at least as slow and no more accurate, leave them)."""
         op = OperatingPoint(perf, t, key, cno)
@@ -38,20 +41,20 @@ class OperatingPoints:
         self.optimal_pts = _StatsVector(keep)
         return True
 
-    def merge_with(self, other, prefix=""):
+    def merge_with(self, other: OperatingPoints, prefix: str = '') -> Any:
         """Add every point of other, keys prefixed; returns how many joined
         the optimal points."""
         return sum(self.add(p.perf, p.t, prefix + p.key, p.cno) for p in other.all_pts)
 
-    def clear(self):
+    def clear(self) -> None:
         self.__init__()
 
-    def t_for_perf(self, perf):
+    def t_for_perf(self, perf: Any) -> Any:
         """The least time of an optimal point reaching perf (1e50 if none)."""
         times = [p.t for p in self.optimal_pts if p.perf >= perf]
         return min(times) if times else 1e50
 
-    def display(self, only_optimal=True):
+    def display(self, only_optimal: Any = True) -> None:
         pts = self.optimal_pts if only_optimal else self.all_pts
         print(f"Tested {len(self.all_pts)} operating points, {len(self.optimal_pts)} ones are optimal:")
         for p in pts:
@@ -62,8 +65,8 @@ class OperatingPoints:
             for p in pts:
                 f.write(f"{p.perf} {p.t} {p.key}\n")
 
-    def all_to_gnuplot(self, fname):
+    def all_to_gnuplot(self, fname: PathLike) -> None:
         self._gnuplot(fname, self.all_pts)
 
-    def optimal_to_gnuplot(self, fname):
+    def optimal_to_gnuplot(self, fname: PathLike) -> None:
         self._gnuplot(fname, self.optimal_pts)

@@ -1,7 +1,14 @@
 """faiss's autotune API for setting search-time parameters by name."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from .errors import InvalidArgumentError
 from .index_ivf import IndexIVF
+from ._typing import Any, ArrayLike
+
+if TYPE_CHECKING:
+    from .index import Index
 
 
 def _inner(index):
@@ -27,11 +34,11 @@ class ParameterSpace:
     quantizer_<name> (an IVF index's coarse quantizer). ``initialize(index)`` lists the values to
     explore (nprobe: the powers of two below nlist, up to 2048, as faiss)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parameter_ranges = []
         self.verbose = 0
 
-    def set_index_parameter(self, index, name, value):
+    def set_index_parameter(self, index: Index, name: str, value: Any) -> None:
         if not isinstance(name, str):
             raise InvalidArgumentError(f"ParameterSpace.set_index_parameter: the name must be a string, got {name!r}")
         target = index
@@ -56,7 +63,7 @@ class ParameterSpace:
         raise InvalidArgumentError(
             f"ParameterSpace.set_index_parameter: could not set parameter {name!r} on {type(index).__name__}")
 
-    def set_index_parameters(self, index, description):
+    def set_index_parameters(self, index: Index, description: str) -> None:
         """Set ``"name=value,name=value"`` (a faiss parameter string)."""
         if not isinstance(description, str):
             raise InvalidArgumentError(f"ParameterSpace.set_index_parameters: expected a string, got {description!r}")
@@ -70,7 +77,7 @@ class ParameterSpace:
                 raise InvalidArgumentError(f"ParameterSpace.set_index_parameters: {value!r} is not a number") from None
             self.set_index_parameter(index, name.strip(), number)
 
-    def initialize(self, index):
+    def initialize(self, index: Index) -> None:
         """Fill parameter_ranges with the values worth exploring. Like faiss,
         this looks through refinement wrappers but not through IndexIDMap."""
         self.parameter_ranges = []
@@ -84,13 +91,13 @@ class ParameterSpace:
                 self.parameter_ranges.append(ParameterRange("nprobe", values))
             target = getattr(target, "base_index", None)
 
-    def n_combinations(self):
+    def n_combinations(self) -> Any:
         n = 1
         for r in self.parameter_ranges:
             n *= len(r.values)
         return n
 
-    def combination_name(self, cno):
+    def combination_name(self, cno: Any) -> Any:
         parts = []
         for r in self.parameter_ranges:
             cno, i = divmod(cno, len(r.values))
@@ -101,7 +108,7 @@ class ParameterSpace:
 class ParameterRange:
     """A parameter and the values ParameterSpace explores."""
 
-    def __init__(self, name, values):
+    def __init__(self, name: str, values: ArrayLike) -> None:
         self.name = name
         self.values = list(values)
 

@@ -3,12 +3,15 @@
 ``CMin_float_partition_fuzzy`` (the q largest), their uint16 forms, and
 ``simd_histogram_8`` / ``_16``."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InvalidArgumentError
 from .swig_pointers import region
+from ._typing import Any, ArrayLike
 
 
 def _partition(op, dtype, largest, vals, ids, n, q_min, q_max, q_out):
@@ -31,24 +34,24 @@ def _partition(op, dtype, largest, vals, ids, n, q_min, q_max, q_out):
     return dtype(out[1])
 
 
-def CMax_float_partition_fuzzy(vals, ids, n, q_min, q_max, q_out):
+def CMax_float_partition_fuzzy(vals: ArrayLike, ids: ArrayLike, n: int, q_min: Any, q_max: Any, q_out: Any) -> Any:
     """Move q (q_min <= q <= q_max, written to q_out) of the smallest of
     the n float32 values (and their int64 ids) to the front; returns the
     threshold."""
     return _partition("CMax_float_partition_fuzzy", np.float32, False, vals, ids, n, q_min, q_max, q_out)
 
 
-def CMin_float_partition_fuzzy(vals, ids, n, q_min, q_max, q_out):
+def CMin_float_partition_fuzzy(vals: ArrayLike, ids: ArrayLike, n: int, q_min: Any, q_max: Any, q_out: Any) -> Any:
     """As CMax_float_partition_fuzzy, keeping the largest values."""
     return _partition("CMin_float_partition_fuzzy", np.float32, True, vals, ids, n, q_min, q_max, q_out)
 
 
-def CMax_uint16_partition_fuzzy(vals, ids, n, q_min, q_max, q_out):
+def CMax_uint16_partition_fuzzy(vals: ArrayLike, ids: ArrayLike, n: int, q_min: Any, q_max: Any, q_out: Any) -> Any:
     """As CMax_float_partition_fuzzy for uint16 values."""
     return _partition("CMax_uint16_partition_fuzzy", np.uint16, False, vals, ids, n, q_min, q_max, q_out)
 
 
-def CMin_uint16_partition_fuzzy(vals, ids, n, q_min, q_max, q_out):
+def CMin_uint16_partition_fuzzy(vals: ArrayLike, ids: ArrayLike, n: int, q_min: Any, q_max: Any, q_out: Any) -> Any:
     """As CMin_float_partition_fuzzy for uint16 values."""
     return _partition("CMin_uint16_partition_fuzzy", np.uint16, True, vals, ids, n, q_min, q_max, q_out)
 
@@ -60,13 +63,13 @@ def _histogram(op, nbin, data, n, min, shift, hist):
     _bridge.call("Histogram16", addr(d), n, as_int(min, op, "min"), as_int(shift, op, "shift"), addr(h), nbin)
 
 
-def simd_histogram_8(data, n, min, shift, hist):
+def simd_histogram_8(data: ArrayLike, n: int, min: Any, shift: int, hist: Any) -> None:
     """Count the n uint16 values at data into 8 int32 bins at hist: bin
     (v - min) >> shift, or bin v when shift < 0; values outside the bins
     are not counted."""
     _histogram("simd_histogram_8", 8, data, n, min, shift, hist)
 
 
-def simd_histogram_16(data, n, min, shift, hist):
+def simd_histogram_16(data: ArrayLike, n: int, min: Any, shift: int, hist: Any) -> None:
     """simd_histogram_8 with 16 bins."""
     _histogram("simd_histogram_16", 16, data, n, min, shift, hist)

@@ -3,11 +3,18 @@
 swig_ptr(I))``). Each reads and writes the arrays behind the pointers
 through the index's array methods, so checks and results are the same."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import numpy as np
 
 from ._arrays import as_int
 from .errors import InvalidArgumentError
 from .swig_pointers import region
+from ._typing import Any, ArrayLike, Optional
+
+if TYPE_CHECKING:
+    from .search_params import SearchParameters
 
 
 def _count(n, op, name="n"):
@@ -31,20 +38,21 @@ class PointerMethods:
         w = self._c_width()
         return region(ptr, self._c_dtype, n * w, op, name, writable).reshape(n, w)
 
-    def train_c(self, n, x):
+    def train_c(self, n: int, x: ArrayLike) -> None:
         op = self._op("train_c")
         self.train(self._c_rows(x, _count(n, op), op))
 
-    def add_c(self, n, x):
+    def add_c(self, n: int, x: ArrayLike) -> None:
         op = self._op("add_c")
         self.add(self._c_rows(x, _count(n, op), op))
 
-    def add_with_ids_c(self, n, x, xids):
+    def add_with_ids_c(self, n: int, x: ArrayLike, xids: Any) -> None:
         op = self._op("add_with_ids_c")
         n = _count(n, op)
         self.add_with_ids(self._c_rows(x, n, op), region(xids, np.int64, n, op, "xids"))
 
-    def search_c(self, n, x, k, distances, labels, params=None):
+    def search_c(self, n: int, x: ArrayLike, k: int, distances: Any, labels: ArrayLike,
+                 params: Optional[SearchParameters] = None) -> None:
         op = self._op("search_c")
         n, k = _count(n, op), _count(k, op, "k")
         D = region(distances, self._c_dist, n * k, op, "distances", True).reshape(n, k)
@@ -52,7 +60,7 @@ class PointerMethods:
         Dr, Ir = self.search(self._c_rows(x, n, op), k, params=params)
         D[:], I[:] = Dr, Ir
 
-    def reconstruct_c(self, key, recons):
+    def reconstruct_c(self, key: int, recons: Any) -> None:
         op = self._op("reconstruct_c")
         self._c_rows(recons, 1, op, "recons", True)[0] = self.reconstruct(key)
 
@@ -60,24 +68,24 @@ class PointerMethods:
 class IndexPointerMethods(PointerMethods):
     """The float-index extras: assign_c and reconstruct_n_c."""
 
-    def assign_c(self, n, x, labels, k=1):
+    def assign_c(self, n: int, x: ArrayLike, labels: ArrayLike, k: int = 1) -> None:
         op = self._op("assign_c")
         n, k = _count(n, op), _count(k, op, "k")
         region(labels, np.int64, n * k, op, "labels", True)[:] = self.assign(self._c_rows(x, n, op), k).reshape(-1)
 
-    def sa_encode_c(self, n, x, bytes):
+    def sa_encode_c(self, n: int, x: ArrayLike, bytes: int) -> None:
         op = self._op("sa_encode_c")
         n = _count(n, op)
         out = region(bytes, np.uint8, n * self.sa_code_size(), op, "bytes", True)
         out[:] = self.sa_encode(self._c_rows(x, n, op)).reshape(-1)
 
-    def sa_decode_c(self, n, bytes, x):
+    def sa_decode_c(self, n: int, bytes: int, x: ArrayLike) -> None:
         op = self._op("sa_decode_c")
         n = _count(n, op)
         codes = region(bytes, np.uint8, n * self.sa_code_size(), op, "bytes")
         self._c_rows(x, n, op, "x", True)[:] = self.sa_decode(codes.reshape(n, -1))
 
-    def reconstruct_n_c(self, i0, ni, recons):
+    def reconstruct_n_c(self, i0: int, ni: int, recons: Any) -> None:
         op = self._op("reconstruct_n_c")
         ni = _count(ni, op, "ni")
         self._c_rows(recons, ni, op, "recons", True)[:] = self.reconstruct_n(i0, ni)

@@ -5,6 +5,8 @@ skip, by Hamming distance, the codes a query need not measure
 (``polysemous_ht``). Renumbering changes the codes, not the distances
 between them, so search results stay the same."""
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -12,6 +14,7 @@ import numpy as np
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InputTypeError, InvalidArgumentError
+from ._typing import Any
 
 
 class PolysemousTraining:
@@ -27,7 +30,7 @@ class PolysemousTraining:
     _FIELDS = ("optimization_type", "ntrain_permutation", "dis_weight_factor", "max_memory", "init_temperature",
                "temperature_decay", "n_iter", "n_redo", "seed", "only_bit_flips", "init_random")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.optimization_type = self.OT_ReproduceDistances_affine
         self.ntrain_permutation = 0
         self.dis_weight_factor = math.log(2)
@@ -56,10 +59,10 @@ class PolysemousTraining:
                                        f"OT_ReproduceDistances_affine (1)")
         return np.array(values, dtype=np.float64)
 
-    def memory_usage_per_thread(self, pq):
+    def memory_usage_per_thread(self, pq: Any) -> Any:
         return 0 if self.optimization_type == self.OT_None else pq.ksub * pq.ksub * 8 * 3
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "PolysemousTraining(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self._FIELDS) + ")"
 
 
@@ -70,21 +73,21 @@ class PolysemousMixin:
     _default_training = True  # IndexPQ holds one; faiss's IndexIVFPQ holds None (defaults used)
 
     @property
-    def do_polysemous_training(self):
+    def do_polysemous_training(self) -> bool:
         return bool(getattr(self, "_do_polysemous", False))
 
     @do_polysemous_training.setter
-    def do_polysemous_training(self, value):
+    def do_polysemous_training(self, value: Any) -> None:
         self._do_polysemous = bool(value)
 
     @property
-    def polysemous_training(self):
+    def polysemous_training(self) -> Any:
         if "_polysemous" not in self.__dict__:
             self._polysemous = PolysemousTraining() if self._default_training else None
         return self._polysemous
 
     @polysemous_training.setter
-    def polysemous_training(self, pt):
+    def polysemous_training(self, pt: Any) -> None:
         if pt is not None and not isinstance(pt, PolysemousTraining):
             raise InputTypeError(f"{self._op('polysemous_training')}: expected a PolysemousTraining, "
                                  f"got {type(pt).__name__}")
@@ -101,14 +104,14 @@ class PolysemousMixin:
         return out
 
     @property
-    def polysemous_ht(self):
+    def polysemous_ht(self) -> int:
         """The Hamming threshold of polysemous search: codes at this
         Hamming distance from the query's code or more are skipped (0:
         none)."""
         return int(self._search_settings()[1])
 
     @polysemous_ht.setter
-    def polysemous_ht(self, value):
+    def polysemous_ht(self, value: Any) -> None:
         op = self._op("polysemous_ht")
         value = as_int(value, op, "polysemous_ht")
         if value < 0:

@@ -8,6 +8,8 @@ dimensions, and its centroids are rotated back. Starting from coarse,
 well-separated structure this way often ends at a better objective than
 one run in d dimensions."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._arrays import as_int, as_matrix
@@ -17,6 +19,7 @@ from .index_flat import IndexFlatL2
 from .faiss_clustering import Clustering, _StatsVector
 from .swig_pointers import SwigPtr, region
 from .transforms import PCAMatrix
+from ._typing import Any
 
 
 class ProgressiveDimClusteringParameters(ClusteringParameters):
@@ -25,7 +28,7 @@ class ProgressiveDimClusteringParameters(ClusteringParameters):
 
     __slots__ = ("progressive_dim_steps", "apply_pca")
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         object.__setattr__(self, "progressive_dim_steps", 10)
         object.__setattr__(self, "apply_pca", True)
         own = {k: kwargs.pop(k) for k in ("progressive_dim_steps", "apply_pca") if k in kwargs}
@@ -46,7 +49,7 @@ class ProgressiveDimClusteringParameters(ClusteringParameters):
         else:
             super().__setattr__(name, value)
 
-    def copy(self):
+    def copy(self) -> Any:
         out = ProgressiveDimClusteringParameters(**self.as_dict())
         out.progressive_dim_steps, out.apply_pca = self.progressive_dim_steps, self.apply_pca
         return out
@@ -56,7 +59,7 @@ class ProgressiveDimIndexFactory:
     """Makes the assignment index of each step: ``factory(dim)`` is an
     IndexFlatL2(dim) (a subclass may return another index of that dim)."""
 
-    def __call__(self, dim):
+    def __call__(self, dim: int) -> Any:
         return IndexFlatL2(dim)
 
 
@@ -64,11 +67,11 @@ class GpuProgressiveDimIndexFactory(ProgressiveDimIndexFactory):
     """The steps' assignment indexes on the GPU (metalfaiss's one device;
     ``ngpu`` is faiss's and must be positive)."""
 
-    def __init__(self, ngpu=1):
+    def __init__(self, ngpu: int = 1) -> None:
         if as_int(ngpu, "GpuProgressiveDimIndexFactory", "ngpu") < 1:
             raise InvalidArgumentError(f"GpuProgressiveDimIndexFactory: ngpu must be >= 1, got {ngpu}")
 
-    def __call__(self, dim):
+    def __call__(self, dim: int) -> Any:
         from .gpu import GpuIndexFlatL2
 
         return GpuIndexFlatL2(None, dim)
@@ -81,7 +84,7 @@ class ProgressiveDimClustering(ProgressiveDimClusteringParameters):
 
     __slots__ = ("d", "k", "centroids", "iteration_stats")
 
-    def __init__(self, d, k, cp=None):
+    def __init__(self, d: int, k: int, cp: Any = None) -> None:
         op = "ProgressiveDimClustering"
         super().__init__(**(cp.as_dict() if cp is not None else {}))
         if cp is not None and isinstance(cp, ProgressiveDimClusteringParameters):
@@ -99,7 +102,7 @@ class ProgressiveDimClustering(ProgressiveDimClusteringParameters):
             raise AttributeError(f"ProgressiveDimClustering.{name} is read-only")
         super().__setattr__(name, value)
 
-    def train(self, *args):
+    def train(self, *args: Any) -> None:
         op = "ProgressiveDimClustering.train"
         if len(args) == 3:  # faiss's (n, x pointer, factory)
             n, x, factory = args

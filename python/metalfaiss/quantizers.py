@@ -1,6 +1,8 @@
 """faiss's vector codecs: ProductQuantizer and ScalarQuantizer, standalone
 or as the ``pq`` / ``sq`` of an index."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -8,6 +10,7 @@ from ._arrays import addr, as_int, as_matrix
 from .clustering_parameters import ClusteringParameters
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .vectors import field_vector
+from ._typing import Any, ArrayLike, Float32Array, UInt8Array
 
 
 class _Codec:
@@ -17,7 +20,7 @@ class _Codec:
         self._handle = handle
         self._owner = owner  # the index whose codec this is (kept alive), or None
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             if getattr(self, "_owner", 1) is None and self._handle is not None and not _bridge._forked:
                 _bridge.call("Free", self._handle)
@@ -35,7 +38,7 @@ class _Codec:
             raise DimensionMismatchError(f"{op}: codes must have shape (n, {self.code_size}), got {codes.shape}")
         return codes
 
-    def compute_codes(self, x):
+    def compute_codes(self, x: ArrayLike) -> UInt8Array:
         """The (n, code_size) uint8 codes of x (n, d)."""
         op = self._op("compute_codes")
         x = as_matrix(x, op, self.d)
@@ -43,14 +46,14 @@ class _Codec:
         _bridge.call(self._fn + "ComputeCodes", self._handle, x.shape[0], addr(x), addr(codes))
         return codes
 
-    def decode(self, codes):
+    def decode(self, codes: ArrayLike) -> Float32Array:
         """The (n, d) float32 vectors that codes (n, code_size) stand for."""
         codes = self._codes_in(codes, self._op("decode"))
         x = np.zeros((codes.shape[0], self.d), dtype=np.float32)
         _bridge.call(self._fn + "Decode", self._handle, codes.shape[0], addr(codes), addr(x))
         return x
 
-    def compute_codes_c(self, x, codes, n):
+    def compute_codes_c(self, x: ArrayLike, codes: ArrayLike, n: int) -> None:
         """faiss's C signature: the codes of the n vectors at pointer x,
         written at pointer codes."""
         from .pointer_methods import _count
@@ -61,7 +64,7 @@ class _Codec:
         out = region(codes, np.uint8, n * self.code_size, op, "codes", True)
         out[:] = self.compute_codes(region(x, np.float32, n * self.d, op, "x").reshape(n, self.d)).reshape(-1)
 
-    def decode_c(self, codes, x, n):
+    def decode_c(self, codes: ArrayLike, x: ArrayLike, n: int) -> None:
         """faiss's C signature: the n vectors the codes at pointer codes
         stand for, written at pointer x."""
         from .pointer_methods import _count
@@ -81,7 +84,7 @@ class ProductQuantizer(_Codec):
     _fn = "PQ"
     Train_default, Train_hot_start, Train_shared, Train_hypercube, Train_hypercube_pca = range(5)
 
-    def __init__(self, d, M, nbits=8):
+    def __init__(self, d: int, M: int, nbits: int = 8) -> None:
         op = "ProductQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("ProductQuantizerNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(nbits, op, "nbits"), addr(out))
@@ -108,11 +111,11 @@ class ProductQuantizer(_Codec):
     code_size = property(lambda self: int(self._info()[5]))
 
     @property
-    def is_trained(self):
+    def is_trained(self) -> bool:
         return bool(self._info()[6])
 
     @is_trained.setter
-    def is_trained(self, value):
+    def is_trained(self, value: bool) -> None:
         """faiss scripts install centroids by hand, then set is_trained =
         True: the centroids the quantizer holds become its trained ones."""
         if bool(value) and not self.is_trained:
@@ -121,7 +124,7 @@ class ProductQuantizer(_Codec):
             raise InvalidArgumentError(f"{self._op('is_trained')}: a trained quantizer cannot be untrained; "
                                        "make a new one")
 
-    def take_centroids(self, other, op):
+    def take_centroids(self, other: ProductQuantizer, op: str) -> None:
         """Take the centroids of another quantizer of the same d, M, nbits."""
         if not isinstance(other, ProductQuantizer):
             raise InputTypeError(f"{op}: expected a ProductQuantizer, got {type(other).__name__}")
@@ -131,7 +134,7 @@ class ProductQuantizer(_Codec):
         self.set_centroids(np.asarray(other.centroids))
 
     @property
-    def centroids(self):
+    def centroids(self) -> Any:
         """All centroids, flat (M * ksub * dsub float32), as faiss's
         vector_to_array(pq.centroids) gives them."""
         info = self._info()
@@ -139,7 +142,7 @@ class ProductQuantizer(_Codec):
         _bridge.call("PQCentroids", self._handle, False, addr(out))
         return field_vector(out, self.set_centroids)  # copy_array_to_vector(c, pq.centroids) sets them
 
-    def set_centroids(self, centroids):
+    def set_centroids(self, centroids: ArrayLike) -> None:
         """Install centroids (M * ksub * dsub values, any shape)."""
         c = np.ascontiguousarray(centroids, dtype=np.float32).ravel()
         n = self.M * self.ksub * self.dsub
@@ -147,13 +150,13 @@ class ProductQuantizer(_Codec):
             raise DimensionMismatchError(f"{self._op('set_centroids')}: {c.shape[0]} values, need {n}")
         _bridge.call("PQCentroids", self._handle, True, addr(c))
 
-    def get_centroids(self, m, i):
+    def get_centroids(self, m: Any, i: int) -> Any:
         """Centroid i of sub-space m (dsub float32)."""
         c = self.centroids.reshape(self.M, self.ksub, self.dsub)
         return c[as_int(m, self._op("get_centroids"), "m"), as_int(i, self._op("get_centroids"), "i")].copy()
 
     @property
-    def train_type(self):
+    def train_type(self) -> int:
         """faiss's train_type: Train_default, Train_hot_start (k-means
         starts from the current centroids) or Train_shared (one codebook
         for all sub-spaces, trained on all their sub-vectors)."""
@@ -162,7 +165,7 @@ class ProductQuantizer(_Codec):
         return int(out[0])
 
     @train_type.setter
-    def train_type(self, value):
+    def train_type(self, value: Any) -> None:
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("PQTrainType", self._handle, True, as_int(value, self._op("train_type"), "train_type"), addr(out))
 
@@ -170,7 +173,7 @@ class ProductQuantizer(_Codec):
         for name, value in self.cp.as_dict().items():
             _bridge.call("PQSet", self._handle, name, float(value))
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         x = as_matrix(x, self._op("train"), self.d)
         self._send_cp()
         _bridge.call("PQTrain", self._handle, x.shape[0], addr(x))
@@ -195,30 +198,30 @@ class ProductQuantizer(_Codec):
             raise InvalidArgumentError(f"{op}: dis_tables must be C-contiguous")
         _bridge.call("PQDistanceTables", self._handle, x.shape[0], addr(x), metric, addr(out))
 
-    def compute_distance_tables(self, nx, x, dis_tables):
+    def compute_distance_tables(self, nx: int, x: ArrayLike, dis_tables: Any) -> None:
         """The squared L2 distances of each sub-vector of the nx vectors at
         x to its sub-space's centroids, into dis_tables (nx * M * ksub)."""
         self._tables(self._op("compute_distance_tables"), 1, nx, x, dis_tables)
 
-    def compute_inner_prod_tables(self, nx, x, dis_tables):
+    def compute_inner_prod_tables(self, nx: int, x: ArrayLike, dis_tables: Any) -> None:
         """compute_distance_tables with inner products."""
         self._tables(self._op("compute_inner_prod_tables"), 0, nx, x, dis_tables)
 
-    def compute_distance_table(self, x, dis_table):
+    def compute_distance_table(self, x: ArrayLike, dis_table: Any) -> None:
         """One vector's table (M * ksub)."""
         self._tables(self._op("compute_distance_table"), 1, 1, x, dis_table)
 
-    def compute_inner_prod_table(self, x, dis_table):
+    def compute_inner_prod_table(self, x: ArrayLike, dis_table: Any) -> None:
         self._tables(self._op("compute_inner_prod_table"), 0, 1, x, dis_table)
 
-    def compute_sdc_table(self):
+    def compute_sdc_table(self) -> None:
         """Build sdc_table: the squared L2 distances between the centroids of
         each sub-space (M * ksub * ksub), as symmetric searches use."""
         out = np.zeros(self.M * self.ksub * self.ksub, dtype=np.float32)
         _bridge.call("PQSDCTable", self._handle, addr(out))
         self.sdc_table = out
 
-    def sync_transposed_centroids(self):
+    def sync_transposed_centroids(self) -> None:
         """faiss's coding caches: transposed_centroids (dsub x M x ksub)
         and centroids_sq_lengths (M * ksub). metalfaiss keeps its own
         layout for fast coding whatever these hold; codes never change."""
@@ -226,11 +229,11 @@ class ProductQuantizer(_Codec):
         self.transposed_centroids = np.ascontiguousarray(c.transpose(2, 0, 1)).ravel()
         self.centroids_sq_lengths = (c * c).sum(axis=2).ravel()
 
-    def clear_transposed_centroids(self):
+    def clear_transposed_centroids(self) -> None:
         self.transposed_centroids = np.zeros(0, dtype=np.float32)
         self.centroids_sq_lengths = np.zeros(0, dtype=np.float32)
 
-    def compute_codes_with_assign_index(self, x, codes, n):
+    def compute_codes_with_assign_index(self, x: ArrayLike, codes: ArrayLike, n: int) -> None:
         """Code the n vectors at x into codes, each sub-vector assigned by
         self.assign_index (an index of dimension dsub, refilled with each
         sub-space's centroids), as faiss does for large ksub."""
@@ -285,7 +288,7 @@ class ScalarQuantizer(_Codec):
 
     _fn = "SQ"
 
-    def __init__(self, d, qtype=QT_8bit):
+    def __init__(self, d: int, qtype: Any = QT_8bit) -> None:
         op = "ScalarQuantizer"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("ScalarQuantizerNew", as_int(d, op, "d"), as_int(qtype, op, "qtype"), addr(out))
@@ -308,7 +311,7 @@ class ScalarQuantizer(_Codec):
     is_trained = property(lambda self: bool(self._info()[3]))
 
     @property
-    def trained(self):
+    def trained(self) -> Any:
         """faiss's layout: vmin then vdiff, per dimension (one each for the
         uniform types, none for the types without training)."""
         out = np.zeros(int(self._info()[4]), dtype=np.float32)
@@ -317,7 +320,7 @@ class ScalarQuantizer(_Codec):
         return field_vector(out, self._set_trained)  # copy_array_to_vector(t, sq.trained) installs t
 
     @trained.setter
-    def trained(self, values):
+    def trained(self, values: ArrayLike) -> None:
         self._set_trained(values)
 
     def _set_trained(self, values):
@@ -325,7 +328,7 @@ class ScalarQuantizer(_Codec):
         v = np.ascontiguousarray(values, dtype=np.float32).ravel()
         _bridge.call("SQSetTrained", self._handle, v.shape[0], addr(v))
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         x = as_matrix(x, self._op("train"), self.d)
         _bridge.call("SQTrain", self._handle, x.shape[0], addr(x))
 
@@ -337,11 +340,11 @@ class PQIndexMixin:
     centroids (same d, M and nbits), as faiss scripts do."""
 
     @property
-    def pq(self):
+    def pq(self) -> Any:
         if getattr(self, "_pq", None) is None:
             self._pq = ProductQuantizer._of(self._h("pq"), self)
         return self._pq
 
     @pq.setter
-    def pq(self, pq):
+    def pq(self, pq: Any) -> None:
         self.pq.take_centroids(pq, self._op("pq"))

@@ -2,6 +2,8 @@
 rand_smooth_vectors give the same values as faiss for the same seed
 (rand_smooth_vectors to float32 rounding: faiss sums with BLAS)."""
 
+from __future__ import annotations
+
 import operator
 
 import numpy as np
@@ -9,6 +11,7 @@ import numpy as np
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InputTypeError, InvalidArgumentError
+from ._typing import Any, ArrayLike, Float32Array
 
 
 def _empty(shape, dtype, op):
@@ -20,21 +23,21 @@ def _empty(shape, dtype, op):
     return np.empty(dims, dtype=dtype)
 
 
-def rand(n, seed=12345):
+def rand(n: int, seed: int = 12345) -> Any:
     """Uniform float32 values in [0, 1]; n is a size or a shape."""
     out = _empty(n, np.float32, "rand")
     _bridge.call("FloatRand", addr(out), out.size, as_int(seed, "rand", "seed"))
     return out
 
 
-def randn(n, seed=12345):
+def randn(n: int, seed: int = 12345) -> Any:
     """Standard normal float32 values; n is a size or a shape."""
     out = _empty(n, np.float32, "randn")
     _bridge.call("FloatRandn", addr(out), out.size, as_int(seed, "randn", "seed"))
     return out
 
 
-def randint(n, seed=12345, vmax=None):
+def randint(n: int, seed: int = 12345, vmax: Any = None) -> Any:
     """int64 values in [0, 2^62), or in [0, vmax) when vmax is given."""
     out = _empty(n, np.int64, "randint")
     bound = 0
@@ -51,7 +54,7 @@ def randint(n, seed=12345, vmax=None):
 lrand = randint
 
 
-def rand_smooth_vectors(n, d, seed=1234):
+def rand_smooth_vectors(n: int, d: int, seed: int = 1234) -> Float32Array:
     """(n, d) float32 vectors on a smooth 10-dimensional manifold."""
     n, d = as_int(n, "rand_smooth_vectors", "n"), as_int(d, "rand_smooth_vectors", "d")
     if n < 0 or d <= 0:
@@ -68,24 +71,24 @@ def _fill(op, bridge, ptr, dtype, n, seed, *extra):
     _bridge.call(bridge, addr(out), out.shape[0], *extra, as_int(seed, op, "seed"))
 
 
-def float_rand(x, n, seed):
+def float_rand(x: ArrayLike, n: int, seed: int) -> None:
     """Write faiss's float_rand values (uniform in [0, 1]) to the n float32
     at pointer x."""
     _fill("float_rand", "FloatRand", x, np.float32, n, seed)
 
 
-def float_randn(x, n, seed):
+def float_randn(x: ArrayLike, n: int, seed: int) -> None:
     """Write faiss's float_randn values (standard normal) to the n float32
     at pointer x."""
     _fill("float_randn", "FloatRandn", x, np.float32, n, seed)
 
 
-def int64_rand(x, n, seed):
+def int64_rand(x: ArrayLike, n: int, seed: int) -> None:
     """Write faiss's int64_rand values (in [0, 2^62)) to the n int64 at x."""
     _fill("int64_rand", "Int64Rand", x, np.int64, n, seed, 0)
 
 
-def int64_rand_max(x, n, max, seed):
+def int64_rand_max(x: ArrayLike, n: int, max: Any, seed: int) -> None:
     """Write faiss's int64_rand_max values (in [0, max)) to the n int64 at x."""
     bound = as_int(max, "int64_rand_max", "max")
     if not 0 < bound < 1 << 64:
@@ -93,11 +96,11 @@ def int64_rand_max(x, n, max, seed):
     _fill("int64_rand_max", "Int64Rand", x, np.int64, n, seed, bound)
 
 
-def byte_rand(x, n, seed):
+def byte_rand(x: ArrayLike, n: int, seed: int) -> None:
     """Write faiss's byte_rand values to the n uint8 at pointer x."""
     _fill("byte_rand", "ByteRand", x, np.uint8, n, seed)
 
 
-def rand_perm(perm, n, seed):
+def rand_perm(perm: ArrayLike, n: int, seed: int) -> None:
     """Write faiss's rand_perm permutation of 0..n-1 to the n int32 at perm."""
     _fill("rand_perm", "RandPerm", perm, np.int32, n, seed)

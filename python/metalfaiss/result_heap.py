@@ -2,17 +2,20 @@
 that arrive in pieces (blocks of a database, shards), kept in numpy; and
 eval_intersection, which compares two result tables."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._arrays import as_count, as_int
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .metric import MetricType
+from ._typing import Any, ArrayLike, MetricLike
 
 # faiss's "no result" distance: what unfilled places hold (id -1).
 _EMPTY = float(np.finfo(np.float32).max)
 
 
-def is_similarity_metric(metric):
+def is_similarity_metric(metric: MetricLike) -> bool:
     """faiss's is_similarity_metric: True where larger values are better."""
     return MetricType.parse(metric) in (MetricType.INNER_PRODUCT, MetricType.JACCARD)
 
@@ -63,7 +66,7 @@ class ResultHeap:
     D and I are kept sorted best first (finalize() is there for faiss's
     callers); places not filled hold faiss's neutral distance and id -1."""
 
-    def __init__(self, nq, k, keep_max=False):
+    def __init__(self, nq: int, k: int, keep_max: bool = False) -> None:
         self.nq, self.k = as_int(nq, "ResultHeap", "nq"), as_count(k, "ResultHeap", "k")
         if self.nq < 0:
             raise InvalidArgumentError(f"ResultHeap: nq must be >= 0, got {self.nq}")
@@ -71,12 +74,12 @@ class ResultHeap:
         self.D = np.full((self.nq, self.k), -_EMPTY if self.keep_max else _EMPTY, dtype=np.float32)
         self.I = np.full((self.nq, self.k), -1, dtype=np.int64)
 
-    def add_result(self, D, I):
+    def add_result(self, D: ArrayLike, I: ArrayLike) -> None:
         """Merge (nq, n) results into the heaps."""
         D, I = _results(D, I, "ResultHeap.add_result", self.nq)
         self.D, self.I = _keep_best(np.hstack([self.D, D]), np.hstack([self.I, I]), self.k, self.keep_max)
 
-    def add_result_subset(self, subset, D, I):
+    def add_result_subset(self, subset: Any, D: ArrayLike, I: ArrayLike) -> None:
         """Merge results for the queries numbered in subset (one row each)."""
         subset = np.asarray(subset, dtype=np.int64).ravel()
         D, I = _results(D, I, "ResultHeap.add_result_subset", len(subset))
@@ -85,11 +88,11 @@ class ResultHeap:
         best = _keep_best(np.hstack([self.D[subset], D]), np.hstack([self.I[subset], I]), self.k, self.keep_max)
         self.D[subset], self.I[subset] = best
 
-    def finalize(self):
+    def finalize(self) -> None:
         """faiss sorts its heaps here; these are always sorted."""
 
 
-def merge_knn_results(Dall, Iall, keep_max=False):
+def merge_knn_results(Dall: Any, Iall: Any, keep_max: bool = False) -> Any:
     """faiss's merge_knn_results: (nshard, nq, k) sorted results of shards
     to the (nq, k) best overall; on equal distances the lower shard first."""
     Dall, Iall = np.asarray(Dall), np.asarray(Iall)
@@ -104,7 +107,7 @@ def merge_knn_results(Dall, Iall, keep_max=False):
     return _keep_best(D, I, k, keep_max)
 
 
-def eval_intersection(I1, I2):
+def eval_intersection(I1: Any, I2: Any) -> int:
     """faiss's eval_intersection: summed over rows, the number of distinct
     ids (-1, no result, left out) that row i of I1 and row i of I2 share."""
     I1 = np.ascontiguousarray(I1, dtype=np.int64)

@@ -1,17 +1,20 @@
 """faiss's per-call search parameters."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._arrays import as_int
 from .errors import InputTypeError, InvalidArgumentError
 from .selectors import IDSelector
+from ._typing import Any, Optional
 
 
 class SearchParameters:
     """``SearchParameters(sel=None)``: ``sel`` filters the ids a search may
     return (an IDSelector)."""
 
-    def __init__(self, sel=None):
+    def __init__(self, sel: Optional[IDSelector] = None) -> None:
         if sel is not None and not isinstance(sel, IDSelector):
             raise InputTypeError(f"{type(self).__name__}: sel must be an IDSelector, got {type(sel).__name__}")
         self.sel = sel
@@ -32,8 +35,9 @@ class SearchParametersIVF(SearchParameters):
     ``quantizer_params`` go to the coarse quantizer's search (an HNSW
     quantizer's efSearch, for one)."""
 
-    def __init__(self, sel=None, nprobe=1, max_codes=0, quantizer_params=None, ensure_topk_full=False,
-                 max_lists_num=0, max_empty_result_buckets=0):
+    def __init__(self, sel: Optional[IDSelector] = None, nprobe: int = 1, max_codes: int = 0,
+                 quantizer_params: Optional[SearchParameters] = None, ensure_topk_full: bool = False,
+                 max_lists_num: int = 0, max_empty_result_buckets: int = 0) -> None:
         super().__init__(sel)
         self.nprobe = nprobe
         self.max_codes = max_codes
@@ -88,7 +92,8 @@ class SearchParametersHNSW(SearchParameters):
     check_relative_distance=True, bounded_queue=True)`` for HNSW indexes,
     for this call only (efSearch below k is raised to k)."""
 
-    def __init__(self, sel=None, efSearch=16, check_relative_distance=True, bounded_queue=True):
+    def __init__(self, sel: Optional[IDSelector] = None, efSearch: int = 16, check_relative_distance: bool = True,
+                 bounded_queue: bool = True) -> None:
         super().__init__(sel)
         self.efSearch = as_int(efSearch, "SearchParametersHNSW", "efSearch")
         if self.efSearch <= 0:
@@ -103,7 +108,7 @@ class SearchParametersResidualCoarseQuantizer(SearchParameters):
     quantizer_params: the beam is k * beam_factor entries (< 0: exhaustive
     search)."""
 
-    def __init__(self, sel=None, beam_factor=4.0):
+    def __init__(self, sel: Optional[IDSelector] = None, beam_factor: float = 4.0) -> None:
         super().__init__(sel)
         try:
             self.beam_factor = float(beam_factor)
@@ -120,7 +125,7 @@ class SearchParametersPQ(SearchParameters):
 
     ST_PQ = 0
 
-    def __init__(self, sel=None, search_type=0, polysemous_ht=0):
+    def __init__(self, sel: Optional[IDSelector] = None, search_type: int = 0, polysemous_ht: int = 0) -> None:
         super().__init__(sel)
         self.search_type = as_int(search_type, "SearchParametersPQ", "search_type")
         self.polysemous_ht = as_int(polysemous_ht, "SearchParametersPQ", "polysemous_ht")
@@ -138,7 +143,8 @@ class IVFPQSearchParameters(SearchParametersIVF):
     scan_table_threshold must keep faiss's default (0): metalfaiss picks
     its table scans itself."""
 
-    def __init__(self, sel=None, nprobe=1, max_codes=0, scan_table_threshold=0, polysemous_ht=0):
+    def __init__(self, sel: Optional[IDSelector] = None, nprobe: int = 1, max_codes: int = 0,
+                 scan_table_threshold: int = 0, polysemous_ht: int = 0) -> None:
         self.scan_table_threshold = as_int(scan_table_threshold, "IVFPQSearchParameters", "scan_table_threshold")
         self.polysemous_ht = as_int(polysemous_ht, "IVFPQSearchParameters", "polysemous_ht")
         if self.scan_table_threshold or self.polysemous_ht < 0:
@@ -167,7 +173,7 @@ class RaBitQSearchParameters(SearchParameters):
     quantization (0: the float query) and whether it is quantized around
     zero (faiss's centred mode)."""
 
-    def __init__(self, sel=None, qb=4, centered=False):
+    def __init__(self, sel: Optional[IDSelector] = None, qb: int = 4, centered: bool = False) -> None:
         super().__init__(sel)
         self.qb = qb
         self.centered = centered
@@ -179,7 +185,8 @@ class IVFRaBitQSearchParameters(SearchParametersIVF):
     centered=False, ...)``: SearchParametersIVF for IndexIVFRaBitQ with the
     query quantization of RaBitQSearchParameters."""
 
-    def __init__(self, sel=None, nprobe=1, qb=4, centered=False, **ivf_fields):
+    def __init__(self, sel: Optional[IDSelector] = None, nprobe: int = 1, qb: int = 4, centered: bool = False,
+                 **ivf_fields: Any) -> None:
         self.qb = qb
         self.centered = centered
         super().__init__(sel, nprobe, **ivf_fields)
@@ -197,7 +204,8 @@ class IndexRefineSearchParameters(SearchParameters):
     k_factor * k candidates for this call, searched with
     base_index_params (their nprobe and selector)."""
 
-    def __init__(self, sel=None, k_factor=1, base_index_params=None):
+    def __init__(self, sel: Optional[IDSelector] = None, k_factor: float = 1,
+                 base_index_params: Optional[SearchParameters] = None) -> None:
         super().__init__(sel)
         self.k_factor = float(k_factor)
         if not self.k_factor >= 1:

@@ -4,11 +4,18 @@ IDSelectorAll, IDSelectorTranslated and PyCallbackIDSelector, for
 ``remove_ids`` and as search filters
 (``SearchParameters(sel=...)``)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import numpy as np
 
 from ._arrays import as_ids, as_int
 from .errors import InputTypeError
 from .swig_pointers import SwigPtr, region
+from ._typing import Any, Callable, Int64Array, Optional
+
+if TYPE_CHECKING:
+    from .index import Index
 
 # Opcodes of the selector program sent to Go (pyapi/selectors.go).
 _RANGE, _BATCH, _ARRAY, _NOT, _ALL, _AND, _OR, _XOR, _BITMAP = range(9)
@@ -17,7 +24,7 @@ _RANGE, _BATCH, _ARRAY, _NOT, _ALL, _AND, _OR, _XOR, _BITMAP = range(9)
 class IDSelector:
     """Base class: ``is_member(id)`` and the program Go evaluates."""
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         raise NotImplementedError
 
     def _program(self, index=None):
@@ -27,15 +34,15 @@ class IDSelector:
 class IDSelectorRange(IDSelector):
     """Selects the ids imin <= id < imax."""
 
-    def __init__(self, imin, imax, assume_sorted=False):
+    def __init__(self, imin: int, imax: int, assume_sorted: bool = False) -> None:
         self.imin = as_int(imin, "IDSelectorRange", "imin")
         self.imax = as_int(imax, "IDSelectorRange", "imax")
         self.assume_sorted = bool(assume_sorted)
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         return self.imin <= i < self.imax
 
-    def find_sorted_ids_bounds(self, list_size, ids, jmin, jmax):
+    def find_sorted_ids_bounds(self, list_size: int, ids: Any, jmin: Any, jmax: Any) -> None:
         """For list_size sorted ids (a swig_ptr to int64), write to jmin
         and jmax (swig_ptrs to one uint64 each) the bounds of the ids in
         range: ids[jmin:jmax] (jmin >= jmax when none is)."""
@@ -55,7 +62,7 @@ class _IDList(IDSelector):
 
     _code = None
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         name = type(self).__name__
         if len(args) not in (1, 2):
             raise TypeError(f"{name}: expected (ids) or (n, ids), got {len(args)} arguments")
@@ -70,7 +77,7 @@ class _IDList(IDSelector):
         self.ids = ids
         self._set = None
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         if self._set is None:
             self._set = set(self.ids.tolist())
         return i in self._set
@@ -95,12 +102,12 @@ class IDSelectorArray(_IDList):
 class IDSelectorNot(IDSelector):
     """Selects the ids that ``sel`` does not."""
 
-    def __init__(self, sel):
+    def __init__(self, sel: IDSelector) -> None:
         if not isinstance(sel, IDSelector):
             raise InputTypeError(f"IDSelectorNot: expected an IDSelector, got {type(sel).__name__}")
         self.sel = sel
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         return not self.sel.is_member(i)
 
     def _program(self, index=None):
@@ -110,7 +117,7 @@ class IDSelectorNot(IDSelector):
 class _Pair(IDSelector):
     _code = None
 
-    def __init__(self, lhs, rhs):
+    def __init__(self, lhs: IDSelector, rhs: IDSelector) -> None:
         for side in (lhs, rhs):
             if not isinstance(side, IDSelector):
                 raise InputTypeError(f"{type(self).__name__}: expected two IDSelectors, got {type(side).__name__}")
@@ -125,7 +132,7 @@ class IDSelectorAnd(_Pair):
 
     _code = _AND
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         return self.lhs.is_member(i) and self.rhs.is_member(i)
 
 
@@ -134,7 +141,7 @@ class IDSelectorOr(_Pair):
 
     _code = _OR
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         return self.lhs.is_member(i) or self.rhs.is_member(i)
 
 
@@ -143,7 +150,7 @@ class IDSelectorXOr(_Pair):
 
     _code = _XOR
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         return self.lhs.is_member(i) != self.rhs.is_member(i)
 
 
@@ -152,7 +159,7 @@ class IDSelectorBitmap(IDSelector):
     ``np.packbits(mask, bitorder="little")`` packs a boolean mask). Accepts
     faiss's ``(n, bitmap)`` form too, n being the number of bytes used."""
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         if len(args) not in (1, 2):
             raise TypeError(f"IDSelectorBitmap: expected (bitmap) or (n, bitmap), got {len(args)} arguments")
         bitmap = np.asarray(args[-1])
@@ -164,7 +171,7 @@ class IDSelectorBitmap(IDSelector):
             raise InputTypeError(f"IDSelectorBitmap: n={n} but the bitmap has {bitmap.shape[0]} bytes")
         self.n, self.bitmap = n, bitmap[:n].copy()
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         return 0 <= i < 8 * self.n and bool(self.bitmap[i >> 3] >> (i & 7) & 1)
 
     def _program(self, index=None):
@@ -176,7 +183,7 @@ class IDSelectorBitmap(IDSelector):
 class IDSelectorAll(IDSelector):
     """Selects every id."""
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         return True
 
     def _program(self, index=None):
@@ -189,17 +196,17 @@ class IDSelectorTranslated(IDSelector):
     (id_map[i]). Searching the IndexIDMap itself with it is searching with
     sel (the IDMap translates its selectors already)."""
 
-    def __init__(self, index_or_id_map, sel):
+    def __init__(self, index_or_id_map: Any, sel: IDSelector) -> None:
         if not isinstance(sel, IDSelector):
             raise InputTypeError(f"IDSelectorTranslated: sel must be an IDSelector, got {type(sel).__name__}")
         self.index = index_or_id_map if hasattr(index_or_id_map, "id_map") else None
         self._id_map = None if self.index is not None else as_ids(index_or_id_map, "IDSelectorTranslated")
         self.sel = sel
 
-    def id_map(self):
+    def id_map(self) -> Int64Array:
         return self.index.id_map if self.index is not None else self._id_map
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         ids = self.id_map()
         return 0 <= i < len(ids) and self.sel.is_member(int(ids[i]))
 
@@ -217,12 +224,12 @@ class PyCallbackIDSelector(IDSelector):
     callback is asked once for each id the searched index holds, and the
     ids it accepts are sent as a list."""
 
-    def __init__(self, callback):
+    def __init__(self, callback: Callable[[int], bool]) -> None:
         if not callable(callback):
             raise InputTypeError(f"PyCallbackIDSelector: the callback must be callable, got {type(callback).__name__}")
         self.callback = callback
 
-    def is_member(self, i):
+    def is_member(self, i: int) -> bool:
         return bool(self.callback(i))
 
     def _program(self, index=None):
@@ -245,7 +252,7 @@ def _index_ids(index):
     return np.arange(index.ntotal, dtype=np.int64)
 
 
-def selector_program(sel, op, index=None):
+def selector_program(sel: IDSelector, op: Any, index: Optional[Index] = None) -> Any:
     """The int64 program of a selector (None: no selector), for a search of
     index (selectors made from an index or a callback need it)."""
     if sel is None:
@@ -255,7 +262,7 @@ def selector_program(sel, op, index=None):
     return np.ascontiguousarray(sel._program(index), dtype=np.int64)
 
 
-def selector_args(prog):
+def selector_args(prog: Any) -> Any:
     """The (address, length) pair the bridge takes for a selector program
     (None: (0, 0)). The caller must hold prog until the call returns."""
     return (0, 0) if prog is None else (prog.ctypes.data, prog.shape[0])

@@ -3,9 +3,12 @@ kernel sets: NONE is pure Go, AVX2 and AVX512 the amd64 assembly, ARM_NEON
 the arm64 one. The other levels faiss names exist here as numbers and are
 never available."""
 
+from __future__ import annotations
+
 from . import _bridge
 from ._arrays import as_int
 from .errors import InvalidArgumentError
+from ._typing import Any
 
 SIMDLevel_NONE = 0
 SIMDLevel_AVX2 = 1
@@ -35,20 +38,20 @@ class SIMDConfig:
     faiss, switching while a search runs is not supported."""
 
     @staticmethod
-    def is_simd_level_available(level):
+    def is_simd_level_available(level: int) -> bool:
         return as_int(level, "SIMDConfig.is_simd_level_available", "level") in _available()
 
     @staticmethod
-    def supported_simd_levels():
+    def supported_simd_levels() -> Any:
         """The available levels, lowest first."""
         return _available()
 
     @staticmethod
-    def get_level():
+    def get_level() -> Any:
         return _LEVELS[_bridge.call("KernelLevel")]
 
     @staticmethod
-    def get_dispatched_level():
+    def get_dispatched_level() -> Any:
         """The best level this machine runs (what is chosen at start-up
         unless METALFAISS_KERNELS caps it)."""
         return _available()[-1]
@@ -56,7 +59,7 @@ class SIMDConfig:
     auto_detect_simd_level = get_dispatched_level
 
     @staticmethod
-    def set_level(level):
+    def set_level(level: int) -> None:
         level = as_int(level, "SIMDConfig.set_level", "level")
         if level not in _available():
             raise InvalidArgumentError(f"SIMDConfig.set_level: {get_level_name(level)} is not available here "
@@ -64,14 +67,14 @@ class SIMDConfig:
         _bridge.call("SetKernelLevel", _KERNELS[level])
 
     @staticmethod
-    def get_level_name(level):
+    def get_level_name(level: int) -> Any:
         return get_level_name(level)
 
     @staticmethod
-    def has_dynamic_dispatch():
+    def has_dynamic_dispatch() -> bool:
         """Kernels are chosen when the program starts, and set_level switches."""
         return True
 
 
-def get_level_name(level):
+def get_level_name(level: int) -> Any:
     return _NAMES.get(as_int(level, "SIMDConfig.get_level_name", "level"), f"UNKNOWN({level})")

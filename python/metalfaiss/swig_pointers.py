@@ -6,9 +6,12 @@ array itself, so the memory stays alive, and every function that takes one
 checks its element type and that the n values it will touch lie inside the
 array: a short array is an error, never a read past its end."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from .errors import InputTypeError, InvalidArgumentError
+from ._typing import Any, ArrayLike
 
 # The C type each numpy dtype stands for, as faiss's pointers print it.
 _C_TYPES = {
@@ -32,11 +35,11 @@ class SwigPtr:
 
     __slots__ = ("array",)
 
-    def __init__(self, array):
+    def __init__(self, array: ArrayLike) -> None:
         self.array = array
 
     @property
-    def dtype(self):
+    def dtype(self) -> Any:
         return self.array.dtype
 
     def __int__(self):
@@ -48,11 +51,11 @@ class SwigPtr:
     def __hash__(self):
         return hash((int(self), self.dtype.str))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Swig Object of type '{_C_TYPES[self.dtype]} *' at {int(self):#x}>"
 
 
-def swig_ptr(a):
+def swig_ptr(a: ArrayLike) -> Any:
     """A pointer to the data of numpy array ``a``, which must be C-contiguous
     and of a numeric or bool dtype. The pointer keeps ``a`` alive."""
     if isinstance(a, SwigPtr):
@@ -66,7 +69,7 @@ def swig_ptr(a):
     return SwigPtr(a.reshape(-1))
 
 
-def rev_swig_ptr(ptr, n):
+def rev_swig_ptr(ptr: Any, n: int) -> Any:
     """The n values at ``ptr`` as a numpy array sharing its memory. ptr may
     also be a numpy array, as the methods that give pointers in faiss
     (``invlists.get_ids``, ``get_codes``) give arrays here."""
@@ -75,14 +78,14 @@ def rev_swig_ptr(ptr, n):
     return region(ptr, None, n, "rev_swig_ptr", "ptr")
 
 
-def as_bytes(ptr, op, name, writable=False):
+def as_bytes(ptr: Any, op: Any, name: str, writable: Any = False) -> Any:
     """All the memory behind pointer ptr, as uint8 (any element type)."""
     if not isinstance(ptr, SwigPtr):
         raise InputTypeError(f"{op}: {name} must be a pointer from faiss.swig_ptr(array), got {type(ptr).__name__}")
     return region(ptr, None, ptr.array.shape[0], op, name, writable).view(np.uint8)
 
 
-def region(ptr, dtype, n, op, name, writable=False):
+def region(ptr: Any, dtype: Any, n: int, op: Any, name: str, writable: Any = False) -> Any:
     """The first n values behind pointer ``ptr`` as a 1-D array view,
     checking that ptr is a pointer of dtype (None: any) holding n values."""
     if not isinstance(ptr, SwigPtr):

@@ -1,14 +1,17 @@
 """What the running library uses."""
 
+from __future__ import annotations
+
 from . import _bridge
+from ._typing import Any
 
 
-def kernel_set():
+def kernel_set() -> Any:
     """The CPU kernels in use: "avx2+fma", "neon" or "go" (no SIMD)."""
     return _bridge.call("KernelSet")
 
 
-def omp_set_num_threads(n):
+def omp_set_num_threads(n: int) -> None:
     """Run at most ``n`` threads of Go code at once (faiss's name; n < 1:
     one per CPU). One thread makes HNSW builds deterministic."""
     from ._arrays import as_int
@@ -16,18 +19,18 @@ def omp_set_num_threads(n):
     _bridge.call("SetNumThreads", as_int(n, "omp_set_num_threads", "n"))
 
 
-def omp_get_max_threads():
+def omp_get_max_threads() -> int:
     """The parallelism searches and builds use."""
     return int(_bridge.call("NumThreads"))
 
 
-def check_openmp():
+def check_openmp() -> bool:
     """Whether the workers a search splits into run together (faiss checks
     its OpenMP threads so; metalfaiss's are Go goroutines)."""
     return _bridge.call("CheckParallel") == "1"
 
 
-def get_mem_usage_kb():
+def get_mem_usage_kb() -> Any:
     """This process's resident memory in kB (faiss's get_mem_usage_kb): read
     from /proc where there is one, else the peak from getrusage."""
     try:
@@ -44,13 +47,13 @@ def get_mem_usage_kb():
     return peak // 1024 if sys.platform == "darwin" else peak  # macOS reports bytes
 
 
-def build_info():
+def build_info() -> Any:
     """How the Go extension was built: a dict of go, goos, goarch, kernels,
     module, tags, CGO_ENABLED, GOAMD64 / GOARM64 (where set)."""
     return dict(line.split("=", 1) for line in _bridge.call("BuildInfo").splitlines() if "=" in line)
 
 
-def get_compile_options():
+def get_compile_options() -> Any:
     """faiss's get_compile_options: the optimisations this build runs with,
     as space-separated words (the SIMD kernel sets in use, GPU where the
     build has a GPU driver (Metal on macOS, Vulkan on Linux; whether a
@@ -61,7 +64,7 @@ def get_compile_options():
     return " ".join(["OPTIMIZE", *simd, *gpu, info["go"].upper(), f"{info['goos']}/{info['goarch']}"])
 
 
-def gemm_gflops(nx=280, ny=1024, d=128, seconds=0.5):
+def gemm_gflops(nx: int = 280, ny: int = 1024, d: int = 128, seconds: float = 0.5) -> float:
     """The packed micro-kernel's speed on this machine, all threads at
     once, in GFLOP/s: nx x ny inner products of dimension d per call, for
     about ``seconds``. A diagnostic for benchmarks (compare numpy's sgemm);

@@ -5,14 +5,17 @@ RuntimeError) and leave their index as it was. The stop request is
 process-wide, like Ctrl-C: long calls of other threads at that moment stop
 too."""
 
+from __future__ import annotations
+
 import threading
 
 from . import _bridge
 from .errors import InvalidArgumentError
+from ._typing import Any
 
 
 class TimeoutGuard:
-    def __init__(self, timeout_in_seconds):
+    def __init__(self, timeout_in_seconds: Any) -> None:
         self._fired = False
         try:
             self.timeout = float(timeout_in_seconds)
@@ -22,7 +25,7 @@ class TimeoutGuard:
             raise InvalidArgumentError(f"TimeoutGuard: the timeout must be >= 0 seconds, got {self.timeout}")
         self._timer = None
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         self._fired = False
         self._timer = threading.Timer(self.timeout, self._fire)
         self._timer.daemon = True
@@ -33,7 +36,7 @@ class TimeoutGuard:
         self._fired = True
         _bridge.stand_stop()  # stays until __exit__: k-means runs as many calls
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> bool:
         self._timer.cancel()
         self._timer.join()
         if self._fired:

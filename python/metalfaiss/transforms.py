@@ -1,6 +1,8 @@
 """faiss's vector transforms: PCA, OPQ and random rotations, ITQ,
 normalisation, centring and dimension remapping, computed in the Go core."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from . import _bridge
@@ -8,6 +10,7 @@ from ._arrays import addr, as_int, as_matrix
 from ._handle import GoHandle, wrap
 from .errors import InvalidArgumentError
 from .vectors import field_vector
+from ._typing import ArrayLike, Float32Array, Int32Array, Optional
 
 
 def _setting(name, kind, doc=None):
@@ -66,26 +69,26 @@ class VectorTransform(GoHandle):
         return out
 
     @property
-    def d_in(self):
+    def d_in(self) -> int:
         return int(self._info("d_in")[0])
 
     @property
-    def d_out(self):
+    def d_out(self) -> int:
         return int(self._info("d_out")[1])
 
     @property
-    def is_trained(self):
+    def is_trained(self) -> bool:
         return bool(self._info("is_trained")[2])
 
     @is_trained.setter
-    def is_trained(self, value):
+    def is_trained(self, value: bool) -> None:
         # faiss scripts set the flag after filling A and b by hand; here it
         # follows them (set_params trains), so only that value is accepted.
         if bool(value) != self.is_trained:
             raise InvalidArgumentError(f"{type(self).__name__}.is_trained: cannot set it to {bool(value)}; "
                                        "train the transform or install its parameters instead")
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         """Learn the transform from the rows of x (n, d_in)."""
         x = as_matrix(x, f"{type(self).__name__}.train", self.d_in)
         _bridge.call_long("TransformTrain", self._h("train"), x.shape[0], addr(x))
@@ -99,19 +102,19 @@ class VectorTransform(GoHandle):
         _bridge.call(fn, self._h(name), x.shape[0], addr(x), addr(out))
         return out
 
-    def apply(self, x):
+    def apply(self, x: ArrayLike) -> Float32Array:
         """The (n, d_out) float32 transform of x (n, d_in)."""
         return self._map("TransformApply", "apply", x, False)
 
     apply_py = apply
 
-    def reverse_transform(self, xt):
+    def reverse_transform(self, xt: ArrayLike) -> Float32Array:
         """The (n, d_in) vectors that xt (n, d_out) came from (where faiss
         defines the reverse: orthonormal linear maps, normalisation,
         centring, remapping)."""
         return self._map("TransformReverse", "reverse_transform", xt, True)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{type(self).__name__}(d_in={self.d_in}, d_out={self.d_out}, is_trained={self.is_trained})"
 
 
@@ -122,7 +125,7 @@ class LinearTransform(VectorTransform):
 
     _go_type = "LinearTransform"
 
-    def __init__(self, d_in=0, d_out=0, have_bias=False):
+    def __init__(self, d_in: int = 0, d_out: int = 0, have_bias: bool = False) -> None:
         op = "LinearTransform"
         self._new("LinearTransformNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), bool(have_bias))
 
@@ -140,14 +143,14 @@ class LinearTransform(VectorTransform):
             b = np.zeros(self.d_out, np.float32)
         self.set_params(*((new, b) if name == "A" else (A, new)))
 
-    def set_is_orthonormal(self):
+    def set_is_orthonormal(self) -> None:
         """Check whether A's rows are orthonormal (A A^T = I within faiss's
         tolerance), as faiss's set_is_orthonormal does: is_orthonormal
         holds the answer."""
         if self.A.size:
             self.set_params(self.A, self.b if self.b.size else None)
 
-    def set_params(self, A, b=None):
+    def set_params(self, A: ArrayLike, b: Optional[ArrayLike] = None) -> None:
         """Install A (d_out x d_in) and b (d_out), making the map trained."""
         op = "LinearTransform.set_params"
         A = np.ascontiguousarray(np.asarray(A, dtype=np.float32).ravel())
@@ -162,11 +165,11 @@ class RandomRotationMatrix(LinearTransform):
 
     _go_type = "RandomRotationMatrix"
 
-    def __init__(self, d_in=0, d_out=0):
+    def __init__(self, d_in: int = 0, d_out: int = 0) -> None:
         op = "RandomRotationMatrix"
         self._new("RandomRotationMatrixNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"))
 
-    def init(self, seed):
+    def init(self, seed: int) -> None:
         _bridge.call("RandomRotationInit", self._h("init"), as_int(seed, "RandomRotationMatrix.init", "seed"))
 
 
@@ -177,7 +180,7 @@ class PCAMatrix(LinearTransform):
 
     _go_type = "PCAMatrix"
 
-    def __init__(self, d_in=0, d_out=0, eigen_power=0.0, random_rotation=False):
+    def __init__(self, d_in: int = 0, d_out: int = 0, eigen_power: float = 0.0, random_rotation: bool = False) -> None:
         op = "PCAMatrix"
         self._new("PCAMatrixNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), float(eigen_power),
                   bool(random_rotation))
@@ -198,7 +201,7 @@ class OPQMatrix(LinearTransform):
 
     _go_type = "OPQMatrix"
 
-    def __init__(self, d=0, M=1, d2=-1):
+    def __init__(self, d: int = 0, M: int = 1, d2: int = -1) -> None:
         op = "OPQMatrix"
         self._new("OPQMatrixNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(d2, op, "d2"))
 
@@ -214,7 +217,7 @@ class ITQMatrix(LinearTransform):
 
     _go_type = "ITQMatrix"
 
-    def __init__(self, d=0):
+    def __init__(self, d: int = 0) -> None:
         self._new("ITQMatrixNew", as_int(d, "ITQMatrix", "d"))
 
     max_iter = _setting("max_iter", int)
@@ -228,7 +231,7 @@ class ITQTransform(VectorTransform):
 
     _go_type = "ITQTransform"
 
-    def __init__(self, d_in=0, d_out=0, do_pca=False):
+    def __init__(self, d_in: int = 0, d_out: int = 0, do_pca: bool = False) -> None:
         op = "ITQTransform"
         self._new("ITQTransformNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), bool(do_pca))
 
@@ -242,14 +245,14 @@ class ITQTransform(VectorTransform):
         return [wrap(int(h), VectorTransform, "ITQTransform.itq") for h in out]
 
     @property
-    def itq(self):
+    def itq(self) -> ITQMatrix:
         """The ITQ rotation (an ITQMatrix)."""
         itq, other = self._parts()
         other.close()
         return itq
 
     @property
-    def pca_then_itq(self):
+    def pca_then_itq(self) -> LinearTransform:
         """The composed linear map (a LinearTransform)."""
         other, composed = self._parts()
         other.close()
@@ -262,7 +265,7 @@ class NormalizationTransform(VectorTransform):
 
     _go_type = "NormalizationTransform"
 
-    def __init__(self, d=0, norm=2.0):
+    def __init__(self, d: int = 0, norm: float = 2.0) -> None:
         self._new("NormalizationTransformNew", as_int(d, "NormalizationTransform", "d"), float(norm))
 
     norm = _setting("norm", float)
@@ -277,7 +280,7 @@ class HadamardRotation(VectorTransform):
 
     _go_type = "HadamardRotation"
 
-    def __init__(self, d=0, seed=12345):
+    def __init__(self, d: int = 0, seed: int = 12345) -> None:
         op = "HadamardRotation"
         seed = as_int(seed, op, "seed")
         if not 0 <= seed < 1 << 32:
@@ -292,7 +295,7 @@ class CenteringTransform(VectorTransform):
 
     _go_type = "CenteringTransform"
 
-    def __init__(self, d=0):
+    def __init__(self, d: int = 0) -> None:
         self._new("CenteringTransformNew", as_int(d, "CenteringTransform", "d"))
 
     mean = _array("mean")
@@ -306,7 +309,7 @@ class RemapDimensionsTransform(VectorTransform):
 
     _go_type = "RemapDimensionsTransform"
 
-    def __init__(self, d_in=0, d_out=0, uniform=True):
+    def __init__(self, d_in: int = 0, d_out: int = 0, uniform: bool = True) -> None:
         op = "RemapDimensionsTransform"
         d_in, d_out = as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out")
         if isinstance(uniform, (bool, np.bool_, int)) and np.ndim(uniform) == 0:
@@ -318,7 +321,7 @@ class RemapDimensionsTransform(VectorTransform):
         self._new("RemapDimensionsTransformNew", d_in, d_out, False, addr(m), m.shape[0])
 
     @property
-    def map(self):
+    def map(self) -> Int32Array:
         out = np.empty(self.d_out, dtype=np.int64)
         _bridge.call("RemapDimensionsMap", self._h("map"), addr(out))
         return out.astype(np.int32)

@@ -4,6 +4,9 @@
 Sizes are checked against the arrays behind the pointers; outputs are
 written in place, as in faiss."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import numpy as np
 
 from ._arrays import as_float, as_int
@@ -11,6 +14,10 @@ from .distances import knn, pairwise_distances
 from .errors import InputTypeError, InvalidArgumentError
 from .metric import METRIC_INNER_PRODUCT, METRIC_L2
 from .swig_pointers import SwigPtr, region
+from ._typing import Any, ArrayLike, Optional
+
+if TYPE_CHECKING:
+    from .selectors import IDSelector
 
 _F32 = np.float32
 
@@ -31,40 +38,40 @@ def _sizes(op, **sizes):
     return out
 
 
-def fvec_L2sqr(x, y, d):
+def fvec_L2sqr(x: ArrayLike, y: ArrayLike, d: int) -> float:
     """Squared L2 distance of the d-vectors at x and y."""
     (d,) = _sizes("fvec_L2sqr", d=d)
     diff = region(x, _F32, d, "fvec_L2sqr", "x") - region(y, _F32, d, "fvec_L2sqr", "y")
     return float(np.dot(diff, diff))
 
 
-def fvec_inner_product(x, y, d):
+def fvec_inner_product(x: ArrayLike, y: ArrayLike, d: int) -> float:
     """Inner product of the d-vectors at x and y."""
     (d,) = _sizes("fvec_inner_product", d=d)
     return float(np.dot(region(x, _F32, d, "fvec_inner_product", "x"), region(y, _F32, d, "fvec_inner_product", "y")))
 
 
-def fvec_L1(x, y, d):
+def fvec_L1(x: ArrayLike, y: ArrayLike, d: int) -> float:
     """L1 distance of the d-vectors at x and y."""
     (d,) = _sizes("fvec_L1", d=d)
     return float(np.abs(region(x, _F32, d, "fvec_L1", "x") - region(y, _F32, d, "fvec_L1", "y")).sum(dtype=_F32))
 
 
-def fvec_Linf(x, y, d):
+def fvec_Linf(x: ArrayLike, y: ArrayLike, d: int) -> Any:
     """L-infinity distance of the d-vectors at x and y."""
     (d,) = _sizes("fvec_Linf", d=d)
     diff = np.abs(region(x, _F32, d, "fvec_Linf", "x") - region(y, _F32, d, "fvec_Linf", "y"))
     return float(diff.max()) if d else 0.0
 
 
-def fvec_norm_L2sqr(x, d):
+def fvec_norm_L2sqr(x: ArrayLike, d: int) -> float:
     """Squared L2 norm of the d-vector at x."""
     (d,) = _sizes("fvec_norm_L2sqr", d=d)
     v = region(x, _F32, d, "fvec_norm_L2sqr", "x")
     return float(np.dot(v, v))
 
 
-def fvec_L2sqr_ny(dis, x, y, d, ny):
+def fvec_L2sqr_ny(dis: ArrayLike, x: ArrayLike, y: ArrayLike, d: int, ny: int) -> None:
     """dis[j] = squared L2 distance of x to the j-th of the ny vectors at y."""
     op = "fvec_L2sqr_ny"
     d, ny = _sizes(op, d=d, ny=ny)
@@ -72,21 +79,21 @@ def fvec_L2sqr_ny(dis, x, y, d, ny):
     region(dis, _F32, ny, op, "dis", True)[:] = np.einsum("ij,ij->i", diff, diff)
 
 
-def fvec_inner_products_ny(ip, x, y, d, ny):
+def fvec_inner_products_ny(ip: Any, x: ArrayLike, y: ArrayLike, d: int, ny: int) -> None:
     """ip[j] = inner product of x with the j-th of the ny vectors at y."""
     op = "fvec_inner_products_ny"
     d, ny = _sizes(op, d=d, ny=ny)
     region(ip, _F32, ny, op, "ip", True)[:] = _rows(y, ny, d, op, "y") @ region(x, _F32, d, op, "x")
 
 
-def fvec_norms_L2(norms, x, d, nx):
+def fvec_norms_L2(norms: Any, x: ArrayLike, d: int, nx: int) -> None:
     """norms[i] = L2 norm of the i-th of the nx vectors at x."""
     op = "fvec_norms_L2"
     d, nx = _sizes(op, d=d, nx=nx)
     region(norms, _F32, nx, op, "norms", True)[:] = np.linalg.norm(_rows(x, nx, d, op, "x"), axis=1)
 
 
-def fvec_norms_L2sqr(norms, x, d, nx):
+def fvec_norms_L2sqr(norms: Any, x: ArrayLike, d: int, nx: int) -> None:
     """norms[i] = squared L2 norm of the i-th of the nx vectors at x."""
     op = "fvec_norms_L2sqr"
     d, nx = _sizes(op, d=d, nx=nx)
@@ -94,7 +101,7 @@ def fvec_norms_L2sqr(norms, x, d, nx):
     region(norms, _F32, nx, op, "norms", True)[:] = np.einsum("ij,ij->i", rows, rows)
 
 
-def fvec_renorm_L2(d, nx, x):
+def fvec_renorm_L2(d: int, nx: int, x: ArrayLike) -> None:
     """Scale the nx vectors at x to unit L2 norm in place (zero rows stay)."""
     op = "fvec_renorm_L2"
     d, nx = _sizes(op, d=d, nx=nx)
@@ -103,7 +110,7 @@ def fvec_renorm_L2(d, nx, x):
     np.divide(rows, norms, out=rows, where=norms > 0)
 
 
-def fvec_madd(n, a, bf, b, c):
+def fvec_madd(n: int, a: ArrayLike, bf: Any, b: Any, c: Any) -> None:
     """c = a + bf * b over n values."""
     op = "fvec_madd"
     (n,) = _sizes(op, n=n)
@@ -111,14 +118,14 @@ def fvec_madd(n, a, bf, b, c):
     region(c, _F32, n, op, "c", True)[:] = region(a, _F32, n, op, "a") + bf * region(b, _F32, n, op, "b")
 
 
-def fvec_madd_and_argmin(n, a, bf, b, c):
+def fvec_madd_and_argmin(n: int, a: ArrayLike, bf: Any, b: Any, c: Any) -> Any:
     """fvec_madd, returning the index of the smallest value of c (-1 when n
     is 0)."""
     fvec_madd(n, a, bf, b, c)
     return int(np.argmin(c.array[:n])) if n else -1
 
 
-def fvec_add(d, a, b, c):
+def fvec_add(d: int, a: ArrayLike, b: Any, c: Any) -> None:
     """c = a + b over d values (b a pointer, or a float added to each)."""
     op = "fvec_add"
     (d,) = _sizes(op, d=d)
@@ -126,7 +133,7 @@ def fvec_add(d, a, b, c):
     region(c, _F32, d, op, "c", True)[:] = region(a, _F32, d, op, "a") + rhs
 
 
-def fvec_sub(d, a, b, c):
+def fvec_sub(d: int, a: ArrayLike, b: Any, c: Any) -> None:
     """c = a - b over d values."""
     op = "fvec_sub"
     (d,) = _sizes(op, d=d)
@@ -150,7 +157,8 @@ def _knn(op, metric, x, y, d, nx, ny, k, vals, ids, sel):
     out_d[:], out_i[:] = D.reshape(-1), I.reshape(-1)
 
 
-def knn_L2sqr(x, y, d, nx, ny, k, vals, ids, y_norm2=None, sel=None):
+def knn_L2sqr(x: ArrayLike, y: ArrayLike, d: int, nx: int, ny: int, k: int, vals: ArrayLike, ids: ArrayLike,
+              y_norm2: Any = None, sel: Optional[IDSelector] = None) -> None:
     """The k nearest of the ny vectors at y to each of the nx at x, by
     squared L2, into vals (float32) and ids (int64). y_norm2, which faiss
     may use to skip computing the norms of y, is checked and not needed."""
@@ -159,7 +167,8 @@ def knn_L2sqr(x, y, d, nx, ny, k, vals, ids, y_norm2=None, sel=None):
     _knn("knn_L2sqr", METRIC_L2, x, y, d, nx, ny, k, vals, ids, sel)
 
 
-def knn_inner_product(x, y, d, nx, ny, k, vals, ids, sel=None):
+def knn_inner_product(x: ArrayLike, y: ArrayLike, d: int, nx: int, ny: int, k: int, vals: ArrayLike, ids: ArrayLike,
+                      sel: Optional[IDSelector] = None) -> None:
     """The k largest inner products of each of the nx vectors at x with the
     ny at y, into vals (float32) and ids (int64)."""
     _knn("knn_inner_product", METRIC_INNER_PRODUCT, x, y, d, nx, ny, k, vals, ids, sel)
@@ -176,7 +185,8 @@ def _strided_rows(ptr, n, d, ld, op, name, writable=False):
     return np.lib.stride_tricks.as_strided(buf, (n, d), (ld * 4, 4), writeable=writable)
 
 
-def pairwise_L2sqr(d, nq, xq, nb, xb, dis, ldq=-1, ldb=-1, ldd=-1):
+def pairwise_L2sqr(d: int, nq: int, xq: ArrayLike, nb: int, xb: ArrayLike, dis: ArrayLike, ldq: Any = -1,
+                   ldb: Any = -1, ldd: Any = -1) -> None:
     """dis[i, j] = squared L2 distance of query row i to base row j; rows
     may be ldq, ldb and ldd values apart (-1: packed)."""
     op = "pairwise_L2sqr"
@@ -202,20 +212,21 @@ def _indexed(op, d, n, x, ix, y, iy, dis):
     return xs[i], ys[j], region(dis, _F32, n, op, "dis", True)
 
 
-def pairwise_indexed_L2sqr(d, n, x, ix, y, iy, dis):
+def pairwise_indexed_L2sqr(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, iy: Any, dis: ArrayLike) -> None:
     """dis[j] = squared L2 distance of row ix[j] of x to row iy[j] of y."""
     a, b, out = _indexed("pairwise_indexed_L2sqr", d, n, x, ix, y, iy, dis)
     diff = a - b
     out[:] = np.einsum("ij,ij->i", diff, diff)
 
 
-def pairwise_indexed_inner_product(d, n, x, ix, y, iy, dis):
+def pairwise_indexed_inner_product(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, iy: Any, dis: ArrayLike
+                                  ) -> None:
     """dis[j] = inner product of row ix[j] of x with row iy[j] of y."""
     a, b, out = _indexed("pairwise_indexed_inner_product", d, n, x, ix, y, iy, dis)
     out[:] = np.einsum("ij,ij->i", a, b)
 
 
-def ranklist_intersection_size(k1, v1, k2, v2):
+def ranklist_intersection_size(k1: Any, v1: Any, k2: Any, v2: Any) -> int:
     """How many distinct valid ids (>= 0) of the first k1 at v1 are among
     the first k2 at v2."""
     op = "ranklist_intersection_size"
@@ -229,7 +240,7 @@ def _require_pointer(p, op, name):
         raise InputTypeError(f"{op}: {name} must be a pointer from faiss.swig_ptr(array), got {type(p).__name__}")
 
 
-def imbalance_factor(n, k, assign):
+def imbalance_factor(n: int, k: int, assign: ArrayLike) -> Any:
     """k * sum(size^2) / n^2 over the sizes of k clusters, from the n
     cluster numbers at pointer assign: 1 when every cluster is the same size."""
     op = "imbalance_factor"

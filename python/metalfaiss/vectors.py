@@ -8,10 +8,13 @@ in a numpy array with push_back, size, at, resize, clear and data (a
 also know how to write new contents back, so that
 ``copy_array_to_vector(a, pq.centroids)`` sets the centroids as in faiss."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from .errors import DimensionMismatchError, InputTypeError
 from .swig_pointers import SwigPtr
+from ._typing import Any, ArrayLike
 
 
 class FieldVector(np.ndarray):
@@ -21,12 +24,12 @@ class FieldVector(np.ndarray):
     def __array_finalize__(self, obj):
         self._store = getattr(obj, "_store", None)
 
-    def at(self, i):
+    def at(self, i: int) -> Any:
         """Element i as a Python number (std::vector::at)."""
         return self[i].item()
 
 
-def field_vector(values, store):
+def field_vector(values: ArrayLike, store: Any) -> Any:
     """values as a FieldVector whose new contents go to store(array)."""
     v = np.asarray(values).view(FieldVector)
     v._store = store
@@ -39,7 +42,7 @@ class _TypedVector:
 
     _dtype = None
 
-    def __init__(self, n=0):
+    def __init__(self, n: int = 0) -> None:
         self._a = np.zeros(int(n), dtype=self._dtype)
 
     @property
@@ -60,39 +63,39 @@ class _TypedVector:
         self._buf[self._n:need] = values
         self._n = need
 
-    def push_back(self, value):
+    def push_back(self, value: Any) -> None:
         self._extend(value)
 
-    def size(self):
+    def size(self) -> Any:
         return self._a.shape[0]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._a.shape[0]
 
-    def at(self, i):
+    def at(self, i: int) -> Any:
         return self._a[i].item()
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int) -> Any:
         return self._a[i].item()
 
-    def resize(self, n):
+    def resize(self, n: int) -> None:
         """Keep the first n values, padding with zeros."""
         out = np.zeros(int(n), dtype=self._dtype)
         m = min(out.shape[0], self._a.shape[0])
         out[:m] = self._a[:m]
         self._a = out
 
-    def clear(self):
+    def clear(self) -> None:
         self._a = np.zeros(0, dtype=self._dtype)
 
-    def empty(self):
+    def empty(self) -> bool:
         return self._a.shape[0] == 0
 
-    def data(self):
+    def data(self) -> Any:
         """A pointer to the values (valid until the vector changes size)."""
         return SwigPtr(self._a)
 
-    def swap(self, other):
+    def swap(self, other: Any) -> None:
         """Exchange contents with another vector of the same type."""
         if type(other) is not type(self):
             raise InputTypeError(f"{type(self).__name__}.swap: expected a {type(self).__name__}, "
@@ -102,7 +105,7 @@ class _TypedVector:
     def _assign(self, a):
         self._a = np.array(a, dtype=self._dtype).ravel()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{type(self).__name__}({self._a.tolist()!r})"
 
 
@@ -126,7 +129,7 @@ LongVector = Int64Vector
 IntVector = Int32Vector
 
 
-def vector_to_array(v):
+def vector_to_array(v: ArrayLike) -> Any:
     """A numpy copy of a vector (a faiss vector, a field, or any array)."""
     if isinstance(v, _TypedVector):
         return v._a.copy()
@@ -136,7 +139,7 @@ def vector_to_array(v):
 vector_float_to_array = vector_to_array
 
 
-def copy_array_to_vector(a, v):
+def copy_array_to_vector(a: ArrayLike, v: ArrayLike) -> None:
     """Replace the contents of vector v with the values of array a: a typed
     vector is resized; an object's field (pq.centroids, transform.A) is
     written back to the object, which checks the size."""

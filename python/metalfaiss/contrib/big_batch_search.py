@@ -6,6 +6,9 @@ replaceable, e.g. by a GPU one) or by the index's own scanner. The
 per-bucket results merge into a ResultHeap. Preparation, computation and
 merging can overlap in threads, and long runs can checkpoint and resume."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import logging
 import os
 import pickle
@@ -23,6 +26,10 @@ from metalfaiss.metric import METRIC_INNER_PRODUCT
 from metalfaiss.result_heap import ResultHeap, is_similarity_metric
 from metalfaiss.system import get_mem_usage_kb
 from metalfaiss.contrib.inspect_tools import get_invlist
+from .._typing import Any, ArrayLike, Optional, PathLike
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 _METHODS = ("index", "pairwise_distances", "knn_function")
 
@@ -32,7 +39,7 @@ class BigBatchSearcher:
     result heap, timings and checkpoints. How a bucket is compared is the
     BlockComputer's business."""
 
-    def __init__(self, index, xq, k, verbose=0, use_float16=False):
+    def __init__(self, index: Index, xq: ArrayLike, k: int, verbose: int = 0, use_float16: Any = False) -> None:
         self.index, self.xq, self.k = index, xq, k
         self.verbose, self.use_float16 = verbose, use_float16
         self.rh = ResultHeap(len(xq), k, keep_max=is_similarity_metric(index.metric_type))
@@ -42,19 +49,19 @@ class BigBatchSearcher:
         self.t0 = self.t_display = time.time()
         self.decode_func, self.by_residual = None, False
 
-    def tic(self, name):
+    def tic(self, name: str) -> None:
         self._tic = (name, time.time())
         if self.verbose > 0:
             print(name, end="\r", flush=True)
 
-    def toc(self):
+    def toc(self) -> Any:
         name, t0 = self._tic
         dt = time.time() - t0
         if self.verbose > 0:
             print(f"{name}: {dt:.3f} s")
         return dt
 
-    def report(self, l):
+    def report(self, l: int) -> None:
         """Progress line for list l (verbose 2: at most once a second)."""
         if self.verbose <= 1 or (self.verbose == 2 and l > 1000 and time.time() < self.t_display + 1.0):
             return
@@ -65,7 +72,7 @@ class BigBatchSearcher:
               f"mem {get_mem_usage_kb()}", end="\r" if self.verbose <= 2 else "\n", flush=True)
         self.t_display = time.time()
 
-    def coarse_quantization(self):
+    def coarse_quantization(self) -> None:
         """The nprobe lists of every query, from the index's quantizer."""
         self.tic("coarse quantization")
         nq, nprobe = len(self.xq), self.index.nprobe
@@ -74,7 +81,7 @@ class BigBatchSearcher:
             self.q_assign[i0:i0 + 65536] = self.index.quantizer.search(self.xq[i0:i0 + 65536], nprobe)[1]
         self.toc()
 
-    def reorder_assign(self):
+    def reorder_assign(self) -> None:
         """Bucket the (query, list) pairs by list: bucket l holds the
         queries query_ids[bucket_lims[l]:bucket_lims[l + 1]]."""
         self.tic("bucket sort")
@@ -95,7 +102,7 @@ class BigBatchSearcher:
         del self.q_assign
         self.toc()
 
-    def prepare_bucket(self, l):
+    def prepare_bucket(self, l: int) -> Any:
         """(query numbers, their vectors, list ids, list vectors or codes)
         of bucket l; residual codes get the queries minus the centroid."""
         t0 = time.time()
@@ -112,7 +119,8 @@ class BigBatchSearcher:
         self.t_accu[1] += time.time() - t1
         return q_subset, xq_l, list_ids, xb_l
 
-    def add_results_to_heap(self, q_subset, D, list_ids, I, l=None, ids_given=False):
+    def add_results_to_heap(self, q_subset: Any, D: ArrayLike, list_ids: Any, I: ArrayLike, l: Optional[int] = None,
+                            ids_given: Any = False) -> None:
         """Merge a bucket's results (I: positions in list l, ids when
         ids_given, or None when D covers the whole list) into the heap."""
         if D is None:
@@ -134,10 +142,10 @@ class BigBatchSearcher:
         self.rh.add_result_subset(q_subset, D, ids)
         self.t_accu[3] += time.time() - t0
 
-    def sizes_in_checkpoint(self):
+    def sizes_in_checkpoint(self) -> Any:
         return (self.xq.shape, self.index.nprobe, self.index.nlist)
 
-    def write_checkpoint(self, fname, completed):
+    def write_checkpoint(self, fname: PathLike, completed: Any) -> None:
         """Save the heap and the finished lists, atomically (temp + rename)."""
         tmp = fname + ".tmp"
         with open(tmp, "wb") as f:
@@ -145,7 +153,7 @@ class BigBatchSearcher:
                          "rh": (self.rh.D, self.rh.I)}, f, -1)
         os.replace(tmp, fname)
 
-    def read_checkpoint(self, fname):
+    def read_checkpoint(self, fname: PathLike) -> Any:
         """Load a checkpoint of this same search; returns the finished lists."""
         with open(fname, "rb") as f:
             ckp = pickle.load(f)
@@ -163,8 +171,8 @@ class BlockComputer:
     way), all pairwise distances ("pairwise_distances") or a k-NN function
     ("knn_function") on the decoded list."""
 
-    def __init__(self, index, method="knn_function", pairwise_distances=distances.pairwise_distances,
-                 knn=distances.knn):
+    def __init__(self, index: Index, method: Any = 'knn_function',
+                 pairwise_distances: Any = distances.pairwise_distances, knn: Any = distances.knn) -> None:
         if method not in _METHODS:
             raise InvalidArgumentError(f"big_batch_search: method must be one of {_METHODS}, got {method!r}")
         self.index, self.method = index, method
@@ -185,7 +193,8 @@ class BlockComputer:
         self.by_residual = by_residual and method != "index"
         self.returns_ids = method == "index"
 
-    def block_search(self, xq_l, xb_l, list_ids, k, list_no=None, **extra_args):
+    def block_search(self, xq_l: Any, xb_l: Any, list_ids: Any, k: int, list_no: Optional[int] = None,
+                     **extra_args: Any) -> Any:
         """(D, I) of the bucket's queries against list list_no: I holds
         positions in the list (ids with method "index"), or is None when D
         covers every entry; (None, None) for an empty bucket."""
@@ -204,10 +213,11 @@ class BlockComputer:
         return self.knn(xq_l, xb_l, k, metric=metric, **extra_args)
 
 
-def big_batch_search(index, xq, k, method="knn_function", pairwise_distances=distances.pairwise_distances,
-                     knn=distances.knn, verbose=0, threaded=0, use_float16=False, prefetch_threads=1,
-                     computation_threads=1, q_assign=None, checkpoint=None, checkpoint_freq=7200, start_list=0,
-                     end_list=None, crash_at=-1):
+def big_batch_search(index: Index, xq: ArrayLike, k: int, method: Any = 'knn_function',
+                     pairwise_distances: Any = distances.pairwise_distances, knn: Any = distances.knn,
+                     verbose: int = 0, threaded: Any = 0, use_float16: Any = False, prefetch_threads: Any = 1,
+                     computation_threads: Any = 1, q_assign: Any = None, checkpoint: Any = None,
+                     checkpoint_freq: Any = 7200, start_list: Any = 0, end_list: Any = None, crash_at: Any = -1) -> Any:
     """Search xq in the IVF index (IVFFlat, IVFPQ, IVFScalarQuantizer) list
     by list; returns (D, I) as index.search would.
 

@@ -5,6 +5,9 @@ balanced assignment with penalties, and a k-means written in Python over a
 the training vectors (dense arrays here; scipy sparse matrices when scipy
 is installed)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import time
 
 import numpy as np
@@ -15,9 +18,13 @@ from metalfaiss.index_ivf import IndexIVF
 from metalfaiss.index_pretransform import IndexPreTransform
 from metalfaiss.kmeans import Kmeans
 from metalfaiss.metric import METRIC_L2
+from .._typing import Any, ArrayLike, Float32Array, Optional
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 
-def print_nop(*args, **kwargs):
+def print_nop(*args: Any, **kwargs: Any) -> None:
     """A print that prints nothing (the quiet logger)."""
 
 
@@ -25,7 +32,8 @@ def _logger(verbose):
     return print if verbose else print_nop
 
 
-def two_level_clustering(xt, nc1, nc2, rebalance=True, clustering_niter=25, **args):
+def two_level_clustering(xt: ArrayLike, nc1: Any, nc2: Any, rebalance: Any = True, clustering_niter: Any = 25,
+                         **args: Any) -> Any:
     """Cluster xt into nc1 coarse clusters, then split each into its share
     of nc2 clusters; returns (the nc2 centroids, the k-means statistics of
     every run). With rebalance, a coarse cluster gets sub-clusters in
@@ -66,7 +74,7 @@ def two_level_clustering(xt, nc1, nc2, rebalance=True, clustering_niter=25, **ar
     return np.vstack(parts), stats
 
 
-def train_ivf_index_with_2level(index, xt, **args):
+def train_ivf_index_with_2level(index: Index, xt: ArrayLike, **args: Any) -> None:
     """Train the IVF inside index (behind any pre-transforms) with
     two-level clustering: sqrt(nlist) coarse clusters, nlist in all."""
     if isinstance(index, IndexPreTransform):
@@ -87,7 +95,7 @@ def train_ivf_index_with_2level(index, xt, **args):
     index.train(xt)  # the quantizer is full: this trains the codes only
 
 
-def imbalance_factor(k, assign):
+def imbalance_factor(k: int, assign: ArrayLike) -> Any:
     """k * sum(size^2) / n^2 over the k clusters' sizes: 1 when balanced."""
     assign = np.ascontiguousarray(assign, dtype=np.int64)
     sizes = np.bincount(assign[assign >= 0], minlength=k).astype(np.float64)
@@ -95,7 +103,8 @@ def imbalance_factor(k, assign):
     return float(k * (sizes ** 2).sum() / (n * n)) if n else 0.0
 
 
-def balanced_assignment_with_penalties(x, centroids, alpha=0.03, num_iter=20, maxk=100):
+def balanced_assignment_with_penalties(x: ArrayLike, centroids: ArrayLike, alpha: float = 0.03, num_iter: Any = 20,
+                                       maxk: Any = 100) -> Any:
     """Assign x to centroids, making crowded clusters dearer: each round
     the penalty p_c of a cluster of size s_c is multiplied by
     (s_c / (n / nc)) ** alpha, and a vector goes to the one of its maxk
@@ -131,22 +140,22 @@ class DatasetAssign:
     """Dense training vectors for ``kmeans``: count, dimension, subsets and
     the nearest-centroid assignment with per-centroid sums."""
 
-    def __init__(self, x):
+    def __init__(self, x: ArrayLike) -> None:
         self.x = np.ascontiguousarray(x, dtype=np.float32)
 
-    def count(self):
+    def count(self) -> Any:
         return self.x.shape[0]
 
-    def dim(self):
+    def dim(self) -> Any:
         return self.x.shape[1]
 
-    def get_subset(self, indices):
+    def get_subset(self, indices: Any) -> Any:
         return self.x[indices]
 
-    def perform_search(self, centroids):
+    def perform_search(self, centroids: ArrayLike) -> Any:
         return distances.knn(self.x, centroids, 1)
 
-    def assign_to(self, centroids, weights=None):
+    def assign_to(self, centroids: ArrayLike, weights: Optional[ArrayLike] = None) -> Any:
         """(assignment, squared distances, per-centroid sums of the vectors,
         weighted when weights are given)."""
         D, I = self.perform_search(centroids)
@@ -160,7 +169,7 @@ class DatasetAssignGPU(DatasetAssign):
     """DatasetAssign searching on the GPU index metalfaiss provides
     (gpu_id < 0: all GPUs)."""
 
-    def __init__(self, x, gpu_id, verbose=False):
+    def __init__(self, x: ArrayLike, gpu_id: Any, verbose: bool = False) -> None:
         super().__init__(x)
         from metalfaiss.gpu import StandardGpuResources, index_cpu_to_all_gpus, index_cpu_to_gpu
         from metalfaiss.index_flat import IndexFlatL2
@@ -169,13 +178,13 @@ class DatasetAssignGPU(DatasetAssign):
         self.index = index_cpu_to_gpu(StandardGpuResources(), gpu_id, cpu) if gpu_id >= 0 \
             else index_cpu_to_all_gpus(cpu)
 
-    def perform_search(self, centroids):
+    def perform_search(self, centroids: ArrayLike) -> Any:
         self.index.reset()
         self.index.add(centroids)
         return self.index.search(self.x, 1)
 
 
-def sparse_assign_to_dense(xq, xb, xq_norms=None, xb_norms=None):
+def sparse_assign_to_dense(xq: ArrayLike, xb: ArrayLike, xq_norms: Any = None, xb_norms: Any = None) -> Any:
     """Nearest row of the dense xb (L2) for each row of the scipy sparse
     xq: (distances, indices)."""
     if xb_norms is None:
@@ -187,7 +196,8 @@ def sparse_assign_to_dense(xq, xb, xq_norms=None, xb_norms=None):
     return xq_norms + scores[np.arange(xq.shape[0]), best], best
 
 
-def sparse_assign_to_dense_blocks(xq, xb, xq_norms=None, xb_norms=None, qbs=16384, bbs=16384, nt=None):
+def sparse_assign_to_dense_blocks(xq: ArrayLike, xb: ArrayLike, xq_norms: Any = None, xb_norms: Any = None,
+                                  qbs: Any = 16384, bbs: Any = 16384, nt: Optional[int] = None) -> Any:
     """sparse_assign_to_dense in blocks of qbs queries and bbs database
     rows, keeping the best of each block (nt is accepted for faiss's
     signature; blocks run in turn)."""
@@ -212,19 +222,19 @@ def sparse_assign_to_dense_blocks(xq, xb, xq_norms=None, xb_norms=None, qbs=1638
 class DatasetAssignSparse(DatasetAssign):
     """DatasetAssign over a scipy.sparse CSR matrix (centroids are dense)."""
 
-    def __init__(self, x):
+    def __init__(self, x: ArrayLike) -> None:
         if x.shape[0] == 0:
             raise InvalidArgumentError("DatasetAssignSparse: no vectors")
         self.x = x
         self.squared_norms = np.asarray(x.multiply(x).sum(1)).ravel()
 
-    def get_subset(self, indices):
+    def get_subset(self, indices: Any) -> Float32Array:
         return np.asarray(self.x[indices].todense(), dtype=np.float32)
 
-    def perform_search(self, centroids):
+    def perform_search(self, centroids: ArrayLike) -> Any:
         return sparse_assign_to_dense_blocks(self.x, centroids, xq_norms=self.squared_norms)
 
-    def assign_to(self, centroids, weights=None):
+    def assign_to(self, centroids: ArrayLike, weights: Optional[ArrayLike] = None) -> Any:
         D, I = self.perform_search(centroids)
         rows = self.x if weights is None else self.x.multiply(weights[:, None]).tocsr()
         sums = np.zeros(centroids.shape, dtype=np.float32)
@@ -233,7 +243,7 @@ class DatasetAssignSparse(DatasetAssign):
         return I, D, sums
 
 
-def check_if_torch(x):
+def check_if_torch(x: ArrayLike) -> bool:
     """Whether x is a torch tensor (numpy arrays: False)."""
     if isinstance(x, np.ndarray):
         return False
@@ -244,7 +254,7 @@ def check_if_torch(x):
     raise InvalidArgumentError(f"unknown array type {type(x).__name__}")
 
 
-def reassign_centroids(hassign, centroids, rs=None):
+def reassign_centroids(hassign: Any, centroids: ArrayLike, rs: Any = None) -> Any:
     """Give each empty cluster half of a populated one: a cluster drawn with
     probability proportional to (size - 1) is split into two centroids
     nudged apart by 1/1024 in alternate coordinates. hassign (the sizes)
@@ -281,7 +291,8 @@ def reassign_centroids(hassign, centroids, rs=None):
     return splits
 
 
-def kmeans(k, data, niter=25, seed=1234, checkpoint=None, verbose=True, return_stats=False):
+def kmeans(k: int, data: DatasetAssign, niter: int = 25, seed: int = 1234, checkpoint: Any = None, verbose: bool = True,
+           return_stats: bool = False) -> Any:
     """k-means in Python over a DatasetAssign: random initial centroids
     (seeded), niter rounds of assignment and averaging, empty clusters
     split from populated ones. Returns the centroids (and the per-round

@@ -2,6 +2,8 @@
 that is the same, value for value, as faiss's for the same sizes and seed,
 and the classic benchmark sets read from local files (nothing is fetched)."""
 
+from __future__ import annotations
+
 import getpass
 import os
 
@@ -10,6 +12,7 @@ import numpy as np
 from metalfaiss import METRIC_INNER_PRODUCT, METRIC_L2
 from metalfaiss.contrib.exhaustive_search import knn
 from metalfaiss.contrib.vecs_io import bvecs_mmap, fvecs_mmap, fvecs_read, ivecs_read
+from .._typing import Any, ArrayLike, Float32Array, Int64Array, MetricLike, Optional, PathLike, RangeSearchResult
 
 
 class Dataset:
@@ -17,42 +20,42 @@ class Dataset:
     methods below. Subclasses give the matrices; database_iterator has a
     default built on get_database."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.d = self.nq = self.nb = self.nt = -1
         self.metric = "L2"
 
     def _missing(self, what):
         return NotImplementedError(f"{type(self).__name__} has no {what}")
 
-    def get_queries(self):
+    def get_queries(self) -> Float32Array:
         """The (nq, d) queries."""
         raise self._missing("queries")
 
-    def get_train(self, maxtrain=None):
+    def get_train(self, maxtrain: Optional[int] = None) -> Float32Array:
         """The first maxtrain (default all nt) training vectors."""
         raise self._missing("training set")
 
-    def get_database(self):
+    def get_database(self) -> Float32Array:
         """The (nb, d) database."""
         raise self._missing("database")
 
-    def database_iterator(self, bs=128, split=(1, 0)):
+    def database_iterator(self, bs: int = 128, split: Any = (1, 0)) -> Any:
         """The database in blocks of bs rows. split = (nsplit, rank) walks
         only the rank-th of nsplit equal slices."""
         return _blocks(self.get_database(), self.nb, bs, split)
 
-    def get_groundtruth(self, k=None):
+    def get_groundtruth(self, k: Optional[int] = None) -> Int64Array:
         """The ids of the exact k nearest database vectors of each query."""
         raise self._missing("k-NN ground truth")
 
-    def get_groundtruth_range(self, thresh=None):
+    def get_groundtruth_range(self, thresh: Optional[float] = None) -> RangeSearchResult:
         """The exact range-search results of the queries."""
         raise self._missing("range ground truth")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"dataset in dimension {self.d}, with metric {self.metric}, size: Q {self.nq} B {self.nb} T {self.nt}"
 
-    def check_sizes(self):
+    def check_sizes(self) -> None:
         """Fetch every part and check its shape (AssertionError otherwise)."""
         assert self.get_queries().shape == (self.nq, self.d)
         if self.nt > 0:
@@ -78,7 +81,7 @@ class SyntheticDataset(Dataset):
     make, hard enough to index. The draws are faiss's (numpy's RandomState
     with the same seed, in the same order), so the data equal faiss's."""
 
-    def __init__(self, d, nt, nb, nq, metric="L2", seed=1338):
+    def __init__(self, d: int, nt: int, nb: int, nq: int, metric: MetricLike = 'L2', seed: int = 1338) -> None:
         super().__init__()
         self.d, self.nt, self.nb, self.nq, self.metric = d, nt, nb, nq, metric
         rs = np.random.RandomState(seed)
@@ -88,16 +91,16 @@ class SyntheticDataset(Dataset):
         x = np.sin(spread * frequency).astype("float32")
         self.xt, self.xb, self.xq = x[:nt], x[nt:nt + nb], x[nt + nb:]
 
-    def get_queries(self):
+    def get_queries(self) -> Float32Array:
         return self.xq
 
-    def get_train(self, maxtrain=None):
+    def get_train(self, maxtrain: Optional[int] = None) -> Float32Array:
         return self.xt[:self.nt if maxtrain is None else maxtrain]
 
-    def get_database(self):
+    def get_database(self) -> Float32Array:
         return self.xb
 
-    def get_groundtruth(self, k=100):
+    def get_groundtruth(self, k: int = 100) -> Any:
         return knn(self.xq, self.xb, k, _faiss_metric(self.metric))[1]
 
 
@@ -119,7 +122,7 @@ def _default_basedir():
 dataset_basedir = _default_basedir()
 
 
-def set_dataset_basedir(path):
+def set_dataset_basedir(path: PathLike) -> None:
     """The folder the file-based datasets read from."""
     global dataset_basedir
     dataset_basedir = path if path.endswith("/") else path + "/"
@@ -129,7 +132,7 @@ def _path(*parts):
     return os.path.join(dataset_basedir, *parts)
 
 
-def sanitize(x):
+def sanitize(x: ArrayLike) -> Any:
     """x as a C-contiguous float32 array (a copy where needed)."""
     return np.ascontiguousarray(x, dtype="float32")
 
@@ -140,7 +143,7 @@ class _FvecsFolder(Dataset):
 
     folder = prefix = ""
 
-    def __init__(self, d):
+    def __init__(self, d: int) -> None:
         super().__init__()
         self.d, self.nt, self.nb, self.nq = d, 100000, 1000000, 10000
         self.basedir = _path(self.folder)
@@ -148,16 +151,16 @@ class _FvecsFolder(Dataset):
     def _file(self, part):
         return f"{self.basedir}{self.prefix}_{part}"
 
-    def get_queries(self):
+    def get_queries(self) -> Float32Array:
         return fvecs_read(self._file("query.fvecs"))
 
-    def get_train(self, maxtrain=None):
+    def get_train(self, maxtrain: Optional[int] = None) -> Float32Array:
         return fvecs_read(self._file("learn.fvecs"))[:self.nt if maxtrain is None else maxtrain]
 
-    def get_database(self):
+    def get_database(self) -> Float32Array:
         return fvecs_read(self._file("base.fvecs"))
 
-    def get_groundtruth(self, k=None):
+    def get_groundtruth(self, k: Optional[int] = None) -> Int64Array:
         gt = ivecs_read(self._file("groundtruth.ivecs"))
         return gt if k is None else gt[:, :k]
 
@@ -167,7 +170,7 @@ class DatasetSIFT1M(_FvecsFolder):
 
     folder, prefix = "sift1M/", "sift"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(128)
 
 
@@ -175,7 +178,7 @@ class DatasetBigANN(Dataset):
     """BIGANN (SIFT1B) with the first nb_M million database vectors, from
     <basedir>/bigann/ (.bvecs files)."""
 
-    def __init__(self, nb_M=1000):
+    def __init__(self, nb_M: Any = 1000) -> None:
         super().__init__()
         if nb_M not in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
             raise ValueError(f"DatasetBigANN: no ground truth for nb_M={nb_M}")
@@ -183,29 +186,29 @@ class DatasetBigANN(Dataset):
         self.d, self.nt, self.nb, self.nq = 128, 10 ** 8, nb_M * 10 ** 6, 10000
         self.basedir = _path("bigann/")
 
-    def get_queries(self):
+    def get_queries(self) -> Float32Array:
         return sanitize(bvecs_mmap(self.basedir + "bigann_query.bvecs")[:])
 
-    def get_train(self, maxtrain=None):
+    def get_train(self, maxtrain: Optional[int] = None) -> Float32Array:
         return sanitize(bvecs_mmap(self.basedir + "bigann_learn.bvecs")[:maxtrain or self.nt])
 
-    def get_groundtruth(self, k=None):
+    def get_groundtruth(self, k: Optional[int] = None) -> Int64Array:
         gt = ivecs_read(self.basedir + f"gnd/idx_{self.nb_M}M.ivecs")
         return gt if k is None else gt[:, :k]
 
-    def get_database(self):
+    def get_database(self) -> Float32Array:
         if self.nb_M >= 100:
             raise MemoryError(f"DatasetBigANN: {self.nb_M}M vectors do not fit in memory; use database_iterator")
         return sanitize(bvecs_mmap(self.basedir + "bigann_base.bvecs")[:self.nb])
 
-    def database_iterator(self, bs=128, split=(1, 0)):
+    def database_iterator(self, bs: int = 128, split: Any = (1, 0)) -> Any:
         return _blocks(bvecs_mmap(self.basedir + "bigann_base.bvecs"), self.nb, bs, split, sanitize)
 
 
 class DatasetDeep1B(Dataset):
     """Deep1B (96-d) with a database of nb vectors, from <basedir>/deep1b/."""
 
-    def __init__(self, nb=10 ** 9):
+    def __init__(self, nb: int = 10 ** 9) -> None:
         super().__init__()
         sizes = {10 ** 5: "100k", 10 ** 6: "1M", 10 ** 7: "10M", 10 ** 8: "100M", 10 ** 9: "1B"}
         if nb not in sizes:
@@ -214,22 +217,22 @@ class DatasetDeep1B(Dataset):
         self.basedir = _path("deep1b/")
         self.gt_fname = f"{self.basedir}deep{sizes[nb]}_groundtruth.ivecs"
 
-    def get_queries(self):
+    def get_queries(self) -> Float32Array:
         return sanitize(fvecs_read(self.basedir + "deep1B_queries.fvecs"))
 
-    def get_train(self, maxtrain=None):
+    def get_train(self, maxtrain: Optional[int] = None) -> Float32Array:
         return sanitize(fvecs_mmap(self.basedir + "learn.fvecs")[:maxtrain or self.nt])
 
-    def get_groundtruth(self, k=None):
+    def get_groundtruth(self, k: Optional[int] = None) -> Int64Array:
         gt = ivecs_read(self.gt_fname)
         return gt if k is None else gt[:, :k]
 
-    def get_database(self):
+    def get_database(self) -> Float32Array:
         if self.nb > 10 ** 8:
             raise MemoryError(f"DatasetDeep1B: {self.nb} vectors do not fit in memory; use database_iterator")
         return sanitize(fvecs_mmap(self.basedir + "base.fvecs")[:self.nb])
 
-    def database_iterator(self, bs=128, split=(1, 0)):
+    def database_iterator(self, bs: int = 128, split: Any = (1, 0)) -> Any:
         return _blocks(fvecs_mmap(self.basedir + "base.fvecs"), self.nb, bs, split, sanitize)
 
 
@@ -238,7 +241,7 @@ class DatasetGIST1M(_FvecsFolder):
 
     folder, prefix = "gist1M/", "gist"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(960)
 
 
@@ -247,7 +250,7 @@ class DatasetGlove(Dataset):
     file glove-100-angular.hdf5 in loc (default <basedir>/glove/); needs
     h5py. download=True is refused: metalfaiss fetches nothing."""
 
-    def __init__(self, loc=None, download=False):
+    def __init__(self, loc: Any = None, download: Any = False) -> None:
         super().__init__()
         if download:
             raise ValueError("DatasetGlove: download is not supported; put glove-100-angular.hdf5 in loc")
@@ -259,13 +262,13 @@ class DatasetGlove(Dataset):
         self.nb = self.glove_h5py["train"].shape[0]
         self.nq = self.glove_h5py["test"].shape[0]
 
-    def get_queries(self):
+    def get_queries(self) -> Float32Array:
         return _normalized(self.glove_h5py["test"][:])
 
-    def get_database(self):
+    def get_database(self) -> Float32Array:
         return _normalized(self.glove_h5py["train"][:])
 
-    def get_groundtruth(self, k=None):
+    def get_groundtruth(self, k: Optional[int] = None) -> Int64Array:
         gt = self.glove_h5py["neighbors"][:]
         return gt if k is None else gt[:, :k]
 
@@ -273,18 +276,18 @@ class DatasetGlove(Dataset):
 class DatasetMusic100(Dataset):
     """Music-100 (IP), from <basedir>/music-100/ (raw float32 files)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.d, self.nt, self.nb, self.nq, self.metric = 100, 0, 10 ** 6, 10000, "IP"
         self.basedir = _path("music-100/")
 
-    def get_queries(self):
+    def get_queries(self) -> Float32Array:
         return np.fromfile(self.basedir + "query_music100.bin", dtype="float32").reshape(self.nq, self.d)
 
-    def get_database(self):
+    def get_database(self) -> Float32Array:
         return np.fromfile(self.basedir + "database_music100.bin", dtype="float32").reshape(self.nb, self.d)
 
-    def get_groundtruth(self, k=None):
+    def get_groundtruth(self, k: Optional[int] = None) -> Int64Array:
         gt = np.load(self.basedir + "gt.npy")
         return gt if k is None else gt[:, :k]
 
@@ -294,7 +297,7 @@ def _normalized(x):
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def dataset_from_name(dataset="deep1M", download=False):
+def dataset_from_name(dataset: Any = 'deep1M', download: Any = False) -> Any:
     """A dataset by its usual name: sift1M, bigann1M ... bigann1B, deep1M
     ... deep1B, gist1M, glove, music-100."""
     if dataset == "sift1M":

@@ -2,17 +2,20 @@
 precision and recall of range search, comparisons with a reference that
 allow ties, Pareto-optimal operating points and a repeat timer."""
 
+from __future__ import annotations
+
 import time
 
 import numpy as np
 
 from metalfaiss import omp_get_max_threads, omp_set_num_threads
+from .._typing import Any, ArrayLike
 
 ############################################################################
 # k-NN results
 
 
-def knn_intersection_measure(I1, I2):
+def knn_intersection_measure(I1: Any, I2: Any) -> Any:
     """The fraction of the ids of I1 (nq, k) that each query's row of I2
     also holds."""
     nq, k = I1.shape
@@ -31,7 +34,7 @@ def _slices(lims):
     return zip(lims[:-1], lims[1:])
 
 
-def filter_range_results(lims, D, I, thresh):
+def filter_range_results(lims: ArrayLike, D: ArrayLike, I: ArrayLike, thresh: float) -> Any:
     """Range results keeping only distances below thresh."""
     mask = D < thresh
     kept = np.concatenate([[0], np.cumsum(mask)])
@@ -40,7 +43,7 @@ def filter_range_results(lims, D, I, thresh):
     return new_lims, D[mask], I[mask]
 
 
-def range_PR(lims_ref, Iref, lims_new, Inew, mode="overall"):
+def range_PR(lims_ref: Any, Iref: Any, lims_new: Any, Inew: Any, mode: str = 'overall') -> Any:
     """(precision, recall) of the result ids of Inew against the reference
     Iref, per query sets; distances are not looked at. mode: "overall"
     (totals) or "average" (the mean over queries)."""
@@ -52,7 +55,7 @@ def range_PR(lims_ref, Iref, lims_new, Inew, mode="overall"):
     return counts_to_PR(np.diff(lims_ref).astype("int64"), np.diff(lims_new).astype("int64"), common, mode=mode)
 
 
-def counts_to_PR(ngt, nres, ninter, mode="overall"):
+def counts_to_PR(ngt: Any, nres: Any, ninter: Any, mode: str = 'overall') -> Any:
     """Precision and recall from per-query counts: ngt reference results,
     nres results found, ninter of them correct. An empty reference and an
     empty answer count as perfect."""
@@ -72,7 +75,7 @@ def counts_to_PR(ngt, nres, ninter, mode="overall"):
     raise ValueError(f"counts_to_PR: mode must be 'overall' or 'average', got {mode!r}")
 
 
-def sort_range_res_2(lims, D, I):
+def sort_range_res_2(lims: ArrayLike, D: ArrayLike, I: ArrayLike) -> Any:
     """(I, D) with each query's results sorted by distance."""
     I2, D2 = np.empty_like(I), np.empty_like(D)
     for lo, hi in _slices(lims):
@@ -81,7 +84,7 @@ def sort_range_res_2(lims, D, I):
     return I2, D2
 
 
-def sort_range_res_1(lims, I):
+def sort_range_res_1(lims: ArrayLike, I: ArrayLike) -> Any:
     """I with each query's ids sorted."""
     I2 = I.copy()
     for lo, hi in _slices(lims):
@@ -89,8 +92,8 @@ def sort_range_res_1(lims, I):
     return I2
 
 
-def range_PR_multiple_thresholds(lims_ref, Iref, lims_new, Dnew, Inew, thresholds, mode="overall",
-                                 do_sort="ref,new"):
+def range_PR_multiple_thresholds(lims_ref: Any, Iref: Any, lims_new: Any, Dnew: Any, Inew: Any, thresholds: Any,
+                                 mode: str = 'overall', do_sort: Any = 'ref,new') -> Any:
     """Precision and recall arrays, one value per threshold on the new
     results' distances (a PR curve). do_sort names what still needs
     sorting: the reference by id ("ref"), the new results by distance
@@ -132,7 +135,7 @@ def _cluster_tables_with_tolerance(tab1, tab2, thr):
     return (np.searchsorted(starts, tab1, side="right") - 1, np.searchsorted(starts, tab2, side="right") - 1)
 
 
-def check_ref_knn_with_draws(Dref, Iref, Dnew, Inew, rtol=1e-5, atol=0):
+def check_ref_knn_with_draws(Dref: Any, Iref: Any, Dnew: Any, Inew: Any, rtol: Any = 1e-05, atol: Any = 0) -> None:
     """Raise AssertionError unless the k-NN results match the reference:
     distances to the tolerance, ids exactly except that ids at equal
     distances may come in any order (the last group of ties may hold
@@ -153,7 +156,7 @@ def check_ref_knn_with_draws(Dref, Iref, Dnew, Inew, rtol=1e-5, atol=0):
                                      f"at distance {Dref[row, mask][0]}")
 
 
-def check_ref_range_results(Lref, Dref, Iref, Lnew, Dnew, Inew):
+def check_ref_range_results(Lref: Any, Dref: Any, Iref: Any, Lnew: Any, Dnew: Any, Inew: Any) -> None:
     """Raise AssertionError unless the range results match the reference:
     the same counts, the same ids per query in any order, and distances to
     5 decimals."""
@@ -176,22 +179,22 @@ class OperatingPoints:
     Pareto-optimal ones (no other is both at least as good and at least as
     fast), suboptimal_points the rest. Subclasses order keys."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.operating_points = []
         self.suboptimal_points = []
 
-    def compare_keys(self, k1, k2):
+    def compare_keys(self, k1: Any, k2: Any) -> None:
         """1 if k1 >= k2 (slower and better), -1 if k2 >= k1, else 0."""
         raise NotImplementedError(f"{type(self).__name__} does not order its keys")
 
-    def do_nothing_key(self):
+    def do_nothing_key(self) -> None:
         """The key of the experiment that does nothing (0 time, 0 performance)."""
         raise NotImplementedError(f"{type(self).__name__} has no do-nothing key")
 
-    def is_pareto_optimal(self, perf_new, t_new):
+    def is_pareto_optimal(self, perf_new: Any, t_new: Any) -> bool:
         return not any(perf >= perf_new and t <= t_new for _, perf, t in self.operating_points)
 
-    def predict_bounds(self, key):
+    def predict_bounds(self, key: Any) -> Any:
         """(best possible performance, least possible time) of key, from the
         experiments it is comparable with."""
         max_perf, min_time = 1.0, 0.0
@@ -203,10 +206,10 @@ class OperatingPoints:
                 max_perf = min(max_perf, perf)
         return max_perf, min_time
 
-    def should_run_experiment(self, key):
+    def should_run_experiment(self, key: Any) -> Any:
         return self.is_pareto_optimal(*self.predict_bounds(key))
 
-    def add_operating_point(self, key, perf, t):
+    def add_operating_point(self, key: Any, perf: Any, t: Any) -> bool:
         """Record an experiment; True if it is Pareto-optimal (the points it
         beats become suboptimal)."""
         if not self.is_pareto_optimal(perf, t):
@@ -224,27 +227,27 @@ class OperatingPointsWithRanges(OperatingPoints):
     a key is the array of positions in the lists. A larger value is taken
     to be slower and more accurate."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.ranges = []  # (name, values)
 
-    def add_range(self, name, values):
+    def add_range(self, name: str, values: ArrayLike) -> None:
         self.ranges.append((name, values))
 
-    def compare_keys(self, k1, k2):
+    def compare_keys(self, k1: Any, k2: Any) -> Any:
         if np.all(k1 >= k2):
             return 1
         if np.all(k2 >= k1):
             return -1
         return 0
 
-    def do_nothing_key(self):
+    def do_nothing_key(self) -> Any:
         return np.zeros(len(self.ranges), dtype=int)
 
-    def num_experiments(self):
+    def num_experiments(self) -> int:
         return int(np.prod([len(values) for _, values in self.ranges]))
 
-    def sample_experiments(self, n_autotune, rs=np.random):
+    def sample_experiments(self, n_autotune: Any, rs: Any = np.random) -> Any:
         """Experiment numbers to run: the cheapest and the most expensive
         first, then the others in a random order (all of them when
         n_autotune is 0, else n_autotune in all). The order is the same as
@@ -259,7 +262,7 @@ class OperatingPointsWithRanges(OperatingPoints):
             middle = state.choice(total - 2, size=n_autotune - 2, replace=False)
         return [0, total - 1] + [int(c) + 1 for c in middle]
 
-    def cno_to_key(self, cno):
+    def cno_to_key(self, cno: Any) -> Any:
         """Experiment number -> key (mixed-radix digits, first range lowest)."""
         key = np.zeros(len(self.ranges), dtype=int)
         for i, (_, values) in enumerate(self.ranges):
@@ -268,11 +271,11 @@ class OperatingPointsWithRanges(OperatingPoints):
             raise ValueError("cno_to_key: experiment number out of range")
         return key
 
-    def get_parameters(self, k):
+    def get_parameters(self, k: Any) -> Any:
         """Key -> {parameter name: value}."""
         return {name: values[k[i]] for i, (name, values) in enumerate(self.ranges)}
 
-    def restrict_range(self, name, max_val):
+    def restrict_range(self, name: str, max_val: Any) -> None:
         """Drop the values of range name that are >= max_val."""
         for other, values in self.ranges:
             if other == name:
@@ -288,12 +291,12 @@ class OperatingPointsWithRanges(OperatingPoints):
 class TimerIter:
     """One pass of a RepeatTimer loop: times each iteration."""
 
-    def __init__(self, timer):
+    def __init__(self, timer: Any) -> None:
         self.timer, self.runs, self.ts = timer, timer.runs, []
         if timer.nt >= 0:
             omp_set_num_threads(timer.nt)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return self
 
     def __next__(self):
@@ -320,22 +323,22 @@ class RepeatTimer:
         print(f"{timer.ms():.1f} +- {timer.ms_std():.1f} ms")
     """
 
-    def __init__(self, warmup=0, nt=-1, runs=1, max_secs=np.inf):
+    def __init__(self, warmup: Any = 0, nt: int = -1, runs: Any = 1, max_secs: Any = np.inf) -> None:
         if warmup >= runs:
             raise ValueError(f"RepeatTimer: warmup ({warmup}) must be below runs ({runs})")
         self.warmup, self.nt, self.runs, self.max_secs = warmup, nt, runs, max_secs
         self.remember_nt = omp_get_max_threads()
         self.times = np.zeros(0)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return TimerIter(self)
 
-    def ms(self):
+    def ms(self) -> Any:
         return np.mean(self.times) * 1000
 
-    def ms_std(self):
+    def ms_std(self) -> Any:
         return np.std(self.times) * 1000 if len(self.times) > 1 else 0.0
 
-    def nruns(self):
+    def nruns(self) -> int:
         """Runs actually timed (fewer than runs - warmup after max_secs)."""
         return len(self.times)

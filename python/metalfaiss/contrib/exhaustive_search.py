@@ -2,6 +2,9 @@
 search that adapts its radius to bound the number of results: faiss's
 contrib.exhaustive_search."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import logging
 import time
 
@@ -11,6 +14,10 @@ from metalfaiss import (
     METRIC_L2, GpuMultipleClonerOptions, IndexBinary, IndexFlat, ResultHeap, get_num_gpus, index_cpu_to_all_gpus,
     is_similarity_metric, knn,
 )
+from .._typing import Any, ArrayLike, Iterator
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 LOG = logging.getLogger(__name__)
 
@@ -29,7 +36,8 @@ def _on_gpus(index, shard, ngpu):
     return index_cpu_to_all_gpus(index, co=options, ngpu=ngpu)
 
 
-def knn_ground_truth(xq, db_iterator, k, metric_type=METRIC_L2, shard=False, ngpu=-1):
+def knn_ground_truth(xq: ArrayLike, db_iterator: Any, k: int, metric_type: Any = METRIC_L2, shard: bool = False,
+                     ngpu: int = -1) -> Any:
     """The exact k nearest neighbours (D, I) of xq in the database that
     db_iterator yields block by block; ids count rows across blocks."""
     t0 = time.time()
@@ -49,7 +57,7 @@ def knn_ground_truth(xq, db_iterator, k, metric_type=METRIC_L2, shard=False, ngp
     return heap.D, heap.I
 
 
-def range_search_gpu(xq, r2, index_gpu, index_cpu, gpu_k=1024):
+def range_search_gpu(xq: ArrayLike, r2: Any, index_gpu: Any, index_cpu: Any, gpu_k: Any = 1024) -> Any:
     """Range search with a GPU index that only does k-NN: its gpu_k nearest
     are filtered by the radius r2, and the queries whose gpu_k-th result is
     still inside are searched again on index_cpu (an index, or the database
@@ -85,7 +93,8 @@ def range_search_gpu(xq, r2, index_gpu, index_cpu, gpu_k=1024):
     return lims, np.hstack(pieces_D).astype("float32"), np.hstack(pieces_I).astype("int64")
 
 
-def range_ground_truth(xq, db_iterator, threshold, metric_type=METRIC_L2, shard=False, ngpu=-1):
+def range_ground_truth(xq: ArrayLike, db_iterator: Any, threshold: float, metric_type: Any = METRIC_L2,
+                       shard: bool = False, ngpu: int = -1) -> Any:
     """Exact range-search results (lims, D, I) of xq in the database that
     db_iterator yields block by block."""
     nq, d = xq.shape
@@ -121,7 +130,7 @@ def _inside(dis, thresh, keep_max):
     return dis > thresh if keep_max else dis < thresh
 
 
-def threshold_radius_nres(nres, dis, ids, thresh, keep_max=False):
+def threshold_radius_nres(nres: Any, dis: ArrayLike, ids: ArrayLike, thresh: float, keep_max: bool = False) -> Any:
     """Results given as per-query counts (nres), restricted to those inside
     thresh: (new nres, dis, ids)."""
     mask = _inside(dis, thresh, keep_max)
@@ -132,7 +141,7 @@ def threshold_radius_nres(nres, dis, ids, thresh, keep_max=False):
     return new_nres, dis[mask], ids[mask]
 
 
-def threshold_radius(lims, dis, ids, thresh, keep_max=False):
+def threshold_radius(lims: ArrayLike, dis: ArrayLike, ids: ArrayLike, thresh: float, keep_max: bool = False) -> Any:
     """Range-search results (lims, dis, ids) restricted to those inside thresh."""
     mask = _inside(dis, thresh, keep_max)
     kept = np.concatenate([[0], np.cumsum(mask)])
@@ -141,7 +150,7 @@ def threshold_radius(lims, dis, ids, thresh, keep_max=False):
     return new_lims, dis[mask], ids[mask]
 
 
-def apply_maxres(res_batches, target_nres, keep_max=False):
+def apply_maxres(res_batches: Any, target_nres: Any, keep_max: bool = False) -> Any:
     """Shrink the radius so that about target_nres results remain across
     res_batches (a list of (nres, dis, ids), updated in place); returns
     (radius, total results)."""
@@ -161,8 +170,9 @@ def apply_maxres(res_batches, target_nres, keep_max=False):
     return radius, total
 
 
-def range_search_max_results(index, query_iterator, radius, max_results=None, min_results=None, shard=False,
-                             ngpu=0, clip_to_min=False):
+def range_search_max_results(index: Index, query_iterator: Any, radius: float, max_results: Any = None,
+                             min_results: Any = None, shard: bool = False, ngpu: int = 0, clip_to_min: Any = False
+                            ) -> Any:
     """Range search over the query batches of query_iterator that lowers the
     radius whenever the results pass max_results (back to min_results).
     Returns (radius, lims, D, I) with the final radius."""
@@ -198,7 +208,7 @@ def range_search_max_results(index, query_iterator, radius, max_results=None, mi
     return radius, lims, D, I
 
 
-def exponential_query_iterator(xq, start_bs=32, max_bs=20000):
+def exponential_query_iterator(xq: ArrayLike, start_bs: Any = 32, max_bs: Any = 20000) -> Iterator[Any]:
     """xq in batches that double in size from start_bs up to max_bs, so that
     a radius can be adapted before many results pile up."""
     i, bs = 0, start_bs

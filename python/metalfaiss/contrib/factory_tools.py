@@ -1,9 +1,16 @@
 """Reading index_factory strings (contrib.factory_tools): the bytes one
 vector costs in an index, and the factory string of an existing index."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import re
 
 from metalfaiss import reverse_index_factory
+from .._typing import Any
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 __all__ = ["get_code_size", "get_hnsw_M", "reverse_index_factory"]
 
@@ -36,7 +43,7 @@ _RULES = [
 ]
 
 
-def get_code_size(d, indexkey):
+def get_code_size(d: int, indexkey: Any) -> Any:
     """The bytes one vector of dimension d takes in an index built by
     index_factory(d, indexkey) (graph links estimated)."""
     for pattern, size in _RULES:
@@ -48,6 +55,6 @@ def get_code_size(d, indexkey):
     raise RuntimeError(f"get_code_size: cannot parse {indexkey!r}")
 
 
-def get_hnsw_M(index):
+def get_hnsw_M(index: Index) -> Any:
     """The M an HNSW index was built with (half its level-0 links)."""
     return index.hnsw.M

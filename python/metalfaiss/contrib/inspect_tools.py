@@ -2,12 +2,19 @@
 arrays and inverted lists as numpy, and linear transforms made from a
 matrix."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import numpy as np
 
 from metalfaiss import LinearTransform
+from .._typing import Any, Optional
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 
-def get_invlist(invlists, l):
+def get_invlist(invlists: Any, l: int) -> Any:
     """(ids, codes) of inverted list l: the codes as (list_size, code_size)
     uint8, or for block lists (fast-scan) as (blocks, block_size /
     n_per_block, n_per_block), as faiss reshapes them."""
@@ -19,12 +26,12 @@ def get_invlist(invlists, l):
     return ids, codes.reshape(len(ids), invlists.code_size)
 
 
-def get_invlist_sizes(invlists):
+def get_invlist_sizes(invlists: Any) -> Any:
     """The sizes of the nlist inverted lists, as an int64 array."""
     return np.array([invlists.list_size(i) for i in range(invlists.nlist)], dtype="int64")
 
 
-def print_object_fields(obj):
+def print_object_fields(obj: Any) -> None:
     """Print the public fields of obj with their values."""
     for name in sorted(dir(obj)):
         if name.startswith("_"):
@@ -34,18 +41,18 @@ def print_object_fields(obj):
             print(f"{name} = {value}")
 
 
-def get_pq_centroids(pq):
+def get_pq_centroids(pq: Any) -> Any:
     """A product quantizer's centroids as an (M, ksub, dsub) array."""
     return np.asarray(pq.centroids).reshape(pq.M, pq.ksub, pq.dsub)
 
 
-def get_LinearTransform_matrix(pca):
+def get_LinearTransform_matrix(pca: Any) -> Any:
     """(A, b) of any linear transform (PCA, OPQ, rotations...): A as a
     (d_out, d_in) matrix."""
     return np.asarray(pca.A).reshape(pca.d_out, pca.d_in), np.asarray(pca.b)
 
 
-def make_LinearTransform_matrix(A, b=None):
+def make_LinearTransform_matrix(A: Any, b: Optional[int] = None) -> Any:
     """A trained LinearTransform x -> A x (+ b); set_params sets
     is_orthonormal as faiss's set_is_orthonormal does."""
     A = np.asarray(A, dtype="float32")
@@ -57,7 +64,7 @@ def make_LinearTransform_matrix(A, b=None):
     return lt
 
 
-def get_additive_quantizer_codebooks(aq):
+def get_additive_quantizer_codebooks(aq: Any) -> Any:
     """An additive quantizer's codebooks: a list of M (K_m, d) arrays, cut
     from its stacked codebooks at its codebook_offsets."""
     codebooks = np.asarray(aq.codebooks).reshape(-1, aq.d)
@@ -65,6 +72,6 @@ def get_additive_quantizer_codebooks(aq):
     return [codebooks[offsets[m]:offsets[m + 1]] for m in range(aq.M)]
 
 
-def get_flat_data(index):
+def get_flat_data(index: Index) -> Any:
     """The (ntotal, d) float32 vectors of an IndexFlat, copied."""
     return index.reconstruct_n(0, index.ntotal)

@@ -2,20 +2,23 @@
 (contrib.ivf_tools): adding to, searching and range-searching in given
 lists; renumbering the lists (permute_invlists, sort_invlists_by_size)."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from metalfaiss import IndexFlat, IndexPreTransform
 from metalfaiss.contrib.inspect_tools import get_invlist_sizes  # noqa: F401  (faiss's ivf_tools offers it too)
 from metalfaiss.errors import InvalidArgumentError
+from .._typing import Any, ArrayLike, Optional
 
 
-def add_preassigned(index_ivf, x, a, ids=None):
+def add_preassigned(index_ivf: Any, x: ArrayLike, a: ArrayLike, ids: Optional[ArrayLike] = None) -> None:
     """Add the rows of x to the lists a (n,) gives, with ids (n,) or
     numbered on from ntotal."""
     index_ivf.add_preassigned(x, a, ids)
 
 
-def search_preassigned(index_ivf, xq, k, list_nos, coarse_dis=None):
+def search_preassigned(index_ivf: Any, xq: ArrayLike, k: int, list_nos: Any, coarse_dis: Any = None) -> Any:
     """Search each query in the lists of its row of list_nos (n, nprobe),
     coarse_dis their distances (zeros when None). An IndexPreTransform
     with one transform over the IVF index is applied first."""
@@ -30,7 +33,7 @@ def search_preassigned(index_ivf, xq, k, list_nos, coarse_dis=None):
     return index_ivf.search_preassigned(xq, k, list_nos, coarse_dis)
 
 
-def range_search_preassigned(index_ivf, x, radius, list_nos, coarse_dis=None):
+def range_search_preassigned(index_ivf: Any, x: ArrayLike, radius: float, list_nos: Any, coarse_dis: Any = None) -> Any:
     """Range search of each query in the lists of its row of list_nos;
     returns (lims, D, I)."""
     if coarse_dis is None:
@@ -38,7 +41,7 @@ def range_search_preassigned(index_ivf, x, radius, list_nos, coarse_dis=None):
     return index_ivf.range_search_preassigned(x, radius, list_nos, coarse_dis)
 
 
-def permute_invlists(index_ivf, perm):
+def permute_invlists(index_ivf: Any, perm: ArrayLike) -> None:
     """Reorder the lists of index_ivf and its quantizer's centroids alike:
     the new list i is the old perm[i]. The quantizer must be an IndexFlat."""
     perm = np.ascontiguousarray(perm, dtype=np.int64)
@@ -54,13 +57,13 @@ def permute_invlists(index_ivf, perm):
     index_ivf.invlists.permute_invlists(perm)
 
 
-def sort_invlists_by_size(index_ivf):
+def sort_invlists_by_size(index_ivf: Any) -> None:
     """Renumber the lists from the shortest to the longest (searches give
     the same results)."""
     permute_invlists(index_ivf, np.argsort(get_invlist_sizes(index_ivf.invlists), kind="stable"))
 
 
-def replace_ivf_quantizer(index_ivf, new_quantizer):
+def replace_ivf_quantizer(index_ivf: Any, new_quantizer: Any) -> Any:
     """Make new_quantizer the index's quantizer and return the old one. An
     empty new_quantizer is first trained on and filled with the old one's
     centroids (an HNSW or other approximate quantizer over the same

@@ -3,16 +3,19 @@ merge_ondisk writes the lists of every shard into one lists file in
 faiss's on-disk layout and gives them to the trained, empty index, which
 write_index then stores with a reference to that file."""
 
+from __future__ import annotations
+
 import logging
 
 from metalfaiss import IO_FLAG_MMAP, extract_index_ivf, read_index
 from metalfaiss.errors import InvalidArgumentError
 from metalfaiss.ondisk_invlists import OnDiskInvertedLists
+from .._typing import Any
 
 LOG = logging.getLogger(__name__)
 
 
-def merge_ondisk(trained_index, shard_fnames, ivfdata_fname, shift_ids=False):
+def merge_ondisk(trained_index: Any, shard_fnames: Any, ivfdata_fname: Any, shift_ids: bool = False) -> None:
     """Fill the empty trained_index with the entries of the indexes in the
     files shard_fnames (each trained like it), their lists written to
     ivfdata_fname. With shift_ids, shard i's ids are moved up by the

@@ -16,6 +16,8 @@ GPU back ends) are copied to the CPU and the results copied back to that
 device. Tensors must be contiguous; ``remove_ids`` takes numpy arrays only,
 as in faiss."""
 
+from __future__ import annotations
+
 import functools
 
 import numpy as np
@@ -24,6 +26,7 @@ import torch
 import metalfaiss
 from metalfaiss.index import Index
 from metalfaiss.index_binary import IndexBinary
+from .._typing import Any, ArrayLike, MetricLike, Optional
 
 # method -> (names of the arguments it takes by position, the output
 # arguments faiss's torch mode also takes by position after them)
@@ -61,10 +64,10 @@ class _Call:
     """The tensors of one call: their numpy stand-ins and the device the
     results go to."""
 
-    def __init__(self, op):
+    def __init__(self, op: Any) -> None:
         self.op, self.device, self.outputs = op, None, []
 
-    def convert(self, name, v):
+    def convert(self, name: str, v: ArrayLike) -> Any:
         if not torch.is_tensor(v):
             return v
         if self.device is None:
@@ -73,7 +76,7 @@ class _Call:
         self.outputs.append((a, v))
         return a
 
-    def result(self, r, force_tensor=False):
+    def result(self, r: Any, force_tensor: Any = False) -> Any:
         """r with its arrays turned back into tensors: an output tensor that
         was given comes back itself (filled)."""
         if isinstance(r, tuple):
@@ -139,7 +142,9 @@ def _patch_all():
             _patch_class(cls)
 
 
-def torch_replacement_knn(xq, xb, k, metric=metalfaiss.METRIC_L2, D=None, I=None, *, metric_arg=0.0):
+def torch_replacement_knn(xq: ArrayLike, xb: ArrayLike, k: int, metric: MetricLike = metalfaiss.METRIC_L2,
+                          D: Optional[ArrayLike] = None, I: Optional[ArrayLike] = None, *, metric_arg: Any = 0.0
+                         ) -> Any:
     """metalfaiss.knn for tensors (numpy arrays pass through); D and I may
     be given to be filled."""
     call = _Call("knn")

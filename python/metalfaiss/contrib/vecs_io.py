@@ -3,11 +3,14 @@ row is its dimension d as an int32, then d values (float32, int32 or uint8).
 The *_read functions load a file, the *_mmap ones map it, the *_write ones
 write a matrix."""
 
+from __future__ import annotations
+
 import os
 
 import numpy as np
 
 from metalfaiss.errors import InvalidArgumentError
+from .._typing import Any, Iterator, PathLike
 
 
 def _rows(flat, fname, width_of_d=1):
@@ -25,29 +28,29 @@ def _rows(flat, fname, width_of_d=1):
     return rows[:, width_of_d:]
 
 
-def ivecs_read(fname):
+def ivecs_read(fname: PathLike) -> Any:
     """An (n, d) int32 array (a copy) from an .ivecs file."""
     return _rows(np.fromfile(fname, dtype=np.int32), fname).copy()
 
 
-def fvecs_read(fname):
+def fvecs_read(fname: PathLike) -> Any:
     """An (n, d) float32 array (a copy) from an .fvecs file."""
     return ivecs_read(fname).view(np.float32)
 
 
-def ivecs_mmap(fname):
+def ivecs_mmap(fname: PathLike) -> Any:
     """An (n, d) int32 view of an .ivecs file, mapped read-only."""
     if os.path.getsize(fname) == 0:
         return np.zeros((0, 0), dtype=np.int32)
     return _rows(np.memmap(fname, dtype=np.int32, mode="r"), fname)
 
 
-def fvecs_mmap(fname):
+def fvecs_mmap(fname: PathLike) -> Any:
     """An (n, d) float32 view of an .fvecs file, mapped read-only."""
     return ivecs_mmap(fname).view(np.float32)
 
 
-def bvecs_mmap(fname):
+def bvecs_mmap(fname: PathLike) -> Any:
     """An (n, d) uint8 view of a .bvecs file, mapped read-only."""
     if os.path.getsize(fname) == 0:
         return np.zeros((0, 0), dtype=np.uint8)
@@ -64,17 +67,17 @@ def _write(fname, m, dtype):
     out.tofile(fname)
 
 
-def ivecs_write(fname, m):
+def ivecs_write(fname: PathLike, m: Any) -> None:
     """Write an integer matrix as .ivecs (int32)."""
     _write(fname, m, np.int32)
 
 
-def fvecs_write(fname, m):
+def fvecs_write(fname: PathLike, m: Any) -> None:
     """Write a matrix as .fvecs (float32)."""
     _write(fname, m, np.float32)
 
 
-def bvecs_iter(filepath, batch_size=100_000):
+def bvecs_iter(filepath: Any, batch_size: int = 100000) -> Iterator[Any]:
     """The rows of a .bvecs file in uint8 batches of at most batch_size,
     each a view of the mapped file (only the rows used are read)."""
     x = bvecs_mmap(filepath)
@@ -100,7 +103,7 @@ def _chunk_files(chunk_folder):
     return [numbered[i] for i in range(len(numbered))]
 
 
-def bvecs_iter_chunked(chunk_folder, batch_size=100_000):
+def bvecs_iter_chunked(chunk_folder: Any, batch_size: int = 100000) -> Iterator[Any]:
     """The rows of a folder of chunk_<i>.bvecs files, in order, in uint8
     batches of exactly batch_size (the last may be shorter): a batch may
     span two files."""

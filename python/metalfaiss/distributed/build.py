@@ -23,8 +23,11 @@ task recomputes the same bytes, so the result does not change. Files are
 written under a temporary name in the output folder and renamed when whole.
 """
 
+from __future__ import annotations
+
 import os
 import tempfile
+from typing import overload
 
 import numpy as np
 
@@ -32,10 +35,12 @@ from .. import _backend
 from ..errors import InvalidArgumentError
 from ..factory import index_factory
 from ..index_io import IO_FLAG_MMAP, deserialize_index, read_index, serialize_index, write_index
+from ..index import Index
 from ..index_ivf import IndexIVF
 from ..metric import METRIC_L2
 from ._ray import ensure_ray
 from .partitions import bottom_sample, merge_samples, partitions_of
+from .._typing import Any, ArrayLike, IndexProgressCallback, Int64Array, MetricLike, Optional
 
 OP = "build_index"
 
@@ -117,8 +122,27 @@ def _remote(ray, fn, options):
     return ray.remote(**options)(fn)
 
 
-def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, train_size=None, seed=1234,
-                output=None, shards=None, ondisk=False, column=None, max_retries=3, num_cpus=1):
+@overload
+def build_index(data: Any, factory: str, *, d: Optional[int] = ..., metric: MetricLike = ...,
+                trained_index: Optional[Index] = ..., train_size: Optional[int] = ..., seed: int = ...,
+                output: None = ..., shards: None = ..., ondisk: bool = ..., column: Optional[str] = ...,
+                max_retries: int = ..., num_cpus: float = ..., verbose: bool = ...,
+                progress: Optional[IndexProgressCallback] = ...) -> Index: ...
+
+
+@overload
+def build_index(data: Any, factory: str, *, d: Optional[int] = ..., metric: MetricLike = ...,
+                trained_index: Optional[Index] = ..., train_size: Optional[int] = ..., seed: int = ...,
+                output: str | os.PathLike[str], shards: Optional[int] = ..., ondisk: bool = ...,
+                column: Optional[str] = ..., max_retries: int = ..., num_cpus: float = ..., verbose: bool = ...,
+                progress: Optional[IndexProgressCallback] = ...) -> list[str]: ...
+
+
+def build_index(data: Any, factory: str, *, d: Optional[int] = None, metric: MetricLike = METRIC_L2,
+                trained_index: Optional[Index] = None, train_size: Optional[int] = None, seed: int = 1234,
+                output: str | os.PathLike[str] | None = None, shards: Optional[int] = None, ondisk: bool = False,
+                column: Optional[str] = None, max_retries: int = 3, num_cpus: float = 1, verbose: bool = False,
+                progress: Optional[IndexProgressCallback] = None) -> Index | list[str]:
     """Build an index from partitioned data with Ray tasks.
 
     Parameters
@@ -155,6 +179,14 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
         estimates it (copy_subset_to, type 4); each shard is merged by its
         own task, so no process holds the whole index.
 
+    verbose : bool
+        Print a line as each stage advances (``build_index: encode 3 / 8``).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` as each stage advances:
+        "sample" and "encode" (partitions), "train" (one task), "merge"
+        (partial indexes, or shards with ``shards``), as an index's
+        progress is (see ``Index.progress``).
+
     Returns
     -------
     The merged index, or (with ``output``) the list of files written.
@@ -168,6 +200,7 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
         Ray is not installed (``pip install 'metalfaiss[ray]'``).
     """
     ray = ensure_ray(OP)
+    report = _Stages(verbose, progress)
     if shards is not None and (output is None or int(shards) < 1):
         raise InvalidArgumentError(f"{OP}: shards={shards} needs a positive count and an output folder")
     parts = partitions_of(data, OP, column)
@@ -181,35 +214,65 @@ def build_index(data, factory, *, d=None, metric=METRIC_L2, trained_index=None, 
             _remote(ray, _sample_task, opts).remote(parts[0], None, seed, 1))[1]
 
     wanted = trained_index is None or shards is not None
-    sizes, sample = _sample(ray, parts, d, seed, train_size, factory, trained_index, wanted, opts)
+    sizes, sample = _sample(ray, parts, d, seed, train_size, factory, trained_index, wanted, opts, report)
+    report("train", 0, 1)
     trained = ray.get(_remote(ray, _train_task, opts).remote(d, factory, metric, sample, trained_bytes))
+    report("train", 1, 1)
     trained_ref = ray.put(trained)
     if shards is not None:
-        return _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, int(shards), output, opts)
+        return _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, int(shards), output, opts, report)
     if ondisk:
         if output is None:
             raise InvalidArgumentError(f"{OP}: ondisk=True needs an output path")
-        return _build_ondisk(ray, parts, d, trained, trained_ref, output, opts)
-    encoded = [_remote(ray, _encode_task, opts).remote(p, trained_ref, d) for p in parts]
+        return _build_ondisk(ray, parts, d, trained, trained_ref, output, opts, report)
+    encoded = _gather(ray, [_remote(ray, _encode_task, opts).remote(p, trained_ref, d) for p in parts], report, "encode")
     merged = deserialize_index(trained)
     offset = 0
-    for n, ref in zip(sizes, encoded):
-        part = deserialize_index(ray.get(ref))
+    for i, (n, data) in enumerate(zip(sizes, encoded)):
+        part = deserialize_index(data)
         merged.merge_from(part, offset if isinstance(merged, IndexIVF) else 0)
         offset += n
+        report("merge", i + 1, len(encoded))
     if output is None:
         return merged
     return [_write_whole(merged, output)]
 
 
-def _sample(ray, parts, d, seed, train_size, factory, trained_index, wanted, opts):
+class _Stages:
+    """build_index's progress: a line per advance when verbose, and the
+    progress callable."""
+
+    def __init__(self, verbose: bool, progress: Optional[IndexProgressCallback]) -> None:
+        self.verbose, self.progress = bool(verbose), progress
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.verbose:
+            print(f"{OP}: {stage} {done} / {total}", flush=True)
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+
+def _gather(ray, refs, report, stage, fetch=True):
+    """Wait for refs, reporting each task's end as it comes; their values
+    (ray.get) with fetch, else nothing: results meant for other tasks, or
+    read one at a time, are not brought to the driver."""
+    report(stage, 0, len(refs))
+    pending, done = list(refs), 0
+    while pending:
+        ready, pending = ray.wait(pending, num_returns=1, fetch_local=fetch)
+        done += len(ready)
+        report(stage, done, len(refs))
+    return ray.get(list(refs)) if fetch else None
+
+
+def _sample(ray, parts, d, seed, train_size, factory, trained_index, wanted, opts, report):
     """Each partition's size and, when wanted (training, or cutting shards),
     the sample: train_size rows, uniform over all partitions."""
     if train_size is None:
         nlist = getattr(trained_index, "nlist", 0) or _nlist_of(factory)
         train_size = max(65536, 256 * nlist)
     size = int(train_size) if wanted else 1
-    out = ray.get([_remote(ray, _sample_task, opts).remote(p, d, seed, size) for p in parts])
+    out = _gather(ray, [_remote(ray, _sample_task, opts).remote(p, d, seed, size) for p in parts], report, "sample")
     sizes = [n for n, _, _, _ in out]
     if not wanted:
         return sizes, None
@@ -239,7 +302,7 @@ def _write_whole(index, path):
     return path
 
 
-def _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, nshards, folder, opts):
+def _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, nshards, folder, opts, report):
     """IVF shards by list range: ranges cut from the sample's assignment,
     encode tasks that return one piece a shard, a merge task a shard; the
     files are written to a temporary folder beside the output and moved
@@ -256,6 +319,8 @@ def _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, nshards, f
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).tolist()
     merge = _remote(ray, _merge_shard_task, opts)
     shard_refs = [merge.remote(trained_ref, offsets, [p[s] for p in pieces]) for s in range(len(bounds))]
+    _gather(ray, [ref for p in pieces for ref in p], report, "encode", fetch=False)
+    _gather(ray, shard_refs, report, "merge", fetch=False)
     tmpdir = tempfile.mkdtemp(prefix=".building-", dir=folder)
     try:
         names = []
@@ -273,7 +338,7 @@ def _build_shards(ray, parts, d, sizes, sample, trained, trained_ref, nshards, f
         os.rmdir(tmpdir)
 
 
-def _build_ondisk(ray, parts, d, trained, trained_ref, path, opts):
+def _build_ondisk(ray, parts, d, trained, trained_ref, path, opts, report):
     """One index file with on-disk lists (as contrib.ondisk.merge_ondisk
     makes them): the partial indexes written to a temporary folder, merged
     list by list into the .ivfdata file with ids shifted by the partitions
@@ -288,6 +353,7 @@ def _build_ondisk(ray, parts, d, trained, trained_ref, path, opts):
     try:
         encode = _remote(ray, _encode_task, opts)
         refs = [encode.remote(p, trained_ref, d) for p in parts]
+        _gather(ray, refs, report, "encode", fetch=False)
         partials = []
         for i, ref in enumerate(refs):
             name = os.path.join(tmpdir, f"part_{i:05d}.index")
@@ -295,7 +361,9 @@ def _build_ondisk(ray, parts, d, trained, trained_ref, path, opts):
                 f.write(np.asarray(ray.get(ref), dtype=np.uint8).tobytes())
             partials.append(read_index(name, IO_FLAG_MMAP))  # paged in as the lists are copied
         lists = OnDiskInvertedLists(index.nlist, index.code_size, os.path.join(tmpdir, "lists.ivfdata"))
+        report("merge", 0, 1)
         lists.merge_from_multiple([p.invlists for p in partials], shift_ids=True)
+        report("merge", 1, 1)
         os.replace(lists.filename, path + ".ivfdata")
         lists.filename = os.path.abspath(path + ".ivfdata")
         index.replace_invlists(lists, True)
@@ -308,7 +376,7 @@ def _build_ondisk(ray, parts, d, trained, trained_ref, path, opts):
         os.rmdir(tmpdir)
 
 
-def estimated_list_sizes(index, sample):
+def estimated_list_sizes(index: IndexIVF, sample: Optional[ArrayLike]) -> Int64Array:
     """How many of the sample's points each list of index would take: the
     lists' sizes up to a factor, since the sample is uniform over the data."""
     counts = np.zeros(index.nlist, dtype=np.int64)
@@ -317,7 +385,7 @@ def estimated_list_sizes(index, sample):
     return counts
 
 
-def list_ranges(sizes, nshards):
+def list_ranges(sizes: ArrayLike, nshards: int) -> list[tuple[int, int]]:
     """nshards contiguous list ranges [l0, l1) covering every list, cut
     where the running count of vectors crosses s/nshards of the total."""
     sizes = np.asarray(sizes, dtype=np.int64)

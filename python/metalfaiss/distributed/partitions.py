@@ -7,23 +7,30 @@ turned into float32 rows; a partition that is not a matrix of d numeric
 columns fails the build with its number and name.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import os
 
 import numpy as np
 
 from ..errors import DimensionMismatchError, InputTypeError
+from .._typing import Any, ArrayLike, Float32Array, Optional, Sequence
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 
 class Partition:
     """One partition: what loads it (a picklable value) and a name for
     errors."""
 
-    def __init__(self, index, source, name):
+    def __init__(self, index: Index, source: Any, name: str) -> None:
         self.index = index
         self.source = source
         self.name = name
 
-    def load(self, op, d=None):
+    def load(self, op: Any, d: Optional[int] = None) -> Float32Array:
         """The partition's rows as a C-contiguous float32 matrix; d, when
         given, is the dimension the build expects."""
         x = _materialise(self.source)
@@ -70,7 +77,7 @@ def _read_file(path):
     raise InputTypeError(f"{path}: expected a .fvecs, .npy or .parquet file")
 
 
-def partitions_of(data, op, column=None):
+def partitions_of(data: ArrayLike, op: Any, column: Any = None) -> Any:
     """data as a list of Partitions: a Ray Dataset (one partition a block)
     or a list of arrays, paths and callables."""
     if hasattr(data, "to_numpy_refs"):  # a ray.data.Dataset
@@ -92,7 +99,7 @@ def _name(source):
     return getattr(source, "__name__", type(source).__name__)
 
 
-def bottom_sample(x, seed, part, size):
+def bottom_sample(x: ArrayLike, seed: int, part: Any, size: int) -> Any:
     """Up to size rows of x with their sampling keys, the smallest of a
     uniform draw seeded by (seed, part): merging every partition's by key
     gives a uniform sample of the whole data that does not depend on how
@@ -106,7 +113,7 @@ def bottom_sample(x, seed, part, size):
     return keys[pick], x[pick]
 
 
-def merge_samples(keyed, size):
+def merge_samples(keyed: Any, size: int) -> Any:
     """The size rows of smallest key among partitions' bottom_sample
     answers [(keys, rows), ...], in partition and row order."""
     keys = np.concatenate([k for k, _ in keyed])
@@ -115,7 +122,7 @@ def merge_samples(keyed, size):
     return np.ascontiguousarray(rows[pick])
 
 
-def draw_sample(arrays, seed, size):
+def draw_sample(arrays: Sequence[ArrayLike], seed: int, size: int) -> Float32Array:
     """The sample build_index trains on, drawn here from in-memory
     partitions (for one-process comparisons)."""
     return merge_samples([bottom_sample(x, seed, i, size) for i, x in enumerate(arrays)], size)

@@ -11,6 +11,9 @@ Concurrent searches from several threads within `batch_window` seconds go
 out as one batch.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 import os
 import threading
 import time
@@ -18,11 +21,16 @@ import time
 import numpy as np
 
 from .._arrays import as_int
+from ..search_params import SearchParameters
 from ..errors import DimensionMismatchError, InvalidArgumentError
 from ..index_io import IO_FLAG_MMAP, read_index
 from ..metric import METRIC_INNER_PRODUCT
 from ..result_heap import merge_knn_results
 from ._ray import ensure_ray
+from .._typing import Any, ArrayLike, Optional, PathLike, Sequence
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 OP = "ShardedIndex"
 
@@ -31,7 +39,7 @@ class ShardUnavailableError(RuntimeError):
     """A shard did not answer (its actors died more often than allowed);
     ``shard`` is its number and ``path`` its file."""
 
-    def __init__(self, message, shard, path):
+    def __init__(self, message: str, shard: int, path: PathLike) -> None:
         super().__init__(message)
         self.shard = shard
         self.path = path
@@ -40,20 +48,20 @@ class ShardUnavailableError(RuntimeError):
 class _ShardServer:
     """The actor of one shard: the index read from its file."""
 
-    def __init__(self, path, mmap):
+    def __init__(self, path: PathLike, mmap: bool) -> None:
         self.index = read_index(path, IO_FLAG_MMAP if mmap else 0)
 
-    def info(self):
+    def info(self) -> Any:
         ix = self.index
         import ray
 
         return {"d": ix.d, "ntotal": ix.ntotal, "metric_type": int(ix.metric_type), "pid": os.getpid(),
                 "node": ray.get_runtime_context().get_node_id()}
 
-    def search(self, x, k, params):
+    def search(self, x: ArrayLike, k: int, params: SearchParameters) -> Any:
         return self.index.search(x, k, params=params)
 
-    def range_search(self, x, radius, params):
+    def range_search(self, x: ArrayLike, radius: float, params: SearchParameters) -> Any:
         return self.index.range_search(x, radius, params=params)
 
 
@@ -93,8 +101,9 @@ class ShardedIndex:
         build_index's shards keep the build's ids.
     """
 
-    def __init__(self, shard_files, *, replicas=1, mmap=True, retries=2, allow_partial=False, batch_window=0.0,
-                 num_cpus=0, successive_ids=False):
+    def __init__(self, shard_files: Sequence[str | os.PathLike[str]], *, replicas: int = 1, mmap: bool = True,
+                 retries: int = 2, allow_partial: bool = False, batch_window: float = 0.0, num_cpus: float = 0,
+                 successive_ids: bool = False) -> None:
         self._ray = ray = ensure_ray(OP)
         if not shard_files:
             raise InvalidArgumentError(f"{OP}: no shard files given")
@@ -124,14 +133,15 @@ class ShardedIndex:
         self._batcher = _Batcher(self, float(batch_window)) if batch_window > 0 else None
 
     @property
-    def nshards(self):
+    def nshards(self) -> int:
         return len(self.paths)
 
-    def actors(self, shard):
+    def actors(self, shard: int) -> list[Any]:
         """The actor handles of a shard (for operators and tests)."""
         return list(self._actors[shard])
 
-    def search(self, x, k, *, params=None, allow_partial=None):
+    def search(self, x: ArrayLike, k: int, *, params: Optional[SearchParameters] = None,
+               allow_partial: Optional[bool] = None) -> tuple[Any, ...]:
         """The k nearest of each row of x (n, d float32-convertible) over
         every shard: (D, I), or (D, I, answered) with allow_partial, where
         answered lists the shards whose results are in."""
@@ -155,7 +165,8 @@ class ShardedIndex:
                                  keep_max=self.metric_type == METRIC_INNER_PRODUCT)
         return D, I, answered
 
-    def range_search(self, x, radius, *, params=None, allow_partial=None):
+    def range_search(self, x: ArrayLike, radius: float, *, params: Optional[SearchParameters] = None,
+                     allow_partial: Optional[bool] = None) -> tuple[Any, ...]:
         """Every vector within radius of each row of x over every shard:
         (lims, D, I), each query's results in shard order (with
         allow_partial, also the shards that answered)."""
@@ -249,14 +260,14 @@ class _Batcher:
     first caller waits `window` seconds, takes every request with its k and
     parameters, fans out once and hands each caller its rows."""
 
-    def __init__(self, index, window):
+    def __init__(self, index: Index, window: Any) -> None:
         self.index = index
         self.window = window
         self.cond = threading.Condition()
         self.pending = []  # [x, k, params, event, result]
         self.leading = False
 
-    def search(self, x, k, params):
+    def search(self, x: ArrayLike, k: int, params: SearchParameters) -> Any:
         req = [x, k, params, threading.Event(), None]
         with self.cond:
             self.pending.append(req)

@@ -1,10 +1,13 @@
 """The Index base class: faiss's Index methods over a Go index handle."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from .. import _bridge
 from .._handle import GoHandle, wrap
 from .._interrupt import in_blocks
+from .._progress import Watch
 from .._results import knn_results, range_results
 from .._serial import deserialize, serialize
 from .._arrays import addr, as_codes, as_count, as_float, as_ids, as_int, as_matrix, check_result_size, out_array
@@ -16,6 +19,10 @@ from ..search_params import (
 from ..pointer_methods import IndexPointerMethods
 from ..vectors import field_vector
 from ..selectors import IDSelector, IDSelectorRange, selector_args, selector_program
+from .._typing import (
+    Any, ArrayLike, Float32Array, IndexProgressCallback, Int64Array, Optional, RangeSearchResult, SearchResult,
+    UInt8Array,
+)
 
 
 class SwigOwnership:
@@ -27,20 +34,20 @@ class SwigOwnership:
 
     __slots__ = ("_own",)
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._own = True
 
-    def own(self, value=None):
+    def own(self, value: Optional[bool] = None) -> bool:
         """The flag; with a value, set it and return the old one."""
         old = self._own
         if value is not None:
             self._own = bool(value)
         return old
 
-    def disown(self):
+    def disown(self) -> None:
         self._own = False
 
-    def acquire(self):
+    def acquire(self) -> None:
         self._own = True
 
 
@@ -54,10 +61,14 @@ class Index(GoHandle, IndexPointerMethods):
     unusable afterwards. It is also a context manager that closes on exit.
     """
 
-    def __init__(self, handle):
+    def __init__(self, handle: int) -> None:
         self._handle = handle
         self._d = int(self._info("d")[0])  # fixed for the index's life
+        # faiss's verbose flag: train and add print faiss's progress lines
+        # (IVF, HNSW); progress, if set, is called as progress(stage, done,
+        # total) while they run (see _progress).
         self.verbose = False
+        self.progress: Optional[IndexProgressCallback] = None
 
     def _adopt(self, handle):
         Index.__init__(self, handle)
@@ -78,18 +89,18 @@ class Index(GoHandle, IndexPointerMethods):
         return out
 
     @property
-    def d(self):
+    def d(self) -> int:
         """Dimension of the vectors."""
         self._h("d")
         return self._d
 
     @property
-    def ntotal(self):
+    def ntotal(self) -> int:
         """Number of vectors in the index."""
         return int(self._info("ntotal")[1])
 
     @ntotal.setter
-    def ntotal(self, value):
+    def ntotal(self, value: int) -> None:
         # faiss scripts set ntotal after filling an index's lists by hand
         # (merge_ondisk does); here it follows the lists, so only the value
         # they give is accepted.
@@ -98,11 +109,11 @@ class Index(GoHandle, IndexPointerMethods):
                                        f"{self.ntotal} vectors")
 
     @property
-    def is_trained(self):
+    def is_trained(self) -> bool:
         return bool(self._info("is_trained")[3])
 
     @is_trained.setter
-    def is_trained(self, value):
+    def is_trained(self, value: bool) -> None:
         # faiss scripts set the flag after training an index's parts by hand
         # (contrib.clustering does); here it follows those parts, so setting
         # the value they give is accepted and any other is an error.
@@ -112,7 +123,7 @@ class Index(GoHandle, IndexPointerMethods):
                 f"{self.is_trained}; train them instead")
 
     @property
-    def this(self):
+    def this(self) -> SwigOwnership:
         """SWIG's ownership flag (see SwigOwnership): faiss scripts call
         ``index.this.disown()`` or ``.own()``; nothing changes here."""
         if getattr(self, "_this", None) is None:
@@ -120,42 +131,43 @@ class Index(GoHandle, IndexPointerMethods):
         return self._this
 
     @property
-    def metric_type(self):
+    def metric_type(self) -> int:
         """The faiss metric number (compare with METRIC_L2, ...)."""
         return int(self._info("metric_type")[2])
 
     @property
-    def metric_arg(self):
+    def metric_arg(self) -> float:
         """Argument of the metric (p of METRIC_Lp); 0 by default, as faiss."""
         out = np.zeros(1, dtype=np.float32)
         _bridge.call("IndexMetricArg", self._h("metric_arg"), addr(out))
         return float(out[0])
 
     @metric_arg.setter
-    def metric_arg(self, value):
+    def metric_arg(self, value: float) -> None:
         try:
             value = float(value)
         except (TypeError, ValueError):
             raise InvalidArgumentError(f"{self._op('metric_arg')}: expected a number, got {value!r}") from None
         _bridge.call("IndexSetMetricArg", self._h("metric_arg"), value)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.ntotal
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self._handle is None:
             return f"<{type(self).__name__} (closed)>"
         return f"<{type(self).__name__} d={self.d} ntotal={self.ntotal} metric={self.metric_type}>"
 
     # -- methods ------------------------------------------------------------
 
-    def train(self, x):
+    def train(self, x: ArrayLike) -> None:
         """Train on x (n, d). Flat indexes need no training; x is checked."""
         h = self._h("train")
         x = as_matrix(x, self._op("train"), self.d)
-        _bridge.call_long("IndexTrain", h, x.shape[0], addr(x))
+        with Watch(self, "train", x.shape[0]):
+            _bridge.call_long("IndexTrain", h, x.shape[0], addr(x))
 
-    def add(self, x):
+    def add(self, x: ArrayLike) -> None:
         """Adds vectors to the index: the rows of x (n, d), which get ids
         ntotal .. ntotal+n-1.
 
@@ -164,9 +176,10 @@ class Index(GoHandle, IndexPointerMethods):
         """
         h = self._h("add")
         x = as_matrix(x, self._op("add"), self.d)
-        _bridge.call_long("IndexAdd", h, x.shape[0], addr(x))
+        with Watch(self, "add", x.shape[0]):
+            _bridge.call_long("IndexAdd", h, x.shape[0], addr(x))
 
-    def add_with_ids(self, x, ids):
+    def add_with_ids(self, x: ArrayLike, ids: ArrayLike) -> None:
         """Add the rows of x (n, d) under the given int64 ids (IVF indexes
         and IndexIDMap; a flat index numbers its vectors itself)."""
         op = self._op("add_with_ids")
@@ -175,9 +188,11 @@ class Index(GoHandle, IndexPointerMethods):
         ids = as_ids(ids, op)
         if ids.shape[0] != x.shape[0]:
             raise DimensionMismatchError(f"{op}: {ids.shape[0]} ids for {x.shape[0]} vectors")
-        _bridge.call_long("IndexAddWithIDs", h, x.shape[0], addr(x), addr(ids))
+        with Watch(self, "add", x.shape[0]):
+            _bridge.call_long("IndexAddWithIDs", h, x.shape[0], addr(x), addr(ids))
 
-    def search(self, x, k, *, params=None, D=None, I=None):
+    def search(self, x: ArrayLike, k: int, *, params: Optional[SearchParameters] = None,
+               D: Optional[Float32Array] = None, I: Optional[Int64Array] = None) -> SearchResult:
         """Return (D, I): for each row of x the k best distances (float32)
         and ids (int64), best first. When fewer than k vectors exist, the rest
         is padded with distance FLT_MAX (-FLT_MAX for inner product) and id
@@ -212,14 +227,14 @@ class Index(GoHandle, IndexPointerMethods):
 
         return knn_results(op, x.shape[0], k, D, I, run, self._pace())
 
-    def get_distance_computer(self):
+    def get_distance_computer(self) -> Any:
         """A DistanceComputer: one query against the stored vectors by id
         (flat, PQ, SQ or additive storage, behind an HNSW graph or transforms)."""
         from ..distance_computer import DistanceComputer
 
         return DistanceComputer(self)
 
-    def assign(self, x, k=1, labels=None):
+    def assign(self, x: ArrayLike, k: int = 1, labels: Optional[Int64Array] = None) -> Int64Array:
         """Return the (n, k) ids of the k nearest vectors of each row of x."""
         op = self._op("assign")
         h = self._h("assign")
@@ -231,7 +246,8 @@ class Index(GoHandle, IndexPointerMethods):
                   self._pace())
         return labels
 
-    def range_search(self, x, thresh, *, params=None):
+    def range_search(self, x: ArrayLike, thresh: float, *,
+                     params: Optional[SearchParameters] = None) -> RangeSearchResult:
         """Return (lims, D, I): the matches of query i are D[lims[i]:lims[i+1]]
         and I[lims[i]:lims[i+1]], in id order. A match has distance < thresh
         (inner product: similarity > thresh), as in faiss."""
@@ -258,7 +274,7 @@ class Index(GoHandle, IndexPointerMethods):
 
         return range_results(x.shape[0], run, self._pace())
 
-    def reconstruct(self, key, x=None):
+    def reconstruct(self, key: int, x: Optional[Float32Array] = None) -> Float32Array:
         """Return stored vector ``key`` as a float32 array of shape (d,)."""
         op = self._op("reconstruct")
         h = self._h("reconstruct")
@@ -267,7 +283,7 @@ class Index(GoHandle, IndexPointerMethods):
         _bridge.call("IndexReconstruct", h, key, addr(x))
         return x
 
-    def reconstruct_n(self, n0=0, ni=-1, x=None):
+    def reconstruct_n(self, n0: int = 0, ni: int = -1, x: Optional[Float32Array] = None) -> Float32Array:
         """Return vectors n0 .. n0+ni-1 as (ni, d); ni=-1 means up to ntotal."""
         op = self._op("reconstruct_n")
         h = self._h("reconstruct_n")
@@ -280,7 +296,7 @@ class Index(GoHandle, IndexPointerMethods):
         _bridge.call("IndexReconstructN", h, n0, ni, addr(x))
         return x
 
-    def reconstruct_batch(self, key, x=None):
+    def reconstruct_batch(self, key: ArrayLike, x: Optional[Float32Array] = None) -> Float32Array:
         """The stored vectors of the ids in key, as (n, d); id -1 gives
         NaNs. An IVF index needs a direct map, as in faiss."""
         return self._reconstruct_ids(self._op("reconstruct_batch"), key, x)
@@ -294,7 +310,9 @@ class Index(GoHandle, IndexPointerMethods):
         _bridge.call("IndexReconstructIDs", self._h(op.rsplit(".", 1)[-1]), key.shape[0], addr(key), addr(x))
         return x
 
-    def search_and_reconstruct(self, x, k, *, params=None, D=None, I=None, R=None):
+    def search_and_reconstruct(self, x: ArrayLike, k: int, *, params: Optional[SearchParameters] = None,
+                               D: Optional[Float32Array] = None, I: Optional[Int64Array] = None,
+                               R: Optional[Float32Array] = None) -> tuple[Float32Array, Int64Array, Float32Array]:
         """(D, I, R): search, and the stored vector of each result in R
         (n, k, d); missing results (id -1) get NaNs."""
         op = self._op("search_and_reconstruct")
@@ -303,7 +321,7 @@ class Index(GoHandle, IndexPointerMethods):
         self._reconstruct_ids(op, I.reshape(-1), R.reshape(-1, self.d))
         return D, I, R
 
-    def remove_ids(self, x):
+    def remove_ids(self, x: ArrayLike | IDSelector) -> int:
         """Remove the given ids (an array of ids or any IDSelector) and
         return how many were removed. Ids that are not in the index are
         skipped, as in faiss. In a flat index the ids of later vectors shift
@@ -321,11 +339,11 @@ class Index(GoHandle, IndexPointerMethods):
             _bridge.call("IndexRemoveIDs", h, ids.shape[0], addr(ids), addr(out))
         return int(out[0])
 
-    def reset(self):
+    def reset(self) -> None:
         """Remove every vector."""
         _bridge.call("IndexReset", self._h("reset"))
 
-    def merge_from(self, other, add_id=0):
+    def merge_from(self, other: Index, add_id: int = 0) -> None:
         """Move every entry of other (an index of the same kind, trained
         alike) into this one; other is left empty. add_id shifts other's
         ids where the index keeps ids (IndexIDMap, IVF); indexes numbering
@@ -336,7 +354,7 @@ class Index(GoHandle, IndexPointerMethods):
         _bridge.call("IndexMergeFrom", self._h("merge_from"), other._h("merge_from"), as_int(add_id, op, "add_id"))
 
     @property
-    def codes(self):
+    def codes(self) -> Any:
         """The stored codes, ntotal * code_size bytes (flat, PQ, SQ and LSH
         indexes; a flat index's are its vectors' bytes), as faiss's
         IndexFlatCodes.codes. copy_array_to_vector(codes, index.codes)
@@ -355,13 +373,13 @@ class Index(GoHandle, IndexPointerMethods):
 
         return field_vector(out, store)
 
-    def sa_code_size(self):
+    def sa_code_size(self) -> int:
         """Bytes per vector of the standalone codes (faiss's layout)."""
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexSaCodeSize", self._h("sa_code_size"), addr(out))
         return int(out[0])
 
-    def sa_encode(self, x, codes=None):
+    def sa_encode(self, x: ArrayLike, codes: Optional[UInt8Array] = None) -> UInt8Array:
         """The (n, sa_code_size) uint8 codes of the rows of x, faiss's
         bytes for this index type; the index is unchanged."""
         op = self._op("sa_encode")
@@ -370,7 +388,7 @@ class Index(GoHandle, IndexPointerMethods):
         _bridge.call("IndexSaEncode", self._h("sa_encode"), x.shape[0], addr(x), addr(codes))
         return codes
 
-    def sa_decode(self, codes, x=None):
+    def sa_decode(self, codes: ArrayLike, x: Optional[Float32Array] = None) -> Float32Array:
         """The (n, d) float32 vectors that the codes stand for."""
         op = self._op("sa_decode")
         codes = as_codes(codes, op, self.sa_code_size(), "codes")
@@ -378,7 +396,7 @@ class Index(GoHandle, IndexPointerMethods):
         _bridge.call("IndexSaDecode", self._h("sa_decode"), codes.shape[0], addr(codes), addr(x))
         return x
 
-    def add_sa_codes(self, codes, ids=None):
+    def add_sa_codes(self, codes: ArrayLike, ids: Optional[ArrayLike] = None) -> None:
         """Add entries given as standalone codes (as sa_encode makes them),
         with ids where the index keeps ids (IVF), else numbered on."""
         op = self._op("add_sa_codes")

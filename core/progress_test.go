@@ -1,0 +1,57 @@
+package core
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestProgressStagesCountsAndLines(t *testing.T) {
+	p := &Progress{}
+	p.Stage("add", 100)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 25 {
+				p.Advance(1)
+			}
+		}()
+	}
+	p.Logf("added %d / %d", 0, 100)
+	wg.Wait()
+	stages, lines := p.Snapshot()
+	require.Equal(t, []StageState{{"add", 100, 100}}, stages)
+	require.Equal(t, []string{"added 0 / 100"}, lines)
+	stages, lines = p.Snapshot()
+	require.Equal(t, []StageState{{"add", 100, 100}}, stages, "the current stage stays")
+	require.Empty(t, lines, "a snapshot takes the lines it returns")
+}
+
+func TestProgressKeepsStagesThatEndedBetweenSnapshots(t *testing.T) {
+	p := &Progress{}
+	stages, _ := p.Snapshot()
+	require.Empty(t, stages, "no stage before the first")
+	p.Stage("train quantizer", 3)
+	p.Advance(3)
+	p.Stage("train codec", 1)
+	p.Advance(1)
+	p.Stage("add", 10)
+	p.Advance(4)
+	stages, _ = p.Snapshot()
+	require.Equal(t, []StageState{{"train quantizer", 3, 3}, {"train codec", 1, 1}, {"add", 4, 10}}, stages)
+	stages, _ = p.Snapshot()
+	require.Equal(t, []StageState{{"add", 4, 10}}, stages, "ended stages are reported once")
+}
+
+func TestProgressNilRecordsNothing(t *testing.T) {
+	var p *Progress
+	p.Stage("add", 10)
+	p.Advance(3)
+	p.Logf("x %d", 1)
+	stages, lines := p.Snapshot()
+	require.Nil(t, stages)
+	require.Nil(t, lines)
+}
