@@ -9,6 +9,7 @@ from .system import build_info
 
 
 def main() -> None:
+    """Print the version, kernels, GPU and build information."""
     print(f"metalfaiss {__version__}")
     print(f"CPU kernels: {kernel_set()}")
     try:

@@ -59,14 +59,20 @@ def _size(n, op):
 
 
 class AlignedTableUint8(_AlignedTable):
+    """faiss's AlignedTable of uint8 (fast-scan code and look-up table buffers)."""
+
     dtype = np.uint8
 
 
 class AlignedTableUint16(_AlignedTable):
+    """faiss's AlignedTable of uint16 (fast-scan accumulators)."""
+
     dtype = np.uint16
 
 
 class AlignedTableFloat32(_AlignedTable):
+    """faiss's AlignedTable of float32."""
+
     dtype = np.float32
 
 

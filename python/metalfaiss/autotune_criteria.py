@@ -51,12 +51,18 @@ class AutoTuneCriterion:
 
 
 class OneRecallAtRCriterion(AutoTuneCriterion):
+    """faiss's 1-recall@R: the share of queries whose true nearest
+    neighbour is among the first R results."""
+
     def evaluate(self, D: ArrayLike, I: ArrayLike) -> float:
         I, gt = self._results(D, I)
         return float((I == gt[:, :1]).any(axis=1).mean())
 
 
 class IntersectionCriterion(AutoTuneCriterion):
+    """faiss's intersection measure: the mean share of the R true nearest
+    neighbours found among the first R results."""
+
     def evaluate(self, D: ArrayLike, I: ArrayLike) -> Any:
         I, gt = self._results(D, I)
         if self.gt_nnn < self.nnn:

@@ -140,7 +140,9 @@ class ClusteringParameters:
         return sorted(set(super().__dir__()) | set(ALIASES))
 
 
-def known_names() -> Any:
+def known_names() -> list[str]:
+    """Every parameter name ClusteringParameters accepts (faiss's, and the
+    SwiftFaiss / ClassKit aliases)."""
     return list(_FIELDS) + list(ALIASES)
 
 

@@ -27,12 +27,14 @@ def embeddings(n: int, d: int, seed: int) -> Any:
 
 
 def timed(fn: Any) -> Any:
+    """(fn(), seconds it took)."""
     t0 = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - t0
 
 
 def run(lib: Any, xb: ArrayLike, xq: ArrayLike, k: int) -> Any:
+    """Flat search with lib (metalfaiss or faiss): D, I and the add, batch and one-query times."""
     index = lib.IndexFlatL2(xb.shape[1])
     _, t_add = timed(lambda: index.add(xb))
     (D, I), t_search = timed(lambda: index.search(xq, k))
@@ -41,6 +43,7 @@ def run(lib: Any, xb: ArrayLike, xq: ArrayLike, k: int) -> Any:
 
 
 def main(n: int = 10000, d: int = 768, nq: int = 1000, k: int = 10, seed: int = 1234) -> None:
+    """The demo: flat search against faiss, the GPU where there is one, k-means."""
     xb = embeddings(n, d, seed)
     xq = embeddings(nq, d, seed + 1)
     print(f"metalfaiss {metalfaiss.__version__}: exact L2 search, {n} vectors of d={d}, {nq} queries, k={k}")
@@ -81,6 +84,7 @@ def on_gpu(xb: ArrayLike, xq: ArrayLike, k: int, I_cpu: Any) -> None:
 
 
 def cluster(x: ArrayLike, k: int = 50, niter: int = 20) -> None:
+    """k-means with the ClassKit names, timed against faiss."""
     from metalfaiss.clustering import AnyClustering, ClusteringParameters
 
     print(f"k-means as ClassKit runs it: {x.shape[0]} embeddings into k={k} clusters, {niter} iterations")

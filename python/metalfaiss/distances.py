@@ -21,7 +21,35 @@ def _pair(xq, xb, op):
 
 
 def knn(xq: ArrayLike, xb: ArrayLike, k: int, metric: MetricLike = METRIC_L2, metric_arg: float = 0.0) -> SearchResult:
-    """Return (D, I), the k nearest rows of xb for every row of xq."""
+    """The k nearest rows of xb for every row of xq, by brute force (faiss: ``knn``).
+
+    Parameters
+    ----------
+    xq : (nq, d) float32-convertible
+        The queries.
+    xb : (nb, d) float32-convertible
+        The database.
+    k : int
+        Results per query, at least 1.
+    metric : int or str
+        ``METRIC_L2`` (default), ``METRIC_INNER_PRODUCT``, ``METRIC_L1``, ...
+    metric_arg : float
+        p of ``METRIC_Lp``.
+
+    Returns
+    -------
+    D : (nq, k) float32
+        Distances, best first.
+    I : (nq, k) int64
+        Row numbers in xb; -1 where nb < k.
+
+    Raises
+    ------
+    DimensionMismatchError
+        xq and xb differ in d.
+    InvalidArgumentError
+        k < 1.
+    """
     xq, xb = _pair(xq, xb, "knn")
     k = as_count(k, "knn")
     metric = MetricType.parse(metric)
@@ -36,7 +64,28 @@ def knn(xq: ArrayLike, xb: ArrayLike, k: int, metric: MetricLike = METRIC_L2, me
 
 def pairwise_distances(xq: ArrayLike, xb: ArrayLike, metric: MetricLike = METRIC_L2,
                        metric_arg: float = 0.0) -> Float32Array:
-    """Return the (nq, nb) float32 matrix of metric values."""
+    """Every distance between the rows of xq and those of xb (faiss: ``pairwise_distances``).
+
+    Parameters
+    ----------
+    xq : (nq, d) float32-convertible
+    xb : (nb, d) float32-convertible
+    metric : int or str
+        As for ``knn``.
+    metric_arg : float
+        p of ``METRIC_Lp``.
+
+    Returns
+    -------
+    (nq, nb) float32
+
+    Raises
+    ------
+    DimensionMismatchError
+        xq and xb differ in d.
+    ResultTooLargeError
+        nq * nb values do not fit in memory.
+    """
     xq, xb = _pair(xq, xb, "pairwise_distances")
     metric = MetricType.parse(metric)
     check_result_size("pairwise_distances", xq.shape[0], xb.shape[0], 4)
@@ -48,10 +97,21 @@ def pairwise_distances(xq: ArrayLike, xb: ArrayLike, metric: MetricLike = METRIC
 
 
 def normalize_L2(x: Float32Array) -> None:
-    """Scale each row of x to unit L2 norm, in place, like faiss.
+    """Scale each row of x to unit L2 norm, in place (faiss: ``normalize_L2``).
 
-    x must be a C-contiguous float32 (n, d) numpy array, since the change
-    has to happen in the caller's own memory.
+    Rows of norm 0 are left as they are, as in faiss.
+
+    Parameters
+    ----------
+    x : (n, d) float32 ndarray, C-contiguous
+        Changed in place, since the change has to happen in the caller's
+        own memory.
+
+    Raises
+    ------
+    InputTypeError
+        x is not a C-contiguous float32 numpy array (a copy would be
+        normalised instead of x).
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float32 or not x.flags.c_contiguous or not x.flags.writeable:
         raise InputTypeError("normalize_L2: x must be a writeable C-contiguous float32 numpy array (it is changed in place)")

@@ -141,18 +141,43 @@ def _unknown(part, description):
 
 
 def index_factory(d: int, description: str, metric: MetricLike = METRIC_L2) -> Index:
-    """Build an index from faiss's description string. Understood:
-    ``Flat``, ``PQ{M}[x{nbits}]``, ``SQ8|SQ4|SQ6|SQfp16|SQbf16|SQ8_direct|SQ8_direct_signed``,
+    """Build an index from faiss's description string (faiss: ``index_factory``).
+
+    Understood: ``Flat``, ``PQ{M}[x{nbits}]``,
+    ``SQ8|SQ4|SQ6|SQfp16|SQbf16|SQ8_direct|SQ8_direct_signed``,
     ``IVF{nlist},<Flat|PQ..|SQ..>``, ``HNSW{M}[,Flat]``, ``HNSW{M}_<PQ..|SQ..>``,
-    ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap`` or ``IDMap2`` prefix or suffix,
-    a ``MinMax`` or ``MinMaxFP16`` prefix (IndexRowwiseMinMax over the rest),
-    ``IMI2x{b},<codes>`` (an IVF over a MultiIndexQuantizer), ``Residual{n},PQ{M}`` and
-    ``Residual{M}x{b},PQ{M}`` (Index2Layer), ``IVF{n},PQ{M}+{M_refine}`` (IndexIVFPQR),
-    vector transforms before the index (``PCA{d}``, ``PCAR{d}``, ``PCAW{d}``, ``PCAWR{d}``,
-    ``OPQ{M}[_{d}]``, ``RR{d}``, ``ITQ[{d}]``, ``Pad{d}``, ``L2norm``: an IndexPreTransform)
-    and a ``,RFlat`` or ``,Refine(<description>)`` suffix (``Refine(SQ8)``: an
-    IndexRefine whose refine index the description builds). A string that does not
-    parse raises ValueError naming the part."""
+    ``IVF{nlist}_HNSW{M},<codes>`` (an HNSW coarse quantizer), an ``IDMap`` or
+    ``IDMap2`` prefix or suffix, a ``MinMax`` or ``MinMaxFP16`` prefix
+    (IndexRowwiseMinMax over the rest), ``IMI2x{b},<codes>`` (an IVF over a
+    MultiIndexQuantizer), ``Residual{n},PQ{M}`` and ``Residual{M}x{b},PQ{M}``
+    (Index2Layer), ``IVF{n},PQ{M}+{M_refine}`` (IndexIVFPQR), vector transforms
+    before the index (``PCA{d}``, ``PCAR{d}``, ``PCAW{d}``, ``PCAWR{d}``,
+    ``OPQ{M}[_{d}]``, ``RR{d}``, ``ITQ[{d}]``, ``Pad{d}``, ``L2norm``: an
+    IndexPreTransform) and a ``,RFlat`` or ``,Refine(<description>)`` suffix
+    (``Refine(SQ8)``: an IndexRefine whose refine index the description
+    builds); the graph, additive, fast-scan and RaBitQ strings of faiss 1.15
+    too (see docs/guide).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    description : str
+        The description, e.g. ``"IVF1024,PQ16"``.
+    metric : int or str
+        ``METRIC_L2`` (default), ``METRIC_INNER_PRODUCT``, ... or a name.
+
+    Returns
+    -------
+    Index
+        The index, of the class faiss would build (untrained where it needs
+        training).
+
+    Raises
+    ------
+    InvalidArgumentError (a ValueError)
+        A string that does not parse, naming the part; d < 1.
+    """
     d = as_int(d, "index_factory", "d")
     if not isinstance(description, str):
         raise InvalidArgumentError(f"index_factory: the description must be a string, got {type(description).__name__}")

@@ -14,12 +14,24 @@ from ._typing import ArrayLike, MetricLike
 
 
 class IndexFlat(IndexFlatCodes, Index):
-    """Stores vectors as they are and compares every query with all of them.
+    """Stores vectors as they are and compares every query with all of them (faiss: ``IndexFlat``).
 
-    ``metric`` is a faiss metric number, a MetricType or a name ("L2", "IP",
-    ...). For METRIC_Lp set ``metric_arg`` (p) after construction, as in faiss.
-    With METALFAISS_BACKEND=gpu, L2 and inner-product indexes search on the
-    GPU.
+    Exact results, no training. With METALFAISS_BACKEND=gpu, L2 and
+    inner-product indexes search on the GPU. Memory per vector: 4 * d bytes.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    metric : int or str
+        A faiss metric number, a MetricType or a name ("L2", "IP", "L1",
+        "Linf", "Lp", ...). For METRIC_Lp set ``metric_arg`` (p) after
+        construction, as in faiss.
+
+    Raises
+    ------
+    InvalidArgumentError
+        d < 1 or an unknown metric.
     """
 
     _go_type = "IndexFlat"
@@ -67,7 +79,13 @@ class IndexFlat(IndexFlatCodes, Index):
 
 
 class IndexFlatL2(IndexFlat):
-    """IndexFlat with squared Euclidean distance."""
+    """IndexFlat with squared Euclidean distance (faiss: ``IndexFlatL2``).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    """
 
     def __init__(self, d: int) -> None:
         super().__init__(d, METRIC_L2)
@@ -75,7 +93,13 @@ class IndexFlatL2(IndexFlat):
 
 
 class IndexFlatIP(IndexFlat):
-    """IndexFlat with inner-product similarity (larger is better)."""
+    """IndexFlat with inner-product similarity, larger first (faiss: ``IndexFlatIP``).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    """
 
     def __init__(self, d: int) -> None:
         super().__init__(d, METRIC_INNER_PRODUCT)

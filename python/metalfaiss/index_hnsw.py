@@ -201,7 +201,21 @@ class IndexHNSW(Index):
 
 
 class IndexHNSWFlat(IndexHNSW):
-    """``IndexHNSWFlat(d, M=32, metric=METRIC_L2)``: HNSW over full vectors."""
+    """HNSW graph over full vectors (faiss: ``IndexHNSWFlat``).
+
+    Needs no training; ``hnsw.efConstruction`` (before ``add``) and
+    ``hnsw.efSearch`` set the build and search effort. Memory per vector:
+    4 * d bytes and about 2 * M * 4 bytes of links.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    M : int
+        Links per node (level 0 keeps 2 * M); 16 to 64, default 32.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT``.
+    """
 
     _go_type = "IndexHNSWFlat"
 

@@ -62,11 +62,26 @@ def deserialize_index(data: ArrayLike) -> Index:
 
 
 def write_index(index: Optional[Index], f: WriteTarget, io_flags: int = 0) -> None:
-    """Write the index to ``f``: a path (written to a temporary file in the
-    same folder, then renamed over the target, so that a crash never
-    leaves half a file), a writable binary file object or an IOWriter.
-    None writes faiss's null index, which read_index gives back as None.
-    io_flags: IO_FLAG_SKIP_STORAGE leaves out graph indexes' storage."""
+    """Write an index in faiss's file format (faiss: ``write_index``).
+
+    Parameters
+    ----------
+    index : Index or None
+        The index; None writes faiss's null index, which ``read_index``
+        gives back as None.
+    f : str, os.PathLike, binary file object or IOWriter
+        A path is written to a temporary file in the same folder, then
+        renamed over the target, so that a crash never leaves half a file.
+    io_flags : int
+        ``IO_FLAG_SKIP_STORAGE`` leaves out graph indexes' storage.
+
+    Raises
+    ------
+    InputTypeError
+        index is not a metalfaiss index, or f is not writable.
+    OSError
+        The file cannot be written.
+    """
     data = np.frombuffer(_NULL, dtype=np.uint8) if index is None else serialize_index(index, io_flags)
     _write_bytes(data, f, "write_index")
 
@@ -187,11 +202,30 @@ def read_VectorTransform(f: ReadSource) -> VectorTransform:
 
 
 def read_index(f: ReadSource, io_flags: int = 0) -> Index:
-    """Read an index written by write_index or by faiss: ``f`` is a path or
-    a readable binary file object or an IOReader. ``io_flags`` may hold IO_FLAG_MMAP
-    (paths only: map the file rather than read it), IO_FLAG_READ_ONLY and
-    IO_FLAG_ONDISK_SAME_DIR (on-disk lists files are looked for beside the
-    index file, under the name it gives)."""
+    """Read an index written by ``write_index`` or by faiss (faiss: ``read_index``).
+
+    Parameters
+    ----------
+    f : str, os.PathLike, readable binary file object or IOReader
+        Where the index is.
+    io_flags : int
+        ``IO_FLAG_MMAP`` (paths only: map the file rather than read it),
+        ``IO_FLAG_READ_ONLY``, ``IO_FLAG_ONDISK_SAME_DIR`` (on-disk lists
+        files are looked for beside the index file).
+
+    Returns
+    -------
+    Index
+        The index, of the class faiss would read (None for faiss's null index).
+
+    Raises
+    ------
+    InvalidArgumentError
+        The data is not an index file, is truncated or holds a kind of
+        index metalfaiss does not read; nothing is left open.
+    OSError
+        The file cannot be opened.
+    """
     io_flags = as_int(io_flags, "read_index", "io_flags")
     if io_flags & ~_ACCEPTED_FLAGS:
         raise InvalidArgumentError(f"read_index: io_flags {io_flags:#x} are not supported "

@@ -480,11 +480,31 @@ class IndexIVF(Index):
 
 
 class IndexIVFFlat(IndexIVF):
-    """``IndexIVFFlat(quantizer, d, nlist, metric=METRIC_L2)``: vectors kept
-    as they are in nlist inverted lists; a search visits the nprobe lists
-    nearest to the query. The quantizer must have dimension d and the same
-    metric; it is trained by ``train`` unless it already holds nlist
-    vectors."""
+    """Vectors kept as they are in nlist inverted lists (faiss: ``IndexIVFFlat``).
+
+    A search visits the ``nprobe`` lists nearest to the query. Memory per
+    vector: 4 * d bytes and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer (usually ``IndexFlatL2(d)``), of dimension d;
+        ``train`` trains it unless it already holds nlist vectors.
+    d : int
+        Dimension of the vectors.
+    nlist : int
+        Number of lists (about 4 to 16 * sqrt(n)).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name); the
+        quantizer must use the same.
+
+    Raises
+    ------
+    DimensionMismatchError
+        The quantizer's d differs.
+    InvalidArgumentError
+        d or nlist < 1, or the quantizer's metric differs.
+    """
 
     _go_type = "IndexIVFFlat"
     _dedup = False
@@ -563,11 +583,35 @@ class IndexIVFFlatPanorama(IndexIVFFlat):
 
 
 class IndexIVFPQ(PQIndexMixin, PolysemousMixin, IndexIVF):
-    """``IndexIVFPQ(quantizer, d, nlist, M, nbits=8, metric=METRIC_L2)``:
-    product-quantizer codes of the residuals x - centroid in nlist lists.
+    """Product-quantizer codes of the residuals x - centroid in nlist lists (faiss: ``IndexIVFPQ``).
+
     ``pq`` is the product quantizer; ``polysemous_ht`` > 0 skips the codes
     at that Hamming distance from the query residual's code or more (set
-    ``do_polysemous_training`` before ``train`` for it to pay)."""
+    ``do_polysemous_training`` before ``train`` for it to pay). Memory per
+    vector: M * nbits / 8 bytes and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    d : int
+        Dimension of the vectors (a multiple of M).
+    nlist : int
+        Number of lists.
+    M : int
+        Sub-quantizers: bytes per code at 8 bits.
+    nbits : int
+        Bits per sub-quantizer code (default 8).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name); the
+        quantizer must use the same.
+
+    Raises
+    ------
+    InvalidArgumentError
+        M does not divide d, nbits out of 1..16, or the quantizer does
+        not fit.
+    """
 
     _go_type = "IndexIVFPQ"
     _default_training = False  # faiss's polysemous_training starts as None: the defaults are used
@@ -607,9 +651,27 @@ class IndexIVFPQ(PQIndexMixin, PolysemousMixin, IndexIVF):
 
 
 class IndexIVFScalarQuantizer(IndexIVF):
-    """``IndexIVFScalarQuantizer(quantizer, d, nlist, qtype,
-    metric=METRIC_L2, encode_residual=True)``: scalar-quantizer codes (of
-    the residuals by default) in nlist lists. ``sq`` is the quantizer."""
+    """Scalar-quantizer codes (of the residuals by default) in nlist lists (faiss: ``IndexIVFScalarQuantizer``).
+
+    ``sq`` is the quantizer.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    d : int
+        Dimension of the vectors.
+    nlist : int
+        Number of lists.
+    qtype : int
+        ``ScalarQuantizer.QT_8bit`` (default; d bytes a vector),
+        ``QT_4bit``, ``QT_6bit``, ``QT_fp16``, ``QT_bf16``, ...
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name); the
+        quantizer must use the same.
+    encode_residual : bool
+        Code x - centroid (default) rather than x.
+    """
 
     _go_type = "IndexIVFScalarQuantizer"
 

@@ -16,11 +16,29 @@ from ._typing import ArrayLike, MetricLike
 
 
 class IndexPQ(PQIndexMixin, PolysemousMixin, IndexFlatCodes, Index):
-    """``IndexPQ(d, M, nbits, metric=METRIC_L2)``: product-quantizer codes,
-    searched with asymmetric distance tables. ``pq`` is its quantizer.
-    ``search_type`` picks faiss's other searches (ST_HE, ST_SDC,
-    ST_polysemous, ...: L2 only); polysemous search needs
-    ``do_polysemous_training`` set before ``train``."""
+    """Product-quantizer codes, searched with asymmetric distance tables (faiss: ``IndexPQ``).
+
+    ``pq`` is its quantizer. ``search_type`` picks faiss's other searches
+    (ST_HE, ST_SDC, ST_polysemous, ...: L2 only); polysemous search needs
+    ``do_polysemous_training`` set before ``train``. Memory per vector:
+    M * nbits / 8 bytes.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of M).
+    M : int
+        Sub-quantizers.
+    nbits : int
+        Bits per sub-quantizer code (default 8).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        M does not divide d, or nbits out of 1..16.
+    """
 
     _go_type = "IndexPQ"
     ST_PQ, ST_HE, ST_generalized_hamming, ST_SDC, ST_polysemous, ST_polysemous_generalize = range(6)
@@ -56,8 +74,20 @@ class IndexPQ(PQIndexMixin, PolysemousMixin, IndexFlatCodes, Index):
 
 
 class IndexScalarQuantizer(IndexFlatCodes, Index):
-    """``IndexScalarQuantizer(d, qtype, metric=METRIC_L2)``: scalar-quantizer
-    codes searched exhaustively. ``sq`` is its quantizer."""
+    """Scalar-quantizer codes searched exhaustively (faiss: ``IndexScalarQuantizer``).
+
+    ``sq`` is its quantizer; train it before adding.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    qtype : int
+        ``ScalarQuantizer.QT_8bit`` (default; d bytes a vector),
+        ``QT_4bit`` (d / 2), ``QT_fp16`` (2 * d), ``QT_8bit_uniform``, ...
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT``.
+    """
 
     _go_type = "IndexScalarQuantizer"
 

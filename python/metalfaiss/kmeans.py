@@ -26,23 +26,48 @@ def _flat_index(d, spherical, gpu=False):
 
 
 class Kmeans:
-    """k-means with faiss's ``Kmeans`` interface.
+    """k-means with faiss's ``Kmeans`` interface (faiss: ``Kmeans``).
 
     ``Kmeans(d, k, niter=25, nredo=1, verbose=False, spherical=False,
     int_centroids=False, update_index=False, min_points_per_centroid=39,
     max_points_per_centroid=256, seed=1234, gpu=False,
     decode_block_size=32768, frozen_centroids=False, progress=None)``.
-    Any ``ClusteringParameters`` name is accepted. ``progress``, if given,
-    is called after every iteration as ``progress(iteration, niter,
-    objective)``, iteration counting from 1 over all ``nredo`` runs and niter
-    being the planned total, so it can drive a progress bar. ``gpu=True``
-    (or a number of GPUs, as in faiss) runs the assignment and the centroid
-    sums on the GPU and raises GpuUnavailableError without one; with
-    METALFAISS_BACKEND=gpu the GPU is the default.
 
-    After ``train``: ``centroids`` (k, d) float32, ``obj`` (objective per
-    iteration), ``iteration_stats`` (list of dicts), and ``index``, a flat
-    index over the centroids.
+    Parameters
+    ----------
+    d : int
+        Dimension of the points.
+    k : int
+        Number of centroids.
+    **kwargs
+        Any ``ClusteringParameters`` name (faiss's, e.g. ``niter``,
+        ``seed``, ``spherical``, ``early_stop_threshold``), and:
+    gpu : bool or int
+        Run the assignment and the centroid sums on the GPU (a number of
+        GPUs is accepted, as in faiss); with METALFAISS_BACKEND=gpu the GPU
+        is the default.
+    progress : callable, optional
+        Called after every iteration as ``progress(iteration, niter,
+        objective)``, iteration counting from 1 over all ``nredo`` runs
+        and niter the planned total, so it can drive a progress bar.
+
+    Attributes
+    ----------
+    centroids : (k, d) float32 or None
+        The result of ``train`` (None before).
+    obj : (iterations,) float64 or None
+        The objective after each iteration.
+    iteration_stats : list of dict
+        obj, time, time_search, imbalance_factor, nsplit per iteration.
+    index : Index
+        A flat index over the centroids (``index.search(x, 1)`` assigns).
+
+    Raises
+    ------
+    InvalidArgumentError
+        d or k < 1; TypeError for an unknown parameter name.
+    GpuUnavailableError
+        ``gpu=True`` without a usable GPU.
     """
 
     d: int
@@ -90,10 +115,31 @@ class Kmeans:
 
     def train(self, x: ArrayLike, weights: Optional[ArrayLike] = None,
               init_centroids: Optional[ArrayLike] = None) -> float:
-        """Cluster x (n, d); return the final objective.
+        """Cluster x; return the final objective (faiss: ``Kmeans.train``).
 
-        ``weights`` (n,) weighs the points; ``init_centroids`` (m, d), m <= k,
-        gives the first m starting centroids (the rest are drawn from x).
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+            The points (n >= k).
+        weights : (n,) float32-convertible, optional
+            A weight per point.
+        init_centroids : (m, d) float32-convertible, optional
+            The first m <= k starting centroids (the rest are drawn from x).
+
+        Returns
+        -------
+        float
+            The objective (sum of squared distances, or of similarities
+            when spherical) after the last iteration.
+
+        Raises
+        ------
+        DimensionMismatchError
+            x, weights or init_centroids of the wrong shape.
+        InvalidArgumentError
+            Fewer points than centroids.
+        OperationInterruptedError
+            Ctrl-C stopped it; the result is as before.
         """
         if hasattr(self.cp, "progressive_dim_steps"):
             return self._train_progressive(x, weights, init_centroids)

@@ -92,6 +92,8 @@ class IndexPointerMethods(PointerMethods):
 
 
 class BinaryPointerMethods(PointerMethods):
+    """PointerMethods of binary indexes: codes are uint8, distances int32."""
+
     _c_dtype = np.uint8
     _c_dist = np.int32
 

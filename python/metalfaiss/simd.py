@@ -67,7 +67,8 @@ class SIMDConfig:
         _bridge.call("SetKernelLevel", _KERNELS[level])
 
     @staticmethod
-    def get_level_name(level: int) -> Any:
+    def get_level_name(level: int) -> str:
+        """faiss's name of a SIMD level number ("NONE", "AVX2", ...)."""
         return get_level_name(level)
 
     @staticmethod
@@ -76,5 +77,6 @@ class SIMDConfig:
         return True
 
 
-def get_level_name(level: int) -> Any:
+def get_level_name(level: int) -> str:
+    """faiss's name of a SIMD level number ("NONE", "AVX2", ...)."""
     return _NAMES.get(as_int(level, "SIMDConfig.get_level_name", "level"), f"UNKNOWN({level})")

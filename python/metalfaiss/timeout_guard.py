@@ -15,6 +15,10 @@ from ._typing import Any
 
 
 class TimeoutGuard:
+    """faiss's TimeoutGuard: ``with TimeoutGuard(seconds):`` stops the long
+    calls (train, add, search, k-means) still running when the time is up,
+    as Ctrl-C does (OperationInterruptedError, the index as it was)."""
+
     def __init__(self, timeout_in_seconds: Any) -> None:
         self._fired = False
         try:

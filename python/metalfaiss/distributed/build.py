@@ -143,7 +143,8 @@ def build_index(data: Any, factory: str, *, d: Optional[int] = None, metric: Met
                 output: str | os.PathLike[str] | None = None, shards: Optional[int] = None, ondisk: bool = False,
                 column: Optional[str] = None, max_retries: int = 3, num_cpus: float = 1, verbose: bool = False,
                 progress: Optional[IndexProgressCallback] = None) -> Index | list[str]:
-    """Build an index from partitioned data with Ray tasks.
+    """Build an index from partitioned data with Ray tasks (faiss: none; the
+    result is the index ``index_factory``, ``train`` and ``add`` give on one machine).
 
     Parameters
     ----------
@@ -157,12 +158,16 @@ def build_index(data: Any, factory: str, *, d: Optional[int] = None, metric: Met
         index_factory's description, e.g. ``"IVF1024,PQ32"``.
     d : int, optional
         The dimension; taken from the first partition when omitted.
+    metric : int or str
+        The index's metric (``METRIC_L2`` by default).
     trained_index : Index, optional
         An already trained empty index to fill (then factory only names it
         in errors, and a sample is drawn only to cut shards).
     train_size : int, optional
         Points of the training sample (default: all up to 256 per IVF
         list, at least 65,536).
+    seed : int
+        Seed of the sample's draw: a build is the same for the same seed.
     output : str, optional
         Without shards, a file path for the merged index; with shards, a
         folder for the shard files ``shard_0000.index`` ... Files appear
@@ -179,6 +184,12 @@ def build_index(data: Any, factory: str, *, d: Optional[int] = None, metric: Met
         estimates it (copy_subset_to, type 4); each shard is merged by its
         own task, so no process holds the whole index.
 
+    column : str, optional
+        With a Ray Dataset of several columns, the one holding the vectors.
+    max_retries : int
+        Times Ray runs a task again after its worker died.
+    num_cpus : float
+        CPUs each task reserves in Ray's scheduling.
     verbose : bool
         Print a line as each stage advances (``build_index: encode 3 / 8``).
     progress : callable, optional

@@ -52,13 +52,36 @@ class SwigOwnership:
 
 
 class Index(GoHandle, IndexPointerMethods):
-    """An index living in the Go core, with faiss's Python methods.
+    """An index living in the Go core, with faiss's Python methods (faiss: ``Index``).
 
     Subclasses create the Go object and pass its handle to ``__init__``.
     Every method validates its arguments before touching the index, so a
     failed call leaves the index as it was. ``close()`` frees the Go memory
     at once (also done when the object is garbage-collected); the index is
     unusable afterwards. It is also a context manager that closes on exit.
+    Indexes pickle as their faiss index file.
+
+    Attributes
+    ----------
+    d : int
+        Dimension of the vectors.
+    ntotal : int
+        Number of vectors stored.
+    is_trained : bool
+        Whether ``add`` and ``search`` may be called.
+    metric_type : int
+        faiss's metric number (``METRIC_L2``, ``METRIC_INNER_PRODUCT``, ...).
+    verbose : bool
+        As in faiss: ``train`` and ``add`` print faiss's progress lines
+        (IVF: the coarse k-means and the codec's training; HNSW: the levels
+        being linked).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` while ``train`` and
+        ``add`` run: IVF indexes report "train quantizer" (k-means
+        iterations), "train codec" and "add" (vectors), HNSW "add", others
+        the call itself from 0 to n. It runs in a helper thread; an
+        exception it raises is raised again when the call ends (whose work
+        is then done).
     """
 
     def __init__(self, handle: int) -> None:
@@ -161,18 +184,55 @@ class Index(GoHandle, IndexPointerMethods):
     # -- methods ------------------------------------------------------------
 
     def train(self, x: ArrayLike) -> None:
-        """Train on x (n, d). Flat indexes need no training; x is checked."""
+        """Train the index on representative vectors (faiss: ``Index.train``).
+
+        Flat indexes need no training (x is still checked); IVF indexes run
+        k-means for their lists, then train their codec; PQ, SQ and additive
+        indexes learn their codebooks. With ``verbose`` or ``progress`` set,
+        progress is reported while it runs (see ``Index``).
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+            Training vectors.
+
+        Raises
+        ------
+        DimensionMismatchError
+            x is not (n, d) for this index's d.
+        InputTypeError
+            x is not numeric.
+        InvalidArgumentError
+            Too few vectors (e.g. fewer than nlist for an IVF index).
+        OperationInterruptedError
+            Ctrl-C stopped it; the index is as it was.
+        """
         h = self._h("train")
         x = as_matrix(x, self._op("train"), self.d)
         with Watch(self, "train", x.shape[0]):
             _bridge.call_long("IndexTrain", h, x.shape[0], addr(x))
 
     def add(self, x: ArrayLike) -> None:
-        """Adds vectors to the index: the rows of x (n, d), which get ids
-        ntotal .. ntotal+n-1.
+        """Add vectors; they get ids ``ntotal .. ntotal + n - 1`` (faiss: ``Index.add``).
 
-        NaN values are accepted and stored, as in faiss; a NaN distance never
-        ranks among the results.
+        NaN values are stored, as in faiss; a NaN distance never ranks among
+        the results.
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+            The vectors.
+
+        Raises
+        ------
+        DimensionMismatchError
+            x is not (n, d) for this index's d.
+        InputTypeError
+            x is not numeric.
+        NotTrainedError
+            The index needs training first.
+        OperationInterruptedError
+            Ctrl-C stopped it; the index is as it was.
         """
         h = self._h("add")
         x = as_matrix(x, self._op("add"), self.d)
@@ -180,8 +240,29 @@ class Index(GoHandle, IndexPointerMethods):
             _bridge.call_long("IndexAdd", h, x.shape[0], addr(x))
 
     def add_with_ids(self, x: ArrayLike, ids: ArrayLike) -> None:
-        """Add the rows of x (n, d) under the given int64 ids (IVF indexes
-        and IndexIDMap; a flat index numbers its vectors itself)."""
+        """Add vectors under the given ids (faiss: ``Index.add_with_ids``).
+
+        IVF indexes and ``IndexIDMap`` store the ids; flat indexes number
+        their vectors themselves and refuse, as in faiss.
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+            The vectors.
+        ids : (n,) int64-convertible
+            One id per vector.
+
+        Raises
+        ------
+        DimensionMismatchError
+            x is not (n, d) for this index's d.
+        InputTypeError
+            x is not numeric.
+        DimensionMismatchError
+            ids does not hold one id per vector.
+        UnsupportedOperationError
+            The index does not store ids.
+        """
         op = self._op("add_with_ids")
         h = self._h("add_with_ids")
         x = as_matrix(x, op, self.d)
@@ -193,10 +274,43 @@ class Index(GoHandle, IndexPointerMethods):
 
     def search(self, x: ArrayLike, k: int, *, params: Optional[SearchParameters] = None,
                D: Optional[Float32Array] = None, I: Optional[Int64Array] = None) -> SearchResult:
-        """Return (D, I): for each row of x the k best distances (float32)
-        and ids (int64), best first. When fewer than k vectors exist, the rest
-        is padded with distance FLT_MAX (-FLT_MAX for inner product) and id
-        -1, as faiss does."""
+        """The k nearest stored vectors of each query (faiss: ``Index.search``).
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+            The queries.
+        k : int
+            Results per query, at least 1.
+        params : SearchParameters, optional
+            Settings for this call only: ``SearchParametersIVF(nprobe=...)``,
+            ``SearchParametersHNSW(efSearch=...)``, an id selector (``sel``), ...
+        D, I : ndarray, optional
+            (n, k) float32 and int64 C-contiguous arrays to write the results
+            into (returned).
+
+        Returns
+        -------
+        D : (n, k) float32
+            Distances, best first (smallest for L2, largest for inner
+            product); FLT_MAX (-FLT_MAX for inner product) where fewer than k
+            vectors qualify.
+        I : (n, k) int64
+            Their ids; -1 where fewer than k vectors qualify.
+
+        Raises
+        ------
+        DimensionMismatchError
+            x is not (n, d) for this index's d.
+        InputTypeError
+            x is not numeric.
+        InvalidArgumentError
+            k < 1, or params of a kind this index does not take.
+        NotTrainedError
+            The index needs training first.
+        ResultTooLargeError
+            n * k results do not fit in memory.
+        """
         op = self._op("search")
         h = self._h("search")
         nprobe, sel = _params(params, op, self)
@@ -235,7 +349,29 @@ class Index(GoHandle, IndexPointerMethods):
         return DistanceComputer(self)
 
     def assign(self, x: ArrayLike, k: int = 1, labels: Optional[Int64Array] = None) -> Int64Array:
-        """Return the (n, k) ids of the k nearest vectors of each row of x."""
+        """The ids of the k nearest stored vectors of each row of x (faiss: ``Index.assign``).
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+            The queries.
+        k : int
+            Ids per query (default 1).
+        labels : (n, k) int64 ndarray, optional
+            Where to write them (returned).
+
+        Returns
+        -------
+        (n, k) int64
+            Ids, nearest first; -1 where fewer than k vectors exist.
+
+        Raises
+        ------
+        DimensionMismatchError
+            x is not (n, d) for this index's d.
+        InputTypeError
+            x is not numeric.
+        """
         op = self._op("assign")
         h = self._h("assign")
         x = as_matrix(x, op, self.d)
@@ -248,9 +384,38 @@ class Index(GoHandle, IndexPointerMethods):
 
     def range_search(self, x: ArrayLike, thresh: float, *,
                      params: Optional[SearchParameters] = None) -> RangeSearchResult:
-        """Return (lims, D, I): the matches of query i are D[lims[i]:lims[i+1]]
-        and I[lims[i]:lims[i+1]], in id order. A match has distance < thresh
-        (inner product: similarity > thresh), as in faiss."""
+        """Every stored vector within ``thresh`` of each query (faiss: ``Index.range_search``).
+
+        A match has distance < thresh (inner product: similarity > thresh).
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+            The queries.
+        thresh : float
+            The radius.
+        params : SearchParameters, optional
+            As for ``search``.
+
+        Returns
+        -------
+        lims : (n + 1,) int64
+            The matches of query i are ``D[lims[i]:lims[i + 1]]`` and
+            ``I[lims[i]:lims[i + 1]]``.
+        D : (lims[n],) float32
+            Their distances.
+        I : (lims[n],) int64
+            Their ids.
+
+        Raises
+        ------
+        DimensionMismatchError
+            x is not (n, d) for this index's d.
+        InputTypeError
+            x is not numeric.
+        UnsupportedOperationError
+            The index has no range search (PQ fast-scan, some graph indexes).
+        """
         op = self._op("range_search")
         h = self._h("range_search")
         nprobe, sel = _params(params, op, self)
@@ -275,7 +440,24 @@ class Index(GoHandle, IndexPointerMethods):
         return range_results(x.shape[0], run, self._pace())
 
     def reconstruct(self, key: int, x: Optional[Float32Array] = None) -> Float32Array:
-        """Return stored vector ``key`` as a float32 array of shape (d,)."""
+        """The stored (or decoded) vector of id ``key`` (faiss: ``Index.reconstruct``).
+
+        Parameters
+        ----------
+        key : int
+            The id.
+        x : (d,) float32 ndarray, optional
+            Where to write it (returned).
+
+        Returns
+        -------
+        (d,) float32
+
+        Raises
+        ------
+        InvalidArgumentError
+            No vector has that id (IVF indexes need ``make_direct_map()``).
+        """
         op = self._op("reconstruct")
         h = self._h("reconstruct")
         key = as_int(key, op, "key")
@@ -284,7 +466,21 @@ class Index(GoHandle, IndexPointerMethods):
         return x
 
     def reconstruct_n(self, n0: int = 0, ni: int = -1, x: Optional[Float32Array] = None) -> Float32Array:
-        """Return vectors n0 .. n0+ni-1 as (ni, d); ni=-1 means up to ntotal."""
+        """Vectors ``n0 .. n0 + ni - 1`` in storage order (faiss: ``Index.reconstruct_n``).
+
+        Parameters
+        ----------
+        n0 : int
+            The first.
+        ni : int
+            How many; -1 (the default) means up to ntotal.
+        x : (ni, d) float32 ndarray, optional
+            Where to write them (returned).
+
+        Returns
+        -------
+        (ni, d) float32
+        """
         op = self._op("reconstruct_n")
         h = self._h("reconstruct_n")
         n0, ni = as_int(n0, op, "n0"), as_int(ni, op, "ni")
@@ -297,8 +493,24 @@ class Index(GoHandle, IndexPointerMethods):
         return x
 
     def reconstruct_batch(self, key: ArrayLike, x: Optional[Float32Array] = None) -> Float32Array:
-        """The stored vectors of the ids in key, as (n, d); id -1 gives
-        NaNs. An IVF index needs a direct map, as in faiss."""
+        """The stored vectors of the given ids (faiss: ``Index.reconstruct_batch``).
+
+        Parameters
+        ----------
+        key : (n,) int64-convertible
+            The ids; -1 gives a row of NaNs.
+        x : (n, d) float32 ndarray, optional
+            Where to write them (returned).
+
+        Returns
+        -------
+        (n, d) float32
+
+        Raises
+        ------
+        InvalidArgumentError
+            An IVF index without a direct map (``make_direct_map()``), as in faiss.
+        """
         return self._reconstruct_ids(self._op("reconstruct_batch"), key, x)
 
     def _reconstruct_ids(self, op, key, x=None):
@@ -313,8 +525,22 @@ class Index(GoHandle, IndexPointerMethods):
     def search_and_reconstruct(self, x: ArrayLike, k: int, *, params: Optional[SearchParameters] = None,
                                D: Optional[Float32Array] = None, I: Optional[Int64Array] = None,
                                R: Optional[Float32Array] = None) -> tuple[Float32Array, Int64Array, Float32Array]:
-        """(D, I, R): search, and the stored vector of each result in R
-        (n, k, d); missing results (id -1) get NaNs."""
+        """``search``, and the stored vector of each result (faiss: ``Index.search_and_reconstruct``).
+
+        Parameters
+        ----------
+        x, k, params, D, I
+            As for ``search``.
+        R : (n, k, d) float32 ndarray, optional
+            Where to write the vectors (returned).
+
+        Returns
+        -------
+        D : (n, k) float32
+        I : (n, k) int64
+        R : (n, k, d) float32
+            The vector of each result; NaNs where the id is -1.
+        """
         op = self._op("search_and_reconstruct")
         D, I = self.search(x, k, params=params, D=D, I=I)
         R = out_array(R, (*I.shape, self.d), np.float32, op, "R")
@@ -322,10 +548,26 @@ class Index(GoHandle, IndexPointerMethods):
         return D, I, R
 
     def remove_ids(self, x: ArrayLike | IDSelector) -> int:
-        """Remove the given ids (an array of ids or any IDSelector) and
-        return how many were removed. Ids that are not in the index are
-        skipped, as in faiss. In a flat index the ids of later vectors shift
-        down to stay contiguous; IVF indexes and IndexIDMap keep ids."""
+        """Remove vectors by id; return how many were removed (faiss: ``Index.remove_ids``).
+
+        Ids not in the index are skipped, as in faiss. A flat index shifts the
+        ids of later vectors down to stay contiguous; IVF indexes and
+        ``IndexIDMap`` keep ids.
+
+        Parameters
+        ----------
+        x : (n,) int64-convertible or IDSelector
+            The ids, or a selector of them (``IDSelectorRange``, ...).
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        UnsupportedOperationError
+            The index cannot remove (graph indexes, as in faiss).
+        """
         op = self._op("remove_ids")
         h = self._h("remove_ids")
         out = np.zeros(1, dtype=np.int64)
@@ -344,10 +586,23 @@ class Index(GoHandle, IndexPointerMethods):
         _bridge.call("IndexReset", self._h("reset"))
 
     def merge_from(self, other: Index, add_id: int = 0) -> None:
-        """Move every entry of other (an index of the same kind, trained
-        alike) into this one; other is left empty. add_id shifts other's
-        ids where the index keeps ids (IndexIDMap, IVF); indexes numbering
-        their entries in order (flat, PQ, SQ, LSH) take add_id=0 only."""
+        """Move every entry of ``other`` into this index; ``other`` is left empty (faiss: ``Index.merge_from``).
+
+        Parameters
+        ----------
+        other : Index
+            An index of the same kind, d and training.
+        add_id : int
+            Added to other's ids where the index stores ids (IndexIDMap,
+            IVF); indexes numbering entries in order take 0 only.
+
+        Raises
+        ------
+        InputTypeError
+            other is not a metalfaiss index.
+        InvalidArgumentError
+            The two indexes are not compatible.
+        """
         op = self._op("merge_from")
         if not isinstance(other, Index):
             raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(other).__name__}")
@@ -380,8 +635,29 @@ class Index(GoHandle, IndexPointerMethods):
         return int(out[0])
 
     def sa_encode(self, x: ArrayLike, codes: Optional[UInt8Array] = None) -> UInt8Array:
-        """The (n, sa_code_size) uint8 codes of the rows of x, faiss's
-        bytes for this index type; the index is unchanged."""
+        """Standalone codes of the rows of x, faiss's bytes for this index type (faiss: ``Index.sa_encode``).
+
+        The index is unchanged.
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+        codes : (n, sa_code_size()) uint8 ndarray, optional
+            Where to write them (returned).
+
+        Returns
+        -------
+        (n, sa_code_size()) uint8
+
+        Raises
+        ------
+        DimensionMismatchError
+            x is not (n, d) for this index's d.
+        InputTypeError
+            x is not numeric.
+        NotTrainedError
+            The codec needs training first.
+        """
         op = self._op("sa_encode")
         x = as_matrix(x, op, self.d)
         codes = out_array(codes, (x.shape[0], self.sa_code_size()), np.uint8, op, "codes")
@@ -389,7 +665,18 @@ class Index(GoHandle, IndexPointerMethods):
         return codes
 
     def sa_decode(self, codes: ArrayLike, x: Optional[Float32Array] = None) -> Float32Array:
-        """The (n, d) float32 vectors that the codes stand for."""
+        """The vectors that standalone codes stand for (faiss: ``Index.sa_decode``).
+
+        Parameters
+        ----------
+        codes : (n, sa_code_size()) uint8-convertible
+        x : (n, d) float32 ndarray, optional
+            Where to write them (returned).
+
+        Returns
+        -------
+        (n, d) float32
+        """
         op = self._op("sa_decode")
         codes = as_codes(codes, op, self.sa_code_size(), "codes")
         x = out_array(x, (codes.shape[0], self.d), np.float32, op, "x")
@@ -397,8 +684,15 @@ class Index(GoHandle, IndexPointerMethods):
         return x
 
     def add_sa_codes(self, codes: ArrayLike, ids: Optional[ArrayLike] = None) -> None:
-        """Add entries given as standalone codes (as sa_encode makes them),
-        with ids where the index keeps ids (IVF), else numbered on."""
+        """Add entries given as standalone codes (faiss: ``Index.add_sa_codes``).
+
+        Parameters
+        ----------
+        codes : (n, sa_code_size()) uint8-convertible
+            As ``sa_encode`` makes them.
+        ids : (n,) int64-convertible, optional
+            Ids, where the index stores ids (IVF); else entries are numbered on.
+        """
         op = self._op("add_sa_codes")
         codes = as_codes(codes, op, self.sa_code_size(), "codes")
         ids_arg = 0
