@@ -29,7 +29,8 @@ RAY_PACKAGES := "ray[data]==2.52.1"
 RAY_TEST_ENV := METALFAISS_REQUIRE_RAY=1
 TORCH_STAMP := $(VENV)/.torch-installed
 # Baselines that only the benchmarks compare against.
-BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0 usearch==2.26.6
+# matplotlib: the scripts draw their charts (docs/plots) with it.
+BENCH_PACKAGES := scikit-learn==1.9.1 hnswlib==0.8.0 usearch==2.26.6 matplotlib==3.10.8
 DEPS_STAMP := $(VENV)/.deps-installed
 
 .PHONY: qemu-deps wheel test-wheel test-workflow demo test test-go test-go-race test-go-noasm test-go-arm64 test-py test-py-kernels test-py-gpu vet lint install bench bench-go bench-gpu clean shaders gpu-deps

@@ -34,6 +34,7 @@ except ImportError:  # the Makefile's bench target installs it
     usearch = None
 
 from bench_ivf import mixture, recall
+from plots import recall_qps
 from timing import cpu_line, median_times
 
 EF_SEARCH = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048)
@@ -123,6 +124,8 @@ def main():
     ap.add_argument("--efc", default="40,200", help="efConstruction values, separated by commas")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--curves", action="store_true", help="also print recall/QPS at every efSearch")
+    ap.add_argument("--plots", default="docs/plots",
+                    help="folder for the recall/QPS charts (hnsw_efc{efC}.png); empty: none")
     ap.add_argument("--hnswlib-selection", action="store_true",
                     help="also build metalfaiss with hnsw.hnswlib_selection (row metalfaiss-hs)")
     a = ap.parse_args()
@@ -184,6 +187,10 @@ def main():
         if a.curves:
             for name, curve in curves.items():
                 print(name, " ".join(f"ef{ef}:{r:.3f}/{q:,.0f}" for ef, r, q in curve))
+        if a.plots:
+            recall_qps(os.path.join(a.plots, f"hnsw_efc{efc}.png"),
+                       f"HNSW32, {a.n:,} x {d} Gaussian mixture, efConstruction {efc}, k=10",
+                       {name: [(r, q) for _, r, q in curve] for name, curve in curves.items()})
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import numpy as np
 
 import faiss
 import metalfaiss
+from plots import recall_qps
 from timing import cpu_line, kernel_line, median_times, recall, sgemm_gflops, timed
 
 INDEXES = [("IVF1024,Flat", (1, 8, 32, 128)), ("IVF1024,PQ16", (1, 8, 32)), ("IVF1024,PQ16np", (8,)),
@@ -57,6 +58,7 @@ def setup():
     ap.add_argument("--nq", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", help="factory strings to run, separated by ;")
+    ap.add_argument("--plots", default="docs/plots", help="folder for the recall/QPS chart (ivf.png); empty: none")
     a = ap.parse_args()
     d = 128
     xb, xq, Iexact = mixture_with_truth(100_000 if a.quick else 1_000_000, a.nq, d)
@@ -67,7 +69,7 @@ def setup():
 
 def main():
     a, d, xb, xq, Iexact = setup()
-    builds = []
+    builds, curves = [], {}
     for desc, nprobes in INDEXES:
         if a.only and desc not in a.only.split(";"):
             continue
@@ -88,12 +90,17 @@ def main():
             qo, qt = a.nq / to, a.nq / tt
             print(f"| {desc} | {nprobe} | {qo:,.0f} | {qt:,.0f} | {qo / qt:.2f} | "
                   f"{recall(Io, Iexact):.3f} | {recall(It, Iexact):.3f} |", flush=True)
+            curves.setdefault(f"metalfaiss {desc}", []).append((recall(Io, Iexact), qo))
+            curves.setdefault(f"faiss {desc}", []).append((recall(It, Iexact), qt))
         ours.close()
         theirs = None  # frees faiss's index before the next one
     print("\n| index | train s metalfaiss | faiss | ratio | add s metalfaiss | faiss | ratio |")
     print("|---|---|---|---|---|---|---|")
     for desc, to, tt, ao, at in builds:
         print(f"| {desc} | {to:.2f} | {tt:.2f} | {tt / to:.2f} | {ao:.2f} | {at:.2f} | {at / ao:.2f} |")
+    if a.plots and curves:
+        recall_qps(os.path.join(a.plots, "ivf.png"), f"IVF, {len(xb):,} x {d} Gaussian mixture, nprobe sweep, k=10",
+                   curves)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import numpy as np
 
 import faiss
 import metalfaiss
+from plots import time_size
 
 CASES = {
     # name: (n, d, k)
@@ -92,6 +93,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="1 repeat, sklearn skipped on the largest case")
     ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--plots", default="docs/plots", help="folder for the time chart (kmeans.png); empty: none")
     args = ap.parse_args()
     repeats = 1 if args.quick else 5
     warnings.simplefilter("ignore")  # "please provide at least ... points" on the 10k cases
@@ -101,7 +103,8 @@ def main():
           f"faiss {faiss.__version__}, metalfaiss {metalfaiss.__version__}, {NITER} iterations, "
           f"median of {repeats}")
     print(f"{'case':>10} {'library':>18} {'time s':>9} {'inertia':>14} {'mf speed-up':>12}")
-    for name in args.cases.split(","):
+    cases, times = args.cases.split(","), {}
+    for name in cases:
         n, d, k = CASES[name]
         x = clustered(n, d, k)
         chosen = {lib: fn for lib, fn in runners.items()
@@ -110,6 +113,11 @@ def main():
         base = results["metalfaiss"][0]
         for lib, (t, obj) in results.items():
             print(f"{name:>10} {lib:>18} {t:9.2f} {obj:14.6g} {t / base:12.2f}", flush=True)
+            times.setdefault(lib, {})[name] = t
+    if args.plots:
+        labels = [f"{CASES[c][0] // 1000}k x {CASES[c][1]}, k={CASES[c][2]}" for c in cases]
+        time_size(os.path.join(args.plots, "kmeans.png"), f"k-means, {NITER} iterations", labels,
+                  {lib: [by_case.get(c) for c in cases] for lib, by_case in times.items()})
 
 
 if __name__ == "__main__":

@@ -25,7 +25,10 @@ CORE = [
     metalfaiss.pairwise_distances, metalfaiss.normalize_L2, metalfaiss.write_index, metalfaiss.read_index,
     metalfaiss.Kmeans, metalfaiss.Kmeans.train, build_index, metalfaiss.IndexFlat, metalfaiss.IndexFlatL2,
     metalfaiss.IndexFlatIP, metalfaiss.IndexIVFFlat, metalfaiss.IndexIVFPQ, metalfaiss.IndexIVFScalarQuantizer,
-    metalfaiss.IndexHNSWFlat, metalfaiss.IndexPQ, metalfaiss.IndexScalarQuantizer,
+    metalfaiss.IndexHNSWFlat, metalfaiss.IndexPQ, metalfaiss.IndexScalarQuantizer, metalfaiss.IndexIDMap,
+    metalfaiss.IndexBinaryFlat, metalfaiss.IndexBinaryIVF, metalfaiss.IndexNSGFlat, metalfaiss.PCAMatrix,
+    metalfaiss.index_cpu_to_gpu, metalfaiss.index_gpu_to_cpu, metalfaiss.serialize_index, metalfaiss.deserialize_index,
+    metalfaiss.clone_index, metalfaiss.SearchParametersIVF, metalfaiss.SearchParametersHNSW, metalfaiss.IDSelectorRange,
 ]
 
 

@@ -204,9 +204,34 @@ _GPU_CLASS = {int(METRIC_L2): GpuIndexFlatL2, int(METRIC_INNER_PRODUCT): GpuInde
 
 def index_cpu_to_gpu(res: Optional[StandardGpuResources], device: int, index: Index,
                      options: Optional[GpuClonerOptions] = None) -> Index:
-    """A GPU copy of a CPU index: a flat index gives a GpuIndexFlat, an
-    IVF-Flat, IVF-SQ or IVF-PQ one its GpuIndexIVF* (options.useFloat16:
-    float16 storage for flat and IVF-Flat)."""
+    """A GPU copy of a CPU index (faiss: ``index_cpu_to_gpu``).
+
+    A flat index gives a GpuIndexFlat, an IVF-Flat, IVF-SQ or IVF-PQ one its
+    GpuIndexIVF*; the CPU index is unchanged.
+
+    Parameters
+    ----------
+    res : StandardGpuResources or None
+        faiss's resources object (accepted; the driver manages memory).
+    device : int
+        The GPU (0: there is one).
+    index : Index
+        The CPU index.
+    options : GpuClonerOptions, optional
+        ``useFloat16``: float16 storage for flat and IVF-Flat.
+
+    Returns
+    -------
+    Index
+        The GPU index.
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU (``gpu_info()`` says why).
+    UnsupportedOperationError
+        An index kind the GPU does not run.
+    """
     op = "index_cpu_to_gpu"
     _check_resources(res, op)
     _check_device(device, op)
@@ -229,7 +254,18 @@ def index_cpu_to_gpus_list(index: Index, co: Optional[GpuClonerOptions] = None, 
 
 
 def index_gpu_to_cpu(index: Index) -> Index:
-    """A CPU copy of a GPU index (a CPU index is copied as it is)."""
+    """A CPU copy of a GPU index (faiss: ``index_gpu_to_cpu``).
+
+    Parameters
+    ----------
+    index : Index
+        A GPU index (a CPU index is copied as it is).
+
+    Returns
+    -------
+    Index
+        The CPU index, with the same vectors, lists and settings.
+    """
     op = "index_gpu_to_cpu"
     if not isinstance(index, Index):
         raise InputTypeError(f"{op}: expected a metalfaiss index, got {type(index).__name__}")

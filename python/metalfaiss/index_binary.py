@@ -183,7 +183,16 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
 
 
 class IndexBinaryFlat(IndexBinary):
-    """``IndexBinaryFlat(d)``: codes of ``d`` bits searched exhaustively."""
+    """Binary codes searched exhaustively by Hamming distance (faiss: ``IndexBinaryFlat``).
+
+    Vectors are (n, d / 8) uint8 rows; distances are int32. Memory: d / 8
+    bytes a vector.
+
+    Parameters
+    ----------
+    d : int
+        Bits per code, a multiple of 8.
+    """
 
     _go_type = "IndexBinaryFlat"
 
@@ -236,10 +245,21 @@ class BinaryIVFInvertedLists(InvertedLists):
 
 
 class IndexBinaryIVF(IndexBinary):
-    """``IndexBinaryIVF(quantizer, d, nlist)``: codes split into ``nlist``
-    lists by their nearest centroid in ``quantizer`` (a binary index);
-    searches scan the ``nprobe`` nearest lists. Training runs k-means on the
-    codes as -1/+1 vectors, with faiss's k-means defaults."""
+    """Binary codes in nlist lists by their nearest centroid (faiss: ``IndexBinaryIVF``).
+
+    Searches scan the ``nprobe`` nearest lists. Training runs k-means on the
+    codes as -1/+1 vectors, with faiss's k-means defaults. Memory: d / 8
+    bytes and an 8-byte id a vector.
+
+    Parameters
+    ----------
+    quantizer : IndexBinary
+        The coarse quantizer (usually ``IndexBinaryFlat(d)``).
+    d : int
+        Bits per code, a multiple of 8.
+    nlist : int
+        Number of lists.
+    """
 
     _go_type = "IndexBinaryIVF"
 

@@ -13,10 +13,23 @@ from ._typing import Int64Array
 
 
 class IndexIDMap(Index):
-    """``IndexIDMap(index)`` stores vectors in ``index`` (which must be
-    empty) under ids of the caller's choosing: ``add_with_ids(x, ids)``;
-    plain ``add`` raises, as in faiss. ``id_map`` is the int64 array of
-    those ids in storage order; ``index`` is the wrapped index."""
+    """Vectors stored under ids of the caller's choosing (faiss: ``IndexIDMap``).
+
+    ``add_with_ids(x, ids)`` adds; plain ``add`` raises, as in faiss.
+    Searches return the caller's ids. ``id_map`` is the int64 array of the
+    ids in storage order; ``index`` is the wrapped index. Memory: 8 bytes a
+    vector over the wrapped index's.
+
+    Parameters
+    ----------
+    index : Index
+        The index that stores the vectors (empty).
+
+    Raises
+    ------
+    InvalidArgumentError
+        index is not empty.
+    """
 
     _two = False
     _go_type = "IndexIDMap"

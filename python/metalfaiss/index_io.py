@@ -47,17 +47,40 @@ _ACCEPTED_FLAGS = (IO_FLAG_READ_ONLY | IO_FLAG_MMAP | IO_FLAG_SKIP_PRECOMPUTE_TA
 
 
 def serialize_index(index: Index, io_flags: int = 0) -> UInt8Array:
-    """The index in faiss's binary format, as a uint8 numpy array.
-    io_flags: IO_FLAG_SKIP_STORAGE leaves out graph indexes' storage."""
+    """The index in faiss's file format, as bytes in a numpy array (faiss: ``serialize_index``).
+
+    Parameters
+    ----------
+    index : Index
+    io_flags : int
+        ``IO_FLAG_SKIP_STORAGE`` leaves out graph indexes' storage.
+
+    Returns
+    -------
+    (nbytes,) uint8
+    """
     if not isinstance(index, Index):
         raise InputTypeError(f"serialize_index: expected a metalfaiss index, got {type(index).__name__}")
     return serialize(index._h("serialize_index"), "IndexSerialize", as_int(io_flags, "serialize_index", "io_flags"))
 
 
 def deserialize_index(data: ArrayLike) -> Index:
-    """The index that ``data`` (bytes or a uint8 array, faiss's format)
-    holds. A damaged or unknown file raises a MetalFaissError naming the
-    offset and what was expected there."""
+    """The index that bytes in faiss's file format hold (faiss: ``deserialize_index``).
+
+    Parameters
+    ----------
+    data : bytes or (nbytes,) uint8-convertible
+
+    Returns
+    -------
+    Index
+
+    Raises
+    ------
+    InvalidArgumentError
+        Damaged or unknown data, naming the offset and what was expected
+        there.
+    """
     return wrap(deserialize(data, "IndexDeserialize", "deserialize_index"), Index, "deserialize_index")
 
 
@@ -269,8 +292,19 @@ def _read_index_stream(reader):
 
 
 def clone_index(index: Index) -> Index:
-    """A deep copy of the index (through its serialized form, as faiss's
-    clone_index does for CPU indexes)."""
+    """A deep copy of the index (faiss: ``clone_index``).
+
+    Made through its serialized form, as faiss's clone_index does for CPU
+    indexes.
+
+    Parameters
+    ----------
+    index : Index
+
+    Returns
+    -------
+    Index
+    """
     return deserialize_index(serialize_index(index))
 
 

@@ -189,7 +189,22 @@ def _new(cls, kind, d, a, r, b, metric):
 
 
 class IndexNSGFlat(IndexNSG):
-    """``IndexNSGFlat(d, R=32, metric=METRIC_L2)``: NSG over full vectors."""
+    """NSG graph over full vectors (faiss: ``IndexNSGFlat``).
+
+    The graph is built once, from a k-NN graph (NN-descent by default,
+    ``build_type``), when vectors are first added: add them all in one call.
+    ``nsg.search_L`` sets the search effort. Memory: 4 * d bytes and R * 4
+    bytes of links a vector.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    R : int
+        Links per node (default 32).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT``.
+    """
 
     _go_type = "IndexNSGFlat"
 

@@ -24,16 +24,29 @@ class SearchParameters:
 
 
 class SearchParametersIVF(SearchParameters):
-    """``SearchParametersIVF(sel=None, nprobe=1, max_codes=0,
-    quantizer_params=None, ensure_topk_full=False, max_lists_num=0,
-    max_empty_result_buckets=0)`` for IVF indexes, for this call only:
-    how many lists to visit; at most ``max_codes`` codes scanned per query
-    (the last list cut short; with ``ensure_topk_full`` lists are scanned
-    whole and the bound stops the scan only once k results passed the
-    filter); at most ``max_lists_num`` lists; a range search stops after
-    ``max_empty_result_buckets`` consecutive lists without a hit;
-    ``quantizer_params`` go to the coarse quantizer's search (an HNSW
-    quantizer's efSearch, for one)."""
+    """IVF search settings for one call (faiss: ``SearchParametersIVF``).
+
+    Parameters
+    ----------
+    sel : IDSelector, optional
+        Only these ids may be returned.
+    nprobe : int
+        Lists to visit.
+    max_codes : int
+        At most this many codes scanned per query (0: no bound); the last
+        list is cut short.
+    quantizer_params : SearchParameters, optional
+        For the coarse quantizer's search (an HNSW quantizer's efSearch, for
+        one).
+    ensure_topk_full : bool
+        With max_codes, scan lists whole and stop only once k results
+        passed the filter.
+    max_lists_num : int
+        At most this many lists (0: no bound).
+    max_empty_result_buckets : int
+        A range search stops after this many consecutive lists without a
+        hit (0: never).
+    """
 
     def __init__(self, sel: Optional[IDSelector] = None, nprobe: int = 1, max_codes: int = 0,
                  quantizer_params: Optional[SearchParameters] = None, ensure_topk_full: bool = False,
@@ -88,9 +101,19 @@ class SearchParametersIVF(SearchParameters):
 
 
 class SearchParametersHNSW(SearchParameters):
-    """``SearchParametersHNSW(sel=None, efSearch=16,
-    check_relative_distance=True, bounded_queue=True)`` for HNSW indexes,
-    for this call only (efSearch below k is raised to k)."""
+    """HNSW search settings for one call (faiss: ``SearchParametersHNSW``).
+
+    Parameters
+    ----------
+    sel : IDSelector, optional
+        Only these ids may be returned.
+    efSearch : int
+        Candidate list size (raised to k when below it).
+    check_relative_distance : bool
+        faiss's early stop of the level-0 walk.
+    bounded_queue : bool
+        faiss's bounded candidate queue.
+    """
 
     def __init__(self, sel: Optional[IDSelector] = None, efSearch: int = 16, check_relative_distance: bool = True,
                  bounded_queue: bool = True) -> None:

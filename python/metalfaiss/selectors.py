@@ -32,7 +32,16 @@ class IDSelector:
 
 
 class IDSelectorRange(IDSelector):
-    """Selects the ids imin <= id < imax."""
+    """Selects the ids imin <= id < imax (faiss: ``IDSelectorRange``).
+
+    Parameters
+    ----------
+    imin : int
+    imax : int
+    assume_sorted : bool
+        faiss's hint that list ids are sorted (accepted; results are the
+        same either way).
+    """
 
     def __init__(self, imin: int, imax: int, assume_sorted: bool = False) -> None:
         self.imin = as_int(imin, "IDSelectorRange", "imin")

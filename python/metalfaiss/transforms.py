@@ -174,9 +174,23 @@ class RandomRotationMatrix(LinearTransform):
 
 
 class PCAMatrix(LinearTransform):
-    """``PCAMatrix(d_in, d_out, eigen_power=0, random_rotation=False)``:
-    projection on the d_out principal components of the training data.
-    ``eigen_power=-0.5`` whitens; ``random_rotation`` rotates the output."""
+    """Projection on the d_out principal components of the training data (faiss: ``PCAMatrix``).
+
+    Train it (or the IndexPreTransform holding it) on more vectors than
+    d_in; ``apply`` maps (n, d_in) to (n, d_out) and ``reverse_transform``
+    back.
+
+    Parameters
+    ----------
+    d_in : int
+        Input dimension.
+    d_out : int
+        Output dimension (at most d_in).
+    eigen_power : float
+        Scale each component by eigenvalue ** eigen_power: -0.5 whitens.
+    random_rotation : bool
+        Rotate the output randomly (spreads the variance over the outputs).
+    """
 
     _go_type = "PCAMatrix"
 
