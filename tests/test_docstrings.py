@@ -62,3 +62,45 @@ def test_core_docstrings_are_numpy_style(fn):
             assert name in doc.split("Parameters\n----------")[1], f"{name} is not described"
     if not inspect.isclass(fn) and inspect.signature(fn).return_annotation not in ("None", None):
         assert "Returns\n-------" in doc
+
+
+def public_classes():
+    """Every public class defined in a public module of the package (modules
+    whose optional dependency is missing, such as torch, are left out)."""
+    import importlib
+    import pkgutil
+
+    seen = {}
+    for info in pkgutil.walk_packages(metalfaiss.__path__, "metalfaiss."):
+        if any(part.startswith("_") for part in info.name.split(".")[1:]):
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:
+            continue
+        for name, obj in vars(module).items():
+            if not name.startswith("_") and inspect.isclass(obj) and obj.__module__.startswith("metalfaiss"):
+                seen[id(obj)] = obj
+    return list(seen.values())
+
+
+def test_every_public_method_and_property_has_a_docstring():
+    """What help() and editors show: a method's or property's own docstring
+    or the one it overrides (inspect.getdoc); setters share their getter's."""
+    missing = []
+    for cls in public_classes():
+        for attr, value in vars(cls).items():
+            if attr.startswith("_"):
+                continue
+            if isinstance(value, (staticmethod, classmethod)):
+                value = value.__func__
+            if isinstance(value, property):
+                doc = value.__doc__ or next((inspect.getdoc(vars(base)[attr]) for base in cls.__mro__[1:]
+                                             if attr in vars(base)), None)
+            elif inspect.isfunction(value):
+                doc = inspect.getdoc(getattr(cls, attr))
+            else:
+                continue
+            if not doc:
+                missing.append(f"{cls.__module__}.{cls.__name__}.{attr}")
+    assert not missing, "no docstring:\n" + "\n".join(sorted(missing))

@@ -61,14 +61,16 @@ class AdditiveQuantizer(AQSteps, _Codec):
         _bridge.call("AQInfo", self._handle, addr(out))
         return dict(zip(_INFO, (int(v) for v in out)))
 
-    d = property(lambda self: self._info()["d"])
-    M = property(lambda self: self._info()["M"])
-    code_size = property(lambda self: self._info()["code_size"])
-    tot_bits = property(lambda self: self._info()["tot_bits"])
-    total_codebook_size = property(lambda self: self._info()["total_codebook_size"])
+    d = property(lambda self: self._info()["d"], doc="Dimension of the vectors.")
+    M = property(lambda self: self._info()["M"], doc="Number of codebooks (one code from each, summed).")
+    code_size = property(lambda self: self._info()["code_size"], doc="Bytes per code, including any encoded norm.")
+    tot_bits = property(lambda self: self._info()["tot_bits"], doc="Bits per code, including any encoded norm.")
+    total_codebook_size = property(lambda self: self._info()["total_codebook_size"],
+                                   doc="Codebook entries over all M codebooks.")
 
     @property
     def is_trained(self) -> bool:
+        """Whether the codebooks are trained."""
         return bool(self._info()["is_trained"])
 
     @is_trained.setter
@@ -83,6 +85,7 @@ class AdditiveQuantizer(AQSteps, _Codec):
 
     @property
     def nbits(self) -> Any:
+        """Bits of each codebook's index (a list of M)."""
         m = self.M
         out = np.zeros(m, dtype=np.int64)
         _bridge.call("AQNbits", self._handle, m, addr(out))
@@ -90,6 +93,7 @@ class AdditiveQuantizer(AQSteps, _Codec):
 
     @property
     def codebook_offsets(self) -> Any:
+        """Offset of each codebook's first entry in ``codebooks`` (M + 1 entries)."""
         offs = [0]
         for b in self.nbits:
             offs.append(offs[-1] + (1 << b))
@@ -97,6 +101,7 @@ class AdditiveQuantizer(AQSteps, _Codec):
 
     @property
     def only_8bit(self) -> Any:
+        """Whether every codebook has 8-bit indexes."""
         return all(b == 8 for b in self.nbits)
 
     @property
@@ -140,13 +145,16 @@ class AdditiveQuantizer(AQSteps, _Codec):
         out[i] = float(value)
         _bridge.call("AQNormRange", self._handle, True, addr(out))
 
-    norm_min = property(lambda self: float(self._norm_range()[0]), lambda self, v: self._set_norm(0, v))
-    norm_max = property(lambda self: float(self._norm_range()[1]), lambda self, v: self._set_norm(1, v))
+    norm_min = property(lambda self: float(self._norm_range()[0]), lambda self, v: self._set_norm(0, v),
+                        doc="Lower end of the range the stored norms are quantized in.")
+    norm_max = property(lambda self: float(self._norm_range()[1]), lambda self, v: self._set_norm(1, v),
+                        doc="Upper end of the range the stored norms are quantized in.")
 
     def _set_int(self, name, value):
         _bridge.call("AQSetInt", self._handle, name, as_int(value, self._op(name), name))
 
-    search_type = property(lambda self: self._info()["search_type"], lambda self, v: self._set_int("search_type", v))
+    search_type = property(lambda self: self._info()["search_type"], lambda self, v: self._set_int("search_type", v),
+                           doc="faiss's search type: ST_decompress, ST_LUT_nonorm, ST_norm_float, ST_norm_qint8, ...")
 
     def compute_LUT(self, *args: Any) -> Any:
         """``compute_LUT(x)`` -> (n, total_codebook_size) inner products of
@@ -176,6 +184,7 @@ class AdditiveQuantizer(AQSteps, _Codec):
         return out
 
     def train(self, x: ArrayLike) -> None:
+        """Train the codebooks (and the norm quantizer) on x (n, d)."""
         x = as_matrix(x, self._op("train"), self.d)
         self._send_cp()
         _bridge.call("AQTrain", self._handle, x.shape[0], addr(x))
@@ -208,6 +217,7 @@ class ProductAdditiveQuantizer(AdditiveQuantizer):
 
     @property
     def nsplits(self) -> int:
+        """Number of sub-vector splits, each with its own additive quantizer."""
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("AQNsplits", self._handle, addr(out))
         return int(out[0])
@@ -230,7 +240,7 @@ class ProductResidualQuantizer(ProductAdditiveQuantizer):
 
 
 
-def _lsq_field(name, cast):
+def _lsq_field(name, cast, doc=None):
     def get(self):
         out = np.zeros(1, dtype=np.float64)
         _bridge.call("LSQField", self._handle, name, False, addr(out))
@@ -240,7 +250,7 @@ def _lsq_field(name, cast):
         out = np.array([float(value)], dtype=np.float64)
         _bridge.call("LSQField", self._handle, name, True, addr(out))
 
-    return property(get, put)
+    return property(get, put, doc=doc)
 
 
 class LocalSearchQuantizer(LSQSteps, AdditiveQuantizer):
@@ -267,17 +277,18 @@ class LocalSearchQuantizer(LSQSteps, AdditiveQuantizer):
         q.cp = None
         return q
 
-    K = property(lambda self: int(_lsq_field("K", int).fget(self)))
-    train_iters = _lsq_field("train_iters", int)
-    encode_ils_iters = _lsq_field("encode_ils_iters", int)
-    train_ils_iters = _lsq_field("train_ils_iters", int)
-    icm_iters = _lsq_field("icm_iters", int)
-    p = _lsq_field("p", float)
-    lambd = _lsq_field("lambd", float)
-    chunk_size = _lsq_field("chunk_size", int)
-    random_seed = _lsq_field("random_seed", int)
-    nperts = _lsq_field("nperts", int)
-    update_codebooks_with_double = _lsq_field("update_codebooks_with_double", bool)
+    K = property(lambda self: int(_lsq_field("K", int).fget(self)), doc="Entries per codebook (2 ** nbits).")
+    train_iters = _lsq_field("train_iters", int, doc="Training iterations (faiss's default 25).")
+    encode_ils_iters = _lsq_field("encode_ils_iters", int, doc="Iterated local search rounds when encoding.")
+    train_ils_iters = _lsq_field("train_ils_iters", int, doc="Iterated local search rounds in each training iteration.")
+    icm_iters = _lsq_field("icm_iters", int, doc="Iterated conditional modes steps per local search round.")
+    p = _lsq_field("p", float, doc="Temperature decay of the codebook update's perturbation.")
+    lambd = _lsq_field("lambd", float, doc="Ridge regularisation of the least-squares codebook fit.")
+    chunk_size = _lsq_field("chunk_size", int, doc="Vectors encoded per batch.")
+    random_seed = _lsq_field("random_seed", int, doc="Seed of the perturbations and initial codes.")
+    nperts = _lsq_field("nperts", int, doc="Codes perturbed per vector in each local search round.")
+    update_codebooks_with_double = _lsq_field("update_codebooks_with_double", bool,
+                                              doc="Fit the codebooks in float64 (faiss's default True).")
 
 
 class ProductLocalSearchQuantizer(ProductAdditiveQuantizer):
@@ -310,12 +321,16 @@ class ResidualQuantizer(AdditiveQuantizer):
         self._bind(int(out[0]), None)
         self.cp = ProgressiveDimClusteringParameters()
 
-    train_type = property(lambda self: self._info()["train_type"], lambda self, v: self._set_int("train_type", v))
+    train_type = property(lambda self: self._info()["train_type"], lambda self, v: self._set_int("train_type", v),
+                          doc="faiss's training flags (Train_default, Train_refine_codebook, ...).")
     max_beam_size = property(lambda self: self._info()["max_beam_size"],
-                             lambda self, v: self._set_int("max_beam_size", v))
-    use_beam_LUT = property(lambda self: self._info()["use_beam_LUT"], lambda self, v: self._set_int("use_beam_LUT", v))
+                             lambda self, v: self._set_int("max_beam_size", v),
+                             doc="Beam width of the encoding search (larger: better codes, slower).")
+    use_beam_LUT = property(lambda self: self._info()["use_beam_LUT"], lambda self, v: self._set_int("use_beam_LUT", v),
+                            doc="Encode with look-up tables of codebook inner products (1) or by distances (0).")
     niter_codebook_refine = property(lambda self: self._info()["niter_codebook_refine"],
-                                     lambda self, v: self._set_int("niter_codebook_refine", v))
+                                     lambda self, v: self._set_int("niter_codebook_refine", v),
+                                     doc="Iterations of the codebook refinement (Train_refine_codebook).")
     def initialize_from(self, other: ResidualQuantizer, skip_M: Any = 0) -> None:
         """Take codebooks skip_M .. skip_M + M - 1 of another trained
         ResidualQuantizer, and its settings (faiss's clipping)."""
@@ -344,7 +359,8 @@ class ResidualQuantizer(AdditiveQuantizer):
         return float(out[0])
 
     max_mem_distances = property(lambda self: self._info()["max_mem_distances"],
-                                 lambda self, v: self._set_int("max_mem_distances", v))
+                                 lambda self, v: self._set_int("max_mem_distances", v),
+                                 doc="Memory bound, in bytes, of the encoding's distance tables.")
 
 
 def beam_search_encode_step(d: int, K: int, cent: Any, n: int, beam_size: Any, residuals: Any, m: Any,

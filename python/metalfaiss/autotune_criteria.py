@@ -28,6 +28,7 @@ class AutoTuneCriterion:
         self.gt_D, self.gt_I = Float32Vector(), Int64Vector()
 
     def set_groundtruth(self, gt_D: Any, gt_I: Any) -> None:
+        """Give the true results: gt_I (nq, gt_nnn) ids (gt_D, the distances, may be None)."""
         op = f"{type(self).__name__}.set_groundtruth"
         gt_I = np.asarray(gt_I, dtype=np.int64)
         if gt_I.ndim != 2 or gt_I.shape[0] != self.nq:
@@ -55,6 +56,7 @@ class OneRecallAtRCriterion(AutoTuneCriterion):
     neighbour is among the first R results."""
 
     def evaluate(self, D: ArrayLike, I: ArrayLike) -> float:
+        """The criterion's value for search results (D, I) of the nq queries."""
         I, gt = self._results(D, I)
         return float((I == gt[:, :1]).any(axis=1).mean())
 
@@ -64,6 +66,7 @@ class IntersectionCriterion(AutoTuneCriterion):
     neighbours found among the first R results."""
 
     def evaluate(self, D: ArrayLike, I: ArrayLike) -> Any:
+        """The criterion's value for search results (D, I) of the nq queries."""
         I, gt = self._results(D, I)
         if self.gt_nnn < self.nnn:
             raise InvalidArgumentError(f"IntersectionCriterion.evaluate: the ground truth has {self.gt_nnn} "

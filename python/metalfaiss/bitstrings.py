@@ -47,6 +47,7 @@ class BitstringWriter(_Bitstring):
         self.i = 0
 
     def write(self, x: ArrayLike, nbit: int) -> None:
+        """Append the nbit low bits of x."""
         nbit, lo, hi, shift = self._span(nbit, "BitstringWriter.write")
         x = as_int(x, "BitstringWriter.write", "x") & ((1 << nbit) - 1)
         word = int.from_bytes(self._buf[lo:hi].tobytes(), "little") | (x << shift)
@@ -64,6 +65,7 @@ class BitstringReader(_Bitstring):
         self.i = 0
 
     def read(self, nbit: int) -> Any:
+        """The next nbit bits, as an int."""
         nbit, lo, hi, shift = self._span(nbit, "BitstringReader.read")
         word = int.from_bytes(self._buf[lo:hi].tobytes(), "little")
         self.i += nbit

@@ -91,12 +91,15 @@ class MapLong2Long(_SortedMap):
     absent) and ``search_multiple(keys)``."""
 
     def add(self, keys: ArrayLike, vals: ArrayLike) -> None:
+        """Insert the key -> value pairs (keys, vals)."""
         self._add(keys, vals, "MapLong2Long.add")
 
     def search(self, key: int) -> int:
+        """The value of key (-1 where absent)."""
         return int(self._lookup([as_int(key, "MapLong2Long.search", "key")])[0])
 
     def search_multiple(self, keys: ArrayLike) -> Any:
+        """The value of each key (-1 where absent)."""
         return self._lookup(keys)
 
 
@@ -111,6 +114,7 @@ class MapInt64ToInt64(_SortedMap):
             raise InvalidArgumentError(f"MapInt64ToInt64: capacity must be positive, got {self.capacity}")
 
     def add(self, keys: ArrayLike, vals: ArrayLike) -> None:
+        """Insert the key -> value pairs (keys, vals)."""
         before = (self._keys, self._vals)
         self._add(keys, vals, "MapInt64ToInt64.add")
         if self._keys.shape[0] > self.capacity:
@@ -119,4 +123,5 @@ class MapInt64ToInt64(_SortedMap):
             raise InvalidArgumentError(f"MapInt64ToInt64.add: {n} keys exceed the capacity {self.capacity}")
 
     def lookup(self, keys: ArrayLike) -> Any:
+        """The value of each key (-1 where absent)."""
         return self._lookup(keys)

@@ -83,6 +83,7 @@ class AnyClustering:
     @classmethod
     def new(cls, d: int, k: int, parameters: Optional[ClusteringParameters] = None,
             use_gpu: Optional[bool] = None) -> AnyClustering:
+        """Make a clustering (ClassKit's constructor name; the same as AnyClustering(d, k, ...))."""
         return cls(d, k, parameters, use_gpu)
 
     @property
@@ -94,23 +95,32 @@ class AnyClustering:
 
     d = property(lambda self: self._d, doc="Dimension of the vectors.")
     k = property(lambda self: self._k, doc="Number of clusters.")
-    niter = property(lambda self: self.parameters.niter)
+    niter = property(lambda self: self.parameters.niter, doc="Iterations per run (ClassKit: max_iterations).")
     max_iterations = niter
-    nredo = property(lambda self: self.parameters.nredo)
-    seed = property(lambda self: self.parameters.seed)
-    tolerance = property(lambda self: self.parameters.early_stop_threshold)
-    spherical = property(lambda self: self.parameters.spherical)
+    nredo = property(lambda self: self.parameters.nredo, doc="Runs from different seeds; the best objective is kept.")
+    seed = property(lambda self: self.parameters.seed, doc="Seed of the initial centroids and the subsampling.")
+    tolerance = property(lambda self: self.parameters.early_stop_threshold,
+                         doc="Relative objective change that ends a run (faiss: early_stop_threshold).")
+    spherical = property(lambda self: self.parameters.spherical,
+                         doc="Whether centroids are normalised (inner-product clustering).")
     is_spherical = spherical
-    is_verbose = property(lambda self: self.parameters.verbose)
-    should_round_centroids_to_int = property(lambda self: self.parameters.int_centroids)
-    should_update_index = property(lambda self: self.parameters.update_index)
-    should_froze_centroids = property(lambda self: self.parameters.frozen_centroids)
-    min_points_per_centroid = property(lambda self: self.parameters.min_points_per_centroid)
-    max_points_per_centroid = property(lambda self: self.parameters.max_points_per_centroid)
-    decode_block_size = property(lambda self: self.parameters.decode_block_size)
+    is_verbose = property(lambda self: self.parameters.verbose, doc="Whether training prints faiss's progress lines.")
+    should_round_centroids_to_int = property(lambda self: self.parameters.int_centroids,
+                                             doc="Whether centroids are rounded to integers (faiss: int_centroids).")
+    should_update_index = property(lambda self: self.parameters.update_index,
+                                    doc="Whether the assignment index is retrained each iteration (update_index).")
+    should_froze_centroids = property(lambda self: self.parameters.frozen_centroids,
+                                      doc="Whether given initial centroids stay fixed (faiss: frozen_centroids).")
+    min_points_per_centroid = property(lambda self: self.parameters.min_points_per_centroid,
+                                       doc="Below this many points per centroid, training warns.")
+    max_points_per_centroid = property(lambda self: self.parameters.max_points_per_centroid,
+                                       doc="Above this many points per centroid, training subsamples.")
+    decode_block_size = property(lambda self: self.parameters.decode_block_size,
+                                 doc="faiss's decode_block_size (codes decoded per block; kept for compatibility).")
 
     @property
     def is_trained(self) -> bool:
+        """Whether train has run."""
         return self._result is not None
 
     @property

@@ -24,6 +24,7 @@ class Clustering1D(Clustering):
         super().__init__(1, k, cp)
 
     def train_exact(self, x: ArrayLike) -> float:
+        """Optimal k centroids of 1-D points x by dynamic programming; return the objective."""
         op = "Clustering1D.train_exact"
         x = np.ascontiguousarray(x, dtype=np.float32)
         if x.ndim == 2 and x.shape[1] != 1 or x.ndim > 2:

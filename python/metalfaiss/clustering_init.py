@@ -33,6 +33,7 @@ class ClusteringInitialization:
 
     def init_centroids(self, n: int, x: ArrayLike, centroids: ArrayLike, n_existing: Any = 0,
                        existing_centroids: Any = None) -> None:
+        """Write k initial centroids for the n points at x into centroids (after n_existing given ones)."""
         op = "ClusteringInitialization.init_centroids"
         n, m = as_int(n, op, "n"), as_int(n_existing, op, "n_existing")
         xs = region(x, np.float32, n * self.d, op, "x")

@@ -127,6 +127,7 @@ class ClusteringParameters:
         return {name: getattr(self, name) for name in _FIELDS}
 
     def copy(self) -> Any:
+        """A copy of the parameters."""
         return ClusteringParameters(**self.as_dict())
 
     def __eq__(self, other):

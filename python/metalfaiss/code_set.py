@@ -22,6 +22,7 @@ class CodeSet:
         self._seen = set()
 
     def insert(self, codes: ArrayLike) -> Any:
+        """Insert codes (n, d) uint8; return a bool per row: whether it was new."""
         codes = np.ascontiguousarray(codes, dtype=np.uint8)
         if codes.ndim != 2 or codes.shape[1] != self.d:
             raise DimensionMismatchError(f"CodeSet.insert: expected (n, {self.d}) codes, got shape {codes.shape}")

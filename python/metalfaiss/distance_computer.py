@@ -84,4 +84,5 @@ class IndexFlatCodes:
     here): a distance computer that also measures codes."""
 
     def get_FlatCodesDistanceComputer(self) -> Any:
+        """A DistanceComputer over the stored codes (faiss: get_FlatCodesDistanceComputer)."""
         return DistanceComputer(self)

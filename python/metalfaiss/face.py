@@ -195,45 +195,58 @@ class AnyIndex(Index, metaclass=_FaceMeta):
         return self if isinstance(self, face) else _view(face, self)
 
     def to_flat(self) -> Any:
+        """This index as a FlatIndex (itself, or a view of the same Go index), or None when it is another kind."""
         return self._to(FlatIndex)
 
     def to_ivf(self) -> Any:
+        """This index as an IVF face index (IVFFlat, IVFPQ or IVFSQ), or None when it is another kind."""
         for face in (IVFFlatIndex, IVFPQIndex, IVFScalarQuantizerIndex):
             if isinstance(self, _TWIN[face]):
                 return self._to(face)
         return None
 
     def to_ivf_flat(self) -> Any:
+        """This index as an IVFFlatIndex, or None when it is another kind."""
         return self._to(IVFFlatIndex)
 
     def to_ivf_pq(self) -> Any:
+        """This index as an IVFPQIndex, or None when it is another kind."""
         return self._to(IVFPQIndex)
 
     def to_ivf_sq(self) -> Any:
+        """This index as an IVFScalarQuantizerIndex, or None when it is another kind."""
         return self._to(IVFScalarQuantizerIndex)
 
     def to_sq(self) -> Any:
+        """This index as a ScalarQuantizerIndex, or None when it is another kind."""
         return self._to(ScalarQuantizerIndex)
 
     def to_pq(self) -> Any:
+        """This index as a ProductQuantizerIndex, or None when it is another kind."""
         return self._to(ProductQuantizerIndex)
 
     def to_hnsw(self) -> Any:
+        """This index as an HNSW face index, or None when it is another kind."""
         return self._to(HNSWIndex)
 
     def to_lsh(self) -> Any:
+        """This index as an LSHIndex, or None when it is another kind."""
         return self._to(LSHIndex)
 
     def to_pre_transform(self) -> Any:
+        """This index as a PreTransformIndex, or None when it is another kind."""
         return self._to(PreTransformIndex)
 
     def to_refine_flat(self) -> Any:
+        """This index as a RefineFlatIndex, or None when it is another kind."""
         return self._to(RefineFlatIndex)
 
     def to_id_map(self) -> Any:
+        """This index as an IDMapIndex, or None when it is another kind."""
         return self._to(IDMap)
 
     def to_id_map2(self) -> Any:
+        """This index as an IDMap2Index, or None when it is another kind."""
         return self._to(IDMap2)
 
 

@@ -32,13 +32,14 @@ class IndexIVFStats:
         _bridge.call("IVFStatsGet", addr(counts), addr(times))
         return counts, times
 
-    nq = property(lambda self: int(self._read()[0][0]))
-    nlist = property(lambda self: int(self._read()[0][1]))
-    ndis = property(lambda self: int(self._read()[0][2]))
-    quantization_time = property(lambda self: float(self._read()[1][0]))
-    search_time = property(lambda self: float(self._read()[1][1]))
+    nq = property(lambda self: int(self._read()[0][0]), doc="Queries searched.")
+    nlist = property(lambda self: int(self._read()[0][1]), doc="Lists visited.")
+    ndis = property(lambda self: int(self._read()[0][2]), doc="Codes compared.")
+    quantization_time = property(lambda self: float(self._read()[1][0]), doc="Milliseconds in the coarse quantizer.")
+    search_time = property(lambda self: float(self._read()[1][1]), doc="Milliseconds scanning lists.")
 
     def reset(self) -> None:
+        """Set every counter to 0."""
         _bridge.call("IVFStatsReset")
 
     def __repr__(self) -> str:
@@ -55,12 +56,13 @@ class HNSWStats:
         _bridge.call("HNSWStatsGet", addr(out))
         return out
 
-    n1 = property(lambda self: int(self._read()[0]))
-    n2 = property(lambda self: int(self._read()[1]))
-    ndis = property(lambda self: int(self._read()[2]))
-    nhops = property(lambda self: int(self._read()[3]))
+    n1 = property(lambda self: int(self._read()[0]), doc="Vectors (queries) searched.")
+    n2 = property(lambda self: int(self._read()[1]), doc="Queries whose candidate list ran out.")
+    ndis = property(lambda self: int(self._read()[2]), doc="Distances computed.")
+    nhops = property(lambda self: int(self._read()[3]), doc="Graph edges followed.")
 
     def reset(self) -> None:
+        """Set every counter to 0."""
         _bridge.call("HNSWStatsReset")
 
     def __repr__(self) -> str:
@@ -77,12 +79,13 @@ class IndexBinaryHashStats:
         _bridge.call("BinaryHashStatsGet", addr(out))
         return out
 
-    nq = property(lambda self: int(self._read()[0]))
-    n0 = property(lambda self: int(self._read()[1]))
-    nlist = property(lambda self: int(self._read()[2]))
-    ndis = property(lambda self: int(self._read()[3]))
+    nq = property(lambda self: int(self._read()[0]), doc="Queries searched.")
+    n0 = property(lambda self: int(self._read()[1]), doc="Buckets probed that were empty.")
+    nlist = property(lambda self: int(self._read()[2]), doc="Non-empty buckets visited.")
+    ndis = property(lambda self: int(self._read()[3]), doc="Codes compared.")
 
     def reset(self) -> None:
+        """Set every counter to 0."""
         _bridge.call("BinaryHashStatsReset")
 
     def __repr__(self) -> str:
@@ -99,11 +102,12 @@ class IndexPQStats:
         _bridge.call("PQStatsGet", addr(out))
         return out
 
-    nq = property(lambda self: int(self._read()[0]))
-    ncode = property(lambda self: int(self._read()[1]))
-    n_hamming_pass = property(lambda self: int(self._read()[2]))
+    nq = property(lambda self: int(self._read()[0]), doc="Queries searched.")
+    ncode = property(lambda self: int(self._read()[1]), doc="Codes compared.")
+    n_hamming_pass = property(lambda self: int(self._read()[2]), doc="Codes that passed the polysemous Hamming filter.")
 
     def reset(self) -> None:
+        """Set every counter to 0."""
         _bridge.call("PQStatsReset")
 
     def __repr__(self) -> str:
@@ -120,15 +124,17 @@ class PanoramaStats:
         _bridge.call("PanoramaStatsGet", addr(out))
         return out
 
-    total_dims = property(lambda self: int(self._read()[0]))
-    total_dims_scanned = property(lambda self: int(self._read()[1]))
+    total_dims = property(lambda self: int(self._read()[0]), doc="Dimensions that a full scan would have read.")
+    total_dims_scanned = property(lambda self: int(self._read()[1]), doc="Dimensions read.")
 
     @property
     def ratio_dims_scanned(self) -> Any:
+        """total_dims_scanned / total_dims (1 when nothing was scanned)."""
         total, scanned = self._read()
         return float(scanned) / float(total) if total else 1.0
 
     def reset(self) -> None:
+        """Set every counter to 0."""
         _bridge.call("PanoramaStatsReset")
 
     def __repr__(self) -> str:

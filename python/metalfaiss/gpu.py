@@ -45,18 +45,23 @@ class StandardGpuResources:
     the settings are accepted for compatibility and change nothing."""
 
     def noTempMemory(self) -> None:
+        """faiss's setting (accepted; the driver manages memory)."""
         pass
 
     def setTempMemory(self, size: int) -> None:
+        """faiss's setting (accepted; the driver manages memory)."""
         pass
 
     def setPinnedMemory(self, size: int) -> None:
+        """faiss's setting (accepted; the driver manages memory)."""
         pass
 
     def setDefaultNullStreamAllDevices(self) -> None:
+        """faiss's setting (accepted; the driver manages streams)."""
         pass
 
     def setLogMemoryAllocations(self, enable: bool) -> None:
+        """faiss's setting (accepted; nothing is logged)."""
         pass
 
 

@@ -28,6 +28,7 @@ class Level1Quantizer:
 
     @property
     def quantizer(self) -> Any:
+        """The first-level quantizer (an index of nlist centroids)."""
         return self._owner._quantizer
 
     @quantizer.setter
@@ -40,10 +41,13 @@ class Level1Quantizer:
 
     @property
     def nlist(self) -> int:
+        """Number of first-level centroids."""
         return int(self._owner._layer_info()[0])
 
     @property
     def quantizer_trains_alone(self) -> int:
+        """How train places the centroids: 0 k-means through the quantizer, 1 the quantizer
+        trains itself, 2 k-means on a flat index."""
         return int(self._owner._layer_info()[1])
 
     @quantizer_trains_alone.setter
@@ -93,6 +97,7 @@ class Index2Layer(PQIndexMixin, IndexFlatCodes, Index):
 
     @property
     def is_trained(self) -> bool:
+        """Whether the quantizer and the PQ are trained."""
         return Index.is_trained.fget(self)
 
     @is_trained.setter
@@ -101,9 +106,10 @@ class Index2Layer(PQIndexMixin, IndexFlatCodes, Index):
         # quantizer and pq by hand
         _bridge.call("Index2LayerSetTrained", self._h("is_trained"), bool(value))
 
-    code_size_1 = property(lambda self: int(self._layer_info()[2]))
-    code_size_2 = property(lambda self: int(self._layer_info()[3]))
-    code_size = property(lambda self: self.code_size_1 + self.code_size_2)
+    code_size_1 = property(lambda self: int(self._layer_info()[2]), doc="Bytes of a code's list number.")
+    code_size_2 = property(lambda self: int(self._layer_info()[3]), doc="Bytes of a code's PQ part.")
+    code_size = property(lambda self: self.code_size_1 + self.code_size_2,
+                         doc="Bytes per code (code_size_1 + code_size_2).")
 
     def transfer_to_IVFPQ(self, other: Index) -> None:
         """Add every code to the empty IndexIVFPQ ``other`` (same nlist and

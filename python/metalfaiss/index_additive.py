@@ -49,6 +49,7 @@ class IndexAdditiveQuantizer(IndexFlatCodes, Index):
 
     @property
     def code_size(self) -> int:
+        """Bytes per code."""
         return self.aq.code_size
 
     def sa_code_size(self) -> int:
@@ -259,6 +260,7 @@ class ResidualCoarseQuantizer(_RQHolder, AdditiveCoarseQuantizer):
 
     @property
     def beam_factor(self) -> Any:
+        """Beam width of the search, as a factor of k (negative: exhaustive search)."""
         return self._beam()
 
     @beam_factor.setter

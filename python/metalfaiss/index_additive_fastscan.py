@@ -32,6 +32,7 @@ class _AQFastScanFields:
 
     @property
     def aq(self) -> Any:
+        """The index's additive quantizer (also under rq, lsq, prq or plsq, as faiss names it)."""
         q = self.__dict__.get("_aq")
         if q is None:
             out = np.zeros(1, dtype=np.int64)
@@ -122,7 +123,8 @@ class IndexIVFAdditiveQuantizerFastScan(_AQFastScanFields, IVFFastScanFields, In
         self._init_ivf(int(out[0]), index.quantizer, index.metric_type)
         self._aq = index.aq
 
-    M = property(lambda self: self._int_field("M"))
+    M = property(lambda self: self._int_field("M"),
+                 doc="Four-bit groups of a code (the codebooks', 4 bits each, and the norm's).")
 
 
 def _new(kind, op, d, nsplits, M, nbits, metric, search_type, bbs):

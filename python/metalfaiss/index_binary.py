@@ -55,14 +55,17 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
 
     @property
     def code_size(self) -> int:
+        """Bytes per code (d / 8)."""
         return self._d // 8
 
     @property
     def ntotal(self) -> int:
+        """Number of codes in the index."""
         return int(self._info()[1])
 
     @property
     def is_trained(self) -> bool:
+        """Whether add and search may be called."""
         return bool(self._info()[2])
 
     @is_trained.setter
@@ -77,6 +80,7 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
 
     @property
     def metric_type(self) -> int:
+        """faiss's metric number (METRIC_L2 for Hamming, as in faiss)."""
         from .metric import METRIC_L2
 
         return METRIC_L2  # faiss's binary indexes report L2; distances are Hamming
@@ -85,14 +89,17 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         return self.ntotal
 
     def train(self, x: ArrayLike) -> None:
+        """Train on codes x (n, d / 8) uint8 (IVF and hash indexes; others only check x)."""
         x = as_codes(x, self._op("train"), self.code_size)
         _bridge.call_long("BinaryTrain", self._h("train"), x.shape[0], addr(x))
 
     def add(self, x: ArrayLike) -> None:
+        """Add codes x (n, d / 8) uint8; they get ids ntotal .. ntotal + n - 1."""
         x = as_codes(x, self._op("add"), self.code_size)
         _bridge.call_long("BinaryAdd", self._h("add"), x.shape[0], addr(x))
 
     def add_with_ids(self, x: ArrayLike, ids: ArrayLike) -> None:
+        """Add codes x (n, d / 8) uint8 under the given int64 ids (IVF and IDMap indexes)."""
         op = self._op("add_with_ids")
         x = as_codes(x, op, self.code_size)
         ids = as_ids(ids, op)
@@ -150,6 +157,7 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         return lims, D.astype(np.float32), I  # faiss's range results hold float distances
 
     def reconstruct(self, key: int) -> UInt8Array:
+        """The stored code of id key, (d / 8,) uint8."""
         out = np.empty(self.code_size, dtype=np.uint8)
         _bridge.call("BinaryReconstruct", self._h("reconstruct"), as_int(key, self._op("reconstruct"), "key"),
                      addr(out))
@@ -173,6 +181,7 @@ class IndexBinary(GoHandle, BinaryPointerMethods):
         return self.search(x, k, I=labels)[1]
 
     def reset(self) -> None:
+        """Remove every code."""
         _bridge.call("BinaryReset", self._h("reset"))
 
     def _sub(self):
@@ -232,6 +241,7 @@ class BinaryIVFInvertedLists(InvertedLists):
         return self._index.code_size
 
     def list_size(self, list_no: int) -> int:
+        """Entries in list list_no."""
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("BinaryIVFListSize", self._index._h("invlists"), self._check(list_no, "list_size"), addr(out))
         return int(out[0])
@@ -335,6 +345,7 @@ class IndexBinaryIVF(IndexBinary):
         self._quantizer = quantizer
 
     def get_list_size(self, list_no: int) -> int:
+        """Entries in list list_no."""
         return self.invlists.list_size(list_no)
 
     def _direct_map(self, kind=-1):
@@ -357,6 +368,7 @@ class IndexBinaryIVF(IndexBinary):
 
     @property
     def direct_map_type(self) -> int:
+        """DirectMap.NoMap, .Array or .Hashtable (see set_direct_map_type)."""
         return self._direct_map()
 
     @property
@@ -386,6 +398,7 @@ class IndexBinaryIVF(IndexBinary):
         self._quantizer = self._sub()
 
     def train(self, x: ArrayLike) -> None:
+        """Train the quantizer by binary k-means on codes x (n, d / 8)."""
         h = self._h("train")
         for name, value in self.cp.as_dict().items():
             _bridge.call("BinaryIVFSetCP", h, name, float(value))
@@ -398,6 +411,7 @@ class IndexBinaryIVF(IndexBinary):
 
     @property
     def nprobe(self) -> int:
+        """Lists visited per query (faiss's default 1)."""
         return int(self._ivf()[0])
 
     @nprobe.setter
@@ -409,6 +423,7 @@ class IndexBinaryIVF(IndexBinary):
 
     @property
     def nlist(self) -> int:
+        """Number of lists."""
         return int(self._ivf()[1])
 
 

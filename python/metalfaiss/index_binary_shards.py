@@ -65,6 +65,7 @@ class IndexBinaryShards(_BinaryMembers):
         self.successive_ids = bool(successive_ids)
 
     def add_shard(self, index: Any) -> None:
+        """Add a member binary index (of the same d)."""
         self._member(index, True)
 
     def remove_shard(self, index: IndexBinary) -> None:
@@ -85,6 +86,7 @@ class IndexBinaryReplicas(_BinaryMembers):
         self._start("IndexBinaryReplicasNew", d)
 
     def add_replica(self, index: IndexBinary) -> None:
+        """Add a member binary index holding the same codes."""
         self._member(index, True)
 
     def remove_replica(self, index: IndexBinary) -> None:

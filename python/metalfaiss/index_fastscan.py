@@ -75,6 +75,7 @@ class IndexFastScan:
 
     @property
     def implem(self) -> int:
+        """faiss's scan implementation number (0: automatic)."""
         return int(self._settings()[0])
 
     @implem.setter
@@ -83,29 +84,33 @@ class IndexFastScan:
 
     @property
     def qbs(self) -> int:
+        """Queries per pass over the codes, four bits per group (0: automatic)."""
         return int(self._settings()[1])
 
     @qbs.setter
     def qbs(self, value: Any) -> None:
         self._settings(qbs=as_int(value, self._op("qbs"), "qbs"))
 
-    bbs = property(lambda self: int(self._settings()[2]))
-    M = property(lambda self: int(self._settings()[3]))
-    M2 = property(lambda self: int(self._settings()[4]))
-    nbits = property(lambda self: 4)
-    ksub = property(lambda self: 16)
+    bbs = property(lambda self: int(self._settings()[2]), doc="Codes per packed block (a multiple of 32).")
+    M = property(lambda self: int(self._settings()[3]), doc="Sub-quantizers.")
+    M2 = property(lambda self: int(self._settings()[4]), doc="M rounded up to even (sub-quantizers as packed).")
+    nbits = property(lambda self: 4, doc="Bits per sub-quantizer index (4).")
+    ksub = property(lambda self: 16, doc="Centroids per sub-quantizer (16).")
 
     @property
     def code_size(self) -> int:
+        """Bytes per code before packing (M / 2, rounded up)."""
         return (self.M * 4 + 7) // 8
 
     @property
     def ntotal2(self) -> int:
+        """ntotal rounded up to a whole block (bbs)."""
         s = self._settings()
         return int(s[5]) * 2 // int(s[4])
 
     @property
     def codes(self) -> Any:
+        """The packed codes, ntotal2 * M2 / 2 bytes (faiss's layout)."""
         n = int(self._settings()[5])
         tab = AlignedTableUint8(n)
         if n:
@@ -113,6 +118,7 @@ class IndexFastScan:
         return tab
 
     def get_CodePacker(self) -> Any:
+        """The CodePacker of the packed blocks (faiss: get_CodePacker)."""
         return CodePackerPQ4(self.M, self.bbs)
 
     def compute_codes(self, codes: ArrayLike, n: int, x: ArrayLike) -> None:

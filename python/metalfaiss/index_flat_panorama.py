@@ -42,14 +42,17 @@ class IndexFlatPanorama(Index):
 
     @property
     def n_levels(self) -> int:
+        """Panorama levels the dimensions are split into."""
         return int(self._pano_info()[0])
 
     @property
     def batch_size(self) -> int:
+        """Vectors per batch of the level layout (faiss's file layout)."""
         return int(self._pano_info()[1])
 
     @property
     def code_size(self) -> int:
+        """Bytes per vector (4 * d)."""
         return 4 * self.d
 
     def _layout(self):
@@ -82,6 +85,7 @@ class IndexFlatPanorama(Index):
         _bridge.call("FlatPanoramaUpdate", self._h(op), ids.shape[0], addr(ids), addr(x))
 
     def permute_entries(self, perm: ArrayLike) -> None:
+        """Reorder the stored vectors: the new vector i is the old perm[i]."""
         from .index_flat import IndexFlat
 
         IndexFlat.permute_entries(self, perm)

@@ -64,6 +64,7 @@ class HNSW:
 
     @property
     def search_bounded_queue(self) -> bool:
+        """faiss's bounded candidate queue in searches (default True)."""
         return bool(self._get("search_bounded_queue"))
 
     @search_bounded_queue.setter
@@ -72,6 +73,7 @@ class HNSW:
 
     @property
     def check_relative_distance(self) -> bool:
+        """faiss's early stop of the level-0 search when candidates are all farther than the results."""
         return bool(self._get("check_relative_distance"))
 
     @check_relative_distance.setter
@@ -105,6 +107,7 @@ class HNSW:
 
     @property
     def M(self) -> int:
+        """Links per node above level 0 (level 0 keeps 2 * M)."""
         return int(self._get("M"))
 
     def nb_neighbors(self, level: int) -> int:
@@ -122,14 +125,17 @@ class HNSW:
 
     @property
     def levels(self) -> Any:
+        """Each node's level count (level + 1), faiss's levels vector."""
         return self._array("levels", np.int32)
 
     @property
     def offsets(self) -> Any:
+        """Where each node's links start in neighbors (faiss's offsets vector)."""
         return self._array("offsets", np.int64).view(np.uint64)  # faiss: size_t
 
     @property
     def neighbors(self) -> Any:
+        """Every node's links, -1 padded (faiss's neighbors vector)."""
         return self._array("neighbors", np.int32)
 
 
@@ -187,6 +193,7 @@ class IndexHNSW(Index):
 
     @property
     def keep_max_size_level0(self) -> bool:
+        """Top level-0 lists up to 2 * M with nodes the pruning heuristic rejected."""
         return bool(self.hnsw._get("keep_max_size_level0"))
 
     @keep_max_size_level0.setter
@@ -296,6 +303,7 @@ class IndexHNSWFlatPanorama(IndexHNSWFlat):
 
     @property
     def num_panorama_levels(self) -> int:
+        """Panorama levels the dimensions are split into."""
         return int(self._cums(-1)[0][0])
 
     @property
@@ -348,6 +356,7 @@ class IndexHNSWCagra(IndexHNSW):
 
     @property
     def base_level_only(self) -> bool:
+        """Search level 0 only, from random entry points (set when filled from a CAGRA graph)."""
         return bool(self._cagra()[0])
 
     @base_level_only.setter
@@ -356,6 +365,7 @@ class IndexHNSWCagra(IndexHNSW):
 
     @property
     def num_base_level_search_entrypoints(self) -> int:
+        """Random entry points tried by a base-level-only search."""
         return int(self._cagra()[1])
 
     @num_base_level_search_entrypoints.setter
@@ -365,7 +375,9 @@ class IndexHNSWCagra(IndexHNSW):
 
     @property
     def numeric_type_(self) -> int:
+        """The storage's numeric type (NumericType.Float32 or .Float16)."""
         return int(self._cagra()[2])
 
     def get_numeric_type(self) -> int:
+        """The storage's numeric type (NumericType.Float32 or .Float16)."""
         return self.numeric_type_

@@ -55,9 +55,11 @@ class IndexInvertedLists(ArrayInvertedLists):
         return self._index.nlist
 
     def list_size(self, list_no: int) -> int:
+        """Entries in list list_no."""
         return self._index.get_list_size(list_no)
 
     def imbalance_factor(self) -> Any:
+        """nlist * sum(size^2) / ntotal^2: 1 when the lists are equally full."""
         return self._index.imbalance_factor()
 
     @property
@@ -188,6 +190,7 @@ class IndexIVF(Index):
 
     @property
     def nlist(self) -> int:
+        """Number of inverted lists."""
         return int(self._param("nlist"))
 
     @property
@@ -306,6 +309,7 @@ class IndexIVF(Index):
         return _bridge.call("IVFOnDiskFile", self._h("ondisk_filename")) or None
 
     def get_list_size(self, list_no: int) -> int:
+        """Entries in list list_no."""
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexListSize", self._h("get_list_size"), as_int(list_no, self._op("get_list_size"), "list_no"), addr(out))
         return int(out[0])
@@ -434,6 +438,7 @@ class IndexIVF(Index):
 
     @property
     def parallel_mode(self) -> int:
+        """faiss's parallel_mode (0-3, plus PARALLEL_MODE_NO_HEAP_INIT): results do not depend on it here."""
         return getattr(self, "_parallel_mode", 0)
 
     @parallel_mode.setter
@@ -476,6 +481,7 @@ class IndexIVF(Index):
 
     @property
     def direct_map_type(self) -> int:
+        """DirectMap.NoMap, .Array or .Hashtable (see set_direct_map_type)."""
         return int(self._param("direct_map_type"))
 
 
@@ -687,6 +693,7 @@ class IndexIVFScalarQuantizer(IndexIVF):
 
     @property
     def sq(self) -> ScalarQuantizer:
+        """The index's ScalarQuantizer."""
         return ScalarQuantizer._of(self._h("sq"), self)
 
 

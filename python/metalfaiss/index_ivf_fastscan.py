@@ -30,14 +30,17 @@ class BlockInvertedLists(IndexInvertedLists):
 
     @property
     def n_per_block(self) -> int:
+        """Codes per packed block (bbs)."""
         return self._index.bbs
 
     @property
     def block_size(self) -> int:
+        """Bytes per packed block."""
         return self._index._block_size()
 
     @property
     def packer(self) -> Any:
+        """The CodePacker that packs and unpacks the blocks' codes."""
         return self._index.get_CodePacker()
 
     def _list(self, list_no):
@@ -90,13 +93,16 @@ class IVFFastScanFields:
         op = self._op(name)
         _bridge.call("IndexSetParam", self._h(name), name, float(as_int(value, op, name)))
 
-    implem = property(lambda self: self._int_field("implem"), lambda self, v: self._set_int_field("implem", v))
-    qbs = property(lambda self: self._int_field("qbs"), lambda self, v: self._set_int_field("qbs", v))
-    qbs2 = property(lambda self: self._int_field("qbs2"), lambda self, v: self._set_int_field("qbs2", v))
-    bbs = property(lambda self: self._int_field("bbs"))
-    M2 = property(lambda self: self._int_field("M2"))
-    nbits = property(lambda self: 4)
-    ksub = property(lambda self: 16)
+    implem = property(lambda self: self._int_field("implem"), lambda self, v: self._set_int_field("implem", v),
+                      doc="faiss's scan implementation number (0: automatic).")
+    qbs = property(lambda self: self._int_field("qbs"), lambda self, v: self._set_int_field("qbs", v),
+                   doc="Queries per pass over the codes, four bits per group (0: automatic).")
+    qbs2 = property(lambda self: self._int_field("qbs2"), lambda self, v: self._set_int_field("qbs2", v),
+                    doc="faiss's qbs2 (queries per block in implementations 12-15).")
+    bbs = property(lambda self: self._int_field("bbs"), doc="Codes per packed block (a multiple of 32).")
+    M2 = property(lambda self: self._int_field("M2"), doc="M rounded up to even (sub-quantizers as packed).")
+    nbits = property(lambda self: 4, doc="Bits per sub-quantizer index (4).")
+    ksub = property(lambda self: 16, doc="Centroids per sub-quantizer (16).")
 
     def _block_size(self):
         return self.bbs * self.M2 // 2
@@ -135,10 +141,11 @@ class IndexIVFPQFastScan(IVFFastScanFields, PQIndexMixin, IndexIVF):
         self.pq._send_cp()
         super().train(x)
 
-    M = property(lambda self: self.pq.M)
+    M = property(lambda self: self.pq.M, doc="Sub-quantizers of the 4-bit PQ.")
 
     @property
     def use_precomputed_table(self) -> int:
+        """faiss's switch: -1 turns the precomputed residual tables off; 0, 1 and 2 leave them on."""
         return int(self._param("use_precomputed_table"))
 
     @use_precomputed_table.setter
@@ -146,6 +153,7 @@ class IndexIVFPQFastScan(IVFFastScanFields, PQIndexMixin, IndexIVF):
         self._set_int_field("use_precomputed_table", value)
 
     def precompute_table(self) -> None:
+        """Rebuild the precomputed tables (residual L2 codes only)."""
         _bridge.call("IndexSetParam", self._h("precompute_table"), "precompute_table", 0.0)
 
     @property
@@ -181,11 +189,13 @@ class IndexIVFPQFastScan(IVFFastScanFields, PQIndexMixin, IndexIVF):
                 il.add_entries(l, n, ids, codes)
 
     def get_CodePacker(self) -> Any:
+        """The CodePacker of the lists' blocks (faiss: get_CodePacker)."""
         from .index_fastscan import CodePackerPQ4
 
         return CodePackerPQ4(self.M, self.bbs)
 
     def lookup_table_is_3d(self) -> bool:
+        """Whether search tables are per (query, list) (faiss's lookup_table_is_3d)."""
         return bool(self.by_residual and self.metric_type == METRIC_L2)
 
 

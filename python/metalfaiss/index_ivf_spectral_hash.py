@@ -53,10 +53,11 @@ class IndexIVFSpectralHash(IndexIVF):
         _bridge.call("IVFSpectralHashInfo", self._h("info"), addr(out), addr(period))
         return out, float(period[0])
 
-    nbit = property(lambda self: int(self._sh_info()[0][0]))
+    nbit = property(lambda self: int(self._sh_info()[0][0]), doc="Bits per code.")
 
     @property
     def period(self) -> Any:
+        """Period of the thresholds' binarisation."""
         return self._sh_info()[1]
 
     @period.setter
@@ -65,6 +66,7 @@ class IndexIVFSpectralHash(IndexIVF):
 
     @property
     def threshold_type(self) -> int:
+        """faiss's threshold type (Thresh_global, Thresh_centroid, ...)."""
         return int(self._sh_info()[0][1])
 
     @threshold_type.setter

@@ -62,6 +62,7 @@ class IndexIVFPQR(IndexIVFPQ):
 
     @property
     def k_factor(self) -> float:
+        """Candidates re-ranked with the refinement codes, as a factor of k."""
         return float(self._param("k_factor"))
 
     @k_factor.setter

@@ -35,18 +35,22 @@ class IndexLSH(Index):
 
     @property
     def nbits(self) -> int:
+        """Bits per code."""
         return int(self._lsh()[0])
 
     @property
     def rotate_data(self) -> bool:
+        """Whether vectors are projected by a random rotation first."""
         return bool(self._lsh()[1])
 
     @property
     def train_thresholds(self) -> bool:
+        """Whether per-bit thresholds are trained (else 0)."""
         return bool(self._lsh()[2])
 
     @property
     def code_size(self) -> int:
+        """Bytes per code (nbits / 8, rounded up)."""
         return int(self._lsh()[3])
 
     @property

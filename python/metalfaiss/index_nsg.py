@@ -28,12 +28,15 @@ class VisitedTable:
         self.visno = 1
 
     def set(self, no: int) -> None:
+        """Mark node no as visited."""
         self.visited[as_int(no, "VisitedTable.set", "no")] = self.visno
 
     def get(self, no: int) -> bool:
+        """Whether node no is marked as visited."""
         return bool(self.visited[as_int(no, "VisitedTable.get", "no")] == self.visno)
 
     def advance(self) -> None:
+        """Start a new visit: every mark is cleared."""
         self.visno += 1
         if self.visno == 250:  # as faiss: the marks are cleared before they wrap
             self.visited[:] = 0
@@ -89,10 +92,12 @@ class NSG(_Fields):
 
     @property
     def is_built(self) -> bool:
+        """Whether the graph is built (by the first add, or build)."""
         return bool(self._get("is_built"))
 
     @property
     def final_graph(self) -> Any:
+        """The graph, ntotal * R int32 neighbour ids, -1 padded (faiss's final_graph)."""
         n, r = self.ntotal if self.is_built else 0, self.R
         out = np.empty(n * r, dtype=np.int32)
         _bridge.call("NSGGraph", self._index._h("final_graph"), n * r, addr(out))
@@ -145,6 +150,7 @@ class IndexNSG(Index):
 
     @property
     def is_built(self) -> bool:
+        """Whether the graph is built (by the first add, or build)."""
         return self.nsg.is_built
 
     def train(self, x: ArrayLike) -> None:
@@ -255,10 +261,12 @@ class NNDescent(_Fields):
 
     @property
     def has_built(self) -> bool:
+        """Whether the k-NN graph is built."""
         return bool(self._get("has_built"))
 
     @property
     def final_graph(self) -> Int32Array:
+        """The k-NN graph, ntotal * K int32 neighbour ids (faiss's final_graph)."""
         n = self._get("final_graph")
         out = np.empty(n, dtype=np.int32)
         _bridge.call("NNDescentGraph", self._index._h("final_graph"), n, addr(out))
@@ -278,6 +286,7 @@ class IndexNNDescent(Index):
 
     @property
     def storage(self) -> Index:
+        """The index holding the vectors."""
         if self._storage is None:
             self._storage = part(self, "IndexGraphStorage", "IndexNNDescent.storage")
         return self._storage

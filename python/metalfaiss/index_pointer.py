@@ -16,10 +16,12 @@ class IndexPointer:
 
     @property
     def pointer(self) -> Any:
+        """The index pointed to (None when empty)."""
         return self._pointer
 
     @property
     def is_valid(self) -> bool:
+        """Whether it points to an open index."""
         p = self._pointer
         return p is not None and getattr(p, "_handle", True) is not None
 

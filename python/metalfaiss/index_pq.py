@@ -53,6 +53,7 @@ class IndexPQ(PQIndexMixin, PolysemousMixin, IndexFlatCodes, Index):
 
     @property
     def code_size(self) -> int:
+        """Bytes per code."""
         return self.pq.code_size
 
     def train(self, x: ArrayLike) -> None:
@@ -62,6 +63,7 @@ class IndexPQ(PQIndexMixin, PolysemousMixin, IndexFlatCodes, Index):
 
     @property
     def search_type(self) -> int:
+        """faiss's search type: ST_PQ (default), ST_HE, ST_generalized_hamming, ST_SDC, ST_polysemous, ..."""
         return int(self._search_settings()[0])
 
     @search_type.setter
@@ -100,8 +102,10 @@ class IndexScalarQuantizer(IndexFlatCodes, Index):
 
     @property
     def sq(self) -> ScalarQuantizer:
+        """The index's ScalarQuantizer."""
         return ScalarQuantizer._of(self._h("sq"), self)
 
     @property
     def code_size(self) -> int:
+        """Bytes per code."""
         return self.sq.code_size

@@ -18,9 +18,11 @@ class TransformChain(list):
     answers faiss's std::vector calls ``at(i)`` and ``size()``."""
 
     def at(self, i: int) -> Any:
+        """The i-th transform."""
         return self[i]
 
     def size(self) -> int:
+        """Number of transforms."""
         return len(self)
 
 

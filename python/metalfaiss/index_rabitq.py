@@ -53,11 +53,14 @@ class RaBitQuantizer(_Codec):
         q._bind(handle, owner)
         return q
 
-    d = property(lambda self: int(_settings(self._handle)[0]))
-    nb_bits = property(lambda self: int(_settings(self._handle)[1]))
-    code_size = property(lambda self: int(_settings(self._handle)[2]))
-    metric_type = property(lambda self: int(_settings(self._handle)[3]))
-    is_trained = property(lambda self: True)
+    d = property(lambda self: int(_settings(self._handle)[0]), doc="Dimension of the vectors.")
+    nb_bits = property(lambda self: int(_settings(self._handle)[1]),
+                       doc="Bits per dimension (1: sign bits; more: the extended codes).")
+    code_size = property(lambda self: int(_settings(self._handle)[2]),
+                         doc="Bytes per code (bits and the correction factors).")
+    metric_type = property(lambda self: int(_settings(self._handle)[3]),
+                           doc="faiss's metric number (METRIC_L2 or METRIC_INNER_PRODUCT).")
+    is_trained = property(lambda self: True, doc="Whether the centroid is set.")
 
     @staticmethod
     def compute_code_size(d: int, nb_bits: int) -> int:
@@ -71,6 +74,7 @@ class RaBitQuantizer(_Codec):
 
     @property
     def centroid(self) -> Any:
+        """The centre codes are taken about (d floats; empty: the origin)."""
         if self._owner is not None:
             return None  # faiss's index quantizers hold no centroid
         n = int(_settings(self._handle)[6])
@@ -213,9 +217,11 @@ class IndexRaBitQFastScan(_RaBitQFields, _Center, IndexFastScan, IndexFlatCodes,
 
     @property
     def ntotal2(self) -> int:
+        """ntotal rounded up to a whole block (bbs)."""
         return (self.ntotal + self.bbs - 1) // self.bbs * self.bbs
 
     def get_CodePacker(self) -> None:
+        """The CodePacker of the packed blocks (faiss: get_CodePacker)."""
         raise UnsupportedOperationError("IndexRaBitQFastScan.get_CodePacker: faiss's CodePackerRaBitQ is not "
                                         "provided; sa_encode / sa_decode give the standard codes")
 
@@ -246,16 +252,18 @@ class IndexIVFRaBitQFastScan(IVFFastScanFields, _RaBitQFields, _Centered, IndexI
                      as_int(a["nb_bits"], op, "nb_bits"), addr(out))
         self._init_ivf(int(out[0]), a["quantizer"], metric)
 
-    M = property(lambda self: (self.d + 3) // 4)
+    M = property(lambda self: (self.d + 3) // 4, doc="Four-bit groups of the 1-bit codes (d / 4).")
 
     def _block_size(self):
         return self.bbs * self.M2 // 2 + self.bbs * (self.code_size - (self.d + 7) // 8)
 
     def get_CodePacker(self) -> None:
+        """The CodePacker of the lists' blocks (faiss: get_CodePacker)."""
         raise UnsupportedOperationError("IndexIVFRaBitQFastScan.get_CodePacker: faiss's CodePackerRaBitQ is not "
                                         "provided; invlists.get_single_code gives the standard codes")
 
     def lookup_table_is_3d(self) -> bool:
+        """Whether search tables are per (query, list) (faiss's lookup_table_is_3d)."""
         return True
 
 

@@ -45,6 +45,7 @@ class IndexRefine(Index):
 
     @property
     def k_factor(self) -> float:
+        """Candidates the base index returns for the refine index to re-rank, as a factor of k (default 1)."""
         out = np.zeros(1, dtype=np.float64)
         _bridge.call("IndexGetParam", self._h("k_factor"), "k_factor", addr(out))
         return float(out[0])

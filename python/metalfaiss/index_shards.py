@@ -87,6 +87,7 @@ class IndexShards(_Members):
         self.successive_ids = bool(successive_ids)
 
     def add_shard(self, index: Any) -> None:
+        """Add a member index (of the same d and metric)."""
         self._add_member(index)
 
     def remove_shard(self, index: Index) -> None:
@@ -111,6 +112,7 @@ class IndexReplicas(_Members):
         self._start("IndexReplicasNew", d, bool(threaded))
 
     def add_replica(self, index: Index) -> None:
+        """Add a member index holding the same vectors."""
         self._add_member(index)
 
     def remove_replica(self, index: Index) -> None:
@@ -146,6 +148,7 @@ class IndexShardsIVF(IndexShards):
             raise InvalidArgumentError(f"{op}: nlist must be positive, got {self.nlist}")
 
     def add_shard(self, index: Any) -> None:
+        """Add a member IVF index that shares the common quantizer."""
         from .index_ivf import IndexIVF
 
         op = "IndexShardsIVF.add_shard"
@@ -160,6 +163,7 @@ class IndexShardsIVF(IndexShards):
 
     @property
     def is_trained(self) -> bool:
+        """Whether the common quantizer holds its nlist centroids and every shard is trained."""
         return self.quantizer.is_trained and self.quantizer.ntotal == self.nlist and \
             all(s.is_trained for s in self._members)
 

@@ -65,10 +65,12 @@ class InvertedLists:
         return self._list(self._check(list_no, "get_codes"))[1]
 
     def get_single_id(self, list_no: int, offset: int) -> int:
+        """The id of entry offset of list list_no."""
         ids = self.get_ids(list_no)
         return int(ids[self._offset(offset, ids.shape[0], "get_single_id")])
 
     def get_single_code(self, list_no: int, offset: int) -> UInt8Array:
+        """The code of entry offset of list list_no (code_size uint8)."""
         codes = self.get_codes(list_no).reshape(-1, self.code_size)
         return codes[self._offset(offset, codes.shape[0], "get_single_code")].copy()
 
@@ -79,9 +81,11 @@ class InvertedLists:
         return o
 
     def compute_ntotal(self) -> int:
+        """Entries over all lists."""
         return sum(self.list_size(l) for l in range(self.nlist))
 
     def imbalance_factor(self) -> float:
+        """nlist * sum(size^2) / ntotal^2: 1 when the lists are equally full."""
         sizes = np.array([self.list_size(l) for l in range(self.nlist)], dtype=np.float64)
         tot = sizes.sum()
         return 0.0 if tot == 0 else float((sizes ** 2).sum() * self.nlist / tot ** 2)
@@ -93,12 +97,15 @@ class InvertedLists:
         raise UnsupportedOperationError(f"{type(self).__name__}.{method}: these lists are read-only")
 
     def add_entries(self, list_no: int, n_entry: int, ids: Any, code: Any) -> int:
+        """Append n_entry entries (ids, codes) to list list_no; return the offset of the first."""
         self._read_only("add_entries")
 
     def update_entries(self, list_no: int, offset: int, n_entry: int, ids: Any, code: Any) -> None:
+        """Overwrite n_entry entries of list list_no from offset on."""
         self._read_only("update_entries")
 
     def resize(self, list_no: int, new_size: int) -> None:
+        """Cut list list_no to new_size entries, or grow it (new entries undefined)."""
         self._read_only("resize")
 
     def add_entry(self, list_no: int, theid: int, code: ArrayLike) -> int:
@@ -106,9 +113,11 @@ class InvertedLists:
         return self.add_entries(list_no, 1, np.array([theid], dtype=np.int64), code)
 
     def update_entry(self, list_no: int, offset: int, id: Any, code: Any) -> None:
+        """Overwrite entry offset of list list_no."""
         self.update_entries(list_no, offset, 1, np.array([id], dtype=np.int64), code)
 
     def reset(self) -> None:
+        """Empty every list."""
         for l in range(self.nlist):
             self.resize(l, 0)
 
@@ -130,6 +139,7 @@ class ArrayInvertedLists(InvertedLists):
         self._sizes = np.zeros(self.nlist, dtype=np.int64)
 
     def list_size(self, list_no: int) -> int:
+        """Entries in list list_no."""
         return int(self._sizes[self._check(list_no, "list_size")])
 
     def _list(self, l):
@@ -162,6 +172,7 @@ class ArrayInvertedLists(InvertedLists):
         return o
 
     def update_entries(self, list_no: int, offset: int, n_entry: int, ids: Any, code: Any) -> None:
+        """Overwrite n_entry entries of list list_no from offset on."""
         op = "ArrayInvertedLists.update_entries"
         l = self._check(list_no, "update_entries")
         ids, codes = entry_arrays(op, n_entry, ids, code, self.code_size)
@@ -208,6 +219,7 @@ class SliceInvertedLists(InvertedLists):
         self.nlist, self.code_size = self.i1 - self.i0, il.code_size
 
     def list_size(self, list_no: int) -> int:
+        """Entries in list list_no of the slice (list i0 + list_no of the source)."""
         return self.il.list_size(self._check(list_no, "list_size") + self.i0)
 
     def _list(self, l):
@@ -249,6 +261,7 @@ class VStackInvertedLists(InvertedLists):
         return self.ils[i], l - int(self.starts[i])
 
     def list_size(self, list_no: int) -> int:
+        """Entries in list list_no, found in the stacked lists by range."""
         il, l = self._locate(self._check(list_no, "list_size"))
         return il.list_size(l)
 
@@ -269,6 +282,7 @@ class HStackInvertedLists(InvertedLists):
         self.nlist, self.code_size = self.ils[0].nlist, self.ils[0].code_size
 
     def list_size(self, list_no: int) -> int:
+        """Entries of list list_no over all stacked lists."""
         l = self._check(list_no, "list_size")
         return sum(il.list_size(l) for il in self.ils)
 
@@ -323,9 +337,11 @@ class StopWordsInvertedLists(_ListView):
 
     @property
     def maxsize(self) -> int:
+        """Lists longer than this are seen as empty by searches."""
         return self.limit
 
     def list_size(self, list_no: int) -> int:
+        """Entries of list list_no that searches see (0 above maxsize)."""
         n = self.il.list_size(self._check(list_no, "list_size"))
         return 0 if n >= self.limit else n
 
@@ -341,9 +357,11 @@ class CappedInvertedLists(_ListView):
 
     @property
     def cap(self) -> int:
+        """The most entries of a list that searches see."""
         return self.limit
 
     def list_size(self, list_no: int) -> int:
+        """Entries of list list_no that searches see (at most cap)."""
         return min(self.il.list_size(self._check(list_no, "list_size")), self.limit)
 
 

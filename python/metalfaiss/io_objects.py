@@ -178,6 +178,7 @@ class FileIOWriter(IOWriter):
         self.f.write(data)
 
     def close(self) -> None:
+        """Close the file, if this writer opened it."""
         if self._own and not self.f.closed:
             self.f.close()
 
@@ -197,6 +198,7 @@ class FileIOReader(IOReader):
         return self.f.read(n)
 
     def close(self) -> None:
+        """Close the file, if this reader opened it."""
         if self._own and not self.f.closed:
             self.f.close()
 
@@ -221,6 +223,7 @@ class BufferedIOWriter(IOWriter):
             del self._buf[:self.bsz]
 
     def flush(self) -> None:
+        """Write what is buffered to the underlying writer."""
         if self._buf:
             self.writer._write(bytes(self._buf))
             self._buf.clear()

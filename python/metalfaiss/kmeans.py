@@ -102,6 +102,7 @@ class Kmeans:
         self.set_index()
 
     def set_index(self) -> None:
+        """Make the assignment index (flat, on the GPU when gpu is set) for the current settings."""
         gpu = _backend.resolve(True if self.gpu else None if _backend.default_gpu() else False, "Kmeans")
         self.index = _flat_index(self.d, self.cp.spherical, gpu)
 

@@ -38,6 +38,7 @@ class MetricType(enum.IntEnum):
 
     @classmethod
     def parse(cls, value: Any) -> Any:
+        """The MetricType of a faiss metric number, a MetricType or a name ("L2", "IP", ...)."""
         if isinstance(value, cls):
             return value
         if isinstance(value, str):

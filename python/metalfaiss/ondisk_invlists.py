@@ -47,6 +47,7 @@ class OnDiskInvertedLists(InvertedLists):
         self.totsize = 0
 
     def list_size(self, list_no: int) -> int:
+        """Entries in list list_no."""
         return int(self.lists[self._number(list_no, "list_size"), 0])
 
     def _number(self, list_no, method):
@@ -130,13 +131,17 @@ class InvertedListsPtrVector(list):
     to merge_from_multiple: push_back, size, at, and data (itself)."""
 
     def push_back(self, il: Any) -> None:
+        """Append inverted lists."""
         self.append(il)
 
     def size(self) -> int:
+        """Number of inverted lists held."""
         return len(self)
 
     def at(self, i: int) -> Any:
+        """The i-th inverted lists."""
         return self[i]
 
     def data(self) -> Any:
+        """The vector itself (faiss passes data() to merge_from_multiple)."""
         return self

@@ -47,6 +47,7 @@ class OperatingPoints:
         return sum(self.add(p.perf, p.t, prefix + p.key, p.cno) for p in other.all_pts)
 
     def clear(self) -> None:
+        """Forget every operating point."""
         self.__init__()
 
     def t_for_perf(self, perf: Any) -> Any:
@@ -55,6 +56,7 @@ class OperatingPoints:
         return min(times) if times else 1e50
 
     def display(self, only_optimal: Any = True) -> None:
+        """Print the optimal (or all) operating points."""
         pts = self.optimal_pts if only_optimal else self.all_pts
         print(f"Tested {len(self.all_pts)} operating points, {len(self.optimal_pts)} ones are optimal:")
         for p in pts:
@@ -66,7 +68,9 @@ class OperatingPoints:
                 f.write(f"{p.perf} {p.t} {p.key}\n")
 
     def all_to_gnuplot(self, fname: PathLike) -> None:
+        """Write every operating point to fname, gnuplot's format."""
         self._gnuplot(fname, self.all_pts)
 
     def optimal_to_gnuplot(self, fname: PathLike) -> None:
+        """Write the optimal operating points to fname, gnuplot's format."""
         self._gnuplot(fname, self.optimal_pts)

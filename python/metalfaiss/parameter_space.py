@@ -39,6 +39,7 @@ class ParameterSpace:
         self.verbose = 0
 
     def set_index_parameter(self, index: Index, name: str, value: Any) -> None:
+        """Set parameter name ("nprobe", "efSearch", "k_factor", ...) of index or the part that has it."""
         if not isinstance(name, str):
             raise InvalidArgumentError(f"ParameterSpace.set_index_parameter: the name must be a string, got {name!r}")
         target = index
@@ -92,12 +93,14 @@ class ParameterSpace:
             target = getattr(target, "base_index", None)
 
     def n_combinations(self) -> Any:
+        """Number of parameter combinations in the ranges."""
         n = 1
         for r in self.parameter_ranges:
             n *= len(r.values)
         return n
 
     def combination_name(self, cno: Any) -> Any:
+        """The combination numbered cno, as "name=value,name=value"."""
         parts = []
         for r in self.parameter_ranges:
             cno, i = divmod(cno, len(r.values))

@@ -39,20 +39,24 @@ class PointerMethods:
         return region(ptr, self._c_dtype, n * w, op, name, writable).reshape(n, w)
 
     def train_c(self, n: int, x: ArrayLike) -> None:
+        """faiss's C signature: train on the n vectors at pointer x."""
         op = self._op("train_c")
         self.train(self._c_rows(x, _count(n, op), op))
 
     def add_c(self, n: int, x: ArrayLike) -> None:
+        """faiss's C signature: add the n vectors at pointer x."""
         op = self._op("add_c")
         self.add(self._c_rows(x, _count(n, op), op))
 
     def add_with_ids_c(self, n: int, x: ArrayLike, xids: Any) -> None:
+        """faiss's C signature: add the n vectors at x under the ids at xids."""
         op = self._op("add_with_ids_c")
         n = _count(n, op)
         self.add_with_ids(self._c_rows(x, n, op), region(xids, np.int64, n, op, "xids"))
 
     def search_c(self, n: int, x: ArrayLike, k: int, distances: Any, labels: ArrayLike,
                  params: Optional[SearchParameters] = None) -> None:
+        """faiss's C signature: search the n queries at x, results written at distances and labels."""
         op = self._op("search_c")
         n, k = _count(n, op), _count(k, op, "k")
         D = region(distances, self._c_dist, n * k, op, "distances", True).reshape(n, k)
@@ -61,6 +65,7 @@ class PointerMethods:
         D[:], I[:] = Dr, Ir
 
     def reconstruct_c(self, key: int, recons: Any) -> None:
+        """faiss's C signature: the vector of id key, written at recons."""
         op = self._op("reconstruct_c")
         self._c_rows(recons, 1, op, "recons", True)[0] = self.reconstruct(key)
 
@@ -69,23 +74,27 @@ class IndexPointerMethods(PointerMethods):
     """The float-index extras: assign_c and reconstruct_n_c."""
 
     def assign_c(self, n: int, x: ArrayLike, labels: ArrayLike, k: int = 1) -> None:
+        """faiss's C signature: the k nearest ids of the n vectors at pointer x, written at labels."""
         op = self._op("assign_c")
         n, k = _count(n, op), _count(k, op, "k")
         region(labels, np.int64, n * k, op, "labels", True)[:] = self.assign(self._c_rows(x, n, op), k).reshape(-1)
 
-    def sa_encode_c(self, n: int, x: ArrayLike, bytes: int) -> None:
+    def sa_encode_c(self, n: int, x: ArrayLike, bytes: Any) -> None:
+        """faiss's C signature: the codes of the n vectors at pointer x, written at bytes."""
         op = self._op("sa_encode_c")
         n = _count(n, op)
         out = region(bytes, np.uint8, n * self.sa_code_size(), op, "bytes", True)
         out[:] = self.sa_encode(self._c_rows(x, n, op)).reshape(-1)
 
-    def sa_decode_c(self, n: int, bytes: int, x: ArrayLike) -> None:
+    def sa_decode_c(self, n: int, bytes: Any, x: Any) -> None:
+        """faiss's C signature: the n vectors that the codes at bytes stand for, written at x."""
         op = self._op("sa_decode_c")
         n = _count(n, op)
         codes = region(bytes, np.uint8, n * self.sa_code_size(), op, "bytes")
         self._c_rows(x, n, op, "x", True)[:] = self.sa_decode(codes.reshape(n, -1))
 
     def reconstruct_n_c(self, i0: int, ni: int, recons: Any) -> None:
+        """faiss's C signature: vectors i0 .. i0 + ni - 1, written at recons."""
         op = self._op("reconstruct_n_c")
         ni = _count(ni, op, "ni")
         self._c_rows(recons, ni, op, "recons", True)[:] = self.reconstruct_n(i0, ni)

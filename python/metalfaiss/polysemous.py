@@ -60,6 +60,7 @@ class PolysemousTraining:
         return np.array(values, dtype=np.float64)
 
     def memory_usage_per_thread(self, pq: Any) -> Any:
+        """Bytes the renumbering's optimisation needs per thread for pq."""
         return 0 if self.optimization_type == self.OT_None else pq.ksub * pq.ksub * 8 * 3
 
     def __repr__(self) -> str:
@@ -74,6 +75,7 @@ class PolysemousMixin:
 
     @property
     def do_polysemous_training(self) -> bool:
+        """Renumber the PQ centroids at train time for polysemous search."""
         return bool(getattr(self, "_do_polysemous", False))
 
     @do_polysemous_training.setter
@@ -82,6 +84,7 @@ class PolysemousMixin:
 
     @property
     def polysemous_training(self) -> Any:
+        """The PolysemousTraining settings train uses (None: faiss's defaults)."""
         if "_polysemous" not in self.__dict__:
             self._polysemous = PolysemousTraining() if self._default_training else None
         return self._polysemous

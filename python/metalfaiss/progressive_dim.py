@@ -50,6 +50,7 @@ class ProgressiveDimClusteringParameters(ClusteringParameters):
             super().__setattr__(name, value)
 
     def copy(self) -> Any:
+        """A copy of the parameters."""
         out = ProgressiveDimClusteringParameters(**self.as_dict())
         out.progressive_dim_steps, out.apply_pca = self.progressive_dim_steps, self.apply_pca
         return out
@@ -103,6 +104,7 @@ class ProgressiveDimClustering(ProgressiveDimClusteringParameters):
         super().__setattr__(name, value)
 
     def train(self, *args: Any) -> None:
+        """Cluster x (n, d), adding dimensions step by step (faiss: ProgressiveDimClustering.train)."""
         op = "ProgressiveDimClustering.train"
         if len(args) == 3:  # faiss's (n, x pointer, factory)
             n, x, factory = args

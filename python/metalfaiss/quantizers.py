@@ -103,15 +103,16 @@ class ProductQuantizer(_Codec):
         _bridge.call("PQInfo", self._handle, addr(out))
         return out
 
-    d = property(lambda self: int(self._info()[0]))
-    M = property(lambda self: int(self._info()[1]))
-    nbits = property(lambda self: int(self._info()[2]))
-    dsub = property(lambda self: int(self._info()[3]))
-    ksub = property(lambda self: int(self._info()[4]))
-    code_size = property(lambda self: int(self._info()[5]))
+    d = property(lambda self: int(self._info()[0]), doc="Dimension of the vectors.")
+    M = property(lambda self: int(self._info()[1]), doc="Number of sub-quantizers.")
+    nbits = property(lambda self: int(self._info()[2]), doc="Bits per sub-quantizer index.")
+    dsub = property(lambda self: int(self._info()[3]), doc="Dimension of each sub-vector (d / M).")
+    ksub = property(lambda self: int(self._info()[4]), doc="Centroids per sub-quantizer (2 ** nbits).")
+    code_size = property(lambda self: int(self._info()[5]), doc="Bytes per code (ceil(M * nbits / 8)).")
 
     @property
     def is_trained(self) -> bool:
+        """Whether the centroids are trained."""
         return bool(self._info()[6])
 
     @is_trained.setter
@@ -174,6 +175,7 @@ class ProductQuantizer(_Codec):
             _bridge.call("PQSet", self._handle, name, float(value))
 
     def train(self, x: ArrayLike) -> None:
+        """Train the M sub-quantizers by k-means on x (n, d) (faiss: ProductQuantizer.train)."""
         x = as_matrix(x, self._op("train"), self.d)
         self._send_cp()
         _bridge.call("PQTrain", self._handle, x.shape[0], addr(x))
@@ -212,6 +214,7 @@ class ProductQuantizer(_Codec):
         self._tables(self._op("compute_distance_table"), 1, 1, x, dis_table)
 
     def compute_inner_prod_table(self, x: ArrayLike, dis_table: Any) -> None:
+        """One vector's table of inner products with every centroid (M * ksub), written to dis_table."""
         self._tables(self._op("compute_inner_prod_table"), 0, 1, x, dis_table)
 
     def compute_sdc_table(self) -> None:
@@ -230,6 +233,7 @@ class ProductQuantizer(_Codec):
         self.centroids_sq_lengths = (c * c).sum(axis=2).ravel()
 
     def clear_transposed_centroids(self) -> None:
+        """Drop faiss's transposed copy of the centroids (none is kept here)."""
         self.transposed_centroids = np.zeros(0, dtype=np.float32)
         self.centroids_sq_lengths = np.zeros(0, dtype=np.float32)
 
@@ -305,10 +309,10 @@ class ScalarQuantizer(_Codec):
         _bridge.call("SQInfo", self._handle, addr(out))
         return out
 
-    d = property(lambda self: int(self._info()[0]))
-    qtype = property(lambda self: int(self._info()[1]))
-    code_size = property(lambda self: int(self._info()[2]))
-    is_trained = property(lambda self: bool(self._info()[3]))
+    d = property(lambda self: int(self._info()[0]), doc="Dimension of the vectors.")
+    qtype = property(lambda self: int(self._info()[1]), doc="The quantizer type (QT_8bit, QT_4bit, QT_fp16, ...).")
+    code_size = property(lambda self: int(self._info()[2]), doc="Bytes per code.")
+    is_trained = property(lambda self: bool(self._info()[3]), doc="Whether the ranges are trained.")
 
     @property
     def trained(self) -> Any:
@@ -329,6 +333,7 @@ class ScalarQuantizer(_Codec):
         _bridge.call("SQSetTrained", self._handle, v.shape[0], addr(v))
 
     def train(self, x: ArrayLike) -> None:
+        """Learn the value ranges from x (n, d) (faiss: ScalarQuantizer.train)."""
         x = as_matrix(x, self._op("train"), self.d)
         _bridge.call("SQTrain", self._handle, x.shape[0], addr(x))
 
@@ -341,6 +346,7 @@ class PQIndexMixin:
 
     @property
     def pq(self) -> Any:
+        """The index's ProductQuantizer."""
         if getattr(self, "_pq", None) is None:
             self._pq = ProductQuantizer._of(self._h("pq"), self)
         return self._pq

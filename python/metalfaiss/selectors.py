@@ -25,6 +25,7 @@ class IDSelector:
     """Base class: ``is_member(id)`` and the program Go evaluates."""
 
     def is_member(self, i: int) -> bool:
+        """Whether id i is selected."""
         raise NotImplementedError
 
     def _program(self, index=None):
@@ -213,6 +214,7 @@ class IDSelectorTranslated(IDSelector):
         self.sel = sel
 
     def id_map(self) -> Int64Array:
+        """The ids the selector's positions translate to (the wrapped IndexIDMap's id_map)."""
         return self.index.id_map if self.index is not None else self._id_map
 
     def is_member(self, i: int) -> bool:

@@ -39,6 +39,7 @@ class SIMDConfig:
 
     @staticmethod
     def is_simd_level_available(level: int) -> bool:
+        """Whether this CPU and build run that SIMD level."""
         return as_int(level, "SIMDConfig.is_simd_level_available", "level") in _available()
 
     @staticmethod
@@ -48,6 +49,7 @@ class SIMDConfig:
 
     @staticmethod
     def get_level() -> Any:
+        """The SIMD level the kernels use now."""
         return _LEVELS[_bridge.call("KernelLevel")]
 
     @staticmethod
@@ -60,6 +62,7 @@ class SIMDConfig:
 
     @staticmethod
     def set_level(level: int) -> None:
+        """Make the kernels use that SIMD level (one this CPU has)."""
         level = as_int(level, "SIMDConfig.set_level", "level")
         if level not in _available():
             raise InvalidArgumentError(f"SIMDConfig.set_level: {get_level_name(level)} is not available here "

@@ -40,6 +40,7 @@ class SwigPtr:
 
     @property
     def dtype(self) -> Any:
+        """The dtype of the memory pointed to."""
         return self.array.dtype
 
     def __int__(self):

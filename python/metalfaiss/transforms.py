@@ -70,14 +70,17 @@ class VectorTransform(GoHandle):
 
     @property
     def d_in(self) -> int:
+        """Input dimension."""
         return int(self._info("d_in")[0])
 
     @property
     def d_out(self) -> int:
+        """Output dimension."""
         return int(self._info("d_out")[1])
 
     @property
     def is_trained(self) -> bool:
+        """Whether the transform is ready to apply."""
         return bool(self._info("is_trained")[2])
 
     @is_trained.setter
@@ -131,8 +134,9 @@ class LinearTransform(VectorTransform):
 
     A = _array("A", "The matrix, d_out*d_in floats, row-major.")
     b = _array("b", "The bias, d_out floats.")
-    have_bias = _setting("have_bias", bool)
-    is_orthonormal = _setting("is_orthonormal", bool)
+    have_bias = _setting("have_bias", bool, doc="Whether the map adds a bias vector b.")
+    is_orthonormal = _setting("is_orthonormal", bool,
+                              doc="Whether A's rows are orthonormal (reverse_transform is then A transposed).")
 
     def _set_part(self, name, new):
         """Install A or b alone (copy_array_to_vector), the other kept, or
@@ -170,6 +174,7 @@ class RandomRotationMatrix(LinearTransform):
         self._new("RandomRotationMatrixNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"))
 
     def init(self, seed: int) -> None:
+        """Draw the rotation from seed (faiss's init)."""
         _bridge.call("RandomRotationInit", self._h("init"), as_int(seed, "RandomRotationMatrix.init", "seed"))
 
 
@@ -199,13 +204,14 @@ class PCAMatrix(LinearTransform):
         self._new("PCAMatrixNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), float(eigen_power),
                   bool(random_rotation))
 
-    eigen_power = _setting("eigen_power", float)
-    epsilon = _setting("epsilon", float)
-    random_rotation = _setting("random_rotation", bool)
-    max_points_per_d = _setting("max_points_per_d", int)
-    balanced_bins = _setting("balanced_bins", int)
-    mean = _array("mean")
-    eigenvalues = _array("eigenvalues")
+    eigen_power = _setting("eigen_power", float,
+                           doc="Power of the eigenvalues each component is scaled by (-0.5 whitens).")
+    epsilon = _setting("epsilon", float, doc="Added to the eigenvalues before eigen_power (faiss's epsilon).")
+    random_rotation = _setting("random_rotation", bool, doc="Whether a random rotation follows the projection.")
+    max_points_per_d = _setting("max_points_per_d", int, doc="Training points used per input dimension at most.")
+    balanced_bins = _setting("balanced_bins", int, doc="faiss's balanced-bins option (0: off).")
+    mean = _array("mean", doc="The training mean (d_in floats).")
+    eigenvalues = _array("eigenvalues", doc="The eigenvalues of the training covariance, largest first.")
     PCAMat = _array("PCAMat", "The eigenvectors, one per row (d_in floats each), largest first.")
 
 
@@ -219,11 +225,11 @@ class OPQMatrix(LinearTransform):
         op = "OPQMatrix"
         self._new("OPQMatrixNew", as_int(d, op, "d"), as_int(M, op, "M"), as_int(d2, op, "d2"))
 
-    M = _setting("M", int)
-    niter = _setting("niter", int)
-    niter_pq = _setting("niter_pq", int)
-    niter_pq_0 = _setting("niter_pq_0", int)
-    max_train_points = _setting("max_train_points", int)
+    M = _setting("M", int, doc="Sub-spaces of the product quantizer the rotation is learnt for.")
+    niter = _setting("niter", int, doc="Outer iterations of the rotation's training.")
+    niter_pq = _setting("niter_pq", int, doc="k-means iterations of the PQ in each outer iteration.")
+    niter_pq_0 = _setting("niter_pq_0", int, doc="k-means iterations of the first PQ.")
+    max_train_points = _setting("max_train_points", int, doc="Training points used at most.")
 
 
 class ITQMatrix(LinearTransform):
@@ -234,8 +240,8 @@ class ITQMatrix(LinearTransform):
     def __init__(self, d: int = 0) -> None:
         self._new("ITQMatrixNew", as_int(d, "ITQMatrix", "d"))
 
-    max_iter = _setting("max_iter", int)
-    seed = _setting("seed", int)
+    max_iter = _setting("max_iter", int, doc="ITQ iterations (faiss's default 50).")
+    seed = _setting("seed", int, doc="Seed of the initial random rotation.")
 
 
 class ITQTransform(VectorTransform):
@@ -249,9 +255,9 @@ class ITQTransform(VectorTransform):
         op = "ITQTransform"
         self._new("ITQTransformNew", as_int(d_in, op, "d_in"), as_int(d_out, op, "d_out"), bool(do_pca))
 
-    do_pca = _setting("do_pca", bool)
-    max_train_per_dim = _setting("max_train_per_dim", int)
-    mean = _array("mean")
+    do_pca = _setting("do_pca", bool, doc="Project on the principal components before the ITQ rotation.")
+    max_train_per_dim = _setting("max_train_per_dim", int, doc="Training points kept per input dimension.")
+    mean = _array("mean", doc="The mean subtracted before the rotation (d_in floats).")
 
     def _parts(self):
         out = np.zeros(2, dtype=np.int64)
@@ -282,7 +288,7 @@ class NormalizationTransform(VectorTransform):
     def __init__(self, d: int = 0, norm: float = 2.0) -> None:
         self._new("NormalizationTransformNew", as_int(d, "NormalizationTransform", "d"), float(norm))
 
-    norm = _setting("norm", float)
+    norm = _setting("norm", float, doc="The norm scaled to (2: L2).")
 
 
 class HadamardRotation(VectorTransform):
@@ -312,7 +318,7 @@ class CenteringTransform(VectorTransform):
     def __init__(self, d: int = 0) -> None:
         self._new("CenteringTransformNew", as_int(d, "CenteringTransform", "d"))
 
-    mean = _array("mean")
+    mean = _array("mean", doc="The mean subtracted, learnt by train (d floats).")
 
 
 class RemapDimensionsTransform(VectorTransform):
@@ -336,6 +342,7 @@ class RemapDimensionsTransform(VectorTransform):
 
     @property
     def map(self) -> Int32Array:
+        """For each output dimension, the input dimension it copies (-1: zero)."""
         out = np.empty(self.d_out, dtype=np.int64)
         _bridge.call("RemapDimensionsMap", self._h("map"), addr(out))
         return out.astype(np.int32)

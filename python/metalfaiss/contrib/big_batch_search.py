@@ -50,11 +50,13 @@ class BigBatchSearcher:
         self.decode_func, self.by_residual = None, False
 
     def tic(self, name: str) -> None:
+        """Start timing a step called name."""
         self._tic = (name, time.time())
         if self.verbose > 0:
             print(name, end="\r", flush=True)
 
     def toc(self) -> Any:
+        """End the step begun by tic; return its seconds."""
         name, t0 = self._tic
         dt = time.time() - t0
         if self.verbose > 0:
@@ -143,6 +145,7 @@ class BigBatchSearcher:
         self.t_accu[3] += time.time() - t0
 
     def sizes_in_checkpoint(self) -> Any:
+        """What a checkpoint must match: the queries' shape, nprobe and nlist."""
         return (self.xq.shape, self.index.nprobe, self.index.nlist)
 
     def write_checkpoint(self, fname: PathLike, completed: Any) -> None:

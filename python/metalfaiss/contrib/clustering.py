@@ -144,15 +144,19 @@ class DatasetAssign:
         self.x = np.ascontiguousarray(x, dtype=np.float32)
 
     def count(self) -> Any:
+        """Number of points."""
         return self.x.shape[0]
 
     def dim(self) -> Any:
+        """Dimension of the points."""
         return self.x.shape[1]
 
     def get_subset(self, indices: Any) -> Any:
+        """The points at the given indices, as a dense float32 array."""
         return self.x[indices]
 
     def perform_search(self, centroids: ArrayLike) -> Any:
+        """(D, I): the nearest centroid of every point and its distance."""
         return distances.knn(self.x, centroids, 1)
 
     def assign_to(self, centroids: ArrayLike, weights: Optional[ArrayLike] = None) -> Any:
@@ -179,6 +183,7 @@ class DatasetAssignGPU(DatasetAssign):
             else index_cpu_to_all_gpus(cpu)
 
     def perform_search(self, centroids: ArrayLike) -> Any:
+        """(D, I): the nearest centroid of every point, searched on the GPU."""
         self.index.reset()
         self.index.add(centroids)
         return self.index.search(self.x, 1)
@@ -229,9 +234,11 @@ class DatasetAssignSparse(DatasetAssign):
         self.squared_norms = np.asarray(x.multiply(x).sum(1)).ravel()
 
     def get_subset(self, indices: Any) -> Float32Array:
+        """The points at the given indices, as a dense float32 array."""
         return np.asarray(self.x[indices].todense(), dtype=np.float32)
 
     def perform_search(self, centroids: ArrayLike) -> Any:
+        """(D, I): the nearest centroid of every sparse point."""
         return sparse_assign_to_dense_blocks(self.x, centroids, xq_norms=self.squared_norms)
 
     def assign_to(self, centroids: ArrayLike, weights: Optional[ArrayLike] = None) -> Any:

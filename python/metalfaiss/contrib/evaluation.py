@@ -192,6 +192,7 @@ class OperatingPoints:
         raise NotImplementedError(f"{type(self).__name__} has no do-nothing key")
 
     def is_pareto_optimal(self, perf_new: Any, t_new: Any) -> bool:
+        """Whether no recorded point is at least as good and as fast."""
         return not any(perf >= perf_new and t <= t_new for _, perf, t in self.operating_points)
 
     def predict_bounds(self, key: Any) -> Any:
@@ -207,6 +208,7 @@ class OperatingPoints:
         return max_perf, min_time
 
     def should_run_experiment(self, key: Any) -> Any:
+        """Whether the experiment at key could be Pareto-optimal, by its predicted bounds."""
         return self.is_pareto_optimal(*self.predict_bounds(key))
 
     def add_operating_point(self, key: Any, perf: Any, t: Any) -> bool:
@@ -232,6 +234,7 @@ class OperatingPointsWithRanges(OperatingPoints):
         self.ranges = []  # (name, values)
 
     def add_range(self, name: str, values: ArrayLike) -> None:
+        """Add a parameter and the values to try."""
         self.ranges.append((name, values))
 
     def compare_keys(self, k1: Any, k2: Any) -> Any:
@@ -245,6 +248,7 @@ class OperatingPointsWithRanges(OperatingPoints):
         return np.zeros(len(self.ranges), dtype=int)
 
     def num_experiments(self) -> int:
+        """Number of parameter combinations."""
         return int(np.prod([len(values) for _, values in self.ranges]))
 
     def sample_experiments(self, n_autotune: Any, rs: Any = np.random) -> Any:
@@ -334,9 +338,11 @@ class RepeatTimer:
         return TimerIter(self)
 
     def ms(self) -> Any:
+        """Mean milliseconds per timed run."""
         return np.mean(self.times) * 1000
 
     def ms_std(self) -> Any:
+        """Standard deviation of the milliseconds per run (0 for one run)."""
         return np.std(self.times) * 1000 if len(self.times) > 1 else 0.0
 
     def nruns(self) -> int:

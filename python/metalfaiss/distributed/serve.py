@@ -134,6 +134,7 @@ class ShardedIndex:
 
     @property
     def nshards(self) -> int:
+        """Number of shards."""
         return len(self.paths)
 
     def actors(self, shard: int) -> list[Any]:

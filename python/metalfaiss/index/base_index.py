@@ -45,9 +45,11 @@ class SwigOwnership:
         return old
 
     def disown(self) -> None:
+        """Clear the flag (faiss scripts call it before handing the index to another)."""
         self._own = False
 
     def acquire(self) -> None:
+        """Set the flag."""
         self._own = True
 
 
@@ -133,6 +135,7 @@ class Index(GoHandle, IndexPointerMethods):
 
     @property
     def is_trained(self) -> bool:
+        """Whether add and search may be called (train first where needed)."""
         return bool(self._info("is_trained")[3])
 
     @is_trained.setter
