@@ -10,6 +10,7 @@ import pathlib
 import pytest
 
 import metalfaiss
+from metalfaiss.clustering import AnyClustering
 from metalfaiss.distributed import build_index
 
 PACKAGE = pathlib.Path(metalfaiss.__file__).resolve().parent
@@ -29,6 +30,8 @@ CORE = [
     metalfaiss.IndexBinaryFlat, metalfaiss.IndexBinaryIVF, metalfaiss.IndexNSGFlat, metalfaiss.PCAMatrix,
     metalfaiss.index_cpu_to_gpu, metalfaiss.index_gpu_to_cpu, metalfaiss.serialize_index, metalfaiss.deserialize_index,
     metalfaiss.clone_index, metalfaiss.SearchParametersIVF, metalfaiss.SearchParametersHNSW, metalfaiss.IDSelectorRange,
+    AnyClustering, AnyClustering.train, AnyClustering.centroids, AnyClustering.assign, metalfaiss.IndexRefineFlat,
+    metalfaiss.IndexPreTransform, metalfaiss.IndexLSH, metalfaiss.OPQMatrix, metalfaiss.GpuIndexFlat,
 ]
 
 

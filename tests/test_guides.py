@@ -81,6 +81,9 @@ def test_guide_examples_typecheck(tmp_path):
         pytest.skip("mypy is not installed")
     files = []
     for page in PAGES:
+        need = REQUIRES.match(page.read_text())
+        if need and need.group(1) != "gpu" and importlib.util.find_spec(need.group(1)) is None:
+            continue  # its imports cannot be resolved here (Ray, in the wheel's venv); they run where installed
         path = tmp_path / f"guide_{page.stem}.py"
         path.write_text(script(page))
         files.append(str(path))

@@ -51,18 +51,35 @@ def _to_output(arr, as_numpy):
 
 
 class AnyClustering:
-    """k-means clustering of d-dimensional vectors into k centroids.
+    """k-means of d-dimensional vectors into k centroids (faiss: ``Clustering``; ClassKit: ``AnyClustering``).
 
     ``AnyClustering(d, k, parameters=None, use_gpu=None)`` or
     ``AnyClustering.new(d=, k=, parameters=)``. Parameters are read from
-    ``parameters`` (a ``ClusteringParameters``) when ``train`` runs. A
-    ``progress`` attribute (callable ``(iteration, niter, objective)``) is
-    called after each iteration, for progress bars.
+    ``parameters`` when ``train`` runs. A ``progress`` attribute (callable
+    ``(iteration, niter, objective)``) is called after each iteration, for
+    progress bars.
 
-    ``use_gpu``: None (default) runs on a hardware GPU when there is one
-    (Metal on Apple Silicon, Vulkan elsewhere) and on the CPU otherwise;
-    False forces the CPU; True requires the GPU. METALFAISS_BACKEND=cpu|gpu
-    overrides the default.
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    k : int
+        Number of centroids.
+    parameters : ClusteringParameters, optional
+        faiss's, SwiftFaiss's or ClassKit's names (``max_iterations``,
+        ``tolerance``, ...); faiss's defaults when omitted.
+    use_gpu : bool, optional
+        None (default) runs on a hardware GPU when there is one (Metal on
+        Apple Silicon, Vulkan elsewhere) and on the CPU otherwise; False
+        forces the CPU; True requires the GPU. METALFAISS_BACKEND=cpu|gpu
+        overrides the default.
+
+    Raises
+    ------
+    InvalidArgumentError
+        d or k < 1.
+    InputTypeError
+        parameters is not a ClusteringParameters.
     """
 
     def __init__(self, d: int, k: int, parameters: Optional[ClusteringParameters] = None,
@@ -136,12 +153,28 @@ class AnyClustering:
     # -- what it does -------------------------------------------------------
 
     def train(self, xs: ArrayLike, index: Optional[Index] = None, weights: Optional[ArrayLike] = None) -> None:
-        """Cluster xs (n, d): a list of lists, a numpy or an mlx array.
+        """Cluster the points (faiss: ``Clustering.train``; ClassKit: ``train``).
 
-        ``index`` (optional) is the metalfaiss index that assigns points to
-        centroids (a flat L2 index, or inner product when spherical, by
-        default); ``weights`` (n,) weighs the points. A failed call leaves
-        the object as it was.
+        A failed call leaves the object as it was.
+
+        Parameters
+        ----------
+        xs : (n, d) float32-convertible
+            The points: a list of lists, a numpy or an mlx array (n >= k).
+        index : Index, optional
+            The metalfaiss index that assigns points to centroids (a flat
+            L2 index, or inner product when spherical, by default).
+        weights : (n,) float32-convertible, optional
+            A weight per point.
+
+        Raises
+        ------
+        DimensionMismatchError
+            xs is not (n, d), or weights not (n,).
+        InvalidArgumentError
+            Fewer points than centroids.
+        GpuUnavailableError
+            use_gpu=True without a usable GPU.
         """
         op = "AnyClustering.train"
         if index is not None and not isinstance(index, Index):
@@ -156,11 +189,42 @@ class AnyClustering:
         self._index = assign_index
 
     def centroids(self, as_numpy: bool = False) -> Any:
-        """The (k, d) float32 centroids: mlx array if mlx is importable, else numpy."""
+        """The centroids (faiss: ``Clustering.centroids``; ClassKit: ``centroids()``).
+
+        Parameters
+        ----------
+        as_numpy : bool
+            Return a numpy array even when mlx is importable.
+
+        Returns
+        -------
+        (k, d) float32
+            An mlx array when mlx is importable (unless as_numpy or
+            ``set_return_numpy()``), else numpy.
+
+        Raises
+        ------
+        NotTrainedError
+            train has not run.
+        """
         return _to_output(self._trained("centroids").centroids.copy(), as_numpy)
 
     def assign(self, xs: ArrayLike) -> Int64Array:
-        """The index (int64) of the nearest centroid of each row of xs."""
+        """The nearest centroid of each point (faiss: ``Index.assign`` on the centroids; ClassKit: ``assign``).
+
+        Parameters
+        ----------
+        xs : (n, d) float32-convertible
+
+        Returns
+        -------
+        (n,) int64
+
+        Raises
+        ------
+        NotTrainedError
+            train has not run.
+        """
         c = self._trained("assign").centroids
         x = as_matrix(xs, "AnyClustering.assign", self._d)
         with _flat_index(self._d, self.parameters.spherical) as index:

@@ -122,9 +122,30 @@ def _new_gpu_flat(d, metric, half):
 
 
 class GpuIndexFlat(Index):
-    """Exact search on the GPU: ``GpuIndexFlat(res, d, metric=METRIC_L2,
-    config=None)`` or ``GpuIndexFlat(res, cpu_flat_index, config=None)``
-    (a copy of the CPU index). Same methods as IndexFlat."""
+    """Exact search on the GPU (faiss: ``GpuIndexFlat``).
+
+    ``GpuIndexFlat(res, d, metric=METRIC_L2, config=None)``, or
+    ``GpuIndexFlat(res, cpu_flat_index, config=None)`` for a copy of a CPU
+    flat index. Same methods as IndexFlat. Memory: 4 * d bytes a vector of
+    device memory (2 * d with ``config.useFloat16``).
+
+    Parameters
+    ----------
+    res : StandardGpuResources or None
+        faiss's resources object.
+    d_or_index : int or IndexFlat
+        The dimension, or the CPU index to copy.
+    *args
+        ``metric`` (with a dimension; the L2 and IP subclasses fix it), then
+        ``config`` (a GpuIndexFlatConfig).
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU (``gpu_info()`` says why).
+    InvalidArgumentError
+        A copied index of another metric than the subclass's.
+    """
 
     _go_type = "GpuIndexFlat"
     _metric = None  # fixed by the L2 / IP subclasses

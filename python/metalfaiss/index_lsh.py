@@ -8,20 +8,27 @@ import numpy as np
 from . import _bridge
 from ._arrays import addr, as_int
 from .index import Index
-from ._typing import Any, Float32Array
+from ._typing import Float32Array
 
 
 class IndexLSH(Index):
-    """``IndexLSH(d, nbits, rotate_data=True, train_thresholds=False)``:
-    each vector becomes ``nbits`` bits, the signs of its projections on
-    faiss's random rotation (``rotate_data``) or of its first ``nbits``
-    components; with ``train_thresholds`` each bit compares with the median
-    of its projection over the training set. Distances are Hamming
-    distances (floats), as in faiss."""
+    """Binary codes from random projections, compared by Hamming distance (faiss: ``IndexLSH``).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    nbits : int
+        Bits per code (nbits / 8 bytes a vector).
+    rotate_data : bool
+        Project by a random rotation first (default True).
+    train_thresholds : bool
+        Learn per-bit thresholds by training (default False: 0).
+    """
 
     _go_type = "IndexLSH"
 
-    def __init__(self, d: int, nbits: int, rotate_data: Any = True, train_thresholds: Any = False) -> None:
+    def __init__(self, d: int, nbits: int, rotate_data: bool = True, train_thresholds: bool = False) -> None:
         op = "IndexLSH"
         out = np.zeros(1, dtype=np.int64)
         _bridge.call("IndexLSHNew", as_int(d, op, "d"), as_int(nbits, op, "nbits"), bool(rotate_data),

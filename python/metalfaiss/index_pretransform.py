@@ -27,11 +27,24 @@ class TransformChain(list):
 
 
 class IndexPreTransform(Index):
-    """``IndexPreTransform(transform, index)`` (or ``IndexPreTransform(index)``
-    with an empty chain): vectors added and queries pass through the
-    transforms before ``index``; ``reconstruct`` maps back through their
-    reverse. Training trains each untrained transform, in order, on the
-    output of those before it, then the index."""
+    """An index behind a chain of vector transforms (faiss: ``IndexPreTransform``).
+
+    Vectors added and queries pass through the transforms before ``index``;
+    ``reconstruct`` maps back through their reverse. Training trains each
+    untrained transform, in order, on the output of those before it, then the
+    index.
+
+    Parameters
+    ----------
+    *args
+        ``(transform, index)``, or ``(index)`` for an empty chain
+        (``prepend_transform`` adds more).
+
+    Raises
+    ------
+    DimensionMismatchError
+        The transform's output dimension is not the index's d.
+    """
 
     _go_type = "IndexPreTransform"
 

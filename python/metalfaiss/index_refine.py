@@ -76,10 +76,20 @@ class IndexRefinePanorama(IndexRefine):
 
 
 class IndexRefineFlat(IndexRefine):
-    """``IndexRefineFlat(base_index)``: IndexRefine with a flat refine index
-    of its own (exact distances); base_index must be empty.
-    ``IndexRefineFlat(base_index, xb)`` takes a filled base_index and xb,
-    its vectors in the order it holds them, for the flat index."""
+    """An approximate index whose best candidates are re-ranked exactly (faiss: ``IndexRefineFlat``).
+
+    A search asks the base index for ``k_factor * k`` candidates and ranks
+    them by their exact distance, kept in a flat index of its own. Memory: the
+    base index's codes plus 4 * d bytes a vector.
+
+    Parameters
+    ----------
+    base_index : Index
+        The approximate index (empty, unless xb is given).
+    xb : (n, d) float32-convertible, optional
+        The vectors a filled base_index holds, in its order, for the flat
+        index.
+    """
 
     _go_type = "IndexRefineFlat"
 

@@ -216,8 +216,20 @@ class PCAMatrix(LinearTransform):
 
 
 class OPQMatrix(LinearTransform):
-    """``OPQMatrix(d, M, d2=-1)``: the rotation that makes a product
-    quantizer of M sub-spaces most accurate (Optimized PQ)."""
+    """The rotation that makes a product quantizer of M sub-spaces most accurate (faiss: ``OPQMatrix``).
+
+    Train it (or the IndexPreTransform holding it) on the data; factory
+    ``OPQ{M}[_{d2}]``.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension.
+    M : int
+        Sub-spaces of the product quantizer that follows.
+    d2 : int
+        Output dimension (-1: d).
+    """
 
     _go_type = "OPQMatrix"
 
