@@ -32,6 +32,8 @@ CORE = [
     metalfaiss.clone_index, metalfaiss.SearchParametersIVF, metalfaiss.SearchParametersHNSW, metalfaiss.IDSelectorRange,
     AnyClustering, AnyClustering.train, AnyClustering.centroids, AnyClustering.assign, metalfaiss.IndexRefineFlat,
     metalfaiss.IndexPreTransform, metalfaiss.IndexLSH, metalfaiss.OPQMatrix, metalfaiss.GpuIndexFlat,
+    metalfaiss.IndexIVF.add_preassigned, metalfaiss.IndexIVF.search_preassigned, metalfaiss.IndexIVF.update_vectors,
+    metalfaiss.IndexIVF.copy_subset_to, metalfaiss.IndexIVF.search_and_return_codes,
 ]
 
 

@@ -37,6 +37,7 @@ def test_ivf_pq_reports_its_stages(data):
     xb, _ = data
     index = mf.IndexIVFPQ(mf.IndexFlatL2(16), 16, 32, 4, 8)
     index.cp.niter = 7
+    index.cp.early_stop_threshold = -1  # every iteration runs: the count is exact
     rec = Recorder()
     index.progress = rec
     index.train(xb)

@@ -248,11 +248,27 @@ class IndexIVF(Index):
         _bridge.call("IVFMergeFrom", self._h("merge_from"), other._h("merge_from"), as_int(add_id, op, "add_id"))
 
     def copy_subset_to(self, other: IndexIVF, subset_type: int, a1: int, a2: int) -> None:
-        """Append to other (an IVF index trained alike) the entries this one
-        has that the subset picks; this index is unchanged. subset_type: 0
-        ids in [a1, a2), 1 ids with id % a1 == a2, 2 the entries a1..a2-1 of
-        all (each list giving its share), 3 part a2 of a1 equal parts of
-        every list, 4 lists in [a1, a2) (faiss's InvertedLists.SUBSET_TYPE_*)."""
+        """Append to other the entries of this index that a subset picks (faiss: ``IndexIVF.copy_subset_to``).
+
+        This index is unchanged.
+
+        Parameters
+        ----------
+        other : IndexIVF
+            An IVF index trained alike.
+        subset_type : int
+            0: ids in [a1, a2); 1: ids with id % a1 == a2; 2: the entries
+            a1 .. a2 - 1 of all (each list giving its share); 3: part a2 of a1
+            equal parts of every list; 4: lists in [a1, a2) (faiss's
+            ``InvertedLists.SUBSET_TYPE_*``).
+        a1, a2 : int
+            The subset's bounds, as subset_type reads them.
+
+        Raises
+        ------
+        InputTypeError
+            other is not an IVF index.
+        """
         op = self._op("copy_subset_to")
         if not isinstance(other, IndexIVF):
             raise InputTypeError(f"{op}: expected an IVF index, got {type(other).__name__}")
@@ -319,9 +335,24 @@ class IndexIVF(Index):
         return float(self._param("imbalance_factor"))
 
     def add_preassigned(self, x: ArrayLike, a: ArrayLike, ids: Optional[ArrayLike] = None) -> None:
-        """Add the rows of x to the lists a gives (one per row, -1: counted
-        but not stored) instead of the quantizer's nearest; ids as in
-        add_with_ids (None: numbered on from ntotal)."""
+        """Add vectors to the lists given instead of the quantizer's nearest (faiss: ``IndexIVF.add_preassigned``).
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+            The vectors.
+        a : (n,) int64-convertible
+            The list of each vector; -1: counted in ntotal but not stored.
+        ids : (n,) int64-convertible, optional
+            Their ids (None: numbered on from ntotal).
+
+        Raises
+        ------
+        DimensionMismatchError
+            a or ids do not hold one entry per vector.
+        InvalidArgumentError
+            A list number outside [-1, nlist).
+        """
         op = self._op("add_preassigned")
         h = self._h("add_preassigned")
         x = as_matrix(x, op, self.d)
@@ -348,10 +379,29 @@ class IndexIVF(Index):
     def search_preassigned(self, x: ArrayLike, k: int, Iq: ArrayLike, Dq: Optional[ArrayLike] = None, *,
                            params: Optional[SearchParameters] = None, D: Optional[Float32Array] = None,
                            I: Optional[Int64Array] = None) -> SearchResult:
-        """faiss's search_preassigned: search, for each query, the lists in
-        its row of Iq (n, nprobe; -1 skipped) instead of the quantizer's
-        nearest. Dq holds their coarse distances (zeros when None), which
-        faiss's residual tables use. params may set a selector."""
+        """Search the given lists of each query, not the quantizer's nearest (faiss: ``IndexIVF.search_preassigned``).
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+            The queries.
+        k : int
+            Results per query.
+        Iq : (n, nprobe) int64-convertible
+            The lists to scan for each query (-1 skipped).
+        Dq : (n, nprobe) float32-convertible, optional
+            Their coarse distances, which residual tables use (zeros when None).
+        params : SearchParameters, optional
+            May set an id selector.
+        D, I : ndarray, optional
+            (n, k) float32 and int64 arrays to write the results into.
+
+        Returns
+        -------
+        D : (n, k) float32
+        I : (n, k) int64
+            As ``search`` returns them.
+        """
         op = self._op("search_preassigned")
         h = self._h("search_preassigned")
         if self.parallel_mode & self.PARALLEL_MODE_NO_HEAP_INIT and D is not None and I is not None:
@@ -413,11 +463,25 @@ class IndexIVF(Index):
     def search_and_return_codes(self, x: ArrayLike, k: int, *, include_listnos: bool = False,
                                 params: Optional[SearchParameters] = None
                                 ) -> tuple[Float32Array, Int64Array, UInt8Array]:
-        """(D, I, codes): search, and the stored code of each result,
-        (n, k, code_size) uint8, each led by its list number
-        (coarse_code_size bytes) with include_listnos, so that sa_decode
-        reads them. Missing results (id -1) get bytes 0xff. With ids
-        stored twice, a result's code is that of the id's first entry."""
+        """``search``, and the stored code of each result (faiss: ``IndexIVF.search_and_return_codes``).
+
+        Parameters
+        ----------
+        x : (n, d) float32-convertible
+        k : int
+        include_listnos : bool
+            Lead each code by its list number (coarse_code_size bytes), so that
+            ``sa_decode`` reads it.
+        params : SearchParameters, optional
+
+        Returns
+        -------
+        D : (n, k) float32
+        I : (n, k) int64
+        codes : (n, k, code_size [+ coarse_code_size]) uint8
+            Bytes 0xff for missing results (id -1); with ids stored twice, the
+            code of the id's first entry.
+        """
         D, I = self.search(x, k, params=params)
         size = self.code_size + (self.coarse_code_size() if include_listnos else 0)
         codes = np.empty((*I.shape, size), dtype=np.uint8)
@@ -449,10 +513,25 @@ class IndexIVF(Index):
         self._parallel_mode = mode
 
     def update_vectors(self, keys: ArrayLike, x: ArrayLike) -> None:
-        """Give the vectors stored under ids keys the rows of x; each moves
-        to the list its new vector falls in. Needs a direct map
-        (``make_direct_map()`` or a hashtable); every id must be in the
-        index."""
+        """Replace the vectors stored under the given ids (faiss: ``IndexIVF.update_vectors``).
+
+        Each moves to the list its new vector falls in. Needs a direct map
+        (``make_direct_map()`` or a hashtable).
+
+        Parameters
+        ----------
+        keys : (n,) int64-convertible
+            The ids; every one must be in the index.
+        x : (n, d) float32-convertible
+            The new vectors.
+
+        Raises
+        ------
+        DimensionMismatchError
+            keys and x differ in length.
+        InvalidArgumentError
+            No direct map, or an id not in the index.
+        """
         op = self._op("update_vectors")
         x = as_matrix(x, op, self.d)
         keys = as_ids(keys, op)
