@@ -71,13 +71,15 @@ def test_core_docstrings_are_numpy_style(fn):
 
 def public_classes():
     """Every public class defined in a public module of the package (modules
-    whose optional dependency is missing, such as torch, are left out)."""
+    whose optional dependency is missing are left out, and so is
+    contrib.torch_utils, whose import patches the index classes for torch
+    tensors, as faiss's does, for the rest of the process)."""
     import importlib
     import pkgutil
 
     seen = {}
     for info in pkgutil.walk_packages(metalfaiss.__path__, "metalfaiss."):
-        if any(part.startswith("_") for part in info.name.split(".")[1:]):
+        if any(part.startswith("_") for part in info.name.split(".")[1:]) or info.name.endswith(".torch_utils"):
             continue
         try:
             module = importlib.import_module(info.name)

@@ -1,5 +1,6 @@
-"""The package's shape: no import circles (top-level or deferred imports),
-and one table from Go types to Python classes that every reader uses."""
+"""The package's shape: no import circles (top-level or deferred imports;
+those only type checkers read do not run), and one table from Go types to
+Python classes that every reader uses."""
 
 import ast
 import pathlib
@@ -21,11 +22,26 @@ def _module_name(path):
     return ".".join(parts)
 
 
+def _run_time_nodes(tree):
+    """Every node of tree except those under ``if TYPE_CHECKING:``: imports
+    that only type checkers read never run, so they make no circle."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and isinstance(child.test, ast.Name) and child.test.id == "TYPE_CHECKING":
+                stack.extend(child.orelse)
+                continue
+            stack.append(child)
+
+
 def _imports(path, name):
-    """The metalfaiss modules that module ``name`` imports, anywhere in it."""
+    """The metalfaiss modules that module ``name`` imports when it runs,
+    anywhere in it."""
     is_package = path.name == "__init__.py"
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in _run_time_nodes(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level:
             base = name.split(".") if is_package else name.split(".")[:-1]
             base = base[: len(base) - (node.level - 1)]
