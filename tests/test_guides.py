@@ -27,6 +27,14 @@ REQUIRES = re.compile(r"\A<!-- requires: (\w+) -->")
 REQUIRE_ENV = {"gpu": "METALFAISS_REQUIRE_GPU", "ray": "METALFAISS_REQUIRE_RAY"}
 
 
+def installed(module):
+    """Whether module can be imported: a folder of that name in the working
+    directory (Ray's /tmp/ray, when the suite runs from /tmp) is a
+    namespace package, not the module."""
+    spec = importlib.util.find_spec(module)
+    return spec is not None and spec.origin not in (None, "namespace")
+
+
 def script(page):
     return "\n".join(BLOCK.findall(page.read_text()))
 
@@ -42,7 +50,7 @@ def missing(page):
         if os.environ.get("METALFAISS_BACKEND", "") == "cpu":
             return "METALFAISS_BACKEND=cpu"
         return None if info["driver"] is not None else f"no GPU: {info['reason']}"
-    return None if importlib.util.find_spec(need) else f"{need} is not installed"
+    return None if installed(need) else f"{need} is not installed"
 
 
 def skip_or_fail(page, why):
@@ -75,14 +83,14 @@ def test_guide_examples_run(page, tmp_path):
 def test_guide_examples_typecheck(tmp_path):
     """mypy --strict over every guide's examples (skipped where mypy is not
     installed; `make test` installs it and sets METALFAISS_REQUIRE_MYPY=1)."""
-    if importlib.util.find_spec("mypy") is None:
+    if not installed("mypy"):
         if os.environ.get("METALFAISS_REQUIRE_MYPY") == "1":
             pytest.fail("METALFAISS_REQUIRE_MYPY=1 but mypy is not installed")
         pytest.skip("mypy is not installed")
     files = []
     for page in PAGES:
         need = REQUIRES.match(page.read_text())
-        if need and need.group(1) != "gpu" and importlib.util.find_spec(need.group(1)) is None:
+        if need and need.group(1) != "gpu" and not installed(need.group(1)):
             continue  # its imports cannot be resolved here (Ray, in the wheel's venv); they run where installed
         path = tmp_path / f"guide_{page.stem}.py"
         path.write_text(script(page))
