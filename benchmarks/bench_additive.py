@@ -15,7 +15,10 @@ per nprobe the QPS of a batch of queries and recall@10 against exact
 search. Ratios are faiss / metalfaiss for times and metalfaiss / faiss for
 QPS (> 1: metalfaiss faster).
 
-    .venv/bin/python benchmarks/bench_additive.py [--n 500000] [--nt 100000] [--only 'RQ8x8;...']
+    .venv/bin/python benchmarks/bench_additive.py [--n 500000] [--nt 100000] [--only 'RQ8x8;...'] [--plots DIR]
+
+The recall/QPS chart of every index and library goes to additive.png in the
+--plots folder.
 """
 
 import argparse
@@ -26,6 +29,7 @@ import numpy as np
 
 import faiss
 import metalfaiss
+from plots import recall_qps
 from timing import cpu_line, kernel_line, median_times, recall, sgemm_gflops, timed
 
 # (factory string, nprobes (None: flat), queries)
@@ -58,6 +62,7 @@ def main():
     ap.add_argument("--nt", type=int, default=100_000, help="training points")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", help="factory strings to run, separated by ;")
+    ap.add_argument("--plots", default="docs/plots", help="folder for the recall/QPS chart (additive.png); empty: none")
     a = ap.parse_args()
     d = 128
     xb = clustered(a.n, d, 1)
@@ -73,6 +78,7 @@ def main():
     flat.close()
     print("| index | stage | metalfaiss | faiss | ratio | recall@10 metalfaiss | faiss |")
     print("|---|---|---|---|---|---|---|")
+    curves = {}  # (index, library) -> [(recall, QPS)]
     for desc, nprobes, nq in INDEXES:
         if a.only and desc not in a.only.split(";"):
             continue
@@ -95,7 +101,12 @@ def main():
             stage = "search" if nprobe is None else f"search nprobe {nprobe}"
             print(f"| {desc} | {stage} (QPS) | {nq / to:,.0f} | {nq / tt:,.0f} | {tt / to:.2f} | "
                   f"{recall(Io, Iexact):.3f} | {recall(It, Iexact):.3f} |", flush=True)
+            curves.setdefault((desc, "metalfaiss"), []).append((recall(Io, Iexact), nq / to))
+            curves.setdefault((desc, "faiss-cpu"), []).append((recall(It, Iexact), nq / tt))
         ours.close()
+    if a.plots and curves:
+        recall_qps(os.path.join(a.plots, "additive.png"),
+                   f"additive quantizers, {a.n:,} x {d} clustered points, k=10", curves)
 
 
 if __name__ == "__main__":

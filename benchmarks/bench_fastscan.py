@@ -16,9 +16,12 @@ import blas_env
 
 blas_env.restart()  # before numpy or faiss load OpenBLAS
 
+import os
+
 import faiss
 import metalfaiss
 from bench_ivf import setup  # the IVF benchmark's data, arguments and header
+from plots import recall_qps
 from timing import median_times, recall, timed
 
 INDEXES = [
@@ -43,6 +46,7 @@ def build(lib, d, desc):
 def main():
     a, d, xb, xq, Iexact = setup()
     builds = []
+    curves = {}  # (index, library) -> [(recall, QPS)]: the chart
     for desc, nprobes in INDEXES:
         if a.only and desc not in a.only.split(";"):
             continue
@@ -68,6 +72,9 @@ def main():
             for name, t in zip([nm for nm, ix in (("o", ours), ("t", theirs)) if ix is not None], ts):
                 qps[name] = a.nq / t
             qo, qt = qps.get("o"), qps.get("t")
+            for name, library in (("o", "metalfaiss"), ("t", "faiss-cpu")):
+                if name in qps:
+                    curves.setdefault((desc, library), []).append((recall(res[name], Iexact), qps[name]))
             cells = [f"{qo:,.0f}" if qo else "n/a", f"{qt:,.0f}" if qt else "n/a",
                      f"{qo / qt:.2f}" if qo and qt else "n/a",
                      f"{recall(res['o'], Iexact):.3f}" if "o" in res else "n/a",
@@ -76,6 +83,9 @@ def main():
         if ours is not None:
             ours.close()
         theirs = None  # frees faiss's index before the next one
+    if a.plots and curves:
+        recall_qps(os.path.join(a.plots, "fastscan.png"),
+                   f"fast-scan and RaBitQ, {len(xb):,} x {d} Gaussian mixture, nprobe sweep, k=10", curves)
     print("\n| index | train s metalfaiss | faiss | ratio | add s metalfaiss | faiss | ratio |")
     print("|---|---|---|---|---|---|---|")
     for desc, t, why_o, why_t in builds:

@@ -7,7 +7,10 @@ memory read bandwidth (numpy's multi-threaded sgemv over a 512 MiB matrix)
 for single-query rows. Also the Python call time of a one-vector search on
 a tiny index. Usage:
 
-    .venv/bin/python benchmarks/bench_flat.py [--quick] [--cases 100k,1M,32k]
+    .venv/bin/python benchmarks/bench_flat.py [--quick] [--cases 100k,1M,32k] [--plots DIR]
+
+The time-per-query chart of each case, library and mode goes to flat.png in
+the --plots folder.
 """
 
 import argparse
@@ -20,6 +23,7 @@ import numpy as np
 
 import faiss
 import metalfaiss
+from plots import time_size
 from timing import cpu_line, kernel_line, median_times, sgemm_gflops, timed
 
 CASES = {
@@ -102,6 +106,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", default="100k,1M,32k")
     ap.add_argument("--quick", action="store_true", help="fewer queries and repeats")
+    ap.add_argument("--plots", default="docs/plots", help="folder for the time chart (flat.png); empty: none")
     args = ap.parse_args()
     nq_batch, nq_single, repeats = (1_000, 50, 1) if args.quick else (10_000, 200, 3)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()}; "
@@ -113,9 +118,24 @@ def main():
     print(kernel_line(CEILING["GFLOP/s"]))
     print(f"one-vector search on a tiny index: metalfaiss {ours_us:.1f} us/call, faiss-cpu {faiss_us:.1f} us/call")
     print(HEADER)
+    rows = []
     for name in args.cases.split(","):
         nb, d, k = CASES[name]
-        bench_case(name, nb, d, k, nq_batch, nq_single, repeats)
+        rows += bench_case(name, nb, d, k, nq_batch, nq_single, repeats)
+    if args.plots and rows:
+        plot_times(os.path.join(args.plots, "flat.png"), rows)
+
+
+def plot_times(path, rows):
+    """Microseconds per query against the database size: one curve per
+    library, metric and query mode."""
+    sizes = [f"{nb:,} x {d}" for nb, d in sorted({(r[2], r[3]) for r in rows}, key=lambda s: s[0] * s[1])]
+    series = {}
+    for r in rows:
+        for library, qps in (("metalfaiss", r[6]), ("faiss-cpu", r[7])):
+            values = series.setdefault(f"{library}, {r[1]}, {r[5]}", [None] * len(sizes))
+            values[sizes.index(f"{r[2]:,} x {r[3]}")] = 1e6 / qps
+    time_size(path, f"exact search (IndexFlat), k={rows[0][4]}", sizes, series, ylabel="microseconds per query")
 
 
 if __name__ == "__main__":

@@ -18,15 +18,20 @@ default, 1,000 queries; each library is timed in its own block of calls
 metalfaiss time (> 1: metalfaiss faster in both).
 
     .venv/bin/python benchmarks/bench_graphs.py [--n 500000] [--nq 1000] [--only IMI|Cagra|NSG|NNDescent]
+        [--plots docs/plots]
+
+The recall/QPS chart of every index and library goes to graphs.png in the
+--plots folder.
 """
 
 import argparse
-
+import os
 
 import blas_env
 import faiss
 import metalfaiss
 from bench_ivf import mixture_with_truth
+from plots import recall_qps
 from timing import median_times, recall, timed
 
 
@@ -43,7 +48,9 @@ def build(name, make_ours, make_theirs, xb, train):
     return ours, theirs
 
 
-def sweep(name, ours, theirs, knob, values, set_knob, xq, Iexact, nq, repeats):
+def sweep(name, ours, theirs, knob, values, set_knob, xq, Iexact, nq, repeats, curves):
+    """Search both at each setting; prints a row and adds the points to
+    curves[(name, library)]."""
     for v in values:
         set_knob(ours, v)
         set_knob(theirs, v)
@@ -52,6 +59,8 @@ def sweep(name, ours, theirs, knob, values, set_knob, xq, Iexact, nq, repeats):
         to, tt = median_times([lambda: ours.search(xq, 10), lambda: theirs.search(xq, 10)], rounds=repeats)
         print(f"| {name} | {knob} {v} | {nq / to:,.0f} | {nq / tt:,.0f} | {tt / to:.2f} | "
               f"{recall(Io, Iexact):.3f} | {recall(It, Iexact):.3f} |", flush=True)
+        curves.setdefault((name, "metalfaiss"), []).append((recall(Io, Iexact), nq / to))
+        curves.setdefault((name, "faiss-cpu"), []).append((recall(It, Iexact), nq / tt))
 
 
 def main():
@@ -61,6 +70,7 @@ def main():
     ap.add_argument("--nq", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", choices=["IMI", "Cagra", "NSG", "NNDescent"])
+    ap.add_argument("--plots", default="docs/plots", help="folder for the recall/QPS chart (graphs.png); empty: none")
     a = ap.parse_args()
     d = 128
     xb, xq, Iexact = mixture_with_truth(a.n, a.nq, d)
@@ -86,8 +96,12 @@ def main():
                      lambda ix, v: setattr(ix.nndescent, "search_L", v)))
     print("\n| index | setting | metalfaiss QPS | faiss QPS | QPS ratio | recall@10 metalfaiss | faiss |")
     print("|---|---|---|---|---|---|---|")
+    curves = {}
     for name, o, t, knob, values, set_knob in runs:
-        sweep(name, o, t, knob, values, set_knob, xq, Iexact, a.nq, a.repeats)
+        sweep(name, o, t, knob, values, set_knob, xq, Iexact, a.nq, a.repeats, curves)
+    if a.plots and curves:
+        recall_qps(os.path.join(a.plots, "graphs.png"), f"graph and multi-index indexes, {a.n:,} x {d} Gaussian mixture, k=10",
+                   curves)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def setup():
     ap.add_argument("--nq", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", help="factory strings to run, separated by ;")
-    ap.add_argument("--plots", default="docs/plots", help="folder for the recall/QPS chart (ivf.png); empty: none")
+    ap.add_argument("--plots", default="docs/plots", help="folder for the recall/QPS chart (ivf.png, fastscan.png); empty: none")
     a = ap.parse_args()
     d = 128
     xb, xq, Iexact = mixture_with_truth(100_000 if a.quick else 1_000_000, a.nq, d)
@@ -90,8 +90,8 @@ def main():
             qo, qt = a.nq / to, a.nq / tt
             print(f"| {desc} | {nprobe} | {qo:,.0f} | {qt:,.0f} | {qo / qt:.2f} | "
                   f"{recall(Io, Iexact):.3f} | {recall(It, Iexact):.3f} |", flush=True)
-            curves.setdefault(f"metalfaiss {desc}", []).append((recall(Io, Iexact), qo))
-            curves.setdefault(f"faiss {desc}", []).append((recall(It, Iexact), qt))
+            curves.setdefault((desc, "metalfaiss"), []).append((recall(Io, Iexact), qo))
+            curves.setdefault((desc, "faiss-cpu"), []).append((recall(It, Iexact), qt))
         ours.close()
         theirs = None  # frees faiss's index before the next one
     print("\n| index | train s metalfaiss | faiss | ratio | add s metalfaiss | faiss | ratio |")

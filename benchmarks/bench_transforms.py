@@ -9,7 +9,10 @@ metalfaiss / faiss for QPS and faiss / metalfaiss for times (> 1:
 metalfaiss faster). Searches are timed in alternating blocks per library
 (see timing.py) and the median is kept.
 
-    .venv/bin/python benchmarks/bench_transforms.py [--n 500000] [--nq 1000] [--rounds 3] [--only PCA]
+    .venv/bin/python benchmarks/bench_transforms.py [--n 500000] [--nq 1000] [--rounds 3] [--only PCA] [--plots DIR]
+
+The recall/QPS chart of both indexes and libraries goes to transforms.png in
+the --plots folder.
 """
 
 import argparse
@@ -20,6 +23,7 @@ import numpy as np
 
 import faiss
 import metalfaiss
+from plots import recall_qps
 from timing import median_times, recall, timed
 
 INDEXES = [("PCA64,IVF1024,Flat", (1, 8, 32)), ("OPQ16_64,IVF1024,PQ16", (8, 32))]
@@ -37,6 +41,7 @@ def main():
     ap.add_argument("--nq", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=3, help="alternating blocks of 3 timed calls per library")
     ap.add_argument("--only", help="run the factory strings containing this text")
+    ap.add_argument("--plots", default="docs/plots", help="folder for the recall/QPS chart (transforms.png); empty: none")
     a = ap.parse_args()
     d = 256
     rng = np.random.default_rng(0)
@@ -49,6 +54,7 @@ def main():
     flat.add(xb)
     _, Iexact = flat.search(xq, 10)
     flat.close()
+    curves = {}  # (index, library) -> [(recall, QPS)]
     for desc, nprobes in INDEXES:
         if a.only and a.only not in desc:
             continue
@@ -70,8 +76,13 @@ def main():
             qm, qf = a.nq / tm, a.nq / tf
             print(f"| {desc} | {nprobe} | {qm:,.0f} | {qf:,.0f} | {qm / qf:.2f} | {recall(Im, Iexact):.3f} | "
                   f"{recall(If, Iexact):.3f} |", flush=True)
+            curves.setdefault((desc, "metalfaiss"), []).append((recall(Im, Iexact), qm))
+            curves.setdefault((desc, "faiss-cpu"), []).append((recall(If, Iexact), qf))
         ours.close()
         theirs = None  # frees faiss's index before the next one
+    if a.plots and curves:
+        recall_qps(os.path.join(a.plots, "transforms.png"),
+                   f"pre-transformed IVF, {a.n:,} x {d} points near a 64-d subspace, k=10", curves)
 
 
 if __name__ == "__main__":

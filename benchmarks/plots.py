@@ -37,24 +37,36 @@ def _save(plt, fig, path):
     print(f"chart: {path}")
 
 
+LINESTYLES = ("-", "--", ":", "-.")
+
+
 def recall_qps(path, title, curves):
     """Recall on x, queries per second (log scale) on y: one curve per
-    library, curves = {library: [(recall, qps), ...]}. Returns the path, or
-    None without matplotlib."""
+    library, curves = {library: [(recall, qps), ...]}. A key may also be
+    (index, library), for charts of several indexes: one colour per index,
+    one line style per library. Returns the path, or None without
+    matplotlib."""
     plt = _pyplot()
     if plt is None:
         print("chart: matplotlib is not installed; no chart drawn")
         return None
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name, points in curves.items():
+    indexes = list(dict.fromkeys(key[0] for key in curves if isinstance(key, tuple)))
+    libraries = list(dict.fromkeys(key[1] for key in curves if isinstance(key, tuple)))
+    for key, points in curves.items():
         points = sorted(points)
-        ax.plot([r for r, _ in points], [q for _, q in points], marker="o", markersize=3, label=name)
+        style = {}
+        if isinstance(key, tuple):
+            style = dict(color=f"C{indexes.index(key[0]) % 10}",
+                         linestyle=LINESTYLES[libraries.index(key[1]) % len(LINESTYLES)])
+            key = f"{key[0]}, {key[1]}"
+        ax.plot([r for r, _ in points], [q for _, q in points], marker="o", markersize=3, label=key, **style)
     ax.set_yscale("log")
     ax.set_xlabel("recall@10")
     ax.set_ylabel("queries per second")
     ax.set_title(f"{title}\n{machine()}", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize=7 if len(curves) > 6 else None)
     _save(plt, fig, path)
     return path
 

@@ -249,6 +249,8 @@ type IndexPQ struct {
 	// searches without search parameters.
 	SearchType   PQSearchType
 	PolysemousHT int
+	// progress receives train's progress (nil: none); see SetProgress.
+	progress *Progress
 }
 
 // NewIndexPQ makes an IndexPQ with M sub-quantizers of nbits bits; metric

@@ -280,7 +280,11 @@ func (ix *IndexIVF) Train(x []float32) error {
 	if err != nil {
 		return err
 	}
-	if ix.codec != nil {
+	pq := ix.PQ()
+	switch {
+	case pq != nil:
+		ix.progress.Stage("train codec", int64(pq.M)) // one unit per sub-quantizer
+	case ix.codec != nil:
 		ix.progress.Stage("train codec", 1)
 	}
 	if err := ix.trainCodec(op, x); err != nil {
@@ -291,7 +295,7 @@ func (ix *IndexIVF) Train(x []float32) error {
 		}
 		return err
 	}
-	if ix.codec != nil {
+	if ix.codec != nil && pq == nil {
 		ix.progress.Advance(1)
 	}
 	return nil
@@ -337,6 +341,10 @@ func (ix *IndexIVF) trainCodec(op string, x []float32) error {
 	}
 	if pq := ix.PQ(); pq != nil {
 		pq.Log, pq.Warn = ix.Log, ix.Warn
+		defer pq.reportTo(ix.progress)()
+		if ix.Log != nil {
+			ix.Log(fmt.Sprintf("training %dx%d product quantizer on %d vectors in %dD", pq.M, pq.Ksub, n, ix.d))
+		}
 	}
 	if err := ix.codec.Train(x); err != nil {
 		return err

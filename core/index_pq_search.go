@@ -52,6 +52,8 @@ func (ix *IndexPQ) Train(x []float32) error {
 	if err != nil {
 		return err
 	}
+	ix.progress.Stage("train codec", int64(ix.PQ.M))
+	defer ix.PQ.reportTo(ix.progress)()
 	if !ix.DoPolysemousTraining {
 		return ix.PQ.Train(x)
 	}
@@ -59,6 +61,7 @@ func (ix *IndexPQ) Train(x []float32) error {
 		return err
 	}
 	keep := n - min(max(ix.Polysemous.NtrainPermutation, 0), n/4)
+	ix.progress.Logf("PQ training on %d points, remains %d points: training polysemous on centroids", keep, n-keep)
 	before := *ix.PQ
 	if err := ix.PQ.Train(x[:keep*ix.d]); err != nil {
 		return err
@@ -69,6 +72,10 @@ func (ix *IndexPQ) Train(x []float32) error {
 	}
 	return nil
 }
+
+// SetProgress implements ProgressReporter: train reports a "train codec" stage
+// of one unit per sub-quantizer, and faiss's verbose lines.
+func (ix *IndexPQ) SetProgress(p *Progress) { ix.progress = p }
 
 // Search implements Index with the index's search type.
 func (ix *IndexPQ) Search(x []float32, k int, dist []float32, labels []int64) error {

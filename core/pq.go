@@ -18,6 +18,9 @@ type ProductQuantizer struct {
 	// iterations, seed 1234, at most 256 points per centroid).
 	CP        ClusteringParameters
 	Log, Warn func(string)
+	// Progress, when set, advances by one per sub-space trained (the
+	// owner starts the stage).
+	Progress *Progress
 	// HotStart starts each sub-space's k-means from the current centroids
 	// (faiss's Train_hot_start), as OPQ's later rounds do.
 	HotStart bool
@@ -135,6 +138,10 @@ func (pq *ProductQuantizer) Train(x []float32) error {
 			return err
 		}
 		c.Log, c.Warn = pq.Log, pq.Warn
+		if pq.Log != nil { // a verbose quantizer trains verbose slices, as faiss's
+			c.Verbose = true
+			pq.Log(fmt.Sprintf("Training PQ slice %d/%d", m, pq.M))
+		}
 		if pq.HotStart && pq.trained {
 			c.Centroids = append([]float32(nil), pq.sub(m)...)
 		}
@@ -143,9 +150,25 @@ func (pq *ProductQuantizer) Train(x []float32) error {
 			return fmt.Errorf("%s: sub-quantizer %d: %w", op, m, err)
 		}
 		copy(centroids[m*pq.Ksub*pq.Dsub:], c.Centroids)
+		pq.Progress.Advance(1)
 	}
 	pq.setTrained(centroids)
 	return nil
+}
+
+// reportTo sends Train's per-sub-space progress to p, and its verbose
+// lines too when the quantizer has no Log of its own, until the returned
+// function restores them (nil p: nothing changes).
+func (pq *ProductQuantizer) reportTo(p *Progress) (restore func()) {
+	if p == nil {
+		return func() {}
+	}
+	log, progress := pq.Log, pq.Progress
+	pq.Progress = p
+	if log == nil {
+		pq.Log = p.Line
+	}
+	return func() { pq.Log, pq.Progress = log, progress }
 }
 
 // trainShared clusters the n*M sub-vectors of x (contiguous: x read as
@@ -156,10 +179,15 @@ func (pq *ProductQuantizer) trainShared(op string, x []float32) error {
 		return err
 	}
 	c.Log, c.Warn = pq.Log, pq.Warn
+	if pq.Log != nil {
+		c.Verbose = true
+		pq.Log("Training all PQ slices at once")
+	}
 	index, _ := NewIndexFlat(pq.Dsub, MetricL2)
 	if err := c.Train(x, index, nil); err != nil {
 		return fmt.Errorf("%s: shared codebook: %w", op, err)
 	}
+	pq.Progress.Advance(int64(pq.M))
 	centroids := make([]float32, len(pq.Centroids))
 	for m := 0; m < pq.M; m++ {
 		copy(centroids[m*pq.Ksub*pq.Dsub:], c.Centroids)

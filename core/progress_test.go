@@ -1,6 +1,7 @@
 package core
 
 import (
+	"math/rand"
 	"sync"
 	"testing"
 
@@ -54,4 +55,32 @@ func TestProgressNilRecordsNothing(t *testing.T) {
 	stages, lines := p.Snapshot()
 	require.Nil(t, stages)
 	require.Nil(t, lines)
+}
+
+func TestIndexPQReportsOneUnitPerSubQuantizer(t *testing.T) {
+	x := randData(rand.New(rand.NewSource(21)), 2000, 16, false)
+	ix, err := NewIndexPQ(16, 4, 6, MetricL2)
+	require.NoError(t, err)
+	p := &Progress{}
+	ix.SetProgress(p)
+	require.NoError(t, ix.Train(x))
+	stages, lines := p.Snapshot()
+	require.Equal(t, []StageState{{"train codec", 4, 4}}, stages)
+	require.Equal(t, "Training PQ slice 0/4", lines[0])
+	require.Contains(t, lines, "Training PQ slice 3/4")
+	require.Nil(t, ix.PQ.Progress, "the quantizer lets go of the progress after train")
+	require.Nil(t, ix.PQ.Log)
+}
+
+func TestIVFPQTrainCodecCountsSubQuantizers(t *testing.T) {
+	x := randData(rand.New(rand.NewSource(22)), 3000, 16, false)
+	q, _ := NewIndexFlat(16, MetricL2)
+	ix, err := NewIndexIVFPQ(q, 16, 8, 4, 6, MetricL2)
+	require.NoError(t, err)
+	p := &Progress{}
+	ix.SetProgress(p)
+	require.NoError(t, ix.Train(x))
+	stages, lines := p.Snapshot()
+	require.Equal(t, StageState{"train codec", 4, 4}, stages[len(stages)-1])
+	require.Contains(t, lines, "training 4x64 product quantizer on 3000 vectors in 16D")
 }

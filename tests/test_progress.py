@@ -43,11 +43,33 @@ def test_ivf_pq_reports_its_stages(data):
     index.train(xb)
     assert rec.stages() == ["train", "train quantizer", "train codec"]
     assert rec.last("train quantizer") == ("train quantizer", 7, 7)
-    assert rec.last("train codec") == ("train codec", 1, 1)
+    assert rec.last("train codec") == ("train codec", 4, 4)  # one unit per sub-quantizer
     rec.calls.clear()
     index.add(xb)
     assert rec.calls[0] == ("add", 0, 6000) and rec.calls[-1] == ("add", 6000, 6000)
     rec.monotonic()
+
+
+def test_pq_reports_its_sub_quantizers(data, capsys):
+    xb, _ = data
+    index = mf.IndexPQ(16, 4, 6)
+    rec = Recorder()
+    index.progress, index.verbose = rec, True
+    index.train(xb)
+    assert rec.stages() == ["train", "train codec"]
+    assert rec.last("train codec") == ("train codec", 4, 4)
+    rec.monotonic()
+    out = capsys.readouterr().out
+    assert "Training PQ slice 0/4" in out and "Training PQ slice 3/4" in out
+    assert "Clustering 6000 points in 4D to 64 clusters" in out  # each slice's k-means, as in faiss
+
+
+def test_ivf_pq_verbose_names_the_product_quantizer(data, capsys):
+    xb, _ = data
+    index = mf.IndexIVFPQ(mf.IndexFlatL2(16), 16, 32, 4, 8)
+    index.verbose = True
+    index.train(xb)
+    assert "training 4x256 product quantizer on 6000 vectors in 16D" in capsys.readouterr().out
 
 
 def test_progress_changes_no_result(data):

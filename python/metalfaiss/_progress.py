@@ -4,12 +4,12 @@ a progress callback.
 When ``index.verbose`` is true or ``index.progress`` is a callable, the call
 runs with a Progress attached in Go (pyapi IndexWatchProgress), which the
 index fills with its stages (IVF: "train quantizer", "train codec", "add";
-HNSW: "add"), the work done of each and the lines faiss prints in verbose
+HNSW: "add"; PQ: "train codec", one unit per sub-quantizer), the work done of each and the lines faiss prints in verbose
 mode. A thread reads it every ``POLL_SECONDS`` while the call runs (Go
 calls release the GIL), prints the lines when verbose and calls
 ``progress(stage, done, total)`` when the numbers change; the last reading
 is taken after the call, in the caller's thread. An index that reports no
-stages (flat, PQ, SQ, ...) gets one: the call's name, from 0 to n.
+stages (flat, SQ, ...) gets one: the call's name, from 0 to n.
 
 An exception raised by the callback stops further calls to it and is
 raised again once the call has ended: the work it reported on is done
