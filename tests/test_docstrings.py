@@ -15,8 +15,8 @@ from metalfaiss.distributed import build_index
 
 PACKAGE = pathlib.Path(metalfaiss.__file__).resolve().parent
 
-# The calls a faiss user makes first: numpy-style docstrings with shapes,
-# dtypes and errors (the others are being converted; see issue 27).
+# The calls a faiss user makes first and the index classes of every family
+# the guides cover: numpy-style docstrings with shapes, dtypes and errors.
 CORE = [
     metalfaiss.Index.train, metalfaiss.Index.add, metalfaiss.Index.add_with_ids, metalfaiss.Index.search,
     metalfaiss.Index.assign, metalfaiss.Index.range_search, metalfaiss.Index.reconstruct,
@@ -34,6 +34,23 @@ CORE = [
     metalfaiss.IndexPreTransform, metalfaiss.IndexLSH, metalfaiss.OPQMatrix, metalfaiss.GpuIndexFlat,
     metalfaiss.IndexIVF.add_preassigned, metalfaiss.IndexIVF.search_preassigned, metalfaiss.IndexIVF.update_vectors,
     metalfaiss.IndexIVF.copy_subset_to, metalfaiss.IndexIVF.search_and_return_codes,
+    # the other index families of the guides
+    metalfaiss.IndexHNSW, metalfaiss.IndexHNSWSQ, metalfaiss.IndexHNSWPQ, metalfaiss.IndexHNSW2Level,
+    metalfaiss.IndexHNSWFlatPanorama, metalfaiss.IndexHNSWCagra, metalfaiss.IndexResidualQuantizer,
+    metalfaiss.IndexLocalSearchQuantizer, metalfaiss.IndexProductResidualQuantizer,
+    metalfaiss.IndexProductLocalSearchQuantizer, metalfaiss.IndexIVFResidualQuantizer,
+    metalfaiss.IndexIVFLocalSearchQuantizer, metalfaiss.IndexIVFProductResidualQuantizer,
+    metalfaiss.IndexIVFProductLocalSearchQuantizer, metalfaiss.ResidualCoarseQuantizer, metalfaiss.IndexPQFastScan,
+    metalfaiss.IndexIVFPQFastScan, metalfaiss.IndexRaBitQ, metalfaiss.IndexIVFRaBitQ, metalfaiss.IndexRaBitQFastScan,
+    metalfaiss.IndexIVFRaBitQFastScan, metalfaiss.IndexNSGPQ, metalfaiss.IndexNSGSQ, metalfaiss.IndexNNDescentFlat,
+    metalfaiss.IndexRefine, metalfaiss.IndexShards, metalfaiss.IndexReplicas, metalfaiss.IndexIDMap2,
+    metalfaiss.IndexBinaryHNSW, metalfaiss.IndexBinaryIDMap, metalfaiss.IndexBinaryFromFloat, metalfaiss.IndexBinaryHash,
+    metalfaiss.IndexBinaryMultiHash, metalfaiss.IndexIVFPQR, metalfaiss.Index2Layer, metalfaiss.GpuIndexIVFFlat,
+    metalfaiss.GpuIndexIVFPQ, metalfaiss.GpuIndexIVFScalarQuantizer, metalfaiss.GpuIndexFlatL2, metalfaiss.GpuIndexFlatIP,
+    metalfaiss.ProductQuantizer, metalfaiss.ScalarQuantizer, metalfaiss.RandomRotationMatrix, metalfaiss.ITQMatrix,
+    metalfaiss.ITQTransform, metalfaiss.NormalizationTransform, metalfaiss.HadamardRotation,
+    metalfaiss.CenteringTransform, metalfaiss.RemapDimensionsTransform, metalfaiss.Clustering,
+    metalfaiss.MultiIndexQuantizer,
 ]
 
 

@@ -39,14 +39,32 @@ class _StatsVector(list):
 
 
 class Clustering(ClusteringParameters):
-    """faiss's ``Clustering``: ``Clustering(d, k)`` or ``Clustering(d, k, cp)``.
+    """k-means with faiss's parameters and results (faiss: ``Clustering``).
 
-    The parameters are attributes (``clus.niter = 10``). ``centroids`` is a
-    flat float32 array of k*d values like faiss's vector (set it before
-    ``train`` to give initial centroids; ``vector_to_array`` accepts it), and
+    ``Clustering(d, k)`` or ``Clustering(d, k, cp)``. The parameters are
+    attributes (``clus.niter = 10``). ``centroids`` is a flat float32 array
+    of k*d values like faiss's vector (set it before ``train`` to give
+    initial centroids; ``vector_to_array`` accepts it), and
     ``iteration_stats`` a list of ``ClusteringIterationStats`` with
     ``size()`` and ``at(i)``. ``train(x, index, weights=None)`` assigns
     through ``index``, which holds the centroids afterwards.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    k : int
+        Number of centroids.
+    cp : ClusteringParameters, optional
+        Initial settings (faiss's defaults otherwise: 25 iterations, seed
+        1234, at most 256 points per centroid).
+
+    Raises
+    ------
+    CountError
+        k below 1.
+    InputTypeError
+        d or k is not an integer.
     """
 
     __slots__ = ("d", "k", "centroids", "iteration_stats")

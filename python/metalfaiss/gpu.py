@@ -198,13 +198,57 @@ class GpuIndexFlat(Index):
 
 
 class GpuIndexFlatL2(GpuIndexFlat):
-    """GpuIndexFlat with squared Euclidean distance."""
+    """Exact L2 search on the GPU (faiss: ``GpuIndexFlatL2``).
+
+    GpuIndexFlat with squared Euclidean distance: ``GpuIndexFlatL2(res, d,
+    config=None)`` or ``GpuIndexFlatL2(res, cpu_index_flat_l2, config=None)``
+    (a copy). Memory per vector on the device: 4 * d bytes (2 * d with
+    ``config.useFloat16``).
+
+    Parameters
+    ----------
+    res : StandardGpuResources or None
+        faiss's resources object.
+    d_or_index : int or IndexFlatL2
+        The dimension, or the CPU index to copy.
+    *args
+        ``config`` (a GpuIndexFlatConfig).
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU (``gpu_info()`` says why).
+    InvalidArgumentError
+        A copied index of another metric.
+    """
 
     _metric = METRIC_L2
 
 
 class GpuIndexFlatIP(GpuIndexFlat):
-    """GpuIndexFlat with inner-product similarity."""
+    """Exact inner-product search on the GPU (faiss: ``GpuIndexFlatIP``).
+
+    GpuIndexFlat with inner-product similarity: ``GpuIndexFlatIP(res, d,
+    config=None)`` or ``GpuIndexFlatIP(res, cpu_index_flat_ip, config=None)``
+    (a copy). Memory per vector on the device: 4 * d bytes (2 * d with
+    ``config.useFloat16``).
+
+    Parameters
+    ----------
+    res : StandardGpuResources or None
+        faiss's resources object.
+    d_or_index : int or IndexFlatIP
+        The dimension, or the CPU index to copy.
+    *args
+        ``config`` (a GpuIndexFlatConfig).
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU (``gpu_info()`` says why).
+    InvalidArgumentError
+        A copied index of another metric.
+    """
 
     _metric = METRIC_INNER_PRODUCT
 

@@ -55,12 +55,35 @@ class GpuIndexIVFFlatConfig(GpuIndexIVFConfig):
 
 
 class GpuIndexIVFFlat(IndexIVFFlat):
-    """IVF-Flat search on the GPU, as faiss spells it:
+    """IVF-Flat search on the GPU (faiss: ``GpuIndexIVFFlat``).
+
     ``GpuIndexIVFFlat(res, d, nlist, metric=METRIC_L2, config=None)``,
     ``GpuIndexIVFFlat(res, quantizer, d, nlist, metric=METRIC_L2,
     config=None)`` (a trained flat quantizer's centroids are copied to the
     index's GPU quantizer) or ``GpuIndexIVFFlat(res, cpu_ivf_flat,
-    config=None)`` (a copy). Same methods and fields as IndexIVFFlat."""
+    config=None)`` (a copy). Same methods and fields as IndexIVFFlat; the
+    lists live on the device (float16 with ``config.useFloat16``) and a batch
+    scans each probed list once for all the queries that probe it. Memory
+    per vector on the device: 4 * d bytes (2 * d in float16) and an 8-byte
+    id.
+
+    Parameters
+    ----------
+    res : StandardGpuResources or None
+        faiss's resources object (accepted; the driver manages memory).
+    *args
+        ``d, nlist, metric, config``; or ``quantizer, d, nlist, metric,
+        config``; or ``cpu_index, config`` (an IndexIVFFlat to copy). config
+        is a GpuIndexIVFFlatConfig.
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU.
+    InvalidArgumentError
+        nlist below 1, an unsupported metric, or k above the GPU's limit at
+        search.
+    """
 
     _go_type = "GpuIndexIVFFlat"
 
@@ -130,13 +153,35 @@ class GpuIndexIVFScalarQuantizerConfig(GpuIndexIVFConfig):
 
 
 class GpuIndexIVFScalarQuantizer(IndexIVFScalarQuantizer):
-    """IVF-SQ search on the GPU, as faiss spells it:
+    """IVF scalar-quantizer search on the GPU (faiss: ``GpuIndexIVFScalarQuantizer``).
+
     ``GpuIndexIVFScalarQuantizer(res, d, nlist, qtype, metric=METRIC_L2,
     encodeResidual=True, config=None)``, the same after a ``quantizer``
     first argument (a trained flat quantizer's centroids are copied), or
     ``GpuIndexIVFScalarQuantizer(res, cpu_ivf_sq, config=None)`` (a copy).
     qtype is QT_8bit, QT_8bit_uniform or QT_fp16. Same methods and fields
-    as IndexIVFScalarQuantizer."""
+    as IndexIVFScalarQuantizer. Memory per vector on the device: d bytes
+    (2 * d for QT_fp16) and an 8-byte id.
+
+    Parameters
+    ----------
+    res : StandardGpuResources or None
+        faiss's resources object (accepted; the driver manages memory).
+    *args
+        ``d, nlist, qtype, metric, encodeResidual, config``; the same after
+        a ``quantizer``; or ``cpu_index, config`` (an
+        IndexIVFScalarQuantizer to copy). config is a
+        GpuIndexIVFScalarQuantizerConfig.
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU.
+    UnsupportedOperationError
+        Another qtype.
+    InvalidArgumentError
+        nlist below 1.
+    """
 
     _go_type = "GpuIndexIVFScalarQuantizer"
 
@@ -166,12 +211,33 @@ class GpuIndexIVFPQConfig(GpuIndexIVFConfig):
 
 
 class GpuIndexIVFPQ(IndexIVFPQ):
-    """IVF-PQ search on the GPU, as faiss spells it:
+    """IVF-PQ search on the GPU (faiss: ``GpuIndexIVFPQ``).
+
     ``GpuIndexIVFPQ(res, d, nlist, M, nbitsPerIdx=8, metric=METRIC_L2,
     config=None)``, the same after a ``quantizer`` first argument (a
     trained flat quantizer's centroids are copied), or
     ``GpuIndexIVFPQ(res, cpu_ivf_pq, config=None)`` (a copy). Codes of 8
-    bits; same methods and fields as IndexIVFPQ."""
+    bits; same methods and fields as IndexIVFPQ. Memory per vector on the
+    device: M bytes and an 8-byte id.
+
+    Parameters
+    ----------
+    res : StandardGpuResources or None
+        faiss's resources object (accepted; the driver manages memory).
+    *args
+        ``d, nlist, M, nbitsPerIdx, metric, config``; the same after a
+        ``quantizer``; or ``cpu_index, config`` (an IndexIVFPQ to copy).
+        config is a GpuIndexIVFPQConfig.
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU.
+    UnsupportedOperationError
+        nbitsPerIdx other than 8.
+    InvalidArgumentError
+        M does not divide d, or nlist below 1.
+    """
 
     _go_type = "GpuIndexIVFPQ"
 

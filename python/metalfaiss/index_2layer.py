@@ -57,8 +57,9 @@ class Level1Quantizer:
 
 
 class Index2Layer(PQIndexMixin, IndexFlatCodes, Index):
-    """``Index2Layer(quantizer, nlist, M, nbit=8, metric=METRIC_L2)``: each
-    vector is stored as the number of its nearest of the ``nlist``
+    """A coarse centroid number and a PQ code of the residual per vector (faiss: ``Index2Layer``).
+
+    Each vector is stored as the number of its nearest of the ``nlist``
     centroids of ``quantizer`` (``code_size_1`` bytes) and a product-
     quantizer code of its residual (``code_size_2`` bytes), the codes an
     IndexIVFPQ (or ``sa_encode`` of ``"IVF{nlist},PQ{M}np"``) makes.
@@ -66,7 +67,28 @@ class Index2Layer(PQIndexMixin, IndexFlatCodes, Index):
     residuals; ``transfer_to_IVFPQ(ivfpq)`` fills an empty IndexIVFPQ with
     the codes. Factory: ``"Residual{nlist},PQ{M}"``, ``"Residual2x{b},PQ{M}"``
     (a MultiIndexQuantizer). faiss leaves ``search`` out; here it measures
-    the decoded vectors."""
+    the decoded vectors.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer (trained or not), of dimension d.
+    nlist : int
+        Number of centroids.
+    M : int
+        Sub-quantizers of the residual's product quantizer (a divisor of d).
+    nbit : int
+        Bits per sub-quantizer code (default 8).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        M does not divide d, or nlist below 1.
+    """
 
     _go_type = "Index2Layer"
 

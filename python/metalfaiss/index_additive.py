@@ -57,9 +57,38 @@ class IndexAdditiveQuantizer(IndexFlatCodes, Index):
 
 
 class IndexResidualQuantizer(_RQHolder, IndexAdditiveQuantizer):
-    """``IndexResidualQuantizer(d, M, nbits, metric=METRIC_L2,
-    search_type=ST_decompress)`` or ``(d, nbits_list, metric,
-    search_type)``: residual-quantizer codes searched exhaustively."""
+    """Residual-quantizer codes searched exhaustively (faiss: ``IndexResidualQuantizer``).
+
+    ``IndexResidualQuantizer(d, M, nbits, metric=METRIC_L2,
+    search_type=ST_decompress)`` or ``(d, nbits_list, metric, search_type)``.
+    Each codebook codes what the ones before it left (beam search of
+    ``rq.max_beam_size`` candidates at train and encode). Memory per vector:
+    sum(nbits) / 8 bytes and the norm the search type stores.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    *args
+        ``M, nbits`` (M codebooks of 2^nbits entries each) or ``nbits_list``
+        (one entry per codebook), then ``metric`` and ``search_type``:
+        metric : int or str
+            ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+        search_type : int
+            How codes are compared with the query: ``AdditiveQuantizer.ST_decompress``
+            (default: decode, then compare), ``ST_LUT_nonorm`` (look-up tables, no
+            norm; inner product), or a stored norm for L2 look-up tables:
+            ``ST_norm_float`` (4 bytes), ``ST_norm_qint8`` / ``ST_norm_cqint8`` (1),
+            ``ST_norm_qint4`` / ``ST_norm_cqint4`` (half a byte), ``ST_norm_rq2x4``
+            / ``ST_norm_lsq2x4`` (1).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        d below 1, nbits out of 1..16, an unknown search type or metric.
+    """
 
     _go_type = "IndexResidualQuantizer"
 
@@ -94,8 +123,39 @@ _PLSQHolder = _holder("plsq", ProductLocalSearchQuantizer, "the index's product 
 
 
 class IndexProductResidualQuantizer(_PRQHolder, IndexAdditiveQuantizer):
-    """``IndexProductResidualQuantizer(d, nsplits, Msub, nbits,
-    metric=METRIC_L2, search_type=ST_decompress)``."""
+    """Product of RQ quantizers searched exhaustively (faiss: ``IndexProductResidualQuantizer``).
+
+    The d dimensions are split into nsplits equal slices, each coded by its
+    own RQ quantizer of Msub codebooks. Memory per vector: nsplits * Msub *
+    nbits / 8 bytes and the norm the search type stores.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of nsplits).
+    nsplits : int
+        Number of slices.
+    Msub : int
+        Codebooks per slice.
+    nbits : int
+        Bits per codebook entry index.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    search_type : int
+        How codes are compared with the query: ``AdditiveQuantizer.ST_decompress``
+        (default: decode, then compare), ``ST_LUT_nonorm`` (look-up tables, no
+        norm; inner product), or a stored norm for L2 look-up tables:
+        ``ST_norm_float`` (4 bytes), ``ST_norm_qint8`` / ``ST_norm_cqint8`` (1),
+        ``ST_norm_qint4`` / ``ST_norm_cqint4`` (half a byte), ``ST_norm_rq2x4``
+        / ``ST_norm_lsq2x4`` (1).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nsplits does not divide d, nbits out of 1..16, an unknown search type or metric.
+    """
 
     _go_type = "IndexProductResidualQuantizer"
 
@@ -110,8 +170,38 @@ class IndexProductResidualQuantizer(_PRQHolder, IndexAdditiveQuantizer):
 
 
 class IndexLocalSearchQuantizer(_LSQHolder, IndexAdditiveQuantizer):
-    """``IndexLocalSearchQuantizer(d, M, nbits, metric=METRIC_L2,
-    search_type=ST_decompress)``: LSQ codes searched exhaustively."""
+    """Local-search-quantizer (LSQ) codes searched exhaustively (faiss: ``IndexLocalSearchQuantizer``).
+
+    LSQ learns M codebooks jointly and encodes by iterated conditional
+    modes (``lsq.encode_ils_iters``), slower to train and encode than RQ at
+    similar accuracy. Memory per vector: M * nbits / 8 bytes and the norm
+    the search type stores.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    M : int
+        Number of codebooks.
+    nbits : int
+        Bits per codebook entry index.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    search_type : int
+        How codes are compared with the query: ``AdditiveQuantizer.ST_decompress``
+        (default: decode, then compare), ``ST_LUT_nonorm`` (look-up tables, no
+        norm; inner product), or a stored norm for L2 look-up tables:
+        ``ST_norm_float`` (4 bytes), ``ST_norm_qint8`` / ``ST_norm_cqint8`` (1),
+        ``ST_norm_qint4`` / ``ST_norm_cqint4`` (half a byte), ``ST_norm_rq2x4``
+        / ``ST_norm_lsq2x4`` (1).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        d or M below 1, nbits out of 1..16, an unknown search type or metric.
+    """
 
     _go_type = "IndexLocalSearchQuantizer"
 
@@ -125,8 +215,39 @@ class IndexLocalSearchQuantizer(_LSQHolder, IndexAdditiveQuantizer):
 
 
 class IndexProductLocalSearchQuantizer(_PLSQHolder, IndexAdditiveQuantizer):
-    """``IndexProductLocalSearchQuantizer(d, nsplits, Msub, nbits,
-    metric=METRIC_L2, search_type=ST_decompress)``."""
+    """Product of LSQ quantizers searched exhaustively (faiss: ``IndexProductLocalSearchQuantizer``).
+
+    The d dimensions are split into nsplits equal slices, each coded by its
+    own LSQ quantizer of Msub codebooks. Memory per vector: nsplits * Msub *
+    nbits / 8 bytes and the norm the search type stores.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of nsplits).
+    nsplits : int
+        Number of slices.
+    Msub : int
+        Codebooks per slice.
+    nbits : int
+        Bits per codebook entry index.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    search_type : int
+        How codes are compared with the query: ``AdditiveQuantizer.ST_decompress``
+        (default: decode, then compare), ``ST_LUT_nonorm`` (look-up tables, no
+        norm; inner product), or a stored norm for L2 look-up tables:
+        ``ST_norm_float`` (4 bytes), ``ST_norm_qint8`` / ``ST_norm_cqint8`` (1),
+        ``ST_norm_qint4`` / ``ST_norm_cqint4`` (half a byte), ``ST_norm_rq2x4``
+        / ``ST_norm_lsq2x4`` (1).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nsplits does not divide d, nbits out of 1..16, an unknown search type or metric.
+    """
 
     _go_type = "IndexProductLocalSearchQuantizer"
 
@@ -150,9 +271,44 @@ class IndexIVFAdditiveQuantizer(IndexIVF):
 
 
 class IndexIVFResidualQuantizer(_RQHolder, IndexIVFAdditiveQuantizer):
-    """``IndexIVFResidualQuantizer(quantizer, d, nlist, M, nbits,
-    metric=METRIC_L2, search_type=ST_decompress)`` or ``(quantizer, d,
-    nlist, nbits_list, metric, search_type)``."""
+    """Residual-quantizer codes of the residuals in inverted lists (faiss: ``IndexIVFResidualQuantizer``).
+
+    ``IndexIVFResidualQuantizer(quantizer, d, nlist, M, nbits,
+    metric=METRIC_L2, search_type=ST_decompress)`` or ``(quantizer, d, nlist,
+    nbits_list, metric, search_type)``. Codes x - centroid (``by_residual``).
+    Memory per vector: sum(nbits) / 8 bytes, the stored norm and an 8-byte
+    id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d (normally of the same metric).
+    d : int
+        Dimension of the vectors.
+    nlist : int
+        Number of lists.
+    *args
+        ``M, nbits`` (M codebooks of 2^nbits entries each) or ``nbits_list``
+        (one entry per codebook), then ``metric`` and ``search_type``:
+        metric : int or str
+            ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+        search_type : int
+            How codes are compared with the query: ``AdditiveQuantizer.ST_decompress``
+            (default: decode, then compare), ``ST_LUT_nonorm`` (look-up tables, no
+            norm; inner product), or a stored norm for L2 look-up tables:
+            ``ST_norm_float`` (4 bytes), ``ST_norm_qint8`` / ``ST_norm_cqint8`` (1),
+            ``ST_norm_qint4`` / ``ST_norm_cqint4`` (half a byte), ``ST_norm_rq2x4``
+            / ``ST_norm_lsq2x4`` (1).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nlist below 1, nbits out of 1..16, an unknown search type.
+    DimensionMismatchError
+        The quantizer's dimension is not d.
+    """
 
     _go_type = "IndexIVFResidualQuantizer"
 
@@ -169,8 +325,45 @@ class IndexIVFResidualQuantizer(_RQHolder, IndexIVFAdditiveQuantizer):
 
 
 class IndexIVFProductResidualQuantizer(_PRQHolder, IndexIVFAdditiveQuantizer):
-    """``IndexIVFProductResidualQuantizer(quantizer, d, nlist, nsplits,
-    Msub, nbits, metric=METRIC_L2, search_type=ST_decompress)``."""
+    """Product-RQ codes of the residuals in inverted lists (faiss: ``IndexIVFProductResidualQuantizer``).
+
+    Codes x - centroid (``by_residual``): nsplits slices, each by its own
+    RQ quantizer of Msub codebooks. Memory per vector: nsplits * Msub *
+    nbits / 8 bytes, the stored norm and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d (normally of the same metric).
+    d : int
+        Dimension of the vectors (a multiple of nsplits).
+    nlist : int
+        Number of lists.
+    nsplits : int
+        Number of slices.
+    Msub : int
+        Codebooks per slice.
+    nbits : int
+        Bits per codebook entry index.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    search_type : int
+        How codes are compared with the query: ``AdditiveQuantizer.ST_decompress``
+        (default: decode, then compare), ``ST_LUT_nonorm`` (look-up tables, no
+        norm; inner product), or a stored norm for L2 look-up tables:
+        ``ST_norm_float`` (4 bytes), ``ST_norm_qint8`` / ``ST_norm_cqint8`` (1),
+        ``ST_norm_qint4`` / ``ST_norm_cqint4`` (half a byte), ``ST_norm_rq2x4``
+        / ``ST_norm_lsq2x4`` (1).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nsplits does not divide d, nbits out of 1..16, an unknown search type.
+    DimensionMismatchError
+        The quantizer's dimension is not d.
+    """
 
     _go_type = "IndexIVFProductResidualQuantizer"
 
@@ -187,8 +380,42 @@ class IndexIVFProductResidualQuantizer(_PRQHolder, IndexIVFAdditiveQuantizer):
 
 
 class IndexIVFLocalSearchQuantizer(_LSQHolder, IndexIVFAdditiveQuantizer):
-    """``IndexIVFLocalSearchQuantizer(quantizer, d, nlist, M, nbits,
-    metric=METRIC_L2, search_type=ST_decompress)``."""
+    """LSQ codes of the residuals in inverted lists (faiss: ``IndexIVFLocalSearchQuantizer``).
+
+    Codes x - centroid (``by_residual``) with a local-search quantizer.
+    Memory per vector: M * nbits / 8 bytes, the stored norm and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d (normally of the same metric).
+    d : int
+        Dimension of the vectors.
+    nlist : int
+        Number of lists.
+    M : int
+        Number of codebooks.
+    nbits : int
+        Bits per codebook entry index.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    search_type : int
+        How codes are compared with the query: ``AdditiveQuantizer.ST_decompress``
+        (default: decode, then compare), ``ST_LUT_nonorm`` (look-up tables, no
+        norm; inner product), or a stored norm for L2 look-up tables:
+        ``ST_norm_float`` (4 bytes), ``ST_norm_qint8`` / ``ST_norm_cqint8`` (1),
+        ``ST_norm_qint4`` / ``ST_norm_cqint4`` (half a byte), ``ST_norm_rq2x4``
+        / ``ST_norm_lsq2x4`` (1).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nlist or M below 1, nbits out of 1..16, an unknown search type.
+    DimensionMismatchError
+        The quantizer's dimension is not d.
+    """
 
     _go_type = "IndexIVFLocalSearchQuantizer"
 
@@ -205,8 +432,45 @@ class IndexIVFLocalSearchQuantizer(_LSQHolder, IndexIVFAdditiveQuantizer):
 
 
 class IndexIVFProductLocalSearchQuantizer(_PLSQHolder, IndexIVFAdditiveQuantizer):
-    """``IndexIVFProductLocalSearchQuantizer(quantizer, d, nlist, nsplits,
-    Msub, nbits, metric=METRIC_L2, search_type=ST_decompress)``."""
+    """Product-LSQ codes of the residuals in inverted lists (faiss: ``IndexIVFProductLocalSearchQuantizer``).
+
+    Codes x - centroid (``by_residual``): nsplits slices, each by its own
+    LSQ quantizer of Msub codebooks. Memory per vector: nsplits * Msub *
+    nbits / 8 bytes, the stored norm and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d (normally of the same metric).
+    d : int
+        Dimension of the vectors (a multiple of nsplits).
+    nlist : int
+        Number of lists.
+    nsplits : int
+        Number of slices.
+    Msub : int
+        Codebooks per slice.
+    nbits : int
+        Bits per codebook entry index.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    search_type : int
+        How codes are compared with the query: ``AdditiveQuantizer.ST_decompress``
+        (default: decode, then compare), ``ST_LUT_nonorm`` (look-up tables, no
+        norm; inner product), or a stored norm for L2 look-up tables:
+        ``ST_norm_float`` (4 bytes), ``ST_norm_qint8`` / ``ST_norm_cqint8`` (1),
+        ``ST_norm_qint4`` / ``ST_norm_cqint4`` (half a byte), ``ST_norm_rq2x4``
+        / ``ST_norm_lsq2x4`` (1).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nsplits does not divide d, nbits out of 1..16, an unknown search type.
+    DimensionMismatchError
+        The quantizer's dimension is not d.
+    """
 
     _go_type = "IndexIVFProductLocalSearchQuantizer"
 
@@ -235,11 +499,30 @@ class AdditiveCoarseQuantizer(Index):
 
 
 class ResidualCoarseQuantizer(_RQHolder, AdditiveCoarseQuantizer):
-    """``ResidualCoarseQuantizer(d, M, nbits, metric=METRIC_L2)`` or ``(d,
-    nbits_list, metric)``: a residual quantizer as an IVF coarse quantizer
-    (faiss's factory ``IVF{2^bits}(RCQ{M}x{nbits}),...``). Searches are
-    beam searches of ``beam_factor`` * k entries (4; ``set_beam_factor(-1)``
-    searches all centroids exhaustively)."""
+    """A residual quantizer used as an IVF coarse quantizer (faiss: ``ResidualCoarseQuantizer``).
+
+    ``ResidualCoarseQuantizer(d, M, nbits, metric=METRIC_L2)`` or ``(d,
+    nbits_list, metric)``; faiss's factory ``IVF{2^bits}(RCQ{M}x{nbits}),...``.
+    The 2^(M * nbits) centroids are the sums of one entry per codebook, never
+    stored. Searches are beam searches of ``beam_factor`` * k entries (4;
+    ``set_beam_factor(-1)`` searches all centroids exhaustively).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    *args
+        ``M, nbits`` or ``nbits_list``, then ``metric``:
+        metric : int or str
+            ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        d below 1, nbits out of 1..16, or an unknown metric.
+    """
 
     _go_type = "ResidualCoarseQuantizer"
 

@@ -428,10 +428,28 @@ class IndexBinaryIVF(IndexBinary):
 
 
 class IndexBinaryHNSW(IndexBinary):
-    """``IndexBinaryHNSW(d, M=32)``: an HNSW graph over binary codes kept in
-    ``storage`` (an IndexBinaryFlat); ``hnsw`` holds its settings (efSearch,
-    efConstruction) and arrays. range_search is exact over the storage
-    (faiss's binary HNSW has none)."""
+    """HNSW graph over binary codes (faiss: ``IndexBinaryHNSW``).
+
+    The codes are kept in ``storage`` (an IndexBinaryFlat); ``hnsw`` holds
+    the graph's settings (efSearch, efConstruction) and arrays. Distances are
+    Hamming distances (int32). range_search is exact over the storage
+    (faiss's binary HNSW has none). Memory per vector: d / 8 bytes and about
+    2 * M * 4 bytes of links.
+
+    Parameters
+    ----------
+    d : int
+        Bits per code (a multiple of 8).
+    M : int
+        Links per node (level 0 keeps 2 * M), default 32.
+
+    Raises
+    ------
+    InputTypeError
+        d or M is not an integer.
+    InvalidArgumentError
+        d is not a positive multiple of 8, or M below 2.
+    """
 
     _go_type = "IndexBinaryHNSW"
 
@@ -448,10 +466,25 @@ class IndexBinaryHNSW(IndexBinary):
 
 
 class IndexBinaryFromFloat(IndexBinary):
-    """``IndexBinaryFromFloat(index)``: binary codes served by a float
-    index of the same d, each code seen as a vector of -1/+1 (bit j of byte
-    j/8, low bit first); distances are the float ones divided by 4 and
-    rounded (Hamming distances for an L2 index)."""
+    """Binary codes served by a float index (faiss: ``IndexBinaryFromFloat``).
+
+    Each code is seen as a vector of -1/+1 (bit j of byte j/8, low bit
+    first) in the float index of the same d; distances are the float ones
+    divided by 4 and rounded (Hamming distances for an L2 index), so an
+    IndexHNSWFlat gives an approximate Hamming search.
+
+    Parameters
+    ----------
+    index : Index
+        A float index of dimension d (bits per code, a multiple of 8).
+
+    Raises
+    ------
+    InputTypeError
+        index is not a metalfaiss index.
+    InvalidArgumentError
+        Its d is not a positive multiple of 8.
+    """
 
     _go_type = "IndexBinaryFromFloat"
 
@@ -472,10 +505,23 @@ class IndexBinaryFromFloat(IndexBinary):
 
 
 class IndexBinaryIDMap(IndexBinary):
-    """``IndexBinaryIDMap(index)``: the codes of a binary index (empty when
-    wrapped) under ids of the caller's choosing (``add_with_ids``; plain
-    ``add`` raises, as in faiss). ``id_map`` holds the ids in storage
-    order; ``index`` is the wrapped index."""
+    """A binary index under ids of the caller's choosing (faiss: ``IndexBinaryIDMap``).
+
+    The codes of the wrapped index (empty when wrapped) are added with
+    ``add_with_ids``; plain ``add`` raises, as in faiss. ``id_map`` holds
+    the ids in storage order; ``index`` is the wrapped index. Memory per
+    vector: the wrapped index's and an 8-byte id.
+
+    Parameters
+    ----------
+    index : IndexBinary
+        The binary index that stores the codes.
+
+    Raises
+    ------
+    InputTypeError
+        index is not a metalfaiss binary index.
+    """
 
     _two = False
     _go_type = "IndexBinaryIDMap"

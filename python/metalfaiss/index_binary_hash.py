@@ -44,9 +44,27 @@ class _HashIndex(IndexBinary):
 
 
 class IndexBinaryHash(_HashIndex):
-    """``IndexBinaryHash(d, b)``: each code is filed under its first ``b``
-    bits; a search measures the codes of the buckets within ``nflip`` bits
-    of the query's key, bucket by bucket in faiss's order."""
+    """Binary codes filed in buckets by their first b bits (faiss: ``IndexBinaryHash``).
+
+    A search measures the codes of the buckets within ``nflip`` bits of the
+    query's key, bucket by bucket in faiss's order: exact for neighbours that
+    share the query's key up to nflip bits, approximate otherwise. Memory per
+    vector: d / 8 bytes and an 8-byte id.
+
+    Parameters
+    ----------
+    d : int
+        Bits per code (a multiple of 8).
+    b : int
+        Bits of the key (0 to 64, at most d).
+
+    Raises
+    ------
+    InputTypeError
+        d or b is not an integer.
+    InvalidArgumentError
+        d is not a positive multiple of 8, or b out of range.
+    """
 
     _go_type = "IndexBinaryHash"
 
@@ -58,11 +76,29 @@ class IndexBinaryHash(_HashIndex):
 
 
 class IndexBinaryMultiHash(_HashIndex):
-    """``IndexBinaryMultiHash(d, nhash, b)``: the codes stay in ``storage``
-    (an IndexBinaryFlat) and are filed in ``nhash`` maps, map ``h`` keyed by
-    bits ``h*b`` to ``h*b+b-1``; a search measures, once each and in id
+    """Binary codes filed in nhash maps, each keyed by its own b bits (faiss: ``IndexBinaryMultiHash``).
+
+    The codes stay in ``storage`` (an IndexBinaryFlat); map ``h`` is keyed by
+    bits ``h*b`` to ``h*b+b-1``. A search measures, once each and in id
     order, the codes filed within ``nflip`` bits of the query's key in any
-    map."""
+    map. Memory per vector: d / 8 bytes and 8 bytes per map.
+
+    Parameters
+    ----------
+    d : int
+        Bits per code (a multiple of 8).
+    nhash : int
+        Number of maps.
+    b : int
+        Bits of each map's key (nhash * b at most d and 64).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        d is not a positive multiple of 8, or nhash * b out of range.
+    """
 
     _go_type = "IndexBinaryMultiHash"
 

@@ -135,9 +135,32 @@ class IndexFastScan:
 
 
 class IndexPQFastScan(PQIndexMixin, IndexFastScan, Index):
-    """``IndexPQFastScan(d, M, nbits=4, metric=METRIC_L2, bbs=32)`` or
+    """Product-quantizer codes of 4 bits scanned by SIMD look-ups (faiss: ``IndexPQFastScan``).
+
+    ``IndexPQFastScan(d, M, nbits=4, metric=METRIC_L2, bbs=32)`` or
     ``IndexPQFastScan(index_pq, bbs=32)`` (a copy of a trained IndexPQ's
-    quantizer and codes, packed). ``pq`` is its quantizer."""
+    quantizer and codes, packed). ``pq`` is its quantizer. Codes are packed in
+    blocks of bbs vectors; the distance tables are quantized to 8 bits, so
+    distances are approximate: add a refine step (``"PQ32x4fs,RFlat"``) for
+    exact ranking. Memory per vector: M / 2 bytes.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Either the new index's ``d`` (int, a multiple of M), ``M``
+        (sub-quantizers), ``nbits`` (4, the only size fast-scan takes),
+        ``metric`` (``METRIC_L2`` or ``METRIC_INNER_PRODUCT``) and ``bbs``
+        (vectors per block, a multiple of 32); or a trained ``IndexPQ`` with
+        4-bit codes and ``bbs``.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        nbits is not 4, M does not divide d, or bbs is not a positive
+        multiple of 32.
+    """
 
     _go_type = "IndexPQFastScan"
 

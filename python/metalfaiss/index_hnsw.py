@@ -140,13 +140,30 @@ class HNSW:
 
 
 class IndexHNSW(Index):
-    """``IndexHNSW(storage, M=32)``: an HNSW graph of ``M`` links per node
-    over the vectors of ``storage`` (an IndexFlat, IndexScalarQuantizer or
-    IndexPQ, normally empty). Over a storage that holds vectors already the
-    index counts none (``ntotal`` 0, as in faiss) until its first ``add``,
-    which links them into the graph with the new ones (faiss's graph would
-    cover only the new ones). Vectors cannot be removed (nor can they in
-    faiss): wrap the index in IndexIDMap2 and rebuild it without them."""
+    """HNSW graph over the vectors of a storage index (faiss: ``IndexHNSW``).
+
+    The subclasses (IndexHNSWFlat, IndexHNSWSQ, IndexHNSWPQ, ...) make the
+    storage themselves. Over a storage that holds vectors already the index
+    counts none (``ntotal`` 0, as in faiss) until its first ``add``, which
+    links them into the graph with the new ones (faiss's graph would cover
+    only the new ones). Vectors cannot be removed (nor can they in faiss):
+    wrap the index in IndexIDMap2 and rebuild it without them. Memory per
+    vector: the storage's code and about 2 * M * 4 bytes of links.
+
+    Parameters
+    ----------
+    storage : IndexFlat, IndexScalarQuantizer, IndexPQ or Index2Layer
+        Where the vectors (or their codes) live; normally empty.
+    M : int
+        Links per node (level 0 keeps 2 * M); 16 to 64, default 32.
+
+    Raises
+    ------
+    InputTypeError
+        storage is not one of the kinds above, or M is not an integer.
+    InvalidArgumentError
+        M is below 2.
+    """
 
     def __init__(self, storage: Index, M: int = 32) -> None:
         from .index_2layer import Index2Layer
@@ -231,8 +248,29 @@ class IndexHNSWFlat(IndexHNSW):
 
 
 class IndexHNSWSQ(IndexHNSW):
-    """``IndexHNSWSQ(d, qtype, M=32, metric=METRIC_L2)``: HNSW over
-    scalar-quantizer codes (train first)."""
+    """HNSW graph over scalar-quantizer codes (faiss: ``IndexHNSWSQ``).
+
+    Train first (the quantizer learns each dimension's range). Memory per
+    vector: the code (d bytes for QT_8bit, d / 2 for QT_4bit, 2 * d for
+    QT_fp16) and about 2 * M * 4 bytes of links.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    qtype : int
+        ``ScalarQuantizer.QT_8bit``, ``QT_4bit``, ``QT_fp16``, ... (faiss's
+        quantizer types).
+    M : int
+        Links per node (level 0 keeps 2 * M), default 32.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Unknown qtype, d below 1, or M below 2.
+    """
 
     _go_type = "IndexHNSWSQ"
 
@@ -241,8 +279,30 @@ class IndexHNSWSQ(IndexHNSW):
 
 
 class IndexHNSWPQ(IndexHNSW):
-    """``IndexHNSWPQ(d, pq_m, M=32, pq_nbits=8, metric=METRIC_L2)``: HNSW
-    over product-quantizer codes (train first)."""
+    """HNSW graph over product-quantizer codes (faiss: ``IndexHNSWPQ``).
+
+    Train first (k-means per sub-space). The graph is built and searched with
+    distances from the query to the codes (asymmetric); memory per vector:
+    pq_m * pq_nbits / 8 bytes and about 2 * M * 4 bytes of links.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of pq_m).
+    pq_m : int
+        Sub-quantizers of the product quantizer.
+    M : int
+        Links per node (level 0 keeps 2 * M), default 32.
+    pq_nbits : int
+        Bits per sub-quantizer code (default 8).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+
+    Raises
+    ------
+    InvalidArgumentError
+        pq_m does not divide d, pq_nbits out of range, or M below 2.
+    """
 
     _go_type = "IndexHNSWPQ"
 
@@ -251,14 +311,32 @@ class IndexHNSWPQ(IndexHNSW):
 
 
 class IndexHNSW2Level(IndexHNSW):
-    """``IndexHNSW2Level(quantizer, nlist, m_pq, M)``: HNSW over an
-    Index2Layer (the coarse list of each vector and an 8-bit PQ code of its
-    residual; train first). ``flip_to_ivf()`` turns the storage into an
+    """HNSW over an Index2Layer (faiss: ``IndexHNSW2Level``).
+
+    The storage keeps each vector's coarse list and an 8-bit PQ code of its
+    residual (train first). ``flip_to_ivf()`` turns the storage into an
     IndexIVFPQ over the same quantizer holding the same codes, with a
     direct map; it may also be replaced, while empty, by such an index
     (``make_direct_map()``): searches are then faiss's "mixed" ones, the
     IVF-PQ search of ``nprobe`` lists followed by a level-0 graph walk from
-    its best result through nodes outside those lists."""
+    its best result through nodes outside those lists.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    nlist : int
+        Number of coarse lists.
+    m_pq : int
+        Sub-quantizers of the residual's product quantizer (8 bits each).
+    M : int
+        Links per node of the graph.
+
+    Raises
+    ------
+    InvalidArgumentError
+        m_pq does not divide d, nlist below 1, or M below 2.
+    """
 
     _go_type = "IndexHNSW2Level"
 
@@ -276,12 +354,30 @@ class IndexHNSW2Level(IndexHNSW):
 
 
 class IndexHNSWFlatPanorama(IndexHNSWFlat):
-    """``IndexHNSWFlatPanorama(d, M, num_panorama_levels)``: HNSW over flat
-    L2 vectors that keeps, per vector, the norms of its suffixes from each
-    of the Panorama levels on (``cum_sums``). Level 0 of a search measures
-    a new neighbour level by level and stops once the Cauchy-Schwarz bound
-    shows that neither the results nor the candidate queue would take it:
-    the walk IndexHNSWFlat makes, reading fewer dimensions."""
+    """HNSW over flat L2 vectors with Panorama's early stop (faiss: ``IndexHNSWFlatPanorama``).
+
+    The index keeps, per vector, the norms of its suffixes from each of the
+    Panorama levels on (``cum_sums``). Level 0 of a search measures a new
+    neighbour level by level and stops once the Cauchy-Schwarz bound shows
+    that neither the results nor the candidate queue would take it: the walk
+    IndexHNSWFlat makes, reading fewer dimensions. Memory per vector: 4 * d
+    bytes, 4 * num_panorama_levels bytes of norms and the links.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    M : int
+        Links per node (level 0 keeps 2 * M).
+    num_panorama_levels : int
+        Number of slices of the dimensions (1 to d) the distance is
+        measured in.
+
+    Raises
+    ------
+    InvalidArgumentError
+        d or num_panorama_levels out of range, or M below 2.
+    """
 
     _go_type = "IndexHNSWFlatPanorama"
 
@@ -324,15 +420,33 @@ class NumericType:
 
 
 class IndexHNSWCagra(IndexHNSW):
-    """``IndexHNSWCagra(d, M, metric=METRIC_L2, numeric_type=NumericType.Float32)``:
-    the CPU form of a CAGRA graph (faiss's class): HNSW over flat vectors
-    (float16 codes with ``NumericType.Float16``) whose level-0 lists are
-    kept full (``keep_max_size_level0``). With ``base_level_only`` (a graph
-    imported from CAGRA has no upper levels) adds raise and searches start
-    on level 0 from the nearest of ``num_base_level_search_entrypoints``
-    (256) random nodes; those are drawn from a generator seeded by the
-    query's number, so a search repeats (faiss draws them from
-    random_device)."""
+    """The CPU form of a CAGRA graph (faiss: ``IndexHNSWCagra``).
+
+    HNSW over flat vectors (float16 codes with ``NumericType.Float16``) whose
+    level-0 lists are kept full (``keep_max_size_level0``). With
+    ``base_level_only`` (a graph imported from CAGRA has no upper levels)
+    adds raise and searches start on level 0 from the nearest of
+    ``num_base_level_search_entrypoints`` (256) random nodes; those are drawn
+    from a generator seeded by the query's number, so a search repeats (faiss
+    draws them from random_device). Memory per vector: 4 * d bytes (2 * d in
+    float16) and 2 * M * 4 bytes of links.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    M : int
+        Links per node (level 0 keeps 2 * M), default 32.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    numeric_type : int
+        ``NumericType.Float32`` (default) or ``NumericType.Float16``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Another numeric type, d below 1, or M below 2.
+    """
 
     _go_type = "IndexHNSWCagra"
 

@@ -57,8 +57,22 @@ class IndexIDMap(Index):
 
 
 class IndexIDMap2(IndexIDMap):
-    """IndexIDMap that also maps ids back to storage: ``reconstruct(id)``
-    works with the caller's ids."""
+    """IndexIDMap that also maps ids back to storage (faiss: ``IndexIDMap2``).
+
+    ``reconstruct(id)`` works with the caller's ids, and ``remove_ids``
+    keeps the map consistent. Memory per vector: the wrapped index's and 16
+    bytes of ids (both directions).
+
+    Parameters
+    ----------
+    index : Index
+        The index that stores the vectors (normally empty).
+
+    Raises
+    ------
+    InputTypeError
+        index is not a metalfaiss index.
+    """
 
     _two = True
     _go_type = "IndexIDMap2"

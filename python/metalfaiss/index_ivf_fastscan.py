@@ -109,12 +109,32 @@ class IVFFastScanFields:
 
 
 class IndexIVFPQFastScan(IVFFastScanFields, PQIndexMixin, IndexIVF):
-    """``IndexIVFPQFastScan(quantizer, d, nlist, M, nbits=4,
+    """IVF lists of 4-bit product-quantizer codes scanned by SIMD look-ups (faiss: ``IndexIVFPQFastScan``).
+
+    ``IndexIVFPQFastScan(quantizer, d, nlist, M, nbits=4,
     metric=METRIC_L2, bbs=32)`` or ``IndexIVFPQFastScan(index_ivfpq,
     bbs=32)`` (a copy of a trained IndexIVFPQ with 4-bit codes: its lists,
     settings and quantizer, shared). As in faiss, codes are of the vectors
     themselves unless ``by_residual`` is set before training. ``implem``,
-    ``qbs``, ``qbs2``, ``bbs``, ``M2`` are faiss's fast-scan fields."""
+    ``qbs``, ``qbs2``, ``bbs``, ``M2`` are faiss's fast-scan fields. Memory
+    per vector: M / 2 bytes (lists padded to bbs) and an 8-byte id.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Either ``quantizer`` (the coarse Index, of dimension d), ``d`` (a
+        multiple of M), ``nlist``, ``M``, ``nbits`` (4), ``metric``
+        (``METRIC_L2`` or ``METRIC_INNER_PRODUCT``) and ``bbs`` (a multiple
+        of 32); or a trained ``IndexIVFPQ`` with 4-bit codes and ``bbs``.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nbits is not 4, M does not divide d, or bbs is not a positive
+        multiple of 32.
+    """
 
     _go_type = "IndexIVFPQFastScan"
 

@@ -19,15 +19,42 @@ if TYPE_CHECKING:
 
 
 class IndexIVFPQR(IndexIVFPQ):
-    """``IndexIVFPQR(quantizer, d, nlist, M, nbits_per_idx, M_refine,
-    nbits_per_idx_refine)``: an L2 IndexIVFPQ by residual that also codes
-    each vector's leftover (residual less its PQ reconstruction) with
-    ``refine_pq`` (its k-means samples 1000 points a centroid, as faiss's).
-    A search takes ``k * k_factor`` candidates (``k_factor`` 4) from the
-    IVF-PQ and ranks them by the distance to the refined reconstruction,
-    which ``reconstruct`` also gives. Ids are 0..ntotal-1 (``add_with_ids``
-    takes only those), ``remove_ids`` raises as in faiss. Factory:
-    ``"IVF{n},PQ{M}+{M_refine}"``."""
+    """IVF-PQ whose candidates are re-ranked with a second PQ of the leftover (faiss: ``IndexIVFPQR``).
+
+    An L2 IndexIVFPQ by residual that also codes each vector's leftover
+    (residual less its PQ reconstruction) with ``refine_pq`` (its k-means
+    samples 1000 points a centroid, as faiss's). A search takes ``k *
+    k_factor`` candidates (``k_factor`` 4) from the IVF-PQ and ranks them by
+    the distance to the refined reconstruction, which ``reconstruct`` also
+    gives. Ids are 0..ntotal-1 (``add_with_ids`` takes only those),
+    ``remove_ids`` raises as in faiss. Factory: ``"IVF{n},PQ{M}+{M_refine}"``.
+    Memory per vector: (M * nbits_per_idx + M_refine * nbits_per_idx_refine)
+    / 8 bytes and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    d : int
+        Dimension of the vectors (a multiple of M and of M_refine).
+    nlist : int
+        Number of lists.
+    M : int
+        Sub-quantizers of the first product quantizer.
+    nbits_per_idx : int
+        Bits per code of the first (8 in faiss's factory).
+    M_refine : int
+        Sub-quantizers of the refining product quantizer.
+    nbits_per_idx_refine : int
+        Bits per code of the refining one.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        M or M_refine does not divide d, or nlist below 1.
+    """
 
     _go_type = "IndexIVFPQR"
 

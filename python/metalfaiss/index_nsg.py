@@ -219,8 +219,30 @@ class IndexNSGFlat(IndexNSG):
 
 
 class IndexNSGPQ(IndexNSG):
-    """``IndexNSGPQ(d, pq_m, M, pq_nbits=8)``: NSG of M links over PQ codes
-    (train first; L2)."""
+    """NSG graph over product-quantizer codes (faiss: ``IndexNSGPQ``).
+
+    Train first (k-means per sub-space); L2 only. ``build_type``, ``GK``
+    and ``nsg.search_L`` as for IndexNSGFlat. Memory per vector: pq_m *
+    pq_nbits / 8 bytes and M * 4 bytes of links.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of pq_m).
+    pq_m : int
+        Sub-quantizers of the product quantizer.
+    M : int
+        Links per node (faiss's R).
+    pq_nbits : int
+        Bits per sub-quantizer code (default 8).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        pq_m does not divide d, pq_nbits out of range, or M below 1.
+    """
 
     _go_type = "IndexNSGPQ"
 
@@ -231,8 +253,29 @@ class IndexNSGPQ(IndexNSG):
 
 
 class IndexNSGSQ(IndexNSG):
-    """``IndexNSGSQ(d, qtype, M, metric=METRIC_L2)``: NSG of M links over
-    scalar-quantizer codes (train first)."""
+    """NSG graph over scalar-quantizer codes (faiss: ``IndexNSGSQ``).
+
+    Train first (each dimension's range). Memory per vector: the code (d
+    bytes for QT_8bit) and M * 4 bytes of links.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    qtype : int
+        ``ScalarQuantizer.QT_8bit``, ``QT_4bit``, ``QT_fp16``, ...
+    M : int
+        Links per node (faiss's R).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        Unknown qtype, d below 1, or M below 1.
+    """
 
     _go_type = "IndexNSGSQ"
 
@@ -293,8 +336,30 @@ class IndexNNDescent(Index):
 
 
 class IndexNNDescentFlat(IndexNNDescent):
-    """``IndexNNDescentFlat(d, K, metric=METRIC_L2)``: NN-descent over full
-    vectors."""
+    """A kNN graph built by NN-descent over full vectors (faiss: ``IndexNNDescentFlat``).
+
+    ``nndescent.S``, ``R``, ``L`` and ``iter`` set the build (faiss's
+    defaults) and ``nndescent.search_L`` the search; searches start from
+    random nodes, so recall depends on how well the kNN graph links the
+    data's clusters. Memory per vector: 4 * d bytes and K * 4 bytes of
+    links.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    K : int
+        Neighbours per node of the graph.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+
+    Raises
+    ------
+    InputTypeError
+        d or K is not an integer.
+    InvalidArgumentError
+        d or K below 1.
+    """
 
     _go_type = "IndexNNDescentFlat"
 

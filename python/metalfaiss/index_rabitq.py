@@ -155,13 +155,33 @@ class _Center(_Centered):
 
 
 class IndexRaBitQ(_RaBitQFields, _Center, IndexFlatCodes, Index):
-    """``IndexRaBitQ(d, metric=METRIC_L2, nb_bits=1)``: RaBitQ codes of the
-    vectors relative to their mean (``center``, set by ``train``), searched
-    exhaustively. ``qb`` is the bits of the query's quantization (4; 0: the
-    float query) and ``centered`` faiss's centred query quantizer; both can
-    be given per call in RaBitQSearchParameters. With nb_bits > 1 a search
-    refines the codes whose one-bit estimate may still enter the results,
-    as faiss does."""
+    """RaBitQ codes searched exhaustively (faiss: ``IndexRaBitQ``).
+
+    Codes of the vectors relative to their mean (``center``, set by
+    ``train``): one sign bit per dimension (nb_bits - 1 more bits refine
+    it) and a few float factors. ``qb`` is the bits of the query's
+    quantization (4; 0: the float query) and ``centered`` faiss's centred
+    query quantizer; both can be given per call in RaBitQSearchParameters.
+    With nb_bits > 1 a search refines the codes whose one-bit estimate may
+    still enter the results, as faiss does. Memory per vector: d * nb_bits
+    / 8 bytes and 8 bytes of float factors (20 with nb_bits > 1).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    nb_bits : int
+        Bits per dimension, 1 (default) to 9.
+
+    Raises
+    ------
+    InputTypeError
+        d or nb_bits is not an integer.
+    InvalidArgumentError
+        d below 1, nb_bits out of 1..9, or another metric.
+    """
 
     _go_type = "IndexRaBitQ"
 
@@ -174,10 +194,36 @@ class IndexRaBitQ(_RaBitQFields, _Center, IndexFlatCodes, Index):
 
 
 class IndexIVFRaBitQ(_RaBitQFields, IndexIVF):
-    """``IndexIVFRaBitQ(quantizer, d, nlist, metric=METRIC_L2,
-    own_invlists=True, nb_bits=1)``: RaBitQ codes of the vectors relative
-    to their list's centroid. ``qb`` as for IndexRaBitQ;
-    IVFRaBitQSearchParameters give qb and ``centered`` per call."""
+    """RaBitQ codes of the vectors relative to their list's centroid (faiss: ``IndexIVFRaBitQ``).
+
+    ``qb`` as for IndexRaBitQ; IVFRaBitQSearchParameters give qb and
+    ``centered`` per call. Memory per vector: d * nb_bits / 8 bytes, 8 (or 20)
+    bytes of factors and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    d : int
+        Dimension of the vectors.
+    nlist : int
+        Number of lists.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    own_invlists : bool
+        Accepted for faiss's signature; the index always owns its lists.
+    nb_bits : int
+        Bits per dimension, 1 (default) to 9.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nlist below 1, nb_bits out of 1..9, or another metric.
+    DimensionMismatchError
+        The quantizer's dimension is not d.
+    """
 
     _go_type = "IndexIVFRaBitQ"
 
@@ -193,13 +239,30 @@ class IndexIVFRaBitQ(_RaBitQFields, IndexIVF):
 
 
 class IndexRaBitQFastScan(_RaBitQFields, _Center, IndexFastScan, IndexFlatCodes, Index):
-    """``IndexRaBitQFastScan(d, metric=METRIC_L2, bbs=32, nb_bits=1)`` or
-    ``IndexRaBitQFastScan(index_rabitq, bbs=32)`` (a copy): IndexRaBitQ
-    searched by the fast-scan kernels, the sign bits of four dimensions
-    making one 4-bit code. ``qb`` (8 by default) and ``centered`` set the
-    query quantization; as in faiss, searches take no parameters.
-    ``codes`` are faiss's blocks: packed sign bits, then each vector's
-    factors."""
+    """IndexRaBitQ searched by the fast-scan kernels (faiss: ``IndexRaBitQFastScan``).
+
+    ``IndexRaBitQFastScan(d, metric=METRIC_L2, bbs=32, nb_bits=1)`` or
+    ``IndexRaBitQFastScan(index_rabitq, bbs=32)`` (a copy). The sign bits of
+    four dimensions make one 4-bit code. ``qb`` (8 by default) and
+    ``centered`` set the query quantization; as in faiss, searches take no
+    parameters. ``codes`` are faiss's blocks: packed sign bits, then each
+    vector's factors.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Either ``d``, ``metric`` (``METRIC_L2`` or ``METRIC_INNER_PRODUCT``),
+        ``bbs`` (vectors per block, a multiple of 32) and ``nb_bits`` (1 to
+        9); or an ``IndexRaBitQ`` to copy and ``bbs``.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        d below 1, bbs not a positive multiple of 32, or nb_bits out of
+        1..9.
+    """
 
     _go_type = "IndexRaBitQFastScan"
 
@@ -227,11 +290,29 @@ class IndexRaBitQFastScan(_RaBitQFields, _Center, IndexFastScan, IndexFlatCodes,
 
 
 class IndexIVFRaBitQFastScan(IVFFastScanFields, _RaBitQFields, _Centered, IndexIVF):
-    """``IndexIVFRaBitQFastScan(quantizer, d, nlist, metric=METRIC_L2,
+    """IndexIVFRaBitQ searched by the fast-scan kernels (faiss: ``IndexIVFRaBitQFastScan``).
+
+    ``IndexIVFRaBitQFastScan(quantizer, d, nlist, metric=METRIC_L2,
     bbs=32, own_invlists=True, nb_bits=1)`` or
     ``IndexIVFRaBitQFastScan(index_ivf_rabitq, bbs=32)`` (a copy sharing its
-    quantizer): IndexIVFRaBitQ searched by the fast-scan kernels. ``qb``
-    (8) and ``centered`` set the query quantization."""
+    quantizer). ``qb`` (8) and ``centered`` set the query quantization.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Either ``quantizer`` (the coarse Index, of dimension d), ``d``,
+        ``nlist``, ``metric``, ``bbs`` (a multiple of 32), ``own_invlists``
+        (accepted) and ``nb_bits`` (1 to 9); or an ``IndexIVFRaBitQ`` to copy
+        and ``bbs``.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nlist below 1, bbs not a positive multiple of 32, or nb_bits out
+        of 1..9.
+    """
 
     _go_type = "IndexIVFRaBitQFastScan"
 

@@ -19,13 +19,30 @@ def _check_index(op, name, index):
 
 
 class IndexRefine(Index):
-    """``IndexRefine(base_index, refine_index)``: searches ``base_index`` for
-    ``k_factor * k`` candidates and ranks them by their distance in
-    ``refine_index`` (a flat, SQ, PQ, ... index that can reconstruct its
-    vectors). The two must hold the same vectors in the same order (both
-    empty, or filled alike), with the same d and metric; ``train`` trains
-    both and ``add`` adds to both. Range searches ask the base index for
-    ``radius * k_factor`` and keep what the refine index puts within radius."""
+    """A base index's candidates re-ranked by a more exact one (faiss: ``IndexRefine``).
+
+    Searches ``base_index`` for ``k_factor * k`` candidates and ranks them by
+    their distance in ``refine_index`` (a flat, SQ, PQ, ... index that can
+    reconstruct its vectors). The two must hold the same vectors in the same
+    order (both empty, or filled alike), with the same d and metric;
+    ``train`` trains both and ``add`` adds to both. Range searches ask the
+    base index for ``radius * k_factor`` and keep what the refine index puts
+    within radius. Memory per vector: the codes of both indexes.
+
+    Parameters
+    ----------
+    base_index : Index
+        The fast, approximate index that proposes candidates.
+    refine_index : Index
+        The index whose distances rank them.
+
+    Raises
+    ------
+    InputTypeError
+        An argument is not a metalfaiss index.
+    DimensionMismatchError
+        The two indexes differ in d or metric.
+    """
 
     _go_type = "IndexRefine"
 

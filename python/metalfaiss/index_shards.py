@@ -71,14 +71,30 @@ class _Members(Index):
 
 
 class IndexShards(_Members):
-    """``IndexShards(d, threaded=False, successive_ids=True)`` (or without
-    d, as faiss allows: the first shard's is taken): ``add``
-    splits the vectors into contiguous slices, one per shard; ``search``
-    asks every shard and merges the k best as faiss does (ties go to the
-    lower shard for L2). With ``successive_ids`` shard s numbers its
-    vectors after the shards before it and ``add`` works once, on empty
-    shards; without it, shards take ids (``add_with_ids``, or ntotal + i).
-    Shards may be CPU or GPU indexes."""
+    """One index spread over several (faiss: ``IndexShards``).
+
+    ``IndexShards(d, threaded=False, successive_ids=True)`` (or without d,
+    as faiss allows: the first shard's is taken); ``add_shard(index)`` adds
+    a shard. ``add`` splits the vectors into contiguous slices, one per
+    shard; ``search`` asks every shard and merges the k best as faiss does
+    (ties go to the lower shard for L2). With ``successive_ids`` shard s
+    numbers its vectors after the shards before it and ``add`` works once,
+    on empty shards; without it, shards take ids (``add_with_ids``, or
+    ntotal + i). Shards may be CPU or GPU indexes.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        ``d`` (int, optional), ``threaded`` (bool: search the shards in
+        parallel) and ``successive_ids`` (bool), as faiss orders them.
+
+    Raises
+    ------
+    InputTypeError
+        d is not an integer.
+    InvalidArgumentError
+        d below 1.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         d, (threaded, successive_ids) = _d_first("IndexShards", args, kwargs, ("threaded", False),
@@ -100,10 +116,26 @@ class IndexShards(_Members):
 
 
 class IndexReplicas(_Members):
-    """``IndexReplicas(d, threaded=True)`` (or without d: the first
-    replica's): every replica holds the same
-    vectors (``add`` goes to all); a search splits its queries between the
-    replicas, so the results are one index's."""
+    """The same vectors in several indexes, queries split between them (faiss: ``IndexReplicas``).
+
+    ``IndexReplicas(d, threaded=True)`` (or without d: the first replica's);
+    ``add_replica(index)`` adds one. Every replica holds the same vectors
+    (``add`` goes to all); a search splits its queries between the replicas,
+    so the results are one index's.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        ``d`` (int, optional) and ``threaded`` (bool: search the replicas in
+        parallel), as faiss orders them.
+
+    Raises
+    ------
+    InputTypeError
+        d is not an integer.
+    InvalidArgumentError
+        d below 1.
+    """
 
     _kind = "replica"
 

@@ -15,15 +15,32 @@ from ._typing import Any, ArrayLike
 
 
 class MultiIndexQuantizer(PQIndexMixin, Index):
-    """``MultiIndexQuantizer(d, M, nbits)``: the coarse quantizer of an
-    inverted multi-index. A product quantizer (``pq``) whose 2^(M*nbits)
-    centroid combinations are the index's vectors: label
-    ``sum(j_m << (nbits * m))`` stands for centroid ``j_m`` of each
-    sub-space m. ``search`` finds the nearest combinations by the
-    multi-sequence algorithm (faiss's results, ties aside); ``reconstruct``
-    gives a combination's centroids. Always L2; ``add`` and ``reset``
-    raise (the vectors are virtual). As an IVF's quantizer (``IMI2x10``
-    in the factory) it trains itself."""
+    """The coarse quantizer of an inverted multi-index (faiss: ``MultiIndexQuantizer``).
+
+    A product quantizer (``pq``) whose 2^(M*nbits) centroid combinations are
+    the index's vectors: label ``sum(j_m << (nbits * m))`` stands for
+    centroid ``j_m`` of each sub-space m. ``search`` finds the nearest
+    combinations by the multi-sequence algorithm (faiss's results, ties
+    aside); ``reconstruct`` gives a combination's centroids. Always L2;
+    ``add`` and ``reset`` raise (the vectors are virtual). As an IVF's
+    quantizer (``IMI2x10`` in the factory) it trains itself.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of M).
+    M : int
+        Number of sub-spaces (2 in ``IMI2x{nbits}``).
+    nbits : int
+        Bits per sub-space: 2^nbits centroids each.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        M does not divide d, or nbits out of range.
+    """
 
     _go_type = "MultiIndexQuantizer"
 

@@ -77,9 +77,29 @@ class _Codec:
 
 
 class ProductQuantizer(_Codec):
-    """``ProductQuantizer(d, M, nbits)``: vectors cut into M sub-vectors,
-    each coded by the nearest of 2^nbits centroids learnt per sub-space.
-    ``cp`` is the k-means of each sub-space (faiss's defaults)."""
+    """Vectors cut into M sub-vectors, each coded by its nearest centroid (faiss: ``ProductQuantizer``).
+
+    Each sub-space has 2^nbits centroids learnt by k-means (``cp``: faiss's
+    defaults, 25 iterations, seed 1234). ``compute_codes(x)`` gives (n,
+    code_size) uint8 codes, ``decode(codes)`` the (n, d) float32
+    reconstructions. A code takes ceil(M * nbits / 8) bytes.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of M).
+    M : int
+        Number of sub-quantizers.
+    nbits : int
+        Bits per sub-quantizer code (default 8; 1 to 16).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        M does not divide d, or nbits out of range.
+    """
 
     _fn = "PQ"
     Train_default, Train_hot_start, Train_shared, Train_hypercube, Train_hypercube_pca = range(5)
@@ -259,16 +279,36 @@ class ProductQuantizer(_Codec):
 
 
 class ScalarQuantizer(_Codec):
-    """``ScalarQuantizer(d, qtype)``: each dimension coded on its own; the
-    ranges are learnt by ``train`` (min-max) except for QT_fp16, QT_bf16,
+    """Each dimension coded on its own (faiss: ``ScalarQuantizer``).
+
+    The ranges are learnt by ``train`` (min-max) except for QT_fp16, QT_bf16,
     QT_8bit_direct and QT_8bit_direct_signed (the value + 128).
+    ``compute_codes(x)`` and ``decode(codes)`` convert (n, d) float32 to (n,
+    code_size) uint8 and back. A code takes d bytes (QT_8bit), d / 2
+    (QT_4bit), 3 * d / 8 (QT_6bit) or 2 * d (QT_fp16, QT_bf16).
 
     TurboQuant (faiss 1.15): QT_{1,2,3,4,8}bit_tqmse code each component of
     a unit vector by a fixed Lloyd-Max codebook scaled by 1/sqrt(d);
     QT_{2..5}bit_tq add a sign sketch of the residual and the norms, for
     vectors of any norm. ``train`` builds the codebook (the data is not
     used). QT_0bit stores nothing (IndexIVFScalarQuantizer only: an entry
-    is at its list's coarse distance)."""
+    is at its list's coarse distance).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    qtype : int
+        ``ScalarQuantizer.QT_8bit`` (0, default), ``QT_4bit``,
+        ``QT_8bit_uniform``, ``QT_fp16``, ... (faiss's numbers).
+
+    Raises
+    ------
+    InputTypeError
+        d or qtype is not an integer.
+    InvalidArgumentError
+        An unknown qtype, or d below 1.
+    """
 
     QT_8bit = 0
     QT_4bit = 1

@@ -163,9 +163,27 @@ class LinearTransform(VectorTransform):
 
 
 class RandomRotationMatrix(LinearTransform):
-    """``RandomRotationMatrix(d_in, d_out)``: a random orthonormal map,
-    drawn by ``train`` (seed 12345) or ``init(seed)`` with faiss's
-    generator, so that it is faiss's own matrix."""
+    """A random orthonormal map (faiss: ``RandomRotationMatrix``).
+
+    Drawn by ``train`` (seed 12345) or ``init(seed)`` with faiss's
+    generator, so that it is faiss's own matrix. ``apply(x)`` maps (n, d_in)
+    float32 to (n, d_out); with d_out > d_in the columns are orthonormal (an
+    embedding), with d_out < d_in the rows (a projection).
+
+    Parameters
+    ----------
+    d_in : int
+        Input dimension.
+    d_out : int
+        Output dimension.
+
+    Raises
+    ------
+    InputTypeError
+        d_in or d_out is not an integer.
+    InvalidArgumentError
+        d_in or d_out below 1.
+    """
 
     _go_type = "RandomRotationMatrix"
 
@@ -245,7 +263,24 @@ class OPQMatrix(LinearTransform):
 
 
 class ITQMatrix(LinearTransform):
-    """``ITQMatrix(d)``: the rotation of Iterative Quantization."""
+    """The rotation of Iterative Quantization (faiss: ``ITQMatrix``).
+
+    Learnt by ``train`` on (n, d) float32 vectors: ``max_iter`` alternations
+    of binarising and solving the orthogonal Procrustes problem, from a
+    random rotation (``seed``).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (input and output).
+
+    Raises
+    ------
+    InputTypeError
+        d is not an integer.
+    InvalidArgumentError
+        d below 1.
+    """
 
     _go_type = "ITQMatrix"
 
@@ -257,9 +292,26 @@ class ITQMatrix(LinearTransform):
 
 
 class ITQTransform(VectorTransform):
-    """``ITQTransform(d_in, d_out, do_pca)``: centre, normalise, reduce by
-    PCA (when do_pca) and rotate by ITQ; the signs of the output are the
-    binary codes."""
+    """ITQ binarisation front end (faiss: ``ITQTransform``).
+
+    Centres and normalises the vectors, reduces them by PCA (when do_pca)
+    and rotates them by ITQ; the signs of the output are the binary codes
+    (factory ``ITQ{b}``).
+
+    Parameters
+    ----------
+    d_in : int
+        Input dimension.
+    d_out : int
+        Output dimension (equal to d_in without PCA).
+    do_pca : bool
+        Reduce by PCA before the rotation.
+
+    Raises
+    ------
+    InvalidArgumentError
+        d_in or d_out below 1, or d_out != d_in without PCA.
+    """
 
     _go_type = "ITQTransform"
 
@@ -292,8 +344,23 @@ class ITQTransform(VectorTransform):
 
 
 class NormalizationTransform(VectorTransform):
-    """``NormalizationTransform(d, norm=2.0)``: scales each vector to unit
-    L2 norm (faiss implements norm 2 only, and so do we)."""
+    """Scales each vector to unit L2 norm (faiss: ``NormalizationTransform``).
+
+    Needs no training; factory ``L2norm``. faiss implements norm 2 only, and
+    so does metalfaiss.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    norm : float
+        The norm (2.0 only).
+
+    Raises
+    ------
+    UnsupportedOperationError
+        Another norm.
+    """
 
     _go_type = "NormalizationTransform"
 
@@ -304,11 +371,25 @@ class NormalizationTransform(VectorTransform):
 
 
 class HadamardRotation(VectorTransform):
-    """``HadamardRotation(d, seed=12345)``: a random orthonormal map into
-    the next power of two p >= d in O(d log d): three rounds of random
-    signs and a fast Walsh-Hadamard transform, scaled by p^-3/2 (faiss's
-    signs from its SplitMix64 generator, so faiss's output). It has no
-    reverse, as in faiss."""
+    """A fast random orthonormal map (faiss: ``HadamardRotation``).
+
+    Maps into the next power of two p >= d in O(d log d): three rounds of
+    random signs and a fast Walsh-Hadamard transform, scaled by p^-3/2
+    (faiss's signs from its SplitMix64 generator, so faiss's output). It has
+    no reverse, as in faiss.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension.
+    seed : int
+        Seed of the random signs (default 12345).
+
+    Raises
+    ------
+    InvalidArgumentError
+        d below 1.
+    """
 
     _go_type = "HadamardRotation"
 
@@ -323,7 +404,20 @@ class HadamardRotation(VectorTransform):
 
 
 class CenteringTransform(VectorTransform):
-    """``CenteringTransform(d)``: subtracts the mean of the training data."""
+    """Subtracts the mean of the training data (faiss: ``CenteringTransform``).
+
+    ``train`` learns the mean; ``reverse_transform`` adds it back.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+
+    Raises
+    ------
+    InvalidArgumentError
+        d below 1.
+    """
 
     _go_type = "CenteringTransform"
 
@@ -334,10 +428,29 @@ class CenteringTransform(VectorTransform):
 
 
 class RemapDimensionsTransform(VectorTransform):
-    """``RemapDimensionsTransform(d_in, d_out, uniform=True)`` or
+    """Output dimension j is input dimension map[j] (faiss: ``RemapDimensionsTransform``).
+
+    ``RemapDimensionsTransform(d_in, d_out, uniform=True)`` or
     ``RemapDimensionsTransform(d_in, d_out, map)``: output j is input
     ``map[j]`` (0 where it is -1). Uniform spreads the inputs evenly;
-    otherwise the first min(d_in, d_out) dimensions are kept."""
+    otherwise the first min(d_in, d_out) dimensions are kept.
+
+    Parameters
+    ----------
+    d_in : int
+        Input dimension.
+    d_out : int
+        Output dimension.
+    uniform : bool or sequence of int
+        True (spread evenly), False (keep the first dimensions), or the map
+        itself (d_out entries, each an input dimension or -1).
+
+    Raises
+    ------
+    InvalidArgumentError
+        A map entry is neither -1 nor an input dimension, or a dimension
+        below 1.
+    """
 
     _go_type = "RemapDimensionsTransform"
 
