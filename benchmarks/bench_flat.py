@@ -133,7 +133,7 @@ def plot_times(path, rows):
     series = {}
     for r in rows:
         for library, qps in (("metalfaiss", r[6]), ("faiss-cpu", r[7])):
-            values = series.setdefault(f"{library}, {r[1]}, {r[5]}", [None] * len(sizes))
+            values = series.setdefault((f"{r[1]}, {r[5]}", library), [None] * len(sizes))
             values[sizes.index(f"{r[2]:,} x {r[3]}")] = 1e6 / qps
     time_size(path, f"exact search (IndexFlat), k={rows[0][4]}", sizes, series, ylabel="microseconds per query")
 

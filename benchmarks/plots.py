@@ -40,6 +40,18 @@ def _save(plt, fig, path):
 LINESTYLES = ("-", "--", ":", "-.")
 
 
+def _style(key, curves):
+    """The label and line style of a curve: a key (what, library) gets one
+    colour per what and one line style per library; a plain key, matplotlib's
+    next colour."""
+    if not isinstance(key, tuple):
+        return key, {}
+    whats = list(dict.fromkeys(k[0] for k in curves if isinstance(k, tuple)))
+    libraries = list(dict.fromkeys(k[1] for k in curves if isinstance(k, tuple)))
+    return f"{key[0]}, {key[1]}", dict(color=f"C{whats.index(key[0]) % 10}",
+                                       linestyle=LINESTYLES[libraries.index(key[1]) % len(LINESTYLES)])
+
+
 def recall_qps(path, title, curves):
     """Recall on x, queries per second (log scale) on y: one curve per
     library, curves = {library: [(recall, qps), ...]}. A key may also be
@@ -51,16 +63,10 @@ def recall_qps(path, title, curves):
         print("chart: matplotlib is not installed; no chart drawn")
         return None
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    indexes = list(dict.fromkeys(key[0] for key in curves if isinstance(key, tuple)))
-    libraries = list(dict.fromkeys(key[1] for key in curves if isinstance(key, tuple)))
     for key, points in curves.items():
         points = sorted(points)
-        style = {}
-        if isinstance(key, tuple):
-            style = dict(color=f"C{indexes.index(key[0]) % 10}",
-                         linestyle=LINESTYLES[libraries.index(key[1]) % len(LINESTYLES)])
-            key = f"{key[0]}, {key[1]}"
-        ax.plot([r for r, _ in points], [q for _, q in points], marker="o", markersize=3, label=key, **style)
+        label, style = _style(key, curves)
+        ax.plot([r for r, _ in points], [q for _, q in points], marker="o", markersize=3, label=label, **style)
     ax.set_yscale("log")
     ax.set_xlabel("recall@10")
     ax.set_ylabel("queries per second")
@@ -73,7 +79,8 @@ def recall_qps(path, title, curves):
 
 def time_size(path, title, sizes, series, ylabel="seconds"):
     """Time (log scale) against problem size: sizes are the x labels in
-    order, series = {library: [seconds per size, None where not run]}."""
+    order, series = {library: [seconds per size, None where not run]} (a key
+    may be (what, library), styled as in recall_qps)."""
     plt = _pyplot()
     if plt is None:
         print("chart: matplotlib is not installed; no chart drawn")
@@ -82,13 +89,14 @@ def time_size(path, title, sizes, series, ylabel="seconds"):
     xs = list(range(len(sizes)))
     for name, values in series.items():
         pts = [(x, v) for x, v in zip(xs, values) if v is not None]
-        ax.plot([x for x, _ in pts], [v for _, v in pts], marker="o", label=name)
+        label, style = _style(name, series)
+        ax.plot([x for x, _ in pts], [v for _, v in pts], marker="o", label=label, **style)
     ax.set_xticks(xs, sizes)
     ax.set_yscale("log")
     ax.set_xlabel("size")
     ax.set_ylabel(ylabel)
     ax.set_title(f"{title}\n{machine()}", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize=7 if len(series) > 6 else None)
     _save(plt, fig, path)
     return path

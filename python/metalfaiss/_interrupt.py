@@ -30,35 +30,79 @@ import numpy as np
 # fewer are better: IVF scans share each list among a block's queries.
 BLOCK_SECONDS = 0.25
 FIRST_BLOCK = 256
+# A block may also cost a fixed time whatever its size: a flat search
+# streams the whole database once per block (1M x 128: about 0.3 s on 2
+# cores), so 0.25 s blocks ran 1,000 queries 5x slower than one call.
+# Blocks grow until that fixed part is at most FIXED_SHARE of their time,
+# but no block is planned to take over MAX_BLOCK_SECONDS.
+FIXED_SHARE = 0.2
+MAX_BLOCK_SECONDS = 1.0
 
 
 class Pace:
-    """Seconds per query that an index's last batch took: the next batch's
-    blocks are sized from it at once (a batch that takes less than
-    BLOCK_SECONDS runs as one call)."""
+    """How an index's last batches ran, for sizing the next batch's blocks
+    at once (a batch that takes less than BLOCK_SECONDS runs as one call):
+    seconds per query of the last block and the last two block sizes with
+    their times, from which a block's fixed and per-query costs are
+    estimated."""
 
-    __slots__ = ("seconds_per_item",)
+    __slots__ = ("seconds_per_item", "blocks")
 
     def __init__(self) -> None:
         self.seconds_per_item = None
+        self.blocks = []  # the last two (size, seconds), of different sizes
+
+    def record(self, size, seconds):
+        """Note that a block of size queries took seconds."""
+        self.seconds_per_item = seconds / size
+        if self.blocks and self.blocks[-1][0] == size:
+            self.blocks[-1] = (size, seconds)
+        else:
+            self.blocks = self.blocks[-1:] + [(size, seconds)]
+
+    def costs(self):
+        """(fixed seconds per block, seconds per query) fitted to the last
+        two blocks, or None when they do not show a positive fixed cost."""
+        if len(self.blocks) < 2:
+            return None
+        (b1, t1), (b2, t2) = self.blocks
+        per_item = (t2 - t1) / (b2 - b1)
+        if per_item <= 0:
+            return None
+        fixed = t2 - per_item * b2
+        return (fixed, per_item) if fixed > 0 else None
+
+    def next_size(self, left):
+        """Queries in the next block: about BLOCK_SECONDS' worth, more when
+        a fixed cost per block would otherwise dominate."""
+        spi = self.seconds_per_item
+        if spi is None:
+            return FIRST_BLOCK
+        if spi <= 0:
+            return left
+        size = BLOCK_SECONDS / spi
+        costs = self.costs()
+        if costs is not None:
+            fixed, per_item = costs
+            amortised = fixed * (1 - FIXED_SHARE) / FIXED_SHARE / per_item
+            size = max(size, min(amortised, (MAX_BLOCK_SECONDS - fixed) / per_item))
+        return max(1, int(size))
 
 
-def in_blocks(n, run, pace=None):
-    """Call run(lo, hi) over [0, n) in consecutive blocks, each sized from
-    the last one's time (or pace's) to take about BLOCK_SECONDS; once with
-    (0, 0) when n is 0, so that the call still checks its index."""
+def in_blocks(n, run, pace=None, clock=time.perf_counter):
+    """Call run(lo, hi) over [0, n) in consecutive blocks sized by pace
+    (Pace.next_size) from the blocks before; once with (0, 0) when n is 0,
+    so that the call still checks its index."""
     if n == 0:
         run(0, 0)
         return
     pace = pace or Pace()
     lo = 0
     while lo < n:
-        spi = pace.seconds_per_item
-        size = FIRST_BLOCK if spi is None else max(1, int(BLOCK_SECONDS / spi) if spi > 0 else n)
-        hi = min(n, lo + size)
-        t = time.perf_counter()
+        hi = min(n, lo + pace.next_size(n - lo))
+        t = clock()
         run(lo, hi)
-        pace.seconds_per_item = (time.perf_counter() - t) / (hi - lo)
+        pace.record(hi - lo, clock() - t)
         lo = hi
 
 

@@ -234,9 +234,33 @@ class ProductAdditiveQuantizer(AdditiveQuantizer):
 
 
 class ProductResidualQuantizer(ProductAdditiveQuantizer):
-    """``ProductResidualQuantizer(d, nsplits, Msub, nbits,
-    search_type=ST_decompress)``: nsplits residual quantizers of Msub
-    codebooks of nbits bits."""
+    """nsplits residual quantizers, each over its own slice of the dimensions (faiss: ``ProductResidualQuantizer``).
+
+    ``codebooks`` holds theirs one after another, each as wide as its slice.
+    A code takes nsplits * Msub * nbits / 8 bytes (rounded up).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of nsplits).
+    nsplits : int
+        Number of slices.
+    Msub : int
+        Codebooks per slice.
+    nbits : int
+        Bits per codebook entry index.
+    search_type : int
+        How codes are compared with queries in an index
+        (``AdditiveQuantizer.ST_decompress`` by default; see
+        IndexResidualQuantizer).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        nsplits does not divide d, nbits out of 1..16, or an unknown search type.
+    """
 
 
 
@@ -254,13 +278,36 @@ def _lsq_field(name, cast, doc=None):
 
 
 class LocalSearchQuantizer(LSQSteps, AdditiveQuantizer):
-    """``LocalSearchQuantizer(d, M, nbits, search_type=ST_decompress)``:
-    faiss's LSQ++. Codes come from iterated conditional modes after random
-    perturbations (``encode_ils_iters``, ``icm_iters``, ``nperts``);
-    training alternates a least-squares codebook fit (ridge ``lambd``),
-    a shrinking codebook perturbation (exponent ``p``) and ICM
-    (``train_iters``, ``train_ils_iters``). Draws follow ``random_seed``
-    whatever the number of cores."""
+    """faiss's LSQ++ additive quantizer (faiss: ``LocalSearchQuantizer``).
+
+    Codes come from iterated conditional modes after random perturbations
+    (``encode_ils_iters``, ``icm_iters``, ``nperts``); training alternates a
+    least-squares codebook fit (ridge ``lambd``), a shrinking codebook
+    perturbation (exponent ``p``) and ICM (``train_iters``,
+    ``train_ils_iters``). Draws follow ``random_seed`` whatever the number of
+    cores. A code takes M * nbits / 8 bytes (rounded up) plus the norm the
+    search type stores.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    M : int
+        Number of codebooks.
+    nbits : int
+        Bits per codebook entry index.
+    search_type : int
+        How codes are compared with queries in an index
+        (``AdditiveQuantizer.ST_decompress`` by default; see
+        IndexResidualQuantizer).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        nbits out of 1..16, or an unknown search type.
+    """
 
     def __init__(self, d: int = 0, M: int = 0, nbits: int = 0, search_type: Any = AdditiveQuantizer.ST_decompress
                 ) -> None:
@@ -292,21 +339,69 @@ class LocalSearchQuantizer(LSQSteps, AdditiveQuantizer):
 
 
 class ProductLocalSearchQuantizer(ProductAdditiveQuantizer):
-    """``ProductLocalSearchQuantizer(d, nsplits, Msub, nbits,
-    search_type=ST_decompress)``: nsplits local search quantizers of Msub
-    codebooks of nbits bits."""
+    """nsplits local search quantizers, each over its own slice of the dimensions (faiss: ``ProductLocalSearchQuantizer``).
+
+    ``codebooks`` holds theirs one after another, each as wide as its slice.
+    A code takes nsplits * Msub * nbits / 8 bytes (rounded up).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of nsplits).
+    nsplits : int
+        Number of slices.
+    Msub : int
+        Codebooks per slice.
+    nbits : int
+        Bits per codebook entry index.
+    search_type : int
+        How codes are compared with queries in an index
+        (``AdditiveQuantizer.ST_decompress`` by default; see
+        IndexResidualQuantizer).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        nsplits does not divide d, nbits out of 1..16, or an unknown search type.
+    """
 
 
 
 class ResidualQuantizer(AdditiveQuantizer):
-    """``ResidualQuantizer(d, M, nbits, search_type=ST_decompress)`` or
-    ``ResidualQuantizer(d, nbits_list, search_type)``: codebook m codes the
-    residual the first m leave; encoding is a beam search keeping
-    ``max_beam_size`` partial codes (5). ``train_type`` flags
+    """Additive codes where codebook m codes the residual the first m leave (faiss: ``ResidualQuantizer``).
+
+    ``ResidualQuantizer(d, M, nbits, search_type=ST_decompress)`` or
+    ``ResidualQuantizer(d, nbits_list, search_type)``. Encoding is a beam
+    search keeping ``max_beam_size`` partial codes (5). ``train_type`` flags
     (Train_progressive_dim, Train_refine_codebook, Train_top_beam,
     Skip_codebook_tables), ``cp`` (a ProgressiveDimClusteringParameters),
     ``use_beam_LUT`` (1: beam search from codebook cross products) and
-    ``niter_codebook_refine`` are faiss's."""
+    ``niter_codebook_refine`` are faiss's. ``compute_codes(x)`` and
+    ``decode(codes)`` convert (n, d) float32 to (n, code_size) uint8 and
+    back; a code takes sum(nbits) / 8 bytes (rounded up) plus the norm the
+    search type stores.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    *args
+        ``M, nbits`` (M codebooks of 2^nbits entries) or ``nbits_list`` (one
+        entry per codebook), then ``search_type``:
+        search_type : int
+            How codes are compared with queries in an index
+            (``AdditiveQuantizer.ST_decompress`` by default; see
+            IndexResidualQuantizer).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        nbits out of 1..16, or an unknown search type.
+    """
 
     Train_default, Train_progressive_dim, Train_refine_codebook = 0, 1, 2
     Train_top_beam, Skip_codebook_tables = 1024, 2048

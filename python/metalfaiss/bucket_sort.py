@@ -9,7 +9,7 @@ import numpy as np
 
 from ._arrays import as_int
 from .errors import InputTypeError, InvalidArgumentError
-from ._typing import Any, ArrayLike, Optional
+from ._typing import Any, ArrayLike, Int64Array, Optional
 
 
 def _table(tab, op, ndim):
@@ -28,10 +28,32 @@ def _nbucket(tab, nbucket, op):
     return nbucket
 
 
-def bucket_sort(tab: Any, nbucket: Optional[int] = None, nt: int = 0) -> Any:
-    """(lims, perm): perm[lims[b]:lims[b+1]] are the positions of tab
-    holding b, in increasing order; values < 0 are left out. nbucket
-    defaults to max(tab) + 1; nt (faiss's thread count) changes nothing."""
+def bucket_sort(tab: ArrayLike, nbucket: Optional[int] = None, nt: int = 0) -> tuple[Int64Array, Int64Array]:
+    """The positions of each value of an integer array, grouped by value (faiss: ``bucket_sort``).
+
+    Parameters
+    ----------
+    tab : (n,) integer array
+        Values; those below 0 are left out.
+    nbucket : int, optional
+        Number of buckets (default max(tab) + 1).
+    nt : int
+        faiss's thread count (accepted; changes nothing).
+
+    Returns
+    -------
+    lims : (nbucket + 1,) int64 ndarray
+        Bucket b's positions are perm[lims[b]:lims[b + 1]].
+    perm : int64 ndarray
+        The positions of tab holding each value, in increasing order.
+
+    Raises
+    ------
+    InputTypeError
+        tab is not a 1-d integer array.
+    InvalidArgumentError
+        A value at or above nbucket.
+    """
     op = "bucket_sort"
     tab = _table(tab, op, 1)
     nbucket = _nbucket(tab, nbucket, op)

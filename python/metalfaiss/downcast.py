@@ -27,8 +27,28 @@ def _downcast(obj, base, op):
     return wrap(int(out[0]), base, op)
 
 
-def downcast_index(index: Index) -> Any:
-    """``index`` as its most specific class (faiss's downcast_index)."""
+def downcast_index(index: Index) -> Index:
+    """An index as its most specific class (faiss: ``downcast_index``).
+
+    Every index metalfaiss makes already has its own class; an index seen
+    through a base class (a field typed Index) comes back as a new object of
+    its class over the same index.
+
+    Parameters
+    ----------
+    index : Index
+        Any metalfaiss index.
+
+    Returns
+    -------
+    Index
+        The same index, of its most specific class.
+
+    Raises
+    ------
+    InputTypeError
+        index is not a metalfaiss index.
+    """
     return _downcast(index, Index, "downcast_index")
 
 

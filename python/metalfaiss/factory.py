@@ -568,7 +568,26 @@ def _codes_name(index, what):
 
 
 def reverse_index_factory(index: Index) -> str:
-    """The index_factory string that builds an index of this structure."""
+    """The index_factory string that builds an index of this structure (faiss: ``reverse_index_factory``).
+
+    Parameters
+    ----------
+    index : Index
+        The index to describe (trained or not; the string says nothing of
+        its contents).
+
+    Returns
+    -------
+    str
+        A description such that ``index_factory(d, s)`` builds an index of
+        the same classes and sizes.
+
+    Raises
+    ------
+    InvalidArgumentError
+        index is not a metalfaiss index, or of a kind the factory cannot
+        build.
+    """
     if not isinstance(index, Index):
         raise InvalidArgumentError(f"reverse_index_factory: expected a metalfaiss index, got {type(index).__name__}")
     if isinstance(index, IndexPreTransform):

@@ -25,10 +25,16 @@ from ._typing import Any, Optional, Sequence
 
 
 def gpu_info() -> dict[str, Any]:
-    """Which device and driver run GPU work, and the limits read from it:
-    a dict with ``driver`` ("metal" or "vulkan"), ``name``, ``kind``
-    ("discrete", "integrated", "cpu" for software drivers such as lavapipe)
-    and ``max_*`` limits; ``{"driver": None, "reason": ...}`` without a GPU."""
+    """Which device and driver run GPU work, and the limits read from it (metalfaiss only).
+
+    Returns
+    -------
+    dict
+        ``driver`` ("metal" or "vulkan"), ``name``, ``kind`` ("discrete",
+        "integrated", "cpu" for software drivers such as lavapipe) and
+        ``max_*`` limits; ``{"driver": None, "reason": ...}`` without a GPU
+        (never raises).
+    """
     try:
         return _backend.info()
     except Exception as e:  # GpuUnavailableError, or a bad METALFAISS_BACKEND
@@ -36,13 +42,24 @@ def gpu_info() -> dict[str, Any]:
 
 
 def get_num_gpus() -> int:
-    """1 when a GPU can be used, else 0."""
+    """The number of GPUs metalfaiss can use (faiss: ``get_num_gpus``).
+
+    Returns
+    -------
+    int
+        1 when a GPU can be used (Metal on Apple Silicon, Vulkan elsewhere),
+        else 0.
+    """
     return 1 if _backend.available() else 0
 
 
 class StandardGpuResources:
-    """faiss's per-GPU resources. The driver manages memory and streams, so
-    the settings are accepted for compatibility and change nothing."""
+    """Per-GPU resources, accepted for faiss's code (faiss: ``StandardGpuResources``).
+
+    The driver manages memory and streams, so the settings
+    (``noTempMemory``, ``setTempMemory``, ``setPinnedMemory``, ...) are
+    accepted for compatibility and change nothing.
+    """
 
     def noTempMemory(self) -> None:
         """faiss's setting (accepted; the driver manages memory)."""
@@ -66,9 +83,17 @@ class StandardGpuResources:
 
 
 class GpuIndexFlatConfig:
-    """faiss's config: ``device`` (must be 0), ``useFloat16`` (store the
-    vectors as float16, half the memory and bandwidth; the kernels still
-    compute in float32, and reconstruct returns the rounded vectors)."""
+    """Settings of a GPU flat index (faiss: ``GpuIndexFlatConfig``).
+
+    Attributes
+    ----------
+    device : int
+        The GPU (must be 0: metalfaiss drives one).
+    useFloat16 : bool
+        Store the vectors as float16 (half the memory and bandwidth; the
+        kernels still compute in float32, and reconstruct returns the rounded
+        vectors). Default False.
+    """
 
     def __init__(self) -> None:
         self.device = 0
@@ -76,16 +101,33 @@ class GpuIndexFlatConfig:
 
 
 class GpuClonerOptions:
-    """faiss's options of index_cpu_to_gpu: ``useFloat16`` stores the
-    copy's vectors (flat) or lists (IVF-Flat) as float16."""
+    """Options of ``index_cpu_to_gpu`` (faiss: ``GpuClonerOptions``).
+
+    Attributes
+    ----------
+    useFloat16 : bool
+        Store the copy's vectors (flat) or lists (IVF-Flat) as float16.
+        Default False.
+    """
 
     def __init__(self) -> None:
         self.useFloat16 = False
 
 
 class GpuMultipleClonerOptions(GpuClonerOptions):
-    """faiss's options of index_cpu_to_all_gpus: shard (split the database
-    over the GPUs) or replicate it. With one device both are one copy."""
+    """Options of ``index_cpu_to_all_gpus`` (faiss: ``GpuMultipleClonerOptions``).
+
+    With one device, sharding and replicating both make one copy.
+
+    Attributes
+    ----------
+    useFloat16 : bool
+        As in GpuClonerOptions.
+    shard : bool
+        Split the database over the GPUs (else replicate it).
+    common_ivf_quantizer : bool
+        Share one coarse quantizer between shards (accepted).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -312,13 +354,66 @@ def index_cpu_to_gpu(res: Optional[StandardGpuResources], device: int, index: In
 
 
 def index_cpu_to_all_gpus(index: Index, co: Optional[GpuClonerOptions] = None, ngpu: int = -1) -> Index:
-    """index_cpu_to_gpu on the one device."""
+    """A GPU copy of a CPU index on every GPU (faiss: ``index_cpu_to_all_gpus``).
+
+    metalfaiss drives one device, so this is ``index_cpu_to_gpu`` on it.
+
+    Parameters
+    ----------
+    index : Index
+        The CPU index (flat, IVF-Flat, IVF-SQ or IVF-PQ).
+    co : GpuClonerOptions or GpuMultipleClonerOptions, optional
+        ``useFloat16``: float16 storage for flat and IVF-Flat.
+    ngpu : int
+        Accepted for faiss's signature (-1: all, which is one).
+
+    Returns
+    -------
+    Index
+        The GPU index.
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU (``gpu_info()`` says why).
+    UnsupportedOperationError
+        An index kind the GPU does not run.
+    """
     return index_cpu_to_gpu(None, 0, index, co)
 
 
 def index_cpu_to_gpus_list(index: Index, co: Optional[GpuClonerOptions] = None, gpus: Optional[Sequence[int]] = None,
                            ngpu: int = -1) -> Index:
-    """index_cpu_to_gpu on the first listed device (there is one)."""
+    """A GPU copy of a CPU index on the listed GPUs (faiss: ``index_cpu_to_gpus_list``).
+
+    metalfaiss drives one device, so this is ``index_cpu_to_gpu`` on the
+    first listed.
+
+    Parameters
+    ----------
+    index : Index
+        The CPU index (flat, IVF-Flat, IVF-SQ or IVF-PQ).
+    co : GpuClonerOptions or GpuMultipleClonerOptions, optional
+        ``useFloat16``: float16 storage for flat and IVF-Flat.
+    gpus : sequence of int, optional
+        Device numbers (0 is the one there is).
+    ngpu : int
+        Accepted for faiss's signature.
+
+    Returns
+    -------
+    Index
+        The GPU index.
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU (``gpu_info()`` says why).
+    InvalidArgumentError
+        A device other than 0.
+    UnsupportedOperationError
+        An index kind the GPU does not run.
+    """
     device = (gpus or [0])[0]
     return index_cpu_to_gpu(None, device, index, co)
 

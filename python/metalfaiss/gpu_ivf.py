@@ -34,10 +34,21 @@ INDICES_CPU, INDICES_IVF, INDICES_32_BIT, INDICES_64_BIT = 0, 1, 2, 3
 
 
 class GpuIndexIVFConfig:
-    """faiss's IVF config: ``device`` (0), ``indicesOptions`` (ids are
-    kept as 64-bit on the host whatever it says), ``flatConfig`` (the
-    quantizer's config). Float16 lists come from index_cpu_to_gpu with
-    ``GpuClonerOptions.useFloat16``."""
+    """Settings shared by the GPU IVF indexes (faiss: ``GpuIndexIVFConfig``).
+
+    Float16 lists come from ``index_cpu_to_gpu`` with
+    ``GpuClonerOptions.useFloat16``.
+
+    Attributes
+    ----------
+    device : int
+        The GPU (0).
+    indicesOptions : int
+        faiss's id storage option; ids are kept as 64-bit on the host
+        whatever it says.
+    flatConfig : GpuIndexFlatConfig
+        The coarse quantizer's settings.
+    """
 
     def __init__(self) -> None:
         self.device = 0
@@ -46,8 +57,13 @@ class GpuIndexIVFConfig:
 
 
 class GpuIndexIVFFlatConfig(GpuIndexIVFConfig):
-    """faiss's GpuIndexIVFFlat config; ``interleavedLayout`` is accepted
-    (the device layout is the kernel's own)."""
+    """Settings of a GpuIndexIVFFlat (faiss: ``GpuIndexIVFFlatConfig``).
+
+    Attributes
+    ----------
+    interleavedLayout : bool
+        Accepted (the device layout is the kernel's own).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -144,8 +160,13 @@ def _take_centroids(index, op, quantizer, nlist):
 
 
 class GpuIndexIVFScalarQuantizerConfig(GpuIndexIVFConfig):
-    """faiss's GpuIndexIVFScalarQuantizer config; ``interleavedLayout`` is
-    accepted (the device keeps the codes as the host stores them)."""
+    """Settings of a GpuIndexIVFScalarQuantizer (faiss: ``GpuIndexIVFScalarQuantizerConfig``).
+
+    Attributes
+    ----------
+    interleavedLayout : bool
+        Accepted (the device keeps the codes as the host stores them).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -197,10 +218,20 @@ class GpuIndexIVFScalarQuantizer(IndexIVFScalarQuantizer):
 
 
 class GpuIndexIVFPQConfig(GpuIndexIVFConfig):
-    """faiss's GpuIndexIVFPQ config: ``usePrecomputedTables`` (the device
-    builds each query's table whole, so this changes no result),
-    ``useFloat16LookupTables`` (tables stay float32 here),
-    ``interleavedLayout`` and ``useMMCodeDistance``, accepted."""
+    """Settings of a GpuIndexIVFPQ (faiss: ``GpuIndexIVFPQConfig``).
+
+    Attributes
+    ----------
+    usePrecomputedTables : bool
+        Accepted: the device builds each query's table whole, so this
+        changes no result.
+    useFloat16LookupTables : bool
+        Accepted: tables stay float32 here.
+    interleavedLayout : bool
+        Accepted.
+    useMMCodeDistance : bool
+        Accepted.
+    """
 
     def __init__(self) -> None:
         super().__init__()

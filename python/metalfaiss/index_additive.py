@@ -556,9 +556,29 @@ class ResidualCoarseQuantizer(_RQHolder, AdditiveCoarseQuantizer):
 
 
 class LocalSearchCoarseQuantizer(_LSQHolder, AdditiveCoarseQuantizer):
-    """``LocalSearchCoarseQuantizer(d, M, nbits, metric=METRIC_L2)``: an
-    LSQ as an IVF coarse quantizer of 2^(M*nbits) centroids, searched
-    exhaustively."""
+    """An LSQ used as an IVF coarse quantizer (faiss: ``LocalSearchCoarseQuantizer``).
+
+    Its 2^(M * nbits) centroids (sums of one entry per codebook) are searched
+    exhaustively; ``add`` and ``reset`` do not apply.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    M : int
+        Number of codebooks.
+    nbits : int
+        Bits per codebook entry index.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        d or M below 1, or nbits out of 1..16.
+    """
 
     _go_type = "LocalSearchCoarseQuantizer"
 

@@ -84,10 +84,27 @@ class _AQFastScanFields:
 
 
 class IndexAdditiveQuantizerFastScan(_AQFastScanFields, IndexFastScan, Index):
-    """``IndexAdditiveQuantizerFastScan(index_aq, bbs=32)``: the codes of a
-    trained IndexResidualQuantizer / IndexLocalSearchQuantizer / product
-    form with 4-bit codebooks, packed; the quantizer (``aq``) is shared
-    with index_aq, as in faiss."""
+    """A trained additive-quantizer index's codes, packed for the fast-scan kernels (faiss: ``IndexAdditiveQuantizerFastScan``).
+
+    The source is a trained IndexResidualQuantizer / IndexLocalSearchQuantizer
+    / product form with 4-bit codebooks; the quantizer (``aq``) is shared
+    with it, as in faiss. Memory per vector: M / 2 bytes plus the norm's.
+
+    Parameters
+    ----------
+    index : IndexAdditiveQuantizer
+        The trained source index (its codes are copied).
+    bbs : int
+        Vectors per block (a multiple of 32, default 32).
+
+    Raises
+    ------
+    InputTypeError
+        index is not an additive-quantizer index.
+    InvalidArgumentError
+        Codebooks of other than 4 bits, or bbs not a positive multiple of
+        32.
+    """
 
     _go_type = "IndexAdditiveQuantizerFastScan"
 
@@ -105,12 +122,28 @@ class IndexAdditiveQuantizerFastScan(_AQFastScanFields, IndexFastScan, Index):
 
 
 class IndexIVFAdditiveQuantizerFastScan(_AQFastScanFields, IVFFastScanFields, IndexIVF):
-    """``IndexIVFAdditiveQuantizerFastScan(index_ivfaq, bbs=32)``: the lists
-    of a trained IVF additive-quantizer index with 4-bit codebooks, packed
-    (its quantizers shared). faiss takes residual codes under the inner
-    product only, and turns ``by_residual`` on; the copy here keeps the
-    source's setting. Codes are of residuals by default (``by_residual``),
-    their norms those of the whole vectors."""
+    """A trained IVF additive-quantizer index's lists, packed for the fast-scan kernels (faiss: ``IndexIVFAdditiveQuantizerFastScan``).
+
+    The quantizers are shared with the source. faiss takes residual codes
+    under the inner product only, and turns ``by_residual`` on; the copy here
+    keeps the source's setting. Codes are of residuals by default
+    (``by_residual``), their norms those of the whole vectors.
+
+    Parameters
+    ----------
+    index : IndexIVFAdditiveQuantizer
+        The trained source index with 4-bit codebooks.
+    bbs : int
+        Vectors per block (a multiple of 32, default 32).
+
+    Raises
+    ------
+    InputTypeError
+        index is not an IVF additive-quantizer index.
+    InvalidArgumentError
+        Codebooks of other than 4 bits, or bbs not a positive multiple of
+        32.
+    """
 
     _go_type = "IndexIVFAdditiveQuantizerFastScan"
 
@@ -135,6 +168,45 @@ def _new(kind, op, d, nsplits, M, nbits, metric, search_type, bbs):
     return int(out[0])
 
 
+# The numpy sections of the generated classes' docstrings: the codebook
+# shape (M, or nsplits x Msub), then what every form shares.
+_SHAPE_DOC = {
+    True: "    M : int\n        Number of codebooks.\n",
+    False: "    nsplits : int\n        Number of slices of the dimensions.\n    Msub : int\n        Codebooks per slice.\n",
+}
+_QUANTIZER_DOC = "    quantizer : Index\n        The coarse quantizer, of dimension d.\n"
+_NLIST_DOC = "    nlist : int\n        Number of lists.\n"
+_FASTSCAN_NOTE = """Codebooks have 4-bit entries, so a code of M codebooks takes M / 2 bytes
+plus the norm's byte (search_type ST_norm_rq2x4 or ST_norm_lsq2x4: two
+4-bit groups); distances are estimated from 8-bit tables, so add a refine
+step for exact ranking.
+
+Parameters
+----------
+*args, **kwargs
+    faiss's arguments, in this order or by name:
+{quantizer}    d : int
+        Dimension of the vectors.
+{shape}    nbits : int
+        Bits per codebook entry index (4).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    search_type : int
+        How the norm is stored (``AdditiveQuantizer.ST_norm_rq2x4`` or
+        ``ST_norm_lsq2x4``).
+    bbs : int
+        Vectors per block (a multiple of 32, default 32).
+
+Raises
+------
+InputTypeError
+    A parameter is not an integer.
+InvalidArgumentError
+    nbits is not 4, bbs not a positive multiple of 32, or another search
+    type.
+"""
+
+
 def _flat(name, kind, default_st, holder):
     shape = ("M",) if kind < 2 else ("nsplits", "Msub")
 
@@ -145,9 +217,10 @@ def _flat(name, kind, default_st, holder):
         Index.__init__(self, _new(kind, name, a["d"], nsplits, M, a["nbits"], a["metric"], a["search_type"], a["bbs"]))
 
     st = "ST_norm_rq2x4" if default_st == AdditiveQuantizer.ST_norm_rq2x4 else "ST_norm_lsq2x4"
-    doc = (f"``{name}(d, {', '.join(shape)}, nbits, metric=METRIC_L2, search_type={st}, bbs=32)``: "
-           f"{_KINDS[kind].__name__} codes scanned by the fast-scan kernels; ``{holder}`` (also ``aq``) is the "
-           "quantizer.")
+    doc = (f"{_KINDS[kind].__name__} codes scanned by the fast-scan kernels (faiss: ``{name}``).\n\n"
+           f"``{name}(d, {', '.join(shape)}, nbits, metric=METRIC_L2, search_type={st}, bbs=32)``; "
+           f"``{holder}`` (also ``aq``) is the quantizer. "
+           + _FASTSCAN_NOTE.format(quantizer="", shape=_SHAPE_DOC[kind < 2]))
     return type(name, (IndexAdditiveQuantizerFastScan,), {"_go_type": name, "__init__": __init__, "__doc__": doc,
                                                           holder: _AQFastScanFields.aq})
 
@@ -176,9 +249,10 @@ def _ivf(name, kind, default_st, holder):
                      as_int(a["bbs"], name, "bbs"), addr(out))
         self._init_ivf(int(out[0]), a["quantizer"], metric)
 
-    doc = (f"``{name}(quantizer, d, nlist, {', '.join(shape)}, nbits, metric=METRIC_L2, search_type=..., bbs=32)``: "
-           f"{_KINDS[kind].__name__} codes in inverted lists scanned by the fast-scan kernels; ``{holder}`` (also "
-           "``aq``) is the quantizer.")
+    doc = (f"{_KINDS[kind].__name__} codes in inverted lists scanned by the fast-scan kernels (faiss: ``{name}``)."
+           f"\n\n``{name}(quantizer, d, nlist, {', '.join(shape)}, nbits, metric=METRIC_L2, search_type=..., "
+           f"bbs=32)``; ``{holder}`` (also ``aq``) is the quantizer; an 8-byte id per vector besides the code. "
+           + _FASTSCAN_NOTE.format(quantizer=_QUANTIZER_DOC, shape=_NLIST_DOC + _SHAPE_DOC[kind < 2]))
     return type(name, (IndexIVFAdditiveQuantizerFastScan,), {"_go_type": name, "__init__": __init__, "__doc__": doc,
                                                              holder: _AQFastScanFields.aq})
 

@@ -549,8 +549,21 @@ class IndexBinaryIDMap(IndexBinary):
 
 
 class IndexBinaryIDMap2(IndexBinaryIDMap):
-    """IndexBinaryIDMap that also maps ids back: ``reconstruct(id)`` takes
-    the caller's ids."""
+    """IndexBinaryIDMap that also maps ids back (faiss: ``IndexBinaryIDMap2``).
+
+    ``reconstruct(id)`` takes the caller's ids. Memory per vector: the
+    wrapped index's and 16 bytes of ids.
+
+    Parameters
+    ----------
+    index : IndexBinary
+        The binary index that stores the codes.
+
+    Raises
+    ------
+    InputTypeError
+        index is not a metalfaiss binary index.
+    """
 
     _two = True
     _go_type = "IndexBinaryIDMap2"

@@ -6,9 +6,9 @@ import re
 
 from ._arrays import as_int
 from .errors import InvalidArgumentError
-from .index_binary import IndexBinaryFlat, IndexBinaryHNSW, IndexBinaryIDMap, IndexBinaryIDMap2, IndexBinaryIVF
+from .index_binary import (IndexBinary, IndexBinaryFlat, IndexBinaryHNSW, IndexBinaryIDMap, IndexBinaryIDMap2,
+                           IndexBinaryIVF)
 from .index_binary_hash import IndexBinaryHash, IndexBinaryMultiHash
-from ._typing import Any
 
 # faiss reads each form with sscanf, which matches a prefix: "BIVF1024_BHNSW32"
 # is a BIVF1024 over a flat quantizer there, and so it is here.
@@ -41,12 +41,32 @@ def _component(d, desc):
     return None
 
 
-def index_binary_factory(d: int, description: str) -> Any:
-    """Build a binary index from faiss's description: ``BFlat``,
-    ``BIVF{nlist}`` (a flat quantizer), ``BIVF{nlist}_HNSW{M}`` (an HNSW
-    quantizer), ``BHNSW{M}``, ``BHash{b}``, ``BHash{nhash}x{b}``, with an
-    optional ``IDMap,`` / ``IDMap2,`` prefix or ``,IDMap`` / ``,IDMap2``
-    suffix."""
+def index_binary_factory(d: int, description: str) -> IndexBinary:
+    """Build a binary index from faiss's description (faiss: ``index_binary_factory``).
+
+    Descriptions: ``BFlat``, ``BIVF{nlist}`` (a flat quantizer),
+    ``BIVF{nlist}_HNSW{M}`` (an HNSW quantizer), ``BHNSW{M}``, ``BHash{b}``,
+    ``BHash{nhash}x{b}``, with an optional ``IDMap,`` / ``IDMap2,`` prefix or
+    ``,IDMap`` / ``,IDMap2`` suffix.
+
+    Parameters
+    ----------
+    d : int
+        Bits per code (a multiple of 8).
+    description : str
+        The description.
+
+    Returns
+    -------
+    IndexBinary
+        The new, empty index (IVF ones need training).
+
+    Raises
+    ------
+    InvalidArgumentError
+        A description that does not parse, or d not a positive multiple of
+        8.
+    """
     op = "index_binary_factory"
     d = as_int(d, op, "d")
     if not isinstance(description, str):

@@ -50,11 +50,28 @@ class _BinaryMembers(IndexBinary):
 
 
 class IndexBinaryShards(_BinaryMembers):
-    """``IndexBinaryShards(d, threaded=False, successive_ids=True)`` (or
-    without d: the first shard's): ``add`` splits the codes into contiguous
-    slices, one per shard; ``search`` merges the shards' k best, ties to the
-    lower shard. With ``successive_ids`` shard s numbers its codes after
-    the shards before it and ``add`` works once, on empty shards."""
+    """One binary index spread over several (faiss: ``IndexBinaryShards``).
+
+    ``IndexBinaryShards(d, threaded=False, successive_ids=True)`` (or
+    without d: the first shard's); ``add_shard(index)`` adds a shard.
+    ``add`` splits the codes into contiguous slices, one per shard;
+    ``search`` merges the shards' k best, ties to the lower shard. With
+    ``successive_ids`` shard s numbers its codes after the shards before it
+    and ``add`` works once, on empty shards.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        ``d`` (bits per code, optional), ``threaded`` (bool) and
+        ``successive_ids`` (bool), as faiss orders them.
+
+    Raises
+    ------
+    InputTypeError
+        d is not an integer.
+    InvalidArgumentError
+        d is not a positive multiple of 8.
+    """
 
     _go_type = "IndexBinaryShards"
 
@@ -74,9 +91,26 @@ class IndexBinaryShards(_BinaryMembers):
 
 
 class IndexBinaryReplicas(_BinaryMembers):
-    """``IndexBinaryReplicas(d, threaded=True)`` (or without d: the first
-    replica's): every replica holds the same codes (``add`` goes to all); a
-    search splits its queries between the replicas."""
+    """The same codes in several binary indexes, queries split between them (faiss: ``IndexBinaryReplicas``).
+
+    ``IndexBinaryReplicas(d, threaded=True)`` (or without d: the first
+    replica's); ``add_replica(index)`` adds one. Every replica holds the same
+    codes (``add`` goes to all); a search splits its queries between the
+    replicas.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        ``d`` (bits per code, optional) and ``threaded`` (bool), as faiss
+        orders them.
+
+    Raises
+    ------
+    InputTypeError
+        d is not an integer.
+    InvalidArgumentError
+        d is not a positive multiple of 8.
+    """
 
     _kind = "replica"
     _go_type = "IndexBinaryReplicas"

@@ -20,13 +20,35 @@ def _vector(cls, values):
 
 
 class IndexFlatPanorama(Index):
-    """``IndexFlatPanorama(d, metric, n_levels, batch_size)``: the d
-    dimensions cut into ``n_levels`` levels, vectors stored in batches of
-    ``batch_size`` level by level, each with the norms of its suffixes from
-    each level on (``cum_sums``). A search measures a batch level by level
-    and drops a vector once the Cauchy-Schwarz bound on the levels left
-    shows it cannot enter the results: the same results as IndexFlat (L2 or
-    inner product; k at most batch_size, as in faiss)."""
+    """Exact search that stops measuring a vector once it cannot enter the results (faiss: ``IndexFlatPanorama``).
+
+    The d dimensions are cut into ``n_levels`` levels, vectors stored in
+    batches of ``batch_size`` level by level, each with the norms of its
+    suffixes from each level on (``cum_sums``). A search measures a batch
+    level by level and drops a vector once the Cauchy-Schwarz bound on the
+    levels left shows it cannot enter the results: the same results as
+    IndexFlat (L2 or inner product; k at most batch_size, as in faiss). It
+    pays when the leading dimensions carry most of the energy (after a PCA,
+    say). Memory per vector: 4 * d bytes and 4 * n_levels bytes of norms.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    metric : int or str
+        ``METRIC_L2`` or ``METRIC_INNER_PRODUCT`` (or a name).
+    n_levels : int
+        Number of levels the d dimensions are cut into (1 to d).
+    batch_size : int
+        Vectors per batch (default 1024); k may not exceed it.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        d below 1, n_levels out of 1..d, or batch_size below 1.
+    """
 
     def __init__(self, d: int, metric: MetricLike, n_levels: int, batch_size: int) -> None:
         op = type(self).__name__
@@ -92,7 +114,24 @@ class IndexFlatPanorama(Index):
 
 
 class IndexFlatL2Panorama(IndexFlatPanorama):
-    """``IndexFlatL2Panorama(d, n_levels, batch_size=1024)``."""
+    """IndexFlatPanorama with the L2 metric (faiss: ``IndexFlatL2Panorama``).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    n_levels : int
+        Number of levels the d dimensions are cut into (1 to d).
+    batch_size : int
+        Vectors per batch (default 1024); k may not exceed it.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        d below 1, n_levels out of 1..d, or batch_size below 1.
+    """
 
     _go_type = "IndexFlatL2Panorama"
 
@@ -101,7 +140,24 @@ class IndexFlatL2Panorama(IndexFlatPanorama):
 
 
 class IndexFlatIPPanorama(IndexFlatPanorama):
-    """``IndexFlatIPPanorama(d, n_levels, batch_size=1024)``."""
+    """IndexFlatPanorama with the inner-product metric (faiss: ``IndexFlatIPPanorama``).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    n_levels : int
+        Number of levels the d dimensions are cut into (1 to d).
+    batch_size : int
+        Vectors per batch (default 1024); k may not exceed it.
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer.
+    InvalidArgumentError
+        d below 1, n_levels out of 1..d, or batch_size below 1.
+    """
 
     _go_type = "IndexFlatIPPanorama"
 

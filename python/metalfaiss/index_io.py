@@ -185,40 +185,143 @@ def _read_bytes(f, op):
 
 
 def serialize_index_binary(index: IndexBinary) -> UInt8Array:
-    """The binary index in faiss's format, as a uint8 numpy array."""
+    """The binary index in faiss's format, as a uint8 numpy array (faiss: ``serialize_index_binary``).
+
+    Parameters
+    ----------
+    index : IndexBinary
+        The binary index to write.
+
+    Returns
+    -------
+    (nbytes,) uint8 ndarray
+        The bytes ``write_index_binary`` would write.
+
+    Raises
+    ------
+    InputTypeError
+        index is not a binary index.
+    """
     if not isinstance(index, IndexBinary):
         raise InputTypeError(f"serialize_index_binary: expected a binary index, got {type(index).__name__}")
     return serialize(index._h("serialize_index_binary"), "BinarySerialize")
 
 
 def deserialize_index_binary(data: ArrayLike) -> IndexBinary:
-    """The binary index that ``data`` (bytes or a uint8 array) holds."""
+    """The binary index that ``data`` holds (faiss: ``deserialize_index_binary``).
+
+    Parameters
+    ----------
+    data : bytes or (nbytes,) uint8 array
+        A binary index in faiss's format.
+
+    Returns
+    -------
+    IndexBinary
+        The index, of the class faiss would read.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The data is not a binary index, is truncated or holds a kind of
+        index metalfaiss does not read.
+    """
     return wrap(deserialize(data, "BinaryDeserialize", "deserialize_index_binary"), IndexBinary,
                 "deserialize_index_binary")
 
 
 def write_index_binary(index: IndexBinary, f: WriteTarget) -> None:
-    """Write a binary index in faiss's format to a path (atomically) or a
-    binary file object."""
+    """Write a binary index in faiss's format (faiss: ``write_index_binary``).
+
+    Parameters
+    ----------
+    index : IndexBinary
+        The binary index to write.
+    f : str, os.PathLike, writable binary file object or IOWriter
+        Where to write it; a path is written atomically (a temporary file
+        renamed into place).
+
+    Raises
+    ------
+    InputTypeError
+        index is not a binary index.
+    OSError
+        The file cannot be written.
+    """
     _write_bytes(serialize_index_binary(index), f, "write_index_binary")
 
 
 def read_index_binary(f: ReadSource, io_flags: int = 0) -> IndexBinary:
-    """Read a binary index written by write_index_binary or by faiss."""
+    """Read a binary index written by ``write_index_binary`` or by faiss (faiss: ``read_index_binary``).
+
+    Parameters
+    ----------
+    f : str, os.PathLike, readable binary file object or IOReader
+        Where the index is.
+    io_flags : int
+        Accepted for faiss's signature (the file is read whole).
+
+    Returns
+    -------
+    IndexBinary
+        The index, of the class faiss would read.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The data is not a binary index, is truncated or holds a kind of
+        index metalfaiss does not read.
+    OSError
+        The file cannot be opened.
+    """
     as_int(io_flags, "read_index_binary", "io_flags")
     return deserialize_index_binary(_read_bytes(f, "read_index_binary"))
 
 
 def write_VectorTransform(vt: VectorTransform, f: WriteTarget) -> None:
-    """Write a vector transform in faiss's format (a path or a file)."""
+    """Write a vector transform in faiss's format (faiss: ``write_VectorTransform``).
+
+    Parameters
+    ----------
+    vt : VectorTransform
+        The transform (PCAMatrix, OPQMatrix, RandomRotationMatrix, ...).
+    f : str, os.PathLike, writable binary file object or IOWriter
+        Where to write it.
+
+    Raises
+    ------
+    InputTypeError
+        vt is not a VectorTransform.
+    OSError
+        The file cannot be written.
+    """
     if not isinstance(vt, VectorTransform):
         raise InputTypeError(f"write_VectorTransform: expected a VectorTransform, got {type(vt).__name__}")
     _write_bytes(serialize(vt._h("write_VectorTransform"), "TransformSerialize"), f, "write_VectorTransform")
 
 
 def read_VectorTransform(f: ReadSource) -> VectorTransform:
-    """Read a vector transform written by write_VectorTransform or faiss. As
-    in faiss, an OPQ matrix comes back as a LinearTransform."""
+    """Read a vector transform written by ``write_VectorTransform`` or faiss (faiss: ``read_VectorTransform``).
+
+    As in faiss, an OPQ matrix comes back as a LinearTransform.
+
+    Parameters
+    ----------
+    f : str, os.PathLike, readable binary file object or IOReader
+        Where the transform is.
+
+    Returns
+    -------
+    VectorTransform
+        The transform, of the class faiss would read.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The data is not a vector transform or is truncated.
+    OSError
+        The file cannot be opened.
+    """
     data = _read_bytes(f, "read_VectorTransform")
     return wrap(deserialize(data, "TransformDeserialize", "read_VectorTransform"), VectorTransform,
                 "read_VectorTransform")

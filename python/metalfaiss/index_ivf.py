@@ -617,30 +617,81 @@ def _check_quantizer(op, quantizer, metric):
 
 
 class IndexIVFFlatDedup(IndexIVFFlat):
-    """``IndexIVFFlatDedup(quantizer, d, nlist, metric=METRIC_L2)``: an
-    IVFFlat index that stores a vector once: an exact duplicate (same float
-    bits, same list) of a stored vector is kept as an instance of it, and a
-    search returns the instances right after the stored vector, at its
-    distance. ``train`` skips repeated training vectors. As in faiss, it has
-    no range search, direct map, update_vectors or merge."""
+    """An IVF-Flat index that stores each distinct vector once (faiss: ``IndexIVFFlatDedup``).
+
+    An exact duplicate (same float bits, same list) of a stored vector is
+    kept as an instance of it, and a search returns the instances right
+    after the stored vector, at its distance. ``train`` skips repeated
+    training vectors. As in faiss, it has no range search, direct map,
+    update_vectors or merge. Memory per distinct vector: 4 * d bytes and an
+    8-byte id; 16 bytes per duplicate.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    d : int
+        Dimension of the vectors.
+    nlist : int, optional
+        Number of lists (faiss's default constructor leaves it out).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nlist below 1.
+    DimensionMismatchError
+        The quantizer's dimension is not d.
+    """
 
     _go_type = "IndexIVFFlatDedup"
     _dedup = True
 
 
 class IndexIVFFlatPanorama(IndexIVFFlat):
-    """``IndexIVFFlatPanorama(quantizer, d, nlist, n_levels,
-    metric=METRIC_L2, own_invlists=True, batch_size=1024)``: an IVFFlat
-    index whose scan measures each vector level by level (the d dimensions
-    cut into ``n_levels`` levels) and drops it once the Cauchy-Schwarz bound
-    on the levels left shows it cannot enter the results, as faiss's
-    Panorama (Ghosh et al. 2025): the results of IndexIVFFlat, with fewer
-    dimensions read when the leading ones carry most of the energy (after a
-    PCA, say; ``cvar.indexPanorama_stats`` counts them). L2 or inner
-    product. metalfaiss keeps the lists as IndexIVFFlat rows plus each
-    vector's suffix norms; files hold faiss's level layout in batches of
-    ``batch_size``, byte for byte. ``own_invlists`` is accepted for faiss's
-    signature (the lists always belong to the index here)."""
+    """IVF-Flat whose scan stops measuring a vector once it cannot enter the results (faiss: ``IndexIVFFlatPanorama``).
+
+    The scan measures each vector level by level (the d dimensions cut into
+    ``n_levels`` levels) and drops it once the Cauchy-Schwarz bound on the
+    levels left shows it cannot enter the results, as faiss's Panorama
+    (Ghosh et al. 2025): the results of IndexIVFFlat, with fewer dimensions
+    read when the leading ones carry most of the energy (after a PCA, say;
+    ``cvar.indexPanorama_stats`` counts them). L2 or inner product.
+    metalfaiss keeps the lists as IndexIVFFlat rows plus each vector's
+    suffix norms; files hold faiss's level layout in batches of
+    ``batch_size``, byte for byte. Memory per vector: 4 * d bytes, 4 *
+    n_levels bytes of norms and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    d : int
+        Dimension of the vectors.
+    nlist : int
+        Number of lists.
+    n_levels : int
+        Number of levels (1 to d).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    own_invlists : bool
+        Accepted for faiss's signature (the lists always belong to the index
+        here).
+    batch_size : int
+        Vectors per batch in files (default 1024).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not an integer, or quantizer is not an Index.
+    InvalidArgumentError
+        nlist below 1, or n_levels out of 1..d.
+    DimensionMismatchError
+        The quantizer's dimension is not d.
+    """
 
     _go_type = "IndexIVFFlatPanorama"
 
@@ -777,8 +828,26 @@ class IndexIVFScalarQuantizer(IndexIVF):
 
 
 def extract_index_ivf(index: Index) -> IndexIVF:
-    """The IVF index inside ``index`` (itself, or the sub-index of an
-    IndexIDMap / IndexRefineFlat), as faiss's extract_index_ivf."""
+    """The IVF index inside an index (faiss: ``extract_index_ivf``).
+
+    Parameters
+    ----------
+    index : Index
+        An IVF index, or an index that wraps one (IndexIDMap,
+        IndexRefineFlat, IndexPreTransform, IndexIVFIndependentQuantizer,
+        ...), at any depth.
+
+    Returns
+    -------
+    IndexIVF
+        The IVF index itself (not a copy): settings such as ``nprobe`` made
+        on it apply to the wrapper's searches.
+
+    Raises
+    ------
+    InvalidArgumentError
+        index holds no IVF index.
+    """
     seen = index
     while not isinstance(seen, IndexIVF):
         # Not `a or b`: an empty index is falsy (len() is ntotal).

@@ -15,13 +15,32 @@ from ._typing import Any
 
 
 class IndexIVFIndependentQuantizer(Index):
-    """``IndexIVFIndependentQuantizer(quantizer, index_ivf, vt=None)``:
+    """An IVF index whose lists are chosen in another space than the one it codes (faiss: ``IndexIVFIndependentQuantizer``).
+
     ``quantizer`` (of the input dimension) picks the lists, ``vt`` maps the
     vectors to ``index_ivf``'s dimension, and ``index_ivf`` stores them; its
     own quantizer gets the transformed centroids at ``train``. Searches
     probe ``index_ivf.nprobe`` lists. IVFPQ's precomputed tables are turned
     off (use_precomputed_table = -1), as in faiss: they would add coarse
-    distances computed in the other space."""
+    distances computed in the other space.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of the input dimension d.
+    index_ivf : IndexIVF
+        The IVF index that stores the (transformed) vectors, with as many
+        lists as quantizer will hold centroids.
+    vt : VectorTransform, optional
+        Maps d to index_ivf's dimension (None: the same dimension).
+
+    Raises
+    ------
+    InputTypeError
+        An argument of the wrong kind.
+    DimensionMismatchError
+        The dimensions of quantizer, vt and index_ivf do not chain.
+    """
 
     _go_type = "IndexIVFIndependentQuantizer"
 

@@ -20,17 +20,42 @@ if TYPE_CHECKING:
 
 
 class IndexIVFSpectralHash(IndexIVF):
-    """``IndexIVFSpectralHash(quantizer, d, nlist, nbit, period)``: each
-    vector goes through ``vt`` (a random rotation to nbit dimensions, seed
-    1234, until ``replace_vt``), each value less the list's threshold is cut
-    into periods of ``period`` and the parity of its period is one bit of
-    the code (``period`` -1e10: the bit is the sign). Searches rank by the
+    """IVF lists of spectral-hash binary codes (faiss: ``IndexIVFSpectralHash``).
+
+    Each vector goes through ``vt`` (a random rotation to nbit dimensions,
+    seed 1234, until ``replace_vt``), each value less the list's threshold is
+    cut into periods of ``period`` and the parity of its period is one bit
+    of the code (``period`` -1e10: the bit is the sign). Searches rank by the
     Hamming distance to the query's code (the distances are bit counts).
-    ``threshold_type``: Thresh_global (0, thresholds 0), Thresh_centroid
-    (1, the transformed centroid), Thresh_centroid_half (2, less a quarter
+    ``threshold_type``: Thresh_global (0, thresholds 0), Thresh_centroid (1,
+    the transformed centroid), Thresh_centroid_half (2, less a quarter
     period), Thresh_median (3, medians of the list's training vectors,
     ``trained``). Codes do not decode. Factory:
-    ``"IVF{n},ITQ{b},SH{period}[g|c|m]"`` (also ``PCA{b}`` / ``PCAR{b}``)."""
+    ``"IVF{n},ITQ{b},SH{period}[g|c|m]"`` (also ``PCA{b}`` / ``PCAR{b}``).
+    Memory per vector: nbit / 8 bytes and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    d : int
+        Dimension of the vectors.
+    nlist : int
+        Number of lists.
+    nbit : int
+        Bits per code.
+    period : float
+        Width of a period of the hash (-1e10: sign bits).
+
+    Raises
+    ------
+    InputTypeError
+        A parameter is not a number, or quantizer is not an Index.
+    InvalidArgumentError
+        nlist or nbit below 1.
+    DimensionMismatchError
+        The quantizer's dimension is not d.
+    """
 
     _go_type = "IndexIVFSpectralHash"
     Thresh_global, Thresh_centroid, Thresh_centroid_half, Thresh_median = range(4)

@@ -12,11 +12,29 @@ from ._typing import MetricLike
 
 
 class IndexRandom(Index):
-    """``IndexRandom(d, ntotal, seed=1234, metric=METRIC_L2)``: claims
-    ``ntotal`` vectors and answers each search with k distinct random ids
-    and increasing random distances (decreasing for similarities), drawn
-    as faiss draws them from the seed and the query's bits; ``add`` only
-    counts. For benchmarks of the code around an index."""
+    """An index that answers with random results, for benchmarks of the code around an index (faiss: ``IndexRandom``).
+
+    It claims ``ntotal`` vectors and answers each search with k distinct
+    random ids and increasing random distances (decreasing for
+    similarities), drawn as faiss draws them from the seed and the query's
+    bits; ``add`` only counts. It stores nothing.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    ntotal : int
+        Number of vectors it claims to hold.
+    seed : int
+        Seed of the draws (default 1234).
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+
+    Raises
+    ------
+    InvalidArgumentError
+        d below 1 or ntotal below 0.
+    """
 
     _go_type = "IndexRandom"
 

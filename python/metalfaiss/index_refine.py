@@ -77,9 +77,25 @@ class IndexRefine(Index):
 
 
 class IndexRefinePanorama(IndexRefine):
-    """``IndexRefinePanorama(base_index, refine_index)``: IndexRefine whose
-    refine index is an IndexFlatPanorama (faiss's class; the candidates are
-    ranked by their exact distances, as IndexRefineFlat ranks them)."""
+    """IndexRefine whose refine index is an IndexFlatPanorama (faiss: ``IndexRefinePanorama``).
+
+    The candidates are ranked by their exact distances, as IndexRefineFlat
+    ranks them, with Panorama's early stop.
+
+    Parameters
+    ----------
+    base_index : Index
+        The fast, approximate index that proposes candidates.
+    refine_index : IndexFlatPanorama
+        The index whose distances rank them.
+
+    Raises
+    ------
+    InputTypeError
+        An argument is not a metalfaiss index.
+    DimensionMismatchError
+        The two indexes differ in d or metric.
+    """
 
     _go_type = "IndexRefinePanorama"
 

@@ -63,17 +63,44 @@ class IndexRowwiseMinMaxBase(Index):
 
 
 class IndexRowwiseMinMax(IndexRowwiseMinMaxBase):
-    """``IndexRowwiseMinMax(index)``: codes each vector as its (max - min,
-    min) pair in float32 followed by ``index``'s code of the vector scaled
-    to [0, 1] (``sa_code_size() == index.sa_code_size() + 8``). Factory:
-    ``"MinMax,SQ8"`` and the like."""
+    """Each vector scaled to [0, 1] before another index codes it (faiss: ``IndexRowwiseMinMax``).
+
+    A code is the vector's (max - min, min) pair in float32 followed by
+    ``index``'s code of the vector scaled to [0, 1]
+    (``sa_code_size() == index.sa_code_size() + 8``). Factory:
+    ``"MinMax,SQ8"`` and the like. Memory per vector: the inner code and 8
+    bytes.
+
+    Parameters
+    ----------
+    index : Index
+        The index that codes the scaled vectors (normally empty, untrained).
+
+    Raises
+    ------
+    InputTypeError
+        index is not a metalfaiss index.
+    """
 
     _go_type = "IndexRowwiseMinMax"
 
 
 class IndexRowwiseMinMaxFP16(IndexRowwiseMinMaxBase):
-    """IndexRowwiseMinMax with the (range, min) pair in float16 (4 bytes a
-    code instead of 8; faiss's rounding). Factory: ``"MinMaxFP16,SQ8"``."""
+    """IndexRowwiseMinMax with the (range, min) pair in float16 (faiss: ``IndexRowwiseMinMaxFP16``).
+
+    4 bytes a code instead of 8, with faiss's rounding. Factory:
+    ``"MinMaxFP16,SQ8"``.
+
+    Parameters
+    ----------
+    index : Index
+        The index that codes the scaled vectors (normally empty, untrained).
+
+    Raises
+    ------
+    InputTypeError
+        index is not a metalfaiss index.
+    """
 
     _go_type = "IndexRowwiseMinMaxFP16"
     _half = True

@@ -157,17 +157,36 @@ class IndexReplicas(_Members):
 
 
 class IndexShardsIVF(IndexShards):
-    """``IndexShardsIVF(quantizer, nlist, threaded=False,
-    successive_ids=True)``: shards that are IVF indexes of ``nlist`` lists
-    sharing one coarse ``quantizer`` (faiss's IndexShardsIVF). ``train``
-    places the common centroids (k-means with IVF's defaults, unless the
-    quantizer holds them), copies them into every shard's quantizer and
-    trains the shards' codes; ``add`` assigns with the common quantizer and
-    gives each shard its slice of the vectors; ``search`` probes the
-    common quantizer's nearest lists in every shard (``search_preassigned``)
-    and merges the k best as IndexShards does. As in faiss, the number of
-    lists is the shards' ``nprobe`` (they must agree), or the search
-    parameters'."""
+    """Shards that are IVF indexes sharing one coarse quantizer (faiss: ``IndexShardsIVF``).
+
+    ``train`` places the common centroids (k-means with IVF's defaults,
+    unless the quantizer holds them), copies them into every shard's
+    quantizer and trains the shards' codes; ``add`` assigns with the common
+    quantizer and gives each shard its slice of the vectors; ``search``
+    probes the common quantizer's nearest lists in every shard
+    (``search_preassigned``) and merges the k best as IndexShards does. As in
+    faiss, the number of lists is the shards' ``nprobe`` (they must agree),
+    or the search parameters'.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The common coarse quantizer.
+    nlist : int
+        Number of lists of every shard.
+    threaded : bool
+        Search the shards in parallel (default False).
+    successive_ids : bool
+        Shard s numbers its vectors after the shards before it (default
+        True).
+
+    Raises
+    ------
+    InputTypeError
+        quantizer is not a metalfaiss index, or nlist not an integer.
+    InvalidArgumentError
+        nlist below 1.
+    """
 
     def __init__(self, quantizer: Index, nlist: int, threaded: Any = False, successive_ids: Any = True) -> None:
         op = "IndexShardsIVF"

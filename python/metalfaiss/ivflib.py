@@ -59,11 +59,42 @@ def _measured(run):
 
 def search_with_parameters(index: Index, x: ArrayLike, k: int, params: Optional[SearchParameters] = None,
                            output_stats: Any = False) -> Any:
-    """index.search with params (None: the IVF's own nprobe); with
-    output_stats also a dict of ndis (distances computed) and the
-    milliseconds of the pre-transform, coarse quantizer and list scans.
-    The counts come from cvar.indexIVF_stats, so searches running at the
-    same time in other threads are counted too."""
+    """Search an IVF index with parameters and, optionally, statistics (faiss: ``ivflib.search_with_parameters``).
+
+    The index may sit behind pre-transforms (IndexPreTransform). The counts
+    come from ``cvar.indexIVF_stats``, so searches running at the same time
+    in other threads are counted too.
+
+    Parameters
+    ----------
+    index : Index
+        An IVF index, or pre-transforms around one.
+    x : (n, d) float32-convertible
+        Query vectors.
+    k : int
+        Results per query.
+    params : SearchParametersIVF, optional
+        nprobe, selector, ... (None: the IVF's own nprobe).
+    output_stats : bool
+        Also return the statistics.
+
+    Returns
+    -------
+    D : (n, k) float32 ndarray
+        Distances (similarities for inner product), best first.
+    I : (n, k) int64 ndarray
+        Ids, -1 where fewer than k were found.
+    stats : dict
+        With output_stats only: ``ndis`` (distances computed),
+        ``pre_transform_ms``, ``coarse_quantizer_ms``, ``invlist_scan_ms``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        index is not an IVF index behind pre-transforms, or k below 1.
+    DimensionMismatchError
+        x is not (n, d).
+    """
     ivf, xt, params, pre_ms = _split(index, x, params)
     (D, I), ndis, quant, scan = _measured(lambda: ivf.search(xt, k, params=params))
     if not output_stats:
@@ -74,8 +105,39 @@ def search_with_parameters(index: Index, x: ArrayLike, k: int, params: Optional[
 
 def range_search_with_parameters(index: Index, x: ArrayLike, radius: float, params: Optional[SearchParameters] = None,
                                  output_stats: Any = False) -> Any:
-    """index.range_search with params; with output_stats, the statistics
-    search_with_parameters gives."""
+    """Range search of an IVF index with parameters and, optionally, statistics (faiss: ``ivflib.range_search_with_parameters``).
+
+    Parameters
+    ----------
+    index : Index
+        An IVF index, or pre-transforms around one.
+    x : (n, d) float32-convertible
+        Query vectors.
+    radius : float
+        Distance bound (L2: results below it; inner product: above it).
+    params : SearchParametersIVF, optional
+        nprobe, selector, ... (None: the IVF's own nprobe).
+    output_stats : bool
+        Also return the statistics search_with_parameters gives.
+
+    Returns
+    -------
+    lims : (n + 1,) int64 ndarray
+        Query i's results are at lims[i]:lims[i + 1] of D and I.
+    D : float32 ndarray
+        Distances.
+    I : int64 ndarray
+        Ids.
+    stats : dict
+        With output_stats only.
+
+    Raises
+    ------
+    InvalidArgumentError
+        index is not an IVF index behind pre-transforms.
+    DimensionMismatchError
+        x is not (n, d).
+    """
     ivf, xt, params, pre_ms = _split(index, x, params)
     (lims, D, I), ndis, quant, scan = _measured(lambda: ivf.range_search(xt, radius, params=params))
     if not output_stats:
@@ -89,9 +151,25 @@ def check_compatible_for_merge(index0: Any, index1: Any) -> None:
     extract_index_ivf(index0).check_compatible_for_merge(extract_index_ivf(index1))
 
 
-def merge_into(index0: Any, index1: Any, shift_ids: bool) -> None:
-    """Move the entries of index1's IVF into index0's; with shift_ids they
-    are numbered on from index0's ntotal. index1 is left empty."""
+def merge_into(index0: Index, index1: Index, shift_ids: bool) -> None:
+    """Move the entries of index1's IVF into index0's (faiss: ``ivflib.merge_into``).
+
+    Parameters
+    ----------
+    index0 : Index
+        The IVF index (or an index around one) that receives the entries.
+    index1 : Index
+        The IVF index whose entries move; it is left empty.
+    shift_ids : bool
+        Number the moved entries on from index0's ntotal (else they keep
+        their ids).
+
+    Raises
+    ------
+    InvalidArgumentError
+        The two IVFs are not compatible (d, nlist, codec, quantizer,
+        direct map).
+    """
     ivf0, ivf1 = extract_index_ivf(index0), extract_index_ivf(index1)
     ivf0.merge_from(ivf1, ivf0.ntotal if shift_ids else 0)
 

@@ -59,11 +59,30 @@ class MultiIndexQuantizer(PQIndexMixin, Index):
 
 
 class MultiIndexQuantizer2(MultiIndexQuantizer):
-    """``MultiIndexQuantizer2(d, nbits, assign_index_0, assign_index_1)`` (or
-    ``(d, M, nbits, [indexes])``): a MultiIndexQuantizer whose sub-spaces
-    are searched by the given indexes (each of d / M dimensions, e.g. an
-    HNSW for large nbits); ``train`` adds each sub-space's centroids to its
-    index. ``assign_indexes`` lists them."""
+    """A MultiIndexQuantizer whose sub-spaces are searched by given indexes (faiss: ``MultiIndexQuantizer2``).
+
+    ``MultiIndexQuantizer2(d, nbits, assign_index_0, assign_index_1)`` (or
+    ``(d, M, nbits, [indexes])``): each index covers d / M dimensions (an
+    HNSW for large nbits, say); ``train`` adds each sub-space's centroids to
+    its index. ``assign_indexes`` lists them.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    *args
+        ``nbits, assign_index_0, assign_index_1`` (two sub-spaces) or ``M,
+        nbits, indexes`` (a list of M indexes of dimension d / M).
+
+    Raises
+    ------
+    InputTypeError
+        An index argument that is not a metalfaiss index.
+    InvalidArgumentError
+        M does not divide d, or the number of indexes is not M.
+    DimensionMismatchError
+        An index of another dimension than d / M.
+    """
 
     _go_type = "MultiIndexQuantizer2"
 

@@ -11,7 +11,7 @@ import numpy as np
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InputTypeError, InvalidArgumentError
-from ._typing import Any, ArrayLike, Float32Array
+from ._typing import Any, ArrayLike, Float32Array, Int64Array, Optional
 
 
 def _empty(shape, dtype, op):
@@ -23,22 +23,85 @@ def _empty(shape, dtype, op):
     return np.empty(dims, dtype=dtype)
 
 
-def rand(n: int, seed: int = 12345) -> Any:
-    """Uniform float32 values in [0, 1]; n is a size or a shape."""
+def rand(n: int | tuple[int, ...], seed: int = 12345) -> Float32Array:
+    """Uniform random float32 values in [0, 1] (faiss: ``rand``, ``float_rand``).
+
+    faiss's generator and seed, so faiss's values.
+
+    Parameters
+    ----------
+    n : int or tuple of int
+        A size or a shape.
+    seed : int
+        Seed (default 12345).
+
+    Returns
+    -------
+    float32 ndarray
+        Of shape n.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A negative size.
+    """
     out = _empty(n, np.float32, "rand")
     _bridge.call("FloatRand", addr(out), out.size, as_int(seed, "rand", "seed"))
     return out
 
 
-def randn(n: int, seed: int = 12345) -> Any:
-    """Standard normal float32 values; n is a size or a shape."""
+def randn(n: int | tuple[int, ...], seed: int = 12345) -> Float32Array:
+    """Standard normal float32 values (faiss: ``randn``, ``float_randn``).
+
+    faiss's generator and seed, so faiss's values.
+
+    Parameters
+    ----------
+    n : int or tuple of int
+        A size or a shape.
+    seed : int
+        Seed (default 12345).
+
+    Returns
+    -------
+    float32 ndarray
+        Of shape n.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A negative size.
+    """
     out = _empty(n, np.float32, "randn")
     _bridge.call("FloatRandn", addr(out), out.size, as_int(seed, "randn", "seed"))
     return out
 
 
-def randint(n: int, seed: int = 12345, vmax: Any = None) -> Any:
-    """int64 values in [0, 2^62), or in [0, vmax) when vmax is given."""
+def randint(n: int | tuple[int, ...], seed: int = 12345, vmax: Optional[int] = None) -> Int64Array:
+    """Random int64 values (faiss: ``randint``, ``int64_rand``, ``lrand``).
+
+    Parameters
+    ----------
+    n : int or tuple of int
+        A size or a shape.
+    seed : int
+        Seed (default 12345).
+    vmax : int, optional
+        Values are drawn in [0, vmax) (faiss's int64_rand_max); without it
+        in [0, 2^62).
+
+    Returns
+    -------
+    int64 ndarray
+        Of shape n.
+
+    Raises
+    ------
+    InputTypeError
+        vmax is not an integer.
+    InvalidArgumentError
+        A negative size, or vmax outside [1, 2^64).
+    """
     out = _empty(n, np.int64, "randint")
     bound = 0
     if vmax is not None:
@@ -55,7 +118,29 @@ lrand = randint
 
 
 def rand_smooth_vectors(n: int, d: int, seed: int = 1234) -> Float32Array:
-    """(n, d) float32 vectors on a smooth 10-dimensional manifold."""
+    """Vectors on a smooth 10-dimensional manifold, faiss's test data (faiss: ``rand_smooth_vectors``).
+
+    Equal to faiss's up to float32 rounding (faiss sums with BLAS).
+
+    Parameters
+    ----------
+    n : int
+        Number of vectors.
+    d : int
+        Dimension.
+    seed : int
+        Seed (default 1234).
+
+    Returns
+    -------
+    (n, d) float32 ndarray
+        The vectors.
+
+    Raises
+    ------
+    InvalidArgumentError
+        n below 0 or d below 1.
+    """
     n, d = as_int(n, "rand_smooth_vectors", "n"), as_int(d, "rand_smooth_vectors", "d")
     if n < 0 or d <= 0:
         raise InvalidArgumentError(f"rand_smooth_vectors: need n >= 0 and d > 0, got n={n}, d={d}")

@@ -9,7 +9,7 @@ import numpy as np
 from ._arrays import as_count, as_int
 from .errors import DimensionMismatchError, InputTypeError, InvalidArgumentError
 from .metric import MetricType
-from ._typing import Any, ArrayLike, MetricLike
+from ._typing import Any, ArrayLike, MetricLike, SearchResult
 
 # faiss's "no result" distance: what unfilled places hold (id -1).
 _EMPTY = float(np.finfo(np.float32).max)
@@ -92,9 +92,33 @@ class ResultHeap:
         """faiss sorts its heaps here; these are always sorted."""
 
 
-def merge_knn_results(Dall: Any, Iall: Any, keep_max: bool = False) -> Any:
-    """faiss's merge_knn_results: (nshard, nq, k) sorted results of shards
-    to the (nq, k) best overall; on equal distances the lower shard first."""
+def merge_knn_results(Dall: ArrayLike, Iall: ArrayLike, keep_max: bool = False) -> SearchResult:
+    """Merge the k-NN results of shards into the k best overall (faiss: ``merge_knn_results``).
+
+    On equal distances the lower shard comes first; ids of -1 (no result)
+    sort after every real result.
+
+    Parameters
+    ----------
+    Dall : (nshard, nq, k) float32-convertible
+        Each shard's distances, sorted best first.
+    Iall : (nshard, nq, k) int64-convertible
+        Each shard's ids.
+    keep_max : bool
+        True for similarities (inner product): keep the largest.
+
+    Returns
+    -------
+    D : (nq, k) float32 ndarray
+        The merged distances.
+    I : (nq, k) int64 ndarray
+        The merged ids.
+
+    Raises
+    ------
+    DimensionMismatchError
+        Dall and Iall are not 3-d arrays of one shape.
+    """
     Dall, Iall = np.asarray(Dall), np.asarray(Iall)
     if Dall.ndim != 3 or Dall.shape != Iall.shape:
         raise DimensionMismatchError(f"merge_knn_results: Dall {Dall.shape} and Iall {Iall.shape} must be "
@@ -107,9 +131,29 @@ def merge_knn_results(Dall: Any, Iall: Any, keep_max: bool = False) -> Any:
     return _keep_best(D, I, k, keep_max)
 
 
-def eval_intersection(I1: Any, I2: Any) -> int:
-    """faiss's eval_intersection: summed over rows, the number of distinct
-    ids (-1, no result, left out) that row i of I1 and row i of I2 share."""
+def eval_intersection(I1: ArrayLike, I2: ArrayLike) -> int:
+    """The number of result ids two searches share, summed over queries (faiss: ``eval_intersection``).
+
+    Ids of -1 (no result) are left out and each row's ids count once.
+
+    Parameters
+    ----------
+    I1 : (nq, k1) int64-convertible
+        Ids of one search.
+    I2 : (nq, k2) int64-convertible
+        Ids of the other.
+
+    Returns
+    -------
+    int
+        Summed over rows, the number of distinct ids row i of I1 and row i
+        of I2 share.
+
+    Raises
+    ------
+    DimensionMismatchError
+        Not matrices with the same number of rows.
+    """
     I1 = np.ascontiguousarray(I1, dtype=np.int64)
     I2 = np.ascontiguousarray(I2, dtype=np.int64)
     if I1.ndim != 2 or I2.ndim != 2 or I1.shape[0] != I2.shape[0]:

@@ -11,8 +11,21 @@ from ._typing import Any, Optional
 
 
 class SearchParameters:
-    """``SearchParameters(sel=None)``: ``sel`` filters the ids a search may
-    return (an IDSelector)."""
+    """Settings of one search call (faiss: ``SearchParameters``).
+
+    Pass as ``index.search(x, k, params=...)``; the index's own settings are
+    unchanged. The subclasses add each index family's settings.
+
+    Parameters
+    ----------
+    sel : IDSelector, optional
+        Only the ids it selects may be returned.
+
+    Raises
+    ------
+    InputTypeError
+        sel is not an IDSelector.
+    """
 
     def __init__(self, sel: Optional[IDSelector] = None) -> None:
         if sel is not None and not isinstance(sel, IDSelector):
@@ -126,10 +139,23 @@ class SearchParametersHNSW(SearchParameters):
 
 
 class SearchParametersResidualCoarseQuantizer(SearchParameters):
-    """``SearchParametersResidualCoarseQuantizer(beam_factor=4.0)`` for a
-    ResidualCoarseQuantizer, directly or as an IVF index's
-    quantizer_params: the beam is k * beam_factor entries (< 0: exhaustive
-    search)."""
+    """Beam width of a ResidualCoarseQuantizer's search, for one call (faiss: ``SearchParametersResidualCoarseQuantizer``).
+
+    Used directly or as an IVF index's ``quantizer_params``.
+
+    Parameters
+    ----------
+    sel : IDSelector, optional
+        Only the ids it selects may be returned.
+    beam_factor : float
+        The beam is k * beam_factor entries (default 4; below 0: exhaustive
+        search).
+
+    Raises
+    ------
+    InputTypeError
+        beam_factor is not a number, or sel not an IDSelector.
+    """
 
     def __init__(self, sel: Optional[IDSelector] = None, beam_factor: float = 4.0) -> None:
         super().__init__(sel)
@@ -141,10 +167,25 @@ class SearchParametersResidualCoarseQuantizer(SearchParameters):
 
 
 class SearchParametersPQ(SearchParameters):
-    """``SearchParametersPQ(sel=None, search_type=ST_PQ, polysemous_ht=0)``
-    for IndexPQ, for this call only: the search type (IndexPQ.ST_*) and the
-    Hamming threshold of polysemous search (0: every code passes). A
-    selector applies to ST_PQ."""
+    """IndexPQ's search type and polysemous threshold, for one call (faiss: ``SearchParametersPQ``).
+
+    A selector applies to ST_PQ.
+
+    Parameters
+    ----------
+    sel : IDSelector, optional
+        Only the ids it selects may be returned.
+    search_type : int
+        IndexPQ.ST_PQ (0, default), ST_HE, ST_generalized_hamming, ST_SDC,
+        ST_polysemous, ST_polysemous_generalize.
+    polysemous_ht : int
+        Hamming threshold of polysemous search (0: every code passes).
+
+    Raises
+    ------
+    InvalidArgumentError
+        search_type out of 0..5 or polysemous_ht below 0.
+    """
 
     ST_PQ = 0
 
@@ -158,13 +199,31 @@ class SearchParametersPQ(SearchParameters):
 
 
 class IVFPQSearchParameters(SearchParametersIVF):
-    """``IVFPQSearchParameters(sel=None, nprobe=1, max_codes=0,
-    scan_table_threshold=0, polysemous_ht=0)``: SearchParametersIVF for
-    IVFPQ. As in faiss 1.15, the search keeps the index's own
-    ``polysemous_ht`` whatever these parameters say (faiss's IVFPQ scan
-    reads the index's field); the value is checked and kept.
-    scan_table_threshold must keep faiss's default (0): metalfaiss picks
-    its table scans itself."""
+    """SearchParametersIVF for IVF-PQ (faiss: ``IVFPQSearchParameters``).
+
+    As in faiss 1.15, the search keeps the index's own ``polysemous_ht``
+    whatever these parameters say (faiss's IVFPQ scan reads the index's
+    field); the value is checked and kept.
+
+    Parameters
+    ----------
+    sel : IDSelector, optional
+        Only the ids it selects may be returned.
+    nprobe : int
+        Lists to visit.
+    max_codes : int
+        At most this many codes scanned per query (0: no bound).
+    scan_table_threshold : int
+        Must keep faiss's default 0 (metalfaiss picks its table scans
+        itself).
+    polysemous_ht : int
+        Checked (>= 0) and kept.
+
+    Raises
+    ------
+    InvalidArgumentError
+        scan_table_threshold other than 0, or polysemous_ht below 0.
+    """
 
     def __init__(self, sel: Optional[IDSelector] = None, nprobe: int = 1, max_codes: int = 0,
                  scan_table_threshold: int = 0, polysemous_ht: int = 0) -> None:
@@ -191,10 +250,23 @@ def _query_bits(params, op):
 
 
 class RaBitQSearchParameters(SearchParameters):
-    """``RaBitQSearchParameters(sel=None, qb=4, centered=False)`` for
-    IndexRaBitQ, for this call only: the bits of the query's scalar
-    quantization (0: the float query) and whether it is quantized around
-    zero (faiss's centred mode)."""
+    """IndexRaBitQ's query quantization, for one call (faiss: ``RaBitQSearchParameters``).
+
+    Parameters
+    ----------
+    sel : IDSelector, optional
+        Only the ids it selects may be returned.
+    qb : int
+        Bits of the query's scalar quantization, 0 (the float query) to 8
+        (default 4).
+    centered : bool
+        Quantize around zero (faiss's centred mode).
+
+    Raises
+    ------
+    InvalidArgumentError
+        qb out of 0..8.
+    """
 
     def __init__(self, sel: Optional[IDSelector] = None, qb: int = 4, centered: bool = False) -> None:
         super().__init__(sel)
@@ -204,9 +276,27 @@ class RaBitQSearchParameters(SearchParameters):
 
 
 class IVFRaBitQSearchParameters(SearchParametersIVF):
-    """``IVFRaBitQSearchParameters(sel=None, nprobe=1, qb=4,
-    centered=False, ...)``: SearchParametersIVF for IndexIVFRaBitQ with the
-    query quantization of RaBitQSearchParameters."""
+    """SearchParametersIVF for IndexIVFRaBitQ, with RaBitQ's query quantization (faiss: ``IVFRaBitQSearchParameters``).
+
+    Parameters
+    ----------
+    sel : IDSelector, optional
+        Only the ids it selects may be returned.
+    nprobe : int
+        Lists to visit.
+    qb : int
+        Bits of the query's scalar quantization, 0 to 8 (default 4).
+    centered : bool
+        Quantize around zero (faiss's centred mode).
+    **ivf_fields
+        The other SearchParametersIVF settings (max_codes, quantizer_params,
+        ...).
+
+    Raises
+    ------
+    InvalidArgumentError
+        qb out of 0..8 (at search).
+    """
 
     def __init__(self, sel: Optional[IDSelector] = None, nprobe: int = 1, qb: int = 4, centered: bool = False,
                  **ivf_fields: Any) -> None:
@@ -222,10 +312,24 @@ class IVFRaBitQSearchParameters(SearchParametersIVF):
 
 
 class IndexRefineSearchParameters(SearchParameters):
-    """``IndexRefineSearchParameters(sel=None, k_factor=1,
-    base_index_params=None)`` for IndexRefine: the base index returns
-    k_factor * k candidates for this call, searched with
-    base_index_params (their nprobe and selector)."""
+    """IndexRefine's candidate count and base-index settings, for one call (faiss: ``IndexRefineSearchParameters``).
+
+    Parameters
+    ----------
+    sel : IDSelector, optional
+        Only the ids it selects may be returned.
+    k_factor : float
+        The base index returns k_factor * k candidates (at least 1).
+    base_index_params : SearchParameters, optional
+        For the base index's search (its nprobe and selector).
+
+    Raises
+    ------
+    InvalidArgumentError
+        k_factor below 1.
+    InputTypeError
+        base_index_params is not SearchParameters.
+    """
 
     def __init__(self, sel: Optional[IDSelector] = None, k_factor: float = 1,
                  base_index_params: Optional[SearchParameters] = None) -> None:

@@ -97,20 +97,60 @@ class _IDList(IDSelector):
 
 
 class IDSelectorBatch(_IDList):
-    """Selects the ids of a list. Accepts faiss's ``(n, ids)`` form too."""
+    """Selects the ids of a list (faiss: ``IDSelectorBatch``).
+
+    Pass it as ``params=SearchParameters(sel=...)`` to search, or to
+    ``remove_ids``. faiss filters with a Bloom filter first; the selection is
+    the same.
+
+    Parameters
+    ----------
+    *args
+        ``ids`` (int64-convertible, (n,)) or faiss's ``n, ids`` form (ids
+        may be ``swig_ptr(ids)``; the first n are used).
+
+    Raises
+    ------
+    InputTypeError
+        ids is not integer, or n exceeds the ids given.
+    """
 
     _code = _BATCH
 
 
 class IDSelectorArray(_IDList):
-    """Selects the ids of a list (faiss scans it; the result is the same as
-    IDSelectorBatch). Accepts faiss's ``(n, ids)`` form too."""
+    """Selects the ids of a list (faiss: ``IDSelectorArray``).
+
+    faiss scans the list; the result is the same as IDSelectorBatch's.
+
+    Parameters
+    ----------
+    *args
+        ``ids`` (int64-convertible, (n,)) or faiss's ``n, ids`` form (ids
+        may be ``swig_ptr(ids)``; the first n are used).
+
+    Raises
+    ------
+    InputTypeError
+        ids is not integer, or n exceeds the ids given.
+    """
 
     _code = _ARRAY
 
 
 class IDSelectorNot(IDSelector):
-    """Selects the ids that ``sel`` does not."""
+    """Selects the ids that another selector does not (faiss: ``IDSelectorNot``).
+
+    Parameters
+    ----------
+    sel : IDSelector
+        The selector to negate.
+
+    Raises
+    ------
+    InputTypeError
+        sel is not an IDSelector.
+    """
 
     def __init__(self, sel: IDSelector) -> None:
         if not isinstance(sel, IDSelector):
@@ -138,7 +178,20 @@ class _Pair(IDSelector):
 
 
 class IDSelectorAnd(_Pair):
-    """Selects the ids both lhs and rhs select."""
+    """Selects the ids both selectors select (faiss: ``IDSelectorAnd``).
+
+    Parameters
+    ----------
+    lhs : IDSelector
+        One selector.
+    rhs : IDSelector
+        The other.
+
+    Raises
+    ------
+    InputTypeError
+        An argument is not an IDSelector.
+    """
 
     _code = _AND
 
@@ -147,7 +200,20 @@ class IDSelectorAnd(_Pair):
 
 
 class IDSelectorOr(_Pair):
-    """Selects the ids lhs or rhs selects."""
+    """Selects the ids either selector selects (faiss: ``IDSelectorOr``).
+
+    Parameters
+    ----------
+    lhs : IDSelector
+        One selector.
+    rhs : IDSelector
+        The other.
+
+    Raises
+    ------
+    InputTypeError
+        An argument is not an IDSelector.
+    """
 
     _code = _OR
 
@@ -156,7 +222,20 @@ class IDSelectorOr(_Pair):
 
 
 class IDSelectorXOr(_Pair):
-    """Selects the ids exactly one of lhs and rhs selects."""
+    """Selects the ids exactly one of two selectors selects (faiss: ``IDSelectorXOr``).
+
+    Parameters
+    ----------
+    lhs : IDSelector
+        One selector.
+    rhs : IDSelector
+        The other.
+
+    Raises
+    ------
+    InputTypeError
+        An argument is not an IDSelector.
+    """
 
     _code = _XOR
 
@@ -165,9 +244,22 @@ class IDSelectorXOr(_Pair):
 
 
 class IDSelectorBitmap(IDSelector):
-    """Selects id when bit id % 8 of byte id // 8 of bitmap is set (as
-    ``np.packbits(mask, bitorder="little")`` packs a boolean mask). Accepts
-    faiss's ``(n, bitmap)`` form too, n being the number of bytes used."""
+    """Selects id when bit id % 8 of byte id // 8 of a bitmap is set (faiss: ``IDSelectorBitmap``).
+
+    ``np.packbits(mask, bitorder="little")`` packs a boolean mask into such a
+    bitmap. Ids beyond the bitmap are not selected.
+
+    Parameters
+    ----------
+    *args
+        ``bitmap`` ((nbytes,) uint8) or faiss's ``n, bitmap`` form, n being
+        the number of bytes used.
+
+    Raises
+    ------
+    InputTypeError
+        bitmap is not a 1-d uint8 array, or n exceeds its length.
+    """
 
     def __init__(self, *args: Any) -> None:
         if len(args) not in (1, 2):
@@ -191,7 +283,7 @@ class IDSelectorBitmap(IDSelector):
 
 
 class IDSelectorAll(IDSelector):
-    """Selects every id."""
+    """Selects every id (faiss: ``IDSelectorAll``)."""
 
     def is_member(self, i: int) -> bool:
         return True
@@ -201,10 +293,24 @@ class IDSelectorAll(IDSelector):
 
 
 class IDSelectorTranslated(IDSelector):
-    """``IDSelectorTranslated(index_or_id_map, sel)``: selects position i of
-    an IndexIDMap's sub-index when sel selects the id stored there
-    (id_map[i]). Searching the IndexIDMap itself with it is searching with
-    sel (the IDMap translates its selectors already)."""
+    """Selects position i of an IndexIDMap's sub-index when sel selects the id stored there (faiss: ``IDSelectorTranslated``).
+
+    Searching the IndexIDMap itself with sel is the same (the IDMap
+    translates its selectors already); this is for searching its sub-index
+    directly.
+
+    Parameters
+    ----------
+    index_or_id_map : IndexIDMap or int64 array
+        The IDMap (its ``id_map`` is read at each use) or the id map itself.
+    sel : IDSelector
+        The selector of ids.
+
+    Raises
+    ------
+    InputTypeError
+        sel is not an IDSelector, or the id map is not integer.
+    """
 
     def __init__(self, index_or_id_map: Any, sel: IDSelector) -> None:
         if not isinstance(sel, IDSelector):

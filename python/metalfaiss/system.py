@@ -6,14 +6,34 @@ from . import _bridge
 from ._typing import Any
 
 
-def kernel_set() -> Any:
-    """The CPU kernels in use: "avx2+fma", "neon" or "go" (no SIMD)."""
+def kernel_set() -> str:
+    """The CPU kernels this process runs (metalfaiss only; faiss's nearest is ``get_compile_options``).
+
+    Returns
+    -------
+    str
+        "avx512+avx2", "avx2+fma" (amd64), "neon" (arm64) or "go" (no SIMD,
+        or METALFAISS_KERNELS=go).
+    """
     return _bridge.call("KernelSet")
 
 
 def omp_set_num_threads(n: int) -> None:
-    """Run at most ``n`` threads of Go code at once (faiss's name; n < 1:
-    one per CPU). One thread makes HNSW builds deterministic."""
+    """Run at most n threads of Go code at once (faiss: ``omp_set_num_threads``).
+
+    One thread makes HNSW builds deterministic. The setting is the
+    process's, as faiss's OpenMP setting is.
+
+    Parameters
+    ----------
+    n : int
+        Threads; below 1: one per CPU.
+
+    Raises
+    ------
+    InputTypeError
+        n is not an integer.
+    """
     from ._arrays import as_int
 
     _bridge.call("SetNumThreads", as_int(n, "omp_set_num_threads", "n"))

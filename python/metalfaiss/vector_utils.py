@@ -159,9 +159,40 @@ def _knn(op, metric, x, y, d, nx, ny, k, vals, ids, sel):
 
 def knn_L2sqr(x: ArrayLike, y: ArrayLike, d: int, nx: int, ny: int, k: int, vals: ArrayLike, ids: ArrayLike,
               y_norm2: Any = None, sel: Optional[IDSelector] = None) -> None:
-    """The k nearest of the ny vectors at y to each of the nx at x, by
-    squared L2, into vals (float32) and ids (int64). y_norm2, which faiss
-    may use to skip computing the norms of y, is checked and not needed."""
+    """Exact k nearest neighbours by squared L2, faiss's pointer form (faiss: ``knn_L2sqr``).
+
+    For arrays, ``metalfaiss.knn(x, y, k)`` is the simpler call.
+
+    Parameters
+    ----------
+    x : swig_ptr or float32 array
+        The nx query vectors, nx * d float32 values.
+    y : swig_ptr or float32 array
+        The ny database vectors, ny * d float32 values.
+    d : int
+        Dimension.
+    nx : int
+        Number of queries.
+    ny : int
+        Number of database vectors.
+    k : int
+        Results per query.
+    vals : swig_ptr or float32 array
+        Receives nx * k distances, nearest first.
+    ids : swig_ptr or int64 array
+        Receives nx * k ids (-1 where ny < k).
+    y_norm2 : swig_ptr or float32 array, optional
+        faiss may use the ny squared norms of y; checked and not needed.
+    sel : IDSelector, optional
+        Only the database vectors it selects are considered.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A buffer smaller than its size says, or k below 1.
+    InputTypeError
+        A buffer of the wrong dtype.
+    """
     if y_norm2 is not None:
         region(y_norm2, _F32, as_int(ny, "knn_L2sqr", "ny"), "knn_L2sqr", "y_norm2")
     _knn("knn_L2sqr", METRIC_L2, x, y, d, nx, ny, k, vals, ids, sel)
@@ -169,8 +200,39 @@ def knn_L2sqr(x: ArrayLike, y: ArrayLike, d: int, nx: int, ny: int, k: int, vals
 
 def knn_inner_product(x: ArrayLike, y: ArrayLike, d: int, nx: int, ny: int, k: int, vals: ArrayLike, ids: ArrayLike,
                       sel: Optional[IDSelector] = None) -> None:
-    """The k largest inner products of each of the nx vectors at x with the
-    ny at y, into vals (float32) and ids (int64)."""
+    """Exact k largest inner products, faiss's pointer form (faiss: ``knn_inner_product``).
+
+    For arrays, ``metalfaiss.knn(x, y, k, metric=METRIC_INNER_PRODUCT)`` is
+    the simpler call.
+
+    Parameters
+    ----------
+    x : swig_ptr or float32 array
+        The nx query vectors, nx * d float32 values.
+    y : swig_ptr or float32 array
+        The ny database vectors, ny * d float32 values.
+    d : int
+        Dimension.
+    nx : int
+        Number of queries.
+    ny : int
+        Number of database vectors.
+    k : int
+        Results per query.
+    vals : swig_ptr or float32 array
+        Receives nx * k inner products, largest first.
+    ids : swig_ptr or int64 array
+        Receives nx * k ids (-1 where ny < k).
+    sel : IDSelector, optional
+        Only the database vectors it selects are considered.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A buffer smaller than its size says, or k below 1.
+    InputTypeError
+        A buffer of the wrong dtype.
+    """
     _knn("knn_inner_product", METRIC_INNER_PRODUCT, x, y, d, nx, ny, k, vals, ids, sel)
 
 
