@@ -78,6 +78,12 @@ CORE = [
     metalfaiss.StandardGpuResources, metalfaiss.GpuIndexFlatConfig, metalfaiss.GpuClonerOptions,
     metalfaiss.GpuMultipleClonerOptions, metalfaiss.GpuIndexIVFConfig, metalfaiss.GpuIndexIVFFlatConfig,
     metalfaiss.GpuIndexIVFScalarQuantizerConfig, metalfaiss.GpuIndexIVFPQConfig,
+    # faiss's pointer-style vector utilities
+    *(getattr(metalfaiss, name) for name in (
+        "fvec_L2sqr", "fvec_inner_product", "fvec_L1", "fvec_Linf", "fvec_norm_L2sqr", "fvec_L2sqr_ny",
+        "fvec_inner_products_ny", "fvec_norms_L2", "fvec_norms_L2sqr", "fvec_renorm_L2", "fvec_madd",
+        "fvec_madd_and_argmin", "fvec_add", "fvec_sub", "pairwise_indexed_L2sqr", "pairwise_indexed_inner_product",
+        "float_rand", "float_randn", "int64_rand", "int64_rand_max", "byte_rand", "rand_perm")),
 ]
 
 

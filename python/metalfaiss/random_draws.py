@@ -157,24 +157,100 @@ def _fill(op, bridge, ptr, dtype, n, seed, *extra):
 
 
 def float_rand(x: ArrayLike, n: int, seed: int) -> None:
-    """Write faiss's float_rand values (uniform in [0, 1]) to the n float32
-    at pointer x."""
+    """Fill n float32 values with faiss's uniform draws in [0, 1] (faiss: ``float_rand``).
+
+    faiss's generator, so faiss's values for the same seed.
+
+    Parameters
+    ----------
+    x : swig_ptr or float32 array
+        Receives the n values.
+    n : int
+        Number of values.
+    seed : int
+        Seed.
+
+    Raises
+    ------
+    InvalidArgumentError
+        n below 0, or a buffer smaller than n values.
+    InputTypeError
+        A buffer of another dtype.
+    """
     _fill("float_rand", "FloatRand", x, np.float32, n, seed)
 
 
 def float_randn(x: ArrayLike, n: int, seed: int) -> None:
-    """Write faiss's float_randn values (standard normal) to the n float32
-    at pointer x."""
+    """Fill n float32 values with faiss's standard normal draws (faiss: ``float_randn``).
+
+    faiss's generator, so faiss's values for the same seed.
+
+    Parameters
+    ----------
+    x : swig_ptr or float32 array
+        Receives the n values.
+    n : int
+        Number of values.
+    seed : int
+        Seed.
+
+    Raises
+    ------
+    InvalidArgumentError
+        n below 0, or a buffer smaller than n values.
+    InputTypeError
+        A buffer of another dtype.
+    """
     _fill("float_randn", "FloatRandn", x, np.float32, n, seed)
 
 
 def int64_rand(x: ArrayLike, n: int, seed: int) -> None:
-    """Write faiss's int64_rand values (in [0, 2^62)) to the n int64 at x."""
+    """Fill n int64 values with faiss's draws in [0, 2^62) (faiss: ``int64_rand``).
+
+    faiss's generator, so faiss's values for the same seed.
+
+    Parameters
+    ----------
+    x : swig_ptr or int64 array
+        Receives the n values.
+    n : int
+        Number of values.
+    seed : int
+        Seed.
+
+    Raises
+    ------
+    InvalidArgumentError
+        n below 0, or a buffer smaller than n values.
+    InputTypeError
+        A buffer of another dtype.
+    """
     _fill("int64_rand", "Int64Rand", x, np.int64, n, seed, 0)
 
 
-def int64_rand_max(x: ArrayLike, n: int, max: Any, seed: int) -> None:
-    """Write faiss's int64_rand_max values (in [0, max)) to the n int64 at x."""
+def int64_rand_max(x: ArrayLike, n: int, max: int, seed: int) -> None:
+    """Fill n int64 values with faiss's draws in [0, max) (faiss: ``int64_rand_max``).
+
+    faiss's generator, so faiss's values for the same seed.
+
+    Parameters
+    ----------
+    x : swig_ptr or int64 array
+        Receives the n values.
+    n : int
+        Number of values.
+    max : int
+        Exclusive bound, in [1, 2^64).
+    seed : int
+        Seed.
+
+    Raises
+    ------
+    InvalidArgumentError
+        n below 0, or a buffer smaller than n values.
+    InputTypeError
+        A buffer of another dtype.
+    """
     bound = as_int(max, "int64_rand_max", "max")
     if not 0 < bound < 1 << 64:
         raise InvalidArgumentError(f"int64_rand_max: max must be in [1, 2^64), got {bound}")
@@ -182,10 +258,48 @@ def int64_rand_max(x: ArrayLike, n: int, max: Any, seed: int) -> None:
 
 
 def byte_rand(x: ArrayLike, n: int, seed: int) -> None:
-    """Write faiss's byte_rand values to the n uint8 at pointer x."""
+    """Fill n uint8 values with faiss's random bytes (faiss: ``byte_rand``).
+
+    faiss's generator, so faiss's values for the same seed.
+
+    Parameters
+    ----------
+    x : swig_ptr or uint8 array
+        Receives the n values.
+    n : int
+        Number of values.
+    seed : int
+        Seed.
+
+    Raises
+    ------
+    InvalidArgumentError
+        n below 0, or a buffer smaller than n values.
+    InputTypeError
+        A buffer of another dtype.
+    """
     _fill("byte_rand", "ByteRand", x, np.uint8, n, seed)
 
 
 def rand_perm(perm: ArrayLike, n: int, seed: int) -> None:
-    """Write faiss's rand_perm permutation of 0..n-1 to the n int32 at perm."""
+    """Write faiss's random permutation of 0..n-1 (faiss: ``rand_perm``).
+
+    faiss's generator, so faiss's values for the same seed.
+
+    Parameters
+    ----------
+    perm : swig_ptr or int32 array
+        Receives the n values.
+    n : int
+        Number of values.
+    seed : int
+        Seed.
+
+    Raises
+    ------
+    InvalidArgumentError
+        n below 0, or a buffer smaller than n values.
+    InputTypeError
+        A buffer of another dtype.
+    """
     _fill("rand_perm", "RandPerm", perm, np.int32, n, seed)

@@ -39,40 +39,181 @@ def _sizes(op, **sizes):
 
 
 def fvec_L2sqr(x: ArrayLike, y: ArrayLike, d: int) -> float:
-    """Squared L2 distance of the d-vectors at x and y."""
+    """Squared L2 distance of two d-vectors (faiss: ``fvec_L2sqr``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    y : swig_ptr or float32 array
+        The other vector(s), float32.
+    d : int
+        Dimension.
+
+    Returns
+    -------
+    float
+        The distance.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     (d,) = _sizes("fvec_L2sqr", d=d)
     diff = region(x, _F32, d, "fvec_L2sqr", "x") - region(y, _F32, d, "fvec_L2sqr", "y")
     return float(np.dot(diff, diff))
 
 
 def fvec_inner_product(x: ArrayLike, y: ArrayLike, d: int) -> float:
-    """Inner product of the d-vectors at x and y."""
+    """Inner product of two d-vectors (faiss: ``fvec_inner_product``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    y : swig_ptr or float32 array
+        The other vector(s), float32.
+    d : int
+        Dimension.
+
+    Returns
+    -------
+    float
+        The inner product.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     (d,) = _sizes("fvec_inner_product", d=d)
     return float(np.dot(region(x, _F32, d, "fvec_inner_product", "x"), region(y, _F32, d, "fvec_inner_product", "y")))
 
 
 def fvec_L1(x: ArrayLike, y: ArrayLike, d: int) -> float:
-    """L1 distance of the d-vectors at x and y."""
+    """L1 distance of two d-vectors (faiss: ``fvec_L1``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    y : swig_ptr or float32 array
+        The other vector(s), float32.
+    d : int
+        Dimension.
+
+    Returns
+    -------
+    float
+        The distance.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     (d,) = _sizes("fvec_L1", d=d)
     return float(np.abs(region(x, _F32, d, "fvec_L1", "x") - region(y, _F32, d, "fvec_L1", "y")).sum(dtype=_F32))
 
 
-def fvec_Linf(x: ArrayLike, y: ArrayLike, d: int) -> Any:
-    """L-infinity distance of the d-vectors at x and y."""
+def fvec_Linf(x: ArrayLike, y: ArrayLike, d: int) -> float:
+    """L-infinity distance of two d-vectors (faiss: ``fvec_Linf``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    y : swig_ptr or float32 array
+        The other vector(s), float32.
+    d : int
+        Dimension.
+
+    Returns
+    -------
+    float
+        The distance.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     (d,) = _sizes("fvec_Linf", d=d)
     diff = np.abs(region(x, _F32, d, "fvec_Linf", "x") - region(y, _F32, d, "fvec_Linf", "y"))
     return float(diff.max()) if d else 0.0
 
 
 def fvec_norm_L2sqr(x: ArrayLike, d: int) -> float:
-    """Squared L2 norm of the d-vector at x."""
+    """Squared L2 norm of a d-vector (faiss: ``fvec_norm_L2sqr``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    d : int
+        Dimension.
+
+    Returns
+    -------
+    float
+        The squared norm.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     (d,) = _sizes("fvec_norm_L2sqr", d=d)
     v = region(x, _F32, d, "fvec_norm_L2sqr", "x")
     return float(np.dot(v, v))
 
 
 def fvec_L2sqr_ny(dis: ArrayLike, x: ArrayLike, y: ArrayLike, d: int, ny: int) -> None:
-    """dis[j] = squared L2 distance of x to the j-th of the ny vectors at y."""
+    """Squared L2 distances of one vector to ny others: dis[j] = |x - y_j|^2 (faiss: ``fvec_L2sqr_ny``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    dis : swig_ptr or float32 array
+        Receives the ny distances.
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    y : swig_ptr or float32 array
+        The other vector(s), float32.
+    d : int
+        Dimension.
+    ny : int
+        Number of vectors at y.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "fvec_L2sqr_ny"
     d, ny = _sizes(op, d=d, ny=ny)
     diff = _rows(y, ny, d, op, "y") - region(x, _F32, d, op, "x")
@@ -80,21 +221,86 @@ def fvec_L2sqr_ny(dis: ArrayLike, x: ArrayLike, y: ArrayLike, d: int, ny: int) -
 
 
 def fvec_inner_products_ny(ip: Any, x: ArrayLike, y: ArrayLike, d: int, ny: int) -> None:
-    """ip[j] = inner product of x with the j-th of the ny vectors at y."""
+    """Inner products of one vector with ny others: ip[j] = <x, y_j> (faiss: ``fvec_inner_products_ny``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    ip : swig_ptr or float32 array
+        Receives the ny inner products.
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    y : swig_ptr or float32 array
+        The other vector(s), float32.
+    d : int
+        Dimension.
+    ny : int
+        Number of vectors at y.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "fvec_inner_products_ny"
     d, ny = _sizes(op, d=d, ny=ny)
     region(ip, _F32, ny, op, "ip", True)[:] = _rows(y, ny, d, op, "y") @ region(x, _F32, d, op, "x")
 
 
 def fvec_norms_L2(norms: Any, x: ArrayLike, d: int, nx: int) -> None:
-    """norms[i] = L2 norm of the i-th of the nx vectors at x."""
+    """L2 norms of nx vectors: norms[i] = |x_i| (faiss: ``fvec_norms_L2``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    norms : swig_ptr or float32 array
+        Receives the nx norms.
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    d : int
+        Dimension.
+    nx : int
+        Number of vectors at x.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "fvec_norms_L2"
     d, nx = _sizes(op, d=d, nx=nx)
     region(norms, _F32, nx, op, "norms", True)[:] = np.linalg.norm(_rows(x, nx, d, op, "x"), axis=1)
 
 
 def fvec_norms_L2sqr(norms: Any, x: ArrayLike, d: int, nx: int) -> None:
-    """norms[i] = squared L2 norm of the i-th of the nx vectors at x."""
+    """Squared L2 norms of nx vectors: norms[i] = |x_i|^2 (faiss: ``fvec_norms_L2sqr``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    norms : swig_ptr or float32 array
+        Receives the nx norms.
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    d : int
+        Dimension.
+    nx : int
+        Number of vectors at x.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "fvec_norms_L2sqr"
     d, nx = _sizes(op, d=d, nx=nx)
     rows = _rows(x, nx, d, op, "x")
@@ -102,7 +308,26 @@ def fvec_norms_L2sqr(norms: Any, x: ArrayLike, d: int, nx: int) -> None:
 
 
 def fvec_renorm_L2(d: int, nx: int, x: ArrayLike) -> None:
-    """Scale the nx vectors at x to unit L2 norm in place (zero rows stay)."""
+    """Scale nx vectors to unit L2 norm in place (zero rows stay) (faiss: ``fvec_renorm_L2``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    nx : int
+        Number of vectors at x.
+    x : swig_ptr or float32 array
+        The nx vectors, changed in place.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "fvec_renorm_L2"
     d, nx = _sizes(op, d=d, nx=nx)
     rows = _rows(x, nx, d, op, "x", True)
@@ -111,22 +336,93 @@ def fvec_renorm_L2(d: int, nx: int, x: ArrayLike) -> None:
 
 
 def fvec_madd(n: int, a: ArrayLike, bf: Any, b: Any, c: Any) -> None:
-    """c = a + bf * b over n values."""
+    """c = a + bf * b over n values (faiss: ``fvec_madd``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    n : int
+        Number of values (or rows).
+    a : swig_ptr or float32 array
+        First operand, n values.
+    bf : float
+        Factor of b.
+    b : swig_ptr or float32 array
+        Second operand, n values.
+    c : swig_ptr or float32 array
+        Receives the n results.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "fvec_madd"
     (n,) = _sizes(op, n=n)
     bf = _F32(as_float(bf, op, "bf"))
     region(c, _F32, n, op, "c", True)[:] = region(a, _F32, n, op, "a") + bf * region(b, _F32, n, op, "b")
 
 
-def fvec_madd_and_argmin(n: int, a: ArrayLike, bf: Any, b: Any, c: Any) -> Any:
-    """fvec_madd, returning the index of the smallest value of c (-1 when n
-    is 0)."""
+def fvec_madd_and_argmin(n: int, a: ArrayLike, bf: float, b: ArrayLike, c: Any) -> int:
+    """c = a + bf * b over n values, and the position of the smallest (faiss: ``fvec_madd_and_argmin``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    n : int
+        Number of values (or rows).
+    a : swig_ptr or float32 array
+        First operand, n values.
+    bf : float
+        Factor of b.
+    b : swig_ptr or float32 array
+        Second operand, n values.
+    c : swig_ptr
+        ``swig_ptr`` of a float32 array that receives the n results.
+
+    Returns
+    -------
+    int
+        The position of c's smallest value (-1 when n is 0).
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     fvec_madd(n, a, bf, b, c)
     return int(np.argmin(c.array[:n])) if n else -1
 
 
 def fvec_add(d: int, a: ArrayLike, b: Any, c: Any) -> None:
-    """c = a + b over d values (b a pointer, or a float added to each)."""
+    """c = a + b over d values (b a vector or a float added to each) (faiss: ``fvec_add``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    a : swig_ptr or float32 array
+        First operand, d values.
+    b : swig_ptr or float
+        Second operand: d values, or one value added to each.
+    c : swig_ptr or float32 array
+        Receives the d results.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "fvec_add"
     (d,) = _sizes(op, d=d)
     rhs = region(b, _F32, d, op, "b") if isinstance(b, SwigPtr) else _F32(as_float(b, op, "b"))
@@ -134,7 +430,28 @@ def fvec_add(d: int, a: ArrayLike, b: Any, c: Any) -> None:
 
 
 def fvec_sub(d: int, a: ArrayLike, b: Any, c: Any) -> None:
-    """c = a - b over d values."""
+    """c = a - b over d values (faiss: ``fvec_sub``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    a : swig_ptr or float32 array
+        First operand, d values.
+    b : swig_ptr or float32 array
+        Second operand, d values.
+    c : swig_ptr or float32 array
+        Receives the d results.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "fvec_sub"
     (d,) = _sizes(op, d=d)
     region(c, _F32, d, op, "c", True)[:] = region(a, _F32, d, op, "a") - region(b, _F32, d, op, "b")
@@ -275,7 +592,34 @@ def _indexed(op, d, n, x, ix, y, iy, dis):
 
 
 def pairwise_indexed_L2sqr(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, iy: Any, dis: ArrayLike) -> None:
-    """dis[j] = squared L2 distance of row ix[j] of x to row iy[j] of y."""
+    """Squared L2 distances of n chosen pairs of rows: dis[j] = |x[ix[j]] - y[iy[j]]|^2 (faiss: ``pairwise_indexed_L2sqr``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    n : int
+        Number of pairs.
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    ix : swig_ptr or int64 array
+        Row of x for each of the n pairs.
+    y : swig_ptr or float32 array
+        The other vector(s), float32.
+    iy : swig_ptr or int64 array
+        Row of y for each of the n pairs.
+    dis : swig_ptr or float32 array
+        Receives the n values.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     a, b, out = _indexed("pairwise_indexed_L2sqr", d, n, x, ix, y, iy, dis)
     diff = a - b
     out[:] = np.einsum("ij,ij->i", diff, diff)
@@ -283,7 +627,34 @@ def pairwise_indexed_L2sqr(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, 
 
 def pairwise_indexed_inner_product(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, iy: Any, dis: ArrayLike
                                   ) -> None:
-    """dis[j] = inner product of row ix[j] of x with row iy[j] of y."""
+    """Inner products of n chosen pairs of rows: dis[j] = <x[ix[j]], y[iy[j]]> (faiss: ``pairwise_indexed_inner_product``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    n : int
+        Number of pairs.
+    x : swig_ptr or float32 array
+        The input vector(s), float32.
+    ix : swig_ptr or int64 array
+        Row of x for each of the n pairs.
+    y : swig_ptr or float32 array
+        The other vector(s), float32.
+    iy : swig_ptr or int64 array
+        Row of y for each of the n pairs.
+    dis : swig_ptr or float32 array
+        Receives the n values.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     a, b, out = _indexed("pairwise_indexed_inner_product", d, n, x, ix, y, iy, dis)
     out[:] = np.einsum("ij,ij->i", a, b)
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from metalfaiss import LinearTransform
-from .._typing import Any, Optional
+from .._typing import Any, ArrayLike, Float32Array, Int64Array, Optional, UInt8Array
 
 if TYPE_CHECKING:
     from ..index import Index
 
 
-def get_invlist(invlists: Any, l: int) -> Any:
+def get_invlist(invlists: Any, l: int) -> tuple[Int64Array, UInt8Array]:
     """(ids, codes) of inverted list l: the codes as (list_size, code_size)
     uint8, or for block lists (fast-scan) as (blocks, block_size /
     n_per_block, n_per_block), as faiss reshapes them."""
@@ -26,7 +26,7 @@ def get_invlist(invlists: Any, l: int) -> Any:
     return ids, codes.reshape(len(ids), invlists.code_size)
 
 
-def get_invlist_sizes(invlists: Any) -> Any:
+def get_invlist_sizes(invlists: Any) -> Int64Array:
     """The sizes of the nlist inverted lists, as an int64 array."""
     return np.array([invlists.list_size(i) for i in range(invlists.nlist)], dtype="int64")
 
@@ -41,18 +41,18 @@ def print_object_fields(obj: Any) -> None:
             print(f"{name} = {value}")
 
 
-def get_pq_centroids(pq: Any) -> Any:
+def get_pq_centroids(pq: Any) -> Float32Array:
     """A product quantizer's centroids as an (M, ksub, dsub) array."""
     return np.asarray(pq.centroids).reshape(pq.M, pq.ksub, pq.dsub)
 
 
-def get_LinearTransform_matrix(pca: Any) -> Any:
+def get_LinearTransform_matrix(pca: Any) -> tuple[Float32Array, Float32Array]:
     """(A, b) of any linear transform (PCA, OPQ, rotations...): A as a
     (d_out, d_in) matrix."""
     return np.asarray(pca.A).reshape(pca.d_out, pca.d_in), np.asarray(pca.b)
 
 
-def make_LinearTransform_matrix(A: Any, b: Optional[int] = None) -> Any:
+def make_LinearTransform_matrix(A: ArrayLike, b: Optional[ArrayLike] = None) -> LinearTransform:
     """A trained LinearTransform x -> A x (+ b); set_params sets
     is_orthonormal as faiss's set_is_orthonormal does."""
     A = np.asarray(A, dtype="float32")
@@ -64,7 +64,7 @@ def make_LinearTransform_matrix(A: Any, b: Optional[int] = None) -> Any:
     return lt
 
 
-def get_additive_quantizer_codebooks(aq: Any) -> Any:
+def get_additive_quantizer_codebooks(aq: Any) -> list[Float32Array]:
     """An additive quantizer's codebooks: a list of M (K_m, d) arrays, cut
     from its stacked codebooks at its codebook_offsets."""
     codebooks = np.asarray(aq.codebooks).reshape(-1, aq.d)
@@ -72,6 +72,6 @@ def get_additive_quantizer_codebooks(aq: Any) -> Any:
     return [codebooks[offsets[m]:offsets[m + 1]] for m in range(aq.M)]
 
 
-def get_flat_data(index: Index) -> Any:
+def get_flat_data(index: Index) -> Float32Array:
     """The (ntotal, d) float32 vectors of an IndexFlat, copied."""
     return index.reconstruct_n(0, index.ntotal)

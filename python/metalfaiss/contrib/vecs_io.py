@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 from metalfaiss.errors import InvalidArgumentError
-from .._typing import Any, Iterator, PathLike
+from .._typing import Any, Float32Array, Int32Array, Iterator, PathLike, UInt8Array
 
 
 def _rows(flat, fname, width_of_d=1):
@@ -28,29 +28,29 @@ def _rows(flat, fname, width_of_d=1):
     return rows[:, width_of_d:]
 
 
-def ivecs_read(fname: PathLike) -> Any:
+def ivecs_read(fname: PathLike) -> Int32Array:
     """An (n, d) int32 array (a copy) from an .ivecs file."""
     return _rows(np.fromfile(fname, dtype=np.int32), fname).copy()
 
 
-def fvecs_read(fname: PathLike) -> Any:
+def fvecs_read(fname: PathLike) -> Float32Array:
     """An (n, d) float32 array (a copy) from an .fvecs file."""
     return ivecs_read(fname).view(np.float32)
 
 
-def ivecs_mmap(fname: PathLike) -> Any:
+def ivecs_mmap(fname: PathLike) -> Int32Array:
     """An (n, d) int32 view of an .ivecs file, mapped read-only."""
     if os.path.getsize(fname) == 0:
         return np.zeros((0, 0), dtype=np.int32)
     return _rows(np.memmap(fname, dtype=np.int32, mode="r"), fname)
 
 
-def fvecs_mmap(fname: PathLike) -> Any:
+def fvecs_mmap(fname: PathLike) -> Float32Array:
     """An (n, d) float32 view of an .fvecs file, mapped read-only."""
     return ivecs_mmap(fname).view(np.float32)
 
 
-def bvecs_mmap(fname: PathLike) -> Any:
+def bvecs_mmap(fname: PathLike) -> UInt8Array:
     """An (n, d) uint8 view of a .bvecs file, mapped read-only."""
     if os.path.getsize(fname) == 0:
         return np.zeros((0, 0), dtype=np.uint8)
