@@ -11,7 +11,7 @@ import numpy as np
 from . import _bridge
 from ._arrays import addr, as_int
 from .errors import InputTypeError, InvalidArgumentError
-from ._typing import Any, ArrayLike, Float32Array, Int64Array, Optional
+from ._typing import ArrayLike, Float32Array, Int64Array, Optional
 
 
 def _empty(shape, dtype, op):
