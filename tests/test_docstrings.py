@@ -83,7 +83,21 @@ CORE = [
         "fvec_L2sqr", "fvec_inner_product", "fvec_L1", "fvec_Linf", "fvec_norm_L2sqr", "fvec_L2sqr_ny",
         "fvec_inner_products_ny", "fvec_norms_L2", "fvec_norms_L2sqr", "fvec_renorm_L2", "fvec_madd",
         "fvec_madd_and_argmin", "fvec_add", "fvec_sub", "pairwise_indexed_L2sqr", "pairwise_indexed_inner_product",
-        "float_rand", "float_randn", "int64_rand", "int64_rand_max", "byte_rand", "rand_perm")),
+        "float_rand", "float_randn", "int64_rand", "int64_rand_max", "byte_rand", "rand_perm", "hammings",
+        "hammings_knn_mc", "hammings_knn_hc", "generalized_hammings_knn_hc", "hamming_count_thres",
+        "crosshamming_count_thres", "match_hamming_thres", "pack_bitstrings_c", "unpack_bitstrings_c", "bitvec_shuffle",
+        "pack_bitstrings", "unpack_bitstrings")),
+    # the MetalFaiss / SwiftFaiss face
+    *(getattr(metalfaiss, name) for name in (
+        "FlatIndex", "IVFFlatIndex", "IVFPQIndex", "IVFScalarQuantizerIndex", "ScalarQuantizerIndex",
+        "ProductQuantizerIndex", "HNSWIndex", "PreTransformIndex", "RefineFlatIndex", "IDMap", "IDMap2")),
+    # base classes and settings
+    metalfaiss.IndexIVF, metalfaiss.VectorTransform, metalfaiss.LinearTransform, metalfaiss.ClusteringParameters,
+    metalfaiss.Float32Vector, metalfaiss.Int64Vector, metalfaiss.UInt8Vector, metalfaiss.MetalFaissError,
+    metalfaiss.InvalidArgumentError, metalfaiss.DimensionMismatchError, metalfaiss.NotTrainedError,
+    metalfaiss.AutoTuneCriterion, metalfaiss.OneRecallAtRCriterion, metalfaiss.IntersectionCriterion, metalfaiss.CodeSet,
+    metalfaiss.ResultHeap, metalfaiss.TimeoutGuard, metalfaiss.OperatingPoint, metalfaiss.ParameterRange,
+    metalfaiss.Clustering1D,
 ]
 
 
@@ -109,8 +123,8 @@ def test_core_docstrings_are_numpy_style(fn):
     assert "(faiss: " in doc or "(metalfaiss only" in doc, "names its faiss counterpart"
     target = fn.__init__ if inspect.isclass(fn) else fn
     variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-    # a class without a constructor of its own takes no parameters
-    params = [] if target is object.__init__ else [p for p in inspect.signature(target).parameters.values()
+    # a class without a constructor of its own (an exception: a message) takes no parameters to describe
+    params = [] if target in (object.__init__, BaseException.__init__) else [p for p in inspect.signature(target).parameters.values()
                                                    if p.name not in ("self", "cls")]
     if params:
         assert "Parameters\n----------" in doc

@@ -15,9 +15,24 @@ from ._typing import Any, ArrayLike
 
 
 class AutoTuneCriterion:
-    """``set_groundtruth(gt_D, gt_I)`` (gt_D may be None), then
-    ``evaluate(D, I)`` of a search of the nq queries (arrays, or faiss's
-    swig_ptr pointers to nq x R results)."""
+    """How good a search's results are against the ground truth (faiss: ``AutoTuneCriterion``).
+
+    ``set_groundtruth(gt_D, gt_I)`` (gt_D may be None), then ``evaluate(D,
+    I)`` of a search of the nq queries (arrays, or faiss's swig_ptr pointers
+    to nq x R results). ParameterSpace.explore uses one.
+
+    Parameters
+    ----------
+    nq : int
+        Number of queries.
+    nnn : int
+        Results per query that are evaluated (R).
+
+    Raises
+    ------
+    InvalidArgumentError
+        nq or nnn below 1.
+    """
 
     def __init__(self, nq: int, nnn: Any) -> None:
         op = type(self).__name__
@@ -52,8 +67,20 @@ class AutoTuneCriterion:
 
 
 class OneRecallAtRCriterion(AutoTuneCriterion):
-    """faiss's 1-recall@R: the share of queries whose true nearest
-    neighbour is among the first R results."""
+    """The share of queries whose true nearest neighbour is among the first R results (faiss: ``OneRecallAtRCriterion``).
+
+    Parameters
+    ----------
+    nq : int
+        Number of queries.
+    nnn : int
+        R.
+
+    Raises
+    ------
+    InvalidArgumentError
+        nq or R below 1.
+    """
 
     def evaluate(self, D: ArrayLike, I: ArrayLike) -> float:
         """The criterion's value for search results (D, I) of the nq queries."""
@@ -62,8 +89,20 @@ class OneRecallAtRCriterion(AutoTuneCriterion):
 
 
 class IntersectionCriterion(AutoTuneCriterion):
-    """faiss's intersection measure: the mean share of the R true nearest
-    neighbours found among the first R results."""
+    """The mean share of the R true nearest neighbours found among the first R results (faiss: ``IntersectionCriterion``).
+
+    Parameters
+    ----------
+    nq : int
+        Number of queries.
+    nnn : int
+        R.
+
+    Raises
+    ------
+    InvalidArgumentError
+        nq or R below 1.
+    """
 
     def evaluate(self, D: ArrayLike, I: ArrayLike) -> Any:
         """The criterion's value for search results (D, I) of the nq queries."""

@@ -13,10 +13,24 @@ from ._typing import Any, ArrayLike
 
 
 class Clustering1D(Clustering):
-    """``Clustering1D(k)`` or ``Clustering1D(k, cp)``: a Clustering of
-    d=1. ``train`` runs k-means as for any d; ``train_exact(x)`` finds the
-    optimal centroids (sorted, each the mean of a run of the sorted values)
-    by dynamic programming, in O(k n)."""
+    """k-means of scalars, with an exact optimum (faiss: ``Clustering1D``).
+
+    A Clustering of d=1: ``train`` runs k-means as for any d;
+    ``train_exact(x)`` finds the optimal centroids (sorted, each the mean of a
+    run of the sorted values) by dynamic programming, in O(k n).
+
+    Parameters
+    ----------
+    k : int
+        Number of centroids.
+    cp : ClusteringParameters, optional
+        The k-means settings for ``train``.
+
+    Raises
+    ------
+    CountError
+        k below 1.
+    """
 
     __slots__ = ()
 

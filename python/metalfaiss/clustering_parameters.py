@@ -88,7 +88,36 @@ def canonical_name(name: str) -> Any:
 
 
 class ClusteringParameters:
-    """k-means settings (faiss's ``ClusteringParameters``); see the module doc."""
+    """k-means settings under faiss's, SwiftFaiss's and ClassKit's names (faiss: ``ClusteringParameters``).
+
+    ``ClusteringParameters(max_iterations=20)`` (ClassKit),
+    ``ClusteringParameters(niter=20)`` (faiss) and
+    ``ClusteringParameters(is_spherical=True)`` (SwiftFaiss) set the same
+    fields; attributes read and write under every name. Defaults are faiss's.
+
+    Parameters
+    ----------
+    *args
+        None: positional arguments raise TypeError (the names are the point).
+    **kwargs
+        Any field by any of its names: ``niter`` / ``max_iterations`` (25),
+        ``nredo`` (1), ``verbose``, ``spherical``, ``int_centroids``,
+        ``update_index``, ``frozen_centroids``, ``min_points_per_centroid``
+        (39), ``max_points_per_centroid`` (256), ``seed`` (1234; None: the
+        default; negative: from the clock), ``decode_block_size``,
+        ``check_input_data_for_NaNs``, ``early_stop_threshold`` /
+        ``tolerance`` (0: stop when the objective stops changing; negative:
+        every iteration runs), ``init_method``, ``afkmc2_chain_length``.
+
+    Raises
+    ------
+    TypeError
+        A positional argument or an unknown name.
+    InvalidArgumentError
+        A value below the field's smallest (niter < 0, nredo < 1, ...).
+    InputTypeError
+        A value of the wrong type.
+    """
 
     __slots__ = tuple(_FIELDS)
 

@@ -11,9 +11,22 @@ from ._typing import Any, ArrayLike
 
 
 class CodeSet:
-    """``CodeSet(d)``: codes of d bytes; ``insert(codes)`` adds an (n, d)
-    uint8 batch and returns the boolean mask of the codes that were new
-    (the first of equal codes in a batch counts as new)."""
+    """A set of byte codes that says which of a batch are new (faiss: ``CodeSet``).
+
+    ``insert(codes)`` adds an (n, d) uint8 batch and returns the boolean mask
+    of the codes that were new (the first of equal codes in a batch counts
+    as new).
+
+    Parameters
+    ----------
+    d : int
+        Bytes per code.
+
+    Raises
+    ------
+    InputTypeError
+        d is not an integer.
+    """
 
     def __init__(self, d: int) -> None:
         self.d = as_int(d, "CodeSet", "d")

@@ -251,21 +251,63 @@ class AnyIndex(Index, metaclass=_FaceMeta):
 
 
 class FlatIndex(AnyIndex, IndexFlat):
-    """``FlatIndex(d, metric_type=MetricType.L2)``: exact search."""
+    """Exact search (faiss: ``IndexFlat``, by MetalFaiss's name).
+
+    Memory per vector: 4 * d bytes.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    metric_type : MetricType, int or str
+        ``MetricType.L2`` (default) or ``MetricType.INNER_PRODUCT`` (or faiss's numbers or names).
+    """
 
     def __init__(self, d: int, metric_type: Any = MetricType.L2) -> None:
         IndexFlat.__init__(self, d, MetricType.parse(metric_type))
 
 
 class IVFFlatIndex(AnyIndex, IndexIVFFlat):
-    """``IVFFlatIndex(quantizer, d, nlist, metric_type=MetricType.L2)``."""
+    """Inverted lists of full vectors (faiss: ``IndexIVFFlat``, by MetalFaiss's name).
+
+    Memory per vector: 4 * d bytes and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    d : int
+        Dimension of the vectors.
+    nlist : int
+        Number of lists.
+    metric_type : MetricType, int or str
+        ``MetricType.L2`` (default) or ``MetricType.INNER_PRODUCT`` (or faiss's numbers or names).
+    """
 
     def __init__(self, quantizer: Index, d: int, nlist: int, metric_type: Any = MetricType.L2) -> None:
         IndexIVFFlat.__init__(self, quantizer, d, nlist, MetricType.parse(metric_type))
 
 
 class IVFPQIndex(AnyIndex, IndexIVFPQ):
-    """``IVFPQIndex(quantizer, d, nlist, m, nbits=8, metric_type=MetricType.L2)``."""
+    """Inverted lists of product-quantizer codes (faiss: ``IndexIVFPQ``, by MetalFaiss's name).
+
+    Memory per vector: m * nbits / 8 bytes and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    d : int
+        Dimension of the vectors (a multiple of m).
+    nlist : int
+        Number of lists.
+    m : int
+        Sub-quantizers.
+    nbits : int
+        Bits per sub-quantizer code (default 8).
+    metric_type : MetricType, int or str
+        ``MetricType.L2`` (default) or ``MetricType.INNER_PRODUCT`` (or faiss's numbers or names).
+    """
 
     def __init__(self, quantizer: Index, d: int, nlist: int, m: Any, nbits: int = 8, metric_type: Any = MetricType.L2
                 ) -> None:
@@ -273,9 +315,26 @@ class IVFPQIndex(AnyIndex, IndexIVFPQ):
 
 
 class IVFScalarQuantizerIndex(AnyIndex, IndexIVFScalarQuantizer):
-    """``IVFScalarQuantizerIndex(quantizer, quantizer_type, d, nlist,
-    metric_type=MetricType.L2, encode_residual=True)`` (MetalFaiss's
-    argument order)."""
+    """Inverted lists of scalar-quantizer codes (faiss: ``IndexIVFScalarQuantizer``).
+
+    MetalFaiss's argument order (quantizer_type before d). Memory per vector:
+    the code (d bytes for QT_8bit) and an 8-byte id.
+
+    Parameters
+    ----------
+    quantizer : Index
+        The coarse quantizer, of dimension d.
+    quantizer_type : QuantizerType, int or str
+        ``QuantizerType.QT_8bit``, ``QT_4bit``, ``QT_fp16``, ... (MetalFaiss's names or faiss's numbers).
+    d : int
+        Dimension of the vectors.
+    nlist : int
+        Number of lists.
+    metric_type : MetricType, int or str
+        ``MetricType.L2`` (default) or ``MetricType.INNER_PRODUCT`` (or faiss's numbers or names).
+    encode_residual : bool
+        Code x - centroid (default True).
+    """
 
     def __init__(self, quantizer: Index, quantizer_type: Any, d: int, nlist: int, metric_type: Any = MetricType.L2,
                  encode_residual: bool = True) -> None:
@@ -284,22 +343,61 @@ class IVFScalarQuantizerIndex(AnyIndex, IndexIVFScalarQuantizer):
 
 
 class ScalarQuantizerIndex(AnyIndex, IndexScalarQuantizer):
-    """``ScalarQuantizerIndex(d, quantizer_type, metric_type=MetricType.L2)``."""
+    """Scalar-quantizer codes searched exhaustively (faiss: ``IndexScalarQuantizer``).
+
+    Memory per vector: d bytes for QT_8bit, d / 2 for QT_4bit, 2 * d for
+    QT_fp16.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    quantizer_type : QuantizerType, int or str
+        ``QuantizerType.QT_8bit``, ``QT_4bit``, ``QT_fp16``, ... (MetalFaiss's names or faiss's numbers).
+    metric_type : MetricType, int or str
+        ``MetricType.L2`` (default) or ``MetricType.INNER_PRODUCT`` (or faiss's numbers or names).
+    """
 
     def __init__(self, d: int, quantizer_type: Any, metric_type: Any = MetricType.L2) -> None:
         IndexScalarQuantizer.__init__(self, d, int(QuantizerType.parse(quantizer_type)), MetricType.parse(metric_type))
 
 
 class ProductQuantizerIndex(AnyIndex, IndexPQ):
-    """``ProductQuantizerIndex(d, m, nbits=8, metric_type=MetricType.L2)``."""
+    """Product-quantizer codes searched exhaustively (faiss: ``IndexPQ``, by MetalFaiss's name).
+
+    Memory per vector: m * nbits / 8 bytes.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors (a multiple of m).
+    m : int
+        Sub-quantizers.
+    nbits : int
+        Bits per sub-quantizer code (default 8).
+    metric_type : MetricType, int or str
+        ``MetricType.L2`` (default) or ``MetricType.INNER_PRODUCT`` (or faiss's numbers or names).
+    """
 
     def __init__(self, d: int, m: Any, nbits: int = 8, metric_type: Any = MetricType.L2) -> None:
         IndexPQ.__init__(self, d, m, nbits, MetricType.parse(metric_type))
 
 
 class HNSWIndex(AnyIndex, IndexHNSWFlat):
-    """``HNSWIndex(d, m=32, metric_type=MetricType.L2)``: HNSW over flat
-    vectors (``to_hnsw()`` also views HNSW indexes over codes)."""
+    """HNSW graph over full vectors (faiss: ``IndexHNSWFlat``, by MetalFaiss's name).
+
+    ``to_hnsw()`` also views HNSW indexes over codes. Memory per vector: 4 * d
+    bytes and about 2 * m * 4 bytes of links.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    m : int
+        Links per node (level 0 keeps 2 * m), default 32.
+    metric_type : MetricType, int or str
+        ``MetricType.L2`` (default) or ``MetricType.INNER_PRODUCT`` (or faiss's numbers or names).
+    """
 
     def __init__(self, d: int, m: Any = 32, metric_type: Any = MetricType.L2) -> None:
         IndexHNSWFlat.__init__(self, d, m, MetricType.parse(metric_type))
@@ -310,22 +408,50 @@ class LSHIndex(AnyIndex, IndexLSH):
 
 
 class PreTransformIndex(AnyIndex, IndexPreTransform):
-    """``PreTransformIndex(vector_transform, sub_index)``."""
+    """A vector transform applied before a sub-index (faiss: ``IndexPreTransform``, by MetalFaiss's name).
+
+    Training trains the transform, then the sub-index on the transformed
+    vectors.
+
+    Parameters
+    ----------
+    vector_transform : VectorTransform
+        The transform (PCAMatrixTransform, OPQMatrixTransform, ...).
+    sub_index : Index
+        The index of the transformed vectors (of the transform's output dimension).
+    """
 
     def __init__(self, vector_transform: Any, sub_index: Index) -> None:
         IndexPreTransform.__init__(self, vector_transform, sub_index)
 
 
 class RefineFlatIndex(AnyIndex, IndexRefineFlat):
-    """``RefineFlatIndex(base_index)``; ``k_factor`` as in faiss."""
+    """A base index's candidates re-ranked by exact distances (faiss: ``IndexRefineFlat``).
+
+    ``k_factor`` (as in faiss) sets how many candidates the base index returns.
+    Memory per vector: the base index's and 4 * d bytes.
+
+    Parameters
+    ----------
+    base_index : Index
+        The approximate index that proposes candidates.
+    """
 
     def __init__(self, base_index: Index) -> None:
         IndexRefineFlat.__init__(self, base_index)
 
 
 class IDMap(AnyIndex, IndexIDMap):
-    """``IDMap(sub_index)``: vectors under ids of the caller's choosing
-    (``add(xs, ids=...)``); ``id_map()`` returns them in storage order."""
+    """Vectors under ids of the caller's choosing (faiss: ``IndexIDMap``, by MetalFaiss's name).
+
+    ``add(xs, ids=...)`` adds them; ``id_map()`` returns the ids in storage
+    order. Memory per vector: the sub-index's and an 8-byte id.
+
+    Parameters
+    ----------
+    sub_index : Index
+        The index that stores the vectors (normally empty).
+    """
 
     def __init__(self, sub_index: Index) -> None:
         IndexIDMap.__init__(self, sub_index)
@@ -335,7 +461,15 @@ class IDMap(AnyIndex, IndexIDMap):
 
 
 class IDMap2(AnyIndex, IndexIDMap2):
-    """``IDMap2(sub_index)``: IDMap that also reconstructs by id."""
+    """IDMap that also reconstructs by id (faiss: ``IndexIDMap2``, by MetalFaiss's name).
+
+    Memory per vector: the sub-index's and 16 bytes of ids.
+
+    Parameters
+    ----------
+    sub_index : Index
+        The index that stores the vectors (normally empty).
+    """
 
     def __init__(self, sub_index: Index) -> None:
         IndexIDMap2.__init__(self, sub_index)

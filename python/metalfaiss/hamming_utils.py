@@ -51,7 +51,33 @@ def _blocks(a, b):
 
 
 def hammings(a: ArrayLike, b: Any, na: Any, nb: int, nbytespercode: Any, dis: ArrayLike) -> None:
-    """dis[i, j] = Hamming distance of code i at a to code j at b."""
+    """All Hamming distances between two sets of codes (faiss: ``hammings``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. dis[i, j]
+    is the distance of code i of a to code j of b.
+
+    Parameters
+    ----------
+    a : swig_ptr or uint8 array
+        The first codes, row after row.
+    b : swig_ptr or uint8 array
+        The second codes.
+    na : int
+        Codes at a.
+    nb : int
+        Codes at b.
+    nbytespercode : int
+        Bytes per code.
+    dis : swig_ptr or int32 array
+        Receives the na * nb distances.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "hammings"
     na, nb, cs = _sizes(op, na=na, nb=nb, nbytespercode=nbytespercode)
     out = region(dis, np.int32, na * nb, op, "dis", True)
@@ -68,8 +94,38 @@ def _knn(op, a, b, na, nb, k, cs, dist, labels, sel):
 
 def hammings_knn_mc(a: ArrayLike, b: Any, na: Any, nb: int, k: int, ncodes: int, distances: Any, labels: ArrayLike,
                     sel: Optional[IDSelector] = None) -> None:
-    """The k nearest of the nb codes at b to each of the na at a, by Hamming
-    distance then id, into distances (int32) and labels (int64)."""
+    """The k nearest codes by Hamming distance, ties by id (faiss: ``hammings_knn_mc``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    a : swig_ptr or uint8 array
+        The query codes, row after row.
+    b : swig_ptr or uint8 array
+        The database codes.
+    na : int
+        Query codes.
+    nb : int
+        Database codes.
+    k : int
+        Results per query.
+    ncodes : int
+        Bytes per code.
+    distances : swig_ptr or int32 array
+        Receives na * k distances.
+    labels : swig_ptr or int64 array
+        Receives na * k ids (-1 where nb < k).
+    sel : IDSelector, optional
+        Only the database codes it selects are considered.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "hammings_knn_mc"
     na, nb, k, cs = _sizes(op, na=na, nb=nb, k=k, ncodes=ncodes)
     dist = region(distances, np.int32, na * k, op, "distances", True)
@@ -79,8 +135,37 @@ def hammings_knn_mc(a: ArrayLike, b: Any, na: Any, nb: int, k: int, ncodes: int,
 
 def hammings_knn_hc(ha: Any, a: ArrayLike, b: Any, nb: int, ncodes: int, ordered: Any = True,
                     approx_topk_mode: Any = 0, sel: Optional[IDSelector] = None) -> None:
-    """The ha.k nearest of the nb codes at b to each of the ha.nh codes at
-    a, written into the heap array ha (sorted whatever ``ordered`` says)."""
+    """The k nearest codes by Hamming distance, into a heap array (faiss: ``hammings_knn_hc``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    ha : int_maxheap_array_t
+            Its nh, k, val and ids say how many queries and results, and receive
+        them (sorted).
+    a : swig_ptr or uint8 array
+        The ha.nh query codes, row after row.
+    b : swig_ptr or uint8 array
+        The database codes.
+    nb : int
+        Database codes.
+    ncodes : int
+        Bytes per code.
+    ordered : bool
+        Accepted (the results are sorted either way).
+    approx_topk_mode : int
+        Accepted (the search is exact).
+    sel : IDSelector, optional
+        Only the database codes it selects are considered.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "hammings_knn_hc"
     nh, k, dist, lab = _heap_outputs(ha, np.int32, op)
     nb, cs = _sizes(op, nb=nb, ncodes=ncodes)
@@ -96,8 +181,35 @@ def _heap_outputs(ha, dtype, op):
 
 
 def generalized_hammings_knn_hc(ha: Any, a: ArrayLike, b: Any, nb: int, code_size: int, ordered: Any = True) -> None:
-    """Like hammings_knn_hc with the generalized Hamming distance: the number
-    of bytes in which two codes differ."""
+    """The k nearest codes by generalized Hamming distance (faiss: ``generalized_hammings_knn_hc``).
+
+    The generalized Hamming distance counts the bytes in which two codes differ.
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    ha : int_maxheap_array_t
+            Its nh, k, val and ids say how many queries and results, and receive
+        them (sorted).
+    a : swig_ptr or uint8 array
+        The ha.nh query codes, row after row.
+    b : swig_ptr or uint8 array
+        The database codes.
+    nb : int
+        Database codes.
+    code_size : int
+        Bytes per code.
+    ordered : bool
+        Accepted (the results are sorted either way).
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "generalized_hammings_knn_hc"
     nh, k, dist, lab = _heap_outputs(ha, np.int32, op)
     nb, cs = _sizes(op, nb=nb, code_size=code_size)
@@ -112,7 +224,34 @@ def generalized_hammings_knn_hc(ha: Any, a: ArrayLike, b: Any, nb: int, code_siz
 
 
 def hamming_count_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: int, nptr: Any) -> None:
-    """nptr[0] = how many pairs (i, j) have Hamming distance <= ht."""
+    """The number of pairs of codes within a Hamming distance (faiss: ``hamming_count_thres``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    bs1 : swig_ptr or uint8 array
+        The first codes.
+    bs2 : swig_ptr or uint8 array
+        The second codes.
+    n1 : int
+        Codes at bs1.
+    n2 : int
+        Codes at bs2.
+    ht : int
+        The distance bound (inclusive).
+    ncodes : int
+        Bytes per code.
+    nptr : swig_ptr or int64 array
+        nptr[0] receives the count.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "hamming_count_thres"
     n1, n2, cs = _sizes(op, n1=n1, n2=n2, ncodes=ncodes)
     ht = as_int(ht, op, "ht")
@@ -122,8 +261,30 @@ def hamming_count_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: i
 
 
 def crosshamming_count_thres(dbs: Any, n: int, ht: int, ncodes: int, nptr: Any) -> None:
-    """nptr[0] = how many pairs i < j of the n codes at dbs have Hamming
-    distance <= ht."""
+    """Pairs i < j of one set of codes within a Hamming distance (faiss: ``crosshamming_count_thres``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    dbs : swig_ptr or uint8 array
+        The codes.
+    n : int
+        Number of codes.
+    ht : int
+        The distance bound (inclusive).
+    ncodes : int
+        Bytes per code.
+    nptr : swig_ptr or int64 array
+        nptr[0] receives the count.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "crosshamming_count_thres"
     n, cs = _sizes(op, n=n, ncodes=ncodes)
     ht = as_int(ht, op, "ht")
@@ -136,10 +297,43 @@ def crosshamming_count_thres(dbs: Any, n: int, ht: int, ncodes: int, nptr: Any) 
     out[0] = total
 
 
-def match_hamming_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: int, idx: int, dis: ArrayLike) -> Any:
-    """Write every pair (i, j) at Hamming distance <= ht, row by row, into
-    idx as i, j int64 pairs and their distances into dis; return the count.
-    idx and dis must hold them all."""
+def match_hamming_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: int, idx: Any, dis: ArrayLike) -> int:
+    """Every pair of codes within a Hamming distance (faiss: ``match_hamming_thres``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. idx and
+    dis must hold them all (count them first with hamming_count_thres).
+
+    Parameters
+    ----------
+    bs1 : swig_ptr or uint8 array
+        The first codes.
+    bs2 : swig_ptr or uint8 array
+        The second codes.
+    n1 : int
+        Codes at bs1.
+    n2 : int
+        Codes at bs2.
+    ht : int
+        The distance bound (inclusive).
+    ncodes : int
+        Bytes per code.
+    idx : swig_ptr or int64 array
+        Receives the (i, j) pairs, row by row.
+    dis : swig_ptr or int32 array
+        Receives their distances.
+
+    Returns
+    -------
+    int
+        The number of pairs.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "match_hamming_thres"
     n1, n2, cs = _sizes(op, n1=n1, n2=n2, ncodes=ncodes)
     ht = as_int(ht, op, "ht")
@@ -175,9 +369,33 @@ def _widths(nbits, M, op):
 
 
 def pack_bitstrings_c(n: int, M: int, nbits: int, unpacked: Any, packed: Any, code_size: int) -> None:
-    """Pack n rows of M int32 fields (nbits bits each, or per field when
-    nbits points to M widths) lowest bit first into code_size bytes a row,
-    as faiss's BitstringWriter writes them."""
+    """Pack rows of integer fields into bit strings (faiss: ``pack_bitstrings_c``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. Fields are
+    written lowest bit first, as faiss's BitstringWriter writes them.
+
+    Parameters
+    ----------
+    n : int
+        Rows.
+    M : int
+        Fields per row.
+    nbits : int or swig_ptr
+        Bits per field, or a pointer to M int32 widths.
+    unpacked : swig_ptr or int32 array
+        The n * M fields.
+    packed : swig_ptr or uint8 array
+        Receives n rows of code_size bytes.
+    code_size : int
+        Bytes per packed row (enough for the fields).
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "pack_bitstrings"
     n, M, cs = _sizes(op, n=n, M=M, code_size=code_size)
     widths = _widths(nbits, M, op)
@@ -190,7 +408,33 @@ def pack_bitstrings_c(n: int, M: int, nbits: int, unpacked: Any, packed: Any, co
 
 
 def unpack_bitstrings_c(n: int, M: int, nbits: int, packed: Any, code_size: int, unpacked: Any) -> None:
-    """The inverse of pack_bitstrings_c."""
+    """Unpack bit strings into rows of integer fields (faiss: ``unpack_bitstrings_c``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. The inverse
+    of pack_bitstrings_c.
+
+    Parameters
+    ----------
+    n : int
+        Rows.
+    M : int
+        Fields per row.
+    nbits : int or swig_ptr
+        Bits per field, or a pointer to M int32 widths.
+    packed : swig_ptr or uint8 array
+        n rows of code_size bytes.
+    code_size : int
+        Bytes per packed row.
+    unpacked : swig_ptr or int32 array
+        Receives the n * M fields.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    """
     op = "unpack_bitstrings"
     n, M, cs = _sizes(op, n=n, M=M, code_size=code_size)
     widths = _widths(nbits, M, op)
@@ -206,8 +450,35 @@ def unpack_bitstrings_c(n: int, M: int, nbits: int, packed: Any, code_size: int,
 
 
 def bitvec_shuffle(n: int, da: Any, db: Any, order: Any, a: ArrayLike, b: Any) -> None:
-    """For each of n bit vectors of da bits at a, write db bits at b: bit j
-    of the output is bit order[j] of the input."""
+    """Permute the bits of bit vectors (faiss: ``bitvec_shuffle``).
+
+    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. Bit j of
+    each output is bit order[j] of its input.
+
+    Parameters
+    ----------
+    n : int
+        Number of vectors.
+    da : int
+        Bits of each input.
+    db : int
+        Bits of each output.
+    order : swig_ptr or int32 array
+        db input bit numbers, each in 0..da-1.
+    a : swig_ptr or uint8 array
+        The inputs, ceil(da / 8) bytes each.
+    b : swig_ptr or uint8 array
+        Receives the outputs, ceil(db / 8) bytes each.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A size below 0, or a buffer smaller than its size says.
+    InputTypeError
+        A buffer of another dtype.
+    InvalidArgumentError
+        order names a bit outside 0..da-1.
+    """
     op = "bitvec_shuffle"
     n, da, db = _sizes(op, n=n, da=da, db=db)
     perm = region(order, np.int32, db, op, "order")
@@ -232,9 +503,27 @@ def _nbit_form(nbit, M, op):
 
 
 def pack_bitstrings(a: ArrayLike, nbit: int) -> Any:
-    """Pack the (n, M) integers of a, nbit bits each (or nbit[j] bits for
-    column j), lowest bit first, into (n, code_size) uint8 rows, code_size
-    being the fewest bytes that hold them."""
+    """Pack rows of integer fields into the fewest bytes (faiss: ``pack_bitstrings``).
+
+    Fields are written lowest bit first, as faiss's BitstringWriter writes them.
+
+    Parameters
+    ----------
+    a : (n, M) int32-convertible
+        The fields.
+    nbit : int or sequence of M int
+        Bits per field, or per column.
+
+    Returns
+    -------
+    (n, code_size) uint8 ndarray
+        The packed rows, code_size being the fewest bytes that hold the fields.
+
+    Raises
+    ------
+    InvalidArgumentError
+        a is not 2-d, or nbit does not have M widths.
+    """
     a = np.ascontiguousarray(a, dtype=np.int32)
     if a.ndim != 2:
         raise InvalidArgumentError(f"pack_bitstrings: a must be 2-D, got shape {a.shape}")
@@ -246,8 +535,30 @@ def pack_bitstrings(a: ArrayLike, nbit: int) -> Any:
 
 
 def unpack_bitstrings(b: Any, M_or_nbits: Any, nbit: Optional[int] = None) -> Int32Array:
-    """The (n, M) int32 fields of packed rows b: ``(b, M, nbit)`` for M
-    fields of nbit bits, ``(b, nbits)`` for field j of nbits[j] bits."""
+    """Unpack bit strings into rows of integer fields (faiss: ``unpack_bitstrings``).
+
+    ``unpack_bitstrings(b, M, nbit)`` for M fields of nbit bits,
+    ``unpack_bitstrings(b, nbits)`` for field j of nbits[j] bits.
+
+    Parameters
+    ----------
+    b : (n, code_size) uint8-convertible
+        The packed rows.
+    M_or_nbits : int or sequence of int
+        M (with nbit), or the widths of the fields.
+    nbit : int, optional
+        Bits per field, with M.
+
+    Returns
+    -------
+    (n, M) int32 ndarray
+        The fields.
+
+    Raises
+    ------
+    InvalidArgumentError
+        b is not 2-d, or the widths are not given in either form.
+    """
     b = np.ascontiguousarray(b, dtype=_U8)
     if b.ndim != 2:
         raise InvalidArgumentError(f"unpack_bitstrings: b must be 2-D, got shape {b.shape}")

@@ -123,10 +123,31 @@ class IndexInvertedLists(ArrayInvertedLists):
 
 
 class IndexIVF(Index):
-    """What the IVF indexes share: a coarse ``quantizer`` (any index, a flat
-    one normally) holding ``nlist`` centroids, ``nprobe`` lists visited per
-    query, and ``cp``, the ClusteringParameters that ``train`` uses (faiss's
-    defaults for IVF: 10 iterations, spherical for inner product)."""
+    """What the IVF indexes share (faiss: ``IndexIVF``).
+
+    Not built directly: IndexIVFFlat, IndexIVFPQ, IndexIVFScalarQuantizer and
+    the others (or ``index_factory("IVF...")``) make one. A coarse
+    ``quantizer`` (any index, a flat one normally) holds ``nlist`` centroids
+    that split the vectors into inverted lists (``invlists``); a search
+    visits the ``nprobe`` lists nearest each query. ``cp`` is the
+    ClusteringParameters that ``train`` uses (faiss's defaults for IVF: 10
+    iterations, spherical for inner product). ``make_direct_map()`` enables
+    ``reconstruct`` and ``update_vectors``; ``by_residual`` codes x -
+    centroid. Memory per vector: the codec's code and an 8-byte id.
+
+    Attributes
+    ----------
+    nlist : int
+        Number of lists.
+    nprobe : int
+        Lists visited per query (default 1).
+    quantizer : Index
+        The coarse quantizer.
+    invlists : InvertedLists
+        The lists.
+    cp : ClusteringParameters
+        The settings of the coarse k-means.
+    """
 
     def _adopt(self, handle):
         self._handle = handle

@@ -9,10 +9,21 @@ from ._typing import Any, PathLike
 
 
 class OperatingPoint:
-    """One experiment: perf (higher is better), t (seconds), key (its
-    parameters as text) and cno (a caller's number)."""
+    """One experiment of a parameter search (faiss: ``OperatingPoint``).
 
-    def __init__(self, perf: Any, t: Any, key: int, cno: Any = 0) -> None:
+    Parameters
+    ----------
+    perf : float
+        Its performance (higher is better).
+    t : float
+        Its time in seconds.
+    key : str
+        Its parameters as text.
+    cno : int
+        A caller's number (default 0).
+    """
+
+    def __init__(self, perf: float, t: float, key: str, cno: int = 0) -> None:
         self.perf, self.t, self.key, self.cno = float(perf), float(t), str(key), int(cno)
 
     def __repr__(self) -> str:

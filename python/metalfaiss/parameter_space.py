@@ -109,7 +109,15 @@ class ParameterSpace:
 
 
 class ParameterRange:
-    """A parameter and the values ParameterSpace explores."""
+    """A parameter and the values ParameterSpace explores (faiss: ``ParameterRange``).
+
+    Parameters
+    ----------
+    name : str
+        The parameter (``nprobe``, ``efSearch``, ``quantizer_efSearch``, ...).
+    values : sequence of float
+        Its values, in increasing order of cost.
+    """
 
     def __init__(self, name: str, values: ArrayLike) -> None:
         self.name = name

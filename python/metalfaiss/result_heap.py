@@ -61,10 +61,29 @@ def _best_columns(key, k):
 
 
 class ResultHeap:
-    """For each of nq queries, the k best (distance, id) pairs of all the
-    results added: the smallest distances, or the largest with keep_max.
-    D and I are kept sorted best first (finalize() is there for faiss's
-    callers); places not filled hold faiss's neutral distance and id -1."""
+    """The k best (distance, id) pairs per query over several result batches (faiss: ``ResultHeap``).
+
+    ``add_result(D, I)`` merges an (nq, k') batch, ``add_result_subset(subset,
+    D, I)`` one for some queries; ``D`` and ``I`` are kept sorted best first
+    (``finalize()`` is there for faiss's callers); places not filled hold
+    faiss's neutral distance and id -1.
+
+    Parameters
+    ----------
+    nq : int
+        Number of queries.
+    k : int
+        Results kept per query.
+    keep_max : bool
+        Keep the largest distances (similarities) instead of the smallest.
+
+    Raises
+    ------
+    InvalidArgumentError
+        nq below 0.
+    CountError
+        k below 1.
+    """
 
     def __init__(self, nq: int, k: int, keep_max: bool = False) -> None:
         self.nq, self.k = as_int(nq, "ResultHeap", "nq"), as_count(k, "ResultHeap", "k")

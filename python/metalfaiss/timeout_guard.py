@@ -15,9 +15,22 @@ from ._typing import Any
 
 
 class TimeoutGuard:
-    """faiss's TimeoutGuard: ``with TimeoutGuard(seconds):`` stops the long
-    calls (train, add, search, k-means) still running when the time is up,
-    as Ctrl-C does (OperationInterruptedError, the index as it was)."""
+    """Stop the long calls still running when a time is up (faiss: ``TimeoutGuard``).
+
+    ``with TimeoutGuard(seconds):`` the long calls (train, add, search,
+    k-means) still running when the time is up stop as Ctrl-C stops them:
+    OperationInterruptedError, the index as it was.
+
+    Parameters
+    ----------
+    timeout_in_seconds : float
+        The time allowed (0 or more).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Not a number, or negative.
+    """
 
     def __init__(self, timeout_in_seconds: Any) -> None:
         self._fired = False

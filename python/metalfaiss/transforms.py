@@ -48,8 +48,25 @@ def _array(name, doc=None):
 
 
 class VectorTransform(GoHandle):
-    """A map from ``d_in`` to ``d_out`` dimensions; ``train`` it (when it
-    learns from data), then ``apply`` it to (n, d_in) arrays."""
+    """A map from d_in to d_out dimensions (faiss: ``VectorTransform``).
+
+    ``train`` it (when it learns from data) on (n, d_in) float32 vectors,
+    then ``apply`` it to (n, d_in) arrays for (n, d_out) float32 ones;
+    ``reverse_transform`` maps back where the transform allows. The
+    subclasses (PCAMatrix, OPQMatrix, RandomRotationMatrix, ITQTransform,
+    NormalizationTransform, CenteringTransform, RemapDimensionsTransform,
+    HadamardRotation) are built directly; ``IndexPreTransform`` chains them
+    before an index.
+
+    Attributes
+    ----------
+    d_in : int
+        Input dimension.
+    d_out : int
+        Output dimension.
+    is_trained : bool
+        Whether ``apply`` may be called.
+    """
 
     def _bind(self, handle):
         self._handle = handle
@@ -122,9 +139,28 @@ class VectorTransform(GoHandle):
 
 
 class LinearTransform(VectorTransform):
-    """``y = A x + b``: ``A`` is (d_out, d_in) row-major (flat, as faiss
-    exposes it), ``b`` has d_out entries. A bare LinearTransform is set
-    with ``set_params(A, b)``; its subclasses learn A and b by training."""
+    """``y = A x + b`` (faiss: ``LinearTransform``).
+
+    ``A`` is (d_out, d_in) row-major (flat, as faiss exposes it), ``b`` has
+    d_out entries. A bare LinearTransform is set with ``set_params(A, b)``;
+    its subclasses learn A and b by training.
+
+    Parameters
+    ----------
+    d_in : int
+        Input dimension.
+    d_out : int
+        Output dimension.
+    have_bias : bool
+        Whether b is used (default False).
+
+    Raises
+    ------
+    InputTypeError
+        d_in or d_out is not an integer.
+    InvalidArgumentError
+        d_in or d_out below 1.
+    """
 
     _go_type = "LinearTransform"
 

@@ -109,8 +109,23 @@ class _TypedVector:
         return f"{type(self).__name__}({self._a.tolist()!r})"
 
 
+_VECTOR_DOC = """A growable vector of {dtype} values, as faiss's SWIG std::vector (faiss: ``{name}``).
+
+``push_back(v)``, ``resize(n)``, ``at(i)``, ``size()``, ``data()``,
+``clear()``, ``swap(other)``; ``vector_to_array(v)`` copies it to numpy and
+``copy_array_to_vector(a, v)`` fills it. Appends double the buffer, so n
+push_backs cost O(n).
+
+Parameters
+----------
+n : int
+    Initial size (zeros), default 0.
+"""
+
+
 def _typed(name, dtype):
-    return type(name, (_TypedVector,), {"_dtype": np.dtype(dtype), "__doc__": f"faiss's {name} ({np.dtype(dtype).name})."})
+    doc = _VECTOR_DOC.format(dtype=np.dtype(dtype).name, name=name)
+    return type(name, (_TypedVector,), {"_dtype": np.dtype(dtype), "__doc__": doc})
 
 
 Float32Vector = _typed("Float32Vector", np.float32)
