@@ -123,8 +123,8 @@ def test_core_docstrings_are_numpy_style(fn):
     assert "(faiss: " in doc or "(metalfaiss only" in doc, "names its faiss counterpart"
     target = fn.__init__ if inspect.isclass(fn) else fn
     variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-    # a class without a constructor of its own (an exception: a message) takes no parameters to describe
-    params = [] if target in (object.__init__, BaseException.__init__) else [p for p in inspect.signature(target).parameters.values()
+    # a class whose constructor is Python's own (object's; an exception's, taking a message) has none to describe
+    params = [] if inspect.isclass(fn) and not inspect.isfunction(target) else [p for p in inspect.signature(target).parameters.values()
                                                    if p.name not in ("self", "cls")]
     if params:
         assert "Parameters\n----------" in doc

@@ -53,14 +53,15 @@ def _blocks(a, b):
 def hammings(a: ArrayLike, b: Any, na: Any, nb: int, nbytespercode: Any, dis: ArrayLike) -> None:
     """All Hamming distances between two sets of codes (faiss: ``hammings``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. dis[i, j]
-    is the distance of code i of a to code j of b.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype. dis[i, j] is the distance of code i of a
+    to code j of b.
 
     Parameters
     ----------
-    a : swig_ptr or uint8 array
+    a : swig_ptr (uint8)
         The first codes, row after row.
-    b : swig_ptr or uint8 array
+    b : swig_ptr (uint8)
         The second codes.
     na : int
         Codes at a.
@@ -68,7 +69,7 @@ def hammings(a: ArrayLike, b: Any, na: Any, nb: int, nbytespercode: Any, dis: Ar
         Codes at b.
     nbytespercode : int
         Bytes per code.
-    dis : swig_ptr or int32 array
+    dis : swig_ptr (int32)
         Receives the na * nb distances.
 
     Raises
@@ -96,13 +97,14 @@ def hammings_knn_mc(a: ArrayLike, b: Any, na: Any, nb: int, k: int, ncodes: int,
                     sel: Optional[IDSelector] = None) -> None:
     """The k nearest codes by Hamming distance, ties by id (faiss: ``hammings_knn_mc``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype.
 
     Parameters
     ----------
-    a : swig_ptr or uint8 array
+    a : swig_ptr (uint8)
         The query codes, row after row.
-    b : swig_ptr or uint8 array
+    b : swig_ptr (uint8)
         The database codes.
     na : int
         Query codes.
@@ -112,9 +114,9 @@ def hammings_knn_mc(a: ArrayLike, b: Any, na: Any, nb: int, k: int, ncodes: int,
         Results per query.
     ncodes : int
         Bytes per code.
-    distances : swig_ptr or int32 array
+    distances : swig_ptr (int32)
         Receives na * k distances.
-    labels : swig_ptr or int64 array
+    labels : swig_ptr (int64)
         Receives na * k ids (-1 where nb < k).
     sel : IDSelector, optional
         Only the database codes it selects are considered.
@@ -137,16 +139,17 @@ def hammings_knn_hc(ha: Any, a: ArrayLike, b: Any, nb: int, ncodes: int, ordered
                     approx_topk_mode: Any = 0, sel: Optional[IDSelector] = None) -> None:
     """The k nearest codes by Hamming distance, into a heap array (faiss: ``hammings_knn_hc``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype.
 
     Parameters
     ----------
     ha : int_maxheap_array_t
             Its nh, k, val and ids say how many queries and results, and receive
         them (sorted).
-    a : swig_ptr or uint8 array
+    a : swig_ptr (uint8)
         The ha.nh query codes, row after row.
-    b : swig_ptr or uint8 array
+    b : swig_ptr (uint8)
         The database codes.
     nb : int
         Database codes.
@@ -185,16 +188,17 @@ def generalized_hammings_knn_hc(ha: Any, a: ArrayLike, b: Any, nb: int, code_siz
 
     The generalized Hamming distance counts the bytes in which two codes differ.
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype.
 
     Parameters
     ----------
     ha : int_maxheap_array_t
             Its nh, k, val and ids say how many queries and results, and receive
         them (sorted).
-    a : swig_ptr or uint8 array
+    a : swig_ptr (uint8)
         The ha.nh query codes, row after row.
-    b : swig_ptr or uint8 array
+    b : swig_ptr (uint8)
         The database codes.
     nb : int
         Database codes.
@@ -226,13 +230,14 @@ def generalized_hammings_knn_hc(ha: Any, a: ArrayLike, b: Any, nb: int, code_siz
 def hamming_count_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: int, nptr: Any) -> None:
     """The number of pairs of codes within a Hamming distance (faiss: ``hamming_count_thres``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype.
 
     Parameters
     ----------
-    bs1 : swig_ptr or uint8 array
+    bs1 : swig_ptr (uint8)
         The first codes.
-    bs2 : swig_ptr or uint8 array
+    bs2 : swig_ptr (uint8)
         The second codes.
     n1 : int
         Codes at bs1.
@@ -242,7 +247,7 @@ def hamming_count_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: i
         The distance bound (inclusive).
     ncodes : int
         Bytes per code.
-    nptr : swig_ptr or int64 array
+    nptr : swig_ptr (int64)
         nptr[0] receives the count.
 
     Raises
@@ -263,11 +268,12 @@ def hamming_count_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: i
 def crosshamming_count_thres(dbs: Any, n: int, ht: int, ncodes: int, nptr: Any) -> None:
     """Pairs i < j of one set of codes within a Hamming distance (faiss: ``crosshamming_count_thres``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype.
 
     Parameters
     ----------
-    dbs : swig_ptr or uint8 array
+    dbs : swig_ptr (uint8)
         The codes.
     n : int
         Number of codes.
@@ -275,7 +281,7 @@ def crosshamming_count_thres(dbs: Any, n: int, ht: int, ncodes: int, nptr: Any) 
         The distance bound (inclusive).
     ncodes : int
         Bytes per code.
-    nptr : swig_ptr or int64 array
+    nptr : swig_ptr (int64)
         nptr[0] receives the count.
 
     Raises
@@ -300,14 +306,15 @@ def crosshamming_count_thres(dbs: Any, n: int, ht: int, ncodes: int, nptr: Any) 
 def match_hamming_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: int, idx: Any, dis: ArrayLike) -> int:
     """Every pair of codes within a Hamming distance (faiss: ``match_hamming_thres``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. idx and
-    dis must hold them all (count them first with hamming_count_thres).
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype. idx and dis must hold them all (count
+    them first with hamming_count_thres).
 
     Parameters
     ----------
-    bs1 : swig_ptr or uint8 array
+    bs1 : swig_ptr (uint8)
         The first codes.
-    bs2 : swig_ptr or uint8 array
+    bs2 : swig_ptr (uint8)
         The second codes.
     n1 : int
         Codes at bs1.
@@ -317,9 +324,9 @@ def match_hamming_thres(bs1: Any, bs2: Any, n1: Any, n2: Any, ht: int, ncodes: i
         The distance bound (inclusive).
     ncodes : int
         Bytes per code.
-    idx : swig_ptr or int64 array
+    idx : swig_ptr (int64)
         Receives the (i, j) pairs, row by row.
-    dis : swig_ptr or int32 array
+    dis : swig_ptr (int32)
         Receives their distances.
 
     Returns
@@ -371,8 +378,9 @@ def _widths(nbits, M, op):
 def pack_bitstrings_c(n: int, M: int, nbits: int, unpacked: Any, packed: Any, code_size: int) -> None:
     """Pack rows of integer fields into bit strings (faiss: ``pack_bitstrings_c``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. Fields are
-    written lowest bit first, as faiss's BitstringWriter writes them.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype. Fields are written lowest bit first, as
+    faiss's BitstringWriter writes them.
 
     Parameters
     ----------
@@ -382,9 +390,9 @@ def pack_bitstrings_c(n: int, M: int, nbits: int, unpacked: Any, packed: Any, co
         Fields per row.
     nbits : int or swig_ptr
         Bits per field, or a pointer to M int32 widths.
-    unpacked : swig_ptr or int32 array
+    unpacked : swig_ptr (int32)
         The n * M fields.
-    packed : swig_ptr or uint8 array
+    packed : swig_ptr (uint8)
         Receives n rows of code_size bytes.
     code_size : int
         Bytes per packed row (enough for the fields).
@@ -410,8 +418,8 @@ def pack_bitstrings_c(n: int, M: int, nbits: int, unpacked: Any, packed: Any, co
 def unpack_bitstrings_c(n: int, M: int, nbits: int, packed: Any, code_size: int, unpacked: Any) -> None:
     """Unpack bit strings into rows of integer fields (faiss: ``unpack_bitstrings_c``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. The inverse
-    of pack_bitstrings_c.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype. The inverse of pack_bitstrings_c.
 
     Parameters
     ----------
@@ -421,11 +429,11 @@ def unpack_bitstrings_c(n: int, M: int, nbits: int, packed: Any, code_size: int,
         Fields per row.
     nbits : int or swig_ptr
         Bits per field, or a pointer to M int32 widths.
-    packed : swig_ptr or uint8 array
+    packed : swig_ptr (uint8)
         n rows of code_size bytes.
     code_size : int
         Bytes per packed row.
-    unpacked : swig_ptr or int32 array
+    unpacked : swig_ptr (int32)
         Receives the n * M fields.
 
     Raises
@@ -452,8 +460,9 @@ def unpack_bitstrings_c(n: int, M: int, nbits: int, packed: Any, code_size: int,
 def bitvec_shuffle(n: int, da: Any, db: Any, order: Any, a: ArrayLike, b: Any) -> None:
     """Permute the bits of bit vectors (faiss: ``bitvec_shuffle``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays. Bit j of
-    each output is bit order[j] of its input.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an
+    array of the stated dtype. Bit j of each output is bit order[j] of
+    its input.
 
     Parameters
     ----------
@@ -463,11 +472,11 @@ def bitvec_shuffle(n: int, da: Any, db: Any, order: Any, a: ArrayLike, b: Any) -
         Bits of each input.
     db : int
         Bits of each output.
-    order : swig_ptr or int32 array
+    order : swig_ptr (int32)
         db input bit numbers, each in 0..da-1.
-    a : swig_ptr or uint8 array
+    a : swig_ptr (uint8)
         The inputs, ceil(da / 8) bytes each.
-    b : swig_ptr or uint8 array
+    b : swig_ptr (uint8)
         Receives the outputs, ceil(db / 8) bytes each.
 
     Raises

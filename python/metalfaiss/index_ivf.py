@@ -147,6 +147,12 @@ class IndexIVF(Index):
         The lists.
     cp : ClusteringParameters
         The settings of the coarse k-means.
+
+    Parameters
+    ----------
+    handle : int
+        Internal: the Go index's handle, which the subclasses' constructors
+        make.
     """
 
     def _adopt(self, handle):

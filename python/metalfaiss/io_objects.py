@@ -23,9 +23,12 @@ _DEFAULT_BLOCK = 1 << 20
 
 
 class IOWriter:
-    """Something bytes are written to (each kind defines _write(bytes));
-    ``writer(ptr, size, nitems)`` writes size * nitems bytes from a
-    swig_ptr, as faiss's IOWriter does."""
+    """Something index bytes are written to (faiss: ``IOWriter``).
+
+    ``write_index(index, writer)`` writes through one; ``writer(ptr, size,
+    nitems)`` writes size * nitems bytes from a swig_ptr, as faiss's does.
+    The subclasses say where the bytes go.
+    """
 
     def __call__(self, ptr: Any, size: int, nitems: Any) -> Any:
         n = as_int(size, "IOWriter", "size") * as_int(nitems, "IOWriter", "nitems")
@@ -37,8 +40,12 @@ class IOWriter:
 
 
 class IOReader:
-    """Something bytes are read from; ``reader(ptr, size, nitems)`` fills
-    size * nitems bytes at a swig_ptr and returns the items read."""
+    """Something index bytes are read from (faiss: ``IOReader``).
+
+    ``read_index(reader)`` reads through one; ``reader(ptr, size, nitems)``
+    fills size * nitems bytes at a swig_ptr and returns the items read. The
+    subclasses say where the bytes come from.
+    """
 
     def __init__(self) -> None:
         self._pending = b""
@@ -93,8 +100,21 @@ def _check_callback(callback, op):
 
 
 class PyCallbackIOWriter(IOWriter):
-    """``PyCallbackIOWriter(callback, bs=1 MiB)``: callback(bytes) gets the
-    data in blocks of at most bs bytes."""
+    """An IOWriter that hands the bytes to a Python callable (faiss: ``PyCallbackIOWriter``).
+
+    Parameters
+    ----------
+    callback : callable
+        Called as callback(bytes) with blocks of at most bs bytes.
+    bs : int
+        Block size in bytes (default 1 MiB).
+
+    Raises
+    ------
+    InputTypeError
+        bs is not an integer (a callback that is not callable raises at the
+        first write).
+    """
 
     def __init__(self, callback: Any, bs: int = _DEFAULT_BLOCK) -> None:
         self.callback, self.bs = callback, max(1, as_int(bs, "PyCallbackIOWriter", "bs"))
@@ -106,8 +126,21 @@ class PyCallbackIOWriter(IOWriter):
 
 
 class PyCallbackIOReader(IOReader):
-    """``PyCallbackIOReader(callback, bs=1 MiB)``: callback(n) returns up
-    to n bytes (fewer when fewer are ready, b"" at the end)."""
+    """An IOReader that takes the bytes from a Python callable (faiss: ``PyCallbackIOReader``).
+
+    Parameters
+    ----------
+    callback : callable
+        Called as callback(n); returns up to n bytes (fewer when fewer are
+        ready, b"" at the end).
+    bs : int
+        Most bytes asked for at once (default 1 MiB).
+
+    Raises
+    ------
+    InputTypeError
+        bs is not an integer.
+    """
 
     def __init__(self, callback: Any, bs: int = _DEFAULT_BLOCK) -> None:
         super().__init__()
@@ -122,7 +155,8 @@ class PyCallbackIOReader(IOReader):
 
 
 class VectorIOWriter(IOWriter):
-    """Writes into ``data``, a UInt8Vector."""
+    """An IOWriter into ``data``, a UInt8Vector (faiss: ``VectorIOWriter``).
+    """
 
     def __init__(self) -> None:
         self.data = UInt8Vector()
@@ -132,7 +166,8 @@ class VectorIOWriter(IOWriter):
 
 
 class VectorIOReader(IOReader):
-    """Reads ``data`` (a UInt8Vector) from position ``rp``."""
+    """An IOReader of ``data`` (a UInt8Vector) from position ``rp`` (faiss: ``VectorIOReader``).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -149,8 +184,20 @@ class VectorIOReader(IOReader):
 
 
 class ZeroCopyIOReader(IOReader):
-    """``ZeroCopyIOReader(ptr, size)``: reads size bytes of memory (a
-    swig_ptr)."""
+    """An IOReader of memory, without a copy (faiss: ``ZeroCopyIOReader``).
+
+    Parameters
+    ----------
+    ptr : swig_ptr
+        The memory (of a uint8 array).
+    size : int
+        Bytes to read.
+
+    Raises
+    ------
+    InputTypeError
+        ptr is not a pointer, or size not an integer.
+    """
 
     def __init__(self, ptr: Any, size: int) -> None:
         super().__init__()
@@ -167,8 +214,18 @@ class ZeroCopyIOReader(IOReader):
 
 
 class FileIOWriter(IOWriter):
-    """``FileIOWriter(path)`` (or an open binary file): writes to it; a path
-    is closed when the writer is."""
+    """An IOWriter to a file (faiss: ``FileIOWriter``).
+
+    Parameters
+    ----------
+    f : str, os.PathLike or writable binary file object
+        A path (opened here, and closed when the writer is) or an open file.
+
+    Raises
+    ------
+    OSError
+        The path cannot be opened.
+    """
 
     def __init__(self, f: Any) -> None:
         self._own = isinstance(f, (str, bytes, os.PathLike))
@@ -187,7 +244,18 @@ class FileIOWriter(IOWriter):
 
 
 class FileIOReader(IOReader):
-    """``FileIOReader(path)`` (or an open binary file)."""
+    """An IOReader of a file (faiss: ``FileIOReader``).
+
+    Parameters
+    ----------
+    f : str, os.PathLike or readable binary file object
+        A path (opened here, and closed when the reader is) or an open file.
+
+    Raises
+    ------
+    OSError
+        The path cannot be opened.
+    """
 
     def __init__(self, f: Any) -> None:
         super().__init__()
@@ -207,9 +275,22 @@ class FileIOReader(IOReader):
 
 
 class BufferedIOWriter(IOWriter):
-    """``BufferedIOWriter(writer, bsz=1 MiB)``: collects writes into blocks
-    of bsz bytes for writer; the rest goes out on flush() or when it is
-    deleted."""
+    """An IOWriter that collects writes into blocks for another (faiss: ``BufferedIOWriter``).
+
+    The rest goes out on ``flush()`` or when it is deleted.
+
+    Parameters
+    ----------
+    writer : IOWriter
+        Where the blocks go.
+    bsz : int
+        Block size in bytes (default 1 MiB).
+
+    Raises
+    ------
+    InputTypeError
+        writer is not an IOWriter.
+    """
 
     def __init__(self, writer: Any, bsz: Any = _DEFAULT_BLOCK) -> None:
         if not isinstance(writer, IOWriter):
@@ -233,8 +314,20 @@ class BufferedIOWriter(IOWriter):
 
 
 class BufferedIOReader(IOReader):
-    """``BufferedIOReader(reader, bsz=1 MiB)``: reads reader bsz bytes at a
-    time."""
+    """An IOReader that reads another a block at a time (faiss: ``BufferedIOReader``).
+
+    Parameters
+    ----------
+    reader : IOReader
+        Where the bytes come from.
+    bsz : int
+        Block size in bytes (default 1 MiB).
+
+    Raises
+    ------
+    InputTypeError
+        reader is not an IOReader.
+    """
 
     def __init__(self, reader: Any, bsz: Any = _DEFAULT_BLOCK) -> None:
         super().__init__()

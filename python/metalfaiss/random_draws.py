@@ -163,7 +163,7 @@ def float_rand(x: ArrayLike, n: int, seed: int) -> None:
 
     Parameters
     ----------
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         Receives the n values.
     n : int
         Number of values.
@@ -187,7 +187,7 @@ def float_randn(x: ArrayLike, n: int, seed: int) -> None:
 
     Parameters
     ----------
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         Receives the n values.
     n : int
         Number of values.
@@ -211,7 +211,7 @@ def int64_rand(x: ArrayLike, n: int, seed: int) -> None:
 
     Parameters
     ----------
-    x : swig_ptr or int64 array
+    x : swig_ptr (int64)
         Receives the n values.
     n : int
         Number of values.
@@ -235,7 +235,7 @@ def int64_rand_max(x: ArrayLike, n: int, max: int, seed: int) -> None:
 
     Parameters
     ----------
-    x : swig_ptr or int64 array
+    x : swig_ptr (int64)
         Receives the n values.
     n : int
         Number of values.
@@ -264,7 +264,7 @@ def byte_rand(x: ArrayLike, n: int, seed: int) -> None:
 
     Parameters
     ----------
-    x : swig_ptr or uint8 array
+    x : swig_ptr (uint8)
         Receives the n values.
     n : int
         Number of values.
@@ -288,7 +288,7 @@ def rand_perm(perm: ArrayLike, n: int, seed: int) -> None:
 
     Parameters
     ----------
-    perm : swig_ptr or int32 array
+    perm : swig_ptr (int32)
         Receives the n values.
     n : int
         Number of values.

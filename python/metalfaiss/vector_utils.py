@@ -41,13 +41,14 @@ def _sizes(op, **sizes):
 def fvec_L2sqr(x: ArrayLike, y: ArrayLike, d: int) -> float:
     """Squared L2 distance of two d-vectors (faiss: ``fvec_L2sqr``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The other vector(s), float32.
     d : int
         Dimension.
@@ -72,13 +73,14 @@ def fvec_L2sqr(x: ArrayLike, y: ArrayLike, d: int) -> float:
 def fvec_inner_product(x: ArrayLike, y: ArrayLike, d: int) -> float:
     """Inner product of two d-vectors (faiss: ``fvec_inner_product``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The other vector(s), float32.
     d : int
         Dimension.
@@ -102,13 +104,14 @@ def fvec_inner_product(x: ArrayLike, y: ArrayLike, d: int) -> float:
 def fvec_L1(x: ArrayLike, y: ArrayLike, d: int) -> float:
     """L1 distance of two d-vectors (faiss: ``fvec_L1``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The other vector(s), float32.
     d : int
         Dimension.
@@ -132,13 +135,14 @@ def fvec_L1(x: ArrayLike, y: ArrayLike, d: int) -> float:
 def fvec_Linf(x: ArrayLike, y: ArrayLike, d: int) -> float:
     """L-infinity distance of two d-vectors (faiss: ``fvec_Linf``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The other vector(s), float32.
     d : int
         Dimension.
@@ -163,11 +167,12 @@ def fvec_Linf(x: ArrayLike, y: ArrayLike, d: int) -> float:
 def fvec_norm_L2sqr(x: ArrayLike, d: int) -> float:
     """Squared L2 norm of a d-vector (faiss: ``fvec_norm_L2sqr``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
     d : int
         Dimension.
@@ -192,15 +197,16 @@ def fvec_norm_L2sqr(x: ArrayLike, d: int) -> float:
 def fvec_L2sqr_ny(dis: ArrayLike, x: ArrayLike, y: ArrayLike, d: int, ny: int) -> None:
     """Squared L2 distances of one vector to ny others: dis[j] = |x - y_j|^2 (faiss: ``fvec_L2sqr_ny``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
-    dis : swig_ptr or float32 array
+    dis : swig_ptr (float32)
         Receives the ny distances.
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The other vector(s), float32.
     d : int
         Dimension.
@@ -223,15 +229,16 @@ def fvec_L2sqr_ny(dis: ArrayLike, x: ArrayLike, y: ArrayLike, d: int, ny: int) -
 def fvec_inner_products_ny(ip: Any, x: ArrayLike, y: ArrayLike, d: int, ny: int) -> None:
     """Inner products of one vector with ny others: ip[j] = <x, y_j> (faiss: ``fvec_inner_products_ny``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
-    ip : swig_ptr or float32 array
+    ip : swig_ptr (float32)
         Receives the ny inner products.
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The other vector(s), float32.
     d : int
         Dimension.
@@ -253,13 +260,14 @@ def fvec_inner_products_ny(ip: Any, x: ArrayLike, y: ArrayLike, d: int, ny: int)
 def fvec_norms_L2(norms: Any, x: ArrayLike, d: int, nx: int) -> None:
     """L2 norms of nx vectors: norms[i] = |x_i| (faiss: ``fvec_norms_L2``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
-    norms : swig_ptr or float32 array
+    norms : swig_ptr (float32)
         Receives the nx norms.
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
     d : int
         Dimension.
@@ -281,13 +289,14 @@ def fvec_norms_L2(norms: Any, x: ArrayLike, d: int, nx: int) -> None:
 def fvec_norms_L2sqr(norms: Any, x: ArrayLike, d: int, nx: int) -> None:
     """Squared L2 norms of nx vectors: norms[i] = |x_i|^2 (faiss: ``fvec_norms_L2sqr``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
-    norms : swig_ptr or float32 array
+    norms : swig_ptr (float32)
         Receives the nx norms.
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
     d : int
         Dimension.
@@ -310,7 +319,8 @@ def fvec_norms_L2sqr(norms: Any, x: ArrayLike, d: int, nx: int) -> None:
 def fvec_renorm_L2(d: int, nx: int, x: ArrayLike) -> None:
     """Scale nx vectors to unit L2 norm in place (zero rows stay) (faiss: ``fvec_renorm_L2``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
@@ -318,7 +328,7 @@ def fvec_renorm_L2(d: int, nx: int, x: ArrayLike) -> None:
         Dimension.
     nx : int
         Number of vectors at x.
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The nx vectors, changed in place.
 
     Raises
@@ -338,19 +348,20 @@ def fvec_renorm_L2(d: int, nx: int, x: ArrayLike) -> None:
 def fvec_madd(n: int, a: ArrayLike, bf: Any, b: Any, c: Any) -> None:
     """c = a + bf * b over n values (faiss: ``fvec_madd``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
     n : int
         Number of values (or rows).
-    a : swig_ptr or float32 array
+    a : swig_ptr (float32)
         First operand, n values.
     bf : float
         Factor of b.
-    b : swig_ptr or float32 array
+    b : swig_ptr (float32)
         Second operand, n values.
-    c : swig_ptr or float32 array
+    c : swig_ptr (float32)
         Receives the n results.
 
     Raises
@@ -369,17 +380,18 @@ def fvec_madd(n: int, a: ArrayLike, bf: Any, b: Any, c: Any) -> None:
 def fvec_madd_and_argmin(n: int, a: ArrayLike, bf: float, b: ArrayLike, c: Any) -> int:
     """c = a + bf * b over n values, and the position of the smallest (faiss: ``fvec_madd_and_argmin``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
     n : int
         Number of values (or rows).
-    a : swig_ptr or float32 array
+    a : swig_ptr (float32)
         First operand, n values.
     bf : float
         Factor of b.
-    b : swig_ptr or float32 array
+    b : swig_ptr (float32)
         Second operand, n values.
     c : swig_ptr
         ``swig_ptr`` of a float32 array that receives the n results.
@@ -403,17 +415,18 @@ def fvec_madd_and_argmin(n: int, a: ArrayLike, bf: float, b: ArrayLike, c: Any) 
 def fvec_add(d: int, a: ArrayLike, b: Any, c: Any) -> None:
     """c = a + b over d values (b a vector or a float added to each) (faiss: ``fvec_add``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
     d : int
         Dimension.
-    a : swig_ptr or float32 array
+    a : swig_ptr (float32)
         First operand, d values.
     b : swig_ptr or float
         Second operand: d values, or one value added to each.
-    c : swig_ptr or float32 array
+    c : swig_ptr (float32)
         Receives the d results.
 
     Raises
@@ -432,17 +445,18 @@ def fvec_add(d: int, a: ArrayLike, b: Any, c: Any) -> None:
 def fvec_sub(d: int, a: ArrayLike, b: Any, c: Any) -> None:
     """c = a - b over d values (faiss: ``fvec_sub``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
     d : int
         Dimension.
-    a : swig_ptr or float32 array
+    a : swig_ptr (float32)
         First operand, d values.
-    b : swig_ptr or float32 array
+    b : swig_ptr (float32)
         Second operand, d values.
-    c : swig_ptr or float32 array
+    c : swig_ptr (float32)
         Receives the d results.
 
     Raises
@@ -482,9 +496,9 @@ def knn_L2sqr(x: ArrayLike, y: ArrayLike, d: int, nx: int, ny: int, k: int, vals
 
     Parameters
     ----------
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The nx query vectors, nx * d float32 values.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The ny database vectors, ny * d float32 values.
     d : int
         Dimension.
@@ -494,11 +508,11 @@ def knn_L2sqr(x: ArrayLike, y: ArrayLike, d: int, nx: int, ny: int, k: int, vals
         Number of database vectors.
     k : int
         Results per query.
-    vals : swig_ptr or float32 array
+    vals : swig_ptr (float32)
         Receives nx * k distances, nearest first.
-    ids : swig_ptr or int64 array
+    ids : swig_ptr (int64)
         Receives nx * k ids (-1 where ny < k).
-    y_norm2 : swig_ptr or float32 array, optional
+    y_norm2 : swig_ptr (float32), optional
         faiss may use the ny squared norms of y; checked and not needed.
     sel : IDSelector, optional
         Only the database vectors it selects are considered.
@@ -524,9 +538,9 @@ def knn_inner_product(x: ArrayLike, y: ArrayLike, d: int, nx: int, ny: int, k: i
 
     Parameters
     ----------
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The nx query vectors, nx * d float32 values.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The ny database vectors, ny * d float32 values.
     d : int
         Dimension.
@@ -536,9 +550,9 @@ def knn_inner_product(x: ArrayLike, y: ArrayLike, d: int, nx: int, ny: int, k: i
         Number of database vectors.
     k : int
         Results per query.
-    vals : swig_ptr or float32 array
+    vals : swig_ptr (float32)
         Receives nx * k inner products, largest first.
-    ids : swig_ptr or int64 array
+    ids : swig_ptr (int64)
         Receives nx * k ids (-1 where ny < k).
     sel : IDSelector, optional
         Only the database vectors it selects are considered.
@@ -594,7 +608,8 @@ def _indexed(op, d, n, x, ix, y, iy, dis):
 def pairwise_indexed_L2sqr(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, iy: Any, dis: ArrayLike) -> None:
     """Squared L2 distances of n chosen pairs of rows: dis[j] = |x[ix[j]] - y[iy[j]]|^2 (faiss: ``pairwise_indexed_L2sqr``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
@@ -602,15 +617,15 @@ def pairwise_indexed_L2sqr(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, 
         Dimension.
     n : int
         Number of pairs.
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
-    ix : swig_ptr or int64 array
+    ix : swig_ptr (int64)
         Row of x for each of the n pairs.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The other vector(s), float32.
-    iy : swig_ptr or int64 array
+    iy : swig_ptr (int64)
         Row of y for each of the n pairs.
-    dis : swig_ptr or float32 array
+    dis : swig_ptr (float32)
         Receives the n values.
 
     Raises
@@ -629,7 +644,8 @@ def pairwise_indexed_inner_product(d: int, n: int, x: ArrayLike, ix: Any, y: Arr
                                   ) -> None:
     """Inner products of n chosen pairs of rows: dis[j] = <x[ix[j]], y[iy[j]]> (faiss: ``pairwise_indexed_inner_product``).
 
-    faiss's pointer form: buffers are ``swig_ptr(array)`` or arrays.
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
+    the stated dtype.
 
     Parameters
     ----------
@@ -637,15 +653,15 @@ def pairwise_indexed_inner_product(d: int, n: int, x: ArrayLike, ix: Any, y: Arr
         Dimension.
     n : int
         Number of pairs.
-    x : swig_ptr or float32 array
+    x : swig_ptr (float32)
         The input vector(s), float32.
-    ix : swig_ptr or int64 array
+    ix : swig_ptr (int64)
         Row of x for each of the n pairs.
-    y : swig_ptr or float32 array
+    y : swig_ptr (float32)
         The other vector(s), float32.
-    iy : swig_ptr or int64 array
+    iy : swig_ptr (int64)
         Row of y for each of the n pairs.
-    dis : swig_ptr or float32 array
+    dis : swig_ptr (float32)
         Receives the n values.
 
     Raises
