@@ -4,6 +4,7 @@ Parameters section where there are parameters, Returns where something
 is returned, the errors raised, and the faiss counterpart named."""
 
 import ast
+import importlib
 import inspect
 import pathlib
 
@@ -91,6 +92,13 @@ CORE = [
     *(getattr(metalfaiss, name) for name in (
         "FlatIndex", "IVFFlatIndex", "IVFPQIndex", "IVFScalarQuantizerIndex", "ScalarQuantizerIndex",
         "ProductQuantizerIndex", "HNSWIndex", "PreTransformIndex", "RefineFlatIndex", "IDMap", "IDMap2")),
+    # contrib
+    *(getattr(importlib.import_module("metalfaiss.contrib." + module), name) for module, names in (
+        ("vecs_io", ("ivecs_read", "fvecs_read", "ivecs_mmap", "fvecs_mmap", "bvecs_mmap", "ivecs_write", "fvecs_write",
+                     "bvecs_iter", "bvecs_iter_chunked")),
+        ("inspect_tools", ("get_invlist", "get_invlist_sizes", "print_object_fields", "get_pq_centroids",
+                           "get_LinearTransform_matrix", "make_LinearTransform_matrix",
+                           "get_additive_quantizer_codebooks", "get_flat_data"))) for name in names),
     # base classes and settings
     metalfaiss.IndexIVF, metalfaiss.VectorTransform, metalfaiss.LinearTransform, metalfaiss.ClusteringParameters,
     metalfaiss.Float32Vector, metalfaiss.Int64Vector, metalfaiss.UInt8Vector, metalfaiss.MetalFaissError,
@@ -132,7 +140,7 @@ def test_core_docstrings_are_numpy_style(fn):
         for p in params:
             assert (f"*{p.name}" if p.kind in variadic else p.name) in described, f"{p.name} is not described"
     if not inspect.isclass(fn) and inspect.signature(fn).return_annotation not in ("None", None):
-        assert "Returns\n-------" in doc
+        assert "Returns\n-------" in doc or "Yields\n------" in doc
 
 
 def public_classes():

@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 from metalfaiss.errors import InvalidArgumentError
-from .._typing import Any, Float32Array, Int32Array, Iterator, PathLike, UInt8Array
+from .._typing import ArrayLike, Float32Array, Int32Array, Iterator, PathLike, UInt8Array
 
 
 def _rows(flat, fname, width_of_d=1):
@@ -29,29 +29,124 @@ def _rows(flat, fname, width_of_d=1):
 
 
 def ivecs_read(fname: PathLike) -> Int32Array:
-    """An (n, d) int32 array (a copy) from an .ivecs file."""
+    """Load an .ivecs file (faiss: ``contrib.vecs_io.ivecs_read``).
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        The .ivecs file.
+
+    Returns
+    -------
+    (n, d) int32 ndarray
+        A copy of its rows.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The file is not a vecs file of that kind (rows of different dimensions, a
+        size that is not whole rows).
+    OSError
+        The file cannot be read.
+    """
     return _rows(np.fromfile(fname, dtype=np.int32), fname).copy()
 
 
 def fvecs_read(fname: PathLike) -> Float32Array:
-    """An (n, d) float32 array (a copy) from an .fvecs file."""
+    """Load an .fvecs file (faiss: ``contrib.vecs_io.fvecs_read``).
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        The .fvecs file.
+
+    Returns
+    -------
+    (n, d) float32 ndarray
+        A copy of its rows.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The file is not a vecs file of that kind (rows of different dimensions, a
+        size that is not whole rows).
+    OSError
+        The file cannot be read.
+    """
     return ivecs_read(fname).view(np.float32)
 
 
 def ivecs_mmap(fname: PathLike) -> Int32Array:
-    """An (n, d) int32 view of an .ivecs file, mapped read-only."""
+    """Map an .ivecs file read-only (faiss: ``contrib.vecs_io.ivecs_mmap``).
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        The .ivecs file.
+
+    Returns
+    -------
+    (n, d) int32 ndarray
+        A view of the mapped file (only the rows used are read).
+
+    Raises
+    ------
+    InvalidArgumentError
+        The file is not a vecs file of that kind (rows of different dimensions, a
+        size that is not whole rows).
+    OSError
+        The file cannot be read.
+    """
     if os.path.getsize(fname) == 0:
         return np.zeros((0, 0), dtype=np.int32)
     return _rows(np.memmap(fname, dtype=np.int32, mode="r"), fname)
 
 
 def fvecs_mmap(fname: PathLike) -> Float32Array:
-    """An (n, d) float32 view of an .fvecs file, mapped read-only."""
+    """Map an .fvecs file read-only (faiss: ``contrib.vecs_io.fvecs_mmap``).
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        The .fvecs file.
+
+    Returns
+    -------
+    (n, d) float32 ndarray
+        A view of the mapped file (only the rows used are read).
+
+    Raises
+    ------
+    InvalidArgumentError
+        The file is not a vecs file of that kind (rows of different dimensions, a
+        size that is not whole rows).
+    OSError
+        The file cannot be read.
+    """
     return ivecs_mmap(fname).view(np.float32)
 
 
 def bvecs_mmap(fname: PathLike) -> UInt8Array:
-    """An (n, d) uint8 view of a .bvecs file, mapped read-only."""
+    """Map a .bvecs file read-only (faiss: ``contrib.vecs_io.bvecs_mmap``).
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        The .bvecs file.
+
+    Returns
+    -------
+    (n, d) uint8 ndarray
+        A view of the mapped file (only the rows used are read).
+
+    Raises
+    ------
+    InvalidArgumentError
+        The file is not a vecs file of that kind (rows of different dimensions, a
+        size that is not whole rows).
+    OSError
+        The file cannot be read.
+    """
     if os.path.getsize(fname) == 0:
         return np.zeros((0, 0), dtype=np.uint8)
     return _rows(np.memmap(fname, dtype=np.uint8, mode="r"), fname, width_of_d=4)
@@ -67,19 +162,66 @@ def _write(fname, m, dtype):
     out.tofile(fname)
 
 
-def ivecs_write(fname: PathLike, m: Any) -> None:
-    """Write an integer matrix as .ivecs (int32)."""
+def ivecs_write(fname: PathLike, m: ArrayLike) -> None:
+    """Write a matrix as an .ivecs file (int32 values) (faiss: ``contrib.vecs_io.ivecs_write``).
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        The file to write.
+    m : (n, d) int32-convertible
+        The rows.
+
+    Raises
+    ------
+    InvalidArgumentError
+        m is not a matrix.
+    OSError
+        The file cannot be written.
+    """
     _write(fname, m, np.int32)
 
 
-def fvecs_write(fname: PathLike, m: Any) -> None:
-    """Write a matrix as .fvecs (float32)."""
+def fvecs_write(fname: PathLike, m: ArrayLike) -> None:
+    """Write a matrix as an .fvecs file (float32 values) (faiss: ``contrib.vecs_io.fvecs_write``).
+
+    Parameters
+    ----------
+    fname : str or os.PathLike
+        The file to write.
+    m : (n, d) float32-convertible
+        The rows.
+
+    Raises
+    ------
+    InvalidArgumentError
+        m is not a matrix.
+    OSError
+        The file cannot be written.
+    """
     _write(fname, m, np.float32)
 
 
-def bvecs_iter(filepath: Any, batch_size: int = 100000) -> Iterator[Any]:
-    """The rows of a .bvecs file in uint8 batches of at most batch_size,
-    each a view of the mapped file (only the rows used are read)."""
+def bvecs_iter(filepath: PathLike, batch_size: int = 100000) -> Iterator[UInt8Array]:
+    """The rows of a .bvecs file in batches (faiss: ``contrib.vecs_io.bvecs_iter``).
+
+    Parameters
+    ----------
+    filepath : str or os.PathLike
+        The .bvecs file.
+    batch_size : int
+        Rows per batch (default 100,000; the last may be shorter).
+
+    Yields
+    ------
+    (batch_size, d) uint8 ndarray
+        A view of the mapped file (only the rows used are read).
+
+    Raises
+    ------
+    InvalidArgumentError
+        The file is not a .bvecs file.
+    """
     x = bvecs_mmap(filepath)
     for start in range(0, x.shape[0], batch_size):
         yield x[start:start + batch_size]
@@ -103,10 +245,31 @@ def _chunk_files(chunk_folder):
     return [numbered[i] for i in range(len(numbered))]
 
 
-def bvecs_iter_chunked(chunk_folder: Any, batch_size: int = 100000) -> Iterator[Any]:
-    """The rows of a folder of chunk_<i>.bvecs files, in order, in uint8
-    batches of exactly batch_size (the last may be shorter): a batch may
-    span two files."""
+def bvecs_iter_chunked(chunk_folder: PathLike, batch_size: int = 100000) -> Iterator[UInt8Array]:
+    """The rows of a folder of .bvecs chunks, in batches (faiss: ``contrib.vecs_io.bvecs_iter_chunked``).
+
+    The files are chunk_<i>.bvecs, read in order of i.
+
+    A batch may span two files.
+
+    Parameters
+    ----------
+    chunk_folder : str or os.PathLike
+        The folder holding chunk_0000.bvecs, chunk_0001.bvecs, ...
+    batch_size : int
+        Rows per batch (default 100,000; the last may be shorter).
+
+    Yields
+    ------
+    (batch_size, d) uint8 ndarray
+        The next rows.
+
+    Raises
+    ------
+    ValueError
+        No chunk files, a file not named chunk_<number>.bvecs, or a missing
+        chunk number.
+    """
     pending = []  # rows carried over to the next file
     for path in _chunk_files(chunk_folder):
         x = bvecs_mmap(path)
