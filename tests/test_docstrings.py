@@ -62,6 +62,9 @@ CORE = [
     metalfaiss.IndexRefinePanorama, metalfaiss.IndexIVFSpectralHash, metalfaiss.IndexIVFIndependentQuantizer,
     # module functions
     metalfaiss.search_with_parameters, metalfaiss.range_search_with_parameters, metalfaiss.merge_into,
+    metalfaiss.check_compatible_for_merge, metalfaiss.search_centroid, metalfaiss.search_and_return_centroids,
+    metalfaiss.get_invlist_range, metalfaiss.set_invlist_range, metalfaiss.shard_ivf_index_centroids,
+    metalfaiss.shard_binary_ivf_index_centroids,
     metalfaiss.extract_index_ivf, metalfaiss.downcast_index, metalfaiss.reverse_index_factory,
     metalfaiss.index_binary_factory, metalfaiss.read_index_binary, metalfaiss.write_index_binary,
     metalfaiss.serialize_index_binary, metalfaiss.deserialize_index_binary, metalfaiss.read_VectorTransform,

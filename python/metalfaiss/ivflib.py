@@ -105,7 +105,10 @@ def search_with_parameters(index: Index, x: ArrayLike, k: int, params: Optional[
 
 def range_search_with_parameters(index: Index, x: ArrayLike, radius: float, params: Optional[SearchParameters] = None,
                                  output_stats: Any = False) -> Any:
-    """Range search of an IVF index with parameters and, optionally, statistics (faiss: ``ivflib.range_search_with_parameters``).
+    """Range search of an IVF index with parameters (faiss: ``ivflib.range_search_with_parameters``).
+
+    With ``output_stats`` it also returns statistics, as search_with_parameters
+    does.
 
     Parameters
     ----------
@@ -146,8 +149,21 @@ def range_search_with_parameters(index: Index, x: ArrayLike, radius: float, para
                         "invlist_scan_ms": scan}
 
 
-def check_compatible_for_merge(index0: Any, index1: Any) -> None:
-    """Raise unless the IVF inside index1 can be merged into index0's."""
+def check_compatible_for_merge(index0: Index, index1: Index) -> None:
+    """Raise unless one index's IVF can be merged into another's (faiss: ``ivflib.check_compatible_for_merge``).
+
+    Parameters
+    ----------
+    index0 : Index
+        The IVF index (or an index around one) that would receive.
+    index1 : Index
+        The one whose entries would move.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The two IVFs differ in d, nlist, codec, quantizer or direct map.
+    """
     extract_index_ivf(index0).check_compatible_for_merge(extract_index_ivf(index1))
 
 
@@ -191,8 +207,24 @@ def _coarse(index, x):
 
 
 def search_centroid(index: Index, x: ArrayLike, n: int, centroid_ids: Any) -> None:
-    """Write the nearest list of each of the n vectors at pointer x into
-    centroid_ids (int64)."""
+    """The nearest list of each vector, faiss's pointer form (faiss: ``ivflib.search_centroid``).
+
+    Parameters
+    ----------
+    index : Index
+        An IVF index, or pre-transforms around one.
+    x : swig_ptr (float32)
+        The n vectors.
+    n : int
+        Number of vectors.
+    centroid_ids : swig_ptr (int64)
+        Receives the n list numbers.
+
+    Raises
+    ------
+    InvalidArgumentError
+        index holds no IVF, or a buffer is too small.
+    """
     op = "search_centroid"
     xs = region(x, np.float32, n * index.d, op, "x").reshape(n, index.d)
     region(centroid_ids, np.int64, n, op, "centroid_ids", True)[:] = _coarse(index, xs)
@@ -200,8 +232,34 @@ def search_centroid(index: Index, x: ArrayLike, n: int, centroid_ids: Any) -> No
 
 def search_and_return_centroids(index: Index, n: int, xin: Any, k: int, distances: Any, labels: ArrayLike,
                                 query_centroid_ids: Any, result_centroid_ids: Any) -> None:
-    """Search the n vectors at xin for k results (written to distances and
-    labels) and write each query's nearest list and each result's list."""
+    """Search, and say which list each query and each result is in (faiss: ``ivflib.search_and_return_centroids``).
+
+    faiss's pointer form: every buffer is ``swig_ptr(array)``.
+
+    Parameters
+    ----------
+    index : Index
+        An IVF index, or pre-transforms around one.
+    n : int
+        Number of queries.
+    xin : swig_ptr (float32)
+        The n queries.
+    k : int
+        Results per query.
+    distances : swig_ptr (float32)
+        Receives n * k distances.
+    labels : swig_ptr (int64)
+        Receives n * k ids.
+    query_centroid_ids : swig_ptr (int64)
+        Receives each query's nearest list.
+    result_centroid_ids : swig_ptr (int64)
+        Receives each result's list (-1 for no result).
+
+    Raises
+    ------
+    InvalidArgumentError
+        index holds no IVF, or a buffer is too small.
+    """
     op = "search_and_return_centroids"
     xs = region(xin, np.float32, n * index.d, op, "xin").reshape(n, index.d)
     D, I = index.search(xs, k)
@@ -218,8 +276,28 @@ def _list_range(op, ivf, i0, i1):
     return i0, i1
 
 
-def get_invlist_range(index: Index, i0: int, i1: Any) -> Any:
-    """A copy of lists i0..i1-1 of an IVF index, as ArrayInvertedLists."""
+def get_invlist_range(index: Index, i0: int, i1: int) -> ArrayInvertedLists:
+    """A copy of a range of an IVF index's lists (faiss: ``ivflib.get_invlist_range``).
+
+    Parameters
+    ----------
+    index : Index
+        An IVF index (or an index around one).
+    i0 : int
+        First list.
+    i1 : int
+        One past the last list.
+
+    Returns
+    -------
+    ArrayInvertedLists
+        Lists i0..i1-1 (renumbered from 0), with their ids and codes.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The range is not within 0..nlist.
+    """
     ivf = extract_index_ivf(index)
     i0, i1 = _list_range("get_invlist_range", ivf, i0, i1)
     out = ArrayInvertedLists(i1 - i0, ivf.code_size)
@@ -229,9 +307,27 @@ def get_invlist_range(index: Index, i0: int, i1: Any) -> Any:
     return out
 
 
-def set_invlist_range(index: Index, i0: int, i1: Any, src: ArrayLike) -> None:
-    """Replace lists i0..i1-1 of an IVF index with src's lists (src.nlist
-    must be i1 - i0); the index's ntotal follows."""
+def set_invlist_range(index: Index, i0: int, i1: int, src: InvertedLists) -> None:
+    """Replace a range of an IVF index's lists (faiss: ``ivflib.set_invlist_range``).
+
+    The index's ntotal follows.
+
+    Parameters
+    ----------
+    index : Index
+        An IVF index (or an index around one).
+    i0 : int
+        First list.
+    i1 : int
+        One past the last list.
+    src : InvertedLists
+        The new lists (src.nlist must be i1 - i0, with the index's code size).
+
+    Raises
+    ------
+    InvalidArgumentError
+        The range is not within 0..nlist, or src does not fit it.
+    """
     op = "set_invlist_range"
     ivf = extract_index_ivf(index)
     i0, i1 = _list_range(op, ivf, i0, i1)
@@ -243,10 +339,32 @@ def set_invlist_range(index: Index, i0: int, i1: Any, src: ArrayLike) -> None:
 
 def shard_ivf_index_centroids(index: Index, shard_count: Any = 20, filename_template: Any = 'shard.%d.index',
                               sharding_function: Any = None, generate_ids: Any = False) -> None:
-    """Write shard_count copies of an IVF index (filename_template % i),
-    shard i's quantizer holding the centroids that sharding_function(c,
-    shard_count) (default c % shard_count) sends to it; with generate_ids
-    the quantizer is an IndexIDMap2 keeping each centroid's number."""
+    """Write copies of an IVF index, each with a share of the centroids (faiss: ``ivflib.shard_ivf_index_centroids``).
+
+    Shard i (written to ``filename_template % i``) holds the index's
+    settings and a quantizer holding the centroids that
+    ``sharding_function(c, shard_count)`` sends to it, with their lists.
+
+    Parameters
+    ----------
+    index : Index
+        A trained IVF index with a flat quantizer.
+    shard_count : int
+        Number of shards (default 20).
+    filename_template : str
+        Path of shard i, with one %d (default "shard.%d.index").
+    sharding_function : callable, optional
+        (centroid number, shard_count) -> shard (default c % shard_count).
+    generate_ids : bool
+        Make each quantizer an IndexIDMap2 keeping the centroids' numbers.
+
+    Raises
+    ------
+    InvalidArgumentError
+        index is not an IVF index, or a shard number out of range.
+    OSError
+        A file cannot be written.
+    """
     from .index_io import write_index
 
     _shard_centroids("shard_ivf_index_centroids", index, shard_count, filename_template, sharding_function,
@@ -255,8 +373,32 @@ def shard_ivf_index_centroids(index: Index, shard_count: Any = 20, filename_temp
 
 def shard_binary_ivf_index_centroids(index: Index, shard_count: Any = 20, filename_template: Any = 'shard.%d.index',
                                      sharding_function: Any = None, generate_ids: Any = False) -> None:
-    """shard_ivf_index_centroids for an IndexBinaryIVF (written with
-    write_index_binary; the id-keeping quantizer is an IndexBinaryIDMap2)."""
+    """shard_ivf_index_centroids for an IndexBinaryIVF (faiss: ``ivflib.shard_binary_ivf_index_centroids``).
+
+    Shards are written with write_index_binary; the id-keeping quantizer is
+    an IndexBinaryIDMap2.
+
+    Parameters
+    ----------
+    index : IndexBinaryIVF
+        A trained binary IVF index.
+    shard_count : int
+        Number of shards (default 20).
+    filename_template : str
+        Path of shard i, with one %d (default "shard.%d.index").
+    sharding_function : callable, optional
+        (centroid number, shard_count) -> shard (default c % shard_count).
+    generate_ids : bool
+        Make each quantizer an IndexBinaryIDMap2 keeping the centroids'
+        numbers.
+
+    Raises
+    ------
+    InvalidArgumentError
+        index is not a binary IVF index, or a shard number out of range.
+    OSError
+        A file cannot be written.
+    """
     from .index_io import write_index_binary
 
     _shard_centroids("shard_binary_ivf_index_centroids", index, shard_count, filename_template, sharding_function,
