@@ -101,7 +101,9 @@ CORE = [
                      "bvecs_iter", "bvecs_iter_chunked")),
         ("inspect_tools", ("get_invlist", "get_invlist_sizes", "print_object_fields", "get_pq_centroids",
                            "get_LinearTransform_matrix", "make_LinearTransform_matrix",
-                           "get_additive_quantizer_codebooks", "get_flat_data"))) for name in names),
+                           "get_additive_quantizer_codebooks", "get_flat_data")),
+        ("ivf_tools", ("add_preassigned", "search_preassigned", "range_search_preassigned", "permute_invlists",
+                       "sort_invlists_by_size", "replace_ivf_quantizer"))) for name in names),
     # base classes and settings
     metalfaiss.IndexIVF, metalfaiss.VectorTransform, metalfaiss.LinearTransform, metalfaiss.ClusteringParameters,
     metalfaiss.Float32Vector, metalfaiss.Int64Vector, metalfaiss.UInt8Vector, metalfaiss.MetalFaissError,
