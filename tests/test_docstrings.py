@@ -103,7 +103,11 @@ CORE = [
                            "get_LinearTransform_matrix", "make_LinearTransform_matrix",
                            "get_additive_quantizer_codebooks", "get_flat_data")),
         ("ivf_tools", ("add_preassigned", "search_preassigned", "range_search_preassigned", "permute_invlists",
-                       "sort_invlists_by_size", "replace_ivf_quantizer"))) for name in names),
+                       "sort_invlists_by_size", "replace_ivf_quantizer")),
+        ("evaluation", ("knn_intersection_measure", "filter_range_results", "range_PR", "counts_to_PR",
+                        "sort_range_res_2", "sort_range_res_1", "range_PR_multiple_thresholds",
+                        "check_ref_knn_with_draws", "check_ref_range_results", "OperatingPoints",
+                        "OperatingPointsWithRanges", "TimerIter", "RepeatTimer"))) for name in names),
     # base classes and settings
     metalfaiss.IndexIVF, metalfaiss.VectorTransform, metalfaiss.LinearTransform, metalfaiss.ClusteringParameters,
     metalfaiss.Float32Vector, metalfaiss.Int64Vector, metalfaiss.UInt8Vector, metalfaiss.MetalFaissError,

@@ -16,8 +16,25 @@ from .._typing import Any, ArrayLike
 
 
 def knn_intersection_measure(I1: Any, I2: Any) -> Any:
-    """The fraction of the ids of I1 (nq, k) that each query's row of I2
-    also holds."""
+    """Share of result ids two searches share (faiss: ``contrib.evaluation.knn_intersection_measure``).
+
+    Parameters
+    ----------
+    I1 : (nq, k) int64 ndarray
+        Ids of one search.
+    I2 : (nq, k) int64 ndarray
+        Ids of the other.
+
+    Returns
+    -------
+    float
+        The ids of I1 found in the same row of I2, over nq * k.
+
+    Raises
+    ------
+    ValueError
+        I1 and I2 differ in shape.
+    """
     nq, k = I1.shape
     if I2.shape != (nq, k):
         raise ValueError(f"knn_intersection_measure: I1 {I1.shape} and I2 {I2.shape} differ in shape")
@@ -35,7 +52,24 @@ def _slices(lims):
 
 
 def filter_range_results(lims: ArrayLike, D: ArrayLike, I: ArrayLike, thresh: float) -> Any:
-    """Range results keeping only distances below thresh."""
+    """Range results less those at or above a distance (faiss: ``contrib.evaluation.filter_range_results``).
+
+    Parameters
+    ----------
+    lims : (nq + 1,) int64 ndarray
+        Query i's results are at lims[i]:lims[i + 1].
+    D : float32 ndarray
+        Distances.
+    I : int64 ndarray
+        Ids.
+    thresh : float
+        Results with distances below it are kept.
+
+    Returns
+    -------
+    lims, D, I
+        The kept results, in the same layout.
+    """
     mask = D < thresh
     kept = np.concatenate([[0], np.cumsum(mask)])
     new_lims = np.zeros_like(lims)
@@ -44,9 +78,33 @@ def filter_range_results(lims: ArrayLike, D: ArrayLike, I: ArrayLike, thresh: fl
 
 
 def range_PR(lims_ref: Any, Iref: Any, lims_new: Any, Inew: Any, mode: str = 'overall') -> Any:
-    """(precision, recall) of the result ids of Inew against the reference
-    Iref, per query sets; distances are not looked at. mode: "overall"
-    (totals) or "average" (the mean over queries)."""
+    """Precision and recall of range-search ids against a reference (faiss: ``contrib.evaluation.range_PR``).
+
+    Distances are not looked at.
+
+    Parameters
+    ----------
+    lims_ref : (nq + 1,) int64 ndarray
+        The reference's limits.
+    Iref : int64 ndarray
+        The reference's ids.
+    lims_new : (nq + 1,) int64 ndarray
+        The new results' limits.
+    Inew : int64 ndarray
+        The new results' ids.
+    mode : str
+        "overall" (from the totals) or "average" (the mean over queries).
+
+    Returns
+    -------
+    precision : float
+    recall : float
+
+    Raises
+    ------
+    ValueError
+        The two have different numbers of queries, or an unknown mode.
+    """
     nq = lims_ref.size - 1
     if lims_new.size - 1 != nq:
         raise ValueError(f"range_PR: {nq} reference queries, {lims_new.size - 1} new ones")
@@ -56,9 +114,31 @@ def range_PR(lims_ref: Any, Iref: Any, lims_new: Any, Inew: Any, mode: str = 'ov
 
 
 def counts_to_PR(ngt: Any, nres: Any, ninter: Any, mode: str = 'overall') -> Any:
-    """Precision and recall from per-query counts: ngt reference results,
-    nres results found, ninter of them correct. An empty reference and an
-    empty answer count as perfect."""
+    """Precision and recall from per-query counts (faiss: ``contrib.evaluation.counts_to_PR``).
+
+    An empty reference and an empty answer count as perfect.
+
+    Parameters
+    ----------
+    ngt : (nq,) int ndarray
+        Reference results per query.
+    nres : (nq,) int ndarray
+        Results found per query.
+    ninter : (nq,) int ndarray
+        Results found that are in the reference.
+    mode : str
+        "overall" (from the totals) or "average" (the mean over queries).
+
+    Returns
+    -------
+    precision : float
+    recall : float
+
+    Raises
+    ------
+    ValueError
+        An unknown mode, or a query with no results but correct ones.
+    """
     if mode == "overall":
         ngt, nres, ninter = ngt.sum(), nres.sum(), ninter.sum()
         precision = ninter / nres if nres > 0 else 1.0
@@ -76,7 +156,22 @@ def counts_to_PR(ngt: Any, nres: Any, ninter: Any, mode: str = 'overall') -> Any
 
 
 def sort_range_res_2(lims: ArrayLike, D: ArrayLike, I: ArrayLike) -> Any:
-    """(I, D) with each query's results sorted by distance."""
+    """Range results with each query's sorted by distance (faiss: ``contrib.evaluation.sort_range_res_2``).
+
+    Parameters
+    ----------
+    lims : (nq + 1,) int64 ndarray
+        The limits.
+    D : float32 ndarray
+        Distances.
+    I : int64 ndarray
+        Ids.
+
+    Returns
+    -------
+    I, D
+        Sorted copies (note faiss's order: ids first).
+    """
     I2, D2 = np.empty_like(I), np.empty_like(D)
     for lo, hi in _slices(lims):
         order = D[lo:hi].argsort()
@@ -85,7 +180,20 @@ def sort_range_res_2(lims: ArrayLike, D: ArrayLike, I: ArrayLike) -> Any:
 
 
 def sort_range_res_1(lims: ArrayLike, I: ArrayLike) -> Any:
-    """I with each query's ids sorted."""
+    """Range-result ids with each query's sorted (faiss: ``contrib.evaluation.sort_range_res_1``).
+
+    Parameters
+    ----------
+    lims : (nq + 1,) int64 ndarray
+        The limits.
+    I : int64 ndarray
+        Ids.
+
+    Returns
+    -------
+    int64 ndarray
+        A sorted copy.
+    """
     I2 = I.copy()
     for lo, hi in _slices(lims):
         I2[lo:hi].sort()
@@ -94,10 +202,38 @@ def sort_range_res_1(lims: ArrayLike, I: ArrayLike) -> Any:
 
 def range_PR_multiple_thresholds(lims_ref: Any, Iref: Any, lims_new: Any, Dnew: Any, Inew: Any, thresholds: Any,
                                  mode: str = 'overall', do_sort: Any = 'ref,new') -> Any:
-    """Precision and recall arrays, one value per threshold on the new
-    results' distances (a PR curve). do_sort names what still needs
-    sorting: the reference by id ("ref"), the new results by distance
-    ("new")."""
+    """Precision-recall curve of range results (faiss: ``contrib.evaluation.range_PR_multiple_thresholds``).
+
+    Parameters
+    ----------
+    lims_ref : (nq + 1,) int64 ndarray
+        The reference's limits.
+    Iref : int64 ndarray
+        The reference's ids.
+    lims_new : (nq + 1,) int64 ndarray
+        The new results' limits.
+    Dnew : float32 ndarray
+        The new results' distances.
+    Inew : int64 ndarray
+        The new results' ids.
+    thresholds : sequence of float
+        Distance thresholds, increasing.
+    mode : str
+        "overall" or "average", as in range_PR.
+    do_sort : str
+        What still needs sorting: "ref" (the reference by id), "new" (the
+        new results by distance), both by default.
+
+    Returns
+    -------
+    precisions : (len(thresholds),) ndarray
+    recalls : (len(thresholds),) ndarray
+
+    Raises
+    ------
+    ValueError
+        The two have different numbers of queries.
+    """
     if "ref" in do_sort:
         Iref = sort_range_res_1(lims_ref, Iref)
     if "new" in do_sort:
@@ -136,10 +272,32 @@ def _cluster_tables_with_tolerance(tab1, tab2, thr):
 
 
 def check_ref_knn_with_draws(Dref: Any, Iref: Any, Dnew: Any, Inew: Any, rtol: Any = 1e-05, atol: Any = 0) -> None:
-    """Raise AssertionError unless the k-NN results match the reference:
-    distances to the tolerance, ids exactly except that ids at equal
-    distances may come in any order (the last group of ties may hold
-    different ids, since the cut at k falls inside it)."""
+    """Check k-NN results, ties in any order (faiss: ``contrib.evaluation.check_ref_knn_with_draws``).
+
+    Distances must match to the tolerance, ids exactly except that ids at
+    equal distances may come in any order (the last group of ties may hold
+    different ids, since the cut at k falls inside it).
+
+    Parameters
+    ----------
+    Dref : (nq, k) ndarray
+        Reference distances.
+    Iref : (nq, k) int64 ndarray
+        Reference ids.
+    Dnew : (nq, k) ndarray
+        New distances.
+    Inew : (nq, k) int64 ndarray
+        New ids.
+    rtol : float
+        Relative tolerance of distances (1e-5).
+    atol : float
+        Absolute tolerance of distances (0).
+
+    Raises
+    ------
+    AssertionError
+        The results differ beyond that.
+    """
     np.testing.assert_allclose(Dref, Dnew, rtol=rtol, atol=atol)
     for row in range(len(Iref)):
         if np.array_equal(Iref[row], Inew[row]):
@@ -157,9 +315,31 @@ def check_ref_knn_with_draws(Dref: Any, Iref: Any, Dnew: Any, Inew: Any, rtol: A
 
 
 def check_ref_range_results(Lref: Any, Dref: Any, Iref: Any, Lnew: Any, Dnew: Any, Inew: Any) -> None:
-    """Raise AssertionError unless the range results match the reference:
-    the same counts, the same ids per query in any order, and distances to
-    5 decimals."""
+    """Check range results against a reference (faiss: ``contrib.evaluation.check_ref_range_results``).
+
+    The same counts, the same ids per query in any order, and distances to 5
+    decimals.
+
+    Parameters
+    ----------
+    Lref : (nq + 1,) int64 ndarray
+        Reference limits.
+    Dref : ndarray
+        Reference distances.
+    Iref : int64 ndarray
+        Reference ids.
+    Lnew : (nq + 1,) int64 ndarray
+        New limits.
+    Dnew : ndarray
+        New distances.
+    Inew : int64 ndarray
+        New ids.
+
+    Raises
+    ------
+    AssertionError
+        The results differ.
+    """
     np.testing.assert_array_equal(Lref, Lnew)
     for lo, hi in _slices(Lref):
         ref_i, new_i, ref_d, new_d = Iref[lo:hi], Inew[lo:hi], Dref[lo:hi], Dnew[lo:hi]
@@ -175,9 +355,12 @@ def check_ref_range_results(Lref: Any, Dref: Any, Iref: Any, Lnew: Any, Dnew: An
 
 
 class OperatingPoints:
-    """Experiments as (key, performance, time): operating_points keeps the
-    Pareto-optimal ones (no other is both at least as good and at least as
-    fast), suboptimal_points the rest. Subclasses order keys."""
+    """Pareto-optimal experiments (faiss: ``contrib.evaluation.OperatingPoints``).
+
+    ``operating_points`` keeps the Pareto-optimal ones (no other is both at
+    least as good and at least as fast), ``suboptimal_points`` the rest.
+    Subclasses order keys (``compare_keys``).
+    """
 
     def __init__(self) -> None:
         self.operating_points = []
@@ -225,9 +408,12 @@ class OperatingPoints:
 
 
 class OperatingPointsWithRanges(OperatingPoints):
-    """Parameters each taken from an ordered list of values (add_range);
-    a key is the array of positions in the lists. A larger value is taken
-    to be slower and more accurate."""
+    """OperatingPoints over ordered parameter lists (faiss: ``contrib.evaluation.OperatingPointsWithRanges``).
+
+    ``add_range(name, values)`` adds a parameter; a key is the array of
+    positions in the lists. A larger value is taken to be slower and more
+    accurate.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -293,7 +479,13 @@ class OperatingPointsWithRanges(OperatingPoints):
 
 
 class TimerIter:
-    """One pass of a RepeatTimer loop: times each iteration."""
+    """One pass of a RepeatTimer loop, timing each iteration (faiss: ``contrib.evaluation.TimerIter``).
+
+    Parameters
+    ----------
+    timer : RepeatTimer
+        The timer whose settings (runs, warm-up, threads, time bound) apply.
+    """
 
     def __init__(self, timer: Any) -> None:
         self.timer, self.runs, self.ts = timer, timer.runs, []
@@ -318,16 +510,34 @@ class TimerIter:
 
 
 class RepeatTimer:
-    """Times an operation over repeated runs, with nt threads (-1: leave
-    the setting):
+    """Times an operation over repeated runs (faiss: ``contrib.evaluation.RepeatTimer``).
+
+    ::
 
         timer = RepeatTimer(warmup=1, nt=1, runs=6)
         for _ in timer:
             ...  # the operation
         print(f"{timer.ms():.1f} +- {timer.ms_std():.1f} ms")
+
+    Parameters
+    ----------
+    warmup : int
+        Runs left out of the statistics (default 0).
+    nt : int
+        Threads during the runs (-1, default: leave the setting).
+    runs : int
+        Runs in all (default 1).
+    max_secs : float
+        Stop after this long (default: no bound); the runs made so far count,
+        warm-up ones included.
+
+    Raises
+    ------
+    ValueError
+        warmup is not below runs.
     """
 
-    def __init__(self, warmup: Any = 0, nt: int = -1, runs: Any = 1, max_secs: Any = np.inf) -> None:
+    def __init__(self, warmup: int = 0, nt: int = -1, runs: int = 1, max_secs: float = np.inf) -> None:
         if warmup >= runs:
             raise ValueError(f"RepeatTimer: warmup ({warmup}) must be below runs ({runs})")
         self.warmup, self.nt, self.runs, self.max_secs = warmup, nt, runs, max_secs
