@@ -107,7 +107,10 @@ CORE = [
         ("evaluation", ("knn_intersection_measure", "filter_range_results", "range_PR", "counts_to_PR",
                         "sort_range_res_2", "sort_range_res_1", "range_PR_multiple_thresholds",
                         "check_ref_knn_with_draws", "check_ref_range_results", "OperatingPoints",
-                        "OperatingPointsWithRanges", "TimerIter", "RepeatTimer"))) for name in names),
+                        "OperatingPointsWithRanges", "TimerIter", "RepeatTimer")),
+        ("exhaustive_search", ("knn_ground_truth", "range_search_gpu", "range_ground_truth", "threshold_radius_nres",
+                               "threshold_radius", "apply_maxres", "range_search_max_results",
+                               "exponential_query_iterator"))) for name in names),
     # base classes and settings
     metalfaiss.IndexIVF, metalfaiss.VectorTransform, metalfaiss.LinearTransform, metalfaiss.ClusteringParameters,
     metalfaiss.Float32Vector, metalfaiss.Int64Vector, metalfaiss.UInt8Vector, metalfaiss.MetalFaissError,

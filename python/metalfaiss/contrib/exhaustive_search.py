@@ -38,8 +38,31 @@ def _on_gpus(index, shard, ngpu):
 
 def knn_ground_truth(xq: ArrayLike, db_iterator: Any, k: int, metric_type: Any = METRIC_L2, shard: bool = False,
                      ngpu: int = -1) -> Any:
-    """The exact k nearest neighbours (D, I) of xq in the database that
-    db_iterator yields block by block; ids count rows across blocks."""
+    """Exact k-NN over a database read in blocks (faiss: ``contrib.exhaustive_search.knn_ground_truth``).
+
+    Ids count rows across the blocks. Each block is searched by a flat index
+    (on the GPUs when ngpu asks for them) and the results merged.
+
+    Parameters
+    ----------
+    xq : (nq, d) float32-convertible
+        The queries.
+    db_iterator : iterable of (n_i, d) float32 arrays
+        The database, block after block.
+    k : int
+        Results per query.
+    metric_type : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT``.
+    shard : bool
+        With several GPUs, shard each block (else replicate it).
+    ngpu : int
+        GPUs to use (-1, default: all there are; 0: the CPU).
+
+    Returns
+    -------
+    D : (nq, k) float32 ndarray
+    I : (nq, k) int64 ndarray
+    """
     t0 = time.time()
     nq, d = xq.shape
     heap = ResultHeap(nq, k, keep_max=is_similarity_metric(metric_type))
@@ -58,10 +81,30 @@ def knn_ground_truth(xq: ArrayLike, db_iterator: Any, k: int, metric_type: Any =
 
 
 def range_search_gpu(xq: ArrayLike, r2: Any, index_gpu: Any, index_cpu: Any, gpu_k: Any = 1024) -> Any:
-    """Range search with a GPU index that only does k-NN: its gpu_k nearest
-    are filtered by the radius r2, and the queries whose gpu_k-th result is
-    still inside are searched again on index_cpu (an index, or the database
-    matrix). Returns (lims, D, I)."""
+    """Range search with a GPU index that only does k-NN (faiss: ``contrib.exhaustive_search.range_search_gpu``).
+
+    Its gpu_k nearest are filtered by the radius, and the queries whose
+    gpu_k-th result is still inside are searched again on index_cpu.
+
+    Parameters
+    ----------
+    xq : (nq, d) float32-convertible
+        The queries.
+    r2 : float
+        The radius (a squared distance for L2).
+    index_gpu : Index
+        The GPU index.
+    index_cpu : Index or (n, d) float32 array
+        An index of the same vectors, or the database matrix.
+    gpu_k : int
+        Results asked of the GPU index per query (default 1024).
+
+    Returns
+    -------
+    lims : (nq + 1,) int64 ndarray
+    D : float32 ndarray
+    I : int64 ndarray
+    """
     nq = xq.shape[0]
     keep_max = is_similarity_metric(index_gpu.metric_type)
     k = min(index_gpu.ntotal, gpu_k)
@@ -95,8 +138,29 @@ def range_search_gpu(xq: ArrayLike, r2: Any, index_gpu: Any, index_cpu: Any, gpu
 
 def range_ground_truth(xq: ArrayLike, db_iterator: Any, threshold: float, metric_type: Any = METRIC_L2,
                        shard: bool = False, ngpu: int = -1) -> Any:
-    """Exact range-search results (lims, D, I) of xq in the database that
-    db_iterator yields block by block."""
+    """Exact range search over a database read in blocks (faiss: ``contrib.exhaustive_search.range_ground_truth``).
+
+    Parameters
+    ----------
+    xq : (nq, d) float32-convertible
+        The queries.
+    db_iterator : iterable of (n_i, d) float32 arrays
+        The database, block after block.
+    threshold : float
+        The radius.
+    metric_type : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT``.
+    shard : bool
+        With several GPUs, shard each block.
+    ngpu : int
+        GPUs to use (-1, default: all there are; 0: the CPU).
+
+    Returns
+    -------
+    lims : (nq + 1,) int64 ndarray
+    D : float32 ndarray
+    I : int64 ndarray
+    """
     nq, d = xq.shape
     xq = np.ascontiguousarray(xq, dtype="float32")
     index = IndexFlat(d, metric_type)
@@ -131,8 +195,26 @@ def _inside(dis, thresh, keep_max):
 
 
 def threshold_radius_nres(nres: Any, dis: ArrayLike, ids: ArrayLike, thresh: float, keep_max: bool = False) -> Any:
-    """Results given as per-query counts (nres), restricted to those inside
-    thresh: (new nres, dis, ids)."""
+    """Per-query-count results within a tighter radius (faiss: ``contrib.exhaustive_search.threshold_radius_nres``).
+
+    Parameters
+    ----------
+    nres : (nq,) int64 ndarray
+        Results per query.
+    dis : float32 ndarray
+        Distances.
+    ids : int64 ndarray
+        Ids.
+    thresh : float
+        The new radius.
+    keep_max : bool
+        True for similarities (keep those above thresh).
+
+    Returns
+    -------
+    nres, dis, ids
+        The kept results, in the same layout.
+    """
     mask = _inside(dis, thresh, keep_max)
     ends = np.cumsum(np.asarray(nres, dtype="int64"))
     kept = np.concatenate([[0], np.cumsum(mask)])
@@ -142,7 +224,26 @@ def threshold_radius_nres(nres: Any, dis: ArrayLike, ids: ArrayLike, thresh: flo
 
 
 def threshold_radius(lims: ArrayLike, dis: ArrayLike, ids: ArrayLike, thresh: float, keep_max: bool = False) -> Any:
-    """Range-search results (lims, dis, ids) restricted to those inside thresh."""
+    """Range-search results restricted to a tighter radius (faiss: ``contrib.exhaustive_search.threshold_radius``).
+
+    Parameters
+    ----------
+    lims : (nq + 1,) int64 ndarray
+        The limits.
+    dis : float32 ndarray
+        Distances.
+    ids : int64 ndarray
+        Ids.
+    thresh : float
+        The new radius.
+    keep_max : bool
+        True for similarities (keep those above thresh).
+
+    Returns
+    -------
+    lims, dis, ids
+        The kept results, in the same layout.
+    """
     mask = _inside(dis, thresh, keep_max)
     kept = np.concatenate([[0], np.cumsum(mask)])
     new_lims = np.zeros_like(lims)
@@ -151,9 +252,29 @@ def threshold_radius(lims: ArrayLike, dis: ArrayLike, ids: ArrayLike, thresh: fl
 
 
 def apply_maxres(res_batches: Any, target_nres: Any, keep_max: bool = False) -> Any:
-    """Shrink the radius so that about target_nres results remain across
-    res_batches (a list of (nres, dis, ids), updated in place); returns
-    (radius, total results)."""
+    """Shrink the radius to keep about target_nres results (faiss: ``contrib.exhaustive_search.apply_maxres``).
+
+    Parameters
+    ----------
+    res_batches : list of (nres, dis, ids)
+        Results of query batches, updated in place.
+    target_nres : int
+        The results to keep, about.
+    keep_max : bool
+        True for similarities.
+
+    Returns
+    -------
+    radius : float
+        The new radius.
+    total : int
+        The results left.
+
+    Raises
+    ------
+    ValueError
+        There are not more results than the target.
+    """
     alldis = np.hstack([dis for _, dis, _ in res_batches])
     if len(alldis) <= target_nres:
         raise ValueError(f"apply_maxres: {len(alldis)} results, not more than the target {target_nres}")
@@ -173,9 +294,44 @@ def apply_maxres(res_batches: Any, target_nres: Any, keep_max: bool = False) -> 
 def range_search_max_results(index: Index, query_iterator: Any, radius: float, max_results: Any = None,
                              min_results: Any = None, shard: bool = False, ngpu: int = 0, clip_to_min: Any = False
                             ) -> Any:
-    """Range search over the query batches of query_iterator that lowers the
-    radius whenever the results pass max_results (back to min_results).
-    Returns (radius, lims, D, I) with the final radius."""
+    """Range search that lowers its radius (faiss: ``contrib.exhaustive_search.range_search_max_results``).
+
+    Whenever the results pass max_results, the radius shrinks until
+    min_results remain.
+
+    Parameters
+    ----------
+    index : Index or IndexBinary
+        The index searched.
+    query_iterator : iterable of (n_i, d) arrays
+        The queries, batch after batch (see exponential_query_iterator).
+    radius : float
+        The starting radius.
+    max_results : int, optional
+        Results that trigger a shrink (default min_results * 1.5).
+    min_results : int, optional
+        Results kept after one (default max_results * 0.8); give one of the
+        two.
+    shard : bool
+        With several GPUs, shard the index.
+    ngpu : int
+        GPUs to use (0, default: the CPU).
+    clip_to_min : bool
+        Clip the final results to min_results.
+
+    Returns
+    -------
+    radius : float
+        The final radius.
+    lims : int64 ndarray
+    D : ndarray
+    I : int64 ndarray
+
+    Raises
+    ------
+    ValueError
+        Neither max_results nor min_results is given.
+    """
     binary = isinstance(index, IndexBinary)
     if min_results is None:
         if max_results is None:
@@ -209,8 +365,25 @@ def range_search_max_results(index: Index, query_iterator: Any, radius: float, m
 
 
 def exponential_query_iterator(xq: ArrayLike, start_bs: Any = 32, max_bs: Any = 20000) -> Iterator[Any]:
-    """xq in batches that double in size from start_bs up to max_bs, so that
-    a radius can be adapted before many results pile up."""
+    """Queries in batches that double in size (faiss: ``contrib.exhaustive_search.exponential_query_iterator``).
+
+    Small first batches let range_search_max_results adapt its radius
+    before many results pile up.
+
+    Parameters
+    ----------
+    xq : (nq, d) array
+        The queries.
+    start_bs : int
+        The first batch's size (32).
+    max_bs : int
+        The largest batch (20,000).
+
+    Yields
+    ------
+    (n_i, d) array
+        The next batch.
+    """
     i, bs = 0, start_bs
     while i < len(xq):
         batch = xq[i:i + bs]
