@@ -111,6 +111,10 @@ CORE = [
         ("exhaustive_search", ("knn_ground_truth", "range_search_gpu", "range_ground_truth", "threshold_radius_nres",
                                "threshold_radius", "apply_maxres", "range_search_max_results",
                                "exponential_query_iterator"))) for name in names),
+    # inverted lists
+    metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
+    metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,
+    metalfaiss.CappedInvertedLists, metalfaiss.downcast_InvertedLists,
     # base classes and settings
     metalfaiss.IndexIVF, metalfaiss.VectorTransform, metalfaiss.LinearTransform, metalfaiss.ClusteringParameters,
     metalfaiss.Float32Vector, metalfaiss.Int64Vector, metalfaiss.UInt8Vector, metalfaiss.MetalFaissError,

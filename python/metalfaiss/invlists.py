@@ -44,8 +44,21 @@ def entry_arrays(op: Any, n: int, ids: ArrayLike, codes: ArrayLike, code_size: i
 
 
 class InvertedLists:
-    """The read interface of every inverted-list object; subclasses give
-    nlist, code_size, list_size and _list (a list's ids and codes)."""
+    """The read interface of every inverted-list object (faiss: ``InvertedLists``).
+
+    ``list_size(l)``, ``get_ids(l)`` (int64), ``get_codes(l)`` (uint8,
+    list_size * code_size), ``get_single_id`` / ``get_single_code``,
+    ``compute_ntotal()``, ``imbalance_factor()``; the writable kinds add
+    ``add_entries``, ``update_entries``, ``resize``. An IVF index's
+    ``invlists`` is one; ``replace_invlists`` gives an index others.
+
+    Attributes
+    ----------
+    nlist : int
+        Number of lists.
+    code_size : int
+        Bytes per entry's code.
+    """
 
     nlist = 0
     code_size = 0
@@ -126,7 +139,23 @@ class InvertedLists:
 
 
 class ArrayInvertedLists(InvertedLists):
-    """``ArrayInvertedLists(nlist, code_size)``: nlist empty lists in memory."""
+    """Inverted lists held in memory (faiss: ``ArrayInvertedLists``).
+
+    Writable: ``add_entries``, ``update_entries``, ``resize``,
+    ``permute_invlists``.
+
+    Parameters
+    ----------
+    nlist : int
+        Number of lists (empty at first).
+    code_size : int
+        Bytes per entry's code.
+
+    Raises
+    ------
+    InvalidArgumentError
+        nlist below 0 or code_size below 1.
+    """
 
     def __init__(self, nlist: int, code_size: int) -> None:
         op = "ArrayInvertedLists"
@@ -208,7 +237,24 @@ class ArrayInvertedLists(InvertedLists):
 
 
 class SliceInvertedLists(InvertedLists):
-    """``SliceInvertedLists(il, i0, i1)``: lists i0..i1-1 of il, read-only."""
+    """A read-only range of another object's lists (faiss: ``SliceInvertedLists``).
+
+    Parameters
+    ----------
+    il : InvertedLists
+        The lists.
+    i0 : int
+        First list.
+    i1 : int
+        One past the last list.
+
+    Raises
+    ------
+    InputTypeError
+        il is not inverted lists.
+    InvalidArgumentError
+        The range is not within 0..il.nlist.
+    """
 
     def __init__(self, il: Any, i0: int, i1: Any) -> None:
         op = "SliceInvertedLists"
@@ -247,8 +293,26 @@ def _stack_args(op, n, ils):
 
 
 class VStackInvertedLists(InvertedLists):
-    """``VStackInvertedLists(nil, ils)``: the lists of ils[0], then those of
-    ils[1], ... (nlist is their sum), read-only."""
+    """Several objects' lists one after another (faiss: ``VStackInvertedLists``).
+
+    ``VStackInvertedLists(nil, ils)`` (faiss's form) or
+    ``VStackInvertedLists(ils)``: the lists of ils[0], then those of ils[1],
+    ...; nlist is their sum.
+
+    Parameters
+    ----------
+    nil : int or sequence of InvertedLists
+        How many of ils to use, or ils itself.
+    ils : sequence of InvertedLists, optional
+        The objects (with the same code size).
+
+    Raises
+    ------
+    InputTypeError
+        An element is not inverted lists.
+    DimensionMismatchError
+        The code sizes differ.
+    """
 
     def __init__(self, nil: Any, ils: Any = None) -> None:
         self.ils = _stack_args("VStackInvertedLists", nil, ils)
@@ -271,8 +335,25 @@ class VStackInvertedLists(InvertedLists):
 
 
 class HStackInvertedLists(InvertedLists):
-    """``HStackInvertedLists(nil, ils)``: list l is list l of ils[0], then
-    of ils[1], ... (all with the same nlist), read-only."""
+    """Each list joined across several objects (faiss: ``HStackInvertedLists``).
+
+    ``HStackInvertedLists(nil, ils)`` or ``HStackInvertedLists(ils)``: list
+    l is list l of ils[0], then of ils[1], ... (all with the same nlist).
+
+    Parameters
+    ----------
+    nil : int or sequence of InvertedLists
+        How many of ils to use, or ils itself.
+    ils : sequence of InvertedLists, optional
+        The objects (with the same nlist and code size).
+
+    Raises
+    ------
+    InputTypeError
+        An element is not inverted lists.
+    DimensionMismatchError
+        The nlist or code sizes differ.
+    """
 
     def __init__(self, nil: Any, ils: Any = None) -> None:
         op = "HStackInvertedLists"
@@ -326,9 +407,27 @@ class _ListView(InvertedLists):
 
 
 class StopWordsInvertedLists(_ListView):
-    """``StopWordsInvertedLists(il, maxsize)``: il with the lists of
-    maxsize entries or more seen as empty (the "stop words" of a text
-    index), as faiss sees them."""
+    """Lists with the longest seen as empty (faiss: ``StopWordsInvertedLists``).
+
+    The "stop words" of a text index. Reads are limited, writes go to il
+    itself. Given to an index by replace_invlists, a view of the index's
+    own lists limits its searches and stays linked to them (adds reach
+    both); a view of other lists copies them in first.
+
+    Parameters
+    ----------
+    il : InvertedLists
+        The lists.
+    maxsize : int
+        Lists of this many entries or more are seen as empty.
+
+    Raises
+    ------
+    InputTypeError
+        il is not inverted lists.
+    InvalidArgumentError
+        maxsize below 0.
+    """
 
     _kind = 1
 
@@ -347,8 +446,25 @@ class StopWordsInvertedLists(_ListView):
 
 
 class CappedInvertedLists(_ListView):
-    """``CappedInvertedLists(il, cap)``: il with each list seen up to its
-    first cap entries."""
+    """Lists seen up to their first cap entries (faiss: ``CappedInvertedLists``).
+
+    Reads are limited, writes go to il itself (see StopWordsInvertedLists
+    for how an index uses such a view).
+
+    Parameters
+    ----------
+    il : InvertedLists
+        The lists.
+    cap : int
+        Entries of each list that searches see.
+
+    Raises
+    ------
+    InputTypeError
+        il is not inverted lists.
+    InvalidArgumentError
+        cap below 0.
+    """
 
     _kind = 2
 
@@ -365,8 +481,26 @@ class CappedInvertedLists(_ListView):
         return min(self.il.list_size(self._check(list_no, "list_size")), self.limit)
 
 
-def downcast_InvertedLists(il: Any) -> Any:
-    """The lists themselves: they already are of their own class."""
+def downcast_InvertedLists(il: InvertedLists) -> InvertedLists:
+    """Inverted lists as their most specific class (faiss: ``downcast_InvertedLists``).
+
+    They already are of their own class: the object itself is returned.
+
+    Parameters
+    ----------
+    il : InvertedLists
+        The lists.
+
+    Returns
+    -------
+    InvertedLists
+        il.
+
+    Raises
+    ------
+    InputTypeError
+        il is not inverted lists.
+    """
     if not isinstance(il, InvertedLists):
         raise InputTypeError(f"downcast_InvertedLists: expected inverted lists, got {type(il).__name__}")
     return il
