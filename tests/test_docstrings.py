@@ -110,7 +110,9 @@ CORE = [
                         "OperatingPointsWithRanges", "TimerIter", "RepeatTimer")),
         ("exhaustive_search", ("knn_ground_truth", "range_search_gpu", "range_ground_truth", "threshold_radius_nres",
                                "threshold_radius", "apply_maxres", "range_search_max_results",
-                               "exponential_query_iterator"))) for name in names),
+                               "exponential_query_iterator")),
+        ("clustering", ("print_nop", "two_level_clustering", "train_ivf_index_with_2level", "imbalance_factor",
+                        "balanced_assignment_with_penalties"))) for name in names),
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

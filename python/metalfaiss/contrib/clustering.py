@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 
 
 def print_nop(*args: Any, **kwargs: Any) -> None:
-    """A print that prints nothing (the quiet logger)."""
+    """A print that prints nothing, the quiet logger (faiss: ``contrib.clustering.print_nop``).
+
+    Parameters
+    ----------
+    *args
+        Ignored.
+    **kwargs
+        Ignored.
+    """
 
 
 def _logger(verbose):
@@ -34,11 +42,38 @@ def _logger(verbose):
 
 def two_level_clustering(xt: ArrayLike, nc1: Any, nc2: Any, rebalance: Any = True, clustering_niter: Any = 25,
                          **args: Any) -> Any:
-    """Cluster xt into nc1 coarse clusters, then split each into its share
-    of nc2 clusters; returns (the nc2 centroids, the k-means statistics of
-    every run). With rebalance, a coarse cluster gets sub-clusters in
-    proportion to its size; otherwise they are shared out evenly. Other
-    arguments go to each Kmeans."""
+    """Two-level k-means: nc1 clusters, then nc2 (faiss: ``contrib.clustering.two_level_clustering``).
+
+    With rebalance, a coarse cluster gets sub-clusters in proportion to its
+    size; otherwise they are shared out evenly. Faster than one k-means of
+    nc2 when nc2 is large, at a small cost in quality.
+
+    Parameters
+    ----------
+    xt : (n, d) float32-convertible
+        Training vectors.
+    nc1 : int
+        Coarse clusters.
+    nc2 : int
+        Clusters in all (at least nc1).
+    rebalance : bool
+        Share sub-clusters by size (default True).
+    clustering_niter : int
+        Iterations of the coarse k-means (25).
+    **args
+        Given to each Kmeans (verbose, seed, ...).
+
+    Returns
+    -------
+    centroids : (nc2, d) float32 ndarray
+    stats : list
+        The iteration statistics of every k-means run.
+
+    Raises
+    ------
+    InvalidArgumentError
+        nc1 not in 1..nc2.
+    """
     xt = np.ascontiguousarray(xt, dtype=np.float32)
     d = xt.shape[1]
     if not 0 < nc1 <= nc2:
@@ -75,8 +110,25 @@ def two_level_clustering(xt: ArrayLike, nc1: Any, nc2: Any, rebalance: Any = Tru
 
 
 def train_ivf_index_with_2level(index: Index, xt: ArrayLike, **args: Any) -> None:
-    """Train the IVF inside index (behind any pre-transforms) with
-    two-level clustering: sqrt(nlist) coarse clusters, nlist in all."""
+    """Train an IVF quantizer by two-level k-means (faiss: ``contrib.clustering.train_ivf_index_with_2level``).
+
+    sqrt(nlist) coarse clusters, nlist in all; pre-transforms are trained
+    first and applied; the codec is then trained as usual.
+
+    Parameters
+    ----------
+    index : Index
+        An IVF index, or pre-transforms around one.
+    xt : (n, d) float32-convertible
+        Training vectors.
+    **args
+        Given to two_level_clustering.
+
+    Raises
+    ------
+    InvalidArgumentError
+        No IVF index inside, or one of another metric than L2.
+    """
     if isinstance(index, IndexPreTransform):
         for i in range(index.chain.size()):
             vt = index.chain.at(i)
@@ -95,8 +147,21 @@ def train_ivf_index_with_2level(index: Index, xt: ArrayLike, **args: Any) -> Non
     index.train(xt)  # the quantizer is full: this trains the codes only
 
 
-def imbalance_factor(k: int, assign: ArrayLike) -> Any:
-    """k * sum(size^2) / n^2 over the k clusters' sizes: 1 when balanced."""
+def imbalance_factor(k: int, assign: ArrayLike) -> float:
+    """Imbalance of an assignment, k * sum(size^2) / n^2 (faiss: ``contrib.clustering.imbalance_factor``).
+
+    Parameters
+    ----------
+    k : int
+        Number of clusters.
+    assign : (n,) int64-convertible
+        The cluster of each point (-1: none, left out).
+
+    Returns
+    -------
+    float
+        1 when every cluster has the same size; 0 for no points.
+    """
     assign = np.ascontiguousarray(assign, dtype=np.int64)
     sizes = np.bincount(assign[assign >= 0], minlength=k).astype(np.float64)
     n = sizes.sum()
@@ -105,11 +170,38 @@ def imbalance_factor(k: int, assign: ArrayLike) -> Any:
 
 def balanced_assignment_with_penalties(x: ArrayLike, centroids: ArrayLike, alpha: float = 0.03, num_iter: Any = 20,
                                        maxk: Any = 100) -> Any:
-    """Assign x to centroids, making crowded clusters dearer: each round
-    the penalty p_c of a cluster of size s_c is multiplied by
+    """Assignment that penalises crowded clusters (faiss: ``contrib.clustering.balanced_assignment_with_penalties``).
+
+    Each round the penalty p_c of a cluster of size s_c is multiplied by
     (s_c / (n / nc)) ** alpha, and a vector goes to the one of its maxk
     nearest centroids with the least d^2 + p_c^2 (Tavenard et al., CBMI
-    2011). Returns (assignment, stats: imf, mse, bin sizes, penalties)."""
+    2011).
+
+    Parameters
+    ----------
+    x : (n, d) float32-convertible
+        The vectors.
+    centroids : (nc, d) float32-convertible
+        The centroids.
+    alpha : float
+        Strength of the penalty (0.03).
+    num_iter : int
+        Rounds (20).
+    maxk : int
+        Centroids considered per vector (100).
+
+    Returns
+    -------
+    assign : (n,) int64 ndarray
+    stats : dict
+        alpha, imf (imbalance factor), mse, binsize_min / max, penalty_min /
+        max.
+
+    Raises
+    ------
+    InvalidArgumentError
+        num_iter below 1.
+    """
     x = np.ascontiguousarray(x, dtype=np.float32)
     centroids = np.ascontiguousarray(centroids, dtype=np.float32)
     nc, n = centroids.shape[0], x.shape[0]
