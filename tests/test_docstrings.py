@@ -112,7 +112,9 @@ CORE = [
                                "threshold_radius", "apply_maxres", "range_search_max_results",
                                "exponential_query_iterator")),
         ("clustering", ("print_nop", "two_level_clustering", "train_ivf_index_with_2level", "imbalance_factor",
-                        "balanced_assignment_with_penalties"))) for name in names),
+                        "balanced_assignment_with_penalties", "DatasetAssign", "DatasetAssignGPU",
+                        "sparse_assign_to_dense", "sparse_assign_to_dense_blocks", "DatasetAssignSparse",
+                        "check_if_torch", "reassign_centroids", "kmeans"))) for name in names),
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

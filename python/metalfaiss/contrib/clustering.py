@@ -229,8 +229,18 @@ def balanced_assignment_with_penalties(x: ArrayLike, centroids: ArrayLike, alpha
 
 
 class DatasetAssign:
-    """Dense training vectors for ``kmeans``: count, dimension, subsets and
-    the nearest-centroid assignment with per-centroid sums."""
+    """Dense training vectors for contrib's kmeans (faiss: ``contrib.clustering.DatasetAssign``).
+
+    ``count()``, ``dim()``, ``get_subset(indices)``, ``perform_search(centroids)``
+    (distances and nearest centroid of each vector) and ``assign_to(centroids,
+    weights=None)`` (also the per-centroid sums that the next centroids come
+    from).
+
+    Parameters
+    ----------
+    x : (n, d) float32-convertible
+        The vectors.
+    """
 
     def __init__(self, x: ArrayLike) -> None:
         self.x = np.ascontiguousarray(x, dtype=np.float32)
@@ -262,8 +272,22 @@ class DatasetAssign:
 
 
 class DatasetAssignGPU(DatasetAssign):
-    """DatasetAssign searching on the GPU index metalfaiss provides
-    (gpu_id < 0: all GPUs)."""
+    """DatasetAssign whose searches run on the GPU (faiss: ``contrib.clustering.DatasetAssignGPU``).
+
+    Parameters
+    ----------
+    x : (n, d) float32-convertible
+        The vectors.
+    gpu_id : int
+        The GPU (below 0: all GPUs, which is the one there is).
+    verbose : bool
+        Accepted for faiss's signature.
+
+    Raises
+    ------
+    GpuUnavailableError
+        No usable GPU.
+    """
 
     def __init__(self, x: ArrayLike, gpu_id: Any, verbose: bool = False) -> None:
         super().__init__(x)
@@ -282,8 +306,26 @@ class DatasetAssignGPU(DatasetAssign):
 
 
 def sparse_assign_to_dense(xq: ArrayLike, xb: ArrayLike, xq_norms: Any = None, xb_norms: Any = None) -> Any:
-    """Nearest row of the dense xb (L2) for each row of the scipy sparse
-    xq: (distances, indices)."""
+    """Nearest dense row of each sparse row, by L2 (faiss: ``contrib.clustering.sparse_assign_to_dense``).
+
+    Parameters
+    ----------
+    xq : scipy.sparse matrix (nq, d)
+        The queries.
+    xb : (nb, d) float32 ndarray
+        The dense rows (centroids).
+    xq_norms : (nq,) ndarray, optional
+        Squared norms of xq (computed when None).
+    xb_norms : (nb,) ndarray, optional
+        Squared norms of xb (computed when None).
+
+    Returns
+    -------
+    D : (nq,) ndarray
+        Squared distances.
+    I : (nq,) int64 ndarray
+        Nearest rows.
+    """
     if xb_norms is None:
         xb_norms = (xb ** 2).sum(1)
     if xq_norms is None:
@@ -295,9 +337,32 @@ def sparse_assign_to_dense(xq: ArrayLike, xb: ArrayLike, xq_norms: Any = None, x
 
 def sparse_assign_to_dense_blocks(xq: ArrayLike, xb: ArrayLike, xq_norms: Any = None, xb_norms: Any = None,
                                   qbs: Any = 16384, bbs: Any = 16384, nt: Optional[int] = None) -> Any:
-    """sparse_assign_to_dense in blocks of qbs queries and bbs database
-    rows, keeping the best of each block (nt is accepted for faiss's
-    signature; blocks run in turn)."""
+    """sparse_assign_to_dense in blocks of rows (faiss: ``contrib.clustering.sparse_assign_to_dense_blocks``).
+
+    The best of each block is kept.
+
+    Parameters
+    ----------
+    xq : scipy.sparse matrix (nq, d)
+        The queries.
+    xb : (nb, d) float32 ndarray
+        The dense rows.
+    xq_norms : (nq,) ndarray, optional
+        Squared norms of xq.
+    xb_norms : (nb,) ndarray, optional
+        Squared norms of xb.
+    qbs : int
+        Queries per block (16384).
+    bbs : int
+        Dense rows per block (16384).
+    nt : int, optional
+        faiss's thread count (accepted; blocks run in turn).
+
+    Returns
+    -------
+    D : (nq,) ndarray
+    I : (nq,) int64 ndarray
+    """
     nq = xq.shape[0]
     if xb_norms is None:
         xb_norms = (xb ** 2).sum(1)
@@ -317,7 +382,20 @@ def sparse_assign_to_dense_blocks(xq: ArrayLike, xb: ArrayLike, xq_norms: Any = 
 
 
 class DatasetAssignSparse(DatasetAssign):
-    """DatasetAssign over a scipy.sparse CSR matrix (centroids are dense)."""
+    """DatasetAssign over a sparse CSR matrix (faiss: ``contrib.clustering.DatasetAssignSparse``).
+
+    Centroids are dense.
+
+    Parameters
+    ----------
+    x : scipy.sparse.csr_matrix (n, d)
+        The vectors.
+
+    Raises
+    ------
+    InvalidArgumentError
+        No vectors.
+    """
 
     def __init__(self, x: ArrayLike) -> None:
         if x.shape[0] == 0:
@@ -343,7 +421,18 @@ class DatasetAssignSparse(DatasetAssign):
 
 
 def check_if_torch(x: ArrayLike) -> bool:
-    """Whether x is a torch tensor (numpy arrays: False)."""
+    """Whether an array is a torch tensor (faiss: ``contrib.clustering.check_if_torch``).
+
+    Parameters
+    ----------
+    x : array or torch.Tensor
+        The array.
+
+    Returns
+    -------
+    bool
+        False for numpy arrays.
+    """
     if isinstance(x, np.ndarray):
         return False
     import torch
@@ -354,10 +443,25 @@ def check_if_torch(x: ArrayLike) -> bool:
 
 
 def reassign_centroids(hassign: Any, centroids: ArrayLike, rs: Any = None) -> Any:
-    """Give each empty cluster half of a populated one: a cluster drawn with
-    probability proportional to (size - 1) is split into two centroids
-    nudged apart by 1/1024 in alternate coordinates. hassign (the sizes)
-    and centroids are updated in place; returns the number of splits."""
+    """Give each empty cluster half of a populated one (faiss: ``contrib.clustering.reassign_centroids``).
+
+    A cluster drawn with probability proportional to (size - 1) is split into
+    two centroids nudged apart by 1/1024 in alternate coordinates.
+
+    Parameters
+    ----------
+    hassign : (k,) int64 ndarray
+        Cluster sizes, updated in place.
+    centroids : (k, d) float32 ndarray
+        The centroids, updated in place.
+    rs : numpy RandomState, optional
+        The draws (numpy's global one when None).
+
+    Returns
+    -------
+    int
+        The number of clusters split.
+    """
     rs = np.random if rs is None else rs
     k = centroids.shape[0]
     empty = np.flatnonzero(hassign == 0)
@@ -392,10 +496,42 @@ def reassign_centroids(hassign: Any, centroids: ArrayLike, rs: Any = None) -> An
 
 def kmeans(k: int, data: DatasetAssign, niter: int = 25, seed: int = 1234, checkpoint: Any = None, verbose: bool = True,
            return_stats: bool = False) -> Any:
-    """k-means in Python over a DatasetAssign: random initial centroids
-    (seeded), niter rounds of assignment and averaging, empty clusters
-    split from populated ones. Returns the centroids (and the per-round
-    statistics with return_stats); saves them to checkpoint each round."""
+    """k-means in Python over a DatasetAssign (faiss: ``contrib.clustering.kmeans``).
+
+    Random initial centroids (seeded), niter rounds of assignment and
+    averaging, empty clusters split from populated ones; for data the Go
+    k-means cannot take (sparse, on another device).
+
+    Parameters
+    ----------
+    k : int
+        Number of centroids.
+    data : DatasetAssign
+        The vectors.
+    niter : int
+        Rounds (25).
+    seed : int
+        Seed of the initial centroids (1234).
+    checkpoint : str, optional
+        A file the centroids are saved to after each round (np.save; torch.save
+        for torch centroids).
+    verbose : bool
+        Print each round (default True, as faiss's).
+    return_stats : bool
+        Also return the per-round statistics.
+
+    Returns
+    -------
+    centroids : (k, d) float32 ndarray
+    stats : list of dict
+        With return_stats only, per round: obj, time, time_search,
+        imbalance_factor, nsplit.
+
+    Raises
+    ------
+    InvalidArgumentError
+        k not in 1..n.
+    """
     n, d = data.count(), data.dim()
     if not 0 < k <= n:
         raise InvalidArgumentError(f"kmeans: need 0 < k <= n, got k={k}, n={n}")
