@@ -114,7 +114,10 @@ CORE = [
         ("clustering", ("print_nop", "two_level_clustering", "train_ivf_index_with_2level", "imbalance_factor",
                         "balanced_assignment_with_penalties", "DatasetAssign", "DatasetAssignGPU",
                         "sparse_assign_to_dense", "sparse_assign_to_dense_blocks", "DatasetAssignSparse",
-                        "check_if_torch", "reassign_centroids", "kmeans"))) for name in names),
+                        "check_if_torch", "reassign_centroids", "kmeans")),
+        ("datasets", ("Dataset", "SyntheticDataset", "set_dataset_basedir", "sanitize", "DatasetSIFT1M", "DatasetBigANN",
+                      "DatasetDeep1B", "DatasetGIST1M", "DatasetGlove", "DatasetMusic100",
+                      "dataset_from_name"))) for name in names),
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

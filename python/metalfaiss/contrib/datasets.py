@@ -16,9 +16,15 @@ from .._typing import Any, ArrayLike, Float32Array, Int64Array, MetricLike, Opti
 
 
 class Dataset:
-    """A dataset: sizes d, nq, nb, nt, a metric ("L2" or "IP") and the
-    methods below. Subclasses give the matrices; database_iterator has a
-    default built on get_database."""
+    """A benchmark dataset (faiss: ``contrib.datasets.Dataset``).
+
+    Sizes ``d``, ``nq``, ``nb``, ``nt`` and ``metric`` ("L2" or "IP");
+    ``get_queries()``, ``get_database()``, ``get_train(maxtrain=None)``,
+    ``get_groundtruth(k=None)`` return arrays, ``database_iterator(bs,
+    split=(1, 0))`` yields the database in blocks, ``check_sizes()`` checks
+    them. Subclasses give the matrices; a missing one raises
+    NotImplementedError.
+    """
 
     def __init__(self) -> None:
         self.d = self.nq = self.nb = self.nt = -1
@@ -77,9 +83,27 @@ def _faiss_metric(name):
 
 
 class SyntheticDataset(Dataset):
-    """Vectors on a 10-dimensional curved manifold in d dimensions: easy to
-    make, hard enough to index. The draws are faiss's (numpy's RandomState
-    with the same seed, in the same order), so the data equal faiss's."""
+    """Vectors on a 10-dimensional curved manifold in d dimensions (faiss: ``contrib.datasets.SyntheticDataset``).
+
+    Easy to make, hard enough to index. The draws are faiss's (numpy's
+    RandomState with the same seed, in the same order), so the data equal
+    faiss's; the ground truth is computed by exact search.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    nt : int
+        Training vectors.
+    nb : int
+        Database vectors.
+    nq : int
+        Queries.
+    metric : str or int
+        "L2" (default) or "IP".
+    seed : int
+        Seed of the draws (1338).
+    """
 
     def __init__(self, d: int, nt: int, nb: int, nq: int, metric: MetricLike = 'L2', seed: int = 1338) -> None:
         super().__init__()
@@ -123,7 +147,13 @@ dataset_basedir = _default_basedir()
 
 
 def set_dataset_basedir(path: PathLike) -> None:
-    """The folder the file-based datasets read from."""
+    """The folder the file-based datasets read from (faiss: ``contrib.datasets.set_dataset_basedir``).
+
+    Parameters
+    ----------
+    path : str
+        The folder (a trailing "/" is added).
+    """
     global dataset_basedir
     dataset_basedir = path if path.endswith("/") else path + "/"
 
@@ -132,8 +162,19 @@ def _path(*parts):
     return os.path.join(dataset_basedir, *parts)
 
 
-def sanitize(x: ArrayLike) -> Any:
-    """x as a C-contiguous float32 array (a copy where needed)."""
+def sanitize(x: ArrayLike) -> Float32Array:
+    """An array as C-contiguous float32 (faiss: ``contrib.datasets.sanitize``).
+
+    Parameters
+    ----------
+    x : array-like
+        The array.
+
+    Returns
+    -------
+    float32 ndarray
+        x itself when it already is one.
+    """
     return np.ascontiguousarray(x, dtype="float32")
 
 
@@ -166,7 +207,11 @@ class _FvecsFolder(Dataset):
 
 
 class DatasetSIFT1M(_FvecsFolder):
-    """SIFT1M (128-d, 1M database, 10k queries) from <basedir>/sift1M/."""
+    """SIFT1M: 128-d, 1M database, 10k queries (faiss: ``contrib.datasets.DatasetSIFT1M``).
+
+    Read from <basedir>/sift1M/ (sift_base.fvecs, sift_query.fvecs,
+    sift_learn.fvecs, sift_groundtruth.ivecs).
+    """
 
     folder, prefix = "sift1M/", "sift"
 
@@ -175,8 +220,21 @@ class DatasetSIFT1M(_FvecsFolder):
 
 
 class DatasetBigANN(Dataset):
-    """BIGANN (SIFT1B) with the first nb_M million database vectors, from
-    <basedir>/bigann/ (.bvecs files)."""
+    """BIGANN (SIFT1B), the first nb_M million vectors (faiss: ``contrib.datasets.DatasetBigANN``).
+
+    Read from <basedir>/bigann/ (.bvecs files).
+
+    Parameters
+    ----------
+    nb_M : int
+        Database size in millions: 1, 2, 5, 10, 20, 50, 100, 200, 500 or
+        1000 (those with a ground truth).
+
+    Raises
+    ------
+    ValueError
+        Another size.
+    """
 
     def __init__(self, nb_M: Any = 1000) -> None:
         super().__init__()
@@ -206,7 +264,20 @@ class DatasetBigANN(Dataset):
 
 
 class DatasetDeep1B(Dataset):
-    """Deep1B (96-d) with a database of nb vectors, from <basedir>/deep1b/."""
+    """Deep1B (96-d) with a database of nb vectors (faiss: ``contrib.datasets.DatasetDeep1B``).
+
+    Read from <basedir>/deep1b/.
+
+    Parameters
+    ----------
+    nb : int
+        10^5, 10^6, 10^7, 10^8 or 10^9 (those with a ground truth).
+
+    Raises
+    ------
+    ValueError
+        Another size.
+    """
 
     def __init__(self, nb: int = 10 ** 9) -> None:
         super().__init__()
@@ -237,7 +308,10 @@ class DatasetDeep1B(Dataset):
 
 
 class DatasetGIST1M(_FvecsFolder):
-    """GIST1M (960-d), from <basedir>/gist1M/."""
+    """GIST1M: 960-d, 1M database (faiss: ``contrib.datasets.DatasetGIST1M``).
+
+    Read from <basedir>/gist1M/.
+    """
 
     folder, prefix = "gist1M/", "gist"
 
@@ -246,9 +320,25 @@ class DatasetGIST1M(_FvecsFolder):
 
 
 class DatasetGlove(Dataset):
-    """GloVe-100 (angular: vectors normalized, metric IP), from an HDF5
-    file glove-100-angular.hdf5 in loc (default <basedir>/glove/); needs
-    h5py. download=True is refused: metalfaiss fetches nothing."""
+    """GloVe-100, angular (faiss: ``contrib.datasets.DatasetGlove``).
+
+    Vectors normalized, metric IP; read from the HDF5 file
+    glove-100-angular.hdf5, which needs h5py.
+
+    Parameters
+    ----------
+    loc : str, optional
+        The file (default <basedir>/glove/glove-100-angular.hdf5).
+    download : bool
+        Refused: metalfaiss fetches nothing.
+
+    Raises
+    ------
+    ValueError
+        download is true.
+    ImportError
+        h5py is not installed.
+    """
 
     def __init__(self, loc: Any = None, download: Any = False) -> None:
         super().__init__()
@@ -274,7 +364,10 @@ class DatasetGlove(Dataset):
 
 
 class DatasetMusic100(Dataset):
-    """Music-100 (IP), from <basedir>/music-100/ (raw float32 files)."""
+    """Music-100, metric IP (faiss: ``contrib.datasets.DatasetMusic100``).
+
+    Read from <basedir>/music-100/ (raw float32 files).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -297,9 +390,27 @@ def _normalized(x):
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def dataset_from_name(dataset: Any = 'deep1M', download: Any = False) -> Any:
-    """A dataset by its usual name: sift1M, bigann1M ... bigann1B, deep1M
-    ... deep1B, gist1M, glove, music-100."""
+def dataset_from_name(dataset: str = 'deep1M', download: bool = False) -> Dataset:
+    """A dataset by its usual name (faiss: ``contrib.datasets.dataset_from_name``).
+
+    Parameters
+    ----------
+    dataset : str
+        sift1M, bigann1M ... bigann1B, deep1M ... deep1B (also deep100k),
+        gist1M, glove or music-100 (default deep1M).
+    download : bool
+        Given to DatasetGlove (refused).
+
+    Returns
+    -------
+    Dataset
+        The dataset.
+
+    Raises
+    ------
+    ValueError
+        An unknown name.
+    """
     if dataset == "sift1M":
         return DatasetSIFT1M()
     if dataset == "gist1M":
