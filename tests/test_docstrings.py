@@ -118,6 +118,10 @@ CORE = [
         ("datasets", ("Dataset", "SyntheticDataset", "set_dataset_basedir", "sanitize", "DatasetSIFT1M", "DatasetBigANN",
                       "DatasetDeep1B", "DatasetGIST1M", "DatasetGlove", "DatasetMusic100",
                       "dataset_from_name"))) for name in names),
+    # system and SWIG-pointer helpers
+    metalfaiss.omp_get_max_threads, metalfaiss.check_openmp, metalfaiss.get_mem_usage_kb, metalfaiss.get_compile_options,
+    metalfaiss.downcast_IndexBinary, metalfaiss.downcast_VectorTransform, metalfaiss.downcast_Quantizer,
+    metalfaiss.downcast_AdditiveQuantizer, metalfaiss.swig_ptr, metalfaiss.rev_swig_ptr,
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

@@ -52,19 +52,69 @@ def downcast_index(index: Index) -> Index:
     return _downcast(index, Index, "downcast_index")
 
 
-def downcast_IndexBinary(index: Index) -> Any:
-    """A binary index as its most specific class."""
+def downcast_IndexBinary(index: IndexBinary) -> IndexBinary:
+    """A binary index as its most specific class (faiss: ``downcast_IndexBinary``).
+
+    Parameters
+    ----------
+    index : IndexBinary
+        Any metalfaiss binary index.
+
+    Returns
+    -------
+    IndexBinary
+        The same index, of its most specific class.
+
+    Raises
+    ------
+    InputTypeError
+        index is not a binary index.
+    """
     return _downcast(index, IndexBinary, "downcast_IndexBinary")
 
 
-def downcast_VectorTransform(vt: Any) -> Any:
-    """A transform as its most specific class."""
+def downcast_VectorTransform(vt: VectorTransform) -> VectorTransform:
+    """A transform as its most specific class (faiss: ``downcast_VectorTransform``).
+
+    Parameters
+    ----------
+    vt : VectorTransform
+        Any metalfaiss transform.
+
+    Returns
+    -------
+    VectorTransform
+        The same transform, of its most specific class.
+
+    Raises
+    ------
+    InputTypeError
+        vt is not a VectorTransform.
+    """
     return _downcast(vt, VectorTransform, "downcast_VectorTransform")
 
 
 def downcast_Quantizer(quantizer: Index) -> Any:
-    """A quantizer as its most specific class: the product, scalar and
-    additive quantizer objects metalfaiss hands out already are."""
+    """A quantizer as its most specific class (faiss: ``downcast_Quantizer``).
+
+    The product, scalar and additive quantizer objects metalfaiss hands out
+    already are: the object itself is returned.
+
+    Parameters
+    ----------
+    quantizer : ProductQuantizer, ScalarQuantizer or AdditiveQuantizer
+        The quantizer.
+
+    Returns
+    -------
+    object
+        The same quantizer.
+
+    Raises
+    ------
+    InputTypeError
+        Not a quantizer.
+    """
     from .additive_quantizers import AdditiveQuantizer
     from .quantizers import ProductQuantizer, ScalarQuantizer
 
@@ -74,8 +124,26 @@ def downcast_Quantizer(quantizer: Index) -> Any:
 
 
 def downcast_AdditiveQuantizer(quantizer: Index) -> Any:
-    """An additive quantizer as its most specific class (the residual,
-    local-search and product quantizers metalfaiss hands out already are)."""
+    """An additive quantizer as its most specific class (faiss: ``downcast_AdditiveQuantizer``).
+
+    The residual, local-search and product quantizers metalfaiss hands out
+    already are: the object itself is returned.
+
+    Parameters
+    ----------
+    quantizer : AdditiveQuantizer
+        The quantizer.
+
+    Returns
+    -------
+    object
+        The same quantizer.
+
+    Raises
+    ------
+    InputTypeError
+        Not an additive quantizer.
+    """
     from .additive_quantizers import AdditiveQuantizer
 
     if not isinstance(quantizer, AdditiveQuantizer):

@@ -31,7 +31,11 @@ _C_TYPES = {
 
 
 class SwigPtr:
-    """A typed pointer to the first element of ``array`` (1-D, C order)."""
+    """A typed pointer to the first element of a numpy array (faiss: SWIG's pointer objects).
+
+    Made by ``swig_ptr(array)``; it keeps the array alive and is what the
+    pointer-style functions (knn_L2sqr, fvec_*, hammings, ...) take.
+    """
 
     __slots__ = ("array",)
 
@@ -56,9 +60,27 @@ class SwigPtr:
         return f"<Swig Object of type '{_C_TYPES[self.dtype]} *' at {int(self):#x}>"
 
 
-def swig_ptr(a: ArrayLike) -> Any:
-    """A pointer to the data of numpy array ``a``, which must be C-contiguous
-    and of a numeric or bool dtype. The pointer keeps ``a`` alive."""
+def swig_ptr(a: ArrayLike) -> SwigPtr:
+    """A pointer to a numpy array's data, for faiss's pointer-style functions (faiss: ``swig_ptr``).
+
+    Parameters
+    ----------
+    a : numpy ndarray
+        C-contiguous, of a numeric or bool dtype; a pointer is returned as
+        it is.
+
+    Returns
+    -------
+    SwigPtr
+        The pointer; it keeps a alive.
+
+    Raises
+    ------
+    InputTypeError
+        a is not a numpy array, or of a dtype faiss has no pointer type for.
+    InvalidArgumentError
+        a is not C-contiguous.
+    """
     if isinstance(a, SwigPtr):
         return a
     if not isinstance(a, np.ndarray):
@@ -71,9 +93,28 @@ def swig_ptr(a: ArrayLike) -> Any:
 
 
 def rev_swig_ptr(ptr: Any, n: int) -> Any:
-    """The n values at ``ptr`` as a numpy array sharing its memory. ptr may
-    also be a numpy array, as the methods that give pointers in faiss
-    (``invlists.get_ids``, ``get_codes``) give arrays here."""
+    """The values behind a pointer, as a numpy array sharing its memory (faiss: ``rev_swig_ptr``).
+
+    ptr may also be a numpy array, as the methods that give pointers in
+    faiss (``invlists.get_ids``, ``get_codes``) give arrays here.
+
+    Parameters
+    ----------
+    ptr : SwigPtr or numpy ndarray
+        The pointer.
+    n : int
+        Values to take.
+
+    Returns
+    -------
+    ndarray
+        A view of the first n values, of the pointer's dtype.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The array holds fewer than n values.
+    """
     if isinstance(ptr, np.ndarray):
         ptr = swig_ptr(np.ascontiguousarray(ptr))
     return region(ptr, None, n, "rev_swig_ptr", "ptr")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from . import _bridge
-from ._typing import Any
 
 
 def kernel_set() -> str:
@@ -40,19 +39,41 @@ def omp_set_num_threads(n: int) -> None:
 
 
 def omp_get_max_threads() -> int:
-    """The parallelism searches and builds use."""
+    """The parallelism searches and builds use (faiss: ``omp_get_max_threads``).
+
+    Returns
+    -------
+    int
+        Threads of Go code that run at once (omp_set_num_threads's setting,
+        or one per CPU).
+    """
     return int(_bridge.call("NumThreads"))
 
 
 def check_openmp() -> bool:
-    """Whether the workers a search splits into run together (faiss checks
-    its OpenMP threads so; metalfaiss's are Go goroutines)."""
+    """Whether the workers a search splits into run together (faiss: ``check_openmp``).
+
+    faiss checks its OpenMP threads so; metalfaiss's workers are Go
+    goroutines.
+
+    Returns
+    -------
+    bool
+        True when they do.
+    """
     return _bridge.call("CheckParallel") == "1"
 
 
-def get_mem_usage_kb() -> Any:
-    """This process's resident memory in kB (faiss's get_mem_usage_kb): read
-    from /proc where there is one, else the peak from getrusage."""
+def get_mem_usage_kb() -> int:
+    """This process's resident memory in kB (faiss: ``get_mem_usage_kb``).
+
+    Read from /proc where there is one, else the peak from getrusage.
+
+    Returns
+    -------
+    int
+        Kilobytes.
+    """
     try:
         with open("/proc/self/status") as f:
             for line in f:
@@ -67,17 +88,28 @@ def get_mem_usage_kb() -> Any:
     return peak // 1024 if sys.platform == "darwin" else peak  # macOS reports bytes
 
 
-def build_info() -> Any:
-    """How the Go extension was built: a dict of go, goos, goarch, kernels,
-    module, tags, CGO_ENABLED, GOAMD64 / GOARM64 (where set)."""
+def build_info() -> dict[str, str]:
+    """How the Go extension was built (metalfaiss only).
+
+    Returns
+    -------
+    dict of str
+        go, goos, goarch, kernels, module, tags, CGO_ENABLED, GOAMD64 /
+        GOARM64 (where set).
+    """
     return dict(line.split("=", 1) for line in _bridge.call("BuildInfo").splitlines() if "=" in line)
 
 
-def get_compile_options() -> Any:
-    """faiss's get_compile_options: the optimisations this build runs with,
-    as space-separated words (the SIMD kernel sets in use, GPU where the
-    build has a GPU driver (Metal on macOS, Vulkan on Linux; whether a
-    device is there is get_num_gpus()), the Go version and the platform)."""
+def get_compile_options() -> str:
+    """The optimisations this build runs with (faiss: ``get_compile_options``).
+
+    Returns
+    -------
+    str
+        Space-separated words: the SIMD kernel sets in use, GPU where the
+        build has a GPU driver (Metal on macOS, Vulkan on Linux; whether a
+        device is there is get_num_gpus()), the Go version and the platform.
+    """
     info = build_info()
     simd = [k.upper().replace("+FMA", "") for k in info["kernels"].split("+")]
     gpu = ["GPU"] if info["goos"] in ("linux", "darwin") else []
@@ -85,10 +117,31 @@ def get_compile_options() -> Any:
 
 
 def gemm_gflops(nx: int = 280, ny: int = 1024, d: int = 128, seconds: float = 0.5) -> float:
-    """The packed micro-kernel's speed on this machine, all threads at
-    once, in GFLOP/s: nx x ny inner products of dimension d per call, for
-    about ``seconds``. A diagnostic for benchmarks (compare numpy's sgemm);
-    raises UnsupportedOperationError where the kernel set has none."""
+    """The packed micro-kernel's speed on this machine, all threads at once (metalfaiss only).
+
+    A diagnostic for benchmarks (compare numpy's sgemm).
+
+    Parameters
+    ----------
+    nx : int
+        Rows of one operand per call (280).
+    ny : int
+        Rows of the other (1024).
+    d : int
+        Dimension of the inner products (128).
+    seconds : float
+        How long to measure, about (0.5).
+
+    Returns
+    -------
+    float
+        GFLOP/s.
+
+    Raises
+    ------
+    UnsupportedOperationError
+        The kernel set has no packed micro-kernel.
+    """
     import numpy as np
 
     from ._arrays import addr, as_float, as_int
