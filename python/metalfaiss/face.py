@@ -404,7 +404,11 @@ class HNSWIndex(AnyIndex, IndexHNSWFlat):
 
 
 class LSHIndex(AnyIndex, IndexLSH):
-    """``LSHIndex(d, nbits, rotate_data=True, train_thresholds=False)``."""
+    """Binary codes of random projections, searched by Hamming distance (faiss: ``IndexLSH``, by MetalFaiss's name).
+
+    ``LSHIndex(d, nbits, rotate_data=True, train_thresholds=False)``: the
+    same constructor as IndexLSH. Memory per vector: nbits / 8 bytes.
+    """
 
 
 class PreTransformIndex(AnyIndex, IndexPreTransform):

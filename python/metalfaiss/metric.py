@@ -9,11 +9,13 @@ from ._typing import Any
 
 
 class MetricType(enum.IntEnum):
-    """faiss's MetricType: ``int(MetricType.L2) == METRIC_L2 == 1``.
+    """The distance of an index (faiss: ``MetricType``).
 
-    Convert with ``MetricType.parse(value)`` from a member, a faiss integer or
-    a name such as ``"L2"``, ``"inner_product"``, ``"METRIC_Linf"`` or ``"ip"``;
-    ``str(m)`` gives the name back.
+    ``int(MetricType.L2) == METRIC_L2 == 1``. Convert with
+    ``MetricType.parse(value)`` from a member, a faiss integer or a name such
+    as ``"L2"``, ``"inner_product"``, ``"METRIC_Linf"`` or ``"ip"``;
+    ``str(m)`` gives the name back. Flat indexes take every metric; the
+    others L2 and inner product (and what faiss's take).
     """
 
     INNER_PRODUCT = 0

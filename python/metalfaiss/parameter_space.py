@@ -28,11 +28,25 @@ def _ivf_like(index):
 
 
 class ParameterSpace:
-    """``ParameterSpace().set_index_parameter(index, "nprobe", 16)`` or
-    ``set_index_parameters(index, "nprobe=16")``, through wrappers such as
-    IndexIDMap, as faiss does: nprobe, k_factor, efSearch and efConstruction (HNSW) and
-    quantizer_<name> (an IVF index's coarse quantizer). ``initialize(index)`` lists the values to
-    explore (nprobe: the powers of two below nlist, up to 2048, as faiss)."""
+    """Set search parameters by name, through wrappers (faiss: ``ParameterSpace``).
+
+    ``set_index_parameter(index, "nprobe", 16)`` or
+    ``set_index_parameters(index, "nprobe=16,efSearch=64")`` reach the part
+    of the index that has the parameter (through IndexIDMap,
+    IndexPreTransform, IndexRefine, ... as faiss does): nprobe, k_factor,
+    efSearch and efConstruction (HNSW), quantizer_<name> (an IVF index's
+    coarse quantizer). ``initialize(index)`` lists the values worth trying
+    (nprobe: the powers of two below nlist, up to 2048, as faiss);
+    ``n_combinations()`` and ``combination_name(cno)`` walk them. faiss's
+    ``explore`` (timed searches of every combination) is not offered.
+
+    Attributes
+    ----------
+    parameter_ranges : list of ParameterRange
+        The values ``initialize`` found.
+    verbose : int
+        faiss's field (accepted).
+    """
 
     def __init__(self) -> None:
         self.parameter_ranges = []
@@ -109,7 +123,7 @@ class ParameterSpace:
 
 
 class ParameterRange:
-    """A parameter and the values ParameterSpace explores (faiss: ``ParameterRange``).
+    """A parameter and the values worth trying (faiss: ``ParameterRange``).
 
     Parameters
     ----------
