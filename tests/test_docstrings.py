@@ -122,7 +122,7 @@ CORE = [
     metalfaiss.omp_get_max_threads, metalfaiss.check_openmp, metalfaiss.get_mem_usage_kb, metalfaiss.get_compile_options,
     metalfaiss.downcast_IndexBinary, metalfaiss.downcast_VectorTransform, metalfaiss.downcast_Quantizer,
     metalfaiss.downcast_AdditiveQuantizer, metalfaiss.swig_ptr, metalfaiss.rev_swig_ptr,
-    metalfaiss.ParameterSpace, metalfaiss.MetricType, metalfaiss.LSHIndex,
+    metalfaiss.ParameterSpace, metalfaiss.LSHIndex,
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

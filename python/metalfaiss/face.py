@@ -406,8 +406,18 @@ class HNSWIndex(AnyIndex, IndexHNSWFlat):
 class LSHIndex(AnyIndex, IndexLSH):
     """Binary codes of random projections, searched by Hamming distance (faiss: ``IndexLSH``, by MetalFaiss's name).
 
-    ``LSHIndex(d, nbits, rotate_data=True, train_thresholds=False)``: the
-    same constructor as IndexLSH. Memory per vector: nbits / 8 bytes.
+    Memory per vector: nbits / 8 bytes.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    nbits : int
+        Bits per code.
+    rotate_data : bool
+        Project by a random rotation first (default True).
+    train_thresholds : bool
+        Learn per-bit thresholds by training (default False: 0).
     """
 
 
