@@ -122,7 +122,11 @@ CORE = [
     metalfaiss.omp_get_max_threads, metalfaiss.check_openmp, metalfaiss.get_mem_usage_kb, metalfaiss.get_compile_options,
     metalfaiss.downcast_IndexBinary, metalfaiss.downcast_VectorTransform, metalfaiss.downcast_Quantizer,
     metalfaiss.downcast_AdditiveQuantizer, metalfaiss.swig_ptr, metalfaiss.rev_swig_ptr,
-    metalfaiss.ParameterSpace, metalfaiss.LSHIndex,
+    metalfaiss.ParameterSpace, metalfaiss.LSHIndex, metalfaiss.IndexIVFStats, metalfaiss.HNSWStats,
+    metalfaiss.float_maxheap_array_t, metalfaiss.int_maxheap_array_t, metalfaiss.RaBitQuantizer,
+    metalfaiss.round_nonnegative_to_uint8, metalfaiss.round_nonnegative_to_uint16, metalfaiss.round_clamped_to_uint8,
+    metalfaiss.AlignedTableUint8, metalfaiss.AlignedTableFloat32, metalfaiss.copy_array_to_AlignedTable,
+    metalfaiss.array_to_AlignedTable, metalfaiss.AlignedTable_to_array,
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

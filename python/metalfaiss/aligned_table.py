@@ -59,19 +59,64 @@ def _size(n, op):
 
 
 class AlignedTableUint8(_AlignedTable):
-    """faiss's AlignedTable of uint8 (fast-scan code and look-up table buffers)."""
+    """A resizable buffer of uint8 values, fast-scan code and look-up table buffers (faiss: ``AlignedTableUint8``).
+
+    ``get()`` is a pointer to it for the functions that take one (the
+    pointer keeps this buffer alive; after a ``resize``, take a new one, as
+    in faiss); ``size()``, ``itemsize()``, ``nbytes()``, ``clear()``.
+
+    Parameters
+    ----------
+    n : int
+        Initial size, zeros (default 0).
+
+    Raises
+    ------
+    InvalidArgumentError
+        n is not a non-negative integer.
+    """
 
     dtype = np.uint8
 
 
 class AlignedTableUint16(_AlignedTable):
-    """faiss's AlignedTable of uint16 (fast-scan accumulators)."""
+    """A resizable buffer of uint16 values, fast-scan accumulators (faiss: ``AlignedTableUint16``).
+
+    ``get()`` is a pointer to it for the functions that take one (the
+    pointer keeps this buffer alive; after a ``resize``, take a new one, as
+    in faiss); ``size()``, ``itemsize()``, ``nbytes()``, ``clear()``.
+
+    Parameters
+    ----------
+    n : int
+        Initial size, zeros (default 0).
+
+    Raises
+    ------
+    InvalidArgumentError
+        n is not a non-negative integer.
+    """
 
     dtype = np.uint16
 
 
 class AlignedTableFloat32(_AlignedTable):
-    """faiss's AlignedTable of float32."""
+    """A resizable buffer of float32 values, float buffers (faiss: ``AlignedTableFloat32``).
+
+    ``get()`` is a pointer to it for the functions that take one (the
+    pointer keeps this buffer alive; after a ``resize``, take a new one, as
+    in faiss); ``size()``, ``itemsize()``, ``nbytes()``, ``clear()``.
+
+    Parameters
+    ----------
+    n : int
+        Initial size, zeros (default 0).
+
+    Raises
+    ------
+    InvalidArgumentError
+        n is not a non-negative integer.
+    """
 
     dtype = np.float32
 
@@ -83,7 +128,20 @@ def _table(tab, op):
 
 
 def copy_array_to_AlignedTable(a: ArrayLike, tab: Any) -> None:
-    """Resize tab to a's size and copy a (converted to tab's type) into it."""
+    """Copy an array into an AlignedTable, resized (faiss: ``copy_array_to_AlignedTable``).
+
+    Parameters
+    ----------
+    a : array-like
+        The values (converted to the table's type).
+    tab : AlignedTableUint8, AlignedTableUint16 or AlignedTableFloat32
+        The table.
+
+    Raises
+    ------
+    InputTypeError
+        tab is not an AlignedTable.
+    """
     tab = _table(tab, "copy_array_to_AlignedTable")
     a = np.asarray(a).reshape(-1)
     tab.resize(a.shape[0])
@@ -91,7 +149,23 @@ def copy_array_to_AlignedTable(a: ArrayLike, tab: Any) -> None:
 
 
 def array_to_AlignedTable(a: ArrayLike) -> Any:
-    """A new AlignedTable of a's dtype (uint8, uint16 or float32) holding a."""
+    """A new AlignedTable holding an array (faiss: ``array_to_AlignedTable``).
+
+    Parameters
+    ----------
+    a : uint8, uint16 or float32 array
+        The values.
+
+    Returns
+    -------
+    AlignedTableUint8, AlignedTableUint16 or AlignedTableFloat32
+        The table.
+
+    Raises
+    ------
+    InputTypeError
+        No AlignedTable holds a's dtype.
+    """
     a = np.asarray(a)
     for cls in (AlignedTableUint8, AlignedTableUint16, AlignedTableFloat32):
         if a.dtype == cls.dtype:
@@ -102,5 +176,21 @@ def array_to_AlignedTable(a: ArrayLike) -> Any:
 
 
 def AlignedTable_to_array(tab: Any) -> Any:
-    """A copy of the table's values as a numpy array."""
+    """A copy of an AlignedTable's values (faiss: ``AlignedTable_to_array``).
+
+    Parameters
+    ----------
+    tab : AlignedTableUint8, AlignedTableUint16 or AlignedTableFloat32
+        The table.
+
+    Returns
+    -------
+    ndarray
+        The values, of the table's dtype.
+
+    Raises
+    ------
+    InputTypeError
+        tab is not an AlignedTable.
+    """
     return _table(tab, "AlignedTable_to_array").tab.copy()

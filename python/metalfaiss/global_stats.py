@@ -24,8 +24,12 @@ from ._typing import Any
 
 
 class IndexIVFStats:
-    """faiss's IndexIVFStats: nq, nlist, ndis, quantization_time and
-    search_time (ms), read from the Go core."""
+    """Counters of the IVF searches since the last reset (faiss: ``IndexIVFStats``).
+
+    ``cvar.indexIVF_stats``: nq, nlist (lists visited), ndis (distances
+    computed), quantization_time and search_time (ms), read from the Go core;
+    ``reset()`` sets them to zero. Searches of every thread add to them.
+    """
 
     def _read(self):
         counts, times = np.zeros(3, np.int64), np.zeros(2, np.float64)
@@ -47,9 +51,12 @@ class IndexIVFStats:
 
 
 class HNSWStats:
-    """faiss's HNSWStats: n1 (queries), n2 (queries whose candidate queue
-    ran empty), ndis (distances computed) and nhops (candidates expanded)
-    on level 0, read from the Go core."""
+    """Counters of the HNSW searches since the last reset (faiss: ``HNSWStats``).
+
+    ``cvar.hnsw_stats``: n1 (queries), n2 (queries whose candidate queue ran
+    empty), ndis (distances computed) and nhops (candidates expanded) on
+    level 0, read from the Go core; ``reset()`` sets them to zero.
+    """
 
     def _read(self):
         out = np.zeros(4, np.int64)
@@ -70,9 +77,12 @@ class HNSWStats:
 
 
 class IndexBinaryHashStats:
-    """faiss's IndexBinaryHashStats: nq, n0 (empty buckets met; for a
+    """Counters of the binary hash searches since the last reset (faiss: ``IndexBinaryHashStats``).
+
+    ``cvar.indexBinaryHash_stats``: nq, n0 (empty buckets met; for a
     multi-hash, keys with no bucket), nlist (buckets scanned) and ndis
-    (distances computed), read from the Go core."""
+    (distances computed), read from the Go core.
+    """
 
     def _read(self):
         out = np.zeros(4, np.int64)
@@ -93,9 +103,11 @@ class IndexBinaryHashStats:
 
 
 class IndexPQStats:
-    """faiss's IndexPQStats: nq, ncode (codes considered) and
-    n_hamming_pass (codes that passed a polysemous filter), from the Go
-    core."""
+    """Counters of the IndexPQ searches since the last reset (faiss: ``IndexPQStats``).
+
+    ``cvar.indexPQ_stats``: nq, ncode (codes considered) and n_hamming_pass
+    (codes that passed a polysemous filter), from the Go core.
+    """
 
     def _read(self):
         out = np.zeros(3, np.int64)
@@ -115,9 +127,12 @@ class IndexPQStats:
 
 
 class PanoramaStats:
-    """faiss's PanoramaStats: total_dims (of the vectors Panorama searches
-    considered), total_dims_scanned (those measured before a vector was
-    dropped or kept) and their ratio, from the Go core."""
+    """Counters of the Panorama searches since the last reset (faiss: ``PanoramaStats``).
+
+    ``cvar.indexPanorama_stats``: total_dims (of the vectors Panorama
+    searches considered), total_dims_scanned (those measured before a vector
+    was dropped or kept) and their ratio, from the Go core.
+    """
 
     def _read(self):
         out = np.zeros(2, np.int64)

@@ -103,26 +103,40 @@ class _HeapArray:
 
 
 class float_maxheap_array_t(_HeapArray):
-    """k smallest float32 values per list."""
+    """The k smallest float32 values of each of nh lists, faiss's result heaps (faiss: ``float_maxheap_array_t``).
+
+    Set ``nh``, ``k``, ``val`` and ``ids`` (swig_ptr of (nh * k) float32 and
+    int64 arrays), then ``heapify()``, ``addn(...)`` / ``addn_with_ids(...)``
+    and ``reorder()``, as faiss's.
+    """
 
     _dtype = np.float32
 
 
 class float_minheap_array_t(_HeapArray):
-    """k largest float32 values per list."""
+    """The k largest float32 values of each of nh lists (faiss: ``float_minheap_array_t``).
+
+    As float_maxheap_array_t, keeping the largest (similarities).
+    """
 
     _dtype = np.float32
     _keep_max = True
 
 
 class int_maxheap_array_t(_HeapArray):
-    """k smallest int32 values per list (Hamming distances)."""
+    """The k smallest int32 values of each of nh lists, Hamming distances (faiss: ``int_maxheap_array_t``).
+
+    As float_maxheap_array_t with int32 values; hammings_knn_hc fills one.
+    """
 
     _dtype = np.int32
 
 
 class int_minheap_array_t(_HeapArray):
-    """k largest int32 values per list."""
+    """The k largest int32 values of each of nh lists (faiss: ``int_minheap_array_t``).
+
+    As int_maxheap_array_t, keeping the largest.
+    """
 
     _dtype = np.int32
     _keep_max = True

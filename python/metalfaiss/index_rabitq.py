@@ -33,12 +33,29 @@ def _settings(handle, qb=None, centered=None):
 
 
 class RaBitQuantizer(_Codec):
-    """``RaBitQuantizer(d, metric=METRIC_L2, nb_bits=1)``: faiss's RaBitQ
-    codec. Codes are relative to ``centroid`` (None: the origin); the
-    random rotation the method assumes is the caller's (an
-    IndexPreTransform with a RandomRotationMatrix). An index's ``rabitq``
-    is a view of its quantizer, which codes relative to the origin as
-    faiss's does (the index passes its center itself)."""
+    """faiss's RaBitQ codec (faiss: ``RaBitQuantizer``).
+
+    Codes are relative to ``centroid`` (None: the origin); the random
+    rotation the method assumes is the caller's (an IndexPreTransform with a
+    RandomRotationMatrix). An index's ``rabitq`` is a view of its quantizer,
+    which codes relative to the origin as faiss's does (the index passes its
+    center itself). ``compute_codes(x)`` and ``decode(codes)`` convert (n, d)
+    float32 to (n, code_size) uint8 and back.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    metric : int or str
+        ``METRIC_L2`` (default) or ``METRIC_INNER_PRODUCT`` (or a name).
+    nb_bits : int
+        Bits per dimension, 1 (default) to 9.
+
+    Raises
+    ------
+    InvalidArgumentError
+        d below 1, nb_bits out of 1..9, or another metric.
+    """
 
     def __init__(self, d: int, metric: MetricLike = METRIC_L2, nb_bits: int = 1) -> None:
         op = "RaBitQuantizer"
@@ -356,20 +373,72 @@ def _round_half_up(x, limit, op):
     return int(v + np.float32(0.5))
 
 
-def round_nonnegative_to_uint8(x: ArrayLike) -> Any:
-    """x (finite, in [0, 255.5)) rounded half up in float32, as RaBitQ's
-    look-up-table quantization does (within one of std::round)."""
+def round_nonnegative_to_uint8(x: float) -> int:
+    """Round a value in [0, 255.5) half up in float32 (faiss: ``round_nonnegative_to_uint8``).
+
+    As RaBitQ's look-up-table quantization does (within one of std::round).
+
+    Parameters
+    ----------
+    x : float
+        The value (finite).
+
+    Returns
+    -------
+    int
+        The rounded value.
+
+    Raises
+    ------
+    InvalidArgumentError
+        x is not finite or out of range.
+    """
     return _round_half_up(x, 255, "round_nonnegative_to_uint8")
 
 
-def round_nonnegative_to_uint16(x: ArrayLike) -> Any:
-    """x (finite, in [0, 65535.5)) rounded half up in float32."""
+def round_nonnegative_to_uint16(x: float) -> int:
+    """Round a value in [0, 65535.5) half up in float32 (faiss: ``round_nonnegative_to_uint16``).
+
+    Parameters
+    ----------
+    x : float
+        The value (finite).
+
+    Returns
+    -------
+    int
+        The rounded value.
+
+    Raises
+    ------
+    InvalidArgumentError
+        x is not finite or out of range.
+    """
     return _round_half_up(x, 65535, "round_nonnegative_to_uint16")
 
 
-def round_clamped_to_uint8(x: ArrayLike, max_code: int) -> Any:
-    """x clamped to [0, max_code], then rounded half up in float32 (RaBitQ's
-    query-byte quantization)."""
+def round_clamped_to_uint8(x: float, max_code: int) -> int:
+    """Clamp to [0, max_code], round half up in float32 (faiss: ``round_clamped_to_uint8``).
+
+    RaBitQ's query-byte quantization.
+
+    Parameters
+    ----------
+    x : float
+        The value.
+    max_code : int
+        The upper bound.
+
+    Returns
+    -------
+    int
+        The clamped, rounded value.
+
+    Raises
+    ------
+    InvalidArgumentError
+        x is NaN.
+    """
     v = np.float32(x)
     if np.isnan(v):
         raise InvalidArgumentError("round_clamped_to_uint8: x is NaN")
