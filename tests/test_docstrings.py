@@ -126,7 +126,9 @@ CORE = [
     metalfaiss.float_maxheap_array_t, metalfaiss.int_maxheap_array_t, metalfaiss.RaBitQuantizer,
     metalfaiss.round_nonnegative_to_uint8, metalfaiss.round_nonnegative_to_uint16, metalfaiss.round_clamped_to_uint8,
     metalfaiss.AlignedTableUint8, metalfaiss.AlignedTableFloat32, metalfaiss.copy_array_to_AlignedTable,
-    metalfaiss.array_to_AlignedTable, metalfaiss.AlignedTable_to_array,
+    metalfaiss.array_to_AlignedTable, metalfaiss.AlignedTable_to_array, metalfaiss.CMax_float_partition_fuzzy,
+    metalfaiss.CMin_float_partition_fuzzy, metalfaiss.CMax_uint16_partition_fuzzy, metalfaiss.CMin_uint16_partition_fuzzy,
+    metalfaiss.simd_histogram_8, metalfaiss.simd_histogram_16,
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

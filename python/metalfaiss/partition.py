@@ -35,24 +35,150 @@ def _partition(op, dtype, largest, vals, ids, n, q_min, q_max, q_out):
 
 
 def CMax_float_partition_fuzzy(vals: ArrayLike, ids: ArrayLike, n: int, q_min: Any, q_max: Any, q_out: Any) -> Any:
-    """Move q (q_min <= q <= q_max, written to q_out) of the smallest of
-    the n float32 values (and their int64 ids) to the front; returns the
-    threshold."""
+    """Move about q of the smallest of n float32 values to the front (faiss: ``CMax_float_partition_fuzzy``).
+
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of the
+    stated dtype. q is chosen in [q_min, q_max] where a threshold splits the values
+    cleanly; the first q values (and ids) are then those below (above) it.
+
+    Parameters
+    ----------
+    vals : swig_ptr (float32)
+        The n values, reordered in place.
+    ids : swig_ptr (int64) or None
+        Their ids, reordered alike.
+    n : int
+        Number of values.
+    q_min : int
+        Fewest to keep.
+    q_max : int
+        Most to keep.
+    q_out : swig_ptr (uint64 or int64) or None
+        Receives q (needed unless q_min == q_max).
+
+    Returns
+    -------
+    numpy.float32
+        The threshold.
+
+    Raises
+    ------
+    InputTypeError
+        A buffer that is not a pointer of the stated dtype.
+    InvalidArgumentError
+        A buffer smaller than its size says.
+    """
     return _partition("CMax_float_partition_fuzzy", np.float32, False, vals, ids, n, q_min, q_max, q_out)
 
 
 def CMin_float_partition_fuzzy(vals: ArrayLike, ids: ArrayLike, n: int, q_min: Any, q_max: Any, q_out: Any) -> Any:
-    """As CMax_float_partition_fuzzy, keeping the largest values."""
+    """Move about q of the largest of n float32 values to the front (faiss: ``CMin_float_partition_fuzzy``).
+
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of the
+    stated dtype. q is chosen in [q_min, q_max] where a threshold splits the values
+    cleanly; the first q values (and ids) are then those below (above) it.
+
+    Parameters
+    ----------
+    vals : swig_ptr (float32)
+        The n values, reordered in place.
+    ids : swig_ptr (int64) or None
+        Their ids, reordered alike.
+    n : int
+        Number of values.
+    q_min : int
+        Fewest to keep.
+    q_max : int
+        Most to keep.
+    q_out : swig_ptr (uint64 or int64) or None
+        Receives q (needed unless q_min == q_max).
+
+    Returns
+    -------
+    numpy.float32
+        The threshold.
+
+    Raises
+    ------
+    InputTypeError
+        A buffer that is not a pointer of the stated dtype.
+    InvalidArgumentError
+        A buffer smaller than its size says.
+    """
     return _partition("CMin_float_partition_fuzzy", np.float32, True, vals, ids, n, q_min, q_max, q_out)
 
 
 def CMax_uint16_partition_fuzzy(vals: ArrayLike, ids: ArrayLike, n: int, q_min: Any, q_max: Any, q_out: Any) -> Any:
-    """As CMax_float_partition_fuzzy for uint16 values."""
+    """Move about q of the smallest of n uint16 values to the front (faiss: ``CMax_uint16_partition_fuzzy``).
+
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of the
+    stated dtype. q is chosen in [q_min, q_max] where a threshold splits the values
+    cleanly; the first q values (and ids) are then those below (above) it.
+
+    Parameters
+    ----------
+    vals : swig_ptr (uint16)
+        The n values, reordered in place.
+    ids : swig_ptr (int64) or None
+        Their ids, reordered alike.
+    n : int
+        Number of values.
+    q_min : int
+        Fewest to keep.
+    q_max : int
+        Most to keep.
+    q_out : swig_ptr (uint64 or int64) or None
+        Receives q (needed unless q_min == q_max).
+
+    Returns
+    -------
+    numpy.uint16
+        The threshold.
+
+    Raises
+    ------
+    InputTypeError
+        A buffer that is not a pointer of the stated dtype.
+    InvalidArgumentError
+        A buffer smaller than its size says.
+    """
     return _partition("CMax_uint16_partition_fuzzy", np.uint16, False, vals, ids, n, q_min, q_max, q_out)
 
 
 def CMin_uint16_partition_fuzzy(vals: ArrayLike, ids: ArrayLike, n: int, q_min: Any, q_max: Any, q_out: Any) -> Any:
-    """As CMin_float_partition_fuzzy for uint16 values."""
+    """Move about q of the largest of n uint16 values to the front (faiss: ``CMin_uint16_partition_fuzzy``).
+
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of the
+    stated dtype. q is chosen in [q_min, q_max] where a threshold splits the values
+    cleanly; the first q values (and ids) are then those below (above) it.
+
+    Parameters
+    ----------
+    vals : swig_ptr (uint16)
+        The n values, reordered in place.
+    ids : swig_ptr (int64) or None
+        Their ids, reordered alike.
+    n : int
+        Number of values.
+    q_min : int
+        Fewest to keep.
+    q_max : int
+        Most to keep.
+    q_out : swig_ptr (uint64 or int64) or None
+        Receives q (needed unless q_min == q_max).
+
+    Returns
+    -------
+    numpy.uint16
+        The threshold.
+
+    Raises
+    ------
+    InputTypeError
+        A buffer that is not a pointer of the stated dtype.
+    InvalidArgumentError
+        A buffer smaller than its size says.
+    """
     return _partition("CMin_uint16_partition_fuzzy", np.uint16, True, vals, ids, n, q_min, q_max, q_out)
 
 
@@ -64,12 +190,60 @@ def _histogram(op, nbin, data, n, min, shift, hist):
 
 
 def simd_histogram_8(data: ArrayLike, n: int, min: Any, shift: int, hist: Any) -> None:
-    """Count the n uint16 values at data into 8 int32 bins at hist: bin
-    (v - min) >> shift, or bin v when shift < 0; values outside the bins
-    are not counted."""
+    """Count uint16 values into 8 bins (faiss: ``simd_histogram_8``).
+
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of the
+    stated dtype. Bin (v - min) >> shift, or bin v when shift < 0; values outside the
+    bins are not counted.
+
+    Parameters
+    ----------
+    data : swig_ptr (uint16)
+        The n values.
+    n : int
+        Number of values.
+    min : int
+        The first bin's lowest value.
+    shift : int
+        Bits dropped from v - min (below 0: v is the bin).
+    hist : swig_ptr (int32)
+        Receives the 8 counts.
+
+    Raises
+    ------
+    InputTypeError
+        A buffer that is not a pointer of the stated dtype.
+    InvalidArgumentError
+        A buffer smaller than its size says.
+    """
     _histogram("simd_histogram_8", 8, data, n, min, shift, hist)
 
 
 def simd_histogram_16(data: ArrayLike, n: int, min: Any, shift: int, hist: Any) -> None:
-    """simd_histogram_8 with 16 bins."""
+    """Count uint16 values into 16 bins (faiss: ``simd_histogram_16``).
+
+    faiss's pointer form: every buffer is ``swig_ptr(array)`` of the
+    stated dtype. Bin (v - min) >> shift, or bin v when shift < 0; values outside the
+    bins are not counted.
+
+    Parameters
+    ----------
+    data : swig_ptr (uint16)
+        The n values.
+    n : int
+        Number of values.
+    min : int
+        The first bin's lowest value.
+    shift : int
+        Bits dropped from v - min (below 0: v is the bin).
+    hist : swig_ptr (int32)
+        Receives the 16 counts.
+
+    Raises
+    ------
+    InputTypeError
+        A buffer that is not a pointer of the stated dtype.
+    InvalidArgumentError
+        A buffer smaller than its size says.
+    """
     _histogram("simd_histogram_16", 16, data, n, min, shift, hist)
