@@ -128,7 +128,9 @@ CORE = [
     metalfaiss.AlignedTableUint8, metalfaiss.AlignedTableFloat32, metalfaiss.copy_array_to_AlignedTable,
     metalfaiss.array_to_AlignedTable, metalfaiss.AlignedTable_to_array, metalfaiss.CMax_float_partition_fuzzy,
     metalfaiss.CMin_float_partition_fuzzy, metalfaiss.CMax_uint16_partition_fuzzy, metalfaiss.CMin_uint16_partition_fuzzy,
-    metalfaiss.simd_histogram_8, metalfaiss.simd_histogram_16,
+    metalfaiss.simd_histogram_8, metalfaiss.simd_histogram_16, metalfaiss.pairwise_L2sqr,
+    metalfaiss.ranklist_intersection_size, metalfaiss.imbalance_factor, metalfaiss.quantize_LUT_and_bias,
+    metalfaiss.round_uint8_per_column, metalfaiss.round_uint8_per_column_multi,
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

@@ -339,7 +339,7 @@ class LocalSearchQuantizer(LSQSteps, AdditiveQuantizer):
 
 
 class ProductLocalSearchQuantizer(ProductAdditiveQuantizer):
-    """nsplits local search quantizers, each over its own slice of the dimensions (faiss: ``ProductLocalSearchQuantizer``).
+    """nsplits local-search quantizers, one per slice (faiss: ``ProductLocalSearchQuantizer``).
 
     ``codebooks`` holds theirs one after another, each as wide as its slice.
     A code takes nsplits * Msub * nbits / 8 bytes (rounded up).

@@ -67,7 +67,7 @@ class AutoTuneCriterion:
 
 
 class OneRecallAtRCriterion(AutoTuneCriterion):
-    """The share of queries whose true nearest neighbour is among the first R results (faiss: ``OneRecallAtRCriterion``).
+    """Share of queries whose true nearest is in the first R (faiss: ``OneRecallAtRCriterion``).
 
     Parameters
     ----------
@@ -89,7 +89,7 @@ class OneRecallAtRCriterion(AutoTuneCriterion):
 
 
 class IntersectionCriterion(AutoTuneCriterion):
-    """The mean share of the R true nearest neighbours found among the first R results (faiss: ``IntersectionCriterion``).
+    """Mean share of the R true nearest in the first R (faiss: ``IntersectionCriterion``).
 
     Parameters
     ----------

@@ -84,7 +84,7 @@ class _AQFastScanFields:
 
 
 class IndexAdditiveQuantizerFastScan(_AQFastScanFields, IndexFastScan, Index):
-    """A trained additive-quantizer index's codes, packed for the fast-scan kernels (faiss: ``IndexAdditiveQuantizerFastScan``).
+    """An additive-quantizer index packed for fast scan (faiss: ``IndexAdditiveQuantizerFastScan``).
 
     The source is a trained IndexResidualQuantizer / IndexLocalSearchQuantizer
     / product form with 4-bit codebooks; the quantizer (``aq``) is shared
@@ -122,7 +122,7 @@ class IndexAdditiveQuantizerFastScan(_AQFastScanFields, IndexFastScan, Index):
 
 
 class IndexIVFAdditiveQuantizerFastScan(_AQFastScanFields, IVFFastScanFields, IndexIVF):
-    """A trained IVF additive-quantizer index's lists, packed for the fast-scan kernels (faiss: ``IndexIVFAdditiveQuantizerFastScan``).
+    """An IVF additive-quantizer index packed for fast scan (faiss: ``IndexIVFAdditiveQuantizerFastScan``).
 
     The quantizers are shared with the source. faiss takes residual codes
     under the inner product only, and turns ``by_residual`` on; the copy here

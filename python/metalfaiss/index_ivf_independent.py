@@ -15,7 +15,7 @@ from ._typing import Any
 
 
 class IndexIVFIndependentQuantizer(Index):
-    """An IVF index whose lists are chosen in another space than the one it codes (faiss: ``IndexIVFIndependentQuantizer``).
+    """IVF whose lists are chosen in another space (faiss: ``IndexIVFIndependentQuantizer``).
 
     ``quantizer`` (of the input dimension) picks the lists, ``vt`` maps the
     vectors to ``index_ivf``'s dimension, and ``index_ivf`` stores them; its

@@ -32,10 +32,42 @@ def _write_scalars(out, a_out, b_out, op):
 
 def quantize_LUT_and_bias(nprobe: int, M: int, ksub: int, lut_is_3d: Any, LUT: Any, bias: Any, LUTq: Any, M2: int,
                           biasq: Any, a_out: Any, b_out: Any) -> None:
-    """Quantize LUT (M x ksub floats, or nprobe x M x ksub when lut_is_3d)
-    and bias (nprobe floats or None) into LUTq (uint8, M2 x ksub per table)
-    and biasq (uint16 or None); a and b such that distance = sum / a + b
-    go to a_out and b_out. faiss's arithmetic, step by step."""
+    """Quantize fast-scan tables and biases (faiss: ``quantize_LUT_and_bias``).
+
+    faiss's arithmetic, step by step; every buffer is ``swig_ptr(array)``.
+
+    Parameters
+    ----------
+    nprobe : int
+        Tables (with lut_is_3d) and biases.
+    M : int
+        Sub-quantizers.
+    ksub : int
+        Entries per sub-quantizer table.
+    lut_is_3d : bool
+        LUT holds nprobe tables (else one shared).
+    LUT : swig_ptr (float32)
+        M x ksub values (nprobe x M x ksub with lut_is_3d).
+    bias : swig_ptr (float32) or None
+        nprobe biases.
+    LUTq : swig_ptr (uint8)
+        Receives the quantized tables, M2 x ksub each.
+    M2 : int
+        Rows of a quantized table (M rounded up; the extra rows are zero).
+    biasq : swig_ptr (uint16) or None
+        Receives the quantized biases.
+    a_out : swig_ptr (float32) or None
+        Receives a, with distance = sum / a + b.
+    b_out : swig_ptr (float32) or None
+        Receives b.
+
+    Raises
+    ------
+    InputTypeError
+        A size that is not an integer, or a missing LUT.
+    InvalidArgumentError
+        Sizes out of range (M2 below M, ...), or a buffer too small.
+    """
     op = "quantize_LUT_and_bias"
     for name, v in (("nprobe", nprobe), ("M", M), ("ksub", ksub), ("M2", M2)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
@@ -56,14 +88,56 @@ def quantize_LUT_and_bias(nprobe: int, M: int, ksub: int, lut_is_3d: Any, LUT: A
 
 
 def round_uint8_per_column(tab: Any, n: int, d: int, a_out: Any = None, b_out: Any = None) -> None:
-    """Round the n x d floats behind tab in place to 0..255, one scale for
-    all rows, each row from its own minimum; a and b go to a_out, b_out."""
+    """Round a float table to 0..255 in place (faiss: ``round_uint8_per_column``).
+
+    One scale for all rows; each row is shifted by its own minimum.
+
+    Parameters
+    ----------
+    tab : swig_ptr (float32)
+        The n x d table, changed in place.
+    n : int
+        Rows.
+    d : int
+        Columns.
+    a_out : swig_ptr (float32), optional
+        Receives the scale a.
+    b_out : swig_ptr (float32), optional
+        Receives the offset b.
+
+    Raises
+    ------
+    InputTypeError
+        tab is not a float32 pointer.
+    """
     round_uint8_per_column_multi(tab, 1, n, d, a_out, b_out)
 
 
 def round_uint8_per_column_multi(tab: Any, m: Any, n: int, d: int, a_out: Any = None, b_out: Any = None) -> None:
-    """round_uint8_per_column over m tables of n rows (tab is m x n x d):
-    row i's minimum and span are taken over the m tables."""
+    """round_uint8_per_column over m tables of n rows (faiss: ``round_uint8_per_column_multi``).
+
+    tab is m x n x d; row i's minimum and span are taken over the m tables.
+
+    Parameters
+    ----------
+    tab : swig_ptr (float32)
+        The m x n x d tables, changed in place.
+    m : int
+        Tables.
+    n : int
+        Rows.
+    d : int
+        Columns.
+    a_out : swig_ptr (float32), optional
+        Receives the scale a.
+    b_out : swig_ptr (float32), optional
+        Receives the offset b.
+
+    Raises
+    ------
+    InputTypeError
+        tab is not a float32 pointer.
+    """
     op = "round_uint8_per_column_multi"
     if not isinstance(tab, SwigPtr):
         raise InputTypeError(f"{op}: tab must be a pointer from faiss.swig_ptr(array), got {type(tab).__name__}")

@@ -139,7 +139,7 @@ class SearchParametersHNSW(SearchParameters):
 
 
 class SearchParametersResidualCoarseQuantizer(SearchParameters):
-    """Beam width of a ResidualCoarseQuantizer's search, for one call (faiss: ``SearchParametersResidualCoarseQuantizer``).
+    """A ResidualCoarseQuantizer's beam, for one call (faiss: ``SearchParametersResidualCoarseQuantizer``).
 
     Used directly or as an IVF index's ``quantizer_params``.
 

@@ -293,11 +293,12 @@ class IDSelectorAll(IDSelector):
 
 
 class IDSelectorTranslated(IDSelector):
-    """Selects position i of an IndexIDMap's sub-index when sel selects the id stored there (faiss: ``IDSelectorTranslated``).
+    """Selects the IDMap positions whose ids sel selects (faiss: ``IDSelectorTranslated``).
 
-    Searching the IndexIDMap itself with sel is the same (the IDMap
-    translates its selectors already); this is for searching its sub-index
-    directly.
+    Position i of an IndexIDMap's sub-index is selected when sel selects
+    the id stored there (id_map[i]). Searching the IndexIDMap itself with
+    sel is the same (the IDMap translates its selectors already); this is
+    for searching its sub-index directly.
 
     Parameters
     ----------

@@ -580,8 +580,38 @@ def _strided_rows(ptr, n, d, ld, op, name, writable=False):
 
 def pairwise_L2sqr(d: int, nq: int, xq: ArrayLike, nb: int, xb: ArrayLike, dis: ArrayLike, ldq: Any = -1,
                    ldb: Any = -1, ldd: Any = -1) -> None:
-    """dis[i, j] = squared L2 distance of query row i to base row j; rows
-    may be ldq, ldb and ldd values apart (-1: packed)."""
+    """All squared L2 distances of two sets of rows (faiss: ``pairwise_L2sqr``).
+
+    For arrays, ``pairwise_distances(xq, xb)`` is the simpler call.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    nq : int
+        Query rows.
+    xq : swig_ptr (float32)
+        The queries.
+    nb : int
+        Base rows.
+    xb : swig_ptr (float32)
+        The base rows.
+    dis : swig_ptr (float32)
+        Receives dis[i, j], the distance of query i to base row j.
+    ldq : int
+        Values between query rows (-1: d, packed).
+    ldb : int
+        Values between base rows (-1: d).
+    ldd : int
+        Values between rows of dis (-1: nb).
+
+    Raises
+    ------
+    InvalidArgumentError
+        A stride below its row length, or a buffer too small.
+    InputTypeError
+        A buffer that is not a float32 pointer.
+    """
     op = "pairwise_L2sqr"
     d, nq, nb = _sizes(op, d=d, nq=nq, nb=nb)
     q = np.ascontiguousarray(_strided_rows(xq, nq, d, ldq, op, "q"))
@@ -606,7 +636,9 @@ def _indexed(op, d, n, x, ix, y, iy, dis):
 
 
 def pairwise_indexed_L2sqr(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, iy: Any, dis: ArrayLike) -> None:
-    """Squared L2 distances of n chosen pairs of rows: dis[j] = |x[ix[j]] - y[iy[j]]|^2 (faiss: ``pairwise_indexed_L2sqr``).
+    """Squared L2 distances of n chosen pairs of rows (faiss: ``pairwise_indexed_L2sqr``).
+
+    dis[j] = |x[ix[j]] - y[iy[j]]|^2.
 
     faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
     the stated dtype.
@@ -642,7 +674,9 @@ def pairwise_indexed_L2sqr(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, 
 
 def pairwise_indexed_inner_product(d: int, n: int, x: ArrayLike, ix: Any, y: ArrayLike, iy: Any, dis: ArrayLike
                                   ) -> None:
-    """Inner products of n chosen pairs of rows: dis[j] = <x[ix[j]], y[iy[j]]> (faiss: ``pairwise_indexed_inner_product``).
+    """Inner products of n chosen pairs of rows (faiss: ``pairwise_indexed_inner_product``).
+
+    dis[j] = <x[ix[j]], y[iy[j]]>.
 
     faiss's pointer form: every buffer is ``swig_ptr(array)`` of an array of
     the stated dtype.
@@ -676,8 +710,24 @@ def pairwise_indexed_inner_product(d: int, n: int, x: ArrayLike, ix: Any, y: Arr
 
 
 def ranklist_intersection_size(k1: Any, v1: Any, k2: Any, v2: Any) -> int:
-    """How many distinct valid ids (>= 0) of the first k1 at v1 are among
-    the first k2 at v2."""
+    """Ids two ranked lists share (faiss: ``ranklist_intersection_size``).
+
+    Parameters
+    ----------
+    k1 : int
+        Length of the first list.
+    v1 : swig_ptr (int64)
+        The first list (ids below 0 are left out).
+    k2 : int
+        Length of the second list.
+    v2 : swig_ptr (int64)
+        The second list.
+
+    Returns
+    -------
+    int
+        The size of the intersection.
+    """
     op = "ranklist_intersection_size"
     k1, k2 = _sizes(op, k1=k1, k2=k2)
     a, b = region(v1, np.int64, k1, op, "v1"), region(v2, np.int64, k2, op, "v2")
@@ -689,9 +739,31 @@ def _require_pointer(p, op, name):
         raise InputTypeError(f"{op}: {name} must be a pointer from faiss.swig_ptr(array), got {type(p).__name__}")
 
 
-def imbalance_factor(n: int, k: int, assign: ArrayLike) -> Any:
-    """k * sum(size^2) / n^2 over the sizes of k clusters, from the n
-    cluster numbers at pointer assign: 1 when every cluster is the same size."""
+def imbalance_factor(n: int, k: int, assign: ArrayLike) -> float:
+    """Imbalance of an assignment, pointer form (faiss: ``imbalance_factor``).
+
+    k * sum(size^2) / n^2 over the sizes of the k clusters: 1 when every
+    cluster is the same size.
+
+    Parameters
+    ----------
+    n : int
+        Number of points.
+    k : int
+        Number of clusters.
+    assign : swig_ptr (int64)
+        The cluster of each point, in 0..k-1.
+
+    Returns
+    -------
+    float
+        The factor (0 for no points).
+
+    Raises
+    ------
+    InvalidArgumentError
+        An assignment outside 0..k-1.
+    """
     op = "imbalance_factor"
     n, k = _sizes(op, n=n, k=k)
     a = region(assign, np.int64, n, op, "assign")
