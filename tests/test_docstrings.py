@@ -131,6 +131,9 @@ CORE = [
     metalfaiss.simd_histogram_8, metalfaiss.simd_histogram_16, metalfaiss.pairwise_L2sqr,
     metalfaiss.ranklist_intersection_size, metalfaiss.imbalance_factor, metalfaiss.quantize_LUT_and_bias,
     metalfaiss.round_uint8_per_column, metalfaiss.round_uint8_per_column_multi,
+    metalfaiss.ProgressiveDimClusteringParameters, metalfaiss.GpuProgressiveDimIndexFactory,
+    metalfaiss.ProgressiveDimClustering, metalfaiss.BitstringWriter, metalfaiss.BitstringReader, metalfaiss.MatrixStats,
+    metalfaiss.PolysemousTraining, metalfaiss.SIMDConfig, metalfaiss.ClusteringInitialization,
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

@@ -36,9 +36,23 @@ class _Bitstring:
 
 
 class BitstringWriter(_Bitstring):
-    """``BitstringWriter(swig_ptr(buf), code_size)``: ``write(x, nbit)``
-    stores the low nbit bits of x at the current bit and moves on. The
-    buffer is zeroed first, as faiss's writer does."""
+    """Writes bit fields into a byte buffer, lowest bit first (faiss: ``BitstringWriter``).
+
+    ``write(x, nbit)`` stores the low nbit bits of x at the current bit and
+    moves on. The buffer is zeroed first, as faiss's writer does.
+
+    Parameters
+    ----------
+    code : swig_ptr (uint8)
+        The buffer.
+    code_size : int
+        Its size in bytes.
+
+    Raises
+    ------
+    InvalidArgumentError
+        code_size below 0 or beyond the buffer; a write past its end.
+    """
 
     def __init__(self, code: Any, code_size: int) -> None:
         self._buf = _buffer(code, code_size, "BitstringWriter", True)
@@ -56,8 +70,22 @@ class BitstringWriter(_Bitstring):
 
 
 class BitstringReader(_Bitstring):
-    """``BitstringReader(swig_ptr(buf), code_size)``: ``read(nbit)``
-    returns the next nbit bits as an int."""
+    """Reads bit fields from a byte buffer, lowest bit first (faiss: ``BitstringReader``).
+
+    ``read(nbit)`` returns the next nbit bits as an int.
+
+    Parameters
+    ----------
+    code : swig_ptr (uint8)
+        The buffer.
+    code_size : int
+        Its size in bytes.
+
+    Raises
+    ------
+    InvalidArgumentError
+        code_size below 0 or beyond the buffer; a read past its end.
+    """
 
     def __init__(self, code: Any, code_size: int) -> None:
         self._buf = _buffer(code, code_size, "BitstringReader", False)

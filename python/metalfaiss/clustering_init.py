@@ -18,9 +18,24 @@ ClusteringInitMethod_AFK_MC2 = 2
 
 
 class ClusteringInitialization:
-    """``ClusteringInitialization(d, k)``: set ``method``, ``seed`` (1234)
-    and ``afkmc2_chain_length`` (50), then ``init_centroids(n, x,
-    centroids[, n_existing, existing])`` with swig_ptr pointers, as faiss."""
+    """Initial centroids for k-means: random points, k-means++ or AFK-MC2 (faiss: ``ClusteringInitialization``).
+
+    Set ``method``, ``seed`` (1234) and ``afkmc2_chain_length`` (50), then
+    ``init_centroids(n, x, centroids[, n_existing, existing])`` with
+    swig_ptr pointers, as faiss.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    k : int
+        Number of centroids.
+
+    Raises
+    ------
+    InvalidArgumentError
+        d or k below 1.
+    """
 
     def __init__(self, d: int, k: int) -> None:
         self.d = as_int(d, "ClusteringInitialization", "d")

@@ -17,7 +17,15 @@ _MEAN_TO_STDDEV = 1e4
 
 
 class PerDimStats:
-    """Statistics of one dimension over the valid (finite) rows."""
+    """Statistics of one dimension over the finite rows (faiss: ``MatrixStats::PerDimStats``).
+
+    n, n_nan, n_inf, n0 (zeros), min, max, sum, sum2, mean, stddev.
+
+    Parameters
+    ----------
+    column : (n,) ndarray
+        The dimension's values.
+    """
 
     def __init__(self, column: Any) -> None:
         finite = column[np.isfinite(column)]
@@ -34,10 +42,17 @@ class PerDimStats:
 
 
 class MatrixStats:
-    """``MatrixStats(x)`` (or faiss's ``(n, d, x)``): ``comments`` is a
-    readable report; the figures are attributes (n, d, n_valid, n0,
-    n_collision, min_norm2, max_norm2, per_dim_stats, occurrences,
-    hash_value)."""
+    """A readable report on a matrix: NaNs, zeros, duplicates, norms, per-dimension ranges (faiss: ``MatrixStats``).
+
+    ``MatrixStats(x)`` (or faiss's ``(n, d, x)``): ``comments`` is the
+    report; the figures are attributes (n, d, n_valid, n0, n_collision,
+    min_norm2, max_norm2, per_dim_stats, occurrences, hash_value).
+
+    Parameters
+    ----------
+    *args
+        ``x`` ((n, d) float32-convertible) or ``n, d, x``.
+    """
 
     def __init__(self, *args: Any) -> None:
         x = args[-1]

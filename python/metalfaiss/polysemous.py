@@ -18,10 +18,14 @@ from ._typing import Any
 
 
 class PolysemousTraining:
-    """faiss's PolysemousTraining (with its SimulatedAnnealingParameters):
-    the fields and defaults of faiss. metalfaiss offers OT_None and
-    OT_ReproduceDistances_affine (the default); the annealing draws from
-    faiss's generator with ``seed``."""
+    """How a product quantizer's centroids are renumbered for polysemous search (faiss: ``PolysemousTraining``).
+
+    With its SimulatedAnnealingParameters: the fields and defaults of faiss.
+    metalfaiss offers OT_None and OT_ReproduceDistances_affine (the default);
+    the annealing draws from faiss's generator with ``seed``. Set it as
+    ``index.polysemous_training`` before ``train`` with
+    ``do_polysemous_training``.
+    """
 
     OT_None = 0
     OT_ReproduceDistances_affine = 1

@@ -23,8 +23,17 @@ from ._typing import Any
 
 
 class ProgressiveDimClusteringParameters(ClusteringParameters):
-    """ClusteringParameters with ``progressive_dim_steps`` (10) and
-    ``apply_pca`` (True); ``niter`` defaults to 10 per step, as in faiss."""
+    """k-means settings for ProgressiveDimClustering (faiss: ``ProgressiveDimClusteringParameters``).
+
+    ClusteringParameters with ``progressive_dim_steps`` (10) and
+    ``apply_pca`` (True); ``niter`` defaults to 10 per step, as in faiss.
+
+    Parameters
+    ----------
+    **kwargs
+        Any ClusteringParameters field, ``progressive_dim_steps`` and
+        ``apply_pca``.
+    """
 
     __slots__ = ("progressive_dim_steps", "apply_pca")
 
@@ -57,16 +66,29 @@ class ProgressiveDimClusteringParameters(ClusteringParameters):
 
 
 class ProgressiveDimIndexFactory:
-    """Makes the assignment index of each step: ``factory(dim)`` is an
-    IndexFlatL2(dim) (a subclass may return another index of that dim)."""
+    """Makes the assignment index of each progressive-dimension step (faiss: ``ProgressiveDimIndexFactory``).
+
+    ``factory(dim)`` is an IndexFlatL2(dim); a subclass may return another
+    index of that dim.
+    """
 
     def __call__(self, dim: int) -> Any:
         return IndexFlatL2(dim)
 
 
 class GpuProgressiveDimIndexFactory(ProgressiveDimIndexFactory):
-    """The steps' assignment indexes on the GPU (metalfaiss's one device;
-    ``ngpu`` is faiss's and must be positive)."""
+    """The steps' assignment indexes on the GPU (faiss: ``GpuProgressiveDimIndexFactory``).
+
+    Parameters
+    ----------
+    ngpu : int
+        faiss's GPU count (at least 1; metalfaiss drives one device).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ngpu below 1.
+    """
 
     def __init__(self, ngpu: int = 1) -> None:
         if as_int(ngpu, "GpuProgressiveDimIndexFactory", "ngpu") < 1:
@@ -79,9 +101,27 @@ class GpuProgressiveDimIndexFactory(ProgressiveDimIndexFactory):
 
 
 class ProgressiveDimClustering(ProgressiveDimClusteringParameters):
-    """``ProgressiveDimClustering(d, k[, cp])``; ``train(x, factory)`` or
-    faiss's ``train(n, swig_ptr(x), factory)``. After training:
-    ``centroids`` (k*d float32) and ``iteration_stats`` (every step's)."""
+    """k-means that adds dimensions step by step, after a PCA (faiss: ``ProgressiveDimClustering``).
+
+    ``train(x, factory)`` or faiss's ``train(n, swig_ptr(x), factory)``: each
+    step clusters the first dimensions of the PCA-rotated data, starting
+    from the previous step's centroids. After training: ``centroids`` (k*d
+    float32) and ``iteration_stats`` (every step's).
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    k : int
+        Number of centroids.
+    cp : ProgressiveDimClusteringParameters or ClusteringParameters, optional
+        Settings (faiss's defaults otherwise).
+
+    Raises
+    ------
+    InvalidArgumentError
+        d or k below 1.
+    """
 
     __slots__ = ("d", "k", "centroids", "iteration_stats")
 

@@ -32,10 +32,15 @@ def _available():
 
 
 class SIMDConfig:
-    """Which kernels run: ``set_level(SIMDLevel_NONE)`` switches every
-    kernel to pure Go (to compare results across levels, as faiss's tests
-    do), ``set_level(get_dispatched_level())`` back to the best. As in
-    faiss, switching while a search runs is not supported."""
+    """Which CPU kernels run (faiss: ``SIMDConfig``).
+
+    ``set_level(SIMDLevel_NONE)`` switches every kernel to pure Go (to
+    compare results across levels, as faiss's tests do),
+    ``set_level(get_dispatched_level())`` back to the best;
+    ``get_level()``, ``supported_simd_levels()``,
+    ``is_simd_level_available(level)``. As in faiss, switching while a
+    search runs is not supported.
+    """
 
     @staticmethod
     def is_simd_level_available(level: int) -> bool:
@@ -81,5 +86,16 @@ class SIMDConfig:
 
 
 def get_level_name(level: int) -> str:
-    """faiss's name of a SIMD level number ("NONE", "AVX2", ...)."""
+    """faiss's name of a SIMD level number (faiss: ``SIMDConfig::get_level_name``).
+
+    Parameters
+    ----------
+    level : int
+        A SIMDLevel_* number.
+
+    Returns
+    -------
+    str
+        "NONE", "AVX2", "AVX512", "ARM_NEON", ... or "UNKNOWN(n)".
+    """
     return _NAMES.get(as_int(level, "SIMDConfig.get_level_name", "level"), f"UNKNOWN({level})")
