@@ -133,7 +133,8 @@ CORE = [
     metalfaiss.round_uint8_per_column, metalfaiss.round_uint8_per_column_multi,
     metalfaiss.ProgressiveDimClusteringParameters, metalfaiss.GpuProgressiveDimIndexFactory,
     metalfaiss.ProgressiveDimClustering, metalfaiss.BitstringWriter, metalfaiss.BitstringReader, metalfaiss.MatrixStats,
-    metalfaiss.PolysemousTraining, metalfaiss.SIMDConfig, metalfaiss.ClusteringInitialization,
+    metalfaiss.PolysemousTraining, metalfaiss.SIMDConfig, metalfaiss.ClusteringInitialization, metalfaiss.VisitedTable,
+    metalfaiss.PyCallbackIDSelector, metalfaiss.vector_to_array, metalfaiss.copy_array_to_vector,
     # inverted lists
     metalfaiss.InvertedLists, metalfaiss.ArrayInvertedLists, metalfaiss.SliceInvertedLists,
     metalfaiss.VStackInvertedLists, metalfaiss.HStackInvertedLists, metalfaiss.StopWordsInvertedLists,

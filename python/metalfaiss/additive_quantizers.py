@@ -23,8 +23,27 @@ _INFO = ("d", "M", "code_size", "tot_bits", "is_trained", "search_type", "total_
 
 
 def nbits_list(op: Any, args: Any) -> Any:
-    """faiss's two constructor forms: (M, nbits) or (nbits vector), then
-    the rest of the arguments."""
+    """faiss's two additive-quantizer constructor forms, (M, nbits) or (nbits list) (metalfaiss only; internal).
+
+    Parameters
+    ----------
+    op : str
+        The constructor, for error messages.
+    args : tuple
+        Its positional arguments.
+
+    Returns
+    -------
+    nbits : list of int
+        One width per codebook.
+    rest : tuple
+        The arguments after them.
+
+    Raises
+    ------
+    InputTypeError
+        A width that is not an integer.
+    """
     if args and isinstance(args[0], _TypedVector):  # faiss scripts' UInt64Vector
         args = (list(args[0]._a),) + tuple(args[1:])
     if args and isinstance(args[0], (list, tuple, np.ndarray)):
@@ -39,11 +58,14 @@ def nbits_list(op: Any, args: Any) -> Any:
 
 
 class AdditiveQuantizer(AQSteps, _Codec):
-    """The part of faiss's additive quantizers that codes share:
-    ``codebooks`` (total_codebook_size * d float32, codebook m's
-    2^nbits[m] rows from codebook_offsets[m]), ``search_type`` (what a code
-    stores beside its indices: a norm for L2 look-up-table searches),
-    ``compute_codes``, ``decode``, ``compute_LUT``."""
+    """What faiss's additive quantizers share (faiss: ``AdditiveQuantizer``).
+
+    ``codebooks`` (total_codebook_size * d float32, codebook m's 2^nbits[m]
+    rows from codebook_offsets[m]), ``search_type`` (what a code stores
+    beside its indices: a norm for L2 look-up-table searches),
+    ``compute_codes(x)``, ``decode(codes)``, ``compute_LUT(x)``. Built as a
+    ResidualQuantizer, LocalSearchQuantizer or a product form.
+    """
 
     _fn = "AQ"
     (ST_decompress, ST_LUT_nonorm, ST_norm_from_LUT, ST_norm_float, ST_norm_qint8, ST_norm_qint4, ST_norm_cqint8,
@@ -201,10 +223,24 @@ class AdditiveQuantizer(AQSteps, _Codec):
 
 
 class ProductAdditiveQuantizer(AdditiveQuantizer):
-    """faiss's ProductAdditiveQuantizer: vectors cut into ``nsplits``
-    ranges of d / nsplits dimensions, each coded by its own additive
-    quantizer; ``codebooks`` holds theirs one after another, each as wide
-    as its range."""
+    """Vectors cut into nsplits ranges, each coded by its own additive quantizer (faiss: ``ProductAdditiveQuantizer``).
+
+    ``codebooks`` holds theirs one after another, each as wide as its range.
+    Built as a ProductResidualQuantizer or ProductLocalSearchQuantizer.
+
+    Parameters
+    ----------
+    d : int
+        Dimension (a multiple of nsplits).
+    nsplits : int
+        Number of ranges.
+    Msub : int
+        Codebooks per range.
+    nbits : int
+        Bits per codebook entry index.
+    search_type : int
+        As for AdditiveQuantizer (ST_decompress by default).
+    """
 
     def __init__(self, d: int = 0, nsplits: int = 0, Msub: int = 0, nbits: int = 0,
                  search_type: Any = AdditiveQuantizer.ST_decompress) -> None:

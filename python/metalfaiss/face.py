@@ -70,7 +70,10 @@ QuantizerType.__doc__ = _QuantizerTypeBase.__doc__
 
 
 class IOFlag(enum.IntFlag):
-    """Flags of load_from_file (faiss's IO_FLAG_*)."""
+    """Flags of load_from_file (faiss: ``IO_FLAG_*``, by MetalFaiss's name).
+
+    NONE, READ_ONLY, MMAP.
+    """
 
     NONE = 0
     READ_ONLY = IO_FLAG_READ_ONLY
@@ -78,17 +81,22 @@ class IOFlag(enum.IntFlag):
 
 
 class SearchResult(NamedTuple):
-    """The k nearest of each query: ``distances`` (n, k) float32 and
-    ``labels`` (n, k) int64; unpacks as ``D, I = result``, like faiss."""
+    """The k nearest of each query, as MetalFaiss returns them (faiss: the ``(D, I)`` pair of ``search``).
+
+    ``distances`` (n, k) float32 and ``labels`` (n, k) int64; unpacks as
+    ``D, I = result``, like faiss.
+    """
 
     distances: np.ndarray
     labels: np.ndarray
 
 
 class SearchRangeResult(NamedTuple):
-    """A range search: ``lims`` (n + 1) and, per query, its ``distances``
-    and ``labels`` (lists of arrays: query i's matches are
-    ``distances[i]``, ``labels[i]``)."""
+    """A range search, as MetalFaiss returns it (faiss: the ``(lims, D, I)`` of ``range_search``).
+
+    ``lims`` (n + 1) and, per query, its ``distances`` and ``labels`` (lists
+    of arrays: query i's matches are ``distances[i]``, ``labels[i]``).
+    """
 
     lims: np.ndarray
     distances: list
@@ -118,15 +126,24 @@ class _FaceMeta(type):
 
 
 class AnyIndex(Index, metaclass=_FaceMeta):
-    """``AnyIndex(d, metric_type, description)``: an index built by the
-    factory (``description`` is faiss's index_factory string), with the
-    MetalFaiss members. Every index class of this face is an AnyIndex.
+    """An index built by the factory, with MetalFaiss's members (faiss: ``index_factory``, by MetalFaiss's name).
 
-    ``to_flat()``, ``to_ivf()``, ``to_ivf_flat()``, ``to_ivf_pq()``,
-    ``to_ivf_sq()``, ``to_sq()``, ``to_pq()``, ``to_hnsw()``, ``to_lsh()``,
+    Every index class of this face is an AnyIndex. ``to_flat()``,
+    ``to_ivf()``, ``to_ivf_flat()``, ``to_ivf_pq()``, ``to_ivf_sq()``,
+    ``to_sq()``, ``to_pq()``, ``to_hnsw()``, ``to_lsh()``,
     ``to_pre_transform()``, ``to_refine_flat()``, ``to_id_map()`` and
-    ``to_id_map2()`` return the same index under that class, or None when
-    it is of another type."""
+    ``to_id_map2()`` return the same index under that class, or None when it
+    is of another type.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the vectors.
+    metric_type : MetricType, int or str
+        ``MetricType.L2`` (default) or ``MetricType.INNER_PRODUCT``.
+    description : str
+        faiss's index_factory string ("Flat" by default).
+    """
 
     @staticmethod
     def _build(d, metric_type=MetricType.L2, description="Flat"):
@@ -529,19 +546,19 @@ def _as_face(index, cls, op):
 
 
 class PCAMatrixTransform(PCAMatrix):
-    """MetalFaiss's name for PCAMatrix."""
+    """PCAMatrix under MetalFaiss's name (faiss: ``PCAMatrix``)."""
 
 
 class OPQMatrixTransform(OPQMatrix):
-    """MetalFaiss's name for OPQMatrix."""
+    """OPQMatrix under MetalFaiss's name (faiss: ``OPQMatrix``)."""
 
 
 class ITQMatrixTransform(ITQMatrix):
-    """MetalFaiss's name for ITQMatrix."""
+    """ITQMatrix under MetalFaiss's name (faiss: ``ITQMatrix``)."""
 
 
 class RandomRotationMatrixTransform(RandomRotationMatrix):
-    """MetalFaiss's name for RandomRotationMatrix."""
+    """RandomRotationMatrix under MetalFaiss's name (faiss: ``RandomRotationMatrix``)."""
 
 
 def _publish():

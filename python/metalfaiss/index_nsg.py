@@ -16,9 +16,23 @@ from ._typing import Any, ArrayLike, Int32Array, MetricLike, Optional
 
 
 class VisitedTable:
-    """faiss's VisitedTable (also ``VisitedTableVector``): a mark per node,
-    cleared in O(1) by ``advance()``. ``NSG.dfs`` marks the nodes it
-    reaches in it."""
+    """A mark per node, cleared in O(1) (faiss: ``VisitedTable``, also ``VisitedTableVector``).
+
+    ``set(i)``, ``get(i)``, ``advance()`` (clears every mark); ``NSG.dfs``
+    marks the nodes it reaches in it.
+
+    Parameters
+    ----------
+    size : int
+        Number of nodes.
+    use_hashset : bool
+        faiss's option (accepted; the table is an array).
+
+    Raises
+    ------
+    InvalidArgumentError
+        size below 0.
+    """
 
     def __init__(self, size: int, use_hashset: bool = False) -> None:
         size = as_int(size, "VisitedTable", "size")
@@ -76,10 +90,12 @@ def _int_field(name, doc, settable=True):
 
 
 class NSG(_Fields):
-    """The graph of an NSG index (faiss's ``index.nsg``): ``R`` links per
-    node at most, the build's pool ``L`` and candidates ``C``, the search
-    pool ``search_L``, the navigating node ``enterpoint``, and
-    ``final_graph`` (an (ntotal, R) int32 copy, -1 after a row's links)."""
+    """The graph of an NSG index (faiss: ``NSG``, ``index.nsg``).
+
+    ``R`` links per node at most, the build's pool ``L`` and candidates
+    ``C``, the search pool ``search_L``, the navigating node ``enterpoint``,
+    and ``final_graph`` (an (ntotal, R) int32 copy, -1 after a row's links).
+    """
 
     _get_fn, _set_fn, _what = "NSGGet", "NSGSet", "NSG"
 
@@ -119,11 +135,14 @@ class NSG(_Fields):
 
 
 class IndexNSG(Index):
-    """An NSG graph over a storage index (faiss's IndexNSG). The graph is
-    built by the first ``add`` (from a kNN graph of ``GK`` neighbours:
-    NN-descent with ``build_type`` 1, the default, brute force with 0) or
-    by ``build(x, knn_graph)``; later adds raise, as in faiss. Search
-    parameters are not taken (nor are they by faiss)."""
+    """An NSG graph over a storage index (faiss: ``IndexNSG``).
+
+    IndexNSGFlat, IndexNSGPQ and IndexNSGSQ make one. The graph is built by
+    the first ``add`` (from a kNN graph of ``GK`` neighbours: NN-descent with
+    ``build_type`` 1, the default, brute force with 0) or by ``build(x,
+    knn_graph)``; later adds raise, as in faiss. Search parameters are not
+    taken (nor are they by faiss).
+    """
 
     def _adopt(self, handle):
         super()._adopt(handle)
@@ -284,11 +303,13 @@ class IndexNSGSQ(IndexNSG):
 
 
 class NNDescent(_Fields):
-    """The graph of an NN-descent index (faiss's ``index.nndescent``): ``K``
-    neighbours per node, the build's samples ``S``, reverse links ``R``,
-    pool ``L`` and iterations ``iter``, the search pool ``search_L`` (0:
-    k) and ``random_seed``; ``final_graph`` is an int32 copy of the
-    ntotal * K neighbour ids."""
+    """The graph of an NN-descent index (faiss: ``NNDescent``, ``index.nndescent``).
+
+    ``K`` neighbours per node, the build's samples ``S``, reverse links
+    ``R``, pool ``L`` and iterations ``iter``, the search pool ``search_L``
+    (0: k) and ``random_seed``; ``final_graph`` is an int32 copy of the
+    ntotal * K neighbour ids.
+    """
 
     _get_fn, _set_fn, _what = "NNDescentGet", "NNDescentSet", "NNDescent"
 
@@ -317,9 +338,11 @@ class NNDescent(_Fields):
 
 
 class IndexNNDescent(Index):
-    """An NN-descent kNN graph over a storage index (faiss's
-    IndexNNDescent). Each add rebuilds the graph over every stored vector
-    (at least 101 of them), as faiss's does."""
+    """An NN-descent kNN graph over a storage index (faiss: ``IndexNNDescent``).
+
+    IndexNNDescentFlat makes one. Each add rebuilds the graph over every
+    stored vector (at least 101 of them), as faiss's does.
+    """
 
     def _adopt(self, handle):
         super()._adopt(handle)

@@ -155,8 +155,7 @@ class PyCallbackIOReader(IOReader):
 
 
 class VectorIOWriter(IOWriter):
-    """An IOWriter into ``data``, a UInt8Vector (faiss: ``VectorIOWriter``).
-    """
+    """An IOWriter into ``data``, a UInt8Vector (faiss: ``VectorIOWriter``)."""
 
     def __init__(self) -> None:
         self.data = UInt8Vector()
@@ -166,8 +165,7 @@ class VectorIOWriter(IOWriter):
 
 
 class VectorIOReader(IOReader):
-    """An IOReader of ``data`` (a UInt8Vector) from position ``rp`` (faiss: ``VectorIOReader``).
-    """
+    """An IOReader of ``data`` (a UInt8Vector) from position ``rp`` (faiss: ``VectorIOReader``)."""
 
     def __init__(self) -> None:
         super().__init__()

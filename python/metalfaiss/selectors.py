@@ -22,7 +22,12 @@ _RANGE, _BATCH, _ARRAY, _NOT, _ALL, _AND, _OR, _XOR, _BITMAP = range(9)
 
 
 class IDSelector:
-    """Base class: ``is_member(id)`` and the program Go evaluates."""
+    """Which ids a search may return, or remove_ids removes (faiss: ``IDSelector``).
+
+    The base class: ``is_member(id)``. The subclasses are compiled into a
+    small program that the Go core evaluates, so a selector costs no Python
+    call per id (PyCallbackIDSelector aside).
+    """
 
     def is_member(self, i: int) -> bool:
         """Whether id i is selected."""
@@ -337,10 +342,22 @@ class IDSelectorTranslated(IDSelector):
 
 
 class PyCallbackIDSelector(IDSelector):
-    """``PyCallbackIDSelector(callback)``: selects id when callback(id) is
-    true. Go evaluates selectors without calling back into Python, so the
-    callback is asked once for each id the searched index holds, and the
-    ids it accepts are sent as a list."""
+    """Selects the ids for which a Python callable returns true (faiss: ``PyCallbackIDSelector``).
+
+    Go evaluates selectors without calling back into Python, so the callback
+    is asked once for each id the searched index holds, and the ids it
+    accepts are sent as a list.
+
+    Parameters
+    ----------
+    callback : callable
+        callback(id) -> bool.
+
+    Raises
+    ------
+    InputTypeError
+        callback is not callable.
+    """
 
     def __init__(self, callback: Callable[[int], bool]) -> None:
         if not callable(callback):
@@ -371,8 +388,28 @@ def _index_ids(index):
 
 
 def selector_program(sel: IDSelector, op: Any, index: Optional[Index] = None) -> Any:
-    """The int64 program of a selector (None: no selector), for a search of
-    index (selectors made from an index or a callback need it)."""
+    """The int64 program the Go core evaluates for a selector (metalfaiss only; internal).
+
+    Parameters
+    ----------
+    sel : IDSelector or None
+        The selector.
+    op : str
+        The operation, for error messages.
+    index : Index, optional
+        The index searched (selectors made from an index or a callback need
+        it).
+
+    Returns
+    -------
+    int64 ndarray or None
+        The program (None: no selector).
+
+    Raises
+    ------
+    InputTypeError
+        sel is not an IDSelector.
+    """
     if sel is None:
         return None
     if not isinstance(sel, IDSelector):
@@ -381,6 +418,18 @@ def selector_program(sel: IDSelector, op: Any, index: Optional[Index] = None) ->
 
 
 def selector_args(prog: Any) -> Any:
-    """The (address, length) pair the bridge takes for a selector program
-    (None: (0, 0)). The caller must hold prog until the call returns."""
+    """The (address, length) pair the bridge takes for a selector program (metalfaiss only; internal).
+
+    The caller must hold prog until the call returns.
+
+    Parameters
+    ----------
+    prog : int64 ndarray or None
+        A program from selector_program.
+
+    Returns
+    -------
+    tuple of int
+        (0, 0) for None.
+    """
     return (0, 0) if prog is None else (prog.ctypes.data, prog.shape[0])

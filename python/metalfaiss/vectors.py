@@ -18,8 +18,14 @@ from ._typing import Any, ArrayLike
 
 
 class FieldVector(np.ndarray):
-    """A copy of an object's array that writes back through ``_store``
-    when copy_array_to_vector fills it."""
+    """An object's array field that writes back when filled (metalfaiss only).
+
+    faiss's fields are SWIG vectors; here they are numpy copies.
+
+    ``copy_array_to_vector(a, field)`` stores the new contents in the
+    object (``pq.centroids``, ``transform.A``, ...), which checks the size;
+    ``at(i)`` as std::vector's.
+    """
 
     def __array_finalize__(self, obj):
         self._store = getattr(obj, "_store", None)
@@ -30,7 +36,20 @@ class FieldVector(np.ndarray):
 
 
 def field_vector(values: ArrayLike, store: Any) -> Any:
-    """values as a FieldVector whose new contents go to store(array)."""
+    """An array as a FieldVector whose new contents go to store (metalfaiss only; internal).
+
+    Parameters
+    ----------
+    values : array-like
+        The field's current values.
+    store : callable
+        store(array) writes new contents back to the object.
+
+    Returns
+    -------
+    FieldVector
+        A view of values.
+    """
     v = np.asarray(values).view(FieldVector)
     v._store = store
     return v
@@ -144,8 +163,19 @@ LongVector = Int64Vector
 IntVector = Int32Vector
 
 
-def vector_to_array(v: ArrayLike) -> Any:
-    """A numpy copy of a vector (a faiss vector, a field, or any array)."""
+def vector_to_array(v: ArrayLike) -> np.ndarray:
+    """A numpy copy of a vector (faiss: ``vector_to_array``).
+
+    Parameters
+    ----------
+    v : typed vector, FieldVector or array-like
+        A faiss vector (Float32Vector, ...), an object's field, or any array.
+
+    Returns
+    -------
+    ndarray
+        A copy, of the vector's dtype.
+    """
     if isinstance(v, _TypedVector):
         return v._a.copy()
     return np.array(v)
@@ -155,9 +185,23 @@ vector_float_to_array = vector_to_array
 
 
 def copy_array_to_vector(a: ArrayLike, v: ArrayLike) -> None:
-    """Replace the contents of vector v with the values of array a: a typed
-    vector is resized; an object's field (pq.centroids, transform.A) is
-    written back to the object, which checks the size."""
+    """Replace the contents of a vector with an array's values (faiss: ``copy_array_to_vector``).
+
+    A typed vector is resized; an object's field (``pq.centroids``,
+    ``transform.A``) is written back to the object, which checks the size.
+
+    Parameters
+    ----------
+    a : array-like
+        The values.
+    v : typed vector or FieldVector
+        The vector.
+
+    Raises
+    ------
+    InputTypeError
+        v is not a vector, or a's values do not fit its dtype.
+    """
     a = np.asarray(a)
     if isinstance(v, _TypedVector):
         if a.dtype != v._dtype and not np.can_cast(a.dtype, v._dtype, casting="same_kind"):
