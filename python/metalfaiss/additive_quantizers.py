@@ -497,11 +497,48 @@ class ResidualQuantizer(AdditiveQuantizer):
 def beam_search_encode_step(d: int, K: int, cent: Any, n: int, beam_size: Any, residuals: Any, m: Any,
                             codes: ArrayLike, new_beam_size: Any, new_codes: Any, new_residuals: Any,
                             new_distances: Any, assign_index: Any = None, approx_topk_mode: Any = 0) -> None:
-    """faiss's beam_search_encode_step on pointers (swig_ptr) or arrays:
-    extend n points' beams of beam_size partial codes of m indices by one
+    """One step of the beam search of residual quantization (faiss: ``beam_search_encode_step``).
+
+    Extend n points' beams of beam_size partial codes of m indices by one
     index into the K entries of cent, keeping new_beam_size per point.
-    assign_index and approx_topk_mode are accepted for faiss's signature:
-    the search is exact either way."""
+    Buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    K : int
+        Entries of the codebook.
+    cent : float32 buffer
+        The K x d codebook.
+    n : int
+        Points.
+    beam_size : int
+        Entries per beam.
+    residuals : float32 buffer
+        n x beam_size x d residuals.
+    m : int
+        Indices so far.
+    codes : int32 buffer
+        n x beam_size x m indices.
+    new_beam_size : int
+        Entries kept per point.
+    new_codes : int32 buffer
+        Receives n x new_beam_size x (m + 1) indices.
+    new_residuals : float32 buffer
+        Receives their residuals.
+    new_distances : float32 buffer
+        Receives their squared norms.
+    assign_index : Index, optional
+        Accepted for faiss's signature (the search is exact).
+    approx_topk_mode : int
+        Accepted (the search is exact).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Sizes that do not fit the buffers.
+    """
     from .swig_pointers import SwigPtr, region
 
     op = "beam_search_encode_step"

@@ -28,7 +28,14 @@ def _buf(v, dtype, count, op, name, writable=False):
 
 
 class AQSteps:
-    """AdditiveQuantizer's steps and tables."""
+    """An additive quantizer's exposed steps (faiss: ``AdditiveQuantizer`` methods).
+
+    The steps and tables faiss exposes, mixed into the additive
+    quantizers: ``pack_codes``,
+    ``knn_centroids_inner_product``, ``knn_centroids_L2``,
+    ``compute_codebook_tables``, ``codebook_cross_products``,
+    ``centroid_norms``, as faiss's.
+    """
 
     def pack_codes(self, n: int, codes: ArrayLike, packed_codes: Any, ld_codes: Any = -1) -> None:
         """faiss's ``pack_codes(n, codes, packed_codes, ld_codes=-1)``: n
@@ -87,7 +94,11 @@ class AQSteps:
 
 
 class LSQSteps:
-    """The steps of LSQ++ that faiss's LocalSearchQuantizer exposes."""
+    """The steps of LSQ++ that faiss's LocalSearchQuantizer exposes (faiss: ``LocalSearchQuantizer`` methods).
+
+    ``compute_binary_terms``, ``compute_unary_terms``, ``icm_encode_step``,
+    ``update_codebooks``, on arrays as faiss's take them.
+    """
 
     def _codebooks3(self):
         return self.codebooks.reshape(self.M, self.K, self.d)
@@ -152,14 +163,53 @@ def beam_search_encode_step_tab(K: int, n: int, beam_size: Any, codebook_cross_n
                                 codebook_offsets: Any, query_cp: Any, ldqc: Any, cent_norms_i: Any, m: Any,
                                 codes: ArrayLike, distances: Any, new_beam_size: Any, new_codes: Any,
                                 new_distances: Any) -> None:
-    """faiss's beam_search_encode_step_tab: one step of the table-based
-    beam search. For each of the n points and each of its beam_size
-    entries (codes: n x beam_size x m int32, distances n x beam_size), the
-    K candidates of codebook m at distance + |c|^2 - 2 <x, c> + 2 <c, the
-    entry's codewords> (codebook_cross_norms: rows codebook_offsets[j] +
-    code of codebooks j < m, ldc apart; query_cp: n rows ldqc apart); the
-    new_beam_size best go to new_codes (m + 1 per entry) and
-    new_distances."""
+    """One step of the table-based beam search of residual quantization (faiss: ``beam_search_encode_step_tab``).
+
+    For each of the n points and each of its beam_size entries, the K
+    candidates of codebook m are scored at distance + |c|^2 - 2 <x, c> + 2
+    <c, the entry's codewords> from the cross-norm tables; the
+    new_beam_size best go to new_codes (m + 1 indices per entry) and
+    new_distances. Buffers are ``swig_ptr(array)`` or arrays.
+
+    Parameters
+    ----------
+    K : int
+        Entries of codebook m.
+    n : int
+        Points.
+    beam_size : int
+        Entries per point's beam.
+    codebook_cross_norms : float32 buffer
+        <c_i, c_j> between codebooks, rows codebook_offsets[j] + code of
+        codebooks j < m, ldc apart.
+    ldc : int
+        Row stride of codebook_cross_norms.
+    codebook_offsets : int64 buffer
+        Where each codebook's rows start.
+    query_cp : float32 buffer
+        <x, c> of each point and codeword, rows ldqc apart.
+    ldqc : int
+        Row stride of query_cp.
+    cent_norms_i : float32 buffer
+        |c|^2 of codebook m's entries.
+    m : int
+        The codebook being added.
+    codes : int32 buffer
+        n x beam_size x m indices.
+    distances : float32 buffer
+        n x beam_size distances.
+    new_beam_size : int
+        Entries kept per point.
+    new_codes : int32 buffer
+        Receives n x new_beam_size x (m + 1) indices.
+    new_distances : float32 buffer
+        Receives n x new_beam_size distances.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Sizes that do not fit the buffers.
+    """
     op = "beam_search_encode_step_tab"
     K, n, beam, m, nb = (as_int(v, op, name) for v, name in
                          ((K, "K"), (n, "n"), (beam_size, "beam_size"), (m, "m"), (new_beam_size, "new_beam_size")))

@@ -65,10 +65,34 @@ def bucket_sort(tab: ArrayLike, nbucket: Optional[int] = None, nt: int = 0) -> t
 
 
 def matrix_bucket_sort_inplace(tab: Any, nbucket: Optional[int] = None, nt: int = 0) -> Any:
-    """For an (nrow, ncol) table, overwrite it (flattened) with the rows
-    holding each value, bucket after bucket, and return lims: the rows of
-    bucket b are tab.ravel()[lims[b]:lims[b+1]]. Values < 0 are left out
-    (the tail of the table is then -1)."""
+    """Group a table's rows by the values they hold, in place (faiss: ``matrix_bucket_sort_inplace``).
+
+    The (nrow, ncol) table is overwritten (flattened) with the rows holding
+    each value, bucket after bucket; values below 0 are left out (the tail is
+    then -1).
+
+    Parameters
+    ----------
+    tab : (nrow, ncol) integer ndarray
+        The table, C-contiguous and writable.
+    nbucket : int, optional
+        Number of buckets (default max + 1).
+    nt : int
+        faiss's thread count (accepted).
+
+    Returns
+    -------
+    (nbucket + 1,) int64 ndarray
+        The rows of bucket b are tab.ravel()[lims[b]:lims[b + 1]].
+
+    Raises
+    ------
+    InputTypeError
+        tab is not a 2-d integer array.
+    InvalidArgumentError
+        tab is not writable and contiguous, or holds a value at or above
+        nbucket.
+    """
     op = "matrix_bucket_sort_inplace"
     tab = _table(tab, op, 2)
     if not tab.flags.c_contiguous or not tab.flags.writeable:
@@ -109,8 +133,11 @@ class _SortedMap:
 
 
 class MapLong2Long(_SortedMap):
-    """faiss's MapLong2Long: ``add(keys, vals)``, ``search(key)`` (-1 when
-    absent) and ``search_multiple(keys)``."""
+    """An int64 -> int64 map searched many keys at a time (faiss: ``MapLong2Long``).
+
+    ``add(keys, vals)``, ``search(key)`` (-1 when absent) and
+    ``search_multiple(keys)``.
+    """
 
     def add(self, keys: ArrayLike, vals: ArrayLike) -> None:
         """Insert the key -> value pairs (keys, vals)."""
@@ -126,8 +153,15 @@ class MapLong2Long(_SortedMap):
 
 
 class MapInt64ToInt64(_SortedMap):
-    """faiss's MapInt64ToInt64(capacity): a map of at most capacity keys;
-    ``add(keys, vals)``, ``lookup(keys)`` (-1 for absent keys)."""
+    """A map of at most capacity int64 keys (faiss: ``MapInt64ToInt64``).
+
+    ``add(keys, vals)``, ``lookup(keys)`` (-1 for absent keys).
+
+    Parameters
+    ----------
+    capacity : int
+        Most keys.
+    """
 
     def __init__(self, capacity: Any) -> None:
         super().__init__()

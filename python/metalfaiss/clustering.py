@@ -35,7 +35,15 @@ _return_numpy = os.environ.get("METALFAISS_RETURN_NUMPY", "") not in ("", "0")
 
 
 def set_return_numpy(flag: bool = True) -> None:
-    """Make ``centroids()`` return numpy arrays even when mlx is installed."""
+    """Make ``centroids()`` return numpy arrays (metalfaiss only: the ClassKit / SwiftFaiss face).
+
+    By default they are mlx arrays where mlx is installed.
+
+    Parameters
+    ----------
+    flag : bool
+        True (default): numpy arrays; False: mlx arrays where mlx is installed.
+    """
     global _return_numpy
     _return_numpy = bool(flag)
 
@@ -243,9 +251,26 @@ class AnyClustering:
 
 
 def kmeans_clustering(xs: ArrayLike, d: int, k: int, params: Optional[ClusteringParameters] = None) -> Any:
-    """Cluster xs into k centroids of dimension d; return the centroids.
+    """Cluster vectors into k centroids, ClassKit's one-call form (metalfaiss only: the ClassKit / SwiftFaiss face).
 
-    The result follows ``centroids()``: mlx when available, else numpy.
+    The result follows ``centroids()``: mlx when available (and not
+    ``set_return_numpy(True)``), else numpy.
+
+    Parameters
+    ----------
+    xs : (n, d) float32-convertible or list of lists
+        The vectors.
+    d : int
+        Dimension.
+    k : int
+        Number of centroids.
+    params : ClusteringParameters, optional
+        The k-means settings.
+
+    Returns
+    -------
+    (k, d) array
+        The centroids.
     """
     clustering = AnyClustering(d, k, params)
     clustering.train(xs)

@@ -51,9 +51,21 @@ class Clustering1D(Clustering):
 
 
 def smawk(nrows: Any, ncols: Any, x: ArrayLike, argmins: Any) -> None:
-    """Write the leftmost minimum of each row of the nrows x ncols float32
-    matrix behind swig_ptr x (totally monotone: the minima's columns never
-    decrease down the rows) into the int64 array behind argmins."""
+    """The leftmost minimum of each row of a totally monotone matrix (faiss: ``smawk``).
+
+    Totally monotone: the minima's columns never decrease down the rows.
+
+    Parameters
+    ----------
+    nrows : int
+        Rows.
+    ncols : int
+        Columns.
+    x : swig_ptr (float32)
+        The nrows x ncols matrix.
+    argmins : swig_ptr (int64)
+        Receives each row's column.
+    """
     from .swig_pointers import region
 
     op = "smawk"

@@ -34,7 +34,7 @@ import operator
 import numpy as np
 
 from .errors import InputTypeError, InvalidArgumentError
-from ._typing import Any
+from ._typing import Any, Optional
 
 # faiss name -> (kind, default, smallest allowed value)
 _FIELDS = {
@@ -80,8 +80,19 @@ ALIASES = {**_SWIFT, **_CAMEL, **_CLASSKIT}
 _INT32_MAX = 2**31 - 1
 
 
-def canonical_name(name: str) -> Any:
-    """The faiss field a parameter name stands for, or None."""
+def canonical_name(name: str) -> Optional[str]:
+    """The faiss field a parameter name stands for (metalfaiss only).
+
+    Parameters
+    ----------
+    name : str
+        faiss's, SwiftFaiss's or ClassKit's name.
+
+    Returns
+    -------
+    str or None
+        faiss's field name, or None for an unknown name.
+    """
     if name in _FIELDS:
         return name
     return ALIASES.get(name)
@@ -171,8 +182,13 @@ class ClusteringParameters:
 
 
 def known_names() -> list[str]:
-    """Every parameter name ClusteringParameters accepts (faiss's, and the
-    SwiftFaiss / ClassKit aliases)."""
+    """Every parameter name ClusteringParameters accepts (metalfaiss only).
+
+    Returns
+    -------
+    list of str
+        faiss's names and the SwiftFaiss / ClassKit aliases.
+    """
     return list(_FIELDS) + list(ALIASES)
 
 
