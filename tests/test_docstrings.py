@@ -164,6 +164,49 @@ def test_every_public_class_and_function_has_a_docstring():
     assert not missing, "no docstring:\n" + "\n".join(missing)
 
 
+def _public_definitions():
+    """(module path, node) of every public class and module-level function
+    of the installed package's public modules (overload stubs left out)."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if any(part.startswith("_") and part not in ("__init__.py", "__main__.py") for part in rel.parts):
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, (ast.ClassDef, ast.FunctionDef)) or node.name.startswith("_"):
+                continue
+            if any(isinstance(d, ast.Name) and d.id == "overload" for d in getattr(node, "decorator_list", [])):
+                continue
+            yield rel, node
+
+
+def test_every_public_class_and_function_is_numpy_style():
+    """Every public class and function names its faiss counterpart (or says
+    it is metalfaiss's own), and describes each of its parameters (a
+    class: its constructor's) in a Parameters section."""
+    problems = []
+    for rel, node in _public_definitions():
+        doc = ast.get_docstring(node) or ""
+        where = f"{rel}:{node.lineno} {node.name}"
+        if "(faiss: " not in doc and "(metalfaiss only" not in doc:
+            problems.append(f"{where}: names no counterpart")
+        fn = node if isinstance(node, ast.FunctionDef) else next(
+            (b for b in node.body if isinstance(b, ast.FunctionDef) and b.name == "__init__"), None)
+        if fn is None:
+            continue
+        a = fn.args
+        names = [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs if x.arg not in ("self", "cls")]
+        names += [f"*{a.vararg.arg}"] if a.vararg else []
+        names += [f"**{a.kwarg.arg}"] if a.kwarg else []
+        if not names:
+            continue
+        if "Parameters\n----------" not in doc:
+            problems.append(f"{where}: no Parameters section")
+            continue
+        described = doc.split("Parameters\n----------")[1]
+        problems += [f"{where}: {name} is not described" for name in names if name.lstrip("*") not in described]
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("fn", CORE, ids=lambda f: f.__qualname__)
 def test_core_docstrings_are_numpy_style(fn):
     doc = inspect.getdoc(fn)

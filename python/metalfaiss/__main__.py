@@ -9,7 +9,7 @@ from .system import build_info
 
 
 def main() -> None:
-    """Print the version, kernels, GPU and build information."""
+    """Print the version, kernels, GPU and build information (metalfaiss only: python -m metalfaiss)."""
     print(f"metalfaiss {__version__}")
     print(f"CPU kernels: {kernel_set()}")
     try:

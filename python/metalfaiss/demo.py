@@ -19,7 +19,24 @@ from ._typing import Any, ArrayLike
 
 
 def embeddings(n: int, d: int, seed: int) -> Any:
-    """Unit-norm clustered vectors, like image embeddings."""
+    """Demo data (metalfaiss only: the make demo script).
+
+    Unit-norm clustered vectors, like image embeddings.
+
+    Parameters
+    ----------
+    n : int
+        Vectors.
+    d : int
+        Dimension.
+    seed : int
+        Seed.
+
+    Returns
+    -------
+    (n, d) float32 ndarray
+        Unit-norm clustered vectors, like image embeddings.
+    """
     rng = np.random.default_rng(seed)
     centers = rng.standard_normal((50, d)).astype(np.float32)
     x = centers[rng.integers(0, 50, n)] + 0.5 * rng.standard_normal((n, d)).astype(np.float32)
@@ -27,14 +44,46 @@ def embeddings(n: int, d: int, seed: int) -> Any:
 
 
 def timed(fn: Any) -> Any:
-    """(fn(), seconds it took)."""
+    """A timer of the demo (metalfaiss only: the make demo script).
+
+    (fn(), seconds it took).
+
+    Parameters
+    ----------
+    fn : callable
+        What to time.
+
+    Returns
+    -------
+    result, seconds
+        fn() and the seconds it took.
+    """
     t0 = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - t0
 
 
 def run(lib: Any, xb: ArrayLike, xq: ArrayLike, k: int) -> Any:
-    """Flat search with lib (metalfaiss or faiss): D, I and the add, batch and one-query times."""
+    """One library's part of the demo (metalfaiss only: the make demo script).
+
+    Flat search with lib (metalfaiss or faiss): D, I and the add, batch and one-query times.
+
+    Parameters
+    ----------
+    lib : module
+        metalfaiss or faiss.
+    xb : (n, d) float32 array
+        Database.
+    xq : (nq, d) float32 array
+        Queries.
+    k : int
+        Results per query.
+
+    Returns
+    -------
+    tuple
+        D, I and the add, batch and one-query times.
+    """
     index = lib.IndexFlatL2(xb.shape[1])
     _, t_add = timed(lambda: index.add(xb))
     (D, I), t_search = timed(lambda: index.search(xq, k))
@@ -43,7 +92,23 @@ def run(lib: Any, xb: ArrayLike, xq: ArrayLike, k: int) -> Any:
 
 
 def main(n: int = 10000, d: int = 768, nq: int = 1000, k: int = 10, seed: int = 1234) -> None:
-    """The demo: flat search against faiss, the GPU where there is one, k-means."""
+    """The demo, run by make demo (metalfaiss only).
+
+    The demo: flat search against faiss, the GPU where there is one, k-means.
+
+    Parameters
+    ----------
+    n : int
+        Database vectors (10,000).
+    d : int
+        Dimension (768).
+    nq : int
+        Queries (1,000).
+    k : int
+        Results per query (10).
+    seed : int
+        Seed of the data (1234).
+    """
     xb = embeddings(n, d, seed)
     xq = embeddings(nq, d, seed + 1)
     print(f"metalfaiss {metalfaiss.__version__}: exact L2 search, {n} vectors of d={d}, {nq} queries, k={k}")
@@ -67,7 +132,21 @@ def main(n: int = 10000, d: int = 768, nq: int = 1000, k: int = 10, seed: int = 
 
 
 def on_gpu(xb: ArrayLike, xq: ArrayLike, k: int, I_cpu: Any) -> None:
-    """The same search on the GPU, when there is a hardware one."""
+    """The demo's GPU part (metalfaiss only: the make demo script).
+
+    The same search on the GPU, when there is a hardware one.
+
+    Parameters
+    ----------
+    xb : (n, d) float32 array
+        Database.
+    xq : (nq, d) float32 array
+        Queries.
+    k : int
+        Results per query.
+    I_cpu : (nq, k) int64 array
+        The CPU results, compared with the GPU's.
+    """
     info = metalfaiss.gpu_info()
     if info["driver"] is None:
         print(f"GPU: none ({info['reason']})")
@@ -84,7 +163,19 @@ def on_gpu(xb: ArrayLike, xq: ArrayLike, k: int, I_cpu: Any) -> None:
 
 
 def cluster(x: ArrayLike, k: int = 50, niter: int = 20) -> None:
-    """k-means with the ClassKit names, timed against faiss."""
+    """The demo's k-means part (metalfaiss only: the make demo script).
+
+    k-means with the ClassKit names, timed against faiss.
+
+    Parameters
+    ----------
+    x : (n, d) float32 array
+        The vectors.
+    k : int
+        Centroids (50).
+    niter : int
+        Iterations (20).
+    """
     from metalfaiss.clustering import AnyClustering, ClusteringParameters
 
     print(f"k-means as ClassKit runs it: {x.shape[0]} embeddings into k={k} clusters, {niter} iterations")

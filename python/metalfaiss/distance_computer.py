@@ -30,9 +30,17 @@ def _floats(x, n, op, name, dtype=np.float32):
 
 
 class DistanceComputer(GoHandle):
-    """Distances from one query to an index's stored vectors: the query
+    """Distances from one query to an index's stored vectors (faiss: ``DistanceComputer``).
+
+    Distances from one query to an index's stored vectors: the query
     goes through the index's transforms, stored vectors are decoded. For
-    coded storage the values equal the search's up to rounding."""
+    coded storage the values equal the search's up to rounding.
+
+    Parameters
+    ----------
+    index : Index
+        The index whose stored vectors are measured.
+    """
 
     def __init__(self, index: Index) -> None:
         op = f"{type(index).__name__}.get_distance_computer"
@@ -79,9 +87,12 @@ FlatCodesDistanceComputer = DistanceComputer
 
 
 class IndexFlatCodes:
-    """What faiss's IndexFlatCodes adds to the indexes that store one code
+    """What the indexes of one code per vector share (faiss: ``IndexFlatCodes``).
+
+    What faiss's IndexFlatCodes adds to the indexes that store one code
     per vector in a flat array (IndexFlat, IndexPQ, IndexScalarQuantizer
-    here): a distance computer that also measures codes."""
+    here): a distance computer that also measures codes.
+    """
 
     def get_FlatCodesDistanceComputer(self) -> Any:
         """A DistanceComputer over the stored codes (faiss: get_FlatCodesDistanceComputer)."""

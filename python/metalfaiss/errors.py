@@ -142,7 +142,20 @@ _BY_KIND = {
 
 
 def error_from_status(status: Any) -> Any:
-    """Turn a non-empty ``"<kind>|<message>"`` status into an exception."""
+    """The exception a failed Go call's status stands for (metalfaiss only; internal).
+
+    Turn a non-empty ``"<kind>|<message>"`` status into an exception.
+
+    Parameters
+    ----------
+    status : str
+        "<kind>|<message>".
+
+    Returns
+    -------
+    MetalFaissError
+        The exception of that kind (not raised).
+    """
     kind, _, message = status.partition("|")
     return _BY_KIND.get(kind, MetalFaissError)(message or status)
 

@@ -16,7 +16,15 @@ if TYPE_CHECKING:
 
 
 class ClusteringIterationStats:
-    """One iteration's record: obj, time, time_search, imbalance_factor, nsplit."""
+    """One k-means iteration's record (faiss: ``ClusteringIterationStats``).
+
+    One iteration's record: obj, time, time_search, imbalance_factor, nsplit.
+
+    Parameters
+    ----------
+    **fields
+        obj, time, time_search, imbalance_factor and nsplit, all given.
+    """
 
     __slots__ = STAT_FIELDS
 

@@ -586,5 +586,16 @@ def unpack_bitstrings(b: Any, M_or_nbits: Any, nbit: Optional[int] = None) -> In
 
 
 def popcount64(x: ArrayLike) -> Any:
-    """The number of bits set in the 64-bit integer x."""
+    """The number of bits set in a 64-bit integer (faiss: ``popcount64``).
+
+    Parameters
+    ----------
+    x : int
+        The integer (taken modulo 2^64).
+
+    Returns
+    -------
+    int
+        Its set bits.
+    """
     return bin(as_int(x, "popcount64", "x") & 0xFFFFFFFFFFFFFFFF).count("1")

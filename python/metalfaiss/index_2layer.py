@@ -17,10 +17,18 @@ from ._typing import Any, ArrayLike, MetricLike
 
 
 class Level1Quantizer:
-    """``index.q1`` of an Index2Layer (faiss's Level1Quantizer): the coarse
+    """The coarse level of an Index2Layer (faiss: ``Level1Quantizer``, ``index.q1``).
+
+    ``index.q1`` of an Index2Layer (faiss's Level1Quantizer): the coarse
     ``quantizer``, ``nlist`` and ``quantizer_trains_alone`` (0: k-means
     with the quantizer as assignment index; 1: the quantizer trains itself,
-    as a MultiIndexQuantizer does; 2: k-means on a flat L2 index)."""
+    as a MultiIndexQuantizer does; 2: k-means on a flat L2 index).
+
+    Parameters
+    ----------
+    owner : Index2Layer
+        The index whose coarse level this is.
+    """
 
     def __init__(self, owner: Any) -> None:
         self._owner = owner

@@ -44,8 +44,11 @@ class _RQHolder:
 
 
 class IndexAdditiveQuantizer(IndexFlatCodes, Index):
-    """faiss's IndexAdditiveQuantizer: additive codes searched
-    exhaustively, by look-up tables (or by decoding, ST_decompress)."""
+    """Additive codes searched exhaustively (faiss: ``IndexAdditiveQuantizer``).
+
+    faiss's IndexAdditiveQuantizer: additive codes searched
+    exhaustively, by look-up tables (or by decoding, ST_decompress).
+    """
 
     @property
     def code_size(self) -> int:
@@ -262,8 +265,11 @@ class IndexProductLocalSearchQuantizer(_PLSQHolder, IndexAdditiveQuantizer):
 
 
 class IndexIVFAdditiveQuantizer(IndexIVF):
-    """faiss's IndexIVFAdditiveQuantizer: additive codes of the residuals
-    x - centroid (``by_residual``) in inverted lists."""
+    """Additive codes of residuals in inverted lists (faiss: ``IndexIVFAdditiveQuantizer``).
+
+    faiss's IndexIVFAdditiveQuantizer: additive codes of the residuals
+    x - centroid (``by_residual``) in inverted lists.
+    """
 
     @property
     def code_size(self) -> int:
@@ -487,8 +493,11 @@ class IndexIVFProductLocalSearchQuantizer(_PLSQHolder, IndexIVFAdditiveQuantizer
 
 
 class AdditiveCoarseQuantizer(Index):
-    """faiss's AdditiveCoarseQuantizer: the 2^tot_bits sums of one entry
-    per codebook are the centroids; ``add`` and ``reset`` do not apply."""
+    """An additive quantizer as a coarse quantizer (faiss: ``AdditiveCoarseQuantizer``).
+
+    faiss's AdditiveCoarseQuantizer: the 2^tot_bits sums of one entry
+    per codebook are the centroids; ``add`` and ``reset`` do not apply.
+    """
 
     def add(self, x: ArrayLike) -> None:
         raise UnsupportedOperationError(f"{type(self).__name__}.add: not applicable: the centroids are the "

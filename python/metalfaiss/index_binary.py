@@ -29,8 +29,11 @@ def _binary_params(params, op, index=None):
 
 
 class IndexBinary(GoHandle, BinaryPointerMethods):
-    """A binary index in the Go core: codes of ``d`` bits (``d/8`` uint8
-    each); distances are int32 Hamming distances, as in faiss."""
+    """A binary index (faiss: ``IndexBinary``).
+
+    A binary index in the Go core: codes of ``d`` bits (``d/8`` uint8
+    each); distances are int32 Hamming distances, as in faiss.
+    """
 
     def _bind(self, handle):
         self._handle = handle
@@ -226,8 +229,16 @@ class IndexBinaryFlat(IndexBinary):
 
 
 class BinaryIVFInvertedLists(InvertedLists):
-    """A binary IVF index's lists (``index.invlists``), read-only: ids and
-    codes of ``d/8`` bytes, copied out of the index."""
+    """A binary IVF index's lists (faiss: ``InvertedLists`` of an ``IndexBinaryIVF``).
+
+    A binary IVF index's lists (``index.invlists``), read-only: ids and
+    codes of ``d/8`` bytes, copied out of the index.
+
+    Parameters
+    ----------
+    index : IndexBinaryIVF
+        The index whose lists these are.
+    """
 
     def __init__(self, index: IndexBinaryIVF) -> None:
         self._index = index

@@ -18,9 +18,24 @@ from ._typing import Any, ArrayLike
 
 
 class CodePackerPQ4:
-    """faiss's CodePackerPQ4: one vector's standard code (M 4-bit codes,
+    """Packs 4-bit PQ codes into fast-scan blocks and back (faiss: ``CodePackerPQ4``).
+
+    faiss's CodePackerPQ4: one vector's standard code (M 4-bit codes,
     ``code_size`` bytes) to and from its place in packed blocks of
-    ``nvec`` vectors (``block_size`` bytes each)."""
+    ``nvec`` vectors (``block_size`` bytes each).
+
+    Parameters
+    ----------
+    M : int
+        Sub-quantizers (4-bit codes) per vector.
+    bbs : int
+        Vectors per block (a positive multiple of 32).
+
+    Raises
+    ------
+    InvalidArgumentError
+        M below 1, or bbs not a positive multiple of 32.
+    """
 
     def __init__(self, M: int, bbs: Any) -> None:
         op = "CodePackerPQ4"
@@ -56,12 +71,15 @@ class CodePackerPQ4:
 
 
 class IndexFastScan:
-    """faiss's IndexFastScan fields: ``implem`` (0: automatic; 12-15 the
+    """What the fast-scan indexes share (faiss: ``IndexFastScan``).
+
+    faiss's IndexFastScan fields: ``implem`` (0: automatic; 12-15 the
     kernels; 2-4 code-by-code sums with float, rounded and rescaled
     rounded tables), ``qbs`` (queries per pass over the codes, four bits
     per sub-block; 0: automatic), ``bbs`` (vectors per block), ``M``,
     ``M2``, ``nbits``, ``ksub``, ``ntotal2`` and ``codes`` (the packed
-    blocks, a copy)."""
+    blocks, a copy).
+    """
 
     def _settings(self, implem=None, qbs=None):
         out = np.zeros(6, dtype=np.int64)

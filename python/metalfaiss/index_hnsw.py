@@ -16,10 +16,18 @@ from ._typing import Any, ArrayLike, MetricLike
 
 
 class HNSW:
-    """The graph of an HNSW index (faiss's ``index.hnsw``): its settings,
+    """The graph of an HNSW index (faiss: ``HNSW``, ``index.hnsw``).
+
+    The graph of an HNSW index (faiss's ``index.hnsw``): its settings,
     and its arrays ``levels`` (int32, levels per node), ``offsets`` (int64,
     where each node's lists start in ``neighbors``) and ``neighbors``
-    (int32, -1 padded), as numpy copies."""
+    (int32, -1 padded), as numpy copies.
+
+    Parameters
+    ----------
+    index : IndexHNSW
+        The index whose graph this is.
+    """
 
     def __init__(self, index: IndexHNSW) -> None:
         self._index = index
@@ -414,7 +422,10 @@ class IndexHNSWFlatPanorama(IndexHNSWFlat):
 
 
 class NumericType:
-    """faiss's NumericType for IndexHNSWCagra's storage."""
+    """Storage types of IndexHNSWCagra (faiss: ``NumericType``).
+
+    faiss's NumericType for IndexHNSWCagra's storage.
+    """
 
     Float32, Float16 = 0, 1
 

@@ -412,8 +412,25 @@ def clone_index(index: Index) -> Index:
 
 
 def write_ProductQuantizer(pq: ProductQuantizer, f: WriteTarget) -> None:
-    """Write a product quantizer as faiss does: d, M, nbits (64-bit), then
-    the d * 2^nbits centroids as a vector of float32."""
+    """Write a product quantizer in faiss's format (faiss: ``write_ProductQuantizer``).
+
+    d, M, nbits (64-bit), then the d * 2^nbits centroids as a vector of
+    float32.
+
+    Parameters
+    ----------
+    pq : ProductQuantizer
+        The quantizer.
+    f : str, os.PathLike, writable binary file object or IOWriter
+        Where to write it.
+
+    Raises
+    ------
+    InputTypeError
+        pq is not a ProductQuantizer.
+    OSError
+        The file cannot be written.
+    """
     from .quantizers import ProductQuantizer
 
     if not isinstance(pq, ProductQuantizer):
@@ -424,7 +441,25 @@ def write_ProductQuantizer(pq: ProductQuantizer, f: WriteTarget) -> None:
 
 
 def read_ProductQuantizer(f: ReadSource) -> ProductQuantizer:
-    """Read a product quantizer written by write_ProductQuantizer or faiss."""
+    """Read a product quantizer written by write_ProductQuantizer or faiss (faiss: ``read_ProductQuantizer``).
+
+    Parameters
+    ----------
+    f : str, os.PathLike, readable binary file object or IOReader
+        Where it is.
+
+    Returns
+    -------
+    ProductQuantizer
+        The quantizer.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The data is not a product quantizer or is truncated.
+    OSError
+        The file cannot be opened.
+    """
     from .quantizers import ProductQuantizer
 
     op = "read_ProductQuantizer"

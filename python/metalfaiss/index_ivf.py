@@ -26,7 +26,10 @@ from ._typing import (
 
 
 class DirectMap:
-    """faiss's DirectMap types, for ``set_direct_map_type``."""
+    """Direct-map kinds, for set_direct_map_type (faiss: ``DirectMap``).
+
+    faiss's DirectMap types, for ``set_direct_map_type``.
+    """
 
     NoMap = 0
     Array = 1
@@ -43,9 +46,17 @@ def _permutation(perm, n, op):
 
 
 class IndexInvertedLists(ArrayInvertedLists):
-    """An IVF index's own lists (``index.invlists``): reads copy out of the
+    """An IVF index's own lists (faiss: ``InvertedLists``, ``index.invlists``).
+
+    An IVF index's own lists (``index.invlists``): reads copy out of the
     index; add_entries / update_entries / resize change the index itself
-    (its ntotal follows)."""
+    (its ntotal follows).
+
+    Parameters
+    ----------
+    index : IndexIVF
+        The index whose lists these are.
+    """
 
     def __init__(self, index: IndexIVF) -> None:
         self._index = index

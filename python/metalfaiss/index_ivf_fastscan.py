@@ -19,10 +19,13 @@ INVALID_CODE_SIZE = 2**64 - 1
 
 
 class BlockInvertedLists(IndexInvertedLists):
-    """A fast-scan IVF index's lists (faiss's BlockInvertedLists): codes
+    """A fast-scan IVF index's lists (faiss: ``BlockInvertedLists``).
+
+    A fast-scan IVF index's lists (faiss's BlockInvertedLists): codes
     packed in blocks of ``n_per_block`` vectors, ``block_size`` bytes each.
     ``get_codes`` returns a list's whole blocks; ``add_entries`` takes
-    standard codes (``packer.code_size`` bytes each) and packs them."""
+    standard codes (``packer.code_size`` bytes each) and packs them.
+    """
 
     @property
     def code_size(self) -> int:
@@ -79,8 +82,11 @@ class BlockInvertedLists(IndexInvertedLists):
 
 
 class IVFFastScanFields:
-    """faiss's IndexIVFFastScan fields over IndexGetParam / IndexSetParam,
-    and the lists as BlockInvertedLists."""
+    """What the fast-scan IVF indexes share (faiss: ``IndexIVFFastScan``).
+
+    faiss's IndexIVFFastScan fields over IndexGetParam / IndexSetParam,
+    and the lists as BlockInvertedLists.
+    """
 
     def _init_ivf(self, handle, quantizer, metric):
         super()._init_ivf(handle, quantizer, metric)

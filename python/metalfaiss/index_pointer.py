@@ -9,7 +9,15 @@ from __future__ import annotations
 from ._typing import Any
 
 class IndexPointer:
-    """Holds an index (``pointer``); ``is_valid`` until the index is closed."""
+    """Holds an index until it is closed (metalfaiss only: SwiftFaiss's IndexPointer).
+
+    Holds an index (``pointer``); ``is_valid`` until the index is closed.
+
+    Parameters
+    ----------
+    pointer : Index
+        The index held.
+    """
 
     def __init__(self, pointer: Any) -> None:
         self._pointer = pointer

@@ -14,8 +14,11 @@ from ._typing import Any, ArrayLike, Float32Array
 
 
 class TransformChain(list):
-    """The transforms of an IndexPreTransform, first applied first. Also
-    answers faiss's std::vector calls ``at(i)`` and ``size()``."""
+    """The transforms of an IndexPreTransform (faiss: ``IndexPreTransform.chain``).
+
+    The transforms of an IndexPreTransform, first applied first. Also
+    answers faiss's std::vector calls ``at(i)`` and ``size()``.
+    """
 
     def at(self, i: int) -> Any:
         """The i-th transform."""

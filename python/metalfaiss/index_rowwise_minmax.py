@@ -16,10 +16,18 @@ from ._typing import Any, ArrayLike
 
 
 class IndexRowwiseMinMaxBase(Index):
-    """What IndexRowwiseMinMax and IndexRowwiseMinMaxFP16 share (faiss's
+    """What the rowwise min-max codecs share (faiss: ``IndexRowwiseMinMaxBase``).
+
+    What IndexRowwiseMinMax and IndexRowwiseMinMaxFP16 share (faiss's
     base class of the two): a codec, whose ``train`` trains ``index`` on
     the scaled vectors and whose ``sa_encode`` / ``sa_decode`` code and
-    decode; ``add``, ``search`` and ``reset`` raise, as in faiss."""
+    decode; ``add``, ``search`` and ``reset`` raise, as in faiss.
+
+    Parameters
+    ----------
+    index : Index
+        The index that codes the scaled vectors.
+    """
 
     _half = False
 

@@ -19,8 +19,29 @@ from ._typing import Any, ArrayLike, Int64Array, Optional, UInt8Array
 
 
 def entry_arrays(op: Any, n: int, ids: ArrayLike, codes: ArrayLike, code_size: int) -> Any:
-    """n ids (int64) and n*code_size code bytes (uint8) from swig_ptr
-    pointers or numpy arrays, checked to hold that many."""
+    """Inverted-list entries from pointers or arrays, checked (metalfaiss only; internal).
+
+    n ids (int64) and n*code_size code bytes (uint8) from swig_ptr
+    pointers or numpy arrays, checked to hold that many.
+
+    Parameters
+    ----------
+    op : str
+        The operation, for error messages.
+    n : int
+        Entries.
+    ids : swig_ptr or int64 array
+        Their ids.
+    codes : swig_ptr or uint8 array
+        Their codes.
+    code_size : int
+        Bytes per code.
+
+    Returns
+    -------
+    ids, codes
+        int64 and uint8 arrays of n and n * code_size values.
+    """
     from .swig_pointers import SwigPtr, as_bytes, region
 
     n = as_int(n, op, "n_entry")

@@ -28,9 +28,21 @@ _ENTRY_ID_BYTES = 8
 
 
 class OnDiskInvertedLists(InvertedLists):
-    """``OnDiskInvertedLists(nlist, code_size, filename)``: nlist empty
+    """Inverted lists in a file, filled by merging indexes (faiss: ``OnDiskInvertedLists``).
+
+    ``OnDiskInvertedLists(nlist, code_size, filename)``: nlist empty
     lists of code_size-byte entries, to be filled by merge_from_multiple,
-    which writes filename."""
+    which writes filename.
+
+    Parameters
+    ----------
+    nlist : int
+        Number of lists.
+    code_size : int
+        Bytes per entry's code.
+    filename : str
+        The file the lists are written to.
+    """
 
     def __init__(self, nlist: int, code_size: int, filename: PathLike) -> None:
         op = "OnDiskInvertedLists"
@@ -127,8 +139,11 @@ class OnDiskInvertedLists(InvertedLists):
 
 
 class InvertedListsPtrVector(list):
-    """faiss's vector of inverted lists, for scripts that build one to pass
-    to merge_from_multiple: push_back, size, at, and data (itself)."""
+    """A vector of inverted lists, for merge_from_multiple (faiss: ``InvertedListsPtrVector``).
+
+    faiss's vector of inverted lists, for scripts that build one to pass
+    to merge_from_multiple: push_back, size, at, and data (itself).
+    """
 
     def push_back(self, il: Any) -> None:
         """Append inverted lists."""

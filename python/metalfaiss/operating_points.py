@@ -31,9 +31,12 @@ class OperatingPoint:
 
 
 class OperatingPoints:
-    """``all_pts`` holds every experiment added; ``optimal_pts`` the
+    """Experiments and their Pareto-optimal subset (faiss: ``OperatingPoints``).
+
+    ``all_pts`` holds every experiment added; ``optimal_pts`` the
     Pareto-optimal ones by increasing performance (and time), starting with
-    doing nothing (perf 0, t 0, key "")."""
+    doing nothing (perf 0, t 0, key "").
+    """
 
     def __init__(self) -> None:
         self.all_pts = _StatsVector()

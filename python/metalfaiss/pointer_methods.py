@@ -25,8 +25,11 @@ def _count(n, op, name="n"):
 
 
 class PointerMethods:
-    """Mixed into Index (float vectors, ``_c_dtype`` float32, width d) and
-    IndexBinary (uint8 codes, width code_size)."""
+    """faiss's pointer-style index methods, search_c, add_c, ... (faiss: the SWIG methods of ``Index``).
+
+    Mixed into Index (float vectors, ``_c_dtype`` float32, width d) and
+    IndexBinary (uint8 codes, width code_size).
+    """
 
     _c_dtype = np.float32
     _c_dist = np.float32
@@ -71,7 +74,10 @@ class PointerMethods:
 
 
 class IndexPointerMethods(PointerMethods):
-    """The float-index extras: assign_c and reconstruct_n_c."""
+    """The float indexes' pointer-style extras (faiss: ``Index.assign_c``, ``reconstruct_n_c``).
+
+    The float-index extras: assign_c and reconstruct_n_c.
+    """
 
     def assign_c(self, n: int, x: ArrayLike, labels: ArrayLike, k: int = 1) -> None:
         """faiss's C signature: the k nearest ids of the n vectors at pointer x, written at labels."""
@@ -101,7 +107,10 @@ class IndexPointerMethods(PointerMethods):
 
 
 class BinaryPointerMethods(PointerMethods):
-    """PointerMethods of binary indexes: codes are uint8, distances int32."""
+    """The binary indexes' pointer-style methods (faiss: the SWIG methods of ``IndexBinary``).
+
+    PointerMethods of binary indexes: codes are uint8, distances int32.
+    """
 
     _c_dtype = np.uint8
     _c_dist = np.int32

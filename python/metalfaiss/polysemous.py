@@ -72,8 +72,11 @@ class PolysemousTraining:
 
 
 class PolysemousMixin:
-    """do_polysemous_training, polysemous_training and polysemous_ht on
-    IndexPQ and IndexIVFPQ; the settings reach the Go core at train."""
+    """Polysemous settings of IndexPQ and IndexIVFPQ (faiss: their ``polysemous_*`` fields).
+
+    do_polysemous_training, polysemous_training and polysemous_ht on
+    IndexPQ and IndexIVFPQ; the settings reach the Go core at train.
+    """
 
     _default_training = True  # IndexPQ holds one; faiss's IndexIVFPQ holds None (defaults used)
 

@@ -379,10 +379,13 @@ class ScalarQuantizer(_Codec):
 
 
 class PQIndexMixin:
-    """``pq``: the product quantizer of an index that has one (IndexPQ,
+    """The product quantizer of an index that has one (faiss: ``index.pq``).
+
+    ``pq``: the product quantizer of an index that has one (IndexPQ,
     IndexIVFPQ and the fast-scan ones); changes to ``pq.cp`` apply at
     train, and ``index.pq = trained.pq`` takes another quantizer's
-    centroids (same d, M and nbits), as faiss scripts do."""
+    centroids (same d, M and nbits), as faiss scripts do.
+    """
 
     @property
     def pq(self) -> Any:

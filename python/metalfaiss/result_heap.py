@@ -16,7 +16,18 @@ _EMPTY = float(np.finfo(np.float32).max)
 
 
 def is_similarity_metric(metric: MetricLike) -> bool:
-    """faiss's is_similarity_metric: True where larger values are better."""
+    """Whether larger values are better for a metric (faiss: ``is_similarity_metric``).
+
+    Parameters
+    ----------
+    metric : int or str
+        A metric.
+
+    Returns
+    -------
+    bool
+        True for inner product and Jaccard.
+    """
     return MetricType.parse(metric) in (MetricType.INNER_PRODUCT, MetricType.JACCARD)
 
 

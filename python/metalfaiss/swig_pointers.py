@@ -35,6 +35,11 @@ class SwigPtr:
 
     Made by ``swig_ptr(array)``; it keeps the array alive and is what the
     pointer-style functions (knn_L2sqr, fvec_*, hammings, ...) take.
+
+    Parameters
+    ----------
+    array : ndarray
+        The array pointed to (kept alive).
     """
 
     __slots__ = ("array",)
@@ -121,15 +126,64 @@ def rev_swig_ptr(ptr: Any, n: int) -> Any:
 
 
 def as_bytes(ptr: Any, op: Any, name: str, writable: Any = False) -> Any:
-    """All the memory behind pointer ptr, as uint8 (any element type)."""
+    """The memory behind a pointer as bytes (metalfaiss only; internal).
+
+    All the memory behind pointer ptr, as uint8 (any element type).
+
+    Parameters
+    ----------
+    ptr : SwigPtr
+        The pointer.
+    op : str
+        The operation, for error messages.
+    name : str
+        The argument's name, for error messages.
+    writable : bool
+        The bytes must be writable.
+
+    Returns
+    -------
+    uint8 ndarray
+        A view of all the memory behind ptr.
+    """
     if not isinstance(ptr, SwigPtr):
         raise InputTypeError(f"{op}: {name} must be a pointer from faiss.swig_ptr(array), got {type(ptr).__name__}")
     return region(ptr, None, ptr.array.shape[0], op, name, writable).view(np.uint8)
 
 
 def region(ptr: Any, dtype: Any, n: int, op: Any, name: str, writable: Any = False) -> Any:
-    """The first n values behind pointer ``ptr`` as a 1-D array view,
-    checking that ptr is a pointer of dtype (None: any) holding n values."""
+    """The values behind a pointer as a checked view (metalfaiss only; internal).
+
+    The first n values behind pointer ``ptr`` as a 1-D array view,
+    checking that ptr is a pointer of dtype (None: any) holding n values.
+
+    Parameters
+    ----------
+    ptr : SwigPtr
+        The pointer.
+    dtype : numpy dtype or None
+        The dtype it must point to (None: any).
+    n : int
+        Values wanted.
+    op : str
+        The operation, for error messages.
+    name : str
+        The argument's name.
+    writable : bool
+        The values must be writable.
+
+    Returns
+    -------
+    ndarray
+        A 1-d view of the first n values.
+
+    Raises
+    ------
+    InputTypeError
+        ptr is not a pointer of dtype.
+    InvalidArgumentError
+        It holds fewer than n values, or is read-only when writable.
+    """
     if not isinstance(ptr, SwigPtr):
         raise InputTypeError(f"{op}: {name} must be a pointer from faiss.swig_ptr(array), got {type(ptr).__name__}")
     if dtype is not None and ptr.dtype != np.dtype(dtype):

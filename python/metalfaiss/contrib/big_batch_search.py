@@ -35,9 +35,25 @@ _METHODS = ("index", "pairwise_distances", "knn_function")
 
 
 class BigBatchSearcher:
-    """The data of one big-batch search: the queries bucketed by list, the
+    """The state of one big-batch search (faiss: ``contrib.big_batch_search.BigBatchSearcher``).
+
+    The data of one big-batch search: the queries bucketed by list, the
     result heap, timings and checkpoints. How a bucket is compared is the
-    BlockComputer's business."""
+    BlockComputer's business.
+
+    Parameters
+    ----------
+    index : IndexIVF
+        The index searched.
+    xq : (nq, d) float32-convertible
+        The queries.
+    k : int
+        Results per query.
+    verbose : int
+        Print progress.
+    use_float16 : bool
+        Decode lists to float16.
+    """
 
     def __init__(self, index: Index, xq: ArrayLike, k: int, verbose: int = 0, use_float16: Any = False) -> None:
         self.index, self.xq, self.k = index, xq, k
@@ -168,11 +184,30 @@ class BigBatchSearcher:
 
 
 class BlockComputer:
-    """Compares one bucket: with the IVF's own scanner on that list alone
+    """Compares the queries of one bucket with one list (faiss: ``contrib.big_batch_search.BlockComputer``).
+
+    Compares one bucket: with the IVF's own scanner on that list alone
     ("index": faiss fills a flat index with the list's codes; searching the
     one list with search_preassigned measures the same codes the same
     way), all pairwise distances ("pairwise_distances") or a k-NN function
-    ("knn_function") on the decoded list."""
+    ("knn_function") on the decoded list.
+
+    Parameters
+    ----------
+    index : IndexIVF
+        The index searched.
+    method : str
+        "knn_function", "pairwise_distances" or "index".
+    pairwise_distances : callable
+        For method "pairwise_distances".
+    knn : callable
+        For method "knn_function".
+
+    Raises
+    ------
+    ValueError
+        An unknown method.
+    """
 
     def __init__(self, index: Index, method: Any = 'knn_function',
                  pairwise_distances: Any = distances.pairwise_distances, knn: Any = distances.knn) -> None:
@@ -221,18 +256,59 @@ def big_batch_search(index: Index, xq: ArrayLike, k: int, method: Any = 'knn_fun
                      verbose: int = 0, threaded: Any = 0, use_float16: Any = False, prefetch_threads: Any = 1,
                      computation_threads: Any = 1, q_assign: Any = None, checkpoint: Any = None,
                      checkpoint_freq: Any = 7200, start_list: Any = 0, end_list: Any = None, crash_at: Any = -1) -> Any:
-    """Search xq in the IVF index (IVFFlat, IVFPQ, IVFScalarQuantizer) list
-    by list; returns (D, I) as index.search would.
+    """Search a large batch in an IVF index list by list (faiss: ``contrib.big_batch_search.big_batch_search``).
 
-    threaded=0 runs the lists in turn; 1 prepares the next list while one
-    is compared; 2 runs prefetch_threads preparations and
-    computation_threads comparisons at once (a caller's knn function gets a
-    thread_id argument when computation_threads > 1). Buckets merge in list
-    order either way, so the result does not depend on the threads.
-    q_assign overrides the coarse assignment (nq x nprobe). checkpoint names
-    a file saved every checkpoint_freq seconds and resumed from; crash_at
-    stops with ZeroDivisionError at that list (to test resuming).
-    start_list, end_list limit the lists searched."""
+    Each list is read once for all the queries that probe it: worth it when
+    the batch is much larger than the lists. threaded=0 runs the lists in
+    turn; 1 prepares the next list while one is compared; 2 runs
+    prefetch_threads preparations and computation_threads comparisons at
+    once. Buckets merge in list order either way, so the result does not
+    depend on the threads.
+
+    Parameters
+    ----------
+    index : IndexIVF
+        IVFFlat, IVFPQ or IVFScalarQuantizer.
+    xq : (nq, d) float32-convertible
+        Queries.
+    k : int
+        Results per query.
+    method : str
+        "knn_function" (default), "pairwise_distances" or "index": how a
+        bucket is compared with its list (see BlockComputer).
+    pairwise_distances : callable
+        For method "pairwise_distances".
+    knn : callable
+        For method "knn_function" (gets a thread_id argument when
+        computation_threads > 1).
+    verbose : int
+        Print progress.
+    threaded : int
+        0, 1 or 2 (above).
+    use_float16 : bool
+        Decode lists to float16 for the comparisons.
+    prefetch_threads : int
+        With threaded=2.
+    computation_threads : int
+        With threaded=2.
+    q_assign : (nq, nprobe) int64 array, optional
+        The coarse assignment to use.
+    checkpoint : str, optional
+        A file saved every checkpoint_freq seconds and resumed from.
+    checkpoint_freq : float
+        Seconds between checkpoints.
+    start_list : int
+        First list searched.
+    end_list : int
+        One past the last list searched.
+    crash_at : int
+        Stop with ZeroDivisionError at that list (to test resuming).
+
+    Returns
+    -------
+    D : (nq, k) float32 ndarray
+    I : (nq, k) int64 ndarray
+    """
     bbs = BigBatchSearcher(index, np.ascontiguousarray(xq, dtype=np.float32), k, verbose, use_float16)
     comp = BlockComputer(index, method, pairwise_distances, knn)
     bbs.decode_func, bbs.by_residual = comp.decode_func, comp.by_residual

@@ -44,8 +44,22 @@ _RULES = [
 
 
 def get_code_size(d: int, indexkey: Any) -> Any:
-    """The bytes one vector of dimension d takes in an index built by
-    index_factory(d, indexkey) (graph links estimated)."""
+    """Bytes per vector of a factory string's index (faiss: ``contrib.factory_tools.get_code_size``).
+
+    Graph links are estimated.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+    indexkey : str
+        The factory string.
+
+    Returns
+    -------
+    int or float
+        Bytes per vector.
+    """
     for pattern, size in _RULES:
         match = re.fullmatch(pattern, indexkey)
         if match:
@@ -56,5 +70,16 @@ def get_code_size(d: int, indexkey: Any) -> Any:
 
 
 def get_hnsw_M(index: Index) -> Any:
-    """The M an HNSW index was built with (half its level-0 links)."""
+    """The M an HNSW index was built with (faiss: ``contrib.factory_tools.get_hnsw_M``).
+
+    Parameters
+    ----------
+    index : IndexHNSW
+        The index.
+
+    Returns
+    -------
+    int
+        M (half its level-0 links).
+    """
     return index.hnsw.M

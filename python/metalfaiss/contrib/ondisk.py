@@ -16,10 +16,28 @@ LOG = logging.getLogger(__name__)
 
 
 def merge_ondisk(trained_index: Any, shard_fnames: Any, ivfdata_fname: Any, shift_ids: bool = False) -> None:
-    """Fill the empty trained_index with the entries of the indexes in the
-    files shard_fnames (each trained like it), their lists written to
-    ivfdata_fname. With shift_ids, shard i's ids are moved up by the
-    entries of the shards before it (for shards each numbered from 0)."""
+    """Merge shard indexes into a trained empty one whose lists live in a file (faiss: ``contrib.ondisk.merge_ondisk``).
+
+    Each shard file holds an index trained like trained_index; their lists
+    are written to ivfdata_fname as OnDiskInvertedLists.
+
+    Parameters
+    ----------
+    trained_index : IndexIVF
+        A trained, empty IVF index (or an index around one).
+    shard_fnames : list of str
+        The shard index files.
+    ivfdata_fname : str
+        The file the merged lists are written to.
+    shift_ids : bool
+        Move shard i's ids up by the entries of the shards before it (for
+        shards each numbered from 0).
+
+    Raises
+    ------
+    InvalidArgumentError
+        The index is not empty, or the merged entries do not add up.
+    """
     index_ivf = extract_index_ivf(trained_index)
     if trained_index.ntotal != 0:
         raise InvalidArgumentError(f"merge_ondisk: the index must be empty, it holds {trained_index.ntotal} vectors")

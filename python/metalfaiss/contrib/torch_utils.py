@@ -145,8 +145,34 @@ def _patch_all():
 def torch_replacement_knn(xq: ArrayLike, xb: ArrayLike, k: int, metric: MetricLike = metalfaiss.METRIC_L2,
                           D: Optional[ArrayLike] = None, I: Optional[ArrayLike] = None, *, metric_arg: Any = 0.0
                          ) -> Any:
-    """metalfaiss.knn for tensors (numpy arrays pass through); D and I may
-    be given to be filled."""
+    """metalfaiss.knn for torch tensors (faiss: ``contrib.torch_utils.torch_replacement_knn``).
+
+    numpy arrays pass through to metalfaiss.knn; tensors are copied to the
+    CPU, searched, and the results returned as tensors on the inputs'
+    device.
+
+    Parameters
+    ----------
+    xq : (nq, d) tensor or array
+        Queries.
+    xb : (nb, d) tensor or array
+        Database.
+    k : int
+        Results per query.
+    metric : int or str
+        ``METRIC_L2`` (default) or another metric knn takes.
+    D : (nq, k) tensor, optional
+        Filled with the distances.
+    I : (nq, k) tensor, optional
+        Filled with the ids.
+    metric_arg : float
+        The metric's argument (Lp's p).
+
+    Returns
+    -------
+    D, I
+        Tensors (or arrays for array inputs).
+    """
     call = _Call("knn")
     xq, xb, D, I = (call.convert(n, v) for n, v in (("xq", xq), ("xb", xb), ("D", D), ("I", I)))
     Dr, Ir = _numpy_knn(xq, xb, k, metric, metric_arg)

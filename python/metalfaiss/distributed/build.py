@@ -388,8 +388,23 @@ def _build_ondisk(ray, parts, d, trained, trained_ref, path, opts, report):
 
 
 def estimated_list_sizes(index: IndexIVF, sample: Optional[ArrayLike]) -> Int64Array:
-    """How many of the sample's points each list of index would take: the
-    lists' sizes up to a factor, since the sample is uniform over the data."""
+    """Each IVF list's share of the data, from a sample (metalfaiss only: the Ray build).
+
+    How many of the sample's points each list of index would take: the
+    lists' sizes up to a factor, since the sample is uniform over the data.
+
+    Parameters
+    ----------
+    index : IndexIVF
+        A trained IVF index.
+    sample : (n, d) float32 array or None
+        A uniform sample of the data (None or empty: every count is 0).
+
+    Returns
+    -------
+    (nlist,) int64 ndarray
+        The sample's points per list.
+    """
     counts = np.zeros(index.nlist, dtype=np.int64)
     if sample is not None and len(sample):
         np.add.at(counts, index.quantizer.assign(sample, 1).ravel(), 1)
@@ -397,8 +412,23 @@ def estimated_list_sizes(index: IndexIVF, sample: Optional[ArrayLike]) -> Int64A
 
 
 def list_ranges(sizes: ArrayLike, nshards: int) -> list[tuple[int, int]]:
-    """nshards contiguous list ranges [l0, l1) covering every list, cut
-    where the running count of vectors crosses s/nshards of the total."""
+    """Contiguous list ranges of about equal sizes, one per shard (metalfaiss only: the Ray build).
+
+    nshards contiguous list ranges [l0, l1) covering every list, cut
+    where the running count of vectors crosses s/nshards of the total.
+
+    Parameters
+    ----------
+    sizes : (nlist,) int array
+        Vectors per list.
+    nshards : int
+        Number of ranges.
+
+    Returns
+    -------
+    list of (int, int)
+        The ranges [l0, l1).
+    """
     sizes = np.asarray(sizes, dtype=np.int64)
     nlist = len(sizes)
     nshards = max(1, min(nshards, nlist))

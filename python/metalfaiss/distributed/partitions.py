@@ -22,8 +22,20 @@ if TYPE_CHECKING:
 
 
 class Partition:
-    """One partition: what loads it (a picklable value) and a name for
-    errors."""
+    """One partition of the data a distributed build reads (metalfaiss only: the Ray build).
+
+    One partition: what loads it (a picklable value) and a name for
+    errors.
+
+    Parameters
+    ----------
+    index : int
+        The partition's number.
+    source : object
+        What loads it (an array, a path, a callable, a Ray block reference).
+    name : str
+        How errors name it.
+    """
 
     def __init__(self, index: Index, source: Any, name: str) -> None:
         self.index = index
@@ -78,8 +90,26 @@ def _read_file(path):
 
 
 def partitions_of(data: ArrayLike, op: Any, column: Any = None) -> Any:
-    """data as a list of Partitions: a Ray Dataset (one partition a block)
-    or a list of arrays, paths and callables."""
+    """The partitions of a distributed build's data (metalfaiss only: the Ray build).
+
+    data as a list of Partitions: a Ray Dataset (one partition a block)
+    or a list of arrays, paths and callables.
+
+    Parameters
+    ----------
+    data : Ray Dataset or list
+        The data: a Ray Dataset (one partition a block) or a list of arrays,
+        paths and callables.
+    op : str
+        The operation, for error messages.
+    column : str, optional
+        The Dataset's vector column.
+
+    Returns
+    -------
+    list of Partition
+        The partitions.
+    """
     if hasattr(data, "to_numpy_refs"):  # a ray.data.Dataset
         refs = data.to_numpy_refs(column=column) if column else data.to_numpy_refs()
         return [Partition(i, r, f"dataset block {i}") for i, r in enumerate(refs)]
@@ -100,10 +130,29 @@ def _name(source):
 
 
 def bottom_sample(x: ArrayLike, seed: int, part: Any, size: int) -> Any:
-    """Up to size rows of x with their sampling keys, the smallest of a
+    """A partition's share of the uniform training sample (metalfaiss only: the Ray build).
+
+    Up to size rows of x with their sampling keys, the smallest of a
     uniform draw seeded by (seed, part): merging every partition's by key
     gives a uniform sample of the whole data that does not depend on how
-    many tasks ran or in which order."""
+    many tasks ran or in which order.
+
+    Parameters
+    ----------
+    x : (n, d) float32 array
+        A partition's rows.
+    seed : int
+        The sample's seed.
+    part : int
+        The partition's number.
+    size : int
+        Rows wanted in all.
+
+    Returns
+    -------
+    keys, rows
+        Up to size rows with their sampling keys.
+    """
     keys = np.random.default_rng([seed, part]).random(len(x))
     if len(x) > size:
         pick = np.argpartition(keys, size - 1)[:size]
@@ -114,8 +163,23 @@ def bottom_sample(x: ArrayLike, seed: int, part: Any, size: int) -> Any:
 
 
 def merge_samples(keyed: Any, size: int) -> Any:
-    """The size rows of smallest key among partitions' bottom_sample
-    answers [(keys, rows), ...], in partition and row order."""
+    """The training sample from every partition's share (metalfaiss only: the Ray build).
+
+    The size rows of smallest key among partitions' bottom_sample
+    answers [(keys, rows), ...], in partition and row order.
+
+    Parameters
+    ----------
+    keyed : list of (keys, rows)
+        Every partition's bottom_sample answer.
+    size : int
+        Rows wanted.
+
+    Returns
+    -------
+    (size, d) ndarray
+        The rows of smallest key.
+    """
     keys = np.concatenate([k for k, _ in keyed])
     rows = np.concatenate([r for _, r in keyed])
     pick = np.sort(np.argsort(keys, kind="stable")[:size])
@@ -123,6 +187,23 @@ def merge_samples(keyed: Any, size: int) -> Any:
 
 
 def draw_sample(arrays: Sequence[ArrayLike], seed: int, size: int) -> Float32Array:
-    """The sample build_index trains on, drawn here from in-memory
-    partitions (for one-process comparisons)."""
+    """The training sample, drawn in one process (metalfaiss only: the Ray build).
+
+    The sample build_index trains on, drawn here from in-memory
+    partitions (for one-process comparisons).
+
+    Parameters
+    ----------
+    arrays : sequence of (n_i, d) arrays
+        The partitions.
+    seed : int
+        The sample's seed.
+    size : int
+        Rows wanted.
+
+    Returns
+    -------
+    (size, d) float32 ndarray
+        The sample.
+    """
     return merge_samples([bottom_sample(x, seed, i, size) for i, x in enumerate(arrays)], size)

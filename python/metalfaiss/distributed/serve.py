@@ -36,8 +36,20 @@ OP = "ShardedIndex"
 
 
 class ShardUnavailableError(RuntimeError):
-    """A shard did not answer (its actors died more often than allowed);
-    ``shard`` is its number and ``path`` its file."""
+    """A shard of a ShardedIndex did not answer (metalfaiss only: the Ray serving).
+
+    A shard did not answer (its actors died more often than allowed);
+    ``shard`` is its number and ``path`` its file.
+
+    Parameters
+    ----------
+    message : str
+        The error's text.
+    shard : int
+        The shard's number.
+    path : str
+        The shard's file.
+    """
 
     def __init__(self, message: str, shard: int, path: PathLike) -> None:
         super().__init__(message)
@@ -75,7 +87,9 @@ def _server(ray):
 
 
 class ShardedIndex:
-    """Shard files (from build_index(..., shards=n) or written by hand)
+    """An index of shard files served by Ray actors (metalfaiss only: the Ray serving).
+
+    Shard files (from build_index(..., shards=n) or written by hand)
     searched through Ray actors.
 
     Parameters

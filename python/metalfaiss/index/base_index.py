@@ -26,11 +26,14 @@ from .._typing import (
 
 
 class SwigOwnership:
-    """What faiss scripts reach through ``index.this``, SWIG's ownership
+    """SWIG's ownership flag, index.this (faiss: ``index.this``).
+
+    What faiss scripts reach through ``index.this``, SWIG's ownership
     flag: ``this.own()``, ``this.disown()`` (before handing an index to
     another that frees it), ``this.acquire()``. Here a Go object lives as
     long as any Python object or index refers to it, so the flag is kept
-    and reported but frees nothing early or late."""
+    and reported but frees nothing early or late.
+    """
 
     __slots__ = ("_own",)
 
@@ -84,6 +87,12 @@ class Index(GoHandle, IndexPointerMethods):
         the call itself from 0 to n. It runs in a helper thread; an
         exception it raises is raised again when the call ends (whose work
         is then done).
+
+    Parameters
+    ----------
+    handle : int
+        Internal: the Go index's handle, which the subclasses' constructors
+        make.
     """
 
     def __init__(self, handle: int) -> None:
