@@ -8,6 +8,12 @@ The metalfaiss side is the Go program benchmarks/gpubench (built here with
 that have a GPU and Python with PyTorch but no Go toolchain.
 
     python benchmarks/bench_gpu.py [--bin PATH] [--quick]
+
+``--sweep 100000,1000000,10000000`` times flat search at each database
+size instead (GPU, PyTorch on the same GPU, and the CPU backend on 1,000
+queries) and writes the figures to ``--json``; ``--draw FILE.json`` then
+draws the time-per-query chart (gpu_flat.png in --plots) from them, on
+any machine with matplotlib (the lent GPU machines have none).
 """
 import argparse
 import json
@@ -64,8 +70,19 @@ def main():
     ap.add_argument("--skip-cpu", action="store_true")
     ap.add_argument("--ivf-nb", type=int, default=0, help="also IVF-Flat over this many vectors (10M in docs)")
     ap.add_argument("--ivf-only", action="store_true", help="the IVF run alone")
+    ap.add_argument("--sweep", help="database sizes for flat search, separated by commas")
+    ap.add_argument("--k", type=int, default=10)
+    ap.add_argument("--json", help="where --sweep writes its figures")
+    ap.add_argument("--draw", help="draw the chart of a --sweep JSON file and stop")
+    ap.add_argument("--plots", default="docs/plots", help="folder for the chart (gpu_flat.png)")
     a = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if a.draw:
+        draw(a.draw, a.plots)
+        return
+    if a.sweep:
+        sweep(a, repo)
+        return
     sizes = dict(nb=1_000_000, nq=10_000, d=128, k=10, kmeans_n=1_000_000, kmeans_k=1024, niter=10)
     if a.quick:
         sizes.update(nb=20_000, nq=500, kmeans_n=20_000, kmeans_k=64, niter=3)
@@ -105,6 +122,47 @@ def main():
         if name in rows:
             r = rows[name]
             print(f"| {name.split('_')[0].upper()} | {r['seconds']:.2f} | {r['search_seconds']:.2f} | {r['obj']:.6g} |")
+
+
+def sweep(a, repo):
+    """Flat search at each size of a.sweep: metalfaiss's GPU and CPU
+    backends and PyTorch on the same GPU, printed and written to a.json."""
+    binary = a.bin or build(repo)
+    points = []
+    print("| nb | metalfaiss GPU QPS | PyTorch QPS | metalfaiss / PyTorch | CPU backend QPS | GPU / CPU |")
+    print("|---|---|---|---|---|---|")
+    for nb in (int(v) for v in a.sweep.split(",")):
+        args = [f"-nb={nb}", "-nq=10000", "-d=128", f"-k={a.k}", "-kmeans-n=20000", "-kmeans-k=64", "-niter=1"]
+        rows = {r["what"]: r for r in run_metalfaiss(binary, args)}
+        ref = torch_search(nb, 10_000, 128, a.k)
+        g, c = rows["gpu_search"], rows.get("cpu_search")
+        point = {"nb": nb, "k": a.k, "gpu_qps": g["qps"], "torch_qps": ref["qps"] if ref else None,
+                 "cpu_qps": c["qps"] if c else None, "device": rows["device"]["name"],
+                 "driver": rows["device"]["driver"]}
+        points.append(point)
+        torch_cells = f"{ref['qps']:,.0f} | {g['qps'] / ref['qps']:.2f}" if ref else "n/a | n/a"
+        cpu_cells = f"{c['qps']:,.0f} | {g['qps'] / c['qps']:.2f}x" if c else "n/a | n/a"
+        print(f"| {nb:,} | {g['qps']:,.0f} | {torch_cells} | {cpu_cells} |", flush=True)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(points, f, indent=1)
+
+
+def draw(path, folder):
+    """The time-per-query chart of a --sweep JSON file."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from plots import time_size
+
+    with open(path) as f:
+        points = json.load(f)
+    sizes = [f"{p['nb']:,} x 128" for p in points]
+    series = {}
+    for label, key in (("metalfaiss GPU (Vulkan)", "gpu_qps"), ("PyTorch cdist + topk", "torch_qps"),
+                       ("metalfaiss CPU backend", "cpu_qps")):
+        series[label] = [1e6 / p[key] if p.get(key) else None for p in points]
+    device = points[0]["device"]
+    time_size(os.path.join(folder, "gpu_flat.png"), f"exact search on {device}, nq=10,000, k={points[0]['k']}",
+              sizes, series, ylabel="microseconds per query", machine_name=f"{device} (lent), 16 cores")
 
 
 def print_ivf(results, nb, sizes):

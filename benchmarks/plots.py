@@ -77,10 +77,12 @@ def recall_qps(path, title, curves):
     return path
 
 
-def time_size(path, title, sizes, series, ylabel="seconds"):
+def time_size(path, title, sizes, series, ylabel="seconds", machine_name=None):
     """Time (log scale) against problem size: sizes are the x labels in
     order, series = {library: [seconds per size, None where not run]} (a key
-    may be (what, library), styled as in recall_qps)."""
+    may be (what, library), styled as in recall_qps). machine_name replaces
+    this machine's name in the title (a chart drawn from another machine's
+    figures)."""
     plt = _pyplot()
     if plt is None:
         print("chart: matplotlib is not installed; no chart drawn")
@@ -95,7 +97,8 @@ def time_size(path, title, sizes, series, ylabel="seconds"):
     ax.set_yscale("log")
     ax.set_xlabel("size")
     ax.set_ylabel(ylabel)
-    ax.set_title(f"{title}\n{machine()}", fontsize=10)
+    where = f"{machine_name}, {datetime.date.today().isoformat()}" if machine_name else machine()
+    ax.set_title(f"{title}\n{where}", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7 if len(series) > 6 else None)
     _save(plt, fig, path)
