@@ -138,7 +138,7 @@ def sweep(a, repo):
         g, c = rows["gpu_search"], rows.get("cpu_search")
         point = {"nb": nb, "k": a.k, "gpu_qps": g["qps"], "torch_qps": ref["qps"] if ref else None,
                  "cpu_qps": c["qps"] if c else None, "device": rows["device"]["name"],
-                 "driver": rows["device"]["driver"]}
+                 "driver": rows["device"]["driver"], "cores": os.cpu_count()}
         points.append(point)
         torch_cells = f"{ref['qps']:,.0f} | {g['qps'] / ref['qps']:.2f}" if ref else "n/a | n/a"
         cpu_cells = f"{c['qps']:,.0f} | {g['qps'] / c['qps']:.2f}x" if c else "n/a | n/a"
@@ -160,9 +160,10 @@ def draw(path, folder):
     for label, key in (("metalfaiss GPU (Vulkan)", "gpu_qps"), ("PyTorch cdist + topk", "torch_qps"),
                        ("metalfaiss CPU backend", "cpu_qps")):
         series[label] = [1e6 / p[key] if p.get(key) else None for p in points]
-    device = points[0]["device"]
-    time_size(os.path.join(folder, "gpu_flat.png"), f"exact search on {device}, nq=10,000, k={points[0]['k']}",
-              sizes, series, ylabel="microseconds per query", machine_name=f"{device} (lent), 16 cores")
+    first = points[0]
+    time_size(os.path.join(folder, "gpu_flat.png"), f"exact search on the GPU (Vulkan), nq=10,000, k={first['k']}",
+              sizes, series, ylabel="microseconds per query",
+              machine_name=f"{first['device']}, CPU backend on {first.get('cores', '?')} cores")
 
 
 def print_ivf(results, nb, sizes):
