@@ -9,6 +9,11 @@ faiss / metalfaiss for times (> 1: metalfaiss faster). Searches are timed
 in alternating blocks per library (see timing.py) and the median is kept.
 
     .venv/bin/python benchmarks/bench_binary.py [--n 1000000] [--nq 1000] [--rounds 3] [--no-ivf] [--no-flat]
+        [--plots DIR]
+
+Results are exact (both libraries return the same codes), so the chart
+(binary.png in --plots) gives the time per query of each setting rather
+than recall against QPS.
 """
 
 import argparse
@@ -19,6 +24,7 @@ import numpy as np
 
 import faiss
 import metalfaiss
+from plots import time_size
 from timing import median_times, timed
 
 
@@ -40,6 +46,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="alternating blocks of 3 timed calls per library")
     ap.add_argument("--no-ivf", action="store_true")
     ap.add_argument("--no-flat", action="store_true")
+    ap.add_argument("--plots", default="docs/plots", help="folder for the time chart (binary.png); empty: none")
     a = ap.parse_args()
     d = 256
     centres = np.random.default_rng(0).integers(0, 256, (1000, d // 8), dtype=np.uint8)
@@ -47,10 +54,16 @@ def main():
     print(f"metalfaiss {metalfaiss.__version__} ({metalfaiss.kernel_set()}) vs faiss {faiss.__version__}, "
           f"{platform.machine()} x {os.cpu_count()} cores; nb={a.n:,} d={d} bits nq={a.nq}")
 
+    rows = []  # (setting, metalfaiss QPS, faiss QPS)
     if not a.no_flat:
-        search_flat(a, d, xb, xq)
+        rows += search_flat(a, d, xb, xq)
     if not a.no_ivf:
-        search_ivf(a, d, xb, xq)
+        rows += search_ivf(a, d, xb, xq)
+    if a.plots and rows:
+        series = {"metalfaiss": [1e6 / qm for _, qm, _ in rows], "faiss-cpu": [1e6 / qf for _, _, qf in rows]}
+        time_size(os.path.join(a.plots, "binary.png"), f"binary indexes, {a.n:,} codes of {d} bits, {a.nq} queries",
+                  [setting for setting, _, _ in rows], series, ylabel="microseconds per query",
+                  xlabel="index and setting")
 
 
 def search_flat(a, d, xb, xq):
@@ -59,6 +72,7 @@ def search_flat(a, d, xb, xq):
     theirs.add(xb)
     print("\n| index | k | metalfaiss QPS | faiss QPS | ratio | same results |")
     print("|---|---|---|---|---|---|")
+    rows = []
     for k in (1, 10):
         Dm, Im = ours.search(xq, k)
         Df, If = theirs.search(xq, k)
@@ -66,7 +80,9 @@ def search_flat(a, d, xb, xq):
         qm, qf = a.nq / tm, a.nq / tf
         same = np.array_equal(Dm, Df) and np.array_equal(Im, If)
         print(f"| BFlat | {k} | {qm:,.0f} | {qf:,.0f} | {qm / qf:.2f} | {same} |", flush=True)
+        rows.append((f"BFlat k={k}", qm, qf))
     ours.close()
+    return rows
 
 
 def search_ivf(a, d, xb, xq):
@@ -79,6 +95,7 @@ def search_ivf(a, d, xb, xq):
     print(f"BIVF1024 add: metalfaiss {tm:.2f} s, faiss {tf:.2f} s, ratio {tf / tm:.2f}")
     print("\n| index | nprobe | metalfaiss QPS | faiss QPS | ratio | same results |")
     print("|---|---|---|---|---|---|")
+    rows = []
     for nprobe in (8, 32):
         ours.nprobe = theirs.nprobe = nprobe
         Dm, Im = ours.search(xq, 10)
@@ -87,6 +104,8 @@ def search_ivf(a, d, xb, xq):
         qm, qf = a.nq / tm, a.nq / tf
         same = np.array_equal(Dm, Df) and np.array_equal(Im, If)
         print(f"| BIVF1024 | {nprobe} | {qm:,.0f} | {qf:,.0f} | {qm / qf:.2f} | {same} |", flush=True)
+        rows.append((f"BIVF1024 nprobe {nprobe}", qm, qf))
+    return rows
 
 
 if __name__ == "__main__":

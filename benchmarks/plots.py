@@ -77,12 +77,12 @@ def recall_qps(path, title, curves):
     return path
 
 
-def time_size(path, title, sizes, series, ylabel="seconds", machine_name=None):
+def time_size(path, title, sizes, series, ylabel="seconds", machine_name=None, xlabel="size"):
     """Time (log scale) against problem size: sizes are the x labels in
     order, series = {library: [seconds per size, None where not run]} (a key
     may be (what, library), styled as in recall_qps). machine_name replaces
     this machine's name in the title (a chart drawn from another machine's
-    figures)."""
+    figures); xlabel names the x axis (the sizes may be settings)."""
     plt = _pyplot()
     if plt is None:
         print("chart: matplotlib is not installed; no chart drawn")
@@ -95,7 +95,7 @@ def time_size(path, title, sizes, series, ylabel="seconds", machine_name=None):
         ax.plot([x for x, _ in pts], [v for _, v in pts], marker="o", label=label, **style)
     ax.set_xticks(xs, sizes)
     ax.set_yscale("log")
-    ax.set_xlabel("size")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     where = f"{machine_name}, {datetime.date.today().isoformat()}" if machine_name else machine()
     ax.set_title(f"{title}\n{where}", fontsize=10)
